@@ -1,0 +1,63 @@
+import type { Writable } from 'node:stream';
+import { fastifySSE } from '@fastify/sse';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Config } from './config.js';
+import type { Database } from './db/database.js';
+import { registerErrorHandling } from './http/errors.js';
+import { loggerOptions, requestId } from './http/logger.js';
+import { registerOpenApi } from './http/openapi.js';
+import { registerSecurityHeaders } from './http/security.js';
+import { registerWebApp } from './http/web.js';
+import type { CoalitionService } from './modules/coalitions/coalitions.service.js';
+import { registerHealthRoutes } from './modules/health/health.routes.js';
+import { registerReportRoutes } from './modules/reports/reports.routes.js';
+import type { ReportService } from './modules/reports/reports.service.js';
+import { registerZoneRoutes } from './modules/zones/zones.routes.js';
+import type { ZoneService } from './modules/zones/zones.service.js';
+import { registerEventRoutes } from './realtime/events.routes.js';
+import type { RealtimeHub } from './realtime/hub.js';
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  hub: RealtimeHub;
+  coalitions: CoalitionService;
+  zones: ZoneService;
+  reports: ReportService;
+  /** Where logs go (default stdout); tests read them to check nothing personal is logged. */
+  logStream?: Writable | undefined;
+}
+
+const DEFAULT_BODY_LIMIT = 256 * 1024;
+
+/** Builds the HTTP app from its dependencies; it opens nothing itself. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    logger: loggerOptions(config.logLevel, deps.logStream),
+    genReqId: requestId,
+    requestIdHeader: false,
+    bodyLimit: DEFAULT_BODY_LIMIT,
+    trustProxy: config.trustProxy,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  registerErrorHandling(app, { default: DEFAULT_BODY_LIMIT });
+
+  await registerSecurityHeaders(app, { https: config.publicUrl?.startsWith('https://') ?? false });
+  await registerOpenApi(app);
+  await app.register(fastifySSE, { heartbeatInterval: 20_000 });
+
+  registerHealthRoutes(app, deps);
+  registerZoneRoutes(app, deps);
+  registerReportRoutes(app, deps);
+  registerEventRoutes(app, deps);
+  await registerWebApp(app, config.webDistDir);
+  return app;
+}

@@ -1,0 +1,88 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Every setting Faro reads from the environment, parsed once at start-up. */
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  PUBLIC_URL: z.url().optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  FARO_DATA_DIR: z.string().min(1).default('./data'),
+  FARO_DEMO: z.enum(['auto', 'true', 'false']).default('auto'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: z.stringbool().default(false),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  RETENTION_EXACT_LOCATION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  JOB_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
+  WEB_DIST_DIR: z.string().min(1).default('./dist/web'),
+});
+
+export type Env = z.input<typeof envSchema>;
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  publicUrl: string | undefined;
+  database: { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string };
+  seedDemo: boolean;
+  logLevel: string;
+  trustProxy: boolean;
+  shutdownTimeoutMs: number;
+  retention: { exactLocationDays: number };
+  jobs: { pollSeconds: number };
+  webDistDir: string;
+}
+
+/** Thrown when the environment is invalid; lists every problem at once. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the given environment (default: process.env) into a Config, or throws ConfigError. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const env = parsed.data;
+  const database: Config['database'] = env.DATABASE_URL
+    ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DB_POOL_SIZE }
+    : { kind: 'pglite', dataDir: path.resolve(env.FARO_DATA_DIR) };
+  return {
+    env: env.NODE_ENV,
+    host: env.HOST,
+    port: env.PORT,
+    publicUrl: env.PUBLIC_URL,
+    database,
+    // Demo data is for trying Faro on a laptop: on by default only for the embedded database.
+    seedDemo: env.FARO_DEMO === 'true' || (env.FARO_DEMO === 'auto' && database.kind === 'pglite'),
+    logLevel: env.LOG_LEVEL,
+    trustProxy: env.TRUST_PROXY,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    retention: { exactLocationDays: env.RETENTION_EXACT_LOCATION_DAYS },
+    jobs: { pollSeconds: env.JOB_POLL_SECONDS },
+    webDistDir: path.resolve(env.WEB_DIST_DIR),
+  };
+}
+
+/** Loads the config or prints every problem and exits non-zero. */
+export function loadConfigOrExit(overrides: Record<string, string | undefined> = {}): Config {
+  try {
+    return loadConfig({ ...process.env, ...overrides });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+}

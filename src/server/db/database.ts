@@ -1,0 +1,167 @@
+import fs from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+import type { Config } from '../config.js';
+import * as schema from './schema.js';
+
+export type Drizzle = NodePgDatabase<typeof schema>;
+
+/** Something that runs parameterized SQL: a pool or a client inside a transaction. */
+export interface SqlExecutor {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    text: string,
+    values?: unknown[],
+  ): Promise<pg.QueryResult<R>>;
+}
+
+/** A transaction: Drizzle for domain rows, the raw client for libraries (the job queue) that join it. */
+export interface Tx {
+  db: Drizzle;
+  client: SqlExecutor;
+}
+
+/**
+ * One code path over two engines: PGlite (embedded, a data folder) and
+ * PostgreSQL. Both are reached through a node-postgres pool, so every
+ * repository, the migrator and the job queue see the same interface.
+ */
+export interface Database {
+  kind: 'pglite' | 'postgres';
+  pool: pg.Pool;
+  db: Drizzle;
+  /** Runs fn in one transaction; commits when it resolves, rolls back when it throws. */
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Subscribes to a NOTIFY channel; the returned function unsubscribes. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+/** Opens the database the config names. */
+export async function openDatabase(
+  config: Config['database'],
+  log?: (msg: string) => void,
+): Promise<Database> {
+  if (config.kind === 'postgres') return openPostgres(config.url, config.poolSize, log);
+  await fs.mkdir(config.dataDir, { recursive: true });
+  return openPglite(new PGlite(config.dataDir));
+}
+
+/** Wraps an already opened PGlite instance (tests load one from a migrated dump). */
+export async function openPglite(lite: PGlite): Promise<Database> {
+  await lite.waitReady;
+  const pgConfig = createPgConfig(lite);
+  // Drizzle passes `types` as a type-parser object (node-postgres reads it for
+  // results and ignores it in Parse); PGlite's emulated connection expects an
+  // array of parameter type ids there and throws, which leaves the session
+  // stuck. Parameter types are inferred by the server either way.
+  const connection = pgConfig.connection as unknown as { parse(query: { types?: unknown }): void };
+  const parse = connection.parse.bind(connection);
+  connection.parse = (query) => parse(Array.isArray(query.types) ? query : { ...query, types: [] });
+  const pool = new pg.Pool(pgConfig);
+  return {
+    kind: 'pglite',
+    pool,
+    db: drizzle(pool, { schema }),
+    transaction: (fn) => runTransaction(pool, fn),
+    async listen(channel, onPayload) {
+      return lite.listen(channel, onPayload);
+    },
+    async close() {
+      await pool.end();
+      await lite.close();
+    },
+  };
+}
+
+function openPostgres(url: string, poolSize: number, log?: (msg: string) => void): Database {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'faro' });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', (error) => log?.(`database pool error: ${error.message}`));
+  const listeners = new Set<pg.Client>();
+  return {
+    kind: 'postgres',
+    pool,
+    db: drizzle(pool, { schema }),
+    transaction: (fn) => runTransaction(pool, fn),
+    async listen(channel, onPayload) {
+      return listenWithReconnect(url, channel, onPayload, listeners, log);
+    },
+    async close() {
+      await Promise.all([...listeners].map((client) => client.end().catch(() => undefined)));
+      listeners.clear();
+      await pool.end();
+    },
+  };
+}
+
+async function runTransaction<T>(pool: pg.Pool, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    const result = await fn({ db: drizzle(client, { schema }), client });
+    await client.query('commit');
+    return result;
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/**
+ * LISTEN needs a session of its own. If the connection drops (a database
+ * restart), it reconnects with back-off; events sent meanwhile are replayed
+ * by clients from the event log, not from NOTIFY.
+ */
+async function listenWithReconnect(
+  url: string,
+  channel: string,
+  onPayload: (payload: string) => void,
+  listeners: Set<pg.Client>,
+  log?: (msg: string) => void,
+): Promise<() => Promise<void>> {
+  let stopped = false;
+  let current: pg.Client | undefined;
+  let retryTimer: NodeJS.Timeout | undefined;
+
+  const connect = async (attempt: number): Promise<void> => {
+    const client = new pg.Client({ connectionString: url, application_name: 'faro-listen' });
+    client.on('notification', (message) => {
+      if (message.channel === channel && message.payload !== undefined) onPayload(message.payload);
+    });
+    client.on('error', (error) => {
+      log?.(`listen connection lost: ${error.message}`);
+      listeners.delete(client);
+      client.end().catch(() => undefined);
+      if (!stopped) retryTimer = setTimeout(() => void reconnect(1), 250);
+    });
+    await client.connect();
+    await client.query(`listen ${quoteIdent(channel)}`);
+    current = client;
+    listeners.add(client);
+    if (attempt > 0) log?.('listen connection restored');
+  };
+  const reconnect = async (attempt: number): Promise<void> => {
+    if (stopped) return;
+    try {
+      await connect(attempt);
+    } catch {
+      retryTimer = setTimeout(() => void reconnect(attempt + 1), Math.min(10_000, 250 * 2 ** attempt));
+    }
+  };
+
+  await connect(0);
+  return async () => {
+    stopped = true;
+    if (retryTimer) clearTimeout(retryTimer);
+    if (current) {
+      listeners.delete(current);
+      await current.end().catch(() => undefined);
+    }
+  };
+}

@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Writable } from 'node:stream';
+import type { FastifyServerOptions } from 'fastify';
+
+/**
+ * Paths that may hold personal data if anyone ever logs an object carrying them.
+ * Request bodies are never logged at all; this is the second net.
+ */
+export const REDACTED_PATHS = [
+  'req.headers.cookie',
+  'req.headers.authorization',
+  'req.headers["x-forwarded-for"]',
+  'req.headers["x-real-ip"]',
+  'body',
+  '*.body',
+  '*.phone',
+  '*.email',
+  '*.lat',
+  '*.lng',
+  '*.place',
+  '*.description',
+  '*.password',
+  '*.token',
+  '*.ip',
+];
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+/** Uses a well-formed incoming X-Request-Id (from a proxy) or makes a new one. */
+export function requestId(req: IncomingMessage): string {
+  const incoming = req.headers['x-request-id'];
+  return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+}
+
+/** Fastify logger options: JSON lines, no client addresses, no query strings, redaction on. */
+export function loggerOptions(level: string, stream?: Writable): FastifyServerOptions['logger'] {
+  return {
+    level,
+    ...(stream ? { stream } : {}),
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    serializers: {
+      // The default serializer logs the client address and full URL; neither is needed to operate Faro.
+      req: (req: { method: string; url: string; id?: string }) => ({
+        method: req.method,
+        path: req.url.split('?')[0],
+      }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import PgBoss from 'pg-boss';
+import type { z } from 'zod';
+import type { Database, SqlExecutor } from '../db/database.js';
+
+/**
+ * A job: a name, a payload schema, retry policy, optional cron schedule, and
+ * an idempotent handler. The queue is pg-boss on the same database, so a job
+ * sent inside a transaction exists exactly when the transaction commits.
+ */
+export interface JobDefinition<S extends z.ZodType> {
+  name: string;
+  payload: S;
+  retryLimit: number;
+  retryDelaySeconds: number;
+  /** Cron expression (UTC) for recurring jobs. */
+  schedule?: string;
+  handler: (payload: z.infer<S>) => Promise<void>;
+}
+
+/** Declares a job with its types checked. */
+export function defineJob<S extends z.ZodType>(definition: JobDefinition<S>): JobDefinition<S> {
+  return definition;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a registry holds definitions of many payload types.
+type AnyJob = JobDefinition<any>;
+
+export interface JobQueue {
+  /** Enqueues a job; pass the transaction's client to commit it with the caller's rows. */
+  send<S extends z.ZodType>(
+    job: JobDefinition<S>,
+    payload: z.infer<S>,
+    within?: SqlExecutor,
+  ): Promise<string | null>;
+  /** Resolves when no job of this queue is waiting or running (for tests and the CLI). */
+  drain(job: AnyJob, timeoutMs?: number): Promise<void>;
+  /** Stops fetching new jobs and waits for running handlers to finish. */
+  stop(timeoutMs: number): Promise<void>;
+}
+
+const asDb = (executor: SqlExecutor) => ({
+  executeSql: (text: string, values: unknown[]) => executor.query(text, values),
+});
+
+/** Starts the queue, creates the queues, schedules and workers for the given jobs. */
+export async function startJobQueue(
+  database: Database,
+  jobs: AnyJob[],
+  options: { pollSeconds: number; onError: (error: Error) => void; work?: boolean },
+): Promise<JobQueue> {
+  const boss = new PgBoss({
+    db: asDb(database.pool),
+    schema: 'pgboss',
+    // The app owns the pool; pg-boss must not try to open its own connections.
+    supervise: true,
+    schedule: jobs.some((job) => job.schedule),
+  });
+  boss.on('error', options.onError);
+  await boss.start();
+
+  for (const job of jobs) {
+    await boss.createQueue(job.name, {
+      name: job.name,
+      retryLimit: job.retryLimit,
+      retryDelay: job.retryDelaySeconds,
+      retryBackoff: true,
+    });
+    if (job.schedule) await boss.schedule(job.name, job.schedule, {}, { tz: 'UTC' });
+    if (options.work !== false) {
+      await boss.work(job.name, { pollingIntervalSeconds: options.pollSeconds }, async (batch) => {
+        for (const item of batch) await job.handler(job.payload.parse(item.data));
+      });
+    }
+  }
+
+  return {
+    async send(job, payload, within) {
+      const data = job.payload.parse(payload) as object;
+      return within ? boss.send(job.name, data, { db: asDb(within) }) : boss.send(job.name, data);
+    },
+    async drain(job, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const result = await database.pool.query<{ n: string }>(
+          `select count(*) as n from pgboss.job where name = $1 and state in ('created', 'retry', 'active')`,
+          [job.name],
+        );
+        if (Number(result.rows[0]?.n ?? 0) === 0) return;
+        if (Date.now() > deadline) throw new Error(`jobs of ${job.name} still pending after ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+    async stop(timeoutMs) {
+      await boss.stop({ graceful: true, wait: true, close: false, timeout: timeoutMs });
+    },
+  };
+}

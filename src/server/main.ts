@@ -1,0 +1,43 @@
+import type { Config } from './config.js';
+import { createFaro, type Faro } from './runtime.js';
+
+/** Starts Faro, listens, prints the URL, and stops gracefully on SIGTERM/SIGINT. */
+export async function runServer(config: Config): Promise<Faro> {
+  const startedAt = performance.now();
+  const faro = await createFaro(config);
+  await faro.app.listen({ host: config.host, port: config.port });
+  const address = faro.app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const shownHost = ['127.0.0.1', '0.0.0.0', '::', '::1'].includes(config.host) ? 'localhost' : config.host;
+  const elapsed = Math.round(performance.now() - startedAt);
+  faro.app.log.info({ database: faro.database.kind, readyMs: elapsed }, 'Faro is ready');
+  process.stdout.write(
+    `\n  Faro is running at http://${shownHost}:${port}  (database: ${faro.database.kind}, ready in ${elapsed} ms)\n` +
+      `  Report: http://${shownHost}:${port}/report   Dispatch: http://${shownHost}:${port}/dispatch\n\n`,
+  );
+
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) {
+      process.stderr.write('Second signal: exiting now.\n');
+      process.exit(1);
+    }
+    signalled = true;
+    faro.app.log.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      process.stderr.write(`Shutdown took longer than ${config.shutdownTimeoutMs} ms; exiting.\n`);
+      process.exit(1);
+    }, config.shutdownTimeoutMs + 2_000);
+    timer.unref();
+    faro
+      .stop()
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        console.error('shutdown failed', error);
+        process.exit(1);
+      });
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  return faro;
+}

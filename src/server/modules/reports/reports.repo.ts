@@ -1,0 +1,122 @@
+import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import type { ReportSummary } from '../../../shared/report.js';
+import type { Drizzle } from '../../db/database.js';
+import { reports, zones } from '../../db/schema.js';
+
+export type NewReportRow = typeof reports.$inferInsert;
+
+/** Inserts one report and returns its id. */
+export async function insertReport(db: Drizzle, row: NewReportRow): Promise<{ id: string }> {
+  const [inserted] = await db.insert(reports).values(row).returning({ id: reports.id });
+  if (!inserted) throw new Error('report insert returned no row');
+  return inserted;
+}
+
+const summaryColumns = {
+  id: reports.id,
+  receipt: reports.receipt,
+  status: reports.status,
+  channel: reports.channel,
+  language: reports.language,
+  activity: reports.activity,
+  agents: reports.agents,
+  vehicles: reports.vehicles,
+  uniforms: reports.uniforms,
+  markings: reports.markings,
+  equipment: reports.equipment,
+  description: reports.description,
+  place: reports.place,
+  firsthand: reports.firsthand,
+  zoneId: reports.zoneId,
+  zoneName: zones.name,
+  h3Cell: reports.h3Cell,
+  hasExactLocation: sql<boolean>`${reports.lat} is not null`,
+  observedAt: reports.observedAt,
+  receivedAt: reports.receivedAt,
+};
+
+/** Reports joined with their zone name, the shape every board read starts from. */
+const summaries = (db: Drizzle) =>
+  db.select(summaryColumns).from(reports).leftJoin(zones, eq(zones.id, reports.zoneId)).$dynamic();
+
+type SummaryRow = Awaited<ReturnType<typeof summaries>>[number];
+
+function toSummary(row: SummaryRow): ReportSummary {
+  return {
+    id: row.id,
+    receipt: row.receipt,
+    status: row.status as ReportSummary['status'],
+    channel: row.channel as ReportSummary['channel'],
+    language: row.language as ReportSummary['language'],
+    activity: row.activity as ReportSummary['activity'],
+    size: { agents: row.agents, vehicles: row.vehicles },
+    uniforms: row.uniforms as ReportSummary['uniforms'],
+    markings: row.markings,
+    equipment: row.equipment as ReportSummary['equipment'],
+    description: row.description,
+    place: row.place,
+    firsthand: row.firsthand,
+    zone: row.zoneId && row.zoneName ? { id: row.zoneId, name: row.zoneName } : null,
+    h3Cell: row.h3Cell,
+    hasExactLocation: row.hasExactLocation,
+    observedAt: row.observedAt.toISOString(),
+    receivedAt: row.receivedAt.toISOString(),
+  };
+}
+
+/** One report as the board shows it. */
+export async function findReportSummary(db: Drizzle, coalitionId: string, id: string) {
+  const [row] = await summaries(db).where(and(eq(reports.coalitionId, coalitionId), eq(reports.id, id)));
+  return row ? toSummary(row) : undefined;
+}
+
+export interface ReportCursor {
+  receivedAt: Date;
+  id: string;
+}
+
+/** Newest reports first, keyset-paginated so page 100 costs what page 1 costs. */
+export async function listReportSummaries(
+  db: Drizzle,
+  coalitionId: string,
+  options: { limit: number; before?: ReportCursor | undefined },
+) {
+  const { before } = options;
+  const rows = await summaries(db)
+    .where(
+      and(
+        eq(reports.coalitionId, coalitionId),
+        before
+          ? or(
+              lt(reports.receivedAt, before.receivedAt),
+              and(eq(reports.receivedAt, before.receivedAt), lt(reports.id, before.id)),
+            )
+          : undefined,
+      ),
+    )
+    .orderBy(desc(reports.receivedAt), desc(reports.id))
+    .limit(options.limit);
+  return rows.map(toSummary);
+}
+
+/** Status of a report by its receipt code. */
+export async function findReceiptStatus(db: Drizzle, receipt: string) {
+  const [row] = await db
+    .select({ status: reports.status, receivedAt: reports.receivedAt, updatedAt: reports.updatedAt })
+    .from(reports)
+    .where(eq(reports.receipt, receipt));
+  return row;
+}
+
+/**
+ * Clears the restricted fields (exact position, cross streets, free text) of
+ * reports received before the cut-off. Returns how many were purged.
+ */
+export async function purgeRestrictedFields(db: Drizzle, receivedBefore: Date): Promise<number> {
+  const purged = await db
+    .update(reports)
+    .set({ lat: null, lng: null, place: null, description: null, restrictedPurgedAt: new Date() })
+    .where(and(lt(reports.receivedAt, receivedBefore), isNull(reports.restrictedPurgedAt)))
+    .returning({ id: reports.id });
+  return purged.length;
+}

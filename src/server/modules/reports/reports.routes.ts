@@ -1,0 +1,72 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  receiptStatusSchema,
+  reportCreatedSchema,
+  reportInputSchema,
+  reportListSchema,
+} from '../../../shared/report.js';
+import type { ReportService } from './reports.service.js';
+
+/** A report is a few kilobytes of text; anything far larger is a mistake or an attack. */
+export const REPORT_BODY_LIMIT = 64 * 1024;
+
+const errorSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  }),
+});
+
+export function registerReportRoutes(app: FastifyInstance, deps: { reports: ReportService }): void {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+
+  routes.post(
+    '/api/reports',
+    {
+      bodyLimit: REPORT_BODY_LIMIT,
+      schema: {
+        tags: ['reports'],
+        summary: 'Report enforcement activity (anonymous)',
+        description: 'Answers only after the report is stored. Keep the receipt code to check its status.',
+        body: reportInputSchema,
+        response: { 201: reportCreatedSchema, 400: errorSchema, 413: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const created = await deps.reports.create(request.body, 'web');
+      return reply.status(201).send(created);
+    },
+  );
+
+  routes.get(
+    '/api/reports/receipt/:code',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'Status of a report, by its receipt code',
+        params: z.object({ code: z.string().max(32) }),
+        response: { 200: receiptStatusSchema, 400: errorSchema, 404: errorSchema },
+      },
+    },
+    async (request) => deps.reports.statusByReceipt(request.params.code),
+  );
+
+  routes.get(
+    '/api/reports',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'Reports for the dispatch board, newest first',
+        querystring: z.object({
+          limit: z.coerce.number().int().min(1).max(200).default(50),
+          cursor: z.string().max(200).optional(),
+        }),
+        response: { 200: reportListSchema },
+      },
+    },
+    async (request) => deps.reports.list(request.query),
+  );
+}

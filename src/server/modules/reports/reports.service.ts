@@ -1,0 +1,157 @@
+import type { z } from 'zod';
+import { normalizeReceipt } from '../../../shared/receipt.js';
+import {
+  LIMITS,
+  type ReceiptStatus,
+  type ReportSummary,
+  type reportInputSchema,
+} from '../../../shared/report.js';
+import type { Database } from '../../db/database.js';
+import { AppError } from '../../http/errors.js';
+import { recordEvent } from '../../realtime/events.js';
+import type { CoalitionService } from '../coalitions/coalitions.service.js';
+import type { ZoneService } from '../zones/zones.service.js';
+import { newReceipt } from './receipt.js';
+import {
+  findReceiptStatus,
+  findReportSummary,
+  insertReport,
+  listReportSummaries,
+  type ReportCursor,
+} from './reports.repo.js';
+
+type ReportInput = z.output<typeof reportInputSchema>;
+type Channel = ReportSummary['channel'];
+
+export interface ReportService {
+  /** Stores a report; resolves only after it is committed. */
+  create(input: ReportInput, channel: Channel): Promise<{ id: string; receipt: string }>;
+  statusByReceipt(code: string): Promise<ReceiptStatus>;
+  list(options: {
+    limit: number;
+    cursor?: string | undefined;
+  }): Promise<{ reports: ReportSummary[]; nextCursor: string | null }>;
+  summary(coalitionId: string, id: string): Promise<ReportSummary | undefined>;
+}
+
+const UNIQUE_VIOLATION = '23505';
+const RECEIPT_ATTEMPTS = 5;
+const PUBLIC_TIME_STEP_MS = 5 * 60_000;
+
+/** Public times are rounded down to five minutes. */
+const roundedIso = (date: Date) =>
+  new Date(Math.floor(date.getTime() / PUBLIC_TIME_STEP_MS) * PUBLIC_TIME_STEP_MS).toISOString();
+
+function checkObservedAt(observedAt: Date, now: Date): void {
+  const problem =
+    observedAt.getTime() > now.getTime() + LIMITS.observedFutureSkewMinutes * 60_000
+      ? 'is in the future'
+      : observedAt.getTime() < now.getTime() - LIMITS.observedMaxAgeHours * 3_600_000
+        ? `is more than ${LIMITS.observedMaxAgeHours / 24} days ago`
+        : null;
+  if (problem) {
+    throw new AppError('VALIDATION', `The time observed ${problem}.`, {
+      fields: [{ field: 'observedAt', message: problem }],
+    });
+  }
+}
+
+const encodeCursor = (report: ReportSummary) =>
+  Buffer.from(`${report.receivedAt}|${report.id}`).toString('base64url');
+
+function decodeCursor(cursor: string): ReportCursor {
+  const [receivedAt, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const date = new Date(receivedAt ?? '');
+  if (!id || Number.isNaN(date.getTime())) {
+    throw new AppError('VALIDATION', 'The cursor is not one this server issued.', {
+      fields: [{ field: 'cursor', message: 'is invalid' }],
+    });
+  }
+  return { receivedAt: date, id };
+}
+
+export function createReportService(deps: {
+  database: Database;
+  coalitions: CoalitionService;
+  zones: ZoneService;
+  now?: () => Date;
+}): ReportService {
+  const { database } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  return {
+    async create(input, channel) {
+      const coalition = await deps.coalitions.current();
+      const observedAt = new Date(input.observedAt);
+      checkObservedAt(observedAt, now());
+      const location = await deps.zones.resolveLocation(coalition.id, input.location);
+      for (let attempt = 1; ; attempt++) {
+        const receipt = newReceipt();
+        try {
+          return await database.transaction(async (tx) => {
+            const { id } = await insertReport(tx.db, {
+              coalitionId: coalition.id,
+              receipt,
+              channel,
+              language: input.language,
+              activity: input.activity,
+              agents: input.size.agents ?? null,
+              vehicles: input.size.vehicles ?? null,
+              uniforms: input.uniforms,
+              markings: input.markings || null,
+              equipment: input.equipment,
+              description: input.description || null,
+              firsthand: input.firsthand,
+              zoneId: location.zoneId,
+              h3Cell: location.h3Cell,
+              lat: input.location.lat ?? null,
+              lng: input.location.lng ?? null,
+              place: input.location.place || null,
+              observedAt,
+            });
+            await recordEvent(tx, { coalitionId: coalition.id, type: 'report.created', subjectId: id });
+            return { id, receipt };
+          });
+        } catch (error) {
+          const collided = (error as { code?: string; constraint?: string }).code === UNIQUE_VIOLATION;
+          if (!collided || attempt >= RECEIPT_ATTEMPTS) throw error;
+        }
+      }
+    },
+
+    async statusByReceipt(code) {
+      const receipt = normalizeReceipt(code);
+      if (!receipt) {
+        throw new AppError('VALIDATION', 'A receipt code has 8 letters and digits, like K7M4-QP2X.', {
+          fields: [{ field: 'code', message: 'is not a receipt code' }],
+        });
+      }
+      const row = await findReceiptStatus(database.db, receipt);
+      if (!row)
+        throw new AppError('NOT_FOUND', 'No report has this receipt code. Check the code and try again.');
+      return {
+        receipt,
+        status: row.status as ReceiptStatus['status'],
+        receivedAt: roundedIso(row.receivedAt),
+        updatedAt: roundedIso(row.updatedAt),
+      };
+    },
+
+    async list(options) {
+      const coalition = await deps.coalitions.current();
+      const before = options.cursor ? decodeCursor(options.cursor) : undefined;
+      const reports = await listReportSummaries(database.db, coalition.id, {
+        limit: options.limit + 1,
+        before,
+      });
+      const page = reports.slice(0, options.limit);
+      const last = page.at(-1);
+      return {
+        reports: page,
+        nextCursor: reports.length > options.limit && last ? encodeCursor(last) : null,
+      };
+    },
+
+    summary: (coalitionId, id) => findReportSummary(database.db, coalitionId, id),
+  };
+}

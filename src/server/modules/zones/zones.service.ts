@@ -1,0 +1,45 @@
+import type { ZoneSummary } from '../../../shared/zone.js';
+import type { Drizzle } from '../../db/database.js';
+import { AppError } from '../../http/errors.js';
+import { publicCellOf, zoneCellOf } from './geo.js';
+import { findZone, findZoneByCell, listZones } from './zones.repo.js';
+
+export interface ResolvedLocation {
+  zoneId: string | null;
+  h3Cell: string | null;
+}
+
+export interface ZoneService {
+  list(coalitionId: string): Promise<ZoneSummary[]>;
+  /**
+   * Resolves a reported location to a zone and a coarse cell. A chosen zone
+   * must exist; a shared position outside every zone is still accepted (a report
+   * is never refused for where it happened) with no zone.
+   */
+  resolveLocation(
+    coalitionId: string,
+    location: { zoneId?: string | undefined; lat?: number | undefined; lng?: number | undefined },
+  ): Promise<ResolvedLocation>;
+}
+
+export function createZoneService(db: Drizzle): ZoneService {
+  return {
+    list: (coalitionId) => listZones(db, coalitionId),
+    async resolveLocation(coalitionId, location) {
+      let zoneId: string | null = null;
+      if (location.zoneId !== undefined) {
+        const zone = await findZone(db, coalitionId, location.zoneId);
+        if (!zone) {
+          throw new AppError('VALIDATION', 'The chosen zone does not exist; pick one from the list.', {
+            fields: [{ field: 'location.zoneId', message: 'no zone with this id' }],
+          });
+        }
+        zoneId = zone.id;
+      }
+      if (location.lat === undefined || location.lng === undefined) return { zoneId, h3Cell: null };
+      if (!zoneId)
+        zoneId = (await findZoneByCell(db, coalitionId, zoneCellOf(location.lat, location.lng)))?.id ?? null;
+      return { zoneId, h3Cell: publicCellOf(location.lat, location.lng) };
+    },
+  };
+}

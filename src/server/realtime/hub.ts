@@ -1,0 +1,82 @@
+import { and, asc, eq, gt } from 'drizzle-orm';
+import type { LiveEvent } from '../../shared/events.js';
+import type { Database } from '../db/database.js';
+import { domainEvents } from '../db/schema.js';
+import { type DomainEvent, EVENTS_CHANNEL, parseEventPayload } from './events.js';
+
+export interface LiveMessage {
+  id: number;
+  event: LiveEvent;
+}
+
+/** Turns a domain event into what the board shows, or null if there is nothing to show. */
+export type EventResolver = (event: DomainEvent) => Promise<LiveEvent | null>;
+
+type Subscriber = (message: LiveMessage) => void;
+
+/**
+ * Fans domain events out to this process's live connections. Every process
+ * LISTENs on one channel; each event is resolved to its document once per
+ * process, not once per connection.
+ */
+export interface RealtimeHub {
+  subscribe(coalitionId: string, subscriber: Subscriber): () => void;
+  /** Events after the given id, for a client that reconnects with Last-Event-ID. */
+  replay(coalitionId: string, afterId: number, limit?: number): Promise<LiveMessage[]>;
+  connectionCount(): number;
+  close(): Promise<void>;
+}
+
+/** Starts listening and returns the hub. */
+export async function startRealtimeHub(
+  database: Database,
+  resolve: EventResolver,
+  onError: (error: unknown) => void,
+): Promise<RealtimeHub> {
+  const subscribers = new Map<Subscriber, string>();
+  // Resolve events in arrival order so the board never sees them shuffled.
+  let chain: Promise<void> = Promise.resolve();
+
+  const deliver = async (event: DomainEvent) => {
+    const interested = [...subscribers].filter(([, coalitionId]) => coalitionId === event.coalitionId);
+    if (interested.length === 0) return;
+    const live = await resolve(event);
+    if (!live) return;
+    for (const [subscriber] of interested) subscriber({ id: event.id, event: live });
+  };
+
+  const unlisten = await database.listen(EVENTS_CHANNEL, (payload) => {
+    const event = parseEventPayload(payload);
+    if (!event) return;
+    chain = chain.then(() => deliver(event)).catch(onError);
+  });
+
+  return {
+    subscribe(coalitionId, subscriber) {
+      subscribers.set(subscriber, coalitionId);
+      return () => {
+        subscribers.delete(subscriber);
+      };
+    },
+    async replay(coalitionId, afterId, limit = 500) {
+      const rows = await database.db
+        .select()
+        .from(domainEvents)
+        .where(and(eq(domainEvents.coalitionId, coalitionId), gt(domainEvents.id, afterId)))
+        .orderBy(asc(domainEvents.id))
+        .limit(limit);
+      const messages: LiveMessage[] = [];
+      for (const row of rows) {
+        const live = await resolve({ ...row, type: row.type as DomainEvent['type'] });
+        if (live) messages.push({ id: row.id, event: live });
+      }
+      return messages;
+    },
+    connectionCount: () => subscribers.size,
+    async close() {
+      subscribers.clear();
+      await unlisten();
+      await chain;
+    },
+  };
+}

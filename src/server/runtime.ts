@@ -1,0 +1,89 @@
+import type { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import type { Config } from './config.js';
+import { type Database, openDatabase } from './db/database.js';
+import { migrateDatabase } from './db/migrate.js';
+import { type JobQueue, startJobQueue } from './jobs/queue.js';
+import { createCoalitionService } from './modules/coalitions/coalitions.service.js';
+import { seedDemo } from './modules/demo/seed.js';
+import { createReportService } from './modules/reports/reports.service.js';
+import { retentionJob } from './modules/retention/retention.job.js';
+import { createZoneService } from './modules/zones/zones.service.js';
+import { type RealtimeHub, startRealtimeHub } from './realtime/hub.js';
+
+export interface Faro {
+  app: FastifyInstance;
+  database: Database;
+  jobs: JobQueue;
+  hub: RealtimeHub;
+  jobDefinitions: { retention: ReturnType<typeof retentionJob> };
+  /** Graceful stop: refuse new requests, finish in-flight requests and jobs, close the database. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** An already opened database (tests pass a fresh copy of the migrated template); the caller closes it. */
+  database?: Database;
+  /** Whether this process runs job handlers (default true). */
+  work?: boolean;
+  logStream?: Writable | undefined;
+}
+
+/** Opens the database, brings the schema up to date, wires the modules and builds the app. */
+export async function createFaro(config: Config, options: StartOptions = {}): Promise<Faro> {
+  const ownsDatabase = !options.database;
+  const database = options.database ?? (await openDatabase(config.database, (msg) => console.error(msg)));
+  try {
+    await migrateDatabase(database);
+    if (config.seedDemo) await seedDemo(database);
+
+    const coalitions = createCoalitionService(database.db);
+    const zones = createZoneService(database.db);
+    const reports = createReportService({ database, coalitions, zones });
+    const hub = await startRealtimeHub(
+      database,
+      async (event) => {
+        if (event.type !== 'report.created') return null;
+        const report = await reports.summary(event.coalitionId, event.subjectId);
+        return report ? { type: 'report.created', report } : null;
+      },
+      (error) => console.error('realtime delivery failed', error),
+    );
+
+    const app = await buildApp({
+      config,
+      database,
+      hub,
+      coalitions,
+      zones,
+      reports,
+      logStream: options.logStream,
+    });
+    const retention = retentionJob({
+      db: database.db,
+      exactLocationDays: config.retention.exactLocationDays,
+      onPurged: (count) => count > 0 && app.log.info({ count }, 'restricted report fields purged'),
+    });
+    const jobs = await startJobQueue(database, [retention], {
+      pollSeconds: config.jobs.pollSeconds,
+      work: options.work ?? true,
+      onError: (error) => app.log.error({ err: error }, 'job queue error'),
+    });
+
+    let stopping: Promise<void> | undefined;
+    const stop = () => {
+      stopping ??= (async () => {
+        await app.close();
+        await jobs.stop(config.shutdownTimeoutMs);
+        await hub.close();
+        if (ownsDatabase) await database.close();
+      })();
+      return stopping;
+    };
+    return { app, database, jobs, hub, jobDefinitions: { retention }, stop };
+  } catch (error) {
+    if (ownsDatabase) await database.close().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,2 @@
+/** The paths of the web app; the server answers each with the app shell. */
+export const WEB_PAGES = ['/', '/report', '/status', '/dispatch'] as const;

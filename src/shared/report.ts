@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import {
+  ACTIVITIES,
+  CHANNELS,
+  EQUIPMENT,
+  LANGUAGES,
+  LIMITS,
+  REPORT_STATUSES,
+  UNIFORMS,
+} from './report-fields.js';
+
+export * from './report-fields.js';
+
+/**
+ * The report contract shared by the public form and the server.
+ * SALUTE: Size, Activity, Location, Uniform, Time, Equipment.
+ * Reports describe activity, never people: there is deliberately no field for
+ * names, badge numbers, plates or anyone's immigration status.
+ */
+
+export const languageSchema = z.enum(LANGUAGES);
+export const activitySchema = z.enum(ACTIVITIES);
+export const uniformSchema = z.enum(UNIFORMS);
+export const equipmentSchema = z.enum(EQUIPMENT);
+export const reportStatusSchema = z.enum(REPORT_STATUSES);
+export type ReportStatus = z.infer<typeof reportStatusSchema>;
+export const channelSchema = z.enum(CHANNELS);
+
+const trimmedText = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
+
+export const locationInputSchema = z
+  .object({
+    zoneId: z.uuid('must be a zone id from /api/zones').optional(),
+    lat: z.number().min(-90).max(90).optional(),
+    lng: z.number().min(-180).max(180).optional(),
+    /** Cross streets or a landmark, in the reporter's words. */
+    place: trimmedText(LIMITS.placeChars).optional(),
+  })
+  .refine((loc) => (loc.lat === undefined) === (loc.lng === undefined), {
+    message: 'lat and lng must be given together',
+    path: ['lat'],
+  })
+  .refine((loc) => loc.zoneId !== undefined || loc.lat !== undefined, {
+    message: 'choose a zone or share your location',
+    path: ['zoneId'],
+  });
+
+export const reportInputSchema = z.object({
+  language: languageSchema,
+  size: z
+    .object({
+      agents: z.number().int().min(0).max(1000).optional(),
+      vehicles: z.number().int().min(0).max(500).optional(),
+    })
+    .default({}),
+  activity: activitySchema,
+  location: locationInputSchema,
+  uniforms: z.array(uniformSchema).max(UNIFORMS.length).default([]),
+  markings: trimmedText(LIMITS.markingsChars).optional(),
+  observedAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date and time' }),
+  equipment: z.array(equipmentSchema).max(EQUIPMENT.length).default([]),
+  description: trimmedText(LIMITS.descriptionChars).optional(),
+  /** Did the reporter see it themselves? Second-hand accounts are a red flag for triage. */
+  firsthand: z.boolean().default(true),
+});
+export type ReportInput = z.input<typeof reportInputSchema>;
+
+export const reportCreatedSchema = z.object({
+  id: z.uuid(),
+  receipt: z.string(),
+});
+
+export const receiptStatusSchema = z.object({
+  receipt: z.string(),
+  status: reportStatusSchema,
+  receivedAt: z.string(),
+  updatedAt: z.string(),
+});
+export type ReceiptStatus = z.infer<typeof receiptStatusSchema>;
+
+/** What the dispatch board shows of a report. Exact coordinates stay out until field-level roles exist. */
+export const reportSummarySchema = z.object({
+  id: z.uuid(),
+  receipt: z.string(),
+  status: reportStatusSchema,
+  channel: channelSchema,
+  language: languageSchema,
+  activity: activitySchema,
+  size: z.object({ agents: z.number().nullable(), vehicles: z.number().nullable() }),
+  uniforms: z.array(uniformSchema),
+  markings: z.string().nullable(),
+  equipment: z.array(equipmentSchema),
+  description: z.string().nullable(),
+  place: z.string().nullable(),
+  firsthand: z.boolean(),
+  zone: z.object({ id: z.uuid(), name: z.string() }).nullable(),
+  h3Cell: z.string().nullable(),
+  hasExactLocation: z.boolean(),
+  observedAt: z.string(),
+  receivedAt: z.string(),
+});
+export type ReportSummary = z.infer<typeof reportSummarySchema>;
+
+export const reportListSchema = z.object({
+  reports: z.array(reportSummarySchema),
+  nextCursor: z.string().nullable(),
+});
+export type ReportList = z.infer<typeof reportListSchema>;

@@ -1,0 +1,51 @@
+import type { ErrorBody, FieldProblem } from '../shared/errors.js';
+
+/** A failed API call: the server's error code and field problems, or a network failure. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+    readonly fields: FieldProblem[] = [],
+  ) {
+    super(message);
+  }
+  get isNetwork(): boolean {
+    return this.code === 'NETWORK';
+  }
+}
+
+/** Calls the API with JSON and returns the parsed body, or throws ApiError. */
+export async function api<T>(
+  path: string,
+  init: { method?: string; body?: unknown; signal?: AbortSignal } = {},
+): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method: init.method ?? 'GET',
+      headers:
+        init.body === undefined
+          ? { accept: 'application/json' }
+          : { 'content-type': 'application/json', accept: 'application/json' },
+      body: init.body === undefined ? null : JSON.stringify(init.body),
+      signal: init.signal ?? null,
+      credentials: 'same-origin',
+    });
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') throw error;
+    throw new ApiError('NETWORK', 'network error', 0);
+  }
+  const text = await response.text();
+  const body = text ? (JSON.parse(text) as unknown) : undefined;
+  if (!response.ok) {
+    const error = (body as ErrorBody | undefined)?.error;
+    throw new ApiError(
+      error?.code ?? 'INTERNAL',
+      error?.message ?? response.statusText,
+      response.status,
+      error?.details?.fields,
+    );
+  }
+  return body as T;
+}

@@ -1,0 +1,25 @@
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+
+export function HomePage() {
+  const { t } = useTranslation();
+  return (
+    <section>
+      <h1>{t('home.title')}</h1>
+      <p className="lead">{t('home.intro')}</p>
+      <p>
+        <Link className="button primary block" to="/report">
+          {t('home.report')}
+        </Link>
+      </p>
+      <p>
+        <Link className="button block" to="/status">
+          {t('home.status')}
+        </Link>
+      </p>
+      <p className="muted">
+        <Link to="/dispatch">{t('home.dispatch')}</Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildReportInput } from './support/factories.js';
+import { startTestFaro, type TestFaro } from './support/faro.js';
+import { openSse } from './support/sse.js';
+
+/**
+ * Two Faro instances on one database stand for two processes behind a load
+ * balancer: a report posted to one must reach a board connected to the other.
+ * On PostgreSQL each instance has its own pool and LISTEN connection, so the
+ * event really crosses connections through NOTIFY.
+ */
+let first: TestFaro;
+let second: TestFaro;
+
+beforeAll(async () => {
+  first = await startTestFaro({ listen: true });
+  second = await startTestFaro({
+    listen: true,
+    db:
+      first.db.url === undefined
+        ? first.db // PGlite is one process's embedded database: share the instance.
+        : await (async () => {
+            const { openDatabase } = await import('../src/server/db/database.js');
+            const database = await openDatabase({
+              kind: 'postgres',
+              url: first.db.url as string,
+              poolSize: 3,
+            });
+            return { database, url: first.db.url, drop: async () => undefined };
+          })(),
+  });
+});
+afterAll(async () => {
+  await second?.stop();
+  if (second && second.db !== first?.db) await second.db.database.close();
+  await first?.stop();
+});
+
+const postReport = (baseUrl: string, overrides = {}) =>
+  fetch(`${baseUrl}/api/reports`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(buildReportInput(overrides)),
+  });
+
+describe('GET /api/events', () => {
+  it('delivers a new report, as the board shows it, to a board connected to another instance', async () => {
+    const stream = await openSse(`${second.baseUrl}/api/events`);
+    try {
+      expect(stream.headers.get('content-type')).toMatch(/text\/event-stream/);
+      await stream.waitFor((m) => m.event === 'ready');
+      const response = await postReport(first.baseUrl, { activity: 'raid' });
+      expect(response.status).toBe(201);
+      const { id, receipt } = (await response.json()) as { id: string; receipt: string };
+      const message = await stream.waitFor((m) => m.event === 'report.created' && m.data.includes(id));
+      const event = JSON.parse(message.data);
+      expect(event.report).toMatchObject({ id, receipt, activity: 'raid', zone: { name: 'Boyle Heights' } });
+      expect(Number(message.id)).toBeGreaterThan(0);
+      // The exact position never travels to the board.
+      expect(message.data).not.toMatch(/"lat"|"lng"/);
+    } finally {
+      await stream.close();
+    }
+  });
+
+  it('replays what a board missed while disconnected, from Last-Event-ID', async () => {
+    const stream = await openSse(`${first.baseUrl}/api/events`);
+    await stream.waitFor((m) => m.event === 'ready');
+    const seen = await postReport(first.baseUrl);
+    const seenId = ((await seen.json()) as { id: string }).id;
+    const lastEvent = await stream.waitFor((m) => m.event === 'report.created' && m.data.includes(seenId));
+    await stream.close();
+
+    const missed: string[] = [];
+    for (let i = 0; i < 3; i++)
+      missed.push(((await (await postReport(first.baseUrl)).json()) as { id: string }).id);
+
+    const resumed = await openSse(`${second.baseUrl}/api/events`, { 'last-event-id': lastEvent.id ?? '' });
+    try {
+      for (const id of missed)
+        await resumed.waitFor((m) => m.event === 'report.created' && m.data.includes(id));
+      expect(resumed.messages.some((m) => m.data.includes(seenId))).toBe(false);
+    } finally {
+      await resumed.close();
+    }
+  });
+
+  it('sends nothing for a report that was rejected', async () => {
+    const stream = await openSse(`${first.baseUrl}/api/events`);
+    try {
+      await stream.waitFor((m) => m.event === 'ready');
+      const rejected = await postReport(first.baseUrl, {
+        location: { zoneId: '00000000-0000-4000-8000-000000000000' },
+      });
+      expect(rejected.status).toBe(400);
+      const accepted = ((await (await postReport(first.baseUrl)).json()) as { id: string }).id;
+      await stream.waitFor((m) => m.data.includes(accepted));
+      expect(stream.messages.filter((m) => m.event === 'report.created')).toHaveLength(1);
+    } finally {
+      await stream.close();
+    }
+  });
+
+  it('ends open streams when the server shuts down, so shutdown is not held open', async () => {
+    const extra = await startTestFaro({ listen: true });
+    const stream = await openSse(`${extra.baseUrl}/api/events`);
+    await stream.waitFor((m) => m.event === 'ready');
+    const started = Date.now();
+    await extra.stop();
+    await stream.closed;
+    expect(stream.ended).toBe(true);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});

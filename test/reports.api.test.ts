@@ -1,0 +1,183 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BOYLE_HEIGHTS, buildReportInput, OUTSIDE_ZONES } from './support/factories.js';
+import { startTestFaro, type TestFaro } from './support/faro.js';
+
+let t: TestFaro;
+let zones: { id: string; slug: string; name: string }[];
+
+beforeAll(async () => {
+  t = await startTestFaro();
+  zones = (await t.faro.app.inject({ url: '/api/zones' })).json().zones;
+});
+afterAll(async () => t?.stop());
+
+const post = (payload: unknown, headers: Record<string, string> = {}) =>
+  t.faro.app.inject({
+    method: 'POST',
+    url: '/api/reports',
+    headers: { 'content-type': 'application/json', ...headers },
+    payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
+  });
+
+const countReports = async () => {
+  const result = await t.faro.database.pool.query<{ n: string }>('select count(*) as n from reports');
+  return Number(result.rows[0]?.n);
+};
+
+describe('POST /api/reports', () => {
+  it('stores a report with a zone and answers 201 with an id and a readable receipt', async () => {
+    const zone = zones.find((z) => z.slug === 'koreatown');
+    const before = await countReports();
+    const response = await post(buildReportInput({ location: { zoneId: zone?.id } }));
+    expect(response.statusCode).toBe(201);
+    const body = response.json();
+    expect(body.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(body.receipt).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}$/);
+    expect(await countReports()).toBe(before + 1);
+
+    const status = await t.faro.app.inject({ url: `/api/reports/receipt/${body.receipt}` });
+    expect(status.statusCode).toBe(200);
+    expect(status.json()).toMatchObject({ receipt: body.receipt, status: 'received' });
+  });
+
+  it('places a shared position in its zone and keeps only a coarse cell on the board', async () => {
+    const response = await post(buildReportInput({ location: BOYLE_HEIGHTS }));
+    expect(response.statusCode).toBe(201);
+    const list = (await t.faro.app.inject({ url: '/api/reports?limit=5' })).json();
+    const report = list.reports.find((r: { id: string }) => r.id === response.json().id);
+    expect(report.zone.name).toBe('Boyle Heights');
+    expect(report.h3Cell).toMatch(/^88[0-9a-f]+$/); // resolution 8, ~1 km across
+    expect(report.hasExactLocation).toBe(true);
+    expect(JSON.stringify(report)).not.toContain(String(BOYLE_HEIGHTS.lat));
+  });
+
+  it('accepts a position outside every zone rather than losing the report', async () => {
+    const response = await post(buildReportInput({ location: OUTSIDE_ZONES }));
+    expect(response.statusCode).toBe(201);
+    const list = (await t.faro.app.inject({ url: '/api/reports?limit=5' })).json();
+    expect(list.reports.find((r: { id: string }) => r.id === response.json().id).zone).toBeNull();
+  });
+
+  const bad: [string, () => ReturnType<typeof post>, number, RegExp][] = [
+    ['missing location', () => post({ ...buildReportInput(), location: {} }), 400, /location\.zoneId/],
+    ['no location key at all', () => post({ ...buildReportInput(), location: undefined }), 400, /location/],
+    [
+      'latitude without longitude',
+      () => post(buildReportInput({ location: { lat: 34.05 } })),
+      400,
+      /location\.lat/,
+    ],
+    [
+      'wrong types',
+      () => post({ ...buildReportInput(), size: { agents: 'many' }, firsthand: 'yes' }),
+      400,
+      /size\.agents.*firsthand|firsthand.*size\.agents/s,
+    ],
+    ['an unknown activity', () => post({ ...buildReportInput(), activity: 'shooting' }), 400, /activity/],
+    [
+      'an unknown zone',
+      () => post(buildReportInput({ location: { zoneId: '00000000-0000-4000-8000-000000000000' } })),
+      400,
+      /location\.zoneId/,
+    ],
+    [
+      'a time in the future',
+      () => post(buildReportInput({ observedAt: new Date(Date.now() + 3_600_000).toISOString() })),
+      400,
+      /observedAt/,
+    ],
+    [
+      'a time that is not a time',
+      () => post(buildReportInput({ observedAt: 'yesterday' })),
+      400,
+      /observedAt/,
+    ],
+    [
+      'a description over the limit',
+      () => post(buildReportInput({ description: 'x'.repeat(5_000) })),
+      400,
+      /description/,
+    ],
+    [
+      'a 1 MB description',
+      () => post(buildReportInput({ description: 'x'.repeat(1_000_000) })),
+      413,
+      /65536/,
+    ],
+    ['a 10 MB body', () => post(`{"description":"${'y'.repeat(10 * 1024 * 1024)}"}`), 413, /65536/],
+    ['malformed JSON', () => post('{"language": "en", '), 400, /not valid JSON/],
+    ['an empty body', () => post(''), 400, /empty/],
+    [
+      'a form-encoded body',
+      () => post('language=en', { 'content-type': 'application/x-www-form-urlencoded' }),
+      415,
+      /application\/json/,
+    ],
+    ['a JSON array', () => post([buildReportInput()]), 400, /body|expected object/i],
+  ];
+
+  it.each(bad)('rejects %s with a clear 4xx and stores nothing', async (_name, send, status, mentions) => {
+    const before = await countReports();
+    const response = await send();
+    expect(response.statusCode).toBe(status);
+    const body = response.json();
+    expect(body.error.code).toMatch(/^[A-Z_]+$/);
+    expect(`${body.error.message} ${JSON.stringify(body.error.details ?? {})}`).toMatch(mentions);
+    expect(await countReports()).toBe(before);
+  });
+
+  it('names every problem at once, field by field', async () => {
+    const response = await post({ language: 'xx', activity: 'arrest', location: {}, observedAt: 'nope' });
+    const fields = response.json().error.details.fields.map((f: { field: string }) => f.field);
+    expect(fields).toEqual(expect.arrayContaining(['language', 'location.zoneId', 'observedAt']));
+  });
+});
+
+describe('GET /api/reports/receipt/:code', () => {
+  it('forgives case, spaces and a missing dash', async () => {
+    const { receipt } = (await post(buildReportInput())).json();
+    const typed = receipt.replace('-', ' ').toLowerCase();
+    const response = await t.faro.app.inject({ url: `/api/reports/receipt/${encodeURIComponent(typed)}` });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().receipt).toBe(receipt);
+  });
+
+  it('rounds public times to five minutes', async () => {
+    const { receipt } = (await post(buildReportInput())).json();
+    const { receivedAt } = (await t.faro.app.inject({ url: `/api/reports/receipt/${receipt}` })).json();
+    expect(new Date(receivedAt).getTime() % 300_000).toBe(0);
+  });
+
+  it('says clearly when a code is malformed or unknown', async () => {
+    const malformed = await t.faro.app.inject({ url: '/api/reports/receipt/abc' });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json().error.message).toMatch(/8 letters/);
+    const unknown = await t.faro.app.inject({ url: '/api/reports/receipt/ZZZZ-ZZZZ' });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().error.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('GET /api/reports', () => {
+  it('pages newest first without gaps or repeats', async () => {
+    for (let i = 0; i < 7; i++) expect((await post(buildReportInput())).statusCode).toBe(201);
+    const all = (await t.faro.app.inject({ url: '/api/reports?limit=200' })).json().reports;
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor ? `&cursor=${cursor}` : '';
+      const page = (await t.faro.app.inject({ url: `/api/reports?limit=3${query}` })).json();
+      seen.push(...page.reports.map((r: { id: string }) => r.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(all.map((r: { id: string }) => r.id));
+    const times = all.map((r: { receivedAt: string }) => r.receivedAt);
+    expect([...times].sort().reverse()).toEqual(times);
+  });
+
+  it('rejects a forged cursor', async () => {
+    const response = await t.faro.app.inject({ url: '/api/reports?cursor=bm9wZQ' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.details.fields[0].field).toBe('cursor');
+  });
+});

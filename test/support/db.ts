@@ -1,0 +1,59 @@
+import { readFile } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { type Config, loadConfig } from '../../src/server/config.js';
+import { type Database, openDatabase, openPglite } from '../../src/server/db/database.js';
+import { databaseUrlFor } from './urls.js';
+
+let counter = 0;
+
+export interface TestDatabase {
+  database: Database;
+  /** The PostgreSQL URL of this copy, when running on PostgreSQL. */
+  url: string | undefined;
+  drop(): Promise<void>;
+}
+
+/** The config tests run with: the environment's database choice, quiet logs, fast job polling. */
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({
+    ...process.env,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    FARO_DEMO: 'false',
+    JOB_POLL_SECONDS: '0.5',
+    SHUTDOWN_TIMEOUT_MS: '5000',
+    ...overrides,
+  });
+}
+
+/** A fresh database copied from the migrated, seeded template of this run. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const config = testConfig();
+  if (config.database.kind === 'postgres') {
+    const name = `faro_t_${inject('runId')}_${process.pid}_${++counter}`;
+    const admin = new pg.Client({ connectionString: config.database.url });
+    await admin.connect();
+    try {
+      await admin.query(`create database ${name} template ${inject('postgresTemplate')}`);
+    } finally {
+      await admin.end();
+    }
+    const url = databaseUrlFor(config.database.url, name);
+    const adminUrl = config.database.url;
+    return {
+      database: await openDatabase({ kind: 'postgres', url, poolSize: 5 }),
+      url,
+      async drop() {
+        const client = new pg.Client({ connectionString: adminUrl });
+        await client.connect();
+        await client.query(`drop database if exists ${name} with (force)`);
+        await client.end();
+      },
+    };
+  }
+  const dump = await readFile(inject('pgliteTemplate'));
+  const lite = new PGlite({ loadDataDir: new Blob([dump]) });
+  return { database: await openPglite(lite), url: undefined, drop: async () => undefined };
+}

@@ -1,0 +1,40 @@
+import type { Writable } from 'node:stream';
+import type { Faro } from '../../src/server/runtime.js';
+import { createFaro } from '../../src/server/runtime.js';
+import { createTestDatabase, type TestDatabase, testConfig } from './db.js';
+
+export interface TestFaro {
+  faro: Faro;
+  db: TestDatabase;
+  /** Base URL when started with `listen: true`. */
+  baseUrl: string;
+  stop(): Promise<void>;
+}
+
+/** A whole Faro (HTTP app, realtime hub, job queue) on a fresh test database. */
+export async function startTestFaro(
+  options: { listen?: boolean; env?: Record<string, string>; logStream?: Writable; db?: TestDatabase } = {},
+): Promise<TestFaro> {
+  const db = options.db ?? (await createTestDatabase());
+  const config = testConfig({ WEB_DIST_DIR: '/nonexistent', ...options.env });
+  const faro = await createFaro(config, { database: db.database, logStream: options.logStream });
+  let baseUrl = '';
+  if (options.listen) {
+    await faro.app.listen({ host: '127.0.0.1', port: 0 });
+    const address = faro.app.server.address();
+    if (!address || typeof address === 'string') throw new Error('no address');
+    baseUrl = `http://127.0.0.1:${address.port}`;
+  }
+  return {
+    faro,
+    db,
+    baseUrl,
+    async stop() {
+      await faro.stop();
+      if (!options.db) {
+        await db.database.close();
+        await db.drop();
+      }
+    },
+  };
+}
