@@ -74,10 +74,14 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
     let stopping: Promise<void> | undefined;
     const stop = () => {
       stopping ??= (async () => {
+        const started = performance.now();
         await app.close();
+        app.log.info('http server closed');
         await jobs.stop(config.shutdownTimeoutMs);
+        app.log.info('job workers stopped');
         await hub.close();
         if (ownsDatabase) await database.close();
+        app.log.info({ ms: Math.round(performance.now() - started) }, 'stopped');
       })();
       return stopping;
     };

@@ -1,0 +1,84 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from './support/db.js';
+import { buildReportInput } from './support/factories.js';
+import { spawnServer } from './support/process.js';
+
+/**
+ * The server runs as a real child process here, so it can be killed the way
+ * a power cut or the OOM killer would: a report that got a 201 must survive.
+ */
+let env: Record<string, string>;
+let cleanup: () => Promise<void>;
+
+beforeAll(async () => {
+  if (process.env.DATABASE_URL) {
+    const db: TestDatabase = await createTestDatabase();
+    await db.database.close();
+    env = { DATABASE_URL: db.url as string, FARO_DEMO: 'false' };
+    cleanup = () => db.drop();
+  } else {
+    const dir = await mkdtemp(path.join(tmpdir(), 'faro-durable-'));
+    env = { FARO_DATA_DIR: dir, FARO_DEMO: 'true' };
+    cleanup = () => rm(dir, { recursive: true, force: true });
+  }
+});
+afterAll(async () => cleanup?.());
+
+const postReport = async (baseUrl: string) => {
+  const response = await fetch(`${baseUrl}/api/reports`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(buildReportInput()),
+  });
+  return { status: response.status, body: (await response.json()) as { receipt: string } };
+};
+
+const receiptFound = async (baseUrl: string, receipt: string) =>
+  (await fetch(`${baseUrl}/api/reports/receipt/${receipt}`)).status === 200;
+
+describe('an acknowledged report', () => {
+  it('survives kill -9 right after the answer', async () => {
+    const server = await spawnServer(env);
+    const answers = await Promise.all(Array.from({ length: 20 }, () => postReport(server.baseUrl)));
+    server.child.kill('SIGKILL');
+    expect((await server.exited).signal).toBe('SIGKILL');
+    expect(answers.every((a) => a.status === 201)).toBe(true);
+
+    const restarted = await spawnServer(env);
+    try {
+      for (const answer of answers)
+        expect(await receiptFound(restarted.baseUrl, answer.body.receipt)).toBe(true);
+    } finally {
+      restarted.child.kill('SIGKILL');
+      await restarted.exited;
+    }
+  });
+
+  it('survives a graceful shutdown in the middle of a burst, and the process exits 0', async () => {
+    const server = await spawnServer(env);
+    const burst = Array.from({ length: 30 }, () =>
+      postReport(server.baseUrl).catch(() => ({ status: 0, body: { receipt: '' } })),
+    );
+    await burst[0];
+    server.child.kill('SIGTERM');
+    const answers = await Promise.all(burst);
+    const exit = await server.exited;
+    expect(exit.code, server.output()).toBe(0);
+    const acknowledged = answers.filter((a) => a.status === 201);
+    expect(acknowledged.length).toBeGreaterThan(0);
+    // Anything not acknowledged was refused cleanly (503 while closing, or no connection), never half-done.
+    expect(answers.every((a) => [201, 503, 0].includes(a.status))).toBe(true);
+
+    const restarted = await spawnServer(env);
+    try {
+      for (const answer of acknowledged)
+        expect(await receiptFound(restarted.baseUrl, answer.body.receipt)).toBe(true);
+    } finally {
+      restarted.child.kill('SIGTERM');
+      expect((await restarted.exited).code).toBe(0);
+    }
+  });
+});

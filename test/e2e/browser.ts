@@ -1,0 +1,22 @@
+import { type Browser, chromium } from 'playwright-core';
+
+/**
+ * Debian's Chromium, headless, with no network chatter of its own (the
+ * machine has no internet). Playwright gives every launch a fresh, empty
+ * profile directory, so no `--user-data-dir` is passed.
+ */
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}

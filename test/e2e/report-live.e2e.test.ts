@@ -1,0 +1,123 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ServerProcess, spawnServer } from '../support/process.js';
+import { launchChromium } from './browser.js';
+
+/**
+ * The built app (`npm run build`) served by the real CLI on a fresh embedded
+ * database with demo data, driven in Chromium as a reporter and a dispatcher.
+ */
+let server: ServerProcess;
+let browser: Browser;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'faro-e2e-'));
+  server = await spawnServer(
+    { FARO_DATA_DIR: dataDir, FARO_DEMO: 'true', WEB_DIST_DIR: path.resolve('dist/web') },
+    { args: ['bin/faro.js', 'start'] },
+  );
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  server?.child.kill('SIGTERM');
+  await server?.exited;
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
+
+describe('a report in Spanish reaches the live board', () => {
+  it('appears on /dispatch within a second, without reload', async () => {
+    const board = await (
+      await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } })
+    ).newPage();
+    await board.goto(`${server.baseUrl}/dispatch`);
+    await board.getByTestId('connection').getByText('Live').waitFor({ timeout: 10_000 });
+    await expectAccessible(board);
+    let reloads = 0;
+    board.on('framenavigated', () => reloads++);
+
+    const phone = await (
+      await browser.newContext({
+        locale: 'es-MX',
+        viewport: { width: 360, height: 740 },
+        isMobile: true,
+        hasTouch: true,
+      })
+    ).newPage();
+    await phone.goto(`${server.baseUrl}/report?lang=es`);
+    await phone.getByRole('heading', { name: 'Reportar actividad' }).waitFor();
+    expect(await phone.evaluate('document.documentElement.lang')).toBe('es');
+    // One column on a 360-px phone: nothing scrolls sideways.
+    expect(await phone.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+    await expectAccessible(phone);
+
+    // Sending too early names what is missing, in Spanish, and loses nothing typed.
+    await phone.getByLabel('Calles o punto de referencia (opcional)').fill('Calle 1 y Soto');
+    await phone.getByRole('button', { name: 'Enviar reporte' }).click();
+    await phone.getByText('Elija qué está pasando.').first().waitFor();
+    await phone.getByText('Elija un vecindario o comparta su ubicación.').first().waitFor();
+    expect(await phone.getByLabel('Calles o punto de referencia (opcional)').inputValue()).toBe(
+      'Calle 1 y Soto',
+    );
+
+    await phone.getByLabel('Están deteniendo a personas').check();
+    await phone.getByLabel('Vecindario').selectOption({ label: 'Boyle Heights' });
+    await phone.getByLabel('Agentes', { exact: true }).fill('6');
+    await phone.getByLabel('ICE').check();
+    await phone.getByLabel('Carros sin marcas').check();
+    await phone.getByLabel('¿Algo más? (opcional)').fill('Dos camionetas grises frente al mercado');
+    await phone.getByRole('button', { name: 'Enviar reporte' }).click();
+
+    const receipt = (await phone.getByTestId('receipt').textContent({ timeout: 10_000 }))?.trim() ?? '';
+    const acknowledgedAt = Date.now();
+    expect(receipt).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}$/);
+    await phone.getByRole('heading', { name: 'Reporte recibido' }).waitFor();
+
+    const row = board.getByTestId('report-row').filter({ hasText: receipt });
+    await row.waitFor({ timeout: 1_000 });
+    const shownAfterMs = Date.now() - acknowledgedAt;
+    expect(shownAfterMs).toBeLessThan(1_000);
+    expect(reloads).toBe(0);
+    const text = await row.textContent();
+    expect(text).toContain('People being detained');
+    expect(text).toContain('Boyle Heights');
+    expect(text).toContain('6 agents');
+    expect(text).toContain('Dos camionetas grises frente al mercado');
+    await expectAccessible(board);
+
+    // The receipt link shows the status in the reporter's language.
+    await phone.getByRole('link', { name: 'Consultar este reporte' }).click();
+    await phone
+      .getByTestId('status')
+      .getByText('Recibido — esperando que un voluntario lo verifique')
+      .waitFor();
+    await expectAccessible(phone);
+  });
+
+  it('switches language in place and remembers it', async () => {
+    const page = await (
+      await browser.newContext({ locale: 'en-US', viewport: { width: 360, height: 740 } })
+    ).newPage();
+    await page.goto(`${server.baseUrl}/report`);
+    await page.getByRole('heading', { name: 'Report activity' }).waitFor();
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Español' }).click();
+    await page.getByRole('heading', { name: 'Reportar actividad' }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { name: 'Reportar actividad' }).waitFor();
+    expect(await page.evaluate('document.documentElement.lang')).toBe('es');
+  });
+});

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildReportInput } from './support/factories.js';
+import { startTestFaro, type TestFaro } from './support/faro.js';
+
+let t: TestFaro;
+beforeAll(async () => {
+  t = await startTestFaro({ env: { RETENTION_EXACT_LOCATION_DAYS: '30' } });
+});
+afterAll(async () => t?.stop());
+
+const create = async () => {
+  const response = await t.faro.app.inject({
+    method: 'POST',
+    url: '/api/reports',
+    payload: buildReportInput(),
+  });
+  expect(response.statusCode).toBe(201);
+  return response.json().id as string;
+};
+
+const restricted = async (id: string) =>
+  (
+    await t.faro.database.pool.query(
+      'select lat, lng, place, description, zone_id, h3_cell, restricted_purged_at from reports where id = $1',
+      [id],
+    )
+  ).rows[0];
+
+describe('retention job on the Postgres-backed queue', () => {
+  it('deletes exact location and free text after the retention period, keeps coarse data, and is idempotent', async () => {
+    const old = await create();
+    const recent = await create();
+    await t.faro.database.pool.query(
+      `update reports set received_at = now() - interval '31 days' where id = $1`,
+      [old],
+    );
+
+    const job = t.faro.jobDefinitions.retention;
+    expect(await t.faro.jobs.send(job, {})).toBeTruthy();
+    await t.faro.jobs.drain(job);
+
+    const purged = await restricted(old);
+    expect(purged).toMatchObject({ lat: null, lng: null, place: null, description: null });
+    expect(purged.zone_id).not.toBeNull();
+    expect(purged.h3_cell).not.toBeNull();
+    expect(purged.restricted_purged_at).not.toBeNull();
+    const kept = await restricted(recent);
+    expect(kept.lat).not.toBeNull();
+    expect(kept.description).not.toBeNull();
+
+    const firstPurge = purged.restricted_purged_at;
+    await t.faro.jobs.send(job, {});
+    await t.faro.jobs.drain(job);
+    expect((await restricted(old)).restricted_purged_at).toEqual(firstPurge);
+  });
+
+  it('commits a job with the caller’s transaction, or not at all', async () => {
+    const job = t.faro.jobDefinitions.retention;
+    const count = async () =>
+      Number(
+        (await t.faro.database.pool.query(`select count(*) as n from pgboss.job where name = $1`, [job.name]))
+          .rows[0].n,
+      );
+    const before = await count();
+    await expect(
+      t.faro.database.transaction(async (tx) => {
+        await t.faro.jobs.send(job, {}, tx.client);
+        throw new Error('rolled back on purpose');
+      }),
+    ).rejects.toThrow('rolled back on purpose');
+    expect(await count()).toBe(before);
+    await t.faro.database.transaction(async (tx) => {
+      await t.faro.jobs.send(job, {}, tx.client);
+    });
+    expect(await count()).toBe(before + 1);
+    await t.faro.jobs.drain(job);
+  });
+
+  it('schedules the purge to run every hour', async () => {
+    const { rows } = await t.faro.database.pool.query('select name, cron from pgboss.schedule');
+    expect(rows).toContainEqual(
+      expect.objectContaining({ name: 'retention.purge-restricted', cron: '17 * * * *' }),
+    );
+  });
+});

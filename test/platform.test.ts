@@ -1,0 +1,158 @@
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildReportInput } from './support/factories.js';
+import { startTestFaro, type TestFaro } from './support/faro.js';
+
+let t: TestFaro;
+const logLines: string[] = [];
+let webDir: string;
+
+beforeAll(async () => {
+  // A stand-in for the built web app: the server's caching and fallback rules, not Vite, are under test.
+  webDir = await mkdtemp(path.join(tmpdir(), 'faro-web-'));
+  await mkdir(path.join(webDir, 'assets'));
+  await writeFile(path.join(webDir, 'index.html'), '<!doctype html><title>Faro</title><div id="root"></div>');
+  await writeFile(path.join(webDir, 'assets', 'index-abc123.js'), 'console.log(1)');
+  const logStream = new Writable({
+    write(chunk, _encoding, done) {
+      logLines.push(String(chunk));
+      done();
+    },
+  });
+  t = await startTestFaro({ env: { WEB_DIST_DIR: webDir, LOG_LEVEL: 'info' }, logStream });
+});
+afterAll(async () => t?.stop());
+
+describe('health', () => {
+  it('answers /healthz and /readyz with the database kind', async () => {
+    expect((await t.faro.app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
+    const ready = await t.faro.app.inject({ url: '/readyz' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toEqual({ status: 'ready', database: t.db.url ? 'postgres' : 'pglite' });
+  });
+
+  it('is not ready while a migration is pending', async () => {
+    const { pool } = t.faro.database;
+    const saved = await pool.query(
+      'select id, hash, created_at from drizzle.__drizzle_migrations order by id desc limit 1',
+    );
+    await pool.query('delete from drizzle.__drizzle_migrations where id = $1', [saved.rows[0].id]);
+    try {
+      const response = await t.faro.app.inject({ url: '/readyz' });
+      expect(response.statusCode).toBe(503);
+      expect(response.json().error).toMatchObject({ code: 'UNAVAILABLE', details: { pendingMigrations: 1 } });
+    } finally {
+      await pool.query(
+        'insert into drizzle.__drizzle_migrations (id, hash, created_at) values ($1, $2, $3)',
+        [saved.rows[0].id, saved.rows[0].hash, saved.rows[0].created_at],
+      );
+    }
+  });
+});
+
+describe('OpenAPI', () => {
+  it('is generated from the route schemas', async () => {
+    const spec = (await t.faro.app.inject({ url: '/api/openapi.json' })).json();
+    expect(spec.openapi).toBe('3.1.0');
+    const post = spec.paths['/api/reports'].post;
+    const body = post.requestBody.content['application/json'].schema;
+    expect(body.required).toEqual(expect.arrayContaining(['language', 'activity', 'location', 'observedAt']));
+    expect(body.properties.activity.enum).toContain('checkpoint');
+    expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(['201', '400', '413']));
+    expect(spec.paths['/api/reports/receipt/{code}']).toBeDefined();
+  });
+
+  it('has a browsable UI at /api/docs', async () => {
+    const response = await t.faro.app.inject({ url: '/api/docs/' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/text\/html/);
+  });
+});
+
+describe('HTTP hygiene', () => {
+  it('sends a strict Content-Security-Policy and other security headers', async () => {
+    const response = await t.faro.app.inject({ url: '/report' });
+    const csp = String(response.headers['content-security-policy']);
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['referrer-policy']).toBe('no-referrer');
+  });
+
+  it('gives every response a request id, keeping a well-formed one from a proxy', async () => {
+    const fresh = await t.faro.app.inject({ url: '/healthz' });
+    expect(fresh.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const relayed = await t.faro.app.inject({
+      url: '/healthz',
+      headers: { 'x-request-id': 'proxy-1234abcd' },
+    });
+    expect(relayed.headers['x-request-id']).toBe('proxy-1234abcd');
+    const forged = await t.faro.app.inject({
+      url: '/healthz',
+      headers: { 'x-request-id': 'bad id\nwith newline' },
+    });
+    expect(forged.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('caches hashed assets for a year and never caches the page shell', async () => {
+    const asset = await t.faro.app.inject({ url: '/assets/index-abc123.js' });
+    expect(asset.statusCode).toBe(200);
+    expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    for (const page of ['/', '/report', '/dispatch', '/status']) {
+      const shell = await t.faro.app.inject({ url: page });
+      expect(shell.statusCode).toBe(200);
+      expect(shell.headers['cache-control']).toBe('no-cache');
+      expect(shell.body).toContain('<div id="root">');
+    }
+  });
+
+  it('answers unknown API paths with the JSON error body', async () => {
+    const response = await t.faro.app.inject({ url: '/api/nothing-here' });
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toEqual({
+      error: { code: 'NOT_FOUND', message: 'No route for GET /api/nothing-here.' },
+    });
+  });
+});
+
+describe('logs', () => {
+  it('carry no request bodies, places, free text, client addresses or receipt lookups', async () => {
+    const input = buildReportInput({
+      description: 'call me at 213-555-0182 or maria@example.org',
+      location: { lat: 34.04712, lng: -118.21953, place: '2145 E 1st St' },
+    });
+    const response = await t.faro.app.inject({
+      method: 'POST',
+      url: '/api/reports?source=flyer',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.9' },
+      remoteAddress: '198.51.100.7',
+      payload: input,
+    });
+    expect(response.statusCode).toBe(201);
+    await t.faro.app.inject({
+      method: 'POST',
+      url: '/api/reports',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"x":',
+    });
+    const logs = logLines.join('');
+    expect(logs).toContain('"path":"/api/reports"');
+    for (const secret of [
+      '213-555-0182',
+      'maria@example.org',
+      '34.04712',
+      '-118.21953',
+      '2145 E 1st',
+      '203.0.113.9',
+      '198.51.100.7',
+      'source=flyer',
+    ]) {
+      expect(logs).not.toContain(secret);
+    }
+  });
+});
