@@ -32,10 +32,12 @@ export async function spawnServer(
 ): Promise<ServerProcess> {
   const timeoutMs = options.timeoutMs ?? 60_000;
   const port = await freePort();
+  // The database is only ever the one the caller names: an inherited DATABASE_URL would win over a data folder.
+  const { DATABASE_URL: _inherited, ...inherited } = process.env;
   const child = spawn(process.execPath, options.args ?? ['--import', 'tsx', 'src/cli/faro.ts', 'start'], {
     cwd: ROOT,
     env: {
-      ...process.env,
+      ...inherited,
       LOG_LEVEL: 'info',
       WEB_DIST_DIR: '/nonexistent',
       ...env,

@@ -60,6 +60,8 @@ export async function openPglite(lite: PGlite): Promise<Database> {
   const parse = connection.parse.bind(connection);
   connection.parse = (query) => parse(Array.isArray(query.types) ? query : { ...query, types: [] });
   const pool = new pg.Pool(pgConfig);
+  // Closing PGlite ends its emulated session with a FATAL notice; an idle client must not crash the process.
+  pool.on('error', () => undefined);
   return {
     kind: 'pglite',
     pool,

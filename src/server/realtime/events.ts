@@ -1,4 +1,4 @@
-import type { Tx } from '../db/database.js';
+import { type SQL, sql } from 'drizzle-orm';
 import { domainEvents } from '../db/schema.js';
 
 /** The NOTIFY channel that carries domain event ids between Faro processes. */
@@ -14,16 +14,22 @@ export interface DomainEvent {
 }
 
 /**
- * Records a domain event and announces it, inside the caller's transaction:
- * PostgreSQL delivers the NOTIFY only on commit, so no process ever hears of a
- * change that was rolled back. The payload is ids only (NOTIFY is < 8000 bytes).
+ * Records a domain event per changed row and announces it, as the tail of
+ * the same statement that changes the rows (after a CTE named `subject`
+ * returning their `id`). One statement is atomic, and PostgreSQL delivers a
+ * NOTIFY only on commit, so no process ever hears of a change that was rolled
+ * back; and a hot command (intake in a surge) costs one round trip. The
+ * payload is ids only (NOTIFY is < 8000 bytes).
  */
-export async function recordEvent(tx: Tx, event: Omit<DomainEvent, 'id'>): Promise<DomainEvent> {
-  const [row] = await tx.db.insert(domainEvents).values(event).returning({ id: domainEvents.id });
-  if (!row) throw new Error('domain event insert returned no row');
-  const recorded: DomainEvent = { id: row.id, ...event };
-  await tx.client.query('select pg_notify($1, $2)', [EVENTS_CHANNEL, JSON.stringify(recorded)]);
-  return recorded;
+export function recordEventsForSubjects(event: Pick<DomainEvent, 'coalitionId' | 'type'>): SQL {
+  return sql`event as (
+    insert into ${domainEvents} (coalition_id, type, subject_id)
+    select ${event.coalitionId}, ${event.type}, id from subject
+    returning id, subject_id
+  )
+  select subject_id, pg_notify(${EVENTS_CHANNEL}, json_build_object(
+    'id', id, 'coalitionId', ${event.coalitionId}::text, 'type', ${event.type}::text, 'subjectId', subject_id
+  )::text) from event`;
 }
 
 /** Parses a NOTIFY payload, or null if it is not one of ours. */

@@ -50,6 +50,9 @@ function ReportRow({ report, fresh, now }: { report: ReportSummary; fresh: boole
         </span>
         <span>{size.length > 0 ? size.join(', ') : t('dispatch.unknownSize')}</span>
         <span>{t(`dispatch.channel.${report.channel}`)}</span>
+        <span>
+          {t('dispatch.language')}: {t(`lang.${report.language}`)}
+        </span>
         <span className="mono">
           {t('dispatch.receipt')} {report.receipt}
         </span>
@@ -69,7 +72,11 @@ function ReportRow({ report, fresh, now }: { report: ReportSummary; fresh: boole
           )}
         </div>
       )}
-      {report.place && <p className="report-text">📍 {report.place}</p>}
+      {report.place && (
+        <p className="report-text">
+          <span className="muted">{t('dispatch.place')}:</span> {report.place}
+        </p>
+      )}
       {report.description && <p className="report-text">{report.description}</p>}
     </li>
   );

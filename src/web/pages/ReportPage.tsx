@@ -196,7 +196,6 @@ export function ReportPage() {
         </select>
         {coords ? (
           <p className="note">
-            <span aria-hidden="true">📍 </span>
             {t('report.location.located')}{' '}
             <button type="button" className="link" onClick={() => setCoords(null)}>
               {t('report.location.clearLocation')}

@@ -2,14 +2,19 @@ import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { ReportSummary } from '../../../shared/report.js';
 import type { Drizzle } from '../../db/database.js';
 import { reports, zones } from '../../db/schema.js';
+import { recordEventsForSubjects } from '../../realtime/events.js';
 
 export type NewReportRow = typeof reports.$inferInsert;
 
-/** Inserts one report and returns its id. */
-export async function insertReport(db: Drizzle, row: NewReportRow): Promise<{ id: string }> {
-  const [inserted] = await db.insert(reports).values(row).returning({ id: reports.id });
-  if (!inserted) throw new Error('report insert returned no row');
-  return inserted;
+/** Inserts one report and records and announces `report.created`, in one statement. Returns its id. */
+export async function insertReportAnnounced(db: Drizzle, row: NewReportRow): Promise<{ id: string }> {
+  const insert = db.insert(reports).values(row).returning({ id: reports.id });
+  const result = await db.execute<{ subject_id: string }>(
+    sql`with subject as (${insert.getSQL()}), ${recordEventsForSubjects({ coalitionId: row.coalitionId, type: 'report.created' })}`,
+  );
+  const id = result.rows[0]?.subject_id;
+  if (!id) throw new Error('report insert returned no row');
+  return { id };
 }
 
 const summaryColumns = {

@@ -8,14 +8,13 @@ import {
 } from '../../../shared/report.js';
 import type { Database } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
-import { recordEvent } from '../../realtime/events.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import type { ZoneService } from '../zones/zones.service.js';
 import { newReceipt } from './receipt.js';
 import {
   findReceiptStatus,
   findReportSummary,
-  insertReport,
+  insertReportAnnounced,
   listReportSummaries,
   type ReportCursor,
 } from './reports.repo.js';
@@ -88,30 +87,27 @@ export function createReportService(deps: {
       for (let attempt = 1; ; attempt++) {
         const receipt = newReceipt();
         try {
-          return await database.transaction(async (tx) => {
-            const { id } = await insertReport(tx.db, {
-              coalitionId: coalition.id,
-              receipt,
-              channel,
-              language: input.language,
-              activity: input.activity,
-              agents: input.size.agents ?? null,
-              vehicles: input.size.vehicles ?? null,
-              uniforms: input.uniforms,
-              markings: input.markings || null,
-              equipment: input.equipment,
-              description: input.description || null,
-              firsthand: input.firsthand,
-              zoneId: location.zoneId,
-              h3Cell: location.h3Cell,
-              lat: input.location.lat ?? null,
-              lng: input.location.lng ?? null,
-              place: input.location.place || null,
-              observedAt,
-            });
-            await recordEvent(tx, { coalitionId: coalition.id, type: 'report.created', subjectId: id });
-            return { id, receipt };
+          const { id } = await insertReportAnnounced(database.db, {
+            coalitionId: coalition.id,
+            receipt,
+            channel,
+            language: input.language,
+            activity: input.activity,
+            agents: input.size.agents ?? null,
+            vehicles: input.size.vehicles ?? null,
+            uniforms: input.uniforms,
+            markings: input.markings || null,
+            equipment: input.equipment,
+            description: input.description || null,
+            firsthand: input.firsthand,
+            zoneId: location.zoneId,
+            h3Cell: location.h3Cell,
+            lat: input.location.lat ?? null,
+            lng: input.location.lng ?? null,
+            place: input.location.place || null,
+            observedAt,
           });
+          return { id, receipt };
         } catch (error) {
           const collided = (error as { code?: string; constraint?: string }).code === UNIQUE_VIOLATION;
           if (!collided || attempt >= RECEIPT_ATTEMPTS) throw error;

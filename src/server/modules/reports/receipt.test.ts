@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { newReceipt } from '../server/modules/reports/receipt.js';
-import { formatReceipt, normalizeReceipt, RECEIPT_ALPHABET } from './receipt.js';
+import { formatReceipt, normalizeReceipt, RECEIPT_ALPHABET } from '../../../shared/receipt.js';
+import { newReceipt } from './receipt.js';
 
 const symbols = fc.string({ unit: fc.constantFrom(...RECEIPT_ALPHABET), minLength: 8, maxLength: 8 });
 

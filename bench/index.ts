@@ -1,0 +1,24 @@
+import { Command } from 'commander';
+import { ingestBench } from './ingest.js';
+
+/** `npm run bench -- <name> [options]`: Faro's benchmarks; each prints a table. */
+const program = new Command().name('bench').description("Faro's benchmarks");
+
+program
+  .command('ingest', { isDefault: true })
+  .description(
+    'POST reports over HTTP to a running server on PGlite and PostgreSQL, beside the raw pg insert floor',
+  )
+  .option('-n, --reports <n>', 'reports per database', '2000')
+  .option('-c, --concurrency <c>', 'requests in flight', '16')
+  .option('--postgres <url>', 'PostgreSQL server to include (default: $DATABASE_URL)')
+  .action(async (options: { reports: string; concurrency: string; postgres?: string }) => {
+    await ingestBench({
+      reports: Number(options.reports),
+      concurrency: Number(options.concurrency),
+      // Benchmarks are developer tools, not the server: they may read the environment directly.
+      postgresUrl: options.postgres ?? process.env.DATABASE_URL,
+    });
+  });
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,181 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { SingleBar } from 'cli-progress';
+import pg from 'pg';
+import { buildReportInput } from '../test/support/factories.js';
+import { spawnServer } from '../test/support/process.js';
+import { databaseUrlFor } from '../test/support/urls.js';
+
+/**
+ * Ingest benchmark: N reports POSTed at concurrency C to a real `faro start`
+ * process (the built CLI), on PGlite and on PostgreSQL, beside the raw floor —
+ * the same rows inserted one transaction each straight through `pg`, at the
+ * same concurrency, in the same run.
+ */
+
+export interface IngestOptions {
+  reports: number;
+  concurrency: number;
+  postgresUrl: string | undefined;
+}
+
+interface Measured {
+  perSecond: number;
+  p50: number;
+  p99: number;
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+
+async function runPool(
+  total: number,
+  concurrency: number,
+  label: string,
+  task: (i: number) => Promise<void>,
+): Promise<Measured> {
+  const bar = new SingleBar(
+    { format: `${label.padEnd(22)} {bar} {value}/{total} {eta}s`, hideCursor: true, stream: process.stderr },
+    undefined,
+  );
+  if (!process.stderr.isTTY) console.error(`${label}: ${total} requests…`);
+  bar.start(total, 0);
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        const i = next++;
+        const t0 = performance.now();
+        await task(i);
+        latencies.push(performance.now() - t0);
+        bar.increment();
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  bar.stop();
+  latencies.sort((a, b) => a - b);
+  return { perSecond: total / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+async function postReports(
+  baseUrl: string,
+  total: number,
+  concurrency: number,
+  label: string,
+): Promise<Measured> {
+  const bodies = Array.from({ length: total }, () => JSON.stringify(buildReportInput()));
+  return runPool(total, concurrency, label, async (i) => {
+    const response = await fetch(`${baseUrl}/api/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: bodies[i] ?? '',
+    });
+    await response.arrayBuffer();
+    if (response.status !== 201) throw new Error(`report ${i} answered ${response.status}`);
+  });
+}
+
+const RAW_INSERT = `insert into reports (coalition_id, receipt, channel, language, activity, agents, vehicles, uniforms,
+  equipment, description, firsthand, zone_id, h3_cell, lat, lng, place, observed_at)
+  values ($1, $2, 'web', 'en', 'checkpoint', 4, 2, '{ice}', '{unmarked_vehicles}', $3, true, $4, '8829a1d75bfffff',
+  34.0472, -118.2195, 'raw floor', now())`;
+
+/** The same rows the API writes, one autocommit insert each, straight through `pg`. */
+async function rawFloor(pool: pg.Pool, total: number, concurrency: number, label: string): Promise<Measured> {
+  const { rows } = await pool.query<{ coalition_id: string; zone_id: string }>(
+    'select coalition_id, id as zone_id from zones limit 1',
+  );
+  const ids = rows[0];
+  if (!ids) throw new Error('no zone to insert reports into');
+  return runPool(total, concurrency, label, async (i) => {
+    await pool.query(RAW_INSERT, [
+      ids.coalition_id,
+      `RAW${i}-${Date.now() % 100000}`,
+      `raw floor report ${i}`,
+      ids.zone_id,
+    ]);
+  });
+}
+
+async function benchPglite(options: IngestOptions) {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'faro-bench-'));
+  try {
+    const server = await spawnServer(
+      { FARO_DATA_DIR: dataDir, FARO_DEMO: 'true', LOG_LEVEL: 'warn' },
+      { args: ['bin/faro.js', 'start'] },
+    );
+    await postReports(server.baseUrl, Math.min(100, options.reports), options.concurrency, 'pglite warm-up');
+    const api = await postReports(server.baseUrl, options.reports, options.concurrency, 'pglite API');
+    server.child.kill('SIGTERM');
+    await server.exited;
+    // PGlite is one process's database: the floor runs on the same data folder once the server is gone.
+    const lite = new PGlite(dataDir);
+    const pool = new pg.Pool(createPgConfig(lite));
+    pool.on('error', () => undefined); // closing PGlite ends its emulated session with a FATAL notice
+    const raw = await rawFloor(pool, options.reports, options.concurrency, 'pglite raw pg');
+    await pool.end();
+    await lite.close();
+    return { engine: 'PGlite', api, raw };
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function benchPostgres(options: IngestOptions, url: string) {
+  const name = `faro_bench_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const dbUrl = databaseUrlFor(url, name);
+  try {
+    const server = await spawnServer(
+      { DATABASE_URL: dbUrl, FARO_DEMO: 'true', LOG_LEVEL: 'warn' },
+      { args: ['bin/faro.js', 'start'] },
+    );
+    await postReports(
+      server.baseUrl,
+      Math.min(100, options.reports),
+      options.concurrency,
+      'postgres warm-up',
+    );
+    const api = await postReports(server.baseUrl, options.reports, options.concurrency, 'postgres API');
+    server.child.kill('SIGTERM');
+    await server.exited;
+    const pool = new pg.Pool({ connectionString: dbUrl, max: options.concurrency });
+    pool.on('error', (error) => console.error(`raw pool: ${error.message}`));
+    const raw = await rawFloor(pool, options.reports, options.concurrency, 'postgres raw pg');
+    await pool.end();
+    return { engine: 'PostgreSQL', api, raw };
+  } finally {
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+}
+
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+
+/** Runs the ingest benchmark and prints the table. */
+export async function ingestBench(options: IngestOptions): Promise<void> {
+  const results = [await benchPglite(options)];
+  if (options.postgresUrl) results.push(await benchPostgres(options, options.postgresUrl));
+  else console.error('PostgreSQL skipped: set DATABASE_URL to include it.');
+
+  console.log(`\nIngest: ${options.reports} reports over HTTP, concurrency ${options.concurrency}\n`);
+  console.log(
+    '| database   | API reports/s | API p50 ms | API p99 ms | raw pg inserts/s | raw p50 ms | raw p99 ms | API / raw |',
+  );
+  console.log(
+    '|------------|--------------:|-----------:|-----------:|-----------------:|-----------:|-----------:|----------:|',
+  );
+  for (const { engine, api, raw } of results) {
+    console.log(
+      `| ${engine.padEnd(10)} | ${fmt(api.perSecond).padStart(13)} | ${fmt(api.p50).padStart(10)} | ${fmt(api.p99).padStart(10)} | ${fmt(raw.perSecond).padStart(16)} | ${fmt(raw.p50).padStart(10)} | ${fmt(raw.p99).padStart(10)} | ${fmt(api.perSecond / raw.perSecond, 2).padStart(9)} |`,
+    );
+  }
+}
