@@ -155,4 +155,27 @@ describe('logs', () => {
       expect(logs).not.toContain(secret);
     }
   });
+
+  it("keep a failed query's values out, and say only that something went wrong", async () => {
+    const { pool } = t.faro.database;
+    await pool.query('alter table reports rename to reports_moved');
+    try {
+      const input = buildReportInput({
+        description: 'secret words 8fj3k',
+        location: { lat: 34.04713, lng: -118.21957 },
+      });
+      const response = await t.faro.app.inject({ method: 'POST', url: '/api/reports', payload: input });
+      expect(response.statusCode).toBe(500);
+      expect(response.json().error).toEqual({
+        code: 'INTERNAL',
+        message: 'Something went wrong on our side. Your request was not completed.',
+      });
+      expect(response.body).not.toMatch(/reports|relation|select|insert/i);
+    } finally {
+      await pool.query('alter table reports_moved rename to reports');
+    }
+    const logs = logLines.join('');
+    expect(logs).toContain('"sqlState":"42P01"');
+    for (const secret of ['secret words 8fj3k', '34.04713', '-118.21957']) expect(logs).not.toContain(secret);
+  });
 });

@@ -4,6 +4,7 @@ import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/database.js';
 import { migrateDatabase } from './db/migrate.js';
+import { loggableError } from './http/logger.js';
 import { type JobQueue, startJobQueue } from './jobs/queue.js';
 import { createCoalitionService } from './modules/coalitions/coalitions.service.js';
 import { seedDemo } from './modules/demo/seed.js';
@@ -48,7 +49,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
         const report = await reports.summary(event.coalitionId, event.subjectId);
         return report ? { type: 'report.created', report } : null;
       },
-      (error) => console.error('realtime delivery failed', error),
+      (error) => console.error('realtime delivery failed', JSON.stringify(loggableError(error))),
     );
 
     const app = await buildApp({

@@ -67,9 +67,7 @@ export function toAppError(error: FastifyError | AppError | Error): AppError {
   }
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new AppError('PAYLOAD_TOO_LARGE', 'The request body is larger than this endpoint accepts.', {
-        limit: 'body size',
-      });
+      return new AppError('PAYLOAD_TOO_LARGE', 'The request body is larger than this endpoint accepts.');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
@@ -93,17 +91,22 @@ export function toAppError(error: FastifyError | AppError | Error): AppError {
 /** Installs the one error handler and the 404 handler. */
 export function registerErrorHandling(app: FastifyInstance, bodyLimits: { default: number }): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const appError = toAppError(error);
+    let appError = toAppError(error);
+    if (appError.code === 'PAYLOAD_TOO_LARGE') {
+      // The limit is the route's own; only the handler knows which route it was.
+      const limit = request.routeOptions.bodyLimit ?? bodyLimits.default;
+      appError = new AppError(
+        'PAYLOAD_TOO_LARGE',
+        `The request body is larger than the ${limit}-byte limit of this endpoint.`,
+        {
+          limitBytes: limit,
+        },
+      );
+    }
     const status = STATUS_BY_CODE[appError.code];
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: appError.code }, 'request rejected');
-    let details = appError.details;
-    if (appError.code === 'PAYLOAD_TOO_LARGE') {
-      const limit = request.routeOptions.bodyLimit ?? bodyLimits.default;
-      details = { limitBytes: limit };
-      appError.message = `The request body is larger than the ${limit}-byte limit of this endpoint.`;
-    }
-    void reply.status(status).send(errorBody(appError.code, appError.message, details));
+    void reply.status(status).send(errorBody(appError.code, appError.message, appError.details));
   });
   app.setNotFoundHandler((request, reply) => {
     void reply

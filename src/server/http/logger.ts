@@ -33,6 +33,47 @@ export function requestId(req: IncomingMessage): string {
   return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
 }
 
+interface ErrorLike {
+  name?: string;
+  message?: string;
+  stack?: string;
+  code?: string;
+  constraint?: string;
+  routine?: string;
+  cause?: unknown;
+}
+
+/**
+ * What of an error may be logged. Database errors carry the failed query's
+ * parameters (a report's text and position) and values in their messages, so
+ * for them only the SQLSTATE, constraint and stack frames are kept.
+ */
+export function loggableError(error: unknown): {
+  type: string;
+  message: string;
+  stack: string;
+  [key: string]: unknown;
+} {
+  const err = (error ?? {}) as ErrorLike;
+  const cause = (err.cause ?? {}) as ErrorLike;
+  const sqlState = [err.code, cause.code].find(
+    (code) => typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code),
+  );
+  const fromDatabase =
+    sqlState !== undefined || err.name === 'DrizzleQueryError' || cause.name === 'DatabaseError';
+  const frames = err.stack
+    ?.split('\n')
+    .filter((line) => line.trimStart().startsWith('at '))
+    .slice(0, 12)
+    .join('\n');
+  return {
+    type: err.name ?? typeof error,
+    message: fromDatabase ? 'database error (query and values withheld)' : (err.message ?? String(error)),
+    ...(fromDatabase ? { sqlState, constraint: err.constraint ?? cause.constraint } : { code: err.code }),
+    stack: frames ?? '',
+  };
+}
+
 /** Fastify logger options: JSON lines, no client addresses, no query strings, redaction on. */
 export function loggerOptions(level: string, stream?: Writable): FastifyServerOptions['logger'] {
   return {
@@ -46,6 +87,7 @@ export function loggerOptions(level: string, stream?: Writable): FastifyServerOp
         path: req.url.split('?')[0],
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      err: loggableError,
     },
   };
 }

@@ -40,6 +40,7 @@ function ReportRow({ report, fresh, now }: { report: ReportSummary; fresh: boole
         <span className="zone">{report.zone ? report.zone.name : t('dispatch.noZone')}</span>
         {fresh && <span className="badge new">{t('dispatch.new')}</span>}
         {!report.firsthand && <span className="badge flag">⚠ {t('dispatch.secondHand')}</span>}
+        {report.hasExactLocation && <span className="badge">⌖ {t('dispatch.exactLocation')}</span>}
       </div>
       <div className="report-meta">
         <span>

@@ -1,0 +1,82 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from './support/db.js';
+
+const run = promisify(execFile);
+
+/** The CLI as a person runs it, from source, on its own database (a fresh PGlite folder or PostgreSQL copy). */
+let env: Record<string, string>;
+let cleanup: () => Promise<void>;
+let count: (table: string) => Promise<number>;
+
+beforeAll(async () => {
+  const { DATABASE_URL, ...inherited } = process.env as Record<string, string>;
+  if (DATABASE_URL) {
+    const db: TestDatabase = await createTestDatabase();
+    await db.database.close();
+    env = { ...inherited, DATABASE_URL: db.url as string, LOG_LEVEL: 'warn' };
+    cleanup = () => db.drop();
+    count = async (table) => {
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      try {
+        return Number((await client.query(`select count(*) as n from ${table}`)).rows[0].n);
+      } finally {
+        await client.end();
+      }
+    };
+  } else {
+    const dir = await mkdtemp(path.join(tmpdir(), 'faro-cli-'));
+    env = { ...inherited, FARO_DATA_DIR: dir, LOG_LEVEL: 'warn' };
+    cleanup = () => rm(dir, { recursive: true, force: true });
+    count = async (table) => {
+      const { PGlite } = await import('@electric-sql/pglite');
+      const lite = new PGlite(dir);
+      try {
+        return Number(
+          (await lite.query<{ n: number }>(`select count(*)::int as n from ${table}`)).rows[0]?.n,
+        );
+      } finally {
+        await lite.close();
+      }
+    };
+  }
+});
+afterAll(async () => cleanup?.());
+
+const faro = (args: string[], extraEnv: Record<string, string> = {}) =>
+  run(process.execPath, ['--import', 'tsx', 'src/cli/faro.ts', ...args], {
+    env: { ...env, ...extraEnv },
+    timeout: 60_000,
+  });
+
+describe('faro CLI', () => {
+  it('migrates, seeds once, and resets only when confirmed', async () => {
+    expect((await faro(['migrate'])).stdout).toMatch(/Migrations applied/);
+    expect((await faro(['seed'])).stdout).toMatch(/Demo data inserted|already there/);
+    expect((await faro(['seed'])).stdout).toMatch(/already there/);
+    expect(await count('zones')).toBe(11);
+
+    // Without a terminal and without --yes, nothing is deleted.
+    await expect(faro(['db', 'reset'])).rejects.toMatchObject({ code: 1 });
+    expect(await count('zones')).toBe(11);
+
+    expect((await faro(['db', 'reset', '--yes'])).stdout).toMatch(/reset and migrated/);
+    expect(await count('zones')).toBe(0);
+  });
+
+  it('refuses a bad configuration, naming every problem, with exit code 78', async () => {
+    const failure = await faro(['migrate'], { PORT: 'eighty', LOG_LEVEL: 'shout' }).catch(
+      (error: unknown) => error,
+    );
+    expect(failure).toMatchObject({ code: 78 });
+    const stderr = (failure as { stderr: string }).stderr;
+    expect(stderr).toContain('PORT');
+    expect(stderr).toContain('LOG_LEVEL');
+  });
+});
