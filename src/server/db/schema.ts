@@ -30,13 +30,16 @@ export const coalitions = pgTable('coalitions', {
   createdAt: createdAt(),
 });
 
+const coalitionRef = () =>
+  uuid('coalition_id')
+    .notNull()
+    .references(() => coalitions.id);
+
 export const organizations = pgTable(
   'organizations',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    coalitionId: uuid('coalition_id')
-      .notNull()
-      .references(() => coalitions.id),
+    coalitionId: coalitionRef(),
     slug: text('slug').notNull(),
     name: text('name').notNull(),
     createdAt: createdAt(),
@@ -49,9 +52,7 @@ export const zones = pgTable(
   'zones',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    coalitionId: uuid('coalition_id')
-      .notNull()
-      .references(() => coalitions.id),
+    coalitionId: coalitionRef(),
     slug: text('slug').notNull(),
     name: text('name').notNull(),
     /** GeoJSON Polygon geometry ([lng, lat] rings). */
@@ -79,9 +80,7 @@ export const reports = pgTable(
   'reports',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    coalitionId: uuid('coalition_id')
-      .notNull()
-      .references(() => coalitions.id),
+    coalitionId: coalitionRef(),
     receipt: text('receipt').notNull(),
     status: text('status').notNull().default('received'),
     channel: text('channel').notNull(),
