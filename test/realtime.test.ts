@@ -85,6 +85,20 @@ describe('GET /api/events', () => {
     }
   });
 
+  it('lets a new board resume from the list it read (?since), so nothing falls between list and stream', async () => {
+    const list = (await (await fetch(`${first.baseUrl}/api/reports?limit=1`)).json()) as {
+      lastEventId: number;
+    };
+    expect(list.lastEventId).toBeGreaterThan(0);
+    const between = ((await (await postReport(first.baseUrl)).json()) as { id: string }).id;
+    const stream = await openSse(`${second.baseUrl}/api/events?since=${list.lastEventId}`);
+    try {
+      await stream.waitFor((m) => m.event === 'report.created' && m.data.includes(between));
+    } finally {
+      await stream.close();
+    }
+  });
+
   it('sends nothing for a report that was rejected', async () => {
     const stream = await openSse(`${first.baseUrl}/api/events`);
     try {

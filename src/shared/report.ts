@@ -104,5 +104,7 @@ export type ReportSummary = z.infer<typeof reportSummarySchema>;
 export const reportListSchema = z.object({
   reports: z.array(reportSummarySchema),
   nextCursor: z.string().nullable(),
+  /** The live stream's position when this list was read: open /api/events?since=… to miss nothing after it. */
+  lastEventId: z.number().int(),
 });
 export type ReportList = z.infer<typeof reportListSchema>;

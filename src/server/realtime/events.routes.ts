@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { CoalitionService } from '../modules/coalitions/coalitions.service.js';
 import type { LiveMessage, RealtimeHub } from './hub.js';
 
@@ -13,7 +15,7 @@ export function registerEventRoutes(
     for (const close of openStreams) close();
   });
 
-  app.get(
+  app.withTypeProvider<ZodTypeProvider>().get(
     '/api/events',
     {
       sse: 'only',
@@ -21,7 +23,9 @@ export function registerEventRoutes(
         tags: ['realtime'],
         summary: 'Live events for the dispatch board (Server-Sent Events)',
         description:
-          'Streams `report.created` events. Send `Last-Event-ID` to replay events missed while disconnected.',
+          'Streams `report.created` events. A browser that reconnects sends `Last-Event-ID` and gets what it missed; ' +
+          'a new board passes `since` (the `lastEventId` of the list it just read) so nothing falls between the two.',
+        querystring: z.object({ since: z.coerce.number().int().min(0).optional() }),
       },
     },
     async (request, reply) => {
@@ -49,8 +53,9 @@ export function registerEventRoutes(
       });
 
       await reply.sse.send({ event: 'ready', data: {}, retry: 2000 });
-      const lastId = Number(reply.sse.lastEventId);
-      if (Number.isSafeInteger(lastId) && lastId > 0) {
+      const fromHeader = Number(reply.sse.lastEventId ?? Number.NaN);
+      const lastId = Number.isSafeInteger(fromHeader) ? fromHeader : (request.query.since ?? 0);
+      if (lastId > 0) {
         for (const message of await deps.hub.replay(coalition.id, lastId)) send(message);
       }
       const pending = buffer;

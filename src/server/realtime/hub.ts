@@ -1,8 +1,7 @@
-import { and, asc, eq, gt } from 'drizzle-orm';
 import type { LiveEvent } from '../../shared/events.js';
 import type { Database } from '../db/database.js';
-import { domainEvents } from '../db/schema.js';
 import { type DomainEvent, EVENTS_CHANNEL, parseEventPayload } from './events.js';
+import { eventsAfter } from './events.repo.js';
 
 export interface LiveMessage {
   id: number;
@@ -59,12 +58,7 @@ export async function startRealtimeHub(
       };
     },
     async replay(coalitionId, afterId, limit = 500) {
-      const rows = await database.db
-        .select()
-        .from(domainEvents)
-        .where(and(eq(domainEvents.coalitionId, coalitionId), gt(domainEvents.id, afterId)))
-        .orderBy(asc(domainEvents.id))
-        .limit(limit);
+      const rows = await eventsAfter(database.db, coalitionId, afterId, limit);
       const messages: LiveMessage[] = [];
       for (const row of rows) {
         const live = await resolve({ ...row, type: row.type as DomainEvent['type'] });

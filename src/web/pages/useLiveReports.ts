@@ -28,8 +28,11 @@ export function useLiveReports() {
     staleTime: Number.POSITIVE_INFINITY,
   });
 
+  // Resume the stream exactly where the first page was read, so no report falls between the two.
+  const since = query.data?.pages[0]?.lastEventId;
   useEffect(() => {
-    const source = new EventSource('/api/events');
+    if (since === undefined) return;
+    const source = new EventSource(`/api/events?since=${since}`);
     source.addEventListener('open', () => setConnection('live'));
     source.addEventListener('error', () =>
       setConnection(source.readyState === EventSource.CLOSED ? 'offline' : 'connecting'),
@@ -49,7 +52,7 @@ export function useLiveReports() {
       setFreshIds((ids) => new Set(ids).add(event.report.id));
     });
     return () => source.close();
-  }, [queryClient]);
+  }, [queryClient, since]);
 
   const reports = query.data?.pages.flatMap((page) => page.reports) ?? [];
   return { query, reports, connection, freshIds };

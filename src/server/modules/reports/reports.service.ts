@@ -3,11 +3,13 @@ import { normalizeReceipt } from '../../../shared/receipt.js';
 import {
   LIMITS,
   type ReceiptStatus,
+  type ReportList,
   type ReportSummary,
   type reportInputSchema,
 } from '../../../shared/report.js';
 import type { Database } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
+import { latestEventId } from '../../realtime/events.repo.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import type { ZoneService } from '../zones/zones.service.js';
 import { newReceipt } from './receipt.js';
@@ -26,10 +28,7 @@ export interface ReportService {
   /** Stores a report; resolves only after it is committed. */
   create(input: ReportInput, channel: Channel): Promise<{ id: string; receipt: string }>;
   statusByReceipt(code: string): Promise<ReceiptStatus>;
-  list(options: {
-    limit: number;
-    cursor?: string | undefined;
-  }): Promise<{ reports: ReportSummary[]; nextCursor: string | null }>;
+  list(options: { limit: number; cursor?: string | undefined }): Promise<ReportList>;
   summary(coalitionId: string, id: string): Promise<ReportSummary | undefined>;
 }
 
@@ -136,6 +135,8 @@ export function createReportService(deps: {
     async list(options) {
       const coalition = await deps.coalitions.current();
       const before = options.cursor ? decodeCursor(options.cursor) : undefined;
+      // Read the stream position first: a report committed in between shows up twice (deduplicated), never zero times.
+      const lastEventId = await latestEventId(database.db, coalition.id);
       const reports = await listReportSummaries(database.db, coalition.id, {
         limit: options.limit + 1,
         before,
@@ -145,6 +146,7 @@ export function createReportService(deps: {
       return {
         reports: page,
         nextCursor: reports.length > options.limit && last ? encodeCursor(last) : null,
+        lastEventId,
       };
     },
 
