@@ -99,6 +99,25 @@ describe('GET /api/events', () => {
     }
   });
 
+  it.skipIf(!process.env.DATABASE_URL)(
+    'catches up on events sent while its LISTEN connection was down',
+    async () => {
+      const stream = await openSse(`${second.baseUrl}/api/events`);
+      try {
+        await stream.waitFor((m) => m.event === 'ready');
+        // Cut every LISTEN connection of this test database, as a database restart or a network blip would.
+        await first.faro.database.pool.query(
+          `select pg_terminate_backend(pid) from pg_stat_activity
+           where application_name = 'faro-listen' and datname = current_database()`,
+        );
+        const during = ((await (await postReport(first.baseUrl)).json()) as { id: string }).id;
+        await stream.waitFor((m) => m.event === 'report.created' && m.data.includes(during), 5_000);
+      } finally {
+        await stream.close();
+      }
+    },
+  );
+
   it('sends nothing for a report that was rejected', async () => {
     const stream = await openSse(`${first.baseUrl}/api/events`);
     try {

@@ -33,8 +33,16 @@ export interface Database {
   db: Drizzle;
   /** Runs fn in one transaction; commits when it resolves, rolls back when it throws. */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
-  /** Subscribes to a NOTIFY channel; the returned function unsubscribes. */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Subscribes to a NOTIFY channel; the returned function unsubscribes.
+   * `onRestored` runs after a lost LISTEN connection is back: notifications
+   * sent meanwhile are gone, and the caller must catch up from its own log.
+   */
+  listen(
+    channel: string,
+    onPayload: (payload: string) => void,
+    onRestored?: () => void,
+  ): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -87,8 +95,8 @@ function openPostgres(url: string, poolSize: number, log?: (msg: string) => void
     pool,
     db: drizzle(pool, { schema }),
     transaction: (fn) => runTransaction(pool, fn),
-    async listen(channel, onPayload) {
-      return listenWithReconnect(url, channel, onPayload, listeners, log);
+    async listen(channel, onPayload, onRestored) {
+      return listenWithReconnect(url, channel, { onPayload, onRestored }, listeners, log);
     },
     async close() {
       await Promise.all([...listeners].map((client) => client.end().catch(() => undefined)));
@@ -123,7 +131,7 @@ const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 async function listenWithReconnect(
   url: string,
   channel: string,
-  onPayload: (payload: string) => void,
+  handlers: { onPayload: (payload: string) => void; onRestored?: (() => void) | undefined },
   listeners: Set<pg.Client>,
   log?: (msg: string) => void,
 ): Promise<() => Promise<void>> {
@@ -134,7 +142,7 @@ async function listenWithReconnect(
   const connect = async (attempt: number): Promise<void> => {
     const client = new pg.Client({ connectionString: url, application_name: 'faro-listen' });
     client.on('notification', (message) => {
-      if (message.channel === channel && message.payload !== undefined) onPayload(message.payload);
+      if (message.channel === channel && message.payload !== undefined) handlers.onPayload(message.payload);
     });
     client.on('error', (error) => {
       log?.(`listen connection lost: ${error.message}`);
@@ -146,7 +154,10 @@ async function listenWithReconnect(
     await client.query(`listen ${quoteIdent(channel)}`);
     current = client;
     listeners.add(client);
-    if (attempt > 0) log?.('listen connection restored');
+    if (attempt > 0) {
+      log?.('listen connection restored');
+      handlers.onRestored?.();
+    }
   };
   const reconnect = async (attempt: number): Promise<void> => {
     if (stopped) return;

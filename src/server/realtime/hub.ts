@@ -1,7 +1,7 @@
 import type { LiveEvent } from '../../shared/events.js';
 import type { Database } from '../db/database.js';
 import { type DomainEvent, EVENTS_CHANNEL, parseEventPayload } from './events.js';
-import { eventsAfter } from './events.repo.js';
+import { eventsAfter, latestEventId } from './events.repo.js';
 
 export interface LiveMessage {
   id: number;
@@ -26,6 +26,8 @@ export interface RealtimeHub {
   close(): Promise<void>;
 }
 
+const CATCH_UP_LIMIT = 5_000;
+
 /** Starts listening and returns the hub. */
 export async function startRealtimeHub(
   database: Database,
@@ -35,8 +37,14 @@ export async function startRealtimeHub(
   const subscribers = new Map<Subscriber, string>();
   // Resolve events in arrival order so the board never sees them shuffled.
   let chain: Promise<void> = Promise.resolve();
+  const enqueue = (work: () => Promise<void>) => {
+    chain = chain.then(work).catch(onError);
+  };
+  // The newest event this process has handled, to catch up after a lost LISTEN connection.
+  let lastSeenId = await latestEventId(database.db, null);
 
   const deliver = async (event: DomainEvent) => {
+    lastSeenId = Math.max(lastSeenId, event.id);
     const interested = [...subscribers].filter(([, coalitionId]) => coalitionId === event.coalitionId);
     if (interested.length === 0) return;
     const live = await resolve(event);
@@ -44,11 +52,20 @@ export async function startRealtimeHub(
     for (const [subscriber] of interested) subscriber({ id: event.id, event: live });
   };
 
-  const unlisten = await database.listen(EVENTS_CHANNEL, (payload) => {
-    const event = parseEventPayload(payload);
-    if (!event) return;
-    chain = chain.then(() => deliver(event)).catch(onError);
-  });
+  const catchUp = async () => {
+    for (const row of await eventsAfter(database.db, null, lastSeenId, CATCH_UP_LIMIT)) {
+      await deliver({ ...row, type: row.type as DomainEvent['type'] });
+    }
+  };
+
+  const unlisten = await database.listen(
+    EVENTS_CHANNEL,
+    (payload) => {
+      const event = parseEventPayload(payload);
+      if (event) enqueue(() => deliver(event));
+    },
+    () => enqueue(catchUp),
+  );
 
   return {
     subscribe(coalitionId, subscriber) {
