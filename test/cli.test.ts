@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './support/db.js';
+import { TEST_SECRET_KEY } from './support/keys.js';
 
 const run = promisify(execFile);
 
@@ -19,7 +20,12 @@ beforeAll(async () => {
   if (DATABASE_URL) {
     const db: TestDatabase = await createTestDatabase();
     await db.database.close();
-    env = { ...inherited, DATABASE_URL: db.url as string, LOG_LEVEL: 'warn' };
+    env = {
+      ...inherited,
+      DATABASE_URL: db.url as string,
+      LOG_LEVEL: 'warn',
+      FARO_SECRET_KEY: TEST_SECRET_KEY,
+    };
     cleanup = () => db.drop();
     count = async (table) => {
       const client = new pg.Client({ connectionString: db.url });
@@ -68,6 +74,20 @@ describe('faro CLI', () => {
 
     expect((await faro(['db', 'reset', '--yes'])).stdout).toMatch(/reset and migrated/);
     expect(await count('zones')).toBe(0);
+  });
+
+  it('creates an admin with a one-time password that must be changed', async () => {
+    await faro(['migrate']);
+    await faro(['seed']);
+    const { stdout } = await faro(['admin', 'create', '--email', 'Ana@Example.org', '--name', 'Ana']);
+    expect(stdout).toMatch(/One-time password: [A-Za-z0-9]{20}/);
+    expect(await count(`users where email = 'ana@example.org' and must_change_password`)).toBe(1);
+    expect(
+      await count(
+        `memberships m join users u on u.id = m.user_id where u.email = 'ana@example.org' and m.role = 'admin'`,
+      ),
+    ).toBe(1);
+    await expect(faro(['admin', 'create', '--email', 'ana@example.org'])).rejects.toMatchObject({ code: 1 });
   });
 
   it('refuses a bad configuration, naming every problem, with exit code 78', async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './support/db.js';
 import { buildReportInput } from './support/factories.js';
 import { type ServerProcess, spawnServer } from './support/process.js';
+import { type StaffSession, staffSession } from './support/sessions.js';
 import { openSse } from './support/sse.js';
 
 /**
@@ -12,9 +13,11 @@ import { openSse } from './support/sse.js';
 describe.skipIf(!process.env.DATABASE_URL)('live events across processes', () => {
   let db: TestDatabase;
   let servers: ServerProcess[] = [];
+  let dispatcher: StaffSession;
 
   beforeAll(async () => {
     db = await createTestDatabase();
+    dispatcher = await staffSession(db.database, 'dispatcher');
     await db.database.close();
     const env = { DATABASE_URL: db.url as string, FARO_DEMO: 'false' };
     servers = await Promise.all([spawnServer(env), spawnServer(env)]);
@@ -27,7 +30,7 @@ describe.skipIf(!process.env.DATABASE_URL)('live events across processes', () =>
 
   it('a report posted to one process reaches a board connected to the other', async () => {
     const [writer, reader] = servers as [ServerProcess, ServerProcess];
-    const stream = await openSse(`${reader.baseUrl}/api/events`);
+    const stream = await openSse(`${reader.baseUrl}/api/events`, dispatcher.headers);
     try {
       await stream.waitFor((m) => m.event === 'ready');
       const response = await fetch(`${writer.baseUrl}/api/reports`, {

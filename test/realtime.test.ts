@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReportInput } from './support/factories.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
+import { type StaffSession, staffSession } from './support/sessions.js';
 import { openSse } from './support/sse.js';
 
 /**
@@ -11,9 +12,14 @@ import { openSse } from './support/sse.js';
  */
 let first: TestFaro;
 let second: TestFaro;
+let dispatcher: StaffSession;
+/** A signed-in dispatcher's board stream. */
+const board = (url: string, headers: Record<string, string> = {}) =>
+  openSse(url, { ...dispatcher.headers, ...headers });
 
 beforeAll(async () => {
   first = await startTestFaro({ listen: true });
+  dispatcher = await staffSession(first.faro.database, 'dispatcher');
   second = await startTestFaro({
     listen: true,
     db:
@@ -45,7 +51,7 @@ const postReport = (baseUrl: string, overrides = {}) =>
 
 describe('GET /api/events', () => {
   it('delivers a new report, as the board shows it, to a board connected to another instance', async () => {
-    const stream = await openSse(`${second.baseUrl}/api/events`);
+    const stream = await board(`${second.baseUrl}/api/events`);
     try {
       expect(stream.headers.get('content-type')).toMatch(/text\/event-stream/);
       await stream.waitFor((m) => m.event === 'ready');
@@ -64,7 +70,7 @@ describe('GET /api/events', () => {
   });
 
   it('replays what a board missed while disconnected, from Last-Event-ID', async () => {
-    const stream = await openSse(`${first.baseUrl}/api/events`);
+    const stream = await board(`${first.baseUrl}/api/events`);
     await stream.waitFor((m) => m.event === 'ready');
     const seen = await postReport(first.baseUrl);
     const seenId = ((await seen.json()) as { id: string }).id;
@@ -75,7 +81,7 @@ describe('GET /api/events', () => {
     for (let i = 0; i < 3; i++)
       missed.push(((await (await postReport(first.baseUrl)).json()) as { id: string }).id);
 
-    const resumed = await openSse(`${second.baseUrl}/api/events`, { 'last-event-id': lastEvent.id ?? '' });
+    const resumed = await board(`${second.baseUrl}/api/events`, { 'last-event-id': lastEvent.id ?? '' });
     try {
       for (const id of missed)
         await resumed.waitFor((m) => m.event === 'report.created' && m.data.includes(id));
@@ -86,12 +92,14 @@ describe('GET /api/events', () => {
   });
 
   it('lets a new board resume from the list it read (?since), so nothing falls between list and stream', async () => {
-    const list = (await (await fetch(`${first.baseUrl}/api/reports?limit=1`)).json()) as {
+    const list = (await (
+      await fetch(`${first.baseUrl}/api/reports?limit=1`, { headers: dispatcher.headers })
+    ).json()) as {
       lastEventId: number;
     };
     expect(list.lastEventId).toBeGreaterThan(0);
     const between = ((await (await postReport(first.baseUrl)).json()) as { id: string }).id;
-    const stream = await openSse(`${second.baseUrl}/api/events?since=${list.lastEventId}`);
+    const stream = await board(`${second.baseUrl}/api/events?since=${list.lastEventId}`);
     try {
       await stream.waitFor((m) => m.event === 'report.created' && m.data.includes(between));
     } finally {
@@ -102,7 +110,7 @@ describe('GET /api/events', () => {
   it.skipIf(!process.env.DATABASE_URL)(
     'catches up on events sent while its LISTEN connection was down',
     async () => {
-      const stream = await openSse(`${second.baseUrl}/api/events`);
+      const stream = await board(`${second.baseUrl}/api/events`);
       try {
         await stream.waitFor((m) => m.event === 'ready');
         // Cut every LISTEN connection of this test database, as a database restart or a network blip would.
@@ -119,7 +127,7 @@ describe('GET /api/events', () => {
   );
 
   it('sends nothing for a report that was rejected', async () => {
-    const stream = await openSse(`${first.baseUrl}/api/events`);
+    const stream = await board(`${first.baseUrl}/api/events`);
     try {
       await stream.waitFor((m) => m.event === 'ready');
       const rejected = await postReport(first.baseUrl, {
@@ -134,9 +142,18 @@ describe('GET /api/events', () => {
     }
   });
 
+  it('is for signed-in dispatchers only', async () => {
+    await expect(openSse(`${first.baseUrl}/api/events`)).rejects.toThrow(/401/);
+    const responder = await staffSession(first.faro.database, 'responder');
+    await expect(openSse(`${first.baseUrl}/api/events`, responder.headers)).rejects.toThrow(/403/);
+  });
+
   it('ends open streams when the server shuts down, so shutdown is not held open', async () => {
     const extra = await startTestFaro({ listen: true });
-    const stream = await openSse(`${extra.baseUrl}/api/events`);
+    const stream = await openSse(
+      `${extra.baseUrl}/api/events`,
+      (await staffSession(extra.faro.database, 'dispatcher')).headers,
+    );
     await stream.waitFor((m) => m.event === 'ready');
     const started = Date.now();
     await extra.stop();

@@ -1,14 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BOYLE_HEIGHTS, buildReportInput, OUTSIDE_ZONES } from './support/factories.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
+import { type StaffSession, staffSession } from './support/sessions.js';
 
 let t: TestFaro;
 let zones: { id: string; slug: string; name: string }[];
+let dispatcher: StaffSession;
 
 beforeAll(async () => {
   t = await startTestFaro();
   zones = (await t.faro.app.inject({ url: '/api/zones' })).json().zones;
+  dispatcher = await staffSession(t.faro.database, 'dispatcher');
 });
+
+/** The dispatch board's reads, as a signed-in dispatcher. */
+const board = (url: string) => t.faro.app.inject({ url, headers: dispatcher.headers });
 afterAll(async () => t?.stop());
 
 const post = (payload: unknown, headers: Record<string, string> = {}) =>
@@ -43,18 +49,20 @@ describe('POST /api/reports', () => {
   it('places a shared position in its zone and keeps only a coarse cell on the board', async () => {
     const response = await post(buildReportInput({ location: BOYLE_HEIGHTS }));
     expect(response.statusCode).toBe(201);
-    const list = (await t.faro.app.inject({ url: '/api/reports?limit=5' })).json();
+    const list = (await board('/api/reports?limit=5')).json();
     const report = list.reports.find((r: { id: string }) => r.id === response.json().id);
     expect(report.zone.name).toBe('Boyle Heights');
     expect(report.h3Cell).toMatch(/^88[0-9a-f]+$/); // resolution 8, ~1 km across
     expect(report.hasExactLocation).toBe(true);
     expect(JSON.stringify(report)).not.toContain(String(BOYLE_HEIGHTS.lat));
+    const detail = (await board(`/api/reports/${report.id}`)).json();
+    expect(detail.exactLocation).toEqual(BOYLE_HEIGHTS);
   });
 
   it('accepts a position outside every zone rather than losing the report', async () => {
     const response = await post(buildReportInput({ location: OUTSIDE_ZONES }));
     expect(response.statusCode).toBe(201);
-    const list = (await t.faro.app.inject({ url: '/api/reports?limit=5' })).json();
+    const list = (await board('/api/reports?limit=5')).json();
     expect(list.reports.find((r: { id: string }) => r.id === response.json().id).zone).toBeNull();
   });
 
@@ -161,12 +169,12 @@ describe('GET /api/reports/receipt/:code', () => {
 describe('GET /api/reports', () => {
   it('pages newest first without gaps or repeats', async () => {
     for (let i = 0; i < 7; i++) expect((await post(buildReportInput())).statusCode).toBe(201);
-    const all = (await t.faro.app.inject({ url: '/api/reports?limit=200' })).json().reports;
+    const all = (await board('/api/reports?limit=200')).json().reports;
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
       const query: string = cursor ? `&cursor=${cursor}` : '';
-      const page = (await t.faro.app.inject({ url: `/api/reports?limit=3${query}` })).json();
+      const page = (await board(`/api/reports?limit=3${query}`)).json();
       seen.push(...page.reports.map((r: { id: string }) => r.id));
       cursor = page.nextCursor;
     } while (cursor);
@@ -176,7 +184,7 @@ describe('GET /api/reports', () => {
   });
 
   it('rejects a forged cursor', async () => {
-    const response = await t.faro.app.inject({ url: '/api/reports?cursor=bm9wZQ' });
+    const response = await board('/api/reports?cursor=bm9wZQ');
     expect(response.statusCode).toBe(400);
     expect(response.json().error.details.fields[0].field).toBe('cursor');
   });

@@ -2,10 +2,13 @@ import { rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { Command } from 'commander';
 import { type Config, loadConfigOrExit } from '../server/config.js';
+import { createSecretBox } from '../server/crypto/secret-box.js';
+import { loadSecretKey } from '../server/crypto/secret-key.js';
 import { openDatabase } from '../server/db/database.js';
 import { migrateDatabase } from '../server/db/migrate.js';
 import { runServer } from '../server/main.js';
-import { seedDemo } from '../server/modules/demo/seed.js';
+import { createAdmin } from '../server/modules/access/bootstrap.js';
+import { printDemoAccounts, seedDemo } from '../server/modules/demo/seed.js';
 
 const program = new Command()
   .name('faro')
@@ -37,10 +40,50 @@ program
     const config = loadConfigOrExit();
     await withDatabase(config, async (database) => {
       await migrateDatabase(database);
-      const inserted = await seedDemo(database);
-      console.log(inserted ? 'Demo data inserted.' : 'Demo data was already there; nothing changed.');
+      const accounts = await seedDemo(database, await createSecretBox(await loadSecretKey(config)));
+      if (accounts) printDemoAccounts(accounts);
+      console.log(accounts ? 'Demo data inserted.' : 'Demo data was already there; nothing changed.');
     });
   });
+
+const admin = program.command('admin').description('Accounts.');
+admin
+  .command('create')
+  .description('Create an admin with a one-time password (new password and second factor at first sign-in).')
+  .requiredOption('--email <email>', 'sign-in e-mail address')
+  .option('--name <name>', 'display name', 'Administrator')
+  .option('--organization <slug>', 'organization to join (default: the first)')
+  .option('--coalition-name <name>', 'on a new server: the coalition to create')
+  .option('--organization-name <name>', 'on a new server: its first organization')
+  .action(
+    async (options: {
+      email: string;
+      name: string;
+      organization?: string;
+      coalitionName?: string;
+      organizationName?: string;
+    }) => {
+      const config = loadConfigOrExit();
+      await withDatabase(config, async (database) => {
+        await migrateDatabase(database);
+        try {
+          const { oneTimePassword } = await createAdmin(database, {
+            email: options.email,
+            displayName: options.name,
+            organizationSlug: options.organization,
+            coalitionName: options.coalitionName,
+            organizationName: options.organizationName,
+          });
+          console.log(`Admin ${options.email} created.`);
+          console.log(`One-time password: ${oneTimePassword}`);
+          console.log('At first sign-in they must choose a new password and enrol an authenticator app.');
+        } catch (error) {
+          console.error((error as Error).message);
+          process.exitCode = 1;
+        }
+      });
+    },
+  );
 
 const db = program.command('db').description('Database maintenance.');
 db.command('reset')

@@ -4,11 +4,18 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
+import { type RouteAccess, registerAuth } from './http/auth.js';
 import { registerErrorHandling } from './http/errors.js';
 import { loggerOptions, requestId } from './http/logger.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerSecurityHeaders } from './http/security.js';
 import { registerWebApp } from './http/web.js';
+import { registerAdminRoutes } from './modules/access/admin.routes.js';
+import { registerAuthRoutes } from './modules/access/auth.routes.js';
+import type { InvitationService } from './modules/access/invitations.service.js';
+import type { PeopleService } from './modules/access/people.service.js';
+import type { SessionService } from './modules/access/sessions.service.js';
+import type { SignInService } from './modules/access/sign-in.service.js';
 import type { CoalitionService } from './modules/coalitions/coalitions.service.js';
 import { registerHealthRoutes } from './modules/health/health.routes.js';
 import { registerReportRoutes } from './modules/reports/reports.routes.js';
@@ -25,6 +32,10 @@ export interface AppDeps {
   coalitions: CoalitionService;
   zones: ZoneService;
   reports: ReportService;
+  sessions: SessionService;
+  signIn: SignInService;
+  invitations: InvitationService;
+  people: PeopleService;
   /** Where logs go (default stdout); tests read them to check nothing personal is logged. */
   logStream?: Writable | undefined;
 }
@@ -32,7 +43,7 @@ export interface AppDeps {
 const DEFAULT_BODY_LIMIT = 256 * 1024;
 
 /** Builds the HTTP app from its dependencies; it opens nothing itself. */
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; routeAccess: RouteAccess[] }> {
   const { config } = deps;
   const app = Fastify({
     logger: loggerOptions(config.logLevel, deps.logStream),
@@ -58,6 +69,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerErrorHandling(app, { default: DEFAULT_BODY_LIMIT });
 
   await registerSecurityHeaders(app, { https: config.publicUrl?.startsWith('https://') ?? false });
+  const cookie = { secureCookie: config.sessions.secureCookie, absoluteHours: config.sessions.absoluteHours };
+  // Before any route: it refuses to register an /api route that declares no access rule.
+  const routeAccess = await registerAuth(app, { sessions: deps.sessions, ...cookie });
   await registerOpenApi(app);
   await app.register(fastifySSE, { heartbeatInterval: 20_000 });
 
@@ -65,6 +79,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerZoneRoutes(app, deps);
   registerReportRoutes(app, deps);
   registerEventRoutes(app, deps);
+  registerAuthRoutes(app, { ...deps, cookie });
+  registerAdminRoutes(app, { ...deps, publicUrl: config.publicUrl });
   await registerWebApp(app, config.webDistDir);
-  return app;
+  return { app, routeAccess };
 }

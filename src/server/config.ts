@@ -20,6 +20,22 @@ const envSchema = z.object({
   RETENTION_EXACT_LOCATION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   JOB_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
   WEB_DIST_DIR: z.string().min(1).default('./dist/web'),
+  FARO_SECRET_KEY: z
+    .string()
+    .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 random bytes, base64-encoded')
+    .optional(),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
+  SESSION_ABSOLUTE_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(12),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -37,6 +53,9 @@ export interface Config {
   retention: { exactLocationDays: number };
   jobs: { pollSeconds: number };
   webDistDir: string;
+  /** The key for fields encrypted at rest; for PGlite, made on first start when not given. */
+  secretKey: Uint8Array | undefined;
+  sessions: { idleMinutes: number; absoluteHours: number; secureCookie: boolean };
 }
 
 /** Thrown when the environment is invalid; lists every problem at once. */
@@ -71,6 +90,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     retention: { exactLocationDays: env.RETENTION_EXACT_LOCATION_DAYS },
     jobs: { pollSeconds: env.JOB_POLL_SECONDS },
     webDistDir: path.resolve(env.WEB_DIST_DIR),
+    secretKey: env.FARO_SECRET_KEY ? Buffer.from(env.FARO_SECRET_KEY, 'base64') : undefined,
+    sessions: {
+      idleMinutes: env.SESSION_IDLE_MINUTES,
+      absoluteHours: env.SESSION_ABSOLUTE_HOURS,
+      secureCookie: env.PUBLIC_URL?.startsWith('https://') ?? false,
+    },
   };
 }
 

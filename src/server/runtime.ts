@@ -2,12 +2,19 @@ import type { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
+import { createSecretBox, type SecretBox } from './crypto/secret-box.js';
+import { loadSecretKey } from './crypto/secret-key.js';
 import { type Database, openDatabase } from './db/database.js';
 import { migrateDatabase } from './db/migrate.js';
+import type { RouteAccess } from './http/auth.js';
 import { loggableError } from './http/logger.js';
 import { type JobQueue, startJobQueue } from './jobs/queue.js';
+import { createInvitationService } from './modules/access/invitations.service.js';
+import { createPeopleService, type PeopleService } from './modules/access/people.service.js';
+import { createSessionService, type SessionService } from './modules/access/sessions.service.js';
+import { createSignInService } from './modules/access/sign-in.service.js';
 import { createCoalitionService } from './modules/coalitions/coalitions.service.js';
-import { seedDemo } from './modules/demo/seed.js';
+import { printDemoAccounts, seedDemo } from './modules/demo/seed.js';
 import { createReportService } from './modules/reports/reports.service.js';
 import { retentionJob } from './modules/retention/retention.job.js';
 import { createZoneService } from './modules/zones/zones.service.js';
@@ -15,6 +22,10 @@ import { type RealtimeHub, startRealtimeHub } from './realtime/hub.js';
 
 export interface Faro {
   app: FastifyInstance;
+  /** Every /api route with its access rule (the authorization matrix is generated from it). */
+  routeAccess: RouteAccess[];
+  box: SecretBox;
+  services: { sessions: SessionService; people: PeopleService };
   database: Database;
   jobs: JobQueue;
   hub: RealtimeHub;
@@ -29,6 +40,8 @@ export interface StartOptions {
   /** Whether this process runs job handlers (default true). */
   work?: boolean;
   logStream?: Writable | undefined;
+  /** The clock of sessions, sign-in and invitations (tests move it to expire things). */
+  now?: () => Date;
 }
 
 /** Opens the database, brings the schema up to date, wires the modules and builds the app. */
@@ -37,7 +50,10 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
   const database = options.database ?? (await openDatabase(config.database, (msg) => console.error(msg)));
   try {
     await migrateDatabase(database);
-    if (config.seedDemo) await seedDemo(database);
+    const box = await createSecretBox(await loadSecretKey(config));
+    const now = options.now ?? (() => new Date());
+    const demoAccounts = config.seedDemo ? await seedDemo(database, box) : null;
+    if (demoAccounts) printDemoAccounts(demoAccounts);
 
     const coalitions = createCoalitionService(database.db);
     const zones = createZoneService(database.db);
@@ -52,13 +68,21 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       (error) => console.error('realtime delivery failed', JSON.stringify(loggableError(error))),
     );
 
-    const app = await buildApp({
+    const sessions = createSessionService({ db: database.db, now, ...config.sessions });
+    const signIn = createSignInService({ database, coalitions, sessions, box, now, issuer: 'Faro' });
+    const invitations = createInvitationService({ database, sessions, now });
+    const people = createPeopleService({ database, now });
+    const { app, routeAccess } = await buildApp({
       config,
       database,
       hub,
       coalitions,
       zones,
       reports,
+      sessions,
+      signIn,
+      invitations,
+      people,
       logStream: options.logStream,
     });
     const retention = retentionJob({
@@ -86,7 +110,17 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       })();
       return stopping;
     };
-    return { app, database, jobs, hub, jobDefinitions: { retention }, stop };
+    return {
+      app,
+      routeAccess,
+      box,
+      services: { sessions, people },
+      database,
+      jobs,
+      hub,
+      jobDefinitions: { retention },
+      stop,
+    };
   } catch (error) {
     if (ownsDatabase) await database.close().catch(() => undefined);
     throw error;

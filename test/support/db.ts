@@ -4,6 +4,7 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { type Config, loadConfig } from '../../src/server/config.js';
 import { type Database, openDatabase, openPglite } from '../../src/server/db/database.js';
+import { TEST_SECRET_KEY } from './keys.js';
 import { databaseUrlFor } from './urls.js';
 
 let counter = 0;
@@ -24,6 +25,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     FARO_DEMO: 'false',
     JOB_POLL_SECONDS: '0.5',
     SHUTDOWN_TIMEOUT_MS: '5000',
+    FARO_SECRET_KEY: TEST_SECRET_KEY,
     ...overrides,
   });
 }

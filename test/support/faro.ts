@@ -13,11 +13,21 @@ export interface TestFaro {
 
 /** A whole Faro (HTTP app, realtime hub, job queue) on a fresh test database. */
 export async function startTestFaro(
-  options: { listen?: boolean; env?: Record<string, string>; logStream?: Writable; db?: TestDatabase } = {},
+  options: {
+    listen?: boolean;
+    env?: Record<string, string>;
+    logStream?: Writable;
+    db?: TestDatabase;
+    now?: () => Date;
+  } = {},
 ): Promise<TestFaro> {
   const db = options.db ?? (await createTestDatabase());
   const config = testConfig({ WEB_DIST_DIR: '/nonexistent', ...options.env });
-  const faro = await createFaro(config, { database: db.database, logStream: options.logStream });
+  const faro = await createFaro(config, {
+    database: db.database,
+    logStream: options.logStream,
+    now: options.now,
+  });
   let baseUrl = '';
   if (options.listen) {
     await faro.app.listen({ host: '127.0.0.1', port: 0 });

@@ -4,10 +4,13 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { loadConfig } from '../../src/server/config.js';
+import { createSecretBox } from '../../src/server/crypto/secret-box.js';
+import { decodeKey } from '../../src/server/crypto/secret-key.js';
 import { type Database, openDatabase, openPglite } from '../../src/server/db/database.js';
 import { migrateDatabase } from '../../src/server/db/migrate.js';
 import { startJobQueue } from '../../src/server/jobs/queue.js';
 import { seedDemo } from '../../src/server/modules/demo/seed.js';
+import { TEST_SECRET_KEY } from './keys.js';
 import { databaseUrlFor } from './urls.js';
 
 declare module 'vitest' {
@@ -23,7 +26,7 @@ async function prepareTemplate(database: Database): Promise<void> {
   await migrateDatabase(database);
   const jobs = await startJobQueue(database, [], { pollSeconds: 1, work: false, onError: () => undefined });
   await jobs.stop(1_000);
-  await seedDemo(database);
+  await seedDemo(database, await createSecretBox(decodeKey(TEST_SECRET_KEY)));
 }
 
 /**

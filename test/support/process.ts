@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { TEST_SECRET_KEY } from './keys.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -40,6 +41,7 @@ export async function spawnServer(
       ...inherited,
       LOG_LEVEL: 'info',
       WEB_DIST_DIR: '/nonexistent',
+      FARO_SECRET_KEY: TEST_SECRET_KEY,
       ...env,
       PORT: String(port),
       HOST: '127.0.0.1',

@@ -18,10 +18,14 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'zones', description: 'Neighborhoods the network covers' },
         { name: 'realtime', description: 'Live updates' },
         { name: 'operations', description: 'Health and readiness' },
+        { name: 'access', description: 'Sign-in, second factor, sessions, invitations' },
+        { name: 'admin', description: 'People, organizations, invitations and the audit log' },
       ],
     },
     transform: jsonSchemaTransform,
   });
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () =>
+    app.swagger(),
+  );
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 }

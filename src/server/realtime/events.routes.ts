@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { sessionOf } from '../http/auth.js';
 import type { CoalitionService } from '../modules/coalitions/coalitions.service.js';
+import { visibleLiveEvent } from '../modules/reports/reports.policy.js';
 import type { LiveMessage, RealtimeHub } from './hub.js';
 
 /** `GET /api/events`: the live stream of the board, with replay from Last-Event-ID. */
@@ -19,6 +21,7 @@ export function registerEventRoutes(
     '/api/events',
     {
       sse: 'only',
+      config: { access: 'live:subscribe' },
       schema: {
         tags: ['realtime'],
         summary: 'Live events for the dispatch board (Server-Sent Events)',
@@ -30,13 +33,18 @@ export function registerEventRoutes(
     },
     async (request, reply) => {
       const coalition = await deps.coalitions.current();
+      const { permissions } = sessionOf(request);
       reply.sse.keepAlive();
       const sent = new Set<number>();
       const send = (message: LiveMessage) => {
         if (sent.has(message.id) || !reply.sse.isConnected) return;
         sent.add(message.id);
         reply.sse
-          .send({ id: String(message.id), event: message.event.type, data: message.event })
+          .send({
+            id: String(message.id),
+            event: message.event.type,
+            data: visibleLiveEvent(message.event, permissions),
+          })
           .catch((error: unknown) => request.log.debug({ err: error }, 'live event not delivered'));
       };
       // Subscribe before replaying so nothing falls between the two; buffer until replay is done.

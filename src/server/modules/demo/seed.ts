@@ -1,22 +1,58 @@
+import { randomInt } from 'node:crypto';
 import { eq } from 'drizzle-orm';
+import { ROLES, type Role } from '../../../shared/access.js';
+import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database } from '../../db/database.js';
-import { coalitions, organizations, zoneCells, zones } from '../../db/schema.js';
+import { coalitions, organizations, totpCredentials, zoneCells, zones } from '../../db/schema.js';
+import { hashPassword } from '../access/passwords.js';
+import { newTotpSecret } from '../access/totp.js';
+import { grantMembership, insertUser } from '../access/users.repo.js';
 import { polygonCells, ZONE_CELL_RESOLUTION } from '../zones/geo.js';
 import { DEMO_COALITION, DEMO_ORGANIZATIONS, DEMO_ZONES } from './demo-data.js';
 
-/** Inserts the demo coalition, organizations and zones once; returns false if they already exist. */
-export async function seedDemo(database: Database): Promise<boolean> {
+export interface DemoAccount {
+  role: Role;
+  email: string;
+  password: string;
+  totpSecret: string;
+}
+
+const PASSWORD_ALPHABET = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789';
+const demoPassword = () =>
+  Array.from({ length: 16 }, () => PASSWORD_ALPHABET[randomInt(PASSWORD_ALPHABET.length)]).join('');
+
+/**
+ * Inserts the demo coalition, organizations, zones and one account per role,
+ * once. Returns the accounts' credentials (random for each installation, so a
+ * demo put online is not open to anyone who read this code), or null if the
+ * demo data was already there.
+ */
+export async function seedDemo(database: Database, box: SecretBox): Promise<DemoAccount[] | null> {
+  const accounts: (DemoAccount & { passwordHash: string })[] = [];
+  for (const role of ROLES) {
+    const password = demoPassword();
+    accounts.push({
+      role,
+      email: `${role}@demo.faro.invalid`,
+      password,
+      totpSecret: newTotpSecret(),
+      passwordHash: await hashPassword(password),
+    });
+  }
   return database.transaction(async ({ db }) => {
     const existing = await db
       .select({ id: coalitions.id })
       .from(coalitions)
       .where(eq(coalitions.slug, DEMO_COALITION.slug));
-    if (existing.length > 0) return false;
+    if (existing.length > 0) return null;
     const [coalition] = await db.insert(coalitions).values(DEMO_COALITION).returning({ id: coalitions.id });
     if (!coalition) throw new Error('coalition insert returned no row');
-    await db
+    const orgs = await db
       .insert(organizations)
-      .values(DEMO_ORGANIZATIONS.map((org) => ({ ...org, coalitionId: coalition.id })));
+      .values(DEMO_ORGANIZATIONS.map((org) => ({ ...org, coalitionId: coalition.id })))
+      .returning({ id: organizations.id });
+    const home = orgs[0];
+    if (!home) throw new Error('organization insert returned no row');
     for (const zone of DEMO_ZONES) {
       const [row] = await db
         .insert(zones)
@@ -26,6 +62,31 @@ export async function seedDemo(database: Database): Promise<boolean> {
       const cells = polygonCells(zone.boundary);
       await db.insert(zoneCells).values(cells.map((cell) => ({ zoneId: row.id, cell })));
     }
-    return true;
+    for (const account of accounts) {
+      const user = await insertUser(db, {
+        coalitionId: coalition.id,
+        email: account.email,
+        displayName: `Demo ${account.role}`,
+        passwordHash: account.passwordHash,
+      });
+      await grantMembership(db, user.id, home.id, account.role);
+      await db.insert(totpCredentials).values({
+        userId: user.id,
+        secretEncrypted: box.seal(account.totpSecret, `totp:${user.id}`),
+        confirmedAt: new Date(),
+      });
+    }
+    return accounts.map(({ passwordHash: _, ...account }) => account);
   });
+}
+
+/** Prints the demo accounts once, on the first start. */
+export function printDemoAccounts(accounts: DemoAccount[]): void {
+  const lines = accounts.map(
+    (a) =>
+      `  ${a.role.padEnd(11)} ${a.email.padEnd(30)} password: ${a.password}   TOTP secret: ${a.totpSecret}`,
+  );
+  process.stdout.write(
+    `\n  Demo accounts (shown only now; add the TOTP secret to an authenticator app):\n${lines.join('\n')}\n`,
+  );
 }

@@ -17,6 +17,7 @@ export function registerHealthRoutes(app: FastifyInstance, deps: { database: Dat
         response: { 200: z.object({ status: z.literal('ok') }) },
       },
       logLevel: 'warn',
+      config: { access: 'public' },
     },
     async () => ({ status: 'ok' as const }),
   );
@@ -29,6 +30,7 @@ export function registerHealthRoutes(app: FastifyInstance, deps: { database: Dat
         response: { 200: z.object({ status: z.literal('ready'), database: z.enum(['pglite', 'postgres']) }) },
       },
       logLevel: 'warn',
+      config: { access: 'public' },
     },
     async () => {
       try {

@@ -75,6 +75,15 @@ export async function findReportSummary(db: Drizzle, coalitionId: string, id: st
   return row ? toSummary(row) : undefined;
 }
 
+/** The exact position of a report, if it was shared and not yet purged. */
+export async function findExactLocation(db: Drizzle, coalitionId: string, id: string) {
+  const [row] = await db
+    .select({ lat: reports.lat, lng: reports.lng })
+    .from(reports)
+    .where(and(eq(reports.coalitionId, coalitionId), eq(reports.id, id)));
+  return row?.lat != null && row.lng != null ? { lat: row.lat, lng: row.lng } : null;
+}
+
 export interface ReportCursor {
   receivedAt: Date;
   id: string;

@@ -6,7 +6,9 @@ import {
   reportCreatedSchema,
   reportInputSchema,
   reportListSchema,
+  reportSummarySchema,
 } from '../../../shared/report.js';
+import { sessionOf } from '../../http/auth.js';
 import type { ReportService } from './reports.service.js';
 
 /** A report is a few kilobytes of text; anything far larger is a mistake or an attack. */
@@ -27,6 +29,7 @@ export function registerReportRoutes(app: FastifyInstance, deps: { reports: Repo
     '/api/reports',
     {
       bodyLimit: REPORT_BODY_LIMIT,
+      config: { access: 'public' },
       schema: {
         tags: ['reports'],
         summary: 'Report enforcement activity (anonymous)',
@@ -44,6 +47,7 @@ export function registerReportRoutes(app: FastifyInstance, deps: { reports: Repo
   routes.get(
     '/api/reports/receipt/:code',
     {
+      config: { access: 'public' },
       schema: {
         tags: ['reports'],
         summary: 'Status of a report, by its receipt code',
@@ -57,6 +61,7 @@ export function registerReportRoutes(app: FastifyInstance, deps: { reports: Repo
   routes.get(
     '/api/reports',
     {
+      config: { access: 'reports:read' },
       schema: {
         tags: ['reports'],
         summary: 'Reports for the dispatch board, newest first',
@@ -67,6 +72,26 @@ export function registerReportRoutes(app: FastifyInstance, deps: { reports: Repo
         response: { 200: reportListSchema },
       },
     },
-    async (request) => deps.reports.list(request.query),
+    async (request) => deps.reports.list(request.query, sessionOf(request).permissions),
+  );
+
+  routes.get(
+    '/api/reports/:id',
+    {
+      config: { access: 'reports:read' },
+      schema: {
+        tags: ['reports'],
+        summary: 'One report; its exact position only for roles allowed to see it',
+        params: z.object({ id: z.uuid() }),
+        response: {
+          200: z.object({
+            report: reportSummarySchema,
+            exactLocation: z.object({ lat: z.number(), lng: z.number() }).nullable(),
+          }),
+          404: errorSchema,
+        },
+      },
+    },
+    async (request) => deps.reports.detail(request.params.id, sessionOf(request).permissions),
   );
 }

@@ -10,10 +10,13 @@ import {
 import type { Database } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import { latestEventId } from '../../realtime/events.repo.js';
+import type { Permission } from '../access/permissions.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import type { ZoneService } from '../zones/zones.service.js';
 import { newReceipt } from './receipt.js';
+import { visibleExactLocation, visibleReport } from './reports.policy.js';
 import {
+  findExactLocation,
   findReceiptStatus,
   findReportSummary,
   insertReportAnnounced,
@@ -28,7 +31,15 @@ export interface ReportService {
   /** Stores a report; resolves only after it is committed. */
   create(input: ReportInput, channel: Channel): Promise<{ id: string; receipt: string }>;
   statusByReceipt(code: string): Promise<ReceiptStatus>;
-  list(options: { limit: number; cursor?: string | undefined }): Promise<ReportList>;
+  /** One report with its exact position, as far as the reader's permissions allow. */
+  detail(
+    id: string,
+    permissions: readonly Permission[],
+  ): Promise<{ report: ReportSummary; exactLocation: { lat: number; lng: number } | null }>;
+  list(
+    options: { limit: number; cursor?: string | undefined },
+    permissions: readonly Permission[],
+  ): Promise<ReportList>;
   summary(coalitionId: string, id: string): Promise<ReportSummary | undefined>;
 }
 
@@ -132,7 +143,18 @@ export function createReportService(deps: {
       };
     },
 
-    async list(options) {
+    async detail(id, permissions) {
+      const coalition = await deps.coalitions.current();
+      const report = await findReportSummary(database.db, coalition.id, id);
+      if (!report) throw new AppError('NOT_FOUND', 'No report with this id.');
+      const exact = report.hasExactLocation ? await findExactLocation(database.db, coalition.id, id) : null;
+      return {
+        report: visibleReport(report, permissions),
+        exactLocation: visibleExactLocation(exact, permissions),
+      };
+    },
+
+    async list(options, permissions) {
       const coalition = await deps.coalitions.current();
       const before = options.cursor ? decodeCursor(options.cursor) : undefined;
       // Read the stream position first: a report committed in between shows up twice (deduplicated), never zero times.
@@ -144,7 +166,7 @@ export function createReportService(deps: {
       const page = reports.slice(0, options.limit);
       const last = page.at(-1);
       return {
-        reports: page,
+        reports: page.map((report) => visibleReport(report, permissions)),
         nextCursor: reports.length > options.limit && last ? encodeCursor(last) : null,
         lastEventId,
       };

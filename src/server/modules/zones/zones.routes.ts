@@ -12,6 +12,7 @@ export function registerZoneRoutes(
   app.withTypeProvider<ZodTypeProvider>().get(
     '/api/zones',
     {
+      config: { access: 'public' },
       schema: {
         tags: ['zones'],
         summary: 'The zones (neighborhoods) this network covers',

@@ -1,0 +1,40 @@
+import { and, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
+import type { Drizzle } from '../../db/database.js';
+import { auditLog, users } from '../../db/schema.js';
+
+export interface AuditFilter {
+  action?: string | undefined;
+  actorId?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+  beforeId?: number | undefined;
+}
+
+const conditions = (coalitionId: string, filter: AuditFilter): SQL | undefined =>
+  and(
+    eq(auditLog.coalitionId, coalitionId),
+    filter.action ? eq(auditLog.action, filter.action) : undefined,
+    filter.actorId ? eq(auditLog.actorId, filter.actorId) : undefined,
+    filter.from ? gte(auditLog.at, filter.from) : undefined,
+    filter.to ? lt(auditLog.at, filter.to) : undefined,
+    filter.beforeId ? lt(auditLog.id, filter.beforeId) : undefined,
+  );
+
+/** Audit entries, newest first, with the actor's display name. */
+export async function listAudit(db: Drizzle, coalitionId: string, filter: AuditFilter, limit: number) {
+  return db
+    .select({
+      id: auditLog.id,
+      at: auditLog.at,
+      actorId: auditLog.actorId,
+      actorName: users.displayName,
+      action: auditLog.action,
+      subjectType: auditLog.subjectType,
+      subjectId: auditLog.subjectId,
+    })
+    .from(auditLog)
+    .leftJoin(users, eq(users.id, auditLog.actorId))
+    .where(conditions(coalitionId, filter))
+    .orderBy(desc(auditLog.id))
+    .limit(limit);
+}

@@ -1,0 +1,36 @@
+import type { Drizzle } from '../../db/database.js';
+import { auditLog } from '../../db/schema.js';
+
+/** The actions the audit log records. Content never goes in: only who, what, which record, when. */
+export type AuditAction =
+  | 'auth.signed_in'
+  | 'auth.sign_in_failed'
+  | 'auth.signed_out'
+  | 'auth.signed_out_everywhere'
+  | 'auth.session_ended'
+  | 'auth.second_factor_failed'
+  | 'auth.recovery_code_used'
+  | 'auth.totp_enrolled'
+  | 'auth.password_changed'
+  | 'invitation.created'
+  | 'invitation.accepted'
+  | 'invitation.revoked'
+  | 'user.created'
+  | 'user.disabled'
+  | 'user.enabled'
+  | 'membership.granted'
+  | 'membership.revoked';
+
+export interface AuditEntry {
+  coalitionId: string;
+  actorId: string | null;
+  action: AuditAction;
+  subjectType: 'user' | 'session' | 'invitation' | 'membership' | 'organization';
+  subjectId: string | null;
+  at: Date;
+}
+
+/** Writes one audit row; call it with the transaction that makes the change. */
+export async function recordAudit(db: Drizzle, entry: AuditEntry): Promise<void> {
+  await db.insert(auditLog).values(entry);
+}

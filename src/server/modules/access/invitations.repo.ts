@@ -1,0 +1,78 @@
+import { and, desc, eq, gt, isNull } from 'drizzle-orm';
+import type { Drizzle } from '../../db/database.js';
+import { invitations, organizations } from '../../db/schema.js';
+
+export async function insertInvitation(db: Drizzle, row: typeof invitations.$inferInsert) {
+  const [invitation] = await db.insert(invitations).values(row).returning();
+  if (!invitation) throw new Error('invitation insert returned no row');
+  return invitation;
+}
+
+/** The invitation with this secret hash, with its organization's coalition. */
+export async function findInvitationBySecret(db: Drizzle, secretHash: string) {
+  const [row] = await db
+    .select({
+      invitation: invitations,
+      coalitionId: organizations.coalitionId,
+      organizationName: organizations.name,
+    })
+    .from(invitations)
+    .innerJoin(organizations, eq(organizations.id, invitations.organizationId))
+    .where(eq(invitations.secretHash, secretHash));
+  return row;
+}
+
+/** Marks an invitation used — only if still open, so two people racing with one code cannot both join. */
+export async function markInvitationAccepted(db: Drizzle, id: string, userId: string, at: Date) {
+  const updated = await db
+    .update(invitations)
+    .set({ acceptedAt: at, acceptedBy: userId })
+    .where(
+      and(
+        eq(invitations.id, id),
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+        gt(invitations.expiresAt, at),
+      ),
+    )
+    .returning({ id: invitations.id });
+  return updated.length === 1;
+}
+
+export async function revokeInvitation(db: Drizzle, coalitionId: string, id: string, at: Date) {
+  const open = await db
+    .select({ id: invitations.id })
+    .from(invitations)
+    .innerJoin(organizations, eq(organizations.id, invitations.organizationId))
+    .where(
+      and(eq(invitations.id, id), eq(organizations.coalitionId, coalitionId), isNull(invitations.acceptedAt)),
+    );
+  if (open.length === 0) return false;
+  await db.update(invitations).set({ revokedAt: at }).where(eq(invitations.id, id));
+  return true;
+}
+
+/** Open invitations of a coalition, newest first. */
+export async function listOpenInvitations(db: Drizzle, coalitionId: string, at: Date) {
+  return db
+    .select({
+      id: invitations.id,
+      organizationId: invitations.organizationId,
+      organizationName: organizations.name,
+      role: invitations.role,
+      email: invitations.email,
+      createdAt: invitations.createdAt,
+      expiresAt: invitations.expiresAt,
+    })
+    .from(invitations)
+    .innerJoin(organizations, eq(organizations.id, invitations.organizationId))
+    .where(
+      and(
+        eq(organizations.coalitionId, coalitionId),
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+        gt(invitations.expiresAt, at),
+      ),
+    )
+    .orderBy(desc(invitations.createdAt));
+}

@@ -1,0 +1,160 @@
+import { createHash, randomInt } from 'node:crypto';
+import type { Role } from '../../../shared/access.js';
+import { RECEIPT_ALPHABET } from '../../../shared/receipt.js';
+import type { Database } from '../../db/database.js';
+import { AppError } from '../../http/errors.js';
+import { findOrganization } from '../coalitions/organizations.repo.js';
+import { recordAudit } from './audit.js';
+import {
+  findInvitationBySecret,
+  insertInvitation,
+  listOpenInvitations,
+  markInvitationAccepted,
+  revokeInvitation,
+} from './invitations.repo.js';
+import { hashPassword } from './passwords.js';
+import type { SessionContext, SessionService } from './sessions.service.js';
+import { findUserByEmail, grantMembership, insertUser } from './users.repo.js';
+
+export const INVITATION_HOURS = 48;
+
+/** 12 symbols of the readable receipt alphabet (~59 bits), grouped in threes of four: read aloud or typed. */
+function newInvitationCode(): string {
+  let symbols = '';
+  for (let i = 0; i < 12; i++) symbols += RECEIPT_ALPHABET[randomInt(RECEIPT_ALPHABET.length)];
+  return `${symbols.slice(0, 4)}-${symbols.slice(4, 8)}-${symbols.slice(8)}`;
+}
+
+const normalizeCode = (code: string) => code.toUpperCase().replace(/[^0-9A-Z]/g, '');
+const hashCode = (code: string) => createHash('sha256').update(normalizeCode(code)).digest('hex');
+
+export interface InvitationService {
+  create(
+    actor: SessionContext,
+    input: { organizationId: string; role: Role; email?: string | undefined },
+  ): Promise<{ id: string; code: string; expiresAt: Date }>;
+  listOpen(actor: SessionContext): ReturnType<typeof listOpenInvitations>;
+  revoke(actor: SessionContext, id: string): Promise<void>;
+  /** Creates the account and its membership, and starts a session that must enrol a second factor. */
+  accept(input: {
+    code: string;
+    email: string;
+    displayName: string;
+    password: string;
+    agent: string;
+  }): Promise<{ token: string }>;
+}
+
+export function createInvitationService(deps: {
+  database: Database;
+  sessions: SessionService;
+  now: () => Date;
+}): InvitationService {
+  const { database, now } = deps;
+  return {
+    async create(actor, input) {
+      const organization = await findOrganization(database.db, actor.coalitionId, input.organizationId);
+      if (!organization) {
+        throw new AppError('VALIDATION', 'No such organization in this coalition.', {
+          fields: [{ field: 'organizationId', message: 'not found' }],
+        });
+      }
+      const code = newInvitationCode();
+      const at = now();
+      return database.transaction(async (tx) => {
+        const invitation = await insertInvitation(tx.db, {
+          organizationId: organization.id,
+          role: input.role,
+          email: input.email?.trim().toLowerCase() || null,
+          secretHash: hashCode(code),
+          createdBy: actor.userId,
+          createdAt: at,
+          expiresAt: new Date(at.getTime() + INVITATION_HOURS * 3_600_000),
+        });
+        await recordAudit(tx.db, {
+          coalitionId: actor.coalitionId,
+          actorId: actor.userId,
+          action: 'invitation.created',
+          subjectType: 'invitation',
+          subjectId: invitation.id,
+          at,
+        });
+        return { id: invitation.id, code, expiresAt: invitation.expiresAt };
+      });
+    },
+
+    listOpen: (actor) => listOpenInvitations(database.db, actor.coalitionId, now()),
+
+    async revoke(actor, id) {
+      await database.transaction(async (tx) => {
+        if (!(await revokeInvitation(tx.db, actor.coalitionId, id, now()))) {
+          throw new AppError('NOT_FOUND', 'No open invitation with this id.');
+        }
+        await recordAudit(tx.db, {
+          coalitionId: actor.coalitionId,
+          actorId: actor.userId,
+          action: 'invitation.revoked',
+          subjectType: 'invitation',
+          subjectId: id,
+          at: now(),
+        });
+      });
+    },
+
+    async accept(input) {
+      const found = await findInvitationBySecret(database.db, hashCode(input.code));
+      const at = now();
+      const invitation = found?.invitation;
+      if (!found || !invitation || invitation.revokedAt) {
+        throw new AppError(
+          'NOT_FOUND',
+          'This invitation code is not valid. Check it, or ask for a new invitation.',
+        );
+      }
+      if (invitation.acceptedAt)
+        throw new AppError('CONFLICT', 'This invitation was already used. Ask for a new one.');
+      if (invitation.expiresAt <= at)
+        throw new AppError('CONFLICT', 'This invitation has expired. Ask for a new one.');
+      const email = input.email.trim().toLowerCase();
+      if (invitation.email && invitation.email !== email) {
+        throw new AppError('VALIDATION', 'Use the e-mail address the invitation was sent to.', {
+          fields: [{ field: 'email', message: 'does not match the invitation' }],
+        });
+      }
+      if (await findUserByEmail(database.db, found.coalitionId, email)) {
+        throw new AppError('CONFLICT', 'An account with this e-mail already exists. Sign in instead.', {
+          fields: [{ field: 'email', message: 'already has an account' }],
+        });
+      }
+      const passwordHash = await hashPassword(input.password);
+      return database.transaction(async (tx) => {
+        const user = await insertUser(tx.db, {
+          coalitionId: found.coalitionId,
+          email,
+          displayName: input.displayName.trim(),
+          passwordHash,
+          createdAt: at,
+          passwordChangedAt: at,
+        });
+        if (!(await markInvitationAccepted(tx.db, invitation.id, user.id, at))) {
+          throw new AppError('CONFLICT', 'This invitation was already used. Ask for a new one.');
+        }
+        await grantMembership(tx.db, user.id, invitation.organizationId, invitation.role as Role);
+        const audit = { coalitionId: found.coalitionId, actorId: user.id, at };
+        await recordAudit(tx.db, {
+          ...audit,
+          action: 'invitation.accepted',
+          subjectType: 'invitation',
+          subjectId: invitation.id,
+        });
+        await recordAudit(tx.db, {
+          ...audit,
+          action: 'user.created',
+          subjectType: 'user',
+          subjectId: user.id,
+        });
+        return { token: await deps.sessions.start(tx.db, user.id, input.agent, false) };
+      });
+    },
+  };
+}

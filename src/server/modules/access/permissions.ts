@@ -1,0 +1,35 @@
+import type { Role } from '../../../shared/access.js';
+
+/**
+ * What each role may do. Deny by default: a permission not listed for any of
+ * a person's roles is refused. Field-level rights (an exact location, a
+ * callback number) are permissions of their own.
+ */
+export const PERMISSIONS = [
+  'reports:read',
+  'reports:read-restricted',
+  'live:subscribe',
+  'people:manage',
+  'organizations:manage',
+  'audit:read',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  admin: ['people:manage', 'organizations:manage', 'audit:read'],
+  dispatcher: ['reports:read', 'reports:read-restricted', 'live:subscribe'],
+  operator: [],
+  responder: [],
+  approver: [],
+  legal: [],
+};
+
+/** The permissions that the given roles grant together. */
+export function permissionsOf(roles: readonly Role[]): Permission[] {
+  return [...new Set(roles.flatMap((role) => ROLE_PERMISSIONS[role]))].sort();
+}
+
+/** Whether the roles grant the permission. */
+export function can(roles: readonly Role[], permission: Permission): boolean {
+  return roles.some((role) => ROLE_PERMISSIONS[role].includes(permission));
+}

@@ -1,0 +1,41 @@
+import { and, desc, eq, ne } from 'drizzle-orm';
+import type { Drizzle } from '../../db/database.js';
+import { sessions } from '../../db/schema.js';
+
+export type SessionRow = typeof sessions.$inferSelect;
+
+export async function insertSession(db: Drizzle, row: typeof sessions.$inferInsert) {
+  await db.insert(sessions).values(row);
+}
+
+export async function findSession(db: Drizzle, tokenHash: string) {
+  const [row] = await db.select().from(sessions).where(eq(sessions.tokenHash, tokenHash));
+  return row;
+}
+
+export async function touchSession(db: Drizzle, tokenHash: string, at: Date) {
+  await db.update(sessions).set({ lastSeenAt: at }).where(eq(sessions.tokenHash, tokenHash));
+}
+
+export async function markSessionVerified(db: Drizzle, tokenHash: string, at: Date) {
+  await db.update(sessions).set({ verifiedAt: at, lastSeenAt: at }).where(eq(sessions.tokenHash, tokenHash));
+}
+
+export async function deleteSession(db: Drizzle, tokenHash: string) {
+  await db.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
+}
+
+/** Ends every session of a user, or every one but the given session. */
+export async function deleteUserSessions(db: Drizzle, userId: string, exceptTokenHash?: string) {
+  const deleted = await db
+    .delete(sessions)
+    .where(
+      and(eq(sessions.userId, userId), exceptTokenHash ? ne(sessions.tokenHash, exceptTokenHash) : undefined),
+    )
+    .returning({ tokenHash: sessions.tokenHash });
+  return deleted.length;
+}
+
+export async function listUserSessions(db: Drizzle, userId: string) {
+  return db.select().from(sessions).where(eq(sessions.userId, userId)).orderBy(desc(sessions.lastSeenAt));
+}

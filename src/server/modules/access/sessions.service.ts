@@ -1,0 +1,154 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Role, SessionState } from '../../../shared/access.js';
+import type { Drizzle } from '../../db/database.js';
+import { type Permission, permissionsOf } from './permissions.js';
+import {
+  deleteSession,
+  findSession,
+  insertSession,
+  listUserSessions,
+  markSessionVerified,
+  touchSession,
+} from './sessions.repo.js';
+import { findUser, hasConfirmedTotp, rolesOf } from './users.repo.js';
+
+/** The signed-in browser behind a request, as the policy checks see it. */
+export interface SessionContext {
+  tokenHash: string;
+  userId: string;
+  coalitionId: string;
+  email: string;
+  displayName: string;
+  roles: Role[];
+  permissions: Permission[];
+  state: SessionState;
+  csrfToken: string;
+  lastSeenAt: Date;
+  expiresAt: Date;
+  idleExpiresAt: Date;
+}
+
+export interface SessionService {
+  /** Starts a session for a user; returns the cookie token (shown once, stored only as a hash). */
+  start(db: Drizzle, userId: string, agent: string, verified: boolean): Promise<string>;
+  /** The live session for a cookie token, or null when unknown, expired, idle too long, or the user is disabled. */
+  resolve(token: string): Promise<SessionContext | null>;
+  markVerified(db: Drizzle, tokenHash: string): Promise<void>;
+  end(db: Drizzle, tokenHash: string): Promise<void>;
+  list(
+    userId: string,
+  ): Promise<{ id: string; agent: string; createdAt: Date; lastSeenAt: Date; current?: boolean }[]>;
+}
+
+/** Sessions are looked up by the SHA-256 of the cookie token. */
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
+
+// A busy board polls constantly; writing last-seen on every request would be a write per read.
+const TOUCH_EVERY_MS = 60_000;
+
+export function createSessionService(deps: {
+  db: Drizzle;
+  now: () => Date;
+  idleMinutes: number;
+  absoluteHours: number;
+}): SessionService {
+  const { db, now } = deps;
+  const idleMs = deps.idleMinutes * 60_000;
+  return {
+    async start(tx, userId, agent, verified) {
+      const token = randomBytes(32).toString('base64url');
+      const at = now();
+      await insertSession(tx, {
+        tokenHash: hashToken(token),
+        userId,
+        csrfToken: randomBytes(24).toString('base64url'),
+        verifiedAt: verified ? at : null,
+        agent,
+        createdAt: at,
+        lastSeenAt: at,
+        expiresAt: new Date(at.getTime() + deps.absoluteHours * 3_600_000),
+      });
+      return token;
+    },
+
+    async resolve(token) {
+      const tokenHash = hashToken(token);
+      const session = await findSession(db, tokenHash);
+      if (!session) return null;
+      const at = now();
+      const idleExpiresAt = new Date(session.lastSeenAt.getTime() + idleMs);
+      const user = await findUser(db, session.userId);
+      if (!user || user.disabledAt || session.expiresAt <= at || idleExpiresAt <= at) {
+        await deleteSession(db, tokenHash);
+        return null;
+      }
+      let lastSeenAt = session.lastSeenAt;
+      if (at.getTime() - lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+        await touchSession(db, tokenHash, at);
+        lastSeenAt = at;
+      }
+      const roles = await rolesOf(db, user.id);
+      const state: SessionState = user.mustChangePassword
+        ? 'password_change_required'
+        : session.verifiedAt
+          ? 'signed_in'
+          : (await hasConfirmedTotp(db, user.id))
+            ? 'second_factor_required'
+            : 'second_factor_enrolment_required';
+      return {
+        tokenHash,
+        userId: user.id,
+        coalitionId: user.coalitionId,
+        email: user.email,
+        displayName: user.displayName,
+        roles,
+        permissions: state === 'signed_in' ? permissionsOf(roles) : [],
+        state,
+        csrfToken: session.csrfToken,
+        lastSeenAt,
+        expiresAt: session.expiresAt,
+        idleExpiresAt: new Date(Math.min(lastSeenAt.getTime() + idleMs, session.expiresAt.getTime())),
+      };
+    },
+
+    markVerified: (tx, tokenHash) => markSessionVerified(tx, tokenHash, now()),
+    end: (tx, tokenHash) => deleteSession(tx, tokenHash),
+
+    async list(userId) {
+      const rows = await listUserSessions(db, userId);
+      return rows.map((row) => ({
+        // The token hash itself is never shown; a short digest of it names the session.
+        id: createHash('sha256').update(row.tokenHash).digest('base64url').slice(0, 16),
+        agent: row.agent,
+        createdAt: row.createdAt,
+        lastSeenAt: row.lastSeenAt,
+      }));
+    },
+  };
+}
+
+/** A coarse, address-free description of a browser for the sessions list. */
+export function describeAgent(userAgent: string | undefined): string {
+  const ua = userAgent ?? '';
+  const browser = /Edg\//.test(ua)
+    ? 'Edge'
+    : /Firefox\//.test(ua)
+      ? 'Firefox'
+      : /Chrome\/|Chromium\//.test(ua)
+        ? 'Chrome'
+        : /Safari\//.test(ua)
+          ? 'Safari'
+          : 'Browser';
+  const system = /Android/.test(ua)
+    ? 'Android'
+    : /iPhone|iPad|iOS/.test(ua)
+      ? 'iOS'
+      : /Windows/.test(ua)
+        ? 'Windows'
+        : /Mac OS X|Macintosh/.test(ua)
+          ? 'macOS'
+          : /Linux/.test(ua)
+            ? 'Linux'
+            : 'unknown system';
+  return `${browser} on ${system}`;
+}

@@ -1,0 +1,29 @@
+import type { LiveEvent } from '../../../shared/events.js';
+import type { ReportSummary } from '../../../shared/report.js';
+import type { Permission } from '../access/permissions.js';
+
+/**
+ * Field-level rule: a report's cross streets and free text (the reporter's own
+ * words, which may name people or places) are restricted. Without
+ * `reports:read-restricted` they are withheld; the exact position never
+ * appears in a summary at all.
+ */
+export function visibleReport(report: ReportSummary, permissions: readonly Permission[]): ReportSummary {
+  if (permissions.includes('reports:read-restricted')) return report;
+  return { ...report, place: null, description: null };
+}
+
+/** The exact position, only for those allowed to see it. */
+export function visibleExactLocation(
+  location: { lat: number; lng: number } | null,
+  permissions: readonly Permission[],
+): { lat: number; lng: number } | null {
+  return permissions.includes('reports:read-restricted') ? location : null;
+}
+
+/** A live event as this subscriber may see it. */
+export function visibleLiveEvent(event: LiveEvent, permissions: readonly Permission[]): LiveEvent {
+  return event.type === 'report.created'
+    ? { ...event, report: visibleReport(event.report, permissions) }
+    : event;
+}

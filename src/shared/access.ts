@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+/** The roles a person can hold in a member organization. */
+export const ROLES = ['admin', 'dispatcher', 'operator', 'responder', 'approver', 'legal'] as const;
+export const roleSchema = z.enum(ROLES);
+export type Role = z.infer<typeof roleSchema>;
+
+/** Where a signed-in browser is in the sign-in sequence. */
+export const SESSION_STATES = [
+  'password_change_required',
+  'second_factor_required',
+  'second_factor_enrolment_required',
+  'signed_in',
+] as const;
+export type SessionState = (typeof SESSION_STATES)[number];
+
+export const sessionInfoSchema = z.object({
+  state: z.enum(SESSION_STATES),
+  user: z.object({ id: z.uuid(), email: z.string(), displayName: z.string() }),
+  roles: z.array(roleSchema),
+  permissions: z.array(z.string()),
+  csrfToken: z.string(),
+  idleExpiresAt: z.string(),
+  expiresAt: z.string(),
+});
+export type SessionInfo = z.infer<typeof sessionInfoSchema>;
+
+export const PASSWORD_MIN = 12;
+export const PASSWORD_MAX = 256;
+
+export const signInSchema = z.object({
+  email: z.string().trim().toLowerCase().max(320),
+  password: z.string().min(1).max(PASSWORD_MAX),
+});
+
+export const newPasswordSchema = z
+  .string()
+  .min(PASSWORD_MIN, `must be at least ${PASSWORD_MIN} characters`)
+  .max(PASSWORD_MAX, `must be at most ${PASSWORD_MAX} characters`);
+
+export const codeSchema = z.object({ code: z.string().trim().min(6).max(32) });

@@ -1,0 +1,92 @@
+import Fastify from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Access, type RouteAccess, registerAuth } from '../src/server/http/auth.js';
+import { can, type Permission } from '../src/server/modules/access/permissions.js';
+import type { SessionService } from '../src/server/modules/access/sessions.service.js';
+import { ROLES, type Role } from '../src/shared/access.js';
+import { startTestFaro, type TestFaro } from './support/faro.js';
+import { staffSession } from './support/sessions.js';
+
+/**
+ * The authorization matrix: every /api route (read from the app's own route
+ * table, so a new route is covered the day it is added) × every role plus
+ * anonymous → allowed or refused, as its access rule says.
+ */
+let t: TestFaro;
+beforeAll(async () => {
+  t = await startTestFaro({ listen: true });
+});
+afterAll(async () => t?.stop());
+
+type Caller = Role | 'anonymous';
+const CALLERS: Caller[] = ['anonymous', ...ROLES];
+
+function expected(access: Access, caller: Caller): 'allow' | 401 | 403 {
+  if (access === 'public') return 'allow';
+  if (caller === 'anonymous') return 401;
+  if (access === 'session' || access === 'signed-in') return 'allow';
+  return can([caller], access as Permission) ? 'allow' : 403;
+}
+
+const concrete = (url: string) =>
+  url.replace(':id', '00000000-0000-4000-8000-000000000000').replace(':code', 'ZZZZ-ZZZZ');
+
+async function call(route: RouteAccess, caller: Caller): Promise<number> {
+  // A fresh session per call: some routes (sign-out) end the session they are called with.
+  const headers: Record<string, string> =
+    caller === 'anonymous' ? {} : { ...(await staffSession(t.faro.database, caller)).headers };
+  const controller = new AbortController();
+  const response = await fetch(`${t.baseUrl}${concrete(route.url)}`, {
+    method: route.method,
+    headers: { ...headers, ...(route.method === 'GET' ? {} : { 'content-type': 'application/json' }) },
+    body: route.method === 'GET' ? null : '{}',
+    signal: controller.signal,
+  });
+  controller.abort(); // a live stream answers with its status first; nothing more is needed
+  return response.status;
+}
+
+describe('authorization matrix', () => {
+  it('covers every /api route', () => {
+    const urls = t.faro.routeAccess.map((r) => `${r.method} ${r.url}`);
+    expect(urls).toEqual(
+      expect.arrayContaining([
+        'POST /api/reports',
+        'GET /api/reports',
+        'GET /api/events',
+        'POST /api/admin/invitations',
+      ]),
+    );
+    expect(t.faro.routeAccess.length).toBeGreaterThan(20);
+  });
+
+  it('allows and refuses exactly as each route’s rule says, for every role and for anonymous', async () => {
+    const wrong: string[] = [];
+    for (const route of t.faro.routeAccess) {
+      for (const caller of CALLERS) {
+        const status = await call(route, caller);
+        const want = expected(route.access, caller);
+        const got = status === 401 || status === 403 ? status : 'allow';
+        if (got !== want)
+          wrong.push(`${route.method} ${route.url} as ${caller}: expected ${want}, got ${status}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('locks the dispatch board and its live stream to dispatchers', () => {
+    const rule = (method: string, url: string) =>
+      t.faro.routeAccess.find((r) => r.method === method && r.url === url)?.access;
+    expect(rule('GET', '/api/reports')).toBe('reports:read');
+    expect(rule('GET', '/api/events')).toBe('live:subscribe');
+    expect(ROLES.filter((role) => can([role], 'reports:read'))).toEqual(['dispatcher']);
+    expect(rule('POST', '/api/reports')).toBe('public');
+  });
+
+  it('refuses to start with an /api route that has no access rule', async () => {
+    const app = Fastify();
+    await registerAuth(app, { sessions: {} as SessionService, secureCookie: false, absoluteHours: 1 });
+    expect(() => app.get('/api/forgotten', async () => 'oops')).toThrow(/declares no access rule/);
+    await app.close();
+  });
+});
