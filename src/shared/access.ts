@@ -1,9 +1,10 @@
 import { z } from 'zod';
 
-/** The roles a person can hold in a member organization. */
-export const ROLES = ['admin', 'dispatcher', 'operator', 'responder', 'approver', 'legal'] as const;
+import { PASSWORD_MAX, PASSWORD_MIN, ROLES } from './roles.js';
+
+export * from './roles.js';
+
 export const roleSchema = z.enum(ROLES);
-export type Role = z.infer<typeof roleSchema>;
 
 /** Where a signed-in browser is in the sign-in sequence. */
 export const SESSION_STATES = [
@@ -24,9 +25,6 @@ export const sessionInfoSchema = z.object({
   expiresAt: z.string(),
 });
 export type SessionInfo = z.infer<typeof sessionInfoSchema>;
-
-export const PASSWORD_MIN = 12;
-export const PASSWORD_MAX = 256;
 
 export const signInSchema = z.object({
   email: z.string().trim().toLowerCase().max(320),

@@ -1,2 +1,11 @@
 /** The paths of the web app; the server answers each with the app shell. */
-export const WEB_PAGES = ['/', '/report', '/status', '/dispatch'] as const;
+export const WEB_PAGES = [
+  '/',
+  '/report',
+  '/status',
+  '/dispatch',
+  '/signin',
+  '/invite',
+  '/account',
+  '/admin',
+] as const;

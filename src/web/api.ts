@@ -15,19 +15,27 @@ export class ApiError extends Error {
   }
 }
 
+let csrfToken: string | undefined;
+
+/** Remembers the session's CSRF token; every state-changing call sends it. */
+export function setCsrfToken(token: string | undefined): void {
+  csrfToken = token;
+}
+
 /** Calls the API with JSON and returns the parsed body, or throws ApiError. */
 export async function api<T>(
   path: string,
   init: { method?: string; body?: unknown; signal?: AbortSignal } = {},
 ): Promise<T> {
+  const method = init.method ?? 'GET';
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (init.body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let response: Response;
   try {
     response = await fetch(path, {
-      method: init.method ?? 'GET',
-      headers:
-        init.body === undefined
-          ? { accept: 'application/json' }
-          : { 'content-type': 'application/json', accept: 'application/json' },
+      method,
+      headers,
       body: init.body === undefined ? null : JSON.stringify(init.body),
       signal: init.signal ?? null,
       credentials: 'same-origin',
@@ -38,6 +46,9 @@ export async function api<T>(
   }
   const text = await response.text();
   const body = text ? (JSON.parse(text) as unknown) : undefined;
+  const token = (body as { csrfToken?: string; session?: { csrfToken?: string } } | undefined) ?? {};
+  if (response.ok && (token.csrfToken ?? token.session?.csrfToken))
+    setCsrfToken(token.csrfToken ?? token.session?.csrfToken);
   if (!response.ok) {
     const error = (body as ErrorBody | undefined)?.error;
     throw new ApiError(

@@ -1,16 +1,27 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { lazy, StrictMode, Suspense } from 'react';
+import { lazy, type ReactNode, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import './i18n.js';
 import { Layout } from './components/Layout.js';
+import { RequireAccess } from './components/RequireAccess.js';
 import { HomePage } from './pages/HomePage.js';
+import { InvitePage } from './pages/InvitePage.js';
 import { ReportPage } from './pages/ReportPage.js';
+import { SignInPage } from './pages/SignInPage.js';
 import { StatusPage } from './pages/StatusPage.js';
 import './styles.css';
 
-// The board is for coordinators; the public pages should not download it.
+// Staff pages are separate chunks: the public pages never download them.
 const DispatchPage = lazy(() => import('./pages/DispatchPage.js'));
+const AccountPage = lazy(() => import('./pages/AccountPage.js'));
+const AdminPage = lazy(() => import('./pages/AdminPage.js'));
+
+const staff = (page: ReactNode, permission?: string) => (
+  <RequireAccess permission={permission}>
+    <Suspense fallback={null}>{page}</Suspense>
+  </RequireAccess>
+);
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { retry: 2, refetchOnWindowFocus: false } },
@@ -27,14 +38,11 @@ createRoot(root).render(
             <Route index element={<HomePage />} />
             <Route path="report" element={<ReportPage />} />
             <Route path="status" element={<StatusPage />} />
-            <Route
-              path="dispatch"
-              element={
-                <Suspense fallback={null}>
-                  <DispatchPage />
-                </Suspense>
-              }
-            />
+            <Route path="signin" element={<SignInPage />} />
+            <Route path="invite" element={<InvitePage />} />
+            <Route path="dispatch" element={staff(<DispatchPage />, 'reports:read')} />
+            <Route path="account" element={staff(<AccountPage />)} />
+            <Route path="admin" element={staff(<AdminPage />, 'people:manage')} />
           </Route>
         </Routes>
       </BrowserRouter>

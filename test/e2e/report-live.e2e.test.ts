@@ -5,6 +5,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServerProcess, spawnServer } from '../support/process.js';
+import { type DemoAccount, demoAccounts, signIn } from './accounts.js';
 import { launchChromium } from './browser.js';
 
 /**
@@ -23,12 +24,19 @@ beforeAll(async () => {
   );
   browser = await launchChromium();
 });
+
 afterAll(async () => {
   await browser?.close();
   server?.child.kill('SIGTERM');
   await server?.exited;
   await rm(dataDir, { recursive: true, force: true });
 });
+
+const account = (role: string): DemoAccount => {
+  const found = demoAccounts(server.output()).get(role);
+  if (!found) throw new Error(`no demo ${role} in the server's first-start output:\n${server.output()}`);
+  return found;
+};
 
 async function expectAccessible(page: Page) {
   const results = await new AxeBuilder({ page })
@@ -43,7 +51,12 @@ describe('a report in Spanish reaches the live board', () => {
     const board = await (
       await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } })
     ).newPage();
+    // The board is for signed-in dispatchers: an anonymous visitor is sent to sign in, and comes back after.
     await board.goto(`${server.baseUrl}/dispatch`);
+    await board.waitForURL(/\/signin\?next=%2Fdispatch/);
+    await expectAccessible(board);
+    await signIn(board, account('dispatcher'));
+    await board.waitForURL(/\/dispatch$/);
     await board.getByTestId('connection').getByText('Live').waitFor({ timeout: 10_000 });
     await expectAccessible(board);
     let reloads = 0;

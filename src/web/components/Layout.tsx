@@ -2,12 +2,18 @@ import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation } from 'react-router';
 import { LANGUAGES } from '../../shared/report-fields.js';
 import { currentLanguage, setLanguage } from '../i18n.js';
+import { useSession } from '../session.js';
 
 /** Header with the always-visible language switch, then the page. */
 export function Layout() {
   const { t } = useTranslation();
-  const wide = useLocation().pathname.startsWith('/dispatch');
+  const path = useLocation().pathname;
+  const wide = path.startsWith('/dispatch') || path.startsWith('/admin');
   const active = currentLanguage();
+  // The public pages never ask who you are; staff pages show it.
+  const staffPage = ['/dispatch', '/admin', '/account'].some((p) => path.startsWith(p));
+  const session = useSession(staffPage).data;
+  const signedIn = staffPage && session?.state === 'signed_in' ? session : null;
   return (
     <>
       <a className="skip" href="#main">
@@ -17,6 +23,13 @@ export function Layout() {
         <Link to="/" className="brand">
           <span aria-hidden="true">◉</span> {t('app.name')}
         </Link>
+        {signedIn && (
+          <nav aria-label={t('nav.staff')} className="staff-nav">
+            {signedIn.permissions.includes('reports:read') && <Link to="/dispatch">{t('nav.dispatch')}</Link>}
+            {signedIn.permissions.includes('people:manage') && <Link to="/admin">{t('nav.admin')}</Link>}
+            <Link to="/account">{signedIn.user.displayName}</Link>
+          </nav>
+        )}
         <nav aria-label={t('lang.label')} className="langs">
           {LANGUAGES.map((language) => (
             <button

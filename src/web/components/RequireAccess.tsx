@@ -1,0 +1,25 @@
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Navigate, useLocation } from 'react-router';
+import { useSession } from '../session.js';
+
+/** Sends a visitor who is not signed in to sign in, and says so when the role lacks the permission. */
+export function RequireAccess(props: { permission?: string; children: ReactNode }) {
+  const { t } = useTranslation();
+  const location = useLocation();
+  const session = useSession();
+  if (session.isPending) return <p className="muted">{t('auth.working')}</p>;
+  if (session.isError) return <p className="error-summary">{t('auth.errors.network')}</p>;
+  if (session.data?.state !== 'signed_in') {
+    return <Navigate to={`/signin?next=${encodeURIComponent(location.pathname)}`} replace />;
+  }
+  if (props.permission && !session.data.permissions.includes(props.permission)) {
+    return (
+      <section>
+        <h1>{t('auth.denied.title')}</h1>
+        <p>{t('auth.denied.body')}</p>
+      </section>
+    );
+  }
+  return <>{props.children}</>;
+}

@@ -1,0 +1,275 @@
+import { type FormEvent, type ReactNode, useCallback, useEffect, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { SessionInfo } from '../../shared/access.js';
+import { PASSWORD_MIN } from '../../shared/roles.js';
+import { ApiError, api } from '../api.js';
+
+/** A labelled text field with its own error line. */
+export function Field(props: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  type?: string;
+  autoComplete?: string;
+  hint?: string;
+  inputMode?: 'numeric' | 'text' | 'email';
+  name: string;
+}) {
+  const id = useId();
+  return (
+    <>
+      <label htmlFor={id}>{props.label}</label>
+      {props.hint && (
+        <p className="hint" id={`${id}-hint`}>
+          {props.hint}
+        </p>
+      )}
+      <input
+        id={id}
+        name={props.name}
+        type={props.type ?? 'text'}
+        autoComplete={props.autoComplete}
+        inputMode={props.inputMode}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+        aria-describedby={props.hint ? `${id}-hint` : undefined}
+      />
+    </>
+  );
+}
+
+/** Turns an API failure into a sentence in the person's language. */
+export function useErrorText() {
+  const { t } = useTranslation();
+  return useCallback(
+    (error: unknown) => {
+      if (!(error instanceof ApiError)) return t('auth.errors.generic');
+      if (error.isNetwork) return t('auth.errors.network');
+      return t(`auth.errors.${error.code}`, { defaultValue: error.message });
+    },
+    [t],
+  );
+}
+
+/** A form that shows a busy state and one error line. */
+export function StepForm(props: {
+  title: string;
+  intro?: ReactNode;
+  submit: string;
+  onSubmit: () => Promise<void>;
+  children: ReactNode;
+  /** What this form says for an error code, where the general sentence is not precise enough. */
+  errors?: Partial<Record<string, string>>;
+}) {
+  const { t } = useTranslation();
+  const generalText = useErrorText();
+  const errorText = (error: unknown) =>
+    (error instanceof ApiError && props.errors?.[error.code]) || generalText(error);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await props.onSubmit();
+    } catch (caught) {
+      setError(errorText(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form onSubmit={submit} noValidate>
+      <h1>{props.title}</h1>
+      {props.intro}
+      {props.children}
+      {error && (
+        <p className="error-summary" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="submit" className="button primary block" disabled={busy}>
+        {busy ? t('auth.working') : props.submit}
+      </button>
+    </form>
+  );
+}
+
+/**
+ * The steps after a password (or an accepted invitation): a new password if
+ * one is required, then the authenticator — enrol one, or enter its code — and
+ * the recovery codes once. Calls `onSignedIn` at the end.
+ */
+export function SignInSteps(props: {
+  session: SessionInfo;
+  onSession: (s: SessionInfo) => void;
+  onSignedIn: () => void;
+}) {
+  const { t } = useTranslation();
+  const { session } = props;
+  const [recoveryCodes, setRecoveryCodes] = useState<string[] | null>(null);
+
+  useEffect(() => {
+    if (session.state === 'signed_in' && !recoveryCodes) props.onSignedIn();
+  }, [session.state, recoveryCodes, props.onSignedIn]);
+
+  if (recoveryCodes) {
+    return (
+      <section>
+        <h1>{t('auth.recovery.title')}</h1>
+        <p>{t('auth.recovery.intro')}</p>
+        <ol className="codes" data-testid="recovery-codes">
+          {recoveryCodes.map((code) => (
+            <li key={code} className="mono">
+              {code}
+            </li>
+          ))}
+        </ol>
+        <button type="button" className="button primary block" onClick={props.onSignedIn}>
+          {t('auth.recovery.done')}
+        </button>
+      </section>
+    );
+  }
+  switch (session.state) {
+    case 'password_change_required':
+      return <NewPasswordStep onSession={props.onSession} />;
+    case 'second_factor_enrolment_required':
+      return (
+        <EnrolStep
+          onDone={(codes, next) => {
+            setRecoveryCodes(codes);
+            props.onSession(next);
+          }}
+        />
+      );
+    case 'second_factor_required':
+      return <CodeStep onSession={props.onSession} />;
+    default:
+      return null;
+  }
+}
+
+function NewPasswordStep(props: { onSession: (s: SessionInfo) => void }) {
+  const { t } = useTranslation();
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  return (
+    <StepForm
+      title={t('auth.newPassword.title')}
+      intro={<p>{t('auth.newPassword.intro')}</p>}
+      submit={t('auth.newPassword.submit')}
+      errors={{ UNAUTHENTICATED: t('auth.newPassword.wrong'), VALIDATION: t('auth.newPassword.invalid') }}
+      onSubmit={async () => {
+        props.onSession(
+          await api<SessionInfo>('/api/auth/password', {
+            method: 'POST',
+            body: { currentPassword: current, newPassword: next },
+          }),
+        );
+      }}
+    >
+      <Field
+        name="current"
+        label={t('auth.newPassword.current')}
+        type="password"
+        autoComplete="current-password"
+        value={current}
+        onChange={setCurrent}
+      />
+      <Field
+        name="new"
+        label={t('auth.newPassword.new')}
+        hint={t('auth.newPassword.hint', { count: PASSWORD_MIN })}
+        type="password"
+        autoComplete="new-password"
+        value={next}
+        onChange={setNext}
+      />
+    </StepForm>
+  );
+}
+
+function EnrolStep(props: { onDone: (codes: string[], session: SessionInfo) => void }) {
+  const { t } = useTranslation();
+  const errorText = useErrorText();
+  const [enrolment, setEnrolment] = useState<{ secret: string; qrSvg: string } | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [code, setCode] = useState('');
+  useEffect(() => {
+    api<{ secret: string; qrSvg: string }>('/api/auth/totp-enrolment', { method: 'POST' })
+      .then(setEnrolment)
+      .catch((error: unknown) => setFailure(errorText(error)));
+  }, [errorText]);
+  if (failure) return <p className="error-summary">{failure}</p>;
+  if (!enrolment) return <p>{t('auth.working')}</p>;
+  return (
+    <StepForm
+      title={t('auth.enrol.title')}
+      intro={<p>{t('auth.enrol.intro')}</p>}
+      submit={t('auth.enrol.submit')}
+      errors={{ UNAUTHENTICATED: t('auth.code.wrong') }}
+      onSubmit={async () => {
+        const result = await api<{ recoveryCodes: string[]; session: SessionInfo }>(
+          '/api/auth/totp-enrolment/confirm',
+          {
+            method: 'POST',
+            body: { code },
+          },
+        );
+        props.onDone(result.recoveryCodes, result.session);
+      }}
+    >
+      <img
+        className="qr"
+        alt={t('auth.enrol.qrAlt')}
+        src={`data:image/svg+xml;base64,${btoa(enrolment.qrSvg)}`}
+        width={220}
+        height={220}
+      />
+      <p>{t('auth.enrol.manual')}</p>
+      <p className="mono secret" data-testid="totp-secret">
+        {enrolment.secret}
+      </p>
+      <Field
+        name="code"
+        label={t('auth.code.label')}
+        inputMode="numeric"
+        autoComplete="one-time-code"
+        value={code}
+        onChange={setCode}
+      />
+    </StepForm>
+  );
+}
+
+function CodeStep(props: { onSession: (s: SessionInfo) => void }) {
+  const { t } = useTranslation();
+  const [useRecovery, setUseRecovery] = useState(false);
+  const [code, setCode] = useState('');
+  return (
+    <StepForm
+      title={t('auth.code.title')}
+      intro={<p>{useRecovery ? t('auth.code.recoveryIntro') : t('auth.code.intro')}</p>}
+      submit={t('auth.code.submit')}
+      errors={{ UNAUTHENTICATED: useRecovery ? t('auth.code.wrongRecovery') : t('auth.code.wrong') }}
+      onSubmit={async () => {
+        const path = useRecovery ? '/api/auth/second-factor/recovery' : '/api/auth/second-factor/totp';
+        props.onSession(await api<SessionInfo>(path, { method: 'POST', body: { code } }));
+      }}
+    >
+      <Field
+        name="code"
+        label={useRecovery ? t('auth.code.recoveryLabel') : t('auth.code.label')}
+        inputMode={useRecovery ? 'text' : 'numeric'}
+        autoComplete="one-time-code"
+        value={code}
+        onChange={setCode}
+      />
+      <button type="button" className="link" onClick={() => setUseRecovery(!useRecovery)}>
+        {useRecovery ? t('auth.code.useApp') : t('auth.code.useRecovery')}
+      </button>
+    </StepForm>
+  );
+}

@@ -1,0 +1,110 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
+import type { SessionInfo } from '../../shared/access.js';
+import { PASSWORD_MIN } from '../../shared/roles.js';
+import { api } from '../api.js';
+import { Field, StepForm } from '../components/SignInSteps.js';
+import { currentLanguage } from '../i18n.js';
+import { useSession, useSetSession } from '../session.js';
+
+interface SessionRow {
+  id: string;
+  agent: string;
+  createdAt: string;
+  lastSeenAt: string;
+}
+
+const when = (iso: string) =>
+  new Intl.DateTimeFormat(currentLanguage(), { dateStyle: 'medium', timeStyle: 'short' }).format(
+    new Date(iso),
+  );
+
+/** Your account: who you are, where you are signed in, your password. */
+export default function AccountPage() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const session = useSession().data;
+  const setSession = useSetSession();
+  const client = useQueryClient();
+  const sessions = useQuery({
+    queryKey: ['account-sessions'],
+    queryFn: () => api<{ sessions: SessionRow[] }>('/api/account/sessions'),
+  });
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [changed, setChanged] = useState(false);
+
+  const signOut = async (everywhere: boolean) => {
+    await api('/api/auth/sign-out', { method: 'POST', body: { everywhere } });
+    setSession(null);
+    client.clear();
+    void navigate('/signin', { replace: true });
+  };
+
+  if (!session) return null;
+  return (
+    <section>
+      <h1>{t('account.title')}</h1>
+      <p>
+        <strong>{session.user.displayName}</strong> · {session.user.email}
+      </p>
+      <p>
+        {t('account.roles')}: {session.roles.map((role) => t(`roles.${role}`)).join(', ')}
+      </p>
+
+      <h2>{t('account.sessions')}</h2>
+      <ul className="plain">
+        {sessions.data?.sessions.map((row) => (
+          <li key={row.id}>
+            {row.agent} — {t('account.lastSeen', { time: when(row.lastSeenAt) })}
+          </li>
+        ))}
+      </ul>
+      <p>
+        <button type="button" className="button" onClick={() => void signOut(false)}>
+          {t('account.signOut')}
+        </button>{' '}
+        <button type="button" className="button" onClick={() => void signOut(true)}>
+          {t('account.signOutEverywhere')}
+        </button>
+      </p>
+
+      <StepForm
+        title={t('account.changePassword')}
+        submit={t('auth.newPassword.submit')}
+        onSubmit={async () => {
+          setSession(
+            await api<SessionInfo>('/api/auth/password', {
+              method: 'POST',
+              body: { currentPassword: current, newPassword: next },
+            }),
+          );
+          setChanged(true);
+          setCurrent('');
+          setNext('');
+        }}
+      >
+        <Field
+          name="current"
+          label={t('auth.newPassword.current')}
+          type="password"
+          autoComplete="current-password"
+          value={current}
+          onChange={setCurrent}
+        />
+        <Field
+          name="new"
+          label={t('auth.newPassword.new')}
+          hint={t('auth.newPassword.hint', { count: PASSWORD_MIN })}
+          type="password"
+          autoComplete="new-password"
+          value={next}
+          onChange={setNext}
+        />
+        {changed && <p role="status">{t('account.passwordChanged')}</p>}
+      </StepForm>
+    </section>
+  );
+}

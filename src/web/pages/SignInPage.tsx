@@ -1,0 +1,63 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNavigate, useSearchParams } from 'react-router';
+import type { SessionInfo } from '../../shared/access.js';
+import { api } from '../api.js';
+import { Field, SignInSteps, StepForm } from '../components/SignInSteps.js';
+import { useSession, useSetSession } from '../session.js';
+
+/** Only same-site paths are followed after sign-in. */
+export const safeNext = (next: string | null) =>
+  next?.startsWith('/') && !next.startsWith('//') ? next : '/dispatch';
+
+export function SignInPage() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const session = useSession();
+  const setSession = useSetSession();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const next = safeNext(params.get('next'));
+
+  if (session.data) {
+    return (
+      <SignInSteps
+        session={session.data}
+        onSession={setSession}
+        onSignedIn={() => navigate(next, { replace: true })}
+      />
+    );
+  }
+  return (
+    <StepForm
+      title={t('auth.signIn.title')}
+      intro={<p>{t('auth.signIn.intro')}</p>}
+      submit={t('auth.signIn.submit')}
+      errors={{ UNAUTHENTICATED: t('auth.signIn.wrong') }}
+      onSubmit={async () => {
+        setSession(
+          await api<SessionInfo>('/api/auth/sign-in', { method: 'POST', body: { email, password } }),
+        );
+      }}
+    >
+      <Field
+        name="email"
+        label={t('auth.signIn.email')}
+        type="email"
+        autoComplete="username"
+        inputMode="email"
+        value={email}
+        onChange={setEmail}
+      />
+      <Field
+        name="password"
+        label={t('auth.signIn.password')}
+        type="password"
+        autoComplete="current-password"
+        value={password}
+        onChange={setPassword}
+      />
+    </StepForm>
+  );
+}

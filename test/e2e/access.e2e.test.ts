@@ -1,0 +1,104 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ServerProcess, spawnServer } from '../support/process.js';
+import { demoAccounts, freshCode, signIn } from './accounts.js';
+import { launchChromium } from './browser.js';
+
+/** An admin invites a dispatcher, who joins, enrols an authenticator, signs in and reaches the board. */
+let server: ServerProcess;
+let browser: Browser;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'faro-e2e-access-'));
+  server = await spawnServer(
+    { FARO_DATA_DIR: dataDir, FARO_DEMO: 'true', WEB_DIST_DIR: path.resolve('dist/web') },
+    { args: ['bin/faro.js', 'start'] },
+  );
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  server?.child.kill('SIGTERM');
+  await server?.exited;
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
+
+describe('joining by invitation', () => {
+  it('takes a new dispatcher from an admin’s invitation to the dispatch board', async () => {
+    const admin = demoAccounts(server.output()).get('admin');
+    if (!admin) throw new Error(`no demo admin printed:\n${server.output()}`);
+
+    const adminPage = await (await browser.newContext({ locale: 'en-US' })).newPage();
+    await adminPage.goto(`${server.baseUrl}/admin`);
+    await adminPage.waitForURL(/\/signin/);
+    await signIn(adminPage, admin);
+    await adminPage.getByRole('heading', { name: 'People and access' }).waitFor();
+    await expectAccessible(adminPage);
+    await adminPage.getByLabel('Role').selectOption('dispatcher');
+    await adminPage.getByRole('button', { name: 'Create invitation' }).click();
+    const code = (await adminPage.getByTestId('invite-code').textContent())?.trim() ?? '';
+    expect(code).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}$/);
+
+    // The newcomer, on their own phone, in Spanish.
+    const phone = await (
+      await browser.newContext({ locale: 'es-MX', viewport: { width: 360, height: 740 } })
+    ).newPage();
+    await phone.goto(`${server.baseUrl}/invite?lang=es&code=${encodeURIComponent(code)}`);
+    await phone.getByRole('heading', { name: 'Unirse a la red' }).waitFor();
+    await expectAccessible(phone);
+    await phone.getByLabel('Correo electrónico').fill('rosa@example.org');
+    await phone.getByLabel('Nombre que verá su equipo').fill('Rosa');
+    await phone.getByLabel('Contraseña nueva').fill('cuatro palabras bastante largas');
+    await phone.getByRole('button', { name: 'Crear mi cuenta' }).click();
+
+    await phone.getByRole('heading', { name: 'Configure su autenticador' }).waitFor();
+    await expectAccessible(phone);
+    const secret = (await phone.getByTestId('totp-secret').textContent())?.trim() ?? '';
+    await phone.getByLabel('Código de 6 dígitos').fill(await freshCode(secret));
+    await phone.getByRole('button', { name: 'Confirmar' }).click();
+    await phone.getByRole('heading', { name: 'Guarde sus códigos de recuperación' }).waitFor();
+    expect(await phone.getByTestId('recovery-codes').locator('li').count()).toBe(10);
+    await phone.getByRole('button', { name: 'Ya los guardé' }).click();
+    await phone.getByRole('heading', { name: 'Su cuenta' }).waitFor();
+
+    // Signs out, and signs in again from the start.
+    await phone.getByRole('button', { name: 'Cerrar sesión', exact: true }).click();
+    await phone.waitForURL(/\/signin/);
+    await phone.goto(`${server.baseUrl}/dispatch`);
+    await phone.waitForURL(/\/signin\?next=%2Fdispatch/);
+    await signIn(
+      phone,
+      { email: 'rosa@example.org', password: 'cuatro palabras bastante largas', totpSecret: secret },
+      false,
+    );
+    await phone.waitForURL(/\/dispatch$/);
+    await phone.getByRole('heading', { name: 'Tablero de despacho' }).waitFor();
+
+    // The admin sees the new person with the dispatcher role.
+    await adminPage.reload();
+    await adminPage
+      .getByTestId('person-row')
+      .filter({ hasText: 'rosa@example.org' })
+      .getByText('Dispatcher')
+      .waitFor();
+  });
+
+  it('sends an anonymous visitor of a staff page to sign in', async () => {
+    const page = await (await browser.newContext()).newPage();
+    for (const staffPage of ['/dispatch', '/admin', '/account']) {
+      await page.goto(`${server.baseUrl}${staffPage}`);
+      await page.waitForURL(new RegExp(`/signin\\?next=${encodeURIComponent(staffPage)}`));
+    }
+  });
+});
