@@ -16,7 +16,11 @@ for (const run of runs) {
     continue;
   }
   const report = JSON.parse(readFileSync(file, 'utf8'));
-  const runFailed = report.numFailedTests + (report.numRuntimeErrorTestSuites ?? 0);
+  // A file that fails outside any test (a beforeAll, an import) fails no test: count it as one failure.
+  const brokenFiles = report.testResults.filter(
+    (file) => file.status === 'failed' && !file.assertionResults.some((test) => test.status === 'failed'),
+  ).length;
+  const runFailed = report.numFailedTests + brokenFiles;
   console.log(
     `${run}: ${report.numPassedTests} passed, ${runFailed} failed, ${report.numPendingTests + report.numTodoTests} skipped`,
   );

@@ -3,22 +3,20 @@ import { fileURLToPath } from 'node:url';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import type { Database } from './database.js';
+import { LOCKS } from './locks.js';
 
 /** The generated migrations; the same folder serves src/ (tests) and dist/ (production). */
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../drizzle', import.meta.url));
-
-// Any constant works; it only has to be the same in every Faro process.
-const MIGRATION_LOCK = 4_711_001;
 
 /** Applies pending migrations; safe when several processes start at once on one PostgreSQL. */
 export async function migrateDatabase(database: Database): Promise<void> {
   const client = await database.pool.connect();
   try {
-    await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await client.query('select pg_advisory_lock($1)', [LOCKS.migrations]);
     try {
       await migrate(drizzle(client), { migrationsFolder: MIGRATIONS_FOLDER });
     } finally {
-      await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+      await client.query('select pg_advisory_unlock($1)', [LOCKS.migrations]);
     }
   } finally {
     client.release();

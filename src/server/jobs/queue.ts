@@ -1,6 +1,7 @@
 import PgBoss from 'pg-boss';
 import type { z } from 'zod';
 import type { Database, SqlExecutor } from '../db/database.js';
+import { LOCKS, whileLocked } from '../db/locks.js';
 
 /**
  * A job: a name, a payload schema, retry policy, optional cron schedule, and
@@ -58,14 +59,18 @@ export async function startJobQueue(
   boss.on('error', options.onError);
   await boss.start();
 
+  await whileLocked(database, LOCKS.jobQueues, async () => {
+    for (const job of jobs) {
+      await boss.createQueue(job.name, {
+        name: job.name,
+        retryLimit: job.retryLimit,
+        retryDelay: job.retryDelaySeconds,
+        retryBackoff: true,
+      });
+      if (job.schedule) await boss.schedule(job.name, job.schedule, {}, { tz: 'UTC' });
+    }
+  });
   for (const job of jobs) {
-    await boss.createQueue(job.name, {
-      name: job.name,
-      retryLimit: job.retryLimit,
-      retryDelay: job.retryDelaySeconds,
-      retryBackoff: true,
-    });
-    if (job.schedule) await boss.schedule(job.name, job.schedule, {}, { tz: 'UTC' });
     if (options.work !== false) {
       await boss.work(job.name, { pollingIntervalSeconds: options.pollSeconds }, async (batch) => {
         for (const item of batch) await job.handler(job.payload.parse(item.data));
