@@ -189,6 +189,21 @@ describe('sessions', () => {
     expect((await phone.get('/api/reports')).statusCode).toBe(401);
   });
 
+  it('can be ended one by one from the sessions list', async () => {
+    const dispatcher = await person('dispatcher');
+    const phone = await signIn(dispatcher);
+    const laptop = await signIn(dispatcher);
+    const list = (await laptop.get('/api/account/sessions')).json().sessions as {
+      id: string;
+      current: boolean;
+    }[];
+    const other = list.find((s) => !s.current);
+    expect(list.filter((s) => s.current)).toHaveLength(1);
+    expect((await laptop.post(`/api/account/sessions/${other?.id}/sign-out`)).statusCode).toBe(200);
+    expect((await phone.get('/api/reports')).statusCode).toBe(401);
+    expect((await laptop.get('/api/reports')).statusCode).toBe(200);
+  });
+
   it('end everywhere on "sign out everywhere"', async () => {
     const dispatcher = await person('dispatcher');
     const phone = await signIn(dispatcher);
@@ -305,6 +320,66 @@ describe('invitations', () => {
   it('refuse a code that was never issued', async () => {
     const response = await accept('ABCD-EFGH-JKMN', 'guess@example.org');
     expect(response.statusCode).toBe(404);
+  });
+});
+
+describe('admin pages', () => {
+  it('grant and take away roles, effective at the next request', async () => {
+    const admin = await signIn(await person('admin'));
+    const helper = await person('responder');
+    const helperBrowser = await signIn(helper);
+    expect((await helperBrowser.get('/api/reports')).statusCode).toBe(403);
+    const organizationId = (await admin.get('/api/admin/organizations')).json().organizations[0].id;
+    const grant = await admin.post(`/api/admin/people/${helper.id}/roles`, {
+      organizationId,
+      role: 'dispatcher',
+    });
+    expect(grant.statusCode).toBe(200);
+    expect((await helperBrowser.get('/api/reports')).statusCode).toBe(200);
+    await admin.post(`/api/admin/people/${helper.id}/roles/revoke`, { organizationId, role: 'dispatcher' });
+    expect((await helperBrowser.get('/api/reports')).statusCode).toBe(403);
+    const people = (await admin.get('/api/admin/people')).json().people;
+    expect(
+      people.find((p: { id: string }) => p.id === helper.id).memberships.map((m: { role: string }) => m.role),
+    ).toEqual(['responder']);
+  });
+
+  it('never let an admin remove their own admin role', async () => {
+    const who = await person('admin');
+    const admin = await signIn(who);
+    const organizationId = (await admin.get('/api/admin/organizations')).json().organizations[0].id;
+    const response = await admin.post(`/api/admin/people/${who.id}/roles/revoke`, {
+      organizationId,
+      role: 'admin',
+    });
+    expect(response.statusCode).toBe(409);
+    expect((await admin.get('/api/admin/people')).statusCode).toBe(200);
+  });
+
+  it('add organizations and assign them zones', async () => {
+    const admin = await signIn(await person('admin'));
+    const created = await admin.post('/api/admin/organizations', { name: 'Comité Pro-Inmigrante del Valle' });
+    expect(created.statusCode).toBe(201);
+    expect(
+      (await admin.post('/api/admin/organizations', { name: 'Comité Pro-Inmigrante del Valle' })).statusCode,
+    ).toBe(409);
+    const zones = (await admin.get('/api/zones'))
+      .json()
+      .zones.slice(0, 2)
+      .map((z: { id: string }) => z.id);
+    const put = await admin.call('PUT', `/api/admin/organizations/${created.json().id}/zones`, {
+      zoneIds: zones,
+    });
+    expect(put.statusCode).toBe(200);
+    const organization = (await admin.get('/api/admin/organizations'))
+      .json()
+      .organizations.find((o: { id: string }) => o.id === created.json().id);
+    expect(organization).toMatchObject({ slug: 'comite-pro-inmigrante-del-valle' });
+    expect([...organization.zoneIds].sort()).toEqual([...zones].sort());
+    const unknown = await admin.call('PUT', `/api/admin/organizations/${created.json().id}/zones`, {
+      zoneIds: ['00000000-0000-4000-8000-000000000000'],
+    });
+    expect(unknown.statusCode).toBe(400);
   });
 });
 

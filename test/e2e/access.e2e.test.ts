@@ -45,7 +45,7 @@ describe('joining by invitation', () => {
     await signIn(adminPage, admin);
     await adminPage.getByRole('heading', { name: 'People and access' }).waitFor();
     await expectAccessible(adminPage);
-    await adminPage.getByLabel('Role').selectOption('dispatcher');
+    await adminPage.getByLabel('Role', { exact: true }).selectOption('dispatcher');
     await adminPage.getByRole('button', { name: 'Create invitation' }).click();
     const code = (await adminPage.getByTestId('invite-code').textContent())?.trim() ?? '';
     expect(code).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}$/);
@@ -90,7 +90,8 @@ describe('joining by invitation', () => {
     await adminPage
       .getByTestId('person-row')
       .filter({ hasText: 'rosa@example.org' })
-      .getByText('Dispatcher')
+      .getByRole('listitem')
+      .filter({ hasText: 'Dispatcher (Eastside Rapid Response Network)' })
       .waitFor();
   });
 

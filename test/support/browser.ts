@@ -12,7 +12,7 @@ export class ApiBrowser {
 
   constructor(private readonly app: FastifyInstance) {}
 
-  async call(method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown) {
+  async call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown) {
     const headers: Record<string, string> = {};
     if (this.token) headers.cookie = `faro_session=${this.token}`;
     if (this.csrfToken && this.sendCsrf) headers['x-csrf-token'] = this.csrfToken;

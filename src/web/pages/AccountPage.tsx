@@ -14,6 +14,7 @@ interface SessionRow {
   agent: string;
   createdAt: string;
   lastSeenAt: string;
+  current: boolean;
 }
 
 const when = (iso: string) =>
@@ -58,7 +59,20 @@ export default function AccountPage() {
       <ul className="plain">
         {sessions.data?.sessions.map((row) => (
           <li key={row.id}>
-            {row.agent} — {t('account.lastSeen', { time: when(row.lastSeenAt) })}
+            {row.agent} —{' '}
+            {row.current ? t('account.thisBrowser') : t('account.lastSeen', { time: when(row.lastSeenAt) })}{' '}
+            {!row.current && (
+              <button
+                type="button"
+                className="link"
+                onClick={async () => {
+                  await api(`/api/account/sessions/${row.id}/sign-out`, { method: 'POST' });
+                  await sessions.refetch();
+                }}
+              >
+                {t('account.endSession')}
+              </button>
+            )}
           </li>
         ))}
       </ul>

@@ -48,13 +48,71 @@ export function registerAdminRoutes(
         summary: 'Member organizations',
         response: {
           200: z.object({
-            organizations: z.array(z.object({ id: z.uuid(), slug: z.string(), name: z.string() })),
+            organizations: z.array(
+              z.object({ id: z.uuid(), slug: z.string(), name: z.string(), zoneIds: z.array(z.uuid()) }),
+            ),
           }),
         },
       },
     },
     async (request) => ({ organizations: await deps.people.organizations(sessionOf(request)) }),
   );
+
+  routes.post(
+    '/api/admin/organizations',
+    {
+      config: { access: 'organizations:manage' },
+      schema: {
+        tags,
+        summary: 'Add a member organization',
+        body: z.object({ name: z.string().trim().min(2).max(120) }),
+        response: { 201: z.object({ id: z.uuid() }) },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await deps.people.createOrganization(sessionOf(request), request.body.name)),
+  );
+
+  routes.put(
+    '/api/admin/organizations/:id/zones',
+    {
+      config: { access: 'organizations:manage' },
+      schema: {
+        tags,
+        summary: 'Set the zones an organization covers',
+        params: idParams,
+        body: z.object({ zoneIds: z.array(z.uuid()).max(1000) }),
+        response: { 200: ok },
+      },
+    },
+    async (request) => {
+      await deps.people.setOrganizationZones(sessionOf(request), request.params.id, request.body.zoneIds);
+      return { ok: true as const };
+    },
+  );
+
+  for (const [path, granted] of [
+    ['roles', true],
+    ['roles/revoke', false],
+  ] as const) {
+    routes.post(
+      `/api/admin/people/:id/${path}`,
+      {
+        config: { access: 'people:manage' },
+        schema: {
+          tags,
+          summary: granted ? 'Grant a role in an organization' : 'Take away a role in an organization',
+          params: idParams,
+          body: z.object({ organizationId: z.uuid(), role: roleSchema }),
+          response: { 200: ok },
+        },
+      },
+      async (request) => {
+        await deps.people.setRole(sessionOf(request), request.params.id, request.body, granted);
+        return { ok: true as const };
+      },
+    );
+  }
 
   routes.get(
     '/api/admin/people',

@@ -19,7 +19,9 @@ export type AuditAction =
   | 'user.disabled'
   | 'user.enabled'
   | 'membership.granted'
-  | 'membership.revoked';
+  | 'membership.revoked'
+  | 'organization.created'
+  | 'organization.zones_changed';
 
 export interface AuditEntry {
   coalitionId: string;

@@ -188,19 +188,44 @@ export function registerAuthRoutes(
         response: {
           200: z.object({
             sessions: z.array(
-              z.object({ id: z.string(), agent: z.string(), createdAt: z.string(), lastSeenAt: z.string() }),
+              z.object({
+                id: z.string(),
+                agent: z.string(),
+                createdAt: z.string(),
+                lastSeenAt: z.string(),
+                current: z.boolean(),
+              }),
             ),
           }),
         },
       },
     },
     async (request) => ({
-      sessions: (await deps.sessions.list(sessionOf(request).userId)).map((session) => ({
-        ...session,
-        createdAt: session.createdAt.toISOString(),
-        lastSeenAt: session.lastSeenAt.toISOString(),
-      })),
+      sessions: (await deps.sessions.list(sessionOf(request).userId, sessionOf(request).tokenHash)).map(
+        (session) => ({
+          ...session,
+          createdAt: session.createdAt.toISOString(),
+          lastSeenAt: session.lastSeenAt.toISOString(),
+        }),
+      ),
     }),
+  );
+
+  routes.post(
+    '/api/account/sessions/:id/sign-out',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        tags,
+        summary: 'Sign out one of your other browsers',
+        params: z.object({ id: z.string().min(8).max(32) }),
+        response: { 200: ok },
+      },
+    },
+    async (request) => {
+      await deps.signIn.endSession(sessionOf(request), request.params.id);
+      return { ok: true as const };
+    },
   );
 
   routes.post(

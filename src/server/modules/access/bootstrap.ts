@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import { coalitions, organizations } from '../../db/schema.js';
+import { slugify } from '../coalitions/slug.js';
 import { recordAudit } from './audit.js';
 import { hashPassword } from './passwords.js';
 import { findUserByEmail, grantMembership, insertUser } from './users.repo.js';
@@ -17,14 +18,6 @@ export interface AdminInput {
   coalitionName?: string | undefined;
   organizationName?: string | undefined;
 }
-
-const slugify = (name: string) =>
-  name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '') || 'org';
 
 /**
  * Creates an admin from the command line with a one-time password: the first

@@ -1,12 +1,18 @@
 import type { Role } from '../../../shared/access.js';
 import type { Database } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
-import { listOrganizations } from '../coalitions/organizations.repo.js';
+import {
+  findOrganization,
+  insertOrganization,
+  listOrganizations,
+  setOrganizationZones,
+} from '../coalitions/organizations.repo.js';
+import { slugify } from '../coalitions/slug.js';
 import { recordAudit } from './audit.js';
 import { type AuditFilter, listAudit } from './audit.repo.js';
 import { deleteUserSessions } from './sessions.repo.js';
 import type { SessionContext } from './sessions.service.js';
-import { findUser, listPeople, setDisabled } from './users.repo.js';
+import { findUser, grantMembership, listPeople, revokeMembership, setDisabled } from './users.repo.js';
 
 export interface Person {
   id: string;
@@ -61,6 +67,85 @@ export function createPeopleService(deps: { database: Database; now: () => Date 
           action: disabled ? 'user.disabled' : 'user.enabled',
           subjectType: 'user',
           subjectId: userId,
+          at: now(),
+        });
+      });
+    },
+
+    /** Grants or takes away a role in an organization. Nobody can take away their own admin role. */
+    async setRole(
+      actor: SessionContext,
+      userId: string,
+      input: { organizationId: string; role: Role },
+      granted: boolean,
+    ): Promise<void> {
+      const user = await findUser(database.db, userId);
+      if (!user || user.coalitionId !== actor.coalitionId) throw new AppError('NOT_FOUND', 'No such person.');
+      if (!(await findOrganization(database.db, actor.coalitionId, input.organizationId))) {
+        throw new AppError('VALIDATION', 'No such organization in this coalition.', {
+          fields: [{ field: 'organizationId', message: 'not found' }],
+        });
+      }
+      if (!granted && userId === actor.userId && input.role === 'admin') {
+        throw new AppError('INVALID_TRANSITION', 'You cannot remove your own admin role; ask another admin.');
+      }
+      await database.transaction(async (tx) => {
+        if (granted) await grantMembership(tx.db, userId, input.organizationId, input.role);
+        else if (!(await revokeMembership(tx.db, userId, input.organizationId, input.role))) {
+          throw new AppError('NOT_FOUND', 'This person does not hold that role there.');
+        }
+        await recordAudit(tx.db, {
+          coalitionId: actor.coalitionId,
+          actorId: actor.userId,
+          action: granted ? 'membership.granted' : 'membership.revoked',
+          subjectType: 'user',
+          subjectId: userId,
+          at: now(),
+        });
+      });
+    },
+
+    async createOrganization(actor: SessionContext, name: string): Promise<{ id: string }> {
+      return database.transaction(async (tx) => {
+        const created = await insertOrganization(tx.db, actor.coalitionId, name.trim(), slugify(name));
+        if (!created) {
+          throw new AppError('CONFLICT', 'An organization with this name already exists.', {
+            fields: [{ field: 'name', message: 'already exists' }],
+          });
+        }
+        await recordAudit(tx.db, {
+          coalitionId: actor.coalitionId,
+          actorId: actor.userId,
+          action: 'organization.created',
+          subjectType: 'organization',
+          subjectId: created.id,
+          at: now(),
+        });
+        return created;
+      });
+    },
+
+    async setOrganizationZones(
+      actor: SessionContext,
+      organizationId: string,
+      zoneIds: string[],
+    ): Promise<void> {
+      if (!(await findOrganization(database.db, actor.coalitionId, organizationId))) {
+        throw new AppError('NOT_FOUND', 'No such organization.');
+      }
+      await database.transaction(async (tx) => {
+        const kept = await setOrganizationZones(tx.db, actor.coalitionId, organizationId, zoneIds);
+        if (kept !== new Set(zoneIds).size) {
+          throw new AppError('VALIDATION', 'Some zones are not zones of this coalition.', {
+            fields: [{ field: 'zoneIds', message: 'contains unknown zones' }],
+          });
+        }
+        await recordAudit(tx.db, {
+          coalitionId: actor.coalitionId,
+          actorId: actor.userId,
+          action: 'organization.zones_changed',
+          subjectType: 'organization',
+          subjectId: organizationId,
           at: now(),
         });
       });

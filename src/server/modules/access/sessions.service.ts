@@ -35,13 +35,25 @@ export interface SessionService {
   resolve(token: string): Promise<SessionContext | null>;
   markVerified(db: Drizzle, tokenHash: string): Promise<void>;
   end(db: Drizzle, tokenHash: string): Promise<void>;
-  list(
-    userId: string,
-  ): Promise<{ id: string; agent: string; createdAt: Date; lastSeenAt: Date; current?: boolean }[]>;
+  list(userId: string, currentTokenHash?: string): Promise<SessionSummary[]>;
+  /** The token hash of a user's session by its public id, if any. */
+  findById(userId: string, id: string): Promise<string | undefined>;
+}
+
+export interface SessionSummary {
+  id: string;
+  agent: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  current: boolean;
 }
 
 /** Sessions are looked up by the SHA-256 of the cookie token. */
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
+
+/** The token hash itself is never shown; a short digest of it names a session in the sessions list. */
+const publicId = (tokenHash: string) =>
+  createHash('sha256').update(tokenHash).digest('base64url').slice(0, 16);
 
 // A busy board polls constantly; writing last-seen on every request would be a write per read.
 const TOUCH_EVERY_MS = 60_000;
@@ -114,15 +126,19 @@ export function createSessionService(deps: {
     markVerified: (tx, tokenHash) => markSessionVerified(tx, tokenHash, now()),
     end: (tx, tokenHash) => deleteSession(tx, tokenHash),
 
-    async list(userId) {
+    async list(userId, currentTokenHash) {
       const rows = await listUserSessions(db, userId);
       return rows.map((row) => ({
-        // The token hash itself is never shown; a short digest of it names the session.
-        id: createHash('sha256').update(row.tokenHash).digest('base64url').slice(0, 16),
+        id: publicId(row.tokenHash),
         agent: row.agent,
         createdAt: row.createdAt,
         lastSeenAt: row.lastSeenAt,
+        current: row.tokenHash === currentTokenHash,
       }));
+    },
+
+    async findById(userId, id) {
+      return (await listUserSessions(db, userId)).find((row) => publicId(row.tokenHash) === id)?.tokenHash;
     },
   };
 }

@@ -45,6 +45,8 @@ export interface SignInService {
     input: { currentPassword: string; newPassword: string },
   ): Promise<void>;
   signOut(session: SessionContext, everywhere: boolean): Promise<void>;
+  /** Ends one of the person's own sessions, from the sessions list. */
+  endSession(session: SessionContext, id: string): Promise<void>;
 }
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
@@ -281,6 +283,22 @@ export function createSignInService(deps: {
           action: 'auth.password_changed',
           subjectType: 'user',
           subjectId: session.userId,
+          at: now(),
+        });
+      });
+    },
+
+    async endSession(session, id) {
+      const tokenHash = await deps.sessions.findById(session.userId, id);
+      if (!tokenHash) throw new AppError('NOT_FOUND', 'No such session (it may have ended already).');
+      await database.transaction(async (tx) => {
+        await deps.sessions.end(tx.db, tokenHash);
+        await recordAudit(tx.db, {
+          coalitionId: session.coalitionId,
+          actorId: session.userId,
+          action: 'auth.session_ended',
+          subjectType: 'session',
+          subjectId: null,
           at: now(),
         });
       });

@@ -50,6 +50,21 @@ export async function grantMembership(db: Drizzle, userId: string, organizationI
   await db.insert(memberships).values({ userId, organizationId, role }).onConflictDoNothing();
 }
 
+/** Takes a role away; returns whether it was held. */
+export async function revokeMembership(db: Drizzle, userId: string, organizationId: string, role: Role) {
+  const removed = await db
+    .delete(memberships)
+    .where(
+      and(
+        eq(memberships.userId, userId),
+        eq(memberships.organizationId, organizationId),
+        eq(memberships.role, role),
+      ),
+    )
+    .returning({ userId: memberships.userId });
+  return removed.length === 1;
+}
+
 /** Sets a new password hash, clearing the forced change. */
 export async function setPassword(db: Drizzle, userId: string, passwordHash: string, at: Date) {
   await db

@@ -1,0 +1,71 @@
+import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ROLES, type Role } from '../../../shared/roles.js';
+import { api } from '../../api.js';
+import { Field, StepForm } from '../../components/SignInSteps.js';
+import { formatWhen, useOrganizations, useRefreshAdmin } from './shared.js';
+
+/** Create an invitation: organization, role, optionally an e-mail; shows the code and link once. */
+export function InviteSection() {
+  const { t } = useTranslation();
+  const id = useId();
+  const organizations = useOrganizations();
+  const refresh = useRefreshAdmin();
+  const [organizationId, setOrganizationId] = useState('');
+  const [role, setRole] = useState<Role>('dispatcher');
+  const [email, setEmail] = useState('');
+  const [created, setCreated] = useState<{ code: string; link: string; expiresAt: string } | null>(null);
+  const orgId = organizationId || organizations.data?.organizations[0]?.id || '';
+  return (
+    <>
+      <StepForm
+        title={t('admin.invite.title')}
+        intro={<p>{t('admin.invite.intro')}</p>}
+        submit={t('admin.invite.submit')}
+        onSubmit={async () => {
+          setCreated(
+            await api('/api/admin/invitations', {
+              method: 'POST',
+              body: { organizationId: orgId, role, ...(email.trim() ? { email: email.trim() } : {}) },
+            }),
+          );
+          await refresh();
+        }}
+      >
+        <label htmlFor={`${id}-org`}>{t('admin.invite.organization')}</label>
+        <select id={`${id}-org`} value={orgId} onChange={(e) => setOrganizationId(e.target.value)}>
+          {organizations.data?.organizations.map((org) => (
+            <option key={org.id} value={org.id}>
+              {org.name}
+            </option>
+          ))}
+        </select>
+        <label htmlFor={`${id}-role`}>{t('admin.invite.role')}</label>
+        <select id={`${id}-role`} value={role} onChange={(e) => setRole(e.target.value as Role)}>
+          {ROLES.map((value) => (
+            <option key={value} value={value}>
+              {t(`roles.${value}`)}
+            </option>
+          ))}
+        </select>
+        <Field
+          name="email"
+          label={t('admin.invite.email')}
+          hint={t('admin.invite.emailHint')}
+          type="email"
+          value={email}
+          onChange={setEmail}
+        />
+      </StepForm>
+      {created && (
+        <div className="status-card" role="status">
+          <p>{t('admin.invite.created', { time: formatWhen(created.expiresAt) })}</p>
+          <p className="receipt" data-testid="invite-code">
+            {created.code}
+          </p>
+          <p className="mono break">{created.link}</p>
+        </div>
+      )}
+    </>
+  );
+}

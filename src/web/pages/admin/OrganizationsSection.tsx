@@ -1,0 +1,89 @@
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ZoneList } from '../../../shared/zone.js';
+import { api } from '../../api.js';
+import { Field, StepForm } from '../../components/SignInSteps.js';
+import { type Organization, useOrganizations, useRefreshAdmin } from './shared.js';
+
+/** Member organizations and the zones each covers. */
+export function OrganizationsSection() {
+  const { t } = useTranslation();
+  const organizations = useOrganizations();
+  const zones = useQuery({ queryKey: ['zones'], queryFn: () => api<ZoneList>('/api/zones') });
+  const refresh = useRefreshAdmin();
+  const [name, setName] = useState('');
+  return (
+    <>
+      <h2>{t('admin.organizations')}</h2>
+      {organizations.data?.organizations.map((org) => (
+        <OrganizationZones
+          key={org.id}
+          organization={org}
+          zones={zones.data?.zones ?? []}
+          onSaved={refresh}
+        />
+      ))}
+      <StepForm
+        title={t('admin.addOrganization')}
+        submit={t('admin.addOrganizationSubmit')}
+        onSubmit={async () => {
+          await api('/api/admin/organizations', { method: 'POST', body: { name } });
+          setName('');
+          await refresh();
+        }}
+      >
+        <Field name="organization" label={t('admin.organizationName')} value={name} onChange={setName} />
+      </StepForm>
+    </>
+  );
+}
+
+function OrganizationZones(props: {
+  organization: Organization;
+  zones: { id: string; name: string }[];
+  onSaved: () => Promise<void>;
+}) {
+  const { t } = useTranslation();
+  const [selected, setSelected] = useState<Set<string>>(new Set(props.organization.zoneIds));
+  const [saved, setSaved] = useState(false);
+  const toggle = (zoneId: string, on: boolean) => {
+    const next = new Set(selected);
+    if (on) next.add(zoneId);
+    else next.delete(zoneId);
+    setSelected(next);
+    setSaved(false);
+  };
+  return (
+    <fieldset className="choices">
+      <legend>{t('admin.zonesOf', { name: props.organization.name })}</legend>
+      <div className="grid">
+        {props.zones.map((zone) => (
+          <label key={zone.id} className="choice">
+            <input
+              type="checkbox"
+              checked={selected.has(zone.id)}
+              onChange={(e) => toggle(zone.id, e.target.checked)}
+            />
+            <span>{zone.name}</span>
+          </label>
+        ))}
+      </div>
+      <button
+        type="button"
+        className="button"
+        onClick={async () => {
+          await api(`/api/admin/organizations/${props.organization.id}/zones`, {
+            method: 'PUT',
+            body: { zoneIds: [...selected] },
+          });
+          setSaved(true);
+          await props.onSaved();
+        }}
+      >
+        {t('admin.saveZones')}
+      </button>
+      {saved && <span role="status"> {t('admin.saved')}</span>}
+    </fieldset>
+  );
+}

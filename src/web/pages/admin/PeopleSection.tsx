@@ -1,0 +1,181 @@
+import { useQuery } from '@tanstack/react-query';
+import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ROLES, type Role } from '../../../shared/roles.js';
+import { api } from '../../api.js';
+import { useErrorText } from '../../components/SignInSteps.js';
+import { formatWhen, useOrganizations, useRefreshAdmin } from './shared.js';
+
+interface Person {
+  id: string;
+  email: string;
+  displayName: string;
+  disabled: boolean;
+  memberships: { organizationId: string; organizationName: string; role: Role }[];
+}
+interface Invitation {
+  id: string;
+  organizationName: string;
+  role: Role;
+  email: string | null;
+  expiresAt: string;
+}
+
+/** Open invitations, and people with their roles: grant, take away, disable. */
+export function PeopleSection() {
+  const { t } = useTranslation();
+  const errorText = useErrorText();
+  const refresh = useRefreshAdmin();
+  const [failure, setFailure] = useState<string | null>(null);
+  const people = useQuery({
+    queryKey: ['admin', 'people'],
+    queryFn: () => api<{ people: Person[] }>('/api/admin/people'),
+  });
+  const invitations = useQuery({
+    queryKey: ['admin', 'invitations'],
+    queryFn: () => api<{ invitations: Invitation[] }>('/api/admin/invitations'),
+  });
+  const act = async (path: string, body?: unknown) => {
+    setFailure(null);
+    try {
+      await api(path, { method: 'POST', body });
+      await refresh();
+    } catch (error) {
+      setFailure(errorText(error));
+    }
+  };
+
+  return (
+    <>
+      <h2>{t('admin.invitations')}</h2>
+      <ul className="plain">
+        {invitations.data?.invitations.map((invitation) => (
+          <li key={invitation.id}>
+            {t(`roles.${invitation.role}`)} · {invitation.organizationName}
+            {invitation.email ? ` · ${invitation.email}` : ''} ·{' '}
+            {t('admin.expires', { time: formatWhen(invitation.expiresAt) })}{' '}
+            <button
+              type="button"
+              className="link"
+              onClick={() => void act(`/api/admin/invitations/${invitation.id}/revoke`)}
+            >
+              {t('admin.revoke')}
+            </button>
+          </li>
+        ))}
+      </ul>
+
+      <h2>{t('admin.people')}</h2>
+      {failure && (
+        <p className="error-summary" role="alert">
+          {failure}
+        </p>
+      )}
+      <table className="table">
+        <thead>
+          <tr>
+            <th scope="col">{t('admin.name')}</th>
+            <th scope="col">{t('admin.roles')}</th>
+            <th scope="col">{t('admin.status')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {people.data?.people.map((person) => (
+            <tr key={person.id} data-testid="person-row">
+              <td>
+                {person.displayName}
+                <br />
+                <span className="muted">{person.email}</span>
+              </td>
+              <td>
+                <ul className="plain">
+                  {person.memberships.map((m) => (
+                    <li key={`${m.organizationId}-${m.role}`}>
+                      {t(`roles.${m.role}`)} ({m.organizationName}){' '}
+                      <button
+                        type="button"
+                        className="link"
+                        aria-label={t('admin.removeRoleOf', {
+                          role: t(`roles.${m.role}`),
+                          name: person.displayName,
+                        })}
+                        onClick={() =>
+                          void act(`/api/admin/people/${person.id}/roles/revoke`, {
+                            organizationId: m.organizationId,
+                            role: m.role,
+                          })
+                        }
+                      >
+                        {t('admin.removeRole')}
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+                <GrantRole
+                  personName={person.displayName}
+                  onGrant={(body) => act(`/api/admin/people/${person.id}/roles`, body)}
+                />
+              </td>
+              <td>
+                {person.disabled ? t('admin.disabled') : t('admin.active')}{' '}
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() =>
+                    void act(`/api/admin/people/${person.id}/${person.disabled ? 'enable' : 'disable'}`)
+                  }
+                >
+                  {person.disabled ? t('admin.enable') : t('admin.disable')}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+function GrantRole(props: {
+  personName: string;
+  onGrant: (body: { organizationId: string; role: Role }) => Promise<void>;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const organizations = useOrganizations();
+  const [organizationId, setOrganizationId] = useState('');
+  const [role, setRole] = useState<Role>('responder');
+  const orgId = organizationId || organizations.data?.organizations[0]?.id || '';
+  return (
+    <div className="inline-form">
+      <label htmlFor={`${id}-role`} className="visually-hidden">
+        {t('admin.roleToAdd', { name: props.personName })}
+      </label>
+      <select id={`${id}-role`} value={role} onChange={(e) => setRole(e.target.value as Role)}>
+        {ROLES.map((value) => (
+          <option key={value} value={value}>
+            {t(`roles.${value}`)}
+          </option>
+        ))}
+      </select>
+      <label htmlFor={`${id}-org`} className="visually-hidden">
+        {t('admin.organizationToAdd', { name: props.personName })}
+      </label>
+      <select id={`${id}-org`} value={orgId} onChange={(e) => setOrganizationId(e.target.value)}>
+        {organizations.data?.organizations.map((org) => (
+          <option key={org.id} value={org.id}>
+            {org.name}
+          </option>
+        ))}
+      </select>
+      <button
+        type="button"
+        className="button"
+        aria-label={t('admin.addRoleFor', { name: props.personName })}
+        onClick={() => void props.onGrant({ organizationId: orgId, role })}
+      >
+        {t('admin.addRole')}
+      </button>
+    </div>
+  );
+}
