@@ -24,6 +24,11 @@ const envSchema = z.object({
     .string()
     .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 random bytes, base64-encoded')
     .optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('Faro <faro@localhost>'),
   SESSION_IDLE_MINUTES: z.coerce
     .number()
     .int()
@@ -56,6 +61,7 @@ export interface Config {
   /** The key for fields encrypted at rest; for PGlite, made on first start when not given. */
   secretKey: Uint8Array | undefined;
   sessions: { idleMinutes: number; absoluteHours: number; secureCookie: boolean };
+  mail: { smtpUrl: string | undefined; from: string };
 }
 
 /** Thrown when the environment is invalid; lists every problem at once. */
@@ -96,6 +102,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       absoluteHours: env.SESSION_ABSOLUTE_HOURS,
       secureCookie: env.PUBLIC_URL?.startsWith('https://') ?? false,
     },
+    mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
   };
 }
 

@@ -9,6 +9,8 @@ import { migrateDatabase } from './db/migrate.js';
 import type { RouteAccess } from './http/auth.js';
 import { loggableError } from './http/logger.js';
 import { type JobQueue, startJobQueue } from './jobs/queue.js';
+import { createMailer } from './mail/mailer.js';
+import { invitationMailJob } from './modules/access/invitation-mail.job.js';
 import { createInvitationService } from './modules/access/invitations.service.js';
 import { createPeopleService, type PeopleService } from './modules/access/people.service.js';
 import { createSessionService, type SessionService } from './modules/access/sessions.service.js';
@@ -29,7 +31,10 @@ export interface Faro {
   database: Database;
   jobs: JobQueue;
   hub: RealtimeHub;
-  jobDefinitions: { retention: ReturnType<typeof retentionJob> };
+  jobDefinitions: {
+    retention: ReturnType<typeof retentionJob>;
+    invitationMail: ReturnType<typeof invitationMailJob> | null;
+  };
   /** Graceful stop: refuse new requests, finish in-flight requests and jobs, close the database. */
   stop(): Promise<void>;
 }
@@ -70,7 +75,22 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
 
     const sessions = createSessionService({ db: database.db, now, ...config.sessions });
     const signIn = createSignInService({ database, coalitions, sessions, box, now, issuer: 'Faro' });
-    const invitations = createInvitationService({ database, sessions, now });
+    const mailer = createMailer(config.mail);
+    const invitationMail = mailer ? invitationMailJob({ mailer, box }) : null;
+    // The queue starts once the app is built; requests (and so e-mails) only come after both.
+    let queue: JobQueue | undefined;
+    const invitations = createInvitationService({
+      database,
+      sessions,
+      box,
+      now,
+      enqueueMail: invitationMail
+        ? (mail, within) => {
+            if (!queue) throw new Error('the job queue is not started yet');
+            return queue.send(invitationMail, mail, within);
+          }
+        : undefined,
+    });
     const people = createPeopleService({ database, now });
     const { app, routeAccess } = await buildApp({
       config,
@@ -90,11 +110,12 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       exactLocationDays: config.retention.exactLocationDays,
       onPurged: (count) => count > 0 && app.log.info({ count }, 'restricted report fields purged'),
     });
-    const jobs = await startJobQueue(database, [retention], {
+    const jobs = await startJobQueue(database, [retention, ...(invitationMail ? [invitationMail] : [])], {
       pollSeconds: config.jobs.pollSeconds,
       work: options.work ?? true,
       onError: (error) => app.log.error({ err: error }, 'job queue error'),
     });
+    queue = jobs;
 
     let stopping: Promise<void> | undefined;
     const stop = () => {
@@ -105,6 +126,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
         await jobs.stop(config.shutdownTimeoutMs);
         app.log.info('job workers stopped');
         await hub.close();
+        mailer?.close();
         if (ownsDatabase) await database.close();
         app.log.info({ ms: Math.round(performance.now() - started) }, 'stopped');
       })();
@@ -118,7 +140,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       database,
       jobs,
       hub,
-      jobDefinitions: { retention },
+      jobDefinitions: { retention, invitationMail },
       stop,
     };
   } catch (error) {

@@ -205,19 +205,24 @@ export function registerAdminRoutes(
         summary: 'Invite someone: a single-use code, valid 48 hours, to hand over or send as a link',
         body: z.object({ organizationId: z.uuid(), role: roleSchema, email: z.email().max(320).optional() }),
         response: {
-          201: z.object({ id: z.uuid(), code: z.string(), link: z.string(), expiresAt: z.string() }),
+          201: z.object({
+            id: z.uuid(),
+            code: z.string(),
+            link: z.string(),
+            expiresAt: z.string(),
+            emailed: z.boolean(),
+          }),
         },
       },
     },
     async (request, reply) => {
-      const created = await deps.invitations.create(sessionOf(request), request.body);
       const base = deps.publicUrl ?? `${request.protocol}://${request.host}`;
-      return reply.status(201).send({
-        id: created.id,
-        code: created.code,
-        link: `${base}/invite?code=${encodeURIComponent(created.code)}`,
-        expiresAt: created.expiresAt.toISOString(),
-      });
+      const created = await deps.invitations.create(
+        sessionOf(request),
+        request.body,
+        (code) => `${base}/invite?code=${encodeURIComponent(code)}`,
+      );
+      return reply.status(201).send({ ...created, expiresAt: created.expiresAt.toISOString() });
     },
   );
 

@@ -1,7 +1,8 @@
 import { createHash, randomInt } from 'node:crypto';
 import type { Role } from '../../../shared/access.js';
 import { RECEIPT_ALPHABET } from '../../../shared/receipt.js';
-import type { Database } from '../../db/database.js';
+import type { SecretBox } from '../../crypto/secret-box.js';
+import type { Database, SqlExecutor } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import { findOrganization } from '../coalitions/organizations.repo.js';
 import { recordAudit } from './audit.js';
@@ -32,7 +33,8 @@ export interface InvitationService {
   create(
     actor: SessionContext,
     input: { organizationId: string; role: Role; email?: string | undefined },
-  ): Promise<{ id: string; code: string; expiresAt: Date }>;
+    linkFor: (code: string) => string,
+  ): Promise<{ id: string; code: string; link: string; expiresAt: Date; emailed: boolean }>;
   listOpen(actor: SessionContext): ReturnType<typeof listOpenInvitations>;
   revoke(actor: SessionContext, id: string): Promise<void>;
   /** Creates the account and its membership, and starts a session that must enrol a second factor. */
@@ -45,14 +47,28 @@ export interface InvitationService {
   }): Promise<{ token: string }>;
 }
 
+/** What the e-mail job needs; the secret link travels sealed. */
+export interface InvitationMail {
+  invitationId: string;
+  to: string;
+  sealed: string;
+  organization: string;
+  inviter: string;
+  role: string;
+  expiresAt: string;
+}
+
 export function createInvitationService(deps: {
   database: Database;
   sessions: SessionService;
+  box: SecretBox;
   now: () => Date;
+  /** Enqueues the invitation e-mail in the given transaction; absent when no SMTP server is configured. */
+  enqueueMail?: ((mail: InvitationMail, within: SqlExecutor) => Promise<unknown>) | undefined;
 }): InvitationService {
   const { database, now } = deps;
   return {
-    async create(actor, input) {
+    async create(actor, input, linkFor) {
       const organization = await findOrganization(database.db, actor.coalitionId, input.organizationId);
       if (!organization) {
         throw new AppError('VALIDATION', 'No such organization in this coalition.', {
@@ -60,12 +76,14 @@ export function createInvitationService(deps: {
         });
       }
       const code = newInvitationCode();
+      const link = linkFor(code);
+      const email = input.email?.trim().toLowerCase() || null;
       const at = now();
       return database.transaction(async (tx) => {
         const invitation = await insertInvitation(tx.db, {
           organizationId: organization.id,
           role: input.role,
-          email: input.email?.trim().toLowerCase() || null,
+          email,
           secretHash: hashCode(code),
           createdBy: actor.userId,
           createdAt: at,
@@ -79,7 +97,22 @@ export function createInvitationService(deps: {
           subjectId: invitation.id,
           at,
         });
-        return { id: invitation.id, code, expiresAt: invitation.expiresAt };
+        const emailed = Boolean(email && deps.enqueueMail);
+        if (email && deps.enqueueMail) {
+          await deps.enqueueMail(
+            {
+              invitationId: invitation.id,
+              to: email,
+              sealed: deps.box.seal(JSON.stringify({ link, code }), `invitation:${invitation.id}`),
+              organization: organization.name,
+              inviter: actor.displayName,
+              role: input.role,
+              expiresAt: invitation.expiresAt.toISOString(),
+            },
+            tx.client,
+          );
+        }
+        return { id: invitation.id, code, link, expiresAt: invitation.expiresAt, emailed };
       });
     },
 

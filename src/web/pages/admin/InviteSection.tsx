@@ -14,7 +14,13 @@ export function InviteSection() {
   const [organizationId, setOrganizationId] = useState('');
   const [role, setRole] = useState<Role>('dispatcher');
   const [email, setEmail] = useState('');
-  const [created, setCreated] = useState<{ code: string; link: string; expiresAt: string } | null>(null);
+  const [created, setCreated] = useState<{
+    code: string;
+    link: string;
+    expiresAt: string;
+    emailed: boolean;
+  } | null>(null);
+  const [sentTo, setSentTo] = useState('');
   const orgId = organizationId || organizations.data?.organizations[0]?.id || '';
   return (
     <>
@@ -23,6 +29,7 @@ export function InviteSection() {
         intro={<p>{t('admin.invite.intro')}</p>}
         submit={t('admin.invite.submit')}
         onSubmit={async () => {
+          setSentTo(email.trim());
           setCreated(
             await api('/api/admin/invitations', {
               method: 'POST',
@@ -60,6 +67,7 @@ export function InviteSection() {
       {created && (
         <div className="status-card" role="status">
           <p>{t('admin.invite.created', { time: formatWhen(created.expiresAt) })}</p>
+          {created.emailed && <p>{t('admin.invite.emailed', { email: sentTo })}</p>}
           <p className="receipt" data-testid="invite-code">
             {created.code}
           </p>
