@@ -11,8 +11,10 @@ import { registerOpenApi } from './http/openapi.js';
 import { registerSecurityHeaders } from './http/security.js';
 import { registerWebApp } from './http/web.js';
 import { registerAdminRoutes } from './modules/access/admin.routes.js';
-import { registerAuthRoutes } from './modules/access/auth.routes.js';
+import { currentSessionInfo, registerAuthRoutes } from './modules/access/auth.routes.js';
 import type { InvitationService } from './modules/access/invitations.service.js';
+import { registerPasskeyRoutes } from './modules/access/passkeys.routes.js';
+import type { PasskeyService } from './modules/access/passkeys.service.js';
 import type { PeopleService } from './modules/access/people.service.js';
 import type { SessionService } from './modules/access/sessions.service.js';
 import type { SignInService } from './modules/access/sign-in.service.js';
@@ -36,6 +38,7 @@ export interface AppDeps {
   signIn: SignInService;
   invitations: InvitationService;
   people: PeopleService;
+  passkeys: PasskeyService;
   /** Where logs go (default stdout); tests read them to check nothing personal is logged. */
   logStream?: Writable | undefined;
 }
@@ -81,6 +84,11 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; r
   registerEventRoutes(app, deps);
   registerAuthRoutes(app, { ...deps, cookie });
   registerAdminRoutes(app, { ...deps, publicUrl: config.publicUrl });
+  registerPasskeyRoutes(app, {
+    ...deps,
+    publicUrl: config.publicUrl,
+    sessionInfo: (request) => currentSessionInfo(deps.sessions, request),
+  });
   await registerWebApp(app, config.webDistDir);
   return { app, routeAccess };
 }

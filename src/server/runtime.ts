@@ -12,6 +12,7 @@ import { type JobQueue, startJobQueue } from './jobs/queue.js';
 import { createMailer } from './mail/mailer.js';
 import { invitationMailJob } from './modules/access/invitation-mail.job.js';
 import { createInvitationService } from './modules/access/invitations.service.js';
+import { createPasskeyService } from './modules/access/passkeys.service.js';
 import { createPeopleService, type PeopleService } from './modules/access/people.service.js';
 import { createSessionService, type SessionService } from './modules/access/sessions.service.js';
 import { createSignInService } from './modules/access/sign-in.service.js';
@@ -92,6 +93,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
         : undefined,
     });
     const people = createPeopleService({ database, now });
+    const passkeys = createPasskeyService({ database, now });
     const { app, routeAccess } = await buildApp({
       config,
       database,
@@ -103,6 +105,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       signIn,
       invitations,
       people,
+      passkeys,
       logStream: options.logStream,
     });
     const retention = retentionJob({

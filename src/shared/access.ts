@@ -17,6 +17,8 @@ export type SessionState = (typeof SESSION_STATES)[number];
 
 export const sessionInfoSchema = z.object({
   state: z.enum(SESSION_STATES),
+  /** While finishing sign-in: whether a passkey can be used instead of a code. */
+  hasPasskey: z.boolean(),
   user: z.object({ id: z.uuid(), email: z.string(), displayName: z.string() }),
   roles: z.array(roleSchema),
   permissions: z.array(z.string()),

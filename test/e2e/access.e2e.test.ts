@@ -95,6 +95,45 @@ describe('joining by invitation', () => {
       .waitFor();
   });
 
+  it('lets a dispatcher add a passkey and sign in with it instead of a code', async () => {
+    const dispatcher = demoAccounts(server.output()).get('dispatcher');
+    if (!dispatcher) throw new Error('no demo dispatcher printed');
+    // WebAuthn needs a host name, not an IP address: use localhost.
+    const base = server.baseUrl.replace('127.0.0.1', 'localhost');
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
+    });
+
+    await page.goto(`${base}/account`);
+    await signIn(page, dispatcher);
+    await page.getByRole('heading', { name: 'Your account' }).waitFor();
+    await page.getByLabel('Name for this passkey').fill('Work phone');
+    await page.getByRole('button', { name: 'Add passkey' }).click();
+    await page.getByTestId('passkeys').getByText('Work phone').waitFor();
+    await expectAccessible(page);
+
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await page.waitForURL(/\/signin/);
+    await page.goto(`${base}/dispatch`);
+    await page.getByLabel('E-mail').fill(dispatcher.email);
+    await page.getByLabel('Password').fill(dispatcher.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Use a passkey instead' }).click();
+    await page.waitForURL(/\/dispatch$/);
+    await page.getByRole('heading', { name: 'Dispatch board' }).waitFor();
+  });
+
   it('sends an anonymous visitor of a staff page to sign in', async () => {
     const page = await (await browser.newContext()).newPage();
     for (const staffPage of ['/dispatch', '/admin', '/account']) {

@@ -289,3 +289,33 @@ export const auditLog = pgTable(
   },
   (t) => [index('audit_log_coalition_at').on(t.coalitionId, t.at.desc())],
 );
+
+/** A passkey (WebAuthn credential) usable as the second factor. Public key only: nothing secret is stored. */
+export const passkeys = pgTable(
+  'passkeys',
+  {
+    /** The credential id, base64url. */
+    id: text('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** COSE public key, base64url. */
+    publicKey: text('public_key').notNull(),
+    counter: integer('counter').notNull().default(0),
+    transports: text('transports').array().notNull().default(sql`'{}'::text[]`),
+    name: text('name').notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+  },
+  (t) => [index('passkeys_user').on(t.userId)],
+);
+
+/** The pending WebAuthn challenge of a session (one at a time, short-lived). */
+export const webauthnChallenges = pgTable('webauthn_challenges', {
+  sessionTokenHash: text('session_token_hash')
+    .primaryKey()
+    .references(() => sessions.tokenHash, { onDelete: 'cascade' }),
+  challenge: text('challenge').notNull(),
+  purpose: text('purpose').notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+});

@@ -1,3 +1,4 @@
+import { startAuthentication } from '@simplewebauthn/browser';
 import { type FormEvent, type ReactNode, useCallback, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SessionInfo } from '../../shared/access.js';
@@ -145,7 +146,7 @@ export function SignInSteps(props: {
         />
       );
     case 'second_factor_required':
-      return <CodeStep onSession={props.onSession} />;
+      return <CodeStep onSession={props.onSession} hasPasskey={session.hasPasskey} />;
     default:
       return null;
   }
@@ -244,8 +245,25 @@ function EnrolStep(props: { onDone: (codes: string[], session: SessionInfo) => v
   );
 }
 
-function CodeStep(props: { onSession: (s: SessionInfo) => void }) {
+function CodeStep(props: { onSession: (s: SessionInfo) => void; hasPasskey: boolean }) {
   const { t } = useTranslation();
+  const errorText = useErrorText();
+  const [passkeyError, setPasskeyError] = useState<string | null>(null);
+  const signInWithPasskey = async () => {
+    setPasskeyError(null);
+    try {
+      const optionsJSON = await api<Parameters<typeof startAuthentication>[0]['optionsJSON']>(
+        '/api/auth/second-factor/passkey/options',
+        { method: 'POST' },
+      );
+      const response = await startAuthentication({ optionsJSON });
+      props.onSession(
+        await api<SessionInfo>('/api/auth/second-factor/passkey', { method: 'POST', body: response }),
+      );
+    } catch (error) {
+      setPasskeyError(error instanceof ApiError ? errorText(error) : t('auth.passkey.failed'));
+    }
+  };
   const [useRecovery, setUseRecovery] = useState(false);
   const [code, setCode] = useState('');
   return (
@@ -270,6 +288,18 @@ function CodeStep(props: { onSession: (s: SessionInfo) => void }) {
       <button type="button" className="link" onClick={() => setUseRecovery(!useRecovery)}>
         {useRecovery ? t('auth.code.useApp') : t('auth.code.useRecovery')}
       </button>
+      {props.hasPasskey && (
+        <>
+          <button type="button" className="button block" onClick={() => void signInWithPasskey()}>
+            {t('auth.passkey.use')}
+          </button>
+          {passkeyError && (
+            <p className="error-summary" role="alert">
+              {passkeyError}
+            </p>
+          )}
+        </>
+      )}
     </StepForm>
   );
 }

@@ -5,6 +5,7 @@ import { useNavigate } from 'react-router';
 import type { SessionInfo } from '../../shared/access.js';
 import { PASSWORD_MIN } from '../../shared/roles.js';
 import { api } from '../api.js';
+import { PasskeySection } from '../components/PasskeySection.js';
 import { Field, StepForm } from '../components/SignInSteps.js';
 import { currentLanguage } from '../i18n.js';
 import { useSession, useSetSession } from '../session.js';
@@ -84,6 +85,8 @@ export default function AccountPage() {
           {t('account.signOutEverywhere')}
         </button>
       </p>
+
+      <PasskeySection />
 
       <StepForm
         title={t('account.changePassword')}

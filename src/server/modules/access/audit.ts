@@ -11,6 +11,8 @@ export type AuditAction =
   | 'auth.second_factor_failed'
   | 'auth.recovery_code_used'
   | 'auth.totp_enrolled'
+  | 'auth.passkey_added'
+  | 'auth.passkey_removed'
   | 'auth.password_changed'
   | 'invitation.created'
   | 'invitation.accepted'

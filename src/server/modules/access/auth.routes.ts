@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { codeSchema, newPasswordSchema, sessionInfoSchema, signInSchema } from '../../../shared/access.js';
@@ -11,6 +11,7 @@ import type { SignInService } from './sign-in.service.js';
 
 const sessionInfo = (session: SessionContext) => ({
   state: session.state,
+  hasPasskey: session.hasPasskey,
   user: { id: session.userId, email: session.email, displayName: session.displayName },
   roles: session.roles,
   permissions: session.permissions,
@@ -252,6 +253,11 @@ export function registerAuthRoutes(
       return startedSession(reply, token);
     },
   );
+}
+
+/** The session info of the request's session, read again after a change. */
+export async function currentSessionInfo(sessions: SessionService, request: FastifyRequest) {
+  return sessionInfo(await reread(sessions, request.cookies[SESSION_COOKIE]));
 }
 
 async function reread(sessions: SessionService, token: string | undefined): Promise<SessionContext> {

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Role, SessionState } from '../../../shared/access.js';
 import type { Drizzle } from '../../db/database.js';
+import { listPasskeys } from './passkeys.repo.js';
 import { type Permission, permissionsOf } from './permissions.js';
 import {
   deleteSession,
@@ -22,6 +23,8 @@ export interface SessionContext {
   roles: Role[];
   permissions: Permission[];
   state: SessionState;
+  /** While finishing sign-in: whether a passkey can be used instead of a code. */
+  hasPasskey: boolean;
   csrfToken: string;
   lastSeenAt: Date;
   expiresAt: Date;
@@ -107,8 +110,10 @@ export function createSessionService(deps: {
           : (await hasConfirmedTotp(db, user.id))
             ? 'second_factor_required'
             : 'second_factor_enrolment_required';
+      const hasPasskey = state === 'second_factor_required' && (await listPasskeys(db, user.id)).length > 0;
       return {
         tokenHash,
+        hasPasskey,
         userId: user.id,
         coalitionId: user.coalitionId,
         email: user.email,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { SessionState } from '../../../shared/access.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database } from '../../db/database.js';
@@ -12,6 +13,13 @@ import {
   putPendingTotp,
   replaceRecoveryCodes,
 } from './factors.repo.js';
+import {
+  authenticationOptions,
+  CHALLENGE_TTL_MS,
+  type RelyingParty,
+  verifyAuthentication,
+} from './passkeys.js';
+import { findPasskey, listPasskeys, putChallenge, takeChallenge, usePasskey } from './passkeys.repo.js';
 import { hashPassword, verifyDecoy, verifyPassword } from './passwords.js';
 import { deleteUserSessions } from './sessions.repo.js';
 import type { SessionContext, SessionService } from './sessions.service.js';
@@ -45,6 +53,14 @@ export interface SignInService {
     input: { currentPassword: string; newPassword: string },
   ): Promise<void>;
   signOut(session: SessionContext, everywhere: boolean): Promise<void>;
+  /** Options to finish sign-in with a passkey (the challenge is kept for this session). */
+  passkeyOptions(session: SessionContext, rp: RelyingParty): Promise<unknown>;
+  /** Finishes sign-in with a passkey's signature. */
+  verifyPasskey(
+    session: SessionContext,
+    rp: RelyingParty,
+    response: AuthenticationResponseJSON,
+  ): Promise<void>;
   /** Ends one of the person's own sessions, from the sessions list. */
   endSession(session: SessionContext, id: string): Promise<void>;
 }
@@ -286,6 +302,63 @@ export function createSignInService(deps: {
           at: now(),
         });
       });
+    },
+
+    async passkeyOptions(session, rp) {
+      requireState(session, ['second_factor_required']);
+      const existing = await listPasskeys(db, session.userId);
+      if (existing.length === 0)
+        throw new AppError('NOT_FOUND', 'This account has no passkey. Use the authenticator app.');
+      const options = await authenticationOptions(rp, existing);
+      await putChallenge(
+        db,
+        session.tokenHash,
+        options.challenge,
+        'authenticate',
+        new Date(now().getTime() + CHALLENGE_TTL_MS),
+      );
+      return options;
+    },
+
+    async verifyPasskey(session, rp, response) {
+      requireState(session, ['second_factor_required']);
+      const keys = [accountKey(session.email)];
+      await refuseIfBlocked(keys);
+      const challenge = await takeChallenge(db, session.tokenHash, 'authenticate');
+      const passkey = await findPasskey(db, session.userId, response.id);
+      const counter =
+        challenge && challenge.expiresAt > now() && passkey
+          ? await verifyAuthentication(rp, challenge.challenge, passkey, response)
+          : null;
+      const verified =
+        counter !== null &&
+        passkey !== undefined &&
+        (await database.transaction(async (tx) => {
+          if (!(await usePasskey(tx.db, passkey.id, counter, now()))) return false;
+          await deps.sessions.markVerified(tx.db, session.tokenHash);
+          await recordAudit(tx.db, {
+            coalitionId: session.coalitionId,
+            actorId: session.userId,
+            action: 'auth.signed_in',
+            subjectType: 'session',
+            subjectId: null,
+            at: now(),
+          });
+          return true;
+        }));
+      if (!verified) {
+        await fail(
+          keys,
+          {
+            coalitionId: session.coalitionId,
+            actorId: session.userId,
+            action: 'auth.second_factor_failed',
+            subjectType: 'user',
+            subjectId: session.userId,
+          },
+          'The passkey could not be verified. Try again, or use the authenticator app.',
+        );
+      }
     },
 
     async endSession(session, id) {

@@ -1,0 +1,99 @@
+import {
+  type AuthenticationResponseJSON,
+  generateAuthenticationOptions,
+  generateRegistrationOptions,
+  type RegistrationResponseJSON,
+  verifyAuthenticationResponse,
+  verifyRegistrationResponse,
+} from '@simplewebauthn/server';
+import type { PasskeyRow } from './passkeys.repo.js';
+
+/** Where WebAuthn credentials are scoped: the site's host name and its exact origin. */
+export interface RelyingParty {
+  id: string;
+  origin: string;
+}
+
+/** The relying party: from PUBLIC_URL when set, otherwise from the address the browser used (e.g. localhost). */
+export function relyingParty(
+  publicUrl: string | undefined,
+  request: { protocol: string; host: string },
+): RelyingParty {
+  const url = new URL(publicUrl ?? `${request.protocol}://${request.host}`);
+  return { id: url.hostname, origin: url.origin };
+}
+
+export const CHALLENGE_TTL_MS = 5 * 60_000;
+
+/** Options for `navigator.credentials.create`, excluding the person's existing passkeys. */
+export function registrationOptions(
+  rp: RelyingParty,
+  user: { id: string; email: string; name: string },
+  existing: PasskeyRow[],
+) {
+  return generateRegistrationOptions({
+    rpName: 'Faro',
+    rpID: rp.id,
+    userName: user.email,
+    userDisplayName: user.name,
+    userID: new TextEncoder().encode(user.id),
+    attestationType: 'none',
+    excludeCredentials: existing.map((p) => ({ id: p.id, transports: p.transports })),
+    authenticatorSelection: { residentKey: 'preferred', userVerification: 'required' },
+  });
+}
+
+/** Checks a new passkey's attestation against the challenge; returns what to store, or null. */
+export async function verifyRegistration(
+  rp: RelyingParty,
+  challenge: string,
+  response: RegistrationResponseJSON,
+) {
+  const result = await verifyRegistrationResponse({
+    response,
+    expectedChallenge: challenge,
+    expectedOrigin: rp.origin,
+    expectedRPID: rp.id,
+    requireUserVerification: true,
+  }).catch(() => null);
+  if (!result?.verified) return null;
+  const { credential } = result.registrationInfo;
+  return {
+    id: credential.id,
+    publicKey: Buffer.from(credential.publicKey).toString('base64url'),
+    counter: credential.counter,
+    transports: credential.transports ?? [],
+  };
+}
+
+/** Options for `navigator.credentials.get`, limited to the person's passkeys. */
+export function authenticationOptions(rp: RelyingParty, existing: PasskeyRow[]) {
+  return generateAuthenticationOptions({
+    rpID: rp.id,
+    allowCredentials: existing.map((p) => ({ id: p.id, transports: p.transports })),
+    userVerification: 'required',
+  });
+}
+
+/** Checks a passkey's signature; returns the new signature counter, or null. */
+export async function verifyAuthentication(
+  rp: RelyingParty,
+  challenge: string,
+  passkey: PasskeyRow,
+  response: AuthenticationResponseJSON,
+): Promise<number | null> {
+  const result = await verifyAuthenticationResponse({
+    response,
+    expectedChallenge: challenge,
+    expectedOrigin: rp.origin,
+    expectedRPID: rp.id,
+    credential: {
+      id: passkey.id,
+      publicKey: Buffer.from(passkey.publicKey, 'base64url'),
+      counter: passkey.counter,
+      transports: passkey.transports as never,
+    },
+    requireUserVerification: true,
+  }).catch(() => null);
+  return result?.verified ? result.authenticationInfo.newCounter : null;
+}

@@ -1,0 +1,79 @@
+import { startRegistration } from '@simplewebauthn/browser';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../api.js';
+import { Field, StepForm } from './SignInSteps.js';
+
+interface Passkey {
+  id: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+/** The account page's passkeys: add one (this phone, a security key), remove one. */
+export function PasskeySection() {
+  const { t } = useTranslation();
+  const passkeys = useQuery({
+    queryKey: ['passkeys'],
+    queryFn: () => api<{ passkeys: Passkey[] }>('/api/account/passkeys'),
+  });
+  const [name, setName] = useState('');
+  const supported = typeof window !== 'undefined' && 'PublicKeyCredential' in window;
+  return (
+    <>
+      <h2>{t('account.passkeys.title')}</h2>
+      <p>{t('account.passkeys.intro')}</p>
+      <ul className="plain" data-testid="passkeys">
+        {passkeys.data?.passkeys.map((passkey) => (
+          <li key={passkey.id}>
+            {passkey.name}{' '}
+            <button
+              type="button"
+              className="link"
+              onClick={async () => {
+                await api(`/api/account/passkeys/${encodeURIComponent(passkey.id)}/remove`, {
+                  method: 'POST',
+                });
+                await passkeys.refetch();
+              }}
+            >
+              {t('account.passkeys.remove')}
+            </button>
+          </li>
+        ))}
+      </ul>
+      {supported ? (
+        <StepForm
+          title={t('account.passkeys.add')}
+          submit={t('account.passkeys.addSubmit')}
+          errors={{ VALIDATION: t('account.passkeys.failed') }}
+          onSubmit={async () => {
+            const optionsJSON = await api<Parameters<typeof startRegistration>[0]['optionsJSON']>(
+              '/api/account/passkeys/options',
+              { method: 'POST' },
+            );
+            const response = await startRegistration({ optionsJSON });
+            await api('/api/account/passkeys', {
+              method: 'POST',
+              body: { name: name.trim() || t('account.passkeys.defaultName'), response },
+            });
+            setName('');
+            await passkeys.refetch();
+          }}
+        >
+          <Field
+            name="passkey-name"
+            label={t('account.passkeys.name')}
+            hint={t('account.passkeys.nameHint')}
+            value={name}
+            onChange={setName}
+          />
+        </StepForm>
+      ) : (
+        <p className="muted">{t('account.passkeys.unsupported')}</p>
+      )}
+    </>
+  );
+}
