@@ -83,6 +83,20 @@ describe('authorization matrix', () => {
     expect(rule('POST', '/api/reports')).toBe('public');
   });
 
+  it('keeps each person to their own records: nobody ends another person’s session', async () => {
+    const alice = await staffSession(t.faro.database, 'dispatcher');
+    const bob = await staffSession(t.faro.database, 'responder');
+    const listed = await fetch(`${t.baseUrl}/api/account/sessions`, { headers: bob.headers });
+    const bobsSessions = (await listed.json()) as { sessions: { id: string; current: boolean }[] };
+    const bobsId = bobsSessions.sessions.find((s) => s.current)?.id;
+    const attempt = await fetch(`${t.baseUrl}/api/account/sessions/${bobsId}/sign-out`, {
+      method: 'POST',
+      headers: alice.headers,
+    });
+    expect(attempt.status).toBe(404);
+    expect((await fetch(`${t.baseUrl}/api/account/sessions`, { headers: bob.headers })).status).toBe(200);
+  });
+
   it('refuses to start with an /api route that has no access rule', async () => {
     const app = Fastify();
     await registerAuth(app, { sessions: {} as SessionService, secureCookie: false, absoluteHours: 1 });

@@ -61,7 +61,7 @@ const faro = (args: string[], extraEnv: Record<string, string> = {}) =>
     timeout: 60_000,
   });
 
-describe('faro CLI', () => {
+describe('faro CLI', { timeout: 120_000 }, () => {
   it('migrates, seeds once, and resets only when confirmed', async () => {
     expect((await faro(['migrate'])).stdout).toMatch(/Migrations applied/);
     expect((await faro(['seed'])).stdout).toMatch(/Demo data inserted|already there/);
@@ -88,6 +88,31 @@ describe('faro CLI', () => {
       ),
     ).toBe(1);
     await expect(faro(['admin', 'create', '--email', 'ana@example.org'])).rejects.toMatchObject({ code: 1 });
+  });
+
+  it('refuses to open the embedded database while another process has it', async () => {
+    if (env.DATABASE_URL) return; // one PostgreSQL serves many processes
+    await faro(['migrate']);
+    const { lockDataDir } = await import('../src/server/db/data-dir-lock.js');
+    const { spawn } = await import('node:child_process');
+    // A live process that is not this one holds the folder.
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    const dir = env.FARO_DATA_DIR as string;
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(`${dir}/faro.lock`, `${holder.pid}\n`);
+    try {
+      const failure = await faro(['migrate']).catch((error: unknown) => error);
+      expect((failure as { stderr: string }).stderr).toMatch(
+        new RegExp(`Another Faro process \\(pid ${holder.pid}\\)`),
+      );
+    } finally {
+      holder.kill();
+      await new Promise((resolve) => holder.once('exit', resolve));
+    }
+    // Its holder gone, the lock is stale and is taken over.
+    expect((await faro(['migrate'])).stdout).toMatch(/Migrations applied/);
+    const unlock = await lockDataDir(dir);
+    await unlock();
   });
 
   it('refuses a bad configuration, naming every problem, with exit code 78', async () => {

@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { Command } from 'commander';
 import { type Config, loadConfigOrExit } from '../server/config.js';
 import { createSecretBox } from '../server/crypto/secret-box.js';
 import { loadSecretKey } from '../server/crypto/secret-key.js';
+import { lockDataDir } from '../server/db/data-dir-lock.js';
 import { openDatabase } from '../server/db/database.js';
 import { migrateDatabase } from '../server/db/migrate.js';
 import { runServer } from '../server/main.js';
@@ -102,6 +104,8 @@ db.command('reset')
       return;
     }
     if (config.database.kind === 'pglite') {
+      // Refuses while a running server holds the folder: deleting it under a live process would lose its writes.
+      if (existsSync(config.database.dataDir)) await lockDataDir(config.database.dataDir);
       await rm(config.database.dataDir, { recursive: true, force: true });
     } else {
       await withDatabase(config, async (database) => {

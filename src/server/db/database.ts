@@ -4,6 +4,7 @@ import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import type { Config } from '../config.js';
+import { lockDataDir } from './data-dir-lock.js';
 import * as schema from './schema.js';
 
 export type Drizzle = NodePgDatabase<typeof schema>;
@@ -53,7 +54,21 @@ export async function openDatabase(
 ): Promise<Database> {
   if (config.kind === 'postgres') return openPostgres(config.url, config.poolSize, log);
   await fs.mkdir(config.dataDir, { recursive: true });
-  return openPglite(new PGlite(config.dataDir));
+  const unlock = await lockDataDir(config.dataDir);
+  try {
+    const database = await openPglite(new PGlite(config.dataDir));
+    const close = database.close;
+    return {
+      ...database,
+      async close() {
+        await close();
+        await unlock();
+      },
+    };
+  } catch (error) {
+    await unlock();
+    throw error;
+  }
 }
 
 /** Wraps an already opened PGlite instance (tests load one from a migrated dump). */

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { AuditSection } from './admin/AuditSection.js';
 import { InviteSection } from './admin/InviteSection.js';
 import { OrganizationsSection } from './admin/OrganizationsSection.js';
 import { PeopleSection } from './admin/PeopleSection.js';
@@ -12,12 +13,7 @@ export default function AdminPage() {
       <InviteSection />
       <PeopleSection />
       <OrganizationsSection />
-      <h2>{t('admin.audit')}</h2>
-      <p>
-        <a className="button" href="/api/admin/audit.csv" download>
-          {t('admin.auditCsv')}
-        </a>
-      </p>
+      <AuditSection />
     </section>
   );
 }
