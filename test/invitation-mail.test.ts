@@ -33,7 +33,9 @@ describe('an invitation by e-mail', () => {
       url: '/api/admin/invitations',
       headers: admin.headers,
       payload: {
-        organizationId: organizations.organizations[0].id,
+        organizationId: organizations.organizations.find(
+          (o: { name: string }) => o.name === 'Eastside Rapid Response Network',
+        ).id,
         role: 'responder',
         email: 'Luz@Example.org',
       },

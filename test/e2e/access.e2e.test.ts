@@ -45,6 +45,9 @@ describe('joining by invitation', () => {
     await signIn(adminPage, admin);
     await adminPage.getByRole('heading', { name: 'People and access' }).waitFor();
     await expectAccessible(adminPage);
+    await adminPage
+      .getByLabel('Organization', { exact: true })
+      .selectOption({ label: 'Eastside Rapid Response Network' });
     await adminPage.getByLabel('Role', { exact: true }).selectOption('dispatcher');
     await adminPage.getByRole('button', { name: 'Create invitation' }).click();
     const code = (await adminPage.getByTestId('invite-code').textContent())?.trim() ?? '';

@@ -7,11 +7,6 @@ import type { PolygonGeometry } from '../zones/geo.js';
  */
 export const DEMO_COALITION = { slug: 'la-demo', name: 'Los Angeles Rapid Response (demo)' };
 
-export const DEMO_ORGANIZATIONS = [
-  { slug: 'eastside-rrn', name: 'Eastside Rapid Response Network' },
-  { slug: 'valley-defense', name: 'Valley Community Defense Committee' },
-];
-
 type Ring = [number, number][];
 const polygon = (ring: Ring): PolygonGeometry => ({
   type: 'Polygon',
@@ -153,3 +148,40 @@ export const DEMO_ZONES: { slug: string; name: string; boundary: PolygonGeometry
     ]),
   },
 ];
+
+/** The two organizations the demo accounts belong to; the first is their home. */
+const CORE_ORGANIZATIONS = [
+  {
+    slug: 'eastside-rrn',
+    name: 'Eastside Rapid Response Network',
+    zones: ['boyle-heights', 'east-los-angeles', 'lincoln-heights', 'el-sereno'],
+  },
+  { slug: 'valley-defense', name: 'Valley Community Defense Committee', zones: ['van-nuys', 'pacoima'] },
+];
+
+/** Kinds of member organization a real coalition has, to make a demo coalition of realistic size. */
+const KINDS = [
+  'Tenants Union',
+  'Worker Center',
+  'Parents Network',
+  'Faith Coalition',
+  'Legal Observers',
+  'Street Vendors Association',
+  'Day Laborers Network',
+];
+
+/**
+ * A coalition the size of a real one (Los Angeles' has about 70 member
+ * organizations): the two core ones, then one of each kind per neighborhood.
+ * Each covers its own neighborhood's zone.
+ */
+export const DEMO_ORGANIZATIONS: { slug: string; name: string; zones: string[] }[] = [
+  ...CORE_ORGANIZATIONS,
+  ...KINDS.flatMap((kind) =>
+    DEMO_ZONES.map((zone) => ({
+      slug: `${zone.slug}-${kind.toLowerCase().replaceAll(' ', '-')}`,
+      name: `${zone.name.split(' / ')[0]} ${kind}`,
+      zones: [zone.slug],
+    })),
+  ),
+].slice(0, 70);

@@ -3,7 +3,14 @@ import { eq } from 'drizzle-orm';
 import { ROLES, type Role } from '../../../shared/access.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database } from '../../db/database.js';
-import { coalitions, organizations, totpCredentials, zoneCells, zones } from '../../db/schema.js';
+import {
+  coalitions,
+  organizations,
+  organizationZones,
+  totpCredentials,
+  zoneCells,
+  zones,
+} from '../../db/schema.js';
 import { hashPassword } from '../access/passwords.js';
 import { newTotpSecret } from '../access/totp.js';
 import { grantMembership, insertUser } from '../access/users.repo.js';
@@ -49,19 +56,30 @@ export async function seedDemo(database: Database, box: SecretBox): Promise<Demo
     if (!coalition) throw new Error('coalition insert returned no row');
     const orgs = await db
       .insert(organizations)
-      .values(DEMO_ORGANIZATIONS.map((org) => ({ ...org, coalitionId: coalition.id })))
-      .returning({ id: organizations.id });
-    const home = orgs[0];
+      .values(DEMO_ORGANIZATIONS.map(({ slug, name }) => ({ slug, name, coalitionId: coalition.id })))
+      .returning({ id: organizations.id, slug: organizations.slug });
+    const home = orgs.find((org) => org.slug === DEMO_ORGANIZATIONS[0]?.slug);
     if (!home) throw new Error('organization insert returned no row');
+    const zoneIds = new Map<string, string>();
     for (const zone of DEMO_ZONES) {
       const [row] = await db
         .insert(zones)
         .values({ ...zone, coalitionId: coalition.id, h3Resolution: ZONE_CELL_RESOLUTION })
         .returning({ id: zones.id });
       if (!row) throw new Error('zone insert returned no row');
+      zoneIds.set(zone.slug, row.id);
       const cells = polygonCells(zone.boundary);
       await db.insert(zoneCells).values(cells.map((cell) => ({ zoneId: row.id, cell })));
     }
+    const orgIds = new Map(orgs.map((org) => [org.slug, org.id]));
+    await db.insert(organizationZones).values(
+      DEMO_ORGANIZATIONS.flatMap((org) =>
+        org.zones.map((zone) => ({
+          organizationId: orgIds.get(org.slug) as string,
+          zoneId: zoneIds.get(zone) as string,
+        })),
+      ),
+    );
     for (const account of accounts) {
       const user = await insertUser(db, {
         coalitionId: coalition.id,
