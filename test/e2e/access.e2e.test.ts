@@ -1,46 +1,20 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServerProcess, spawnServer } from '../support/process.js';
-import { demoAccounts, freshCode, signIn } from './accounts.js';
-import { launchChromium } from './browser.js';
+import { freshCode, signIn } from './accounts.js';
+import { type E2e, expectAccessible, startE2e } from './harness.js';
 
 /** An admin invites a dispatcher, who joins, enrols an authenticator, signs in and reaches the board. */
-let server: ServerProcess;
-let browser: Browser;
-let dataDir: string;
-
+let e2e: E2e;
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'faro-e2e-access-'));
-  server = await spawnServer(
-    { FARO_DATA_DIR: dataDir, FARO_DEMO: 'true', WEB_DIST_DIR: path.resolve('dist/web') },
-    { args: ['bin/faro.js', 'start'] },
-  );
-  browser = await launchChromium();
+  e2e = await startE2e();
 });
-afterAll(async () => {
-  await browser?.close();
-  server?.child.kill('SIGTERM');
-  await server?.exited;
-  await rm(dataDir, { recursive: true, force: true });
-});
-
-async function expectAccessible(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
-  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
+afterAll(async () => e2e?.stop());
 
 describe('joining by invitation', () => {
   it('takes a new dispatcher from an admin’s invitation to the dispatch board', async () => {
-    const admin = demoAccounts(server.output()).get('admin');
-    if (!admin) throw new Error(`no demo admin printed:\n${server.output()}`);
+    const admin = e2e.account('admin');
 
-    const adminPage = await (await browser.newContext({ locale: 'en-US' })).newPage();
-    await adminPage.goto(`${server.baseUrl}/admin`);
+    const adminPage = await (await e2e.browser.newContext({ locale: 'en-US' })).newPage();
+    await adminPage.goto(`${e2e.server.baseUrl}/admin`);
     await adminPage.waitForURL(/\/signin/);
     await signIn(adminPage, admin);
     await adminPage.getByRole('heading', { name: 'People and access' }).waitFor();
@@ -55,9 +29,9 @@ describe('joining by invitation', () => {
 
     // The newcomer, on their own phone, in Spanish.
     const phone = await (
-      await browser.newContext({ locale: 'es-MX', viewport: { width: 360, height: 740 } })
+      await e2e.browser.newContext({ locale: 'es-MX', viewport: { width: 360, height: 740 } })
     ).newPage();
-    await phone.goto(`${server.baseUrl}/invite?lang=es&code=${encodeURIComponent(code)}`);
+    await phone.goto(`${e2e.server.baseUrl}/invite?lang=es&code=${encodeURIComponent(code)}`);
     await phone.getByRole('heading', { name: 'Unirse a la red' }).waitFor();
     await expectAccessible(phone);
     await phone.getByLabel('Correo electrónico').fill('rosa@example.org');
@@ -78,7 +52,7 @@ describe('joining by invitation', () => {
     // Signs out, and signs in again from the start.
     await phone.getByRole('button', { name: 'Cerrar sesión', exact: true }).click();
     await phone.waitForURL(/\/signin/);
-    await phone.goto(`${server.baseUrl}/dispatch`);
+    await phone.goto(`${e2e.server.baseUrl}/dispatch`);
     await phone.waitForURL(/\/signin\?next=%2Fdispatch/);
     await signIn(
       phone,
@@ -99,11 +73,10 @@ describe('joining by invitation', () => {
   });
 
   it('lets a dispatcher add a passkey and sign in with it instead of a code', async () => {
-    const dispatcher = demoAccounts(server.output()).get('dispatcher');
-    if (!dispatcher) throw new Error('no demo dispatcher printed');
+    const dispatcher = e2e.account('dispatcher');
     // WebAuthn needs a host name, not an IP address: use localhost.
-    const base = server.baseUrl.replace('127.0.0.1', 'localhost');
-    const context = await browser.newContext({ locale: 'en-US' });
+    const base = e2e.server.baseUrl.replace('127.0.0.1', 'localhost');
+    const context = await e2e.browser.newContext({ locale: 'en-US' });
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
     await cdp.send('WebAuthn.enable');
@@ -138,9 +111,9 @@ describe('joining by invitation', () => {
   });
 
   it('sends an anonymous visitor of a staff page to sign in', async () => {
-    const page = await (await browser.newContext()).newPage();
+    const page = await (await e2e.browser.newContext()).newPage();
     for (const staffPage of ['/dispatch', '/admin', '/account']) {
-      await page.goto(`${server.baseUrl}${staffPage}`);
+      await page.goto(`${e2e.server.baseUrl}${staffPage}`);
       await page.waitForURL(new RegExp(`/signin\\?next=${encodeURIComponent(staffPage)}`));
     }
   });

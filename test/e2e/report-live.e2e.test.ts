@@ -1,61 +1,27 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServerProcess, spawnServer } from '../support/process.js';
-import { type DemoAccount, demoAccounts, signIn } from './accounts.js';
-import { launchChromium } from './browser.js';
+import { signIn } from './accounts.js';
+import { type E2e, expectAccessible, startE2e } from './harness.js';
 
 /**
  * The built app (`npm run build`) served by the real CLI on a fresh embedded
  * database with demo data, driven in Chromium as a reporter and a dispatcher.
  */
-let server: ServerProcess;
-let browser: Browser;
-let dataDir: string;
-
+let e2e: E2e;
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'faro-e2e-'));
-  server = await spawnServer(
-    { FARO_DATA_DIR: dataDir, FARO_DEMO: 'true', WEB_DIST_DIR: path.resolve('dist/web') },
-    { args: ['bin/faro.js', 'start'] },
-  );
-  browser = await launchChromium();
+  e2e = await startE2e();
 });
-
-afterAll(async () => {
-  await browser?.close();
-  server?.child.kill('SIGTERM');
-  await server?.exited;
-  await rm(dataDir, { recursive: true, force: true });
-});
-
-const account = (role: string): DemoAccount => {
-  const found = demoAccounts(server.output()).get(role);
-  if (!found) throw new Error(`no demo ${role} in the server's first-start output:\n${server.output()}`);
-  return found;
-};
-
-async function expectAccessible(page: Page) {
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze();
-  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
+afterAll(async () => e2e?.stop());
 
 describe('a report in Spanish reaches the live board', () => {
   it('appears on /dispatch within a second, without reload', async () => {
     const board = await (
-      await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } })
+      await e2e.browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } })
     ).newPage();
     // The board is for signed-in dispatchers: an anonymous visitor is sent to sign in, and comes back after.
-    await board.goto(`${server.baseUrl}/dispatch`);
+    await board.goto(`${e2e.server.baseUrl}/dispatch`);
     await board.waitForURL(/\/signin\?next=%2Fdispatch/);
     await expectAccessible(board);
-    await signIn(board, account('dispatcher'));
+    await signIn(board, e2e.account('dispatcher'));
     await board.waitForURL(/\/dispatch$/);
     await board.getByTestId('connection').getByText('Live').waitFor({ timeout: 10_000 });
     await expectAccessible(board);
@@ -63,14 +29,14 @@ describe('a report in Spanish reaches the live board', () => {
     board.on('framenavigated', () => reloads++);
 
     const phone = await (
-      await browser.newContext({
+      await e2e.browser.newContext({
         locale: 'es-MX',
         viewport: { width: 360, height: 740 },
         isMobile: true,
         hasTouch: true,
       })
     ).newPage();
-    await phone.goto(`${server.baseUrl}/report?lang=es`);
+    await phone.goto(`${e2e.server.baseUrl}/report?lang=es`);
     await phone.getByRole('heading', { name: 'Reportar actividad' }).waitFor();
     expect(await phone.evaluate('document.documentElement.lang')).toBe('es');
     // One column on a 360-px phone: nothing scrolls sideways.
@@ -122,9 +88,9 @@ describe('a report in Spanish reaches the live board', () => {
 
   it('switches language in place and remembers it', async () => {
     const page = await (
-      await browser.newContext({ locale: 'en-US', viewport: { width: 360, height: 740 } })
+      await e2e.browser.newContext({ locale: 'en-US', viewport: { width: 360, height: 740 } })
     ).newPage();
-    await page.goto(`${server.baseUrl}/report`);
+    await page.goto(`${e2e.server.baseUrl}/report`);
     await page.getByRole('heading', { name: 'Report activity' }).waitFor();
     await expectAccessible(page);
     await page.getByRole('button', { name: 'Español' }).click();

@@ -152,23 +152,46 @@ export function SignInSteps(props: {
   }
 }
 
-function NewPasswordStep(props: { onSession: (s: SessionInfo) => void }) {
+/** A new-password field with the length rule in its hint. */
+export function NewPasswordField(props: { value: string; onChange: (value: string) => void }) {
+  const { t } = useTranslation();
+  return (
+    <Field
+      name="new"
+      label={t('auth.newPassword.new')}
+      hint={t('auth.newPassword.hint', { count: PASSWORD_MIN })}
+      type="password"
+      autoComplete="new-password"
+      value={props.value}
+      onChange={props.onChange}
+    />
+  );
+}
+
+/** Current password and a new one; the server signs out every other browser. */
+export function ChangePasswordForm(props: {
+  title: string;
+  intro?: ReactNode;
+  onChanged: (session: SessionInfo) => void;
+  children?: ReactNode;
+}) {
   const { t } = useTranslation();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   return (
     <StepForm
-      title={t('auth.newPassword.title')}
-      intro={<p>{t('auth.newPassword.intro')}</p>}
+      title={props.title}
+      intro={props.intro}
       submit={t('auth.newPassword.submit')}
       errors={{ UNAUTHENTICATED: t('auth.newPassword.wrong'), VALIDATION: t('auth.newPassword.invalid') }}
       onSubmit={async () => {
-        props.onSession(
-          await api<SessionInfo>('/api/auth/password', {
-            method: 'POST',
-            body: { currentPassword: current, newPassword: next },
-          }),
-        );
+        const session = await api<SessionInfo>('/api/auth/password', {
+          method: 'POST',
+          body: { currentPassword: current, newPassword: next },
+        });
+        setCurrent('');
+        setNext('');
+        props.onChanged(session);
       }}
     >
       <Field
@@ -179,16 +202,20 @@ function NewPasswordStep(props: { onSession: (s: SessionInfo) => void }) {
         value={current}
         onChange={setCurrent}
       />
-      <Field
-        name="new"
-        label={t('auth.newPassword.new')}
-        hint={t('auth.newPassword.hint', { count: PASSWORD_MIN })}
-        type="password"
-        autoComplete="new-password"
-        value={next}
-        onChange={setNext}
-      />
+      <NewPasswordField value={next} onChange={setNext} />
+      {props.children}
     </StepForm>
+  );
+}
+
+function NewPasswordStep(props: { onSession: (s: SessionInfo) => void }) {
+  const { t } = useTranslation();
+  return (
+    <ChangePasswordForm
+      title={t('auth.newPassword.title')}
+      intro={<p>{t('auth.newPassword.intro')}</p>}
+      onChanged={props.onSession}
+    />
   );
 }
 

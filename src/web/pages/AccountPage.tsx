@@ -2,11 +2,9 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import type { SessionInfo } from '../../shared/access.js';
-import { PASSWORD_MIN } from '../../shared/roles.js';
 import { api } from '../api.js';
 import { PasskeySection } from '../components/PasskeySection.js';
-import { Field, StepForm } from '../components/SignInSteps.js';
+import { ChangePasswordForm } from '../components/SignInSteps.js';
 import { currentLanguage } from '../i18n.js';
 import { useSession, useSetSession } from '../session.js';
 
@@ -34,8 +32,6 @@ export default function AccountPage() {
     queryKey: ['account-sessions'],
     queryFn: () => api<{ sessions: SessionRow[] }>('/api/account/sessions'),
   });
-  const [current, setCurrent] = useState('');
-  const [next, setNext] = useState('');
   const [changed, setChanged] = useState(false);
 
   const signOut = async (everywhere: boolean) => {
@@ -88,40 +84,15 @@ export default function AccountPage() {
 
       <PasskeySection />
 
-      <StepForm
+      <ChangePasswordForm
         title={t('account.changePassword')}
-        submit={t('auth.newPassword.submit')}
-        onSubmit={async () => {
-          setSession(
-            await api<SessionInfo>('/api/auth/password', {
-              method: 'POST',
-              body: { currentPassword: current, newPassword: next },
-            }),
-          );
+        onChanged={(next) => {
+          setSession(next);
           setChanged(true);
-          setCurrent('');
-          setNext('');
         }}
       >
-        <Field
-          name="current"
-          label={t('auth.newPassword.current')}
-          type="password"
-          autoComplete="current-password"
-          value={current}
-          onChange={setCurrent}
-        />
-        <Field
-          name="new"
-          label={t('auth.newPassword.new')}
-          hint={t('auth.newPassword.hint', { count: PASSWORD_MIN })}
-          type="password"
-          autoComplete="new-password"
-          value={next}
-          onChange={setNext}
-        />
         {changed && <p role="status">{t('account.passwordChanged')}</p>}
-      </StepForm>
+      </ChangePasswordForm>
     </section>
   );
 }

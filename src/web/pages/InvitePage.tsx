@@ -2,9 +2,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
 import type { SessionInfo } from '../../shared/access.js';
-import { PASSWORD_MIN } from '../../shared/roles.js';
 import { api } from '../api.js';
-import { Field, SignInSteps, StepForm } from '../components/SignInSteps.js';
+import { Field, NewPasswordField, SignInSteps, StepForm } from '../components/SignInSteps.js';
 import { useSetSession } from '../session.js';
 
 /** Accepting an invitation: the code, who you are, a password; then the authenticator. */
@@ -69,15 +68,7 @@ export function InvitePage() {
         value={displayName}
         onChange={setDisplayName}
       />
-      <Field
-        name="password"
-        label={t('auth.newPassword.new')}
-        hint={t('auth.newPassword.hint', { count: PASSWORD_MIN })}
-        type="password"
-        autoComplete="new-password"
-        value={password}
-        onChange={setPassword}
-      />
+      <NewPasswordField value={password} onChange={setPassword} />
     </StepForm>
   );
 }

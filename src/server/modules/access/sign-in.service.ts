@@ -124,6 +124,20 @@ export function createSignInService(deps: {
     }
   };
 
+  /** An audit entry of the session's own person. */
+  const own = (
+    session: SessionContext,
+    action: AuditEntry['action'],
+    subject: 'user' | 'session' = 'user',
+  ): AuditEntry => ({
+    coalitionId: session.coalitionId,
+    actorId: session.userId,
+    action,
+    subjectType: subject,
+    subjectId: subject === 'user' ? session.userId : null,
+    at: now(),
+  });
+
   /** Accepts a TOTP code for the session's user; confirms a pending authenticator when asked. */
   const acceptCode = async (session: SessionContext, code: string, confirming: boolean) => {
     const keys = [accountKey(session.email)];
@@ -192,14 +206,7 @@ export function createSignInService(deps: {
         }
         await deps.sessions.markVerified(tx.db, session.tokenHash);
         for (const { key } of keys) await clearFailures(tx.db, key);
-        await recordAudit(tx.db, {
-          coalitionId: session.coalitionId,
-          actorId: session.userId,
-          action: 'auth.signed_in',
-          subjectType: 'session',
-          subjectId: null,
-          at: now(),
-        });
+        await recordAudit(tx.db, own(session, 'auth.signed_in', 'session'));
       });
     },
 
@@ -212,14 +219,7 @@ export function createSignInService(deps: {
           return false;
         }
         await deps.sessions.markVerified(tx.db, session.tokenHash);
-        await recordAudit(tx.db, {
-          coalitionId: session.coalitionId,
-          actorId: session.userId,
-          action: 'auth.recovery_code_used',
-          subjectType: 'user',
-          subjectId: session.userId,
-          at: now(),
-        });
+        await recordAudit(tx.db, own(session, 'auth.recovery_code_used'));
         return true;
       });
       if (!used) {
@@ -293,14 +293,7 @@ export function createSignInService(deps: {
         await setPassword(tx.db, session.userId, passwordHash, now());
         // Every other browser signed in with the old password is signed out.
         await deleteUserSessions(tx.db, session.userId, session.tokenHash);
-        await recordAudit(tx.db, {
-          coalitionId: session.coalitionId,
-          actorId: session.userId,
-          action: 'auth.password_changed',
-          subjectType: 'user',
-          subjectId: session.userId,
-          at: now(),
-        });
+        await recordAudit(tx.db, own(session, 'auth.password_changed'));
       });
     },
 
@@ -336,14 +329,7 @@ export function createSignInService(deps: {
         (await database.transaction(async (tx) => {
           if (!(await usePasskey(tx.db, passkey.id, counter, now()))) return false;
           await deps.sessions.markVerified(tx.db, session.tokenHash);
-          await recordAudit(tx.db, {
-            coalitionId: session.coalitionId,
-            actorId: session.userId,
-            action: 'auth.signed_in',
-            subjectType: 'session',
-            subjectId: null,
-            at: now(),
-          });
+          await recordAudit(tx.db, own(session, 'auth.signed_in', 'session'));
           return true;
         }));
       if (!verified) {
@@ -366,14 +352,7 @@ export function createSignInService(deps: {
       if (!tokenHash) throw new AppError('NOT_FOUND', 'No such session (it may have ended already).');
       await database.transaction(async (tx) => {
         await deps.sessions.end(tx.db, tokenHash);
-        await recordAudit(tx.db, {
-          coalitionId: session.coalitionId,
-          actorId: session.userId,
-          action: 'auth.session_ended',
-          subjectType: 'session',
-          subjectId: null,
-          at: now(),
-        });
+        await recordAudit(tx.db, own(session, 'auth.session_ended', 'session'));
       });
     },
 
@@ -381,14 +360,7 @@ export function createSignInService(deps: {
       await database.transaction(async (tx) => {
         if (everywhere) await deleteUserSessions(tx.db, session.userId);
         else await deps.sessions.end(tx.db, session.tokenHash);
-        await recordAudit(tx.db, {
-          coalitionId: session.coalitionId,
-          actorId: session.userId,
-          action: everywhere ? 'auth.signed_out_everywhere' : 'auth.signed_out',
-          subjectType: 'user',
-          subjectId: session.userId,
-          at: now(),
-        });
+        await recordAudit(tx.db, own(session, everywhere ? 'auth.signed_out_everywhere' : 'auth.signed_out'));
       });
     },
   };
