@@ -8,6 +8,7 @@ import { type RouteAccess, registerAuth } from './http/auth.js';
 import { registerErrorHandling } from './http/errors.js';
 import { loggerOptions, requestId } from './http/logger.js';
 import { registerOpenApi } from './http/openapi.js';
+import { registerRateLimits } from './http/rate-limits.js';
 import { registerSecurityHeaders } from './http/security.js';
 import { registerWebApp } from './http/web.js';
 import { registerAdminRoutes } from './modules/access/admin.routes.js';
@@ -76,11 +77,12 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; r
   // Before any route: it refuses to register an /api route that declares no access rule.
   const routeAccess = await registerAuth(app, { sessions: deps.sessions, ...cookie });
   await registerOpenApi(app);
+  await registerRateLimits(app);
   await app.register(fastifySSE, { heartbeatInterval: 20_000 });
 
   registerHealthRoutes(app, deps);
   registerZoneRoutes(app, deps);
-  registerReportRoutes(app, deps);
+  registerReportRoutes(app, { ...deps, rateLimits: config.rateLimits });
   registerEventRoutes(app, deps);
   registerAuthRoutes(app, { ...deps, cookie });
   registerAdminRoutes(app, { ...deps, publicUrl: config.publicUrl });

@@ -29,6 +29,8 @@ const envSchema = z.object({
     .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
     .optional(),
   MAIL_FROM: z.string().min(3).default('Faro <faro@localhost>'),
+  REPORT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(30),
+  LOOKUP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
   SESSION_IDLE_MINUTES: z.coerce
     .number()
     .int()
@@ -62,6 +64,8 @@ export interface Config {
   secretKey: Uint8Array | undefined;
   sessions: { idleMinutes: number; absoluteHours: number; secureCookie: boolean };
   mail: { smtpUrl: string | undefined; from: string };
+  /** Requests per minute per client address on the public endpoints. */
+  rateLimits: { reportsPerMinute: number; lookupsPerMinute: number };
 }
 
 /** Thrown when the environment is invalid; lists every problem at once. */
@@ -103,6 +107,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       secureCookie: env.PUBLIC_URL?.startsWith('https://') ?? false,
     },
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
+    rateLimits: {
+      reportsPerMinute: env.REPORT_RATE_LIMIT_PER_MINUTE,
+      lookupsPerMinute: env.LOOKUP_RATE_LIMIT_PER_MINUTE,
+    },
   };
 }
 

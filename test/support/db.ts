@@ -26,6 +26,9 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     JOB_POLL_SECONDS: '0.5',
     SHUTDOWN_TIMEOUT_MS: '5000',
     FARO_SECRET_KEY: TEST_SECRET_KEY,
+    // Tests post many reports from one address; the limits themselves are tested on their own.
+    REPORT_RATE_LIMIT_PER_MINUTE: '100000',
+    LOOKUP_RATE_LIMIT_PER_MINUTE: '100000',
     ...overrides,
   });
 }

@@ -42,6 +42,8 @@ export async function spawnServer(
       LOG_LEVEL: 'info',
       WEB_DIST_DIR: '/nonexistent',
       FARO_SECRET_KEY: TEST_SECRET_KEY,
+      REPORT_RATE_LIMIT_PER_MINUTE: '100000',
+      LOOKUP_RATE_LIMIT_PER_MINUTE: '100000',
       ...env,
       PORT: String(port),
       HOST: '127.0.0.1',

@@ -52,7 +52,7 @@ export function ReportPage() {
   const [firsthand, setFirsthand] = useState<'yes' | 'no'>('yes');
   const [description, setDescription] = useState('');
   const [errors, setErrors] = useState<Partial<Record<FieldKey, string>>>({});
-  const [failure, setFailure] = useState<'network' | 'server' | null>(null);
+  const [failure, setFailure] = useState<'network' | 'server' | 'rateLimited' | null>(null);
   const [sending, setSending] = useState(false);
   const [receipt, setReceipt] = useState<string | null>(null);
   const errorSummary = useRef<HTMLDivElement>(null);
@@ -116,7 +116,13 @@ export function ReportPage() {
         }
         showErrors(next);
       } else {
-        setFailure(error instanceof ApiError && error.isNetwork ? 'network' : 'server');
+        setFailure(
+          error instanceof ApiError && error.isNetwork
+            ? 'network'
+            : error instanceof ApiError && error.code === 'RATE_LIMITED'
+              ? 'rateLimited'
+              : 'server',
+        );
       }
     } finally {
       setSending(false);

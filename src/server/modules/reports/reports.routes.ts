@@ -22,20 +22,23 @@ const errorSchema = z.object({
   }),
 });
 
-export function registerReportRoutes(app: FastifyInstance, deps: { reports: ReportService }): void {
+export function registerReportRoutes(
+  app: FastifyInstance,
+  deps: { reports: ReportService; rateLimits: { reportsPerMinute: number; lookupsPerMinute: number } },
+): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
 
   routes.post(
     '/api/reports',
     {
       bodyLimit: REPORT_BODY_LIMIT,
-      config: { access: 'public' },
+      config: { access: 'public', rateLimit: { max: deps.rateLimits.reportsPerMinute, timeWindow: 60_000 } },
       schema: {
         tags: ['reports'],
         summary: 'Report enforcement activity (anonymous)',
         description: 'Answers only after the report is stored. Keep the receipt code to check its status.',
         body: reportInputSchema,
-        response: { 201: reportCreatedSchema, 400: errorSchema, 413: errorSchema },
+        response: { 201: reportCreatedSchema, 400: errorSchema, 413: errorSchema, 429: errorSchema },
       },
     },
     async (request, reply) => {
@@ -47,7 +50,7 @@ export function registerReportRoutes(app: FastifyInstance, deps: { reports: Repo
   routes.get(
     '/api/reports/receipt/:code',
     {
-      config: { access: 'public' },
+      config: { access: 'public', rateLimit: { max: deps.rateLimits.lookupsPerMinute, timeWindow: 60_000 } },
       schema: {
         tags: ['reports'],
         summary: 'Status of a report, by its receipt code',

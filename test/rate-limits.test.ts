@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildReportInput } from './support/factories.js';
+import { startTestFaro, type TestFaro } from './support/faro.js';
+
+let t: TestFaro;
+beforeAll(async () => {
+  t = await startTestFaro({
+    env: { REPORT_RATE_LIMIT_PER_MINUTE: '20', LOOKUP_RATE_LIMIT_PER_MINUTE: '30' },
+  });
+});
+afterAll(async () => t?.stop());
+
+/**
+ * Fires requests without waiting for answers, one event-loop turn apart, as
+ * requests arriving on a socket are. (Started in the very same turn, the
+ * plugin's in-memory store hands every request the same counter object, and
+ * all of them read the final count: over-throttling, never under.)
+ */
+async function burst<T>(count: number, send: () => Promise<T>): Promise<T[]> {
+  const pending: Promise<T>[] = [];
+  for (let i = 0; i < count; i++) {
+    pending.push(send());
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return Promise.all(pending);
+}
+
+const postFrom = (address: string) =>
+  t.faro.app.inject({
+    method: 'POST',
+    url: '/api/reports',
+    remoteAddress: address,
+    payload: buildReportInput(),
+  });
+
+describe('public rate limits', () => {
+  it('throttle a flood from one address while other addresses still get through', async () => {
+    const flood = await burst(100, () => postFrom('203.0.113.5'));
+    const accepted = flood.filter((r) => r.statusCode === 201).length;
+    const throttled = flood.filter((r) => r.statusCode === 429);
+    expect(accepted).toBe(20);
+    expect(throttled).toHaveLength(80);
+    expect(throttled[0]?.json().error).toMatchObject({
+      code: 'RATE_LIMITED',
+      details: { retryAfterSeconds: expect.any(Number) },
+    });
+    expect(throttled[0]?.headers['retry-after']).toBeDefined();
+
+    // Another reporter, on another connection, is not held back by the flood.
+    expect((await postFrom('198.51.100.9')).statusCode).toBe(201);
+    // Nothing throttled was stored.
+    const { rows } = await t.faro.database.pool.query('select count(*)::int as n from reports');
+    expect(rows[0].n).toBe(21);
+  });
+
+  it('limit receipt lookups too, so codes cannot be guessed at speed', async () => {
+    const lookups = await burst(40, () =>
+      t.faro.app.inject({ url: '/api/reports/receipt/ZZZZ-ZZZZ', remoteAddress: '192.0.2.44' }),
+    );
+    expect(lookups.filter((r) => r.statusCode === 404)).toHaveLength(30);
+    expect(lookups.filter((r) => r.statusCode === 429)).toHaveLength(10);
+  });
+
+  it('never store or log the address', async () => {
+    await postFrom('203.0.113.77');
+    const { rows } = await t.faro.database.pool.query(
+      `select count(*)::int as n from reports r where row_to_json(r)::text like '%203.0.113.77%'`,
+    );
+    expect(rows[0].n).toBe(0);
+  });
+});
