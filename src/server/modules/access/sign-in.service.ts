@@ -152,13 +152,7 @@ export function createSignInService(deps: {
           totp.lastTimeStep,
         )
       : null;
-    const audit = {
-      coalitionId: session.coalitionId,
-      actorId: session.userId,
-      action: 'auth.second_factor_failed' as const,
-      subjectType: 'user' as const,
-      subjectId: session.userId,
-    };
+    const audit = own(session, 'auth.second_factor_failed');
     if (step === null) {
       return fail(
         keys,
@@ -225,13 +219,7 @@ export function createSignInService(deps: {
       if (!used) {
         await fail(
           keys,
-          {
-            coalitionId: session.coalitionId,
-            actorId: session.userId,
-            action: 'auth.second_factor_failed',
-            subjectType: 'user',
-            subjectId: session.userId,
-          },
+          own(session, 'auth.second_factor_failed'),
           'That recovery code is not right, or it was already used.',
         );
       }
@@ -335,13 +323,7 @@ export function createSignInService(deps: {
       if (!verified) {
         await fail(
           keys,
-          {
-            coalitionId: session.coalitionId,
-            actorId: session.userId,
-            action: 'auth.second_factor_failed',
-            subjectType: 'user',
-            subjectId: session.userId,
-          },
+          own(session, 'auth.second_factor_failed'),
           'The passkey could not be verified. Try again, or use the authenticator app.',
         );
       }
