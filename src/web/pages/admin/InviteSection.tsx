@@ -1,15 +1,14 @@
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ROLES, type Role } from '../../../shared/roles.js';
+import type { Role } from '../../../shared/roles.js';
 import { api } from '../../api.js';
 import { Field, StepForm } from '../../components/SignInSteps.js';
-import { formatWhen, useOrganizations, useRefreshAdmin } from './shared.js';
+import { OrganizationSelect, RoleSelect, useOrganizationChoice } from './Selects.js';
+import { formatWhen, useRefreshAdmin } from './shared.js';
 
 /** Create an invitation: organization, role, optionally an e-mail; shows the code and link once. */
 export function InviteSection() {
   const { t } = useTranslation();
-  const id = useId();
-  const organizations = useOrganizations();
   const refresh = useRefreshAdmin();
   const [organizationId, setOrganizationId] = useState('');
   const [role, setRole] = useState<Role>('dispatcher');
@@ -21,7 +20,7 @@ export function InviteSection() {
     emailed: boolean;
   } | null>(null);
   const [sentTo, setSentTo] = useState('');
-  const orgId = organizationId || organizations.data?.organizations[0]?.id || '';
+  const orgId = useOrganizationChoice(organizationId);
   return (
     <>
       <StepForm
@@ -39,22 +38,12 @@ export function InviteSection() {
           await refresh();
         }}
       >
-        <label htmlFor={`${id}-org`}>{t('admin.invite.organization')}</label>
-        <select id={`${id}-org`} value={orgId} onChange={(e) => setOrganizationId(e.target.value)}>
-          {organizations.data?.organizations.map((org) => (
-            <option key={org.id} value={org.id}>
-              {org.name}
-            </option>
-          ))}
-        </select>
-        <label htmlFor={`${id}-role`}>{t('admin.invite.role')}</label>
-        <select id={`${id}-role`} value={role} onChange={(e) => setRole(e.target.value as Role)}>
-          {ROLES.map((value) => (
-            <option key={value} value={value}>
-              {t(`roles.${value}`)}
-            </option>
-          ))}
-        </select>
+        <OrganizationSelect
+          label={t('admin.invite.organization')}
+          value={orgId}
+          onChange={setOrganizationId}
+        />
+        <RoleSelect label={t('admin.invite.role')} value={role} onChange={setRole} />
         <Field
           name="email"
           label={t('admin.invite.email')}

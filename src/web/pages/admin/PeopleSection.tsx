@@ -1,10 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ROLES, type Role } from '../../../shared/roles.js';
+import type { Role } from '../../../shared/roles.js';
 import { api } from '../../api.js';
 import { useErrorText } from '../../components/SignInSteps.js';
-import { formatWhen, useOrganizations, useRefreshAdmin } from './shared.js';
+import { OrganizationSelect, RoleSelect, useOrganizationChoice } from './Selects.js';
+import { formatWhen, useRefreshAdmin } from './shared.js';
 
 interface Person {
   id: string;
@@ -141,33 +142,23 @@ function GrantRole(props: {
   onGrant: (body: { organizationId: string; role: Role }) => Promise<void>;
 }) {
   const { t } = useTranslation();
-  const id = useId();
-  const organizations = useOrganizations();
   const [organizationId, setOrganizationId] = useState('');
   const [role, setRole] = useState<Role>('responder');
-  const orgId = organizationId || organizations.data?.organizations[0]?.id || '';
+  const orgId = useOrganizationChoice(organizationId);
   return (
     <div className="inline-form">
-      <label htmlFor={`${id}-role`} className="visually-hidden">
-        {t('admin.roleToAdd', { name: props.personName })}
-      </label>
-      <select id={`${id}-role`} value={role} onChange={(e) => setRole(e.target.value as Role)}>
-        {ROLES.map((value) => (
-          <option key={value} value={value}>
-            {t(`roles.${value}`)}
-          </option>
-        ))}
-      </select>
-      <label htmlFor={`${id}-org`} className="visually-hidden">
-        {t('admin.organizationToAdd', { name: props.personName })}
-      </label>
-      <select id={`${id}-org`} value={orgId} onChange={(e) => setOrganizationId(e.target.value)}>
-        {organizations.data?.organizations.map((org) => (
-          <option key={org.id} value={org.id}>
-            {org.name}
-          </option>
-        ))}
-      </select>
+      <RoleSelect
+        hiddenLabel
+        label={t('admin.roleToAdd', { name: props.personName })}
+        value={role}
+        onChange={setRole}
+      />
+      <OrganizationSelect
+        hiddenLabel
+        label={t('admin.organizationToAdd', { name: props.personName })}
+        value={orgId}
+        onChange={setOrganizationId}
+      />
       <button
         type="button"
         className="button"

@@ -1,0 +1,60 @@
+import { useId } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ROLES, type Role } from '../../../shared/roles.js';
+import { useOrganizations } from './shared.js';
+
+/** A labelled organization picker; with no choice made yet, the first organization is shown and meant. */
+export function OrganizationSelect(props: {
+  label: string;
+  hiddenLabel?: boolean;
+  value: string;
+  onChange: (id: string) => void;
+}) {
+  const id = useId();
+  const organizations = useOrganizations();
+  return (
+    <>
+      <label htmlFor={id} className={props.hiddenLabel ? 'visually-hidden' : undefined}>
+        {props.label}
+      </label>
+      <select id={id} value={props.value} onChange={(e) => props.onChange(e.target.value)}>
+        {organizations.data?.organizations.map((org) => (
+          <option key={org.id} value={org.id}>
+            {org.name}
+          </option>
+        ))}
+      </select>
+    </>
+  );
+}
+
+/** A labelled role picker. */
+export function RoleSelect(props: {
+  label: string;
+  hiddenLabel?: boolean;
+  value: Role;
+  onChange: (role: Role) => void;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  return (
+    <>
+      <label htmlFor={id} className={props.hiddenLabel ? 'visually-hidden' : undefined}>
+        {props.label}
+      </label>
+      <select id={id} value={props.value} onChange={(e) => props.onChange(e.target.value as Role)}>
+        {ROLES.map((value) => (
+          <option key={value} value={value}>
+            {t(`roles.${value}`)}
+          </option>
+        ))}
+      </select>
+    </>
+  );
+}
+
+/** The chosen organization, or the first one while none is chosen. */
+export function useOrganizationChoice(chosen: string): string {
+  const organizations = useOrganizations();
+  return chosen || organizations.data?.organizations[0]?.id || '';
+}
