@@ -81,10 +81,11 @@ async function postReports(
   });
 }
 
+// The restricted fields go in as an opaque sealed-sized string: the floor measures the database, not the cipher.
 const RAW_INSERT = `insert into reports (coalition_id, receipt, channel, language, activity, agents, vehicles, uniforms,
-  equipment, description, firsthand, zone_id, h3_cell, lat, lng, place, observed_at)
-  values ($1, $2, 'web', 'en', 'checkpoint', 4, 2, '{ice}', '{unmarked_vehicles}', $3, true, $4, '8829a1d75bfffff',
-  34.0472, -118.2195, 'raw floor', now())`;
+  equipment, firsthand, zone_id, h3_cell, has_exact_location, restricted, observed_at)
+  values ($1, $2, 'web', 'en', 'checkpoint', 4, 2, '{ice}', '{unmarked_vehicles}', true, $4, '8829a1d75bfffff',
+  true, $3, now())`;
 
 /** The same rows the API writes, one autocommit insert each, straight through `pg`. */
 async function rawFloor(pool: pg.Pool, total: number, concurrency: number, label: string): Promise<Measured> {

@@ -21,7 +21,7 @@ const create = async () => {
 const restricted = async (id: string) =>
   (
     await t.faro.database.pool.query(
-      'select lat, lng, place, description, zone_id, h3_cell, restricted_purged_at from reports where id = $1',
+      'select restricted, has_exact_location, zone_id, h3_cell, restricted_purged_at from reports where id = $1',
       [id],
     )
   ).rows[0];
@@ -40,13 +40,13 @@ describe('retention job on the Postgres-backed queue', () => {
     await t.faro.jobs.drain(job);
 
     const purged = await restricted(old);
-    expect(purged).toMatchObject({ lat: null, lng: null, place: null, description: null });
+    expect(purged).toMatchObject({ restricted: null, has_exact_location: false });
     expect(purged.zone_id).not.toBeNull();
     expect(purged.h3_cell).not.toBeNull();
     expect(purged.restricted_purged_at).not.toBeNull();
     const kept = await restricted(recent);
-    expect(kept.lat).not.toBeNull();
-    expect(kept.description).not.toBeNull();
+    expect(kept.restricted).toMatch(/^v1\./);
+    expect(kept.has_exact_location).toBe(true);
 
     const firstPurge = purged.restricted_purged_at;
     await t.faro.jobs.send(job, {});

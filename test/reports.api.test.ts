@@ -59,6 +59,27 @@ describe('POST /api/reports', () => {
     expect(detail.exactLocation).toEqual(BOYLE_HEIGHTS);
   });
 
+  it('stores the exact position, cross streets and free text only sealed', async () => {
+    const input = buildReportInput({
+      description: 'vans parked behind the clinic 7c1e',
+      location: { lat: 34.04719, lng: -118.21951, place: 'Cesar Chavez and Soto 7c1e' },
+    });
+    const { id } = (await post(input)).json();
+    const { rows } = await t.faro.database.pool.query(
+      'select row_to_json(r)::text as row from reports r where id = $1',
+      [id],
+    );
+    for (const plain of ['7c1e', '34.04719', '-118.21951', 'Cesar Chavez'])
+      expect(rows[0].row).not.toContain(plain);
+    // A dispatcher still reads them.
+    const detail = (await board(`/api/reports/${id}`)).json();
+    expect(detail.exactLocation).toEqual({ lat: 34.04719, lng: -118.21951 });
+    expect(detail.report).toMatchObject({
+      place: 'Cesar Chavez and Soto 7c1e',
+      description: 'vans parked behind the clinic 7c1e',
+    });
+  });
+
   it('accepts a position outside every zone rather than losing the report', async () => {
     const response = await post(buildReportInput({ location: OUTSIDE_ZONES }));
     expect(response.statusCode).toBe(201);

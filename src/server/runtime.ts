@@ -63,7 +63,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
 
     const coalitions = createCoalitionService(database.db);
     const zones = createZoneService(database.db);
-    const reports = createReportService({ database, coalitions, zones });
+    const reports = createReportService({ database, coalitions, zones, box });
     const hub = await startRealtimeHub(
       database,
       async (event) => {

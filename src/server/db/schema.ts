@@ -3,7 +3,6 @@ import {
   bigserial,
   boolean,
   check,
-  doublePrecision,
   index,
   integer,
   jsonb,
@@ -91,15 +90,17 @@ export const reports = pgTable(
     uniforms: text('uniforms').array().notNull().default(sql`'{}'::text[]`),
     markings: text('markings'),
     equipment: text('equipment').array().notNull().default(sql`'{}'::text[]`),
-    description: text('description'),
     firsthand: boolean('firsthand').notNull(),
     zoneId: uuid('zone_id').references(() => zones.id),
     /** Coarse public location: an H3 cell of about 1 km across. */
     h3Cell: text('h3_cell'),
-    /** Exact location, restricted; cleared by the retention job. */
-    lat: doublePrecision('lat'),
-    lng: doublePrecision('lng'),
-    place: text('place'),
+    /**
+     * The restricted fields — exact position, cross streets, free text — sealed
+     * with the server key (XChaCha20-Poly1305, bound to this report's id).
+     * Cleared by the retention job.
+     */
+    restricted: text('restricted'),
+    hasExactLocation: boolean('has_exact_location').notNull().default(false),
     observedAt: timestamp('observed_at', { withTimezone: true }).notNull(),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -109,10 +110,9 @@ export const reports = pgTable(
     uniqueIndex('reports_receipt').on(t.receipt),
     index('reports_coalition_received').on(t.coalitionId, t.receivedAt.desc(), t.id.desc()),
     index('reports_received_unpurged').on(t.receivedAt).where(sql`restricted_purged_at is null`),
-    check('reports_lat_lng_together', sql`(lat is null) = (lng is null)`),
     check(
-      'reports_has_location',
-      sql`zone_id is not null or lat is not null or restricted_purged_at is not null`,
+      'reports_has_location_sealed',
+      sql`zone_id is not null or has_exact_location or restricted_purged_at is not null`,
     ),
   ],
 );

@@ -29,13 +29,12 @@ const summaryColumns = {
   uniforms: reports.uniforms,
   markings: reports.markings,
   equipment: reports.equipment,
-  description: reports.description,
-  place: reports.place,
+  restricted: reports.restricted,
   firsthand: reports.firsthand,
   zoneId: reports.zoneId,
   zoneName: zones.name,
   h3Cell: reports.h3Cell,
-  hasExactLocation: sql<boolean>`${reports.lat} is not null`,
+  hasExactLocation: reports.hasExactLocation,
   observedAt: reports.observedAt,
   receivedAt: reports.receivedAt,
 };
@@ -46,7 +45,14 @@ const summaries = (db: Drizzle) =>
 
 type SummaryRow = Awaited<ReturnType<typeof summaries>>[number];
 
-function toSummary(row: SummaryRow): ReportSummary {
+/** Opens a report's sealed restricted fields (the repository never sees the key). */
+export type Reveal = (
+  reportId: string,
+  sealed: string | null,
+) => { place: string | null; description: string | null };
+
+function toSummary(row: SummaryRow, reveal: Reveal): ReportSummary {
+  const restricted = reveal(row.id, row.restricted);
   return {
     id: row.id,
     receipt: row.receipt,
@@ -58,8 +64,8 @@ function toSummary(row: SummaryRow): ReportSummary {
     uniforms: row.uniforms as ReportSummary['uniforms'],
     markings: row.markings,
     equipment: row.equipment as ReportSummary['equipment'],
-    description: row.description,
-    place: row.place,
+    description: restricted.description,
+    place: restricted.place,
     firsthand: row.firsthand,
     zone: row.zoneId && row.zoneName ? { id: row.zoneId, name: row.zoneName } : null,
     h3Cell: row.h3Cell,
@@ -70,18 +76,18 @@ function toSummary(row: SummaryRow): ReportSummary {
 }
 
 /** One report as the board shows it. */
-export async function findReportSummary(db: Drizzle, coalitionId: string, id: string) {
+export async function findReportSummary(db: Drizzle, coalitionId: string, id: string, reveal: Reveal) {
   const [row] = await summaries(db).where(and(eq(reports.coalitionId, coalitionId), eq(reports.id, id)));
-  return row ? toSummary(row) : undefined;
+  return row ? toSummary(row, reveal) : undefined;
 }
 
-/** The exact position of a report, if it was shared and not yet purged. */
-export async function findExactLocation(db: Drizzle, coalitionId: string, id: string) {
+/** A report's sealed restricted fields (null when none, or purged). */
+export async function findSealedRestricted(db: Drizzle, coalitionId: string, id: string) {
   const [row] = await db
-    .select({ lat: reports.lat, lng: reports.lng })
+    .select({ restricted: reports.restricted })
     .from(reports)
     .where(and(eq(reports.coalitionId, coalitionId), eq(reports.id, id)));
-  return row?.lat != null && row.lng != null ? { lat: row.lat, lng: row.lng } : null;
+  return row?.restricted ?? null;
 }
 
 export interface ReportCursor {
@@ -94,6 +100,7 @@ export async function listReportSummaries(
   db: Drizzle,
   coalitionId: string,
   options: { limit: number; before?: ReportCursor | undefined },
+  reveal: Reveal,
 ) {
   const { before } = options;
   const rows = await summaries(db)
@@ -110,7 +117,7 @@ export async function listReportSummaries(
     )
     .orderBy(desc(reports.receivedAt), desc(reports.id))
     .limit(options.limit);
-  return rows.map(toSummary);
+  return rows.map((row) => toSummary(row, reveal));
 }
 
 /** Status of a report by its receipt code. */
@@ -129,7 +136,7 @@ export async function findReceiptStatus(db: Drizzle, receipt: string) {
 export async function purgeRestrictedFields(db: Drizzle, receivedBefore: Date): Promise<number> {
   const purged = await db
     .update(reports)
-    .set({ lat: null, lng: null, place: null, description: null, restrictedPurgedAt: new Date() })
+    .set({ restricted: null, hasExactLocation: false, restrictedPurgedAt: new Date() })
     .where(and(lt(reports.receivedAt, receivedBefore), isNull(reports.restrictedPurgedAt)))
     .returning({ id: reports.id });
   return purged.length;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { normalizeReceipt } from '../../../shared/receipt.js';
 import {
@@ -7,6 +8,7 @@ import {
   type ReportSummary,
   type reportInputSchema,
 } from '../../../shared/report.js';
+import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import { latestEventId } from '../../realtime/events.repo.js';
@@ -16,13 +18,15 @@ import type { ZoneService } from '../zones/zones.service.js';
 import { newReceipt } from './receipt.js';
 import { visibleExactLocation, visibleReport } from './reports.policy.js';
 import {
-  findExactLocation,
   findReceiptStatus,
   findReportSummary,
+  findSealedRestricted,
   insertReportAnnounced,
   listReportSummaries,
   type ReportCursor,
+  type Reveal,
 } from './reports.repo.js';
+import { openRestricted, sealRestricted } from './restricted.js';
 
 type ReportInput = z.output<typeof reportInputSchema>;
 type Channel = ReportSummary['channel'];
@@ -83,10 +87,12 @@ export function createReportService(deps: {
   database: Database;
   coalitions: CoalitionService;
   zones: ZoneService;
+  box: SecretBox;
   now?: () => Date;
 }): ReportService {
   const { database } = deps;
   const now = deps.now ?? (() => new Date());
+  const reveal: Reveal = (reportId, sealed) => openRestricted(deps.box, reportId, sealed);
 
   return {
     async create(input, channel) {
@@ -94,10 +100,14 @@ export function createReportService(deps: {
       const observedAt = new Date(input.observedAt);
       checkObservedAt(observedAt, now());
       const location = await deps.zones.resolveLocation(coalition.id, input.location);
+      const hasExactLocation = input.location.lat !== undefined && input.location.lng !== undefined;
       for (let attempt = 1; ; attempt++) {
         const receipt = newReceipt();
+        // The id is made here so the sealed fields can be bound to it.
+        const id = randomUUID();
         try {
-          const { id } = await insertReportAnnounced(database.db, {
+          await insertReportAnnounced(database.db, {
+            id,
             coalitionId: coalition.id,
             receipt,
             channel,
@@ -108,13 +118,16 @@ export function createReportService(deps: {
             uniforms: input.uniforms,
             markings: input.markings || null,
             equipment: input.equipment,
-            description: input.description || null,
             firsthand: input.firsthand,
             zoneId: location.zoneId,
             h3Cell: location.h3Cell,
-            lat: input.location.lat ?? null,
-            lng: input.location.lng ?? null,
-            place: input.location.place || null,
+            hasExactLocation,
+            restricted: sealRestricted(deps.box, id, {
+              lat: input.location.lat ?? null,
+              lng: input.location.lng ?? null,
+              place: input.location.place || null,
+              description: input.description || null,
+            }),
             observedAt,
           });
           return { id, receipt };
@@ -145,9 +158,13 @@ export function createReportService(deps: {
 
     async detail(id, permissions) {
       const coalition = await deps.coalitions.current();
-      const report = await findReportSummary(database.db, coalition.id, id);
+      const report = await findReportSummary(database.db, coalition.id, id, reveal);
       if (!report) throw new AppError('NOT_FOUND', 'No report with this id.');
-      const exact = report.hasExactLocation ? await findExactLocation(database.db, coalition.id, id) : null;
+      const sealed = report.hasExactLocation
+        ? await findSealedRestricted(database.db, coalition.id, id)
+        : null;
+      const { lat, lng } = openRestricted(deps.box, id, sealed);
+      const exact = lat !== null && lng !== null ? { lat, lng } : null;
       return {
         report: visibleReport(report, permissions),
         exactLocation: visibleExactLocation(exact, permissions),
@@ -159,10 +176,12 @@ export function createReportService(deps: {
       const before = options.cursor ? decodeCursor(options.cursor) : undefined;
       // Read the stream position first: a report committed in between shows up twice (deduplicated), never zero times.
       const lastEventId = await latestEventId(database.db, coalition.id);
-      const reports = await listReportSummaries(database.db, coalition.id, {
-        limit: options.limit + 1,
-        before,
-      });
+      const reports = await listReportSummaries(
+        database.db,
+        coalition.id,
+        { limit: options.limit + 1, before },
+        reveal,
+      );
       const page = reports.slice(0, options.limit);
       const last = page.at(-1);
       return {
@@ -172,6 +191,6 @@ export function createReportService(deps: {
       };
     },
 
-    summary: (coalitionId, id) => findReportSummary(database.db, coalitionId, id),
+    summary: (coalitionId, id) => findReportSummary(database.db, coalitionId, id, reveal),
   };
 }
