@@ -60,8 +60,9 @@ export interface Config {
   retention: { exactLocationDays: number };
   jobs: { pollSeconds: number };
   webDistDir: string;
-  /** The key for fields encrypted at rest; for PGlite, made on first start when not given. */
+  /** The key for fields encrypted at rest; when not given, a key file in `keyDir` is made on first start. */
   secretKey: Uint8Array | undefined;
+  keyDir: string;
   sessions: { idleMinutes: number; absoluteHours: number; secureCookie: boolean };
   mail: { smtpUrl: string | undefined; from: string };
   /** Requests per minute per client address on the public endpoints. */
@@ -101,6 +102,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     jobs: { pollSeconds: env.JOB_POLL_SECONDS },
     webDistDir: path.resolve(env.WEB_DIST_DIR),
     secretKey: env.FARO_SECRET_KEY ? Buffer.from(env.FARO_SECRET_KEY, 'base64') : undefined,
+    keyDir: path.resolve(env.FARO_DATA_DIR),
     sessions: {
       idleMinutes: env.SESSION_IDLE_MINUTES,
       absoluteHours: env.SESSION_ABSOLUTE_HOURS,

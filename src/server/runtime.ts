@@ -56,7 +56,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
   const database = options.database ?? (await openDatabase(config.database, (msg) => console.error(msg)));
   try {
     await migrateDatabase(database);
-    const box = await createSecretBox(await loadSecretKey(config));
+    const box = await createSecretBox(await loadSecretKey(config, (message) => console.warn(message)));
     const now = options.now ?? (() => new Date());
     const demoAccounts = config.seedDemo ? await seedDemo(database, box) : null;
     if (demoAccounts) printDemoAccounts(demoAccounts);

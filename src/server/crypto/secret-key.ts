@@ -6,28 +6,46 @@ import type { Config } from '../config.js';
 const KEY_FILE = 'faro-secret.key';
 
 /**
- * The server's 32-byte key: from FARO_SECRET_KEY, or — for the embedded
- * database only — a key file made once beside the data (mode 0600), so
- * `npm start` needs no setup. With PostgreSQL the key must be configured:
- * it must be the same in every process and must not live in the database.
+ * The server's 32-byte key: from FARO_SECRET_KEY, or else a key file made
+ * once in the data folder (mode 0600), so that `npm start` — on PGlite or with
+ * just DATABASE_URL — needs no setup. The key must never live in the database.
+ * With PostgreSQL and several machines, every process needs the same key:
+ * set FARO_SECRET_KEY (a warning says so when the file is used).
  */
-export async function loadSecretKey(config: Config): Promise<Uint8Array> {
+export async function loadSecretKey(
+  config: Config,
+  warn: (message: string) => void = () => undefined,
+): Promise<Uint8Array> {
   if (config.secretKey) return config.secretKey;
-  if (config.database.kind !== 'pglite') {
-    throw new Error(
-      'FARO_SECRET_KEY is required with DATABASE_URL (32 random bytes, base64: `openssl rand -base64 32`).',
+  const file = path.join(config.keyDir, KEY_FILE);
+  if (config.database.kind === 'postgres') {
+    warn(
+      `FARO_SECRET_KEY is not set: using the key file ${file}. Every Faro process must use the same key; on several machines set FARO_SECRET_KEY.`,
     );
   }
-  const file = path.join(config.database.dataDir, KEY_FILE);
+  const existing = await readKey(file);
+  if (existing) return existing;
+  await mkdir(config.keyDir, { recursive: true });
+  const key = randomBytes(32);
+  try {
+    await writeFile(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+    return key;
+  } catch (error) {
+    // Another process starting at the same moment wrote it first: use theirs.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const theirs = await readKey(file);
+    if (!theirs) throw error;
+    return theirs;
+  }
+}
+
+async function readKey(file: string): Promise<Uint8Array | null> {
   try {
     return decodeKey((await readFile(file, 'utf8')).trim());
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
   }
-  await mkdir(config.database.dataDir, { recursive: true });
-  const key = randomBytes(32);
-  await writeFile(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
-  return key;
 }
 
 /** Decodes a base64 key, insisting on 32 bytes. */
