@@ -22,7 +22,6 @@ export interface RealtimeHub {
   subscribe(coalitionId: string, subscriber: Subscriber): () => void;
   /** Events after the given id, for a client that reconnects with Last-Event-ID. */
   replay(coalitionId: string, afterId: number, limit?: number): Promise<LiveMessage[]>;
-  connectionCount(): number;
   close(): Promise<void>;
 }
 
@@ -83,7 +82,6 @@ export async function startRealtimeHub(
       }
       return messages;
     },
-    connectionCount: () => subscribers.size,
     async close() {
       subscribers.clear();
       await unlisten();

@@ -152,6 +152,22 @@ export function SignInSteps(props: {
   }
 }
 
+/** The sign-in e-mail field (the browser's password manager fills it as the user name). */
+export function EmailField(props: { value: string; onChange: (value: string) => void }) {
+  const { t } = useTranslation();
+  return (
+    <Field
+      name="email"
+      label={t('auth.signIn.email')}
+      type="email"
+      autoComplete="username"
+      inputMode="email"
+      value={props.value}
+      onChange={props.onChange}
+    />
+  );
+}
+
 /** A new-password field with the length rule in its hint. */
 export function NewPasswordField(props: { value: string; onChange: (value: string) => void }) {
   const { t } = useTranslation();

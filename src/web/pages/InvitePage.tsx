@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
 import type { SessionInfo } from '../../shared/access.js';
 import { api } from '../api.js';
-import { Field, NewPasswordField, SignInSteps, StepForm } from '../components/SignInSteps.js';
+import { EmailField, Field, NewPasswordField, SignInSteps, StepForm } from '../components/SignInSteps.js';
 import { useSetSession } from '../session.js';
 
 /** Accepting an invitation: the code, who you are, a password; then the authenticator. */
@@ -51,15 +51,7 @@ export function InvitePage() {
       }}
     >
       <Field name="code" label={t('auth.invite.code')} value={code} onChange={setCode} autoComplete="off" />
-      <Field
-        name="email"
-        label={t('auth.signIn.email')}
-        type="email"
-        autoComplete="username"
-        inputMode="email"
-        value={email}
-        onChange={setEmail}
-      />
+      <EmailField value={email} onChange={setEmail} />
       <Field
         name="name"
         label={t('auth.invite.name')}

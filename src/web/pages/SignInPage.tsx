@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
 import type { SessionInfo } from '../../shared/access.js';
 import { api } from '../api.js';
-import { Field, SignInSteps, StepForm } from '../components/SignInSteps.js';
+import { EmailField, Field, SignInSteps, StepForm } from '../components/SignInSteps.js';
 import { useSession, useSetSession } from '../session.js';
 
 /** Only same-site paths are followed after sign-in. */
@@ -41,15 +41,7 @@ export function SignInPage() {
         );
       }}
     >
-      <Field
-        name="email"
-        label={t('auth.signIn.email')}
-        type="email"
-        autoComplete="username"
-        inputMode="email"
-        value={email}
-        onChange={setEmail}
-      />
+      <EmailField value={email} onChange={setEmail} />
       <Field
         name="password"
         label={t('auth.signIn.password')}

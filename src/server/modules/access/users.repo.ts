@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Role } from '../../../shared/access.js';
 import type { Drizzle } from '../../db/database.js';
 import { memberships, organizations, totpCredentials, users } from '../../db/schema.js';
@@ -94,10 +94,7 @@ export async function listPeople(db: Drizzle, coalitionId: string) {
     .from(users)
     .leftJoin(memberships, eq(memberships.userId, users.id))
     .leftJoin(organizations, eq(organizations.id, memberships.organizationId))
-    .where(and(eq(users.coalitionId, coalitionId)))
+    .where(eq(users.coalitionId, coalitionId))
     .orderBy(users.displayName);
   return rows;
 }
-
-/** Active (not disabled) users only. */
-export const activeOnly = isNull(users.disabledAt);
