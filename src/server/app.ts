@@ -21,6 +21,8 @@ import type { SessionService } from './modules/access/sessions.service.js';
 import type { SignInService } from './modules/access/sign-in.service.js';
 import type { CoalitionService } from './modules/coalitions/coalitions.service.js';
 import { registerHealthRoutes } from './modules/health/health.routes.js';
+import { registerIncidentRoutes } from './modules/incidents/incidents.routes.js';
+import type { IncidentService } from './modules/incidents/incidents.service.js';
 import { registerReportRoutes } from './modules/reports/reports.routes.js';
 import type { ReportService } from './modules/reports/reports.service.js';
 import { registerZoneRoutes } from './modules/zones/zones.routes.js';
@@ -35,6 +37,7 @@ export interface AppDeps {
   coalitions: CoalitionService;
   zones: ZoneService;
   reports: ReportService;
+  incidents: IncidentService;
   sessions: SessionService;
   signIn: SignInService;
   invitations: InvitationService;
@@ -83,6 +86,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; r
   registerHealthRoutes(app, deps);
   registerZoneRoutes(app, deps);
   registerReportRoutes(app, { ...deps, rateLimits: config.rateLimits });
+  registerIncidentRoutes(app, deps);
   registerEventRoutes(app, deps);
   registerAuthRoutes(app, { ...deps, cookie });
   registerAdminRoutes(app, { ...deps, publicUrl: config.publicUrl });

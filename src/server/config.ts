@@ -18,6 +18,12 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   RETENTION_EXACT_LOCATION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  RETENTION_CALLBACK_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 365)
+    .default(72),
   JOB_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
   WEB_DIST_DIR: z.string().min(1).default('./dist/web'),
   FARO_SECRET_KEY: z
@@ -57,7 +63,7 @@ export interface Config {
   logLevel: string;
   trustProxy: boolean;
   shutdownTimeoutMs: number;
-  retention: { exactLocationDays: number };
+  retention: { exactLocationDays: number; callbackHours: number };
   jobs: { pollSeconds: number };
   webDistDir: string;
   /** The key for fields encrypted at rest; when not given, a key file in `keyDir` is made on first start. */
@@ -98,7 +104,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: env.LOG_LEVEL,
     trustProxy: env.TRUST_PROXY,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
-    retention: { exactLocationDays: env.RETENTION_EXACT_LOCATION_DAYS },
+    retention: {
+      exactLocationDays: env.RETENTION_EXACT_LOCATION_DAYS,
+      callbackHours: env.RETENTION_CALLBACK_HOURS,
+    },
     jobs: { pollSeconds: env.JOB_POLL_SECONDS },
     webDistDir: path.resolve(env.WEB_DIST_DIR),
     secretKey: env.FARO_SECRET_KEY ? Buffer.from(env.FARO_SECRET_KEY, 'base64') : undefined,

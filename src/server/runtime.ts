@@ -18,7 +18,9 @@ import { createSessionService, type SessionService } from './modules/access/sess
 import { createSignInService } from './modules/access/sign-in.service.js';
 import { createCoalitionService } from './modules/coalitions/coalitions.service.js';
 import { printDemoAccounts, seedDemo } from './modules/demo/seed.js';
+import { createIncidentService } from './modules/incidents/incidents.service.js';
 import { createReportService } from './modules/reports/reports.service.js';
+import { openRestricted } from './modules/reports/restricted.js';
 import { retentionJob } from './modules/retention/retention.job.js';
 import { createZoneService } from './modules/zones/zones.service.js';
 import { type RealtimeHub, startRealtimeHub } from './realtime/hub.js';
@@ -63,11 +65,21 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
 
     const coalitions = createCoalitionService(database.db);
     const zones = createZoneService(database.db);
-    const reports = createReportService({ database, coalitions, zones, box });
+    const incidents = createIncidentService({
+      database,
+      coalitions,
+      box,
+      reveal: (reportId, sealed) => openRestricted(box, reportId, sealed),
+      now,
+    });
+    const reports = createReportService({ database, coalitions, zones, incidents, box });
     const hub = await startRealtimeHub(
       database,
       async (event) => {
-        if (event.type !== 'report.created') return null;
+        if (event.type === 'incident.updated') {
+          const incident = await incidents.summary(event.coalitionId, event.subjectId);
+          return incident ? { type: 'incident.updated', incident } : null;
+        }
         const report = await reports.summary(event.coalitionId, event.subjectId);
         return report ? { type: 'report.created', report } : null;
       },
@@ -101,6 +113,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       coalitions,
       zones,
       reports,
+      incidents,
       sessions,
       signIn,
       invitations,
@@ -110,8 +123,9 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
     });
     const retention = retentionJob({
       db: database.db,
-      exactLocationDays: config.retention.exactLocationDays,
-      onPurged: (count) => count > 0 && app.log.info({ count }, 'restricted report fields purged'),
+      ...config.retention,
+      onPurged: (purged) =>
+        Object.values(purged).some((n) => n > 0) && app.log.info(purged, 'restricted data purged'),
     });
     const jobs = await startJobQueue(database, [retention, ...(invitationMail ? [invitationMail] : [])], {
       pollSeconds: config.jobs.pollSeconds,

@@ -15,6 +15,7 @@ export const ACTIVITIES = [
   'staging',
   'other',
 ] as const;
+export type Activity = (typeof ACTIVITIES)[number];
 
 export const UNIFORMS = [
   'ice',
@@ -51,3 +52,28 @@ export const LIMITS = {
   /** Tolerated clock skew of the reporter's device. */
   observedFutureSkewMinutes: 10,
 } as const;
+
+/** An incident is open until verified; merged incidents live on only as a pointer to the one they joined. */
+export const INCIDENT_STATUSES = ['open', 'confirmed', 'not_confirmed', 'closed', 'merged'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+/** The statuses a dispatcher sets by hand (merged comes from merging). */
+export const SETTABLE_INCIDENT_STATUSES = ['open', 'confirmed', 'not_confirmed', 'closed'] as const;
+
+/** Triage warnings on an incident. */
+export const RED_FLAGS = ['stale', 'vague_location', 'secondhand'] as const;
+export type RedFlag = (typeof RED_FLAGS)[number];
+/** A sighting older than this is stale: whatever was there may have moved on. */
+export const STALE_SIGHTING_MINUTES = 30;
+
+/** Red flags of an incident, from its counts and the time of its newest sighting. */
+export function redFlagsOf(
+  incident: { lastObservedAt: string; preciseCount: number; firsthandCount: number; reportCount: number },
+  now: Date,
+): RedFlag[] {
+  const flags: RedFlag[] = [];
+  if (now.getTime() - new Date(incident.lastObservedAt).getTime() > STALE_SIGHTING_MINUTES * 60_000)
+    flags.push('stale');
+  if (incident.reportCount > 0 && incident.preciseCount === 0) flags.push('vague_location');
+  if (incident.reportCount > 0 && incident.firsthandCount === 0) flags.push('secondhand');
+  return flags;
+}

@@ -96,6 +96,8 @@ export const reportSummarySchema = z.object({
   zone: z.object({ id: z.uuid(), name: z.string() }).nullable(),
   h3Cell: z.string().nullable(),
   hasExactLocation: z.boolean(),
+  /** The incident it was grouped into. */
+  incidentId: z.uuid().nullable(),
   observedAt: z.string(),
   receivedAt: z.string(),
 });

@@ -3,6 +3,7 @@ import {
   bigserial,
   boolean,
   check,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -26,6 +27,8 @@ export const coalitions = pgTable('coalitions', {
   id: uuid('id').primaryKey().defaultRandom(),
   slug: text('slug').notNull().unique(),
   name: text('name').notNull(),
+  /** How reports are grouped into incidents (distance, time window, per activity); defaults when empty. */
+  grouping: jsonb('grouping').notNull().default({}),
   createdAt: createdAt(),
 });
 
@@ -74,6 +77,69 @@ export const zoneCells = pgTable(
   (t) => [primaryKey({ columns: [t.zoneId, t.cell] }), index('zone_cells_cell').on(t.cell)],
 );
 
+/**
+ * One operation on the ground as the network understands it: the reports that
+ * describe it, grouped as they arrive. Holds only coarse data (a zone, an
+ * H3 cell, the mean of its reports' coarse cells) and counts.
+ */
+export const incidents = pgTable(
+  'incidents',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    coalitionId: coalitionRef(),
+    /** A short number dispatchers say aloud ("incident 42"). */
+    number: bigserial('number', { mode: 'number' }).notNull(),
+    status: text('status').notNull().default('open'),
+    mergedInto: uuid('merged_into'),
+    activity: text('activity').notNull(),
+    zoneId: uuid('zone_id').references(() => zones.id),
+    /** Public cell (resolution 8) of the incident's center. */
+    h3Cell: text('h3_cell'),
+    /** Mean of the centers of its reports' resolution-9 cells (never an exact point); dispatchers only. */
+    centerLat: doublePrecision('center_lat'),
+    centerLng: doublePrecision('center_lng'),
+    positionedCount: integer('positioned_count').notNull().default(0),
+    reportCount: integer('report_count').notNull().default(0),
+    firsthandCount: integer('firsthand_count').notNull().default(0),
+    /** Reports with a device position or cross streets: none means a vague location. */
+    preciseCount: integer('precise_count').notNull().default(0),
+    firstObservedAt: timestamp('first_observed_at', { withTimezone: true }).notNull(),
+    lastObservedAt: timestamp('last_observed_at', { withTimezone: true }).notNull(),
+    lastActivityAt: timestamp('last_activity_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('incidents_number').on(t.number),
+    index('incidents_groupable')
+      .on(t.coalitionId, t.lastObservedAt)
+      .where(sql`status in ('open', 'confirmed', 'not_confirmed')`),
+    index('incidents_coalition_activity').on(t.coalitionId, t.lastActivityAt.desc()),
+  ],
+);
+
+/**
+ * What dispatchers did to an incident: merges, splits, moved reports, status
+ * changes and notes. Reports joining are not repeated here (each report has
+ * its own received time). Notes are sealed like other restricted text.
+ */
+export const incidentTimeline = pgTable(
+  'incident_timeline',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    actorId: uuid('actor_id'),
+    reportId: uuid('report_id'),
+    otherIncidentId: uuid('other_incident_id'),
+    status: text('status'),
+    note: text('note'),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('incident_timeline_incident').on(t.incidentId, t.id)],
+);
+
 /** One account from one source. Exact location and free text are restricted and expire. */
 export const reports = pgTable(
   'reports',
@@ -95,6 +161,21 @@ export const reports = pgTable(
     /** Coarse public location: an H3 cell of about 1 km across. */
     h3Cell: text('h3_cell'),
     /**
+     * The resolution-9 cell (~0.1 km²) of a shared position: what grouping
+     * measures distance with. Finer than public, so purged with the restricted fields.
+     */
+    fineCell: text('fine_cell'),
+    incidentId: uuid('incident_id').references(() => incidents.id),
+    /** Whether the reporter gave cross streets or a landmark (the text itself is sealed). */
+    hasPlace: boolean('has_place').notNull().default(false),
+    /**
+     * The provider's id of the message a report came from (an SMS's
+     * MessageSid): the same message delivered again is the same report.
+     */
+    sourceRef: text('source_ref'),
+    /** A callback number a hotline caller gave, sealed; deleted 72 hours after the call. */
+    callback: text('callback'),
+    /**
      * The restricted fields — exact position, cross streets, free text — sealed
      * with the server key (XChaCha20-Poly1305, bound to this report's id).
      * Cleared by the retention job.
@@ -110,9 +191,13 @@ export const reports = pgTable(
     uniqueIndex('reports_receipt').on(t.receipt),
     index('reports_coalition_received').on(t.coalitionId, t.receivedAt.desc(), t.id.desc()),
     index('reports_received_unpurged').on(t.receivedAt).where(sql`restricted_purged_at is null`),
+    index('reports_incident').on(t.incidentId, t.receivedAt),
+    uniqueIndex('reports_source_ref').on(t.channel, t.sourceRef),
+    index('reports_callback_held').on(t.receivedAt).where(sql`callback is not null`),
+    // A text message may say nothing usable about where; it is kept anyway and its location asked for.
     check(
       'reports_has_location_sealed',
-      sql`zone_id is not null or has_exact_location or restricted_purged_at is not null`,
+      sql`zone_id is not null or has_exact_location or restricted_purged_at is not null or channel = 'sms'`,
     ),
   ],
 );

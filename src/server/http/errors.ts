@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { ErrorBody, ErrorCode, FieldProblem } from '../../shared/errors.js';
 
 /** The one error type of Faro's domain and services. Routes never build HTTP errors by hand. */
@@ -12,6 +13,15 @@ export class AppError extends Error {
     this.name = 'AppError';
   }
 }
+
+/** The error body, for route response schemas (and so the OpenAPI document). */
+export const errorSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  }),
+});
 
 /** The one table from error code to HTTP status. */
 export const STATUS_BY_CODE: Record<ErrorCode, number> = {

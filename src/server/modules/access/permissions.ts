@@ -8,6 +8,14 @@ import type { Role } from '../../../shared/access.js';
 export const PERMISSIONS = [
   'reports:read',
   'reports:read-restricted',
+  /** Take a report on the hotline (with a callback number). */
+  'reports:intake',
+  /** File a report from the field. */
+  'reports:field',
+  /** See a hotline caller's callback number. */
+  'reports:read-callback',
+  'incidents:read',
+  'incidents:manage',
   'live:subscribe',
   'people:manage',
   'organizations:manage',
@@ -17,9 +25,18 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: ['people:manage', 'organizations:manage', 'audit:read'],
-  dispatcher: ['reports:read', 'reports:read-restricted', 'live:subscribe'],
-  operator: [],
-  responder: [],
+  dispatcher: [
+    'reports:read',
+    'reports:read-restricted',
+    'reports:intake',
+    'reports:field',
+    'reports:read-callback',
+    'incidents:read',
+    'incidents:manage',
+    'live:subscribe',
+  ],
+  operator: ['reports:intake'],
+  responder: ['reports:field'],
   approver: [],
   legal: [],
 };

@@ -1,20 +1,22 @@
-import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, isNotNull, isNull, lt, or } from 'drizzle-orm';
 import type { ReportSummary } from '../../../shared/report.js';
 import type { Drizzle } from '../../db/database.js';
-import { reports, zones } from '../../db/schema.js';
-import { recordEventsForSubjects } from '../../realtime/events.js';
+import { incidents, reports, zones } from '../../db/schema.js';
 
 export type NewReportRow = typeof reports.$inferInsert;
 
-/** Inserts one report and records and announces `report.created`, in one statement. Returns its id. */
-export async function insertReportAnnounced(db: Drizzle, row: NewReportRow): Promise<{ id: string }> {
-  const insert = db.insert(reports).values(row).returning({ id: reports.id });
-  const result = await db.execute<{ subject_id: string }>(
-    sql`with subject as (${insert.getSQL()}), ${recordEventsForSubjects({ coalitionId: row.coalitionId, type: 'report.created' })}`,
-  );
-  const id = result.rows[0]?.subject_id;
-  if (!id) throw new Error('report insert returned no row');
-  return { id };
+/** Inserts one report (inside the caller's transaction). */
+export async function insertReport(db: Drizzle, row: NewReportRow): Promise<void> {
+  await db.insert(reports).values(row);
+}
+
+/** The report made from a provider's message, if that message was seen before. */
+export async function findReportBySource(db: Drizzle, channel: string, sourceRef: string) {
+  const [row] = await db
+    .select({ id: reports.id, receipt: reports.receipt, incidentId: reports.incidentId })
+    .from(reports)
+    .where(and(eq(reports.channel, channel), eq(reports.sourceRef, sourceRef)));
+  return row;
 }
 
 const summaryColumns = {
@@ -35,6 +37,7 @@ const summaryColumns = {
   zoneName: zones.name,
   h3Cell: reports.h3Cell,
   hasExactLocation: reports.hasExactLocation,
+  incidentId: reports.incidentId,
   observedAt: reports.observedAt,
   receivedAt: reports.receivedAt,
 };
@@ -70,6 +73,7 @@ function toSummary(row: SummaryRow, reveal: Reveal): ReportSummary {
     zone: row.zoneId && row.zoneName ? { id: row.zoneId, name: row.zoneName } : null,
     h3Cell: row.h3Cell,
     hasExactLocation: row.hasExactLocation,
+    incidentId: row.incidentId,
     observedAt: row.observedAt.toISOString(),
     receivedAt: row.receivedAt.toISOString(),
   };
@@ -120,11 +124,33 @@ export async function listReportSummaries(
   return rows.map((row) => toSummary(row, reveal));
 }
 
-/** Status of a report by its receipt code. */
+/** The reports of one incident, newest first. */
+export async function listIncidentReports(
+  db: Drizzle,
+  coalitionId: string,
+  incidentId: string,
+  reveal: Reveal,
+  limit = 1000,
+) {
+  const rows = await summaries(db)
+    .where(and(eq(reports.coalitionId, coalitionId), eq(reports.incidentId, incidentId)))
+    .orderBy(desc(reports.receivedAt), desc(reports.id))
+    .limit(limit);
+  return rows.map((row) => toSummary(row, reveal));
+}
+
+/** Status of a report by its receipt code, with the status of the incident it is part of. */
 export async function findReceiptStatus(db: Drizzle, receipt: string) {
   const [row] = await db
-    .select({ status: reports.status, receivedAt: reports.receivedAt, updatedAt: reports.updatedAt })
+    .select({
+      status: reports.status,
+      receivedAt: reports.receivedAt,
+      updatedAt: reports.updatedAt,
+      incidentStatus: incidents.status,
+      incidentActivityAt: incidents.lastActivityAt,
+    })
     .from(reports)
+    .leftJoin(incidents, eq(incidents.id, reports.incidentId))
     .where(eq(reports.receipt, receipt));
   return row;
 }
@@ -136,8 +162,18 @@ export async function findReceiptStatus(db: Drizzle, receipt: string) {
 export async function purgeRestrictedFields(db: Drizzle, receivedBefore: Date): Promise<number> {
   const purged = await db
     .update(reports)
-    .set({ restricted: null, hasExactLocation: false, restrictedPurgedAt: new Date() })
+    .set({ restricted: null, fineCell: null, hasExactLocation: false, restrictedPurgedAt: new Date() })
     .where(and(lt(reports.receivedAt, receivedBefore), isNull(reports.restrictedPurgedAt)))
+    .returning({ id: reports.id });
+  return purged.length;
+}
+
+/** Deletes hotline callers' callback numbers taken before the cut-off. Returns how many. */
+export async function purgeCallbacks(db: Drizzle, receivedBefore: Date): Promise<number> {
+  const purged = await db
+    .update(reports)
+    .set({ callback: null })
+    .where(and(lt(reports.receivedAt, receivedBefore), isNotNull(reports.callback)))
     .returning({ id: reports.id });
   return purged.length;
 }

@@ -9,18 +9,11 @@ import {
   reportSummarySchema,
 } from '../../../shared/report.js';
 import { sessionOf } from '../../http/auth.js';
+import { errorSchema } from '../../http/errors.js';
 import type { ReportService } from './reports.service.js';
 
 /** A report is a few kilobytes of text; anything far larger is a mistake or an attack. */
 export const REPORT_BODY_LIMIT = 64 * 1024;
-
-const errorSchema = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    details: z.record(z.string(), z.unknown()).optional(),
-  }),
-});
 
 export function registerReportRoutes(
   app: FastifyInstance,

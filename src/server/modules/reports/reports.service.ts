@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { normalizeReceipt } from '../../../shared/receipt.js';
 import {
+  type IncidentStatus,
   LIMITS,
   type ReceiptStatus,
   type ReportList,
@@ -9,19 +10,24 @@ import {
   type reportInputSchema,
 } from '../../../shared/report.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
-import type { Database } from '../../db/database.js';
+import type { Database, Tx } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
+import { recordEvents } from '../../realtime/events.js';
 import { latestEventId } from '../../realtime/events.repo.js';
 import type { Permission } from '../access/permissions.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
+import { lockGrouping } from '../incidents/incidents.repo.js';
+import type { IncidentService } from '../incidents/incidents.service.js';
 import type { ZoneService } from '../zones/zones.service.js';
+import { sealCallback } from './callback.js';
 import { newReceipt } from './receipt.js';
 import { visibleExactLocation, visibleReport } from './reports.policy.js';
 import {
   findReceiptStatus,
+  findReportBySource,
   findReportSummary,
   findSealedRestricted,
-  insertReportAnnounced,
+  insertReport,
   listReportSummaries,
   type ReportCursor,
   type Reveal,
@@ -31,9 +37,27 @@ import { openRestricted, sealRestricted } from './restricted.js';
 type ReportInput = z.output<typeof reportInputSchema>;
 type Channel = ReportSummary['channel'];
 
+/** What a channel adds to a report beyond the form's fields. */
+export interface IntakeExtras {
+  /** The provider's message id: the same message delivered again returns the first report. */
+  sourceRef?: string | undefined;
+  /** A number to call the reporter back on, sealed and deleted after 72 hours. */
+  callback?: string | undefined;
+  /** Runs inside the report's transaction once it is stored (queueing a reply, say). */
+  afterStore?: ((tx: Tx, report: { id: string; receipt: string }) => Promise<void>) | undefined;
+}
+
 export interface ReportService {
-  /** Stores a report; resolves only after it is committed. */
-  create(input: ReportInput, channel: Channel): Promise<{ id: string; receipt: string }>;
+  /**
+   * Stores a report and groups it into an incident, in one transaction;
+   * resolves only after it is committed. `duplicate` is true when the
+   * message was already stored (nothing new was written).
+   */
+  create(
+    input: ReportInput,
+    channel: Channel,
+    extras?: IntakeExtras,
+  ): Promise<{ id: string; receipt: string; duplicate: boolean }>;
   statusByReceipt(code: string): Promise<ReceiptStatus>;
   /** One report with its exact position, as far as the reader's permissions allow. */
   detail(
@@ -69,6 +93,21 @@ function checkObservedAt(observedAt: Date, now: Date): void {
   }
 }
 
+/** What a reporter sees: the incident's verdict once there is one. */
+function receiptStatusOf(
+  own: ReceiptStatus['status'],
+  incident: IncidentStatus | null,
+): ReceiptStatus['status'] {
+  switch (incident) {
+    case 'confirmed':
+    case 'not_confirmed':
+    case 'closed':
+      return incident;
+    default:
+      return own;
+  }
+}
+
 const encodeCursor = (report: ReportSummary) =>
   Buffer.from(`${report.receivedAt}|${report.id}`).toString('base64url');
 
@@ -87,6 +126,7 @@ export function createReportService(deps: {
   database: Database;
   coalitions: CoalitionService;
   zones: ZoneService;
+  incidents: IncidentService;
   box: SecretBox;
   now?: () => Date;
 }): ReportService {
@@ -95,44 +135,78 @@ export function createReportService(deps: {
   const reveal: Reveal = (reportId, sealed) => openRestricted(deps.box, reportId, sealed);
 
   return {
-    async create(input, channel) {
+    async create(input, channel, extras = {}) {
       const coalition = await deps.coalitions.current();
       const observedAt = new Date(input.observedAt);
       checkObservedAt(observedAt, now());
       const location = await deps.zones.resolveLocation(coalition.id, input.location);
       const hasExactLocation = input.location.lat !== undefined && input.location.lng !== undefined;
+      const place = input.location.place || null;
+      const policy = await deps.incidents.policy(coalition.id);
       for (let attempt = 1; ; attempt++) {
         const receipt = newReceipt();
         // The id is made here so the sealed fields can be bound to it.
         const id = randomUUID();
         try {
-          await insertReportAnnounced(database.db, {
-            id,
-            coalitionId: coalition.id,
-            receipt,
-            channel,
-            language: input.language,
-            activity: input.activity,
-            agents: input.size.agents ?? null,
-            vehicles: input.size.vehicles ?? null,
-            uniforms: input.uniforms,
-            markings: input.markings || null,
-            equipment: input.equipment,
-            firsthand: input.firsthand,
-            zoneId: location.zoneId,
-            h3Cell: location.h3Cell,
-            hasExactLocation,
-            restricted: sealRestricted(deps.box, id, {
-              lat: input.location.lat ?? null,
-              lng: input.location.lng ?? null,
-              place: input.location.place || null,
-              description: input.description || null,
-            }),
-            observedAt,
+          return await database.transaction(async (tx) => {
+            await lockGrouping(tx.client, coalition.id);
+            if (extras.sourceRef) {
+              const seen = await findReportBySource(tx.db, channel, extras.sourceRef);
+              if (seen) return { id: seen.id, receipt: seen.receipt, duplicate: true };
+            }
+            const incidentId = await deps.incidents.attach(
+              tx,
+              coalition.id,
+              {
+                activity: input.activity,
+                zoneId: location.zoneId,
+                h3Cell: location.h3Cell,
+                fineCell: location.fineCell,
+                observedAt,
+                firsthand: input.firsthand,
+                precise: hasExactLocation || place !== null,
+              },
+              policy,
+            );
+            await insertReport(tx.db, {
+              id,
+              coalitionId: coalition.id,
+              receipt,
+              channel,
+              language: input.language,
+              activity: input.activity,
+              agents: input.size.agents ?? null,
+              vehicles: input.size.vehicles ?? null,
+              uniforms: input.uniforms,
+              markings: input.markings || null,
+              equipment: input.equipment,
+              firsthand: input.firsthand,
+              zoneId: location.zoneId,
+              h3Cell: location.h3Cell,
+              fineCell: location.fineCell,
+              incidentId,
+              hasExactLocation,
+              hasPlace: place !== null,
+              sourceRef: extras.sourceRef ?? null,
+              callback: extras.callback ? sealCallback(deps.box, id, extras.callback) : null,
+              restricted: sealRestricted(deps.box, id, {
+                lat: input.location.lat ?? null,
+                lng: input.location.lng ?? null,
+                place,
+                description: input.description || null,
+              }),
+              observedAt,
+            });
+            await recordEvents(tx.client, coalition.id, [
+              { type: 'report.created', subjectId: id },
+              { type: 'incident.updated', subjectId: incidentId },
+            ]);
+            await extras.afterStore?.(tx, { id, receipt });
+            return { id, receipt, duplicate: false };
           });
-          return { id, receipt };
         } catch (error) {
-          const collided = (error as { code?: string; constraint?: string }).code === UNIQUE_VIOLATION;
+          // A receipt code drawn twice, or the same message delivered twice at once: try again.
+          const collided = (error as { code?: string }).code === UNIQUE_VIOLATION;
           if (!collided || attempt >= RECEIPT_ATTEMPTS) throw error;
         }
       }
@@ -148,11 +222,18 @@ export function createReportService(deps: {
       const row = await findReceiptStatus(database.db, receipt);
       if (!row)
         throw new AppError('NOT_FOUND', 'No report has this receipt code. Check the code and try again.');
+      const updatedAt =
+        row.incidentActivityAt && row.incidentActivityAt > row.updatedAt
+          ? row.incidentActivityAt
+          : row.updatedAt;
       return {
         receipt,
-        status: row.status as ReceiptStatus['status'],
+        status: receiptStatusOf(
+          row.status as ReceiptStatus['status'],
+          row.incidentStatus as IncidentStatus | null,
+        ),
         receivedAt: roundedIso(row.receivedAt),
-        updatedAt: roundedIso(row.updatedAt),
+        updatedAt: roundedIso(updatedAt),
       };
     },
 

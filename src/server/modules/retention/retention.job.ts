@@ -1,19 +1,30 @@
 import { z } from 'zod';
 import type { Drizzle } from '../../db/database.js';
 import { defineJob } from '../../jobs/queue.js';
-import { purgeRestrictedFields } from '../reports/reports.repo.js';
+import { purgeTimelineNotes } from '../incidents/incidents.repo.js';
+import { purgeCallbacks, purgeRestrictedFields } from '../reports/reports.repo.js';
+
+export interface RetentionPolicy {
+  /** Exact positions, cross streets, free text, fine cells and incident notes. */
+  exactLocationDays: number;
+  /** Hotline callers' callback numbers. */
+  callbackHours: number;
+}
+
+export interface Purged {
+  reports: number;
+  callbacks: number;
+  notes: number;
+}
 
 /**
- * Deletes restricted report fields (exact position, cross streets, free text)
- * once they are older than the retention period: data that no longer exists
- * cannot be breached or subpoenaed. Idempotent: a second run finds nothing.
+ * Deletes restricted data once it is older than the retention period: data
+ * that no longer exists cannot be breached or subpoenaed. Incidents keep only
+ * their coarse data. Idempotent: a second run finds nothing.
  */
-export function retentionJob(deps: {
-  db: Drizzle;
-  exactLocationDays: number;
-  now?: () => Date;
-  onPurged?: (count: number) => void;
-}) {
+export function retentionJob(
+  deps: RetentionPolicy & { db: Drizzle; now?: () => Date; onPurged?: (purged: Purged) => void },
+) {
   return defineJob({
     name: 'retention.purge-restricted',
     payload: z.object({}),
@@ -21,10 +32,14 @@ export function retentionJob(deps: {
     retryDelaySeconds: 60,
     schedule: '17 * * * *',
     async handler() {
-      const now = deps.now?.() ?? new Date();
-      const cutOff = new Date(now.getTime() - deps.exactLocationDays * 86_400_000);
-      const count = await purgeRestrictedFields(deps.db, cutOff);
-      deps.onPurged?.(count);
+      const now = (deps.now?.() ?? new Date()).getTime();
+      const restrictedCutOff = new Date(now - deps.exactLocationDays * 86_400_000);
+      const purged = {
+        reports: await purgeRestrictedFields(deps.db, restrictedCutOff),
+        callbacks: await purgeCallbacks(deps.db, new Date(now - deps.callbackHours * 3_600_000)),
+        notes: await purgeTimelineNotes(deps.db, restrictedCutOff),
+      };
+      deps.onPurged?.(purged);
     },
   });
 }

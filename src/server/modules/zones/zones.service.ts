@@ -6,7 +6,10 @@ import { findZone, findZoneByCell, listZones } from './zones.repo.js';
 
 export interface ResolvedLocation {
   zoneId: string | null;
+  /** The public cell (resolution 8) of a shared position. */
   h3Cell: string | null;
+  /** The zone-resolution cell (9) of a shared position, for grouping; restricted. */
+  fineCell: string | null;
 }
 
 export interface ZoneService {
@@ -36,10 +39,11 @@ export function createZoneService(db: Drizzle): ZoneService {
         }
         zoneId = zone.id;
       }
-      if (location.lat === undefined || location.lng === undefined) return { zoneId, h3Cell: null };
-      if (!zoneId)
-        zoneId = (await findZoneByCell(db, coalitionId, zoneCellOf(location.lat, location.lng)))?.id ?? null;
-      return { zoneId, h3Cell: publicCellOf(location.lat, location.lng) };
+      if (location.lat === undefined || location.lng === undefined)
+        return { zoneId, h3Cell: null, fineCell: null };
+      const fineCell = zoneCellOf(location.lat, location.lng);
+      if (!zoneId) zoneId = (await findZoneByCell(db, coalitionId, fineCell))?.id ?? null;
+      return { zoneId, h3Cell: publicCellOf(location.lat, location.lng), fineCell };
     },
   };
 }

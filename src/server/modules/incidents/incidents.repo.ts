@@ -1,0 +1,235 @@
+import { and, asc, desc, eq, gte, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
+import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
+import type { IncidentSummary, TimelineEntry } from '../../../shared/incident.js';
+import type { IncidentStatus } from '../../../shared/report-fields.js';
+import type { Drizzle, SqlExecutor } from '../../db/database.js';
+import { LOCKS } from '../../db/locks.js';
+import { incidents, incidentTimeline, reports, users, zones } from '../../db/schema.js';
+import type { Candidate } from './grouping.js';
+
+export type IncidentRow = typeof incidents.$inferSelect;
+export type NewIncidentRow = typeof incidents.$inferInsert;
+
+/** The statuses that still take new reports. */
+export const GROUPABLE_STATUSES: IncidentStatus[] = ['open', 'confirmed', 'not_confirmed'];
+
+/**
+ * Serializes grouping within a coalition for the rest of the transaction, so
+ * two reports of the same operation arriving together cannot both open a
+ * new incident.
+ */
+export async function lockGrouping(client: SqlExecutor, coalitionId: string): Promise<void> {
+  await client.query('select pg_advisory_xact_lock($1, hashtext($2))', [LOCKS.grouping, coalitionId]);
+}
+
+/**
+ * Open incidents seen within the time bounds and either inside the box or in
+ * the zone. Served by the partial index on open incidents: its cost follows
+ * the number of incidents active in the window, not the number of reports.
+ */
+export async function findGroupCandidates(
+  db: Drizzle,
+  coalitionId: string,
+  bounds: {
+    from: Date;
+    to: Date;
+    box: { minLat: number; maxLat: number; minLng: number; maxLng: number } | null;
+    zoneId: string | null;
+  },
+): Promise<Candidate[]> {
+  const { box } = bounds;
+  const near = or(
+    box
+      ? and(
+          gte(incidents.centerLat, box.minLat),
+          lte(incidents.centerLat, box.maxLat),
+          gte(incidents.centerLng, box.minLng),
+          lte(incidents.centerLng, box.maxLng),
+        )
+      : undefined,
+    bounds.zoneId ? eq(incidents.zoneId, bounds.zoneId) : undefined,
+  );
+  if (!near) return [];
+  return db
+    .select({
+      id: incidents.id,
+      zoneId: incidents.zoneId,
+      centerLat: incidents.centerLat,
+      centerLng: incidents.centerLng,
+      firstObservedAt: incidents.firstObservedAt,
+      lastObservedAt: incidents.lastObservedAt,
+      positionedCount: incidents.positionedCount,
+    })
+    .from(incidents)
+    .where(
+      and(
+        eq(incidents.coalitionId, coalitionId),
+        sql`${incidents.status} in ('open', 'confirmed', 'not_confirmed')`,
+        gte(incidents.lastObservedAt, bounds.from),
+        lte(incidents.firstObservedAt, bounds.to),
+        near,
+      ),
+    )
+    .limit(100);
+}
+
+export async function insertIncident(db: Drizzle, row: NewIncidentRow): Promise<string> {
+  const [created] = await db.insert(incidents).values(row).returning({ id: incidents.id });
+  if (!created) throw new Error('incident insert returned no row');
+  return created.id;
+}
+
+export async function updateIncident(
+  db: Drizzle,
+  id: string,
+  values: PgUpdateSetSource<typeof incidents>,
+): Promise<void> {
+  await db.update(incidents).set(values).where(eq(incidents.id, id));
+}
+
+/** The facts about each member report that an incident's aggregates are made from. */
+export async function memberFacts(db: Drizzle, incidentId: string) {
+  return db
+    .select({
+      activity: reports.activity,
+      zoneId: reports.zoneId,
+      h3Cell: reports.h3Cell,
+      fineCell: reports.fineCell,
+      firsthand: reports.firsthand,
+      precise: sql<boolean>`${reports.hasExactLocation} or ${reports.hasPlace}`,
+      observedAt: reports.observedAt,
+    })
+    .from(reports)
+    .where(eq(reports.incidentId, incidentId));
+}
+
+const summaryColumns = {
+  id: incidents.id,
+  number: incidents.number,
+  status: incidents.status,
+  mergedInto: incidents.mergedInto,
+  activity: incidents.activity,
+  zoneId: incidents.zoneId,
+  zoneName: zones.name,
+  h3Cell: incidents.h3Cell,
+  centerLat: incidents.centerLat,
+  centerLng: incidents.centerLng,
+  reportCount: incidents.reportCount,
+  firsthandCount: incidents.firsthandCount,
+  preciseCount: incidents.preciseCount,
+  firstObservedAt: incidents.firstObservedAt,
+  lastObservedAt: incidents.lastObservedAt,
+  lastActivityAt: incidents.lastActivityAt,
+};
+
+const summaries = (db: Drizzle) =>
+  db.select(summaryColumns).from(incidents).leftJoin(zones, eq(zones.id, incidents.zoneId)).$dynamic();
+
+type SummaryRow = Awaited<ReturnType<typeof summaries>>[number];
+
+function toSummary(row: SummaryRow): IncidentSummary {
+  return {
+    id: row.id,
+    number: row.number,
+    status: row.status as IncidentStatus,
+    mergedInto: row.mergedInto,
+    activity: row.activity as IncidentSummary['activity'],
+    zone: row.zoneId && row.zoneName ? { id: row.zoneId, name: row.zoneName } : null,
+    h3Cell: row.h3Cell,
+    center:
+      row.centerLat !== null && row.centerLng !== null ? { lat: row.centerLat, lng: row.centerLng } : null,
+    reportCount: row.reportCount,
+    firsthandCount: row.firsthandCount,
+    preciseCount: row.preciseCount,
+    firstObservedAt: row.firstObservedAt.toISOString(),
+    lastObservedAt: row.lastObservedAt.toISOString(),
+    lastActivityAt: row.lastActivityAt.toISOString(),
+  };
+}
+
+export async function findIncidentSummary(db: Drizzle, coalitionId: string, id: string) {
+  const [row] = await summaries(db).where(and(eq(incidents.coalitionId, coalitionId), eq(incidents.id, id)));
+  return row ? toSummary(row) : undefined;
+}
+
+/** Incidents for the board, most recently active first. */
+export async function listIncidentSummaries(
+  db: Drizzle,
+  coalitionId: string,
+  filter: { statuses: readonly IncidentStatus[]; zoneId?: string | undefined; limit: number },
+) {
+  const rows = await summaries(db)
+    .where(
+      and(
+        eq(incidents.coalitionId, coalitionId),
+        inArray(incidents.status, [...filter.statuses]),
+        filter.zoneId ? eq(incidents.zoneId, filter.zoneId) : undefined,
+      ),
+    )
+    .orderBy(desc(incidents.lastActivityAt), desc(incidents.id))
+    .limit(filter.limit);
+  return rows.map(toSummary);
+}
+
+/** Incidents of the coalition by id, for checking a merge or move target. */
+export async function findIncidents(db: Drizzle, coalitionId: string, ids: readonly string[]) {
+  if (ids.length === 0) return [];
+  return db
+    .select({ id: incidents.id, number: incidents.number, status: incidents.status })
+    .from(incidents)
+    .where(and(eq(incidents.coalitionId, coalitionId), inArray(incidents.id, [...ids])));
+}
+
+export type NewTimelineRow = typeof incidentTimeline.$inferInsert;
+
+export async function insertTimeline(db: Drizzle, rows: NewTimelineRow[]): Promise<void> {
+  if (rows.length > 0) await db.insert(incidentTimeline).values(rows);
+}
+
+/** An incident's timeline with actors' display names and the other incident's number. */
+export async function listTimeline(
+  db: Drizzle,
+  incidentId: string,
+  openNote: (sealed: string) => string | null,
+): Promise<TimelineEntry[]> {
+  const other = sql`(select number from ${incidents} where ${incidents.id} = ${incidentTimeline.otherIncidentId})`;
+  const rows = await db
+    .select({
+      id: incidentTimeline.id,
+      kind: incidentTimeline.kind,
+      at: incidentTimeline.at,
+      actor: users.displayName,
+      reportId: incidentTimeline.reportId,
+      otherIncidentId: incidentTimeline.otherIncidentId,
+      otherNumber: sql<number | null>`${other}`.mapWith(Number),
+      status: incidentTimeline.status,
+      note: incidentTimeline.note,
+    })
+    .from(incidentTimeline)
+    .leftJoin(users, eq(users.id, incidentTimeline.actorId))
+    .where(eq(incidentTimeline.incidentId, incidentId))
+    .orderBy(asc(incidentTimeline.id));
+  return rows.map((row) => ({
+    id: row.id,
+    kind: row.kind as TimelineEntry['kind'],
+    at: row.at.toISOString(),
+    actor: row.actor,
+    reportId: row.reportId,
+    otherIncident:
+      row.otherIncidentId && row.otherNumber !== null
+        ? { id: row.otherIncidentId, number: row.otherNumber }
+        : null,
+    status: row.status as TimelineEntry['status'],
+    note: row.note ? openNote(row.note) : null,
+  }));
+}
+
+/** Clears sealed notes older than the cut-off (incidents keep only coarse data). */
+export async function purgeTimelineNotes(db: Drizzle, before: Date): Promise<number> {
+  const purged = await db
+    .update(incidentTimeline)
+    .set({ note: null })
+    .where(and(isNotNull(incidentTimeline.note), lte(incidentTimeline.at, before)))
+    .returning({ id: incidentTimeline.id });
+  return purged.length;
+}

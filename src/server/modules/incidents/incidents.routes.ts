@@ -1,0 +1,154 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  incidentDetailSchema,
+  incidentListSchema,
+  incidentStatusSchema,
+  incidentSummarySchema,
+  mergeInputSchema,
+  moveInputSchema,
+  noteInputSchema,
+  splitInputSchema,
+  statusInputSchema,
+} from '../../../shared/incident.js';
+import { sessionOf } from '../../http/auth.js';
+import { errorSchema } from '../../http/errors.js';
+import type { IncidentService } from './incidents.service.js';
+
+const tags = ['incidents'];
+const idParams = z.object({ id: z.uuid() });
+const changed = { 200: incidentSummarySchema, 400: errorSchema, 404: errorSchema, 409: errorSchema };
+
+/** The incident board's API: list, detail, and the dispatcher's merge, split, move, status and notes. */
+export function registerIncidentRoutes(app: FastifyInstance, deps: { incidents: IncidentService }): void {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+
+  routes.get(
+    '/api/incidents',
+    {
+      config: { access: 'incidents:read' },
+      schema: {
+        tags,
+        summary: 'Incidents for the board, most recently active first',
+        querystring: z.object({
+          status: z
+            .string()
+            .default('open,confirmed,not_confirmed')
+            .transform((value) => value.split(',').filter(Boolean))
+            .pipe(z.array(incidentStatusSchema).min(1)),
+          zoneId: z.uuid().optional(),
+          limit: z.coerce.number().int().min(1).max(500).default(200),
+        }),
+        response: { 200: incidentListSchema, 400: errorSchema },
+      },
+    },
+    async (request) =>
+      deps.incidents.list({
+        statuses: request.query.status,
+        zoneId: request.query.zoneId,
+        limit: request.query.limit,
+      }),
+  );
+
+  routes.get(
+    '/api/incidents/:id',
+    {
+      config: { access: 'incidents:read' },
+      schema: {
+        tags,
+        summary: 'One incident: its reports, timeline and consolidated SALUTE view',
+        params: idParams,
+        response: { 200: incidentDetailSchema, 404: errorSchema },
+      },
+    },
+    async (request) => deps.incidents.detail(request.params.id, sessionOf(request).permissions),
+  );
+
+  routes.post(
+    '/api/incidents/:id/merge',
+    {
+      config: { access: 'incidents:manage' },
+      schema: {
+        tags,
+        summary: 'Merge other incidents into this one (their reports move here)',
+        params: idParams,
+        body: mergeInputSchema,
+        response: changed,
+      },
+    },
+    async (request) =>
+      deps.incidents.merge(request.params.id, request.body.incidentIds, sessionOf(request).userId),
+  );
+
+  routes.post(
+    '/api/incidents/:id/split',
+    {
+      config: { access: 'incidents:manage' },
+      schema: {
+        tags,
+        summary: 'Split reports out of this incident into a new one; answers with the new incident',
+        params: idParams,
+        body: splitInputSchema,
+        response: changed,
+      },
+    },
+    async (request) =>
+      deps.incidents.split(request.params.id, request.body.reportIds, sessionOf(request).userId),
+  );
+
+  routes.post(
+    '/api/reports/:id/move',
+    {
+      config: { access: 'incidents:manage' },
+      schema: {
+        tags,
+        summary: 'Move one report to another incident; answers with that incident',
+        params: idParams,
+        body: moveInputSchema,
+        response: changed,
+      },
+    },
+    async (request) =>
+      deps.incidents.moveReport(request.params.id, request.body.incidentId, sessionOf(request).userId),
+  );
+
+  routes.post(
+    '/api/incidents/:id/status',
+    {
+      config: { access: 'incidents:manage' },
+      schema: {
+        tags,
+        summary: 'Set the incident’s status, with an optional note for the timeline',
+        params: idParams,
+        body: statusInputSchema,
+        response: changed,
+      },
+    },
+    async (request) =>
+      deps.incidents.setStatus(
+        request.params.id,
+        request.body.status,
+        request.body.note,
+        sessionOf(request).userId,
+      ),
+  );
+
+  routes.post(
+    '/api/incidents/:id/notes',
+    {
+      config: { access: 'incidents:manage' },
+      schema: {
+        tags,
+        summary: 'Add a note to the incident’s timeline (restricted; deleted on the retention schedule)',
+        params: idParams,
+        body: noteInputSchema,
+        response: { 204: z.null(), 400: errorSchema, 404: errorSchema, 409: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      await deps.incidents.addNote(request.params.id, request.body.text, sessionOf(request).userId);
+      return reply.status(204).send(null);
+    },
+  );
+}

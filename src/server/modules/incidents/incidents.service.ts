@@ -1,0 +1,447 @@
+import { eq, inArray, sql } from 'drizzle-orm';
+import {
+  type GroupingPolicy,
+  groupingPolicySchema,
+  type IncidentDetail,
+  type IncidentList,
+  type IncidentSummary,
+  type SaluteView,
+} from '../../../shared/incident.js';
+import type { Activity, IncidentStatus, ReportSummary } from '../../../shared/report.js';
+import type { SecretBox } from '../../crypto/secret-box.js';
+import type { Database, Tx } from '../../db/database.js';
+import { coalitions, incidents, reports } from '../../db/schema.js';
+import { AppError } from '../../http/errors.js';
+import { recordEvents } from '../../realtime/events.js';
+import { latestEventId } from '../../realtime/events.repo.js';
+import type { Permission } from '../access/permissions.js';
+import type { CoalitionService } from '../coalitions/coalitions.service.js';
+import { visibleReport } from '../reports/reports.policy.js';
+import { listIncidentReports, type Reveal } from '../reports/reports.repo.js';
+import { publicCellOf } from '../zones/geo.js';
+import { boundingBox, chooseIncident, groupingPlace, widestThresholds } from './grouping.js';
+import {
+  findGroupCandidates,
+  findIncidentSummary,
+  findIncidents,
+  insertIncident,
+  insertTimeline,
+  listIncidentSummaries,
+  listTimeline,
+  lockGrouping,
+  memberFacts,
+  type NewIncidentRow,
+  updateIncident,
+} from './incidents.repo.js';
+
+/** The facts of a new report that grouping needs (no restricted fields). */
+export interface GroupableReport {
+  activity: Activity;
+  zoneId: string | null;
+  h3Cell: string | null;
+  fineCell: string | null;
+  observedAt: Date;
+  firsthand: boolean;
+  /** A device position or cross streets. */
+  precise: boolean;
+}
+
+export interface IncidentService {
+  /** The coalition's grouping policy (cached briefly). */
+  policy(coalitionId: string): Promise<GroupingPolicy>;
+  /**
+   * Inside the report's transaction: finds the open incident the report
+   * belongs to and adds it, or opens a new one. Returns the incident id.
+   * The caller holds the coalition's grouping lock (`lockGrouping`).
+   */
+  attach(tx: Tx, coalitionId: string, report: GroupableReport, policy: GroupingPolicy): Promise<string>;
+  list(filter: {
+    statuses: readonly IncidentStatus[];
+    zoneId?: string | undefined;
+    limit: number;
+  }): Promise<IncidentList>;
+  detail(id: string, permissions: readonly Permission[]): Promise<IncidentDetail>;
+  summary(coalitionId: string, id: string): Promise<IncidentSummary | undefined>;
+  merge(targetId: string, sourceIds: readonly string[], actorId: string): Promise<IncidentSummary>;
+  split(id: string, reportIds: readonly string[], actorId: string): Promise<IncidentSummary>;
+  moveReport(reportId: string, toIncidentId: string, actorId: string): Promise<IncidentSummary>;
+  setStatus(
+    id: string,
+    status: IncidentStatus,
+    note: string | undefined,
+    actorId: string,
+  ): Promise<IncidentSummary>;
+  addNote(id: string, text: string, actorId: string): Promise<void>;
+}
+
+const POLICY_CACHE_MS = 30_000;
+const noteContext = (incidentId: string) => `incident-note:${incidentId}`;
+
+type MemberFact = Awaited<ReturnType<typeof memberFacts>>[number];
+
+function mostCommon<T>(values: readonly T[]): T | undefined {
+  const counts = new Map<T, number>();
+  let best: T | undefined;
+  let bestCount = 0;
+  for (const value of values) {
+    const count = (counts.get(value) ?? 0) + 1;
+    counts.set(value, count);
+    if (count > bestCount) [best, bestCount] = [value, count];
+  }
+  return best;
+}
+
+/** An incident's aggregates, recomputed from its member reports (after a merge, split or move). */
+function aggregateOf(members: readonly MemberFact[]): Partial<NewIncidentRow> {
+  const positions = members.flatMap((m) => {
+    const place = groupingPlace(m.fineCell ?? m.h3Cell, m.zoneId);
+    return place.position ? [place.position] : [];
+  });
+  const center =
+    positions.length > 0
+      ? {
+          lat: positions.reduce((sum, p) => sum + p.lat, 0) / positions.length,
+          lng: positions.reduce((sum, p) => sum + p.lng, 0) / positions.length,
+        }
+      : null;
+  const times = members.map((m) => m.observedAt.getTime());
+  const activity = mostCommon(members.map((m) => m.activity));
+  return {
+    reportCount: members.length,
+    firsthandCount: members.filter((m) => m.firsthand).length,
+    preciseCount: members.filter((m) => m.precise).length,
+    positionedCount: positions.length,
+    centerLat: center?.lat ?? null,
+    centerLng: center?.lng ?? null,
+    h3Cell: center ? publicCellOf(center.lat, center.lng) : null,
+    zoneId: mostCommon(members.flatMap((m) => (m.zoneId ? [m.zoneId] : []))) ?? null,
+    ...(activity ? { activity } : {}),
+    ...(times.length > 0
+      ? { firstObservedAt: new Date(Math.min(...times)), lastObservedAt: new Date(Math.max(...times)) }
+      : {}),
+  };
+}
+
+function tally(values: readonly string[]) {
+  const counts = new Map<string, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return [...counts]
+    .map(([value, count]) => ({ value, count }))
+    .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+}
+
+function spread(values: readonly (number | null)[]) {
+  const known = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
+  if (known.length === 0) return null;
+  const mid = Math.floor(known.length / 2);
+  const median = known.length % 2 ? (known[mid] ?? 0) : ((known[mid - 1] ?? 0) + (known[mid] ?? 0)) / 2;
+  return { min: known[0] ?? 0, max: known.at(-1) ?? 0, median };
+}
+
+/** The reports' SALUTE answers consolidated: ranges for counts, tallies for the rest. */
+export function saluteViewOf(members: readonly ReportSummary[]): SaluteView {
+  return {
+    agents: spread(members.map((r) => r.size.agents)),
+    vehicles: spread(members.map((r) => r.size.vehicles)),
+    activity: tally(members.map((r) => r.activity)),
+    uniforms: tally(members.flatMap((r) => r.uniforms)),
+    equipment: tally(members.flatMap((r) => r.equipment)),
+    zones: tally(members.flatMap((r) => (r.zone ? [r.zone.name] : []))),
+    channels: tally(members.map((r) => r.channel)),
+  };
+}
+
+export function createIncidentService(deps: {
+  database: Database;
+  coalitions: CoalitionService;
+  box: SecretBox;
+  reveal: Reveal;
+  now?: () => Date;
+}): IncidentService {
+  const { database, box } = deps;
+  const now = deps.now ?? (() => new Date());
+  const policies = new Map<string, { policy: GroupingPolicy; at: number }>();
+
+  /** Runs a dispatcher's change under the grouping lock and announces every incident it touched. */
+  async function change<T>(
+    work: (tx: Tx, coalitionId: string) => Promise<{ result: T; touched: string[] }>,
+  ): Promise<T> {
+    const coalition = await deps.coalitions.current();
+    return database.transaction(async (tx) => {
+      await lockGrouping(tx.client, coalition.id);
+      const { result, touched } = await work(tx, coalition.id);
+      await recordEvents(
+        tx.client,
+        coalition.id,
+        [...new Set(touched)].map((subjectId) => ({ type: 'incident.updated' as const, subjectId })),
+      );
+      return result;
+    });
+  }
+
+  async function recompute(tx: Tx, id: string, emptyMeans?: { mergedInto: string }): Promise<void> {
+    const members = await memberFacts(tx.db, id);
+    const values = aggregateOf(members);
+    if (members.length === 0 && emptyMeans) Object.assign(values, { status: 'merged', ...emptyMeans });
+    await updateIncident(tx.db, id, { ...values, lastActivityAt: now() });
+  }
+
+  async function requireLive(tx: Tx, coalitionId: string, ids: readonly string[]) {
+    const found = await findIncidents(tx.db, coalitionId, ids);
+    const missing = ids.filter((id) => !found.some((f) => f.id === id));
+    if (missing.length > 0) throw new AppError('NOT_FOUND', `No incident with id ${missing.join(', ')}.`);
+    const merged = found.filter((f) => f.status === 'merged');
+    if (merged.length > 0) {
+      throw new AppError(
+        'CONFLICT',
+        `Incident ${merged.map((m) => `#${m.number}`).join(', ')} was merged into another; use that one.`,
+      );
+    }
+    return found;
+  }
+
+  const summaryOrThrow = async (tx: Tx, coalitionId: string, id: string) => {
+    const summary = await findIncidentSummary(tx.db, coalitionId, id);
+    if (!summary) throw new AppError('NOT_FOUND', 'No incident with this id.');
+    return summary;
+  };
+
+  return {
+    async policy(coalitionId) {
+      const cached = policies.get(coalitionId);
+      if (cached && Date.now() - cached.at < POLICY_CACHE_MS) return cached.policy;
+      const [row] = await database.db
+        .select({ grouping: coalitions.grouping })
+        .from(coalitions)
+        .where(eq(coalitions.id, coalitionId));
+      const policy = groupingPolicySchema.parse(row?.grouping ?? {});
+      policies.set(coalitionId, { policy, at: Date.now() });
+      return policy;
+    },
+
+    async attach(tx, coalitionId, report, policy) {
+      const place = groupingPlace(report.fineCell ?? report.h3Cell, report.zoneId);
+      const widest = widestThresholds(policy);
+      const t = report.observedAt.getTime();
+      const candidates = await findGroupCandidates(tx.db, coalitionId, {
+        from: new Date(t - widest.windowMs),
+        to: new Date(t + widest.windowMs),
+        box: place.position ? boundingBox(place.position, widest.radiusKm) : null,
+        zoneId: place.zoneId,
+      });
+      const chosen = chooseIncident(
+        { ...place, observedAt: report.observedAt, activity: report.activity },
+        candidates,
+        policy,
+      );
+      const counts = { firsthand: report.firsthand ? 1 : 0, precise: report.precise ? 1 : 0 };
+      if (!chosen) {
+        return insertIncident(tx.db, {
+          coalitionId,
+          activity: report.activity,
+          zoneId: report.zoneId,
+          h3Cell: place.position ? publicCellOf(place.position.lat, place.position.lng) : null,
+          centerLat: place.position?.lat ?? null,
+          centerLng: place.position?.lng ?? null,
+          positionedCount: place.position ? 1 : 0,
+          reportCount: 1,
+          firsthandCount: counts.firsthand,
+          preciseCount: counts.precise,
+          firstObservedAt: report.observedAt,
+          lastObservedAt: report.observedAt,
+          lastActivityAt: now(),
+        });
+      }
+      // A running mean: the cost of joining does not depend on how many reports the incident has.
+      let center =
+        chosen.centerLat !== null && chosen.centerLng !== null
+          ? { lat: chosen.centerLat, lng: chosen.centerLng }
+          : null;
+      if (place.position) {
+        const n = chosen.positionedCount;
+        center = center
+          ? {
+              lat: center.lat + (place.position.lat - center.lat) / (n + 1),
+              lng: center.lng + (place.position.lng - center.lng) / (n + 1),
+            }
+          : place.position;
+      }
+      await updateIncident(tx.db, chosen.id, {
+        reportCount: sql`${incidents.reportCount} + 1`,
+        firsthandCount: sql`${incidents.firsthandCount} + ${counts.firsthand}`,
+        preciseCount: sql`${incidents.preciseCount} + ${counts.precise}`,
+        positionedCount: chosen.positionedCount + (place.position ? 1 : 0),
+        centerLat: center?.lat ?? null,
+        centerLng: center?.lng ?? null,
+        h3Cell: center ? publicCellOf(center.lat, center.lng) : null,
+        zoneId: sql`coalesce(${incidents.zoneId}, ${report.zoneId}::uuid)`,
+        firstObservedAt: sql`least(${incidents.firstObservedAt}, ${report.observedAt.toISOString()}::timestamptz)`,
+        lastObservedAt: sql`greatest(${incidents.lastObservedAt}, ${report.observedAt.toISOString()}::timestamptz)`,
+        lastActivityAt: now(),
+      });
+      return chosen.id;
+    },
+
+    async list(filter) {
+      const coalition = await deps.coalitions.current();
+      const lastEventId = await latestEventId(database.db, coalition.id);
+      const found = await listIncidentSummaries(database.db, coalition.id, filter);
+      return { incidents: found, lastEventId };
+    },
+
+    async detail(id, permissions) {
+      const coalition = await deps.coalitions.current();
+      const incident = await findIncidentSummary(database.db, coalition.id, id);
+      if (!incident) throw new AppError('NOT_FOUND', 'No incident with this id.');
+      const members = await listIncidentReports(database.db, coalition.id, id, deps.reveal);
+      const canReadNotes = permissions.includes('reports:read-restricted');
+      const timeline = await listTimeline(database.db, id, (sealed) =>
+        canReadNotes ? box.open(sealed, noteContext(id)) : null,
+      );
+      return {
+        incident,
+        reports: members.map((r) => visibleReport(r, permissions)),
+        timeline,
+        salute: saluteViewOf(members),
+      };
+    },
+
+    summary: (coalitionId, id) => findIncidentSummary(database.db, coalitionId, id),
+
+    merge(targetId, sourceIds, actorId) {
+      return change(async (tx, coalitionId) => {
+        const sources = [...new Set(sourceIds)].filter((id) => id !== targetId);
+        if (sources.length === 0)
+          throw new AppError('VALIDATION', 'Choose at least one other incident to merge into this one.', {
+            fields: [{ field: 'incidentIds', message: 'names no other incident' }],
+          });
+        await requireLive(tx, coalitionId, [targetId, ...sources]);
+        await tx.db.update(reports).set({ incidentId: targetId }).where(inArray(reports.incidentId, sources));
+        for (const source of sources) await recompute(tx, source, { mergedInto: targetId });
+        await recompute(tx, targetId);
+        await insertTimeline(tx.db, [
+          ...sources.map((source) => ({
+            incidentId: targetId,
+            kind: 'merged_in',
+            actorId,
+            otherIncidentId: source,
+          })),
+          ...sources.map((source) => ({
+            incidentId: source,
+            kind: 'merged_into',
+            actorId,
+            otherIncidentId: targetId,
+          })),
+        ]);
+        return { result: await summaryOrThrow(tx, coalitionId, targetId), touched: [targetId, ...sources] };
+      });
+    },
+
+    split(id, reportIds, actorId) {
+      return change(async (tx, coalitionId) => {
+        await requireLive(tx, coalitionId, [id]);
+        const wanted = [...new Set(reportIds)];
+        const members = await tx.db
+          .select({ id: reports.id })
+          .from(reports)
+          .where(eq(reports.incidentId, id));
+        const memberIds = new Set(members.map((m) => m.id));
+        const strangers = wanted.filter((r) => !memberIds.has(r));
+        if (strangers.length > 0)
+          throw new AppError('VALIDATION', 'Only reports of this incident can be split out of it.', {
+            fields: [{ field: 'reportIds', message: `not in this incident: ${strangers.join(', ')}` }],
+          });
+        if (wanted.length === memberIds.size)
+          throw new AppError(
+            'VALIDATION',
+            'Leave at least one report in the incident; splitting out all of them changes nothing.',
+            {
+              fields: [{ field: 'reportIds', message: 'names every report of the incident' }],
+            },
+          );
+        const at = now();
+        const newId = await insertIncident(tx.db, {
+          coalitionId,
+          activity: 'other',
+          firstObservedAt: at,
+          lastObservedAt: at,
+          lastActivityAt: at,
+        });
+        await tx.db.update(reports).set({ incidentId: newId }).where(inArray(reports.id, wanted));
+        await recompute(tx, newId);
+        await recompute(tx, id);
+        const single = wanted.length === 1 ? (wanted[0] ?? null) : null;
+        await insertTimeline(tx.db, [
+          { incidentId: id, kind: 'split_out', actorId, otherIncidentId: newId, reportId: single },
+          { incidentId: newId, kind: 'split_from', actorId, otherIncidentId: id, reportId: single },
+        ]);
+        return { result: await summaryOrThrow(tx, coalitionId, newId), touched: [id, newId] };
+      });
+    },
+
+    moveReport(reportId, toIncidentId, actorId) {
+      return change(async (tx, coalitionId) => {
+        const [report] = await tx.db
+          .select({ incidentId: reports.incidentId, coalitionId: reports.coalitionId })
+          .from(reports)
+          .where(eq(reports.id, reportId));
+        if (!report || report.coalitionId !== coalitionId)
+          throw new AppError('NOT_FOUND', 'No report with this id.');
+        const from = report.incidentId;
+        if (from === toIncidentId)
+          throw new AppError('VALIDATION', 'The report is already in this incident.', {
+            fields: [{ field: 'incidentId', message: 'is the report’s own incident' }],
+          });
+        await requireLive(tx, coalitionId, [toIncidentId]);
+        await tx.db.update(reports).set({ incidentId: toIncidentId }).where(eq(reports.id, reportId));
+        await recompute(tx, toIncidentId);
+        const timeline = [
+          { incidentId: toIncidentId, kind: 'moved_in', actorId, reportId, otherIncidentId: from },
+        ];
+        if (from) {
+          await recompute(tx, from, { mergedInto: toIncidentId });
+          timeline.push({
+            incidentId: from,
+            kind: 'moved_out',
+            actorId,
+            reportId,
+            otherIncidentId: toIncidentId,
+          });
+        }
+        await insertTimeline(tx.db, timeline);
+        return {
+          result: await summaryOrThrow(tx, coalitionId, toIncidentId),
+          touched: from ? [toIncidentId, from] : [toIncidentId],
+        };
+      });
+    },
+
+    setStatus(id, status, note, actorId) {
+      return change(async (tx, coalitionId) => {
+        await requireLive(tx, coalitionId, [id]);
+        await updateIncident(tx.db, id, { status, lastActivityAt: now() });
+        await insertTimeline(tx.db, [
+          {
+            incidentId: id,
+            kind: 'status',
+            actorId,
+            status,
+            note: note ? box.seal(note, noteContext(id)) : null,
+          },
+        ]);
+        return { result: await summaryOrThrow(tx, coalitionId, id), touched: [id] };
+      });
+    },
+
+    addNote(id, text, actorId) {
+      return change(async (tx, coalitionId) => {
+        await requireLive(tx, coalitionId, [id]);
+        await updateIncident(tx.db, id, { lastActivityAt: now() });
+        await insertTimeline(tx.db, [
+          { incidentId: id, kind: 'note', actorId, note: box.seal(text, noteContext(id)) },
+        ]);
+        return { result: undefined, touched: [id] };
+      });
+    },
+  };
+}

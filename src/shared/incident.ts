@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { activitySchema, reportSummarySchema } from './report.js';
+import { INCIDENT_STATUSES, SETTABLE_INCIDENT_STATUSES } from './report-fields.js';
+
+export const incidentStatusSchema = z.enum(INCIDENT_STATUSES);
+
+/** What the board's list shows of an incident: coarse place, counts, times. */
+export const incidentSummarySchema = z.object({
+  id: z.uuid(),
+  number: z.number().int(),
+  status: incidentStatusSchema,
+  mergedInto: z.uuid().nullable(),
+  activity: activitySchema,
+  zone: z.object({ id: z.uuid(), name: z.string() }).nullable(),
+  h3Cell: z.string().nullable(),
+  /** Coarse center (mean of its reports' public cells), for the map. */
+  center: z.object({ lat: z.number(), lng: z.number() }).nullable(),
+  reportCount: z.number().int(),
+  firsthandCount: z.number().int(),
+  preciseCount: z.number().int(),
+  firstObservedAt: z.string(),
+  lastObservedAt: z.string(),
+  lastActivityAt: z.string(),
+});
+export type IncidentSummary = z.infer<typeof incidentSummarySchema>;
+
+export const incidentListSchema = z.object({
+  incidents: z.array(incidentSummarySchema),
+  /** The live stream's position when this list was read. */
+  lastEventId: z.number().int(),
+});
+export type IncidentList = z.infer<typeof incidentListSchema>;
+
+export const timelineEntrySchema = z.object({
+  id: z.number().int(),
+  kind: z.enum([
+    'merged_in',
+    'merged_into',
+    'split_out',
+    'split_from',
+    'moved_in',
+    'moved_out',
+    'status',
+    'note',
+  ]),
+  at: z.string(),
+  actor: z.string().nullable(),
+  reportId: z.uuid().nullable(),
+  otherIncident: z.object({ id: z.uuid(), number: z.number().int() }).nullable(),
+  status: incidentStatusSchema.nullable(),
+  note: z.string().nullable(),
+});
+export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
+
+const tally = z.array(z.object({ value: z.string(), count: z.number().int() }));
+
+/** The reports' SALUTE answers side by side: what most callers agree on shows first. */
+export const saluteViewSchema = z.object({
+  agents: z.object({ min: z.number(), max: z.number(), median: z.number() }).nullable(),
+  vehicles: z.object({ min: z.number(), max: z.number(), median: z.number() }).nullable(),
+  activity: tally,
+  uniforms: tally,
+  equipment: tally,
+  zones: tally,
+  channels: tally,
+});
+export type SaluteView = z.infer<typeof saluteViewSchema>;
+
+export const incidentDetailSchema = z.object({
+  incident: incidentSummarySchema,
+  reports: z.array(reportSummarySchema),
+  timeline: z.array(timelineEntrySchema),
+  salute: saluteViewSchema,
+});
+export type IncidentDetail = z.infer<typeof incidentDetailSchema>;
+
+export const mergeInputSchema = z.object({ incidentIds: z.array(z.uuid()).min(1).max(50) });
+export const splitInputSchema = z.object({ reportIds: z.array(z.uuid()).min(1).max(500) });
+export const moveInputSchema = z.object({ incidentId: z.uuid() });
+export const statusInputSchema = z.object({
+  status: z.enum(SETTABLE_INCIDENT_STATUSES),
+  note: z.string().trim().max(2000).optional(),
+});
+export const noteInputSchema = z.object({ text: z.string().trim().min(1, 'must not be empty').max(2000) });
+
+/** How a coalition groups reports into incidents. */
+export const groupingPolicySchema = z.object({
+  radiusKm: z.number().min(0.1).max(50).default(1.5),
+  windowMinutes: z
+    .number()
+    .int()
+    .min(5)
+    .max(24 * 60)
+    .default(60),
+  /** Per activity: a patrol moves, so it may be given a wider radius than a raid. */
+  byActivity: z
+    .partialRecord(
+      activitySchema,
+      z.object({
+        radiusKm: z.number().min(0.1).max(50).optional(),
+        windowMinutes: z
+          .number()
+          .int()
+          .min(5)
+          .max(24 * 60)
+          .optional(),
+      }),
+    )
+    .default({ patrol: { radiusKm: 3 }, checkpoint: { windowMinutes: 180 } }),
+});
+export type GroupingPolicy = z.infer<typeof groupingPolicySchema>;
