@@ -25,6 +25,8 @@ import { registerIncidentRoutes } from './modules/incidents/incidents.routes.js'
 import type { IncidentService } from './modules/incidents/incidents.service.js';
 import { registerReportRoutes } from './modules/reports/reports.routes.js';
 import type { ReportService } from './modules/reports/reports.service.js';
+import { registerSmsRoutes } from './modules/sms/sms.routes.js';
+import type { SmsIntake } from './modules/sms/sms.service.js';
 import { registerZoneRoutes } from './modules/zones/zones.routes.js';
 import type { ZoneService } from './modules/zones/zones.service.js';
 import { registerEventRoutes } from './realtime/events.routes.js';
@@ -43,6 +45,8 @@ export interface AppDeps {
   invitations: InvitationService;
   people: PeopleService;
   passkeys: PasskeyService;
+  /** Null when SMS is not set up. */
+  smsIntake: SmsIntake | null;
   /** Where logs go (default stdout); tests read them to check nothing personal is logged. */
   logStream?: Writable | undefined;
 }
@@ -87,6 +91,11 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; r
   registerZoneRoutes(app, deps);
   registerReportRoutes(app, { ...deps, rateLimits: config.rateLimits });
   registerIncidentRoutes(app, deps);
+  registerSmsRoutes(app, {
+    smsIntake: deps.smsIntake,
+    authToken: config.sms?.authToken ?? null,
+    publicUrl: config.publicUrl,
+  });
   registerEventRoutes(app, deps);
   registerAuthRoutes(app, { ...deps, cookie });
   registerAdminRoutes(app, { ...deps, publicUrl: config.publicUrl });

@@ -35,6 +35,11 @@ const envSchema = z.object({
     .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
     .optional(),
   MAIL_FROM: z.string().min(3).default('Faro <faro@localhost>'),
+  TWILIO_ACCOUNT_SID: z.string().min(1).optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
+  /** The number (E.164) or Messaging Service SID (MG…) replies are sent from. */
+  TWILIO_FROM: z.string().min(1).optional(),
+  TWILIO_API_URL: z.url().default('https://api.twilio.com'),
   REPORT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(30),
   LOOKUP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
   SESSION_IDLE_MINUTES: z.coerce
@@ -52,6 +57,8 @@ const envSchema = z.object({
 });
 
 export type Env = z.input<typeof envSchema>;
+
+const SMS_KEYS = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'] as const;
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -71,6 +78,8 @@ export interface Config {
   keyDir: string;
   sessions: { idleMinutes: number; absoluteHours: number; secureCookie: boolean };
   mail: { smtpUrl: string | undefined; from: string };
+  /** The SMS provider (Twilio's API and webhook format); null when SMS is not set up. */
+  sms: { accountSid: string; authToken: string; from: string; apiUrl: string } | null;
   /** Requests per minute per client address on the public endpoints. */
   rateLimits: { reportsPerMinute: number; lookupsPerMinute: number };
 }
@@ -90,6 +99,15 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const env = parsed.data;
+  const smsGiven = SMS_KEYS.filter((key) => env[key] !== undefined);
+  if (smsGiven.length > 0 && smsGiven.length < SMS_KEYS.length) {
+    throw new ConfigError(
+      SMS_KEYS.filter((key) => env[key] === undefined).map(
+        (key) =>
+          `${key}: is required when ${smsGiven.join(' and ')} ${smsGiven.length > 1 ? 'are' : 'is'} set`,
+      ),
+    );
+  }
   const database: Config['database'] = env.DATABASE_URL
     ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DB_POOL_SIZE }
     : { kind: 'pglite', dataDir: path.resolve(env.FARO_DATA_DIR) };
@@ -118,6 +136,15 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       secureCookie: env.PUBLIC_URL?.startsWith('https://') ?? false,
     },
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
+    sms:
+      env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && env.TWILIO_FROM
+        ? {
+            accountSid: env.TWILIO_ACCOUNT_SID,
+            authToken: env.TWILIO_AUTH_TOKEN,
+            from: env.TWILIO_FROM,
+            apiUrl: env.TWILIO_API_URL.replace(/\/$/, ''),
+          }
+        : null,
     rateLimits: {
       reportsPerMinute: env.REPORT_RATE_LIMIT_PER_MINUTE,
       lookupsPerMinute: env.LOOKUP_RATE_LIMIT_PER_MINUTE,

@@ -22,6 +22,9 @@ import { createIncidentService } from './modules/incidents/incidents.service.js'
 import { createReportService } from './modules/reports/reports.service.js';
 import { openRestricted } from './modules/reports/restricted.js';
 import { retentionJob } from './modules/retention/retention.job.js';
+import { createSmsIntake } from './modules/sms/sms.service.js';
+import { smsReplyJob } from './modules/sms/sms-reply.job.js';
+import { twilioSender } from './modules/sms/twilio.js';
 import { createZoneService } from './modules/zones/zones.service.js';
 import { type RealtimeHub, startRealtimeHub } from './realtime/hub.js';
 
@@ -37,6 +40,7 @@ export interface Faro {
   jobDefinitions: {
     retention: ReturnType<typeof retentionJob>;
     invitationMail: ReturnType<typeof invitationMailJob> | null;
+    smsReply: ReturnType<typeof smsReplyJob> | null;
   };
   /** Graceful stop: refuse new requests, finish in-flight requests and jobs, close the database. */
   stop(): Promise<void>;
@@ -104,6 +108,21 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
           }
         : undefined,
     });
+    const smsReply = config.sms
+      ? smsReplyJob({ sender: twilioSender(config.sms), box, publicUrl: config.publicUrl })
+      : null;
+    const smsIntake = smsReply
+      ? createSmsIntake({
+          reports,
+          zones,
+          coalitions,
+          box,
+          enqueueReply: async (reply, tx) => {
+            if (!queue) throw new Error('the job queue is not started yet');
+            await queue.send(smsReply, reply, tx?.client);
+          },
+        })
+      : null;
     const people = createPeopleService({ database, now });
     const passkeys = createPasskeyService({ database, now });
     const { app, routeAccess } = await buildApp({
@@ -119,6 +138,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       invitations,
       people,
       passkeys,
+      smsIntake,
       logStream: options.logStream,
     });
     const retention = retentionJob({
@@ -127,11 +147,15 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       onPurged: (purged) =>
         Object.values(purged).some((n) => n > 0) && app.log.info(purged, 'restricted data purged'),
     });
-    const jobs = await startJobQueue(database, [retention, ...(invitationMail ? [invitationMail] : [])], {
-      pollSeconds: config.jobs.pollSeconds,
-      work: options.work ?? true,
-      onError: (error) => app.log.error({ err: error }, 'job queue error'),
-    });
+    const jobs = await startJobQueue(
+      database,
+      [retention, ...(invitationMail ? [invitationMail] : []), ...(smsReply ? [smsReply] : [])],
+      {
+        pollSeconds: config.jobs.pollSeconds,
+        work: options.work ?? true,
+        onError: (error) => app.log.error({ err: error }, 'job queue error'),
+      },
+    );
     queue = jobs;
 
     let stopping: Promise<void> | undefined;
@@ -157,7 +181,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       database,
       jobs,
       hub,
-      jobDefinitions: { retention, invitationMail },
+      jobDefinitions: { retention, invitationMail, smsReply },
       stop,
     };
   } catch (error) {

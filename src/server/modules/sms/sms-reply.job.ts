@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { LANGUAGES } from '../../../shared/report-fields.js';
+import type { SecretBox } from '../../crypto/secret-box.js';
+import { defineJob } from '../../jobs/queue.js';
+import { message } from '../../locales/messages.js';
+import type { SmsSender } from './twilio.js';
+
+const smsReplySchema = z.object({
+  /** The inbound message's id: binds the sealed number to it. */
+  ref: z.string(),
+  /** The sender's number, sealed: a job row never holds it in the clear. */
+  to: z.string(),
+  language: z.enum(LANGUAGES),
+  kind: z.enum(['receipt', 'empty']),
+  receipt: z.string().optional(),
+  askLocation: z.boolean().optional(),
+});
+export type SmsReply = z.infer<typeof smsReplySchema>;
+
+/** The reply's text in the sender's language. */
+export function replyText(reply: SmsReply, publicUrl: string | undefined): string {
+  if (reply.kind === 'empty') return message(reply.language, 'sms.empty');
+  const code = reply.receipt ?? '';
+  const parts = [
+    publicUrl
+      ? message(reply.language, 'sms.receipt', { code, url: `${publicUrl.replace(/\/$/, '')}/status` })
+      : message(reply.language, 'sms.receiptNoUrl', { code }),
+  ];
+  if (reply.askLocation) parts.push(message(reply.language, 'sms.askLocation'));
+  return parts.join(' ');
+}
+
+/** Sends the reply to an inbound SMS through the provider; retried with back-off when the provider fails. */
+export function smsReplyJob(deps: { sender: SmsSender; box: SecretBox; publicUrl: string | undefined }) {
+  return defineJob({
+    name: 'sms.reply',
+    payload: smsReplySchema,
+    retryLimit: 6,
+    retryDelaySeconds: 20,
+    async handler(reply) {
+      const to = deps.box.open(reply.to, `sms-reply:${reply.ref}`);
+      await deps.sender.send(to, replyText(reply, deps.publicUrl));
+    },
+  });
+}

@@ -1,0 +1,61 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Twilio's request signature: HMAC-SHA1, keyed with the account's auth token,
+ * over the full URL the webhook was posted to followed by every form field's
+ * name and value, sorted by name; base64 in the `X-Twilio-Signature` header.
+ */
+export function twilioSignature(authToken: string, url: string, params: Record<string, string>): string {
+  const data = Object.keys(params)
+    .sort()
+    .reduce((acc, key) => acc + key + params[key], url);
+  return createHmac('sha1', authToken).update(data, 'utf8').digest('base64');
+}
+
+/** Whether the header is the signature of this request (constant time). */
+export function verifyTwilioSignature(
+  authToken: string,
+  url: string,
+  params: Record<string, string>,
+  header: string | undefined,
+): boolean {
+  if (!header) return false;
+  const expected = Buffer.from(twilioSignature(authToken, url, params));
+  const given = Buffer.from(header);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+/** What Faro needs from an SMS provider: sending one text. */
+export interface SmsSender {
+  send(to: string, body: string): Promise<{ providerId: string }>;
+}
+
+/** Sends texts through Twilio's Messages API (or anything speaking it, such as a test double). */
+export function twilioSender(config: {
+  accountSid: string;
+  authToken: string;
+  from: string;
+  apiUrl: string;
+}): SmsSender {
+  const endpoint = `${config.apiUrl}/2010-04-01/Accounts/${encodeURIComponent(config.accountSid)}/Messages.json`;
+  const authorization = `Basic ${Buffer.from(`${config.accountSid}:${config.authToken}`).toString('base64')}`;
+  return {
+    async send(to, body) {
+      const form = new URLSearchParams({ To: to, Body: body });
+      // A Messaging Service SID picks the sending number itself.
+      form.set(config.from.startsWith('MG') ? 'MessagingServiceSid' : 'From', config.from);
+      const response = await fetch(endpoint, {
+        method: 'POST',
+        headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' },
+        body: form,
+        signal: AbortSignal.timeout(15_000),
+      });
+      const answer = (await response.json().catch(() => ({}))) as { sid?: string; message?: string };
+      if (!response.ok) {
+        // The provider's message, never the number or the text.
+        throw new Error(`SMS provider answered ${response.status}: ${answer.message ?? 'no message'}`);
+      }
+      return { providerId: answer.sid ?? '' };
+    },
+  };
+}

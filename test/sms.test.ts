@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { twilioSignature } from '../src/server/modules/sms/twilio.js';
+import { startTestFaro, type TestFaro } from './support/faro.js';
+import { startSmsProvider } from './support/sms-provider.js';
+
+/**
+ * The SMS channel end to end: a provider's signed webhook in, a report with
+ * the text sealed, a reply with the receipt code out through the provider's
+ * API in the sender's language — once, however often the webhook is delivered.
+ */
+const AUTH_TOKEN = 'test-auth-token-0123456789abcdef';
+const ACCOUNT = 'AC00000000000000000000000000000001';
+let t: TestFaro;
+let provider: Awaited<ReturnType<typeof startSmsProvider>>;
+let sequence = 0;
+
+beforeAll(async () => {
+  provider = await startSmsProvider();
+  t = await startTestFaro({
+    listen: true,
+    env: {
+      TWILIO_ACCOUNT_SID: ACCOUNT,
+      TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+      TWILIO_FROM: '+13235550100',
+      TWILIO_API_URL: provider.url,
+    },
+  });
+});
+afterAll(async () => {
+  await t?.stop();
+  await provider?.close();
+});
+
+function inbound(fields: Partial<Record<string, string>> = {}) {
+  sequence += 1;
+  return {
+    MessageSid: `SM${Date.now().toString(16)}${String(sequence).padStart(8, '0')}`,
+    AccountSid: ACCOUNT,
+    From: `+1323555${String(1000 + sequence).slice(-4)}`,
+    To: '+13235550100',
+    Body: 'ICE agents at the car wash in Boyle Heights right now',
+    NumMedia: '0',
+    ...fields,
+  } as Record<string, string>;
+}
+
+const url = () => `${t.baseUrl}/api/sms/inbound`;
+
+function deliver(fields: Record<string, string>, signature = twilioSignature(AUTH_TOKEN, url(), fields)) {
+  return fetch(url(), {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded; charset=UTF-8',
+      ...(signature ? { 'x-twilio-signature': signature } : {}),
+    },
+    body: new URLSearchParams(fields),
+  });
+}
+
+const reportsFrom = async (sid: string) =>
+  (
+    await t.faro.database.pool.query<{
+      receipt: string;
+      channel: string;
+      language: string;
+      zone_id: string | null;
+    }>('select receipt, channel, language, zone_id from reports where source_ref = $1', [sid])
+  ).rows;
+
+async function drainReplies() {
+  const job = t.faro.jobDefinitions.smsReply;
+  if (!job) throw new Error('SMS replies are not configured');
+  await t.faro.jobs.drain(job);
+}
+
+describe('POST /api/sms/inbound', () => {
+  it('turns a signed text into a report and replies with its receipt code through the provider', async () => {
+    const sms = inbound();
+    const response = await deliver(sms);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/xml');
+    const [report] = await reportsFrom(sms.MessageSid ?? '');
+    expect(report).toMatchObject({ channel: 'sms', language: 'en' });
+    expect(report?.zone_id).not.toBeNull();
+
+    await drainReplies();
+    const reply = provider.sent.find((m) => m.fields.To === sms.From);
+    expect(reply?.accountSid).toBe(ACCOUNT);
+    expect(reply?.authorization).toBe(`Basic ${Buffer.from(`${ACCOUNT}:${AUTH_TOKEN}`).toString('base64')}`);
+    expect(reply?.fields.From).toBe('+13235550100');
+    expect(reply?.fields.Body).toContain(report?.receipt);
+    expect(reply?.fields.Body).not.toContain('neighborhood');
+  });
+
+  it('answers in Spanish to a Spanish text and asks where when the text does not say', async () => {
+    const sms = inbound({ Body: 'Hay una redada con muchos agentes, están llevándose a la gente' });
+    expect((await deliver(sms)).status).toBe(200);
+    const [report] = await reportsFrom(sms.MessageSid ?? '');
+    expect(report).toMatchObject({ language: 'es', zone_id: null });
+    await drainReplies();
+    const reply = provider.sent.find((m) => m.fields.To === sms.From);
+    expect(reply?.fields.Body).toContain('recibimos su reporte');
+    expect(reply?.fields.Body).toContain('En que vecindario');
+    // Replies stay in the GSM-7 alphabet, so a Spanish reply costs what an English one does.
+    expect(reply?.fields.Body).toMatch(/^[A-Za-z0-9 .,:?!'()\-/@ñÑéü]*$/);
+  });
+
+  it('creates one report and sends one reply when the same text is delivered 50 times at once', async () => {
+    const sms = inbound({ Body: 'Checkpoint on Whittier Blvd in East Los Angeles' });
+    const responses = await Promise.all(Array.from({ length: 50 }, () => deliver(sms)));
+    expect(responses.map((r) => r.status)).toEqual(Array(50).fill(200));
+    expect(await reportsFrom(sms.MessageSid ?? '')).toHaveLength(1);
+    await drainReplies();
+    expect(provider.sent.filter((m) => m.fields.To === sms.From)).toHaveLength(1);
+  });
+
+  it('refuses a missing or wrong signature with 403 and stores nothing', async () => {
+    const count = async () =>
+      Number(
+        (await t.faro.database.pool.query<{ n: string }>('select count(*) as n from reports')).rows[0]?.n,
+      );
+    const before = await count();
+    const sms = inbound();
+    expect((await deliver(sms, '')).status).toBe(403);
+    expect((await deliver(sms, 'bm90IHRoZSBzaWduYXR1cmU=')).status).toBe(403);
+    // Signed for other content: a tampered body fails too.
+    const tampered = await deliver(
+      { ...sms, Body: 'something else' },
+      twilioSignature(AUTH_TOKEN, url(), sms),
+    );
+    expect(tampered.status).toBe(403);
+    expect(await count()).toBe(before);
+    expect(await reportsFrom(sms.MessageSid ?? '')).toHaveLength(0);
+  });
+
+  it('keeps the text sealed and the sender’s number nowhere in the clear', async () => {
+    const sms = inbound({ Body: 'Vans parked behind the laundromat on 1st, Boyle Heights' });
+    await deliver(sms);
+    await drainReplies();
+    const dump = JSON.stringify(
+      (await t.faro.database.pool.query('select * from reports where source_ref = $1', [sms.MessageSid]))
+        .rows,
+    );
+    expect(dump).not.toContain('laundromat');
+    const jobs = JSON.stringify(
+      (await t.faro.database.pool.query("select data from pgboss.job where name = 'sms.reply'")).rows,
+    );
+    expect(jobs).not.toContain(sms.From?.slice(2));
+  });
+});

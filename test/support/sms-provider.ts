@@ -1,0 +1,46 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface SentSms {
+  accountSid: string;
+  authorization: string;
+  fields: Record<string, string>;
+}
+
+/**
+ * A local stand-in for the SMS provider's Messages API: records every request
+ * in the provider's format (form-encoded, Basic auth, per-account path) and
+ * answers as the provider does.
+ */
+export async function startSmsProvider() {
+  const sent: SentSms[] = [];
+  const server = http.createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => {
+      body += chunk.toString('utf8');
+    });
+    request.on('end', () => {
+      const match = request.url?.match(/^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/);
+      response.setHeader('content-type', 'application/json');
+      if (request.method !== 'POST' || !match?.[1]) {
+        response.statusCode = 404;
+        response.end(JSON.stringify({ message: 'not found' }));
+        return;
+      }
+      sent.push({
+        accountSid: decodeURIComponent(match[1]),
+        authorization: request.headers.authorization ?? '',
+        fields: Object.fromEntries(new URLSearchParams(body)),
+      });
+      response.statusCode = 201;
+      response.end(JSON.stringify({ sid: `SM${String(sent.length).padStart(32, '0')}`, status: 'queued' }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    sent,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
