@@ -65,10 +65,25 @@ export const reportInputSchema = z.object({
 });
 export type ReportInput = z.input<typeof reportInputSchema>;
 
+/** A call taken on the hotline: the report plus an optional number to call the caller back on. */
+export const hotlineInputSchema = reportInputSchema.extend({
+  callback: z
+    .string()
+    .trim()
+    .max(40)
+    .regex(/^\+?[\d\s().-]{7,}$/, 'must be a phone number')
+    .optional()
+    .or(z.literal('')),
+});
+export type HotlineInput = z.input<typeof hotlineInputSchema>;
+
 export const reportCreatedSchema = z.object({
   id: z.uuid(),
   receipt: z.string(),
 });
+
+/** What staff intake answers: the report and the incident it was grouped into. */
+export const intakeCreatedSchema = reportCreatedSchema.extend({ incidentId: z.uuid().nullable() });
 
 export const receiptStatusSchema = z.object({
   receipt: z.string(),

@@ -85,13 +85,13 @@ export async function findReportSummary(db: Drizzle, coalitionId: string, id: st
   return row ? toSummary(row, reveal) : undefined;
 }
 
-/** A report's sealed restricted fields (null when none, or purged). */
-export async function findSealedRestricted(db: Drizzle, coalitionId: string, id: string) {
+/** A report's sealed fields: restricted fields and callback number (each null when none, or purged). */
+export async function findSealed(db: Drizzle, coalitionId: string, id: string) {
   const [row] = await db
-    .select({ restricted: reports.restricted })
+    .select({ restricted: reports.restricted, callback: reports.callback })
     .from(reports)
     .where(and(eq(reports.coalitionId, coalitionId), eq(reports.id, id)));
-  return row?.restricted ?? null;
+  return row;
 }
 
 export interface ReportCursor {

@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  hotlineInputSchema,
+  intakeCreatedSchema,
   receiptStatusSchema,
   reportCreatedSchema,
   reportInputSchema,
@@ -9,7 +11,8 @@ import {
   reportSummarySchema,
 } from '../../../shared/report.js';
 import { sessionOf } from '../../http/auth.js';
-import { errorSchema } from '../../http/errors.js';
+import { AppError, errorSchema } from '../../http/errors.js';
+import { normalizePhone } from './callback.js';
 import type { ReportService } from './reports.service.js';
 
 /** A report is a few kilobytes of text; anything far larger is a mistake or an attack. */
@@ -35,8 +38,8 @@ export function registerReportRoutes(
       },
     },
     async (request, reply) => {
-      const created = await deps.reports.create(request.body, 'web');
-      return reply.status(201).send(created);
+      const { id, receipt } = await deps.reports.create(request.body, 'web');
+      return reply.status(201).send({ id, receipt });
     },
   );
 
@@ -83,11 +86,60 @@ export function registerReportRoutes(
           200: z.object({
             report: reportSummarySchema,
             exactLocation: z.object({ lat: z.number(), lng: z.number() }).nullable(),
+            /** A hotline caller's callback number, for roles allowed to see it, until it is deleted (72 h). */
+            callback: z.string().nullable(),
           }),
           404: errorSchema,
         },
       },
     },
     async (request) => deps.reports.detail(request.params.id, sessionOf(request).permissions),
+  );
+
+  routes.post(
+    '/api/intake/hotline',
+    {
+      bodyLimit: REPORT_BODY_LIMIT,
+      config: { access: 'reports:intake' },
+      schema: {
+        tags: ['reports'],
+        summary: 'A call taken on the hotline, with an optional callback number (sealed, deleted after 72 h)',
+        body: hotlineInputSchema,
+        response: { 201: intakeCreatedSchema, 400: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const { callback, ...input } = request.body;
+      const phone = callback ? normalizePhone(callback) : null;
+      if (callback && !phone) {
+        throw new AppError('VALIDATION', 'The callback number needs 7 to 15 digits.', {
+          fields: [{ field: 'callback', message: 'must have 7 to 15 digits' }],
+        });
+      }
+      const created = await deps.reports.create(input, 'hotline', { callback: phone ?? undefined });
+      return reply
+        .status(201)
+        .send({ id: created.id, receipt: created.receipt, incidentId: created.incidentId });
+    },
+  );
+
+  routes.post(
+    '/api/intake/field',
+    {
+      bodyLimit: REPORT_BODY_LIMIT,
+      config: { access: 'reports:field' },
+      schema: {
+        tags: ['reports'],
+        summary: 'A report filed by a responder in the field',
+        body: reportInputSchema,
+        response: { 201: intakeCreatedSchema, 400: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const created = await deps.reports.create(request.body, 'field');
+      return reply
+        .status(201)
+        .send({ id: created.id, receipt: created.receipt, incidentId: created.incidentId });
+    },
   );
 }

@@ -19,14 +19,14 @@ import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import { lockGrouping } from '../incidents/incidents.repo.js';
 import type { IncidentService } from '../incidents/incidents.service.js';
 import type { ZoneService } from '../zones/zones.service.js';
-import { sealCallback } from './callback.js';
+import { openCallback, sealCallback } from './callback.js';
 import { newReceipt } from './receipt.js';
 import { visibleExactLocation, visibleReport } from './reports.policy.js';
 import {
   findReceiptStatus,
   findReportBySource,
   findReportSummary,
-  findSealedRestricted,
+  findSealed,
   insertReport,
   listReportSummaries,
   type ReportCursor,
@@ -57,13 +57,17 @@ export interface ReportService {
     input: ReportInput,
     channel: Channel,
     extras?: IntakeExtras,
-  ): Promise<{ id: string; receipt: string; duplicate: boolean }>;
+  ): Promise<{ id: string; receipt: string; incidentId: string | null; duplicate: boolean }>;
   statusByReceipt(code: string): Promise<ReceiptStatus>;
   /** One report with its exact position, as far as the reader's permissions allow. */
   detail(
     id: string,
     permissions: readonly Permission[],
-  ): Promise<{ report: ReportSummary; exactLocation: { lat: number; lng: number } | null }>;
+  ): Promise<{
+    report: ReportSummary;
+    exactLocation: { lat: number; lng: number } | null;
+    callback: string | null;
+  }>;
   list(
     options: { limit: number; cursor?: string | undefined },
     permissions: readonly Permission[],
@@ -152,7 +156,7 @@ export function createReportService(deps: {
             await lockGrouping(tx.client, coalition.id);
             if (extras.sourceRef) {
               const seen = await findReportBySource(tx.db, channel, extras.sourceRef);
-              if (seen) return { id: seen.id, receipt: seen.receipt, duplicate: true };
+              if (seen) return { ...seen, duplicate: true };
             }
             const incidentId = await deps.incidents.attach(
               tx,
@@ -202,7 +206,7 @@ export function createReportService(deps: {
               { type: 'incident.updated', subjectId: incidentId },
             ]);
             await extras.afterStore?.(tx, { id, receipt });
-            return { id, receipt, duplicate: false };
+            return { id, receipt, incidentId, duplicate: false };
           });
         } catch (error) {
           // A receipt code drawn twice, or the same message delivered twice at once: try again.
@@ -241,14 +245,19 @@ export function createReportService(deps: {
       const coalition = await deps.coalitions.current();
       const report = await findReportSummary(database.db, coalition.id, id, reveal);
       if (!report) throw new AppError('NOT_FOUND', 'No report with this id.');
-      const sealed = report.hasExactLocation
-        ? await findSealedRestricted(database.db, coalition.id, id)
-        : null;
-      const { lat, lng } = openRestricted(deps.box, id, sealed);
+      const sealed = await findSealed(database.db, coalition.id, id);
+      const { lat, lng } = openRestricted(
+        deps.box,
+        id,
+        report.hasExactLocation ? (sealed?.restricted ?? null) : null,
+      );
       const exact = lat !== null && lng !== null ? { lat, lng } : null;
       return {
         report: visibleReport(report, permissions),
         exactLocation: visibleExactLocation(exact, permissions),
+        callback: permissions.includes('reports:read-callback')
+          ? openCallback(deps.box, id, sealed?.callback ?? null)
+          : null,
       };
     },
 
