@@ -4,6 +4,7 @@ export const WEB_PAGES = [
   '/report',
   '/status',
   '/dispatch',
+  '/hotline',
   '/signin',
   '/invite',
   '/account',

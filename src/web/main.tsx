@@ -16,6 +16,7 @@ import './styles.css';
 const DispatchPage = lazy(() => import('./pages/DispatchPage.js'));
 const AccountPage = lazy(() => import('./pages/AccountPage.js'));
 const AdminPage = lazy(() => import('./pages/AdminPage.js'));
+const HotlinePage = lazy(() => import('./pages/HotlinePage.js'));
 
 const staff = (page: ReactNode, permission?: string) => (
   <RequireAccess permission={permission}>
@@ -40,7 +41,8 @@ createRoot(root).render(
             <Route path="status" element={<StatusPage />} />
             <Route path="signin" element={<SignInPage />} />
             <Route path="invite" element={<InvitePage />} />
-            <Route path="dispatch" element={staff(<DispatchPage />, 'reports:read')} />
+            <Route path="dispatch" element={staff(<DispatchPage />, 'incidents:read')} />
+            <Route path="hotline" element={staff(<HotlinePage />, 'reports:intake')} />
             <Route path="account" element={staff(<AccountPage />)} />
             <Route path="admin" element={staff(<AdminPage />, 'people:manage')} />
           </Route>

@@ -13,7 +13,7 @@ beforeAll(async () => {
 afterAll(async () => e2e?.stop());
 
 describe('a report in Spanish reaches the live board', () => {
-  it('appears on /dispatch within a second, without reload', async () => {
+  it('appears on /dispatch as an incident within a second, without reload', async () => {
     const board = await (
       await e2e.browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } })
     ).newPage();
@@ -65,11 +65,16 @@ describe('a report in Spanish reaches the live board', () => {
     expect(receipt).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}$/);
     await phone.getByRole('heading', { name: 'Reporte recibido' }).waitFor();
 
-    const row = board.getByTestId('report-row').filter({ hasText: receipt });
-    await row.waitFor({ timeout: 1_000 });
+    // The report opens an incident in Boyle Heights on the board, live.
+    const incident = board.getByTestId('incident-row').filter({ hasText: 'Boyle Heights' });
+    await incident.waitFor({ timeout: 1_000 });
     const shownAfterMs = Date.now() - acknowledgedAt;
     expect(shownAfterMs).toBeLessThan(1_000);
     expect(reloads).toBe(0);
+    expect(await incident.textContent()).toContain('People being detained');
+    await incident.click();
+    const row = board.getByTestId('report-row').filter({ hasText: receipt });
+    await row.waitFor();
     const text = await row.textContent();
     expect(text).toContain('People being detained');
     expect(text).toContain('Boyle Heights');

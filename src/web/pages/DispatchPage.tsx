@@ -1,92 +1,35 @@
-import { useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ReportSummary } from '../../shared/report.js';
-import { currentLanguage } from '../i18n.js';
-import { type Connection, useLiveReports } from './useLiveReports.js';
+import type { IncidentStatus } from '../../shared/report-fields.js';
+import type { ZoneList } from '../../shared/zone.js';
+import { api } from '../api.js';
+import { IncidentDetail } from './dispatch/IncidentDetail.js';
+import { IncidentList } from './dispatch/IncidentList.js';
+import { useNow } from './dispatch/time.js';
+import { type BoardFilter, type Connection, useLiveIncidents } from './dispatch/useLiveIncidents.js';
 
 const CONNECTION_ICON: Record<Connection, string> = { live: '●', connecting: '◌', offline: '✕' };
 
-/** Re-renders every 30 s so "5 min ago" stays true on a board left open all night. */
-function useNow(intervalMs = 30_000) {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(timer);
-  }, [intervalMs]);
-  return now;
-}
+const STATUS_FILTERS: Record<string, readonly IncidentStatus[]> = {
+  active: ['open', 'confirmed', 'not_confirmed'],
+  open: ['open'],
+  confirmed: ['confirmed'],
+  closed: ['closed', 'not_confirmed'],
+};
 
-function Ago({ iso, now }: { iso: string; now: number }) {
-  const { t } = useTranslation();
-  const minutes = Math.max(0, Math.floor((now - new Date(iso).getTime()) / 60_000));
-  const clock = new Intl.DateTimeFormat(currentLanguage(), { timeStyle: 'short' }).format(new Date(iso));
-  return (
-    <time dateTime={iso} title={new Date(iso).toLocaleString(currentLanguage())}>
-      {clock} · {minutes < 1 ? t('time.justNow') : t('time.minutesAgo', { count: minutes })}
-    </time>
-  );
-}
-
-function ReportRow({ report, fresh, now }: { report: ReportSummary; fresh: boolean; now: number }) {
-  const { t } = useTranslation();
-  const size = [
-    report.size.agents !== null ? t('dispatch.agents', { count: report.size.agents }) : null,
-    report.size.vehicles !== null ? t('dispatch.vehicles', { count: report.size.vehicles }) : null,
-  ].filter(Boolean);
-  return (
-    <li className={`report ${fresh ? 'fresh' : ''}`} data-testid="report-row" data-report-id={report.id}>
-      <div className="report-head">
-        <strong>{t(`report.activity.${report.activity}`)}</strong>
-        <span className="zone">{report.zone ? report.zone.name : t('dispatch.noZone')}</span>
-        {fresh && <span className="badge new">{t('dispatch.new')}</span>}
-        {!report.firsthand && <span className="badge flag">⚠ {t('dispatch.secondHand')}</span>}
-        {report.hasExactLocation && <span className="badge">⌖ {t('dispatch.exactLocation')}</span>}
-      </div>
-      <div className="report-meta">
-        <span>
-          {t('dispatch.observed')}: <Ago iso={report.observedAt} now={now} />
-        </span>
-        <span>
-          {t('dispatch.received')}: <Ago iso={report.receivedAt} now={now} />
-        </span>
-        <span>{size.length > 0 ? size.join(', ') : t('dispatch.unknownSize')}</span>
-        <span>{t(`dispatch.channel.${report.channel}`)}</span>
-        <span>
-          {t('dispatch.language')}: {t(`lang.${report.language}`)}
-        </span>
-        <span className="mono">
-          {t('dispatch.receipt')} {report.receipt}
-        </span>
-      </div>
-      {(report.uniforms.length > 0 || report.equipment.length > 0 || report.markings) && (
-        <div className="report-meta">
-          {report.uniforms.length > 0 && (
-            <span>
-              {t('dispatch.uniforms')}: {report.uniforms.map((u) => t(`report.uniforms.${u}`)).join(', ')}
-              {report.markings ? ` (${report.markings})` : ''}
-            </span>
-          )}
-          {report.equipment.length > 0 && (
-            <span>
-              {t('dispatch.equipment')}: {report.equipment.map((e) => t(`report.equipment.${e}`)).join(', ')}
-            </span>
-          )}
-        </div>
-      )}
-      {report.place && (
-        <p className="report-text">
-          <span className="muted">{t('dispatch.place')}:</span> {report.place}
-        </p>
-      )}
-      {report.description && <p className="report-text">{report.description}</p>}
-    </li>
-  );
-}
-
+/** The incident board: live list of incidents on the left, the one being worked on at the right. */
 export default function DispatchPage() {
   const { t } = useTranslation();
-  const { query, reports, connection, freshIds } = useLiveReports();
+  const id = useId();
+  const [statusFilter, setStatusFilter] = useState('active');
+  const [zoneId, setZoneId] = useState('');
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const filter: BoardFilter = { statuses: STATUS_FILTERS[statusFilter] ?? [], zoneId };
+  const { query, incidents, connection, freshIds } = useLiveIncidents(filter, selectedId);
+  const zones = useQuery({ queryKey: ['zones'], queryFn: () => api<ZoneList>('/api/zones') });
   const now = useNow();
+
   return (
     <section className="board">
       <div className="board-head">
@@ -94,25 +37,47 @@ export default function DispatchPage() {
         <p className={`connection ${connection}`} role="status" data-testid="connection">
           <span aria-hidden="true">{CONNECTION_ICON[connection]}</span> {t(`dispatch.${connection}`)}
         </p>
-        <p className="muted">{t('dispatch.count', { count: reports.length })}</p>
+        <p className="muted">{t('dispatch.incidentCount', { count: incidents.length })}</p>
+      </div>
+      <div className="filters">
+        <label htmlFor={`${id}-status`}>{t('dispatch.filterStatus')}</label>
+        <select id={`${id}-status`} value={statusFilter} onChange={(e) => setStatusFilter(e.target.value)}>
+          {Object.keys(STATUS_FILTERS).map((key) => (
+            <option key={key} value={key}>
+              {t(`dispatch.filters.${key}`)}
+            </option>
+          ))}
+        </select>
+        <label htmlFor={`${id}-zone`}>{t('dispatch.zone')}</label>
+        <select id={`${id}-zone`} value={zoneId} onChange={(e) => setZoneId(e.target.value)}>
+          <option value="">{t('dispatch.allZones')}</option>
+          {zones.data?.zones.map((zone) => (
+            <option key={zone.id} value={zone.id}>
+              {zone.name}
+            </option>
+          ))}
+        </select>
       </div>
       {query.isError && <p className="error-summary">{t('dispatch.loadError')}</p>}
-      {query.isSuccess && reports.length === 0 && <p className="muted">{t('dispatch.empty')}</p>}
-      <ol className="reports" aria-label={t('dispatch.title')}>
-        {reports.map((report) => (
-          <ReportRow key={report.id} report={report} fresh={freshIds.has(report.id)} now={now} />
-        ))}
-      </ol>
-      {query.hasNextPage && (
-        <button
-          type="button"
-          className="button"
-          onClick={() => void query.fetchNextPage()}
-          disabled={query.isFetchingNextPage}
-        >
-          {t('dispatch.loadMore')}
-        </button>
-      )}
+      <div className="board-panes">
+        <div className="pane-list">
+          {query.isSuccess && incidents.length === 0 && <p className="muted">{t('dispatch.empty')}</p>}
+          <IncidentList
+            incidents={incidents}
+            selectedId={selectedId}
+            freshIds={freshIds}
+            now={now}
+            onSelect={setSelectedId}
+          />
+        </div>
+        <div className="pane-detail">
+          {selectedId ? (
+            <IncidentDetail id={selectedId} others={incidents} now={now} onSelect={setSelectedId} />
+          ) : (
+            <p className="muted">{t('dispatch.pickOne')}</p>
+          )}
+        </div>
+      </div>
     </section>
   );
 }

@@ -1,0 +1,280 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { IncidentDetail as Detail, IncidentSummary, SaluteView } from '../../../shared/incident.js';
+import { redFlagsOf, SETTABLE_INCIDENT_STATUSES } from '../../../shared/report-fields.js';
+import { ApiError, api } from '../../api.js';
+import { ReportRow } from './ReportRow.js';
+import { Ago } from './time.js';
+import { detailKey } from './useLiveIncidents.js';
+
+function Tally({
+  label,
+  items,
+  translate,
+}: {
+  label: string;
+  items: SaluteView['activity'];
+  translate: (v: string) => string;
+}) {
+  if (items.length === 0) return null;
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>{items.map((item) => `${translate(item.value)} (${item.count})`).join(', ')}</dd>
+    </>
+  );
+}
+
+function Salute({ salute }: { salute: SaluteView }) {
+  const { t } = useTranslation();
+  const range = (r: SaluteView['agents']) =>
+    r ? (r.min === r.max ? String(r.min) : `${r.min}–${r.max} (${t('dispatch.median')} ${r.median})`) : '—';
+  return (
+    <dl className="salute" data-testid="salute">
+      <dt>{t('dispatch.salute.agents')}</dt>
+      <dd>{range(salute.agents)}</dd>
+      <dt>{t('dispatch.salute.vehicles')}</dt>
+      <dd>{range(salute.vehicles)}</dd>
+      <Tally
+        label={t('dispatch.activity')}
+        items={salute.activity}
+        translate={(v) => t(`report.activity.${v}`)}
+      />
+      <Tally label={t('dispatch.zone')} items={salute.zones} translate={(v) => v} />
+      <Tally
+        label={t('dispatch.uniforms')}
+        items={salute.uniforms}
+        translate={(v) => t(`report.uniforms.${v}`)}
+      />
+      <Tally
+        label={t('dispatch.equipment')}
+        items={salute.equipment}
+        translate={(v) => t(`report.equipment.${v}`)}
+      />
+      <Tally
+        label={t('dispatch.channels')}
+        items={salute.channels}
+        translate={(v) => t(`dispatch.channel.${v}`)}
+      />
+    </dl>
+  );
+}
+
+/**
+ * One incident: status, red flags, the consolidated SALUTE view, its reports
+ * (select some to split them out, or move one elsewhere), merging, notes and
+ * the timeline of what dispatchers did.
+ */
+export function IncidentDetail({
+  id,
+  others,
+  now,
+  onSelect,
+}: {
+  id: string;
+  /** The other incidents on the board: targets for a merge or a move. */
+  others: readonly IncidentSummary[];
+  now: number;
+  onSelect: (id: string) => void;
+}) {
+  const { t } = useTranslation();
+  const formId = useId();
+  const queryClient = useQueryClient();
+  const detail = useQuery({ queryKey: detailKey(id), queryFn: () => api<Detail>(`/api/incidents/${id}`) });
+  const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
+  const [mergeFrom, setMergeFrom] = useState('');
+  const [note, setNote] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const act = async (path: string, body: unknown, after?: (result: unknown) => void) => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      const result = await api<unknown>(path, { method: 'POST', body });
+      await queryClient.invalidateQueries({ queryKey: detailKey(id) });
+      after?.(result);
+    } catch (error) {
+      setProblem(error instanceof ApiError && !error.isNetwork ? error.message : t('dispatch.actionFailed'));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (detail.isError) return <p className="error-summary">{t('dispatch.loadError')}</p>;
+  if (!detail.data) return <p className="muted">{t('dispatch.loading')}</p>;
+  const { incident, reports, timeline, salute } = detail.data;
+  const flags = redFlagsOf(incident, new Date(now));
+  const targets = others.filter((o) => o.id !== incident.id && o.status !== 'merged');
+  const live = incident.status !== 'merged';
+
+  const split = () =>
+    act(`/api/incidents/${id}/split`, { reportIds: [...picked] }, () => setPicked(new Set()));
+  const addNote = (event: FormEvent) => {
+    event.preventDefault();
+    if (note.trim()) void act(`/api/incidents/${id}/notes`, { text: note }, () => setNote(''));
+  };
+
+  return (
+    <article className="incident-detail" aria-labelledby={`${formId}-title`} data-testid="incident-detail">
+      <header>
+        <h2 id={`${formId}-title`}>
+          #{incident.number} · {t(`report.activity.${incident.activity}`)} ·{' '}
+          {incident.zone ? incident.zone.name : t('dispatch.noZone')}
+        </h2>
+        <p className="report-meta">
+          <span className={`badge status-${incident.status}`}>{t(`dispatch.status.${incident.status}`)}</span>
+          <span>{t('dispatch.count', { count: incident.reportCount })}</span>
+          <span>
+            {t('dispatch.firstSeen')}: <Ago iso={incident.firstObservedAt} now={now} />
+          </span>
+          <span>
+            {t('dispatch.lastSeen')}: <Ago iso={incident.lastObservedAt} now={now} />
+          </span>
+          {flags.map((flag) => (
+            <span key={flag} className="badge flag">
+              ⚠ {t(`dispatch.flags.${flag}`)}
+            </span>
+          ))}
+        </p>
+        {incident.mergedInto && (
+          <p>
+            <button type="button" className="link" onClick={() => onSelect(incident.mergedInto ?? '')}>
+              {t('dispatch.mergedInto')}
+            </button>
+          </p>
+        )}
+      </header>
+
+      {problem && (
+        <p className="error-summary" role="alert">
+          {problem}
+        </p>
+      )}
+
+      {live && (
+        <fieldset className="actions plain">
+          <legend className="visually-hidden">{t('dispatch.setStatus')}</legend>
+          {SETTABLE_INCIDENT_STATUSES.filter((s) => s !== incident.status).map((status) => (
+            <button
+              key={status}
+              type="button"
+              className="button"
+              disabled={busy}
+              onClick={() => void act(`/api/incidents/${id}/status`, { status })}
+            >
+              {t(`dispatch.setTo.${status}`)}
+            </button>
+          ))}
+        </fieldset>
+      )}
+
+      <h3>{t('dispatch.salute.title')}</h3>
+      <Salute salute={salute} />
+
+      <h3>{t('dispatch.reports')}</h3>
+      {live && reports.length > 1 && (
+        <p className="actions">
+          <button
+            type="button"
+            className="button"
+            disabled={busy || picked.size === 0 || picked.size === reports.length}
+            onClick={() => void split()}
+          >
+            {t('dispatch.split', { count: picked.size })}
+          </button>
+        </p>
+      )}
+      <ol className="reports">
+        {reports.map((report) => (
+          <ReportRow
+            key={report.id}
+            report={report}
+            fresh={false}
+            now={now}
+            controls={
+              live && reports.length > 1 ? (
+                <label className="pick">
+                  <input
+                    type="checkbox"
+                    checked={picked.has(report.id)}
+                    onChange={(event) =>
+                      setPicked((current) => {
+                        const next = new Set(current);
+                        if (event.target.checked) next.add(report.id);
+                        else next.delete(report.id);
+                        return next;
+                      })
+                    }
+                  />
+                  <span className="visually-hidden">{t('dispatch.pick', { receipt: report.receipt })}</span>
+                </label>
+              ) : null
+            }
+          />
+        ))}
+      </ol>
+
+      {live && targets.length > 0 && (
+        <div className="merge">
+          <label htmlFor={`${formId}-merge`}>{t('dispatch.mergeLabel')}</label>
+          <select id={`${formId}-merge`} value={mergeFrom} onChange={(e) => setMergeFrom(e.target.value)}>
+            <option value="">{t('dispatch.mergePlaceholder')}</option>
+            {targets.map((other) => (
+              <option key={other.id} value={other.id}>
+                #{other.number} · {t(`report.activity.${other.activity}`)} ·{' '}
+                {other.zone ? other.zone.name : t('dispatch.noZone')} ·{' '}
+                {t('dispatch.count', { count: other.reportCount })}
+              </option>
+            ))}
+          </select>
+          <button
+            type="button"
+            className="button"
+            disabled={busy || !mergeFrom}
+            onClick={() =>
+              void act(`/api/incidents/${id}/merge`, { incidentIds: [mergeFrom] }, () => setMergeFrom(''))
+            }
+          >
+            {t('dispatch.merge')}
+          </button>
+        </div>
+      )}
+
+      {live && (
+        <form onSubmit={addNote} className="note-form">
+          <label htmlFor={`${formId}-note`}>{t('dispatch.noteLabel')}</label>
+          <textarea
+            id={`${formId}-note`}
+            rows={2}
+            maxLength={2000}
+            value={note}
+            onChange={(e) => setNote(e.target.value)}
+          />
+          <button type="submit" className="button" disabled={busy || !note.trim()}>
+            {t('dispatch.addNote')}
+          </button>
+        </form>
+      )}
+
+      <h3>{t('dispatch.timeline')}</h3>
+      {timeline.length === 0 ? (
+        <p className="muted">{t('dispatch.noTimeline')}</p>
+      ) : (
+        <ol className="timeline" data-testid="timeline">
+          {timeline.map((entry) => (
+            <li key={entry.id}>
+              <Ago iso={entry.at} now={now} /> · {entry.actor ?? '—'} ·{' '}
+              {t(`dispatch.timelineKind.${entry.kind}`, {
+                number: entry.otherIncident?.number ?? '?',
+                status: entry.status ? t(`dispatch.status.${entry.status}`) : '',
+              })}
+              {entry.note && <p className="report-text">{entry.note}</p>}
+            </li>
+          ))}
+        </ol>
+      )}
+    </article>
+  );
+}

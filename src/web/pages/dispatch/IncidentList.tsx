@@ -1,0 +1,83 @@
+import { type KeyboardEvent, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { IncidentSummary } from '../../../shared/incident.js';
+import { redFlagsOf } from '../../../shared/report-fields.js';
+import { Ago } from './time.js';
+
+/**
+ * The open incidents, most recently active first. Arrow keys (or j/k) move
+ * through the list and open the incident under the cursor.
+ */
+export function IncidentList({
+  incidents,
+  selectedId,
+  freshIds,
+  now,
+  onSelect,
+}: {
+  incidents: readonly IncidentSummary[];
+  selectedId: string | null;
+  freshIds: ReadonlySet<string>;
+  now: number;
+  onSelect: (id: string) => void;
+}) {
+  const { t } = useTranslation();
+  const list = useRef<HTMLOListElement>(null);
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    const step = { ArrowDown: 1, j: 1, ArrowUp: -1, k: -1 }[event.key];
+    if (!step || incidents.length === 0) return;
+    event.preventDefault();
+    const index = incidents.findIndex((i) => i.id === selectedId);
+    const next = incidents[Math.min(incidents.length - 1, Math.max(0, index + step))];
+    if (!next) return;
+    onSelect(next.id);
+    list.current?.querySelector<HTMLButtonElement>(`[data-incident-id="${next.id}"]`)?.focus();
+  };
+
+  return (
+    <ol className="incidents" ref={list} aria-label={t('dispatch.incidents')} onKeyDown={onKeyDown}>
+      {incidents.map((incident) => {
+        const flags = redFlagsOf(incident, new Date(now));
+        const selected = incident.id === selectedId;
+        return (
+          <li key={incident.id} className={freshIds.has(incident.id) ? 'fresh' : ''}>
+            <button
+              type="button"
+              className={`incident ${selected ? 'selected' : ''}`}
+              aria-current={selected ? 'true' : undefined}
+              data-testid="incident-row"
+              data-incident-id={incident.id}
+              onClick={() => onSelect(incident.id)}
+            >
+              <span className="incident-head">
+                <span className="mono">#{incident.number}</span>
+                <strong>{t(`report.activity.${incident.activity}`)}</strong>
+                <span className="zone">{incident.zone ? incident.zone.name : t('dispatch.noZone')}</span>
+                <span className={`badge status-${incident.status}`}>
+                  {t(`dispatch.status.${incident.status}`)}
+                </span>
+                {freshIds.has(incident.id) && <span className="badge new">{t('dispatch.new')}</span>}
+              </span>
+              <span className="report-meta">
+                <span data-testid="report-count">{t('dispatch.count', { count: incident.reportCount })}</span>
+                <span>
+                  {t('dispatch.lastSeen')}: <Ago iso={incident.lastObservedAt} now={now} />
+                </span>
+              </span>
+              {flags.length > 0 && (
+                <span className="flags">
+                  {flags.map((flag) => (
+                    <span key={flag} className="badge flag">
+                      ⚠ {t(`dispatch.flags.${flag}`)}
+                    </span>
+                  ))}
+                </span>
+              )}
+            </button>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}

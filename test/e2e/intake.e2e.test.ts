@@ -1,0 +1,99 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signIn } from './accounts.js';
+import { type E2e, expectAccessible, startE2e } from './harness.js';
+
+/**
+ * A hotline operator takes a call while a dispatcher watches the incident
+ * board: the call joins the incident already open for that neighborhood, live,
+ * and the dispatcher splits it out into an incident of its own.
+ */
+let e2e: E2e;
+beforeAll(async () => {
+  e2e = await startE2e();
+});
+afterAll(async () => e2e?.stop());
+
+async function signedIn(role: string, path: string): Promise<Page> {
+  const page = await (
+    await e2e.browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } })
+  ).newPage();
+  await page.goto(`${e2e.server.baseUrl}${path}`);
+  await page.waitForURL(/\/signin/);
+  await signIn(page, e2e.account(role));
+  await page.waitForURL(new RegExp(`${path}$`));
+  return page;
+}
+
+describe('hotline call into the live incident board', () => {
+  it('joins the open incident live, and the dispatcher splits it out', async () => {
+    // A neighbor already reported a checkpoint in Koreatown through the public form's API.
+    const zones = (await (await fetch(`${e2e.server.baseUrl}/api/zones`)).json()) as {
+      zones: { id: string; name: string }[];
+    };
+    const koreatown = zones.zones.find((z) => z.name === 'Koreatown');
+    const first = await fetch(`${e2e.server.baseUrl}/api/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        language: 'en',
+        activity: 'checkpoint',
+        location: { zoneId: koreatown?.id, place: 'Olympic and Vermont' },
+        observedAt: new Date(Date.now() - 10 * 60_000).toISOString(),
+        firsthand: true,
+      }),
+    });
+    expect(first.status).toBe(201);
+
+    const board = await signedIn('dispatcher', '/dispatch');
+    await board.getByTestId('connection').getByText('Live').waitFor({ timeout: 10_000 });
+    await board.getByTestId('incident-row').filter({ hasText: 'Koreatown' }).waitFor();
+    const incidentId = await board
+      .getByTestId('incident-row')
+      .filter({ hasText: 'Koreatown' })
+      .getAttribute('data-incident-id');
+    const incident = board.locator(`[data-incident-id="${incidentId}"]`);
+    expect(await incident.getByTestId('report-count').textContent()).toBe('1 report');
+    await incident.click();
+    await board.getByTestId('incident-detail').getByText('Olympic and Vermont').waitFor();
+    await expectAccessible(board);
+
+    // The operator types the call with the keyboard only, in SALUTE order.
+    const operator = await signedIn('operator', '/hotline');
+    await operator.getByRole('heading', { name: 'Hotline call' }).waitFor();
+    await expectAccessible(operator);
+    await operator.keyboard.type('5'); // agents: the first field has focus
+    await operator.keyboard.press('Tab');
+    await operator.keyboard.type('2'); // vehicles
+    await operator.keyboard.press('Tab');
+    await operator.getByLabel('A · Activity').selectOption('checkpoint');
+    await operator.keyboard.press('Tab');
+    await operator.keyboard.type('Koreatown');
+    await operator.keyboard.press('Tab');
+    await operator.keyboard.type('Vermont near Wilshire');
+    await operator.getByLabel('Notes from the call').fill('Caller is in the bakery across the street');
+    await operator.getByLabel('Callback number (optional)').fill('(213) 555-0199');
+    await operator.getByLabel('Callback number (optional)').press('Control+Enter');
+    const receipt = (await operator.getByTestId('receipt').textContent({ timeout: 10_000 }))?.trim() ?? '';
+    expect(receipt).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}$/);
+    // One key to the next call, with the form empty and the first field focused.
+    await operator.keyboard.press('Enter');
+    await operator.getByRole('heading', { name: 'Hotline call' }).waitFor();
+    expect(await operator.evaluate(() => (document.activeElement as HTMLInputElement | null)?.value)).toBe('');
+
+    // On the board, without reload: the incident now has two reports, and the new one is listed.
+    await incident.getByTestId('report-count').getByText('2 reports').waitFor({ timeout: 2_000 });
+    const detail = board.getByTestId('incident-detail');
+    const call = detail.getByTestId('report-row').filter({ hasText: receipt });
+    await call.waitFor({ timeout: 2_000 });
+    expect(await call.textContent()).toContain('Hotline');
+
+    // The dispatcher decides it is a different operation and splits it out.
+    await call.getByRole('checkbox').check();
+    await detail.getByRole('button', { name: 'Split 1 selected into a new incident' }).click();
+    await incident.getByTestId('report-count').getByText('1 report').waitFor({ timeout: 2_000 });
+    await expect.poll(() => board.getByTestId('incident-row').filter({ hasText: 'Koreatown' }).count()).toBe(2);
+    await detail.getByTestId('timeline').getByText(/split reports out into incident #\d+/).waitFor();
+    await expectAccessible(board);
+  });
+});
