@@ -92,8 +92,13 @@ describe('hotline call into the live incident board', () => {
     await call.getByRole('checkbox').check();
     await detail.getByRole('button', { name: 'Split 1 selected into a new incident' }).click();
     await incident.getByTestId('report-count').getByText('1 report').waitFor({ timeout: 2_000 });
-    await expect.poll(() => board.getByTestId('incident-row').filter({ hasText: 'Koreatown' }).count()).toBe(2);
-    await detail.getByTestId('timeline').getByText(/split reports out into incident #\d+/).waitFor();
+    await expect
+      .poll(() => board.getByTestId('incident-row').filter({ hasText: 'Koreatown' }).count())
+      .toBe(2);
+    await detail
+      .getByTestId('timeline')
+      .getByText(/split reports out into incident #\d+/)
+      .waitFor();
     await expectAccessible(board);
   });
 });
