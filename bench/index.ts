@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { ingestBench } from './ingest.js';
+import { surgeBench } from './surge.js';
 
 /** `npm run bench -- <name> [options]`: Faro's benchmarks; each prints a table. */
 const program = new Command().name('bench').description("Faro's benchmarks");
@@ -17,6 +18,22 @@ program
       reports: Number(options.reports),
       concurrency: Number(options.concurrency),
       // Benchmarks are developer tools, not the server: they may read the environment directly.
+      postgresUrl: options.postgres ?? process.env.DATABASE_URL,
+    });
+  });
+
+program
+  .command('surge')
+  .description(
+    'Replay a generated surge (3 operations, 100 false alarms, 2 h) through the API: grouping precision/recall and throughput',
+  )
+  .option('-s, --seed <n>', 'scenario seed', '1')
+  .option('-c, --concurrency <c>', 'requests in flight', '8')
+  .option('--postgres <url>', 'PostgreSQL server to include (default: $DATABASE_URL)')
+  .action(async (options: { seed: string; concurrency: string; postgres?: string }) => {
+    await surgeBench({
+      seed: Number(options.seed),
+      concurrency: Number(options.concurrency),
       postgresUrl: options.postgres ?? process.env.DATABASE_URL,
     });
   });

@@ -21,6 +21,8 @@ CREATE TABLE "incidents" (
 	"h3_cell" text,
 	"center_lat" double precision,
 	"center_lng" double precision,
+	"recent_lat" double precision,
+	"recent_lng" double precision,
 	"positioned_count" integer DEFAULT 0 NOT NULL,
 	"report_count" integer DEFAULT 0 NOT NULL,
 	"firsthand_count" integer DEFAULT 0 NOT NULL,
@@ -47,6 +49,7 @@ CREATE INDEX "incidents_groupable" ON "incidents" USING btree ("coalition_id","l
 CREATE INDEX "incidents_coalition_activity" ON "incidents" USING btree ("coalition_id","last_activity_at" DESC NULLS LAST);--> statement-breakpoint
 ALTER TABLE "reports" ADD CONSTRAINT "reports_incident_id_incidents_id_fk" FOREIGN KEY ("incident_id") REFERENCES "public"."incidents"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "reports_incident" ON "reports" USING btree ("incident_id","received_at");--> statement-breakpoint
+CREATE INDEX "reports_ungrouped" ON "reports" USING btree ("coalition_id","received_at") WHERE incident_id is null;--> statement-breakpoint
 CREATE UNIQUE INDEX "reports_source_ref" ON "reports" USING btree ("channel","source_ref");--> statement-breakpoint
 CREATE INDEX "reports_callback_held" ON "reports" USING btree ("received_at") WHERE callback is not null;--> statement-breakpoint
 ALTER TABLE "reports" ADD CONSTRAINT "reports_has_location_sealed" CHECK (zone_id is not null or has_exact_location or restricted_purged_at is not null or channel = 'sms');

@@ -45,6 +45,7 @@ async function report(
   });
   expect(response.statusCode, response.body).toBe(201);
   const { id } = response.json() as { id: string };
+  await t.faro.grouper?.settle();
   const [row] = (
     await t.faro.database.pool.query<{ incident_id: string }>(
       'select incident_id from reports where id = $1',
@@ -107,6 +108,7 @@ describe('grouping reports into incidents', () => {
       payload: buildReportInput({ location: at(0.2), activity: 'raid' }),
     });
     const { receipt } = created.json() as { receipt: string };
+    await t.faro.grouper?.settle();
     const set = await asDispatcher('POST', `/api/incidents/${incidentId}/status`, {
       status: 'confirmed',
       note: 'Legal observer on scene confirms',

@@ -27,11 +27,15 @@ beforeAll(async () => {
 afterAll(async () => t?.stop());
 
 describe('health', () => {
-  it('answers /healthz and /readyz with the database kind', async () => {
+  it('answers /healthz and /readyz with the database kind and the grouping backlog', async () => {
     expect((await t.faro.app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
     const ready = await t.faro.app.inject({ url: '/readyz' });
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toEqual({ status: 'ready', database: t.db.url ? 'postgres' : 'pglite' });
+    expect(ready.json()).toEqual({
+      status: 'ready',
+      database: t.db.url ? 'postgres' : 'pglite',
+      groupingBacklog: 0,
+    });
   });
 
   it('is not ready while a migration is pending', async () => {

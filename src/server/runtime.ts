@@ -18,6 +18,7 @@ import { createSessionService, type SessionService } from './modules/access/sess
 import { createSignInService } from './modules/access/sign-in.service.js';
 import { createCoalitionService } from './modules/coalitions/coalitions.service.js';
 import { printDemoAccounts, seedDemo } from './modules/demo/seed.js';
+import { type Grouper, startGrouper } from './modules/incidents/grouper.js';
 import { createIncidentService } from './modules/incidents/incidents.service.js';
 import { createReportService } from './modules/reports/reports.service.js';
 import { openRestricted } from './modules/reports/restricted.js';
@@ -37,6 +38,8 @@ export interface Faro {
   database: Database;
   jobs: JobQueue;
   hub: RealtimeHub;
+  /** Null in a process that does not run workers. */
+  grouper: Grouper | null;
   jobDefinitions: {
     retention: ReturnType<typeof retentionJob>;
     invitationMail: ReturnType<typeof invitationMailJob> | null;
@@ -60,6 +63,7 @@ export interface StartOptions {
 export async function createFaro(config: Config, options: StartOptions = {}): Promise<Faro> {
   const ownsDatabase = !options.database;
   const database = options.database ?? (await openDatabase(config.database, (msg) => console.error(msg)));
+  let grouper: Grouper | null = null;
   try {
     await migrateDatabase(database);
     const box = await createSecretBox(await loadSecretKey(config, (message) => console.warn(message)));
@@ -76,7 +80,24 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       reveal: (reportId, sealed) => openRestricted(box, reportId, sealed),
       now,
     });
-    const reports = createReportService({ database, coalitions, zones, incidents, box });
+    // Grouping runs in worker processes; a web-only process's reports are picked up by a worker.
+    grouper =
+      (options.work ?? true)
+        ? await startGrouper({
+            database,
+            coalitions,
+            incidents,
+            pollMs: config.jobs.pollSeconds * 1000,
+            onError: (error) => console.error('grouping failed', JSON.stringify(loggableError(error))),
+          })
+        : null;
+    const reports = createReportService({
+      database,
+      coalitions,
+      zones,
+      box,
+      onStored: () => grouper?.kick(),
+    });
     const hub = await startRealtimeHub(
       database,
       async (event) => {
@@ -165,6 +186,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
         await app.close();
         app.log.info('http server closed');
         await jobs.stop(config.shutdownTimeoutMs);
+        await grouper?.stop();
         app.log.info('job workers stopped');
         await hub.close();
         mailer?.close();
@@ -181,10 +203,12 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       database,
       jobs,
       hub,
+      grouper,
       jobDefinitions: { retention, invitationMail, smsReply },
       stop,
     };
   } catch (error) {
+    await grouper?.stop();
     if (ownsDatabase) await database.close().catch(() => undefined);
     throw error;
   }

@@ -98,6 +98,9 @@ export const incidents = pgTable(
     /** Mean of the centers of its reports' resolution-9 cells (never an exact point); dispatchers only. */
     centerLat: doublePrecision('center_lat'),
     centerLng: doublePrecision('center_lng'),
+    /** Where it was seen lately: a moving average of its newest positions, which follows a patrol. */
+    recentLat: doublePrecision('recent_lat'),
+    recentLng: doublePrecision('recent_lng'),
     positionedCount: integer('positioned_count').notNull().default(0),
     reportCount: integer('report_count').notNull().default(0),
     firsthandCount: integer('firsthand_count').notNull().default(0),
@@ -192,6 +195,7 @@ export const reports = pgTable(
     index('reports_coalition_received').on(t.coalitionId, t.receivedAt.desc(), t.id.desc()),
     index('reports_received_unpurged').on(t.receivedAt).where(sql`restricted_purged_at is null`),
     index('reports_incident').on(t.incidentId, t.receivedAt),
+    index('reports_ungrouped').on(t.coalitionId, t.receivedAt).where(sql`incident_id is null`),
     uniqueIndex('reports_source_ref').on(t.channel, t.sourceRef),
     index('reports_callback_held').on(t.receivedAt).where(sql`callback is not null`),
     // A text message may say nothing usable about where; it is kept anyway and its location asked for.

@@ -1,4 +1,6 @@
+import { type SQL, sql } from 'drizzle-orm';
 import type { SqlExecutor } from '../db/database.js';
+import { domainEvents } from '../db/schema.js';
 
 /** The NOTIFY channel that carries domain event ids between Faro processes. */
 export const EVENTS_CHANNEL = 'faro_events';
@@ -37,6 +39,23 @@ export async function recordEvents(
      )::text) from event order by id`,
     [coalitionId, events.map((e) => e.type), events.map((e) => e.subjectId), EVENTS_CHANNEL],
   );
+}
+
+/**
+ * Records a domain event per changed row and announces it, as the tail of
+ * the same statement that changes the rows (after a CTE named `subject`
+ * returning their `id`): a hot command (intake in a surge) costs one round
+ * trip, and is atomic.
+ */
+export function recordEventsForSubjects(event: Pick<DomainEvent, 'coalitionId' | 'type'>): SQL {
+  return sql`event as (
+    insert into ${domainEvents} (coalition_id, type, subject_id)
+    select ${event.coalitionId}, ${event.type}, id from subject
+    returning id, subject_id
+  )
+  select subject_id, pg_notify(${EVENTS_CHANNEL}, json_build_object(
+    'id', id, 'coalitionId', ${event.coalitionId}::text, 'type', ${event.type}::text, 'subjectId', subject_id
+  )::text) from event`;
 }
 
 /** Parses a NOTIFY payload, or null if it is not one of ours. */

@@ -5,7 +5,11 @@ import type { Database } from '../../db/database.js';
 import { migrationsCurrent } from '../../db/migrate.js';
 import { AppError } from '../../http/errors.js';
 
-/** `/healthz`: the process answers. `/readyz`: it can serve — database reachable, schema current. */
+/**
+ * `/healthz`: the process answers. `/readyz`: it can serve — database
+ * reachable, schema current — and how many stored reports wait to be grouped
+ * (normally 0; a number that stays up means the grouper is behind or stopped).
+ */
 export function registerHealthRoutes(app: FastifyInstance, deps: { database: Database }): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   routes.get(
@@ -27,7 +31,13 @@ export function registerHealthRoutes(app: FastifyInstance, deps: { database: Dat
       schema: {
         tags: ['operations'],
         summary: 'Readiness: database reachable and migrations applied',
-        response: { 200: z.object({ status: z.literal('ready'), database: z.enum(['pglite', 'postgres']) }) },
+        response: {
+          200: z.object({
+            status: z.literal('ready'),
+            database: z.enum(['pglite', 'postgres']),
+            groupingBacklog: z.number().int(),
+          }),
+        },
       },
       logLevel: 'warn',
       config: { access: 'public' },
@@ -48,7 +58,14 @@ export function registerHealthRoutes(app: FastifyInstance, deps: { database: Dat
           },
         );
       }
-      return { status: 'ready' as const, database: deps.database.kind };
+      const backlog = await deps.database.pool.query<{ n: string }>(
+        'select count(*) as n from reports where incident_id is null',
+      );
+      return {
+        status: 'ready' as const,
+        database: deps.database.kind,
+        groupingBacklog: Number(backlog.rows[0]?.n ?? 0),
+      };
     },
   );
 }

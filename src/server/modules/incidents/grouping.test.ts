@@ -1,7 +1,7 @@
 import { latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
 import { groupingPolicySchema } from '../../../shared/incident.js';
-import { type Candidate, chooseIncident, distanceKm, groupingPlace } from './grouping.js';
+import { type Candidate, chooseIncident, distanceKm, followRecent, groupingPlace } from './grouping.js';
 
 const policy = groupingPolicySchema.parse({});
 const T0 = new Date('2026-11-29T15:00:00Z');
@@ -14,7 +14,10 @@ function incident(overrides: Partial<Candidate> = {}): Candidate {
     zoneId: null,
     centerLat: 34.05,
     centerLng: -118.25,
+    recentLat: null,
+    recentLng: null,
     positionedCount: 3,
+    reportCount: 3,
     firstObservedAt: T0,
     lastObservedAt: T0,
     ...overrides,
@@ -50,6 +53,27 @@ describe('grouping', () => {
   it('is category-aware: a patrol moves, so it reaches farther than a raid', () => {
     expect(chooseIncident(eastOf(2.5), [incident()], policy)).toBeNull();
     expect(chooseIncident(eastOf(2.5, T0, 'patrol'), [incident()], policy)?.id).toBe('near');
+  });
+
+  it('follows a moving operation by where it was seen lately', () => {
+    const moved = incident({
+      recentLat: 34.05,
+      recentLng: -118.25 + 1.4 / (111.32 * Math.cos((34.05 * Math.PI) / 180)),
+    });
+    expect(chooseIncident(eastOf(2.6), [incident()], policy)).toBeNull();
+    expect(chooseIncident(eastOf(2.6), [moved], policy)?.id).toBe('near');
+    let recent = { lat: 0, lng: 0 };
+    for (let i = 0; i < 12; i++) recent = followRecent(recent, { lat: 1, lng: 1 });
+    expect(recent.lat).toBeGreaterThan(0.95);
+  });
+
+  it('does not let a stray report’s incident nearby split a large operation', () => {
+    const operation = incident({ id: 'operation', reportCount: 120 });
+    const stray = incident({ id: 'stray', reportCount: 1, centerLng: -118.25 + 0.006 });
+    expect(chooseIncident(eastOf(0.6), [operation, stray], policy)?.id).toBe('operation');
+    // Beyond the large one's radius, the small one still takes what is near it.
+    const apart = incident({ id: 'apart', reportCount: 2, centerLng: -118.25 + 0.018 });
+    expect(chooseIncident(eastOf(1.7), [operation, apart], policy)?.id).toBe('apart');
   });
 
   it('takes the coalition’s own distances and windows', () => {

@@ -13,7 +13,11 @@ export interface Candidate {
   zoneId: string | null;
   centerLat: number | null;
   centerLng: number | null;
+  /** Where it was seen lately (a moving average that follows a patrol); null without positions. */
+  recentLat: number | null;
+  recentLng: number | null;
   positionedCount: number;
+  reportCount: number;
   firstObservedAt: Date;
   lastObservedAt: Date;
 }
@@ -49,30 +53,47 @@ export function thresholdsFor(policy: GroupingPolicy, activity: Activity) {
   };
 }
 
-/** The widest radius and window any activity uses: the bounds of the candidate query. */
-export function widestThresholds(policy: GroupingPolicy) {
-  const all = [undefined, ...Object.values(policy.byActivity)];
+/** How much closer (km) an incident counts as being for each doubling of its reports. */
+export const SIZE_ADVANTAGE_KM = 0.3;
+
+/** Weight of the newest position in an incident's recent position. */
+export const RECENT_WEIGHT = 0.25;
+
+/** The incident's recent position after a new sighting. */
+export function followRecent(
+  recent: { lat: number; lng: number } | null,
+  position: { lat: number; lng: number },
+): { lat: number; lng: number } {
+  if (!recent) return position;
   return {
-    radiusKm: Math.max(...all.map((t) => t?.radiusKm ?? policy.radiusKm)),
-    windowMs: Math.max(...all.map((t) => t?.windowMinutes ?? policy.windowMinutes)) * 60_000,
+    lat: recent.lat + RECENT_WEIGHT * (position.lat - recent.lat),
+    lng: recent.lng + RECENT_WEIGHT * (position.lng - recent.lng),
   };
+}
+
+/** The widest time window any activity uses: the bounds of the candidate query. */
+export function widestWindowMs(policy: GroupingPolicy): number {
+  const all = [undefined, ...Object.values(policy.byActivity)];
+  return Math.max(...all.map((t) => t?.windowMinutes ?? policy.windowMinutes)) * 60_000;
 }
 
 /**
  * Picks the open incident a new report belongs to, or null to open a new one.
  * A report joins when it was observed within the window of the incident's
- * sightings and is close: within the radius of the incident's center, or —
- * when either side knows only a zone — in the same zone. Of several, the
- * nearest wins, then the most recently seen.
+ * sightings and is close: within the radius of the incident's center or of
+ * where it was seen lately (so a moving patrol is followed), or — when either
+ * side knows only a zone — in the same zone. Of several, the nearest wins,
+ * with a head start for the incident more people reported (a stray report
+ * that opened its own incident nearby must not split an operation in two).
  */
-export function chooseIncident(
+export function chooseIncident<C extends Candidate>(
   report: GroupingPlace & { observedAt: Date; activity: Activity },
-  candidates: readonly Candidate[],
+  candidates: readonly C[],
   policy: GroupingPolicy,
-): Candidate | null {
+): C | null {
   const { radiusKm, windowMs } = thresholdsFor(policy, report.activity);
   const t = report.observedAt.getTime();
-  let best: { candidate: Candidate; distance: number } | null = null;
+  let best: { candidate: C; score: number } | null = null;
   for (const candidate of candidates) {
     if (
       t < candidate.firstObservedAt.getTime() - windowMs ||
@@ -83,9 +104,16 @@ export function chooseIncident(
       candidate.centerLat !== null && candidate.centerLng !== null
         ? { lat: candidate.centerLat, lng: candidate.centerLng }
         : null;
+    const recent =
+      candidate.recentLat !== null && candidate.recentLng !== null
+        ? { lat: candidate.recentLat, lng: candidate.recentLng }
+        : null;
     let distance: number;
     if (report.position && center) {
-      distance = distanceKm(report.position, center);
+      distance = Math.min(
+        distanceKm(report.position, center),
+        recent ? distanceKm(report.position, recent) : Number.POSITIVE_INFINITY,
+      );
       if (distance > radiusKm) continue;
     } else if (report.zoneId && candidate.zoneId === report.zoneId) {
       // Same zone, no shared position: as good as the edge of the radius.
@@ -93,25 +121,14 @@ export function chooseIncident(
     } else {
       continue;
     }
+    const score = distance - SIZE_ADVANTAGE_KM * Math.log2(1 + candidate.reportCount);
     if (
       !best ||
-      distance < best.distance ||
-      (distance === best.distance && candidate.lastObservedAt > best.candidate.lastObservedAt)
+      score < best.score ||
+      (score === best.score && candidate.lastObservedAt > best.candidate.lastObservedAt)
     ) {
-      best = { candidate, distance };
+      best = { candidate, score };
     }
   }
   return best?.candidate ?? null;
-}
-
-/** A latitude/longitude box around a point, for the candidate query's index-friendly bounds. */
-export function boundingBox(position: { lat: number; lng: number }, radiusKm: number) {
-  const dLat = radiusKm / 111.32;
-  const dLng = radiusKm / (111.32 * Math.max(0.01, Math.cos((position.lat * Math.PI) / 180)));
-  return {
-    minLat: position.lat - dLat,
-    maxLat: position.lat + dLat,
-    minLng: position.lng - dLng,
-    maxLng: position.lng + dLng,
-  };
 }

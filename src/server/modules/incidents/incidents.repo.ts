@@ -5,7 +5,6 @@ import type { IncidentStatus } from '../../../shared/report-fields.js';
 import type { Drizzle, SqlExecutor } from '../../db/database.js';
 import { LOCKS } from '../../db/locks.js';
 import { incidents, incidentTimeline, reports, users, zones } from '../../db/schema.js';
-import type { Candidate } from './grouping.js';
 
 export type IncidentRow = typeof incidents.$inferSelect;
 export type NewIncidentRow = typeof incidents.$inferInsert;
@@ -23,42 +22,30 @@ export async function lockGrouping(client: SqlExecutor, coalitionId: string): Pr
 }
 
 /**
- * Open incidents seen within the time bounds and either inside the box or in
- * the zone. Served by the partial index on open incidents: its cost follows
- * the number of incidents active in the window, not the number of reports.
+ * Open incidents seen within the time bounds, with what grouping needs.
+ * Served by the partial index on open incidents: its cost follows the number
+ * of incidents active in the window, not the number of reports stored.
  */
 export async function findGroupCandidates(
   db: Drizzle,
   coalitionId: string,
-  bounds: {
-    from: Date;
-    to: Date;
-    box: { minLat: number; maxLat: number; minLng: number; maxLng: number } | null;
-    zoneId: string | null;
-  },
-): Promise<Candidate[]> {
-  const { box } = bounds;
-  const near = or(
-    box
-      ? and(
-          gte(incidents.centerLat, box.minLat),
-          lte(incidents.centerLat, box.maxLat),
-          gte(incidents.centerLng, box.minLng),
-          lte(incidents.centerLng, box.maxLng),
-        )
-      : undefined,
-    bounds.zoneId ? eq(incidents.zoneId, bounds.zoneId) : undefined,
-  );
-  if (!near) return [];
+  bounds: { from: Date; to: Date },
+) {
   return db
     .select({
       id: incidents.id,
+      activity: incidents.activity,
       zoneId: incidents.zoneId,
       centerLat: incidents.centerLat,
       centerLng: incidents.centerLng,
+      recentLat: incidents.recentLat,
+      recentLng: incidents.recentLng,
+      positionedCount: incidents.positionedCount,
+      reportCount: incidents.reportCount,
+      firsthandCount: incidents.firsthandCount,
+      preciseCount: incidents.preciseCount,
       firstObservedAt: incidents.firstObservedAt,
       lastObservedAt: incidents.lastObservedAt,
-      positionedCount: incidents.positionedCount,
     })
     .from(incidents)
     .where(
@@ -67,10 +54,12 @@ export async function findGroupCandidates(
         sql`${incidents.status} in ('open', 'confirmed', 'not_confirmed')`,
         gte(incidents.lastObservedAt, bounds.from),
         lte(incidents.firstObservedAt, bounds.to),
-        near,
       ),
-    )
-    .limit(100);
+    );
+}
+
+export async function insertIncidents(db: Drizzle, rows: NewIncidentRow[]): Promise<void> {
+  await db.insert(incidents).values(rows);
 }
 
 export async function insertIncident(db: Drizzle, row: NewIncidentRow): Promise<string> {

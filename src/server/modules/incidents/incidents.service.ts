@@ -1,4 +1,5 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { eq, inArray } from 'drizzle-orm';
 import {
   type GroupingPolicy,
   groupingPolicySchema,
@@ -19,12 +20,13 @@ import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import { visibleReport } from '../reports/reports.policy.js';
 import { listIncidentReports, type Reveal } from '../reports/reports.repo.js';
 import { publicCellOf } from '../zones/geo.js';
-import { boundingBox, chooseIncident, groupingPlace, widestThresholds } from './grouping.js';
+import { type Candidate, chooseIncident, followRecent, groupingPlace, widestWindowMs } from './grouping.js';
 import {
   findGroupCandidates,
   findIncidentSummary,
   findIncidents,
   insertIncident,
+  insertIncidents,
   insertTimeline,
   listIncidentSummaries,
   listTimeline,
@@ -36,6 +38,7 @@ import {
 
 /** The facts of a new report that grouping needs (no restricted fields). */
 export interface GroupableReport {
+  id: string;
   activity: Activity;
   zoneId: string | null;
   h3Cell: string | null;
@@ -50,11 +53,17 @@ export interface IncidentService {
   /** The coalition's grouping policy (cached briefly). */
   policy(coalitionId: string): Promise<GroupingPolicy>;
   /**
-   * Inside the report's transaction: finds the open incident the report
-   * belongs to and adds it, or opens a new one. Returns the incident id.
-   * The caller holds the coalition's grouping lock (`lockGrouping`).
+   * Finds, for each report of the batch in turn, the open incident it belongs
+   * to and adds it there, or opens a new one; writes the incidents. Returns
+   * the report ids per incident. The caller holds the coalition's grouping
+   * lock (`lockGrouping`) and sets the reports' incident.
    */
-  attach(tx: Tx, coalitionId: string, report: GroupableReport, policy: GroupingPolicy): Promise<string>;
+  groupBatch(
+    tx: Tx,
+    coalitionId: string,
+    batch: readonly GroupableReport[],
+    policy: GroupingPolicy,
+  ): Promise<Map<string, string[]>>;
   list(filter: {
     statuses: readonly IncidentStatus[];
     zoneId?: string | undefined;
@@ -75,6 +84,64 @@ export interface IncidentService {
 }
 
 const POLICY_CACHE_MS = 30_000;
+
+/** An open incident while a batch is grouped: what grouping reads, and whether it must be written. */
+type Working = Candidate & {
+  activity: string;
+  firsthandCount: number;
+  preciseCount: number;
+  state: 'unchanged' | 'changed' | 'new';
+};
+
+/**
+ * Adds a report to an incident's aggregates. The center is a running mean, so
+ * the cost of joining does not depend on how many reports the incident has.
+ */
+function join(incident: Working, report: GroupableReport, position: { lat: number; lng: number } | null) {
+  if (position) {
+    const n = incident.positionedCount;
+    const center =
+      incident.centerLat !== null && incident.centerLng !== null
+        ? { lat: incident.centerLat, lng: incident.centerLng }
+        : position;
+    incident.centerLat = center.lat + (position.lat - center.lat) / (n + 1);
+    incident.centerLng = center.lng + (position.lng - center.lng) / (n + 1);
+    const recent = followRecent(
+      incident.recentLat !== null && incident.recentLng !== null
+        ? { lat: incident.recentLat, lng: incident.recentLng }
+        : null,
+      position,
+    );
+    incident.recentLat = recent.lat;
+    incident.recentLng = recent.lng;
+    incident.positionedCount = n + 1;
+  }
+  incident.reportCount += 1;
+  if (report.firsthand) incident.firsthandCount += 1;
+  if (report.precise) incident.preciseCount += 1;
+  incident.zoneId ??= report.zoneId;
+  if (report.observedAt < incident.firstObservedAt) incident.firstObservedAt = report.observedAt;
+  if (report.observedAt > incident.lastObservedAt) incident.lastObservedAt = report.observedAt;
+}
+
+function columnsOf(w: Working) {
+  return {
+    id: w.id,
+    activity: w.activity,
+    zoneId: w.zoneId,
+    centerLat: w.centerLat,
+    centerLng: w.centerLng,
+    recentLat: w.recentLat,
+    recentLng: w.recentLng,
+    h3Cell: w.centerLat !== null && w.centerLng !== null ? publicCellOf(w.centerLat, w.centerLng) : null,
+    positionedCount: w.positionedCount,
+    reportCount: w.reportCount,
+    firsthandCount: w.firsthandCount,
+    preciseCount: w.preciseCount,
+    firstObservedAt: w.firstObservedAt,
+    lastObservedAt: w.lastObservedAt,
+  };
+}
 const noteContext = (incidentId: string) => `incident-note:${incidentId}`;
 
 type MemberFact = Awaited<ReturnType<typeof memberFacts>>[number];
@@ -93,7 +160,8 @@ function mostCommon<T>(values: readonly T[]): T | undefined {
 
 /** An incident's aggregates, recomputed from its member reports (after a merge, split or move). */
 function aggregateOf(members: readonly MemberFact[]): Partial<NewIncidentRow> {
-  const positions = members.flatMap((m) => {
+  const inOrder = [...members].sort((a, b) => a.observedAt.getTime() - b.observedAt.getTime());
+  const positions = inOrder.flatMap((m) => {
     const place = groupingPlace(m.fineCell ?? m.h3Cell, m.zoneId);
     return place.position ? [place.position] : [];
   });
@@ -104,6 +172,8 @@ function aggregateOf(members: readonly MemberFact[]): Partial<NewIncidentRow> {
           lng: positions.reduce((sum, p) => sum + p.lng, 0) / positions.length,
         }
       : null;
+  let recent: { lat: number; lng: number } | null = null;
+  for (const position of positions) recent = followRecent(recent, position);
   const times = members.map((m) => m.observedAt.getTime());
   const activity = mostCommon(members.map((m) => m.activity));
   return {
@@ -113,6 +183,8 @@ function aggregateOf(members: readonly MemberFact[]): Partial<NewIncidentRow> {
     positionedCount: positions.length,
     centerLat: center?.lat ?? null,
     centerLng: center?.lng ?? null,
+    recentLat: recent?.lat ?? null,
+    recentLng: recent?.lng ?? null,
     h3Cell: center ? publicCellOf(center.lat, center.lng) : null,
     zoneId: mostCommon(members.flatMap((m) => (m.zoneId ? [m.zoneId] : []))) ?? null,
     ...(activity ? { activity } : {}),
@@ -219,67 +291,60 @@ export function createIncidentService(deps: {
       return policy;
     },
 
-    async attach(tx, coalitionId, report, policy) {
-      const place = groupingPlace(report.fineCell ?? report.h3Cell, report.zoneId);
-      const widest = widestThresholds(policy);
-      const t = report.observedAt.getTime();
-      const candidates = await findGroupCandidates(tx.db, coalitionId, {
-        from: new Date(t - widest.windowMs),
-        to: new Date(t + widest.windowMs),
-        box: place.position ? boundingBox(place.position, widest.radiusKm) : null,
-        zoneId: place.zoneId,
-      });
-      const chosen = chooseIncident(
-        { ...place, observedAt: report.observedAt, activity: report.activity },
-        candidates,
-        policy,
-      );
-      const counts = { firsthand: report.firsthand ? 1 : 0, precise: report.precise ? 1 : 0 };
-      if (!chosen) {
-        return insertIncident(tx.db, {
-          coalitionId,
-          activity: report.activity,
-          zoneId: report.zoneId,
-          h3Cell: place.position ? publicCellOf(place.position.lat, place.position.lng) : null,
-          centerLat: place.position?.lat ?? null,
-          centerLng: place.position?.lng ?? null,
-          positionedCount: place.position ? 1 : 0,
-          reportCount: 1,
-          firsthandCount: counts.firsthand,
-          preciseCount: counts.precise,
-          firstObservedAt: report.observedAt,
-          lastObservedAt: report.observedAt,
-          lastActivityAt: now(),
-        });
+    async groupBatch(tx, coalitionId, batch, policy) {
+      const assigned = new Map<string, string[]>();
+      if (batch.length === 0) return assigned;
+      const span = widestWindowMs(policy);
+      const times = batch.map((r) => r.observedAt.getTime());
+      // One read for the whole batch: the open incidents seen in its time span.
+      const open: Working[] = (
+        await findGroupCandidates(tx.db, coalitionId, {
+          from: new Date(Math.min(...times) - span),
+          to: new Date(Math.max(...times) + span),
+        })
+      ).map((candidate) => ({ ...candidate, state: 'unchanged' }));
+      const at = now();
+      for (const report of batch) {
+        const place = groupingPlace(report.fineCell ?? report.h3Cell, report.zoneId);
+        let incident = chooseIncident(
+          { ...place, observedAt: report.observedAt, activity: report.activity },
+          open,
+          policy,
+        );
+        if (!incident) {
+          incident = {
+            id: randomUUID(),
+            activity: report.activity,
+            zoneId: report.zoneId,
+            centerLat: null,
+            centerLng: null,
+            recentLat: null,
+            recentLng: null,
+            positionedCount: 0,
+            reportCount: 0,
+            firsthandCount: 0,
+            preciseCount: 0,
+            firstObservedAt: report.observedAt,
+            lastObservedAt: report.observedAt,
+            state: 'new',
+          };
+          open.push(incident);
+        } else if (incident.state === 'unchanged') {
+          incident.state = 'changed';
+        }
+        join(incident, report, place.position);
+        assigned.set(incident.id, [...(assigned.get(incident.id) ?? []), report.id]);
       }
-      // A running mean: the cost of joining does not depend on how many reports the incident has.
-      let center =
-        chosen.centerLat !== null && chosen.centerLng !== null
-          ? { lat: chosen.centerLat, lng: chosen.centerLng }
-          : null;
-      if (place.position) {
-        const n = chosen.positionedCount;
-        center = center
-          ? {
-              lat: center.lat + (place.position.lat - center.lat) / (n + 1),
-              lng: center.lng + (place.position.lng - center.lng) / (n + 1),
-            }
-          : place.position;
+      const fresh = open.filter((w) => w.state === 'new');
+      if (fresh.length > 0)
+        await insertIncidents(
+          tx.db,
+          fresh.map((w) => ({ coalitionId, ...columnsOf(w), lastActivityAt: at })),
+        );
+      for (const changed of open.filter((w) => w.state === 'changed')) {
+        await updateIncident(tx.db, changed.id, { ...columnsOf(changed), lastActivityAt: at });
       }
-      await updateIncident(tx.db, chosen.id, {
-        reportCount: sql`${incidents.reportCount} + 1`,
-        firsthandCount: sql`${incidents.firsthandCount} + ${counts.firsthand}`,
-        preciseCount: sql`${incidents.preciseCount} + ${counts.precise}`,
-        positionedCount: chosen.positionedCount + (place.position ? 1 : 0),
-        centerLat: center?.lat ?? null,
-        centerLng: center?.lng ?? null,
-        h3Cell: center ? publicCellOf(center.lat, center.lng) : null,
-        zoneId: sql`coalesce(${incidents.zoneId}, ${report.zoneId}::uuid)`,
-        firstObservedAt: sql`least(${incidents.firstObservedAt}, ${report.observedAt.toISOString()}::timestamptz)`,
-        lastObservedAt: sql`greatest(${incidents.lastObservedAt}, ${report.observedAt.toISOString()}::timestamptz)`,
-        lastActivityAt: now(),
-      });
-      return chosen.id;
+      return assigned;
     },
 
     async list(filter) {

@@ -1,13 +1,26 @@
-import { and, desc, eq, isNotNull, isNull, lt, or } from 'drizzle-orm';
+import { and, desc, eq, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { ReportSummary } from '../../../shared/report.js';
 import type { Drizzle } from '../../db/database.js';
 import { incidents, reports, zones } from '../../db/schema.js';
+import { recordEventsForSubjects } from '../../realtime/events.js';
 
 export type NewReportRow = typeof reports.$inferInsert;
 
-/** Inserts one report (inside the caller's transaction). */
-export async function insertReport(db: Drizzle, row: NewReportRow): Promise<void> {
-  await db.insert(reports).values(row);
+/**
+ * Inserts one report and records and announces `report.created`, in one
+ * statement. A report from a provider's message already stored (same channel
+ * and source) is not inserted again: returns false.
+ */
+export async function insertReportAnnounced(db: Drizzle, row: NewReportRow): Promise<boolean> {
+  const insert = db
+    .insert(reports)
+    .values(row)
+    .onConflictDoNothing({ target: [reports.channel, reports.sourceRef] })
+    .returning({ id: reports.id });
+  const result = await db.execute<{ subject_id: string }>(
+    sql`with subject as (${insert.getSQL()}), ${recordEventsForSubjects({ coalitionId: row.coalitionId, type: 'report.created' })}`,
+  );
+  return result.rows.length > 0;
 }
 
 /** The report made from a provider's message, if that message was seen before. */

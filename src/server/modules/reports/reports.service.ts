@@ -12,7 +12,6 @@ import {
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database, Tx } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
-import { recordEvents } from '../../realtime/events.js';
 import { latestEventId } from '../../realtime/events.repo.js';
 import type { Permission } from '../access/permissions.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
@@ -27,7 +26,7 @@ import {
   findReportBySource,
   findReportSummary,
   findSealed,
-  insertReport,
+  insertReportAnnounced,
   listReportSummaries,
   type ReportCursor,
   type Reveal,
@@ -130,9 +129,10 @@ export function createReportService(deps: {
   database: Database;
   coalitions: CoalitionService;
   zones: ZoneService;
-  incidents: IncidentService;
   box: SecretBox;
   now?: () => Date;
+  /** Called after each stored report (the grouper starts grouping it). */
+  onStored?: () => void;
 }): ReportService {
   const { database } = deps;
   const now = deps.now ?? (() => new Date());
@@ -146,70 +146,56 @@ export function createReportService(deps: {
       const location = await deps.zones.resolveLocation(coalition.id, input.location);
       const hasExactLocation = input.location.lat !== undefined && input.location.lng !== undefined;
       const place = input.location.place || null;
-      const policy = await deps.incidents.policy(coalition.id);
       for (let attempt = 1; ; attempt++) {
         const receipt = newReceipt();
         // The id is made here so the sealed fields can be bound to it.
         const id = randomUUID();
+        const row = {
+          id,
+          coalitionId: coalition.id,
+          receipt,
+          channel,
+          language: input.language,
+          activity: input.activity,
+          agents: input.size.agents ?? null,
+          vehicles: input.size.vehicles ?? null,
+          uniforms: input.uniforms,
+          markings: input.markings || null,
+          equipment: input.equipment,
+          firsthand: input.firsthand,
+          zoneId: location.zoneId,
+          h3Cell: location.h3Cell,
+          fineCell: location.fineCell,
+          hasExactLocation,
+          hasPlace: place !== null,
+          sourceRef: extras.sourceRef ?? null,
+          callback: extras.callback ? sealCallback(deps.box, id, extras.callback) : null,
+          restricted: sealRestricted(deps.box, id, {
+            lat: input.location.lat ?? null,
+            lng: input.location.lng ?? null,
+            place,
+            description: input.description || null,
+          }),
+          observedAt,
+        };
         try {
-          return await database.transaction(async (tx) => {
-            await lockGrouping(tx.client, coalition.id);
-            if (extras.sourceRef) {
-              const seen = await findReportBySource(tx.db, channel, extras.sourceRef);
-              if (seen) return { ...seen, duplicate: true };
-            }
-            const incidentId = await deps.incidents.attach(
-              tx,
-              coalition.id,
-              {
-                activity: input.activity,
-                zoneId: location.zoneId,
-                h3Cell: location.h3Cell,
-                fineCell: location.fineCell,
-                observedAt,
-                firsthand: input.firsthand,
-                precise: hasExactLocation || place !== null,
-              },
-              policy,
-            );
-            await insertReport(tx.db, {
-              id,
-              coalitionId: coalition.id,
-              receipt,
-              channel,
-              language: input.language,
-              activity: input.activity,
-              agents: input.size.agents ?? null,
-              vehicles: input.size.vehicles ?? null,
-              uniforms: input.uniforms,
-              markings: input.markings || null,
-              equipment: input.equipment,
-              firsthand: input.firsthand,
-              zoneId: location.zoneId,
-              h3Cell: location.h3Cell,
-              fineCell: location.fineCell,
-              incidentId,
-              hasExactLocation,
-              hasPlace: place !== null,
-              sourceRef: extras.sourceRef ?? null,
-              callback: extras.callback ? sealCallback(deps.box, id, extras.callback) : null,
-              restricted: sealRestricted(deps.box, id, {
-                lat: input.location.lat ?? null,
-                lng: input.location.lng ?? null,
-                place,
-                description: input.description || null,
-              }),
-              observedAt,
-            });
-            await recordEvents(tx.client, coalition.id, [
-              { type: 'report.created', subjectId: id },
-              { type: 'incident.updated', subjectId: incidentId },
-            ]);
-            await extras.afterStore?.(tx, { id, receipt });
-            return { id, receipt, incidentId, duplicate: false };
-          });
+          // Grouping into incidents happens right after, off the request path (see grouper.ts):
+          // in a surge, intake stays as fast as a plain insert.
+          const stored = extras.afterStore
+            ? await database.transaction(async (tx) => {
+                const inserted = await insertReportAnnounced(tx.db, row);
+                if (inserted) await extras.afterStore?.(tx, { id, receipt });
+                return inserted;
+              })
+            : await insertReportAnnounced(database.db, row);
+          if (!stored && extras.sourceRef) {
+            const seen = await findReportBySource(database.db, channel, extras.sourceRef);
+            if (seen) return { ...seen, duplicate: true };
+          }
+          deps.onStored?.();
+          return { id, receipt, incidentId: null, duplicate: false };
         } catch (error) {
-          // A receipt code drawn twice, or the same message delivered twice at once: try again.
+          // A receipt code drawn twice: draw another.
           const collided = (error as { code?: string }).code === UNIQUE_VIOLATION;
           if (!collided || attempt >= RECEIPT_ATTEMPTS) throw error;
         }
