@@ -11,7 +11,7 @@ import {
 import type { Activity, IncidentStatus, ReportSummary } from '../../../shared/report.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database, Tx } from '../../db/database.js';
-import { coalitions, incidents, reports } from '../../db/schema.js';
+import { coalitions, reports } from '../../db/schema.js';
 import { AppError } from '../../http/errors.js';
 import { recordEvents } from '../../realtime/events.js';
 import { latestEventId } from '../../realtime/events.repo.js';

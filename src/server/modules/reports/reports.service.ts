@@ -15,8 +15,6 @@ import { AppError } from '../../http/errors.js';
 import { latestEventId } from '../../realtime/events.repo.js';
 import type { Permission } from '../access/permissions.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
-import { lockGrouping } from '../incidents/incidents.repo.js';
-import type { IncidentService } from '../incidents/incidents.service.js';
 import type { ZoneService } from '../zones/zones.service.js';
 import { openCallback, sealCallback } from './callback.js';
 import { newReceipt } from './receipt.js';
