@@ -8,6 +8,7 @@ import { type RouteAccess, registerAuth } from './http/auth.js';
 import { registerErrorHandling } from './http/errors.js';
 import { loggerOptions, requestId } from './http/logger.js';
 import { registerOpenApi } from './http/openapi.js';
+import type { ProofOfWork } from './http/proof-of-work.js';
 import { registerRateLimits } from './http/rate-limits.js';
 import { registerSecurityHeaders } from './http/security.js';
 import { registerWebApp } from './http/web.js';
@@ -45,6 +46,8 @@ export interface AppDeps {
   invitations: InvitationService;
   people: PeopleService;
   passkeys: PasskeyService;
+  /** Null when the public form does not ask for a proof of work. */
+  proofOfWork: ProofOfWork | null;
   /** Null when SMS is not set up. */
   smsIntake: SmsIntake | null;
   /** Where logs go (default stdout); tests read them to check nothing personal is logged. */

@@ -40,6 +40,9 @@ const envSchema = z.object({
   /** The number (E.164) or Messaging Service SID (MG…) replies are sent from. */
   TWILIO_FROM: z.string().min(1).optional(),
   TWILIO_API_URL: z.url().default('https://api.twilio.com'),
+  /** The public form's proof of work: how far a browser must count (about a second on a cheap phone). */
+  REPORT_PROOF_OF_WORK: z.stringbool().default(true),
+  REPORT_PROOF_OF_WORK_MAX: z.coerce.number().int().min(100).max(10_000_000).default(40_000),
   REPORT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(30),
   LOOKUP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
   SESSION_IDLE_MINUTES: z.coerce
@@ -80,6 +83,8 @@ export interface Config {
   mail: { smtpUrl: string | undefined; from: string };
   /** The SMS provider (Twilio's API and webhook format); null when SMS is not set up. */
   sms: { accountSid: string; authToken: string; from: string; apiUrl: string } | null;
+  /** The public form's proof of work (ALTCHA); null when switched off. */
+  proofOfWork: { maxCounter: number } | null;
   /** Requests per minute per client address on the public endpoints. */
   rateLimits: { reportsPerMinute: number; lookupsPerMinute: number };
 }
@@ -145,6 +150,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
             apiUrl: env.TWILIO_API_URL.replace(/\/$/, ''),
           }
         : null,
+    proofOfWork: env.REPORT_PROOF_OF_WORK ? { maxCounter: env.REPORT_PROOF_OF_WORK_MAX } : null,
     rateLimits: {
       reportsPerMinute: env.REPORT_RATE_LIMIT_PER_MINUTE,
       lookupsPerMinute: env.LOOKUP_RATE_LIMIT_PER_MINUTE,

@@ -8,6 +8,7 @@ import { type Database, openDatabase } from './db/database.js';
 import { migrateDatabase } from './db/migrate.js';
 import type { RouteAccess } from './http/auth.js';
 import { loggableError } from './http/logger.js';
+import { createProofOfWork } from './http/proof-of-work.js';
 import { type JobQueue, startJobQueue } from './jobs/queue.js';
 import { createMailer } from './mail/mailer.js';
 import { invitationMailJob } from './modules/access/invitation-mail.job.js';
@@ -80,17 +81,6 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       reveal: (reportId, sealed) => openRestricted(box, reportId, sealed),
       now,
     });
-    // Grouping runs in worker processes; a web-only process's reports are picked up by a worker.
-    grouper =
-      (options.work ?? true)
-        ? await startGrouper({
-            database,
-            coalitions,
-            incidents,
-            pollMs: config.jobs.pollSeconds * 1000,
-            onError: (error) => console.error('grouping failed', JSON.stringify(loggableError(error))),
-          })
-        : null;
     const reports = createReportService({
       database,
       coalitions,
@@ -110,6 +100,18 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       },
       (error) => console.error('realtime delivery failed', JSON.stringify(loggableError(error))),
     );
+    // Grouping runs in worker processes; a web-only process's reports are picked up by a worker.
+    grouper =
+      (options.work ?? true)
+        ? startGrouper({
+            database,
+            coalitions,
+            incidents,
+            pollMs: config.jobs.pollSeconds * 1000,
+            tap: (listener) => hub.tap(listener),
+            onError: (error) => console.error('grouping failed', JSON.stringify(loggableError(error))),
+          })
+        : null;
 
     const sessions = createSessionService({ db: database.db, now, ...config.sessions });
     const signIn = createSignInService({ database, coalitions, sessions, box, now, issuer: 'Faro' });
@@ -160,6 +162,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       people,
       passkeys,
       smsIntake,
+      proofOfWork: config.proofOfWork ? createProofOfWork(box, config.proofOfWork) : null,
       logStream: options.logStream,
     });
     const retention = retentionJob({

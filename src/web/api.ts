@@ -7,6 +7,7 @@ export class ApiError extends Error {
     message: string,
     readonly status: number,
     readonly fields: FieldProblem[] = [],
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -25,10 +26,10 @@ export function setCsrfToken(token: string | undefined): void {
 /** Calls the API with JSON and returns the parsed body, or throws ApiError. */
 export async function api<T>(
   path: string,
-  init: { method?: string; body?: unknown; signal?: AbortSignal } = {},
+  init: { method?: string; body?: unknown; signal?: AbortSignal; headers?: Record<string, string> } = {},
 ): Promise<T> {
   const method = init.method ?? 'GET';
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let response: Response;
@@ -56,6 +57,7 @@ export async function api<T>(
       error?.message ?? response.statusText,
       response.status,
       error?.details?.fields,
+      error?.details,
     );
   }
   return body as T;

@@ -23,7 +23,13 @@ export interface E2e {
 export async function startE2e(): Promise<E2e> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'faro-e2e-'));
   const server = await spawnServer(
-    { FARO_DATA_DIR: dataDir, FARO_DEMO: 'true', WEB_DIST_DIR: path.resolve('dist/web') },
+    {
+      FARO_DATA_DIR: dataDir,
+      FARO_DEMO: 'true',
+      WEB_DIST_DIR: path.resolve('dist/web'),
+      // The browser solves the public form's proof of work, as on a phone.
+      REPORT_PROOF_OF_WORK: 'true',
+    },
     { args: ['bin/faro.js', 'start'] },
   );
   const browser = await launchChromium();

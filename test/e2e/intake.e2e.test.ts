@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { powHeader } from '../support/pow.js';
 import { signIn } from './accounts.js';
 import { type E2e, expectAccessible, startE2e } from './harness.js';
 
@@ -34,7 +35,7 @@ describe('hotline call into the live incident board', () => {
     const koreatown = zones.zones.find((z) => z.name === 'Koreatown');
     const first = await fetch(`${e2e.server.baseUrl}/api/reports`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(await powHeader(e2e.server.baseUrl)) },
       body: JSON.stringify({
         language: 'en',
         activity: 'checkpoint',

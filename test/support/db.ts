@@ -28,6 +28,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     FARO_SECRET_KEY: TEST_SECRET_KEY,
     // Tests post many reports from one address; the limits themselves are tested on their own.
     REPORT_RATE_LIMIT_PER_MINUTE: '100000',
+    // The proof of work has its own test; elsewhere tests post reports directly.
+    REPORT_PROOF_OF_WORK: 'false',
     LOOKUP_RATE_LIMIT_PER_MINUTE: '100000',
     ...overrides,
   });

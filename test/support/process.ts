@@ -44,6 +44,8 @@ export async function spawnServer(
       FARO_SECRET_KEY: TEST_SECRET_KEY,
       REPORT_RATE_LIMIT_PER_MINUTE: '100000',
       LOOKUP_RATE_LIMIT_PER_MINUTE: '100000',
+      // Scripts posting reports do not solve the form's proof of work (the browser tests do).
+      REPORT_PROOF_OF_WORK: 'false',
       ...env,
       PORT: String(port),
       HOST: '127.0.0.1',

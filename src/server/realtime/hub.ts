@@ -20,6 +20,8 @@ type Subscriber = (message: LiveMessage) => void;
  */
 export interface RealtimeHub {
   subscribe(coalitionId: string, subscriber: Subscriber): () => void;
+  /** Hears every domain event of every coalition as announced, unresolved (for workers). */
+  tap(listener: (event: DomainEvent) => void): () => void;
   /** Events after the given id, for a client that reconnects with Last-Event-ID. */
   replay(coalitionId: string, afterId: number, limit?: number): Promise<LiveMessage[]>;
   close(): Promise<void>;
@@ -34,6 +36,7 @@ export async function startRealtimeHub(
   onError: (error: unknown) => void,
 ): Promise<RealtimeHub> {
   const subscribers = new Map<Subscriber, string>();
+  const taps = new Set<(event: DomainEvent) => void>();
   // Resolve events in arrival order so the board never sees them shuffled.
   let chain: Promise<void> = Promise.resolve();
   const enqueue = (work: () => Promise<void>) => {
@@ -61,7 +64,9 @@ export async function startRealtimeHub(
     EVENTS_CHANNEL,
     (payload) => {
       const event = parseEventPayload(payload);
-      if (event) enqueue(() => deliver(event));
+      if (!event) return;
+      for (const listener of taps) listener(event);
+      enqueue(() => deliver(event));
     },
     () => enqueue(catchUp),
   );
@@ -71,6 +76,12 @@ export async function startRealtimeHub(
       subscribers.set(subscriber, coalitionId);
       return () => {
         subscribers.delete(subscriber);
+      };
+    },
+    tap(listener) {
+      taps.add(listener);
+      return () => {
+        taps.delete(listener);
       };
     },
     async replay(coalitionId, afterId, limit = 500) {
@@ -84,6 +95,7 @@ export async function startRealtimeHub(
     },
     async close() {
       subscribers.clear();
+      taps.clear();
       await unlisten();
       await chain;
     },

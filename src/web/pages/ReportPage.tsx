@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { type FormEvent, useId, useRef, useState } from 'react';
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { ReportInput } from '../../shared/report.js';
@@ -8,6 +8,7 @@ import type { ZoneList } from '../../shared/zone.js';
 import { ApiError, api } from '../api.js';
 import { CheckboxGroup, RadioGroup } from '../components/Choices.js';
 import { currentLanguage } from '../i18n.js';
+import { prepareProofOfWork, takeProofOfWork } from '../pow.js';
 
 const WHEN_CHOICES = ['now', '15', '30', '60', 'custom'] as const;
 type When = (typeof WHEN_CHOICES)[number];
@@ -56,6 +57,7 @@ export function ReportPage() {
   const [sending, setSending] = useState(false);
   const [receipt, setReceipt] = useState<string | null>(null);
   const errorSummary = useRef<HTMLDivElement>(null);
+  useEffect(prepareProofOfWork, []);
 
   const shareLocation = () => {
     if (!('geolocation' in navigator)) return setLocating('denied');
@@ -103,7 +105,17 @@ export function ReportPage() {
     };
     setSending(true);
     try {
-      const created = await api<{ id: string; receipt: string }>('/api/reports', { method: 'POST', body });
+      const send = async () =>
+        api<{ id: string; receipt: string }>('/api/reports', {
+          method: 'POST',
+          body,
+          headers: await takeProofOfWork(),
+        });
+      // A security check that expired while the form was open is redone once, without asking.
+      const created = await send().catch((error: unknown) => {
+        if (error instanceof ApiError && error.details.proofOfWork) return send();
+        throw error;
+      });
       setErrors({});
       setReceipt(created.receipt);
       window.scrollTo(0, 0);

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Activity } from '../../../shared/report-fields.js';
 import type { Database } from '../../db/database.js';
 import { reports } from '../../db/schema.js';
-import { EVENTS_CHANNEL, parseEventPayload, recordEvents } from '../../realtime/events.js';
+import { recordEvents } from '../../realtime/events.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import { lockGrouping } from './incidents.repo.js';
 import type { IncidentService } from './incidents.service.js';
@@ -32,13 +32,15 @@ const BATCH = 200;
  */
 const GATHER_MS = 25;
 
-export async function startGrouper(deps: {
+export function startGrouper(deps: {
   database: Database;
   coalitions: CoalitionService;
   incidents: IncidentService;
   pollMs: number;
+  /** Subscribes to domain events announced by any process (the realtime hub's tap). */
+  tap: (listener: (event: { type: string }) => void) => () => void;
   onError: (error: unknown) => void;
-}): Promise<Grouper> {
+}): Grouper {
   const { database } = deps;
   let running: Promise<void> | null = null;
   let again = false;
@@ -117,8 +119,9 @@ export async function startGrouper(deps: {
       void run();
     }, GATHER_MS);
   };
-  const unlisten = await database.listen(EVENTS_CHANNEL, (payload) => {
-    if (parseEventPayload(payload)?.type === 'report.created') kick();
+  // Reports stored by another process wake this one too.
+  const untap = deps.tap((event) => {
+    if (event.type === 'report.created') kick();
   });
   const timer = setInterval(() => void run(), deps.pollMs);
   timer.unref();
@@ -143,7 +146,7 @@ export async function startGrouper(deps: {
       stopped = true;
       clearInterval(timer);
       if (gathering) clearTimeout(gathering);
-      await unlisten();
+      untap();
       await running;
     },
   };

@@ -12,6 +12,7 @@ import {
 } from '../../../shared/report.js';
 import { sessionOf } from '../../http/auth.js';
 import { AppError, errorSchema } from '../../http/errors.js';
+import type { ProofOfWork } from '../../http/proof-of-work.js';
 import { normalizePhone } from './callback.js';
 import type { ReportService } from './reports.service.js';
 
@@ -20,9 +21,34 @@ export const REPORT_BODY_LIMIT = 64 * 1024;
 
 export function registerReportRoutes(
   app: FastifyInstance,
-  deps: { reports: ReportService; rateLimits: { reportsPerMinute: number; lookupsPerMinute: number } },
+  deps: {
+    reports: ReportService;
+    proofOfWork: ProofOfWork | null;
+    rateLimits: { reportsPerMinute: number; lookupsPerMinute: number };
+  },
 ): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
+
+  routes.get(
+    '/api/reports/challenge',
+    {
+      config: { access: 'public', rateLimit: { max: deps.rateLimits.lookupsPerMinute, timeWindow: 60_000 } },
+      schema: {
+        tags: ['reports'],
+        summary: 'A proof-of-work challenge (ALTCHA v2) for the public report form',
+        description:
+          'Solve it (count up with SHA-256 until the derived key starts with `keyPrefix`) and send ' +
+          '`base64(JSON.stringify({ challenge, solution }))` in the `x-faro-pow` header of `POST /api/reports`. ' +
+          '`required` is false when this server does not ask for one.',
+        response: { 200: z.object({ required: z.boolean(), challenge: z.unknown().optional() }) },
+      },
+    },
+    async (_request, reply) => {
+      reply.header('cache-control', 'no-store');
+      if (!deps.proofOfWork) return { required: false };
+      return { required: true, challenge: await deps.proofOfWork.challenge() };
+    },
+  );
 
   routes.post(
     '/api/reports',
@@ -34,10 +60,30 @@ export function registerReportRoutes(
         summary: 'Report enforcement activity (anonymous)',
         description: 'Answers only after the report is stored. Keep the receipt code to check its status.',
         body: reportInputSchema,
-        response: { 201: reportCreatedSchema, 400: errorSchema, 413: errorSchema, 429: errorSchema },
+        headers: z.object({ 'x-faro-pow': z.string().max(4096).optional() }),
+        response: {
+          201: reportCreatedSchema,
+          400: errorSchema,
+          403: errorSchema,
+          413: errorSchema,
+          429: errorSchema,
+        },
       },
     },
     async (request, reply) => {
+      if (deps.proofOfWork) {
+        const header = request.headers['x-faro-pow'];
+        const outcome = await deps.proofOfWork.verify(typeof header === 'string' ? header : undefined);
+        if (outcome !== 'ok') {
+          throw new AppError(
+            'FORBIDDEN',
+            outcome === 'expired'
+              ? 'The form’s security check expired. Send again: nothing you typed is lost.'
+              : 'The form’s security check is missing or not valid. Reload the page and send again.',
+            { proofOfWork: outcome },
+          );
+        }
+      }
       const { id, receipt } = await deps.reports.create(request.body, 'web');
       return reply.status(201).send({ id, receipt });
     },

@@ -1,0 +1,80 @@
+import { type Challenge, createChallenge, randomInt, type Solution, verifySolution } from 'altcha-lib';
+import { deriveKey } from 'altcha-lib/algorithms/sha';
+import type { SecretBox } from '../crypto/secret-box.js';
+
+/**
+ * A self-hosted proof of work (ALTCHA, protocol v2) in front of the public
+ * report form: the browser spends about a second of computation while the
+ * person fills in the form; a script flooding the endpoint pays that per
+ * report. No third party, no cookie, nothing about the person. Challenges are
+ * signed with a key derived from the server key, expire, and are accepted
+ * once (per process).
+ */
+export interface ProofOfWork {
+  challenge(): Promise<Challenge>;
+  /** Checks the header the form sends; a reason when it does not pass. */
+  verify(header: string | undefined): Promise<'ok' | 'missing' | 'invalid' | 'expired' | 'reused'>;
+}
+
+const ALGORITHM = 'SHA-256';
+const TTL_MS = 15 * 60_000;
+
+export function createProofOfWork(
+  box: SecretBox,
+  options: { maxCounter: number; now?: () => number },
+): ProofOfWork {
+  const now = options.now ?? Date.now;
+  // Derived, so the server key itself never leaves the secret box.
+  const hmacSignatureSecret = box.digest('challenge-signature', 'altcha');
+  const hmacKeySignatureSecret = box.digest('key-signature', 'altcha');
+  /** Signatures of accepted challenges until they expire: one report per solved challenge. */
+  const spent = new Map<string, number>();
+
+  const forget = () => {
+    const t = now();
+    for (const [signature, expires] of spent) if (expires < t) spent.delete(signature);
+  };
+
+  return {
+    challenge: () =>
+      createChallenge({
+        algorithm: ALGORITHM,
+        cost: 1,
+        // Deterministic mode: the solver must count up to this; the server checks one HMAC.
+        counter: randomInt(Math.floor(options.maxCounter / 4), options.maxCounter),
+        deriveKey,
+        expiresAt: new Date(now() + TTL_MS),
+        hmacSignatureSecret,
+        hmacKeySignatureSecret,
+      }),
+
+    async verify(header) {
+      if (!header) return 'missing';
+      let payload: { challenge: Challenge; solution: Solution };
+      try {
+        payload = JSON.parse(Buffer.from(header, 'base64').toString('utf8'));
+      } catch {
+        return 'invalid';
+      }
+      if (!payload?.challenge?.parameters || !payload.solution || !payload.challenge.signature)
+        return 'invalid';
+      if (payload.challenge.parameters.algorithm !== ALGORITHM) return 'invalid';
+      const result = await verifySolution({
+        challenge: payload.challenge,
+        solution: payload.solution,
+        deriveKey,
+        hmacSignatureSecret,
+        hmacKeySignatureSecret,
+      });
+      if (result.expired) return 'expired';
+      if (!result.verified) return 'invalid';
+      forget();
+      if (spent.has(payload.challenge.signature)) return 'reused';
+      spent.set(
+        payload.challenge.signature,
+        (payload.challenge.parameters.expiresAt ?? 0) * 1000 || now() + TTL_MS,
+      );
+      return 'ok';
+    },
+  };
+}
