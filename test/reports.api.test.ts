@@ -210,3 +210,18 @@ describe('GET /api/reports', () => {
     expect(response.json().error.details.fields[0].field).toBe('cursor');
   });
 });
+
+describe('GET /api/zones/geometry', () => {
+  it('gives every zone’s outline as GeoJSON for a map that needs no tile server', async () => {
+    const response = await t.faro.app.inject({ url: '/api/zones/geometry' });
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(body.type).toBe('FeatureCollection');
+    expect(body.features).toHaveLength(zones.length);
+    const boyle = body.features.find(
+      (f: { properties: { name: string } }) => f.properties.name === 'Boyle Heights',
+    );
+    expect(boyle.geometry.type).toBe('Polygon');
+    expect(boyle.geometry.coordinates[0].length).toBeGreaterThan(3);
+  });
+});

@@ -57,6 +57,8 @@ describe('hotline call into the live incident board', () => {
     expect(await incident.getByTestId('report-count').textContent()).toBe('1 report');
     await incident.click();
     await board.getByTestId('incident-detail').getByText('Olympic and Vermont').waitFor();
+    // The map draws the zones and the incident from Faro's own data: no tile server.
+    await board.locator('[data-testid="incident-map"][data-ready="true"]').waitFor({ timeout: 15_000 });
     await expectAccessible(board);
 
     // The operator types the call with the keyboard only, in SALUTE order.
@@ -101,5 +103,6 @@ describe('hotline call into the live incident board', () => {
       .getByText(/split reports out into incident #\d+/)
       .waitFor();
     await expectAccessible(board);
+    if (process.env.FARO_SCREENSHOTS) await board.screenshot({ path: process.env.FARO_SCREENSHOTS });
   });
 });

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { lazy, Suspense, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { IncidentStatus } from '../../shared/report-fields.js';
 import type { ZoneList } from '../../shared/zone.js';
@@ -8,6 +8,9 @@ import { IncidentDetail } from './dispatch/IncidentDetail.js';
 import { IncidentList } from './dispatch/IncidentList.js';
 import { useNow } from './dispatch/time.js';
 import { type BoardFilter, type Connection, useLiveIncidents } from './dispatch/useLiveIncidents.js';
+
+// The map library is large: it loads after the list, which has everything the map shows.
+const IncidentMap = lazy(() => import('./dispatch/IncidentMap.js'));
 
 const CONNECTION_ICON: Record<Connection, string> = { live: '●', connecting: '◌', offline: '✕' };
 
@@ -61,6 +64,9 @@ export default function DispatchPage() {
       {query.isError && <p className="error-summary">{t('dispatch.loadError')}</p>}
       <div className="board-panes">
         <div className="pane-list">
+          <Suspense fallback={<div className="incident-map" />}>
+            <IncidentMap incidents={incidents} selectedId={selectedId} onSelect={setSelectedId} />
+          </Suspense>
           {query.isSuccess && incidents.length === 0 && <p className="muted">{t('dispatch.empty')}</p>}
           <IncidentList
             incidents={incidents}

@@ -32,3 +32,12 @@ export async function findZoneByCell(db: Drizzle, coalitionId: string, cell: str
     .limit(1);
   return zone;
 }
+
+/** Every zone's outline. */
+export async function listZoneBoundaries(db: Drizzle, coalitionId: string) {
+  return db
+    .select({ id: zones.id, name: zones.name, boundary: zones.boundary })
+    .from(zones)
+    .where(eq(zones.coalitionId, coalitionId))
+    .orderBy(asc(zones.name));
+}

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { zoneListSchema } from '../../../shared/zone.js';
+import { zoneGeometrySchema, zoneListSchema } from '../../../shared/zone.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import type { ZoneService } from './zones.service.js';
 
@@ -22,6 +22,22 @@ export function registerZoneRoutes(
     async () => {
       const coalition = await deps.coalitions.current();
       return { zones: await deps.zones.list(coalition.id) };
+    },
+  );
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/api/zones/geometry',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['zones'],
+        summary: 'The zones’ outlines as a GeoJSON FeatureCollection',
+        response: { 200: zoneGeometrySchema },
+      },
+    },
+    async (_request, reply) => {
+      const coalition = await deps.coalitions.current();
+      reply.header('cache-control', 'public, max-age=300');
+      return deps.zones.geometry(coalition.id);
     },
   );
 }

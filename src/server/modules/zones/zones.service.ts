@@ -1,8 +1,8 @@
-import type { ZoneSummary } from '../../../shared/zone.js';
+import type { ZoneGeometry, ZoneSummary } from '../../../shared/zone.js';
 import type { Drizzle } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
-import { publicCellOf, zoneCellOf } from './geo.js';
-import { findZone, findZoneByCell, listZones } from './zones.repo.js';
+import { type PolygonGeometry, publicCellOf, zoneCellOf } from './geo.js';
+import { findZone, findZoneByCell, listZoneBoundaries, listZones } from './zones.repo.js';
 
 export interface ResolvedLocation {
   zoneId: string | null;
@@ -14,6 +14,7 @@ export interface ResolvedLocation {
 
 export interface ZoneService {
   list(coalitionId: string): Promise<ZoneSummary[]>;
+  geometry(coalitionId: string): Promise<ZoneGeometry>;
   /**
    * Resolves a reported location to a zone and a coarse cell. A chosen zone
    * must exist; a shared position outside every zone is still accepted (a report
@@ -28,6 +29,18 @@ export interface ZoneService {
 export function createZoneService(db: Drizzle): ZoneService {
   return {
     list: (coalitionId) => listZones(db, coalitionId),
+    async geometry(coalitionId) {
+      const rows = await listZoneBoundaries(db, coalitionId);
+      return {
+        type: 'FeatureCollection',
+        features: rows.map((row) => ({
+          type: 'Feature',
+          id: row.id,
+          properties: { name: row.name },
+          geometry: row.boundary as PolygonGeometry,
+        })),
+      };
+    },
     async resolveLocation(coalitionId, location) {
       let zoneId: string | null = null;
       if (location.zoneId !== undefined) {
