@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IncidentDetail, IncidentSummary } from '../src/shared/incident.js';
 import { buildReportInput } from './support/factories.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
-import { type StaffSession, staffSession } from './support/sessions.js';
+import { createPerson } from './support/people.js';
+import { type StaffSession, sessionFor, staffSession } from './support/sessions.js';
 import { openSse } from './support/sse.js';
 
 /**
@@ -257,5 +258,37 @@ describe('a dispatcher correcting the grouping', () => {
     } finally {
       stream.close();
     }
+  });
+});
+
+describe('presence on the board', () => {
+  it('shows each dispatcher who else has the incident open, until they close it', async () => {
+    const at = newArea();
+    const { incidentId } = await report(at(0));
+    const other = await createPerson(t.faro.database, t.faro.box, { role: 'dispatcher' });
+    const colleague = await sessionFor(t.faro.database, other.id);
+    const look = (session: StaffSession) =>
+      t.faro.app.inject({
+        method: 'POST',
+        url: `/api/incidents/${incidentId}/presence`,
+        headers: session.headers,
+      });
+
+    expect((await look(dispatcher)).json().viewers).toEqual([]);
+    expect((await look(colleague)).json().viewers).toEqual([{ name: 'Demo dispatcher' }]);
+    expect((await look(dispatcher)).json().viewers).toEqual([{ name: 'Test dispatcher' }]);
+
+    await t.faro.app.inject({
+      method: 'DELETE',
+      url: `/api/incidents/${incidentId}/presence`,
+      headers: colleague.headers,
+    });
+    expect((await look(dispatcher)).json().viewers).toEqual([]);
+    const missing = await t.faro.app.inject({
+      method: 'POST',
+      url: '/api/incidents/00000000-0000-4000-8000-000000000000/presence',
+      headers: dispatcher.headers,
+    });
+    expect(missing.statusCode).toBe(404);
   });
 });

@@ -24,6 +24,7 @@ import type { CoalitionService } from './modules/coalitions/coalitions.service.j
 import { registerHealthRoutes } from './modules/health/health.routes.js';
 import { registerIncidentRoutes } from './modules/incidents/incidents.routes.js';
 import type { IncidentService } from './modules/incidents/incidents.service.js';
+import type { PhotoService } from './modules/reports/photos.js';
 import { registerReportRoutes } from './modules/reports/reports.routes.js';
 import type { ReportService } from './modules/reports/reports.service.js';
 import { registerSmsRoutes } from './modules/sms/sms.routes.js';
@@ -40,6 +41,7 @@ export interface AppDeps {
   coalitions: CoalitionService;
   zones: ZoneService;
   reports: ReportService;
+  photos: PhotoService;
   incidents: IncidentService;
   sessions: SessionService;
   signIn: SignInService;

@@ -21,6 +21,7 @@ import { createCoalitionService } from './modules/coalitions/coalitions.service.
 import { printDemoAccounts, seedDemo } from './modules/demo/seed.js';
 import { type Grouper, startGrouper } from './modules/incidents/grouper.js';
 import { createIncidentService } from './modules/incidents/incidents.service.js';
+import { createPhotoService } from './modules/reports/photos.js';
 import { createReportService } from './modules/reports/reports.service.js';
 import { openRestricted } from './modules/reports/restricted.js';
 import { retentionJob } from './modules/retention/retention.job.js';
@@ -81,7 +82,9 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       reveal: (reportId, sealed) => openRestricted(box, reportId, sealed),
       now,
     });
+    const photos = createPhotoService({ db: database.db, box });
     const reports = createReportService({
+      photos,
       database,
       coalitions,
       zones,
@@ -155,6 +158,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       coalitions,
       zones,
       reports,
+      photos,
       incidents,
       sessions,
       signIn,

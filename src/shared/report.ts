@@ -62,6 +62,8 @@ export const reportInputSchema = z.object({
   description: trimmedText(LIMITS.descriptionChars).optional(),
   /** Did the reporter see it themselves? Second-hand accounts are a red flag for triage. */
   firsthand: z.boolean().default(true),
+  /** Photos uploaded first with `POST /api/reports/photos` (re-encoded, metadata removed). */
+  photoIds: z.array(z.uuid()).max(3, 'at most 3 photos').default([]),
 });
 export type ReportInput = z.input<typeof reportInputSchema>;
 
@@ -80,6 +82,8 @@ export type HotlineInput = z.input<typeof hotlineInputSchema>;
 export const reportCreatedSchema = z.object({
   id: z.uuid(),
   receipt: z.string(),
+  /** How many of the photos named were attached (one that expired before the report was sent is not). */
+  photosAttached: z.number().int().optional(),
 });
 
 /** What staff intake answers: the report and the incident it was grouped into. */
@@ -113,6 +117,8 @@ export const reportSummarySchema = z.object({
   hasExactLocation: z.boolean(),
   /** The incident it was grouped into. */
   incidentId: z.uuid().nullable(),
+  /** Its photos (opened only with `reports:read-restricted`). */
+  photoIds: z.array(z.uuid()),
   observedAt: z.string(),
   receivedAt: z.string(),
 });

@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from './accounts.js';
 import { type E2e, expectAccessible, startE2e } from './harness.js';
@@ -58,6 +59,14 @@ describe('a report in Spanish reaches the live board', () => {
     await phone.getByLabel('ICE').check();
     await phone.getByLabel('Carros sin marcas').check();
     await phone.getByLabel('¿Algo más? (opcional)').fill('Dos camionetas grises frente al mercado');
+    // A photo goes ahead of the report; the form says when it is ready.
+    const picture = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#777' } })
+      .jpeg()
+      .toBuffer();
+    await phone
+      .locator('input[type=file]')
+      .setInputFiles({ name: 'camionetas.jpg', mimeType: 'image/jpeg', buffer: picture });
+    await phone.getByText('camionetas.jpg — lista').waitFor({ timeout: 10_000 });
     await phone.getByRole('button', { name: 'Enviar reporte' }).click();
 
     const receipt = (await phone.getByTestId('receipt').textContent({ timeout: 10_000 }))?.trim() ?? '';
@@ -80,6 +89,10 @@ describe('a report in Spanish reaches the live board', () => {
     expect(text).toContain('Boyle Heights');
     expect(text).toContain('6 agents');
     expect(text).toContain('Dos camionetas grises frente al mercado');
+    const thumbnail = row.getByRole('img', { name: /^Photo 1 of report/ });
+    await expect
+      .poll(() => thumbnail.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth))
+      .toBe(640);
     await expectAccessible(board);
 
     // The receipt link shows the status in the reporter's language.

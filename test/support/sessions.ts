@@ -22,12 +22,22 @@ export async function staffSession(
   role: Role,
   now: () => Date = () => new Date(),
 ): Promise<StaffSession> {
-  const sessions = createSessionService({ db: database.db, now, idleMinutes: 30, absoluteHours: 12 });
   const [user] = await database.db
     .select()
     .from(users)
     .where(eq(users.email, `${role}@demo.faro.invalid`));
   if (!user) throw new Error(`no demo ${role} in this database`);
+  return sessionFor(database, user.id, now);
+}
+
+/** A signed-in session for any account, made directly in the database. */
+export async function sessionFor(
+  database: Database,
+  userId: string,
+  now: () => Date = () => new Date(),
+): Promise<StaffSession> {
+  const sessions = createSessionService({ db: database.db, now, idleMinutes: 30, absoluteHours: 12 });
+  const user = { id: userId };
   const token = await sessions.start(database.db, user.id, 'test', true);
   const session = await sessions.resolve(token);
   if (!session) throw new Error('session not readable');

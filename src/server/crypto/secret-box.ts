@@ -10,11 +10,15 @@ import sodium from 'libsodium-wrappers';
 export interface SecretBox {
   seal(plaintext: string, context: string): string;
   open(sealed: string, context: string): string;
+  /** The same for binary data (photos): version byte, nonce, ciphertext. */
+  sealBytes(plaintext: Uint8Array, context: string): Uint8Array;
+  openBytes(sealed: Uint8Array, context: string): Uint8Array;
   /** A keyed hash (HMAC-SHA-256, hex) for values that must be compared but never stored. */
   digest(value: string, purpose: string): string;
 }
 
 const VERSION = 'v1';
+const BYTES_VERSION = 1;
 
 /** Builds the box from the raw key. */
 export async function createSecretBox(key: Uint8Array): Promise<SecretBox> {
@@ -44,6 +48,32 @@ export async function createSecretBox(key: Uint8Array): Promise<SecretBox> {
         keyCopy,
       );
       return sodium.to_string(plaintext);
+    },
+    sealBytes(plaintext, context) {
+      const nonce = sodium.randombytes_buf(sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+      const ciphertext = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
+        plaintext,
+        context,
+        null,
+        nonce,
+        keyCopy,
+      );
+      const sealed = new Uint8Array(1 + nonce.length + ciphertext.length);
+      sealed[0] = BYTES_VERSION;
+      sealed.set(nonce, 1);
+      sealed.set(ciphertext, 1 + nonce.length);
+      return sealed;
+    },
+    openBytes(sealed, context) {
+      const nonceBytes = sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+      if (sealed[0] !== BYTES_VERSION || sealed.length <= 1 + nonceBytes) throw new Error('not sealed bytes');
+      return sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
+        null,
+        sealed.subarray(1 + nonceBytes),
+        context,
+        sealed.subarray(1, 1 + nonceBytes),
+        keyCopy,
+      );
     },
     digest(value, purpose) {
       return createHmac('sha256', keyCopy).update(`${purpose}\0${value}`).digest('hex');

@@ -3,6 +3,7 @@ import {
   bigserial,
   boolean,
   check,
+  customType,
   doublePrecision,
   index,
   integer,
@@ -20,6 +21,13 @@ import {
  * Faro's one schema. Migrations in ./drizzle are generated from it with
  * `npm run db:generate`; a test fails if they disagree.
  */
+
+/** Binary data (sealed photos). */
+const bytea = customType<{ data: Uint8Array; driverData: Buffer }>({
+  dataType: () => 'bytea',
+  toDriver: (value) => Buffer.from(value),
+  fromDriver: (value) => new Uint8Array(value),
+});
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -141,6 +149,43 @@ export const incidentTimeline = pgTable(
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('incident_timeline_incident').on(t.incidentId, t.id)],
+);
+
+/**
+ * Who has an incident open on the board right now: one row per dispatcher and
+ * incident, its time refreshed by the board's heartbeat. Ephemeral; staff only.
+ */
+export const incidentPresence = pgTable(
+  'incident_presence',
+  {
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id').notNull(),
+    seenAt: timestamp('seen_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.userId] })],
+);
+
+/**
+ * A photo sent with a public report, re-encoded without any metadata and
+ * stored sealed. Uploaded before the report is sent (so a slow connection
+ * loses nothing already sent); unclaimed photos are deleted after an hour,
+ * claimed ones on the restricted-data schedule.
+ */
+export const reportPhotos = pgTable(
+  'report_photos',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    coalitionId: coalitionRef(),
+    reportId: uuid('report_id').references(() => reports.id, { onDelete: 'cascade' }),
+    sealed: bytea('sealed').notNull(),
+    contentType: text('content_type').notNull(),
+    width: integer('width').notNull(),
+    height: integer('height').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('report_photos_report').on(t.reportId), index('report_photos_created').on(t.createdAt)],
 );
 
 /** One account from one source. Exact location and free text are restricted and expire. */

@@ -8,6 +8,7 @@ import type { ZoneList } from '../../shared/zone.js';
 import { ApiError, api } from '../api.js';
 import { CheckboxGroup, RadioGroup } from '../components/Choices.js';
 import { currentLanguage } from '../i18n.js';
+import { PhotoUploadError, uploadPhoto } from '../photos.js';
 import { prepareProofOfWork, takeProofOfWork } from '../pow.js';
 
 const WHEN_CHOICES = ['now', '15', '30', '60', 'custom'] as const;
@@ -34,6 +35,15 @@ function observedAt(when: When, custom: string): string | null {
 
 const toCount = (value: string) => (value.trim() === '' ? undefined : Number(value));
 
+const MAX_PHOTOS = 3;
+
+interface Photo {
+  key: string;
+  file: File;
+  state: 'sending' | 'ready' | PhotoUploadError['kind'];
+  id?: string;
+}
+
 export function ReportPage() {
   const { t } = useTranslation();
   const id = useId();
@@ -56,6 +66,27 @@ export function ReportPage() {
   const [failure, setFailure] = useState<'network' | 'server' | 'rateLimited' | null>(null);
   const [sending, setSending] = useState(false);
   const [receipt, setReceipt] = useState<string | null>(null);
+  const [photos, setPhotos] = useState<Photo[]>([]);
+  const [photosMissing, setPhotosMissing] = useState(0);
+
+  const sendPhoto = (photo: Photo) => {
+    const update = (change: Partial<Photo>) =>
+      setPhotos((all) => all.map((p) => (p.key === photo.key ? { ...p, ...change } : p)));
+    update({ state: 'sending' });
+    uploadPhoto(photo.file).then(
+      (photoId) => update({ state: 'ready', id: photoId }),
+      (error: unknown) => update({ state: error instanceof PhotoUploadError ? error.kind : 'server' }),
+    );
+  };
+  const addPhotos = (files: FileList | null) => {
+    const added = [...(files ?? [])].slice(0, MAX_PHOTOS - photos.length).map((file) => ({
+      key: `${file.name}-${file.size}-${Math.random()}`,
+      file,
+      state: 'sending' as const,
+    }));
+    setPhotos((all) => [...all, ...added]);
+    for (const photo of added) sendPhoto(photo);
+  };
   const errorSummary = useRef<HTMLDivElement>(null);
   useEffect(prepareProofOfWork, []);
 
@@ -102,11 +133,13 @@ export function ReportPage() {
       firsthand: firsthand === 'yes',
       ...(markings.trim() ? { markings } : {}),
       ...(description.trim() ? { description } : {}),
+      // Photos still sending or refused are left out: a report never waits for a photo.
+      photoIds: photos.flatMap((p) => (p.id ? [p.id] : [])),
     };
     setSending(true);
     try {
       const send = async () =>
-        api<{ id: string; receipt: string }>('/api/reports', {
+        api<{ id: string; receipt: string; photosAttached?: number }>('/api/reports', {
           method: 'POST',
           body,
           headers: await takeProofOfWork(),
@@ -117,6 +150,7 @@ export function ReportPage() {
         throw error;
       });
       setErrors({});
+      setPhotosMissing(photos.length - (created.photosAttached ?? 0));
       setReceipt(created.receipt);
       window.scrollTo(0, 0);
     } catch (error) {
@@ -150,6 +184,9 @@ export function ReportPage() {
           {receipt}
         </p>
         <p>{t('report.done.receiptHint')}</p>
+        {photosMissing > 0 && (
+          <p className="note warn">{t('report.photos.notAttached', { count: photosMissing })}</p>
+        )}
         <p>
           <Link className="button primary block" to={`/status?code=${encodeURIComponent(receipt)}`}>
             {t('report.done.check')}
@@ -352,6 +389,54 @@ export function ReportPage() {
         aria-describedby={describedBy('description', `${id}-description-hint`)}
       />
       {fieldError('description')}
+
+      <fieldset>
+        <legend>{t('report.photos.label')}</legend>
+        <p className="hint" id={`${id}-photos-hint`}>
+          {t('report.photos.hint')}
+        </p>
+        {photos.length > 0 && (
+          <ul className="photos" aria-live="polite">
+            {photos.map((photo) => (
+              <li key={photo.key}>
+                <span className="photo-name">{photo.file.name}</span> —{' '}
+                {t(`report.photos.state.${photo.state}`)}
+                {(photo.state === 'network' || photo.state === 'server') && (
+                  <button type="button" className="link" onClick={() => sendPhoto(photo)}>
+                    {t('report.photos.retry')}
+                  </button>
+                )}{' '}
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => setPhotos((all) => all.filter((p) => p.key !== photo.key))}
+                >
+                  {t('report.photos.remove', { name: photo.file.name })}
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+        {photos.length < MAX_PHOTOS && (
+          <>
+            <label htmlFor={`${id}-photos`} className="button block">
+              {t('report.photos.add')}
+            </label>
+            <input
+              id={`${id}-photos`}
+              className="visually-hidden"
+              type="file"
+              accept="image/*"
+              multiple
+              aria-describedby={`${id}-photos-hint`}
+              onChange={(event) => {
+                addPhotos(event.target.files);
+                event.target.value = '';
+              }}
+            />
+          </>
+        )}
+      </fieldset>
 
       {failure && (
         <p className="error-summary" role="alert">

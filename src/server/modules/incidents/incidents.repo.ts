@@ -4,7 +4,7 @@ import type { IncidentSummary, TimelineEntry } from '../../../shared/incident.js
 import type { IncidentStatus } from '../../../shared/report-fields.js';
 import type { Drizzle, SqlExecutor } from '../../db/database.js';
 import { LOCKS } from '../../db/locks.js';
-import { incidents, incidentTimeline, reports, users, zones } from '../../db/schema.js';
+import { incidentPresence, incidents, incidentTimeline, reports, users, zones } from '../../db/schema.js';
 
 export type IncidentRow = typeof incidents.$inferSelect;
 export type NewIncidentRow = typeof incidents.$inferInsert;
@@ -221,4 +221,47 @@ export async function purgeTimelineNotes(db: Drizzle, before: Date): Promise<num
     .where(and(isNotNull(incidentTimeline.note), lte(incidentTimeline.at, before)))
     .returning({ id: incidentTimeline.id });
   return purged.length;
+}
+
+/** Marks a dispatcher as looking at an incident now. */
+export async function touchPresence(
+  db: Drizzle,
+  incidentId: string,
+  userId: string,
+  at: Date,
+): Promise<void> {
+  await db
+    .insert(incidentPresence)
+    .values({ incidentId, userId, seenAt: at })
+    .onConflictDoUpdate({
+      target: [incidentPresence.incidentId, incidentPresence.userId],
+      set: { seenAt: at },
+    });
+}
+
+export async function removePresence(db: Drizzle, incidentId: string, userId: string): Promise<void> {
+  await db
+    .delete(incidentPresence)
+    .where(and(eq(incidentPresence.incidentId, incidentId), eq(incidentPresence.userId, userId)));
+}
+
+/** The other people seen on an incident since the given time. */
+export async function listViewers(db: Drizzle, incidentId: string, since: Date, exceptUserId: string) {
+  return db
+    .select({ name: users.displayName })
+    .from(incidentPresence)
+    .innerJoin(users, eq(users.id, incidentPresence.userId))
+    .where(
+      and(
+        eq(incidentPresence.incidentId, incidentId),
+        gte(incidentPresence.seenAt, since),
+        sql`${incidentPresence.userId} <> ${exceptUserId}`,
+      ),
+    )
+    .orderBy(asc(users.displayName));
+}
+
+/** Forgets presence older than the cut-off. */
+export async function prunePresence(db: Drizzle, before: Date): Promise<void> {
+  await db.delete(incidentPresence).where(lte(incidentPresence.seenAt, before));
 }

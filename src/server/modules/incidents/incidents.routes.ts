@@ -151,4 +151,35 @@ export function registerIncidentRoutes(app: FastifyInstance, deps: { incidents: 
       return reply.status(204).send(null);
     },
   );
+
+  routes.post(
+    '/api/incidents/:id/presence',
+    {
+      config: { access: 'incidents:read' },
+      schema: {
+        tags,
+        summary: 'Heartbeat of a board with this incident open (every 15 s); answers who else has it open',
+        params: idParams,
+        response: { 200: z.object({ viewers: z.array(z.object({ name: z.string() })) }), 404: errorSchema },
+      },
+    },
+    async (request) => deps.incidents.lookAt(request.params.id, sessionOf(request).userId),
+  );
+
+  routes.delete(
+    '/api/incidents/:id/presence',
+    {
+      config: { access: 'incidents:read' },
+      schema: {
+        tags,
+        summary: 'The board closed this incident',
+        params: idParams,
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      await deps.incidents.lookAway(request.params.id, sessionOf(request).userId);
+      return reply.status(204).send(null);
+    },
+  );
 }

@@ -30,9 +30,13 @@ import {
   insertTimeline,
   listIncidentSummaries,
   listTimeline,
+  listViewers,
   lockGrouping,
   memberFacts,
   type NewIncidentRow,
+  prunePresence,
+  removePresence,
+  touchPresence,
   updateIncident,
 } from './incidents.repo.js';
 
@@ -81,9 +85,14 @@ export interface IncidentService {
     actorId: string,
   ): Promise<IncidentSummary>;
   addNote(id: string, text: string, actorId: string): Promise<void>;
+  /** The board's heartbeat while a dispatcher has an incident open; returns who else has it open. */
+  lookAt(id: string, userId: string): Promise<{ viewers: { name: string }[] }>;
+  lookAway(id: string, userId: string): Promise<void>;
 }
 
 const POLICY_CACHE_MS = 30_000;
+/** Someone whose board has not said so for this long is no longer looking. */
+export const PRESENCE_TIMEOUT_MS = 40_000;
 
 /** An open incident while a batch is grouped: what grouping reads, and whether it must be written. */
 type Working = Candidate & {
@@ -508,5 +517,20 @@ export function createIncidentService(deps: {
         return { result: undefined, touched: [id] };
       });
     },
+
+    async lookAt(id, userId) {
+      const coalition = await deps.coalitions.current();
+      if (!(await findIncidentSummary(database.db, coalition.id, id))) {
+        throw new AppError('NOT_FOUND', 'No incident with this id.');
+      }
+      const at = now();
+      await touchPresence(database.db, id, userId, at);
+      await prunePresence(database.db, new Date(at.getTime() - 24 * 3_600_000));
+      return {
+        viewers: await listViewers(database.db, id, new Date(at.getTime() - PRESENCE_TIMEOUT_MS), userId),
+      };
+    },
+
+    lookAway: (id, userId) => removePresence(database.db, id, userId),
   };
 }

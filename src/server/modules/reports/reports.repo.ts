@@ -51,6 +51,9 @@ const summaryColumns = {
   h3Cell: reports.h3Cell,
   hasExactLocation: reports.hasExactLocation,
   incidentId: reports.incidentId,
+  photoIds: sql<
+    string[]
+  >`array(select p.id from report_photos p where p.report_id = ${reports.id} order by p.created_at)`,
   observedAt: reports.observedAt,
   receivedAt: reports.receivedAt,
 };
@@ -87,6 +90,7 @@ function toSummary(row: SummaryRow, reveal: Reveal): ReportSummary {
     h3Cell: row.h3Cell,
     hasExactLocation: row.hasExactLocation,
     incidentId: row.incidentId,
+    photoIds: row.photoIds,
     observedAt: row.observedAt.toISOString(),
     receivedAt: row.receivedAt.toISOString(),
   };

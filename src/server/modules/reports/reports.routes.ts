@@ -13,16 +13,22 @@ import {
 import { sessionOf } from '../../http/auth.js';
 import { AppError, errorSchema } from '../../http/errors.js';
 import type { ProofOfWork } from '../../http/proof-of-work.js';
+import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import { normalizePhone } from './callback.js';
+import type { PhotoService } from './photos.js';
 import type { ReportService } from './reports.service.js';
 
 /** A report is a few kilobytes of text; anything far larger is a mistake or an attack. */
 export const REPORT_BODY_LIMIT = 64 * 1024;
+/** A phone's photo is a few megabytes. */
+const PHOTO_BODY_LIMIT = 12 * 1024 * 1024;
 
 export function registerReportRoutes(
   app: FastifyInstance,
   deps: {
     reports: ReportService;
+    photos: PhotoService;
+    coalitions: CoalitionService;
     proofOfWork: ProofOfWork | null;
     rateLimits: { reportsPerMinute: number; lookupsPerMinute: number };
   },
@@ -84,8 +90,10 @@ export function registerReportRoutes(
           );
         }
       }
-      const { id, receipt } = await deps.reports.create(request.body, 'web');
-      return reply.status(201).send({ id, receipt });
+      const { id, receipt, photosAttached } = await deps.reports.create(request.body, 'web');
+      return reply
+        .status(201)
+        .send({ id, receipt, ...(request.body.photoIds.length > 0 ? { photosAttached } : {}) });
     },
   );
 
@@ -186,6 +194,74 @@ export function registerReportRoutes(
       return reply
         .status(201)
         .send({ id: created.id, receipt: created.receipt, incidentId: created.incidentId });
+    },
+  );
+
+  // Photos come as the image itself (not JSON): only this route parses image bodies.
+  app.register(async (scope) => {
+    scope.addContentTypeParser(
+      [
+        'image/jpeg',
+        'image/png',
+        'image/webp',
+        'image/gif',
+        'image/avif',
+        'image/heic',
+        'image/heif',
+        'image/tiff',
+      ],
+      { parseAs: 'buffer', bodyLimit: PHOTO_BODY_LIMIT },
+      (_request, body, done) => done(null, body),
+    );
+    scope.withTypeProvider<ZodTypeProvider>().post(
+      '/api/reports/photos',
+      {
+        bodyLimit: PHOTO_BODY_LIMIT,
+        config: {
+          access: 'public',
+          rateLimit: { max: deps.rateLimits.reportsPerMinute, timeWindow: 60_000 },
+        },
+        schema: {
+          tags: ['reports'],
+          summary:
+            'Upload a photo for a report (the image as the body); attach it with the report’s photoIds',
+          description:
+            'The photo is decoded and re-encoded as a new JPEG (at most 1600 px a side): no EXIF, GPS, XMP or other ' +
+            'metadata is kept. It is stored encrypted, and deleted if no report claims it within an hour.',
+          response: {
+            201: z.object({ id: z.uuid(), width: z.number().int(), height: z.number().int() }),
+            400: errorSchema,
+            413: errorSchema,
+            415: errorSchema,
+            429: errorSchema,
+          },
+        },
+      },
+      async (request, reply) => {
+        const coalition = await deps.coalitions.current();
+        const photo = await deps.photos.accept(coalition.id, request.body as Buffer);
+        return reply.status(201).send(photo);
+      },
+    );
+  });
+
+  routes.get(
+    '/api/reports/:id/photos/:photoId',
+    {
+      config: { access: 'reports:read-restricted' },
+      schema: {
+        tags: ['reports'],
+        summary: 'A photo of a report (restricted)',
+        params: z.object({ id: z.uuid(), photoId: z.uuid() }),
+      },
+    },
+    async (request, reply) => {
+      const coalition = await deps.coalitions.current();
+      const photo = await deps.photos.read(coalition.id, request.params.id, request.params.photoId);
+      return reply
+        .header('cache-control', 'private, no-store')
+        .type(photo.contentType)
+        .send(Buffer.from(photo.data));
     },
   );
 }

@@ -17,6 +17,7 @@ import type { Permission } from '../access/permissions.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import type { ZoneService } from '../zones/zones.service.js';
 import { openCallback, sealCallback } from './callback.js';
+import type { PhotoService } from './photos.js';
 import { newReceipt } from './receipt.js';
 import { visibleExactLocation, visibleReport } from './reports.policy.js';
 import {
@@ -54,7 +55,13 @@ export interface ReportService {
     input: ReportInput,
     channel: Channel,
     extras?: IntakeExtras,
-  ): Promise<{ id: string; receipt: string; incidentId: string | null; duplicate: boolean }>;
+  ): Promise<{
+    id: string;
+    receipt: string;
+    incidentId: string | null;
+    duplicate: boolean;
+    photosAttached?: number;
+  }>;
   statusByReceipt(code: string): Promise<ReceiptStatus>;
   /** One report with its exact position, as far as the reader's permissions allow. */
   detail(
@@ -131,6 +138,7 @@ export function createReportService(deps: {
   now?: () => Date;
   /** Called after each stored report (the grouper starts grouping it). */
   onStored?: () => void;
+  photos?: PhotoService;
 }): ReportService {
   const { database } = deps;
   const now = deps.now ?? (() => new Date());
@@ -179,19 +187,26 @@ export function createReportService(deps: {
         try {
           // Grouping into incidents happens right after, off the request path (see grouper.ts):
           // in a surge, intake stays as fast as a plain insert.
-          const stored = extras.afterStore
-            ? await database.transaction(async (tx) => {
-                const inserted = await insertReportAnnounced(tx.db, row);
-                if (inserted) await extras.afterStore?.(tx, { id, receipt });
-                return inserted;
-              })
-            : await insertReportAnnounced(database.db, row);
+          let photosAttached = 0;
+          const photoIds = input.photoIds ?? [];
+          const stored =
+            extras.afterStore || photoIds.length > 0
+              ? await database.transaction(async (tx) => {
+                  const inserted = await insertReportAnnounced(tx.db, row);
+                  if (inserted) {
+                    await extras.afterStore?.(tx, { id, receipt });
+                    if (deps.photos)
+                      photosAttached = await deps.photos.claim(tx.db, coalition.id, id, photoIds, now());
+                  }
+                  return inserted;
+                })
+              : await insertReportAnnounced(database.db, row);
           if (!stored && extras.sourceRef) {
             const seen = await findReportBySource(database.db, channel, extras.sourceRef);
             if (seen) return { ...seen, duplicate: true };
           }
           deps.onStored?.();
-          return { id, receipt, incidentId: null, duplicate: false };
+          return { id, receipt, incidentId: null, duplicate: false, photosAttached };
         } catch (error) {
           // A receipt code drawn twice: draw another.
           const collided = (error as { code?: string }).code === UNIQUE_VIOLATION;

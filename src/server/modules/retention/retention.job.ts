@@ -2,10 +2,11 @@ import { z } from 'zod';
 import type { Drizzle } from '../../db/database.js';
 import { defineJob } from '../../jobs/queue.js';
 import { purgeTimelineNotes } from '../incidents/incidents.repo.js';
+import { PENDING_PHOTO_MS, purgePhotos } from '../reports/photos.js';
 import { purgeCallbacks, purgeRestrictedFields } from '../reports/reports.repo.js';
 
 export interface RetentionPolicy {
-  /** Exact positions, cross streets, free text, fine cells and incident notes. */
+  /** Exact positions, cross streets, free text, photos, fine cells and incident notes. */
   exactLocationDays: number;
   /** Hotline callers' callback numbers. */
   callbackHours: number;
@@ -15,6 +16,7 @@ export interface Purged {
   reports: number;
   callbacks: number;
   notes: number;
+  photos: number;
 }
 
 /**
@@ -38,6 +40,7 @@ export function retentionJob(
         reports: await purgeRestrictedFields(deps.db, restrictedCutOff),
         callbacks: await purgeCallbacks(deps.db, new Date(now - deps.callbackHours * 3_600_000)),
         notes: await purgeTimelineNotes(deps.db, restrictedCutOff),
+        photos: await purgePhotos(deps.db, restrictedCutOff, new Date(now - PENDING_PHOTO_MS)),
       };
       deps.onPurged?.(purged);
     },

@@ -58,9 +58,11 @@ export function createSmsIntake(deps: {
           equipment: [],
           firsthand: soundsFirsthand(body),
           observedAt: new Date().toISOString(),
+          // A text may say nothing usable about where; it is kept, and the reply asks.
           location: zone ? { zoneId: zone.id } : {},
           description: body,
-        } as Parameters<ReportService['create']>[0],
+          photoIds: [],
+        },
         'sms',
         {
           sourceRef: sms.MessageSid,

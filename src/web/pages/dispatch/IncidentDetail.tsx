@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { IncidentDetail as Detail, IncidentSummary, SaluteView } from '../../../shared/incident.js';
 import { redFlagsOf, SETTABLE_INCIDENT_STATUSES } from '../../../shared/report-fields.js';
@@ -82,6 +82,20 @@ export function IncidentDetail({
   const formId = useId();
   const queryClient = useQueryClient();
   const detail = useQuery({ queryKey: detailKey(id), queryFn: () => api<Detail>(`/api/incidents/${id}`) });
+  // Presence: a heartbeat while this incident is open here, answered with who else has it open.
+  const presence = useQuery({
+    queryKey: ['presence', id],
+    queryFn: () => api<{ viewers: { name: string }[] }>(`/api/incidents/${id}/presence`, { method: 'POST' }),
+    refetchInterval: 15_000,
+    refetchIntervalInBackground: true,
+  });
+  useEffect(
+    () => () => {
+      api(`/api/incidents/${id}/presence`, { method: 'DELETE' }).catch(() => undefined);
+    },
+    [id],
+  );
+  const viewers = presence.data?.viewers ?? [];
   const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
   const [mergeFrom, setMergeFrom] = useState('');
   const [note, setNote] = useState('');
@@ -138,6 +152,12 @@ export function IncidentDetail({
             </span>
           ))}
         </p>
+        {viewers.length > 0 && (
+          <p className="presence" data-testid="presence">
+            <span aria-hidden="true">👁</span>{' '}
+            {t('dispatch.alsoLooking', { names: viewers.map((v) => v.name).join(', ') })}
+          </p>
+        )}
         {incident.mergedInto && (
           <p>
             <button type="button" className="link" onClick={() => onSelect(incident.mergedInto ?? '')}>

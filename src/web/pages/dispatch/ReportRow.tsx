@@ -67,6 +67,25 @@ export function ReportRow({
         </p>
       )}
       {report.description && <p className="report-text">{report.description}</p>}
+      {report.photoIds.length > 0 && (
+        <p className="thumbs">
+          {report.photoIds.map((photoId, index) => (
+            <a
+              key={photoId}
+              href={`/api/reports/${report.id}/photos/${photoId}`}
+              target="_blank"
+              rel="noreferrer"
+            >
+              <img
+                src={`/api/reports/${report.id}/photos/${photoId}`}
+                alt={t('dispatch.photo', { number: index + 1, receipt: report.receipt })}
+                loading="lazy"
+                height={96}
+              />
+            </a>
+          ))}
+        </p>
+      )}
     </li>
   );
 }
