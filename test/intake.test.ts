@@ -151,3 +151,22 @@ describe('what is never kept', () => {
     expect(logs.replace(/\D/g, '')).not.toContain(CALLER_DIGITS);
   });
 });
+
+describe('retention policy page', () => {
+  it('shows admins what is deleted when and how much restricted data is held now', async () => {
+    const admin = await staffSession(t.faro.database, 'admin');
+    await as(operator, 'POST', '/api/intake/hotline', { ...buildReportInput(), callback: CALLER });
+    const response = await t.faro.app.inject({ url: '/api/admin/retention', headers: admin.headers });
+    expect(response.statusCode, response.body).toBe(200);
+    const view = response.json();
+    expect(view.policy).toEqual({
+      restrictedDays: 30,
+      callbackHours: 72,
+      unclaimedPhotoMinutes: 60,
+      schedule: '17 * * * *',
+    });
+    expect(view.held.callbackNumbers).toBeGreaterThan(0);
+    expect(view.held.reportsWithRestrictedFields).toBeGreaterThan(0);
+    expect((await as(dispatcher, 'GET', '/api/admin/retention')).statusCode).toBe(403);
+  });
+});

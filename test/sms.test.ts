@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { twilioSignature } from '../src/server/modules/sms/twilio.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
+import { staffSession } from './support/sessions.js';
 import { startSmsProvider } from './support/sms-provider.js';
 
 /**
@@ -146,5 +147,77 @@ describe('POST /api/sms/inbound', () => {
       (await t.faro.database.pool.query("select data from pgboss.job where name = 'sms.reply'")).rows,
     );
     expect(jobs).not.toContain(sms.From?.slice(2));
+  });
+});
+
+describe('following up an SMS report', () => {
+  it('texts the outcome to a sender who replied YES, in their language, and forgets the number on STOP', async () => {
+    const dispatcher = await staffSession(t.faro.database, 'dispatcher');
+    const report = inbound({ Body: 'Retén de la migra en Boyle Heights, en la esquina' });
+    await deliver(report);
+    const silent = inbound({ Body: 'Checkpoint in Boyle Heights too, by the bridge' });
+    await deliver(silent);
+    await t.faro.grouper?.settle();
+    const [row] = (
+      await t.faro.database.pool.query<{ receipt: string; incident_id: string }>(
+        'select receipt, incident_id from reports where source_ref = $1',
+        [report.MessageSid],
+      )
+    ).rows;
+
+    // YES from the same phone: a new message, same sender.
+    await deliver(inbound({ From: report.From ?? '', Body: 'Sí' }));
+    await drainReplies();
+    const confirmation = provider.sent.filter((m) => m.fields.To === report.From).at(-1);
+    expect(confirmation?.fields.Body).toContain(
+      `le avisaremos cuando se verifique el reporte ${row?.receipt}`,
+    );
+    const stored = (
+      await t.faro.database.pool.query<{ follow_up: boolean; callback: string }>(
+        'select follow_up, callback from reports where source_ref = $1',
+        [report.MessageSid],
+      )
+    ).rows[0];
+    expect(stored?.follow_up).toBe(true);
+    expect(stored?.callback).toMatch(/^v1\./);
+
+    const confirmed = await t.faro.app.inject({
+      method: 'POST',
+      url: `/api/incidents/${row?.incident_id}/status`,
+      headers: dispatcher.headers,
+      payload: { status: 'confirmed' },
+    });
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    await drainReplies();
+    const outcome = provider.sent.filter((m) => m.fields.To === report.From).at(-1);
+    expect(outcome?.fields.Body).toBe(
+      `Faro: el reporte ${row?.receipt} fue confirmado por un voluntario en el lugar. Tenga cuidado.`,
+    );
+    // The sender who did not ask hears nothing beyond the receipt.
+    expect(provider.sent.filter((m) => m.fields.To === silent.From)).toHaveLength(1);
+
+    await deliver(inbound({ From: report.From ?? '', Body: 'STOP' }));
+    const after = (
+      await t.faro.database.pool.query<{ follow_up: boolean; callback: string | null }>(
+        'select follow_up, callback from reports where source_ref = $1',
+        [report.MessageSid],
+      )
+    ).rows[0];
+    expect(after).toEqual({ follow_up: false, callback: null });
+  });
+
+  it('answers a YES with nothing to follow by explaining, and stores no report', async () => {
+    const count = async () =>
+      Number(
+        (await t.faro.database.pool.query<{ n: string }>('select count(*) as n from reports')).rows[0]?.n,
+      );
+    const before = await count();
+    const lone = inbound({ From: '+13235559876', Body: 'yes' });
+    await deliver(lone);
+    await drainReplies();
+    expect(provider.sent.filter((m) => m.fields.To === lone.From).at(-1)?.fields.Body).toContain(
+      'send your report first',
+    );
+    expect(await count()).toBe(before);
   });
 });

@@ -27,6 +27,8 @@ import type { IncidentService } from './modules/incidents/incidents.service.js';
 import type { PhotoService } from './modules/reports/photos.js';
 import { registerReportRoutes } from './modules/reports/reports.routes.js';
 import type { ReportService } from './modules/reports/reports.service.js';
+import { RETENTION_SCHEDULE } from './modules/retention/retention.job.js';
+import { registerRetentionRoutes } from './modules/retention/retention.routes.js';
 import { registerSmsRoutes } from './modules/sms/sms.routes.js';
 import type { SmsIntake } from './modules/sms/sms.service.js';
 import { registerZoneRoutes } from './modules/zones/zones.routes.js';
@@ -104,6 +106,11 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; r
   registerEventRoutes(app, deps);
   registerAuthRoutes(app, { ...deps, cookie });
   registerAdminRoutes(app, { ...deps, publicUrl: config.publicUrl });
+  registerRetentionRoutes(app, {
+    database: deps.database,
+    retention: config.retention,
+    schedule: RETENTION_SCHEDULE,
+  });
   registerPasskeyRoutes(app, {
     ...deps,
     publicUrl: config.publicUrl,

@@ -1,15 +1,16 @@
 import type { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import type { z } from 'zod';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { createSecretBox, type SecretBox } from './crypto/secret-box.js';
 import { loadSecretKey } from './crypto/secret-key.js';
-import { type Database, openDatabase } from './db/database.js';
+import { type Database, openDatabase, type SqlExecutor } from './db/database.js';
 import { migrateDatabase } from './db/migrate.js';
 import type { RouteAccess } from './http/auth.js';
 import { loggableError } from './http/logger.js';
 import { createProofOfWork } from './http/proof-of-work.js';
-import { type JobQueue, startJobQueue } from './jobs/queue.js';
+import { type JobDefinition, type JobQueue, startJobQueue } from './jobs/queue.js';
 import { createMailer } from './mail/mailer.js';
 import { invitationMailJob } from './modules/access/invitation-mail.job.js';
 import { createInvitationService } from './modules/access/invitations.service.js';
@@ -25,6 +26,7 @@ import { createPhotoService } from './modules/reports/photos.js';
 import { createReportService } from './modules/reports/reports.service.js';
 import { openRestricted } from './modules/reports/restricted.js';
 import { retentionJob } from './modules/retention/retention.job.js';
+import { smsFollowUps } from './modules/sms/follow-up.js';
 import { createSmsIntake } from './modules/sms/sms.service.js';
 import { smsReplyJob } from './modules/sms/sms-reply.job.js';
 import { twilioSender } from './modules/sms/twilio.js';
@@ -75,12 +77,31 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
 
     const coalitions = createCoalitionService(database.db);
     const zones = createZoneService(database.db);
+    // The queue starts once the app is built; requests (and so e-mails and texts) only come after both.
+    let queue: JobQueue | undefined;
+    const enqueue = <S extends z.ZodType>(
+      job: JobDefinition<S>,
+      payload: z.infer<S>,
+      within?: SqlExecutor,
+    ) => {
+      if (!queue) throw new Error('the job queue is not started yet');
+      return queue.send(job, payload, within);
+    };
+    const smsReply = config.sms
+      ? smsReplyJob({ sender: twilioSender(config.sms), box, publicUrl: config.publicUrl })
+      : null;
     const incidents = createIncidentService({
       database,
       coalitions,
       box,
       reveal: (reportId, sealed) => openRestricted(box, reportId, sealed),
       now,
+      onVerdict: smsReply
+        ? smsFollowUps({
+            box,
+            enqueue: async (reply, tx) => void (await enqueue(smsReply, reply, tx.client)),
+          })
+        : undefined,
     });
     const photos = createPhotoService({ db: database.db, box });
     const reports = createReportService({
@@ -120,33 +141,21 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
     const signIn = createSignInService({ database, coalitions, sessions, box, now, issuer: 'Faro' });
     const mailer = createMailer(config.mail);
     const invitationMail = mailer ? invitationMailJob({ mailer, box }) : null;
-    // The queue starts once the app is built; requests (and so e-mails) only come after both.
-    let queue: JobQueue | undefined;
     const invitations = createInvitationService({
       database,
       sessions,
       box,
       now,
-      enqueueMail: invitationMail
-        ? (mail, within) => {
-            if (!queue) throw new Error('the job queue is not started yet');
-            return queue.send(invitationMail, mail, within);
-          }
-        : undefined,
+      enqueueMail: invitationMail ? (mail, within) => enqueue(invitationMail, mail, within) : undefined,
     });
-    const smsReply = config.sms
-      ? smsReplyJob({ sender: twilioSender(config.sms), box, publicUrl: config.publicUrl })
-      : null;
     const smsIntake = smsReply
       ? createSmsIntake({
           reports,
           zones,
           coalitions,
           box,
-          enqueueReply: async (reply, tx) => {
-            if (!queue) throw new Error('the job queue is not started yet');
-            await queue.send(smsReply, reply, tx?.client);
-          },
+          db: database.db,
+          enqueueReply: async (reply, tx) => void (await enqueue(smsReply, reply, tx?.client)),
         })
       : null;
     const people = createPeopleService({ database, now });

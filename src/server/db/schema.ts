@@ -221,8 +221,18 @@ export const reports = pgTable(
      * MessageSid): the same message delivered again is the same report.
      */
     sourceRef: text('source_ref'),
-    /** A callback number a hotline caller gave, sealed; deleted 72 hours after the call. */
+    /**
+     * A number to reach the reporter on, sealed: a hotline caller's callback
+     * number, or an SMS sender who asked to hear the outcome. Deleted 72 hours after.
+     */
     callback: text('callback'),
+    /** An SMS reporter asked (replying YES) for a text when the report is checked. */
+    followUp: boolean('follow_up').notNull().default(false),
+    /**
+     * A keyed digest of an SMS sender's number (never the number): links a YES
+     * or STOP to the sender's report. Deleted with the callback number.
+     */
+    senderDigest: text('sender_digest'),
     /**
      * The restricted fields — exact position, cross streets, free text — sealed
      * with the server key (XChaCha20-Poly1305, bound to this report's id).
@@ -242,7 +252,10 @@ export const reports = pgTable(
     index('reports_incident').on(t.incidentId, t.receivedAt),
     index('reports_ungrouped').on(t.coalitionId, t.receivedAt).where(sql`incident_id is null`),
     uniqueIndex('reports_source_ref').on(t.channel, t.sourceRef),
-    index('reports_callback_held').on(t.receivedAt).where(sql`callback is not null`),
+    index('reports_callback_held')
+      .on(t.receivedAt)
+      .where(sql`callback is not null or sender_digest is not null`),
+    index('reports_sender').on(t.senderDigest).where(sql`sender_digest is not null`),
     // A text message may say nothing usable about where; it is kept anyway and its location asked for.
     check(
       'reports_has_location_sealed',

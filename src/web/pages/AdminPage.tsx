@@ -3,8 +3,9 @@ import { AuditSection } from './admin/AuditSection.js';
 import { InviteSection } from './admin/InviteSection.js';
 import { OrganizationsSection } from './admin/OrganizationsSection.js';
 import { PeopleSection } from './admin/PeopleSection.js';
+import { RetentionSection } from './admin/RetentionSection.js';
 
-/** Coalition admin: invite people, manage roles and organizations, export the audit log. */
+/** Coalition admin: invite people, manage roles and organizations, export the audit log, see the retention policy. */
 export default function AdminPage() {
   const { t } = useTranslation();
   return (
@@ -14,6 +15,7 @@ export default function AdminPage() {
       <PeopleSection />
       <OrganizationsSection />
       <AuditSection />
+      <RetentionSection />
     </section>
   );
 }

@@ -238,6 +238,12 @@ export function createIncidentService(deps: {
   box: SecretBox;
   reveal: Reveal;
   now?: () => Date;
+  /** Runs in the transaction that gives an incident a verdict (texts SMS reporters who asked). */
+  onVerdict?: (
+    tx: Tx,
+    incidentId: string,
+    verdict: 'confirmed' | 'not_confirmed' | 'closed',
+  ) => Promise<void>;
 }): IncidentService {
   const { database, box } = deps;
   const now = deps.now ?? (() => new Date());
@@ -494,6 +500,8 @@ export function createIncidentService(deps: {
       return change(async (tx, coalitionId) => {
         await requireLive(tx, coalitionId, [id]);
         await updateIncident(tx.db, id, { status, lastActivityAt: now() });
+        if (status === 'confirmed' || status === 'not_confirmed' || status === 'closed')
+          await deps.onVerdict?.(tx, id, status);
         await insertTimeline(tx.db, [
           {
             incidentId: id,

@@ -185,12 +185,21 @@ export async function purgeRestrictedFields(db: Drizzle, receivedBefore: Date): 
   return purged.length;
 }
 
-/** Deletes hotline callers' callback numbers taken before the cut-off. Returns how many. */
+/**
+ * Deletes the numbers kept to reach reporters (hotline callbacks, SMS
+ * follow-ups) and SMS sender digests of reports received before the cut-off.
+ * Returns how many reports lost one.
+ */
 export async function purgeCallbacks(db: Drizzle, receivedBefore: Date): Promise<number> {
   const purged = await db
     .update(reports)
-    .set({ callback: null })
-    .where(and(lt(reports.receivedAt, receivedBefore), isNotNull(reports.callback)))
+    .set({ callback: null, followUp: false, senderDigest: null })
+    .where(
+      and(
+        lt(reports.receivedAt, receivedBefore),
+        or(isNotNull(reports.callback), isNotNull(reports.senderDigest)),
+      ),
+    )
     .returning({ id: reports.id });
   return purged.length;
 }

@@ -41,6 +41,8 @@ export interface IntakeExtras {
   sourceRef?: string | undefined;
   /** A number to call the reporter back on, sealed and deleted after 72 hours. */
   callback?: string | undefined;
+  /** A keyed digest of an SMS sender's number (see `reports.sender_digest`). */
+  senderDigest?: string | undefined;
   /** Runs inside the report's transaction once it is stored (queueing a reply, say). */
   afterStore?: ((tx: Tx, report: { id: string; receipt: string }) => Promise<void>) | undefined;
 }
@@ -175,6 +177,7 @@ export function createReportService(deps: {
           hasExactLocation,
           hasPlace: place !== null,
           sourceRef: extras.sourceRef ?? null,
+          senderDigest: extras.senderDigest ?? null,
           callback: extras.callback ? sealCallback(deps.box, id, extras.callback) : null,
           restricted: sealRestricted(deps.box, id, {
             lat: input.location.lat ?? null,

@@ -12,6 +12,9 @@ export interface RetentionPolicy {
   callbackHours: number;
 }
 
+/** Hourly, at 17 past. */
+export const RETENTION_SCHEDULE = '17 * * * *';
+
 export interface Purged {
   reports: number;
   callbacks: number;
@@ -32,7 +35,7 @@ export function retentionJob(
     payload: z.object({}),
     retryLimit: 5,
     retryDelaySeconds: 60,
-    schedule: '17 * * * *',
+    schedule: RETENTION_SCHEDULE,
     async handler() {
       const now = (deps.now?.() ?? new Date()).getTime();
       const restrictedCutOff = new Date(now - deps.exactLocationDays * 86_400_000);

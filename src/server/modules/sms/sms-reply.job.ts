@@ -11,22 +11,36 @@ const smsReplySchema = z.object({
   /** The sender's number, sealed: a job row never holds it in the clear. */
   to: z.string(),
   language: z.enum(LANGUAGES),
-  kind: z.enum(['receipt', 'empty']),
+  kind: z.enum(['receipt', 'empty', 'optedIn', 'nothingToFollow', 'followUp']),
   receipt: z.string().optional(),
   askLocation: z.boolean().optional(),
+  /** For a follow-up: the incident's verdict. */
+  status: z.enum(['confirmed', 'not_confirmed', 'closed']).optional(),
 });
 export type SmsReply = z.infer<typeof smsReplySchema>;
 
 /** The reply's text in the sender's language. */
 export function replyText(reply: SmsReply, publicUrl: string | undefined): string {
-  if (reply.kind === 'empty') return message(reply.language, 'sms.empty');
   const code = reply.receipt ?? '';
+  switch (reply.kind) {
+    case 'empty':
+      return message(reply.language, 'sms.empty');
+    case 'optedIn':
+      return message(reply.language, 'sms.optedIn', { code });
+    case 'nothingToFollow':
+      return message(reply.language, 'sms.nothingToFollow');
+    case 'followUp':
+      return message(reply.language, `sms.followUp.${reply.status ?? 'closed'}`, { code });
+    case 'receipt':
+      break;
+  }
   const parts = [
     publicUrl
       ? message(reply.language, 'sms.receipt', { code, url: `${publicUrl.replace(/\/$/, '')}/status` })
       : message(reply.language, 'sms.receiptNoUrl', { code }),
   ];
   if (reply.askLocation) parts.push(message(reply.language, 'sms.askLocation'));
+  parts.push(message(reply.language, 'sms.optIn'));
   return parts.join(' ');
 }
 

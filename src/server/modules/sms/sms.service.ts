@@ -1,10 +1,12 @@
 import type { SecretBox } from '../../crypto/secret-box.js';
-import type { Tx } from '../../db/database.js';
+import type { Drizzle, Tx } from '../../db/database.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
+import { sealCallback } from '../reports/callback.js';
 import type { ReportService } from '../reports/reports.service.js';
 import type { ZoneService } from '../zones/zones.service.js';
+import { latestFromSender, optIn, optOut } from './sms.repo.js';
 import type { SmsReply } from './sms-reply.job.js';
-import { detectLanguage, findZoneNamed, guessActivity, soundsFirsthand } from './sms-text.js';
+import { detectLanguage, findZoneNamed, fold, guessActivity, soundsFirsthand } from './sms-text.js';
 
 /** The fields of an inbound SMS webhook that Faro reads (Twilio's names). */
 export interface InboundSms {
@@ -24,28 +26,71 @@ export interface SmsIntake {
 
 /** The longest text kept from one message (a long SMS is at most 10 segments). */
 const BODY_LIMIT = 1600;
+/** A YES opts in to the outcome of the sender's report of the last day. */
+const FOLLOW_UP_WINDOW_MS = 24 * 3_600_000;
+
+const YES = new Set(['yes', 'y', 'si', 'ok']);
+const STOP = new Set(['stop', 'stopall', 'unsubscribe', 'cancel', 'end', 'quit', 'alto', 'parar', 'baja']);
+
+/** A one-word reply that is a command, not a report. */
+function keywordOf(body: string): 'yes' | 'stop' | null {
+  const word = fold(body);
+  if (YES.has(word)) return 'yes';
+  if (STOP.has(word)) return 'stop';
+  return null;
+}
 
 export function createSmsIntake(deps: {
   reports: ReportService;
   zones: ZoneService;
   coalitions: CoalitionService;
   box: SecretBox;
+  db: Drizzle;
   /** Queues a reply inside the report's transaction. */
   enqueueReply: (reply: SmsReply, tx: Tx | null) => Promise<void>;
 }): SmsIntake {
   const sealTo = (to: string, ref: string) => deps.box.seal(to, `sms-reply:${ref}`);
 
+  const senderDigestOf = (from: string) => deps.box.digest(from, 'sms-sender');
+
   return {
     async receive(sms) {
       const body = sms.Body.trim().slice(0, BODY_LIMIT);
       const language = detectLanguage(body);
+      const reply = (kind: SmsReply['kind'], extra: Partial<SmsReply> = {}, tx: Tx | null = null) =>
+        deps.enqueueReply(
+          { ref: sms.MessageSid, to: sealTo(sms.From, sms.MessageSid), language, kind, ...extra },
+          tx,
+        );
       if (!body) {
         // Nothing to report (a photo alone is not fetched yet): say what the line is for.
-        await deps.enqueueReply(
-          { ref: sms.MessageSid, to: sealTo(sms.From, sms.MessageSid), language, kind: 'empty' },
-          null,
-        );
+        await reply('empty');
         return { receipt: null, duplicate: false };
+      }
+      const keyword = keywordOf(body);
+      if (keyword === 'stop') {
+        // The provider confirms STOP to the sender itself; Faro forgets the number and sends nothing more.
+        await optOut(deps.db, senderDigestOf(sms.From));
+        return { receipt: null, duplicate: false };
+      }
+      if (keyword === 'yes') {
+        const coalition = await deps.coalitions.current();
+        const latest = await latestFromSender(
+          deps.db,
+          coalition.id,
+          senderDigestOf(sms.From),
+          new Date(Date.now() - FOLLOW_UP_WINDOW_MS),
+        );
+        if (!latest) {
+          await reply('nothingToFollow');
+          return { receipt: null, duplicate: false };
+        }
+        await optIn(deps.db, latest.id, sealCallback(deps.box, latest.id, sms.From));
+        await reply('optedIn', {
+          receipt: latest.receipt,
+          language: latest.language as SmsReply['language'],
+        });
+        return { receipt: latest.receipt, duplicate: false };
       }
       const coalition = await deps.coalitions.current();
       const zone = findZoneNamed(body, await deps.zones.list(coalition.id));
@@ -66,18 +111,8 @@ export function createSmsIntake(deps: {
         'sms',
         {
           sourceRef: sms.MessageSid,
-          afterStore: (tx, report) =>
-            deps.enqueueReply(
-              {
-                ref: sms.MessageSid,
-                to: sealTo(sms.From, sms.MessageSid),
-                language,
-                kind: 'receipt',
-                receipt: report.receipt,
-                askLocation: !zone,
-              },
-              tx,
-            ),
+          senderDigest: senderDigestOf(sms.From),
+          afterStore: (tx, report) => reply('receipt', { receipt: report.receipt, askLocation: !zone }, tx),
         },
       );
       return { receipt: created.receipt, duplicate: created.duplicate };

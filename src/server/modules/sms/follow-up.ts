@@ -1,0 +1,40 @@
+import type { SecretBox } from '../../crypto/secret-box.js';
+import type { Tx } from '../../db/database.js';
+import { openCallback } from '../reports/callback.js';
+import { endFollowUp, followUpsOf } from './sms.repo.js';
+import type { SmsReply } from './sms-reply.job.js';
+
+export type Verdict = 'confirmed' | 'not_confirmed' | 'closed';
+
+/**
+ * Texts the SMS reporters of an incident who replied YES when a dispatcher
+ * gives it a verdict — in each reporter's language, queued in the same
+ * transaction as the verdict. Closing is the last text: the number is
+ * forgotten then (and in any case 72 hours after the report).
+ */
+export function smsFollowUps(deps: { box: SecretBox; enqueue: (reply: SmsReply, tx: Tx) => Promise<void> }) {
+  return async (tx: Tx, incidentId: string, verdict: Verdict): Promise<void> => {
+    const reporters = await followUpsOf(tx.db, incidentId);
+    for (const reporter of reporters) {
+      const number = openCallback(deps.box, reporter.id, reporter.callback);
+      if (!number) continue;
+      const ref = `${reporter.id}:${verdict}`;
+      await deps.enqueue(
+        {
+          ref,
+          to: deps.box.seal(number, `sms-reply:${ref}`),
+          language: reporter.language as SmsReply['language'],
+          kind: 'followUp',
+          receipt: reporter.receipt,
+          status: verdict,
+        },
+        tx,
+      );
+    }
+    if (verdict === 'closed')
+      await endFollowUp(
+        tx.db,
+        reporters.map((r) => r.id),
+      );
+  };
+}
