@@ -292,3 +292,36 @@ describe('presence on the board', () => {
     expect(missing.statusCode).toBe(404);
   });
 });
+
+describe('the coalition’s grouping policy', () => {
+  it('is changed by an admin and applies to reports grouped from then on', async () => {
+    const admin = await staffSession(t.faro.database, 'admin');
+    const put = (body: unknown) =>
+      t.faro.app.inject({ method: 'PUT', url: '/api/admin/grouping', headers: admin.headers, payload: body });
+    const before = (await t.faro.app.inject({ url: '/api/admin/grouping', headers: admin.headers })).json();
+    expect(before).toMatchObject({ radiusKm: 1.5, windowMinutes: 60 });
+    expect((await put({ radiusKm: -1 })).statusCode).toBe(400);
+    expect(
+      (
+        await t.faro.app.inject({
+          method: 'PUT',
+          url: '/api/admin/grouping',
+          headers: dispatcher.headers,
+          payload: {},
+        })
+      ).statusCode,
+    ).toBe(403);
+
+    const at = newArea();
+    const first = await report(at(0));
+    expect((await put({ radiusKm: 6, windowMinutes: 90 })).json()).toMatchObject({
+      radiusKm: 6,
+      windowMinutes: 90,
+    });
+    const far = await report(at(4));
+    expect(far.incidentId).toBe(first.incidentId);
+    await put(before);
+    const farther = await report(at(8));
+    expect(farther.incidentId).not.toBe(first.incidentId);
+  });
+});

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { AuditSection } from './admin/AuditSection.js';
+import { GroupingSection } from './admin/GroupingSection.js';
 import { InviteSection } from './admin/InviteSection.js';
 import { OrganizationsSection } from './admin/OrganizationsSection.js';
 import { PeopleSection } from './admin/PeopleSection.js';
@@ -15,6 +16,7 @@ export default function AdminPage() {
       <PeopleSection />
       <OrganizationsSection />
       <AuditSection />
+      <GroupingSection />
       <RetentionSection />
     </section>
   );

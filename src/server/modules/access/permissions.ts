@@ -20,11 +20,13 @@ export const PERMISSIONS = [
   'people:manage',
   'organizations:manage',
   'audit:read',
+  /** Change how the coalition's reports are grouped into incidents. */
+  'settings:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  admin: ['people:manage', 'organizations:manage', 'audit:read'],
+  admin: ['people:manage', 'organizations:manage', 'audit:read', 'settings:manage'],
   dispatcher: [
     'reports:read',
     'reports:read-restricted',

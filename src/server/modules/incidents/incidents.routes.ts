@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  groupingPolicySchema,
   incidentDetailSchema,
   incidentListSchema,
   incidentStatusSchema,
@@ -14,6 +15,7 @@ import {
 } from '../../../shared/incident.js';
 import { sessionOf } from '../../http/auth.js';
 import { errorSchema } from '../../http/errors.js';
+import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import type { IncidentService } from './incidents.service.js';
 
 const tags = ['incidents'];
@@ -21,7 +23,10 @@ const idParams = z.object({ id: z.uuid() });
 const changed = { 200: incidentSummarySchema, 400: errorSchema, 404: errorSchema, 409: errorSchema };
 
 /** The incident board's API: list, detail, and the dispatcher's merge, split, move, status and notes. */
-export function registerIncidentRoutes(app: FastifyInstance, deps: { incidents: IncidentService }): void {
+export function registerIncidentRoutes(
+  app: FastifyInstance,
+  deps: { incidents: IncidentService; coalitions: CoalitionService },
+): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
 
   routes.get(
@@ -181,5 +186,32 @@ export function registerIncidentRoutes(app: FastifyInstance, deps: { incidents: 
       await deps.incidents.lookAway(request.params.id, sessionOf(request).userId);
       return reply.status(204).send(null);
     },
+  );
+
+  routes.get(
+    '/api/admin/grouping',
+    {
+      config: { access: 'settings:manage' },
+      schema: {
+        tags: ['admin'],
+        summary: 'How reports are grouped into incidents (distance, time window, per activity)',
+        response: { 200: groupingPolicySchema },
+      },
+    },
+    async () => deps.incidents.policy((await deps.coalitions.current()).id),
+  );
+
+  routes.put(
+    '/api/admin/grouping',
+    {
+      config: { access: 'settings:manage' },
+      schema: {
+        tags: ['admin'],
+        summary: 'Change how reports are grouped into incidents; applies to reports grouped from now on',
+        body: groupingPolicySchema,
+        response: { 200: groupingPolicySchema, 400: errorSchema },
+      },
+    },
+    async (request) => deps.incidents.setPolicy(request.body),
   );
 }

@@ -56,6 +56,8 @@ export interface GroupableReport {
 export interface IncidentService {
   /** The coalition's grouping policy (cached briefly). */
   policy(coalitionId: string): Promise<GroupingPolicy>;
+  /** Replaces the coalition's grouping policy; reports grouped from now on use it. */
+  setPolicy(policy: GroupingPolicy): Promise<GroupingPolicy>;
   /**
    * Finds, for each report of the batch in turn, the open incident it belongs
    * to and adds it there, or opens a new one; writes the incidents. Returns
@@ -304,6 +306,14 @@ export function createIncidentService(deps: {
       const policy = groupingPolicySchema.parse(row?.grouping ?? {});
       policies.set(coalitionId, { policy, at: Date.now() });
       return policy;
+    },
+
+    async setPolicy(policy) {
+      const coalition = await deps.coalitions.current();
+      const parsed = groupingPolicySchema.parse(policy);
+      await database.db.update(coalitions).set({ grouping: parsed }).where(eq(coalitions.id, coalition.id));
+      policies.delete(coalition.id);
+      return parsed;
     },
 
     async groupBatch(tx, coalitionId, batch, policy) {
