@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { twilioSignature } from '../src/server/modules/sms/twilio.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
@@ -14,9 +15,15 @@ const ACCOUNT = 'AC00000000000000000000000000000001';
 let t: TestFaro;
 let provider: Awaited<ReturnType<typeof startSmsProvider>>;
 let sequence = 0;
+let picture: Buffer;
 
 beforeAll(async () => {
-  provider = await startSmsProvider();
+  // An MMS picture as a phone sends it: with GPS and camera in its EXIF.
+  picture = await sharp({ create: { width: 900, height: 600, channels: 3, background: '#456' } })
+    .withExif({ IFD0: { Make: 'Motorola', Model: 'moto g play', Artist: 'Rosa' } })
+    .jpeg()
+    .toBuffer();
+  provider = await startSmsProvider({ media: picture });
   t = await startTestFaro({
     listen: true,
     env: {
@@ -219,5 +226,41 @@ describe('following up an SMS report', () => {
       'send your report first',
     );
     expect(await count()).toBe(before);
+  });
+});
+
+describe('pictures sent by MMS', () => {
+  it('fetches them from the provider with its credentials and keeps them without metadata', async () => {
+    const mediaPath = `/2010-04-01/Accounts/${ACCOUNT}/Messages/MM1/Media/ME1`;
+    const mms = inbound({
+      Body: 'Vans outside the swap meet in Boyle Heights',
+      NumMedia: '2',
+      MediaUrl0: `${provider.url}${mediaPath}`,
+      MediaContentType0: 'image/jpeg',
+      // Not the provider's host: never fetched.
+      MediaUrl1: 'http://169.254.169.254/latest/meta-data/',
+    });
+    expect((await deliver(mms)).status).toBe(200);
+    const job = t.faro.jobDefinitions.smsMedia;
+    if (!job) throw new Error('SMS media is not configured');
+    await t.faro.jobs.drain(job);
+    expect(provider.mediaRequests.map((r) => r.path)).toEqual([mediaPath]);
+    expect(provider.mediaRequests[0]?.authorization).toBe(
+      `Basic ${Buffer.from(`${ACCOUNT}:${AUTH_TOKEN}`).toString('base64')}`,
+    );
+    const { rows } = await t.faro.database.pool.query<{ id: string; report_id: string; width: number }>(
+      `select p.id, p.report_id, p.width from report_photos p join reports r on r.id = p.report_id
+       where r.source_ref = $1`,
+      [mms.MessageSid],
+    );
+    expect(rows).toHaveLength(1);
+    const photo = await t.faro.app.inject({
+      url: `/api/reports/${rows[0]?.report_id}/photos/${rows[0]?.id}`,
+      headers: (await staffSession(t.faro.database, 'dispatcher')).headers,
+    });
+    expect((await sharp(picture).metadata()).exif).toBeDefined();
+    const metadata = await sharp(photo.rawPayload).metadata();
+    expect(metadata.exif).toBeUndefined();
+    expect(metadata.width).toBe(900);
   });
 });

@@ -28,6 +28,7 @@ import { openRestricted } from './modules/reports/restricted.js';
 import { retentionJob } from './modules/retention/retention.job.js';
 import { smsFollowUps } from './modules/sms/follow-up.js';
 import { createSmsIntake } from './modules/sms/sms.service.js';
+import { smsMediaJob } from './modules/sms/sms-media.job.js';
 import { smsReplyJob } from './modules/sms/sms-reply.job.js';
 import { twilioSender } from './modules/sms/twilio.js';
 import { createZoneService } from './modules/zones/zones.service.js';
@@ -48,6 +49,7 @@ export interface Faro {
     retention: ReturnType<typeof retentionJob>;
     invitationMail: ReturnType<typeof invitationMailJob> | null;
     smsReply: ReturnType<typeof smsReplyJob> | null;
+    smsMedia: ReturnType<typeof smsMediaJob> | null;
   };
   /** Graceful stop: refuse new requests, finish in-flight requests and jobs, close the database. */
   stop(): Promise<void>;
@@ -90,6 +92,10 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
     const smsReply = config.sms
       ? smsReplyJob({ sender: twilioSender(config.sms), box, publicUrl: config.publicUrl })
       : null;
+    const photos = createPhotoService({ db: database.db, box });
+    const smsMedia = config.sms
+      ? smsMediaJob({ photos, provider: { ...config.sms, mediaHosts: [new URL(config.sms.apiUrl).host] } })
+      : null;
     const incidents = createIncidentService({
       database,
       coalitions,
@@ -103,7 +109,6 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
           })
         : undefined,
     });
-    const photos = createPhotoService({ db: database.db, box });
     const reports = createReportService({
       photos,
       database,
@@ -155,6 +160,9 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
           coalitions,
           box,
           db: database.db,
+          enqueueMedia: async (media, tx) => {
+            if (smsMedia) await enqueue(smsMedia, media, tx.client);
+          },
           enqueueReply: async (reply, tx) => void (await enqueue(smsReply, reply, tx?.client)),
         })
       : null;
@@ -186,7 +194,12 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
     });
     const jobs = await startJobQueue(
       database,
-      [retention, ...(invitationMail ? [invitationMail] : []), ...(smsReply ? [smsReply] : [])],
+      [
+        retention,
+        ...(invitationMail ? [invitationMail] : []),
+        ...(smsReply ? [smsReply] : []),
+        ...(smsMedia ? [smsMedia] : []),
+      ],
       {
         pollSeconds: config.jobs.pollSeconds,
         work: options.work ?? true,
@@ -220,7 +233,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       jobs,
       hub,
       grouper,
-      jobDefinitions: { retention, invitationMail, smsReply },
+      jobDefinitions: { retention, invitationMail, smsReply, smsMedia },
       stop,
     };
   } catch (error) {

@@ -12,14 +12,22 @@ export interface SentSms {
  * in the provider's format (form-encoded, Basic auth, per-account path) and
  * answers as the provider does.
  */
-export async function startSmsProvider() {
+export async function startSmsProvider(options: { media?: Buffer } = {}) {
   const sent: SentSms[] = [];
+  /** Media fetched, with the authorization each request carried. */
+  const mediaRequests: { path: string; authorization: string }[] = [];
   const server = http.createServer((request, response) => {
     let body = '';
     request.on('data', (chunk: Buffer) => {
       body += chunk.toString('utf8');
     });
     request.on('end', () => {
+      if (request.method === 'GET' && request.url?.includes('/Media/')) {
+        mediaRequests.push({ path: request.url, authorization: request.headers.authorization ?? '' });
+        response.setHeader('content-type', 'image/jpeg');
+        response.end(options.media ?? Buffer.alloc(0));
+        return;
+      }
       const match = request.url?.match(/^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/);
       response.setHeader('content-type', 'application/json');
       if (request.method !== 'POST' || !match?.[1]) {
@@ -41,6 +49,7 @@ export async function startSmsProvider() {
   return {
     url: `http://127.0.0.1:${port}`,
     sent,
+    mediaRequests,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

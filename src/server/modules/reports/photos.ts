@@ -41,8 +41,12 @@ export async function reencodePhoto(input: Uint8Array) {
 }
 
 export interface PhotoService {
-  /** Re-encodes and stores a photo until a report claims it. */
-  accept(coalitionId: string, input: Uint8Array): Promise<{ id: string; width: number; height: number }>;
+  /** Re-encodes and stores a photo until a report claims it (or for the given report). */
+  accept(
+    coalitionId: string,
+    input: Uint8Array,
+    reportId?: string,
+  ): Promise<{ id: string; width: number; height: number }>;
   /** Attaches pending photos to a report (inside its transaction); returns how many were attached. */
   claim(
     db: Drizzle,
@@ -61,12 +65,13 @@ export interface PhotoService {
 
 export function createPhotoService(deps: { db: Drizzle; box: SecretBox }): PhotoService {
   return {
-    async accept(coalitionId, input) {
+    async accept(coalitionId, input, reportId) {
       const photo = await reencodePhoto(input);
       const id = crypto.randomUUID();
       await deps.db.insert(reportPhotos).values({
         id,
         coalitionId,
+        reportId: reportId ?? null,
         sealed: deps.box.sealBytes(photo.data, context(id)),
         contentType: photo.contentType,
         width: photo.width,

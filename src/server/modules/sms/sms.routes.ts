@@ -63,7 +63,11 @@ export function registerSmsRoutes(
             })),
           });
         }
-        const result = await deps.smsIntake.receive(fields.data);
+        const mediaCount = Math.min(Number(fields.data.NumMedia ?? 0) || 0, 10);
+        const media = Array.from({ length: mediaCount }, (_, i) => request.body[`MediaUrl${i}`]).filter(
+          (url): url is string => typeof url === 'string' && URL.canParse(url),
+        );
+        const result = await deps.smsIntake.receive({ ...fields.data, media });
         request.log.info({ duplicate: result.duplicate }, 'sms received');
         return reply.type('text/xml').send(EMPTY_TWIML);
       },

@@ -13,7 +13,8 @@ export interface InboundSms {
   From: string;
   Body: string;
   MessageSid: string;
-  NumMedia?: string | undefined;
+  /** The MMS's media URLs (`MediaUrl0`…), on the provider's host. */
+  media: string[];
 }
 
 export interface SmsIntake {
@@ -48,6 +49,8 @@ export function createSmsIntake(deps: {
   db: Drizzle;
   /** Queues a reply inside the report's transaction. */
   enqueueReply: (reply: SmsReply, tx: Tx | null) => Promise<void>;
+  /** Queues fetching an MMS's pictures inside the report's transaction. */
+  enqueueMedia: (media: { coalitionId: string; reportId: string; urls: string[] }, tx: Tx) => Promise<void>;
 }): SmsIntake {
   const sealTo = (to: string, ref: string) => deps.box.seal(to, `sms-reply:${ref}`);
 
@@ -62,8 +65,8 @@ export function createSmsIntake(deps: {
           { ref: sms.MessageSid, to: sealTo(sms.From, sms.MessageSid), language, kind, ...extra },
           tx,
         );
-      if (!body) {
-        // Nothing to report (a photo alone is not fetched yet): say what the line is for.
+      if (!body && sms.media.length === 0) {
+        // Nothing to report: say what the line is for.
         await reply('empty');
         return { receipt: null, duplicate: false };
       }
@@ -105,14 +108,21 @@ export function createSmsIntake(deps: {
           observedAt: new Date().toISOString(),
           // A text may say nothing usable about where; it is kept, and the reply asks.
           location: zone ? { zoneId: zone.id } : {},
-          description: body,
+          ...(body ? { description: body } : {}),
           photoIds: [],
         },
         'sms',
         {
           sourceRef: sms.MessageSid,
           senderDigest: senderDigestOf(sms.From),
-          afterStore: (tx, report) => reply('receipt', { receipt: report.receipt, askLocation: !zone }, tx),
+          afterStore: async (tx, report) => {
+            await reply('receipt', { receipt: report.receipt, askLocation: !zone }, tx);
+            if (sms.media.length > 0)
+              await deps.enqueueMedia(
+                { coalitionId: coalition.id, reportId: report.id, urls: sms.media },
+                tx,
+              );
+          },
         },
       );
       return { receipt: created.receipt, duplicate: created.duplicate };
