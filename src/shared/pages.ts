@@ -5,6 +5,7 @@ export const WEB_PAGES = [
   '/status',
   '/dispatch',
   '/hotline',
+  '/field',
   '/signin',
   '/invite',
   '/account',

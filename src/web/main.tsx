@@ -16,7 +16,8 @@ import './styles.css';
 const DispatchPage = lazy(() => import('./pages/DispatchPage.js'));
 const AccountPage = lazy(() => import('./pages/AccountPage.js'));
 const AdminPage = lazy(() => import('./pages/AdminPage.js'));
-const HotlinePage = lazy(() => import('./pages/HotlinePage.js'));
+const HotlinePage = lazy(() => import('./pages/IntakePage.js'));
+const FieldReportPage = lazy(() => import('./pages/FieldReportPage.js'));
 
 const staff = (page: ReactNode, permission?: string) => (
   <RequireAccess permission={permission}>
@@ -43,6 +44,7 @@ createRoot(root).render(
             <Route path="invite" element={<InvitePage />} />
             <Route path="dispatch" element={staff(<DispatchPage />, 'incidents:read')} />
             <Route path="hotline" element={staff(<HotlinePage />, 'reports:intake')} />
+            <Route path="field" element={staff(<FieldReportPage />, 'reports:field')} />
             <Route path="account" element={staff(<AccountPage />)} />
             <Route path="admin" element={staff(<AdminPage />, 'people:manage')} />
           </Route>

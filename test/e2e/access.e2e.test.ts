@@ -112,7 +112,7 @@ describe('joining by invitation', () => {
 
   it('sends an anonymous visitor of a staff page to sign in', async () => {
     const page = await (await e2e.browser.newContext()).newPage();
-    for (const staffPage of ['/dispatch', '/hotline', '/admin', '/account']) {
+    for (const staffPage of ['/dispatch', '/hotline', '/field', '/admin', '/account']) {
       await page.goto(`${e2e.server.baseUrl}${staffPage}`);
       await page.waitForURL(new RegExp(`/signin\\?next=${encodeURIComponent(staffPage)}`));
     }

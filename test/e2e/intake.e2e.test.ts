@@ -103,6 +103,50 @@ describe('hotline call into the live incident board', () => {
       .getByText(/split reports out into incident #\d+/)
       .waitFor();
     await expectAccessible(board);
+
+    // Second thoughts: the call goes back, moved from the new incident into the first.
+    const number = (await incident.locator('.mono').textContent())?.trim() ?? '';
+    await board
+      .getByTestId('incident-row')
+      .filter({ hasText: 'Koreatown' })
+      .filter({ hasNotText: number })
+      .click();
+    await detail.getByTestId('report-row').filter({ hasText: receipt }).getByRole('checkbox').check();
+    await detail
+      .getByLabel('Move the selected report to another incident')
+      .selectOption({ label: `${number} · Checkpoint or roadblock · Koreatown` });
+    await detail.getByRole('button', { name: 'Move', exact: true }).click();
+    await incident.getByTestId('report-count').getByText('2 reports').waitFor({ timeout: 2_000 });
+    await expect
+      .poll(() => board.getByTestId('incident-row').filter({ hasText: 'Koreatown' }).count())
+      .toBe(1);
     if (process.env.FARO_SCREENSHOTS) await board.screenshot({ path: process.env.FARO_SCREENSHOTS });
+  });
+
+  it('takes a responder’s report from the field with the phone’s position, on a small screen', async () => {
+    const context = await e2e.browser.newContext({
+      locale: 'es-MX',
+      viewport: { width: 360, height: 740 },
+      isMobile: true,
+      hasTouch: true,
+      geolocation: { latitude: 34.0472, longitude: -118.2195 },
+      permissions: ['geolocation'],
+    });
+    const phone = await context.newPage();
+    await phone.goto(`${e2e.server.baseUrl}/field`);
+    await phone.waitForURL(/\/signin/);
+    await signIn(phone, e2e.account('responder'), false);
+    await phone.waitForURL(/\/field$/);
+    await phone.getByRole('heading', { name: 'Reporte desde el lugar' }).waitFor();
+    await expectAccessible(phone);
+    expect(await phone.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+    await phone.getByLabel('A · Actividad').selectOption('raid');
+    await phone.getByRole('button', { name: 'Usar mi ubicación' }).click();
+    await phone.getByText('Ubicación compartida').first().waitFor();
+    await phone.getByRole('button', { name: 'Enviar reporte' }).click();
+    const receipt = (await phone.getByTestId('receipt').textContent({ timeout: 10_000 }))?.trim() ?? '';
+    expect(receipt).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}$/);
+    await phone.getByRole('heading', { name: 'Reporte enviado' }).waitFor();
+    await context.close();
   });
 });

@@ -8,10 +8,14 @@ import { useSession } from '../session.js';
 export function Layout() {
   const { t } = useTranslation();
   const path = useLocation().pathname;
-  const wide = path.startsWith('/dispatch') || path.startsWith('/admin') || path.startsWith('/hotline');
+  const wide =
+    path.startsWith('/dispatch') ||
+    path.startsWith('/admin') ||
+    path.startsWith('/hotline') ||
+    path.startsWith('/field');
   const active = currentLanguage();
   // The public pages never ask who you are; staff pages show it.
-  const staffPage = ['/dispatch', '/admin', '/account', '/hotline'].some((p) => path.startsWith(p));
+  const staffPage = ['/dispatch', '/admin', '/account', '/hotline', '/field'].some((p) => path.startsWith(p));
   const session = useSession(staffPage).data;
   const signedIn = staffPage && session?.state === 'signed_in' ? session : null;
   return (
@@ -29,6 +33,8 @@ export function Layout() {
               <Link to="/dispatch">{t('nav.dispatch')}</Link>
             )}
             {signedIn.permissions.includes('reports:intake') && <Link to="/hotline">{t('nav.hotline')}</Link>}
+            {signedIn.permissions.includes('reports:field') &&
+              !signedIn.permissions.includes('reports:intake') && <Link to="/field">{t('nav.field')}</Link>}
             {signedIn.permissions.includes('people:manage') && <Link to="/admin">{t('nav.admin')}</Link>}
             <Link to="/account">{signedIn.user.displayName}</Link>
           </nav>

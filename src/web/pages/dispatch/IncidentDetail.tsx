@@ -98,6 +98,7 @@ export function IncidentDetail({
   const viewers = presence.data?.viewers ?? [];
   const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
   const [mergeFrom, setMergeFrom] = useState('');
+  const [moveTo, setMoveTo] = useState('');
   const [note, setNote] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -125,6 +126,12 @@ export function IncidentDetail({
 
   const split = () =>
     act(`/api/incidents/${id}/split`, { reportIds: [...picked] }, () => setPicked(new Set()));
+  const move = async () => {
+    // One request per report: each move is its own timeline entry on both incidents.
+    for (const reportId of picked) await act(`/api/reports/${reportId}/move`, { incidentId: moveTo });
+    setPicked(new Set());
+    setMoveTo('');
+  };
   const addNote = (event: FormEvent) => {
     event.preventDefault();
     if (note.trim()) void act(`/api/incidents/${id}/notes`, { text: note }, () => setNote(''));
@@ -214,7 +221,7 @@ export function IncidentDetail({
             fresh={false}
             now={now}
             controls={
-              live && reports.length > 1 ? (
+              live && (reports.length > 1 || targets.length > 0) ? (
                 <label className="pick">
                   <input
                     type="checkbox"
@@ -235,6 +242,24 @@ export function IncidentDetail({
           />
         ))}
       </ol>
+
+      {live && picked.size > 0 && targets.length > 0 && (
+        <div className="merge">
+          <label htmlFor={`${formId}-move`}>{t('dispatch.moveLabel', { count: picked.size })}</label>
+          <select id={`${formId}-move`} value={moveTo} onChange={(e) => setMoveTo(e.target.value)}>
+            <option value="">{t('dispatch.mergePlaceholder')}</option>
+            {targets.map((other) => (
+              <option key={other.id} value={other.id}>
+                #{other.number} · {t(`report.activity.${other.activity}`)} ·{' '}
+                {other.zone ? other.zone.name : t('dispatch.noZone')}
+              </option>
+            ))}
+          </select>
+          <button type="button" className="button" disabled={busy || !moveTo} onClick={() => void move()}>
+            {t('dispatch.move')}
+          </button>
+        </div>
+      )}
 
       {live && targets.length > 0 && (
         <div className="merge">

@@ -12,7 +12,7 @@ import {
 } from '../../shared/report-fields.js';
 import type { ZoneList } from '../../shared/zone.js';
 import { ApiError, api } from '../api.js';
-import { currentLanguage } from '../i18n.js';
+import i18n, { currentLanguage } from '../i18n.js';
 
 type Problem = 'activity' | 'zone' | 'minutesAgo' | 'callback' | 'size';
 
@@ -26,8 +26,11 @@ const count = (value: string) => (value.trim() === '' ? undefined : Number(value
  * typing part of its name, an optional callback number. Ctrl+Enter sends;
  * after sending, the receipt code to read out and one key to the next call.
  */
-export default function HotlinePage() {
+export function IntakeForm({ mode }: { mode: 'hotline' | 'field' }) {
   const { t } = useTranslation();
+  /** Texts that differ between the two: the rest is shared. */
+  const text = (key: string) =>
+    t(mode === 'field' && i18n.exists(`field.${key}`) ? `field.${key}` : `hotline.${key}`);
   const id = useId();
   const zones = useQuery({ queryKey: ['zones'], queryFn: () => api<ZoneList>('/api/zones') });
   const first = useRef<HTMLInputElement>(null);
@@ -52,6 +55,21 @@ export default function HotlinePage() {
   const [failure, setFailure] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
   const [receipt, setReceipt] = useState<string | null>(null);
+  /** A responder on the scene can send their phone's position instead of naming the zone. */
+  const [position, setPosition] = useState<{ lat: number; lng: number } | null>(null);
+  const [locating, setLocating] = useState<'idle' | 'busy' | 'denied'>('idle');
+  const locate = () => {
+    if (!('geolocation' in navigator)) return setLocating('denied');
+    setLocating('busy');
+    navigator.geolocation.getCurrentPosition(
+      (p) => {
+        setPosition({ lat: p.coords.latitude, lng: p.coords.longitude });
+        setLocating('idle');
+      },
+      () => setLocating('denied'),
+      { enableHighAccuracy: true, timeout: 15_000, maximumAge: 30_000 },
+    );
+  };
 
   useEffect(() => {
     if (receipt) next.current?.focus();
@@ -71,25 +89,29 @@ export default function HotlinePage() {
     const minutes = Number(form.minutesAgo || '0');
     const found: Problem[] = [];
     if (!form.activity) found.push('activity');
-    if (!zoneMatch) found.push('zone');
+    if (!zoneMatch && !position) found.push('zone');
     if (!Number.isInteger(minutes) || minutes < 0 || minutes > 24 * 60) found.push('minutesAgo');
     if (found.length > 0) return setProblems(found);
     const body: HotlineInput = {
       language: form.language,
       activity: form.activity as HotlineInput['activity'],
       size: { agents: count(form.agents), vehicles: count(form.vehicles) },
-      location: { zoneId: zoneMatch?.id, ...(form.place.trim() ? { place: form.place } : {}) },
+      location: {
+        ...(zoneMatch ? { zoneId: zoneMatch.id } : {}),
+        ...(position ?? {}),
+        ...(form.place.trim() ? { place: form.place } : {}),
+      },
       uniforms: form.uniforms as HotlineInput['uniforms'],
       ...(form.markings.trim() ? { markings: form.markings } : {}),
       observedAt: new Date(Date.now() - minutes * 60_000).toISOString(),
       equipment: form.equipment as HotlineInput['equipment'],
       firsthand: form.firsthand,
       ...(form.description.trim() ? { description: form.description } : {}),
-      ...(form.callback.trim() ? { callback: form.callback } : {}),
+      ...(mode === 'hotline' && form.callback.trim() ? { callback: form.callback } : {}),
     };
     setSending(true);
     try {
-      const created = await api<{ receipt: string }>('/api/intake/hotline', { method: 'POST', body });
+      const created = await api<{ receipt: string }>(`/api/intake/${mode}`, { method: 'POST', body });
       setProblems([]);
       setReceipt(created.receipt);
     } catch (error) {
@@ -117,8 +139,8 @@ export default function HotlinePage() {
   if (receipt) {
     return (
       <section aria-live="polite" className="hotline">
-        <h1>{t('hotline.done')}</h1>
-        <p>{t('hotline.readOut')}</p>
+        <h1>{text('done')}</h1>
+        <p>{text('readOut')}</p>
         <p className="receipt" data-testid="receipt">
           {receipt}
         </p>
@@ -128,10 +150,11 @@ export default function HotlinePage() {
           className="button primary"
           onClick={() => {
             setForm(empty);
+            setPosition(null);
             setReceipt(null);
           }}
         >
-          {t('hotline.next')}
+          {text('next')}
         </button>
       </section>
     );
@@ -147,8 +170,8 @@ export default function HotlinePage() {
 
   return (
     <form className="hotline" onSubmit={submit} onKeyDown={sendOnCtrlEnter} noValidate>
-      <h1>{t('hotline.title')}</h1>
-      <p className="hint">{t('hotline.intro')}</p>
+      <h1>{text('title')}</h1>
+      <p className="hint">{text('intro')}</p>
       {problems.length > 0 && (
         <div className="error-summary" role="alert">
           {t('hotline.errors.title')}
@@ -210,6 +233,20 @@ export default function HotlinePage() {
           ))}
         </datalist>
         {problem('zone')}
+        {mode === 'field' &&
+          (position ? (
+            <p className="note">
+              {t('report.location.located')}{' '}
+              <button type="button" className="link" onClick={() => setPosition(null)}>
+                {t('report.location.clearLocation')}
+              </button>
+            </p>
+          ) : (
+            <button type="button" className="button" onClick={locate} disabled={locating === 'busy'}>
+              {locating === 'busy' ? t('report.location.locating') : t('report.location.useMyLocation')}
+            </button>
+          ))}
+        {locating === 'denied' && <p className="note warn">{t('report.location.locationDenied')}</p>}
         <label htmlFor={`${id}-place`}>{t('hotline.place')}</label>
         <input
           id={`${id}-place`}
@@ -275,23 +312,27 @@ export default function HotlinePage() {
           checked={form.firsthand}
           onChange={(e) => set('firsthand', e.target.checked)}
         />{' '}
-        {t('hotline.firsthand')}
+        {text('firsthand')}
       </label>
 
-      <label htmlFor={`${id}-language`}>{t('hotline.language')}</label>
-      <select
-        id={`${id}-language`}
-        value={form.language}
-        onChange={(e) => set('language', e.target.value as Language)}
-      >
-        {LANGUAGES.map((language) => (
-          <option key={language} value={language}>
-            {t(`lang.${language}`)}
-          </option>
-        ))}
-      </select>
+      {mode === 'hotline' && (
+        <>
+          <label htmlFor={`${id}-language`}>{t('hotline.language')}</label>
+          <select
+            id={`${id}-language`}
+            value={form.language}
+            onChange={(e) => set('language', e.target.value as Language)}
+          >
+            {LANGUAGES.map((language) => (
+              <option key={language} value={language}>
+                {t(`lang.${language}`)}
+              </option>
+            ))}
+          </select>
+        </>
+      )}
 
-      <label htmlFor={`${id}-description`}>{t('hotline.notes')}</label>
+      <label htmlFor={`${id}-description`}>{text('notes')}</label>
       <textarea
         id={`${id}-description`}
         rows={3}
@@ -300,20 +341,24 @@ export default function HotlinePage() {
         onChange={(e) => set('description', e.target.value)}
       />
 
-      <label htmlFor={`${id}-callback`}>{t('hotline.callback')}</label>
-      <p className="hint" id={`${id}-callback-hint`}>
-        {t('hotline.callbackHint')}
-      </p>
-      <input
-        id={`${id}-callback`}
-        type="tel"
-        autoComplete="off"
-        value={form.callback}
-        onChange={(e) => set('callback', e.target.value)}
-        aria-describedby={[`${id}-callback-hint`, described('callback')].filter(Boolean).join(' ')}
-        aria-invalid={problems.includes('callback')}
-      />
-      {problem('callback')}
+      {mode === 'hotline' && (
+        <>
+          <label htmlFor={`${id}-callback`}>{t('hotline.callback')}</label>
+          <p className="hint" id={`${id}-callback-hint`}>
+            {t('hotline.callbackHint')}
+          </p>
+          <input
+            id={`${id}-callback`}
+            type="tel"
+            autoComplete="off"
+            value={form.callback}
+            onChange={(e) => set('callback', e.target.value)}
+            aria-describedby={[`${id}-callback-hint`, described('callback')].filter(Boolean).join(' ')}
+            aria-invalid={problems.includes('callback')}
+          />
+          {problem('callback')}
+        </>
+      )}
 
       {failure && (
         <p className="error-summary" role="alert">
@@ -325,4 +370,9 @@ export default function HotlinePage() {
       </button>
     </form>
   );
+}
+
+/** The hotline operator's form. */
+export default function HotlinePage() {
+  return <IntakeForm mode="hotline" />;
 }
