@@ -132,6 +132,8 @@ async function onPostgres(
     server.child.kill('SIGTERM');
     await server.exited;
     const pool = new pg.Pool({ connectionString: dbUrl, max: options.concurrency });
+    // Dropping the database afterwards ends any connection still open: not an error here.
+    pool.on('error', () => undefined);
     const result = await score(pool, receipts);
     const raw = await rawFloor(pool, reports.length, options.concurrency, 'postgres raw pg');
     await pool.end();
