@@ -78,7 +78,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
     if (demoAccounts) printDemoAccounts(demoAccounts);
 
     const coalitions = createCoalitionService(database.db);
-    const zones = createZoneService(database.db);
+    const zones = createZoneService(database.db, database);
     // The queue starts once the app is built; requests (and so e-mails and texts) only come after both.
     let queue: JobQueue | undefined;
     const enqueue = <S extends z.ZodType>(

@@ -68,6 +68,8 @@ export const zones = pgTable(
     /** GeoJSON Polygon geometry ([lng, lat] rings). */
     boundary: jsonb('boundary').notNull(),
     h3Resolution: smallint('h3_resolution').notNull(),
+    /** A retired zone is no longer offered or matched; reports and incidents keep it. */
+    retiredAt: timestamp('retired_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('zones_coalition_slug').on(t.coalitionId, t.slug)],

@@ -5,6 +5,7 @@ import { InviteSection } from './admin/InviteSection.js';
 import { OrganizationsSection } from './admin/OrganizationsSection.js';
 import { PeopleSection } from './admin/PeopleSection.js';
 import { RetentionSection } from './admin/RetentionSection.js';
+import { ZonesSection } from './admin/ZonesSection.js';
 
 /** Coalition admin: invite people, manage roles and organizations, export the audit log, see the retention policy. */
 export default function AdminPage() {
@@ -16,6 +17,7 @@ export default function AdminPage() {
       <PeopleSection />
       <OrganizationsSection />
       <AuditSection />
+      <ZonesSection />
       <GroupingSection />
       <RetentionSection />
     </section>

@@ -1,4 +1,4 @@
-import { and, asc, count, eq } from 'drizzle-orm';
+import { and, asc, count, eq, isNull } from 'drizzle-orm';
 import type { Drizzle } from '../../db/database.js';
 import { zoneCells, zones } from '../../db/schema.js';
 
@@ -8,7 +8,7 @@ export async function listZones(db: Drizzle, coalitionId: string) {
     .select({ id: zones.id, slug: zones.slug, name: zones.name, cellCount: count(zoneCells.cell) })
     .from(zones)
     .leftJoin(zoneCells, eq(zoneCells.zoneId, zones.id))
-    .where(eq(zones.coalitionId, coalitionId))
+    .where(and(eq(zones.coalitionId, coalitionId), isNull(zones.retiredAt)))
     .groupBy(zones.id)
     .orderBy(asc(zones.name));
 }
@@ -18,7 +18,7 @@ export async function findZone(db: Drizzle, coalitionId: string, zoneId: string)
   const [zone] = await db
     .select({ id: zones.id, name: zones.name })
     .from(zones)
-    .where(and(eq(zones.coalitionId, coalitionId), eq(zones.id, zoneId)));
+    .where(and(eq(zones.coalitionId, coalitionId), eq(zones.id, zoneId), isNull(zones.retiredAt)));
   return zone;
 }
 
@@ -28,7 +28,7 @@ export async function findZoneByCell(db: Drizzle, coalitionId: string, cell: str
     .select({ id: zones.id, name: zones.name })
     .from(zoneCells)
     .innerJoin(zones, eq(zones.id, zoneCells.zoneId))
-    .where(and(eq(zoneCells.cell, cell), eq(zones.coalitionId, coalitionId)))
+    .where(and(eq(zoneCells.cell, cell), eq(zones.coalitionId, coalitionId), isNull(zones.retiredAt)))
     .limit(1);
   return zone;
 }
@@ -38,6 +38,43 @@ export async function listZoneBoundaries(db: Drizzle, coalitionId: string) {
   return db
     .select({ id: zones.id, name: zones.name, boundary: zones.boundary })
     .from(zones)
-    .where(eq(zones.coalitionId, coalitionId))
+    .where(and(eq(zones.coalitionId, coalitionId), isNull(zones.retiredAt)))
     .orderBy(asc(zones.name));
+}
+
+/** A new zone with the cells that fill it, in the caller's transaction. */
+export async function insertZone(
+  db: Drizzle,
+  zone: { coalitionId: string; slug: string; name: string; boundary: unknown; h3Resolution: number },
+  cells: readonly string[],
+): Promise<string> {
+  const [row] = await db.insert(zones).values(zone).returning({ id: zones.id });
+  if (!row) throw new Error('zone insert returned no row');
+  for (let i = 0; i < cells.length; i += 5000) {
+    await db.insert(zoneCells).values(cells.slice(i, i + 5000).map((cell) => ({ zoneId: row.id, cell })));
+  }
+  return row.id;
+}
+
+export async function slugTaken(db: Drizzle, coalitionId: string, slug: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: zones.id })
+    .from(zones)
+    .where(and(eq(zones.coalitionId, coalitionId), eq(zones.slug, slug)));
+  return Boolean(row);
+}
+
+/** Renames or retires a zone; false when there is no such zone. */
+export async function updateZone(
+  db: Drizzle,
+  coalitionId: string,
+  zoneId: string,
+  values: { name?: string; retiredAt?: Date },
+): Promise<boolean> {
+  const changed = await db
+    .update(zones)
+    .set(values)
+    .where(and(eq(zones.coalitionId, coalitionId), eq(zones.id, zoneId)))
+    .returning({ id: zones.id });
+  return changed.length > 0;
 }

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { zoneGeometrySchema, zoneListSchema } from '../../../shared/zone.js';
+import { errorSchema } from '../../http/errors.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import type { ZoneService } from './zones.service.js';
 
@@ -38,6 +40,66 @@ export function registerZoneRoutes(
       const coalition = await deps.coalitions.current();
       reply.header('cache-control', 'public, max-age=300');
       return deps.zones.geometry(coalition.id);
+    },
+  );
+
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  const idParams = z.object({ id: z.uuid() });
+  const name = z.string().trim().min(2, 'must be at least 2 characters').max(80);
+
+  routes.post(
+    '/api/admin/zones',
+    {
+      bodyLimit: 4 * 1024 * 1024,
+      config: { access: 'settings:manage' },
+      schema: {
+        tags: ['admin'],
+        summary:
+          'Add a zone from a GeoJSON polygon (geometry, feature, or a collection of one); it is filled with H3 cells',
+        body: z.object({ name, geojson: z.unknown() }),
+        response: { 201: z.object({ id: z.uuid(), cellCount: z.number().int() }), 400: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const coalition = await deps.coalitions.current();
+      return reply.status(201).send(await deps.zones.create(coalition.id, request.body));
+    },
+  );
+
+  routes.patch(
+    '/api/admin/zones/:id',
+    {
+      config: { access: 'settings:manage' },
+      schema: {
+        tags: ['admin'],
+        summary: 'Rename a zone',
+        params: idParams,
+        body: z.object({ name }),
+        response: { 204: z.null(), 400: errorSchema, 404: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const coalition = await deps.coalitions.current();
+      await deps.zones.rename(coalition.id, request.params.id, request.body.name);
+      return reply.status(204).send(null);
+    },
+  );
+
+  routes.post(
+    '/api/admin/zones/:id/retire',
+    {
+      config: { access: 'settings:manage' },
+      schema: {
+        tags: ['admin'],
+        summary: 'Retire a zone: no longer offered or matched; reports and incidents keep it',
+        params: idParams,
+        response: { 204: z.null(), 404: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const coalition = await deps.coalitions.current();
+      await deps.zones.retire(coalition.id, request.params.id, new Date());
+      return reply.status(204).send(null);
     },
   );
 }

@@ -1,8 +1,17 @@
 import type { ZoneGeometry, ZoneSummary } from '../../../shared/zone.js';
-import type { Drizzle } from '../../db/database.js';
+import type { Database, Drizzle } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
-import { type PolygonGeometry, publicCellOf, zoneCellOf } from './geo.js';
-import { findZone, findZoneByCell, listZoneBoundaries, listZones } from './zones.repo.js';
+import { slugify } from '../coalitions/slug.js';
+import { type PolygonGeometry, polygonCells, publicCellOf, ZONE_CELL_RESOLUTION, zoneCellOf } from './geo.js';
+import {
+  findZone,
+  findZoneByCell,
+  insertZone,
+  listZoneBoundaries,
+  listZones,
+  slugTaken,
+  updateZone,
+} from './zones.repo.js';
 
 export interface ResolvedLocation {
   zoneId: string | null;
@@ -15,6 +24,14 @@ export interface ResolvedLocation {
 export interface ZoneService {
   list(coalitionId: string): Promise<ZoneSummary[]>;
   geometry(coalitionId: string): Promise<ZoneGeometry>;
+  /** A zone from a GeoJSON polygon (a geometry, a feature, or a collection of one), filled with its H3 cells. */
+  create(
+    coalitionId: string,
+    input: { name: string; geojson: unknown },
+  ): Promise<{ id: string; cellCount: number }>;
+  rename(coalitionId: string, zoneId: string, name: string): Promise<void>;
+  /** No longer offered or matched; reports and incidents keep it. */
+  retire(coalitionId: string, zoneId: string, at: Date): Promise<void>;
   /**
    * Resolves a reported location to a zone and a coarse cell. A chosen zone
    * must exist; a shared position outside every zone is still accepted (a report
@@ -26,7 +43,41 @@ export interface ZoneService {
   ): Promise<ResolvedLocation>;
 }
 
-export function createZoneService(db: Drizzle): ZoneService {
+const MAX_ZONE_CELLS = 200_000;
+
+const invalid = (message: string) =>
+  new AppError('VALIDATION', message, { fields: [{ field: 'geojson', message }] });
+
+/** The one polygon in a GeoJSON geometry, feature or single-feature collection, closed and checked. */
+export function polygonOf(geojson: unknown): PolygonGeometry {
+  let value = geojson as { type?: string; geometry?: unknown; features?: unknown[]; coordinates?: unknown };
+  if (value?.type === 'FeatureCollection') {
+    if (!Array.isArray(value.features) || value.features.length !== 1)
+      throw invalid(`Give one polygon per zone: the collection has ${value.features?.length ?? 0} features.`);
+    value = value.features[0] as typeof value;
+  }
+  if (value?.type === 'Feature') value = value.geometry as typeof value;
+  if (value?.type === 'MultiPolygon') throw invalid('Give one polygon per zone, not a MultiPolygon.');
+  if (value?.type !== 'Polygon' || !Array.isArray(value.coordinates) || value.coordinates.length === 0)
+    throw invalid('This is not a GeoJSON Polygon.');
+  const rings = (value.coordinates as unknown[]).map((ring, r) => {
+    if (!Array.isArray(ring)) throw invalid(`Ring ${r + 1} is not a list of positions.`);
+    const positions = ring.map((p) => {
+      const [lng, lat] = Array.isArray(p) ? p : [];
+      if (typeof lng !== 'number' || typeof lat !== 'number' || Math.abs(lat) > 90 || Math.abs(lng) > 180)
+        throw invalid(`Ring ${r + 1} has a position that is not [longitude, latitude].`);
+      return [lng, lat] as [number, number];
+    });
+    const first = positions[0];
+    const last = positions.at(-1);
+    if (first && last && (first[0] !== last[0] || first[1] !== last[1])) positions.push(first);
+    if (positions.length < 4) throw invalid(`Ring ${r + 1} needs at least three corners.`);
+    return positions;
+  });
+  return { type: 'Polygon', coordinates: rings };
+}
+
+export function createZoneService(db: Drizzle, database?: Database): ZoneService {
   return {
     list: (coalitionId) => listZones(db, coalitionId),
     async geometry(coalitionId) {
@@ -57,6 +108,33 @@ export function createZoneService(db: Drizzle): ZoneService {
       const fineCell = zoneCellOf(location.lat, location.lng);
       if (!zoneId) zoneId = (await findZoneByCell(db, coalitionId, fineCell))?.id ?? null;
       return { zoneId, h3Cell: publicCellOf(location.lat, location.lng), fineCell };
+    },
+    async create(coalitionId, input) {
+      const boundary = polygonOf(input.geojson);
+      const cells = polygonCells(boundary);
+      if (cells.length === 0)
+        throw invalid('The polygon is too small to hold a 0.1 km² cell; draw it larger.');
+      if (cells.length > MAX_ZONE_CELLS)
+        throw invalid('The polygon is larger than a zone can be; split it into neighborhoods.');
+      const base = slugify(input.name);
+      let slug = base;
+      for (let n = 2; await slugTaken(db, coalitionId, slug); n++) slug = `${base}-${n}`;
+      const write = (tx: Drizzle) =>
+        insertZone(
+          tx,
+          { coalitionId, slug, name: input.name, boundary, h3Resolution: ZONE_CELL_RESOLUTION },
+          cells,
+        );
+      const id = database ? await database.transaction((tx) => write(tx.db)) : await write(db);
+      return { id, cellCount: cells.length };
+    },
+    async rename(coalitionId, zoneId, name) {
+      if (!(await updateZone(db, coalitionId, zoneId, { name })))
+        throw new AppError('NOT_FOUND', 'No zone with this id.');
+    },
+    async retire(coalitionId, zoneId, at) {
+      if (!(await updateZone(db, coalitionId, zoneId, { retiredAt: at })))
+        throw new AppError('NOT_FOUND', 'No zone with this id.');
     },
   };
 }

@@ -1,0 +1,1 @@
+ALTER TABLE "zones" ADD COLUMN "retired_at" timestamp with time zone;

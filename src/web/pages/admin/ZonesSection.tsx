@@ -1,0 +1,145 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ZoneList } from '../../../shared/zone.js';
+import { ApiError, api } from '../../api.js';
+
+/** The zones the network covers: add one from a GeoJSON file, rename, retire. */
+export function ZonesSection() {
+  const { t } = useTranslation();
+  const id = useId();
+  const queryClient = useQueryClient();
+  const zones = useQuery({ queryKey: ['zones'], queryFn: () => api<ZoneList>('/api/zones') });
+  const [name, setName] = useState('');
+  const [geojson, setGeojson] = useState('');
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ['zones'] });
+
+  const run = async (work: () => Promise<unknown>, done: string) => {
+    setMessage(null);
+    try {
+      await work();
+      await refresh();
+      setMessage({ ok: true, text: done });
+    } catch (error) {
+      setMessage({ ok: false, text: error instanceof ApiError ? error.message : t('dispatch.actionFailed') });
+    }
+  };
+
+  const add = (event: FormEvent) => {
+    event.preventDefault();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(geojson);
+    } catch {
+      setMessage({ ok: false, text: t('admin.zones.notJson') });
+      return;
+    }
+    void run(
+      async () => {
+        await api('/api/admin/zones', { method: 'POST', body: { name, geojson: parsed } });
+        setName('');
+        setGeojson('');
+      },
+      t('admin.zones.added', { name }),
+    );
+  };
+
+  return (
+    <section aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{t('admin.zones.title')}</h2>
+      <ul className="zones-admin">
+        {zones.data?.zones.map((zone) => (
+          <li key={zone.id}>
+            <ZoneRow
+              zone={zone}
+              onRename={(next) =>
+                run(
+                  () => api(`/api/admin/zones/${zone.id}`, { method: 'PATCH', body: { name: next } }),
+                  t('admin.zones.renamed'),
+                )
+              }
+              onRetire={() =>
+                run(
+                  () => api(`/api/admin/zones/${zone.id}/retire`, { method: 'POST' }),
+                  t('admin.zones.retired', { name: zone.name }),
+                )
+              }
+            />
+          </li>
+        ))}
+      </ul>
+      <form onSubmit={add}>
+        <h3>{t('admin.zones.add')}</h3>
+        <p className="hint">{t('admin.zones.addHint')}</p>
+        <label htmlFor={`${id}-name`}>{t('admin.zones.name')}</label>
+        <input
+          id={`${id}-name`}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          required
+          minLength={2}
+        />
+        <label htmlFor={`${id}-file`}>{t('admin.zones.file')}</label>
+        <input
+          id={`${id}-file`}
+          type="file"
+          accept=".geojson,.json,application/geo+json,application/json"
+          onChange={async (e) => setGeojson((await e.target.files?.[0]?.text()) ?? '')}
+        />
+        <label htmlFor={`${id}-geojson`}>{t('admin.zones.paste')}</label>
+        <textarea
+          id={`${id}-geojson`}
+          rows={4}
+          value={geojson}
+          onChange={(e) => setGeojson(e.target.value)}
+        />
+        <button type="submit" className="button" disabled={!name.trim() || !geojson.trim()}>
+          {t('admin.zones.submit')}
+        </button>
+      </form>
+      {message && (
+        <p role={message.ok ? 'status' : 'alert'} className={message.ok ? '' : 'error-summary'}>
+          {message.text}
+        </p>
+      )}
+    </section>
+  );
+}
+
+function ZoneRow(props: {
+  zone: { id: string; name: string; cellCount: number };
+  onRename: (name: string) => Promise<void>;
+  onRetire: () => Promise<void>;
+}) {
+  const { t } = useTranslation();
+  const [name, setName] = useState(props.zone.name);
+  return (
+    <div className="zone-row">
+      <input
+        aria-label={t('admin.zones.nameOf', { name: props.zone.name })}
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+      />
+      <button
+        type="button"
+        className="button"
+        disabled={name.trim() === props.zone.name}
+        onClick={() => void props.onRename(name)}
+      >
+        {t('admin.zones.rename')}
+      </button>
+      <button
+        type="button"
+        className="button"
+        onClick={() => {
+          if (window.confirm(t('admin.zones.confirmRetire', { name: props.zone.name })))
+            void props.onRetire();
+        }}
+      >
+        {t('admin.zones.retire')}
+      </button>
+      <span className="muted">{t('admin.zones.cells', { count: props.zone.cellCount })}</span>
+    </div>
+  );
+}

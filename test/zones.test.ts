@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildReportInput } from './support/factories.js';
+import { startTestFaro, type TestFaro } from './support/faro.js';
+import { type StaffSession, staffSession } from './support/sessions.js';
+
+/** Zones admin: a neighborhood added from GeoJSON, renamed, retired. */
+let t: TestFaro;
+let admin: StaffSession;
+beforeAll(async () => {
+  t = await startTestFaro();
+  admin = await staffSession(t.faro.database, 'admin');
+});
+afterAll(async () => t?.stop());
+
+/** Echo Park, roughly: a square of about 1.5 km. */
+const ECHO_PARK = {
+  type: 'Feature',
+  properties: { name: 'ignored' },
+  geometry: {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [-118.268, 34.07],
+        [-118.252, 34.07],
+        [-118.252, 34.084],
+        [-118.268, 34.084],
+      ],
+    ],
+  },
+};
+const INSIDE = { lat: 34.077, lng: -118.26 };
+
+const asAdmin = (method: 'POST' | 'PATCH', url: string, payload?: object) =>
+  t.faro.app.inject({ method, url, headers: admin.headers, ...(payload ? { payload } : {}) });
+const zoneNames = async () =>
+  ((await t.faro.app.inject({ url: '/api/zones' })).json().zones as { name: string }[]).map((z) => z.name);
+
+describe('zones admin', () => {
+  it('adds a zone from an imported GeoJSON polygon, filled with cells, and reports there resolve to it', async () => {
+    const created = await asAdmin('POST', '/api/admin/zones', { name: 'Echo Park', geojson: ECHO_PARK });
+    expect(created.statusCode, created.body).toBe(201);
+    const { id, cellCount } = created.json() as { id: string; cellCount: number };
+    expect(cellCount).toBeGreaterThan(10);
+    expect(await zoneNames()).toContain('Echo Park');
+
+    const report = await t.faro.app.inject({
+      method: 'POST',
+      url: '/api/reports',
+      payload: buildReportInput({ location: INSIDE }),
+    });
+    const [row] = (
+      await t.faro.database.pool.query<{ zone_id: string }>('select zone_id from reports where id = $1', [
+        report.json().id,
+      ])
+    ).rows;
+    expect(row?.zone_id).toBe(id);
+
+    expect(
+      (await asAdmin('PATCH', `/api/admin/zones/${id}`, { name: 'Echo Park / Elysian' })).statusCode,
+    ).toBe(204);
+    expect(await zoneNames()).toContain('Echo Park / Elysian');
+
+    expect((await asAdmin('POST', `/api/admin/zones/${id}/retire`)).statusCode).toBe(204);
+    expect(await zoneNames()).not.toContain('Echo Park / Elysian');
+    const later = await t.faro.app.inject({
+      method: 'POST',
+      url: '/api/reports',
+      payload: buildReportInput({ location: INSIDE }),
+    });
+    const [after] = (
+      await t.faro.database.pool.query<{ zone_id: string | null }>(
+        'select zone_id from reports where id = $1',
+        [later.json().id],
+      )
+    ).rows;
+    expect(after?.zone_id).toBeNull();
+    // The first report keeps its zone.
+    const [kept] = (
+      await t.faro.database.pool.query<{ zone_id: string }>('select zone_id from reports where id = $1', [
+        report.json().id,
+      ])
+    ).rows;
+    expect(kept?.zone_id).toBe(id);
+  });
+
+  it('explains what is wrong with a polygon it cannot use', async () => {
+    const cases: [unknown, string][] = [
+      [{ type: 'Point', coordinates: [0, 0] }, 'not a GeoJSON Polygon'],
+      [{ type: 'MultiPolygon', coordinates: [] }, 'one polygon per zone'],
+      [{ type: 'FeatureCollection', features: [ECHO_PARK, ECHO_PARK] }, 'one polygon per zone'],
+      [
+        {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [0, 0],
+              [1, 1],
+            ],
+          ],
+        },
+        'at least three corners',
+      ],
+      [
+        {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [0, 0],
+              [500, 1],
+              [1, 1],
+              [0, 0],
+            ],
+          ],
+        },
+        'not [longitude, latitude]',
+      ],
+      [
+        {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [-118.26, 34.07],
+              [-118.2599, 34.07],
+              [-118.2599, 34.0701],
+              [-118.26, 34.07],
+            ],
+          ],
+        },
+        'too small',
+      ],
+    ];
+    for (const [geojson, message] of cases) {
+      const response = await asAdmin('POST', '/api/admin/zones', {
+        name: 'Broken',
+        geojson: geojson as object,
+      });
+      expect(response.statusCode, JSON.stringify(geojson)).toBe(400);
+      expect(response.json().error.message).toContain(message);
+    }
+    expect(await zoneNames()).not.toContain('Broken');
+  });
+});
