@@ -20,6 +20,8 @@ import type { PasskeyService } from './modules/access/passkeys.service.js';
 import type { PeopleService } from './modules/access/people.service.js';
 import type { SessionService } from './modules/access/sessions.service.js';
 import type { SignInService } from './modules/access/sign-in.service.js';
+import { registerSubscriptionRoutes } from './modules/alerts/subscriptions.routes.js';
+import type { SubscriptionService } from './modules/alerts/subscriptions.service.js';
 import type { CoalitionService } from './modules/coalitions/coalitions.service.js';
 import { registerHealthRoutes } from './modules/health/health.routes.js';
 import { registerIncidentRoutes } from './modules/incidents/incidents.routes.js';
@@ -52,6 +54,8 @@ export interface AppDeps {
   passkeys: PasskeyService;
   /** Null when the public form does not ask for a proof of work. */
   proofOfWork: ProofOfWork | null;
+  /** Null when no SMTP server is set up (e-mail is the first alert channel). */
+  subscriptions: SubscriptionService | null;
   /** Null when SMS is not set up. */
   smsIntake: SmsIntake | null;
   /** Where logs go (default stdout); tests read them to check nothing personal is logged. */
@@ -98,6 +102,11 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; r
   registerZoneRoutes(app, deps);
   registerReportRoutes(app, { ...deps, rateLimits: config.rateLimits });
   registerIncidentRoutes(app, deps);
+  registerSubscriptionRoutes(app, {
+    subscriptions: deps.subscriptions,
+    publicUrl: config.publicUrl,
+    rateLimits: config.rateLimits,
+  });
   registerSmsRoutes(app, {
     smsIntake: deps.smsIntake,
     authToken: config.sms?.authToken ?? null,

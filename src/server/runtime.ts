@@ -18,6 +18,7 @@ import { createPasskeyService } from './modules/access/passkeys.service.js';
 import { createPeopleService, type PeopleService } from './modules/access/people.service.js';
 import { createSessionService, type SessionService } from './modules/access/sessions.service.js';
 import { createSignInService } from './modules/access/sign-in.service.js';
+import { createSubscriptionService, subscriptionMailJob } from './modules/alerts/subscriptions.service.js';
 import { createCoalitionService } from './modules/coalitions/coalitions.service.js';
 import { printDemoAccounts, seedDemo } from './modules/demo/seed.js';
 import { type Grouper, startGrouper } from './modules/incidents/grouper.js';
@@ -50,6 +51,7 @@ export interface Faro {
     invitationMail: ReturnType<typeof invitationMailJob> | null;
     smsReply: ReturnType<typeof smsReplyJob> | null;
     smsMedia: ReturnType<typeof smsMediaJob> | null;
+    subscriptionMail: ReturnType<typeof subscriptionMailJob> | null;
   };
   /** Graceful stop: refuse new requests, finish in-flight requests and jobs, close the database. */
   stop(): Promise<void>;
@@ -146,6 +148,16 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
     const signIn = createSignInService({ database, coalitions, sessions, box, now, issuer: 'Faro' });
     const mailer = createMailer(config.mail);
     const invitationMail = mailer ? invitationMailJob({ mailer, box }) : null;
+    const subscriptionMail = mailer ? subscriptionMailJob({ mailer, box }) : null;
+    const subscriptions = subscriptionMail
+      ? createSubscriptionService({
+          database,
+          coalitions,
+          box,
+          now,
+          enqueueMail: (mail, tx) => enqueue(subscriptionMail, mail, tx.client),
+        })
+      : null;
     const invitations = createInvitationService({
       database,
       sessions,
@@ -183,6 +195,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       people,
       passkeys,
       smsIntake,
+      subscriptions,
       proofOfWork: config.proofOfWork ? createProofOfWork(box, config.proofOfWork) : null,
       logStream: options.logStream,
     });
@@ -199,6 +212,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
         ...(invitationMail ? [invitationMail] : []),
         ...(smsReply ? [smsReply] : []),
         ...(smsMedia ? [smsMedia] : []),
+        ...(subscriptionMail ? [subscriptionMail] : []),
       ],
       {
         pollSeconds: config.jobs.pollSeconds,
@@ -233,7 +247,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       jobs,
       hub,
       grouper,
-      jobDefinitions: { retention, invitationMail, smsReply, smsMedia },
+      jobDefinitions: { retention, invitationMail, smsReply, smsMedia, subscriptionMail },
       stop,
     };
   } catch (error) {

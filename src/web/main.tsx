@@ -10,6 +10,7 @@ import { InvitePage } from './pages/InvitePage.js';
 import { ReportPage } from './pages/ReportPage.js';
 import { SignInPage } from './pages/SignInPage.js';
 import { StatusPage } from './pages/StatusPage.js';
+import { ConfirmSubscriptionPage, ManageSubscriptionPage, SubscribePage } from './pages/SubscribePages.js';
 import './styles.css';
 
 // Staff pages are separate chunks: the public pages never download them.
@@ -40,6 +41,9 @@ createRoot(root).render(
             <Route index element={<HomePage />} />
             <Route path="report" element={<ReportPage />} />
             <Route path="status" element={<StatusPage />} />
+            <Route path="subscribe" element={<SubscribePage />} />
+            <Route path="subscribe/confirm" element={<ConfirmSubscriptionPage />} />
+            <Route path="subscription" element={<ManageSubscriptionPage />} />
             <Route path="signin" element={<SignInPage />} />
             <Route path="invite" element={<InvitePage />} />
             <Route path="dispatch" element={staff(<DispatchPage />, 'incidents:read')} />

@@ -117,4 +117,21 @@ describe('a report in Spanish reaches the live board', () => {
     await page.getByRole('heading', { name: 'Reportar actividad' }).waitFor();
     expect(await page.evaluate('document.documentElement.lang')).toBe('es');
   });
+
+  it('offers alerts by e-mail, in Spanish, and says plainly when this server cannot send them', async () => {
+    const page = await (
+      await e2e.browser.newContext({ locale: 'es-MX', viewport: { width: 360, height: 740 } })
+    ).newPage();
+    await page.goto(`${e2e.server.baseUrl}/?lang=es`);
+    await page.getByRole('link', { name: 'Recibir alertas de mi vecindario' }).click();
+    await page.getByRole('heading', { name: 'Recibir alertas' }).waitFor();
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Envíenme una confirmación' }).click();
+    await page.getByText('Escriba un correo electrónico y elija al menos un vecindario.').waitFor();
+    await page.getByLabel('Correo electrónico').fill('vecina@example.org');
+    await page.getByLabel('Boyle Heights').check();
+    await page.getByRole('button', { name: 'Envíenme una confirmación' }).click();
+    // This test server has no SMTP server configured.
+    await page.getByText('Las alertas por correo todavía no están configuradas en este servidor.').waitFor();
+  });
 });

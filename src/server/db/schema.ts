@@ -468,3 +468,52 @@ export const webauthnChallenges = pgTable('webauthn_challenges', {
   purpose: text('purpose').notNull(),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
 });
+
+/* ------------------------------------------------------------------ alerts */
+
+/**
+ * Someone who asked to be alerted about some zones, on one channel. The
+ * contact (e-mail address, phone number, push subscription) is stored only
+ * sealed; a keyed digest finds the same contact again without revealing it.
+ * Nothing else about the person is kept. Active only after double opt-in.
+ */
+export const subscriptions = pgTable(
+  'subscriptions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    coalitionId: coalitionRef(),
+    channel: text('channel').notNull(),
+    contact: text('contact').notNull(),
+    contactDigest: text('contact_digest').notNull(),
+    language: text('language').notNull(),
+    status: text('status').notNull().default('pending'),
+    /** Zones and language asked for in a request not yet confirmed (so nobody changes another's alerts). */
+    pending: jsonb('pending'),
+    confirmTokenHash: text('confirm_token_hash'),
+    manageTokenHash: text('manage_token_hash').notNull(),
+    confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('subscriptions_contact').on(t.coalitionId, t.channel, t.contactDigest),
+    uniqueIndex('subscriptions_confirm_token').on(t.confirmTokenHash),
+    uniqueIndex('subscriptions_manage_token').on(t.manageTokenHash),
+  ],
+);
+
+/** The zones of each subscription: an alert's fan-out is one index range per zone. */
+export const subscriptionZones = pgTable(
+  'subscription_zones',
+  {
+    zoneId: uuid('zone_id')
+      .notNull()
+      .references(() => zones.id),
+    subscriptionId: uuid('subscription_id')
+      .notNull()
+      .references(() => subscriptions.id, { onDelete: 'cascade' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.zoneId, t.subscriptionId] }),
+    index('subscription_zones_subscription').on(t.subscriptionId),
+  ],
+);

@@ -17,6 +17,11 @@ export function HomePage() {
           {t('home.status')}
         </Link>
       </p>
+      <p>
+        <Link className="button block" to="/subscribe">
+          {t('home.subscribe')}
+        </Link>
+      </p>
       <p className="muted">
         <Link to="/dispatch">{t('home.dispatch')}</Link>
       </p>

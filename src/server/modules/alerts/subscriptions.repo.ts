@@ -1,0 +1,72 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Drizzle } from '../../db/database.js';
+import { subscriptions, subscriptionZones, zones } from '../../db/schema.js';
+
+export type SubscriptionRow = typeof subscriptions.$inferSelect;
+
+export async function findByDigest(db: Drizzle, coalitionId: string, channel: string, digest: string) {
+  const [row] = await db
+    .select()
+    .from(subscriptions)
+    .where(
+      and(
+        eq(subscriptions.coalitionId, coalitionId),
+        eq(subscriptions.channel, channel),
+        eq(subscriptions.contactDigest, digest),
+      ),
+    );
+  return row;
+}
+
+export async function findByToken(db: Drizzle, column: 'confirm' | 'manage', tokenHash: string) {
+  const [row] = await db
+    .select()
+    .from(subscriptions)
+    .where(
+      eq(column === 'confirm' ? subscriptions.confirmTokenHash : subscriptions.manageTokenHash, tokenHash),
+    );
+  return row;
+}
+
+export async function insertSubscription(db: Drizzle, row: typeof subscriptions.$inferInsert): Promise<void> {
+  await db.insert(subscriptions).values(row);
+}
+
+export async function updateSubscription(
+  db: Drizzle,
+  id: string,
+  values: Partial<typeof subscriptions.$inferInsert>,
+): Promise<void> {
+  await db.update(subscriptions).set(values).where(eq(subscriptions.id, id));
+}
+
+export async function setSubscriptionZones(
+  db: Drizzle,
+  id: string,
+  zoneIds: readonly string[],
+): Promise<void> {
+  await db.delete(subscriptionZones).where(eq(subscriptionZones.subscriptionId, id));
+  if (zoneIds.length > 0)
+    await db.insert(subscriptionZones).values(zoneIds.map((zoneId) => ({ zoneId, subscriptionId: id })));
+}
+
+export async function zonesOf(db: Drizzle, id: string) {
+  return db
+    .select({ id: zones.id, name: zones.name })
+    .from(subscriptionZones)
+    .innerJoin(zones, eq(zones.id, subscriptionZones.zoneId))
+    .where(eq(subscriptionZones.subscriptionId, id))
+    .orderBy(zones.name);
+}
+
+export async function existingZones(db: Drizzle, coalitionId: string, ids: readonly string[]) {
+  if (ids.length === 0) return [];
+  return db
+    .select({ id: zones.id, name: zones.name })
+    .from(zones)
+    .where(and(eq(zones.coalitionId, coalitionId), inArray(zones.id, [...ids])));
+}
+
+export async function deleteSubscription(db: Drizzle, id: string): Promise<void> {
+  await db.delete(subscriptions).where(eq(subscriptions.id, id));
+}
