@@ -1,13 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { SingleBar } from 'cli-progress';
-import pg from 'pg';
+import type pg from 'pg';
 import { buildReportInput } from '../test/support/factories.js';
-import { spawnServer } from '../test/support/process.js';
-import { databaseUrlFor } from '../test/support/urls.js';
+import { type Engine, onEngine } from './engines.js';
 
 /**
  * Ingest benchmark: N reports POSTed at concurrency C to a real `faro start`
@@ -123,67 +117,29 @@ export async function rawFloor(
   });
 }
 
-async function benchPglite(options: IngestOptions) {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'faro-bench-'));
-  try {
-    const server = await spawnServer(
-      { FARO_DATA_DIR: dataDir, FARO_DEMO: 'true', LOG_LEVEL: 'warn' },
-      { args: ['bin/faro.js', 'start'] },
-    );
-    await postReports(server.baseUrl, Math.min(100, options.reports), options.concurrency, 'pglite warm-up');
-    const api = await postReports(server.baseUrl, options.reports, options.concurrency, 'pglite API');
-    server.child.kill('SIGTERM');
-    await server.exited;
-    // PGlite is one process's database: the floor runs on the same data folder once the server is gone.
-    const lite = new PGlite(dataDir);
-    const pool = new pg.Pool(createPgConfig(lite));
-    pool.on('error', () => undefined); // closing PGlite ends its emulated session with a FATAL notice
-    const raw = await rawFloor(pool, options.reports, options.concurrency, 'pglite raw pg');
-    await pool.end();
-    await lite.close();
-    return { engine: 'PGlite', api, raw };
-  } finally {
-    await rm(dataDir, { recursive: true, force: true });
-  }
-}
-
-async function benchPostgres(options: IngestOptions, url: string) {
-  const name = `faro_bench_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const dbUrl = databaseUrlFor(url, name);
-  try {
-    const server = await spawnServer(
-      { DATABASE_URL: dbUrl, FARO_DEMO: 'true', LOG_LEVEL: 'warn' },
-      { args: ['bin/faro.js', 'start'] },
-    );
-    await postReports(
-      server.baseUrl,
-      Math.min(100, options.reports),
-      options.concurrency,
-      'postgres warm-up',
-    );
-    const api = await postReports(server.baseUrl, options.reports, options.concurrency, 'postgres API');
-    server.child.kill('SIGTERM');
-    await server.exited;
-    const pool = new pg.Pool({ connectionString: dbUrl, max: options.concurrency });
-    pool.on('error', (error) => console.error(`raw pool: ${error.message}`));
-    const raw = await rawFloor(pool, options.reports, options.concurrency, 'postgres raw pg');
-    await pool.end();
-    return { engine: 'PostgreSQL', api, raw };
-  } finally {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  }
+async function bench(engine: Engine, options: IngestOptions) {
+  const label = engine.kind === 'pglite' ? 'pglite' : 'postgres';
+  return onEngine(
+    engine,
+    options.concurrency,
+    async (baseUrl) => {
+      await postReports(baseUrl, Math.min(100, options.reports), options.concurrency, `${label} warm-up`);
+      return postReports(baseUrl, options.reports, options.concurrency, `${label} API`);
+    },
+    async (pool, api) => ({
+      engine: engine.kind === 'pglite' ? 'PGlite' : 'PostgreSQL',
+      api,
+      raw: await rawFloor(pool, options.reports, options.concurrency, `${label} raw pg`),
+    }),
+  );
 }
 
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 
 /** Runs the ingest benchmark and prints the table. */
 export async function ingestBench(options: IngestOptions): Promise<void> {
-  const results = [await benchPglite(options)];
-  if (options.postgresUrl) results.push(await benchPostgres(options, options.postgresUrl));
+  const results = [await bench({ kind: 'pglite' }, options)];
+  if (options.postgresUrl) results.push(await bench({ kind: 'postgres', url: options.postgresUrl }, options));
   else console.error('PostgreSQL skipped: set DATABASE_URL to include it.');
 
   console.log(`\nIngest: ${options.reports} reports over HTTP, concurrency ${options.concurrency}\n`);

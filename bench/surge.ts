@@ -1,11 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { createPgConfig } from '@electric-sql/pglite/node-postgres';
-import pg from 'pg';
-import { spawnServer } from '../test/support/process.js';
-import { databaseUrlFor } from '../test/support/urls.js';
+import type pg from 'pg';
+import { type Engine, onEngine } from './engines.js';
 import { groupedBy, type Measured, rawFloor, runPool } from './ingest.js';
 import { generateScenario, pairwiseScores, type ScenarioReport, toInput } from './surge-scenario.js';
 
@@ -80,68 +74,23 @@ async function score(pool: pg.Pool, receipts: Map<string, string>) {
   return { scores: pairwiseScores(assignments), recovered };
 }
 
-async function onPglite(reports: readonly ScenarioReport[], options: SurgeOptions): Promise<EngineResult> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'faro-surge-'));
-  try {
-    const server = await spawnServer(
-      {
-        FARO_DATA_DIR: dataDir,
-        FARO_DEMO: 'true',
-        LOG_LEVEL: 'warn',
-        REPORT_RATE_LIMIT_PER_MINUTE: '1000000',
-      },
-      { args: ['bin/faro.js', 'start'] },
-    );
-    const { measured, receipts } = await replay(server.baseUrl, reports, options.concurrency, 'pglite surge');
-    server.child.kill('SIGTERM');
-    await server.exited;
-    const lite = new PGlite(dataDir);
-    const pool = new pg.Pool(createPgConfig(lite));
-    pool.on('error', () => undefined);
-    const result = await score(pool, receipts);
-    const raw = await rawFloor(pool, reports.length, options.concurrency, 'pglite raw pg');
-    await pool.end();
-    await lite.close();
-    return { engine: 'PGlite', api: measured, raw, ...result };
-  } finally {
-    await rm(dataDir, { recursive: true, force: true });
-  }
-}
-
-async function onPostgres(
+async function onSurge(
+  engine: Engine,
   reports: readonly ScenarioReport[],
   options: SurgeOptions,
-  url: string,
 ): Promise<EngineResult> {
-  const name = `faro_surge_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const dbUrl = databaseUrlFor(url, name);
-  try {
-    const server = await spawnServer(
-      { DATABASE_URL: dbUrl, FARO_DEMO: 'true', LOG_LEVEL: 'warn', REPORT_RATE_LIMIT_PER_MINUTE: '1000000' },
-      { args: ['bin/faro.js', 'start'] },
-    );
-    const { measured, receipts } = await replay(
-      server.baseUrl,
-      reports,
-      options.concurrency,
-      'postgres surge',
-    );
-    server.child.kill('SIGTERM');
-    await server.exited;
-    const pool = new pg.Pool({ connectionString: dbUrl, max: options.concurrency });
-    // Dropping the database afterwards ends any connection still open: not an error here.
-    pool.on('error', () => undefined);
-    const result = await score(pool, receipts);
-    const raw = await rawFloor(pool, reports.length, options.concurrency, 'postgres raw pg');
-    await pool.end();
-    return { engine: 'PostgreSQL', api: measured, raw, ...result };
-  } finally {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  }
+  const label = engine.kind === 'pglite' ? 'pglite' : 'postgres';
+  return onEngine(
+    engine,
+    options.concurrency,
+    (baseUrl) => replay(baseUrl, reports, options.concurrency, `${label} surge`),
+    async (pool, { measured, receipts }) => ({
+      engine: engine.kind === 'pglite' ? 'PGlite' : 'PostgreSQL',
+      api: measured,
+      ...(await score(pool, receipts)),
+      raw: await rawFloor(pool, reports.length, options.concurrency, `${label} raw pg`),
+    }),
+  );
 }
 
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
@@ -149,8 +98,9 @@ const fmt = (n: number, digits = 1) => n.toFixed(digits);
 /** Runs the surge benchmark and prints its tables. */
 export async function surgeBench(options: SurgeOptions): Promise<void> {
   const { operations, reports } = generateScenario(options.seed);
-  const results = [await onPglite(reports, options)];
-  if (options.postgresUrl) results.push(await onPostgres(reports, options, options.postgresUrl));
+  const results = [await onSurge({ kind: 'pglite' }, reports, options)];
+  if (options.postgresUrl)
+    results.push(await onSurge({ kind: 'postgres', url: options.postgresUrl }, reports, options));
   else console.error('PostgreSQL skipped: set DATABASE_URL to include it.');
 
   const falseAlarms = reports.filter((r) => r.truth.startsWith('false:')).length;

@@ -25,39 +25,28 @@ export async function createSecretBox(key: Uint8Array): Promise<SecretBox> {
   if (key.length !== 32) throw new Error('the secret key must be 32 bytes');
   await sodium.ready;
   const keyCopy = Uint8Array.from(key);
+  const NONCE_BYTES = sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+  const encrypt = (plaintext: string | Uint8Array, context: string) => {
+    const nonce = sodium.randombytes_buf(NONCE_BYTES);
+    return {
+      nonce,
+      ciphertext: sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, context, null, nonce, keyCopy),
+    };
+  };
+  const decrypt = (nonce: Uint8Array, ciphertext: Uint8Array, context: string) =>
+    sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, ciphertext, context, nonce, keyCopy);
   return {
     seal(plaintext, context) {
-      const nonce = sodium.randombytes_buf(sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
-      const ciphertext = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
-        plaintext,
-        context,
-        null,
-        nonce,
-        keyCopy,
-      );
+      const { nonce, ciphertext } = encrypt(plaintext, context);
       return `${VERSION}.${sodium.to_base64(nonce)}.${sodium.to_base64(ciphertext)}`;
     },
     open(sealed, context) {
       const [version, nonce, ciphertext] = sealed.split('.');
       if (version !== VERSION || !nonce || !ciphertext) throw new Error('not a sealed value');
-      const plaintext = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
-        null,
-        sodium.from_base64(ciphertext),
-        context,
-        sodium.from_base64(nonce),
-        keyCopy,
-      );
-      return sodium.to_string(plaintext);
+      return sodium.to_string(decrypt(sodium.from_base64(nonce), sodium.from_base64(ciphertext), context));
     },
     sealBytes(plaintext, context) {
-      const nonce = sodium.randombytes_buf(sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
-      const ciphertext = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
-        plaintext,
-        context,
-        null,
-        nonce,
-        keyCopy,
-      );
+      const { nonce, ciphertext } = encrypt(plaintext, context);
       const sealed = new Uint8Array(1 + nonce.length + ciphertext.length);
       sealed[0] = BYTES_VERSION;
       sealed.set(nonce, 1);
@@ -65,15 +54,9 @@ export async function createSecretBox(key: Uint8Array): Promise<SecretBox> {
       return sealed;
     },
     openBytes(sealed, context) {
-      const nonceBytes = sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
-      if (sealed[0] !== BYTES_VERSION || sealed.length <= 1 + nonceBytes) throw new Error('not sealed bytes');
-      return sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
-        null,
-        sealed.subarray(1 + nonceBytes),
-        context,
-        sealed.subarray(1, 1 + nonceBytes),
-        keyCopy,
-      );
+      if (sealed[0] !== BYTES_VERSION || sealed.length <= 1 + NONCE_BYTES)
+        throw new Error('not sealed bytes');
+      return decrypt(sealed.subarray(1, 1 + NONCE_BYTES), sealed.subarray(1 + NONCE_BYTES), context);
     },
     digest(value, purpose) {
       return createHmac('sha256', keyCopy).update(`${purpose}\0${value}`).digest('hex');

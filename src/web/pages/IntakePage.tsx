@@ -13,6 +13,7 @@ import {
 import type { ZoneList } from '../../shared/zone.js';
 import { ApiError, api } from '../api.js';
 import i18n, { currentLanguage } from '../i18n.js';
+import { useDeviceLocation } from '../useDeviceLocation.js';
 
 type Problem = 'activity' | 'zone' | 'minutesAgo' | 'callback' | 'size';
 
@@ -56,20 +57,7 @@ export function IntakeForm({ mode }: { mode: 'hotline' | 'field' }) {
   const [sending, setSending] = useState(false);
   const [receipt, setReceipt] = useState<string | null>(null);
   /** A responder on the scene can send their phone's position instead of naming the zone. */
-  const [position, setPosition] = useState<{ lat: number; lng: number } | null>(null);
-  const [locating, setLocating] = useState<'idle' | 'busy' | 'denied'>('idle');
-  const locate = () => {
-    if (!('geolocation' in navigator)) return setLocating('denied');
-    setLocating('busy');
-    navigator.geolocation.getCurrentPosition(
-      (p) => {
-        setPosition({ lat: p.coords.latitude, lng: p.coords.longitude });
-        setLocating('idle');
-      },
-      () => setLocating('denied'),
-      { enableHighAccuracy: true, timeout: 15_000, maximumAge: 30_000 },
-    );
-  };
+  const { coords: position, setCoords: setPosition, locating, locate } = useDeviceLocation();
 
   useEffect(() => {
     if (receipt) next.current?.focus();

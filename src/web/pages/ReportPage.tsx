@@ -10,6 +10,7 @@ import { CheckboxGroup, RadioGroup } from '../components/Choices.js';
 import { currentLanguage } from '../i18n.js';
 import { PhotoUploadError, uploadPhoto } from '../photos.js';
 import { prepareProofOfWork, takeProofOfWork } from '../pow.js';
+import { useDeviceLocation } from '../useDeviceLocation.js';
 
 const WHEN_CHOICES = ['now', '15', '30', '60', 'custom'] as const;
 type When = (typeof WHEN_CHOICES)[number];
@@ -50,8 +51,7 @@ export function ReportPage() {
   const zones = useQuery({ queryKey: ['zones'], queryFn: () => api<ZoneList>('/api/zones') });
   const [activity, setActivity] = useState<string>('');
   const [zoneId, setZoneId] = useState('');
-  const [coords, setCoords] = useState<{ lat: number; lng: number } | null>(null);
-  const [locating, setLocating] = useState<'idle' | 'busy' | 'denied'>('idle');
+  const { coords, setCoords, locating, locate: shareLocation } = useDeviceLocation();
   const [place, setPlace] = useState('');
   const [when, setWhen] = useState<When>('now');
   const [customTime, setCustomTime] = useState('');
@@ -89,19 +89,6 @@ export function ReportPage() {
   };
   const errorSummary = useRef<HTMLDivElement>(null);
   useEffect(prepareProofOfWork, []);
-
-  const shareLocation = () => {
-    if (!('geolocation' in navigator)) return setLocating('denied');
-    setLocating('busy');
-    navigator.geolocation.getCurrentPosition(
-      (position) => {
-        setCoords({ lat: position.coords.latitude, lng: position.coords.longitude });
-        setLocating('idle');
-      },
-      () => setLocating('denied'),
-      { enableHighAccuracy: true, timeout: 15_000, maximumAge: 60_000 },
-    );
-  };
 
   const showErrors = (next: Partial<Record<FieldKey, string>>) => {
     setErrors(next);

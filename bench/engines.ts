@@ -1,0 +1,67 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import pg from 'pg';
+import { spawnServer } from '../test/support/process.js';
+import { databaseUrlFor } from '../test/support/urls.js';
+
+export type Engine = { kind: 'pglite' } | { kind: 'postgres'; url: string };
+
+/**
+ * A real `faro start` (the built CLI) on a fresh database of the engine with
+ * demo data: `api` runs against it; once the server is gone, `after` gets a
+ * pg pool on the same data (PGlite is one process's database, so it must wait).
+ */
+export async function onEngine<A, R>(
+  engine: Engine,
+  poolSize: number,
+  api: (baseUrl: string) => Promise<A>,
+  after: (pool: pg.Pool, measured: A) => Promise<R>,
+): Promise<R> {
+  const env = { FARO_DEMO: 'true', LOG_LEVEL: 'warn', REPORT_RATE_LIMIT_PER_MINUTE: '1000000' };
+  const serve = async (more: Record<string, string>) => {
+    const server = await spawnServer({ ...env, ...more }, { args: ['bin/faro.js', 'start'] });
+    const measured = await api(server.baseUrl);
+    server.child.kill('SIGTERM');
+    await server.exited;
+    return measured;
+  };
+  if (engine.kind === 'pglite') {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'faro-bench-'));
+    try {
+      const measured = await serve({ FARO_DATA_DIR: dataDir });
+      const lite = new PGlite(dataDir);
+      const pool = new pg.Pool(createPgConfig(lite));
+      pool.on('error', () => undefined); // closing PGlite ends its emulated session with a FATAL notice
+      try {
+        return await after(pool, measured);
+      } finally {
+        await pool.end();
+        await lite.close();
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }
+  const name = `faro_bench_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: engine.url });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const dbUrl = databaseUrlFor(engine.url, name);
+  try {
+    const measured = await serve({ DATABASE_URL: dbUrl });
+    const pool = new pg.Pool({ connectionString: dbUrl, max: poolSize });
+    // Dropping the database afterwards ends any connection still open: not an error here.
+    pool.on('error', () => undefined);
+    try {
+      return await after(pool, measured);
+    } finally {
+      await pool.end();
+    }
+  } finally {
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+}
