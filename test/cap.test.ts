@@ -1,35 +1,14 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type CapAlert, type CapInfo, capPolygon, capXml } from '../src/server/modules/alerts/cap.js';
 import { DEMO_ZONES } from '../src/server/modules/demo/demo-data.js';
+import { validateCap } from './support/xml.js';
 
 /**
  * Every kind of CAP document Faro produces validates against the official
  * OASIS schema (test/fixtures/cap-v1.2.xsd, a copy of the standard's file),
  * checked by xmllint — a validator that is not Faro's code.
  */
-const run = promisify(execFile);
-const SCHEMA = path.resolve('test/fixtures/cap-v1.2.xsd');
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'faro-cap-'));
-});
-afterAll(async () => rm(dir, { recursive: true, force: true }));
-
-async function validate(xml: string): Promise<{ valid: boolean; output: string }> {
-  const file = path.join(dir, `${Math.random().toString(36).slice(2)}.xml`);
-  await writeFile(file, xml);
-  try {
-    const { stderr } = await run('xmllint', ['--noout', '--schema', SCHEMA, file]);
-    return { valid: true, output: stderr };
-  } catch (error) {
-    return { valid: false, output: String((error as { stderr?: string }).stderr ?? error) };
-  }
-}
+const validate = validateCap;
 
 const zone = (slug: string) => {
   const found = DEMO_ZONES.find((z) => z.slug === slug);

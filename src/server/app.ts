@@ -20,6 +20,10 @@ import type { PasskeyService } from './modules/access/passkeys.service.js';
 import type { PeopleService } from './modules/access/people.service.js';
 import type { SessionService } from './modules/access/sessions.service.js';
 import type { SignInService } from './modules/access/sign-in.service.js';
+import { registerAlertRoutes, registerPublicAlertRoutes } from './modules/alerts/alerts.routes.js';
+import type { AlertService } from './modules/alerts/alerts.service.js';
+import type { PublicAlerts } from './modules/alerts/public-alerts.js';
+import type { Publishing } from './modules/alerts/publishing.js';
 import { registerSubscriptionRoutes } from './modules/alerts/subscriptions.routes.js';
 import type { SubscriptionService } from './modules/alerts/subscriptions.service.js';
 import type { CoalitionService } from './modules/coalitions/coalitions.service.js';
@@ -56,6 +60,9 @@ export interface AppDeps {
   proofOfWork: ProofOfWork | null;
   /** Null when no SMTP server is set up (e-mail is the first alert channel). */
   subscriptions: SubscriptionService | null;
+  alerts: AlertService;
+  publicAlerts: PublicAlerts;
+  publishing: Publishing;
   /** Null when SMS is not set up. */
   smsIntake: SmsIntake | null;
   /** Where logs go (default stdout); tests read them to check nothing personal is logged. */
@@ -107,6 +114,8 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; r
     publicUrl: config.publicUrl,
     rateLimits: config.rateLimits,
   });
+  registerAlertRoutes(app, deps);
+  registerPublicAlertRoutes(app, { publicAlerts: deps.publicAlerts, publicUrl: config.publicUrl });
   registerSmsRoutes(app, {
     smsIntake: deps.smsIntake,
     authToken: config.sms?.authToken ?? null,

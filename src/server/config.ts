@@ -26,6 +26,18 @@ const envSchema = z.object({
     .default(72),
   JOB_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
   WEB_DIST_DIR: z.string().min(1).default('./dist/web'),
+  /** The coalition's time zone (IANA), for times of day in alerts. */
+  FARO_TIMEZONE: z
+    .string()
+    .refine((zone) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as America/Los_Angeles')
+    .default('America/Los_Angeles'),
   FARO_SECRET_KEY: z
     .string()
     .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 random bytes, base64-encoded')
@@ -76,6 +88,8 @@ export interface Config {
   retention: { exactLocationDays: number; callbackHours: number };
   jobs: { pollSeconds: number };
   webDistDir: string;
+  /** The coalition's time zone (IANA), for times of day in alerts. */
+  timeZone: string;
   /** The key for fields encrypted at rest; when not given, a key file in `keyDir` is made on first start. */
   secretKey: Uint8Array | undefined;
   keyDir: string;
@@ -133,6 +147,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     jobs: { pollSeconds: env.JOB_POLL_SECONDS },
     webDistDir: path.resolve(env.WEB_DIST_DIR),
+    timeZone: env.FARO_TIMEZONE,
     secretKey: env.FARO_SECRET_KEY ? Buffer.from(env.FARO_SECRET_KEY, 'base64') : undefined,
     keyDir: path.resolve(env.FARO_DATA_DIR),
     sessions: {

@@ -18,6 +18,9 @@ import { createPasskeyService } from './modules/access/passkeys.service.js';
 import { createPeopleService, type PeopleService } from './modules/access/people.service.js';
 import { createSessionService, type SessionService } from './modules/access/sessions.service.js';
 import { createSignInService } from './modules/access/sign-in.service.js';
+import { createAlertService } from './modules/alerts/alerts.service.js';
+import { createPublicAlerts, guardKinds } from './modules/alerts/public-alerts.js';
+import { createPublishing } from './modules/alerts/publishing.js';
 import { createSubscriptionService, subscriptionMailJob } from './modules/alerts/subscriptions.service.js';
 import { createCoalitionService } from './modules/coalitions/coalitions.service.js';
 import { printDemoAccounts, seedDemo } from './modules/demo/seed.js';
@@ -178,6 +181,25 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
           enqueueReply: async (reply, tx) => void (await enqueue(smsReply, reply, tx?.client)),
         })
       : null;
+    const publishing = createPublishing({ db: database.db, coalitions, publicUrl: config.publicUrl });
+    const alerts = createAlertService({
+      database,
+      coalitions,
+      publishing,
+      incidentSummary: (coalitionId, id) => incidents.summary(coalitionId, id),
+      timeZone: config.timeZone,
+      now,
+      onPublished: async () => undefined,
+    });
+    const publicAlerts = createPublicAlerts({
+      database,
+      coalitions,
+      publishing,
+      now,
+      // The finding's text is what must not leak: the log gets its kinds only.
+      onBlocked: (alertId, error) =>
+        console.error('publishing guard stopped an alert on its way out', alertId, guardKinds(error)),
+    });
     const people = createPeopleService({ database, now });
     const passkeys = createPasskeyService({ database, now });
     const { app, routeAccess } = await buildApp({
@@ -196,6 +218,9 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       passkeys,
       smsIntake,
       subscriptions,
+      alerts,
+      publicAlerts,
+      publishing,
       proofOfWork: config.proofOfWork ? createProofOfWork(box, config.proofOfWork) : null,
       logStream: options.logStream,
     });

@@ -9,6 +9,8 @@ export const ERROR_CODES = [
   'UNAUTHENTICATED',
   'CONFLICT',
   'INVALID_TRANSITION',
+  /** The publishing guard found something that must never be published. */
+  'BLOCKED_BY_GUARD',
   'RATE_LIMITED',
   'UNAVAILABLE',
   'INTERNAL',

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigserial,
   boolean,
   check,
@@ -37,6 +38,8 @@ export const coalitions = pgTable('coalitions', {
   name: text('name').notNull(),
   /** How reports are grouped into incidents (distance, time window, per activity); defaults when empty. */
   grouping: jsonb('grouping').notNull().default({}),
+  /** The publishing guard's settings: hosts links may point to, names never to publish. */
+  publishing: jsonb('publishing').notNull().default({}),
   createdAt: createdAt(),
 });
 
@@ -487,6 +490,11 @@ export const subscriptions = pgTable(
     contactDigest: text('contact_digest').notNull(),
     language: text('language').notNull(),
     status: text('status').notNull().default('pending'),
+    /**
+     * 'public', or 'staff' for a staff member's test subscription: the only
+     * kind that exercise and test alerts are ever delivered to.
+     */
+    audience: text('audience').notNull().default('public'),
     /** Zones and language asked for in a request not yet confirmed (so nobody changes another's alerts). */
     pending: jsonb('pending'),
     confirmTokenHash: text('confirm_token_hash'),
@@ -515,5 +523,103 @@ export const subscriptionZones = pgTable(
   (t) => [
     primaryKey({ columns: [t.zoneId, t.subscriptionId] }),
     index('subscription_zones_subscription').on(t.subscriptionId),
+  ],
+);
+
+/**
+ * An alert to the public (or an exercise or test of one). Its texts are public
+ * by design and pass the publishing guard before they can be submitted,
+ * approved or sent. Two people: the one who wrote or submitted it never
+ * approves it.
+ */
+export const alerts = pgTable(
+  'alerts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    coalitionId: coalitionRef(),
+    incidentId: uuid('incident_id').references(() => incidents.id),
+    /** activity, update, all_clear, rumor_false, cancel. */
+    kind: text('kind').notNull(),
+    /** CAP status: Actual, Exercise or Test. */
+    capStatus: text('cap_status').notNull(),
+    /** CAP msgType: Alert, Update or Cancel. */
+    msgType: text('msg_type').notNull(),
+    /** The earlier alert this one updates, cancels or ends. */
+    referencesId: uuid('references_id').references((): AnyPgColumn => alerts.id),
+    /** draft, submitted, published, rejected. */
+    state: text('state').notNull().default('draft'),
+    /** Per language: headline, body, instruction. */
+    content: jsonb('content').notNull(),
+    urgency: text('urgency').notNull(),
+    severity: text('severity').notNull(),
+    certainty: text('certainty').notNull(),
+    /** How long it stays in force once published. */
+    expiresInMinutes: integer('expires_in_minutes').notNull(),
+    /** Set when it is published. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    createdBy: uuid('created_by')
+      .notNull()
+      .references(() => users.id),
+    submittedBy: uuid('submitted_by').references(() => users.id),
+    submittedAt: timestamp('submitted_at', { withTimezone: true }),
+    decidedBy: uuid('decided_by').references(() => users.id),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    rejectReason: text('reject_reason'),
+    /** CAP `sent`: when it was approved and left. */
+    publishedAt: timestamp('published_at', { withTimezone: true }),
+    /** When a later update, cancel or all clear took its place. */
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+    /** When every delivery of it had been queued. */
+    queuedAt: timestamp('queued_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('alerts_coalition_state').on(t.coalitionId, t.state, t.publishedAt.desc()),
+    index('alerts_references').on(t.referencesId),
+  ],
+);
+
+/** The zones an alert is for. */
+export const alertZones = pgTable(
+  'alert_zones',
+  {
+    alertId: uuid('alert_id')
+      .notNull()
+      .references(() => alerts.id, { onDelete: 'cascade' }),
+    zoneId: uuid('zone_id')
+      .notNull()
+      .references(() => zones.id),
+  },
+  (t) => [primaryKey({ columns: [t.alertId, t.zoneId] })],
+);
+
+/**
+ * Exactly one row per alert × subscription (and so per channel): the fan-out
+ * inserts them with ON CONFLICT DO NOTHING, a sender claims a row before it
+ * sends and marks it after, so a retried or replayed job never sends twice.
+ */
+export const deliveries = pgTable(
+  'deliveries',
+  {
+    alertId: uuid('alert_id')
+      .notNull()
+      .references(() => alerts.id, { onDelete: 'cascade' }),
+    subscriptionId: uuid('subscription_id')
+      .notNull()
+      .references(() => subscriptions.id, { onDelete: 'cascade' }),
+    channel: text('channel').notNull(),
+    /** queued, sending, sent, failed, withdrawn (its alert was cancelled before it left). */
+    state: text('state').notNull().default('queued'),
+    attempts: smallint('attempts').notNull().default(0),
+    /** A short code of the last failure (never the contact or the provider's full answer). */
+    error: text('error'),
+    /** While 'sending': until when the claiming worker holds it. */
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.alertId, t.subscriptionId] }),
+    index('deliveries_pending').on(t.alertId, t.channel, t.state),
   ],
 );

@@ -22,6 +22,14 @@ export const PERMISSIONS = [
   'audit:read',
   /** Change how the coalition's reports are grouped into incidents. */
   'settings:manage',
+  /** See alerts being written, approved and delivered. */
+  'alerts:read',
+  /** Write alerts and submit them for approval. */
+  'alerts:compose',
+  /** Approve (and so publish) or reject another person's alert. */
+  'alerts:approve',
+  /** Cancel a published alert with the prepared correction, at once. */
+  'alerts:cancel',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -36,10 +44,13 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'incidents:read',
     'incidents:manage',
     'live:subscribe',
+    'alerts:read',
+    'alerts:compose',
+    'alerts:cancel',
   ],
   operator: ['reports:intake'],
   responder: ['reports:field'],
-  approver: [],
+  approver: ['alerts:read', 'alerts:approve', 'alerts:cancel', 'incidents:read'],
   legal: [],
 };
 

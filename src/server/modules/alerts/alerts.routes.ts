@@ -1,0 +1,267 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  alertListSchema,
+  alertPreviewSchema,
+  alertViewSchema,
+  draftInputSchema,
+  publicAlertListSchema,
+  publishingSettingsSchema,
+  rejectInputSchema,
+  templateInputSchema,
+  templateSchema,
+} from '../../../shared/alert.js';
+import { sessionOf } from '../../http/auth.js';
+import { errorSchema } from '../../http/errors.js';
+import type { AlertService } from './alerts.service.js';
+import type { PublicAlerts } from './public-alerts.js';
+import type { Publishing } from './publishing.js';
+
+const tags = ['alerts'];
+const idParams = z.object({ id: z.uuid() });
+const changed = {
+  200: alertViewSchema,
+  400: errorSchema,
+  403: errorSchema,
+  404: errorSchema,
+  409: errorSchema,
+  422: errorSchema,
+};
+
+/** Staff: compose, submit, approve or reject, cancel; admin: the guard's settings. */
+export function registerAlertRoutes(
+  app: FastifyInstance,
+  deps: { alerts: AlertService; publishing: Publishing },
+): void {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  const base = '/api/manage/alerts';
+
+  routes.get(
+    base,
+    {
+      config: { access: 'alerts:read' },
+      schema: {
+        tags,
+        summary: 'Alerts: drafts, waiting for approval, published',
+        response: { 200: alertListSchema },
+      },
+    },
+    async () => ({ alerts: await deps.alerts.list() }),
+  );
+
+  routes.post(
+    `${base}/template`,
+    {
+      config: { access: 'alerts:compose' },
+      schema: {
+        tags,
+        summary: 'A template filled in every language, from an incident or zones',
+        body: templateInputSchema,
+        response: { 200: templateSchema, 400: errorSchema, 404: errorSchema, 409: errorSchema },
+      },
+    },
+    async (request) => deps.alerts.template(request.body),
+  );
+
+  routes.post(
+    base,
+    {
+      config: { access: 'alerts:compose' },
+      schema: {
+        tags,
+        summary: 'Save a new draft',
+        body: draftInputSchema,
+        response: { ...changed, 201: alertViewSchema },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await deps.alerts.createDraft(request.body, sessionOf(request).userId)),
+  );
+
+  routes.get(
+    `${base}/:id`,
+    {
+      config: { access: 'alerts:read' },
+      schema: {
+        tags,
+        summary: 'One alert with what the guard found and its delivery counts',
+        params: idParams,
+        response: { 200: alertViewSchema, 404: errorSchema },
+      },
+    },
+    async (request) => deps.alerts.view(request.params.id),
+  );
+
+  routes.get(
+    `${base}/:id/preview`,
+    {
+      config: { access: 'alerts:read' },
+      schema: {
+        tags,
+        summary:
+          'What would leave, per language and channel (SMS with its segment count), and the CAP document',
+        params: idParams,
+        response: { 200: alertPreviewSchema, 404: errorSchema, 422: errorSchema },
+      },
+    },
+    async (request) => deps.alerts.preview(request.params.id),
+  );
+
+  routes.put(
+    `${base}/:id`,
+    {
+      config: { access: 'alerts:compose' },
+      schema: {
+        tags,
+        summary: 'Change a draft (or a rejected alert, which becomes a draft again)',
+        params: idParams,
+        body: draftInputSchema,
+        response: changed,
+      },
+    },
+    async (request) => deps.alerts.editDraft(request.params.id, request.body, sessionOf(request).userId),
+  );
+
+  routes.post(
+    `${base}/:id/submit`,
+    {
+      config: { access: 'alerts:compose' },
+      schema: {
+        tags,
+        summary: 'Submit for approval (refused while the publishing guard finds anything)',
+        params: idParams,
+        response: changed,
+      },
+    },
+    async (request) => deps.alerts.submit(request.params.id, sessionOf(request).userId),
+  );
+
+  routes.post(
+    `${base}/:id/approve`,
+    {
+      config: { access: 'alerts:approve' },
+      schema: {
+        tags,
+        summary: 'Approve and publish: another person than the one who wrote or submitted it',
+        params: idParams,
+        response: changed,
+      },
+    },
+    async (request) => deps.alerts.approve(request.params.id, sessionOf(request).userId),
+  );
+
+  routes.post(
+    `${base}/:id/reject`,
+    {
+      config: { access: 'alerts:approve' },
+      schema: {
+        tags,
+        summary: 'Send back with a reason',
+        params: idParams,
+        body: rejectInputSchema,
+        response: changed,
+      },
+    },
+    async (request) => deps.alerts.reject(request.params.id, request.body.reason, sessionOf(request).userId),
+  );
+
+  routes.post(
+    `${base}/:id/cancel`,
+    {
+      config: { access: 'alerts:cancel' },
+      schema: {
+        tags,
+        summary: 'Cancel: the prepared correction, in every language, to exactly the recipients of the alert',
+        params: idParams,
+        response: changed,
+      },
+    },
+    async (request) => deps.alerts.cancel(request.params.id, sessionOf(request).userId),
+  );
+
+  routes.get(
+    '/api/admin/publishing',
+    {
+      config: { access: 'settings:manage' },
+      schema: {
+        tags,
+        summary: 'The publishing guard’s allowed link hosts and blocked names',
+        response: { 200: publishingSettingsSchema },
+      },
+    },
+    async () => deps.publishing.settings(),
+  );
+
+  routes.put(
+    '/api/admin/publishing',
+    {
+      config: { access: 'settings:manage' },
+      schema: {
+        tags,
+        summary: 'Change the publishing guard’s settings',
+        body: publishingSettingsSchema,
+        response: { 200: publishingSettingsSchema, 400: errorSchema },
+      },
+    },
+    async (request) => deps.publishing.update(request.body),
+  );
+}
+
+/** Anyone: active actual alerts as JSON, CAP 1.2 and an Atom feed. */
+export function registerPublicAlertRoutes(
+  app: FastifyInstance,
+  deps: { publicAlerts: PublicAlerts; publicUrl: string | undefined },
+): void {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  const cache = 'public, max-age=30';
+
+  routes.get(
+    '/api/alerts',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: 'Alerts and rumor checks in force (actual alerts only), newest first',
+        querystring: z.object({ zoneId: z.uuid().optional() }),
+        response: { 200: publicAlertListSchema, 400: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', cache);
+      return { alerts: await deps.publicAlerts.active(request.query.zoneId) };
+    },
+  );
+
+  routes.get(
+    '/api/alerts/feed.atom',
+    {
+      config: { access: 'public' },
+      schema: { tags, summary: 'Atom feed of alerts in force, each carrying its CAP 1.2 document' },
+    },
+    async (request, reply) => {
+      const base = deps.publicUrl?.replace(/\/$/, '') ?? `${request.protocol}://${request.host}`;
+      return reply
+        .header('cache-control', cache)
+        .type('application/atom+xml; charset=utf-8')
+        .send(await deps.publicAlerts.feed(base));
+    },
+  );
+
+  routes.get(
+    '/api/alerts/:id/cap.xml',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: 'The CAP 1.2 document of an alert',
+        params: idParams,
+      },
+    },
+    async (request, reply) =>
+      reply
+        .header('cache-control', cache)
+        .type('application/cap+xml; charset=utf-8')
+        .send(await deps.publicAlerts.cap(request.params.id)),
+  );
+}

@@ -1,0 +1,442 @@
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import {
+  type AlertKind,
+  type AlertPreview,
+  type AlertTemplate,
+  type AlertView,
+  type CapStatus,
+  DELIVERY_CHANNELS,
+  type DeliveryCounts,
+  type draftInputSchema,
+  type templateInputSchema,
+} from '../../../shared/alert.js';
+import type { IncidentSummary } from '../../../shared/incident.js';
+import { LANGUAGES } from '../../../shared/report-fields.js';
+import type { Database, Drizzle, Tx } from '../../db/database.js';
+import { AppError } from '../../http/errors.js';
+import type { CoalitionService } from '../coalitions/coalitions.service.js';
+import {
+  type AlertRow,
+  deliveryCounts,
+  findAlert,
+  insertAlert,
+  listAlertRows,
+  moveAlert,
+  referenceChain,
+  setAlertZones,
+  updateAlert,
+  userNames,
+  zonesOfAlerts,
+} from './alerts.repo.js';
+import type { GuardOptions } from './guard.js';
+import type { Publishing } from './publishing.js';
+import {
+  capDocument,
+  emailMessage,
+  findLeaks,
+  pushPayload,
+  type RenderableAlert,
+  smsPreview,
+} from './render.js';
+import { existingZones } from './subscriptions.repo.js';
+import { CAP_DEFAULTS, fillTemplate } from './templates.js';
+import { msgTypeOf, nextState } from './workflow.js';
+
+type DraftInput = z.output<typeof draftInputSchema>;
+type TemplateInput = z.output<typeof templateInputSchema>;
+
+export interface AlertService {
+  /** A kind's texts filled in every language, with its CAP defaults and zones. */
+  template(input: TemplateInput): Promise<AlertTemplate>;
+  createDraft(input: DraftInput, actorId: string): Promise<AlertView>;
+  editDraft(id: string, input: DraftInput, actorId: string): Promise<AlertView>;
+  submit(id: string, actorId: string): Promise<AlertView>;
+  /** Approves and publishes (another person than its author and submitter); queues its deliveries. */
+  approve(id: string, actorId: string): Promise<AlertView>;
+  reject(id: string, reason: string, actorId: string): Promise<AlertView>;
+  /** One action: a prepared correction in every language, published at once to the same recipients. */
+  cancel(id: string, actorId: string): Promise<AlertView>;
+  list(): Promise<AlertView[]>;
+  view(id: string): Promise<AlertView>;
+  preview(id: string): Promise<AlertPreview>;
+}
+
+export interface AlertServiceDeps {
+  database: Database;
+  coalitions: CoalitionService;
+  publishing: Publishing;
+  incidentSummary: (coalitionId: string, id: string) => Promise<IncidentSummary | undefined>;
+  timeZone: string;
+  now?: () => Date;
+  /** Queues the fan-out of a published alert in its transaction. */
+  onPublished: (alertId: string, tx: Tx) => Promise<void>;
+}
+
+const minutes = (n: number) => n * 60_000;
+
+/** Loads what the renderers need of an alert. */
+export async function renderable(db: Drizzle, row: AlertRow): Promise<RenderableAlert> {
+  const zones = (await zonesOfAlerts(db, [row.id])).get(row.id) ?? [];
+  return {
+    id: row.id,
+    kind: row.kind as AlertKind,
+    capStatus: row.capStatus as CapStatus,
+    msgType: row.msgType as RenderableAlert['msgType'],
+    content: row.content as RenderableAlert['content'],
+    zones: zones.map((zone) => ({
+      id: zone.id,
+      name: zone.name,
+      outline: (zone.boundary as { coordinates: [number, number][][] }).coordinates[0] ?? [],
+    })),
+    urgency: row.urgency as RenderableAlert['urgency'],
+    severity: row.severity as RenderableAlert['severity'],
+    certainty: row.certainty as RenderableAlert['certainty'],
+    // A draft is previewed as if it left now.
+    publishedAt: row.publishedAt ?? new Date(),
+    expiresAt: row.expiresAt ?? new Date(Date.now() + row.expiresInMinutes * 60_000),
+    references: await referenceChain(db, row.referencesId),
+    referencesId: row.referencesId,
+  };
+}
+
+export function createAlertService(deps: AlertServiceDeps): AlertService {
+  const { database, publishing } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  // On PGlite a transaction holds the only connection: the guard's settings are read before one starts.
+  async function views(db: Drizzle, rows: AlertRow[], guard?: GuardOptions): Promise<AlertView[]> {
+    const ids = rows.map((row) => row.id);
+    const zones = await zonesOfAlerts(db, ids);
+    const people = await userNames(
+      db,
+      [...new Set(rows.flatMap((r) => [r.createdBy, r.submittedBy, r.decidedBy]))].filter(
+        (id): id is string => !!id,
+      ),
+    );
+    const counts = await deliveryCounts(db, ids);
+    const options = guard ?? (await publishing.guardOptions());
+    const person = (id: string | null) => (id ? { id, name: people.get(id) ?? '' } : null);
+    return rows.map((row) => {
+      const deliveries = Object.fromEntries(
+        DELIVERY_CHANNELS.map((channel) => [channel, { queued: 0, sent: 0, failed: 0, withdrawn: 0 }]),
+      ) as DeliveryCounts;
+      for (const count of counts.filter((c) => c.alertId === row.id)) {
+        const slot = deliveries[count.channel as keyof DeliveryCounts];
+        if (!slot) continue;
+        const state = count.state === 'sending' ? 'queued' : (count.state as keyof typeof slot);
+        if (state in slot) slot[state] += count.n;
+      }
+      const alertZones = zones.get(row.id) ?? [];
+      const content = row.content as AlertView['content'];
+      return {
+        id: row.id,
+        kind: row.kind as AlertKind,
+        capStatus: row.capStatus as CapStatus,
+        msgType: row.msgType as AlertView['msgType'],
+        state: row.state as AlertView['state'],
+        incidentId: row.incidentId,
+        referencesId: row.referencesId,
+        zones: alertZones.map(({ id, name }) => ({ id, name })),
+        content,
+        cap: {
+          urgency: row.urgency as AlertView['cap']['urgency'],
+          severity: row.severity as AlertView['cap']['severity'],
+          certainty: row.certainty as AlertView['cap']['certainty'],
+          expiresInMinutes: row.expiresInMinutes,
+          expiresAt: row.expiresAt?.toISOString() ?? null,
+        },
+        createdBy: person(row.createdBy),
+        submittedBy: person(row.submittedBy),
+        decidedBy: person(row.decidedBy),
+        rejectReason: row.rejectReason,
+        createdAt: row.createdAt.toISOString(),
+        publishedAt: row.publishedAt?.toISOString() ?? null,
+        endedAt: row.endedAt?.toISOString() ?? null,
+        queuedAt: row.queuedAt?.toISOString() ?? null,
+        findings: findLeaks(
+          content,
+          alertZones.map((z) => z.name),
+          options,
+        ),
+        deliveries,
+      };
+    });
+  }
+
+  async function viewOf(db: Drizzle, coalitionId: string, id: string): Promise<AlertView> {
+    const row = await findAlert(db, coalitionId, id);
+    if (!row) throw new AppError('NOT_FOUND', 'No alert with this id.');
+    const [view] = await views(db, [row]);
+    if (!view) throw new AppError('NOT_FOUND', 'No alert with this id.');
+    return view;
+  }
+
+  async function load(tx: Tx, coalitionId: string, id: string) {
+    const row = await findAlert(tx.db, coalitionId, id, true);
+    if (!row) throw new AppError('NOT_FOUND', 'No alert with this id.');
+    return row;
+  }
+
+  const facts = (row: AlertRow) => ({
+    state: row.state as AlertView['state'],
+    kind: row.kind as AlertKind,
+    createdBy: row.createdBy,
+    submittedBy: row.submittedBy,
+    endedAt: row.endedAt,
+    expiresAt: row.expiresAt,
+  });
+
+  async function checkZones(db: Drizzle, coalitionId: string, zoneIds: readonly string[]) {
+    const found = await existingZones(db, coalitionId, zoneIds);
+    if (found.length !== new Set(zoneIds).size) {
+      throw new AppError('VALIDATION', 'One of the zones does not exist; choose from the list.', {
+        fields: [{ field: 'zoneIds', message: 'unknown zone' }],
+      });
+    }
+  }
+
+  /** Refuses while the guard finds anything: the draft is kept, the finding says what and where. */
+  async function requireClean(db: Drizzle, coalitionId: string, id: string, guard: GuardOptions) {
+    const row = await findAlert(db, coalitionId, id);
+    if (!row) throw new AppError('NOT_FOUND', 'No alert with this id.');
+    const [view] = await views(db, [row], guard);
+    if (!view) throw new AppError('NOT_FOUND', 'No alert with this id.');
+    if (view.findings.length > 0) {
+      const list = view.findings.map((f) => `${f.kind} "${f.text}" (${f.language} ${f.field})`);
+      throw new AppError('BLOCKED_BY_GUARD', `Blocked: ${list.join(', ')} must never be published.`, {
+        findings: view.findings,
+      });
+    }
+  }
+
+  /** An update or all clear must follow a published alert that is still in force. */
+  async function checkReference(tx: Tx, coalitionId: string, input: DraftInput) {
+    const needs = input.kind === 'update' || input.kind === 'all_clear';
+    if (!input.referencesId) {
+      if (needs)
+        throw new AppError('VALIDATION', 'An update or all clear follows an earlier alert.', {
+          fields: [{ field: 'referencesId', message: 'required' }],
+        });
+      return;
+    }
+    const earlier = await load(tx, coalitionId, input.referencesId);
+    nextState(facts(earlier), 'follow_up', '', now());
+    if (earlier.capStatus !== input.capStatus)
+      throw new AppError('VALIDATION', `A follow-up keeps its alert's status (${earlier.capStatus}).`);
+  }
+
+  function draftValues(input: DraftInput) {
+    return {
+      kind: input.kind,
+      capStatus: input.capStatus,
+      msgType: msgTypeOf(input.kind),
+      incidentId: input.incidentId ?? null,
+      referencesId: input.referencesId ?? null,
+      content: input.content,
+      urgency: input.cap.urgency,
+      severity: input.cap.severity,
+      certainty: input.cap.certainty,
+      // The clock starts at publication.
+      expiresInMinutes: input.cap.expiresInMinutes,
+    };
+  }
+
+  async function publish(tx: Tx, row: AlertRow, patch: Partial<AlertRow>) {
+    const at = now();
+    const moved = await moveAlert(tx.db, row.id, row.state, {
+      ...patch,
+      state: 'published',
+      publishedAt: at,
+      expiresAt: new Date(at.getTime() + minutes(row.expiresInMinutes)),
+    });
+    if (!moved) throw new AppError('CONFLICT', 'Someone else acted on this alert at the same moment.');
+    // An update, all clear or cancel takes the earlier alert's place.
+    if (row.referencesId) await updateAlert(tx.db, row.referencesId, { endedAt: at });
+    await deps.onPublished(row.id, tx);
+  }
+
+  return {
+    async template(input) {
+      const coalition = await deps.coalitions.current();
+      const incident = input.incidentId
+        ? await deps.incidentSummary(coalition.id, input.incidentId)
+        : undefined;
+      if (input.incidentId && !incident) throw new AppError('NOT_FOUND', 'No incident with this id.');
+      let zoneIds = input.zoneIds;
+      if (input.referencesId) {
+        const earlier = await viewOf(database.db, coalition.id, input.referencesId);
+        if (zoneIds.length === 0) zoneIds = earlier.zones.map((z) => z.id);
+      }
+      if (zoneIds.length === 0 && incident?.zone) zoneIds = [incident.zone.id];
+      await checkZones(database.db, coalition.id, zoneIds);
+      const names = (await zonesOfNames(database.db, coalition.id, zoneIds)) ?? [];
+      const at = input.kind === 'all_clear' ? now() : new Date(incident?.lastObservedAt ?? now());
+      return {
+        content: fillTemplate({
+          kind: input.kind,
+          zoneNames: names,
+          activity: incident?.activity ?? 'other',
+          at,
+          timeZone: deps.timeZone,
+        }),
+        cap: CAP_DEFAULTS[input.kind],
+        zoneIds,
+      };
+    },
+
+    async createDraft(input, actorId) {
+      const coalition = await deps.coalitions.current();
+      const id = randomUUID();
+      await database.transaction(async (tx) => {
+        await checkZones(tx.db, coalition.id, input.zoneIds);
+        await checkReference(tx, coalition.id, input);
+        await insertAlert(tx.db, {
+          id,
+          coalitionId: coalition.id,
+          createdBy: actorId,
+          ...draftValues(input),
+        });
+        await setAlertZones(tx.db, id, [...new Set(input.zoneIds)]);
+      });
+      return viewOf(database.db, coalition.id, id);
+    },
+
+    async editDraft(id, input, actorId) {
+      const coalition = await deps.coalitions.current();
+      await database.transaction(async (tx) => {
+        const row = await load(tx, coalition.id, id);
+        nextState(facts(row), 'edit', actorId, now());
+        await checkZones(tx.db, coalition.id, input.zoneIds);
+        await checkReference(tx, coalition.id, input);
+        await updateAlert(tx.db, id, { ...draftValues(input), state: 'draft', rejectReason: null });
+        await setAlertZones(tx.db, id, [...new Set(input.zoneIds)]);
+      });
+      return viewOf(database.db, coalition.id, id);
+    },
+
+    async submit(id, actorId) {
+      const coalition = await deps.coalitions.current();
+      const guard = await publishing.guardOptions();
+      await database.transaction(async (tx) => {
+        const row = await load(tx, coalition.id, id);
+        const state = nextState(facts(row), 'submit', actorId, now());
+        await requireClean(tx.db, coalition.id, id, guard);
+        await moveAlert(tx.db, id, row.state, { state, submittedBy: actorId, submittedAt: now() });
+      });
+      return viewOf(database.db, coalition.id, id);
+    },
+
+    async approve(id, actorId) {
+      const coalition = await deps.coalitions.current();
+      const guard = await publishing.guardOptions();
+      await database.transaction(async (tx) => {
+        const row = await load(tx, coalition.id, id);
+        nextState(facts(row), 'approve', actorId, now());
+        await requireClean(tx.db, coalition.id, id, guard);
+        if (row.referencesId) {
+          const earlier = await load(tx, coalition.id, row.referencesId);
+          nextState(facts(earlier), 'follow_up', actorId, now());
+        }
+        await publish(tx, row, { decidedBy: actorId, decidedAt: now() });
+      });
+      return viewOf(database.db, coalition.id, id);
+    },
+
+    async reject(id, reason, actorId) {
+      const coalition = await deps.coalitions.current();
+      await database.transaction(async (tx) => {
+        const row = await load(tx, coalition.id, id);
+        const state = nextState(facts(row), 'reject', actorId, now());
+        await moveAlert(tx.db, id, row.state, {
+          state,
+          decidedBy: actorId,
+          decidedAt: now(),
+          rejectReason: reason,
+        });
+      });
+      return viewOf(database.db, coalition.id, id);
+    },
+
+    async cancel(id, actorId) {
+      const coalition = await deps.coalitions.current();
+      const guard = await publishing.guardOptions();
+      const cancelId = randomUUID();
+      await database.transaction(async (tx) => {
+        const original = await load(tx, coalition.id, id);
+        nextState(facts(original), 'cancel', actorId, now());
+        const zones = (await zonesOfAlerts(tx.db, [id])).get(id) ?? [];
+        const content = fillTemplate({
+          kind: 'cancel',
+          zoneNames: zones.map((z) => z.name),
+          activity: 'other',
+          at: original.publishedAt ?? now(),
+          timeZone: deps.timeZone,
+        });
+        const defaults = CAP_DEFAULTS.cancel;
+        const row = {
+          id: cancelId,
+          coalitionId: coalition.id,
+          incidentId: original.incidentId,
+          kind: 'cancel',
+          capStatus: original.capStatus,
+          msgType: 'Cancel',
+          referencesId: id,
+          state: 'submitted',
+          content,
+          urgency: defaults.urgency,
+          severity: defaults.severity,
+          certainty: defaults.certainty,
+          expiresInMinutes: defaults.expiresInMinutes,
+          createdBy: actorId,
+          submittedBy: actorId,
+          submittedAt: now(),
+          createdAt: now(),
+          updatedAt: now(),
+        };
+        await insertAlert(tx.db, row);
+        await setAlertZones(
+          tx.db,
+          cancelId,
+          zones.map((z) => z.id),
+        );
+        await requireClean(tx.db, coalition.id, cancelId, guard);
+        const inserted = await load(tx, coalition.id, cancelId);
+        await publish(tx, inserted, { decidedBy: actorId, decidedAt: now() });
+      });
+      return viewOf(database.db, coalition.id, cancelId);
+    },
+
+    async list() {
+      const coalition = await deps.coalitions.current();
+      return views(database.db, await listAlertRows(database.db, coalition.id, 100));
+    },
+
+    async view(id) {
+      const coalition = await deps.coalitions.current();
+      return viewOf(database.db, coalition.id, id);
+    },
+
+    async preview(id) {
+      const coalition = await deps.coalitions.current();
+      const row = await findAlert(database.db, coalition.id, id);
+      if (!row) throw new AppError('NOT_FOUND', 'No alert with this id.');
+      const alert = await renderable(database.db, row);
+      const ctx = await publishing.context();
+      return {
+        languages: LANGUAGES.map((language) => ({
+          language,
+          push: JSON.parse(pushPayload(alert, language, ctx)) as { title: string; body: string },
+          sms: smsPreview(alert, language, ctx),
+          email: emailMessage(alert, language, ctx, `${ctx.publicUrl ?? ''}/unsubscribe?…`),
+        })),
+        cap: capDocument(alert, ctx),
+      };
+    },
+  };
+}
+
+async function zonesOfNames(db: Drizzle, coalitionId: string, zoneIds: readonly string[]) {
+  const found = await existingZones(db, coalitionId, zoneIds);
+  return found.map((zone) => zone.name);
+}

@@ -1,0 +1,148 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { LEAKS, options, sentence, tail } from '../../../../test/support/leaks.js';
+import { ALERT_KINDS, type AlertContent } from '../../../shared/alert.js';
+import { ACTIVITIES, LANGUAGES } from '../../../shared/report-fields.js';
+import { AppError } from '../../http/errors.js';
+import type { FindingKind } from './guard.js';
+import {
+  capDocument,
+  emailMessage,
+  findLeaks,
+  type PublicContext,
+  publicAlert,
+  pushPayload,
+  type RenderableAlert,
+  smsText,
+} from './render.js';
+import { CAP_DEFAULTS, fillTemplate } from './templates.js';
+
+/**
+ * Every public output — push payload, SMS, e-mail, CAP, public JSON (which
+ * the page shows) — is made through the guard: personal data planted
+ * anywhere in an alert's texts never comes out of any of them, even if it got
+ * into the database past the composer.
+ */
+const ctx: PublicContext = {
+  guard: options,
+  sender: 'faro@faro.example.org',
+  senderName: 'Los Angeles Rapid Response',
+  publicUrl: 'https://faro.example.org',
+};
+
+function alertWith(content: AlertContent, status: RenderableAlert['capStatus'] = 'Actual'): RenderableAlert {
+  return {
+    id: '5f0c2d1e-8a7b-4c3d-9e1f-0a1b2c3d4e5f',
+    kind: 'activity',
+    capStatus: status,
+    msgType: 'Alert',
+    content,
+    zones: [
+      {
+        id: '6a1b2c3d-4e5f-4a7b-8c9d-0e1f2a3b4c5d',
+        name: 'Boyle Heights',
+        outline: [
+          [-118.23, 34.03],
+          [-118.19, 34.03],
+          [-118.19, 34.06],
+          [-118.23, 34.03],
+        ],
+      },
+    ],
+    ...CAP_DEFAULTS.activity,
+    publishedAt: new Date('2026-11-29T18:32:10Z'),
+    expiresAt: new Date('2026-11-29T21:32:10Z'),
+    references: [],
+    referencesId: null,
+  };
+}
+
+const template = fillTemplate({
+  kind: 'activity',
+  zoneNames: ['Boyle Heights'],
+  activity: 'raid',
+  at: new Date('2026-11-29T18:32:10Z'),
+  timeZone: 'America/Los_Angeles',
+});
+
+const OUTPUTS: Record<string, (alert: RenderableAlert) => unknown> = {
+  push: (alert) => LANGUAGES.map((language) => pushPayload(alert, language, ctx)),
+  sms: (alert) => LANGUAGES.map((language) => smsText(alert, language, ctx)),
+  email: (alert) =>
+    LANGUAGES.map((language) => emailMessage(alert, language, ctx, 'https://faro.example.org/unsubscribe')),
+  cap: (alert) => capDocument(alert, ctx),
+  json: (alert) => publicAlert(alert, ctx),
+};
+
+function plantedAnywhere(kind: FindingKind) {
+  return fc.record({
+    language: fc.constantFrom(...LANGUAGES),
+    field: fc.constantFrom('headline' as const, 'body' as const, 'instruction' as const),
+    before: sentence,
+    value: LEAKS[kind],
+    after: tail,
+  });
+}
+
+describe('every public output passes the guard', () => {
+  for (const kind of Object.keys(LEAKS) as FindingKind[]) {
+    it(`lets no ${kind} out through push, SMS, e-mail, CAP or JSON`, () => {
+      fc.assert(
+        fc.property(plantedAnywhere(kind), ({ language, field, before, value, after }) => {
+          const content = structuredClone(template);
+          content[language][field] = `${before} ${value}${after}`;
+          const alert = alertWith(content);
+          expect(findLeaks(content, ['Boyle Heights'], options).length).toBeGreaterThan(0);
+          for (const [name, render] of Object.entries(OUTPUTS)) {
+            let output: unknown;
+            try {
+              output = render(alert);
+            } catch (error) {
+              expect(error, name).toBeInstanceOf(AppError);
+              expect((error as AppError).code, name).toBe('BLOCKED_BY_GUARD');
+              continue;
+            }
+            throw new Error(`${name} let "${value}" out: ${JSON.stringify(output).slice(0, 200)}`);
+          }
+        }),
+        { numRuns: 150 },
+      );
+    });
+  }
+
+  it('renders an ordinary alert everywhere, and its texts are in each output', () => {
+    const alert = alertWith(template);
+    for (const render of Object.values(OUTPUTS)) expect(() => render(alert)).not.toThrow();
+    expect(smsText(alert, 'es', ctx)).toContain(template.es.headline);
+    expect(capDocument(alert, ctx)).toContain(template.en.body);
+  });
+
+  it('fills every template, kind and activity, in both languages, without tripping the guard', () => {
+    for (const kind of ALERT_KINDS) {
+      for (const activity of ACTIVITIES) {
+        const content = fillTemplate({
+          kind,
+          zoneNames: ['Boyle Heights', 'El Sereno'],
+          activity,
+          at: new Date('2026-11-29T18:32:10Z'),
+          timeZone: 'America/Los_Angeles',
+        });
+        expect(findLeaks(content, ['Boyle Heights', 'El Sereno'], options)).toEqual([]);
+        expect(content.en.headline).toContain('Boyle Heights and El Sereno');
+        expect(content.es.headline).toContain('Boyle Heights y El Sereno');
+      }
+    }
+    // Times are public times: rounded down to five minutes, in the coalition's zone.
+    expect(template.en.body).toContain('10:30 AM');
+    expect(template.es.body).toContain('10:30');
+  });
+
+  it('marks tests and exercises unmistakably in every channel, and never makes public JSON of them', () => {
+    const test = alertWith(template, 'Test');
+    expect(JSON.parse(pushPayload(test, 'en', ctx)).title).toMatch(/^TEST, NOT A REAL ALERT/);
+    expect(smsText(test, 'es', ctx)).toMatch(/^PRUEBA, NO ES UNA ALERTA REAL/);
+    expect(emailMessage(test, 'en', ctx, 'https://faro.example.org/u').subject).toMatch(/^TEST/);
+    expect(capDocument(alertWith(template, 'Exercise'), ctx)).toContain('<status>Exercise</status>');
+    expect(() => publicAlert(test, ctx)).toThrow(AppError);
+  });
+});

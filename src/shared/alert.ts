@@ -1,0 +1,194 @@
+import { z } from 'zod';
+import { LANGUAGES } from './report-fields.js';
+
+/**
+ * The alert contract shared by the composer, the public page and the server.
+ * An alert's texts are public by design: they pass the publishing guard.
+ */
+
+/** What an alert says: activity confirmed, an update, all clear, a rumor checked and not confirmed, a cancel. */
+export const ALERT_KINDS = ['activity', 'update', 'all_clear', 'rumor_false', 'cancel'] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+/** The kinds a person composes; a cancel is one action on a published alert. */
+export const COMPOSABLE_KINDS = ['activity', 'update', 'all_clear', 'rumor_false'] as const;
+
+/** CAP status: only Actual alerts ever reach the public. */
+export const CAP_STATUSES = ['Actual', 'Exercise', 'Test'] as const;
+export type CapStatus = (typeof CAP_STATUSES)[number];
+
+export const ALERT_STATES = ['draft', 'submitted', 'published', 'rejected'] as const;
+export type AlertState = (typeof ALERT_STATES)[number];
+
+export const URGENCIES = ['Immediate', 'Expected', 'Future', 'Past', 'Unknown'] as const;
+export const SEVERITIES = ['Extreme', 'Severe', 'Moderate', 'Minor', 'Unknown'] as const;
+export const CERTAINTIES = ['Observed', 'Likely', 'Possible', 'Unlikely', 'Unknown'] as const;
+
+export const DELIVERY_CHANNELS = ['push', 'sms', 'email'] as const;
+export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
+
+export const ALERT_LIMITS = { headline: 120, body: 700, instruction: 700, reason: 500 } as const;
+
+const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
+
+export const alertTextSchema = z.object({
+  headline: text(ALERT_LIMITS.headline).min(1, 'a headline is needed'),
+  body: text(ALERT_LIMITS.body).min(1, 'a message is needed'),
+  /** Know-your-rights advice and what to do. */
+  instruction: text(ALERT_LIMITS.instruction),
+});
+export type AlertText = z.infer<typeof alertTextSchema>;
+
+/** Every alert is complete in every language Faro speaks. */
+export const alertContentSchema = z.object(
+  Object.fromEntries(LANGUAGES.map((language) => [language, alertTextSchema])) as Record<
+    (typeof LANGUAGES)[number],
+    typeof alertTextSchema
+  >,
+);
+export type AlertContent = z.infer<typeof alertContentSchema>;
+
+export const capFieldsSchema = z.object({
+  urgency: z.enum(URGENCIES),
+  severity: z.enum(SEVERITIES),
+  certainty: z.enum(CERTAINTIES),
+  /** Minutes from publication until it expires. */
+  expiresInMinutes: z
+    .number()
+    .int()
+    .min(5)
+    .max(7 * 24 * 60),
+});
+export type CapFields = z.infer<typeof capFieldsSchema>;
+
+export const templateInputSchema = z.object({
+  kind: z.enum(COMPOSABLE_KINDS),
+  incidentId: z.uuid().optional(),
+  zoneIds: z.array(z.uuid()).max(50).default([]),
+  /** The alert an update or all clear follows. */
+  referencesId: z.uuid().optional(),
+});
+
+/** A filled template: what the composer starts from. */
+export const templateSchema = z.object({
+  content: alertContentSchema,
+  cap: capFieldsSchema,
+  zoneIds: z.array(z.uuid()),
+});
+export type AlertTemplate = z.infer<typeof templateSchema>;
+
+export const draftInputSchema = z.object({
+  kind: z.enum(COMPOSABLE_KINDS),
+  capStatus: z.enum(CAP_STATUSES),
+  incidentId: z.uuid().optional(),
+  referencesId: z.uuid().optional(),
+  zoneIds: z.array(z.uuid()).min(1, 'choose at least one zone').max(50),
+  content: alertContentSchema,
+  cap: capFieldsSchema,
+});
+export type DraftInput = z.input<typeof draftInputSchema>;
+
+export const rejectInputSchema = z.object({ reason: text(ALERT_LIMITS.reason).min(1, 'say why') });
+
+/** What the publishing guard found, and where. */
+export const guardFindingSchema = z.object({
+  language: z.enum(LANGUAGES),
+  field: z.enum(['headline', 'body', 'instruction']),
+  kind: z.enum(['phone', 'email', 'plate', 'address', 'name', 'link']),
+  text: z.string(),
+  start: z.number().int(),
+  end: z.number().int(),
+});
+export type GuardFinding = z.infer<typeof guardFindingSchema>;
+
+const person = z.object({ id: z.uuid(), name: z.string() }).nullable();
+const zoneRef = z.object({ id: z.uuid(), name: z.string() });
+
+export const deliveryCountsSchema = z.record(
+  z.enum(DELIVERY_CHANNELS),
+  z.object({
+    queued: z.number().int(),
+    sent: z.number().int(),
+    failed: z.number().int(),
+    withdrawn: z.number().int(),
+  }),
+);
+export type DeliveryCounts = z.infer<typeof deliveryCountsSchema>;
+
+/** The staff view of an alert (composer, approval, delivery progress). */
+export const alertViewSchema = z.object({
+  id: z.uuid(),
+  kind: z.enum(ALERT_KINDS),
+  capStatus: z.enum(CAP_STATUSES),
+  msgType: z.enum(['Alert', 'Update', 'Cancel']),
+  state: z.enum(ALERT_STATES),
+  incidentId: z.uuid().nullable(),
+  referencesId: z.uuid().nullable(),
+  zones: z.array(zoneRef),
+  content: alertContentSchema,
+  cap: capFieldsSchema.extend({ expiresAt: z.string().nullable() }),
+  createdBy: person,
+  submittedBy: person,
+  decidedBy: person,
+  rejectReason: z.string().nullable(),
+  createdAt: z.string(),
+  publishedAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+  queuedAt: z.string().nullable(),
+  findings: z.array(guardFindingSchema),
+  deliveries: deliveryCountsSchema,
+});
+export type AlertView = z.infer<typeof alertViewSchema>;
+
+export const alertListSchema = z.object({ alerts: z.array(alertViewSchema) });
+
+/** Per language and channel, what would leave: push, SMS (with its cost), e-mail. */
+export const alertPreviewSchema = z.object({
+  languages: z.array(
+    z.object({
+      language: z.enum(LANGUAGES),
+      push: z.object({ title: z.string(), body: z.string() }),
+      sms: z.object({
+        text: z.string(),
+        encoding: z.enum(['GSM-7', 'UCS-2']),
+        segments: z.number().int(),
+        characters: z.number().int(),
+      }),
+      email: z.object({ subject: z.string(), text: z.string() }),
+    }),
+  ),
+  cap: z.string(),
+});
+export type AlertPreview = z.infer<typeof alertPreviewSchema>;
+
+/** What the public sees of an alert: zones, rounded times, the texts. */
+export const publicAlertSchema = z.object({
+  id: z.uuid(),
+  kind: z.enum(ALERT_KINDS),
+  msgType: z.enum(['Alert', 'Update', 'Cancel']),
+  referencesId: z.uuid().nullable(),
+  zones: z.array(zoneRef),
+  /** Rounded to five minutes. */
+  sent: z.string(),
+  expires: z.string(),
+  content: alertContentSchema,
+  capUrl: z.string(),
+});
+export type PublicAlert = z.infer<typeof publicAlertSchema>;
+export const publicAlertListSchema = z.object({ alerts: z.array(publicAlertSchema) });
+
+/** The publishing guard's coalition settings. */
+export const publishingSettingsSchema = z.object({
+  /** Hosts links in alerts may point to (each with its subdomains); this Faro's own host always may. */
+  allowedHosts: z
+    .array(
+      z
+        .string()
+        .trim()
+        .toLowerCase()
+        .regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'must be a host name such as example.org'),
+    )
+    .max(100),
+  /** Names never to publish (staff, families, places), matched whole-word in any case. */
+  blockedNames: z.array(z.string().trim().min(2).max(100)).max(2000),
+});
+export type PublishingSettings = z.infer<typeof publishingSettingsSchema>;
