@@ -44,6 +44,12 @@ CREATE TABLE "deliveries" (
 	CONSTRAINT "deliveries_alert_id_subscription_id_pk" PRIMARY KEY("alert_id","subscription_id")
 );
 --> statement-breakpoint
+CREATE TABLE "server_keys" (
+	"name" text PRIMARY KEY NOT NULL,
+	"sealed" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "coalitions" ADD COLUMN "publishing" jsonb DEFAULT '{}'::jsonb NOT NULL;--> statement-breakpoint
 ALTER TABLE "subscriptions" ADD COLUMN "audience" text DEFAULT 'public' NOT NULL;--> statement-breakpoint
 ALTER TABLE "alert_zones" ADD CONSTRAINT "alert_zones_alert_id_alerts_id_fk" FOREIGN KEY ("alert_id") REFERENCES "public"."alerts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

@@ -30,9 +30,7 @@ const post = (url: string, payload: object) => t.faro.app.inject({ method: 'POST
 const zone = (name: string) => zones.find((z) => z.name === name)?.id ?? '';
 
 async function lastMailTo(address: string) {
-  const job = t.faro.jobDefinitions.subscriptionMail;
-  if (!job) throw new Error('subscription mail is not configured');
-  await t.faro.jobs.drain(job);
+  await t.faro.jobs.drain(t.faro.jobDefinitions.subscriptionConfirm);
   const mail = smtp.received.filter((m) => m.to.includes(address)).at(-1);
   if (!mail) throw new Error(`no mail to ${address}`);
   const { subject, text } = smtp.text(mail);

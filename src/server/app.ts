@@ -58,8 +58,9 @@ export interface AppDeps {
   passkeys: PasskeyService;
   /** Null when the public form does not ask for a proof of work. */
   proofOfWork: ProofOfWork | null;
-  /** Null when no SMTP server is set up (e-mail is the first alert channel). */
-  subscriptions: SubscriptionService | null;
+  subscriptions: SubscriptionService;
+  /** The VAPID public key browsers subscribe to Web Push with. */
+  pushKey: string;
   alerts: AlertService;
   publicAlerts: PublicAlerts;
   publishing: Publishing;
@@ -111,6 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; r
   registerIncidentRoutes(app, deps);
   registerSubscriptionRoutes(app, {
     subscriptions: deps.subscriptions,
+    pushKey: deps.pushKey,
     publicUrl: config.publicUrl,
     rateLimits: config.rateLimits,
   });

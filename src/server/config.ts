@@ -55,6 +55,17 @@ const envSchema = z.object({
   /** The public form's proof of work: how far a browser must count (about a second on a cheap phone). */
   REPORT_PROOF_OF_WORK: z.stringbool().default(true),
   REPORT_PROOF_OF_WORK_MAX: z.coerce.number().int().min(100).max(10_000_000).default(40_000),
+  /** The sending number's limit: SMS segments per second (a US long code: 1; toll-free: 3; short code: 100). */
+  SMS_MESSAGES_PER_SECOND: z.coerce.number().min(0.1).max(1000).default(1),
+  /** Who runs this push sender (RFC 8292): a mailto: or https: address push services can reach. */
+  VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:|https:\/\/)/, 'must start with mailto: or https://')
+    .optional(),
+  /** How long a delivery worker holds the recipients it claimed before another may take them. */
+  ALERT_DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(2).max(3600).default(60),
+  ALERT_DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(6),
+  ALERT_DELIVERY_BACKOFF_SECONDS: z.coerce.number().min(0.1).max(3600).default(10),
   REPORT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(30),
   LOOKUP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
   SESSION_IDLE_MINUTES: z.coerce
@@ -96,7 +107,18 @@ export interface Config {
   sessions: { idleMinutes: number; absoluteHours: number; secureCookie: boolean };
   mail: { smtpUrl: string | undefined; from: string };
   /** The SMS provider (Twilio's API and webhook format); null when SMS is not set up. */
-  sms: { accountSid: string; authToken: string; from: string; apiUrl: string } | null;
+  sms: {
+    accountSid: string;
+    authToken: string;
+    from: string;
+    apiUrl: string;
+    segmentsPerSecond: number;
+  } | null;
+  /** Web Push sender identity and the alert delivery pipeline's pace. */
+  alerts: {
+    vapidSubject: string;
+    delivery: { leaseSeconds: number; maxAttempts: number; backoffSeconds: number; jobBudgetMs: number };
+  };
   /** The public form's proof of work (ALTCHA); null when switched off. */
   proofOfWork: { maxCounter: number } | null;
   /** Requests per minute per client address on the public endpoints. */
@@ -163,9 +185,21 @@ export function loadConfig(source: Record<string, string | undefined> = process.
             authToken: env.TWILIO_AUTH_TOKEN,
             from: env.TWILIO_FROM,
             apiUrl: env.TWILIO_API_URL.replace(/\/$/, ''),
+            segmentsPerSecond: env.SMS_MESSAGES_PER_SECOND,
           }
         : null,
     proofOfWork: env.REPORT_PROOF_OF_WORK ? { maxCounter: env.REPORT_PROOF_OF_WORK_MAX } : null,
+    alerts: {
+      vapidSubject:
+        env.VAPID_SUBJECT ??
+        (env.PUBLIC_URL?.startsWith('https://') ? env.PUBLIC_URL : 'mailto:alerts@faro.invalid'),
+      delivery: {
+        leaseSeconds: env.ALERT_DELIVERY_LEASE_SECONDS,
+        maxAttempts: env.ALERT_DELIVERY_MAX_ATTEMPTS,
+        backoffSeconds: env.ALERT_DELIVERY_BACKOFF_SECONDS,
+        jobBudgetMs: 60_000,
+      },
+    },
     rateLimits: {
       reportsPerMinute: env.REPORT_RATE_LIMIT_PER_MINUTE,
       lookupsPerMinute: env.LOOKUP_RATE_LIMIT_PER_MINUTE,

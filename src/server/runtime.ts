@@ -10,7 +10,7 @@ import { migrateDatabase } from './db/migrate.js';
 import type { RouteAccess } from './http/auth.js';
 import { loggableError } from './http/logger.js';
 import { createProofOfWork } from './http/proof-of-work.js';
-import { type JobDefinition, type JobQueue, startJobQueue } from './jobs/queue.js';
+import { type JobDefinition, type JobQueue, type SendOptions, startJobQueue } from './jobs/queue.js';
 import { createMailer } from './mail/mailer.js';
 import { invitationMailJob } from './modules/access/invitation-mail.job.js';
 import { createInvitationService } from './modules/access/invitations.service.js';
@@ -19,9 +19,14 @@ import { createPeopleService, type PeopleService } from './modules/access/people
 import { createSessionService, type SessionService } from './modules/access/sessions.service.js';
 import { createSignInService } from './modules/access/sign-in.service.js';
 import { createAlertService } from './modules/alerts/alerts.service.js';
+import { createEmailChannel } from './modules/alerts/channels/email.js';
+import { createPushChannel } from './modules/alerts/channels/push.js';
+import { createSmsChannel } from './modules/alerts/channels/sms.js';
+import { deliveryJobs } from './modules/alerts/delivery.js';
 import { createPublicAlerts, guardKinds } from './modules/alerts/public-alerts.js';
 import { createPublishing } from './modules/alerts/publishing.js';
-import { createSubscriptionService, subscriptionMailJob } from './modules/alerts/subscriptions.service.js';
+import { createSubscriptionService, subscriptionConfirmJob } from './modules/alerts/subscriptions.service.js';
+import { loadVapidKeys } from './modules/alerts/vapid.js';
 import { createCoalitionService } from './modules/coalitions/coalitions.service.js';
 import { printDemoAccounts, seedDemo } from './modules/demo/seed.js';
 import { type Grouper, startGrouper } from './modules/incidents/grouper.js';
@@ -54,7 +59,9 @@ export interface Faro {
     invitationMail: ReturnType<typeof invitationMailJob> | null;
     smsReply: ReturnType<typeof smsReplyJob> | null;
     smsMedia: ReturnType<typeof smsMediaJob> | null;
-    subscriptionMail: ReturnType<typeof subscriptionMailJob> | null;
+    subscriptionConfirm: ReturnType<typeof subscriptionConfirmJob>;
+    alertFanOut: ReturnType<typeof deliveryJobs>['fanOutJob'];
+    alertSend: ReturnType<typeof deliveryJobs>['sendJob'];
   };
   /** Graceful stop: refuse new requests, finish in-flight requests and jobs, close the database. */
   stop(): Promise<void>;
@@ -90,9 +97,10 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       job: JobDefinition<S>,
       payload: z.infer<S>,
       within?: SqlExecutor,
+      sendOptions?: SendOptions,
     ) => {
       if (!queue) throw new Error('the job queue is not started yet');
-      return queue.send(job, payload, within);
+      return queue.send(job, payload, within, sendOptions);
     };
     const smsReply = config.sms
       ? smsReplyJob({ sender: twilioSender(config.sms), box, publicUrl: config.publicUrl })
@@ -151,16 +159,18 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
     const signIn = createSignInService({ database, coalitions, sessions, box, now, issuer: 'Faro' });
     const mailer = createMailer(config.mail);
     const invitationMail = mailer ? invitationMailJob({ mailer, box }) : null;
-    const subscriptionMail = mailer ? subscriptionMailJob({ mailer, box }) : null;
-    const subscriptions = subscriptionMail
-      ? createSubscriptionService({
-          database,
-          coalitions,
-          box,
-          now,
-          enqueueMail: (mail, tx) => enqueue(subscriptionMail, mail, tx.client),
-        })
-      : null;
+    const vapid = await loadVapidKeys(database.db, box);
+    const push = createPushChannel({ vapid, subject: config.alerts.vapidSubject });
+    const smsSender = config.sms ? twilioSender(config.sms) : null;
+    const subscriptionConfirm = subscriptionConfirmJob({ box, mailer, sms: smsSender, push });
+    const subscriptions = createSubscriptionService({
+      database,
+      coalitions,
+      box,
+      now,
+      channels: ['push', ...(mailer ? (['email'] as const) : []), ...(config.sms ? (['sms'] as const) : [])],
+      enqueueConfirmation: (confirmation, tx) => enqueue(subscriptionConfirm, confirmation, tx.client),
+    });
     const invitations = createInvitationService({
       database,
       sessions,
@@ -179,6 +189,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
             if (smsMedia) await enqueue(smsMedia, media, tx.client);
           },
           enqueueReply: async (reply, tx) => void (await enqueue(smsReply, reply, tx?.client)),
+          onStop: (from) => subscriptions.stopSms(from),
         })
       : null;
     const publishing = createPublishing({ db: database.db, coalitions, publicUrl: config.publicUrl });
@@ -189,7 +200,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       incidentSummary: (coalitionId, id) => incidents.summary(coalitionId, id),
       timeZone: config.timeZone,
       now,
-      onPublished: async () => undefined,
+      onPublished: async (alertId, tx) => void (await enqueue(delivery.fanOutJob, { alertId }, tx.client)),
     });
     const publicAlerts = createPublicAlerts({
       database,
@@ -199,6 +210,24 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       // The finding's text is what must not leak: the log gets its kinds only.
       onBlocked: (alertId, error) =>
         console.error('publishing guard stopped an alert on its way out', alertId, guardKinds(error)),
+    });
+    const delivery = deliveryJobs({
+      database,
+      coalitions,
+      publishing,
+      box,
+      channels: {
+        push,
+        sms:
+          smsSender && config.sms
+            ? createSmsChannel({ sender: smsSender, segmentsPerSecond: config.sms.segmentsPerSecond })
+            : null,
+        email: mailer ? createEmailChannel(mailer) : null,
+      },
+      settings: config.alerts.delivery,
+      publicUrl: config.publicUrl,
+      unsubscribeToken: (id) => subscriptions.unsubscribeToken(id),
+      enqueueSend: (send, sendOptions) => enqueue(delivery.sendJob, send, undefined, sendOptions),
     });
     const people = createPeopleService({ database, now });
     const passkeys = createPasskeyService({ database, now });
@@ -221,6 +250,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       alerts,
       publicAlerts,
       publishing,
+      pushKey: vapid.publicKey,
       proofOfWork: config.proofOfWork ? createProofOfWork(box, config.proofOfWork) : null,
       logStream: options.logStream,
     });
@@ -237,7 +267,9 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
         ...(invitationMail ? [invitationMail] : []),
         ...(smsReply ? [smsReply] : []),
         ...(smsMedia ? [smsMedia] : []),
-        ...(subscriptionMail ? [subscriptionMail] : []),
+        subscriptionConfirm,
+        delivery.fanOutJob,
+        delivery.sendJob,
       ],
       {
         pollSeconds: config.jobs.pollSeconds,
@@ -246,6 +278,8 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       },
     );
     queue = jobs;
+    // Whatever a stopped or crashed worker left unsent is taken up again.
+    if (options.work ?? true) await delivery.resume();
 
     let stopping: Promise<void> | undefined;
     const stop = () => {
@@ -272,7 +306,15 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       jobs,
       hub,
       grouper,
-      jobDefinitions: { retention, invitationMail, smsReply, smsMedia, subscriptionMail },
+      jobDefinitions: {
+        retention,
+        invitationMail,
+        smsReply,
+        smsMedia,
+        subscriptionConfirm,
+        alertFanOut: delivery.fanOutJob,
+        alertSend: delivery.sendJob,
+      },
       stop,
     };
   } catch (error) {

@@ -139,6 +139,19 @@ export const alertViewSchema = z.object({
 });
 export type AlertView = z.infer<typeof alertViewSchema>;
 
+/** The delivery report: how many per channel, state and error code. */
+export const deliveryReportSchema = z.object({
+  rows: z.array(
+    z.object({
+      channel: z.enum(DELIVERY_CHANNELS),
+      state: z.enum(['queued', 'sending', 'sent', 'failed', 'withdrawn']),
+      error: z.string().nullable(),
+      count: z.number().int(),
+    }),
+  ),
+});
+export type DeliveryReport = z.infer<typeof deliveryReportSchema>;
+
 export const alertListSchema = z.object({ alerts: z.array(alertViewSchema) });
 
 /** Per language and channel, what would leave: push, SMS (with its cost), e-mail. */

@@ -1,18 +1,49 @@
 import { z } from 'zod';
 import { languageSchema } from './report.js';
 
-/** Channels a subscriber can be alerted on (e-mail first; SMS and Web Push follow). */
-export const SUBSCRIPTION_CHANNELS = ['email'] as const;
+/** Channels a subscriber can be alerted on. */
+export const SUBSCRIPTION_CHANNELS = ['email', 'sms', 'push'] as const;
+export type SubscriptionChannel = (typeof SUBSCRIPTION_CHANNELS)[number];
 
-export const subscribeInputSchema = z.object({
-  channel: z.enum(SUBSCRIPTION_CHANNELS),
-  address: z.email('must be an e-mail address').max(320),
+/** What the browser's PushManager gives (PushSubscription.toJSON()). */
+export const pushSubscriptionSchema = z.object({
+  endpoint: z.url('must be the push service address the browser gave').max(2000),
+  keys: z.object({
+    p256dh: z.string().min(40).max(200),
+    auth: z.string().min(10).max(100),
+  }),
+});
+export type PushSubscriptionJson = z.infer<typeof pushSubscriptionSchema>;
+
+const common = {
   zoneIds: z.array(z.uuid()).min(1, 'choose at least one zone').max(50),
   language: languageSchema,
-});
+};
+
+export const subscribeInputSchema = z.discriminatedUnion('channel', [
+  z.object({
+    channel: z.literal('email'),
+    address: z.email('must be an e-mail address').max(320),
+    ...common,
+  }),
+  z.object({
+    channel: z.literal('sms'),
+    phone: z
+      .string()
+      .trim()
+      .min(7, 'must be a mobile number')
+      .max(30)
+      .regex(/^\+?[\d\s().-]+$/, 'must be a mobile number'),
+    ...common,
+  }),
+  z.object({ channel: z.literal('push'), subscription: pushSubscriptionSchema, ...common }),
+]);
 export type SubscribeInput = z.input<typeof subscribeInputSchema>;
 
 export const tokenInputSchema = z.object({ token: z.string().min(20).max(100) });
+
+/** The link in every alert: stop alerts in one step, no sign-in. */
+export const unsubscribeInputSchema = z.object({ id: z.uuid(), token: z.string().min(20).max(100) });
 
 /** What a subscriber sees of their own subscription: the contact masked. */
 export const subscriptionViewSchema = z.object({

@@ -623,3 +623,10 @@ export const deliveries = pgTable(
     index('deliveries_pending').on(t.alertId, t.channel, t.state),
   ],
 );
+
+/** Keys this server makes for itself once (the VAPID key pair of Web Push), sealed; shared by all its processes. */
+export const serverKeys = pgTable('server_keys', {
+  name: text('name').primaryKey(),
+  sealed: text('sealed').notNull(),
+  createdAt: createdAt(),
+});

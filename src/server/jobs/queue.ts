@@ -26,12 +26,18 @@ export function defineJob<S extends z.ZodType>(definition: JobDefinition<S>): Jo
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds definitions of many payload types.
 type AnyJob = JobDefinition<any>;
 
+export interface SendOptions {
+  /** Not before this moment (a retry after a back-off). */
+  startAfter?: Date;
+}
+
 export interface JobQueue {
   /** Enqueues a job; pass the transaction's client to commit it with the caller's rows. */
   send<S extends z.ZodType>(
     job: JobDefinition<S>,
     payload: z.infer<S>,
     within?: SqlExecutor,
+    options?: SendOptions,
   ): Promise<string | null>;
   /** Resolves when no job of this queue is waiting or running (for tests and the CLI). */
   drain(job: AnyJob, timeoutMs?: number): Promise<void>;
@@ -79,9 +85,13 @@ export async function startJobQueue(
   }
 
   return {
-    async send(job, payload, within) {
+    async send(job, payload, within, options = {}) {
       const data = job.payload.parse(payload) as object;
-      return within ? boss.send(job.name, data, { db: asDb(within) }) : boss.send(job.name, data);
+      const sendOptions = {
+        ...(options.startAfter ? { startAfter: options.startAfter } : {}),
+        ...(within ? { db: asDb(within) } : {}),
+      };
+      return boss.send(job.name, data, sendOptions);
     },
     async drain(job, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;

@@ -4,6 +4,9 @@ export interface MailMessage {
   to: string;
   subject: string;
   text: string;
+  /** A stable id (`<…@host>`): a repeat of the same message can be recognised. */
+  messageId?: string;
+  headers?: Record<string, string>;
 }
 
 export interface Mailer {

@@ -5,6 +5,7 @@ import {
   alertListSchema,
   alertPreviewSchema,
   alertViewSchema,
+  deliveryReportSchema,
   draftInputSchema,
   publicAlertListSchema,
   publishingSettingsSchema,
@@ -106,6 +107,20 @@ export function registerAlertRoutes(
       },
     },
     async (request) => deps.alerts.preview(request.params.id),
+  );
+
+  routes.get(
+    `${base}/:id/deliveries`,
+    {
+      config: { access: 'alerts:read' },
+      schema: {
+        tags,
+        summary: 'The delivery report: per channel, state and error code',
+        params: idParams,
+        response: { 200: deliveryReportSchema, 404: errorSchema },
+      },
+    },
+    async (request) => deps.alerts.deliveryReport(request.params.id),
   );
 
   routes.put(

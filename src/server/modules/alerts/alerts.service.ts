@@ -8,6 +8,7 @@ import {
   type CapStatus,
   DELIVERY_CHANNELS,
   type DeliveryCounts,
+  type DeliveryReport,
   type draftInputSchema,
   type templateInputSchema,
 } from '../../../shared/alert.js';
@@ -29,6 +30,7 @@ import {
   userNames,
   zonesOfAlerts,
 } from './alerts.repo.js';
+import { deliveryReport } from './delivery.repo.js';
 import type { GuardOptions } from './guard.js';
 import type { Publishing } from './publishing.js';
 import {
@@ -60,6 +62,7 @@ export interface AlertService {
   list(): Promise<AlertView[]>;
   view(id: string): Promise<AlertView>;
   preview(id: string): Promise<AlertPreview>;
+  deliveryReport(id: string): Promise<DeliveryReport>;
 }
 
 export interface AlertServiceDeps {
@@ -415,6 +418,16 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     async view(id) {
       const coalition = await deps.coalitions.current();
       return viewOf(database.db, coalition.id, id);
+    },
+
+    async deliveryReport(id) {
+      const coalition = await deps.coalitions.current();
+      if (!(await findAlert(database.db, coalition.id, id)))
+        throw new AppError('NOT_FOUND', 'No alert with this id.');
+      const rows = await deliveryReport(database.pool, id);
+      return {
+        rows: rows.map(({ n, ...row }) => ({ ...row, count: n }) as DeliveryReport['rows'][number]),
+      };
     },
 
     async preview(id) {

@@ -2,11 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  SUBSCRIPTION_CHANNELS,
   subscribeInputSchema,
   subscriptionViewSchema,
   tokenInputSchema,
+  unsubscribeInputSchema,
 } from '../../../shared/subscription.js';
-import { AppError, errorSchema } from '../../http/errors.js';
+import { sessionOf } from '../../http/auth.js';
+import { errorSchema } from '../../http/errors.js';
 import type { SubscriptionService } from './subscriptions.service.js';
 
 const tags = ['alerts'];
@@ -15,18 +18,76 @@ const tags = ['alerts'];
 export function registerSubscriptionRoutes(
   app: FastifyInstance,
   deps: {
-    subscriptions: SubscriptionService | null;
+    subscriptions: SubscriptionService;
+    /** The VAPID public key browsers subscribe with; null when Web Push is off. */
+    pushKey: string | null;
     publicUrl: string | undefined;
     rateLimits: { lookupsPerMinute: number };
   },
 ): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const limited = { max: deps.rateLimits.lookupsPerMinute, timeWindow: 60_000 };
-  const service = () => {
-    if (!deps.subscriptions)
-      throw new AppError('UNAVAILABLE', 'E-mail alerts are not set up on this server.');
-    return deps.subscriptions;
-  };
+  const service = () => deps.subscriptions;
+  const baseOf = (request: { protocol: string; host: string }) =>
+    deps.publicUrl?.replace(/\/$/, '') ?? `${request.protocol}://${request.host}`;
+
+  routes.get(
+    '/api/subscriptions/channels',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: 'The channels alerts can be had on here, and the key browsers subscribe to Web Push with',
+        response: {
+          200: z.object({
+            channels: z.array(z.enum(SUBSCRIPTION_CHANNELS)),
+            pushKey: z.string().nullable(),
+          }),
+        },
+      },
+    },
+    async () => ({ channels: service().channels(), pushKey: deps.pushKey }),
+  );
+
+  routes.post(
+    '/api/subscriptions/unsubscribe',
+    {
+      config: { access: 'public', rateLimit: limited },
+      schema: {
+        tags,
+        summary: 'Stop alerts in one step, from the link every alert carries',
+        body: unsubscribeInputSchema,
+        response: { 204: z.null(), 404: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      await service().unsubscribe(request.body.id, request.body.token);
+      return reply.status(204).send(null);
+    },
+  );
+
+  routes.post(
+    '/api/manage/test-subscriptions',
+    {
+      config: { access: 'alerts:read' },
+      schema: {
+        tags,
+        summary:
+          'A staff test subscription: the only kind test and exercise alerts reach (double opt-in too)',
+        body: subscribeInputSchema,
+        response: {
+          202: z.object({ status: z.literal('confirmation_sent') }),
+          400: errorSchema,
+          503: errorSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      sessionOf(request);
+      await service().subscribe(request.body, baseOf(request), 'staff');
+      return reply.status(202).send({ status: 'confirmation_sent' as const });
+    },
+  );
 
   routes.post(
     '/api/subscriptions',
@@ -45,8 +106,7 @@ export function registerSubscriptionRoutes(
       },
     },
     async (request, reply) => {
-      const base = deps.publicUrl?.replace(/\/$/, '') ?? `${request.protocol}://${request.host}`;
-      await service().subscribe(request.body, base);
+      await service().subscribe(request.body, baseOf(request));
       return reply.status(202).send({ status: 'confirmation_sent' as const });
     },
   );

@@ -47,6 +47,8 @@ export function createSmsIntake(deps: {
   coalitions: CoalitionService;
   box: SecretBox;
   db: Drizzle;
+  /** STOP also ends every alert subscription of the number. */
+  onStop?: (from: string) => Promise<unknown>;
   /** Queues a reply inside the report's transaction. */
   enqueueReply: (reply: SmsReply, tx: Tx | null) => Promise<void>;
   /** Queues fetching an MMS's pictures inside the report's transaction. */
@@ -74,6 +76,7 @@ export function createSmsIntake(deps: {
       if (keyword === 'stop') {
         // The provider confirms STOP to the sender itself; Faro forgets the number and sends nothing more.
         await optOut(deps.db, senderDigestOf(sms.From));
+        await deps.onStop?.(sms.From);
         return { receipt: null, duplicate: false };
       }
       if (keyword === 'yes') {

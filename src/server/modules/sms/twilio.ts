@@ -26,6 +26,18 @@ export function verifyTwilioSignature(
 }
 
 /** What Faro needs from an SMS provider: sending one text. */
+/** The provider refused a message: its HTTP status and error code (never the number or the text). */
+export class SmsProviderError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: number | undefined,
+    providerMessage: string | undefined,
+  ) {
+    super(`SMS provider answered ${status}${code ? ` (${code})` : ''}: ${providerMessage ?? 'no message'}`);
+    this.name = 'SmsProviderError';
+  }
+}
+
 export interface SmsSender {
   send(to: string, body: string): Promise<{ providerId: string }>;
 }
@@ -50,11 +62,12 @@ export function twilioSender(config: {
         body: form,
         signal: AbortSignal.timeout(15_000),
       });
-      const answer = (await response.json().catch(() => ({}))) as { sid?: string; message?: string };
-      if (!response.ok) {
-        // The provider's message, never the number or the text.
-        throw new Error(`SMS provider answered ${response.status}: ${answer.message ?? 'no message'}`);
-      }
+      const answer = (await response.json().catch(() => ({}))) as {
+        sid?: string;
+        message?: string;
+        code?: number;
+      };
+      if (!response.ok) throw new SmsProviderError(response.status, answer.code, answer.message);
       return { providerId: answer.sid ?? '' };
     },
   };

@@ -1,0 +1,240 @@
+import { z } from 'zod';
+import type { DeliveryChannel } from '../../../shared/alert.js';
+import { LANGUAGES, type Language } from '../../../shared/report-fields.js';
+import type { PushSubscriptionJson } from '../../../shared/subscription.js';
+import type { SecretBox } from '../../crypto/secret-box.js';
+import type { Database } from '../../db/database.js';
+import { defineJob, type JobDefinition } from '../../jobs/queue.js';
+import type { CoalitionService } from '../coalitions/coalitions.service.js';
+import { findAlert } from './alerts.repo.js';
+import { renderable } from './alerts.service.js';
+import type { EmailChannel } from './channels/email.js';
+import type { DeliveryOutcome } from './channels/outcome.js';
+import type { PushChannel } from './channels/push.js';
+import type { SmsChannel } from './channels/sms.js';
+import {
+  type ClaimedDelivery,
+  claimDeliveries,
+  fanOut,
+  markFailed,
+  markRetry,
+  markSent,
+  nextRetryAt,
+  pendingChannels,
+} from './delivery.repo.js';
+import type { Publishing } from './publishing.js';
+import { emailMessage, pushPayload, type RenderableAlert, smsText } from './render.js';
+import { contactContext } from './subscriptions.service.js';
+
+/**
+ * The delivery pipeline on the job queue: a fan-out job creates one delivery
+ * row per recipient in one statement, then sender jobs (one per alert and
+ * channel, any number of workers) claim rows in batches, send, and mark each
+ * batch. A replayed job finds the rows already there or already sent; a
+ * worker that dies leaves its claimed rows to be taken again when its lease
+ * runs out, and the same message id (e-mail) and topic (push) go with them.
+ */
+
+export interface DeliveryChannels {
+  push: PushChannel | null;
+  sms: SmsChannel | null;
+  email: EmailChannel | null;
+}
+
+export interface DeliverySettings {
+  /** How long a worker holds the rows it claimed. */
+  leaseSeconds: number;
+  maxAttempts: number;
+  backoffSeconds: number;
+  /** A sender job hands over to a fresh job after this long, so no job runs for hours. */
+  jobBudgetMs: number;
+}
+
+/** Rows per claim and messages in flight, per channel: push is fast and cheap, SMS and e-mail are not. */
+const PACE: Record<DeliveryChannel, { batch: number; inFlight: number }> = {
+  push: { batch: 250, inFlight: 64 },
+  email: { batch: 10, inFlight: 5 },
+  sms: { batch: 10, inFlight: 4 },
+};
+
+const UNSUBSCRIBE_MARK = '\u0000unsubscribe\u0000';
+
+/** Runs `work` over items with at most `limit` at once. */
+async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
+}
+
+/** The messages of one alert, made (and guarded) once per language, then addressed per recipient. */
+function messagesOf(alert: RenderableAlert, ctx: Awaited<ReturnType<Publishing['context']>>) {
+  const per = <T>(make: (language: Language) => T) =>
+    Object.fromEntries(LANGUAGES.map((language) => [language, make(language)])) as Record<Language, T>;
+  return {
+    push: per((language) => pushPayload(alert, language, ctx)),
+    sms: per((language) => smsText(alert, language, ctx)),
+    email: per((language) => emailMessage(alert, language, ctx, UNSUBSCRIBE_MARK)),
+  };
+}
+
+const fanOutPayload = z.object({ alertId: z.uuid() });
+const sendPayload = z.object({ alertId: z.uuid(), channel: z.enum(['push', 'sms', 'email']) });
+
+export interface DeliveryJobs {
+  fanOutJob: JobDefinition<typeof fanOutPayload>;
+  sendJob: JobDefinition<typeof sendPayload>;
+  /** After a start: senders for whatever a stopped or crashed worker left. */
+  resume(): Promise<number>;
+}
+
+export function deliveryJobs(deps: {
+  database: Database;
+  coalitions: CoalitionService;
+  publishing: Publishing;
+  box: SecretBox;
+  channels: DeliveryChannels;
+  settings: DeliverySettings;
+  publicUrl: string | undefined;
+  unsubscribeToken: (subscriptionId: string) => string;
+  enqueueSend: (
+    send: { alertId: string; channel: DeliveryChannel },
+    options?: { startAfter?: Date },
+  ) => Promise<unknown>;
+  /** Progress for the coordinator's live view. */
+  onProgress?: (alertId: string) => void;
+}): DeliveryJobs {
+  const { database, settings } = deps;
+
+  const fanOutJob = defineJob({
+    name: 'alerts.fan-out',
+    payload: fanOutPayload,
+    retryLimit: 10,
+    retryDelaySeconds: 2,
+    async handler({ alertId }) {
+      const counts = await database.transaction((tx) => fanOut(tx.client, alertId));
+      for (const channel of Object.keys(counts) as DeliveryChannel[]) {
+        // One sender per channel per started 5,000 recipients, four at most: other workers share the rest.
+        const senders = Math.min(4, Math.ceil((counts[channel] ?? 0) / 5000));
+        for (let i = 0; i < senders; i++) await deps.enqueueSend({ alertId, channel });
+      }
+      deps.onProgress?.(alertId);
+    },
+  });
+
+  async function deliverOne(
+    channel: DeliveryChannel,
+    messages: ReturnType<typeof messagesOf>,
+    alert: RenderableAlert,
+    row: ClaimedDelivery,
+  ): Promise<DeliveryOutcome> {
+    const language = (LANGUAGES as readonly string[]).includes(row.language)
+      ? (row.language as Language)
+      : 'en';
+    if (!row.contact) return { kind: 'gone', code: 'no_contact' };
+    const contact = deps.box.open(row.contact, contactContext(row.subscriptionId));
+    if (channel === 'push' && deps.channels.push) {
+      const root = alert.references.at(-1)?.id ?? alert.id;
+      return deps.channels.push.send(JSON.parse(contact) as PushSubscriptionJson, {
+        payload: messages.push[language],
+        ttlSeconds: Math.max(60, Math.round((alert.expiresAt.getTime() - Date.now()) / 1000)),
+        urgency: alert.urgency === 'Immediate' ? 'high' : 'normal',
+        // The same for an alert and its follow-ups: a cancel replaces an original still waiting.
+        topic: root.replace(/-/g, ''),
+      });
+    }
+    if (channel === 'sms' && deps.channels.sms)
+      return deps.channels.sms.send(contact, messages.sms[language]);
+    if (channel === 'email' && deps.channels.email) {
+      const base = deps.publicUrl?.replace(/\/$/, '') ?? 'http://localhost';
+      const unsubscribeUrl = `${base}/unsubscribe?s=${row.subscriptionId}&t=${deps.unsubscribeToken(row.subscriptionId)}`;
+      const message = messages.email[language];
+      return deps.channels.email.send({
+        to: contact,
+        subject: message.subject,
+        text: message.text.replace(UNSUBSCRIBE_MARK, unsubscribeUrl),
+        messageId: `<alert-${alert.id}.${row.subscriptionId}@${new URL(base).hostname}>`,
+        unsubscribeUrl,
+      });
+    }
+    return { kind: 'retry', code: `${channel}_not_configured` };
+  }
+
+  async function record(alertId: string, claimed: ClaimedDelivery[], outcomes: DeliveryOutcome[]) {
+    const by = (kind: DeliveryOutcome['kind']) =>
+      claimed.filter((_, i) => outcomes[i]?.kind === kind).map((row) => row.subscriptionId);
+    await markSent(database.pool, alertId, by('sent'));
+    const failures = new Map<string, { ids: string[]; kind: DeliveryOutcome['kind'] }>();
+    claimed.forEach((row, i) => {
+      const outcome = outcomes[i];
+      if (!outcome || outcome.kind === 'sent') return;
+      const key = `${outcome.kind}:${outcome.code}`;
+      const entry = failures.get(key) ?? { ids: [], kind: outcome.kind };
+      entry.ids.push(row.subscriptionId);
+      failures.set(key, entry);
+    });
+    for (const [key, { ids, kind }] of failures) {
+      const code = key.slice(kind.length + 1);
+      if (kind === 'retry') await markRetry(database.pool, alertId, ids, code, settings);
+      else await markFailed(database.pool, alertId, ids, code, kind === 'gone');
+    }
+  }
+
+  const sendJob = defineJob({
+    name: 'alerts.send',
+    payload: sendPayload,
+    retryLimit: 20,
+    retryDelaySeconds: 5,
+    async handler({ alertId, channel }) {
+      const coalition = await deps.coalitions.current();
+      const row = await findAlert(database.db, coalition.id, alertId);
+      if (row?.state !== 'published') return;
+      const alert = await renderable(database.db, row);
+      // Made and guarded before anything is claimed: a blocked alert sends nothing to anyone.
+      const messages = messagesOf(alert, await deps.publishing.context());
+      const pace = PACE[channel];
+      const started = Date.now();
+      for (;;) {
+        if (Date.now() - started > settings.jobBudgetMs) {
+          await deps.enqueueSend({ alertId, channel });
+          return;
+        }
+        const claimed = await claimDeliveries(
+          database.pool,
+          alertId,
+          channel,
+          pace.batch,
+          settings.leaseSeconds,
+        );
+        if (claimed.length === 0) break;
+        const outcomes = await pool(claimed, pace.inFlight, (delivery) =>
+          deliverOne(channel, messages, alert, delivery).catch(
+            (error: unknown): DeliveryOutcome => ({ kind: 'retry', code: (error as Error).name ?? 'error' }),
+          ),
+        );
+        await record(alertId, claimed, outcomes);
+        deps.onProgress?.(alertId);
+      }
+      // Rows backing off (or held by a worker that may have died) are picked up when they are ready.
+      const next = await nextRetryAt(database.pool, alertId, channel);
+      if (next) await deps.enqueueSend({ alertId, channel }, { startAfter: next });
+    },
+  });
+
+  return {
+    fanOutJob,
+    sendJob,
+    async resume() {
+      const pending = await pendingChannels(database.pool);
+      for (const { alertId, channel } of pending)
+        await deps.enqueueSend({ alertId, channel: channel as DeliveryChannel });
+      return pending.length;
+    },
+  };
+}
