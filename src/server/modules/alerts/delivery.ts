@@ -51,10 +51,10 @@ export interface DeliverySettings {
 }
 
 /** Rows per claim and messages in flight, per channel: push is fast and cheap, SMS and e-mail are not. */
-const PACE: Record<DeliveryChannel, { batch: number; inFlight: number }> = {
-  push: { batch: 250, inFlight: 64 },
-  email: { batch: 10, inFlight: 5 },
-  sms: { batch: 10, inFlight: 4 },
+const PACE: Record<DeliveryChannel, { batch: number; inFlight: number; markEach: boolean }> = {
+  push: { batch: 250, inFlight: 64, markEach: false },
+  email: { batch: 20, inFlight: 5, markEach: true },
+  sms: { batch: 20, inFlight: 4, markEach: true },
 };
 
 const UNSUBSCRIBE_MARK = '\u0000unsubscribe\u0000';
@@ -213,12 +213,16 @@ export function deliveryJobs(deps: {
           settings.leaseSeconds,
         );
         if (claimed.length === 0) break;
-        const outcomes = await pool(claimed, pace.inFlight, (delivery) =>
-          deliverOne(channel, messages, alert, delivery).catch(
+        const outcomes = await pool(claimed, pace.inFlight, async (delivery) => {
+          const outcome = await deliverOne(channel, messages, alert, delivery).catch(
             (error: unknown): DeliveryOutcome => ({ kind: 'retry', code: (error as Error).name ?? 'error' }),
-          ),
-        );
-        await record(alertId, claimed, outcomes);
+          );
+          // A slow channel's message is marked the moment it has left: if this worker dies, only
+          // the messages in flight right then can go out twice (with the same message id).
+          if (pace.markEach) await record(alertId, [delivery], [outcome]);
+          return outcome;
+        });
+        if (!pace.markEach) await record(alertId, claimed, outcomes);
         deps.onProgress?.(alertId);
       }
       // Rows backing off (or held by a worker that may have died) are picked up when they are ready.
