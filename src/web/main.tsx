@@ -5,6 +5,7 @@ import { BrowserRouter, Route, Routes } from 'react-router';
 import './i18n.js';
 import { Layout } from './components/Layout.js';
 import { RequireAccess } from './components/RequireAccess.js';
+import { AlertsPage, UnsubscribePage } from './pages/AlertsPage.js';
 import { HomePage } from './pages/HomePage.js';
 import { InvitePage } from './pages/InvitePage.js';
 import { ReportPage } from './pages/ReportPage.js';
@@ -19,6 +20,7 @@ const AccountPage = lazy(() => import('./pages/AccountPage.js'));
 const AdminPage = lazy(() => import('./pages/AdminPage.js'));
 const HotlinePage = lazy(() => import('./pages/IntakePage.js'));
 const FieldReportPage = lazy(() => import('./pages/FieldReportPage.js'));
+const AlertingPage = lazy(() => import('./pages/AlertingPage.js'));
 
 const staff = (page: ReactNode, permission?: string) => (
   <RequireAccess permission={permission}>
@@ -44,11 +46,14 @@ createRoot(root).render(
             <Route path="subscribe" element={<SubscribePage />} />
             <Route path="subscribe/confirm" element={<ConfirmSubscriptionPage />} />
             <Route path="subscription" element={<ManageSubscriptionPage />} />
+            <Route path="alerts" element={<AlertsPage />} />
+            <Route path="unsubscribe" element={<UnsubscribePage />} />
             <Route path="signin" element={<SignInPage />} />
             <Route path="invite" element={<InvitePage />} />
             <Route path="dispatch" element={staff(<DispatchPage />, 'incidents:read')} />
             <Route path="hotline" element={staff(<HotlinePage />, 'reports:intake')} />
             <Route path="field" element={staff(<FieldReportPage />, 'reports:field')} />
+            <Route path="alerting" element={staff(<AlertingPage />, 'alerts:read')} />
             <Route path="account" element={staff(<AccountPage />)} />
             <Route path="admin" element={staff(<AdminPage />, 'people:manage')} />
           </Route>

@@ -20,7 +20,7 @@ export interface E2e {
  * The built app (`npm run build`) served by the real CLI on a fresh embedded
  * database with demo data, and a Chromium to drive it.
  */
-export async function startE2e(): Promise<E2e> {
+export async function startE2e(env: Record<string, string> = {}): Promise<E2e> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'faro-e2e-'));
   const server = await spawnServer(
     {
@@ -29,6 +29,7 @@ export async function startE2e(): Promise<E2e> {
       WEB_DIST_DIR: path.resolve('dist/web'),
       // The browser solves the public form's proof of work, as on a phone.
       REPORT_PROOF_OF_WORK: 'true',
+      ...env,
     },
     { args: ['bin/faro.js', 'start'] },
   );

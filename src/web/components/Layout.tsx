@@ -12,10 +12,13 @@ export function Layout() {
     path.startsWith('/dispatch') ||
     path.startsWith('/admin') ||
     path.startsWith('/hotline') ||
-    path.startsWith('/field');
+    path.startsWith('/field') ||
+    path.startsWith('/alerting');
   const active = currentLanguage();
   // The public pages never ask who you are; staff pages show it.
-  const staffPage = ['/dispatch', '/admin', '/account', '/hotline', '/field'].some((p) => path.startsWith(p));
+  const staffPage = ['/dispatch', '/admin', '/account', '/hotline', '/field', '/alerting'].some((p) =>
+    path.startsWith(p),
+  );
   const session = useSession(staffPage).data;
   const signedIn = staffPage && session?.state === 'signed_in' ? session : null;
   return (
@@ -35,6 +38,7 @@ export function Layout() {
             {signedIn.permissions.includes('reports:intake') && <Link to="/hotline">{t('nav.hotline')}</Link>}
             {signedIn.permissions.includes('reports:field') &&
               !signedIn.permissions.includes('reports:intake') && <Link to="/field">{t('nav.field')}</Link>}
+            {signedIn.permissions.includes('alerts:read') && <Link to="/alerting">{t('nav.alerting')}</Link>}
             {signedIn.permissions.includes('people:manage') && <Link to="/admin">{t('nav.admin')}</Link>}
             <Link to="/account">{signedIn.user.displayName}</Link>
           </nav>

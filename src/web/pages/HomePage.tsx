@@ -18,6 +18,11 @@ export function HomePage() {
         </Link>
       </p>
       <p>
+        <Link className="button block" to="/alerts">
+          {t('home.alerts')}
+        </Link>
+      </p>
+      <p>
         <Link className="button block" to="/subscribe">
           {t('home.subscribe')}
         </Link>

@@ -5,37 +5,85 @@ import { useSearchParams } from 'react-router';
 import type { SubscriptionView } from '../../shared/subscription.js';
 import type { ZoneList } from '../../shared/zone.js';
 import { ApiError, api } from '../api.js';
-import { CheckboxGroup } from '../components/Choices.js';
+import { CheckboxGroup, RadioGroup } from '../components/Choices.js';
 import { currentLanguage } from '../i18n.js';
 
-/** Ask for alerts about some zones by e-mail; a confirmation link is sent first. */
+/** The VAPID key as the Push API wants it. */
+function keyBytes(base64url: string): Uint8Array<ArrayBuffer> {
+  const padded = `${base64url}${'='.repeat((4 - (base64url.length % 4)) % 4)}`
+    .replace(/-/g, '+')
+    .replace(/_/g, '/');
+  const binary = atob(padded);
+  const bytes = new Uint8Array(new ArrayBuffer(binary.length));
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+const pushSupported = () =>
+  'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window;
+
+/** This browser's push subscription for the server's key (the service worker confirms it when the confirmation arrives). */
+async function browserPushSubscription(pushKey: string) {
+  const registration = await navigator.serviceWorker.register('/sw.js');
+  await navigator.serviceWorker.ready;
+  if ((await Notification.requestPermission()) !== 'granted') throw new Error('notifications refused');
+  const subscription = await registration.pushManager.subscribe({
+    userVisibleOnly: true,
+    applicationServerKey: keyBytes(pushKey),
+  });
+  return subscription.toJSON();
+}
+
+type Channel = 'email' | 'sms' | 'push';
+
+/** Ask for alerts about some zones by e-mail, SMS or notifications; the channel confirms first (double opt-in). */
 export function SubscribePage() {
   const { t } = useTranslation();
   const id = useId();
   const zones = useQuery({ queryKey: ['zones'], queryFn: () => api<ZoneList>('/api/zones') });
+  const offered = useQuery({
+    queryKey: ['subscription-channels'],
+    queryFn: () => api<{ channels: Channel[]; pushKey: string | null }>('/api/subscriptions/channels'),
+  });
+  const [channel, setChannel] = useState<Channel>('email');
   const [address, setAddress] = useState('');
+  const [phone, setPhone] = useState('');
   const [chosen, setChosen] = useState<string[]>([]);
-  const [state, setState] = useState<'idle' | 'sending' | 'sent' | 'invalid' | 'failed' | 'unavailable'>(
-    'idle',
-  );
+  const [state, setState] = useState<
+    'idle' | 'sending' | 'sent' | 'invalid' | 'invalidSms' | 'failed' | 'unavailable' | 'pushUnsupported'
+  >('idle');
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (!address.includes('@') || chosen.length === 0) return setState('invalid');
+    if (chosen.length === 0) return setState(channel === 'sms' ? 'invalidSms' : 'invalid');
+    if (channel === 'email' && !address.includes('@')) return setState('invalid');
+    if (channel === 'sms' && phone.replace(/\D/g, '').length < 10) return setState('invalidSms');
     setState('sending');
     try {
-      await api('/api/subscriptions', {
-        method: 'POST',
-        body: { channel: 'email', address, zoneIds: chosen, language: currentLanguage() },
-      });
+      const common = { zoneIds: chosen, language: currentLanguage() };
+      let body: object;
+      if (channel === 'push') {
+        const key = offered.data?.pushKey;
+        if (!key || !pushSupported()) return setState('pushUnsupported');
+        body = { channel, subscription: await browserPushSubscription(key), ...common };
+      } else {
+        body = channel === 'sms' ? { channel, phone, ...common } : { channel, address, ...common };
+      }
+      await api('/api/subscriptions', { method: 'POST', body });
       setState('sent');
     } catch (error) {
       setState(
         error instanceof ApiError && error.code === 'UNAVAILABLE'
           ? 'unavailable'
           : error instanceof ApiError && error.code === 'VALIDATION'
-            ? 'invalid'
-            : 'failed',
+            ? channel === 'sms'
+              ? 'invalidSms'
+              : 'invalid'
+            : error instanceof ApiError
+              ? 'failed'
+              : channel === 'push'
+                ? 'pushUnsupported'
+                : 'failed',
       );
     }
   };
@@ -44,7 +92,13 @@ export function SubscribePage() {
     return (
       <section aria-live="polite">
         <h1>{t('subscribe.sentTitle')}</h1>
-        <p>{t('subscribe.sent')}</p>
+        <p>
+          {channel === 'email'
+            ? t('subscribe.sent')
+            : channel === 'sms'
+              ? t('subscribeChannels.smsSent')
+              : t('subscribeChannels.pushSent')}
+        </p>
       </section>
     );
   }
@@ -52,14 +106,42 @@ export function SubscribePage() {
     <form onSubmit={submit} noValidate>
       <h1>{t('subscribe.title')}</h1>
       <p className="lead">{t('subscribe.intro')}</p>
-      <label htmlFor={`${id}-address`}>{t('subscribe.address')}</label>
-      <input
-        id={`${id}-address`}
-        type="email"
-        autoComplete="email"
-        value={address}
-        onChange={(e) => setAddress(e.target.value)}
+      <RadioGroup
+        legend={t('subscribeChannels.channel')}
+        name="channel"
+        value={channel}
+        onChange={(value) => setChannel(value as Channel)}
+        options={(['email', 'sms', 'push'] as const).map((c) => ({
+          value: c,
+          label: t(`subscribeChannels.${c}`),
+        }))}
       />
+      {channel === 'email' && (
+        <>
+          <label htmlFor={`${id}-address`}>{t('subscribe.address')}</label>
+          <input
+            id={`${id}-address`}
+            type="email"
+            autoComplete="email"
+            value={address}
+            onChange={(e) => setAddress(e.target.value)}
+          />
+        </>
+      )}
+      {channel === 'sms' && (
+        <>
+          <label htmlFor={`${id}-phone`}>{t('subscribeChannels.phone')}</label>
+          <input
+            id={`${id}-phone`}
+            type="tel"
+            autoComplete="tel"
+            inputMode="tel"
+            value={phone}
+            onChange={(e) => setPhone(e.target.value)}
+          />
+        </>
+      )}
+      {channel === 'push' && <p className="hint">{t('subscribeChannels.pushHint')}</p>}
       <CheckboxGroup
         legend={t('subscribe.zones')}
         name="zones"
@@ -69,7 +151,11 @@ export function SubscribePage() {
       />
       {state !== 'idle' && state !== 'sending' && (
         <p className="error-summary" role="alert">
-          {t(`subscribe.errors.${state}`)}
+          {state === 'invalidSms' || state === 'pushUnsupported'
+            ? t(`subscribeChannels.${state}`)
+            : state === 'unavailable' && channel === 'sms'
+              ? t('subscribeChannels.unavailableSms')
+              : t(`subscribe.errors.${state}`)}
         </p>
       )}
       <button type="submit" className="button primary block" disabled={state === 'sending'}>

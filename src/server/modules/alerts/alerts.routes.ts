@@ -229,7 +229,8 @@ export function registerPublicAlertRoutes(
   deps: { publicAlerts: PublicAlerts; publicUrl: string | undefined },
 ): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
-  const cache = 'public, max-age=30';
+  // A cancel must show at once everywhere: nobody (browser or proxy) may serve an old list unchecked.
+  const cache = 'no-cache';
 
   routes.get(
     '/api/alerts',

@@ -1,9 +1,11 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import type { IncidentDetail as Detail, IncidentSummary, SaluteView } from '../../../shared/incident.js';
 import { redFlagsOf, SETTABLE_INCIDENT_STATUSES } from '../../../shared/report-fields.js';
 import { ApiError, api } from '../../api.js';
+import { useSession } from '../../session.js';
 import { ReportRow } from './ReportRow.js';
 import { Ago } from './time.js';
 import { detailKey } from './useLiveIncidents.js';
@@ -102,6 +104,8 @@ export function IncidentDetail({
   const [note, setNote] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const session = useSession().data;
+  const canAlert = session?.state === 'signed_in' && session.permissions.includes('alerts:compose');
 
   const act = async (path: string, body: unknown, after?: (result: unknown) => void) => {
     setBusy(true);
@@ -163,6 +167,11 @@ export function IncidentDetail({
           <p className="presence" data-testid="presence">
             <span aria-hidden="true">👁</span>{' '}
             {t('dispatch.alsoLooking', { names: viewers.map((v) => v.name).join(', ') })}
+          </p>
+        )}
+        {canAlert && incident.status !== 'merged' && (
+          <p>
+            <Link to={`/alerting?incident=${incident.id}`}>{t('dispatch.draftAlert')}</Link>
           </p>
         )}
         {incident.mergedInto && (

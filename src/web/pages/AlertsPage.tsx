@@ -1,0 +1,116 @@
+import { useQuery } from '@tanstack/react-query';
+import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import type { PublicAlert } from '../../shared/alert.js';
+import type { ZoneList } from '../../shared/zone.js';
+import { api } from '../api.js';
+import { currentLanguage } from '../i18n.js';
+
+const clock = (iso: string, language: string) =>
+  new Date(iso).toLocaleTimeString(language === 'es' ? 'es-US' : 'en-US', {
+    hour: 'numeric',
+    minute: '2-digit',
+  });
+
+/**
+ * Alerts and rumor checks in force, by neighborhood, in the reader's
+ * language: plain text and no map, readable on a cheap phone.
+ */
+export function AlertsPage() {
+  const { t } = useTranslation();
+  const id = useId();
+  const language = currentLanguage();
+  const [zoneId, setZoneId] = useState('');
+  const zones = useQuery({ queryKey: ['zones'], queryFn: () => api<ZoneList>('/api/zones') });
+  const alerts = useQuery({
+    queryKey: ['public-alerts', zoneId],
+    queryFn: () => api<{ alerts: PublicAlert[] }>(`/api/alerts${zoneId ? `?zoneId=${zoneId}` : ''}`),
+    refetchInterval: 60_000,
+  });
+
+  return (
+    <section>
+      <h1>{t('alerts.title')}</h1>
+      <p className="lead">{t('alerts.intro')}</p>
+      <label htmlFor={`${id}-zone`}>{t('alerts.zone')}</label>
+      <select id={`${id}-zone`} value={zoneId} onChange={(e) => setZoneId(e.target.value)}>
+        <option value="">{t('alerts.allZones')}</option>
+        {(zones.data?.zones ?? []).map((zone) => (
+          <option key={zone.id} value={zone.id}>
+            {zone.name}
+          </option>
+        ))}
+      </select>
+      <div aria-live="polite">
+        {alerts.isPending && <p>{t('alerts.loading')}</p>}
+        {alerts.isError && <p className="error-summary">{t('alerts.failed')}</p>}
+        {alerts.data?.alerts.length === 0 && <p data-testid="no-alerts">{t('alerts.none')}</p>}
+      </div>
+      <ol className="alert-list">
+        {alerts.data?.alerts.map((alert) => {
+          const text = alert.content[language];
+          return (
+            <li
+              key={alert.id}
+              id={alert.id}
+              className={`public-alert kind-${alert.kind}`}
+              data-testid="public-alert"
+            >
+              <p className="alert-kind">{t(`alerts.kinds.${alert.kind}`)}</p>
+              <h2>{text.headline}</h2>
+              <p>{text.body}</p>
+              {text.instruction && <p className="instruction">{text.instruction}</p>}
+              <p className="hint">
+                {alert.zones.map((z) => z.name).join(', ')} ·{' '}
+                {t('alerts.sent', { time: clock(alert.sent, language) })} ·{' '}
+                {t('alerts.expires', { time: clock(alert.expires, language) })}
+              </p>
+            </li>
+          );
+        })}
+      </ol>
+      <p>
+        <Link className="button primary block" to="/subscribe">
+          {t('alerts.subscribe')}
+        </Link>
+      </p>
+      <p className="hint">
+        <a href="/api/alerts/feed.atom">{t('alerts.feed')}</a>
+      </p>
+    </section>
+  );
+}
+
+/** The link in every alert: stop alerts in one step. A button, so mail scanners opening links stop nothing. */
+export function UnsubscribePage() {
+  const { t } = useTranslation();
+  const params = new URLSearchParams(window.location.search);
+  const [state, setState] = useState<'idle' | 'done' | 'invalid'>('idle');
+  const stop = async () => {
+    try {
+      await api('/api/subscriptions/unsubscribe', {
+        method: 'POST',
+        body: { id: params.get('s') ?? '', token: params.get('t') ?? '' },
+      });
+      setState('done');
+    } catch {
+      setState('invalid');
+    }
+  };
+  return (
+    <section aria-live="polite">
+      <h1>{t('unsubscribe.title')}</h1>
+      {state === 'idle' && (
+        <>
+          <p>{t('unsubscribe.intro')}</p>
+          <button type="button" className="button primary block" onClick={() => void stop()}>
+            {t('unsubscribe.button')}
+          </button>
+        </>
+      )}
+      {state === 'done' && <p>{t('unsubscribe.done')}</p>}
+      {state === 'invalid' && <p className="error-summary">{t('unsubscribe.invalid')}</p>}
+    </section>
+  );
+}

@@ -1,0 +1,270 @@
+import type { BrowserContext, CDPSession, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { powHeader } from '../support/pow.js';
+import { startPushService } from '../support/push-service.js';
+import { startSmsProvider } from '../support/sms-provider.js';
+import { startSmtpServer } from '../support/smtp.js';
+import { signIn } from './accounts.js';
+import { type E2e, expectAccessible, startE2e } from './harness.js';
+
+/**
+ * From a confirmed incident to everyone's phone, with real peers: a
+ * dispatcher drafts an alert in English and Spanish from the incident, an
+ * approver (another person) sends it; a subscriber in Chromium gets it by Web
+ * Push (web-push-testing checks VAPID and decrypts), an e-mail subscriber on
+ * an SMTP server, an SMS subscriber through the provider's API format. Then
+ * the cancel reaches the same three.
+ */
+let e2e: E2e;
+let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+let sms: Awaited<ReturnType<typeof startSmsProvider>>;
+let push: Awaited<ReturnType<typeof startPushService>>;
+const ACCOUNT = 'AC00000000000000000000000000000e2e';
+
+beforeAll(async () => {
+  [smtp, sms, push] = await Promise.all([startSmtpServer(), startSmsProvider(), startPushService()]);
+  e2e = await startE2e({
+    SMTP_URL: smtp.url,
+    TWILIO_ACCOUNT_SID: ACCOUNT,
+    TWILIO_AUTH_TOKEN: 'e2e-auth-token-0123456789',
+    TWILIO_FROM: '+13235550100',
+    TWILIO_API_URL: sms.url,
+    SMS_MESSAGES_PER_SECOND: '50',
+    JOB_POLL_SECONDS: '0.5',
+  });
+});
+afterAll(async () => {
+  await e2e?.stop();
+  await Promise.all([smtp?.close(), sms?.close(), push?.close()]);
+});
+
+const api = (path: string, body: unknown) =>
+  fetch(`${e2e.server.baseUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+const tokenIn = (text: string) => text.match(/confirm\?token=([A-Za-z0-9_-]+)/)?.[1] ?? '';
+
+async function until<T>(read: () => T | undefined, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`waited in vain for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function signedIn(role: string, path: string): Promise<Page> {
+  const context = await e2e.browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.on('dialog', (dialog) => void dialog.accept());
+  await page.goto(`${e2e.server.baseUrl}${path}`);
+  await page.waitForURL(/\/signin/);
+  await signIn(page, e2e.account(role));
+  await page.waitForURL(new RegExp(`${path.replace('?', '\\?')}$`));
+  return page;
+}
+
+/**
+ * A phone's browser subscribed through the page. Headless Chromium has no
+ * push service of its own here, so PushManager.subscribe is pointed at the
+ * local one; what arrives there is handed to Faro's service worker as a push
+ * event over the DevTools protocol.
+ */
+async function pushSubscriber(): Promise<{
+  page: Page;
+  clientHash: () => string;
+  deliver: (data: string) => Promise<void>;
+}> {
+  const context: BrowserContext = await e2e.browser.newContext({
+    locale: 'es-MX',
+    viewport: { width: 360, height: 740 },
+  });
+  await context.grantPermissions(['notifications'], { origin: e2e.server.baseUrl });
+  let clientHash = '';
+  await context.exposeBinding('faroLocalPushSubscribe', async (_source, key: string) => {
+    const subscription = await push.subscribe(key);
+    clientHash = subscription.clientHash;
+    return { endpoint: subscription.endpoint, keys: subscription.keys };
+  });
+  // A string: it runs in the page, which this file's types do not describe.
+  await context.addInitScript({
+    content: `
+      PushManager.prototype.subscribe = async function subscribe(options) {
+        const bytes = new Uint8Array(options.applicationServerKey);
+        const key = btoa(String.fromCharCode(...bytes)).replace(/[+]/g, '-').replace(/[/]/g, '_').replace(/=+$/, '');
+        const json = await window.faroLocalPushSubscribe(key);
+        return { ...json, toJSON: () => json };
+      };`,
+  });
+  const page = await context.newPage();
+  const cdp: CDPSession = await context.newCDPSession(page);
+  const registrations: { registrationId: string; scopeURL: string }[] = [];
+  cdp.on('ServiceWorker.workerRegistrationUpdated', (event) => registrations.push(...event.registrations));
+  await cdp.send('ServiceWorker.enable');
+  return {
+    page,
+    clientHash: () => clientHash,
+    async deliver(data) {
+      const registration = await until(
+        () => registrations.find((r) => r.scopeURL.startsWith(e2e.server.baseUrl)),
+        'the service worker',
+      );
+      await cdp.send('ServiceWorker.deliverPushMessage', {
+        origin: new URL(e2e.server.baseUrl).origin,
+        registrationId: registration.registrationId,
+        data,
+      });
+    },
+  };
+}
+
+describe('an alert from a confirmed incident to every channel, then its cancel', () => {
+  it('drafts in English and Spanish, is approved by another person, and reaches push, e-mail and SMS', async () => {
+    const zones = (await (await fetch(`${e2e.server.baseUrl}/api/zones`)).json()) as {
+      zones: { id: string; name: string }[];
+    };
+    const elSereno = zones.zones.find((z) => z.name === 'El Sereno')?.id ?? '';
+
+    // A neighbor subscribes this phone to notifications, in Spanish.
+    const phone = await pushSubscriber();
+    await phone.page.goto(`${e2e.server.baseUrl}/subscribe?lang=es`);
+    await phone.page.getByLabel('Notificaciones en este dispositivo').check();
+    await phone.page.getByLabel('El Sereno').check();
+    await expectAccessible(phone.page);
+    await phone.page.getByRole('button', { name: 'Envíenme una confirmación' }).click();
+    await phone.page.getByText('Casi listo').waitFor();
+    // The confirmation arrives by push; the service worker confirms it by itself.
+    const confirmation = await until(() => push.received(phone.clientHash())[0], 'the confirmation push');
+    await phone.deliver(confirmation);
+    // Others subscribe by e-mail and by SMS, and confirm from what they received.
+    expect(
+      (
+        await api('/api/subscriptions', {
+          channel: 'email',
+          address: 'tia@example.org',
+          zoneIds: [elSereno],
+          language: 'en',
+        })
+      ).status,
+    ).toBe(202);
+    expect(
+      (
+        await api('/api/subscriptions', {
+          channel: 'sms',
+          phone: '323-555-0188',
+          zoneIds: [elSereno],
+          language: 'es',
+        })
+      ).status,
+    ).toBe(202);
+    const mail = await until(
+      () => smtp.received.find((m) => m.to.includes('tia@example.org')),
+      'the confirmation e-mail',
+    );
+    const text = await until(
+      () => sms.sent.find((m) => m.fields.To === '+13235550188'),
+      'the confirmation text',
+    );
+    expect((await api('/api/subscriptions/confirm', { token: tokenIn(smtp.text(mail).text) })).status).toBe(
+      200,
+    );
+    expect((await api('/api/subscriptions/confirm', { token: tokenIn(text.fields.Body ?? '') })).status).toBe(
+      200,
+    );
+
+    // A report in El Sereno; the dispatcher confirms the incident and drafts the alert from it.
+    const report = await fetch(`${e2e.server.baseUrl}/api/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(await powHeader(e2e.server.baseUrl)) },
+      body: JSON.stringify({
+        language: 'es',
+        activity: 'raid',
+        location: { zoneId: elSereno, place: 'Huntington y Eastern' },
+        observedAt: new Date(Date.now() - 5 * 60_000).toISOString(),
+        firsthand: true,
+      }),
+    });
+    expect(report.status).toBe(201);
+    const board = await signedIn('dispatcher', '/dispatch');
+    const row = board.getByTestId('incident-row').filter({ hasText: 'El Sereno' });
+    await row.click();
+    await board.getByRole('button', { name: 'Mark confirmed' }).click();
+    await board.getByTestId('incident-detail').getByText('Confirmed').first().waitFor();
+    await board.getByRole('link', { name: 'Draft an alert' }).click();
+    await board.getByLabel('Headline (EN)').waitFor();
+    await expect.poll(() => board.getByLabel('Headline (EN)').inputValue()).toContain('El Sereno');
+    expect(await board.getByLabel('Headline (ES)').inputValue()).toBe(
+      'Confirmado: operativo migratorio en El Sereno',
+    );
+    expect(await board.getByLabel('Message (EN)').inputValue()).toContain('a raid');
+    await board.getByLabel('ACTUAL: the public').check();
+    await board.getByRole('button', { name: 'Save draft' }).click();
+    const panel = board.getByTestId('alert-panel');
+    await panel.getByTestId('alert-state').getByText('Draft').waitFor();
+    // The SMS preview counts segments: the Spanish accents make it UCS-2.
+    await panel.getByTestId('sms-cost-es').getByText(/UCS-2/).waitFor();
+    await expectAccessible(board);
+    await panel.getByRole('button', { name: 'Submit for approval' }).click();
+    await panel.getByTestId('alert-state').getByText('Waiting for approval').waitFor();
+    // The dispatcher cannot approve it; the approver, another person, does.
+    expect(await panel.getByRole('button', { name: 'Approve and send' }).count()).toBe(0);
+    const approver = await signedIn('approver', '/alerting');
+    await approver.getByRole('button', { name: /Confirmed: immigration enforcement in El Sereno/ }).click();
+    await approver.getByRole('button', { name: 'Approve and send' }).click();
+    await approver.getByTestId('alert-state').getByText('Sent').waitFor();
+    await approver.locator('[data-channel="push"] td').nth(1).getByText('1').waitFor({ timeout: 20_000 });
+    await approver.locator('[data-channel="email"] td').nth(1).getByText('1').waitFor({ timeout: 20_000 });
+    await approver.locator('[data-channel="sms"] td').nth(1).getByText('1').waitFor({ timeout: 20_000 });
+    await expectAccessible(approver);
+
+    // The phone's push arrived encrypted, was decrypted, and is in Spanish.
+    const alertPush = await until(() => push.received(phone.clientHash())[1], 'the alert push');
+    expect(JSON.parse(alertPush)).toMatchObject({
+      title: 'Confirmado: operativo migratorio en El Sereno',
+      status: 'Actual',
+    });
+    await phone.deliver(alertPush);
+    const alertMail = await until(
+      () => smtp.received.find((m) => m.to.includes('tia@example.org') && m.raw.includes('<alert-')),
+      'the alert e-mail',
+    );
+    expect(smtp.text(alertMail).subject).toBe('Confirmed: immigration enforcement in El Sereno');
+    const alertText = await until(
+      () => sms.sent.filter((m) => m.fields.To === '+13235550188')[1],
+      'the alert text',
+    );
+    expect(alertText.fields.Body).toMatch(
+      /^Confirmado: operativo migratorio en El Sereno\. .* Responda STOP/,
+    );
+    expect(alertText.authorization).toMatch(/^Basic /);
+
+    // The public page shows it, in the reader's language.
+    await phone.page.goto(`${e2e.server.baseUrl}/alerts?lang=es`);
+    await phone.page
+      .getByTestId('public-alert')
+      .getByText('Confirmado: operativo migratorio en El Sereno')
+      .waitFor();
+    await expectAccessible(phone.page);
+
+    // Cancel: one action, the prepared correction, to the same three.
+    await approver.getByRole('button', { name: 'Cancel this alert (sends the correction)' }).click();
+    await approver.getByTestId('alert-state').getByText('Sent').waitFor();
+    const cancelPush = await until(() => push.received(phone.clientHash())[2], 'the cancel push');
+    expect(JSON.parse(cancelPush).title).toBe('Cancelada: alerta anterior para El Sereno');
+    await until(
+      () => smtp.received.find((m) => m.to.includes('tia@example.org') && /Subject: Cancelled/.test(m.raw)),
+      'the cancel e-mail',
+    );
+    await until(() => sms.sent.filter((m) => m.fields.To === '+13235550188')[2], 'the cancel text');
+    expect(sms.sent.filter((m) => m.fields.To === '+13235550188')[2]?.fields.Body).toMatch(/^Cancelada/);
+    await phone.page.reload();
+    await phone.page
+      .getByTestId('public-alert')
+      .getByText('Cancelada: alerta anterior para El Sereno')
+      .waitFor();
+    expect(await phone.page.getByText('Confirmado: operativo migratorio en El Sereno').count()).toBe(0);
+  });
+});
