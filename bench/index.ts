@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { fanoutBench } from './fanout.js';
 import { ingestBench } from './ingest.js';
 import { surgeBench } from './surge.js';
 
@@ -38,4 +39,18 @@ program
     });
   });
 
-await program.parseAsync(process.argv);
+await program
+  .command('fanout')
+  .description(
+    'PostgreSQL: N push subscribers, one approved alert: approval → all deliveries queued, pushes encrypted and handed over per second beside raw web-push encryption',
+  )
+  .option('-n, --subscribers <list>', 'comma-separated subscriber counts', '100000,1000000')
+  .option('--postgres <url>', 'PostgreSQL server (default: $DATABASE_URL)')
+  .action(async (options: { subscribers: string; postgres?: string }) => {
+    await fanoutBench({
+      sizes: options.subscribers.split(',').map(Number),
+      postgresUrl: options.postgres ?? process.env.DATABASE_URL,
+    });
+  });
+
+program.parseAsync(process.argv);

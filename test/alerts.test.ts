@@ -295,6 +295,11 @@ describe('lifecycle', () => {
       await draftFrom('update', { referencesId: first.id, zoneIds: [zone('Highland Park')] }),
     );
     expect(update.msgType).toBe('Update');
+    const updateCap = (await call(null, 'GET', `/api/alerts/${update.id}/cap.xml`)).body;
+    const updateChecked = await validateCap(updateCap);
+    expect(updateChecked.valid, updateChecked.output).toBe(true);
+    expect(updateCap).toContain('<msgType>Update</msgType>');
+    expect(updateCap).toContain(`faro@faro.network.example,${first.id},`);
     const ids = (await publicAlerts()).map((a) => a.id);
     expect(ids).toContain(update.id);
     expect(ids).not.toContain(first.id);

@@ -137,4 +137,32 @@ describe('subscribing to alerts by e-mail', () => {
     });
     expect(bad.statusCode).toBe(400);
   });
+
+  it('forgets a request nobody confirmed within a week, and keeps confirmed ones', async () => {
+    const address = 'never-confirmed@example.org';
+    await post('/api/subscriptions', {
+      channel: 'email',
+      address,
+      zoneIds: [zone('Koreatown')],
+      language: 'en',
+    });
+    await lastMailTo(address);
+    const count = async (status: string) =>
+      Number(
+        (
+          await t.faro.database.pool.query<{ n: string }>(
+            'select count(*) as n from subscriptions where status = $1',
+            [status],
+          )
+        ).rows[0]?.n,
+      );
+    const active = await count('active');
+    expect(await count('pending')).toBeGreaterThan(0);
+    await t.faro.database.pool.query(
+      `update subscriptions set created_at = now() - interval '8 days' where status = 'pending'`,
+    );
+    await t.faro.jobDefinitions.retention.handler({});
+    expect(await count('pending')).toBe(0);
+    expect(await count('active')).toBe(active);
+  });
 });

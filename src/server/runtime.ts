@@ -21,6 +21,7 @@ import { createSignInService } from './modules/access/sign-in.service.js';
 import { createAlertService } from './modules/alerts/alerts.service.js';
 import { createEmailChannel } from './modules/alerts/channels/email.js';
 import { createPushChannel } from './modules/alerts/channels/push.js';
+import { threadedPushEncryption } from './modules/alerts/channels/push-encryption.js';
 import { createSmsChannel } from './modules/alerts/channels/sms.js';
 import { deliveryJobs } from './modules/alerts/delivery.js';
 import { createPublicAlerts, guardKinds } from './modules/alerts/public-alerts.js';
@@ -160,7 +161,12 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
     const mailer = createMailer(config.mail);
     const invitationMail = mailer ? invitationMailJob({ mailer, box }) : null;
     const vapid = await loadVapidKeys(database.db, box);
-    const push = createPushChannel({ vapid, subject: config.alerts.vapidSubject });
+    // Workers encrypt pushes on other cores; a web-only process encrypts only the odd confirmation.
+    const push = createPushChannel({
+      vapid,
+      subject: config.alerts.vapidSubject,
+      encryption: (options.work ?? true) ? threadedPushEncryption() : undefined,
+    });
     const smsSender = config.sms ? twilioSender(config.sms) : null;
     const subscriptionConfirm = subscriptionConfirmJob({ box, mailer, sms: smsSender, push });
     const subscriptions = createSubscriptionService({
@@ -291,6 +297,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
         await grouper?.stop();
         app.log.info('job workers stopped');
         await hub.close();
+        await push.close();
         mailer?.close();
         if (ownsDatabase) await database.close();
         app.log.info({ ms: Math.round(performance.now() - started) }, 'stopped');

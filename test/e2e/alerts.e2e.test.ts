@@ -268,3 +268,34 @@ describe('an alert from a confirmed incident to every channel, then its cancel',
     expect(await phone.page.getByText('Confirmado: operativo migratorio en El Sereno').count()).toBe(0);
   });
 });
+
+describe('zones for alerts', () => {
+  it('lets an administrator draw a new zone on the map, corner by corner', async () => {
+    const admin = await signedIn('admin', '/admin');
+    const section = admin.locator('section', {
+      has: admin.getByRole('heading', { name: 'Zones', exact: true }),
+    });
+    await section.getByText('…or draw it: click each corner on the map').click();
+    const map = admin.locator('[data-testid="zone-draw-map"][data-ready="true"]');
+    await map.waitFor({ timeout: 15_000 });
+    const box = await map.boundingBox();
+    if (!box) throw new Error('no map box');
+    const cx = box.x + box.width / 2;
+    const cy = box.y + box.height / 2;
+    for (const [dx, dy] of [
+      [-30, -30],
+      [30, -30],
+      [30, 30],
+      [-30, 30],
+    ] as const)
+      await admin.mouse.click(cx + dx, cy + dy);
+    await expect.poll(() => section.getByLabel('…or paste the GeoJSON').inputValue()).toContain('"Polygon"');
+    await section.getByLabel('Name', { exact: true }).fill('Drawn Heights');
+    await section.getByRole('button', { name: 'Add zone' }).click();
+    await section.getByText('Zone Drawn Heights added.').waitFor();
+    const zones = (await (await fetch(`${e2e.server.baseUrl}/api/zones`)).json()) as {
+      zones: { name: string }[];
+    };
+    expect(zones.zones.map((z) => z.name)).toContain('Drawn Heights');
+  });
+});

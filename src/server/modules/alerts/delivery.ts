@@ -52,26 +52,12 @@ export interface DeliverySettings {
 
 /** Rows per claim and messages in flight, per channel: push is fast and cheap, SMS and e-mail are not. */
 const PACE: Record<DeliveryChannel, { batch: number; inFlight: number; markEach: boolean }> = {
-  push: { batch: 250, inFlight: 64, markEach: false },
+  push: { batch: 2000, inFlight: 256, markEach: false },
   email: { batch: 20, inFlight: 5, markEach: true },
   sms: { batch: 20, inFlight: 4, markEach: true },
 };
 
 const UNSUBSCRIBE_MARK = '\u0000unsubscribe\u0000';
-
-/** Runs `work` over items with at most `limit` at once. */
-async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  });
-  await Promise.all(lanes);
-  return results;
-}
 
 /** The messages of one alert, made (and guarded) once per language, then addressed per recipient. */
 function messagesOf(alert: RenderableAlert, ctx: Awaited<ReturnType<Publishing['context']>>) {
@@ -186,6 +172,92 @@ export function deliveryJobs(deps: {
     }
   }
 
+  /**
+   * Sends an alert's claimed rows as one continuous stream: `inFlight` lanes
+   * take deliveries from a queue that is refilled (claimed) before it runs
+   * dry, and marks are written while the next messages go out, so neither the
+   * database nor the tail of a batch leaves the lanes idle.
+   */
+  async function stream(
+    alertId: string,
+    channel: DeliveryChannel,
+    send: (delivery: ClaimedDelivery) => Promise<DeliveryOutcome>,
+  ): Promise<'done' | 'budget'> {
+    const pace = PACE[channel];
+    const started = Date.now();
+    const queue: ClaimedDelivery[] = [];
+    let exhausted = false;
+    let overBudget = false;
+    let failure: unknown = null;
+    let refilling: Promise<void> | null = null;
+    const refill = (): Promise<void> => {
+      refilling ??= (async () => {
+        try {
+          if (Date.now() - started > settings.jobBudgetMs) {
+            overBudget = true;
+            exhausted = true;
+            return;
+          }
+          const claimed = await claimDeliveries(
+            database.pool,
+            alertId,
+            channel,
+            pace.batch,
+            settings.leaseSeconds,
+          );
+          if (claimed.length === 0) exhausted = true;
+          queue.push(...claimed);
+        } catch (error) {
+          failure = error;
+          exhausted = true;
+        }
+      })().finally(() => {
+        refilling = null;
+      });
+      return refilling;
+    };
+    let unmarked: { delivery: ClaimedDelivery; outcome: DeliveryOutcome }[] = [];
+    const marks: Promise<void>[] = [];
+    const flush = () => {
+      if (unmarked.length === 0) return;
+      const items = unmarked;
+      unmarked = [];
+      marks.push(
+        record(
+          alertId,
+          items.map((i) => i.delivery),
+          items.map((i) => i.outcome),
+        ),
+      );
+    };
+    const lane = async () => {
+      for (;;) {
+        if (!exhausted && queue.length < pace.batch / 2) void refill();
+        const delivery = queue.shift();
+        if (!delivery) {
+          if (exhausted && !refilling) return;
+          await (refilling ?? refill());
+          continue;
+        }
+        const outcome = await send(delivery).catch(
+          (error: unknown): DeliveryOutcome => ({ kind: 'retry', code: (error as Error).name ?? 'error' }),
+        );
+        // A slow channel's message is marked the moment it has left: if this worker dies, only
+        // the messages in flight right then can go out twice (with the same message id).
+        if (pace.markEach) await record(alertId, [delivery], [outcome]);
+        else {
+          unmarked.push({ delivery, outcome });
+          if (unmarked.length >= pace.batch) flush();
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: pace.inFlight }, lane));
+    flush();
+    await Promise.all(marks);
+    if (failure) throw failure;
+    return overBudget ? 'budget' : 'done';
+  }
+
   const sendJob = defineJob({
     name: 'alerts.send',
     payload: sendPayload,
@@ -198,32 +270,13 @@ export function deliveryJobs(deps: {
       const alert = await renderable(database.db, row);
       // Made and guarded before anything is claimed: a blocked alert sends nothing to anyone.
       const messages = messagesOf(alert, await deps.publishing.context());
-      const pace = PACE[channel];
-      const started = Date.now();
-      for (;;) {
-        if (Date.now() - started > settings.jobBudgetMs) {
-          await deps.enqueueSend({ alertId, channel });
-          return;
-        }
-        const claimed = await claimDeliveries(
-          database.pool,
-          alertId,
-          channel,
-          pace.batch,
-          settings.leaseSeconds,
-        );
-        if (claimed.length === 0) break;
-        const outcomes = await pool(claimed, pace.inFlight, async (delivery) => {
-          const outcome = await deliverOne(channel, messages, alert, delivery).catch(
-            (error: unknown): DeliveryOutcome => ({ kind: 'retry', code: (error as Error).name ?? 'error' }),
-          );
-          // A slow channel's message is marked the moment it has left: if this worker dies, only
-          // the messages in flight right then can go out twice (with the same message id).
-          if (pace.markEach) await record(alertId, [delivery], [outcome]);
-          return outcome;
-        });
-        if (!pace.markEach) await record(alertId, claimed, outcomes);
-        deps.onProgress?.(alertId);
+      const finished = await stream(alertId, channel, (delivery) =>
+        deliverOne(channel, messages, alert, delivery),
+      );
+      deps.onProgress?.(alertId);
+      if (finished === 'budget') {
+        await deps.enqueueSend({ alertId, channel });
+        return;
       }
       // Rows backing off (or held by a worker that may have died) are picked up when they are ready.
       const next = await nextRetryAt(database.pool, alertId, channel);

@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, lt, or } from 'drizzle-orm';
 import type { Drizzle } from '../../db/database.js';
 import { subscriptions, subscriptionZones, zones } from '../../db/schema.js';
 
@@ -69,4 +69,24 @@ export async function existingZones(db: Drizzle, coalitionId: string, ids: reado
 
 export async function deleteSubscription(db: Drizzle, id: string): Promise<void> {
   await db.delete(subscriptions).where(eq(subscriptions.id, id));
+}
+
+/** How long an unconfirmed request keeps its (sealed) contact: a week to follow the link. */
+export const PENDING_SUBSCRIPTION_DAYS = 7;
+
+/**
+ * Deletes subscription requests never confirmed within the week, and
+ * subscriptions a push service said are gone: nobody asked to keep them.
+ */
+export async function purgeStaleSubscriptions(db: Drizzle, pendingCutOff: Date): Promise<number> {
+  const deleted = await db
+    .delete(subscriptions)
+    .where(
+      or(
+        and(eq(subscriptions.status, 'pending'), lt(subscriptions.createdAt, pendingCutOff)),
+        eq(subscriptions.status, 'expired'),
+      ),
+    )
+    .returning({ id: subscriptions.id });
+  return deleted.length;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Drizzle } from '../../db/database.js';
 import { defineJob } from '../../jobs/queue.js';
+import { PENDING_SUBSCRIPTION_DAYS, purgeStaleSubscriptions } from '../alerts/subscriptions.repo.js';
 import { purgeTimelineNotes } from '../incidents/incidents.repo.js';
 import { PENDING_PHOTO_MS, purgePhotos } from '../reports/photos.js';
 import { purgeCallbacks, purgeRestrictedFields } from '../reports/reports.repo.js';
@@ -20,6 +21,8 @@ export interface Purged {
   callbacks: number;
   notes: number;
   photos: number;
+  /** Subscription requests never confirmed, and subscriptions a push service said are gone. */
+  subscriptions: number;
 }
 
 /**
@@ -44,6 +47,10 @@ export function retentionJob(
         callbacks: await purgeCallbacks(deps.db, new Date(now - deps.callbackHours * 3_600_000)),
         notes: await purgeTimelineNotes(deps.db, restrictedCutOff),
         photos: await purgePhotos(deps.db, restrictedCutOff, new Date(now - PENDING_PHOTO_MS)),
+        subscriptions: await purgeStaleSubscriptions(
+          deps.db,
+          new Date(now - PENDING_SUBSCRIPTION_DAYS * 86_400_000),
+        ),
       };
       deps.onPurged?.(purged);
     },

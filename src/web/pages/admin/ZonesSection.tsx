@@ -1,10 +1,13 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, lazy, Suspense, useCallback, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ZoneList } from '../../../shared/zone.js';
 import { ApiError, api } from '../../api.js';
 
-/** The zones the network covers: add one from a GeoJSON file, rename, retire. */
+// MapLibre is a large chunk: only fetched when someone chooses to draw.
+const ZoneDrawMap = lazy(() => import('./ZoneDrawMap.js'));
+
+/** The zones the network covers: add one by drawing it or from a GeoJSON file, rename, retire. */
 export function ZonesSection() {
   const { t } = useTranslation();
   const id = useId();
@@ -13,6 +16,8 @@ export function ZonesSection() {
   const [name, setName] = useState('');
   const [geojson, setGeojson] = useState('');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [drawing, setDrawing] = useState(false);
+  const drawn = useCallback((outline: string) => outline && setGeojson(outline), []);
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['zones'] });
 
   const run = async (work: () => Promise<unknown>, done: string) => {
@@ -87,6 +92,14 @@ export function ZonesSection() {
           accept=".geojson,.json,application/geo+json,application/json"
           onChange={async (e) => setGeojson((await e.target.files?.[0]?.text()) ?? '')}
         />
+        <details onToggle={(e) => setDrawing((e.target as HTMLDetailsElement).open)}>
+          <summary>{t('admin.zones.draw')}</summary>
+          {drawing && (
+            <Suspense fallback={null}>
+              <ZoneDrawMap onOutline={drawn} />
+            </Suspense>
+          )}
+        </details>
         <label htmlFor={`${id}-geojson`}>{t('admin.zones.paste')}</label>
         <textarea
           id={`${id}-geojson`}

@@ -83,7 +83,8 @@ function zoneMiddles(zones: ZoneGeometry): Map<string, [number, number]> {
   );
 }
 
-function boundsOf(zones: ZoneGeometry): LngLatBoundsLike | null {
+/** The box around every zone (also used by the zone drawing map). */
+export function boundsOf(zones: ZoneGeometry): LngLatBoundsLike | null {
   const points = zones.features.flatMap((f) => f.geometry.coordinates.flat());
   if (points.length === 0) return null;
   const lngs = points.map((p) => p[0]);
