@@ -253,6 +253,30 @@ describe('delivering an alert', () => {
     expect(pushed.tag).toBe(`faro-alert-${first.id}`);
   });
 
+  it('retries what a provider refused for a while, with back-off, and sends it once', async () => {
+    const before = textsTo('+13235557001').length;
+    sms.failNext(2);
+    const alert = await publish('Lincoln Heights');
+    await expect
+      .poll(
+        async () =>
+          ((await call(dispatcher, 'GET', `/api/manage/alerts/${alert.id}`)).json() as AlertView).deliveries
+            .sms,
+        {
+          timeout: 15_000,
+        },
+      )
+      .toMatchObject({ sent: 1, queued: 0, failed: 0 });
+    await drained();
+    expect(sms.refused()).toBeGreaterThanOrEqual(2);
+    expect(textsTo('+13235557001').length).toBe(before + 1);
+    const { rows } = await t.faro.database.pool.query<{ attempts: number }>(
+      `select attempts from deliveries where alert_id = $1 and channel = 'sms'`,
+      [alert.id],
+    );
+    expect(rows).toEqual([{ attempts: 3 }]);
+  });
+
   it('removes a push subscription the browser dropped (410) and keeps nothing of it', async () => {
     push.expire(browser.clientHash);
     const alert = await publish('Lincoln Heights');

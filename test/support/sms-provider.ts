@@ -14,6 +14,9 @@ export interface SentSms {
  */
 export async function startSmsProvider(options: { media?: Buffer } = {}) {
   const sent: SentSms[] = [];
+  /** Requests still to refuse with 503, as a provider does during an outage. */
+  let outage = 0;
+  let refused = 0;
   /** Media fetched, with the authorization each request carried. */
   const mediaRequests: { path: string; authorization: string }[] = [];
   const server = http.createServer((request, response) => {
@@ -35,6 +38,13 @@ export async function startSmsProvider(options: { media?: Buffer } = {}) {
         response.end(JSON.stringify({ message: 'not found' }));
         return;
       }
+      if (outage > 0) {
+        outage -= 1;
+        refused += 1;
+        response.statusCode = 503;
+        response.end(JSON.stringify({ code: 20503, message: 'Service unavailable', status: 503 }));
+        return;
+      }
       sent.push({
         accountSid: decodeURIComponent(match[1]),
         authorization: request.headers.authorization ?? '',
@@ -50,6 +60,11 @@ export async function startSmsProvider(options: { media?: Buffer } = {}) {
     url: `http://127.0.0.1:${port}`,
     sent,
     mediaRequests,
+    /** Refuse the next `n` messages with 503. */
+    failNext: (n: number) => {
+      outage = n;
+    },
+    refused: () => refused,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
