@@ -27,6 +27,8 @@ import type { Publishing } from './modules/alerts/publishing.js';
 import { registerSubscriptionRoutes } from './modules/alerts/subscriptions.routes.js';
 import type { SubscriptionService } from './modules/alerts/subscriptions.service.js';
 import type { CoalitionService } from './modules/coalitions/coalitions.service.js';
+import { registerDispatchRoutes } from './modules/dispatch/dispatch.routes.js';
+import type { DispatchService } from './modules/dispatch/dispatch.service.js';
 import { registerHealthRoutes } from './modules/health/health.routes.js';
 import { registerIncidentRoutes } from './modules/incidents/incidents.routes.js';
 import type { IncidentService } from './modules/incidents/incidents.service.js';
@@ -62,6 +64,7 @@ export interface AppDeps {
   /** The VAPID public key browsers subscribe to Web Push with. */
   pushKey: string;
   alerts: AlertService;
+  dispatch: DispatchService;
   publicAlerts: PublicAlerts;
   publishing: Publishing;
   /** Null when SMS is not set up. */
@@ -117,6 +120,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; r
     rateLimits: config.rateLimits,
   });
   registerAlertRoutes(app, deps);
+  registerDispatchRoutes(app, deps);
   registerPublicAlertRoutes(app, { publicAlerts: deps.publicAlerts, publicUrl: config.publicUrl });
   registerSmsRoutes(app, {
     smsIntake: deps.smsIntake,

@@ -66,6 +66,8 @@ const envSchema = z.object({
   ALERT_DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(2).max(3600).default(60),
   ALERT_DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(6),
   ALERT_DELIVERY_BACKOFF_SECONDS: z.coerce.number().min(0.1).max(3600).default(10),
+  /** How long a responder has to answer an offer before it goes to the next one. */
+  DISPATCH_OFFER_MINUTES: z.coerce.number().min(0.5).max(60).default(3),
   REPORT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(30),
   LOOKUP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
   SESSION_IDLE_MINUTES: z.coerce
@@ -114,6 +116,7 @@ export interface Config {
     apiUrl: string;
     segmentsPerSecond: number;
   } | null;
+  dispatch: { offerMinutes: number };
   /** Web Push sender identity and the alert delivery pipeline's pace. */
   alerts: {
     vapidSubject: string;
@@ -189,6 +192,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           }
         : null,
     proofOfWork: env.REPORT_PROOF_OF_WORK ? { maxCounter: env.REPORT_PROOF_OF_WORK_MAX } : null,
+    dispatch: { offerMinutes: env.DISPATCH_OFFER_MINUTES },
     alerts: {
       vapidSubject:
         env.VAPID_SUBJECT ??

@@ -30,6 +30,8 @@ import { createSubscriptionService, subscriptionConfirmJob } from './modules/ale
 import { loadVapidKeys } from './modules/alerts/vapid.js';
 import { createCoalitionService } from './modules/coalitions/coalitions.service.js';
 import { printDemoAccounts, seedDemo } from './modules/demo/seed.js';
+import { dispatchJobs } from './modules/dispatch/dispatch.jobs.js';
+import { createDispatchService, type DispatchService } from './modules/dispatch/dispatch.service.js';
 import { type Grouper, startGrouper } from './modules/incidents/grouper.js';
 import { createIncidentService } from './modules/incidents/incidents.service.js';
 import { createPhotoService } from './modules/reports/photos.js';
@@ -49,7 +51,7 @@ export interface Faro {
   /** Every /api route with its access rule (the authorization matrix is generated from it). */
   routeAccess: RouteAccess[];
   box: SecretBox;
-  services: { sessions: SessionService; people: PeopleService };
+  services: { sessions: SessionService; people: PeopleService; dispatch: DispatchService };
   database: Database;
   jobs: JobQueue;
   hub: RealtimeHub;
@@ -235,6 +237,17 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       unsubscribeToken: (id) => subscriptions.unsubscribeToken(id),
       enqueueSend: (send, sendOptions) => enqueue(delivery.sendJob, send, undefined, sendOptions),
     });
+    const dispatchJob = dispatchJobs(() => dispatch);
+    const dispatch: DispatchService = createDispatchService({
+      database,
+      coalitions,
+      now,
+      offerMinutes: config.dispatch.offerMinutes,
+      onOffered: async (offer, tx) =>
+        void (await enqueue(dispatchJob.offerExpiry, { assignmentId: offer.id }, tx.client, {
+          startAfter: offer.expiresAt,
+        })),
+    });
     const people = createPeopleService({ database, now });
     const passkeys = createPasskeyService({ database, now });
     const { app, routeAccess } = await buildApp({
@@ -257,6 +270,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       publicAlerts,
       publishing,
       pushKey: vapid.publicKey,
+      dispatch,
       proofOfWork: config.proofOfWork ? createProofOfWork(box, config.proofOfWork) : null,
       logStream: options.logStream,
     });
@@ -276,6 +290,8 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
         subscriptionConfirm,
         delivery.fanOutJob,
         delivery.sendJob,
+        dispatchJob.offerExpiry,
+        dispatchJob.sweep,
       ],
       {
         pollSeconds: config.jobs.pollSeconds,
@@ -308,7 +324,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       app,
       routeAccess,
       box,
-      services: { sessions, people },
+      services: { sessions, people, dispatch },
       database,
       jobs,
       hub,

@@ -630,3 +630,72 @@ export const serverKeys = pgTable('server_keys', {
   sealed: text('sealed').notNull(),
   createdAt: createdAt(),
 });
+
+/* ---------------------------------------------------------------- dispatch */
+
+/** What a responder offers: languages, skills, home zones. Nothing else about them. */
+export const responderProfiles = pgTable('responder_profiles', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  coalitionId: coalitionRef(),
+  languages: text('languages').array().notNull().default(sql`'{}'::text[]`),
+  skills: text('skills').array().notNull().default(sql`'{}'::text[]`),
+  homeZoneIds: uuid('home_zone_ids').array().notNull().default(sql`'{}'::uuid[]`),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * A responder's time on shift. Their location, if they share it, is one
+ * coarse cell (resolution 8) overwritten on each update — never a track —
+ * and erased when the shift ends.
+ */
+export const shifts = pgTable(
+  'shifts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    coalitionId: coalitionRef(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    plannedEndAt: timestamp('planned_end_at', { withTimezone: true }).notNull(),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+    locationCell: text('location_cell'),
+    locationAt: timestamp('location_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('shifts_one_open').on(t.userId).where(sql`ended_at is null`),
+    index('shifts_open').on(t.coalitionId).where(sql`ended_at is null`),
+  ],
+);
+
+/** A responder sent to an incident: offered → accepted → en route → on scene → reported (or declined, expired, withdrawn). */
+export const assignments = pgTable(
+  'assignments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    coalitionId: coalitionRef(),
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    state: text('state').notNull().default('offered'),
+    offeredBy: uuid('offered_by').references(() => users.id),
+    /** Set when the offer was made automatically after an earlier one expired or was declined. */
+    automatic: boolean('automatic').notNull().default(false),
+    offeredAt: timestamp('offered_at', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    respondedAt: timestamp('responded_at', { withTimezone: true }),
+    enRouteAt: timestamp('en_route_at', { withTimezone: true }),
+    onSceneAt: timestamp('on_scene_at', { withTimezone: true }),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('assignments_incident').on(t.incidentId),
+    index('assignments_user_state').on(t.userId, t.state),
+    index('assignments_offers_due').on(t.expiresAt).where(sql`state = 'offered'`),
+  ],
+);

@@ -30,6 +30,12 @@ export const PERMISSIONS = [
   'alerts:approve',
   /** Cancel a published alert with the prepared correction, at once. */
   'alerts:cancel',
+  /** A responder's own profile, shift, location and assignments. */
+  'responders:self',
+  /** See who is on shift and the suggestions for an incident. */
+  'responders:read',
+  /** Offer incidents to responders. */
+  'assignments:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -47,9 +53,11 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'alerts:read',
     'alerts:compose',
     'alerts:cancel',
+    'responders:read',
+    'assignments:manage',
   ],
   operator: ['reports:intake'],
-  responder: ['reports:field'],
+  responder: ['reports:field', 'responders:self'],
   approver: ['alerts:read', 'alerts:approve', 'alerts:cancel', 'incidents:read'],
   legal: [],
 };

@@ -1,0 +1,145 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  assignmentListSchema,
+  assignmentSchema,
+  locationInputSchema,
+  offerInputSchema,
+  profileSchema,
+  responderStateSchema,
+  respondInputSchema,
+  startShiftInputSchema,
+  suggestionListSchema,
+} from '../../../shared/dispatch.js';
+import { sessionOf } from '../../http/auth.js';
+import { errorSchema } from '../../http/errors.js';
+import type { DispatchService } from './dispatch.service.js';
+
+const tags = ['dispatch'];
+const idParams = z.object({ id: z.uuid() });
+const errors = { 400: errorSchema, 404: errorSchema, 409: errorSchema };
+
+/** Responders (their own shift, location and assignments) and dispatchers (suggestions, offers). */
+export function registerDispatchRoutes(app: FastifyInstance, deps: { dispatch: DispatchService }): void {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  const self = { config: { access: 'responders:self' as const } };
+  const state = { 200: responderStateSchema, ...errors };
+  const me = (request: Parameters<typeof sessionOf>[0]) => sessionOf(request).userId;
+
+  routes.get(
+    '/api/responder',
+    {
+      ...self,
+      schema: { tags, summary: 'My profile, shift and assignments', response: { 200: responderStateSchema } },
+    },
+    async (request) => deps.dispatch.state(me(request)),
+  );
+  routes.put(
+    '/api/responder/profile',
+    {
+      ...self,
+      schema: {
+        tags,
+        summary: 'My languages, skills and home zones',
+        body: profileSchema,
+        response: { 200: profileSchema, 400: errorSchema },
+      },
+    },
+    async (request) => deps.dispatch.setProfile(me(request), request.body),
+  );
+  routes.post(
+    '/api/responder/shift',
+    {
+      ...self,
+      schema: {
+        tags,
+        summary: 'Go on shift until a planned end',
+        body: startShiftInputSchema,
+        response: state,
+      },
+    },
+    async (request) => deps.dispatch.startShift(me(request), request.body.hours),
+  );
+  routes.post(
+    '/api/responder/shift/end',
+    { ...self, schema: { tags, summary: 'Go off shift: the shared location is erased', response: state } },
+    async (request) => deps.dispatch.endShift(me(request)),
+  );
+  routes.put(
+    '/api/responder/location',
+    {
+      ...self,
+      schema: {
+        tags,
+        summary: 'Share where I am, as one coarse cell (about 1 km), overwritten each time; only on shift',
+        body: locationInputSchema,
+        response: state,
+      },
+    },
+    async (request) => deps.dispatch.shareLocation(me(request), request.body.lat, request.body.lng),
+  );
+  routes.delete(
+    '/api/responder/location',
+    { ...self, schema: { tags, summary: 'Stop sharing my location (it is erased)', response: state } },
+    async (request) => deps.dispatch.stopSharing(me(request)),
+  );
+  routes.post(
+    '/api/responder/assignments/:id',
+    {
+      ...self,
+      schema: {
+        tags,
+        summary: 'Answer an offer, or report where I am with it: en route, on scene, reported',
+        params: idParams,
+        body: respondInputSchema,
+        response: { 200: assignmentSchema, ...errors },
+      },
+    },
+    async (request) => deps.dispatch.respond(request.params.id, me(request), request.body.action),
+  );
+
+  routes.get(
+    '/api/incidents/:id/suggestions',
+    {
+      config: { access: 'responders:read' },
+      schema: {
+        tags,
+        summary: 'Responders on shift ranked for this incident (distance, language, skills, load), and pairs',
+        params: idParams,
+        response: { 200: suggestionListSchema, 404: errorSchema },
+      },
+    },
+    async (request) => deps.dispatch.suggestions(request.params.id),
+  );
+  routes.get(
+    '/api/incidents/:id/assignments',
+    {
+      config: { access: 'incidents:read' },
+      schema: {
+        tags,
+        summary: 'Who was offered this incident, and where each stands',
+        params: idParams,
+        response: { 200: assignmentListSchema },
+      },
+    },
+    async (request) => ({ assignments: await deps.dispatch.assignments(request.params.id) }),
+  );
+  routes.post(
+    '/api/incidents/:id/assignments',
+    {
+      config: { access: 'assignments:manage' },
+      schema: {
+        tags,
+        summary: 'Offer this incident to a responder on shift (expires unanswered, then goes to the next)',
+        params: idParams,
+        body: offerInputSchema,
+        response: { 201: assignmentSchema, ...errors },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(await deps.dispatch.offer(request.params.id, request.body.responderId, me(request))),
+  );
+}

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { languageSchema } from './report.js';
+
+/** The dispatch contract: responders' profile and shift, suggestions, assignments. */
+
+export const SKILLS = ['legal_observer', 'driver', 'medic', 'interpreter', 'de_escalation'] as const;
+export const skillSchema = z.enum(SKILLS);
+
+export const profileSchema = z.object({
+  languages: z.array(languageSchema).max(10),
+  skills: z.array(skillSchema).max(SKILLS.length),
+  homeZoneIds: z.array(z.uuid()).max(20),
+});
+export type ResponderProfile = z.infer<typeof profileSchema>;
+
+export const startShiftInputSchema = z.object({
+  /** How long the shift is planned for; it ends by itself then. */
+  hours: z.number().min(0.25, 'at least 15 minutes').max(16, 'at most 16 hours'),
+});
+
+export const locationInputSchema = z.object({
+  lat: z.number().min(-90).max(90),
+  lng: z.number().min(-180).max(180),
+});
+
+export const ASSIGNMENT_STATES = [
+  'offered',
+  'accepted',
+  'declined',
+  'expired',
+  'en_route',
+  'on_scene',
+  'reported',
+  'withdrawn',
+] as const;
+export const assignmentStateSchema = z.enum(ASSIGNMENT_STATES);
+
+export const assignmentSchema = z.object({
+  id: z.uuid(),
+  incidentId: z.uuid(),
+  responder: z.object({ id: z.uuid(), name: z.string() }),
+  state: assignmentStateSchema,
+  automatic: z.boolean(),
+  offeredAt: z.string(),
+  expiresAt: z.string(),
+  respondedAt: z.string().nullable(),
+  onSceneAt: z.string().nullable(),
+});
+export type Assignment = z.infer<typeof assignmentSchema>;
+export const assignmentListSchema = z.object({ assignments: z.array(assignmentSchema) });
+
+/** What a responder sees of an incident they are assigned to. */
+export const assignedIncidentSchema = z.object({
+  id: z.uuid(),
+  number: z.number().int(),
+  activity: z.string(),
+  status: z.string(),
+  zone: z.object({ id: z.uuid(), name: z.string() }).nullable(),
+  center: z.object({ lat: z.number(), lng: z.number() }).nullable(),
+  lastObservedAt: z.string(),
+});
+
+export const responderStateSchema = z.object({
+  profile: profileSchema,
+  shift: z
+    .object({
+      startedAt: z.string(),
+      plannedEndAt: z.string(),
+      sharingLocation: z.boolean(),
+    })
+    .nullable(),
+  assignments: z.array(assignmentSchema.extend({ incident: assignedIncidentSchema })),
+});
+export type ResponderState = z.infer<typeof responderStateSchema>;
+
+export const suggestionListSchema = z.object({
+  suggestions: z.array(
+    z.object({
+      responder: z.object({ id: z.uuid(), name: z.string() }),
+      km: z.number().nullable(),
+      score: z.number(),
+      reasons: z.array(z.string()),
+    }),
+  ),
+  pairs: z.array(z.tuple([z.uuid(), z.uuid()])),
+});
+export type SuggestionList = z.infer<typeof suggestionListSchema>;
+
+export const offerInputSchema = z.object({ responderId: z.uuid() });
+export const respondInputSchema = z.object({
+  action: z.enum(['accept', 'decline', 'en_route', 'on_scene', 'reported']),
+});

@@ -1,0 +1,194 @@
+import { getResolution } from 'h3-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Assignment, ResponderState, SuggestionList } from '../src/shared/dispatch.js';
+import { BOYLE_HEIGHTS, buildReportInput } from './support/factories.js';
+import { startTestFaro, type TestFaro } from './support/faro.js';
+import { createPerson } from './support/people.js';
+import { type StaffSession, sessionFor, staffSession } from './support/sessions.js';
+
+/**
+ * Responders on shift, their coarse location (erased at shift end), ranked
+ * suggestions, and offers that are accepted, declined, or expire and go to
+ * the next responder by themselves (on a clock the test moves).
+ */
+let t: TestFaro;
+let clock = Date.now();
+let dispatcher: StaffSession;
+
+beforeAll(async () => {
+  t = await startTestFaro({ now: () => new Date(clock) });
+  dispatcher = await staffSession(t.faro.database, 'dispatcher');
+});
+afterAll(async () => t?.stop());
+
+const call = (
+  who: StaffSession | null,
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  url: string,
+  payload?: unknown,
+) => t.faro.app.inject({ method, url, headers: who?.headers ?? {}, ...(payload ? { payload } : {}) });
+/** A point `km` east of Boyle Heights. */
+const east = (km: number) => ({
+  lat: BOYLE_HEIGHTS.lat,
+  lng: BOYLE_HEIGHTS.lng + km / (111.32 * Math.cos((BOYLE_HEIGHTS.lat * Math.PI) / 180)),
+});
+
+async function responder(
+  km: number | null,
+  languages: string[] = ['en', 'es'],
+  hours = 4,
+): Promise<StaffSession> {
+  const person = await createPerson(t.faro.database, t.faro.box, { role: 'responder' });
+  const session = await sessionFor(t.faro.database, person.id, () => new Date(clock));
+  expect(
+    (await call(session, 'PUT', '/api/responder/profile', { languages, skills: [], homeZoneIds: [] }))
+      .statusCode,
+  ).toBe(200);
+  expect((await call(session, 'POST', '/api/responder/shift', { hours })).statusCode).toBe(200);
+  if (km !== null)
+    expect((await call(session, 'PUT', '/api/responder/location', east(km))).statusCode).toBe(200);
+  return session;
+}
+
+/** A new incident `km` east of Boyle Heights (tests far apart never group into one). */
+async function incidentAt(km: number): Promise<string> {
+  const sent = await call(
+    null,
+    'POST',
+    '/api/reports',
+    buildReportInput({ location: east(km), activity: 'raid' }),
+  );
+  expect(sent.statusCode, sent.body).toBe(201);
+  await t.faro.grouper?.settle();
+  const { rows } = await t.faro.database.pool.query<{ incident_id: string }>(
+    'select incident_id from reports where id = $1',
+    [sent.json().id],
+  );
+  return rows[0]?.incident_id ?? '';
+}
+
+const shiftRow = async (userId: string) =>
+  (
+    await t.faro.database.pool.query<{
+      location_cell: string | null;
+      location_at: Date | null;
+      ended_at: Date | null;
+    }>(
+      'select location_cell, location_at, ended_at from shifts where user_id = $1 order by started_at desc limit 1',
+      [userId],
+    )
+  ).rows[0];
+
+describe('responders on shift', () => {
+  it('keeps one coarse cell while on shift, overwritten, and erases it when the shift ends', async () => {
+    const me = await responder(1);
+    const first = await shiftRow(me.userId);
+    expect(getResolution(first?.location_cell ?? '')).toBe(8);
+    await call(me, 'PUT', '/api/responder/location', east(4));
+    const moved = await shiftRow(me.userId);
+    expect(moved?.location_cell).not.toBe(first?.location_cell);
+    const { rows } = await t.faro.database.pool.query(
+      'select count(*)::int as n from shifts where user_id = $1',
+      [me.userId],
+    );
+    expect(rows[0]).toEqual({ n: 1 }); // overwritten, never a track
+
+    const ended = await call(me, 'POST', '/api/responder/shift/end');
+    expect((ended.json() as ResponderState).shift).toBeNull();
+    expect(await shiftRow(me.userId)).toMatchObject({ location_cell: null, location_at: null });
+    expect((await shiftRow(me.userId))?.ended_at).not.toBeNull();
+    // Off shift, no location is taken.
+    expect((await call(me, 'PUT', '/api/responder/location', east(1))).statusCode).toBe(409);
+  });
+
+  it('ends a shift at its planned end by itself, location erased', async () => {
+    const me = await responder(2, ['en'], 0.25);
+    clock += 20 * 60_000;
+    await t.faro.services.dispatch.endDueShifts();
+    expect(await shiftRow(me.userId)).toMatchObject({ location_cell: null, location_at: null });
+    expect(((await call(me, 'GET', '/api/responder')).json() as ResponderState).shift).toBeNull();
+  });
+});
+
+describe('suggestions and offers', () => {
+  let near: StaffSession;
+  let middle: StaffSession;
+  let far: StaffSession;
+  let incidentId: string;
+
+  beforeAll(async () => {
+    // Earlier tests' responders went off shift; these three are on now.
+    near = await responder(0.5);
+    middle = await responder(3);
+    far = await responder(8, ['en']);
+    incidentId = await incidentAt(0);
+  });
+
+  it('ranks responders on shift by distance, language and load', async () => {
+    const response = await call(dispatcher, 'GET', `/api/incidents/${incidentId}/suggestions`);
+    expect(response.statusCode, response.body).toBe(200);
+    const list = response.json() as SuggestionList;
+    const ids = list.suggestions.map((s) => s.responder.id);
+    expect(ids.indexOf(near.userId)).toBeLessThan(ids.indexOf(middle.userId));
+    expect(ids.indexOf(middle.userId)).toBeLessThan(ids.indexOf(far.userId));
+    expect(list.suggestions.find((s) => s.responder.id === near.userId)?.km).toBeLessThan(2);
+  });
+
+  it('offers, and the responder accepts, goes, arrives and reports — only their own assignment', async () => {
+    const offered = await call(dispatcher, 'POST', `/api/incidents/${incidentId}/assignments`, {
+      responderId: near.userId,
+    });
+    expect(offered.statusCode, offered.body).toBe(201);
+    const assignment = offered.json() as Assignment;
+    // Another responder cannot touch it, and does not see the incident.
+    expect(
+      (await call(middle, 'POST', `/api/responder/assignments/${assignment.id}`, { action: 'accept' }))
+        .statusCode,
+    ).toBe(404);
+    expect(((await call(middle, 'GET', '/api/responder')).json() as ResponderState).assignments).toEqual([]);
+    const mine = (await call(near, 'GET', '/api/responder')).json() as ResponderState;
+    expect(mine.assignments.map((a) => a.incident.id)).toEqual([incidentId]);
+    expect(JSON.stringify(mine)).not.toMatch(/"place"|restricted|"lat":34\.0472/);
+    for (const action of ['accept', 'en_route', 'on_scene', 'reported'] as const) {
+      const step = await call(near, 'POST', `/api/responder/assignments/${assignment.id}`, { action });
+      expect(step.statusCode, step.body).toBe(200);
+    }
+    const listed = (await call(dispatcher, 'GET', `/api/incidents/${incidentId}/assignments`)).json();
+    expect(listed.assignments[0]).toMatchObject({ state: 'reported', responder: { id: near.userId } });
+  });
+
+  it('moves an unanswered offer to the next responder when it expires', async () => {
+    const second = await incidentAt(25);
+    const offered = (
+      await call(dispatcher, 'POST', `/api/incidents/${second}/assignments`, { responderId: middle.userId })
+    ).json() as Assignment;
+    clock += 3 * 60_000 + 1_000;
+    expect(await t.faro.services.dispatch.expireDue()).toBe(1);
+    const { assignments } = (
+      await call(dispatcher, 'GET', `/api/incidents/${second}/assignments`)
+    ).json() as {
+      assignments: Assignment[];
+    };
+    expect(assignments.find((a) => a.id === offered.id)?.state).toBe('expired');
+    const next = assignments.find((a) => a.id !== offered.id);
+    expect(next).toMatchObject({ state: 'offered', automatic: true });
+    expect(next?.responder.id).not.toBe(middle.userId);
+    // Too late to accept the expired one.
+    const late = await call(middle, 'POST', `/api/responder/assignments/${offered.id}`, { action: 'accept' });
+    expect(late.statusCode).toBe(409);
+  });
+
+  it('offers the next responder at once when one declines', async () => {
+    const third = await incidentAt(50);
+    const offered = (
+      await call(dispatcher, 'POST', `/api/incidents/${third}/assignments`, { responderId: far.userId })
+    ).json() as Assignment;
+    expect(
+      (await call(far, 'POST', `/api/responder/assignments/${offered.id}`, { action: 'decline' })).statusCode,
+    ).toBe(200);
+    const { assignments } = (await call(dispatcher, 'GET', `/api/incidents/${third}/assignments`)).json() as {
+      assignments: Assignment[];
+    };
+    expect(assignments.filter((a) => a.state === 'offered')).toHaveLength(1);
+  });
+});
