@@ -97,6 +97,42 @@ describe('authorization matrix', () => {
     expect((await fetch(`${t.baseUrl}/api/account/sessions`, { headers: bob.headers })).status).toBe(200);
   });
 
+  it('shows a responder only the incidents they are assigned to, and no exact location of any other', async () => {
+    const responder = await staffSession(t.faro.database, 'responder');
+    const dispatcher = await staffSession(t.faro.database, 'dispatcher');
+    const get = (url: string, headers: Record<string, string>) => fetch(`${t.baseUrl}${url}`, { headers });
+    // The board, its reports (with their cross streets and positions) and any incident: refused.
+    for (const url of [
+      '/api/incidents',
+      '/api/reports',
+      '/api/events',
+      `/api/incidents/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}`,
+    ])
+      expect((await get(url, responder.headers)).status, url).toBe(403);
+    const report = await fetch(`${t.baseUrl}/api/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        language: 'en',
+        activity: 'patrol',
+        location: { lat: 34.9, lng: -116.9, place: 'Behind the feed store' },
+        observedAt: new Date().toISOString(),
+        firsthand: true,
+      }),
+    });
+    expect(report.status).toBe(201);
+    await t.faro.grouper?.settle();
+    const state = (await (await get('/api/responder', responder.headers)).json()) as {
+      assignments: unknown[];
+    };
+    expect(state.assignments).toEqual([]);
+    const all = JSON.stringify(state);
+    expect(all).not.toContain('feed store');
+    expect(all).not.toContain('34.9');
+    // Its restricted detail is the dispatcher's.
+    expect((await get('/api/incidents', dispatcher.headers)).status).toBe(200);
+  });
+
   it('refuses to start with an /api route that has no access rule', async () => {
     const app = Fastify();
     await registerAuth(app, { sessions: {} as SessionService, secureCookie: false, absoluteHours: 1 });

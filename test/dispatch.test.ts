@@ -149,12 +149,43 @@ describe('suggestions and offers', () => {
     const mine = (await call(near, 'GET', '/api/responder')).json() as ResponderState;
     expect(mine.assignments.map((a) => a.incident.id)).toEqual([incidentId]);
     expect(JSON.stringify(mine)).not.toMatch(/"place"|restricted|"lat":34\.0472/);
-    for (const action of ['accept', 'en_route', 'on_scene', 'reported'] as const) {
+    for (const action of ['accept', 'en_route', 'on_scene'] as const) {
       const step = await call(near, 'POST', `/api/responder/assignments/${assignment.id}`, { action });
       expect(step.statusCode, step.body).toBe(200);
     }
+    // On scene: a check-in timer runs; "I'm safe" resets it.
+    const safe = await call(near, 'POST', `/api/responder/assignments/${assignment.id}/check-in`, {
+      status: 'safe',
+    });
+    expect(safe.json()).toMatchObject({ safety: 'ok' });
+    expect(safe.json().checkInDueAt).not.toBeNull();
+    // The report needs who was there and the outcome.
+    const bare = await call(near, 'POST', `/api/responder/assignments/${assignment.id}`, {
+      action: 'reported',
+    });
+    expect(bare.statusCode).toBe(400);
+    const reported = await call(near, 'POST', `/api/responder/assignments/${assignment.id}`, {
+      action: 'reported',
+      report: {
+        present: ['immigration_agents', 'local_police'],
+        outcome: 'confirmed',
+        notes: 'Two unmarked vans at the car wash',
+      },
+    });
+    expect(reported.statusCode, reported.body).toBe(200);
     const listed = (await call(dispatcher, 'GET', `/api/incidents/${incidentId}/assignments`)).json();
-    expect(listed.assignments[0]).toMatchObject({ state: 'reported', responder: { id: near.userId } });
+    expect(listed.assignments[0]).toMatchObject({
+      state: 'reported',
+      outcome: 'confirmed',
+      present: ['immigration_agents', 'local_police'],
+      responder: { id: near.userId },
+    });
+    // The notes are kept sealed.
+    const { rows } = await t.faro.database.pool.query<{ notes: string }>(
+      'select notes from assignments where id = $1',
+      [assignment.id],
+    );
+    expect(rows[0]?.notes).not.toContain('unmarked');
   });
 
   it('moves an unanswered offer to the next responder when it expires', async () => {
@@ -190,5 +221,28 @@ describe('suggestions and offers', () => {
       assignments: Assignment[];
     };
     expect(assignments.filter((a) => a.state === 'offered')).toHaveLength(1);
+  });
+
+  it('flags a missed check-in for the dispatcher, and "need help" at once', async () => {
+    const fourth = await incidentAt(75);
+    const offered = (
+      await call(dispatcher, 'POST', `/api/incidents/${fourth}/assignments`, { responderId: middle.userId })
+    ).json() as Assignment;
+    for (const action of ['accept', 'on_scene'] as const)
+      await call(middle, 'POST', `/api/responder/assignments/${offered.id}`, { action });
+    const help = await call(middle, 'POST', `/api/responder/assignments/${offered.id}/check-in`, {
+      status: 'help',
+    });
+    expect(help.json()).toMatchObject({ safety: 'help' });
+    await call(middle, 'POST', `/api/responder/assignments/${offered.id}/check-in`, { status: 'safe' });
+    clock += 16 * 60_000;
+    expect(await t.faro.services.dispatch.flagMissedCheckIns()).toBe(1);
+    expect(await t.faro.services.dispatch.flagMissedCheckIns()).toBe(0);
+    const { assignments } = (
+      await call(dispatcher, 'GET', `/api/incidents/${fourth}/assignments`)
+    ).json() as {
+      assignments: Assignment[];
+    };
+    expect(assignments.find((a) => a.id === offered.id)?.safety).toBe('missed');
   });
 });

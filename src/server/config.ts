@@ -68,6 +68,8 @@ const envSchema = z.object({
   ALERT_DELIVERY_BACKOFF_SECONDS: z.coerce.number().min(0.1).max(3600).default(10),
   /** How long a responder has to answer an offer before it goes to the next one. */
   DISPATCH_OFFER_MINUTES: z.coerce.number().min(0.5).max(60).default(3),
+  /** How often a responder on scene must say they are safe before the dispatcher is alerted. */
+  DISPATCH_CHECK_IN_MINUTES: z.coerce.number().min(1).max(120).default(15),
   REPORT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(30),
   LOOKUP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
   SESSION_IDLE_MINUTES: z.coerce
@@ -116,7 +118,7 @@ export interface Config {
     apiUrl: string;
     segmentsPerSecond: number;
   } | null;
-  dispatch: { offerMinutes: number };
+  dispatch: { offerMinutes: number; checkInMinutes: number };
   /** Web Push sender identity and the alert delivery pipeline's pace. */
   alerts: {
     vapidSubject: string;
@@ -192,7 +194,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           }
         : null,
     proofOfWork: env.REPORT_PROOF_OF_WORK ? { maxCounter: env.REPORT_PROOF_OF_WORK_MAX } : null,
-    dispatch: { offerMinutes: env.DISPATCH_OFFER_MINUTES },
+    dispatch: { offerMinutes: env.DISPATCH_OFFER_MINUTES, checkInMinutes: env.DISPATCH_CHECK_IN_MINUTES },
     alerts: {
       vapidSubject:
         env.VAPID_SUBJECT ??

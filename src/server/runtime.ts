@@ -243,6 +243,8 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       coalitions,
       now,
       offerMinutes: config.dispatch.offerMinutes,
+      checkInMinutes: config.dispatch.checkInMinutes,
+      box,
       onOffered: async (offer, tx) =>
         void (await enqueue(dispatchJob.offerExpiry, { assignmentId: offer.id }, tx.client, {
           startAfter: offer.expiresAt,

@@ -35,6 +35,17 @@ export const ASSIGNMENT_STATES = [
 ] as const;
 export const assignmentStateSchema = z.enum(ASSIGNMENT_STATES);
 
+export const PRESENT = ['immigration_agents', 'local_police', 'other', 'nobody'] as const;
+export const OUTCOMES = ['confirmed', 'not_confirmed', 'uncertain'] as const;
+export const SAFETY = ['ok', 'help', 'missed'] as const;
+
+/** The responder's on-scene report. */
+export const sceneReportSchema = z.object({
+  present: z.array(z.enum(PRESENT)).min(1, 'say who was there (or nobody)'),
+  outcome: z.enum(OUTCOMES),
+  notes: z.string().trim().max(2000).default(''),
+});
+
 export const assignmentSchema = z.object({
   id: z.uuid(),
   incidentId: z.uuid(),
@@ -45,6 +56,10 @@ export const assignmentSchema = z.object({
   expiresAt: z.string(),
   respondedAt: z.string().nullable(),
   onSceneAt: z.string().nullable(),
+  outcome: z.enum(OUTCOMES).nullable(),
+  present: z.array(z.enum(PRESENT)),
+  safety: z.enum(SAFETY),
+  checkInDueAt: z.string().nullable(),
 });
 export type Assignment = z.infer<typeof assignmentSchema>;
 export const assignmentListSchema = z.object({ assignments: z.array(assignmentSchema) });
@@ -87,6 +102,15 @@ export const suggestionListSchema = z.object({
 export type SuggestionList = z.infer<typeof suggestionListSchema>;
 
 export const offerInputSchema = z.object({ responderId: z.uuid() });
-export const respondInputSchema = z.object({
-  action: z.enum(['accept', 'decline', 'en_route', 'on_scene', 'reported']),
-});
+export const respondInputSchema = z
+  .object({
+    action: z.enum(['accept', 'decline', 'en_route', 'on_scene', 'reported']),
+    /** Required with `reported`. */
+    report: sceneReportSchema.optional(),
+  })
+  .refine((input) => input.action !== 'reported' || input.report, {
+    message: 'the on-scene report (who was there, outcome) is needed',
+    path: ['report'],
+  });
+
+export const checkInInputSchema = z.object({ status: z.enum(['safe', 'help']) });

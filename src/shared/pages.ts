@@ -9,6 +9,7 @@ export const WEB_PAGES = [
   '/alerts',
   '/unsubscribe',
   '/alerting',
+  '/responder',
   '/dispatch',
   '/hotline',
   '/field',

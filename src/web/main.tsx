@@ -21,6 +21,7 @@ const AdminPage = lazy(() => import('./pages/AdminPage.js'));
 const HotlinePage = lazy(() => import('./pages/IntakePage.js'));
 const FieldReportPage = lazy(() => import('./pages/FieldReportPage.js'));
 const AlertingPage = lazy(() => import('./pages/AlertingPage.js'));
+const ResponderPage = lazy(() => import('./pages/ResponderPage.js'));
 
 const staff = (page: ReactNode, permission?: string) => (
   <RequireAccess permission={permission}>
@@ -54,6 +55,7 @@ createRoot(root).render(
             <Route path="hotline" element={staff(<HotlinePage />, 'reports:intake')} />
             <Route path="field" element={staff(<FieldReportPage />, 'reports:field')} />
             <Route path="alerting" element={staff(<AlertingPage />, 'alerts:read')} />
+            <Route path="responder" element={staff(<ResponderPage />, 'responders:self')} />
             <Route path="account" element={staff(<AccountPage />)} />
             <Route path="admin" element={staff(<AdminPage />, 'people:manage')} />
           </Route>

@@ -692,6 +692,16 @@ export const assignments = pgTable(
     enRouteAt: timestamp('en_route_at', { withTimezone: true }),
     onSceneAt: timestamp('on_scene_at', { withTimezone: true }),
     endedAt: timestamp('ended_at', { withTimezone: true }),
+    /** The on-scene report: confirmed, not_confirmed or uncertain. */
+    outcome: text('outcome'),
+    /** Who was there: immigration agents, local police, other, nobody. */
+    present: text('present').array().notNull().default(sql`'{}'::text[]`),
+    /** The responder's notes, sealed; purged with other restricted data. */
+    notes: text('notes'),
+    /** On scene: when the next "I'm safe" is due. */
+    checkInDueAt: timestamp('check_in_due_at', { withTimezone: true }),
+    /** ok, help (they asked for it) or missed (a check-in did not come). */
+    safety: text('safety').notNull().default('ok'),
   },
   (t) => [
     index('assignments_incident').on(t.incidentId),

@@ -16,8 +16,8 @@ export function Layout() {
     path.startsWith('/alerting');
   const active = currentLanguage();
   // The public pages never ask who you are; staff pages show it.
-  const staffPage = ['/dispatch', '/admin', '/account', '/hotline', '/field', '/alerting'].some((p) =>
-    path.startsWith(p),
+  const staffPage = ['/dispatch', '/admin', '/account', '/hotline', '/field', '/alerting', '/responder'].some(
+    (p) => path.startsWith(p),
   );
   const session = useSession(staffPage).data;
   const signedIn = staffPage && session?.state === 'signed_in' ? session : null;
@@ -39,6 +39,9 @@ export function Layout() {
             {signedIn.permissions.includes('reports:field') &&
               !signedIn.permissions.includes('reports:intake') && <Link to="/field">{t('nav.field')}</Link>}
             {signedIn.permissions.includes('alerts:read') && <Link to="/alerting">{t('nav.alerting')}</Link>}
+            {signedIn.permissions.includes('responders:self') && (
+              <Link to="/responder">{t('nav.responder')}</Link>
+            )}
             {signedIn.permissions.includes('people:manage') && <Link to="/admin">{t('nav.admin')}</Link>}
             <Link to="/account">{signedIn.user.displayName}</Link>
           </nav>

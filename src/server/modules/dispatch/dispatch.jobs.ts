@@ -5,7 +5,8 @@ import type { DispatchService } from './dispatch.service.js';
 /**
  * An offer's expiry runs at its time (a job queued with the offer, to start
  * then); a sweep each minute ends shifts past their planned end — erasing
- * their location — and catches any offer whose job was lost.
+ * their location —, flags on-scene check-ins that did not come, and catches
+ * any offer whose job was lost.
  */
 export function dispatchJobs(dispatch: () => DispatchService) {
   return {
@@ -27,6 +28,7 @@ export function dispatchJobs(dispatch: () => DispatchService) {
       async handler() {
         await dispatch().endDueShifts();
         await dispatch().expireDue();
+        await dispatch().flagMissedCheckIns();
       },
     }),
   };

@@ -150,3 +150,33 @@ export async function offersDue(db: Drizzle, now: Date) {
     .orderBy(assignments.expiresAt)
     .limit(100);
 }
+
+/** On-scene check-ins past due, flagged once (a check-in clears the flag). */
+export async function flagMissed(db: Drizzle, now: Date) {
+  return db
+    .update(assignments)
+    .set({ safety: 'missed' })
+    .where(
+      and(
+        eq(assignments.state, 'on_scene'),
+        lte(assignments.checkInDueAt, now),
+        inArray(assignments.safety, ['ok', 'help']),
+      ),
+    )
+    .returning({
+      id: assignments.id,
+      incidentId: assignments.incidentId,
+      userId: assignments.userId,
+      coalitionId: assignments.coalitionId,
+    });
+}
+
+/** Responders' on-scene notes older than the retention period are deleted; the outcome stays. */
+export async function purgeAssignmentNotes(db: Drizzle, endedBefore: Date): Promise<number> {
+  const purged = await db
+    .update(assignments)
+    .set({ notes: null })
+    .where(and(sql`${assignments.notes} is not null`, lte(assignments.endedAt, endedBefore)))
+    .returning({ id: assignments.id });
+  return purged.length;
+}

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   assignmentListSchema,
   assignmentSchema,
+  checkInInputSchema,
   locationInputSchema,
   offerInputSchema,
   profileSchema,
@@ -96,7 +97,22 @@ export function registerDispatchRoutes(app: FastifyInstance, deps: { dispatch: D
         response: { 200: assignmentSchema, ...errors },
       },
     },
-    async (request) => deps.dispatch.respond(request.params.id, me(request), request.body.action),
+    async (request) =>
+      deps.dispatch.respond(request.params.id, me(request), request.body.action, request.body.report),
+  );
+  routes.post(
+    '/api/responder/assignments/:id/check-in',
+    {
+      ...self,
+      schema: {
+        tags,
+        summary: "On scene: I'm safe (resets the timer) or I need help (the dispatcher is alerted at once)",
+        params: idParams,
+        body: checkInInputSchema,
+        response: { 200: assignmentSchema, ...errors },
+      },
+    },
+    async (request) => deps.dispatch.checkIn(request.params.id, me(request), request.body.status),
   );
 
   routes.get(

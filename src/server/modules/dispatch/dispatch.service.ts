@@ -6,7 +6,9 @@ import type {
   ResponderProfile,
   ResponderState,
   SuggestionList,
+  sceneReportSchema,
 } from '../../../shared/dispatch.js';
+import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database, Drizzle, Tx } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import { recordEvents } from '../../realtime/events.js';
@@ -21,6 +23,7 @@ import {
   endShifts,
   findAssignment,
   findProfile,
+  flagMissed,
   incidentFacts,
   insertAssignment,
   insertShift,
@@ -48,7 +51,16 @@ export interface DispatchService {
   assignments(incidentId: string): Promise<Assignment[]>;
   offer(incidentId: string, responderId: string, actorId: string): Promise<Assignment>;
   /** The responder's own step: accept, decline, en route, on scene, reported. */
-  respond(assignmentId: string, userId: string, action: ResponderAction): Promise<Assignment>;
+  respond(
+    assignmentId: string,
+    userId: string,
+    action: ResponderAction,
+    report?: z.output<typeof sceneReportSchema>,
+  ): Promise<Assignment>;
+  /** On scene: "I'm safe" resets the timer; "need help" flags it for the dispatcher at once. */
+  checkIn(assignmentId: string, userId: string, status: 'safe' | 'help'): Promise<Assignment>;
+  /** On-scene check-ins that did not come are flagged; returns how many. */
+  flagMissedCheckIns(): Promise<number>;
   /** Offers past their time expire, and each goes to the next suggestion by itself. */
   expireDue(): Promise<number>;
   /** Shifts past their planned end end, and their location is erased. */
@@ -61,6 +73,11 @@ export interface DispatchDeps {
   now?: () => Date;
   /** How long an offer waits for an answer. */
   offerMinutes: number;
+  /** How often a responder on scene must say they are safe. */
+  checkInMinutes: number;
+  box: SecretBox;
+  /** Escalation of a missed check-in (push to dispatchers, then the backup contact). */
+  onMissedCheckIn?: (assignment: { id: string; incidentId: string; userId: string }) => Promise<void>;
   /** Queues the check of an offer at its expiry, in the offer's transaction. */
   onOffered?: (assignment: { id: string; expiresAt: Date }, tx: Tx) => Promise<void>;
 }
@@ -78,6 +95,10 @@ function toAssignment(row: AssignmentRow, name: string): Assignment {
     expiresAt: row.expiresAt.toISOString(),
     respondedAt: iso(row.respondedAt),
     onSceneAt: iso(row.onSceneAt),
+    outcome: row.outcome as Assignment['outcome'],
+    present: row.present as Assignment['present'],
+    safety: row.safety as Assignment['safety'],
+    checkInDueAt: iso(row.checkInDueAt),
   };
 }
 
@@ -167,6 +188,11 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
       enRouteAt: null,
       onSceneAt: null,
       endedAt: null,
+      outcome: null,
+      present: [],
+      notes: null,
+      checkInDueAt: null,
+      safety: 'ok',
     };
     await insertAssignment(tx.db, row);
     await recordEvents(tx.client, coalitionId, [{ type: 'incident.updated', subjectId: incidentId }]);
@@ -286,7 +312,7 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
       return toAssignment(row.assignment, row.name);
     },
 
-    async respond(assignmentId, userId, action) {
+    async respond(assignmentId, userId, action, report) {
       const coalition = await deps.coalitions.current();
       const incidentId = await database.transaction(async (tx) => {
         const row = await findAssignment(tx.db, coalition.id, assignmentId);
@@ -300,8 +326,14 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
             : action === 'en_route'
               ? { enRouteAt: at }
               : action === 'on_scene'
-                ? { onSceneAt: at }
-                : { endedAt: at };
+                ? { onSceneAt: at, checkInDueAt: new Date(at.getTime() + deps.checkInMinutes * 60_000) }
+                : {
+                    endedAt: at,
+                    checkInDueAt: null,
+                    outcome: report?.outcome ?? null,
+                    present: report?.present ?? [],
+                    notes: report?.notes ? deps.box.seal(report.notes, `assignment-notes:${row.id}`) : null,
+                  };
         if (!(await moveAssignment(tx.db, row.id, row.state, { state, ...stamp })))
           throw new AppError('CONFLICT', 'This assignment changed at the same moment; look again.');
         await recordEvents(tx.client, coalition.id, [
@@ -311,6 +343,37 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
         return row.incidentId;
       });
       return nameOf(database.db, incidentId, assignmentId);
+    },
+
+    async checkIn(assignmentId, userId, status) {
+      const coalition = await deps.coalitions.current();
+      const incidentId = await database.transaction(async (tx) => {
+        const row = await findAssignment(tx.db, coalition.id, assignmentId);
+        if (!row || row.userId !== userId) throw new AppError('NOT_FOUND', 'No assignment with this id.');
+        if (row.state !== 'on_scene')
+          throw new AppError('INVALID_TRANSITION', 'Check-ins are for while you are on scene.');
+        const at = now();
+        await moveAssignment(tx.db, row.id, 'on_scene', {
+          safety: status === 'help' ? 'help' : 'ok',
+          checkInDueAt: new Date(at.getTime() + deps.checkInMinutes * 60_000),
+        });
+        await recordEvents(tx.client, coalition.id, [
+          { type: 'incident.updated', subjectId: row.incidentId },
+        ]);
+        return row.incidentId;
+      });
+      return nameOf(database.db, incidentId, assignmentId);
+    },
+
+    async flagMissedCheckIns() {
+      const missed = await flagMissed(database.db, now());
+      for (const row of missed) {
+        await recordEvents(database.pool, row.coalitionId, [
+          { type: 'incident.updated', subjectId: row.incidentId },
+        ]);
+        await deps.onMissedCheckIn?.(row);
+      }
+      return missed.length;
     },
 
     async expireDue() {

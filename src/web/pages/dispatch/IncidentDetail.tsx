@@ -7,6 +7,7 @@ import { redFlagsOf, SETTABLE_INCIDENT_STATUSES } from '../../../shared/report-f
 import { ApiError, api } from '../../api.js';
 import { useSession } from '../../session.js';
 import { ReportRow } from './ReportRow.js';
+import { ResponderPanel } from './ResponderPanel.js';
 import { Ago } from './time.js';
 import { detailKey } from './useLiveIncidents.js';
 
@@ -168,6 +169,12 @@ export function IncidentDetail({
             <span aria-hidden="true">👁</span>{' '}
             {t('dispatch.alsoLooking', { names: viewers.map((v) => v.name).join(', ') })}
           </p>
+        )}
+        {incident.status !== 'merged' && (
+          <ResponderPanel
+            incidentId={incident.id}
+            canOffer={session?.state === 'signed_in' && session.permissions.includes('assignments:manage')}
+          />
         )}
         {canAlert && incident.status !== 'merged' && (
           <p>

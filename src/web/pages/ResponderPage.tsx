@@ -1,0 +1,254 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { OUTCOMES, PRESENT, type ResponderState } from '../../shared/dispatch.js';
+import { ApiError, api } from '../api.js';
+import { CheckboxGroup, RadioGroup } from '../components/Choices.js';
+
+const KEY = ['responder'];
+type Pending = { path: string; method: 'POST' | 'PUT' | 'DELETE'; body?: unknown };
+
+const clock = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' });
+
+/**
+ * The responder's phone: go on and off shift, share a coarse location, and
+ * answer offers and report from the scene with big one-thumb buttons. An
+ * action that cannot reach the server waits and is sent again by itself,
+ * and the page says so rather than pretending.
+ */
+export default function ResponderPage() {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const [hours, setHours] = useState('4');
+  const [queued, setQueued] = useState<Pending[]>([]);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [locationFailed, setLocationFailed] = useState(false);
+  const state = useQuery({
+    queryKey: KEY,
+    queryFn: () => api<ResponderState>('/api/responder'),
+    refetchInterval: 4000,
+  });
+
+  const send = useCallback(
+    async (action: Pending) => {
+      setProblem(null);
+      try {
+        const result = await api<unknown>(action.path, { method: action.method, body: action.body });
+        if (result && typeof result === 'object' && 'assignments' in result) client.setQueryData(KEY, result);
+        await client.invalidateQueries({ queryKey: KEY });
+        return true;
+      } catch (error) {
+        if (error instanceof ApiError && error.isNetwork) {
+          setQueued((list) => [...list, action]);
+          return false;
+        }
+        setProblem(t('responder.failed', { message: error instanceof Error ? error.message : '' }));
+        return true;
+      }
+    },
+    [client, t],
+  );
+
+  // Actions that could not be sent are tried again every few seconds, in order.
+  const retrying = useRef(false);
+  useEffect(() => {
+    if (queued.length === 0) return;
+    const timer = setInterval(async () => {
+      if (retrying.current) return;
+      retrying.current = true;
+      const [first, ...rest] = queued;
+      if (first) {
+        setQueued(rest);
+        await send(first);
+      }
+      retrying.current = false;
+    }, 3000);
+    return () => clearInterval(timer);
+  }, [queued, send]);
+
+  const shift = state.data?.shift ?? null;
+  const sharing = shift?.sharingLocation ?? false;
+  const share = useCallback(() => {
+    if (!('geolocation' in navigator)) return setLocationFailed(true);
+    navigator.geolocation.getCurrentPosition(
+      (position) => {
+        setLocationFailed(false);
+        void send({
+          path: '/api/responder/location',
+          method: 'PUT',
+          body: { lat: position.coords.latitude, lng: position.coords.longitude },
+        });
+      },
+      () => setLocationFailed(true),
+      { enableHighAccuracy: false, maximumAge: 60_000, timeout: 20_000 },
+    );
+  }, [send]);
+  // While sharing, the coarse cell is refreshed every two minutes (overwritten, never a track).
+  useEffect(() => {
+    if (!sharing) return;
+    const timer = setInterval(share, 120_000);
+    return () => clearInterval(timer);
+  }, [sharing, share]);
+
+  return (
+    <section className="responder">
+      <h1>{t('responder.title')}</h1>
+      {queued.length > 0 && (
+        <p className="pending" role="status">
+          {t('responder.pending')}
+        </p>
+      )}
+      {problem && (
+        <p className="error-summary" role="alert">
+          {problem}
+        </p>
+      )}
+      {state.data && !shift && (
+        <div>
+          <p>{t('responder.offShift')}</p>
+          <label htmlFor="shift-hours">{t('responder.hours')}</label>
+          <select id="shift-hours" value={hours} onChange={(e) => setHours(e.target.value)}>
+            {[2, 4, 6, 8].map((n) => (
+              <option key={n} value={n}>
+                {t('responder.hoursOption', { count: n })}
+              </option>
+            ))}
+          </select>
+          <button
+            type="button"
+            className="button primary block"
+            onClick={() =>
+              void send({ path: '/api/responder/shift', method: 'POST', body: { hours: Number(hours) } })
+            }
+          >
+            {t('responder.goOn')}
+          </button>
+        </div>
+      )}
+      {shift && (
+        <div>
+          <p data-testid="on-shift">{t('responder.onShiftUntil', { time: clock(shift.plannedEndAt) })}</p>
+          <label className="choice">
+            <input
+              type="checkbox"
+              checked={sharing}
+              onChange={(e) =>
+                e.target.checked ? share() : void send({ path: '/api/responder/location', method: 'DELETE' })
+              }
+            />
+            <span>{t('responder.share')}</span>
+          </label>
+          {locationFailed && <p className="error-summary">{t('responder.locationFailed')}</p>}
+          <button
+            type="button"
+            className="button block"
+            onClick={() => void send({ path: '/api/responder/shift/end', method: 'POST' })}
+          >
+            {t('responder.goOff')}
+          </button>
+        </div>
+      )}
+      {state.data && state.data.assignments.length === 0 && (
+        <p className="muted">{t('responder.noAssignments')}</p>
+      )}
+      {state.data?.assignments.map((assignment) => (
+        <AssignmentCard key={assignment.id} assignment={assignment} send={send} />
+      ))}
+    </section>
+  );
+}
+
+function AssignmentCard({
+  assignment,
+  send,
+}: {
+  assignment: ResponderState['assignments'][number];
+  send: (action: Pending) => Promise<boolean>;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [present, setPresent] = useState<string[]>([]);
+  const [outcome, setOutcome] = useState('');
+  const [notes, setNotes] = useState('');
+  const step = (action: string, body: object = {}) =>
+    send({ path: `/api/responder/assignments/${assignment.id}`, method: 'POST', body: { action, ...body } });
+  const checkIn = (status: 'safe' | 'help') =>
+    send({ path: `/api/responder/assignments/${assignment.id}/check-in`, method: 'POST', body: { status } });
+  const { incident } = assignment;
+  return (
+    <article
+      className="assignment-card"
+      data-testid="assignment-card"
+      data-state={assignment.state}
+      aria-labelledby={`${id}-title`}
+    >
+      <h2 id={`${id}-title`}>
+        {t('responder.incident', { number: incident.number })} · {t(`report.activity.${incident.activity}`)}
+      </h2>
+      <p>
+        {incident.zone?.name ?? t('dispatch.noZone')} ·{' '}
+        <strong>{t(`responder.states.${assignment.state}`)}</strong>
+      </p>
+      {assignment.state === 'offered' && (
+        <>
+          <p className="hint">{t('responder.expiresIn', { time: clock(assignment.expiresAt) })}</p>
+          <button type="button" className="button primary block" onClick={() => void step('accept')}>
+            {t('responder.accept')}
+          </button>
+          <button type="button" className="button block" onClick={() => void step('decline')}>
+            {t('responder.decline')}
+          </button>
+        </>
+      )}
+      {assignment.state === 'accepted' && (
+        <button type="button" className="button block" onClick={() => void step('en_route')}>
+          {t('responder.enRoute')}
+        </button>
+      )}
+      {(assignment.state === 'accepted' || assignment.state === 'en_route') && (
+        <button type="button" className="button primary block" onClick={() => void step('on_scene')}>
+          {t('responder.onScene')}
+        </button>
+      )}
+      {assignment.state === 'on_scene' && (
+        <>
+          {assignment.checkInDueAt && (
+            <p className="hint">{t('responder.checkInDue', { time: clock(assignment.checkInDueAt) })}</p>
+          )}
+          <div className="actions">
+            <button type="button" className="button primary" onClick={() => void checkIn('safe')}>
+              {t('responder.safe')}
+            </button>
+            <button type="button" className="button danger" onClick={() => void checkIn('help')}>
+              {t('responder.help')}
+            </button>
+          </div>
+          <CheckboxGroup
+            legend={t('responder.present')}
+            name={`${id}-present`}
+            options={PRESENT.map((p) => ({ value: p, label: t(`responder.presentOptions.${p}`) }))}
+            values={present}
+            onChange={setPresent}
+          />
+          <RadioGroup
+            legend={t('responder.outcome')}
+            name={`${id}-outcome`}
+            value={outcome}
+            onChange={setOutcome}
+            options={OUTCOMES.map((o) => ({ value: o, label: t(`responder.outcomes.${o}`) }))}
+          />
+          <label htmlFor={`${id}-notes`}>{t('responder.notes')}</label>
+          <textarea id={`${id}-notes`} rows={3} value={notes} onChange={(e) => setNotes(e.target.value)} />
+          <button
+            type="button"
+            className="button primary block"
+            disabled={present.length === 0 || !outcome}
+            onClick={() => void step('reported', { report: { present, outcome, notes } })}
+          >
+            {t('responder.send')}
+          </button>
+        </>
+      )}
+    </article>
+  );
+}

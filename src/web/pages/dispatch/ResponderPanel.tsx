@@ -1,0 +1,83 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Assignment, SuggestionList } from '../../../shared/dispatch.js';
+import { ApiError, api } from '../../api.js';
+import { detailKey } from './useLiveIncidents.js';
+
+/**
+ * Who was sent to an incident and where each stands (refreshed by the live
+ * board's events), and the responders on shift ranked for it, each with an
+ * Offer button.
+ */
+export function ResponderPanel({ incidentId, canOffer }: { incidentId: string; canOffer: boolean }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const client = useQueryClient();
+  const [problem, setProblem] = useState<string | null>(null);
+  // Under the incident's key: every live event about the incident refreshes them.
+  const assignments = useQuery({
+    queryKey: [...detailKey(incidentId), 'assignments'],
+    queryFn: () => api<{ assignments: Assignment[] }>(`/api/incidents/${incidentId}/assignments`),
+  });
+  const suggestions = useQuery({
+    queryKey: [...detailKey(incidentId), 'suggestions'],
+    queryFn: () => api<SuggestionList>(`/api/incidents/${incidentId}/suggestions`),
+    enabled: canOffer,
+  });
+  const offer = async (responderId: string) => {
+    setProblem(null);
+    try {
+      await api(`/api/incidents/${incidentId}/assignments`, { method: 'POST', body: { responderId } });
+      await client.invalidateQueries({ queryKey: detailKey(incidentId) });
+    } catch (error) {
+      setProblem(error instanceof ApiError ? error.message : t('dispatch.actionFailed'));
+    }
+  };
+  const list = assignments.data?.assignments ?? [];
+  return (
+    <section aria-labelledby={`${id}-title`} data-testid="responders">
+      <h3 id={`${id}-title`}>{t('assignments.title')}</h3>
+      {list.length === 0 && <p className="muted">{t('assignments.none')}</p>}
+      <ul className="assignments">
+        {list.map((a) => (
+          <li key={a.id} data-testid="assignment" data-state={a.state} data-safety={a.safety}>
+            <strong>{a.responder.name}</strong> · {t(`responder.states.${a.state}`)}
+            {a.outcome && ` · ${t(`responder.outcomes.${a.outcome}`)}`}
+            {a.safety !== 'ok' && (
+              <span className="badge flag"> ⚠ {t(`assignments.safety.${a.safety}`)}</span>
+            )}
+          </li>
+        ))}
+      </ul>
+      {canOffer && (
+        <>
+          <h4>{t('assignments.suggested')}</h4>
+          {suggestions.data?.suggestions.length === 0 && (
+            <p className="muted">{t('assignments.noneOnShift')}</p>
+          )}
+          <ul className="suggestions">
+            {suggestions.data?.suggestions.slice(0, 8).map((s) => (
+              <li key={s.responder.id} data-testid="suggestion">
+                <span>
+                  {s.responder.name} ·{' '}
+                  {s.km === null ? t('assignments.unknownKm') : t('assignments.km', { km: s.km })}
+                  {s.reasons.length > 0 &&
+                    ` · ${s.reasons.map((r) => t(`assignments.reasons.${r}`)).join(', ')}`}
+                </span>{' '}
+                <button type="button" className="button" onClick={() => void offer(s.responder.id)}>
+                  {t('assignments.offer')} <span className="visually-hidden">{s.responder.name}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {problem && (
+        <p className="error-summary" role="alert">
+          {problem}
+        </p>
+      )}
+    </section>
+  );
+}
