@@ -29,6 +29,7 @@ import type { SubscriptionService } from './modules/alerts/subscriptions.service
 import type { CoalitionService } from './modules/coalitions/coalitions.service.js';
 import { registerDispatchRoutes } from './modules/dispatch/dispatch.routes.js';
 import type { DispatchService } from './modules/dispatch/dispatch.service.js';
+import type { StaffPush } from './modules/dispatch/notify.js';
 import { registerHealthRoutes } from './modules/health/health.routes.js';
 import { registerIncidentRoutes } from './modules/incidents/incidents.routes.js';
 import type { IncidentService } from './modules/incidents/incidents.service.js';
@@ -65,6 +66,7 @@ export interface AppDeps {
   pushKey: string;
   alerts: AlertService;
   dispatch: DispatchService;
+  staffPush: StaffPush;
   publicAlerts: PublicAlerts;
   publishing: Publishing;
   /** Null when SMS is not set up. */

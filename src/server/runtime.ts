@@ -32,6 +32,7 @@ import { createCoalitionService } from './modules/coalitions/coalitions.service.
 import { printDemoAccounts, seedDemo } from './modules/demo/seed.js';
 import { dispatchJobs } from './modules/dispatch/dispatch.jobs.js';
 import { createDispatchService, type DispatchService } from './modules/dispatch/dispatch.service.js';
+import { createStaffPush, dispatchNotifyJob } from './modules/dispatch/notify.js';
 import { type Grouper, startGrouper } from './modules/incidents/grouper.js';
 import { createIncidentService } from './modules/incidents/incidents.service.js';
 import { createPhotoService } from './modules/reports/photos.js';
@@ -65,6 +66,7 @@ export interface Faro {
     subscriptionConfirm: ReturnType<typeof subscriptionConfirmJob>;
     alertFanOut: ReturnType<typeof deliveryJobs>['fanOutJob'];
     alertSend: ReturnType<typeof deliveryJobs>['sendJob'];
+    dispatchNotify: ReturnType<typeof dispatchNotifyJob>;
   };
   /** Graceful stop: refuse new requests, finish in-flight requests and jobs, close the database. */
   stop(): Promise<void>;
@@ -238,6 +240,14 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       enqueueSend: (send, sendOptions) => enqueue(delivery.sendJob, send, undefined, sendOptions),
     });
     const dispatchJob = dispatchJobs(() => dispatch);
+    const staffPush = createStaffPush({ database, box, push });
+    const dispatchNotify = dispatchNotifyJob({
+      database,
+      box,
+      staffPush,
+      sms: smsSender,
+      offerMinutes: config.dispatch.offerMinutes,
+    });
     const dispatch: DispatchService = createDispatchService({
       database,
       coalitions,
@@ -245,10 +255,14 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       offerMinutes: config.dispatch.offerMinutes,
       checkInMinutes: config.dispatch.checkInMinutes,
       box,
-      onOffered: async (offer, tx) =>
-        void (await enqueue(dispatchJob.offerExpiry, { assignmentId: offer.id }, tx.client, {
+      onOffered: async (offer, tx) => {
+        await enqueue(dispatchNotify, { kind: 'offer', assignmentId: offer.id }, tx.client);
+        await enqueue(dispatchJob.offerExpiry, { assignmentId: offer.id }, tx.client, {
           startAfter: offer.expiresAt,
-        })),
+        });
+      },
+      onMissedCheckIn: async (missed) =>
+        void (await enqueue(dispatchNotify, { kind: 'missed', assignmentId: missed.id })),
     });
     const people = createPeopleService({ database, now });
     const passkeys = createPasskeyService({ database, now });
@@ -273,6 +287,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       publishing,
       pushKey: vapid.publicKey,
       dispatch,
+      staffPush,
       proofOfWork: config.proofOfWork ? createProofOfWork(box, config.proofOfWork) : null,
       logStream: options.logStream,
     });
@@ -293,6 +308,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
         delivery.fanOutJob,
         delivery.sendJob,
         dispatchJob.offerExpiry,
+        dispatchNotify,
         dispatchJob.sweep,
       ],
       {
@@ -339,6 +355,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
         subscriptionConfirm,
         alertFanOut: delivery.fanOutJob,
         alertSend: delivery.sendJob,
+        dispatchNotify,
       },
       stop,
     };

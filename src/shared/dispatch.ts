@@ -10,6 +10,8 @@ export const profileSchema = z.object({
   languages: z.array(languageSchema).max(10),
   skills: z.array(skillSchema).max(SKILLS.length),
   homeZoneIds: z.array(z.uuid()).max(20),
+  /** Who is texted if they miss a safety check-in; shown back masked. Empty to remove. */
+  backupPhone: z.string().trim().max(30).nullable().optional(),
 });
 export type ResponderProfile = z.infer<typeof profileSchema>;
 

@@ -91,4 +91,28 @@ describe('sending a responder to verify', () => {
     await board.getByRole('button', { name: 'Mark confirmed' }).click();
     await board.getByTestId('incident-detail').getByText('Confirmed').first().waitFor();
   });
+
+  it('turns a rumor that was not confirmed into a rumor check awaiting approval, in one action', async () => {
+    const report = await fetch(`${e2e.server.baseUrl}/api/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(await powHeader(e2e.server.baseUrl)) },
+      body: JSON.stringify({
+        language: 'es',
+        activity: 'checkpoint',
+        location: { zoneId: undefined, lat: 34.0622, lng: -118.3018 },
+        observedAt: new Date(Date.now() - 5 * 60_000).toISOString(),
+        firsthand: false,
+      }),
+    });
+    expect(report.status).toBe(201);
+    const board = await signedIn('dispatcher', '/dispatch');
+    await board.getByTestId('incident-row').filter({ hasText: 'Koreatown' }).first().click();
+    await board.getByRole('button', { name: 'Mark not confirmed' }).click();
+    await board.getByRole('button', { name: 'Publish a rumor check (goes for approval)' }).click();
+    await board.waitForURL(/\/alerting\?alert=/);
+    await board.getByTestId('alert-state').getByText('Waiting for approval').waitFor();
+    expect(
+      await board.getByRole('heading', { name: /Rumor checked, not confirmed: Koreatown/ }).count(),
+    ).toBe(1);
+  });
 });

@@ -642,6 +642,8 @@ export const responderProfiles = pgTable('responder_profiles', {
   languages: text('languages').array().notNull().default(sql`'{}'::text[]`),
   skills: text('skills').array().notNull().default(sql`'{}'::text[]`),
   homeZoneIds: uuid('home_zone_ids').array().notNull().default(sql`'{}'::uuid[]`),
+  /** Who to text if they miss a safety check-in (their choice), sealed. */
+  backupPhone: text('backup_phone'),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -708,4 +710,20 @@ export const assignments = pgTable(
     index('assignments_user_state').on(t.userId, t.state),
     index('assignments_offers_due').on(t.expiresAt).where(sql`state = 'offered'`),
   ],
+);
+
+/** A staff member's Web Push subscription (their phone or browser): offers and safety alerts reach them there. */
+export const staffPushSubscriptions = pgTable(
+  'staff_push_subscriptions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** The browser's push subscription (endpoint and keys), sealed. */
+    subscription: text('subscription').notNull(),
+    endpointDigest: text('endpoint_digest').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('staff_push_endpoint').on(t.endpointDigest), index('staff_push_user').on(t.userId)],
 );

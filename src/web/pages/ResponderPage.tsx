@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { OUTCOMES, PRESENT, type ResponderState } from '../../shared/dispatch.js';
 import { ApiError, api } from '../api.js';
 import { CheckboxGroup, RadioGroup } from '../components/Choices.js';
+import { browserPushSubscription, pushSupported } from '../push.js';
 
 const KEY = ['responder'];
 type Pending = { path: string; method: 'POST' | 'PUT' | 'DELETE'; body?: unknown };
@@ -139,6 +140,7 @@ export default function ResponderPage() {
             <span>{t('responder.share')}</span>
           </label>
           {locationFailed && <p className="error-summary">{t('responder.locationFailed')}</p>}
+          <NotifyButton />
           <button
             type="button"
             className="button block"
@@ -250,5 +252,33 @@ function AssignmentCard({
         </>
       )}
     </article>
+  );
+}
+
+/** Offers as notifications on this phone: its push subscription registered for this person. */
+function NotifyButton() {
+  const { t } = useTranslation();
+  const [state, setState] = useState<'idle' | 'on' | 'failed'>('idle');
+  const turnOn = async () => {
+    try {
+      const { pushKey } = await api<{ pushKey: string | null }>('/api/subscriptions/channels');
+      if (!pushKey || !pushSupported()) return setState('failed');
+      await api('/api/account/push', {
+        method: 'POST',
+        body: { subscription: await browserPushSubscription(pushKey) },
+      });
+      setState('on');
+    } catch {
+      setState('failed');
+    }
+  };
+  if (state === 'on') return <p role="status">{t('responder.notifyOn')}</p>;
+  return (
+    <>
+      <button type="button" className="button block" onClick={() => void turnOn()}>
+        {t('responder.notify')}
+      </button>
+      {state === 'failed' && <p className="error-summary">{t('responder.notifyFailed')}</p>}
+    </>
   );
 }

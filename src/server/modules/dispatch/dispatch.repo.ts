@@ -20,6 +20,7 @@ export async function upsertProfile(db: Drizzle, row: typeof responderProfiles.$
         languages: row.languages,
         skills: row.skills,
         homeZoneIds: row.homeZoneIds,
+        ...(row.backupPhone !== undefined ? { backupPhone: row.backupPhone } : {}),
         updatedAt: new Date(),
       },
     });

@@ -13,16 +13,21 @@ import {
   startShiftInputSchema,
   suggestionListSchema,
 } from '../../../shared/dispatch.js';
+import { pushSubscriptionSchema } from '../../../shared/subscription.js';
 import { sessionOf } from '../../http/auth.js';
 import { errorSchema } from '../../http/errors.js';
 import type { DispatchService } from './dispatch.service.js';
+import type { StaffPush } from './notify.js';
 
 const tags = ['dispatch'];
 const idParams = z.object({ id: z.uuid() });
 const errors = { 400: errorSchema, 404: errorSchema, 409: errorSchema };
 
 /** Responders (their own shift, location and assignments) and dispatchers (suggestions, offers). */
-export function registerDispatchRoutes(app: FastifyInstance, deps: { dispatch: DispatchService }): void {
+export function registerDispatchRoutes(
+  app: FastifyInstance,
+  deps: { dispatch: DispatchService; staffPush: StaffPush },
+): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const self = { config: { access: 'responders:self' as const } };
   const state = { 200: responderStateSchema, ...errors };
@@ -113,6 +118,23 @@ export function registerDispatchRoutes(app: FastifyInstance, deps: { dispatch: D
       },
     },
     async (request) => deps.dispatch.checkIn(request.params.id, me(request), request.body.status),
+  );
+
+  routes.post(
+    '/api/account/push',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        tags,
+        summary: 'Get offers and safety alerts as notifications on this device',
+        body: z.object({ subscription: pushSubscriptionSchema }),
+        response: { 204: z.null(), 400: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      await deps.staffPush.register(me(request), request.body.subscription);
+      return reply.status(204).send(null);
+    },
   );
 
   routes.get(

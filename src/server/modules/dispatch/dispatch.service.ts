@@ -12,6 +12,7 @@ import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database, Drizzle, Tx } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import { recordEvents } from '../../realtime/events.js';
+import { toE164 } from '../alerts/subscriptions.service.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import { findIncidentSummary } from '../incidents/incidents.repo.js';
 import { publicCellOf } from '../zones/geo.js';
@@ -134,6 +135,9 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
         languages: (profile?.languages ?? []) as ResponderProfile['languages'],
         skills: (profile?.skills ?? []) as ResponderProfile['skills'],
         homeZoneIds: profile?.homeZoneIds ?? [],
+        backupPhone: profile?.backupPhone
+          ? `•••${deps.box.open(profile.backupPhone, `backup-phone:${userId}`).slice(-4)}`
+          : null,
       },
       shift: shift
         ? {
@@ -222,7 +226,23 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
 
     async setProfile(userId, profile) {
       const coalition = await deps.coalitions.current();
-      await upsertProfile(database.db, { userId, coalitionId: coalition.id, ...profile });
+      const { backupPhone, ...rest } = profile;
+      let sealed: string | null | undefined;
+      if (backupPhone === '' || backupPhone === null) sealed = null;
+      else if (backupPhone !== undefined) {
+        const phone = toE164(backupPhone);
+        if (!phone)
+          throw new AppError('VALIDATION', 'Enter the backup contact’s mobile number with its area code.', {
+            fields: [{ field: 'backupPhone', message: 'must be a mobile number' }],
+          });
+        sealed = deps.box.seal(phone, `backup-phone:${userId}`);
+      }
+      await upsertProfile(database.db, {
+        userId,
+        coalitionId: coalition.id,
+        ...rest,
+        ...(sealed !== undefined ? { backupPhone: sealed } : {}),
+      });
       return (await stateOf(userId)).profile;
     },
 

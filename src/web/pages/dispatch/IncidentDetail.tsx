@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import type { IncidentDetail as Detail, IncidentSummary, SaluteView } from '../../../shared/incident.js';
 import { redFlagsOf, SETTABLE_INCIDENT_STATUSES } from '../../../shared/report-fields.js';
 import { ApiError, api } from '../../api.js';
@@ -106,6 +106,7 @@ export function IncidentDetail({
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const session = useSession().data;
+  const navigate = useNavigate();
   const canAlert = session?.state === 'signed_in' && session.permissions.includes('alerts:compose');
 
   const act = async (path: string, body: unknown, after?: (result: unknown) => void) => {
@@ -119,6 +120,25 @@ export function IncidentDetail({
       setProblem(error instanceof ApiError && !error.isNetwork ? error.message : t('dispatch.actionFailed'));
     } finally {
       setBusy(false);
+    }
+  };
+
+  /** Not confirmed: the rumor check drafted from the incident and submitted for approval, in one action. */
+  const rumorCheck = async () => {
+    setProblem(null);
+    try {
+      const template = await api<object>('/api/manage/alerts/template', {
+        method: 'POST',
+        body: { kind: 'rumor_false', incidentId: id },
+      });
+      const draft = await api<{ id: string }>('/api/manage/alerts', {
+        method: 'POST',
+        body: { kind: 'rumor_false', capStatus: 'Actual', incidentId: id, ...template },
+      });
+      await api(`/api/manage/alerts/${draft.id}/submit`, { method: 'POST' });
+      void navigate(`/alerting?alert=${draft.id}`);
+    } catch (error) {
+      setProblem(t('dispatch.rumorCheckFailed', { message: error instanceof ApiError ? error.message : '' }));
     }
   };
 
@@ -179,6 +199,13 @@ export function IncidentDetail({
         {canAlert && incident.status !== 'merged' && (
           <p>
             <Link to={`/alerting?incident=${incident.id}`}>{t('dispatch.draftAlert')}</Link>
+          </p>
+        )}
+        {canAlert && incident.status === 'not_confirmed' && (
+          <p>
+            <button type="button" className="button" onClick={() => void rumorCheck()}>
+              {t('dispatch.rumorCheck')}
+            </button>
           </p>
         )}
         {incident.mergedInto && (

@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { z } from 'zod';
+import type { PushSubscriptionJson } from '../../../shared/subscription.js';
+import type { SecretBox } from '../../crypto/secret-box.js';
+import type { Database } from '../../db/database.js';
+import {
+  assignments,
+  incidents,
+  memberships,
+  responderProfiles,
+  staffPushSubscriptions,
+  users,
+  zones,
+} from '../../db/schema.js';
+import { defineJob } from '../../jobs/queue.js';
+import type { PushChannel } from '../alerts/channels/push.js';
+import type { SmsSender } from '../sms/twilio.js';
+
+/**
+ * Staff notifications: a responder's offer on their phone at once, and a
+ * missed safety check-in pushed to every dispatcher, then texted to the
+ * responder's backup contact. Staff register their own push subscription.
+ */
+
+const context = (id: string) => `staff-push:${id}`;
+
+export interface StaffPush {
+  register(userId: string, subscription: PushSubscriptionJson): Promise<void>;
+  unregister(userId: string, endpoint: string): Promise<void>;
+  /** Sends to every subscription of these people; a push service's "gone" removes that subscription. */
+  notify(
+    userIds: readonly string[],
+    message: {
+      title: string;
+      body: string;
+      url: string;
+      urgency: 'high' | 'normal';
+      ttlSeconds: number;
+      tag: string;
+    },
+  ): Promise<number>;
+}
+
+export function createStaffPush(deps: { database: Database; box: SecretBox; push: PushChannel }): StaffPush {
+  const { database, box } = deps;
+  return {
+    async register(userId, subscription) {
+      const digest = box.digest(subscription.endpoint, 'staff-push');
+      await database.transaction(async (tx) => {
+        await tx.db.delete(staffPushSubscriptions).where(eq(staffPushSubscriptions.endpointDigest, digest));
+        const id = randomUUID();
+        await tx.db.insert(staffPushSubscriptions).values({
+          id,
+          userId,
+          subscription: box.seal(JSON.stringify(subscription), context(id)),
+          endpointDigest: digest,
+        });
+      });
+    },
+    async unregister(userId, endpoint) {
+      await database.db
+        .delete(staffPushSubscriptions)
+        .where(
+          and(
+            eq(staffPushSubscriptions.userId, userId),
+            eq(staffPushSubscriptions.endpointDigest, box.digest(endpoint, 'staff-push')),
+          ),
+        );
+    },
+    async notify(userIds, message) {
+      if (userIds.length === 0) return 0;
+      const rows = await database.db
+        .select()
+        .from(staffPushSubscriptions)
+        .where(inArray(staffPushSubscriptions.userId, [...userIds]));
+      let sent = 0;
+      for (const row of rows) {
+        const target = JSON.parse(box.open(row.subscription, context(row.id))) as PushSubscriptionJson;
+        const outcome = await deps.push.send(target, {
+          payload: JSON.stringify({
+            type: 'staff',
+            title: message.title,
+            body: message.body,
+            url: message.url,
+            tag: message.tag,
+          }),
+          ttlSeconds: message.ttlSeconds,
+          urgency: message.urgency,
+          topic: message.tag.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 32),
+        });
+        if (outcome.kind === 'sent') sent += 1;
+        if (outcome.kind === 'gone')
+          await database.db.delete(staffPushSubscriptions).where(eq(staffPushSubscriptions.id, row.id));
+        if (outcome.kind === 'retry') throw new Error(`staff push: ${outcome.code}`);
+      }
+      return sent;
+    },
+  };
+}
+
+/** The notification job: what happened is read again when it runs, so nothing personal sits in the queue. */
+export function dispatchNotifyJob(deps: {
+  database: Database;
+  box: SecretBox;
+  staffPush: StaffPush;
+  sms: SmsSender | null;
+  offerMinutes: number;
+}) {
+  return defineJob({
+    name: 'dispatch.notify',
+    payload: z.object({ kind: z.enum(['offer', 'missed']), assignmentId: z.uuid() }),
+    retryLimit: 5,
+    retryDelaySeconds: 5,
+    async handler({ kind, assignmentId }) {
+      const [row] = await deps.database.db
+        .select({
+          userId: assignments.userId,
+          state: assignments.state,
+          safety: assignments.safety,
+          coalitionId: assignments.coalitionId,
+          number: incidents.number,
+          zone: zones.name,
+          name: users.displayName,
+          backupPhone: responderProfiles.backupPhone,
+        })
+        .from(assignments)
+        .innerJoin(incidents, eq(incidents.id, assignments.incidentId))
+        .leftJoin(zones, eq(zones.id, incidents.zoneId))
+        .innerJoin(users, eq(users.id, assignments.userId))
+        .leftJoin(responderProfiles, eq(responderProfiles.userId, assignments.userId))
+        .where(eq(assignments.id, assignmentId));
+      if (!row) return;
+      const where = row.zone ? ` · ${row.zone}` : '';
+      if (kind === 'offer') {
+        if (row.state !== 'offered') return;
+        await deps.staffPush.notify([row.userId], {
+          title: `Faro: #${row.number}${where}`,
+          body: 'New offer — answer in the app · Nueva oferta — responda en la app',
+          url: '/responder',
+          urgency: 'high',
+          ttlSeconds: Math.round(deps.offerMinutes * 60),
+          tag: `offer-${assignmentId}`,
+        });
+        return;
+      }
+      if (row.safety !== 'missed') return;
+      const dispatchers = await deps.database.db
+        .selectDistinct({ id: users.id })
+        .from(users)
+        .innerJoin(memberships, eq(memberships.userId, users.id))
+        .where(
+          and(
+            eq(users.coalitionId, row.coalitionId),
+            eq(memberships.role, 'dispatcher'),
+            isNull(users.disabledAt),
+          ),
+        );
+      await deps.staffPush.notify(
+        dispatchers.map((d) => d.id),
+        {
+          title: `MISSED CHECK-IN · #${row.number}${where}`,
+          body: `${row.name} has not said they are safe.`,
+          url: '/dispatch',
+          urgency: 'high',
+          ttlSeconds: 3600,
+          tag: `missed-${assignmentId}`,
+        },
+      );
+      // Then the responder's own backup contact, if they gave one and SMS is set up.
+      if (row.backupPhone && deps.sms) {
+        const phone = deps.box.open(row.backupPhone, `backup-phone:${row.userId}`);
+        await deps.sms.send(
+          phone,
+          `Faro: ${row.name} missed a safety check-in while verifying a report. The dispatcher knows. / Falto una confirmacion de seguridad de ${row.name}; el despacho ya sabe.`,
+        );
+      }
+    },
+  });
+}

@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Assignment } from '../src/shared/dispatch.js';
+import { BOYLE_HEIGHTS, buildReportInput } from './support/factories.js';
+import { startTestFaro, type TestFaro } from './support/faro.js';
+import { createPerson } from './support/people.js';
+import { startPushService } from './support/push-service.js';
+import { type StaffSession, sessionFor, staffSession } from './support/sessions.js';
+import { startSmsProvider } from './support/sms-provider.js';
+
+/**
+ * Offers reach the responder's phone by Web Push; a missed safety check-in
+ * reaches every dispatcher by push, then the responder's backup contact by
+ * SMS — through a real push service (web-push-testing) and the SMS
+ * provider's format.
+ */
+let t: TestFaro;
+let push: Awaited<ReturnType<typeof startPushService>>;
+let sms: Awaited<ReturnType<typeof startSmsProvider>>;
+let clock = Date.now();
+
+beforeAll(async () => {
+  [push, sms] = await Promise.all([startPushService(), startSmsProvider()]);
+  t = await startTestFaro({
+    now: () => new Date(clock),
+    env: {
+      TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000d15',
+      TWILIO_AUTH_TOKEN: 'dispatch-notify-token-0123456789',
+      TWILIO_FROM: '+13235550100',
+      TWILIO_API_URL: sms.url,
+    },
+  });
+});
+afterAll(async () => {
+  await t?.stop();
+  await Promise.all([push?.close(), sms?.close()]);
+});
+
+const call = (who: StaffSession, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
+  t.faro.app.inject({ method, url, headers: who.headers, ...(payload ? { payload } : {}) });
+
+async function phoneOf(who: StaffSession) {
+  const key = (await t.faro.app.inject({ url: '/api/subscriptions/channels' })).json().pushKey as string;
+  const browser = await push.subscribe(key);
+  const registered = await call(who, 'POST', '/api/account/push', {
+    subscription: { endpoint: browser.endpoint, keys: browser.keys },
+  });
+  expect(registered.statusCode, registered.body).toBe(204);
+  return browser.clientHash;
+}
+
+const drained = () => t.faro.jobs.drain(t.faro.jobDefinitions.dispatchNotify, 15_000);
+
+describe('notifying staff', () => {
+  it('pushes an offer to the responder, and a missed check-in to dispatchers and the backup contact', async () => {
+    const dispatcher = await staffSession(t.faro.database, 'dispatcher', () => new Date(clock));
+    const person = await createPerson(t.faro.database, t.faro.box, { role: 'responder' });
+    const responder = await sessionFor(t.faro.database, person.id, () => new Date(clock));
+    const profile = await call(responder, 'PUT', '/api/responder/profile', {
+      languages: ['es'],
+      skills: ['legal_observer'],
+      homeZoneIds: [],
+      backupPhone: '(323) 555-0111',
+    });
+    expect(profile.json()).toMatchObject({ backupPhone: '•••0111' });
+    const responderPhone = await phoneOf(responder);
+    const dispatcherPhone = await phoneOf(dispatcher);
+    await call(responder, 'POST', '/api/responder/shift', { hours: 4 });
+    await call(responder, 'PUT', '/api/responder/location', BOYLE_HEIGHTS);
+
+    const report = await t.faro.app.inject({
+      method: 'POST',
+      url: '/api/reports',
+      payload: buildReportInput({ location: BOYLE_HEIGHTS }),
+    });
+    await t.faro.grouper?.settle();
+    const { rows } = await t.faro.database.pool.query<{ incident_id: string; number: number }>(
+      'select r.incident_id, i.number from reports r join incidents i on i.id = r.incident_id where r.id = $1',
+      [report.json().id],
+    );
+    const incident = rows[0];
+    const offered = (
+      await call(dispatcher, 'POST', `/api/incidents/${incident?.incident_id}/assignments`, {
+        responderId: person.id,
+      })
+    ).json() as Assignment;
+    await drained();
+    const offerPush = JSON.parse(push.received(responderPhone).at(-1) ?? '{}');
+    expect(offerPush).toMatchObject({ type: 'staff', url: '/responder' });
+    expect(offerPush.title).toContain(`#${incident?.number}`);
+
+    for (const action of ['accept', 'on_scene'] as const)
+      await call(responder, 'POST', `/api/responder/assignments/${offered.id}`, { action });
+    clock += 16 * 60_000;
+    expect(await t.faro.services.dispatch.flagMissedCheckIns()).toBe(1);
+    await drained();
+    const alarm = JSON.parse(push.received(dispatcherPhone).at(-1) ?? '{}');
+    expect(alarm.title).toMatch(/^MISSED CHECK-IN/);
+    const text = sms.sent.find((m) => m.fields.To === '+13235550111');
+    expect(text?.fields.Body).toMatch(/missed a safety check-in/);
+    // The backup number is kept only sealed.
+    const dump = JSON.stringify((await t.faro.database.pool.query('select * from responder_profiles')).rows);
+    expect(dump).not.toContain('5550111');
+  });
+});
