@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { dispatchBench } from './dispatch.js';
 import { fanoutBench } from './fanout.js';
 import { ingestBench } from './ingest.js';
 import { surgeBench } from './surge.js';
@@ -49,6 +50,22 @@ await program
   .action(async (options: { subscribers: string; postgres?: string }) => {
     await fanoutBench({
       sizes: options.subscribers.split(',').map(Number),
+      postgresUrl: options.postgres ?? process.env.DATABASE_URL,
+    });
+  });
+
+program
+  .command('dispatch')
+  .description(
+    'PostgreSQL: R responders on shift with the app open; N offers: offer → responder live event and → push at the push service, p50/p99',
+  )
+  .option('-r, --responders <n>', 'responders on shift', '500')
+  .option('-n, --offers <n>', 'offers made', '200')
+  .option('--postgres <url>', 'PostgreSQL server (default: $DATABASE_URL)')
+  .action(async (options: { responders: string; offers: string; postgres?: string }) => {
+    await dispatchBench({
+      responders: Number(options.responders),
+      offers: Number(options.offers),
       postgresUrl: options.postgres ?? process.env.DATABASE_URL,
     });
   });

@@ -6,6 +6,7 @@ import { createPerson } from './support/people.js';
 import { startPushService } from './support/push-service.js';
 import { type StaffSession, sessionFor, staffSession } from './support/sessions.js';
 import { startSmsProvider } from './support/sms-provider.js';
+import { openSse } from './support/sse.js';
 
 /**
  * Offers reach the responder's phone by Web Push; a missed safety check-in
@@ -21,6 +22,7 @@ let clock = Date.now();
 beforeAll(async () => {
   [push, sms] = await Promise.all([startPushService(), startSmsProvider()]);
   t = await startTestFaro({
+    listen: true,
     now: () => new Date(clock),
     env: {
       TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000d15',
@@ -78,11 +80,23 @@ describe('notifying staff', () => {
       [report.json().id],
     );
     const incident = rows[0];
+    const stream = await openSse(`${t.baseUrl}/api/responder/events`, responder.headers);
+    const otherPerson = await createPerson(t.faro.database, t.faro.box, { role: 'responder' });
+    const otherSession = await sessionFor(t.faro.database, otherPerson.id, () => new Date(clock));
+    const other = await openSse(`${t.baseUrl}/api/responder/events`, otherSession.headers);
+    await stream.waitFor((m) => m.event === 'ready');
+    await other.waitFor((m) => m.event === 'ready');
     const offered = (
       await call(dispatcher, 'POST', `/api/incidents/${incident?.incident_id}/assignments`, {
         responderId: person.id,
       })
     ).json() as Assignment;
+    // The responder's app hears of it at once; another responder's hears nothing.
+    await stream.waitFor((m) => m.event === 'changed', 2_000);
+    await stream.close();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(other.messages.filter((m) => m.event === 'changed')).toEqual([]);
+    await other.close();
     await drained();
     const offerPush = JSON.parse(push.received(responderPhone).at(-1) ?? '{}');
     expect(offerPush).toMatchObject({ type: 'staff', url: '/responder' });

@@ -27,7 +27,7 @@ import type { Publishing } from './modules/alerts/publishing.js';
 import { registerSubscriptionRoutes } from './modules/alerts/subscriptions.routes.js';
 import type { SubscriptionService } from './modules/alerts/subscriptions.service.js';
 import type { CoalitionService } from './modules/coalitions/coalitions.service.js';
-import { registerDispatchRoutes } from './modules/dispatch/dispatch.routes.js';
+import { registerDispatchRoutes, registerResponderEvents } from './modules/dispatch/dispatch.routes.js';
 import type { DispatchService } from './modules/dispatch/dispatch.service.js';
 import type { StaffPush } from './modules/dispatch/notify.js';
 import { registerHealthRoutes } from './modules/health/health.routes.js';
@@ -123,6 +123,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; r
   });
   registerAlertRoutes(app, deps);
   registerDispatchRoutes(app, deps);
+  registerResponderEvents(app, deps);
   registerPublicAlertRoutes(app, { publicAlerts: deps.publicAlerts, publicUrl: config.publicUrl });
   registerSmsRoutes(app, {
     smsIntake: deps.smsIntake,

@@ -138,6 +138,8 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
     const hub = await startRealtimeHub(
       database,
       async (event) => {
+        // A responder's own events go to their app's stream, not the board.
+        if (event.type === 'responder.updated') return null;
         if (event.type === 'incident.updated') {
           const incident = await incidents.summary(event.coalitionId, event.subjectId);
           return incident ? { type: 'incident.updated', incident } : null;
@@ -261,6 +263,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
           startAfter: offer.expiresAt,
         });
       },
+      afterCommit: () => queue?.wake(dispatchNotify),
       onMissedCheckIn: async (missed) =>
         void (await enqueue(dispatchNotify, { kind: 'missed', assignmentId: missed.id })),
     });

@@ -41,6 +41,8 @@ export interface JobQueue {
   ): Promise<string | null>;
   /** Resolves when no job of this queue is waiting or running (for tests and the CLI). */
   drain(job: AnyJob, timeoutMs?: number): Promise<void>;
+  /** Wakes this process's workers of a job now instead of at their next poll (for jobs a person waits on). */
+  wake(job: AnyJob): void;
   /** Stops fetching new jobs and waits for running handlers to finish. */
   stop(timeoutMs: number): Promise<void>;
 }
@@ -76,11 +78,13 @@ export async function startJobQueue(
       if (job.schedule) await boss.schedule(job.name, job.schedule, {}, { tz: 'UTC' });
     }
   });
+  const workers = new Map<string, string>();
   for (const job of jobs) {
     if (options.work !== false) {
-      await boss.work(job.name, { pollingIntervalSeconds: options.pollSeconds }, async (batch) => {
+      const id = await boss.work(job.name, { pollingIntervalSeconds: options.pollSeconds }, async (batch) => {
         for (const item of batch) await job.handler(job.payload.parse(item.data));
       });
+      workers.set(job.name, id);
     }
   }
 
@@ -104,6 +108,10 @@ export async function startJobQueue(
         if (Date.now() > deadline) throw new Error(`jobs of ${job.name} still pending after ${timeoutMs} ms`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
+    },
+    wake(job) {
+      const id = workers.get(job.name);
+      if (id) boss.notifyWorker(id);
     },
     async stop(timeoutMs) {
       await boss.stop({ graceful: true, wait: true, close: false, timeout: timeoutMs });

@@ -5,7 +5,8 @@ import { domainEvents } from '../db/schema.js';
 /** The NOTIFY channel that carries domain event ids between Faro processes. */
 export const EVENTS_CHANNEL = 'faro_events';
 
-export type DomainEventType = 'report.created' | 'incident.updated';
+/** `responder.updated` (subject: the responder's user id) reaches only that responder's app. */
+export type DomainEventType = 'report.created' | 'incident.updated' | 'responder.updated';
 
 export interface DomainEvent {
   id: number;

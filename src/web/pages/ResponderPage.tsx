@@ -27,8 +27,16 @@ export default function ResponderPage() {
   const state = useQuery({
     queryKey: KEY,
     queryFn: () => api<ResponderState>('/api/responder'),
-    refetchInterval: 4000,
+    refetchInterval: 15_000,
   });
+  // Offers and changes arrive live; the poll above is only the fallback of a dropped stream.
+  useEffect(() => {
+    const source = new EventSource('/api/responder/events');
+    const refresh = () => void client.invalidateQueries({ queryKey: KEY });
+    source.addEventListener('changed', refresh);
+    source.addEventListener('ready', refresh);
+    return () => source.close();
+  }, [client]);
 
   const send = useCallback(
     async (action: Pending) => {

@@ -16,6 +16,7 @@ import {
 import { pushSubscriptionSchema } from '../../../shared/subscription.js';
 import { sessionOf } from '../../http/auth.js';
 import { errorSchema } from '../../http/errors.js';
+import type { RealtimeHub } from '../../realtime/hub.js';
 import type { DispatchService } from './dispatch.service.js';
 import type { StaffPush } from './notify.js';
 
@@ -179,5 +180,46 @@ export function registerDispatchRoutes(
       reply
         .status(201)
         .send(await deps.dispatch.offer(request.params.id, request.body.responderId, me(request))),
+  );
+}
+
+/**
+ * `GET /api/responder/events`: a responder's own live stream. Only events
+ * whose subject is this responder pass; the app then reads its state again,
+ * so nothing else's data ever travels on it.
+ */
+export function registerResponderEvents(app: FastifyInstance, deps: { hub: RealtimeHub }): void {
+  const open = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const close of open) close();
+  });
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/api/responder/events',
+    {
+      sse: 'only',
+      config: { access: 'responders:self' },
+      schema: {
+        tags,
+        summary: 'My live events (an offer, a change to one of my assignments), as Server-Sent Events',
+      },
+    },
+    async (request, reply) => {
+      const { userId } = sessionOf(request);
+      reply.sse.keepAlive();
+      const untap = deps.hub.tap((event) => {
+        if (event.type !== 'responder.updated' || event.subjectId !== userId || !reply.sse.isConnected)
+          return;
+        reply.sse
+          .send({ id: String(event.id), event: 'changed', data: {} })
+          .catch((error: unknown) => request.log.debug({ err: error }, 'responder event not delivered'));
+      });
+      const close = () => reply.sse.close();
+      open.add(close);
+      reply.sse.onClose(() => {
+        untap();
+        open.delete(close);
+      });
+      await reply.sse.send({ event: 'ready', data: {}, retry: 2000 });
+    },
   );
 }

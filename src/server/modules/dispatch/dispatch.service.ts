@@ -79,6 +79,8 @@ export interface DispatchDeps {
   box: SecretBox;
   /** Escalation of a missed check-in (push to dispatchers, then the backup contact). */
   onMissedCheckIn?: (assignment: { id: string; incidentId: string; userId: string }) => Promise<void>;
+  /** Runs after a change that queued notifications has committed (wakes the notifying worker). */
+  afterCommit?: () => void;
   /** Queues the check of an offer at its expiry, in the offer's transaction. */
   onOffered?: (assignment: { id: string; expiresAt: Date }, tx: Tx) => Promise<void>;
 }
@@ -199,7 +201,10 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
       safety: 'ok',
     };
     await insertAssignment(tx.db, row);
-    await recordEvents(tx.client, coalitionId, [{ type: 'incident.updated', subjectId: incidentId }]);
+    await recordEvents(tx.client, coalitionId, [
+      { type: 'incident.updated', subjectId: incidentId },
+      { type: 'responder.updated', subjectId: responderId },
+    ]);
     await deps.onOffered?.({ id: row.id, expiresAt: row.expiresAt }, tx);
     return row;
   }
@@ -327,6 +332,7 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
           throw new AppError('NOT_FOUND', 'No incident with this id.');
         return (await createOffer(tx, coalition.id, incidentId, responderId, actorId)).id;
       });
+      deps.afterCommit?.();
       const row = (await assignmentsOfIncident(database.db, incidentId)).find((r) => r.assignment.id === id);
       if (!row) throw new AppError('NOT_FOUND', 'No assignment with this id.');
       return toAssignment(row.assignment, row.name);
@@ -358,10 +364,12 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
           throw new AppError('CONFLICT', 'This assignment changed at the same moment; look again.');
         await recordEvents(tx.client, coalition.id, [
           { type: 'incident.updated', subjectId: row.incidentId },
+          { type: 'responder.updated', subjectId: row.userId },
         ]);
         if (action === 'decline') await offerNext(tx, coalition.id, row.incidentId);
         return row.incidentId;
       });
+      deps.afterCommit?.();
       return nameOf(database.db, incidentId, assignmentId);
     },
 
@@ -379,6 +387,7 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
         });
         await recordEvents(tx.client, coalition.id, [
           { type: 'incident.updated', subjectId: row.incidentId },
+          { type: 'responder.updated', subjectId: row.userId },
         ]);
         return row.incidentId;
       });
@@ -390,9 +399,11 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
       for (const row of missed) {
         await recordEvents(database.pool, row.coalitionId, [
           { type: 'incident.updated', subjectId: row.incidentId },
+          { type: 'responder.updated', subjectId: row.userId },
         ]);
         await deps.onMissedCheckIn?.(row);
       }
+      if (missed.length > 0) deps.afterCommit?.();
       return missed.length;
     },
 
@@ -406,10 +417,12 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
           expired += 1;
           await recordEvents(tx.client, offer.coalitionId, [
             { type: 'incident.updated', subjectId: offer.incidentId },
+            { type: 'responder.updated', subjectId: offer.userId },
           ]);
           await offerNext(tx, offer.coalitionId, offer.incidentId);
         });
       }
+      if (expired > 0) deps.afterCommit?.();
       return expired;
     },
 
