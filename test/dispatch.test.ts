@@ -245,4 +245,25 @@ describe('suggestions and offers', () => {
     };
     expect(assignments.find((a) => a.id === offered.id)?.safety).toBe('missed');
   });
+
+  it('lets a buddy pair see each other’s state and safety', async () => {
+    const fifth = await incidentAt(100);
+    const a = await responder(1);
+    const b = await responder(1.5);
+    const offers = [];
+    for (const who of [a, b])
+      offers.push(
+        (
+          await call(dispatcher, 'POST', `/api/incidents/${fifth}/assignments`, { responderId: who.userId })
+        ).json() as Assignment,
+      );
+    for (const [i, who] of [a, b].entries())
+      for (const action of ['accept', 'on_scene'] as const)
+        await call(who, 'POST', `/api/responder/assignments/${offers[i]?.id}`, { action });
+    await call(b, 'POST', `/api/responder/assignments/${offers[1]?.id}/check-in`, { status: 'help' });
+    const seen = ((await call(a, 'GET', '/api/responder')).json() as ResponderState).assignments.find(
+      (x) => x.incident.id === fifth,
+    );
+    expect(seen?.team).toEqual([{ name: 'Test responder', state: 'on_scene', safety: 'help' }]);
+  });
 });

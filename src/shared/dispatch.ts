@@ -86,7 +86,13 @@ export const responderStateSchema = z.object({
       sharingLocation: z.boolean(),
     })
     .nullable(),
-  assignments: z.array(assignmentSchema.extend({ incident: assignedIncidentSchema })),
+  assignments: z.array(
+    assignmentSchema.extend({
+      incident: assignedIncidentSchema,
+      /** The others sent to the same incident (a buddy pair): each sees the other's state and safety. */
+      team: z.array(z.object({ name: z.string(), state: assignmentStateSchema, safety: z.enum(SAFETY) })),
+    }),
+  ),
 });
 export type ResponderState = z.infer<typeof responderStateSchema>;
 

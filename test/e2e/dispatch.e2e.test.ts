@@ -45,6 +45,10 @@ describe('sending a responder to verify', () => {
     await expect
       .poll(() => responder.getByLabel(/Share my location/).isChecked(), { timeout: 10_000 })
       .toBe(true);
+    await responder.getByText('My profile').click();
+    await responder.getByLabel('Legal observer').check();
+    await responder.getByRole('button', { name: 'Save profile' }).click();
+    await responder.getByText('Profile saved.').waitFor();
     await expectAccessible(responder);
 
     const report = await fetch(`${e2e.server.baseUrl}/api/reports`, {

@@ -1,7 +1,8 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { OUTCOMES, PRESENT, type ResponderState } from '../../shared/dispatch.js';
+import { OUTCOMES, PRESENT, type ResponderState, SKILLS } from '../../shared/dispatch.js';
+import { LANGUAGES } from '../../shared/report-fields.js';
 import { ApiError, api } from '../api.js';
 import { CheckboxGroup, RadioGroup } from '../components/Choices.js';
 import { browserPushSubscription, pushSupported } from '../push.js';
@@ -161,6 +162,7 @@ export default function ResponderPage() {
       {state.data && state.data.assignments.length === 0 && (
         <p className="muted">{t('responder.noAssignments')}</p>
       )}
+      {state.data && <ProfileForm profile={state.data.profile} send={send} />}
       {state.data?.assignments.map((assignment) => (
         <AssignmentCard key={assignment.id} assignment={assignment} send={send} />
       ))}
@@ -199,6 +201,12 @@ function AssignmentCard({
         {incident.zone?.name ?? t('dispatch.noZone')} ·{' '}
         <strong>{t(`responder.states.${assignment.state}`)}</strong>
       </p>
+      {assignment.team.map((buddy) => (
+        <p key={buddy.name} data-testid="buddy" className={buddy.safety === 'ok' ? '' : 'error-summary'}>
+          {t('responder.team', { name: buddy.name, state: t(`responder.states.${buddy.state}`) })}
+          {buddy.safety !== 'ok' && ` · ⚠ ${t(`assignments.safety.${buddy.safety}`)}`}
+        </p>
+      ))}
       {assignment.state === 'offered' && (
         <>
           <p className="hint">{t('responder.expiresIn', { time: clock(assignment.expiresAt) })}</p>
@@ -288,5 +296,63 @@ function NotifyButton() {
       </button>
       {state === 'failed' && <p className="error-summary">{t('responder.notifyFailed')}</p>}
     </>
+  );
+}
+
+/** Languages, skills and the backup contact, folded away: set once, rarely changed. */
+function ProfileForm({
+  profile,
+  send,
+}: {
+  profile: ResponderState['profile'];
+  send: (action: Pending) => Promise<boolean>;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [languages, setLanguages] = useState<string[]>(profile.languages);
+  const [skills, setSkills] = useState<string[]>(profile.skills);
+  const [backupPhone, setBackupPhone] = useState('');
+  const [saved, setSaved] = useState(false);
+  const save = async () => {
+    setSaved(false);
+    const body = {
+      languages,
+      skills,
+      homeZoneIds: profile.homeZoneIds,
+      ...(backupPhone ? { backupPhone } : {}),
+    };
+    if (await send({ path: '/api/responder/profile', method: 'PUT', body })) setSaved(true);
+  };
+  return (
+    <details className="profile">
+      <summary>{t('responder.profile')}</summary>
+      <CheckboxGroup
+        legend={t('responder.languages')}
+        name={`${id}-languages`}
+        options={LANGUAGES.map((l) => ({ value: l, label: t(`lang.${l}`) }))}
+        values={languages}
+        onChange={setLanguages}
+      />
+      <CheckboxGroup
+        legend={t('responder.skills')}
+        name={`${id}-skills`}
+        options={SKILLS.map((s) => ({ value: s, label: t(`responder.skillOptions.${s}`) }))}
+        values={skills}
+        onChange={setSkills}
+      />
+      <label htmlFor={`${id}-backup`}>{t('responder.backupPhone')}</label>
+      <input
+        id={`${id}-backup`}
+        type="tel"
+        inputMode="tel"
+        placeholder={profile.backupPhone ?? ''}
+        value={backupPhone}
+        onChange={(e) => setBackupPhone(e.target.value)}
+      />
+      <button type="button" className="button block" onClick={() => void save()}>
+        {t('responder.saveProfile')}
+      </button>
+      {saved && <p role="status">{t('responder.profileSaved')}</p>}
+    </details>
   );
 }

@@ -119,8 +119,20 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
       // Only incidents they are assigned to, and only their coarse place.
       const incident = await findIncidentSummary(db, coalition.id, row.incidentId);
       if (!incident) continue;
+      const team = (await assignmentsOfIncident(db, row.incidentId))
+        .filter(
+          (other) =>
+            other.assignment.id !== row.id &&
+            !['declined', 'expired', 'withdrawn'].includes(other.assignment.state),
+        )
+        .map((other) => ({
+          name: other.name,
+          state: other.assignment.state as Assignment['state'],
+          safety: other.assignment.safety as Assignment['safety'],
+        }));
       withIncidents.push({
         ...toAssignment(row, ''),
+        team,
         incident: {
           id: incident.id,
           number: incident.number,
