@@ -266,4 +266,29 @@ describe('suggestions and offers', () => {
     );
     expect(seen?.team).toEqual([{ name: 'Test responder', state: 'on_scene', safety: 'help' }]);
   });
+
+  it('keeps an incident channel for dispatchers and the team sent, sealed, and nobody else', async () => {
+    const sixth = await incidentAt(125);
+    const member = await responder(1);
+    const outsider = await responder(1);
+    const offer = (
+      await call(dispatcher, 'POST', `/api/incidents/${sixth}/assignments`, { responderId: member.userId })
+    ).json() as Assignment;
+    await call(member, 'POST', `/api/responder/assignments/${offer.id}`, { action: 'accept' });
+    const url = `/api/incidents/${sixth}/messages`;
+    expect(
+      (await call(dispatcher, 'POST', url, { text: 'Park on the north side; agents at the corner' }))
+        .statusCode,
+    ).toBe(200);
+    const answered = await call(member, 'POST', url, { text: 'Copy, two minutes out' });
+    expect(answered.statusCode, answered.body).toBe(200);
+    expect(answered.json().messages.map((m: { text: string; mine: boolean }) => [m.text, m.mine])).toEqual([
+      ['Park on the north side; agents at the corner', false],
+      ['Copy, two minutes out', true],
+    ]);
+    expect((await call(outsider, 'GET', url)).statusCode).toBe(404);
+    expect((await call(outsider, 'POST', url, { text: 'hello?' })).statusCode).toBe(404);
+    const { rows } = await t.faro.database.pool.query<{ body: string }>('select body from incident_messages');
+    expect(JSON.stringify(rows)).not.toContain('north side');
+  });
 });

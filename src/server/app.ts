@@ -27,6 +27,7 @@ import type { Publishing } from './modules/alerts/publishing.js';
 import { registerSubscriptionRoutes } from './modules/alerts/subscriptions.routes.js';
 import type { SubscriptionService } from './modules/alerts/subscriptions.service.js';
 import type { CoalitionService } from './modules/coalitions/coalitions.service.js';
+import type { IncidentChannel } from './modules/dispatch/channel.js';
 import { registerDispatchRoutes, registerResponderEvents } from './modules/dispatch/dispatch.routes.js';
 import type { DispatchService } from './modules/dispatch/dispatch.service.js';
 import type { StaffPush } from './modules/dispatch/notify.js';
@@ -67,6 +68,7 @@ export interface AppDeps {
   alerts: AlertService;
   dispatch: DispatchService;
   staffPush: StaffPush;
+  channel: IncidentChannel;
   publicAlerts: PublicAlerts;
   publishing: Publishing;
   /** Null when SMS is not set up. */

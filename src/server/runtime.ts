@@ -30,6 +30,7 @@ import { createSubscriptionService, subscriptionConfirmJob } from './modules/ale
 import { loadVapidKeys } from './modules/alerts/vapid.js';
 import { createCoalitionService } from './modules/coalitions/coalitions.service.js';
 import { printDemoAccounts, seedDemo } from './modules/demo/seed.js';
+import { createIncidentChannel } from './modules/dispatch/channel.js';
 import { dispatchJobs } from './modules/dispatch/dispatch.jobs.js';
 import { createDispatchService, type DispatchService } from './modules/dispatch/dispatch.service.js';
 import { createStaffPush, dispatchNotifyJob } from './modules/dispatch/notify.js';
@@ -291,6 +292,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       pushKey: vapid.publicKey,
       dispatch,
       staffPush,
+      channel: createIncidentChannel({ database, coalitions, box }),
       proofOfWork: config.proofOfWork ? createProofOfWork(box, config.proofOfWork) : null,
       logStream: options.logStream,
     });

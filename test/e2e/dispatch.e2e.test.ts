@@ -78,6 +78,19 @@ describe('sending a responder to verify', () => {
     const card = responder.getByTestId('assignment-card');
     await card.getByRole('button', { name: 'Accept' }).click({ timeout: 15_000 });
     await panel.locator('[data-testid="assignment"][data-state="accepted"]').waitFor({ timeout: 5_000 });
+    // The incident channel: the dispatcher writes, the responder's phone shows it live, and answers.
+    await panel.getByLabel(/Message to the team/).fill('Park on the north side of the lot');
+    await panel.getByRole('button', { name: 'Send', exact: true }).click();
+    await card
+      .getByTestId('incident-channel')
+      .getByText('Park on the north side of the lot')
+      .waitFor({ timeout: 5_000 });
+    await card.getByLabel(/Message to the team/).fill('Copy, two minutes out');
+    await card.getByRole('button', { name: 'Send', exact: true }).click();
+    await panel
+      .getByTestId('incident-channel')
+      .getByText('Copy, two minutes out')
+      .waitFor({ timeout: 5_000 });
     await card.getByRole('button', { name: "I'm on scene" }).click();
     await panel.locator('[data-testid="assignment"][data-state="on_scene"]').waitFor({ timeout: 5_000 });
     await card.getByRole('button', { name: "I'm safe" }).waitFor();

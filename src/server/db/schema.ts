@@ -727,3 +727,24 @@ export const staffPushSubscriptions = pgTable(
   },
   (t) => [uniqueIndex('staff_push_endpoint').on(t.endpointDigest), index('staff_push_user').on(t.userId)],
 );
+
+/**
+ * The incident channel: messages between the dispatchers and the team sent
+ * to an incident. The text is sealed and deleted with the incident's other
+ * restricted data.
+ */
+export const incidentMessages = pgTable(
+  'incident_messages',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    body: text('body').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('incident_messages_incident').on(t.incidentId, t.id)],
+);

@@ -5,6 +5,7 @@ import { OUTCOMES, PRESENT, type ResponderState, SKILLS } from '../../shared/dis
 import { LANGUAGES } from '../../shared/report-fields.js';
 import { ApiError, api } from '../api.js';
 import { CheckboxGroup, RadioGroup } from '../components/Choices.js';
+import { IncidentChannel } from '../components/IncidentChannel.js';
 import { browserPushSubscription, pushSupported } from '../push.js';
 
 const KEY = ['responder'];
@@ -207,6 +208,9 @@ function AssignmentCard({
           {buddy.safety !== 'ok' && ` · ⚠ ${t(`assignments.safety.${buddy.safety}`)}`}
         </p>
       ))}
+      {assignment.state !== 'offered' && (
+        <IncidentChannel incidentId={incident.id} queryKey={[...KEY, 'messages', incident.id]} />
+      )}
       {assignment.state === 'offered' && (
         <>
           <p className="hint">{t('responder.expiresIn', { time: clock(assignment.expiresAt) })}</p>

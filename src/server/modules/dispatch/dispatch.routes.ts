@@ -17,6 +17,7 @@ import { pushSubscriptionSchema } from '../../../shared/subscription.js';
 import { sessionOf } from '../../http/auth.js';
 import { errorSchema } from '../../http/errors.js';
 import type { RealtimeHub } from '../../realtime/hub.js';
+import { type IncidentChannel, messageInputSchema, messageListSchema } from './channel.js';
 import type { DispatchService } from './dispatch.service.js';
 import type { StaffPush } from './notify.js';
 
@@ -27,7 +28,7 @@ const errors = { 400: errorSchema, 404: errorSchema, 409: errorSchema };
 /** Responders (their own shift, location and assignments) and dispatchers (suggestions, offers). */
 export function registerDispatchRoutes(
   app: FastifyInstance,
-  deps: { dispatch: DispatchService; staffPush: StaffPush },
+  deps: { dispatch: DispatchService; staffPush: StaffPush; channel: IncidentChannel },
 ): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const self = { config: { access: 'responders:self' as const } };
@@ -136,6 +137,35 @@ export function registerDispatchRoutes(
       await deps.staffPush.register(me(request), request.body.subscription);
       return reply.status(204).send(null);
     },
+  );
+
+  routes.get(
+    '/api/incidents/:id/messages',
+    {
+      // Dispatchers, and responders while assigned to this incident: decided by the channel itself.
+      config: { access: 'signed-in' },
+      schema: {
+        tags,
+        summary: 'The incident channel: messages between dispatchers and the team sent',
+        params: idParams,
+        response: { 200: messageListSchema, 404: errorSchema },
+      },
+    },
+    async (request) => deps.channel.list(request.params.id, sessionOf(request)),
+  );
+  routes.post(
+    '/api/incidents/:id/messages',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        tags,
+        summary: 'Write in the incident channel (no names, no plates)',
+        params: idParams,
+        body: messageInputSchema,
+        response: { 200: messageListSchema, 400: errorSchema, 404: errorSchema },
+      },
+    },
+    async (request) => deps.channel.post(request.params.id, sessionOf(request), request.body.text),
   );
 
   routes.get(

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Drizzle } from '../../db/database.js';
 import { defineJob } from '../../jobs/queue.js';
 import { PENDING_SUBSCRIPTION_DAYS, purgeStaleSubscriptions } from '../alerts/subscriptions.repo.js';
+import { purgeIncidentMessages } from '../dispatch/channel.js';
 import { purgeAssignmentNotes } from '../dispatch/dispatch.repo.js';
 import { purgeTimelineNotes } from '../incidents/incidents.repo.js';
 import { PENDING_PHOTO_MS, purgePhotos } from '../reports/photos.js';
@@ -48,7 +49,8 @@ export function retentionJob(
         callbacks: await purgeCallbacks(deps.db, new Date(now - deps.callbackHours * 3_600_000)),
         notes:
           (await purgeTimelineNotes(deps.db, restrictedCutOff)) +
-          (await purgeAssignmentNotes(deps.db, restrictedCutOff)),
+          (await purgeAssignmentNotes(deps.db, restrictedCutOff)) +
+          (await purgeIncidentMessages(deps.db, restrictedCutOff)),
         photos: await purgePhotos(deps.db, restrictedCutOff, new Date(now - PENDING_PHOTO_MS)),
         subscriptions: await purgeStaleSubscriptions(
           deps.db,

@@ -3,6 +3,7 @@ import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Assignment, SuggestionList } from '../../../shared/dispatch.js';
 import { ApiError, api } from '../../api.js';
+import { IncidentChannel } from '../../components/IncidentChannel.js';
 import { detailKey } from './useLiveIncidents.js';
 
 /**
@@ -78,6 +79,7 @@ export function ResponderPanel({ incidentId, canOffer }: { incidentId: string; c
           {problem}
         </p>
       )}
+      <IncidentChannel incidentId={incidentId} queryKey={[...detailKey(incidentId), 'messages']} />
     </section>
   );
 }
