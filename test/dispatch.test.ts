@@ -288,7 +288,38 @@ describe('suggestions and offers', () => {
     ]);
     expect((await call(outsider, 'GET', url)).statusCode).toBe(404);
     expect((await call(outsider, 'POST', url, { text: 'hello?' })).statusCode).toBe(404);
-    const { rows } = await t.faro.database.pool.query<{ body: string }>('select body from incident_messages');
+    // A voice note: the recording as the body, kept sealed, played back only to those in the channel.
+    const recording = Buffer.concat([
+      Buffer.from([0x1a, 0x45, 0xdf, 0xa3]),
+      Buffer.from('opus frames of a short voice note'),
+    ]);
+    const voice = await t.faro.app.inject({
+      method: 'POST',
+      url: `${url}/voice`,
+      headers: { ...member.headers, 'content-type': 'audio/webm' },
+      payload: recording,
+    });
+    expect(voice.statusCode, voice.body).toBe(200);
+    const note = voice.json().messages.at(-1);
+    expect(note).toMatchObject({ voice: true, text: '', mine: true });
+    const played = await t.faro.app.inject({ url: `${url}/${note.id}/audio`, headers: dispatcher.headers });
+    expect(played.statusCode).toBe(200);
+    expect(played.headers['content-type']).toMatch(/^audio\/webm/);
+    expect(played.rawPayload.equals(recording)).toBe(true);
+    expect(
+      (await t.faro.app.inject({ url: `${url}/${note.id}/audio`, headers: outsider.headers })).statusCode,
+    ).toBe(404);
+    const fake = await t.faro.app.inject({
+      method: 'POST',
+      url: `${url}/voice`,
+      headers: { ...member.headers, 'content-type': 'audio/webm' },
+      payload: Buffer.from('not audio at all'),
+    });
+    expect(fake.statusCode).toBe(415);
+    const { rows } = await t.faro.database.pool.query<{ body: string; audio: Buffer }>(
+      'select body, audio from incident_messages',
+    );
     expect(JSON.stringify(rows)).not.toContain('north side');
+    expect(rows.some((r) => r.audio?.includes(Buffer.from('opus frames')))).toBe(false);
   });
 });

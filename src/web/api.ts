@@ -26,18 +26,26 @@ export function setCsrfToken(token: string | undefined): void {
 /** Calls the API with JSON and returns the parsed body, or throws ApiError. */
 export async function api<T>(
   path: string,
-  init: { method?: string; body?: unknown; signal?: AbortSignal; headers?: Record<string, string> } = {},
+  init: {
+    method?: string;
+    body?: unknown;
+    signal?: AbortSignal;
+    headers?: Record<string, string>;
+    /** Sent as it is (a recording, a photo) with its own content type, instead of JSON. */
+    blob?: Blob;
+  } = {},
 ): Promise<T> {
   const method = init.method ?? 'GET';
   const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
   if (init.body !== undefined) headers['content-type'] = 'application/json';
+  if (init.blob) headers['content-type'] = init.blob.type.split(';')[0] ?? 'application/octet-stream';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let response: Response;
   try {
     response = await fetch(path, {
       method,
       headers,
-      body: init.body === undefined ? null : JSON.stringify(init.body),
+      body: init.blob ?? (init.body === undefined ? null : JSON.stringify(init.body)),
       signal: init.signal ?? null,
       credentials: 'same-origin',
     });

@@ -91,6 +91,12 @@ describe('sending a responder to verify', () => {
       .getByTestId('incident-channel')
       .getByText('Copy, two minutes out')
       .waitFor({ timeout: 5_000 });
+    // A voice note recorded in the browser (a fake microphone here) reaches the phone as audio.
+    await panel.getByRole('button', { name: 'Record a voice note' }).click();
+    await panel.getByText('Recording… (up to a minute)').waitFor();
+    await board.waitForTimeout(1_200);
+    await panel.getByRole('button', { name: 'Stop and send' }).click();
+    await card.getByTestId('incident-channel').locator('audio').waitFor({ timeout: 5_000 });
     await card.getByRole('button', { name: "I'm on scene" }).click();
     await panel.locator('[data-testid="assignment"][data-state="on_scene"]').waitFor({ timeout: 5_000 });
     await card.getByRole('button', { name: "I'm safe" }).waitFor();

@@ -744,6 +744,9 @@ export const incidentMessages = pgTable(
       .notNull()
       .references(() => users.id),
     body: text('body').notNull(),
+    /** A short voice note recorded in the browser, sealed (the body is then empty). */
+    audio: bytea('audio'),
+    audioType: text('audio_type'),
     createdAt: createdAt(),
   },
   (t) => [index('incident_messages_incident').on(t.incidentId, t.id)],

@@ -1,5 +1,5 @@
 import { type QueryKey, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../api.js';
 
@@ -7,6 +7,7 @@ interface Message {
   id: number;
   author: string;
   text: string;
+  voice: boolean;
   at: string;
   mine: boolean;
 }
@@ -44,14 +45,26 @@ export function IncidentChannel({ incidentId, queryKey }: { incidentId: string; 
     <section className="channel" aria-labelledby={`${id}-title`} data-testid="incident-channel">
       <h3 id={`${id}-title`}>{t('channel.title')}</h3>
       {messages.data?.messages.length === 0 && <p className="muted">{t('channel.empty')}</p>}
-      <ol className="messages" aria-live="polite">
+      {/* It scrolls: keyboard users must be able to reach it. */}
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must take focus to be scrolled by keyboard. */}
+      <ol className="messages" aria-live="polite" aria-label={t('channel.title')} tabIndex={0}>
         {messages.data?.messages.map((m) => (
           <li key={m.id} className={m.mine ? 'mine' : ''}>
             <strong>{m.author}</strong>{' '}
             <time dateTime={m.at}>
               {new Date(m.at).toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' })}
             </time>
-            <p>{m.text}</p>
+            {m.voice ? (
+              // biome-ignore lint/a11y/useMediaCaption: a voice note between team members has no captions to offer.
+              <audio
+                controls
+                preload="none"
+                src={`/api/incidents/${incidentId}/messages/${m.id}/audio`}
+                aria-label={t('channel.voice')}
+              />
+            ) : (
+              <p>{m.text}</p>
+            )}
           </li>
         ))}
       </ol>
@@ -62,11 +75,72 @@ export function IncidentChannel({ incidentId, queryKey }: { incidentId: string; 
           {t('channel.send')}
         </button>
       </form>
+      <VoiceRecorder
+        onRecorded={async (blob) => {
+          try {
+            client.setQueryData(
+              queryKey,
+              await api<{ messages: Message[] }>(`/api/incidents/${incidentId}/messages/voice`, {
+                method: 'POST',
+                blob,
+              }),
+            );
+          } catch (error) {
+            setProblem(error instanceof ApiError ? error.message : t('dispatch.actionFailed'));
+          }
+        }}
+      />
       {problem && (
         <p className="error-summary" role="alert">
           {problem}
         </p>
       )}
     </section>
+  );
+}
+
+/** Records from the microphone (MediaRecorder) for up to a minute, then hands the recording over. */
+function VoiceRecorder({ onRecorded }: { onRecorded: (blob: Blob) => Promise<void> }) {
+  const { t } = useTranslation();
+  const recorder = useRef<MediaRecorder | null>(null);
+  const [recording, setRecording] = useState(false);
+  const [failed, setFailed] = useState(false);
+  if (typeof MediaRecorder === 'undefined') return null;
+  const start = async () => {
+    setFailed(false);
+    try {
+      const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+      const chunks: Blob[] = [];
+      const media = new MediaRecorder(stream);
+      media.ondataavailable = (event) => chunks.push(event.data);
+      media.onstop = () => {
+        for (const track of stream.getTracks()) track.stop();
+        setRecording(false);
+        void onRecorded(new Blob(chunks, { type: media.mimeType || 'audio/webm' }));
+      };
+      media.start();
+      recorder.current = media;
+      setRecording(true);
+      setTimeout(() => media.state === 'recording' && media.stop(), 60_000);
+    } catch {
+      setFailed(true);
+    }
+  };
+  return (
+    <p className="actions">
+      {recording ? (
+        <>
+          <span role="status">{t('channel.recording')}</span>
+          <button type="button" className="button primary" onClick={() => recorder.current?.stop()}>
+            {t('channel.stopSend')}
+          </button>
+        </>
+      ) : (
+        <button type="button" className="button" onClick={() => void start()}>
+          {t('channel.record')}
+        </button>
+      )}
+      {failed && <span className="error-summary">{t('channel.micFailed')}</span>}
+    </p>
   );
 }

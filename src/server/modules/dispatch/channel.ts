@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lt } from 'drizzle-orm';
+import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database, Drizzle } from '../../db/database.js';
@@ -11,10 +11,11 @@ import { ENGAGED } from './assignment-flow.js';
 
 /**
  * The incident channel: a thread per incident for dispatchers and the team
- * sent to it. Who may read and write is decided here: a person who can read
- * incidents, or a responder while they hold an assignment on this one
- * (anyone else is told it does not exist). Each message is an event for the
- * board and for every responder on the incident.
+ * sent to it, in text or short voice notes recorded in the browser. Who may
+ * read and write is decided here: a person who can read incidents, or a
+ * responder while they hold an assignment on this one (anyone else is told it
+ * does not exist). Each message is an event for the board and for every
+ * responder on the incident. Text and audio are sealed.
  */
 
 export const messageInputSchema = z.object({ text: z.string().trim().min(1).max(2000) });
@@ -24,6 +25,8 @@ export const messageListSchema = z.object({
       id: z.number().int(),
       author: z.string(),
       text: z.string(),
+      /** A voice note: its audio is at `/api/incidents/:id/messages/:messageId/audio`. */
+      voice: z.boolean(),
       at: z.string(),
       mine: z.boolean(),
     }),
@@ -31,18 +34,29 @@ export const messageListSchema = z.object({
 });
 export type MessageList = z.infer<typeof messageListSchema>;
 
+/** Voice notes as browsers record them (MediaRecorder): WebM or Ogg (Opus), or MP4 on Safari. */
+export const VOICE_TYPES = ['audio/webm', 'audio/ogg', 'audio/mp4'] as const;
+/** About a minute of Opus speech, with room to spare. */
+export const VOICE_MAX_BYTES = 1024 * 1024;
+
+/** The file really is what it says: its first bytes, not only its content type. */
+export function looksLikeAudio(data: Uint8Array, type: string): boolean {
+  const head = Buffer.from(data.subarray(0, 12));
+  if (type === 'audio/webm') return head.subarray(0, 4).equals(Buffer.from([0x1a, 0x45, 0xdf, 0xa3]));
+  if (type === 'audio/ogg') return head.subarray(0, 4).toString('latin1') === 'OggS';
+  if (type === 'audio/mp4') return head.subarray(4, 8).toString('latin1') === 'ftyp';
+  return false;
+}
+
 const context = (incidentId: string) => `incident-message:${incidentId}`;
 
+type Who = { userId: string; permissions: readonly Permission[] };
+
 export interface IncidentChannel {
-  list(
-    incidentId: string,
-    reader: { userId: string; permissions: readonly Permission[] },
-  ): Promise<MessageList>;
-  post(
-    incidentId: string,
-    author: { userId: string; permissions: readonly Permission[] },
-    text: string,
-  ): Promise<MessageList>;
+  list(incidentId: string, reader: Who): Promise<MessageList>;
+  post(incidentId: string, author: Who, text: string): Promise<MessageList>;
+  postVoice(incidentId: string, author: Who, audio: Uint8Array, type: string): Promise<MessageList>;
+  audio(incidentId: string, reader: Who, messageId: number): Promise<{ data: Uint8Array; type: string }>;
 }
 
 export function createIncidentChannel(deps: {
@@ -63,7 +77,7 @@ export function createIncidentChannel(deps: {
     return rows.map((r) => r.userId);
   }
 
-  async function allowed(incidentId: string, who: { userId: string; permissions: readonly Permission[] }) {
+  async function allowed(incidentId: string, who: Who) {
     const coalition = await deps.coalitions.current();
     const [incident] = await database.db
       .select({ id: incidents.id })
@@ -81,6 +95,7 @@ export function createIncidentChannel(deps: {
         id: incidentMessages.id,
         userId: incidentMessages.userId,
         body: incidentMessages.body,
+        voice: sql<boolean>`${incidentMessages.audio} is not null`,
         at: incidentMessages.createdAt,
         author: users.displayName,
       })
@@ -94,10 +109,33 @@ export function createIncidentChannel(deps: {
         id: row.id,
         author: row.author,
         text: box.open(row.body, context(incidentId)),
+        voice: row.voice,
         at: row.at.toISOString(),
         mine: row.userId === userId,
       })),
     };
+  }
+
+  async function store(
+    incidentId: string,
+    author: Who,
+    message: { text: string; audio: Uint8Array | null; audioType: string | null },
+  ): Promise<MessageList> {
+    const { coalitionId, members } = await allowed(incidentId, author);
+    await database.transaction(async (tx) => {
+      await tx.db.insert(incidentMessages).values({
+        incidentId,
+        userId: author.userId,
+        body: box.seal(message.text, context(incidentId)),
+        audio: message.audio,
+        audioType: message.audioType,
+      });
+      await recordEvents(tx.client, coalitionId, [
+        { type: 'incident.updated', subjectId: incidentId },
+        ...members.map((userId) => ({ type: 'responder.updated' as const, subjectId: userId })),
+      ]);
+    });
+    return read(incidentId, author.userId);
   }
 
   return {
@@ -105,18 +143,28 @@ export function createIncidentChannel(deps: {
       await allowed(incidentId, reader);
       return read(incidentId, reader.userId);
     },
-    async post(incidentId, author, text) {
-      const { coalitionId, members } = await allowed(incidentId, author);
-      await database.transaction(async (tx) => {
-        await tx.db
-          .insert(incidentMessages)
-          .values({ incidentId, userId: author.userId, body: box.seal(text, context(incidentId)) });
-        await recordEvents(tx.client, coalitionId, [
-          { type: 'incident.updated', subjectId: incidentId },
-          ...members.map((userId) => ({ type: 'responder.updated' as const, subjectId: userId })),
-        ]);
+    post: (incidentId, author, text) => store(incidentId, author, { text, audio: null, audioType: null }),
+    async postVoice(incidentId, author, audio, type) {
+      if (!(VOICE_TYPES as readonly string[]).includes(type) || !looksLikeAudio(audio, type)) {
+        throw new AppError(
+          'UNSUPPORTED_MEDIA_TYPE',
+          'A voice note must be WebM, Ogg or MP4 audio as the browser records it.',
+        );
+      }
+      return store(incidentId, author, {
+        text: '',
+        audio: box.sealBytes(audio, context(incidentId)),
+        audioType: type,
       });
-      return read(incidentId, author.userId);
+    },
+    async audio(incidentId, reader, messageId) {
+      await allowed(incidentId, reader);
+      const [row] = await database.db
+        .select({ audio: incidentMessages.audio, type: incidentMessages.audioType })
+        .from(incidentMessages)
+        .where(and(eq(incidentMessages.incidentId, incidentId), eq(incidentMessages.id, messageId)));
+      if (!row?.audio || !row.type) throw new AppError('NOT_FOUND', 'No voice note with this id.');
+      return { data: box.openBytes(row.audio, context(incidentId)), type: row.type };
     },
   };
 }

@@ -17,7 +17,13 @@ import { pushSubscriptionSchema } from '../../../shared/subscription.js';
 import { sessionOf } from '../../http/auth.js';
 import { errorSchema } from '../../http/errors.js';
 import type { RealtimeHub } from '../../realtime/hub.js';
-import { type IncidentChannel, messageInputSchema, messageListSchema } from './channel.js';
+import {
+  type IncidentChannel,
+  messageInputSchema,
+  messageListSchema,
+  VOICE_MAX_BYTES,
+  VOICE_TYPES,
+} from './channel.js';
 import type { DispatchService } from './dispatch.service.js';
 import type { StaffPush } from './notify.js';
 
@@ -166,6 +172,54 @@ export function registerDispatchRoutes(
       },
     },
     async (request) => deps.channel.post(request.params.id, sessionOf(request), request.body.text),
+  );
+
+  // Voice notes come as the recording itself: only this route parses audio bodies.
+  app.register(async (scope) => {
+    scope.addContentTypeParser(
+      [...VOICE_TYPES],
+      { parseAs: 'buffer', bodyLimit: VOICE_MAX_BYTES },
+      (_request, body, done) => done(null, body),
+    );
+    scope.withTypeProvider<ZodTypeProvider>().post(
+      '/api/incidents/:id/messages/voice',
+      {
+        bodyLimit: VOICE_MAX_BYTES,
+        config: { access: 'signed-in' },
+        schema: {
+          tags,
+          summary: 'A short voice note in the incident channel (the recording as the body, at most 1 MiB)',
+          params: idParams,
+          response: { 200: messageListSchema, 404: errorSchema, 413: errorSchema, 415: errorSchema },
+        },
+      },
+      async (request) =>
+        deps.channel.postVoice(
+          request.params.id,
+          sessionOf(request),
+          request.body as Buffer,
+          (request.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '',
+        ),
+    );
+  });
+  routes.get(
+    '/api/incidents/:id/messages/:messageId/audio',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        tags,
+        summary: 'The audio of a voice note in the incident channel',
+        params: z.object({ id: z.uuid(), messageId: z.coerce.number().int().min(1) }),
+      },
+    },
+    async (request, reply) => {
+      const { data, type } = await deps.channel.audio(
+        request.params.id,
+        sessionOf(request),
+        request.params.messageId,
+      );
+      return reply.header('cache-control', 'private, no-store').type(type).send(Buffer.from(data));
+    },
   );
 
   routes.get(
