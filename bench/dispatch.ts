@@ -1,4 +1,4 @@
-import { createECDH, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
@@ -12,6 +12,7 @@ import { spawnServer } from '../test/support/process.js';
 import { sessionFor, staffSession } from '../test/support/sessions.js';
 import { openSse } from '../test/support/sse.js';
 import { databaseUrlFor } from '../test/support/urls.js';
+import { browserKeys } from './fanout.js';
 
 /**
  * Dispatch benchmark, on PostgreSQL: R responders on shift, each with the
@@ -99,16 +100,8 @@ export async function dispatchBench(options: DispatchBenchOptions): Promise<void
          values ($1, $2, now(), now() + interval '4 hours', $3, now())`,
         [org.coalition_id, user.id, cell],
       );
-      const ecdh = createECDH('prime256v1');
-      ecdh.generateKeys();
       const id = randomUUID();
-      const subscription = {
-        endpoint: `${sinkUrl}/push/${user.id}`,
-        keys: {
-          p256dh: ecdh.getPublicKey().toString('base64url'),
-          auth: randomBytes(16).toString('base64url'),
-        },
-      };
+      const subscription = { endpoint: `${sinkUrl}/push/${user.id}`, keys: browserKeys(1)[0] };
       await database.pool.query(
         'insert into staff_push_subscriptions (id, user_id, subscription, endpoint_digest) values ($1, $2, $3, $4)',
         [id, user.id, box.seal(JSON.stringify(subscription), `staff-push:${id}`), `bench-${id}`],

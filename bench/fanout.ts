@@ -51,7 +51,7 @@ async function startPushSink() {
 }
 
 /** Browser-like subscription keys (P-256 public key, 16-byte auth); a few hundred reused across subscribers. */
-function browserKeys(n: number) {
+export function browserKeys(n: number) {
   return Array.from({ length: n }, () => {
     const ecdh = createECDH('prime256v1');
     ecdh.generateKeys();

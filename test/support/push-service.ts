@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import net from 'node:net';
+import { freePort } from './process.js';
 
 const require = createRequire(import.meta.url);
 
@@ -11,14 +11,6 @@ interface PushApiModel {
   }>;
   getNotifications(body: { clientHash: string }): { messages: string[] };
   expireSubscription(clientHash: string): void;
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /**

@@ -197,6 +197,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
         fields: [{ field: 'zoneIds', message: 'unknown zone' }],
       });
     }
+    return found;
   }
 
   /** Refuses while the guard finds anything: the draft is kept, the finding says what and where. */
@@ -272,8 +273,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
         if (zoneIds.length === 0) zoneIds = earlier.zones.map((z) => z.id);
       }
       if (zoneIds.length === 0 && incident?.zone) zoneIds = [incident.zone.id];
-      await checkZones(database.db, coalition.id, zoneIds);
-      const names = (await zonesOfNames(database.db, coalition.id, zoneIds)) ?? [];
+      const names = (await checkZones(database.db, coalition.id, zoneIds)).map((zone) => zone.name);
       const at = input.kind === 'all_clear' ? now() : new Date(incident?.lastObservedAt ?? now());
       return {
         content: fillTemplate({
@@ -447,9 +447,4 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
       };
     },
   };
-}
-
-async function zonesOfNames(db: Drizzle, coalitionId: string, zoneIds: readonly string[]) {
-  const found = await existingZones(db, coalitionId, zoneIds);
-  return found.map((zone) => zone.name);
 }

@@ -66,7 +66,7 @@ export async function respondersOnShift(db: Drizzle, coalitionId: string, now: D
       skills: sql<string[]>`coalesce(${responderProfiles.skills}, '{}'::text[])`,
       homeZoneIds: sql<string[]>`coalesce(${responderProfiles.homeZoneIds}, '{}'::uuid[])`,
       load: sql<number>`(select count(*)::int from ${assignments} a
-                          where a.user_id = ${shifts.userId} and a.state in ('offered', 'accepted', 'en_route', 'on_scene'))`,
+                          where a.user_id = ${shifts.userId} and a.state in ${[...ENGAGED]})`,
     })
     .from(shifts)
     .innerJoin(users, eq(users.id, shifts.userId))

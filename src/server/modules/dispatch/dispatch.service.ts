@@ -16,7 +16,12 @@ import { toE164 } from '../alerts/subscriptions.service.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import { findIncidentSummary } from '../incidents/incidents.repo.js';
 import { publicCellOf } from '../zones/geo.js';
-import { type AssignmentState, nextAssignmentState, type ResponderAction } from './assignment-flow.js';
+import {
+  type AssignmentState,
+  ENGAGED,
+  nextAssignmentState,
+  type ResponderAction,
+} from './assignment-flow.js';
 import {
   type AssignmentRow,
   assignmentsOfIncident,
@@ -336,8 +341,7 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
           throw new AppError('INVALID_TRANSITION', 'This responder is not on shift.');
         const engaged = (await assignmentsOfIncident(tx.db, incidentId)).some(
           (r) =>
-            r.assignment.userId === responderId &&
-            ['offered', 'accepted', 'en_route', 'on_scene'].includes(r.assignment.state),
+            r.assignment.userId === responderId && ENGAGED.includes(r.assignment.state as AssignmentState),
         );
         if (engaged) throw new AppError('CONFLICT', 'This responder already has this incident.');
         if (!(await incidentFacts(tx.db, coalition.id, incidentId)))
