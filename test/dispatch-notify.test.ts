@@ -62,8 +62,19 @@ describe('notifying staff', () => {
       skills: ['legal_observer'],
       homeZoneIds: [],
       backupPhone: '(323) 555-0111',
+      offerPhone: '323-555-0122',
     });
-    expect(profile.json()).toMatchObject({ backupPhone: '•••0111' });
+    expect(profile.json()).toMatchObject({ backupPhone: '•••0111', offerPhone: '•••0122' });
+    const refused = await call(responder, 'PUT', '/api/responder/profile', {
+      languages: ['es'],
+      skills: [],
+      homeZoneIds: [],
+      offerPhone: 'call me',
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.details.fields).toEqual([
+      { field: 'offerPhone', message: 'must be a mobile number' },
+    ]);
     const responderPhone = await phoneOf(responder);
     const dispatcherPhone = await phoneOf(dispatcher);
     await call(responder, 'POST', '/api/responder/shift', { hours: 4 });
@@ -101,6 +112,11 @@ describe('notifying staff', () => {
     const offerPush = JSON.parse(push.received(responderPhone).at(-1) ?? '{}');
     expect(offerPush).toMatchObject({ type: 'staff', url: '/responder' });
     expect(offerPush.title).toContain(`#${incident?.number}`);
+    // Texted too, to the number they gave for it: the incident's number, never its place.
+    const offerText = sms.sent.find((m) => m.fields.To === '+13235550122');
+    expect(offerText?.fields.Body).toContain(`Faro: offer to verify #${incident?.number}`);
+    expect(offerText?.fields.Body).toContain('Oferta para verificar');
+    expect(offerText?.fields.Body).not.toMatch(/34\.0|118\.2/);
 
     for (const action of ['accept', 'on_scene'] as const)
       await call(responder, 'POST', `/api/responder/assignments/${offered.id}`, { action });
@@ -114,5 +130,6 @@ describe('notifying staff', () => {
     // The backup number is kept only sealed.
     const dump = JSON.stringify((await t.faro.database.pool.query('select * from responder_profiles')).rows);
     expect(dump).not.toContain('5550111');
+    expect(dump).not.toContain('5550122');
   });
 });

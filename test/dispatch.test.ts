@@ -37,12 +37,12 @@ async function responder(
   km: number | null,
   languages: string[] = ['en', 'es'],
   hours = 4,
+  skills: string[] = [],
 ): Promise<StaffSession> {
   const person = await createPerson(t.faro.database, t.faro.box, { role: 'responder' });
   const session = await sessionFor(t.faro.database, person.id, () => new Date(clock));
   expect(
-    (await call(session, 'PUT', '/api/responder/profile', { languages, skills: [], homeZoneIds: [] }))
-      .statusCode,
+    (await call(session, 'PUT', '/api/responder/profile', { languages, skills, homeZoneIds: [] })).statusCode,
   ).toBe(200);
   expect((await call(session, 'POST', '/api/responder/shift', { hours })).statusCode).toBe(200);
   if (km !== null)
@@ -264,7 +264,68 @@ describe('suggestions and offers', () => {
     const seen = ((await call(a, 'GET', '/api/responder')).json() as ResponderState).assignments.find(
       (x) => x.incident.id === fifth,
     );
-    expect(seen?.team).toEqual([{ name: 'Test responder', state: 'on_scene', safety: 'help' }]);
+    expect(seen?.team).toEqual([
+      { name: 'Test responder', state: 'on_scene', safety: 'help', partner: false },
+    ]);
+  });
+
+  it('offers a pair of legal observers in one action, and fills a place left open with the next observer', async () => {
+    const at = 150;
+    const incident = await incidentAt(at);
+    const first = await responder(at + 1, ['en', 'es'], 4, ['legal_observer']);
+    const second = await responder(at + 1.5, ['en', 'es'], 4, ['legal_observer']);
+    const third = await responder(at + 6, ['en', 'es'], 4, ['legal_observer', 'driver']);
+    const plain = await responder(at + 0.5); // nearer, but not an observer
+    const listed = (
+      await call(dispatcher, 'GET', `/api/incidents/${incident}/suggestions`)
+    ).json() as SuggestionList;
+    expect(listed.pairs[0]).toEqual([first.userId, second.userId]);
+
+    const offered = await call(dispatcher, 'POST', `/api/incidents/${incident}/pairs`, {
+      responderIds: [first.userId, second.userId],
+    });
+    expect(offered.statusCode, offered.body).toBe(201);
+    const pair = (offered.json() as { assignments: Assignment[] }).assignments;
+    expect(pair.map((a) => [a.responder.id, a.state])).toEqual([
+      [first.userId, 'offered'],
+      [second.userId, 'offered'],
+    ]);
+    expect(pair[0]?.pairId).toBeTruthy();
+    expect(pair[1]?.pairId).toBe(pair[0]?.pairId);
+    // The same person twice is not a pair; nobody is offered the incident twice.
+    expect(
+      (
+        await call(dispatcher, 'POST', `/api/incidents/${incident}/pairs`, {
+          responderIds: [plain.userId, plain.userId],
+        })
+      ).statusCode,
+    ).toBe(400);
+    expect(
+      (
+        await call(dispatcher, 'POST', `/api/incidents/${incident}/pairs`, {
+          responderIds: [plain.userId, first.userId],
+        })
+      ).statusCode,
+    ).toBe(409);
+
+    await call(first, 'POST', `/api/responder/assignments/${pair[0]?.id}`, { action: 'accept' });
+    await call(second, 'POST', `/api/responder/assignments/${pair[1]?.id}`, { action: 'decline' });
+    const { assignments } = (
+      await call(dispatcher, 'GET', `/api/incidents/${incident}/assignments`)
+    ).json() as {
+      assignments: Assignment[];
+    };
+    const replacement = assignments.find((a) => a.state === 'offered');
+    expect(replacement).toMatchObject({
+      automatic: true,
+      pairId: pair[0]?.pairId,
+      responder: { id: third.userId },
+    });
+    // The one who stayed sees the new partner as their partner.
+    const seen = ((await call(first, 'GET', '/api/responder')).json() as ResponderState).assignments.find(
+      (x) => x.incident.id === incident,
+    );
+    expect(seen?.team).toEqual([{ name: 'Test responder', state: 'offered', safety: 'ok', partner: true }]);
   });
 
   it('keeps an incident channel for dispatchers and the team sent, sealed, and nobody else', async () => {

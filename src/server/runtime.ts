@@ -68,6 +68,8 @@ export interface Faro {
     alertFanOut: ReturnType<typeof deliveryJobs>['fanOutJob'];
     alertSend: ReturnType<typeof deliveryJobs>['sendJob'];
     dispatchNotify: ReturnType<typeof dispatchNotifyJob>;
+    /** The minute sweep: shifts past their end, offers past their time, missed check-ins. */
+    dispatchSweep: ReturnType<typeof dispatchJobs>['sweep'];
   };
   /** Graceful stop: refuse new requests, finish in-flight requests and jobs, close the database. */
   stop(): Promise<void>;
@@ -250,6 +252,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       staffPush,
       sms: smsSender,
       offerMinutes: config.dispatch.offerMinutes,
+      publicUrl: config.publicUrl,
     });
     const dispatch: DispatchService = createDispatchService({
       database,
@@ -361,6 +364,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
         alertFanOut: delivery.fanOutJob,
         alertSend: delivery.sendJob,
         dispatchNotify,
+        dispatchSweep: dispatchJob.sweep,
       },
       stop,
     };

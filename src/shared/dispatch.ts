@@ -12,6 +12,8 @@ export const profileSchema = z.object({
   homeZoneIds: z.array(z.uuid()).max(20),
   /** Who is texted if they miss a safety check-in; shown back masked. Empty to remove. */
   backupPhone: z.string().trim().max(30).nullable().optional(),
+  /** Their own mobile: offers are texted there too, where the network has SMS set up. Shown back masked. */
+  offerPhone: z.string().trim().max(30).nullable().optional(),
 });
 export type ResponderProfile = z.infer<typeof profileSchema>;
 
@@ -54,6 +56,8 @@ export const assignmentSchema = z.object({
   responder: z.object({ id: z.uuid(), name: z.string() }),
   state: assignmentStateSchema,
   automatic: z.boolean(),
+  /** Offers made together to work as a pair share this id. */
+  pairId: z.uuid().nullable(),
   offeredAt: z.string(),
   expiresAt: z.string(),
   respondedAt: z.string().nullable(),
@@ -90,7 +94,15 @@ export const responderStateSchema = z.object({
     assignmentSchema.extend({
       incident: assignedIncidentSchema,
       /** The others sent to the same incident (a buddy pair): each sees the other's state and safety. */
-      team: z.array(z.object({ name: z.string(), state: assignmentStateSchema, safety: z.enum(SAFETY) })),
+      team: z.array(
+        z.object({
+          name: z.string(),
+          state: assignmentStateSchema,
+          safety: z.enum(SAFETY),
+          /** Their partner in a pair offered together. */
+          partner: z.boolean(),
+        }),
+      ),
     }),
   ),
 });
@@ -110,6 +122,7 @@ export const suggestionListSchema = z.object({
 export type SuggestionList = z.infer<typeof suggestionListSchema>;
 
 export const offerInputSchema = z.object({ responderId: z.uuid() });
+export const pairOfferInputSchema = z.object({ responderIds: z.tuple([z.uuid(), z.uuid()]) });
 export const respondInputSchema = z
   .object({
     action: z.enum(['accept', 'decline', 'en_route', 'on_scene', 'reported']),

@@ -1,4 +1,4 @@
-import type { BrowserContext, CDPSession, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { powHeader } from '../support/pow.js';
 import { startPushService } from '../support/push-service.js';
@@ -6,6 +6,7 @@ import { startSmsProvider } from '../support/sms-provider.js';
 import { startSmtpServer } from '../support/smtp.js';
 import { signIn } from './accounts.js';
 import { type E2e, expectAccessible, startE2e } from './harness.js';
+import { pushBrowser, until } from './push-browser.js';
 
 /**
  * From a confirmed incident to everyone's phone, with real peers: a
@@ -46,16 +47,6 @@ const api = (path: string, body: unknown) =>
   });
 const tokenIn = (text: string) => text.match(/confirm\?token=([A-Za-z0-9_-]+)/)?.[1] ?? '';
 
-async function until<T>(read: () => T | undefined, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`waited in vain for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 async function signedIn(role: string, path: string): Promise<Page> {
   const context = await e2e.browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
@@ -67,59 +58,12 @@ async function signedIn(role: string, path: string): Promise<Page> {
   return page;
 }
 
-/**
- * A phone's browser subscribed through the page. Headless Chromium has no
- * push service of its own here, so PushManager.subscribe is pointed at the
- * local one; what arrives there is handed to Faro's service worker as a push
- * event over the DevTools protocol.
- */
-async function pushSubscriber(): Promise<{
-  page: Page;
-  clientHash: () => string;
-  deliver: (data: string) => Promise<void>;
-}> {
-  const context: BrowserContext = await e2e.browser.newContext({
+/** A phone's browser, in Spanish, that can subscribe to Web Push through the page. */
+const pushSubscriber = () =>
+  pushBrowser(e2e.browser, push, e2e.server.baseUrl, {
     locale: 'es-MX',
     viewport: { width: 360, height: 740 },
   });
-  await context.grantPermissions(['notifications'], { origin: e2e.server.baseUrl });
-  let clientHash = '';
-  await context.exposeBinding('faroLocalPushSubscribe', async (_source, key: string) => {
-    const subscription = await push.subscribe(key);
-    clientHash = subscription.clientHash;
-    return { endpoint: subscription.endpoint, keys: subscription.keys };
-  });
-  // A string: it runs in the page, which this file's types do not describe.
-  await context.addInitScript({
-    content: `
-      PushManager.prototype.subscribe = async function subscribe(options) {
-        const bytes = new Uint8Array(options.applicationServerKey);
-        const key = btoa(String.fromCharCode(...bytes)).replace(/[+]/g, '-').replace(/[/]/g, '_').replace(/=+$/, '');
-        const json = await window.faroLocalPushSubscribe(key);
-        return { ...json, toJSON: () => json };
-      };`,
-  });
-  const page = await context.newPage();
-  const cdp: CDPSession = await context.newCDPSession(page);
-  const registrations: { registrationId: string; scopeURL: string }[] = [];
-  cdp.on('ServiceWorker.workerRegistrationUpdated', (event) => registrations.push(...event.registrations));
-  await cdp.send('ServiceWorker.enable');
-  return {
-    page,
-    clientHash: () => clientHash,
-    async deliver(data) {
-      const registration = await until(
-        () => registrations.find((r) => r.scopeURL.startsWith(e2e.server.baseUrl)),
-        'the service worker',
-      );
-      await cdp.send('ServiceWorker.deliverPushMessage', {
-        origin: new URL(e2e.server.baseUrl).origin,
-        registrationId: registration.registrationId,
-        data,
-      });
-    },
-  };
-}
 
 describe('an alert from a confirmed incident to every channel, then its cancel', () => {
   it('drafts in English and Spanish, is approved by another person, and reaches push, e-mail and SMS', async () => {

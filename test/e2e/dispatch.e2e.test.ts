@@ -47,6 +47,10 @@ describe('sending a responder to verify', () => {
       .toBe(true);
     await responder.getByText('My profile').click();
     await responder.getByLabel('Legal observer').check();
+    await responder
+      .getByRole('group', { name: /My home zones/ })
+      .getByLabel('Boyle Heights')
+      .check();
     await responder.getByRole('button', { name: 'Save profile' }).click();
     await responder.getByText('Profile saved.').waitFor();
     await expectAccessible(responder);
@@ -69,7 +73,7 @@ describe('sending a responder to verify', () => {
     const panel = board.getByTestId('responders');
     const suggestion = panel.getByTestId('suggestion').filter({ hasText: 'Demo responder' });
     await suggestion.waitFor({ timeout: 10_000 });
-    expect(await suggestion.textContent()).toMatch(/\d+(\.\d)? km/);
+    expect(await suggestion.textContent()).toMatch(/\d+(\.\d)? km.*home zone/);
     await suggestion.getByRole('button', { name: /Offer/ }).click();
     await panel.locator('[data-testid="assignment"][data-state="offered"]').waitFor();
     await expectAccessible(board);

@@ -18,7 +18,7 @@ export interface TestPerson {
 export async function createPerson(
   database: Database,
   box: SecretBox,
-  options: { role: Role; totp?: boolean; mustChangePassword?: boolean },
+  options: { role: Role; totp?: boolean; mustChangePassword?: boolean; displayName?: string },
 ): Promise<TestPerson> {
   const [organization] = await database.db.select().from(organizations).limit(1);
   if (!organization) throw new Error('no organization in the test database');
@@ -27,7 +27,7 @@ export async function createPerson(
   const user = await insertUser(database.db, {
     coalitionId: organization.coalitionId,
     email,
-    displayName: `Test ${options.role}`,
+    displayName: options.displayName ?? `Test ${options.role}`,
     passwordHash: await hashPassword(password),
     mustChangePassword: options.mustChangePassword ?? false,
   });

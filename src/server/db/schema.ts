@@ -644,6 +644,8 @@ export const responderProfiles = pgTable('responder_profiles', {
   homeZoneIds: uuid('home_zone_ids').array().notNull().default(sql`'{}'::uuid[]`),
   /** Who to text if they miss a safety check-in (their choice), sealed. */
   backupPhone: text('backup_phone'),
+  /** Their own mobile number, sealed: offers are texted there too when SMS is set up (their choice). */
+  offerPhone: text('offer_phone'),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -688,6 +690,8 @@ export const assignments = pgTable(
     offeredBy: uuid('offered_by').references(() => users.id),
     /** Set when the offer was made automatically after an earlier one expired or was declined. */
     automatic: boolean('automatic').notNull().default(false),
+    /** Offers made together to work as a pair (legal observers): the same id on both. */
+    pairId: uuid('pair_id'),
     offeredAt: timestamp('offered_at', { withTimezone: true }).notNull(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     respondedAt: timestamp('responded_at', { withTimezone: true }),

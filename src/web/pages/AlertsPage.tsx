@@ -3,9 +3,9 @@ import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { PublicAlert } from '../../shared/alert.js';
-import type { ZoneList } from '../../shared/zone.js';
 import { api } from '../api.js';
 import { currentLanguage } from '../i18n.js';
+import { useZones } from '../useZones.js';
 
 const clock = (iso: string, language: string) =>
   new Date(iso).toLocaleTimeString(language === 'es' ? 'es-US' : 'en-US', {
@@ -22,7 +22,7 @@ export function AlertsPage() {
   const id = useId();
   const language = currentLanguage();
   const [zoneId, setZoneId] = useState('');
-  const zones = useQuery({ queryKey: ['zones'], queryFn: () => api<ZoneList>('/api/zones') });
+  const zones = useZones();
   const alerts = useQuery({
     queryKey: ['public-alerts', zoneId],
     queryFn: () => api<{ alerts: PublicAlert[] }>(`/api/alerts${zoneId ? `?zoneId=${zoneId}` : ''}`),

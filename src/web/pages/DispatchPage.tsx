@@ -1,9 +1,8 @@
-import { useQuery } from '@tanstack/react-query';
 import { lazy, Suspense, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { IncidentStatus } from '../../shared/report-fields.js';
-import type { ZoneList } from '../../shared/zone.js';
-import { api } from '../api.js';
+import { StaffNotifyButton } from '../components/StaffNotifyButton.js';
+import { useZones } from '../useZones.js';
 import { IncidentDetail } from './dispatch/IncidentDetail.js';
 import { IncidentList } from './dispatch/IncidentList.js';
 import { useNow } from './dispatch/time.js';
@@ -30,7 +29,7 @@ export default function DispatchPage() {
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const filter: BoardFilter = { statuses: STATUS_FILTERS[statusFilter] ?? [], zoneId };
   const { query, incidents, connection, freshIds } = useLiveIncidents(filter, selectedId);
-  const zones = useQuery({ queryKey: ['zones'], queryFn: () => api<ZoneList>('/api/zones') });
+  const zones = useZones();
   const now = useNow();
 
   return (
@@ -41,6 +40,9 @@ export default function DispatchPage() {
           <span aria-hidden="true">{CONNECTION_ICON[connection]}</span> {t(`dispatch.${connection}`)}
         </p>
         <p className="muted">{t('dispatch.incidentCount', { count: incidents.length })}</p>
+        <div className="board-notify">
+          <StaffNotifyButton ask={t('dispatch.notify')} on={t('dispatch.notifyOn')} />
+        </div>
       </div>
       <div className="filters">
         <label htmlFor={`${id}-status`}>{t('dispatch.filterStatus')}</label>

@@ -1,4 +1,3 @@
-import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { HotlineInput } from '../../shared/report.js';
@@ -10,10 +9,10 @@ import {
   LIMITS,
   UNIFORMS,
 } from '../../shared/report-fields.js';
-import type { ZoneList } from '../../shared/zone.js';
 import { ApiError, api } from '../api.js';
 import i18n, { currentLanguage } from '../i18n.js';
 import { useDeviceLocation } from '../useDeviceLocation.js';
+import { useZones } from '../useZones.js';
 
 type Problem = 'activity' | 'zone' | 'minutesAgo' | 'callback' | 'size';
 
@@ -33,7 +32,7 @@ export function IntakeForm({ mode }: { mode: 'hotline' | 'field' }) {
   const text = (key: string) =>
     t(mode === 'field' && i18n.exists(`field.${key}`) ? `field.${key}` : `hotline.${key}`);
   const id = useId();
-  const zones = useQuery({ queryKey: ['zones'], queryFn: () => api<ZoneList>('/api/zones') });
+  const zones = useZones();
   const first = useRef<HTMLInputElement>(null);
   const next = useRef<HTMLButtonElement>(null);
   const empty = {

@@ -1,16 +1,15 @@
-import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { ReportInput } from '../../shared/report.js';
 import { ACTIVITIES, EQUIPMENT, LIMITS, UNIFORMS } from '../../shared/report-fields.js';
-import type { ZoneList } from '../../shared/zone.js';
 import { ApiError, api } from '../api.js';
 import { CheckboxGroup, RadioGroup } from '../components/Choices.js';
 import { currentLanguage } from '../i18n.js';
 import { PhotoUploadError, uploadPhoto } from '../photos.js';
 import { prepareProofOfWork, takeProofOfWork } from '../pow.js';
 import { useDeviceLocation } from '../useDeviceLocation.js';
+import { useZones } from '../useZones.js';
 
 const WHEN_CHOICES = ['now', '15', '30', '60', 'custom'] as const;
 type When = (typeof WHEN_CHOICES)[number];
@@ -48,7 +47,7 @@ interface Photo {
 export function ReportPage() {
   const { t } = useTranslation();
   const id = useId();
-  const zones = useQuery({ queryKey: ['zones'], queryFn: () => api<ZoneList>('/api/zones') });
+  const zones = useZones();
   const [activity, setActivity] = useState<string>('');
   const [zoneId, setZoneId] = useState('');
   const { coords, setCoords, locating, locate: shareLocation } = useDeviceLocation();

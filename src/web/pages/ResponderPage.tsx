@@ -6,7 +6,8 @@ import { LANGUAGES } from '../../shared/report-fields.js';
 import { ApiError, api } from '../api.js';
 import { CheckboxGroup, RadioGroup } from '../components/Choices.js';
 import { IncidentChannel } from '../components/IncidentChannel.js';
-import { browserPushSubscription, pushSupported } from '../push.js';
+import { StaffNotifyButton } from '../components/StaffNotifyButton.js';
+import { useZones } from '../useZones.js';
 
 const KEY = ['responder'];
 type Pending = { path: string; method: 'POST' | 'PUT' | 'DELETE'; body?: unknown };
@@ -150,7 +151,7 @@ export default function ResponderPage() {
             <span>{t('responder.share')}</span>
           </label>
           {locationFailed && <p className="error-summary">{t('responder.locationFailed')}</p>}
-          <NotifyButton />
+          <StaffNotifyButton ask={t('responder.notify')} on={t('responder.notifyOn')} />
           <button
             type="button"
             className="button block"
@@ -204,7 +205,10 @@ function AssignmentCard({
       </p>
       {assignment.team.map((buddy) => (
         <p key={buddy.name} data-testid="buddy" className={buddy.safety === 'ok' ? '' : 'error-summary'}>
-          {t('responder.team', { name: buddy.name, state: t(`responder.states.${buddy.state}`) })}
+          {t(buddy.partner ? 'responder.partner' : 'responder.team', {
+            name: buddy.name,
+            state: t(`assignments.states.${buddy.state}`),
+          })}
           {buddy.safety !== 'ok' && ` · ⚠ ${t(`assignments.safety.${buddy.safety}`)}`}
         </p>
       ))}
@@ -275,35 +279,7 @@ function AssignmentCard({
   );
 }
 
-/** Offers as notifications on this phone: its push subscription registered for this person. */
-function NotifyButton() {
-  const { t } = useTranslation();
-  const [state, setState] = useState<'idle' | 'on' | 'failed'>('idle');
-  const turnOn = async () => {
-    try {
-      const { pushKey } = await api<{ pushKey: string | null }>('/api/subscriptions/channels');
-      if (!pushKey || !pushSupported()) return setState('failed');
-      await api('/api/account/push', {
-        method: 'POST',
-        body: { subscription: await browserPushSubscription(pushKey) },
-      });
-      setState('on');
-    } catch {
-      setState('failed');
-    }
-  };
-  if (state === 'on') return <p role="status">{t('responder.notifyOn')}</p>;
-  return (
-    <>
-      <button type="button" className="button block" onClick={() => void turnOn()}>
-        {t('responder.notify')}
-      </button>
-      {state === 'failed' && <p className="error-summary">{t('responder.notifyFailed')}</p>}
-    </>
-  );
-}
-
-/** Languages, skills and the backup contact, folded away: set once, rarely changed. */
+/** Languages, skills, home zones and phone numbers, folded away: set once, rarely changed. */
 function ProfileForm({
   profile,
   send,
@@ -315,15 +291,19 @@ function ProfileForm({
   const id = useId();
   const [languages, setLanguages] = useState<string[]>(profile.languages);
   const [skills, setSkills] = useState<string[]>(profile.skills);
+  const [homeZoneIds, setHomeZoneIds] = useState<string[]>(profile.homeZoneIds);
   const [backupPhone, setBackupPhone] = useState('');
+  const [offerPhone, setOfferPhone] = useState('');
   const [saved, setSaved] = useState(false);
+  const zones = useZones();
   const save = async () => {
     setSaved(false);
     const body = {
       languages,
       skills,
-      homeZoneIds: profile.homeZoneIds,
+      homeZoneIds,
       ...(backupPhone ? { backupPhone } : {}),
+      ...(offerPhone ? { offerPhone } : {}),
     };
     if (await send({ path: '/api/responder/profile', method: 'PUT', body })) setSaved(true);
   };
@@ -343,6 +323,25 @@ function ProfileForm({
         options={SKILLS.map((s) => ({ value: s, label: t(`responder.skillOptions.${s}`) }))}
         values={skills}
         onChange={setSkills}
+      />
+      {(zones.data?.zones.length ?? 0) > 0 && (
+        <CheckboxGroup
+          legend={t('responder.homeZones')}
+          name={`${id}-zones`}
+          options={(zones.data?.zones ?? []).map((z) => ({ value: z.id, label: z.name }))}
+          values={homeZoneIds}
+          onChange={setHomeZoneIds}
+        />
+      )}
+      <label htmlFor={`${id}-offer-phone`}>{t('responder.offerPhone')}</label>
+      <input
+        id={`${id}-offer-phone`}
+        type="tel"
+        inputMode="tel"
+        autoComplete="tel"
+        placeholder={profile.offerPhone ?? ''}
+        value={offerPhone}
+        onChange={(e) => setOfferPhone(e.target.value)}
       />
       <label htmlFor={`${id}-backup`}>{t('responder.backupPhone')}</label>
       <input

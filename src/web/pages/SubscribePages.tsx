@@ -3,11 +3,11 @@ import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import type { SubscriptionView } from '../../shared/subscription.js';
-import type { ZoneList } from '../../shared/zone.js';
 import { ApiError, api } from '../api.js';
 import { CheckboxGroup, RadioGroup } from '../components/Choices.js';
 import { currentLanguage } from '../i18n.js';
 import { browserPushSubscription, pushSupported } from '../push.js';
+import { useZones } from '../useZones.js';
 
 type Channel = 'email' | 'sms' | 'push';
 
@@ -15,7 +15,7 @@ type Channel = 'email' | 'sms' | 'push';
 export function SubscribePage() {
   const { t } = useTranslation();
   const id = useId();
-  const zones = useQuery({ queryKey: ['zones'], queryFn: () => api<ZoneList>('/api/zones') });
+  const zones = useZones();
   const offered = useQuery({
     queryKey: ['subscription-channels'],
     queryFn: () => api<{ channels: Channel[]; pushKey: string | null }>('/api/subscriptions/channels'),

@@ -21,6 +21,7 @@ export async function upsertProfile(db: Drizzle, row: typeof responderProfiles.$
         skills: row.skills,
         homeZoneIds: row.homeZoneIds,
         ...(row.backupPhone !== undefined ? { backupPhone: row.backupPhone } : {}),
+        ...(row.offerPhone !== undefined ? { offerPhone: row.offerPhone } : {}),
         updatedAt: new Date(),
       },
     });

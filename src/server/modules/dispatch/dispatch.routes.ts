@@ -7,6 +7,7 @@ import {
   checkInInputSchema,
   locationInputSchema,
   offerInputSchema,
+  pairOfferInputSchema,
   profileSchema,
   responderStateSchema,
   respondInputSchema,
@@ -264,6 +265,24 @@ export function registerDispatchRoutes(
       reply
         .status(201)
         .send(await deps.dispatch.offer(request.params.id, request.body.responderId, me(request))),
+  );
+  routes.post(
+    '/api/incidents/:id/pairs',
+    {
+      config: { access: 'assignments:manage' },
+      schema: {
+        tags,
+        summary:
+          'Offer this incident to two responders to work as a pair (a place left open goes to the next legal observer)',
+        params: idParams,
+        body: pairOfferInputSchema,
+        response: { 201: assignmentListSchema, ...errors },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send({
+        assignments: await deps.dispatch.offerPair(request.params.id, request.body.responderIds, me(request)),
+      }),
   );
 }
 

@@ -1,21 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import type {
-  Assignment,
-  profileSchema,
-  ResponderProfile,
-  ResponderState,
-  SuggestionList,
-  sceneReportSchema,
-} from '../../../shared/dispatch.js';
-import type { SecretBox } from '../../crypto/secret-box.js';
-import type { Database, Drizzle, Tx } from '../../db/database.js';
+import type { Assignment, SuggestionList, sceneReportSchema } from '../../../shared/dispatch.js';
+import type { Drizzle, Tx } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import { recordEvents } from '../../realtime/events.js';
-import { toE164 } from '../alerts/subscriptions.service.js';
-import type { CoalitionService } from '../coalitions/coalitions.service.js';
-import { findIncidentSummary } from '../incidents/incidents.repo.js';
-import { publicCellOf } from '../zones/geo.js';
 import {
   type AssignmentState,
   ENGAGED,
@@ -25,37 +13,37 @@ import {
 import {
   type AssignmentRow,
   assignmentsOfIncident,
-  assignmentsOfUser,
-  endShifts,
   findAssignment,
-  findProfile,
   flagMissed,
   incidentFacts,
   insertAssignment,
-  insertShift,
   moveAssignment,
   offersDue,
-  openShift,
   respondersOnShift,
-  setShiftLocation,
-  upsertProfile,
 } from './dispatch.repo.js';
-import { pairUp, rankResponders } from './suggestions.js';
+import {
+  createResponderService,
+  type ResponderDeps,
+  type ResponderService,
+  toAssignment,
+} from './responders.service.js';
+import { pairUp, rankResponders, type Skill } from './suggestions.js';
 
-export interface DispatchService {
-  profile(userId: string): Promise<ResponderProfile>;
-  setProfile(userId: string, profile: z.output<typeof profileSchema>): Promise<ResponderProfile>;
-  /** Goes on shift until `hours` from now (ends by itself then). */
-  startShift(userId: string, hours: number): Promise<ResponderState>;
-  /** Off shift: the shift ends and its location is erased. */
-  endShift(userId: string): Promise<ResponderState>;
-  /** Shares where they are, as one coarse cell, overwritten each time; only on shift. */
-  shareLocation(userId: string, lat: number, lng: number): Promise<ResponderState>;
-  stopSharing(userId: string): Promise<ResponderState>;
-  state(userId: string): Promise<ResponderState>;
+/** The dispatcher's side (suggestions, offers, their expiry, check-ins) over the responders' own. */
+export interface DispatchService extends ResponderService {
   suggestions(incidentId: string): Promise<SuggestionList>;
   assignments(incidentId: string): Promise<Assignment[]>;
   offer(incidentId: string, responderId: string, actorId: string): Promise<Assignment>;
+  /**
+   * Offers the incident to two responders at once, to work as a pair (legal
+   * observers do): if one declines or lets it expire, the next legal observer
+   * is offered that place in the pair.
+   */
+  offerPair(
+    incidentId: string,
+    responderIds: readonly [string, string],
+    actorId: string,
+  ): Promise<Assignment[]>;
   /** The responder's own step: accept, decline, en route, on scene, reported. */
   respond(
     assignmentId: string,
@@ -69,19 +57,13 @@ export interface DispatchService {
   flagMissedCheckIns(): Promise<number>;
   /** Offers past their time expire, and each goes to the next suggestion by itself. */
   expireDue(): Promise<number>;
-  /** Shifts past their planned end end, and their location is erased. */
-  endDueShifts(): Promise<number>;
 }
 
-export interface DispatchDeps {
-  database: Database;
-  coalitions: CoalitionService;
-  now?: () => Date;
+export interface DispatchDeps extends ResponderDeps {
   /** How long an offer waits for an answer. */
   offerMinutes: number;
   /** How often a responder on scene must say they are safe. */
   checkInMinutes: number;
-  box: SecretBox;
   /** Escalation of a missed check-in (push to dispatchers, then the backup contact). */
   onMissedCheckIn?: (assignment: { id: string; incidentId: string; userId: string }) => Promise<void>;
   /** Runs after a change that queued notifications has committed (wakes the notifying worker). */
@@ -90,86 +72,18 @@ export interface DispatchDeps {
   onOffered?: (assignment: { id: string; expiresAt: Date }, tx: Tx) => Promise<void>;
 }
 
-const iso = (date: Date | null) => date?.toISOString() ?? null;
-
-function toAssignment(row: AssignmentRow, name: string): Assignment {
-  return {
-    id: row.id,
-    incidentId: row.incidentId,
-    responder: { id: row.userId, name },
-    state: row.state as Assignment['state'],
-    automatic: row.automatic,
-    offeredAt: row.offeredAt.toISOString(),
-    expiresAt: row.expiresAt.toISOString(),
-    respondedAt: iso(row.respondedAt),
-    onSceneAt: iso(row.onSceneAt),
-    outcome: row.outcome as Assignment['outcome'],
-    present: row.present as Assignment['present'],
-    safety: row.safety as Assignment['safety'],
-    checkInDueAt: iso(row.checkInDueAt),
-  };
-}
-
 export function createDispatchService(deps: DispatchDeps): DispatchService {
   const { database } = deps;
   const now = deps.now ?? (() => new Date());
+  const responders = createResponderService(deps);
 
-  async function stateOf(userId: string, db: Drizzle = database.db): Promise<ResponderState> {
-    const coalition = await deps.coalitions.current();
-    const profile = await findProfile(db, userId);
-    const shift = await openShift(db, userId);
-    const own = await assignmentsOfUser(db, userId, true);
-    const withIncidents = [];
-    for (const row of own) {
-      // Only incidents they are assigned to, and only their coarse place.
-      const incident = await findIncidentSummary(db, coalition.id, row.incidentId);
-      if (!incident) continue;
-      const team = (await assignmentsOfIncident(db, row.incidentId))
-        .filter(
-          (other) =>
-            other.assignment.id !== row.id &&
-            !['declined', 'expired', 'withdrawn'].includes(other.assignment.state),
-        )
-        .map((other) => ({
-          name: other.name,
-          state: other.assignment.state as Assignment['state'],
-          safety: other.assignment.safety as Assignment['safety'],
-        }));
-      withIncidents.push({
-        ...toAssignment(row, ''),
-        team,
-        incident: {
-          id: incident.id,
-          number: incident.number,
-          activity: incident.activity,
-          status: incident.status,
-          zone: incident.zone,
-          center: incident.center,
-          lastObservedAt: incident.lastObservedAt,
-        },
-      });
-    }
-    return {
-      profile: {
-        languages: (profile?.languages ?? []) as ResponderProfile['languages'],
-        skills: (profile?.skills ?? []) as ResponderProfile['skills'],
-        homeZoneIds: profile?.homeZoneIds ?? [],
-        backupPhone: profile?.backupPhone
-          ? `•••${deps.box.open(profile.backupPhone, `backup-phone:${userId}`).slice(-4)}`
-          : null,
-      },
-      shift: shift
-        ? {
-            startedAt: shift.startedAt.toISOString(),
-            plannedEndAt: shift.plannedEndAt.toISOString(),
-            sharingLocation: shift.locationCell !== null,
-          }
-        : null,
-      assignments: withIncidents,
-    };
-  }
-
-  async function rankFor(db: Drizzle, coalitionId: string, incidentId: string, exclude: ReadonlySet<string>) {
+  async function rankFor(
+    db: Drizzle,
+    coalitionId: string,
+    incidentId: string,
+    exclude: ReadonlySet<string>,
+    skill: Skill | null = null,
+  ) {
     const facts = await incidentFacts(db, coalitionId, incidentId);
     if (!facts) throw new AppError('NOT_FOUND', 'No incident with this id.');
     const candidates = (await respondersOnShift(db, coalitionId, now())).filter(
@@ -179,7 +93,7 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
       cell: facts.cell,
       zoneId: facts.zoneId,
       languages: facts.languages,
-      skill: null,
+      skill,
     });
     return { ranked, candidates };
   }
@@ -195,6 +109,7 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
     incidentId: string,
     responderId: string,
     actorId: string | null,
+    pairId: string | null,
   ): Promise<AssignmentRow> {
     const at = now();
     const row = {
@@ -205,6 +120,7 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
       state: 'offered',
       offeredBy: actorId,
       automatic: actorId === null,
+      pairId,
       offeredAt: at,
       expiresAt: new Date(at.getTime() + deps.offerMinutes * 60_000),
       respondedAt: null,
@@ -226,12 +142,54 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
     return row;
   }
 
-  /** After an offer expired or was declined: the next suggestion, if there is one. */
-  async function offerNext(tx: Tx, coalitionId: string, incidentId: string): Promise<void> {
-    const asked = await alreadyAsked(tx.db, incidentId);
-    const { ranked } = await rankFor(tx.db, coalitionId, incidentId, asked);
-    const next = ranked[0];
-    if (next) await createOffer(tx, coalitionId, incidentId, next.userId, null);
+  /**
+   * After an offer expired or was declined: the next suggestion, if there is
+   * one. A place in a pair goes to the next legal observer (or, if none is
+   * on shift, the next responder), in the same pair.
+   */
+  async function offerNext(tx: Tx, lost: AssignmentRow): Promise<void> {
+    const asked = await alreadyAsked(tx.db, lost.incidentId);
+    const skill = lost.pairId ? 'legal_observer' : null;
+    const { ranked, candidates } = await rankFor(tx.db, lost.coalitionId, lost.incidentId, asked, skill);
+    const skilled = (userId: string) =>
+      skill !== null && !!candidates.find((c) => c.userId === userId)?.skills.includes(skill);
+    const next = ranked.find((r) => skilled(r.userId)) ?? ranked[0];
+    if (next) await createOffer(tx, lost.coalitionId, lost.incidentId, next.userId, null, lost.pairId);
+  }
+
+  /** Offers to each of `responderIds` in one transaction (a pair shares a pair id). */
+  async function offerTo(incidentId: string, responderIds: readonly string[], actorId: string) {
+    const coalition = await deps.coalitions.current();
+    if (new Set(responderIds).size !== responderIds.length)
+      throw new AppError('VALIDATION', 'A pair is two different responders.', {
+        fields: [{ field: 'responderIds', message: 'must be two different responders' }],
+      });
+    const pairId = responderIds.length > 1 ? randomUUID() : null;
+    const ids = await database.transaction(async (tx) => {
+      if (!(await incidentFacts(tx.db, coalition.id, incidentId)))
+        throw new AppError('NOT_FOUND', 'No incident with this id.');
+      const onShift = await respondersOnShift(tx.db, coalition.id, now());
+      const current = await assignmentsOfIncident(tx.db, incidentId);
+      const made: string[] = [];
+      for (const responderId of responderIds) {
+        const name = onShift.find((r) => r.userId === responderId)?.name;
+        if (!name) throw new AppError('INVALID_TRANSITION', 'This responder is not on shift.');
+        const engaged = current.some(
+          (r) =>
+            r.assignment.userId === responderId && ENGAGED.includes(r.assignment.state as AssignmentState),
+        );
+        if (engaged) throw new AppError('CONFLICT', `${name} already has this incident.`);
+        made.push((await createOffer(tx, coalition.id, incidentId, responderId, actorId, pairId)).id);
+      }
+      return made;
+    });
+    deps.afterCommit?.();
+    const rows = await assignmentsOfIncident(database.db, incidentId);
+    return ids.map((id) => {
+      const row = rows.find((r) => r.assignment.id === id);
+      if (!row) throw new AppError('NOT_FOUND', 'No assignment with this id.');
+      return toAssignment(row.assignment, row.name);
+    });
   }
 
   async function nameOf(db: Drizzle, incidentId: string, assignmentId: string) {
@@ -242,71 +200,7 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
   }
 
   return {
-    async profile(userId) {
-      return (await stateOf(userId)).profile;
-    },
-
-    async setProfile(userId, profile) {
-      const coalition = await deps.coalitions.current();
-      const { backupPhone, ...rest } = profile;
-      let sealed: string | null | undefined;
-      if (backupPhone === '' || backupPhone === null) sealed = null;
-      else if (backupPhone !== undefined) {
-        const phone = toE164(backupPhone);
-        if (!phone)
-          throw new AppError('VALIDATION', 'Enter the backup contact’s mobile number with its area code.', {
-            fields: [{ field: 'backupPhone', message: 'must be a mobile number' }],
-          });
-        sealed = deps.box.seal(phone, `backup-phone:${userId}`);
-      }
-      await upsertProfile(database.db, {
-        userId,
-        coalitionId: coalition.id,
-        ...rest,
-        ...(sealed !== undefined ? { backupPhone: sealed } : {}),
-      });
-      return (await stateOf(userId)).profile;
-    },
-
-    async startShift(userId, hours) {
-      const coalition = await deps.coalitions.current();
-      const at = now();
-      await database.transaction(async (tx) => {
-        if (await openShift(tx.db, userId)) throw new AppError('CONFLICT', 'You are on shift already.');
-        await insertShift(tx.db, {
-          coalitionId: coalition.id,
-          userId,
-          startedAt: at,
-          plannedEndAt: new Date(at.getTime() + hours * 3_600_000),
-        });
-      });
-      return stateOf(userId);
-    },
-
-    async endShift(userId) {
-      await endShifts(database.db, { userId }, now());
-      return stateOf(userId);
-    },
-
-    async shareLocation(userId, lat, lng) {
-      const shift = await openShift(database.db, userId);
-      if (!shift || shift.plannedEndAt <= now())
-        throw new AppError(
-          'INVALID_TRANSITION',
-          'Location is shared only while on shift; go on shift first.',
-        );
-      // One coarse cell, overwritten: where they are now, never where they were.
-      await setShiftLocation(database.db, shift.id, publicCellOf(lat, lng), now());
-      return stateOf(userId);
-    },
-
-    async stopSharing(userId) {
-      const shift = await openShift(database.db, userId);
-      if (shift) await setShiftLocation(database.db, shift.id, null, null);
-      return stateOf(userId);
-    },
-
-    state: (userId) => stateOf(userId),
+    ...responders,
 
     async suggestions(incidentId) {
       const coalition = await deps.coalitions.current();
@@ -334,25 +228,12 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
     },
 
     async offer(incidentId, responderId, actorId) {
-      const coalition = await deps.coalitions.current();
-      const id = await database.transaction(async (tx) => {
-        const onShift = await respondersOnShift(tx.db, coalition.id, now());
-        if (!onShift.some((r) => r.userId === responderId))
-          throw new AppError('INVALID_TRANSITION', 'This responder is not on shift.');
-        const engaged = (await assignmentsOfIncident(tx.db, incidentId)).some(
-          (r) =>
-            r.assignment.userId === responderId && ENGAGED.includes(r.assignment.state as AssignmentState),
-        );
-        if (engaged) throw new AppError('CONFLICT', 'This responder already has this incident.');
-        if (!(await incidentFacts(tx.db, coalition.id, incidentId)))
-          throw new AppError('NOT_FOUND', 'No incident with this id.');
-        return (await createOffer(tx, coalition.id, incidentId, responderId, actorId)).id;
-      });
-      deps.afterCommit?.();
-      const row = (await assignmentsOfIncident(database.db, incidentId)).find((r) => r.assignment.id === id);
-      if (!row) throw new AppError('NOT_FOUND', 'No assignment with this id.');
-      return toAssignment(row.assignment, row.name);
+      const [made] = await offerTo(incidentId, [responderId], actorId);
+      if (!made) throw new AppError('NOT_FOUND', 'No assignment with this id.');
+      return made;
     },
+
+    offerPair: (incidentId, responderIds, actorId) => offerTo(incidentId, responderIds, actorId),
 
     async respond(assignmentId, userId, action, report) {
       const coalition = await deps.coalitions.current();
@@ -382,7 +263,7 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
           { type: 'incident.updated', subjectId: row.incidentId },
           { type: 'responder.updated', subjectId: row.userId },
         ]);
-        if (action === 'decline') await offerNext(tx, coalition.id, row.incidentId);
+        if (action === 'decline') await offerNext(tx, row);
         return row.incidentId;
       });
       deps.afterCommit?.();
@@ -435,15 +316,11 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
             { type: 'incident.updated', subjectId: offer.incidentId },
             { type: 'responder.updated', subjectId: offer.userId },
           ]);
-          await offerNext(tx, offer.coalitionId, offer.incidentId);
+          await offerNext(tx, offer);
         });
       }
       if (expired > 0) deps.afterCommit?.();
       return expired;
-    },
-
-    async endDueShifts() {
-      return (await endShifts(database.db, { dueBy: now() }, now())).length;
     },
   };
 }

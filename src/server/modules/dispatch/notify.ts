@@ -106,6 +106,8 @@ export function dispatchNotifyJob(deps: {
   staffPush: StaffPush;
   sms: SmsSender | null;
   offerMinutes: number;
+  /** Where the responder app is, for the link in a texted offer. */
+  publicUrl: string | undefined;
 }) {
   return defineJob({
     name: 'dispatch.notify',
@@ -123,6 +125,7 @@ export function dispatchNotifyJob(deps: {
           zone: zones.name,
           name: users.displayName,
           backupPhone: responderProfiles.backupPhone,
+          offerPhone: responderProfiles.offerPhone,
         })
         .from(assignments)
         .innerJoin(incidents, eq(incidents.id, assignments.incidentId))
@@ -142,6 +145,17 @@ export function dispatchNotifyJob(deps: {
           ttlSeconds: Math.round(deps.offerMinutes * 60),
           tag: `offer-${assignmentId}`,
         });
+        // And by text, where the network has SMS and the responder gave their number for it:
+        // the incident's number and zone only — never its place — and the way back to the app.
+        if (row.offerPhone && deps.sms) {
+          const phone = deps.box.open(row.offerPhone, `offer-phone:${row.userId}`);
+          const minutes = Math.round(deps.offerMinutes);
+          const link = deps.publicUrl ? ` ${deps.publicUrl.replace(/\/$/, '')}/responder` : '';
+          await deps.sms.send(
+            phone,
+            `Faro: offer to verify #${row.number}${where}. Answer in the app within ${minutes} min.${link} / Oferta para verificar #${row.number}${where}. Responda en la app en ${minutes} min.`,
+          );
+        }
         return;
       }
       if (row.safety !== 'missed') return;

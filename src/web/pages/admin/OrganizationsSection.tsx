@@ -1,16 +1,15 @@
-import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ZoneList } from '../../../shared/zone.js';
 import { api } from '../../api.js';
 import { Field, StepForm } from '../../components/SignInSteps.js';
+import { useZones } from '../../useZones.js';
 import { type Organization, useOrganizations, useRefreshAdmin } from './shared.js';
 
 /** Member organizations and the zones each covers. */
 export function OrganizationsSection() {
   const { t } = useTranslation();
   const organizations = useOrganizations();
-  const zones = useQuery({ queryKey: ['zones'], queryFn: () => api<ZoneList>('/api/zones') });
+  const zones = useZones();
   const refresh = useRefreshAdmin();
   const [name, setName] = useState('');
   return (

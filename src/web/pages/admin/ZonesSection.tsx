@@ -1,8 +1,8 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, lazy, Suspense, useCallback, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ZoneList } from '../../../shared/zone.js';
 import { ApiError, api } from '../../api.js';
+import { useZones } from '../../useZones.js';
 
 // MapLibre is a large chunk: only fetched when someone chooses to draw.
 const ZoneDrawMap = lazy(() => import('./ZoneDrawMap.js'));
@@ -12,7 +12,7 @@ export function ZonesSection() {
   const { t } = useTranslation();
   const id = useId();
   const queryClient = useQueryClient();
-  const zones = useQuery({ queryKey: ['zones'], queryFn: () => api<ZoneList>('/api/zones') });
+  const zones = useZones();
   const [name, setName] = useState('');
   const [geojson, setGeojson] = useState('');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);

@@ -1,4 +1,3 @@
-import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
@@ -13,9 +12,9 @@ import {
   URGENCIES,
 } from '../../../shared/alert.js';
 import { LANGUAGES } from '../../../shared/report-fields.js';
-import type { ZoneList } from '../../../shared/zone.js';
 import { ApiError, api } from '../../api.js';
 import { CheckboxGroup, RadioGroup } from '../../components/Choices.js';
+import { useZones } from '../../useZones.js';
 
 type Kind = (typeof COMPOSABLE_KINDS)[number];
 const EMPTY_TEXT = { headline: '', body: '', instruction: '' };
@@ -36,7 +35,7 @@ export interface EditorStart {
 export function AlertEditor({ start, onSaved }: { start: EditorStart; onSaved: (alert: AlertView) => void }) {
   const { t } = useTranslation();
   const id = useId();
-  const zones = useQuery({ queryKey: ['zones'], queryFn: () => api<ZoneList>('/api/zones') });
+  const zones = useZones();
   const existing = start.alert;
   const [kind, setKind] = useState<Kind>((existing?.kind as Kind | undefined) ?? start.kind ?? 'activity');
   const [capStatus, setCapStatus] = useState<string>(existing?.capStatus ?? '');

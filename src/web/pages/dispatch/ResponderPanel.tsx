@@ -26,16 +26,23 @@ export function ResponderPanel({ incidentId, canOffer }: { incidentId: string; c
     queryFn: () => api<SuggestionList>(`/api/incidents/${incidentId}/suggestions`),
     enabled: canOffer,
   });
-  const offer = async (responderId: string) => {
+  const offer = async (responderIds: string[]) => {
     setProblem(null);
     try {
-      await api(`/api/incidents/${incidentId}/assignments`, { method: 'POST', body: { responderId } });
+      if (responderIds.length === 2)
+        await api(`/api/incidents/${incidentId}/pairs`, { method: 'POST', body: { responderIds } });
+      else
+        await api(`/api/incidents/${incidentId}/assignments`, {
+          method: 'POST',
+          body: { responderId: responderIds[0] },
+        });
       await client.invalidateQueries({ queryKey: detailKey(incidentId) });
     } catch (error) {
       setProblem(error instanceof ApiError ? error.message : t('dispatch.actionFailed'));
     }
   };
   const list = assignments.data?.assignments ?? [];
+  const names = new Map(suggestions.data?.suggestions.map((s) => [s.responder.id, s.responder.name]));
   return (
     <section aria-labelledby={`${id}-title`} data-testid="responders">
       <h3 id={`${id}-title`}>{t('assignments.title')}</h3>
@@ -43,7 +50,8 @@ export function ResponderPanel({ incidentId, canOffer }: { incidentId: string; c
       <ul className="assignments">
         {list.map((a) => (
           <li key={a.id} data-testid="assignment" data-state={a.state} data-safety={a.safety}>
-            <strong>{a.responder.name}</strong> · {t(`responder.states.${a.state}`)}
+            <strong>{a.responder.name}</strong> · {t(`assignments.states.${a.state}`)}
+            {a.pairId && ` · ${t('assignments.inPair')}`}
             {a.outcome && ` · ${t(`responder.outcomes.${a.outcome}`)}`}
             {a.safety !== 'ok' && (
               <span className="badge flag"> ⚠ {t(`assignments.safety.${a.safety}`)}</span>
@@ -66,12 +74,30 @@ export function ResponderPanel({ incidentId, canOffer }: { incidentId: string; c
                   {s.reasons.length > 0 &&
                     ` · ${s.reasons.map((r) => t(`assignments.reasons.${r}`)).join(', ')}`}
                 </span>{' '}
-                <button type="button" className="button" onClick={() => void offer(s.responder.id)}>
+                <button type="button" className="button" onClick={() => void offer([s.responder.id])}>
                   {t('assignments.offer')} <span className="visually-hidden">{s.responder.name}</span>
                 </button>
               </li>
             ))}
           </ul>
+          {(suggestions.data?.pairs.length ?? 0) > 0 && (
+            <>
+              <h4>{t('assignments.pairs')}</h4>
+              <ul className="suggestions">
+                {suggestions.data?.pairs.slice(0, 3).map((pair) => {
+                  const label = pair.map((who) => names.get(who) ?? '').join(' + ');
+                  return (
+                    <li key={pair.join()} data-testid="pair-suggestion">
+                      <span>{label}</span>{' '}
+                      <button type="button" className="button" onClick={() => void offer(pair)}>
+                        {t('assignments.offerPair')} <span className="visually-hidden">{label}</span>
+                      </button>
+                    </li>
+                  );
+                })}
+              </ul>
+            </>
+          )}
         </>
       )}
       {problem && (

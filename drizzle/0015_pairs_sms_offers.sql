@@ -1,0 +1,2 @@
+ALTER TABLE "assignments" ADD COLUMN "pair_id" uuid;--> statement-breakpoint
+ALTER TABLE "responder_profiles" ADD COLUMN "offer_phone" text;

@@ -1,0 +1,215 @@
+import type { z } from 'zod';
+import type {
+  Assignment,
+  profileSchema,
+  ResponderProfile,
+  ResponderState,
+} from '../../../shared/dispatch.js';
+import type { SecretBox } from '../../crypto/secret-box.js';
+import type { Database, Drizzle } from '../../db/database.js';
+import { AppError } from '../../http/errors.js';
+import { toE164 } from '../alerts/subscriptions.service.js';
+import type { CoalitionService } from '../coalitions/coalitions.service.js';
+import { findIncidentSummary } from '../incidents/incidents.repo.js';
+import { publicCellOf } from '../zones/geo.js';
+import {
+  type AssignmentRow,
+  assignmentsOfIncident,
+  assignmentsOfUser,
+  endShifts,
+  findProfile,
+  insertShift,
+  openShift,
+  setShiftLocation,
+  upsertProfile,
+} from './dispatch.repo.js';
+
+/**
+ * The responder's own side: their profile (sealed phone numbers shown back
+ * masked), shifts, the one coarse location cell a shift may carry, and what
+ * they see of the incidents they are sent to — nothing of any other.
+ */
+export interface ResponderService {
+  profile(userId: string): Promise<ResponderProfile>;
+  setProfile(userId: string, profile: z.output<typeof profileSchema>): Promise<ResponderProfile>;
+  /** Goes on shift until `hours` from now (ends by itself then). */
+  startShift(userId: string, hours: number): Promise<ResponderState>;
+  /** Off shift: the shift ends and its location is erased. */
+  endShift(userId: string): Promise<ResponderState>;
+  /** Shares where they are, as one coarse cell, overwritten each time; only on shift. */
+  shareLocation(userId: string, lat: number, lng: number): Promise<ResponderState>;
+  stopSharing(userId: string): Promise<ResponderState>;
+  state(userId: string): Promise<ResponderState>;
+  /** Shifts past their planned end end, and their location is erased. */
+  endDueShifts(): Promise<number>;
+}
+
+export interface ResponderDeps {
+  database: Database;
+  coalitions: CoalitionService;
+  box: SecretBox;
+  now?: () => Date;
+}
+
+const iso = (date: Date | null) => date?.toISOString() ?? null;
+
+/** An assignment as the API shows it (the responder's name from the join). */
+export function toAssignment(row: AssignmentRow, name: string): Assignment {
+  return {
+    id: row.id,
+    incidentId: row.incidentId,
+    responder: { id: row.userId, name },
+    state: row.state as Assignment['state'],
+    automatic: row.automatic,
+    pairId: row.pairId,
+    offeredAt: row.offeredAt.toISOString(),
+    expiresAt: row.expiresAt.toISOString(),
+    respondedAt: iso(row.respondedAt),
+    onSceneAt: iso(row.onSceneAt),
+    outcome: row.outcome as Assignment['outcome'],
+    present: row.present as Assignment['present'],
+    safety: row.safety as Assignment['safety'],
+    checkInDueAt: iso(row.checkInDueAt),
+  };
+}
+
+export function createResponderService(deps: ResponderDeps): ResponderService {
+  const { database } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  /** A sealed number shown back as its last four digits only. */
+  const masked = (sealed: string | null | undefined, context: string) =>
+    sealed ? `•••${deps.box.open(sealed, context).slice(-4)}` : null;
+
+  /** A number as entered → sealed E.164; '' or null removes it; undefined leaves it as it is. */
+  function sealPhone(value: string | null | undefined, context: string, field: string, whose: string) {
+    if (value === '' || value === null) return null;
+    if (value === undefined) return undefined;
+    const phone = toE164(value);
+    if (!phone)
+      throw new AppError('VALIDATION', `Enter ${whose} mobile number with its area code.`, {
+        fields: [{ field, message: 'must be a mobile number' }],
+      });
+    return deps.box.seal(phone, context);
+  }
+
+  async function stateOf(userId: string, db: Drizzle = database.db): Promise<ResponderState> {
+    const coalition = await deps.coalitions.current();
+    const profile = await findProfile(db, userId);
+    const shift = await openShift(db, userId);
+    const own = await assignmentsOfUser(db, userId, true);
+    const withIncidents = [];
+    for (const row of own) {
+      // Only incidents they are assigned to, and only their coarse place.
+      const incident = await findIncidentSummary(db, coalition.id, row.incidentId);
+      if (!incident) continue;
+      const team = (await assignmentsOfIncident(db, row.incidentId))
+        .filter(
+          (other) =>
+            other.assignment.id !== row.id &&
+            !['declined', 'expired', 'withdrawn'].includes(other.assignment.state),
+        )
+        .map((other) => ({
+          name: other.name,
+          state: other.assignment.state as Assignment['state'],
+          safety: other.assignment.safety as Assignment['safety'],
+          partner: row.pairId !== null && other.assignment.pairId === row.pairId,
+        }));
+      withIncidents.push({
+        ...toAssignment(row, ''),
+        team,
+        incident: {
+          id: incident.id,
+          number: incident.number,
+          activity: incident.activity,
+          status: incident.status,
+          zone: incident.zone,
+          center: incident.center,
+          lastObservedAt: incident.lastObservedAt,
+        },
+      });
+    }
+    return {
+      profile: {
+        languages: (profile?.languages ?? []) as ResponderProfile['languages'],
+        skills: (profile?.skills ?? []) as ResponderProfile['skills'],
+        homeZoneIds: profile?.homeZoneIds ?? [],
+        backupPhone: masked(profile?.backupPhone, `backup-phone:${userId}`),
+        offerPhone: masked(profile?.offerPhone, `offer-phone:${userId}`),
+      },
+      shift: shift
+        ? {
+            startedAt: shift.startedAt.toISOString(),
+            plannedEndAt: shift.plannedEndAt.toISOString(),
+            sharingLocation: shift.locationCell !== null,
+          }
+        : null,
+      assignments: withIncidents,
+    };
+  }
+
+  return {
+    async profile(userId) {
+      return (await stateOf(userId)).profile;
+    },
+
+    async setProfile(userId, profile) {
+      const coalition = await deps.coalitions.current();
+      const { backupPhone, offerPhone, ...rest } = profile;
+      const backup = sealPhone(backupPhone, `backup-phone:${userId}`, 'backupPhone', 'the backup contact’s');
+      const own = sealPhone(offerPhone, `offer-phone:${userId}`, 'offerPhone', 'your');
+      await upsertProfile(database.db, {
+        userId,
+        coalitionId: coalition.id,
+        ...rest,
+        ...(backup !== undefined ? { backupPhone: backup } : {}),
+        ...(own !== undefined ? { offerPhone: own } : {}),
+      });
+      return (await stateOf(userId)).profile;
+    },
+
+    async startShift(userId, hours) {
+      const coalition = await deps.coalitions.current();
+      const at = now();
+      await database.transaction(async (tx) => {
+        if (await openShift(tx.db, userId)) throw new AppError('CONFLICT', 'You are on shift already.');
+        await insertShift(tx.db, {
+          coalitionId: coalition.id,
+          userId,
+          startedAt: at,
+          plannedEndAt: new Date(at.getTime() + hours * 3_600_000),
+        });
+      });
+      return stateOf(userId);
+    },
+
+    async endShift(userId) {
+      await endShifts(database.db, { userId }, now());
+      return stateOf(userId);
+    },
+
+    async shareLocation(userId, lat, lng) {
+      const shift = await openShift(database.db, userId);
+      if (!shift || shift.plannedEndAt <= now())
+        throw new AppError(
+          'INVALID_TRANSITION',
+          'Location is shared only while on shift; go on shift first.',
+        );
+      // One coarse cell, overwritten: where they are now, never where they were.
+      await setShiftLocation(database.db, shift.id, publicCellOf(lat, lng), now());
+      return stateOf(userId);
+    },
+
+    async stopSharing(userId) {
+      const shift = await openShift(database.db, userId);
+      if (shift) await setShiftLocation(database.db, shift.id, null, null);
+      return stateOf(userId);
+    },
+
+    state: (userId) => stateOf(userId),
+
+    async endDueShifts() {
+      return (await endShifts(database.db, { dueBy: now() }, now())).length;
+    },
+  };
+}

@@ -1,0 +1,221 @@
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BOYLE_HEIGHTS, buildReportInput } from '../support/factories.js';
+import { startTestFaro, type TestFaro } from '../support/faro.js';
+import { createPerson, type TestPerson } from '../support/people.js';
+import { startPushService } from '../support/push-service.js';
+import { startSmsProvider } from '../support/sms-provider.js';
+import { signIn } from './accounts.js';
+import { launchChromium } from './browser.js';
+import { expectAccessible } from './harness.js';
+import { type PushBrowser, pushBrowser, until } from './push-browser.js';
+
+/**
+ * What happens when nobody answers, on a clock the test moves: Faro runs in
+ * this process (the built web app, a real job queue) with its clock in the
+ * test's hands, a dispatcher and two responders each in their own browser.
+ * An offer left unanswered expires and goes to the next responder by itself;
+ * a check-in that does not come is flagged on the board live, pushed to the
+ * dispatcher's device and texted to the responder's backup contact.
+ */
+let t: TestFaro;
+let browser: Browser;
+let push: Awaited<ReturnType<typeof startPushService>>;
+let sms: Awaited<ReturnType<typeof startSmsProvider>>;
+let clock = Date.now();
+
+beforeAll(async () => {
+  [push, sms] = await Promise.all([startPushService(), startSmsProvider()]);
+  t = await startTestFaro({
+    listen: true,
+    now: () => new Date(clock),
+    env: {
+      WEB_DIST_DIR: path.resolve('dist/web'),
+      TWILIO_ACCOUNT_SID: 'AC000000000000000000000000000c10c',
+      TWILIO_AUTH_TOKEN: 'dispatch-clock-token-0123456789',
+      TWILIO_FROM: '+13235550100',
+      TWILIO_API_URL: sms.url,
+      JOB_POLL_SECONDS: '0.5',
+    },
+  });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await t?.stop();
+  await Promise.all([push?.close(), sms?.close()]);
+});
+
+/** Moves Faro's clock on, then runs the minute sweep through the job queue, as its schedule would. */
+async function minutesPass(minutes: number) {
+  clock += minutes * 60_000;
+  const sweep = t.faro.jobDefinitions.dispatchSweep;
+  await t.faro.jobs.send(sweep, {});
+  t.faro.jobs.wake(sweep);
+  await t.faro.jobs.drain(sweep, 15_000);
+}
+
+async function signedInAt(page: Page, person: TestPerson, where: string) {
+  await page.goto(`${t.baseUrl}${where}`);
+  await page.waitForURL(/\/signin/);
+  await signIn(page, { email: person.email, password: person.password, totpSecret: person.totpSecret ?? '' });
+  await page.waitForURL(new RegExp(`${where}$`));
+}
+
+/** A responder's phone, `km` east of Boyle Heights: signed in, profile saved, on shift, location shared. */
+async function responderPhone(name: string, km: number, phones: { offer?: string; backup?: string } = {}) {
+  const person = await createPerson(t.faro.database, t.faro.box, { role: 'responder', displayName: name });
+  const context = await browser.newContext({
+    locale: 'en-US',
+    viewport: { width: 360, height: 740 },
+    geolocation: {
+      latitude: BOYLE_HEIGHTS.lat,
+      longitude: BOYLE_HEIGHTS.lng + km / (111.32 * Math.cos((BOYLE_HEIGHTS.lat * Math.PI) / 180)),
+    },
+    permissions: ['geolocation'],
+  });
+  const page = await context.newPage();
+  await signedInAt(page, person, '/responder');
+  await page.getByText('My profile').click();
+  await page.getByLabel('Legal observer').check();
+  if (phones.offer) await page.getByLabel(/My mobile, to get offers by text/).fill(phones.offer);
+  if (phones.backup) await page.getByLabel(/Backup contact/).fill(phones.backup);
+  await page.getByRole('button', { name: 'Save profile' }).click();
+  await page.getByText('Profile saved.').waitFor();
+  await page.getByRole('button', { name: 'Go on shift' }).click();
+  await page.getByTestId('on-shift').waitFor();
+  await page.getByLabel(/Share my location/).click();
+  await expect.poll(() => page.getByLabel(/Share my location/).isChecked(), { timeout: 10_000 }).toBe(true);
+  return page;
+}
+
+describe('offers and check-ins on a moving clock', () => {
+  let board: PushBrowser;
+  let ana: Page;
+  let beto: Page;
+
+  it('moves an unanswered offer to the next responder, then escalates a missed check-in', async () => {
+    // The dispatcher turns on safety alerts on this device.
+    const dispatcher = await createPerson(t.faro.database, t.faro.box, {
+      role: 'dispatcher',
+      displayName: 'Dana Dispatch',
+    });
+    board = await pushBrowser(browser, push, t.baseUrl, {
+      locale: 'en-US',
+      viewport: { width: 1280, height: 900 },
+    });
+    await signedInAt(board.page, dispatcher, '/dispatch');
+    await board.page.getByRole('button', { name: 'Safety alerts on this device' }).click();
+    await board.page.getByText('Missed check-ins will come as notifications.').waitFor();
+
+    ana = await responderPhone('Ana Near', 0.5);
+    beto = await responderPhone('Beto Farther', 2.5, {
+      offer: '(323) 555-0144',
+      backup: '(323) 555-0133',
+    });
+
+    const sent = await t.faro.app.inject({
+      method: 'POST',
+      url: '/api/reports',
+      payload: buildReportInput({ location: BOYLE_HEIGHTS, activity: 'raid' }),
+    });
+    expect(sent.statusCode, sent.body).toBe(201);
+
+    // The dispatcher offers it to the nearest responder; she does not answer.
+    const page = board.page;
+    await page.getByTestId('incident-row').filter({ hasText: 'Boyle Heights' }).first().click();
+    const panel = page.getByTestId('responders');
+    const first = panel.getByTestId('suggestion').first();
+    await first.waitFor({ timeout: 10_000 });
+    expect(await first.textContent()).toContain('Ana Near');
+    await first.getByRole('button', { name: /Offer/ }).click();
+    const anaRow = panel.getByTestId('assignment').filter({ hasText: 'Ana Near' });
+    await expect.poll(() => anaRow.getAttribute('data-state'), { timeout: 5_000 }).toBe('offered');
+    await ana
+      .getByTestId('assignment-card')
+      .getByRole('button', { name: 'Accept' })
+      .waitFor({ timeout: 10_000 });
+
+    // Three minutes pass: the offer expires and goes to the next responder by itself, live everywhere.
+    await minutesPass(3.1);
+    await expect.poll(() => anaRow.getAttribute('data-state'), { timeout: 5_000 }).toBe('expired');
+    const betoRow = panel.getByTestId('assignment').filter({ hasText: 'Beto Farther' });
+    await expect.poll(() => betoRow.getAttribute('data-state'), { timeout: 5_000 }).toBe('offered');
+    await ana.getByText('No assignments. Stay safe; offers appear here.').waitFor({ timeout: 5_000 });
+    const card = beto.getByTestId('assignment-card');
+    await card.getByRole('button', { name: 'Accept' }).waitFor({ timeout: 5_000 });
+    // The new offer was also texted to the number he gave for it: the incident's number, not its place.
+    const offerText = await until(
+      () => sms.sent.find((m) => m.fields.To === '+13235550144'),
+      'the offer by SMS',
+    );
+    expect(offerText.fields.Body).toMatch(/^Faro: offer to verify #\d+ · Boyle Heights/);
+
+    await card.getByRole('button', { name: 'Accept' }).click();
+    await card.getByRole('button', { name: "I'm on scene" }).click();
+    await expect.poll(() => betoRow.getAttribute('data-state'), { timeout: 5_000 }).toBe('on_scene');
+    await card.getByRole('button', { name: "I'm safe" }).waitFor();
+
+    // Sixteen minutes without "I'm safe": flagged on the board live, pushed to the dispatcher,
+    // then texted to his backup contact.
+    await minutesPass(16);
+    await expect.poll(() => betoRow.getAttribute('data-safety'), { timeout: 5_000 }).toBe('missed');
+    await betoRow.getByText('MISSED CHECK-IN').waitFor();
+    const alarm = await until(() => push.received(board.clientHash())[0], 'the dispatcher’s push');
+    expect(JSON.parse(alarm)).toMatchObject({ title: expect.stringMatching(/^MISSED CHECK-IN · #\d+/) });
+    await board.deliver(alarm);
+    await expect
+      .poll(
+        () =>
+          // A string: it runs in the page, which this file's types do not describe.
+          page.evaluate<string[]>(
+            'navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((l) => l.map((n) => n.title))',
+          ),
+        { timeout: 5_000 },
+      )
+      .toEqual([expect.stringMatching(/^MISSED CHECK-IN/)]);
+    const backupText = await until(
+      () => sms.sent.find((m) => m.fields.To === '+13235550133'),
+      'the backup contact’s SMS',
+    );
+    expect(backupText.fields.Body).toContain('Beto Farther missed a safety check-in');
+    await expectAccessible(page);
+
+    // He answers at last: the flag clears on the board.
+    await card.getByRole('button', { name: "I'm safe" }).click();
+    await expect.poll(() => betoRow.getAttribute('data-safety'), { timeout: 5_000 }).toBe('ok');
+  });
+
+  it('offers a pair of legal observers in one action; each sees the other as their partner', async () => {
+    const sent = await t.faro.app.inject({
+      method: 'POST',
+      url: '/api/reports',
+      payload: buildReportInput({ location: { lat: 34.0622, lng: -118.3018 }, activity: 'checkpoint' }),
+    });
+    expect(sent.statusCode, sent.body).toBe(201);
+    const page = board.page;
+    await page.getByTestId('incident-row').filter({ hasText: 'Koreatown' }).first().click();
+    const panel = page.getByTestId('responders');
+    const pair = panel.getByTestId('pair-suggestion').first();
+    await pair.waitFor({ timeout: 10_000 });
+    expect(await pair.textContent()).toMatch(/Ana Near \+ Beto Farther|Beto Farther \+ Ana Near/);
+    await pair.getByRole('button', { name: /Offer to the pair/ }).click();
+    const rows = panel.locator('[data-testid="assignment"][data-state="offered"]');
+    await expect.poll(() => rows.count(), { timeout: 5_000 }).toBe(2);
+    expect(await rows.allTextContents()).toEqual([
+      expect.stringContaining('in a pair'),
+      expect.stringContaining('in a pair'),
+    ]);
+    for (const [phone, partner] of [
+      [ana, 'Beto Farther'],
+      [beto, 'Ana Near'],
+    ] as const) {
+      const card = phone.getByTestId('assignment-card').filter({ hasText: 'Checkpoint' });
+      await card
+        .getByTestId('buddy')
+        .getByText(`Your partner: ${partner} · Offered`)
+        .waitFor({ timeout: 5_000 });
+    }
+  });
+});

@@ -1,0 +1,77 @@
+import type { Browser, BrowserContext, BrowserContextOptions, CDPSession, Page } from 'playwright-core';
+import type { startPushService } from '../support/push-service.js';
+
+type PushService = Awaited<ReturnType<typeof startPushService>>;
+
+/** Polls `read` until it gives a value (a message that arrives by itself elsewhere). */
+export async function until<T>(read: () => T | undefined, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`waited in vain for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export interface PushBrowser {
+  context: BrowserContext;
+  page: Page;
+  /** web-push-testing's id of this browser's subscription, once the page subscribed. */
+  clientHash: () => string;
+  /** Hands a message that arrived at the push service to Faro's service worker, as the browser would. */
+  deliver: (data: string) => Promise<void>;
+}
+
+/**
+ * A browser context whose pages can subscribe to Web Push. Headless Chromium
+ * has no push service of its own here, so PushManager.subscribe is pointed at
+ * the local one (web-push-testing); what arrives there is handed to Faro's
+ * service worker as a push event over the DevTools protocol.
+ */
+export async function pushBrowser(
+  browser: Browser,
+  push: PushService,
+  baseUrl: string,
+  options: BrowserContextOptions,
+): Promise<PushBrowser> {
+  const context = await browser.newContext(options);
+  await context.grantPermissions(['notifications'], { origin: baseUrl });
+  let clientHash = '';
+  await context.exposeBinding('faroLocalPushSubscribe', async (_source, key: string) => {
+    const subscription = await push.subscribe(key);
+    clientHash = subscription.clientHash;
+    return { endpoint: subscription.endpoint, keys: subscription.keys };
+  });
+  // A string: it runs in the page, which this file's types do not describe.
+  await context.addInitScript({
+    content: `
+      PushManager.prototype.subscribe = async function subscribe(options) {
+        const bytes = new Uint8Array(options.applicationServerKey);
+        const key = btoa(String.fromCharCode(...bytes)).replace(/[+]/g, '-').replace(/[/]/g, '_').replace(/=+$/, '');
+        const json = await window.faroLocalPushSubscribe(key);
+        return { ...json, toJSON: () => json };
+      };`,
+  });
+  const page = await context.newPage();
+  const cdp: CDPSession = await context.newCDPSession(page);
+  const registrations: { registrationId: string; scopeURL: string }[] = [];
+  cdp.on('ServiceWorker.workerRegistrationUpdated', (event) => registrations.push(...event.registrations));
+  await cdp.send('ServiceWorker.enable');
+  return {
+    context,
+    page,
+    clientHash: () => clientHash,
+    async deliver(data) {
+      const registration = await until(
+        () => registrations.find((r) => r.scopeURL.startsWith(baseUrl)),
+        'the service worker',
+      );
+      await cdp.send('ServiceWorker.deliverPushMessage', {
+        origin: new URL(baseUrl).origin,
+        registrationId: registration.registrationId,
+        data,
+      });
+    },
+  };
+}
