@@ -164,12 +164,23 @@ describe('suggestions and offers', () => {
       action: 'reported',
     });
     expect(bare.statusCode).toBe(400);
+    // What was seen describes activity: a field about a person is not taken.
+    const unknown = await call(near, 'POST', `/api/responder/assignments/${assignment.id}`, {
+      action: 'reported',
+      report: {
+        present: ['nobody'],
+        outcome: 'uncertain',
+        salute: { agents: -1, uniforms: [], equipment: [] },
+      },
+    });
+    expect(unknown.statusCode).toBe(400);
     const reported = await call(near, 'POST', `/api/responder/assignments/${assignment.id}`, {
       action: 'reported',
       report: {
         present: ['immigration_agents', 'local_police'],
         outcome: 'confirmed',
         notes: 'Two unmarked vans at the car wash',
+        salute: { agents: 6, vehicles: 2, uniforms: ['ice'], equipment: ['unmarked_vehicles'] },
       },
     });
     expect(reported.statusCode, reported.body).toBe(200);
@@ -178,6 +189,7 @@ describe('suggestions and offers', () => {
       state: 'reported',
       outcome: 'confirmed',
       present: ['immigration_agents', 'local_police'],
+      salute: { agents: 6, vehicles: 2, uniforms: ['ice'], equipment: ['unmarked_vehicles'] },
       responder: { id: near.userId },
     });
     // The notes are kept sealed.

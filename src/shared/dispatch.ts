@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { languageSchema } from './report.js';
+import {
+  activitySchema,
+  EQUIPMENT,
+  equipmentSchema,
+  languageSchema,
+  UNIFORMS,
+  uniformSchema,
+} from './report.js';
 
 /** The dispatch contract: responders' profile and shift, suggestions, assignments. */
 
@@ -43,8 +50,20 @@ export const PRESENT = ['immigration_agents', 'local_police', 'other', 'nobody']
 export const OUTCOMES = ['confirmed', 'not_confirmed', 'uncertain'] as const;
 export const SAFETY = ['ok', 'help', 'missed'] as const;
 
+/** What the responder saw, SALUTE (the place is the incident's; the time, the report's): activity, never people. */
+export const sceneSaluteSchema = z.object({
+  agents: z.number().int().min(0).max(1000).optional(),
+  vehicles: z.number().int().min(0).max(500).optional(),
+  /** What is happening, if it is not what the reports said. */
+  activity: activitySchema.optional(),
+  uniforms: z.array(uniformSchema).max(UNIFORMS.length).default([]),
+  equipment: z.array(equipmentSchema).max(EQUIPMENT.length).default([]),
+});
+export type SceneSalute = z.output<typeof sceneSaluteSchema>;
+
 /** The responder's on-scene report. */
 export const sceneReportSchema = z.object({
+  salute: sceneSaluteSchema.default({ uniforms: [], equipment: [] }),
   present: z.array(z.enum(PRESENT)).min(1, 'say who was there (or nobody)'),
   outcome: z.enum(OUTCOMES),
   notes: z.string().trim().max(2000).default(''),
@@ -64,6 +83,7 @@ export const assignmentSchema = z.object({
   onSceneAt: z.string().nullable(),
   outcome: z.enum(OUTCOMES).nullable(),
   present: z.array(z.enum(PRESENT)),
+  salute: sceneSaluteSchema.nullable(),
   safety: z.enum(SAFETY),
   checkInDueAt: z.string().nullable(),
 });

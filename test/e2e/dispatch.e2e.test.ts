@@ -107,11 +107,17 @@ describe('sending a responder to verify', () => {
     await expectAccessible(responder);
     await card.getByLabel('Immigration agents').check();
     await card.getByLabel('Confirmed', { exact: true }).check();
+    await card.getByText('What I saw: how many, uniforms, vehicles').click();
+    await card.getByLabel('Agents', { exact: true }).fill('6');
+    await card.getByLabel('ICE', { exact: true }).check();
     await card.getByLabel(/Notes/).fill('Two vans at the car wash, agents in vests');
     await card.getByRole('button', { name: 'Send report' }).click();
     const done = panel.locator('[data-testid="assignment"][data-state="reported"]');
     await done.waitFor({ timeout: 5_000 });
     expect(await done.textContent()).toContain('Confirmed');
+    expect(await done.getByTestId('scene-report').textContent()).toMatch(
+      /Immigration agents · Agents: 6 · ICE/,
+    );
     await responder.getByText('No assignments. Stay safe; offers appear here.').waitFor();
 
     // The dispatcher sets the incident's outcome.

@@ -80,6 +80,12 @@ describe('hotline call into the live incident board', () => {
     const receipt = (await operator.getByTestId('receipt').textContent({ timeout: 10_000 }))?.trim() ?? '';
     expect(receipt).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}$/);
     // One key to the next call, with the form empty and the first field focused.
+    // (The page moves the focus to "next call" as it shows the receipt; a busy machine may take a moment.)
+    await expect
+      .poll(() =>
+        operator.evaluate<boolean>("document.activeElement?.classList.contains('primary') ?? false"),
+      )
+      .toBe(true);
     await operator.keyboard.press('Enter');
     await operator.getByRole('heading', { name: 'Hotline call' }).waitFor();
     expect(await operator.evaluate<string>('document.activeElement.value')).toBe('');

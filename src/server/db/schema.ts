@@ -702,6 +702,14 @@ export const assignments = pgTable(
     outcome: text('outcome'),
     /** Who was there: immigration agents, local police, other, nobody. */
     present: text('present').array().notNull().default(sql`'{}'::text[]`),
+    /** What the responder saw on scene, SALUTE (counts, activity, uniforms, equipment): about activity, never people. */
+    salute: jsonb('salute').$type<{
+      agents?: number | undefined;
+      vehicles?: number | undefined;
+      activity?: string | undefined;
+      uniforms: string[];
+      equipment: string[];
+    }>(),
     /** The responder's notes, sealed; purged with other restricted data. */
     notes: text('notes'),
     /** On scene: when the next "I'm safe" is due. */

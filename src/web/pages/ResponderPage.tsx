@@ -1,13 +1,14 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { OUTCOMES, PRESENT, type ResponderState, SKILLS } from '../../shared/dispatch.js';
+import { type ResponderState, SKILLS } from '../../shared/dispatch.js';
 import { LANGUAGES } from '../../shared/report-fields.js';
 import { ApiError, api } from '../api.js';
-import { CheckboxGroup, RadioGroup } from '../components/Choices.js';
+import { CheckboxGroup } from '../components/Choices.js';
 import { IncidentChannel } from '../components/IncidentChannel.js';
 import { StaffNotifyButton } from '../components/StaffNotifyButton.js';
 import { useZones } from '../useZones.js';
+import { SceneReportForm } from './responder/SceneReportForm.js';
 
 const KEY = ['responder'];
 type Pending = { path: string; method: 'POST' | 'PUT' | 'DELETE'; body?: unknown };
@@ -181,9 +182,6 @@ function AssignmentCard({
 }) {
   const { t } = useTranslation();
   const id = useId();
-  const [present, setPresent] = useState<string[]>([]);
-  const [outcome, setOutcome] = useState('');
-  const [notes, setNotes] = useState('');
   const step = (action: string, body: object = {}) =>
     send({ path: `/api/responder/assignments/${assignment.id}`, method: 'POST', body: { action, ...body } });
   const checkIn = (status: 'safe' | 'help') =>
@@ -249,30 +247,10 @@ function AssignmentCard({
               {t('responder.help')}
             </button>
           </div>
-          <CheckboxGroup
-            legend={t('responder.present')}
-            name={`${id}-present`}
-            options={PRESENT.map((p) => ({ value: p, label: t(`responder.presentOptions.${p}`) }))}
-            values={present}
-            onChange={setPresent}
+          <SceneReportForm
+            activity={incident.activity}
+            onSend={(report) => void step('reported', { report })}
           />
-          <RadioGroup
-            legend={t('responder.outcome')}
-            name={`${id}-outcome`}
-            value={outcome}
-            onChange={setOutcome}
-            options={OUTCOMES.map((o) => ({ value: o, label: t(`responder.outcomes.${o}`) }))}
-          />
-          <label htmlFor={`${id}-notes`}>{t('responder.notes')}</label>
-          <textarea id={`${id}-notes`} rows={3} value={notes} onChange={(e) => setNotes(e.target.value)} />
-          <button
-            type="button"
-            className="button primary block"
-            disabled={present.length === 0 || !outcome}
-            onClick={() => void step('reported', { report: { present, outcome, notes } })}
-          >
-            {t('responder.send')}
-          </button>
         </>
       )}
     </article>

@@ -129,6 +129,7 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
       endedAt: null,
       outcome: null,
       present: [],
+      salute: null,
       notes: null,
       checkInDueAt: null,
       safety: 'ok',
@@ -255,6 +256,7 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
                     checkInDueAt: null,
                     outcome: report?.outcome ?? null,
                     present: report?.present ?? [],
+                    salute: report?.salute ?? null,
                     notes: report?.notes ? deps.box.seal(report.notes, `assignment-notes:${row.id}`) : null,
                   };
         if (!(await moveAssignment(tx.db, row.id, row.state, { state, ...stamp })))

@@ -68,6 +68,7 @@ export function toAssignment(row: AssignmentRow, name: string): Assignment {
     onSceneAt: iso(row.onSceneAt),
     outcome: row.outcome as Assignment['outcome'],
     present: row.present as Assignment['present'],
+    salute: (row.salute as Assignment['salute']) ?? null,
     safety: row.safety as Assignment['safety'],
     checkInDueAt: iso(row.checkInDueAt),
   };

@@ -1,4 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import type { TFunction } from 'i18next';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Assignment, SuggestionList } from '../../../shared/dispatch.js';
@@ -53,6 +54,12 @@ export function ResponderPanel({ incidentId, canOffer }: { incidentId: string; c
             <strong>{a.responder.name}</strong> · {t(`assignments.states.${a.state}`)}
             {a.pairId && ` · ${t('assignments.inPair')}`}
             {a.outcome && ` · ${t(`responder.outcomes.${a.outcome}`)}`}
+            {a.state === 'reported' && (
+              <span className="muted scene" data-testid="scene-report">
+                {' '}
+                · {sceneLine(a, t)}
+              </span>
+            )}
             {a.safety !== 'ok' && (
               <span className="badge flag"> ⚠ {t(`assignments.safety.${a.safety}`)}</span>
             )}
@@ -108,4 +115,18 @@ export function ResponderPanel({ incidentId, canOffer }: { incidentId: string; c
       <IncidentChannel incidentId={incidentId} queryKey={[...detailKey(incidentId), 'messages']} />
     </section>
   );
+}
+
+/** The on-scene report in one line: who was there, then what was seen (SALUTE). */
+function sceneLine(a: Assignment, t: TFunction): string {
+  const parts = a.present.map((p) => t(`responder.presentOptions.${p}`));
+  const seen = a.salute;
+  if (seen) {
+    if (seen.agents !== undefined) parts.push(`${t('report.size.agents')}: ${seen.agents}`);
+    if (seen.vehicles !== undefined) parts.push(`${t('report.size.vehicles')}: ${seen.vehicles}`);
+    if (seen.activity) parts.push(t(`report.activity.${seen.activity}`));
+    parts.push(...seen.uniforms.map((u) => t(`report.uniforms.${u}`)));
+    parts.push(...seen.equipment.map((e) => t(`report.equipment.${e}`)));
+  }
+  return parts.join(' · ');
 }
