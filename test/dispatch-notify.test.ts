@@ -125,8 +125,29 @@ describe('notifying staff', () => {
     await drained();
     const alarm = JSON.parse(push.received(dispatcherPhone).at(-1) ?? '{}');
     expect(alarm.title).toMatch(/^MISSED CHECK-IN/);
+    // The dispatchers first: the backup contact is not texted yet.
+    expect(await t.faro.services.dispatch.escalateMissedCheckIns()).toBe(0);
+    expect(sms.sent.find((m) => m.fields.To === '+13235550111')).toBeUndefined();
+    // Still missing five minutes later: the backup contact is texted, and dispatchers told so.
+    clock += 5 * 60_000;
+    expect(await t.faro.services.dispatch.escalateMissedCheckIns()).toBe(1);
+    expect(await t.faro.services.dispatch.escalateMissedCheckIns()).toBe(0);
+    await drained();
     const text = sms.sent.find((m) => m.fields.To === '+13235550111');
     expect(text?.fields.Body).toMatch(/missed a safety check-in/);
+    const escalated = JSON.parse(push.received(dispatcherPhone).at(-1) ?? '{}');
+    expect(escalated).toMatchObject({ title: expect.stringMatching(/^STILL NO CHECK-IN/) });
+    expect(escalated.body).toContain('backup contact has been texted');
+    const listed = (
+      await call(dispatcher, 'GET', `/api/incidents/${incident?.incident_id}/assignments`)
+    ).json();
+    expect(listed.assignments[0]).toMatchObject({ safety: 'missed', escalated: true });
+    // "I'm safe" clears the flag and the escalation.
+    await call(responder, 'POST', `/api/responder/assignments/${offered.id}/check-in`, { status: 'safe' });
+    const cleared = (
+      await call(dispatcher, 'GET', `/api/incidents/${incident?.incident_id}/assignments`)
+    ).json();
+    expect(cleared.assignments[0]).toMatchObject({ safety: 'ok', escalated: false });
     // The backup number is kept only sealed.
     const dump = JSON.stringify((await t.faro.database.pool.query('select * from responder_profiles')).rows);
     expect(dump).not.toContain('5550111');

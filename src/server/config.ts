@@ -70,6 +70,8 @@ const envSchema = z.object({
   DISPATCH_OFFER_MINUTES: z.coerce.number().min(0.5).max(60).default(3),
   /** How often a responder on scene must say they are safe before the dispatcher is alerted. */
   DISPATCH_CHECK_IN_MINUTES: z.coerce.number().min(1).max(120).default(15),
+  /** A check-in still missing this long after dispatchers were alerted is texted to the responder's backup contact. */
+  DISPATCH_ESCALATE_MINUTES: z.coerce.number().min(0).max(120).default(5),
   REPORT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(30),
   LOOKUP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
   SESSION_IDLE_MINUTES: z.coerce
@@ -118,7 +120,7 @@ export interface Config {
     apiUrl: string;
     segmentsPerSecond: number;
   } | null;
-  dispatch: { offerMinutes: number; checkInMinutes: number };
+  dispatch: { offerMinutes: number; checkInMinutes: number; escalateMinutes: number };
   /** Web Push sender identity and the alert delivery pipeline's pace. */
   alerts: {
     vapidSubject: string;
@@ -194,7 +196,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           }
         : null,
     proofOfWork: env.REPORT_PROOF_OF_WORK ? { maxCounter: env.REPORT_PROOF_OF_WORK_MAX } : null,
-    dispatch: { offerMinutes: env.DISPATCH_OFFER_MINUTES, checkInMinutes: env.DISPATCH_CHECK_IN_MINUTES },
+    dispatch: {
+      offerMinutes: env.DISPATCH_OFFER_MINUTES,
+      checkInMinutes: env.DISPATCH_CHECK_IN_MINUTES,
+      escalateMinutes: env.DISPATCH_ESCALATE_MINUTES,
+    },
     alerts: {
       vapidSubject:
         env.VAPID_SUBJECT ??

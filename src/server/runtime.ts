@@ -268,8 +268,9 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
         });
       },
       afterCommit: () => queue?.wake(dispatchNotify),
-      onMissedCheckIn: async (missed) =>
-        void (await enqueue(dispatchNotify, { kind: 'missed', assignmentId: missed.id })),
+      escalateMinutes: config.dispatch.escalateMinutes,
+      onMissedCheckIn: async (kind, assignmentId, tx) =>
+        void (await enqueue(dispatchNotify, { kind, assignmentId }, tx.client)),
     });
     const people = createPeopleService({ database, now });
     const passkeys = createPasskeyService({ database, now });

@@ -85,6 +85,8 @@ export const assignmentSchema = z.object({
   present: z.array(z.enum(PRESENT)),
   salute: sceneSaluteSchema.nullable(),
   safety: z.enum(SAFETY),
+  /** A missed check-in still missing minutes later went to the responder's backup contact. */
+  escalated: z.boolean(),
   checkInDueAt: z.string().nullable(),
 });
 export type Assignment = z.infer<typeof assignmentSchema>;

@@ -16,8 +16,9 @@ import { type PushBrowser, pushBrowser, until } from './push-browser.js';
  * this process (the built web app, a real job queue) with its clock in the
  * test's hands, a dispatcher and two responders each in their own browser.
  * An offer left unanswered expires and goes to the next responder by itself;
- * a check-in that does not come is flagged on the board live, pushed to the
- * dispatcher's device and texted to the responder's backup contact.
+ * a check-in that does not come is flagged on the board live and pushed to
+ * the dispatcher's device, and minutes later texted to the responder's
+ * backup contact.
  */
 let t: TestFaro;
 let browser: Browser;
@@ -157,8 +158,8 @@ describe('offers and check-ins on a moving clock', () => {
     await expect.poll(() => betoRow.getAttribute('data-state'), { timeout: 5_000 }).toBe('on_scene');
     await card.getByRole('button', { name: "I'm safe" }).waitFor();
 
-    // Sixteen minutes without "I'm safe": flagged on the board live, pushed to the dispatcher,
-    // then texted to his backup contact.
+    // Sixteen minutes without "I'm safe": flagged on the board live and pushed to the dispatcher;
+    // five more, and his backup contact is texted.
     await minutesPass(16);
     await expect.poll(() => betoRow.getAttribute('data-safety'), { timeout: 5_000 }).toBe('missed');
     await betoRow.getByText('MISSED CHECK-IN').waitFor();
@@ -175,6 +176,9 @@ describe('offers and check-ins on a moving clock', () => {
         { timeout: 5_000 },
       )
       .toEqual([expect.stringMatching(/^MISSED CHECK-IN/)]);
+    expect(sms.sent.find((m) => m.fields.To === '+13235550133')).toBeUndefined();
+    await minutesPass(5);
+    await betoRow.getByText('backup contact alerted').waitFor({ timeout: 5_000 });
     const backupText = await until(
       () => sms.sent.find((m) => m.fields.To === '+13235550133'),
       'the backup contact’s SMS',
@@ -185,6 +189,7 @@ describe('offers and check-ins on a moving clock', () => {
     // He answers at last: the flag clears on the board.
     await card.getByRole('button', { name: "I'm safe" }).click();
     await expect.poll(() => betoRow.getAttribute('data-safety'), { timeout: 5_000 }).toBe('ok');
+    expect(await betoRow.textContent()).not.toContain('backup contact alerted');
   });
 
   it('offers a pair of legal observers in one action; each sees the other as their partner', async () => {

@@ -55,7 +55,7 @@ export async function pushBrowser(
   });
   const page = await context.newPage();
   const cdp: CDPSession = await context.newCDPSession(page);
-  const registrations: { registrationId: string; scopeURL: string }[] = [];
+  const registrations: { registrationId: string; scopeURL: string; isDeleted: boolean }[] = [];
   cdp.on('ServiceWorker.workerRegistrationUpdated', (event) => registrations.push(...event.registrations));
   await cdp.send('ServiceWorker.enable');
   return {
@@ -64,7 +64,8 @@ export async function pushBrowser(
     clientHash: () => clientHash,
     async deliver(data) {
       const registration = await until(
-        () => registrations.find((r) => r.scopeURL.startsWith(baseUrl)),
+        // The latest word on the page's registration (an earlier one may have been replaced).
+        () => registrations.findLast((r) => r.scopeURL.startsWith(baseUrl) && !r.isDeleted),
         'the service worker',
       );
       await cdp.send('ServiceWorker.deliverPushMessage', {

@@ -716,6 +716,10 @@ export const assignments = pgTable(
     checkInDueAt: timestamp('check_in_due_at', { withTimezone: true }),
     /** ok, help (they asked for it) or missed (a check-in did not come). */
     safety: text('safety').notNull().default('ok'),
+    /** When the check-in was found missing (dispatchers alerted then). */
+    missedAt: timestamp('missed_at', { withTimezone: true }),
+    /** When a still-missing check-in was escalated to the backup contact; cleared by "I'm safe". */
+    escalatedAt: timestamp('escalated_at', { withTimezone: true }),
   },
   (t) => [
     index('assignments_incident').on(t.incidentId),

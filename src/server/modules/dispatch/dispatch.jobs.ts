@@ -5,8 +5,9 @@ import type { DispatchService } from './dispatch.service.js';
 /**
  * An offer's expiry runs at its time (a job queued with the offer, to start
  * then); a sweep each minute ends shifts past their planned end — erasing
- * their location —, flags on-scene check-ins that did not come, and catches
- * any offer whose job was lost.
+ * their location —, flags on-scene check-ins that did not come (alerting
+ * dispatchers), escalates those still missing a few minutes later to the
+ * backup contact, and catches any offer whose job was lost.
  */
 export function dispatchJobs(dispatch: () => DispatchService) {
   return {
@@ -29,6 +30,7 @@ export function dispatchJobs(dispatch: () => DispatchService) {
         await dispatch().endDueShifts();
         await dispatch().expireDue();
         await dispatch().flagMissedCheckIns();
+        await dispatch().escalateMissedCheckIns();
       },
     }),
   };

@@ -157,12 +157,33 @@ export async function offersDue(db: Drizzle, now: Date) {
 export async function flagMissed(db: Drizzle, now: Date) {
   return db
     .update(assignments)
-    .set({ safety: 'missed' })
+    .set({ safety: 'missed', missedAt: now })
     .where(
       and(
         eq(assignments.state, 'on_scene'),
         lte(assignments.checkInDueAt, now),
         inArray(assignments.safety, ['ok', 'help']),
+      ),
+    )
+    .returning({
+      id: assignments.id,
+      incidentId: assignments.incidentId,
+      userId: assignments.userId,
+      coalitionId: assignments.coalitionId,
+    });
+}
+
+/** Missed check-ins still missing `before` (flagged then or earlier), escalated once each. */
+export async function escalateMissed(db: Drizzle, before: Date, now: Date) {
+  return db
+    .update(assignments)
+    .set({ escalatedAt: now })
+    .where(
+      and(
+        eq(assignments.state, 'on_scene'),
+        eq(assignments.safety, 'missed'),
+        isNull(assignments.escalatedAt),
+        lte(assignments.missedAt, before),
       ),
     )
     .returning({

@@ -13,6 +13,7 @@ import {
 import {
   type AssignmentRow,
   assignmentsOfIncident,
+  escalateMissed,
   findAssignment,
   flagMissed,
   incidentFacts,
@@ -53,8 +54,10 @@ export interface DispatchService extends ResponderService {
   ): Promise<Assignment>;
   /** On scene: "I'm safe" resets the timer; "need help" flags it for the dispatcher at once. */
   checkIn(assignmentId: string, userId: string, status: 'safe' | 'help'): Promise<Assignment>;
-  /** On-scene check-ins that did not come are flagged; returns how many. */
+  /** On-scene check-ins that did not come are flagged and dispatchers alerted; returns how many. */
   flagMissedCheckIns(): Promise<number>;
+  /** Check-ins still missing `escalateMinutes` after that go to the backup contact; returns how many. */
+  escalateMissedCheckIns(): Promise<number>;
   /** Offers past their time expire, and each goes to the next suggestion by itself. */
   expireDue(): Promise<number>;
 }
@@ -64,8 +67,10 @@ export interface DispatchDeps extends ResponderDeps {
   offerMinutes: number;
   /** How often a responder on scene must say they are safe. */
   checkInMinutes: number;
-  /** Escalation of a missed check-in (push to dispatchers, then the backup contact). */
-  onMissedCheckIn?: (assignment: { id: string; incidentId: string; userId: string }) => Promise<void>;
+  /** How long a missed check-in waits for an answer before the backup contact is texted. */
+  escalateMinutes: number;
+  /** A missed check-in: dispatchers are alerted (`missed`), later the backup contact (`escalate`). In the change's transaction. */
+  onMissedCheckIn?: (kind: 'missed' | 'escalate', assignmentId: string, tx: Tx) => Promise<void>;
   /** Runs after a change that queued notifications has committed (wakes the notifying worker). */
   afterCommit?: () => void;
   /** Queues the check of an offer at its expiry, in the offer's transaction. */
@@ -133,6 +138,8 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
       notes: null,
       checkInDueAt: null,
       safety: 'ok',
+      missedAt: null,
+      escalatedAt: null,
     };
     await insertAssignment(tx.db, row);
     await recordEvents(tx.client, coalitionId, [
@@ -282,6 +289,8 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
         const at = now();
         await moveAssignment(tx.db, row.id, 'on_scene', {
           safety: status === 'help' ? 'help' : 'ok',
+          missedAt: null,
+          escalatedAt: null,
           checkInDueAt: new Date(at.getTime() + deps.checkInMinutes * 60_000),
         });
         await recordEvents(tx.client, coalition.id, [
@@ -294,16 +303,36 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
     },
 
     async flagMissedCheckIns() {
-      const missed = await flagMissed(database.db, now());
-      for (const row of missed) {
-        await recordEvents(database.pool, row.coalitionId, [
-          { type: 'incident.updated', subjectId: row.incidentId },
-          { type: 'responder.updated', subjectId: row.userId },
-        ]);
-        await deps.onMissedCheckIn?.(row);
-      }
-      if (missed.length > 0) deps.afterCommit?.();
-      return missed.length;
+      const missed = await database.transaction(async (tx) => {
+        const flagged = await flagMissed(tx.db, now());
+        for (const row of flagged) {
+          await recordEvents(tx.client, row.coalitionId, [
+            { type: 'incident.updated', subjectId: row.incidentId },
+            { type: 'responder.updated', subjectId: row.userId },
+          ]);
+          await deps.onMissedCheckIn?.('missed', row.id, tx);
+        }
+        return flagged.length;
+      });
+      if (missed > 0) deps.afterCommit?.();
+      return missed;
+    },
+
+    async escalateMissedCheckIns() {
+      const at = now();
+      const escalated = await database.transaction(async (tx) => {
+        const due = await escalateMissed(tx.db, new Date(at.getTime() - deps.escalateMinutes * 60_000), at);
+        for (const row of due) {
+          await recordEvents(tx.client, row.coalitionId, [
+            { type: 'incident.updated', subjectId: row.incidentId },
+            { type: 'responder.updated', subjectId: row.userId },
+          ]);
+          await deps.onMissedCheckIn?.('escalate', row.id, tx);
+        }
+        return due.length;
+      });
+      if (escalated > 0) deps.afterCommit?.();
+      return escalated;
     },
 
     async expireDue() {

@@ -18,9 +18,10 @@ import type { PushChannel } from '../alerts/channels/push.js';
 import type { SmsSender } from '../sms/twilio.js';
 
 /**
- * Staff notifications: a responder's offer on their phone at once, and a
- * missed safety check-in pushed to every dispatcher, then texted to the
- * responder's backup contact. Staff register their own push subscription.
+ * Staff notifications: a responder's offer on their phone at once (and by
+ * text where set up); a missed safety check-in pushed to every dispatcher
+ * and, if still missing minutes later, texted to the responder's backup
+ * contact. Staff register their own push subscription.
  */
 
 const context = (id: string) => `staff-push:${id}`;
@@ -111,7 +112,7 @@ export function dispatchNotifyJob(deps: {
 }) {
   return defineJob({
     name: 'dispatch.notify',
-    payload: z.object({ kind: z.enum(['offer', 'missed']), assignmentId: z.uuid() }),
+    payload: z.object({ kind: z.enum(['offer', 'missed', 'escalate']), assignmentId: z.uuid() }),
     retryLimit: 5,
     retryDelaySeconds: 5,
     async handler({ kind, assignmentId }) {
@@ -158,7 +159,7 @@ export function dispatchNotifyJob(deps: {
         }
         return;
       }
-      if (row.safety !== 'missed') return;
+      if (row.safety !== 'missed' || row.state !== 'on_scene') return;
       const dispatchers = await deps.database.db
         .selectDistinct({ id: users.id })
         .from(users)
@@ -170,18 +171,24 @@ export function dispatchNotifyJob(deps: {
             isNull(users.disabledAt),
           ),
         );
-      await deps.staffPush.notify(
-        dispatchers.map((d) => d.id),
-        {
-          title: `MISSED CHECK-IN · #${row.number}${where}`,
-          body: `${row.name} has not said they are safe.`,
-          url: '/dispatch',
-          urgency: 'high',
-          ttlSeconds: 3600,
-          tag: `missed-${assignmentId}`,
-        },
-      );
-      // Then the responder's own backup contact, if they gave one and SMS is set up.
+      const alarm = (title: string, body: string) =>
+        deps.staffPush.notify(
+          dispatchers.map((d) => d.id),
+          {
+            title,
+            body,
+            url: '/dispatch',
+            urgency: 'high',
+            ttlSeconds: 3600,
+            tag: `${kind}-${assignmentId}`,
+          },
+        );
+      if (kind === 'missed') {
+        await alarm(`MISSED CHECK-IN · #${row.number}${where}`, `${row.name} has not said they are safe.`);
+        return;
+      }
+      // Still missing minutes later: the responder's own backup contact, if they gave one and SMS is set up.
+      const texted = Boolean(row.backupPhone && deps.sms);
       if (row.backupPhone && deps.sms) {
         const phone = deps.box.open(row.backupPhone, `backup-phone:${row.userId}`);
         await deps.sms.send(
@@ -189,6 +196,12 @@ export function dispatchNotifyJob(deps: {
           `Faro: ${row.name} missed a safety check-in while verifying a report. The dispatcher knows. / Falto una confirmacion de seguridad de ${row.name}; el despacho ya sabe.`,
         );
       }
+      await alarm(
+        `STILL NO CHECK-IN · #${row.number}${where}`,
+        texted
+          ? `${row.name}'s backup contact has been texted.`
+          : `${row.name} gave no backup contact to text: call them.`,
+      );
     },
   });
 }

@@ -70,6 +70,7 @@ export function toAssignment(row: AssignmentRow, name: string): Assignment {
     present: row.present as Assignment['present'],
     salute: (row.salute as Assignment['salute']) ?? null,
     safety: row.safety as Assignment['safety'],
+    escalated: row.escalatedAt !== null,
     checkInDueAt: iso(row.checkInDueAt),
   };
 }

@@ -61,7 +61,11 @@ export function ResponderPanel({ incidentId, canOffer }: { incidentId: string; c
               </span>
             )}
             {a.safety !== 'ok' && (
-              <span className="badge flag"> ⚠ {t(`assignments.safety.${a.safety}`)}</span>
+              <span className="badge flag">
+                {' '}
+                ⚠ {t(`assignments.safety.${a.safety}`)}
+                {a.escalated && ` · ${t('assignments.escalated')}`}
+              </span>
             )}
           </li>
         ))}
