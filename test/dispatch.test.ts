@@ -256,6 +256,19 @@ describe('suggestions and offers', () => {
       assignments: Assignment[];
     };
     expect(assignments.find((a) => a.id === offered.id)?.safety).toBe('missed');
+    // On the board's list, whatever the filter: no zone or status choice hides a responder in trouble.
+    const board = (await call(dispatcher, 'GET', '/api/incidents?status=closed')).json() as {
+      incidents: { id: string; safety: string; respondersActive: number }[];
+    };
+    expect(board.incidents.find((i) => i.id === fourth)).toMatchObject({
+      safety: 'missed',
+      respondersActive: 1,
+    });
+    await call(middle, 'POST', `/api/responder/assignments/${offered.id}/check-in`, { status: 'safe' });
+    const after = (await call(dispatcher, 'GET', '/api/incidents?status=closed')).json() as {
+      incidents: { id: string }[];
+    };
+    expect(after.incidents.map((i) => i.id)).not.toContain(fourth);
   });
 
   it('lets a buddy pair see each other’s state and safety', async () => {

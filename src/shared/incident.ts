@@ -21,6 +21,10 @@ export const incidentSummarySchema = z.object({
   firstObservedAt: z.string(),
   lastObservedAt: z.string(),
   lastActivityAt: z.string(),
+  /** Responders offered it or out on it now (offered, accepted, en route, on scene). */
+  respondersActive: z.number().int(),
+  /** The worst safety state of those on scene: a missed check-in or a call for help shows on the list. */
+  safety: z.enum(['ok', 'help', 'missed']),
 });
 export type IncidentSummary = z.infer<typeof incidentSummarySchema>;
 

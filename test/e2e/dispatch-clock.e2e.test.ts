@@ -163,6 +163,18 @@ describe('offers and check-ins on a moving clock', () => {
     await minutesPass(16);
     await expect.poll(() => betoRow.getAttribute('data-safety'), { timeout: 5_000 }).toBe('missed');
     await betoRow.getByText('MISSED CHECK-IN').waitFor();
+    // Above everything on the board, and on the incident's line in the list, whatever is open.
+    const banner = page
+      .getByTestId('safety-banner')
+      .getByRole('button', { name: /MISSED CHECK-IN · #\d+ · Boyle Heights/ });
+    await banner.waitFor();
+    expect(
+      await page
+        .getByTestId('incident-row')
+        .filter({ hasText: 'Boyle Heights' })
+        .getByTestId('safety')
+        .textContent(),
+    ).toContain('MISSED CHECK-IN');
     const alarm = await until(() => push.received(board.clientHash())[0], 'the dispatcher’s push');
     expect(JSON.parse(alarm)).toMatchObject({ title: expect.stringMatching(/^MISSED CHECK-IN · #\d+/) });
     await board.deliver(alarm);
@@ -190,6 +202,7 @@ describe('offers and check-ins on a moving clock', () => {
     await card.getByRole('button', { name: "I'm safe" }).click();
     await expect.poll(() => betoRow.getAttribute('data-safety'), { timeout: 5_000 }).toBe('ok');
     expect(await betoRow.textContent()).not.toContain('backup contact alerted');
+    await banner.waitFor({ state: 'detached', timeout: 5_000 });
   });
 
   it('offers a pair of legal observers in one action; each sees the other as their partner', async () => {

@@ -1,5 +1,6 @@
 import { lazy, Suspense, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { IncidentSummary } from '../../shared/incident.js';
 import type { IncidentStatus } from '../../shared/report-fields.js';
 import { StaffNotifyButton } from '../components/StaffNotifyButton.js';
 import { useZones } from '../useZones.js';
@@ -64,6 +65,7 @@ export default function DispatchPage() {
         </select>
       </div>
       {query.isError && <p className="error-summary">{t('dispatch.loadError')}</p>}
+      <SafetyBanner incidents={incidents} onSelect={setSelectedId} />
       <div className="board-panes">
         <div className="pane-list">
           <Suspense fallback={<div className="incident-map" />}>
@@ -87,5 +89,39 @@ export default function DispatchPage() {
         </div>
       </div>
     </section>
+  );
+}
+
+/**
+ * Responders in trouble, above everything, whatever incident is open: a
+ * missed check-in or a call for help, each a button to its incident.
+ */
+function SafetyBanner({
+  incidents,
+  onSelect,
+}: {
+  incidents: readonly IncidentSummary[];
+  onSelect: (id: string) => void;
+}) {
+  const { t } = useTranslation();
+  const trouble = incidents.filter((i) => i.safety !== 'ok');
+  return (
+    <div
+      role="alert"
+      className={trouble.length > 0 ? 'safety-banner' : undefined}
+      data-testid="safety-banner"
+    >
+      {trouble.map((incident) => (
+        <button
+          key={incident.id}
+          type="button"
+          className="button danger"
+          onClick={() => onSelect(incident.id)}
+        >
+          ⚠ {t(`assignments.safety.${incident.safety}`)} · #{incident.number}
+          {incident.zone ? ` · ${incident.zone.name}` : ''}
+        </button>
+      ))}
+    </div>
   );
 }

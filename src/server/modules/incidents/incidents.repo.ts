@@ -1,10 +1,18 @@
-import { and, asc, desc, eq, gte, inArray, isNotNull, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { IncidentSummary, TimelineEntry } from '../../../shared/incident.js';
 import type { IncidentStatus } from '../../../shared/report-fields.js';
 import type { Drizzle, SqlExecutor } from '../../db/database.js';
 import { LOCKS } from '../../db/locks.js';
-import { incidentPresence, incidents, incidentTimeline, reports, users, zones } from '../../db/schema.js';
+import {
+  assignments,
+  incidentPresence,
+  incidents,
+  incidentTimeline,
+  reports,
+  users,
+  zones,
+} from '../../db/schema.js';
 
 export type IncidentRow = typeof incidents.$inferSelect;
 export type NewIncidentRow = typeof incidents.$inferInsert;
@@ -109,7 +117,19 @@ const summaryColumns = {
   firstObservedAt: incidents.firstObservedAt,
   lastObservedAt: incidents.lastObservedAt,
   lastActivityAt: incidents.lastActivityAt,
+  respondersActive: sql<number>`(select count(*)::int from ${assignments}
+    where ${assignments.incidentId} = ${incidents.id}
+      and ${assignments.state} in ('offered', 'accepted', 'en_route', 'on_scene'))`,
+  safety: sql<'ok' | 'help' | 'missed'>`coalesce((select case
+      when bool_or(${assignments.safety} = 'missed') then 'missed'
+      when bool_or(${assignments.safety} = 'help') then 'help' end
+    from ${assignments}
+    where ${assignments.incidentId} = ${incidents.id} and ${assignments.state} = 'on_scene'), 'ok')`,
 };
+
+/** Someone on scene there missed a check-in or asked for help (a small set, read once per query). */
+const responderInTrouble = sql`${incidents.id} in (select ${assignments.incidentId} from ${assignments}
+  where ${assignments.state} = 'on_scene' and ${assignments.safety} <> 'ok')`;
 
 const summaries = (db: Drizzle) =>
   db.select(summaryColumns).from(incidents).leftJoin(zones, eq(zones.id, incidents.zoneId)).$dynamic();
@@ -133,6 +153,8 @@ function toSummary(row: SummaryRow): IncidentSummary {
     firstObservedAt: row.firstObservedAt.toISOString(),
     lastObservedAt: row.lastObservedAt.toISOString(),
     lastActivityAt: row.lastActivityAt.toISOString(),
+    respondersActive: row.respondersActive,
+    safety: row.safety,
   };
 }
 
@@ -141,7 +163,11 @@ export async function findIncidentSummary(db: Drizzle, coalitionId: string, id: 
   return row ? toSummary(row) : undefined;
 }
 
-/** Incidents for the board, most recently active first. */
+/**
+ * Incidents for the board, most recently active first. One where a
+ * responder is in trouble is listed whatever the filter: no zone or status
+ * choice can hide a missed check-in.
+ */
 export async function listIncidentSummaries(
   db: Drizzle,
   coalitionId: string,
@@ -151,8 +177,13 @@ export async function listIncidentSummaries(
     .where(
       and(
         eq(incidents.coalitionId, coalitionId),
-        inArray(incidents.status, [...filter.statuses]),
-        filter.zoneId ? eq(incidents.zoneId, filter.zoneId) : undefined,
+        or(
+          and(
+            inArray(incidents.status, [...filter.statuses]),
+            filter.zoneId ? eq(incidents.zoneId, filter.zoneId) : undefined,
+          ),
+          responderInTrouble,
+        ),
       ),
     )
     .orderBy(desc(incidents.lastActivityAt), desc(incidents.id))

@@ -65,6 +65,20 @@ export function IncidentList({
                   {t('dispatch.lastSeen')}: <Ago iso={incident.lastObservedAt} now={now} />
                 </span>
               </span>
+              {(incident.respondersActive > 0 || incident.safety !== 'ok') && (
+                <span className="report-meta">
+                  {incident.respondersActive > 0 && (
+                    <span data-testid="responders-active">
+                      {t('dispatch.respondersActive', { count: incident.respondersActive })}
+                    </span>
+                  )}
+                  {incident.safety !== 'ok' && (
+                    <span className="badge danger" data-testid="safety">
+                      ⚠ {t(`assignments.safety.${incident.safety}`)}
+                    </span>
+                  )}
+                </span>
+              )}
               {flags.length > 0 && (
                 <span className="flags">
                   {flags.map((flag) => (

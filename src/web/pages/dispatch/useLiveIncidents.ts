@@ -15,8 +15,10 @@ export interface BoardFilter {
 const listKey = (filter: BoardFilter) => ['incidents', filter.statuses.join(','), filter.zoneId];
 export const detailKey = (id: string) => ['incident', id];
 
+/** As the server lists them: the filter's, and any incident where a responder is in trouble. */
 const matches = (incident: IncidentSummary, filter: BoardFilter) =>
-  filter.statuses.includes(incident.status) && (!filter.zoneId || incident.zone?.id === filter.zoneId);
+  incident.safety !== 'ok' ||
+  (filter.statuses.includes(incident.status) && (!filter.zoneId || incident.zone?.id === filter.zoneId));
 
 const byActivity = (a: IncidentSummary, b: IncidentSummary) =>
   b.lastActivityAt.localeCompare(a.lastActivityAt) || b.id.localeCompare(a.id);
