@@ -330,6 +330,18 @@ describe('lifecycle', () => {
 
   it('cancels in one action with a prepared correction in every language', async () => {
     const alert = await publish(await draftFrom('activity', { zoneIds: [zone('Koreatown')] }));
+    // A phone polling the list and the feed: checked every time, downloaded again only when changed.
+    const held = new Map<string, string>();
+    for (const url of ['/api/alerts', '/api/alerts/feed.atom']) {
+      const first = await call(null, 'GET', url);
+      expect(first.headers['cache-control']).toBe('no-cache');
+      const etag = String(first.headers.etag);
+      expect(etag).toMatch(/^"[\w-]{32}"$/);
+      const again = await t.faro.app.inject({ url, headers: { 'if-none-match': etag } });
+      expect(again.statusCode).toBe(304);
+      expect(again.body).toBe('');
+      held.set(url, etag);
+    }
     const cancelled = await call(dispatcher, 'POST', `/api/manage/alerts/${alert.id}/cancel`);
     expect(cancelled.statusCode, cancelled.body).toBe(200);
     const cancel = cancelled.json() as AlertView;
@@ -341,6 +353,12 @@ describe('lifecycle', () => {
     });
     expect(cancel.content.en.headline).toBe('Cancelled: earlier alert for Koreatown');
     expect(cancel.content.es.headline).toBe('Cancelada: alerta anterior para Koreatown');
+    // The cancel shows at once to a phone that held the list before it.
+    for (const [url, etag] of held) {
+      const changed = await t.faro.app.inject({ url, headers: { 'if-none-match': etag } });
+      expect(changed.statusCode, url).toBe(200);
+      expect(changed.body).toContain(cancel.id);
+    }
     const ids = (await publicAlerts()).map((a) => a.id);
     expect(ids).toContain(cancel.id);
     expect(ids).not.toContain(alert.id);

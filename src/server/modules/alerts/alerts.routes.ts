@@ -15,6 +15,7 @@ import {
 } from '../../../shared/alert.js';
 import { sessionOf } from '../../http/auth.js';
 import { errorSchema } from '../../http/errors.js';
+import { sendRevalidated } from '../../http/revalidate.js';
 import type { AlertService } from './alerts.service.js';
 import type { PublicAlerts } from './public-alerts.js';
 import type { Publishing } from './publishing.js';
@@ -229,8 +230,8 @@ export function registerPublicAlertRoutes(
   deps: { publicAlerts: PublicAlerts; publicUrl: string | undefined },
 ): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
-  // A cancel must show at once everywhere: nobody (browser or proxy) may serve an old list unchecked.
-  const cache = 'no-cache';
+  // A cancel must show at once everywhere: nobody (browser or proxy) may serve an old list unchecked,
+  // but a client that holds the current one gets 304 and no body.
 
   routes.get(
     '/api/alerts',
@@ -244,8 +245,10 @@ export function registerPublicAlertRoutes(
       },
     },
     async (request, reply) => {
-      reply.header('cache-control', cache);
-      return { alerts: await deps.publicAlerts.active(request.query.zoneId) };
+      const list = { alerts: await deps.publicAlerts.active(request.query.zoneId) };
+      // Serialized as the route's schema says, then sent (or not) as text.
+      const body = reply.serialize(list) as string;
+      return sendRevalidated(request, reply, body, 'application/json; charset=utf-8');
     },
   );
 
@@ -257,10 +260,8 @@ export function registerPublicAlertRoutes(
     },
     async (request, reply) => {
       const base = deps.publicUrl?.replace(/\/$/, '') ?? `${request.protocol}://${request.host}`;
-      return reply
-        .header('cache-control', cache)
-        .type('application/atom+xml; charset=utf-8')
-        .send(await deps.publicAlerts.feed(base));
+      const feed = await deps.publicAlerts.feed(base);
+      return sendRevalidated(request, reply, feed, 'application/atom+xml; charset=utf-8');
     },
   );
 
@@ -275,9 +276,11 @@ export function registerPublicAlertRoutes(
       },
     },
     async (request, reply) =>
-      reply
-        .header('cache-control', cache)
-        .type('application/cap+xml; charset=utf-8')
-        .send(await deps.publicAlerts.cap(request.params.id)),
+      sendRevalidated(
+        request,
+        reply,
+        await deps.publicAlerts.cap(request.params.id),
+        'application/cap+xml; charset=utf-8',
+      ),
   );
 }
