@@ -264,6 +264,11 @@ describe('suggestions and offers', () => {
       safety: 'missed',
       respondersActive: 1,
     });
+    // At the head of a list cut short too, however many incidents were more recently active.
+    const short = (await call(dispatcher, 'GET', '/api/incidents?limit=1')).json() as {
+      incidents: { id: string }[];
+    };
+    expect(short.incidents.map((i) => i.id)).toEqual([fourth]);
     await call(middle, 'POST', `/api/responder/assignments/${offered.id}/check-in`, { status: 'safe' });
     const after = (await call(dispatcher, 'GET', '/api/incidents?status=closed')).json() as {
       incidents: { id: string }[];

@@ -186,7 +186,8 @@ export async function listIncidentSummaries(
         ),
       ),
     )
-    .orderBy(desc(incidents.lastActivityAt), desc(incidents.id))
+    // Those first, so a long list's limit can never cut them off.
+    .orderBy(desc(responderInTrouble), desc(incidents.lastActivityAt), desc(incidents.id))
     .limit(filter.limit);
   return rows.map(toSummary);
 }
