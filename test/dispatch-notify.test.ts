@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { smsCost } from '../src/server/modules/alerts/sms-segments.js';
 import type { Assignment } from '../src/shared/dispatch.js';
 import { BOYLE_HEIGHTS, buildReportInput } from './support/factories.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
@@ -116,6 +117,7 @@ describe('notifying staff', () => {
     const offerText = sms.sent.find((m) => m.fields.To === '+13235550122');
     expect(offerText?.fields.Body).toContain(`Faro: offer to verify #${incident?.number}`);
     expect(offerText?.fields.Body).toContain('Oferta para verificar');
+    expect(smsCost(offerText?.fields.Body ?? '')).toMatchObject({ encoding: 'GSM-7', segments: 1 });
     expect(offerText?.fields.Body).not.toMatch(/34\.0|118\.2/);
 
     for (const action of ['accept', 'on_scene'] as const)

@@ -151,7 +151,7 @@ describe('offers and check-ins on a moving clock', () => {
       () => sms.sent.find((m) => m.fields.To === '+13235550144'),
       'the offer by SMS',
     );
-    expect(offerText.fields.Body).toMatch(/^Faro: offer to verify #\d+ · Boyle Heights/);
+    expect(offerText.fields.Body).toMatch(/^Faro: offer to verify #\d+ - Boyle Heights/);
 
     await card.getByRole('button', { name: 'Accept' }).click();
     await card.getByRole('button', { name: "I'm on scene" }).click();

@@ -152,9 +152,11 @@ export function dispatchNotifyJob(deps: {
           const phone = deps.box.open(row.offerPhone, `offer-phone:${row.userId}`);
           const minutes = Math.round(deps.offerMinutes);
           const link = deps.publicUrl ? ` ${deps.publicUrl.replace(/\/$/, '')}/responder` : '';
+          // Plain GSM-7 around the zone's name (a "·" alone would make it UCS-2, twice the segments).
+          const zone = row.zone ? ` - ${row.zone}` : '';
           await deps.sms.send(
             phone,
-            `Faro: offer to verify #${row.number}${where}. Answer in the app within ${minutes} min.${link} / Oferta para verificar #${row.number}${where}. Responda en la app en ${minutes} min.`,
+            `Faro: offer to verify #${row.number}${zone}. Answer in the app within ${minutes} min.${link} / Oferta para verificar #${row.number}${zone}. Responda en la app en ${minutes} min.`,
           );
         }
         return;
