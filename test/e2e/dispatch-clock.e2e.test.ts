@@ -191,6 +191,11 @@ describe('offers and check-ins on a moving clock', () => {
     expect(sms.sent.find((m) => m.fields.To === '+13235550133')).toBeUndefined();
     await minutesPass(5);
     await betoRow.getByText('backup contact alerted').waitFor({ timeout: 5_000 });
+    // His phone says so plainly, with the one button that clears it.
+    await card
+      .getByTestId('missed-check-in')
+      .getByText(/the dispatcher and your backup contact have been alerted/)
+      .waitFor({ timeout: 5_000 });
     const backupText = await until(
       () => sms.sent.find((m) => m.fields.To === '+13235550133'),
       'the backup contact’s SMS',

@@ -236,7 +236,12 @@ function AssignmentCard({
       )}
       {assignment.state === 'on_scene' && (
         <>
-          {assignment.checkInDueAt && (
+          {assignment.safety === 'missed' && (
+            <p className="error-summary" role="alert" data-testid="missed-check-in">
+              {t(assignment.escalated ? 'responder.missedEscalated' : 'responder.missed')}
+            </p>
+          )}
+          {assignment.checkInDueAt && assignment.safety !== 'missed' && (
             <p className="hint">{t('responder.checkInDue', { time: clock(assignment.checkInDueAt) })}</p>
           )}
           <div className="actions">
