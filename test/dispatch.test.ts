@@ -274,6 +274,15 @@ describe('suggestions and offers', () => {
       incidents: { id: string }[];
     };
     expect(after.incidents.map((i) => i.id)).not.toContain(fourth);
+    // Missed again; the dispatcher reaches them by phone and says so: the flag clears, nothing escalates.
+    clock += 16 * 60_000;
+    expect(await t.faro.services.dispatch.flagMissedCheckIns()).toBe(1);
+    expect((await call(middle, 'POST', `/api/assignments/${offered.id}/reached-safe`)).statusCode).toBe(403);
+    const reached = await call(dispatcher, 'POST', `/api/assignments/${offered.id}/reached-safe`);
+    expect(reached.statusCode, reached.body).toBe(200);
+    expect(reached.json()).toMatchObject({ safety: 'ok', escalated: false });
+    clock += 6 * 60_000;
+    expect(await t.faro.services.dispatch.escalateMissedCheckIns()).toBe(0);
   });
 
   it('lets a buddy pair see each other’s state and safety', async () => {

@@ -203,8 +203,9 @@ describe('offers and check-ins on a moving clock', () => {
     expect(backupText.fields.Body).toContain('Beto Farther missed a safety check-in');
     await expectAccessible(page);
 
-    // He answers at last: the flag clears on the board.
-    await card.getByRole('button', { name: "I'm safe" }).click();
+    // The dispatcher reaches him by phone and says so: the flag clears on the board and on his phone.
+    await betoRow.getByRole('button', { name: /Reached them: safe/ }).click();
+    await card.getByTestId('missed-check-in').waitFor({ state: 'detached', timeout: 5_000 });
     await expect.poll(() => betoRow.getAttribute('data-safety'), { timeout: 5_000 }).toBe('ok');
     expect(await betoRow.textContent()).not.toContain('backup contact alerted');
     await banner.waitFor({ state: 'detached', timeout: 5_000 });

@@ -267,6 +267,20 @@ export function registerDispatchRoutes(
         .send(await deps.dispatch.offer(request.params.id, request.body.responderId, me(request))),
   );
   routes.post(
+    '/api/assignments/:id/reached-safe',
+    {
+      config: { access: 'assignments:manage' },
+      schema: {
+        tags,
+        summary:
+          'A dispatcher reached a responder who missed a check-in (by phone, say) and they are safe: the flag clears, no escalation follows',
+        params: idParams,
+        response: { 200: assignmentSchema, ...errors },
+      },
+    },
+    async (request) => deps.dispatch.reachedSafe(request.params.id),
+  );
+  routes.post(
     '/api/incidents/:id/pairs',
     {
       config: { access: 'assignments:manage' },

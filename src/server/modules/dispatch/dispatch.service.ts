@@ -54,6 +54,12 @@ export interface DispatchService extends ResponderService {
   ): Promise<Assignment>;
   /** On scene: "I'm safe" resets the timer; "need help" flags it for the dispatcher at once. */
   checkIn(assignmentId: string, userId: string, status: 'safe' | 'help'): Promise<Assignment>;
+  /**
+   * A dispatcher reached the responder another way (a call) and they are
+   * safe: as if they had said so — the flag clears, the timer restarts, no
+   * escalation to the backup contact follows.
+   */
+  reachedSafe(assignmentId: string): Promise<Assignment>;
   /** On-scene check-ins that did not come are flagged and dispatchers alerted; returns how many. */
   flagMissedCheckIns(): Promise<number>;
   /** Check-ins still missing `escalateMinutes` after that go to the backup contact; returns how many. */
@@ -200,6 +206,34 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
     });
   }
 
+  /** "I'm safe" / "need help" from the responder (`allowed` checks who), or a dispatcher's "reached them, safe". */
+  async function resetCheckIn(
+    assignmentId: string,
+    allowed: (row: AssignmentRow) => boolean,
+    status: 'safe' | 'help',
+  ): Promise<Assignment> {
+    const coalition = await deps.coalitions.current();
+    const incidentId = await database.transaction(async (tx) => {
+      const row = await findAssignment(tx.db, coalition.id, assignmentId);
+      if (!row || !allowed(row)) throw new AppError('NOT_FOUND', 'No assignment with this id.');
+      if (row.state !== 'on_scene')
+        throw new AppError('INVALID_TRANSITION', 'Check-ins are for while the responder is on scene.');
+      const at = now();
+      await moveAssignment(tx.db, row.id, 'on_scene', {
+        safety: status === 'help' ? 'help' : 'ok',
+        missedAt: null,
+        escalatedAt: null,
+        checkInDueAt: new Date(at.getTime() + deps.checkInMinutes * 60_000),
+      });
+      await recordEvents(tx.client, coalition.id, [
+        { type: 'incident.updated', subjectId: row.incidentId },
+        { type: 'responder.updated', subjectId: row.userId },
+      ]);
+      return row.incidentId;
+    });
+    return nameOf(database.db, incidentId, assignmentId);
+  }
+
   async function nameOf(db: Drizzle, incidentId: string, assignmentId: string) {
     const rows = await assignmentsOfIncident(db, incidentId);
     const found = rows.find((r) => r.assignment.id === assignmentId);
@@ -279,28 +313,10 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
       return nameOf(database.db, incidentId, assignmentId);
     },
 
-    async checkIn(assignmentId, userId, status) {
-      const coalition = await deps.coalitions.current();
-      const incidentId = await database.transaction(async (tx) => {
-        const row = await findAssignment(tx.db, coalition.id, assignmentId);
-        if (!row || row.userId !== userId) throw new AppError('NOT_FOUND', 'No assignment with this id.');
-        if (row.state !== 'on_scene')
-          throw new AppError('INVALID_TRANSITION', 'Check-ins are for while you are on scene.');
-        const at = now();
-        await moveAssignment(tx.db, row.id, 'on_scene', {
-          safety: status === 'help' ? 'help' : 'ok',
-          missedAt: null,
-          escalatedAt: null,
-          checkInDueAt: new Date(at.getTime() + deps.checkInMinutes * 60_000),
-        });
-        await recordEvents(tx.client, coalition.id, [
-          { type: 'incident.updated', subjectId: row.incidentId },
-          { type: 'responder.updated', subjectId: row.userId },
-        ]);
-        return row.incidentId;
-      });
-      return nameOf(database.db, incidentId, assignmentId);
-    },
+    checkIn: (assignmentId, userId, status) =>
+      resetCheckIn(assignmentId, (row) => row.userId === userId, status),
+
+    reachedSafe: (assignmentId) => resetCheckIn(assignmentId, () => true, 'safe'),
 
     async flagMissedCheckIns() {
       const missed = await database.transaction(async (tx) => {

@@ -42,6 +42,15 @@ export function ResponderPanel({ incidentId, canOffer }: { incidentId: string; c
       setProblem(error instanceof ApiError ? error.message : t('dispatch.actionFailed'));
     }
   };
+  const reachedSafe = async (assignmentId: string) => {
+    setProblem(null);
+    try {
+      await api(`/api/assignments/${assignmentId}/reached-safe`, { method: 'POST' });
+      await client.invalidateQueries({ queryKey: detailKey(incidentId) });
+    } catch (error) {
+      setProblem(error instanceof ApiError ? error.message : t('dispatch.actionFailed'));
+    }
+  };
   const list = assignments.data?.assignments ?? [];
   const names = new Map(suggestions.data?.suggestions.map((s) => [s.responder.id, s.responder.name]));
   return (
@@ -66,6 +75,11 @@ export function ResponderPanel({ incidentId, canOffer }: { incidentId: string; c
                 ⚠ {t(`assignments.safety.${a.safety}`)}
                 {a.escalated && ` · ${t('assignments.escalated')}`}
               </span>
+            )}
+            {a.safety !== 'ok' && a.state === 'on_scene' && canOffer && (
+              <button type="button" className="button" onClick={() => void reachedSafe(a.id)}>
+                {t('assignments.reachedSafe')} <span className="visually-hidden">{a.responder.name}</span>
+              </button>
             )}
           </li>
         ))}
