@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smsCost } from '../src/server/modules/alerts/sms-segments.js';
 import type { Assignment } from '../src/shared/dispatch.js';
@@ -139,7 +141,7 @@ describe('notifying staff', () => {
     expect(text?.fields.Body).toMatch(/missed a safety check-in/);
     const escalated = JSON.parse(push.received(dispatcherPhone).at(-1) ?? '{}');
     expect(escalated).toMatchObject({ title: expect.stringMatching(/^STILL NO CHECK-IN/) });
-    expect(escalated.body).toContain('backup contact has been texted');
+    expect(escalated.body).toContain('backup contact now');
     const listed = (
       await call(dispatcher, 'GET', `/api/incidents/${incident?.incident_id}/assignments`)
     ).json();
@@ -154,5 +156,74 @@ describe('notifying staff', () => {
     const dump = JSON.stringify((await t.faro.database.pool.query('select * from responder_profiles')).rows);
     expect(dump).not.toContain('5550111');
     expect(dump).not.toContain('5550122');
+  });
+
+  it('texts the backup contact even while a dispatcher’s device keeps failing', async () => {
+    // A push service that answers every push with 503, standing in for a dispatcher's broken device.
+    let refused = 0;
+    const broken = http.createServer((_request, response) => {
+      refused += 1;
+      response.statusCode = 503;
+      response.end();
+    });
+    await new Promise<void>((resolve) => broken.listen(0, '127.0.0.1', resolve));
+    try {
+      const key = (await t.faro.app.inject({ url: '/api/subscriptions/channels' })).json().pushKey as string;
+      const keys = (await push.subscribe(key)).keys;
+      const person = await createPerson(t.faro.database, t.faro.box, { role: 'dispatcher' });
+      const other = await sessionFor(t.faro.database, person.id, () => new Date(clock));
+      const { port } = broken.address() as AddressInfo;
+      expect(
+        (
+          await call(other, 'POST', '/api/account/push', {
+            subscription: { endpoint: `http://127.0.0.1:${port}/push/broken`, keys },
+          })
+        ).statusCode,
+      ).toBe(204);
+
+      const responderPerson = await createPerson(t.faro.database, t.faro.box, { role: 'responder' });
+      const responder = await sessionFor(t.faro.database, responderPerson.id, () => new Date(clock));
+      await call(responder, 'PUT', '/api/responder/profile', {
+        languages: ['en'],
+        skills: [],
+        homeZoneIds: [],
+        backupPhone: '323 555 0177',
+      });
+      const far = { lat: BOYLE_HEIGHTS.lat, lng: BOYLE_HEIGHTS.lng + 0.5 };
+      await call(responder, 'POST', '/api/responder/shift', { hours: 4 });
+      await call(responder, 'PUT', '/api/responder/location', far);
+      const report = await t.faro.app.inject({
+        method: 'POST',
+        url: '/api/reports',
+        payload: buildReportInput({ location: far }),
+      });
+      await t.faro.grouper?.settle();
+      const { rows } = await t.faro.database.pool.query<{ incident_id: string }>(
+        'select incident_id from reports where id = $1',
+        [report.json().id],
+      );
+      const dispatcher = await staffSession(t.faro.database, 'dispatcher', () => new Date(clock));
+      const offered = (
+        await call(dispatcher, 'POST', `/api/incidents/${rows[0]?.incident_id}/assignments`, {
+          responderId: responderPerson.id,
+        })
+      ).json() as Assignment;
+      for (const action of ['accept', 'on_scene'] as const)
+        await call(responder, 'POST', `/api/responder/assignments/${offered.id}`, { action });
+      // (The first test's responder, still on scene, misses this check-in too.)
+      clock += 16 * 60_000;
+      expect(await t.faro.services.dispatch.flagMissedCheckIns()).toBeGreaterThanOrEqual(1);
+      clock += 5 * 60_000;
+      expect(await t.faro.services.dispatch.escalateMissedCheckIns()).toBeGreaterThanOrEqual(1);
+
+      // The push job keeps retrying the broken device; the text goes out on its own job regardless.
+      const deadline = Date.now() + 10_000;
+      while (!sms.sent.some((m) => m.fields.To === '+13235550177') && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(sms.sent.filter((m) => m.fields.To === '+13235550177')).toHaveLength(1);
+      expect(refused).toBeGreaterThan(0);
+    } finally {
+      await new Promise((resolve) => broken.close(resolve));
+    }
   });
 });

@@ -262,15 +262,20 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       checkInMinutes: config.dispatch.checkInMinutes,
       box,
       onOffered: async (offer, tx) => {
-        await enqueue(dispatchNotify, { kind: 'offer', assignmentId: offer.id }, tx.client);
+        await enqueue(dispatchNotify, { kind: 'offer', assignmentId: offer.id, channel: 'push' }, tx.client);
+        if (smsSender)
+          await enqueue(dispatchNotify, { kind: 'offer', assignmentId: offer.id, channel: 'sms' }, tx.client);
         await enqueue(dispatchJob.offerExpiry, { assignmentId: offer.id }, tx.client, {
           startAfter: offer.expiresAt,
         });
       },
       afterCommit: () => queue?.wake(dispatchNotify),
       escalateMinutes: config.dispatch.escalateMinutes,
-      onMissedCheckIn: async (kind, assignmentId, tx) =>
-        void (await enqueue(dispatchNotify, { kind, assignmentId }, tx.client)),
+      onMissedCheckIn: async (kind, assignmentId, tx) => {
+        await enqueue(dispatchNotify, { kind, assignmentId, channel: 'push' }, tx.client);
+        if (kind === 'escalate' && smsSender)
+          await enqueue(dispatchNotify, { kind, assignmentId, channel: 'sms' }, tx.client);
+      },
     });
     const people = createPeopleService({ database, now });
     const passkeys = createPasskeyService({ database, now });

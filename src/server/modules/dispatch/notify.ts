@@ -76,6 +76,8 @@ export function createStaffPush(deps: { database: Database; box: SecretBox; push
         .from(staffPushSubscriptions)
         .where(inArray(staffPushSubscriptions.userId, [...userIds]));
       let sent = 0;
+      // Every device gets its try; a push service that asks to retry later fails the job after the others.
+      const retry: string[] = [];
       for (const row of rows) {
         const target = JSON.parse(box.open(row.subscription, context(row.id))) as PushSubscriptionJson;
         const outcome = await deps.push.send(target, {
@@ -93,8 +95,9 @@ export function createStaffPush(deps: { database: Database; box: SecretBox; push
         if (outcome.kind === 'sent') sent += 1;
         if (outcome.kind === 'gone')
           await database.db.delete(staffPushSubscriptions).where(eq(staffPushSubscriptions.id, row.id));
-        if (outcome.kind === 'retry') throw new Error(`staff push: ${outcome.code}`);
+        if (outcome.kind === 'retry') retry.push(outcome.code);
       }
+      if (retry.length > 0) throw new Error(`staff push: ${retry.join(', ')}`);
       return sent;
     },
   };
@@ -112,10 +115,21 @@ export function dispatchNotifyJob(deps: {
 }) {
   return defineJob({
     name: 'dispatch.notify',
-    payload: z.object({ kind: z.enum(['offer', 'missed', 'escalate']), assignmentId: z.uuid() }),
+    payload: z.object({
+      kind: z.enum(['offer', 'missed', 'escalate']),
+      assignmentId: z.uuid(),
+      /**
+       * One job per channel, each retried on its own: a dispatcher's broken push
+       * endpoint must not hold back the text to a backup contact, nor a failed
+       * text repeat a push. (Absent in jobs queued by earlier versions: both.)
+       */
+      channel: z.enum(['push', 'sms']).optional(),
+    }),
     retryLimit: 5,
     retryDelaySeconds: 5,
-    async handler({ kind, assignmentId }) {
+    async handler({ kind, assignmentId, channel }) {
+      const push = channel !== 'sms';
+      const text = channel !== 'push';
       const [row] = await deps.database.db
         .select({
           userId: assignments.userId,
@@ -138,17 +152,18 @@ export function dispatchNotifyJob(deps: {
       const where = row.zone ? ` · ${row.zone}` : '';
       if (kind === 'offer') {
         if (row.state !== 'offered') return;
-        await deps.staffPush.notify([row.userId], {
-          title: `Faro: #${row.number}${where}`,
-          body: 'New offer — answer in the app · Nueva oferta — responda en la app',
-          url: '/responder',
-          urgency: 'high',
-          ttlSeconds: Math.round(deps.offerMinutes * 60),
-          tag: `offer-${assignmentId}`,
-        });
+        if (push)
+          await deps.staffPush.notify([row.userId], {
+            title: `Faro: #${row.number}${where}`,
+            body: 'New offer — answer in the app · Nueva oferta — responda en la app',
+            url: '/responder',
+            urgency: 'high',
+            ttlSeconds: Math.round(deps.offerMinutes * 60),
+            tag: `offer-${assignmentId}`,
+          });
         // And by text, where the network has SMS and the responder gave their number for it:
         // the incident's number and zone only — never its place — and the way back to the app.
-        if (row.offerPhone && deps.sms) {
+        if (text && row.offerPhone && deps.sms) {
           const phone = deps.box.open(row.offerPhone, `offer-phone:${row.userId}`);
           const minutes = Math.round(deps.offerMinutes);
           const link = deps.publicUrl ? ` ${deps.publicUrl.replace(/\/$/, '')}/responder` : '';
@@ -186,24 +201,26 @@ export function dispatchNotifyJob(deps: {
           },
         );
       if (kind === 'missed') {
-        await alarm(`MISSED CHECK-IN · #${row.number}${where}`, `${row.name} has not said they are safe.`);
+        if (push)
+          await alarm(`MISSED CHECK-IN · #${row.number}${where}`, `${row.name} has not said they are safe.`);
         return;
       }
       // Still missing minutes later: the responder's own backup contact, if they gave one and SMS is set up.
-      const texted = Boolean(row.backupPhone && deps.sms);
-      if (row.backupPhone && deps.sms) {
+      const texting = Boolean(row.backupPhone && deps.sms);
+      if (push)
+        await alarm(
+          `STILL NO CHECK-IN · #${row.number}${where}`,
+          texting
+            ? `Texting ${row.name}'s backup contact now.`
+            : `${row.name} gave no backup contact to text: call them.`,
+        );
+      if (text && row.backupPhone && deps.sms) {
         const phone = deps.box.open(row.backupPhone, `backup-phone:${row.userId}`);
         await deps.sms.send(
           phone,
           `Faro: ${row.name} missed a safety check-in while verifying a report. The dispatcher knows. / Falto una confirmacion de seguridad de ${row.name}; el despacho ya sabe.`,
         );
       }
-      await alarm(
-        `STILL NO CHECK-IN · #${row.number}${where}`,
-        texted
-          ? `${row.name}'s backup contact has been texted.`
-          : `${row.name} gave no backup contact to text: call them.`,
-      );
     },
   });
 }
