@@ -8,7 +8,7 @@ import { startTestFaro, type TestFaro } from './support/faro.js';
 import { createPerson } from './support/people.js';
 import { startPushService } from './support/push-service.js';
 import { type StaffSession, sessionFor, staffSession } from './support/sessions.js';
-import { startSmsProvider } from './support/sms-provider.js';
+import { smsProviderEnv, startSmsProvider } from './support/sms-provider.js';
 import { openSse } from './support/sse.js';
 
 /**
@@ -27,12 +27,7 @@ beforeAll(async () => {
   t = await startTestFaro({
     listen: true,
     now: () => new Date(clock),
-    env: {
-      TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000d15',
-      TWILIO_AUTH_TOKEN: 'dispatch-notify-token-0123456789',
-      TWILIO_FROM: '+13235550100',
-      TWILIO_API_URL: sms.url,
-    },
+    env: smsProviderEnv(sms.url),
   });
 });
 afterAll(async () => {

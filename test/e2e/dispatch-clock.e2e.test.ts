@@ -5,7 +5,7 @@ import { BOYLE_HEIGHTS, buildReportInput } from '../support/factories.js';
 import { startTestFaro, type TestFaro } from '../support/faro.js';
 import { createPerson, type TestPerson } from '../support/people.js';
 import { startPushService } from '../support/push-service.js';
-import { startSmsProvider } from '../support/sms-provider.js';
+import { smsProviderEnv, startSmsProvider } from '../support/sms-provider.js';
 import { signIn } from './accounts.js';
 import { launchChromium } from './browser.js';
 import { expectAccessible } from './harness.js';
@@ -33,10 +33,7 @@ beforeAll(async () => {
     now: () => new Date(clock),
     env: {
       WEB_DIST_DIR: path.resolve('dist/web'),
-      TWILIO_ACCOUNT_SID: 'AC000000000000000000000000000c10c',
-      TWILIO_AUTH_TOKEN: 'dispatch-clock-token-0123456789',
-      TWILIO_FROM: '+13235550100',
-      TWILIO_API_URL: sms.url,
+      ...smsProviderEnv(sms.url),
       JOB_POLL_SECONDS: '0.5',
     },
   });

@@ -68,3 +68,13 @@ export async function startSmsProvider(options: { media?: Buffer } = {}) {
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/** The settings that point Faro's SMS at this stand-in (an account of the test's own). */
+export function smsProviderEnv(url: string, account = 'AC00000000000000000000000000000d15') {
+  return {
+    TWILIO_ACCOUNT_SID: account,
+    TWILIO_AUTH_TOKEN: `${account.slice(-4)}-test-auth-token-0123456789`,
+    TWILIO_FROM: '+13235550100',
+    TWILIO_API_URL: url,
+  };
+}

@@ -5,6 +5,7 @@ import type { ReportInput } from '../../shared/report.js';
 import { ACTIVITIES, EQUIPMENT, LIMITS, UNIFORMS } from '../../shared/report-fields.js';
 import { ApiError, api } from '../api.js';
 import { CheckboxGroup, RadioGroup } from '../components/Choices.js';
+import { SizeInputs } from '../components/SizeInputs.js';
 import { currentLanguage } from '../i18n.js';
 import { PhotoUploadError, uploadPhoto } from '../photos.js';
 import { prepareProofOfWork, takeProofOfWork } from '../pow.js';
@@ -295,30 +296,13 @@ export function ReportPage() {
           {t('report.size.hint')}
         </p>
         {fieldError('size')}
-        <div className="pair">
-          <div>
-            <label htmlFor={`${id}-agents`}>{t('report.size.agents')}</label>
-            <input
-              id={`${id}-agents`}
-              name="agents"
-              inputMode="numeric"
-              pattern="[0-9]*"
-              value={agents}
-              onChange={(e) => setAgents(e.target.value)}
-            />
-          </div>
-          <div>
-            <label htmlFor={`${id}-vehicles`}>{t('report.size.vehicles')}</label>
-            <input
-              id={`${id}-vehicles`}
-              name="vehicles"
-              inputMode="numeric"
-              pattern="[0-9]*"
-              value={vehicles}
-              onChange={(e) => setVehicles(e.target.value)}
-            />
-          </div>
-        </div>
+        <SizeInputs
+          id={id}
+          agents={agents}
+          vehicles={vehicles}
+          onAgents={setAgents}
+          onVehicles={setVehicles}
+        />
       </fieldset>
 
       <CheckboxGroup

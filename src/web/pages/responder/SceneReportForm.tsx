@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { OUTCOMES, PRESENT, type sceneReportSchema } from '../../../shared/dispatch.js';
 import { ACTIVITIES, EQUIPMENT, UNIFORMS } from '../../../shared/report-fields.js';
 import { CheckboxGroup, RadioGroup } from '../../components/Choices.js';
+import { SizeInputs } from '../../components/SizeInputs.js';
 
 type SceneReport = z.input<typeof sceneReportSchema>;
 
@@ -64,28 +65,13 @@ export function SceneReportForm({
       />
       <details className="salute">
         <summary>{t('responder.salute')}</summary>
-        <div className="pair">
-          <div>
-            <label htmlFor={`${id}-agents`}>{t('report.size.agents')}</label>
-            <input
-              id={`${id}-agents`}
-              inputMode="numeric"
-              pattern="[0-9]*"
-              value={agents}
-              onChange={(e) => setAgents(e.target.value)}
-            />
-          </div>
-          <div>
-            <label htmlFor={`${id}-vehicles`}>{t('report.size.vehicles')}</label>
-            <input
-              id={`${id}-vehicles`}
-              inputMode="numeric"
-              pattern="[0-9]*"
-              value={vehicles}
-              onChange={(e) => setVehicles(e.target.value)}
-            />
-          </div>
-        </div>
+        <SizeInputs
+          id={id}
+          agents={agents}
+          vehicles={vehicles}
+          onAgents={setAgents}
+          onVehicles={setVehicles}
+        />
         <label htmlFor={`${id}-activity`}>{t('responder.activitySeen')}</label>
         <select id={`${id}-activity`} value={seen} onChange={(e) => setSeen(e.target.value)}>
           {ACTIVITIES.map((a) => (
