@@ -82,7 +82,7 @@ describe('an alert from a confirmed incident to every channel, then its cancel',
     await phone.page.getByText('Casi listo').waitFor();
     // The confirmation arrives by push; the service worker confirms it by itself.
     const confirmation = await until(() => push.received(phone.clientHash())[0], 'the confirmation push');
-    await phone.deliver(confirmation);
+    await phone.deliverUntilShown(confirmation, JSON.parse(confirmation).title);
     // Others subscribe by e-mail and by SMS, and confirm from what they received.
     expect(
       (
@@ -170,7 +170,8 @@ describe('an alert from a confirmed incident to every channel, then its cancel',
       title: 'Confirmado: operativo migratorio en El Sereno',
       status: 'Actual',
     });
-    await phone.deliver(alertPush);
+    // Its service worker shows it as a notification.
+    await phone.deliverUntilShown(alertPush, 'Confirmado: operativo migratorio en El Sereno');
     const alertMail = await until(
       () => smtp.received.find((m) => m.to.includes('tia@example.org') && m.raw.includes('<alert-')),
       'the alert e-mail',

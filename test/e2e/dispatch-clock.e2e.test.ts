@@ -174,17 +174,9 @@ describe('offers and check-ins on a moving clock', () => {
     ).toContain('MISSED CHECK-IN');
     const alarm = await until(() => push.received(board.clientHash())[0], 'the dispatcher’s push');
     expect(JSON.parse(alarm)).toMatchObject({ title: expect.stringMatching(/^MISSED CHECK-IN · #\d+/) });
-    await board.deliver(alarm);
-    await expect
-      .poll(
-        () =>
-          // A string: it runs in the page, which this file's types do not describe.
-          page.evaluate<string[]>(
-            'navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((l) => l.map((n) => n.title))',
-          ),
-        { timeout: 5_000 },
-      )
-      .toEqual([expect.stringMatching(/^MISSED CHECK-IN/)]);
+    expect(await board.deliverUntilShown(alarm, /^MISSED CHECK-IN/)).toEqual([
+      expect.stringMatching(/^MISSED CHECK-IN/),
+    ]);
     expect(sms.sent.find((m) => m.fields.To === '+13235550133')).toBeUndefined();
     await minutesPass(5);
     await betoRow.getByText('backup contact alerted').waitFor({ timeout: 5_000 });

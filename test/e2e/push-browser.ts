@@ -19,8 +19,15 @@ export interface PushBrowser {
   page: Page;
   /** web-push-testing's id of this browser's subscription, once the page subscribed. */
   clientHash: () => string;
-  /** Hands a message that arrived at the push service to Faro's service worker, as the browser would. */
-  deliver: (data: string) => Promise<void>;
+  /**
+   * Hands a message that arrived at the push service to Faro's service worker,
+   * as the browser would, until the worker has shown it as a notification whose
+   * title matches (or is `title`); gives the titles on show. A push service
+   * delivers at least once and Faro's notifications carry a tag, so a repeat
+   * replaces rather than adds; a handover the browser dropped (seen once in CI:
+   * the push never reached the worker) is tried again.
+   */
+  deliverUntilShown: (data: string, title: RegExp | string, timeoutMs?: number) => Promise<string[]>;
 }
 
 /**
@@ -56,23 +63,54 @@ export async function pushBrowser(
   const page = await context.newPage();
   const cdp: CDPSession = await context.newCDPSession(page);
   const registrations: { registrationId: string; scopeURL: string; isDeleted: boolean }[] = [];
+  const versions: { registrationId: string; status: string }[] = [];
   cdp.on('ServiceWorker.workerRegistrationUpdated', (event) => registrations.push(...event.registrations));
+  cdp.on('ServiceWorker.workerVersionUpdated', (event) => versions.push(...event.versions));
   await cdp.send('ServiceWorker.enable');
+  async function deliver(data: string) {
+    const registration = await until(
+      // The latest word on the page's registration (an earlier one may have been replaced),
+      // once its worker is activated: one still activating is not handed push events.
+      () =>
+        registrations.findLast(
+          (r) =>
+            r.scopeURL.startsWith(baseUrl) &&
+            !r.isDeleted &&
+            versions.some((v) => v.registrationId === r.registrationId && v.status === 'activated'),
+        ),
+      'the service worker',
+    );
+    await cdp.send('ServiceWorker.deliverPushMessage', {
+      origin: new URL(baseUrl).origin,
+      registrationId: registration.registrationId,
+      data,
+    });
+  }
+  async function shown(): Promise<string[]> {
+    // A string: it runs in the page, which this file's types do not describe.
+    return page.evaluate<string[]>(
+      'navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((l) => l.map((n) => n.title))',
+    );
+  }
   return {
     context,
     page,
     clientHash: () => clientHash,
-    async deliver(data) {
-      const registration = await until(
-        // The latest word on the page's registration (an earlier one may have been replaced).
-        () => registrations.findLast((r) => r.scopeURL.startsWith(baseUrl) && !r.isDeleted),
-        'the service worker',
-      );
-      await cdp.send('ServiceWorker.deliverPushMessage', {
-        origin: new URL(baseUrl).origin,
-        registrationId: registration.registrationId,
-        data,
-      });
+    async deliverUntilShown(data, title, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (let attempt = 1; ; attempt++) {
+        await deliver(data);
+        if (attempt > 1) console.warn(`push handed to the service worker again (attempt ${attempt})`);
+        const tryUntil = Math.min(deadline, Date.now() + 2_500);
+        while (Date.now() < tryUntil) {
+          const titles = await shown();
+          if (titles.some((t) => (typeof title === 'string' ? t === title : title.test(t)))) return titles;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        if (Date.now() >= deadline) {
+          throw new Error(`no notification matching ${title} after ${attempt} deliveries: ${await shown()}`);
+        }
+      }
     },
   };
 }

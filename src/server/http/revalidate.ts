@@ -12,7 +12,6 @@ export function sendRevalidated(request: FastifyRequest, reply: FastifyReply, bo
   const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
   reply.header('cache-control', 'no-cache').header('etag', etag);
   const held = request.headers['if-none-match'];
-  if (held && held.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag))
-    return reply.code(304).send();
+  if (held?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) return reply.code(304).send();
   return reply.type(type).send(body);
 }
