@@ -8,7 +8,7 @@ import { startTestFaro, type TestFaro } from './support/faro.js';
 import { createPerson } from './support/people.js';
 import { startPushService } from './support/push-service.js';
 import { type StaffSession, sessionFor, staffSession } from './support/sessions.js';
-import { smsProviderEnv, startSmsProvider } from './support/sms-provider.js';
+import { smsProviderEnv, startSmsProvider, textFaro } from './support/sms-provider.js';
 import { openSse } from './support/sse.js';
 
 /**
@@ -151,6 +151,118 @@ describe('notifying staff', () => {
     const dump = JSON.stringify((await t.faro.database.pool.query('select * from responder_profiles')).rows);
     expect(dump).not.toContain('5550111');
     expect(dump).not.toContain('5550122');
+  });
+
+  it('takes YES and NO by text from the number a responder gave for offers', async () => {
+    const env = smsProviderEnv(sms.url);
+    const dispatcher = await staffSession(t.faro.database, 'dispatcher', () => new Date(clock));
+    const person = await createPerson(t.faro.database, t.faro.box, { role: 'responder' });
+    const responder = await sessionFor(t.faro.database, person.id, () => new Date(clock));
+    const mobile = '+13235550155';
+    await call(responder, 'PUT', '/api/responder/profile', {
+      languages: ['en', 'es'],
+      skills: [],
+      homeZoneIds: [],
+      offerPhone: '(323) 555-0155',
+    });
+    // A number given before its digest was kept (an earlier version) gets one at a worker's start.
+    await t.faro.database.pool.query(
+      'update responder_profiles set offer_phone_digest = null where user_id = $1',
+      [person.id],
+    );
+    expect(await t.faro.services.offerReplies.backfill()).toBe(1);
+    expect(await t.faro.services.offerReplies.backfill()).toBe(0);
+    await call(responder, 'POST', '/api/responder/shift', { hours: 4 });
+    // Each incident far from the others' (and from the earlier tests').
+    let east = 1.0;
+    const incidentOffered = async () => {
+      east += 0.5;
+      clock += 10_000;
+      const place = { lat: BOYLE_HEIGHTS.lat, lng: BOYLE_HEIGHTS.lng + east };
+      const report = await t.faro.app.inject({
+        method: 'POST',
+        url: '/api/reports',
+        payload: buildReportInput({ location: place }),
+      });
+      await t.faro.grouper?.settle();
+      const { rows } = await t.faro.database.pool.query<{ incident_id: string; number: number }>(
+        'select r.incident_id, i.number from reports r join incidents i on i.id = r.incident_id where r.id = $1',
+        [report.json().id],
+      );
+      const incident = rows[0] as { incident_id: string; number: number };
+      const offered = await call(dispatcher, 'POST', `/api/incidents/${incident.incident_id}/assignments`, {
+        responderId: person.id,
+      });
+      expect(offered.statusCode, offered.body).toBe(201);
+      await drained();
+      return { ...incident, assignment: (offered.json() as Assignment).id };
+    };
+    const stateOf = async (incident: { incident_id: string; assignment: string }) =>
+      (
+        (await call(dispatcher, 'GET', `/api/incidents/${incident.incident_id}/assignments`)).json()
+          .assignments as Assignment[]
+      ).find((a) => a.id === incident.assignment)?.state;
+    const replies = async () => {
+      const job = t.faro.jobDefinitions.smsReply;
+      if (job) await t.faro.jobs.drain(job, 15_000);
+      return sms.sent.filter((m) => m.fields.To === mobile).map((m) => m.fields.Body ?? '');
+    };
+    const text = async (body: string) => {
+      const sent = await replies();
+      expect((await textFaro(t.baseUrl, env, mobile, body)).status).toBe(200);
+      return (await replies()).slice(sent.length);
+    };
+
+    // The offer by text says how to answer it.
+    const first = await incidentOffered();
+    expect((await replies()).at(-1)).toContain('Reply YES or NO within 3 min');
+    // "Sí" accepts it, as the app's button would; the answer comes back in Spanish.
+    const board = await openSse(`${t.baseUrl}/api/events`, dispatcher.headers);
+    await board.waitFor((m) => m.event === 'ready');
+    expect(await text('Sí')).toEqual([expect.stringMatching(`^Faro: oferta #${first.number} aceptada`)]);
+    expect(await stateOf(first)).toBe('accepted');
+    await board.waitFor((m) => m.event === 'incident.updated' && m.data.includes(first.incident_id), 2_000);
+    await board.close();
+    // The same answer again says so again, and changes nothing.
+    expect(await text('yes')).toEqual([expect.stringMatching(`^Faro: you accepted #${first.number}`)]);
+
+    // Two offers open: a bare answer asks which; "no 12" declines that one only.
+    const second = await incidentOffered();
+    const third = await incidentOffered();
+    expect(await text('NO')).toEqual([
+      expect.stringContaining(`offers open for #${second.number}, #${third.number}`),
+    ]);
+    expect(await stateOf(second)).toBe('offered');
+    expect(await text(`no #${second.number}`)).toEqual([
+      expect.stringMatching(`^Faro: you declined #${second.number}`),
+    ]);
+    expect(await stateOf(second)).toBe('declined');
+    expect(await stateOf(third)).toBe('offered');
+
+    // Too late: the offer expired and went on; the answer says it is no longer open.
+    clock += 4 * 60_000;
+    await t.faro.services.dispatch.expireDue();
+    expect(await stateOf(third)).toBe('expired');
+    expect(await text('YES')).toEqual([
+      expect.stringContaining(`the offer for #${third.number} is no longer open`),
+    ]);
+    expect(await stateOf(third)).toBe('expired');
+
+    // Anything longer is a report like anyone's, and a YES from another number is no answer to an offer.
+    const before = (await replies()).length;
+    expect((await textFaro(t.baseUrl, env, '+13235550166', 'yes')).status).toBe(200);
+    const other = t.faro.jobDefinitions.smsReply;
+    if (other) await t.faro.jobs.drain(other, 15_000);
+    expect(sms.sent.filter((m) => m.fields.To === '+13235550166').map((m) => m.fields.Body)).toEqual([
+      expect.stringContaining('send your report first'),
+    ]);
+    expect(await text('yes there are agents at the school on 1st')).toEqual([
+      expect.stringContaining('report received'),
+    ]);
+    expect((await replies()).length).toBe(before + 1);
+    // The number is kept sealed; its digest is no number.
+    const dump = JSON.stringify((await t.faro.database.pool.query('select * from responder_profiles')).rows);
+    expect(dump).not.toContain('5550155');
   });
 
   it('texts the backup contact even while a dispatcher’s device keeps failing', async () => {

@@ -4,7 +4,7 @@ import { smsCost } from '../src/server/modules/alerts/sms-segments.js';
 import { twilioSignature } from '../src/server/modules/sms/twilio.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { staffSession } from './support/sessions.js';
-import { startSmsProvider } from './support/sms-provider.js';
+import { postInbound, startSmsProvider } from './support/sms-provider.js';
 
 /**
  * The SMS channel end to end: a provider's signed webhook in, a report with
@@ -55,16 +55,8 @@ function inbound(fields: Partial<Record<string, string>> = {}) {
 
 const url = () => `${t.baseUrl}/api/sms/inbound`;
 
-function deliver(fields: Record<string, string>, signature = twilioSignature(AUTH_TOKEN, url(), fields)) {
-  return fetch(url(), {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded; charset=UTF-8',
-      ...(signature ? { 'x-twilio-signature': signature } : {}),
-    },
-    body: new URLSearchParams(fields),
-  });
-}
+const deliver = (fields: Record<string, string>, signature?: string) =>
+  postInbound(t.baseUrl, AUTH_TOKEN, fields, signature);
 
 const reportsFrom = async (sid: string) =>
   (

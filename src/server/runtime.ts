@@ -34,6 +34,7 @@ import { createIncidentChannel } from './modules/dispatch/channel.js';
 import { dispatchJobs } from './modules/dispatch/dispatch.jobs.js';
 import { createDispatchService, type DispatchService } from './modules/dispatch/dispatch.service.js';
 import { createStaffPush, dispatchNotifyJob } from './modules/dispatch/notify.js';
+import { createOfferReplies, type OfferReplies } from './modules/dispatch/offer-replies.js';
 import { type Grouper, startGrouper } from './modules/incidents/grouper.js';
 import { createIncidentService } from './modules/incidents/incidents.service.js';
 import { createPhotoService } from './modules/reports/photos.js';
@@ -53,7 +54,12 @@ export interface Faro {
   /** Every /api route with its access rule (the authorization matrix is generated from it). */
   routeAccess: RouteAccess[];
   box: SecretBox;
-  services: { sessions: SessionService; people: PeopleService; dispatch: DispatchService };
+  services: {
+    sessions: SessionService;
+    people: PeopleService;
+    dispatch: DispatchService;
+    offerReplies: OfferReplies;
+  };
   database: Database;
   jobs: JobQueue;
   hub: RealtimeHub;
@@ -205,8 +211,10 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
           },
           enqueueReply: async (reply, tx) => void (await enqueue(smsReply, reply, tx?.client)),
           onStop: (from) => subscriptions.stopSms(from),
+          answerOffer: (from, body) => offerReplies.answer(from, body),
         })
       : null;
+    const offerReplies = createOfferReplies({ database, coalitions, box, now, dispatch: () => dispatch });
     const publishing = createPublishing({ db: database.db, coalitions, publicUrl: config.publicUrl });
     const alerts = createAlertService({
       database,
@@ -333,7 +341,10 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
     );
     queue = jobs;
     // Whatever a stopped or crashed worker left unsent is taken up again.
-    if (options.work ?? true) await delivery.resume();
+    if (options.work ?? true) {
+      await delivery.resume();
+      await offerReplies.backfill();
+    }
 
     let stopping: Promise<void> | undefined;
     const stop = () => {
@@ -356,7 +367,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       app,
       routeAccess,
       box,
-      services: { sessions, people, dispatch },
+      services: { sessions, people, dispatch, offerReplies },
       database,
       jobs,
       hub,

@@ -5,7 +5,7 @@ import { BOYLE_HEIGHTS, buildReportInput } from '../support/factories.js';
 import { startTestFaro, type TestFaro } from '../support/faro.js';
 import { createPerson, type TestPerson } from '../support/people.js';
 import { startPushService } from '../support/push-service.js';
-import { smsProviderEnv, startSmsProvider } from '../support/sms-provider.js';
+import { smsProviderEnv, startSmsProvider, textFaro } from '../support/sms-provider.js';
 import { signIn } from './accounts.js';
 import { launchChromium } from './browser.js';
 import { expectAccessible } from './harness.js';
@@ -150,7 +150,15 @@ describe('offers and check-ins on a moving clock', () => {
     );
     expect(offerText.fields.Body).toMatch(/^Faro: offer to verify #\d+ - Boyle Heights/);
 
-    await card.getByRole('button', { name: 'Accept' }).click();
+    // His app is slow to load in the parking lot: he answers the text instead. The board and his phone follow.
+    const answered = await textFaro(t.baseUrl, smsProviderEnv(sms.url), '+13235550144', 'Yes');
+    expect(answered.status).toBe(200);
+    await expect.poll(() => betoRow.getAttribute('data-state'), { timeout: 5_000 }).toBe('accepted');
+    const reply = await until(
+      () => sms.sent.find((m) => m.fields.To === '+13235550144' && m.fields.Body?.includes('you accepted')),
+      'the answer to his YES',
+    );
+    expect(reply.fields.Body).toMatch(/^Faro: you accepted #\d+ - Boyle Heights\./);
     await card.getByRole('button', { name: "I'm on scene" }).click();
     await expect.poll(() => betoRow.getAttribute('data-state'), { timeout: 5_000 }).toBe('on_scene');
     await card.getByRole('button', { name: "I'm safe" }).waitFor();

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { twilioSignature } from '../../src/server/modules/sms/twilio.js';
 
 export interface SentSms {
   accountSid: string;
@@ -77,4 +78,46 @@ export function smsProviderEnv(url: string, account = 'AC00000000000000000000000
     TWILIO_FROM: '+13235550100',
     TWILIO_API_URL: url,
   };
+}
+
+/**
+ * Posts to Faro's inbound SMS webhook as the provider does: form-encoded,
+ * signed with the account's auth token (`signature` overrides it; '' sends none).
+ */
+export function postInbound(
+  baseUrl: string,
+  authToken: string,
+  fields: Record<string, string>,
+  signature?: string,
+) {
+  const url = `${baseUrl}/api/sms/inbound`;
+  const signed = signature ?? twilioSignature(authToken, url, fields);
+  return fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded; charset=UTF-8',
+      ...(signed ? { 'x-twilio-signature': signed } : {}),
+    },
+    body: new URLSearchParams(fields),
+  });
+}
+
+let texts = 0;
+
+/** A text from `from` to Faro's number, through the webhook, signed for the account of `smsProviderEnv`. */
+export function textFaro(
+  baseUrl: string,
+  env: ReturnType<typeof smsProviderEnv>,
+  from: string,
+  body: string,
+) {
+  texts += 1;
+  return postInbound(baseUrl, env.TWILIO_AUTH_TOKEN, {
+    MessageSid: `SM${Date.now().toString(16)}${String(texts).padStart(8, '0')}`,
+    AccountSid: env.TWILIO_ACCOUNT_SID,
+    From: from,
+    To: env.TWILIO_FROM,
+    Body: body,
+    NumMedia: '0',
+  });
 }

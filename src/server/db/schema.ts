@@ -634,20 +634,28 @@ export const serverKeys = pgTable('server_keys', {
 /* ---------------------------------------------------------------- dispatch */
 
 /** What a responder offers: languages, skills, home zones. Nothing else about them. */
-export const responderProfiles = pgTable('responder_profiles', {
-  userId: uuid('user_id')
-    .primaryKey()
-    .references(() => users.id, { onDelete: 'cascade' }),
-  coalitionId: coalitionRef(),
-  languages: text('languages').array().notNull().default(sql`'{}'::text[]`),
-  skills: text('skills').array().notNull().default(sql`'{}'::text[]`),
-  homeZoneIds: uuid('home_zone_ids').array().notNull().default(sql`'{}'::uuid[]`),
-  /** Who to text if they miss a safety check-in (their choice), sealed. */
-  backupPhone: text('backup_phone'),
-  /** Their own mobile number, sealed: offers are texted there too when SMS is set up (their choice). */
-  offerPhone: text('offer_phone'),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-});
+export const responderProfiles = pgTable(
+  'responder_profiles',
+  {
+    userId: uuid('user_id')
+      .primaryKey()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    coalitionId: coalitionRef(),
+    languages: text('languages').array().notNull().default(sql`'{}'::text[]`),
+    skills: text('skills').array().notNull().default(sql`'{}'::text[]`),
+    homeZoneIds: uuid('home_zone_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    /** Who to text if they miss a safety check-in (their choice), sealed. */
+    backupPhone: text('backup_phone'),
+    /** Their own mobile number, sealed: offers are texted there too when SMS is set up (their choice). */
+    offerPhone: text('offer_phone'),
+    /** A keyed digest of that number, so a reply "YES" from it finds its offer without opening every seal. */
+    offerPhoneDigest: text('offer_phone_digest'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('responder_profiles_offer_phone').on(t.offerPhoneDigest).where(sql`offer_phone_digest is not null`),
+  ],
+);
 
 /**
  * A responder's time on shift. Their location, if they share it, is one

@@ -324,8 +324,12 @@ function ProfileForm({
         autoComplete="tel"
         placeholder={profile.offerPhone ?? ''}
         value={offerPhone}
+        aria-describedby={`${id}-offer-phone-hint`}
         onChange={(e) => setOfferPhone(e.target.value)}
       />
+      <p className="hint" id={`${id}-offer-phone-hint`}>
+        {t('responder.offerPhoneHint')}
+      </p>
       <label htmlFor={`${id}-backup`}>{t('responder.backupPhone')}</label>
       <input
         id={`${id}-backup`}

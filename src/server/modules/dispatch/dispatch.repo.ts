@@ -22,6 +22,7 @@ export async function upsertProfile(db: Drizzle, row: typeof responderProfiles.$
         homeZoneIds: row.homeZoneIds,
         ...(row.backupPhone !== undefined ? { backupPhone: row.backupPhone } : {}),
         ...(row.offerPhone !== undefined ? { offerPhone: row.offerPhone } : {}),
+        ...(row.offerPhoneDigest !== undefined ? { offerPhoneDigest: row.offerPhoneDigest } : {}),
         updatedAt: new Date(),
       },
     });

@@ -169,9 +169,10 @@ export function dispatchNotifyJob(deps: {
           const link = deps.publicUrl ? ` ${deps.publicUrl.replace(/\/$/, '')}/responder` : '';
           // Plain GSM-7 around the zone's name (a "·" alone would make it UCS-2, twice the segments).
           const zone = row.zone ? ` - ${row.zone}` : '';
+          // Answered by text too (a one-word reply, read by the SMS intake) when the app will not load.
           await deps.sms.send(
             phone,
-            `Faro: offer to verify #${row.number}${zone}. Answer in the app within ${minutes} min.${link} / Oferta para verificar #${row.number}${zone}. Responda en la app en ${minutes} min.`,
+            `Faro: offer to verify #${row.number}${zone}. Reply YES or NO within ${minutes} min, or use the app.${link} / Oferta para verificar #${row.number}: responda SI o NO en ${minutes} min.`,
           );
         }
         return;

@@ -53,6 +53,9 @@ export interface ResponderDeps {
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
+/** The keyed digest by which a text from a responder's own number (E.164) finds them. */
+export const offerPhoneDigest = (box: SecretBox, phone: string) => box.digest(phone, 'offer-phone');
+
 /** An assignment as the API shows it (the responder's name from the join). */
 export function toAssignment(row: AssignmentRow, name: string): Assignment {
   return {
@@ -83,8 +86,8 @@ export function createResponderService(deps: ResponderDeps): ResponderService {
   const masked = (sealed: string | null | undefined, context: string) =>
     sealed ? `•••${deps.box.open(sealed, context).slice(-4)}` : null;
 
-  /** A number as entered → sealed E.164; '' or null removes it; undefined leaves it as it is. */
-  function sealPhone(value: string | null | undefined, context: string, field: string, whose: string) {
+  /** A number as entered → E.164; '' or null removes it; undefined leaves it as it is. */
+  function phoneOf(value: string | null | undefined, field: string, whose: string) {
     if (value === '' || value === null) return null;
     if (value === undefined) return undefined;
     const phone = toE164(value);
@@ -92,7 +95,7 @@ export function createResponderService(deps: ResponderDeps): ResponderService {
       throw new AppError('VALIDATION', `Enter ${whose} mobile number with its area code.`, {
         fields: [{ field, message: 'must be a mobile number' }],
       });
-    return deps.box.seal(phone, context);
+    return phone;
   }
 
   async function stateOf(userId: string, db: Drizzle = database.db): Promise<ResponderState> {
@@ -158,14 +161,21 @@ export function createResponderService(deps: ResponderDeps): ResponderService {
     async setProfile(userId, profile) {
       const coalition = await deps.coalitions.current();
       const { backupPhone, offerPhone, ...rest } = profile;
-      const backup = sealPhone(backupPhone, `backup-phone:${userId}`, 'backupPhone', 'the backup contact’s');
-      const own = sealPhone(offerPhone, `offer-phone:${userId}`, 'offerPhone', 'your');
+      const backup = phoneOf(backupPhone, 'backupPhone', 'the backup contact’s');
+      const own = phoneOf(offerPhone, 'offerPhone', 'your');
       await upsertProfile(database.db, {
         userId,
         coalitionId: coalition.id,
         ...rest,
-        ...(backup !== undefined ? { backupPhone: backup } : {}),
-        ...(own !== undefined ? { offerPhone: own } : {}),
+        ...(backup !== undefined
+          ? { backupPhone: backup && deps.box.seal(backup, `backup-phone:${userId}`) }
+          : {}),
+        ...(own !== undefined
+          ? {
+              offerPhone: own && deps.box.seal(own, `offer-phone:${userId}`),
+              offerPhoneDigest: own && offerPhoneDigest(deps.box, own),
+            }
+          : {}),
       });
       return (await stateOf(userId)).profile;
     },

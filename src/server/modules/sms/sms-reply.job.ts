@@ -11,11 +11,26 @@ const smsReplySchema = z.object({
   /** The sender's number, sealed: a job row never holds it in the clear. */
   to: z.string(),
   language: z.enum(LANGUAGES),
-  kind: z.enum(['receipt', 'empty', 'optedIn', 'nothingToFollow', 'followUp']),
+  kind: z.enum([
+    'receipt',
+    'empty',
+    'optedIn',
+    'nothingToFollow',
+    'followUp',
+    'offerAccepted',
+    'offerDeclined',
+    'offerClosed',
+    'offerWhich',
+  ]),
   receipt: z.string().optional(),
   askLocation: z.boolean().optional(),
   /** For a follow-up: the incident's verdict. */
   status: z.enum(['confirmed', 'not_confirmed', 'closed']).optional(),
+  /** For an answer to an offer: the incident's number and zone (never its place). */
+  incident: z.number().int().optional(),
+  zone: z.string().optional(),
+  /** For an answer that did not say which of several open offers. */
+  open: z.array(z.number().int()).optional(),
 });
 export type SmsReply = z.infer<typeof smsReplySchema>;
 
@@ -31,6 +46,25 @@ export function replyText(reply: SmsReply, publicUrl: string | undefined): strin
       return message(reply.language, 'sms.nothingToFollow');
     case 'followUp':
       return message(reply.language, `sms.followUp.${reply.status ?? 'closed'}`, { code });
+    case 'offerAccepted':
+    case 'offerDeclined':
+    case 'offerClosed':
+    case 'offerWhich': {
+      const values = {
+        number: String(reply.incident ?? ''),
+        // Plain GSM-7 around the zone's name, as in the offer itself.
+        zone: reply.zone ? ` - ${reply.zone}` : '',
+        open: (reply.open ?? []).map((n) => `#${n}`).join(', '),
+        first: String(reply.open?.[0] ?? ''),
+      };
+      if (reply.kind !== 'offerAccepted') return message(reply.language, `sms.${reply.kind}`, values);
+      return publicUrl
+        ? message(reply.language, 'sms.offerAccepted', {
+            ...values,
+            url: `${publicUrl.replace(/\/$/, '')}/responder`,
+          })
+        : message(reply.language, 'sms.offerAcceptedNoUrl', values);
+    }
     case 'receipt':
       break;
   }

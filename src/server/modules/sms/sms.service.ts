@@ -49,6 +49,11 @@ export function createSmsIntake(deps: {
   db: Drizzle;
   /** STOP also ends every alert subscription of the number. */
   onStop?: (from: string) => Promise<unknown>;
+  /**
+   * A responder's one-word answer ("YES", "NO 12") to an offer texted to them:
+   * the reply to send, or null when the text is not that.
+   */
+  answerOffer?: (from: string, body: string) => Promise<Omit<SmsReply, 'ref' | 'to'> | null>;
   /** Queues a reply inside the report's transaction. */
   enqueueReply: (reply: SmsReply, tx: Tx | null) => Promise<void>;
   /** Queues fetching an MMS's pictures inside the report's transaction. */
@@ -70,6 +75,11 @@ export function createSmsIntake(deps: {
       if (!body && sms.media.length === 0) {
         // Nothing to report: say what the line is for.
         await reply('empty');
+        return { receipt: null, duplicate: false };
+      }
+      const answered = await deps.answerOffer?.(sms.From, body);
+      if (answered) {
+        await reply(answered.kind, answered);
         return { receipt: null, duplicate: false };
       }
       const keyword = keywordOf(body);

@@ -1,0 +1,2 @@
+ALTER TABLE "responder_profiles" ADD COLUMN "offer_phone_digest" text;--> statement-breakpoint
+CREATE INDEX "responder_profiles_offer_phone" ON "responder_profiles" USING btree ("offer_phone_digest") WHERE offer_phone_digest is not null;
