@@ -124,6 +124,14 @@ describe('notifying staff', () => {
     await drained();
     const alarm = JSON.parse(push.received(dispatcherPhone).at(-1) ?? '{}');
     expect(alarm.title).toMatch(/^MISSED CHECK-IN/);
+    // The responder is reminded too, on their phone and by text, with the way to answer without the app.
+    expect(JSON.parse(push.received(responderPhone).at(-1) ?? '{}')).toMatchObject({
+      title: `Faro: are you safe? #${incident?.number}`,
+      url: '/responder',
+    });
+    const reminder = sms.sent.filter((m) => m.fields.To === '+13235550122').at(-1)?.fields.Body ?? '';
+    expect(reminder).toMatch(/^Faro: safety check-in missed at #\d+.* Reply SAFE/);
+    expect(smsCost(reminder)).toMatchObject({ encoding: 'GSM-7', segments: 1 });
     // The dispatchers first: the backup contact is not texted yet.
     expect(await t.faro.services.dispatch.escalateMissedCheckIns()).toBe(0);
     expect(sms.sent.find((m) => m.fields.To === '+13235550111')).toBeUndefined();
@@ -153,7 +161,7 @@ describe('notifying staff', () => {
     expect(dump).not.toContain('5550122');
   });
 
-  it('takes YES and NO by text from the number a responder gave for offers', async () => {
+  it('takes YES and NO to an offer, and SAFE and HELP on scene, by text from the responder’s own number', async () => {
     const env = smsProviderEnv(sms.url);
     const dispatcher = await staffSession(t.faro.database, 'dispatcher', () => new Date(clock));
     const person = await createPerson(t.faro.database, t.faro.box, { role: 'responder' });
@@ -170,8 +178,8 @@ describe('notifying staff', () => {
       'update responder_profiles set offer_phone_digest = null where user_id = $1',
       [person.id],
     );
-    expect(await t.faro.services.offerReplies.backfill()).toBe(1);
-    expect(await t.faro.services.offerReplies.backfill()).toBe(0);
+    expect(await t.faro.services.responderTexts.backfill()).toBe(1);
+    expect(await t.faro.services.responderTexts.backfill()).toBe(0);
     await call(responder, 'POST', '/api/responder/shift', { hours: 4 });
     // Each incident far from the others' (and from the earlier tests').
     let east = 1.0;
@@ -225,6 +233,32 @@ describe('notifying staff', () => {
     await board.close();
     // The same answer again says so again, and changes nothing.
     expect(await text('yes')).toEqual([expect.stringMatching(`^Faro: you accepted #${first.number}`)]);
+
+    // On scene, the check-in by text: HELP reaches every dispatcher's device at once; SAFE clears it.
+    expect(await text('safe')).toEqual([expect.stringContaining('you are not on scene')]);
+    await call(responder, 'POST', `/api/responder/assignments/${first.assignment}`, { action: 'on_scene' });
+    const dispatcherPhone = await phoneOf(dispatcher);
+    expect(await text('AYUDA')).toEqual([
+      expect.stringMatching(`^Faro: el despacho sabe que necesita ayuda en #${first.number}`),
+    ]);
+    const safetyOf = async () =>
+      (
+        (await call(dispatcher, 'GET', `/api/incidents/${first.incident_id}/assignments`)).json()
+          .assignments as Assignment[]
+      ).find((a) => a.id === first.assignment)?.safety;
+    expect(await safetyOf()).toBe('help');
+    await drained();
+    expect(JSON.parse(push.received(dispatcherPhone).at(-1) ?? '{}')).toMatchObject({
+      title: `NEEDS HELP · #${first.number}`,
+    });
+    expect(await text("I'm safe")).toEqual([
+      expect.stringMatching(`^Faro: thank you: you are checked in as safe at #${first.number}`),
+    ]);
+    expect(await safetyOf()).toBe('ok');
+    await call(responder, 'POST', `/api/responder/assignments/${first.assignment}`, {
+      action: 'reported',
+      report: { outcome: 'not_confirmed', present: ['nobody'] },
+    });
 
     // Two offers open: a bare answer asks which; "no 12" declines that one only.
     const second = await incidentOffered();

@@ -34,7 +34,7 @@ import { createIncidentChannel } from './modules/dispatch/channel.js';
 import { dispatchJobs } from './modules/dispatch/dispatch.jobs.js';
 import { createDispatchService, type DispatchService } from './modules/dispatch/dispatch.service.js';
 import { createStaffPush, dispatchNotifyJob } from './modules/dispatch/notify.js';
-import { createOfferReplies, type OfferReplies } from './modules/dispatch/offer-replies.js';
+import { createResponderTexts, type ResponderTexts } from './modules/dispatch/responder-texts.js';
 import { type Grouper, startGrouper } from './modules/incidents/grouper.js';
 import { createIncidentService } from './modules/incidents/incidents.service.js';
 import { createPhotoService } from './modules/reports/photos.js';
@@ -58,7 +58,7 @@ export interface Faro {
     sessions: SessionService;
     people: PeopleService;
     dispatch: DispatchService;
-    offerReplies: OfferReplies;
+    responderTexts: ResponderTexts;
   };
   database: Database;
   jobs: JobQueue;
@@ -211,10 +211,10 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
           },
           enqueueReply: async (reply, tx) => void (await enqueue(smsReply, reply, tx?.client)),
           onStop: (from) => subscriptions.stopSms(from),
-          answerOffer: (from, body) => offerReplies.answer(from, body),
+          answerResponder: (from, body) => responderTexts.answer(from, body),
         })
       : null;
-    const offerReplies = createOfferReplies({ database, coalitions, box, now, dispatch: () => dispatch });
+    const responderTexts = createResponderTexts({ database, coalitions, box, now, dispatch: () => dispatch });
     const publishing = createPublishing({ db: database.db, coalitions, publicUrl: config.publicUrl });
     const alerts = createAlertService({
       database,
@@ -279,9 +279,10 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       },
       afterCommit: () => queue?.wake(dispatchNotify),
       escalateMinutes: config.dispatch.escalateMinutes,
-      onMissedCheckIn: async (kind, assignmentId, tx) => {
+      onSafetyAlarm: async (kind, assignmentId, tx) => {
         await enqueue(dispatchNotify, { kind, assignmentId, channel: 'push' }, tx.client);
-        if (kind === 'escalate' && smsSender)
+        // Texts: the responder's reminder (missed) and their backup contact (escalate).
+        if (kind !== 'help' && smsSender)
           await enqueue(dispatchNotify, { kind, assignmentId, channel: 'sms' }, tx.client);
       },
     });
@@ -343,7 +344,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
     // Whatever a stopped or crashed worker left unsent is taken up again.
     if (options.work ?? true) {
       await delivery.resume();
-      await offerReplies.backfill();
+      await responderTexts.backfill();
     }
 
     let stopping: Promise<void> | undefined;
@@ -367,7 +368,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       app,
       routeAccess,
       box,
-      services: { sessions, people, dispatch, offerReplies },
+      services: { sessions, people, dispatch, responderTexts },
       database,
       jobs,
       hub,

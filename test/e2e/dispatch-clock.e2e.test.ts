@@ -185,6 +185,13 @@ describe('offers and check-ins on a moving clock', () => {
     expect(await board.deliverUntilShown(alarm, /^MISSED CHECK-IN/)).toEqual([
       expect.stringMatching(/^MISSED CHECK-IN/),
     ]);
+    // He is reminded by text, with the way to answer without the app; his family is not texted yet.
+    const reminder = await until(
+      () =>
+        sms.sent.find((m) => m.fields.To === '+13235550144' && m.fields.Body?.includes('check-in missed')),
+      'the reminder by SMS',
+    );
+    expect(reminder.fields.Body).toContain('Reply SAFE');
     expect(sms.sent.find((m) => m.fields.To === '+13235550133')).toBeUndefined();
     await minutesPass(5);
     await betoRow.getByText('backup contact alerted').waitFor({ timeout: 5_000 });

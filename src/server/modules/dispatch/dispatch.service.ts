@@ -75,8 +75,12 @@ export interface DispatchDeps extends ResponderDeps {
   checkInMinutes: number;
   /** How long a missed check-in waits for an answer before the backup contact is texted. */
   escalateMinutes: number;
-  /** A missed check-in: dispatchers are alerted (`missed`), later the backup contact (`escalate`). In the change's transaction. */
-  onMissedCheckIn?: (kind: 'missed' | 'escalate', assignmentId: string, tx: Tx) => Promise<void>;
+  /**
+   * A responder in trouble, in the change's transaction: a missed check-in
+   * alerts dispatchers and reminds the responder (`missed`), later the backup
+   * contact (`escalate`); "need help" alerts dispatchers at once (`help`).
+   */
+  onSafetyAlarm?: (kind: 'missed' | 'escalate' | 'help', assignmentId: string, tx: Tx) => Promise<void>;
   /** Runs after a change that queued notifications has committed (wakes the notifying worker). */
   afterCommit?: () => void;
   /** Queues the check of an offer at its expiry, in the offer's transaction. */
@@ -229,8 +233,11 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
         { type: 'incident.updated', subjectId: row.incidentId },
         { type: 'responder.updated', subjectId: row.userId },
       ]);
+      // A call for help reaches dispatchers' devices too, not only a board someone may not be watching.
+      if (status === 'help' && row.safety !== 'help') await deps.onSafetyAlarm?.('help', row.id, tx);
       return row.incidentId;
     });
+    if (status === 'help') deps.afterCommit?.();
     return nameOf(database.db, incidentId, assignmentId);
   }
 
@@ -326,7 +333,7 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
             { type: 'incident.updated', subjectId: row.incidentId },
             { type: 'responder.updated', subjectId: row.userId },
           ]);
-          await deps.onMissedCheckIn?.('missed', row.id, tx);
+          await deps.onSafetyAlarm?.('missed', row.id, tx);
         }
         return flagged.length;
       });
@@ -343,7 +350,7 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
             { type: 'incident.updated', subjectId: row.incidentId },
             { type: 'responder.updated', subjectId: row.userId },
           ]);
-          await deps.onMissedCheckIn?.('escalate', row.id, tx);
+          await deps.onSafetyAlarm?.('escalate', row.id, tx);
         }
         return due.length;
       });

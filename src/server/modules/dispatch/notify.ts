@@ -19,9 +19,10 @@ import type { SmsSender } from '../sms/twilio.js';
 
 /**
  * Staff notifications: a responder's offer on their phone at once (and by
- * text where set up); a missed safety check-in pushed to every dispatcher
- * and, if still missing minutes later, texted to the responder's backup
- * contact. Staff register their own push subscription.
+ * text where set up); a call for help or a missed safety check-in pushed to
+ * every dispatcher — a missed one also reminds the responder, and if still
+ * missing minutes later is texted to their backup contact. Staff register
+ * their own push subscription.
  */
 
 const context = (id: string) => `staff-push:${id}`;
@@ -116,7 +117,7 @@ export function dispatchNotifyJob(deps: {
   return defineJob({
     name: 'dispatch.notify',
     payload: z.object({
-      kind: z.enum(['offer', 'missed', 'escalate']),
+      kind: z.enum(['offer', 'missed', 'escalate', 'help']),
       assignmentId: z.uuid(),
       /**
        * One job per channel, each retried on its own: a dispatcher's broken push
@@ -177,7 +178,8 @@ export function dispatchNotifyJob(deps: {
         }
         return;
       }
-      if (row.safety !== 'missed' || row.state !== 'on_scene') return;
+      // Read again now: a check-in that came meanwhile means there is nothing to say.
+      if (row.safety !== (kind === 'help' ? 'help' : 'missed') || row.state !== 'on_scene') return;
       const dispatchers = await deps.database.db
         .selectDistinct({ id: users.id })
         .from(users)
@@ -201,9 +203,31 @@ export function dispatchNotifyJob(deps: {
             tag: `${kind}-${assignmentId}`,
           },
         );
+      if (kind === 'help') {
+        if (push) await alarm(`NEEDS HELP · #${row.number}${where}`, `${row.name} asked for help on scene.`);
+        return;
+      }
       if (kind === 'missed') {
-        if (push)
+        // The dispatchers, and the responder themselves: an answer now saves their family a scare.
+        if (push) {
           await alarm(`MISSED CHECK-IN · #${row.number}${where}`, `${row.name} has not said they are safe.`);
+          await deps.staffPush.notify([row.userId], {
+            title: `Faro: are you safe? #${row.number}`,
+            body: "Tap I'm safe, or Need help · Toque Estoy bien, o Necesito ayuda",
+            url: '/responder',
+            urgency: 'high',
+            ttlSeconds: 3600,
+            tag: `check-in-${assignmentId}`,
+          });
+        }
+        if (text && row.offerPhone && deps.sms) {
+          const phone = deps.box.open(row.offerPhone, `offer-phone:${row.userId}`);
+          const zone = row.zone ? ` - ${row.zone}` : '';
+          await deps.sms.send(
+            phone,
+            `Faro: safety check-in missed at #${row.number}${zone}. Reply SAFE if you are safe, or HELP. / Responda BIEN o AYUDA.`,
+          );
+        }
         return;
       }
       // Still missing minutes later: the responder's own backup contact, if they gave one and SMS is set up.

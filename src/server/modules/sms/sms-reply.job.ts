@@ -21,12 +21,15 @@ const smsReplySchema = z.object({
     'offerDeclined',
     'offerClosed',
     'offerWhich',
+    'checkedIn',
+    'helpSent',
+    'notOnScene',
   ]),
   receipt: z.string().optional(),
   askLocation: z.boolean().optional(),
   /** For a follow-up: the incident's verdict. */
   status: z.enum(['confirmed', 'not_confirmed', 'closed']).optional(),
-  /** For an answer to an offer: the incident's number and zone (never its place). */
+  /** For a responder's answer (offer, check-in): the incident's number and zone (never its place). */
   incident: z.number().int().optional(),
   zone: z.string().optional(),
   /** For an answer that did not say which of several open offers. */
@@ -49,7 +52,10 @@ export function replyText(reply: SmsReply, publicUrl: string | undefined): strin
     case 'offerAccepted':
     case 'offerDeclined':
     case 'offerClosed':
-    case 'offerWhich': {
+    case 'offerWhich':
+    case 'checkedIn':
+    case 'helpSent':
+    case 'notOnScene': {
       const values = {
         number: String(reply.incident ?? ''),
         // Plain GSM-7 around the zone's name, as in the offer itself.

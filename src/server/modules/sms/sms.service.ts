@@ -50,10 +50,11 @@ export function createSmsIntake(deps: {
   /** STOP also ends every alert subscription of the number. */
   onStop?: (from: string) => Promise<unknown>;
   /**
-   * A responder's one-word answer ("YES", "NO 12") to an offer texted to them:
-   * the reply to send, or null when the text is not that.
+   * A responder's answer from their own number — to an offer ("YES", "NO 12")
+   * or a check-in ("SAFE", "HELP"): the reply to send, or null when the text
+   * is not that (it is then read as anyone's).
    */
-  answerOffer?: (from: string, body: string) => Promise<Omit<SmsReply, 'ref' | 'to'> | null>;
+  answerResponder?: (from: string, body: string) => Promise<Omit<SmsReply, 'ref' | 'to'> | null>;
   /** Queues a reply inside the report's transaction. */
   enqueueReply: (reply: SmsReply, tx: Tx | null) => Promise<void>;
   /** Queues fetching an MMS's pictures inside the report's transaction. */
@@ -77,7 +78,7 @@ export function createSmsIntake(deps: {
         await reply('empty');
         return { receipt: null, duplicate: false };
       }
-      const answered = await deps.answerOffer?.(sms.From, body);
+      const answered = await deps.answerResponder?.(sms.From, body);
       if (answered) {
         await reply(answered.kind, answered);
         return { receipt: null, duplicate: false };

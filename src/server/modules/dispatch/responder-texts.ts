@@ -1,0 +1,221 @@
+import { and, desc, eq, gt, inArray, isNotNull, isNull, type SQL } from 'drizzle-orm';
+import type { Language } from '../../../shared/report-fields.js';
+import type { SecretBox } from '../../crypto/secret-box.js';
+import type { Database } from '../../db/database.js';
+import { assignments, incidents, responderProfiles, zones } from '../../db/schema.js';
+import { AppError } from '../../http/errors.js';
+import type { CoalitionService } from '../coalitions/coalitions.service.js';
+import { fold } from '../sms/sms-text.js';
+import type { DispatchService } from './dispatch.service.js';
+import { offerPhoneDigest } from './responders.service.js';
+
+/**
+ * A responder's answers by text, for when the app will not load in a parking
+ * lot: "YES" / "SI" accepts an offer, "NO" declines it (with the incident's
+ * number where several are open: "YES 12"); on scene, "SAFE" / "BIEN" is the
+ * check-in and "HELP" / "AYUDA" the call for help. Each takes the same step
+ * as the app's button, so the board sees it live. Only texts from the number
+ * a responder gave for offers are read this way, and only these few words:
+ * anything else is a report, as from anyone.
+ */
+export interface ResponderTextReply {
+  kind:
+    | 'offerAccepted'
+    | 'offerDeclined'
+    | 'offerClosed'
+    | 'offerWhich'
+    | 'checkedIn'
+    | 'helpSent'
+    | 'notOnScene';
+  language: Language;
+  /** The incident answered about. */
+  incident?: number;
+  zone?: string;
+  /** For offerWhich: the incidents with an offer open. */
+  open?: number[];
+}
+
+type Word = { language: Language | null } & (
+  | { kind: 'offer'; answer: 'accept' | 'decline' }
+  | { kind: 'check-in'; status: 'safe' | 'help' }
+);
+
+const WORDS: Record<string, Word> = {
+  yes: { kind: 'offer', answer: 'accept', language: 'en' },
+  y: { kind: 'offer', answer: 'accept', language: 'en' },
+  accept: { kind: 'offer', answer: 'accept', language: 'en' },
+  ok: { kind: 'offer', answer: 'accept', language: null },
+  okay: { kind: 'offer', answer: 'accept', language: 'en' },
+  si: { kind: 'offer', answer: 'accept', language: 'es' },
+  s: { kind: 'offer', answer: 'accept', language: 'es' },
+  acepto: { kind: 'offer', answer: 'accept', language: 'es' },
+  aceptar: { kind: 'offer', answer: 'accept', language: 'es' },
+  no: { kind: 'offer', answer: 'decline', language: null },
+  n: { kind: 'offer', answer: 'decline', language: null },
+  decline: { kind: 'offer', answer: 'decline', language: 'en' },
+  rechazo: { kind: 'offer', answer: 'decline', language: 'es' },
+  safe: { kind: 'check-in', status: 'safe', language: 'en' },
+  'im safe': { kind: 'check-in', status: 'safe', language: 'en' },
+  'i m safe': { kind: 'check-in', status: 'safe', language: 'en' },
+  'i am safe': { kind: 'check-in', status: 'safe', language: 'en' },
+  bien: { kind: 'check-in', status: 'safe', language: 'es' },
+  'estoy bien': { kind: 'check-in', status: 'safe', language: 'es' },
+  help: { kind: 'check-in', status: 'help', language: 'en' },
+  'need help': { kind: 'check-in', status: 'help', language: 'en' },
+  sos: { kind: 'check-in', status: 'help', language: null },
+  ayuda: { kind: 'check-in', status: 'help', language: 'es' },
+  'necesito ayuda': { kind: 'check-in', status: 'help', language: 'es' },
+};
+
+/** "YES", "si 12", "No #12", "I'm safe", "AYUDA" → what it says and the incident's number; null for any other text. */
+export function parseResponderText(body: string): (Word & { number: number | null }) | null {
+  const match = /^([a-z ]+?)(?: (\d{1,9}))?$/.exec(fold(body));
+  const word = match?.[1] ? WORDS[match[1]] : undefined;
+  if (!word) return null;
+  return { ...word, number: match?.[2] ? Number(match[2]) : null };
+}
+
+/** Offers older than this are not what a bare "YES" is about. */
+const RECENT_MS = 2 * 3_600_000;
+
+export function createResponderTexts(deps: {
+  database: Database;
+  coalitions: CoalitionService;
+  box: SecretBox;
+  dispatch: () => DispatchService;
+  now?: () => Date;
+}) {
+  const now = deps.now ?? (() => new Date());
+  const { db } = deps.database;
+
+  /** Their assignments that meet `condition`, newest first, with the incident's number and zone. */
+  function assignmentsOf(userIds: string[], condition: SQL) {
+    return db
+      .select({
+        id: assignments.id,
+        userId: assignments.userId,
+        state: assignments.state,
+        offeredAt: assignments.offeredAt,
+        expiresAt: assignments.expiresAt,
+        number: incidents.number,
+        zone: zones.name,
+      })
+      .from(assignments)
+      .innerJoin(incidents, eq(incidents.id, assignments.incidentId))
+      .leftJoin(zones, eq(zones.id, incidents.zoneId))
+      .where(and(inArray(assignments.userId, userIds), condition))
+      .orderBy(desc(assignments.offeredAt), desc(incidents.number))
+      .limit(20);
+  }
+  type Row = Awaited<ReturnType<typeof assignmentsOf>>[number];
+  const about = (row: Row) => ({ incident: row.number, ...(row.zone ? { zone: row.zone } : {}) });
+
+  async function answerOffer(
+    userIds: string[],
+    parsed: { answer: 'accept' | 'decline'; number: number | null },
+    language: Language,
+  ): Promise<ResponderTextReply | null> {
+    const at = now();
+    const recent = await assignmentsOf(
+      userIds,
+      gt(assignments.offeredAt, new Date(at.getTime() - RECENT_MS)),
+    );
+    const asked = recent.filter((o) => parsed.number === null || o.number === parsed.number);
+    const latest = asked[0];
+    // None offered anything lately: YES and NO mean what they mean to anyone.
+    if (!latest) return null;
+    const open = asked.filter((o) => o.state === 'offered' && o.expiresAt > at);
+    if (open.length > 1)
+      return {
+        kind: 'offerWhich',
+        language,
+        open: [...new Set(open.map((o) => o.number))].sort((a, b) => a - b),
+      };
+    const offer = open[0];
+    if (!offer) {
+      // Already answered so (the same text delivered twice, or the app was quicker): say so again.
+      if (parsed.answer === 'accept' && ['accepted', 'en_route', 'on_scene'].includes(latest.state))
+        return { kind: 'offerAccepted', language, ...about(latest) };
+      if (parsed.answer === 'decline' && latest.state === 'declined')
+        return { kind: 'offerDeclined', language, ...about(latest) };
+      return { kind: 'offerClosed', language, ...about(latest) };
+    }
+    try {
+      await deps.dispatch().respond(offer.id, offer.userId, parsed.answer);
+    } catch (error) {
+      // It expired or was answered in the app at the same moment.
+      if (error instanceof AppError && ['INVALID_TRANSITION', 'CONFLICT'].includes(error.code))
+        return { kind: 'offerClosed', language, ...about(offer) };
+      throw error;
+    }
+    return {
+      kind: parsed.answer === 'accept' ? 'offerAccepted' : 'offerDeclined',
+      language,
+      ...about(offer),
+    };
+  }
+
+  async function checkIn(
+    userIds: string[],
+    parsed: { status: 'safe' | 'help'; number: number | null },
+    language: Language,
+  ): Promise<ResponderTextReply | null> {
+    const onScene = (await assignmentsOf(userIds, eq(assignments.state, 'on_scene'))).filter(
+      (a) => parsed.number === null || a.number === parsed.number,
+    );
+    const first = onScene[0];
+    if (!first) {
+      // A call for help from someone not on scene is not lost: it goes on as a report, to the board.
+      if (parsed.status === 'help') return null;
+      return { kind: 'notOnScene', language };
+    }
+    // It is the person who is safe, or in trouble, wherever they are on scene.
+    for (const row of onScene) await deps.dispatch().checkIn(row.id, row.userId, parsed.status);
+    return { kind: parsed.status === 'safe' ? 'checkedIn' : 'helpSent', language, ...about(first) };
+  }
+
+  return {
+    /** Numbers given before their digest was kept get one (once, at a worker's start). */
+    async backfill(): Promise<number> {
+      const missing = await db
+        .select({ userId: responderProfiles.userId, offerPhone: responderProfiles.offerPhone })
+        .from(responderProfiles)
+        .where(and(isNotNull(responderProfiles.offerPhone), isNull(responderProfiles.offerPhoneDigest)));
+      for (const row of missing) {
+        if (!row.offerPhone) continue;
+        const phone = deps.box.open(row.offerPhone, `offer-phone:${row.userId}`);
+        await db
+          .update(responderProfiles)
+          .set({ offerPhoneDigest: offerPhoneDigest(deps.box, phone) })
+          .where(eq(responderProfiles.userId, row.userId));
+      }
+      return missing.length;
+    },
+
+    /** The reply to send, or null when this is not a responder's answer (the text is then a report). */
+    async answer(from: string, body: string): Promise<ResponderTextReply | null> {
+      const parsed = parseResponderText(body);
+      if (!parsed) return null;
+      const coalition = await deps.coalitions.current();
+      const senders = await db
+        .select({ userId: responderProfiles.userId, languages: responderProfiles.languages })
+        .from(responderProfiles)
+        .where(
+          and(
+            eq(responderProfiles.coalitionId, coalition.id),
+            eq(responderProfiles.offerPhoneDigest, offerPhoneDigest(deps.box, from)),
+          ),
+        );
+      if (senders.length === 0) return null;
+      const spoken = senders.flatMap((s) => s.languages);
+      const language: Language =
+        parsed.language ?? (spoken.includes('es') && !spoken.includes('en') ? 'es' : 'en');
+      const userIds = senders.map((s) => s.userId);
+      return parsed.kind === 'offer'
+        ? answerOffer(userIds, parsed, language)
+        : checkIn(userIds, parsed, language);
+    },
+  };
+}
+
+export type ResponderTexts = ReturnType<typeof createResponderTexts>;
