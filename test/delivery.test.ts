@@ -4,7 +4,7 @@ import type { AlertView } from '../src/shared/alert.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { startPushService } from './support/push-service.js';
 import { type StaffSession, staffSession } from './support/sessions.js';
-import { startSmsProvider } from './support/sms-provider.js';
+import { postInbound, smsProviderEnv, startSmsProvider } from './support/sms-provider.js';
 import { startSmtpServer } from './support/smtp.js';
 
 /**
@@ -15,8 +15,6 @@ import { startSmtpServer } from './support/smtp.js';
  * the alert's recipients, dead push subscriptions removed, STOP and the
  * unsubscribe link.
  */
-const ACCOUNT = 'AC00000000000000000000000000000007';
-const AUTH_TOKEN = 'delivery-auth-token-0123456789';
 let t: TestFaro;
 let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
 let sms: Awaited<ReturnType<typeof startSmsProvider>>;
@@ -26,6 +24,8 @@ let approver: StaffSession;
 let zones: { id: string; name: string }[];
 let pushKey: string;
 
+const smsEnv = () => smsProviderEnv(sms.url, 'AC00000000000000000000000000000007');
+
 beforeAll(async () => {
   [smtp, sms, push] = await Promise.all([startSmtpServer(), startSmsProvider(), startPushService()]);
   t = await startTestFaro({
@@ -33,10 +33,7 @@ beforeAll(async () => {
     env: {
       SMTP_URL: smtp.url,
       PUBLIC_URL: 'https://faro.network.example',
-      TWILIO_ACCOUNT_SID: ACCOUNT,
-      TWILIO_AUTH_TOKEN: AUTH_TOKEN,
-      TWILIO_FROM: '+13235550100',
-      TWILIO_API_URL: sms.url,
+      ...smsEnv(),
       SMS_MESSAGES_PER_SECOND: '200',
       ALERT_DELIVERY_BACKOFF_SECONDS: '0.2',
       JOB_POLL_SECONDS: '0.5',
@@ -174,7 +171,7 @@ describe('delivering an alert', () => {
     expect(texts).toHaveLength(1);
     expect(texts[0]?.fields).toMatchObject({ From: '+13235550100' });
     expect(texts[0]?.authorization).toBe(
-      `Basic ${Buffer.from(`${ACCOUNT}:${AUTH_TOKEN}`).toString('base64')}`,
+      `Basic ${Buffer.from(`${smsEnv().TWILIO_ACCOUNT_SID}:${smsEnv().TWILIO_AUTH_TOKEN}`).toString('base64')}`,
     );
     expect(texts[0]?.fields.Body).toContain('Reply STOP to end.');
 
@@ -306,26 +303,16 @@ describe('delivering an alert', () => {
 
     const fields = {
       MessageSid: `SM${Date.now().toString(16)}stop`,
-      AccountSid: ACCOUNT,
+      AccountSid: smsEnv().TWILIO_ACCOUNT_SID,
       From: '+13235557001',
       To: '+13235550100',
       Body: 'STOP',
       NumMedia: '0',
     };
-    const url = `${t.baseUrl}/api/sms/inbound`;
-    const inbound = await fetch(url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded; charset=UTF-8',
-        // The provider signs the public address it was given.
-        'x-twilio-signature': twilioSignature(
-          AUTH_TOKEN,
-          'https://faro.network.example/api/sms/inbound',
-          fields,
-        ),
-      },
-      body: new URLSearchParams(fields),
-    });
+    const token = smsEnv().TWILIO_AUTH_TOKEN;
+    // The provider signs the public address it was given.
+    const signature = twilioSignature(token, 'https://faro.network.example/api/sms/inbound', fields);
+    const inbound = await postInbound(t.baseUrl, token, fields, signature);
     expect(inbound.status).toBe(200);
     const { rows } = await t.faro.database.pool.query<{ channel: string }>(
       `select channel from subscriptions where status = 'active' and audience = 'public' order by channel`,

@@ -49,7 +49,9 @@ async function expectStoredAfterRestart(receipts: string[]) {
   }
 }
 
-describe('an acknowledged report', () => {
+// Each test starts a real server twice (on PGlite the first start also migrates and seeds): minutes, not
+// seconds, on a busy 2-core machine.
+describe('an acknowledged report', { timeout: 120_000 }, () => {
   it('survives kill -9 right after the answer', async () => {
     const server = await spawnServer(env);
     const answers = await Promise.all(Array.from({ length: 20 }, () => postReport(server.baseUrl)));

@@ -4,15 +4,15 @@ import { smsCost } from '../src/server/modules/alerts/sms-segments.js';
 import { twilioSignature } from '../src/server/modules/sms/twilio.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { staffSession } from './support/sessions.js';
-import { postInbound, startSmsProvider } from './support/sms-provider.js';
+import { postInbound, smsProviderEnv, startSmsProvider } from './support/sms-provider.js';
 
 /**
  * The SMS channel end to end: a provider's signed webhook in, a report with
  * the text sealed, a reply with the receipt code out through the provider's
  * API in the sender's language — once, however often the webhook is delivered.
  */
-const AUTH_TOKEN = 'test-auth-token-0123456789abcdef';
 const ACCOUNT = 'AC00000000000000000000000000000001';
+const AUTH_TOKEN = smsProviderEnv('', ACCOUNT).TWILIO_AUTH_TOKEN;
 let t: TestFaro;
 let provider: Awaited<ReturnType<typeof startSmsProvider>>;
 let sequence = 0;
@@ -27,12 +27,7 @@ beforeAll(async () => {
   provider = await startSmsProvider({ media: picture });
   t = await startTestFaro({
     listen: true,
-    env: {
-      TWILIO_ACCOUNT_SID: ACCOUNT,
-      TWILIO_AUTH_TOKEN: AUTH_TOKEN,
-      TWILIO_FROM: '+13235550100',
-      TWILIO_API_URL: provider.url,
-    },
+    env: smsProviderEnv(provider.url, ACCOUNT),
   });
 });
 afterAll(async () => {

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { powHeader } from '../support/pow.js';
 import { startPushService } from '../support/push-service.js';
-import { startSmsProvider } from '../support/sms-provider.js';
+import { smsProviderEnv, startSmsProvider } from '../support/sms-provider.js';
 import { startSmtpServer } from '../support/smtp.js';
 import { signIn } from './accounts.js';
 import { type E2e, expectAccessible, startE2e } from './harness.js';
@@ -26,10 +26,7 @@ beforeAll(async () => {
   [smtp, sms, push] = await Promise.all([startSmtpServer(), startSmsProvider(), startPushService()]);
   e2e = await startE2e({
     SMTP_URL: smtp.url,
-    TWILIO_ACCOUNT_SID: ACCOUNT,
-    TWILIO_AUTH_TOKEN: 'e2e-auth-token-0123456789',
-    TWILIO_FROM: '+13235550100',
-    TWILIO_API_URL: sms.url,
+    ...smsProviderEnv(sms.url, ACCOUNT),
     SMS_MESSAGES_PER_SECOND: '50',
     JOB_POLL_SECONDS: '0.5',
   });
