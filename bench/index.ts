@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { boardBench } from './board.js';
 import { dispatchBench } from './dispatch.js';
 import { fanoutBench } from './fanout.js';
 import { ingestBench } from './ingest.js';
@@ -66,6 +67,22 @@ program
     await dispatchBench({
       responders: Number(options.responders),
       offers: Number(options.offers),
+      postgresUrl: options.postgres ?? process.env.DATABASE_URL,
+    });
+  });
+
+program
+  .command('board')
+  .description(
+    "PostgreSQL: the dispatch board's incident list as stored incidents grow (default filter, closed, one zone), p50/p99",
+  )
+  .option('-n, --incidents <list>', 'comma-separated numbers of stored incidents', '10000,100000')
+  .option('-r, --requests <n>', 'requests per filter and size', '50')
+  .option('--postgres <url>', 'PostgreSQL server (default: $DATABASE_URL)')
+  .action(async (options: { incidents: string; requests: string; postgres?: string }) => {
+    await boardBench({
+      sizes: options.incidents.split(',').map(Number),
+      requests: Number(options.requests),
       postgresUrl: options.postgres ?? process.env.DATABASE_URL,
     });
   });

@@ -129,7 +129,12 @@ export const incidents = pgTable(
     index('incidents_groupable')
       .on(t.coalitionId, t.lastObservedAt)
       .where(sql`status in ('open', 'confirmed', 'not_confirmed')`),
-    index('incidents_coalition_activity').on(t.coalitionId, t.lastActivityAt.desc()),
+    // The board's order, exactly (an index in DESC NULLS LAST order cannot serve ORDER BY … DESC).
+    index('incidents_board').on(
+      t.coalitionId,
+      t.lastActivityAt.desc().nullsFirst(),
+      t.id.desc().nullsFirst(),
+    ),
   ],
 );
 

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, lte, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { IncidentSummary, TimelineEntry } from '../../../shared/incident.js';
 import type { IncidentStatus } from '../../../shared/report-fields.js';
@@ -173,23 +173,27 @@ export async function listIncidentSummaries(
   coalitionId: string,
   filter: { statuses: readonly IncidentStatus[]; zoneId?: string | undefined; limit: number },
 ) {
-  const rows = await summaries(db)
+  const order = [desc(incidents.lastActivityAt), desc(incidents.id)];
+  // Those first, so a long list's limit can never cut them off (a handful at most).
+  const inTrouble = await summaries(db)
+    .where(and(eq(incidents.coalitionId, coalitionId), responderInTrouble))
+    .orderBy(...order)
+    .limit(filter.limit);
+  // The rest in the board's order, read from its index (the newest few of however many are stored).
+  const filtered = await summaries(db)
     .where(
       and(
         eq(incidents.coalitionId, coalitionId),
-        or(
-          and(
-            inArray(incidents.status, [...filter.statuses]),
-            filter.zoneId ? eq(incidents.zoneId, filter.zoneId) : undefined,
-          ),
-          responderInTrouble,
-        ),
+        inArray(incidents.status, [...filter.statuses]),
+        filter.zoneId ? eq(incidents.zoneId, filter.zoneId) : undefined,
       ),
     )
-    // Those first, so a long list's limit can never cut them off.
-    .orderBy(desc(responderInTrouble), desc(incidents.lastActivityAt), desc(incidents.id))
+    .orderBy(...order)
     .limit(filter.limit);
-  return rows.map(toSummary);
+  const first = new Set(inTrouble.map((row) => row.id));
+  return [...inTrouble, ...filtered.filter((row) => !first.has(row.id))]
+    .slice(0, filter.limit)
+    .map(toSummary);
 }
 
 /** Incidents of the coalition by id, for checking a merge or move target. */
