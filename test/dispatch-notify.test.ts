@@ -294,6 +294,14 @@ describe('notifying staff', () => {
       expect.stringContaining('report received'),
     ]);
     expect((await replies()).length).toBe(before + 1);
+    // STOP from it: no more texts there — the next offer reaches the app and the phone's push only.
+    expect((await textFaro(t.baseUrl, env, mobile, 'STOP')).status).toBe(200);
+    expect((await call(responder, 'GET', '/api/responder')).json().profile).toMatchObject({
+      offerPhone: null,
+    });
+    const texted = (await replies()).length;
+    await incidentOffered();
+    expect((await replies()).length).toBe(texted);
     // The number is kept sealed; its digest is no number.
     const dump = JSON.stringify((await t.faro.database.pool.query('select * from responder_profiles')).rows);
     expect(dump).not.toContain('5550155');

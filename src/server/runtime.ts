@@ -210,7 +210,10 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
             if (smsMedia) await enqueue(smsMedia, media, tx.client);
           },
           enqueueReply: async (reply, tx) => void (await enqueue(smsReply, reply, tx?.client)),
-          onStop: (from) => subscriptions.stopSms(from),
+          onStop: async (from) => {
+            await subscriptions.stopSms(from);
+            await responderTexts.forget(from);
+          },
           answerResponder: (from, body) => responderTexts.answer(from, body),
         })
       : null;

@@ -192,6 +192,20 @@ export function createResponderTexts(deps: {
       return missing.length;
     },
 
+    /**
+     * STOP from a responder's own number: Faro stops texting them offers and
+     * reminders (the provider would refuse them anyway); their profile shows no
+     * number until they give one again. Returns how many profiles had it.
+     */
+    async forget(from: string): Promise<number> {
+      const forgotten = await db
+        .update(responderProfiles)
+        .set({ offerPhone: null, offerPhoneDigest: null, updatedAt: now() })
+        .where(eq(responderProfiles.offerPhoneDigest, offerPhoneDigest(deps.box, from)))
+        .returning({ userId: responderProfiles.userId });
+      return forgotten.length;
+    },
+
     /** The reply to send, or null when this is not a responder's answer (the text is then a report). */
     async answer(from: string, body: string): Promise<ResponderTextReply | null> {
       const parsed = parseResponderText(body);

@@ -47,7 +47,7 @@ export function createSmsIntake(deps: {
   coalitions: CoalitionService;
   box: SecretBox;
   db: Drizzle;
-  /** STOP also ends every alert subscription of the number. */
+  /** STOP also ends every alert subscription of the number, and offers texted to a responder there. */
   onStop?: (from: string) => Promise<unknown>;
   /**
    * A responder's answer from their own number — to an offer ("YES", "NO 12")
