@@ -213,6 +213,26 @@ describe('offers and check-ins on a moving clock', () => {
     await expect.poll(() => betoRow.getAttribute('data-safety'), { timeout: 5_000 }).toBe('ok');
     expect(await betoRow.textContent()).not.toContain('backup contact alerted');
     await banner.waitFor({ state: 'detached', timeout: 5_000 });
+
+    // Later he asks for help: his phone says who knows, the board flags it, the dispatcher's device rings.
+    const helpCount = push.received(board.clientHash()).length;
+    await card.getByRole('button', { name: 'Need help' }).click();
+    await card
+      .getByTestId('help-sent')
+      .getByText(/every dispatcher has been alerted/)
+      .waitFor({ timeout: 5_000 });
+    await expect.poll(() => betoRow.getAttribute('data-safety'), { timeout: 5_000 }).toBe('help');
+    await page
+      .getByTestId('safety-banner')
+      .getByRole('button', { name: /NEEDS HELP · #\d+ · Boyle Heights/ })
+      .waitFor({ timeout: 5_000 });
+    const help = await until(() => push.received(board.clientHash())[helpCount], 'the call for help’s push');
+    expect(await board.deliverUntilShown(help, /^NEEDS HELP · #\d+ · Boyle Heights/)).toContainEqual(
+      expect.stringMatching(/^NEEDS HELP/),
+    );
+    await card.getByRole('button', { name: "I'm safe" }).click();
+    await card.getByTestId('help-sent').waitFor({ state: 'detached', timeout: 5_000 });
+    await expect.poll(() => betoRow.getAttribute('data-safety'), { timeout: 5_000 }).toBe('ok');
   });
 
   it('offers a pair of legal observers in one action; each sees the other as their partner', async () => {

@@ -99,12 +99,19 @@ export async function pushBrowser(
     async deliverUntilShown(data, title, timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;
       for (let attempt = 1; ; attempt++) {
+        const handed = Date.now();
         await deliver(data);
-        if (attempt > 1) console.warn(`push handed to the service worker again (attempt ${attempt})`);
-        const tryUntil = Math.min(deadline, Date.now() + 2_500);
+        const tryUntil = Math.min(deadline, handed + 2_500);
         while (Date.now() < tryUntil) {
           const titles = await shown();
-          if (titles.some((t) => (typeof title === 'string' ? t === title : title.test(t)))) return titles;
+          if (titles.some((t) => (typeof title === 'string' ? t === title : title.test(t)))) {
+            // Said when it took more than one handover, to tell a dropped push from a slow one.
+            if (attempt > 1)
+              console.warn(
+                `notification ${title} shown after ${attempt} handovers, ${Date.now() - handed} ms after the last`,
+              );
+            return titles;
+          }
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
         if (Date.now() >= deadline) {

@@ -241,6 +241,11 @@ function AssignmentCard({
               {t(assignment.escalated ? 'responder.missedEscalated' : 'responder.missed')}
             </p>
           )}
+          {assignment.safety === 'help' && (
+            <p className="error-summary" role="alert" data-testid="help-sent">
+              {t('responder.helpSent')}
+            </p>
+          )}
           {assignment.checkInDueAt && assignment.safety !== 'missed' && (
             <p className="hint">{t('responder.checkInDue', { time: clock(assignment.checkInDueAt) })}</p>
           )}
