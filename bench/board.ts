@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openDatabase } from '../src/server/db/database.js';
-import { spawnServer } from '../test/support/process.js';
 import { staffSession } from '../test/support/sessions.js';
-import { databaseUrlFor } from '../test/support/urls.js';
 import { percentile } from './dispatch.js';
+import { onSeededPostgres } from './engines.js';
 
 /**
  * Board benchmark, on PostgreSQL: the dispatch board's incident list
@@ -27,22 +25,8 @@ export async function boardBench(options: BoardBenchOptions): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const name = `faro_board_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: options.postgresUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = databaseUrlFor(options.postgresUrl, name);
-  const env = {
-    DATABASE_URL: url,
-    FARO_DEMO: 'true',
-    LOG_LEVEL: 'warn',
-    FARO_SECRET_KEY: randomBytes(32).toString('base64'),
-  };
   const table: { size: number; filter: string; p50: number; p99: number }[] = [];
-  try {
-    const setup = await spawnServer(env, { args: ['bin/faro.js', 'start'] });
-    setup.child.kill('SIGTERM');
-    await setup.exited;
+  await onSeededPostgres(options.postgresUrl, 'faro_board', async ({ url, start }) => {
     const database = await openDatabase({ kind: 'postgres', url, poolSize: 2 });
     const dispatcher = await staffSession(database, 'dispatcher');
     await database.close();
@@ -50,7 +34,7 @@ export async function boardBench(options: BoardBenchOptions): Promise<void> {
     const { rows: zones } = await pool.query<{ id: string }>('select id from zones order by name');
     const zone = zones[0]?.id ?? '';
 
-    const server = await spawnServer(env, { args: ['bin/faro.js', 'start'] });
+    const server = await start();
     try {
       let stored = 0;
       for (const size of [...options.sizes].sort((a, b) => a - b)) {
@@ -115,8 +99,5 @@ export async function boardBench(options: BoardBenchOptions): Promise<void> {
       console.log(
         `| ${String(row.size).padStart(16)} | ${row.filter.padEnd(31)} | ${row.p50.toFixed(1).padStart(7)} | ${row.p99.toFixed(1).padStart(7)} |`,
       );
-  } finally {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  }
+  });
 }

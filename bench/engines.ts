@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -60,6 +61,50 @@ export async function onEngine<A, R>(
     } finally {
       await pool.end();
     }
+  } finally {
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+}
+
+/** A fresh PostgreSQL database with Faro migrated and its demo data, for a benchmark that starts servers itself. */
+export interface SeededDatabase {
+  url: string;
+  secretKey: string;
+  /** What `faro start` needs for this database (JOB_POLL_SECONDS 0.5, warnings only). */
+  env: Record<string, string>;
+  /** Starts the built server on it. */
+  start: () => ReturnType<typeof spawnServer>;
+}
+
+/**
+ * Creates a database on the server at `adminUrl`, lets a first `faro start`
+ * migrate and seed it, runs `use`, and drops the database whatever happens.
+ */
+export async function onSeededPostgres<R>(
+  adminUrl: string,
+  prefix: string,
+  use: (database: SeededDatabase) => Promise<R>,
+): Promise<R> {
+  const name = `${prefix}_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  try {
+    const url = databaseUrlFor(adminUrl, name);
+    const secretKey = randomBytes(32).toString('base64');
+    const env = {
+      DATABASE_URL: url,
+      FARO_DEMO: 'true',
+      LOG_LEVEL: 'warn',
+      FARO_SECRET_KEY: secretKey,
+      JOB_POLL_SECONDS: '0.5',
+    };
+    const start = () => spawnServer(env, { args: ['bin/faro.js', 'start'] });
+    const setup = await start();
+    setup.child.kill('SIGTERM');
+    await setup.exited;
+    return await use({ url, secretKey, env, start });
   } finally {
     await admin.query(`drop database if exists ${name} with (force)`);
     await admin.end();

@@ -7,9 +7,8 @@ import { createSecretBox } from '../src/server/crypto/secret-box.js';
 import { decodeKey } from '../src/server/crypto/secret-key.js';
 import { openDatabase } from '../src/server/db/database.js';
 import { contactContext } from '../src/server/modules/alerts/subscriptions.service.js';
-import { spawnServer } from '../test/support/process.js';
 import { staffSession } from '../test/support/sessions.js';
-import { databaseUrlFor } from '../test/support/urls.js';
+import { onSeededPostgres } from './engines.js';
 
 /**
  * Fan-out benchmark, on PostgreSQL: N Web Push subscribers of one zone, an
@@ -131,89 +130,75 @@ interface Row {
 }
 
 async function runOne(adminUrl: string, n: number): Promise<Row> {
-  const name = `faro_fanout_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = databaseUrlFor(adminUrl, name);
-  const secretKey = randomBytes(32).toString('base64');
   const sink = await startPushSink();
-  const env = {
-    DATABASE_URL: url,
-    FARO_DEMO: 'true',
-    LOG_LEVEL: 'warn',
-    FARO_SECRET_KEY: secretKey,
-    JOB_POLL_SECONDS: '0.5',
-  };
   try {
-    // A first start migrates and seeds; subscribers go in while no server runs.
-    const setup = await spawnServer(env, { args: ['bin/faro.js', 'start'] });
-    setup.child.kill('SIGTERM');
-    await setup.exited;
-    console.error(`${n} subscribers:`);
-    const { zoneId, keys } = await insertSubscribers(url, secretKey, n, sink.url);
-    const database = await openDatabase({ kind: 'postgres', url, poolSize: 2 });
-    const dispatcher = await staffSession(database, 'dispatcher');
-    const approver = await staffSession(database, 'approver');
-    const server = await spawnServer(env, { args: ['bin/faro.js', 'start'] });
-    try {
-      const post = async (session: typeof dispatcher, path: string, body?: unknown) => {
-        const response = await fetch(`${server.baseUrl}${path}`, {
-          method: 'POST',
-          headers: { ...session.headers, ...(body ? { 'content-type': 'application/json' } : {}) },
-          body: body ? JSON.stringify(body) : null,
+    // A first start migrated and seeded; subscribers go in while no server runs.
+    return await onSeededPostgres(adminUrl, 'faro_fanout', async ({ url, secretKey, start }) => {
+      console.error(`${n} subscribers:`);
+      const { zoneId, keys } = await insertSubscribers(url, secretKey, n, sink.url);
+      const database = await openDatabase({ kind: 'postgres', url, poolSize: 2 });
+      const dispatcher = await staffSession(database, 'dispatcher');
+      const approver = await staffSession(database, 'approver');
+      const server = await start();
+      try {
+        const post = async (session: typeof dispatcher, path: string, body?: unknown) => {
+          const response = await fetch(`${server.baseUrl}${path}`, {
+            method: 'POST',
+            headers: { ...session.headers, ...(body ? { 'content-type': 'application/json' } : {}) },
+            body: body ? JSON.stringify(body) : null,
+          });
+          if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+          return (await response.json()) as Record<string, unknown>;
+        };
+        const template = await post(dispatcher, '/api/manage/alerts/template', {
+          kind: 'activity',
+          zoneIds: [zoneId],
         });
-        if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-        return (await response.json()) as Record<string, unknown>;
-      };
-      const template = await post(dispatcher, '/api/manage/alerts/template', {
-        kind: 'activity',
-        zoneIds: [zoneId],
-      });
-      const draft = await post(dispatcher, '/api/manage/alerts', {
-        kind: 'activity',
-        capStatus: 'Actual',
-        ...template,
-      });
-      await post(dispatcher, `/api/manage/alerts/${draft.id}/submit`);
-      const approvedAt = performance.now();
-      await post(approver, `/api/manage/alerts/${draft.id}/approve`);
-      let queuedAt = 0;
-      for (;;) {
-        const { rows } = await database.pool.query<{ queued: boolean; sent: number }>(
-          `select queued_at is not null as queued,
+        const draft = await post(dispatcher, '/api/manage/alerts', {
+          kind: 'activity',
+          capStatus: 'Actual',
+          ...template,
+        });
+        await post(dispatcher, `/api/manage/alerts/${draft.id}/submit`);
+        const approvedAt = performance.now();
+        await post(approver, `/api/manage/alerts/${draft.id}/approve`);
+        let queuedAt = 0;
+        for (;;) {
+          const { rows } = await database.pool.query<{ queued: boolean; sent: number }>(
+            `select queued_at is not null as queued,
                   (select count(*)::int from deliveries where alert_id = $1 and state = 'sent') as sent
            from alerts where id = $1`,
-          [draft.id],
-        );
-        const row = rows[0];
-        if (row?.queued && !queuedAt) queuedAt = performance.now();
-        if (queuedAt && sink.stats().received >= n) break;
-        process.stderr.write(`\r  queued ${queuedAt ? 'yes' : 'no '} · pushed ${sink.stats().received}/${n}`);
-        await new Promise((resolve) => setTimeout(resolve, 500));
+            [draft.id],
+          );
+          const row = rows[0];
+          if (row?.queued && !queuedAt) queuedAt = performance.now();
+          if (queuedAt && sink.stats().received >= n) break;
+          process.stderr.write(
+            `\r  queued ${queuedAt ? 'yes' : 'no '} · pushed ${sink.stats().received}/${n}`,
+          );
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+        process.stderr.write('\n');
+        const { first, last } = sink.stats();
+        const payload = JSON.stringify({
+          title: String((template.content as { en: { headline: string } }).en.headline),
+          body: 'x'.repeat(180),
+        });
+        return {
+          subscribers: n,
+          queuedSeconds: (queuedAt - approvedAt) / 1000,
+          pushPerSecond: n / ((last - first) / 1000),
+          rawPerSecond: rawEncryptionRate(keys, payload, 5),
+          sentSeconds: (last - approvedAt) / 1000,
+        };
+      } finally {
+        server.child.kill('SIGTERM');
+        await server.exited;
+        await database.close();
       }
-      process.stderr.write('\n');
-      const { first, last } = sink.stats();
-      const payload = JSON.stringify({
-        title: String((template.content as { en: { headline: string } }).en.headline),
-        body: 'x'.repeat(180),
-      });
-      return {
-        subscribers: n,
-        queuedSeconds: (queuedAt - approvedAt) / 1000,
-        pushPerSecond: n / ((last - first) / 1000),
-        rawPerSecond: rawEncryptionRate(keys, payload, 5),
-        sentSeconds: (last - approvedAt) / 1000,
-      };
-    } finally {
-      server.child.kill('SIGTERM');
-      await server.exited;
-      await database.close();
-    }
+    });
   } finally {
     await sink.close();
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
   }
 }
 

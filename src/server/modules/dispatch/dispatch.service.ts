@@ -217,7 +217,7 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
     status: 'safe' | 'help',
   ): Promise<Assignment> {
     const coalition = await deps.coalitions.current();
-    const incidentId = await database.transaction(async (tx) => {
+    const { incidentId, alarmed } = await database.transaction(async (tx) => {
       const row = await findAssignment(tx.db, coalition.id, assignmentId);
       if (!row || !allowed(row)) throw new AppError('NOT_FOUND', 'No assignment with this id.');
       if (row.state !== 'on_scene')
@@ -234,10 +234,11 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
         { type: 'responder.updated', subjectId: row.userId },
       ]);
       // A call for help reaches dispatchers' devices too, not only a board someone may not be watching.
-      if (status === 'help' && row.safety !== 'help') await deps.onSafetyAlarm?.('help', row.id, tx);
-      return row.incidentId;
+      const alarm = status === 'help' && row.safety !== 'help';
+      if (alarm) await deps.onSafetyAlarm?.('help', row.id, tx);
+      return { incidentId: row.incidentId, alarmed: alarm };
     });
-    if (status === 'help') deps.afterCommit?.();
+    if (alarmed) deps.afterCommit?.();
     return nameOf(database.db, incidentId, assignmentId);
   }
 

@@ -151,6 +151,9 @@ export function dispatchNotifyJob(deps: {
         .where(eq(assignments.id, assignmentId));
       if (!row) return;
       const where = row.zone ? ` · ${row.zone}` : '';
+      // In texts, plain GSM-7 around the zone's name (a "·" alone would make one UCS-2, twice the segments).
+      const zoneText = row.zone ? ` - ${row.zone}` : '';
+      const ownPhone = (sealed: string) => deps.box.open(sealed, `offer-phone:${row.userId}`);
       if (kind === 'offer') {
         if (row.state !== 'offered') return;
         if (push)
@@ -165,15 +168,12 @@ export function dispatchNotifyJob(deps: {
         // And by text, where the network has SMS and the responder gave their number for it:
         // the incident's number and zone only — never its place — and the way back to the app.
         if (text && row.offerPhone && deps.sms) {
-          const phone = deps.box.open(row.offerPhone, `offer-phone:${row.userId}`);
           const minutes = Math.round(deps.offerMinutes);
           const link = deps.publicUrl ? ` ${deps.publicUrl.replace(/\/$/, '')}/responder` : '';
-          // Plain GSM-7 around the zone's name (a "·" alone would make it UCS-2, twice the segments).
-          const zone = row.zone ? ` - ${row.zone}` : '';
           // Answered by text too (a one-word reply, read by the SMS intake) when the app will not load.
           await deps.sms.send(
-            phone,
-            `Faro: offer to verify #${row.number}${zone}. Reply YES or NO within ${minutes} min, or use the app.${link} / Oferta para verificar #${row.number}: responda SI o NO en ${minutes} min.`,
+            ownPhone(row.offerPhone),
+            `Faro: offer to verify #${row.number}${zoneText}. Reply YES or NO within ${minutes} min, or use the app.${link} / Oferta para verificar #${row.number}: responda SI o NO en ${minutes} min.`,
           );
         }
         return;
@@ -221,11 +221,9 @@ export function dispatchNotifyJob(deps: {
           });
         }
         if (text && row.offerPhone && deps.sms) {
-          const phone = deps.box.open(row.offerPhone, `offer-phone:${row.userId}`);
-          const zone = row.zone ? ` - ${row.zone}` : '';
           await deps.sms.send(
-            phone,
-            `Faro: safety check-in missed at #${row.number}${zone}. Reply SAFE if you are safe, or HELP. / Responda BIEN o AYUDA.`,
+            ownPhone(row.offerPhone),
+            `Faro: safety check-in missed at #${row.number}${zoneText}. Reply SAFE if you are safe, or HELP. / Responda BIEN o AYUDA.`,
           );
         }
         return;

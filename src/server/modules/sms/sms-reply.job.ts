@@ -36,6 +36,8 @@ const smsReplySchema = z.object({
   open: z.array(z.number().int()).optional(),
 });
 export type SmsReply = z.infer<typeof smsReplySchema>;
+/** Every kind of reply, for checks that must cover them all. */
+export const SMS_REPLY_KINDS = smsReplySchema.shape.kind.options;
 
 /** The reply's text in the sender's language. */
 export function replyText(reply: SmsReply, publicUrl: string | undefined): string {

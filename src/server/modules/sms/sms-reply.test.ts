@@ -1,26 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { LANGUAGES } from '../../../shared/report-fields.js';
 import { smsCost } from '../alerts/sms-segments.js';
-import { replyText, type SmsReply } from './sms-reply.job.js';
-
-const KINDS: SmsReply['kind'][] = [
-  'receipt',
-  'empty',
-  'optedIn',
-  'nothingToFollow',
-  'followUp',
-  'offerAccepted',
-  'offerDeclined',
-  'offerClosed',
-  'offerWhich',
-  'checkedIn',
-  'helpSent',
-  'notOnScene',
-];
+import { replyText, SMS_REPLY_KINDS } from './sms-reply.job.js';
 
 describe('replies by text', () => {
   // Outside GSM-7 a text is UCS-2: each segment holds 70 characters instead of 160.
-  it.each(LANGUAGES.flatMap((language) => KINDS.map((kind) => [language, kind] as const)))(
+  it.each(LANGUAGES.flatMap((language) => SMS_REPLY_KINDS.map((kind) => [language, kind] as const)))(
     '%s %s stays in GSM-7 and within two segments',
     (language, kind) => {
       const text = replyText(
