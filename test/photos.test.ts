@@ -1,8 +1,7 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { ExifTool } from 'exiftool-vendored';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReportInput } from './support/factories.js';
@@ -11,10 +10,11 @@ import { type StaffSession, staffSession } from './support/sessions.js';
 
 /**
  * Photos from the public form: re-encoded so nothing but pixels survives.
- * Checked with exiftool (a real reader of EXIF, GPS, XMP and IPTC), not with
- * the library that wrote them.
+ * Checked with ExifTool (a real reader of EXIF, GPS, XMP and IPTC; the copy
+ * `exiftool-vendored` brings from npm, run by the perl every machine has), not
+ * with the library that wrote them.
  */
-const run = promisify(execFile);
+const exiftool = new ExifTool({ taskTimeoutMillis: 20_000 });
 let t: TestFaro;
 let dir: string;
 let dispatcher: StaffSession;
@@ -27,6 +27,7 @@ beforeAll(async () => {
   responder = await staffSession(t.faro.database, 'responder');
 });
 afterAll(async () => {
+  await exiftool.end();
   await t?.stop();
   await rm(dir, { recursive: true, force: true });
 });
@@ -38,28 +39,32 @@ async function phonePhoto(): Promise<Buffer> {
     .jpeg()
     .toBuffer();
   await writeFile(file, pixels);
-  await run('exiftool', [
-    '-overwrite_original',
-    '-GPSLatitude=34.0472',
-    '-GPSLatitudeRef=N',
-    '-GPSLongitude=118.2195',
-    '-GPSLongitudeRef=W',
-    '-Make=Samsung',
-    '-Model=SM-A125U',
-    '-SerialNumber=R58R123ABC',
-    '-Artist=Maria Lopez',
-    '-XMP-dc:Description=Taken from my kitchen window',
-    '-Orientation#=6',
+  await exiftool.write(
     file,
-  ]);
+    {},
+    {
+      writeArgs: [
+        '-overwrite_original',
+        '-GPSLatitude=34.0472',
+        '-GPSLatitudeRef=N',
+        '-GPSLongitude=118.2195',
+        '-GPSLongitudeRef=W',
+        '-Make=Samsung',
+        '-Model=SM-A125U',
+        '-SerialNumber=R58R123ABC',
+        '-Artist=Maria Lopez',
+        '-XMP-dc:Description=Taken from my kitchen window',
+        '-Orientation#=6',
+      ],
+    },
+  );
   return readFile(file);
 }
 
 async function metadataOf(bytes: Buffer): Promise<Record<string, unknown>> {
   const file = path.join(dir, `check-${Date.now()}-${Math.random()}.jpg`);
   await writeFile(file, bytes);
-  const { stdout } = await run('exiftool', ['-json', '-a', '-G1', file]);
-  return (JSON.parse(stdout) as Record<string, unknown>[])[0] ?? {};
+  return (await exiftool.readRaw(file, { readArgs: ['-a', '-G1'] })) as Record<string, unknown>;
 }
 
 const upload = (body: Buffer, type = 'image/jpeg') =>
