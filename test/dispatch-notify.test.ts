@@ -234,7 +234,7 @@ describe('notifying staff', () => {
     // The same answer again says so again, and changes nothing.
     expect(await text('yes')).toEqual([expect.stringMatching(`^Faro: you accepted #${first.number}`)]);
 
-    // On scene, the check-in by text: HELP reaches every dispatcher's device at once; SAFE clears it.
+    // On scene, the check-in by text: HELP reaches every dispatcher's device at once.
     expect(await text('safe')).toEqual([expect.stringContaining('you are not on scene')]);
     await call(responder, 'POST', `/api/responder/assignments/${first.assignment}`, { action: 'on_scene' });
     const dispatcherPhone = await phoneOf(dispatcher);
@@ -251,7 +251,19 @@ describe('notifying staff', () => {
     expect(JSON.parse(push.received(dispatcherPhone).at(-1) ?? '{}')).toMatchObject({
       title: `NEEDS HELP · #${first.number}`,
     });
+    // Issue 12 item 14: a text can be sent from a forged number, so SAFE by text never
+    // stands a call for help down; the app's "I'm safe" (or a dispatcher who reached them) does.
     expect(await text("I'm safe")).toEqual([
+      expect.stringMatching(`^Faro: your call for help at #${first.number} stays on`),
+    ]);
+    expect(await safetyOf()).toBe('help');
+    const inApp = await call(responder, 'POST', `/api/responder/assignments/${first.assignment}/check-in`, {
+      status: 'safe',
+    });
+    expect(inApp.statusCode, inApp.body).toBe(200);
+    expect(await safetyOf()).toBe('ok');
+    // With no call for help standing, SAFE by text is the check-in it always was.
+    expect(await text('safe')).toEqual([
       expect.stringMatching(`^Faro: thank you: you are checked in as safe at #${first.number}`),
     ]);
     expect(await safetyOf()).toBe('ok');

@@ -14,7 +14,8 @@ import { offerPhoneDigest } from './responders.service.js';
  * lot: "YES" / "SI" accepts an offer, "NO" declines it (with the incident's
  * number where several are open: "YES 12"); on scene, "SAFE" / "BIEN" is the
  * check-in and "HELP" / "AYUDA" the call for help. Each takes the same step
- * as the app's button, so the board sees it live. Only texts from the number
+ * as the app's button, so the board sees it live — except that "SAFE" never
+ * clears a call for help (a sender's number can be forged). Only texts from the number
  * a responder gave for offers are read this way, and only these few words:
  * anything else is a report, as from anyone.
  */
@@ -26,6 +27,7 @@ export interface ResponderTextReply {
     | 'offerWhich'
     | 'checkedIn'
     | 'helpSent'
+    | 'helpStays'
     | 'notOnScene';
   language: Language;
   /** The incident answered about. */
@@ -95,6 +97,7 @@ export function createResponderTexts(deps: {
         id: assignments.id,
         userId: assignments.userId,
         state: assignments.state,
+        safety: assignments.safety,
         offeredAt: assignments.offeredAt,
         expiresAt: assignments.expiresAt,
         number: incidents.number,
@@ -168,6 +171,13 @@ export function createResponderTexts(deps: {
       // A call for help from someone not on scene is not lost: it goes on as a report, to the board.
       if (parsed.status === 'help') return null;
       return { kind: 'notOnScene', language };
+    }
+    if (parsed.status === 'safe') {
+      // A sender's number can be spoofed: a text may answer a reminder, but it never
+      // stands down a call for help — that takes the app's "I'm safe" or a dispatcher
+      // who reached them. Nothing changes where help was called.
+      const calledHelp = onScene.find((row) => row.safety === 'help');
+      if (calledHelp) return { kind: 'helpStays', language, ...about(calledHelp) };
     }
     // It is the person who is safe, or in trouble, wherever they are on scene.
     for (const row of onScene) await deps.dispatch().checkIn(row.id, row.userId, parsed.status);

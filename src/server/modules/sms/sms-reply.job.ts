@@ -23,6 +23,7 @@ const smsReplySchema = z.object({
     'offerWhich',
     'checkedIn',
     'helpSent',
+    'helpStays',
     'notOnScene',
   ]),
   receipt: z.string().optional(),
@@ -57,6 +58,7 @@ export function replyText(reply: SmsReply, publicUrl: string | undefined): strin
     case 'offerWhich':
     case 'checkedIn':
     case 'helpSent':
+    case 'helpStays':
     case 'notOnScene': {
       const values = {
         number: String(reply.incident ?? ''),
