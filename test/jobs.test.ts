@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildReportInput } from './support/factories.js';
+import { buildReportInput, OUTSIDE_ZONES } from './support/factories.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 
 let t: TestFaro;
@@ -8,11 +8,11 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.stop());
 
-const create = async () => {
+const create = async (location?: { lat: number; lng: number }) => {
   const response = await t.faro.app.inject({
     method: 'POST',
     url: '/api/reports',
-    payload: buildReportInput(),
+    payload: buildReportInput(location ? { location } : {}),
   });
   expect(response.statusCode).toBe(201);
   return response.json().id as string;
@@ -21,7 +21,7 @@ const create = async () => {
 const restricted = async (id: string) =>
   (
     await t.faro.database.pool.query(
-      'select restricted, has_exact_location, zone_id, h3_cell, restricted_purged_at from reports where id = $1',
+      'select restricted, markings, has_exact_location, zone_id, h3_cell, restricted_purged_at from reports where id = $1',
       [id],
     )
   ).rows[0];
@@ -29,9 +29,16 @@ const restricted = async (id: string) =>
 describe('retention job on the Postgres-backed queue', () => {
   it('deletes exact location and free text after the retention period, keeps coarse data, and is idempotent', async () => {
     const old = await create();
-    const recent = await create();
+    // Far from the first, so it is an incident of its own.
+    const recent = await create(OUTSIDE_ZONES);
     await t.faro.database.pool.query(
-      `update reports set received_at = now() - interval '31 days' where id = $1`,
+      `update reports set received_at = now() - interval '31 days', markings = 'vest 9d2e' where id = $1`,
+      [old],
+    );
+    await t.faro.grouper?.settle();
+    await t.faro.database.pool.query(
+      `update incidents set last_activity_at = now() - interval '31 days'
+         where id = (select incident_id from reports where id = $1)`,
       [old],
     );
 
@@ -47,6 +54,22 @@ describe('retention job on the Postgres-backed queue', () => {
     const kept = await restricted(recent);
     expect(kept.restricted).toMatch(/^v1\./);
     expect(kept.has_exact_location).toBe(true);
+
+    // Issue 12 item 14: markings kept in the clear by an older version go with the rest.
+    expect(purged.markings).toBeNull();
+    // The old report's incident, quiet as long, forgets its mean and recent positions;
+    // the recent one's keeps them. Zone and public cell stay.
+    const positions = async (report: string) =>
+      (
+        await t.faro.database.pool.query(
+          `select i.center_lat, i.recent_lat, i.zone_id, i.h3_cell from incidents i
+             join reports r on r.incident_id = i.id where r.id = $1`,
+          [report],
+        )
+      ).rows[0];
+    expect(await positions(old)).toMatchObject({ center_lat: null, recent_lat: null });
+    expect((await positions(old)).h3_cell).not.toBeNull();
+    expect((await positions(recent)).center_lat).not.toBeNull();
 
     const firstPurge = purged.restricted_purged_at;
     await t.faro.jobs.send(job, {});

@@ -59,9 +59,10 @@ describe('POST /api/reports', () => {
     expect(detail.exactLocation).toEqual(BOYLE_HEIGHTS);
   });
 
-  it('stores the exact position, cross streets and free text only sealed', async () => {
+  it('stores the exact position, cross streets, free text and markings only sealed', async () => {
     const input = buildReportInput({
       description: 'vans parked behind the clinic 7c1e',
+      markings: 'jacket says HSI 7c1e',
       location: { lat: 34.04719, lng: -118.21951, place: 'Cesar Chavez and Soto 7c1e' },
     });
     const { id } = (await post(input)).json();
@@ -77,7 +78,22 @@ describe('POST /api/reports', () => {
     expect(detail.report).toMatchObject({
       place: 'Cesar Chavez and Soto 7c1e',
       description: 'vans parked behind the clinic 7c1e',
+      markings: 'jacket says HSI 7c1e',
     });
+  });
+
+  it('issue 12 item 14: seals markings stored in the clear before they were sealed, once', async () => {
+    const { id } = (await post(buildReportInput({ description: 'by the bakery' }))).json();
+    await t.faro.database.pool.query(`update reports set markings = 'vest 51f0' where id = $1`, [id]);
+    expect(await t.faro.services.reports.sealPlainMarkings()).toBeGreaterThanOrEqual(1);
+    const { rows } = await t.faro.database.pool.query(
+      'select row_to_json(r)::text as row from reports r where id = $1',
+      [id],
+    );
+    expect(rows[0].row).not.toContain('51f0');
+    const detail = (await board(`/api/reports/${id}`)).json();
+    expect(detail.report).toMatchObject({ markings: 'vest 51f0', description: 'by the bakery' });
+    expect(await t.faro.services.reports.sealPlainMarkings()).toBe(0);
   });
 
   it('accepts a position outside every zone rather than losing the report', async () => {

@@ -38,7 +38,7 @@ import { createResponderTexts, type ResponderTexts } from './modules/dispatch/re
 import { type Grouper, startGrouper } from './modules/incidents/grouper.js';
 import { createIncidentService } from './modules/incidents/incidents.service.js';
 import { createPhotoService } from './modules/reports/photos.js';
-import { createReportService } from './modules/reports/reports.service.js';
+import { createReportService, type ReportService } from './modules/reports/reports.service.js';
 import { openRestricted } from './modules/reports/restricted.js';
 import { retentionJob } from './modules/retention/retention.job.js';
 import { smsFollowUps } from './modules/sms/follow-up.js';
@@ -59,6 +59,7 @@ export interface Faro {
     people: PeopleService;
     dispatch: DispatchService;
     responderTexts: ResponderTexts;
+    reports: ReportService;
   };
   database: Database;
   jobs: JobQueue;
@@ -348,6 +349,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
     if (options.work ?? true) {
       await delivery.resume();
       await responderTexts.backfill();
+      await reports.sealPlainMarkings();
     }
 
     let stopping: Promise<void> | undefined;
@@ -371,7 +373,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       app,
       routeAccess,
       box,
-      services: { sessions, people, dispatch, responderTexts },
+      services: { sessions, people, dispatch, responderTexts, reports },
       database,
       jobs,
       hub,

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, isNotNull, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { IncidentSummary, TimelineEntry } from '../../../shared/incident.js';
 import type { IncidentStatus } from '../../../shared/report-fields.js';
@@ -256,6 +256,25 @@ export async function purgeTimelineNotes(db: Drizzle, before: Date): Promise<num
     .set({ note: null })
     .where(and(isNotNull(incidentTimeline.note), lte(incidentTimeline.at, before)))
     .returning({ id: incidentTimeline.id });
+  return purged.length;
+}
+
+/**
+ * Forgets where incidents quiet since the cut-off were: the mean and recent
+ * positions (finer than public) go, the zone and the public cell stay. An
+ * incident that old can no longer gather reports, so grouping loses nothing.
+ */
+export async function purgeIncidentPositions(db: Drizzle, quietSince: Date): Promise<number> {
+  const purged = await db
+    .update(incidents)
+    .set({ centerLat: null, centerLng: null, recentLat: null, recentLng: null })
+    .where(
+      and(
+        lte(incidents.lastActivityAt, quietSince),
+        or(isNotNull(incidents.centerLat), isNotNull(incidents.recentLat)),
+      ),
+    )
+    .returning({ id: incidents.id });
   return purged.length;
 }
 

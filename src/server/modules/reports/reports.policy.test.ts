@@ -7,6 +7,7 @@ const report = {
   id: '00000000-0000-4000-8000-000000000001',
   place: '1st and Soto',
   description: 'two vans by the market',
+  markings: 'patch says 4471',
   activity: 'checkpoint',
 } as ReportSummary;
 
@@ -26,6 +27,7 @@ describe('report field rules', () => {
       expect(visibleReport(report, permissions)).toMatchObject({
         place: null,
         description: null,
+        markings: null,
         activity: 'checkpoint',
       });
       expect(visibleExactLocation({ lat: 34.04, lng: -118.2 }, permissions)).toBeNull();

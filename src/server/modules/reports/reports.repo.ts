@@ -68,7 +68,7 @@ type SummaryRow = Awaited<ReturnType<typeof summaries>>[number];
 export type Reveal = (
   reportId: string,
   sealed: string | null,
-) => { place: string | null; description: string | null };
+) => { place: string | null; description: string | null; markings: string | null };
 
 function toSummary(row: SummaryRow, reveal: Reveal): ReportSummary {
   const restricted = reveal(row.id, row.restricted);
@@ -81,7 +81,8 @@ function toSummary(row: SummaryRow, reveal: Reveal): ReportSummary {
     activity: row.activity as ReportSummary['activity'],
     size: { agents: row.agents, vehicles: row.vehicles },
     uniforms: row.uniforms as ReportSummary['uniforms'],
-    markings: row.markings,
+    // Reports stored before markings were sealed keep them in the clear until sealed at a worker's start.
+    markings: restricted.markings ?? row.markings,
     equipment: row.equipment as ReportSummary['equipment'],
     description: restricted.description,
     place: restricted.place,
@@ -179,10 +180,41 @@ export async function findReceiptStatus(db: Drizzle, receipt: string) {
 export async function purgeRestrictedFields(db: Drizzle, receivedBefore: Date): Promise<number> {
   const purged = await db
     .update(reports)
-    .set({ restricted: null, fineCell: null, hasExactLocation: false, restrictedPurgedAt: new Date() })
+    .set({
+      restricted: null,
+      markings: null,
+      fineCell: null,
+      hasExactLocation: false,
+      restrictedPurgedAt: new Date(),
+    })
     .where(and(lt(reports.receivedAt, receivedBefore), isNull(reports.restrictedPurgedAt)))
     .returning({ id: reports.id });
   return purged.length;
+}
+
+/** Reports whose markings are still in the clear (stored before they were sealed), a batch at a time. */
+export async function findPlainMarkings(db: Drizzle, limit: number) {
+  return db
+    .select({ id: reports.id, markings: reports.markings, restricted: reports.restricted })
+    .from(reports)
+    .where(and(isNotNull(reports.markings), isNull(reports.restrictedPurgedAt)))
+    .limit(limit);
+}
+
+/** Replaces a report's sealed fields by ones that now hold its markings, and clears the plain column. */
+export async function replaceSealedMarkings(
+  db: Drizzle,
+  id: string,
+  plain: string,
+  restricted: string | null,
+): Promise<boolean> {
+  const updated = await db
+    .update(reports)
+    .set({ restricted, markings: null })
+    // Only if nothing changed meanwhile (a purge, or another worker sealing it first).
+    .where(and(eq(reports.id, id), eq(reports.markings, plain), isNull(reports.restrictedPurgedAt)))
+    .returning({ id: reports.id });
+  return updated.length > 0;
 }
 
 /**

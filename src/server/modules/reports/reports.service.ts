@@ -21,6 +21,7 @@ import type { PhotoService } from './photos.js';
 import { newReceipt } from './receipt.js';
 import { visibleExactLocation, visibleReport } from './reports.policy.js';
 import {
+  findPlainMarkings,
   findReceiptStatus,
   findReportBySource,
   findReportSummary,
@@ -29,6 +30,7 @@ import {
   listReportSummaries,
   type ReportCursor,
   type Reveal,
+  replaceSealedMarkings,
 } from './reports.repo.js';
 import { openRestricted, sealRestricted } from './restricted.js';
 
@@ -78,6 +80,11 @@ export interface ReportService {
     options: { limit: number; cursor?: string | undefined },
     permissions: readonly Permission[],
   ): Promise<ReportList>;
+  /**
+   * Seals the markings of reports stored while they were kept in the clear
+   * (once, at a worker's start; idempotent). Returns how many were sealed.
+   */
+  sealPlainMarkings(): Promise<number>;
   summary(coalitionId: string, id: string): Promise<ReportSummary | undefined>;
 }
 
@@ -168,7 +175,6 @@ export function createReportService(deps: {
           agents: input.size.agents ?? null,
           vehicles: input.size.vehicles ?? null,
           uniforms: input.uniforms,
-          markings: input.markings || null,
           equipment: input.equipment,
           firsthand: input.firsthand,
           zoneId: location.zoneId,
@@ -184,6 +190,7 @@ export function createReportService(deps: {
             lng: input.location.lng ?? null,
             place,
             description: input.description || null,
+            markings: input.markings || null,
           }),
           observedAt,
         };
@@ -284,5 +291,22 @@ export function createReportService(deps: {
     },
 
     summary: (coalitionId, id) => findReportSummary(database.db, coalitionId, id, reveal),
+
+    async sealPlainMarkings() {
+      let sealed = 0;
+      for (;;) {
+        const batch = await findPlainMarkings(database.db, 500);
+        let changed = 0;
+        for (const row of batch) {
+          if (row.markings === null) continue;
+          const fields = { ...openRestricted(deps.box, row.id, row.restricted), markings: row.markings };
+          const restricted = sealRestricted(deps.box, row.id, fields);
+          if (await replaceSealedMarkings(database.db, row.id, row.markings, restricted)) changed++;
+        }
+        sealed += changed;
+        // A batch in which nothing could be sealed (purged or taken meanwhile) ends it.
+        if (batch.length < 500 || changed === 0) return sealed;
+      }
+    },
   };
 }

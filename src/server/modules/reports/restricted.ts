@@ -6,9 +6,11 @@ export interface RestrictedFields {
   lng: number | null;
   place: string | null;
   description: string | null;
+  /** The reporter's free-text uniform markings: their own words, which may name or number someone. */
+  markings: string | null;
 }
 
-const EMPTY: RestrictedFields = { lat: null, lng: null, place: null, description: null };
+const EMPTY: RestrictedFields = { lat: null, lng: null, place: null, description: null, markings: null };
 const context = (reportId: string) => `report:${reportId}`;
 
 /** Seals the fields for storage, bound to the report's id; null when there is nothing to keep. */

@@ -4,12 +4,12 @@ import { defineJob } from '../../jobs/queue.js';
 import { PENDING_SUBSCRIPTION_DAYS, purgeStaleSubscriptions } from '../alerts/subscriptions.repo.js';
 import { purgeIncidentMessages } from '../dispatch/channel.js';
 import { purgeAssignmentNotes } from '../dispatch/dispatch.repo.js';
-import { purgeTimelineNotes } from '../incidents/incidents.repo.js';
+import { purgeIncidentPositions, purgeTimelineNotes } from '../incidents/incidents.repo.js';
 import { PENDING_PHOTO_MS, purgePhotos } from '../reports/photos.js';
 import { purgeCallbacks, purgeRestrictedFields } from '../reports/reports.repo.js';
 
 export interface RetentionPolicy {
-  /** Exact positions, cross streets, free text, photos, fine cells and incident notes. */
+  /** Exact positions, cross streets, free text and markings, photos, fine cells, incident notes and positions. */
   exactLocationDays: number;
   /** Hotline callers' callback numbers. */
   callbackHours: number;
@@ -25,6 +25,8 @@ export interface Purged {
   photos: number;
   /** Subscription requests never confirmed, and subscriptions a push service said are gone. */
   subscriptions: number;
+  /** Incidents quiet for the restricted-data period that lost their mean and recent positions. */
+  incidentPositions: number;
 }
 
 /**
@@ -56,6 +58,7 @@ export function retentionJob(
           deps.db,
           new Date(now - PENDING_SUBSCRIPTION_DAYS * 86_400_000),
         ),
+        incidentPositions: await purgeIncidentPositions(deps.db, restrictedCutOff),
       };
       deps.onPurged?.(purged);
     },
