@@ -565,6 +565,20 @@ export const alerts = pgTable(
     createdBy: uuid('created_by')
       .notNull()
       .references(() => users.id),
+    /** Everyone who wrote or changed its content (the author included): none of them may approve it. */
+    editedBy: uuid('edited_by').array().notNull().default(sql`'{}'::uuid[]`),
+    /**
+     * What was submitted, frozen: texts, zones with their names and outlines as published, CAP
+     * fields. Approval publishes exactly this; a later zone rename does not change it.
+     */
+    snapshot: jsonb('snapshot'),
+    /** SHA-256 of the snapshot (canonical JSON): the approver approves this hash, nothing else. */
+    snapshotHash: text('snapshot_hash'),
+    /**
+     * The public outputs (JSON and CAP) rendered once, at publication, through the guard — or
+     * `{ blocked }` with the kinds the guard found. Public reads serve these, never re-render.
+     */
+    documents: jsonb('documents'),
     submittedBy: uuid('submitted_by').references(() => users.id),
     submittedAt: timestamp('submitted_at', { withTimezone: true }),
     decidedBy: uuid('decided_by').references(() => users.id),
