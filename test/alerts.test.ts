@@ -106,6 +106,51 @@ describe('composing an alert', () => {
   });
 });
 
+describe('text that cannot be published', () => {
+  it('issue 12 item 14: refuses a control character or a lone surrogate in an alert’s text with VALIDATION', async () => {
+    const draft = await draftFrom('activity');
+    for (const [field, value] of [
+      ['headline', 'Confirmed\u0007 activity'],
+      ['body', `${draft.content.en.body} \u0000`],
+      ['instruction', 'Stay calm \ud83d'],
+      ['headline', '\udc00 Confirmed'],
+    ] as const) {
+      const content = structuredClone(draft.content);
+      content.en[field] = value;
+      const body = {
+        kind: 'activity',
+        capStatus: 'Actual',
+        content,
+        cap: draft.cap,
+        zoneIds: [zone('Boyle Heights')],
+      };
+      for (const [method, url] of [
+        ['POST', '/api/manage/alerts'],
+        ['PUT', `/api/manage/alerts/${draft.id}`],
+      ] as const) {
+        const response = await call(dispatcher, method, url, body);
+        expect(response.statusCode, `${method} ${JSON.stringify(value)}`).toBe(400);
+        expect(response.json().error.code).toBe('VALIDATION');
+        expect(response.json().error.message).toMatch(/control character|broken character/);
+      }
+    }
+    // The draft is as it was.
+    const kept = (await call(dispatcher, 'GET', `/api/manage/alerts/${draft.id}`)).json() as AlertView;
+    expect(kept.content).toEqual(draft.content);
+    // An emoji (a surrogate pair, not a lone half) and line breaks are fine.
+    const fine = structuredClone(draft.content);
+    fine.en.body = `${fine.en.body}\n\n📣 Share this.`;
+    const edited = await call(dispatcher, 'PUT', `/api/manage/alerts/${draft.id}`, {
+      kind: 'activity',
+      capStatus: 'Actual',
+      content: fine,
+      cap: draft.cap,
+      zoneIds: [zone('Boyle Heights')],
+    });
+    expect(edited.statusCode, edited.body).toBe(200);
+  });
+});
+
 describe('the publishing guard', () => {
   it('blocks submission, says exactly what and where, and keeps the draft', async () => {
     const draft = await draftFrom('activity');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type CapAlert, type CapInfo, capPolygon, capXml } from '../src/server/modules/alerts/cap.js';
+import { atomFeed } from '../src/server/modules/alerts/feed.js';
 import { DEMO_ZONES } from '../src/server/modules/demo/demo-data.js';
 import { validateCap, xmllint } from './support/xml.js';
 
@@ -125,5 +126,33 @@ describe('CAP 1.2 documents', () => {
     ).toBe('34.00000,-118.20000 34.00000,-118.10000 34.10000,-118.10000 34.00000,-118.20000');
     expect(capXml(alert())).toContain('<sent>2026-11-29T18:30:00-00:00</sent>');
     expect(capXml(alert())).toContain('10:30 &lt;am&gt;');
+  });
+
+  it('issue 12 item 14: a control character or lone surrogate that reaches the builder never breaks the document', async () => {
+    const document = alert({
+      infos: [
+        info('en-US', {
+          headline: 'ICE activity\u0007 confirmed \ud800in Boyle Heights',
+          description: 'Verified\u0000 on scene.\u001b',
+          areas: [{ ...zone('boyle-heights'), areaDesc: 'Boyle\u000bHeights\udfff' }],
+        }),
+      ],
+    });
+    const xml = capXml(document);
+    const result = await validate(xml);
+    expect(result.valid, result.output).toBe(true);
+    expect(xml).toContain('<headline>ICE activity confirmed in Boyle Heights</headline>');
+    expect(xml).toContain('<areaDesc>BoyleHeights</areaDesc>');
+    const feed = atomFeed({
+      base: 'https://faro.network.example',
+      title: 'Rapid\u0001 Response',
+      updated: SENT,
+      entries: [
+        { id: 'faro-2026-0001', title: 'A\u0002 title', summary: 'B\ud800', sent: SENT, capXml: xml },
+      ],
+    });
+    const wellFormed = await xmllint(feed);
+    expect(wellFormed.valid, wellFormed.output).toBe(true);
+    expect(feed).toContain('<title>Rapid Response</title>');
   });
 });

@@ -139,4 +139,22 @@ describe('zones admin', () => {
     }
     expect(await zoneNames()).not.toContain('Broken');
   });
+
+  it('issue 12 item 14: refuses a zone name with a control character or a lone surrogate, and keeps the old name', async () => {
+    const created = await asAdmin('POST', '/api/admin/zones', {
+      name: 'Silver Lake',
+      geojson: { ...ECHO_PARK, geometry: { ...ECHO_PARK.geometry } },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const { id } = created.json() as { id: string };
+    for (const name of ['Silver\u0007Lake', 'Silver Lake \ud800', 'Bell\u0000']) {
+      const renamed = await asAdmin('PATCH', `/api/admin/zones/${id}`, { name });
+      expect(renamed.statusCode, JSON.stringify(name)).toBe(400);
+      expect(renamed.json().error.code).toBe('VALIDATION');
+      expect(renamed.json().error.message).toMatch(/control character|broken character/);
+      const added = await asAdmin('POST', '/api/admin/zones', { name, geojson: ECHO_PARK });
+      expect(added.statusCode, JSON.stringify(name)).toBe(400);
+    }
+    expect(await zoneNames()).toContain('Silver Lake');
+  });
 });

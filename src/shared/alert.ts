@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LANGUAGES } from './report-fields.js';
+import { hasUnpublishable, UNPUBLISHABLE_MESSAGE } from './text.js';
 
 /**
  * The alert contract shared by the composer, the public page and the server.
@@ -28,7 +29,13 @@ export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
 
 export const ALERT_LIMITS = { headline: 120, body: 700, instruction: 700, reason: 500 } as const;
 
-const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
+/** Public text: trimmed, bounded, and free of characters that would break CAP and Atom. */
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `must be at most ${max} characters`)
+    .refine((value) => !hasUnpublishable(value), UNPUBLISHABLE_MESSAGE);
 
 export const alertTextSchema = z.object({
   headline: text(ALERT_LIMITS.headline).min(1, 'a headline is needed'),

@@ -1,4 +1,13 @@
 import { z } from 'zod';
+import { hasUnpublishable, UNPUBLISHABLE_MESSAGE } from './text.js';
+
+/** A zone's name is published in every alert for it (CAP areaDesc, the feed, texts). */
+export const zoneNameSchema = z
+  .string()
+  .trim()
+  .min(2, 'must be at least 2 characters')
+  .max(80)
+  .refine((value) => !hasUnpublishable(value), UNPUBLISHABLE_MESSAGE);
 
 export const zoneSummarySchema = z.object({
   id: z.uuid(),

@@ -5,6 +5,8 @@
  * validate every kind of document against.
  */
 
+import { withoutUnpublishable } from '../../../shared/text.js';
+
 export type CapStatus = 'Actual' | 'Exercise' | 'Test';
 export type CapMsgType = 'Alert' | 'Update' | 'Cancel';
 
@@ -57,8 +59,17 @@ export interface CapAlert {
   infos: CapInfo[];
 }
 
-const escapeXml = (value: string) =>
-  value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/**
+ * Text as XML character data or an attribute value. Characters XML cannot
+ * carry are dropped first: input refuses them, and this is the last line, so
+ * one bad name can never break every document and the feed.
+ */
+export const escapeXml = (value: string) =>
+  withoutUnpublishable(value)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
 
 /** CAP's dateTime: seconds, an explicit offset, "-00:00" for UTC (no "Z"). */
 export function capTime(date: Date): string {

@@ -4,6 +4,8 @@
  * carried inline as the entry's content). Pure: no I/O.
  */
 
+import { escapeXml } from './cap.js';
+
 export interface FeedEntry {
   id: string;
   title: string;
@@ -12,9 +14,6 @@ export interface FeedEntry {
   /** The standalone CAP document (with its XML declaration). */
   capXml: string;
 }
-
-const escapeXml = (value: string) =>
-  value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** The CAP `<alert>` element without the XML declaration, indented to sit inside `<content>`. */
 function inlineCap(xml: string): string {

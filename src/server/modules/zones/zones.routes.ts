@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { zoneGeometrySchema, zoneListSchema } from '../../../shared/zone.js';
+import { zoneGeometrySchema, zoneListSchema, zoneNameSchema } from '../../../shared/zone.js';
 import { errorSchema } from '../../http/errors.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import type { ZoneService } from './zones.service.js';
@@ -45,7 +45,7 @@ export function registerZoneRoutes(
 
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const idParams = z.object({ id: z.uuid() });
-  const name = z.string().trim().min(2, 'must be at least 2 characters').max(80);
+  const name = zoneNameSchema;
 
   routes.post(
     '/api/admin/zones',
