@@ -286,7 +286,8 @@ describe('public outputs', () => {
     );
     const listed = (await publicAlerts()).find((a) => a.id === alert.id);
     expect(listed?.zones.map((z) => z.name)).toEqual(['Boyle Heights', 'El Sereno']);
-    expect(new Date(listed?.sent ?? '').getTime() % 300_000).toBe(0);
+    // When Faro issued it, to the second (the observation time in the text is what is rounded).
+    expect(new Date(listed?.sent ?? '').getTime() % 1000).toBe(0);
     expect(JSON.stringify(listed)).not.toMatch(/lat|lng|h3/);
 
     const cap = await call(null, 'GET', `/api/alerts/${alert.id}/cap.xml`);
@@ -412,6 +413,39 @@ describe('lifecycle', () => {
     expect(checked.valid, checked.output).toBe(true);
     expect(cap).toContain('<msgType>Cancel</msgType>');
     expect((await call(dispatcher, 'POST', `/api/manage/alerts/${alert.id}/cancel`)).statusCode).toBe(409);
+  });
+
+  it('issue 12 item 17: an alert, its update and its cancel each carry their own <sent>, to the second, in order', async () => {
+    // A moment that is not on a five-minute mark, and the same clock for all three messages.
+    clock = Math.ceil(clock / 300_000) * 300_000 + 17_250;
+    const sentOf = (xml: string) => /<sent>([^<]+)<\/sent>/.exec(xml)?.[1] ?? '';
+    const capOf = async (id: string) => (await call(null, 'GET', `/api/alerts/${id}/cap.xml`)).body;
+    const first = await publish(await draftFrom('activity', { zoneIds: [zone('Pico-Union')] }));
+    const update = await publish(
+      await draftFrom('update', { referencesId: first.id, zoneIds: [zone('Pico-Union')] }),
+    );
+    const cancelled = await call(dispatcher, 'POST', `/api/manage/alerts/${update.id}/cancel`);
+    expect(cancelled.statusCode, cancelled.body).toBe(200);
+    const cancel = cancelled.json() as AlertView;
+    const [firstCap, updateCap, cancelCap] = await Promise.all(
+      [first, update, cancel].map((a) => capOf(a.id)),
+    );
+    const sent = [firstCap, updateCap, cancelCap].map((xml) => sentOf(xml ?? ''));
+    // Issued now, to the second — not rounded to five minutes.
+    expect(sent[0]).toBe(`${new Date(clock).toISOString().slice(0, 19)}-00:00`);
+    expect(new Set(sent).size).toBe(3);
+    const times = sent.map((s) => Date.parse(s.replace(/-00:00$/, 'Z')));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    // Each reference names the earlier message by its own <sent>, exactly.
+    expect(updateCap).toContain(`faro@faro.network.example,${first.id},${sent[0]}`);
+    expect(cancelCap).toContain(`faro@faro.network.example,${update.id},${sent[1]}`);
+    // The public list says the same.
+    const listed = (await publicAlerts()).find((a) => a.id === cancel.id);
+    expect(listed?.sent).toBe(new Date(times[2] ?? 0).toISOString());
+    for (const xml of [firstCap, updateCap, cancelCap]) {
+      const checked = await validateCap(xml ?? '');
+      expect(checked.valid, checked.output).toBe(true);
+    }
   });
 
   it('expires: an alert past its time is no longer public', async () => {

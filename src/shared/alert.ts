@@ -180,14 +180,14 @@ export const alertPreviewSchema = z.object({
 });
 export type AlertPreview = z.infer<typeof alertPreviewSchema>;
 
-/** What the public sees of an alert: zones, rounded times, the texts. */
+/** What the public sees of an alert: zones, when it was issued and until when, the texts. */
 export const publicAlertSchema = z.object({
   id: z.uuid(),
   kind: z.enum(ALERT_KINDS),
   msgType: z.enum(['Alert', 'Update', 'Cancel']),
   referencesId: z.uuid().nullable(),
   zones: z.array(zoneRef),
-  /** Rounded to five minutes. */
+  /** When Faro issued it, to the second (CAP `sent`); the texts carry only rounded observation times. */
   sent: z.string(),
   expires: z.string(),
   content: alertContentSchema,

@@ -31,7 +31,7 @@ import type { Publishing } from './publishing.js';
 import { capDocument, emailMessage, pushPayload, smsPreview } from './render.js';
 import { existingZones } from './subscriptions.repo.js';
 import { CAP_DEFAULTS, fillTemplate } from './templates.js';
-import { msgTypeOf, nextState } from './workflow.js';
+import { issueTime, msgTypeOf, nextState } from './workflow.js';
 
 type DraftInput = z.output<typeof draftInputSchema>;
 type TemplateInput = z.output<typeof templateInputSchema>;
@@ -144,7 +144,8 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
   }
 
   async function publish(tx: Tx, row: AlertRow, patch: Partial<AlertRow>) {
-    const at = now();
+    const earlier = row.referencesId ? await findAlert(tx.db, row.coalitionId, row.referencesId) : undefined;
+    const at = issueTime(now(), earlier?.publishedAt ?? null);
     const moved = await moveAlert(tx.db, row.id, row.state, {
       ...patch,
       state: 'published',

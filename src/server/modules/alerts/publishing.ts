@@ -15,12 +15,26 @@ export interface Publishing {
 
 const EMPTY: PublishingSettings = { allowedHosts: [], blockedNames: [] };
 
+/** A demo without PUBLIC_URL still needs a public host: one that is plainly no real network's (RFC 2606). */
+export const DEMO_PUBLIC_HOST = 'demo.faro.invalid';
+
+/**
+ * This Faro's public host, the one place it is decided: PUBLIC_URL's host (required outside
+ * the demo), or the demo's stand-in. The CAP sender and the links alerts may carry come from it.
+ */
+export function publicHost(publicUrl: string | undefined): string {
+  return publicUrl ? new URL(publicUrl).hostname : DEMO_PUBLIC_HOST;
+}
+
+/** The CAP `sender` of every message this Faro issues. */
+export const capSender = (publicUrl: string | undefined) => `faro@${publicHost(publicUrl)}`;
+
 export function createPublishing(deps: {
   db: Drizzle;
   coalitions: CoalitionService;
   publicUrl: string | undefined;
 }): Publishing {
-  const ownHost = deps.publicUrl ? new URL(deps.publicUrl).hostname : 'localhost';
+  const ownHost = publicHost(deps.publicUrl);
   const publicUrl = deps.publicUrl?.replace(/\/$/, '');
 
   async function load() {
@@ -43,7 +57,7 @@ export function createPublishing(deps: {
       const { coalition, settings } = await load();
       return {
         guard: optionsOf(settings),
-        sender: `faro@${ownHost}`,
+        sender: capSender(deps.publicUrl),
         senderName: coalition.name,
         publicUrl,
       };

@@ -3,7 +3,7 @@ import { LANGUAGES, type Language } from '../../../shared/report-fields.js';
 import { AppError } from '../../http/errors.js';
 import { message } from '../../locales/messages.js';
 import { type CapAlert, type CapInfo, capXml } from './cap.js';
-import { type GuardOptions, guardPublicText, publicTime } from './guard.js';
+import { type GuardOptions, guardPublicText } from './guard.js';
 import { smsCost } from './sms-segments.js';
 import { joinNames } from './templates.js';
 
@@ -165,7 +165,7 @@ export function capDocument(alert: RenderableAlert, ctx: PublicContext): string 
       urgency: alert.urgency,
       severity: alert.severity,
       certainty: alert.certainty,
-      expires: publicTime(alert.expiresAt),
+      expires: alert.expiresAt,
       senderName: ctx.senderName,
       headline: `${mark}${text.headline}`,
       description: text.body,
@@ -181,21 +181,24 @@ export function capDocument(alert: RenderableAlert, ctx: PublicContext): string 
   const cap: CapAlert = {
     identifier: alert.id,
     sender: ctx.sender,
-    sent: publicTime(alert.publishedAt),
+    // When Faro issued it, to the second: only the observation time in the texts is rounded.
+    sent: alert.publishedAt,
     status: alert.capStatus,
     msgType: alert.msgType,
     note: alert.capStatus === 'Actual' ? undefined : message('en', `alerts.marks.${alert.capStatus}`).trim(),
     references: alert.references.map((ref) => ({
       sender: ctx.sender,
       identifier: ref.id,
-      sent: publicTime(ref.publishedAt),
+      sent: ref.publishedAt,
     })),
     infos,
   };
   return capXml(cap);
 }
 
-/** The public JSON of an actual alert: zones, rounded times, texts. */
+const toSecond = (date: Date) => new Date(Math.floor(date.getTime() / 1000) * 1000);
+
+/** The public JSON of an actual alert: zones, when it was issued and until when, texts. */
 export function publicAlert(alert: RenderableAlert, ctx: PublicContext): PublicAlert {
   if (alert.capStatus !== 'Actual') throw new AppError('NOT_FOUND', 'No such alert.');
   assertPublishable(alert, ctx);
@@ -205,8 +208,8 @@ export function publicAlert(alert: RenderableAlert, ctx: PublicContext): PublicA
     msgType: alert.msgType,
     referencesId: alert.referencesId,
     zones: alert.zones.map(({ id, name }) => ({ id, name })),
-    sent: publicTime(alert.publishedAt).toISOString(),
-    expires: publicTime(alert.expiresAt).toISOString(),
+    sent: toSecond(alert.publishedAt).toISOString(),
+    expires: toSecond(alert.expiresAt).toISOString(),
     content: alert.content,
     capUrl: `/api/alerts/${alert.id}/cap.xml`,
   };

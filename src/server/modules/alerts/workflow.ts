@@ -69,3 +69,14 @@ export function nextState(alert: AlertFacts, action: AlertAction, actorId: strin
       return alert.state;
   }
 }
+
+/**
+ * CAP `sent` of a message issued at `now`: to the second (CAP's dateTime has
+ * no fractions), and always after the message it follows, so an alert, its
+ * update and its cancel never share a `sent` and consumers can order by it.
+ */
+export function issueTime(now: Date, after: Date | null = null): Date {
+  const second = (date: Date) => Math.floor(date.getTime() / 1000) * 1000;
+  const at = second(now);
+  return new Date(after && at <= second(after) ? second(after) + 1000 : at);
+}
