@@ -159,9 +159,11 @@ async function runOne(adminUrl: string, n: number): Promise<Row> {
           capStatus: 'Actual',
           ...template,
         });
-        await post(dispatcher, `/api/manage/alerts/${draft.id}/submit`);
+        const submitted = await post(dispatcher, `/api/manage/alerts/${draft.id}/submit`);
         const approvedAt = performance.now();
-        await post(approver, `/api/manage/alerts/${draft.id}/approve`);
+        await post(approver, `/api/manage/alerts/${draft.id}/approve`, {
+          contentHash: submitted.contentHash,
+        });
         let queuedAt = 0;
         for (;;) {
           const { rows } = await database.pool.query<{ queued: boolean; sent: number }>(

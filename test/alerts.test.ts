@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grantMembership } from '../src/server/modules/access/users.repo.js';
-import type { AlertView, DraftInput, PublicAlert } from '../src/shared/alert.js';
+import type { AlertView, DraftInput } from '../src/shared/alert.js';
+import { alertSteps } from './support/alerts.js';
 import { BOYLE_HEIGHTS, buildReportInput } from './support/factories.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { createPerson } from './support/people.js';
@@ -17,7 +18,7 @@ let t: TestFaro;
 let dispatcher: StaffSession;
 let approver: StaffSession;
 let clock = Date.now();
-let zones: { id: string; name: string }[];
+let steps: Awaited<ReturnType<typeof alertSteps>>;
 
 beforeAll(async () => {
   t = await startTestFaro({
@@ -26,13 +27,16 @@ beforeAll(async () => {
   });
   dispatcher = await staffSession(t.faro.database, 'dispatcher');
   approver = await staffSession(t.faro.database, 'approver');
-  zones = (await t.faro.app.inject({ url: '/api/zones' })).json().zones;
+  steps = await alertSteps(t, { dispatcher, approver });
 });
 afterAll(async () => t?.stop());
 
-const zone = (name: string) => zones.find((z) => z.name === name)?.id ?? '';
+const zone = (name: string) => steps.zone(name);
 const call = (who: StaffSession | null, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
-  t.faro.app.inject({ method, url, headers: who?.headers ?? {}, ...(payload ? { payload } : {}) });
+  steps.call(who, method, url, payload);
+const draftFrom = (kind: DraftInput['kind'], extra: Partial<DraftInput> = {}) => steps.draftFrom(kind, extra);
+const publish = (alert: AlertView) => steps.publish(alert);
+const publicAlerts = () => steps.publicAlerts();
 
 async function incidentInBoyleHeights() {
   const sent = await call(null, 'POST', '/api/reports', buildReportInput({ location: BOYLE_HEIGHTS }));
@@ -44,37 +48,6 @@ async function incidentInBoyleHeights() {
   );
   return rows[0]?.incident_id ?? '';
 }
-
-async function draftFrom(kind: DraftInput['kind'], extra: Partial<DraftInput> = {}): Promise<AlertView> {
-  const template = await call(dispatcher, 'POST', '/api/manage/alerts/template', {
-    kind,
-    zoneIds: extra.zoneIds ?? [zone('Boyle Heights')],
-    ...(extra.referencesId ? { referencesId: extra.referencesId } : {}),
-  });
-  expect(template.statusCode, template.body).toBe(200);
-  const { content, cap, zoneIds } = template.json();
-  const created = await call(dispatcher, 'POST', '/api/manage/alerts', {
-    kind,
-    capStatus: 'Actual',
-    content,
-    cap,
-    zoneIds,
-    ...extra,
-  });
-  expect(created.statusCode, created.body).toBe(201);
-  return created.json();
-}
-
-async function publish(alert: AlertView): Promise<AlertView> {
-  const submitted = await call(dispatcher, 'POST', `/api/manage/alerts/${alert.id}/submit`);
-  expect(submitted.statusCode, submitted.body).toBe(200);
-  const approved = await call(approver, 'POST', `/api/manage/alerts/${alert.id}/approve`);
-  expect(approved.statusCode, approved.body).toBe(200);
-  return approved.json();
-}
-
-const publicAlerts = async (): Promise<PublicAlert[]> =>
-  (await call(null, 'GET', '/api/alerts')).json().alerts;
 
 describe('composing an alert', () => {
   it('fills a template from a confirmed incident in English and Spanish, with public values only', async () => {
@@ -201,8 +174,10 @@ describe('the publishing guard', () => {
 
   it('stops an alert that got into the database past the composer at every public output', async () => {
     const alert = await publish(await draftFrom('activity', { zoneIds: [zone('El Sereno')] }));
+    // Published without going through submission and approval: no snapshot, and a number in its text.
     await t.faro.database.pool.query(
-      `update alerts set content = jsonb_set(content, '{en,body}', '"Call 213-555-0199"') where id = $1`,
+      `update alerts set content = jsonb_set(content, '{en,body}', '"Call 213-555-0199"'),
+              snapshot = null, snapshot_hash = null where id = $1`,
       [alert.id],
     );
     expect((await publicAlerts()).map((a) => a.id)).not.toContain(alert.id);
@@ -217,14 +192,17 @@ describe('the publishing guard', () => {
 describe('the two-person rule', () => {
   it('publishes only once another person with the approver role approves', async () => {
     const draft = await draftFrom('activity');
-    expect((await call(approver, 'POST', `/api/manage/alerts/${draft.id}/approve`)).statusCode).toBe(409);
+    const early = await call(approver, 'POST', `/api/manage/alerts/${draft.id}/approve`, {
+      contentHash: '0'.repeat(64),
+    });
+    expect(early.statusCode).toBe(409);
     await call(dispatcher, 'POST', `/api/manage/alerts/${draft.id}/submit`);
     // A dispatcher cannot approve at all.
-    expect((await call(dispatcher, 'POST', `/api/manage/alerts/${draft.id}/approve`)).statusCode).toBe(403);
-    const approved = await call(approver, 'POST', `/api/manage/alerts/${draft.id}/approve`);
+    expect((await steps.approve(draft.id, dispatcher)).statusCode).toBe(403);
+    const approved = await steps.approve(draft.id);
     expect(approved.statusCode, approved.body).toBe(200);
     expect(approved.json()).toMatchObject({ state: 'published', decidedBy: { id: approver.userId } });
-    expect((await call(approver, 'POST', `/api/manage/alerts/${draft.id}/approve`)).statusCode).toBe(409);
+    expect((await steps.approve(draft.id)).statusCode).toBe(409);
   });
 
   it('never lets anyone approve an alert they wrote or submitted, whatever roles they hold', async () => {
@@ -247,15 +225,15 @@ describe('the two-person rule', () => {
       })
     ).json();
     await call(session, 'POST', `/api/manage/alerts/${draft.id}/submit`);
-    const self = await call(session, 'POST', `/api/manage/alerts/${draft.id}/approve`);
+    const self = await steps.approve(draft.id, session);
     expect(self.statusCode).toBe(403);
     expect(self.json().error.message).toMatch(/Another person must approve/);
 
     // Written by one, submitted by another: neither may approve it.
     const second = await draftFrom('activity', { zoneIds: [zone('Koreatown')] });
     await call(session, 'POST', `/api/manage/alerts/${second.id}/submit`);
-    expect((await call(session, 'POST', `/api/manage/alerts/${second.id}/approve`)).statusCode).toBe(403);
-    expect((await call(approver, 'POST', `/api/manage/alerts/${second.id}/approve`)).statusCode).toBe(200);
+    expect((await steps.approve(second.id, session)).statusCode).toBe(403);
+    expect((await steps.approve(second.id)).statusCode).toBe(200);
   });
 
   it('sends a rejected alert back with the reason; edited, it is a draft again', async () => {

@@ -84,8 +84,13 @@ describe.skipIf(!process.env.DATABASE_URL)('a worker killed in the middle of a f
     const draft = (await (
       await post(dispatcher, '/api/manage/alerts', { kind: 'activity', capStatus: 'Actual', ...template })
     ).json()) as { id: string };
-    await post(dispatcher, `/api/manage/alerts/${draft.id}/submit`);
-    expect((await post(approver, `/api/manage/alerts/${draft.id}/approve`)).status).toBe(200);
+    const submitted = (await (await post(dispatcher, `/api/manage/alerts/${draft.id}/submit`)).json()) as {
+      contentHash: string;
+    };
+    const approved = await post(approver, `/api/manage/alerts/${draft.id}/approve`, {
+      contentHash: submitted.contentHash,
+    });
+    expect(approved.status).toBe(200);
 
     // Killed a third of the way through.
     const deadline = Date.now() + 30_000;

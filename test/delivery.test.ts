@@ -131,8 +131,10 @@ async function publish(zoneName: string, capStatus: 'Actual' | 'Test' = 'Actual'
   const draft = (
     await call(dispatcher, 'POST', '/api/manage/alerts', { kind: 'activity', capStatus, ...template })
   ).json();
-  await call(dispatcher, 'POST', `/api/manage/alerts/${draft.id}/submit`);
-  const approved = await call(approver, 'POST', `/api/manage/alerts/${draft.id}/approve`);
+  const submitted = await call(dispatcher, 'POST', `/api/manage/alerts/${draft.id}/submit`);
+  const approved = await call(approver, 'POST', `/api/manage/alerts/${draft.id}/approve`, {
+    contentHash: submitted.json().contentHash,
+  });
   expect(approved.statusCode, approved.body).toBe(200);
   await drained();
   return approved.json();

@@ -94,6 +94,11 @@ export const draftInputSchema = z.object({
 });
 export type DraftInput = z.input<typeof draftInputSchema>;
 
+/** Approve the alert as the approver saw it: its `contentHash`. Anything changed since is refused. */
+export const approveInputSchema = z.object({
+  contentHash: z.string().regex(/^[0-9a-f]{64}$/, 'the contentHash of the alert as you saw it'),
+});
+
 export const rejectInputSchema = z.object({ reason: text(ALERT_LIMITS.reason).min(1, 'say why') });
 
 /** What the publishing guard found, and where. */
@@ -132,6 +137,11 @@ export const alertViewSchema = z.object({
   referencesId: z.uuid().nullable(),
   zones: z.array(zoneRef),
   content: alertContentSchema,
+  /**
+   * SHA-256 of what was submitted (texts, zones with names and outlines, CAP fields): the approver
+   * sends it back to approve exactly this. Null while it is a draft.
+   */
+  contentHash: z.string().nullable(),
   cap: capFieldsSchema.extend({ expiresAt: z.string().nullable() }),
   createdBy: person,
   submittedBy: person,
@@ -163,6 +173,8 @@ export const alertListSchema = z.object({ alerts: z.array(alertViewSchema) });
 
 /** Per language and channel, what would leave: push, SMS (with its cost), e-mail. */
 export const alertPreviewSchema = z.object({
+  /** The hash of what this preview was made from (see `contentHash`). */
+  contentHash: z.string(),
   languages: z.array(
     z.object({
       language: z.enum(LANGUAGES),

@@ -23,13 +23,23 @@ export type AuditAction =
   | 'membership.granted'
   | 'membership.revoked'
   | 'organization.created'
-  | 'organization.zones_changed';
+  | 'organization.zones_changed'
+  | 'alert.drafted'
+  | 'alert.edited'
+  | 'alert.submitted'
+  | 'alert.approved'
+  | 'alert.rejected'
+  | 'alert.cancelled'
+  /** A published update took the alert's place (the subject is the alert it updates). */
+  | 'alert.updated'
+  /** A published all clear ended the alert (the subject is the alert it ends). */
+  | 'alert.cleared';
 
 export interface AuditEntry {
   coalitionId: string;
   actorId: string | null;
   action: AuditAction;
-  subjectType: 'user' | 'session' | 'invitation' | 'membership' | 'organization';
+  subjectType: 'user' | 'session' | 'invitation' | 'membership' | 'organization' | 'alert';
   subjectId: string | null;
   at: Date;
 }

@@ -4,6 +4,7 @@ import type { Drizzle } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import {
   type AlertRow,
+  type AlertZone,
   deliveryCounts,
   findAlert,
   referenceChain,
@@ -13,36 +14,55 @@ import {
 import type { GuardOptions } from './guard.js';
 import type { Publishing } from './publishing.js';
 import { findLeaks, type RenderableAlert } from './render.js';
+import { type AlertSnapshot, renderableOf, snapshotHash } from './snapshot.js';
 
 /*
  * Alerts as the staff's pages and the renderers see them: the view with its
  * people, zones, delivery counts and the guard's findings; what the
- * renderers need of a row.
+ * renderers need of a row. Once an alert is submitted, both show its
+ * snapshot — what the approver approves — never the zones as renamed since.
  */
 
-/** Loads what the renderers need of an alert. */
-export async function renderable(db: Drizzle, row: AlertRow): Promise<RenderableAlert> {
-  const zones = (await zonesOfAlerts(db, [row.id])).get(row.id) ?? [];
+/** The snapshot of an alert's row as it stands now, zones as they are named today. */
+function snapshotFromRow(row: AlertRow, zones: readonly AlertZone[]): AlertSnapshot {
   return {
-    id: row.id,
     kind: row.kind as AlertKind,
     capStatus: row.capStatus as CapStatus,
-    msgType: row.msgType as RenderableAlert['msgType'],
-    content: row.content as RenderableAlert['content'],
+    msgType: row.msgType as AlertSnapshot['msgType'],
+    referencesId: row.referencesId,
+    content: row.content as AlertSnapshot['content'],
     zones: zones.map((zone) => ({
       id: zone.id,
       name: zone.name,
       outline: (zone.boundary as { coordinates: [number, number][][] }).coordinates[0] ?? [],
     })),
-    urgency: row.urgency as RenderableAlert['urgency'],
-    severity: row.severity as RenderableAlert['severity'],
-    certainty: row.certainty as RenderableAlert['certainty'],
-    // A draft is previewed as if it left now.
-    publishedAt: row.publishedAt ?? new Date(),
-    expiresAt: row.expiresAt ?? new Date(Date.now() + row.expiresInMinutes * 60_000),
-    references: await referenceChain(db, row.referencesId),
-    referencesId: row.referencesId,
+    urgency: row.urgency as AlertSnapshot['urgency'],
+    severity: row.severity as AlertSnapshot['severity'],
+    certainty: row.certainty as AlertSnapshot['certainty'],
+    expiresInMinutes: row.expiresInMinutes,
   };
+}
+
+/** What the alert says now: its texts and its zones as they are named and drawn today. */
+export async function liveSnapshot(db: Drizzle, row: AlertRow): Promise<AlertSnapshot> {
+  return snapshotFromRow(row, (await zonesOfAlerts(db, [row.id])).get(row.id) ?? []);
+}
+
+/** What was submitted, frozen; a draft (or an alert submitted before snapshots existed) as it is now. */
+export async function snapshotOf(db: Drizzle, row: AlertRow): Promise<AlertSnapshot> {
+  return (row.snapshot as AlertSnapshot | null) ?? liveSnapshot(db, row);
+}
+
+/** Loads what the renderers need of an alert: its snapshot and, once published, when it was issued. */
+export async function renderable(db: Drizzle, row: AlertRow): Promise<RenderableAlert> {
+  const snapshot = await snapshotOf(db, row);
+  // A draft is previewed as if it left now.
+  const publishedAt = row.publishedAt ?? new Date();
+  return renderableOf(row.id, snapshot, {
+    publishedAt,
+    expiresAt: row.expiresAt ?? new Date(publishedAt.getTime() + row.expiresInMinutes * 60_000),
+    references: await referenceChain(db, row.referencesId),
+  });
 }
 
 /** Alert rows → the views the staff's pages show. */
@@ -50,7 +70,11 @@ export function alertViews(publishing: Publishing) {
   // On PGlite a transaction holds the only connection: the guard's settings are read before one starts.
   async function views(db: Drizzle, rows: AlertRow[], guard?: GuardOptions): Promise<AlertView[]> {
     const ids = rows.map((row) => row.id);
-    const zones = await zonesOfAlerts(db, ids);
+    // Zones as named today matter only to what has no snapshot yet (a draft).
+    const zones = await zonesOfAlerts(
+      db,
+      rows.filter((row) => !row.snapshot).map((row) => row.id),
+    );
     const people = await userNames(
       db,
       [...new Set(rows.flatMap((r) => [r.createdBy, r.submittedBy, r.decidedBy]))].filter(
@@ -58,7 +82,9 @@ export function alertViews(publishing: Publishing) {
       ),
     );
     const counts = await deliveryCounts(db, ids);
-    const options = guard ?? (await publishing.guardOptions());
+    // What is published was guarded when it was published: the guard looks only at what is not.
+    const options =
+      guard ?? (rows.some((row) => row.state !== 'published') ? await publishing.guardOptions() : null);
     const person = (id: string | null) => (id ? { id, name: people.get(id) ?? '' } : null);
     return rows.map((row) => {
       const deliveries = Object.fromEntries(
@@ -70,8 +96,9 @@ export function alertViews(publishing: Publishing) {
         const state = count.state === 'sending' ? 'queued' : (count.state as keyof typeof slot);
         if (state in slot) slot[state] += count.n;
       }
-      const alertZones = zones.get(row.id) ?? [];
-      const content = row.content as AlertView['content'];
+      const snapshot =
+        (row.snapshot as AlertSnapshot | null) ?? snapshotFromRow(row, zones.get(row.id) ?? []);
+      const contentHash = row.snapshotHash ?? (row.state === 'submitted' ? snapshotHash(snapshot) : null);
       return {
         id: row.id,
         kind: row.kind as AlertKind,
@@ -80,13 +107,14 @@ export function alertViews(publishing: Publishing) {
         state: row.state as AlertView['state'],
         incidentId: row.incidentId,
         referencesId: row.referencesId,
-        zones: alertZones.map(({ id, name }) => ({ id, name })),
-        content,
+        zones: snapshot.zones.map(({ id, name }) => ({ id, name })),
+        content: snapshot.content,
+        contentHash,
         cap: {
-          urgency: row.urgency as AlertView['cap']['urgency'],
-          severity: row.severity as AlertView['cap']['severity'],
-          certainty: row.certainty as AlertView['cap']['certainty'],
-          expiresInMinutes: row.expiresInMinutes,
+          urgency: snapshot.urgency,
+          severity: snapshot.severity,
+          certainty: snapshot.certainty,
+          expiresInMinutes: snapshot.expiresInMinutes,
           expiresAt: row.expiresAt?.toISOString() ?? null,
         },
         createdBy: person(row.createdBy),
@@ -97,11 +125,14 @@ export function alertViews(publishing: Publishing) {
         publishedAt: row.publishedAt?.toISOString() ?? null,
         endedAt: row.endedAt?.toISOString() ?? null,
         queuedAt: row.queuedAt?.toISOString() ?? null,
-        findings: findLeaks(
-          content,
-          alertZones.map((z) => z.name),
-          options,
-        ),
+        findings:
+          options && row.state !== 'published'
+            ? findLeaks(
+                snapshot.content,
+                snapshot.zones.map((z) => z.name),
+                options,
+              )
+            : [],
         deliveries,
       };
     });

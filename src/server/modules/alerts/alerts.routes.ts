@@ -5,6 +5,7 @@ import {
   alertListSchema,
   alertPreviewSchema,
   alertViewSchema,
+  approveInputSchema,
   deliveryReportSchema,
   draftInputSchema,
   publicAlertListSchema,
@@ -159,12 +160,15 @@ export function registerAlertRoutes(
       config: { access: 'alerts:approve' },
       schema: {
         tags,
-        summary: 'Approve and publish: another person than the one who wrote or submitted it',
+        summary:
+          'Approve and publish exactly the content seen (its contentHash): another person than anyone who wrote, changed or submitted it',
         params: idParams,
+        body: approveInputSchema,
         response: changed,
       },
     },
-    async (request) => deps.alerts.approve(request.params.id, sessionOf(request).userId),
+    async (request) =>
+      deps.alerts.approve(request.params.id, request.body.contentHash, sessionOf(request).userId),
   );
 
   routes.post(

@@ -13,8 +13,9 @@ import type { IncidentSummary } from '../../../shared/incident.js';
 import { LANGUAGES } from '../../../shared/report-fields.js';
 import type { Database, Drizzle, Tx } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
+import { type AuditAction, recordAudit } from '../access/audit.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
-import { alertViews, renderable } from './alert-views.js';
+import { alertViews, liveSnapshot, renderable, snapshotOf } from './alert-views.js';
 import {
   type AlertRow,
   findAlert,
@@ -23,12 +24,11 @@ import {
   moveAlert,
   setAlertZones,
   updateAlert,
-  zonesOfAlerts,
 } from './alerts.repo.js';
 import { deliveryReport } from './delivery.repo.js';
-import type { GuardOptions } from './guard.js';
 import type { Publishing } from './publishing.js';
-import { capDocument, emailMessage, pushPayload, smsPreview } from './render.js';
+import { capDocument, emailMessage, pushPayload, requireClean, smsPreview } from './render.js';
+import { type AlertSnapshot, snapshotHash } from './snapshot.js';
 import { existingZones } from './subscriptions.repo.js';
 import { CAP_DEFAULTS, fillTemplate } from './templates.js';
 import { issueTime, msgTypeOf, nextState } from './workflow.js';
@@ -42,8 +42,11 @@ export interface AlertService {
   createDraft(input: DraftInput, actorId: string): Promise<AlertView>;
   editDraft(id: string, input: DraftInput, actorId: string): Promise<AlertView>;
   submit(id: string, actorId: string): Promise<AlertView>;
-  /** Approves and publishes (another person than its author and submitter); queues its deliveries. */
-  approve(id: string, actorId: string): Promise<AlertView>;
+  /**
+   * Approves and publishes exactly the content submitted, named by its hash (another person than
+   * anyone who wrote, changed or submitted it); queues its deliveries.
+   */
+  approve(id: string, contentHash: string, actorId: string): Promise<AlertView>;
   reject(id: string, reason: string, actorId: string): Promise<AlertView>;
   /** One action: a prepared correction in every language, published at once to the same recipients. */
   cancel(id: string, actorId: string): Promise<AlertView>;
@@ -83,6 +86,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     kind: row.kind as AlertKind,
     createdBy: row.createdBy,
     submittedBy: row.submittedBy,
+    editors: row.editedBy,
     endedAt: row.endedAt,
     expiresAt: row.expiresAt,
   });
@@ -95,20 +99,6 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
       });
     }
     return found;
-  }
-
-  /** Refuses while the guard finds anything: the draft is kept, the finding says what and where. */
-  async function requireClean(db: Drizzle, coalitionId: string, id: string, guard: GuardOptions) {
-    const row = await findAlert(db, coalitionId, id);
-    if (!row) throw new AppError('NOT_FOUND', 'No alert with this id.');
-    const [view] = await views(db, [row], guard);
-    if (!view) throw new AppError('NOT_FOUND', 'No alert with this id.');
-    if (view.findings.length > 0) {
-      const list = view.findings.map((f) => `${f.kind} "${f.text}" (${f.language} ${f.field})`);
-      throw new AppError('BLOCKED_BY_GUARD', `Blocked: ${list.join(', ')} must never be published.`, {
-        findings: view.findings,
-      });
-    }
   }
 
   /** An update or all clear must follow a published alert that is still in force. */
@@ -143,14 +133,24 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     };
   }
 
-  async function publish(tx: Tx, row: AlertRow, patch: Partial<AlertRow>) {
+  /** One audit row per alert action, in its transaction: who, what, which alert — never the content. */
+  const audit = (tx: Tx, coalitionId: string, actorId: string, action: AuditAction, alertId: string) =>
+    recordAudit(tx.db, { coalitionId, actorId, action, subjectType: 'alert', subjectId: alertId, at: now() });
+
+  /**
+   * Publishes exactly the snapshot approved: it is stored with its hash, issued to the second
+   * (after the message it follows), and the fan-out is queued in the same transaction.
+   */
+  async function publish(tx: Tx, row: AlertRow, snapshot: AlertSnapshot, patch: Partial<AlertRow>) {
     const earlier = row.referencesId ? await findAlert(tx.db, row.coalitionId, row.referencesId) : undefined;
     const at = issueTime(now(), earlier?.publishedAt ?? null);
     const moved = await moveAlert(tx.db, row.id, row.state, {
       ...patch,
+      snapshot,
+      snapshotHash: snapshotHash(snapshot),
       state: 'published',
       publishedAt: at,
-      expiresAt: new Date(at.getTime() + minutes(row.expiresInMinutes)),
+      expiresAt: new Date(at.getTime() + minutes(snapshot.expiresInMinutes)),
     });
     if (!moved) throw new AppError('CONFLICT', 'Someone else acted on this alert at the same moment.');
     // An update, all clear or cancel takes the earlier alert's place.
@@ -196,9 +196,11 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
           id,
           coalitionId: coalition.id,
           createdBy: actorId,
+          editedBy: [actorId],
           ...draftValues(input),
         });
         await setAlertZones(tx.db, id, [...new Set(input.zoneIds)]);
+        await audit(tx, coalition.id, actorId, 'alert.drafted', id);
       });
       return viewOf(database.db, coalition.id, id);
     },
@@ -210,8 +212,17 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
         nextState(facts(row), 'edit', actorId, now());
         await checkZones(tx.db, coalition.id, input.zoneIds);
         await checkReference(tx, coalition.id, input);
-        await updateAlert(tx.db, id, { ...draftValues(input), state: 'draft', rejectReason: null });
+        await updateAlert(tx.db, id, {
+          ...draftValues(input),
+          state: 'draft',
+          rejectReason: null,
+          // A draft again: whoever changed it is on its writing side, and it must be submitted anew.
+          editedBy: [...new Set([...row.editedBy, actorId])],
+          snapshot: null,
+          snapshotHash: null,
+        });
         await setAlertZones(tx.db, id, [...new Set(input.zoneIds)]);
+        await audit(tx, coalition.id, actorId, 'alert.edited', id);
       });
       return viewOf(database.db, coalition.id, id);
     },
@@ -222,24 +233,50 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
       await database.transaction(async (tx) => {
         const row = await load(tx, coalition.id, id);
         const state = nextState(facts(row), 'submit', actorId, now());
-        await requireClean(tx.db, coalition.id, id, guard);
-        await moveAlert(tx.db, id, row.state, { state, submittedBy: actorId, submittedAt: now() });
+        // What the approver will be shown and asked to approve, frozen now.
+        const snapshot = await liveSnapshot(tx.db, row);
+        requireClean(snapshot, guard);
+        await moveAlert(tx.db, id, row.state, {
+          state,
+          submittedBy: actorId,
+          submittedAt: now(),
+          snapshot,
+          snapshotHash: snapshotHash(snapshot),
+        });
+        await audit(tx, coalition.id, actorId, 'alert.submitted', id);
       });
       return viewOf(database.db, coalition.id, id);
     },
 
-    async approve(id, actorId) {
+    async approve(id, contentHash, actorId) {
       const coalition = await deps.coalitions.current();
       const guard = await publishing.guardOptions();
       await database.transaction(async (tx) => {
         const row = await load(tx, coalition.id, id);
         nextState(facts(row), 'approve', actorId, now());
-        await requireClean(tx.db, coalition.id, id, guard);
+        // Submitted before snapshots existed: what it says now is what the approver was shown.
+        const snapshot = await snapshotOf(tx.db, row);
+        if ((row.snapshotHash ?? snapshotHash(snapshot)) !== contentHash)
+          throw new AppError(
+            'CONFLICT',
+            'This alert is not the one you looked at: it changed since. Open it again before approving.',
+          );
+        // The guard's settings may have changed since it was submitted.
+        requireClean(snapshot, guard);
         if (row.referencesId) {
           const earlier = await load(tx, coalition.id, row.referencesId);
           nextState(facts(earlier), 'follow_up', actorId, now());
         }
-        await publish(tx, row, { decidedBy: actorId, decidedAt: now() });
+        await publish(tx, row, snapshot, { decidedBy: actorId, decidedAt: now() });
+        await audit(tx, coalition.id, actorId, 'alert.approved', id);
+        if (row.referencesId && (row.kind === 'update' || row.kind === 'all_clear'))
+          await audit(
+            tx,
+            coalition.id,
+            actorId,
+            row.kind === 'update' ? 'alert.updated' : 'alert.cleared',
+            row.referencesId,
+          );
       });
       return viewOf(database.db, coalition.id, id);
     },
@@ -255,6 +292,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
           decidedAt: now(),
           rejectReason: reason,
         });
+        await audit(tx, coalition.id, actorId, 'alert.rejected', id);
       });
       return viewOf(database.db, coalition.id, id);
     },
@@ -266,7 +304,8 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
       await database.transaction(async (tx) => {
         const original = await load(tx, coalition.id, id);
         nextState(facts(original), 'cancel', actorId, now());
-        const zones = (await zonesOfAlerts(tx.db, [id])).get(id) ?? [];
+        // The correction names the zones as the alert it corrects named them.
+        const { zones } = await snapshotOf(tx.db, original);
         const content = fillTemplate({
           kind: 'cancel',
           zoneNames: zones.map((z) => z.name),
@@ -290,6 +329,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
           certainty: defaults.certainty,
           expiresInMinutes: defaults.expiresInMinutes,
           createdBy: actorId,
+          editedBy: [actorId],
           submittedBy: actorId,
           submittedAt: now(),
           createdAt: now(),
@@ -301,9 +341,11 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
           cancelId,
           zones.map((z) => z.id),
         );
-        await requireClean(tx.db, coalition.id, cancelId, guard);
         const inserted = await load(tx, coalition.id, cancelId);
-        await publish(tx, inserted, { decidedBy: actorId, decidedAt: now() });
+        const snapshot: AlertSnapshot = { ...(await liveSnapshot(tx.db, inserted)), zones };
+        requireClean(snapshot, guard);
+        await publish(tx, inserted, snapshot, { decidedBy: actorId, decidedAt: now() });
+        await audit(tx, coalition.id, actorId, 'alert.cancelled', id);
       });
       return viewOf(database.db, coalition.id, cancelId);
     },
@@ -335,6 +377,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
       const alert = await renderable(database.db, row);
       const ctx = await publishing.context();
       return {
+        contentHash: snapshotHash(await snapshotOf(database.db, row)),
         languages: LANGUAGES.map((language) => ({
           language,
           push: JSON.parse(pushPayload(alert, language, ctx)) as { title: string; body: string },

@@ -56,6 +56,27 @@ export function findLeaks(content: AlertContent, zoneNames: readonly string[], g
   return findings;
 }
 
+/**
+ * Refuses (BLOCKED_BY_GUARD) while the guard finds anything in an alert's texts or zone names,
+ * saying what and where (language, field); nothing is changed, so the draft is kept.
+ */
+export function requireClean(
+  alert: { content: AlertContent; zones: readonly { name: string }[] },
+  guard: GuardOptions,
+): void {
+  const findings = findLeaks(
+    alert.content,
+    alert.zones.map((zone) => zone.name),
+    guard,
+  );
+  if (findings.length > 0) {
+    const list = findings.map((f) => `${f.kind} "${f.text}" (${f.language} ${f.field})`);
+    throw new AppError('BLOCKED_BY_GUARD', `Blocked: ${list.join(', ')} must never be published.`, {
+      findings,
+    });
+  }
+}
+
 /** Refuses (BLOCKED_BY_GUARD) with every finding when any text would leak. */
 export function assertNoLeak(texts: readonly string[], guard: GuardOptions): void {
   const findings = texts.flatMap((text) => guardPublicText(text, guard));

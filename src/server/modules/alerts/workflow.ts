@@ -14,6 +14,8 @@ export interface AlertFacts {
   kind: AlertKind;
   createdBy: string;
   submittedBy: string | null;
+  /** Everyone who wrote or changed its content. */
+  editors: readonly string[];
   endedAt: Date | null;
   /** Null until it is published. */
   expiresAt: Date | null;
@@ -36,6 +38,11 @@ export function isActive(alert: AlertFacts, now: Date): boolean {
   );
 }
 
+/** The two-person rule: whoever wrote, changed or submitted an alert is on its writing side. */
+export function mayNotApprove(alert: AlertFacts, actorId: string): boolean {
+  return actorId === alert.createdBy || actorId === alert.submittedBy || alert.editors.includes(actorId);
+}
+
 /** The state after the action; throws INVALID_TRANSITION or FORBIDDEN with a reason a person can act on. */
 export function nextState(alert: AlertFacts, action: AlertAction, actorId: string, now: Date): AlertState {
   const refuse = (message: string): never => {
@@ -52,10 +59,10 @@ export function nextState(alert: AlertFacts, action: AlertAction, actorId: strin
       return 'submitted';
     case 'approve':
       if (alert.state !== 'submitted') refuse('Only a submitted alert can be approved.');
-      if (actorId === alert.createdBy || actorId === alert.submittedBy) {
+      if (mayNotApprove(alert, actorId)) {
         throw new AppError(
           'FORBIDDEN',
-          'Another person must approve this alert: nobody approves an alert they wrote or submitted.',
+          'Another person must approve this alert: nobody approves an alert they wrote, changed or submitted.',
         );
       }
       return 'published';

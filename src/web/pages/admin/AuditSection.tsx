@@ -27,6 +27,14 @@ const ACTIONS = [
   'membership.granted',
   'membership.revoked',
   'organization.created',
+  'alert.drafted',
+  'alert.edited',
+  'alert.submitted',
+  'alert.approved',
+  'alert.rejected',
+  'alert.cancelled',
+  'alert.updated',
+  'alert.cleared',
 ];
 
 /** The audit log: the latest entries, filtered by action, and the same as CSV. */

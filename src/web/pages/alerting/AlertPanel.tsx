@@ -46,7 +46,7 @@ export function AlertPanel({
   });
   const view = alert.data;
   const preview = useQuery({
-    queryKey: ['alert-preview', id, view?.content],
+    queryKey: ['alert-preview', id, view?.contentHash, view?.content],
     queryFn: () => api<AlertPreview>(`/api/manage/alerts/${id}/preview`),
     enabled: !!view && view.findings.length === 0,
   });
@@ -66,7 +66,7 @@ export function AlertPanel({
       const code = error instanceof ApiError ? error.code : 'failed';
       setProblem(
         t(
-          `alerting.errors.${code in { BLOCKED_BY_GUARD: 1, FORBIDDEN: 1, INVALID_TRANSITION: 1 } ? code : 'failed'}`,
+          `alerting.errors.${code in { BLOCKED_BY_GUARD: 1, FORBIDDEN: 1, INVALID_TRANSITION: 1, CONFLICT: 1 } ? code : 'failed'}`,
         ),
       );
     }
@@ -137,7 +137,8 @@ export function AlertPanel({
               onClick={() =>
                 void act(
                   'approve',
-                  undefined,
+                  // Approves what this page shows: the preview's content, or else the view's.
+                  { contentHash: preview.data?.contentHash ?? view.contentHash },
                   t('alerting.confirmApprove', { status: t(`alerting.statusBadge.${view.capStatus}`) }),
                 )
               }
