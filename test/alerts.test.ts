@@ -174,10 +174,11 @@ describe('the publishing guard', () => {
 
   it('stops an alert that got into the database past the composer at every public output', async () => {
     const alert = await publish(await draftFrom('activity', { zoneIds: [zone('El Sereno')] }));
-    // Published without going through submission and approval: no snapshot, and a number in its text.
+    // Published without going through submission and approval: no snapshot, no documents made at
+    // publication, and a number in its text. The first read renders it — through the guard.
     await t.faro.database.pool.query(
       `update alerts set content = jsonb_set(content, '{en,body}', '"Call 213-555-0199"'),
-              snapshot = null, snapshot_hash = null where id = $1`,
+              snapshot = null, snapshot_hash = null, documents = null where id = $1`,
       [alert.id],
     );
     expect((await publicAlerts()).map((a) => a.id)).not.toContain(alert.id);

@@ -5,7 +5,11 @@ import { startTestFaro, type TestFaro } from './support/faro.js';
 let t: TestFaro;
 beforeAll(async () => {
   t = await startTestFaro({
-    env: { REPORT_RATE_LIMIT_PER_MINUTE: '20', LOOKUP_RATE_LIMIT_PER_MINUTE: '30' },
+    env: {
+      REPORT_RATE_LIMIT_PER_MINUTE: '20',
+      LOOKUP_RATE_LIMIT_PER_MINUTE: '30',
+      ALERT_READS_PER_MINUTE: '25',
+    },
   });
 });
 afterAll(async () => t?.stop());
@@ -59,6 +63,24 @@ describe('public rate limits', () => {
     );
     expect(lookups.filter((r) => r.statusCode === 404)).toHaveLength(30);
     expect(lookups.filter((r) => r.statusCode === 429)).toHaveLength(10);
+  });
+
+  it('issue 12 item 9: limit public alert reads (list, feed, CAP) per address', async () => {
+    const capUrl = `/api/alerts/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}/cap.xml`;
+    for (const url of ['/api/alerts', '/api/alerts/feed.atom', capUrl]) {
+      const reads = await burst(35, () => t.faro.app.inject({ url, remoteAddress: '192.0.2.90' }));
+      expect(
+        reads.filter((r) => r.statusCode !== 429),
+        url,
+      ).toHaveLength(25);
+      const throttled = reads.filter((r) => r.statusCode === 429);
+      expect(throttled, url).toHaveLength(10);
+      expect(throttled[0]?.json().error.code).toBe('RATE_LIMITED');
+      // A neighbour on another connection still reads.
+      expect((await t.faro.app.inject({ url, remoteAddress: '198.51.100.90' })).statusCode, url).not.toBe(
+        429,
+      );
+    }
   });
 
   it('never store or log the address', async () => {

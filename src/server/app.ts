@@ -126,7 +126,11 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; r
   registerAlertRoutes(app, deps);
   registerDispatchRoutes(app, deps);
   registerResponderEvents(app, deps);
-  registerPublicAlertRoutes(app, { publicAlerts: deps.publicAlerts, publicUrl: config.publicUrl });
+  registerPublicAlertRoutes(app, {
+    publicAlerts: deps.publicAlerts,
+    publicUrl: config.publicUrl,
+    readsPerMinute: config.rateLimits.alertReadsPerMinute,
+  });
   registerSmsRoutes(app, {
     smsIntake: deps.smsIntake,
     authToken: config.sms?.authToken ?? null,

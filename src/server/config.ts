@@ -74,6 +74,8 @@ const envSchema = z.object({
   DISPATCH_ESCALATE_MINUTES: z.coerce.number().min(0).max(120).default(5),
   REPORT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(30),
   LOOKUP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
+  /** Public alert reads (list, feed, CAP) per client address: the page polls once a minute; 304s count too. */
+  ALERT_READS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
   SESSION_IDLE_MINUTES: z.coerce
     .number()
     .int()
@@ -129,7 +131,7 @@ export interface Config {
   /** The public form's proof of work (ALTCHA); null when switched off. */
   proofOfWork: { maxCounter: number } | null;
   /** Requests per minute per client address on the public endpoints. */
-  rateLimits: { reportsPerMinute: number; lookupsPerMinute: number };
+  rateLimits: { reportsPerMinute: number; lookupsPerMinute: number; alertReadsPerMinute: number };
 }
 
 /** Thrown when the environment is invalid; lists every problem at once. */
@@ -215,6 +217,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     rateLimits: {
       reportsPerMinute: env.REPORT_RATE_LIMIT_PER_MINUTE,
       lookupsPerMinute: env.LOOKUP_RATE_LIMIT_PER_MINUTE,
+      alertReadsPerMinute: env.ALERT_READS_PER_MINUTE,
     },
   };
 }

@@ -58,5 +58,5 @@ export async function alertSteps(t: TestFaro, people: { dispatcher: StaffSession
   const publicAlerts = async (): Promise<PublicAlert[]> =>
     (await call(null, 'GET', '/api/alerts')).json().alerts;
 
-  return { zones, zone, call, draftFrom, approve, publish, publicAlerts };
+  return { people, zones, zone, call, draftFrom, approve, publish, publicAlerts };
 }

@@ -60,8 +60,11 @@ export async function listAlertRows(db: Drizzle, coalitionId: string, limit: num
     .limit(limit);
 }
 
-/** Actual alerts in force at `now` (cancels included while they last), newest first. */
-export async function activeActualAlerts(db: Drizzle, coalitionId: string, now: Date, zoneId?: string) {
+/**
+ * The public documents of the actual alerts in force at `now` (cancels included while they
+ * last), newest first: only what a public read serves, nothing to render.
+ */
+export async function activePublicDocuments(db: Drizzle, coalitionId: string, now: Date, zoneId?: string) {
   const conditions = [
     eq(alerts.coalitionId, coalitionId),
     eq(alerts.state, 'published'),
@@ -78,11 +81,35 @@ export async function activeActualAlerts(db: Drizzle, coalitionId: string, now: 
     );
   }
   return db
-    .select()
+    .select({ id: alerts.id, documents: alerts.documents })
     .from(alerts)
     .where(and(...conditions))
     .orderBy(desc(alerts.publishedAt))
     .limit(200);
+}
+
+/** One published actual alert's public documents (also after it ended, so references resolve). */
+export async function publicDocumentsOf(db: Drizzle, coalitionId: string, id: string) {
+  const [row] = await db
+    .select({ id: alerts.id, documents: alerts.documents })
+    .from(alerts)
+    .where(
+      and(
+        eq(alerts.coalitionId, coalitionId),
+        eq(alerts.id, id),
+        eq(alerts.state, 'published'),
+        eq(alerts.capStatus, 'Actual'),
+      ),
+    );
+  return row;
+}
+
+/** Keeps documents rendered late (for an alert published before they were kept), once. */
+export async function storeDocuments(db: Drizzle, id: string, documents: object): Promise<void> {
+  await db
+    .update(alerts)
+    .set({ documents })
+    .where(and(eq(alerts.id, id), isNull(alerts.documents)));
 }
 
 /** The zones of some alerts, with their outlines. */

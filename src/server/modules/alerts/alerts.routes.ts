@@ -231,16 +231,21 @@ export function registerAlertRoutes(
 /** Anyone: active actual alerts as JSON, CAP 1.2 and an Atom feed. */
 export function registerPublicAlertRoutes(
   app: FastifyInstance,
-  deps: { publicAlerts: PublicAlerts; publicUrl: string | undefined },
+  deps: { publicAlerts: PublicAlerts; publicUrl: string | undefined; readsPerMinute: number },
 ): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
+  // Served as stored (rendered once, at publication), and limited per client address.
+  const config = {
+    access: 'public' as const,
+    rateLimit: { max: deps.readsPerMinute, timeWindow: 60_000 },
+  };
   // A cancel must show at once everywhere: nobody (browser or proxy) may serve an old list unchecked,
   // but a client that holds the current one gets 304 and no body.
 
   routes.get(
     '/api/alerts',
     {
-      config: { access: 'public' },
+      config,
       schema: {
         tags,
         summary: 'Alerts and rumor checks in force (actual alerts only), newest first',
@@ -259,7 +264,7 @@ export function registerPublicAlertRoutes(
   routes.get(
     '/api/alerts/feed.atom',
     {
-      config: { access: 'public' },
+      config,
       schema: { tags, summary: 'Atom feed of alerts in force, each carrying its CAP 1.2 document' },
     },
     async (request, reply) => {
@@ -272,7 +277,7 @@ export function registerPublicAlertRoutes(
   routes.get(
     '/api/alerts/:id/cap.xml',
     {
-      config: { access: 'public' },
+      config,
       schema: {
         tags,
         summary: 'The CAP 1.2 document of an alert',

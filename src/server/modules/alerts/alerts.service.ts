@@ -13,7 +13,7 @@ import type { IncidentSummary } from '../../../shared/incident.js';
 import { LANGUAGES } from '../../../shared/report-fields.js';
 import type { Database, Drizzle, Tx } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
-import { type AuditAction, recordAudit } from '../access/audit.js';
+import type { AuditAction } from '../access/audit.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import { alertViews, liveSnapshot, renderable, snapshotOf } from './alert-views.js';
 import {
@@ -26,12 +26,20 @@ import {
   updateAlert,
 } from './alerts.repo.js';
 import { deliveryReport } from './delivery.repo.js';
+import { auditAlert, publishSnapshot } from './publish.js';
 import type { Publishing } from './publishing.js';
-import { capDocument, emailMessage, pushPayload, requireClean, smsPreview } from './render.js';
+import {
+  capDocument,
+  emailMessage,
+  type PublicContext,
+  pushPayload,
+  requireClean,
+  smsPreview,
+} from './render.js';
 import { type AlertSnapshot, snapshotHash } from './snapshot.js';
 import { existingZones } from './subscriptions.repo.js';
 import { CAP_DEFAULTS, fillTemplate } from './templates.js';
-import { issueTime, msgTypeOf, nextState } from './workflow.js';
+import { msgTypeOf, nextState } from './workflow.js';
 
 type DraftInput = z.output<typeof draftInputSchema>;
 type TemplateInput = z.output<typeof templateInputSchema>;
@@ -66,8 +74,6 @@ export interface AlertServiceDeps {
   /** Queues the fan-out of a published alert in its transaction. */
   onPublished: (alertId: string, tx: Tx) => Promise<void>;
 }
-
-const minutes = (n: number) => n * 60_000;
 
 export function createAlertService(deps: AlertServiceDeps): AlertService {
   const { database, publishing } = deps;
@@ -133,30 +139,16 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     };
   }
 
-  /** One audit row per alert action, in its transaction: who, what, which alert — never the content. */
   const audit = (tx: Tx, coalitionId: string, actorId: string, action: AuditAction, alertId: string) =>
-    recordAudit(tx.db, { coalitionId, actorId, action, subjectType: 'alert', subjectId: alertId, at: now() });
+    auditAlert(tx, { coalitionId, actorId, action, alertId, at: now() });
 
-  /**
-   * Publishes exactly the snapshot approved: it is stored with its hash, issued to the second
-   * (after the message it follows), and the fan-out is queued in the same transaction.
-   */
-  async function publish(tx: Tx, row: AlertRow, snapshot: AlertSnapshot, patch: Partial<AlertRow>) {
-    const earlier = row.referencesId ? await findAlert(tx.db, row.coalitionId, row.referencesId) : undefined;
-    const at = issueTime(now(), earlier?.publishedAt ?? null);
-    const moved = await moveAlert(tx.db, row.id, row.state, {
-      ...patch,
-      snapshot,
-      snapshotHash: snapshotHash(snapshot),
-      state: 'published',
-      publishedAt: at,
-      expiresAt: new Date(at.getTime() + minutes(snapshot.expiresInMinutes)),
-    });
-    if (!moved) throw new AppError('CONFLICT', 'Someone else acted on this alert at the same moment.');
-    // An update, all clear or cancel takes the earlier alert's place.
-    if (row.referencesId) await updateAlert(tx.db, row.referencesId, { endedAt: at });
-    await deps.onPublished(row.id, tx);
-  }
+  const publish = (
+    tx: Tx,
+    row: AlertRow,
+    snapshot: AlertSnapshot,
+    ctx: PublicContext,
+    patch: Partial<AlertRow>,
+  ) => publishSnapshot(tx, { row, snapshot, ctx, patch, now: now(), onPublished: deps.onPublished });
 
   return {
     async template(input) {
@@ -250,7 +242,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
 
     async approve(id, contentHash, actorId) {
       const coalition = await deps.coalitions.current();
-      const guard = await publishing.guardOptions();
+      const ctx = await publishing.context();
       await database.transaction(async (tx) => {
         const row = await load(tx, coalition.id, id);
         nextState(facts(row), 'approve', actorId, now());
@@ -262,12 +254,12 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
             'This alert is not the one you looked at: it changed since. Open it again before approving.',
           );
         // The guard's settings may have changed since it was submitted.
-        requireClean(snapshot, guard);
+        requireClean(snapshot, ctx.guard);
         if (row.referencesId) {
           const earlier = await load(tx, coalition.id, row.referencesId);
           nextState(facts(earlier), 'follow_up', actorId, now());
         }
-        await publish(tx, row, snapshot, { decidedBy: actorId, decidedAt: now() });
+        await publish(tx, row, snapshot, ctx, { decidedBy: actorId, decidedAt: now() });
         await audit(tx, coalition.id, actorId, 'alert.approved', id);
         if (row.referencesId && (row.kind === 'update' || row.kind === 'all_clear'))
           await audit(
@@ -299,7 +291,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
 
     async cancel(id, actorId) {
       const coalition = await deps.coalitions.current();
-      const guard = await publishing.guardOptions();
+      const ctx = await publishing.context();
       const cancelId = randomUUID();
       await database.transaction(async (tx) => {
         const original = await load(tx, coalition.id, id);
@@ -343,8 +335,8 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
         );
         const inserted = await load(tx, coalition.id, cancelId);
         const snapshot: AlertSnapshot = { ...(await liveSnapshot(tx.db, inserted)), zones };
-        requireClean(snapshot, guard);
-        await publish(tx, inserted, snapshot, { decidedBy: actorId, decidedAt: now() });
+        requireClean(snapshot, ctx.guard);
+        await publish(tx, inserted, snapshot, ctx, { decidedBy: actorId, decidedAt: now() });
         await audit(tx, coalition.id, actorId, 'alert.cancelled', id);
       });
       return viewOf(database.db, coalition.id, cancelId);

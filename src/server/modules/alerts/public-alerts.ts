@@ -3,15 +3,18 @@ import type { Database } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import { renderable } from './alert-views.js';
-import { activeActualAlerts, findAlert } from './alerts.repo.js';
+import { activePublicDocuments, findAlert, publicDocumentsOf, storeDocuments } from './alerts.repo.js';
 import { atomFeed } from './feed.js';
 import type { Publishing } from './publishing.js';
-import { capDocument, publicAlert } from './render.js';
+import { type PublicDocuments, publicDocuments } from './render.js';
 
 /**
  * What anyone may read: actual alerts in force, as JSON, CAP and Atom. Exercise
- * and test alerts are not public, whatever is asked; every output passes the
- * guard again as it is made.
+ * and test alerts are not public, whatever is asked. Each alert's JSON and CAP
+ * were made once, through the guard, when it was published, and are kept with
+ * it in the database (so every process serves the same): a read serves them
+ * as stored and never runs the guard. An alert published before documents were
+ * kept is rendered — through the guard — at its first read, and kept.
  */
 export interface PublicAlerts {
   active(zoneId?: string): Promise<PublicAlert[]>;
@@ -19,6 +22,9 @@ export interface PublicAlerts {
   cap(id: string): Promise<string>;
   feed(base: string): Promise<string>;
 }
+
+/** What is kept: the documents, or that the guard refused them (with the kinds it found). */
+type Stored = PublicDocuments | { blocked: string };
 
 export function createPublicAlerts(deps: {
   database: Database;
@@ -31,60 +37,59 @@ export function createPublicAlerts(deps: {
   const { database } = deps;
   const now = deps.now ?? (() => new Date());
 
-  async function activeRenderables(zoneId?: string) {
-    const coalition = await deps.coalitions.current();
-    const rows = await activeActualAlerts(database.db, coalition.id, now(), zoneId);
-    return Promise.all(rows.map((row) => renderable(database.db, row)));
+  /** Renders (guarded) and keeps the documents of an alert that has none yet. */
+  async function render(coalitionId: string, id: string): Promise<Stored> {
+    const row = await findAlert(database.db, coalitionId, id);
+    if (!row) return { blocked: 'missing' };
+    const alert = await renderable(database.db, row);
+    let stored: Stored;
+    try {
+      stored = publicDocuments(alert, await deps.publishing.context()) ?? { blocked: 'not public' };
+    } catch (error) {
+      deps.onBlocked(id, error);
+      stored = { blocked: guardKinds(error) };
+    }
+    await storeDocuments(database.db, id, stored);
+    return stored;
   }
 
-  /** Keeps what passes the guard. */
-  function passing<T>(alertId: string, make: () => T): T[] {
-    try {
-      return [make()];
-    } catch (error) {
-      deps.onBlocked(alertId, error);
-      return [];
-    }
+  async function documents(coalitionId: string, row: { id: string; documents: unknown }) {
+    const stored = (row.documents as Stored | null) ?? (await render(coalitionId, row.id));
+    // What the guard found is never shown to the public, not even in the error.
+    return 'blocked' in stored ? [] : [stored];
+  }
+
+  async function active(zoneId?: string) {
+    const coalition = await deps.coalitions.current();
+    const rows = await activePublicDocuments(database.db, coalition.id, now(), zoneId);
+    return (await Promise.all(rows.map((row) => documents(coalition.id, row)))).flat();
   }
 
   return {
     async active(zoneId) {
-      const ctx = await deps.publishing.context();
-      const alerts = await activeRenderables(zoneId);
-      return alerts.flatMap((alert) => passing(alert.id, () => publicAlert(alert, ctx)));
+      return (await active(zoneId)).map((document) => document.json);
     },
 
     async cap(id) {
       const coalition = await deps.coalitions.current();
-      const row = await findAlert(database.db, coalition.id, id);
-      if (row?.state !== 'published' || row.capStatus !== 'Actual')
-        throw new AppError('NOT_FOUND', 'No public alert with this id.');
-      const alert = await renderable(database.db, row);
-      const ctx = await deps.publishing.context();
-      // What the guard found is never shown to the public, not even in the error.
-      const [document] = passing(alert.id, () => capDocument(alert, ctx));
+      const row = await publicDocumentsOf(database.db, coalition.id, id);
+      const [document] = row ? await documents(coalition.id, row) : [];
       if (!document) throw new AppError('NOT_FOUND', 'No public alert with this id.');
-      return document;
+      return document.cap;
     },
 
     async feed(base) {
-      const ctx = await deps.publishing.context();
-      const alerts = await activeRenderables();
-      const entries = alerts.flatMap((alert) =>
-        passing(alert.id, () => {
-          const json = publicAlert(alert, ctx);
-          return {
-            id: alert.id,
-            title: json.content.en.headline,
-            summary: json.content.en.body,
-            sent: new Date(json.sent),
-            capXml: capDocument(alert, ctx),
-          };
-        }),
-      );
+      const coalition = await deps.coalitions.current();
+      const entries = (await active()).map(({ json, cap }) => ({
+        id: json.id,
+        title: json.content.en.headline,
+        summary: json.content.en.body,
+        sent: new Date(json.sent),
+        capXml: cap,
+      }));
       return atomFeed({
         base,
-        title: ctx.senderName,
+        title: coalition.name,
         updated: entries[0]?.sent ?? new Date(Math.floor(now().getTime() / 300_000) * 300_000),
         entries,
       });

@@ -235,3 +235,19 @@ export function publicAlert(alert: RenderableAlert, ctx: PublicContext): PublicA
     capUrl: `/api/alerts/${alert.id}/cap.xml`,
   };
 }
+
+/** An actual alert's public outputs, made once when it is published and served as they are. */
+export interface PublicDocuments {
+  json: PublicAlert;
+  cap: string;
+}
+
+/**
+ * The public outputs of an alert, each made through the guard (BLOCKED_BY_GUARD otherwise);
+ * null for a test or an exercise, which is never public.
+ */
+export function publicDocuments(alert: RenderableAlert, ctx: PublicContext): PublicDocuments | null {
+  assertPublishable(alert, ctx);
+  if (alert.capStatus !== 'Actual') return null;
+  return { json: publicAlert(alert, ctx), cap: capDocument(alert, ctx) };
+}
