@@ -1,9 +1,12 @@
 import Fastify from 'fastify';
+import { getResolution } from 'h3-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Access, type RouteAccess, registerAuth } from '../src/server/http/auth.js';
 import { can, type Permission } from '../src/server/modules/access/permissions.js';
 import type { SessionService } from '../src/server/modules/access/sessions.service.js';
+import { PUBLIC_MAX_CELL_RESOLUTION } from '../src/server/modules/alerts/guard.js';
 import { ROLES, type Role } from '../src/shared/access.js';
+import { BOYLE_HEIGHTS, buildReportInput } from './support/factories.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { staffSession } from './support/sessions.js';
 
@@ -131,6 +134,88 @@ describe('authorization matrix', () => {
     expect(all).not.toContain('34.9');
     // Its restricted detail is the dispatcher's.
     expect((await get('/api/incidents', dispatcher.headers)).status).toBe(200);
+  });
+
+  it('issue 12 item 8: shows an approver the alert’s incident only as its verdict and public facts', async () => {
+    const approver = await staffSession(t.faro.database, 'approver');
+    const dispatcher = await staffSession(t.faro.database, 'dispatcher');
+    const as = (who: { headers: Record<string, string> }, method: string, url: string, body?: unknown) =>
+      fetch(`${t.baseUrl}${url}`, {
+        method,
+        headers: { ...who.headers, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : null,
+      });
+    const sent = await fetch(`${t.baseUrl}/api/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(
+        buildReportInput({
+          markings: 'Vest reads Deputy Kowalczyk',
+          location: { ...BOYLE_HEIGHTS, place: 'Behind the tire shop on 4th' },
+          description: 'My neighbour Rosa was taken',
+        }),
+      ),
+    });
+    expect(sent.status).toBe(201);
+    await t.faro.grouper?.settle();
+    const { rows } = await t.faro.database.pool.query<{ incident_id: string }>(
+      'select incident_id from reports where id = $1',
+      [((await sent.json()) as { id: string }).id],
+    );
+    const incidentId = rows[0]?.incident_id ?? '';
+    expect(
+      (await as(dispatcher, 'POST', `/api/incidents/${incidentId}/status`, { status: 'confirmed' })).status,
+    ).toBe(200);
+    expect(
+      (
+        await as(dispatcher, 'POST', `/api/incidents/${incidentId}/messages`, {
+          text: 'Ana is two blocks away',
+        })
+      ).status,
+    ).toBe(200);
+    const template = (await (
+      await as(dispatcher, 'POST', '/api/manage/alerts/template', { kind: 'activity', incidentId })
+    ).json()) as object;
+    const draft = (await (
+      await as(dispatcher, 'POST', '/api/manage/alerts', {
+        kind: 'activity',
+        capStatus: 'Actual',
+        incidentId,
+        ...template,
+      })
+    ).json()) as { id: string };
+    expect((await as(dispatcher, 'POST', `/api/manage/alerts/${draft.id}/submit`)).status).toBe(200);
+
+    // The board, the incident's reports and timeline, who was sent, the channel: not the approver's.
+    for (const [method, url, status] of [
+      ['GET', '/api/incidents', 403],
+      ['GET', `/api/incidents/${incidentId}`, 403],
+      ['GET', `/api/incidents/${incidentId}/assignments`, 403],
+      ['POST', `/api/incidents/${incidentId}/presence`, 403],
+      ['GET', '/api/reports', 403],
+      ['GET', `/api/incidents/${incidentId}/messages`, 404],
+    ] as const)
+      expect((await as(approver, method, url)).status, `${method} ${url}`).toBe(status);
+    const written = await as(approver, 'POST', `/api/incidents/${incidentId}/messages`, { text: 'hello' });
+    expect(written.status).toBe(404);
+
+    // What they judge the alert by: the verdict and public facts, coarse and rounded.
+    const facts = await as(approver, 'GET', `/api/manage/alerts/${draft.id}/incident`);
+    expect(facts.status).toBe(200);
+    const body = (await facts.json()) as { incident: Record<string, unknown> };
+    expect(body.incident).toMatchObject({
+      status: 'confirmed',
+      zone: { name: 'Boyle Heights' },
+      reportCount: 1,
+    });
+    expect(getResolution(String(body.incident.cell))).toBeLessThanOrEqual(PUBLIC_MAX_CELL_RESOLUTION);
+    expect(new Date(String(body.incident.lastObservedAt)).getTime() % 300_000).toBe(0);
+    const everything = JSON.stringify(body);
+    for (const secret of ['Kowalczyk', 'tire shop', 'Rosa', 'Ana is', 'Demo responder', 'lat', 'lng'])
+      expect(everything, secret).not.toContain(secret);
+    // The dispatcher still has the whole incident.
+    expect((await as(dispatcher, 'GET', `/api/incidents/${incidentId}`)).status).toBe(200);
+    expect(ROLES.filter((role) => can([role], 'incidents:read'))).toEqual(['dispatcher']);
   });
 
   it('refuses to start with an /api route that has no access rule', async () => {

@@ -28,6 +28,25 @@ export const incidentSummarySchema = z.object({
 });
 export type IncidentSummary = z.infer<typeof incidentSummarySchema>;
 
+/**
+ * What an approver judges an alert's incident by: its verdict and public facts — the zone, a
+ * public (coarse) cell, counts, times rounded to five minutes. No reports, markings, notes,
+ * channel or names of anyone sent.
+ */
+export const incidentFactsSchema = z.object({
+  number: z.number().int(),
+  status: incidentStatusSchema,
+  activity: activitySchema,
+  zone: z.object({ id: z.uuid(), name: z.string() }).nullable(),
+  /** An H3 cell of the public resolution (about 5 km² or coarser). */
+  cell: z.string().nullable(),
+  reportCount: z.number().int(),
+  firsthandCount: z.number().int(),
+  firstObservedAt: z.string(),
+  lastObservedAt: z.string(),
+});
+export type IncidentFacts = z.infer<typeof incidentFactsSchema>;
+
 export const incidentListSchema = z.object({
   incidents: z.array(incidentSummarySchema),
   /** The live stream's position when this list was read. */

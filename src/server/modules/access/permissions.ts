@@ -16,6 +16,8 @@ export const PERMISSIONS = [
   'reports:read-callback',
   'incidents:read',
   'incidents:manage',
+  /** Read and write every incident's channel (responders use the one they are sent to without it). */
+  'incidents:channel',
   'live:subscribe',
   'people:manage',
   'organizations:manage',
@@ -49,6 +51,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'reports:read-callback',
     'incidents:read',
     'incidents:manage',
+    'incidents:channel',
     'live:subscribe',
     'alerts:read',
     'alerts:compose',
@@ -58,7 +61,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   ],
   operator: ['reports:intake'],
   responder: ['reports:field', 'responders:self'],
-  approver: ['alerts:read', 'alerts:approve', 'alerts:cancel', 'incidents:read'],
+  // What they judge by is the rendered alert and its incident's verdict and public facts (given with
+  // `alerts:read`): not the board, the channel, reports' markings or who was sent.
+  approver: ['alerts:read', 'alerts:approve', 'alerts:cancel'],
   legal: [],
 };
 

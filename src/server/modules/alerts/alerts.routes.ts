@@ -14,6 +14,7 @@ import {
   templateInputSchema,
   templateSchema,
 } from '../../../shared/alert.js';
+import { incidentFactsSchema } from '../../../shared/incident.js';
 import { sessionOf } from '../../http/auth.js';
 import { errorSchema } from '../../http/errors.js';
 import { sendRevalidated } from '../../http/revalidate.js';
@@ -109,6 +110,21 @@ export function registerAlertRoutes(
       },
     },
     async (request) => deps.alerts.preview(request.params.id),
+  );
+
+  routes.get(
+    `${base}/:id/incident`,
+    {
+      config: { access: 'alerts:read' },
+      schema: {
+        tags,
+        summary:
+          'The verdict and public facts of the incident the alert is about (zone, coarse cell, counts, rounded times)',
+        params: idParams,
+        response: { 200: z.object({ incident: incidentFactsSchema.nullable() }), 404: errorSchema },
+      },
+    },
+    async (request) => deps.alerts.incident(request.params.id),
   );
 
   routes.get(

@@ -9,12 +9,13 @@ import type {
   draftInputSchema,
   templateInputSchema,
 } from '../../../shared/alert.js';
-import type { IncidentSummary } from '../../../shared/incident.js';
+import type { IncidentFacts, IncidentSummary } from '../../../shared/incident.js';
 import { LANGUAGES } from '../../../shared/report-fields.js';
 import type { Database, Drizzle, Tx } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import type { AuditAction } from '../access/audit.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
+import { incidentFacts } from '../incidents/facts.js';
 import { alertViews, liveSnapshot, renderable, snapshotOf } from './alert-views.js';
 import {
   type AlertRow,
@@ -61,6 +62,8 @@ export interface AlertService {
   list(): Promise<AlertView[]>;
   view(id: string): Promise<AlertView>;
   preview(id: string): Promise<AlertPreview>;
+  /** The verdict and public facts of the incident the alert is about (what an approver judges it by). */
+  incident(id: string): Promise<{ incident: IncidentFacts | null }>;
   deliveryReport(id: string): Promise<DeliveryReport>;
 }
 
@@ -350,6 +353,14 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     async view(id) {
       const coalition = await deps.coalitions.current();
       return viewOf(database.db, coalition.id, id);
+    },
+
+    async incident(id) {
+      const coalition = await deps.coalitions.current();
+      const row = await findAlert(database.db, coalition.id, id);
+      if (!row) throw new AppError('NOT_FOUND', 'No alert with this id.');
+      const summary = row.incidentId ? await deps.incidentSummary(coalition.id, row.incidentId) : undefined;
+      return { incident: summary ? incidentFacts(summary) : null };
     },
 
     async deliveryReport(id) {

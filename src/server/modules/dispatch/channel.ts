@@ -12,7 +12,7 @@ import { ENGAGED } from './assignment-flow.js';
 /**
  * The incident channel: a thread per incident for dispatchers and the team
  * sent to it, in text or short voice notes recorded in the browser. Who may
- * read and write is decided here: a person who can read incidents, or a
+ * read and write is decided here: a person with `incidents:channel`, or a
  * responder while they hold an assignment on this one (anyone else is told it
  * does not exist). Each message is an event for the board and for every
  * responder on the incident. Text and audio are sealed.
@@ -84,7 +84,7 @@ export function createIncidentChannel(deps: {
       .from(incidents)
       .where(and(eq(incidents.coalitionId, coalition.id), eq(incidents.id, incidentId)));
     const members = incident ? await team(incidentId) : [];
-    if (!incident || (!who.permissions.includes('incidents:read') && !members.includes(who.userId)))
+    if (!incident || (!who.permissions.includes('incidents:channel') && !members.includes(who.userId)))
       throw new AppError('NOT_FOUND', 'No incident with this id.');
     return { coalitionId: coalition.id, members };
   }

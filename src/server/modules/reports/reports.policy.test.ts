@@ -21,7 +21,7 @@ describe('report field rules', () => {
     });
   });
 
-  it('withhold them from every other role (deny by default)', () => {
+  it('issue 12 item 8: withhold them — free-text markings too — from every other role (deny by default)', () => {
     for (const role of ['admin', 'operator', 'responder', 'approver', 'legal'] as const) {
       const permissions = permissionsOf([role]);
       expect(visibleReport(report, permissions)).toMatchObject({

@@ -5,6 +5,7 @@ import type { AlertPreview, AlertView } from '../../../shared/alert.js';
 import { DELIVERY_CHANNELS } from '../../../shared/alert.js';
 import { ApiError, api } from '../../api.js';
 import type { EditorStart } from './AlertEditor.js';
+import { IncidentFacts } from './IncidentFacts.js';
 
 export const alertKey = (id: string) => ['alert', id];
 
@@ -185,6 +186,7 @@ export function AlertPanel({
           </>
         )}
       </div>
+      {view.incidentId && <IncidentFacts alertId={view.id} />}
       {view.state === 'published' && (
         <table className="deliveries" data-testid="deliveries">
           <caption>{t('alerting.deliveries')}</caption>
