@@ -46,6 +46,8 @@ export function createPublicAlerts(deps: {
     try {
       stored = publicDocuments(alert, await deps.publishing.context()) ?? { blocked: 'not public' };
     } catch (error) {
+      // Only the guard's refusal is kept: anything else is a fault, tried again at the next read.
+      if (!(error instanceof AppError && error.code === 'BLOCKED_BY_GUARD')) throw error;
       deps.onBlocked(id, error);
       stored = { blocked: guardKinds(error) };
     }
