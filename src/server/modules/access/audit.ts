@@ -22,6 +22,8 @@ export type AuditAction =
   | 'user.enabled'
   | 'membership.granted'
   | 'membership.revoked'
+  /** A grant let one person hold both sides of a separated duty (write and approve alerts). */
+  | 'membership.conflict_flagged'
   | 'organization.created'
   | 'organization.zones_changed';
 

@@ -76,3 +76,13 @@ export async function listOpenInvitations(db: Drizzle, coalitionId: string, at: 
     )
     .orderBy(desc(invitations.createdAt));
 }
+
+/** The organization of one of the coalition's invitations, if it exists. */
+export async function invitationOrganization(db: Drizzle, coalitionId: string, id: string) {
+  const [row] = await db
+    .select({ organizationId: invitations.organizationId })
+    .from(invitations)
+    .innerJoin(organizations, eq(organizations.id, invitations.organizationId))
+    .where(and(eq(invitations.id, id), eq(organizations.coalitionId, coalitionId)));
+  return row?.organizationId;
+}

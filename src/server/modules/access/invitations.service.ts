@@ -9,11 +9,14 @@ import { recordAudit } from './audit.js';
 import {
   findInvitationBySecret,
   insertInvitation,
+  invitationOrganization,
   listOpenInvitations,
   markInvitationAccepted,
   revokeInvitation,
 } from './invitations.repo.js';
 import { hashPassword } from './passwords.js';
+import { invitationRefusal, managesOrganization } from './people.policy.js';
+import { loadAdminScope } from './people.service.js';
 import type { SessionContext, SessionService } from './sessions.service.js';
 import { findUserByEmail, grantMembership, insertUser } from './users.repo.js';
 
@@ -35,7 +38,7 @@ export interface InvitationService {
     input: { organizationId: string; role: Role; email?: string | undefined },
     linkFor: (code: string) => string,
   ): Promise<{ id: string; code: string; link: string; expiresAt: Date; emailed: boolean }>;
-  listOpen(actor: SessionContext): ReturnType<typeof listOpenInvitations>;
+  listOpen(actor: SessionContext): Promise<Awaited<ReturnType<typeof listOpenInvitations>>>;
   revoke(actor: SessionContext, id: string): Promise<void>;
   /** Creates the account and its membership, and starts a session that must enrol a second factor. */
   accept(input: {
@@ -75,6 +78,8 @@ export function createInvitationService(deps: {
           fields: [{ field: 'organizationId', message: 'not found' }],
         });
       }
+      const refusal = invitationRefusal(await loadAdminScope(database.db, actor), input);
+      if (refusal) throw new AppError(refusal.code, refusal.message);
       const code = newInvitationCode();
       const link = linkFor(code);
       const email = input.email?.trim().toLowerCase() || null;
@@ -116,9 +121,18 @@ export function createInvitationService(deps: {
       });
     },
 
-    listOpen: (actor) => listOpenInvitations(database.db, actor.coalitionId, now()),
+    async listOpen(actor) {
+      const scope = await loadAdminScope(database.db, actor);
+      return (await listOpenInvitations(database.db, actor.coalitionId, now())).filter((invitation) =>
+        managesOrganization(scope, invitation.organizationId),
+      );
+    },
 
     async revoke(actor, id) {
+      const organizationId = await invitationOrganization(database.db, actor.coalitionId, id);
+      if (!organizationId || !managesOrganization(await loadAdminScope(database.db, actor), organizationId)) {
+        throw new AppError('NOT_FOUND', 'No open invitation with this id.');
+      }
       await database.transaction(async (tx) => {
         if (!(await revokeInvitation(tx.db, actor.coalitionId, id, now()))) {
           throw new AppError('NOT_FOUND', 'No open invitation with this id.');

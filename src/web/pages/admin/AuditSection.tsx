@@ -17,6 +17,7 @@ const ACTIONS = [
   'auth.signed_in',
   'auth.sign_in_failed',
   'auth.second_factor_failed',
+  'auth.second_factor_locked',
   'auth.password_changed',
   'auth.totp_enrolled',
   'auth.passkey_added',
@@ -26,6 +27,7 @@ const ACTIONS = [
   'user.enabled',
   'membership.granted',
   'membership.revoked',
+  'membership.conflict_flagged',
   'organization.created',
 ];
 
