@@ -125,14 +125,15 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; r
   });
   registerAlertRoutes(app, deps);
   registerDispatchRoutes(app, deps);
-  registerResponderEvents(app, deps);
+  const sessionRecheckMs = config.sessions.recheckSeconds * 1000;
+  registerResponderEvents(app, { ...deps, sessionRecheckMs });
   registerPublicAlertRoutes(app, { publicAlerts: deps.publicAlerts, publicUrl: config.publicUrl });
   registerSmsRoutes(app, {
     smsIntake: deps.smsIntake,
     authToken: config.sms?.authToken ?? null,
     publicUrl: config.publicUrl,
   });
-  registerEventRoutes(app, deps);
+  registerEventRoutes(app, { ...deps, sessionRecheckMs });
   registerAuthRoutes(app, { ...deps, cookie });
   registerAdminRoutes(app, { ...deps, publicUrl: config.publicUrl });
   registerRetentionRoutes(app, {

@@ -152,8 +152,9 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
     const hub = await startRealtimeHub(
       database,
       async (event) => {
-        // A responder's own events go to their app's stream, not the board.
-        if (event.type === 'responder.updated') return null;
+        // A responder's own events go to their app's stream, not the board; access changes
+        // only make the streams of that person check their session again.
+        if (event.type === 'responder.updated' || event.type === 'access.changed') return null;
         if (event.type === 'incident.updated') {
           const incident = await incidents.summary(event.coalitionId, event.subjectId);
           return incident ? { type: 'incident.updated', incident } : null;

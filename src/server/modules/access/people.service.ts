@@ -1,6 +1,7 @@
 import type { Role } from '../../../shared/access.js';
-import type { Database, Drizzle } from '../../db/database.js';
+import type { Database, Drizzle, Tx } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
+import { recordEvents } from '../../realtime/events.js';
 import {
   findOrganization,
   insertOrganization,
@@ -102,6 +103,10 @@ export function createPeopleService(deps: { database: Database; now: () => Date 
     return { user, memberships: await membershipsOf(database.db, userId) };
   };
 
+  /** Live streams of this person check their session again at once (sign-out, disable, roles). */
+  const announceAccessChange = (tx: Tx, coalitionId: string, userId: string) =>
+    recordEvents(tx.client, coalitionId, [{ type: 'access.changed', subjectId: userId }]);
+
   const audit = (actor: SessionContext, entry: Omit<AuditEntry, 'coalitionId' | 'actorId' | 'at'>) => ({
     ...entry,
     coalitionId: actor.coalitionId,
@@ -129,13 +134,14 @@ export function createPeopleService(deps: { database: Database; now: () => Date 
       );
     },
 
-    /** Disables or re-enables an account; disabling ends all its sessions at once. */
+    /** Disables or re-enables an account; disabling ends all its sessions and live streams at once. */
     async setDisabled(actor: SessionContext, userId: string, disabled: boolean): Promise<void> {
       const { memberships } = await target(actor, userId);
       refuse(accountChangeRefusal(await scopeOf(actor), userId, memberships, disabled));
       await database.transaction(async (tx) => {
         await setDisabled(tx.db, userId, disabled ? now() : null);
         if (disabled) await deleteUserSessions(tx.db, userId);
+        await announceAccessChange(tx, actor.coalitionId, userId);
         await recordAudit(
           tx.db,
           audit(actor, {
@@ -170,6 +176,7 @@ export function createPeopleService(deps: { database: Database; now: () => Date 
         else if (!(await revokeMembership(tx.db, userId, input.organizationId, input.role))) {
           throw new AppError('NOT_FOUND', 'This person does not hold that role there.');
         }
+        await announceAccessChange(tx, actor.coalitionId, userId);
         await recordAudit(
           tx.db,
           audit(actor, {

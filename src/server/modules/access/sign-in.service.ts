@@ -2,6 +2,7 @@ import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database, SqlExecutor } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
+import { recordEvents } from '../../realtime/events.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import { type AuditEntry, recordAudit } from './audit.js';
 import { codeHash } from './code-hash.js';
@@ -188,8 +189,9 @@ export function createSignInService(deps: {
       const passwordHash = await hashPassword(newPassword);
       return database.transaction(async (tx) => {
         await setPassword(tx.db, session.userId, passwordHash, now());
-        // Every other browser signed in with the old password is signed out.
+        // Every other browser signed in with the old password is signed out, its live streams too.
         await deleteUserSessions(tx.db, session.userId, session.tokenHash);
+        await announceAccessChange(tx.client, session);
         await recordAudit(tx.db, own(session, 'auth.password_changed'));
         return { token: await deps.sessions.rotate(tx.db, session.tokenHash, false) };
       });
@@ -200,6 +202,7 @@ export function createSignInService(deps: {
       if (!tokenHash) throw new AppError('NOT_FOUND', 'No such session (it may have ended already).');
       await database.transaction(async (tx) => {
         await deps.sessions.end(tx.db, tokenHash);
+        await announceAccessChange(tx.client, session);
         await recordAudit(tx.db, own(session, 'auth.session_ended', 'session'));
       });
     },
@@ -208,8 +211,14 @@ export function createSignInService(deps: {
       await database.transaction(async (tx) => {
         if (everywhere) await deleteUserSessions(tx.db, session.userId);
         else await deps.sessions.end(tx.db, session.tokenHash);
+        await announceAccessChange(tx.client, session);
         await recordAudit(tx.db, own(session, everywhere ? 'auth.signed_out_everywhere' : 'auth.signed_out'));
       });
     },
   };
+}
+
+/** The person's live streams check their session again at once (issue 12 item 2). */
+function announceAccessChange(client: SqlExecutor, session: SessionContext) {
+  return recordEvents(client, session.coalitionId, [{ type: 'access.changed', subjectId: session.userId }]);
 }
