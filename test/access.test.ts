@@ -30,7 +30,7 @@ afterAll(async () => t?.stop());
 
 const totpCode = (secret: string) => generate({ secret, epoch: Math.floor(clock / 1000) });
 const person = (
-  role: 'dispatcher' | 'admin' | 'responder',
+  role: 'dispatcher' | 'admin' | 'coalition_admin' | 'responder',
   options: { totp?: boolean; mustChangePassword?: boolean } = {},
 ) => createPerson(t.faro.database, t.faro.box, { role, ...options });
 
@@ -356,8 +356,8 @@ describe('admin pages', () => {
     expect((await admin.get('/api/admin/people')).statusCode).toBe(200);
   });
 
-  it('add organizations and assign them zones', async () => {
-    const admin = await signIn(await person('admin'));
+  it('add organizations and assign them zones (a coalition admin)', async () => {
+    const admin = await signIn(await person('coalition_admin'));
     const created = await admin.post('/api/admin/organizations', { name: 'Comité Pro-Inmigrante del Valle' });
     expect(created.statusCode).toBe(201);
     expect(
@@ -385,7 +385,7 @@ describe('admin pages', () => {
 
 describe('the CLI admin', () => {
   it('must choose a new password, then enrol an authenticator, before anything else', async () => {
-    const admin = await person('admin', { totp: false, mustChangePassword: true });
+    const admin = await person('coalition_admin', { totp: false, mustChangePassword: true });
     const browser = new ApiBrowser(t.faro.app);
     const first = await browser.post('/api/auth/sign-in', { email: admin.email, password: admin.password });
     expect(first.json().state).toBe('password_change_required');
@@ -433,7 +433,7 @@ describe('secrets', () => {
   });
 
   it('the audit log records who did what to which record, and exports as CSV', async () => {
-    const admin = await signIn(await person('admin'));
+    const admin = await signIn(await person('coalition_admin'));
     const target = await person('responder');
     await admin.post(`/api/admin/people/${target.id}/disable`);
     const entries = (await admin.get('/api/admin/audit?action=user.disabled')).json().entries;
@@ -441,7 +441,7 @@ describe('secrets', () => {
       action: 'user.disabled',
       subjectType: 'user',
       subjectId: target.id,
-      actorName: 'Test admin',
+      actorName: 'Test coalition_admin',
     });
     const csv = await admin.get('/api/admin/audit.csv?action=user.disabled');
     expect(csv.headers['content-type']).toMatch(/text\/csv/);

@@ -25,7 +25,7 @@ beforeAll(async () => {
   t = await startTestFaro({ env: { PUBLIC_URL: 'https://faro.network.example' } });
   dispatcher = await staffSession(t.faro.database, 'dispatcher');
   approver = await staffSession(t.faro.database, 'approver');
-  admin = await staffSession(t.faro.database, 'admin');
+  admin = await staffSession(t.faro.database, 'coalition_admin');
   const person = await createPerson(t.faro.database, t.faro.box, { role: 'dispatcher' });
   const [organization] = (await t.faro.database.pool.query<{ id: string }>('select id from organizations'))
     .rows;

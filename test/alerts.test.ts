@@ -151,7 +151,7 @@ describe('the publishing guard', () => {
   });
 
   it('blocks names on the coalition’s list, set by an administrator', async () => {
-    const admin = await staffSession(t.faro.database, 'admin');
+    const admin = await staffSession(t.faro.database, 'coalition_admin');
     const set = await call(admin, 'PUT', '/api/admin/publishing', {
       allowedHosts: ['aclu.org'],
       blockedNames: ['Tío Beto'],

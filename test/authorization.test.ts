@@ -1,14 +1,18 @@
+import { inArray } from 'drizzle-orm';
 import Fastify from 'fastify';
 import { getResolution } from 'h3-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { organizations } from '../src/server/db/schema.js';
 import { type Access, type RouteAccess, registerAuth } from '../src/server/http/auth.js';
 import { can, type Permission } from '../src/server/modules/access/permissions.js';
 import type { SessionService } from '../src/server/modules/access/sessions.service.js';
+import { grantMembership } from '../src/server/modules/access/users.repo.js';
 import { PUBLIC_MAX_CELL_RESOLUTION } from '../src/server/modules/alerts/guard.js';
 import { ROLES, type Role } from '../src/shared/access.js';
 import { BOYLE_HEIGHTS, buildReportInput } from './support/factories.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
-import { staffSession } from './support/sessions.js';
+import { createPerson } from './support/people.js';
+import { type StaffSession, sessionFor, staffSession } from './support/sessions.js';
 
 /**
  * The authorization matrix: every /api route (read from the app's own route
@@ -223,5 +227,212 @@ describe('authorization matrix', () => {
     await registerAuth(app, { sessions: {} as SessionService, secureCookie: false, absoluteHours: 1 });
     expect(() => app.get('/api/forgotten', async () => 'oops')).toThrow(/declares no access rule/);
     await app.close();
+  });
+});
+
+describe('issue 12 item 6: an organization admin acts only within their organization, a coalition admin across it', () => {
+  /** Two member organizations: A (the demo accounts' home) and B. */
+  let orgA: string;
+  let orgB: string;
+  beforeAll(async () => {
+    const rows = await t.faro.database.db
+      .select({ id: organizations.id, slug: organizations.slug })
+      .from(organizations)
+      .where(inArray(organizations.slug, ['eastside-rrn', 'valley-defense']));
+    orgA = rows.find((row) => row.slug === 'eastside-rrn')?.id ?? '';
+    orgB = rows.find((row) => row.slug === 'valley-defense')?.id ?? '';
+    expect(orgA && orgB).toBeTruthy();
+  });
+
+  const member = async (
+    role: Role,
+    organizationId: string,
+    alsoIn?: { organizationId: string; role: Role },
+  ) => {
+    const person = await createPerson(t.faro.database, t.faro.box, { role, organizationId });
+    if (alsoIn) await grantMembership(t.faro.database.db, person.id, alsoIn.organizationId, alsoIn.role);
+    return person.id;
+  };
+  const send = async (actor: StaffSession, method: string, url: string, body?: unknown) => {
+    const response = await fetch(`${t.baseUrl}${url}`, {
+      method,
+      headers: { ...actor.headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+    return response.status;
+  };
+
+  /** What each admin tries, and the status each must get. */
+  const CASES: {
+    what: string;
+    attempt: (actor: StaffSession) => Promise<number>;
+    organizationAdmin: number;
+    coalitionAdmin: number;
+  }[] = [
+    {
+      what: 'grant a role in their organization to one of its members',
+      attempt: async (actor) =>
+        send(actor, 'POST', `/api/admin/people/${await member('responder', orgA)}/roles`, {
+          organizationId: orgA,
+          role: 'operator',
+        }),
+      organizationAdmin: 200,
+      coalitionAdmin: 200,
+    },
+    {
+      what: 'grant a role in another organization',
+      attempt: async (actor) =>
+        send(actor, 'POST', `/api/admin/people/${await member('responder', orgA)}/roles`, {
+          organizationId: orgB,
+          role: 'dispatcher',
+        }),
+      organizationAdmin: 403,
+      coalitionAdmin: 200,
+    },
+    {
+      what: 'grant a role to someone of another organization only',
+      attempt: async (actor) =>
+        send(actor, 'POST', `/api/admin/people/${await member('responder', orgB)}/roles`, {
+          organizationId: orgA,
+          role: 'operator',
+        }),
+      organizationAdmin: 404,
+      coalitionAdmin: 200,
+    },
+    {
+      what: 'grant the coalition admin role',
+      attempt: async (actor) =>
+        send(actor, 'POST', `/api/admin/people/${await member('responder', orgA)}/roles`, {
+          organizationId: orgA,
+          role: 'coalition_admin',
+        }),
+      organizationAdmin: 403,
+      coalitionAdmin: 200,
+    },
+    {
+      what: 'make themselves dispatcher',
+      attempt: (actor) =>
+        send(actor, 'POST', `/api/admin/people/${actor.userId}/roles`, {
+          organizationId: orgA,
+          role: 'dispatcher',
+        }),
+      organizationAdmin: 403,
+      coalitionAdmin: 403,
+    },
+    {
+      what: 'disable a member of their organization',
+      attempt: async (actor) =>
+        send(actor, 'POST', `/api/admin/people/${await member('responder', orgA)}/disable`),
+      organizationAdmin: 200,
+      coalitionAdmin: 200,
+    },
+    {
+      what: "disable another organization's admin",
+      attempt: async (actor) =>
+        send(actor, 'POST', `/api/admin/people/${await member('admin', orgB)}/disable`),
+      organizationAdmin: 404,
+      coalitionAdmin: 200,
+    },
+    {
+      what: 'disable someone who also belongs to another organization',
+      attempt: async (actor) =>
+        send(
+          actor,
+          'POST',
+          `/api/admin/people/${await member('responder', orgA, { organizationId: orgB, role: 'dispatcher' })}/disable`,
+        ),
+      organizationAdmin: 403,
+      coalitionAdmin: 200,
+    },
+    {
+      what: 'invite someone to their organization',
+      attempt: (actor) =>
+        send(actor, 'POST', '/api/admin/invitations', { organizationId: orgA, role: 'responder' }),
+      organizationAdmin: 201,
+      coalitionAdmin: 201,
+    },
+    {
+      what: 'invite someone to another organization',
+      attempt: (actor) =>
+        send(actor, 'POST', '/api/admin/invitations', { organizationId: orgB, role: 'responder' }),
+      organizationAdmin: 403,
+      coalitionAdmin: 201,
+    },
+    {
+      what: 'invite a coalition admin',
+      attempt: (actor) =>
+        send(actor, 'POST', '/api/admin/invitations', { organizationId: orgA, role: 'coalition_admin' }),
+      organizationAdmin: 403,
+      coalitionAdmin: 201,
+    },
+    {
+      what: 'add a member organization',
+      attempt: (actor) =>
+        send(actor, 'POST', '/api/admin/organizations', {
+          name: `Org ${Math.random().toString(36).slice(2)}`,
+        }),
+      organizationAdmin: 403,
+      coalitionAdmin: 201,
+    },
+    {
+      what: 'read coalition settings (grouping, publishing) and the audit log',
+      attempt: async (actor) =>
+        Math.max(
+          ...(await Promise.all(
+            ['/api/admin/grouping', '/api/admin/publishing', '/api/admin/audit', '/api/admin/retention'].map(
+              (url) => send(actor, 'GET', url),
+            ),
+          )),
+        ),
+      organizationAdmin: 403,
+      coalitionAdmin: 200,
+    },
+  ];
+
+  it('gives each admin exactly the answers of the table', async () => {
+    const organizationAdmin = await sessionFor(t.faro.database, await member('admin', orgA));
+    const coalitionAdmin = await staffSession(t.faro.database, 'coalition_admin');
+    const wrong: string[] = [];
+    for (const c of CASES) {
+      for (const [who, actor, want] of [
+        ['organization admin', organizationAdmin, c.organizationAdmin],
+        ['coalition admin', coalitionAdmin, c.coalitionAdmin],
+      ] as const) {
+        const got = await c.attempt(actor);
+        if (got !== want) wrong.push(`${who} tried to ${c.what}: expected ${want}, got ${got}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('shows an organization admin only the people, roles, organizations and invitations of their organization', async () => {
+    const organizationAdmin = await sessionFor(t.faro.database, await member('admin', orgA));
+    const coalitionAdmin = await staffSession(t.faro.database, 'coalition_admin');
+    const outsider = await member('dispatcher', orgB);
+    const shared = await member('responder', orgA, { organizationId: orgB, role: 'approver' });
+    await send(coalitionAdmin, 'POST', '/api/admin/invitations', { organizationId: orgB, role: 'legal' });
+    // biome-ignore lint/suspicious/noExplicitAny: JSON answers, checked field by field below.
+    const read = async (actor: StaffSession, url: string): Promise<any> =>
+      (await fetch(`${t.baseUrl}${url}`, { headers: actor.headers })).json();
+
+    type PersonView = { id: string; canChangeAccount: boolean; memberships: { organizationId: string }[] };
+    const people = (await read(organizationAdmin, '/api/admin/people')).people as PersonView[];
+    expect(people.map((p) => p.id)).not.toContain(outsider);
+    const sharedView = people.find((p) => p.id === shared);
+    expect(sharedView?.memberships.map((m) => m.organizationId)).toEqual([orgA]);
+    expect(sharedView?.canChangeAccount).toBe(false);
+    const orgs = (await read(organizationAdmin, '/api/admin/organizations')).organizations as {
+      id: string;
+    }[];
+    expect(orgs.map((o) => o.id)).toEqual([orgA]);
+    const invitations = (await read(organizationAdmin, '/api/admin/invitations')).invitations as {
+      organizationId: string;
+    }[];
+    expect(invitations.every((i) => i.organizationId === orgA)).toBe(true);
+
+    const everyone = (await read(coalitionAdmin, '/api/admin/people')).people as PersonView[];
+    expect(everyone.map((p) => p.id)).toEqual(expect.arrayContaining([outsider, shared]));
+    expect(everyone.find((p) => p.id === shared)?.memberships).toHaveLength(2);
+    expect((await read(coalitionAdmin, '/api/admin/organizations')).organizations.length).toBeGreaterThan(2);
   });
 });

@@ -76,7 +76,7 @@ describe('faro CLI', { timeout: 120_000 }, () => {
     expect(await count('zones')).toBe(0);
   });
 
-  it('creates an admin with a one-time password that must be changed', async () => {
+  it('creates a coalition admin with a one-time password that must be changed', async () => {
     await faro(['migrate']);
     await faro(['seed']);
     const { stdout } = await faro(['admin', 'create', '--email', 'Ana@Example.org', '--name', 'Ana']);
@@ -84,7 +84,7 @@ describe('faro CLI', { timeout: 120_000 }, () => {
     expect(await count(`users where email = 'ana@example.org' and must_change_password`)).toBe(1);
     expect(
       await count(
-        `memberships m join users u on u.id = m.user_id where u.email = 'ana@example.org' and m.role = 'admin'`,
+        `memberships m join users u on u.id = m.user_id where u.email = 'ana@example.org' and m.role = 'coalition_admin'`,
       ),
     ).toBe(1);
     await expect(faro(['admin', 'create', '--email', 'ana@example.org'])).rejects.toMatchObject({ code: 1 });

@@ -295,7 +295,7 @@ describe('presence on the board', () => {
 
 describe('the coalition’s grouping policy', () => {
   it('is changed by an admin and applies to reports grouped from then on', async () => {
-    const admin = await staffSession(t.faro.database, 'admin');
+    const admin = await staffSession(t.faro.database, 'coalition_admin');
     const put = (body: object) =>
       t.faro.app.inject({ method: 'PUT', url: '/api/admin/grouping', headers: admin.headers, payload: body });
     const before = (await t.faro.app.inject({ url: '/api/admin/grouping', headers: admin.headers })).json();

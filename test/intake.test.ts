@@ -154,7 +154,7 @@ describe('what is never kept', () => {
 
 describe('retention policy page', () => {
   it('shows admins what is deleted when and how much restricted data is held now', async () => {
-    const admin = await staffSession(t.faro.database, 'admin');
+    const admin = await staffSession(t.faro.database, 'coalition_admin');
     await as(operator, 'POST', '/api/intake/hotline', { ...buildReportInput(), callback: CALLER });
     const response = await t.faro.app.inject({ url: '/api/admin/retention', headers: admin.headers });
     expect(response.statusCode, response.body).toBe(200);

@@ -18,7 +18,7 @@ beforeAll(async () => {
   t = await startTestFaro({ env: { PUBLIC_URL: 'https://faro.network.example' } });
   const dispatcher = await staffSession(t.faro.database, 'dispatcher');
   const approver = await staffSession(t.faro.database, 'approver');
-  admin = await staffSession(t.faro.database, 'admin');
+  admin = await staffSession(t.faro.database, 'coalition_admin');
   steps = await alertSteps(t, { dispatcher, approver });
 });
 afterAll(async () => t?.stop());

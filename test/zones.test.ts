@@ -8,7 +8,7 @@ let t: TestFaro;
 let admin: StaffSession;
 beforeAll(async () => {
   t = await startTestFaro();
-  admin = await staffSession(t.faro.database, 'admin');
+  admin = await staffSession(t.faro.database, 'coalition_admin');
 });
 afterAll(async () => t?.stop());
 

@@ -13,7 +13,7 @@ import { registerRateLimits } from './http/rate-limits.js';
 import { registerSecurityHeaders } from './http/security.js';
 import { registerWebApp } from './http/web.js';
 import { registerAdminRoutes } from './modules/access/admin.routes.js';
-import { currentSessionInfo, registerAuthRoutes } from './modules/access/auth.routes.js';
+import { registerAuthRoutes, sessionWithToken } from './modules/access/auth.routes.js';
 import type { InvitationService } from './modules/access/invitations.service.js';
 import { registerPasskeyRoutes } from './modules/access/passkeys.routes.js';
 import type { PasskeyService } from './modules/access/passkeys.service.js';
@@ -125,7 +125,8 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; r
   });
   registerAlertRoutes(app, deps);
   registerDispatchRoutes(app, deps);
-  registerResponderEvents(app, deps);
+  const sessionRecheckMs = config.sessions.recheckSeconds * 1000;
+  registerResponderEvents(app, { ...deps, sessionRecheckMs });
   registerPublicAlertRoutes(app, {
     publicAlerts: deps.publicAlerts,
     publicUrl: config.publicUrl,
@@ -136,7 +137,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; r
     authToken: config.sms?.authToken ?? null,
     publicUrl: config.publicUrl,
   });
-  registerEventRoutes(app, deps);
+  registerEventRoutes(app, { ...deps, sessionRecheckMs });
   registerAuthRoutes(app, { ...deps, cookie });
   registerAdminRoutes(app, { ...deps, publicUrl: config.publicUrl });
   registerRetentionRoutes(app, {
@@ -147,7 +148,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; r
   registerPasskeyRoutes(app, {
     ...deps,
     publicUrl: config.publicUrl,
-    sessionInfo: (request) => currentSessionInfo(deps.sessions, request),
+    renewed: (reply, token) => sessionWithToken(deps.sessions, cookie, reply, token),
   });
   await registerWebApp(app, config.webDistDir);
   return { app, routeAccess };

@@ -88,6 +88,8 @@ const envSchema = z.object({
     .min(1)
     .max(24 * 30)
     .default(12),
+  /** How often a live stream checks that its session still allows it (at most 30 s; tests go faster). */
+  SESSION_RECHECK_SECONDS: z.coerce.number().min(0.05).max(30).default(30),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -112,7 +114,7 @@ export interface Config {
   /** The key for fields encrypted at rest; when not given, a key file in `keyDir` is made on first start. */
   secretKey: Uint8Array | undefined;
   keyDir: string;
-  sessions: { idleMinutes: number; absoluteHours: number; secureCookie: boolean };
+  sessions: { idleMinutes: number; absoluteHours: number; secureCookie: boolean; recheckSeconds: number };
   mail: { smtpUrl: string | undefined; from: string };
   /** The SMS provider (Twilio's API and webhook format); null when SMS is not set up. */
   sms: {
@@ -184,6 +186,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     sessions: {
       idleMinutes: env.SESSION_IDLE_MINUTES,
       absoluteHours: env.SESSION_ABSOLUTE_HOURS,
+      recheckSeconds: env.SESSION_RECHECK_SECONDS,
       secureCookie: env.PUBLIC_URL?.startsWith('https://') ?? false,
     },
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },

@@ -12,10 +12,12 @@ import { loggableError } from './http/logger.js';
 import { createProofOfWork } from './http/proof-of-work.js';
 import { type JobDefinition, type JobQueue, type SendOptions, startJobQueue } from './jobs/queue.js';
 import { createMailer } from './mail/mailer.js';
+import { upgradeCodeHashes } from './modules/access/code-hash.js';
 import { invitationMailJob } from './modules/access/invitation-mail.job.js';
 import { createInvitationService } from './modules/access/invitations.service.js';
 import { createPasskeyService } from './modules/access/passkeys.service.js';
 import { createPeopleService, type PeopleService } from './modules/access/people.service.js';
+import { secondFactorNoticeJob } from './modules/access/second-factor-notice.job.js';
 import { createSessionService, type SessionService } from './modules/access/sessions.service.js';
 import { createSignInService } from './modules/access/sign-in.service.js';
 import { createAlertService } from './modules/alerts/alerts.service.js';
@@ -69,6 +71,7 @@ export interface Faro {
   jobDefinitions: {
     retention: ReturnType<typeof retentionJob>;
     invitationMail: ReturnType<typeof invitationMailJob> | null;
+    secondFactorNotice: ReturnType<typeof secondFactorNoticeJob> | null;
     smsReply: ReturnType<typeof smsReplyJob> | null;
     smsMedia: ReturnType<typeof smsMediaJob> | null;
     subscriptionConfirm: ReturnType<typeof subscriptionConfirmJob>;
@@ -102,6 +105,8 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
     const box = await createSecretBox(await loadSecretKey(config, (message) => console.warn(message)));
     const now = options.now ?? (() => new Date());
     const demoAccounts = config.seedDemo ? await seedDemo(database, box) : null;
+    // Codes stored unkeyed by an earlier version become keyed hashes (idempotent, usually nothing to do).
+    await upgradeCodeHashes(database.db, box);
     if (demoAccounts) printDemoAccounts(demoAccounts);
 
     const coalitions = createCoalitionService(database.db);
@@ -148,8 +153,9 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
     const hub = await startRealtimeHub(
       database,
       async (event) => {
-        // A responder's own events go to their app's stream, not the board.
-        if (event.type === 'responder.updated') return null;
+        // A responder's own events go to their app's stream, not the board; access changes
+        // only make the streams of that person check their session again.
+        if (event.type === 'responder.updated' || event.type === 'access.changed') return null;
         if (event.type === 'incident.updated') {
           const incident = await incidents.summary(event.coalitionId, event.subjectId);
           return incident ? { type: 'incident.updated', incident } : null;
@@ -173,9 +179,20 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
         : null;
 
     const sessions = createSessionService({ db: database.db, now, ...config.sessions });
-    const signIn = createSignInService({ database, coalitions, sessions, box, now, issuer: 'Faro' });
     const mailer = createMailer(config.mail);
     const invitationMail = mailer ? invitationMailJob({ mailer, box }) : null;
+    const secondFactorNotice = mailer ? secondFactorNoticeJob({ mailer }) : null;
+    const signIn = createSignInService({
+      database,
+      coalitions,
+      sessions,
+      box,
+      now,
+      issuer: 'Faro',
+      enqueueNotice: secondFactorNotice
+        ? (notice, within) => enqueue(secondFactorNotice, notice, within)
+        : undefined,
+    });
     const vapid = await loadVapidKeys(database.db, box);
     // Workers encrypt pushes on other cores; a web-only process encrypts only the odd confirmation.
     const push = createPushChannel({
@@ -329,6 +346,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       [
         retention,
         ...(invitationMail ? [invitationMail] : []),
+        ...(secondFactorNotice ? [secondFactorNotice] : []),
         ...(smsReply ? [smsReply] : []),
         ...(smsMedia ? [smsMedia] : []),
         subscriptionConfirm,
@@ -381,6 +399,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       jobDefinitions: {
         retention,
         invitationMail,
+        secondFactorNotice,
         smsReply,
         smsMedia,
         subscriptionConfirm,

@@ -1,6 +1,22 @@
-/** The roles a person can hold in a member organization (zod-free, for the web app). */
-export const ROLES = ['admin', 'dispatcher', 'operator', 'responder', 'approver', 'legal'] as const;
+/**
+ * The roles a person can hold in a member organization (zod-free, for the web app).
+ * `admin` is an organization's admin: the people and roles of that organization
+ * only. `coalition_admin` manages the whole coalition: member organizations,
+ * zones, coalition-wide settings, retention, channels and everyone's access.
+ */
+export const ROLES = [
+  'admin',
+  'dispatcher',
+  'operator',
+  'responder',
+  'approver',
+  'legal',
+  'coalition_admin',
+] as const;
 export type Role = (typeof ROLES)[number];
+
+/** Roles that administer people: every admin page needs one of them. */
+export const ADMIN_ROLES: readonly Role[] = ['admin', 'coalition_admin'];
 
 export const PASSWORD_MIN = 12;
 export const PASSWORD_MAX = 256;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import type { SecretBox } from '../../src/server/crypto/secret-box.js';
 import type { Database } from '../../src/server/db/database.js';
 import { organizations, totpCredentials } from '../../src/server/db/schema.js';
@@ -18,9 +19,20 @@ export interface TestPerson {
 export async function createPerson(
   database: Database,
   box: SecretBox,
-  options: { role: Role; totp?: boolean; mustChangePassword?: boolean; displayName?: string },
+  options: {
+    role: Role;
+    totp?: boolean;
+    mustChangePassword?: boolean;
+    displayName?: string;
+    /** The organization the role is held in; default: the first one stored. */
+    organizationId?: string;
+  },
 ): Promise<TestPerson> {
-  const [organization] = await database.db.select().from(organizations).limit(1);
+  const [organization] = await database.db
+    .select()
+    .from(organizations)
+    .where(options.organizationId ? eq(organizations.id, options.organizationId) : undefined)
+    .limit(1);
   if (!organization) throw new Error('no organization in the test database');
   const email = `${options.role}-${randomUUID().slice(0, 8)}@test.faro.invalid`;
   const password = `pw-${randomUUID()}`;

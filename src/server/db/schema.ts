@@ -359,7 +359,10 @@ export const invitations = pgTable(
     role: text('role').notNull(),
     /** For e-mail invitations; null for a code handed over in person. */
     email: text('email'),
-    /** SHA-256 of the secret; the secret itself is shown once and never stored. */
+    /**
+     * A keyed hash of the secret (`k1:` HMAC with the server key, see access/code-hash.ts);
+     * the secret itself is shown once and never stored.
+     */
     secretHash: text('secret_hash').notNull(),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
@@ -391,6 +394,11 @@ export const sessions = pgTable(
     createdAt: createdAt(),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    /**
+     * Wrong second-factor answers while this session finishes signing in; at the
+     * limit the session ends and the password must be entered again.
+     */
+    secondFactorFailures: integer('second_factor_failures').notNull().default(0),
   },
   (t) => [index('sessions_user').on(t.userId)],
 );
@@ -408,7 +416,7 @@ export const totpCredentials = pgTable('totp_credentials', {
   createdAt: createdAt(),
 });
 
-/** Single-use recovery codes (hashed), issued when TOTP is enrolled. */
+/** Single-use recovery codes (keyed hashes, see access/code-hash.ts), issued when TOTP is enrolled. */
 export const recoveryCodes = pgTable(
   'recovery_codes',
   {

@@ -5,8 +5,12 @@ import { domainEvents } from '../db/schema.js';
 /** The NOTIFY channel that carries domain event ids between Faro processes. */
 export const EVENTS_CHANNEL = 'faro_events';
 
-/** `responder.updated` (subject: the responder's user id) reaches only that responder's app. */
-export type DomainEventType = 'report.created' | 'incident.updated' | 'responder.updated';
+/**
+ * `responder.updated` (subject: the responder's user id) reaches only that responder's app.
+ * `access.changed` (subject: a user id) says that person's sessions or roles changed
+ * (sign-out, disabled, a role granted or taken away): their live streams check again at once.
+ */
+export type DomainEventType = 'report.created' | 'incident.updated' | 'responder.updated' | 'access.changed';
 
 export interface DomainEvent {
   id: number;

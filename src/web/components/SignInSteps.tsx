@@ -106,6 +106,8 @@ export function SignInSteps(props: {
   session: SessionInfo;
   onSession: (s: SessionInfo) => void;
   onSignedIn: () => void;
+  /** Too many wrong codes ended this sign-in: the password must be entered again. */
+  onRestart?: () => void;
 }) {
   const { t } = useTranslation();
   const { session } = props;
@@ -146,7 +148,9 @@ export function SignInSteps(props: {
         />
       );
     case 'second_factor_required':
-      return <CodeStep onSession={props.onSession} hasPasskey={session.hasPasskey} />;
+      return (
+        <CodeStep onSession={props.onSession} hasPasskey={session.hasPasskey} onRestart={props.onRestart} />
+      );
     default:
       return null;
   }
@@ -288,10 +292,23 @@ function EnrolStep(props: { onDone: (codes: string[], session: SessionInfo) => v
   );
 }
 
-function CodeStep(props: { onSession: (s: SessionInfo) => void; hasPasskey: boolean }) {
+/** Whether the server ended the pending sign-in (too many wrong codes): start again from the password. */
+const mustSignInAgain = (error: unknown) =>
+  error instanceof ApiError && error.details.reason === 'sign_in_again';
+
+function CodeStep(props: {
+  onSession: (s: SessionInfo) => void;
+  hasPasskey: boolean;
+  onRestart?: (() => void) | undefined;
+}) {
   const { t } = useTranslation();
   const errorText = useErrorText();
   const [passkeyError, setPasskeyError] = useState<string | null>(null);
+  /** Passes a failure on, unless it means starting again from the password. */
+  const unlessRestarted = (error: unknown) => {
+    if (mustSignInAgain(error) && props.onRestart) props.onRestart();
+    else throw error;
+  };
   const signInWithPasskey = async () => {
     setPasskeyError(null);
     try {
@@ -304,7 +321,11 @@ function CodeStep(props: { onSession: (s: SessionInfo) => void; hasPasskey: bool
         await api<SessionInfo>('/api/auth/second-factor/passkey', { method: 'POST', body: response }),
       );
     } catch (error) {
-      setPasskeyError(error instanceof ApiError ? errorText(error) : t('auth.passkey.failed'));
+      try {
+        unlessRestarted(error);
+      } catch {
+        setPasskeyError(error instanceof ApiError ? errorText(error) : t('auth.passkey.failed'));
+      }
     }
   };
   const [useRecovery, setUseRecovery] = useState(false);
@@ -317,7 +338,11 @@ function CodeStep(props: { onSession: (s: SessionInfo) => void; hasPasskey: bool
       errors={{ UNAUTHENTICATED: useRecovery ? t('auth.code.wrongRecovery') : t('auth.code.wrong') }}
       onSubmit={async () => {
         const path = useRecovery ? '/api/auth/second-factor/recovery' : '/api/auth/second-factor/totp';
-        props.onSession(await api<SessionInfo>(path, { method: 'POST', body: { code } }));
+        try {
+          props.onSession(await api<SessionInfo>(path, { method: 'POST', body: { code } }));
+        } catch (error) {
+          unlessRestarted(error);
+        }
       }}
     >
       <Field

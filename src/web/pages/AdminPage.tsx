@@ -1,25 +1,36 @@
 import { useTranslation } from 'react-i18next';
+import { useSession } from '../session.js';
 import { AuditSection } from './admin/AuditSection.js';
 import { GroupingSection } from './admin/GroupingSection.js';
 import { InviteSection } from './admin/InviteSection.js';
 import { OrganizationsSection } from './admin/OrganizationsSection.js';
 import { PeopleSection } from './admin/PeopleSection.js';
 import { RetentionSection } from './admin/RetentionSection.js';
+import { RoleConflicts } from './admin/RoleConflicts.js';
 import { ZonesSection } from './admin/ZonesSection.js';
 
-/** Coalition admin: invite people, manage roles and organizations, export the audit log, see the retention policy. */
+/**
+ * People and access. An organization's admin sees the people, roles and
+ * invitations of their own organization; a coalition admin also sees member
+ * organizations, the audit log, zones, grouping and retention. The server
+ * decides; the page shows each admin only what they can do.
+ */
 export default function AdminPage() {
   const { t } = useTranslation();
+  const permissions = useSession().data?.permissions ?? [];
+  const may = (permission: string) => permissions.includes(permission);
   return (
     <section>
       <h1>{t('admin.title')}</h1>
+      {!may('organizations:manage') && <p className="muted">{t('admin.organizationScope')}</p>}
+      <RoleConflicts />
       <InviteSection />
       <PeopleSection />
-      <OrganizationsSection />
-      <AuditSection />
-      <ZonesSection />
-      <GroupingSection />
-      <RetentionSection />
+      {may('organizations:manage') && <OrganizationsSection />}
+      {may('audit:read') && <AuditSection />}
+      {may('settings:manage') && <ZonesSection />}
+      {may('settings:manage') && <GroupingSection />}
+      {may('audit:read') && <RetentionSection />}
     </section>
   );
 }

@@ -2,13 +2,10 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
 import type { SessionInfo } from '../../shared/access.js';
+import { safeNext } from '../../shared/safe-next.js';
 import { api } from '../api.js';
 import { EmailField, Field, SignInSteps, StepForm } from '../components/SignInSteps.js';
 import { useSession, useSetSession } from '../session.js';
-
-/** Only same-site paths are followed after sign-in. */
-export const safeNext = (next: string | null) =>
-  next?.startsWith('/') && !next.startsWith('//') ? next : '/dispatch';
 
 export function SignInPage() {
   const { t } = useTranslation();
@@ -19,6 +16,8 @@ export function SignInPage() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const next = safeNext(params.get('next'));
+  // Too many wrong codes ended the pending sign-in: back to the password, saying why.
+  const [restarted, setRestarted] = useState(false);
 
   if (session.data) {
     return (
@@ -26,13 +25,27 @@ export function SignInPage() {
         session={session.data}
         onSession={setSession}
         onSignedIn={() => navigate(next, { replace: true })}
+        onRestart={() => {
+          setSession(null);
+          setPassword('');
+          setRestarted(true);
+        }}
       />
     );
   }
   return (
     <StepForm
       title={t('auth.signIn.title')}
-      intro={<p>{t('auth.signIn.intro')}</p>}
+      intro={
+        <>
+          {restarted && (
+            <p className="error-summary" role="alert">
+              {t('auth.code.tooMany')}
+            </p>
+          )}
+          <p>{t('auth.signIn.intro')}</p>
+        </>
+      }
       submit={t('auth.signIn.submit')}
       errors={{ UNAUTHENTICATED: t('auth.signIn.wrong') }}
       onSubmit={async () => {

@@ -31,7 +31,11 @@ const csvCell = (value: unknown) => {
   return `"${(/^[=+\-@]/.test(text) ? `'${text}` : text).replaceAll('"', '""')}"`;
 };
 
-/** People, invitations, organizations and the audit log, for coalition admins. */
+/**
+ * People, invitations, organizations and the audit log. People and invitations
+ * are open to organization admins within their organizations (people.policy.ts);
+ * organizations and the audit log to coalition admins.
+ */
 export function registerAdminRoutes(
   app: FastifyInstance,
   deps: { people: PeopleService; invitations: InvitationService; publicUrl: string | undefined },
@@ -45,7 +49,7 @@ export function registerAdminRoutes(
       config: { access: 'people:manage' },
       schema: {
         tags,
-        summary: 'Member organizations',
+        summary: 'Member organizations this admin manages (all of them for a coalition admin)',
         response: {
           200: z.object({
             organizations: z.array(
@@ -129,6 +133,7 @@ export function registerAdminRoutes(
                 email: z.string(),
                 displayName: z.string(),
                 disabled: z.boolean(),
+                canChangeAccount: z.boolean(),
                 memberships: z.array(
                   z.object({ organizationId: z.uuid(), organizationName: z.string(), role: roleSchema }),
                 ),
@@ -162,6 +167,38 @@ export function registerAdminRoutes(
       },
     );
   }
+
+  routes.get(
+    '/api/admin/role-conflicts',
+    {
+      config: { access: 'people:manage' },
+      schema: {
+        tags,
+        summary:
+          'People who can both write and approve alerts (one person could publish alone), with who granted it',
+        response: {
+          200: z.object({
+            conflicts: z.array(
+              z.object({
+                userId: z.uuid(),
+                displayName: z.string(),
+                roles: z.array(roleSchema),
+                flaggedAt: z.string().nullable(),
+                flaggedById: z.uuid().nullable(),
+                flaggedByName: z.string().nullable(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => ({
+      conflicts: (await deps.people.roleConflicts(sessionOf(request))).map((conflict) => ({
+        ...conflict,
+        flaggedAt: conflict.flaggedAt?.toISOString() ?? null,
+      })),
+    }),
+  );
 
   routes.get(
     '/api/admin/invitations',

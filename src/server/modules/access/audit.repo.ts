@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, type SQL } from 'drizzle-orm';
 import type { Drizzle } from '../../db/database.js';
 import { auditLog, users } from '../../db/schema.js';
 
@@ -37,4 +37,31 @@ export async function listAudit(db: Drizzle, coalitionId: string, filter: AuditF
     .where(conditions(coalitionId, filter))
     .orderBy(desc(auditLog.id))
     .limit(limit);
+}
+
+/** The newest entry of one action for each of the given subjects, with the actor's name. */
+export async function latestAuditOf(db: Drizzle, coalitionId: string, action: string, subjectIds: string[]) {
+  const latest = new Map<string, { at: Date; actorId: string | null; actorName: string | null }>();
+  if (subjectIds.length === 0) return latest;
+  const rows = await db
+    .select({
+      subjectId: auditLog.subjectId,
+      at: auditLog.at,
+      actorId: auditLog.actorId,
+      actorName: users.displayName,
+    })
+    .from(auditLog)
+    .leftJoin(users, eq(users.id, auditLog.actorId))
+    .where(
+      and(
+        eq(auditLog.coalitionId, coalitionId),
+        eq(auditLog.action, action),
+        inArray(auditLog.subjectId, subjectIds),
+      ),
+    )
+    .orderBy(desc(auditLog.id));
+  for (const row of rows) {
+    if (row.subjectId && !latest.has(row.subjectId)) latest.set(row.subjectId, row);
+  }
+  return latest;
 }

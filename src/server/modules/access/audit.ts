@@ -9,6 +9,10 @@ export type AuditAction =
   | 'auth.signed_out_everywhere'
   | 'auth.session_ended'
   | 'auth.second_factor_failed'
+  /** Too many wrong codes: the account's codes are locked for a while (its owner is told). */
+  | 'auth.second_factor_locked'
+  /** Too many wrong codes in one pending sign-in: it ended; the password must be entered again. */
+  | 'auth.sign_in_restarted'
   | 'auth.recovery_code_used'
   | 'auth.totp_enrolled'
   | 'auth.passkey_added'
@@ -22,6 +26,8 @@ export type AuditAction =
   | 'user.enabled'
   | 'membership.granted'
   | 'membership.revoked'
+  /** A grant let one person hold both sides of a separated duty (write and approve alerts). */
+  | 'membership.conflict_flagged'
   | 'organization.created'
   | 'organization.zones_changed'
   | 'alert.drafted'

@@ -1,8 +1,8 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { codeSchema, newPasswordSchema, sessionInfoSchema, signInSchema } from '../../../shared/access.js';
-import { clearSessionCookie, SESSION_COOKIE, sessionOf, setSessionCookie } from '../../http/auth.js';
+import { clearSessionCookie, sessionOf, setSessionCookie } from '../../http/auth.js';
 import { AppError } from '../../http/errors.js';
 import type { InvitationService } from './invitations.service.js';
 import type { SessionContext, SessionService } from './sessions.service.js';
@@ -35,13 +35,8 @@ export function registerAuthRoutes(
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['access'];
 
-  /** Sets the cookie for a new session and answers with where sign-in stands. */
-  const startedSession = async (reply: FastifyReply, token: string) => {
-    setSessionCookie(reply, token, deps.cookie);
-    const session = await deps.sessions.resolve(token);
-    if (!session) throw new AppError('INTERNAL', 'The new session could not be read back.');
-    return sessionInfo(session);
-  };
+  const startedSession = (reply: FastifyReply, token: string) =>
+    sessionWithToken(deps.sessions, deps.cookie, reply, token);
 
   routes.get(
     '/api/auth/session',
@@ -88,9 +83,9 @@ export function registerAuthRoutes(
         response: { 200: sessionInfoSchema },
       },
     },
-    async (request) => {
-      await deps.signIn.verifyTotp(sessionOf(request), request.body.code);
-      return sessionInfo(await reread(deps.sessions, request.cookies[SESSION_COOKIE]));
+    async (request, reply) => {
+      const { token } = await deps.signIn.verifyTotp(sessionOf(request), request.body.code);
+      return startedSession(reply, token);
     },
   );
 
@@ -105,9 +100,9 @@ export function registerAuthRoutes(
         response: { 200: sessionInfoSchema },
       },
     },
-    async (request) => {
-      await deps.signIn.useRecoveryCode(sessionOf(request), request.body.code);
-      return sessionInfo(await reread(deps.sessions, request.cookies[SESSION_COOKIE]));
+    async (request, reply) => {
+      const { token } = await deps.signIn.useRecoveryCode(sessionOf(request), request.body.code);
+      return startedSession(reply, token);
     },
   );
 
@@ -135,12 +130,12 @@ export function registerAuthRoutes(
         response: { 200: z.object({ recoveryCodes: z.array(z.string()), session: sessionInfoSchema }) },
       },
     },
-    async (request) => {
-      const { recoveryCodes } = await deps.signIn.confirmTotpEnrolment(sessionOf(request), request.body.code);
-      return {
-        recoveryCodes,
-        session: sessionInfo(await reread(deps.sessions, request.cookies[SESSION_COOKIE])),
-      };
+    async (request, reply) => {
+      const { recoveryCodes, token } = await deps.signIn.confirmTotpEnrolment(
+        sessionOf(request),
+        request.body.code,
+      );
+      return { recoveryCodes, session: await startedSession(reply, token) };
     },
   );
 
@@ -155,9 +150,9 @@ export function registerAuthRoutes(
         response: { 200: sessionInfoSchema },
       },
     },
-    async (request) => {
-      await deps.signIn.changePassword(sessionOf(request), request.body);
-      return sessionInfo(await reread(deps.sessions, request.cookies[SESSION_COOKIE]));
+    async (request, reply) => {
+      const { token } = await deps.signIn.changePassword(sessionOf(request), request.body);
+      return startedSession(reply, token);
     },
   );
 
@@ -248,6 +243,7 @@ export function registerAuthRoutes(
     async (request, reply) => {
       const { token } = await deps.invitations.accept({
         ...request.body,
+        source: request.ip,
         agent: describeAgent(request.headers['user-agent']),
       });
       return startedSession(reply, token);
@@ -255,13 +251,18 @@ export function registerAuthRoutes(
   );
 }
 
-/** The session info of the request's session, read again after a change. */
-export async function currentSessionInfo(sessions: SessionService, request: FastifyRequest) {
-  return sessionInfo(await reread(sessions, request.cookies[SESSION_COOKIE]));
-}
-
-async function reread(sessions: SessionService, token: string | undefined): Promise<SessionContext> {
-  const session = token ? await sessions.resolve(token) : null;
-  if (!session) throw new AppError('UNAUTHENTICATED', 'Sign in to continue.');
-  return session;
+/**
+ * Sets the cookie of a new or renewed session token (sign-in, second factor,
+ * password change) and answers with where sign-in stands.
+ */
+export async function sessionWithToken(
+  sessions: SessionService,
+  cookie: { secureCookie: boolean; absoluteHours: number },
+  reply: FastifyReply,
+  token: string,
+) {
+  setSessionCookie(reply, token, cookie);
+  const session = await sessions.resolve(token);
+  if (!session) throw new AppError('INTERNAL', 'The new session could not be read back.');
+  return sessionInfo(session);
 }

@@ -20,7 +20,7 @@ export interface AdminInput {
 }
 
 /**
- * Creates an admin from the command line with a one-time password: the first
+ * Creates a coalition admin from the command line with a one-time password: the first
  * sign-in must set a new password and enrol a second factor. On a new server
  * it also creates the coalition and its first organization.
  */
@@ -67,7 +67,7 @@ export async function createAdmin(
       passwordHash,
       mustChangePassword: true,
     });
-    await grantMembership(db, user.id, organization.id, 'admin');
+    await grantMembership(db, user.id, organization.id, 'coalition_admin');
     await recordAudit(db, {
       coalitionId: coalition.id,
       actorId: null,

@@ -1,4 +1,4 @@
-import { and, eq, isNull, lt } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt, notLike } from 'drizzle-orm';
 import type { Drizzle } from '../../db/database.js';
 import { recoveryCodes, totpCredentials } from '../../db/schema.js';
 
@@ -40,18 +40,34 @@ export async function replaceRecoveryCodes(db: Drizzle, userId: string, codeHash
   await db.insert(recoveryCodes).values(codeHashes.map((codeHash) => ({ userId, codeHash })));
 }
 
-/** Uses up a recovery code; false if it does not exist or was used. */
-export async function consumeRecoveryCode(db: Drizzle, userId: string, codeHash: string, at: Date) {
+/** Uses up a recovery code (any of its stored forms); false if it does not exist or was used. */
+export async function consumeRecoveryCode(db: Drizzle, userId: string, codeHashes: string[], at: Date) {
   const used = await db
     .update(recoveryCodes)
     .set({ usedAt: at })
     .where(
       and(
         eq(recoveryCodes.userId, userId),
-        eq(recoveryCodes.codeHash, codeHash),
+        inArray(recoveryCodes.codeHash, codeHashes),
         isNull(recoveryCodes.usedAt),
       ),
     )
     .returning({ userId: recoveryCodes.userId });
-  return used.length === 1;
+  return used.length >= 1;
+}
+
+/** Recovery codes still stored in a form that is not keyed (`k1:`), for the upgrade at start. */
+export async function unkeyedRecoveryCodes(db: Drizzle) {
+  return db
+    .select({ userId: recoveryCodes.userId, codeHash: recoveryCodes.codeHash })
+    .from(recoveryCodes)
+    .where(notLike(recoveryCodes.codeHash, 'k1:%'));
+}
+
+/** Replaces one stored recovery-code hash with its keyed form (no-op if another process did it). */
+export async function rewriteRecoveryCodeHash(db: Drizzle, userId: string, from: string, to: string) {
+  await db
+    .update(recoveryCodes)
+    .set({ codeHash: to })
+    .where(and(eq(recoveryCodes.userId, userId), eq(recoveryCodes.codeHash, from)));
 }

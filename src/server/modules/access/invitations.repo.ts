@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNull } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, notLike } from 'drizzle-orm';
 import type { Drizzle } from '../../db/database.js';
 import { invitations, organizations } from '../../db/schema.js';
 
@@ -8,8 +8,8 @@ export async function insertInvitation(db: Drizzle, row: typeof invitations.$inf
   return invitation;
 }
 
-/** The invitation with this secret hash, with its organization's coalition. */
-export async function findInvitationBySecret(db: Drizzle, secretHash: string) {
+/** The invitation with one of these secret hashes (the forms of one code), with its organization's coalition. */
+export async function findInvitationBySecret(db: Drizzle, secretHashes: string[]) {
   const [row] = await db
     .select({
       invitation: invitations,
@@ -18,7 +18,7 @@ export async function findInvitationBySecret(db: Drizzle, secretHash: string) {
     })
     .from(invitations)
     .innerJoin(organizations, eq(organizations.id, invitations.organizationId))
-    .where(eq(invitations.secretHash, secretHash));
+    .where(inArray(invitations.secretHash, secretHashes));
   return row;
 }
 
@@ -75,4 +75,30 @@ export async function listOpenInvitations(db: Drizzle, coalitionId: string, at: 
       ),
     )
     .orderBy(desc(invitations.createdAt));
+}
+
+/** The organization of one of the coalition's invitations, if it exists. */
+export async function invitationOrganization(db: Drizzle, coalitionId: string, id: string) {
+  const [row] = await db
+    .select({ organizationId: invitations.organizationId })
+    .from(invitations)
+    .innerJoin(organizations, eq(organizations.id, invitations.organizationId))
+    .where(and(eq(invitations.id, id), eq(organizations.coalitionId, coalitionId)));
+  return row?.organizationId;
+}
+
+/** Invitations whose secret hash is not keyed (`k1:`) yet, for the upgrade at start. */
+export async function unkeyedInvitations(db: Drizzle) {
+  return db
+    .select({ id: invitations.id, secretHash: invitations.secretHash })
+    .from(invitations)
+    .where(notLike(invitations.secretHash, 'k1:%'));
+}
+
+/** Replaces an invitation's stored hash with its keyed form (no-op if another process did it). */
+export async function rewriteInvitationHash(db: Drizzle, id: string, from: string, to: string) {
+  await db
+    .update(invitations)
+    .set({ secretHash: to })
+    .where(and(eq(invitations.id, id), eq(invitations.secretHash, from)));
 }

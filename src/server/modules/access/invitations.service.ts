@@ -1,4 +1,4 @@
-import { createHash, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import type { Role } from '../../../shared/access.js';
 import { RECEIPT_ALPHABET } from '../../../shared/receipt.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
@@ -6,15 +6,21 @@ import type { Database, SqlExecutor } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import { findOrganization } from '../coalitions/organizations.repo.js';
 import { recordAudit } from './audit.js';
+import { codeHash, codeHashCandidates } from './code-hash.js';
 import {
   findInvitationBySecret,
   insertInvitation,
+  invitationOrganization,
   listOpenInvitations,
   markInvitationAccepted,
   revokeInvitation,
 } from './invitations.repo.js';
 import { hashPassword } from './passwords.js';
+import { invitationRefusal, managesOrganization } from './people.policy.js';
+import { loadAdminScope } from './people.service.js';
 import type { SessionContext, SessionService } from './sessions.service.js';
+import { INVITATION_SOURCE_BACK_OFF, refuseIfBlocked, sourceKey } from './throttle.js';
+import { recordFailure } from './throttle.repo.js';
 import { findUserByEmail, grantMembership, insertUser } from './users.repo.js';
 
 export const INVITATION_HOURS = 48;
@@ -27,7 +33,6 @@ function newInvitationCode(): string {
 }
 
 const normalizeCode = (code: string) => code.toUpperCase().replace(/[^0-9A-Z]/g, '');
-const hashCode = (code: string) => createHash('sha256').update(normalizeCode(code)).digest('hex');
 
 export interface InvitationService {
   create(
@@ -35,15 +40,19 @@ export interface InvitationService {
     input: { organizationId: string; role: Role; email?: string | undefined },
     linkFor: (code: string) => string,
   ): Promise<{ id: string; code: string; link: string; expiresAt: Date; emailed: boolean }>;
-  listOpen(actor: SessionContext): ReturnType<typeof listOpenInvitations>;
+  listOpen(actor: SessionContext): Promise<Awaited<ReturnType<typeof listOpenInvitations>>>;
   revoke(actor: SessionContext, id: string): Promise<void>;
-  /** Creates the account and its membership, and starts a session that must enrol a second factor. */
+  /**
+   * Creates the account and its membership, and starts a session that must enrol a second factor.
+   * Wrong codes are counted per source (a keyed hash of the address): growing back-off.
+   */
   accept(input: {
     code: string;
     email: string;
     displayName: string;
     password: string;
     agent: string;
+    source: string;
   }): Promise<{ token: string }>;
 }
 
@@ -66,7 +75,7 @@ export function createInvitationService(deps: {
   /** Enqueues the invitation e-mail in the given transaction; absent when no SMTP server is configured. */
   enqueueMail?: ((mail: InvitationMail, within: SqlExecutor) => Promise<unknown>) | undefined;
 }): InvitationService {
-  const { database, now } = deps;
+  const { database, box, now } = deps;
   return {
     async create(actor, input, linkFor) {
       const organization = await findOrganization(database.db, actor.coalitionId, input.organizationId);
@@ -75,6 +84,8 @@ export function createInvitationService(deps: {
           fields: [{ field: 'organizationId', message: 'not found' }],
         });
       }
+      const refusal = invitationRefusal(await loadAdminScope(database.db, actor), input);
+      if (refusal) throw new AppError(refusal.code, refusal.message);
       const code = newInvitationCode();
       const link = linkFor(code);
       const email = input.email?.trim().toLowerCase() || null;
@@ -84,7 +95,7 @@ export function createInvitationService(deps: {
           organizationId: organization.id,
           role: input.role,
           email,
-          secretHash: hashCode(code),
+          secretHash: codeHash(box, 'invitation-code', normalizeCode(code)),
           createdBy: actor.userId,
           createdAt: at,
           expiresAt: new Date(at.getTime() + INVITATION_HOURS * 3_600_000),
@@ -116,9 +127,18 @@ export function createInvitationService(deps: {
       });
     },
 
-    listOpen: (actor) => listOpenInvitations(database.db, actor.coalitionId, now()),
+    async listOpen(actor) {
+      const scope = await loadAdminScope(database.db, actor);
+      return (await listOpenInvitations(database.db, actor.coalitionId, now())).filter((invitation) =>
+        managesOrganization(scope, invitation.organizationId),
+      );
+    },
 
     async revoke(actor, id) {
+      const organizationId = await invitationOrganization(database.db, actor.coalitionId, id);
+      if (!organizationId || !managesOrganization(await loadAdminScope(database.db, actor), organizationId)) {
+        throw new AppError('NOT_FOUND', 'No open invitation with this id.');
+      }
       await database.transaction(async (tx) => {
         if (!(await revokeInvitation(tx.db, actor.coalitionId, id, now()))) {
           throw new AppError('NOT_FOUND', 'No open invitation with this id.');
@@ -135,10 +155,16 @@ export function createInvitationService(deps: {
     },
 
     async accept(input) {
-      const found = await findInvitationBySecret(database.db, hashCode(input.code));
       const at = now();
+      const source = sourceKey(box, 'invitation-source', input.source, at, INVITATION_SOURCE_BACK_OFF);
+      await refuseIfBlocked(database.db, [source], at);
+      const found = await findInvitationBySecret(
+        database.db,
+        codeHashCandidates(box, 'invitation-code', normalizeCode(input.code)),
+      );
       const invitation = found?.invitation;
       if (!found || !invitation || invitation.revokedAt) {
+        await recordFailure(database.db, source.key, at, source.policy);
         throw new AppError(
           'NOT_FOUND',
           'This invitation code is not valid. Check it, or ask for a new invitation.',

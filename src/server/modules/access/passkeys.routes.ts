@@ -1,5 +1,5 @@
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { sessionInfoSchema } from '../../../shared/access.js';
@@ -27,7 +27,8 @@ export function registerPasskeyRoutes(
     signIn: SignInService;
     sessions: SessionService;
     publicUrl: string | undefined;
-    sessionInfo: (request: FastifyRequest) => Promise<z.infer<typeof sessionInfoSchema>>;
+    /** Sets the cookie of the renewed session token and answers with the session. */
+    renewed: (reply: FastifyReply, token: string) => Promise<z.infer<typeof sessionInfoSchema>>;
   },
 ): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
@@ -55,13 +56,13 @@ export function registerPasskeyRoutes(
         response: { 200: sessionInfoSchema },
       },
     },
-    async (request) => {
-      await deps.signIn.verifyPasskey(
+    async (request, reply) => {
+      const { token } = await deps.signIn.verifyPasskey(
         sessionOf(request),
         rp(request),
         request.body as unknown as AuthenticationResponseJSON,
       );
-      return deps.sessionInfo(request);
+      return deps.renewed(reply, token);
     },
   );
 

@@ -1,6 +1,7 @@
 import type { Role } from '../../../shared/access.js';
-import type { Database } from '../../db/database.js';
+import type { Database, Drizzle, Tx } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
+import { recordEvents } from '../../realtime/events.js';
 import {
   findOrganization,
   insertOrganization,
@@ -8,100 +9,216 @@ import {
   setOrganizationZones,
 } from '../coalitions/organizations.repo.js';
 import { slugify } from '../coalitions/slug.js';
-import { recordAudit } from './audit.js';
-import { type AuditFilter, listAudit } from './audit.repo.js';
+import { type AuditEntry, recordAudit } from './audit.js';
+import { type AuditFilter, latestAuditOf, listAudit } from './audit.repo.js';
+import {
+  type AdminScope,
+  accountChangeRefusal,
+  adminScope,
+  beyondScope,
+  managesOrganization,
+  type Refusal,
+  roleChangeRefusal,
+  seesPerson,
+  visibleMemberships,
+} from './people.policy.js';
+import { heldTogether } from './permissions.js';
 import { deleteUserSessions } from './sessions.repo.js';
 import type { SessionContext } from './sessions.service.js';
-import { findUser, grantMembership, listPeople, revokeMembership, setDisabled } from './users.repo.js';
+import {
+  adminOrganizationIds,
+  findUser,
+  grantMembership,
+  listPeople,
+  membershipsOf,
+  revokeMembership,
+  rolesOf,
+  setDisabled,
+} from './users.repo.js';
 
 export interface Person {
   id: string;
   email: string;
   displayName: string;
   disabled: boolean;
+  /** The roles this admin is shown: all for a coalition admin, their organizations' otherwise. */
   memberships: { organizationId: string; organizationName: string; role: Role }[];
+  /** Whether this admin may disable or re-enable the account (not their own; nobody beyond their scope). */
+  canChangeAccount: boolean;
 }
+
+/** Someone who holds both sides of a separated duty (writes alerts and approves them), flagged to admins. */
+export interface RoleConflict {
+  userId: string;
+  displayName: string;
+  roles: Role[];
+  flaggedAt: Date | null;
+  flaggedById: string | null;
+  flaggedByName: string | null;
+}
+
+/** What this admin may manage: from their roles and the organizations where they are `admin`. */
+export async function loadAdminScope(db: Drizzle, actor: SessionContext): Promise<AdminScope> {
+  return adminScope(actor.userId, actor.roles, await adminOrganizationIds(db, actor.userId));
+}
+
+const refuse = (refusal: Refusal | null) => {
+  if (refusal) throw new AppError(refusal.code, refusal.message);
+};
 
 /** The admin's view of people, organizations and the audit log. */
 export function createPeopleService(deps: { database: Database; now: () => Date }) {
   const { database, now } = deps;
+
+  const scopeOf = (actor: SessionContext) => loadAdminScope(database.db, actor);
+
+  /** The coalition's people as this admin may see them, with every membership (for the policy). */
+  const everyone = async (actor: SessionContext) => {
+    const rows = await listPeople(database.db, actor.coalitionId);
+    const people = new Map<string, Omit<Person, 'canChangeAccount'>>();
+    for (const row of rows) {
+      const person = people.get(row.id) ?? {
+        id: row.id,
+        email: row.email,
+        displayName: row.displayName,
+        disabled: row.disabledAt !== null,
+        memberships: [],
+      };
+      if (row.organizationId && row.organizationName && row.role) {
+        person.memberships.push({
+          organizationId: row.organizationId,
+          organizationName: row.organizationName,
+          role: row.role as Role,
+        });
+      }
+      people.set(row.id, person);
+    }
+    return [...people.values()];
+  };
+
+  /** The person and all their roles, refused as "no such person" outside the coalition. */
+  const target = async (actor: SessionContext, userId: string) => {
+    const user = await findUser(database.db, userId);
+    if (!user || user.coalitionId !== actor.coalitionId) throw new AppError('NOT_FOUND', 'No such person.');
+    return { user, memberships: await membershipsOf(database.db, userId) };
+  };
+
+  /** Live streams of this person check their session again at once (sign-out, disable, roles). */
+  const announceAccessChange = (tx: Tx, coalitionId: string, userId: string) =>
+    recordEvents(tx.client, coalitionId, [{ type: 'access.changed', subjectId: userId }]);
+
+  const audit = (actor: SessionContext, entry: Omit<AuditEntry, 'coalitionId' | 'actorId' | 'at'>) => ({
+    ...entry,
+    coalitionId: actor.coalitionId,
+    actorId: actor.userId,
+    at: now(),
+  });
+
   return {
     async list(actor: SessionContext): Promise<Person[]> {
-      const rows = await listPeople(database.db, actor.coalitionId);
-      const people = new Map<string, Person>();
-      for (const row of rows) {
-        const person = people.get(row.id) ?? {
-          id: row.id,
-          email: row.email,
-          displayName: row.displayName,
-          disabled: row.disabledAt !== null,
-          memberships: [],
-        };
-        if (row.organizationId && row.organizationName && row.role) {
-          person.memberships.push({
-            organizationId: row.organizationId,
-            organizationName: row.organizationName,
-            role: row.role as Role,
-          });
-        }
-        people.set(row.id, person);
-      }
-      return [...people.values()];
+      const scope = await scopeOf(actor);
+      return (await everyone(actor))
+        .filter((person) => seesPerson(scope, person.memberships))
+        .map((person) => ({
+          ...person,
+          memberships: visibleMemberships(scope, person.memberships),
+          canChangeAccount: person.id !== actor.userId && !beyondScope(scope, person.memberships),
+        }));
     },
 
-    organizations: (actor: SessionContext) => listOrganizations(database.db, actor.coalitionId),
+    /** The organizations this admin manages (all of them for a coalition admin). */
+    async organizations(actor: SessionContext) {
+      const scope = await scopeOf(actor);
+      return (await listOrganizations(database.db, actor.coalitionId)).filter((org) =>
+        managesOrganization(scope, org.id),
+      );
+    },
 
-    /** Disables or re-enables an account; disabling ends all its sessions at once. */
+    /** Disables or re-enables an account; disabling ends all its sessions and live streams at once. */
     async setDisabled(actor: SessionContext, userId: string, disabled: boolean): Promise<void> {
-      const user = await findUser(database.db, userId);
-      if (!user || user.coalitionId !== actor.coalitionId) throw new AppError('NOT_FOUND', 'No such person.');
-      if (disabled && userId === actor.userId) {
-        throw new AppError('INVALID_TRANSITION', 'You cannot disable your own account.');
-      }
+      const { memberships } = await target(actor, userId);
+      refuse(accountChangeRefusal(await scopeOf(actor), userId, memberships, disabled));
       await database.transaction(async (tx) => {
         await setDisabled(tx.db, userId, disabled ? now() : null);
         if (disabled) await deleteUserSessions(tx.db, userId);
-        await recordAudit(tx.db, {
-          coalitionId: actor.coalitionId,
-          actorId: actor.userId,
-          action: disabled ? 'user.disabled' : 'user.enabled',
-          subjectType: 'user',
-          subjectId: userId,
-          at: now(),
-        });
+        await announceAccessChange(tx, actor.coalitionId, userId);
+        await recordAudit(
+          tx.db,
+          audit(actor, {
+            action: disabled ? 'user.disabled' : 'user.enabled',
+            subjectType: 'user',
+            subjectId: userId,
+          }),
+        );
       });
     },
 
-    /** Grants or takes away a role in an organization. Nobody can take away their own admin role. */
+    /**
+     * Grants or takes away a role in an organization, within the admin's scope.
+     * A grant that lets one person both write and approve alerts is flagged.
+     */
     async setRole(
       actor: SessionContext,
       userId: string,
       input: { organizationId: string; role: Role },
       granted: boolean,
     ): Promise<void> {
-      const user = await findUser(database.db, userId);
-      if (!user || user.coalitionId !== actor.coalitionId) throw new AppError('NOT_FOUND', 'No such person.');
+      const { memberships } = await target(actor, userId);
       if (!(await findOrganization(database.db, actor.coalitionId, input.organizationId))) {
         throw new AppError('VALIDATION', 'No such organization in this coalition.', {
           fields: [{ field: 'organizationId', message: 'not found' }],
         });
       }
-      if (!granted && userId === actor.userId && input.role === 'admin') {
-        throw new AppError('INVALID_TRANSITION', 'You cannot remove your own admin role; ask another admin.');
-      }
+      refuse(roleChangeRefusal(await scopeOf(actor), userId, memberships, input, granted));
       await database.transaction(async (tx) => {
+        const before = heldTogether(await rolesOf(tx.db, userId)).length;
         if (granted) await grantMembership(tx.db, userId, input.organizationId, input.role);
         else if (!(await revokeMembership(tx.db, userId, input.organizationId, input.role))) {
           throw new AppError('NOT_FOUND', 'This person does not hold that role there.');
         }
-        await recordAudit(tx.db, {
-          coalitionId: actor.coalitionId,
-          actorId: actor.userId,
-          action: granted ? 'membership.granted' : 'membership.revoked',
-          subjectType: 'user',
-          subjectId: userId,
-          at: now(),
-        });
+        await announceAccessChange(tx, actor.coalitionId, userId);
+        await recordAudit(
+          tx.db,
+          audit(actor, {
+            action: granted ? 'membership.granted' : 'membership.revoked',
+            subjectType: 'user',
+            subjectId: userId,
+          }),
+        );
+        if (granted && heldTogether(await rolesOf(tx.db, userId)).length > before) {
+          await recordAudit(
+            tx.db,
+            audit(actor, { action: 'membership.conflict_flagged', subjectType: 'user', subjectId: userId }),
+          );
+        }
+      });
+    },
+
+    /** People this admin sees who can write an alert and approve it alone, with who made it so. */
+    async roleConflicts(actor: SessionContext): Promise<RoleConflict[]> {
+      const scope = await scopeOf(actor);
+      const conflicted = (await everyone(actor)).filter(
+        (person) =>
+          !person.disabled &&
+          seesPerson(scope, person.memberships) &&
+          heldTogether(person.memberships.map((m) => m.role)).length > 0,
+      );
+      const flags = await latestAuditOf(
+        database.db,
+        actor.coalitionId,
+        'membership.conflict_flagged',
+        conflicted.map((person) => person.id),
+      );
+      return conflicted.map((person) => {
+        const flag = flags.get(person.id);
+        return {
+          userId: person.id,
+          displayName: person.displayName,
+          roles: [...new Set(person.memberships.map((m) => m.role))].sort(),
+          flaggedAt: flag?.at ?? null,
+          flaggedById: flag?.actorId ?? null,
+          flaggedByName: flag?.actorName ?? null,
+        };
       });
     },
 
@@ -113,14 +230,14 @@ export function createPeopleService(deps: { database: Database; now: () => Date 
             fields: [{ field: 'name', message: 'already exists' }],
           });
         }
-        await recordAudit(tx.db, {
-          coalitionId: actor.coalitionId,
-          actorId: actor.userId,
-          action: 'organization.created',
-          subjectType: 'organization',
-          subjectId: created.id,
-          at: now(),
-        });
+        await recordAudit(
+          tx.db,
+          audit(actor, {
+            action: 'organization.created',
+            subjectType: 'organization',
+            subjectId: created.id,
+          }),
+        );
         return created;
       });
     },
@@ -140,14 +257,14 @@ export function createPeopleService(deps: { database: Database; now: () => Date 
             fields: [{ field: 'zoneIds', message: 'contains unknown zones' }],
           });
         }
-        await recordAudit(tx.db, {
-          coalitionId: actor.coalitionId,
-          actorId: actor.userId,
-          action: 'organization.zones_changed',
-          subjectType: 'organization',
-          subjectId: organizationId,
-          at: now(),
-        });
+        await recordAudit(
+          tx.db,
+          audit(actor, {
+            action: 'organization.zones_changed',
+            subjectType: 'organization',
+            subjectId: organizationId,
+          }),
+        );
       });
     },
 

@@ -42,7 +42,9 @@ export const PERMISSIONS = [
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  admin: ['people:manage', 'organizations:manage', 'audit:read', 'settings:manage'],
+  // An organization's admin: people and roles of their own organization (scoped in people.policy.ts).
+  admin: ['people:manage'],
+  coalition_admin: ['people:manage', 'organizations:manage', 'audit:read', 'settings:manage'],
   dispatcher: [
     'reports:read',
     'reports:read-restricted',
@@ -75,4 +77,17 @@ export function permissionsOf(roles: readonly Role[]): Permission[] {
 /** Whether the roles grant the permission. */
 export function can(roles: readonly Role[], permission: Permission): boolean {
   return roles.some((role) => ROLE_PERMISSIONS[role].includes(permission));
+}
+
+/**
+ * Duties one person must not hold together: writing an alert and approving
+ * it. A grant that gives someone both is flagged to the other admins.
+ */
+export const SEPARATED_DUTIES: readonly (readonly [Permission, Permission])[] = [
+  ['alerts:compose', 'alerts:approve'],
+];
+
+/** The separated duties the given roles would let one person hold both sides of. */
+export function heldTogether(roles: readonly Role[]): (readonly [Permission, Permission])[] {
+  return SEPARATED_DUTIES.filter(([one, other]) => can(roles, one) && can(roles, other));
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, ne } from 'drizzle-orm';
+import { and, desc, eq, ne, sql } from 'drizzle-orm';
 import type { Drizzle } from '../../db/database.js';
 import { sessions } from '../../db/schema.js';
 
@@ -15,10 +15,6 @@ export async function findSession(db: Drizzle, tokenHash: string) {
 
 export async function touchSession(db: Drizzle, tokenHash: string, at: Date) {
   await db.update(sessions).set({ lastSeenAt: at }).where(eq(sessions.tokenHash, tokenHash));
-}
-
-export async function markSessionVerified(db: Drizzle, tokenHash: string, at: Date) {
-  await db.update(sessions).set({ verifiedAt: at, lastSeenAt: at }).where(eq(sessions.tokenHash, tokenHash));
 }
 
 export async function deleteSession(db: Drizzle, tokenHash: string) {
@@ -38,4 +34,23 @@ export async function deleteUserSessions(db: Drizzle, userId: string, exceptToke
 
 export async function listUserSessions(db: Drizzle, userId: string) {
   return db.select().from(sessions).where(eq(sessions.userId, userId)).orderBy(desc(sessions.lastSeenAt));
+}
+
+/** Counts a wrong second-factor answer of a pending sign-in; returns how many it has had. */
+export async function countSecondFactorFailure(db: Drizzle, tokenHash: string): Promise<number> {
+  const [row] = await db
+    .update(sessions)
+    .set({ secondFactorFailures: sql`${sessions.secondFactorFailures} + 1` })
+    .where(eq(sessions.tokenHash, tokenHash))
+    .returning({ failures: sessions.secondFactorFailures });
+  return row?.failures ?? 0;
+}
+
+/** Wrong second-factor answers of a pending sign-in so far; null when the session is gone. */
+export async function secondFactorFailures(db: Drizzle, tokenHash: string): Promise<number | null> {
+  const [row] = await db
+    .select({ failures: sessions.secondFactorFailures })
+    .from(sessions)
+    .where(eq(sessions.tokenHash, tokenHash));
+  return row?.failures ?? null;
 }

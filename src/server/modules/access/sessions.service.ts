@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Role, SessionState } from '../../../shared/access.js';
 import type { Drizzle } from '../../db/database.js';
+import { AppError } from '../../http/errors.js';
 import { listPasskeys } from './passkeys.repo.js';
 import { type Permission, permissionsOf } from './permissions.js';
 import {
@@ -8,7 +9,6 @@ import {
   findSession,
   insertSession,
   listUserSessions,
-  markSessionVerified,
   touchSession,
 } from './sessions.repo.js';
 import { findUser, hasConfirmedTotp, rolesOf } from './users.repo.js';
@@ -36,7 +36,18 @@ export interface SessionService {
   start(db: Drizzle, userId: string, agent: string, verified: boolean): Promise<string>;
   /** The live session for a cookie token, or null when unknown, expired, idle too long, or the user is disabled. */
   resolve(token: string): Promise<SessionContext | null>;
-  markVerified(db: Drizzle, tokenHash: string): Promise<void>;
+  /**
+   * The session as it stands now, read again by its hash without counting as
+   * activity (a live stream's periodic check must not keep a session alive).
+   */
+  check(tokenHash: string): Promise<SessionContext | null>;
+  /**
+   * Replaces the session with a new token and CSRF token (same person, same
+   * absolute expiry), marked verified when asked: after the second factor and
+   * after a password change, so a token planted or seen before cannot ride
+   * along (session fixation). Returns the new cookie token.
+   */
+  rotate(db: Drizzle, tokenHash: string, verified: boolean): Promise<string>;
   end(db: Drizzle, tokenHash: string): Promise<void>;
   list(userId: string, currentTokenHash?: string): Promise<SessionSummary[]>;
   /** The token hash of a user's session by its public id, if any. */
@@ -69,7 +80,7 @@ export function createSessionService(deps: {
 }): SessionService {
   const { db, now } = deps;
   const idleMs = deps.idleMinutes * 60_000;
-  return {
+  const service: SessionService = {
     async start(tx, userId, agent, verified) {
       const token = randomBytes(32).toString('base64url');
       const at = now();
@@ -86,49 +97,28 @@ export function createSessionService(deps: {
       return token;
     },
 
-    async resolve(token) {
-      const tokenHash = hashToken(token);
-      const session = await findSession(db, tokenHash);
-      if (!session) return null;
+    resolve: (token) => load(hashToken(token), true),
+    check: (tokenHash) => load(tokenHash, false),
+
+    async rotate(tx, tokenHash, verified) {
+      const old = await findSession(tx, tokenHash);
+      if (!old) throw new AppError('UNAUTHENTICATED', 'Sign in to continue.');
+      const token = randomBytes(32).toString('base64url');
       const at = now();
-      const idleExpiresAt = new Date(session.lastSeenAt.getTime() + idleMs);
-      const user = await findUser(db, session.userId);
-      if (!user || user.disabledAt || session.expiresAt <= at || idleExpiresAt <= at) {
-        await deleteSession(db, tokenHash);
-        return null;
-      }
-      let lastSeenAt = session.lastSeenAt;
-      if (at.getTime() - lastSeenAt.getTime() > TOUCH_EVERY_MS) {
-        await touchSession(db, tokenHash, at);
-        lastSeenAt = at;
-      }
-      const roles = await rolesOf(db, user.id);
-      const state: SessionState = user.mustChangePassword
-        ? 'password_change_required'
-        : session.verifiedAt
-          ? 'signed_in'
-          : (await hasConfirmedTotp(db, user.id))
-            ? 'second_factor_required'
-            : 'second_factor_enrolment_required';
-      const hasPasskey = state === 'second_factor_required' && (await listPasskeys(db, user.id)).length > 0;
-      return {
-        tokenHash,
-        hasPasskey,
-        userId: user.id,
-        coalitionId: user.coalitionId,
-        email: user.email,
-        displayName: user.displayName,
-        roles,
-        permissions: state === 'signed_in' ? permissionsOf(roles) : [],
-        state,
-        csrfToken: session.csrfToken,
-        lastSeenAt,
-        expiresAt: session.expiresAt,
-        idleExpiresAt: new Date(Math.min(lastSeenAt.getTime() + idleMs, session.expiresAt.getTime())),
-      };
+      await deleteSession(tx, tokenHash);
+      await insertSession(tx, {
+        tokenHash: hashToken(token),
+        userId: old.userId,
+        csrfToken: randomBytes(24).toString('base64url'),
+        verifiedAt: verified ? at : old.verifiedAt,
+        agent: old.agent,
+        createdAt: old.createdAt,
+        lastSeenAt: at,
+        expiresAt: old.expiresAt,
+      });
+      return token;
     },
 
-    markVerified: (tx, tokenHash) => markSessionVerified(tx, tokenHash, now()),
     end: (tx, tokenHash) => deleteSession(tx, tokenHash),
 
     async list(userId, currentTokenHash) {
@@ -146,6 +136,49 @@ export function createSessionService(deps: {
       return (await listUserSessions(db, userId)).find((row) => publicId(row.tokenHash) === id)?.tokenHash;
     },
   };
+
+  return service;
+
+  async function load(tokenHash: string, touch: boolean): Promise<SessionContext | null> {
+    const session = await findSession(db, tokenHash);
+    if (!session) return null;
+    const at = now();
+    const idleExpiresAt = new Date(session.lastSeenAt.getTime() + idleMs);
+    const user = await findUser(db, session.userId);
+    if (!user || user.disabledAt || session.expiresAt <= at || idleExpiresAt <= at) {
+      await deleteSession(db, tokenHash);
+      return null;
+    }
+    let lastSeenAt = session.lastSeenAt;
+    if (touch && at.getTime() - lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+      await touchSession(db, tokenHash, at);
+      lastSeenAt = at;
+    }
+    const roles = await rolesOf(db, user.id);
+    const state: SessionState = user.mustChangePassword
+      ? 'password_change_required'
+      : session.verifiedAt
+        ? 'signed_in'
+        : (await hasConfirmedTotp(db, user.id))
+          ? 'second_factor_required'
+          : 'second_factor_enrolment_required';
+    const hasPasskey = state === 'second_factor_required' && (await listPasskeys(db, user.id)).length > 0;
+    return {
+      tokenHash,
+      hasPasskey,
+      userId: user.id,
+      coalitionId: user.coalitionId,
+      email: user.email,
+      displayName: user.displayName,
+      roles,
+      permissions: state === 'signed_in' ? permissionsOf(roles) : [],
+      state,
+      csrfToken: session.csrfToken,
+      lastSeenAt,
+      expiresAt: session.expiresAt,
+      idleExpiresAt: new Date(Math.min(lastSeenAt.getTime() + idleMs, session.expiresAt.getTime())),
+    };
+  }
 }
 
 /** A coarse, address-free description of a browser for the sessions list. */

@@ -20,7 +20,7 @@ export async function recordFailure(
   key: string,
   at: Date,
   policy: { freeFailures: number; baseSeconds: number; maxSeconds: number },
-) {
+): Promise<{ failures: number; until: Date | null }> {
   const [row] = await db
     .insert(signInThrottle)
     .values({ key, failures: 1, updatedAt: at })
@@ -30,11 +30,26 @@ export async function recordFailure(
     })
     .returning({ failures: signInThrottle.failures });
   const failures = row?.failures ?? 1;
-  if (failures <= policy.freeFailures) return null;
+  if (failures <= policy.freeFailures) return { failures, until: null };
   const seconds = Math.min(policy.maxSeconds, policy.baseSeconds * 2 ** (failures - policy.freeFailures - 1));
   const until = new Date(at.getTime() + seconds * 1000);
   await db.update(signInThrottle).set({ blockedUntil: until }).where(eq(signInThrottle.key, key));
-  return until;
+  return { failures, until };
+}
+
+/**
+ * Locks a key's row until the transaction ends (creating it at zero), so
+ * attempts on one key are judged one at a time: parallel guesses cannot all
+ * pass the check before the first failure is counted.
+ */
+export async function lockKey(db: Drizzle, key: string, at: Date): Promise<{ blockedUntil: Date | null }> {
+  await db.insert(signInThrottle).values({ key, failures: 0, updatedAt: at }).onConflictDoNothing();
+  const [row] = await db
+    .select({ blockedUntil: signInThrottle.blockedUntil })
+    .from(signInThrottle)
+    .where(eq(signInThrottle.key, key))
+    .for('update');
+  return { blockedUntil: row?.blockedUntil ?? null };
 }
 
 export async function clearFailures(db: Drizzle, key: string) {

@@ -29,6 +29,24 @@ export async function rolesOf(db: Drizzle, userId: string): Promise<Role[]> {
   return rows.map((row) => row.role as Role).sort();
 }
 
+/** Every role a user holds, per organization. */
+export async function membershipsOf(db: Drizzle, userId: string) {
+  const rows = await db
+    .select({ organizationId: memberships.organizationId, role: memberships.role })
+    .from(memberships)
+    .where(eq(memberships.userId, userId));
+  return rows.map((row) => ({ organizationId: row.organizationId, role: row.role as Role }));
+}
+
+/** The organizations where a user holds the `admin` role (an organization's admin). */
+export async function adminOrganizationIds(db: Drizzle, userId: string): Promise<string[]> {
+  const rows = await db
+    .select({ organizationId: memberships.organizationId })
+    .from(memberships)
+    .where(and(eq(memberships.userId, userId), eq(memberships.role, 'admin')));
+  return rows.map((row) => row.organizationId);
+}
+
 /** Whether the user has a confirmed authenticator. */
 export async function hasConfirmedTotp(db: Drizzle, userId: string): Promise<boolean> {
   const [row] = await db

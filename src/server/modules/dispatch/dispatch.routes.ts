@@ -18,6 +18,8 @@ import { pushSubscriptionSchema } from '../../../shared/subscription.js';
 import { sessionOf } from '../../http/auth.js';
 import { errorSchema } from '../../http/errors.js';
 import type { RealtimeHub } from '../../realtime/hub.js';
+import { watchSession } from '../../realtime/session-watch.js';
+import type { SessionService } from '../access/sessions.service.js';
 import {
   type IncidentChannel,
   messageInputSchema,
@@ -305,7 +307,15 @@ export function registerDispatchRoutes(
  * whose subject is this responder pass; the app then reads its state again,
  * so nothing else's data ever travels on it.
  */
-export function registerResponderEvents(app: FastifyInstance, deps: { hub: RealtimeHub }): void {
+export function registerResponderEvents(
+  app: FastifyInstance,
+  deps: {
+    hub: RealtimeHub;
+    sessions: Pick<SessionService, 'check'>;
+    /** How often each stream checks its session (≤ 30 s). */
+    sessionRecheckMs: number;
+  },
+): void {
   const open = new Set<() => void>();
   app.addHook('preClose', async () => {
     for (const close of open) close();
@@ -321,19 +331,33 @@ export function registerResponderEvents(app: FastifyInstance, deps: { hub: Realt
       },
     },
     async (request, reply) => {
-      const { userId } = sessionOf(request);
+      const session = sessionOf(request);
+      const { userId } = session;
       reply.sse.keepAlive();
-      const untap = deps.hub.tap((event) => {
-        if (event.type !== 'responder.updated' || event.subjectId !== userId || !reply.sse.isConnected)
-          return;
-        reply.sse
-          .send({ id: String(event.id), event: 'changed', data: {} })
-          .catch((error: unknown) => request.log.debug({ err: error }, 'responder event not delivered'));
-      });
       const close = () => reply.sse.close();
+      // The stream lives only as long as the session allows it (sign-out, disable, roles, expiry).
+      const watch = watchSession({
+        sessions: deps.sessions,
+        tap: (listener) => deps.hub.tap(listener),
+        session,
+        permission: 'responders:self',
+        intervalMs: deps.sessionRecheckMs,
+        end: close,
+        onError: (error) => request.log.warn({ err: error }, 'responder stream session check failed'),
+      });
+      const untap = deps.hub.tap((event) => {
+        if (event.type !== 'responder.updated' || event.subjectId !== userId) return;
+        watch.deliver(() => {
+          if (!reply.sse.isConnected) return;
+          reply.sse
+            .send({ id: String(event.id), event: 'changed', data: {} })
+            .catch((error: unknown) => request.log.debug({ err: error }, 'responder event not delivered'));
+        });
+      });
       open.add(close);
       reply.sse.onClose(() => {
         untap();
+        watch.stop();
         open.delete(close);
       });
       await reply.sse.send({ event: 'ready', data: {}, retry: 2000 });

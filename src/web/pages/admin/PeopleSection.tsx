@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { Role } from '../../../shared/roles.js';
 import { api } from '../../api.js';
 import { useErrorText } from '../../components/SignInSteps.js';
+import { useSession } from '../../session.js';
 import { OrganizationSelect, RoleSelect, useOrganizationChoice } from './Selects.js';
 import { formatWhen, useRefreshAdmin } from './shared.js';
 
@@ -12,6 +13,8 @@ interface Person {
   email: string;
   displayName: string;
   disabled: boolean;
+  /** Whether this admin may disable or re-enable the account. */
+  canChangeAccount: boolean;
   memberships: { organizationId: string; organizationName: string; role: Role }[];
 }
 interface Invitation {
@@ -22,9 +25,19 @@ interface Invitation {
   expiresAt: string;
 }
 
-/** Open invitations, and people with their roles: grant, take away, disable. */
+/**
+ * Open invitations, and people with their roles: grant, take away, disable —
+ * each offered only where this admin may do it (never to themselves).
+ */
 export function PeopleSection() {
   const { t } = useTranslation();
+  const session = useSession().data;
+  const me = session?.user.id;
+  const coalitionWide = session?.roles.includes('coalition_admin') ?? false;
+  /** Admin roles are taken away by another admin; the coalition admin role only by a coalition admin. */
+  const mayRemove = (personId: string, role: Role) =>
+    (role !== 'coalition_admin' || coalitionWide) &&
+    !(personId === me && (role === 'admin' || role === 'coalition_admin'));
   const errorText = useErrorText();
   const refresh = useRefreshAdmin();
   const [failure, setFailure] = useState<string | null>(null);
@@ -93,41 +106,51 @@ export function PeopleSection() {
                   {person.memberships.map((m) => (
                     <li key={`${m.organizationId}-${m.role}`}>
                       {t(`roles.${m.role}`)} ({m.organizationName}){' '}
-                      <button
-                        type="button"
-                        className="link"
-                        aria-label={t('admin.removeRoleOf', {
-                          role: t(`roles.${m.role}`),
-                          name: person.displayName,
-                        })}
-                        onClick={() =>
-                          void act(`/api/admin/people/${person.id}/roles/revoke`, {
-                            organizationId: m.organizationId,
-                            role: m.role,
-                          })
-                        }
-                      >
-                        {t('admin.removeRole')}
-                      </button>
+                      {mayRemove(person.id, m.role) && (
+                        <button
+                          type="button"
+                          className="link"
+                          aria-label={t('admin.removeRoleOf', {
+                            role: t(`roles.${m.role}`),
+                            name: person.displayName,
+                          })}
+                          onClick={() =>
+                            void act(`/api/admin/people/${person.id}/roles/revoke`, {
+                              organizationId: m.organizationId,
+                              role: m.role,
+                            })
+                          }
+                        >
+                          {t('admin.removeRole')}
+                        </button>
+                      )}
                     </li>
                   ))}
                 </ul>
-                <GrantRole
-                  personName={person.displayName}
-                  onGrant={(body) => act(`/api/admin/people/${person.id}/roles`, body)}
-                />
+                {person.id === me ? (
+                  <p className="muted">{t('admin.notOwnRoles')}</p>
+                ) : (
+                  <GrantRole
+                    personName={person.displayName}
+                    onGrant={(body) => act(`/api/admin/people/${person.id}/roles`, body)}
+                  />
+                )}
               </td>
               <td>
                 {person.disabled ? t('admin.disabled') : t('admin.active')}{' '}
-                <button
-                  type="button"
-                  className="link"
-                  onClick={() =>
-                    void act(`/api/admin/people/${person.id}/${person.disabled ? 'enable' : 'disable'}`)
-                  }
-                >
-                  {person.disabled ? t('admin.enable') : t('admin.disable')}
-                </button>
+                {person.canChangeAccount ? (
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() =>
+                      void act(`/api/admin/people/${person.id}/${person.disabled ? 'enable' : 'disable'}`)
+                    }
+                  >
+                    {person.disabled ? t('admin.enable') : t('admin.disable')}
+                  </button>
+                ) : (
+                  person.id !== me && <p className="muted">{t('admin.elsewhere')}</p>
+                )}
               </td>
             </tr>
           ))}

@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ROLES, type Role } from '../../../shared/roles.js';
+import { useSession } from '../../session.js';
 import { useOrganizations } from './shared.js';
 
 /** A labelled organization picker; with no choice made yet, the first organization is shown and meant. */
@@ -28,7 +29,13 @@ export function OrganizationSelect(props: {
   );
 }
 
-/** A labelled role picker. */
+/** The roles this admin may hand out: the coalition admin role only by a coalition admin. */
+export function useGrantableRoles(): readonly Role[] {
+  const coalitionWide = useSession().data?.roles.includes('coalition_admin') ?? false;
+  return coalitionWide ? ROLES : ROLES.filter((role) => role !== 'coalition_admin');
+}
+
+/** A labelled role picker, offering the roles this admin may hand out. */
 export function RoleSelect(props: {
   label: string;
   hiddenLabel?: boolean;
@@ -37,13 +44,14 @@ export function RoleSelect(props: {
 }) {
   const { t } = useTranslation();
   const id = useId();
+  const roles = useGrantableRoles();
   return (
     <>
       <label htmlFor={id} className={props.hiddenLabel ? 'visually-hidden' : undefined}>
         {props.label}
       </label>
       <select id={id} value={props.value} onChange={(e) => props.onChange(e.target.value as Role)}>
-        {ROLES.map((value) => (
+        {roles.map((value) => (
           <option key={value} value={value}>
             {t(`roles.${value}`)}
           </option>
