@@ -79,7 +79,8 @@ describe('authorization matrix', () => {
       }
     }
     expect(wrong).toEqual([]);
-  });
+    // Every route × every role and anonymous: a few seconds alone, more on a busy two-core machine.
+  }, 120_000);
 
   it('locks the dispatch board and its live stream to dispatchers', () => {
     const rule = (method: string, url: string) =>
