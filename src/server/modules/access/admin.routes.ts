@@ -34,7 +34,7 @@ const csvCell = (value: unknown) => {
 /** People, invitations, organizations and the audit log, for coalition admins. */
 export function registerAdminRoutes(
   app: FastifyInstance,
-  deps: { people: PeopleService; invitations: InvitationService; publicUrl: string | undefined },
+  deps: { people: PeopleService; invitations: InvitationService; publicUrl: string },
 ): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['admin'];
@@ -216,11 +216,10 @@ export function registerAdminRoutes(
       },
     },
     async (request, reply) => {
-      const base = deps.publicUrl ?? `${request.protocol}://${request.host}`;
       const created = await deps.invitations.create(
         sessionOf(request),
         request.body,
-        (code) => `${base}/invite?code=${encodeURIComponent(code)}`,
+        (code) => `${deps.publicUrl}/invite?code=${encodeURIComponent(code)}`,
       );
       return reply.status(201).send({ ...created, expiresAt: created.expiresAt.toISOString() });
     },

@@ -26,13 +26,14 @@ export function registerPasskeyRoutes(
     passkeys: PasskeyService;
     signIn: SignInService;
     sessions: SessionService;
-    publicUrl: string | undefined;
+    /** The relying party is this site as configured, never the host a request names. */
+    publicUrl: string;
     sessionInfo: (request: FastifyRequest) => Promise<z.infer<typeof sessionInfoSchema>>;
   },
 ): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['access'];
-  const rp = (request: FastifyRequest) => relyingParty(deps.publicUrl, request);
+  const rp = relyingParty(deps.publicUrl);
 
   routes.post(
     '/api/auth/second-factor/passkey/options',
@@ -40,8 +41,7 @@ export function registerPasskeyRoutes(
       config: { access: 'session' },
       schema: { tags, summary: 'Options to finish sign-in with a passkey', response: { 200: options } },
     },
-    async (request) =>
-      (await deps.signIn.passkeyOptions(sessionOf(request), rp(request))) as Record<string, unknown>,
+    async (request) => (await deps.signIn.passkeyOptions(sessionOf(request), rp)) as Record<string, unknown>,
   );
 
   routes.post(
@@ -58,7 +58,7 @@ export function registerPasskeyRoutes(
     async (request) => {
       await deps.signIn.verifyPasskey(
         sessionOf(request),
-        rp(request),
+        rp,
         request.body as unknown as AuthenticationResponseJSON,
       );
       return deps.sessionInfo(request);
@@ -96,10 +96,7 @@ export function registerPasskeyRoutes(
       schema: { tags, summary: 'Options to add a passkey', response: { 200: options } },
     },
     async (request) =>
-      (await deps.passkeys.registrationOptions(sessionOf(request), rp(request))) as unknown as Record<
-        string,
-        unknown
-      >,
+      (await deps.passkeys.registrationOptions(sessionOf(request), rp)) as unknown as Record<string, unknown>,
   );
 
   routes.post(
@@ -117,7 +114,7 @@ export function registerPasskeyRoutes(
       const { name, response } = request.body;
       await deps.passkeys.register(
         sessionOf(request),
-        rp(request),
+        rp,
         response as unknown as RegistrationResponseJSON,
         name,
       );
