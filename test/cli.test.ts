@@ -39,7 +39,11 @@ beforeAll(async () => {
   } else {
     const dir = await mkdtemp(path.join(tmpdir(), 'faro-cli-'));
     env = { ...inherited, FARO_DATA_DIR: dir, LOG_LEVEL: 'warn' };
-    cleanup = () => rm(dir, { recursive: true, force: true });
+    // The key file is made beside the data folder, not in it.
+    cleanup = async () => {
+      await rm(dir, { recursive: true, force: true });
+      await rm(`${dir}.key`, { force: true });
+    };
     count = async (table) => {
       const { PGlite } = await import('@electric-sql/pglite');
       const lite = new PGlite(dir);

@@ -1,10 +1,10 @@
-import fs from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import type { Config } from '../config.js';
 import { lockDataDir } from './data-dir-lock.js';
+import { makeFolderPrivate, PrivateNodeFS } from './private-folder.js';
 import * as schema from './schema.js';
 
 export type Drizzle = NodePgDatabase<typeof schema>;
@@ -53,10 +53,16 @@ export async function openDatabase(
   log?: (msg: string) => void,
 ): Promise<Database> {
   if (config.kind === 'postgres') return openPostgres(config.url, config.poolSize, log);
-  await fs.mkdir(config.dataDir, { recursive: true });
+  // The folder holds every report: no other user of the machine may read or change it.
+  const loosened = await makeFolderPrivate(config.dataDir);
+  if (loosened > 0) {
+    log?.(
+      `${loosened} files and folders in ${config.dataDir} were readable by other users; they are now private.`,
+    );
+  }
   const unlock = await lockDataDir(config.dataDir);
   try {
-    const database = await openPglite(new PGlite(config.dataDir));
+    const database = await openPglite(new PGlite({ fs: new PrivateNodeFS(config.dataDir) }));
     const close = database.close;
     return {
       ...database,
