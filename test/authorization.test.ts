@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import net from 'node:net';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Access, type RouteAccess, registerAuth } from '../src/server/http/auth.js';
@@ -52,6 +54,8 @@ describe('authorization matrix', () => {
     expect(urls).toEqual(
       expect.arrayContaining([
         'POST /api/reports',
+        'POST /api/reports/photos',
+        'POST /api/reports/receipt',
         'GET /api/reports',
         'GET /api/events',
         'POST /api/admin/invitations',
@@ -70,6 +74,25 @@ describe('authorization matrix', () => {
         if (got !== want)
           wrong.push(`${route.method} ${route.url} as ${caller}: expected ${want}, got ${status}`);
       }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('issue 12 item 14: refuses every non-public route to an anonymous caller before reading the body', async () => {
+    const wrong: string[] = [];
+    for (const route of t.faro.routeAccess) {
+      if (route.access === 'public' || route.method === 'GET') continue;
+      const socket = net.connect(Number(new URL(t.baseUrl).port), '127.0.0.1');
+      socket.on('error', () => undefined);
+      await once(socket, 'connect');
+      // A body announced as 3 MB, of which only the first bytes are sent.
+      socket.write(
+        `${route.method} ${concrete(route.url)} HTTP/1.1\r\nHost: localhost\r\n` +
+          'Content-Type: application/json\r\nContent-Length: 3000000\r\n\r\n{"a":',
+      );
+      const [answer] = (await once(socket, 'data')) as [Buffer];
+      socket.destroy();
+      if (!String(answer).startsWith('HTTP/1.1 401')) wrong.push(`${route.method} ${route.url}`);
     }
     expect(wrong).toEqual([]);
   });

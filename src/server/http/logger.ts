@@ -100,9 +100,10 @@ export function loggerOptions(level: string, stream?: Writable): FastifyServerOp
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     serializers: {
       // The default serializer logs the client address and full URL; neither is needed to operate Faro.
-      req: (req: { method: string; url: string; id?: string }) => ({
+      // A matched route is logged by its pattern: a path can carry a code or token (`…/:code`).
+      req: (req: { method: string; url: string; routeOptions?: { url?: string | undefined } }) => ({
         method: req.method,
-        path: req.url.split('?')[0],
+        path: req.routeOptions?.url ?? req.url.split('?')[0],
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       err: loggableError,

@@ -158,7 +158,7 @@ export function ReportPage() {
           <p className="note warn">{t('report.photos.notAttached', { count: photosMissing })}</p>
         )}
         <p>
-          <Link className="button primary block" to={`/status?code=${encodeURIComponent(receipt)}`}>
+          <Link className="button primary block" to="/status" state={{ code: receipt }}>
             {t('report.done.check')}
           </Link>
         </p>
