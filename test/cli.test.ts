@@ -39,7 +39,11 @@ beforeAll(async () => {
   } else {
     const dir = await mkdtemp(path.join(tmpdir(), 'faro-cli-'));
     env = { ...inherited, FARO_DATA_DIR: dir, LOG_LEVEL: 'warn' };
-    cleanup = () => rm(dir, { recursive: true, force: true });
+    // The key file is made beside the data folder, not in it.
+    cleanup = async () => {
+      await rm(dir, { recursive: true, force: true });
+      await rm(`${dir}.key`, { force: true });
+    };
     count = async (table) => {
       const { PGlite } = await import('@electric-sql/pglite');
       const lite = new PGlite(dir);
@@ -113,6 +117,20 @@ describe('faro CLI', { timeout: 120_000 }, () => {
     expect((await faro(['migrate'])).stdout).toMatch(/Migrations applied/);
     const unlock = await lockDataDir(dir);
     await unlock();
+  });
+
+  it('issue 12 item 15: refuses to start with a server key that does not match the database, in one sentence', async () => {
+    await faro(['seed']); // seals the demo accounts and the key check with this database's own key
+    const otherKey = Buffer.alloc(32, 5).toString('base64');
+    const failure = await faro(['start'], { FARO_SECRET_KEY: otherKey, PORT: '0' }).catch(
+      (error: unknown) => error,
+    );
+    expect(failure).toMatchObject({ code: 78 });
+    const stderr = (failure as { stderr: string }).stderr.trim();
+    expect(stderr).toMatch(/^The server key in FARO_SECRET_KEY does not match this database/);
+    expect(stderr.split('\n')).toHaveLength(1);
+    // Whatever runs next starts from an empty database.
+    await faro(['db', 'reset', '--yes']);
   });
 
   it('refuses a bad configuration, naming every problem, with exit code 78', async () => {

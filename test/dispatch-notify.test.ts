@@ -114,7 +114,11 @@ describe('notifying staff', () => {
     const offerText = sms.sent.find((m) => m.fields.To === '+13235550122');
     expect(offerText?.fields.Body).toContain(`Faro: offer to verify #${incident?.number}`);
     expect(offerText?.fields.Body).toContain('Oferta para verificar');
-    expect(smsCost(offerText?.fields.Body ?? '')).toMatchObject({ encoding: 'GSM-7', segments: 1 });
+    // With the link to the app (every server has its PUBLIC_URL now): GSM-7, two segments at most.
+    const cost = smsCost(offerText?.fields.Body ?? '');
+    expect(offerText?.fields.Body).toContain(`${t.baseUrl}/responder`);
+    expect(cost.encoding).toBe('GSM-7');
+    expect(cost.segments).toBeLessThanOrEqual(2);
     expect(offerText?.fields.Body).not.toMatch(/34\.0|118\.2/);
 
     for (const action of ['accept', 'on_scene'] as const)

@@ -41,7 +41,16 @@ async function expectStoredAfterRestart(receipts: string[]) {
   const restarted = await spawnServer(env);
   try {
     for (const receipt of receipts) {
-      expect((await fetch(`${restarted.baseUrl}/api/reports/receipt/${receipt}`)).status, receipt).toBe(200);
+      expect(
+        (
+          await fetch(`${restarted.baseUrl}/api/reports/receipt`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ code: receipt }),
+          })
+        ).status,
+        receipt,
+      ).toBe(200);
     }
   } finally {
     restarted.child.kill('SIGTERM');

@@ -115,7 +115,11 @@ describe('grouping reports into incidents', () => {
       note: 'Legal observer on scene confirms',
     });
     expect(set.statusCode, set.body).toBe(200);
-    const status = await t.faro.app.inject({ url: `/api/reports/receipt/${receipt}` });
+    const status = await t.faro.app.inject({
+      method: 'POST',
+      url: '/api/reports/receipt',
+      payload: { code: receipt },
+    });
     expect(status.json().status).toBe('confirmed');
 
     await asDispatcher('POST', `/api/incidents/${incidentId}/status`, { status: 'closed' });

@@ -125,7 +125,12 @@ describe('what is never kept', () => {
       remoteAddress: CLIENT_ADDRESS,
       payload: buildReportInput(),
     });
-    await t.faro.app.inject({ url: '/api/reports/receipt/ZZZZ-ZZZZ', remoteAddress: CLIENT_ADDRESS });
+    await t.faro.app.inject({
+      method: 'POST',
+      url: '/api/reports/receipt',
+      payload: { code: 'ZZZZ-ZZZZ' },
+      remoteAddress: CLIENT_ADDRESS,
+    });
     await as(operator, 'POST', '/api/intake/hotline', { ...buildReportInput(), callback: CALLER });
     await as(operator, 'POST', '/api/intake/hotline', { ...buildReportInput(), callback: 'nonsense' });
 

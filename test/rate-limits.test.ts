@@ -59,7 +59,12 @@ describe('public rate limits', () => {
 
   it('limit receipt lookups too, so codes cannot be guessed at speed', async () => {
     const lookups = await burst(40, () =>
-      t.faro.app.inject({ url: '/api/reports/receipt/ZZZZ-ZZZZ', remoteAddress: '192.0.2.44' }),
+      t.faro.app.inject({
+        method: 'POST',
+        url: '/api/reports/receipt',
+        payload: { code: 'ZZZZ-ZZZZ' },
+        remoteAddress: '192.0.2.44',
+      }),
     );
     expect(lookups.filter((r) => r.statusCode === 404)).toHaveLength(30);
     expect(lookups.filter((r) => r.statusCode === 429)).toHaveLength(10);

@@ -41,7 +41,11 @@ describe('POST /api/reports', () => {
     expect(body.receipt).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}$/);
     expect(await countReports()).toBe(before + 1);
 
-    const status = await t.faro.app.inject({ url: `/api/reports/receipt/${body.receipt}` });
+    const status = await t.faro.app.inject({
+      method: 'POST',
+      url: '/api/reports/receipt',
+      payload: { code: body.receipt },
+    });
     expect(status.statusCode).toBe(200);
     expect(status.json()).toMatchObject({ receipt: body.receipt, status: 'received' });
   });
@@ -178,26 +182,40 @@ describe('POST /api/reports', () => {
   });
 });
 
-describe('GET /api/reports/receipt/:code', () => {
+describe('POST /api/reports/receipt', () => {
   it('forgives case, spaces and a missing dash', async () => {
     const { receipt } = (await post(buildReportInput())).json();
     const typed = receipt.replace('-', ' ').toLowerCase();
-    const response = await t.faro.app.inject({ url: `/api/reports/receipt/${encodeURIComponent(typed)}` });
+    const response = await t.faro.app.inject({
+      method: 'POST',
+      url: '/api/reports/receipt',
+      payload: { code: typed },
+    });
     expect(response.statusCode).toBe(200);
     expect(response.json().receipt).toBe(receipt);
   });
 
   it('rounds public times to five minutes', async () => {
     const { receipt } = (await post(buildReportInput())).json();
-    const { receivedAt } = (await t.faro.app.inject({ url: `/api/reports/receipt/${receipt}` })).json();
+    const { receivedAt } = (
+      await t.faro.app.inject({ method: 'POST', url: '/api/reports/receipt', payload: { code: receipt } })
+    ).json();
     expect(new Date(receivedAt).getTime() % 300_000).toBe(0);
   });
 
   it('says clearly when a code is malformed or unknown', async () => {
-    const malformed = await t.faro.app.inject({ url: '/api/reports/receipt/abc' });
+    const malformed = await t.faro.app.inject({
+      method: 'POST',
+      url: '/api/reports/receipt',
+      payload: { code: 'abc' },
+    });
     expect(malformed.statusCode).toBe(400);
     expect(malformed.json().error.message).toMatch(/8 letters/);
-    const unknown = await t.faro.app.inject({ url: '/api/reports/receipt/ZZZZ-ZZZZ' });
+    const unknown = await t.faro.app.inject({
+      method: 'POST',
+      url: '/api/reports/receipt',
+      payload: { code: 'ZZZZ-ZZZZ' },
+    });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().error.code).toBe('NOT_FOUND');
   });

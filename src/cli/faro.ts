@@ -2,11 +2,12 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { Command } from 'commander';
-import { type Config, loadConfigOrExit } from '../server/config.js';
+import { type Config, loadConfigOrExit, StartupError } from '../server/config.js';
+import { checkServerKey } from '../server/crypto/key-check.js';
 import { createSecretBox } from '../server/crypto/secret-box.js';
-import { loadSecretKey } from '../server/crypto/secret-key.js';
+import { keySource, loadSecretKey } from '../server/crypto/secret-key.js';
 import { lockDataDir } from '../server/db/data-dir-lock.js';
-import { openDatabase } from '../server/db/database.js';
+import { isDatabaseUnavailable, openDatabase } from '../server/db/database.js';
 import { migrateDatabase } from '../server/db/migrate.js';
 import { runServer } from '../server/main.js';
 import { createAdmin } from '../server/modules/access/bootstrap.js';
@@ -42,7 +43,9 @@ program
     const config = loadConfigOrExit();
     await withDatabase(config, async (database) => {
       await migrateDatabase(database);
-      const accounts = await seedDemo(database, await createSecretBox(await loadSecretKey(config)));
+      const box = await createSecretBox(await loadSecretKey(config, (message) => console.warn(message)));
+      await checkServerKey(database.db, box, keySource(config));
+      const accounts = await seedDemo(database, box);
       if (accounts) printDemoAccounts(accounts);
       console.log(accounts ? 'Demo data inserted.' : 'Demo data was already there; nothing changed.');
     });
@@ -122,7 +125,7 @@ async function withDatabase(
   config: Config,
   fn: (database: Awaited<ReturnType<typeof openDatabase>>) => Promise<void>,
 ) {
-  const database = await openDatabase(config.database);
+  const database = await openDatabase(config.database, (message) => console.warn(message));
   try {
     await fn(database);
   } finally {
@@ -143,4 +146,20 @@ async function confirm(question: string, expected: string): Promise<boolean> {
   }
 }
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  // What the operator must fix is said in one sentence; a stack trace is for Faro's own bugs.
+  if (error instanceof StartupError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(78); // EX_CONFIG, as for an invalid environment
+  }
+  if (isDatabaseUnavailable(error)) {
+    const code = (error as { code?: string }).code;
+    process.stderr.write(
+      `The database cannot be reached${code ? ` (${code})` : ''}: check DATABASE_URL and that PostgreSQL is running.\n`,
+    );
+    process.exit(69); // EX_UNAVAILABLE
+  }
+  throw error;
+}

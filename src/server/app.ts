@@ -5,6 +5,8 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import { type RouteAccess, registerAuth } from './http/auth.js';
+import { proxyTrust } from './http/client-address.js';
+import { keepStreamsOpen, limitConnectionsPerAddress, timeoutOptions } from './http/connections.js';
 import { registerErrorHandling } from './http/errors.js';
 import { loggerOptions, requestId } from './http/logger.js';
 import { registerOpenApi } from './http/openapi.js';
@@ -82,15 +84,22 @@ const DEFAULT_BODY_LIMIT = 256 * 1024;
 /** Builds the HTTP app from its dependencies; it opens nothing itself. */
 export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; routeAccess: RouteAccess[] }> {
   const { config } = deps;
+  const trust = proxyTrust(config.trustProxy);
   const app = Fastify({
     logger: loggerOptions(config.logLevel, deps.logStream),
     genReqId: requestId,
     requestIdHeader: false,
     bodyLimit: DEFAULT_BODY_LIMIT,
-    trustProxy: config.trustProxy,
+    trustProxy: trust,
+    ...timeoutOptions(config.http),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
+  limitConnectionsPerAddress(app.server, {
+    max: config.http.maxConnectionsPerAddress,
+    isTrustedProxy: (address) => (trust ? trust(address, 0) : false),
+  });
+  keepStreamsOpen(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   // Requests still running at shutdown finish, but their keep-alive connections

@@ -10,8 +10,11 @@ describe('loadConfig', () => {
     expect(config.seedDemo).toBe(true);
   });
 
-  it('switches to PostgreSQL with DATABASE_URL alone, without demo data', () => {
-    const config = loadConfig({ DATABASE_URL: 'postgres://u@db:5432/faro' });
+  it('switches to PostgreSQL with DATABASE_URL (and its public address), without demo data', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://u@db:5432/faro',
+      PUBLIC_URL: 'https://faro.example.org',
+    });
     expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://u@db:5432/faro', poolSize: 10 });
     expect(config.seedDemo).toBe(false);
   });
@@ -27,4 +30,55 @@ describe('loadConfig', () => {
     const problems = (caught as ConfigError).problems.join('\n');
     for (const name of ['PORT', 'DATABASE_URL', 'LOG_LEVEL', 'TRUST_PROXY']) expect(problems).toContain(name);
   });
+
+  it('issue 12 item 3: refuses TRUST_PROXY=true, saying what to set instead', () => {
+    const problems = problemsOf({ TRUST_PROXY: 'true' });
+    expect(problems).toMatch(/TRUST_PROXY/);
+    expect(problems).toMatch(/TRUST_PROXY=1/);
+    expect(problems).toMatch(/TRUST_PROXY=10\.0\.0\.1/);
+    expect(problems).toMatch(/escape every per-address limit/);
+  });
+
+  it('issue 12 item 3: trusts a number of proxy hops, or the proxies’ addresses and networks only', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toEqual({ hops: 1 });
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.1, 10.0.0.0/8,fd00::/8' }).trustProxy).toEqual({
+      addresses: ['10.0.0.1', '10.0.0.0/8', 'fd00::/8'],
+    });
+    expect(problemsOf({ TRUST_PROXY: '10.0.0.1,my-proxy' })).toMatch(/my-proxy is not an address/);
+  });
+
+  it('issue 12 item 11: needs PUBLIC_URL outside the demo, and takes every link from it', () => {
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://u@db:5432/faro' };
+    expect(problemsOf(production)).toMatch(/PUBLIC_URL: is required outside the demo/);
+    expect(problemsOf({ ...production, NODE_ENV: 'development' })).toMatch(/PUBLIC_URL/);
+    expect(loadConfig({ ...production, PUBLIC_URL: 'https://faro.example.org/' }).publicUrl).toBe(
+      'https://faro.example.org',
+    );
+    // Trying Faro on a laptop (the demo) or testing it needs nothing: links point at this machine.
+    expect(loadConfig({ PORT: '8090' }).publicUrl).toBe('http://localhost:8090');
+    expect(loadConfig({ ...production, NODE_ENV: 'test' }).publicUrl).toBe('http://localhost:8080');
+    expect(problemsOf({ PUBLIC_URL: 'ftp://faro.example.org' })).toMatch(/PUBLIC_URL/);
+  });
+
+  it('issue 12 item 12: has time limits for slow requests and a cap on connections per address', () => {
+    expect(loadConfig({}).http).toEqual({
+      requestTimeoutMs: 60_000,
+      headersTimeoutMs: 10_000,
+      keepAliveTimeoutMs: 5_000,
+      idleTimeoutMs: 60_000,
+      maxConnectionsPerAddress: 64,
+    });
+    expect(problemsOf({ HTTP_HEADERS_TIMEOUT_SECONDS: '90' })).toMatch(/HTTP_HEADERS_TIMEOUT_SECONDS/);
+  });
 });
+
+function problemsOf(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.join('\n');
+    throw error;
+  }
+  return '';
+}

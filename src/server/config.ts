@@ -1,20 +1,67 @@
 import path from 'node:path';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+
+/** Trusting X-Forwarded-For: no proxy, a count of proxy hops, or the proxies' addresses and networks. */
+export type TrustProxy = false | { hops: number } | { addresses: string[] };
+
+/** proxy-addr's names for address ranges, accepted beside addresses and CIDR networks. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+const TRUST_PROXY_HELP =
+  'set the number of proxies in front of Faro (TRUST_PROXY=1) or their addresses ' +
+  '(TRUST_PROXY=10.0.0.1 or TRUST_PROXY=10.0.0.0/8,fd00::/8), or false when clients connect directly';
+
+function parseTrustProxy(value: string): TrustProxy | string {
+  const text = value.trim().toLowerCase();
+  if (text === 'false' || text === '0' || text === '') return false;
+  if (text === 'true') {
+    return `"true" would believe any client that sends X-Forwarded-For, so anyone could pose as many addresses and escape every per-address limit: ${TRUST_PROXY_HELP}`;
+  }
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    return hops <= 10 ? { hops } : `${hops} proxy hops is not plausible: ${TRUST_PROXY_HELP}`;
+  }
+  const addresses = text.split(',').map((entry) => entry.trim());
+  const wrong = addresses.filter(
+    (entry) => !(PROXY_RANGE_NAMES.has(entry) || ipaddr.isValid(entry) || ipaddr.isValidCIDR(entry)),
+  );
+  if (wrong.length > 0) return `${wrong.join(', ')} is not an address or network: ${TRUST_PROXY_HELP}`;
+  return { addresses };
+}
 
 /** Every setting Faro reads from the environment, parsed once at start-up. */
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  PUBLIC_URL: z.url().optional(),
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// address' }).optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
     .optional(),
   FARO_DATA_DIR: z.string().min(1).default('./data'),
+  /** Where the server key lives when FARO_SECRET_KEY is not set; never inside the data folder. */
+  FARO_SECRET_KEY_FILE: z.string().min(1).optional(),
   FARO_DEMO: z.enum(['auto', 'true', 'false']).default('auto'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  TRUST_PROXY: z.stringbool().default(false),
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((value, context) => {
+      const parsed = parseTrustProxy(value);
+      if (typeof parsed !== 'string') return parsed;
+      context.addIssue({ code: 'custom', message: parsed });
+      return z.NEVER;
+    }),
+  /** Slow clients: how long a whole request (headers and body) may take, and the headers alone. */
+  HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().min(1).max(3600).default(60),
+  HTTP_HEADERS_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(10),
+  /** An idle keep-alive connection is closed after this long; a connection silent this long mid-request too. */
+  HTTP_KEEP_ALIVE_SECONDS: z.coerce.number().min(1).max(600).default(5),
+  HTTP_IDLE_TIMEOUT_SECONDS: z.coerce.number().min(1).max(3600).default(60),
+  /** Open connections at once from one client address (an IPv6 /64 counts as one address). */
+  HTTP_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(64),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   RETENTION_EXACT_LOCATION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
@@ -100,20 +147,36 @@ export interface Config {
   env: 'development' | 'production' | 'test';
   host: string;
   port: number;
-  publicUrl: string | undefined;
+  /**
+   * The one base of every absolute link Faro makes (e-mails, texts, feeds,
+   * passkeys), without a trailing slash. From PUBLIC_URL; never from a
+   * request's Host or X-Forwarded-Host, which a client can forge.
+   */
+  publicUrl: string;
   database: { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string };
   seedDemo: boolean;
   logLevel: string;
-  trustProxy: boolean;
+  /** Which peers may tell the client's address in X-Forwarded-For: none, the nearest N hops, or these addresses. */
+  trustProxy: TrustProxy;
+  /** Limits on slow and numerous connections (milliseconds, and connections per client address). */
+  http: {
+    requestTimeoutMs: number;
+    headersTimeoutMs: number;
+    keepAliveTimeoutMs: number;
+    idleTimeoutMs: number;
+    maxConnectionsPerAddress: number;
+  };
   shutdownTimeoutMs: number;
   retention: { exactLocationDays: number; callbackHours: number };
   jobs: { pollSeconds: number };
   webDistDir: string;
   /** The coalition's time zone (IANA), for times of day in alerts. */
   timeZone: string;
-  /** The key for fields encrypted at rest; when not given, a key file in `keyDir` is made on first start. */
+  /** The key for fields encrypted at rest; when not given, `keyFile` is made on first start. */
   secretKey: Uint8Array | undefined;
-  keyDir: string;
+  keyFile: string;
+  /** Where earlier versions kept the key file (inside the data folder); moved to `keyFile` when found. */
+  legacyKeyFile: string;
   sessions: { idleMinutes: number; absoluteHours: number; secureCookie: boolean; recheckSeconds: number };
   mail: { smtpUrl: string | undefined; from: string };
   /** The SMS provider (Twilio's API and webhook format); null when SMS is not set up. */
@@ -136,11 +199,36 @@ export interface Config {
   rateLimits: { reportsPerMinute: number; lookupsPerMinute: number; alertReadsPerMinute: number };
 }
 
+/**
+ * PUBLIC_URL without its trailing slash, or the local address when Faro runs
+ * as a demo or under test; otherwise a problem to report.
+ */
+function publicBaseUrl(
+  env: { PUBLIC_URL?: string | undefined; PORT: number; NODE_ENV: string },
+  demo: boolean,
+): string | { problem: string } {
+  if (env.PUBLIC_URL) return env.PUBLIC_URL.replace(/\/+$/, '');
+  if (demo || env.NODE_ENV === 'test') return `http://localhost:${env.PORT}`;
+  return {
+    problem:
+      'PUBLIC_URL: is required outside the demo: set it to the address people use to reach Faro (https://…), ' +
+      'so that links in e-mails, texts and feeds never come from what a request claims its host is',
+  };
+}
+
 /** Thrown when the environment is invalid; lists every problem at once. */
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
+  }
+}
+
+/** A problem the operator must fix before Faro can start, said in one sentence (no stack trace). */
+export class StartupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StartupError';
   }
 }
 
@@ -151,10 +239,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const env = parsed.data;
+  const problems: string[] = [];
+  if (env.HTTP_HEADERS_TIMEOUT_SECONDS > env.HTTP_REQUEST_TIMEOUT_SECONDS) {
+    problems.push('HTTP_HEADERS_TIMEOUT_SECONDS: must not be longer than HTTP_REQUEST_TIMEOUT_SECONDS');
+  }
   const smsGiven = SMS_KEYS.filter((key) => env[key] !== undefined);
   if (smsGiven.length > 0 && smsGiven.length < SMS_KEYS.length) {
-    throw new ConfigError(
-      SMS_KEYS.filter((key) => env[key] === undefined).map(
+    problems.push(
+      ...SMS_KEYS.filter((key) => env[key] === undefined).map(
         (key) =>
           `${key}: is required when ${smsGiven.join(' and ')} ${smsGiven.length > 1 ? 'are' : 'is'} set`,
       ),
@@ -163,16 +255,29 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const database: Config['database'] = env.DATABASE_URL
     ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DB_POOL_SIZE }
     : { kind: 'pglite', dataDir: path.resolve(env.FARO_DATA_DIR) };
+  // Demo data is for trying Faro on a laptop: on by default only for the embedded database.
+  const seedDemo = env.FARO_DEMO === 'true' || (env.FARO_DEMO === 'auto' && database.kind === 'pglite');
+  const publicUrl = publicBaseUrl(env, seedDemo);
+  if (typeof publicUrl !== 'string') problems.push(publicUrl.problem);
+  if (problems.length > 0 || typeof publicUrl !== 'string') throw new ConfigError(problems);
+  const dataDir = path.resolve(env.FARO_DATA_DIR);
+  const https = publicUrl.startsWith('https://');
   return {
     env: env.NODE_ENV,
     host: env.HOST,
     port: env.PORT,
-    publicUrl: env.PUBLIC_URL,
+    publicUrl,
     database,
-    // Demo data is for trying Faro on a laptop: on by default only for the embedded database.
-    seedDemo: env.FARO_DEMO === 'true' || (env.FARO_DEMO === 'auto' && database.kind === 'pglite'),
+    seedDemo,
     logLevel: env.LOG_LEVEL,
     trustProxy: env.TRUST_PROXY,
+    http: {
+      requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_SECONDS * 1000,
+      headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_SECONDS * 1000,
+      keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_SECONDS * 1000,
+      idleTimeoutMs: env.HTTP_IDLE_TIMEOUT_SECONDS * 1000,
+      maxConnectionsPerAddress: env.HTTP_MAX_CONNECTIONS_PER_ADDRESS,
+    },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     retention: {
       exactLocationDays: env.RETENTION_EXACT_LOCATION_DAYS,
@@ -182,12 +287,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     webDistDir: path.resolve(env.WEB_DIST_DIR),
     timeZone: env.FARO_TIMEZONE,
     secretKey: env.FARO_SECRET_KEY ? Buffer.from(env.FARO_SECRET_KEY, 'base64') : undefined,
-    keyDir: path.resolve(env.FARO_DATA_DIR),
+    // Beside the data folder, not in it: a copy or backup of the data must not carry the key that opens it.
+    keyFile: path.resolve(env.FARO_SECRET_KEY_FILE ?? `${dataDir}.key`),
+    legacyKeyFile: path.join(dataDir, 'faro-secret.key'),
     sessions: {
       idleMinutes: env.SESSION_IDLE_MINUTES,
       absoluteHours: env.SESSION_ABSOLUTE_HOURS,
       recheckSeconds: env.SESSION_RECHECK_SECONDS,
-      secureCookie: env.PUBLIC_URL?.startsWith('https://') ?? false,
+      secureCookie: https,
     },
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
     sms:
@@ -207,9 +314,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       escalateMinutes: env.DISPATCH_ESCALATE_MINUTES,
     },
     alerts: {
-      vapidSubject:
-        env.VAPID_SUBJECT ??
-        (env.PUBLIC_URL?.startsWith('https://') ? env.PUBLIC_URL : 'mailto:alerts@faro.invalid'),
+      vapidSubject: env.VAPID_SUBJECT ?? (https ? publicUrl : 'mailto:alerts@faro.invalid'),
       delivery: {
         leaseSeconds: env.ALERT_DELIVERY_LEASE_SECONDS,
         maxAttempts: env.ALERT_DELIVERY_MAX_ATTEMPTS,

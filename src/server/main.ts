@@ -1,6 +1,8 @@
 import type { Config } from './config.js';
 import { createFaro, type Faro } from './runtime.js';
 
+const LOOPBACK = ['127.0.0.1', '::1', 'localhost'];
+
 /** Starts Faro, listens, prints the URL, and stops gracefully on SIGTERM/SIGINT. */
 export async function runServer(config: Config): Promise<Faro> {
   const startedAt = performance.now();
@@ -11,6 +13,12 @@ export async function runServer(config: Config): Promise<Faro> {
   const shownHost = ['127.0.0.1', '0.0.0.0', '::', '::1'].includes(config.host) ? 'localhost' : config.host;
   const elapsed = Math.round(performance.now() - startedAt);
   faro.app.log.info({ database: faro.database.kind, readyMs: elapsed }, 'Faro is ready');
+  if (config.trustProxy && 'hops' in config.trustProxy && !LOOPBACK.includes(config.host)) {
+    // Whoever connects directly is taken for the proxy and may say any address in X-Forwarded-For.
+    faro.app.log.warn(
+      `TRUST_PROXY=${config.trustProxy.hops} while listening on ${config.host}: make sure Faro can be reached only through the proxy, or list the proxies' addresses in TRUST_PROXY instead.`,
+    );
+  }
   process.stdout.write(
     `\n  Faro is running at http://${shownHost}:${port}  (database: ${faro.database.kind}, ready in ${elapsed} ms)\n` +
       `  Report: http://${shownHost}:${port}/report   Dispatch: http://${shownHost}:${port}/dispatch\n\n`,

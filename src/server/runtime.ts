@@ -3,8 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
+import { checkServerKey } from './crypto/key-check.js';
 import { createSecretBox, type SecretBox } from './crypto/secret-box.js';
-import { loadSecretKey } from './crypto/secret-key.js';
+import { keySource, loadSecretKey } from './crypto/secret-key.js';
 import { type Database, openDatabase, type SqlExecutor } from './db/database.js';
 import { migrateDatabase } from './db/migrate.js';
 import type { RouteAccess } from './http/auth.js';
@@ -103,6 +104,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
   try {
     await migrateDatabase(database);
     const box = await createSecretBox(await loadSecretKey(config, (message) => console.warn(message)));
+    await checkServerKey(database.db, box, keySource(config));
     const now = options.now ?? (() => new Date());
     const demoAccounts = config.seedDemo ? await seedDemo(database, box) : null;
     // Codes stored unkeyed by an earlier version become keyed hashes (idempotent, usually nothing to do).

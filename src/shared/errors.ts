@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   'INVALID_TRANSITION',
   /** The publishing guard found something that must never be published. */
   'BLOCKED_BY_GUARD',
+  /** An address that no longer answers (the old receipt lookup); the message says what replaced it. */
+  'GONE',
   'RATE_LIMITED',
   'UNAVAILABLE',
   'INTERNAL',

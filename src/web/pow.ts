@@ -28,10 +28,12 @@ export function prepareProofOfWork(): void {
   });
 }
 
-/** The header for one report; each solved challenge is used once. */
+/** The header for one report or photo; each solved challenge is used once, and the next is started. */
 export async function takeProofOfWork(): Promise<Record<string, string>> {
   prepareProofOfWork();
   const current = pending ?? solve();
   pending = null;
+  // Photos go ahead of the report: the report's own challenge is solved while they upload.
+  prepareProofOfWork();
   return current;
 }

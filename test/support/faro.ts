@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import type { Faro } from '../../src/server/runtime.js';
 import { createFaro } from '../../src/server/runtime.js';
 import { createTestDatabase, type TestDatabase, testConfig } from './db.js';
+import { freePort } from './process.js';
 
 export interface TestFaro {
   faro: Faro;
@@ -22,7 +23,12 @@ export async function startTestFaro(
   } = {},
 ): Promise<TestFaro> {
   const db = options.db ?? (await createTestDatabase());
-  const config = testConfig({ WEB_DIST_DIR: '/nonexistent', ...options.env });
+  // A listening server's public address is where the tests reach it (the SMS webhook's signature covers it).
+  const port = options.listen ? await freePort() : undefined;
+  const listening: Record<string, string> = port
+    ? { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` }
+    : {};
+  const config = testConfig({ WEB_DIST_DIR: '/nonexistent', ...listening, ...options.env });
   const faro = await createFaro(config, {
     database: db.database,
     logStream: options.logStream,
@@ -30,7 +36,7 @@ export async function startTestFaro(
   });
   let baseUrl = '';
   if (options.listen) {
-    await faro.app.listen({ host: '127.0.0.1', port: 0 });
+    await faro.app.listen({ host: '127.0.0.1', port: port ?? 0 });
     const address = faro.app.server.address();
     if (!address || typeof address === 'string') throw new Error('no address');
     baseUrl = `http://127.0.0.1:${address.port}`;

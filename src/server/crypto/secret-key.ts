@@ -1,31 +1,35 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config.js';
 
-const KEY_FILE = 'faro-secret.key';
-
 /**
  * The server's 32-byte key: from FARO_SECRET_KEY, or else a key file made
- * once in the data folder (mode 0600), so that `npm start` — on PGlite or with
- * just DATABASE_URL — needs no setup. The key must never live in the database.
- * With PostgreSQL and several machines, every process needs the same key:
- * set FARO_SECRET_KEY (a warning says so when the file is used).
+ * once (mode 0600, in a folder of its own mode 0700 when Faro makes it), so
+ * that `npm start` — on PGlite or with just DATABASE_URL — needs no setup.
+ *
+ * The file is kept beside the data folder, never in it (FARO_SECRET_KEY_FILE,
+ * default `<data folder>.key`): a copy or backup of the data must not carry
+ * the key that opens its sealed fields. Earlier versions kept it inside the
+ * data folder; such a key is moved out on start, with a warning. The key must
+ * never live in the database. With PostgreSQL and several machines, every
+ * process needs the same key: set FARO_SECRET_KEY (a warning says so).
  */
 export async function loadSecretKey(
-  config: Config,
+  config: Pick<Config, 'secretKey' | 'keyFile' | 'legacyKeyFile' | 'database'>,
   warn: (message: string) => void = () => undefined,
 ): Promise<Uint8Array> {
   if (config.secretKey) return config.secretKey;
-  const file = path.join(config.keyDir, KEY_FILE);
+  const file = config.keyFile;
   if (config.database.kind === 'postgres') {
     warn(
       `FARO_SECRET_KEY is not set: using the key file ${file}. Every Faro process must use the same key; on several machines set FARO_SECRET_KEY.`,
     );
   }
-  const existing = await readKey(file);
+  await moveLegacyKey(config.legacyKeyFile, file, warn);
+  const existing = await readKey(file, warn);
   if (existing) return existing;
-  await mkdir(config.keyDir, { recursive: true });
+  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   const key = randomBytes(32);
   try {
     await writeFile(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
@@ -33,19 +37,68 @@ export async function loadSecretKey(
   } catch (error) {
     // Another process starting at the same moment wrote it first: use theirs.
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    const theirs = await readKey(file);
+    const theirs = await readKey(file, warn);
     if (!theirs) throw error;
     return theirs;
   }
 }
 
-async function readKey(file: string): Promise<Uint8Array | null> {
+/**
+ * Moves a key file left inside the data folder by an earlier version to its
+ * own place. A hard link then unlink never overwrites a key already there; two
+ * processes doing this at once end with the same single key.
+ */
+async function moveLegacyKey(legacy: string, file: string, warn: (message: string) => void): Promise<void> {
+  if (legacy === file) return;
   try {
+    await stat(legacy);
+  } catch {
+    return;
+  }
+  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  try {
+    await link(legacy, file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EXDEV' || code === 'EPERM') {
+      await copyFile(legacy, file, 1 /* COPYFILE_EXCL */).catch((copyError: NodeJS.ErrnoException) => {
+        if (copyError.code !== 'EEXIST') throw copyError;
+      });
+    } else if (code === 'EEXIST') {
+      const [kept, old] = await Promise.all([readFile(file, 'utf8'), readFile(legacy, 'utf8')]);
+      if (kept.trim() !== old.trim()) {
+        warn(
+          `Two different server keys: ${file} is used; ${legacy}, inside the data folder, is left as it is. Delete the one that is not needed.`,
+        );
+        return;
+      }
+    } else if (code !== 'ENOENT') {
+      throw error;
+    }
+  }
+  await unlink(legacy).catch(() => undefined);
+  warn(
+    `The server key was moved out of the data folder to ${file}, so that a copy of the data does not carry the key that opens it. Back it up separately.`,
+  );
+}
+
+async function readKey(file: string, warn: (message: string) => void): Promise<Uint8Array | null> {
+  try {
+    const { mode } = await stat(file);
+    if ((mode & 0o077) !== 0) {
+      await chmod(file, 0o600);
+      warn(`The key file ${file} could be read by other users of this machine; it is now private (0600).`);
+    }
     return decodeKey((await readFile(file, 'utf8')).trim());
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
   }
+}
+
+/** Where the key came from, for messages: the variable or the file. */
+export function keySource(config: Pick<Config, 'secretKey' | 'keyFile'>): string {
+  return config.secretKey ? 'in FARO_SECRET_KEY' : `in ${config.keyFile}`;
 }
 
 /** Decodes a base64 key, insisting on 32 bytes. */

@@ -1,10 +1,10 @@
-import fs from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import type { Config } from '../config.js';
 import { lockDataDir } from './data-dir-lock.js';
+import { makeFolderPrivate, PrivateNodeFS } from './private-folder.js';
 import * as schema from './schema.js';
 
 export type Drizzle = NodePgDatabase<typeof schema>;
@@ -53,10 +53,16 @@ export async function openDatabase(
   log?: (msg: string) => void,
 ): Promise<Database> {
   if (config.kind === 'postgres') return openPostgres(config.url, config.poolSize, log);
-  await fs.mkdir(config.dataDir, { recursive: true });
+  // The folder holds every report: no other user of the machine may read or change it.
+  const loosened = await makeFolderPrivate(config.dataDir);
+  if (loosened > 0) {
+    log?.(
+      `${loosened} files and folders in ${config.dataDir} were readable by other users; they are now private.`,
+    );
+  }
   const unlock = await lockDataDir(config.dataDir);
   try {
-    const database = await openPglite(new PGlite(config.dataDir));
+    const database = await openPglite(new PGlite({ fs: new PrivateNodeFS(config.dataDir) }));
     const close = database.close;
     return {
       ...database,
@@ -192,4 +198,42 @@ async function listenWithReconnect(
       await current.end().catch(() => undefined);
     }
   };
+}
+
+/** Error codes of a database that cannot be reached just now: network errors, SQLSTATE 08xxx, shutdowns. */
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  '57P01', // admin_shutdown: the server is stopping or restarting
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now: starting up, or in recovery
+  '53300', // too_many_connections
+]);
+/** What node-postgres and its pool say, without a code, when a connection is lost or cannot be made. */
+const UNREACHABLE_MESSAGES =
+  /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Cannot use a pool after calling end|the database system is (starting up|shutting down|in recovery mode))/;
+
+/**
+ * Whether an error means the database could not be reached (a restart, a
+ * failover, the network) rather than that the query was wrong: the request
+ * may succeed if sent again in a moment. Looks through wrappers (Drizzle's
+ * query error, AggregateError of a connection attempt to several addresses).
+ */
+export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== 'object' || depth > 5) return false;
+  const { code, message, cause, errors } = error as {
+    code?: unknown;
+    message?: unknown;
+    cause?: unknown;
+    errors?: unknown;
+  };
+  if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
+  if (typeof message === 'string' && UNREACHABLE_MESSAGES.test(message)) return true;
+  if (Array.isArray(errors) && errors.some((inner) => isDatabaseUnavailable(inner, depth + 1))) return true;
+  return isDatabaseUnavailable(cause, depth + 1);
 }

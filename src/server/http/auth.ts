@@ -27,6 +27,11 @@ declare module 'fastify' {
 export const SESSION_COOKIE = 'faro_session';
 export const CSRF_HEADER = 'x-csrf-token';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/**
+ * The body limit of a public route that does not set its own: anyone may send
+ * to it, and what they send (a sign-in, a subscription) is small.
+ */
+export const PUBLIC_BODY_LIMIT = 16 * 1024;
 
 /** The routes that declared an access rule, for the authorization matrix test and docs. */
 export interface RouteAccess {
@@ -55,10 +60,13 @@ export async function registerAuth(
     const access = route.config?.access;
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     if (!access) throw new Error(`${methods.join(',')} ${route.url} declares no access rule (config.access)`);
+    if (access === 'public' && route.bodyLimit === undefined) route.bodyLimit = PUBLIC_BODY_LIMIT;
     for (const method of methods) if (method !== 'HEAD') table.push({ method, url: route.url, access });
   });
 
-  app.addHook('preValidation', async (request) => {
+  // On arrival, before the body is read: a caller who may not use a route does
+  // not get to make the server read, buffer and parse what they send.
+  app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config.access ?? 'public';
     if (access === 'public') return;
     const token = request.cookies[SESSION_COOKIE];

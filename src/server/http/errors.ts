@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ErrorBody, ErrorCode, FieldProblem } from '../../shared/errors.js';
+import { isDatabaseUnavailable } from '../db/database.js';
 
 /** The one error type of Faro's domain and services. Routes never build HTTP errors by hand. */
 export class AppError extends Error {
@@ -35,6 +36,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   CONFLICT: 409,
   INVALID_TRANSITION: 409,
   BLOCKED_BY_GUARD: 422,
+  GONE: 410,
   RATE_LIMITED: 429,
   UNAVAILABLE: 503,
   INTERNAL: 500,
@@ -64,9 +66,20 @@ function fieldProblems(validation: ValidationEntry[], context: string | undefine
   });
 }
 
+/** How long a client should wait before sending again a request the database could not take. */
+export const UNAVAILABLE_RETRY_SECONDS = 5;
+
 /** Maps any thrown error to an AppError, hiding internals of unexpected ones. */
 export function toAppError(error: FastifyError | AppError | Error): AppError {
   if (error instanceof AppError) return error;
+  if (isDatabaseUnavailable(error)) {
+    // A restart or failover: the same request will most likely pass in a moment.
+    return new AppError(
+      'UNAVAILABLE',
+      `The service is briefly unavailable. Send again in ${UNAVAILABLE_RETRY_SECONDS} seconds.`,
+      { retryAfterSeconds: UNAVAILABLE_RETRY_SECONDS },
+    );
+  }
   const fastifyError = error as FastifyError & { validationContext?: string };
   if (fastifyError.validation) {
     const fields = fieldProblems(
@@ -115,8 +128,13 @@ export function registerErrorHandling(app: FastifyInstance, bodyLimits: { defaul
       );
     }
     const status = STATUS_BY_CODE[appError.code];
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    if (appError.code === 'UNAVAILABLE') request.log.warn({ err: error }, 'request failed: unavailable');
+    else if (status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: appError.code }, 'request rejected');
+    const retryAfter = appError.details?.retryAfterSeconds;
+    if (typeof retryAfter === 'number' && !reply.hasHeader('retry-after')) {
+      void reply.header('retry-after', String(retryAfter));
+    }
     void reply.status(status).send(errorBody(appError.code, appError.message, appError.details));
   });
   app.setNotFoundHandler((request, reply) => {

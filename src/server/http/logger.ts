@@ -41,12 +41,22 @@ interface ErrorLike {
   constraint?: string;
   routine?: string;
   cause?: unknown;
+  query?: unknown;
+  params?: unknown;
 }
+
+/** Drizzle's query error: its message is the SQL text followed by `params:` and every value sent. */
+const isQueryError = (err: ErrorLike) =>
+  err.name === 'DrizzleQueryError' || (typeof err.query === 'string' && 'params' in err);
+
+/** Whatever an error message says after "params:" (Drizzle's list of values) is never logged. */
+export const withoutParams = (message: string) => message.replace(/\bparams:[\s\S]*$/, 'params: [withheld]');
 
 /**
  * What of an error may be logged. Database errors carry the failed query's
  * parameters (a report's text and position) and values in their messages, so
- * for them only the SQLSTATE, constraint and stack frames are kept.
+ * for them only the SQLSTATE or network error code, the constraint and stack
+ * frames are kept — however the error is wrapped.
  */
 export function loggableError(error: unknown): {
   type: string;
@@ -60,7 +70,11 @@ export function loggableError(error: unknown): {
     (code) => typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code),
   );
   const fromDatabase =
-    sqlState !== undefined || err.name === 'DrizzleQueryError' || cause.name === 'DatabaseError';
+    sqlState !== undefined || isQueryError(err) || isQueryError(cause) || cause.name === 'DatabaseError';
+  // A network error's code (ECONNREFUSED, ECONNRESET) says what happened and holds no value.
+  const networkCode = [err.code, cause.code].find(
+    (code) => typeof code === 'string' && /^E[A-Z_]+$/.test(code),
+  );
   const frames = err.stack
     ?.split('\n')
     .filter((line) => line.trimStart().startsWith('at '))
@@ -68,8 +82,12 @@ export function loggableError(error: unknown): {
     .join('\n');
   return {
     type: err.name ?? typeof error,
-    message: fromDatabase ? 'database error (query and values withheld)' : (err.message ?? String(error)),
-    ...(fromDatabase ? { sqlState, constraint: err.constraint ?? cause.constraint } : { code: err.code }),
+    message: fromDatabase
+      ? 'database error (query and values withheld)'
+      : withoutParams(err.message ?? String(error)),
+    ...(fromDatabase
+      ? { sqlState, constraint: err.constraint ?? cause.constraint, ...(networkCode ? { networkCode } : {}) }
+      : { code: err.code }),
     stack: frames ?? '',
   };
 }
@@ -82,9 +100,10 @@ export function loggerOptions(level: string, stream?: Writable): FastifyServerOp
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     serializers: {
       // The default serializer logs the client address and full URL; neither is needed to operate Faro.
-      req: (req: { method: string; url: string; id?: string }) => ({
+      // A matched route is logged by its pattern: a path can carry a code or token (`…/:code`).
+      req: (req: { method: string; url: string; routeOptions?: { url?: string | undefined } }) => ({
         method: req.method,
-        path: req.url.split('?')[0],
+        path: req.routeOptions?.url ?? req.url.split('?')[0],
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       err: loggableError,

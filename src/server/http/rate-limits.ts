@@ -1,12 +1,13 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { clientKey } from './client-address.js';
 import { AppError } from './errors.js';
 
 /**
- * Limits on the public endpoints, per client address — but the address is
- * never kept: the key is an HMAC of it with a random salt that lives only in
- * this process's memory and is replaced every day.
+ * Limits on the public endpoints, per client (`clientKey`: an address, or an
+ * IPv6 /64) — but the address is never kept: the key is an HMAC of it with a
+ * random salt that lives only in this process's memory and is replaced every day.
  */
 export function addressKeyer(now: () => Date = () => new Date()) {
   let day = '';
@@ -17,7 +18,7 @@ export function addressKeyer(now: () => Date = () => new Date()) {
       day = today;
       salt = randomBytes(32);
     }
-    return createHmac('sha256', salt).update(request.ip).digest('base64url');
+    return createHmac('sha256', salt).update(clientKey(request.ip)).digest('base64url');
   };
 }
 

@@ -5,10 +5,11 @@ import type { ReportInput } from '../../shared/report.js';
 import { ACTIVITIES, EQUIPMENT, LIMITS, UNIFORMS } from '../../shared/report-fields.js';
 import { ApiError, api } from '../api.js';
 import { CheckboxGroup, RadioGroup } from '../components/Choices.js';
+import { ReportPhotos, useReportPhotos } from '../components/ReportPhotos.js';
 import { SizeInputs } from '../components/SizeInputs.js';
 import { currentLanguage } from '../i18n.js';
-import { PhotoUploadError, uploadPhoto } from '../photos.js';
 import { prepareProofOfWork, takeProofOfWork } from '../pow.js';
+import { isBrieflyUnavailable, sendWhileUnavailable } from '../retry.js';
 import { useDeviceLocation } from '../useDeviceLocation.js';
 import { useZones } from '../useZones.js';
 
@@ -36,15 +37,6 @@ function observedAt(when: When, custom: string): string | null {
 
 const toCount = (value: string) => (value.trim() === '' ? undefined : Number(value));
 
-const MAX_PHOTOS = 3;
-
-interface Photo {
-  key: string;
-  file: File;
-  state: 'sending' | 'ready' | PhotoUploadError['kind'];
-  id?: string;
-}
-
 export function ReportPage() {
   const { t } = useTranslation();
   const id = useId();
@@ -63,30 +55,13 @@ export function ReportPage() {
   const [firsthand, setFirsthand] = useState<'yes' | 'no'>('yes');
   const [description, setDescription] = useState('');
   const [errors, setErrors] = useState<Partial<Record<FieldKey, string>>>({});
-  const [failure, setFailure] = useState<'network' | 'server' | 'rateLimited' | null>(null);
+  const [failure, setFailure] = useState<'network' | 'server' | 'rateLimited' | 'unavailable' | null>(null);
   const [sending, setSending] = useState(false);
+  /** Seconds until the form sends again by itself, while the server is briefly unavailable. */
+  const [retryIn, setRetryIn] = useState<number | null>(null);
   const [receipt, setReceipt] = useState<string | null>(null);
-  const [photos, setPhotos] = useState<Photo[]>([]);
+  const photos = useReportPhotos();
   const [photosMissing, setPhotosMissing] = useState(0);
-
-  const sendPhoto = (photo: Photo) => {
-    const update = (change: Partial<Photo>) =>
-      setPhotos((all) => all.map((p) => (p.key === photo.key ? { ...p, ...change } : p)));
-    update({ state: 'sending' });
-    uploadPhoto(photo.file).then(
-      (photoId) => update({ state: 'ready', id: photoId }),
-      (error: unknown) => update({ state: error instanceof PhotoUploadError ? error.kind : 'server' }),
-    );
-  };
-  const addPhotos = (files: FileList | null) => {
-    const added = [...(files ?? [])].slice(0, MAX_PHOTOS - photos.length).map((file) => ({
-      key: `${file.name}-${file.size}-${Math.random()}`,
-      file,
-      state: 'sending' as const,
-    }));
-    setPhotos((all) => [...all, ...added]);
-    for (const photo of added) sendPhoto(photo);
-  };
   const errorSummary = useRef<HTMLDivElement>(null);
   useEffect(prepareProofOfWork, []);
 
@@ -121,7 +96,7 @@ export function ReportPage() {
       ...(markings.trim() ? { markings } : {}),
       ...(description.trim() ? { description } : {}),
       // Photos still sending or refused are left out: a report never waits for a photo.
-      photoIds: photos.flatMap((p) => (p.id ? [p.id] : [])),
+      photoIds: photos.list.flatMap((p) => (p.id ? [p.id] : [])),
     };
     setSending(true);
     try {
@@ -131,13 +106,18 @@ export function ReportPage() {
           body,
           headers: await takeProofOfWork(),
         });
-      // A security check that expired while the form was open is redone once, without asking.
-      const created = await send().catch((error: unknown) => {
-        if (error instanceof ApiError && error.details.proofOfWork) return send();
-        throw error;
-      });
+      // A security check that expired while the form was open is redone once, without asking;
+      // a server that is briefly unavailable (a database restart) is tried again by itself.
+      const created = await sendWhileUnavailable(
+        () =>
+          send().catch((error: unknown) => {
+            if (error instanceof ApiError && error.details.proofOfWork) return send();
+            throw error;
+          }),
+        setRetryIn,
+      );
       setErrors({});
-      setPhotosMissing(photos.length - (created.photosAttached ?? 0));
+      setPhotosMissing(photos.list.length - (created.photosAttached ?? 0));
       setReceipt(created.receipt);
       window.scrollTo(0, 0);
     } catch (error) {
@@ -154,11 +134,14 @@ export function ReportPage() {
             ? 'network'
             : error instanceof ApiError && error.code === 'RATE_LIMITED'
               ? 'rateLimited'
-              : 'server',
+              : isBrieflyUnavailable(error)
+                ? 'unavailable'
+                : 'server',
         );
       }
     } finally {
       setSending(false);
+      setRetryIn(null);
     }
   };
 
@@ -175,7 +158,7 @@ export function ReportPage() {
           <p className="note warn">{t('report.photos.notAttached', { count: photosMissing })}</p>
         )}
         <p>
-          <Link className="button primary block" to={`/status?code=${encodeURIComponent(receipt)}`}>
+          <Link className="button primary block" to="/status" state={{ code: receipt }}>
             {t('report.done.check')}
           </Link>
         </p>
@@ -360,57 +343,16 @@ export function ReportPage() {
       />
       {fieldError('description')}
 
-      <fieldset>
-        <legend>{t('report.photos.label')}</legend>
-        <p className="hint" id={`${id}-photos-hint`}>
-          {t('report.photos.hint')}
-        </p>
-        {photos.length > 0 && (
-          <ul className="photos" aria-live="polite">
-            {photos.map((photo) => (
-              <li key={photo.key}>
-                <span className="photo-name">{photo.file.name}</span> —{' '}
-                {t(`report.photos.state.${photo.state}`)}
-                {(photo.state === 'network' || photo.state === 'server') && (
-                  <button type="button" className="link" onClick={() => sendPhoto(photo)}>
-                    {t('report.photos.retry')}
-                  </button>
-                )}{' '}
-                <button
-                  type="button"
-                  className="link"
-                  onClick={() => setPhotos((all) => all.filter((p) => p.key !== photo.key))}
-                >
-                  {t('report.photos.remove', { name: photo.file.name })}
-                </button>
-              </li>
-            ))}
-          </ul>
-        )}
-        {photos.length < MAX_PHOTOS && (
-          <>
-            <label htmlFor={`${id}-photos`} className="button block">
-              {t('report.photos.add')}
-            </label>
-            <input
-              id={`${id}-photos`}
-              className="visually-hidden"
-              type="file"
-              accept="image/*"
-              multiple
-              aria-describedby={`${id}-photos-hint`}
-              onChange={(event) => {
-                addPhotos(event.target.files);
-                event.target.value = '';
-              }}
-            />
-          </>
-        )}
-      </fieldset>
+      <ReportPhotos id={id} photos={photos} />
 
       {failure && (
         <p className="error-summary" role="alert">
           {t(`report.errors.${failure}`)}
+        </p>
+      )}
+      {retryIn !== null && (
+        <p className="note warn" role="status" data-testid="report-retrying">
+          {t('report.retrying', { count: retryIn })}
         </p>
       )}
       <button type="submit" className="button primary block" disabled={sending}>

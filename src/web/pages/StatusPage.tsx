@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
+import { useLocation, useNavigate } from 'react-router';
 import { normalizeReceipt } from '../../shared/receipt.js';
 import type { ReceiptStatus } from '../../shared/report.js';
 import { ApiError, api } from '../api.js';
@@ -11,11 +11,21 @@ const formatTime = (iso: string) =>
     new Date(iso),
   );
 
+/**
+ * The receipt code is never put in an address: the report page hands it over
+ * in the navigation's state, and the lookup sends it in a POST body. Proxies
+ * and browser histories keep addresses; the code is all it takes to follow a
+ * report. (A link from an earlier version, `?code=…`, still works once, and
+ * the code is taken out of the address at once.)
+ */
 export function StatusPage() {
   const { t } = useTranslation();
   const id = useId();
-  const [params, setParams] = useSearchParams();
-  const [code, setCode] = useState(params.get('code') ?? '');
+  const location = useLocation();
+  const navigate = useNavigate();
+  const initial =
+    (location.state as { code?: string } | null)?.code ?? new URLSearchParams(location.search).get('code');
+  const [code, setCode] = useState(initial ?? '');
   const [result, setResult] = useState<ReceiptStatus | null>(null);
   const [problem, setProblem] = useState<'invalid' | 'notFound' | 'network' | null>(null);
   const [busy, setBusy] = useState(false);
@@ -27,7 +37,9 @@ export function StatusPage() {
     setBusy(true);
     setProblem(null);
     try {
-      setResult(await api<ReceiptStatus>(`/api/reports/receipt/${encodeURIComponent(receipt)}`));
+      setResult(
+        await api<ReceiptStatus>('/api/reports/receipt', { method: 'POST', body: { code: receipt } }),
+      );
     } catch (error) {
       setProblem(error instanceof ApiError && error.status === 404 ? 'notFound' : 'network');
     } finally {
@@ -35,15 +47,15 @@ export function StatusPage() {
     }
   };
 
-  const initial = params.get('code');
-  // biome-ignore lint/correctness/useExhaustiveDependencies: look up the code from the link once, on arrival.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: look up the code handed over once, on arrival.
   useEffect(() => {
-    if (initial) void check(initial);
+    if (!initial) return;
+    if (location.search) void navigate('/status', { replace: true });
+    void check(initial);
   }, []);
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    setParams({ code });
     void check(code);
   };
 

@@ -38,7 +38,7 @@ const csvCell = (value: unknown) => {
  */
 export function registerAdminRoutes(
   app: FastifyInstance,
-  deps: { people: PeopleService; invitations: InvitationService; publicUrl: string | undefined },
+  deps: { people: PeopleService; invitations: InvitationService; publicUrl: string },
 ): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['admin'];
@@ -253,11 +253,10 @@ export function registerAdminRoutes(
       },
     },
     async (request, reply) => {
-      const base = deps.publicUrl ?? `${request.protocol}://${request.host}`;
       const created = await deps.invitations.create(
         sessionOf(request),
         request.body,
-        (code) => `${base}/invite?code=${encodeURIComponent(code)}`,
+        (code) => `${deps.publicUrl}/invite?code=${encodeURIComponent(code)}`,
       );
       return reply.status(201).send({ ...created, expiresAt: created.expiresAt.toISOString() });
     },

@@ -1,5 +1,5 @@
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { sessionInfoSchema } from '../../../shared/access.js';
@@ -26,14 +26,15 @@ export function registerPasskeyRoutes(
     passkeys: PasskeyService;
     signIn: SignInService;
     sessions: SessionService;
-    publicUrl: string | undefined;
+    /** The relying party is this site as configured, never the host a request names. */
+    publicUrl: string;
     /** Sets the cookie of the renewed session token and answers with the session. */
     renewed: (reply: FastifyReply, token: string) => Promise<z.infer<typeof sessionInfoSchema>>;
   },
 ): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['access'];
-  const rp = (request: FastifyRequest) => relyingParty(deps.publicUrl, request);
+  const rp = relyingParty(deps.publicUrl);
 
   routes.post(
     '/api/auth/second-factor/passkey/options',
@@ -41,8 +42,7 @@ export function registerPasskeyRoutes(
       config: { access: 'session' },
       schema: { tags, summary: 'Options to finish sign-in with a passkey', response: { 200: options } },
     },
-    async (request) =>
-      (await deps.signIn.passkeyOptions(sessionOf(request), rp(request))) as Record<string, unknown>,
+    async (request) => (await deps.signIn.passkeyOptions(sessionOf(request), rp)) as Record<string, unknown>,
   );
 
   routes.post(
@@ -59,7 +59,7 @@ export function registerPasskeyRoutes(
     async (request, reply) => {
       const { token } = await deps.signIn.verifyPasskey(
         sessionOf(request),
-        rp(request),
+        rp,
         request.body as unknown as AuthenticationResponseJSON,
       );
       return deps.renewed(reply, token);
@@ -97,10 +97,7 @@ export function registerPasskeyRoutes(
       schema: { tags, summary: 'Options to add a passkey', response: { 200: options } },
     },
     async (request) =>
-      (await deps.passkeys.registrationOptions(sessionOf(request), rp(request))) as unknown as Record<
-        string,
-        unknown
-      >,
+      (await deps.passkeys.registrationOptions(sessionOf(request), rp)) as unknown as Record<string, unknown>,
   );
 
   routes.post(
@@ -118,7 +115,7 @@ export function registerPasskeyRoutes(
       const { name, response } = request.body;
       await deps.passkeys.register(
         sessionOf(request),
-        rp(request),
+        rp,
         response as unknown as RegistrationResponseJSON,
         name,
       );

@@ -14,12 +14,9 @@ export interface RelyingParty {
   origin: string;
 }
 
-/** The relying party: from PUBLIC_URL when set, otherwise from the address the browser used (e.g. localhost). */
-export function relyingParty(
-  publicUrl: string | undefined,
-  request: { protocol: string; host: string },
-): RelyingParty {
-  const url = new URL(publicUrl ?? `${request.protocol}://${request.host}`);
+/** The relying party: this site's public address (PUBLIC_URL), whatever host a request names. */
+export function relyingParty(publicUrl: string): RelyingParty {
+  const url = new URL(publicUrl);
   return { id: url.hostname, origin: url.origin };
 }
 

@@ -247,7 +247,7 @@ export function registerAlertRoutes(
 /** Anyone: active actual alerts as JSON, CAP 1.2 and an Atom feed. */
 export function registerPublicAlertRoutes(
   app: FastifyInstance,
-  deps: { publicAlerts: PublicAlerts; publicUrl: string | undefined; readsPerMinute: number },
+  deps: { publicAlerts: PublicAlerts; publicUrl: string; readsPerMinute: number },
 ): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   // Served as stored (rendered once, at publication), and limited per client address.
@@ -284,8 +284,7 @@ export function registerPublicAlertRoutes(
       schema: { tags, summary: 'Atom feed of alerts in force, each carrying its CAP 1.2 document' },
     },
     async (request, reply) => {
-      const base = deps.publicUrl?.replace(/\/$/, '') ?? `${request.protocol}://${request.host}`;
-      const feed = await deps.publicAlerts.feed(base);
+      const feed = await deps.publicAlerts.feed(deps.publicUrl);
       return sendRevalidated(request, reply, feed, 'application/atom+xml; charset=utf-8');
     },
   );

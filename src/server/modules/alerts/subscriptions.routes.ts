@@ -21,15 +21,13 @@ export function registerSubscriptionRoutes(
     subscriptions: SubscriptionService;
     /** The VAPID public key browsers subscribe with; null when Web Push is off. */
     pushKey: string | null;
-    publicUrl: string | undefined;
+    publicUrl: string;
     rateLimits: { lookupsPerMinute: number };
   },
 ): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const limited = { max: deps.rateLimits.lookupsPerMinute, timeWindow: 60_000 };
   const service = () => deps.subscriptions;
-  const baseOf = (request: { protocol: string; host: string }) =>
-    deps.publicUrl?.replace(/\/$/, '') ?? `${request.protocol}://${request.host}`;
 
   routes.get(
     '/api/subscriptions/channels',
@@ -84,7 +82,7 @@ export function registerSubscriptionRoutes(
     },
     async (request, reply) => {
       sessionOf(request);
-      await service().subscribe(request.body, baseOf(request), 'staff');
+      await service().subscribe(request.body, deps.publicUrl, 'staff');
       return reply.status(202).send({ status: 'confirmation_sent' as const });
     },
   );
@@ -106,7 +104,7 @@ export function registerSubscriptionRoutes(
       },
     },
     async (request, reply) => {
-      await service().subscribe(request.body, baseOf(request));
+      await service().subscribe(request.body, deps.publicUrl);
       return reply.status(202).send({ status: 'confirmation_sent' as const });
     },
   );

@@ -23,6 +23,24 @@ export const REPORT_BODY_LIMIT = 64 * 1024;
 /** A phone's photo is a few megabytes. */
 const PHOTO_BODY_LIMIT = 12 * 1024 * 1024;
 
+/**
+ * The public form's proof of work (ALTCHA), for a report or a photo: each
+ * needs its own solved challenge; refused with the reason when missing, not
+ * valid, expired or already used.
+ */
+async function requireProofOfWork(proofOfWork: ProofOfWork | null, header: unknown): Promise<void> {
+  if (!proofOfWork) return;
+  const outcome = await proofOfWork.verify(typeof header === 'string' ? header : undefined);
+  if (outcome === 'ok') return;
+  throw new AppError(
+    'FORBIDDEN',
+    outcome === 'expired'
+      ? 'The form’s security check expired. Send again: nothing you typed is lost.'
+      : 'The form’s security check is missing or not valid. Reload the page and send again.',
+    { proofOfWork: outcome },
+  );
+}
+
 export function registerReportRoutes(
   app: FastifyInstance,
   deps: {
@@ -77,23 +95,30 @@ export function registerReportRoutes(
       },
     },
     async (request, reply) => {
-      if (deps.proofOfWork) {
-        const header = request.headers['x-faro-pow'];
-        const outcome = await deps.proofOfWork.verify(typeof header === 'string' ? header : undefined);
-        if (outcome !== 'ok') {
-          throw new AppError(
-            'FORBIDDEN',
-            outcome === 'expired'
-              ? 'The form’s security check expired. Send again: nothing you typed is lost.'
-              : 'The form’s security check is missing or not valid. Reload the page and send again.',
-            { proofOfWork: outcome },
-          );
-        }
-      }
+      await requireProofOfWork(deps.proofOfWork, request.headers['x-faro-pow']);
       const { id, receipt, photosAttached } = await deps.reports.create(request.body, 'web');
       return reply
         .status(201)
         .send({ id, receipt, ...(request.body.photoIds.length > 0 ? { photosAttached } : {}) });
+    },
+  );
+
+  // The code travels in the body: a path or query string is written into the
+  // logs of every proxy on the way, and the code is all it takes to follow a report.
+  routes.post(
+    '/api/reports/receipt',
+    {
+      config: { access: 'public', rateLimit: { max: deps.rateLimits.lookupsPerMinute, timeWindow: 60_000 } },
+      schema: {
+        tags: ['reports'],
+        summary: 'Status of a report, by its receipt code (sent in the body)',
+        body: z.object({ code: z.string().max(32) }),
+        response: { 200: receiptStatusSchema, 400: errorSchema, 404: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      return deps.reports.statusByReceipt(request.body.code);
     },
   );
 
@@ -103,12 +128,19 @@ export function registerReportRoutes(
       config: { access: 'public', rateLimit: { max: deps.rateLimits.lookupsPerMinute, timeWindow: 60_000 } },
       schema: {
         tags: ['reports'],
-        summary: 'Status of a report, by its receipt code',
+        summary: 'Replaced by POST /api/reports/receipt (answers 410)',
+        deprecated: true,
         params: z.object({ code: z.string().max(32) }),
-        response: { 200: receiptStatusSchema, 400: errorSchema, 404: errorSchema },
+        response: { 410: errorSchema },
       },
     },
-    async (request) => deps.reports.statusByReceipt(request.params.code),
+    async () => {
+      throw new AppError(
+        'GONE',
+        'Receipt codes are no longer looked up in the address, where proxies log them. ' +
+          'Send POST /api/reports/receipt with {"code": "…"} in the body.',
+      );
+    },
   );
 
   routes.get(
@@ -221,16 +253,21 @@ export function registerReportRoutes(
           access: 'public',
           rateLimit: { max: deps.rateLimits.reportsPerMinute, timeWindow: 60_000 },
         },
+        // Checked on arrival: a photo without a solved challenge is refused before its megabytes are read.
+        onRequest: async (request) => requireProofOfWork(deps.proofOfWork, request.headers['x-faro-pow']),
         schema: {
           tags: ['reports'],
           summary:
             'Upload a photo for a report (the image as the body); attach it with the report’s photoIds',
           description:
             'The photo is decoded and re-encoded as a new JPEG (at most 1600 px a side): no EXIF, GPS, XMP or other ' +
-            'metadata is kept. It is stored encrypted, and deleted if no report claims it within an hour.',
+            'metadata is kept. It is stored encrypted, and deleted if no report claims it within an hour. ' +
+            'Like a report, each photo needs its own solved challenge in `x-faro-pow` (see `GET /api/reports/challenge`).',
+          headers: z.object({ 'x-faro-pow': z.string().max(4096).optional() }),
           response: {
             201: z.object({ id: z.uuid(), width: z.number().int(), height: z.number().int() }),
             400: errorSchema,
+            403: errorSchema,
             413: errorSchema,
             415: errorSchema,
             429: errorSchema,

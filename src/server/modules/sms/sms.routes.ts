@@ -16,7 +16,7 @@ const SMS_BODY_LIMIT = 32 * 1024;
  */
 export function registerSmsRoutes(
   app: FastifyInstance,
-  deps: { smsIntake: SmsIntake | null; authToken: string | null; publicUrl: string | undefined },
+  deps: { smsIntake: SmsIntake | null; authToken: string | null; publicUrl: string },
 ): void {
   // Form bodies are parsed only here: no other route takes them.
   app.register(async (scope) => {
@@ -46,10 +46,10 @@ export function registerSmsRoutes(
       async (request, reply) => {
         if (!deps.smsIntake || !deps.authToken)
           throw new AppError('UNAVAILABLE', 'SMS is not set up on this server.');
-        const base = deps.publicUrl?.replace(/\/$/, '') ?? `${request.protocol}://${request.host}`;
+        // The provider signs the address it called: PUBLIC_URL, never the Host a request claims.
         const signed = verifyTwilioSignature(
           deps.authToken,
-          `${base}${request.url}`,
+          `${deps.publicUrl}${request.url}`,
           request.body,
           request.headers['x-twilio-signature'],
         );
