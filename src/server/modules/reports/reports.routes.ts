@@ -12,7 +12,7 @@ import {
 } from '../../../shared/report.js';
 import { sessionOf } from '../../http/auth.js';
 import { AppError, errorSchema } from '../../http/errors.js';
-import type { ProofOfWork } from '../../http/proof-of-work.js';
+import { PROOF_OF_WORK_HEADER, type ProofOfWork, requireProofOfWork } from '../../http/proof-of-work.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import { normalizePhone } from './callback.js';
 import type { PhotoService } from './photos.js';
@@ -77,19 +77,7 @@ export function registerReportRoutes(
       },
     },
     async (request, reply) => {
-      if (deps.proofOfWork) {
-        const header = request.headers['x-faro-pow'];
-        const outcome = await deps.proofOfWork.verify(typeof header === 'string' ? header : undefined);
-        if (outcome !== 'ok') {
-          throw new AppError(
-            'FORBIDDEN',
-            outcome === 'expired'
-              ? 'The form’s security check expired. Send again: nothing you typed is lost.'
-              : 'The form’s security check is missing or not valid. Reload the page and send again.',
-            { proofOfWork: outcome },
-          );
-        }
-      }
+      await requireProofOfWork(deps.proofOfWork, request.headers[PROOF_OF_WORK_HEADER]);
       const { id, receipt, photosAttached } = await deps.reports.create(request.body, 'web');
       return reply
         .status(201)
