@@ -123,7 +123,8 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
     const outbound = createOutbound({
       allowLoopback: config.outbound.allowLoopback,
       resolve: options.resolve,
-      maxSocketsPerOrigin: config.push.perOrigin,
+      // Up to four senders of an alert may share a process, each with its share per push service.
+      maxSocketsPerOrigin: config.push.perOrigin * 4,
     });
     const smsSender = config.sms ? twilioSender(config.sms, outbound) : null;
     const smsReply = smsSender ? smsReplyJob({ sender: smsSender, box, publicUrl: config.publicUrl }) : null;

@@ -9,6 +9,12 @@ export interface Pace {
   batch: number;
   inFlight: number;
   perOrigin: number;
+  /**
+   * An origin starts with this many in flight, one more for every answer it
+   * gives (so a working push service is at `perOrigin` within a few round
+   * trips, and one that never answers costs only these few).
+   */
+  startPerOrigin: number;
   /** null: never set aside (one SMTP server, one SMS provider: their failures retry one by one). */
   setAsideAfter: number | null;
   /** Mark each message the moment it has left (slow, costly channels) rather than in batches. */
@@ -29,9 +35,9 @@ const FLUSH_EVERY_MS = 1000;
 
 /**
  * Sends claimed deliveries as one continuous stream. Each origin has its own
- * queue and its own share of the messages in flight, so a push service that
- * never answers holds at most `perOrigin` of them (for one time-out) and the
- * others go on at full pace; once it has failed `setAsideAfter` times in a
+ * queue and its own share of the messages in flight, earned by answering, so
+ * a push service that never answers holds a few of them (for one time-out)
+ * and the others go on at full pace; once it has failed `setAsideAfter` times in a
  * row its remaining deliveries are handed back at once to be retried after
  * the back-off, instead of each waiting for its own time-out. The queues are
  * refilled (claimed) before they run dry, and marks are written while the
@@ -48,6 +54,8 @@ export function streamDeliveries<T>(options: {
   const { pace } = options;
   const waiting = new Map<string, T[]>();
   const busy = new Map<string, number>();
+  const limits = new Map<string, number>();
+  const limitOf = (origin: string) => limits.get(origin) ?? Math.min(pace.startPerOrigin, pace.perOrigin);
   const failuresInARow = new Map<string, number>();
   const setAside = new Set<string>();
   let queued = 0;
@@ -91,7 +99,7 @@ export function streamDeliveries<T>(options: {
   /** The next item whose origin has room, round the origins in turn. */
   const take = (): { item: T; origin: string } | null => {
     for (const [origin, items] of waiting) {
-      if ((busy.get(origin) ?? 0) >= pace.perOrigin) continue;
+      if ((busy.get(origin) ?? 0) >= limitOf(origin)) continue;
       const item = items.shift();
       if (item === undefined) continue;
       queued -= 1;
@@ -116,7 +124,10 @@ export function streamDeliveries<T>(options: {
         setAside.add(origin);
         handBack(origin);
       }
-    } else failuresInARow.set(origin, 0);
+    } else {
+      failuresInARow.set(origin, 0);
+      limits.set(origin, Math.min(pace.perOrigin, limitOf(origin) + 1));
+    }
     if (!pace.markEach) mark(item, outcome);
     pump();
   };
@@ -170,7 +181,7 @@ export function streamDeliveries<T>(options: {
   /** Rows waiting for an origin that has room now. */
   const ready = () => {
     let n = 0;
-    for (const [origin, items] of waiting) if ((busy.get(origin) ?? 0) < pace.perOrigin) n += items.length;
+    for (const [origin, items] of waiting) if ((busy.get(origin) ?? 0) < limitOf(origin)) n += items.length;
     return n;
   };
 

@@ -64,12 +64,21 @@ function paceOf(channel: DeliveryChannel, perOrigin: number): Pace {
       batch: 2000,
       inFlight: 2 * perOrigin,
       perOrigin,
+      startPerOrigin: 16,
       setAsideAfter: 8,
       markEach: false,
       lookahead: 8000,
     };
   const inFlight = channel === 'email' ? 5 : 4;
-  return { batch: 20, inFlight, perOrigin: inFlight, setAsideAfter: null, markEach: true, lookahead: 0 };
+  return {
+    batch: 20,
+    inFlight,
+    perOrigin: inFlight,
+    startPerOrigin: inFlight,
+    setAsideAfter: null,
+    markEach: true,
+    lookahead: 0,
+  };
 }
 
 const UNSUBSCRIBE_MARK = '\u0000unsubscribe\u0000';
