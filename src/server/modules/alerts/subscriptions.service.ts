@@ -222,12 +222,10 @@ export function createSubscriptionService(deps: {
       const { contact, identity } = await contactOf(input);
       // A staff member's own test subscriptions are not limited per address (they are signed in).
       const fromSource = from.address && from.audience === 'public' ? await countSource(from.address) : 1;
-      // A staff test subscription is a separate subscription of the same contact.
-      const digest = box.digest(
-        identity,
-        `subscription:${input.channel}${from.audience === 'staff' ? ':staff' : ''}`,
-      );
-      const destination = `destination:${box.digest(identity, `subscription-destination:${input.channel}`)}`;
+      // A staff test subscription is a separate subscription of the same contact, with its own counts.
+      const audience = from.audience === 'staff' ? ':staff' : '';
+      const digest = box.digest(identity, `subscription:${input.channel}${audience}`);
+      const destination = `destination:${box.digest(identity, `subscription-destination:${input.channel}${audience}`)}`;
       const at = now();
       await database.transaction(async (tx) => {
         // However many ask, a destination gets few confirmations, and never two in quick succession.
