@@ -29,7 +29,8 @@ type FormState =
 /** What went wrong, in the words the page has for it. */
 function failureOf(error: unknown, channel: Channel): FormState {
   if (!(error instanceof ApiError)) return channel === 'push' ? 'pushUnsupported' : 'failed';
-  if (error.code === 'UNAVAILABLE') return 'unavailable';
+  // Push is always offered: its only 503 is a push service that could not be checked just now.
+  if (error.code === 'UNAVAILABLE') return channel === 'push' ? 'failed' : 'unavailable';
   if (error.code === 'RATE_LIMITED') return 'rateLimited';
   if (error.code !== 'VALIDATION') return 'failed';
   const field = error.fields[0]?.field;

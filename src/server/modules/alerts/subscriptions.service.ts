@@ -160,7 +160,12 @@ export function createSubscriptionService(deps: {
         try {
           await deps.push?.checkEndpoint(input.subscription.endpoint);
         } catch (error) {
-          if (!isRefused(error)) throw error;
+          // A resolver that did not answer says nothing about the endpoint: ask again later.
+          if (!isRefused(error))
+            throw new AppError(
+              'UNAVAILABLE',
+              'The push service could not be checked just now. Try again in a minute.',
+            );
           throw fieldError(
             'subscription.endpoint',
             'This browser’s push service is not one alerts can be sent to; choose e-mail or SMS.',
