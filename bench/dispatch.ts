@@ -8,10 +8,10 @@ import { openDatabase } from '../src/server/db/database.js';
 import { insertUser } from '../src/server/modules/access/users.repo.js';
 import { publicCellOf } from '../src/server/modules/zones/geo.js';
 import { BOYLE_HEIGHTS, buildReportInput } from '../test/support/factories.js';
+import { browserKeys } from '../test/support/push-keys.js';
 import { sessionFor, staffSession } from '../test/support/sessions.js';
 import { openSse } from '../test/support/sse.js';
 import { onSeededPostgres } from './engines.js';
-import { browserKeys } from './fanout.js';
 
 /**
  * Dispatch benchmark, on PostgreSQL: R responders on shift, each with the

@@ -131,6 +131,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; r
     pushKey: deps.pushKey,
     publicUrl: config.publicUrl,
     rateLimits: config.rateLimits,
+    proofOfWork: deps.proofOfWork,
   });
   registerAlertRoutes(app, deps);
   registerDispatchRoutes(app, deps);

@@ -71,6 +71,33 @@ describe('loadConfig', () => {
     });
     expect(problemsOf({ HTTP_HEADERS_TIMEOUT_SECONDS: '90' })).toMatch(/HTTP_HEADERS_TIMEOUT_SECONDS/);
   });
+
+  it('issue 12 item 7: keeps outbound requests off this machine unless a test asks, and never in production', () => {
+    const defaults = loadConfig({});
+    expect(defaults.outbound.allowLoopback).toBe(false);
+    expect(defaults.push.hosts).toContain('fcm.googleapis.com');
+    expect(defaults.push.hosts).not.toContain('127.0.0.1');
+    expect(loadConfig({ OUTBOUND_ALLOW_LOOPBACK: 'true', NODE_ENV: 'test' }).push.hosts).toContain(
+      '127.0.0.1',
+    );
+    expect(() => loadConfig({ OUTBOUND_ALLOW_LOOPBACK: 'true', NODE_ENV: 'production' })).toThrow(
+      /OUTBOUND_ALLOW_LOOPBACK/,
+    );
+    const sms = { TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 'token', TWILIO_FROM: '+13235550100' };
+    expect(() => loadConfig({ ...sms, TWILIO_API_URL: 'http://api.twilio.com' })).toThrow(/TWILIO_API_URL/);
+    expect(loadConfig(sms).sms?.mediaHosts).toEqual(['api.twilio.com']);
+  });
+
+  it('issue 12 item 10: serves SMS subscriptions in the coalition’s country, refusing premium ranges', () => {
+    const { subscriptions } = loadConfig({});
+    expect(subscriptions.sms.countryCodes).toEqual(['1']);
+    expect(subscriptions.sms.refusedPrefixes).toEqual(expect.arrayContaining(['1900', '1xxx976', '1876']));
+    expect(loadConfig({ SMS_SUBSCRIBE_COUNTRY_CODES: '1, 52' }).subscriptions.sms.countryCodes).toEqual([
+      '1',
+      '52',
+    ]);
+    expect(() => loadConfig({ SMS_SUBSCRIBE_COUNTRY_CODES: '+1' })).toThrow(/SMS_SUBSCRIBE_COUNTRY_CODES/);
+  });
 });
 
 function problemsOf(env: Record<string, string>): string {

@@ -29,6 +29,42 @@ function parseTrustProxy(value: string): TrustProxy | string {
   if (wrong.length > 0) return `${wrong.join(', ')} is not an address or network: ${TRUST_PROXY_HELP}`;
   return { addresses };
 }
+/** Where browsers' Web Push subscriptions point: FCM (Chrome, Android, Samsung, Opera), Mozilla, Windows (Edge), Apple (Safari). */
+export const DEFAULT_PUSH_SERVICE_HOSTS = [
+  'fcm.googleapis.com',
+  'updates.push.services.mozilla.com',
+  '*.notify.windows.com',
+  'web.push.apple.com',
+  '*.push.apple.com',
+];
+
+/**
+ * North American numbers that cost far more than a text at home: premium
+ * rate (900, and the 976 exchange of every area code) and the Caribbean and
+ * Atlantic members of +1, billed as international (the usual targets of SMS
+ * toll fraud).
+ */
+export const DEFAULT_REFUSED_SMS_PREFIXES = [
+  '1900',
+  '1xxx976',
+  ...['242', '246', '264', '268', '284', '345', '441', '473', '649', '658', '664', '721', '758', '767']
+    .concat(['784', '809', '829', '849', '868', '869', '876'])
+    .map((area) => `1${area}`),
+];
+
+/** A comma-separated list of host names (`*.name` allowed), lower-cased. */
+const hostList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((host) => host.trim().toLowerCase())
+      .filter(Boolean),
+  )
+  .refine(
+    (hosts) => hosts.length > 0 && hosts.every((host) => /^(\*\.)?[a-z0-9.-]+$/.test(host)),
+    'must be host names such as push.example.org or *.example.org, comma-separated',
+  );
 
 /** Every setting Faro reads from the environment, parsed once at start-up. */
 const envSchema = z.object({
@@ -123,6 +159,28 @@ const envSchema = z.object({
   LOOKUP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
   /** Public alert reads (list, feed, CAP) per client address: the page polls once a minute; 304s count too. */
   ALERT_READS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  /** Test-only: outbound requests may reach this machine (127.0.0.1, ::1, localhost), over http too. */
+  OUTBOUND_ALLOW_LOOPBACK: z.stringbool().default(false),
+  /** Push services browsers' endpoints may point at: host names, `*.name` for any name under one. */
+  PUSH_SERVICE_HOSTS: hostList.default([...DEFAULT_PUSH_SERVICE_HOSTS]),
+  PUSH_TIMEOUT_SECONDS: z.coerce.number().min(0.5).max(60).default(5),
+  PUSH_CONCURRENCY_PER_ORIGIN: z.coerce.number().int().min(1).max(1024).default(256),
+  /** Hosts MMS pictures (and redirects to them) may be fetched from; default the provider API's host. */
+  SMS_MEDIA_HOSTS: hostList.optional(),
+  SUBSCRIPTION_MAX_ZONES: z.coerce.number().int().min(1).max(50).default(10),
+  /** Country calling codes SMS subscriptions may have (digits, no +), comma-separated. */
+  SMS_SUBSCRIBE_COUNTRY_CODES: z
+    .string()
+    .regex(/^\s*\d{1,3}(\s*,\s*\d{1,3})*\s*$/, 'must be country calling codes such as 1 or 1,52')
+    .default('1'),
+  /** Number prefixes refused for SMS subscriptions (digits after +; x for any digit): premium and foreign-rate ranges. */
+  SMS_SUBSCRIBE_REFUSED_PREFIXES: z
+    .string()
+    .regex(/^[\dx,\s]*$/i, 'must be digit prefixes (x for any digit), comma-separated')
+    .default(DEFAULT_REFUSED_SMS_PREFIXES.join(',')),
+  SUBSCRIBE_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  SUBSCRIPTION_CONFIRMATIONS_PER_DAY: z.coerce.number().int().min(1).max(1000).default(3),
+  SUBSCRIPTION_CONFIRMATION_GAP_MINUTES: z.coerce.number().min(0).max(1440).default(5),
   SESSION_IDLE_MINUTES: z.coerce
     .number()
     .int()
@@ -186,6 +244,8 @@ export interface Config {
     from: string;
     apiUrl: string;
     segmentsPerSecond: number;
+    /** Hosts MMS pictures may be fetched from (redirects included). */
+    mediaHosts: string[];
   } | null;
   dispatch: { offerMinutes: number; checkInMinutes: number; escalateMinutes: number };
   /** Web Push sender identity and the alert delivery pipeline's pace. */
@@ -197,6 +257,18 @@ export interface Config {
   proofOfWork: { maxCounter: number } | null;
   /** Requests per minute per client address on the public endpoints. */
   rateLimits: { reportsPerMinute: number; lookupsPerMinute: number; alertReadsPerMinute: number };
+  /** Requests to other servers (push services, the SMS provider). */
+  outbound: { allowLoopback: boolean };
+  push: { hosts: string[]; timeoutMs: number; perOrigin: number };
+  /** What one subscription may ask for, and how often anyone may ask. */
+  subscriptions: {
+    maxZones: number;
+    /** Country calling codes SMS subscriptions may have, and number prefixes refused. */
+    sms: { countryCodes: string[]; refusedPrefixes: string[] };
+    perAddressPerHour: number;
+    confirmationsPerDay: number;
+    confirmationGapMinutes: number;
+  };
 }
 
 /**
@@ -252,6 +324,21 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       ),
     );
   }
+  const outboundProblems = [
+    ...(env.OUTBOUND_ALLOW_LOOPBACK && env.NODE_ENV === 'production'
+      ? ['OUTBOUND_ALLOW_LOOPBACK: is for tests only and refused with NODE_ENV=production']
+      : []),
+    ...(env.TWILIO_API_URL.startsWith('https://') ||
+    (env.OUTBOUND_ALLOW_LOOPBACK && /^http:\/\/(127\.|localhost|\[::1\])/.test(env.TWILIO_API_URL))
+      ? []
+      : ['TWILIO_API_URL: must start with https://']),
+  ];
+  if (outboundProblems.length > 0) throw new ConfigError(outboundProblems);
+  const splitList = (value: string) =>
+    value
+      .split(',')
+      .map((item) => item.trim().toLowerCase())
+      .filter(Boolean);
   const database: Config['database'] = env.DATABASE_URL
     ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DB_POOL_SIZE }
     : { kind: 'pglite', dataDir: path.resolve(env.FARO_DATA_DIR) };
@@ -305,6 +392,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
             from: env.TWILIO_FROM,
             apiUrl: env.TWILIO_API_URL.replace(/\/$/, ''),
             segmentsPerSecond: env.SMS_MESSAGES_PER_SECOND,
+            mediaHosts: env.SMS_MEDIA_HOSTS ?? [new URL(env.TWILIO_API_URL).hostname],
           }
         : null,
     proofOfWork: env.REPORT_PROOF_OF_WORK ? { maxCounter: env.REPORT_PROOF_OF_WORK_MAX } : null,
@@ -326,6 +414,23 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       reportsPerMinute: env.REPORT_RATE_LIMIT_PER_MINUTE,
       lookupsPerMinute: env.LOOKUP_RATE_LIMIT_PER_MINUTE,
       alertReadsPerMinute: env.ALERT_READS_PER_MINUTE,
+    },
+    outbound: { allowLoopback: env.OUTBOUND_ALLOW_LOOPBACK },
+    push: {
+      // web-push-testing and benchmark sinks listen on this machine: with the test-only allowance, so may push.
+      hosts: [...env.PUSH_SERVICE_HOSTS, ...(env.OUTBOUND_ALLOW_LOOPBACK ? ['localhost', '127.0.0.1'] : [])],
+      timeoutMs: Math.round(env.PUSH_TIMEOUT_SECONDS * 1000),
+      perOrigin: env.PUSH_CONCURRENCY_PER_ORIGIN,
+    },
+    subscriptions: {
+      maxZones: env.SUBSCRIPTION_MAX_ZONES,
+      sms: {
+        countryCodes: splitList(env.SMS_SUBSCRIBE_COUNTRY_CODES),
+        refusedPrefixes: splitList(env.SMS_SUBSCRIBE_REFUSED_PREFIXES),
+      },
+      perAddressPerHour: env.SUBSCRIBE_PER_ADDRESS_PER_HOUR,
+      confirmationsPerDay: env.SUBSCRIPTION_CONFIRMATIONS_PER_DAY,
+      confirmationGapMinutes: env.SUBSCRIPTION_CONFIRMATION_GAP_MINUTES,
     },
   };
 }

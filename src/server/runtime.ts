@@ -50,6 +50,7 @@ import { smsMediaJob } from './modules/sms/sms-media.job.js';
 import { smsReplyJob } from './modules/sms/sms-reply.job.js';
 import { twilioSender } from './modules/sms/twilio.js';
 import { createZoneService } from './modules/zones/zones.service.js';
+import { createOutbound, type Resolve } from './outbound/outbound.js';
 import { type RealtimeHub, startRealtimeHub } from './realtime/hub.js';
 
 export interface Faro {
@@ -94,6 +95,8 @@ export interface StartOptions {
   logStream?: Writable | undefined;
   /** The clock of sessions, sign-in and invitations (tests move it to expire things). */
   now?: () => Date;
+  /** How outbound requests resolve host names (tests point names at addresses of their choosing). */
+  resolve?: Resolve;
 }
 
 /** Opens the database, brings the schema up to date, wires the modules and builds the app. */
@@ -124,12 +127,23 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       if (!queue) throw new Error('the job queue is not started yet');
       return queue.send(job, payload, within, sendOptions);
     };
-    const smsReply = config.sms
-      ? smsReplyJob({ sender: twilioSender(config.sms), box, publicUrl: config.publicUrl })
-      : null;
+    // Every request to another server (push services, the SMS provider, MMS pictures) goes through it.
+    const outbound = createOutbound({
+      allowLoopback: config.outbound.allowLoopback,
+      resolve: options.resolve,
+      // Up to four senders of an alert may share a process, each with its share per push service.
+      maxSocketsPerOrigin: config.push.perOrigin * 4,
+    });
+    const smsSender = config.sms ? twilioSender(config.sms, outbound) : null;
+    const smsReply = smsSender ? smsReplyJob({ sender: smsSender, box, publicUrl: config.publicUrl }) : null;
     const photos = createPhotoService({ db: database.db, box });
     const smsMedia = config.sms
-      ? smsMediaJob({ photos, provider: { ...config.sms, mediaHosts: [new URL(config.sms.apiUrl).host] } })
+      ? smsMediaJob({
+          photos,
+          provider: config.sms,
+          outbound,
+          onRefused: (reason) => console.warn(`an MMS picture was not fetched: refused (${reason})`),
+        })
       : null;
     const incidents = createIncidentService({
       database,
@@ -200,9 +214,10 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
     const push = createPushChannel({
       vapid,
       subject: config.alerts.vapidSubject,
+      outbound,
+      settings: config.push,
       encryption: (options.work ?? true) ? threadedPushEncryption() : undefined,
     });
-    const smsSender = config.sms ? twilioSender(config.sms) : null;
     const subscriptionConfirm = subscriptionConfirmJob({ box, mailer, sms: smsSender, push });
     const subscriptions = createSubscriptionService({
       database,
@@ -210,7 +225,10 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       box,
       now,
       channels: ['push', ...(mailer ? (['email'] as const) : []), ...(config.sms ? (['sms'] as const) : [])],
-      enqueueConfirmation: (confirmation, tx) => enqueue(subscriptionConfirm, confirmation, tx.client),
+      rules: config.subscriptions,
+      push,
+      enqueueConfirmation: (confirmation, tx, priority) =>
+        enqueue(subscriptionConfirm, confirmation, tx.client, { priority }),
     });
     const invitations = createInvitationService({
       database,
@@ -270,7 +288,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
             : null,
         email: mailer ? createEmailChannel(mailer) : null,
       },
-      settings: config.alerts.delivery,
+      settings: { ...config.alerts.delivery, pushPerOrigin: config.push.perOrigin },
       publicUrl: config.publicUrl,
       unsubscribeToken: (id) => subscriptions.unsubscribeToken(id),
       enqueueSend: (send, sendOptions) => enqueue(delivery.sendJob, send, undefined, sendOptions),
@@ -383,6 +401,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
         app.log.info('job workers stopped');
         await hub.close();
         await push.close();
+        outbound.close();
         mailer?.close();
         if (ownsDatabase) await database.close();
         app.log.info({ ms: Math.round(performance.now() - started) }, 'stopped');

@@ -36,10 +36,14 @@ afterAll(async () => {
   await Promise.all([smtp?.close(), sms?.close(), push?.close()]);
 });
 
-const api = (path: string, body: unknown) =>
+const api = async (path: string, body: unknown) =>
   fetch(`${e2e.server.baseUrl}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: {
+      'content-type': 'application/json',
+      // Subscribing asks for the report form's proof of work, as the page solves it.
+      ...(path === '/api/subscriptions' ? await powHeader(e2e.server.baseUrl) : {}),
+    },
     body: JSON.stringify(body),
   });
 const tokenIn = (text: string) => text.match(/confirm\?token=([A-Za-z0-9_-]+)/)?.[1] ?? '';

@@ -1,6 +1,11 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
+import { contactContext } from '../../src/server/modules/alerts/subscriptions.service.js';
+import type { Faro } from '../../src/server/runtime.js';
 import type { AlertView, DraftInput, PublicAlert } from '../../src/shared/alert.js';
 import type { TestFaro } from './faro.js';
+import { browserKeys } from './push-keys.js';
 import type { StaffSession } from './sessions.js';
 
 /**
@@ -59,4 +64,77 @@ export async function alertSteps(t: TestFaro, people: { dispatcher: StaffSession
     (await call(null, 'GET', '/api/alerts')).json().alerts;
 
   return { people, zones, zone, call, draftFrom, approve, publish, publicAlerts };
+}
+
+/** Drafts an Actual alert for a zone from its template, submits it and has another person approve it. */
+export async function publishAlert(
+  app: FastifyInstance,
+  dispatcher: StaffSession,
+  approver: StaffSession,
+  zoneId: string,
+): Promise<{ id: string }> {
+  const post = (who: StaffSession, url: string, payload?: unknown) =>
+    app.inject({ method: 'POST', url, headers: who.headers, ...(payload ? { payload } : {}) });
+  const template = (
+    await post(dispatcher, '/api/manage/alerts/template', { kind: 'activity', zoneIds: [zoneId] })
+  ).json();
+  const draft = (
+    await post(dispatcher, '/api/manage/alerts', { kind: 'activity', capStatus: 'Actual', ...template })
+  ).json();
+  await post(dispatcher, `/api/manage/alerts/${draft.id}/submit`);
+  // The approver approves what they were shown: its content hash.
+  const seen = (
+    await app.inject({ url: `/api/manage/alerts/${draft.id}`, headers: approver.headers })
+  ).json() as AlertView;
+  const approved = await post(approver, `/api/manage/alerts/${draft.id}/approve`, {
+    contentHash: seen.contentHash,
+  });
+  expect(approved.statusCode, approved.body).toBe(200);
+  return approved.json();
+}
+
+/**
+ * Active push subscriptions of a zone written straight into the database, as
+ * ones confirmed long ago (or by someone who controls the endpoint) would be.
+ */
+export async function insertPushSubscriptions(
+  faro: Faro,
+  zoneId: string,
+  endpoints: string[],
+): Promise<string[]> {
+  const { rows } = await faro.database.pool.query<{ coalition_id: string }>(
+    'select coalition_id from zones where id = $1',
+    [zoneId],
+  );
+  const coalitionId = rows[0]?.coalition_id;
+  const keys = browserKeys(1)[0];
+  const ids: string[] = [];
+  for (const endpoint of endpoints) {
+    const id = randomUUID();
+    ids.push(id);
+    const contact = faro.box.seal(JSON.stringify({ endpoint, keys }), contactContext(id));
+    await faro.database.pool.query(
+      `insert into subscriptions (id, coalition_id, channel, contact, contact_digest, language, status, manage_token_hash)
+       values ($1, $2, 'push', $3, $4, 'en', 'active', $5)`,
+      [id, coalitionId, contact, randomBytes(16).toString('hex'), randomBytes(16).toString('hex')],
+    );
+    await faro.database.pool.query(
+      'insert into subscription_zones (zone_id, subscription_id) values ($1, $2)',
+      [zoneId, id],
+    );
+  }
+  return ids;
+}
+
+/** Each delivery of an alert to these subscriptions: state and error. */
+export async function deliveriesOf(faro: Faro, alertId: string, ids: string[]) {
+  const { rows } = await faro.database.pool.query<{
+    subscription_id: string;
+    state: string;
+    error: string | null;
+  }>(
+    'select subscription_id, state, error from deliveries where alert_id = $1 and subscription_id = any($2::uuid[])',
+    [alertId, ids],
+  );
+  return rows;
 }

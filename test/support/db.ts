@@ -31,6 +31,12 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     // The proof of work has its own test; elsewhere tests post reports directly.
     REPORT_PROOF_OF_WORK: 'false',
     LOOKUP_RATE_LIMIT_PER_MINUTE: '100000',
+    // The real peers of tests (web-push-testing, SMTP, the SMS provider's stand-in) listen on 127.0.0.1.
+    OUTBOUND_ALLOW_LOOPBACK: 'true',
+    // Tests subscribe many contacts from one address; these limits have their own tests.
+    SUBSCRIBE_PER_ADDRESS_PER_HOUR: '100000',
+    SUBSCRIPTION_CONFIRMATIONS_PER_DAY: '1000',
+    SUBSCRIPTION_CONFIRMATION_GAP_MINUTES: '0',
     ...overrides,
   });
 }

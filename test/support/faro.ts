@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import type { Resolve } from '../../src/server/outbound/outbound.js';
 import type { Faro } from '../../src/server/runtime.js';
 import { createFaro } from '../../src/server/runtime.js';
 import { createTestDatabase, type TestDatabase, testConfig } from './db.js';
@@ -20,6 +21,8 @@ export async function startTestFaro(
     logStream?: Writable;
     db?: TestDatabase;
     now?: () => Date;
+    /** How outbound requests resolve names (a hostile DNS answer, for instance). */
+    resolve?: Resolve;
   } = {},
 ): Promise<TestFaro> {
   const db = options.db ?? (await createTestDatabase());
@@ -33,6 +36,7 @@ export async function startTestFaro(
     database: db.database,
     logStream: options.logStream,
     now: options.now,
+    resolve: options.resolve,
   });
   let baseUrl = '';
   if (options.listen) {

@@ -46,6 +46,9 @@ export async function spawnServer(
       LOOKUP_RATE_LIMIT_PER_MINUTE: '100000',
       // Scripts posting reports do not solve the form's proof of work (the browser tests do).
       REPORT_PROOF_OF_WORK: 'false',
+      // Peers of tests and benchmarks (push services, the SMS provider) listen on 127.0.0.1.
+      OUTBOUND_ALLOW_LOOPBACK: 'true',
+      SUBSCRIBE_PER_ADDRESS_PER_HOUR: '100000',
       ...env,
       PORT: String(port),
       HOST: '127.0.0.1',

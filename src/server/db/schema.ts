@@ -540,6 +540,20 @@ export const subscriptionZones = pgTable(
 );
 
 /**
+ * How often subscription requests came from one source (a keyed digest of
+ * the client address, the key changing daily) and confirmations went to one
+ * destination (a keyed digest of the e-mail, number or push endpoint): counts
+ * in a window, shared by every process. Nothing here can be turned back into
+ * an address or a contact.
+ */
+export const subscriptionThrottle = pgTable('subscription_throttle', {
+  key: text('key').primaryKey(),
+  windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+  count: integer('count').notNull(),
+  lastAt: timestamp('last_at', { withTimezone: true }).notNull(),
+});
+
+/**
  * An alert to the public (or an exercise or test of one). Its texts are public
  * by design and pass the publishing guard before they can be submitted,
  * approved or sent. Two people: the one who wrote or submitted it never

@@ -1,6 +1,7 @@
 import { type Challenge, createChallenge, randomInt, type Solution, verifySolution } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/sha';
 import type { SecretBox } from '../crypto/secret-box.js';
+import { AppError } from './errors.js';
 
 /**
  * A self-hosted proof of work (ALTCHA, protocol v2) in front of the public
@@ -77,4 +78,24 @@ export function createProofOfWork(
       return 'ok';
     },
   };
+}
+
+/** The header a public form sends its solved challenge in. */
+export const PROOF_OF_WORK_HEADER = 'x-faro-pow';
+
+/**
+ * Refuses (403, `details.proofOfWork` says why) a request of a public form
+ * without a valid, unspent solution, when this server asks for one.
+ */
+export async function requireProofOfWork(proofOfWork: ProofOfWork | null, header: unknown): Promise<void> {
+  if (!proofOfWork) return;
+  const outcome = await proofOfWork.verify(typeof header === 'string' ? header : undefined);
+  if (outcome === 'ok') return;
+  throw new AppError(
+    'FORBIDDEN',
+    outcome === 'expired'
+      ? 'The form’s security check expired. Send again: nothing you typed is lost.'
+      : 'The form’s security check is missing or not valid. Reload the page and send again.',
+    { proofOfWork: outcome },
+  );
 }

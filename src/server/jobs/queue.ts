@@ -15,6 +15,11 @@ export interface JobDefinition<S extends z.ZodType> {
   retryDelaySeconds: number;
   /** Cron expression (UTC) for recurring jobs. */
   schedule?: string;
+  /**
+   * Jobs a worker takes per poll and runs at once (default 1). pg-boss waits
+   * a poll interval after each fetch, so one at a time is one job per poll.
+   */
+  batchSize?: number;
   handler: (payload: z.infer<S>) => Promise<void>;
 }
 
@@ -29,6 +34,8 @@ type AnyJob = JobDefinition<any>;
 export interface SendOptions {
   /** Not before this moment (a retry after a back-off). */
   startAfter?: Date;
+  /** Higher runs first among waiting jobs of the queue (default 0). */
+  priority?: number;
 }
 
 export interface JobQueue {
@@ -81,9 +88,27 @@ export async function startJobQueue(
   const workers = new Map<string, string>();
   for (const job of jobs) {
     if (options.work !== false) {
-      const id = await boss.work(job.name, { pollingIntervalSeconds: options.pollSeconds }, async (batch) => {
-        for (const item of batch) await job.handler(job.payload.parse(item.data));
-      });
+      const batchSize = job.batchSize ?? 1;
+      const id = await boss.work(
+        job.name,
+        { pollingIntervalSeconds: options.pollSeconds, batchSize },
+        async (batch) => {
+          if (batchSize === 1) {
+            for (const item of batch) await job.handler(job.payload.parse(item.data));
+            return;
+          }
+          // Each job of a batch succeeds or fails by itself: a failed one is retried alone
+          // (pg-boss then completes only those still active).
+          const results = await Promise.allSettled(
+            batch.map((item) => Promise.resolve().then(() => job.handler(job.payload.parse(item.data)))),
+          );
+          for (const [i, result] of results.entries()) {
+            const item = batch[i];
+            if (result.status === 'rejected' && item)
+              await boss.fail(job.name, item.id, { message: String((result.reason as Error)?.message) });
+          }
+        },
+      );
       workers.set(job.name, id);
     }
   }
@@ -93,6 +118,7 @@ export async function startJobQueue(
       const data = job.payload.parse(payload) as object;
       const sendOptions = {
         ...(options.startAfter ? { startAfter: options.startAfter } : {}),
+        ...(options.priority ? { priority: options.priority } : {}),
         ...(within ? { db: asDb(within) } : {}),
       };
       return boss.send(job.name, data, sendOptions);

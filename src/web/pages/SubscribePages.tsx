@@ -6,10 +6,39 @@ import type { SubscriptionView } from '../../shared/subscription.js';
 import { ApiError, api } from '../api.js';
 import { CheckboxGroup, RadioGroup } from '../components/Choices.js';
 import { currentLanguage } from '../i18n.js';
+import { prepareProofOfWork, takeProofOfWork } from '../pow.js';
 import { browserPushSubscription, pushSupported } from '../push.js';
 import { useZones } from '../useZones.js';
 
 type Channel = 'email' | 'sms' | 'push';
+
+type FormState =
+  | 'idle'
+  | 'sending'
+  | 'sent'
+  | 'invalid'
+  | 'invalidSms'
+  | 'failed'
+  | 'unavailable'
+  | 'pushUnsupported'
+  | 'tooManyZones'
+  | 'rateLimited'
+  | 'smsNotServed'
+  | 'pushService';
+
+/** What went wrong, in the words the page has for it. */
+function failureOf(error: unknown, channel: Channel): FormState {
+  if (!(error instanceof ApiError)) return channel === 'push' ? 'pushUnsupported' : 'failed';
+  // Push is always offered: its only 503 is a push service that could not be checked just now.
+  if (error.code === 'UNAVAILABLE') return channel === 'push' ? 'failed' : 'unavailable';
+  if (error.code === 'RATE_LIMITED') return 'rateLimited';
+  if (error.code !== 'VALIDATION') return 'failed';
+  const field = error.fields[0]?.field;
+  if (field === 'zoneIds' && error.details.maxZones) return 'tooManyZones';
+  if (field === 'subscription.endpoint') return 'pushService';
+  if (field === 'phone' && error.details.reason) return 'smsNotServed';
+  return channel === 'sms' ? 'invalidSms' : 'invalid';
+}
 
 /** Ask for alerts about some zones by e-mail, SMS or notifications; the channel confirms first (double opt-in). */
 export function SubscribePage() {
@@ -18,19 +47,22 @@ export function SubscribePage() {
   const zones = useZones();
   const offered = useQuery({
     queryKey: ['subscription-channels'],
-    queryFn: () => api<{ channels: Channel[]; pushKey: string | null }>('/api/subscriptions/channels'),
+    queryFn: () =>
+      api<{ channels: Channel[]; pushKey: string | null; maxZones: number }>('/api/subscriptions/channels'),
   });
+  const maxZones = offered.data?.maxZones ?? 10;
   const [channel, setChannel] = useState<Channel>('email');
   const [address, setAddress] = useState('');
   const [phone, setPhone] = useState('');
   const [chosen, setChosen] = useState<string[]>([]);
-  const [state, setState] = useState<
-    'idle' | 'sending' | 'sent' | 'invalid' | 'invalidSms' | 'failed' | 'unavailable' | 'pushUnsupported'
-  >('idle');
+  const [state, setState] = useState<FormState>('idle');
+  // The same security check as the report form, solved in the background while the form is filled.
+  useEffect(prepareProofOfWork, []);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (chosen.length === 0) return setState(channel === 'sms' ? 'invalidSms' : 'invalid');
+    if (chosen.length > maxZones) return setState('tooManyZones');
     if (channel === 'email' && !address.includes('@')) return setState('invalid');
     if (channel === 'sms' && phone.replace(/\D/g, '').length < 10) return setState('invalidSms');
     setState('sending');
@@ -44,22 +76,16 @@ export function SubscribePage() {
       } else {
         body = channel === 'sms' ? { channel, phone, ...common } : { channel, address, ...common };
       }
-      await api('/api/subscriptions', { method: 'POST', body });
+      const send = async () =>
+        api('/api/subscriptions', { method: 'POST', body, headers: await takeProofOfWork() });
+      // A security check that expired while the page was open is redone once, without asking.
+      await send().catch((error: unknown) => {
+        if (error instanceof ApiError && error.details.proofOfWork) return send();
+        throw error;
+      });
       setState('sent');
     } catch (error) {
-      setState(
-        error instanceof ApiError && error.code === 'UNAVAILABLE'
-          ? 'unavailable'
-          : error instanceof ApiError && error.code === 'VALIDATION'
-            ? channel === 'sms'
-              ? 'invalidSms'
-              : 'invalid'
-            : error instanceof ApiError
-              ? 'failed'
-              : channel === 'push'
-                ? 'pushUnsupported'
-                : 'failed',
-      );
+      setState(failureOf(error, channel));
     }
   };
 
@@ -123,14 +149,21 @@ export function SubscribePage() {
         options={(zones.data?.zones ?? []).map((z) => ({ value: z.id, label: z.name }))}
         values={chosen}
         onChange={setChosen}
-      />
+      >
+        <p className="hint">{t('subscribe.zonesHint', { count: maxZones })}</p>
+      </CheckboxGroup>
       {state !== 'idle' && state !== 'sending' && (
         <p className="error-summary" role="alert">
-          {state === 'invalidSms' || state === 'pushUnsupported'
+          {state === 'invalidSms' ||
+          state === 'pushUnsupported' ||
+          state === 'smsNotServed' ||
+          state === 'pushService'
             ? t(`subscribeChannels.${state}`)
-            : state === 'unavailable' && channel === 'sms'
-              ? t('subscribeChannels.unavailableSms')
-              : t(`subscribe.errors.${state}`)}
+            : state === 'tooManyZones'
+              ? t('subscribe.errors.tooManyZones', { count: maxZones })
+              : state === 'unavailable' && channel === 'sms'
+                ? t('subscribeChannels.unavailableSms')
+                : t(`subscribe.errors.${state}`)}
         </p>
       )}
       <button type="submit" className="button primary block" disabled={state === 'sending'}>

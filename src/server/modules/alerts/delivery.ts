@@ -22,6 +22,7 @@ import {
   nextRetryAt,
   pendingChannels,
 } from './delivery.repo.js';
+import { type Pace, streamDeliveries } from './delivery-stream.js';
 import type { Publishing } from './publishing.js';
 import { emailMessage, pushPayload, type RenderableAlert, smsText } from './render.js';
 import { contactContext } from './subscriptions.service.js';
@@ -48,14 +49,37 @@ export interface DeliverySettings {
   backoffSeconds: number;
   /** A sender job hands over to a fresh job after this long, so no job runs for hours. */
   jobBudgetMs: number;
+  /** Push messages in flight to one push service (the others are never held back by it). */
+  pushPerOrigin: number;
 }
 
-/** Rows per claim and messages in flight, per channel: push is fast and cheap, SMS and e-mail are not. */
-const PACE: Record<DeliveryChannel, { batch: number; inFlight: number; markEach: boolean }> = {
-  push: { batch: 2000, inFlight: 256, markEach: false },
-  email: { batch: 20, inFlight: 5, markEach: true },
-  sms: { batch: 20, inFlight: 4, markEach: true },
-};
+/**
+ * Rows per claim and messages in flight, per channel: push is fast and cheap
+ * and goes to several push services, each with its share (a slow one is set
+ * aside); SMS and e-mail are slow, costly and go to one server each.
+ */
+function paceOf(channel: DeliveryChannel, perOrigin: number): Pace {
+  if (channel === 'push')
+    return {
+      batch: 2000,
+      inFlight: 2 * perOrigin,
+      perOrigin,
+      startPerOrigin: 16,
+      setAsideAfter: 8,
+      markEach: false,
+      lookahead: 8000,
+    };
+  const inFlight = channel === 'email' ? 5 : 4;
+  return {
+    batch: 20,
+    inFlight,
+    perOrigin: inFlight,
+    startPerOrigin: inFlight,
+    setAsideAfter: null,
+    markEach: true,
+    lookahead: 0,
+  };
+}
 
 const UNSUBSCRIBE_MARK = '\u0000unsubscribe\u0000';
 
@@ -114,20 +138,40 @@ export function deliveryJobs(deps: {
     },
   });
 
+  /** A claimed row with its contact opened, and where it goes (a push service's origin). */
+  interface Addressed {
+    row: ClaimedDelivery;
+    contact: string | null;
+    push?: PushSubscriptionJson;
+    origin: string;
+    unreadable?: boolean;
+  }
+
+  function address(channel: DeliveryChannel, row: ClaimedDelivery): Addressed {
+    try {
+      const contact = row.contact ? deps.box.open(row.contact, contactContext(row.subscriptionId)) : null;
+      if (channel !== 'push' || !contact || !deps.channels.push) return { row, contact, origin: channel };
+      const push = JSON.parse(contact) as PushSubscriptionJson;
+      return { row, contact, push, origin: deps.channels.push.originOf(push.endpoint) };
+    } catch {
+      return { row, contact: null, origin: channel, unreadable: true };
+    }
+  }
+
   async function deliverOne(
     channel: DeliveryChannel,
     messages: ReturnType<typeof messagesOf>,
     alert: RenderableAlert,
-    row: ClaimedDelivery,
+    { row, contact, push, unreadable }: Addressed,
   ): Promise<DeliveryOutcome> {
     const language = (LANGUAGES as readonly string[]).includes(row.language)
       ? (row.language as Language)
       : 'en';
-    if (!row.contact) return { kind: 'gone', code: 'no_contact' };
-    const contact = deps.box.open(row.contact, contactContext(row.subscriptionId));
-    if (channel === 'push' && deps.channels.push) {
+    if (unreadable) return { kind: 'failed', code: 'contact_unreadable' };
+    if (!contact) return { kind: 'gone', code: 'no_contact' };
+    if (channel === 'push' && deps.channels.push && push) {
       const root = alert.references.at(-1)?.id ?? alert.id;
-      return deps.channels.push.send(JSON.parse(contact) as PushSubscriptionJson, {
+      return deps.channels.push.send(push, {
         payload: messages.push[language],
         ttlSeconds: Math.max(60, Math.round((alert.expiresAt.getTime() - Date.now()) / 1000)),
         urgency: alert.urgency === 'Immediate' ? 'high' : 'normal',
@@ -172,89 +216,40 @@ export function deliveryJobs(deps: {
     }
   }
 
-  /**
-   * Sends an alert's claimed rows as one continuous stream: `inFlight` lanes
-   * take deliveries from a queue that is refilled (claimed) before it runs
-   * dry, and marks are written while the next messages go out, so neither the
-   * database nor the tail of a batch leaves the lanes idle.
-   */
+  /** Claims, sends and marks an alert's rows of one channel until none are left or the job's time is up. */
   async function stream(
     alertId: string,
     channel: DeliveryChannel,
-    send: (delivery: ClaimedDelivery) => Promise<DeliveryOutcome>,
+    send: (delivery: Addressed) => Promise<DeliveryOutcome>,
   ): Promise<'done' | 'budget'> {
-    const pace = PACE[channel];
+    const pace = paceOf(channel, settings.pushPerOrigin);
     const started = Date.now();
-    const queue: ClaimedDelivery[] = [];
-    let exhausted = false;
     let overBudget = false;
-    let failure: unknown = null;
-    let refilling: Promise<void> | null = null;
-    const refill = (): Promise<void> => {
-      refilling ??= (async () => {
-        try {
-          if (Date.now() - started > settings.jobBudgetMs) {
-            overBudget = true;
-            exhausted = true;
-            return;
-          }
-          const claimed = await claimDeliveries(
-            database.pool,
-            alertId,
-            channel,
-            pace.batch,
-            settings.leaseSeconds,
-          );
-          if (claimed.length === 0) exhausted = true;
-          queue.push(...claimed);
-        } catch (error) {
-          failure = error;
-          exhausted = true;
+    await streamDeliveries<Addressed>({
+      pace,
+      async claim() {
+        if (Date.now() - started > settings.jobBudgetMs) {
+          overBudget = true;
+          return [];
         }
-      })().finally(() => {
-        refilling = null;
-      });
-      return refilling;
-    };
-    let unmarked: { delivery: ClaimedDelivery; outcome: DeliveryOutcome }[] = [];
-    const marks: Promise<void>[] = [];
-    const flush = () => {
-      if (unmarked.length === 0) return;
-      const items = unmarked;
-      unmarked = [];
-      marks.push(
+        const claimed = await claimDeliveries(
+          database.pool,
+          alertId,
+          channel,
+          pace.batch,
+          settings.leaseSeconds,
+        );
+        return claimed.map((row) => address(channel, row));
+      },
+      originOf: (item) => item.origin,
+      send,
+      record: (items, outcomes) =>
         record(
           alertId,
-          items.map((i) => i.delivery),
-          items.map((i) => i.outcome),
+          items.map((item) => item.row),
+          outcomes,
         ),
-      );
-    };
-    const lane = async () => {
-      for (;;) {
-        if (!exhausted && queue.length < pace.batch / 2) void refill();
-        const delivery = queue.shift();
-        if (!delivery) {
-          if (exhausted && !refilling) return;
-          await (refilling ?? refill());
-          continue;
-        }
-        const outcome = await send(delivery).catch(
-          (error: unknown): DeliveryOutcome => ({ kind: 'retry', code: (error as Error).name ?? 'error' }),
-        );
-        // A slow channel's message is marked the moment it has left: if this worker dies, only
-        // the messages in flight right then can go out twice (with the same message id).
-        if (pace.markEach) await record(alertId, [delivery], [outcome]);
-        else {
-          unmarked.push({ delivery, outcome });
-          if (unmarked.length >= pace.batch) flush();
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: pace.inFlight }, lane));
-    flush();
-    await Promise.all(marks);
-    if (failure) throw failure;
+    });
     return overBudget ? 'budget' : 'done';
   }
 

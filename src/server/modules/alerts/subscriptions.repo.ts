@@ -1,6 +1,6 @@
-import { and, eq, inArray, lt, or } from 'drizzle-orm';
+import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Drizzle } from '../../db/database.js';
-import { subscriptions, subscriptionZones, zones } from '../../db/schema.js';
+import { subscriptions, subscriptionThrottle, subscriptionZones, zones } from '../../db/schema.js';
 
 export type SubscriptionRow = typeof subscriptions.$inferSelect;
 
@@ -79,6 +79,8 @@ export const PENDING_SUBSCRIPTION_DAYS = 7;
  * subscriptions a push service said are gone: nobody asked to keep them.
  */
 export async function purgeStaleSubscriptions(db: Drizzle, pendingCutOff: Date): Promise<number> {
+  // Counts of requests and confirmations matter for a day at most.
+  await db.delete(subscriptionThrottle).where(lt(subscriptionThrottle.lastAt, pendingCutOff));
   const deleted = await db
     .delete(subscriptions)
     .where(
@@ -89,4 +91,42 @@ export async function purgeStaleSubscriptions(db: Drizzle, pendingCutOff: Date):
     )
     .returning({ id: subscriptions.id });
   return deleted.length;
+}
+
+/**
+ * Counts one more request under `key` when the window's allowance and the
+ * shortest gap allow it — in one statement, since several processes may ask
+ * at once. The count in the window when allowed; null when not (nothing is
+ * counted then).
+ */
+export async function takeAllowance(
+  db: Drizzle,
+  key: string,
+  at: Date,
+  rule: { windowSeconds: number; max: number; gapSeconds: number },
+): Promise<number | null> {
+  const now = at.toISOString();
+  const windowOpen = new Date(at.getTime() - rule.windowSeconds * 1000).toISOString();
+  const gapOpen = new Date(at.getTime() - rule.gapSeconds * 1000).toISOString();
+  const result = await db.execute<{ count: number }>(sql`
+    insert into subscription_throttle as t (key, window_start, count, last_at)
+    values (${key}, ${now}::timestamptz, 1, ${now}::timestamptz)
+    on conflict (key) do update set
+      window_start = case when t.window_start <= ${windowOpen}::timestamptz then ${now}::timestamptz else t.window_start end,
+      count = case when t.window_start <= ${windowOpen}::timestamptz then 1 else t.count + 1 end,
+      last_at = ${now}::timestamptz
+    where (t.window_start <= ${windowOpen}::timestamptz or t.count < ${rule.max})
+      and t.last_at <= ${gapOpen}::timestamptz
+    returning t.count`);
+  const count = result.rows[0]?.count;
+  return count === undefined ? null : Number(count);
+}
+
+/** Where a key's window stands (for a Retry-After). */
+export async function throttleState(db: Drizzle, key: string) {
+  const [row] = await db
+    .select({ windowStart: subscriptionThrottle.windowStart, lastAt: subscriptionThrottle.lastAt })
+    .from(subscriptionThrottle)
+    .where(eq(subscriptionThrottle.key, key));
+  return row;
 }

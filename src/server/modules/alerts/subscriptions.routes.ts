@@ -9,7 +9,9 @@ import {
   unsubscribeInputSchema,
 } from '../../../shared/subscription.js';
 import { sessionOf } from '../../http/auth.js';
+import { clientKey } from '../../http/client-address.js';
 import { errorSchema } from '../../http/errors.js';
+import { PROOF_OF_WORK_HEADER, type ProofOfWork, requireProofOfWork } from '../../http/proof-of-work.js';
 import type { SubscriptionService } from './subscriptions.service.js';
 
 const tags = ['alerts'];
@@ -23,6 +25,8 @@ export function registerSubscriptionRoutes(
     pushKey: string | null;
     publicUrl: string;
     rateLimits: { lookupsPerMinute: number };
+    /** The same proof of work as the public report form (null when switched off). */
+    proofOfWork: ProofOfWork | null;
   },
 ): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
@@ -40,11 +44,12 @@ export function registerSubscriptionRoutes(
           200: z.object({
             channels: z.array(z.enum(SUBSCRIPTION_CHANNELS)),
             pushKey: z.string().nullable(),
+            maxZones: z.number().int(),
           }),
         },
       },
     },
-    async () => ({ channels: service().channels(), pushKey: deps.pushKey }),
+    async () => ({ channels: service().channels(), pushKey: deps.pushKey, maxZones: service().maxZones() }),
   );
 
   routes.post(
@@ -82,7 +87,7 @@ export function registerSubscriptionRoutes(
     },
     async (request, reply) => {
       sessionOf(request);
-      await service().subscribe(request.body, deps.publicUrl, 'staff');
+      await service().subscribe(request.body, deps.publicUrl, { audience: 'staff' });
       return reply.status(202).send({ status: 'confirmation_sent' as const });
     },
   );
@@ -94,17 +99,27 @@ export function registerSubscriptionRoutes(
       schema: {
         tags,
         summary: 'Ask for alerts about some zones; a confirmation is sent first (double opt-in)',
-        description: 'Answers the same whether or not the address was subscribed already.',
+        description:
+          'Answers the same whether or not the address was subscribed already; a subscription that exists ' +
+          'is not changed until the new request is confirmed. Asks for the report form’s proof of work ' +
+          '(`GET /api/reports/challenge`, solution in the `x-faro-pow` header).',
         body: subscribeInputSchema,
+        headers: z.object({ [PROOF_OF_WORK_HEADER]: z.string().max(4096).optional() }),
         response: {
           202: z.object({ status: z.literal('confirmation_sent') }),
           400: errorSchema,
+          403: errorSchema,
+          429: errorSchema,
           503: errorSchema,
         },
       },
     },
     async (request, reply) => {
-      await service().subscribe(request.body, deps.publicUrl);
+      await requireProofOfWork(deps.proofOfWork, request.headers[PROOF_OF_WORK_HEADER]);
+      await service().subscribe(request.body, deps.publicUrl, {
+        audience: 'public',
+        address: clientKey(request.ip),
+      });
       return reply.status(202).send({ status: 'confirmation_sent' as const });
     },
   );

@@ -3,7 +3,6 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Language } from '../../../shared/report-fields.js';
 import type {
-  PushSubscriptionJson,
   SubscriptionChannel,
   SubscriptionView,
   subscribeInputSchema,
@@ -12,86 +11,79 @@ import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database, Drizzle, Tx } from '../../db/database.js';
 import { subscriptions } from '../../db/schema.js';
 import { AppError } from '../../http/errors.js';
-import { defineJob } from '../../jobs/queue.js';
-import { message } from '../../locales/messages.js';
-import type { Mailer } from '../../mail/mailer.js';
+import { isRefused } from '../../outbound/outbound.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
-import type { SmsSender } from '../sms/twilio.js';
 import type { PushChannel } from './channels/push.js';
+import { maskContact, type SmsDestinationPolicy, smsRefusal, toE164 } from './subscription-contacts.js';
+import { type Confirmation, sealConfirmation } from './subscriptions.confirm.js';
 import {
   deleteSubscription,
   existingZones,
   findByDigest,
   findByToken,
   insertSubscription,
+  PENDING_SUBSCRIPTION_DAYS,
   type SubscriptionRow,
   setSubscriptionZones,
+  takeAllowance,
+  throttleState,
   updateSubscription,
   zonesOf,
 } from './subscriptions.repo.js';
 import { joinNames } from './templates.js';
 
-const token = () => randomBytes(32).toString('base64url');
+export { maskAddress, toE164 } from './subscription-contacts.js';
+export { type Confirmation, subscriptionConfirmJob } from './subscriptions.confirm.js';
+
 const hash = (value: string) => createHash('sha256').update(value).digest('hex');
 export const contactContext = (id: string) => `subscription:${id}`;
 
 /** Who a subscription is for: the public, or a staff member's test subscription (the only audience of tests). */
 export type Audience = 'public' | 'staff';
 
-/** "m***@example.org": enough for its owner to recognise, nothing for anyone else. */
-export function maskAddress(address: string): string {
-  const [local = '', domain = ''] = address.split('@');
-  return `${local.slice(0, 1)}***@${domain}`;
-}
-
-/** A subscriber's number in E.164, as SMS providers send and expect it (10 digits: North America). */
-export function toE164(raw: string): string | null {
-  const digits = raw.replace(/[^\d]/g, '');
-  if (raw.trim().startsWith('+')) return digits.length >= 8 && digits.length <= 15 ? `+${digits}` : null;
-  if (digits.length === 10) return `+1${digits}`;
-  if (digits.length === 11 && digits.startsWith('1')) return `+${digits}`;
-  return null;
-}
-
-/** The contact as its owner sees it: masked. */
-export function maskContact(channel: SubscriptionChannel, contact: string): string {
-  if (channel === 'email') return maskAddress(contact);
-  if (channel === 'sms') return `•••${contact.slice(-4)}`;
-  return new URL((JSON.parse(contact) as PushSubscriptionJson).endpoint).host;
+/** What one subscription may ask for, and how often anyone may ask (see docs/OPERATIONS.md). */
+export interface SubscriptionRules {
+  maxZones: number;
+  sms: SmsDestinationPolicy;
+  /** Requests per client address per hour (public requests). */
+  perAddressPerHour: number;
+  /** Confirmations per destination (an address, a number, a push endpoint) per day… */
+  confirmationsPerDay: number;
+  /** …and at least this long apart. */
+  confirmationGapMinutes: number;
 }
 
 type SubscribeInput = z.output<typeof subscribeInputSchema>;
 
-/** The contact to keep (sealed) and the value its digest is made of. */
-function contactOf(input: SubscribeInput): { contact: string; identity: string } {
-  switch (input.channel) {
-    case 'email': {
-      const address = input.address.trim().toLowerCase();
-      return { contact: address, identity: address };
-    }
-    case 'sms': {
-      const phone = toE164(input.phone);
-      if (!phone) {
-        throw new AppError('VALIDATION', 'Enter a mobile number with its area code.', {
-          fields: [{ field: 'phone', message: 'must be a mobile number' }],
-        });
-      }
-      return { contact: phone, identity: phone };
-    }
-    case 'push':
-      return { contact: JSON.stringify(input.subscription), identity: input.subscription.endpoint };
-  }
-}
+const fieldError = (field: string, text: string, problem: string, details: Record<string, unknown> = {}) =>
+  new AppError('VALIDATION', text, { fields: [{ field, message: problem }], ...details });
 
-const pendingSchema = z.object({ zoneIds: z.array(z.uuid()), language: z.enum(['en', 'es']) });
+/**
+ * A request not yet confirmed: the zones and language asked for, and the
+ * nonce its confirmation link is made from (so the same link can be sent
+ * again without storing it).
+ */
+const pendingSchema = z.object({
+  zoneIds: z.array(z.uuid()),
+  language: z.enum(['en', 'es']),
+  nonce: z.string().optional(),
+  requestedAt: z.string().optional(),
+});
+type PendingRequest = z.infer<typeof pendingSchema>;
 
 export interface SubscriptionService {
   /**
    * Records a request and sends the confirmation (double opt-in) on the
    * channel itself. Answers the same whether or not the contact was known,
-   * so nobody learns who is subscribed.
+   * so nobody learns who is subscribed; a request for a contact already
+   * subscribed (or asked for) changes nothing until it is confirmed, and a
+   * destination gets a limited number of confirmations.
    */
-  subscribe(input: SubscribeInput, base: string, audience?: Audience): Promise<void>;
+  subscribe(
+    input: SubscribeInput,
+    base: string,
+    from: { audience: Audience; address?: string },
+  ): Promise<void>;
   confirm(token: string): Promise<SubscriptionView>;
   view(token: string): Promise<SubscriptionView>;
   /** Unsubscribe in one step: the subscription and its contact are deleted. */
@@ -103,62 +95,8 @@ export interface SubscriptionService {
   stopSms(from: string): Promise<number>;
   /** The channels this server can confirm and deliver on. */
   channels(): SubscriptionChannel[];
-}
-
-const confirmationSchema = z.object({
-  subscriptionId: z.uuid(),
-  channel: z.enum(['email', 'sms', 'push']),
-  sealed: z.string(),
-  language: z.enum(['en', 'es']),
-});
-export type Confirmation = z.infer<typeof confirmationSchema>;
-const sealedContext = (id: string) => `subscription-confirm:${id}`;
-
-/** The confirmation, on the channel being subscribed, in the subscriber's language; links travel sealed. */
-export function subscriptionConfirmJob(deps: {
-  box: SecretBox;
-  mailer: Mailer | null;
-  sms: SmsSender | null;
-  push: PushChannel | null;
-}) {
-  return defineJob({
-    name: 'subscriptions.confirm',
-    payload: confirmationSchema,
-    retryLimit: 8,
-    retryDelaySeconds: 30,
-    async handler(payload) {
-      const opened = JSON.parse(deps.box.open(payload.sealed, sealedContext(payload.subscriptionId))) as {
-        to: string;
-        confirm: string;
-        manage: string;
-        token: string;
-        zones: string;
-      };
-      const language = payload.language;
-      if (payload.channel === 'email' && deps.mailer) {
-        await deps.mailer.send({
-          to: opened.to,
-          subject: message(language, 'subscriptionMail.subject'),
-          text: message(language, 'subscriptionMail.body', opened),
-        });
-      } else if (payload.channel === 'sms' && deps.sms) {
-        await deps.sms.send(opened.to, message(language, 'subscriptionSms.confirm', opened));
-      } else if (payload.channel === 'push' && deps.push) {
-        const outcome = await deps.push.send(JSON.parse(opened.to) as PushSubscriptionJson, {
-          payload: JSON.stringify({
-            type: 'confirm',
-            token: opened.token,
-            title: message(language, 'subscriptionPush.confirm'),
-            url: opened.confirm,
-          }),
-          ttlSeconds: 24 * 3600,
-          urgency: 'normal',
-          topic: 'faro-confirm',
-        });
-        if (outcome.kind === 'retry') throw new Error(`push confirmation: ${outcome.code}`);
-      }
-    },
-  });
+  /** How many zones one subscription may cover. */
+  maxZones(): number;
 }
 
 export function createSubscriptionService(deps: {
@@ -168,10 +106,18 @@ export function createSubscriptionService(deps: {
   now?: () => Date;
   /** The channels that can be confirmed (and so delivered) here. */
   channels: SubscriptionChannel[];
-  enqueueConfirmation: (confirmation: Confirmation, tx: Tx) => Promise<unknown>;
+  rules: SubscriptionRules;
+  /** Checks push endpoints (https, a known push service, a public address). */
+  push: Pick<PushChannel, 'checkEndpoint'> | null;
+  enqueueConfirmation: (confirmation: Confirmation, tx: Tx, priority: number) => Promise<unknown>;
 }): SubscriptionService {
-  const { database, box } = deps;
+  const { database, box, rules } = deps;
   const now = deps.now ?? (() => new Date());
+  // Links are keyed digests: the same link can be sent again, and only its hash is stored.
+  const linkToken = (value: string, purpose: string) =>
+    Buffer.from(box.digest(value, purpose), 'hex').toString('base64url');
+  const manageToken = (id: string) => linkToken(id, 'subscription-manage');
+  const confirmToken = (id: string, nonce: string) => linkToken(`${id}:${nonce}`, 'subscription-confirm');
 
   // On PGlite a transaction holds the only connection: reads inside one must use its db.
   async function viewOf(row: SubscriptionRow, db: Drizzle = database.db): Promise<SubscriptionView> {
@@ -192,43 +138,118 @@ export function createSubscriptionService(deps: {
     return row;
   }
 
+  /** The contact to keep (sealed) and the value its digest is made of; refuses what may not be subscribed. */
+  async function contactOf(input: SubscribeInput): Promise<{ contact: string; identity: string }> {
+    switch (input.channel) {
+      case 'email': {
+        const address = input.address.trim().toLowerCase();
+        return { contact: address, identity: address };
+      }
+      case 'sms': {
+        const phone = toE164(input.phone);
+        const refusal = phone ? smsRefusal(phone, rules.sms) : 'invalid';
+        if (!phone || refusal === 'invalid')
+          throw fieldError('phone', 'Enter a mobile number with its area code.', 'must be a mobile number');
+        if (refusal)
+          throw fieldError('phone', 'Alerts by text cannot be sent to this number.', 'number not served', {
+            reason: refusal,
+          });
+        return { contact: phone, identity: phone };
+      }
+      case 'push': {
+        try {
+          await deps.push?.checkEndpoint(input.subscription.endpoint);
+        } catch (error) {
+          // A resolver that did not answer says nothing about the endpoint: ask again later.
+          if (!isRefused(error))
+            throw new AppError(
+              'UNAVAILABLE',
+              'The push service could not be checked just now. Try again in a minute.',
+            );
+          throw fieldError(
+            'subscription.endpoint',
+            'This browser’s push service is not one alerts can be sent to; choose e-mail or SMS.',
+            'not a known push service',
+            { reason: error.reason },
+          );
+        }
+        return { contact: JSON.stringify(input.subscription), identity: input.subscription.endpoint };
+      }
+    }
+  }
+
+  /** One more request from a client address (its key changes daily); the count this hour, or 429. */
+  async function countSource(address: string): Promise<number> {
+    const at = now();
+    const key = `source:${box.digest(address, `subscribe-source:${at.toISOString().slice(0, 10)}`)}`;
+    const rule = { windowSeconds: 3600, max: rules.perAddressPerHour, gapSeconds: 0 };
+    const count = await takeAllowance(database.db, key, at, rule);
+    if (count !== null) return count;
+    const state = await throttleState(database.db, key);
+    const retryAfterSeconds = Math.max(
+      1,
+      Math.ceil(((state?.windowStart.getTime() ?? at.getTime()) + 3600_000 - at.getTime()) / 1000),
+    );
+    throw new AppError(
+      'RATE_LIMITED',
+      `Too many requests from your connection. Try again in ${retryAfterSeconds} seconds.`,
+      {
+        retryAfterSeconds,
+      },
+    );
+  }
+
+  const fresh = (pending: PendingRequest | null, at: Date) =>
+    pending?.nonce && pending.requestedAt
+      ? at.getTime() - Date.parse(pending.requestedAt) < PENDING_SUBSCRIPTION_DAYS * 86_400_000
+      : false;
+
   const unsubscribeToken = (id: string) => box.digest(id, 'unsubscribe').slice(0, 43);
 
   return {
     channels: () => deps.channels,
+    maxZones: () => rules.maxZones,
     unsubscribeToken,
 
-    async subscribe(input, base, audience = 'public') {
+    async subscribe(input, base, from) {
       if (!deps.channels.includes(input.channel)) {
         throw new AppError('UNAVAILABLE', `Alerts by ${input.channel} are not set up on this server.`);
       }
-      const coalition = await deps.coalitions.current();
       const zoneIds = [...new Set(input.zoneIds)];
-      const found = await existingZones(database.db, coalition.id, zoneIds);
-      if (found.length !== zoneIds.length) {
-        throw new AppError('VALIDATION', 'One of the zones does not exist; choose from the list.', {
-          fields: [{ field: 'zoneIds', message: 'unknown zone' }],
+      if (zoneIds.length > rules.maxZones)
+        throw fieldError('zoneIds', `Choose at most ${rules.maxZones} zones.`, 'too many zones', {
+          maxZones: rules.maxZones,
         });
-      }
-      const { contact, identity } = contactOf(input);
-      // A staff test subscription is a separate subscription of the same contact.
-      const digest = box.digest(
-        identity,
-        `subscription:${input.channel}${audience === 'staff' ? ':staff' : ''}`,
-      );
-      const confirm = token();
-      const manage = token();
-      const pending = { zoneIds, language: input.language };
+      const coalition = await deps.coalitions.current();
+      const found = await existingZones(database.db, coalition.id, zoneIds);
+      if (found.length !== zoneIds.length)
+        throw fieldError('zoneIds', 'One of the zones does not exist; choose from the list.', 'unknown zone');
+      const { contact, identity } = await contactOf(input);
+      // A staff member's own test subscriptions are not limited per address (they are signed in).
+      const fromSource = from.address && from.audience === 'public' ? await countSource(from.address) : 1;
+      // A staff test subscription is a separate subscription of the same contact, with its own counts.
+      const audience = from.audience === 'staff' ? ':staff' : '';
+      const digest = box.digest(identity, `subscription:${input.channel}${audience}`);
+      const destination = `destination:${box.digest(identity, `subscription-destination:${input.channel}${audience}`)}`;
+      const at = now();
       await database.transaction(async (tx) => {
+        // However many ask, a destination gets few confirmations, and never two in quick succession.
+        const allowed = await takeAllowance(tx.db, destination, at, {
+          windowSeconds: 86_400,
+          max: rules.confirmationsPerDay,
+          gapSeconds: rules.confirmationGapMinutes * 60,
+        });
+        if (allowed === null) return;
         const existing = await findByDigest(tx.db, coalition.id, input.channel, digest);
+        const asked: PendingRequest = {
+          zoneIds,
+          language: input.language,
+          nonce: randomBytes(16).toString('base64url'),
+          requestedAt: at.toISOString(),
+        };
         const id = existing?.id ?? randomUUID();
-        if (existing) {
-          await updateSubscription(tx.db, id, {
-            pending,
-            confirmTokenHash: hash(confirm),
-            manageTokenHash: hash(manage),
-          });
-        } else {
+        let request = asked;
+        if (!existing) {
           await insertSubscription(tx.db, {
             id,
             coalitionId: coalition.id,
@@ -236,30 +257,44 @@ export function createSubscriptionService(deps: {
             contact: box.seal(contact, contactContext(id)),
             contactDigest: digest,
             language: input.language,
-            audience,
-            pending,
-            confirmTokenHash: hash(confirm),
-            manageTokenHash: hash(manage),
+            audience: from.audience,
+            pending: asked,
+            confirmTokenHash: hash(confirmToken(id, asked.nonce ?? '')),
+            manageTokenHash: hash(manageToken(id)),
           });
+        } else {
+          // Never disturbs what exists: its zones, language and manage link stay; a request still
+          // waiting for its confirmation is sent again as it was; only otherwise does this one wait.
+          const outstanding = pendingSchema.safeParse(existing.pending);
+          if (outstanding.success && fresh(outstanding.data, at)) request = outstanding.data;
+          else
+            await updateSubscription(tx.db, id, {
+              pending: asked,
+              confirmTokenHash: hash(confirmToken(id, asked.nonce ?? '')),
+            });
         }
-        const opened = {
+        const names = request === asked ? found : await existingZones(tx.db, coalition.id, request.zoneIds);
+        const token = confirmToken(id, request.nonce ?? '');
+        const content = {
           to: contact,
-          confirm: `${base}/subscribe/confirm?token=${confirm}`,
-          manage: `${base}/subscription?token=${manage}`,
-          token: confirm,
+          confirm: `${base}/subscribe/confirm?token=${token}`,
+          manage: `${base}/subscription?token=${manageToken(id)}`,
+          token,
           zones: joinNames(
-            found.map((z) => z.name),
-            input.language,
+            names.map((z) => z.name),
+            request.language,
           ),
         };
+        // A source's first requests go first: a flood from one place waits behind everyone else.
         await deps.enqueueConfirmation(
           {
             subscriptionId: id,
             channel: input.channel,
-            sealed: box.seal(JSON.stringify(opened), sealedContext(id)),
-            language: input.language,
+            sealed: sealConfirmation(box, id, content),
+            language: request.language,
           },
           tx,
+          1 - fromSource,
         );
       });
     },
@@ -276,6 +311,8 @@ export function createSubscriptionService(deps: {
           pending: null,
           confirmTokenHash: null,
           confirmedAt: now(),
+          // The link every confirmation carries (a subscription from before these links changes to it now).
+          manageTokenHash: hash(manageToken(row.id)),
         });
         return viewOf({ ...row, language: pending.language, status: 'active' }, tx.db);
       });

@@ -13,7 +13,9 @@ import {
   users,
   zones,
 } from '../../db/schema.js';
+import { AppError } from '../../http/errors.js';
 import { defineJob } from '../../jobs/queue.js';
+import { isRefused } from '../../outbound/outbound.js';
 import type { PushChannel } from '../alerts/channels/push.js';
 import type { SmsSender } from '../sms/twilio.js';
 
@@ -48,6 +50,13 @@ export function createStaffPush(deps: { database: Database; box: SecretBox; push
   const { database, box } = deps;
   return {
     async register(userId, subscription) {
+      // The same rule as the public's subscriptions: https on a known push service, a public address.
+      await deps.push.checkEndpoint(subscription.endpoint).catch((error: unknown) => {
+        if (!isRefused(error)) throw error;
+        throw new AppError('VALIDATION', 'This browser’s push service is not one Faro can send to.', {
+          fields: [{ field: 'subscription.endpoint', message: 'not a known push service' }],
+        });
+      });
       const digest = box.digest(subscription.endpoint, 'staff-push');
       await database.transaction(async (tx) => {
         await tx.db.delete(staffPushSubscriptions).where(eq(staffPushSubscriptions.endpointDigest, digest));

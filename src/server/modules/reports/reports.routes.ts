@@ -12,7 +12,7 @@ import {
 } from '../../../shared/report.js';
 import { sessionOf } from '../../http/auth.js';
 import { AppError, errorSchema } from '../../http/errors.js';
-import type { ProofOfWork } from '../../http/proof-of-work.js';
+import { PROOF_OF_WORK_HEADER, type ProofOfWork, requireProofOfWork } from '../../http/proof-of-work.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import { normalizePhone } from './callback.js';
 import type { PhotoService } from './photos.js';
@@ -22,24 +22,6 @@ import type { ReportService } from './reports.service.js';
 export const REPORT_BODY_LIMIT = 64 * 1024;
 /** A phone's photo is a few megabytes. */
 const PHOTO_BODY_LIMIT = 12 * 1024 * 1024;
-
-/**
- * The public form's proof of work (ALTCHA), for a report or a photo: each
- * needs its own solved challenge; refused with the reason when missing, not
- * valid, expired or already used.
- */
-async function requireProofOfWork(proofOfWork: ProofOfWork | null, header: unknown): Promise<void> {
-  if (!proofOfWork) return;
-  const outcome = await proofOfWork.verify(typeof header === 'string' ? header : undefined);
-  if (outcome === 'ok') return;
-  throw new AppError(
-    'FORBIDDEN',
-    outcome === 'expired'
-      ? 'The form’s security check expired. Send again: nothing you typed is lost.'
-      : 'The form’s security check is missing or not valid. Reload the page and send again.',
-    { proofOfWork: outcome },
-  );
-}
 
 export function registerReportRoutes(
   app: FastifyInstance,
@@ -84,7 +66,7 @@ export function registerReportRoutes(
         summary: 'Report enforcement activity (anonymous)',
         description: 'Answers only after the report is stored. Keep the receipt code to check its status.',
         body: reportInputSchema,
-        headers: z.object({ 'x-faro-pow': z.string().max(4096).optional() }),
+        headers: z.object({ [PROOF_OF_WORK_HEADER]: z.string().max(4096).optional() }),
         response: {
           201: reportCreatedSchema,
           400: errorSchema,
@@ -95,7 +77,7 @@ export function registerReportRoutes(
       },
     },
     async (request, reply) => {
-      await requireProofOfWork(deps.proofOfWork, request.headers['x-faro-pow']);
+      await requireProofOfWork(deps.proofOfWork, request.headers[PROOF_OF_WORK_HEADER]);
       const { id, receipt, photosAttached } = await deps.reports.create(request.body, 'web');
       return reply
         .status(201)
@@ -254,7 +236,8 @@ export function registerReportRoutes(
           rateLimit: { max: deps.rateLimits.reportsPerMinute, timeWindow: 60_000 },
         },
         // Checked on arrival: a photo without a solved challenge is refused before its megabytes are read.
-        onRequest: async (request) => requireProofOfWork(deps.proofOfWork, request.headers['x-faro-pow']),
+        onRequest: async (request) =>
+          requireProofOfWork(deps.proofOfWork, request.headers[PROOF_OF_WORK_HEADER]),
         schema: {
           tags: ['reports'],
           summary:
@@ -263,7 +246,7 @@ export function registerReportRoutes(
             'The photo is decoded and re-encoded as a new JPEG (at most 1600 px a side): no EXIF, GPS, XMP or other ' +
             'metadata is kept. It is stored encrypted, and deleted if no report claims it within an hour. ' +
             'Like a report, each photo needs its own solved challenge in `x-faro-pow` (see `GET /api/reports/challenge`).',
-          headers: z.object({ 'x-faro-pow': z.string().max(4096).optional() }),
+          headers: z.object({ [PROOF_OF_WORK_HEADER]: z.string().max(4096).optional() }),
           response: {
             201: z.object({ id: z.uuid(), width: z.number().int(), height: z.number().int() }),
             400: errorSchema,

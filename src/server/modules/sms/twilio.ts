@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Outbound } from '../../outbound/outbound.js';
 
 /**
  * Twilio's request signature: HMAC-SHA1, keyed with the account's auth token,
@@ -43,12 +44,15 @@ export interface SmsSender {
 }
 
 /** Sends texts through Twilio's Messages API (or anything speaking it, such as a test double). */
-export function twilioSender(config: {
-  accountSid: string;
-  authToken: string;
-  from: string;
-  apiUrl: string;
-}): SmsSender {
+export function twilioSender(
+  config: {
+    accountSid: string;
+    authToken: string;
+    from: string;
+    apiUrl: string;
+  },
+  outbound: Outbound,
+): SmsSender {
   const endpoint = `${config.apiUrl}/2010-04-01/Accounts/${encodeURIComponent(config.accountSid)}/Messages.json`;
   const authorization = `Basic ${Buffer.from(`${config.accountSid}:${config.authToken}`).toString('base64')}`;
   return {
@@ -56,18 +60,22 @@ export function twilioSender(config: {
       const form = new URLSearchParams({ To: to, Body: body });
       // A Messaging Service SID picks the sending number itself.
       form.set(config.from.startsWith('MG') ? 'MessagingServiceSid' : 'From', config.from);
-      const response = await fetch(endpoint, {
+      const response = await outbound.request(endpoint, {
         method: 'POST',
         headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' },
-        body: form,
-        signal: AbortSignal.timeout(15_000),
+        body: form.toString(),
+        timeoutMs: 15_000,
+        // The provider answers with the message's record: a few kilobytes.
+        maxBytes: 256 * 1024,
       });
-      const answer = (await response.json().catch(() => ({}))) as {
-        sid?: string;
-        message?: string;
-        code?: number;
-      };
-      if (!response.ok) throw new SmsProviderError(response.status, answer.code, answer.message);
+      let answer: { sid?: string; message?: string; code?: number } = {};
+      try {
+        answer = JSON.parse(response.body.toString('utf8'));
+      } catch {
+        // Not JSON (a proxy's error page): the status says enough.
+      }
+      if (response.status < 200 || response.status >= 300)
+        throw new SmsProviderError(response.status, answer.code, answer.message);
       return { providerId: answer.sid ?? '' };
     },
   };

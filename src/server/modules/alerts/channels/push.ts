@@ -1,38 +1,11 @@
-import http from 'node:http';
-import https from 'node:https';
 import webpush from 'web-push';
+import { isRefused, type Outbound, OutboundRefusedError } from '../../../outbound/outbound.js';
 import type { VapidKeys } from '../vapid.js';
 import { type DeliveryOutcome, outcomeOfError, outcomeOfStatus } from './outcome.js';
 import { inlinePushEncryption, type PushEncryption } from './push-encryption.js';
 
-// Kept-alive connections to each push service: a fan-out sends thousands of requests to a handful of hosts.
-const agents = {
-  http: new http.Agent({ keepAlive: true, maxSockets: 128 }),
-  https: new https.Agent({ keepAlive: true, maxSockets: 128 }),
-};
-
-/**
- * One POST to a push service; resolves with the status. node:http rather than
- * fetch: at fan-out rates fetch's per-request cost was larger than the
- * encryption itself.
- */
-function post(url: URL, headers: Record<string, string | number>, body: Buffer | null): Promise<number> {
-  const secure = url.protocol === 'https:';
-  return new Promise((resolve, reject) => {
-    const request = (secure ? https : http).request(
-      url,
-      { method: 'POST', headers, agent: secure ? agents.https : agents.http, timeout: 15_000 },
-      (response) => {
-        response.resume();
-        response.on('end', () => resolve(response.statusCode ?? 0));
-        response.on('error', reject);
-      },
-    );
-    request.on('timeout', () => request.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
-    request.on('error', reject);
-    request.end(body ?? undefined);
-  });
-}
+/** A push service answers with a status and a short body (an error description at most). */
+const ANSWER_LIMIT = 64 * 1024;
 
 export interface PushTarget {
   endpoint: string;
@@ -50,6 +23,21 @@ export interface PushMessage {
 
 export interface PushChannel {
   send(target: PushTarget, message: PushMessage): Promise<DeliveryOutcome>;
+  /**
+   * Refuses (OutboundRefusedError) an endpoint that is not https on a known
+   * push service, or whose host resolves to a private address: checked when
+   * a browser subscribes, and again by every send.
+   */
+  checkEndpoint(endpoint: string): Promise<void>;
+  /** The push service an endpoint belongs to (its origin): deliveries are paced per origin. */
+  originOf(endpoint: string): string;
+}
+
+export interface PushSettings {
+  /** Push-service hosts endpoints may point at (`*.name` for any name under it). */
+  hosts: readonly string[];
+  /** For one request to a push service, answer included. */
+  timeoutMs: number;
 }
 
 /** VAPID JWTs last 12 h here (RFC 8292 allows up to 24 h). */
@@ -57,19 +45,23 @@ const VAPID_LIFETIME_SECONDS = 12 * 3600;
 
 /**
  * Web Push: the payload encrypted for each browser (RFC 8291, aes128gcm) and
- * signed for the push service with VAPID (RFC 8292). Signing costs twice
- * encrypting, so the VAPID header is made once per push-service origin and
- * reused until an hour before it expires.
+ * signed for the push service with VAPID (RFC 8292), posted through the
+ * outbound module (https to known push services only, public addresses only,
+ * a short deadline). Signing costs twice encrypting, so the VAPID header is
+ * made once per push-service origin and reused until an hour before it expires.
  */
 export function createPushChannel(options: {
   vapid: VapidKeys;
   subject: string;
+  outbound: Outbound;
+  settings: PushSettings;
   now?: () => number;
   /** Where payloads are encrypted (default: in this thread). */
   encryption?: PushEncryption;
 }): PushChannel & { vapidSignatures: () => number; close: () => Promise<void> } {
   const now = options.now ?? (() => Date.now());
   const encryption = options.encryption ?? inlinePushEncryption();
+  const { outbound, settings } = options;
   const headers = new Map<string, { authorization: string; renewAt: number }>();
   let signatures = 0;
 
@@ -94,19 +86,45 @@ export function createPushChannel(options: {
   return {
     vapidSignatures: () => signatures,
     close: () => encryption.close(),
-    async send(target, message) {
-      const request = await encryption.encrypt({
-        endpoint: target.endpoint,
-        keys: target.keys,
-        payload: message.payload,
-        authorization: authorizationFor(target.endpoint),
-        ttlSeconds: message.ttlSeconds,
-        urgency: message.urgency,
-        topic: message.topic,
-      });
+    originOf(endpoint) {
       try {
-        return outcomeOfStatus(await post(new URL(request.endpoint), request.headers, request.body));
+        return new URL(endpoint).origin;
+      } catch {
+        return 'invalid';
+      }
+    },
+    async checkEndpoint(endpoint) {
+      let url: URL;
+      try {
+        url = new URL(endpoint);
+      } catch {
+        throw new OutboundRefusedError('scheme', 'not an address');
+      }
+      await outbound.check(url, settings.hosts);
+    },
+    async send(target, message) {
+      try {
+        const request = await encryption.encrypt({
+          endpoint: target.endpoint,
+          keys: target.keys,
+          payload: message.payload,
+          authorization: authorizationFor(target.endpoint),
+          ttlSeconds: message.ttlSeconds,
+          urgency: message.urgency,
+          topic: message.topic,
+        });
+        const answer = await outbound.request(request.endpoint, {
+          method: 'POST',
+          headers: request.headers,
+          body: request.body,
+          hosts: settings.hosts,
+          timeoutMs: settings.timeoutMs,
+          maxBytes: ANSWER_LIMIT,
+        });
+        return outcomeOfStatus(answer.status);
       } catch (error) {
+        // An endpoint Faro must not call stays uncalled, this time and every time.
+        if (isRefused(error)) return { kind: 'failed', code: `push_refused_${error.reason}` };
         return outcomeOfError(error);
       }
     },

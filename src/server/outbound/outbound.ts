@@ -1,0 +1,291 @@
+import dns from 'node:dns';
+import http from 'node:http';
+import https from 'node:https';
+import type { LookupFunction } from 'node:net';
+import { addressKind, bareHost, hostAllowed, isAddressLiteral, isLoopbackHost } from './addresses.js';
+
+/**
+ * Every request Faro makes to another server goes through here: push
+ * services, the SMS provider's API, MMS pictures. A push endpoint comes from
+ * an anonymous browser and a media URL from a text message, so a request may
+ * only go
+ *  - over https (plain http only to this machine, and only where the
+ *    test-only loopback allowance is configured: it relaxes scheme and
+ *    address, never the hosts a call may reach),
+ *  - to a host the call allows (push services, the provider's host),
+ *  - to public addresses: names are resolved here and every private,
+ *    loopback, link-local, unique-local, CGNAT or metadata address is refused
+ *    at the moment of connecting (so a name that changes its answer between
+ *    a check and a send gains nothing),
+ *  - through redirects only to hosts the call allows,
+ * with a deadline for the whole exchange and a size limit enforced while the
+ * answer is read (the connection is cut as soon as it is passed).
+ */
+
+export interface ResolvedAddress {
+  address: string;
+  family: number;
+}
+/** Name → addresses (the system resolver by default; tests give their own). */
+export type Resolve = (hostname: string) => Promise<ResolvedAddress[]>;
+
+export type RefusedReason = 'scheme' | 'host' | 'address' | 'redirect' | 'too_large';
+
+/** A request Faro will not make, or an answer it will not read; never worth retrying as is. */
+export class OutboundRefusedError extends Error {
+  readonly code = 'OUTBOUND_REFUSED';
+  constructor(
+    readonly reason: RefusedReason,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'OutboundRefusedError';
+  }
+}
+
+/** The whole exchange took longer than its deadline; may pass later. */
+export class OutboundTimeoutError extends Error {
+  readonly code = 'TIMEOUT';
+  constructor() {
+    super('the request timed out');
+    this.name = 'OutboundTimeoutError';
+  }
+}
+
+export interface OutboundRequest {
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string | number>;
+  body?: Buffer | string | null;
+  /** Hosts this call may reach, redirects included (`*.name` for any under it); omitted: the URL's own host only. */
+  hosts?: readonly string[];
+  /** For the whole exchange: connecting, sending, and reading the answer. */
+  timeoutMs: number;
+  /** The answer's body is read up to this many bytes; a longer one is cut off and refused. */
+  maxBytes: number;
+  /** How many redirects to follow, each checked like the first request (default none). */
+  redirects?: number;
+}
+
+export interface OutboundResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export interface Outbound {
+  /**
+   * Checks a URL as a request to it would be checked — scheme, host, and the
+   * addresses its name resolves to — without sending anything.
+   */
+  check(url: string | URL, hosts?: readonly string[]): Promise<URL>;
+  request(url: string | URL, request: OutboundRequest): Promise<OutboundResponse>;
+  close(): void;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** Headers that belong to the first host only: never carried to another by a redirect. */
+const CREDENTIALS = ['authorization', 'cookie', 'proxy-authorization'];
+
+const systemResolve: Resolve = (hostname) => dns.promises.lookup(hostname, { all: true, verbatim: true });
+
+export function createOutbound(options: {
+  /** Test-only: lets requests reach this machine (127.0.0.1, ::1, localhost), over http too. */
+  allowLoopback: boolean;
+  resolve?: Resolve;
+  /** Kept-alive connections per origin (a fan-out sends thousands of requests to a handful of hosts). */
+  maxSocketsPerOrigin?: number;
+}): Outbound {
+  const resolve = options.resolve ?? systemResolve;
+  const permitted = (address: string) => {
+    const kind = addressKind(address);
+    return kind === 'public' || (kind === 'loopback' && options.allowLoopback);
+  };
+
+  /** The addresses of a host that may be connected to; refused when there are none. */
+  async function addressesOf(hostname: string): Promise<ResolvedAddress[]> {
+    const host = bareHost(hostname);
+    if (isAddressLiteral(host)) {
+      if (permitted(host)) return [{ address: host, family: host.includes(':') ? 6 : 4 }];
+      throw new OutboundRefusedError('address', 'the address is not a public one');
+    }
+    let found: ResolvedAddress[];
+    try {
+      found = await resolve(host);
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === 'ENOTFOUND' || code === 'ENODATA')
+        throw new OutboundRefusedError('address', 'the host name does not exist');
+      throw error;
+    }
+    const usable = found.filter((entry) => permitted(entry.address));
+    if (usable.length === 0)
+      throw new OutboundRefusedError('address', 'the host name resolves to no public address');
+    return usable;
+  }
+
+  // Node calls this for every new connection of a name (IP literals are checked before).
+  const lookup = ((hostname, lookupOptions, callback) => {
+    const family = typeof lookupOptions === 'object' ? lookupOptions.family : lookupOptions;
+    const all = typeof lookupOptions === 'object' && lookupOptions.all === true;
+    addressesOf(hostname).then(
+      (addresses) => {
+        const wanted =
+          family === 4 || family === 6 ? addresses.filter((a) => a.family === family) : addresses;
+        const first = wanted[0];
+        if (!first) {
+          callback(new OutboundRefusedError('address', 'no public address of that family'), '', 0);
+          return;
+        }
+        if (all) callback(null, wanted);
+        else callback(null, first.address, first.family);
+      },
+      (error: NodeJS.ErrnoException) => callback(error, '', 0),
+    );
+  }) as LookupFunction;
+
+  const maxSockets = options.maxSocketsPerOrigin ?? 64;
+  const agents = {
+    http: new http.Agent({ keepAlive: true, maxSockets, lookup }),
+    https: new https.Agent({ keepAlive: true, maxSockets, lookup }),
+  };
+
+  /** Scheme and host, without resolving: throws for what may never be requested. */
+  function checkSync(url: URL, hosts: readonly string[] | undefined, first: URL | null): void {
+    const loopback = options.allowLoopback && isLoopbackHost(url.hostname);
+    if (url.protocol !== 'https:' && !(loopback && url.protocol === 'http:'))
+      throw new OutboundRefusedError('scheme', 'only https addresses are called');
+    if (url.username || url.password)
+      throw new OutboundRefusedError('scheme', 'addresses with credentials are not called');
+    const allowedHost = hosts
+      ? hostAllowed(url.hostname, hosts)
+      : !first || bareHost(first.hostname) === bareHost(url.hostname);
+    // The loopback allowance relaxes scheme and address, never the hosts a call may reach.
+    if (!allowedHost) throw new OutboundRefusedError('host', 'the host is not one this call may reach');
+    if (isAddressLiteral(url.hostname) && !permitted(bareHost(url.hostname)))
+      throw new OutboundRefusedError('address', 'the address is not a public one');
+  }
+
+  function exchange(
+    url: URL,
+    method: string,
+    headers: Record<string, string | number>,
+    body: Buffer | string | null,
+    deadline: number,
+    maxBytes: number,
+  ): Promise<OutboundResponse & { location?: string }> {
+    return new Promise((resolvePromise, reject) => {
+      const secure = url.protocol === 'https:';
+      const request = (secure ? https : http).request(url, {
+        method,
+        headers,
+        agent: secure ? agents.https : agents.http,
+        lookup,
+      });
+      let settled = false;
+      const settle = (error: Error | null, value?: OutboundResponse & { location?: string }) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (error) {
+          request.destroy();
+          reject(error);
+        } else if (value) resolvePromise(value);
+      };
+      const timer = setTimeout(() => settle(new OutboundTimeoutError()), Math.max(0, deadline - Date.now()));
+      request.on('error', (error) => settle(error));
+      request.on('response', (response) => {
+        const status = response.statusCode ?? 0;
+        response.on('error', (error) => settle(error));
+        if (REDIRECTS.has(status)) {
+          // A redirect's body is never read, whatever its size.
+          response.destroy();
+          settle(null, {
+            status,
+            headers: response.headers,
+            body: Buffer.alloc(0),
+            location: response.headers.location,
+          });
+          return;
+        }
+        const declared = Number(response.headers['content-length']);
+        if (Number.isFinite(declared) && declared > maxBytes) {
+          response.destroy();
+          settle(new OutboundRefusedError('too_large', `the answer is larger than ${maxBytes} bytes`));
+          return;
+        }
+        const chunks: Buffer[] = [];
+        let size = 0;
+        response.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > maxBytes) {
+            // Cut off at once: not one more byte is read past the limit.
+            response.destroy();
+            settle(new OutboundRefusedError('too_large', `the answer is larger than ${maxBytes} bytes`));
+            return;
+          }
+          chunks.push(chunk);
+        });
+        response.on('end', () =>
+          settle(null, { status, headers: response.headers, body: Buffer.concat(chunks) }),
+        );
+        response.on('close', () => {
+          if (!response.complete)
+            settle(Object.assign(new Error('the answer was cut off'), { code: 'ECONNRESET' }));
+        });
+      });
+      request.end(body ?? undefined);
+    });
+  }
+
+  return {
+    async check(raw, hosts) {
+      const url = new URL(raw);
+      checkSync(url, hosts, null);
+      await addressesOf(url.hostname);
+      return url;
+    },
+
+    async request(raw, call) {
+      const first = new URL(raw);
+      checkSync(first, call.hosts, null);
+      const deadline = Date.now() + call.timeoutMs;
+      let url = first;
+      let method: string = call.method ?? 'GET';
+      let body = call.body ?? null;
+      let headers = { ...(call.headers ?? {}) };
+      for (let hop = 0; ; hop++) {
+        const answer = await exchange(url, method, headers, body, deadline, call.maxBytes);
+        if (!REDIRECTS.has(answer.status)) return answer;
+        if (hop >= (call.redirects ?? 0) || !answer.location)
+          throw new OutboundRefusedError('redirect', `redirects are not followed here (${answer.status})`);
+        const next = new URL(answer.location, url);
+        try {
+          checkSync(next, call.hosts, first);
+        } catch (error) {
+          throw new OutboundRefusedError('redirect', `a redirect was refused: ${(error as Error).message}`);
+        }
+        if (bareHost(next.hostname) !== bareHost(url.hostname))
+          headers = Object.fromEntries(
+            Object.entries(headers).filter(([name]) => !CREDENTIALS.includes(name.toLowerCase())),
+          );
+        if (
+          answer.status === 303 ||
+          ((answer.status === 301 || answer.status === 302) && method === 'POST')
+        ) {
+          method = 'GET';
+          body = null;
+        }
+        url = next;
+      }
+    },
+
+    close() {
+      agents.http.destroy();
+      agents.https.destroy();
+    },
+  };
+}
+
+/** Whether an error means the destination was refused (rather than a failure that may pass). */
+export const isRefused = (error: unknown): error is OutboundRefusedError =>
+  error instanceof OutboundRefusedError;
