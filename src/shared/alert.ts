@@ -89,11 +89,14 @@ export type DraftInput = z.input<typeof draftInputSchema>;
 
 export const rejectInputSchema = z.object({ reason: text(ALERT_LIMITS.reason).min(1, 'say why') });
 
-/** What the publishing guard found, and where. */
+/** What the publishing guard finds (an address includes a city with a ZIP code; a badge, any officer's ID number). */
+export const FINDING_KINDS = ['phone', 'email', 'plate', 'address', 'name', 'link', 'badge'] as const;
+
+/** What the publishing guard found, and where (offsets into the field's text as written, end exclusive). */
 export const guardFindingSchema = z.object({
   language: z.enum(LANGUAGES),
   field: z.enum(['headline', 'body', 'instruction']),
-  kind: z.enum(['phone', 'email', 'plate', 'address', 'name', 'link']),
+  kind: z.enum(FINDING_KINDS),
   text: z.string(),
   start: z.number().int(),
   end: z.number().int(),
