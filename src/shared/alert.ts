@@ -206,5 +206,24 @@ export const publishingSettingsSchema = z.object({
     .max(100),
   /** Names never to publish (staff, families, places), matched whole-word in any case. */
   blockedNames: z.array(z.string().trim().min(2).max(100)).max(2000),
+  /**
+   * The coalition's own numbers alerts may carry (hotline, SMS number, short
+   * code), matched in any format: "+1 (213) 555-0100" also allows
+   * "213.555.0100". A change that leaves it out keeps the numbers already set.
+   */
+  allowedNumbers: z
+    .array(
+      z
+        .string()
+        .trim()
+        .max(40)
+        .regex(/^\+?[\d\s().-]+$/, 'must be a phone number or short code such as +1 213 555 0100')
+        .refine((number) => {
+          const digits = number.replace(/\D/g, '').length;
+          return digits >= 3 && digits <= 15;
+        }, 'must have 3 to 15 digits'),
+    )
+    .max(20)
+    .optional(),
 });
 export type PublishingSettings = z.infer<typeof publishingSettingsSchema>;

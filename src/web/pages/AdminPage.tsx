@@ -4,10 +4,11 @@ import { GroupingSection } from './admin/GroupingSection.js';
 import { InviteSection } from './admin/InviteSection.js';
 import { OrganizationsSection } from './admin/OrganizationsSection.js';
 import { PeopleSection } from './admin/PeopleSection.js';
+import { PublishingSection } from './admin/PublishingSection.js';
 import { RetentionSection } from './admin/RetentionSection.js';
 import { ZonesSection } from './admin/ZonesSection.js';
 
-/** Coalition admin: invite people, manage roles and organizations, export the audit log, see the retention policy. */
+/** Coalition admin: invite people, manage roles and organizations, export the audit log, the publishing guard's lists, see the retention policy. */
 export default function AdminPage() {
   const { t } = useTranslation();
   return (
@@ -19,6 +20,7 @@ export default function AdminPage() {
       <AuditSection />
       <ZonesSection />
       <GroupingSection />
+      <PublishingSection />
       <RetentionSection />
     </section>
   );

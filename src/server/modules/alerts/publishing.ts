@@ -13,15 +13,19 @@ export interface Publishing {
   update(settings: PublishingSettings): Promise<PublishingSettings>;
 }
 
-const EMPTY: PublishingSettings = { allowedHosts: [], blockedNames: [] };
+const EMPTY: PublishingSettings = { allowedHosts: [], blockedNames: [], allowedNumbers: [] };
 
 export function createPublishing(deps: {
   db: Drizzle;
   coalitions: CoalitionService;
   publicUrl: string | undefined;
+  /** The number this Faro sends texts from: alerts may always give it, like this Faro's own host. */
+  smsFrom?: string | undefined;
 }): Publishing {
   const ownHost = deps.publicUrl ? new URL(deps.publicUrl).hostname : 'localhost';
   const publicUrl = deps.publicUrl?.replace(/\/$/, '');
+  // A Messaging Service SID ("MG…") is not a number anyone can call.
+  const ownNumbers = deps.smsFrom && /^\+?\d[\d\s().-]*$/.test(deps.smsFrom) ? [deps.smsFrom] : [];
 
   async function load() {
     const coalition = await deps.coalitions.current();
@@ -33,6 +37,7 @@ export function createPublishing(deps: {
   const optionsOf = (settings: PublishingSettings): GuardOptions => ({
     allowedHosts: [ownHost, ...settings.allowedHosts],
     blockedNames: settings.blockedNames,
+    allowedNumbers: [...ownNumbers, ...(settings.allowedNumbers ?? [])],
   });
 
   return {
@@ -52,9 +57,11 @@ export function createPublishing(deps: {
       return (await load()).settings;
     },
     async update(settings) {
-      const coalition = await deps.coalitions.current();
-      await setPublishingSettings(deps.db, coalition.id, settings);
-      return settings;
+      const { coalition, settings: current } = await load();
+      // Clients written before the allow-list existed send no numbers: keep the ones set.
+      const next = { ...settings, allowedNumbers: settings.allowedNumbers ?? current.allowedNumbers ?? [] };
+      await setPublishingSettings(deps.db, coalition.id, next);
+      return next;
     },
   };
 }
