@@ -256,7 +256,12 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
         })
       : null;
     const responderTexts = createResponderTexts({ database, coalitions, box, now, dispatch: () => dispatch });
-    const publishing = createPublishing({ db: database.db, coalitions, publicUrl: config.publicUrl });
+    const publishing = createPublishing({
+      db: database.db,
+      coalitions,
+      publicUrl: config.publicUrl,
+      smsFrom: config.sms?.from,
+    });
     const alerts = createAlertService({
       database,
       coalitions,

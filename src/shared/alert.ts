@@ -101,11 +101,14 @@ export const approveInputSchema = z.object({
 
 export const rejectInputSchema = z.object({ reason: text(ALERT_LIMITS.reason).min(1, 'say why') });
 
-/** What the publishing guard found, and where. */
+/** What the publishing guard finds (an address includes a city with a ZIP code; a badge, any officer's ID number). */
+export const FINDING_KINDS = ['phone', 'email', 'plate', 'address', 'name', 'link', 'badge'] as const;
+
+/** What the publishing guard found, and where (offsets into the field's text as written, end exclusive). */
 export const guardFindingSchema = z.object({
   language: z.enum(LANGUAGES),
   field: z.enum(['headline', 'body', 'instruction']),
-  kind: z.enum(['phone', 'email', 'plate', 'address', 'name', 'link']),
+  kind: z.enum(FINDING_KINDS),
   text: z.string(),
   start: z.number().int(),
   end: z.number().int(),
@@ -222,5 +225,24 @@ export const publishingSettingsSchema = z.object({
     .max(100),
   /** Names never to publish (staff, families, places), matched whole-word in any case. */
   blockedNames: z.array(z.string().trim().min(2).max(100)).max(2000),
+  /**
+   * The coalition's own numbers alerts may carry (hotline, SMS number, short
+   * code), matched in any format: "+1 (213) 555-0100" also allows
+   * "213.555.0100". A change that leaves it out keeps the numbers already set.
+   */
+  allowedNumbers: z
+    .array(
+      z
+        .string()
+        .trim()
+        .max(40)
+        .regex(/^\+?[\d\s().-]+$/, 'must be a phone number or short code such as +1 213 555 0100')
+        .refine((number) => {
+          const digits = number.replace(/\D/g, '').length;
+          return digits >= 3 && digits <= 15;
+        }, 'must have 3 to 15 digits'),
+    )
+    .max(20)
+    .optional(),
 });
 export type PublishingSettings = z.infer<typeof publishingSettingsSchema>;

@@ -9,6 +9,8 @@ import type { FindingKind } from '../../src/server/modules/alerts/guard.js';
 export const options = {
   allowedHosts: ['faro.example.org', 'aclu.org'],
   blockedNames: ['Rosa Martínez', 'Tío Beto'],
+  /** The coalition's hotline and SMS short code: publishable however they are written. */
+  allowedNumbers: ['+1 (213) 555-0100', '51555'],
 };
 
 const digit = fc.integer({ min: 0, max: 9 }).map(String);
@@ -44,7 +46,14 @@ const email = fc.oneof(
       fc.constantFrom('gmail.com', 'hotmail.com', 'correo.mx'),
     )
     .map(([u, d]) => `${u}@${d}`),
-  fc.constantFrom('maria [at] gmail [dot] com', 'juan arroba hotmail punto com', 'ana (at) yahoo (dot) com'),
+  fc.constantFrom(
+    'maria [at] gmail [dot] com',
+    'juan arroba hotmail punto com',
+    'ana (at) yahoo (dot) com',
+    'maria at gmail dot com',
+    'ana punto lopez arroba correo punto mx',
+    'jperez at outlook.com',
+  ),
 );
 const plate = fc.oneof(
   fc.tuple(fc.integer({ min: 1, max: 9 }), letters(3), digits(3)).map(([a, b, c]) => `${a}${b}${c}`),
@@ -65,6 +74,14 @@ const address = fc.oneof(
   fc.tuple(word, fc.integer({ min: 1, max: 9999 })).map(([w, n]) => `Calle ${w} ${n}`),
   fc.tuple(word, fc.integer({ min: 1, max: 9999 })).map(([w, n]) => `Av. ${w} #${n}`),
   fc.tuple(word, fc.integer({ min: 1, max: 9999 })).map(([w, n]) => `Avenida ${w} número ${n}`),
+  // No street suffix: "1420 Whittier", "Olvera 320", "calle 5 de Mayo 120".
+  fc.tuple(fc.integer({ min: 10, max: 99999 }), word).map(([n, w]) => `${n} ${w}`),
+  fc.tuple(word, fc.integer({ min: 10, max: 9999 })).map(([w, n]) => `${w} ${n}`),
+  fc.integer({ min: 1, max: 9999 }).map((n) => `calle 5 de Mayo ${n}`),
+  // A city with a ZIP code.
+  fc
+    .tuple(fc.constantFrom('Los Angeles, CA', 'Boyle Heights', 'Huntington Park, California'), digits(4))
+    .map(([city, zip]) => `${city} 9${zip}`),
 );
 const name = fc.oneof(
   fc.constantFrom('Rosa Martínez', 'tío beto', 'ROSA MARTÍNEZ'),
@@ -76,7 +93,39 @@ const name = fc.oneof(
     .map(([title, n]) => `${title} ${n}`),
   fc.constantFrom('Smith', 'Ramírez', 'Ana').map((n) => `a man named ${n}`),
   fc.constantFrom('José', 'Lupita').map((n) => `una señora que se llama ${n}`),
+  // No title: a given name and a surname, English and Spanish.
+  fc.constantFrom(
+    'Jennifer Smith',
+    'Michael Johnson',
+    'Mary Ann Nguyen',
+    'Juan Pérez',
+    'María de la Cruz',
+    'José Luis Hernández',
+    'Guadalupe Ramírez',
+    'Ana M. López',
+  ),
 );
+/** Badge and ID numbers after an officer word, English and Spanish. */
+const badge = fc
+  .tuple(
+    fc.constantFrom(
+      'badge',
+      'Badge #',
+      'badge number',
+      'ID #',
+      'ID',
+      'officer #',
+      'placa',
+      'número de placa:',
+      'placa número',
+      'agente',
+      'oficial',
+      'credencial',
+    ),
+    // Never the coalition's short code, which is allowed.
+    fc.integer({ min: 10, max: 999999 }).filter((n) => n !== 51555),
+  )
+  .map(([word, n]) => `${word}${word.endsWith('#') ? '' : ' '}${n}`);
 const link = fc.constantFrom(
   'https://bit.ly/3xYz',
   'http://example.com/raid',
@@ -103,4 +152,12 @@ export const tail = fc.constantFrom(
 );
 
 /** Generated personal data of each kind the guard must find. */
-export const LEAKS: Record<FindingKind, fc.Arbitrary<string>> = { phone, email, plate, address, name, link };
+export const LEAKS: Record<FindingKind, fc.Arbitrary<string>> = {
+  phone,
+  email,
+  plate,
+  address,
+  name,
+  link,
+  badge,
+};

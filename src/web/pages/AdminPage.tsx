@@ -5,6 +5,7 @@ import { GroupingSection } from './admin/GroupingSection.js';
 import { InviteSection } from './admin/InviteSection.js';
 import { OrganizationsSection } from './admin/OrganizationsSection.js';
 import { PeopleSection } from './admin/PeopleSection.js';
+import { PublishingSection } from './admin/PublishingSection.js';
 import { RetentionSection } from './admin/RetentionSection.js';
 import { RoleConflicts } from './admin/RoleConflicts.js';
 import { ZonesSection } from './admin/ZonesSection.js';
@@ -12,8 +13,8 @@ import { ZonesSection } from './admin/ZonesSection.js';
 /**
  * People and access. An organization's admin sees the people, roles and
  * invitations of their own organization; a coalition admin also sees member
- * organizations, the audit log, zones, grouping and retention. The server
- * decides; the page shows each admin only what they can do.
+ * organizations, the audit log, zones, grouping, the publishing guard's lists
+ * and retention. The server decides; the page shows each admin only what they can do.
  */
 export default function AdminPage() {
   const { t } = useTranslation();
@@ -30,6 +31,7 @@ export default function AdminPage() {
       {may('audit:read') && <AuditSection />}
       {may('settings:manage') && <ZonesSection />}
       {may('settings:manage') && <GroupingSection />}
+      {may('settings:manage') && <PublishingSection />}
       {may('audit:read') && <RetentionSection />}
     </section>
   );

@@ -39,13 +39,15 @@ export type AuditAction =
   /** A published update took the alert's place (the subject is the alert it updates). */
   | 'alert.updated'
   /** A published all clear ended the alert (the subject is the alert it ends). */
-  | 'alert.cleared';
+  | 'alert.cleared'
+  /** The publishing guard's lists (allowed numbers and hosts, blocked names) were changed. */
+  | 'settings.publishing_changed';
 
 export interface AuditEntry {
   coalitionId: string;
   actorId: string | null;
   action: AuditAction;
-  subjectType: 'user' | 'session' | 'invitation' | 'membership' | 'organization' | 'alert';
+  subjectType: 'user' | 'session' | 'invitation' | 'membership' | 'organization' | 'alert' | 'coalition';
   subjectId: string | null;
   at: Date;
 }

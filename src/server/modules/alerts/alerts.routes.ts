@@ -240,7 +240,7 @@ export function registerAlertRoutes(
         response: { 200: publishingSettingsSchema, 400: errorSchema },
       },
     },
-    async (request) => deps.publishing.update(request.body),
+    async (request) => deps.publishing.update(request.body, sessionOf(request).userId),
   );
 }
 

@@ -55,6 +55,84 @@ describe('publishing guard', () => {
     for (const text of texts) expect(guardPublicText(text, options), text).toEqual([]);
   });
 
+  it('issue 12 item 16: finds what it had never seen, named for what it is, as written', () => {
+    const cases: [string, FindingKind, string][] = [
+      ['Llame al ３２３－５５５－０１４７ hoy.', 'phone', '３２３－５５５－０１４７'],
+      ['Call 323\u200b555\u200b0147 now.', 'phone', '323\u200b555\u200b0147'],
+      ['Call 3 2 3 . 5 5 5 . 0 1 4 7 now.', 'phone', '3 2 3 . 5 5 5 . 0 1 4 7'],
+      [
+        'Call three two three five five five zero one four seven.',
+        'phone',
+        'three two three five five five zero one four seven',
+      ],
+      ['Write maria at gmail dot com today.', 'email', 'maria at gmail dot com'],
+      ['Escriba a juan arroba hotmail punto com hoy.', 'email', 'juan arroba hotmail punto com'],
+      [
+        'Escriba a ana punto lopez arroba correo punto mx.',
+        'email',
+        'ana punto lopez arroba correo punto mx',
+      ],
+      ['Write to mаria@gmail.com (a Cyrillic а).', 'email', 'mаria@gmail.com'],
+      ['Ask Jennifer Smith at the corner.', 'name', 'Jennifer Smith'],
+      ['Pregunte por Juan Pérez en la esquina.', 'name', 'Juan Pérez'],
+      ['Pregunte por María de la Cruz.', 'name', 'María de la Cruz'],
+      ['Ask Оfficer Smith (a Cyrillic О).', 'name', 'Smith'],
+      ['Ask for Rоsa Martínez (a Cyrillic о).', 'name', 'Rоsa Martínez'],
+      ['Ask for Tío\u200bBeto.', 'name', 'Tío\u200bBeto'],
+      ['The agent wore badge 4471.', 'badge', 'badge 4471'],
+      ['His badge number was 4471.', 'badge', 'badge number was 4471'],
+      ['Officer ID #4471 was seen.', 'badge', 'Officer ID #4471'],
+      ['El agente tenía la placa 4471.', 'badge', 'agente tenía la placa 4471'],
+      ['Número de placa: 4471.', 'badge', 'placa: 4471'],
+      ['Lo detuvo el agente 4471.', 'badge', 'agente 4471'],
+      ['Placa cuatro cuatro siete uno.', 'badge', 'Placa cuatro cuatro siete uno'],
+      ['Agents at 1420 Whittier this morning.', 'address', '1420 Whittier'],
+      ['Agents at fourteen twenty Whittier Boulevard.', 'address', 'fourteen twenty Whittier Boulevard'],
+      ['Agentes en Calle Olvera 320.', 'address', 'Calle Olvera 320'],
+      ['Agentes en la calle 5 de Mayo 120.', 'address', 'calle 5 de Mayo 120'],
+      ['Agentes en Olvera 320 ahora.', 'address', 'Olvera 320'],
+      ['Agentes en Calle Olvera trescientos veinte.', 'address', 'Calle Olvera trescientos veinte'],
+      ['Raid reported in Los Angeles, CA 90033.', 'address', 'Los Angeles, CA 90033'],
+      ['Raid reported in Boyle Heights 90033.', 'address', 'Boyle Heights 90033'],
+      ['Plate seven A B C one two three.', 'plate', 'seven A B C one two three'],
+    ];
+    for (const [text, kind, found] of cases) {
+      const findings = guardPublicText(text, options);
+      expect(
+        findings.map((f) => [f.kind, f.text]),
+        text,
+      ).toEqual([[kind, found]]);
+      // Offsets point into the text as written, so the composer can mark exactly that.
+      const [finding] = findings;
+      expect(text.slice(finding?.start, finding?.end)).toBe(found);
+    }
+  });
+
+  it('issue 12 item 16: lets the coalition’s hotline and short code through, and nothing else with them', () => {
+    const text = 'Call (213) 555-0100 or +1 213.555.0100, text ALERTA to 51555 — not 323-555-0147.';
+    expect(guardPublicText(text, options).map((f) => [f.kind, f.text])).toEqual([['phone', '323-555-0147']]);
+    // The same text with no allow-list: every number is found.
+    expect(guardPublicText(text, { ...options, allowedNumbers: [] }).map((f) => f.text)).toEqual([
+      '(213) 555-0100',
+      '+1 213.555.0100',
+      '323-555-0147',
+    ]);
+  });
+
+  it('issue 12 item 9: the compiled list finds each of 2,000 blocked names, whole words only', () => {
+    const given = ['Ana', 'Beto', 'Carmen', 'Diego', 'Elena', 'Fidel', 'Gloria', 'Hugo', 'Inés', 'Jorge'];
+    const names = Array.from({ length: 2000 }, (_, i) => `${given[i % 10]} Apellido${i}`);
+    const blocked = { ...options, blockedNames: names };
+    for (const i of [0, 1, 999, 1999]) {
+      const name = names[i] ?? '';
+      expect(guardPublicText(`Ask ${name.toUpperCase()} today.`, blocked).map((f) => f.text)).toEqual([
+        name.toUpperCase(),
+      ]);
+      // A longer word that starts with the name is not the name.
+      expect(guardPublicText(`Ask ${name}9 today.`, blocked)).toEqual([]);
+    }
+  });
+
   it('keeps public places coarse and public times rounded', () => {
     expect(isPublicCell(latLngToCell(34.05, -118.25, 7))).toBe(true);
     expect(isPublicCell(latLngToCell(34.05, -118.25, 5))).toBe(true);

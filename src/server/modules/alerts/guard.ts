@@ -1,20 +1,32 @@
 import { getResolution, isValidCell } from 'h3-js';
+import type { FINDING_KINDS } from '../../../shared/alert.js';
+import { findEmails, findLinks, linkAllowed, maskAllowedNumbers, phoneStretches } from './guard/contacts.js';
+import { foldText, originalSpan } from './guard/fold.js';
+import { joinSpacedDigits, spellDigits } from './guard/numbers.js';
+import { compileNames, findBadges, findNames } from './guard/people.js';
+import { findAddresses, findPlates } from './guard/places.js';
+import { type Hit, tokenize } from './guard/tokens.js';
 
 /**
  * The publishing guard: everything that leaves for the public (push, SMS,
  * e-mail, CAP, JSON, the page) passes through `guardPublicText`, which finds
  * what must never be published — phone numbers, e-mail addresses,
- * licence-plate-like strings, street addresses with house numbers, personal
- * names, links to hosts not allowed — and says exactly what and why. It errs
- * on the side of blocking: a false alarm costs an edit, a leak costs a person.
+ * licence-plate-like strings, street addresses with house numbers (and
+ * cities with ZIP codes), personal names, badge and ID numbers, links to
+ * hosts not allowed — and says exactly what and why, however the text is
+ * disguised (full-width or look-alike letters, invisible characters, digits
+ * spaced out or spelled in words). It errs on the side of blocking: a false
+ * alarm costs an edit, a leak costs a person. The coalition's own numbers
+ * (hotline, SMS) are allowed.
  */
 
-export type FindingKind = 'phone' | 'email' | 'plate' | 'address' | 'name' | 'link';
+export type FindingKind = (typeof FINDING_KINDS)[number];
 
 export interface Finding {
   kind: FindingKind;
   /** The text found, as written. */
   text: string;
+  /** Where it is in the text as written (UTF-16 offsets, end exclusive). */
   start: number;
   end: number;
 }
@@ -24,137 +36,74 @@ export interface GuardOptions {
   allowedHosts: readonly string[];
   /** Names the coalition never wants published (staff, families, places), matched whole-word, any case. */
   blockedNames: readonly string[];
+  /** The coalition's own numbers (hotline, SMS, short code) alerts may carry, however they are written. */
+  allowedNumbers?: readonly string[];
 }
 
-const EMAIL =
-  /[\p{L}\p{N}._%+-]+\s*(?:@|\(at\)|\[at\]|\sarroba\s)\s*[\p{L}\p{N}-]+(?:\s*(?:\.|\(dot\)|\[dot\]|\spunto\s)\s*[\p{L}\p{N}-]+)+/giu;
-const URL_LIKE =
-  /\b(?:https?:\/\/[^\s<>"']+|(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|info|gov|edu|us|mx|co|app|link|ly|me|tv|xyz|site|online)(?:\/[^\s<>"']*)?)/giu;
-/** Runs of digits with the separators people use in phone numbers. */
-const PHONE = /(?<![\p{L}\p{N}])(?:\+|00)?\d(?:[\s().\-/]{0,3}\d){6,16}(?![\p{L}\p{N}])/gu;
-const STREET_SUFFIX =
-  'st|street|ave|av|avenue|blvd|boulevard|rd|road|dr|drive|way|ln|lane|pl|place|ct|court|pkwy|parkway|hwy|highway|terrace|ter|cir|circle|sq|square';
-/** "1234 W Olympic Blvd", "815 S. Main Street". */
-const ADDRESS_EN = new RegExp(
-  String.raw`(?<![\p{L}\p{N}])\d{1,6}[A-Za-z]?\s+(?:[NSEW]\.?\s+)?(?:[\p{L}\p{N}'.-]+\s+){0,4}(?:${STREET_SUFFIX})\b\.?`,
-  'giu',
-);
-/** "Calle Hidalgo 123", "Av. Juárez #45", "Calzada de Tlalpan núm. 1020". */
-const ADDRESS_ES =
-  /\b(?:calle|c\/|avenida|av\.?|avda\.?|calzada|calz\.?|bulevar|blvd\.?|callej[oó]n|privada|carretera|camino)\s+[\p{L}.' -]{2,40}?\s*(?:#|n[uú]m\.?|n[uú]mero|no\.?)?\s*\d{1,6}\b/giu;
-/** Plates written as one token, any case: letters and digits mixed, 5 to 8 ("7ABC123", "abc1234"). */
-const PLATE_SOLID = /(?<![\p{L}\p{N}])[A-Za-z0-9]{5,8}(?![\p{L}\p{N}])/gu;
-/** Plates in groups, capitals as on the plate ("ABC-1234", "ABC 123", "ABC-12-34"). */
-const PLATE_GROUPED = /(?<![\p{L}\p{N}])[A-Z0-9]{1,4}(?:[ -][A-Z0-9]{1,4}){1,2}(?![\p{L}\p{N}])/gu;
-const TITLES = [
-  'mr',
-  'mrs',
-  'ms',
-  'miss',
-  'dr',
-  'officer',
-  'agent',
-  'deputy',
-  'sgt',
-  'sergeant',
-  'lt',
-  'captain',
-  'capt',
-  'det',
-  'detective',
-  'sr',
-  'sra',
-  'srta',
-  'don',
-  'doña',
-  'dona',
-  'agente',
-  'oficial',
-  'policía',
-  'policia',
-  'sargento',
-  'teniente',
-  'comandante',
-  'licenciado',
-  'lic',
-];
-/** A title in any case, then a capitalized name: "Officer Smith", "el agente Ramírez", "Sra. López". */
-const TITLED_NAME = new RegExp(
-  String.raw`(?<![\p{L}])(?:${TITLES.map((t) => `[${t[0]}${t[0]?.toUpperCase()}]${t.slice(1)}`).join('|')})\.?\s+(\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?)`,
-  'gu',
-);
-/** "named Maria", "se llama José", "llamado Juan". */
-const CALLED_NAME =
-  /\b(?:named|called|name is|se llama|llamad[oa]|de nombre)\s+(\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?)/gu;
+type NameMatcher = ReturnType<typeof compileNames>;
+const namesByList = new WeakMap<readonly string[], NameMatcher>();
+const recentLists: { names: readonly string[]; matcher: NameMatcher }[] = [];
 
-function findAll(text: string, pattern: RegExp, kind: FindingKind, group = 0): Finding[] {
-  const found: Finding[] = [];
-  for (const match of text.matchAll(pattern)) {
-    const whole = match[0];
-    const part = match[group] ?? whole;
-    const start = (match.index ?? 0) + (group === 0 ? 0 : whole.indexOf(part));
-    found.push({ kind, text: part, start, end: start + part.length });
+const sameNames = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((name, i) => name === b[i]);
+
+/**
+ * The coalition's names compiled once per list: by identity, or — as the
+ * settings are read afresh for each request — by content, compared with the
+ * last few lists seen (cheaper than compiling again).
+ */
+function blockedNameMatcher(names: readonly string[]): NameMatcher {
+  const known =
+    namesByList.get(names) ?? recentLists.find((recent) => sameNames(recent.names, names))?.matcher;
+  const matcher = known ?? compileNames(names);
+  if (!known) {
+    recentLists.unshift({ names: [...names], matcher });
+    recentLists.length = Math.min(recentLists.length, 4);
   }
-  return found;
+  namesByList.set(names, matcher);
+  return matcher;
 }
 
-const digitCount = (s: string) => s.replace(/\D/g, '').length;
-
-function hostAllowed(candidate: string, allowed: readonly string[]): boolean {
-  let host: string;
-  try {
-    host = new URL(
-      /^https?:\/\//i.test(candidate) ? candidate : `https://${candidate}`,
-    ).hostname.toLowerCase();
-  } catch {
-    return false;
-  }
-  return allowed.some((a) => host === a.toLowerCase() || host.endsWith(`.${a.toLowerCase()}`));
-}
-
-/** Plate-like strings that are not plates: times, ordinals and a few words of the trade. */
-function looksLikePlate(candidate: string): boolean {
-  const compact = candidate.replace(/[ -]/g, '');
-  if (compact.length < 5 || compact.length > 8) return false;
-  if (/^\d+(?:st|nd|rd|th|am|pm|h|min|km|mi)$/i.test(compact)) return false;
-  if (/^(?:19|20)\d\d$/.test(compact)) return false;
-  // Bill numbers in know-your-rights lines: "AB 450", "SB 54".
-  if (/^(?:AB|SB|HB|HR)\d{1,4}$/i.test(compact)) return false;
-  return digitCount(compact) >= 2 && /[A-Za-z]/.test(compact);
-}
-
-/** Everything in the text that must not be published, in order of position. */
+/**
+ * Everything in the text that must not be published, in order of position.
+ * The text is folded first (see guard/fold.ts) and numbers spelled out in
+ * words are read as digits; each finding gives the stretch of the text as
+ * written. Linear in the text's length, whatever the number of names.
+ */
 export function guardPublicText(text: string, options: GuardOptions): Finding[] {
-  const findings: Finding[] = [
-    ...findAll(text, EMAIL, 'email'),
-    ...findAll(text, URL_LIKE, 'link').filter(
-      (f) => !f.text.includes('@') && !hostAllowed(f.text, options.allowedHosts),
-    ),
-    ...findAll(text, ADDRESS_EN, 'address'),
-    ...findAll(text, ADDRESS_ES, 'address'),
-    ...findAll(text, PHONE, 'phone').filter(
-      (f) => digitCount(f.text) >= 7 && !/^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$/.test(f.text.trim()),
-    ),
-    ...findAll(text, PLATE_SOLID, 'plate').filter((f) => looksLikePlate(f.text)),
-    ...findAll(text, PLATE_GROUPED, 'plate').filter((f) => looksLikePlate(f.text)),
-    ...findAll(text, TITLED_NAME, 'name', 1),
-    ...findAll(text, CALLED_NAME, 'name', 1),
+  const folded = foldText(text);
+  const words = tokenize(folded.text);
+  const spelled = joinSpacedDigits(spellDigits(folded));
+  // The coalition's own numbers are hidden before any rule reads the digits.
+  const numeric = { ...spelled, text: maskAllowedNumbers(spelled.text, options.allowedNumbers ?? []) };
+  const numericWords = tokenize(numeric.text);
+  const phones = phoneStretches(numeric.text);
+  const phoneDigits = new Uint8Array(numeric.text.length);
+  for (const phone of phones) phoneDigits.fill(1, phone.start, phone.end);
+  const hits: Hit[] = [
+    ...findEmails(folded, words),
+    ...findLinks(folded)
+      .filter((link) => !linkAllowed(link, folded, text, options.allowedHosts))
+      .map((link): Hit => ({ kind: 'link', ...originalSpan(folded, link.start, link.end) })),
+    ...phones.map((phone): Hit => ({ kind: 'phone', ...originalSpan(numeric, phone.start, phone.end) })),
+    // Where two rules find the same stretch, the first named here explains it:
+    // "ID 4471" is a badge number, though it looks like a plate, and "ABC 123"
+    // is a plate, though it reads like "Olvera 320".
+    ...findBadges(numeric, numericWords),
+    ...findPlates(numeric, numericWords),
+    // Plates again before number words are read: "TEN-00-00" is a plate, not "10-00-00".
+    ...findPlates(folded, words),
+    ...findAddresses(numeric, numericWords, (at) => phoneDigits[at] === 1),
+    ...findNames(folded, words),
+    ...blockedNameMatcher(options.blockedNames)(folded),
   ];
-  for (const name of options.blockedNames) {
-    const trimmed = name.trim();
-    if (!trimmed) continue;
-    const escaped = trimmed.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    findings.push(
-      ...findAll(text, new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'giu'), 'name'),
-    );
-  }
   // One finding per stretch of text: the first kind found there (longest first) explains it.
-  findings.sort((a, b) => a.start - b.start || b.end - b.start - (a.end - a.start));
+  hits.sort((a, b) => a.start - b.start || b.end - b.start - (a.end - a.start));
   const kept: Finding[] = [];
-  for (const finding of findings) {
+  for (const hit of hits) {
     const last = kept.at(-1);
-    if (last && finding.start < last.end) continue;
-    kept.push(finding);
+    if (hit.end <= hit.start || (last && hit.start < last.end)) continue;
+    kept.push({ kind: hit.kind, text: text.slice(hit.start, hit.end), start: hit.start, end: hit.end });
   }
   return kept;
 }

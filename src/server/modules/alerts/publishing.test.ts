@@ -1,15 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { capSender, DEMO_PUBLIC_HOST, publicHost } from './publishing.js';
+import { loadConfig } from '../../config.js';
+import { capSender, publicHost } from './publishing.js';
 import { issueTime } from './workflow.js';
 
 describe('issue 12 item 17: who sent a CAP message, and when', () => {
-  it('names the sender after the configured public host, and a demo without one after a host that is no one’s', () => {
+  it('names the sender after the configured public host, never faro@ a host nobody configured', () => {
     expect(capSender('https://alerts.network.example/')).toBe('faro@alerts.network.example');
     expect(publicHost('https://alerts.network.example:8443/faro')).toBe('alerts.network.example');
-    expect(capSender(undefined)).toBe(`faro@${DEMO_PUBLIC_HOST}`);
-    expect(capSender(undefined)).not.toBe('faro@localhost');
+    // Outside the demo there is no public host but the configured one: start-up needs PUBLIC_URL.
+    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://u@db/faro' })).toThrow(
+      /PUBLIC_URL/,
+    );
+    const configured = loadConfig({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://u@db/faro',
+      PUBLIC_URL: 'https://alertas.red.example',
+    });
+    expect(capSender(configured.publicUrl)).toBe('faro@alertas.red.example');
     // CAP: a sender has no spaces, commas or reserved characters.
-    expect(capSender(undefined)).toMatch(/^[a-z0-9@.-]+$/);
+    expect(capSender(configured.publicUrl)).toMatch(/^[a-z0-9@.-]+$/);
   });
 
   it('issues to the second, always after the message it follows', () => {

@@ -1,5 +1,6 @@
 import { type PublishingSettings, publishingSettingsSchema } from '../../../shared/alert.js';
 import type { Drizzle } from '../../db/database.js';
+import { recordAudit } from '../access/audit.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import { publishingSettings, setPublishingSettings } from './alerts.repo.js';
 import type { GuardOptions } from './guard.js';
@@ -10,32 +11,35 @@ export interface Publishing {
   guardOptions(): Promise<GuardOptions>;
   context(): Promise<PublicContext>;
   settings(): Promise<PublishingSettings>;
-  update(settings: PublishingSettings): Promise<PublishingSettings>;
+  /** Replaces the settings; the change is audited (who, when — not the lists themselves). */
+  update(settings: PublishingSettings, actorId: string): Promise<PublishingSettings>;
 }
 
-const EMPTY: PublishingSettings = { allowedHosts: [], blockedNames: [] };
-
-/** A demo without PUBLIC_URL still needs a public host: one that is plainly no real network's (RFC 2606). */
-export const DEMO_PUBLIC_HOST = 'demo.faro.invalid';
+const EMPTY: PublishingSettings = { allowedHosts: [], blockedNames: [], allowedNumbers: [] };
 
 /**
- * This Faro's public host, the one place it is decided: PUBLIC_URL's host (required outside
- * the demo), or the demo's stand-in. The CAP sender and the links alerts may carry come from it.
+ * This Faro's public host, the one place it is decided: the configured public
+ * address's host (PUBLIC_URL, required outside the demo; a demo's is this machine).
+ * The CAP sender and the links alerts may carry come from it, never from a request.
  */
-export function publicHost(publicUrl: string | undefined): string {
-  return publicUrl ? new URL(publicUrl).hostname : DEMO_PUBLIC_HOST;
+export function publicHost(publicUrl: string): string {
+  return new URL(publicUrl).hostname;
 }
 
 /** The CAP `sender` of every message this Faro issues. */
-export const capSender = (publicUrl: string | undefined) => `faro@${publicHost(publicUrl)}`;
+export const capSender = (publicUrl: string) => `faro@${publicHost(publicUrl)}`;
 
 export function createPublishing(deps: {
   db: Drizzle;
   coalitions: CoalitionService;
-  publicUrl: string | undefined;
+  publicUrl: string;
+  /** The number this Faro sends texts from: alerts may always give it, like this Faro's own host. */
+  smsFrom?: string | undefined;
 }): Publishing {
   const ownHost = publicHost(deps.publicUrl);
-  const publicUrl = deps.publicUrl?.replace(/\/$/, '');
+  const { publicUrl } = deps;
+  // A Messaging Service SID ("MG…") is not a number anyone can call.
+  const ownNumbers = deps.smsFrom && /^\+?\d[\d\s().-]*$/.test(deps.smsFrom) ? [deps.smsFrom] : [];
 
   async function load() {
     const coalition = await deps.coalitions.current();
@@ -47,6 +51,7 @@ export function createPublishing(deps: {
   const optionsOf = (settings: PublishingSettings): GuardOptions => ({
     allowedHosts: [ownHost, ...settings.allowedHosts],
     blockedNames: settings.blockedNames,
+    allowedNumbers: [...ownNumbers, ...(settings.allowedNumbers ?? [])],
   });
 
   return {
@@ -65,10 +70,23 @@ export function createPublishing(deps: {
     async settings() {
       return (await load()).settings;
     },
-    async update(settings) {
-      const coalition = await deps.coalitions.current();
-      await setPublishingSettings(deps.db, coalition.id, settings);
-      return settings;
+    async update(settings, actorId) {
+      const { coalition, settings: current } = await load();
+      // Clients written before the allow-list existed send no numbers: keep the ones set.
+      const next = { ...settings, allowedNumbers: settings.allowedNumbers ?? current.allowedNumbers ?? [] };
+      // What alerts may say is a safety setting: who changed it is kept with the change.
+      await deps.db.transaction(async (tx) => {
+        await setPublishingSettings(tx, coalition.id, next);
+        await recordAudit(tx, {
+          coalitionId: coalition.id,
+          actorId,
+          action: 'settings.publishing_changed',
+          subjectType: 'coalition',
+          subjectId: coalition.id,
+          at: new Date(),
+        });
+      });
+      return next;
     },
   };
 }

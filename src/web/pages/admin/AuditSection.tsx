@@ -37,6 +37,7 @@ const ACTIONS = [
   'alert.cancelled',
   'alert.updated',
   'alert.cleared',
+  'settings.publishing_changed',
 ];
 
 /** The audit log: the latest entries, filtered by action, and the same as CSV. */

@@ -1,0 +1,106 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useEffect, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { PublishingSettings } from '../../../shared/alert.js';
+import { ApiError, api } from '../../api.js';
+
+const LISTS = ['allowedNumbers', 'blockedNames', 'allowedHosts'] as const;
+type List = (typeof LISTS)[number];
+
+const lines = (text: string) =>
+  text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+
+/**
+ * The publishing guard's settings, one entry per line: the coalition's own
+ * numbers alerts may give (hotline, SMS), names never to publish, and the
+ * hosts links may point to.
+ */
+export function PublishingSection() {
+  const { t } = useTranslation();
+  const id = useId();
+  const queryClient = useQueryClient();
+  const settings = useQuery({
+    queryKey: ['admin', 'publishing'],
+    queryFn: () => api<PublishingSettings>('/api/admin/publishing'),
+  });
+  const [texts, setTexts] = useState<Record<List, string>>({
+    allowedNumbers: '',
+    blockedNames: '',
+    allowedHosts: '',
+  });
+  const [state, setState] = useState<{ ok: boolean; text: string } | null>(null);
+
+  useEffect(() => {
+    if (!settings.data) return;
+    const data = settings.data;
+    setTexts({
+      allowedNumbers: (data.allowedNumbers ?? []).join('\n'),
+      blockedNames: data.blockedNames.join('\n'),
+      allowedHosts: data.allowedHosts.join('\n'),
+    });
+  }, [settings.data]);
+
+  const problem = (error: unknown) => {
+    if (!(error instanceof ApiError) || error.code !== 'VALIDATION') return t('admin.publishing.failed');
+    // "allowedNumbers.1": the list and the line, counted from one as the admin sees them.
+    return error.fields
+      .map(({ field }) => {
+        const [list, index] = field.split('.');
+        if (!LISTS.includes(list as List)) return t('admin.publishing.failed');
+        return t(`admin.publishing.invalid.${list}`, { line: Number(index ?? 0) + 1 });
+      })
+      .join(' ');
+  };
+
+  const save = async (event: FormEvent) => {
+    event.preventDefault();
+    try {
+      const saved = await api<PublishingSettings>('/api/admin/publishing', {
+        method: 'PUT',
+        body: {
+          allowedNumbers: lines(texts.allowedNumbers),
+          blockedNames: lines(texts.blockedNames),
+          allowedHosts: lines(texts.allowedHosts),
+        },
+      });
+      queryClient.setQueryData(['admin', 'publishing'], saved);
+      setState({ ok: true, text: t('admin.publishing.saved') });
+    } catch (error) {
+      setState({ ok: false, text: problem(error) });
+    }
+  };
+
+  if (!settings.data) return null;
+  return (
+    <form onSubmit={save} aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{t('admin.publishing.title')}</h2>
+      <p className="hint">{t('admin.publishing.intro')}</p>
+      {LISTS.map((list) => (
+        <div key={list}>
+          <label htmlFor={`${id}-${list}`}>{t(`admin.publishing.${list}`)}</label>
+          <p className="hint" id={`${id}-${list}-hint`}>
+            {t(`admin.publishing.${list}Hint`)}
+          </p>
+          <textarea
+            id={`${id}-${list}`}
+            aria-describedby={`${id}-${list}-hint`}
+            rows={list === 'blockedNames' ? 6 : 3}
+            value={texts[list]}
+            onChange={(e) => setTexts((all) => ({ ...all, [list]: e.target.value }))}
+          />
+        </div>
+      ))}
+      <button type="submit" className="button">
+        {t('admin.publishing.save')}
+      </button>
+      {state && (
+        <p role={state.ok ? 'status' : 'alert'} className={state.ok ? '' : 'error-summary'}>
+          {state.text}
+        </p>
+      )}
+    </form>
+  );
+}
