@@ -114,7 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; r
   });
   registerErrorHandling(app, { default: DEFAULT_BODY_LIMIT });
 
-  await registerSecurityHeaders(app, { https: config.publicUrl?.startsWith('https://') ?? false });
+  await registerSecurityHeaders(app, { https: config.publicUrl.startsWith('https://') });
   const cookie = { secureCookie: config.sessions.secureCookie, absoluteHours: config.sessions.absoluteHours };
   // Before any route: it refuses to register an /api route that declares no access rule.
   const routeAccess = await registerAuth(app, { sessions: deps.sessions, ...cookie });

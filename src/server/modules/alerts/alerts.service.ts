@@ -385,7 +385,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
           language,
           push: JSON.parse(pushPayload(alert, language, ctx)) as { title: string; body: string },
           sms: smsPreview(alert, language, ctx),
-          email: emailMessage(alert, language, ctx, `${ctx.publicUrl ?? ''}/unsubscribe?…`),
+          email: emailMessage(alert, language, ctx, `${ctx.publicUrl}/unsubscribe?…`),
         })),
         cap: capDocument(alert, ctx),
       };

@@ -23,7 +23,7 @@ import {
   pendingChannels,
 } from './delivery.repo.js';
 import { type Pace, streamDeliveries } from './delivery-stream.js';
-import type { Publishing } from './publishing.js';
+import { type Publishing, publicHost } from './publishing.js';
 import { emailMessage, pushPayload, type RenderableAlert, smsText } from './render.js';
 import { contactContext } from './subscriptions.service.js';
 
@@ -111,7 +111,8 @@ export function deliveryJobs(deps: {
   box: SecretBox;
   channels: DeliveryChannels;
   settings: DeliverySettings;
-  publicUrl: string | undefined;
+  /** This Faro's public address (config, no trailing slash). */
+  publicUrl: string;
   unsubscribeToken: (subscriptionId: string) => string;
   enqueueSend: (
     send: { alertId: string; channel: DeliveryChannel },
@@ -182,14 +183,13 @@ export function deliveryJobs(deps: {
     if (channel === 'sms' && deps.channels.sms)
       return deps.channels.sms.send(contact, messages.sms[language]);
     if (channel === 'email' && deps.channels.email) {
-      const base = deps.publicUrl?.replace(/\/$/, '') ?? 'http://localhost';
-      const unsubscribeUrl = `${base}/unsubscribe?s=${row.subscriptionId}&t=${deps.unsubscribeToken(row.subscriptionId)}`;
+      const unsubscribeUrl = `${deps.publicUrl}/unsubscribe?s=${row.subscriptionId}&t=${deps.unsubscribeToken(row.subscriptionId)}`;
       const message = messages.email[language];
       return deps.channels.email.send({
         to: contact,
         subject: message.subject,
         text: message.text.replace(UNSUBSCRIBE_MARK, unsubscribeUrl),
-        messageId: `<alert-${alert.id}.${row.subscriptionId}@${new URL(base).hostname}>`,
+        messageId: `<alert-${alert.id}.${row.subscriptionId}@${publicHost(deps.publicUrl)}>`,
         unsubscribeUrl,
       });
     }

@@ -36,7 +36,7 @@ export interface PublicContext {
   sender: string;
   senderName: string;
   /** The public address of this Faro (links to /alerts), when it is known. */
-  publicUrl: string | undefined;
+  publicUrl: string;
 }
 
 /** The guard's findings in an alert's texts, field by field. */
@@ -162,7 +162,7 @@ export function emailMessage(
     zones: zoneList(alert, language),
     unsubscribe: unsubscribeUrl,
   });
-  const more = ctx.publicUrl ? `\n\n${ctx.publicUrl}/alerts` : '';
+  const more = `\n\n${ctx.publicUrl}/alerts`;
   return { subject, text: `${body}${more}\n\n--\n${footer}\n` };
 }
 
@@ -191,7 +191,7 @@ export function capDocument(alert: RenderableAlert, ctx: PublicContext): string 
       headline: `${mark}${text.headline}`,
       description: text.body,
       instruction: text.instruction || undefined,
-      web: ctx.publicUrl ? `${ctx.publicUrl}/alerts` : undefined,
+      web: `${ctx.publicUrl}/alerts`,
       areas: alert.zones.map((zone) => ({ areaDesc: zone.name, outline: zone.outline })),
     };
   });

@@ -121,7 +121,8 @@ export function dispatchNotifyJob(deps: {
   sms: SmsSender | null;
   offerMinutes: number;
   /** Where the responder app is, for the link in a texted offer. */
-  publicUrl: string | undefined;
+  /** This Faro's public address (config, no trailing slash). */
+  publicUrl: string;
 }) {
   return defineJob({
     name: 'dispatch.notify',
@@ -178,7 +179,7 @@ export function dispatchNotifyJob(deps: {
         // the incident's number and zone only — never its place — and the way back to the app.
         if (text && row.offerPhone && deps.sms) {
           const minutes = Math.round(deps.offerMinutes);
-          const link = deps.publicUrl ? ` ${deps.publicUrl.replace(/\/$/, '')}/responder` : '';
+          const link = ` ${deps.publicUrl}/responder`;
           // Answered by text too (a one-word reply, read by the SMS intake) when the app will not load.
           await deps.sms.send(
             ownPhone(row.offerPhone),

@@ -41,7 +41,7 @@ export type SmsReply = z.infer<typeof smsReplySchema>;
 export const SMS_REPLY_KINDS = smsReplySchema.shape.kind.options;
 
 /** The reply's text in the sender's language. */
-export function replyText(reply: SmsReply, publicUrl: string | undefined): string {
+export function replyText(reply: SmsReply, publicUrl: string): string {
   const code = reply.receipt ?? '';
   switch (reply.kind) {
     case 'empty':
@@ -68,28 +68,19 @@ export function replyText(reply: SmsReply, publicUrl: string | undefined): strin
         first: String(reply.open?.[0] ?? ''),
       };
       if (reply.kind !== 'offerAccepted') return message(reply.language, `sms.${reply.kind}`, values);
-      return publicUrl
-        ? message(reply.language, 'sms.offerAccepted', {
-            ...values,
-            url: `${publicUrl.replace(/\/$/, '')}/responder`,
-          })
-        : message(reply.language, 'sms.offerAcceptedNoUrl', values);
+      return message(reply.language, 'sms.offerAccepted', { ...values, url: `${publicUrl}/responder` });
     }
     case 'receipt':
       break;
   }
-  const parts = [
-    publicUrl
-      ? message(reply.language, 'sms.receipt', { code, url: `${publicUrl.replace(/\/$/, '')}/status` })
-      : message(reply.language, 'sms.receiptNoUrl', { code }),
-  ];
+  const parts = [message(reply.language, 'sms.receipt', { code, url: `${publicUrl}/status` })];
   if (reply.askLocation) parts.push(message(reply.language, 'sms.askLocation'));
   parts.push(message(reply.language, 'sms.optIn'));
   return parts.join(' ');
 }
 
 /** Sends the reply to an inbound SMS through the provider; retried with back-off when the provider fails. */
-export function smsReplyJob(deps: { sender: SmsSender; box: SecretBox; publicUrl: string | undefined }) {
+export function smsReplyJob(deps: { sender: SmsSender; box: SecretBox; publicUrl: string }) {
   return defineJob({
     name: 'sms.reply',
     payload: smsReplySchema,
