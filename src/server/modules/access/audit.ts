@@ -52,6 +52,23 @@ export interface AuditEntry {
   at: Date;
 }
 
+/** An audit entry of something a person did to their own account or session. */
+export function ownAudit(
+  session: { coalitionId: string; userId: string },
+  action: AuditAction,
+  at: Date,
+  subject: 'user' | 'session' = 'user',
+): AuditEntry {
+  return {
+    coalitionId: session.coalitionId,
+    actorId: session.userId,
+    action,
+    subjectType: subject,
+    subjectId: subject === 'user' ? session.userId : null,
+    at,
+  };
+}
+
 /** Writes one audit row; call it with the transaction that makes the change. */
 export async function recordAudit(db: Drizzle, entry: AuditEntry): Promise<void> {
   await db.insert(auditLog).values(entry);

@@ -3,7 +3,7 @@ import type { SessionState } from '../../../shared/access.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database, SqlExecutor, Tx } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
-import { type AuditEntry, recordAudit } from './audit.js';
+import { type AuditEntry, ownAudit, recordAudit } from './audit.js';
 import { codeHashCandidates } from './code-hash.js';
 import { acceptTotpStep, consumeRecoveryCode, findTotp } from './factors.repo.js';
 import {
@@ -73,18 +73,8 @@ export function createSecondFactor(deps: {
 }): SecondFactor {
   const { database, box, now } = deps;
 
-  const own = (
-    session: SessionContext,
-    action: AuditEntry['action'],
-    subject: 'user' | 'session' = 'user',
-  ): AuditEntry => ({
-    coalitionId: session.coalitionId,
-    actorId: session.userId,
-    action,
-    subjectType: subject,
-    subjectId: subject === 'user' ? session.userId : null,
-    at: now(),
-  });
+  const own = (session: SessionContext, action: AuditEntry['action'], subject?: 'user' | 'session') =>
+    ownAudit(session, action, now(), subject);
 
   type Outcome =
     | { kind: 'signed_in'; token: string }

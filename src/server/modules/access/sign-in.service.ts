@@ -4,7 +4,7 @@ import type { Database, SqlExecutor } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import { recordEvents } from '../../realtime/events.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
-import { type AuditEntry, recordAudit } from './audit.js';
+import { type AuditEntry, ownAudit, recordAudit } from './audit.js';
 import { codeHash } from './code-hash.js';
 import { acceptTotpStep, findTotp, putPendingTotp, replaceRecoveryCodes } from './factors.repo.js';
 import type { RelyingParty } from './passkeys.js';
@@ -79,19 +79,8 @@ export function createSignInService(deps: {
     policy: PASSWORD_BACK_OFF,
   });
 
-  /** An audit entry of the session's own person. */
-  const own = (
-    session: SessionContext,
-    action: AuditEntry['action'],
-    subject: 'user' | 'session' = 'user',
-  ): AuditEntry => ({
-    coalitionId: session.coalitionId,
-    actorId: session.userId,
-    action,
-    subjectType: subject,
-    subjectId: subject === 'user' ? session.userId : null,
-    at: now(),
-  });
+  const own = (session: SessionContext, action: AuditEntry['action'], subject?: 'user' | 'session') =>
+    ownAudit(session, action, now(), subject);
 
   return {
     ...secondFactor,
