@@ -233,7 +233,8 @@ describe('sessions', () => {
 
 describe('invitations', () => {
   const invite = async (role: string) => {
-    const admin = await signIn(await person('admin'));
+    // Dispatchers reach the whole coalition: a coalition admin invites them.
+    const admin = await signIn(await person('coalition_admin'));
     const organizations = (await admin.get('/api/admin/organizations')).json().organizations;
     const response = await admin.post('/api/admin/invitations', {
       organizationId: organizations[0].id,
@@ -325,7 +326,7 @@ describe('invitations', () => {
 
 describe('admin pages', () => {
   it('grant and take away roles, effective at the next request', async () => {
-    const admin = await signIn(await person('admin'));
+    const admin = await signIn(await person('coalition_admin'));
     const helper = await person('responder');
     const helperBrowser = await signIn(helper);
     expect((await helperBrowser.get('/api/reports')).statusCode).toBe(403);

@@ -54,7 +54,8 @@ describe('issue 12 item 5: role grants that let one person publish alone', () =>
 
   it('are flagged to the other admins: an audit row of its own kind and a notice on their page', async () => {
     const organizationId = await homeOrganization();
-    const granter = await newPerson('admin', organizationId, 'Granting Admin');
+    // Roles that reach the whole coalition are a coalition admin's to grant.
+    const granter = await newPerson('coalition_admin', organizationId, 'Granting Admin');
     const otherAdmin = await sessionFor(t.faro.database, (await newPerson('admin', organizationId)).id);
     const coalitionAdmin = await staffSession(t.faro.database, 'coalition_admin');
     const dispatcher = await newPerson('dispatcher', organizationId, 'Dispatcher Who Approves');
@@ -110,6 +111,53 @@ describe('issue 12 item 5: role grants that let one person publish alone', () =>
       ).statusCode,
     ).toBe(200);
     expect((await conflicts(coalitionAdmin)).map((c) => c.userId)).not.toContain(dispatcher.id);
+  });
+
+  it('are a coalition admin’s to make for roles that reach the whole coalition: an organization admin cannot invite a second self', async () => {
+    // Seen in review: an organization's admin invited a "dispatcher" and an "approver"
+    // account for themselves, read every organization's reports and published alone.
+    const organizationId = await homeOrganization();
+    const organizationAdmin = await sessionFor(
+      t.faro.database,
+      (await newPerson('admin', organizationId)).id,
+    );
+    const member = await newPerson('responder', organizationId);
+    for (const role of ['dispatcher', 'approver'] as const) {
+      const invited = await call(organizationAdmin, 'POST', '/api/admin/invitations', {
+        organizationId,
+        role,
+      });
+      expect(invited.statusCode, role).toBe(403);
+      expect(invited.json().error.message).toContain('coalition admin');
+      const granted = await call(organizationAdmin, 'POST', `/api/admin/people/${member.id}/roles`, {
+        organizationId,
+        role,
+      });
+      expect(granted.statusCode, role).toBe(403);
+    }
+    const { rows } = await t.faro.database.pool.query(
+      `select count(*)::int as n from invitations where organization_id = $1 and role in ('dispatcher', 'approver')
+         and created_by = $2`,
+      [organizationId, organizationAdmin.userId],
+    );
+    expect(rows[0].n).toBe(0);
+    // What stays within the organization is still theirs to give.
+    for (const role of ['operator', 'responder', 'legal'] as const) {
+      expect(
+        (await call(organizationAdmin, 'POST', '/api/admin/invitations', { organizationId, role }))
+          .statusCode,
+      ).toBe(201);
+    }
+    // A coalition admin grants the coalition-wide roles.
+    const coalitionAdmin = await staffSession(t.faro.database, 'coalition_admin');
+    expect(
+      (
+        await call(coalitionAdmin, 'POST', `/api/admin/people/${member.id}/roles`, {
+          organizationId,
+          role: 'dispatcher',
+        })
+      ).statusCode,
+    ).toBe(200);
   });
 
   it('are shown only to admins who manage that person', async () => {

@@ -87,7 +87,7 @@ describe('an invitation by e-mail', () => {
         headers: admin.headers,
         payload: {
           organizationId: organizations.organizations[0].id,
-          role: 'dispatcher',
+          role: 'responder',
           email: 'sol@example.org',
         },
       })

@@ -46,16 +46,23 @@ describe('issue 12 item 9: public outputs rendered once per alert version', () =
     expect(rows[0]?.documents.cap).toBe(before.cap);
     expect(rows[0]?.documents.json).toEqual(before.json);
 
-    // The guard's list changes after publication: what was published is not re-judged on every read…
+    // Read again and again, it is served as stored: the guard does not run per request.
+    for (let i = 0; i < 3; i++) {
+      expect((await steps.call(null, 'GET', `/api/alerts/${alert.id}/cap.xml`)).body).toBe(before.cap);
+    }
+    const feed = (await steps.call(null, 'GET', '/api/alerts/feed.atom')).body;
+    const carried = capAlertsInFeed(feed).find((document) => document.includes(alert.id));
+    expect(carried).toBeDefined();
+    expect((await validateCap(carried ?? '')).valid).toBe(true);
+
+    // Seen in review: something the guard missed at publication could never be withdrawn.
+    // A change to the guard's lists makes every public document again, guarded, at its next read.
     await setBlockedNames(['Koreatown']);
     try {
-      expect((await steps.publicAlerts()).find((a) => a.id === alert.id)).toEqual(before.json);
-      expect((await steps.call(null, 'GET', `/api/alerts/${alert.id}/cap.xml`)).body).toBe(before.cap);
-      const feed = (await steps.call(null, 'GET', '/api/alerts/feed.atom')).body;
-      const carried = capAlertsInFeed(feed).find((document) => document.includes(alert.id));
-      expect(carried).toBeDefined();
-      expect((await validateCap(carried ?? '')).valid).toBe(true);
-      // …but the guard still runs when anything is published.
+      expect((await steps.publicAlerts()).map((a) => a.id)).not.toContain(alert.id);
+      expect((await steps.call(null, 'GET', `/api/alerts/${alert.id}/cap.xml`)).statusCode).toBe(404);
+      expect((await steps.call(null, 'GET', '/api/alerts/feed.atom')).body).not.toContain(alert.id);
+      // And the guard still runs when anything is published.
       const draft = await steps.draftFrom('activity', { zoneIds: [steps.zone('Koreatown')] });
       const submitted = await steps.call(
         steps.people.dispatcher,
@@ -67,6 +74,8 @@ describe('issue 12 item 9: public outputs rendered once per alert version', () =
     } finally {
       await setBlockedNames([]);
     }
+    // Lifted, it is made again from the approved snapshot: the same CAP as published.
+    expect((await steps.call(null, 'GET', `/api/alerts/${alert.id}/cap.xml`)).body).toBe(before.cap);
   });
 
   it('refuses to approve what the guard now blocks, though it was clean when submitted', async () => {

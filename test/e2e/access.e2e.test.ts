@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshCode, signIn } from './accounts.js';
 import { type E2e, expectAccessible, startE2e } from './harness.js';
 
-/** An admin invites a dispatcher, who joins, enrols an authenticator, signs in and reaches the board. */
+/**
+ * A coalition admin invites a dispatcher (a role that reaches the whole coalition,
+ * so not an organization admin's to give), who joins, enrols an authenticator,
+ * signs in and reaches the board.
+ */
 let e2e: E2e;
 beforeAll(async () => {
   e2e = await startE2e();
@@ -11,7 +15,7 @@ afterAll(async () => e2e?.stop());
 
 describe('joining by invitation', () => {
   it('takes a new dispatcher from an admin’s invitation to the dispatch board', async () => {
-    const admin = e2e.account('admin');
+    const admin = e2e.account('coalition_admin');
 
     const adminPage = await (await e2e.browser.newContext({ locale: 'en-US' })).newPage();
     await adminPage.goto(`${e2e.server.baseUrl}/admin`);

@@ -1,11 +1,12 @@
-import type { Role } from '../../../shared/access.js';
+import { COALITION_REACH_ROLES, type Role } from '../../../shared/access.js';
 
 /**
  * What an admin may do to people (issue 12 item 6). A coalition admin manages
  * everyone in the coalition; an organization's admin only the people and roles
  * of the organizations they administer — never roles elsewhere, never a
  * person who also belongs to another organization, never a coalition admin.
- * Nobody gives themselves a role (issue 12 item 5).
+ * Nobody gives themselves a role (issue 12 item 5), and roles that reach the
+ * whole coalition (dispatcher, approver) are a coalition admin's to grant.
  */
 export interface AdminScope {
   actorId: string;
@@ -23,6 +24,9 @@ export interface Refusal {
   code: 'NOT_FOUND' | 'FORBIDDEN' | 'INVALID_TRANSITION';
   message: string;
 }
+
+const COALITION_REACH_MESSAGE =
+  'Dispatchers and approvers read and publish for the whole coalition: ask a coalition admin to grant this role.';
 
 /** The scope of an admin from their roles and the organizations where they hold `admin`. */
 export function adminScope(
@@ -108,6 +112,9 @@ export function roleChangeRefusal(
       message: 'Only a coalition admin can grant or take away the coalition admin role.',
     };
   }
+  if (granted && !scope.coalitionWide && COALITION_REACH_ROLES.includes(change.role)) {
+    return { code: 'FORBIDDEN', message: COALITION_REACH_MESSAGE };
+  }
   if (!managesOrganization(scope, change.organizationId)) {
     return { code: 'FORBIDDEN', message: 'You manage the roles of your own organization only.' };
   }
@@ -118,6 +125,9 @@ export function roleChangeRefusal(
 export function invitationRefusal(scope: AdminScope, invitation: Membership): Refusal | null {
   if (invitation.role === 'coalition_admin' && !scope.coalitionWide) {
     return { code: 'FORBIDDEN', message: 'Only a coalition admin can invite a coalition admin.' };
+  }
+  if (!scope.coalitionWide && COALITION_REACH_ROLES.includes(invitation.role)) {
+    return { code: 'FORBIDDEN', message: COALITION_REACH_MESSAGE };
   }
   if (!managesOrganization(scope, invitation.organizationId)) {
     return { code: 'FORBIDDEN', message: 'You can invite people to your own organization only.' };

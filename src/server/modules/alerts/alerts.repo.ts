@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Drizzle } from '../../db/database.js';
 import { alerts, alertZones, coalitions, deliveries, users, zones } from '../../db/schema.js';
 
@@ -110,6 +110,20 @@ export async function storeDocuments(db: Drizzle, id: string, documents: object)
     .update(alerts)
     .set({ documents })
     .where(and(eq(alerts.id, id), isNull(alerts.documents)));
+}
+
+/**
+ * Forgets every public document kept for the coalition's alerts: the next read
+ * renders each again through the guard as it is now set (a name blocked after
+ * publication then takes the alert out of every public output).
+ */
+export async function forgetPublicDocuments(db: Drizzle, coalitionId: string): Promise<number> {
+  const forgotten = await db
+    .update(alerts)
+    .set({ documents: null })
+    .where(and(eq(alerts.coalitionId, coalitionId), isNotNull(alerts.documents)))
+    .returning({ id: alerts.id });
+  return forgotten.length;
 }
 
 /** The zones of some alerts, with their outlines. */

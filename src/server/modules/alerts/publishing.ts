@@ -2,7 +2,7 @@ import { type PublishingSettings, publishingSettingsSchema } from '../../../shar
 import type { Drizzle } from '../../db/database.js';
 import { recordAudit } from '../access/audit.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
-import { publishingSettings, setPublishingSettings } from './alerts.repo.js';
+import { forgetPublicDocuments, publishingSettings, setPublishingSettings } from './alerts.repo.js';
 import type { GuardOptions } from './guard.js';
 import type { PublicContext } from './render.js';
 
@@ -77,6 +77,8 @@ export function createPublishing(deps: {
       // What alerts may say is a safety setting: who changed it is kept with the change.
       await deps.db.transaction(async (tx) => {
         await setPublishingSettings(tx, coalition.id, next);
+        // Public documents were made under the old settings: made again, guarded, at their next read.
+        await forgetPublicDocuments(tx, coalition.id);
         await recordAudit(tx, {
           coalitionId: coalition.id,
           actorId,

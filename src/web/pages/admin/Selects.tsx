@@ -1,6 +1,6 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ROLES, type Role } from '../../../shared/roles.js';
+import { COALITION_REACH_ROLES, ROLES, type Role } from '../../../shared/roles.js';
 import { useSession } from '../../session.js';
 import { useOrganizations } from './shared.js';
 
@@ -29,10 +29,10 @@ export function OrganizationSelect(props: {
   );
 }
 
-/** The roles this admin may hand out: the coalition admin role only by a coalition admin. */
+/** The roles this admin may hand out: those that reach the whole coalition only by a coalition admin. */
 export function useGrantableRoles(): readonly Role[] {
   const coalitionWide = useSession().data?.roles.includes('coalition_admin') ?? false;
-  return coalitionWide ? ROLES : ROLES.filter((role) => role !== 'coalition_admin');
+  return coalitionWide ? ROLES : ROLES.filter((role) => !COALITION_REACH_ROLES.includes(role));
 }
 
 /** A labelled role picker, offering the roles this admin may hand out. */
