@@ -131,4 +131,18 @@ describe('issue 12 item 14: invitation acceptance is rate-limited per address', 
     expect((await accept('ZZZZ-ZZZZ-ZZZZ', 'h@example.org', '192.0.2.99')).statusCode).toBe(404);
     expect((await accept(code, 'real.one@example.org', '192.0.2.99')).statusCode).toBe(200);
   });
+
+  it('counts an IPv6 client as its /64, however it rotates addresses in it', async () => {
+    for (let i = 0; i < 11; i++) {
+      // A new address in the same /64 for every guess (seen in review: each escaped the back-off).
+      const guess = await accept(
+        `YYYY-YYYY-Y${'ABCDEFGHJKM'[i]}YY`,
+        `v${i}@example.org`,
+        `2001:db8:7:1::${i + 1}`,
+      );
+      expect(guess.statusCode).toBe(404);
+    }
+    expect((await accept('YYYY-YYYY-YYYY', 'v@example.org', '2001:db8:7:1:ffff::9')).statusCode).toBe(429);
+    expect((await accept('YYYY-YYYY-YYYY', 'w@example.org', '2001:db8:7:2::1')).statusCode).toBe(404);
+  });
 });

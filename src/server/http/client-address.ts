@@ -16,6 +16,9 @@ export function clientKey(address: string): string {
   return `${new ipaddr.IPv6([...prefix, 0, 0, 0, 0]).toString()}/64`;
 }
 
+/** The client key of a request (its address as Fastify resolved it through the trusted proxies). */
+export const clientKeyOf = (request: { ip: string }): string => clientKey(request.ip);
+
 /** The named ranges TRUST_PROXY accepts (the names Express and Fastify use). */
 const NAMED_RANGES: Record<string, string[]> = {
   loopback: ['127.0.0.0/8', '::1/128'],

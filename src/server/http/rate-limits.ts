@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { clientKey } from './client-address.js';
+import { clientKeyOf } from './client-address.js';
 import { AppError } from './errors.js';
 
 /**
@@ -18,7 +18,7 @@ export function addressKeyer(now: () => Date = () => new Date()) {
       day = today;
       salt = randomBytes(32);
     }
-    return createHmac('sha256', salt).update(clientKey(request.ip)).digest('base64url');
+    return createHmac('sha256', salt).update(clientKeyOf(request)).digest('base64url');
   };
 }
 

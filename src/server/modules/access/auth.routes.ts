@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { codeSchema, newPasswordSchema, sessionInfoSchema, signInSchema } from '../../../shared/access.js';
 import { clearSessionCookie, sessionOf, setSessionCookie } from '../../http/auth.js';
-import { clientKey } from '../../http/client-address.js';
+import { clientKeyOf } from '../../http/client-address.js';
 import { AppError } from '../../http/errors.js';
 import type { InvitationService } from './invitations.service.js';
 import type { SessionContext, SessionService } from './sessions.service.js';
@@ -66,7 +66,7 @@ export function registerAuthRoutes(
     async (request, reply) => {
       const { token } = await deps.signIn.signIn({
         ...request.body,
-        source: clientKey(request.ip),
+        source: clientKeyOf(request),
         agent: describeAgent(request.headers['user-agent']),
       });
       return startedSession(reply, token);
@@ -244,7 +244,7 @@ export function registerAuthRoutes(
     async (request, reply) => {
       const { token } = await deps.invitations.accept({
         ...request.body,
-        source: request.ip,
+        source: clientKeyOf(request),
         agent: describeAgent(request.headers['user-agent']),
       });
       return startedSession(reply, token);

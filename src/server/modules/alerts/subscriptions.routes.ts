@@ -9,7 +9,7 @@ import {
   unsubscribeInputSchema,
 } from '../../../shared/subscription.js';
 import { sessionOf } from '../../http/auth.js';
-import { clientKey } from '../../http/client-address.js';
+import { clientKeyOf } from '../../http/client-address.js';
 import { errorSchema } from '../../http/errors.js';
 import { PROOF_OF_WORK_HEADER, type ProofOfWork, requireProofOfWork } from '../../http/proof-of-work.js';
 import type { SubscriptionService } from './subscriptions.service.js';
@@ -118,7 +118,7 @@ export function registerSubscriptionRoutes(
       await requireProofOfWork(deps.proofOfWork, request.headers[PROOF_OF_WORK_HEADER]);
       await service().subscribe(request.body, deps.publicUrl, {
         audience: 'public',
-        address: clientKey(request.ip),
+        address: clientKeyOf(request),
       });
       return reply.status(202).send({ status: 'confirmation_sent' as const });
     },
