@@ -141,3 +141,51 @@ describe('publishing guard', () => {
     expect(publicTime(new Date('2026-11-29T10:34:59Z')).toISOString()).toBe('2026-11-29T10:30:00.000Z');
   });
 });
+
+describe('issue 12 item 16: what an adversarial review got past the guard', () => {
+  const found = (text: string, extra: Partial<typeof options> = {}) =>
+    guardPublicText(text, { ...options, ...extra }).map((f) => [f.kind, f.text]);
+
+  it.each([
+    ['phone', '323,555,0147'],
+    ['phone', '323~555~0147'],
+    ['phone', '323|555|0147'],
+    ['phone', '323:555:0147'],
+    ['phone', '323*555*0147'],
+    ['phone', '323\n555\n0147'],
+    ['phone', '323    555    0147'],
+    ['phone', 'three-two-three, five-five-five, zero-one-four-seven'],
+    ['badge', 'officer with badge 4-4-7-1'],
+    ['name', 'Xochitl Ramirez'],
+    ['name', 'Deshawn Williams'],
+    ['name', "Kevin O'Brien"],
+    ['address', 'Whittier Blvd #1420'],
+    ['address', 'calle Whittier, 1420'],
+  ])('finds %s in "%s"', (kind, value) => {
+    expect(found(`Seen this morning: ${value} near the market.`).map(([k]) => k)).toContain(kind);
+  });
+
+  it('finds a blocked name written surname first or with digits for letters', () => {
+    const blocked = { blockedNames: ['Rosa Delgado'] };
+    for (const text of ['Delgado, Rosa was there', 'DELGADO ROSA was there', 'Rosa Delgad0 was there'])
+      expect(
+        found(text, blocked).map(([k]) => k),
+        text,
+      ).toContain('name');
+  });
+
+  it('still leaves lists of times and counts alone', () => {
+    expect(found('Seen at 10:45, 11:30, 12:15 and 13:00.')).toEqual([]);
+    expect(found('Counts by hour: 12, 15, 20, 25.')).toEqual([]);
+    expect(found('Tuesday, December 2, 2026, 10:45.')).toEqual([]);
+    expect(found('Seen Nov 29, 2026, 10:45. 3 vehicles, about 12 agents.')).toEqual([]);
+    expect(found('All clear as of Nov 29, 2026. 3 vehicles left.')).toEqual([]);
+  });
+
+  it('allows a coalition number only as that number, not the tail or the copy of another', () => {
+    const allowed = { allowedNumbers: ['555-0100', '+1 213 555 0100'] };
+    expect(found('Call 555-0100 or 213-555-0100, 24/7.', allowed)).toEqual([]);
+    expect(found('Call (818) 555-0100.', allowed).map(([k]) => k)).toEqual(['phone']);
+    expect(found('Call +52 1 213 555 0100.', allowed).map(([k]) => k)).toEqual(['phone']);
+  });
+});

@@ -10,15 +10,37 @@ import { TLDS } from './words.js';
 const isDigit = (code: number) => code >= 48 && code <= 57;
 /** What people put between the digits of a phone number: "(323) 555-0147", "323.555.0147", "3 2 3 5…". */
 const PHONE_SEPARATORS = new Set([' ', '\t', '(', ')', '.', '-', '/', '_']);
+/**
+ * Marks that also separate numbers in ordinary text ("12, 15, 20", "10:45"):
+ * between the groups of a phone number only when every group reads as one
+ * ("323,555,0147", "323|555|0147", a number split over lines).
+ */
+const WEAK_SEPARATORS = new Set([',', ':', ';', '|', '~', '*', '=', '\n', '\r']);
+/** The most separator characters between two digits of one number ("323    555    0147"). */
+const MAX_GAP = 6;
 
 interface DigitRun {
   start: number;
   end: number;
   /** The positions of its digits. */
   at: number[];
+  /** How many digits each group has, groups being split at weak separators. */
+  groups: number[];
 }
 
-/** Runs of digits with at most three separator characters between neighbours. */
+/** The run's groups (split at weak separators) as runs of their own. */
+function groupRuns(run: DigitRun): DigitRun[] {
+  const parts: DigitRun[] = [];
+  let from = 0;
+  for (const size of run.groups) {
+    const at = run.at.slice(from, from + size);
+    parts.push({ start: at[0] ?? run.start, end: (at.at(-1) ?? run.start) + 1, at, groups: [size] });
+    from += size;
+  }
+  return parts;
+}
+
+/** Runs of digits with a few separator characters between neighbours. */
 function digitRuns(text: string): DigitRun[] {
   const runs: DigitRun[] = [];
   let i = 0;
@@ -28,19 +50,49 @@ function digitRuns(text: string): DigitRun[] {
       continue;
     }
     const at = [i];
+    const groups = [1];
     let j = i + 1;
     for (;;) {
       let k = j;
-      while (k < text.length && k - j <= 3 && PHONE_SEPARATORS.has(text.charAt(k))) k++;
-      if (k - j > 3 || k >= text.length || !isDigit(text.charCodeAt(k))) break;
+      let weak = false;
+      while (k < text.length && k - j <= MAX_GAP) {
+        const c = text.charAt(k);
+        // A full stop right after a number, then a space, ends a sentence: "Nov 29, 2026. 3 vehicles"
+        // (digits spelled apart with their dots spaced too, "3 2 3 . 5 5 5", still join).
+        if (c === '.' && k === j && /\s/.test(text.charAt(k + 1))) break;
+        if (WEAK_SEPARATORS.has(c)) weak = true;
+        else if (!PHONE_SEPARATORS.has(c)) break;
+        k++;
+      }
+      if (k - j > MAX_GAP || k >= text.length || !isDigit(text.charCodeAt(k))) break;
       at.push(k);
+      if (weak) groups.push(1);
+      else groups[groups.length - 1] = (groups.at(-1) ?? 0) + 1;
       j = k + 1;
     }
-    runs.push({ start: i, end: j, at });
+    runs.push({ start: i, end: j, at, groups });
     i = j;
   }
   return runs;
 }
+
+/**
+ * Whether a run joined by weak separators reads as one number: groups of two
+ * digits or more ending in one of three or more ("323,555,0147"), not a list
+ * of times or counts ("10:45, 11:30, 12:15"; "12, 15, 20, 25"; "2, 2026, 10:45").
+ */
+function groupsReadAsNumber(run: DigitRun, text: string): boolean {
+  if (run.groups.length === 1) return true;
+  if (run.groups.some((g) => g < 2) || (run.groups.at(-1) ?? 0) < 3) return false;
+  const written = text.slice(run.start, run.end);
+  return !TIMES.test(written) && !DAY_AND_YEAR.test(written);
+}
+
+/** A date's day and year: "29, 2026" in "Nov 29, 2026, 10:45". */
+const DAY_AND_YEAR = /^\d{1,2},\s*(?:19|20)\d{2}(?!\d)/;
+
+/** Times of day one after another: "10:45, 11:30", "9:00 - 13:00". */
+const TIMES = /^\d{1,2}:\d{2}(?:[\s,;-]{1,4}\d{1,2}:\d{2})*$/;
 
 /** The digits of a number as written: "+1 (213) 555-0100" → "12135550100". */
 export const digitsOnly = (number: string) => number.replace(/\D/g, '');
@@ -52,7 +104,8 @@ export const digitsOnly = (number: string) => number.replace(/\D/g, '');
  * so no rule finds them.
  */
 export function maskAllowedNumbers(text: string, allowed: readonly string[]): string {
-  const forms: string[] = [];
+  /** Each form with the digits that may stand before it: nothing, or its own country code. */
+  const forms: { form: string; prefixes: Set<string> }[] = [];
   const shortCodes = new Set<string>();
   for (const number of allowed) {
     const digits = digitsOnly(number);
@@ -60,22 +113,32 @@ export function maskAllowedNumbers(text: string, allowed: readonly string[]): st
       if (digits.length > 0) shortCodes.add(digits);
       continue;
     }
-    forms.push(digits);
+    forms.push({ form: digits, prefixes: new Set(['']) });
     // "+1 213 555 0100" is also written "213-555-0100": the national number, ten digits or more.
-    for (let k = 1; k <= 3 && digits.length - k >= 10; k++) forms.push(digits.slice(k));
+    for (let k = 1; k <= 3 && digits.length - k >= 10; k++)
+      forms.push({ form: digits.slice(k), prefixes: new Set(['', digits.slice(0, k)]) });
   }
   if (forms.length === 0 && shortCodes.size === 0) return text;
   let chars: string[] | null = null;
-  for (const run of digitRuns(text)) {
+  const runs = digitRuns(text);
+  for (const run of [...runs, ...runs.filter((r) => r.groups.length > 1).flatMap(groupRuns)]) {
     const digits = run.at.map((p) => text.charAt(p)).join('');
     const hide = (from: number, length: number) => {
       chars ??= text.split('');
       for (let k = from; k < from + length; k++) chars[run.at[k] ?? 0] = '*';
     };
     if (shortCodes.has(digits)) hide(0, digits.length);
-    for (const form of forms) {
+    for (const { form, prefixes } of forms) {
+      // A number without its area code is allowed only written alone: "555-0100" allowed
+      // must not hide the tail of "(818) 555-0100" (seen in review).
+      if (form.length < 10) {
+        if (digits === form) hide(0, form.length);
+        continue;
+      }
+      // Only at the start of a number, or after its own country code: "+52 1 213 555 0100"
+      // is another number, though it ends like the hotline. Digits after it ("24/7") may follow.
       for (let at = digits.indexOf(form); at >= 0; at = digits.indexOf(form, at + form.length))
-        hide(at, form.length);
+        if (prefixes.has(digits.slice(0, at))) hide(at, form.length);
     }
   }
   return chars ? (chars as string[]).join('') : text;
@@ -86,14 +149,16 @@ const DATE = /^(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}[/.-]\d{1,2}[/.-]\d{1,2})
 /** Seven digits or more, written any way, except dates ("11/29/2026", "2026-11-29"): their stretches of the folded text. */
 export function phoneStretches(text: string): { start: number; end: number }[] {
   const found: { start: number; end: number }[] = [];
-  for (const run of digitRuns(text)) {
-    if (run.at.length < 7) continue;
-    const last = run.at.at(-1) ?? run.start;
-    if (run.at.length <= 8 && DATE.test(text.slice(run.start, last + 1))) continue;
-    let start = run.start;
-    if (text.charAt(start - 1) === '(') start--;
-    if (text.charAt(start - 1) === '+') start--;
-    found.push({ start, end: last + 1 });
+  for (const whole of digitRuns(text)) {
+    for (const run of groupsReadAsNumber(whole, text) ? [whole] : groupRuns(whole)) {
+      if (run.at.length < 7) continue;
+      const last = run.at.at(-1) ?? run.start;
+      if (run.at.length <= 8 && DATE.test(text.slice(run.start, last + 1))) continue;
+      let start = run.start;
+      if (text.charAt(start - 1) === '(') start--;
+      if (text.charAt(start - 1) === '+') start--;
+      found.push({ start, end: last + 1 });
+    }
   }
   return found;
 }

@@ -100,11 +100,17 @@ function givenAndSurname(tokens: readonly Token[], i: number): number {
   for (let steps = 0; steps < 3 && j >= 0; steps++) {
     const word = tokens[j] as Token;
     if (NAME_PARTICLES.has(word.text)) j = wordAfter(tokens, j);
-    else if (word.text.length === 1 && isCapitalized(word))
+    else if (word.text.length === 1 && isCapitalized(word) && !NAME_JOINS.has(tokens[j + 1]?.text ?? ''))
       j = tokens[j + 1]?.text === '.' ? wordAfter(tokens, j + 1) : wordAfter(tokens, j);
     else break;
   }
-  if (!surname(tokens[j])) return -1;
+  // "O'Brien", "D'Angelo": one capital letter joined to the rest of the surname.
+  const joined =
+    tokens[j]?.text.length === 1 &&
+    isCapitalized(tokens[j]) &&
+    NAME_JOINS.has(tokens[j + 1]?.text ?? '') &&
+    isCapitalized(tokens[j + 2]);
+  if (!surname(tokens[j]) && !joined) return -1;
   let last = nameEnd(tokens, j);
   for (let more = 0; more < 2; more++) {
     const next = wordAfter(tokens, last);
@@ -161,13 +167,20 @@ function badgeNumber(tokens: readonly Token[], j: number): number {
   const t = tokens[j];
   if (t?.kind !== 'word' || t.text.length > 12) return -1;
   const digits = t.text.replace(/\D/g, '').length;
-  if (digits < 2 || t.text.length - digits > 2) return -1;
+  if (digits < 1 || t.text.length - digits > 2) return -1;
   let last = j;
-  for (let n = 0; n < 2; n++) {
+  let total = digits;
+  // Up to three groups ("44-71"), or a digit at a time ("4-4-7-1", seen in review).
+  const most = digits === 1 ? 7 : 2;
+  for (let n = 0; n < most; n++) {
     const gap = tokens[last + 1];
-    if (gap?.text.length !== 1 || (gap.text !== '-' && gap.text !== ' ') || !tokens[last + 2]?.number) break;
+    const next = tokens[last + 2];
+    if (gap?.text.length !== 1 || (gap.text !== '-' && gap.text !== ' ') || !next?.number) break;
+    if (digits === 1 && next.text.length !== 1) break;
+    total += next.text.length;
     last += 2;
   }
+  if (total < 2) return -1;
   // "Officer … 10:45", "agente … 12 horas": a time or a count, not a badge.
   const after = tokens[last + 1];
   if (after?.kind === 'mark' && (after.text === ':' || after.text === ',') && tokens[last + 2]?.hasDigit)
@@ -205,20 +218,41 @@ interface TrieNode {
   end: boolean;
 }
 
+/** Digits written for the letters they look like ("Delgad0", "R0sa"), and i / l / 1 as one. */
+const LOOK_ALIKE: Record<string, string> = {
+  '0': 'o',
+  '1': 'l',
+  i: 'l',
+  '3': 'e',
+  '4': 'a',
+  '5': 's',
+  '7': 't',
+};
+
+/** The letter a name is compared by: lower case, look-alike digits read as letters. */
 const lowerAt = (text: string, j: number) => {
   const code = text.charCodeAt(j);
-  return code >= 65 && code <= 90 ? String.fromCharCode(code + 32) : text.charAt(j).toLowerCase();
+  const lower = code >= 65 && code <= 90 ? String.fromCharCode(code + 32) : text.charAt(j).toLowerCase();
+  return LOOK_ALIKE[lower] ?? lower;
 };
+
+/** A name and, for one of two words or more, the same with the surname first ("Delgado, Rosa"). */
+function nameOrders(name: string): string[] {
+  const words = name.trim().split(/\s+/);
+  const surname = words.at(-1);
+  return words.length < 2 || !surname ? [name] : [name, [surname, ...words.slice(0, -1)].join(' ')];
+}
 
 /**
  * The coalition's list of names as one trie of their letters (folded, lower
  * case, spaces and marks left out), so a text is read once whatever the
- * list's length: "Tío Beto", "TÍO BETO", "Tio\u200bBeto", "T-í-o B-e-t-o".
+ * list's length: "Tío Beto", "TÍO BETO", "Tio\u200bBeto", "T-í-o B-e-t-o", "T1o B3to",
+ * and the surname first: "Beto, Tío".
  */
 export function compileNames(names: readonly string[]): (folded: Folded) => Hit[] {
   const root: TrieNode = { next: new Map(), end: false };
   let depth = 0;
-  for (const name of names) {
+  for (const name of names.flatMap(nameOrders)) {
     const key = foldText(name.trim()).text;
     let node = root;
     let length = 0;

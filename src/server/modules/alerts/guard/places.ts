@@ -156,9 +156,15 @@ function spanishStreet(tokens: readonly Token[], k: number): number {
     if (!numbered) letters += t.text.length;
     const next = nextWordLoose(tokens, j);
     if (next < 0) {
-      // "Calle Hidalgo #123": a mark right before the number.
-      const mark = j + (tokens[j + 1]?.kind === 'space' ? 2 : 1);
-      if (tokens[mark]?.text === '#' && houseNumber(tokens[mark + 1]) && letters >= 2) return mark + 1;
+      // "Calle Hidalgo #123", "calle Whittier, 1420": a mark right before the number.
+      let k = j + 1;
+      if (tokens[k]?.kind === 'space') k++;
+      const mark = tokens[k]?.text;
+      if (mark !== '#' && mark !== ',') return -1;
+      k++;
+      if (tokens[k]?.kind === 'space') k++;
+      if (houseNumber(tokens[k]) && letters >= 2 && !countFollows(tokens, k) && !partOfNumber(tokens, k))
+        return k;
       return -1;
     }
     j = next;
@@ -176,7 +182,11 @@ function spanishStreet(tokens: readonly Token[], k: number): number {
 /** "Olvera 320", "Insurgentes Sur 1602": a capitalized name, then a number of two digits or more. */
 function nameThenNumber(tokens: readonly Token[], i: number): number {
   if (!houseNumber(tokens[i], 2) || countFollows(tokens, i)) return -1;
-  let first = wordBefore(tokens, i);
+  // "Whittier Blvd #1420", "Olvera # 320": a number sign before the number.
+  let at = i;
+  if (tokens[at - 1]?.text === '#') at--;
+  else if (tokens[at - 1]?.kind === 'space' && tokens[at - 2]?.text === '#') at -= 2;
+  let first = wordBefore(tokens, at);
   // "Whittier Blvd 1420"; but a numbered street alone ("Avenue 26", "Calle 12") has no house number.
   const word = tokens[first];
   if (word && (STREET_SUFFIXES.has(word.lower) || STREET_WORDS_ES.has(word.lower)))

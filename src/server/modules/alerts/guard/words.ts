@@ -41,6 +41,13 @@ export const GIVEN_NAMES = set(`
   lorena rocio monica mariana fernanda valeria daniela ximena camila paola karla liliana erika
   cristina susana angelica graciela elvira lupita reyna marisol leonor estela ofelia raquel rebeca
   natalia paula yesenia griselda maricela rosalba
+  xochitl citlali itzel nayeli yatziri cuauhtemoc itzel anahi dulce karina wendy ingrid jeniffer
+  deshawn darnell tyrone jamal malik marcus andre terrell lamar darius keisha latoya tanisha imani
+  aaliyah shanice ebony jasmine destiny precious
+  mohammed muhammad mohamed mohammad ahmed ahmad omar yusuf hassan hussein khalid mustafa ibrahim
+  fatima aisha layla zainab mariam yasmin
+  priya raj rahul anil sunil deepak arjun vijay sanjay anjali pooja neha sunita
+  armen arman narek tigran ani anush lilit nguyen thanh minh linh
 `);
 
 /** Titles before a name: "Officer Smith", "la agente Ramírez", "Sra. López", "Tía Lupe". */
