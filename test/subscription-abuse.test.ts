@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { solvePow } from './support/pow.js';
@@ -156,17 +157,48 @@ describe('issue 12 item 10: subscriptions as a weapon', () => {
     expect(await zonesOf(first?.manage ?? '')).toEqual(['Van Nuys']);
   });
 
-  it('sends a request still waiting for its confirmation again as it was, not as someone else asks', async () => {
+  it('keeps each request waiting with its own link: another request neither breaks the first nor is sent in its place', async () => {
+    // Seen in review: someone else's request for the owner's address, made first, was re-sent
+    // in place of the owner's own for a week.
     const owner = 'tomas@example.org';
     await subscribe(email(owner, 'Pacoima'));
     clock += 10 * 60_000;
     await subscribe(email(owner, 'Huntington Park'));
-    const [first, second] = await mailsTo(owner);
-    expect(second?.confirm).toBe(first?.confirm);
-    expect(second?.text).toContain('Pacoima');
-    expect(second?.text).not.toContain('Huntington Park');
-    const confirmed = await post('/api/subscriptions/confirm', { token: first?.confirm ?? '' });
+    const mails = await mailsTo(owner);
+    expect(mails).toHaveLength(2);
+    const first = mails.find((m) => m.text.includes('Pacoima'));
+    const second = mails.find((m) => m.text.includes('Huntington Park'));
+    expect(second?.confirm).not.toBe(first?.confirm);
+    expect(first?.text).toContain('Pacoima');
+    expect(second?.text).toContain('Huntington Park');
+    expect(second?.text).not.toContain('Pacoima');
+    // The one the owner follows is the one that counts; the other link is then spent.
+    const confirmed = await post('/api/subscriptions/confirm', { token: second?.confirm ?? '' });
     expect(confirmed.statusCode).toBe(200);
+    expect(confirmed.json().zones.map((z: { name: string }) => z.name)).toEqual(['Huntington Park']);
+    expect((await post('/api/subscriptions/confirm', { token: first?.confirm ?? '' })).statusCode).toBe(404);
+    // A forged link for this subscription (its id, any digest) opens nothing.
+    const forged = `${second?.confirm.slice(0, 32)}${'A'.repeat(43)}`;
+    expect((await post('/api/subscriptions/confirm', { token: forged })).statusCode).toBe(404);
+  });
+
+  it('still confirms with a link an earlier version sent (one request, its token’s hash kept)', async () => {
+    await subscribe(email('earlier@example.org', 'Pacoima'));
+    const { rows } = await t.faro.database.pool.query<{ id: string; pending: { nonce: string }[] }>(
+      'select id, pending from subscriptions order by created_at desc limit 1',
+    );
+    const row = rows[0];
+    const nonce = row?.pending[0]?.nonce ?? '';
+    const legacy = Buffer.from(
+      t.faro.box.digest(`${row?.id}:${nonce}`, 'subscription-confirm'),
+      'hex',
+    ).toString('base64url');
+    await t.faro.database.pool.query(
+      'update subscriptions set pending = $2::jsonb, confirm_token_hash = $3 where id = $1',
+      [row?.id, JSON.stringify(row?.pending[0]), createHash('sha256').update(legacy).digest('hex')],
+    );
+    const confirmed = await post('/api/subscriptions/confirm', { token: legacy });
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
     expect(confirmed.json().zones.map((z: { name: string }) => z.name)).toEqual(['Pacoima']);
   });
 

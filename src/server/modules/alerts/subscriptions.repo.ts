@@ -18,6 +18,12 @@ export async function findByDigest(db: Drizzle, coalitionId: string, channel: st
   return row;
 }
 
+/** One subscription by its id. */
+export async function findSubscription(db: Drizzle, id: string) {
+  const [row] = await db.select().from(subscriptions).where(eq(subscriptions.id, id));
+  return row;
+}
+
 export async function findByToken(db: Drizzle, column: 'confirm' | 'manage', tokenHash: string) {
   const [row] = await db
     .select()

@@ -21,6 +21,7 @@ import {
   existingZones,
   findByDigest,
   findByToken,
+  findSubscription,
   insertSubscription,
   PENDING_SUBSCRIPTION_DAYS,
   type SubscriptionRow,
@@ -70,6 +71,10 @@ const pendingSchema = z.object({
   requestedAt: z.string().optional(),
 });
 type PendingRequest = z.infer<typeof pendingSchema>;
+/** The requests waiting (oldest first); an earlier version kept one, not in a list. */
+const pendingListSchema = z.union([z.array(pendingSchema), pendingSchema.transform((one) => [one])]);
+/** Requests kept waiting at once for one destination: each has its own link, none displaces another. */
+const MAX_PENDING = 5;
 
 export interface SubscriptionService {
   /**
@@ -199,10 +204,46 @@ export function createSubscriptionService(deps: {
     );
   }
 
+  /** Requests still waiting: those with a link, fewer than seven days old. */
+  const waiting = (pending: unknown, at: Date): PendingRequest[] => {
+    const parsed = pendingListSchema.safeParse(pending);
+    return parsed.success ? parsed.data.filter((request) => fresh(request, at)) : [];
+  };
+  /**
+   * A confirmation link's token: the subscription's id (32 hex digits) and a
+   * keyed digest of one request's nonce — letters a link and a reader keep whole.
+   */
+  const confirmLinkToken = (id: string, nonce: string) =>
+    `${id.replaceAll('-', '')}${confirmToken(id, nonce)}`;
+
   const fresh = (pending: PendingRequest | null, at: Date) =>
     pending?.nonce && pending.requestedAt
       ? at.getTime() - Date.parse(pending.requestedAt) < PENDING_SUBSCRIPTION_DAYS * 86_400_000
       : false;
+
+  /** The subscription and the one request a confirmation link is for, or NOT_FOUND. */
+  async function confirming(db: Drizzle, value: string) {
+    const gone = () => new AppError('NOT_FOUND', 'This confirmation link was used already or is not valid.');
+    const hex = /^[0-9a-f]{32}/.exec(value)?.[0];
+    if (!hex || value.length <= 43) {
+      // A link sent by an earlier version: the token's hash names the subscription and its one request.
+      const row = await findByToken(db, 'confirm', hash(value));
+      const request = row ? pendingListSchema.safeParse(row.pending).data?.at(-1) : undefined;
+      if (!row || !request) throw gone();
+      return { row, request };
+    }
+    const id = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+    const row = await findSubscription(db, id);
+    const given = Buffer.from(value);
+    const request = row
+      ? waiting(row.pending, now()).find((r) => {
+          const expected = Buffer.from(confirmLinkToken(id, r.nonce ?? ''));
+          return expected.length === given.length && timingSafeEqual(expected, given);
+        })
+      : undefined;
+    if (!row || !request) throw gone();
+    return { row, request };
+  }
 
   const unsubscribeToken = (id: string) => box.digest(id, 'unsubscribe').slice(0, 43);
 
@@ -248,7 +289,11 @@ export function createSubscriptionService(deps: {
           requestedAt: at.toISOString(),
         };
         const id = existing?.id ?? randomUUID();
-        let request = asked;
+        // Each request waits with its own link, beside any others: a request made by someone else
+        // for this destination neither breaks the owner's link nor is sent in place of theirs
+        // (seen in review). What exists — zones, language, manage link — changes only on confirming.
+        const requests = [...waiting(existing?.pending, at), asked].slice(-MAX_PENDING);
+        const confirmTokenHash = hash(confirmLinkToken(id, asked.nonce ?? ''));
         if (!existing) {
           await insertSubscription(tx.db, {
             id,
@@ -258,23 +303,16 @@ export function createSubscriptionService(deps: {
             contactDigest: digest,
             language: input.language,
             audience: from.audience,
-            pending: asked,
-            confirmTokenHash: hash(confirmToken(id, asked.nonce ?? '')),
+            pending: requests,
+            confirmTokenHash,
             manageTokenHash: hash(manageToken(id)),
           });
         } else {
-          // Never disturbs what exists: its zones, language and manage link stay; a request still
-          // waiting for its confirmation is sent again as it was; only otherwise does this one wait.
-          const outstanding = pendingSchema.safeParse(existing.pending);
-          if (outstanding.success && fresh(outstanding.data, at)) request = outstanding.data;
-          else
-            await updateSubscription(tx.db, id, {
-              pending: asked,
-              confirmTokenHash: hash(confirmToken(id, asked.nonce ?? '')),
-            });
+          await updateSubscription(tx.db, id, { pending: requests, confirmTokenHash });
         }
-        const names = request === asked ? found : await existingZones(tx.db, coalition.id, request.zoneIds);
-        const token = confirmToken(id, request.nonce ?? '');
+        const request = asked;
+        const names = found;
+        const token = confirmLinkToken(id, request.nonce ?? '');
         const content = {
           to: contact,
           confirm: `${base}/subscribe/confirm?token=${token}`,
@@ -301,20 +339,18 @@ export function createSubscriptionService(deps: {
 
     async confirm(value) {
       return database.transaction(async (tx) => {
-        const row = await findByToken(tx.db, 'confirm', hash(value));
-        if (!row) throw new AppError('NOT_FOUND', 'This confirmation link was used already or is not valid.');
-        const pending = pendingSchema.parse(row.pending);
-        await setSubscriptionZones(tx.db, row.id, pending.zoneIds);
+        const { row, request } = await confirming(tx.db, value);
+        await setSubscriptionZones(tx.db, row.id, request.zoneIds);
         await updateSubscription(tx.db, row.id, {
           status: 'active',
-          language: pending.language,
+          language: request.language,
           pending: null,
           confirmTokenHash: null,
           confirmedAt: now(),
           // The link every confirmation carries (a subscription from before these links changes to it now).
           manageTokenHash: hash(manageToken(row.id)),
         });
-        return viewOf({ ...row, language: pending.language, status: 'active' }, tx.db);
+        return viewOf({ ...row, language: request.language, status: 'active' }, tx.db);
       });
     },
 
