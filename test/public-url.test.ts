@@ -63,7 +63,7 @@ describe('links built from request headers', () => {
       method: 'POST',
       url: '/api/admin/invitations',
       headers: { ...admin.headers, ...FORGED },
-      payload: { organizationId: organizations[0]?.id, role: 'dispatcher' },
+      payload: { organizationId: organizations[0]?.id, role: 'responder' },
     });
     expect(invited.statusCode, invited.body).toBe(201);
     expect(invited.json().link).toMatch(new RegExp(`^${OWN}/invite\\?code=`));
