@@ -48,6 +48,16 @@ export interface Database {
 }
 
 /** Opens the database the config names. */
+/** Whether the database answers a trivial query now (readiness). */
+export async function databaseAnswers(database: Database): Promise<boolean> {
+  try {
+    await database.pool.query('select 1');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function openDatabase(
   config: Config['database'],
   log?: (msg: string) => void,

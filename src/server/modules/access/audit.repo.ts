@@ -65,3 +65,8 @@ export async function latestAuditOf(db: Drizzle, coalitionId: string, action: st
   }
   return latest;
 }
+
+/** One audit row (the caller's transaction makes it part of the change). */
+export async function insertAudit(db: Drizzle, entry: typeof auditLog.$inferInsert): Promise<void> {
+  await db.insert(auditLog).values(entry);
+}

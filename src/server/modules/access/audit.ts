@@ -1,5 +1,5 @@
 import type { Drizzle } from '../../db/database.js';
-import { auditLog } from '../../db/schema.js';
+import { insertAudit } from './audit.repo.js';
 
 /** The actions the audit log records. Content never goes in: only who, what, which record, when. */
 export type AuditAction =
@@ -71,5 +71,5 @@ export function ownAudit(
 
 /** Writes one audit row; call it with the transaction that makes the change. */
 export async function recordAudit(db: Drizzle, entry: AuditEntry): Promise<void> {
-  await db.insert(auditLog).values(entry);
+  await insertAudit(db, entry);
 }

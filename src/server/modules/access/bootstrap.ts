@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
-import { asc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
-import { coalitions, organizations } from '../../db/schema.js';
+import { firstCoalition, insertCoalition, organizationsByAge } from '../coalitions/coalitions.repo.js';
+import { insertOrganization } from '../coalitions/organizations.repo.js';
 import { slugify } from '../coalitions/slug.js';
 import { recordAudit } from './audit.js';
 import { hashPassword } from './passwords.js';
@@ -31,27 +31,15 @@ export async function createAdmin(
   const oneTimePassword = Array.from({ length: 20 }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
   const passwordHash = await hashPassword(oneTimePassword);
   await database.transaction(async ({ db }) => {
-    let [coalition] = await db.select().from(coalitions).orderBy(asc(coalitions.createdAt)).limit(1);
+    let coalition = await firstCoalition(db);
     if (!coalition) {
       if (!input.coalitionName || !input.organizationName) {
         throw new Error('This server has no coalition yet: give --coalition-name and --organization-name.');
       }
-      [coalition] = await db
-        .insert(coalitions)
-        .values({ name: input.coalitionName, slug: slugify(input.coalitionName) })
-        .returning();
-      if (!coalition) throw new Error('coalition insert returned no row');
-      await db.insert(organizations).values({
-        coalitionId: coalition.id,
-        name: input.organizationName,
-        slug: slugify(input.organizationName),
-      });
+      coalition = await insertCoalition(db, input.coalitionName, slugify(input.coalitionName));
+      await insertOrganization(db, coalition.id, input.organizationName, slugify(input.organizationName));
     }
-    const orgs = await db
-      .select()
-      .from(organizations)
-      .where(eq(organizations.coalitionId, coalition.id))
-      .orderBy(asc(organizations.createdAt));
+    const orgs = await organizationsByAge(db, coalition.id);
     const organization = input.organizationSlug
       ? orgs.find((o) => o.slug === input.organizationSlug)
       : orgs[0];

@@ -1,8 +1,7 @@
-import { eq } from 'drizzle-orm';
 import webpush from 'web-push';
 import type { SecretBox } from '../../crypto/secret-box.js';
+import { findServerKey, insertServerKeyIfMissing } from '../../crypto/server-keys.repo.js';
 import type { Drizzle } from '../../db/database.js';
-import { serverKeys } from '../../db/schema.js';
 
 export interface VapidKeys {
   publicKey: string;
@@ -18,11 +17,8 @@ const NAME = 'vapid';
  */
 export async function loadVapidKeys(db: Drizzle, box: SecretBox): Promise<VapidKeys> {
   const fresh = webpush.generateVAPIDKeys();
-  await db
-    .insert(serverKeys)
-    .values({ name: NAME, sealed: box.seal(JSON.stringify(fresh), `server-key:${NAME}`) })
-    .onConflictDoNothing();
-  const [row] = await db.select().from(serverKeys).where(eq(serverKeys.name, NAME));
-  if (!row) throw new Error('VAPID keys could not be stored');
-  return JSON.parse(box.open(row.sealed, `server-key:${NAME}`)) as VapidKeys;
+  await insertServerKeyIfMissing(db, NAME, box.seal(JSON.stringify(fresh), `server-key:${NAME}`));
+  const sealed = await findServerKey(db, NAME);
+  if (!sealed) throw new Error('VAPID keys could not be stored');
+  return JSON.parse(box.open(sealed, `server-key:${NAME}`)) as VapidKeys;
 }

@@ -1,7 +1,6 @@
-import { asc } from 'drizzle-orm';
 import type { Drizzle } from '../../db/database.js';
-import { coalitions } from '../../db/schema.js';
 import { AppError } from '../../http/errors.js';
+import { firstCoalition } from './coalitions.repo.js';
 
 export interface Coalition {
   id: string;
@@ -23,11 +22,7 @@ export function createCoalitionService(db: Drizzle): CoalitionService {
   return {
     async current() {
       if (cached) return cached;
-      const [row] = await db
-        .select({ id: coalitions.id, slug: coalitions.slug, name: coalitions.name })
-        .from(coalitions)
-        .orderBy(asc(coalitions.createdAt))
-        .limit(1);
+      const row = await firstCoalition(db);
       if (!row) {
         throw new AppError(
           'UNAVAILABLE',

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Database } from '../../db/database.js';
+import { type Database, databaseAnswers } from '../../db/database.js';
 import { migrationsCurrent } from '../../db/migrate.js';
 import { AppError } from '../../http/errors.js';
+import { countUngrouped } from '../reports/reports.repo.js';
 
 /**
  * `/healthz`: the process answers. `/readyz`: it can serve — database
@@ -43,11 +44,8 @@ export function registerHealthRoutes(app: FastifyInstance, deps: { database: Dat
       config: { access: 'public' },
     },
     async () => {
-      try {
-        await deps.database.pool.query('select 1');
-      } catch {
+      if (!(await databaseAnswers(deps.database)))
         throw new AppError('UNAVAILABLE', 'The database is not reachable.');
-      }
       const migrations = await migrationsCurrent(deps.database);
       if (!migrations.current) {
         throw new AppError(
@@ -58,13 +56,10 @@ export function registerHealthRoutes(app: FastifyInstance, deps: { database: Dat
           },
         );
       }
-      const backlog = await deps.database.pool.query<{ n: string }>(
-        'select count(*) as n from reports where incident_id is null',
-      );
       return {
         status: 'ready' as const,
         database: deps.database.kind,
-        groupingBacklog: Number(backlog.rows[0]?.n ?? 0),
+        groupingBacklog: await countUngrouped(deps.database.db),
       };
     },
   );

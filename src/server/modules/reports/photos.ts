@@ -1,9 +1,8 @@
-import { and, eq, gt, inArray, isNull, lt, or } from 'drizzle-orm';
 import sharp from 'sharp';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Drizzle } from '../../db/database.js';
-import { reportPhotos, reports } from '../../db/schema.js';
 import { AppError } from '../../http/errors.js';
+import { claimPhotos, findPhoto, insertPhoto } from './photos.repo.js';
 
 /** Photos larger than this many pixels are refused before decoding (decompression bombs). */
 const MAX_INPUT_PIXELS = 50_000_000;
@@ -68,7 +67,7 @@ export function createPhotoService(deps: { db: Drizzle; box: SecretBox }): Photo
     async accept(coalitionId, input, reportId) {
       const photo = await reencodePhoto(input);
       const id = crypto.randomUUID();
-      await deps.db.insert(reportPhotos).values({
+      await insertPhoto(deps.db, {
         id,
         coalitionId,
         reportId: reportId ?? null,
@@ -82,52 +81,19 @@ export function createPhotoService(deps: { db: Drizzle; box: SecretBox }): Photo
 
     async claim(db, coalitionId, reportId, photoIds, now) {
       if (photoIds.length === 0) return 0;
-      const claimed = await db
-        .update(reportPhotos)
-        .set({ reportId })
-        .where(
-          and(
-            eq(reportPhotos.coalitionId, coalitionId),
-            inArray(reportPhotos.id, [...photoIds].slice(0, MAX_PHOTOS_PER_REPORT)),
-            isNull(reportPhotos.reportId),
-            gt(reportPhotos.createdAt, new Date(now.getTime() - PENDING_PHOTO_MS)),
-          ),
-        )
-        .returning({ id: reportPhotos.id });
-      return claimed.length;
+      return claimPhotos(db, {
+        coalitionId,
+        reportId,
+        photoIds,
+        max: MAX_PHOTOS_PER_REPORT,
+        madeAfter: new Date(now.getTime() - PENDING_PHOTO_MS),
+      });
     },
 
     async read(coalitionId, reportId, photoId) {
-      const [row] = await deps.db
-        .select({ sealed: reportPhotos.sealed, contentType: reportPhotos.contentType })
-        .from(reportPhotos)
-        .where(
-          and(
-            eq(reportPhotos.coalitionId, coalitionId),
-            eq(reportPhotos.reportId, reportId),
-            eq(reportPhotos.id, photoId),
-          ),
-        );
+      const row = await findPhoto(deps.db, coalitionId, reportId, photoId);
       if (!row) throw new AppError('NOT_FOUND', 'No such photo (it may have been deleted on schedule).');
       return { data: deps.box.openBytes(row.sealed, context(photoId)), contentType: row.contentType };
     },
   };
-}
-
-/**
- * Deletes photos of reports received before the cut-off, and photos never
- * attached to a report. Returns how many.
- */
-export async function purgePhotos(db: Drizzle, reportsBefore: Date, pendingBefore: Date): Promise<number> {
-  const old = db.select({ id: reports.id }).from(reports).where(lt(reports.receivedAt, reportsBefore));
-  const deleted = await db
-    .delete(reportPhotos)
-    .where(
-      or(
-        and(isNull(reportPhotos.reportId), lt(reportPhotos.createdAt, pendingBefore)),
-        inArray(reportPhotos.reportId, old),
-      ),
-    )
-    .returning({ id: reportPhotos.id });
-  return deleted.length;
 }

@@ -235,3 +235,12 @@ export async function purgeCallbacks(db: Drizzle, receivedBefore: Date): Promise
     .returning({ id: reports.id });
   return purged.length;
 }
+
+/** How many reports wait to be grouped into incidents (readiness shows the backlog). */
+export async function countUngrouped(db: Drizzle): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(reports)
+    .where(isNull(reports.incidentId));
+  return Number(row?.n ?? 0);
+}

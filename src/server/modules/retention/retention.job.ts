@@ -5,7 +5,8 @@ import { PENDING_SUBSCRIPTION_DAYS, purgeStaleSubscriptions } from '../alerts/su
 import { purgeIncidentMessages } from '../dispatch/channel.js';
 import { purgeAssignmentNotes } from '../dispatch/dispatch.repo.js';
 import { purgeIncidentPositions, purgeTimelineNotes } from '../incidents/incidents.repo.js';
-import { PENDING_PHOTO_MS, purgePhotos } from '../reports/photos.js';
+import { PENDING_PHOTO_MS } from '../reports/photos.js';
+import { purgePhotos } from '../reports/photos.repo.js';
 import { purgeCallbacks, purgeRestrictedFields } from '../reports/reports.repo.js';
 
 export interface RetentionPolicy {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Database } from '../../db/database.js';
 import { PENDING_PHOTO_MS } from '../reports/photos.js';
 import type { RetentionPolicy } from './retention.job.js';
+import { heldRestrictedData } from './retention.repo.js';
 
 export const retentionViewSchema = z.object({
   policy: z.object({
@@ -38,21 +39,7 @@ export function registerRetentionRoutes(
       },
     },
     async () => {
-      const { rows } = await deps.database.pool.query<{
-        restricted: string;
-        callbacks: string;
-        photos: string;
-        notes: string;
-        oldest: Date | null;
-      }>(
-        `select
-           (select count(*) from reports where restricted is not null) as restricted,
-           (select count(*) from reports where callback is not null) as callbacks,
-           (select count(*) from report_photos) as photos,
-           (select count(*) from incident_timeline where note is not null) as notes,
-           (select min(received_at) from reports where restricted is not null) as oldest`,
-      );
-      const row = rows[0];
+      const row = await heldRestrictedData(deps.database.db);
       return {
         policy: {
           restrictedDays: deps.retention.exactLocationDays,
@@ -61,11 +48,11 @@ export function registerRetentionRoutes(
           schedule: deps.schedule,
         },
         held: {
-          reportsWithRestrictedFields: Number(row?.restricted ?? 0),
-          callbackNumbers: Number(row?.callbacks ?? 0),
-          photos: Number(row?.photos ?? 0),
-          incidentNotes: Number(row?.notes ?? 0),
-          oldestRestrictedAt: row?.oldest ? new Date(row.oldest).toISOString() : null,
+          reportsWithRestrictedFields: row.restricted,
+          callbackNumbers: row.callbacks,
+          photos: row.photos,
+          incidentNotes: row.notes,
+          oldestRestrictedAt: row.oldest ? new Date(row.oldest).toISOString() : null,
         },
       };
     },
