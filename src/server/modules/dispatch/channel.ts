@@ -1,13 +1,17 @@
-import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { SecretBox } from '../../crypto/secret-box.js';
-import type { Database, Drizzle } from '../../db/database.js';
-import { assignments, incidentMessages, incidents, users } from '../../db/schema.js';
+import type { Database } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import { recordEvents } from '../../realtime/events.js';
 import type { Permission } from '../access/permissions.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
-import { ENGAGED } from './assignment-flow.js';
+import {
+  channelTeam,
+  findVoiceNote,
+  incidentExists,
+  insertChannelMessage,
+  listChannelMessages,
+} from './channel.repo.js';
 
 /**
  * The incident channel: a thread per incident for dispatchers and the team
@@ -66,44 +70,18 @@ export function createIncidentChannel(deps: {
 }): IncidentChannel {
   const { database, box } = deps;
 
-  /** The responders engaged on the incident: they may use the channel and hear of each message. */
-  async function team(incidentId: string) {
-    const rows = await database.db
-      .select({ userId: assignments.userId })
-      .from(assignments)
-      .where(
-        and(eq(assignments.incidentId, incidentId), inArray(assignments.state, [...ENGAGED, 'reported'])),
-      );
-    return rows.map((r) => r.userId);
-  }
-
   async function allowed(incidentId: string, who: Who) {
     const coalition = await deps.coalitions.current();
-    const [incident] = await database.db
-      .select({ id: incidents.id })
-      .from(incidents)
-      .where(and(eq(incidents.coalitionId, coalition.id), eq(incidents.id, incidentId)));
-    const members = incident ? await team(incidentId) : [];
+    // The responders engaged on the incident may use the channel and hear of each message.
+    const incident = await incidentExists(database.db, coalition.id, incidentId);
+    const members = incident ? await channelTeam(database.db, incidentId) : [];
     if (!incident || (!who.permissions.includes('incidents:channel') && !members.includes(who.userId)))
       throw new AppError('NOT_FOUND', 'No incident with this id.');
     return { coalitionId: coalition.id, members };
   }
 
   async function read(incidentId: string, userId: string): Promise<MessageList> {
-    const rows = await database.db
-      .select({
-        id: incidentMessages.id,
-        userId: incidentMessages.userId,
-        body: incidentMessages.body,
-        voice: sql<boolean>`${incidentMessages.audio} is not null`,
-        at: incidentMessages.createdAt,
-        author: users.displayName,
-      })
-      .from(incidentMessages)
-      .innerJoin(users, eq(users.id, incidentMessages.userId))
-      .where(eq(incidentMessages.incidentId, incidentId))
-      .orderBy(asc(incidentMessages.id))
-      .limit(500);
+    const rows = await listChannelMessages(database.db, incidentId, 500);
     return {
       messages: rows.map((row) => ({
         id: row.id,
@@ -123,7 +101,7 @@ export function createIncidentChannel(deps: {
   ): Promise<MessageList> {
     const { coalitionId, members } = await allowed(incidentId, author);
     await database.transaction(async (tx) => {
-      await tx.db.insert(incidentMessages).values({
+      await insertChannelMessage(tx.db, {
         incidentId,
         userId: author.userId,
         body: box.seal(message.text, context(incidentId)),
@@ -159,21 +137,9 @@ export function createIncidentChannel(deps: {
     },
     async audio(incidentId, reader, messageId) {
       await allowed(incidentId, reader);
-      const [row] = await database.db
-        .select({ audio: incidentMessages.audio, type: incidentMessages.audioType })
-        .from(incidentMessages)
-        .where(and(eq(incidentMessages.incidentId, incidentId), eq(incidentMessages.id, messageId)));
+      const row = await findVoiceNote(database.db, incidentId, messageId);
       if (!row?.audio || !row.type) throw new AppError('NOT_FOUND', 'No voice note with this id.');
       return { data: box.openBytes(row.audio, context(incidentId)), type: row.type };
     },
   };
-}
-
-/** Channel messages older than the retention period are deleted with the incident's other restricted data. */
-export async function purgeIncidentMessages(db: Drizzle, before: Date): Promise<number> {
-  const deleted = await db
-    .delete(incidentMessages)
-    .where(lt(incidentMessages.createdAt, before))
-    .returning({ id: incidentMessages.id });
-  return deleted.length;
 }

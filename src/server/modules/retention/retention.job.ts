@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Drizzle } from '../../db/database.js';
 import { defineJob } from '../../jobs/queue.js';
 import { PENDING_SUBSCRIPTION_DAYS, purgeStaleSubscriptions } from '../alerts/subscriptions.repo.js';
-import { purgeIncidentMessages } from '../dispatch/channel.js';
+import { purgeIncidentMessages } from '../dispatch/channel.repo.js';
 import { purgeAssignmentNotes } from '../dispatch/dispatch.repo.js';
 import { purgeIncidentPositions, purgeTimelineNotes } from '../incidents/incidents.repo.js';
 import { PENDING_PHOTO_MS } from '../reports/photos.js';
