@@ -18,6 +18,11 @@ export async function putPendingTotp(db: Drizzle, userId: string, secretEncrypte
     });
 }
 
+/** An authenticator already confirmed (the demo accounts', whose secrets are printed at first start). */
+export async function insertConfirmedTotp(db: Drizzle, userId: string, secretEncrypted: string, at: Date) {
+  await db.insert(totpCredentials).values({ userId, secretEncrypted, confirmedAt: at });
+}
+
 /** Records an accepted code's time step (and confirms a pending authenticator). */
 export async function acceptTotpStep(
   db: Drizzle,

@@ -12,6 +12,12 @@ export async function firstCoalition(db: Drizzle) {
   return row;
 }
 
+/** The coalition with this slug, if any. */
+export async function findCoalitionBySlug(db: Drizzle, slug: string) {
+  const [row] = await db.select({ id: coalitions.id }).from(coalitions).where(eq(coalitions.slug, slug));
+  return row;
+}
+
 /** Makes the coalition of a new server. */
 export async function insertCoalition(db: Drizzle, name: string, slug: string) {
   const [row] = await db

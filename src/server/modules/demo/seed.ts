@@ -1,20 +1,15 @@
 import { randomInt } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import { ROLES, type Role } from '../../../shared/access.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database } from '../../db/database.js';
-import {
-  coalitions,
-  organizations,
-  organizationZones,
-  totpCredentials,
-  zoneCells,
-  zones,
-} from '../../db/schema.js';
+import { insertConfirmedTotp } from '../access/factors.repo.js';
 import { hashPassword } from '../access/passwords.js';
 import { newTotpSecret } from '../access/totp.js';
 import { grantMembership, insertUser } from '../access/users.repo.js';
+import { findCoalitionBySlug, insertCoalition } from '../coalitions/coalitions.repo.js';
+import { insertOrganization, setOrganizationZones } from '../coalitions/organizations.repo.js';
 import { polygonCells, ZONE_CELL_RESOLUTION } from '../zones/geo.js';
+import { insertZone } from '../zones/zones.repo.js';
 import { DEMO_COALITION, DEMO_ORGANIZATIONS, DEMO_ZONES } from './demo-data.js';
 
 export interface DemoAccount {
@@ -47,39 +42,34 @@ export async function seedDemo(database: Database, box: SecretBox): Promise<Demo
     });
   }
   return database.transaction(async ({ db }) => {
-    const existing = await db
-      .select({ id: coalitions.id })
-      .from(coalitions)
-      .where(eq(coalitions.slug, DEMO_COALITION.slug));
-    if (existing.length > 0) return null;
-    const [coalition] = await db.insert(coalitions).values(DEMO_COALITION).returning({ id: coalitions.id });
-    if (!coalition) throw new Error('coalition insert returned no row');
-    const orgs = await db
-      .insert(organizations)
-      .values(DEMO_ORGANIZATIONS.map(({ slug, name }) => ({ slug, name, coalitionId: coalition.id })))
-      .returning({ id: organizations.id, slug: organizations.slug });
-    const home = orgs.find((org) => org.slug === DEMO_ORGANIZATIONS[0]?.slug);
+    // Each table through the repository of the module that owns it.
+    if (await findCoalitionBySlug(db, DEMO_COALITION.slug)) return null;
+    const coalition = await insertCoalition(db, DEMO_COALITION.name, DEMO_COALITION.slug);
+    const orgIds = new Map<string, string>();
+    for (const { slug, name } of DEMO_ORGANIZATIONS) {
+      const row = await insertOrganization(db, coalition.id, name, slug);
+      if (!row) throw new Error('organization insert returned no row');
+      orgIds.set(slug, row.id);
+    }
+    const home = orgIds.get(DEMO_ORGANIZATIONS[0]?.slug ?? '');
     if (!home) throw new Error('organization insert returned no row');
     const zoneIds = new Map<string, string>();
     for (const zone of DEMO_ZONES) {
-      const [row] = await db
-        .insert(zones)
-        .values({ ...zone, coalitionId: coalition.id, h3Resolution: ZONE_CELL_RESOLUTION })
-        .returning({ id: zones.id });
-      if (!row) throw new Error('zone insert returned no row');
-      zoneIds.set(zone.slug, row.id);
-      const cells = polygonCells(zone.boundary);
-      await db.insert(zoneCells).values(cells.map((cell) => ({ zoneId: row.id, cell })));
+      const id = await insertZone(
+        db,
+        { ...zone, coalitionId: coalition.id, h3Resolution: ZONE_CELL_RESOLUTION },
+        polygonCells(zone.boundary),
+      );
+      zoneIds.set(zone.slug, id);
     }
-    const orgIds = new Map(orgs.map((org) => [org.slug, org.id]));
-    await db.insert(organizationZones).values(
-      DEMO_ORGANIZATIONS.flatMap((org) =>
-        org.zones.map((zone) => ({
-          organizationId: orgIds.get(org.slug) as string,
-          zoneId: zoneIds.get(zone) as string,
-        })),
-      ),
-    );
+    for (const org of DEMO_ORGANIZATIONS) {
+      await setOrganizationZones(
+        db,
+        coalition.id,
+        orgIds.get(org.slug) as string,
+        org.zones.map((zone) => zoneIds.get(zone) as string),
+      );
+    }
     for (const account of accounts) {
       const user = await insertUser(db, {
         coalitionId: coalition.id,
@@ -87,12 +77,8 @@ export async function seedDemo(database: Database, box: SecretBox): Promise<Demo
         displayName: `Demo ${account.role}`,
         passwordHash: account.passwordHash,
       });
-      await grantMembership(db, user.id, home.id, account.role);
-      await db.insert(totpCredentials).values({
-        userId: user.id,
-        secretEncrypted: box.seal(account.totpSecret, `totp:${user.id}`),
-        confirmedAt: new Date(),
-      });
+      await grantMembership(db, user.id, home, account.role);
+      await insertConfirmedTotp(db, user.id, box.seal(account.totpSecret, `totp:${user.id}`), new Date());
     }
     return accounts.map(({ passwordHash: _, ...account }) => account);
   });
