@@ -1,7 +1,7 @@
 import type { Role } from '../../../shared/access.js';
 import type { Database, Drizzle, Tx } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
-import { recordEvents } from '../../realtime/events.js';
+import { recordEvents } from '../../realtime/events.repo.js';
 import {
   findOrganization,
   insertOrganization,

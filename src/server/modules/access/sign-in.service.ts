@@ -2,7 +2,7 @@ import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database, SqlExecutor } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
-import { recordEvents } from '../../realtime/events.js';
+import { recordEvents } from '../../realtime/events.repo.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import { type AuditEntry, ownAudit, recordAudit } from './audit.js';
 import { codeHash } from './code-hash.js';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
-import { recordEvents } from '../../realtime/events.js';
+import { recordEvents } from '../../realtime/events.repo.js';
 import type { Permission } from '../access/permissions.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import {

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Assignment, SuggestionList, sceneReportSchema } from '../../../shared/dispatch.js';
 import type { Drizzle, Tx } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
-import { recordEvents } from '../../realtime/events.js';
+import { recordEvents } from '../../realtime/events.repo.js';
 import {
   type AssignmentState,
   ENGAGED,

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Activity } from '../../../shared/report-fields.js';
 import type { Database } from '../../db/database.js';
 import { reports } from '../../db/schema.js';
-import { recordEvents } from '../../realtime/events.js';
+import { recordEvents } from '../../realtime/events.repo.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import { lockGrouping } from './incidents.repo.js';
 import type { IncidentService } from './incidents.service.js';

@@ -2,7 +2,7 @@ import { and, desc, eq, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { ReportSummary } from '../../../shared/report.js';
 import type { Drizzle } from '../../db/database.js';
 import { incidents, reports, zones } from '../../db/schema.js';
-import { recordEventsForSubjects } from '../../realtime/events.js';
+import { recordEventsForSubjects } from '../../realtime/events.repo.js';
 
 export type NewReportRow = typeof reports.$inferInsert;
 
