@@ -1,5 +1,4 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Language } from '../../../shared/report-fields.js';
 import type {
@@ -9,7 +8,6 @@ import type {
 } from '../../../shared/subscription.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database, Drizzle, Tx } from '../../db/database.js';
-import { subscriptions } from '../../db/schema.js';
 import { AppError } from '../../http/errors.js';
 import { isRefused } from '../../outbound/outbound.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
@@ -385,7 +383,7 @@ export function createSubscriptionService(deps: {
           box.digest(phone, `subscription:sms${audience}`),
         );
         if (row) {
-          await database.db.delete(subscriptions).where(eq(subscriptions.id, row.id));
+          await deleteSubscription(database.db, row.id);
           removed += 1;
         }
       }
