@@ -38,22 +38,30 @@ afterAll(async () => {
 const call = (who: StaffSession, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
   t.faro.app.inject({ method, url, headers: who.headers, ...(payload ? { payload } : {}) });
 
-async function phoneOf(who: StaffSession) {
+/** A device of this person's, registered for notifications; `language`: the app's on it. */
+async function phoneOf(who: StaffSession, language?: 'en' | 'es') {
   const key = (await t.faro.app.inject({ url: '/api/subscriptions/channels' })).json().pushKey as string;
   const browser = await push.subscribe(key);
   const registered = await call(who, 'POST', '/api/account/push', {
     subscription: { endpoint: browser.endpoint, keys: browser.keys },
+    ...(language ? { language } : {}),
   });
   expect(registered.statusCode, registered.body).toBe(204);
   return browser.clientHash;
 }
 
+/** English words any of Faro's staff texts would carry: none may reach a reader of Spanish. */
+const ENGLISH = /\b(offer|reply|missed|check-in|safe|help|verify|answer|tap|backup|the)\b/i;
+
 const drained = () => t.faro.jobs.drain(t.faro.jobDefinitions.dispatchNotify, 15_000);
 
 describe('notifying staff', () => {
-  it('pushes an offer to the responder, and a missed check-in to dispatchers and the backup contact', async () => {
+  it('pushes an offer to the responder, and a missed check-in to dispatchers and the backup contact, each in their language', async () => {
     const dispatcher = await staffSession(t.faro.database, 'dispatcher', () => new Date(clock));
-    const person = await createPerson(t.faro.database, t.faro.box, { role: 'responder' });
+    // Another dispatcher, whose app is in English on their device.
+    const englishDispatcher = await staffSession(t.faro.database, 'dispatcher', () => new Date(clock));
+    const name = 'Rosa Medina';
+    const person = await createPerson(t.faro.database, t.faro.box, { role: 'responder', displayName: name });
     const responder = await sessionFor(t.faro.database, person.id, () => new Date(clock));
     const profile = await call(responder, 'PUT', '/api/responder/profile', {
       languages: ['es'],
@@ -73,8 +81,11 @@ describe('notifying staff', () => {
     expect(refused.json().error.details.fields).toEqual([
       { field: 'offerPhone', message: 'must be a mobile number' },
     ]);
-    const responderPhone = await phoneOf(responder);
-    const dispatcherPhone = await phoneOf(dispatcher);
+    // The responder reads Spanish only (their profile), whatever their phone's app says; the
+    // dispatcher's app is in Spanish on the device that asked for safety alerts.
+    const responderPhone = await phoneOf(responder, 'en');
+    const dispatcherPhone = await phoneOf(dispatcher, 'es');
+    const englishPhone = await phoneOf(englishDispatcher, 'en');
     await call(responder, 'POST', '/api/responder/shift', { hours: 4 });
     await call(responder, 'PUT', '/api/responder/location', BOYLE_HEIGHTS);
 
@@ -84,11 +95,17 @@ describe('notifying staff', () => {
       payload: buildReportInput({ location: BOYLE_HEIGHTS }),
     });
     await t.faro.grouper?.settle();
-    const { rows } = await t.faro.database.pool.query<{ incident_id: string; number: number }>(
-      'select r.incident_id, i.number from reports r join incidents i on i.id = r.incident_id where r.id = $1',
+    const { rows } = await t.faro.database.pool.query<{
+      incident_id: string;
+      number: number;
+      zone: string | null;
+    }>(
+      `select r.incident_id, i.number, z.name as zone from reports r join incidents i on i.id = r.incident_id
+       left join zones z on z.id = i.zone_id where r.id = $1`,
       [report.json().id],
     );
     const incident = rows[0];
+    expect(incident?.zone).toBe('Boyle Heights');
     const stream = await openSse(`${t.baseUrl}/api/responder/events`, responder.headers);
     const otherPerson = await createPerson(t.faro.database, t.faro.box, { role: 'responder' });
     const otherSession = await sessionFor(t.faro.database, otherPerson.id, () => new Date(clock));
@@ -108,15 +125,21 @@ describe('notifying staff', () => {
     await other.close();
     await drained();
     const offerPush = JSON.parse(push.received(responderPhone).at(-1) ?? '{}');
-    expect(offerPush).toMatchObject({ type: 'staff', url: '/responder' });
+    expect(offerPush).toMatchObject({
+      type: 'staff',
+      url: '/responder',
+      body: 'Nueva oferta: responda en la app.',
+    });
     expect(offerPush.title).toContain(`#${incident?.number}`);
-    // Texted too, to the number they gave for it: the incident's number, never its place.
+    // Texted too, to the number they gave for it, in Spanish only: the incident's number, never its place.
     const offerText = sms.sent.find((m) => m.fields.To === '+13235550122');
-    expect(offerText?.fields.Body).toContain(`Faro: offer to verify #${incident?.number}`);
-    expect(offerText?.fields.Body).toContain('Oferta para verificar');
+    const zone = incident?.zone ? ` - ${incident.zone}` : '';
+    expect(offerText?.fields.Body).toBe(
+      `Faro: oferta para verificar #${incident?.number}${zone}. Responda SI o NO en 3 min, o use la app. ${t.baseUrl}/responder`,
+    );
+    expect(offerText?.fields.Body).not.toMatch(ENGLISH);
     // With the link to the app (every server has its PUBLIC_URL now): GSM-7, two segments at most.
     const cost = smsCost(offerText?.fields.Body ?? '');
-    expect(offerText?.fields.Body).toContain(`${t.baseUrl}/responder`);
     expect(cost.encoding).toBe('GSM-7');
     expect(cost.segments).toBeLessThanOrEqual(2);
     expect(offerText?.fields.Body).not.toMatch(/34\.0|118\.2/);
@@ -126,15 +149,26 @@ describe('notifying staff', () => {
     clock += 16 * 60_000;
     expect(await t.faro.services.dispatch.flagMissedCheckIns()).toBe(1);
     await drained();
+    // Each dispatcher's device in its own language: the Spanish one in Spanish only.
     const alarm = JSON.parse(push.received(dispatcherPhone).at(-1) ?? '{}');
-    expect(alarm.title).toMatch(/^MISSED CHECK-IN/);
+    expect(alarm).toMatchObject({
+      title: `NO CONFIRMÓ · #${incident?.number}${incident?.zone ? ` · ${incident.zone}` : ''}`,
+      body: `${name} no ha confirmado que está bien.`,
+    });
+    expect(`${alarm.title} ${alarm.body}`).not.toMatch(ENGLISH);
+    expect(JSON.parse(push.received(englishPhone).at(-1) ?? '{}')).toMatchObject({
+      title: expect.stringMatching(/^MISSED CHECK-IN · #\d+/),
+      body: `${name} has not said they are safe.`,
+    });
     // The responder is reminded too, on their phone and by text, with the way to answer without the app.
     expect(JSON.parse(push.received(responderPhone).at(-1) ?? '{}')).toMatchObject({
-      title: `Faro: are you safe? #${incident?.number}`,
+      title: `Faro: ¿está bien? #${incident?.number}`,
+      body: 'Toque Estoy bien o Necesito ayuda.',
       url: '/responder',
     });
     const reminder = sms.sent.filter((m) => m.fields.To === '+13235550122').at(-1)?.fields.Body ?? '';
-    expect(reminder).toMatch(/^Faro: safety check-in missed at #\d+.* Reply SAFE/);
+    expect(reminder).toMatch(/^Faro: falta su confirmacion de seguridad en #\d+.* Responda BIEN/);
+    expect(reminder).not.toMatch(ENGLISH);
     expect(smsCost(reminder)).toMatchObject({ encoding: 'GSM-7', segments: 1 });
     // The dispatchers first: the backup contact is not texted yet.
     expect(await t.faro.services.dispatch.escalateMissedCheckIns()).toBe(0);
@@ -144,11 +178,20 @@ describe('notifying staff', () => {
     expect(await t.faro.services.dispatch.escalateMissedCheckIns()).toBe(1);
     expect(await t.faro.services.dispatch.escalateMissedCheckIns()).toBe(0);
     await drained();
+    // The backup contact reads what the responder reads.
     const text = sms.sent.find((m) => m.fields.To === '+13235550111');
-    expect(text?.fields.Body).toMatch(/missed a safety check-in/);
+    expect(text?.fields.Body).toBe(
+      `Faro: falta una confirmacion de seguridad de ${name}, que verificaba un reporte. El despacho ya lo sabe.`,
+    );
     const escalated = JSON.parse(push.received(dispatcherPhone).at(-1) ?? '{}');
-    expect(escalated).toMatchObject({ title: expect.stringMatching(/^STILL NO CHECK-IN/) });
-    expect(escalated.body).toContain('backup contact now');
+    expect(escalated).toMatchObject({
+      title: expect.stringMatching(/^SIGUE SIN CONFIRMAR · #\d+/),
+      body: `Se está enviando un mensaje al contacto de respaldo de ${name}.`,
+    });
+    expect(JSON.parse(push.received(englishPhone).at(-1) ?? '{}')).toMatchObject({
+      title: expect.stringMatching(/^STILL NO CHECK-IN · #\d+/),
+      body: expect.stringContaining('backup contact now'),
+    });
     const listed = (
       await call(dispatcher, 'GET', `/api/incidents/${incident?.incident_id}/assignments`)
     ).json();

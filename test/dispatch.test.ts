@@ -97,8 +97,10 @@ describe('responders on shift', () => {
     expect((ended.json() as ResponderState).shift).toBeNull();
     expect(await shiftRow(me.userId)).toMatchObject({ location_cell: null, location_at: null });
     expect((await shiftRow(me.userId))?.ended_at).not.toBeNull();
-    // Off shift, no location is taken.
-    expect((await call(me, 'PUT', '/api/responder/location', east(1))).statusCode).toBe(409);
+    // Off shift, no location is taken; the reason is one the app words in its reader's language.
+    const offShift = await call(me, 'PUT', '/api/responder/location', east(1));
+    expect(offShift.statusCode).toBe(409);
+    expect(offShift.json().error.details).toEqual({ reason: 'location_off_shift' });
   });
 
   it('ends a shift at its planned end by itself, location erased', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ErrorReason } from '../src/shared/errors.js';
 import { buildReportInput } from './support/factories.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { type StaffSession, staffSession } from './support/sessions.js';
@@ -84,10 +85,15 @@ describe('zones admin', () => {
   });
 
   it('explains what is wrong with a polygon it cannot use', async () => {
-    const cases: [unknown, string][] = [
-      [{ type: 'Point', coordinates: [0, 0] }, 'not a GeoJSON Polygon'],
-      [{ type: 'MultiPolygon', coordinates: [] }, 'one polygon per zone'],
-      [{ type: 'FeatureCollection', features: [ECHO_PARK, ECHO_PARK] }, 'one polygon per zone'],
+    // The message for API clients, and the reason the web app words in its reader's language.
+    const cases: [unknown, string, ErrorReason][] = [
+      [{ type: 'Point', coordinates: [0, 0] }, 'not a GeoJSON Polygon', 'zone_not_polygon'],
+      [{ type: 'MultiPolygon', coordinates: [] }, 'one polygon per zone', 'zone_one_polygon'],
+      [
+        { type: 'FeatureCollection', features: [ECHO_PARK, ECHO_PARK] },
+        'one polygon per zone',
+        'zone_one_polygon',
+      ],
       [
         {
           type: 'Polygon',
@@ -99,6 +105,7 @@ describe('zones admin', () => {
           ],
         },
         'at least three corners',
+        'zone_corners',
       ],
       [
         {
@@ -113,6 +120,7 @@ describe('zones admin', () => {
           ],
         },
         'not [longitude, latitude]',
+        'zone_ring',
       ],
       [
         {
@@ -127,15 +135,17 @@ describe('zones admin', () => {
           ],
         },
         'too small',
+        'zone_too_small',
       ],
     ];
-    for (const [geojson, message] of cases) {
+    for (const [geojson, message, reason] of cases) {
       const response = await asAdmin('POST', '/api/admin/zones', {
         name: 'Broken',
         geojson: geojson as object,
       });
       expect(response.statusCode, JSON.stringify(geojson)).toBe(400);
       expect(response.json().error.message).toContain(message);
+      expect(response.json().error.details).toMatchObject({ fields: [{ field: 'geojson' }], reason });
     }
     expect(await zoneNames()).not.toContain('Broken');
   });

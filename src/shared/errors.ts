@@ -19,6 +19,37 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/**
+ * Why, more precisely than the code, in `details.reason`: the web app tells its
+ * reader each of these in their language (src/web/errors.ts). A reason not
+ * listed here (a subscription refusal's kind, say) is for the page that asked,
+ * and the reader is told the code's sentence.
+ */
+export const ERROR_REASONS = [
+  'sign_in_again',
+  'csrf',
+  'offer_expired',
+  'not_on_shift',
+  'already_assigned',
+  'on_shift_already',
+  'location_off_shift',
+  'check_in_off_scene',
+  'zone_not_polygon',
+  'zone_one_polygon',
+  'zone_ring',
+  'zone_corners',
+  'zone_too_small',
+  'zone_too_large',
+  'own_account',
+  'own_role',
+  'own_admin_role',
+  'coalition_admin_only',
+  'coalition_reach',
+  'own_organization_only',
+  'beyond_organization',
+] as const;
+export type ErrorReason = (typeof ERROR_REASONS)[number];
+
 export interface FieldProblem {
   field: string;
   message: string;

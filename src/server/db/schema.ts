@@ -788,6 +788,11 @@ export const staffPushSubscriptions = pgTable(
     /** The browser's push subscription (endpoint and keys), sealed. */
     subscription: text('subscription').notNull(),
     endpointDigest: text('endpoint_digest').notNull(),
+    /**
+     * The language the device's app was in when it registered (en, es): a staff member
+     * with no responder profile is written to in it. Null for devices registered before.
+     */
+    language: text('language'),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('staff_push_endpoint').on(t.endpointDigest), index('staff_push_user').on(t.userId)],

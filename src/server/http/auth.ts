@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ErrorReason } from '../../shared/errors.js';
 import { can, type Permission } from '../modules/access/permissions.js';
 import type { SessionContext, SessionService } from '../modules/access/sessions.service.js';
 import { AppError } from './errors.js';
@@ -77,7 +78,7 @@ export async function registerAuth(
       const sent = request.headers[CSRF_HEADER];
       if (typeof sent !== 'string' || !sameText(sent, session.csrfToken)) {
         throw new AppError('FORBIDDEN', `This request needs the ${CSRF_HEADER} header of your session.`, {
-          reason: 'csrf',
+          reason: 'csrf' satisfies ErrorReason,
         });
       }
     }

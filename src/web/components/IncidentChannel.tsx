@@ -1,7 +1,8 @@
 import { type QueryKey, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api } from '../api.js';
+import { api } from '../api.js';
+import { useErrorText } from '../errors.js';
 
 interface Message {
   id: number;
@@ -18,6 +19,7 @@ interface Message {
  */
 export function IncidentChannel({ incidentId, queryKey }: { incidentId: string; queryKey: QueryKey }) {
   const { t } = useTranslation();
+  const errorText = useErrorText();
   const id = useId();
   const client = useQueryClient();
   const [text, setText] = useState('');
@@ -38,7 +40,7 @@ export function IncidentChannel({ incidentId, queryKey }: { incidentId: string; 
       client.setQueryData(queryKey, result);
       setText('');
     } catch (error) {
-      setProblem(error instanceof ApiError ? error.message : t('dispatch.actionFailed'));
+      setProblem(errorText(error));
     }
   };
   return (
@@ -86,7 +88,7 @@ export function IncidentChannel({ incidentId, queryKey }: { incidentId: string; 
               }),
             );
           } catch (error) {
-            setProblem(error instanceof ApiError ? error.message : t('dispatch.actionFailed'));
+            setProblem(errorText(error));
           }
         }}
       />

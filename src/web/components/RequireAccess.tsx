@@ -9,7 +9,7 @@ export function RequireAccess(props: { permission?: string; children: ReactNode 
   const location = useLocation();
   const session = useSession();
   if (session.isPending) return <p className="muted">{t('auth.working')}</p>;
-  if (session.isError) return <p className="error-summary">{t('auth.errors.network')}</p>;
+  if (session.isError) return <p className="error-summary">{t('errors.codes.NETWORK')}</p>;
   if (session.data?.state !== 'signed_in') {
     return <Navigate to={`/signin?next=${encodeURIComponent(location.pathname)}`} replace />;
   }

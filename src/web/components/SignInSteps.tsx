@@ -1,9 +1,10 @@
 import { startAuthentication } from '@simplewebauthn/browser';
-import { type FormEvent, type ReactNode, useCallback, useEffect, useId, useState } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SessionInfo } from '../../shared/access.js';
 import { PASSWORD_MIN } from '../../shared/roles.js';
 import { ApiError, api } from '../api.js';
+import { type ErrorOverrides, useErrorText } from '../errors.js';
 
 /** A labelled text field with its own error line. */
 export function Field(props: {
@@ -39,19 +40,6 @@ export function Field(props: {
   );
 }
 
-/** Turns an API failure into a sentence in the person's language. */
-export function useErrorText() {
-  const { t } = useTranslation();
-  return useCallback(
-    (error: unknown) => {
-      if (!(error instanceof ApiError)) return t('auth.errors.generic');
-      if (error.isNetwork) return t('auth.errors.network');
-      return t(`auth.errors.${error.code}`, { defaultValue: error.message });
-    },
-    [t],
-  );
-}
-
 /** A form that shows a busy state and one error line. */
 export function StepForm(props: {
   title: string;
@@ -60,12 +48,10 @@ export function StepForm(props: {
   onSubmit: () => Promise<void>;
   children: ReactNode;
   /** What this form says for an error code, where the general sentence is not precise enough. */
-  errors?: Partial<Record<string, string>>;
+  errors?: ErrorOverrides;
 }) {
   const { t } = useTranslation();
-  const generalText = useErrorText();
-  const errorText = (error: unknown) =>
-    (error instanceof ApiError && props.errors?.[error.code]) || generalText(error);
+  const errorText = useErrorText(props.errors);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const submit = async (event: FormEvent) => {

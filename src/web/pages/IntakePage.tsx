@@ -10,6 +10,7 @@ import {
   UNIFORMS,
 } from '../../shared/report-fields.js';
 import { ApiError, api } from '../api.js';
+import { errorText } from '../errors.js';
 import i18n, { currentLanguage } from '../i18n.js';
 import { useDeviceLocation } from '../useDeviceLocation.js';
 import { useZones } from '../useZones.js';
@@ -109,7 +110,7 @@ export function IntakeForm({ mode }: { mode: 'hotline' | 'field' }) {
           ),
         );
       } else {
-        setFailure(error instanceof ApiError && error.isNetwork ? t('hotline.offline') : t('hotline.failed'));
+        setFailure(errorText(t, error, { NETWORK: t('hotline.offline'), INTERNAL: t('hotline.failed') }));
       }
     } finally {
       setSending(false);

@@ -7,6 +7,7 @@ import { ApiError, api } from '../api.js';
 import { CheckboxGroup } from '../components/Choices.js';
 import { IncidentChannel } from '../components/IncidentChannel.js';
 import { StaffNotifyButton } from '../components/StaffNotifyButton.js';
+import { useErrorText } from '../errors.js';
 import { useZones } from '../useZones.js';
 import { SceneReportForm } from './responder/SceneReportForm.js';
 
@@ -23,6 +24,7 @@ const clock = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: 'num
  */
 export default function ResponderPage() {
   const { t } = useTranslation();
+  const errorText = useErrorText();
   const client = useQueryClient();
   const [hours, setHours] = useState('4');
   const [queued, setQueued] = useState<Pending[]>([]);
@@ -55,11 +57,11 @@ export default function ResponderPage() {
           setQueued((list) => [...list, action]);
           return false;
         }
-        setProblem(t('responder.failed', { message: error instanceof Error ? error.message : '' }));
+        setProblem(t('responder.failed', { message: errorText(error) }));
         return true;
       }
     },
-    [client, t],
+    [client, t, errorText],
   );
 
   // Actions that could not be sent are tried again every few seconds, in order.

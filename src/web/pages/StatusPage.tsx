@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
 import { normalizeReceipt } from '../../shared/receipt.js';
 import type { ReceiptStatus } from '../../shared/report.js';
-import { ApiError, api } from '../api.js';
+import { api } from '../api.js';
+import { errorText } from '../errors.js';
 import { currentLanguage } from '../i18n.js';
 
 const formatTime = (iso: string) =>
@@ -27,13 +28,13 @@ export function StatusPage() {
     (location.state as { code?: string } | null)?.code ?? new URLSearchParams(location.search).get('code');
   const [code, setCode] = useState(initial ?? '');
   const [result, setResult] = useState<ReceiptStatus | null>(null);
-  const [problem, setProblem] = useState<'invalid' | 'notFound' | 'network' | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   const check = async (value: string) => {
     setResult(null);
     const receipt = normalizeReceipt(value);
-    if (!receipt) return setProblem('invalid');
+    if (!receipt) return setProblem(t('status.invalid'));
     setBusy(true);
     setProblem(null);
     try {
@@ -41,7 +42,13 @@ export function StatusPage() {
         await api<ReceiptStatus>('/api/reports/receipt', { method: 'POST', body: { code: receipt } }),
       );
     } catch (error) {
-      setProblem(error instanceof ApiError && error.status === 404 ? 'notFound' : 'network');
+      setProblem(
+        errorText(t, error, {
+          NOT_FOUND: t('status.notFound'),
+          VALIDATION: t('status.invalid'),
+          NETWORK: t('status.network'),
+        }),
+      );
     } finally {
       setBusy(false);
     }
@@ -87,7 +94,7 @@ export function StatusPage() {
       <div aria-live="polite">
         {problem && (
           <p className="error-summary" role="alert">
-            {t(`status.${problem}`)}
+            {problem}
           </p>
         )}
         {result && (

@@ -85,7 +85,12 @@ export function createInvitationService(deps: {
         });
       }
       const refusal = invitationRefusal(await loadAdminScope(database.db, actor), input);
-      if (refusal) throw new AppError(refusal.code, refusal.message);
+      if (refusal)
+        throw new AppError(
+          refusal.code,
+          refusal.message,
+          refusal.reason ? { reason: refusal.reason } : undefined,
+        );
       const code = newInvitationCode();
       const link = linkFor(code);
       const email = input.email?.trim().toLowerCase() || null;

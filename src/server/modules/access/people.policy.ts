@@ -1,4 +1,5 @@
 import { COALITION_REACH_ROLES, type Role } from '../../../shared/access.js';
+import type { ErrorReason } from '../../../shared/errors.js';
 
 /**
  * What an admin may do to people (issue 12 item 6). A coalition admin manages
@@ -23,6 +24,8 @@ export interface Membership {
 export interface Refusal {
   code: 'NOT_FOUND' | 'FORBIDDEN' | 'INVALID_TRANSITION';
   message: string;
+  /** How the web app words it for its reader (absent where the code says it all). */
+  reason?: ErrorReason;
 }
 
 const COALITION_REACH_MESSAGE =
@@ -69,13 +72,18 @@ export function accountChangeRefusal(
 ): Refusal | null {
   if (!seesPerson(scope, memberships)) return { code: 'NOT_FOUND', message: 'No such person.' };
   if (disabling && userId === scope.actorId) {
-    return { code: 'INVALID_TRANSITION', message: 'You cannot disable your own account.' };
+    return {
+      code: 'INVALID_TRANSITION',
+      message: 'You cannot disable your own account.',
+      reason: 'own_account',
+    };
   }
   if (beyondScope(scope, memberships)) {
     return {
       code: 'FORBIDDEN',
       message:
         'This person also belongs to another organization; only a coalition admin can disable or re-enable their account.',
+      reason: 'beyond_organization',
     };
   }
   return null;
@@ -94,6 +102,7 @@ export function roleChangeRefusal(
     return {
       code: 'FORBIDDEN',
       message: 'You cannot give yourself a role. Ask another admin: a second person sees every grant.',
+      reason: 'own_role',
     };
   }
   if (
@@ -104,19 +113,25 @@ export function roleChangeRefusal(
     return {
       code: 'INVALID_TRANSITION',
       message: 'You cannot remove your own admin role; ask another admin.',
+      reason: 'own_admin_role',
     };
   }
   if (change.role === 'coalition_admin' && !scope.coalitionWide) {
     return {
       code: 'FORBIDDEN',
       message: 'Only a coalition admin can grant or take away the coalition admin role.',
+      reason: 'coalition_admin_only',
     };
   }
   if (granted && !scope.coalitionWide && COALITION_REACH_ROLES.includes(change.role)) {
-    return { code: 'FORBIDDEN', message: COALITION_REACH_MESSAGE };
+    return { code: 'FORBIDDEN', message: COALITION_REACH_MESSAGE, reason: 'coalition_reach' };
   }
   if (!managesOrganization(scope, change.organizationId)) {
-    return { code: 'FORBIDDEN', message: 'You manage the roles of your own organization only.' };
+    return {
+      code: 'FORBIDDEN',
+      message: 'You manage the roles of your own organization only.',
+      reason: 'own_organization_only',
+    };
   }
   return null;
 }
@@ -124,13 +139,21 @@ export function roleChangeRefusal(
 /** Why the admin may not invite someone with this role there, or null if they may. */
 export function invitationRefusal(scope: AdminScope, invitation: Membership): Refusal | null {
   if (invitation.role === 'coalition_admin' && !scope.coalitionWide) {
-    return { code: 'FORBIDDEN', message: 'Only a coalition admin can invite a coalition admin.' };
+    return {
+      code: 'FORBIDDEN',
+      message: 'Only a coalition admin can invite a coalition admin.',
+      reason: 'coalition_admin_only',
+    };
   }
   if (!scope.coalitionWide && COALITION_REACH_ROLES.includes(invitation.role)) {
-    return { code: 'FORBIDDEN', message: COALITION_REACH_MESSAGE };
+    return { code: 'FORBIDDEN', message: COALITION_REACH_MESSAGE, reason: 'coalition_reach' };
   }
   if (!managesOrganization(scope, invitation.organizationId)) {
-    return { code: 'FORBIDDEN', message: 'You can invite people to your own organization only.' };
+    return {
+      code: 'FORBIDDEN',
+      message: 'You can invite people to your own organization only.',
+      reason: 'own_organization_only',
+    };
   }
   return null;
 }

@@ -63,7 +63,12 @@ export async function loadAdminScope(db: Drizzle, actor: SessionContext): Promis
 }
 
 const refuse = (refusal: Refusal | null) => {
-  if (refusal) throw new AppError(refusal.code, refusal.message);
+  if (refusal)
+    throw new AppError(
+      refusal.code,
+      refusal.message,
+      refusal.reason ? { reason: refusal.reason } : undefined,
+    );
 };
 
 /** The admin's view of people, organizations and the audit log. */

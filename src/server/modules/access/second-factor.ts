@@ -1,5 +1,6 @@
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { SessionState } from '../../../shared/access.js';
+import type { ErrorReason } from '../../../shared/errors.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database, SqlExecutor, Tx } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
@@ -142,7 +143,7 @@ export function createSecondFactor(deps: {
         break;
     }
     throw new AppError('UNAUTHENTICATED', 'Too many wrong codes. Sign in again with your password.', {
-      reason: 'sign_in_again',
+      reason: 'sign_in_again' satisfies ErrorReason,
     });
   };
 

@@ -1,4 +1,5 @@
 import { ASSIGNMENT_STATES } from '../../../shared/dispatch.js';
+import type { ErrorReason } from '../../../shared/errors.js';
 import { AppError } from '../../http/errors.js';
 
 /**
@@ -47,10 +48,7 @@ export function nextAssignmentState(
     throw new AppError(
       'INVALID_TRANSITION',
       'This offer expired; the dispatcher has offered it to someone else.',
-      {
-        state,
-        action,
-      },
+      { state, action, reason: 'offer_expired' satisfies ErrorReason },
     );
   }
   return step.to;

@@ -14,6 +14,7 @@ import {
   startShiftInputSchema,
   suggestionListSchema,
 } from '../../../shared/dispatch.js';
+import { languageSchema } from '../../../shared/report.js';
 import { pushSubscriptionSchema } from '../../../shared/subscription.js';
 import { sessionOf } from '../../http/auth.js';
 import { errorSchema } from '../../http/errors.js';
@@ -138,12 +139,13 @@ export function registerDispatchRoutes(
       schema: {
         tags,
         summary: 'Get offers and safety alerts as notifications on this device',
-        body: z.object({ subscription: pushSubscriptionSchema }),
+        // The app's language on this device: the notifications it gets are written in it.
+        body: z.object({ subscription: pushSubscriptionSchema, language: languageSchema.optional() }),
         response: { 204: z.null(), 400: errorSchema },
       },
     },
     async (request, reply) => {
-      await deps.staffPush.register(me(request), request.body.subscription);
+      await deps.staffPush.register(me(request), request.body.subscription, request.body.language);
       return reply.status(204).send(null);
     },
   );

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { Assignment, SuggestionList, sceneReportSchema } from '../../../shared/dispatch.js';
+import type { ErrorReason } from '../../../shared/errors.js';
 import type { Drizzle, Tx } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import { recordEvents } from '../../realtime/events.repo.js';
@@ -191,12 +192,18 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
       const made: string[] = [];
       for (const responderId of responderIds) {
         const name = onShift.find((r) => r.userId === responderId)?.name;
-        if (!name) throw new AppError('INVALID_TRANSITION', 'This responder is not on shift.');
+        if (!name)
+          throw new AppError('INVALID_TRANSITION', 'This responder is not on shift.', {
+            reason: 'not_on_shift' satisfies ErrorReason,
+          });
         const engaged = current.some(
           (r) =>
             r.assignment.userId === responderId && ENGAGED.includes(r.assignment.state as AssignmentState),
         );
-        if (engaged) throw new AppError('CONFLICT', `${name} already has this incident.`);
+        if (engaged)
+          throw new AppError('CONFLICT', `${name} already has this incident.`, {
+            reason: 'already_assigned' satisfies ErrorReason,
+          });
         made.push((await createOffer(tx, coalition.id, incidentId, responderId, actorId, pairId)).id);
       }
       return made;
@@ -221,7 +228,9 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
       const row = await findAssignment(tx.db, coalition.id, assignmentId);
       if (!row || !allowed(row)) throw new AppError('NOT_FOUND', 'No assignment with this id.');
       if (row.state !== 'on_scene')
-        throw new AppError('INVALID_TRANSITION', 'Check-ins are for while the responder is on scene.');
+        throw new AppError('INVALID_TRANSITION', 'Check-ins are for while the responder is on scene.', {
+          reason: 'check_in_off_scene' satisfies ErrorReason,
+        });
       const at = now();
       await moveAssignment(tx.db, row.id, 'on_scene', {
         safety: status === 'help' ? 'help' : 'ok',

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
+import type { Language } from '../../../shared/report-fields.js';
 import type { PushSubscriptionJson } from '../../../shared/subscription.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database } from '../../db/database.js';
@@ -18,6 +19,13 @@ import { defineJob } from '../../jobs/queue.js';
 import { isRefused } from '../../outbound/outbound.js';
 import type { PushChannel } from '../alerts/channels/push.js';
 import type { SmsSender } from '../sms/twilio.js';
+import {
+  type StaffPushKind,
+  type StaffTextFacts,
+  staffLanguage,
+  staffPushText,
+  staffSmsText,
+} from './staff-texts.js';
 
 /**
  * Staff notifications: a responder's offer on their phone at once (and by
@@ -30,14 +38,18 @@ import type { SmsSender } from '../sms/twilio.js';
 const context = (id: string) => `staff-push:${id}`;
 
 export interface StaffPush {
-  register(userId: string, subscription: PushSubscriptionJson): Promise<void>;
+  /** `language`: the app's language on the device, which its notifications are then written in. */
+  register(userId: string, subscription: PushSubscriptionJson, language?: Language): Promise<void>;
   unregister(userId: string, endpoint: string): Promise<void>;
-  /** Sends to every subscription of these people; a push service's "gone" removes that subscription. */
+  /**
+   * Sends to every subscription of these people, each in its reader's language
+   * (`staffLanguage`); a push service's "gone" removes that subscription.
+   */
   notify(
     userIds: readonly string[],
     message: {
-      title: string;
-      body: string;
+      kind: StaffPushKind;
+      facts: StaffTextFacts;
       url: string;
       urgency: 'high' | 'normal';
       ttlSeconds: number;
@@ -49,7 +61,7 @@ export interface StaffPush {
 export function createStaffPush(deps: { database: Database; box: SecretBox; push: PushChannel }): StaffPush {
   const { database, box } = deps;
   return {
-    async register(userId, subscription) {
+    async register(userId, subscription, language) {
       // The same rule as the public's subscriptions: https on a known push service, a public address.
       await deps.push.checkEndpoint(subscription.endpoint).catch((error: unknown) => {
         if (!isRefused(error)) throw error;
@@ -66,6 +78,7 @@ export function createStaffPush(deps: { database: Database; box: SecretBox; push
           userId,
           subscription: box.seal(JSON.stringify(subscription), context(id)),
           endpointDigest: digest,
+          language: language ?? null,
         });
       });
     },
@@ -82,19 +95,26 @@ export function createStaffPush(deps: { database: Database; box: SecretBox; push
     async notify(userIds, message) {
       if (userIds.length === 0) return 0;
       const rows = await database.db
-        .select()
+        .select({
+          id: staffPushSubscriptions.id,
+          subscription: staffPushSubscriptions.subscription,
+          device: staffPushSubscriptions.language,
+          spoken: responderProfiles.languages,
+        })
         .from(staffPushSubscriptions)
+        .leftJoin(responderProfiles, eq(responderProfiles.userId, staffPushSubscriptions.userId))
         .where(inArray(staffPushSubscriptions.userId, [...userIds]));
       let sent = 0;
       // Every device gets its try; a push service that asks to retry later fails the job after the others.
       const retry: string[] = [];
       for (const row of rows) {
         const target = JSON.parse(box.open(row.subscription, context(row.id))) as PushSubscriptionJson;
+        const text = staffPushText(message.kind, staffLanguage(row), message.facts);
         const outcome = await deps.push.send(target, {
           payload: JSON.stringify({
             type: 'staff',
-            title: message.title,
-            body: message.body,
+            title: text.title,
+            body: text.body,
             url: message.url,
             tag: message.tag,
           }),
@@ -152,6 +172,7 @@ export function dispatchNotifyJob(deps: {
           name: users.displayName,
           backupPhone: responderProfiles.backupPhone,
           offerPhone: responderProfiles.offerPhone,
+          languages: responderProfiles.languages,
         })
         .from(assignments)
         .innerJoin(incidents, eq(incidents.id, assignments.incidentId))
@@ -160,16 +181,18 @@ export function dispatchNotifyJob(deps: {
         .leftJoin(responderProfiles, eq(responderProfiles.userId, assignments.userId))
         .where(eq(assignments.id, assignmentId));
       if (!row) return;
-      const where = row.zone ? ` · ${row.zone}` : '';
-      // In texts, plain GSM-7 around the zone's name (a "·" alone would make one UCS-2, twice the segments).
-      const zoneText = row.zone ? ` - ${row.zone}` : '';
+      const facts: StaffTextFacts = { number: row.number, zone: row.zone, name: row.name };
+      const sms = { ...facts, offerMinutes: deps.offerMinutes, publicUrl: deps.publicUrl };
+      // A text reaches a phone, not a device with an app language: the responder's profile decides
+      // (and for their backup contact too, whom they chose and who most likely reads as they do).
+      const language = staffLanguage({ spoken: row.languages });
       const ownPhone = (sealed: string) => deps.box.open(sealed, `offer-phone:${row.userId}`);
       if (kind === 'offer') {
         if (row.state !== 'offered') return;
         if (push)
           await deps.staffPush.notify([row.userId], {
-            title: `Faro: #${row.number}${where}`,
-            body: 'New offer — answer in the app · Nueva oferta — responda en la app',
+            kind: 'offer',
+            facts,
             url: '/responder',
             urgency: 'high',
             ttlSeconds: Math.round(deps.offerMinutes * 60),
@@ -177,15 +200,9 @@ export function dispatchNotifyJob(deps: {
           });
         // And by text, where the network has SMS and the responder gave their number for it:
         // the incident's number and zone only — never its place — and the way back to the app.
-        if (text && row.offerPhone && deps.sms) {
-          const minutes = Math.round(deps.offerMinutes);
-          const link = ` ${deps.publicUrl}/responder`;
-          // Answered by text too (a one-word reply, read by the SMS intake) when the app will not load.
-          await deps.sms.send(
-            ownPhone(row.offerPhone),
-            `Faro: offer to verify #${row.number}${zoneText}. Reply YES or NO within ${minutes} min, or use the app.${link} / Oferta para verificar #${row.number}: responda SI o NO en ${minutes} min.`,
-          );
-        }
+        // Answered by text too (a one-word reply, read by the SMS intake) when the app will not load.
+        if (text && row.offerPhone && deps.sms)
+          await deps.sms.send(ownPhone(row.offerPhone), staffSmsText('staffOffer', language, sms));
         return;
       }
       // Read again now: a check-in that came meanwhile means there is nothing to say.
@@ -201,12 +218,12 @@ export function dispatchNotifyJob(deps: {
             isNull(users.disabledAt),
           ),
         );
-      const alarm = (title: string, body: string) =>
+      const alarm = (alarmKind: StaffPushKind) =>
         deps.staffPush.notify(
           dispatchers.map((d) => d.id),
           {
-            title,
-            body,
+            kind: alarmKind,
+            facts,
             url: '/dispatch',
             urgency: 'high',
             ttlSeconds: 3600,
@@ -214,45 +231,31 @@ export function dispatchNotifyJob(deps: {
           },
         );
       if (kind === 'help') {
-        if (push) await alarm(`NEEDS HELP · #${row.number}${where}`, `${row.name} asked for help on scene.`);
+        if (push) await alarm('help');
         return;
       }
       if (kind === 'missed') {
         // The dispatchers, and the responder themselves: an answer now saves their family a scare.
         if (push) {
-          await alarm(`MISSED CHECK-IN · #${row.number}${where}`, `${row.name} has not said they are safe.`);
+          await alarm('missed');
           await deps.staffPush.notify([row.userId], {
-            title: `Faro: are you safe? #${row.number}`,
-            body: "Tap I'm safe, or Need help · Toque Estoy bien, o Necesito ayuda",
+            kind: 'checkIn',
+            facts,
             url: '/responder',
             urgency: 'high',
             ttlSeconds: 3600,
             tag: `check-in-${assignmentId}`,
           });
         }
-        if (text && row.offerPhone && deps.sms) {
-          await deps.sms.send(
-            ownPhone(row.offerPhone),
-            `Faro: safety check-in missed at #${row.number}${zoneText}. Reply SAFE if you are safe, or HELP. / Responda BIEN o AYUDA.`,
-          );
-        }
+        if (text && row.offerPhone && deps.sms)
+          await deps.sms.send(ownPhone(row.offerPhone), staffSmsText('checkInMissed', language, sms));
         return;
       }
       // Still missing minutes later: the responder's own backup contact, if they gave one and SMS is set up.
-      const texting = Boolean(row.backupPhone && deps.sms);
-      if (push)
-        await alarm(
-          `STILL NO CHECK-IN · #${row.number}${where}`,
-          texting
-            ? `Texting ${row.name}'s backup contact now.`
-            : `${row.name} gave no backup contact to text: call them.`,
-        );
+      if (push) await alarm(row.backupPhone && deps.sms ? 'escalated' : 'noBackup');
       if (text && row.backupPhone && deps.sms) {
         const phone = deps.box.open(row.backupPhone, `backup-phone:${row.userId}`);
-        await deps.sms.send(
-          phone,
-          `Faro: ${row.name} missed a safety check-in while verifying a report. The dispatcher knows. / Falto una confirmacion de seguridad de ${row.name}; el despacho ya sabe.`,
-        );
+        await deps.sms.send(phone, staffSmsText('backupContact', language, sms));
       }
     },
   });

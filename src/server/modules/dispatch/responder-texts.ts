@@ -8,6 +8,7 @@ import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import { fold } from '../sms/sms-text.js';
 import type { DispatchService } from './dispatch.service.js';
 import { offerPhoneDigest } from './responders.service.js';
+import { staffLanguage } from './staff-texts.js';
 
 /**
  * A responder's answers by text, for when the app will not load in a parking
@@ -232,8 +233,8 @@ export function createResponderTexts(deps: {
         );
       if (senders.length === 0) return null;
       const spoken = senders.flatMap((s) => s.languages);
-      const language: Language =
-        parsed.language ?? (spoken.includes('es') && !spoken.includes('en') ? 'es' : 'en');
+      // The word they sent says which language they write in; a bare "OK" or "NO", their profile.
+      const language: Language = parsed.language ?? staffLanguage({ spoken });
       const userIds = senders.map((s) => s.userId);
       return parsed.kind === 'offer'
         ? answerOffer(userIds, parsed, language)

@@ -5,6 +5,7 @@ import type {
   ResponderProfile,
   ResponderState,
 } from '../../../shared/dispatch.js';
+import type { ErrorReason } from '../../../shared/errors.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database, Drizzle } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
@@ -184,7 +185,10 @@ export function createResponderService(deps: ResponderDeps): ResponderService {
       const coalition = await deps.coalitions.current();
       const at = now();
       await database.transaction(async (tx) => {
-        if (await openShift(tx.db, userId)) throw new AppError('CONFLICT', 'You are on shift already.');
+        if (await openShift(tx.db, userId))
+          throw new AppError('CONFLICT', 'You are on shift already.', {
+            reason: 'on_shift_already' satisfies ErrorReason,
+          });
         await insertShift(tx.db, {
           coalitionId: coalition.id,
           userId,
@@ -206,6 +210,9 @@ export function createResponderService(deps: ResponderDeps): ResponderService {
         throw new AppError(
           'INVALID_TRANSITION',
           'Location is shared only while on shift; go on shift first.',
+          {
+            reason: 'location_off_shift' satisfies ErrorReason,
+          },
         );
       // One coarse cell, overwritten: where they are now, never where they were.
       await setShiftLocation(database.db, shift.id, publicCellOf(lat, lng), now());

@@ -1,3 +1,4 @@
+import type { ErrorReason } from '../../../shared/errors.js';
 import type { ZoneGeometry, ZoneSummary } from '../../../shared/zone.js';
 import type { Database, Drizzle } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
@@ -45,33 +46,43 @@ export interface ZoneService {
 
 const MAX_ZONE_CELLS = 200_000;
 
-const invalid = (message: string) =>
-  new AppError('VALIDATION', message, { fields: [{ field: 'geojson', message }] });
+/** An outline refused, with the reason the web app words for its reader (and the ring it is about). */
+const invalid = (message: string, reason: ErrorReason, ring?: number) =>
+  new AppError('VALIDATION', message, {
+    fields: [{ field: 'geojson', message }],
+    reason,
+    ...(ring === undefined ? {} : { ring }),
+  });
 
 /** The one polygon in a GeoJSON geometry, feature or single-feature collection, closed and checked. */
 export function polygonOf(geojson: unknown): PolygonGeometry {
   let value = geojson as { type?: string; geometry?: unknown; features?: unknown[]; coordinates?: unknown };
   if (value?.type === 'FeatureCollection') {
     if (!Array.isArray(value.features) || value.features.length !== 1)
-      throw invalid(`Give one polygon per zone: the collection has ${value.features?.length ?? 0} features.`);
+      throw invalid(
+        `Give one polygon per zone: the collection has ${value.features?.length ?? 0} features.`,
+        'zone_one_polygon',
+      );
     value = value.features[0] as typeof value;
   }
   if (value?.type === 'Feature') value = value.geometry as typeof value;
-  if (value?.type === 'MultiPolygon') throw invalid('Give one polygon per zone, not a MultiPolygon.');
+  if (value?.type === 'MultiPolygon')
+    throw invalid('Give one polygon per zone, not a MultiPolygon.', 'zone_one_polygon');
   if (value?.type !== 'Polygon' || !Array.isArray(value.coordinates) || value.coordinates.length === 0)
-    throw invalid('This is not a GeoJSON Polygon.');
+    throw invalid('This is not a GeoJSON Polygon.', 'zone_not_polygon');
   const rings = (value.coordinates as unknown[]).map((ring, r) => {
-    if (!Array.isArray(ring)) throw invalid(`Ring ${r + 1} is not a list of positions.`);
+    if (!Array.isArray(ring)) throw invalid(`Ring ${r + 1} is not a list of positions.`, 'zone_ring', r + 1);
     const positions = ring.map((p) => {
       const [lng, lat] = Array.isArray(p) ? p : [];
       if (typeof lng !== 'number' || typeof lat !== 'number' || Math.abs(lat) > 90 || Math.abs(lng) > 180)
-        throw invalid(`Ring ${r + 1} has a position that is not [longitude, latitude].`);
+        throw invalid(`Ring ${r + 1} has a position that is not [longitude, latitude].`, 'zone_ring', r + 1);
       return [lng, lat] as [number, number];
     });
     const first = positions[0];
     const last = positions.at(-1);
     if (first && last && (first[0] !== last[0] || first[1] !== last[1])) positions.push(first);
-    if (positions.length < 4) throw invalid(`Ring ${r + 1} needs at least three corners.`);
+    if (positions.length < 4)
+      throw invalid(`Ring ${r + 1} needs at least three corners.`, 'zone_corners', r + 1);
     return positions;
   });
   return { type: 'Polygon', coordinates: rings };
@@ -113,9 +124,12 @@ export function createZoneService(db: Drizzle, database?: Database): ZoneService
       const boundary = polygonOf(input.geojson);
       const cells = polygonCells(boundary);
       if (cells.length === 0)
-        throw invalid('The polygon is too small to hold a 0.1 km² cell; draw it larger.');
+        throw invalid('The polygon is too small to hold a 0.1 km² cell; draw it larger.', 'zone_too_small');
       if (cells.length > MAX_ZONE_CELLS)
-        throw invalid('The polygon is larger than a zone can be; split it into neighborhoods.');
+        throw invalid(
+          'The polygon is larger than a zone can be; split it into neighborhoods.',
+          'zone_too_large',
+        );
       const base = slugify(input.name);
       let slug = base;
       for (let n = 2; await slugTaken(db, coalitionId, slug); n++) slug = `${base}-${n}`;

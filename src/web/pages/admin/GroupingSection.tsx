@@ -3,7 +3,8 @@ import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { GroupingPolicy } from '../../../shared/incident.js';
 import { ACTIVITIES, type Activity } from '../../../shared/report-fields.js';
-import { ApiError, api } from '../../api.js';
+import { api } from '../../api.js';
+import { useErrorText } from '../../errors.js';
 
 type Row = { radiusKm: string; windowMinutes: string };
 
@@ -13,6 +14,7 @@ const number = (value: string) => (value.trim() === '' ? undefined : Number(valu
 /** How reports are grouped into incidents: distance and time, overall and per activity. */
 export function GroupingSection() {
   const { t } = useTranslation();
+  const errorText = useErrorText();
   const id = useId();
   const queryClient = useQueryClient();
   const policy = useQuery({
@@ -61,7 +63,7 @@ export function GroupingSection() {
       queryClient.setQueryData(['admin', 'grouping'], saved);
       setState('saved');
     } catch (error) {
-      setState(error instanceof ApiError ? error.message : t('dispatch.actionFailed'));
+      setState(errorText(error));
     }
   };
 

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Role } from '../../../shared/roles.js';
 import { api } from '../../api.js';
-import { useErrorText } from '../../components/SignInSteps.js';
+import { useErrorText } from '../../errors.js';
 import { useSession } from '../../session.js';
 import { OrganizationSelect, RoleSelect, useOrganizationChoice } from './Selects.js';
 import { formatWhen, useRefreshAdmin } from './shared.js';

@@ -3,6 +3,7 @@ import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PublishingSettings } from '../../../shared/alert.js';
 import { ApiError, api } from '../../api.js';
+import { errorText } from '../../errors.js';
 
 const LISTS = ['allowedNumbers', 'blockedNames', 'allowedHosts'] as const;
 type List = (typeof LISTS)[number];
@@ -44,7 +45,7 @@ export function PublishingSection() {
   }, [settings.data]);
 
   const problem = (error: unknown) => {
-    if (!(error instanceof ApiError) || error.code !== 'VALIDATION') return t('admin.publishing.failed');
+    if (!(error instanceof ApiError) || error.code !== 'VALIDATION') return errorText(t, error);
     // "allowedNumbers.1": the list and the line, counted from one as the admin sees them.
     return error.fields
       .map(({ field }) => {

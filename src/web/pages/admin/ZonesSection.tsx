@@ -1,7 +1,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, lazy, Suspense, useCallback, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api } from '../../api.js';
+import { api } from '../../api.js';
+import { useErrorText } from '../../errors.js';
 import { useZones } from '../../useZones.js';
 
 // MapLibre is a large chunk: only fetched when someone chooses to draw.
@@ -10,6 +11,7 @@ const ZoneDrawMap = lazy(() => import('./ZoneDrawMap.js'));
 /** The zones the network covers: add one by drawing it or from a GeoJSON file, rename, retire. */
 export function ZonesSection() {
   const { t } = useTranslation();
+  const errorText = useErrorText();
   const id = useId();
   const queryClient = useQueryClient();
   const zones = useZones();
@@ -27,7 +29,7 @@ export function ZonesSection() {
       await refresh();
       setMessage({ ok: true, text: done });
     } catch (error) {
-      setMessage({ ok: false, text: error instanceof ApiError ? error.message : t('dispatch.actionFailed') });
+      setMessage({ ok: false, text: errorText(error) });
     }
   };
 

@@ -12,8 +12,9 @@ import {
   URGENCIES,
 } from '../../../shared/alert.js';
 import { LANGUAGES } from '../../../shared/report-fields.js';
-import { ApiError, api } from '../../api.js';
+import { api } from '../../api.js';
 import { CheckboxGroup, RadioGroup } from '../../components/Choices.js';
+import { errorText } from '../../errors.js';
 import { useZones } from '../../useZones.js';
 
 type Kind = (typeof COMPOSABLE_KINDS)[number];
@@ -62,8 +63,8 @@ export function AlertEditor({ start, onSaved }: { start: EditorStart; onSaved: (
       setContent(filled.content);
       setCap(filled.cap);
       setZoneIds(filled.zoneIds);
-    } catch {
-      setProblem(t('alerting.errors.failed'));
+    } catch (error) {
+      setProblem(errorText(t, error));
     }
   };
 
@@ -92,9 +93,11 @@ export function AlertEditor({ start, onSaved }: { start: EditorStart; onSaved: (
         : await api<AlertView>('/api/manage/alerts', { method: 'POST', body });
       onSaved(saved);
     } catch (error) {
-      const code = error instanceof ApiError ? error.code : 'failed';
       setProblem(
-        t(`alerting.errors.${['VALIDATION', 'INVALID_TRANSITION'].includes(code) ? code : 'failed'}`),
+        errorText(t, error, {
+          VALIDATION: t('alerting.errors.VALIDATION'),
+          INVALID_TRANSITION: t('alerting.errors.INVALID_TRANSITION'),
+        }),
       );
     }
   };

@@ -3,7 +3,8 @@ import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AlertPreview, AlertView } from '../../../shared/alert.js';
 import { DELIVERY_CHANNELS } from '../../../shared/alert.js';
-import { ApiError, api } from '../../api.js';
+import { api } from '../../api.js';
+import { errorText } from '../../errors.js';
 import type { EditorStart } from './AlertEditor.js';
 import { IncidentFacts } from './IncidentFacts.js';
 
@@ -64,11 +65,13 @@ export function AlertPanel({
       await client.invalidateQueries({ queryKey: alertKey(id) });
       if (result.id !== id) onOpen(result.id);
     } catch (error) {
-      const code = error instanceof ApiError ? error.code : 'failed';
+      // The guard's findings are named by the general sentence; these codes mean something particular here.
       setProblem(
-        t(
-          `alerting.errors.${code in { BLOCKED_BY_GUARD: 1, FORBIDDEN: 1, INVALID_TRANSITION: 1, CONFLICT: 1 } ? code : 'failed'}`,
-        ),
+        errorText(t, error, {
+          FORBIDDEN: t('alerting.errors.FORBIDDEN'),
+          INVALID_TRANSITION: t('alerting.errors.INVALID_TRANSITION'),
+          CONFLICT: t('alerting.errors.CONFLICT'),
+        }),
       );
     }
   };

@@ -4,7 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import type { IncidentDetail as Detail, IncidentSummary, SaluteView } from '../../../shared/incident.js';
 import { redFlagsOf, SETTABLE_INCIDENT_STATUSES } from '../../../shared/report-fields.js';
-import { ApiError, api } from '../../api.js';
+import { api } from '../../api.js';
+import { useErrorText } from '../../errors.js';
 import { useSession } from '../../session.js';
 import { ReportRow } from './ReportRow.js';
 import { ResponderPanel } from './ResponderPanel.js';
@@ -82,6 +83,7 @@ export function IncidentDetail({
   onSelect: (id: string) => void;
 }) {
   const { t } = useTranslation();
+  const errorText = useErrorText();
   const formId = useId();
   const queryClient = useQueryClient();
   const detail = useQuery({ queryKey: detailKey(id), queryFn: () => api<Detail>(`/api/incidents/${id}`) });
@@ -117,7 +119,7 @@ export function IncidentDetail({
       await queryClient.invalidateQueries({ queryKey: detailKey(id) });
       after?.(result);
     } catch (error) {
-      setProblem(error instanceof ApiError && !error.isNetwork ? error.message : t('dispatch.actionFailed'));
+      setProblem(errorText(error));
     } finally {
       setBusy(false);
     }
@@ -138,7 +140,7 @@ export function IncidentDetail({
       await api(`/api/manage/alerts/${draft.id}/submit`, { method: 'POST' });
       void navigate(`/alerting?alert=${draft.id}`);
     } catch (error) {
-      setProblem(t('dispatch.rumorCheckFailed', { message: error instanceof ApiError ? error.message : '' }));
+      setProblem(t('dispatch.rumorCheckFailed', { message: errorText(error) }));
     }
   };
 

@@ -3,8 +3,9 @@ import type { TFunction } from 'i18next';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Assignment, SuggestionList } from '../../../shared/dispatch.js';
-import { ApiError, api } from '../../api.js';
+import { api } from '../../api.js';
 import { IncidentChannel } from '../../components/IncidentChannel.js';
+import { useErrorText } from '../../errors.js';
 import { detailKey } from './useLiveIncidents.js';
 
 /**
@@ -14,6 +15,7 @@ import { detailKey } from './useLiveIncidents.js';
  */
 export function ResponderPanel({ incidentId, canOffer }: { incidentId: string; canOffer: boolean }) {
   const { t } = useTranslation();
+  const errorText = useErrorText();
   const id = useId();
   const client = useQueryClient();
   const [problem, setProblem] = useState<string | null>(null);
@@ -39,7 +41,7 @@ export function ResponderPanel({ incidentId, canOffer }: { incidentId: string; c
         });
       await client.invalidateQueries({ queryKey: detailKey(incidentId) });
     } catch (error) {
-      setProblem(error instanceof ApiError ? error.message : t('dispatch.actionFailed'));
+      setProblem(errorText(error));
     }
   };
   const reachedSafe = async (assignmentId: string) => {
@@ -48,7 +50,7 @@ export function ResponderPanel({ incidentId, canOffer }: { incidentId: string; c
       await api(`/api/assignments/${assignmentId}/reached-safe`, { method: 'POST' });
       await client.invalidateQueries({ queryKey: detailKey(incidentId) });
     } catch (error) {
-      setProblem(error instanceof ApiError ? error.message : t('dispatch.actionFailed'));
+      setProblem(errorText(error));
     }
   };
   const list = assignments.data?.assignments ?? [];

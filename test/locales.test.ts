@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import serverEn from '../src/server/locales/en.json' with { type: 'json' };
+import serverEs from '../src/server/locales/es.json' with { type: 'json' };
+import { LANGUAGES } from '../src/shared/report-fields.js';
+import webEn from '../src/web/locales/en.json' with { type: 'json' };
+import webEs from '../src/web/locales/es.json' with { type: 'json' };
+
+/** Every text of a catalog by its dotted key (nested objects walked). */
+function texts(node: unknown, prefix = ''): Map<string, string> {
+  const found = new Map<string, string>();
+  if (typeof node === 'string') return found.set(prefix, node);
+  for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+    for (const [path, text] of texts(value, prefix ? `${prefix}.${key}` : key)) found.set(path, text);
+  }
+  return found;
+}
+
+const placeholders = (text: string) => [...text.matchAll(/\{\{\s*(\w+)/g)].map((m) => m[1]).sort();
+
+const CATALOGS = {
+  server: { en: serverEn, es: serverEs },
+  web: { en: webEn, es: webEs },
+} satisfies Record<string, Record<(typeof LANGUAGES)[number], unknown>>;
+
+describe.each(Object.entries(CATALOGS))('the %s locales', (_side, catalogs) => {
+  const byLanguage = LANGUAGES.map((language) => [language, texts(catalogs[language])] as const);
+  const allKeys = [...new Set(byLanguage.flatMap(([, found]) => [...found.keys()]))].sort();
+
+  it.each(LANGUAGES)('%s has every key another language has, and no empty text', (language) => {
+    const found = texts(catalogs[language]);
+    expect(allKeys.filter((key) => !found.has(key))).toEqual([]);
+    // An empty text is allowed only where every language leaves it empty (a deliberate blank).
+    const empty = [...found].filter(
+      ([key, text]) => text.trim() === '' && byLanguage.some(([, other]) => other.get(key)?.trim()),
+    );
+    expect(empty.map(([key]) => key)).toEqual([]);
+  });
+
+  it('fills the same placeholders in every language', () => {
+    const [first, ...others] = byLanguage;
+    if (!first) throw new Error('no language');
+    const differing = others.flatMap(([language, found]) =>
+      [...first[1]]
+        .filter(
+          ([key, text]) =>
+            found.has(key) && `${placeholders(text)}` !== `${placeholders(found.get(key) ?? '')}`,
+        )
+        .map(([key]) => `${language}:${key}`),
+    );
+    expect(differing).toEqual([]);
+  });
+});
