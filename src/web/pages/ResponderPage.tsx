@@ -58,7 +58,8 @@ export default function ResponderPage() {
           return false;
         }
         setProblem(t('responder.failed', { message: errorText(error) }));
-        return true;
+        // Refused: nothing was done, so nothing may say it was ("Profile saved" beside the error).
+        return false;
       }
     },
     [client, t, errorText],
