@@ -1,7 +1,7 @@
 import type { AlertContent, AlertKind, CapFields } from '../../../shared/alert.js';
+import { publicTime } from '../../../shared/public.js';
 import { type Activity, LANGUAGES, type Language } from '../../../shared/report-fields.js';
 import { message } from '../../locales/messages.js';
-import { publicTime } from './guard.js';
 
 /**
  * The composer's templates: every kind filled in every language from the

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
+import { publicTime } from '../../../shared/public.js';
 import { normalizeReceipt } from '../../../shared/receipt.js';
 import {
   type IncidentStatus,
@@ -90,11 +91,6 @@ export interface ReportService {
 
 const UNIQUE_VIOLATION = '23505';
 const RECEIPT_ATTEMPTS = 5;
-const PUBLIC_TIME_STEP_MS = 5 * 60_000;
-
-/** Public times are rounded down to five minutes. */
-const roundedIso = (date: Date) =>
-  new Date(Math.floor(date.getTime() / PUBLIC_TIME_STEP_MS) * PUBLIC_TIME_STEP_MS).toISOString();
 
 function checkObservedAt(observedAt: Date, now: Date): void {
   const problem =
@@ -245,8 +241,8 @@ export function createReportService(deps: {
           row.status as ReceiptStatus['status'],
           row.incidentStatus as IncidentStatus | null,
         ),
-        receivedAt: roundedIso(row.receivedAt),
-        updatedAt: roundedIso(updatedAt),
+        receivedAt: publicTime(row.receivedAt).toISOString(),
+        updatedAt: publicTime(updatedAt).toISOString(),
       };
     },
 
