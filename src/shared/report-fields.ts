@@ -58,6 +58,22 @@ export const INCIDENT_STATUSES = ['open', 'confirmed', 'not_confirmed', 'closed'
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 /** The statuses a dispatcher sets by hand (merged comes from merging). */
 export const SETTABLE_INCIDENT_STATUSES = ['open', 'confirmed', 'not_confirmed', 'closed'] as const;
+/**
+ * The statuses of an incident that still gathers reports: a new report nearby joins it. A closed
+ * incident is over (a report there starts a new one) and a merged one lives on in another. The
+ * grouping index's predicate (db/schema.ts) and the candidates' query are made from this list.
+ */
+export const GATHERING_INCIDENT_STATUSES = [
+  'open',
+  'confirmed',
+  'not_confirmed',
+] as const satisfies readonly IncidentStatus[];
+/** The statuses that are a verdict: what a reporter is told (receipt status, the SMS follow-up). */
+export const VERDICTS = ['confirmed', 'not_confirmed', 'closed'] as const satisfies readonly IncidentStatus[];
+export type Verdict = (typeof VERDICTS)[number];
+/** Whether an incident's status is a verdict a reporter is told. */
+export const isVerdict = (status: IncidentStatus | null | undefined): status is Verdict =>
+  (VERDICTS as readonly (IncidentStatus | null | undefined)[]).includes(status);
 
 /** Triage warnings on an incident. */
 export const RED_FLAGS = ['stale', 'vague_location', 'secondhand'] as const;

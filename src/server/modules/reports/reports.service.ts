@@ -10,6 +10,7 @@ import {
   type ReportSummary,
   type reportInputSchema,
 } from '../../../shared/report.js';
+import { isVerdict } from '../../../shared/report-fields.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database, Tx } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
@@ -111,14 +112,7 @@ function receiptStatusOf(
   own: ReceiptStatus['status'],
   incident: IncidentStatus | null,
 ): ReceiptStatus['status'] {
-  switch (incident) {
-    case 'confirmed':
-    case 'not_confirmed':
-    case 'closed':
-      return incident;
-    default:
-      return own;
-  }
+  return isVerdict(incident) ? incident : own;
 }
 
 const encodeCursor = (report: ReportSummary) =>
