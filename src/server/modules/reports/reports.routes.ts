@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { toE164 } from '../../../shared/phone.js';
 import {
   hotlineInputSchema,
   intakeCreatedSchema,
@@ -14,7 +15,6 @@ import { sessionOf } from '../../http/auth.js';
 import { AppError, errorSchema } from '../../http/errors.js';
 import { PROOF_OF_WORK_HEADER, type ProofOfWork, requireProofOfWork } from '../../http/proof-of-work.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
-import { normalizePhone } from './callback.js';
 import type { PhotoService } from './photos.js';
 import type { ReportService } from './reports.service.js';
 
@@ -178,13 +178,9 @@ export function registerReportRoutes(
     },
     async (request, reply) => {
       const { callback, ...input } = request.body;
-      const phone = callback ? normalizePhone(callback) : null;
-      if (callback && !phone) {
-        throw new AppError('VALIDATION', 'The callback number needs 7 to 15 digits.', {
-          fields: [{ field: 'callback', message: 'must have 7 to 15 digits' }],
-        });
-      }
-      const created = await deps.reports.create(input, 'hotline', { callback: phone ?? undefined });
+      // Kept as SMS senders' numbers are (E.164; the schema refused any other), so a phone can dial it.
+      const phone = callback ? (toE164(callback) ?? undefined) : undefined;
+      const created = await deps.reports.create(input, 'hotline', { callback: phone });
       return reply
         .status(201)
         .send({ id: created.id, receipt: created.receipt, incidentId: created.incidentId });
