@@ -5,6 +5,7 @@ import type { AlertPreview, AlertView } from '../../../shared/alert.js';
 import { DELIVERY_CHANNELS } from '../../../shared/alert.js';
 import { ApiError, api } from '../../api.js';
 import type { EditorStart } from './AlertEditor.js';
+import { findingText } from './findings.js';
 import { IncidentFacts } from './IncidentFacts.js';
 
 export const alertKey = (id: string) => ['alert', id];
@@ -102,13 +103,8 @@ export function AlertPanel({
           <p>{t('alerting.findings')}</p>
           <ul>
             {view.findings.map((f) => (
-              <li key={`${f.language}-${f.field}-${f.start}`}>
-                {t('alerting.finding', {
-                  kind: t(`alerting.kinds.${f.kind}`),
-                  text: f.text,
-                  language: f.language.toUpperCase(),
-                  field: t(`alerting.fields.${f.field}`),
-                })}
+              <li key={`${f.language}-${f.field}-${f.zoneId ?? ''}-${f.start}`}>
+                {findingText(t, f, view.zones)}
               </li>
             ))}
           </ul>
