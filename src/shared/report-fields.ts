@@ -5,6 +5,8 @@
 
 export const LANGUAGES = ['en', 'es'] as const;
 export type Language = (typeof LANGUAGES)[number];
+/** Each language as this network speaks and writes it (CAP `language`, dates and times in alerts). */
+export const LOCALE_TAGS: Record<Language, string> = { en: 'en-US', es: 'es-US' };
 
 export const ACTIVITIES = [
   'arrest',

@@ -1,11 +1,12 @@
 import type { AlertContent, AlertKind, CapStatus, GuardFinding, PublicAlert } from '../../../shared/alert.js';
-import { LANGUAGES, type Language } from '../../../shared/report-fields.js';
+import { LANGUAGES, type Language, LOCALE_TAGS } from '../../../shared/report-fields.js';
 import { AppError } from '../../http/errors.js';
 import { message } from '../../locales/messages.js';
 import { type CapAlert, type CapInfo, capXml } from './cap.js';
 import { type GuardOptions, guardPublicText } from './guard.js';
 import { smsCost } from './sms-segments.js';
 import { joinNames } from './templates.js';
+import { toSecond } from './workflow.js';
 
 /**
  * Everything an alert becomes on its way out — push payload, SMS, e-mail,
@@ -158,8 +159,6 @@ export function emailMessage(
   return { subject, text: `${body}${more}\n\n--\n${footer}\n` };
 }
 
-const LANGUAGE_TAGS: Record<Language, string> = { en: 'en-US', es: 'es-US' };
-
 /** The CAP 1.2 document: one `<info>` per language, one `<area>` per zone. */
 export function capDocument(alert: RenderableAlert, ctx: PublicContext): string {
   requireClean(alert, ctx);
@@ -167,7 +166,7 @@ export function capDocument(alert: RenderableAlert, ctx: PublicContext): string 
     const text = alert.content[language];
     const mark = statusMark(alert.capStatus, language);
     return {
-      language: LANGUAGE_TAGS[language],
+      language: LOCALE_TAGS[language],
       event: message(language, 'alerts.event'),
       responseType:
         alert.kind === 'all_clear'
@@ -204,8 +203,6 @@ export function capDocument(alert: RenderableAlert, ctx: PublicContext): string 
   };
   return capXml(cap);
 }
-
-const toSecond = (date: Date) => new Date(Math.floor(date.getTime() / 1000) * 1000);
 
 /** The public JSON of an actual alert: zones, when it was issued and until when, texts. */
 export function publicAlert(alert: RenderableAlert, ctx: PublicContext): PublicAlert {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { toE164 } from '../../../shared/phone.js';
-import type { Language } from '../../../shared/report-fields.js';
+import { LANGUAGES, type Language } from '../../../shared/report-fields.js';
 import type {
   SubscriptionChannel,
   SubscriptionView,
@@ -65,7 +65,7 @@ const fieldError = (field: string, text: string, problem: string, details: Recor
  */
 const pendingSchema = z.object({
   zoneIds: z.array(z.uuid()),
-  language: z.enum(['en', 'es']),
+  language: z.enum(LANGUAGES),
   nonce: z.string().optional(),
   requestedAt: z.string().optional(),
 });
