@@ -45,6 +45,22 @@ export const REPORT_STATUSES = ['received', 'under_review', 'confirmed', 'not_co
 
 export const CHANNELS = ['web', 'sms', 'hotline', 'field'] as const;
 
+/**
+ * The image types a photo may be sent as (`POST /api/reports/photos`): the server reads each and
+ * re-encodes it as a new JPEG. The form sends any other file as JPEG, and the server judges it by
+ * what it holds.
+ */
+export const PHOTO_TYPES = [
+  'image/jpeg',
+  'image/png',
+  'image/webp',
+  'image/gif',
+  'image/avif',
+  'image/heic',
+  'image/heif',
+  'image/tiff',
+] as const;
+
 export const LIMITS = {
   descriptionChars: 4000,
   placeChars: 300,

@@ -5,6 +5,7 @@ import { toE164 } from '../../../shared/phone.js';
 import {
   hotlineInputSchema,
   intakeCreatedSchema,
+  PHOTO_TYPES,
   receiptStatusSchema,
   reportCreatedSchema,
   reportInputSchema,
@@ -210,16 +211,7 @@ export function registerReportRoutes(
   // Photos come as the image itself (not JSON): only this route parses image bodies.
   app.register(async (scope) => {
     scope.addContentTypeParser(
-      [
-        'image/jpeg',
-        'image/png',
-        'image/webp',
-        'image/gif',
-        'image/avif',
-        'image/heic',
-        'image/heif',
-        'image/tiff',
-      ],
+      [...PHOTO_TYPES],
       { parseAs: 'buffer', bodyLimit: PHOTO_BODY_LIMIT },
       (_request, body, done) => done(null, body),
     );
