@@ -150,6 +150,36 @@ describe('the publishing guard', () => {
     expect(kept.content.es.body).toContain('323-555-0147');
   });
 
+  it('reports what it finds in a zone’s name as that zone’s, in the composer and at submission', async () => {
+    const admin = await staffSession(t.faro.database, 'coalition_admin');
+    const pacoima = zone('Pacoima');
+    const rename = (name: string) =>
+      t.faro.app.inject({
+        method: 'PATCH',
+        url: `/api/admin/zones/${pacoima}`,
+        headers: admin.headers,
+        payload: { name },
+      });
+    expect((await rename('Pacoima, 13520 Van Nuys Blvd')).statusCode).toBe(204);
+    try {
+      const draft = await draftFrom('activity', { zoneIds: [pacoima] });
+      // The template names the zone in the texts too: those findings are the texts'.
+      const expected = expect.objectContaining({
+        language: null,
+        field: 'zone',
+        zoneId: pacoima,
+        kind: 'address',
+      });
+      expect(draft.findings).toContainEqual(expected);
+      expect(draft.findings.filter((f) => f.field === 'zone')).toHaveLength(1);
+      const submitted = await call(dispatcher, 'POST', `/api/manage/alerts/${draft.id}/submit`);
+      expect(submitted.statusCode).toBe(422);
+      expect(submitted.json().error.details.findings).toContainEqual(expected);
+    } finally {
+      await rename('Pacoima');
+    }
+  });
+
   it('blocks names on the coalition’s list, set by an administrator', async () => {
     const admin = await staffSession(t.faro.database, 'coalition_admin');
     const set = await call(admin, 'PUT', '/api/admin/publishing', {

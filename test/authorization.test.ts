@@ -9,7 +9,7 @@ import { type Access, type RouteAccess, registerAuth } from '../src/server/http/
 import { can, type Permission } from '../src/server/modules/access/permissions.js';
 import type { SessionService } from '../src/server/modules/access/sessions.service.js';
 import { grantMembership } from '../src/server/modules/access/users.repo.js';
-import { PUBLIC_MAX_CELL_RESOLUTION } from '../src/server/modules/alerts/guard.js';
+import { PUBLIC_CELL_RESOLUTION } from '../src/server/modules/zones/geo.js';
 import { ROLES, type Role } from '../src/shared/access.js';
 import { BOYLE_HEIGHTS, buildReportInput } from './support/factories.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
@@ -236,7 +236,7 @@ describe('authorization matrix', () => {
       zone: { name: 'Boyle Heights' },
       reportCount: 1,
     });
-    expect(getResolution(String(body.incident.cell))).toBeLessThanOrEqual(PUBLIC_MAX_CELL_RESOLUTION);
+    expect(getResolution(String(body.incident.cell))).toBeLessThanOrEqual(PUBLIC_CELL_RESOLUTION);
     expect(new Date(String(body.incident.lastObservedAt)).getTime() % 300_000).toBe(0);
     const everything = JSON.stringify(body);
     for (const secret of ['Kowalczyk', 'tire shop', 'Rosa', 'Ana is', 'Demo responder', 'lat', 'lng'])

@@ -90,6 +90,19 @@ describe('grouping reports into incidents', () => {
     expect(now.incidentId).not.toBe(old.incidentId);
   });
 
+  it('joins a report to an incident while it is open or verified, never to a closed one', async () => {
+    const at = newArea();
+    const { incidentId } = await report(at(0), { observedAt: minutesAgo(30) });
+    for (const status of ['confirmed', 'not_confirmed'] as const) {
+      await asDispatcher('POST', `/api/incidents/${incidentId}/status`, { status });
+      expect((await report(at(0.1), { observedAt: minutesAgo(20) })).incidentId, status).toBe(incidentId);
+    }
+    await asDispatcher('POST', `/api/incidents/${incidentId}/status`, { status: 'closed' });
+    const after = await report(at(0.1), { observedAt: minutesAgo(10) });
+    expect(after.incidentId).not.toBe(incidentId);
+    expect((await detail(incidentId)).incident.reportCount).toBe(3);
+  });
+
   it('groups a whole burst of simultaneous reports of one operation into one incident', async () => {
     const at = newArea();
     const made = await Promise.all(Array.from({ length: 20 }, (_, i) => report(at((i % 5) * 0.2))));

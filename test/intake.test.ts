@@ -41,6 +41,9 @@ const as = (session: StaffSession, method: 'GET' | 'POST', url: string, payload?
     ...(payload ? { payload } : {}),
   });
 
+const reportCount = async () =>
+  Number((await t.faro.database.pool.query<{ n: string }>('select count(*) as n from reports')).rows[0]?.n);
+
 describe('hotline intake', () => {
   it('stores a call with its callback number sealed, shown only to roles allowed to call back', async () => {
     const response = await as(operator, 'POST', '/api/intake/hotline', {
@@ -63,6 +66,26 @@ describe('hotline intake', () => {
     expect(seen.callback).toBe(`+${1}${CALLER_DIGITS}`);
     // The operator takes calls but does not read the board.
     expect((await as(operator, 'GET', `/api/reports/${id}`)).statusCode).toBe(403);
+  });
+
+  it('keeps a callback number as every number is kept (E.164), and asks for the area code', async () => {
+    const local = await as(operator, 'POST', '/api/intake/hotline', {
+      ...buildReportInput(),
+      callback: '(323) 555-0147',
+    });
+    expect(local.statusCode, local.body).toBe(201);
+    const { id } = local.json() as { id: string };
+    const seen = (await as(dispatcher, 'GET', `/api/reports/${id}`)).json() as { callback: string | null };
+    expect(seen.callback).toBe(`+1${CALLER_DIGITS}`);
+
+    const before = await reportCount();
+    const noAreaCode = await as(operator, 'POST', '/api/intake/hotline', {
+      ...buildReportInput(),
+      callback: '555-0147',
+    });
+    expect(noAreaCode.statusCode).toBe(400);
+    expect(noAreaCode.json().error.details.fields[0].field).toBe('callback');
+    expect(await reportCount()).toBe(before);
   });
 
   it('refuses a callback that is not a phone number, and keeps nothing', async () => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ExifTool } from 'exiftool-vendored';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PHOTO_TYPES } from '../src/shared/report-fields.js';
 import { buildReportInput } from './support/factories.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { type StaffSession, staffSession } from './support/sessions.js';
@@ -139,6 +140,15 @@ describe('photos on public reports', () => {
     expect(response.statusCode).toBe(400);
     expect(response.json().error.message).toContain('not a photo');
     expect((await upload(Buffer.from('x'), 'application/pdf')).statusCode).toBe(415);
+  });
+
+  it('takes a photo sent as any type the form sends as it is, judging it by what it holds', async () => {
+    const picture = await sharp({
+      create: { width: 40, height: 30, channels: 3, background: { r: 200, g: 120, b: 40 } },
+    })
+      .jpeg()
+      .toBuffer();
+    for (const type of PHOTO_TYPES) expect((await upload(picture, type)).statusCode, type).toBe(201);
   });
 
   it('deletes photos no report claimed within the hour, and photos of reports past retention', async () => {

@@ -28,8 +28,14 @@ export const sessionInfoSchema = z.object({
 });
 export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 
+/**
+ * A staff account's e-mail address as it is stored and compared — at sign-in, on an invitation
+ * and its acceptance, by the CLI — so the same person is always the same address: trimmed, lower case.
+ */
+export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
+
 export const signInSchema = z.object({
-  email: z.string().trim().toLowerCase().max(320),
+  email: z.string().overwrite(normalizeEmail).max(320),
   password: z.string().min(1).max(PASSWORD_MAX),
 });
 

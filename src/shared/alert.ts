@@ -104,10 +104,19 @@ export const rejectInputSchema = z.object({ reason: text(ALERT_LIMITS.reason).mi
 /** What the publishing guard finds (an address includes a city with a ZIP code; a badge, any officer's ID number). */
 export const FINDING_KINDS = ['phone', 'email', 'plate', 'address', 'name', 'link', 'badge'] as const;
 
+/**
+ * Where in an alert the guard looks: each language's texts, and what every language shares — the
+ * names of its zones and the name it is sent under (the coalition's, CAP `senderName`).
+ */
+export const GUARDED_FIELDS = ['headline', 'body', 'instruction', 'zone', 'sender'] as const;
+
 /** What the publishing guard found, and where (offsets into the field's text as written, end exclusive). */
 export const guardFindingSchema = z.object({
-  language: z.enum(LANGUAGES),
-  field: z.enum(['headline', 'body', 'instruction']),
+  /** The language of the text it is in; null in a zone's name or the sender's, which every language shares. */
+  language: z.enum(LANGUAGES).nullable(),
+  field: z.enum(GUARDED_FIELDS),
+  /** In a zone's name: which zone. */
+  zoneId: z.uuid().optional(),
   kind: z.enum(FINDING_KINDS),
   text: z.string(),
   start: z.number().int(),

@@ -38,7 +38,7 @@ export const incidentFactsSchema = z.object({
   status: incidentStatusSchema,
   activity: activitySchema,
   zone: z.object({ id: z.uuid(), name: z.string() }).nullable(),
-  /** An H3 cell of the public resolution (about 5 km² or coarser). */
+  /** The public H3 cell (resolution 8, about 1 km across — the board's), or null. */
   cell: z.string().nullable(),
   reportCount: z.number().int(),
   firsthandCount: z.number().int(),

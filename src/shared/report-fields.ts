@@ -5,6 +5,8 @@
 
 export const LANGUAGES = ['en', 'es'] as const;
 export type Language = (typeof LANGUAGES)[number];
+/** Each language as this network speaks and writes it (CAP `language`, dates and times in alerts). */
+export const LOCALE_TAGS: Record<Language, string> = { en: 'en-US', es: 'es-US' };
 
 export const ACTIVITIES = [
   'arrest',
@@ -43,6 +45,22 @@ export const REPORT_STATUSES = ['received', 'under_review', 'confirmed', 'not_co
 
 export const CHANNELS = ['web', 'sms', 'hotline', 'field'] as const;
 
+/**
+ * The image types a photo may be sent as (`POST /api/reports/photos`): the server reads each and
+ * re-encodes it as a new JPEG. The form sends any other file as JPEG, and the server judges it by
+ * what it holds.
+ */
+export const PHOTO_TYPES = [
+  'image/jpeg',
+  'image/png',
+  'image/webp',
+  'image/gif',
+  'image/avif',
+  'image/heic',
+  'image/heif',
+  'image/tiff',
+] as const;
+
 export const LIMITS = {
   descriptionChars: 4000,
   placeChars: 300,
@@ -58,6 +76,22 @@ export const INCIDENT_STATUSES = ['open', 'confirmed', 'not_confirmed', 'closed'
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 /** The statuses a dispatcher sets by hand (merged comes from merging). */
 export const SETTABLE_INCIDENT_STATUSES = ['open', 'confirmed', 'not_confirmed', 'closed'] as const;
+/**
+ * The statuses of an incident that still gathers reports: a new report nearby joins it. A closed
+ * incident is over (a report there starts a new one) and a merged one lives on in another. The
+ * grouping index's predicate (db/schema.ts) and the candidates' query are made from this list.
+ */
+export const GATHERING_INCIDENT_STATUSES = [
+  'open',
+  'confirmed',
+  'not_confirmed',
+] as const satisfies readonly IncidentStatus[];
+/** The statuses that are a verdict: what a reporter is told (receipt status, the SMS follow-up). */
+export const VERDICTS = ['confirmed', 'not_confirmed', 'closed'] as const satisfies readonly IncidentStatus[];
+export type Verdict = (typeof VERDICTS)[number];
+/** Whether an incident's status is a verdict a reporter is told. */
+export const isVerdict = (status: IncidentStatus | null | undefined): status is Verdict =>
+  (VERDICTS as readonly (IncidentStatus | null | undefined)[]).includes(status);
 
 /** Triage warnings on an incident. */
 export const RED_FLAGS = ['stale', 'vague_location', 'secondhand'] as const;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { toE164 } from './phone.js';
 import {
   ACTIVITIES,
   CHANNELS,
@@ -73,7 +74,7 @@ export const hotlineInputSchema = reportInputSchema.extend({
     .string()
     .trim()
     .max(40)
-    .regex(/^\+?[\d\s().-]{7,}$/, 'must be a phone number')
+    .refine((value) => toE164(value) !== null, 'must be a phone number with its area code')
     .optional()
     .or(z.literal('')),
 });

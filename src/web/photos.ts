@@ -1,15 +1,5 @@
+import { PHOTO_TYPES } from '../shared/report-fields.js';
 import { takeProofOfWork } from './pow.js';
-
-/** Image types the server re-encodes; anything else is sent as what the browser says and refused there. */
-const KNOWN = [
-  'image/jpeg',
-  'image/png',
-  'image/webp',
-  'image/gif',
-  'image/avif',
-  'image/heic',
-  'image/heif',
-];
 
 export class PhotoUploadError extends Error {
   constructor(readonly kind: 'unreadable' | 'tooLarge' | 'network' | 'server') {
@@ -29,7 +19,7 @@ export async function uploadPhoto(file: File): Promise<string> {
       return await fetch('/api/reports/photos', {
         method: 'POST',
         headers: {
-          'content-type': KNOWN.includes(file.type) ? file.type : 'image/jpeg',
+          'content-type': (PHOTO_TYPES as readonly string[]).includes(file.type) ? file.type : 'image/jpeg',
           ...(await takeProofOfWork()),
         },
         body: file,

@@ -17,6 +17,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { GATHERING_INCIDENT_STATUSES } from '../../shared/report-fields.js';
 
 /**
  * Faro's one schema. Migrations in ./drizzle are generated from it with
@@ -91,6 +92,15 @@ export const zoneCells = pgTable(
 );
 
 /**
+ * `('open', 'confirmed', 'not_confirmed')`: the statuses of incidents that still gather reports,
+ * as SQL, made from their one definition — for the grouping index's predicate and the queries that
+ * must match it for the index to serve them.
+ */
+export const gatheringStatusesSql = sql.raw(
+  `(${GATHERING_INCIDENT_STATUSES.map((status) => `'${status}'`).join(', ')})`,
+);
+
+/**
  * One operation on the ground as the network understands it: the reports that
  * describe it, grouped as they arrive. Holds only coarse data (a zone, an
  * H3 cell, the mean of its reports' coarse cells) and counts.
@@ -128,7 +138,7 @@ export const incidents = pgTable(
     uniqueIndex('incidents_number').on(t.number),
     index('incidents_groupable')
       .on(t.coalitionId, t.lastObservedAt)
-      .where(sql`status in ('open', 'confirmed', 'not_confirmed')`),
+      .where(sql`status in ${gatheringStatusesSql}`),
     // The board's order, exactly (an index in DESC NULLS LAST order cannot serve ORDER BY … DESC).
     index('incidents_board').on(
       t.coalitionId,

@@ -3,12 +3,13 @@ import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { PublicAlert } from '../../shared/alert.js';
+import { type Language, LOCALE_TAGS } from '../../shared/report-fields.js';
 import { api } from '../api.js';
 import { currentLanguage } from '../i18n.js';
 import { useZones } from '../useZones.js';
 
-const clock = (iso: string, language: string) =>
-  new Date(iso).toLocaleTimeString(language === 'es' ? 'es-US' : 'en-US', {
+const clock = (iso: string, language: Language) =>
+  new Date(iso).toLocaleTimeString(LOCALE_TAGS[language], {
     hour: 'numeric',
     minute: '2-digit',
   });

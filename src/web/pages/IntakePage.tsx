@@ -1,5 +1,6 @@
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { toE164 } from '../../shared/phone.js';
 import type { HotlineInput } from '../../shared/report.js';
 import {
   ACTIVITIES,
@@ -79,6 +80,7 @@ export function IntakeForm({ mode }: { mode: 'hotline' | 'field' }) {
     if (!form.activity) found.push('activity');
     if (!zoneMatch && !position) found.push('zone');
     if (!Number.isInteger(minutes) || minutes < 0 || minutes > 24 * 60) found.push('minutesAgo');
+    if (mode === 'hotline' && form.callback.trim() && !toE164(form.callback)) found.push('callback');
     if (found.length > 0) return setProblems(found);
     const body: HotlineInput = {
       language: form.language,

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
+import { toE164 } from '../../shared/phone.js';
 import type { SubscriptionView } from '../../shared/subscription.js';
 import { ApiError, api } from '../api.js';
 import { CheckboxGroup, RadioGroup } from '../components/Choices.js';
@@ -64,7 +65,7 @@ export function SubscribePage() {
     if (chosen.length === 0) return setState(channel === 'sms' ? 'invalidSms' : 'invalid');
     if (chosen.length > maxZones) return setState('tooManyZones');
     if (channel === 'email' && !address.includes('@')) return setState('invalid');
-    if (channel === 'sms' && phone.replace(/\D/g, '').length < 10) return setState('invalidSms');
+    if (channel === 'sms' && !toE164(phone)) return setState('invalidSms');
     setState('sending');
     try {
       const common = { zoneIds: chosen, language: currentLanguage() };

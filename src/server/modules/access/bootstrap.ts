@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { normalizeEmail } from '../../../shared/access.js';
 import type { Database } from '../../db/database.js';
 import { firstCoalition, insertCoalition, organizationsByAge } from '../coalitions/coalitions.repo.js';
 import { insertOrganization } from '../coalitions/organizations.repo.js';
@@ -45,7 +46,7 @@ export async function createAdmin(
       : orgs[0];
     if (!organization)
       throw new Error(`No organization "${input.organizationSlug ?? ''}" in this coalition.`);
-    const email = input.email.trim().toLowerCase();
+    const email = normalizeEmail(input.email);
     if (await findUserByEmail(db, coalition.id, email))
       throw new Error(`An account for ${email} already exists.`);
     const user = await insertUser(db, {

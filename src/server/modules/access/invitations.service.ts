@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type { Role } from '../../../shared/access.js';
+import { normalizeEmail, type Role } from '../../../shared/access.js';
 import { RECEIPT_ALPHABET } from '../../../shared/receipt.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database, SqlExecutor } from '../../db/database.js';
@@ -93,7 +93,7 @@ export function createInvitationService(deps: {
         );
       const code = newInvitationCode();
       const link = linkFor(code);
-      const email = input.email?.trim().toLowerCase() || null;
+      const email = input.email ? normalizeEmail(input.email) || null : null;
       const at = now();
       return database.transaction(async (tx) => {
         const invitation = await insertInvitation(tx.db, {
@@ -179,7 +179,7 @@ export function createInvitationService(deps: {
         throw new AppError('CONFLICT', 'This invitation was already used. Ask for a new one.');
       if (invitation.expiresAt <= at)
         throw new AppError('CONFLICT', 'This invitation has expired. Ask for a new one.');
-      const email = input.email.trim().toLowerCase();
+      const email = normalizeEmail(input.email);
       if (invitation.email && invitation.email !== email) {
         throw new AppError('VALIDATION', 'Use the e-mail address the invitation was sent to.', {
           fields: [{ field: 'email', message: 'does not match the invitation' }],

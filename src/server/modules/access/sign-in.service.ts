@@ -1,4 +1,5 @@
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
+import { normalizeEmail } from '../../../shared/access.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database, SqlExecutor } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
@@ -87,7 +88,7 @@ export function createSignInService(deps: {
 
     async signIn({ email, password, source, agent }) {
       const coalition = await deps.coalitions.current();
-      const normalized = email.trim().toLowerCase();
+      const normalized = normalizeEmail(email);
       const at = now();
       const keys = [passwordKey(normalized), sourceKey(box, 'sign-in-source', source, at, SOURCE_BACK_OFF)];
       await refuseIfBlocked(db, keys, at);

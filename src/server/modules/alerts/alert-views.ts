@@ -11,9 +11,8 @@ import {
   userNames,
   zonesOfAlerts,
 } from './alerts.repo.js';
-import type { GuardOptions } from './guard.js';
 import type { Publishing } from './publishing.js';
-import { findLeaks, type RenderableAlert } from './render.js';
+import { type AlertGuard, alertFindings, type RenderableAlert } from './render.js';
 import { type AlertSnapshot, renderableOf, snapshotHash } from './snapshot.js';
 
 /*
@@ -68,7 +67,7 @@ export async function renderable(db: Drizzle, row: AlertRow): Promise<Renderable
 /** Alert rows → the views the staff's pages show. */
 export function alertViews(publishing: Publishing) {
   // On PGlite a transaction holds the only connection: the guard's settings are read before one starts.
-  async function views(db: Drizzle, rows: AlertRow[], guard?: GuardOptions): Promise<AlertView[]> {
+  async function views(db: Drizzle, rows: AlertRow[], guard?: AlertGuard): Promise<AlertView[]> {
     const ids = rows.map((row) => row.id);
     // Zones as named today matter only to what has no snapshot yet (a draft).
     const zones = await zonesOfAlerts(
@@ -84,7 +83,7 @@ export function alertViews(publishing: Publishing) {
     const counts = await deliveryCounts(db, ids);
     // What is published was guarded when it was published: the guard looks only at what is not.
     const options =
-      guard ?? (rows.some((row) => row.state !== 'published') ? await publishing.guardOptions() : null);
+      guard ?? (rows.some((row) => row.state !== 'published') ? await publishing.context() : null);
     const person = (id: string | null) => (id ? { id, name: people.get(id) ?? '' } : null);
     return rows.map((row) => {
       const deliveries = Object.fromEntries(
@@ -125,14 +124,7 @@ export function alertViews(publishing: Publishing) {
         publishedAt: row.publishedAt?.toISOString() ?? null,
         endedAt: row.endedAt?.toISOString() ?? null,
         queuedAt: row.queuedAt?.toISOString() ?? null,
-        findings:
-          options && row.state !== 'published'
-            ? findLeaks(
-                snapshot.content,
-                snapshot.zones.map((z) => z.name),
-                options,
-              )
-            : [],
+        findings: options && row.state !== 'published' ? alertFindings(snapshot, options) : [],
         deliveries,
       };
     });

@@ -224,13 +224,13 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
 
     async submit(id, actorId) {
       const coalition = await deps.coalitions.current();
-      const guard = await publishing.guardOptions();
+      const ctx = await publishing.context();
       await database.transaction(async (tx) => {
         const row = await load(tx, coalition.id, id);
         const state = nextState(facts(row), 'submit', actorId, now());
         // What the approver will be shown and asked to approve, frozen now.
         const snapshot = await liveSnapshot(tx.db, row);
-        requireClean(snapshot, guard);
+        requireClean(snapshot, ctx);
         await moveAlert(tx.db, id, row.state, {
           state,
           submittedBy: actorId,
@@ -257,7 +257,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
             'This alert is not the one you looked at: it changed since. Open it again before approving.',
           );
         // The guard's settings may have changed since it was submitted.
-        requireClean(snapshot, ctx.guard);
+        requireClean(snapshot, ctx);
         if (row.referencesId) {
           const earlier = await load(tx, coalition.id, row.referencesId);
           nextState(facts(earlier), 'follow_up', actorId, now());
@@ -338,7 +338,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
         );
         const inserted = await load(tx, coalition.id, cancelId);
         const snapshot: AlertSnapshot = { ...(await liveSnapshot(tx.db, inserted)), zones };
-        requireClean(snapshot, ctx.guard);
+        requireClean(snapshot, ctx);
         await publish(tx, inserted, snapshot, ctx, { decidedBy: actorId, decidedAt: now() });
         await audit(tx, coalition.id, actorId, 'alert.cancelled', id);
       });

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { options } from '../../../../test/support/leaks.js';
-import { ALERT_KINDS } from '../../../shared/alert.js';
+import { ALERT_KINDS, type AlertContent } from '../../../shared/alert.js';
 import { ACTIVITIES, LANGUAGES } from '../../../shared/report-fields.js';
 import { message } from '../../locales/messages.js';
 import { DEMO_COALITION, DEMO_ORGANIZATIONS, DEMO_ZONES } from '../demo/demo-data.js';
 import { guardPublicText } from './guard.js';
-import { findLeaks } from './render.js';
+import { alertFindings } from './render.js';
 import { fillTemplate, joinNames } from './templates.js';
 
 /**
@@ -19,6 +19,19 @@ import { fillTemplate, joinNames } from './templates.js';
  */
 
 const ZONE_NAMES = DEMO_ZONES.map((zone) => zone.name);
+
+/** What the guard finds in an alert of these texts about zones of these names, sent as the demo coalition. */
+const findingsOf = (content: AlertContent, zoneNames: readonly string[], guard = options) =>
+  alertFindings(
+    {
+      content,
+      zones: zoneNames.map((name, i) => ({
+        id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        name,
+      })),
+    },
+    { guard, senderName: DEMO_COALITION.name },
+  );
 /** Times of day across 24 hours (both halves of a 12-hour clock), on minutes that are not round. */
 const TIMES = [0, 1, 3, 5, 7, 9, 11, 12, 13, 16, 19, 22].map(
   (hour) => new Date(Date.UTC(2026, 10, 29, hour, (hour * 25) % 60, 10)),
@@ -29,8 +42,10 @@ describe('issue 12 item 16: ordinary alerts pass the guard', () => {
     const leaks: string[] = [];
     const check = (facts: Omit<Parameters<typeof fillTemplate>[0], 'timeZone'>) => {
       const content = fillTemplate({ ...facts, timeZone: 'America/Los_Angeles' });
-      for (const finding of findLeaks(content, facts.zoneNames, options))
-        leaks.push(`${finding.kind} "${finding.text}" in ${JSON.stringify(content[finding.language])}`);
+      for (const finding of findingsOf(content, facts.zoneNames))
+        leaks.push(
+          `${finding.kind} "${finding.text}" in ${finding.language ? JSON.stringify(content[finding.language]) : finding.field}`,
+        );
     };
     for (const kind of ALERT_KINDS) {
       // Every activity at every time, with all zones named; every zone on its own.
@@ -138,9 +153,9 @@ describe('issue 12 item 16: alerts that carry the coalition’s hotline', () => 
         timeZone: 'America/Los_Angeles',
       });
       for (const language of LANGUAGES) content[language].body += HOTLINE[language];
-      expect(findLeaks(content, ['Boyle Heights'], options)).toEqual([]);
+      expect(findingsOf(content, ['Boyle Heights'])).toEqual([]);
       // Without the allow-list they are refused: the numbers are the only thing found.
-      const withoutList = findLeaks(content, ['Boyle Heights'], { ...options, allowedNumbers: [] });
+      const withoutList = findingsOf(content, ['Boyle Heights'], { ...options, allowedNumbers: [] });
       expect(withoutList.map((f) => [f.language, f.kind, f.text])).toEqual([
         ['en', 'phone', '(213) 555-0100'],
         ['es', 'phone', '(213) 555-0100'],

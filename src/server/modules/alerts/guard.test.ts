@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import { latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
 /**
  * Property tests: personal data generated in many formats and both
@@ -7,7 +6,7 @@ import { describe, expect, it } from 'vitest';
  * alert text is left alone.
  */
 import { LEAKS, options, sentence, tail } from '../../../../test/support/leaks.js';
-import { type FindingKind, guardPublicText, isPublicCell, publicTime } from './guard.js';
+import { type FindingKind, guardPublicText } from './guard.js';
 
 function embeds(kind: FindingKind, secret: fc.Arbitrary<string>) {
   fc.assert(
@@ -131,14 +130,6 @@ describe('publishing guard', () => {
       // A longer word that starts with the name is not the name.
       expect(guardPublicText(`Ask ${name}9 today.`, blocked)).toEqual([]);
     }
-  });
-
-  it('keeps public places coarse and public times rounded', () => {
-    expect(isPublicCell(latLngToCell(34.05, -118.25, 7))).toBe(true);
-    expect(isPublicCell(latLngToCell(34.05, -118.25, 5))).toBe(true);
-    expect(isPublicCell(latLngToCell(34.05, -118.25, 8))).toBe(false);
-    expect(isPublicCell('not a cell')).toBe(false);
-    expect(publicTime(new Date('2026-11-29T10:34:59Z')).toISOString()).toBe('2026-11-29T10:30:00.000Z');
   });
 });
 

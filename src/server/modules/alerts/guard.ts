@@ -1,4 +1,3 @@
-import { getResolution, isValidCell } from 'h3-js';
 import type { FINDING_KINDS } from '../../../shared/alert.js';
 import { findEmails, findLinks, linkAllowed, maskAllowedNumbers, phoneStretches } from './guard/contacts.js';
 import { foldText, originalSpan } from './guard/fold.js';
@@ -106,17 +105,4 @@ export function guardPublicText(text: string, options: GuardOptions): Finding[] 
     kept.push({ kind: hit.kind, text: text.slice(hit.start, hit.end), start: hit.start, end: hit.end });
   }
   return kept;
-}
-
-/** Public places are zones or H3 cells of resolution 7 or coarser. */
-export const PUBLIC_MAX_CELL_RESOLUTION = 7;
-
-export function isPublicCell(cell: string): boolean {
-  return isValidCell(cell) && getResolution(cell) <= PUBLIC_MAX_CELL_RESOLUTION;
-}
-
-/** Public times are rounded down to five minutes. */
-export function publicTime(date: Date): Date {
-  const step = 5 * 60_000;
-  return new Date(Math.floor(date.getTime() / step) * step);
 }

@@ -1,4 +1,5 @@
 import type { PublicAlert } from '../../../shared/alert.js';
+import { publicTime } from '../../../shared/public.js';
 import type { Database } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
@@ -92,7 +93,7 @@ export function createPublicAlerts(deps: {
       return atomFeed({
         base,
         title: coalition.name,
-        updated: entries[0]?.sent ?? new Date(Math.floor(now().getTime() / 300_000) * 300_000),
+        updated: entries[0]?.sent ?? publicTime(now()),
         entries,
       });
     },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config.js';
 import { capSender, publicHost } from './publishing.js';
-import { issueTime } from './workflow.js';
+import { issueTime, toSecond } from './workflow.js';
 
 describe('issue 12 item 17: who sent a CAP message, and when', () => {
   it('names the sender after the configured public host, never faro@ a host nobody configured', () => {
@@ -23,6 +23,7 @@ describe('issue 12 item 17: who sent a CAP message, and when', () => {
 
   it('issues to the second, always after the message it follows', () => {
     const now = new Date('2026-11-29T18:32:10.750Z');
+    expect(toSecond(now).toISOString()).toBe('2026-11-29T18:32:10.000Z');
     expect(issueTime(now).toISOString()).toBe('2026-11-29T18:32:10.000Z');
     expect(issueTime(now, new Date('2026-11-29T18:32:10.000Z')).toISOString()).toBe(
       '2026-11-29T18:32:11.000Z',

@@ -8,7 +8,6 @@ import type { PublicContext } from './render.js';
 
 /** The publishing guard's settings and the public identity (CAP sender, links) of this Faro. */
 export interface Publishing {
-  guardOptions(): Promise<GuardOptions>;
   context(): Promise<PublicContext>;
   settings(): Promise<PublishingSettings>;
   /** Replaces the settings; the change is audited (who, when — not the lists themselves). */
@@ -55,9 +54,6 @@ export function createPublishing(deps: {
   });
 
   return {
-    async guardOptions() {
-      return optionsOf((await load()).settings);
-    },
     async context() {
       const { coalition, settings } = await load();
       return {

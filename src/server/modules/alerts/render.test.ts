@@ -6,9 +6,9 @@ import { ACTIVITIES, LANGUAGES } from '../../../shared/report-fields.js';
 import { AppError } from '../../http/errors.js';
 import type { FindingKind } from './guard.js';
 import {
+  alertFindings,
   capDocument,
   emailMessage,
-  findLeaks,
   type PublicContext,
   publicAlert,
   pushPayload,
@@ -92,7 +92,7 @@ describe('every public output passes the guard', () => {
           const content = structuredClone(template);
           content[language][field] = `${before} ${value}${after}`;
           const alert = alertWith(content);
-          expect(findLeaks(content, ['Boyle Heights'], options).length).toBeGreaterThan(0);
+          expect(alertFindings(alert, ctx).length).toBeGreaterThan(0);
           for (const [name, render] of Object.entries(OUTPUTS)) {
             let output: unknown;
             try {
@@ -127,7 +127,11 @@ describe('every public output passes the guard', () => {
           at: new Date('2026-11-29T18:32:10Z'),
           timeZone: 'America/Los_Angeles',
         });
-        expect(findLeaks(content, ['Boyle Heights', 'El Sereno'], options)).toEqual([]);
+        const zones = [
+          { id: '6a1b2c3d-4e5f-4a7b-8c9d-0e1f2a3b4c5d', name: 'Boyle Heights' },
+          { id: '7b2c3d4e-5f6a-4b8c-9d0e-1f2a3b4c5d6e', name: 'El Sereno' },
+        ];
+        expect(alertFindings({ content, zones }, ctx)).toEqual([]);
         expect(content.en.headline).toContain('Boyle Heights and El Sereno');
         expect(content.es.headline).toContain('Boyle Heights y El Sereno');
       }
@@ -144,5 +148,33 @@ describe('every public output passes the guard', () => {
     expect(emailMessage(test, 'en', ctx, 'https://faro.example.org/u').subject).toMatch(/^TEST/);
     expect(capDocument(alertWith(template, 'Exercise'), ctx)).toContain('<status>Exercise</status>');
     expect(() => publicAlert(test, ctx)).toThrow(AppError);
+  });
+
+  it('reports a finding in a zone name as the zone’s, in no language, wherever the guard is asked', () => {
+    const zone = { id: '8c3d4e5f-6a7b-4c9d-8e1f-2a3b4c5d6e7f', name: 'Calle 5 de Mayo 1420', outline: [] };
+    const alert = { ...alertWith(template), zones: [zone] };
+    const expected = [
+      { language: null, field: 'zone', zoneId: zone.id, kind: 'address', text: 'Calle 5 de Mayo 1420' },
+    ];
+    // What the composer shows and what submit and approve refuse with…
+    expect(alertFindings(alert, ctx)).toMatchObject(expected);
+    // …is what every renderer refuses with.
+    for (const [name, render] of Object.entries(OUTPUTS)) {
+      let refusal: unknown;
+      try {
+        render(alert);
+      } catch (error) {
+        refusal = error;
+      }
+      expect(refusal, name).toBeInstanceOf(AppError);
+      expect((refusal as AppError).details?.findings, name).toMatchObject(expected);
+    }
+  });
+
+  it('reports a finding in the name alerts are sent under as the sender’s', () => {
+    const findings = alertFindings(alertWith(template), { ...ctx, senderName: 'Call (213) 555-0147' });
+    expect(findings).toMatchObject([
+      { language: null, field: 'sender', kind: 'phone', text: '(213) 555-0147' },
+    ]);
   });
 });

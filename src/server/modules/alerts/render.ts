@@ -1,11 +1,12 @@
 import type { AlertContent, AlertKind, CapStatus, GuardFinding, PublicAlert } from '../../../shared/alert.js';
-import { LANGUAGES, type Language } from '../../../shared/report-fields.js';
+import { LANGUAGES, type Language, LOCALE_TAGS } from '../../../shared/report-fields.js';
 import { AppError } from '../../http/errors.js';
 import { message } from '../../locales/messages.js';
 import { type CapAlert, type CapInfo, capXml } from './cap.js';
 import { type GuardOptions, guardPublicText } from './guard.js';
 import { smsCost } from './sms-segments.js';
 import { joinNames } from './templates.js';
+import { toSecond } from './workflow.js';
 
 /**
  * Everything an alert becomes on its way out — push payload, SMS, e-mail,
@@ -39,69 +40,61 @@ export interface PublicContext {
   publicUrl: string;
 }
 
-/** The guard's findings in an alert's texts, field by field. */
-export function findLeaks(content: AlertContent, zoneNames: readonly string[], guard: GuardOptions) {
+/** What the guard reads of an alert: its texts and its zones' names (a snapshot, a renderable alert). */
+export interface GuardedAlert {
+  content: AlertContent;
+  zones: readonly { id: string; name: string }[];
+}
+
+/** What the guard is set with, and the name the alert is sent under (published too). */
+export type AlertGuard = Pick<PublicContext, 'guard' | 'senderName'>;
+
+/**
+ * The publishing guard's one entry point for an alert: every finding in
+ * everything it publishes — each language's texts, its zones' names, the name
+ * it is sent under — with where it is (language, field, zone). The composer's
+ * findings, submit, approve and every renderer ask this, so they cannot
+ * disagree about what an alert may say.
+ */
+export function alertFindings(alert: GuardedAlert, ctx: AlertGuard): GuardFinding[] {
   const findings: GuardFinding[] = [];
   for (const language of LANGUAGES) {
     for (const field of ['headline', 'body', 'instruction'] as const) {
-      for (const finding of guardPublicText(content[language][field], guard))
+      for (const finding of guardPublicText(alert.content[language][field], ctx.guard))
         findings.push({ language, field, ...finding });
     }
   }
-  // Zone names are the coalition's own, but they are published too.
-  for (const name of zoneNames) {
-    for (const finding of guardPublicText(name, guard))
-      findings.push({ language: 'en', field: 'headline', ...finding });
+  // Zone names and the sender's name are the coalition's own, but they are published too.
+  for (const zone of alert.zones) {
+    for (const finding of guardPublicText(zone.name, ctx.guard))
+      findings.push({ language: null, field: 'zone', zoneId: zone.id, ...finding });
   }
+  for (const finding of guardPublicText(ctx.senderName, ctx.guard))
+    findings.push({ language: null, field: 'sender', ...finding });
   return findings;
 }
 
+const placeOf = (finding: GuardFinding, alert: GuardedAlert) =>
+  finding.field === 'zone'
+    ? `zone "${alert.zones.find((zone) => zone.id === finding.zoneId)?.name ?? ''}"`
+    : finding.field === 'sender'
+      ? 'sender name'
+      : `${finding.language} ${finding.field}`;
+
 /**
- * Refuses (BLOCKED_BY_GUARD) while the guard finds anything in an alert's texts or zone names,
- * saying what and where (language, field); nothing is changed, so the draft is kept.
+ * Refuses (BLOCKED_BY_GUARD) while the guard finds anything the alert would publish, with every
+ * finding and where it is; nothing is changed, so a draft is kept. Every output in this file is
+ * made only past this check — also of the parts a channel leaves out, so no channel is a way around
+ * the guard, whatever state the database is in.
  */
-export function requireClean(
-  alert: { content: AlertContent; zones: readonly { name: string }[] },
-  guard: GuardOptions,
-): void {
-  const findings = findLeaks(
-    alert.content,
-    alert.zones.map((zone) => zone.name),
-    guard,
-  );
+export function requireClean(alert: GuardedAlert, ctx: AlertGuard): void {
+  const findings = alertFindings(alert, ctx);
   if (findings.length > 0) {
-    const list = findings.map((f) => `${f.kind} "${f.text}" (${f.language} ${f.field})`);
+    const list = findings.map((f) => `${f.kind} "${f.text}" (${placeOf(f, alert)})`);
     throw new AppError('BLOCKED_BY_GUARD', `Blocked: ${list.join(', ')} must never be published.`, {
       findings,
     });
   }
-}
-
-/** Refuses (BLOCKED_BY_GUARD) with every finding when any text would leak. */
-export function assertNoLeak(texts: readonly string[], guard: GuardOptions): void {
-  const findings = texts.flatMap((text) => guardPublicText(text, guard));
-  if (findings.length > 0) {
-    throw new AppError(
-      'BLOCKED_BY_GUARD',
-      `Blocked: ${findings.map((f) => `${f.kind} "${f.text}"`).join(', ')} must never be published.`,
-      { findings },
-    );
-  }
-}
-
-/**
- * Refuses the whole alert when any of its texts, in any language, or a zone
- * name would leak — also the parts a channel leaves out, so no channel is a
- * way around the guard.
- */
-export function assertPublishable(alert: RenderableAlert, ctx: PublicContext): void {
-  assertNoLeak(
-    [
-      ...LANGUAGES.flatMap((language) => Object.values(alert.content[language])),
-      ...alert.zones.map((zone) => zone.name),
-    ],
-    ctx.guard,
-  );
 }
 
 /** "TEST, NOT A REAL ALERT: " before every text of a test or an exercise; nothing for an actual alert. */
@@ -117,7 +110,7 @@ const zoneList = (alert: RenderableAlert, language: Language) =>
 
 /** The Web Push payload (JSON, encrypted later): short enough for one notification. */
 export function pushPayload(alert: RenderableAlert, language: Language, ctx: PublicContext): string {
-  assertPublishable(alert, ctx);
+  requireClean(alert, ctx);
   const text = alert.content[language];
   const title = `${statusMark(alert.capStatus, language)}${text.headline}`;
   return JSON.stringify({
@@ -134,7 +127,7 @@ export function pushPayload(alert: RenderableAlert, language: Language, ctx: Pub
 
 /** The SMS: mark, headline, body and how to stop; the instruction stays on the web to keep it short. */
 export function smsText(alert: RenderableAlert, language: Language, ctx: PublicContext): string {
-  assertPublishable(alert, ctx);
+  requireClean(alert, ctx);
   const text = alert.content[language];
   const message_ = `${statusMark(alert.capStatus, language)}${text.headline}. ${text.body}`;
   return `${message_} ${message(language, 'alerts.sms.stop')}`;
@@ -154,7 +147,7 @@ export function emailMessage(
   ctx: PublicContext,
   unsubscribeUrl: string,
 ): { subject: string; text: string } {
-  assertPublishable(alert, ctx);
+  requireClean(alert, ctx);
   const text = alert.content[language];
   const subject = `${statusMark(alert.capStatus, language)}${text.headline}`;
   const body = [text.body, text.instruction].filter(Boolean).join('\n\n');
@@ -166,16 +159,14 @@ export function emailMessage(
   return { subject, text: `${body}${more}\n\n--\n${footer}\n` };
 }
 
-const LANGUAGE_TAGS: Record<Language, string> = { en: 'en-US', es: 'es-US' };
-
 /** The CAP 1.2 document: one `<info>` per language, one `<area>` per zone. */
 export function capDocument(alert: RenderableAlert, ctx: PublicContext): string {
-  assertPublishable(alert, ctx);
+  requireClean(alert, ctx);
   const infos = LANGUAGES.map((language): CapInfo => {
     const text = alert.content[language];
     const mark = statusMark(alert.capStatus, language);
     return {
-      language: LANGUAGE_TAGS[language],
+      language: LOCALE_TAGS[language],
       event: message(language, 'alerts.event'),
       responseType:
         alert.kind === 'all_clear'
@@ -195,10 +186,6 @@ export function capDocument(alert: RenderableAlert, ctx: PublicContext): string 
       areas: alert.zones.map((zone) => ({ areaDesc: zone.name, outline: zone.outline })),
     };
   });
-  assertNoLeak(
-    infos.flatMap((info) => [info.headline, info.description, info.instruction ?? '', info.senderName]),
-    ctx.guard,
-  );
   const cap: CapAlert = {
     identifier: alert.id,
     sender: ctx.sender,
@@ -217,12 +204,10 @@ export function capDocument(alert: RenderableAlert, ctx: PublicContext): string 
   return capXml(cap);
 }
 
-const toSecond = (date: Date) => new Date(Math.floor(date.getTime() / 1000) * 1000);
-
 /** The public JSON of an actual alert: zones, when it was issued and until when, texts. */
 export function publicAlert(alert: RenderableAlert, ctx: PublicContext): PublicAlert {
   if (alert.capStatus !== 'Actual') throw new AppError('NOT_FOUND', 'No such alert.');
-  assertPublishable(alert, ctx);
+  requireClean(alert, ctx);
   return {
     id: alert.id,
     kind: alert.kind,
@@ -247,7 +232,7 @@ export interface PublicDocuments {
  * null for a test or an exercise, which is never public.
  */
 export function publicDocuments(alert: RenderableAlert, ctx: PublicContext): PublicDocuments | null {
-  assertPublishable(alert, ctx);
+  requireClean(alert, ctx);
   if (alert.capStatus !== 'Actual') return null;
   return { json: publicAlert(alert, ctx), cap: capDocument(alert, ctx) };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { toE164 } from '../../../shared/phone.js';
 import { DEFAULT_REFUSED_SMS_PREFIXES } from '../../config.js';
-import { smsRefusal, toE164 } from './subscription-contacts.js';
+import { smsRefusal } from './subscription-contacts.js';
 
 const us = { countryCodes: ['1'], refusedPrefixes: DEFAULT_REFUSED_SMS_PREFIXES };
 

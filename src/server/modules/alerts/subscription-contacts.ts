@@ -1,8 +1,8 @@
 import type { PushSubscriptionJson, SubscriptionChannel } from '../../../shared/subscription.js';
 
 /**
- * A subscriber's contact: how it is written down (E.164, lower-case
- * address), shown back (masked), and which SMS numbers may be subscribed at
+ * A subscriber's contact: how it is written down (E.164 by shared/phone.ts,
+ * lower-case address), shown back (masked), and which SMS numbers may be subscribed at
  * all. Pure functions.
  */
 
@@ -10,15 +10,6 @@ import type { PushSubscriptionJson, SubscriptionChannel } from '../../../shared/
 export function maskAddress(address: string): string {
   const [local = '', domain = ''] = address.split('@');
   return `${local.slice(0, 1)}***@${domain}`;
-}
-
-/** A subscriber's number in E.164, as SMS providers send and expect it (10 digits: North America). */
-export function toE164(raw: string): string | null {
-  const digits = raw.replace(/[^\d]/g, '');
-  if (raw.trim().startsWith('+')) return digits.length >= 8 && digits.length <= 15 ? `+${digits}` : null;
-  if (digits.length === 10) return `+1${digits}`;
-  if (digits.length === 11 && digits.startsWith('1')) return `+${digits}`;
-  return null;
 }
 
 /** The contact as its owner sees it: masked. */

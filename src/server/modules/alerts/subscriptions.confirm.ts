@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LANGUAGES } from '../../../shared/report-fields.js';
 import type { PushSubscriptionJson } from '../../../shared/subscription.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import { defineJob } from '../../jobs/queue.js';
@@ -11,7 +12,7 @@ const confirmationSchema = z.object({
   subscriptionId: z.uuid(),
   channel: z.enum(['email', 'sms', 'push']),
   sealed: z.string(),
-  language: z.enum(['en', 'es']),
+  language: z.enum(LANGUAGES),
 });
 export type Confirmation = z.infer<typeof confirmationSchema>;
 

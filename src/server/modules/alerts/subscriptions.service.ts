@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import type { Language } from '../../../shared/report-fields.js';
+import { toE164 } from '../../../shared/phone.js';
+import { LANGUAGES, type Language } from '../../../shared/report-fields.js';
 import type {
   SubscriptionChannel,
   SubscriptionView,
@@ -12,7 +13,7 @@ import { AppError } from '../../http/errors.js';
 import { isRefused } from '../../outbound/outbound.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import type { PushChannel } from './channels/push.js';
-import { maskContact, type SmsDestinationPolicy, smsRefusal, toE164 } from './subscription-contacts.js';
+import { maskContact, type SmsDestinationPolicy, smsRefusal } from './subscription-contacts.js';
 import { type Confirmation, sealConfirmation } from './subscriptions.confirm.js';
 import {
   deleteSubscription,
@@ -31,7 +32,7 @@ import {
 } from './subscriptions.repo.js';
 import { joinNames } from './templates.js';
 
-export { maskAddress, toE164 } from './subscription-contacts.js';
+export { maskAddress } from './subscription-contacts.js';
 export { type Confirmation, subscriptionConfirmJob } from './subscriptions.confirm.js';
 
 const hash = (value: string) => createHash('sha256').update(value).digest('hex');
@@ -64,7 +65,7 @@ const fieldError = (field: string, text: string, problem: string, details: Recor
  */
 const pendingSchema = z.object({
   zoneIds: z.array(z.uuid()),
-  language: z.enum(['en', 'es']),
+  language: z.enum(LANGUAGES),
   nonce: z.string().optional(),
   requestedAt: z.string().optional(),
 });

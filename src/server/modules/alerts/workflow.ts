@@ -83,7 +83,12 @@ export function nextState(alert: AlertFacts, action: AlertAction, actorId: strin
  * update and its cancel never share a `sent` and consumers can order by it.
  */
 export function issueTime(now: Date, after: Date | null = null): Date {
-  const second = (date: Date) => Math.floor(date.getTime() / 1000) * 1000;
-  const at = second(now);
-  return new Date(after && at <= second(after) ? second(after) + 1000 : at);
+  const at = toSecond(now).getTime();
+  const previous = after ? toSecond(after).getTime() : null;
+  return new Date(previous !== null && at <= previous ? previous + 1000 : at);
+}
+
+/** A time Faro issued, as published: to the second (CAP's dateTime has no fractions). */
+export function toSecond(date: Date): Date {
+  return new Date(Math.floor(date.getTime() / 1000) * 1000);
 }

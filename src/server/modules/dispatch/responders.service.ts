@@ -6,10 +6,10 @@ import type {
   ResponderState,
 } from '../../../shared/dispatch.js';
 import type { ErrorReason } from '../../../shared/errors.js';
+import { toE164 } from '../../../shared/phone.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database, Drizzle } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
-import { toE164 } from '../alerts/subscriptions.service.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import { findIncidentSummary } from '../incidents/incidents.repo.js';
 import { publicCellOf } from '../zones/geo.js';

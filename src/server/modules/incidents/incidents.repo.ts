@@ -6,6 +6,7 @@ import type { Drizzle, SqlExecutor } from '../../db/database.js';
 import { LOCKS } from '../../db/locks.js';
 import {
   assignments,
+  gatheringStatusesSql,
   incidentPresence,
   incidents,
   incidentTimeline,
@@ -17,9 +18,6 @@ import {
 export type IncidentRow = typeof incidents.$inferSelect;
 export type NewIncidentRow = typeof incidents.$inferInsert;
 
-/** The statuses that still take new reports. */
-export const GROUPABLE_STATUSES: IncidentStatus[] = ['open', 'confirmed', 'not_confirmed'];
-
 /**
  * Serializes grouping within a coalition for the rest of the transaction, so
  * two reports of the same operation arriving together cannot both open a
@@ -30,8 +28,9 @@ export async function lockGrouping(client: SqlExecutor, coalitionId: string): Pr
 }
 
 /**
- * Open incidents seen within the time bounds, with what grouping needs.
- * Served by the partial index on open incidents: its cost follows the number
+ * Incidents that still gather reports (GATHERING_INCIDENT_STATUSES) seen
+ * within the time bounds, with what grouping needs. Served by the partial
+ * index on those incidents (same predicate, as literals): its cost follows the number
  * of incidents active in the window, not the number of reports stored.
  */
 export async function findGroupCandidates(
@@ -59,7 +58,7 @@ export async function findGroupCandidates(
     .where(
       and(
         eq(incidents.coalitionId, coalitionId),
-        sql`${incidents.status} in ('open', 'confirmed', 'not_confirmed')`,
+        sql`${incidents.status} in ${gatheringStatusesSql}`,
         gte(incidents.lastObservedAt, bounds.from),
         lte(incidents.firstObservedAt, bounds.to),
       ),

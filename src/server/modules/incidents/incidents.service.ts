@@ -8,6 +8,7 @@ import {
   type IncidentSummary,
 } from '../../../shared/incident.js';
 import type { IncidentStatus } from '../../../shared/report.js';
+import { isVerdict, type Verdict } from '../../../shared/report-fields.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database, Tx } from '../../db/database.js';
 import { coalitions, reports } from '../../db/schema.js';
@@ -96,11 +97,7 @@ export function createIncidentService(deps: {
   reveal: Reveal;
   now?: () => Date;
   /** Runs in the transaction that gives an incident a verdict (texts SMS reporters who asked). */
-  onVerdict?: (
-    tx: Tx,
-    incidentId: string,
-    verdict: 'confirmed' | 'not_confirmed' | 'closed',
-  ) => Promise<void>;
+  onVerdict?: (tx: Tx, incidentId: string, verdict: Verdict) => Promise<void>;
 }): IncidentService {
   const { database, box } = deps;
   const now = deps.now ?? (() => new Date());
@@ -365,8 +362,7 @@ export function createIncidentService(deps: {
       return change(async (tx, coalitionId) => {
         await requireLive(tx, coalitionId, [id]);
         await updateIncident(tx.db, id, { status, lastActivityAt: now() });
-        if (status === 'confirmed' || status === 'not_confirmed' || status === 'closed')
-          await deps.onVerdict?.(tx, id, status);
+        if (isVerdict(status)) await deps.onVerdict?.(tx, id, status);
         await insertTimeline(tx.db, [
           {
             incidentId: id,

@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { toE164 } from '../../../shared/phone.js';
 import {
   hotlineInputSchema,
   intakeCreatedSchema,
+  PHOTO_TYPES,
   receiptStatusSchema,
   reportCreatedSchema,
   reportInputSchema,
@@ -14,7 +16,6 @@ import { sessionOf } from '../../http/auth.js';
 import { AppError, errorSchema } from '../../http/errors.js';
 import { PROOF_OF_WORK_HEADER, type ProofOfWork, requireProofOfWork } from '../../http/proof-of-work.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
-import { normalizePhone } from './callback.js';
 import type { PhotoService } from './photos.js';
 import type { ReportService } from './reports.service.js';
 
@@ -178,13 +179,9 @@ export function registerReportRoutes(
     },
     async (request, reply) => {
       const { callback, ...input } = request.body;
-      const phone = callback ? normalizePhone(callback) : null;
-      if (callback && !phone) {
-        throw new AppError('VALIDATION', 'The callback number needs 7 to 15 digits.', {
-          fields: [{ field: 'callback', message: 'must have 7 to 15 digits' }],
-        });
-      }
-      const created = await deps.reports.create(input, 'hotline', { callback: phone ?? undefined });
+      // Kept as SMS senders' numbers are (E.164; the schema refused any other), so a phone can dial it.
+      const phone = callback ? (toE164(callback) ?? undefined) : undefined;
+      const created = await deps.reports.create(input, 'hotline', { callback: phone });
       return reply
         .status(201)
         .send({ id: created.id, receipt: created.receipt, incidentId: created.incidentId });
@@ -214,16 +211,7 @@ export function registerReportRoutes(
   // Photos come as the image itself (not JSON): only this route parses image bodies.
   app.register(async (scope) => {
     scope.addContentTypeParser(
-      [
-        'image/jpeg',
-        'image/png',
-        'image/webp',
-        'image/gif',
-        'image/avif',
-        'image/heic',
-        'image/heif',
-        'image/tiff',
-      ],
+      [...PHOTO_TYPES],
       { parseAs: 'buffer', bodyLimit: PHOTO_BODY_LIMIT },
       (_request, body, done) => done(null, body),
     );

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
+import { publicTime } from '../../../shared/public.js';
 import { normalizeReceipt } from '../../../shared/receipt.js';
 import {
   type IncidentStatus,
@@ -9,6 +10,7 @@ import {
   type ReportSummary,
   type reportInputSchema,
 } from '../../../shared/report.js';
+import { isVerdict } from '../../../shared/report-fields.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database, Tx } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
@@ -90,11 +92,6 @@ export interface ReportService {
 
 const UNIQUE_VIOLATION = '23505';
 const RECEIPT_ATTEMPTS = 5;
-const PUBLIC_TIME_STEP_MS = 5 * 60_000;
-
-/** Public times are rounded down to five minutes. */
-const roundedIso = (date: Date) =>
-  new Date(Math.floor(date.getTime() / PUBLIC_TIME_STEP_MS) * PUBLIC_TIME_STEP_MS).toISOString();
 
 function checkObservedAt(observedAt: Date, now: Date): void {
   const problem =
@@ -115,14 +112,7 @@ function receiptStatusOf(
   own: ReceiptStatus['status'],
   incident: IncidentStatus | null,
 ): ReceiptStatus['status'] {
-  switch (incident) {
-    case 'confirmed':
-    case 'not_confirmed':
-    case 'closed':
-      return incident;
-    default:
-      return own;
-  }
+  return isVerdict(incident) ? incident : own;
 }
 
 const encodeCursor = (report: ReportSummary) =>
@@ -245,8 +235,8 @@ export function createReportService(deps: {
           row.status as ReceiptStatus['status'],
           row.incidentStatus as IncidentStatus | null,
         ),
-        receivedAt: roundedIso(row.receivedAt),
-        updatedAt: roundedIso(updatedAt),
+        receivedAt: publicTime(row.receivedAt).toISOString(),
+        updatedAt: publicTime(updatedAt).toISOString(),
       };
     },
 

@@ -1,10 +1,9 @@
+import type { Verdict } from '../../../shared/report-fields.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Tx } from '../../db/database.js';
 import { openCallback } from '../reports/callback.js';
 import { endFollowUp, followUpsOf } from './sms.repo.js';
 import type { SmsReply } from './sms-reply.job.js';
-
-export type Verdict = 'confirmed' | 'not_confirmed' | 'closed';
 
 /**
  * Texts the SMS reporters of an incident who replied YES when a dispatcher

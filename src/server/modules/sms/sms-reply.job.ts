@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LANGUAGES } from '../../../shared/report-fields.js';
+import { LANGUAGES, VERDICTS } from '../../../shared/report-fields.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import { defineJob } from '../../jobs/queue.js';
 import { message } from '../../locales/messages.js';
@@ -29,7 +29,7 @@ const smsReplySchema = z.object({
   receipt: z.string().optional(),
   askLocation: z.boolean().optional(),
   /** For a follow-up: the incident's verdict. */
-  status: z.enum(['confirmed', 'not_confirmed', 'closed']).optional(),
+  status: z.enum(VERDICTS).optional(),
   /** For a responder's answer (offer, check-in): the incident's number and zone (never its place). */
   incident: z.number().int().optional(),
   zone: z.string().optional(),

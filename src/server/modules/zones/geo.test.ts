@@ -1,7 +1,7 @@
-import { cellToLatLng, getResolution } from 'h3-js';
+import { cellToLatLng, cellToParent, getResolution, latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
 import { DEMO_ZONES } from '../demo/demo-data.js';
-import { PUBLIC_CELL_RESOLUTION, polygonCells, publicCellOf, zoneCellOf } from './geo.js';
+import { PUBLIC_CELL_RESOLUTION, polygonCells, publicCellOf, toPublicCell, zoneCellOf } from './geo.js';
 
 describe('zone geometry', () => {
   const cellsByZone = new Map(DEMO_ZONES.map((zone) => [zone.slug, new Set(polygonCells(zone.boundary))]));
@@ -37,5 +37,17 @@ describe('zone geometry', () => {
     const [lat, lng] = cellToLatLng(cell);
     expect(Math.abs(lat - 34.0472)).toBeLessThan(0.01);
     expect(Math.abs(lng - -118.2195)).toBeLessThan(0.01);
+  });
+
+  it('shows nothing finer than the public cell: a finer cell becomes its public parent', () => {
+    const [lat, lng] = [34.0472, -118.2195];
+    expect(PUBLIC_CELL_RESOLUTION).toBe(8);
+    expect(toPublicCell(latLngToCell(lat, lng, 9))).toBe(publicCellOf(lat, lng));
+    expect(toPublicCell(latLngToCell(lat, lng, 15))).toBe(publicCellOf(lat, lng));
+    // The board's cell is public as it is; a coarser one too.
+    expect(toPublicCell(publicCellOf(lat, lng))).toBe(publicCellOf(lat, lng));
+    const coarse = cellToParent(publicCellOf(lat, lng), 6);
+    expect(toPublicCell(coarse)).toBe(coarse);
+    expect(toPublicCell('not a cell')).toBeNull();
   });
 });

@@ -1,8 +1,14 @@
-import { cellToParent, latLngToCell, polygonToCells } from 'h3-js';
+import { cellToParent, getResolution, isValidCell, latLngToCell, polygonToCells } from 'h3-js';
 
 /** Zones are filled with resolution-9 cells (~0.1 km²), fine enough to follow neighborhood borders. */
 export const ZONE_CELL_RESOLUTION = 9;
-/** The coarse public location of a report: a resolution-8 cell, about 1 km across. */
+/**
+ * What "a public place" is, when it is not a zone: an H3 cell of resolution 8
+ * (~0.7 km², about 1 km across, as the product brief says) or coarser. The
+ * one definition: reports, incidents and a responder's shared location are
+ * stored at it, the board shows it, and the approver's incident facts give
+ * nothing finer.
+ */
 export const PUBLIC_CELL_RESOLUTION = 8;
 
 /** A GeoJSON Polygon: rings of [lng, lat] positions, the first ring the outline. */
@@ -24,4 +30,14 @@ export function zoneCellOf(lat: number, lng: number): string {
 /** The coarse public cell of a point. */
 export function publicCellOf(lat: number, lng: number): string {
   return cellToParent(latLngToCell(lat, lng, ZONE_CELL_RESOLUTION), PUBLIC_CELL_RESOLUTION);
+}
+
+/**
+ * A cell as it may be shown beyond the exact-location roles: itself when it is
+ * of the public resolution or coarser, else its public parent; null when it is
+ * not a cell.
+ */
+export function toPublicCell(cell: string): string | null {
+  if (!isValidCell(cell)) return null;
+  return getResolution(cell) > PUBLIC_CELL_RESOLUTION ? cellToParent(cell, PUBLIC_CELL_RESOLUTION) : cell;
 }

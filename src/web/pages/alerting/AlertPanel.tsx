@@ -6,6 +6,7 @@ import { DELIVERY_CHANNELS } from '../../../shared/alert.js';
 import { api } from '../../api.js';
 import { errorText } from '../../errors.js';
 import type { EditorStart } from './AlertEditor.js';
+import { findingText } from './findings.js';
 import { IncidentFacts } from './IncidentFacts.js';
 
 export const alertKey = (id: string) => ['alert', id];
@@ -105,13 +106,8 @@ export function AlertPanel({
           <p>{t('alerting.findings')}</p>
           <ul>
             {view.findings.map((f) => (
-              <li key={`${f.language}-${f.field}-${f.start}`}>
-                {t('alerting.finding', {
-                  kind: t(`alerting.kinds.${f.kind}`),
-                  text: f.text,
-                  language: f.language.toUpperCase(),
-                  field: t(`alerting.fields.${f.field}`),
-                })}
+              <li key={`${f.language}-${f.field}-${f.zoneId ?? ''}-${f.start}`}>
+                {findingText(t, f, view.zones)}
               </li>
             ))}
           </ul>
