@@ -229,14 +229,72 @@ describe('a dispatcher correcting the grouping', () => {
     const at = newArea();
     const a = await report(at(0));
     const b = await report(at(5));
-    const moved = await asDispatcher('POST', `/api/reports/${b.id}/move`, { incidentId: a.incidentId });
+    const moved = await asDispatcher('POST', `/api/incidents/${a.incidentId}/move-in`, { reportIds: [b.id] });
     expect(moved.statusCode, moved.body).toBe(200);
     expect((moved.json() as IncidentSummary).reportCount).toBe(2);
     const left = await detail(b.incidentId);
     expect(left.incident.status).toBe('merged');
     expect(left.timeline[0]).toMatchObject({ kind: 'moved_out', reportId: b.id });
-    const same = await asDispatcher('POST', `/api/reports/${b.id}/move`, { incidentId: a.incidentId });
+    const same = await asDispatcher('POST', `/api/incidents/${a.incidentId}/move-in`, { reportIds: [b.id] });
     expect(same.statusCode).toBe(400);
+  });
+
+  it('moves several reports as one command: all of them, or none when one cannot move', async () => {
+    const at = newArea();
+    const a = await report(at(0));
+    const b = await report(at(5));
+    const c = await report(at(10));
+    // One of them is already in the target: nothing moves.
+    const refused = await asDispatcher('POST', `/api/incidents/${a.incidentId}/move-in`, {
+      reportIds: [b.id, a.id],
+    });
+    expect(refused.statusCode).toBe(400);
+    expect((await detail(b.incidentId)).incident.reportCount).toBe(1);
+    // A report that is not there: nothing moves either.
+    const unknown = await asDispatcher('POST', `/api/incidents/${a.incidentId}/move-in`, {
+      reportIds: [b.id, '00000000-0000-4000-8000-000000000000'],
+    });
+    expect(unknown.statusCode).toBe(404);
+    expect((await detail(b.incidentId)).incident.reportCount).toBe(1);
+
+    const moved = await asDispatcher('POST', `/api/incidents/${a.incidentId}/move-in`, {
+      reportIds: [b.id, c.id],
+    });
+    expect(moved.statusCode, moved.body).toBe(200);
+    expect((moved.json() as IncidentSummary).reportCount).toBe(3);
+    const target = await detail(a.incidentId);
+    expect(target.timeline.filter((e) => e.kind === 'moved_in').map((e) => e.reportId)).toEqual(
+      expect.arrayContaining([b.id, c.id]),
+    );
+    for (const source of [b, c]) {
+      const left = await detail(source.incidentId);
+      expect(left.incident).toMatchObject({ status: 'merged', mergedInto: a.incidentId, reportCount: 0 });
+    }
+  });
+
+  it('refuses a move into an incident of nowhere, and to a caller who may not manage incidents', async () => {
+    const at = newArea();
+    const a = await report(at(0));
+    const missing = await asDispatcher(
+      'POST',
+      '/api/incidents/00000000-0000-4000-8000-000000000000/move-in',
+      {
+        reportIds: [a.id],
+      },
+    );
+    expect(missing.statusCode).toBe(404);
+    const empty = await asDispatcher('POST', `/api/incidents/${a.incidentId}/move-in`, { reportIds: [] });
+    expect(empty.statusCode).toBe(400);
+    const b = await report(at(5));
+    const responder = await staffSession(t.faro.database, 'responder');
+    const hostile = await t.faro.app.inject({
+      method: 'POST',
+      url: `/api/incidents/${a.incidentId}/move-in`,
+      headers: responder.headers,
+      payload: { reportIds: [b.id] },
+    });
+    expect(hostile.statusCode).toBe(403);
+    expect((await detail(b.incidentId)).incident.reportCount).toBe(1);
   });
 
   it('keeps notes sealed in the database and shows them to dispatchers', async () => {

@@ -185,8 +185,6 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
     grouper =
       (options.work ?? true)
         ? startGrouper({
-            database,
-            coalitions,
             incidents,
             pollMs: config.jobs.pollSeconds * 1000,
             tap: (listener) => hub.tap(listener),

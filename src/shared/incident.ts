@@ -99,7 +99,7 @@ export type IncidentDetail = z.infer<typeof incidentDetailSchema>;
 
 export const mergeInputSchema = z.object({ incidentIds: z.array(z.uuid()).min(1).max(50) });
 export const splitInputSchema = z.object({ reportIds: z.array(z.uuid()).min(1).max(500) });
-export const moveInputSchema = z.object({ incidentId: z.uuid() });
+export const moveInputSchema = z.object({ reportIds: z.array(z.uuid()).min(1).max(500) });
 export const statusInputSchema = z.object({
   status: z.enum(SETTABLE_INCIDENT_STATUSES),
   note: z.string().trim().max(2000).optional(),

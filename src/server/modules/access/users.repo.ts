@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Role } from '../../../shared/access.js';
 import type { Drizzle } from '../../db/database.js';
 import { memberships, organizations, totpCredentials, users } from '../../db/schema.js';
@@ -115,4 +115,14 @@ export async function listPeople(db: Drizzle, coalitionId: string) {
     .where(eq(users.coalitionId, coalitionId))
     .orderBy(users.displayName);
   return rows;
+}
+
+/** The enabled people of the coalition who hold this role in any of its organizations. */
+export async function activeUserIdsWithRole(db: Drizzle, coalitionId: string, role: Role): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ id: users.id })
+    .from(users)
+    .innerJoin(memberships, eq(memberships.userId, users.id))
+    .where(and(eq(users.coalitionId, coalitionId), eq(memberships.role, role), isNull(users.disabledAt)));
+  return rows.map((row) => row.id);
 }

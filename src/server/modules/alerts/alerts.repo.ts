@@ -1,6 +1,6 @@
 import { and, desc, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Drizzle } from '../../db/database.js';
-import { alerts, alertZones, coalitions, deliveries, users, zones } from '../../db/schema.js';
+import { alerts, alertZones, deliveries, users, zones } from '../../db/schema.js';
 
 export type AlertRow = typeof alerts.$inferSelect;
 export type NewAlert = typeof alerts.$inferInsert;
@@ -178,16 +178,4 @@ export async function referenceChain(db: Drizzle, id: string | null) {
     next = row.referencesId;
   }
   return chain;
-}
-
-export async function publishingSettings(db: Drizzle, coalitionId: string) {
-  const [row] = await db
-    .select({ publishing: coalitions.publishing, name: coalitions.name })
-    .from(coalitions)
-    .where(eq(coalitions.id, coalitionId));
-  return row;
-}
-
-export async function setPublishingSettings(db: Drizzle, coalitionId: string, publishing: object) {
-  await db.update(coalitions).set({ publishing }).where(eq(coalitions.id, coalitionId));
 }

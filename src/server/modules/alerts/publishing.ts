@@ -2,7 +2,8 @@ import { type PublishingSettings, publishingSettingsSchema } from '../../../shar
 import type { Drizzle } from '../../db/database.js';
 import { recordAudit } from '../access/audit.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
-import { forgetPublicDocuments, publishingSettings, setPublishingSettings } from './alerts.repo.js';
+import { coalitionSettings } from '../coalitions/settings.js';
+import { forgetPublicDocuments } from './alerts.repo.js';
 import type { GuardOptions } from './guard.js';
 import type { PublicContext } from './render.js';
 
@@ -42,8 +43,8 @@ export function createPublishing(deps: {
 
   async function load() {
     const coalition = await deps.coalitions.current();
-    const row = await publishingSettings(deps.db, coalition.id);
-    const parsed = publishingSettingsSchema.safeParse({ ...EMPTY, ...(row?.publishing as object) });
+    const stored = await coalitionSettings.publishing(deps.db, coalition.id);
+    const parsed = publishingSettingsSchema.safeParse({ ...EMPTY, ...(stored as object) });
     return { coalition, settings: parsed.success ? parsed.data : EMPTY };
   }
 
@@ -72,7 +73,7 @@ export function createPublishing(deps: {
       const next = { ...settings, allowedNumbers: settings.allowedNumbers ?? current.allowedNumbers ?? [] };
       // What alerts may say is a safety setting: who changed it is kept with the change.
       await deps.db.transaction(async (tx) => {
-        await setPublishingSettings(tx, coalition.id, next);
+        await coalitionSettings.setPublishing(tx, coalition.id, next);
         // Public documents were made under the old settings: made again, guarded, at their next read.
         await forgetPublicDocuments(tx, coalition.id);
         await recordAudit(tx, {

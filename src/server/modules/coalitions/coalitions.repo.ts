@@ -36,3 +36,20 @@ export async function organizationsByAge(db: Drizzle, coalitionId: string) {
     .where(eq(organizations.coalitionId, coalitionId))
     .orderBy(asc(organizations.createdAt));
 }
+
+/** A coalition's settings, as stored: the modules that use them own their shape. */
+export async function findSettings(db: Drizzle, coalitionId: string) {
+  const [row] = await db
+    .select({ grouping: coalitions.grouping, publishing: coalitions.publishing })
+    .from(coalitions)
+    .where(eq(coalitions.id, coalitionId));
+  return row;
+}
+
+export async function updateSettings(
+  db: Drizzle,
+  coalitionId: string,
+  values: { grouping?: object; publishing?: object },
+): Promise<void> {
+  await db.update(coalitions).set(values).where(eq(coalitions.id, coalitionId));
+}

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Drizzle } from '../../db/database.js';
-import { assignments, incidents, reports, responderProfiles, shifts, users } from '../../db/schema.js';
+import { assignments, incidents, reports, responderProfiles, shifts, users, zones } from '../../db/schema.js';
 import { ENGAGED } from './assignment-flow.js';
 
 export type AssignmentRow = typeof assignments.$inferSelect;
@@ -203,4 +203,28 @@ export async function purgeAssignmentNotes(db: Drizzle, endedBefore: Date): Prom
     .where(and(sql`${assignments.notes} is not null`, lte(assignments.endedAt, endedBefore)))
     .returning({ id: assignments.id });
   return purged.length;
+}
+
+/** What a staff notification about an assignment says, read when it is sent (nothing personal waits in the queue). */
+export async function notificationFacts(db: Drizzle, assignmentId: string) {
+  const [row] = await db
+    .select({
+      userId: assignments.userId,
+      state: assignments.state,
+      safety: assignments.safety,
+      coalitionId: assignments.coalitionId,
+      number: incidents.number,
+      zone: zones.name,
+      name: users.displayName,
+      backupPhone: responderProfiles.backupPhone,
+      offerPhone: responderProfiles.offerPhone,
+      languages: responderProfiles.languages,
+    })
+    .from(assignments)
+    .innerJoin(incidents, eq(incidents.id, assignments.incidentId))
+    .leftJoin(zones, eq(zones.id, incidents.zoneId))
+    .innerJoin(users, eq(users.id, assignments.userId))
+    .leftJoin(responderProfiles, eq(responderProfiles.userId, assignments.userId))
+    .where(eq(assignments.id, assignmentId));
+  return row;
 }

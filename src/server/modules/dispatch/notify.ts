@@ -1,24 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Language } from '../../../shared/report-fields.js';
 import type { PushSubscriptionJson } from '../../../shared/subscription.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database } from '../../db/database.js';
-import {
-  assignments,
-  incidents,
-  memberships,
-  responderProfiles,
-  staffPushSubscriptions,
-  users,
-  zones,
-} from '../../db/schema.js';
 import { AppError } from '../../http/errors.js';
 import { defineJob } from '../../jobs/queue.js';
 import { isRefused } from '../../outbound/outbound.js';
+import { activeUserIdsWithRole } from '../access/users.repo.js';
 import type { PushChannel } from '../alerts/channels/push.js';
 import type { SmsSender } from '../sms/twilio.js';
+import { notificationFacts } from './dispatch.repo.js';
+import {
+  deleteStaffPush,
+  deleteStaffPushById,
+  replaceStaffPush,
+  staffPushTargets,
+} from './staff-push.repo.js';
 import {
   type StaffPushKind,
   type StaffTextFacts,
@@ -70,40 +68,23 @@ export function createStaffPush(deps: { database: Database; box: SecretBox; push
         });
       });
       const digest = box.digest(subscription.endpoint, 'staff-push');
-      await database.transaction(async (tx) => {
-        await tx.db.delete(staffPushSubscriptions).where(eq(staffPushSubscriptions.endpointDigest, digest));
-        const id = randomUUID();
-        await tx.db.insert(staffPushSubscriptions).values({
+      const id = randomUUID();
+      await database.transaction((tx) =>
+        replaceStaffPush(tx.db, {
           id,
           userId,
           subscription: box.seal(JSON.stringify(subscription), context(id)),
           endpointDigest: digest,
           language: language ?? null,
-        });
-      });
+        }),
+      );
     },
     async unregister(userId, endpoint) {
-      await database.db
-        .delete(staffPushSubscriptions)
-        .where(
-          and(
-            eq(staffPushSubscriptions.userId, userId),
-            eq(staffPushSubscriptions.endpointDigest, box.digest(endpoint, 'staff-push')),
-          ),
-        );
+      await deleteStaffPush(database.db, userId, box.digest(endpoint, 'staff-push'));
     },
     async notify(userIds, message) {
       if (userIds.length === 0) return 0;
-      const rows = await database.db
-        .select({
-          id: staffPushSubscriptions.id,
-          subscription: staffPushSubscriptions.subscription,
-          device: staffPushSubscriptions.language,
-          spoken: responderProfiles.languages,
-        })
-        .from(staffPushSubscriptions)
-        .leftJoin(responderProfiles, eq(responderProfiles.userId, staffPushSubscriptions.userId))
-        .where(inArray(staffPushSubscriptions.userId, [...userIds]));
+      const rows = await staffPushTargets(database.db, userIds);
       let sent = 0;
       // Every device gets its try; a push service that asks to retry later fails the job after the others.
       const retry: string[] = [];
@@ -123,8 +104,7 @@ export function createStaffPush(deps: { database: Database; box: SecretBox; push
           topic: message.tag.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 32),
         });
         if (outcome.kind === 'sent') sent += 1;
-        if (outcome.kind === 'gone')
-          await database.db.delete(staffPushSubscriptions).where(eq(staffPushSubscriptions.id, row.id));
+        if (outcome.kind === 'gone') await deleteStaffPushById(database.db, row.id);
         if (outcome.kind === 'retry') retry.push(outcome.code);
       }
       if (retry.length > 0) throw new Error(`staff push: ${retry.join(', ')}`);
@@ -161,25 +141,7 @@ export function dispatchNotifyJob(deps: {
     async handler({ kind, assignmentId, channel }) {
       const push = channel !== 'sms';
       const text = channel !== 'push';
-      const [row] = await deps.database.db
-        .select({
-          userId: assignments.userId,
-          state: assignments.state,
-          safety: assignments.safety,
-          coalitionId: assignments.coalitionId,
-          number: incidents.number,
-          zone: zones.name,
-          name: users.displayName,
-          backupPhone: responderProfiles.backupPhone,
-          offerPhone: responderProfiles.offerPhone,
-          languages: responderProfiles.languages,
-        })
-        .from(assignments)
-        .innerJoin(incidents, eq(incidents.id, assignments.incidentId))
-        .leftJoin(zones, eq(zones.id, incidents.zoneId))
-        .innerJoin(users, eq(users.id, assignments.userId))
-        .leftJoin(responderProfiles, eq(responderProfiles.userId, assignments.userId))
-        .where(eq(assignments.id, assignmentId));
+      const row = await notificationFacts(deps.database.db, assignmentId);
       if (!row) return;
       const facts: StaffTextFacts = { number: row.number, zone: row.zone, name: row.name };
       const sms = { ...facts, offerMinutes: deps.offerMinutes, publicUrl: deps.publicUrl };
@@ -207,29 +169,16 @@ export function dispatchNotifyJob(deps: {
       }
       // Read again now: a check-in that came meanwhile means there is nothing to say.
       if (row.safety !== (kind === 'help' ? 'help' : 'missed') || row.state !== 'on_scene') return;
-      const dispatchers = await deps.database.db
-        .selectDistinct({ id: users.id })
-        .from(users)
-        .innerJoin(memberships, eq(memberships.userId, users.id))
-        .where(
-          and(
-            eq(users.coalitionId, row.coalitionId),
-            eq(memberships.role, 'dispatcher'),
-            isNull(users.disabledAt),
-          ),
-        );
+      const dispatchers = await activeUserIdsWithRole(deps.database.db, row.coalitionId, 'dispatcher');
       const alarm = (alarmKind: StaffPushKind) =>
-        deps.staffPush.notify(
-          dispatchers.map((d) => d.id),
-          {
-            kind: alarmKind,
-            facts,
-            url: '/dispatch',
-            urgency: 'high',
-            ttlSeconds: 3600,
-            tag: `${kind}-${assignmentId}`,
-          },
-        );
+        deps.staffPush.notify(dispatchers, {
+          kind: alarmKind,
+          facts,
+          url: '/dispatch',
+          urgency: 'high',
+          ttlSeconds: 3600,
+          tag: `${kind}-${assignmentId}`,
+        });
       if (kind === 'help') {
         if (push) await alarm('help');
         return;

@@ -1,12 +1,17 @@
-import { and, desc, eq, gt, inArray, isNotNull, isNull, type SQL } from 'drizzle-orm';
 import type { Language } from '../../../shared/report-fields.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database } from '../../db/database.js';
-import { assignments, incidents, responderProfiles, zones } from '../../db/schema.js';
 import { AppError } from '../../http/errors.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import { fold } from '../sms/sms-text.js';
 import type { DispatchService } from './dispatch.service.js';
+import {
+  assignmentsForTexts,
+  forgetOfferPhone,
+  offerPhonesWithoutDigest,
+  respondersByOfferPhone,
+  setOfferPhoneDigest,
+} from './responder-texts.repo.js';
 import { offerPhoneDigest } from './responders.service.js';
 import { staffLanguage } from './staff-texts.js';
 
@@ -91,26 +96,9 @@ export function createResponderTexts(deps: {
   const now = deps.now ?? (() => new Date());
   const { db } = deps.database;
 
-  /** Their assignments that meet `condition`, newest first, with the incident's number and zone. */
-  function assignmentsOf(userIds: string[], condition: SQL) {
-    return db
-      .select({
-        id: assignments.id,
-        userId: assignments.userId,
-        state: assignments.state,
-        safety: assignments.safety,
-        offeredAt: assignments.offeredAt,
-        expiresAt: assignments.expiresAt,
-        number: incidents.number,
-        zone: zones.name,
-      })
-      .from(assignments)
-      .innerJoin(incidents, eq(incidents.id, assignments.incidentId))
-      .leftJoin(zones, eq(zones.id, incidents.zoneId))
-      .where(and(inArray(assignments.userId, userIds), condition))
-      .orderBy(desc(assignments.offeredAt), desc(incidents.number))
-      .limit(20);
-  }
+  /** Their assignments offered lately, or on scene now: newest first, with the incident's number and zone. */
+  const assignmentsOf = (userIds: string[], which: Parameters<typeof assignmentsForTexts>[2]) =>
+    assignmentsForTexts(db, userIds, which);
   type Row = Awaited<ReturnType<typeof assignmentsOf>>[number];
   const about = (row: Row) => ({ incident: row.number, ...(row.zone ? { zone: row.zone } : {}) });
 
@@ -120,10 +108,7 @@ export function createResponderTexts(deps: {
     language: Language,
   ): Promise<ResponderTextReply | null> {
     const at = now();
-    const recent = await assignmentsOf(
-      userIds,
-      gt(assignments.offeredAt, new Date(at.getTime() - RECENT_MS)),
-    );
+    const recent = await assignmentsOf(userIds, { offeredSince: new Date(at.getTime() - RECENT_MS) });
     const asked = recent.filter((o) => parsed.number === null || o.number === parsed.number);
     const latest = asked[0];
     // None offered anything lately: YES and NO mean what they mean to anyone.
@@ -164,7 +149,7 @@ export function createResponderTexts(deps: {
     parsed: { status: 'safe' | 'help'; number: number | null },
     language: Language,
   ): Promise<ResponderTextReply | null> {
-    const onScene = (await assignmentsOf(userIds, eq(assignments.state, 'on_scene'))).filter(
+    const onScene = (await assignmentsOf(userIds, { onScene: true })).filter(
       (a) => parsed.number === null || a.number === parsed.number,
     );
     const first = onScene[0];
@@ -188,17 +173,11 @@ export function createResponderTexts(deps: {
   return {
     /** Numbers given before their digest was kept get one (once, at a worker's start). */
     async backfill(): Promise<number> {
-      const missing = await db
-        .select({ userId: responderProfiles.userId, offerPhone: responderProfiles.offerPhone })
-        .from(responderProfiles)
-        .where(and(isNotNull(responderProfiles.offerPhone), isNull(responderProfiles.offerPhoneDigest)));
+      const missing = await offerPhonesWithoutDigest(db);
       for (const row of missing) {
         if (!row.offerPhone) continue;
         const phone = deps.box.open(row.offerPhone, `offer-phone:${row.userId}`);
-        await db
-          .update(responderProfiles)
-          .set({ offerPhoneDigest: offerPhoneDigest(deps.box, phone) })
-          .where(eq(responderProfiles.userId, row.userId));
+        await setOfferPhoneDigest(db, row.userId, offerPhoneDigest(deps.box, phone));
       }
       return missing.length;
     },
@@ -209,12 +188,7 @@ export function createResponderTexts(deps: {
      * number until they give one again. Returns how many profiles had it.
      */
     async forget(from: string): Promise<number> {
-      const forgotten = await db
-        .update(responderProfiles)
-        .set({ offerPhone: null, offerPhoneDigest: null, updatedAt: now() })
-        .where(eq(responderProfiles.offerPhoneDigest, offerPhoneDigest(deps.box, from)))
-        .returning({ userId: responderProfiles.userId });
-      return forgotten.length;
+      return forgetOfferPhone(db, offerPhoneDigest(deps.box, from), now());
     },
 
     /** The reply to send, or null when this is not a responder's answer (the text is then a report). */
@@ -222,15 +196,7 @@ export function createResponderTexts(deps: {
       const parsed = parseResponderText(body);
       if (!parsed) return null;
       const coalition = await deps.coalitions.current();
-      const senders = await db
-        .select({ userId: responderProfiles.userId, languages: responderProfiles.languages })
-        .from(responderProfiles)
-        .where(
-          and(
-            eq(responderProfiles.coalitionId, coalition.id),
-            eq(responderProfiles.offerPhoneDigest, offerPhoneDigest(deps.box, from)),
-          ),
-        );
+      const senders = await respondersByOfferPhone(db, coalition.id, offerPhoneDigest(deps.box, from));
       if (senders.length === 0) return null;
       const spoken = senders.flatMap((s) => s.languages);
       // The word they sent says which language they write in; a bare "OK" or "NO", their profile.

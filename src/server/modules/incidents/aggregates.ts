@@ -1,8 +1,9 @@
 import type { SaluteView } from '../../../shared/incident.js';
-import type { Activity, ReportSummary } from '../../../shared/report.js';
+import type { ReportSummary } from '../../../shared/report.js';
+import type { GroupingFacts } from '../reports/membership.js';
 import { publicCellOf } from '../zones/geo.js';
 import { type Candidate, followRecent, groupingPlace } from './grouping.js';
-import type { memberFacts, NewIncidentRow } from './incidents.repo.js';
+import type { NewIncidentRow } from './incidents.repo.js';
 
 /**
  * An incident's aggregates, pure: what a report adds when it joins, what a
@@ -10,18 +11,8 @@ import type { memberFacts, NewIncidentRow } from './incidents.repo.js';
  * consolidated SALUTE view of its reports.
  */
 
-/** The facts of a new report that grouping needs (no restricted fields). */
-export interface GroupableReport {
-  id: string;
-  activity: Activity;
-  zoneId: string | null;
-  h3Cell: string | null;
-  fineCell: string | null;
-  observedAt: Date;
-  firsthand: boolean;
-  /** A device position or cross streets. */
-  precise: boolean;
-}
+/** The facts of a report that grouping needs (no restricted fields). */
+export type GroupableReport = GroupingFacts;
 
 /** An open incident while a batch is grouped: what grouping reads, and whether it must be written. */
 export type Working = Candidate & {
@@ -84,7 +75,8 @@ export function columnsOf(w: Working) {
     lastObservedAt: w.lastObservedAt,
   };
 }
-export type MemberFact = Awaited<ReturnType<typeof memberFacts>>[number];
+/** A member report's facts, as an incident's aggregates are recomputed from them. */
+export type MemberFact = Omit<GroupingFacts, 'id'>;
 
 function mostCommon<T>(values: readonly T[]): T | undefined {
   const counts = new Map<T, number>();

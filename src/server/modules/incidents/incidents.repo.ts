@@ -10,7 +10,6 @@ import {
   incidentPresence,
   incidents,
   incidentTimeline,
-  reports,
   users,
   zones,
 } from '../../db/schema.js';
@@ -81,22 +80,6 @@ export async function updateIncident(
   values: PgUpdateSetSource<typeof incidents>,
 ): Promise<void> {
   await db.update(incidents).set(values).where(eq(incidents.id, id));
-}
-
-/** The facts about each member report that an incident's aggregates are made from. */
-export async function memberFacts(db: Drizzle, incidentId: string) {
-  return db
-    .select({
-      activity: reports.activity,
-      zoneId: reports.zoneId,
-      h3Cell: reports.h3Cell,
-      fineCell: reports.fineCell,
-      firsthand: reports.firsthand,
-      precise: sql<boolean>`${reports.hasExactLocation} or ${reports.hasPlace}`,
-      observedAt: reports.observedAt,
-    })
-    .from(reports)
-    .where(eq(reports.incidentId, incidentId));
 }
 
 const summaryColumns = {

@@ -103,19 +103,19 @@ export function registerIncidentRoutes(
   );
 
   routes.post(
-    '/api/reports/:id/move',
+    '/api/incidents/:id/move-in',
     {
       config: { access: 'incidents:manage' },
       schema: {
         tags,
-        summary: 'Move one report to another incident; answers with that incident',
+        summary: 'Move reports from other incidents into this one, all or none; answers with this incident',
         params: idParams,
         body: moveInputSchema,
         response: changed,
       },
     },
     async (request) =>
-      deps.incidents.moveReport(request.params.id, request.body.incidentId, sessionOf(request).userId),
+      deps.incidents.moveReports(request.params.id, request.body.reportIds, sessionOf(request).userId),
   );
 
   routes.post(

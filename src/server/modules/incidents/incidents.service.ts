@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import { eq, inArray } from 'drizzle-orm';
 import {
   type GroupingPolicy,
   groupingPolicySchema,
@@ -11,34 +9,25 @@ import type { IncidentStatus } from '../../../shared/report.js';
 import { isVerdict, type Verdict } from '../../../shared/report-fields.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database, Tx } from '../../db/database.js';
-import { coalitions, reports } from '../../db/schema.js';
 import { AppError } from '../../http/errors.js';
-import { latestEventId, recordEvents } from '../../realtime/events.repo.js';
+import { latestEventId } from '../../realtime/events.repo.js';
 import type { Permission } from '../access/permissions.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
+import { coalitionSettings } from '../coalitions/settings.js';
+import { reportMembership } from '../reports/membership.js';
 import { visibleReport } from '../reports/reports.policy.js';
 import { listIncidentReports, type Reveal } from '../reports/reports.repo.js';
+import { aggregateOf, saluteViewOf } from './aggregates.js';
+import { groupWaiting } from './group-waiting.js';
+import { underGroupingLock } from './grouping-lock.js';
 import {
-  aggregateOf,
-  columnsOf,
-  type GroupableReport,
-  join,
-  saluteViewOf,
-  type Working,
-} from './aggregates.js';
-import { chooseIncident, groupingPlace, widestWindowMs } from './grouping.js';
-import {
-  findGroupCandidates,
   findIncidentSummary,
   findIncidents,
   insertIncident,
-  insertIncidents,
   insertTimeline,
   listIncidentSummaries,
   listTimeline,
   listViewers,
-  lockGrouping,
-  memberFacts,
   prunePresence,
   removePresence,
   touchPresence,
@@ -51,17 +40,13 @@ export interface IncidentService {
   /** Replaces the coalition's grouping policy; reports grouped from now on use it. */
   setPolicy(policy: GroupingPolicy): Promise<GroupingPolicy>;
   /**
-   * Finds, for each report of the batch in turn, the open incident it belongs
-   * to and adds it there, or opens a new one; writes the incidents. Returns
-   * the report ids per incident. The caller holds the coalition's grouping
-   * lock (`lockGrouping`) and sets the reports' incident.
+   * Groups the reports waiting (at most `limit`, oldest first) into
+   * incidents, in one transaction under the grouping lock; returns how many
+   * it grouped (see group-waiting.ts).
    */
-  groupBatch(
-    tx: Tx,
-    coalitionId: string,
-    batch: readonly GroupableReport[],
-    policy: GroupingPolicy,
-  ): Promise<Map<string, string[]>>;
+  groupWaiting(limit: number): Promise<number>;
+  /** Whether any report waits to be grouped. */
+  anyWaiting(): Promise<boolean>;
   list(filter: {
     statuses: readonly IncidentStatus[];
     zoneId?: string | undefined;
@@ -71,7 +56,8 @@ export interface IncidentService {
   summary(coalitionId: string, id: string): Promise<IncidentSummary | undefined>;
   merge(targetId: string, sourceIds: readonly string[], actorId: string): Promise<IncidentSummary>;
   split(id: string, reportIds: readonly string[], actorId: string): Promise<IncidentSummary>;
-  moveReport(reportId: string, toIncidentId: string, actorId: string): Promise<IncidentSummary>;
+  /** Moves these reports into the incident, all or none; each move is its own timeline entry. */
+  moveReports(toIncidentId: string, reportIds: readonly string[], actorId: string): Promise<IncidentSummary>;
   setStatus(
     id: string,
     status: IncidentStatus,
@@ -103,25 +89,16 @@ export function createIncidentService(deps: {
   const now = deps.now ?? (() => new Date());
   const policies = new Map<string, { policy: GroupingPolicy; at: number }>();
 
-  /** Runs a dispatcher's change under the grouping lock and announces every incident it touched. */
+  /** A dispatcher's change: under the grouping lock, announcing every incident it touched. */
   async function change<T>(
     work: (tx: Tx, coalitionId: string) => Promise<{ result: T; touched: string[] }>,
   ): Promise<T> {
     const coalition = await deps.coalitions.current();
-    return database.transaction(async (tx) => {
-      await lockGrouping(tx.client, coalition.id);
-      const { result, touched } = await work(tx, coalition.id);
-      await recordEvents(
-        tx.client,
-        coalition.id,
-        [...new Set(touched)].map((subjectId) => ({ type: 'incident.updated' as const, subjectId })),
-      );
-      return result;
-    });
+    return underGroupingLock(database, coalition.id, (tx) => work(tx, coalition.id));
   }
 
   async function recompute(tx: Tx, id: string, emptyMeans?: { mergedInto: string }): Promise<void> {
-    const members = await memberFacts(tx.db, id);
+    const members = await reportMembership.factsOf(tx.db, id);
     const values = aggregateOf(members);
     if (members.length === 0 && emptyMeans) Object.assign(values, { status: 'merged', ...emptyMeans });
     await updateIncident(tx.db, id, { ...values, lastActivityAt: now() });
@@ -151,11 +128,9 @@ export function createIncidentService(deps: {
     async policy(coalitionId) {
       const cached = policies.get(coalitionId);
       if (cached && Date.now() - cached.at < POLICY_CACHE_MS) return cached.policy;
-      const [row] = await database.db
-        .select({ grouping: coalitions.grouping })
-        .from(coalitions)
-        .where(eq(coalitions.id, coalitionId));
-      const policy = groupingPolicySchema.parse(row?.grouping ?? {});
+      const policy = groupingPolicySchema.parse(
+        (await coalitionSettings.grouping(database.db, coalitionId)) ?? {},
+      );
       policies.set(coalitionId, { policy, at: Date.now() });
       return policy;
     },
@@ -163,66 +138,18 @@ export function createIncidentService(deps: {
     async setPolicy(policy) {
       const coalition = await deps.coalitions.current();
       const parsed = groupingPolicySchema.parse(policy);
-      await database.db.update(coalitions).set({ grouping: parsed }).where(eq(coalitions.id, coalition.id));
+      await coalitionSettings.setGrouping(database.db, coalition.id, parsed);
       policies.delete(coalition.id);
       return parsed;
     },
 
-    async groupBatch(tx, coalitionId, batch, policy) {
-      const assigned = new Map<string, string[]>();
-      if (batch.length === 0) return assigned;
-      const span = widestWindowMs(policy);
-      const times = batch.map((r) => r.observedAt.getTime());
-      // One read for the whole batch: the open incidents seen in its time span.
-      const open: Working[] = (
-        await findGroupCandidates(tx.db, coalitionId, {
-          from: new Date(Math.min(...times) - span),
-          to: new Date(Math.max(...times) + span),
-        })
-      ).map((candidate) => ({ ...candidate, state: 'unchanged' }));
-      const at = now();
-      for (const report of batch) {
-        const place = groupingPlace(report.fineCell ?? report.h3Cell, report.zoneId);
-        let incident = chooseIncident(
-          { ...place, observedAt: report.observedAt, activity: report.activity },
-          open,
-          policy,
-        );
-        if (!incident) {
-          incident = {
-            id: randomUUID(),
-            activity: report.activity,
-            zoneId: report.zoneId,
-            centerLat: null,
-            centerLng: null,
-            recentLat: null,
-            recentLng: null,
-            positionedCount: 0,
-            reportCount: 0,
-            firsthandCount: 0,
-            preciseCount: 0,
-            firstObservedAt: report.observedAt,
-            lastObservedAt: report.observedAt,
-            state: 'new',
-          };
-          open.push(incident);
-        } else if (incident.state === 'unchanged') {
-          incident.state = 'changed';
-        }
-        join(incident, report, place.position);
-        assigned.set(incident.id, [...(assigned.get(incident.id) ?? []), report.id]);
-      }
-      const fresh = open.filter((w) => w.state === 'new');
-      if (fresh.length > 0)
-        await insertIncidents(
-          tx.db,
-          fresh.map((w) => ({ coalitionId, ...columnsOf(w), lastActivityAt: at })),
-        );
-      for (const changed of open.filter((w) => w.state === 'changed')) {
-        await updateIncident(tx.db, changed.id, { ...columnsOf(changed), lastActivityAt: at });
-      }
-      return assigned;
+    async groupWaiting(limit) {
+      const coalition = await deps.coalitions.current();
+      const policy = await this.policy(coalition.id);
+      return groupWaiting({ database, now }, coalition.id, policy, limit);
     },
+
+    anyWaiting: () => reportMembership.anyWaiting(database.db),
 
     async list(filter) {
       const coalition = await deps.coalitions.current();
@@ -258,7 +185,7 @@ export function createIncidentService(deps: {
             fields: [{ field: 'incidentIds', message: 'names no other incident' }],
           });
         await requireLive(tx, coalitionId, [targetId, ...sources]);
-        await tx.db.update(reports).set({ incidentId: targetId }).where(inArray(reports.incidentId, sources));
+        await reportMembership.moveAll(tx.db, sources, targetId);
         for (const source of sources) await recompute(tx, source, { mergedInto: targetId });
         await recompute(tx, targetId);
         await insertTimeline(tx.db, [
@@ -283,11 +210,7 @@ export function createIncidentService(deps: {
       return change(async (tx, coalitionId) => {
         await requireLive(tx, coalitionId, [id]);
         const wanted = [...new Set(reportIds)];
-        const members = await tx.db
-          .select({ id: reports.id })
-          .from(reports)
-          .where(eq(reports.incidentId, id));
-        const memberIds = new Set(members.map((m) => m.id));
+        const memberIds = new Set(await reportMembership.idsIn(tx.db, id));
         const strangers = wanted.filter((r) => !memberIds.has(r));
         if (strangers.length > 0)
           throw new AppError('VALIDATION', 'Only reports of this incident can be split out of it.', {
@@ -309,7 +232,7 @@ export function createIncidentService(deps: {
           lastObservedAt: at,
           lastActivityAt: at,
         });
-        await tx.db.update(reports).set({ incidentId: newId }).where(inArray(reports.id, wanted));
+        await reportMembership.join(tx.db, newId, wanted);
         await recompute(tx, newId);
         await recompute(tx, id);
         const single = wanted.length === 1 ? (wanted[0] ?? null) : null;
@@ -321,39 +244,49 @@ export function createIncidentService(deps: {
       });
     },
 
-    moveReport(reportId, toIncidentId, actorId) {
+    moveReports(toIncidentId, reportIds, actorId) {
       return change(async (tx, coalitionId) => {
-        const [report] = await tx.db
-          .select({ incidentId: reports.incidentId, coalitionId: reports.coalitionId })
-          .from(reports)
-          .where(eq(reports.id, reportId));
-        if (!report || report.coalitionId !== coalitionId)
-          throw new AppError('NOT_FOUND', 'No report with this id.');
-        const from = report.incidentId;
-        if (from === toIncidentId)
+        const wanted = [...new Set(reportIds)];
+        const from = new Map<string, string | null>();
+        for (const reportId of wanted) {
+          const report = await reportMembership.incidentOf(tx.db, coalitionId, reportId);
+          if (!report) throw new AppError('NOT_FOUND', `No report with id ${reportId}.`);
+          from.set(reportId, report.incidentId);
+        }
+        const already = wanted.filter((reportId) => from.get(reportId) === toIncidentId);
+        if (already.length > 0)
           throw new AppError('VALIDATION', 'The report is already in this incident.', {
-            fields: [{ field: 'incidentId', message: 'is the report’s own incident' }],
+            fields: [{ field: 'reportIds', message: `already in this incident: ${already.join(', ')}` }],
           });
         await requireLive(tx, coalitionId, [toIncidentId]);
-        await tx.db.update(reports).set({ incidentId: toIncidentId }).where(eq(reports.id, reportId));
+        await reportMembership.join(tx.db, toIncidentId, wanted);
         await recompute(tx, toIncidentId);
-        const timeline = [
-          { incidentId: toIncidentId, kind: 'moved_in', actorId, reportId, otherIncidentId: from },
-        ];
-        if (from) {
-          await recompute(tx, from, { mergedInto: toIncidentId });
-          timeline.push({
-            incidentId: from,
-            kind: 'moved_out',
-            actorId,
-            reportId,
-            otherIncidentId: toIncidentId,
-          });
-        }
-        await insertTimeline(tx.db, timeline);
+        const left = [...new Set([...from.values()].filter((id): id is string => id !== null))];
+        // An incident left empty is merged into the one its reports went to.
+        for (const source of left) await recompute(tx, source, { mergedInto: toIncidentId });
+        await insertTimeline(
+          tx.db,
+          wanted.flatMap((reportId) => {
+            const source = from.get(reportId) ?? null;
+            return [
+              { incidentId: toIncidentId, kind: 'moved_in', actorId, reportId, otherIncidentId: source },
+              ...(source
+                ? [
+                    {
+                      incidentId: source,
+                      kind: 'moved_out',
+                      actorId,
+                      reportId,
+                      otherIncidentId: toIncidentId,
+                    },
+                  ]
+                : []),
+            ];
+          }),
+        );
         return {
           result: await summaryOrThrow(tx, coalitionId, toIncidentId),
-          touched: from ? [toIncidentId, from] : [toIncidentId],
+          touched: [toIncidentId, ...left],
         };
       });
     },

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { ReportSummary } from '../../../shared/report.js';
 import type { Drizzle } from '../../db/database.js';
 import { incidents, reports, zones } from '../../db/schema.js';
@@ -243,4 +243,74 @@ export async function countUngrouped(db: Drizzle): Promise<number> {
     .from(reports)
     .where(isNull(reports.incidentId));
   return Number(row?.n ?? 0);
+}
+
+/** What grouping reads of a report: no restricted field. */
+const groupingColumns = {
+  id: reports.id,
+  activity: reports.activity,
+  zoneId: reports.zoneId,
+  h3Cell: reports.h3Cell,
+  fineCell: reports.fineCell,
+  observedAt: reports.observedAt,
+  firsthand: reports.firsthand,
+  precise: sql<boolean>`${reports.hasExactLocation} or ${reports.hasPlace}`,
+};
+
+/** The coalition's reports not yet in an incident, oldest first. */
+export async function listUngrouped(db: Drizzle, coalitionId: string, limit: number) {
+  return db
+    .select(groupingColumns)
+    .from(reports)
+    .where(and(eq(reports.coalitionId, coalitionId), isNull(reports.incidentId)))
+    .orderBy(asc(reports.receivedAt), asc(reports.id))
+    .limit(limit);
+}
+
+/** Whether any report waits to be grouped. */
+export async function anyUngrouped(db: Drizzle): Promise<boolean> {
+  const [left] = await db.select({ id: reports.id }).from(reports).where(isNull(reports.incidentId)).limit(1);
+  return left !== undefined;
+}
+
+/** The grouping facts of an incident's reports, which its aggregates are made from. */
+export async function groupingFactsOfIncident(db: Drizzle, incidentId: string) {
+  return db.select(groupingColumns).from(reports).where(eq(reports.incidentId, incidentId));
+}
+
+/** The ids of an incident's reports. */
+export async function reportIdsOfIncident(db: Drizzle, incidentId: string): Promise<string[]> {
+  const rows = await db.select({ id: reports.id }).from(reports).where(eq(reports.incidentId, incidentId));
+  return rows.map((row) => row.id);
+}
+
+/** The incident a report of the coalition is in (null: not yet grouped); undefined when no such report. */
+export async function findReportIncident(db: Drizzle, coalitionId: string, reportId: string) {
+  const [row] = await db
+    .select({ incidentId: reports.incidentId })
+    .from(reports)
+    .where(and(eq(reports.id, reportId), eq(reports.coalitionId, coalitionId)));
+  return row;
+}
+
+/** Puts these reports in the incident. */
+export async function setReportsIncident(db: Drizzle, reportIds: readonly string[], incidentId: string) {
+  if (reportIds.length === 0) return;
+  await db
+    .update(reports)
+    .set({ incidentId })
+    .where(inArray(reports.id, [...reportIds]));
+}
+
+/** Moves every report of these incidents into another. */
+export async function moveIncidentsReports(
+  db: Drizzle,
+  fromIncidentIds: readonly string[],
+  incidentId: string,
+) {
+  if (fromIncidentIds.length === 0) return;
+  await db
+    .update(reports)
+    .set({ incidentId })
+    .where(inArray(reports.incidentId, [...fromIncidentIds]));
 }

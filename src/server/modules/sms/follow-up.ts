@@ -2,7 +2,7 @@ import type { Verdict } from '../../../shared/report-fields.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Tx } from '../../db/database.js';
 import { openCallback } from '../reports/callback.js';
-import { endFollowUp, followUpsOf } from './sms.repo.js';
+import { reportFollowUps } from '../reports/follow-ups.js';
 import type { SmsReply } from './sms-reply.job.js';
 
 /**
@@ -13,7 +13,7 @@ import type { SmsReply } from './sms-reply.job.js';
  */
 export function smsFollowUps(deps: { box: SecretBox; enqueue: (reply: SmsReply, tx: Tx) => Promise<void> }) {
   return async (tx: Tx, incidentId: string, verdict: Verdict): Promise<void> => {
-    const reporters = await followUpsOf(tx.db, incidentId);
+    const reporters = await reportFollowUps.of(tx.db, incidentId);
     for (const reporter of reporters) {
       const number = openCallback(deps.box, reporter.id, reporter.callback);
       if (!number) continue;
@@ -31,7 +31,7 @@ export function smsFollowUps(deps: { box: SecretBox; enqueue: (reply: SmsReply, 
       );
     }
     if (verdict === 'closed')
-      await endFollowUp(
+      await reportFollowUps.end(
         tx.db,
         reporters.map((r) => r.id),
       );

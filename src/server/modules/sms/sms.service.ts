@@ -2,9 +2,9 @@ import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Drizzle, Tx } from '../../db/database.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import { sealCallback } from '../reports/callback.js';
+import { reportFollowUps } from '../reports/follow-ups.js';
 import type { ReportService } from '../reports/reports.service.js';
 import type { ZoneService } from '../zones/zones.service.js';
-import { latestFromSender, optIn, optOut } from './sms.repo.js';
 import type { SmsReply } from './sms-reply.job.js';
 import { detectLanguage, findZoneNamed, fold, guessActivity, soundsFirsthand } from './sms-text.js';
 
@@ -86,13 +86,13 @@ export function createSmsIntake(deps: {
       const keyword = keywordOf(body);
       if (keyword === 'stop') {
         // The provider confirms STOP to the sender itself; Faro forgets the number and sends nothing more.
-        await optOut(deps.db, senderDigestOf(sms.From));
+        await reportFollowUps.optOut(deps.db, senderDigestOf(sms.From));
         await deps.onStop?.(sms.From);
         return { receipt: null, duplicate: false };
       }
       if (keyword === 'yes') {
         const coalition = await deps.coalitions.current();
-        const latest = await latestFromSender(
+        const latest = await reportFollowUps.latestFromSender(
           deps.db,
           coalition.id,
           senderDigestOf(sms.From),
@@ -102,7 +102,7 @@ export function createSmsIntake(deps: {
           await reply('nothingToFollow');
           return { receipt: null, duplicate: false };
         }
-        await optIn(deps.db, latest.id, sealCallback(deps.box, latest.id, sms.From));
+        await reportFollowUps.optIn(deps.db, latest.id, sealCallback(deps.box, latest.id, sms.From));
         await reply('optedIn', {
           receipt: latest.receipt,
           language: latest.language as SmsReply['language'],

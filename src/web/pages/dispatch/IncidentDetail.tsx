@@ -153,12 +153,12 @@ export function IncidentDetail({
 
   const split = () =>
     act(`/api/incidents/${id}/split`, { reportIds: [...picked] }, () => setPicked(new Set()));
-  const move = async () => {
-    // One request per report: each move is its own timeline entry on both incidents.
-    for (const reportId of picked) await act(`/api/reports/${reportId}/move`, { incidentId: moveTo });
-    setPicked(new Set());
-    setMoveTo('');
-  };
+  // One command: all the picked reports move, or none (each is its own timeline entry on both incidents).
+  const move = () =>
+    act(`/api/incidents/${moveTo}/move-in`, { reportIds: [...picked] }, () => {
+      setPicked(new Set());
+      setMoveTo('');
+    });
   const addNote = (event: FormEvent) => {
     event.preventDefault();
     if (note.trim()) void act(`/api/incidents/${id}/notes`, { text: note }, () => setNote(''));

@@ -1,3 +1,4 @@
+// The SMS module's view of reports (a sender's latest report, the numbers kept to text the outcome): the reports module writes them.
 import { and, desc, eq, gt, isNotNull } from 'drizzle-orm';
 import type { Drizzle } from '../../db/database.js';
 import { reports } from '../../db/schema.js';
