@@ -61,12 +61,12 @@ describe('signing in', () => {
     const cookie = first.cookies.find((c) => c.name === 'faro_session');
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
     // Half signed in is not signed in.
-    expect((await browser.get('/api/reports')).statusCode).toBe(401);
+    expect((await browser.get('/api/incidents')).statusCode).toBe(401);
 
     const code = await totpCode(dispatcher.totpSecret as string);
     const second = await browser.post('/api/auth/second-factor/totp', { code });
     expect(second.json()).toMatchObject({ state: 'signed_in', roles: ['dispatcher'] });
-    expect((await browser.get('/api/reports')).statusCode).toBe(200);
+    expect((await browser.get('/api/incidents')).statusCode).toBe(200);
   });
 
   it('refuses a wrong password and an unknown account with the same answer', async () => {
@@ -100,7 +100,7 @@ describe('signing in', () => {
     const replay = await two.post('/api/auth/second-factor/totp', { code });
     expect(replay.statusCode).toBe(401);
     expect(replay.json().error.message).toMatch(/already used/);
-    expect((await two.get('/api/reports')).statusCode).toBe(401);
+    expect((await two.get('/api/incidents')).statusCode).toBe(401);
     advance(31_000);
   });
 
@@ -138,11 +138,11 @@ describe('sessions', () => {
   it('end after 30 idle minutes', async () => {
     const browser = await signIn(await person('dispatcher'));
     advance(29 * MINUTE);
-    expect((await browser.get('/api/reports')).statusCode).toBe(200);
+    expect((await browser.get('/api/incidents')).statusCode).toBe(200);
     advance(29 * MINUTE); // active 29 minutes ago: still fine
-    expect((await browser.get('/api/reports')).statusCode).toBe(200);
+    expect((await browser.get('/api/incidents')).statusCode).toBe(200);
     advance(31 * MINUTE);
-    const expired = await browser.get('/api/reports');
+    const expired = await browser.get('/api/incidents');
     expect(expired.statusCode).toBe(401);
     expect(expired.json().error.code).toBe('UNAUTHENTICATED');
   });
@@ -150,10 +150,10 @@ describe('sessions', () => {
   it('end 12 hours after sign-in, however active', async () => {
     const browser = await signIn(await person('dispatcher'));
     for (let elapsed = 0; elapsed < 12 * 60; elapsed += 20) {
-      expect((await browser.get('/api/reports')).statusCode).toBe(200);
+      expect((await browser.get('/api/incidents')).statusCode).toBe(200);
       advance(20 * MINUTE);
     }
-    expect((await browser.get('/api/reports')).statusCode).toBe(401);
+    expect((await browser.get('/api/incidents')).statusCode).toBe(401);
   });
 
   it('end everywhere when an admin disables the account', async () => {
@@ -167,8 +167,8 @@ describe('sessions', () => {
       headers: admin.headers,
     });
     expect(disable.statusCode).toBe(200);
-    expect((await phone.get('/api/reports')).statusCode).toBe(401);
-    expect((await laptop.get('/api/reports')).statusCode).toBe(401);
+    expect((await phone.get('/api/incidents')).statusCode).toBe(401);
+    expect((await laptop.get('/api/incidents')).statusCode).toBe(401);
     const again = await new ApiBrowser(t.faro.app).post('/api/auth/sign-in', {
       email: dispatcher.email,
       password: dispatcher.password,
@@ -185,8 +185,8 @@ describe('sessions', () => {
       newPassword: 'a new long passphrase 42',
     });
     expect(change.statusCode).toBe(200);
-    expect((await laptop.get('/api/reports')).statusCode).toBe(200);
-    expect((await phone.get('/api/reports')).statusCode).toBe(401);
+    expect((await laptop.get('/api/incidents')).statusCode).toBe(200);
+    expect((await phone.get('/api/incidents')).statusCode).toBe(401);
   });
 
   it('can be ended one by one from the sessions list', async () => {
@@ -200,8 +200,8 @@ describe('sessions', () => {
     const other = list.find((s) => !s.current);
     expect(list.filter((s) => s.current)).toHaveLength(1);
     expect((await laptop.post(`/api/account/sessions/${other?.id}/sign-out`)).statusCode).toBe(200);
-    expect((await phone.get('/api/reports')).statusCode).toBe(401);
-    expect((await laptop.get('/api/reports')).statusCode).toBe(200);
+    expect((await phone.get('/api/incidents')).statusCode).toBe(401);
+    expect((await laptop.get('/api/incidents')).statusCode).toBe(200);
   });
 
   it('end everywhere on "sign out everywhere"', async () => {
@@ -210,7 +210,7 @@ describe('sessions', () => {
     const laptop = await signIn(dispatcher);
     expect((await laptop.get('/api/account/sessions')).json().sessions).toHaveLength(2);
     expect((await laptop.post('/api/auth/sign-out', { everywhere: true })).statusCode).toBe(200);
-    expect((await phone.get('/api/reports')).statusCode).toBe(401);
+    expect((await phone.get('/api/incidents')).statusCode).toBe(401);
     expect((await laptop.get('/api/auth/session')).statusCode).toBe(401);
   });
 
@@ -264,7 +264,7 @@ describe('invitations', () => {
     });
     expect(accepted.statusCode, accepted.body).toBe(200);
     expect(accepted.json().state).toBe('second_factor_enrolment_required');
-    expect((await newcomer.get('/api/reports')).statusCode).toBe(401);
+    expect((await newcomer.get('/api/incidents')).statusCode).toBe(401);
 
     const enrolment = (await newcomer.post('/api/auth/totp-enrolment')).json();
     expect(enrolment.uri).toMatch(/^otpauth:\/\/totp\/.*secret=/);
@@ -276,7 +276,7 @@ describe('invitations', () => {
     const { recoveryCodes, session } = confirmed.json();
     expect(session.state).toBe('signed_in');
     expect(recoveryCodes).toHaveLength(10);
-    expect((await newcomer.get('/api/reports')).statusCode).toBe(200);
+    expect((await newcomer.get('/api/incidents')).statusCode).toBe(200);
 
     // Once enrolled, enrolling again cannot replace the authenticator.
     expect((await newcomer.post('/api/auth/totp-enrolment')).statusCode).toBe(409);
@@ -329,16 +329,16 @@ describe('admin pages', () => {
     const admin = await signIn(await person('coalition_admin'));
     const helper = await person('responder');
     const helperBrowser = await signIn(helper);
-    expect((await helperBrowser.get('/api/reports')).statusCode).toBe(403);
+    expect((await helperBrowser.get('/api/incidents')).statusCode).toBe(403);
     const organizationId = (await admin.get('/api/admin/organizations')).json().organizations[0].id;
     const grant = await admin.post(`/api/admin/people/${helper.id}/roles`, {
       organizationId,
       role: 'dispatcher',
     });
     expect(grant.statusCode).toBe(200);
-    expect((await helperBrowser.get('/api/reports')).statusCode).toBe(200);
+    expect((await helperBrowser.get('/api/incidents')).statusCode).toBe(200);
     await admin.post(`/api/admin/people/${helper.id}/roles/revoke`, { organizationId, role: 'dispatcher' });
-    expect((await helperBrowser.get('/api/reports')).statusCode).toBe(403);
+    expect((await helperBrowser.get('/api/incidents')).statusCode).toBe(403);
     const people = (await admin.get('/api/admin/people')).json().people;
     expect(
       people.find((p: { id: string }) => p.id === helper.id).memberships.map((m: { role: string }) => m.role),

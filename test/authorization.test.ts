@@ -63,7 +63,7 @@ describe('authorization matrix', () => {
         'POST /api/reports',
         'POST /api/reports/photos',
         'POST /api/reports/receipt',
-        'GET /api/reports',
+        'GET /api/reports/:id',
         'GET /api/events',
         'POST /api/admin/invitations',
       ]),
@@ -108,7 +108,7 @@ describe('authorization matrix', () => {
   it('locks the dispatch board and its live stream to dispatchers', () => {
     const rule = (method: string, url: string) =>
       t.faro.routeAccess.find((r) => r.method === method && r.url === url)?.access;
-    expect(rule('GET', '/api/reports')).toBe('reports:read');
+    expect(rule('GET', '/api/reports/:id')).toBe('reports:read');
     expect(rule('GET', '/api/events')).toBe('live:subscribe');
     expect(ROLES.filter((role) => can([role], 'reports:read'))).toEqual(['dispatcher']);
     expect(rule('POST', '/api/reports')).toBe('public');
@@ -135,7 +135,7 @@ describe('authorization matrix', () => {
     // The board, its reports (with their cross streets and positions) and any incident: refused.
     for (const url of [
       '/api/incidents',
-      '/api/reports',
+      `/api/reports/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}`,
       '/api/events',
       `/api/incidents/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}`,
     ])
@@ -185,10 +185,11 @@ describe('authorization matrix', () => {
       ),
     });
     expect(sent.status).toBe(201);
+    const reportId = ((await sent.json()) as { id: string }).id;
     await t.faro.grouper?.settle();
     const { rows } = await t.faro.database.pool.query<{ incident_id: string }>(
       'select incident_id from reports where id = $1',
-      [((await sent.json()) as { id: string }).id],
+      [reportId],
     );
     const incidentId = rows[0]?.incident_id ?? '';
     expect(
@@ -220,7 +221,7 @@ describe('authorization matrix', () => {
       ['GET', `/api/incidents/${incidentId}`, 403],
       ['GET', `/api/incidents/${incidentId}/assignments`, 403],
       ['POST', `/api/incidents/${incidentId}/presence`, 403],
-      ['GET', '/api/reports', 403],
+      ['GET', `/api/reports/${reportId}`, 403],
       ['GET', `/api/incidents/${incidentId}/messages`, 404],
     ] as const)
       expect((await as(approver, method, url)).status, `${method} ${url}`).toBe(status);

@@ -40,8 +40,13 @@ describe.skipIf(!process.env.DATABASE_URL)('live events across processes', () =>
       });
       expect(response.status).toBe(201);
       const { id } = (await response.json()) as { id: string };
-      const message = await stream.waitFor((m) => m.event === 'report.created' && m.data.includes(id), 2_000);
-      expect(JSON.parse(message.data).report).toMatchObject({ id, activity: 'surveillance' });
+      // Grouped by a worker (either process), it reaches the board as its incident.
+      const message = await stream.waitFor(
+        (m) => m.event === 'incident.updated' && m.data.includes('"activity":"surveillance"'),
+      );
+      const { incident } = JSON.parse(message.data) as { incident: { id: string } };
+      const read = await fetch(`${writer.baseUrl}/api/reports/${id}`, { headers: dispatcher.headers });
+      expect(((await read.json()) as { report: { incidentId: string } }).report.incidentId).toBe(incident.id);
     } finally {
       await stream.close();
     }

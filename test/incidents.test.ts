@@ -317,7 +317,6 @@ describe('a dispatcher correcting the grouping', () => {
     try {
       await stream.waitFor((m) => m.event === 'ready');
       const a = await report(at(0));
-      await stream.waitFor((m) => m.event === 'report.created' && m.data.includes(a.id));
       await stream.waitFor((m) => m.event === 'incident.updated' && m.data.includes(a.incidentId));
       const b = await report(at(0.2));
       const joined = await stream.waitFor(

@@ -51,6 +51,11 @@ describe('hotline intake', () => {
       callback: CALLER,
     });
     expect(response.statusCode, response.body).toBe(201);
+    // The answer the operator reads the receipt from; grouping into an incident comes after.
+    expect(response.json()).toEqual({
+      id: expect.any(String),
+      receipt: expect.stringMatching(/^\w{4}-\w{4}$/),
+    });
     const { id } = response.json() as { id: string };
     const [row] = (
       await t.faro.database.pool.query<{ channel: string; callback: string }>(

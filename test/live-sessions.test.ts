@@ -74,7 +74,7 @@ async function boardEndsOn(end: (dispatcher: StaffSession & { id: string }) => P
   const stream = await openSse(`${second.baseUrl}/api/events`, dispatcher.session.headers);
   await stream.waitFor((m) => m.event === 'ready');
   expect((await postReport()).status).toBe(201);
-  await stream.waitFor((m) => m.event === 'report.created');
+  await stream.waitFor((m) => m.event === 'incident.updated');
   await end({ ...dispatcher.session, id: dispatcher.id });
   await Promise.race([
     stream.closed,

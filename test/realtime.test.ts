@@ -2,11 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReportInput } from './support/factories.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { type StaffSession, staffSession } from './support/sessions.js';
-import { openSse } from './support/sse.js';
+import { openSse, type SseMessage } from './support/sse.js';
 
 /**
  * Two Faro instances on one database stand for two processes behind a load
- * balancer: a report posted to one must reach a board connected to the other.
+ * balancer: a report posted to one must reach, as its incident, a board
+ * connected to the other.
  * On PostgreSQL each instance has its own pool and LISTEN connection, so the
  * event really crosses connections through NOTIFY.
  */
@@ -49,21 +50,52 @@ const postReport = (baseUrl: string, overrides = {}) =>
     body: JSON.stringify(buildReportInput(overrides)),
   });
 
+let area = 0;
+/** A place 20 km from every other test's reports (outside every zone): its report opens an incident of its own. */
+const somewhereNew = () => {
+  area += 1;
+  return { location: { lat: 34.5 + area * 0.2, lng: -117.0 } };
+};
+
+/** The incident a report was grouped into (grouping runs to the end first; either instance may do it). */
+async function incidentOf(response: Response): Promise<string> {
+  expect(response.status).toBe(201);
+  const { id } = (await response.json()) as { id: string };
+  await first.faro.grouper?.settle();
+  const read = await fetch(`${first.baseUrl}/api/reports/${id}`, { headers: dispatcher.headers });
+  const { report } = (await read.json()) as { report: { incidentId: string | null } };
+  expect(report.incidentId).toBeTruthy();
+  return report.incidentId as string;
+}
+
+const changed = (incidentId: string) => (m: SseMessage) =>
+  m.event === 'incident.updated' && m.data.includes(`"id":"${incidentId}"`);
+
 describe('GET /api/events', () => {
-  it('delivers a new report, as the board shows it, to a board connected to another instance', async () => {
+  it('shows a new report to a board connected to another instance, as its incident', async () => {
     const stream = await board(`${second.baseUrl}/api/events`);
     try {
       expect(stream.headers.get('content-type')).toMatch(/text\/event-stream/);
       await stream.waitFor((m) => m.event === 'ready');
-      const response = await postReport(first.baseUrl, { activity: 'raid' });
-      expect(response.status).toBe(201);
-      const { id, receipt } = (await response.json()) as { id: string; receipt: string };
-      const message = await stream.waitFor((m) => m.event === 'report.created' && m.data.includes(id));
+      const exact = { lat: 34.047183, lng: -118.219547 };
+      const description = `seen from the bus stop ${Date.now()}`;
+      const incidentId = await incidentOf(
+        await postReport(first.baseUrl, { activity: 'raid', description, location: exact }),
+      );
+      const message = await stream.waitFor(changed(incidentId));
       const event = JSON.parse(message.data);
-      expect(event.report).toMatchObject({ id, receipt, activity: 'raid', zone: { name: 'Boyle Heights' } });
+      expect(event.incident).toMatchObject({
+        id: incidentId,
+        activity: 'raid',
+        zone: { name: 'Boyle Heights' },
+      });
+      expect(event.incident.reportCount).toBeGreaterThanOrEqual(1);
       expect(Number(message.id)).toBeGreaterThan(0);
-      // The exact position never travels to the board.
-      expect(message.data).not.toMatch(/"lat"|"lng"/);
+      // Neither the exact position nor the reporter's words travel to the board.
+      expect(message.data).not.toContain(String(exact.lat));
+      expect(message.data).not.toContain(description);
+      // The report itself is never sent: it was announced before its incident, and the stream keeps that order.
+      expect([...new Set(stream.messages.map((m) => m.event))]).toEqual(['ready', 'incident.updated']);
     } finally {
       await stream.close();
     }
@@ -72,20 +104,20 @@ describe('GET /api/events', () => {
   it('replays what a board missed while disconnected, from Last-Event-ID', async () => {
     const stream = await board(`${first.baseUrl}/api/events`);
     await stream.waitFor((m) => m.event === 'ready');
-    const seen = await postReport(first.baseUrl);
-    const seenId = ((await seen.json()) as { id: string }).id;
-    const lastEvent = await stream.waitFor((m) => m.event === 'report.created' && m.data.includes(seenId));
+    const seen = await incidentOf(await postReport(first.baseUrl, somewhereNew()));
+    const lastEvent = await stream.waitFor(changed(seen));
     await stream.close();
 
     const missed: string[] = [];
     for (let i = 0; i < 3; i++)
-      missed.push(((await (await postReport(first.baseUrl)).json()) as { id: string }).id);
+      missed.push(await incidentOf(await postReport(first.baseUrl, somewhereNew())));
 
     const resumed = await board(`${second.baseUrl}/api/events`, { 'last-event-id': lastEvent.id ?? '' });
     try {
-      for (const id of missed)
-        await resumed.waitFor((m) => m.event === 'report.created' && m.data.includes(id));
-      expect(resumed.messages.some((m) => m.data.includes(seenId))).toBe(false);
+      for (const incidentId of missed) await resumed.waitFor(changed(incidentId));
+      expect(resumed.messages.some(changed(seen))).toBe(false);
+      for (const message of resumed.messages.filter((m) => m.id !== undefined))
+        expect(Number(message.id)).toBeGreaterThan(Number(lastEvent.id));
     } finally {
       await resumed.close();
     }
@@ -93,15 +125,13 @@ describe('GET /api/events', () => {
 
   it('lets a new board resume from the list it read (?since), so nothing falls between list and stream', async () => {
     const list = (await (
-      await fetch(`${first.baseUrl}/api/reports?limit=1`, { headers: dispatcher.headers })
-    ).json()) as {
-      lastEventId: number;
-    };
+      await fetch(`${first.baseUrl}/api/incidents`, { headers: dispatcher.headers })
+    ).json()) as { lastEventId: number };
     expect(list.lastEventId).toBeGreaterThan(0);
-    const between = ((await (await postReport(first.baseUrl)).json()) as { id: string }).id;
+    const between = await incidentOf(await postReport(first.baseUrl, somewhereNew()));
     const stream = await board(`${second.baseUrl}/api/events?since=${list.lastEventId}`);
     try {
-      await stream.waitFor((m) => m.event === 'report.created' && m.data.includes(between));
+      await stream.waitFor(changed(between));
     } finally {
       await stream.close();
     }
@@ -118,33 +148,29 @@ describe('GET /api/events', () => {
           `select pg_terminate_backend(pid) from pg_stat_activity
            where application_name = 'faro-listen' and datname = current_database()`,
         );
-        const during = ((await (await postReport(first.baseUrl)).json()) as { id: string }).id;
-        await stream.waitFor((m) => m.event === 'report.created' && m.data.includes(during), 5_000);
+        const during = await incidentOf(await postReport(first.baseUrl, somewhereNew()));
+        await stream.waitFor(changed(during), 5_000);
       } finally {
         await stream.close();
       }
     },
   );
 
-  it('sends nothing for a report that was rejected', async () => {
+  it('announces nothing for a report that was rejected', async () => {
     const stream = await board(`${first.baseUrl}/api/events`);
     try {
       await stream.waitFor((m) => m.event === 'ready');
-      const marker = `rejected-${Date.now()}`;
       const rejected = await postReport(first.baseUrl, {
-        description: marker,
         location: { zoneId: '00000000-0000-4000-8000-000000000000' },
       });
       expect(rejected.status).toBe(400);
-      const accepted = ((await (await postReport(first.baseUrl)).json()) as { id: string }).id;
-      await stream.waitFor((m) => m.data.includes(accepted));
-      // Delivery is at least once (a catch-up may resend an older report, which the board de-duplicates),
-      // but nothing ever announces a report that was not stored.
-      expect(stream.messages.some((m) => m.data.includes(marker))).toBe(false);
-      for (const message of stream.messages.filter((m) => m.event === 'report.created')) {
-        const { id } = JSON.parse(message.data).report as { id: string };
-        const stored = await first.faro.database.pool.query('select 1 from reports where id = $1', [id]);
-        expect(stored.rowCount).toBe(1);
+      await stream.waitFor(changed(await incidentOf(await postReport(first.baseUrl, somewhereNew()))));
+      // Delivery is at least once (a catch-up may resend an older change, which the board de-duplicates),
+      // but nothing ever announces what was not stored.
+      for (const message of stream.messages.filter((m) => m.event === 'incident.updated')) {
+        const { id } = JSON.parse(message.data).incident as { id: string };
+        const read = await fetch(`${first.baseUrl}/api/incidents/${id}`, { headers: dispatcher.headers });
+        expect(read.status).toBe(200);
       }
     } finally {
       await stream.close();

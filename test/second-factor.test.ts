@@ -179,11 +179,11 @@ describe('issue 12 item 14: the session token is renewed when the second factor 
     expect(signedInToken).not.toBe(pendingToken);
     expect(browser.csrfToken).not.toBe(pendingCsrf);
     const withOld = await t.faro.app.inject({
-      url: '/api/reports',
+      url: '/api/incidents',
       headers: { cookie: `faro_session=${pendingToken}` },
     });
     expect(withOld.statusCode).toBe(401);
-    expect((await browser.get('/api/reports')).statusCode).toBe(200);
+    expect((await browser.get('/api/incidents')).statusCode).toBe(200);
 
     const changed = await browser.post('/api/auth/password', {
       currentPassword: who.password,
@@ -192,11 +192,11 @@ describe('issue 12 item 14: the session token is renewed when the second factor 
     expect(changed.statusCode).toBe(200);
     expect(browser.token).not.toBe(signedInToken);
     const withSignedIn = await t.faro.app.inject({
-      url: '/api/reports',
+      url: '/api/incidents',
       headers: { cookie: `faro_session=${signedInToken}` },
     });
     expect(withSignedIn.statusCode).toBe(401);
-    expect((await browser.get('/api/reports')).statusCode).toBe(200);
+    expect((await browser.get('/api/incidents')).statusCode).toBe(200);
     advance(31_000);
   });
 });

@@ -124,11 +124,13 @@ describe('slow clients', () => {
       url: '/api/reports',
       payload: buildReportInput({ location: BOYLE_HEIGHTS }),
     });
-    await board.waitFor((m) => m.event === 'report.created' && m.data.includes(report.json().id));
     await slow.faro.grouper?.settle();
     const { rows } = await slow.faro.database.pool.query<{ incident_id: string }>(
       'select incident_id from reports where id = $1',
       [report.json().id],
+    );
+    await board.waitFor(
+      (m) => m.event === 'incident.updated' && m.data.includes(`"id":"${rows[0]?.incident_id}"`),
     );
     const offered = await call(
       dispatcher.headers,

@@ -34,6 +34,7 @@ import { registerDispatchRoutes, registerResponderEvents } from './modules/dispa
 import type { DispatchService } from './modules/dispatch/dispatch.service.js';
 import type { StaffPush } from './modules/dispatch/notify.js';
 import { registerHealthRoutes } from './modules/health/health.routes.js';
+import { registerBoardStream } from './modules/incidents/board-stream.routes.js';
 import { registerIncidentRoutes } from './modules/incidents/incidents.routes.js';
 import type { IncidentService } from './modules/incidents/incidents.service.js';
 import type { PhotoService } from './modules/reports/photos.js';
@@ -45,8 +46,8 @@ import { registerSmsRoutes } from './modules/sms/sms.routes.js';
 import type { SmsIntake } from './modules/sms/sms.service.js';
 import { registerZoneRoutes } from './modules/zones/zones.routes.js';
 import type { ZoneService } from './modules/zones/zones.service.js';
-import { registerEventRoutes } from './realtime/events.routes.js';
 import type { RealtimeHub } from './realtime/hub.js';
+import { liveStreams } from './realtime/live-stream.js';
 
 export interface AppDeps {
   config: Config;
@@ -135,8 +136,13 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; r
   });
   registerAlertRoutes(app, deps);
   registerDispatchRoutes(app, deps);
-  const sessionRecheckMs = config.sessions.recheckSeconds * 1000;
-  registerResponderEvents(app, { ...deps, sessionRecheckMs });
+  // The board's stream and each responder's: served one way (heartbeat, tied to the session, ended on shutdown).
+  const streams = liveStreams(app, {
+    tap: (listener) => deps.hub.tap(listener),
+    sessionRecheckMs: config.sessions.recheckSeconds * 1000,
+  });
+  registerBoardStream(app, { ...deps, streams });
+  registerResponderEvents(app, { ...deps, streams });
   registerPublicAlertRoutes(app, {
     publicAlerts: deps.publicAlerts,
     publicUrl: config.publicUrl,
@@ -147,7 +153,6 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; r
     authToken: config.sms?.authToken ?? null,
     publicUrl: config.publicUrl,
   });
-  registerEventRoutes(app, { ...deps, sessionRecheckMs });
   registerAuthRoutes(app, { ...deps, cookie });
   registerAdminRoutes(app, { ...deps, publicUrl: config.publicUrl });
   registerRetentionRoutes(app, {

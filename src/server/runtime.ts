@@ -38,6 +38,7 @@ import { dispatchJobs } from './modules/dispatch/dispatch.jobs.js';
 import { createDispatchService, type DispatchService } from './modules/dispatch/dispatch.service.js';
 import { createStaffPush, dispatchNotifyJob } from './modules/dispatch/notify.js';
 import { createResponderTexts, type ResponderTexts } from './modules/dispatch/responder-texts.js';
+import { boardEvent } from './modules/incidents/board-stream.js';
 import { type Grouper, startGrouper } from './modules/incidents/grouper.js';
 import { createIncidentService } from './modules/incidents/incidents.service.js';
 import { createPhotoService } from './modules/reports/photos.js';
@@ -166,20 +167,8 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       box,
       onStored: () => grouper?.kick(),
     });
-    const hub = await startRealtimeHub(
-      database,
-      async (event) => {
-        // A responder's own events go to their app's stream, not the board; access changes
-        // only make the streams of that person check their session again.
-        if (event.type === 'responder.updated' || event.type === 'access.changed') return null;
-        if (event.type === 'incident.updated') {
-          const incident = await incidents.summary(event.coalitionId, event.subjectId);
-          return incident ? { type: 'incident.updated', incident } : null;
-        }
-        const report = await reports.summary(event.coalitionId, event.subjectId);
-        return report ? { type: 'report.created', report } : null;
-      },
-      (error) => console.error('realtime delivery failed', JSON.stringify(loggableError(error))),
+    const hub = await startRealtimeHub(database, boardEvent(incidents), (error) =>
+      console.error('realtime delivery failed', JSON.stringify(loggableError(error))),
     );
     // Grouping runs in worker processes; a web-only process's reports are picked up by a worker.
     grouper =

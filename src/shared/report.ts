@@ -80,15 +80,16 @@ export const hotlineInputSchema = reportInputSchema.extend({
 });
 export type HotlineInput = z.input<typeof hotlineInputSchema>;
 
+/**
+ * What intake answers once a report is stored (the public form, the hotline, the field form): its
+ * id and receipt code. It has no incident yet: grouping follows, off the request path.
+ */
 export const reportCreatedSchema = z.object({
   id: z.uuid(),
   receipt: z.string(),
   /** How many of the photos named were attached (one that expired before the report was sent is not). */
   photosAttached: z.number().int().optional(),
 });
-
-/** What staff intake answers: the report and the incident it was grouped into. */
-export const intakeCreatedSchema = reportCreatedSchema.extend({ incidentId: z.uuid().nullable() });
 
 export const receiptStatusSchema = z.object({
   receipt: z.string(),
@@ -124,11 +125,3 @@ export const reportSummarySchema = z.object({
   receivedAt: z.string(),
 });
 export type ReportSummary = z.infer<typeof reportSummarySchema>;
-
-export const reportListSchema = z.object({
-  reports: z.array(reportSummarySchema),
-  nextCursor: z.string().nullable(),
-  /** The live stream's position when this list was read: open /api/events?since=… to miss nothing after it. */
-  lastEventId: z.number().int(),
-});
-export type ReportList = z.infer<typeof reportListSchema>;

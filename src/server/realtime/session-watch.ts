@@ -1,13 +1,12 @@
-import type { Permission } from '../modules/access/permissions.js';
-import type { SessionContext, SessionService } from '../modules/access/sessions.service.js';
 import type { DomainEvent } from './events.js';
 
 /**
  * Keeps a live stream (the board's, a responder's) tied to the session that
  * opened it (issue 12 item 2). The stream ends when the session no longer
  * allows it: signed out, disabled, expired (idle or absolute), or its roles
- * changed. Two ways to notice, both per connection and read from the
- * database, so it holds across processes:
+ * changed. What "allows" means is the access module's to say (`stillAllowed`);
+ * this knows only when to ask. Two ways to notice, both per connection and read
+ * from the database, so it holds across processes:
  * - at once: sign-out, disabling, a role change and a password change announce
  *   `access.changed` for the person; until the check it triggers has answered,
  *   the stream holds back what it would send;
@@ -22,33 +21,22 @@ export interface SessionWatch {
   stop(): void;
 }
 
+/** Watches the session behind one live stream until it ends or the stream stops. */
 export function watchSession(deps: {
-  sessions: Pick<SessionService, 'check'>;
   tap: (listener: (event: DomainEvent) => void) => () => void;
-  session: SessionContext;
-  permission: Permission;
+  /** The person whose `access.changed` makes the stream check at once. */
+  userId: string;
+  /** Whether the session still allows the stream, with the rights it was opened with (read from the database). */
+  stillAllowed: () => Promise<boolean>;
   intervalMs: number;
   /** Closes the stream. */
   end: () => void;
   onError: (error: unknown) => void;
 }): SessionWatch {
-  const { session } = deps;
-  const granted = [...session.permissions].sort().join(' ');
   let ended = false;
   let held: (() => void)[] | null = null;
   let checking: Promise<void> | null = null;
   let again = false;
-
-  const allowed = async () => {
-    const current = await deps.sessions.check(session.tokenHash);
-    return (
-      current !== null &&
-      current.state === 'signed_in' &&
-      current.permissions.includes(deps.permission) &&
-      // Any change of rights ends the stream; the browser reconnects with what it has now.
-      [...current.permissions].sort().join(' ') === granted
-    );
-  };
 
   const finish = () => {
     if (ended) return;
@@ -60,7 +48,8 @@ export function watchSession(deps: {
   };
 
   const run = () => {
-    checking = allowed()
+    checking = deps
+      .stillAllowed()
       .then((ok) => {
         checking = null;
         if (!ok) return finish();
@@ -90,7 +79,7 @@ export function watchSession(deps: {
   const timer = setInterval(() => check(false), deps.intervalMs);
   timer.unref();
   const untap = deps.tap((event) => {
-    if (event.type === 'access.changed' && event.subjectId === session.userId) check(true);
+    if (event.type === 'access.changed' && event.subjectId === deps.userId) check(true);
   });
 
   return {

@@ -37,10 +37,13 @@ export interface SessionService {
   /** The live session for a cookie token, or null when unknown, expired, idle too long, or the user is disabled. */
   resolve(token: string): Promise<SessionContext | null>;
   /**
-   * The session as it stands now, read again by its hash without counting as
-   * activity (a live stream's periodic check must not keep a session alive).
+   * Whether a session still allows `permission` with exactly the rights it had
+   * when a live stream opened: signed in, not expired, idle, disabled, and no
+   * role granted or taken away (any change ends the stream; the browser
+   * reconnects with what it has now). Read again without counting as activity:
+   * a stream's periodic check must not keep a session alive.
    */
-  check(tokenHash: string): Promise<SessionContext | null>;
+  stillGrants(session: SessionContext, permission: Permission): Promise<boolean>;
   /**
    * Replaces the session with a new token and CSRF token (same person, same
    * absolute expiry), marked verified when asked: after the second factor and
@@ -98,7 +101,16 @@ export function createSessionService(deps: {
     },
 
     resolve: (token) => load(hashToken(token), true),
-    check: (tokenHash) => load(tokenHash, false),
+    async stillGrants(session, permission) {
+      const current = await load(session.tokenHash, false);
+      const granted = (permissions: readonly Permission[]) => [...permissions].sort().join(' ');
+      return (
+        current !== null &&
+        current.state === 'signed_in' &&
+        current.permissions.includes(permission) &&
+        granted(current.permissions) === granted(session.permissions)
+      );
+    },
 
     async rotate(tx, tokenHash, verified) {
       const old = await findSession(tx, tokenHash);

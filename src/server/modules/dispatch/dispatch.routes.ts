@@ -19,7 +19,7 @@ import { pushSubscriptionSchema } from '../../../shared/subscription.js';
 import { sessionOf } from '../../http/auth.js';
 import { errorSchema } from '../../http/errors.js';
 import type { RealtimeHub } from '../../realtime/hub.js';
-import { watchSession } from '../../realtime/session-watch.js';
+import type { LiveStreams } from '../../realtime/live-stream.js';
 import type { SessionService } from '../access/sessions.service.js';
 import {
   type IncidentChannel,
@@ -312,16 +312,11 @@ export function registerDispatchRoutes(
 export function registerResponderEvents(
   app: FastifyInstance,
   deps: {
-    hub: RealtimeHub;
-    sessions: Pick<SessionService, 'check'>;
-    /** How often each stream checks its session (≤ 30 s). */
-    sessionRecheckMs: number;
+    hub: Pick<RealtimeHub, 'tap'>;
+    streams: LiveStreams;
+    sessions: Pick<SessionService, 'stillGrants'>;
   },
 ): void {
-  const open = new Set<() => void>();
-  app.addHook('preClose', async () => {
-    for (const close of open) close();
-  });
   app.withTypeProvider<ZodTypeProvider>().get(
     '/api/responder/events',
     {
@@ -335,34 +330,17 @@ export function registerResponderEvents(
     async (request, reply) => {
       const session = sessionOf(request);
       const { userId } = session;
-      reply.sse.keepAlive();
-      const close = () => reply.sse.close();
-      // The stream lives only as long as the session allows it (sign-out, disable, roles, expiry).
-      const watch = watchSession({
-        sessions: deps.sessions,
-        tap: (listener) => deps.hub.tap(listener),
-        session,
-        permission: 'responders:self',
-        intervalMs: deps.sessionRecheckMs,
-        end: close,
-        onError: (error) => request.log.warn({ err: error }, 'responder stream session check failed'),
+      const stream = deps.streams.open(request, reply, {
+        userId,
+        stillAllowed: () => deps.sessions.stillGrants(session, 'responders:self'),
       });
-      const untap = deps.hub.tap((event) => {
-        if (event.type !== 'responder.updated' || event.subjectId !== userId) return;
-        watch.deliver(() => {
-          if (!reply.sse.isConnected) return;
-          reply.sse
-            .send({ id: String(event.id), event: 'changed', data: {} })
-            .catch((error: unknown) => request.log.debug({ err: error }, 'responder event not delivered'));
-        });
-      });
-      open.add(close);
-      reply.sse.onClose(() => {
-        untap();
-        watch.stop();
-        open.delete(close);
-      });
-      await reply.sse.send({ event: 'ready', data: {}, retry: 2000 });
+      stream.onEnd(
+        deps.hub.tap((event) => {
+          if (event.type === 'responder.updated' && event.subjectId === userId)
+            stream.send({ id: event.id, event: 'changed', data: {} });
+        }),
+      );
+      await stream.ready();
     },
   );
 }

@@ -1,4 +1,3 @@
-import type { LiveEvent } from '../../../shared/events.js';
 import type { ReportSummary } from '../../../shared/report.js';
 import type { Permission } from '../access/permissions.js';
 
@@ -19,11 +18,4 @@ export function visibleExactLocation(
   permissions: readonly Permission[],
 ): { lat: number; lng: number } | null {
   return permissions.includes('reports:read-restricted') ? location : null;
-}
-
-/** A live event as this subscriber may see it. */
-export function visibleLiveEvent(event: LiveEvent, permissions: readonly Permission[]): LiveEvent {
-  return event.type === 'report.created'
-    ? { ...event, report: visibleReport(event.report, permissions) }
-    : event;
 }

@@ -26,7 +26,7 @@ export async function insertReportAnnounced(db: Drizzle, row: NewReportRow): Pro
 /** The report made from a provider's message, if that message was seen before. */
 export async function findReportBySource(db: Drizzle, channel: string, sourceRef: string) {
   const [row] = await db
-    .select({ id: reports.id, receipt: reports.receipt, incidentId: reports.incidentId })
+    .select({ id: reports.id, receipt: reports.receipt })
     .from(reports)
     .where(and(eq(reports.channel, channel), eq(reports.sourceRef, sourceRef)));
   return row;
@@ -110,36 +110,6 @@ export async function findSealed(db: Drizzle, coalitionId: string, id: string) {
     .from(reports)
     .where(and(eq(reports.coalitionId, coalitionId), eq(reports.id, id)));
   return row;
-}
-
-export interface ReportCursor {
-  receivedAt: Date;
-  id: string;
-}
-
-/** Newest reports first, keyset-paginated so page 100 costs what page 1 costs. */
-export async function listReportSummaries(
-  db: Drizzle,
-  coalitionId: string,
-  options: { limit: number; before?: ReportCursor | undefined },
-  reveal: Reveal,
-) {
-  const { before } = options;
-  const rows = await summaries(db)
-    .where(
-      and(
-        eq(reports.coalitionId, coalitionId),
-        before
-          ? or(
-              lt(reports.receivedAt, before.receivedAt),
-              and(eq(reports.receivedAt, before.receivedAt), lt(reports.id, before.id)),
-            )
-          : undefined,
-      ),
-    )
-    .orderBy(desc(reports.receivedAt), desc(reports.id))
-    .limit(options.limit);
-  return rows.map((row) => toSummary(row, reveal));
 }
 
 /** The reports of one incident, newest first. */

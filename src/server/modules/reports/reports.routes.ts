@@ -4,12 +4,10 @@ import { z } from 'zod';
 import { toE164 } from '../../../shared/phone.js';
 import {
   hotlineInputSchema,
-  intakeCreatedSchema,
   PHOTO_TYPES,
   receiptStatusSchema,
   reportCreatedSchema,
   reportInputSchema,
-  reportListSchema,
   reportSummarySchema,
 } from '../../../shared/report.js';
 import { sessionOf } from '../../http/auth.js';
@@ -127,29 +125,15 @@ export function registerReportRoutes(
   );
 
   routes.get(
-    '/api/reports',
-    {
-      config: { access: 'reports:read' },
-      schema: {
-        tags: ['reports'],
-        summary: 'Reports for the dispatch board, newest first',
-        querystring: z.object({
-          limit: z.coerce.number().int().min(1).max(200).default(50),
-          cursor: z.string().max(200).optional(),
-        }),
-        response: { 200: reportListSchema },
-      },
-    },
-    async (request) => deps.reports.list(request.query, sessionOf(request).permissions),
-  );
-
-  routes.get(
     '/api/reports/:id',
     {
       config: { access: 'reports:read' },
       schema: {
         tags: ['reports'],
-        summary: 'One report; its exact position only for roles allowed to see it',
+        summary: 'One report; its exact position and callback number only for roles allowed to see them',
+        description:
+          'The one place a report’s exact position (`reports:read-restricted`) and a hotline caller’s callback ' +
+          'number (`reports:read-callback`) are read. The board lists reports through their incident.',
         params: z.object({ id: z.uuid() }),
         response: {
           200: z.object({
@@ -174,7 +158,7 @@ export function registerReportRoutes(
         tags: ['reports'],
         summary: 'A call taken on the hotline, with an optional callback number (sealed, deleted after 72 h)',
         body: hotlineInputSchema,
-        response: { 201: intakeCreatedSchema, 400: errorSchema },
+        response: { 201: reportCreatedSchema, 400: errorSchema },
       },
     },
     async (request, reply) => {
@@ -182,9 +166,7 @@ export function registerReportRoutes(
       // Kept as SMS senders' numbers are (E.164; the schema refused any other), so a phone can dial it.
       const phone = callback ? (toE164(callback) ?? undefined) : undefined;
       const created = await deps.reports.create(input, 'hotline', { callback: phone });
-      return reply
-        .status(201)
-        .send({ id: created.id, receipt: created.receipt, incidentId: created.incidentId });
+      return reply.status(201).send({ id: created.id, receipt: created.receipt });
     },
   );
 
@@ -197,14 +179,12 @@ export function registerReportRoutes(
         tags: ['reports'],
         summary: 'A report filed by a responder in the field',
         body: reportInputSchema,
-        response: { 201: intakeCreatedSchema, 400: errorSchema },
+        response: { 201: reportCreatedSchema, 400: errorSchema },
       },
     },
     async (request, reply) => {
       const created = await deps.reports.create(request.body, 'field');
-      return reply
-        .status(201)
-        .send({ id: created.id, receipt: created.receipt, incidentId: created.incidentId });
+      return reply.status(201).send({ id: created.id, receipt: created.receipt });
     },
   );
 

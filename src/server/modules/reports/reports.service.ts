@@ -6,7 +6,6 @@ import {
   type IncidentStatus,
   LIMITS,
   type ReceiptStatus,
-  type ReportList,
   type ReportSummary,
   type reportInputSchema,
 } from '../../../shared/report.js';
@@ -14,7 +13,6 @@ import { isVerdict } from '../../../shared/report-fields.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database, Tx } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
-import { latestEventId } from '../../realtime/events.repo.js';
 import type { Permission } from '../access/permissions.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import type { ZoneService } from '../zones/zones.service.js';
@@ -29,8 +27,6 @@ import {
   findReportSummary,
   findSealed,
   insertReportAnnounced,
-  listReportSummaries,
-  type ReportCursor,
   type Reveal,
   replaceSealedMarkings,
 } from './reports.repo.js';
@@ -53,7 +49,8 @@ export interface IntakeExtras {
 
 export interface ReportService {
   /**
-   * Stores a report and groups it into an incident, in one transaction;
+   * Stores a report and announces it (`report.created`, which wakes the
+   * grouper: grouping into an incident follows, off the request path);
    * resolves only after it is committed. `duplicate` is true when the
    * message was already stored (nothing new was written).
    */
@@ -64,7 +61,6 @@ export interface ReportService {
   ): Promise<{
     id: string;
     receipt: string;
-    incidentId: string | null;
     duplicate: boolean;
     photosAttached?: number;
   }>;
@@ -78,16 +74,11 @@ export interface ReportService {
     exactLocation: { lat: number; lng: number } | null;
     callback: string | null;
   }>;
-  list(
-    options: { limit: number; cursor?: string | undefined },
-    permissions: readonly Permission[],
-  ): Promise<ReportList>;
   /**
    * Seals the markings of reports stored while they were kept in the clear
    * (once, at a worker's start; idempotent). Returns how many were sealed.
    */
   sealPlainMarkings(): Promise<number>;
-  summary(coalitionId: string, id: string): Promise<ReportSummary | undefined>;
 }
 
 const UNIQUE_VIOLATION = '23505';
@@ -113,20 +104,6 @@ function receiptStatusOf(
   incident: IncidentStatus | null,
 ): ReceiptStatus['status'] {
   return isVerdict(incident) ? incident : own;
-}
-
-const encodeCursor = (report: ReportSummary) =>
-  Buffer.from(`${report.receivedAt}|${report.id}`).toString('base64url');
-
-function decodeCursor(cursor: string): ReportCursor {
-  const [receivedAt, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const date = new Date(receivedAt ?? '');
-  if (!id || Number.isNaN(date.getTime())) {
-    throw new AppError('VALIDATION', 'The cursor is not one this server issued.', {
-      fields: [{ field: 'cursor', message: 'is invalid' }],
-    });
-  }
-  return { receivedAt: date, id };
 }
 
 export function createReportService(deps: {
@@ -206,7 +183,7 @@ export function createReportService(deps: {
             if (seen) return { ...seen, duplicate: true };
           }
           deps.onStored?.();
-          return { id, receipt, incidentId: null, duplicate: false, photosAttached };
+          return { id, receipt, duplicate: false, photosAttached };
         } catch (error) {
           // A receipt code drawn twice: draw another.
           const collided = (error as { code?: string }).code === UNIQUE_VIOLATION;
@@ -259,28 +236,6 @@ export function createReportService(deps: {
           : null,
       };
     },
-
-    async list(options, permissions) {
-      const coalition = await deps.coalitions.current();
-      const before = options.cursor ? decodeCursor(options.cursor) : undefined;
-      // Read the stream position first: a report committed in between shows up twice (deduplicated), never zero times.
-      const lastEventId = await latestEventId(database.db, coalition.id);
-      const reports = await listReportSummaries(
-        database.db,
-        coalition.id,
-        { limit: options.limit + 1, before },
-        reveal,
-      );
-      const page = reports.slice(0, options.limit);
-      const last = page.at(-1);
-      return {
-        reports: page.map((report) => visibleReport(report, permissions)),
-        nextCursor: reports.length > options.limit && last ? encodeCursor(last) : null,
-        lastEventId,
-      };
-    },
-
-    summary: (coalitionId, id) => findReportSummary(database.db, coalitionId, id, reveal),
 
     async sealPlainMarkings() {
       let sealed = 0;
