@@ -11,6 +11,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { ROLES } from '../../../shared/roles.js';
 import { coalitionRef, organizations } from './coalitions.js';
 import { createdAt } from './columns.js';
 
@@ -51,7 +52,7 @@ export const memberships = pgTable(
     organizationId: uuid('organization_id')
       .notNull()
       .references(() => organizations.id, { onDelete: 'cascade' }),
-    role: text('role').notNull(),
+    role: text('role', { enum: ROLES }).notNull(),
     createdAt: createdAt(),
   },
   (t) => [
@@ -68,7 +69,7 @@ export const invitations = pgTable(
     organizationId: uuid('organization_id')
       .notNull()
       .references(() => organizations.id, { onDelete: 'cascade' }),
-    role: text('role').notNull(),
+    role: text('role', { enum: ROLES }).notNull(),
     /** For e-mail invitations; null for a code handed over in person. */
     email: text('email'),
     /**

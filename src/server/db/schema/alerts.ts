@@ -12,6 +12,24 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import {
+  ALERT_KINDS,
+  ALERT_STATES,
+  type AlertContent,
+  CAP_STATUSES,
+  CERTAINTIES,
+  DELIVERY_CHANNELS,
+  DELIVERY_STATES,
+  MSG_TYPES,
+  SEVERITIES,
+  URGENCIES,
+} from '../../../shared/alert.js';
+import { LANGUAGES } from '../../../shared/report-fields.js';
+import {
+  SUBSCRIPTION_AUDIENCES,
+  SUBSCRIPTION_CHANNELS,
+  SUBSCRIPTION_STATUSES,
+} from '../../../shared/subscription.js';
 import { users } from './access.js';
 import { coalitionRef } from './coalitions.js';
 import { createdAt } from './columns.js';
@@ -34,16 +52,16 @@ export const subscriptions = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     coalitionId: coalitionRef(),
-    channel: text('channel').notNull(),
+    channel: text('channel', { enum: SUBSCRIPTION_CHANNELS }).notNull(),
     contact: text('contact').notNull(),
     contactDigest: text('contact_digest').notNull(),
-    language: text('language').notNull(),
-    status: text('status').notNull().default('pending'),
+    language: text('language', { enum: LANGUAGES }).notNull(),
+    status: text('status', { enum: SUBSCRIPTION_STATUSES }).notNull().default('pending'),
     /**
      * 'public', or 'staff' for a staff member's test subscription: the only
      * kind that exercise and test alerts are ever delivered to.
      */
-    audience: text('audience').notNull().default('public'),
+    audience: text('audience', { enum: SUBSCRIPTION_AUDIENCES }).notNull().default('public'),
     /** Zones and language asked for in a request not yet confirmed (so nobody changes another's alerts). */
     pending: jsonb('pending'),
     confirmTokenHash: text('confirm_token_hash'),
@@ -102,20 +120,20 @@ export const alerts = pgTable(
     coalitionId: coalitionRef(),
     incidentId: uuid('incident_id').references(() => incidents.id),
     /** activity, update, all_clear, rumor_false, cancel. */
-    kind: text('kind').notNull(),
+    kind: text('kind', { enum: ALERT_KINDS }).notNull(),
     /** CAP status: Actual, Exercise or Test. */
-    capStatus: text('cap_status').notNull(),
+    capStatus: text('cap_status', { enum: CAP_STATUSES }).notNull(),
     /** CAP msgType: Alert, Update or Cancel. */
-    msgType: text('msg_type').notNull(),
+    msgType: text('msg_type', { enum: MSG_TYPES }).notNull(),
     /** The earlier alert this one updates, cancels or ends. */
     referencesId: uuid('references_id').references((): AnyPgColumn => alerts.id),
     /** draft, submitted, published, rejected. */
-    state: text('state').notNull().default('draft'),
+    state: text('state', { enum: ALERT_STATES }).notNull().default('draft'),
     /** Per language: headline, body, instruction. */
-    content: jsonb('content').notNull(),
-    urgency: text('urgency').notNull(),
-    severity: text('severity').notNull(),
-    certainty: text('certainty').notNull(),
+    content: jsonb('content').$type<AlertContent>().notNull(),
+    urgency: text('urgency', { enum: URGENCIES }).notNull(),
+    severity: text('severity', { enum: SEVERITIES }).notNull(),
+    certainty: text('certainty', { enum: CERTAINTIES }).notNull(),
     /** How long it stays in force once published. */
     expiresInMinutes: integer('expires_in_minutes').notNull(),
     /** Set when it is published. */
@@ -185,9 +203,9 @@ export const deliveries = pgTable(
     subscriptionId: uuid('subscription_id')
       .notNull()
       .references(() => subscriptions.id, { onDelete: 'cascade' }),
-    channel: text('channel').notNull(),
+    channel: text('channel', { enum: DELIVERY_CHANNELS }).notNull(),
     /** queued, sending, sent, failed, withdrawn (its alert was cancelled before it left). */
-    state: text('state').notNull().default('queued'),
+    state: text('state', { enum: DELIVERY_STATES }).notNull().default('queued'),
     attempts: smallint('attempts').notNull().default(0),
     /** A short code of the last failure (never the contact or the provider's full answer). */
     error: text('error'),

@@ -10,6 +10,15 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import {
+  ASSIGNMENT_STATES,
+  OUTCOMES,
+  PRESENT,
+  SAFETY,
+  type SceneSalute,
+  SKILLS,
+} from '../../../shared/dispatch.js';
+import { LANGUAGES } from '../../../shared/report-fields.js';
 import { users } from './access.js';
 import { coalitionRef } from './coalitions.js';
 import { bytea, createdAt } from './columns.js';
@@ -28,8 +37,8 @@ export const responderProfiles = pgTable(
       .primaryKey()
       .references(() => users.id, { onDelete: 'cascade' }),
     coalitionId: coalitionRef(),
-    languages: text('languages').array().notNull().default(sql`'{}'::text[]`),
-    skills: text('skills').array().notNull().default(sql`'{}'::text[]`),
+    languages: text('languages', { enum: LANGUAGES }).array().notNull().default(sql`'{}'::text[]`),
+    skills: text('skills', { enum: SKILLS }).array().notNull().default(sql`'{}'::text[]`),
     homeZoneIds: uuid('home_zone_ids').array().notNull().default(sql`'{}'::uuid[]`),
     /** Who to text if they miss a safety check-in (their choice), sealed. */
     backupPhone: text('backup_phone'),
@@ -81,7 +90,7 @@ export const assignments = pgTable(
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id),
-    state: text('state').notNull().default('offered'),
+    state: text('state', { enum: ASSIGNMENT_STATES }).notNull().default('offered'),
     offeredBy: uuid('offered_by').references(() => users.id),
     /** Set when the offer was made automatically after an earlier one expired or was declined. */
     automatic: boolean('automatic').notNull().default(false),
@@ -94,23 +103,17 @@ export const assignments = pgTable(
     onSceneAt: timestamp('on_scene_at', { withTimezone: true }),
     endedAt: timestamp('ended_at', { withTimezone: true }),
     /** The on-scene report: confirmed, not_confirmed or uncertain. */
-    outcome: text('outcome'),
+    outcome: text('outcome', { enum: OUTCOMES }),
     /** Who was there: immigration agents, local police, other, nobody. */
-    present: text('present').array().notNull().default(sql`'{}'::text[]`),
+    present: text('present', { enum: PRESENT }).array().notNull().default(sql`'{}'::text[]`),
     /** What the responder saw on scene, SALUTE (counts, activity, uniforms, equipment): about activity, never people. */
-    salute: jsonb('salute').$type<{
-      agents?: number | undefined;
-      vehicles?: number | undefined;
-      activity?: string | undefined;
-      uniforms: string[];
-      equipment: string[];
-    }>(),
+    salute: jsonb('salute').$type<SceneSalute>(),
     /** The responder's notes, sealed; purged with other restricted data. */
     notes: text('notes'),
     /** On scene: when the next "I'm safe" is due. */
     checkInDueAt: timestamp('check_in_due_at', { withTimezone: true }),
     /** ok, help (they asked for it) or missed (a check-in did not come). */
-    safety: text('safety').notNull().default('ok'),
+    safety: text('safety', { enum: SAFETY }).notNull().default('ok'),
     /** When the check-in was found missing (dispatchers alerted then). */
     missedAt: timestamp('missed_at', { withTimezone: true }),
     /** When a still-missing check-in was escalated to the backup contact; cleared by "I'm safe". */
@@ -138,7 +141,7 @@ export const staffPushSubscriptions = pgTable(
      * The language the device's app was in when it registered (en, es): a staff member
      * with no responder profile is written to in it. Null for devices registered before.
      */
-    language: text('language'),
+    language: text('language', { enum: LANGUAGES }),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('staff_push_endpoint').on(t.endpointDigest), index('staff_push_user').on(t.userId)],

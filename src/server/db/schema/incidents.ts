@@ -11,7 +11,8 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { GATHERING_INCIDENT_STATUSES } from '../../../shared/report-fields.js';
+import { TIMELINE_KINDS } from '../../../shared/incident.js';
+import { ACTIVITIES, GATHERING_INCIDENT_STATUSES, INCIDENT_STATUSES } from '../../../shared/report-fields.js';
 import { coalitionRef } from './coalitions.js';
 import { createdAt } from './columns.js';
 import { zones } from './zones.js';
@@ -41,9 +42,9 @@ export const incidents = pgTable(
     coalitionId: coalitionRef(),
     /** A short number dispatchers say aloud ("incident 42"). */
     number: bigserial('number', { mode: 'number' }).notNull(),
-    status: text('status').notNull().default('open'),
+    status: text('status', { enum: INCIDENT_STATUSES }).notNull().default('open'),
     mergedInto: uuid('merged_into'),
-    activity: text('activity').notNull(),
+    activity: text('activity', { enum: ACTIVITIES }).notNull(),
     zoneId: uuid('zone_id').references(() => zones.id),
     /** Public cell (resolution 8) of the incident's center. */
     h3Cell: text('h3_cell'),
@@ -89,11 +90,11 @@ export const incidentTimeline = pgTable(
     incidentId: uuid('incident_id')
       .notNull()
       .references(() => incidents.id, { onDelete: 'cascade' }),
-    kind: text('kind').notNull(),
+    kind: text('kind', { enum: TIMELINE_KINDS }).notNull(),
     actorId: uuid('actor_id'),
     reportId: uuid('report_id'),
     otherIncidentId: uuid('other_incident_id'),
-    status: text('status'),
+    status: text('status', { enum: INCIDENT_STATUSES }),
     note: text('note'),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -10,6 +10,14 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import {
+  ACTIVITIES,
+  CHANNELS,
+  EQUIPMENT,
+  LANGUAGES,
+  REPORT_STATUSES,
+  UNIFORMS,
+} from '../../../shared/report-fields.js';
 import { coalitionRef } from './coalitions.js';
 import { bytea, createdAt } from './columns.js';
 import { incidents } from './incidents.js';
@@ -47,15 +55,15 @@ export const reports = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     coalitionId: coalitionRef(),
     receipt: text('receipt').notNull(),
-    status: text('status').notNull().default('received'),
-    channel: text('channel').notNull(),
-    language: text('language').notNull(),
-    activity: text('activity').notNull(),
+    status: text('status', { enum: REPORT_STATUSES }).notNull().default('received'),
+    channel: text('channel', { enum: CHANNELS }).notNull(),
+    language: text('language', { enum: LANGUAGES }).notNull(),
+    activity: text('activity', { enum: ACTIVITIES }).notNull(),
     agents: integer('agents'),
     vehicles: integer('vehicles'),
-    uniforms: text('uniforms').array().notNull().default(sql`'{}'::text[]`),
+    uniforms: text('uniforms', { enum: UNIFORMS }).array().notNull().default(sql`'{}'::text[]`),
     markings: text('markings'),
-    equipment: text('equipment').array().notNull().default(sql`'{}'::text[]`),
+    equipment: text('equipment', { enum: EQUIPMENT }).array().notNull().default(sql`'{}'::text[]`),
     firsthand: boolean('firsthand').notNull(),
     zoneId: uuid('zone_id').references(() => zones.id),
     /** Coarse public location: an H3 cell of about 1 km across. */

@@ -93,7 +93,7 @@ export function createPeopleService(deps: { database: Database; now: () => Date 
         person.memberships.push({
           organizationId: row.organizationId,
           organizationName: row.organizationName,
-          role: row.role as Role,
+          role: row.role,
         });
       }
       people.set(row.id, person);

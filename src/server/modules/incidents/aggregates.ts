@@ -25,7 +25,7 @@ export interface GroupableReport {
 
 /** An open incident while a batch is grouped: what grouping reads, and whether it must be written. */
 export type Working = Candidate & {
-  activity: string;
+  activity: Activity;
   firsthandCount: number;
   preciseCount: number;
   state: 'unchanged' | 'changed' | 'new';

@@ -1,5 +1,4 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import type { Activity } from '../../../shared/report-fields.js';
 import type { Database } from '../../db/database.js';
 import { reports } from '../../db/schema.js';
 import { recordEvents } from '../../realtime/events.repo.js';
@@ -69,12 +68,7 @@ export function startGrouper(deps: {
         .orderBy(asc(reports.receivedAt), asc(reports.id))
         .limit(BATCH);
       if (waiting.length === 0) return 0;
-      const byIncident = await deps.incidents.groupBatch(
-        tx,
-        coalition.id,
-        waiting.map((report) => ({ ...report, activity: report.activity as Activity })),
-        policy,
-      );
+      const byIncident = await deps.incidents.groupBatch(tx, coalition.id, waiting, policy);
       for (const [incidentId, ids] of byIncident) {
         await tx.db.update(reports).set({ incidentId }).where(inArray(reports.id, ids));
       }

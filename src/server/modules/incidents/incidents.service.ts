@@ -39,6 +39,7 @@ import {
   listViewers,
   lockGrouping,
   memberFacts,
+  type NewTimelineRow,
   prunePresence,
   removePresence,
   touchPresence,
@@ -264,13 +265,13 @@ export function createIncidentService(deps: {
         await insertTimeline(tx.db, [
           ...sources.map((source) => ({
             incidentId: targetId,
-            kind: 'merged_in',
+            kind: 'merged_in' as const,
             actorId,
             otherIncidentId: source,
           })),
           ...sources.map((source) => ({
             incidentId: source,
-            kind: 'merged_into',
+            kind: 'merged_into' as const,
             actorId,
             otherIncidentId: targetId,
           })),
@@ -337,7 +338,7 @@ export function createIncidentService(deps: {
         await requireLive(tx, coalitionId, [toIncidentId]);
         await tx.db.update(reports).set({ incidentId: toIncidentId }).where(eq(reports.id, reportId));
         await recompute(tx, toIncidentId);
-        const timeline = [
+        const timeline: NewTimelineRow[] = [
           { incidentId: toIncidentId, kind: 'moved_in', actorId, reportId, otherIncidentId: from },
         ];
         if (from) {

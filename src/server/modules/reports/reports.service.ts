@@ -231,10 +231,7 @@ export function createReportService(deps: {
           : row.updatedAt;
       return {
         receipt,
-        status: receiptStatusOf(
-          row.status as ReceiptStatus['status'],
-          row.incidentStatus as IncidentStatus | null,
-        ),
+        status: receiptStatusOf(row.status, row.incidentStatus),
         receivedAt: publicTime(row.receivedAt).toISOString(),
         updatedAt: publicTime(updatedAt).toISOString(),
       };
