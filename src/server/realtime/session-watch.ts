@@ -1,4 +1,4 @@
-import type { Permission } from '../modules/access/permissions.js';
+import type { Permission } from '../../shared/permissions.js';
 import type { SessionContext, SessionService } from '../modules/access/sessions.service.js';
 import type { DomainEvent } from './events.js';
 

@@ -7,6 +7,7 @@ import {
   type IncidentList,
   type IncidentSummary,
 } from '../../../shared/incident.js';
+import type { Permission } from '../../../shared/permissions.js';
 import type { IncidentStatus } from '../../../shared/report.js';
 import { isVerdict, type Verdict } from '../../../shared/report-fields.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
@@ -14,7 +15,6 @@ import type { Database, Tx } from '../../db/database.js';
 import { coalitions, reports } from '../../db/schema.js';
 import { AppError } from '../../http/errors.js';
 import { latestEventId, recordEvents } from '../../realtime/events.repo.js';
-import type { Permission } from '../access/permissions.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import { visibleReport } from '../reports/reports.policy.js';
 import { listIncidentReports, type Reveal } from '../reports/reports.repo.js';

@@ -1,6 +1,6 @@
 import type { LiveEvent } from '../../../shared/events.js';
+import type { Permission } from '../../../shared/permissions.js';
 import type { ReportSummary } from '../../../shared/report.js';
-import type { Permission } from '../access/permissions.js';
 
 /**
  * Field-level rule: a report's cross streets, free text and free-text markings
