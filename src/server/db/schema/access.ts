@@ -11,6 +11,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { AUDIT_ACTIONS, AUDIT_SUBJECTS } from '../../../shared/admin.js';
 import { ROLES } from '../../../shared/roles.js';
 import { coalitionRef, organizations } from './coalitions.js';
 import { createdAt } from './columns.js';
@@ -161,8 +162,8 @@ export const auditLog = pgTable(
     coalitionId: uuid('coalition_id').notNull(),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
     actorId: uuid('actor_id'),
-    action: text('action').notNull(),
-    subjectType: text('subject_type').notNull(),
+    action: text('action', { enum: AUDIT_ACTIONS }).notNull(),
+    subjectType: text('subject_type', { enum: AUDIT_SUBJECTS }).notNull(),
     subjectId: text('subject_id'),
   },
   (t) => [index('audit_log_coalition_at').on(t.coalitionId, t.at.desc())],

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
+import type { AuditAction } from '../../../shared/admin.js';
 import type {
   AlertPreview,
   AlertTemplate,
@@ -12,7 +13,6 @@ import type { IncidentFacts, IncidentSummary } from '../../../shared/incident.js
 import { LANGUAGES } from '../../../shared/report-fields.js';
 import type { Database, Drizzle, Tx } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
-import type { AuditAction } from '../access/audit.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import { incidentFacts } from '../incidents/facts.js';
 import { alertViews, liveSnapshot, renderable, snapshotOf } from './alert-views.js';
