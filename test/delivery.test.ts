@@ -289,6 +289,20 @@ describe('delivering an alert', () => {
     expect(report.rows).toContainEqual({ channel: 'push', state: 'failed', error: 'http_410', count: 1 });
   });
 
+  it('answers a dropped push subscription’s manage link as gone, and still deletes it', async () => {
+    const { rows } = await t.faro.database.pool.query<{ id: string }>(
+      `select id from subscriptions where channel = 'push' and status = 'expired'`,
+    );
+    const id = rows[0]?.id ?? '';
+    // The manage link's token, as the server makes it (a keyed digest of the subscription's id).
+    const token = Buffer.from(t.faro.box.digest(id, 'subscription-manage'), 'hex').toString('base64url');
+    const seen = await call(null, 'POST', '/api/subscriptions/manage', { token });
+    expect(seen.statusCode, seen.body).toBe(404);
+    expect(seen.json().error.code).toBe('NOT_FOUND');
+    const deleted = await call(null, 'POST', '/api/subscriptions/delete', { token });
+    expect(deleted.statusCode, deleted.body).toBe(204);
+  });
+
   it('stops by the link in every e-mail, and by STOP from the phone', async () => {
     const mail = smtp.text(mailsTo('vecina@example.org').at(-1) ?? { raw: '', from: '', to: [] });
     const link = new URL(mail.text.match(/https:\/\/faro\.network\.example\/unsubscribe\?\S+/)?.[0] ?? '');

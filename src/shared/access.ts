@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { PERMISSIONS } from './permissions.js';
 import { PASSWORD_MAX, PASSWORD_MIN, ROLES } from './roles.js';
 
 export * from './roles.js';
@@ -21,7 +22,7 @@ export const sessionInfoSchema = z.object({
   hasPasskey: z.boolean(),
   user: z.object({ id: z.uuid(), email: z.string(), displayName: z.string() }),
   roles: z.array(roleSchema),
-  permissions: z.array(z.string()),
+  permissions: z.array(z.enum(PERMISSIONS)),
   csrfToken: z.string(),
   idleExpiresAt: z.string(),
   expiresAt: z.string(),

@@ -17,6 +17,10 @@ export const COMPOSABLE_KINDS = ['activity', 'update', 'all_clear', 'rumor_false
 export const CAP_STATUSES = ['Actual', 'Exercise', 'Test'] as const;
 export type CapStatus = (typeof CAP_STATUSES)[number];
 
+/** CAP msgType: a first alert, an update of one, or its cancel. */
+export const MSG_TYPES = ['Alert', 'Update', 'Cancel'] as const;
+export type MsgType = (typeof MSG_TYPES)[number];
+
 export const ALERT_STATES = ['draft', 'submitted', 'published', 'rejected'] as const;
 export type AlertState = (typeof ALERT_STATES)[number];
 
@@ -26,6 +30,9 @@ export const CERTAINTIES = ['Observed', 'Likely', 'Possible', 'Unlikely', 'Unkno
 
 export const DELIVERY_CHANNELS = ['push', 'sms', 'email'] as const;
 export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
+/** One delivery's life: withdrawn when its alert was cancelled before it left. */
+export const DELIVERY_STATES = ['queued', 'sending', 'sent', 'failed', 'withdrawn'] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
 export const ALERT_LIMITS = { headline: 120, body: 700, instruction: 700, reason: 500 } as const;
 
@@ -143,7 +150,7 @@ export const alertViewSchema = z.object({
   id: z.uuid(),
   kind: z.enum(ALERT_KINDS),
   capStatus: z.enum(CAP_STATUSES),
-  msgType: z.enum(['Alert', 'Update', 'Cancel']),
+  msgType: z.enum(MSG_TYPES),
   state: z.enum(ALERT_STATES),
   incidentId: z.uuid().nullable(),
   referencesId: z.uuid().nullable(),
@@ -173,7 +180,7 @@ export const deliveryReportSchema = z.object({
   rows: z.array(
     z.object({
       channel: z.enum(DELIVERY_CHANNELS),
-      state: z.enum(['queued', 'sending', 'sent', 'failed', 'withdrawn']),
+      state: z.enum(DELIVERY_STATES),
       error: z.string().nullable(),
       count: z.number().int(),
     }),
@@ -208,7 +215,7 @@ export type AlertPreview = z.infer<typeof alertPreviewSchema>;
 export const publicAlertSchema = z.object({
   id: z.uuid(),
   kind: z.enum(ALERT_KINDS),
-  msgType: z.enum(['Alert', 'Update', 'Cancel']),
+  msgType: z.enum(MSG_TYPES),
   referencesId: z.uuid().nullable(),
   zones: z.array(zoneRef),
   /** When Faro issued it, to the second (CAP `sent`); the texts carry only rounded observation times. */

@@ -7,6 +7,7 @@ import {
   UNIFORMS,
   uniformSchema,
 } from './report.js';
+import { INCIDENT_STATUSES } from './report-fields.js';
 
 /** The dispatch contract: responders' profile and shift, suggestions, assignments. */
 
@@ -96,8 +97,8 @@ export const assignmentListSchema = z.object({ assignments: z.array(assignmentSc
 export const assignedIncidentSchema = z.object({
   id: z.uuid(),
   number: z.number().int(),
-  activity: z.string(),
-  status: z.string(),
+  activity: activitySchema,
+  status: z.enum(INCIDENT_STATUSES),
   zone: z.object({ id: z.uuid(), name: z.string() }).nullable(),
   center: z.object({ lat: z.number(), lng: z.number() }).nullable(),
   lastObservedAt: z.string(),

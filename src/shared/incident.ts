@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SAFETY } from './dispatch.js';
 import { activitySchema, reportSummarySchema } from './report.js';
 import { INCIDENT_STATUSES, SETTABLE_INCIDENT_STATUSES } from './report-fields.js';
 
@@ -24,7 +25,7 @@ export const incidentSummarySchema = z.object({
   /** Responders offered it or out on it now (offered, accepted, en route, on scene). */
   respondersActive: z.number().int(),
   /** The worst safety state of those on scene: a missed check-in or a call for help shows on the list. */
-  safety: z.enum(['ok', 'help', 'missed']),
+  safety: z.enum(SAFETY),
 });
 export type IncidentSummary = z.infer<typeof incidentSummarySchema>;
 
@@ -54,18 +55,22 @@ export const incidentListSchema = z.object({
 });
 export type IncidentList = z.infer<typeof incidentListSchema>;
 
+/** What a dispatcher did to an incident, as its timeline records it. */
+export const TIMELINE_KINDS = [
+  'merged_in',
+  'merged_into',
+  'split_out',
+  'split_from',
+  'moved_in',
+  'moved_out',
+  'status',
+  'note',
+] as const;
+export type TimelineKind = (typeof TIMELINE_KINDS)[number];
+
 export const timelineEntrySchema = z.object({
   id: z.number().int(),
-  kind: z.enum([
-    'merged_in',
-    'merged_into',
-    'split_out',
-    'split_from',
-    'moved_in',
-    'moved_out',
-    'status',
-    'note',
-  ]),
+  kind: z.enum(TIMELINE_KINDS),
   at: z.string(),
   actor: z.string().nullable(),
   reportId: z.uuid().nullable(),

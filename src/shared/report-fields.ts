@@ -79,7 +79,7 @@ export const SETTABLE_INCIDENT_STATUSES = ['open', 'confirmed', 'not_confirmed',
 /**
  * The statuses of an incident that still gathers reports: a new report nearby joins it. A closed
  * incident is over (a report there starts a new one) and a merged one lives on in another. The
- * grouping index's predicate (db/schema.ts) and the candidates' query are made from this list.
+ * grouping index's predicate (db/schema/incidents.ts) and the candidates' query are made from this list.
  */
 export const GATHERING_INCIDENT_STATUSES = [
   'open',

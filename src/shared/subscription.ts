@@ -4,6 +4,15 @@ import { languageSchema } from './report.js';
 /** Channels a subscriber can be alerted on. */
 export const SUBSCRIPTION_CHANNELS = ['email', 'sms', 'push'] as const;
 export type SubscriptionChannel = (typeof SUBSCRIPTION_CHANNELS)[number];
+/**
+ * Pending until its confirmation link is followed; expired when its push service said the
+ * endpoint is gone (its contact is then erased, and the hourly purge deletes it).
+ */
+export const SUBSCRIPTION_STATUSES = ['pending', 'active', 'expired'] as const;
+export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+/** Who it is for: the public, or a staff member's test subscription (the only kind exercises and tests reach). */
+export const SUBSCRIPTION_AUDIENCES = ['public', 'staff'] as const;
+export type SubscriptionAudience = (typeof SUBSCRIPTION_AUDIENCES)[number];
 
 /** What the browser's PushManager gives (PushSubscription.toJSON()). */
 export const pushSubscriptionSchema = z.object({

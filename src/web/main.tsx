@@ -2,6 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { lazy, type ReactNode, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Route, Routes } from 'react-router';
+import type { Permission } from '../shared/permissions.js';
 import './i18n.js';
 import { Layout } from './components/Layout.js';
 import { RequireAccess } from './components/RequireAccess.js';
@@ -23,7 +24,7 @@ const FieldReportPage = lazy(() => import('./pages/FieldReportPage.js'));
 const AlertingPage = lazy(() => import('./pages/AlertingPage.js'));
 const ResponderPage = lazy(() => import('./pages/ResponderPage.js'));
 
-const staff = (page: ReactNode, permission?: string) => (
+const staff = (page: ReactNode, permission?: Permission) => (
   <RequireAccess permission={permission}>
     <Suspense fallback={null}>{page}</Suspense>
   </RequireAccess>

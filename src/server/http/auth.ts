@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorReason } from '../../shared/errors.js';
-import { can, type Permission } from '../modules/access/permissions.js';
+import { can, type Permission } from '../../shared/permissions.js';
 import type { SessionContext, SessionService } from '../modules/access/sessions.service.js';
 import { AppError } from './errors.js';
 

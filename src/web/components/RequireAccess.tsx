@@ -1,10 +1,11 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation } from 'react-router';
+import type { Permission } from '../../shared/permissions.js';
 import { useSession } from '../session.js';
 
 /** Sends a visitor who is not signed in to sign in, and says so when the role lacks the permission. */
-export function RequireAccess(props: { permission?: string; children: ReactNode }) {
+export function RequireAccess(props: { permission?: Permission; children: ReactNode }) {
   const { t } = useTranslation();
   const location = useLocation();
   const session = useSession();

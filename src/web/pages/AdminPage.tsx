@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import type { Permission } from '../../shared/permissions.js';
 import { useSession } from '../session.js';
 import { AuditSection } from './admin/AuditSection.js';
 import { GroupingSection } from './admin/GroupingSection.js';
@@ -19,7 +20,7 @@ import { ZonesSection } from './admin/ZonesSection.js';
 export default function AdminPage() {
   const { t } = useTranslation();
   const permissions = useSession().data?.permissions ?? [];
-  const may = (permission: string) => permissions.includes(permission);
+  const may = (permission: Permission) => permissions.includes(permission);
   return (
     <section>
       <h1>{t('admin.title')}</h1>

@@ -3,6 +3,16 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { roleSchema } from '../../../shared/access.js';
+import {
+  AUDIT_ACTIONS,
+  adminOrganizationsSchema,
+  adminPeopleSchema,
+  auditPageSchema,
+  invitationCreatedSchema,
+  openInvitationsSchema,
+  organizationCreatedSchema,
+  roleConflictsSchema,
+} from '../../../shared/admin.js';
 import { sessionOf } from '../../http/auth.js';
 import type { AuditFilter } from './audit.repo.js';
 import type { InvitationService } from './invitations.service.js';
@@ -12,7 +22,7 @@ const ok = z.object({ ok: z.literal(true) });
 const idParams = z.object({ id: z.uuid() });
 
 const auditQuery = z.object({
-  action: z.string().max(64).optional(),
+  action: z.enum(AUDIT_ACTIONS).optional(),
   actorId: z.uuid().optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
@@ -50,13 +60,7 @@ export function registerAdminRoutes(
       schema: {
         tags,
         summary: 'Member organizations this admin manages (all of them for a coalition admin)',
-        response: {
-          200: z.object({
-            organizations: z.array(
-              z.object({ id: z.uuid(), slug: z.string(), name: z.string(), zoneIds: z.array(z.uuid()) }),
-            ),
-          }),
-        },
+        response: { 200: adminOrganizationsSchema },
       },
     },
     async (request) => ({ organizations: await deps.people.organizations(sessionOf(request)) }),
@@ -70,7 +74,7 @@ export function registerAdminRoutes(
         tags,
         summary: 'Add a member organization',
         body: z.object({ name: z.string().trim().min(2).max(120) }),
-        response: { 201: z.object({ id: z.uuid() }) },
+        response: { 201: organizationCreatedSchema },
       },
     },
     async (request, reply) =>
@@ -125,22 +129,7 @@ export function registerAdminRoutes(
       schema: {
         tags,
         summary: 'People and their roles',
-        response: {
-          200: z.object({
-            people: z.array(
-              z.object({
-                id: z.uuid(),
-                email: z.string(),
-                displayName: z.string(),
-                disabled: z.boolean(),
-                canChangeAccount: z.boolean(),
-                memberships: z.array(
-                  z.object({ organizationId: z.uuid(), organizationName: z.string(), role: roleSchema }),
-                ),
-              }),
-            ),
-          }),
-        },
+        response: { 200: adminPeopleSchema },
       },
     },
     async (request) => ({ people: await deps.people.list(sessionOf(request)) }),
@@ -176,20 +165,7 @@ export function registerAdminRoutes(
         tags,
         summary:
           'People who can both write and approve alerts (one person could publish alone), with who granted it',
-        response: {
-          200: z.object({
-            conflicts: z.array(
-              z.object({
-                userId: z.uuid(),
-                displayName: z.string(),
-                roles: z.array(roleSchema),
-                flaggedAt: z.string().nullable(),
-                flaggedById: z.uuid().nullable(),
-                flaggedByName: z.string().nullable(),
-              }),
-            ),
-          }),
-        },
+        response: { 200: roleConflictsSchema },
       },
     },
     async (request) => ({
@@ -207,21 +183,7 @@ export function registerAdminRoutes(
       schema: {
         tags,
         summary: 'Open invitations',
-        response: {
-          200: z.object({
-            invitations: z.array(
-              z.object({
-                id: z.uuid(),
-                organizationId: z.uuid(),
-                organizationName: z.string(),
-                role: z.string(),
-                email: z.string().nullable(),
-                createdAt: z.string(),
-                expiresAt: z.string(),
-              }),
-            ),
-          }),
-        },
+        response: { 200: openInvitationsSchema },
       },
     },
     async (request) => ({
@@ -241,15 +203,7 @@ export function registerAdminRoutes(
         tags,
         summary: 'Invite someone: a single-use code, valid 48 hours, to hand over or send as a link',
         body: z.object({ organizationId: z.uuid(), role: roleSchema, email: z.email().max(320).optional() }),
-        response: {
-          201: z.object({
-            id: z.uuid(),
-            code: z.string(),
-            link: z.string(),
-            expiresAt: z.string(),
-            emailed: z.boolean(),
-          }),
-        },
+        response: { 201: invitationCreatedSchema },
       },
     },
     async (request, reply) => {
@@ -285,21 +239,7 @@ export function registerAdminRoutes(
           limit: z.coerce.number().int().min(1).max(500).default(100),
           before: z.coerce.number().int().optional(),
         }),
-        response: {
-          200: z.object({
-            entries: z.array(
-              z.object({
-                id: z.number(),
-                at: z.string(),
-                actorId: z.string().nullable(),
-                actorName: z.string().nullable(),
-                action: z.string(),
-                subjectType: z.string(),
-                subjectId: z.string().nullable(),
-              }),
-            ),
-          }),
-        },
+        response: { 200: auditPageSchema },
       },
     },
     async (request) => {

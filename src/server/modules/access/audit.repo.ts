@@ -1,9 +1,10 @@
 import { and, desc, eq, gte, inArray, lt, type SQL } from 'drizzle-orm';
+import type { AuditAction } from '../../../shared/admin.js';
 import type { Drizzle } from '../../db/database.js';
 import { auditLog, users } from '../../db/schema.js';
 
 export interface AuditFilter {
-  action?: string | undefined;
+  action?: AuditAction | undefined;
   actorId?: string | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
@@ -40,7 +41,12 @@ export async function listAudit(db: Drizzle, coalitionId: string, filter: AuditF
 }
 
 /** The newest entry of one action for each of the given subjects, with the actor's name. */
-export async function latestAuditOf(db: Drizzle, coalitionId: string, action: string, subjectIds: string[]) {
+export async function latestAuditOf(
+  db: Drizzle,
+  coalitionId: string,
+  action: AuditAction,
+  subjectIds: string[],
+) {
   const latest = new Map<string, { at: Date; actorId: string | null; actorName: string | null }>();
   if (subjectIds.length === 0) return latest;
   const rows = await db

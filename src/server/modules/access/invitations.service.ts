@@ -203,7 +203,7 @@ export function createInvitationService(deps: {
         if (!(await markInvitationAccepted(tx.db, invitation.id, user.id, at))) {
           throw new AppError('CONFLICT', 'This invitation was already used. Ask for a new one.');
         }
-        await grantMembership(tx.db, user.id, invitation.organizationId, invitation.role as Role);
+        await grantMembership(tx.db, user.id, invitation.organizationId, invitation.role);
         const audit = { coalitionId: found.coalitionId, actorId: user.id, at };
         await recordAudit(tx.db, {
           ...audit,

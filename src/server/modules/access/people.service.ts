@@ -1,4 +1,5 @@
 import type { Role } from '../../../shared/access.js';
+import { heldTogether } from '../../../shared/permissions.js';
 import type { Database, Drizzle, Tx } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import { recordEvents } from '../../realtime/events.repo.js';
@@ -22,7 +23,6 @@ import {
   seesPerson,
   visibleMemberships,
 } from './people.policy.js';
-import { heldTogether } from './permissions.js';
 import { deleteUserSessions } from './sessions.repo.js';
 import type { SessionContext } from './sessions.service.js';
 import {
@@ -93,7 +93,7 @@ export function createPeopleService(deps: { database: Database; now: () => Date 
         person.memberships.push({
           organizationId: row.organizationId,
           organizationName: row.organizationName,
-          role: row.role as Role,
+          role: row.role,
         });
       }
       people.set(row.id, person);

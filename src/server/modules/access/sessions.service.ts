@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Role, SessionState } from '../../../shared/access.js';
+import { type Permission, permissionsOf } from '../../../shared/permissions.js';
 import type { Drizzle } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import { listPasskeys } from './passkeys.repo.js';
-import { type Permission, permissionsOf } from './permissions.js';
 import {
   deleteSession,
   findSession,

@@ -26,7 +26,7 @@ export async function rolesOf(db: Drizzle, userId: string): Promise<Role[]> {
     .selectDistinct({ role: memberships.role })
     .from(memberships)
     .where(eq(memberships.userId, userId));
-  return rows.map((row) => row.role as Role).sort();
+  return rows.map((row) => row.role).sort();
 }
 
 /** Every role a user holds, per organization. */
@@ -35,7 +35,7 @@ export async function membershipsOf(db: Drizzle, userId: string) {
     .select({ organizationId: memberships.organizationId, role: memberships.role })
     .from(memberships)
     .where(eq(memberships.userId, userId));
-  return rows.map((row) => ({ organizationId: row.organizationId, role: row.role as Role }));
+  return rows.map((row) => ({ organizationId: row.organizationId, role: row.role }));
 }
 
 /** The organizations where a user holds the `admin` role (an organization's admin). */

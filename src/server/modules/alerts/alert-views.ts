@@ -1,4 +1,4 @@
-import type { AlertKind, AlertView, CapStatus, DeliveryCounts } from '../../../shared/alert.js';
+import type { AlertView, DeliveryCounts } from '../../../shared/alert.js';
 import { DELIVERY_CHANNELS } from '../../../shared/alert.js';
 import type { Drizzle } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
@@ -25,19 +25,19 @@ import { type AlertSnapshot, renderableOf, snapshotHash } from './snapshot.js';
 /** The snapshot of an alert's row as it stands now, zones as they are named today. */
 function snapshotFromRow(row: AlertRow, zones: readonly AlertZone[]): AlertSnapshot {
   return {
-    kind: row.kind as AlertKind,
-    capStatus: row.capStatus as CapStatus,
-    msgType: row.msgType as AlertSnapshot['msgType'],
+    kind: row.kind,
+    capStatus: row.capStatus,
+    msgType: row.msgType,
     referencesId: row.referencesId,
-    content: row.content as AlertSnapshot['content'],
+    content: row.content,
     zones: zones.map((zone) => ({
       id: zone.id,
       name: zone.name,
       outline: (zone.boundary as { coordinates: [number, number][][] }).coordinates[0] ?? [],
     })),
-    urgency: row.urgency as AlertSnapshot['urgency'],
-    severity: row.severity as AlertSnapshot['severity'],
-    certainty: row.certainty as AlertSnapshot['certainty'],
+    urgency: row.urgency,
+    severity: row.severity,
+    certainty: row.certainty,
     expiresInMinutes: row.expiresInMinutes,
   };
 }
@@ -100,10 +100,10 @@ export function alertViews(publishing: Publishing) {
       const contentHash = row.snapshotHash ?? (row.state === 'submitted' ? snapshotHash(snapshot) : null);
       return {
         id: row.id,
-        kind: row.kind as AlertKind,
-        capStatus: row.capStatus as CapStatus,
-        msgType: row.msgType as AlertView['msgType'],
-        state: row.state as AlertView['state'],
+        kind: row.kind,
+        capStatus: row.capStatus,
+        msgType: row.msgType,
+        state: row.state,
         incidentId: row.incidentId,
         referencesId: row.referencesId,
         zones: snapshot.zones.map(({ id, name }) => ({ id, name })),

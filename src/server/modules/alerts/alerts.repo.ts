@@ -26,7 +26,7 @@ export async function updateAlert(db: Drizzle, id: string, patch: Partial<NewAle
 export async function moveAlert(
   db: Drizzle,
   id: string,
-  from: string,
+  from: AlertRow['state'],
   patch: Partial<NewAlert>,
 ): Promise<boolean> {
   const moved = await db

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
+import type { AuditAction } from '../../../shared/admin.js';
 import type {
-  AlertKind,
   AlertPreview,
   AlertTemplate,
   AlertView,
@@ -13,7 +13,6 @@ import type { IncidentFacts, IncidentSummary } from '../../../shared/incident.js
 import { LANGUAGES } from '../../../shared/report-fields.js';
 import type { Database, Drizzle, Tx } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
-import type { AuditAction } from '../access/audit.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import { incidentFacts } from '../incidents/facts.js';
 import { alertViews, liveSnapshot, renderable, snapshotOf } from './alert-views.js';
@@ -23,6 +22,7 @@ import {
   insertAlert,
   listAlertRows,
   moveAlert,
+  type NewAlert,
   setAlertZones,
   updateAlert,
 } from './alerts.repo.js';
@@ -91,8 +91,8 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
   }
 
   const facts = (row: AlertRow) => ({
-    state: row.state as AlertView['state'],
-    kind: row.kind as AlertKind,
+    state: row.state,
+    kind: row.kind,
     createdBy: row.createdBy,
     submittedBy: row.submittedBy,
     editors: row.editedBy,
@@ -309,7 +309,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
           timeZone: deps.timeZone,
         });
         const defaults = CAP_DEFAULTS.cancel;
-        const row = {
+        const row: NewAlert = {
           id: cancelId,
           coalitionId: coalition.id,
           incidentId: original.incidentId,

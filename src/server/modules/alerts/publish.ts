@@ -1,6 +1,7 @@
+import type { AuditAction } from '../../../shared/admin.js';
 import type { Tx } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
-import { type AuditAction, recordAudit } from '../access/audit.js';
+import { recordAudit } from '../access/audit.js';
 import { type AlertRow, findAlert, moveAlert, referenceChain, updateAlert } from './alerts.repo.js';
 import { type PublicContext, publicDocuments } from './render.js';
 import { type AlertSnapshot, renderableOf, snapshotHash } from './snapshot.js';

@@ -1,10 +1,16 @@
 import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import type { SubscriptionChannel } from '../../../shared/subscription.js';
 import type { Drizzle } from '../../db/database.js';
 import { subscriptions, subscriptionThrottle, subscriptionZones, zones } from '../../db/schema.js';
 
 export type SubscriptionRow = typeof subscriptions.$inferSelect;
 
-export async function findByDigest(db: Drizzle, coalitionId: string, channel: string, digest: string) {
+export async function findByDigest(
+  db: Drizzle,
+  coalitionId: string,
+  channel: SubscriptionChannel,
+  digest: string,
+) {
   const [row] = await db
     .select()
     .from(subscriptions)

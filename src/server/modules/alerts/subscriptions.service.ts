@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { toE164 } from '../../../shared/phone.js';
-import { LANGUAGES, type Language } from '../../../shared/report-fields.js';
+import { LANGUAGES } from '../../../shared/report-fields.js';
 import type {
   SubscriptionChannel,
   SubscriptionView,
@@ -124,21 +124,26 @@ export function createSubscriptionService(deps: {
   const confirmToken = (id: string, nonce: string) => linkToken(`${id}:${nonce}`, 'subscription-confirm');
 
   // On PGlite a transaction holds the only connection: reads inside one must use its db.
-  async function viewOf(row: SubscriptionRow, db: Drizzle = database.db): Promise<SubscriptionView> {
-    const channel = row.channel as SubscriptionChannel;
+  async function viewOf(
+    row: SubscriptionRow & { status: SubscriptionView['status'] },
+    db: Drizzle = database.db,
+  ): Promise<SubscriptionView> {
+    const channel = row.channel;
     return {
       channel,
       contact: maskContact(channel, box.open(row.contact, contactContext(row.id))),
-      language: row.language as Language,
-      status: row.status as SubscriptionView['status'],
+      language: row.language,
+      status: row.status,
       zones: await zonesOf(db, row.id),
     };
   }
 
+  const linkGone = () =>
+    new AppError('NOT_FOUND', 'This link is not valid any more. Subscribe again to get a new one.');
+
   async function byManageToken(value: string) {
     const row = await findByToken(database.db, 'manage', hash(value));
-    if (!row)
-      throw new AppError('NOT_FOUND', 'This link is not valid any more. Subscribe again to get a new one.');
+    if (!row) throw linkGone();
     return row;
   }
 
@@ -354,7 +359,10 @@ export function createSubscriptionService(deps: {
     },
 
     async view(value) {
-      return viewOf(await byManageToken(value));
+      const row = await byManageToken(value);
+      // Its push service said the endpoint is gone: the contact is erased, nothing is left to show.
+      if (row.status === 'expired') throw linkGone();
+      return viewOf({ ...row, status: row.status });
     },
 
     async remove(value) {

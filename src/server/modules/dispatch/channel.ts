@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import type { Permission } from '../../../shared/permissions.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import { recordEvents } from '../../realtime/events.repo.js';
-import type { Permission } from '../access/permissions.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import {
   channelTeam,

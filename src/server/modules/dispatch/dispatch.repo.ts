@@ -133,7 +133,7 @@ export async function insertAssignment(db: Drizzle, row: typeof assignments.$inf
 export async function moveAssignment(
   db: Drizzle,
   id: string,
-  from: string,
+  from: AssignmentRow['state'],
   patch: Partial<typeof assignments.$inferInsert>,
 ): Promise<boolean> {
   const moved = await db

@@ -5,12 +5,7 @@ import type { ErrorReason } from '../../../shared/errors.js';
 import type { Drizzle, Tx } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import { recordEvents } from '../../realtime/events.repo.js';
-import {
-  type AssignmentState,
-  ENGAGED,
-  nextAssignmentState,
-  type ResponderAction,
-} from './assignment-flow.js';
+import { ENGAGED, nextAssignmentState, type ResponderAction } from './assignment-flow.js';
 import {
   type AssignmentRow,
   assignmentsOfIncident,
@@ -128,7 +123,7 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
     pairId: string | null,
   ): Promise<AssignmentRow> {
     const at = now();
-    const row = {
+    const row: AssignmentRow = {
       id: randomUUID(),
       coalitionId,
       incidentId,
@@ -197,8 +192,7 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
             reason: 'not_on_shift' satisfies ErrorReason,
           });
         const engaged = current.some(
-          (r) =>
-            r.assignment.userId === responderId && ENGAGED.includes(r.assignment.state as AssignmentState),
+          (r) => r.assignment.userId === responderId && ENGAGED.includes(r.assignment.state),
         );
         if (engaged)
           throw new AppError('CONFLICT', `${name} already has this incident.`, {
@@ -301,7 +295,7 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
         // Someone else's assignment does not exist, as far as this person can tell.
         if (!row || row.userId !== userId) throw new AppError('NOT_FOUND', 'No assignment with this id.');
         const at = now();
-        const state = nextAssignmentState(row.state as AssignmentState, action, row.expiresAt, at);
+        const state = nextAssignmentState(row.state, action, row.expiresAt, at);
         const stamp =
           action === 'accept' || action === 'decline'
             ? { respondedAt: at }

@@ -63,17 +63,17 @@ export function toAssignment(row: AssignmentRow, name: string): Assignment {
     id: row.id,
     incidentId: row.incidentId,
     responder: { id: row.userId, name },
-    state: row.state as Assignment['state'],
+    state: row.state,
     automatic: row.automatic,
     pairId: row.pairId,
     offeredAt: row.offeredAt.toISOString(),
     expiresAt: row.expiresAt.toISOString(),
     respondedAt: iso(row.respondedAt),
     onSceneAt: iso(row.onSceneAt),
-    outcome: row.outcome as Assignment['outcome'],
-    present: row.present as Assignment['present'],
-    salute: (row.salute as Assignment['salute']) ?? null,
-    safety: row.safety as Assignment['safety'],
+    outcome: row.outcome,
+    present: row.present,
+    salute: row.salute,
+    safety: row.safety,
     escalated: row.escalatedAt !== null,
     checkInDueAt: iso(row.checkInDueAt),
   };
@@ -117,8 +117,8 @@ export function createResponderService(deps: ResponderDeps): ResponderService {
         )
         .map((other) => ({
           name: other.name,
-          state: other.assignment.state as Assignment['state'],
-          safety: other.assignment.safety as Assignment['safety'],
+          state: other.assignment.state,
+          safety: other.assignment.safety,
           partner: row.pairId !== null && other.assignment.pairId === row.pairId,
         }));
       withIncidents.push({
@@ -137,8 +137,8 @@ export function createResponderService(deps: ResponderDeps): ResponderService {
     }
     return {
       profile: {
-        languages: (profile?.languages ?? []) as ResponderProfile['languages'],
-        skills: (profile?.skills ?? []) as ResponderProfile['skills'],
+        languages: profile?.languages ?? [],
+        skills: profile?.skills ?? [],
         homeZoneIds: profile?.homeZoneIds ?? [],
         backupPhone: masked(profile?.backupPhone, `backup-phone:${userId}`),
         offerPhone: masked(profile?.offerPhone, `offer-phone:${userId}`),

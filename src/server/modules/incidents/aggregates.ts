@@ -1,5 +1,5 @@
 import type { SaluteView } from '../../../shared/incident.js';
-import type { ReportSummary } from '../../../shared/report.js';
+import type { Activity, ReportSummary } from '../../../shared/report.js';
 import type { GroupingFacts } from '../reports/membership.js';
 import { publicCellOf } from '../zones/geo.js';
 import { type Candidate, followRecent, groupingPlace } from './grouping.js';
@@ -16,7 +16,7 @@ export type GroupableReport = GroupingFacts;
 
 /** An open incident while a batch is grouped: what grouping reads, and whether it must be written. */
 export type Working = Candidate & {
-  activity: string;
+  activity: Activity;
   firsthandCount: number;
   preciseCount: number;
   state: 'unchanged' | 'changed' | 'new';

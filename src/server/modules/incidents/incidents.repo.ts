@@ -122,9 +122,9 @@ function toSummary(row: SummaryRow): IncidentSummary {
   return {
     id: row.id,
     number: row.number,
-    status: row.status as IncidentStatus,
+    status: row.status,
     mergedInto: row.mergedInto,
-    activity: row.activity as IncidentSummary['activity'],
+    activity: row.activity,
     zone: row.zoneId && row.zoneName ? { id: row.zoneId, name: row.zoneName } : null,
     h3Cell: row.h3Cell,
     center:
@@ -218,7 +218,7 @@ export async function listTimeline(
     .orderBy(asc(incidentTimeline.id));
   return rows.map((row) => ({
     id: row.id,
-    kind: row.kind as TimelineEntry['kind'],
+    kind: row.kind,
     at: row.at.toISOString(),
     actor: row.actor,
     reportId: row.reportId,
@@ -226,7 +226,7 @@ export async function listTimeline(
       row.otherIncidentId && row.otherNumber !== null
         ? { id: row.otherIncidentId, number: row.otherNumber }
         : null,
-    status: row.status as TimelineEntry['status'],
+    status: row.status,
     note: row.note ? openNote(row.note) : null,
   }));
 }

@@ -5,13 +5,13 @@ import {
   type IncidentList,
   type IncidentSummary,
 } from '../../../shared/incident.js';
+import type { Permission } from '../../../shared/permissions.js';
 import type { IncidentStatus } from '../../../shared/report.js';
 import { isVerdict, type Verdict } from '../../../shared/report-fields.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database, Tx } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import { latestEventId } from '../../realtime/events.repo.js';
-import type { Permission } from '../access/permissions.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import { coalitionSettings } from '../coalitions/settings.js';
 import { reportMembership } from '../reports/membership.js';
@@ -28,6 +28,7 @@ import {
   listIncidentSummaries,
   listTimeline,
   listViewers,
+  type NewTimelineRow,
   prunePresence,
   removePresence,
   touchPresence,
@@ -191,13 +192,13 @@ export function createIncidentService(deps: {
         await insertTimeline(tx.db, [
           ...sources.map((source) => ({
             incidentId: targetId,
-            kind: 'merged_in',
+            kind: 'merged_in' as const,
             actorId,
             otherIncidentId: source,
           })),
           ...sources.map((source) => ({
             incidentId: source,
-            kind: 'merged_into',
+            kind: 'merged_into' as const,
             actorId,
             otherIncidentId: targetId,
           })),
@@ -266,7 +267,7 @@ export function createIncidentService(deps: {
         for (const source of left) await recompute(tx, source, { mergedInto: toIncidentId });
         await insertTimeline(
           tx.db,
-          wanted.flatMap((reportId) => {
+          wanted.flatMap((reportId): NewTimelineRow[] => {
             const source = from.get(reportId) ?? null;
             return [
               { incidentId: toIncidentId, kind: 'moved_in', actorId, reportId, otherIncidentId: source },
@@ -274,7 +275,7 @@ export function createIncidentService(deps: {
                 ? [
                     {
                       incidentId: source,
-                      kind: 'moved_out',
+                      kind: 'moved_out' as const,
                       actorId,
                       reportId,
                       otherIncidentId: toIncidentId,

@@ -23,9 +23,6 @@ export interface GroupingFacts {
   precise: boolean;
 }
 
-const typed = <T extends { activity: string }>(rows: T[]) =>
-  rows.map((row) => ({ ...row, activity: row.activity as Activity }));
-
 /**
  * Which incident a report is in: the reports module's service to the
  * incidents module, which decides it (grouping, and a dispatcher's merge,
@@ -35,12 +32,12 @@ const typed = <T extends { activity: string }>(rows: T[]) =>
 export const reportMembership = {
   /** The coalition's reports waiting to be grouped, oldest first. */
   waiting: async (db: Drizzle, coalitionId: string, limit: number): Promise<GroupingFacts[]> =>
-    typed(await listUngrouped(db, coalitionId, limit)),
+    listUngrouped(db, coalitionId, limit),
   /** Whether any report, of any coalition, waits to be grouped. */
   anyWaiting: (db: Drizzle) => anyUngrouped(db),
   /** The grouping facts of an incident's reports. */
   factsOf: async (db: Drizzle, incidentId: string): Promise<GroupingFacts[]> =>
-    typed(await groupingFactsOfIncident(db, incidentId)),
+    groupingFactsOfIncident(db, incidentId),
   idsIn: (db: Drizzle, incidentId: string) => reportIdsOfIncident(db, incidentId),
   /** The incident a report of the coalition is in (null: not grouped yet); undefined: no such report. */
   incidentOf: (db: Drizzle, coalitionId: string, reportId: string) =>

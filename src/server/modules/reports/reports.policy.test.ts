@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { permissionsOf } from '../../../shared/permissions.js';
 import type { ReportSummary } from '../../../shared/report.js';
-import { permissionsOf } from '../access/permissions.js';
 import { visibleExactLocation, visibleReport } from './reports.policy.js';
 
 const report = {

@@ -1,5 +1,5 @@
+import type { Permission } from '../../../shared/permissions.js';
 import type { ReportSummary } from '../../../shared/report.js';
-import type { Permission } from '../access/permissions.js';
 
 /**
  * Field-level rule: a report's cross streets, free text and free-text markings

@@ -24,7 +24,7 @@ export async function insertReportAnnounced(db: Drizzle, row: NewReportRow): Pro
 }
 
 /** The report made from a provider's message, if that message was seen before. */
-export async function findReportBySource(db: Drizzle, channel: string, sourceRef: string) {
+export async function findReportBySource(db: Drizzle, channel: ReportSummary['channel'], sourceRef: string) {
   const [row] = await db
     .select({ id: reports.id, receipt: reports.receipt })
     .from(reports)
@@ -75,15 +75,15 @@ function toSummary(row: SummaryRow, reveal: Reveal): ReportSummary {
   return {
     id: row.id,
     receipt: row.receipt,
-    status: row.status as ReportSummary['status'],
-    channel: row.channel as ReportSummary['channel'],
-    language: row.language as ReportSummary['language'],
-    activity: row.activity as ReportSummary['activity'],
+    status: row.status,
+    channel: row.channel,
+    language: row.language,
+    activity: row.activity,
     size: { agents: row.agents, vehicles: row.vehicles },
-    uniforms: row.uniforms as ReportSummary['uniforms'],
+    uniforms: row.uniforms,
     // Reports stored before markings were sealed keep them in the clear until sealed at a worker's start.
     markings: restricted.markings ?? row.markings,
-    equipment: row.equipment as ReportSummary['equipment'],
+    equipment: row.equipment,
     description: restricted.description,
     place: restricted.place,
     firsthand: row.firsthand,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
+import type { Permission } from '../../../shared/permissions.js';
 import { publicTime } from '../../../shared/public.js';
 import { normalizeReceipt } from '../../../shared/receipt.js';
 import {
@@ -13,7 +14,6 @@ import { isVerdict } from '../../../shared/report-fields.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database, Tx } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
-import type { Permission } from '../access/permissions.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import type { ZoneService } from '../zones/zones.service.js';
 import { openCallback, sealCallback } from './callback.js';
@@ -208,10 +208,7 @@ export function createReportService(deps: {
           : row.updatedAt;
       return {
         receipt,
-        status: receiptStatusOf(
-          row.status as ReceiptStatus['status'],
-          row.incidentStatus as IncidentStatus | null,
-        ),
+        status: receiptStatusOf(row.status, row.incidentStatus),
         receivedAt: publicTime(row.receivedAt).toISOString(),
         updatedAt: publicTime(updatedAt).toISOString(),
       };

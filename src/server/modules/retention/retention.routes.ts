@@ -1,27 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import { retentionViewSchema } from '../../../shared/admin.js';
 import type { Database } from '../../db/database.js';
 import { PENDING_PHOTO_MS } from '../reports/photos.js';
 import type { RetentionPolicy } from './retention.job.js';
 import { heldRestrictedData } from './retention.repo.js';
-
-export const retentionViewSchema = z.object({
-  policy: z.object({
-    restrictedDays: z.number().int(),
-    callbackHours: z.number().int(),
-    unclaimedPhotoMinutes: z.number().int(),
-    schedule: z.string(),
-  }),
-  /** What is held right now, waiting for its deletion. */
-  held: z.object({
-    reportsWithRestrictedFields: z.number().int(),
-    callbackNumbers: z.number().int(),
-    photos: z.number().int(),
-    incidentNotes: z.number().int(),
-    oldestRestrictedAt: z.string().nullable(),
-  }),
-});
 
 /** `GET /api/admin/retention`: the deletion schedule and how much restricted data exists now. */
 export function registerRetentionRoutes(

@@ -22,7 +22,7 @@ export function smsFollowUps(deps: { box: SecretBox; enqueue: (reply: SmsReply, 
         {
           ref,
           to: deps.box.seal(number, `sms-reply:${ref}`),
-          language: reporter.language as SmsReply['language'],
+          language: reporter.language,
           kind: 'followUp',
           receipt: reporter.receipt,
           status: verdict,

@@ -105,7 +105,7 @@ export function createSmsIntake(deps: {
         await reportFollowUps.optIn(deps.db, latest.id, sealCallback(deps.box, latest.id, sms.From));
         await reply('optedIn', {
           receipt: latest.receipt,
-          language: latest.language as SmsReply['language'],
+          language: latest.language,
         });
         return { receipt: latest.receipt, duplicate: false };
       }

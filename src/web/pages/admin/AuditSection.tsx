@@ -1,17 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { AuditAction, AuditPage } from '../../../shared/admin.js';
 import { api } from '../../api.js';
 import { formatWhen } from './shared.js';
-
-interface AuditEntry {
-  id: number;
-  at: string;
-  actorName: string | null;
-  action: string;
-  subjectType: string;
-  subjectId: string | null;
-}
 
 const ACTIONS = [
   'auth.signed_in',
@@ -38,7 +30,7 @@ const ACTIONS = [
   'alert.updated',
   'alert.cleared',
   'settings.publishing_changed',
-];
+] as const satisfies readonly AuditAction[];
 
 /** The audit log: the latest entries, filtered by action, and the same as CSV. */
 export function AuditSection() {
@@ -48,7 +40,7 @@ export function AuditSection() {
   const query = action ? `?action=${encodeURIComponent(action)}` : '';
   const entries = useQuery({
     queryKey: ['admin', 'audit', action],
-    queryFn: () => api<{ entries: AuditEntry[] }>(`/api/admin/audit${query}${query ? '&' : '?'}limit=50`),
+    queryFn: () => api<AuditPage>(`/api/admin/audit${query}${query ? '&' : '?'}limit=50`),
   });
   return (
     <>

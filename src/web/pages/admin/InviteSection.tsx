@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { InvitationCreated } from '../../../shared/admin.js';
 import type { Role } from '../../../shared/roles.js';
 import { api } from '../../api.js';
 import { Field, StepForm } from '../../components/SignInSteps.js';
@@ -13,12 +14,7 @@ export function InviteSection() {
   const [organizationId, setOrganizationId] = useState('');
   const [role, setRole] = useState<Role>('dispatcher');
   const [email, setEmail] = useState('');
-  const [created, setCreated] = useState<{
-    code: string;
-    link: string;
-    expiresAt: string;
-    emailed: boolean;
-  } | null>(null);
+  const [created, setCreated] = useState<InvitationCreated | null>(null);
   const [sentTo, setSentTo] = useState('');
   const orgId = useOrganizationChoice(organizationId);
   return (

@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { AdminOrganization } from '../../../shared/admin.js';
 import { api } from '../../api.js';
 import { Field, StepForm } from '../../components/SignInSteps.js';
 import { useZones } from '../../useZones.js';
-import { type Organization, useOrganizations, useRefreshAdmin } from './shared.js';
+import { useOrganizations, useRefreshAdmin } from './shared.js';
 
 /** Member organizations and the zones each covers. */
 export function OrganizationsSection() {
@@ -39,7 +40,7 @@ export function OrganizationsSection() {
 }
 
 function OrganizationZones(props: {
-  organization: Organization;
+  organization: AdminOrganization;
   zones: { id: string; name: string }[];
   onSaved: () => Promise<void>;
 }) {

@@ -1,29 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { AdminPeople, OpenInvitations } from '../../../shared/admin.js';
 import type { Role } from '../../../shared/roles.js';
 import { api } from '../../api.js';
 import { useErrorText } from '../../errors.js';
 import { useSession } from '../../session.js';
 import { OrganizationSelect, RoleSelect, useOrganizationChoice } from './Selects.js';
 import { formatWhen, useRefreshAdmin } from './shared.js';
-
-interface Person {
-  id: string;
-  email: string;
-  displayName: string;
-  disabled: boolean;
-  /** Whether this admin may disable or re-enable the account. */
-  canChangeAccount: boolean;
-  memberships: { organizationId: string; organizationName: string; role: Role }[];
-}
-interface Invitation {
-  id: string;
-  organizationName: string;
-  role: Role;
-  email: string | null;
-  expiresAt: string;
-}
 
 /**
  * Open invitations, and people with their roles: grant, take away, disable —
@@ -43,11 +27,11 @@ export function PeopleSection() {
   const [failure, setFailure] = useState<string | null>(null);
   const people = useQuery({
     queryKey: ['admin', 'people'],
-    queryFn: () => api<{ people: Person[] }>('/api/admin/people'),
+    queryFn: () => api<AdminPeople>('/api/admin/people'),
   });
   const invitations = useQuery({
     queryKey: ['admin', 'invitations'],
-    queryFn: () => api<{ invitations: Invitation[] }>('/api/admin/invitations'),
+    queryFn: () => api<OpenInvitations>('/api/admin/invitations'),
   });
   const act = async (path: string, body?: unknown) => {
     setFailure(null);

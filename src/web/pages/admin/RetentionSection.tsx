@@ -1,18 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import type { RetentionView } from '../../../shared/admin.js';
 import { api } from '../../api.js';
 import { formatWhen } from './shared.js';
-
-interface RetentionView {
-  policy: { restrictedDays: number; callbackHours: number; unclaimedPhotoMinutes: number; schedule: string };
-  held: {
-    reportsWithRestrictedFields: number;
-    callbackNumbers: number;
-    photos: number;
-    incidentNotes: number;
-    oldestRestrictedAt: string | null;
-  };
-}
 
 /** What Faro deletes and when, and how much restricted data exists right now. */
 export function RetentionSection() {

@@ -1,16 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { Role } from '../../../shared/roles.js';
+import type { RoleConflicts as RoleConflictList } from '../../../shared/admin.js';
 import { api } from '../../api.js';
 import { formatWhen } from './shared.js';
-
-interface RoleConflict {
-  userId: string;
-  displayName: string;
-  roles: Role[];
-  flaggedAt: string | null;
-  flaggedByName: string | null;
-}
 
 /**
  * A notice to every admin who manages them: people who can both write and
@@ -20,7 +12,7 @@ export function RoleConflicts() {
   const { t } = useTranslation();
   const conflicts = useQuery({
     queryKey: ['admin', 'role-conflicts'],
-    queryFn: () => api<{ conflicts: RoleConflict[] }>('/api/admin/role-conflicts'),
+    queryFn: () => api<RoleConflictList>('/api/admin/role-conflicts'),
   });
   const list = conflicts.data?.conflicts ?? [];
   if (list.length === 0) return null;

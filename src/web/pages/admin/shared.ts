@@ -1,19 +1,14 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import type { AdminOrganizations } from '../../../shared/admin.js';
 import type { Role } from '../../../shared/roles.js';
 import { api } from '../../api.js';
 import { currentLanguage } from '../../i18n.js';
-
-export interface Organization {
-  id: string;
-  name: string;
-  zoneIds: string[];
-}
 
 /** The coalition's organizations, shared by the admin sections. */
 export const useOrganizations = () =>
   useQuery({
     queryKey: ['admin', 'organizations'],
-    queryFn: () => api<{ organizations: Organization[] }>('/api/admin/organizations'),
+    queryFn: () => api<AdminOrganizations>('/api/admin/organizations'),
   });
 
 /** Reloads every admin list after a change. */

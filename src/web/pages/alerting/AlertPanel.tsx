@@ -3,6 +3,7 @@ import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AlertPreview, AlertView } from '../../../shared/alert.js';
 import { DELIVERY_CHANNELS } from '../../../shared/alert.js';
+import type { Permission } from '../../../shared/permissions.js';
 import { api } from '../../api.js';
 import { errorText } from '../../errors.js';
 import type { EditorStart } from './AlertEditor.js';
@@ -28,7 +29,7 @@ export function AlertPanel({
   onOpen,
 }: {
   id: string;
-  permissions: string[];
+  permissions: readonly Permission[];
   onEdit: (start: EditorStart) => void;
   onOpen: (id: string) => void;
 }) {
@@ -54,7 +55,7 @@ export function AlertPanel({
     enabled: !!view && view.findings.length === 0,
   });
   if (!view) return null;
-  const can = (permission: string) => permissions.includes(permission);
+  const can = (permission: Permission) => permissions.includes(permission);
 
   const act = async (path: string, body?: unknown, confirmText?: string) => {
     if (confirmText && !window.confirm(confirmText)) return;

@@ -1,4 +1,11 @@
-import type { Role } from '../../../shared/access.js';
+import type { Role } from './roles.js';
+
+/*
+ * Who may do what, shared by the server and the web (zod-free). The server decides: every route
+ * declares the permission it needs (http/auth.ts). The web only hides what a person cannot do, and
+ * its checks (`session.permissions.includes('alerts:compose')`) are typed by this list, so a
+ * misspelled permission does not compile.
+ */
 
 /**
  * What each role may do. Deny by default: a permission not listed for any of

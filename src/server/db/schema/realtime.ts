@@ -1,0 +1,22 @@
+import { bigserial, index, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { createdAt } from './columns.js';
+
+/**
+ * The domain event log. Owned by `realtime/`: only events.repo.ts writes it.
+ */
+/**
+ * The domain event log: one row per state change, written in the same
+ * transaction as the change. Its id is the SSE event id, so a reconnecting
+ * board replays what it missed. Payloads hold ids, never personal data.
+ */
+export const domainEvents = pgTable(
+  'domain_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    coalitionId: uuid('coalition_id').notNull(),
+    type: text('type').notNull(),
+    subjectId: uuid('subject_id').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('domain_events_coalition_id').on(t.coalitionId, t.id)],
+);
