@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Role } from '../../../shared/roles.js';
 import { api } from '../../api.js';
-import { Field, StepForm } from '../../components/SignInSteps.js';
+import { Field, StepForm } from '../../components/StepForm.js';
 import { OrganizationSelect, RoleSelect, useOrganizationChoice } from './Selects.js';
 import { formatWhen, useRefreshAdmin } from './shared.js';
 

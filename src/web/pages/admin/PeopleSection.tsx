@@ -1,9 +1,9 @@
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Role } from '../../../shared/roles.js';
 import { api } from '../../api.js';
-import { useErrorText } from '../../errors.js';
+import { ErrorSummary } from '../../components/ErrorSummary.js';
 import { useSession } from '../../session.js';
 import { OrganizationSelect, RoleSelect, useOrganizationChoice } from './Selects.js';
 import { formatWhen, useRefreshAdmin } from './shared.js';
@@ -38,9 +38,7 @@ export function PeopleSection() {
   const mayRemove = (personId: string, role: Role) =>
     (role !== 'coalition_admin' || coalitionWide) &&
     !(personId === me && (role === 'admin' || role === 'coalition_admin'));
-  const errorText = useErrorText();
   const refresh = useRefreshAdmin();
-  const [failure, setFailure] = useState<string | null>(null);
   const people = useQuery({
     queryKey: ['admin', 'people'],
     queryFn: () => api<{ people: Person[] }>('/api/admin/people'),
@@ -49,15 +47,11 @@ export function PeopleSection() {
     queryKey: ['admin', 'invitations'],
     queryFn: () => api<{ invitations: Invitation[] }>('/api/admin/invitations'),
   });
-  const act = async (path: string, body?: unknown) => {
-    setFailure(null);
-    try {
-      await api(path, { method: 'POST', body });
-      await refresh();
-    } catch (error) {
-      setFailure(errorText(error));
-    }
-  };
+  const change = useMutation({
+    mutationFn: ({ path, body }: { path: string; body?: unknown }) => api(path, { method: 'POST', body }),
+    onSuccess: () => refresh(),
+  });
+  const act = (path: string, body?: unknown) => change.mutate({ path, body });
 
   return (
     <>
@@ -71,7 +65,7 @@ export function PeopleSection() {
             <button
               type="button"
               className="link"
-              onClick={() => void act(`/api/admin/invitations/${invitation.id}/revoke`)}
+              onClick={() => act(`/api/admin/invitations/${invitation.id}/revoke`)}
             >
               {t('admin.revoke')}
             </button>
@@ -80,11 +74,7 @@ export function PeopleSection() {
       </ul>
 
       <h2>{t('admin.people')}</h2>
-      {failure && (
-        <p className="error-summary" role="alert">
-          {failure}
-        </p>
-      )}
+      <ErrorSummary error={change.error} />
       <table className="table">
         <thead>
           <tr>
@@ -115,7 +105,7 @@ export function PeopleSection() {
                             name: person.displayName,
                           })}
                           onClick={() =>
-                            void act(`/api/admin/people/${person.id}/roles/revoke`, {
+                            act(`/api/admin/people/${person.id}/roles/revoke`, {
                               organizationId: m.organizationId,
                               role: m.role,
                             })
@@ -143,7 +133,7 @@ export function PeopleSection() {
                     type="button"
                     className="link"
                     onClick={() =>
-                      void act(`/api/admin/people/${person.id}/${person.disabled ? 'enable' : 'disable'}`)
+                      act(`/api/admin/people/${person.id}/${person.disabled ? 'enable' : 'disable'}`)
                     }
                   >
                     {person.disabled ? t('admin.enable') : t('admin.disable')}
@@ -162,7 +152,7 @@ export function PeopleSection() {
 
 function GrantRole(props: {
   personName: string;
-  onGrant: (body: { organizationId: string; role: Role }) => Promise<void>;
+  onGrant: (body: { organizationId: string; role: Role }) => void;
 }) {
   const { t } = useTranslation();
   const [organizationId, setOrganizationId] = useState('');
@@ -186,7 +176,7 @@ function GrantRole(props: {
         type="button"
         className="button"
         aria-label={t('admin.addRoleFor', { name: props.personName })}
-        onClick={() => void props.onGrant({ organizationId: orgId, role })}
+        onClick={() => props.onGrant({ organizationId: orgId, role })}
       >
         {t('admin.addRole')}
       </button>
