@@ -66,6 +66,7 @@ describe('authorization matrix', () => {
         'GET /api/reports/:id',
         'GET /api/events',
         'POST /api/admin/invitations',
+        'POST /api/manage/alerts/rumor-check',
       ]),
     );
     expect(t.faro.routeAccess.length).toBeGreaterThan(20);
@@ -112,6 +113,16 @@ describe('authorization matrix', () => {
     expect(rule('GET', '/api/events')).toBe('live:subscribe');
     expect(ROLES.filter((role) => can([role], 'reports:read'))).toEqual(['dispatcher']);
     expect(rule('POST', '/api/reports')).toBe('public');
+  });
+
+  it('issue 13 item 7: lets only those who write alerts run a rumor check, as its separate steps did', () => {
+    const rule = (method: string, url: string) =>
+      t.faro.routeAccess.find((r) => r.method === method && r.url === url)?.access;
+    const command = rule('POST', '/api/manage/alerts/rumor-check');
+    expect(command).toBe('alerts:compose');
+    for (const step of ['/api/manage/alerts/template', '/api/manage/alerts', '/api/manage/alerts/:id/submit'])
+      expect(rule('POST', step), step).toBe(command);
+    expect(ROLES.filter((role) => can([role], 'alerts:compose'))).toEqual(['dispatcher']);
   });
 
   it('keeps each person to their own records: nobody ends another person’s session', async () => {

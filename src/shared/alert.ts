@@ -82,6 +82,9 @@ export const templateInputSchema = z.object({
   referencesId: z.uuid().optional(),
 });
 
+/** The rumor check of an incident the dispatchers found not confirmed: drafted and submitted in one command. */
+export const rumorCheckInputSchema = z.object({ incidentId: z.uuid() });
+
 /** A filled template: what the composer starts from. */
 export const templateSchema = z.object({
   content: alertContentSchema,

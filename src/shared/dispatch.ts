@@ -4,6 +4,7 @@ import {
   EQUIPMENT,
   equipmentSchema,
   languageSchema,
+  SIZE_LIMITS,
   UNIFORMS,
   uniformSchema,
 } from './report.js';
@@ -53,8 +54,8 @@ export const SAFETY = ['ok', 'help', 'missed'] as const;
 
 /** What the responder saw, SALUTE (the place is the incident's; the time, the report's): activity, never people. */
 export const sceneSaluteSchema = z.object({
-  agents: z.number().int().min(0).max(1000).optional(),
-  vehicles: z.number().int().min(0).max(500).optional(),
+  agents: z.number().int().min(0).max(SIZE_LIMITS.agents).optional(),
+  vehicles: z.number().int().min(0).max(SIZE_LIMITS.vehicles).optional(),
   /** What is happening, if it is not what the reports said. */
   activity: activitySchema.optional(),
   uniforms: z.array(uniformSchema).max(UNIFORMS.length).default([]),

@@ -34,6 +34,8 @@ export const ERROR_REASONS = [
   'on_shift_already',
   'location_off_shift',
   'check_in_off_scene',
+  /** A rumor check asked for an incident whose verdict is not (or no longer) "not confirmed". */
+  'rumor_check_verdict',
   'zone_not_polygon',
   'zone_one_polygon',
   'zone_ring',

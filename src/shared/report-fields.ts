@@ -61,6 +61,9 @@ export const PHOTO_TYPES = [
   'image/tiff',
 ] as const;
 
+/** The most agents and vehicles a report (or a report from the scene) may count. */
+export const SIZE_LIMITS = { agents: 1000, vehicles: 500 } as const;
+
 export const LIMITS = {
   descriptionChars: 4000,
   placeChars: 300,

@@ -7,6 +7,7 @@ import {
   LANGUAGES,
   LIMITS,
   REPORT_STATUSES,
+  SIZE_LIMITS,
   UNIFORMS,
 } from './report-fields.js';
 
@@ -50,8 +51,8 @@ export const reportInputSchema = z.object({
   language: languageSchema,
   size: z
     .object({
-      agents: z.number().int().min(0).max(1000).optional(),
-      vehicles: z.number().int().min(0).max(500).optional(),
+      agents: z.number().int().min(0).max(SIZE_LIMITS.agents).optional(),
+      vehicles: z.number().int().min(0).max(SIZE_LIMITS.vehicles).optional(),
     })
     .default({}),
   activity: activitySchema,

@@ -141,11 +141,19 @@ describe('sending a responder to verify', () => {
     const board = await signedIn('dispatcher', '/dispatch');
     await board.getByTestId('incident-row').filter({ hasText: 'Koreatown' }).first().click();
     await board.getByRole('button', { name: 'Mark not confirmed' }).click();
+    // Issue 13 item 7: one command to the server, not template → draft → submit from the browser.
+    const writes: string[] = [];
+    board.on('request', (request) => {
+      const url = new URL(request.url());
+      if (request.method() !== 'GET' && url.pathname.startsWith('/api/manage/alerts'))
+        writes.push(`${request.method()} ${url.pathname}`);
+    });
     await board.getByRole('button', { name: 'Publish a rumor check (goes for approval)' }).click();
     await board.waitForURL(/\/alerting\?alert=/);
     await board.getByTestId('alert-state').getByText('Waiting for approval').waitFor();
     expect(
       await board.getByRole('heading', { name: /Rumor checked, not confirmed: Koreatown/ }).count(),
     ).toBe(1);
+    expect(writes).toEqual(['POST /api/manage/alerts/rumor-check']);
   });
 });

@@ -69,7 +69,7 @@ describe('hotline call into the live incident board', () => {
     await operator.keyboard.press('Tab');
     await operator.keyboard.type('2'); // vehicles
     await operator.keyboard.press('Tab');
-    await operator.getByLabel('A · Activity').selectOption('checkpoint');
+    await operator.getByLabel('A · What is happening?').selectOption('checkpoint');
     await operator.keyboard.press('Tab');
     await operator.keyboard.type('Koreatown');
     await operator.keyboard.press('Tab');
@@ -146,7 +146,7 @@ describe('hotline call into the live incident board', () => {
     await phone.getByRole('heading', { name: 'Reporte desde el lugar' }).waitFor();
     await expectAccessible(phone);
     expect(await phone.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
-    await phone.getByLabel('A · Actividad').selectOption('raid');
+    await phone.getByLabel('A · ¿Qué está pasando?').selectOption('raid');
     await phone.getByRole('button', { name: 'Usar mi ubicación' }).click();
     await phone.getByText('Ubicación compartida').first().waitFor();
     await phone.getByRole('button', { name: 'Enviar reporte' }).click();

@@ -1,8 +1,8 @@
-import { type QueryKey, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type QueryKey, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.js';
-import { useErrorText } from '../errors.js';
+import { ErrorSummary } from './ErrorSummary.js';
 
 interface Message {
   id: number;
@@ -19,29 +19,33 @@ interface Message {
  */
 export function IncidentChannel({ incidentId, queryKey }: { incidentId: string; queryKey: QueryKey }) {
   const { t } = useTranslation();
-  const errorText = useErrorText();
   const id = useId();
   const client = useQueryClient();
   const [text, setText] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
   const messages = useQuery({
     queryKey,
     queryFn: () => api<{ messages: Message[] }>(`/api/incidents/${incidentId}/messages`),
   });
-  const send = async (event: FormEvent) => {
-    event.preventDefault();
-    if (!text.trim()) return;
-    setProblem(null);
-    try {
-      const result = await api<{ messages: Message[] }>(`/api/incidents/${incidentId}/messages`, {
-        method: 'POST',
-        body: { text },
-      });
+  // A text or a voice note: the answer is the channel as it stands, shown at once.
+  const post = useMutation({
+    mutationFn: (message: { text: string } | { voice: Blob }) =>
+      'text' in message
+        ? api<{ messages: Message[] }>(`/api/incidents/${incidentId}/messages`, {
+            method: 'POST',
+            body: { text: message.text },
+          })
+        : api<{ messages: Message[] }>(`/api/incidents/${incidentId}/messages/voice`, {
+            method: 'POST',
+            blob: message.voice,
+          }),
+    onSuccess: (result, message) => {
       client.setQueryData(queryKey, result);
-      setText('');
-    } catch (error) {
-      setProblem(errorText(error));
-    }
+      if ('text' in message) setText('');
+    },
+  });
+  const send = (event: FormEvent) => {
+    event.preventDefault();
+    if (text.trim()) post.mutate({ text });
   };
   return (
     <section className="channel" aria-labelledby={`${id}-title`} data-testid="incident-channel">
@@ -77,32 +81,14 @@ export function IncidentChannel({ incidentId, queryKey }: { incidentId: string; 
           {t('channel.send')}
         </button>
       </form>
-      <VoiceRecorder
-        onRecorded={async (blob) => {
-          try {
-            client.setQueryData(
-              queryKey,
-              await api<{ messages: Message[] }>(`/api/incidents/${incidentId}/messages/voice`, {
-                method: 'POST',
-                blob,
-              }),
-            );
-          } catch (error) {
-            setProblem(errorText(error));
-          }
-        }}
-      />
-      {problem && (
-        <p className="error-summary" role="alert">
-          {problem}
-        </p>
-      )}
+      <VoiceRecorder onRecorded={(voice) => post.mutate({ voice })} />
+      <ErrorSummary error={post.error} />
     </section>
   );
 }
 
 /** Records from the microphone (MediaRecorder) for up to a minute, then hands the recording over. */
-function VoiceRecorder({ onRecorded }: { onRecorded: (blob: Blob) => Promise<void> }) {
+function VoiceRecorder({ onRecorded }: { onRecorded: (blob: Blob) => void }) {
   const { t } = useTranslation();
   const recorder = useRef<MediaRecorder | null>(null);
   const [recording, setRecording] = useState(false);
@@ -118,7 +104,7 @@ function VoiceRecorder({ onRecorded }: { onRecorded: (blob: Blob) => Promise<voi
       media.onstop = () => {
         for (const track of stream.getTracks()) track.stop();
         setRecording(false);
-        void onRecorded(new Blob(chunks, { type: media.mimeType || 'audio/webm' }));
+        onRecorded(new Blob(chunks, { type: media.mimeType || 'audio/webm' }));
       };
       media.start();
       recorder.current = media;

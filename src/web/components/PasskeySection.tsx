@@ -1,9 +1,10 @@
 import { startRegistration } from '@simplewebauthn/browser';
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.js';
-import { Field, StepForm } from './SignInSteps.js';
+import { ErrorSummary } from './ErrorSummary.js';
+import { Field, StepForm } from './StepForm.js';
 
 interface Passkey {
   id: string;
@@ -19,6 +20,11 @@ export function PasskeySection() {
     queryKey: ['passkeys'],
     queryFn: () => api<{ passkeys: Passkey[] }>('/api/account/passkeys'),
   });
+  const remove = useMutation({
+    mutationFn: (id: string) =>
+      api(`/api/account/passkeys/${encodeURIComponent(id)}/remove`, { method: 'POST' }),
+    onSuccess: () => passkeys.refetch(),
+  });
   const [name, setName] = useState('');
   const supported = typeof window !== 'undefined' && 'PublicKeyCredential' in window;
   return (
@@ -29,21 +35,13 @@ export function PasskeySection() {
         {passkeys.data?.passkeys.map((passkey) => (
           <li key={passkey.id}>
             {passkey.name}{' '}
-            <button
-              type="button"
-              className="link"
-              onClick={async () => {
-                await api(`/api/account/passkeys/${encodeURIComponent(passkey.id)}/remove`, {
-                  method: 'POST',
-                });
-                await passkeys.refetch();
-              }}
-            >
+            <button type="button" className="link" onClick={() => remove.mutate(passkey.id)}>
               {t('account.passkeys.remove')}
             </button>
           </li>
         ))}
       </ul>
+      <ErrorSummary error={remove.error} />
       {supported ? (
         <StepForm
           title={t('account.passkeys.add')}

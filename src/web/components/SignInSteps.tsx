@@ -1,87 +1,11 @@
 import { startAuthentication } from '@simplewebauthn/browser';
-import { type FormEvent, type ReactNode, useEffect, useId, useState } from 'react';
+import { useMutation } from '@tanstack/react-query';
+import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SessionInfo } from '../../shared/access.js';
-import { PASSWORD_MIN } from '../../shared/roles.js';
 import { ApiError, api } from '../api.js';
-import { type ErrorOverrides, useErrorText } from '../errors.js';
-
-/** A labelled text field with its own error line. */
-export function Field(props: {
-  label: string;
-  value: string;
-  onChange: (value: string) => void;
-  type?: string;
-  autoComplete?: string;
-  hint?: string;
-  inputMode?: 'numeric' | 'text' | 'email';
-  name: string;
-}) {
-  const id = useId();
-  return (
-    <>
-      <label htmlFor={id}>{props.label}</label>
-      {props.hint && (
-        <p className="hint" id={`${id}-hint`}>
-          {props.hint}
-        </p>
-      )}
-      <input
-        id={id}
-        name={props.name}
-        type={props.type ?? 'text'}
-        autoComplete={props.autoComplete}
-        inputMode={props.inputMode}
-        value={props.value}
-        onChange={(e) => props.onChange(e.target.value)}
-        aria-describedby={props.hint ? `${id}-hint` : undefined}
-      />
-    </>
-  );
-}
-
-/** A form that shows a busy state and one error line. */
-export function StepForm(props: {
-  title: string;
-  intro?: ReactNode;
-  submit: string;
-  onSubmit: () => Promise<void>;
-  children: ReactNode;
-  /** What this form says for an error code, where the general sentence is not precise enough. */
-  errors?: ErrorOverrides;
-}) {
-  const { t } = useTranslation();
-  const errorText = useErrorText(props.errors);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await props.onSubmit();
-    } catch (caught) {
-      setError(errorText(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <form onSubmit={submit} noValidate>
-      <h1>{props.title}</h1>
-      {props.intro}
-      {props.children}
-      {error && (
-        <p className="error-summary" role="alert">
-          {error}
-        </p>
-      )}
-      <button type="submit" className="button primary block" disabled={busy}>
-        {busy ? t('auth.working') : props.submit}
-      </button>
-    </form>
-  );
-}
+import { useErrorText } from '../errors.js';
+import { Field, NewPasswordField, StepForm } from './StepForm.js';
 
 /**
  * The steps after a password (or an accepted invitation): a new password if
@@ -142,38 +66,6 @@ export function SignInSteps(props: {
   }
 }
 
-/** The sign-in e-mail field (the browser's password manager fills it as the user name). */
-export function EmailField(props: { value: string; onChange: (value: string) => void }) {
-  const { t } = useTranslation();
-  return (
-    <Field
-      name="email"
-      label={t('auth.signIn.email')}
-      type="email"
-      autoComplete="username"
-      inputMode="email"
-      value={props.value}
-      onChange={props.onChange}
-    />
-  );
-}
-
-/** A new-password field with the length rule in its hint. */
-export function NewPasswordField(props: { value: string; onChange: (value: string) => void }) {
-  const { t } = useTranslation();
-  return (
-    <Field
-      name="new"
-      label={t('auth.newPassword.new')}
-      hint={t('auth.newPassword.hint', { count: PASSWORD_MIN })}
-      type="password"
-      autoComplete="new-password"
-      value={props.value}
-      onChange={props.onChange}
-    />
-  );
-}
-
 /** Current password and a new one; the server signs out every other browser. */
 export function ChangePasswordForm(props: {
   title: string;
@@ -228,15 +120,15 @@ function NewPasswordStep(props: { onSession: (s: SessionInfo) => void }) {
 function EnrolStep(props: { onDone: (codes: string[], session: SessionInfo) => void }) {
   const { t } = useTranslation();
   const errorText = useErrorText();
-  const [enrolment, setEnrolment] = useState<{ secret: string; qrSvg: string } | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
+  // Asking for a new secret is a write (it replaces any pending one): once, as the step opens.
+  const enrol = useMutation({
+    mutationFn: () => api<{ secret: string; qrSvg: string }>('/api/auth/totp-enrolment', { method: 'POST' }),
+  });
   const [code, setCode] = useState('');
-  useEffect(() => {
-    api<{ secret: string; qrSvg: string }>('/api/auth/totp-enrolment', { method: 'POST' })
-      .then(setEnrolment)
-      .catch((error: unknown) => setFailure(errorText(error)));
-  }, [errorText]);
-  if (failure) return <p className="error-summary">{failure}</p>;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only once, when the step opens.
+  useEffect(() => enrol.mutate(), []);
+  if (enrol.isError) return <p className="error-summary">{errorText(enrol.error)}</p>;
+  const enrolment = enrol.data;
   if (!enrolment) return <p>{t('auth.working')}</p>;
   return (
     <StepForm
@@ -289,31 +181,25 @@ function CodeStep(props: {
 }) {
   const { t } = useTranslation();
   const errorText = useErrorText();
-  const [passkeyError, setPasskeyError] = useState<string | null>(null);
   /** Passes a failure on, unless it means starting again from the password. */
   const unlessRestarted = (error: unknown) => {
     if (mustSignInAgain(error) && props.onRestart) props.onRestart();
     else throw error;
   };
-  const signInWithPasskey = async () => {
-    setPasskeyError(null);
-    try {
+  const passkey = useMutation({
+    mutationFn: async () => {
       const optionsJSON = await api<Parameters<typeof startAuthentication>[0]['optionsJSON']>(
         '/api/auth/second-factor/passkey/options',
         { method: 'POST' },
       );
       const response = await startAuthentication({ optionsJSON });
-      props.onSession(
-        await api<SessionInfo>('/api/auth/second-factor/passkey', { method: 'POST', body: response }),
-      );
-    } catch (error) {
-      try {
-        unlessRestarted(error);
-      } catch {
-        setPasskeyError(error instanceof ApiError ? errorText(error) : t('auth.passkey.failed'));
-      }
-    }
-  };
+      return api<SessionInfo>('/api/auth/second-factor/passkey', { method: 'POST', body: response });
+    },
+    onSuccess: props.onSession,
+    onError: (error) => {
+      if (mustSignInAgain(error) && props.onRestart) props.onRestart();
+    },
+  });
   const [useRecovery, setUseRecovery] = useState(false);
   const [code, setCode] = useState('');
   return (
@@ -344,12 +230,13 @@ function CodeStep(props: {
       </button>
       {props.hasPasskey && (
         <>
-          <button type="button" className="button block" onClick={() => void signInWithPasskey()}>
+          <button type="button" className="button block" onClick={() => passkey.mutate()}>
             {t('auth.passkey.use')}
           </button>
-          {passkeyError && (
+          {passkey.isError && !(mustSignInAgain(passkey.error) && props.onRestart) && (
             <p className="error-summary" role="alert">
-              {passkeyError}
+              {/* The browser's own refusals (cancelled, no passkey here) are not the server's. */}
+              {passkey.error instanceof ApiError ? errorText(passkey.error) : t('auth.passkey.failed')}
             </p>
           )}
         </>

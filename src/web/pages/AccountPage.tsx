@@ -1,8 +1,9 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { api } from '../api.js';
+import { ErrorSummary } from '../components/ErrorSummary.js';
 import { PasskeySection } from '../components/PasskeySection.js';
 import { ChangePasswordForm } from '../components/SignInSteps.js';
 import { currentLanguage } from '../i18n.js';
@@ -34,12 +35,18 @@ export default function AccountPage() {
   });
   const [changed, setChanged] = useState(false);
 
-  const signOut = async (everywhere: boolean) => {
-    await api('/api/auth/sign-out', { method: 'POST', body: { everywhere } });
-    setSession(null);
-    client.clear();
-    void navigate('/signin', { replace: true });
-  };
+  const signOut = useMutation({
+    mutationFn: (everywhere: boolean) => api('/api/auth/sign-out', { method: 'POST', body: { everywhere } }),
+    onSuccess: () => {
+      setSession(null);
+      client.clear();
+      void navigate('/signin', { replace: true });
+    },
+  });
+  const endSession = useMutation({
+    mutationFn: (id: string) => api(`/api/account/sessions/${id}/sign-out`, { method: 'POST' }),
+    onSuccess: () => sessions.refetch(),
+  });
 
   if (!session) return null;
   return (
@@ -59,28 +66,23 @@ export default function AccountPage() {
             {row.agent} —{' '}
             {row.current ? t('account.thisBrowser') : t('account.lastSeen', { time: when(row.lastSeenAt) })}{' '}
             {!row.current && (
-              <button
-                type="button"
-                className="link"
-                onClick={async () => {
-                  await api(`/api/account/sessions/${row.id}/sign-out`, { method: 'POST' });
-                  await sessions.refetch();
-                }}
-              >
+              <button type="button" className="link" onClick={() => endSession.mutate(row.id)}>
                 {t('account.endSession')}
               </button>
             )}
           </li>
         ))}
       </ul>
+      <ErrorSummary error={endSession.error} />
       <p>
-        <button type="button" className="button" onClick={() => void signOut(false)}>
+        <button type="button" className="button" onClick={() => signOut.mutate(false)}>
           {t('account.signOut')}
         </button>{' '}
-        <button type="button" className="button" onClick={() => void signOut(true)}>
+        <button type="button" className="button" onClick={() => signOut.mutate(true)}>
           {t('account.signOutEverywhere')}
         </button>
       </p>
+      <ErrorSummary error={signOut.error} />
 
       <PasskeySection />
 

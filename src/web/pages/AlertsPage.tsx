@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -87,25 +87,26 @@ export function AlertsPage() {
 export function UnsubscribePage() {
   const { t } = useTranslation();
   const params = new URLSearchParams(window.location.search);
-  const [state, setState] = useState<'idle' | 'done' | 'invalid'>('idle');
-  const stop = async () => {
-    try {
-      await api('/api/subscriptions/unsubscribe', {
+  const stop = useMutation({
+    mutationFn: () =>
+      api('/api/subscriptions/unsubscribe', {
         method: 'POST',
         body: { id: params.get('s') ?? '', token: params.get('t') ?? '' },
-      });
-      setState('done');
-    } catch {
-      setState('invalid');
-    }
-  };
+      }),
+  });
+  const state = stop.isSuccess ? 'done' : stop.isError ? 'invalid' : 'idle';
   return (
     <section aria-live="polite">
       <h1>{t('unsubscribe.title')}</h1>
       {state === 'idle' && (
         <>
           <p>{t('unsubscribe.intro')}</p>
-          <button type="button" className="button primary block" onClick={() => void stop()}>
+          <button
+            type="button"
+            className="button primary block"
+            disabled={stop.isPending}
+            onClick={() => stop.mutate()}
+          >
             {t('unsubscribe.button')}
           </button>
         </>

@@ -1,26 +1,35 @@
+import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toE164 } from '../../shared/phone.js';
 import type { HotlineInput } from '../../shared/report.js';
-import {
-  ACTIVITIES,
-  EQUIPMENT,
-  LANGUAGES,
-  type Language,
-  LIMITS,
-  UNIFORMS,
-} from '../../shared/report-fields.js';
+import { LANGUAGES, type Language, LIMITS } from '../../shared/report-fields.js';
 import { ApiError, api } from '../api.js';
-import { errorText } from '../errors.js';
+import { ErrorSummary } from '../components/ErrorSummary.js';
+import { SaluteFields } from '../components/SaluteFields.js';
 import i18n, { currentLanguage } from '../i18n.js';
+import {
+  EMPTY_SALUTE,
+  isSaluteProblem,
+  type SaluteProblem,
+  saluteBody,
+  saluteProblemOf,
+  saluteProblems,
+} from '../salute.js';
 import { useDeviceLocation } from '../useDeviceLocation.js';
 import { useZones } from '../useZones.js';
 
-type Problem = 'activity' | 'zone' | 'minutesAgo' | 'callback' | 'size';
+type Problem = SaluteProblem | 'zone' | 'minutesAgo' | 'callback';
 
 const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
 
-const count = (value: string) => (value.trim() === '' ? undefined : Number(value));
+/** Which question a field the server refused belongs to, if the form asks it. */
+function problemOf(field: string): Problem | null {
+  if (field === 'callback') return 'callback';
+  if (field.startsWith('location')) return 'zone';
+  if (field === 'observedAt') return 'minutesAgo';
+  return saluteProblemOf(field);
+}
 
 /**
  * The hotline operator's form, built for typing while on a call: keyboard
@@ -38,15 +47,10 @@ export function IntakeForm({ mode }: { mode: 'hotline' | 'field' }) {
   const first = useRef<HTMLInputElement>(null);
   const next = useRef<HTMLButtonElement>(null);
   const empty = {
-    agents: '',
-    vehicles: '',
-    activity: '',
+    salute: EMPTY_SALUTE,
     zone: '',
     place: '',
-    uniforms: [] as string[],
-    markings: '',
     minutesAgo: '0',
-    equipment: [] as string[],
     firsthand: true,
     language: currentLanguage() as Language,
     description: '',
@@ -54,11 +58,18 @@ export function IntakeForm({ mode }: { mode: 'hotline' | 'field' }) {
   };
   const [form, setForm] = useState(empty);
   const [problems, setProblems] = useState<Problem[]>([]);
-  const [failure, setFailure] = useState<string | null>(null);
-  const [sending, setSending] = useState(false);
-  const [receipt, setReceipt] = useState<string | null>(null);
   /** A responder on the scene can send their phone's position instead of naming the zone. */
   const { coords: position, setCoords: setPosition, locating, locate } = useDeviceLocation();
+
+  const send = useMutation({
+    mutationFn: (body: HotlineInput) =>
+      api<{ receipt: string }>(`/api/intake/${mode}`, { method: 'POST', body }),
+    onSuccess: () => setProblems([]),
+    onError: (error) => {
+      if (error instanceof ApiError) setProblems(error.fields.flatMap((f) => problemOf(f.field) ?? []));
+    },
+  });
+  const receipt = send.data?.receipt ?? null;
 
   useEffect(() => {
     if (receipt) next.current?.focus();
@@ -67,62 +78,43 @@ export function IntakeForm({ mode }: { mode: 'hotline' | 'field' }) {
 
   const set = <K extends keyof typeof empty>(key: K, value: (typeof empty)[K]) =>
     setForm((current) => ({ ...current, [key]: value }));
-  const toggle = (key: 'uniforms' | 'equipment', value: string, on: boolean) =>
-    set(key, on ? [...form[key], value] : form[key].filter((v) => v !== value));
 
   const zoneMatch = zones.data?.zones.find((zone) => fold(zone.name) === fold(form.zone));
 
-  const submit = async (event?: FormEvent) => {
+  const submit = (event?: FormEvent) => {
     event?.preventDefault();
-    setFailure(null);
+    send.reset();
     const minutes = Number(form.minutesAgo || '0');
-    const found: Problem[] = [];
-    if (!form.activity) found.push('activity');
+    const found: Problem[] = saluteProblems(form.salute);
     if (!zoneMatch && !position) found.push('zone');
     if (!Number.isInteger(minutes) || minutes < 0 || minutes > 24 * 60) found.push('minutesAgo');
     if (mode === 'hotline' && form.callback.trim() && !toE164(form.callback)) found.push('callback');
-    if (found.length > 0) return setProblems(found);
-    const body: HotlineInput = {
+    setProblems(found);
+    if (found.length > 0) return;
+    const { agents, vehicles, activity, uniforms, markings, equipment } = saluteBody(form.salute);
+    send.mutate({
       language: form.language,
-      activity: form.activity as HotlineInput['activity'],
-      size: { agents: count(form.agents), vehicles: count(form.vehicles) },
+      activity: activity as HotlineInput['activity'],
+      size: { agents, vehicles },
       location: {
         ...(zoneMatch ? { zoneId: zoneMatch.id } : {}),
         ...(position ?? {}),
         ...(form.place.trim() ? { place: form.place } : {}),
       },
-      uniforms: form.uniforms as HotlineInput['uniforms'],
-      ...(form.markings.trim() ? { markings: form.markings } : {}),
+      uniforms: uniforms as HotlineInput['uniforms'],
+      ...(markings ? { markings } : {}),
       observedAt: new Date(Date.now() - minutes * 60_000).toISOString(),
-      equipment: form.equipment as HotlineInput['equipment'],
+      equipment: equipment as HotlineInput['equipment'],
       firsthand: form.firsthand,
       ...(form.description.trim() ? { description: form.description } : {}),
       ...(mode === 'hotline' && form.callback.trim() ? { callback: form.callback } : {}),
-    };
-    setSending(true);
-    try {
-      const created = await api<{ receipt: string }>(`/api/intake/${mode}`, { method: 'POST', body });
-      setProblems([]);
-      setReceipt(created.receipt);
-    } catch (error) {
-      if (error instanceof ApiError && error.fields.length > 0) {
-        setProblems(
-          error.fields.map((f) =>
-            f.field === 'callback' ? 'callback' : f.field.startsWith('size') ? 'size' : 'minutesAgo',
-          ),
-        );
-      } else {
-        setFailure(errorText(t, error, { NETWORK: t('hotline.offline'), INTERNAL: t('hotline.failed') }));
-      }
-    } finally {
-      setSending(false);
-    }
+    });
   };
 
   const sendOnCtrlEnter = (event: KeyboardEvent) => {
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
-      void submit();
+      submit();
     }
   };
 
@@ -141,7 +133,7 @@ export function IntakeForm({ mode }: { mode: 'hotline' | 'field' }) {
           onClick={() => {
             setForm(empty);
             setPosition(null);
-            setReceipt(null);
+            send.reset();
           }}
         >
           {text('next')}
@@ -168,133 +160,70 @@ export function IntakeForm({ mode }: { mode: 'hotline' | 'field' }) {
         </div>
       )}
 
-      <fieldset className="row">
-        <legend>S · {t('hotline.size')}</legend>
-        <label htmlFor={`${id}-agents`}>{t('report.size.agents')}</label>
-        <input
-          ref={first}
-          id={`${id}-agents`}
-          inputMode="numeric"
-          value={form.agents}
-          onChange={(e) => set('agents', e.target.value)}
-        />
-        <label htmlFor={`${id}-vehicles`}>{t('report.size.vehicles')}</label>
-        <input
-          id={`${id}-vehicles`}
-          inputMode="numeric"
-          value={form.vehicles}
-          onChange={(e) => set('vehicles', e.target.value)}
-        />
-        {problem('size')}
-      </fieldset>
-
-      <label htmlFor={`${id}-activity`}>A · {t('hotline.activity')}</label>
-      <select
-        id={`${id}-activity`}
-        value={form.activity}
-        onChange={(e) => set('activity', e.target.value)}
-        aria-describedby={described('activity')}
-        aria-invalid={problems.includes('activity')}
-      >
-        <option value="">{t('hotline.choose')}</option>
-        {ACTIVITIES.map((value) => (
-          <option key={value} value={value}>
-            {t(`report.activity.${value}`)}
-          </option>
-        ))}
-      </select>
-      {problem('activity')}
-
-      <fieldset>
-        <legend>L · {t('hotline.location')}</legend>
-        <label htmlFor={`${id}-zone`}>{t('hotline.zone')}</label>
-        <input
-          id={`${id}-zone`}
-          list={`${id}-zones`}
-          autoComplete="off"
-          value={form.zone}
-          onChange={(e) => set('zone', e.target.value)}
-          aria-describedby={described('zone')}
-          aria-invalid={problems.includes('zone')}
-        />
-        <datalist id={`${id}-zones`}>
-          {zones.data?.zones.map((zone) => (
-            <option key={zone.id} value={zone.name} />
-          ))}
-        </datalist>
-        {problem('zone')}
-        {mode === 'field' &&
-          (position ? (
-            <p className="note">
-              {t('report.location.located')}{' '}
-              <button type="button" className="link" onClick={() => setPosition(null)}>
-                {t('report.location.clearLocation')}
-              </button>
-            </p>
-          ) : (
-            <button type="button" className="button" onClick={locate} disabled={locating === 'busy'}>
-              {locating === 'busy' ? t('report.location.locating') : t('report.location.useMyLocation')}
-            </button>
-          ))}
-        {locating === 'denied' && <p className="note warn">{t('report.location.locationDenied')}</p>}
-        <label htmlFor={`${id}-place`}>{t('hotline.place')}</label>
-        <input
-          id={`${id}-place`}
-          maxLength={LIMITS.placeChars}
-          value={form.place}
-          onChange={(e) => set('place', e.target.value)}
-        />
-      </fieldset>
-
-      <fieldset>
-        <legend>U · {t('hotline.uniforms')}</legend>
-        <div className="inline-choices">
-          {UNIFORMS.map((value) => (
-            <label key={value}>
-              <input
-                type="checkbox"
-                checked={form.uniforms.includes(value)}
-                onChange={(e) => toggle('uniforms', value, e.target.checked)}
-              />{' '}
-              {t(`report.uniforms.${value}`)}
-            </label>
-          ))}
-        </div>
-        <label htmlFor={`${id}-markings`}>{t('report.uniforms.markings')}</label>
-        <input
-          id={`${id}-markings`}
-          maxLength={LIMITS.markingsChars}
-          value={form.markings}
-          onChange={(e) => set('markings', e.target.value)}
-        />
-      </fieldset>
-
-      <label htmlFor={`${id}-minutes`}>T · {t('hotline.minutesAgo')}</label>
-      <input
-        id={`${id}-minutes`}
-        inputMode="numeric"
-        value={form.minutesAgo}
-        onChange={(e) => set('minutesAgo', e.target.value)}
-        aria-describedby={described('minutesAgo')}
-        aria-invalid={problems.includes('minutesAgo')}
+      <SaluteFields
+        id={id}
+        compact
+        firstField={first}
+        values={form.salute}
+        onChange={(patch) => setForm((current) => ({ ...current, salute: { ...current.salute, ...patch } }))}
+        problems={problems.filter(isSaluteProblem)}
+        location={
+          <fieldset>
+            <legend>L · {t('hotline.location')}</legend>
+            <label htmlFor={`${id}-zone`}>{t('hotline.zone')}</label>
+            <input
+              id={`${id}-zone`}
+              list={`${id}-zones`}
+              autoComplete="off"
+              value={form.zone}
+              onChange={(e) => set('zone', e.target.value)}
+              aria-describedby={described('zone')}
+              aria-invalid={problems.includes('zone')}
+            />
+            <datalist id={`${id}-zones`}>
+              {zones.data?.zones.map((zone) => (
+                <option key={zone.id} value={zone.name} />
+              ))}
+            </datalist>
+            {problem('zone')}
+            {mode === 'field' &&
+              (position ? (
+                <p className="note">
+                  {t('report.location.located')}{' '}
+                  <button type="button" className="link" onClick={() => setPosition(null)}>
+                    {t('report.location.clearLocation')}
+                  </button>
+                </p>
+              ) : (
+                <button type="button" className="button" onClick={locate} disabled={locating === 'busy'}>
+                  {locating === 'busy' ? t('report.location.locating') : t('report.location.useMyLocation')}
+                </button>
+              ))}
+            {locating === 'denied' && <p className="note warn">{t('report.location.locationDenied')}</p>}
+            <label htmlFor={`${id}-place`}>{t('hotline.place')}</label>
+            <input
+              id={`${id}-place`}
+              maxLength={LIMITS.placeChars}
+              value={form.place}
+              onChange={(e) => set('place', e.target.value)}
+            />
+          </fieldset>
+        }
+        time={
+          <>
+            <label htmlFor={`${id}-minutes`}>T · {t('hotline.minutesAgo')}</label>
+            <input
+              id={`${id}-minutes`}
+              inputMode="numeric"
+              value={form.minutesAgo}
+              onChange={(e) => set('minutesAgo', e.target.value)}
+              aria-describedby={described('minutesAgo')}
+              aria-invalid={problems.includes('minutesAgo')}
+            />
+            {problem('minutesAgo')}
+          </>
+        }
       />
-      {problem('minutesAgo')}
-
-      <fieldset>
-        <legend>E · {t('hotline.equipment')}</legend>
-        <div className="inline-choices">
-          {EQUIPMENT.map((value) => (
-            <label key={value}>
-              <input
-                type="checkbox"
-                checked={form.equipment.includes(value)}
-                onChange={(e) => toggle('equipment', value, e.target.checked)}
-              />{' '}
-              {t(`report.equipment.${value}`)}
-            </label>
-          ))}
-        </div>
-      </fieldset>
 
       <label className="inline-check">
         <input
@@ -350,13 +279,15 @@ export function IntakeForm({ mode }: { mode: 'hotline' | 'field' }) {
         </>
       )}
 
-      {failure && (
-        <p className="error-summary" role="alert">
-          {failure}
-        </p>
+      {/* A refusal that names no question here, or no answer at all: one sentence. */}
+      {problems.length === 0 && (
+        <ErrorSummary
+          error={send.error}
+          overrides={{ NETWORK: t('hotline.offline'), INTERNAL: t('hotline.failed') }}
+        />
       )}
-      <button type="submit" className="button primary" disabled={sending}>
-        {sending ? t('report.sending') : t('hotline.submit')}
+      <button type="submit" className="button primary" disabled={send.isPending}>
+        {send.isPending ? t('report.sending') : t('hotline.submit')}
       </button>
     </form>
   );

@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
 import type { SessionInfo } from '../../shared/access.js';
 import { api } from '../api.js';
-import { EmailField, Field, NewPasswordField, SignInSteps, StepForm } from '../components/SignInSteps.js';
+import { SignInSteps } from '../components/SignInSteps.js';
+import { EmailField, Field, NewPasswordField, StepForm } from '../components/StepForm.js';
 import { useSetSession } from '../session.js';
 
 /** Accepting an invitation: the code, who you are, a password; then the authenticator. */

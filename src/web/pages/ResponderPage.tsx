@@ -1,20 +1,13 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { type ResponderState, SKILLS } from '../../shared/dispatch.js';
-import { LANGUAGES } from '../../shared/report-fields.js';
+import type { ResponderState } from '../../shared/dispatch.js';
 import { ApiError, api } from '../api.js';
-import { CheckboxGroup } from '../components/Choices.js';
-import { IncidentChannel } from '../components/IncidentChannel.js';
+import { ErrorSummary } from '../components/ErrorSummary.js';
 import { StaffNotifyButton } from '../components/StaffNotifyButton.js';
-import { useErrorText } from '../errors.js';
-import { useZones } from '../useZones.js';
-import { SceneReportForm } from './responder/SceneReportForm.js';
-
-const KEY = ['responder'];
-type Pending = { path: string; method: 'POST' | 'PUT' | 'DELETE'; body?: unknown };
-
-const clock = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' });
+import { AssignmentCard } from './responder/AssignmentCard.js';
+import { ProfileForm } from './responder/ProfileForm.js';
+import { clock, type Pending, RESPONDER_KEY } from './responder/state.js';
 
 /**
  * The responder's phone: go on and off shift, share a coarse location, and
@@ -24,46 +17,48 @@ const clock = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: 'num
  */
 export default function ResponderPage() {
   const { t } = useTranslation();
-  const errorText = useErrorText();
   const client = useQueryClient();
   const [hours, setHours] = useState('4');
   const [queued, setQueued] = useState<Pending[]>([]);
-  const [problem, setProblem] = useState<string | null>(null);
   const [locationFailed, setLocationFailed] = useState(false);
   const state = useQuery({
-    queryKey: KEY,
+    queryKey: RESPONDER_KEY,
     queryFn: () => api<ResponderState>('/api/responder'),
     refetchInterval: 15_000,
   });
   // Offers and changes arrive live; the poll above is only the fallback of a dropped stream.
   useEffect(() => {
     const source = new EventSource('/api/responder/events');
-    const refresh = () => void client.invalidateQueries({ queryKey: KEY });
+    const refresh = () => void client.invalidateQueries({ queryKey: RESPONDER_KEY });
     source.addEventListener('changed', refresh);
     source.addEventListener('ready', refresh);
     return () => source.close();
   }, [client]);
 
-  const send = useCallback(
-    async (action: Pending) => {
-      setProblem(null);
-      try {
-        const result = await api<unknown>(action.path, { method: action.method, body: action.body });
-        if (result && typeof result === 'object' && 'assignments' in result) client.setQueryData(KEY, result);
-        await client.invalidateQueries({ queryKey: KEY });
-        return true;
-      } catch (error) {
-        if (error instanceof ApiError && error.isNetwork) {
-          setQueued((list) => [...list, action]);
-          return false;
-        }
-        setProblem(t('responder.failed', { message: errorText(error) }));
-        // Refused: nothing was done, so nothing may say it was ("Profile saved" beside the error).
-        return false;
-      }
+  const action = useMutation({
+    mutationFn: (pending: Pending) =>
+      api<unknown>(pending.path, { method: pending.method, body: pending.body }),
+    onSuccess: async (result) => {
+      if (result && typeof result === 'object' && 'assignments' in result)
+        client.setQueryData(RESPONDER_KEY, result);
+      await client.invalidateQueries({ queryKey: RESPONDER_KEY });
     },
-    [client, t, errorText],
+    // Not sent at all: kept, and sent again by itself.
+    onError: (error, pending) => {
+      if (error instanceof ApiError && error.isNetwork) setQueued((list) => [...list, pending]);
+    },
+  });
+  const { mutateAsync } = action;
+  /** Sends an action; true once the server took it. A refusal says why, and nothing may say it was done. */
+  const send = useCallback(
+    (pending: Pending) =>
+      mutateAsync(pending).then(
+        () => true,
+        () => false,
+      ),
+    [mutateAsync],
   );
+  const refused = action.error instanceof ApiError && action.error.isNetwork ? null : action.error;
 
   // Actions that could not be sent are tried again every few seconds, in order.
   const retrying = useRef(false);
@@ -114,11 +109,7 @@ export default function ResponderPage() {
           {t('responder.pending')}
         </p>
       )}
-      {problem && (
-        <p className="error-summary" role="alert">
-          {problem}
-        </p>
-      )}
+      <ErrorSummary error={refused} say={(message) => t('responder.failed', { message })} />
       {state.data && !shift && (
         <div>
           <p>{t('responder.offShift')}</p>
@@ -173,184 +164,5 @@ export default function ResponderPage() {
         <AssignmentCard key={assignment.id} assignment={assignment} send={send} />
       ))}
     </section>
-  );
-}
-
-function AssignmentCard({
-  assignment,
-  send,
-}: {
-  assignment: ResponderState['assignments'][number];
-  send: (action: Pending) => Promise<boolean>;
-}) {
-  const { t } = useTranslation();
-  const id = useId();
-  const step = (action: string, body: object = {}) =>
-    send({ path: `/api/responder/assignments/${assignment.id}`, method: 'POST', body: { action, ...body } });
-  const checkIn = (status: 'safe' | 'help') =>
-    send({ path: `/api/responder/assignments/${assignment.id}/check-in`, method: 'POST', body: { status } });
-  const { incident } = assignment;
-  return (
-    <article
-      className="assignment-card"
-      data-testid="assignment-card"
-      data-state={assignment.state}
-      aria-labelledby={`${id}-title`}
-    >
-      <h2 id={`${id}-title`}>
-        {t('responder.incident', { number: incident.number })} · {t(`report.activity.${incident.activity}`)}
-      </h2>
-      <p>
-        {incident.zone?.name ?? t('dispatch.noZone')} ·{' '}
-        <strong>{t(`responder.states.${assignment.state}`)}</strong>
-      </p>
-      {assignment.team.map((buddy) => (
-        <p key={buddy.name} data-testid="buddy" className={buddy.safety === 'ok' ? '' : 'error-summary'}>
-          {t(buddy.partner ? 'responder.partner' : 'responder.team', {
-            name: buddy.name,
-            state: t(`assignments.states.${buddy.state}`),
-          })}
-          {buddy.safety !== 'ok' && ` · ⚠ ${t(`assignments.safety.${buddy.safety}`)}`}
-        </p>
-      ))}
-      {assignment.state !== 'offered' && (
-        <IncidentChannel incidentId={incident.id} queryKey={[...KEY, 'messages', incident.id]} />
-      )}
-      {assignment.state === 'offered' && (
-        <>
-          <p className="hint">{t('responder.expiresIn', { time: clock(assignment.expiresAt) })}</p>
-          <button type="button" className="button primary block" onClick={() => void step('accept')}>
-            {t('responder.accept')}
-          </button>
-          <button type="button" className="button block" onClick={() => void step('decline')}>
-            {t('responder.decline')}
-          </button>
-        </>
-      )}
-      {assignment.state === 'accepted' && (
-        <button type="button" className="button block" onClick={() => void step('en_route')}>
-          {t('responder.enRoute')}
-        </button>
-      )}
-      {(assignment.state === 'accepted' || assignment.state === 'en_route') && (
-        <button type="button" className="button primary block" onClick={() => void step('on_scene')}>
-          {t('responder.onScene')}
-        </button>
-      )}
-      {assignment.state === 'on_scene' && (
-        <>
-          {assignment.safety === 'missed' && (
-            <p className="error-summary" role="alert" data-testid="missed-check-in">
-              {t(assignment.escalated ? 'responder.missedEscalated' : 'responder.missed')}
-            </p>
-          )}
-          {assignment.safety === 'help' && (
-            <p className="error-summary" role="alert" data-testid="help-sent">
-              {t('responder.helpSent')}
-            </p>
-          )}
-          {assignment.checkInDueAt && assignment.safety !== 'missed' && (
-            <p className="hint">{t('responder.checkInDue', { time: clock(assignment.checkInDueAt) })}</p>
-          )}
-          <div className="actions">
-            <button type="button" className="button primary" onClick={() => void checkIn('safe')}>
-              {t('responder.safe')}
-            </button>
-            <button type="button" className="button danger" onClick={() => void checkIn('help')}>
-              {t('responder.help')}
-            </button>
-          </div>
-          <SceneReportForm
-            activity={incident.activity}
-            onSend={(report) => void step('reported', { report })}
-          />
-        </>
-      )}
-    </article>
-  );
-}
-
-/** Languages, skills, home zones and phone numbers, folded away: set once, rarely changed. */
-function ProfileForm({
-  profile,
-  send,
-}: {
-  profile: ResponderState['profile'];
-  send: (action: Pending) => Promise<boolean>;
-}) {
-  const { t } = useTranslation();
-  const id = useId();
-  const [languages, setLanguages] = useState<string[]>(profile.languages);
-  const [skills, setSkills] = useState<string[]>(profile.skills);
-  const [homeZoneIds, setHomeZoneIds] = useState<string[]>(profile.homeZoneIds);
-  const [backupPhone, setBackupPhone] = useState('');
-  const [offerPhone, setOfferPhone] = useState('');
-  const [saved, setSaved] = useState(false);
-  const zones = useZones();
-  const save = async () => {
-    setSaved(false);
-    const body = {
-      languages,
-      skills,
-      homeZoneIds,
-      ...(backupPhone ? { backupPhone } : {}),
-      ...(offerPhone ? { offerPhone } : {}),
-    };
-    if (await send({ path: '/api/responder/profile', method: 'PUT', body })) setSaved(true);
-  };
-  return (
-    <details className="profile">
-      <summary>{t('responder.profile')}</summary>
-      <CheckboxGroup
-        legend={t('responder.languages')}
-        name={`${id}-languages`}
-        options={LANGUAGES.map((l) => ({ value: l, label: t(`lang.${l}`) }))}
-        values={languages}
-        onChange={setLanguages}
-      />
-      <CheckboxGroup
-        legend={t('responder.skills')}
-        name={`${id}-skills`}
-        options={SKILLS.map((s) => ({ value: s, label: t(`responder.skillOptions.${s}`) }))}
-        values={skills}
-        onChange={setSkills}
-      />
-      {(zones.data?.zones.length ?? 0) > 0 && (
-        <CheckboxGroup
-          legend={t('responder.homeZones')}
-          name={`${id}-zones`}
-          options={(zones.data?.zones ?? []).map((z) => ({ value: z.id, label: z.name }))}
-          values={homeZoneIds}
-          onChange={setHomeZoneIds}
-        />
-      )}
-      <label htmlFor={`${id}-offer-phone`}>{t('responder.offerPhone')}</label>
-      <input
-        id={`${id}-offer-phone`}
-        type="tel"
-        inputMode="tel"
-        autoComplete="tel"
-        placeholder={profile.offerPhone ?? ''}
-        value={offerPhone}
-        aria-describedby={`${id}-offer-phone-hint`}
-        onChange={(e) => setOfferPhone(e.target.value)}
-      />
-      <p className="hint" id={`${id}-offer-phone-hint`}>
-        {t('responder.offerPhoneHint')}
-      </p>
-      <label htmlFor={`${id}-backup`}>{t('responder.backupPhone')}</label>
-      <input
-        id={`${id}-backup`}
-        type="tel"
-        inputMode="tel"
-        placeholder={profile.backupPhone ?? ''}
-        value={backupPhone}
-        onChange={(e) => setBackupPhone(e.target.value)}
-      />
-      <button type="button" className="button block" onClick={() => void save()}>
-        {t('responder.saveProfile')}
-      </button>
-      {saved && <p role="status">{t('responder.profileSaved')}</p>}
-    </details>
   );
 }

@@ -4,7 +4,8 @@ import { useNavigate, useSearchParams } from 'react-router';
 import type { SessionInfo } from '../../shared/access.js';
 import { safeNext } from '../../shared/safe-next.js';
 import { api } from '../api.js';
-import { EmailField, Field, SignInSteps, StepForm } from '../components/SignInSteps.js';
+import { SignInSteps } from '../components/SignInSteps.js';
+import { EmailField, Field, StepForm } from '../components/StepForm.js';
 import { useSession, useSetSession } from '../session.js';
 
 export function SignInPage() {

@@ -1,10 +1,11 @@
+import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
 import { normalizeReceipt } from '../../shared/receipt.js';
 import type { ReceiptStatus } from '../../shared/report.js';
 import { api } from '../api.js';
-import { errorText } from '../errors.js';
+import { ErrorSummary } from '../components/ErrorSummary.js';
 import { currentLanguage } from '../i18n.js';
 
 const formatTime = (iso: string) =>
@@ -27,43 +28,31 @@ export function StatusPage() {
   const initial =
     (location.state as { code?: string } | null)?.code ?? new URLSearchParams(location.search).get('code');
   const [code, setCode] = useState(initial ?? '');
-  const [result, setResult] = useState<ReceiptStatus | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  /** A code that is not a receipt code: said without asking the server. */
+  const [malformed, setMalformed] = useState(false);
+  // A POST, so that the code is never in an address.
+  const lookup = useMutation({
+    mutationFn: (receipt: string) =>
+      api<ReceiptStatus>('/api/reports/receipt', { method: 'POST', body: { code: receipt } }),
+  });
 
-  const check = async (value: string) => {
-    setResult(null);
+  const check = (value: string) => {
     const receipt = normalizeReceipt(value);
-    if (!receipt) return setProblem(t('status.invalid'));
-    setBusy(true);
-    setProblem(null);
-    try {
-      setResult(
-        await api<ReceiptStatus>('/api/reports/receipt', { method: 'POST', body: { code: receipt } }),
-      );
-    } catch (error) {
-      setProblem(
-        errorText(t, error, {
-          NOT_FOUND: t('status.notFound'),
-          VALIDATION: t('status.invalid'),
-          NETWORK: t('status.network'),
-        }),
-      );
-    } finally {
-      setBusy(false);
-    }
+    setMalformed(!receipt);
+    if (receipt) lookup.mutate(receipt);
+    else lookup.reset();
   };
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: look up the code handed over once, on arrival.
   useEffect(() => {
     if (!initial) return;
     if (location.search) void navigate('/status', { replace: true });
-    void check(initial);
+    check(initial);
   }, []);
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    void check(code);
+    check(code);
   };
 
   return (
@@ -87,21 +76,30 @@ export function StatusPage() {
           onChange={(e) => setCode(e.target.value)}
           aria-describedby={`${id}-hint`}
         />
-        <button type="submit" className="button primary block" disabled={busy}>
-          {busy ? t('status.checking') : t('status.check')}
+        <button type="submit" className="button primary block" disabled={lookup.isPending}>
+          {lookup.isPending ? t('status.checking') : t('status.check')}
         </button>
       </form>
       <div aria-live="polite">
-        {problem && (
+        {malformed ? (
           <p className="error-summary" role="alert">
-            {problem}
+            {t('status.invalid')}
           </p>
+        ) : (
+          <ErrorSummary
+            error={lookup.error}
+            overrides={{
+              NOT_FOUND: t('status.notFound'),
+              VALIDATION: t('status.invalid'),
+              NETWORK: t('status.network'),
+            }}
+          />
         )}
-        {result && (
+        {lookup.data && (
           <div className="status-card" data-testid="status">
-            <p className="receipt">{result.receipt}</p>
-            <p className="status-value">{t(`status.value.${result.status}`)}</p>
-            <p className="muted">{t('status.received', { time: formatTime(result.receivedAt) })}</p>
+            <p className="receipt">{lookup.data.receipt}</p>
+            <p className="status-value">{t(`status.value.${lookup.data.status}`)}</p>
+            <p className="muted">{t('status.received', { time: formatTime(lookup.data.receivedAt) })}</p>
           </div>
         )}
       </div>

@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
@@ -27,8 +27,12 @@ type FormState =
   | 'smsNotServed'
   | 'pushService';
 
+/** This browser cannot take notifications, or the server offers none: found before anything is sent. */
+class PushUnsupported extends Error {}
+
 /** What went wrong, in the words the page has for it. */
 function failureOf(error: unknown, channel: Channel): FormState {
+  if (error instanceof PushUnsupported) return 'pushUnsupported';
   if (!(error instanceof ApiError)) return channel === 'push' ? 'pushUnsupported' : 'failed';
   // Push is always offered: its only 503 is a push service that could not be checked just now.
   if (error.code === 'UNAVAILABLE') return channel === 'push' ? 'failed' : 'unavailable';
@@ -56,26 +60,24 @@ export function SubscribePage() {
   const [address, setAddress] = useState('');
   const [phone, setPhone] = useState('');
   const [chosen, setChosen] = useState<string[]>([]);
-  const [state, setState] = useState<FormState>('idle');
+  /** What the form found before sending: no zone, too many, an address or number that cannot be one. */
+  const [invalid, setInvalid] = useState<FormState | null>(null);
   // The same security check as the report form, solved in the background while the form is filled.
   useEffect(prepareProofOfWork, []);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (chosen.length === 0) return setState(channel === 'sms' ? 'invalidSms' : 'invalid');
-    if (chosen.length > maxZones) return setState('tooManyZones');
-    if (channel === 'email' && !address.includes('@')) return setState('invalid');
-    if (channel === 'sms' && !toE164(phone)) return setState('invalidSms');
-    setState('sending');
-    try {
-      const common = { zoneIds: chosen, language: currentLanguage() };
+  const subscribe = useMutation({
+    mutationFn: async (request: { channel: Channel; zoneIds: string[] }) => {
+      const common = { zoneIds: request.zoneIds, language: currentLanguage() };
       let body: object;
-      if (channel === 'push') {
+      if (request.channel === 'push') {
         const key = offered.data?.pushKey;
-        if (!key || !pushSupported()) return setState('pushUnsupported');
-        body = { channel, subscription: await browserPushSubscription(key), ...common };
+        if (!key || !pushSupported()) throw new PushUnsupported();
+        body = { channel: request.channel, subscription: await browserPushSubscription(key), ...common };
       } else {
-        body = channel === 'sms' ? { channel, phone, ...common } : { channel, address, ...common };
+        body =
+          request.channel === 'sms'
+            ? { channel: request.channel, phone, ...common }
+            : { channel: request.channel, address, ...common };
       }
       const send = async () =>
         api('/api/subscriptions', { method: 'POST', body, headers: await takeProofOfWork() });
@@ -84,11 +86,36 @@ export function SubscribePage() {
         if (error instanceof ApiError && error.details.proofOfWork) return send();
         throw error;
       });
-      setState('sent');
-    } catch (error) {
-      setState(failureOf(error, channel));
-    }
+    },
+  });
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const found: FormState | null =
+      chosen.length === 0
+        ? channel === 'sms'
+          ? 'invalidSms'
+          : 'invalid'
+        : chosen.length > maxZones
+          ? 'tooManyZones'
+          : channel === 'email' && !address.includes('@')
+            ? 'invalid'
+            : channel === 'sms' && !toE164(phone)
+              ? 'invalidSms'
+              : null;
+    setInvalid(found);
+    if (found) return subscribe.reset();
+    subscribe.mutate({ channel, zoneIds: chosen });
   };
+  const state: FormState =
+    invalid ??
+    (subscribe.isSuccess
+      ? 'sent'
+      : subscribe.isPending
+        ? 'sending'
+        : subscribe.isError
+          ? failureOf(subscribe.error, subscribe.variables.channel)
+          : 'idle');
 
   if (state === 'sent') {
     return (
@@ -195,15 +222,15 @@ function SubscriptionDetails({ view }: { view: SubscriptionView }) {
 export function ConfirmSubscriptionPage() {
   const { t } = useTranslation();
   const [params] = useSearchParams();
-  const [view, setView] = useState<SubscriptionView | null>(null);
-  const [failed, setFailed] = useState(false);
   const token = params.get('token') ?? '';
-  useEffect(() => {
-    api<SubscriptionView>('/api/subscriptions/confirm', { method: 'POST', body: { token } }).then(
-      setView,
-      () => setFailed(true),
-    );
-  }, [token]);
+  const confirm = useMutation({
+    mutationFn: (link: string) =>
+      api<SubscriptionView>('/api/subscriptions/confirm', { method: 'POST', body: { token: link } }),
+  });
+  const { mutate } = confirm;
+  useEffect(() => mutate(token), [mutate, token]);
+  const view = confirm.data;
+  const failed = confirm.isError;
   return (
     <section aria-live="polite">
       <h1>{t('subscribe.confirmTitle')}</h1>
@@ -223,13 +250,15 @@ export function ManageSubscriptionPage() {
   const { t } = useTranslation();
   const [params] = useSearchParams();
   const token = params.get('token') ?? '';
-  const [deleted, setDeleted] = useState(false);
   const view = useQuery({
     queryKey: ['subscription', token],
     queryFn: () => api<SubscriptionView>('/api/subscriptions/manage', { method: 'POST', body: { token } }),
     retry: false,
   });
-  if (deleted) {
+  const remove = useMutation({
+    mutationFn: () => api('/api/subscriptions/delete', { method: 'POST', body: { token } }),
+  });
+  if (remove.isSuccess) {
     return (
       <section aria-live="polite">
         <h1>{t('subscribe.deletedTitle')}</h1>
@@ -247,13 +276,12 @@ export function ManageSubscriptionPage() {
           <button
             type="button"
             className="button block"
-            onClick={async () => {
-              await api('/api/subscriptions/delete', { method: 'POST', body: { token } });
-              setDeleted(true);
-            }}
+            disabled={remove.isPending}
+            onClick={() => remove.mutate()}
           >
             {t('subscribe.delete')}
           </button>
+          {remove.isError && <p className="error-summary">{t('subscribe.errors.failed')}</p>}
         </>
       )}
     </section>

@@ -11,6 +11,7 @@ import {
   publicAlertListSchema,
   publishingSettingsSchema,
   rejectInputSchema,
+  rumorCheckInputSchema,
   templateInputSchema,
   templateSchema,
 } from '../../../shared/alert.js';
@@ -81,6 +82,24 @@ export function registerAlertRoutes(
     },
     async (request, reply) =>
       reply.status(201).send(await deps.alerts.createDraft(request.body, sessionOf(request).userId)),
+  );
+
+  routes.post(
+    `${base}/rumor-check`,
+    {
+      config: { access: 'alerts:compose' },
+      schema: {
+        tags,
+        summary:
+          'The rumor check of an incident found not confirmed: its template drafted and submitted for approval in one transaction, or nothing written',
+        body: rumorCheckInputSchema,
+        response: { ...changed, 201: alertViewSchema },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(await deps.alerts.rumorCheck(request.body.incidentId, sessionOf(request).userId)),
   );
 
   routes.get(

@@ -6,12 +6,11 @@ import type {
   AlertTemplate,
   AlertView,
   DeliveryReport,
-  draftInputSchema,
   templateInputSchema,
 } from '../../../shared/alert.js';
 import type { IncidentFacts, IncidentSummary } from '../../../shared/incident.js';
 import { LANGUAGES } from '../../../shared/report-fields.js';
-import type { Database, Drizzle, Tx } from '../../db/database.js';
+import type { Database, Tx } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import { incidentFacts } from '../incidents/facts.js';
@@ -26,6 +25,16 @@ import {
   setAlertZones,
   updateAlert,
 } from './alerts.repo.js';
+import {
+  alertFacts,
+  checkReference,
+  checkZones,
+  type DraftInput,
+  draftValues,
+  insertDraft,
+  loadAlert,
+  submitDraft,
+} from './compose.js';
 import { deliveryReport } from './delivery.repo.js';
 import { auditAlert, publishSnapshot } from './publish.js';
 import type { Publishing } from './publishing.js';
@@ -38,16 +47,19 @@ import {
   smsPreview,
 } from './render.js';
 import { type AlertSnapshot, snapshotHash } from './snapshot.js';
-import { existingZones } from './subscriptions.repo.js';
 import { CAP_DEFAULTS, fillTemplate } from './templates.js';
-import { msgTypeOf, nextState } from './workflow.js';
+import { nextState } from './workflow.js';
 
-type DraftInput = z.output<typeof draftInputSchema>;
 type TemplateInput = z.output<typeof templateInputSchema>;
 
 export interface AlertService {
   /** A kind's texts filled in every language, with its CAP defaults and zones. */
   template(input: TemplateInput): Promise<AlertTemplate>;
+  /**
+   * The rumor check of an incident whose verdict is "not confirmed", as one command: its template
+   * drafted and submitted for approval in one transaction, or nothing written.
+   */
+  rumorCheck(incidentId: string, actorId: string): Promise<AlertView>;
   createDraft(input: DraftInput, actorId: string): Promise<AlertView>;
   editDraft(id: string, input: DraftInput, actorId: string): Promise<AlertView>;
   submit(id: string, actorId: string): Promise<AlertView>;
@@ -84,66 +96,35 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
 
   const { views, viewOf } = alertViews(publishing);
 
-  async function load(tx: Tx, coalitionId: string, id: string) {
-    const row = await findAlert(tx.db, coalitionId, id, true);
-    if (!row) throw new AppError('NOT_FOUND', 'No alert with this id.');
-    return row;
-  }
-
-  const facts = (row: AlertRow) => ({
-    state: row.state,
-    kind: row.kind,
-    createdBy: row.createdBy,
-    submittedBy: row.submittedBy,
-    editors: row.editedBy,
-    endedAt: row.endedAt,
-    expiresAt: row.expiresAt,
-  });
-
-  async function checkZones(db: Drizzle, coalitionId: string, zoneIds: readonly string[]) {
-    const found = await existingZones(db, coalitionId, zoneIds);
-    if (found.length !== new Set(zoneIds).size) {
-      throw new AppError('VALIDATION', 'One of the zones does not exist; choose from the list.', {
-        fields: [{ field: 'zoneIds', message: 'unknown zone' }],
-      });
-    }
-    return found;
-  }
-
-  /** An update or all clear must follow a published alert that is still in force. */
-  async function checkReference(tx: Tx, coalitionId: string, input: DraftInput) {
-    const needs = input.kind === 'update' || input.kind === 'all_clear';
-    if (!input.referencesId) {
-      if (needs)
-        throw new AppError('VALIDATION', 'An update or all clear follows an earlier alert.', {
-          fields: [{ field: 'referencesId', message: 'required' }],
-        });
-      return;
-    }
-    const earlier = await load(tx, coalitionId, input.referencesId);
-    nextState(facts(earlier), 'follow_up', '', now());
-    if (earlier.capStatus !== input.capStatus)
-      throw new AppError('VALIDATION', `A follow-up keeps its alert's status (${earlier.capStatus}).`);
-  }
-
-  function draftValues(input: DraftInput) {
-    return {
-      kind: input.kind,
-      capStatus: input.capStatus,
-      msgType: msgTypeOf(input.kind),
-      incidentId: input.incidentId ?? null,
-      referencesId: input.referencesId ?? null,
-      content: input.content,
-      urgency: input.cap.urgency,
-      severity: input.cap.severity,
-      certainty: input.cap.certainty,
-      // The clock starts at publication.
-      expiresInMinutes: input.cap.expiresInMinutes,
-    };
-  }
-
   const audit = (tx: Tx, coalitionId: string, actorId: string, action: AuditAction, alertId: string) =>
     auditAlert(tx, { coalitionId, actorId, action, alertId, at: now() });
+
+  /** A kind's texts filled in every language from the incident (if any), its CAP defaults and zones. */
+  async function templateFor(
+    coalitionId: string,
+    input: TemplateInput,
+    incident: IncidentSummary | undefined,
+  ): Promise<AlertTemplate> {
+    let zoneIds = input.zoneIds;
+    if (input.referencesId) {
+      const earlier = await viewOf(database.db, coalitionId, input.referencesId);
+      if (zoneIds.length === 0) zoneIds = earlier.zones.map((z) => z.id);
+    }
+    if (zoneIds.length === 0 && incident?.zone) zoneIds = [incident.zone.id];
+    const names = (await checkZones(database.db, coalitionId, zoneIds)).map((zone) => zone.name);
+    const at = input.kind === 'all_clear' ? now() : new Date(incident?.lastObservedAt ?? now());
+    return {
+      content: fillTemplate({
+        kind: input.kind,
+        zoneNames: names,
+        activity: incident?.activity ?? 'other',
+        at,
+        timeZone: deps.timeZone,
+      }),
+      cap: CAP_DEFAULTS[input.kind],
+      zoneIds,
+    };
+  }
 
   const publish = (
     tx: Tx,
@@ -160,53 +141,54 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
         ? await deps.incidentSummary(coalition.id, input.incidentId)
         : undefined;
       if (input.incidentId && !incident) throw new AppError('NOT_FOUND', 'No incident with this id.');
-      let zoneIds = input.zoneIds;
-      if (input.referencesId) {
-        const earlier = await viewOf(database.db, coalition.id, input.referencesId);
-        if (zoneIds.length === 0) zoneIds = earlier.zones.map((z) => z.id);
-      }
-      if (zoneIds.length === 0 && incident?.zone) zoneIds = [incident.zone.id];
-      const names = (await checkZones(database.db, coalition.id, zoneIds)).map((zone) => zone.name);
-      const at = input.kind === 'all_clear' ? now() : new Date(incident?.lastObservedAt ?? now());
-      return {
-        content: fillTemplate({
-          kind: input.kind,
-          zoneNames: names,
-          activity: incident?.activity ?? 'other',
-          at,
-          timeZone: deps.timeZone,
-        }),
-        cap: CAP_DEFAULTS[input.kind],
-        zoneIds,
-      };
+      return templateFor(coalition.id, input, incident);
+    },
+
+    async rumorCheck(incidentId, actorId) {
+      const coalition = await deps.coalitions.current();
+      const incident = await deps.incidentSummary(coalition.id, incidentId);
+      if (!incident) throw new AppError('NOT_FOUND', 'No incident with this id.');
+      // What it says publicly ("checked, not confirmed") is the dispatcher's verdict: the verdict
+      // may have changed since the board showed the button.
+      if (incident.status !== 'not_confirmed')
+        throw new AppError(
+          'INVALID_TRANSITION',
+          'A rumor check follows the verdict "not confirmed"; this incident has another verdict now.',
+          { reason: 'rumor_check_verdict', status: incident.status },
+        );
+      const kind = 'rumor_false';
+      const filled = await templateFor(coalition.id, { kind, incidentId, zoneIds: [] }, incident);
+      if (filled.zoneIds.length === 0)
+        throw new AppError('VALIDATION', 'This incident has no zone: choose the zones in the composer.', {
+          fields: [{ field: 'zoneIds', message: 'choose at least one zone' }],
+        });
+      const input: DraftInput = { kind, capStatus: 'Actual', incidentId, ...filled };
+      const ctx = await publishing.context();
+      const id = randomUUID();
+      // Drafted and submitted together, or not at all: never a draft left behind by a refusal.
+      await database.transaction(async (tx) => {
+        await insertDraft(tx, { coalitionId: coalition.id, id, input, actorId, now });
+        await submitDraft(tx, { coalitionId: coalition.id, id, actorId, ctx, now });
+      });
+      return viewOf(database.db, coalition.id, id);
     },
 
     async createDraft(input, actorId) {
       const coalition = await deps.coalitions.current();
       const id = randomUUID();
-      await database.transaction(async (tx) => {
-        await checkZones(tx.db, coalition.id, input.zoneIds);
-        await checkReference(tx, coalition.id, input);
-        await insertAlert(tx.db, {
-          id,
-          coalitionId: coalition.id,
-          createdBy: actorId,
-          editedBy: [actorId],
-          ...draftValues(input),
-        });
-        await setAlertZones(tx.db, id, [...new Set(input.zoneIds)]);
-        await audit(tx, coalition.id, actorId, 'alert.drafted', id);
-      });
+      await database.transaction((tx) =>
+        insertDraft(tx, { coalitionId: coalition.id, id, input, actorId, now }),
+      );
       return viewOf(database.db, coalition.id, id);
     },
 
     async editDraft(id, input, actorId) {
       const coalition = await deps.coalitions.current();
       await database.transaction(async (tx) => {
-        const row = await load(tx, coalition.id, id);
-        nextState(facts(row), 'edit', actorId, now());
+        const row = await loadAlert(tx, coalition.id, id);
+        nextState(alertFacts(row), 'edit', actorId, now());
         await checkZones(tx.db, coalition.id, input.zoneIds);
-        await checkReference(tx, coalition.id, input);
+        await checkReference(tx, coalition.id, input, now());
         await updateAlert(tx.db, id, {
           ...draftValues(input),
           state: 'draft',
@@ -225,21 +207,9 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     async submit(id, actorId) {
       const coalition = await deps.coalitions.current();
       const ctx = await publishing.context();
-      await database.transaction(async (tx) => {
-        const row = await load(tx, coalition.id, id);
-        const state = nextState(facts(row), 'submit', actorId, now());
-        // What the approver will be shown and asked to approve, frozen now.
-        const snapshot = await liveSnapshot(tx.db, row);
-        requireClean(snapshot, ctx);
-        await moveAlert(tx.db, id, row.state, {
-          state,
-          submittedBy: actorId,
-          submittedAt: now(),
-          snapshot,
-          snapshotHash: snapshotHash(snapshot),
-        });
-        await audit(tx, coalition.id, actorId, 'alert.submitted', id);
-      });
+      await database.transaction((tx) =>
+        submitDraft(tx, { coalitionId: coalition.id, id, actorId, ctx, now }),
+      );
       return viewOf(database.db, coalition.id, id);
     },
 
@@ -247,8 +217,8 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
       const coalition = await deps.coalitions.current();
       const ctx = await publishing.context();
       await database.transaction(async (tx) => {
-        const row = await load(tx, coalition.id, id);
-        nextState(facts(row), 'approve', actorId, now());
+        const row = await loadAlert(tx, coalition.id, id);
+        nextState(alertFacts(row), 'approve', actorId, now());
         // Submitted before snapshots existed: what it says now is what the approver was shown.
         const snapshot = await snapshotOf(tx.db, row);
         if ((row.snapshotHash ?? snapshotHash(snapshot)) !== contentHash)
@@ -259,8 +229,8 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
         // The guard's settings may have changed since it was submitted.
         requireClean(snapshot, ctx);
         if (row.referencesId) {
-          const earlier = await load(tx, coalition.id, row.referencesId);
-          nextState(facts(earlier), 'follow_up', actorId, now());
+          const earlier = await loadAlert(tx, coalition.id, row.referencesId);
+          nextState(alertFacts(earlier), 'follow_up', actorId, now());
         }
         await publish(tx, row, snapshot, ctx, { decidedBy: actorId, decidedAt: now() });
         await audit(tx, coalition.id, actorId, 'alert.approved', id);
@@ -279,8 +249,8 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     async reject(id, reason, actorId) {
       const coalition = await deps.coalitions.current();
       await database.transaction(async (tx) => {
-        const row = await load(tx, coalition.id, id);
-        const state = nextState(facts(row), 'reject', actorId, now());
+        const row = await loadAlert(tx, coalition.id, id);
+        const state = nextState(alertFacts(row), 'reject', actorId, now());
         await moveAlert(tx.db, id, row.state, {
           state,
           decidedBy: actorId,
@@ -297,8 +267,8 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
       const ctx = await publishing.context();
       const cancelId = randomUUID();
       await database.transaction(async (tx) => {
-        const original = await load(tx, coalition.id, id);
-        nextState(facts(original), 'cancel', actorId, now());
+        const original = await loadAlert(tx, coalition.id, id);
+        nextState(alertFacts(original), 'cancel', actorId, now());
         // The correction names the zones as the alert it corrects named them.
         const { zones } = await snapshotOf(tx.db, original);
         const content = fillTemplate({
@@ -336,7 +306,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
           cancelId,
           zones.map((z) => z.id),
         );
-        const inserted = await load(tx, coalition.id, cancelId);
+        const inserted = await loadAlert(tx, coalition.id, cancelId);
         const snapshot: AlertSnapshot = { ...(await liveSnapshot(tx.db, inserted)), zones };
         requireClean(snapshot, ctx);
         await publish(tx, inserted, snapshot, ctx, { decidedBy: actorId, decidedAt: now() });

@@ -1,10 +1,10 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { GroupingPolicy } from '../../../shared/incident.js';
 import { ACTIVITIES, type Activity } from '../../../shared/report-fields.js';
 import { api } from '../../api.js';
-import { useErrorText } from '../../errors.js';
+import { ErrorSummary } from '../../components/ErrorSummary.js';
 
 type Row = { radiusKm: string; windowMinutes: string };
 
@@ -14,7 +14,6 @@ const number = (value: string) => (value.trim() === '' ? undefined : Number(valu
 /** How reports are grouped into incidents: distance and time, overall and per activity. */
 export function GroupingSection() {
   const { t } = useTranslation();
-  const errorText = useErrorText();
   const id = useId();
   const queryClient = useQueryClient();
   const policy = useQuery({
@@ -24,7 +23,6 @@ export function GroupingSection() {
   const [radius, setRadius] = useState('');
   const [windowMinutes, setWindowMinutes] = useState('');
   const [rows, setRows] = useState<Partial<Record<Activity, Row>>>({});
-  const [state, setState] = useState<'idle' | 'saved' | string>('idle');
 
   useEffect(() => {
     if (!policy.data) return;
@@ -43,7 +41,11 @@ export function GroupingSection() {
     );
   }, [policy.data]);
 
-  const save = async (event: FormEvent) => {
+  const store = useMutation({
+    mutationFn: (body: object) => api<GroupingPolicy>('/api/admin/grouping', { method: 'PUT', body }),
+    onSuccess: (saved) => queryClient.setQueryData(['admin', 'grouping'], saved),
+  });
+  const save = (event: FormEvent) => {
     event.preventDefault();
     const byActivity = Object.fromEntries(
       ACTIVITIES.flatMap((a) => {
@@ -55,16 +57,7 @@ export function GroupingSection() {
         return own.radiusKm === undefined && own.windowMinutes === undefined ? [] : [[a, own]];
       }),
     );
-    try {
-      const saved = await api<GroupingPolicy>('/api/admin/grouping', {
-        method: 'PUT',
-        body: { radiusKm: number(radius), windowMinutes: number(windowMinutes), byActivity },
-      });
-      queryClient.setQueryData(['admin', 'grouping'], saved);
-      setState('saved');
-    } catch (error) {
-      setState(errorText(error));
-    }
+    store.mutate({ radiusKm: number(radius), windowMinutes: number(windowMinutes), byActivity });
   };
 
   if (!policy.data) return null;
@@ -133,12 +126,8 @@ export function GroupingSection() {
       <button type="submit" className="button">
         {t('admin.grouping.save')}
       </button>
-      {state === 'saved' && <p role="status">{t('admin.grouping.saved')}</p>}
-      {state !== 'idle' && state !== 'saved' && (
-        <p className="error-summary" role="alert">
-          {state}
-        </p>
-      )}
+      {store.isSuccess && <p role="status">{t('admin.grouping.saved')}</p>}
+      <ErrorSummary error={store.error} />
     </form>
   );
 }

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { InvitationCreated } from '../../../shared/admin.js';
 import type { Role } from '../../../shared/roles.js';
 import { api } from '../../api.js';
-import { Field, StepForm } from '../../components/SignInSteps.js';
+import { Field, StepForm } from '../../components/StepForm.js';
 import { OrganizationSelect, RoleSelect, useOrganizationChoice } from './Selects.js';
 import { formatWhen, useRefreshAdmin } from './shared.js';
 

@@ -1,8 +1,10 @@
+import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AdminOrganization } from '../../../shared/admin.js';
 import { api } from '../../api.js';
-import { Field, StepForm } from '../../components/SignInSteps.js';
+import { ErrorSummary } from '../../components/ErrorSummary.js';
+import { Field, StepForm } from '../../components/StepForm.js';
 import { useZones } from '../../useZones.js';
 import { useOrganizations, useRefreshAdmin } from './shared.js';
 
@@ -46,13 +48,17 @@ function OrganizationZones(props: {
 }) {
   const { t } = useTranslation();
   const [selected, setSelected] = useState<Set<string>>(new Set(props.organization.zoneIds));
-  const [saved, setSaved] = useState(false);
+  const store = useMutation({
+    mutationFn: (zoneIds: string[]) =>
+      api(`/api/admin/organizations/${props.organization.id}/zones`, { method: 'PUT', body: { zoneIds } }),
+    onSuccess: () => props.onSaved(),
+  });
   const toggle = (zoneId: string, on: boolean) => {
     const next = new Set(selected);
     if (on) next.add(zoneId);
     else next.delete(zoneId);
     setSelected(next);
-    setSaved(false);
+    store.reset();
   };
   return (
     <fieldset className="choices">
@@ -69,21 +75,11 @@ function OrganizationZones(props: {
           </label>
         ))}
       </div>
-      <button
-        type="button"
-        className="button"
-        onClick={async () => {
-          await api(`/api/admin/organizations/${props.organization.id}/zones`, {
-            method: 'PUT',
-            body: { zoneIds: [...selected] },
-          });
-          setSaved(true);
-          await props.onSaved();
-        }}
-      >
+      <button type="button" className="button" onClick={() => store.mutate([...selected])}>
         {t('admin.saveZones')}
       </button>
-      {saved && <span role="status"> {t('admin.saved')}</span>}
+      {store.isSuccess && <span role="status"> {t('admin.saved')}</span>}
+      <ErrorSummary error={store.error} />
     </fieldset>
   );
 }

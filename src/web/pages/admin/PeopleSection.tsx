@@ -1,10 +1,10 @@
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AdminPeople, OpenInvitations } from '../../../shared/admin.js';
 import type { Role } from '../../../shared/roles.js';
 import { api } from '../../api.js';
-import { useErrorText } from '../../errors.js';
+import { ErrorSummary } from '../../components/ErrorSummary.js';
 import { useSession } from '../../session.js';
 import { OrganizationSelect, RoleSelect, useOrganizationChoice } from './Selects.js';
 import { formatWhen, useRefreshAdmin } from './shared.js';
@@ -22,9 +22,7 @@ export function PeopleSection() {
   const mayRemove = (personId: string, role: Role) =>
     (role !== 'coalition_admin' || coalitionWide) &&
     !(personId === me && (role === 'admin' || role === 'coalition_admin'));
-  const errorText = useErrorText();
   const refresh = useRefreshAdmin();
-  const [failure, setFailure] = useState<string | null>(null);
   const people = useQuery({
     queryKey: ['admin', 'people'],
     queryFn: () => api<AdminPeople>('/api/admin/people'),
@@ -33,15 +31,11 @@ export function PeopleSection() {
     queryKey: ['admin', 'invitations'],
     queryFn: () => api<OpenInvitations>('/api/admin/invitations'),
   });
-  const act = async (path: string, body?: unknown) => {
-    setFailure(null);
-    try {
-      await api(path, { method: 'POST', body });
-      await refresh();
-    } catch (error) {
-      setFailure(errorText(error));
-    }
-  };
+  const change = useMutation({
+    mutationFn: ({ path, body }: { path: string; body?: unknown }) => api(path, { method: 'POST', body }),
+    onSuccess: () => refresh(),
+  });
+  const act = (path: string, body?: unknown) => change.mutate({ path, body });
 
   return (
     <>
@@ -55,7 +49,7 @@ export function PeopleSection() {
             <button
               type="button"
               className="link"
-              onClick={() => void act(`/api/admin/invitations/${invitation.id}/revoke`)}
+              onClick={() => act(`/api/admin/invitations/${invitation.id}/revoke`)}
             >
               {t('admin.revoke')}
             </button>
@@ -64,11 +58,7 @@ export function PeopleSection() {
       </ul>
 
       <h2>{t('admin.people')}</h2>
-      {failure && (
-        <p className="error-summary" role="alert">
-          {failure}
-        </p>
-      )}
+      <ErrorSummary error={change.error} />
       <table className="table">
         <thead>
           <tr>
@@ -99,7 +89,7 @@ export function PeopleSection() {
                             name: person.displayName,
                           })}
                           onClick={() =>
-                            void act(`/api/admin/people/${person.id}/roles/revoke`, {
+                            act(`/api/admin/people/${person.id}/roles/revoke`, {
                               organizationId: m.organizationId,
                               role: m.role,
                             })
@@ -127,7 +117,7 @@ export function PeopleSection() {
                     type="button"
                     className="link"
                     onClick={() =>
-                      void act(`/api/admin/people/${person.id}/${person.disabled ? 'enable' : 'disable'}`)
+                      act(`/api/admin/people/${person.id}/${person.disabled ? 'enable' : 'disable'}`)
                     }
                   >
                     {person.disabled ? t('admin.enable') : t('admin.disable')}
@@ -146,7 +136,7 @@ export function PeopleSection() {
 
 function GrantRole(props: {
   personName: string;
-  onGrant: (body: { organizationId: string; role: Role }) => Promise<void>;
+  onGrant: (body: { organizationId: string; role: Role }) => void;
 }) {
   const { t } = useTranslation();
   const [organizationId, setOrganizationId] = useState('');
@@ -170,7 +160,7 @@ function GrantRole(props: {
         type="button"
         className="button"
         aria-label={t('admin.addRoleFor', { name: props.personName })}
-        onClick={() => void props.onGrant({ organizationId: orgId, role })}
+        onClick={() => props.onGrant({ organizationId: orgId, role })}
       >
         {t('admin.addRole')}
       </button>

@@ -1,4 +1,4 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PublishingSettings } from '../../../shared/alert.js';
@@ -32,7 +32,6 @@ export function PublishingSection() {
     blockedNames: '',
     allowedHosts: '',
   });
-  const [state, setState] = useState<{ ok: boolean; text: string } | null>(null);
 
   useEffect(() => {
     if (!settings.data) return;
@@ -56,22 +55,18 @@ export function PublishingSection() {
       .join(' ');
   };
 
-  const save = async (event: FormEvent) => {
+  const store = useMutation({
+    mutationFn: (body: Record<List, string[]>) =>
+      api<PublishingSettings>('/api/admin/publishing', { method: 'PUT', body }),
+    onSuccess: (saved) => queryClient.setQueryData(['admin', 'publishing'], saved),
+  });
+  const save = (event: FormEvent) => {
     event.preventDefault();
-    try {
-      const saved = await api<PublishingSettings>('/api/admin/publishing', {
-        method: 'PUT',
-        body: {
-          allowedNumbers: lines(texts.allowedNumbers),
-          blockedNames: lines(texts.blockedNames),
-          allowedHosts: lines(texts.allowedHosts),
-        },
-      });
-      queryClient.setQueryData(['admin', 'publishing'], saved);
-      setState({ ok: true, text: t('admin.publishing.saved') });
-    } catch (error) {
-      setState({ ok: false, text: problem(error) });
-    }
+    store.mutate({
+      allowedNumbers: lines(texts.allowedNumbers),
+      blockedNames: lines(texts.blockedNames),
+      allowedHosts: lines(texts.allowedHosts),
+    });
   };
 
   if (!settings.data) return null;
@@ -97,9 +92,10 @@ export function PublishingSection() {
       <button type="submit" className="button">
         {t('admin.publishing.save')}
       </button>
-      {state && (
-        <p role={state.ok ? 'status' : 'alert'} className={state.ok ? '' : 'error-summary'}>
-          {state.text}
+      {store.isSuccess && <p role="status">{t('admin.publishing.saved')}</p>}
+      {store.isError && (
+        <p role="alert" className="error-summary">
+          {problem(store.error)}
         </p>
       )}
     </form>

@@ -1,8 +1,8 @@
-import { useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, lazy, Suspense, useCallback, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.js';
-import { useErrorText } from '../../errors.js';
+import { ErrorSummary } from '../../components/ErrorSummary.js';
 import { useZones } from '../../useZones.js';
 
 // MapLibre is a large chunk: only fetched when someone chooses to draw.
@@ -11,27 +11,25 @@ const ZoneDrawMap = lazy(() => import('./ZoneDrawMap.js'));
 /** The zones the network covers: add one by drawing it or from a GeoJSON file, rename, retire. */
 export function ZonesSection() {
   const { t } = useTranslation();
-  const errorText = useErrorText();
   const id = useId();
   const queryClient = useQueryClient();
   const zones = useZones();
   const [name, setName] = useState('');
   const [geojson, setGeojson] = useState('');
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  /** A geojson that is not JSON: said before anything is sent. */
+  const [notJson, setNotJson] = useState(false);
   const [drawing, setDrawing] = useState(false);
   const drawn = useCallback((outline: string) => outline && setGeojson(outline), []);
-  const refresh = () => queryClient.invalidateQueries({ queryKey: ['zones'] });
 
-  const run = async (work: () => Promise<unknown>, done: string) => {
-    setMessage(null);
-    try {
+  // Adding, renaming or retiring a zone; each says what it did, or what was refused.
+  const change = useMutation({
+    mutationFn: async ({ work }: { work: () => Promise<unknown>; done: string }) => {
       await work();
-      await refresh();
-      setMessage({ ok: true, text: done });
-    } catch (error) {
-      setMessage({ ok: false, text: errorText(error) });
-    }
-  };
+      await queryClient.invalidateQueries({ queryKey: ['zones'] });
+    },
+    onMutate: () => setNotJson(false),
+  });
+  const run = (work: () => Promise<unknown>, done: string) => change.mutate({ work, done });
 
   const add = (event: FormEvent) => {
     event.preventDefault();
@@ -39,10 +37,11 @@ export function ZonesSection() {
     try {
       parsed = JSON.parse(geojson);
     } catch {
-      setMessage({ ok: false, text: t('admin.zones.notJson') });
+      change.reset();
+      setNotJson(true);
       return;
     }
-    void run(
+    run(
       async () => {
         await api('/api/admin/zones', { method: 'POST', body: { name, geojson: parsed } });
         setName('');
@@ -113,19 +112,21 @@ export function ZonesSection() {
           {t('admin.zones.submit')}
         </button>
       </form>
-      {message && (
-        <p role={message.ok ? 'status' : 'alert'} className={message.ok ? '' : 'error-summary'}>
-          {message.text}
+      {notJson && (
+        <p role="alert" className="error-summary">
+          {t('admin.zones.notJson')}
         </p>
       )}
+      {change.isSuccess && <p role="status">{change.variables.done}</p>}
+      <ErrorSummary error={change.error} />
     </section>
   );
 }
 
 function ZoneRow(props: {
   zone: { id: string; name: string; cellCount: number };
-  onRename: (name: string) => Promise<void>;
-  onRetire: () => Promise<void>;
+  onRename: (name: string) => void;
+  onRetire: () => void;
 }) {
   const { t } = useTranslation();
   const [name, setName] = useState(props.zone.name);
@@ -140,7 +141,7 @@ function ZoneRow(props: {
         type="button"
         className="button"
         disabled={name.trim() === props.zone.name}
-        onClick={() => void props.onRename(name)}
+        onClick={() => props.onRename(name)}
       >
         {t('admin.zones.rename')}
       </button>
@@ -148,8 +149,7 @@ function ZoneRow(props: {
         type="button"
         className="button"
         onClick={() => {
-          if (window.confirm(t('admin.zones.confirmRetire', { name: props.zone.name })))
-            void props.onRetire();
+          if (window.confirm(t('admin.zones.confirmRetire', { name: props.zone.name }))) props.onRetire();
         }}
       >
         {t('admin.zones.retire')}

@@ -1,3 +1,4 @@
+import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
@@ -14,7 +15,7 @@ import {
 import { LANGUAGES } from '../../../shared/report-fields.js';
 import { api } from '../../api.js';
 import { CheckboxGroup, RadioGroup } from '../../components/Choices.js';
-import { errorText } from '../../errors.js';
+import { ErrorSummary } from '../../components/ErrorSummary.js';
 import { useZones } from '../../useZones.js';
 
 type Kind = (typeof COMPOSABLE_KINDS)[number];
@@ -50,35 +51,42 @@ export function AlertEditor({ start, onSaved }: { start: EditorStart; onSaved: (
       expiresInMinutes: 180,
     },
   );
-  const [problem, setProblem] = useState<string | null>(null);
+  /** Who it is for was not chosen: asked before anything is sent. */
+  const [statusMissing, setStatusMissing] = useState(false);
   const referencesId = existing?.referencesId ?? start.referencesId;
 
-  const fill = async () => {
-    setProblem(null);
-    try {
-      const filled = await api<AlertTemplate>('/api/manage/alerts/template', {
+  const fill = useMutation({
+    onMutate: () => setStatusMissing(false),
+    mutationFn: () =>
+      api<AlertTemplate>('/api/manage/alerts/template', {
         method: 'POST',
         body: { kind, zoneIds, incidentId: start.incidentId, referencesId },
-      });
+      }),
+    onSuccess: (filled) => {
       setContent(filled.content);
       setCap(filled.cap);
       setZoneIds(filled.zoneIds);
-    } catch (error) {
-      setProblem(errorText(t, error));
-    }
-  };
+    },
+  });
 
   // A new alert from an incident or a follow-up starts filled in.
   // biome-ignore lint/correctness/useExhaustiveDependencies: only once, when the editor opens.
   useEffect(() => {
-    if (!existing && (start.incidentId || start.referencesId)) void fill();
+    if (!existing && (start.incidentId || start.referencesId)) fill.mutate();
   }, []);
 
-  const save = async (event: FormEvent) => {
+  const store = useMutation({
+    mutationFn: (body: object) =>
+      existing
+        ? api<AlertView>(`/api/manage/alerts/${existing.id}`, { method: 'PUT', body })
+        : api<AlertView>('/api/manage/alerts', { method: 'POST', body }),
+    onSuccess: onSaved,
+  });
+  const save = (event: FormEvent) => {
     event.preventDefault();
-    setProblem(null);
-    if (!capStatus) return setProblem(t('alerting.status'));
-    const body = {
+    setStatusMissing(!capStatus);
+    if (!capStatus) return store.reset();
+    store.mutate({
       kind,
       capStatus,
       zoneIds,
@@ -86,21 +94,10 @@ export function AlertEditor({ start, onSaved }: { start: EditorStart; onSaved: (
       cap,
       incidentId: start.incidentId ?? existing?.incidentId ?? undefined,
       referencesId,
-    };
-    try {
-      const saved = existing
-        ? await api<AlertView>(`/api/manage/alerts/${existing.id}`, { method: 'PUT', body })
-        : await api<AlertView>('/api/manage/alerts', { method: 'POST', body });
-      onSaved(saved);
-    } catch (error) {
-      setProblem(
-        errorText(t, error, {
-          VALIDATION: t('alerting.errors.VALIDATION'),
-          INVALID_TRANSITION: t('alerting.errors.INVALID_TRANSITION'),
-        }),
-      );
-    }
+    });
   };
+  /** What the latest attempt (filling in or saving) refused. */
+  const failed = store.submittedAt > fill.submittedAt ? store : fill;
 
   const setText = (language: 'en' | 'es', field: keyof typeof EMPTY_TEXT, value: string) =>
     setContent((c) => ({ ...c, [language]: { ...c[language], [field]: value } }));
@@ -143,7 +140,7 @@ export function AlertEditor({ start, onSaved }: { start: EditorStart; onSaved: (
         values={zoneIds}
         onChange={setZoneIds}
       />
-      <button type="button" className="button" onClick={() => void fill()}>
+      <button type="button" className="button" onClick={() => fill.mutate()}>
         {t('alerting.fill')}
       </button>
       <div className="columns">
@@ -202,12 +199,24 @@ export function AlertEditor({ start, onSaved }: { start: EditorStart; onSaved: (
           </div>
         </div>
       </fieldset>
-      {problem && (
+      {statusMissing ? (
         <p className="error-summary" role="alert">
-          {problem}
+          {t('alerting.status')}
         </p>
+      ) : (
+        <ErrorSummary
+          error={failed.error}
+          overrides={
+            failed === store
+              ? {
+                  VALIDATION: t('alerting.errors.VALIDATION'),
+                  INVALID_TRANSITION: t('alerting.errors.INVALID_TRANSITION'),
+                }
+              : undefined
+          }
+        />
       )}
-      <button type="submit" className="button primary">
+      <button type="submit" className="button primary" disabled={store.isPending}>
         {t('alerting.save')}
       </button>
     </form>

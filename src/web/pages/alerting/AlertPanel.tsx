@@ -1,11 +1,11 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AlertPreview, AlertView } from '../../../shared/alert.js';
 import { DELIVERY_CHANNELS } from '../../../shared/alert.js';
 import type { Permission } from '../../../shared/permissions.js';
 import { api } from '../../api.js';
-import { errorText } from '../../errors.js';
+import { ErrorSummary } from '../../components/ErrorSummary.js';
 import type { EditorStart } from './AlertEditor.js';
 import { findingText } from './findings.js';
 import { IncidentFacts } from './IncidentFacts.js';
@@ -36,7 +36,6 @@ export function AlertPanel({
   const { t } = useTranslation();
   const formId = useId();
   const client = useQueryClient();
-  const [problem, setProblem] = useState<string | null>(null);
   const [reason, setReason] = useState('');
   const alert = useQuery({
     queryKey: alertKey(id),
@@ -54,30 +53,23 @@ export function AlertPanel({
     queryFn: () => api<AlertPreview>(`/api/manage/alerts/${id}/preview`),
     enabled: !!view && view.findings.length === 0,
   });
-  if (!view) return null;
-  const can = (permission: Permission) => permissions.includes(permission);
-
-  const act = async (path: string, body?: unknown, confirmText?: string) => {
-    if (confirmText && !window.confirm(confirmText)) return;
-    setProblem(null);
-    try {
-      const result = await api<AlertView>(`/api/manage/alerts/${id}/${path}`, { method: 'POST', body });
+  const step = useMutation({
+    mutationFn: ({ path, body }: { path: string; body?: unknown }) =>
+      api<AlertView>(`/api/manage/alerts/${id}/${path}`, { method: 'POST', body }),
+    onSuccess: async (result) => {
       client.setQueryData(alertKey(result.id), result);
       await client.invalidateQueries({ queryKey: ['alerts'] });
       await client.invalidateQueries({ queryKey: alertKey(id) });
       if (result.id !== id) onOpen(result.id);
-    } catch (error) {
-      // The guard's findings are named by the general sentence; these codes mean something particular here.
-      setProblem(
-        errorText(t, error, {
-          FORBIDDEN: t('alerting.errors.FORBIDDEN'),
-          INVALID_TRANSITION: t('alerting.errors.INVALID_TRANSITION'),
-          CONFLICT: t('alerting.errors.CONFLICT'),
-        }),
-      );
-    }
-  };
+    },
+  });
+  if (!view) return null;
+  const can = (permission: Permission) => permissions.includes(permission);
 
+  const act = (path: string, body?: unknown, confirmText?: string) => {
+    if (confirmText && !window.confirm(confirmText)) return;
+    step.mutate({ path, body });
+  };
   const active = view.state === 'published' && !view.endedAt && view.kind !== 'cancel';
   return (
     <article
@@ -114,18 +106,22 @@ export function AlertPanel({
           </ul>
         </div>
       )}
-      {problem && (
-        <p className="error-summary" role="alert">
-          {problem}
-        </p>
-      )}
+      {/* The guard's findings are named by the general sentence; these codes mean something particular here. */}
+      <ErrorSummary
+        error={step.error}
+        overrides={{
+          FORBIDDEN: t('alerting.errors.FORBIDDEN'),
+          INVALID_TRANSITION: t('alerting.errors.INVALID_TRANSITION'),
+          CONFLICT: t('alerting.errors.CONFLICT'),
+        }}
+      />
       <div className="actions">
         {(view.state === 'draft' || view.state === 'rejected') && can('alerts:compose') && (
           <>
             <button type="button" className="button" onClick={() => onEdit({ alert: view })}>
               {t('alerting.save')}
             </button>
-            <button type="button" className="button primary" onClick={() => void act('submit')}>
+            <button type="button" className="button primary" onClick={() => act('submit')}>
               {t('alerting.submit')}
             </button>
           </>
@@ -136,7 +132,7 @@ export function AlertPanel({
               type="button"
               className="button primary"
               onClick={() =>
-                void act(
+                act(
                   'approve',
                   // Approves what this page shows: the preview's content, or else the view's.
                   { contentHash: preview.data?.contentHash ?? view.contentHash },
@@ -152,7 +148,7 @@ export function AlertPanel({
               type="button"
               className="button"
               disabled={!reason.trim()}
-              onClick={() => void act('reject', { reason })}
+              onClick={() => act('reject', { reason })}
             >
               {t('alerting.reject')}
             </button>
@@ -162,7 +158,7 @@ export function AlertPanel({
           <button
             type="button"
             className="button danger"
-            onClick={() => void act('cancel', undefined, t('alerting.confirmCancel'))}
+            onClick={() => act('cancel', undefined, t('alerting.confirmCancel'))}
           >
             {t('alerting.cancel')}
           </button>

@@ -1,69 +1,18 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import type { IncidentDetail as Detail, IncidentSummary, SaluteView } from '../../../shared/incident.js';
+import type { IncidentDetail as Detail, IncidentSummary } from '../../../shared/incident.js';
 import { redFlagsOf, SETTABLE_INCIDENT_STATUSES } from '../../../shared/report-fields.js';
 import { api } from '../../api.js';
-import { useErrorText } from '../../errors.js';
+import { ErrorSummary } from '../../components/ErrorSummary.js';
 import { useSession } from '../../session.js';
+import { IncidentSalute } from './IncidentSalute.js';
+import { IncidentTimeline } from './IncidentTimeline.js';
 import { ReportRow } from './ReportRow.js';
 import { ResponderPanel } from './ResponderPanel.js';
 import { Ago } from './time.js';
 import { detailKey } from './useLiveIncidents.js';
-
-function Tally({
-  label,
-  items,
-  translate,
-}: {
-  label: string;
-  items: SaluteView['activity'];
-  translate: (v: string) => string;
-}) {
-  if (items.length === 0) return null;
-  return (
-    <>
-      <dt>{label}</dt>
-      <dd>{items.map((item) => `${translate(item.value)} (${item.count})`).join(', ')}</dd>
-    </>
-  );
-}
-
-function Salute({ salute }: { salute: SaluteView }) {
-  const { t } = useTranslation();
-  const range = (r: SaluteView['agents']) =>
-    r ? (r.min === r.max ? String(r.min) : `${r.min}–${r.max} (${t('dispatch.median')} ${r.median})`) : '—';
-  return (
-    <dl className="salute" data-testid="salute">
-      <dt>{t('dispatch.salute.agents')}</dt>
-      <dd>{range(salute.agents)}</dd>
-      <dt>{t('dispatch.salute.vehicles')}</dt>
-      <dd>{range(salute.vehicles)}</dd>
-      <Tally
-        label={t('dispatch.activity')}
-        items={salute.activity}
-        translate={(v) => t(`report.activity.${v}`)}
-      />
-      <Tally label={t('dispatch.zone')} items={salute.zones} translate={(v) => v} />
-      <Tally
-        label={t('dispatch.uniforms')}
-        items={salute.uniforms}
-        translate={(v) => t(`report.uniforms.${v}`)}
-      />
-      <Tally
-        label={t('dispatch.equipment')}
-        items={salute.equipment}
-        translate={(v) => t(`report.equipment.${v}`)}
-      />
-      <Tally
-        label={t('dispatch.channels')}
-        items={salute.channels}
-        translate={(v) => t(`dispatch.channel.${v}`)}
-      />
-    </dl>
-  );
-}
 
 /**
  * One incident: status, red flags, the consolidated SALUTE view, its reports
@@ -83,7 +32,6 @@ export function IncidentDetail({
   onSelect: (id: string) => void;
 }) {
   const { t } = useTranslation();
-  const errorText = useErrorText();
   const formId = useId();
   const queryClient = useQueryClient();
   const detail = useQuery({ queryKey: detailKey(id), queryFn: () => api<Detail>(`/api/incidents/${id}`) });
@@ -105,44 +53,31 @@ export function IncidentDetail({
   const [mergeFrom, setMergeFrom] = useState('');
   const [moveTo, setMoveTo] = useState('');
   const [note, setNote] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const session = useSession().data;
   const navigate = useNavigate();
   const canAlert = session?.state === 'signed_in' && session.permissions.includes('alerts:compose');
 
-  const act = async (path: string, body: unknown, after?: (result: unknown) => void) => {
-    setBusy(true);
-    setProblem(null);
-    try {
-      const result = await api<unknown>(path, { method: 'POST', body });
-      await queryClient.invalidateQueries({ queryKey: detailKey(id) });
-      after?.(result);
-    } catch (error) {
-      setProblem(errorText(error));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const action = useMutation({
+    mutationFn: ({ path, body }: { path: string; body: unknown }) =>
+      api<unknown>(path, { method: 'POST', body }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: detailKey(id) }),
+  });
+  /** A change to the incident; what it refuses is shown from the mutation's error. */
+  const act = (path: string, body: unknown, after?: () => void) =>
+    action.mutateAsync({ path, body }).then(
+      () => after?.(),
+      () => undefined,
+    );
+  const busy = action.isPending;
 
-  /** Not confirmed: the rumor check drafted from the incident and submitted for approval, in one action. */
-  const rumorCheck = async () => {
-    setProblem(null);
-    try {
-      const template = await api<object>('/api/manage/alerts/template', {
-        method: 'POST',
-        body: { kind: 'rumor_false', incidentId: id },
-      });
-      const draft = await api<{ id: string }>('/api/manage/alerts', {
-        method: 'POST',
-        body: { kind: 'rumor_false', capStatus: 'Actual', incidentId: id, ...template },
-      });
-      await api(`/api/manage/alerts/${draft.id}/submit`, { method: 'POST' });
-      void navigate(`/alerting?alert=${draft.id}`);
-    } catch (error) {
-      setProblem(t('dispatch.rumorCheckFailed', { message: errorText(error) }));
-    }
-  };
+  /** Not confirmed: the rumor check drafted from the incident and submitted for approval, one command. */
+  const rumor = useMutation({
+    mutationFn: () =>
+      api<{ id: string }>('/api/manage/alerts/rumor-check', { method: 'POST', body: { incidentId: id } }),
+    onSuccess: (alert) => {
+      void navigate(`/alerting?alert=${alert.id}`);
+    },
+  });
 
   if (detail.isError) return <p className="error-summary">{t('dispatch.loadError')}</p>;
   if (!detail.data) return <p className="muted">{t('dispatch.loading')}</p>;
@@ -205,7 +140,12 @@ export function IncidentDetail({
         )}
         {canAlert && incident.status === 'not_confirmed' && (
           <p>
-            <button type="button" className="button" onClick={() => void rumorCheck()}>
+            <button
+              type="button"
+              className="button"
+              disabled={rumor.isPending}
+              onClick={() => rumor.mutate()}
+            >
               {t('dispatch.rumorCheck')}
             </button>
           </p>
@@ -219,10 +159,11 @@ export function IncidentDetail({
         )}
       </header>
 
-      {problem && (
-        <p className="error-summary" role="alert">
-          {problem}
-        </p>
+      {/* One line: what the latest attempt refused. */}
+      {rumor.submittedAt > action.submittedAt ? (
+        <ErrorSummary error={rumor.error} say={(message) => t('dispatch.rumorCheckFailed', { message })} />
+      ) : (
+        <ErrorSummary error={action.error} />
       )}
 
       {live && (
@@ -243,7 +184,7 @@ export function IncidentDetail({
       )}
 
       <h3>{t('dispatch.salute.title')}</h3>
-      <Salute salute={salute} />
+      <IncidentSalute salute={salute} />
 
       <h3>{t('dispatch.reports')}</h3>
       {live && reports.length > 1 && (
@@ -348,23 +289,7 @@ export function IncidentDetail({
         </form>
       )}
 
-      <h3>{t('dispatch.timeline')}</h3>
-      {timeline.length === 0 ? (
-        <p className="muted">{t('dispatch.noTimeline')}</p>
-      ) : (
-        <ol className="timeline" data-testid="timeline">
-          {timeline.map((entry) => (
-            <li key={entry.id}>
-              <Ago iso={entry.at} now={now} /> · {entry.actor ?? '—'} ·{' '}
-              {t(`dispatch.timelineKind.${entry.kind}`, {
-                number: entry.otherIncident?.number ?? '?',
-                status: entry.status ? t(`dispatch.status.${entry.status}`) : '',
-              })}
-              {entry.note && <p className="report-text">{entry.note}</p>}
-            </li>
-          ))}
-        </ol>
-      )}
+      <IncidentTimeline timeline={timeline} now={now} />
     </article>
   );
 }

@@ -1,11 +1,11 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
-import { useId, useState } from 'react';
+import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Assignment, SuggestionList } from '../../../shared/dispatch.js';
 import { api } from '../../api.js';
+import { ErrorSummary } from '../../components/ErrorSummary.js';
 import { IncidentChannel } from '../../components/IncidentChannel.js';
-import { useErrorText } from '../../errors.js';
 import { detailKey } from './useLiveIncidents.js';
 
 /**
@@ -15,10 +15,8 @@ import { detailKey } from './useLiveIncidents.js';
  */
 export function ResponderPanel({ incidentId, canOffer }: { incidentId: string; canOffer: boolean }) {
   const { t } = useTranslation();
-  const errorText = useErrorText();
   const id = useId();
   const client = useQueryClient();
-  const [problem, setProblem] = useState<string | null>(null);
   // Under the incident's key: every live event about the incident refreshes them.
   const assignments = useQuery({
     queryKey: [...detailKey(incidentId), 'assignments'],
@@ -29,30 +27,19 @@ export function ResponderPanel({ incidentId, canOffer }: { incidentId: string; c
     queryFn: () => api<SuggestionList>(`/api/incidents/${incidentId}/suggestions`),
     enabled: canOffer,
   });
-  const offer = async (responderIds: string[]) => {
-    setProblem(null);
-    try {
-      if (responderIds.length === 2)
-        await api(`/api/incidents/${incidentId}/pairs`, { method: 'POST', body: { responderIds } });
-      else
-        await api(`/api/incidents/${incidentId}/assignments`, {
-          method: 'POST',
-          body: { responderId: responderIds[0] },
-        });
-      await client.invalidateQueries({ queryKey: detailKey(incidentId) });
-    } catch (error) {
-      setProblem(errorText(error));
-    }
-  };
-  const reachedSafe = async (assignmentId: string) => {
-    setProblem(null);
-    try {
-      await api(`/api/assignments/${assignmentId}/reached-safe`, { method: 'POST' });
-      await client.invalidateQueries({ queryKey: detailKey(incidentId) });
-    } catch (error) {
-      setProblem(errorText(error));
-    }
-  };
+  // Offering (one responder, or a pair) and "reached, safe": each refreshes the incident's lists.
+  const change = useMutation({
+    mutationFn: ({ path, body }: { path: string; body?: unknown }) => api(path, { method: 'POST', body }),
+    onSuccess: () => client.invalidateQueries({ queryKey: detailKey(incidentId) }),
+  });
+  const offer = (responderIds: string[]) =>
+    change.mutate(
+      responderIds.length === 2
+        ? { path: `/api/incidents/${incidentId}/pairs`, body: { responderIds } }
+        : { path: `/api/incidents/${incidentId}/assignments`, body: { responderId: responderIds[0] } },
+    );
+  const reachedSafe = (assignmentId: string) =>
+    change.mutate({ path: `/api/assignments/${assignmentId}/reached-safe` });
   const list = assignments.data?.assignments ?? [];
   const names = new Map(suggestions.data?.suggestions.map((s) => [s.responder.id, s.responder.name]));
   return (
@@ -79,7 +66,7 @@ export function ResponderPanel({ incidentId, canOffer }: { incidentId: string; c
               </span>
             )}
             {a.safety !== 'ok' && a.state === 'on_scene' && canOffer && (
-              <button type="button" className="button" onClick={() => void reachedSafe(a.id)}>
+              <button type="button" className="button" onClick={() => reachedSafe(a.id)}>
                 {t('assignments.reachedSafe')} <span className="visually-hidden">{a.responder.name}</span>
               </button>
             )}
@@ -101,7 +88,7 @@ export function ResponderPanel({ incidentId, canOffer }: { incidentId: string; c
                   {s.reasons.length > 0 &&
                     ` · ${s.reasons.map((r) => t(`assignments.reasons.${r}`)).join(', ')}`}
                 </span>{' '}
-                <button type="button" className="button" onClick={() => void offer([s.responder.id])}>
+                <button type="button" className="button" onClick={() => offer([s.responder.id])}>
                   {t('assignments.offer')} <span className="visually-hidden">{s.responder.name}</span>
                 </button>
               </li>
@@ -116,7 +103,7 @@ export function ResponderPanel({ incidentId, canOffer }: { incidentId: string; c
                   return (
                     <li key={pair.join()} data-testid="pair-suggestion">
                       <span>{label}</span>{' '}
-                      <button type="button" className="button" onClick={() => void offer(pair)}>
+                      <button type="button" className="button" onClick={() => offer(pair)}>
                         {t('assignments.offerPair')} <span className="visually-hidden">{label}</span>
                       </button>
                     </li>
@@ -127,11 +114,7 @@ export function ResponderPanel({ incidentId, canOffer }: { incidentId: string; c
           )}
         </>
       )}
-      {problem && (
-        <p className="error-summary" role="alert">
-          {problem}
-        </p>
-      )}
+      <ErrorSummary error={change.error} />
       <IncidentChannel incidentId={incidentId} queryKey={[...detailKey(incidentId), 'messages']} />
     </section>
   );

@@ -2,19 +2,25 @@ import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { OUTCOMES, PRESENT, type sceneReportSchema } from '../../../shared/dispatch.js';
-import { ACTIVITIES, EQUIPMENT, UNIFORMS } from '../../../shared/report-fields.js';
 import { CheckboxGroup, RadioGroup } from '../../components/Choices.js';
-import { SizeInputs } from '../../components/SizeInputs.js';
+import { SaluteFields } from '../../components/SaluteFields.js';
+import {
+  EMPTY_SALUTE,
+  type SaluteProblem,
+  type SaluteValues,
+  saluteBody,
+  saluteProblems,
+} from '../../salute.js';
 
 type SceneReport = z.input<typeof sceneReportSchema>;
-
-const count = (text: string) => (/^\d{1,4}$/.test(text.trim()) ? Number(text.trim()) : undefined);
+type SceneSalute = NonNullable<SceneReport['salute']>;
 
 /**
  * The on-scene report on a phone: who was there and the outcome first (all
  * that is required), then what was seen, SALUTE — how many, what is
- * happening, uniforms, vehicles and equipment — and notes. Activity, never
- * people: nothing here names or describes anyone.
+ * happening, uniforms, vehicles and equipment (the place is the incident's,
+ * the time now) — and notes. Activity, never people: nothing here names or
+ * describes anyone.
  */
 export function SceneReportForm({
   activity,
@@ -28,25 +34,27 @@ export function SceneReportForm({
   const id = useId();
   const [present, setPresent] = useState<string[]>([]);
   const [outcome, setOutcome] = useState('');
-  const [agents, setAgents] = useState('');
-  const [vehicles, setVehicles] = useState('');
-  const [seen, setSeen] = useState(activity);
-  const [uniforms, setUniforms] = useState<string[]>([]);
-  const [equipment, setEquipment] = useState<string[]>([]);
+  const [salute, setSalute] = useState<SaluteValues>({ ...EMPTY_SALUTE, activity });
+  const [problems, setProblems] = useState<SaluteProblem[]>([]);
   const [notes, setNotes] = useState('');
-  const send = () =>
+  const send = () => {
+    const found = saluteProblems(salute);
+    setProblems(found);
+    if (found.length > 0) return;
+    const seen = saluteBody(salute);
     onSend({
       present: present as SceneReport['present'],
       outcome: outcome as SceneReport['outcome'],
       notes,
       salute: {
-        agents: count(agents),
-        vehicles: count(vehicles),
-        ...(seen !== activity ? { activity: seen as NonNullable<SceneReport['salute']>['activity'] } : {}),
-        uniforms: uniforms as NonNullable<SceneReport['salute']>['uniforms'],
-        equipment: equipment as NonNullable<SceneReport['salute']>['equipment'],
+        agents: seen.agents,
+        vehicles: seen.vehicles,
+        ...(seen.activity !== activity ? { activity: seen.activity as SceneSalute['activity'] } : {}),
+        uniforms: seen.uniforms as SceneSalute['uniforms'],
+        equipment: seen.equipment as SceneSalute['equipment'],
       },
     });
+  };
   return (
     <>
       <CheckboxGroup
@@ -63,36 +71,15 @@ export function SceneReportForm({
         onChange={setOutcome}
         options={OUTCOMES.map((o) => ({ value: o, label: t(`responder.outcomes.${o}`) }))}
       />
-      <details className="salute">
+      {/* Open when it holds something to correct, so the problem is seen. */}
+      <details className="salute" open={problems.length > 0 || undefined}>
         <summary>{t('responder.salute')}</summary>
-        <SizeInputs
+        <SaluteFields
           id={id}
-          agents={agents}
-          vehicles={vehicles}
-          onAgents={setAgents}
-          onVehicles={setVehicles}
-        />
-        <label htmlFor={`${id}-activity`}>{t('responder.activitySeen')}</label>
-        <select id={`${id}-activity`} value={seen} onChange={(e) => setSeen(e.target.value)}>
-          {ACTIVITIES.map((a) => (
-            <option key={a} value={a}>
-              {t(`report.activity.${a}`)}
-            </option>
-          ))}
-        </select>
-        <CheckboxGroup
-          legend={t('report.uniforms.label')}
-          name={`${id}-uniforms`}
-          options={UNIFORMS.map((u) => ({ value: u, label: t(`report.uniforms.${u}`) }))}
-          values={uniforms}
-          onChange={setUniforms}
-        />
-        <CheckboxGroup
-          legend={t('report.equipment.label')}
-          name={`${id}-equipment`}
-          options={EQUIPMENT.map((e) => ({ value: e, label: t(`report.equipment.${e}`) }))}
-          values={equipment}
-          onChange={setEquipment}
+          values={salute}
+          onChange={(patch) => setSalute((current) => ({ ...current, ...patch }))}
+          problems={problems}
+          markings={false}
         />
       </details>
       <label htmlFor={`${id}-notes`}>{t('responder.notes')}</label>

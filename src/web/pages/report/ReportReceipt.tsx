@@ -1,0 +1,30 @@
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+
+/** The report was received: its receipt code to keep, and what to do next. */
+export function ReportReceipt({ receipt, photosMissing }: { receipt: string; photosMissing: number }) {
+  const { t } = useTranslation();
+  return (
+    <section aria-live="polite">
+      <h1>{t('report.done.title')}</h1>
+      <p>{t('report.done.receiptLabel')}</p>
+      <p className="receipt" data-testid="receipt">
+        {receipt}
+      </p>
+      <p>{t('report.done.receiptHint')}</p>
+      {photosMissing > 0 && (
+        <p className="note warn">{t('report.photos.notAttached', { count: photosMissing })}</p>
+      )}
+      <p>
+        <Link className="button primary block" to="/status" state={{ code: receipt }}>
+          {t('report.done.check')}
+        </Link>
+      </p>
+      <p>
+        <Link className="button block" to="/report" reloadDocument>
+          {t('report.done.another')}
+        </Link>
+      </p>
+    </section>
+  );
+}

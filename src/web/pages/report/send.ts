@@ -1,0 +1,39 @@
+import type { ReportInput } from '../../../shared/report.js';
+import { ApiError, api } from '../../api.js';
+import { takeProofOfWork } from '../../pow.js';
+import { isBrieflyUnavailable, sendWhileUnavailable } from '../../retry.js';
+
+export interface ReportReceipt {
+  id: string;
+  receipt: string;
+  photosAttached?: number;
+}
+
+/** Why a report was not sent, when no field is to blame: each has its own sentence (report.errors.*). */
+export type SendFailure = 'network' | 'server' | 'rateLimited' | 'unavailable';
+
+/**
+ * Sends the public report with its proof of work. A security check that
+ * expired while the form was open is redone once, without asking; a server
+ * that is briefly unavailable (a database restart) is tried again by itself,
+ * `onWait` saying in how many seconds.
+ */
+export function sendReport(body: ReportInput, onWait: (seconds: number) => void): Promise<ReportReceipt> {
+  const send = async () =>
+    api<ReportReceipt>('/api/reports', { method: 'POST', body, headers: await takeProofOfWork() });
+  return sendWhileUnavailable(
+    () =>
+      send().catch((error: unknown) => {
+        if (error instanceof ApiError && error.details.proofOfWork) return send();
+        throw error;
+      }),
+    onWait,
+  );
+}
+
+/** What the page says when a report could not be sent and no field is to blame. */
+export function failureOf(error: unknown): SendFailure {
+  if (error instanceof ApiError && error.isNetwork) return 'network';
+  if (error instanceof ApiError && error.code === 'RATE_LIMITED') return 'rateLimited';
+  return isBrieflyUnavailable(error) ? 'unavailable' : 'server';
+}

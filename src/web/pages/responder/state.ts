@@ -1,0 +1,12 @@
+/** The responder's state as the server gives it, refreshed by the live stream. */
+export const RESPONDER_KEY = ['responder'];
+
+/** An action to send: kept and sent again by itself while the phone has no connection. */
+export type Pending = { path: string; method: 'POST' | 'PUT' | 'DELETE'; body?: unknown };
+
+/** Sends an action; true once the server took it. */
+export type Send = (action: Pending) => Promise<boolean>;
+
+/** A time of day as the phone shows it. */
+export const clock = (iso: string) =>
+  new Date(iso).toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' });
