@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -85,9 +85,14 @@ describe('the server key', () => {
   });
 
   it('is the same for processes that start at the same moment', async () => {
-    const dir = await tempDir();
-    const config = loadConfig({ NODE_ENV: 'test', FARO_DATA_DIR: path.join(dir, 'data') });
-    const keys = await Promise.all(Array.from({ length: 5 }, () => loadSecretKey(config)));
-    for (const key of keys) expect(Buffer.from(key).equals(Buffer.from(keys[0] as Uint8Array))).toBe(true);
+    // Several rounds of many at once: one that read the file while another was writing it failed (seen in CI).
+    for (let round = 0; round < 10; round++) {
+      const dir = await tempDir();
+      const config = loadConfig({ NODE_ENV: 'test', FARO_DATA_DIR: path.join(dir, 'data') });
+      const keys = await Promise.all(Array.from({ length: 20 }, () => loadSecretKey(config)));
+      for (const key of keys) expect(Buffer.from(key).equals(Buffer.from(keys[0] as Uint8Array))).toBe(true);
+      // Nothing left behind but the key.
+      expect(await readdir(path.dirname(config.keyFile))).toEqual([path.basename(config.keyFile)]);
+    }
   });
 });

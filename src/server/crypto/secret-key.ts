@@ -31,15 +31,22 @@ export async function loadSecretKey(
   if (existing) return existing;
   await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   const key = randomBytes(32);
+  // Written whole under a name of its own, then linked into place: another
+  // process never reads a key file that is there but not yet written, and a
+  // link never replaces a key that is already there.
+  const draft = `${file}.${process.pid}.${randomBytes(6).toString('hex')}`;
+  await writeFile(draft, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
   try {
-    await writeFile(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+    await link(draft, file);
     return key;
   } catch (error) {
-    // Another process starting at the same moment wrote it first: use theirs.
+    // Another process starting at the same moment put its key there first: use theirs.
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     const theirs = await readKey(file, warn);
     if (!theirs) throw error;
     return theirs;
+  } finally {
+    await unlink(draft).catch(() => undefined);
   }
 }
 
