@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { GroupingPolicy } from '../../../shared/incident.js';
-import type { Database } from '../../db/database.js';
+import type { Database, Drizzle } from '../../db/database.js';
 import { reportMembership } from '../reports/membership.js';
 import { columnsOf, type GroupableReport, join, type Working } from './aggregates.js';
 import { chooseIncident, groupingPlace, widestWindowMs } from './grouping.js';
@@ -8,21 +8,26 @@ import { underGroupingLock } from './grouping-lock.js';
 import { findGroupCandidates, insertIncidents, updateIncident } from './incidents.repo.js';
 
 /**
- * Grouping, top to bottom: under the coalition's grouping lock, take the
- * reports waiting (oldest first, at most `limit`), read the open incidents of
+ * Grouping, top to bottom: under the coalition's grouping lock, read the
+ * grouping policy (so a change of policy, made under the same lock, applies
+ * to every batch after it), take the reports waiting (oldest first, at most `limit`), read the open incidents of
  * their time span once, find each report's incident or open one (pure, in
  * memory), write the incidents, put the reports in them, and announce every
  * incident touched — one transaction. Returns how many reports it grouped.
  */
 export async function groupWaiting(
-  deps: { database: Database; now: () => Date },
+  deps: {
+    database: Database;
+    now: () => Date;
+    policy: (db: Drizzle, coalitionId: string) => Promise<GroupingPolicy>;
+  },
   coalitionId: string,
-  policy: GroupingPolicy,
   limit: number,
 ): Promise<number> {
   return underGroupingLock(deps.database, coalitionId, async (tx) => {
     const waiting = await reportMembership.waiting(tx.db, coalitionId, limit);
     if (waiting.length === 0) return { result: 0, touched: [] };
+    const policy = await deps.policy(tx.db, coalitionId);
     const span = widestWindowMs(policy);
     const times = waiting.map((report) => report.observedAt.getTime());
     const open: Working[] = (

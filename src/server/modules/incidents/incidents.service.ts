@@ -9,7 +9,7 @@ import type { Permission } from '../../../shared/permissions.js';
 import type { IncidentStatus } from '../../../shared/report.js';
 import { isVerdict, type Verdict } from '../../../shared/report-fields.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
-import type { Database, Tx } from '../../db/database.js';
+import type { Database, Drizzle, Tx } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import { latestEventId } from '../../realtime/events.repo.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
@@ -36,9 +36,13 @@ import {
 } from './incidents.repo.js';
 
 export interface IncidentService {
-  /** The coalition's grouping policy (cached briefly). */
+  /** The coalition's grouping policy. */
   policy(coalitionId: string): Promise<GroupingPolicy>;
-  /** Replaces the coalition's grouping policy; reports grouped from now on use it. */
+  /**
+   * Replaces the coalition's grouping policy, under the grouping lock: a batch
+   * in progress finishes with the old one, every later batch (in any process)
+   * reads the new one.
+   */
   setPolicy(policy: GroupingPolicy): Promise<GroupingPolicy>;
   /**
    * Groups the reports waiting (at most `limit`, oldest first) into
@@ -71,11 +75,14 @@ export interface IncidentService {
   lookAway(id: string, userId: string): Promise<void>;
 }
 
-const POLICY_CACHE_MS = 30_000;
 /** Someone whose board has not said so for this long is no longer looking. */
 export const PRESENCE_TIMEOUT_MS = 40_000;
 
 const noteContext = (incidentId: string) => `incident-note:${incidentId}`;
+
+/** The coalition's grouping policy as stored now (read inside the grouping lock by each batch). */
+const policyOf = async (db: Drizzle, coalitionId: string): Promise<GroupingPolicy> =>
+  groupingPolicySchema.parse((await coalitionSettings.grouping(db, coalitionId)) ?? {});
 
 export function createIncidentService(deps: {
   database: Database;
@@ -88,7 +95,6 @@ export function createIncidentService(deps: {
 }): IncidentService {
   const { database, box } = deps;
   const now = deps.now ?? (() => new Date());
-  const policies = new Map<string, { policy: GroupingPolicy; at: number }>();
 
   /** A dispatcher's change: under the grouping lock, announcing every incident it touched. */
   async function change<T>(
@@ -126,28 +132,20 @@ export function createIncidentService(deps: {
   };
 
   return {
-    async policy(coalitionId) {
-      const cached = policies.get(coalitionId);
-      if (cached && Date.now() - cached.at < POLICY_CACHE_MS) return cached.policy;
-      const policy = groupingPolicySchema.parse(
-        (await coalitionSettings.grouping(database.db, coalitionId)) ?? {},
-      );
-      policies.set(coalitionId, { policy, at: Date.now() });
-      return policy;
-    },
+    policy: (coalitionId) => policyOf(database.db, coalitionId),
 
     async setPolicy(policy) {
       const coalition = await deps.coalitions.current();
       const parsed = groupingPolicySchema.parse(policy);
-      await coalitionSettings.setGrouping(database.db, coalition.id, parsed);
-      policies.delete(coalition.id);
-      return parsed;
+      return underGroupingLock(database, coalition.id, async (tx) => {
+        await coalitionSettings.setGrouping(tx.db, coalition.id, parsed);
+        return { result: parsed, touched: [] };
+      });
     },
 
     async groupWaiting(limit) {
       const coalition = await deps.coalitions.current();
-      const policy = await this.policy(coalition.id);
-      return groupWaiting({ database, now }, coalition.id, policy, limit);
+      return groupWaiting({ database, now, policy: policyOf }, coalition.id, limit);
     },
 
     anyWaiting: () => reportMembership.anyWaiting(database.db),
