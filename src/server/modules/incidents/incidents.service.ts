@@ -246,12 +246,9 @@ export function createIncidentService(deps: {
     moveReports(toIncidentId, reportIds, actorId) {
       return change(async (tx, coalitionId) => {
         const wanted = [...new Set(reportIds)];
-        const from = new Map<string, string | null>();
-        for (const reportId of wanted) {
-          const report = await reportMembership.incidentOf(tx.db, coalitionId, reportId);
-          if (!report) throw new AppError('NOT_FOUND', `No report with id ${reportId}.`);
-          from.set(reportId, report.incidentId);
-        }
+        const from = await reportMembership.incidentsOf(tx.db, coalitionId, wanted);
+        const unknown = wanted.find((reportId) => !from.has(reportId));
+        if (unknown) throw new AppError('NOT_FOUND', `No report with id ${unknown}.`);
         const already = wanted.filter((reportId) => from.get(reportId) === toIncidentId);
         if (already.length > 0)
           throw new AppError('VALIDATION', 'The report is already in this incident.', {

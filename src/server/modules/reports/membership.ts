@@ -2,7 +2,7 @@ import type { Activity } from '../../../shared/report-fields.js';
 import type { Drizzle } from '../../db/database.js';
 import {
   anyUngrouped,
-  findReportIncident,
+  findReportsIncidents,
   groupingFactsOfIncident,
   listUngrouped,
   moveIncidentsReports,
@@ -39,9 +39,9 @@ export const reportMembership = {
   factsOf: async (db: Drizzle, incidentId: string): Promise<GroupingFacts[]> =>
     groupingFactsOfIncident(db, incidentId),
   idsIn: (db: Drizzle, incidentId: string) => reportIdsOfIncident(db, incidentId),
-  /** The incident a report of the coalition is in (null: not grouped yet); undefined: no such report. */
-  incidentOf: (db: Drizzle, coalitionId: string, reportId: string) =>
-    findReportIncident(db, coalitionId, reportId),
+  /** The incident each report of the coalition is in (null: not grouped yet); one absent: no such report. */
+  incidentsOf: async (db: Drizzle, coalitionId: string, reportIds: readonly string[]) =>
+    new Map((await findReportsIncidents(db, coalitionId, reportIds)).map((r) => [r.id, r.incidentId])),
   /** Puts these reports in the incident. */
   join: (db: Drizzle, incidentId: string, reportIds: readonly string[]) =>
     setReportsIncident(db, reportIds, incidentId),

@@ -254,13 +254,12 @@ export async function reportIdsOfIncident(db: Drizzle, incidentId: string): Prom
   return rows.map((row) => row.id);
 }
 
-/** The incident a report of the coalition is in (null: not yet grouped); undefined when no such report. */
-export async function findReportIncident(db: Drizzle, coalitionId: string, reportId: string) {
-  const [row] = await db
-    .select({ incidentId: reports.incidentId })
+/** The incident each of these reports of the coalition is in (null: not yet grouped); absent ids are not its reports. */
+export async function findReportsIncidents(db: Drizzle, coalitionId: string, reportIds: readonly string[]) {
+  return db
+    .select({ id: reports.id, incidentId: reports.incidentId })
     .from(reports)
-    .where(and(eq(reports.id, reportId), eq(reports.coalitionId, coalitionId)));
-  return row;
+    .where(and(inArray(reports.id, [...reportIds]), eq(reports.coalitionId, coalitionId)));
 }
 
 /** Puts these reports in the incident. */
