@@ -1,4 +1,8 @@
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineJob, startJobQueue } from '../src/server/jobs/queue.js';
+import { createTestDatabase } from './support/db.js';
 import { buildReportInput, OUTSIDE_ZONES } from './support/factories.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 
@@ -105,4 +109,83 @@ describe('retention job on the Postgres-backed queue', () => {
       expect.objectContaining({ name: 'retention.purge-restricted', cron: '17 * * * *' }),
     );
   });
+});
+
+/** The database's pool, with pg-boss's statement that marks jobs done replaced by `completion`. */
+function withCompletion(
+  pool: pg.Pool,
+  completion: (run: () => Promise<unknown>) => Promise<unknown>,
+): pg.Pool {
+  const isCompletion = (text: unknown) => typeof text === 'string' && text.includes('completed_on = now()');
+  return new Proxy(pool, {
+    get(target, property) {
+      if (property === 'query')
+        return (text: string, values?: unknown[]) =>
+          isCompletion(text) ? completion(() => target.query(text, values)) : target.query(text, values);
+      const value = Reflect.get(target, property);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  }) as pg.Pool;
+}
+
+async function runOneJob(pool: (real: pg.Pool) => pg.Pool) {
+  const db = await createTestDatabase();
+  let ran = false;
+  const job = defineJob({
+    name: 'test.one',
+    payload: z.object({}),
+    retryLimit: 0,
+    retryDelaySeconds: 1,
+    handler: async () => {
+      ran = true;
+    },
+  });
+  const errors: Error[] = [];
+  const queue = await startJobQueue({ ...db.database, pool: pool(db.database.pool) }, [job], {
+    pollSeconds: 0.5,
+    onError: (error) => errors.push(error),
+  });
+  const id = await queue.send(job, {});
+  while (!ran) await new Promise((resolve) => setTimeout(resolve, 20));
+  return {
+    errors,
+    queue,
+    state: async () =>
+      (await db.database.pool.query('select state from pgboss.job where id = $1', [id])).rows[0]?.state,
+    async close() {
+      await db.database.close();
+      await db.drop();
+    },
+  };
+}
+
+describe('the queue and the database under it', () => {
+  it('waits, when stopping, until a finished job is marked done, so the database can close under it', async () => {
+    // pg-boss marks a job done without waiting for the statement; here that statement takes a second.
+    const run = await runOneJob((real) =>
+      withCompletion(real, async (query) => {
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        return query();
+      }),
+    );
+    await run.queue.stop(5_000);
+    expect(await run.state()).toBe('completed');
+    expect(run.errors).toEqual([]);
+    await run.close();
+  }, 20_000);
+
+  it('reports a job it could not mark done (the database went away) instead of ending the process', async () => {
+    const run = await runOneJob((real) =>
+      withCompletion(real, async () => {
+        throw new Error('Connection terminated unexpectedly');
+      }),
+    );
+    await run.queue.stop(5_000);
+    // Still active: it runs again when it expires, as after a crash.
+    expect(await run.state()).toBe('active');
+    expect(run.errors.map((error) => error.message)).toEqual([
+      "a job's outcome was not recorded; it will run again when it expires (Connection terminated unexpectedly)",
+    ]);
+    await run.close();
+  }, 20_000);
 });

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import PgBoss from 'pg-boss';
 import type { z } from 'zod';
 import type { Database, SqlExecutor } from '../db/database.js';
@@ -58,15 +59,64 @@ const asDb = (executor: SqlExecutor) => ({
   executeSql: (text: string, values: unknown[]) => executor.query(text, values),
 });
 
+// pg-boss's own statement texts, to know the two it sends without waiting for them.
+const bossPlans = createRequire(import.meta.url)('pg-boss/src/plans.js') as {
+  completeJobs(schema: string): string;
+  failJobsById(schema: string): string;
+};
+
+/**
+ * pg-boss's own connection to the database. pg-boss marks a finished job done
+ * (or failed) without waiting for the statement, so (a) a stop can return while
+ * it is still under way, and closing the pool then fails it, and (b) when the
+ * database goes away at that moment its failure reaches nobody, and an
+ * unheard failure ends the process. This keeps every statement it has started
+ * (`settle` waits for them), and a failed completion is reported and not
+ * thrown: its job stays active and is taken up again when it expires, as after
+ * a crash (handlers are idempotent). A statement pg-boss starts after `settle`
+ * (a handler that outlived the shutdown deadline) is not sent, for the same reason.
+ */
+function jobStore(pool: SqlExecutor, schema: string, onError: (error: Error) => void) {
+  const unattended = new Set([bossPlans.completeJobs(schema), bossPlans.failJobsById(schema)]);
+  const pending = new Set<Promise<unknown>>();
+  let settled = false;
+  const notDone = (error: Error) => {
+    onError(
+      new Error(`a job's outcome was not recorded; it will run again when it expires (${error.message})`),
+    );
+    return { rows: [{ count: '0' }], rowCount: 0 };
+  };
+  return {
+    executeSql(text: string, values: unknown[]) {
+      if (settled) return Promise.resolve(notDone(new Error('job queue stopped')));
+      const query = unattended.has(text)
+        ? pool.query(text, values).catch((error: Error) => notDone(error))
+        : pool.query(text, values);
+      pending.add(query);
+      void query.then(
+        () => pending.delete(query),
+        () => pending.delete(query),
+      );
+      return query;
+    },
+    async settle() {
+      settled = true;
+      await Promise.allSettled([...pending]);
+    },
+  };
+}
+
 /** Starts the queue, creates the queues, schedules and workers for the given jobs. */
 export async function startJobQueue(
   database: Database,
   jobs: AnyJob[],
   options: { pollSeconds: number; onError: (error: Error) => void; work?: boolean },
 ): Promise<JobQueue> {
+  const schema = 'pgboss';
+  const store = jobStore(database.pool, schema, options.onError);
   const boss = new PgBoss({
-    db: asDb(database.pool),
-    schema: 'pgboss',
+    db: store,
+    schema,
     // The app owns the pool; pg-boss must not try to open its own connections.
     supervise: true,
     schedule: jobs.some((job) => job.schedule),
@@ -141,6 +191,7 @@ export async function startJobQueue(
     },
     async stop(timeoutMs) {
       await boss.stop({ graceful: true, wait: true, close: false, timeout: timeoutMs });
+      await store.settle();
     },
   };
 }
