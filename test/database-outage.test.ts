@@ -136,6 +136,31 @@ describe.skipIf(!process.env.DATABASE_URL)('PostgreSQL going away and coming bac
   }, 60_000);
 });
 
+describe.skipIf(!process.env.DATABASE_URL)('a connection lost while a transaction holds it', () => {
+  it('fails that transaction, not the process, and the pool serves on', async () => {
+    const db = await createTestDatabase();
+    try {
+      const failure = await db.database
+        .transaction(async (tx) => {
+          const { rows } = await tx.client.query<{ pid: number }>('select pg_backend_pid() as pid');
+          // The server ends this session between two statements, as a restart would.
+          // (Not events.once: it would listen for 'error' itself and hide what is tested.)
+          const ended = new Promise((resolve) => (tx.client as pg.PoolClient).once('end', resolve));
+          await db.database.pool.query('select pg_terminate_backend($1)', [rows[0]?.pid]);
+          await ended;
+          await tx.client.query('select 1');
+        })
+        .catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(Error);
+      const { rows } = await db.database.pool.query<{ one: number }>('select 1 as one');
+      expect(rows[0]?.one).toBe(1);
+    } finally {
+      await db.database.close();
+      await db.drop();
+    }
+  });
+});
+
 describe('a server key that does not match the database', () => {
   it('issue 12 item 15: stops Faro with one clear sentence', async () => {
     const db = await createTestDatabase();

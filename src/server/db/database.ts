@@ -137,19 +137,43 @@ function openPostgres(url: string, poolSize: number, log?: (msg: string) => void
   };
 }
 
-async function runTransaction<T>(pool: pg.Pool, fn: (tx: Tx) => Promise<T>): Promise<T> {
+/**
+ * Runs `work` on a connection of its own, taken from the pool and given back.
+ * While it is held, the pool no longer listens for its errors: a connection
+ * lost between two statements (a database restart) would raise an error
+ * nobody hears, which ends the process. It is heard here; the next statement
+ * fails as it should, and the broken connection is thrown away, not reused.
+ */
+export async function withConnection<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
   const client = await pool.connect();
+  let lost: Error | undefined;
+  const onError = (error: Error) => {
+    lost = error;
+  };
+  client.on('error', onError);
   try {
-    await client.query('begin');
-    const result = await fn({ db: drizzle(client, { schema }), client });
-    await client.query('commit');
-    return result;
-  } catch (error) {
-    await client.query('rollback').catch(() => undefined);
-    throw error;
+    return await work(client);
   } finally {
-    client.release();
+    client.off('error', onError);
+    client.release(lost);
   }
+}
+
+async function runTransaction<T>(pool: pg.Pool, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return withConnection(pool, async (client) => {
+    await client.query('begin');
+    try {
+      const result = await fn({ db: drizzle(client, { schema }), client });
+      await client.query('commit');
+      return result;
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    }
+  });
 }
 
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;

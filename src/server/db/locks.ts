@@ -1,4 +1,4 @@
-import type { Database } from './database.js';
+import { type Database, withConnection } from './database.js';
 
 /** Advisory lock ids; any constants do, as long as every Faro process uses the same. */
 export const LOCKS = { migrations: 4_711_001, jobQueues: 4_711_002, grouping: 4_711_003 } as const;
@@ -13,15 +13,12 @@ export const LOCKS = { migrations: 4_711_001, jobQueues: 4_711_002, grouping: 4_
  */
 export async function whileLocked<T>(database: Database, lockId: number, work: () => Promise<T>): Promise<T> {
   if (database.kind === 'pglite') return work();
-  const client = await database.pool.connect();
-  try {
+  return withConnection(database.pool, async (client) => {
     await client.query('select pg_advisory_lock($1)', [lockId]);
     try {
       return await work();
     } finally {
       await client.query('select pg_advisory_unlock($1)', [lockId]);
     }
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
-import type { Database } from './database.js';
+import { type Database, withConnection } from './database.js';
 import { LOCKS } from './locks.js';
 
 /** The generated migrations; the same folder serves src/ (tests) and dist/ (production). */
@@ -10,17 +10,14 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../drizzle', impor
 
 /** Applies pending migrations; safe when several processes start at once on one PostgreSQL. */
 export async function migrateDatabase(database: Database): Promise<void> {
-  const client = await database.pool.connect();
-  try {
+  await withConnection(database.pool, async (client) => {
     await client.query('select pg_advisory_lock($1)', [LOCKS.migrations]);
     try {
       await migrate(drizzle(client), { migrationsFolder: MIGRATIONS_FOLDER });
     } finally {
       await client.query('select pg_advisory_unlock($1)', [LOCKS.migrations]);
     }
-  } finally {
-    client.release();
-  }
+  });
 }
 
 interface Journal {
