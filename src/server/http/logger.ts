@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Writable } from 'node:stream';
-import type { FastifyServerOptions } from 'fastify';
+import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
+import pino from 'pino';
 
 /**
  * Paths that may hold personal data if anyone ever logs an object carrying them.
@@ -109,4 +110,12 @@ export function loggerOptions(level: string, stream?: Writable): FastifyServerOp
       err: loggableError,
     },
   };
+}
+
+/** The one logger of a Faro process: the HTTP server's and every module's (JSON lines, redacted). */
+export function createLogger(level: string, stream?: Writable): FastifyBaseLogger {
+  const { stream: _stream, ...options } = loggerOptions(level, stream) as pino.LoggerOptions & {
+    stream?: Writable;
+  };
+  return pino(options, stream ?? pino.destination(1));
 }

@@ -5,11 +5,11 @@ import type { Database, SqlExecutor } from '../db/database.js';
 import { LOCKS, whileLocked } from '../db/locks.js';
 
 /**
- * A job: a name, a payload schema, retry policy, optional cron schedule, and
- * an idempotent handler. The queue is pg-boss on the same database, so a job
- * sent inside a transaction exists exactly when the transaction commits.
+ * A kind of job: a name, a payload schema, retry policy, optional cron
+ * schedule. That is all it takes to send one, so a service can enqueue a job
+ * whose handler is wired later, once the service it calls exists.
  */
-export interface JobDefinition<S extends z.ZodType> {
+export interface JobType<S extends z.ZodType> {
   name: string;
   payload: S;
   retryLimit: number;
@@ -21,16 +21,39 @@ export interface JobDefinition<S extends z.ZodType> {
    * a poll interval after each fetch, so one at a time is one job per poll.
    */
   batchSize?: number;
+}
+
+/**
+ * A job with its idempotent handler. The queue is pg-boss on the same
+ * database, so a job sent inside a transaction exists exactly when the
+ * transaction commits.
+ */
+export interface JobDefinition<S extends z.ZodType> extends JobType<S> {
   handler: (payload: z.infer<S>) => Promise<void>;
 }
 
-/** Declares a job with its types checked. */
+/** Declares a kind of job (no handler yet) with its types checked. */
+export function declareJob<S extends z.ZodType>(type: JobType<S>): JobType<S> {
+  return type;
+}
+
+/** A kind of job with the handler that runs it. */
+export function handleJob<S extends z.ZodType>(
+  type: JobType<S>,
+  handler: (payload: z.infer<S>) => Promise<void>,
+): JobDefinition<S> {
+  return { ...type, handler };
+}
+
+/** Declares a job and its handler at once, with its types checked. */
 export function defineJob<S extends z.ZodType>(definition: JobDefinition<S>): JobDefinition<S> {
   return definition;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds definitions of many payload types.
-type AnyJob = JobDefinition<any>;
+export type AnyJob = JobDefinition<any>;
+// biome-ignore lint/suspicious/noExplicitAny: as above.
+type AnyJobType = JobType<any>;
 
 export interface SendOptions {
   /** Not before this moment (a retry after a back-off). */
@@ -42,17 +65,23 @@ export interface SendOptions {
 export interface JobQueue {
   /** Enqueues a job; pass the transaction's client to commit it with the caller's rows. */
   send<S extends z.ZodType>(
-    job: JobDefinition<S>,
+    job: JobType<S>,
     payload: z.infer<S>,
     within?: SqlExecutor,
     options?: SendOptions,
   ): Promise<string | null>;
   /** Resolves when no job of this queue is waiting or running (for tests and the CLI). */
-  drain(job: AnyJob, timeoutMs?: number): Promise<void>;
+  drain(job: AnyJobType, timeoutMs?: number): Promise<void>;
   /** Wakes this process's workers of a job now instead of at their next poll (for jobs a person waits on). */
-  wake(job: AnyJob): void;
+  wake(job: AnyJobType): void;
   /** Stops fetching new jobs and waits for running handlers to finish. */
   stop(timeoutMs: number): Promise<void>;
+}
+
+/** A queue opened but not yet running: jobs can be sent once `run` has created their queues. */
+export interface OpenJobQueue extends JobQueue {
+  /** Creates the queues and schedules of these jobs and, in a worker process, starts their workers. */
+  run(jobs: AnyJob[]): Promise<void>;
 }
 
 const asDb = (executor: SqlExecutor) => ({
@@ -112,6 +141,16 @@ export async function startJobQueue(
   jobs: AnyJob[],
   options: { pollSeconds: number; onError: (error: Error) => void; work?: boolean },
 ): Promise<JobQueue> {
+  const queue = await openJobQueue(database, { ...options, schedules: jobs.some((job) => job.schedule) });
+  await queue.run(jobs);
+  return queue;
+}
+
+/** Starts pg-boss on the database; `run` then creates the queues and workers. */
+export async function openJobQueue(
+  database: Database,
+  options: { pollSeconds: number; onError: (error: Error) => void; work?: boolean; schedules?: boolean },
+): Promise<OpenJobQueue> {
   const schema = 'pgboss';
   const store = jobStore(database.pool, schema, options.onError);
   const boss = new PgBoss({
@@ -119,52 +158,61 @@ export async function startJobQueue(
     schema,
     // The app owns the pool; pg-boss must not try to open its own connections.
     supervise: true,
-    schedule: jobs.some((job) => job.schedule),
+    schedule: options.schedules ?? true,
   });
   boss.on('error', options.onError);
   await boss.start();
 
-  await whileLocked(database, LOCKS.jobQueues, async () => {
-    for (const job of jobs) {
-      await boss.createQueue(job.name, {
-        name: job.name,
-        retryLimit: job.retryLimit,
-        retryDelay: job.retryDelaySeconds,
-        retryBackoff: true,
-      });
-      if (job.schedule) await boss.schedule(job.name, job.schedule, {}, { tz: 'UTC' });
-    }
-  });
   const workers = new Map<string, string>();
-  for (const job of jobs) {
-    if (options.work !== false) {
-      const batchSize = job.batchSize ?? 1;
-      const id = await boss.work(
-        job.name,
-        { pollingIntervalSeconds: options.pollSeconds, batchSize },
-        async (batch) => {
-          if (batchSize === 1) {
-            for (const item of batch) await job.handler(job.payload.parse(item.data));
-            return;
-          }
-          // Each job of a batch succeeds or fails by itself: a failed one is retried alone
-          // (pg-boss then completes only those still active).
-          const results = await Promise.allSettled(
-            batch.map((item) => Promise.resolve().then(() => job.handler(job.payload.parse(item.data)))),
-          );
-          for (const [i, result] of results.entries()) {
-            const item = batch[i];
-            if (result.status === 'rejected' && item)
-              await boss.fail(job.name, item.id, { message: String((result.reason as Error)?.message) });
-          }
-        },
-      );
-      workers.set(job.name, id);
+  // The queues this process has created; sending to another is a wiring mistake, said plainly.
+  const known = new Set<string>();
+
+  async function run(jobs: AnyJob[]) {
+    await whileLocked(database, LOCKS.jobQueues, async () => {
+      for (const job of jobs) {
+        await boss.createQueue(job.name, {
+          name: job.name,
+          retryLimit: job.retryLimit,
+          retryDelay: job.retryDelaySeconds,
+          retryBackoff: true,
+        });
+        if (job.schedule) await boss.schedule(job.name, job.schedule, {}, { tz: 'UTC' });
+      }
+    });
+    for (const job of jobs) {
+      if (options.work !== false) {
+        const batchSize = job.batchSize ?? 1;
+        const id = await boss.work(
+          job.name,
+          { pollingIntervalSeconds: options.pollSeconds, batchSize },
+          async (batch) => {
+            if (batchSize === 1) {
+              for (const item of batch) await job.handler(job.payload.parse(item.data));
+              return;
+            }
+            // Each job of a batch succeeds or fails by itself: a failed one is retried alone
+            // (pg-boss then completes only those still active).
+            const results = await Promise.allSettled(
+              batch.map((item) => Promise.resolve().then(() => job.handler(job.payload.parse(item.data)))),
+            );
+            for (const [i, result] of results.entries()) {
+              const item = batch[i];
+              if (result.status === 'rejected' && item)
+                await boss.fail(job.name, item.id, { message: String((result.reason as Error)?.message) });
+            }
+          },
+        );
+        workers.set(job.name, id);
+      }
     }
+    for (const job of jobs) known.add(job.name);
   }
 
   return {
+    run,
     async send(job, payload, within, options = {}) {
+      if (!known.has(job.name))
+        throw new Error(`the job queue does not run ${job.name} (not started, or not wired)`);
       const data = job.payload.parse(payload) as object;
       const sendOptions = {
         ...(options.startAfter ? { startAfter: options.startAfter } : {}),

@@ -1,29 +1,20 @@
-import type { LiveEvent } from '../../shared/events.js';
 import type { Database } from '../db/database.js';
 import { type DomainEvent, EVENTS_CHANNEL, parseEventPayload } from './events.js';
 import { eventsAfter, latestEventId } from './events.repo.js';
 
-export interface LiveMessage {
-  id: number;
-  event: LiveEvent;
-}
-
-/** Turns a domain event into what the board shows, or null if there is nothing to show. */
-export type EventResolver = (event: DomainEvent) => Promise<LiveEvent | null>;
-
-type Subscriber = (message: LiveMessage) => void;
+type Listener = (event: DomainEvent) => void;
 
 /**
- * Fans domain events out to this process's live connections. Every process
- * LISTENs on one channel; each event is resolved to its document once per
- * process, not once per connection.
+ * Hears the domain events every Faro process announces (one NOTIFY channel)
+ * and hands them, in order, to this process's listeners: the board's feed,
+ * the responders' streams, the grouper. It knows no module; what an event
+ * means to a page is the listener's business.
  */
 export interface RealtimeHub {
-  subscribe(coalitionId: string, subscriber: Subscriber): () => void;
-  /** Hears every domain event of every coalition as announced, unresolved (for workers). */
-  tap(listener: (event: DomainEvent) => void): () => void;
-  /** Events after the given id, for a client that reconnects with Last-Event-ID. */
-  replay(coalitionId: string, afterId: number, limit?: number): Promise<LiveMessage[]>;
+  /** Hears every domain event of every coalition, in the order announced; returns the way to stop. */
+  tap(listener: Listener): () => void;
+  /** A coalition's events after the given id, oldest first (for a stream that reconnects). */
+  eventsAfter(coalitionId: string, afterId: number, limit: number): Promise<DomainEvent[]>;
   close(): Promise<void>;
 }
 
@@ -32,31 +23,30 @@ const CATCH_UP_LIMIT = 5_000;
 /** Starts listening and returns the hub. */
 export async function startRealtimeHub(
   database: Database,
-  resolve: EventResolver,
   onError: (error: unknown) => void,
 ): Promise<RealtimeHub> {
-  const subscribers = new Map<Subscriber, string>();
-  const taps = new Set<(event: DomainEvent) => void>();
-  // Resolve events in arrival order so the board never sees them shuffled.
+  const listeners = new Set<Listener>();
+  // One at a time, in arrival order: events caught up after a lost connection come before newer ones.
   let chain: Promise<void> = Promise.resolve();
-  const enqueue = (work: () => Promise<void>) => {
+  const enqueue = (work: () => void | Promise<void>) => {
     chain = chain.then(work).catch(onError);
   };
-  // The newest event this process has handled, to catch up after a lost LISTEN connection.
+  // The newest event this process has handed on, to catch up after a lost LISTEN connection.
   let lastSeenId = await latestEventId(database.db, null);
 
-  const deliver = async (event: DomainEvent) => {
+  const announce = (event: DomainEvent) => {
     lastSeenId = Math.max(lastSeenId, event.id);
-    const interested = [...subscribers].filter(([, coalitionId]) => coalitionId === event.coalitionId);
-    if (interested.length === 0) return;
-    const live = await resolve(event);
-    if (!live) return;
-    for (const [subscriber] of interested) subscriber({ id: event.id, event: live });
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        onError(error);
+      }
+    }
   };
-
   const catchUp = async () => {
     for (const row of await eventsAfter(database.db, null, lastSeenId, CATCH_UP_LIMIT)) {
-      await deliver({ ...row, type: row.type as DomainEvent['type'] });
+      announce({ ...row, type: row.type as DomainEvent['type'] });
     }
   };
 
@@ -64,38 +54,24 @@ export async function startRealtimeHub(
     EVENTS_CHANNEL,
     (payload) => {
       const event = parseEventPayload(payload);
-      if (!event) return;
-      for (const listener of taps) listener(event);
-      enqueue(() => deliver(event));
+      if (event) enqueue(() => announce(event));
     },
     () => enqueue(catchUp),
   );
 
   return {
-    subscribe(coalitionId, subscriber) {
-      subscribers.set(subscriber, coalitionId);
-      return () => {
-        subscribers.delete(subscriber);
-      };
-    },
     tap(listener) {
-      taps.add(listener);
+      listeners.add(listener);
       return () => {
-        taps.delete(listener);
+        listeners.delete(listener);
       };
     },
-    async replay(coalitionId, afterId, limit = 500) {
+    async eventsAfter(coalitionId, afterId, limit) {
       const rows = await eventsAfter(database.db, coalitionId, afterId, limit);
-      const messages: LiveMessage[] = [];
-      for (const row of rows) {
-        const live = await resolve({ ...row, type: row.type as DomainEvent['type'] });
-        if (live) messages.push({ id: row.id, event: live });
-      }
-      return messages;
+      return rows.map((row) => ({ ...row, type: row.type as DomainEvent['type'] }));
     },
     async close() {
-      subscribers.clear();
-      taps.clear();
+      listeners.clear();
       await unlisten();
       await chain;
     },

@@ -4,7 +4,7 @@ import { LANGUAGES, type Language } from '../../../shared/report-fields.js';
 import type { PushSubscriptionJson } from '../../../shared/subscription.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database } from '../../db/database.js';
-import { defineJob, type JobDefinition } from '../../jobs/queue.js';
+import { declareJob, defineJob, type JobDefinition, type JobQueue } from '../../jobs/queue.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import { renderable } from './alert-views.js';
 import { findAlert } from './alerts.repo.js';
@@ -94,8 +94,22 @@ function messagesOf(alert: RenderableAlert, ctx: Awaited<ReturnType<Publishing['
   };
 }
 
-const fanOutPayload = z.object({ alertId: z.uuid() });
-const sendPayload = z.object({ alertId: z.uuid(), channel: z.enum(['push', 'sms', 'email']) });
+/** A published alert's recipients, each a row to send to (and, per channel, its senders queued). */
+export const alertFanOutJob = declareJob({
+  name: 'alerts.fan-out',
+  payload: z.object({ alertId: z.uuid() }),
+  retryLimit: 10,
+  retryDelaySeconds: 2,
+});
+/** One sender of one channel of an alert: it sends what is due until its time budget ends. */
+export const alertSendJob = declareJob({
+  name: 'alerts.send',
+  payload: z.object({ alertId: z.uuid(), channel: z.enum(['push', 'sms', 'email']) }),
+  retryLimit: 20,
+  retryDelaySeconds: 5,
+});
+const fanOutPayload = alertFanOutJob.payload;
+const sendPayload = alertSendJob.payload;
 
 export interface DeliveryJobs {
   fanOutJob: JobDefinition<typeof fanOutPayload>;
@@ -114,26 +128,24 @@ export function deliveryJobs(deps: {
   /** This Faro's public address (config, no trailing slash). */
   publicUrl: string;
   unsubscribeToken: (subscriptionId: string) => string;
-  enqueueSend: (
-    send: { alertId: string; channel: DeliveryChannel },
-    options?: { startAfter?: Date },
-  ) => Promise<unknown>;
+  enqueue: JobQueue['send'];
   /** Progress for the coordinator's live view. */
   onProgress?: (alertId: string) => void;
 }): DeliveryJobs {
   const { database, settings } = deps;
+  const enqueueSend = (
+    send: { alertId: string; channel: DeliveryChannel },
+    options?: { startAfter?: Date },
+  ) => deps.enqueue(alertSendJob, send, undefined, options);
 
   const fanOutJob = defineJob({
-    name: 'alerts.fan-out',
-    payload: fanOutPayload,
-    retryLimit: 10,
-    retryDelaySeconds: 2,
+    ...alertFanOutJob,
     async handler({ alertId }) {
       const counts = await database.transaction((tx) => fanOut(tx.client, alertId));
       for (const channel of Object.keys(counts) as DeliveryChannel[]) {
         // One sender per channel per started 5,000 recipients, four at most: other workers share the rest.
         const senders = Math.min(4, Math.ceil((counts[channel] ?? 0) / 5000));
-        for (let i = 0; i < senders; i++) await deps.enqueueSend({ alertId, channel });
+        for (let i = 0; i < senders; i++) await enqueueSend({ alertId, channel });
       }
       deps.onProgress?.(alertId);
     },
@@ -254,10 +266,7 @@ export function deliveryJobs(deps: {
   }
 
   const sendJob = defineJob({
-    name: 'alerts.send',
-    payload: sendPayload,
-    retryLimit: 20,
-    retryDelaySeconds: 5,
+    ...alertSendJob,
     async handler({ alertId, channel }) {
       const coalition = await deps.coalitions.current();
       const row = await findAlert(database.db, coalition.id, alertId);
@@ -270,12 +279,12 @@ export function deliveryJobs(deps: {
       );
       deps.onProgress?.(alertId);
       if (finished === 'budget') {
-        await deps.enqueueSend({ alertId, channel });
+        await enqueueSend({ alertId, channel });
         return;
       }
       // Rows backing off (or held by a worker that may have died) are picked up when they are ready.
       const next = await nextRetryAt(database.pool, alertId, channel);
-      if (next) await deps.enqueueSend({ alertId, channel }, { startAfter: next });
+      if (next) await enqueueSend({ alertId, channel }, { startAfter: next });
     },
   });
 
@@ -285,7 +294,7 @@ export function deliveryJobs(deps: {
     async resume() {
       const pending = await pendingChannels(database.pool);
       for (const { alertId, channel } of pending)
-        await deps.enqueueSend({ alertId, channel: channel as DeliveryChannel });
+        await enqueueSend({ alertId, channel: channel as DeliveryChannel });
       return pending.length;
     },
   };

@@ -90,7 +90,7 @@ export function createResponderTexts(deps: {
   database: Database;
   coalitions: CoalitionService;
   box: SecretBox;
-  dispatch: () => DispatchService;
+  dispatch: Pick<DispatchService, 'respond' | 'checkIn'>;
   now?: () => Date;
 }) {
   const now = deps.now ?? (() => new Date());
@@ -130,7 +130,7 @@ export function createResponderTexts(deps: {
       return { kind: 'offerClosed', language, ...about(latest) };
     }
     try {
-      await deps.dispatch().respond(offer.id, offer.userId, parsed.answer);
+      await deps.dispatch.respond(offer.id, offer.userId, parsed.answer);
     } catch (error) {
       // It expired or was answered in the app at the same moment.
       if (error instanceof AppError && ['INVALID_TRANSITION', 'CONFLICT'].includes(error.code))
@@ -166,7 +166,7 @@ export function createResponderTexts(deps: {
       if (calledHelp) return { kind: 'helpStays', language, ...about(calledHelp) };
     }
     // It is the person who is safe, or in trouble, wherever they are on scene.
-    for (const row of onScene) await deps.dispatch().checkIn(row.id, row.userId, parsed.status);
+    for (const row of onScene) await deps.dispatch.checkIn(row.id, row.userId, parsed.status);
     return { kind: parsed.status === 'safe' ? 'checkedIn' : 'helpSent', language, ...about(first) };
   }
 

@@ -2,16 +2,16 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { sessionOf } from '../../http/auth.js';
-import type { LiveMessage, RealtimeHub } from '../../realtime/hub.js';
 import type { LiveStreams } from '../../realtime/live-stream.js';
 import type { SessionService } from '../access/sessions.service.js';
 import type { CoalitionService } from '../coalitions/coalitions.service.js';
+import type { BoardFeed, LiveMessage } from './board-stream.js';
 
 /** `GET /api/events`: the dispatch board's live stream, with replay from Last-Event-ID or `since`. */
 export function registerBoardStream(
   app: FastifyInstance,
   deps: {
-    hub: Pick<RealtimeHub, 'subscribe' | 'replay'>;
+    board: BoardFeed;
     streams: LiveStreams;
     coalitions: CoalitionService;
     sessions: Pick<SessionService, 'stillGrants'>;
@@ -45,7 +45,7 @@ export function registerBoardStream(
       // Subscribe before replaying so nothing falls between the two; buffer until replay is done.
       let buffer: LiveMessage[] | null = [];
       stream.onEnd(
-        deps.hub.subscribe(coalition.id, (message) => {
+        deps.board.subscribe(coalition.id, (message) => {
           if (buffer) buffer.push(message);
           else send(message);
         }),
@@ -53,7 +53,7 @@ export function registerBoardStream(
       await stream.ready();
       const lastId = stream.lastEventId ?? request.query.since ?? 0;
       if (lastId > 0) {
-        for (const message of await deps.hub.replay(coalition.id, lastId)) send(message);
+        for (const message of await deps.board.replay(coalition.id, lastId)) send(message);
       }
       const pending = buffer;
       buffer = null;

@@ -1,9 +1,10 @@
 import type { Verdict } from '../../../shared/report-fields.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Tx } from '../../db/database.js';
+import type { Platform } from '../../platform.js';
 import { openCallback } from '../reports/callback.js';
 import { reportFollowUps } from '../reports/follow-ups.js';
-import type { SmsReply } from './sms-reply.job.js';
+import { type SmsReply, smsReplyJobType } from './sms-reply.job.js';
 
 /**
  * Texts the SMS reporters of an incident who replied YES when a dispatcher
@@ -36,4 +37,13 @@ export function smsFollowUps(deps: { box: SecretBox; enqueue: (reply: SmsReply, 
         reporters.map((r) => r.id),
       );
   };
+}
+
+/** The verdict hook that texts reporters, where this network has SMS (none otherwise). */
+export function textReportersOnVerdict(platform: Pick<Platform, 'box' | 'jobs' | 'sms'>) {
+  if (!platform.sms) return undefined;
+  return smsFollowUps({
+    box: platform.box,
+    enqueue: async (reply, tx) => void (await platform.jobs.send(smsReplyJobType, reply, tx.client)),
+  });
 }

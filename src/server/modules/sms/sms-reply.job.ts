@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LANGUAGES, VERDICTS } from '../../../shared/report-fields.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
-import { defineJob } from '../../jobs/queue.js';
+import { declareJob, handleJob } from '../../jobs/queue.js';
 import { message } from '../../locales/messages.js';
 import type { SmsSender } from './twilio.js';
 
@@ -79,16 +79,18 @@ export function replyText(reply: SmsReply, publicUrl: string): string {
   return parts.join(' ');
 }
 
-/** Sends the reply to an inbound SMS through the provider; retried with back-off when the provider fails. */
+/** A text to a reporter (a receipt, a question, a follow-up): retried with back-off when the provider fails. */
+export const smsReplyJobType = declareJob({
+  name: 'sms.reply',
+  payload: smsReplySchema,
+  retryLimit: 6,
+  retryDelaySeconds: 20,
+});
+
+/** Sends the reply to an inbound SMS through the provider. */
 export function smsReplyJob(deps: { sender: SmsSender; box: SecretBox; publicUrl: string }) {
-  return defineJob({
-    name: 'sms.reply',
-    payload: smsReplySchema,
-    retryLimit: 6,
-    retryDelaySeconds: 20,
-    async handler(reply) {
-      const to = deps.box.open(reply.to, `sms-reply:${reply.ref}`);
-      await deps.sender.send(to, replyText(reply, deps.publicUrl));
-    },
+  return handleJob(smsReplyJobType, async (reply) => {
+    const to = deps.box.open(reply.to, `sms-reply:${reply.ref}`);
+    await deps.sender.send(to, replyText(reply, deps.publicUrl));
   });
 }

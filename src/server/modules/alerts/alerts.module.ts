@@ -1,0 +1,112 @@
+import type { Platform } from '../../platform.js';
+import type { CoalitionService } from '../coalitions/coalitions.service.js';
+import type { IncidentService } from '../incidents/incidents.service.js';
+import type { FaroModule } from '../module.js';
+import { registerAlertRoutes, registerPublicAlertRoutes } from './alerts.routes.js';
+import { createAlertService } from './alerts.service.js';
+import { createEmailChannel } from './channels/email.js';
+import { createSmsChannel } from './channels/sms.js';
+import { alertFanOutJob, deliveryJobs } from './delivery.js';
+import { createPublicAlerts, guardKinds } from './public-alerts.js';
+import { createPublishing } from './publishing.js';
+import { registerSubscriptionRoutes } from './subscriptions.routes.js';
+import { createSubscriptionService, subscriptionConfirmJob } from './subscriptions.service.js';
+
+/**
+ * Alerts: drafted, approved by a second person, published through the guard,
+ * and delivered to every subscriber by push, e-mail and text; subscriptions
+ * and their confirmations; the public pages and feeds.
+ */
+export function createAlertsModule(
+  platform: Platform,
+  deps: { coalitions: CoalitionService; incidents: Pick<IncidentService, 'summary'> },
+) {
+  const { config, database, box, now, jobs, mailer, sms, push } = platform;
+  const { coalitions } = deps;
+  const publishing = createPublishing({
+    db: database.db,
+    coalitions,
+    publicUrl: config.publicUrl,
+    smsFrom: config.sms?.from,
+  });
+  const subscriptionConfirm = subscriptionConfirmJob({ box, mailer, sms, push });
+  const subscriptions = createSubscriptionService({
+    database,
+    coalitions,
+    box,
+    now,
+    channels: ['push', ...(mailer ? (['email'] as const) : []), ...(sms ? (['sms'] as const) : [])],
+    rules: config.subscriptions,
+    push,
+    enqueueConfirmation: (confirmation, tx, priority) =>
+      jobs.send(subscriptionConfirm, confirmation, tx.client, { priority }),
+  });
+  const delivery = deliveryJobs({
+    database,
+    coalitions,
+    publishing,
+    box,
+    channels: {
+      push,
+      sms:
+        sms && config.sms
+          ? createSmsChannel({ sender: sms, segmentsPerSecond: config.sms.segmentsPerSecond })
+          : null,
+      email: mailer ? createEmailChannel(mailer) : null,
+    },
+    settings: { ...config.alerts.delivery, pushPerOrigin: config.push.perOrigin },
+    publicUrl: config.publicUrl,
+    unsubscribeToken: (id) => subscriptions.unsubscribeToken(id),
+    enqueue: jobs.send,
+  });
+  const alerts = createAlertService({
+    database,
+    coalitions,
+    publishing,
+    incidentSummary: (coalitionId, id) => deps.incidents.summary(coalitionId, id),
+    timeZone: config.timeZone,
+    now,
+    onPublished: async (alertId, tx) => void (await jobs.send(alertFanOutJob, { alertId }, tx.client)),
+  });
+  const publicAlerts = createPublicAlerts({
+    database,
+    coalitions,
+    publishing,
+    now,
+    // The finding's text is what must not leak: the log gets its kinds only.
+    onBlocked: (alertId, error) =>
+      platform.log.error(
+        { alertId, kinds: guardKinds(error) },
+        'publishing guard stopped an alert on its way out',
+      ),
+  });
+
+  return {
+    services: { alerts, subscriptions, publishing },
+    jobDefinitions: {
+      subscriptionConfirm,
+      alertFanOut: delivery.fanOutJob,
+      alertSend: delivery.sendJob,
+    },
+    jobs: [subscriptionConfirm, delivery.fanOutJob, delivery.sendJob],
+    routes(app) {
+      registerAlertRoutes(app, { alerts, publishing });
+      registerPublicAlertRoutes(app, {
+        publicAlerts,
+        publicUrl: config.publicUrl,
+        readsPerMinute: config.rateLimits.alertReadsPerMinute,
+      });
+      registerSubscriptionRoutes(app, {
+        subscriptions,
+        pushKey: platform.pushKey,
+        publicUrl: config.publicUrl,
+        rateLimits: config.rateLimits,
+        proofOfWork: platform.proofOfWork,
+      });
+    },
+    async resume() {
+      // Whatever a stopped or crashed worker left unsent is taken up again.
+      await delivery.resume();
+    },
+  } satisfies FaroModule & Record<string, unknown>;
+}

@@ -1,0 +1,25 @@
+import type { FastifyInstance } from 'fastify';
+import type { AnyJob } from '../jobs/queue.js';
+import type { LiveStreams } from '../realtime/live-stream.js';
+
+/** What the HTTP layer lends every module's routes. */
+export interface HttpKit {
+  /** Long-lived streams: heartbeat, tied to the session, ended on shutdown. */
+  streams: LiveStreams;
+}
+
+/**
+ * What a module hands the runtime besides its services: its routes, its jobs,
+ * and what it does when a worker starts or stops. `runtime.ts` composes the
+ * modules in dependency order; none refers to one created after it.
+ */
+export interface FaroModule {
+  /** Registers this module's routes (each declares its access rule). */
+  routes?(app: FastifyInstance, http: HttpKit): void;
+  /** Its jobs, with their handlers. */
+  jobs?: AnyJob[];
+  /** In a worker, once the queue runs: takes up what a stopped or crashed worker left. */
+  resume?(): Promise<void>;
+  /** After the job workers have stopped, before the database closes. */
+  stop?(): Promise<void>;
+}

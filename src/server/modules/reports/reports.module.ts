@@ -1,0 +1,42 @@
+import type { Platform } from '../../platform.js';
+import type { CoalitionService } from '../coalitions/coalitions.service.js';
+import type { Grouper } from '../incidents/grouper.js';
+import type { FaroModule } from '../module.js';
+import type { ZoneService } from '../zones/zones.service.js';
+import { createPhotoService } from './photos.js';
+import { registerReportRoutes } from './reports.routes.js';
+import { createReportService } from './reports.service.js';
+
+/** Reports: what a person saw, taken from the public form, the hotline and the field, with photos. */
+export function createReportsModule(
+  platform: Platform,
+  deps: { coalitions: CoalitionService; zones: ZoneService; grouper: Grouper | null },
+) {
+  const { config, database, box } = platform;
+  const photos = createPhotoService({ db: database.db, box });
+  const reports = createReportService({
+    photos,
+    database,
+    coalitions: deps.coalitions,
+    zones: deps.zones,
+    box,
+    // A report stored here is grouped at once by this process's grouper; a web-only
+    // process's reports reach a worker's through the realtime hub.
+    onStored: () => deps.grouper?.kick(),
+  });
+  return {
+    services: { reports, photos },
+    routes(app) {
+      registerReportRoutes(app, {
+        reports,
+        photos,
+        coalitions: deps.coalitions,
+        proofOfWork: platform.proofOfWork,
+        rateLimits: config.rateLimits,
+      });
+    },
+    async resume() {
+      await reports.sealPlainMarkings();
+    },
+  } satisfies FaroModule & Record<string, unknown>;
+}

@@ -1,0 +1,22 @@
+import type { Platform } from '../../platform.js';
+import type { FaroModule } from '../module.js';
+import { RETENTION_SCHEDULE, retentionJob } from './retention.job.js';
+import { registerRetentionRoutes } from './retention.routes.js';
+
+/** Restricted data deleted on schedule, and the schedule shown to administrators. */
+export function createRetentionModule(platform: Platform) {
+  const { config, database } = platform;
+  const retention = retentionJob({
+    db: database.db,
+    ...config.retention,
+    onPurged: (purged) =>
+      Object.values(purged).some((n) => n > 0) && platform.log.info(purged, 'restricted data purged'),
+  });
+  return {
+    jobDefinitions: { retention },
+    jobs: [retention],
+    routes(app) {
+      registerRetentionRoutes(app, { database, retention: config.retention, schedule: RETENTION_SCHEDULE });
+    },
+  } satisfies FaroModule & Record<string, unknown>;
+}

@@ -1,0 +1,71 @@
+import type { Platform } from '../../platform.js';
+import type { SubscriptionService } from '../alerts/subscriptions.service.js';
+import type { CoalitionService } from '../coalitions/coalitions.service.js';
+import type { ResponderTexts } from '../dispatch/responder-texts.js';
+import type { FaroModule } from '../module.js';
+import type { PhotoService } from '../reports/photos.js';
+import type { ReportService } from '../reports/reports.service.js';
+import type { ZoneService } from '../zones/zones.service.js';
+import { registerSmsRoutes } from './sms.routes.js';
+import { createSmsIntake } from './sms.service.js';
+import { smsMediaJob } from './sms-media.job.js';
+import { smsReplyJob, smsReplyJobType } from './sms-reply.job.js';
+
+/**
+ * The hotline by text: reports taken from SMS and MMS, replies and follow-ups
+ * to the reporter, responders' one-word answers, STOP. Off (its webhook
+ * answers that it is not set up) when the network has no SMS provider.
+ */
+export function createSmsModule(
+  platform: Platform,
+  deps: {
+    reports: ReportService;
+    photos: PhotoService;
+    zones: ZoneService;
+    coalitions: CoalitionService;
+    subscriptions: Pick<SubscriptionService, 'stopSms'>;
+    responderTexts: Pick<ResponderTexts, 'forget' | 'answer'>;
+  },
+) {
+  const { config, database, box, jobs, sms } = platform;
+  const smsReply = sms ? smsReplyJob({ sender: sms, box, publicUrl: config.publicUrl }) : null;
+  const smsMedia = config.sms
+    ? smsMediaJob({
+        photos: deps.photos,
+        provider: config.sms,
+        outbound: platform.outbound,
+        onRefused: (reason) => platform.log.warn(`an MMS picture was not fetched: refused (${reason})`),
+      })
+    : null;
+  const smsIntake = sms
+    ? createSmsIntake({
+        reports: deps.reports,
+        zones: deps.zones,
+        coalitions: deps.coalitions,
+        box,
+        db: database.db,
+        enqueueMedia: async (media, tx) => {
+          if (smsMedia) await jobs.send(smsMedia, media, tx.client);
+        },
+        enqueueReply: async (reply, tx) => void (await jobs.send(smsReplyJobType, reply, tx?.client)),
+        onStop: async (from) => {
+          await deps.subscriptions.stopSms(from);
+          await deps.responderTexts.forget(from);
+        },
+        answerResponder: (from, body) => deps.responderTexts.answer(from, body),
+      })
+    : null;
+
+  return {
+    services: { smsIntake },
+    jobDefinitions: { smsReply, smsMedia },
+    jobs: [...(smsReply ? [smsReply] : []), ...(smsMedia ? [smsMedia] : [])],
+    routes(app) {
+      registerSmsRoutes(app, {
+        smsIntake,
+        authToken: config.sms?.authToken ?? null,
+        publicUrl: config.publicUrl,
+      });
+    },
+  } satisfies FaroModule & Record<string, unknown>;
+}
