@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import serverEn from '../src/server/locales/en.json' with { type: 'json' };
 import serverEs from '../src/server/locales/es.json' with { type: 'json' };
+import { AUDIT_ACTIONS, AUDIT_SUBJECTS } from '../src/shared/audit.js';
 import { LANGUAGES } from '../src/shared/report-fields.js';
 import webEn from '../src/web/locales/en.json' with { type: 'json' };
 import webEs from '../src/web/locales/es.json' with { type: 'json' };
@@ -48,5 +49,16 @@ describe.each(Object.entries(CATALOGS))('the %s locales', (_side, catalogs) => {
         .map(([key]) => `${language}:${key}`),
     );
     expect(differing).toEqual([]);
+  });
+});
+
+describe('the audit log’s words', () => {
+  it.each(LANGUAGES)('%s names every action and kind of record the audit log records', (language) => {
+    const found = texts(CATALOGS.web[language]);
+    const missing = [
+      ...AUDIT_ACTIONS.map((action) => `admin.auditActions.${action.replaceAll('.', '_')}`),
+      ...AUDIT_SUBJECTS.map((subject) => `admin.auditSubjects.${subject}`),
+    ].filter((key) => !found.get(key)?.trim());
+    expect(missing).toEqual([]);
   });
 });

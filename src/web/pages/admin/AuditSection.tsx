@@ -1,36 +1,15 @@
 import { useQuery } from '@tanstack/react-query';
+import type { TFunction } from 'i18next';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AuditAction, AuditPage } from '../../../shared/admin.js';
+import type { AuditPage } from '../../../shared/admin.js';
+import { AUDIT_ACTIONS } from '../../../shared/audit.js';
 import { api } from '../../api.js';
 import { formatWhen } from './shared.js';
 
-const ACTIONS = [
-  'auth.signed_in',
-  'auth.sign_in_failed',
-  'auth.second_factor_failed',
-  'auth.second_factor_locked',
-  'auth.password_changed',
-  'auth.totp_enrolled',
-  'auth.passkey_added',
-  'invitation.created',
-  'invitation.accepted',
-  'user.disabled',
-  'user.enabled',
-  'membership.granted',
-  'membership.revoked',
-  'membership.conflict_flagged',
-  'organization.created',
-  'alert.drafted',
-  'alert.edited',
-  'alert.submitted',
-  'alert.approved',
-  'alert.rejected',
-  'alert.cancelled',
-  'alert.updated',
-  'alert.cleared',
-  'settings.publishing_changed',
-] as const satisfies readonly AuditAction[];
+/** An action or record kind in the reader's language; one an older version recorded stays as stored. */
+const labelOf = (t: TFunction, group: 'auditActions' | 'auditSubjects', value: string) =>
+  t(`admin.${group}.${value.replaceAll('.', '_')}`, { defaultValue: value });
 
 /** The audit log: the latest entries, filtered by action, and the same as CSV. */
 export function AuditSection() {
@@ -48,9 +27,9 @@ export function AuditSection() {
       <label htmlFor={`${id}-action`}>{t('admin.auditAction')}</label>
       <select id={`${id}-action`} value={action} onChange={(e) => setAction(e.target.value)}>
         <option value="">{t('admin.auditAll')}</option>
-        {ACTIONS.map((value) => (
+        {AUDIT_ACTIONS.map((value) => (
           <option key={value} value={value}>
-            {value}
+            {labelOf(t, 'auditActions', value)}
           </option>
         ))}
       </select>
@@ -68,10 +47,10 @@ export function AuditSection() {
             <tr key={entry.id}>
               <td>{formatWhen(entry.at)}</td>
               <td>{entry.actorName ?? '—'}</td>
-              <td className="mono">{entry.action}</td>
-              <td className="mono break">
-                {entry.subjectType}
-                {entry.subjectId ? ` ${entry.subjectId.slice(0, 8)}` : ''}
+              <td>{labelOf(t, 'auditActions', entry.action)}</td>
+              <td className="break">
+                {labelOf(t, 'auditSubjects', entry.subjectType)}
+                {entry.subjectId ? <span className="mono"> {entry.subjectId.slice(0, 8)}</span> : null}
               </td>
             </tr>
           ))}

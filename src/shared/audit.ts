@@ -1,0 +1,60 @@
+/**
+ * The audit log's vocabulary, without zod: the server's column and filter and the
+ * web's list of actions (each worded in the web's locales) read the same list.
+ */
+
+/** The actions the audit log records. Content never goes in: only who, what, which record, when. */
+export const AUDIT_ACTIONS = [
+  'auth.signed_in',
+  'auth.sign_in_failed',
+  'auth.signed_out',
+  'auth.signed_out_everywhere',
+  'auth.session_ended',
+  'auth.second_factor_failed',
+  /** Too many wrong codes: the account's codes are locked for a while (its owner is told). */
+  'auth.second_factor_locked',
+  /** Too many wrong codes in one pending sign-in: it ended; the password must be entered again. */
+  'auth.sign_in_restarted',
+  'auth.recovery_code_used',
+  'auth.totp_enrolled',
+  'auth.passkey_added',
+  'auth.passkey_removed',
+  'auth.password_changed',
+  'invitation.created',
+  'invitation.accepted',
+  'invitation.revoked',
+  'user.created',
+  'user.disabled',
+  'user.enabled',
+  'membership.granted',
+  'membership.revoked',
+  /** A grant let one person hold both sides of a separated duty (write and approve alerts). */
+  'membership.conflict_flagged',
+  'organization.created',
+  'organization.zones_changed',
+  'alert.drafted',
+  'alert.edited',
+  'alert.submitted',
+  'alert.approved',
+  'alert.rejected',
+  'alert.cancelled',
+  /** A published update took the alert's place (the subject is the alert it updates). */
+  'alert.updated',
+  /** A published all clear ended the alert (the subject is the alert it ends). */
+  'alert.cleared',
+  /** The publishing guard's lists (allowed numbers and hosts, blocked names) were changed. */
+  'settings.publishing_changed',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** The kinds of record an audit entry is about. */
+export const AUDIT_SUBJECTS = [
+  'user',
+  'session',
+  'invitation',
+  'membership',
+  'organization',
+  'alert',
+  'coalition',
+] as const;
+export type AuditSubject = (typeof AUDIT_SUBJECTS)[number];
