@@ -6,7 +6,13 @@ export const EVENTS_CHANNEL = 'faro_events';
  * `access.changed` (subject: a user id) says that person's sessions or roles changed
  * (sign-out, disabled, a role granted or taken away): their live streams check again at once.
  */
-export type DomainEventType = 'report.created' | 'incident.updated' | 'responder.updated' | 'access.changed';
+export const DOMAIN_EVENT_TYPES = [
+  'report.created',
+  'incident.updated',
+  'responder.updated',
+  'access.changed',
+] as const;
+export type DomainEventType = (typeof DOMAIN_EVENT_TYPES)[number];
 
 export interface DomainEvent {
   id: number;
@@ -23,6 +29,7 @@ export function parseEventPayload(payload: string): DomainEvent | null {
       typeof value.id === 'number' &&
       typeof value.coalitionId === 'string' &&
       typeof value.type === 'string' &&
+      (DOMAIN_EVENT_TYPES as readonly string[]).includes(value.type) &&
       typeof value.subjectId === 'string'
     ) {
       return value as DomainEvent;

@@ -46,7 +46,7 @@ export async function startRealtimeHub(
   };
   const catchUp = async () => {
     for (const row of await eventsAfter(database.db, null, lastSeenId, CATCH_UP_LIMIT)) {
-      announce({ ...row, type: row.type as DomainEvent['type'] });
+      announce(row);
     }
   };
 
@@ -67,8 +67,7 @@ export async function startRealtimeHub(
       };
     },
     async eventsAfter(coalitionId, afterId, limit) {
-      const rows = await eventsAfter(database.db, coalitionId, afterId, limit);
-      return rows.map((row) => ({ ...row, type: row.type as DomainEvent['type'] }));
+      return eventsAfter(database.db, coalitionId, afterId, limit);
     },
     async close() {
       listeners.clear();
