@@ -43,6 +43,7 @@ beforeAll(async () => {
     cleanup = async () => {
       await rm(dir, { recursive: true, force: true });
       await rm(`${dir}.key`, { force: true });
+      await rm(`${dir}.demo`, { force: true });
     };
     count = async (table) => {
       const { PGlite } = await import('@electric-sql/pglite');
@@ -92,6 +93,23 @@ describe('faro CLI', { timeout: 120_000 }, () => {
       ),
     ).toBe(1);
     await expect(faro(['admin', 'create', '--email', 'ana@example.org'])).rejects.toMatchObject({ code: 1 });
+  });
+
+  it('issue 14: on a demo server only, prints the demo accounts again and the current second-factor code', async () => {
+    await faro(['seed']);
+    const refused = await faro(['demo', 'code', 'dispatcher'], { FARO_DEMO: 'false' }).catch(
+      (error) => error,
+    );
+    expect(refused).toMatchObject({ code: 78 });
+    expect(refused.stderr.trim()).toBe(
+      'This is not a demo server: demo accounts exist only on the embedded database or with FARO_DEMO=true.',
+    );
+    expect((await faro(['demo', 'code', 'dispatcher'], { FARO_DEMO: 'true' })).stdout).toMatch(
+      /^\d{6} {2}\(dispatcher@demo\.faro\.invalid;/,
+    );
+    const { stdout } = await faro(['demo', 'accounts'], { FARO_DEMO: 'true' });
+    expect(stdout.match(/password: [A-Za-z0-9]{16}/g)).toHaveLength(7);
+    expect(await count('zones')).toBe(11);
   });
 
   it('refuses to open the embedded database while another process has it', async () => {

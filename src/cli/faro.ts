@@ -4,14 +4,22 @@ import { createInterface } from 'node:readline/promises';
 import { Command } from 'commander';
 import { type Config, loadConfigOrExit, StartupError } from '../server/config.js';
 import { checkServerKey } from '../server/crypto/key-check.js';
-import { createSecretBox } from '../server/crypto/secret-box.js';
+import { createSecretBox, type SecretBox } from '../server/crypto/secret-box.js';
 import { keySource, loadSecretKey } from '../server/crypto/secret-key.js';
 import { lockDataDir } from '../server/db/data-dir-lock.js';
-import { isDatabaseUnavailable, openDatabase } from '../server/db/database.js';
+import { type Database, isDatabaseUnavailable, openDatabase } from '../server/db/database.js';
 import { migrateDatabase } from '../server/db/migrate.js';
 import { runServer } from '../server/main.js';
 import { createAdmin } from '../server/modules/access/bootstrap.js';
-import { printDemoAccounts, seedDemo } from '../server/modules/demo/seed.js';
+import {
+  demoSecondFactorCode,
+  demoSecretsFile,
+  keptDemoCode,
+  renewDemoAccounts,
+  seedDemoOnce,
+} from '../server/modules/demo/accounts.js';
+import { demoEmail, printDemoAccounts } from '../server/modules/demo/seed.js';
+import { ROLES, type Role } from '../shared/access.js';
 
 const program = new Command()
   .name('faro')
@@ -45,11 +53,61 @@ program
       await migrateDatabase(database);
       const box = await createSecretBox(await loadSecretKey(config, (message) => console.warn(message)));
       await checkServerKey(database.db, box, keySource(config));
-      const accounts = await seedDemo(database, box);
-      if (accounts) printDemoAccounts(accounts);
-      console.log(accounts ? 'Demo data inserted.' : 'Demo data was already there; nothing changed.');
+      const seeded = await seedDemoOnce(config, database, box);
+      console.log(seeded ? 'Demo data inserted.' : 'Demo data was already there; nothing changed.');
     });
   });
+
+const demo = program
+  .command('demo')
+  .description('The demo accounts (demo servers only: the embedded database, or FARO_DEMO=true).');
+demo
+  .command('accounts')
+  .description(
+    'Print the demo accounts again, with new passwords; nothing else changes (stop a demo on the embedded database first).',
+  )
+  .action(async () => {
+    await withDemo(async (database, box) => printDemoAccounts(await renewDemoAccounts(database, box)));
+  });
+demo
+  .command('code')
+  .description("The second-factor code a demo account's authenticator app would show now.")
+  .argument('<role>', `one of: ${ROLES.join(', ')}`)
+  .action(async (role: string) => {
+    if (!(ROLES as readonly string[]).includes(role))
+      throw new StartupError(`There is no demo account for "${role}": choose one of ${ROLES.join(', ')}.`);
+    const config = demoConfig();
+    const say = (code: string) =>
+      console.log(`${code}  (${demoEmail(role as Role)}; a new code every 30 seconds, each accepted once)`);
+    // While the demo runs, its embedded database is the server's alone: the code comes from the kept secrets.
+    if (config.database.kind === 'pglite') {
+      const box = await createSecretBox(await loadSecretKey(config, (message) => console.warn(message)));
+      const kept = await keptDemoCode(demoSecretsFile(config.database.dataDir), box, role as Role);
+      if (kept) return say(kept);
+    }
+    await withDemo(async (database, box) => say(await demoSecondFactorCode(database, box, role as Role)));
+  });
+
+/** The configuration of a demo server; anywhere else the demo commands refuse. */
+function demoConfig(): Config {
+  const config = loadConfigOrExit();
+  if (!config.seedDemo)
+    throw new StartupError(
+      'This is not a demo server: demo accounts exist only on the embedded database or with FARO_DEMO=true.',
+    );
+  return config;
+}
+
+/** Runs `fn` on a demo server's database with its key. */
+async function withDemo(fn: (database: Database, box: SecretBox) => Promise<void>) {
+  const config = demoConfig();
+  await withDatabase(config, async (database) => {
+    await migrateDatabase(database);
+    const box = await createSecretBox(await loadSecretKey(config, (message) => console.warn(message)));
+    await checkServerKey(database.db, box, keySource(config));
+    await fn(database, box);
+  });
+}
 
 const admin = program.command('admin').description('Accounts.');
 admin
@@ -110,6 +168,7 @@ db.command('reset')
       // Refuses while a running server holds the folder: deleting it under a live process would lose its writes.
       if (existsSync(config.database.dataDir)) await lockDataDir(config.database.dataDir);
       await rm(config.database.dataDir, { recursive: true, force: true });
+      await rm(demoSecretsFile(config.database.dataDir), { force: true });
     } else {
       await withDatabase(config, async (database) => {
         await database.pool.query(

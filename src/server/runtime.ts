@@ -8,7 +8,7 @@ import type { JobQueue } from './jobs/queue.js';
 import { createAccessModule } from './modules/access/access.module.js';
 import { createAlertsModule } from './modules/alerts/alerts.module.js';
 import { createCoalitionsModule } from './modules/coalitions/coalitions.module.js';
-import { printDemoAccounts, seedDemo } from './modules/demo/seed.js';
+import { seedDemoOnce } from './modules/demo/accounts.js';
 import { createDispatchModule } from './modules/dispatch/dispatch.module.js';
 import { createHealthModule } from './modules/health/health.module.js';
 import { createIncidentsModule } from './modules/incidents/incidents.module.js';
@@ -92,8 +92,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
   const platform = await openPlatform(config, options);
   let modules: Modules | undefined;
   try {
-    const demoAccounts = config.seedDemo ? await seedDemo(platform.database, platform.box) : null;
-    if (demoAccounts) printDemoAccounts(demoAccounts);
+    if (config.seedDemo) await seedDemoOnce(config, platform.database, platform.box);
     modules = await composeModules(platform);
     const all: FaroModule[] = Object.values(modules);
     const { app, routeAccess } = await buildApp({

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { generateSecret, generateURI, verify } from 'otplib';
+import { generate, generateSecret, generateURI, verify } from 'otplib';
 import { renderSVG } from 'uqr';
 
 /** TOTP per RFC 6238: 6 digits, 30-second steps, one step of clock drift either way. */
@@ -38,6 +38,11 @@ export async function checkTotp(
     afterTimeStep: lastTimeStep,
   });
   return result.valid && 'timeStep' in result ? result.timeStep : null;
+}
+
+/** The code an authenticator app shows at the given time (the demo hands it out; nothing else should). */
+export function totpCodeAt(secret: string, at: Date): Promise<string> {
+  return generate({ secret, period: PERIOD, epoch: Math.floor(at.getTime() / 1000) });
 }
 
 const RECOVERY_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';

@@ -19,8 +19,11 @@ export interface DemoAccount {
   totpSecret: string;
 }
 
+/** A demo account's sign-in address: one per role, on a domain that can never receive mail. */
+export const demoEmail = (role: Role) => `${role}@demo.faro.invalid`;
+
 const PASSWORD_ALPHABET = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789';
-const demoPassword = () =>
+export const demoPassword = () =>
   Array.from({ length: 16 }, () => PASSWORD_ALPHABET[randomInt(PASSWORD_ALPHABET.length)]).join('');
 
 /**
@@ -35,7 +38,7 @@ export async function seedDemo(database: Database, box: SecretBox): Promise<Demo
     const password = demoPassword();
     accounts.push({
       role,
-      email: `${role}@demo.faro.invalid`,
+      email: demoEmail(role),
       password,
       totpSecret: newTotpSecret(),
       passwordHash: await hashPassword(password),
@@ -84,13 +87,15 @@ export async function seedDemo(database: Database, box: SecretBox): Promise<Demo
   });
 }
 
-/** Prints the demo accounts once, on the first start. */
+/** Prints the demo accounts (on the first start, and again on `faro demo accounts`). */
 export function printDemoAccounts(accounts: DemoAccount[]): void {
   const lines = accounts.map(
     (a) =>
-      `  ${a.role.padEnd(11)} ${a.email.padEnd(30)} password: ${a.password}   TOTP secret: ${a.totpSecret}`,
+      `  ${a.role.padEnd(15)} ${a.email.padEnd(34)} password: ${a.password}   TOTP secret: ${a.totpSecret}`,
   );
   process.stdout.write(
-    `\n  Demo accounts (shown only now; add the TOTP secret to an authenticator app):\n${lines.join('\n')}\n`,
+    `\n  Demo accounts (the passwords are shown only now: \`faro demo accounts\` gives new ones, keeping the data).\n` +
+      `  For the second factor, add the TOTP secret to an authenticator app, or run \`faro demo code <role>\`.\n` +
+      `${lines.join('\n')}\n`,
   );
 }
