@@ -12,6 +12,8 @@ import { registerRateLimits } from './http/rate-limits.js';
 import { registerSecurityHeaders } from './http/security.js';
 import { registerWebApp } from './http/web.js';
 import type { SessionService } from './modules/access/sessions.service.js';
+import { registerCoalitionOf } from './modules/coalitions/coalition-of.js';
+import type { CoalitionService } from './modules/coalitions/coalitions.service.js';
 import type { FaroModule } from './modules/module.js';
 import type { RealtimeHub } from './realtime/hub.js';
 import { liveStreams } from './realtime/live-stream.js';
@@ -22,6 +24,8 @@ export interface AppDeps {
   log: FastifyBaseLogger;
   /** The sessions a request's cookie names (the access rule of every route is checked against them). */
   sessions: SessionService;
+  /** The coalition this deployment serves: each route asks for it with coalitionOf(request). */
+  coalitions: Pick<CoalitionService, 'current'>;
   /** How the session cookie is set. */
   cookie: { secureCookie: boolean; absoluteHours: number };
   /** Where a stream learns of events (the realtime hub's tap). */
@@ -68,6 +72,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; r
   await registerSecurityHeaders(app, { https: config.publicUrl.startsWith('https://') });
   // Before any route: it refuses to register an /api route that declares no access rule.
   const routeAccess = await registerAuth(app, { sessions: deps.sessions, ...deps.cookie });
+  registerCoalitionOf(app, deps.coalitions);
   await registerOpenApi(app);
   await registerRateLimits(app);
   await app.register(fastifySSE, { heartbeatInterval: 20_000 });

@@ -59,32 +59,29 @@ export type StartOptions = PlatformOptions;
  * the SMS hotline on reports, subscriptions and responders.
  */
 export async function composeModules(platform: Awaited<ReturnType<typeof openPlatform>>) {
-  const { coalitions } = createCoalitionsModule(platform).services;
-  const zones = createZonesModule(platform, { coalitions });
-  const access = await createAccessModule(platform, { coalitions });
+  const coalitions = createCoalitionsModule(platform);
+  const zones = createZonesModule(platform);
+  const access = await createAccessModule(platform);
   const { sessions } = access.services;
   const incidents = createIncidentsModule(platform, {
-    coalitions,
     sessions,
     onVerdict: textReportersOnVerdict(platform),
   });
   const reports = createReportsModule(platform, {
-    coalitions,
     zones: zones.services.zones,
     grouper: incidents.services.grouper,
   });
-  const dispatch = createDispatchModule(platform, { coalitions, sessions });
-  const alerts = createAlertsModule(platform, { coalitions, incidents: incidents.services.incidents });
+  const dispatch = createDispatchModule(platform, { sessions });
+  const alerts = createAlertsModule(platform, { incidents: incidents.services.incidents });
   const sms = createSmsModule(platform, {
     ...reports.services,
     zones: zones.services.zones,
-    coalitions,
     subscriptions: alerts.services.subscriptions,
     responderTexts: dispatch.services.responderTexts,
   });
   const retention = createRetentionModule(platform);
   const health = createHealthModule(platform);
-  return { access, zones, incidents, reports, dispatch, alerts, sms, retention, health };
+  return { coalitions, access, zones, incidents, reports, dispatch, alerts, sms, retention, health };
 }
 
 /** Opens the database, brings the schema up to date, composes the modules and builds the app. */
@@ -94,11 +91,14 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
   try {
     if (config.seedDemo) await seedDemoOnce(config, platform.database, platform.box);
     modules = await composeModules(platform);
-    const all: FaroModule[] = Object.values(modules);
+    // The coalitions module has services only: no routes, jobs or workers of its own.
+    const { coalitions, ...withWork } = modules;
+    const all: FaroModule[] = Object.values(withWork);
     const { app, routeAccess } = await buildApp({
       config,
       log: platform.log,
       sessions: modules.access.services.sessions,
+      coalitions: coalitions.services.coalitions,
       cookie: modules.access.cookie,
       tap: (listener) => platform.hub.tap(listener),
       modules: all,

@@ -1,5 +1,4 @@
 import type { Platform } from '../../platform.js';
-import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import type { FaroModule } from '../module.js';
 import { registerAdminRoutes } from './admin.routes.js';
 import { registerAuthRoutes, sessionWithToken } from './auth.routes.js';
@@ -14,7 +13,7 @@ import { createSessionService } from './sessions.service.js';
 import { createSignInService } from './sign-in.service.js';
 
 /** Who may do what: sessions, sign-in with a second factor or a passkey, invitations, people and roles. */
-export async function createAccessModule(platform: Platform, deps: { coalitions: CoalitionService }) {
+export async function createAccessModule(platform: Platform) {
   const { config, database, box, now, mailer, jobs } = platform;
   // Codes stored unkeyed by an earlier version become keyed hashes (idempotent, usually nothing to do).
   await upgradeCodeHashes(database.db, box);
@@ -23,7 +22,6 @@ export async function createAccessModule(platform: Platform, deps: { coalitions:
   const secondFactorNotice = mailer ? secondFactorNoticeJob({ mailer }) : null;
   const signIn = createSignInService({
     database,
-    coalitions: deps.coalitions,
     sessions,
     box,
     now,

@@ -5,6 +5,7 @@ import { codeSchema, newPasswordSchema, sessionInfoSchema, signInSchema } from '
 import { clearSessionCookie, sessionOf, setSessionCookie } from '../../http/auth.js';
 import { clientKeyOf } from '../../http/client-address.js';
 import { AppError } from '../../http/errors.js';
+import { coalitionOf } from '../coalitions/coalition-of.js';
 import type { InvitationService } from './invitations.service.js';
 import type { SessionContext, SessionService } from './sessions.service.js';
 import { describeAgent } from './sessions.service.js';
@@ -64,7 +65,7 @@ export function registerAuthRoutes(
       },
     },
     async (request, reply) => {
-      const { token } = await deps.signIn.signIn({
+      const { token } = await deps.signIn.signIn((await coalitionOf(request)).id, {
         ...request.body,
         source: clientKeyOf(request),
         agent: describeAgent(request.headers['user-agent']),

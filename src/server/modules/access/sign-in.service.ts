@@ -4,7 +4,6 @@ import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database, SqlExecutor } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import { recordEvents } from '../../realtime/events.repo.js';
-import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import { type AuditEntry, ownAudit, recordAudit } from './audit.js';
 import { codeHash } from './code-hash.js';
 import { acceptTotpStep, findTotp, putPendingTotp, replaceRecoveryCodes } from './factors.repo.js';
@@ -26,12 +25,16 @@ import { checkTotp, newRecoveryCodes, newTotpSecret, normalizeRecoveryCode, totp
 import { findUser, findUserByEmail, setPassword } from './users.repo.js';
 
 export interface SignInService {
-  signIn(input: {
-    email: string;
-    password: string;
-    source: string;
-    agent: string;
-  }): Promise<{ token: string }>;
+  /** Signs a person of this coalition in with their password (a second factor may follow). */
+  signIn(
+    coalitionId: string,
+    input: {
+      email: string;
+      password: string;
+      source: string;
+      agent: string;
+    },
+  ): Promise<{ token: string }>;
   /** Finishes sign-in with an authenticator code; returns the session's new token. */
   verifyTotp(session: SessionContext, code: string): Promise<{ token: string }>;
   /** Finishes sign-in with a single-use recovery code; returns the session's new token. */
@@ -62,7 +65,6 @@ export interface SignInService {
 
 export function createSignInService(deps: {
   database: Database;
-  coalitions: CoalitionService;
   sessions: SessionService;
   box: SecretBox;
   now: () => Date;
@@ -86,13 +88,12 @@ export function createSignInService(deps: {
   return {
     ...secondFactor,
 
-    async signIn({ email, password, source, agent }) {
-      const coalition = await deps.coalitions.current();
+    async signIn(coalitionId, { email, password, source, agent }) {
       const normalized = normalizeEmail(email);
       const at = now();
       const keys = [passwordKey(normalized), sourceKey(box, 'sign-in-source', source, at, SOURCE_BACK_OFF)];
       await refuseIfBlocked(db, keys, at);
-      const user = await findUserByEmail(db, coalition.id, normalized);
+      const user = await findUserByEmail(db, coalitionId, normalized);
       const ok =
         user && !user.disabledAt
           ? await verifyPassword(user.passwordHash, password)
@@ -102,7 +103,7 @@ export function createSignInService(deps: {
           for (const { key, policy } of keys) await recordFailure(tx.db, key, at, policy);
           if (user) {
             await recordAudit(tx.db, {
-              coalitionId: coalition.id,
+              coalitionId,
               actorId: null,
               action: 'auth.sign_in_failed',
               subjectType: 'user',

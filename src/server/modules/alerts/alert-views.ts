@@ -67,7 +67,12 @@ export async function renderable(db: Drizzle, row: AlertRow): Promise<Renderable
 /** Alert rows → the views the staff's pages show. */
 export function alertViews(publishing: Publishing) {
   // On PGlite a transaction holds the only connection: the guard's settings are read before one starts.
-  async function views(db: Drizzle, rows: AlertRow[], guard?: AlertGuard): Promise<AlertView[]> {
+  async function views(
+    db: Drizzle,
+    coalitionId: string,
+    rows: AlertRow[],
+    guard?: AlertGuard,
+  ): Promise<AlertView[]> {
     const ids = rows.map((row) => row.id);
     // Zones as named today matter only to what has no snapshot yet (a draft).
     const zones = await zonesOfAlerts(
@@ -83,7 +88,7 @@ export function alertViews(publishing: Publishing) {
     const counts = await deliveryCounts(db, ids);
     // What is published was guarded when it was published: the guard looks only at what is not.
     const options =
-      guard ?? (rows.some((row) => row.state !== 'published') ? await publishing.context() : null);
+      guard ?? (rows.some((row) => row.state !== 'published') ? await publishing.context(coalitionId) : null);
     const person = (id: string | null) => (id ? { id, name: people.get(id) ?? '' } : null);
     return rows.map((row) => {
       const deliveries = Object.fromEntries(
@@ -133,7 +138,7 @@ export function alertViews(publishing: Publishing) {
   async function viewOf(db: Drizzle, coalitionId: string, id: string): Promise<AlertView> {
     const row = await findAlert(db, coalitionId, id);
     if (!row) throw new AppError('NOT_FOUND', 'No alert with this id.');
-    const [view] = await views(db, [row]);
+    const [view] = await views(db, coalitionId, [row]);
     if (!view) throw new AppError('NOT_FOUND', 'No alert with this id.');
     return view;
   }

@@ -1,5 +1,4 @@
 import type { Platform } from '../../platform.js';
-import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import type { IncidentService } from '../incidents/incidents.service.js';
 import type { FaroModule } from '../module.js';
 import { registerAlertRoutes, registerPublicAlertRoutes } from './alerts.routes.js';
@@ -19,20 +18,17 @@ import { createSubscriptionService, subscriptionConfirmJob } from './subscriptio
  */
 export function createAlertsModule(
   platform: Platform,
-  deps: { coalitions: CoalitionService; incidents: Pick<IncidentService, 'summary'> },
+  deps: { incidents: Pick<IncidentService, 'summary'> },
 ) {
   const { config, database, box, now, jobs, mailer, sms, push } = platform;
-  const { coalitions } = deps;
   const publishing = createPublishing({
     db: database.db,
-    coalitions,
     publicUrl: config.publicUrl,
     smsFrom: config.sms?.from,
   });
   const subscriptionConfirm = subscriptionConfirmJob({ box, mailer, sms, push });
   const subscriptions = createSubscriptionService({
     database,
-    coalitions,
     box,
     now,
     channels: ['push', ...(mailer ? (['email'] as const) : []), ...(sms ? (['sms'] as const) : [])],
@@ -43,7 +39,6 @@ export function createAlertsModule(
   });
   const delivery = deliveryJobs({
     database,
-    coalitions,
     publishing,
     box,
     channels: {
@@ -61,7 +56,6 @@ export function createAlertsModule(
   });
   const alerts = createAlertService({
     database,
-    coalitions,
     publishing,
     incidentSummary: (coalitionId, id) => deps.incidents.summary(coalitionId, id),
     timeZone: config.timeZone,
@@ -70,7 +64,6 @@ export function createAlertsModule(
   });
   const publicAlerts = createPublicAlerts({
     database,
-    coalitions,
     publishing,
     now,
     // The finding's text is what must not leak: the log gets its kinds only.

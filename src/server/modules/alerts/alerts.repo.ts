@@ -51,6 +51,12 @@ export async function findAlert(db: Drizzle, coalitionId: string, id: string, lo
   return row;
 }
 
+/** An alert by its id alone: for a job, whose payload names the alert (its row names the coalition). */
+export async function findAlertById(db: Drizzle, id: string) {
+  const [row] = await db.select().from(alerts).where(eq(alerts.id, id));
+  return row;
+}
+
 export async function listAlertRows(db: Drizzle, coalitionId: string, limit: number) {
   return db
     .select()

@@ -19,6 +19,7 @@ import { incidentFactsSchema } from '../../../shared/incident.js';
 import { sessionOf } from '../../http/auth.js';
 import { errorSchema } from '../../http/errors.js';
 import { sendRevalidated } from '../../http/revalidate.js';
+import { coalitionOf } from '../coalitions/coalition-of.js';
 import type { AlertService } from './alerts.service.js';
 import type { PublicAlerts } from './public-alerts.js';
 import type { Publishing } from './publishing.js';
@@ -52,7 +53,7 @@ export function registerAlertRoutes(
         response: { 200: alertListSchema },
       },
     },
-    async () => ({ alerts: await deps.alerts.list() }),
+    async (request) => ({ alerts: await deps.alerts.list((await coalitionOf(request)).id) }),
   );
 
   routes.post(
@@ -66,7 +67,7 @@ export function registerAlertRoutes(
         response: { 200: templateSchema, 400: errorSchema, 404: errorSchema, 409: errorSchema },
       },
     },
-    async (request) => deps.alerts.template(request.body),
+    async (request) => deps.alerts.template((await coalitionOf(request)).id, request.body),
   );
 
   routes.post(
@@ -81,7 +82,15 @@ export function registerAlertRoutes(
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await deps.alerts.createDraft(request.body, sessionOf(request).userId)),
+      reply
+        .status(201)
+        .send(
+          await deps.alerts.createDraft(
+            (await coalitionOf(request)).id,
+            request.body,
+            sessionOf(request).userId,
+          ),
+        ),
   );
 
   routes.post(
@@ -99,7 +108,13 @@ export function registerAlertRoutes(
     async (request, reply) =>
       reply
         .status(201)
-        .send(await deps.alerts.rumorCheck(request.body.incidentId, sessionOf(request).userId)),
+        .send(
+          await deps.alerts.rumorCheck(
+            (await coalitionOf(request)).id,
+            request.body.incidentId,
+            sessionOf(request).userId,
+          ),
+        ),
   );
 
   routes.get(
@@ -113,7 +128,7 @@ export function registerAlertRoutes(
         response: { 200: alertViewSchema, 404: errorSchema },
       },
     },
-    async (request) => deps.alerts.view(request.params.id),
+    async (request) => deps.alerts.view((await coalitionOf(request)).id, request.params.id),
   );
 
   routes.get(
@@ -128,7 +143,7 @@ export function registerAlertRoutes(
         response: { 200: alertPreviewSchema, 404: errorSchema, 422: errorSchema },
       },
     },
-    async (request) => deps.alerts.preview(request.params.id),
+    async (request) => deps.alerts.preview((await coalitionOf(request)).id, request.params.id),
   );
 
   routes.get(
@@ -143,7 +158,7 @@ export function registerAlertRoutes(
         response: { 200: z.object({ incident: incidentFactsSchema.nullable() }), 404: errorSchema },
       },
     },
-    async (request) => deps.alerts.incident(request.params.id),
+    async (request) => deps.alerts.incident((await coalitionOf(request)).id, request.params.id),
   );
 
   routes.get(
@@ -157,7 +172,7 @@ export function registerAlertRoutes(
         response: { 200: deliveryReportSchema, 404: errorSchema },
       },
     },
-    async (request) => deps.alerts.deliveryReport(request.params.id),
+    async (request) => deps.alerts.deliveryReport((await coalitionOf(request)).id, request.params.id),
   );
 
   routes.put(
@@ -172,7 +187,13 @@ export function registerAlertRoutes(
         response: changed,
       },
     },
-    async (request) => deps.alerts.editDraft(request.params.id, request.body, sessionOf(request).userId),
+    async (request) =>
+      deps.alerts.editDraft(
+        (await coalitionOf(request)).id,
+        request.params.id,
+        request.body,
+        sessionOf(request).userId,
+      ),
   );
 
   routes.post(
@@ -186,7 +207,8 @@ export function registerAlertRoutes(
         response: changed,
       },
     },
-    async (request) => deps.alerts.submit(request.params.id, sessionOf(request).userId),
+    async (request) =>
+      deps.alerts.submit((await coalitionOf(request)).id, request.params.id, sessionOf(request).userId),
   );
 
   routes.post(
@@ -203,7 +225,12 @@ export function registerAlertRoutes(
       },
     },
     async (request) =>
-      deps.alerts.approve(request.params.id, request.body.contentHash, sessionOf(request).userId),
+      deps.alerts.approve(
+        (await coalitionOf(request)).id,
+        request.params.id,
+        request.body.contentHash,
+        sessionOf(request).userId,
+      ),
   );
 
   routes.post(
@@ -218,7 +245,13 @@ export function registerAlertRoutes(
         response: changed,
       },
     },
-    async (request) => deps.alerts.reject(request.params.id, request.body.reason, sessionOf(request).userId),
+    async (request) =>
+      deps.alerts.reject(
+        (await coalitionOf(request)).id,
+        request.params.id,
+        request.body.reason,
+        sessionOf(request).userId,
+      ),
   );
 
   routes.post(
@@ -232,7 +265,8 @@ export function registerAlertRoutes(
         response: changed,
       },
     },
-    async (request) => deps.alerts.cancel(request.params.id, sessionOf(request).userId),
+    async (request) =>
+      deps.alerts.cancel((await coalitionOf(request)).id, request.params.id, sessionOf(request).userId),
   );
 
   routes.get(
@@ -245,7 +279,7 @@ export function registerAlertRoutes(
         response: { 200: publishingSettingsSchema },
       },
     },
-    async () => deps.publishing.settings(),
+    async (request) => deps.publishing.settings((await coalitionOf(request)).id),
   );
 
   routes.put(
@@ -259,7 +293,8 @@ export function registerAlertRoutes(
         response: { 200: publishingSettingsSchema, 400: errorSchema },
       },
     },
-    async (request) => deps.publishing.update(request.body, sessionOf(request).userId),
+    async (request) =>
+      deps.publishing.update((await coalitionOf(request)).id, request.body, sessionOf(request).userId),
   );
 }
 
@@ -289,7 +324,9 @@ export function registerPublicAlertRoutes(
       },
     },
     async (request, reply) => {
-      const list = { alerts: await deps.publicAlerts.active(request.query.zoneId) };
+      const list = {
+        alerts: await deps.publicAlerts.active((await coalitionOf(request)).id, request.query.zoneId),
+      };
       // Serialized as the route's schema says, then sent (or not) as text.
       const body = reply.serialize(list) as string;
       return sendRevalidated(request, reply, body, 'application/json; charset=utf-8');
@@ -303,7 +340,7 @@ export function registerPublicAlertRoutes(
       schema: { tags, summary: 'Atom feed of alerts in force, each carrying its CAP 1.2 document' },
     },
     async (request, reply) => {
-      const feed = await deps.publicAlerts.feed(deps.publicUrl);
+      const feed = await deps.publicAlerts.feed(await coalitionOf(request), deps.publicUrl);
       return sendRevalidated(request, reply, feed, 'application/atom+xml; charset=utf-8');
     },
   );
@@ -322,7 +359,7 @@ export function registerPublicAlertRoutes(
       sendRevalidated(
         request,
         reply,
-        await deps.publicAlerts.cap(request.params.id),
+        await deps.publicAlerts.cap((await coalitionOf(request)).id, request.params.id),
         'application/cap+xml; charset=utf-8',
       ),
   );

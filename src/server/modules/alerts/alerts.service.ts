@@ -12,7 +12,6 @@ import type { IncidentFacts, IncidentSummary } from '../../../shared/incident.js
 import { LANGUAGES } from '../../../shared/report-fields.js';
 import type { Database, Tx } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
-import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import { incidentFacts } from '../incidents/facts.js';
 import { alertViews, liveSnapshot, renderable, snapshotOf } from './alert-views.js';
 import {
@@ -54,34 +53,33 @@ type TemplateInput = z.output<typeof templateInputSchema>;
 
 export interface AlertService {
   /** A kind's texts filled in every language, with its CAP defaults and zones. */
-  template(input: TemplateInput): Promise<AlertTemplate>;
+  template(coalitionId: string, input: TemplateInput): Promise<AlertTemplate>;
   /**
    * The rumor check of an incident whose verdict is "not confirmed", as one command: its template
    * drafted and submitted for approval in one transaction, or nothing written.
    */
-  rumorCheck(incidentId: string, actorId: string): Promise<AlertView>;
-  createDraft(input: DraftInput, actorId: string): Promise<AlertView>;
-  editDraft(id: string, input: DraftInput, actorId: string): Promise<AlertView>;
-  submit(id: string, actorId: string): Promise<AlertView>;
+  rumorCheck(coalitionId: string, incidentId: string, actorId: string): Promise<AlertView>;
+  createDraft(coalitionId: string, input: DraftInput, actorId: string): Promise<AlertView>;
+  editDraft(coalitionId: string, id: string, input: DraftInput, actorId: string): Promise<AlertView>;
+  submit(coalitionId: string, id: string, actorId: string): Promise<AlertView>;
   /**
    * Approves and publishes exactly the content submitted, named by its hash (another person than
    * anyone who wrote, changed or submitted it); queues its deliveries.
    */
-  approve(id: string, contentHash: string, actorId: string): Promise<AlertView>;
-  reject(id: string, reason: string, actorId: string): Promise<AlertView>;
+  approve(coalitionId: string, id: string, contentHash: string, actorId: string): Promise<AlertView>;
+  reject(coalitionId: string, id: string, reason: string, actorId: string): Promise<AlertView>;
   /** One action: a prepared correction in every language, published at once to the same recipients. */
-  cancel(id: string, actorId: string): Promise<AlertView>;
-  list(): Promise<AlertView[]>;
-  view(id: string): Promise<AlertView>;
-  preview(id: string): Promise<AlertPreview>;
+  cancel(coalitionId: string, id: string, actorId: string): Promise<AlertView>;
+  list(coalitionId: string): Promise<AlertView[]>;
+  view(coalitionId: string, id: string): Promise<AlertView>;
+  preview(coalitionId: string, id: string): Promise<AlertPreview>;
   /** The verdict and public facts of the incident the alert is about (what an approver judges it by). */
-  incident(id: string): Promise<{ incident: IncidentFacts | null }>;
-  deliveryReport(id: string): Promise<DeliveryReport>;
+  incident(coalitionId: string, id: string): Promise<{ incident: IncidentFacts | null }>;
+  deliveryReport(coalitionId: string, id: string): Promise<DeliveryReport>;
 }
 
 export interface AlertServiceDeps {
   database: Database;
-  coalitions: CoalitionService;
   publishing: Publishing;
   incidentSummary: (coalitionId: string, id: string) => Promise<IncidentSummary | undefined>;
   timeZone: string;
@@ -135,18 +133,16 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
   ) => publishSnapshot(tx, { row, snapshot, ctx, patch, now: now(), onPublished: deps.onPublished });
 
   return {
-    async template(input) {
-      const coalition = await deps.coalitions.current();
+    async template(coalitionId, input) {
       const incident = input.incidentId
-        ? await deps.incidentSummary(coalition.id, input.incidentId)
+        ? await deps.incidentSummary(coalitionId, input.incidentId)
         : undefined;
       if (input.incidentId && !incident) throw new AppError('NOT_FOUND', 'No incident with this id.');
-      return templateFor(coalition.id, input, incident);
+      return templateFor(coalitionId, input, incident);
     },
 
-    async rumorCheck(incidentId, actorId) {
-      const coalition = await deps.coalitions.current();
-      const incident = await deps.incidentSummary(coalition.id, incidentId);
+    async rumorCheck(coalitionId, incidentId, actorId) {
+      const incident = await deps.incidentSummary(coalitionId, incidentId);
       if (!incident) throw new AppError('NOT_FOUND', 'No incident with this id.');
       // What it says publicly ("checked, not confirmed") is the dispatcher's verdict: the verdict
       // may have changed since the board showed the button.
@@ -157,38 +153,34 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
           { reason: 'rumor_check_verdict', status: incident.status },
         );
       const kind = 'rumor_false';
-      const filled = await templateFor(coalition.id, { kind, incidentId, zoneIds: [] }, incident);
+      const filled = await templateFor(coalitionId, { kind, incidentId, zoneIds: [] }, incident);
       if (filled.zoneIds.length === 0)
         throw new AppError('VALIDATION', 'This incident has no zone: choose the zones in the composer.', {
           fields: [{ field: 'zoneIds', message: 'choose at least one zone' }],
         });
       const input: DraftInput = { kind, capStatus: 'Actual', incidentId, ...filled };
-      const ctx = await publishing.context();
+      const ctx = await publishing.context(coalitionId);
       const id = randomUUID();
       // Drafted and submitted together, or not at all: never a draft left behind by a refusal.
       await database.transaction(async (tx) => {
-        await insertDraft(tx, { coalitionId: coalition.id, id, input, actorId, now });
-        await submitDraft(tx, { coalitionId: coalition.id, id, actorId, ctx, now });
+        await insertDraft(tx, { coalitionId, id, input, actorId, now });
+        await submitDraft(tx, { coalitionId, id, actorId, ctx, now });
       });
-      return viewOf(database.db, coalition.id, id);
+      return viewOf(database.db, coalitionId, id);
     },
 
-    async createDraft(input, actorId) {
-      const coalition = await deps.coalitions.current();
+    async createDraft(coalitionId, input, actorId) {
       const id = randomUUID();
-      await database.transaction((tx) =>
-        insertDraft(tx, { coalitionId: coalition.id, id, input, actorId, now }),
-      );
-      return viewOf(database.db, coalition.id, id);
+      await database.transaction((tx) => insertDraft(tx, { coalitionId, id, input, actorId, now }));
+      return viewOf(database.db, coalitionId, id);
     },
 
-    async editDraft(id, input, actorId) {
-      const coalition = await deps.coalitions.current();
+    async editDraft(coalitionId, id, input, actorId) {
       await database.transaction(async (tx) => {
-        const row = await loadAlert(tx, coalition.id, id);
+        const row = await loadAlert(tx, coalitionId, id);
         nextState(alertFacts(row), 'edit', actorId, now());
-        await checkZones(tx.db, coalition.id, input.zoneIds);
-        await checkReference(tx, coalition.id, input, now());
+        await checkZones(tx.db, coalitionId, input.zoneIds);
+        await checkReference(tx, coalitionId, input, now());
         await updateAlert(tx.db, id, {
           ...draftValues(input),
           state: 'draft',
@@ -199,25 +191,21 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
           snapshotHash: null,
         });
         await setAlertZones(tx.db, id, [...new Set(input.zoneIds)]);
-        await audit(tx, coalition.id, actorId, 'alert.edited', id);
+        await audit(tx, coalitionId, actorId, 'alert.edited', id);
       });
-      return viewOf(database.db, coalition.id, id);
+      return viewOf(database.db, coalitionId, id);
     },
 
-    async submit(id, actorId) {
-      const coalition = await deps.coalitions.current();
-      const ctx = await publishing.context();
-      await database.transaction((tx) =>
-        submitDraft(tx, { coalitionId: coalition.id, id, actorId, ctx, now }),
-      );
-      return viewOf(database.db, coalition.id, id);
+    async submit(coalitionId, id, actorId) {
+      const ctx = await publishing.context(coalitionId);
+      await database.transaction((tx) => submitDraft(tx, { coalitionId, id, actorId, ctx, now }));
+      return viewOf(database.db, coalitionId, id);
     },
 
-    async approve(id, contentHash, actorId) {
-      const coalition = await deps.coalitions.current();
-      const ctx = await publishing.context();
+    async approve(coalitionId, id, contentHash, actorId) {
+      const ctx = await publishing.context(coalitionId);
       await database.transaction(async (tx) => {
-        const row = await loadAlert(tx, coalition.id, id);
+        const row = await loadAlert(tx, coalitionId, id);
         nextState(alertFacts(row), 'approve', actorId, now());
         // Submitted before snapshots existed: what it says now is what the approver was shown.
         const snapshot = await snapshotOf(tx.db, row);
@@ -229,27 +217,26 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
         // The guard's settings may have changed since it was submitted.
         requireClean(snapshot, ctx);
         if (row.referencesId) {
-          const earlier = await loadAlert(tx, coalition.id, row.referencesId);
+          const earlier = await loadAlert(tx, coalitionId, row.referencesId);
           nextState(alertFacts(earlier), 'follow_up', actorId, now());
         }
         await publish(tx, row, snapshot, ctx, { decidedBy: actorId, decidedAt: now() });
-        await audit(tx, coalition.id, actorId, 'alert.approved', id);
+        await audit(tx, coalitionId, actorId, 'alert.approved', id);
         if (row.referencesId && (row.kind === 'update' || row.kind === 'all_clear'))
           await audit(
             tx,
-            coalition.id,
+            coalitionId,
             actorId,
             row.kind === 'update' ? 'alert.updated' : 'alert.cleared',
             row.referencesId,
           );
       });
-      return viewOf(database.db, coalition.id, id);
+      return viewOf(database.db, coalitionId, id);
     },
 
-    async reject(id, reason, actorId) {
-      const coalition = await deps.coalitions.current();
+    async reject(coalitionId, id, reason, actorId) {
       await database.transaction(async (tx) => {
-        const row = await loadAlert(tx, coalition.id, id);
+        const row = await loadAlert(tx, coalitionId, id);
         const state = nextState(alertFacts(row), 'reject', actorId, now());
         await moveAlert(tx.db, id, row.state, {
           state,
@@ -257,17 +244,16 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
           decidedAt: now(),
           rejectReason: reason,
         });
-        await audit(tx, coalition.id, actorId, 'alert.rejected', id);
+        await audit(tx, coalitionId, actorId, 'alert.rejected', id);
       });
-      return viewOf(database.db, coalition.id, id);
+      return viewOf(database.db, coalitionId, id);
     },
 
-    async cancel(id, actorId) {
-      const coalition = await deps.coalitions.current();
-      const ctx = await publishing.context();
+    async cancel(coalitionId, id, actorId) {
+      const ctx = await publishing.context(coalitionId);
       const cancelId = randomUUID();
       await database.transaction(async (tx) => {
-        const original = await loadAlert(tx, coalition.id, id);
+        const original = await loadAlert(tx, coalitionId, id);
         nextState(alertFacts(original), 'cancel', actorId, now());
         // The correction names the zones as the alert it corrects named them.
         const { zones } = await snapshotOf(tx.db, original);
@@ -281,7 +267,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
         const defaults = CAP_DEFAULTS.cancel;
         const row: NewAlert = {
           id: cancelId,
-          coalitionId: coalition.id,
+          coalitionId,
           incidentId: original.incidentId,
           kind: 'cancel',
           capStatus: original.capStatus,
@@ -306,36 +292,32 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
           cancelId,
           zones.map((z) => z.id),
         );
-        const inserted = await loadAlert(tx, coalition.id, cancelId);
+        const inserted = await loadAlert(tx, coalitionId, cancelId);
         const snapshot: AlertSnapshot = { ...(await liveSnapshot(tx.db, inserted)), zones };
         requireClean(snapshot, ctx);
         await publish(tx, inserted, snapshot, ctx, { decidedBy: actorId, decidedAt: now() });
-        await audit(tx, coalition.id, actorId, 'alert.cancelled', id);
+        await audit(tx, coalitionId, actorId, 'alert.cancelled', id);
       });
-      return viewOf(database.db, coalition.id, cancelId);
+      return viewOf(database.db, coalitionId, cancelId);
     },
 
-    async list() {
-      const coalition = await deps.coalitions.current();
-      return views(database.db, await listAlertRows(database.db, coalition.id, 100));
+    async list(coalitionId) {
+      return views(database.db, coalitionId, await listAlertRows(database.db, coalitionId, 100));
     },
 
-    async view(id) {
-      const coalition = await deps.coalitions.current();
-      return viewOf(database.db, coalition.id, id);
+    async view(coalitionId, id) {
+      return viewOf(database.db, coalitionId, id);
     },
 
-    async incident(id) {
-      const coalition = await deps.coalitions.current();
-      const row = await findAlert(database.db, coalition.id, id);
+    async incident(coalitionId, id) {
+      const row = await findAlert(database.db, coalitionId, id);
       if (!row) throw new AppError('NOT_FOUND', 'No alert with this id.');
-      const summary = row.incidentId ? await deps.incidentSummary(coalition.id, row.incidentId) : undefined;
+      const summary = row.incidentId ? await deps.incidentSummary(coalitionId, row.incidentId) : undefined;
       return { incident: summary ? incidentFacts(summary) : null };
     },
 
-    async deliveryReport(id) {
-      const coalition = await deps.coalitions.current();
-      if (!(await findAlert(database.db, coalition.id, id)))
+    async deliveryReport(coalitionId, id) {
+      if (!(await findAlert(database.db, coalitionId, id)))
         throw new AppError('NOT_FOUND', 'No alert with this id.');
       const rows = await deliveryReport(database.pool, id);
       return {
@@ -343,12 +325,11 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
       };
     },
 
-    async preview(id) {
-      const coalition = await deps.coalitions.current();
-      const row = await findAlert(database.db, coalition.id, id);
+    async preview(coalitionId, id) {
+      const row = await findAlert(database.db, coalitionId, id);
       if (!row) throw new AppError('NOT_FOUND', 'No alert with this id.');
       const alert = await renderable(database.db, row);
-      const ctx = await publishing.context();
+      const ctx = await publishing.context(coalitionId);
       return {
         contentHash: snapshotHash(await snapshotOf(database.db, row)),
         languages: LANGUAGES.map((language) => ({

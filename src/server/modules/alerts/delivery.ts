@@ -5,9 +5,8 @@ import type { PushSubscriptionJson } from '../../../shared/subscription.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database } from '../../db/database.js';
 import { declareJob, defineJob, type JobDefinition, type JobQueue } from '../../jobs/queue.js';
-import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import { renderable } from './alert-views.js';
-import { findAlert } from './alerts.repo.js';
+import { findAlertById } from './alerts.repo.js';
 import type { EmailChannel } from './channels/email.js';
 import type { DeliveryOutcome } from './channels/outcome.js';
 import type { PushChannel } from './channels/push.js';
@@ -120,7 +119,6 @@ export interface DeliveryJobs {
 
 export function deliveryJobs(deps: {
   database: Database;
-  coalitions: CoalitionService;
   publishing: Publishing;
   box: SecretBox;
   channels: DeliveryChannels;
@@ -268,12 +266,11 @@ export function deliveryJobs(deps: {
   const sendJob = defineJob({
     ...alertSendJob,
     async handler({ alertId, channel }) {
-      const coalition = await deps.coalitions.current();
-      const row = await findAlert(database.db, coalition.id, alertId);
+      const row = await findAlertById(database.db, alertId);
       if (row?.state !== 'published') return;
       const alert = await renderable(database.db, row);
       // Made and guarded before anything is claimed: a blocked alert sends nothing to anyone.
-      const messages = messagesOf(alert, await deps.publishing.context());
+      const messages = messagesOf(alert, await deps.publishing.context(row.coalitionId));
       const finished = await stream(alertId, channel, (delivery) =>
         deliverOne(channel, messages, alert, delivery),
       );

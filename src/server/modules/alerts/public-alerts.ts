@@ -2,7 +2,7 @@ import type { PublicAlert } from '../../../shared/alert.js';
 import { publicTime } from '../../../shared/public.js';
 import type { Database } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
-import type { CoalitionService } from '../coalitions/coalitions.service.js';
+import type { Coalition } from '../coalitions/coalitions.service.js';
 import { renderable } from './alert-views.js';
 import { activePublicDocuments, findAlert, publicDocumentsOf, storeDocuments } from './alerts.repo.js';
 import { atomFeed } from './feed.js';
@@ -18,10 +18,11 @@ import { type PublicDocuments, publicDocuments } from './render.js';
  * kept is rendered — through the guard — at its first read, and kept.
  */
 export interface PublicAlerts {
-  active(zoneId?: string): Promise<PublicAlert[]>;
+  active(coalitionId: string, zoneId?: string): Promise<PublicAlert[]>;
   /** The CAP document of a published actual alert (also after it ended, so references resolve). */
-  cap(id: string): Promise<string>;
-  feed(base: string): Promise<string>;
+  cap(coalitionId: string, id: string): Promise<string>;
+  /** The Atom feed of the alerts in force, titled with the coalition's name. */
+  feed(coalition: Pick<Coalition, 'id' | 'name'>, base: string): Promise<string>;
 }
 
 /** What is kept: the documents, or that the guard refused them (with the kinds it found). */
@@ -29,7 +30,6 @@ type Stored = PublicDocuments | { blocked: string };
 
 export function createPublicAlerts(deps: {
   database: Database;
-  coalitions: CoalitionService;
   publishing: Publishing;
   now?: () => Date;
   /** An alert the guard stopped on its way out (it never should: submit and approve check first). */
@@ -45,7 +45,9 @@ export function createPublicAlerts(deps: {
     const alert = await renderable(database.db, row);
     let stored: Stored;
     try {
-      stored = publicDocuments(alert, await deps.publishing.context()) ?? { blocked: 'not public' };
+      stored = publicDocuments(alert, await deps.publishing.context(coalitionId)) ?? {
+        blocked: 'not public',
+      };
     } catch (error) {
       // Only the guard's refusal is kept: anything else is a fault, tried again at the next read.
       if (!(error instanceof AppError && error.code === 'BLOCKED_BY_GUARD')) throw error;
@@ -62,28 +64,25 @@ export function createPublicAlerts(deps: {
     return 'blocked' in stored ? [] : [stored];
   }
 
-  async function active(zoneId?: string) {
-    const coalition = await deps.coalitions.current();
-    const rows = await activePublicDocuments(database.db, coalition.id, now(), zoneId);
-    return (await Promise.all(rows.map((row) => documents(coalition.id, row)))).flat();
+  async function active(coalitionId: string, zoneId?: string) {
+    const rows = await activePublicDocuments(database.db, coalitionId, now(), zoneId);
+    return (await Promise.all(rows.map((row) => documents(coalitionId, row)))).flat();
   }
 
   return {
-    async active(zoneId) {
-      return (await active(zoneId)).map((document) => document.json);
+    async active(coalitionId, zoneId) {
+      return (await active(coalitionId, zoneId)).map((document) => document.json);
     },
 
-    async cap(id) {
-      const coalition = await deps.coalitions.current();
-      const row = await publicDocumentsOf(database.db, coalition.id, id);
-      const [document] = row ? await documents(coalition.id, row) : [];
+    async cap(coalitionId, id) {
+      const row = await publicDocumentsOf(database.db, coalitionId, id);
+      const [document] = row ? await documents(coalitionId, row) : [];
       if (!document) throw new AppError('NOT_FOUND', 'No public alert with this id.');
       return document.cap;
     },
 
-    async feed(base) {
-      const coalition = await deps.coalitions.current();
-      const entries = (await active()).map(({ json, cap }) => ({
+    async feed(coalition, base) {
+      const entries = (await active(coalition.id)).map(({ json, cap }) => ({
         id: json.id,
         title: json.content.en.headline,
         summary: json.content.en.body,

@@ -1,7 +1,7 @@
 import { type PublishingSettings, publishingSettingsSchema } from '../../../shared/alert.js';
 import type { Drizzle } from '../../db/database.js';
+import { AppError } from '../../http/errors.js';
 import { recordAudit } from '../access/audit.js';
-import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import { coalitionSettings } from '../coalitions/settings.js';
 import { forgetPublicDocuments } from './alerts.repo.js';
 import type { GuardOptions } from './guard.js';
@@ -9,10 +9,10 @@ import type { PublicContext } from './render.js';
 
 /** The publishing guard's settings and the public identity (CAP sender, links) of this Faro. */
 export interface Publishing {
-  context(): Promise<PublicContext>;
-  settings(): Promise<PublishingSettings>;
+  context(coalitionId: string): Promise<PublicContext>;
+  settings(coalitionId: string): Promise<PublishingSettings>;
   /** Replaces the settings; the change is audited (who, when — not the lists themselves). */
-  update(settings: PublishingSettings, actorId: string): Promise<PublishingSettings>;
+  update(coalitionId: string, settings: PublishingSettings, actorId: string): Promise<PublishingSettings>;
 }
 
 const EMPTY: PublishingSettings = { allowedHosts: [], blockedNames: [], allowedNumbers: [] };
@@ -31,7 +31,6 @@ export const capSender = (publicUrl: string) => `faro@${publicHost(publicUrl)}`;
 
 export function createPublishing(deps: {
   db: Drizzle;
-  coalitions: CoalitionService;
   publicUrl: string;
   /** The number this Faro sends texts from: alerts may always give it, like this Faro's own host. */
   smsFrom?: string | undefined;
@@ -41,11 +40,11 @@ export function createPublishing(deps: {
   // A Messaging Service SID ("MG…") is not a number anyone can call.
   const ownNumbers = deps.smsFrom && /^\+?\d[\d\s().-]*$/.test(deps.smsFrom) ? [deps.smsFrom] : [];
 
-  async function load() {
-    const coalition = await deps.coalitions.current();
-    const stored = await coalitionSettings.publishing(deps.db, coalition.id);
-    const parsed = publishingSettingsSchema.safeParse({ ...EMPTY, ...(stored as object) });
-    return { coalition, settings: parsed.success ? parsed.data : EMPTY };
+  async function load(coalitionId: string) {
+    const stored = await coalitionSettings.publishing(deps.db, coalitionId);
+    if (!stored) throw new AppError('NOT_FOUND', 'No such coalition.');
+    const parsed = publishingSettingsSchema.safeParse({ ...EMPTY, ...(stored.publishing as object) });
+    return { name: stored.name, settings: parsed.success ? parsed.data : EMPTY };
   }
 
   const optionsOf = (settings: PublishingSettings): GuardOptions => ({
@@ -55,33 +54,33 @@ export function createPublishing(deps: {
   });
 
   return {
-    async context() {
-      const { coalition, settings } = await load();
+    async context(coalitionId) {
+      const { name, settings } = await load(coalitionId);
       return {
         guard: optionsOf(settings),
         sender: capSender(deps.publicUrl),
-        senderName: coalition.name,
+        senderName: name,
         publicUrl,
       };
     },
-    async settings() {
-      return (await load()).settings;
+    async settings(coalitionId) {
+      return (await load(coalitionId)).settings;
     },
-    async update(settings, actorId) {
-      const { coalition, settings: current } = await load();
+    async update(coalitionId, settings, actorId) {
+      const { settings: current } = await load(coalitionId);
       // Clients written before the allow-list existed send no numbers: keep the ones set.
       const next = { ...settings, allowedNumbers: settings.allowedNumbers ?? current.allowedNumbers ?? [] };
       // What alerts may say is a safety setting: who changed it is kept with the change.
       await deps.db.transaction(async (tx) => {
-        await coalitionSettings.setPublishing(tx, coalition.id, next);
+        await coalitionSettings.setPublishing(tx, coalitionId, next);
         // Public documents were made under the old settings: made again, guarded, at their next read.
-        await forgetPublicDocuments(tx, coalition.id);
+        await forgetPublicDocuments(tx, coalitionId);
         await recordAudit(tx, {
-          coalitionId: coalition.id,
+          coalitionId,
           actorId,
           action: 'settings.publishing_changed',
           subjectType: 'coalition',
-          subjectId: coalition.id,
+          subjectId: coalitionId,
           at: new Date(),
         });
       });

@@ -12,6 +12,7 @@ import { sessionOf } from '../../http/auth.js';
 import { clientKeyOf } from '../../http/client-address.js';
 import { errorSchema } from '../../http/errors.js';
 import { PROOF_OF_WORK_HEADER, type ProofOfWork, requireProofOfWork } from '../../http/proof-of-work.js';
+import { coalitionOf } from '../coalitions/coalition-of.js';
 import type { SubscriptionService } from './subscriptions.service.js';
 
 const tags = ['alerts'];
@@ -87,7 +88,9 @@ export function registerSubscriptionRoutes(
     },
     async (request, reply) => {
       sessionOf(request);
-      await service().subscribe(request.body, deps.publicUrl, { audience: 'staff' });
+      await service().subscribe((await coalitionOf(request)).id, request.body, deps.publicUrl, {
+        audience: 'staff',
+      });
       return reply.status(202).send({ status: 'confirmation_sent' as const });
     },
   );
@@ -116,7 +119,7 @@ export function registerSubscriptionRoutes(
     },
     async (request, reply) => {
       await requireProofOfWork(deps.proofOfWork, request.headers[PROOF_OF_WORK_HEADER]);
-      await service().subscribe(request.body, deps.publicUrl, {
+      await service().subscribe((await coalitionOf(request)).id, request.body, deps.publicUrl, {
         audience: 'public',
         address: clientKeyOf(request),
       });

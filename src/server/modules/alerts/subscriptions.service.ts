@@ -11,7 +11,6 @@ import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database, Drizzle, Tx } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import { isRefused } from '../../outbound/outbound.js';
-import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import type { PushChannel } from './channels/push.js';
 import { maskContact, type SmsDestinationPolicy, smsRefusal } from './subscription-contacts.js';
 import { type Confirmation, sealConfirmation } from './subscriptions.confirm.js';
@@ -84,6 +83,7 @@ export interface SubscriptionService {
    * destination gets a limited number of confirmations.
    */
   subscribe(
+    coalitionId: string,
     input: SubscribeInput,
     base: string,
     from: { audience: Audience; address?: string },
@@ -96,7 +96,7 @@ export interface SubscriptionService {
   unsubscribeToken(subscriptionId: string): string;
   unsubscribe(id: string, token: string): Promise<void>;
   /** STOP by SMS: every subscription of that number is deleted. */
-  stopSms(from: string): Promise<number>;
+  stopSms(coalitionId: string, from: string): Promise<number>;
   /** The channels this server can confirm and deliver on. */
   channels(): SubscriptionChannel[];
   /** How many zones one subscription may cover. */
@@ -105,7 +105,6 @@ export interface SubscriptionService {
 
 export function createSubscriptionService(deps: {
   database: Database;
-  coalitions: CoalitionService;
   box: SecretBox;
   now?: () => Date;
   /** The channels that can be confirmed (and so delivered) here. */
@@ -256,7 +255,7 @@ export function createSubscriptionService(deps: {
     maxZones: () => rules.maxZones,
     unsubscribeToken,
 
-    async subscribe(input, base, from) {
+    async subscribe(coalitionId, input, base, from) {
       if (!deps.channels.includes(input.channel)) {
         throw new AppError('UNAVAILABLE', `Alerts by ${input.channel} are not set up on this server.`);
       }
@@ -265,8 +264,7 @@ export function createSubscriptionService(deps: {
         throw fieldError('zoneIds', `Choose at most ${rules.maxZones} zones.`, 'too many zones', {
           maxZones: rules.maxZones,
         });
-      const coalition = await deps.coalitions.current();
-      const found = await existingZones(database.db, coalition.id, zoneIds);
+      const found = await existingZones(database.db, coalitionId, zoneIds);
       if (found.length !== zoneIds.length)
         throw fieldError('zoneIds', 'One of the zones does not exist; choose from the list.', 'unknown zone');
       const { contact, identity } = await contactOf(input);
@@ -285,7 +283,7 @@ export function createSubscriptionService(deps: {
           gapSeconds: rules.confirmationGapMinutes * 60,
         });
         if (allowed === null) return;
-        const existing = await findByDigest(tx.db, coalition.id, input.channel, digest);
+        const existing = await findByDigest(tx.db, coalitionId, input.channel, digest);
         const asked: PendingRequest = {
           zoneIds,
           language: input.language,
@@ -301,7 +299,7 @@ export function createSubscriptionService(deps: {
         if (!existing) {
           await insertSubscription(tx.db, {
             id,
-            coalitionId: coalition.id,
+            coalitionId: coalitionId,
             channel: input.channel,
             contact: box.seal(contact, contactContext(id)),
             contactDigest: digest,
@@ -379,15 +377,14 @@ export function createSubscriptionService(deps: {
       await deleteSubscription(database.db, id);
     },
 
-    async stopSms(from) {
+    async stopSms(coalitionId, from) {
       const phone = toE164(from);
       if (!phone) return 0;
-      const coalition = await deps.coalitions.current();
       let removed = 0;
       for (const audience of ['', ':staff']) {
         const row = await findByDigest(
           database.db,
-          coalition.id,
+          coalitionId,
           'sms',
           box.digest(phone, `subscription:sms${audience}`),
         );

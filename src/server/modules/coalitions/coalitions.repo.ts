@@ -37,10 +37,10 @@ export async function organizationsByAge(db: Drizzle, coalitionId: string) {
     .orderBy(asc(organizations.createdAt));
 }
 
-/** A coalition's settings, as stored: the modules that use them own their shape. */
+/** A coalition's settings, as stored (the modules that use them own their shape), with its name. */
 export async function findSettings(db: Drizzle, coalitionId: string) {
   const [row] = await db
-    .select({ grouping: coalitions.grouping, publishing: coalitions.publishing })
+    .select({ name: coalitions.name, grouping: coalitions.grouping, publishing: coalitions.publishing })
     .from(coalitions)
     .where(eq(coalitions.id, coalitionId));
   return row;

@@ -12,8 +12,14 @@ export const coalitionSettings = {
     (await findSettings(db, coalitionId))?.grouping,
   setGrouping: (db: Drizzle, coalitionId: string, grouping: object) =>
     updateSettings(db, coalitionId, { grouping }),
-  publishing: async (db: Drizzle, coalitionId: string): Promise<unknown> =>
-    (await findSettings(db, coalitionId))?.publishing,
+  /** The publishing settings with the coalition's name (the sender's name of what it publishes). */
+  publishing: async (
+    db: Drizzle,
+    coalitionId: string,
+  ): Promise<{ name: string; publishing: unknown } | undefined> => {
+    const row = await findSettings(db, coalitionId);
+    return row && { name: row.name, publishing: row.publishing };
+  },
   setPublishing: (db: Drizzle, coalitionId: string, publishing: object) =>
     updateSettings(db, coalitionId, { publishing }),
 };

@@ -4,7 +4,6 @@ import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import { recordEvents } from '../../realtime/events.repo.js';
-import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import {
   channelTeam,
   findVoiceNote,
@@ -57,27 +56,33 @@ const context = (incidentId: string) => `incident-message:${incidentId}`;
 type Who = { userId: string; permissions: readonly Permission[] };
 
 export interface IncidentChannel {
-  list(incidentId: string, reader: Who): Promise<MessageList>;
-  post(incidentId: string, author: Who, text: string): Promise<MessageList>;
-  postVoice(incidentId: string, author: Who, audio: Uint8Array, type: string): Promise<MessageList>;
-  audio(incidentId: string, reader: Who, messageId: number): Promise<{ data: Uint8Array; type: string }>;
+  list(coalitionId: string, incidentId: string, reader: Who): Promise<MessageList>;
+  post(coalitionId: string, incidentId: string, author: Who, text: string): Promise<MessageList>;
+  postVoice(
+    coalitionId: string,
+    incidentId: string,
+    author: Who,
+    audio: Uint8Array,
+    type: string,
+  ): Promise<MessageList>;
+  audio(
+    coalitionId: string,
+    incidentId: string,
+    reader: Who,
+    messageId: number,
+  ): Promise<{ data: Uint8Array; type: string }>;
 }
 
-export function createIncidentChannel(deps: {
-  database: Database;
-  coalitions: CoalitionService;
-  box: SecretBox;
-}): IncidentChannel {
+export function createIncidentChannel(deps: { database: Database; box: SecretBox }): IncidentChannel {
   const { database, box } = deps;
 
-  async function allowed(incidentId: string, who: Who) {
-    const coalition = await deps.coalitions.current();
+  async function allowed(coalitionId: string, incidentId: string, who: Who) {
     // The responders engaged on the incident may use the channel and hear of each message.
-    const incident = await incidentExists(database.db, coalition.id, incidentId);
+    const incident = await incidentExists(database.db, coalitionId, incidentId);
     const members = incident ? await channelTeam(database.db, incidentId) : [];
     if (!incident || (!who.permissions.includes('incidents:channel') && !members.includes(who.userId)))
       throw new AppError('NOT_FOUND', 'No incident with this id.');
-    return { coalitionId: coalition.id, members };
+    return { members };
   }
 
   async function read(incidentId: string, userId: string): Promise<MessageList> {
@@ -95,11 +100,12 @@ export function createIncidentChannel(deps: {
   }
 
   async function store(
+    coalitionId: string,
     incidentId: string,
     author: Who,
     message: { text: string; audio: Uint8Array | null; audioType: string | null },
   ): Promise<MessageList> {
-    const { coalitionId, members } = await allowed(incidentId, author);
+    const { members } = await allowed(coalitionId, incidentId, author);
     await database.transaction(async (tx) => {
       await insertChannelMessage(tx.db, {
         incidentId,
@@ -117,26 +123,27 @@ export function createIncidentChannel(deps: {
   }
 
   return {
-    async list(incidentId, reader) {
-      await allowed(incidentId, reader);
+    async list(coalitionId, incidentId, reader) {
+      await allowed(coalitionId, incidentId, reader);
       return read(incidentId, reader.userId);
     },
-    post: (incidentId, author, text) => store(incidentId, author, { text, audio: null, audioType: null }),
-    async postVoice(incidentId, author, audio, type) {
+    post: (coalitionId, incidentId, author, text) =>
+      store(coalitionId, incidentId, author, { text, audio: null, audioType: null }),
+    async postVoice(coalitionId, incidentId, author, audio, type) {
       if (!(VOICE_TYPES as readonly string[]).includes(type) || !looksLikeAudio(audio, type)) {
         throw new AppError(
           'UNSUPPORTED_MEDIA_TYPE',
           'A voice note must be WebM, Ogg or MP4 audio as the browser records it.',
         );
       }
-      return store(incidentId, author, {
+      return store(coalitionId, incidentId, author, {
         text: '',
         audio: box.sealBytes(audio, context(incidentId)),
         audioType: type,
       });
     },
-    async audio(incidentId, reader, messageId) {
-      await allowed(incidentId, reader);
+    async audio(coalitionId, incidentId, reader, messageId) {
+      await allowed(coalitionId, incidentId, reader);
       const row = await findVoiceNote(database.db, incidentId, messageId);
       if (!row?.audio || !row.type) throw new AppError('NOT_FOUND', 'No voice note with this id.');
       return { data: box.openBytes(row.audio, context(incidentId)), type: row.type };

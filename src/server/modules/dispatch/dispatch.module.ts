@@ -1,6 +1,5 @@
 import type { Platform } from '../../platform.js';
 import type { SessionService } from '../access/sessions.service.js';
-import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import type { FaroModule } from '../module.js';
 import { createIncidentChannel } from './channel.js';
 import { dispatchJobs, offerExpiryJob } from './dispatch.jobs.js';
@@ -16,10 +15,9 @@ import { createResponderTexts } from './responder-texts.js';
  */
 export function createDispatchModule(
   platform: Platform,
-  deps: { coalitions: CoalitionService; sessions: Pick<SessionService, 'stillGrants'> },
+  deps: { sessions: Pick<SessionService, 'stillGrants'> },
 ) {
   const { config, database, box, now, jobs, sms } = platform;
-  const { coalitions } = deps;
   const staffPush = createStaffPush({ database, box, push: platform.push });
   const notify = dispatchNotifyJob({
     database,
@@ -31,7 +29,6 @@ export function createDispatchModule(
   });
   const dispatch = createDispatchService({
     database,
-    coalitions,
     now,
     offerMinutes: config.dispatch.offerMinutes,
     checkInMinutes: config.dispatch.checkInMinutes,
@@ -50,8 +47,8 @@ export function createDispatchModule(
     },
   });
   const clock = dispatchJobs(dispatch);
-  const responderTexts = createResponderTexts({ database, coalitions, box, now, dispatch });
-  const channel = createIncidentChannel({ database, coalitions, box });
+  const responderTexts = createResponderTexts({ database, box, now, dispatch });
+  const channel = createIncidentChannel({ database, box });
 
   return {
     services: { dispatch, staffPush, responderTexts },

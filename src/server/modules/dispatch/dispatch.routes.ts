@@ -21,6 +21,7 @@ import { errorSchema } from '../../http/errors.js';
 import type { RealtimeHub } from '../../realtime/hub.js';
 import type { LiveStreams } from '../../realtime/live-stream.js';
 import type { SessionService } from '../access/sessions.service.js';
+import { coalitionOf } from '../coalitions/coalition-of.js';
 import {
   type IncidentChannel,
   messageInputSchema,
@@ -51,7 +52,7 @@ export function registerDispatchRoutes(
       ...self,
       schema: { tags, summary: 'My profile, shift and assignments', response: { 200: responderStateSchema } },
     },
-    async (request) => deps.dispatch.state(me(request)),
+    async (request) => deps.dispatch.state((await coalitionOf(request)).id, me(request)),
   );
   routes.put(
     '/api/responder/profile',
@@ -64,7 +65,7 @@ export function registerDispatchRoutes(
         response: { 200: profileSchema, 400: errorSchema },
       },
     },
-    async (request) => deps.dispatch.setProfile(me(request), request.body),
+    async (request) => deps.dispatch.setProfile((await coalitionOf(request)).id, me(request), request.body),
   );
   routes.post(
     '/api/responder/shift',
@@ -77,12 +78,13 @@ export function registerDispatchRoutes(
         response: state,
       },
     },
-    async (request) => deps.dispatch.startShift(me(request), request.body.hours),
+    async (request) =>
+      deps.dispatch.startShift((await coalitionOf(request)).id, me(request), request.body.hours),
   );
   routes.post(
     '/api/responder/shift/end',
     { ...self, schema: { tags, summary: 'Go off shift: the shared location is erased', response: state } },
-    async (request) => deps.dispatch.endShift(me(request)),
+    async (request) => deps.dispatch.endShift((await coalitionOf(request)).id, me(request)),
   );
   routes.put(
     '/api/responder/location',
@@ -95,12 +97,18 @@ export function registerDispatchRoutes(
         response: state,
       },
     },
-    async (request) => deps.dispatch.shareLocation(me(request), request.body.lat, request.body.lng),
+    async (request) =>
+      deps.dispatch.shareLocation(
+        (await coalitionOf(request)).id,
+        me(request),
+        request.body.lat,
+        request.body.lng,
+      ),
   );
   routes.delete(
     '/api/responder/location',
     { ...self, schema: { tags, summary: 'Stop sharing my location (it is erased)', response: state } },
-    async (request) => deps.dispatch.stopSharing(me(request)),
+    async (request) => deps.dispatch.stopSharing((await coalitionOf(request)).id, me(request)),
   );
   routes.post(
     '/api/responder/assignments/:id',
@@ -115,7 +123,13 @@ export function registerDispatchRoutes(
       },
     },
     async (request) =>
-      deps.dispatch.respond(request.params.id, me(request), request.body.action, request.body.report),
+      deps.dispatch.respond(
+        (await coalitionOf(request)).id,
+        request.params.id,
+        me(request),
+        request.body.action,
+        request.body.report,
+      ),
   );
   routes.post(
     '/api/responder/assignments/:id/check-in',
@@ -129,7 +143,13 @@ export function registerDispatchRoutes(
         response: { 200: assignmentSchema, ...errors },
       },
     },
-    async (request) => deps.dispatch.checkIn(request.params.id, me(request), request.body.status),
+    async (request) =>
+      deps.dispatch.checkIn(
+        (await coalitionOf(request)).id,
+        request.params.id,
+        me(request),
+        request.body.status,
+      ),
   );
 
   routes.post(
@@ -162,7 +182,8 @@ export function registerDispatchRoutes(
         response: { 200: messageListSchema, 404: errorSchema },
       },
     },
-    async (request) => deps.channel.list(request.params.id, sessionOf(request)),
+    async (request) =>
+      deps.channel.list((await coalitionOf(request)).id, request.params.id, sessionOf(request)),
   );
   routes.post(
     '/api/incidents/:id/messages',
@@ -176,7 +197,13 @@ export function registerDispatchRoutes(
         response: { 200: messageListSchema, 400: errorSchema, 404: errorSchema },
       },
     },
-    async (request) => deps.channel.post(request.params.id, sessionOf(request), request.body.text),
+    async (request) =>
+      deps.channel.post(
+        (await coalitionOf(request)).id,
+        request.params.id,
+        sessionOf(request),
+        request.body.text,
+      ),
   );
 
   // Voice notes come as the recording itself: only this route parses audio bodies.
@@ -200,6 +227,7 @@ export function registerDispatchRoutes(
       },
       async (request) =>
         deps.channel.postVoice(
+          (await coalitionOf(request)).id,
           request.params.id,
           sessionOf(request),
           request.body as Buffer,
@@ -219,6 +247,7 @@ export function registerDispatchRoutes(
     },
     async (request, reply) => {
       const { data, type } = await deps.channel.audio(
+        (await coalitionOf(request)).id,
         request.params.id,
         sessionOf(request),
         request.params.messageId,
@@ -238,7 +267,7 @@ export function registerDispatchRoutes(
         response: { 200: suggestionListSchema, 404: errorSchema },
       },
     },
-    async (request) => deps.dispatch.suggestions(request.params.id),
+    async (request) => deps.dispatch.suggestions((await coalitionOf(request)).id, request.params.id),
   );
   routes.get(
     '/api/incidents/:id/assignments',
@@ -268,7 +297,14 @@ export function registerDispatchRoutes(
     async (request, reply) =>
       reply
         .status(201)
-        .send(await deps.dispatch.offer(request.params.id, request.body.responderId, me(request))),
+        .send(
+          await deps.dispatch.offer(
+            (await coalitionOf(request)).id,
+            request.params.id,
+            request.body.responderId,
+            me(request),
+          ),
+        ),
   );
   routes.post(
     '/api/assignments/:id/reached-safe',
@@ -282,7 +318,7 @@ export function registerDispatchRoutes(
         response: { 200: assignmentSchema, ...errors },
       },
     },
-    async (request) => deps.dispatch.reachedSafe(request.params.id),
+    async (request) => deps.dispatch.reachedSafe((await coalitionOf(request)).id, request.params.id),
   );
   routes.post(
     '/api/incidents/:id/pairs',
@@ -299,7 +335,12 @@ export function registerDispatchRoutes(
     },
     async (request, reply) =>
       reply.status(201).send({
-        assignments: await deps.dispatch.offerPair(request.params.id, request.body.responderIds, me(request)),
+        assignments: await deps.dispatch.offerPair(
+          (await coalitionOf(request)).id,
+          request.params.id,
+          request.body.responderIds,
+          me(request),
+        ),
       }),
   );
 }

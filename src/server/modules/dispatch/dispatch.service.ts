@@ -28,34 +28,41 @@ import { pairUp, rankResponders, type Skill } from './suggestions.js';
 
 /** The dispatcher's side (suggestions, offers, their expiry, check-ins) over the responders' own. */
 export interface DispatchService extends ResponderService {
-  suggestions(incidentId: string): Promise<SuggestionList>;
+  suggestions(coalitionId: string, incidentId: string): Promise<SuggestionList>;
   assignments(incidentId: string): Promise<Assignment[]>;
-  offer(incidentId: string, responderId: string, actorId: string): Promise<Assignment>;
+  offer(coalitionId: string, incidentId: string, responderId: string, actorId: string): Promise<Assignment>;
   /**
    * Offers the incident to two responders at once, to work as a pair (legal
    * observers do): if one declines or lets it expire, the next legal observer
    * is offered that place in the pair.
    */
   offerPair(
+    coalitionId: string,
     incidentId: string,
     responderIds: readonly [string, string],
     actorId: string,
   ): Promise<Assignment[]>;
   /** The responder's own step: accept, decline, en route, on scene, reported. */
   respond(
+    coalitionId: string,
     assignmentId: string,
     userId: string,
     action: ResponderAction,
     report?: z.output<typeof sceneReportSchema>,
   ): Promise<Assignment>;
   /** On scene: "I'm safe" resets the timer; "need help" flags it for the dispatcher at once. */
-  checkIn(assignmentId: string, userId: string, status: 'safe' | 'help'): Promise<Assignment>;
+  checkIn(
+    coalitionId: string,
+    assignmentId: string,
+    userId: string,
+    status: 'safe' | 'help',
+  ): Promise<Assignment>;
   /**
    * A dispatcher reached the responder another way (a call) and they are
    * safe: as if they had said so — the flag clears, the timer restarts, no
    * escalation to the backup contact follows.
    */
-  reachedSafe(assignmentId: string): Promise<Assignment>;
+  reachedSafe(coalitionId: string, assignmentId: string): Promise<Assignment>;
   /** On-scene check-ins that did not come are flagged and dispatchers alerted; returns how many. */
   flagMissedCheckIns(): Promise<number>;
   /** Check-ins still missing `escalateMinutes` after that go to the backup contact; returns how many. */
@@ -172,17 +179,21 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
   }
 
   /** Offers to each of `responderIds` in one transaction (a pair shares a pair id). */
-  async function offerTo(incidentId: string, responderIds: readonly string[], actorId: string) {
-    const coalition = await deps.coalitions.current();
+  async function offerTo(
+    coalitionId: string,
+    incidentId: string,
+    responderIds: readonly string[],
+    actorId: string,
+  ) {
     if (new Set(responderIds).size !== responderIds.length)
       throw new AppError('VALIDATION', 'A pair is two different responders.', {
         fields: [{ field: 'responderIds', message: 'must be two different responders' }],
       });
     const pairId = responderIds.length > 1 ? randomUUID() : null;
     const ids = await database.transaction(async (tx) => {
-      if (!(await incidentFacts(tx.db, coalition.id, incidentId)))
+      if (!(await incidentFacts(tx.db, coalitionId, incidentId)))
         throw new AppError('NOT_FOUND', 'No incident with this id.');
-      const onShift = await respondersOnShift(tx.db, coalition.id, now());
+      const onShift = await respondersOnShift(tx.db, coalitionId, now());
       const current = await assignmentsOfIncident(tx.db, incidentId);
       const made: string[] = [];
       for (const responderId of responderIds) {
@@ -198,7 +209,7 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
           throw new AppError('CONFLICT', `${name} already has this incident.`, {
             reason: 'already_assigned' satisfies ErrorReason,
           });
-        made.push((await createOffer(tx, coalition.id, incidentId, responderId, actorId, pairId)).id);
+        made.push((await createOffer(tx, coalitionId, incidentId, responderId, actorId, pairId)).id);
       }
       return made;
     });
@@ -213,13 +224,13 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
 
   /** "I'm safe" / "need help" from the responder (`allowed` checks who), or a dispatcher's "reached them, safe". */
   async function resetCheckIn(
+    coalitionId: string,
     assignmentId: string,
     allowed: (row: AssignmentRow) => boolean,
     status: 'safe' | 'help',
   ): Promise<Assignment> {
-    const coalition = await deps.coalitions.current();
     const { incidentId, alarmed } = await database.transaction(async (tx) => {
-      const row = await findAssignment(tx.db, coalition.id, assignmentId);
+      const row = await findAssignment(tx.db, coalitionId, assignmentId);
       if (!row || !allowed(row)) throw new AppError('NOT_FOUND', 'No assignment with this id.');
       if (row.state !== 'on_scene')
         throw new AppError('INVALID_TRANSITION', 'Check-ins are for while the responder is on scene.', {
@@ -232,7 +243,7 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
         escalatedAt: null,
         checkInDueAt: new Date(at.getTime() + deps.checkInMinutes * 60_000),
       });
-      await recordEvents(tx.client, coalition.id, [
+      await recordEvents(tx.client, coalitionId, [
         { type: 'incident.updated', subjectId: row.incidentId },
         { type: 'responder.updated', subjectId: row.userId },
       ]);
@@ -255,10 +266,9 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
   return {
     ...responders,
 
-    async suggestions(incidentId) {
-      const coalition = await deps.coalitions.current();
+    async suggestions(coalitionId, incidentId) {
       const asked = await alreadyAsked(database.db, incidentId);
-      const { ranked, candidates } = await rankFor(database.db, coalition.id, incidentId, asked);
+      const { ranked, candidates } = await rankFor(database.db, coalitionId, incidentId, asked);
       const observers = ranked.filter((r) =>
         candidates.find((c) => c.userId === r.userId)?.skills.includes('legal_observer'),
       );
@@ -280,18 +290,18 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
       );
     },
 
-    async offer(incidentId, responderId, actorId) {
-      const [made] = await offerTo(incidentId, [responderId], actorId);
+    async offer(coalitionId, incidentId, responderId, actorId) {
+      const [made] = await offerTo(coalitionId, incidentId, [responderId], actorId);
       if (!made) throw new AppError('NOT_FOUND', 'No assignment with this id.');
       return made;
     },
 
-    offerPair: (incidentId, responderIds, actorId) => offerTo(incidentId, responderIds, actorId),
+    offerPair: (coalitionId, incidentId, responderIds, actorId) =>
+      offerTo(coalitionId, incidentId, responderIds, actorId),
 
-    async respond(assignmentId, userId, action, report) {
-      const coalition = await deps.coalitions.current();
+    async respond(coalitionId, assignmentId, userId, action, report) {
       const incidentId = await database.transaction(async (tx) => {
-        const row = await findAssignment(tx.db, coalition.id, assignmentId);
+        const row = await findAssignment(tx.db, coalitionId, assignmentId);
         // Someone else's assignment does not exist, as far as this person can tell.
         if (!row || row.userId !== userId) throw new AppError('NOT_FOUND', 'No assignment with this id.');
         const at = now();
@@ -313,7 +323,7 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
                   };
         if (!(await moveAssignment(tx.db, row.id, row.state, { state, ...stamp })))
           throw new AppError('CONFLICT', 'This assignment changed at the same moment; look again.');
-        await recordEvents(tx.client, coalition.id, [
+        await recordEvents(tx.client, coalitionId, [
           { type: 'incident.updated', subjectId: row.incidentId },
           { type: 'responder.updated', subjectId: row.userId },
         ]);
@@ -324,10 +334,10 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
       return nameOf(database.db, incidentId, assignmentId);
     },
 
-    checkIn: (assignmentId, userId, status) =>
-      resetCheckIn(assignmentId, (row) => row.userId === userId, status),
+    checkIn: (coalitionId, assignmentId, userId, status) =>
+      resetCheckIn(coalitionId, assignmentId, (row) => row.userId === userId, status),
 
-    reachedSafe: (assignmentId) => resetCheckIn(assignmentId, () => true, 'safe'),
+    reachedSafe: (coalitionId, assignmentId) => resetCheckIn(coalitionId, assignmentId, () => true, 'safe'),
 
     async flagMissedCheckIns() {
       const missed = await database.transaction(async (tx) => {

@@ -2,7 +2,6 @@ import type { Language } from '../../../shared/report-fields.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
-import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import { fold } from '../sms/sms-text.js';
 import type { DispatchService } from './dispatch.service.js';
 import {
@@ -88,7 +87,6 @@ const RECENT_MS = 2 * 3_600_000;
 
 export function createResponderTexts(deps: {
   database: Database;
-  coalitions: CoalitionService;
   box: SecretBox;
   dispatch: Pick<DispatchService, 'respond' | 'checkIn'>;
   now?: () => Date;
@@ -103,6 +101,7 @@ export function createResponderTexts(deps: {
   const about = (row: Row) => ({ incident: row.number, ...(row.zone ? { zone: row.zone } : {}) });
 
   async function answerOffer(
+    coalitionId: string,
     userIds: string[],
     parsed: { answer: 'accept' | 'decline'; number: number | null },
     language: Language,
@@ -130,7 +129,7 @@ export function createResponderTexts(deps: {
       return { kind: 'offerClosed', language, ...about(latest) };
     }
     try {
-      await deps.dispatch.respond(offer.id, offer.userId, parsed.answer);
+      await deps.dispatch.respond(coalitionId, offer.id, offer.userId, parsed.answer);
     } catch (error) {
       // It expired or was answered in the app at the same moment.
       if (error instanceof AppError && ['INVALID_TRANSITION', 'CONFLICT'].includes(error.code))
@@ -145,6 +144,7 @@ export function createResponderTexts(deps: {
   }
 
   async function checkIn(
+    coalitionId: string,
     userIds: string[],
     parsed: { status: 'safe' | 'help'; number: number | null },
     language: Language,
@@ -166,7 +166,7 @@ export function createResponderTexts(deps: {
       if (calledHelp) return { kind: 'helpStays', language, ...about(calledHelp) };
     }
     // It is the person who is safe, or in trouble, wherever they are on scene.
-    for (const row of onScene) await deps.dispatch.checkIn(row.id, row.userId, parsed.status);
+    for (const row of onScene) await deps.dispatch.checkIn(coalitionId, row.id, row.userId, parsed.status);
     return { kind: parsed.status === 'safe' ? 'checkedIn' : 'helpSent', language, ...about(first) };
   }
 
@@ -191,20 +191,22 @@ export function createResponderTexts(deps: {
       return forgetOfferPhone(db, offerPhoneDigest(deps.box, from), now());
     },
 
-    /** The reply to send, or null when this is not a responder's answer (the text is then a report). */
-    async answer(from: string, body: string): Promise<ResponderTextReply | null> {
+    /**
+     * The reply to send, or null when this is not a responder's answer (the
+     * text is then a report): from a responder of this coalition, the one whose line got it.
+     */
+    async answer(coalitionId: string, from: string, body: string): Promise<ResponderTextReply | null> {
       const parsed = parseResponderText(body);
       if (!parsed) return null;
-      const coalition = await deps.coalitions.current();
-      const senders = await respondersByOfferPhone(db, coalition.id, offerPhoneDigest(deps.box, from));
+      const senders = await respondersByOfferPhone(db, coalitionId, offerPhoneDigest(deps.box, from));
       if (senders.length === 0) return null;
       const spoken = senders.flatMap((s) => s.languages);
       // The word they sent says which language they write in; a bare "OK" or "NO", their profile.
       const language: Language = parsed.language ?? staffLanguage({ spoken });
       const userIds = senders.map((s) => s.userId);
       return parsed.kind === 'offer'
-        ? answerOffer(userIds, parsed, language)
-        : checkIn(userIds, parsed, language);
+        ? answerOffer(coalitionId, userIds, parsed, language)
+        : checkIn(coalitionId, userIds, parsed, language);
     },
   };
 }

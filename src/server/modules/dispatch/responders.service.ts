@@ -10,7 +10,6 @@ import { toE164 } from '../../../shared/phone.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database, Drizzle } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
-import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import { findIncidentSummary } from '../incidents/incidents.repo.js';
 import { publicCellOf } from '../zones/geo.js';
 import {
@@ -31,23 +30,26 @@ import {
  * they see of the incidents they are sent to — nothing of any other.
  */
 export interface ResponderService {
-  profile(userId: string): Promise<ResponderProfile>;
-  setProfile(userId: string, profile: z.output<typeof profileSchema>): Promise<ResponderProfile>;
+  profile(coalitionId: string, userId: string): Promise<ResponderProfile>;
+  setProfile(
+    coalitionId: string,
+    userId: string,
+    profile: z.output<typeof profileSchema>,
+  ): Promise<ResponderProfile>;
   /** Goes on shift until `hours` from now (ends by itself then). */
-  startShift(userId: string, hours: number): Promise<ResponderState>;
+  startShift(coalitionId: string, userId: string, hours: number): Promise<ResponderState>;
   /** Off shift: the shift ends and its location is erased. */
-  endShift(userId: string): Promise<ResponderState>;
+  endShift(coalitionId: string, userId: string): Promise<ResponderState>;
   /** Shares where they are, as one coarse cell, overwritten each time; only on shift. */
-  shareLocation(userId: string, lat: number, lng: number): Promise<ResponderState>;
-  stopSharing(userId: string): Promise<ResponderState>;
-  state(userId: string): Promise<ResponderState>;
+  shareLocation(coalitionId: string, userId: string, lat: number, lng: number): Promise<ResponderState>;
+  stopSharing(coalitionId: string, userId: string): Promise<ResponderState>;
+  state(coalitionId: string, userId: string): Promise<ResponderState>;
   /** Shifts past their planned end end, and their location is erased. */
   endDueShifts(): Promise<number>;
 }
 
 export interface ResponderDeps {
   database: Database;
-  coalitions: CoalitionService;
   box: SecretBox;
   now?: () => Date;
 }
@@ -99,15 +101,18 @@ export function createResponderService(deps: ResponderDeps): ResponderService {
     return phone;
   }
 
-  async function stateOf(userId: string, db: Drizzle = database.db): Promise<ResponderState> {
-    const coalition = await deps.coalitions.current();
+  async function stateOf(
+    coalitionId: string,
+    userId: string,
+    db: Drizzle = database.db,
+  ): Promise<ResponderState> {
     const profile = await findProfile(db, userId);
     const shift = await openShift(db, userId);
     const own = await assignmentsOfUser(db, userId, true);
     const withIncidents = [];
     for (const row of own) {
       // Only incidents they are assigned to, and only their coarse place.
-      const incident = await findIncidentSummary(db, coalition.id, row.incidentId);
+      const incident = await findIncidentSummary(db, coalitionId, row.incidentId);
       if (!incident) continue;
       const team = (await assignmentsOfIncident(db, row.incidentId))
         .filter(
@@ -155,18 +160,17 @@ export function createResponderService(deps: ResponderDeps): ResponderService {
   }
 
   return {
-    async profile(userId) {
-      return (await stateOf(userId)).profile;
+    async profile(coalitionId, userId) {
+      return (await stateOf(coalitionId, userId)).profile;
     },
 
-    async setProfile(userId, profile) {
-      const coalition = await deps.coalitions.current();
+    async setProfile(coalitionId, userId, profile) {
       const { backupPhone, offerPhone, ...rest } = profile;
       const backup = phoneOf(backupPhone, 'backupPhone', 'the backup contact’s');
       const own = phoneOf(offerPhone, 'offerPhone', 'your');
       await upsertProfile(database.db, {
         userId,
-        coalitionId: coalition.id,
+        coalitionId,
         ...rest,
         ...(backup !== undefined
           ? { backupPhone: backup && deps.box.seal(backup, `backup-phone:${userId}`) }
@@ -178,11 +182,10 @@ export function createResponderService(deps: ResponderDeps): ResponderService {
             }
           : {}),
       });
-      return (await stateOf(userId)).profile;
+      return (await stateOf(coalitionId, userId)).profile;
     },
 
-    async startShift(userId, hours) {
-      const coalition = await deps.coalitions.current();
+    async startShift(coalitionId, userId, hours) {
       const at = now();
       await database.transaction(async (tx) => {
         if (await openShift(tx.db, userId))
@@ -190,21 +193,21 @@ export function createResponderService(deps: ResponderDeps): ResponderService {
             reason: 'on_shift_already' satisfies ErrorReason,
           });
         await insertShift(tx.db, {
-          coalitionId: coalition.id,
+          coalitionId,
           userId,
           startedAt: at,
           plannedEndAt: new Date(at.getTime() + hours * 3_600_000),
         });
       });
-      return stateOf(userId);
+      return stateOf(coalitionId, userId);
     },
 
-    async endShift(userId) {
+    async endShift(coalitionId, userId) {
       await endShifts(database.db, { userId }, now());
-      return stateOf(userId);
+      return stateOf(coalitionId, userId);
     },
 
-    async shareLocation(userId, lat, lng) {
+    async shareLocation(coalitionId, userId, lat, lng) {
       const shift = await openShift(database.db, userId);
       if (!shift || shift.plannedEndAt <= now())
         throw new AppError(
@@ -216,16 +219,16 @@ export function createResponderService(deps: ResponderDeps): ResponderService {
         );
       // One coarse cell, overwritten: where they are now, never where they were.
       await setShiftLocation(database.db, shift.id, publicCellOf(lat, lng), now());
-      return stateOf(userId);
+      return stateOf(coalitionId, userId);
     },
 
-    async stopSharing(userId) {
+    async stopSharing(coalitionId, userId) {
       const shift = await openShift(database.db, userId);
       if (shift) await setShiftLocation(database.db, shift.id, null, null);
-      return stateOf(userId);
+      return stateOf(coalitionId, userId);
     },
 
-    state: (userId) => stateOf(userId),
+    state: (coalitionId, userId) => stateOf(coalitionId, userId),
 
     async endDueShifts() {
       return (await endShifts(database.db, { dueBy: now() }, now())).length;

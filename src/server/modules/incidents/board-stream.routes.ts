@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { sessionOf } from '../../http/auth.js';
 import type { LiveStreams } from '../../realtime/live-stream.js';
 import type { SessionService } from '../access/sessions.service.js';
-import type { CoalitionService } from '../coalitions/coalitions.service.js';
+import { coalitionOf } from '../coalitions/coalition-of.js';
 import type { BoardFeed, LiveMessage } from './board-stream.js';
 
 /** `GET /api/events`: the dispatch board's live stream, with replay from Last-Event-ID or `since`. */
@@ -13,7 +13,6 @@ export function registerBoardStream(
   deps: {
     board: BoardFeed;
     streams: LiveStreams;
-    coalitions: CoalitionService;
     sessions: Pick<SessionService, 'stillGrants'>;
   },
 ): void {
@@ -34,7 +33,7 @@ export function registerBoardStream(
       },
     },
     async (request, reply) => {
-      const coalition = await deps.coalitions.current();
+      const coalition = await coalitionOf(request);
       const session = sessionOf(request);
       const stream = deps.streams.open(request, reply, {
         userId: session.userId,

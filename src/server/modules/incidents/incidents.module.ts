@@ -2,7 +2,6 @@ import type { Verdict } from '../../../shared/report-fields.js';
 import type { Tx } from '../../db/database.js';
 import type { Platform } from '../../platform.js';
 import type { SessionService } from '../access/sessions.service.js';
-import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import type { FaroModule } from '../module.js';
 import { openRestricted } from '../reports/restricted.js';
 import { createBoardFeed } from './board-stream.js';
@@ -19,7 +18,6 @@ import { createIncidentService } from './incidents.service.js';
 export function createIncidentsModule(
   platform: Platform,
   deps: {
-    coalitions: CoalitionService;
     /** Runs in the transaction that gives an incident a verdict (texts SMS reporters who asked). */
     onVerdict?: (tx: Tx, incidentId: string, verdict: Verdict) => Promise<void>;
     /** Whether a board's session still grants watching it (checked while the stream is open). */
@@ -29,7 +27,6 @@ export function createIncidentsModule(
   const { database, box, now, hub } = platform;
   const incidents = createIncidentService({
     database,
-    coalitions: deps.coalitions,
     box,
     reveal: (reportId, sealed) => openRestricted(box, reportId, sealed),
     now,
@@ -52,11 +49,10 @@ export function createIncidentsModule(
   return {
     services: { incidents, board, grouper },
     routes(app, http) {
-      registerIncidentRoutes(app, { incidents, coalitions: deps.coalitions });
+      registerIncidentRoutes(app, { incidents });
       registerBoardStream(app, {
         board,
         streams: http.streams,
-        coalitions: deps.coalitions,
         sessions: deps.sessions,
       });
     },

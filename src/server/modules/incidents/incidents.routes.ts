@@ -15,7 +15,7 @@ import {
 } from '../../../shared/incident.js';
 import { sessionOf } from '../../http/auth.js';
 import { errorSchema } from '../../http/errors.js';
-import type { CoalitionService } from '../coalitions/coalitions.service.js';
+import { coalitionOf } from '../coalitions/coalition-of.js';
 import type { IncidentService } from './incidents.service.js';
 
 const tags = ['incidents'];
@@ -23,10 +23,7 @@ const idParams = z.object({ id: z.uuid() });
 const changed = { 200: incidentSummarySchema, 400: errorSchema, 404: errorSchema, 409: errorSchema };
 
 /** The incident board's API: list, detail, and the dispatcher's merge, split, move, status and notes. */
-export function registerIncidentRoutes(
-  app: FastifyInstance,
-  deps: { incidents: IncidentService; coalitions: CoalitionService },
-): void {
+export function registerIncidentRoutes(app: FastifyInstance, deps: { incidents: IncidentService }): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
 
   routes.get(
@@ -49,7 +46,7 @@ export function registerIncidentRoutes(
       },
     },
     async (request) =>
-      deps.incidents.list({
+      deps.incidents.list((await coalitionOf(request)).id, {
         statuses: request.query.status,
         zoneId: request.query.zoneId,
         limit: request.query.limit,
@@ -67,7 +64,12 @@ export function registerIncidentRoutes(
         response: { 200: incidentDetailSchema, 404: errorSchema },
       },
     },
-    async (request) => deps.incidents.detail(request.params.id, sessionOf(request).permissions),
+    async (request) =>
+      deps.incidents.detail(
+        (await coalitionOf(request)).id,
+        request.params.id,
+        sessionOf(request).permissions,
+      ),
   );
 
   routes.post(
@@ -83,7 +85,12 @@ export function registerIncidentRoutes(
       },
     },
     async (request) =>
-      deps.incidents.merge(request.params.id, request.body.incidentIds, sessionOf(request).userId),
+      deps.incidents.merge(
+        (await coalitionOf(request)).id,
+        request.params.id,
+        request.body.incidentIds,
+        sessionOf(request).userId,
+      ),
   );
 
   routes.post(
@@ -99,7 +106,12 @@ export function registerIncidentRoutes(
       },
     },
     async (request) =>
-      deps.incidents.split(request.params.id, request.body.reportIds, sessionOf(request).userId),
+      deps.incidents.split(
+        (await coalitionOf(request)).id,
+        request.params.id,
+        request.body.reportIds,
+        sessionOf(request).userId,
+      ),
   );
 
   routes.post(
@@ -115,7 +127,12 @@ export function registerIncidentRoutes(
       },
     },
     async (request) =>
-      deps.incidents.moveReports(request.params.id, request.body.reportIds, sessionOf(request).userId),
+      deps.incidents.moveReports(
+        (await coalitionOf(request)).id,
+        request.params.id,
+        request.body.reportIds,
+        sessionOf(request).userId,
+      ),
   );
 
   routes.post(
@@ -132,6 +149,7 @@ export function registerIncidentRoutes(
     },
     async (request) =>
       deps.incidents.setStatus(
+        (await coalitionOf(request)).id,
         request.params.id,
         request.body.status,
         request.body.note,
@@ -152,7 +170,12 @@ export function registerIncidentRoutes(
       },
     },
     async (request, reply) => {
-      await deps.incidents.addNote(request.params.id, request.body.text, sessionOf(request).userId);
+      await deps.incidents.addNote(
+        (await coalitionOf(request)).id,
+        request.params.id,
+        request.body.text,
+        sessionOf(request).userId,
+      );
       return reply.status(204).send(null);
     },
   );
@@ -168,7 +191,8 @@ export function registerIncidentRoutes(
         response: { 200: z.object({ viewers: z.array(z.object({ name: z.string() })) }), 404: errorSchema },
       },
     },
-    async (request) => deps.incidents.lookAt(request.params.id, sessionOf(request).userId),
+    async (request) =>
+      deps.incidents.lookAt((await coalitionOf(request)).id, request.params.id, sessionOf(request).userId),
   );
 
   routes.delete(
@@ -198,7 +222,7 @@ export function registerIncidentRoutes(
         response: { 200: groupingPolicySchema },
       },
     },
-    async () => deps.incidents.policy((await deps.coalitions.current()).id),
+    async (request) => deps.incidents.policy((await coalitionOf(request)).id),
   );
 
   routes.put(
@@ -212,6 +236,6 @@ export function registerIncidentRoutes(
         response: { 200: groupingPolicySchema, 400: errorSchema },
       },
     },
-    async (request) => deps.incidents.setPolicy(request.body),
+    async (request) => deps.incidents.setPolicy((await coalitionOf(request)).id, request.body),
   );
 }

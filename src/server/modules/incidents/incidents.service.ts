@@ -12,7 +12,6 @@ import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database, Drizzle, Tx } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import { latestEventId } from '../../realtime/events.repo.js';
-import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import { coalitionSettings } from '../coalitions/settings.js';
 import { reportMembership } from '../reports/membership.js';
 import { visibleReport } from '../reports/reports.policy.js';
@@ -43,35 +42,55 @@ export interface IncidentService {
    * in progress finishes with the old one, every later batch (in any process)
    * reads the new one.
    */
-  setPolicy(policy: GroupingPolicy): Promise<GroupingPolicy>;
+  setPolicy(coalitionId: string, policy: GroupingPolicy): Promise<GroupingPolicy>;
   /**
-   * Groups the reports waiting (at most `limit`, oldest first) into
-   * incidents, in one transaction under the grouping lock; returns how many
-   * it grouped (see group-waiting.ts).
+   * Groups the reports waiting (at most `limit` per coalition, oldest first)
+   * into incidents, one transaction per coalition whose reports wait, under
+   * its grouping lock; returns the most it grouped of one coalition (see
+   * group-waiting.ts).
    */
   groupWaiting(limit: number): Promise<number>;
   /** Whether any report waits to be grouped. */
   anyWaiting(): Promise<boolean>;
-  list(filter: {
-    statuses: readonly IncidentStatus[];
-    zoneId?: string | undefined;
-    limit: number;
-  }): Promise<IncidentList>;
-  detail(id: string, permissions: readonly Permission[]): Promise<IncidentDetail>;
+  list(
+    coalitionId: string,
+    filter: {
+      statuses: readonly IncidentStatus[];
+      zoneId?: string | undefined;
+      limit: number;
+    },
+  ): Promise<IncidentList>;
+  detail(coalitionId: string, id: string, permissions: readonly Permission[]): Promise<IncidentDetail>;
   summary(coalitionId: string, id: string): Promise<IncidentSummary | undefined>;
-  merge(targetId: string, sourceIds: readonly string[], actorId: string): Promise<IncidentSummary>;
-  split(id: string, reportIds: readonly string[], actorId: string): Promise<IncidentSummary>;
+  merge(
+    coalitionId: string,
+    targetId: string,
+    sourceIds: readonly string[],
+    actorId: string,
+  ): Promise<IncidentSummary>;
+  split(
+    coalitionId: string,
+    id: string,
+    reportIds: readonly string[],
+    actorId: string,
+  ): Promise<IncidentSummary>;
   /** Moves these reports into the incident, all or none; each move is its own timeline entry. */
-  moveReports(toIncidentId: string, reportIds: readonly string[], actorId: string): Promise<IncidentSummary>;
+  moveReports(
+    coalitionId: string,
+    toIncidentId: string,
+    reportIds: readonly string[],
+    actorId: string,
+  ): Promise<IncidentSummary>;
   setStatus(
+    coalitionId: string,
     id: string,
     status: IncidentStatus,
     note: string | undefined,
     actorId: string,
   ): Promise<IncidentSummary>;
-  addNote(id: string, text: string, actorId: string): Promise<void>;
+  addNote(coalitionId: string, id: string, text: string, actorId: string): Promise<void>;
   /** The board's heartbeat while a dispatcher has an incident open; returns who else has it open. */
-  lookAt(id: string, userId: string): Promise<{ viewers: { name: string }[] }>;
+  lookAt(coalitionId: string, id: string, userId: string): Promise<{ viewers: { name: string }[] }>;
   lookAway(id: string, userId: string): Promise<void>;
 }
 
@@ -86,7 +105,6 @@ const policyOf = async (db: Drizzle, coalitionId: string): Promise<GroupingPolic
 
 export function createIncidentService(deps: {
   database: Database;
-  coalitions: CoalitionService;
   box: SecretBox;
   reveal: Reveal;
   now?: () => Date;
@@ -97,11 +115,11 @@ export function createIncidentService(deps: {
   const now = deps.now ?? (() => new Date());
 
   /** A dispatcher's change: under the grouping lock, announcing every incident it touched. */
-  async function change<T>(
-    work: (tx: Tx, coalitionId: string) => Promise<{ result: T; touched: string[] }>,
+  function change<T>(
+    coalitionId: string,
+    work: (tx: Tx) => Promise<{ result: T; touched: string[] }>,
   ): Promise<T> {
-    const coalition = await deps.coalitions.current();
-    return underGroupingLock(database, coalition.id, (tx) => work(tx, coalition.id));
+    return underGroupingLock(database, coalitionId, work);
   }
 
   async function recompute(tx: Tx, id: string, emptyMeans?: { mergedInto: string }): Promise<void> {
@@ -134,34 +152,35 @@ export function createIncidentService(deps: {
   return {
     policy: (coalitionId) => policyOf(database.db, coalitionId),
 
-    async setPolicy(policy) {
-      const coalition = await deps.coalitions.current();
+    setPolicy(coalitionId, policy) {
       const parsed = groupingPolicySchema.parse(policy);
-      return underGroupingLock(database, coalition.id, async (tx) => {
-        await coalitionSettings.setGrouping(tx.db, coalition.id, parsed);
+      return underGroupingLock(database, coalitionId, async (tx) => {
+        await coalitionSettings.setGrouping(tx.db, coalitionId, parsed);
         return { result: parsed, touched: [] };
       });
     },
 
     async groupWaiting(limit) {
-      const coalition = await deps.coalitions.current();
-      return groupWaiting({ database, now, policy: policyOf }, coalition.id, limit);
+      // The coalition is the waiting reports' own: grouping runs with no request to ask.
+      let most = 0;
+      for (const coalitionId of await reportMembership.coalitionsWaiting(database.db)) {
+        most = Math.max(most, await groupWaiting({ database, now, policy: policyOf }, coalitionId, limit));
+      }
+      return most;
     },
 
     anyWaiting: () => reportMembership.anyWaiting(database.db),
 
-    async list(filter) {
-      const coalition = await deps.coalitions.current();
-      const lastEventId = await latestEventId(database.db, coalition.id);
-      const found = await listIncidentSummaries(database.db, coalition.id, filter);
+    async list(coalitionId, filter) {
+      const lastEventId = await latestEventId(database.db, coalitionId);
+      const found = await listIncidentSummaries(database.db, coalitionId, filter);
       return { incidents: found, lastEventId };
     },
 
-    async detail(id, permissions) {
-      const coalition = await deps.coalitions.current();
-      const incident = await findIncidentSummary(database.db, coalition.id, id);
+    async detail(coalitionId, id, permissions) {
+      const incident = await findIncidentSummary(database.db, coalitionId, id);
       if (!incident) throw new AppError('NOT_FOUND', 'No incident with this id.');
-      const members = await listIncidentReports(database.db, coalition.id, id, deps.reveal);
+      const members = await listIncidentReports(database.db, coalitionId, id, deps.reveal);
       const canReadNotes = permissions.includes('reports:read-restricted');
       const timeline = await listTimeline(database.db, id, (sealed) =>
         canReadNotes ? box.open(sealed, noteContext(id)) : null,
@@ -176,8 +195,8 @@ export function createIncidentService(deps: {
 
     summary: (coalitionId, id) => findIncidentSummary(database.db, coalitionId, id),
 
-    merge(targetId, sourceIds, actorId) {
-      return change(async (tx, coalitionId) => {
+    merge(coalitionId, targetId, sourceIds, actorId) {
+      return change(coalitionId, async (tx) => {
         const sources = [...new Set(sourceIds)].filter((id) => id !== targetId);
         if (sources.length === 0)
           throw new AppError('VALIDATION', 'Choose at least one other incident to merge into this one.', {
@@ -205,8 +224,8 @@ export function createIncidentService(deps: {
       });
     },
 
-    split(id, reportIds, actorId) {
-      return change(async (tx, coalitionId) => {
+    split(coalitionId, id, reportIds, actorId) {
+      return change(coalitionId, async (tx) => {
         await requireLive(tx, coalitionId, [id]);
         const wanted = [...new Set(reportIds)];
         const memberIds = new Set(await reportMembership.idsIn(tx.db, id));
@@ -243,8 +262,8 @@ export function createIncidentService(deps: {
       });
     },
 
-    moveReports(toIncidentId, reportIds, actorId) {
-      return change(async (tx, coalitionId) => {
+    moveReports(coalitionId, toIncidentId, reportIds, actorId) {
+      return change(coalitionId, async (tx) => {
         const wanted = [...new Set(reportIds)];
         const from = await reportMembership.incidentsOf(tx.db, coalitionId, wanted);
         const unknown = wanted.find((reportId) => !from.has(reportId));
@@ -287,8 +306,8 @@ export function createIncidentService(deps: {
       });
     },
 
-    setStatus(id, status, note, actorId) {
-      return change(async (tx, coalitionId) => {
+    setStatus(coalitionId, id, status, note, actorId) {
+      return change(coalitionId, async (tx) => {
         await requireLive(tx, coalitionId, [id]);
         await updateIncident(tx.db, id, { status, lastActivityAt: now() });
         if (isVerdict(status)) await deps.onVerdict?.(tx, id, status);
@@ -305,8 +324,8 @@ export function createIncidentService(deps: {
       });
     },
 
-    addNote(id, text, actorId) {
-      return change(async (tx, coalitionId) => {
+    addNote(coalitionId, id, text, actorId) {
+      return change(coalitionId, async (tx) => {
         await requireLive(tx, coalitionId, [id]);
         await updateIncident(tx.db, id, { lastActivityAt: now() });
         await insertTimeline(tx.db, [
@@ -316,9 +335,8 @@ export function createIncidentService(deps: {
       });
     },
 
-    async lookAt(id, userId) {
-      const coalition = await deps.coalitions.current();
-      if (!(await findIncidentSummary(database.db, coalition.id, id))) {
+    async lookAt(coalitionId, id, userId) {
+      if (!(await findIncidentSummary(database.db, coalitionId, id))) {
         throw new AppError('NOT_FOUND', 'No incident with this id.');
       }
       const at = now();

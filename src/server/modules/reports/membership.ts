@@ -2,6 +2,7 @@ import type { Activity } from '../../../shared/report-fields.js';
 import type { Drizzle } from '../../db/database.js';
 import {
   anyUngrouped,
+  coalitionsWithUngrouped,
   findReportsIncidents,
   groupingFactsOfIncident,
   listUngrouped,
@@ -35,6 +36,8 @@ export const reportMembership = {
     listUngrouped(db, coalitionId, limit),
   /** Whether any report, of any coalition, waits to be grouped. */
   anyWaiting: (db: Drizzle) => anyUngrouped(db),
+  /** The coalitions whose reports wait to be grouped. */
+  coalitionsWaiting: (db: Drizzle) => coalitionsWithUngrouped(db),
   /** The grouping facts of an incident's reports. */
   factsOf: async (db: Drizzle, incidentId: string): Promise<GroupingFacts[]> =>
     groupingFactsOfIncident(db, incidentId),

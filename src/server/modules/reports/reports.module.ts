@@ -1,5 +1,4 @@
 import type { Platform } from '../../platform.js';
-import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import type { Grouper } from '../incidents/grouper.js';
 import type { FaroModule } from '../module.js';
 import type { ZoneService } from '../zones/zones.service.js';
@@ -10,14 +9,13 @@ import { createReportService } from './reports.service.js';
 /** Reports: what a person saw, taken from the public form, the hotline and the field, with photos. */
 export function createReportsModule(
   platform: Platform,
-  deps: { coalitions: CoalitionService; zones: ZoneService; grouper: Grouper | null },
+  deps: { zones: ZoneService; grouper: Grouper | null },
 ) {
   const { config, database, box } = platform;
   const photos = createPhotoService({ db: database.db, box });
   const reports = createReportService({
     photos,
     database,
-    coalitions: deps.coalitions,
     zones: deps.zones,
     box,
     // A report stored here is grouped at once by this process's grouper; a web-only
@@ -30,7 +28,6 @@ export function createReportsModule(
       registerReportRoutes(app, {
         reports,
         photos,
-        coalitions: deps.coalitions,
         proofOfWork: platform.proofOfWork,
         rateLimits: config.rateLimits,
       });

@@ -243,6 +243,15 @@ export async function anyUngrouped(db: Drizzle): Promise<boolean> {
   return left !== undefined;
 }
 
+/** The coalitions whose reports wait to be grouped (by the ungrouped reports' index). */
+export async function coalitionsWithUngrouped(db: Drizzle): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ coalitionId: reports.coalitionId })
+    .from(reports)
+    .where(isNull(reports.incidentId));
+  return rows.map((row) => row.coalitionId);
+}
+
 /** The grouping facts of an incident's reports, which its aggregates are made from. */
 export async function groupingFactsOfIncident(db: Drizzle, incidentId: string) {
   return db.select(groupingColumns).from(reports).where(eq(reports.incidentId, incidentId));

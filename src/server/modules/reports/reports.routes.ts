@@ -13,7 +13,7 @@ import {
 import { sessionOf } from '../../http/auth.js';
 import { AppError, errorSchema } from '../../http/errors.js';
 import { PROOF_OF_WORK_HEADER, type ProofOfWork, requireProofOfWork } from '../../http/proof-of-work.js';
-import type { CoalitionService } from '../coalitions/coalitions.service.js';
+import { coalitionOf } from '../coalitions/coalition-of.js';
 import type { PhotoService } from './photos.js';
 import type { ReportService } from './reports.service.js';
 
@@ -27,7 +27,6 @@ export function registerReportRoutes(
   deps: {
     reports: ReportService;
     photos: PhotoService;
-    coalitions: CoalitionService;
     proofOfWork: ProofOfWork | null;
     rateLimits: { reportsPerMinute: number; lookupsPerMinute: number };
   },
@@ -77,7 +76,11 @@ export function registerReportRoutes(
     },
     async (request, reply) => {
       await requireProofOfWork(deps.proofOfWork, request.headers[PROOF_OF_WORK_HEADER]);
-      const { id, receipt, photosAttached } = await deps.reports.create(request.body, 'web');
+      const { id, receipt, photosAttached } = await deps.reports.create(
+        (await coalitionOf(request)).id,
+        request.body,
+        'web',
+      );
       return reply
         .status(201)
         .send({ id, receipt, ...(request.body.photoIds.length > 0 ? { photosAttached } : {}) });
@@ -146,7 +149,8 @@ export function registerReportRoutes(
         },
       },
     },
-    async (request) => deps.reports.detail(request.params.id, sessionOf(request).permissions),
+    async (request) =>
+      deps.reports.detail((await coalitionOf(request)).id, request.params.id, sessionOf(request).permissions),
   );
 
   routes.post(
@@ -165,7 +169,9 @@ export function registerReportRoutes(
       const { callback, ...input } = request.body;
       // Kept as SMS senders' numbers are (E.164; the schema refused any other), so a phone can dial it.
       const phone = callback ? (toE164(callback) ?? undefined) : undefined;
-      const created = await deps.reports.create(input, 'hotline', { callback: phone });
+      const created = await deps.reports.create((await coalitionOf(request)).id, input, 'hotline', {
+        callback: phone,
+      });
       return reply.status(201).send({ id: created.id, receipt: created.receipt });
     },
   );
@@ -183,7 +189,7 @@ export function registerReportRoutes(
       },
     },
     async (request, reply) => {
-      const created = await deps.reports.create(request.body, 'field');
+      const created = await deps.reports.create((await coalitionOf(request)).id, request.body, 'field');
       return reply.status(201).send({ id: created.id, receipt: created.receipt });
     },
   );
@@ -226,7 +232,7 @@ export function registerReportRoutes(
         },
       },
       async (request, reply) => {
-        const coalition = await deps.coalitions.current();
+        const coalition = await coalitionOf(request);
         const photo = await deps.photos.accept(coalition.id, request.body as Buffer);
         return reply.status(201).send(photo);
       },
@@ -244,7 +250,7 @@ export function registerReportRoutes(
       },
     },
     async (request, reply) => {
-      const coalition = await deps.coalitions.current();
+      const coalition = await coalitionOf(request);
       const photo = await deps.photos.read(coalition.id, request.params.id, request.params.photoId);
       return reply
         .header('cache-control', 'private, no-store')

@@ -14,7 +14,6 @@ import { isVerdict } from '../../../shared/report-fields.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database, Tx } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
-import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import type { ZoneService } from '../zones/zones.service.js';
 import { openCallback, sealCallback } from './callback.js';
 import type { PhotoService } from './photos.js';
@@ -55,6 +54,7 @@ export interface ReportService {
    * message was already stored (nothing new was written).
    */
   create(
+    coalitionId: string,
     input: ReportInput,
     channel: Channel,
     extras?: IntakeExtras,
@@ -67,6 +67,7 @@ export interface ReportService {
   statusByReceipt(code: string): Promise<ReceiptStatus>;
   /** One report with its exact position, as far as the reader's permissions allow. */
   detail(
+    coalitionId: string,
     id: string,
     permissions: readonly Permission[],
   ): Promise<{
@@ -108,7 +109,6 @@ function receiptStatusOf(
 
 export function createReportService(deps: {
   database: Database;
-  coalitions: CoalitionService;
   zones: ZoneService;
   box: SecretBox;
   now?: () => Date;
@@ -121,11 +121,10 @@ export function createReportService(deps: {
   const reveal: Reveal = (reportId, sealed) => openRestricted(deps.box, reportId, sealed);
 
   return {
-    async create(input, channel, extras = {}) {
-      const coalition = await deps.coalitions.current();
+    async create(coalitionId, input, channel, extras = {}) {
       const observedAt = new Date(input.observedAt);
       checkObservedAt(observedAt, now());
-      const location = await deps.zones.resolveLocation(coalition.id, input.location);
+      const location = await deps.zones.resolveLocation(coalitionId, input.location);
       const hasExactLocation = input.location.lat !== undefined && input.location.lng !== undefined;
       const place = input.location.place || null;
       for (let attempt = 1; ; attempt++) {
@@ -134,7 +133,7 @@ export function createReportService(deps: {
         const id = randomUUID();
         const row = {
           id,
-          coalitionId: coalition.id,
+          coalitionId,
           receipt,
           channel,
           language: input.language,
@@ -173,7 +172,7 @@ export function createReportService(deps: {
                   if (inserted) {
                     await extras.afterStore?.(tx, { id, receipt });
                     if (deps.photos)
-                      photosAttached = await deps.photos.claim(tx.db, coalition.id, id, photoIds, now());
+                      photosAttached = await deps.photos.claim(tx.db, coalitionId, id, photoIds, now());
                   }
                   return inserted;
                 })
@@ -214,11 +213,10 @@ export function createReportService(deps: {
       };
     },
 
-    async detail(id, permissions) {
-      const coalition = await deps.coalitions.current();
-      const report = await findReportSummary(database.db, coalition.id, id, reveal);
+    async detail(coalitionId, id, permissions) {
+      const report = await findReportSummary(database.db, coalitionId, id, reveal);
       if (!report) throw new AppError('NOT_FOUND', 'No report with this id.');
-      const sealed = await findSealed(database.db, coalition.id, id);
+      const sealed = await findSealed(database.db, coalitionId, id);
       const { lat, lng } = openRestricted(
         deps.box,
         id,

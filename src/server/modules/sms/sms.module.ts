@@ -1,6 +1,5 @@
 import type { Platform } from '../../platform.js';
 import type { SubscriptionService } from '../alerts/subscriptions.service.js';
-import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import type { ResponderTexts } from '../dispatch/responder-texts.js';
 import type { FaroModule } from '../module.js';
 import type { PhotoService } from '../reports/photos.js';
@@ -22,7 +21,6 @@ export function createSmsModule(
     reports: ReportService;
     photos: PhotoService;
     zones: ZoneService;
-    coalitions: CoalitionService;
     subscriptions: Pick<SubscriptionService, 'stopSms'>;
     responderTexts: Pick<ResponderTexts, 'forget' | 'answer'>;
   },
@@ -41,18 +39,17 @@ export function createSmsModule(
     ? createSmsIntake({
         reports: deps.reports,
         zones: deps.zones,
-        coalitions: deps.coalitions,
         box,
         db: database.db,
         enqueueMedia: async (media, tx) => {
           if (smsMedia) await jobs.send(smsMedia, media, tx.client);
         },
         enqueueReply: async (reply, tx) => void (await jobs.send(smsReplyJobType, reply, tx?.client)),
-        onStop: async (from) => {
-          await deps.subscriptions.stopSms(from);
+        onStop: async (coalitionId, from) => {
+          await deps.subscriptions.stopSms(coalitionId, from);
           await deps.responderTexts.forget(from);
         },
-        answerResponder: (from, body) => deps.responderTexts.answer(from, body),
+        answerResponder: (coalitionId, from, body) => deps.responderTexts.answer(coalitionId, from, body),
       })
     : null;
 

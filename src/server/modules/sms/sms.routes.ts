@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../http/errors.js';
+import { coalitionOf } from '../coalitions/coalition-of.js';
 import type { SmsIntake } from './sms.service.js';
 import { verifyTwilioSignature } from './twilio.js';
 
@@ -67,7 +68,10 @@ export function registerSmsRoutes(
         const media = Array.from({ length: mediaCount }, (_, i) => request.body[`MediaUrl${i}`]).filter(
           (url): url is string => typeof url === 'string' && URL.canParse(url),
         );
-        const result = await deps.smsIntake.receive({ ...fields.data, media });
+        const result = await deps.smsIntake.receive((await coalitionOf(request)).id, {
+          ...fields.data,
+          media,
+        });
         request.log.info({ duplicate: result.duplicate }, 'sms received');
         return reply.type('text/xml').send(EMPTY_TWIML);
       },

@@ -1,6 +1,5 @@
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Drizzle, Tx } from '../../db/database.js';
-import type { CoalitionService } from '../coalitions/coalitions.service.js';
 import { sealCallback } from '../reports/callback.js';
 import { reportFollowUps } from '../reports/follow-ups.js';
 import type { ReportService } from '../reports/reports.service.js';
@@ -22,7 +21,7 @@ export interface SmsIntake {
    * Turns a text into a report and queues the reply with its receipt code, in
    * one transaction. The same message delivered again changes nothing.
    */
-  receive(sms: InboundSms): Promise<{ receipt: string | null; duplicate: boolean }>;
+  receive(coalitionId: string, sms: InboundSms): Promise<{ receipt: string | null; duplicate: boolean }>;
 }
 
 /** The longest text kept from one message (a long SMS is at most 10 segments). */
@@ -44,17 +43,20 @@ function keywordOf(body: string): 'yes' | 'stop' | null {
 export function createSmsIntake(deps: {
   reports: ReportService;
   zones: ZoneService;
-  coalitions: CoalitionService;
   box: SecretBox;
   db: Drizzle;
   /** STOP also ends every alert subscription of the number, and offers texted to a responder there. */
-  onStop?: (from: string) => Promise<unknown>;
+  onStop?: (coalitionId: string, from: string) => Promise<unknown>;
   /**
    * A responder's answer from their own number — to an offer ("YES", "NO 12")
    * or a check-in ("SAFE", "HELP"): the reply to send, or null when the text
    * is not that (it is then read as anyone's).
    */
-  answerResponder?: (from: string, body: string) => Promise<Omit<SmsReply, 'ref' | 'to'> | null>;
+  answerResponder?: (
+    coalitionId: string,
+    from: string,
+    body: string,
+  ) => Promise<Omit<SmsReply, 'ref' | 'to'> | null>;
   /** Queues a reply inside the report's transaction. */
   enqueueReply: (reply: SmsReply, tx: Tx | null) => Promise<void>;
   /** Queues fetching an MMS's pictures inside the report's transaction. */
@@ -65,7 +67,7 @@ export function createSmsIntake(deps: {
   const senderDigestOf = (from: string) => deps.box.digest(from, 'sms-sender');
 
   return {
-    async receive(sms) {
+    async receive(coalitionId, sms) {
       const body = sms.Body.trim().slice(0, BODY_LIMIT);
       const language = detectLanguage(body);
       const reply = (kind: SmsReply['kind'], extra: Partial<SmsReply> = {}, tx: Tx | null = null) =>
@@ -78,7 +80,7 @@ export function createSmsIntake(deps: {
         await reply('empty');
         return { receipt: null, duplicate: false };
       }
-      const answered = await deps.answerResponder?.(sms.From, body);
+      const answered = await deps.answerResponder?.(coalitionId, sms.From, body);
       if (answered) {
         await reply(answered.kind, answered);
         return { receipt: null, duplicate: false };
@@ -87,14 +89,13 @@ export function createSmsIntake(deps: {
       if (keyword === 'stop') {
         // The provider confirms STOP to the sender itself; Faro forgets the number and sends nothing more.
         await reportFollowUps.optOut(deps.db, senderDigestOf(sms.From));
-        await deps.onStop?.(sms.From);
+        await deps.onStop?.(coalitionId, sms.From);
         return { receipt: null, duplicate: false };
       }
       if (keyword === 'yes') {
-        const coalition = await deps.coalitions.current();
         const latest = await reportFollowUps.latestFromSender(
           deps.db,
-          coalition.id,
+          coalitionId,
           senderDigestOf(sms.From),
           new Date(Date.now() - FOLLOW_UP_WINDOW_MS),
         );
@@ -109,9 +110,9 @@ export function createSmsIntake(deps: {
         });
         return { receipt: latest.receipt, duplicate: false };
       }
-      const coalition = await deps.coalitions.current();
-      const zone = findZoneNamed(body, await deps.zones.list(coalition.id));
+      const zone = findZoneNamed(body, await deps.zones.list(coalitionId));
       const created = await deps.reports.create(
+        coalitionId,
         {
           language,
           activity: guessActivity(body),
@@ -132,10 +133,7 @@ export function createSmsIntake(deps: {
           afterStore: async (tx, report) => {
             await reply('receipt', { receipt: report.receipt, askLocation: !zone }, tx);
             if (sms.media.length > 0)
-              await deps.enqueueMedia(
-                { coalitionId: coalition.id, reportId: report.id, urls: sms.media },
-                tx,
-              );
+              await deps.enqueueMedia({ coalitionId, reportId: report.id, urls: sms.media }, tx);
           },
         },
       );

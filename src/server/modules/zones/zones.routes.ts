@@ -3,14 +3,11 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { zoneGeometrySchema, zoneListSchema, zoneNameSchema } from '../../../shared/zone.js';
 import { errorSchema } from '../../http/errors.js';
-import type { CoalitionService } from '../coalitions/coalitions.service.js';
+import { coalitionOf } from '../coalitions/coalition-of.js';
 import type { ZoneService } from './zones.service.js';
 
 /** Public zone list for the report form and subscriptions. */
-export function registerZoneRoutes(
-  app: FastifyInstance,
-  deps: { zones: ZoneService; coalitions: CoalitionService },
-): void {
+export function registerZoneRoutes(app: FastifyInstance, deps: { zones: ZoneService }): void {
   app.withTypeProvider<ZodTypeProvider>().get(
     '/api/zones',
     {
@@ -21,8 +18,8 @@ export function registerZoneRoutes(
         response: { 200: zoneListSchema },
       },
     },
-    async () => {
-      const coalition = await deps.coalitions.current();
+    async (request) => {
+      const coalition = await coalitionOf(request);
       return { zones: await deps.zones.list(coalition.id) };
     },
   );
@@ -36,8 +33,8 @@ export function registerZoneRoutes(
         response: { 200: zoneGeometrySchema },
       },
     },
-    async (_request, reply) => {
-      const coalition = await deps.coalitions.current();
+    async (request, reply) => {
+      const coalition = await coalitionOf(request);
       reply.header('cache-control', 'public, max-age=300');
       return deps.zones.geometry(coalition.id);
     },
@@ -61,7 +58,7 @@ export function registerZoneRoutes(
       },
     },
     async (request, reply) => {
-      const coalition = await deps.coalitions.current();
+      const coalition = await coalitionOf(request);
       return reply.status(201).send(await deps.zones.create(coalition.id, request.body));
     },
   );
@@ -79,7 +76,7 @@ export function registerZoneRoutes(
       },
     },
     async (request, reply) => {
-      const coalition = await deps.coalitions.current();
+      const coalition = await coalitionOf(request);
       await deps.zones.rename(coalition.id, request.params.id, request.body.name);
       return reply.status(204).send(null);
     },
@@ -97,7 +94,7 @@ export function registerZoneRoutes(
       },
     },
     async (request, reply) => {
-      const coalition = await deps.coalitions.current();
+      const coalition = await coalitionOf(request);
       await deps.zones.retire(coalition.id, request.params.id, new Date());
       return reply.status(204).send(null);
     },
