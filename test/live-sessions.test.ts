@@ -5,6 +5,7 @@ import { startTestFaro, type TestFaro } from './support/faro.js';
 import { createPerson } from './support/people.js';
 import { type StaffSession, sessionFor, staffSession } from './support/sessions.js';
 import { openSse } from './support/sse.js';
+import { personOf } from './support/state.js';
 
 /**
  * Issue 12 item 2: a live stream lives only as long as its session. Two
@@ -62,11 +63,7 @@ const postReport = () =>
   });
 /** The organization where the person holds their role. */
 const organizationOf = async (userId: string) =>
-  (
-    await first.faro.database.pool.query('select organization_id from memberships where user_id = $1', [
-      userId,
-    ])
-  ).rows[0].organization_id as string;
+  (await personOf(first, userId)).memberships[0]?.organizationId as string;
 
 /** Opens the board stream, proves it is live, runs `end`, and checks that the stream ends and stays quiet. */
 async function boardEndsOn(end: (dispatcher: StaffSession & { id: string }) => Promise<void>) {
