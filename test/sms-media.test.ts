@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MEDIA_LIMIT } from '../src/server/modules/sms/sms-media.job.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { postInbound, smsProviderEnv } from './support/sms-provider.js';
+import { reportsOfMessage } from './support/state.js';
 
 /**
  * An MMS names its pictures by URL, and the webhook's sender chooses what is
@@ -95,12 +96,11 @@ async function mms(urls: string[]) {
   const job = t.faro.jobDefinitions.smsMedia;
   if (!job) throw new Error('SMS media is not configured');
   await t.faro.jobs.drain(job, 20_000);
-  const { rows } = await t.faro.database.pool.query<{ n: number }>(
-    `select count(p.id)::int as n from reports r left join report_photos p on p.report_id = r.id
-     where r.source_ref = $1`,
-    [fields.MessageSid],
+  // How many pictures the message's report holds.
+  return (await reportsOfMessage(t, fields.MessageSid ?? '')).reduce(
+    (n, report) => n + report.photoIds.length,
+    0,
   );
-  return rows[0]?.n;
 }
 
 describe('issue 12 item 7: MMS pictures', () => {

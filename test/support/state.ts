@@ -25,6 +25,19 @@ export function reportOf(t: Pick<TestFaro, 'faro'>, reportId: string) {
   return t.faro.services.reports.detail(reportId, PERMISSIONS);
 }
 
+/**
+ * The reports made from one message of the SMS provider, as staff read them. The provider's
+ * message id is kept only in storage (no API names it), so it is looked up there, then read
+ * through the report service.
+ */
+export async function reportsOfMessage(t: Pick<TestFaro, 'faro'>, messageSid: string) {
+  const { rows } = await t.faro.database.pool.query<{ id: string }>(
+    'select id from reports where source_ref = $1 order by received_at, id',
+    [messageSid],
+  );
+  return Promise.all(rows.map(async (row) => (await reportOf(t, row.id)).report));
+}
+
 /** The incident a report was grouped into (run `t.faro.grouper?.settle()` first). */
 export async function incidentIdOf(t: Pick<TestFaro, 'faro'>, reportId: string): Promise<string> {
   const incidentId = (await reportOf(t, reportId)).report.incidentId;
