@@ -5,6 +5,7 @@ import { ApiBrowser } from './support/browser.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { createPerson, type TestPerson } from './support/people.js';
 import { staffSession } from './support/sessions.js';
+import { personOf } from './support/state.js';
 
 /** A clock the tests move: sessions, codes and invitations all read it. */
 let clock = Date.now();
@@ -224,10 +225,7 @@ describe('sessions', () => {
     admin.sendCsrf = true;
     admin.csrfToken = 'forged-token-of-the-right-length-xx';
     expect((await admin.post(`/api/admin/people/${target.id}/disable`)).statusCode).toBe(403);
-    const { rows } = await t.faro.database.pool.query('select disabled_at from users where id = $1', [
-      target.id,
-    ]);
-    expect(rows[0].disabled_at).toBeNull();
+    expect((await personOf(t, target.id)).disabled).toBe(false);
   });
 });
 

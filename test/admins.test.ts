@@ -11,6 +11,7 @@ import type { Role } from '../src/shared/access.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { createPerson } from './support/people.js';
 import { type StaffSession, sessionFor, staffSession } from './support/sessions.js';
+import { auditEntries, organizationId as organizationBySlug, personOf } from './support/state.js';
 
 let t: TestFaro;
 beforeAll(async () => {
@@ -20,12 +21,7 @@ afterAll(async () => t?.stop());
 
 const call = (actor: StaffSession, method: 'GET' | 'POST', url: string, payload?: object) =>
   t.faro.app.inject({ method, url, headers: actor.headers, ...(payload ? { payload } : {}) });
-const homeOrganization = async () => {
-  const { rows } = await t.faro.database.pool.query<{ id: string }>(
-    `select id from organizations where slug = 'eastside-rrn'`,
-  );
-  return rows[0]?.id as string;
-};
+const homeOrganization = () => organizationBySlug(t, 'eastside-rrn');
 const newPerson = (role: Role, organizationId?: string, displayName?: string) =>
   createPerson(t.faro.database, t.faro.box, {
     role,
@@ -44,11 +40,7 @@ describe('issue 12 item 5: role grants that let one person publish alone', () =>
         role: 'dispatcher',
       });
       expect(response.statusCode, role).toBe(403);
-      const { rows } = await t.faro.database.pool.query(
-        `select role from memberships where user_id = $1 order by role`,
-        [me.id],
-      );
-      expect(rows.map((row) => row.role)).toEqual([role]);
+      expect((await personOf(t, me.id)).memberships.map((m) => m.role)).toEqual([role]);
     }
   });
 
@@ -88,11 +80,10 @@ describe('issue 12 item 5: role grants that let one person publish alone', () =>
         })
       ).statusCode,
     ).toBe(200);
-    const { rows } = await t.faro.database.pool.query(
-      `select actor_id, subject_id from audit_log where action = 'membership.conflict_flagged' and subject_id = $1`,
-      [dispatcher.id],
+    const flagged = (await auditEntries(t, { action: 'membership.conflict_flagged' })).filter(
+      (entry) => entry.subjectId === dispatcher.id,
     );
-    expect(rows).toEqual([{ actor_id: granter.id, subject_id: dispatcher.id }]);
+    expect(flagged).toMatchObject([{ actorId: granter.id, subjectId: dispatcher.id }]);
     for (const viewer of [otherAdmin, coalitionAdmin]) {
       expect((await conflicts(viewer)).find((c) => c.userId === dispatcher.id)).toMatchObject({
         roles: ['approver', 'dispatcher', 'operator'],
@@ -161,10 +152,7 @@ describe('issue 12 item 5: role grants that let one person publish alone', () =>
   });
 
   it('are shown only to admins who manage that person', async () => {
-    const { rows } = await t.faro.database.pool.query<{ id: string }>(
-      `select id from organizations where slug = 'valley-defense'`,
-    );
-    const elsewhere = rows[0]?.id as string;
+    const elsewhere = await organizationBySlug(t, 'valley-defense');
     const organizationId = await homeOrganization();
     const both = await newPerson('dispatcher', organizationId);
     await grantMembership(t.faro.database.db, both.id, organizationId, 'approver');

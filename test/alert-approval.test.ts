@@ -5,6 +5,7 @@ import { alertSteps } from './support/alerts.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { createPerson } from './support/people.js';
 import { type StaffSession, sessionFor, staffSession } from './support/sessions.js';
+import { organizationId } from './support/state.js';
 import { capAlertsInFeed, validateCap } from './support/xml.js';
 
 /**
@@ -27,9 +28,7 @@ beforeAll(async () => {
   approver = await staffSession(t.faro.database, 'approver');
   admin = await staffSession(t.faro.database, 'coalition_admin');
   const person = await createPerson(t.faro.database, t.faro.box, { role: 'dispatcher' });
-  const [organization] = (await t.faro.database.pool.query<{ id: string }>('select id from organizations'))
-    .rows;
-  await grantMembership(t.faro.database.db, person.id, organization?.id ?? '', 'approver');
+  await grantMembership(t.faro.database.db, person.id, await organizationId(t), 'approver');
   both = await sessionFor(t.faro.database, person.id);
   steps = await alertSteps(t, { dispatcher, approver });
 });

@@ -6,6 +6,7 @@ import { BOYLE_HEIGHTS, buildReportInput } from './support/factories.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { createPerson } from './support/people.js';
 import { type StaffSession, sessionFor, staffSession } from './support/sessions.js';
+import { incidentIdOf, organizationId } from './support/state.js';
 import { capAlertsInFeed, validateCap, xmllint } from './support/xml.js';
 
 /**
@@ -42,11 +43,7 @@ async function incidentInBoyleHeights() {
   const sent = await call(null, 'POST', '/api/reports', buildReportInput({ location: BOYLE_HEIGHTS }));
   expect(sent.statusCode, sent.body).toBe(201);
   await t.faro.grouper?.settle();
-  const { rows } = await t.faro.database.pool.query<{ incident_id: string }>(
-    'select incident_id from reports where id = $1',
-    [sent.json().id],
-  );
-  return rows[0]?.incident_id ?? '';
+  return await incidentIdOf(t, sent.json().id);
 }
 
 describe('composing an alert', () => {
@@ -238,9 +235,7 @@ describe('the two-person rule', () => {
 
   it('never lets anyone approve an alert they wrote or submitted, whatever roles they hold', async () => {
     const both = await createPerson(t.faro.database, t.faro.box, { role: 'dispatcher' });
-    const [organization] = (await t.faro.database.pool.query<{ id: string }>('select id from organizations'))
-      .rows;
-    await grantMembership(t.faro.database.db, both.id, organization?.id ?? '', 'approver');
+    await grantMembership(t.faro.database.db, both.id, await organizationId(t), 'approver');
     const session = await sessionFor(t.faro.database, both.id);
     const template = (
       await call(session, 'POST', '/api/manage/alerts/template', {

@@ -15,6 +15,7 @@ import { BOYLE_HEIGHTS, buildReportInput } from './support/factories.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { createPerson } from './support/people.js';
 import { type StaffSession, sessionFor, staffSession } from './support/sessions.js';
+import { incidentIdOf } from './support/state.js';
 
 /**
  * The authorization matrix: every /api route (read from the app's own route
@@ -198,11 +199,7 @@ describe('authorization matrix', () => {
     expect(sent.status).toBe(201);
     const reportId = ((await sent.json()) as { id: string }).id;
     await t.faro.grouper?.settle();
-    const { rows } = await t.faro.database.pool.query<{ incident_id: string }>(
-      'select incident_id from reports where id = $1',
-      [reportId],
-    );
-    const incidentId = rows[0]?.incident_id ?? '';
+    const incidentId = await incidentIdOf(t, reportId);
     expect(
       (await as(dispatcher, 'POST', `/api/incidents/${incidentId}/status`, { status: 'confirmed' })).status,
     ).toBe(200);

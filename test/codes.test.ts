@@ -6,6 +6,7 @@ import { ApiBrowser } from './support/browser.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { createPerson } from './support/people.js';
 import { staffSession } from './support/sessions.js';
+import { organizationId as organizationOf } from './support/state.js';
 
 const clock = Date.now();
 const now = () => new Date(clock);
@@ -17,9 +18,7 @@ beforeAll(async () => {
 afterAll(async () => t?.stop());
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
-const organizationId = async () =>
-  (await t.faro.database.pool.query(`select id from organizations where slug = 'eastside-rrn'`)).rows[0]
-    .id as string;
+const organizationId = () => organizationOf(t, 'eastside-rrn');
 const invite = async () => {
   const admin = await staffSession(t.faro.database, 'coalition_admin', now);
   const response = await t.faro.app.inject({

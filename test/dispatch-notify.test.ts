@@ -1,8 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { smsCost } from '../src/server/modules/alerts/sms-segments.js';
 import type { Assignment } from '../src/shared/dispatch.js';
+import { client, expectStatus } from './support/client.js';
 import { BOYLE_HEIGHTS, buildReportInput } from './support/factories.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { createPerson } from './support/people.js';
@@ -10,6 +11,7 @@ import { startPushService } from './support/push-service.js';
 import { type StaffSession, sessionFor, staffSession } from './support/sessions.js';
 import { smsProviderEnv, startSmsProvider, textFaro } from './support/sms-provider.js';
 import { openSse } from './support/sse.js';
+import { incidentOfReport } from './support/state.js';
 
 /**
  * Offers reach the responder's phone by Web Push; a missed safety check-in
@@ -35,23 +37,30 @@ afterAll(async () => {
   await Promise.all([push?.close(), sms?.close()]);
 });
 
-const call = (who: StaffSession, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
-  t.faro.app.inject({ method, url, headers: who.headers, ...(payload ? { payload } : {}) });
-
 /** A device of this person's, registered for notifications; `language`: the app's on it. */
 async function phoneOf(who: StaffSession, language?: 'en' | 'es') {
   const key = (await t.faro.app.inject({ url: '/api/subscriptions/channels' })).json().pushKey as string;
   const browser = await push.subscribe(key);
-  const registered = await call(who, 'POST', '/api/account/push', {
+  const registered = await client(t, who).post('/api/account/push', {
     subscription: { endpoint: browser.endpoint, keys: browser.keys },
     ...(language ? { language } : {}),
   });
-  expect(registered.statusCode, registered.body).toBe(204);
+  expectStatus(registered, 204);
   return browser.clientHash;
 }
 
 /** English words any of Faro's staff texts would carry: none may reach a reader of Spanish. */
 const ENGLISH = /\b(offer|reply|missed|check-in|safe|help|verify|answer|tap|backup|the)\b/i;
+
+/** The incident a new report at `place` was grouped into, as the board shows it. */
+async function reportedIncident(place: { lat: number; lng: number }) {
+  const report = expectStatus(
+    await client(t).post('/api/reports', buildReportInput({ location: place })),
+    201,
+  );
+  await t.faro.grouper?.settle();
+  return incidentOfReport(t, report.body.id);
+}
 
 const drained = () => t.faro.jobs.drain(t.faro.jobDefinitions.dispatchNotify, 15_000);
 
@@ -63,22 +72,22 @@ describe('notifying staff', () => {
     const name = 'Rosa Medina';
     const person = await createPerson(t.faro.database, t.faro.box, { role: 'responder', displayName: name });
     const responder = await sessionFor(t.faro.database, person.id, () => new Date(clock));
-    const profile = await call(responder, 'PUT', '/api/responder/profile', {
+    const profile = await client(t, responder).put('/api/responder/profile', {
       languages: ['es'],
       skills: ['legal_observer'],
       homeZoneIds: [],
       backupPhone: '(323) 555-0111',
       offerPhone: '323-555-0122',
     });
-    expect(profile.json()).toMatchObject({ backupPhone: '•••0111', offerPhone: '•••0122' });
-    const refused = await call(responder, 'PUT', '/api/responder/profile', {
+    expect(profile.body).toMatchObject({ backupPhone: '•••0111', offerPhone: '•••0122' });
+    const refused = await client(t, responder).put('/api/responder/profile', {
       languages: ['es'],
       skills: [],
       homeZoneIds: [],
       offerPhone: 'call me',
     });
-    expect(refused.statusCode).toBe(400);
-    expect(refused.json().error.details.fields).toEqual([
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details.fields).toEqual([
       { field: 'offerPhone', message: 'must be a mobile number' },
     ]);
     // The responder reads Spanish only (their profile), whatever their phone's app says; the
@@ -86,26 +95,11 @@ describe('notifying staff', () => {
     const responderPhone = await phoneOf(responder, 'en');
     const dispatcherPhone = await phoneOf(dispatcher, 'es');
     const englishPhone = await phoneOf(englishDispatcher, 'en');
-    await call(responder, 'POST', '/api/responder/shift', { hours: 4 });
-    await call(responder, 'PUT', '/api/responder/location', BOYLE_HEIGHTS);
+    await client(t, responder).post('/api/responder/shift', { hours: 4 });
+    await client(t, responder).put('/api/responder/location', BOYLE_HEIGHTS);
 
-    const report = await t.faro.app.inject({
-      method: 'POST',
-      url: '/api/reports',
-      payload: buildReportInput({ location: BOYLE_HEIGHTS }),
-    });
-    await t.faro.grouper?.settle();
-    const { rows } = await t.faro.database.pool.query<{
-      incident_id: string;
-      number: number;
-      zone: string | null;
-    }>(
-      `select r.incident_id, i.number, z.name as zone from reports r join incidents i on i.id = r.incident_id
-       left join zones z on z.id = i.zone_id where r.id = $1`,
-      [report.json().id],
-    );
-    const incident = rows[0];
-    expect(incident?.zone).toBe('Boyle Heights');
+    const incident = await reportedIncident(BOYLE_HEIGHTS);
+    expect(incident.zone?.name).toBe('Boyle Heights');
     const stream = await openSse(`${t.baseUrl}/api/responder/events`, responder.headers);
     const otherPerson = await createPerson(t.faro.database, t.faro.box, { role: 'responder' });
     const otherSession = await sessionFor(t.faro.database, otherPerson.id, () => new Date(clock));
@@ -113,16 +107,34 @@ describe('notifying staff', () => {
     await stream.waitFor((m) => m.event === 'ready');
     await other.waitFor((m) => m.event === 'ready');
     const offered = (
-      await call(dispatcher, 'POST', `/api/incidents/${incident?.incident_id}/assignments`, {
+      await client(t, dispatcher).post(`/api/incidents/${incident.id}/assignments`, {
         responderId: person.id,
       })
-    ).json() as Assignment;
-    // The responder's app hears of it at once; another responder's hears nothing.
-    await stream.waitFor((m) => m.event === 'changed', 2_000);
+    ).body as Assignment;
+    // The responder's app hears of it at once; another responder's hears nothing of it.
+    const offerEvent = await stream.waitFor((m) => m.event === 'changed', 2_000);
     await stream.close();
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(other.messages.filter((m) => m.event === 'changed')).toEqual([]);
+    // Events reach each stream in the order they happened: an offer made to the other responder
+    // afterwards (far away, then their shift ended) is the first change their app hears of.
+    const asOther = client(t, otherSession);
+    expectStatus(await asOther.post('/api/responder/shift', { hours: 1 }), 200);
+    const elsewhere = await reportedIncident({ lat: BOYLE_HEIGHTS.lat - 0.5, lng: BOYLE_HEIGHTS.lng });
+    const markerOffer = expectStatus(
+      await client(t, dispatcher).post(`/api/incidents/${elsewhere.id}/assignments`, {
+        responderId: otherPerson.id,
+      }),
+      201,
+    ).body as Assignment;
+    const marker = await other.waitFor((m) => m.event === 'changed', 2_000);
+    expect(marker.id).not.toBe(offerEvent.id);
+    expect(other.messages.filter((m) => m.event === 'changed')).toEqual([marker]);
     await other.close();
+    // Accepted, so it neither expires nor goes on to anyone else in the tests below; then off shift.
+    expectStatus(
+      await asOther.post(`/api/responder/assignments/${markerOffer.id}`, { action: 'accept' }),
+      200,
+    );
+    expectStatus(await asOther.post('/api/responder/shift/end'), 200);
     await drained();
     const offerPush = JSON.parse(push.received(responderPhone).at(-1) ?? '{}');
     expect(offerPush).toMatchObject({
@@ -130,12 +142,12 @@ describe('notifying staff', () => {
       url: '/responder',
       body: 'Nueva oferta: responda en la app.',
     });
-    expect(offerPush.title).toContain(`#${incident?.number}`);
+    expect(offerPush.title).toContain(`#${incident.number}`);
     // Texted too, to the number they gave for it, in Spanish only: the incident's number, never its place.
     const offerText = sms.sent.find((m) => m.fields.To === '+13235550122');
-    const zone = incident?.zone ? ` - ${incident.zone}` : '';
+    const zone = incident.zone ? ` - ${incident.zone.name}` : '';
     expect(offerText?.fields.Body).toBe(
-      `Faro: oferta para verificar #${incident?.number}${zone}. Responda SI o NO en 3 min, o use la app. ${t.baseUrl}/responder`,
+      `Faro: oferta para verificar #${incident.number}${zone}. Responda SI o NO en 3 min, o use la app. ${t.baseUrl}/responder`,
     );
     expect(offerText?.fields.Body).not.toMatch(ENGLISH);
     // With the link to the app (every server has its PUBLIC_URL now): GSM-7, two segments at most.
@@ -145,14 +157,14 @@ describe('notifying staff', () => {
     expect(offerText?.fields.Body).not.toMatch(/34\.0|118\.2/);
 
     for (const action of ['accept', 'on_scene'] as const)
-      await call(responder, 'POST', `/api/responder/assignments/${offered.id}`, { action });
+      await client(t, responder).post(`/api/responder/assignments/${offered.id}`, { action });
     clock += 16 * 60_000;
     expect(await t.faro.services.dispatch.flagMissedCheckIns()).toBe(1);
     await drained();
     // Each dispatcher's device in its own language: the Spanish one in Spanish only.
     const alarm = JSON.parse(push.received(dispatcherPhone).at(-1) ?? '{}');
     expect(alarm).toMatchObject({
-      title: `NO CONFIRMÓ · #${incident?.number}${incident?.zone ? ` · ${incident.zone}` : ''}`,
+      title: `NO CONFIRMÓ · #${incident.number}${incident.zone ? ` · ${incident.zone.name}` : ''}`,
       body: `${name} no ha confirmado que está bien.`,
     });
     expect(`${alarm.title} ${alarm.body}`).not.toMatch(ENGLISH);
@@ -162,7 +174,7 @@ describe('notifying staff', () => {
     });
     // The responder is reminded too, on their phone and by text, with the way to answer without the app.
     expect(JSON.parse(push.received(responderPhone).at(-1) ?? '{}')).toMatchObject({
-      title: `Faro: ¿está bien? #${incident?.number}`,
+      title: `Faro: ¿está bien? #${incident.number}`,
       body: 'Toque Estoy bien o Necesito ayuda.',
       url: '/responder',
     });
@@ -192,15 +204,11 @@ describe('notifying staff', () => {
       title: expect.stringMatching(/^STILL NO CHECK-IN · #\d+/),
       body: expect.stringContaining('backup contact now'),
     });
-    const listed = (
-      await call(dispatcher, 'GET', `/api/incidents/${incident?.incident_id}/assignments`)
-    ).json();
+    const listed = (await client(t, dispatcher).get(`/api/incidents/${incident.id}/assignments`)).body;
     expect(listed.assignments[0]).toMatchObject({ safety: 'missed', escalated: true });
     // "I'm safe" clears the flag and the escalation.
-    await call(responder, 'POST', `/api/responder/assignments/${offered.id}/check-in`, { status: 'safe' });
-    const cleared = (
-      await call(dispatcher, 'GET', `/api/incidents/${incident?.incident_id}/assignments`)
-    ).json();
+    await client(t, responder).post(`/api/responder/assignments/${offered.id}/check-in`, { status: 'safe' });
+    const cleared = (await client(t, dispatcher).get(`/api/incidents/${incident.id}/assignments`)).body;
     expect(cleared.assignments[0]).toMatchObject({ safety: 'ok', escalated: false });
     // The backup number is kept only sealed.
     const dump = JSON.stringify((await t.faro.database.pool.query('select * from responder_profiles')).rows);
@@ -214,7 +222,7 @@ describe('notifying staff', () => {
     const person = await createPerson(t.faro.database, t.faro.box, { role: 'responder' });
     const responder = await sessionFor(t.faro.database, person.id, () => new Date(clock));
     const mobile = '+13235550155';
-    await call(responder, 'PUT', '/api/responder/profile', {
+    await client(t, responder).put('/api/responder/profile', {
       languages: ['en', 'es'],
       skills: [],
       homeZoneIds: [],
@@ -227,34 +235,24 @@ describe('notifying staff', () => {
     );
     expect(await t.faro.services.responderTexts.backfill()).toBe(1);
     expect(await t.faro.services.responderTexts.backfill()).toBe(0);
-    await call(responder, 'POST', '/api/responder/shift', { hours: 4 });
+    await client(t, responder).post('/api/responder/shift', { hours: 4 });
     // Each incident far from the others' (and from the earlier tests').
     let east = 1.0;
     const incidentOffered = async () => {
       east += 0.5;
       clock += 10_000;
       const place = { lat: BOYLE_HEIGHTS.lat, lng: BOYLE_HEIGHTS.lng + east };
-      const report = await t.faro.app.inject({
-        method: 'POST',
-        url: '/api/reports',
-        payload: buildReportInput({ location: place }),
-      });
-      await t.faro.grouper?.settle();
-      const { rows } = await t.faro.database.pool.query<{ incident_id: string; number: number }>(
-        'select r.incident_id, i.number from reports r join incidents i on i.id = r.incident_id where r.id = $1',
-        [report.json().id],
-      );
-      const incident = rows[0] as { incident_id: string; number: number };
-      const offered = await call(dispatcher, 'POST', `/api/incidents/${incident.incident_id}/assignments`, {
+      const incident = await reportedIncident(place);
+      const offered = await client(t, dispatcher).post(`/api/incidents/${incident.id}/assignments`, {
         responderId: person.id,
       });
-      expect(offered.statusCode, offered.body).toBe(201);
+      expectStatus(offered, 201);
       await drained();
-      return { ...incident, assignment: (offered.json() as Assignment).id };
+      return { id: incident.id, number: incident.number, assignment: (offered.body as Assignment).id };
     };
-    const stateOf = async (incident: { incident_id: string; assignment: string }) =>
+    const stateOf = async (incident: { id: string; assignment: string }) =>
       (
-        (await call(dispatcher, 'GET', `/api/incidents/${incident.incident_id}/assignments`)).json()
+        (await client(t, dispatcher).get(`/api/incidents/${incident.id}/assignments`)).body
           .assignments as Assignment[]
       ).find((a) => a.id === incident.assignment)?.state;
     const replies = async () => {
@@ -276,21 +274,21 @@ describe('notifying staff', () => {
     await board.waitFor((m) => m.event === 'ready');
     expect(await text('Sí')).toEqual([expect.stringMatching(`^Faro: oferta #${first.number} aceptada`)]);
     expect(await stateOf(first)).toBe('accepted');
-    await board.waitFor((m) => m.event === 'incident.updated' && m.data.includes(first.incident_id), 2_000);
+    await board.waitFor((m) => m.event === 'incident.updated' && m.data.includes(first.id), 2_000);
     await board.close();
     // The same answer again says so again, and changes nothing.
     expect(await text('yes')).toEqual([expect.stringMatching(`^Faro: you accepted #${first.number}`)]);
 
     // On scene, the check-in by text: HELP reaches every dispatcher's device at once.
     expect(await text('safe')).toEqual([expect.stringContaining('you are not on scene')]);
-    await call(responder, 'POST', `/api/responder/assignments/${first.assignment}`, { action: 'on_scene' });
+    await client(t, responder).post(`/api/responder/assignments/${first.assignment}`, { action: 'on_scene' });
     const dispatcherPhone = await phoneOf(dispatcher);
     expect(await text('AYUDA')).toEqual([
       expect.stringMatching(`^Faro: el despacho sabe que necesita ayuda en #${first.number}`),
     ]);
     const safetyOf = async () =>
       (
-        (await call(dispatcher, 'GET', `/api/incidents/${first.incident_id}/assignments`)).json()
+        (await client(t, dispatcher).get(`/api/incidents/${first.id}/assignments`)).body
           .assignments as Assignment[]
       ).find((a) => a.id === first.assignment)?.safety;
     expect(await safetyOf()).toBe('help');
@@ -304,17 +302,17 @@ describe('notifying staff', () => {
       expect.stringMatching(`^Faro: your call for help at #${first.number} stays on`),
     ]);
     expect(await safetyOf()).toBe('help');
-    const inApp = await call(responder, 'POST', `/api/responder/assignments/${first.assignment}/check-in`, {
+    const inApp = await client(t, responder).post(`/api/responder/assignments/${first.assignment}/check-in`, {
       status: 'safe',
     });
-    expect(inApp.statusCode, inApp.body).toBe(200);
+    expectStatus(inApp, 200);
     expect(await safetyOf()).toBe('ok');
     // With no call for help standing, SAFE by text is the check-in it always was.
     expect(await text('safe')).toEqual([
       expect.stringMatching(`^Faro: thank you: you are checked in as safe at #${first.number}`),
     ]);
     expect(await safetyOf()).toBe('ok');
-    await call(responder, 'POST', `/api/responder/assignments/${first.assignment}`, {
+    await client(t, responder).post(`/api/responder/assignments/${first.assignment}`, {
       action: 'reported',
       report: { outcome: 'not_confirmed', present: ['nobody'] },
     });
@@ -355,7 +353,7 @@ describe('notifying staff', () => {
     expect((await replies()).length).toBe(before + 1);
     // STOP from it: no more texts there — the next offer reaches the app and the phone's push only.
     expect((await textFaro(t.baseUrl, env, mobile, 'STOP')).status).toBe(200);
-    expect((await call(responder, 'GET', '/api/responder')).json().profile).toMatchObject({
+    expect((await client(t, responder).get('/api/responder')).body.profile).toMatchObject({
       offerPhone: null,
     });
     const texted = (await replies()).length;
@@ -383,41 +381,32 @@ describe('notifying staff', () => {
       const { port } = broken.address() as AddressInfo;
       expect(
         (
-          await call(other, 'POST', '/api/account/push', {
+          await client(t, other).post('/api/account/push', {
             subscription: { endpoint: `http://127.0.0.1:${port}/push/broken`, keys },
           })
-        ).statusCode,
+        ).status,
       ).toBe(204);
 
       const responderPerson = await createPerson(t.faro.database, t.faro.box, { role: 'responder' });
       const responder = await sessionFor(t.faro.database, responderPerson.id, () => new Date(clock));
-      await call(responder, 'PUT', '/api/responder/profile', {
+      await client(t, responder).put('/api/responder/profile', {
         languages: ['en'],
         skills: [],
         homeZoneIds: [],
         backupPhone: '323 555 0177',
       });
       const far = { lat: BOYLE_HEIGHTS.lat, lng: BOYLE_HEIGHTS.lng + 0.5 };
-      await call(responder, 'POST', '/api/responder/shift', { hours: 4 });
-      await call(responder, 'PUT', '/api/responder/location', far);
-      const report = await t.faro.app.inject({
-        method: 'POST',
-        url: '/api/reports',
-        payload: buildReportInput({ location: far }),
-      });
-      await t.faro.grouper?.settle();
-      const { rows } = await t.faro.database.pool.query<{ incident_id: string }>(
-        'select incident_id from reports where id = $1',
-        [report.json().id],
-      );
+      await client(t, responder).post('/api/responder/shift', { hours: 4 });
+      await client(t, responder).put('/api/responder/location', far);
+      const incident = await reportedIncident(far);
       const dispatcher = await staffSession(t.faro.database, 'dispatcher', () => new Date(clock));
       const offered = (
-        await call(dispatcher, 'POST', `/api/incidents/${rows[0]?.incident_id}/assignments`, {
+        await client(t, dispatcher).post(`/api/incidents/${incident.id}/assignments`, {
           responderId: responderPerson.id,
         })
-      ).json() as Assignment;
+      ).body as Assignment;
       for (const action of ['accept', 'on_scene'] as const)
-        await call(responder, 'POST', `/api/responder/assignments/${offered.id}`, { action });
+        await client(t, responder).post(`/api/responder/assignments/${offered.id}`, { action });
       // (The first test's responder, still on scene, misses this check-in too.)
       clock += 16 * 60_000;
       expect(await t.faro.services.dispatch.flagMissedCheckIns()).toBeGreaterThanOrEqual(1);
@@ -425,9 +414,9 @@ describe('notifying staff', () => {
       expect(await t.faro.services.dispatch.escalateMissedCheckIns()).toBeGreaterThanOrEqual(1);
 
       // The push job keeps retrying the broken device; the text goes out on its own job regardless.
-      const deadline = Date.now() + 10_000;
-      while (!sms.sent.some((m) => m.fields.To === '+13235550177') && Date.now() < deadline)
-        await new Promise((resolve) => setTimeout(resolve, 100));
+      await vi.waitFor(() => expect(sms.sent.some((m) => m.fields.To === '+13235550177')).toBe(true), {
+        timeout: 10_000,
+      });
       expect(sms.sent.filter((m) => m.fields.To === '+13235550177')).toHaveLength(1);
       expect(refused).toBeGreaterThan(0);
     } finally {

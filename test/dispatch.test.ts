@@ -5,6 +5,7 @@ import { BOYLE_HEIGHTS, buildReportInput } from './support/factories.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { createPerson } from './support/people.js';
 import { type StaffSession, sessionFor, staffSession } from './support/sessions.js';
+import { incidentIdOf } from './support/state.js';
 
 /**
  * Responders on shift, their coarse location (erased at shift end), ranked
@@ -60,11 +61,7 @@ async function incidentAt(km: number): Promise<string> {
   );
   expect(sent.statusCode, sent.body).toBe(201);
   await t.faro.grouper?.settle();
-  const { rows } = await t.faro.database.pool.query<{ incident_id: string }>(
-    'select incident_id from reports where id = $1',
-    [sent.json().id],
-  );
-  return rows[0]?.incident_id ?? '';
+  return await incidentIdOf(t, sent.json().id);
 }
 
 const shiftRow = async (userId: string) =>

@@ -5,6 +5,7 @@ import { startTestFaro, type TestFaro } from './support/faro.js';
 import { createPerson } from './support/people.js';
 import { type StaffSession, sessionFor, staffSession } from './support/sessions.js';
 import { openSse } from './support/sse.js';
+import { incidentIdOf } from './support/state.js';
 
 /**
  * Reports grouped into incidents as they arrive, and the dispatcher's
@@ -47,13 +48,7 @@ async function report(
   expect(response.statusCode, response.body).toBe(201);
   const { id } = response.json() as { id: string };
   await t.faro.grouper?.settle();
-  const [row] = (
-    await t.faro.database.pool.query<{ incident_id: string }>(
-      'select incident_id from reports where id = $1',
-      [id],
-    )
-  ).rows;
-  return { id, incidentId: row?.incident_id ?? '' };
+  return { id, incidentId: await incidentIdOf(t, id) };
 }
 
 const asDispatcher = (method: 'GET' | 'POST', url: string, payload?: unknown) =>

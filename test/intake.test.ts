@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReportInput } from './support/factories.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { type StaffSession, staffSession } from './support/sessions.js';
+import { storedReports } from './support/state.js';
 
 /**
  * Staff channels — a hotline operator taking a call, a responder filing from
@@ -41,8 +42,7 @@ const as = (session: StaffSession, method: 'GET' | 'POST', url: string, payload?
     ...(payload ? { payload } : {}),
   });
 
-const reportCount = async () =>
-  Number((await t.faro.database.pool.query<{ n: string }>('select count(*) as n from reports')).rows[0]?.n);
+const reportCount = () => storedReports(t);
 
 describe('hotline intake', () => {
   it('stores a call with its callback number sealed, shown only to roles allowed to call back', async () => {

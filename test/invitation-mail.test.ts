@@ -3,6 +3,7 @@ import { ApiBrowser } from './support/browser.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { staffSession } from './support/sessions.js';
 import { startSmtpServer } from './support/smtp.js';
+import { jobsOf } from './support/state.js';
 
 let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
 let t: TestFaro;
@@ -58,11 +59,8 @@ describe('an invitation by e-mail', () => {
     expect(text).toContain('como respondedor/a');
 
     // The code never sits in the clear in the job queue.
-    const { rows } = await t.faro.database.pool.query(
-      `select data::text as data from pgboss.job where name = $1`,
-      [job.name],
-    );
-    for (const row of rows) expect(row.data).not.toContain(code);
+    for (const queued of await jobsOf(t.faro.database, job.name))
+      expect(JSON.stringify(queued.data)).not.toContain(code);
 
     const accept = () =>
       new ApiBrowser(t.faro.app).post('/api/invitations/accept', {

@@ -5,6 +5,7 @@ import { defineJob, startJobQueue } from '../src/server/jobs/queue.js';
 import { createTestDatabase } from './support/db.js';
 import { buildReportInput, OUTSIDE_ZONES } from './support/factories.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
+import { jobState, jobsOf, schedules } from './support/state.js';
 
 let t: TestFaro;
 beforeAll(async () => {
@@ -83,11 +84,7 @@ describe('retention job on the Postgres-backed queue', () => {
 
   it('commits a job with the caller’s transaction, or not at all', async () => {
     const job = t.faro.jobDefinitions.retention;
-    const count = async () =>
-      Number(
-        (await t.faro.database.pool.query(`select count(*) as n from pgboss.job where name = $1`, [job.name]))
-          .rows[0].n,
-      );
+    const count = async () => (await jobsOf(t.faro.database, job.name)).length;
     const before = await count();
     await expect(
       t.faro.database.transaction(async (tx) => {
@@ -104,8 +101,7 @@ describe('retention job on the Postgres-backed queue', () => {
   });
 
   it('schedules the purge to run every hour', async () => {
-    const { rows } = await t.faro.database.pool.query('select name, cron from pgboss.schedule');
-    expect(rows).toContainEqual(
+    expect(await schedules(t.faro.database)).toContainEqual(
       expect.objectContaining({ name: 'retention.purge-restricted', cron: '17 * * * *' }),
     );
   });
@@ -150,8 +146,7 @@ async function runOneJob(pool: (real: pg.Pool) => pg.Pool) {
   return {
     errors,
     queue,
-    state: async () =>
-      (await db.database.pool.query('select state from pgboss.job where id = $1', [id])).rows[0]?.state,
+    state: () => jobState(db.database, id ?? ''),
     async close() {
       await db.database.close();
       await db.drop();

@@ -5,6 +5,7 @@ import { startTestFaro, type TestFaro } from './support/faro.js';
 import { createPerson } from './support/people.js';
 import { type StaffSession, sessionFor, staffSession } from './support/sessions.js';
 import { openSse } from './support/sse.js';
+import { personOf } from './support/state.js';
 
 /**
  * Issue 12 item 2: a live stream lives only as long as its session. Two
@@ -62,11 +63,7 @@ const postReport = () =>
   });
 /** The organization where the person holds their role. */
 const organizationOf = async (userId: string) =>
-  (
-    await first.faro.database.pool.query('select organization_id from memberships where user_id = $1', [
-      userId,
-    ])
-  ).rows[0].organization_id as string;
+  (await personOf(first, userId)).memberships[0]?.organizationId as string;
 
 /** Opens the board stream, proves it is live, runs `end`, and checks that the stream ends and stays quiet. */
 async function boardEndsOn(end: (dispatcher: StaffSession & { id: string }) => Promise<void>) {
@@ -81,13 +78,31 @@ async function boardEndsOn(end: (dispatcher: StaffSession & { id: string }) => P
     new Promise((_, reject) => setTimeout(() => reject(new Error('the stream is still open')), 5_000)),
   ]);
   const seen = stream.messages.length;
+  // A board still open on the same process hears of the next report; the ended one has nothing more.
+  const witness = await openSse(`${second.baseUrl}/api/events`, (await person('dispatcher')).session.headers);
+  await witness.waitFor((m) => m.event === 'ready');
   expect((await postReport()).status).toBe(201);
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  await witness.waitFor((m) => m.event === 'incident.updated');
+  await witness.close();
   expect(stream.messages.length).toBe(seen);
   // Coming back with the same cookie is refused.
   await expect(openSse(`${second.baseUrl}/api/events`, dispatcher.session.headers)).rejects.toThrow(
     /answered 40[13]/,
   );
+}
+
+/**
+ * Has the session behind a board stream on `ticking` checked now, and resolves once that check
+ * has said yes: another session of the same person signs out, which announces a change to the
+ * person's access; the stream holds what it would send until the check it triggers answers, so
+ * the next report's event arriving proves the check allowed the stream (a refusal ends it).
+ */
+async function checkedNow(stream: Awaited<ReturnType<typeof openSse>>, userId: string) {
+  const other = await sessionFor(first.faro.database, userId, now);
+  expect((await send(ticking.baseUrl, other, '/api/auth/sign-out')).status).toBe(200);
+  const seen = stream.messages.length;
+  expect((await postReport()).status).toBe(201);
+  await stream.waitFor((m) => m.event === 'incident.updated' && stream.messages.indexOf(m) >= seen);
 }
 
 describe('issue 12 item 2: the board stream ends with the session', () => {
@@ -122,7 +137,7 @@ describe('issue 12 item 2: the board stream ends with the session', () => {
     const idle = await openSse(`${ticking.baseUrl}/api/events`, dispatcher.session.headers);
     await idle.waitFor((m) => m.event === 'ready');
     clock += 29 * 60_000;
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await checkedNow(idle, dispatcher.id);
     expect(idle.ended).toBe(false); // 29 idle minutes: still allowed
     clock += 2 * 60_000;
     await idle.closed;
@@ -136,7 +151,7 @@ describe('issue 12 item 2: the board stream ends with the session', () => {
       const touch = await fetch(`${ticking.baseUrl}/api/auth/session`, { headers: busy.session.headers });
       expect(touch.status).toBe(200);
     }
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await checkedNow(stream, busy.id);
     expect(stream.ended).toBe(false);
     clock += 21 * 60_000;
     await stream.closed;

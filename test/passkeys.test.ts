@@ -50,11 +50,9 @@ describe('passkeys (server side; the browser flow is in the e2e suite)', () => {
   });
 
   it('say plainly when the account has no passkey to sign in with', async () => {
-    const { rows } = await t.faro.database.pool.query(
-      `select id from users where email = 'responder@demo.faro.invalid'`,
-    );
+    const { userId } = await staffSession(t.faro.database, 'responder');
     const sessions = t.faro.services.sessions;
-    const token = await sessions.start(t.faro.database.db, rows[0].id, 'test', false);
+    const token = await sessions.start(t.faro.database.db, userId, 'test', false);
     const session = await sessions.resolve(token);
     const response = await t.faro.app.inject({
       method: 'POST',

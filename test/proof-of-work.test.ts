@@ -5,6 +5,7 @@ import { buildReportInput } from './support/factories.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { TEST_SECRET_KEY } from './support/keys.js';
 import { solvePow } from './support/pow.js';
+import { storedReports } from './support/state.js';
 
 /** The public form's proof of work (ALTCHA v2): solved once, accepted once, and required. */
 let t: TestFaro;
@@ -16,8 +17,7 @@ afterAll(async () => t?.stop());
 const challenge = async () => (await t.faro.app.inject({ url: '/api/reports/challenge' })).json();
 const post = (headers: Record<string, string>) =>
   t.faro.app.inject({ method: 'POST', url: '/api/reports', headers, payload: buildReportInput() });
-const count = async () =>
-  Number((await t.faro.database.pool.query<{ n: string }>('select count(*) as n from reports')).rows[0]?.n);
+const count = () => storedReports(t);
 
 describe('proof of work on the public form', () => {
   it('hands out a signed, expiring challenge that is never cached', async () => {

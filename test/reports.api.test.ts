@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BOYLE_HEIGHTS, buildReportInput, OUTSIDE_ZONES } from './support/factories.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { type StaffSession, staffSession } from './support/sessions.js';
+import { storedReports } from './support/state.js';
 
 let t: TestFaro;
 let zones: { id: string; slug: string; name: string }[];
@@ -25,10 +26,7 @@ const post = (payload: unknown, headers: Record<string, string> = {}) =>
     payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
   });
 
-const countReports = async () => {
-  const result = await t.faro.database.pool.query<{ n: string }>('select count(*) as n from reports');
-  return Number(result.rows[0]?.n);
-};
+const countReports = () => storedReports(t);
 
 describe('POST /api/reports', () => {
   it('stores a report with a zone and answers 201 with an id and a readable receipt', async () => {

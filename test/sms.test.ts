@@ -5,6 +5,7 @@ import { twilioSignature } from '../src/server/modules/sms/twilio.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { staffSession } from './support/sessions.js';
 import { postInbound, smsProviderEnv, startSmsProvider } from './support/sms-provider.js';
+import { jobsOf, reportsOfMessage, storedReports } from './support/state.js';
 
 /**
  * The SMS channel end to end: a provider's signed webhook in, a report with
@@ -53,15 +54,7 @@ const url = () => `${t.baseUrl}/api/sms/inbound`;
 const deliver = (fields: Record<string, string>, signature?: string) =>
   postInbound(t.baseUrl, AUTH_TOKEN, fields, signature);
 
-const reportsFrom = async (sid: string) =>
-  (
-    await t.faro.database.pool.query<{
-      receipt: string;
-      channel: string;
-      language: string;
-      zone_id: string | null;
-    }>('select receipt, channel, language, zone_id from reports where source_ref = $1', [sid])
-  ).rows;
+const reportsFrom = (sid: string) => reportsOfMessage(t, sid);
 
 async function drainReplies() {
   const job = t.faro.jobDefinitions.smsReply;
@@ -77,7 +70,7 @@ describe('POST /api/sms/inbound', () => {
     expect(response.headers.get('content-type')).toContain('text/xml');
     const [report] = await reportsFrom(sms.MessageSid ?? '');
     expect(report).toMatchObject({ channel: 'sms', language: 'en' });
-    expect(report?.zone_id).not.toBeNull();
+    expect(report?.zone).not.toBeNull();
 
     await drainReplies();
     const reply = provider.sent.find((m) => m.fields.To === sms.From);
@@ -92,7 +85,7 @@ describe('POST /api/sms/inbound', () => {
     const sms = inbound({ Body: 'Hay una redada con muchos agentes, están llevándose a la gente' });
     expect((await deliver(sms)).status).toBe(200);
     const [report] = await reportsFrom(sms.MessageSid ?? '');
-    expect(report).toMatchObject({ language: 'es', zone_id: null });
+    expect(report).toMatchObject({ language: 'es', zone: null });
     await drainReplies();
     const reply = provider.sent.find((m) => m.fields.To === sms.From);
     expect(reply?.fields.Body).toContain('recibimos su reporte');
@@ -111,10 +104,7 @@ describe('POST /api/sms/inbound', () => {
   });
 
   it('refuses a missing or wrong signature with 403 and stores nothing', async () => {
-    const count = async () =>
-      Number(
-        (await t.faro.database.pool.query<{ n: string }>('select count(*) as n from reports')).rows[0]?.n,
-      );
+    const count = () => storedReports(t);
     const before = await count();
     const sms = inbound();
     expect((await deliver(sms, '')).status).toBe(403);
@@ -138,9 +128,7 @@ describe('POST /api/sms/inbound', () => {
         .rows,
     );
     expect(dump).not.toContain('laundromat');
-    const jobs = JSON.stringify(
-      (await t.faro.database.pool.query("select data from pgboss.job where name = 'sms.reply'")).rows,
-    );
+    const jobs = JSON.stringify(await jobsOf(t.faro.database, 'sms.reply'));
     expect(jobs).not.toContain(sms.From?.slice(2));
   });
 });
@@ -153,12 +141,7 @@ describe('following up an SMS report', () => {
     const silent = inbound({ Body: 'Checkpoint in Boyle Heights too, by the bridge' });
     await deliver(silent);
     await t.faro.grouper?.settle();
-    const [row] = (
-      await t.faro.database.pool.query<{ receipt: string; incident_id: string }>(
-        'select receipt, incident_id from reports where source_ref = $1',
-        [report.MessageSid],
-      )
-    ).rows;
+    const [row] = await reportsFrom(report.MessageSid ?? '');
 
     // YES from the same phone: a new message, same sender.
     await deliver(inbound({ From: report.From ?? '', Body: 'Sí' }));
@@ -178,7 +161,7 @@ describe('following up an SMS report', () => {
 
     const confirmed = await t.faro.app.inject({
       method: 'POST',
-      url: `/api/incidents/${row?.incident_id}/status`,
+      url: `/api/incidents/${row?.incidentId}/status`,
       headers: dispatcher.headers,
       payload: { status: 'confirmed' },
     });
@@ -202,10 +185,7 @@ describe('following up an SMS report', () => {
   });
 
   it('answers a YES with nothing to follow by explaining, and stores no report', async () => {
-    const count = async () =>
-      Number(
-        (await t.faro.database.pool.query<{ n: string }>('select count(*) as n from reports')).rows[0]?.n,
-      );
+    const count = () => storedReports(t);
     const before = await count();
     const lone = inbound({ From: '+13235559876', Body: 'yes' });
     await deliver(lone);
@@ -236,14 +216,10 @@ describe('pictures sent by MMS', () => {
     expect(provider.mediaRequests[0]?.authorization).toBe(
       `Basic ${Buffer.from(`${ACCOUNT}:${AUTH_TOKEN}`).toString('base64')}`,
     );
-    const { rows } = await t.faro.database.pool.query<{ id: string; report_id: string; width: number }>(
-      `select p.id, p.report_id, p.width from report_photos p join reports r on r.id = p.report_id
-       where r.source_ref = $1`,
-      [mms.MessageSid],
-    );
-    expect(rows).toHaveLength(1);
+    const [stored] = await reportsFrom(mms.MessageSid ?? '');
+    expect(stored?.photoIds).toHaveLength(1);
     const photo = await t.faro.app.inject({
-      url: `/api/reports/${rows[0]?.report_id}/photos/${rows[0]?.id}`,
+      url: `/api/reports/${stored?.id}/photos/${stored?.photoIds[0]}`,
       headers: (await staffSession(t.faro.database, 'dispatcher')).headers,
     });
     expect((await sharp(picture).metadata()).exif).toBeDefined();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { startSmtpServer } from './support/smtp.js';
+import { jobsOf } from './support/state.js';
 
 /**
  * Alert subscriptions by e-mail: double opt-in through a real SMTP server,
@@ -92,13 +93,7 @@ describe('subscribing to alerts by e-mail', () => {
     const dump = JSON.stringify((await t.faro.database.pool.query('select * from subscriptions')).rows);
     expect(dump).not.toContain('marco');
     expect(dump).not.toContain('lupita');
-    const jobs = JSON.stringify(
-      (
-        await t.faro.database.pool.query(
-          "select data from pgboss.job where name = 'subscriptions.confirm-mail'",
-        )
-      ).rows,
-    );
+    const jobs = JSON.stringify(await jobsOf(t.faro.database, 'subscriptions.confirm-mail'));
     expect(jobs).not.toContain('marco');
   });
 

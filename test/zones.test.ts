@@ -3,6 +3,7 @@ import type { ErrorReason } from '../src/shared/errors.js';
 import { buildReportInput } from './support/factories.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { type StaffSession, staffSession } from './support/sessions.js';
+import { reportOf } from './support/state.js';
 
 /** Zones admin: a neighborhood added from GeoJSON, renamed, retired. */
 let t: TestFaro;
@@ -49,12 +50,7 @@ describe('zones admin', () => {
       url: '/api/reports',
       payload: buildReportInput({ location: INSIDE }),
     });
-    const [row] = (
-      await t.faro.database.pool.query<{ zone_id: string }>('select zone_id from reports where id = $1', [
-        report.json().id,
-      ])
-    ).rows;
-    expect(row?.zone_id).toBe(id);
+    expect((await reportOf(t, report.json().id)).report.zone?.id).toBe(id);
 
     expect(
       (await asAdmin('PATCH', `/api/admin/zones/${id}`, { name: 'Echo Park / Elysian' })).statusCode,
@@ -68,20 +64,9 @@ describe('zones admin', () => {
       url: '/api/reports',
       payload: buildReportInput({ location: INSIDE }),
     });
-    const [after] = (
-      await t.faro.database.pool.query<{ zone_id: string | null }>(
-        'select zone_id from reports where id = $1',
-        [later.json().id],
-      )
-    ).rows;
-    expect(after?.zone_id).toBeNull();
+    expect((await reportOf(t, later.json().id)).report.zone).toBeNull();
     // The first report keeps its zone.
-    const [kept] = (
-      await t.faro.database.pool.query<{ zone_id: string }>('select zone_id from reports where id = $1', [
-        report.json().id,
-      ])
-    ).rows;
-    expect(kept?.zone_id).toBe(id);
+    expect((await reportOf(t, report.json().id)).report.zone?.id).toBe(id);
   });
 
   it('explains what is wrong with a polygon it cannot use', async () => {

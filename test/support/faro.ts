@@ -10,6 +10,8 @@ export interface TestFaro {
   db: TestDatabase;
   /** Base URL when started with `listen: true`. */
   baseUrl: string;
+  /** The clock this Faro runs on (the test's, when it moves one): sessions made for it use it too. */
+  now: () => Date;
   stop(): Promise<void>;
 }
 
@@ -49,6 +51,7 @@ export async function startTestFaro(
     faro,
     db,
     baseUrl,
+    now: options.now ?? (() => new Date()),
     async stop() {
       await faro.stop();
       if (!options.db) {

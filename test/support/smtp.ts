@@ -29,6 +29,13 @@ export async function startSmtpServer(options: { delayMs?: number } = {}) {
       });
     },
   });
+  // A client killed mid-conversation (delivery-crash.test.ts SIGKILLs a worker while it sends)
+  // resets its connection; smtp-server reports that as an 'error' event, which, unheard, would end
+  // the test process. It is the client's end, not this server's failure; anything else still throws.
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'ECONNRESET' || error.code === 'EPIPE') return;
+    throw error;
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.server.address();
   if (!address || typeof address === 'string') throw new Error('no SMTP address');
