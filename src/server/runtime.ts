@@ -30,6 +30,7 @@ export interface Faro {
   routeAccess: RouteAccess[];
   box: SecretBox;
   services: {
+    coalitions: Modules['coalitions']['services']['coalitions'];
     sessions: Modules['access']['services']['sessions'];
     people: Modules['access']['services']['people'];
     dispatch: Modules['dispatch']['services']['dispatch'];
@@ -125,7 +126,12 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       app,
       routeAccess,
       box: platform.box,
-      services: { ...access.services, ...dispatch.services, reports: reports.services.reports },
+      services: {
+        ...coalitions.services,
+        ...access.services,
+        ...dispatch.services,
+        reports: reports.services.reports,
+      },
       database: platform.database,
       jobs: platform.jobs,
       hub: platform.hub,

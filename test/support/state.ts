@@ -21,8 +21,9 @@ export async function as(t: Faro, role: Role) {
 }
 
 /** A report as staff allowed everything would read it: its incident, zone, callback number. */
-export function reportOf(t: Pick<TestFaro, 'faro'>, reportId: string) {
-  return t.faro.services.reports.detail(reportId, PERMISSIONS);
+export async function reportOf(t: Pick<TestFaro, 'faro'>, reportId: string) {
+  const coalition = await t.faro.services.coalitions.current();
+  return t.faro.services.reports.detail(coalition.id, reportId, PERMISSIONS);
 }
 
 /**
