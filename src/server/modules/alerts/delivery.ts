@@ -107,12 +107,10 @@ export const alertSendJob = declareJob({
   retryLimit: 20,
   retryDelaySeconds: 5,
 });
-const fanOutPayload = alertFanOutJob.payload;
-const sendPayload = alertSendJob.payload;
 
 export interface DeliveryJobs {
-  fanOutJob: JobDefinition<typeof fanOutPayload>;
-  sendJob: JobDefinition<typeof sendPayload>;
+  fanOutJob: JobDefinition<typeof alertFanOutJob.payload>;
+  sendJob: JobDefinition<typeof alertSendJob.payload>;
   /** After a start: senders for whatever a stopped or crashed worker left. */
   resume(): Promise<number>;
 }
