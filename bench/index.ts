@@ -4,6 +4,7 @@ import { dispatchBench } from './dispatch.js';
 import { fanoutBench } from './fanout.js';
 import { guardBench } from './guard.js';
 import { ingestBench } from './ingest.js';
+import { pagesBench } from './pages.js';
 import { surgeBench } from './surge.js';
 
 /** `npm run bench -- <name> [options]`: Faro's benchmarks; each prints a table. */
@@ -97,6 +98,17 @@ program
   .option('-r, --runs <n>', 'runs per size (the median is shown)', '7')
   .action(async (options: { sizes: string; runs: string }) => {
     await guardBench({ sizes: options.sizes.split(',').map(Number), runs: Number(options.runs) });
+  });
+
+program
+  .command('pages')
+  .description(
+    'Public pages in Chromium under Slow 4G and a 4x slower CPU: JS bytes as sent, requests, first paint, usable',
+  )
+  .option('-r, --runs <n>', 'loads per page (the median is shown)', '3')
+  .option('--chromium <path>', 'Chromium to drive', '/usr/bin/chromium')
+  .action(async (options: { runs: string; chromium: string }) => {
+    await pagesBench({ runs: Number(options.runs), chromiumPath: options.chromium });
   });
 
 program.parseAsync(process.argv);

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReportInput } from './support/factories.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
@@ -16,6 +17,12 @@ beforeAll(async () => {
   await mkdir(path.join(webDir, 'assets'));
   await writeFile(path.join(webDir, 'index.html'), '<!doctype html><title>Faro</title><div id="root"></div>');
   await writeFile(path.join(webDir, 'assets', 'index-abc123.js'), 'console.log(1)');
+  // What scripts/precompress.mjs writes beside a large asset.
+  const large = `console.log("${'faro '.repeat(2000)}")`;
+  await writeFile(path.join(webDir, 'assets', 'big-abc123.js'), large);
+  // Marked, to tell the copies made at build time from compression per request.
+  await writeFile(path.join(webDir, 'assets', 'big-abc123.js.br'), brotliCompressSync(`/*br*/${large}`));
+  await writeFile(path.join(webDir, 'assets', 'big-abc123.js.gz'), gzipSync(`/*gz*/${large}`));
   const logStream = new Writable({
     write(chunk, _encoding, done) {
       logLines.push(String(chunk));
@@ -113,6 +120,32 @@ describe('HTTP hygiene', () => {
       expect(shell.headers['cache-control']).toBe('no-cache');
       expect(shell.body).toContain('<div id="root">');
     }
+  });
+
+  it('issue 14: sends built assets precompressed and compresses every other text answer', async () => {
+    const br = await t.faro.app.inject({
+      url: '/assets/big-abc123.js',
+      headers: { 'accept-encoding': 'gzip, deflate, br' },
+    });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers.vary).toMatch(/accept-encoding/i);
+    expect(brotliDecompressSync(br.rawPayload).toString()).toMatch(/^\/\*br\*\/console.log\("faro faro/);
+    const gz = await t.faro.app.inject({ url: '/assets/big-abc123.js', headers: { 'accept-encoding': 'gzip' } });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.rawPayload).toString()).toMatch(/^\/\*gz\*\/console/);
+    // A browser that asks for nothing gets the plain file.
+    const plain = await t.faro.app.inject({ url: '/assets/big-abc123.js', headers: { 'accept-encoding': '' } });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body).toMatch(/^console.log\("faro faro/);
+
+    // A JSON answer of the API, made per request (the OpenAPI document is tens of kilobytes).
+    const json = await t.faro.app.inject({
+      url: '/api/openapi.json',
+      headers: { 'accept-encoding': 'br, gzip' },
+    });
+    expect(json.statusCode).toBe(200);
+    expect(json.headers['content-encoding']).toBe('br');
+    expect(JSON.parse(brotliDecompressSync(json.rawPayload).toString())).toHaveProperty('openapi');
   });
 
   it('answers unknown API paths with the JSON error body', async () => {

@@ -1,3 +1,4 @@
+import fastifyCompress from '@fastify/compress';
 import { fastifySSE } from '@fastify/sse';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -70,6 +71,9 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; r
   registerErrorHandling(app, { default: DEFAULT_BODY_LIMIT });
 
   await registerSecurityHeaders(app, { https: config.publicUrl.startsWith('https://') });
+  // Every text answer compressed for a phone on a slow connection (brotli, else gzip); the live
+  // streams (text/event-stream) are left alone, and built assets are sent precompressed (web.ts).
+  await app.register(fastifyCompress, { global: true, encodings: ['br', 'gzip'], threshold: 1024 });
   // Before any route: it refuses to register an /api route that declares no access rule.
   const routeAccess = await registerAuth(app, { sessions: deps.sessions, ...deps.cookie });
   registerCoalitionOf(app, deps.coalitions);

@@ -18,6 +18,8 @@ export async function registerWebApp(app: FastifyInstance, distDir: string): Pro
       index: false,
       wildcard: true,
       cacheControl: false,
+      // The build wrote brotli and gzip copies beside each text asset (scripts/precompress.mjs).
+      preCompressed: true,
       setHeaders(res, filePath) {
         const hashed = filePath.includes(`${path.sep}assets${path.sep}`);
         res.header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
