@@ -90,14 +90,14 @@ async function loadOnce(browser: Browser, baseUrl: string, page: (typeof PAGES)[
     });
     await tab.addInitScript(watchUsable(page.usable));
     await tab.goto(`${baseUrl}${page.path}`, { waitUntil: 'load', timeout: 120_000 });
-    await tab.waitForFunction(() => (window as { __usableAt?: number }).__usableAt !== undefined, null, {
+    await tab.waitForFunction(() => (globalThis as { __usableAt?: number }).__usableAt !== undefined, null, {
       timeout: 120_000,
     });
     // Late requests (a lazily loaded chunk, the zones) still count.
     await tab.waitForLoadState('networkidle', { timeout: 120_000 });
     const timing = await tab.evaluate(() => ({
       firstPaint: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? Number.NaN,
-      usable: (window as { __usableAt?: number }).__usableAt ?? Number.NaN,
+      usable: (globalThis as { __usableAt?: number }).__usableAt ?? Number.NaN,
     }));
     return { jsBytes, allBytes, requests, ...timing };
   } finally {
@@ -121,7 +121,13 @@ export async function pagesBench(options: PagesBenchOptions): Promise<void> {
   const browser = await chromium.launch({
     executablePath: options.chromiumPath,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+    ],
   });
   const table: Record<string, string | number>[] = [];
   try {
@@ -129,7 +135,11 @@ export async function pagesBench(options: PagesBenchOptions): Promise<void> {
       await loadOnce(browser, server.baseUrl, page); // warms the server's caches
       const loads: Load[] = [];
       for (let i = 0; i < options.runs; i++) loads.push(await loadOnce(browser, server.baseUrl, page));
-      const median = (key: keyof Load) => percentile(loads.map((l) => l[key]).sort((a, b) => a - b), 50);
+      const median = (key: keyof Load) =>
+        percentile(
+          loads.map((l) => l[key]).sort((a, b) => a - b),
+          50,
+        );
       table.push({
         page: page.path,
         'JS KB (as sent)': +(median('jsBytes') / 1024).toFixed(1),

@@ -37,4 +37,6 @@ function walk(dir) {
   }
 }
 walk(root);
-console.log(`precompressed ${files} files: ${Math.round(before / 1024)} KB → ${Math.round(after / 1024)} KB (brotli)`);
+console.log(
+  `precompressed ${files} files: ${Math.round(before / 1024)} KB → ${Math.round(after / 1024)} KB (brotli)`,
+);

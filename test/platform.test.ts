@@ -130,11 +130,17 @@ describe('HTTP hygiene', () => {
     expect(br.headers['content-encoding']).toBe('br');
     expect(br.headers.vary).toMatch(/accept-encoding/i);
     expect(brotliDecompressSync(br.rawPayload).toString()).toMatch(/^\/\*br\*\/console.log\("faro faro/);
-    const gz = await t.faro.app.inject({ url: '/assets/big-abc123.js', headers: { 'accept-encoding': 'gzip' } });
+    const gz = await t.faro.app.inject({
+      url: '/assets/big-abc123.js',
+      headers: { 'accept-encoding': 'gzip' },
+    });
     expect(gz.headers['content-encoding']).toBe('gzip');
     expect(gunzipSync(gz.rawPayload).toString()).toMatch(/^\/\*gz\*\/console/);
     // A browser that asks for nothing gets the plain file.
-    const plain = await t.faro.app.inject({ url: '/assets/big-abc123.js', headers: { 'accept-encoding': '' } });
+    const plain = await t.faro.app.inject({
+      url: '/assets/big-abc123.js',
+      headers: { 'accept-encoding': '' },
+    });
     expect(plain.headers['content-encoding']).toBeUndefined();
     expect(plain.body).toMatch(/^console.log\("faro faro/);
 
