@@ -2,14 +2,29 @@ import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
-export default defineConfig({
-  root: fileURLToPath(new URL('./src/web', import.meta.url)),
+const at = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
+
+// Two builds: the browser's (dist/web) and the server's renderer of the
+// public pages (`--ssr`, dist/ssr/ssr.js, everything bundled in, so the
+// server needs none of the web's packages at run time).
+export default defineConfig(({ isSsrBuild }) => ({
+  root: at('./src/web'),
   plugins: [react()],
-  build: {
-    outDir: fileURLToPath(new URL('./dist/web', import.meta.url)),
-    emptyOutDir: true,
-    sourcemap: true,
-    target: 'es2022',
-  },
+  build: isSsrBuild
+    ? {
+        outDir: at('./dist/ssr'),
+        emptyOutDir: true,
+        sourcemap: true,
+        target: 'node20',
+        copyPublicDir: false,
+        rollupOptions: { input: at('./src/web/ssr.tsx') },
+      }
+    : {
+        outDir: at('./dist/web'),
+        emptyOutDir: true,
+        sourcemap: true,
+        target: 'es2022',
+      },
+  ssr: { noExternal: true },
   server: { proxy: { '/api': 'http://localhost:8080' } },
-});
+}));

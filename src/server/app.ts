@@ -2,6 +2,7 @@ import fastifyCompress from '@fastify/compress';
 import { fastifySSE } from '@fastify/sse';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { PublicContacts } from '../shared/pages.js';
 import type { Config } from './config.js';
 import { type RouteAccess, registerAuth } from './http/auth.js';
 import { proxyTrust } from './http/client-address.js';
@@ -9,11 +10,12 @@ import { keepStreamsOpen, limitConnectionsPerAddress, timeoutOptions } from './h
 import { registerErrorHandling } from './http/errors.js';
 import { requestId } from './http/logger.js';
 import { registerOpenApi } from './http/openapi.js';
+import { createWebPages, type WebPages } from './http/pages.js';
 import { registerRateLimits } from './http/rate-limits.js';
 import { registerSecurityHeaders } from './http/security.js';
 import { registerWebApp } from './http/web.js';
 import type { SessionService } from './modules/access/sessions.service.js';
-import { registerCoalitionOf } from './modules/coalitions/coalition-of.js';
+import { coalitionOf, registerCoalitionOf } from './modules/coalitions/coalition-of.js';
 import type { CoalitionService } from './modules/coalitions/coalitions.service.js';
 import type { FaroModule } from './modules/module.js';
 import type { RealtimeHub } from './realtime/hub.js';
@@ -33,6 +35,8 @@ export interface AppDeps {
   tap: RealtimeHub['tap'];
   /** The modules whose routes this app serves. */
   modules: FaroModule[];
+  /** The coalition's public numbers, shown on the public pages. */
+  publicContacts: (coalitionId: string) => Promise<PublicContacts>;
 }
 
 const DEFAULT_BODY_LIMIT = 256 * 1024;
@@ -68,7 +72,11 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; r
     reply.header('x-request-id', request.id);
     if (closing) reply.header('connection', 'close');
   });
-  registerErrorHandling(app, { default: DEFAULT_BODY_LIMIT });
+  let pages: WebPages | null = null;
+  registerErrorHandling(app, { default: DEFAULT_BODY_LIMIT }, () => {
+    const ready = pages;
+    return ready ? (request, reply) => ready.send(request, reply, { status: 404 }) : null;
+  });
 
   await registerSecurityHeaders(app, { https: config.publicUrl.startsWith('https://') });
   // Every text answer compressed for a phone on a slow connection (brotli, else gzip); the live
@@ -86,7 +94,14 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; r
     tap: deps.tap,
     sessionRecheckMs: config.sessions.recheckSeconds * 1000,
   });
-  for (const module of deps.modules) module.routes?.(app, { streams });
-  await registerWebApp(app, config.webDistDir);
+  pages = await createWebPages({
+    distDir: config.webDistDir,
+    timeZone: config.timeZone,
+    secureCookie: deps.cookie.secureCookie,
+    contacts: async (request) => deps.publicContacts((await coalitionOf(request)).id),
+    log: deps.log,
+  });
+  for (const module of deps.modules) module.routes?.(app, { streams, pages });
+  await registerWebApp(app, config.webDistDir, pages);
   return { app, routeAccess };
 }

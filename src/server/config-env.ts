@@ -157,6 +157,12 @@ export const envSchema = z.object({
   DISPATCH_ESCALATE_MINUTES: z.coerce.number().min(0).max(120).default(5),
   REPORT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(30),
   LOOKUP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
+  /**
+   * Reports per client address per hour from the form posted without scripts,
+   * where no proof of work can run: a person reports a few times an hour, a script
+   * many; the phone's own scripts (with the proof of work) are not limited by it.
+   */
+  REPORT_FORM_POSTS_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(6),
   /** Public alert reads (list, feed, CAP) per client address: the page polls once a minute; 304s count too. */
   ALERT_READS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
   /** Test-only: outbound requests may reach this machine (127.0.0.1, ::1, localhost), over http too. */

@@ -65,7 +65,13 @@ export interface Config {
   /** The public form's proof of work (ALTCHA); null when switched off. */
   proofOfWork: { maxCounter: number } | null;
   /** Requests per minute per client address on the public endpoints. */
-  rateLimits: { reportsPerMinute: number; lookupsPerMinute: number; alertReadsPerMinute: number };
+  rateLimits: {
+    reportsPerMinute: number;
+    lookupsPerMinute: number;
+    alertReadsPerMinute: number;
+    /** Reports posted without scripts, per client address per hour (held in the database). */
+    reportFormPostsPerHour: number;
+  };
   /** Requests to other servers (push services, the SMS provider). */
   outbound: { allowLoopback: boolean };
   push: { hosts: string[]; timeoutMs: number; perOrigin: number };
@@ -223,6 +229,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       reportsPerMinute: env.REPORT_RATE_LIMIT_PER_MINUTE,
       lookupsPerMinute: env.LOOKUP_RATE_LIMIT_PER_MINUTE,
       alertReadsPerMinute: env.ALERT_READS_PER_MINUTE,
+      reportFormPostsPerHour: env.REPORT_FORM_POSTS_PER_HOUR,
     },
     outbound: { allowLoopback: env.OUTBOUND_ALLOW_LOOPBACK },
     push: {

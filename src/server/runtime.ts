@@ -73,7 +73,10 @@ export async function composeModules(platform: Awaited<ReturnType<typeof openPla
     grouper: incidents.services.grouper,
   });
   const dispatch = createDispatchModule(platform, { sessions });
-  const alerts = createAlertsModule(platform, { incidents: incidents.services.incidents });
+  const alerts = createAlertsModule(platform, {
+    incidents: incidents.services.incidents,
+    zones: zones.services.zones,
+  });
   const sms = createSmsModule(platform, {
     ...reports.services,
     zones: zones.services.zones,
@@ -95,6 +98,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
     // The coalitions module has services only: no routes, jobs or workers of its own.
     const { coalitions, ...withWork } = modules;
     const all: FaroModule[] = Object.values(withWork);
+    const { publishing } = modules.alerts.services;
     const { app, routeAccess } = await buildApp({
       config,
       log: platform.log,
@@ -103,6 +107,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       cookie: modules.access.cookie,
       tap: (listener) => platform.hub.tap(listener),
       modules: all,
+      publicContacts: publishing.contacts,
     });
     await platform.jobs.run(all.flatMap((module) => module.jobs ?? []));
     if (platform.works) for (const module of all) await module.resume?.();

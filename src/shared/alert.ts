@@ -230,6 +230,17 @@ export const publicAlertSchema = z.object({
 export type PublicAlert = z.infer<typeof publicAlertSchema>;
 export const publicAlertListSchema = z.object({ alerts: z.array(publicAlertSchema) });
 
+/** A number the coalition gives out: a phone number or a short code. */
+const publicNumberSchema = z
+  .string()
+  .trim()
+  .max(40)
+  .regex(/^\+?[\d\s().-]+$/, 'must be a phone number or short code such as +1 213 555 0100')
+  .refine((number) => {
+    const digits = number.replace(/\D/g, '').length;
+    return digits >= 3 && digits <= 15;
+  }, 'must have 3 to 15 digits');
+
 /** The publishing guard's coalition settings. */
 export const publishingSettingsSchema = z.object({
   /** Hosts links in alerts may point to (each with its subdomains); this Faro's own host always may. */
@@ -249,19 +260,13 @@ export const publishingSettingsSchema = z.object({
    * code), matched in any format: "+1 (213) 555-0100" also allows
    * "213.555.0100". A change that leaves it out keeps the numbers already set.
    */
-  allowedNumbers: z
-    .array(
-      z
-        .string()
-        .trim()
-        .max(40)
-        .regex(/^\+?[\d\s().-]+$/, 'must be a phone number or short code such as +1 213 555 0100')
-        .refine((number) => {
-          const digits = number.replace(/\D/g, '').length;
-          return digits >= 3 && digits <= 15;
-        }, 'must have 3 to 15 digits'),
-    )
-    .max(20)
+  allowedNumbers: z.array(publicNumberSchema).max(20).optional(),
+  /**
+   * The numbers people may call or text instead of using the form, shown on
+   * the public pages (and always allowed in alerts).
+   */
+  contacts: z
+    .object({ hotline: publicNumberSchema.optional(), sms: publicNumberSchema.optional() })
     .optional(),
 });
 export type PublishingSettings = z.infer<typeof publishingSettingsSchema>;

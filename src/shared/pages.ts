@@ -18,3 +18,53 @@ export const WEB_PAGES = [
   '/account',
   '/admin',
 ] as const;
+
+/** The coalition's own numbers for people who would rather call or text, shown on the public pages. */
+export interface PublicContacts {
+  hotline?: string | undefined;
+  sms?: string | undefined;
+}
+
+/** The public report form's fields as an HTML form posts them (names are the inputs' names). */
+export interface ReportFormValues {
+  activity: string;
+  agents: string;
+  vehicles: string;
+  uniforms: string[];
+  markings: string;
+  equipment: string[];
+  zone: string;
+  place: string;
+  when: string;
+  observedAt: string;
+  firsthand: string;
+  description: string;
+}
+
+/** A report form posted without JavaScript, answered by the server: the form back with what to fix, or the receipt. */
+export type ReportFormAnswer =
+  | {
+      values: ReportFormValues;
+      /** The fields to fix, by their path in the report (`location.zoneId`, `size.agents`). */
+      problems: string[];
+      /** Why it was not taken when no field is to blame. */
+      failure?: 'formLimited' | 'refused';
+    }
+  | { receipt: string };
+
+/**
+ * What the server hands a page it renders, in the page itself (a JSON block
+ * the browser reads before it takes the page over, so both render the same).
+ */
+export interface ServerPage {
+  language: string;
+  contacts: PublicContacts;
+  /** The coalition's time zone: times are shown in it on the server and the phone alike. */
+  timeZone: string;
+  report?: ReportFormAnswer;
+  /** Data the page's queries already have, by query key. */
+  queries: { key: readonly unknown[]; data: unknown }[];
+}
+
+/** The id of the JSON block carrying the ServerPage. */
+export const SERVER_PAGE_ID = 'faro-page';

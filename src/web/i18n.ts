@@ -1,51 +1,92 @@
-import i18n from 'i18next';
+import i18n, { type BackendModule } from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { LANGUAGES, type Language } from '../shared/report-fields.js';
-import en from './locales/en.json';
-import es from './locales/es.json';
+import { isLanguage, LANGUAGE_COOKIE, pickLanguage } from '../shared/language.js';
+import type { Language } from '../shared/report-fields.js';
+import { readServerPage } from './server-page.js';
 
 const STORAGE_KEY = 'faro.lang';
 
-const isLanguage = (value: string | null | undefined): value is Language =>
-  !!value && (LANGUAGES as readonly string[]).includes(value);
+/**
+ * Only the page's language is downloaded (a phone on a slow connection
+ * should not fetch Spanish to read English); the other arrives when the
+ * person switches. test/locales.test.ts keeps both complete, so nothing falls back.
+ */
+const bundles: BackendModule = {
+  type: 'backend',
+  init() {},
+  read(language, _namespace, done) {
+    const load = language === 'es' ? import('./locales/es.json') : import('./locales/en.json');
+    load.then(
+      (bundle) => done(null, bundle.default),
+      (error: unknown) => done(error as Error, null),
+    );
+  },
+};
 
-/** ?lang= first (shareable links), then the person's last choice, then the browser's language. */
-function initialLanguage(): Language {
-  const fromUrl = new URLSearchParams(window.location.search).get('lang');
-  if (isLanguage(fromUrl)) return fromUrl;
+function storedChoice(): string | null {
   try {
-    const stored = window.localStorage.getItem(STORAGE_KEY);
-    if (isLanguage(stored)) return stored;
+    return window.localStorage.getItem(STORAGE_KEY);
   } catch {
-    // Storage can be unavailable (private mode); the browser language still works.
+    // Storage can be unavailable (private mode); the cookie may still say it.
+    return null;
   }
-  const browser = navigator.language.slice(0, 2);
-  return isLanguage(browser) ? browser : 'en';
 }
 
-/** Switches language, remembers it and keeps <html lang> right for screen readers. */
+function cookieChoice(): string | null {
+  const match = document.cookie.match(new RegExp(`(?:^|; )${LANGUAGE_COOKIE}=([a-z]{2})`));
+  return match?.[1] ?? null;
+}
+
+/** A page the server rendered is in the language the server chose (the same rule); else the rule here. */
+function initialLanguage(): Language {
+  const server = readServerPage();
+  if (server && isLanguage(server.language)) return server.language;
+  return pickLanguage({
+    query: new URLSearchParams(window.location.search).get('lang'),
+    chosen: storedChoice() ?? cookieChoice(),
+    accepted: navigator.languages.join(','),
+  });
+}
+
+/** Switches language and remembers it on this phone (a cookie too, so the server renders the next page in it). */
 export async function setLanguage(language: Language): Promise<void> {
   await i18n.changeLanguage(language);
-  try {
-    window.localStorage.setItem(STORAGE_KEY, language);
-  } catch {
-    // not remembered, still switched
-  }
 }
+
+/** Set once the first language is up: only a change after it is the person's choice, to remember. */
+let started = false;
 
 i18n.on('languageChanged', (language) => {
   document.documentElement.lang = language;
+  if (!started || !isLanguage(language)) return;
+  try {
+    window.localStorage.setItem(STORAGE_KEY, language);
+  } catch {
+    // not remembered here; the cookie still is
+  }
+  const secure = window.location.protocol === 'https:' ? '; secure' : '';
+  // biome-ignore lint/suspicious/noDocumentCookie: the Cookie Store API is missing on the older phones Faro serves.
+  document.cookie = `${LANGUAGE_COOKIE}=${language}; path=/; max-age=31536000; samesite=lax${secure}`;
 });
 
-await i18n.use(initReactI18next).init({
-  resources: { en: { translation: en }, es: { translation: es } },
-  lng: initialLanguage(),
-  fallbackLng: 'en',
-  interpolation: { escapeValue: false },
-  returnNull: false,
-  showSupportNotice: false,
-});
+/** A choice made before the server knew it (kept only on the phone) wins once the page is up. */
+export function applyStoredChoice(): void {
+  const stored = storedChoice();
+  if (isLanguage(stored) && stored !== i18n.language) void setLanguage(stored);
+}
+
+await i18n
+  .use(bundles)
+  .use(initReactI18next)
+  .init({
+    lng: initialLanguage(),
+    fallbackLng: false,
+    interpolation: { escapeValue: false },
+    returnNull: false,
+    showSupportNotice: false,
+  });
 document.documentElement.lang = i18n.language;
+started = true;
 
 export const currentLanguage = (): Language => (isLanguage(i18n.language) ? i18n.language : 'en');
 export default i18n;

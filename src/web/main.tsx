@@ -1,34 +1,12 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { lazy, type ReactNode, StrictMode, Suspense } from 'react';
-import { createRoot } from 'react-dom/client';
-import { BrowserRouter, Route, Routes } from 'react-router';
-import type { Permission } from '../shared/permissions.js';
-import './i18n.js';
-import { Layout } from './components/Layout.js';
-import { RequireAccess } from './components/RequireAccess.js';
-import { AlertsPage, UnsubscribePage } from './pages/AlertsPage.js';
-import { HomePage } from './pages/HomePage.js';
-import { InvitePage } from './pages/InvitePage.js';
-import { ReportPage } from './pages/ReportPage.js';
-import { SignInPage } from './pages/SignInPage.js';
-import { StatusPage } from './pages/StatusPage.js';
-import { ConfirmSubscriptionPage, ManageSubscriptionPage, SubscribePage } from './pages/SubscribePages.js';
+import { HydrationBoundary, QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { StrictMode } from 'react';
+import { createRoot, hydrateRoot } from 'react-dom/client';
+import { BrowserRouter } from 'react-router';
+import { applyStoredChoice } from './i18n.js';
+import { AppRoutes } from './routes.js';
+import { readServerPage, ServerPageContext } from './server-page.js';
+import { dehydratedQueries } from './server-queries.js';
 import './styles.css';
-
-// Staff pages are separate chunks: the public pages never download them.
-const DispatchPage = lazy(() => import('./pages/DispatchPage.js'));
-const AccountPage = lazy(() => import('./pages/AccountPage.js'));
-const AdminPage = lazy(() => import('./pages/AdminPage.js'));
-const HotlinePage = lazy(() => import('./pages/IntakePage.js'));
-const FieldReportPage = lazy(() => import('./pages/FieldReportPage.js'));
-const AlertingPage = lazy(() => import('./pages/AlertingPage.js'));
-const ResponderPage = lazy(() => import('./pages/ResponderPage.js'));
-
-const staff = (page: ReactNode, permission?: Permission) => (
-  <RequireAccess permission={permission}>
-    <Suspense fallback={null}>{page}</Suspense>
-  </RequireAccess>
-);
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { retry: 2, refetchOnWindowFocus: false } },
@@ -36,32 +14,24 @@ const queryClient = new QueryClient({
 
 const root = document.getElementById('root');
 if (!root) throw new Error('#root missing');
-createRoot(root).render(
+const server = readServerPage();
+const app = (
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <BrowserRouter>
-        <Routes>
-          <Route element={<Layout />}>
-            <Route index element={<HomePage />} />
-            <Route path="report" element={<ReportPage />} />
-            <Route path="status" element={<StatusPage />} />
-            <Route path="subscribe" element={<SubscribePage />} />
-            <Route path="subscribe/confirm" element={<ConfirmSubscriptionPage />} />
-            <Route path="subscription" element={<ManageSubscriptionPage />} />
-            <Route path="alerts" element={<AlertsPage />} />
-            <Route path="unsubscribe" element={<UnsubscribePage />} />
-            <Route path="signin" element={<SignInPage />} />
-            <Route path="invite" element={<InvitePage />} />
-            <Route path="dispatch" element={staff(<DispatchPage />, 'incidents:read')} />
-            <Route path="hotline" element={staff(<HotlinePage />, 'reports:intake')} />
-            <Route path="field" element={staff(<FieldReportPage />, 'reports:field')} />
-            <Route path="alerting" element={staff(<AlertingPage />, 'alerts:read')} />
-            <Route path="responder" element={staff(<ResponderPage />, 'responders:self')} />
-            <Route path="account" element={staff(<AccountPage />)} />
-            <Route path="admin" element={staff(<AdminPage />, 'people:manage')} />
-          </Route>
-        </Routes>
-      </BrowserRouter>
+      <HydrationBoundary state={dehydratedQueries(server?.queries ?? [])}>
+        <ServerPageContext.Provider
+          value={server ?? { language: 'en', contacts: {}, timeZone: 'UTC', queries: [] }}
+        >
+          <BrowserRouter>
+            <AppRoutes />
+          </BrowserRouter>
+        </ServerPageContext.Provider>
+      </HydrationBoundary>
     </QueryClientProvider>
-  </StrictMode>,
+  </StrictMode>
 );
+// A public page arrives rendered by the server and already usable as a plain form;
+// the scripts take it over where it is. Staff pages arrive as an empty shell.
+if (root.firstElementChild) hydrateRoot(root, app);
+else createRoot(root).render(app);
+applyStoredChoice();

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ErrorBody, ErrorCode, FieldProblem } from '../../shared/errors.js';
 import { isDatabaseUnavailable } from '../db/database.js';
@@ -112,8 +112,21 @@ export function toAppError(error: FastifyError | AppError | Error): AppError {
   return new AppError('INTERNAL', 'Something went wrong on our side. Your request was not completed.');
 }
 
+/** A page for a browser that followed a link to nowhere (the web app's "not found", in the person's language). */
+export type NotFoundPage = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+
+/** A browser asking for a page, not a program asking the API. */
+const wantsPage = (request: FastifyRequest) =>
+  (request.method === 'GET' || request.method === 'HEAD') &&
+  !request.url.startsWith('/api/') &&
+  (request.headers.accept ?? '').includes('text/html');
+
 /** Installs the one error handler and the 404 handler. */
-export function registerErrorHandling(app: FastifyInstance, bodyLimits: { default: number }): void {
+export function registerErrorHandling(
+  app: FastifyInstance,
+  bodyLimits: { default: number },
+  notFoundPage: () => NotFoundPage | null = () => null,
+): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     let appError = toAppError(error);
     if (appError.code === 'PAYLOAD_TOO_LARGE') {
@@ -138,6 +151,8 @@ export function registerErrorHandling(app: FastifyInstance, bodyLimits: { defaul
     void reply.status(status).send(errorBody(appError.code, appError.message, appError.details));
   });
   app.setNotFoundHandler((request, reply) => {
+    const page = notFoundPage();
+    if (page && wantsPage(request)) return page(request, reply);
     void reply
       .status(404)
       .send(errorBody('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}.`));

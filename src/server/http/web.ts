@@ -3,13 +3,14 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { WEB_PAGES } from '../../shared/pages.js';
-import { errorBody } from './errors.js';
+import type { WebPages } from './pages.js';
 
 /**
  * Serves the built web app: hashed assets cached for a year (their names
- * change when they do), the HTML shell never cached so a deploy shows at once.
+ * change when they do) and sent precompressed; the pages (pages.ts) never
+ * cached, so a deploy shows at once.
  */
-export async function registerWebApp(app: FastifyInstance, distDir: string): Promise<void> {
+export async function registerWebApp(app: FastifyInstance, distDir: string, pages: WebPages): Promise<void> {
   const built = existsSync(path.join(distDir, 'index.html'));
   if (built) {
     await app.register(fastifyStatic, {
@@ -26,14 +27,9 @@ export async function registerWebApp(app: FastifyInstance, distDir: string): Pro
       },
     });
   }
+  // A module serves the pages it has data for (the reports module /report); the rest are sent as they are.
   for (const page of WEB_PAGES) {
-    app.get(page, { schema: { hide: true } }, async (_request, reply) => {
-      if (!built) {
-        return reply
-          .status(503)
-          .send(errorBody('UNAVAILABLE', 'The web app is not built yet; run `npm run build`.'));
-      }
-      return reply.header('cache-control', 'no-cache').sendFile('index.html');
-    });
+    if (app.hasRoute({ method: 'GET', url: page })) continue;
+    app.get(page, { schema: { hide: true } }, (request, reply) => pages.send(request, reply));
   }
 }

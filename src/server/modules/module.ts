@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { WebPages } from '../http/pages.js';
 import type { AnyJob } from '../jobs/queue.js';
 import type { LiveStreams } from '../realtime/live-stream.js';
 
@@ -6,6 +7,8 @@ import type { LiveStreams } from '../realtime/live-stream.js';
 export interface HttpKit {
   /** Long-lived streams: heartbeat, tied to the session, ended on shutdown. */
   streams: LiveStreams;
+  /** The web app's pages, for a module that serves one with its data (rendered on the server). */
+  pages: WebPages;
 }
 
 /**

@@ -1,12 +1,12 @@
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation } from 'react-router';
 import { LANGUAGES } from '../../shared/report-fields.js';
-import { currentLanguage, setLanguage } from '../i18n.js';
+import { useLanguage } from '../language.js';
 import { useSession } from '../session.js';
 
 /** Header with the always-visible language switch, then the page. */
 export function Layout() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const path = useLocation().pathname;
   const wide =
     path.startsWith('/dispatch') ||
@@ -14,7 +14,7 @@ export function Layout() {
     path.startsWith('/hotline') ||
     path.startsWith('/field') ||
     path.startsWith('/alerting');
-  const active = currentLanguage();
+  const active = useLanguage();
   // The public pages never ask who you are; staff pages show it.
   const staffPage = ['/dispatch', '/admin', '/account', '/hotline', '/field', '/alerting', '/responder'].some(
     (p) => path.startsWith(p),
@@ -53,7 +53,7 @@ export function Layout() {
               type="button"
               lang={language}
               aria-pressed={language === active}
-              onClick={() => void setLanguage(language)}
+              onClick={() => void i18n.changeLanguage(language)}
             >
               {t(`lang.${language}`)}
             </button>

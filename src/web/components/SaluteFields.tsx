@@ -86,7 +86,7 @@ export function SaluteFields({
             <label key={value}>
               <input
                 type="checkbox"
-                name={`${id}-${field}`}
+                name={field}
                 value={value}
                 checked={values[field].includes(value)}
                 onChange={(e) =>
@@ -106,7 +106,7 @@ export function SaluteFields({
     ) : (
       <CheckboxGroup
         legend={t(`report.${field}.label`)}
-        name={`${id}-${field}`}
+        name={field}
         options={options.map((value) => ({ value, label: t(`report.${field}.${value}`) }))}
         values={values[field]}
         onChange={(next) => onChange({ [field]: next })}
@@ -161,7 +161,7 @@ export function SaluteFields({
     ) : (
       <RadioGroup
         legend={t('report.activity.label')}
-        name={`${id}-activity`}
+        name="activity"
         options={ACTIVITIES.map((value) => ({ value, label: t(`report.activity.${value}`) }))}
         value={values.activity}
         onChange={(activity) => onChange({ activity })}

@@ -1,18 +1,24 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import type { PublicAlert } from '../../shared/alert.js';
 import { type Language, LOCALE_TAGS } from '../../shared/report-fields.js';
 import { api } from '../api.js';
-import { currentLanguage } from '../i18n.js';
+import { useLanguage } from '../language.js';
+import { useHydrated, usePageTitle, useServerPage } from '../server-page.js';
 import { useZones } from '../useZones.js';
 
-const clock = (iso: string, language: Language) =>
+/** A time of day in the coalition's zone: the same on the server's page and the phone's. */
+const clock = (iso: string, language: Language, timeZone: string) =>
   new Date(iso).toLocaleTimeString(LOCALE_TAGS[language], {
     hour: 'numeric',
     minute: '2-digit',
+    timeZone,
   });
+
+/** The query of the alerts list: the server renders the page with it already answered. */
+export const publicAlertsKey = (zoneId: string) => ['public-alerts', zoneId] as const;
 
 /**
  * Alerts and rumor checks in force, by neighborhood, in the reader's
@@ -21,28 +27,42 @@ const clock = (iso: string, language: Language) =>
 export function AlertsPage() {
   const { t } = useTranslation();
   const id = useId();
-  const language = currentLanguage();
-  const [zoneId, setZoneId] = useState('');
+  const language = useLanguage();
+  const { timeZone } = useServerPage();
+  const hydrated = useHydrated();
+  const [params] = useSearchParams();
+  const [zoneId, setZoneId] = useState(params.get('zone') ?? '');
   const zones = useZones();
   const alerts = useQuery({
-    queryKey: ['public-alerts', zoneId],
+    queryKey: publicAlertsKey(zoneId),
     queryFn: () => api<{ alerts: PublicAlert[] }>(`/api/alerts${zoneId ? `?zoneId=${zoneId}` : ''}`),
     refetchInterval: 60_000,
   });
+
+  const count = alerts.data?.alerts.length ?? 0;
+  usePageTitle(count > 0 ? t('titles.alertsCount', { count }) : t('titles.alerts'));
 
   return (
     <section>
       <h1>{t('alerts.title')}</h1>
       <p className="lead">{t('alerts.intro')}</p>
-      <label htmlFor={`${id}-zone`}>{t('alerts.zone')}</label>
-      <select id={`${id}-zone`} value={zoneId} onChange={(e) => setZoneId(e.target.value)}>
-        <option value="">{t('alerts.allZones')}</option>
-        {(zones.data?.zones ?? []).map((zone) => (
-          <option key={zone.id} value={zone.id}>
-            {zone.name}
-          </option>
-        ))}
-      </select>
+      {/* Without scripts the neighborhood is chosen with the button (a plain GET); with them, at once. */}
+      <form method="get" action="/alerts" onSubmit={(e) => e.preventDefault()}>
+        <label htmlFor={`${id}-zone`}>{t('alerts.zone')}</label>
+        <select id={`${id}-zone`} name="zone" value={zoneId} onChange={(e) => setZoneId(e.target.value)}>
+          <option value="">{t('alerts.allZones')}</option>
+          {(zones.data?.zones ?? []).map((zone) => (
+            <option key={zone.id} value={zone.id}>
+              {zone.name}
+            </option>
+          ))}
+        </select>
+        {!hydrated && (
+          <button type="submit" className="button">
+            {t('alerts.show')}
+          </button>
+        )}
+      </form>
       <div aria-live="polite">
         {alerts.isPending && <p>{t('alerts.loading')}</p>}
         {alerts.isError && <p className="error-summary">{t('alerts.failed')}</p>}
@@ -64,8 +84,8 @@ export function AlertsPage() {
               {text.instruction && <p className="instruction">{text.instruction}</p>}
               <p className="hint">
                 {alert.zones.map((z) => z.name).join(', ')} ·{' '}
-                {t('alerts.sent', { time: clock(alert.sent, language) })} ·{' '}
-                {t('alerts.expires', { time: clock(alert.expires, language) })}
+                {t('alerts.sent', { time: clock(alert.sent, language, timeZone) })} ·{' '}
+                {t('alerts.expires', { time: clock(alert.expires, language, timeZone) })}
               </p>
             </li>
           );

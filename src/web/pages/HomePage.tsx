@@ -1,8 +1,10 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { usePageTitle } from '../server-page.js';
 
 export function HomePage() {
   const { t } = useTranslation();
+  usePageTitle(t('titles.home'));
   return (
     <section>
       <h1>{t('home.title')}</h1>

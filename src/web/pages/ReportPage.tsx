@@ -1,29 +1,37 @@
 import { useMutation } from '@tanstack/react-query';
+import type { TFunction } from 'i18next';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ReportInput } from '../../shared/report.js';
 import { LIMITS } from '../../shared/report-fields.js';
+import {
+  EMPTY_REPORT_FORM,
+  observedAtOf,
+  reportInputOf,
+  WHEN_CHOICES,
+  type When,
+} from '../../shared/report-form.js';
 import { ApiError } from '../api.js';
 import { RadioGroup } from '../components/Choices.js';
+import { ContactNumbers } from '../components/ContactNumbers.js';
 import { ReportPhotos, useReportPhotos } from '../components/ReportPhotos.js';
 import { SaluteFields } from '../components/SaluteFields.js';
-import { currentLanguage } from '../i18n.js';
+import { useLanguage } from '../language.js';
 import { prepareProofOfWork } from '../pow.js';
 import {
-  EMPTY_SALUTE,
   SALUTE_PROBLEMS,
   type SaluteLetter,
   type SaluteProblem,
   type SaluteValues,
-  saluteBody,
   saluteProblemKey,
   saluteProblemOf,
   saluteProblems,
 } from '../salute.js';
+import { useHydrated, usePageTitle, useServerPage } from '../server-page.js';
 import { useDeviceLocation } from '../useDeviceLocation.js';
 import { ReportReceipt } from './report/ReportReceipt.js';
 import { failureOf, sendReport } from './report/send.js';
-import { observedAt, ReportLocation, ReportTime, type When } from './report/WhereWhen.js';
+import { ReportLocation, ReportTime } from './report/WhereWhen.js';
 
 type FieldKey = SaluteProblem | 'location' | 'place' | 'observedAt' | 'description';
 
@@ -35,22 +43,56 @@ function fieldKeyOf(path: string): FieldKey | null {
   return saluteProblemOf(path);
 }
 
+/** The sentence beside each field the server or the form found wrong, by the field's path. */
+function messagesOf(paths: readonly string[], t: TFunction): Partial<Record<FieldKey, string>> {
+  const messages: Partial<Record<FieldKey, string>> = {};
+  for (const path of paths) {
+    const key = fieldKeyOf(path);
+    if (key) messages[key] = t(`report.errors.${key}`, { defaultValue: t('report.errors.generic') });
+  }
+  return messages;
+}
+
 /** What is happening first, then where and when: what a report needs, before what helps. */
 const ASKED_IN: readonly SaluteLetter[] = ['activity', 'location', 'time', 'size', 'uniforms', 'equipment'];
 
-/** The public report form: SALUTE on a phone, photos sent ahead, a receipt code at the end. */
+const isWhen = (value: string): value is When => (WHEN_CHOICES as readonly string[]).includes(value);
+
+/**
+ * The public report form: SALUTE on a phone, photos sent ahead, a receipt
+ * code at the end. The server renders it first, so it is a plain HTML form
+ * that posts to /report before (or without) any script; once scripts run it
+ * sends with its proof of work, keeps the person's answers on a failure and
+ * offers the phone's position and photos.
+ */
 export function ReportPage() {
   const { t } = useTranslation();
   const id = useId();
-  const [salute, setSalute] = useState<SaluteValues>(EMPTY_SALUTE);
-  const [zoneId, setZoneId] = useState('');
+  const language = useLanguage();
+  const server = useServerPage();
+  const hydrated = useHydrated();
+  // The server's answer to a form posted without scripts: the answers back with what to fix, or the receipt.
+  const answered = server.report;
+  const echo = answered && 'values' in answered ? answered : null;
+  const start = echo?.values ?? EMPTY_REPORT_FORM;
+  const [salute, setSalute] = useState<SaluteValues>({
+    agents: start.agents,
+    vehicles: start.vehicles,
+    activity: start.activity,
+    uniforms: start.uniforms,
+    markings: start.markings,
+    equipment: start.equipment,
+  });
+  const [zoneId, setZoneId] = useState(start.zone);
   const device = useDeviceLocation();
-  const [place, setPlace] = useState('');
-  const [when, setWhen] = useState<When>('now');
-  const [customTime, setCustomTime] = useState('');
-  const [firsthand, setFirsthand] = useState<'yes' | 'no'>('yes');
-  const [description, setDescription] = useState('');
-  const [errors, setErrors] = useState<Partial<Record<FieldKey, string>>>({});
+  const [place, setPlace] = useState(start.place);
+  const [when, setWhen] = useState<When>(isWhen(start.when) ? start.when : 'now');
+  const [customTime, setCustomTime] = useState(start.observedAt);
+  const [firsthand, setFirsthand] = useState<'yes' | 'no'>(start.firsthand === 'no' ? 'no' : 'yes');
+  const [description, setDescription] = useState(start.description);
+  const [errors, setErrors] = useState<Partial<Record<FieldKey, string>>>(() =>
+    messagesOf(echo?.problems ?? [], t),
+  );
   /** Seconds until the form sends again by itself, while the server is briefly unavailable. */
   const [retryIn, setRetryIn] = useState<number | null>(null);
   const photos = useReportPhotos();
@@ -72,12 +114,12 @@ export function ReportPage() {
     },
     onError: (error) => {
       if (!(error instanceof ApiError) || error.fields.length === 0) return;
-      const next: Partial<Record<FieldKey, string>> = {};
-      for (const problem of error.fields) {
-        const key = fieldKeyOf(problem.field);
-        if (key) next[key] = t(`report.errors.${key}`, { defaultValue: t('report.errors.generic') });
-      }
-      showErrors(next);
+      showErrors(
+        messagesOf(
+          error.fields.map((problem) => problem.field),
+          t,
+        ),
+      );
     },
     onSettled: () => setRetryIn(null),
   });
@@ -85,40 +127,48 @@ export function ReportPage() {
   const failure =
     send.isError && !(send.error instanceof ApiError && send.error.fields.length > 0)
       ? failureOf(send.error)
-      : null;
+      : send.isIdle
+        ? (echo?.failure ?? null)
+        : null;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     send.reset();
-    const time = observedAt(when, customTime);
+    const time = observedAtOf({ when, observedAt: customTime }, new Date(), (text) => {
+      const date = new Date(text);
+      return Number.isNaN(date.getTime()) ? null : date;
+    });
     const local: Partial<Record<FieldKey, string>> = {};
     for (const problem of saluteProblems(salute)) local[problem] = t(saluteProblemKey(problem));
     if (!zoneId && !device.coords) local.location = t('report.errors.location');
     if (!time) local.observedAt = t('report.errors.observedAt');
     if (Object.keys(local).length > 0 || !time) return showErrors(local);
 
-    const { agents, vehicles, activity, uniforms, markings, equipment } = saluteBody(salute);
-    send.mutate({
-      language: currentLanguage(),
-      activity: activity as ReportInput['activity'],
-      location: {
-        ...(zoneId ? { zoneId } : {}),
-        ...(device.coords ?? {}),
-        ...(place.trim() ? { place } : {}),
-      },
-      observedAt: time,
-      size: { agents, vehicles },
-      uniforms: uniforms as ReportInput['uniforms'],
-      equipment: equipment as ReportInput['equipment'],
-      firsthand: firsthand === 'yes',
-      ...(markings ? { markings } : {}),
-      ...(description.trim() ? { description } : {}),
-      // Photos still sending or refused are left out: a report never waits for a photo.
-      photoIds: photos.list.flatMap((p) => (p.id ? [p.id] : [])),
-    });
+    send.mutate(
+      reportInputOf(
+        { ...salute, zone: zoneId, place, when, observedAt: customTime, firsthand, description },
+        {
+          language,
+          observedAt: time,
+          coords: device.coords,
+          // Photos still sending or refused are left out: a report never waits for a photo.
+          photoIds: photos.list.flatMap((p) => (p.id ? [p.id] : [])),
+        },
+      ),
+    );
   };
 
-  if (send.data) return <ReportReceipt receipt={send.data.receipt} photosMissing={photosMissing} />;
+  const receipt = send.data?.receipt ?? (answered && 'receipt' in answered ? answered.receipt : null);
+  usePageTitle(
+    t(
+      receipt
+        ? 'titles.reportSent'
+        : Object.keys(errors).length > 0
+          ? 'titles.reportErrors'
+          : 'titles.report',
+    ),
+  );
+  if (receipt) return <ReportReceipt receipt={receipt} photosMissing={send.data ? photosMissing : 0} />;
 
   const errorList = Object.entries(errors);
   const fieldError = (key: FieldKey) =>
@@ -131,16 +181,21 @@ export function ReportPage() {
     [errors[key] ? `${id}-${key}-error` : '', hint ?? ''].filter(Boolean).join(' ') || undefined;
 
   return (
-    <form onSubmit={submit} noValidate>
+    // Without scripts the browser posts the form itself; the server answers with this page again.
+    <form method="post" action="/report" onSubmit={submit} noValidate>
       <h1>{t('report.title')}</h1>
       <p className="lead">{t('report.intro')}</p>
+      <input type="hidden" name="language" value={language} />
+      <ContactNumbers contacts={server.contacts} />
 
       {errorList.length > 0 && (
         <div className="error-summary" role="alert" tabIndex={-1} ref={errorSummary}>
           <h2>{t('report.errors.title')}</h2>
           <ul>
             {errorList.map(([key, message]) => (
-              <li key={key}>{message}</li>
+              <li key={key}>
+                <a href={`#${id}-${key}-error`}>{message}</a>
+              </li>
             ))}
           </ul>
         </div>
@@ -157,7 +212,7 @@ export function ReportPage() {
             id={id}
             zoneId={zoneId}
             onZone={setZoneId}
-            device={device}
+            device={hydrated ? device : null}
             place={place}
             onPlace={setPlace}
             error={fieldError('location')}
@@ -207,12 +262,13 @@ export function ReportPage() {
       />
       {fieldError('description')}
 
-      <ReportPhotos id={id} photos={photos} />
+      {hydrated && <ReportPhotos id={id} photos={photos} />}
 
       {failure && (
-        <p className="error-summary" role="alert">
-          {t(`report.errors.${failure}`)}
-        </p>
+        <div className="error-summary" role="alert">
+          <p>{t(`report.errors.${failure}`)}</p>
+          <ContactNumbers contacts={server.contacts} />
+        </div>
       )}
       {retryIn !== null && (
         <p className="note warn" role="status" data-testid="report-retrying">

@@ -6,12 +6,11 @@ import { normalizeReceipt } from '../../shared/receipt.js';
 import type { ReceiptStatus } from '../../shared/report.js';
 import { api } from '../api.js';
 import { ErrorSummary } from '../components/ErrorSummary.js';
-import { currentLanguage } from '../i18n.js';
+import { useLanguage } from '../language.js';
+import { usePageTitle } from '../server-page.js';
 
-const formatTime = (iso: string) =>
-  new Intl.DateTimeFormat(currentLanguage(), { dateStyle: 'medium', timeStyle: 'short' }).format(
-    new Date(iso),
-  );
+const formatTime = (iso: string, language: string) =>
+  new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 
 /**
  * The receipt code is never put in an address: the report page hands it over
@@ -22,6 +21,8 @@ const formatTime = (iso: string) =>
  */
 export function StatusPage() {
   const { t } = useTranslation();
+  const language = useLanguage();
+  usePageTitle(t('titles.status'));
   const id = useId();
   const location = useLocation();
   const navigate = useNavigate();
@@ -99,7 +100,9 @@ export function StatusPage() {
           <div className="status-card" data-testid="status">
             <p className="receipt">{lookup.data.receipt}</p>
             <p className="status-value">{t(`status.value.${lookup.data.status}`)}</p>
-            <p className="muted">{t('status.received', { time: formatTime(lookup.data.receivedAt) })}</p>
+            <p className="muted">
+              {t('status.received', { time: formatTime(lookup.data.receivedAt, language) })}
+            </p>
           </div>
         )}
       </div>

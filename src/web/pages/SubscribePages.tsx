@@ -6,9 +6,10 @@ import { toE164 } from '../../shared/phone.js';
 import type { SubscriptionView } from '../../shared/subscription.js';
 import { ApiError, api } from '../api.js';
 import { CheckboxGroup, RadioGroup } from '../components/Choices.js';
-import { currentLanguage } from '../i18n.js';
+import { useLanguage } from '../language.js';
 import { prepareProofOfWork, takeProofOfWork } from '../pow.js';
 import { browserPushSubscription, pushSupported } from '../push.js';
+import { usePageTitle } from '../server-page.js';
 import { useZones } from '../useZones.js';
 
 type Channel = 'email' | 'sms' | 'push';
@@ -48,6 +49,7 @@ function failureOf(error: unknown, channel: Channel): FormState {
 /** Ask for alerts about some zones by e-mail, SMS or notifications; the channel confirms first (double opt-in). */
 export function SubscribePage() {
   const { t } = useTranslation();
+  usePageTitle(t('titles.subscribe'));
   const id = useId();
   const zones = useZones();
   const offered = useQuery({
@@ -56,6 +58,7 @@ export function SubscribePage() {
       api<{ channels: Channel[]; pushKey: string | null; maxZones: number }>('/api/subscriptions/channels'),
   });
   const maxZones = offered.data?.maxZones ?? 10;
+  const language = useLanguage();
   const [channel, setChannel] = useState<Channel>('email');
   const [address, setAddress] = useState('');
   const [phone, setPhone] = useState('');
@@ -67,7 +70,7 @@ export function SubscribePage() {
 
   const subscribe = useMutation({
     mutationFn: async (request: { channel: Channel; zoneIds: string[] }) => {
-      const common = { zoneIds: request.zoneIds, language: currentLanguage() };
+      const common = { zoneIds: request.zoneIds, language };
       let body: object;
       if (request.channel === 'push') {
         const key = offered.data?.pushKey;

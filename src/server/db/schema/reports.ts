@@ -123,3 +123,15 @@ export const reports = pgTable(
     ),
   ],
 );
+
+/**
+ * Reports posted from the public form without scripts (no proof of work can
+ * run there), counted per client in fixed windows so the stricter limit holds
+ * across every Faro process. The key is a daily HMAC of the address: no
+ * address is stored. Rows older than a window are useless and deleted.
+ */
+export const reportFormThrottle = pgTable('report_form_throttle', {
+  key: text('key').primaryKey(),
+  windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+  count: integer('count').notNull(),
+});

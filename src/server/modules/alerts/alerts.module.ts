@@ -1,6 +1,7 @@
 import type { Platform } from '../../platform.js';
 import type { IncidentService } from '../incidents/incidents.service.js';
 import type { FaroModule } from '../module.js';
+import type { ZoneService } from '../zones/zones.service.js';
 import { registerAlertRoutes, registerPublicAlertRoutes } from './alerts.routes.js';
 import { createAlertService } from './alerts.service.js';
 import { createEmailChannel } from './channels/email.js';
@@ -18,7 +19,7 @@ import { createSubscriptionService, subscriptionConfirmJob } from './subscriptio
  */
 export function createAlertsModule(
   platform: Platform,
-  deps: { incidents: Pick<IncidentService, 'summary'> },
+  deps: { incidents: Pick<IncidentService, 'summary'>; zones: Pick<ZoneService, 'list'> },
 ) {
   const { config, database, box, now, jobs, mailer, sms, push } = platform;
   const publishing = createPublishing({
@@ -82,9 +83,11 @@ export function createAlertsModule(
       alertSend: delivery.sendJob,
     },
     jobs: [subscriptionConfirm, delivery.fanOutJob, delivery.sendJob],
-    routes(app) {
+    routes(app, http) {
       registerAlertRoutes(app, { alerts, publishing });
       registerPublicAlertRoutes(app, {
+        pages: http.pages,
+        zones: deps.zones,
         publicAlerts,
         publicUrl: config.publicUrl,
         readsPerMinute: config.rateLimits.alertReadsPerMinute,

@@ -1,4 +1,5 @@
 import { type PublishingSettings, publishingSettingsSchema } from '../../../shared/alert.js';
+import type { PublicContacts } from '../../../shared/pages.js';
 import type { Drizzle } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import { recordAudit } from '../access/audit.js';
@@ -11,6 +12,8 @@ import type { PublicContext } from './render.js';
 export interface Publishing {
   context(coalitionId: string): Promise<PublicContext>;
   settings(coalitionId: string): Promise<PublishingSettings>;
+  /** The hotline and text numbers the public pages show (the SMS number defaults to the one texts come from). */
+  contacts(coalitionId: string): Promise<PublicContacts>;
   /** Replaces the settings; the change is audited (who, when — not the lists themselves). */
   update(coalitionId: string, settings: PublishingSettings, actorId: string): Promise<PublishingSettings>;
 }
@@ -50,7 +53,11 @@ export function createPublishing(deps: {
   const optionsOf = (settings: PublishingSettings): GuardOptions => ({
     allowedHosts: [ownHost, ...settings.allowedHosts],
     blockedNames: settings.blockedNames,
-    allowedNumbers: [...ownNumbers, ...(settings.allowedNumbers ?? [])],
+    allowedNumbers: [
+      ...ownNumbers,
+      ...(settings.allowedNumbers ?? []),
+      ...[settings.contacts?.hotline, settings.contacts?.sms].filter((n): n is string => !!n),
+    ],
   });
 
   return {
@@ -65,6 +72,10 @@ export function createPublishing(deps: {
     },
     async settings(coalitionId) {
       return (await load(coalitionId)).settings;
+    },
+    async contacts(coalitionId) {
+      const { contacts } = (await load(coalitionId)).settings;
+      return { hotline: contacts?.hotline, sms: contacts?.sms ?? ownNumbers[0] };
     },
     async update(coalitionId, settings, actorId) {
       const { settings: current } = await load(coalitionId);

@@ -3,6 +3,7 @@ import type { Grouper } from '../incidents/grouper.js';
 import type { FaroModule } from '../module.js';
 import type { ZoneService } from '../zones/zones.service.js';
 import { createPhotoService } from './photos.js';
+import { registerReportFormRoutes } from './report-form.routes.js';
 import { registerReportRoutes } from './reports.routes.js';
 import { createReportService } from './reports.service.js';
 
@@ -24,11 +25,21 @@ export function createReportsModule(
   });
   return {
     services: { reports, photos },
-    routes(app) {
+    routes(app, http) {
       registerReportRoutes(app, {
         reports,
         photos,
         proofOfWork: platform.proofOfWork,
+        rateLimits: config.rateLimits,
+      });
+      registerReportFormRoutes(app, {
+        pages: http.pages,
+        reports,
+        zones: deps.zones,
+        db: database.db,
+        box,
+        publicUrl: config.publicUrl,
+        timeZone: config.timeZone,
         rateLimits: config.rateLimits,
       });
     },

@@ -1,29 +1,18 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LIMITS } from '../../../shared/report-fields.js';
+import { WHEN_CHOICES, type When } from '../../../shared/report-form.js';
 import { RadioGroup } from '../../components/Choices.js';
 import type { useDeviceLocation } from '../../useDeviceLocation.js';
 import { useZones } from '../../useZones.js';
-
-export const WHEN_CHOICES = ['now', '15', '30', '60', 'custom'] as const;
-export type When = (typeof WHEN_CHOICES)[number];
-
-/** The time chosen, as the API takes it; null for a custom time that is not one. */
-export function observedAt(when: When, custom: string): string | null {
-  if (when === 'custom') {
-    const date = new Date(custom);
-    return Number.isNaN(date.getTime()) ? null : date.toISOString();
-  }
-  const minutes = when === 'now' ? 0 : Number(when);
-  return new Date(Date.now() - minutes * 60_000).toISOString();
-}
 
 /** The public form's L: a neighborhood, or the phone's position, and cross streets. */
 export function ReportLocation(props: {
   id: string;
   zoneId: string;
   onZone: (zoneId: string) => void;
-  device: ReturnType<typeof useDeviceLocation>;
+  /** The phone's position, once scripts run (null before: the form works without it). */
+  device: ReturnType<typeof useDeviceLocation> | null;
   place: string;
   onPlace: (place: string) => void;
   error: ReactNode;
@@ -52,14 +41,14 @@ export function ReportLocation(props: {
           </option>
         ))}
       </select>
-      {device.coords ? (
+      {device?.coords ? (
         <p className="note">
           {t('report.location.located')}{' '}
           <button type="button" className="link" onClick={() => device.setCoords(null)}>
             {t('report.location.clearLocation')}
           </button>
         </p>
-      ) : (
+      ) : device ? (
         <button
           type="button"
           className="button block"
@@ -68,8 +57,8 @@ export function ReportLocation(props: {
         >
           {device.locating === 'busy' ? t('report.location.locating') : t('report.location.useMyLocation')}
         </button>
-      )}
-      {device.locating === 'denied' && <p className="note warn">{t('report.location.locationDenied')}</p>}
+      ) : null}
+      {device?.locating === 'denied' && <p className="note warn">{t('report.location.locationDenied')}</p>}
       <label htmlFor={`${id}-place`}>{t('report.location.place')}</label>
       <input
         id={`${id}-place`}
@@ -106,18 +95,17 @@ export function ReportTime(props: {
       error={props.error}
       describedBy={props.describedBy}
     >
-      {props.when === 'custom' && (
-        <>
-          <label htmlFor={`${props.id}-time`}>{t('report.when.customLabel')}</label>
-          <input
-            id={`${props.id}-time`}
-            type="datetime-local"
-            name="observedAt"
-            value={props.custom}
-            onChange={(e) => props.onCustom(e.target.value)}
-          />
-        </>
-      )}
+      {/* Always in the page, shown by CSS when "another time" is chosen: works without scripts too. */}
+      <div className="when-custom">
+        <label htmlFor={`${props.id}-time`}>{t('report.when.customLabel')}</label>
+        <input
+          id={`${props.id}-time`}
+          type="datetime-local"
+          name="observedAt"
+          value={props.custom}
+          onChange={(e) => props.onCustom(e.target.value)}
+        />
+      </div>
     </RadioGroup>
   );
 }

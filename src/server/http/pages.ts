@@ -1,0 +1,147 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
+import { LANGUAGE_COOKIE, pickLanguage } from '../../shared/language.js';
+import {
+  type PublicContacts,
+  type ReportFormAnswer,
+  SERVER_PAGE_ID,
+  type ServerPage,
+} from '../../shared/pages.js';
+import type { Language } from '../../shared/report-fields.js';
+import { errorBody } from './errors.js';
+
+/**
+ * The web app's pages as the server sends them. The public ones are
+ * rendered here with the browser's own components (dist/ssr/ssr.js, built by
+ * `vite build --ssr`): a phone sees the page, and can send the report form,
+ * before its scripts arrive — or if they never run. The others are the app's
+ * shell, which the scripts fill in. Every page carries what the server knew
+ * when it made it (ServerPage) so the browser's first render is the same.
+ */
+
+/** The pages rendered on the server; the rest (staff pages, one-time links) are filled in by the browser. */
+export const SERVER_RENDERED = new Set(['/', '/report', '/alerts', '/status', '/subscribe']);
+
+export interface PageExtras {
+  /** Data the page's queries start with (the zones, the alerts). */
+  queries?: ServerPage['queries'];
+  /** The answer to a report form posted without scripts. */
+  report?: ReportFormAnswer;
+  status?: number;
+}
+
+export interface WebPages {
+  /** Sends the page at the request's address. */
+  send(request: FastifyRequest, reply: FastifyReply, extras?: PageExtras): Promise<FastifyReply>;
+  /** The page's language: a `?lang=` link, the person's choice (cookie), the phone's. */
+  languageOf(request: FastifyRequest): Language;
+}
+
+interface Renderer {
+  renderPage(url: string, page: ServerPage): { html: string; title: string };
+}
+
+/** JSON inside a <script> block: nothing in it may close the block or open a comment. */
+const scriptJson = (value: unknown) =>
+  JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+
+const escapeText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** How long the coalition's public numbers are reused between pages (they change when an admin edits them). */
+const CONTACTS_TTL_MS = 30_000;
+
+export async function createWebPages(options: {
+  distDir: string;
+  timeZone: string;
+  secureCookie: boolean;
+  contacts: (request: FastifyRequest) => Promise<PublicContacts>;
+  log: FastifyBaseLogger;
+}): Promise<WebPages> {
+  const shellFile = path.join(options.distDir, 'index.html');
+  const template = existsSync(shellFile) ? readFileSync(shellFile, 'utf8') : null;
+  const ssrFile = path.join(options.distDir, '..', 'ssr', 'ssr.js');
+  let renderer: Renderer | null = null;
+  if (template && existsSync(ssrFile)) {
+    renderer = (await import(pathToFileURL(ssrFile).href)) as Renderer;
+  } else if (template) {
+    options.log.warn({ ssrFile }, 'the server renderer of the public pages is not built: pages start empty');
+  }
+
+  let contacts: { at: number; value: Promise<PublicContacts> } | undefined;
+  const contactsOf = (request: FastifyRequest) => {
+    if (!contacts || Date.now() - contacts.at > CONTACTS_TTL_MS) {
+      const value = options.contacts(request);
+      contacts = { at: Date.now(), value };
+      // A failure (no coalition yet) is not kept: the next page asks again.
+      value.catch(() => {
+        contacts = undefined;
+      });
+    }
+    return contacts.value.catch(() => ({}));
+  };
+
+  const languageOf = (request: FastifyRequest): Language =>
+    pickLanguage({
+      query: (request.query as { lang?: string } | undefined)?.lang,
+      chosen: request.cookies?.[LANGUAGE_COOKIE],
+      accepted: request.headers['accept-language'],
+    });
+
+  return {
+    languageOf,
+    async send(request, reply, extras = {}) {
+      if (!template) {
+        return reply
+          .status(503)
+          .send(errorBody('UNAVAILABLE', 'The web app is not built yet; run `npm run build`.'));
+      }
+      const language = languageOf(request);
+      const query = (request.query as { lang?: string } | undefined)?.lang;
+      // A language chosen by a link is the person's choice from now on, as one chosen with the switch.
+      if (query === language) {
+        reply.setCookie(LANGUAGE_COOKIE, language, {
+          path: '/',
+          maxAge: 365 * 24 * 3600,
+          sameSite: 'lax',
+          secure: options.secureCookie,
+          httpOnly: false,
+        });
+      }
+      const page: ServerPage = {
+        language,
+        contacts: await contactsOf(request),
+        timeZone: options.timeZone,
+        queries: extras.queries ?? [],
+        ...(extras.report ? { report: extras.report } : {}),
+      };
+      const pathname = request.url.split('?')[0] ?? '/';
+      let rendered: { html: string; title: string } | null = null;
+      if (renderer && (SERVER_RENDERED.has(pathname) || extras.status === 404)) {
+        try {
+          rendered = renderer.renderPage(request.url, page);
+        } catch (error) {
+          // The browser can still render it: a page is never lost to the server's renderer.
+          request.log.error({ err: error, page: pathname }, 'server rendering failed; sending the shell');
+        }
+      }
+      const html = template
+        .replace(/<html lang="[^"]*"/, `<html lang="${language}"`)
+        .replace(/<title>[^<]*<\/title>/, `<title>${escapeText(rendered?.title ?? 'Faro')}</title>`)
+        .replace(
+          '<div id="root"></div>',
+          `<div id="root">${rendered?.html ?? ''}</div><script type="application/json" id="${SERVER_PAGE_ID}">${scriptJson(page)}</script>`,
+        );
+      return reply
+        .status(extras.status ?? 200)
+        .header('content-type', 'text/html; charset=utf-8')
+        .header('cache-control', extras.report ? 'no-store' : 'no-cache')
+        .header('vary', 'accept-language, cookie')
+        .send(html);
+    },
+  };
+}

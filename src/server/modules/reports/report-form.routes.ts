@@ -1,0 +1,146 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isLanguage } from '../../../shared/language.js';
+import type { ReportFormAnswer, ReportFormValues } from '../../../shared/pages.js';
+import { reportInputSchema } from '../../../shared/report.js';
+import {
+  EMPTY_REPORT_FORM,
+  observedAtOf,
+  reportInputOf,
+  zonedLocalTime,
+} from '../../../shared/report-form.js';
+import { zoneListSchema } from '../../../shared/zone.js';
+import type { SecretBox } from '../../crypto/secret-box.js';
+import type { Drizzle } from '../../db/database.js';
+import { clientKeyOf } from '../../http/client-address.js';
+import { acceptFormBodies, type FormBody, formList, formText } from '../../http/forms.js';
+import type { WebPages } from '../../http/pages.js';
+import { coalitionOf } from '../coalitions/coalition-of.js';
+import type { ZoneService } from '../zones/zones.service.js';
+import { takeFormPost } from './form-throttle.repo.js';
+import { REPORT_BODY_LIMIT } from './reports.routes.js';
+import type { ReportService } from './reports.service.js';
+
+/** The window of the stricter limit on reports posted without scripts. */
+const FORM_WINDOW_SECONDS = 3600;
+
+/** The form's fields as posted (names are the inputs' names in ReportPage). */
+function formValues(body: FormBody): ReportFormValues {
+  return {
+    activity: formText(body, 'activity'),
+    agents: formText(body, 'agents'),
+    vehicles: formText(body, 'vehicles'),
+    uniforms: formList(body, 'uniforms'),
+    markings: formText(body, 'markings'),
+    equipment: formList(body, 'equipment'),
+    zone: formText(body, 'zone'),
+    place: formText(body, 'place'),
+    when: formText(body, 'when') || 'now',
+    observedAt: formText(body, 'observedAt'),
+    firsthand: formText(body, 'firsthand') || 'yes',
+    description: formText(body, 'description'),
+  };
+}
+
+/**
+ * A post from another site's page (a visitor's browser made to send reports
+ * for someone else). Browsers say where a form came from: Sec-Fetch-Site
+ * (only "same-origin" is this Faro's own page), else Origin — which is
+ * "null" under this Faro's no-referrer policy, as it is for an old browser
+ * that says nothing; those are let through, and the limit per address
+ * still holds them. Refusing keeps no state: a script can lie in both.
+ */
+function crossSite(request: FastifyRequest, publicUrl: string): boolean {
+  const site = request.headers['sec-fetch-site'];
+  if (site) return site !== 'same-origin';
+  const origin = request.headers.origin;
+  if (!origin || origin === 'null') return false;
+  try {
+    const host = new URL(origin).host;
+    return host !== new URL(publicUrl).host && host !== request.headers.host;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * `/report` as a page: rendered by the server with the zones (so it works
+ * before or without scripts), and the same form posted without scripts.
+ * Such a post cannot carry the proof of work the scripts solve, so it gets
+ * a stricter limit per address, held in the database for every process; a
+ * refused or invalid post comes back with everything typed still in it.
+ */
+export function registerReportFormRoutes(
+  app: FastifyInstance,
+  deps: {
+    pages: WebPages;
+    reports: ReportService;
+    zones: ZoneService;
+    db: Drizzle;
+    box: SecretBox;
+    publicUrl: string;
+    timeZone: string;
+    rateLimits: { reportsPerMinute: number; reportFormPostsPerHour: number };
+  },
+): void {
+  const zonesQuery = async (request: FastifyRequest) => {
+    const coalition = await coalitionOf(request);
+    return { key: ['zones'], data: zoneListSchema.parse({ zones: await deps.zones.list(coalition.id) }) };
+  };
+  const answer = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    report: ReportFormAnswer,
+    status: number,
+  ) => deps.pages.send(request, reply, { queries: [await zonesQuery(request)], report, status });
+
+  app.get('/report', { schema: { hide: true } }, async (request, reply) =>
+    deps.pages.send(request, reply, { queries: [await zonesQuery(request)] }),
+  );
+
+  app.register(async (scope) => {
+    acceptFormBodies(scope, REPORT_BODY_LIMIT);
+    scope.post(
+      '/report',
+      {
+        bodyLimit: REPORT_BODY_LIMIT,
+        schema: { hide: true },
+        config: {
+          access: 'public',
+          rateLimit: { max: deps.rateLimits.reportsPerMinute, timeWindow: 60_000 },
+        },
+      },
+      async (request, reply) => {
+        const body = (request.body ?? {}) as FormBody;
+        if (typeof body !== 'object' || Array.isArray(body)) return reply.status(415).send();
+        const values = formValues(body);
+        if (crossSite(request, deps.publicUrl)) {
+          request.log.warn('report form posted from another site: refused');
+          // Not echoed: another site's words must not wait in this form for a person to send them.
+          return answer(request, reply, { values: EMPTY_REPORT_FORM, problems: [], failure: 'refused' }, 403);
+        }
+        // The language the form was shown in; the page's language if the field is missing.
+        const posted = formText(body, 'language');
+        const now = new Date();
+        const input = reportInputOf(values, {
+          language: isLanguage(posted) ? posted : deps.pages.languageOf(request),
+          observedAt: observedAtOf(values, now, (text) => zonedLocalTime(text, deps.timeZone)),
+        });
+        const parsed = reportInputSchema.safeParse(input);
+        if (!parsed.success) {
+          const problems = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.')))];
+          return answer(request, reply, { values, problems }, 400);
+        }
+        const coalition = await coalitionOf(request);
+        // Counted only once the report is one: a mistake corrected does not use the person's allowance.
+        const key = `report-form:${deps.box.digest(clientKeyOf(request), `report-form:${now.toISOString().slice(0, 10)}`)}`;
+        const allowed = await takeFormPost(deps.db, key, now, {
+          windowSeconds: FORM_WINDOW_SECONDS,
+          max: deps.rateLimits.reportFormPostsPerHour,
+        });
+        if (!allowed) return answer(request, reply, { values, problems: [], failure: 'formLimited' }, 429);
+        const { receipt } = await deps.reports.create(coalition.id, parsed.data, 'web');
+        return answer(request, reply, { receipt }, 200);
+      },
+    );
+  });
+}

@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type E2e, expectAccessible, startE2e } from './harness.js';
+
+/**
+ * Issue 14: the public pages on any phone — sent rendered by the server,
+ * usable with scripts off, titled per page and state, focus where the
+ * person's attention must go.
+ */
+let e2e: E2e;
+beforeAll(async () => {
+  e2e = await startE2e();
+});
+afterAll(async () => e2e?.stop());
+
+const phone = async (options: { javaScriptEnabled?: boolean; locale?: string } = {}) =>
+  (
+    await e2e.browser.newContext({
+      locale: options.locale ?? 'es-MX',
+      viewport: { width: 360, height: 640 },
+      isMobile: true,
+      hasTouch: true,
+      javaScriptEnabled: options.javaScriptEnabled ?? true,
+    })
+  ).newPage();
+
+/** What the status lookup says of a receipt code: the report exists only if it answers. */
+const lookUp = async (code: string) => {
+  const response = await fetch(`${e2e.server.baseUrl}/api/reports/receipt`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code }),
+  });
+  return response.status;
+};
+
+describe('the report form with JavaScript turned off', () => {
+  it('sends a report as a plain form and shows its receipt page', async () => {
+    const page = await phone({ javaScriptEnabled: false });
+    await page.goto(`${e2e.server.baseUrl}/report`);
+    await page.getByRole('heading', { name: 'Reportar actividad' }).waitFor();
+    expect(await page.title()).toBe('Reporte lo que ve · Faro');
+
+    // Sent too early: the server answers with the form, what was typed still in it, and links to the fields.
+    await page.getByLabel('Calles o punto de referencia (opcional)').fill('Calle 1 y Soto');
+    await page.getByRole('button', { name: 'Enviar reporte' }).click();
+    await page.locator('.error-summary').waitFor();
+    expect(await page.title()).toBe('Revise el formulario · Reportar · Faro');
+    expect(await page.getByLabel('Calles o punto de referencia (opcional)').inputValue()).toBe(
+      'Calle 1 y Soto',
+    );
+    const firstLink = page.locator('.error-summary a').first();
+    await firstLink.click();
+    expect(page.url()).toMatch(/#.+-error$/);
+
+    await page.getByLabel('Están deteniendo a personas').check();
+    await page.getByLabel('Vecindario').selectOption({ label: 'Boyle Heights' });
+    await page.getByLabel('Agentes', { exact: true }).fill('3');
+    await page.getByLabel('Hace unos 15 minutos').check();
+    await page.getByRole('button', { name: 'Enviar reporte' }).click();
+    const receipt = (await page.getByTestId('receipt').textContent())?.trim() ?? '';
+    expect(receipt).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}$/);
+    expect(await page.title()).toBe('Reporte enviado · Faro');
+    expect(await lookUp(receipt)).toBe(200);
+  });
+
+  it('chooses the neighborhood of the alerts with a plain form', async () => {
+    const page = await phone({ javaScriptEnabled: false, locale: 'en-US' });
+    await page.goto(`${e2e.server.baseUrl}/alerts`);
+    await page.getByRole('heading', { name: 'Alerts in force' }).waitFor();
+    await page.getByLabel('Neighborhood').selectOption({ label: 'Boyle Heights' });
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.waitForURL(/\/alerts\?zone=/);
+    expect(await page.getByLabel('Neighborhood').inputValue()).not.toBe('');
+    await page.getByTestId('no-alerts').waitFor();
+  });
+});
+
+describe('with JavaScript', () => {
+  it('moves focus to the error summary, then to the receipt, and titles each state', async () => {
+    const page = await phone({ locale: 'en-US' });
+    const errors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    await page.goto(`${e2e.server.baseUrl}/report`);
+    // The page arrives rendered; the scripts take it over (the phone's position appears only then).
+    await page.getByRole('button', { name: 'Use my location' }).waitFor();
+    expect(await page.title()).toBe('Report what you see · Faro');
+    // (axe needs scripts: the pages are checked here, with them.)
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Send report' }).click();
+    await page.locator('.error-summary').waitFor();
+    await expect
+      .poll(() => page.evaluate<string>("document.activeElement?.className ?? ''"))
+      .toContain('error-summary');
+    expect(await page.title()).toBe('Check the form · Report · Faro');
+
+    await page.getByLabel('People being detained').check();
+    await page.getByLabel('Neighborhood').selectOption({ label: 'Boyle Heights' });
+    await page.getByRole('button', { name: 'Send report' }).click();
+    await page.getByTestId('receipt').waitFor();
+    await expect
+      .poll(() => page.evaluate<string>("document.activeElement?.getAttribute('data-testid') ?? ''"))
+      .toBe('receipt-heading');
+    expect(await page.title()).toBe('Report sent · Faro');
+    await expectAccessible(page);
+    // The server's page and the browser's first render were the same: no hydration error.
+    expect(errors.filter((text) => /hydrat/i.test(text))).toEqual([]);
+  });
+
+  it('answers a mistyped link with a page, not JSON', async () => {
+    const page = await phone();
+    const response = await page.goto(`${e2e.server.baseUrl}/reprot`);
+    expect(response?.status()).toBe(404);
+    await page.getByRole('heading', { name: 'No encontramos esa página' }).waitFor();
+    expect(await page.title()).toBe('Página no encontrada · Faro');
+  });
+});

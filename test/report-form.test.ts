@@ -1,0 +1,255 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SERVER_PAGE_ID, type ServerPage } from '../src/shared/pages.js';
+import { buildReportInput } from './support/factories.js';
+import { startTestFaro, type TestFaro } from './support/faro.js';
+import { staffSession } from './support/sessions.js';
+import { storedReports } from './support/state.js';
+
+/**
+ * Issue 14 item 1: the public pages are rendered by the server, and the
+ * report form works as a plain HTML form — for a phone whose scripts never
+ * arrive or are turned off. Uses the built web app (npm install builds it).
+ */
+const WEB = path.resolve('dist/web');
+
+let t: TestFaro;
+let zoneId: string;
+let zoneName: string;
+
+beforeAll(async () => {
+  if (!existsSync(path.resolve('dist/ssr/ssr.js')))
+    throw new Error('run `npm run build` first: dist/ssr is missing');
+  t = await startTestFaro({ env: { WEB_DIST_DIR: WEB, REPORT_FORM_POSTS_PER_HOUR: '3' } });
+  const zones = (await t.faro.app.inject({ url: '/api/zones' })).json() as {
+    zones: { id: string; name: string }[];
+  };
+  const zone = zones.zones[0];
+  if (!zone) throw new Error('no demo zone');
+  zoneId = zone.id;
+  zoneName = zone.name;
+  const admin = await staffSession(t.faro.database, 'coalition_admin');
+  const set = await t.faro.app.inject({
+    method: 'PUT',
+    url: '/api/admin/publishing',
+    headers: admin.headers,
+    payload: {
+      allowedHosts: [],
+      blockedNames: [],
+      contacts: { hotline: '+1 (213) 555-0100', sms: '+1 213 555 0199' },
+    },
+  });
+  expect(set.statusCode).toBe(200);
+});
+afterAll(async () => t?.stop());
+
+/** The ServerPage a page carries for the browser. */
+function pageOf(html: string): ServerPage {
+  const match = new RegExp(`<script type="application/json" id="${SERVER_PAGE_ID}">(.*?)</script>`).exec(
+    html,
+  );
+  if (!match?.[1]) throw new Error('no server page block');
+  return JSON.parse(match[1]) as ServerPage;
+}
+
+const reportCount = () => storedReports(t);
+
+let address = 0;
+/** Each test posts from its own address, so one test's posts do not use another's allowance. */
+const post = (
+  form: Record<string, string | string[]>,
+  headers: Record<string, string> = {},
+  from?: string,
+) => {
+  const body = new URLSearchParams();
+  for (const [name, value] of Object.entries(form))
+    for (const one of Array.isArray(value) ? value : [value]) body.append(name, one);
+  address++;
+  return t.faro.app.inject({
+    method: 'POST',
+    url: '/report',
+    remoteAddress: from ?? `198.51.100.${address}`,
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'sec-fetch-site': 'same-origin',
+      ...headers,
+    },
+    payload: body.toString(),
+  });
+};
+
+describe('the report form without scripts', () => {
+  it('is a whole form in the page, in the phone’s language, with the zones and the coalition’s numbers', async () => {
+    const page = await t.faro.app.inject({
+      url: '/report',
+      headers: { 'accept-language': 'es-MX,es;q=0.9' },
+    });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    const html = page.body;
+    expect(html).toContain('<html lang="es"');
+    expect(html).toMatch(/<title>[^<]*Faro<\/title>/);
+    expect(html).not.toContain('<title>Faro</title>');
+    expect(html).toMatch(
+      /<form[^>]*action="\/report"[^>]*method="post"|<form[^>]*method="post"[^>]*action="\/report"/,
+    );
+    for (const name of [
+      'activity',
+      'zone',
+      'place',
+      'when',
+      'observedAt',
+      'agents',
+      'uniforms',
+      'description',
+    ])
+      expect(html).toContain(`name="${name}"`);
+    expect(html).toContain(`<option value="${zoneId}">${zoneName}</option>`);
+    expect(html).toContain('href="tel:+12135550100"');
+    expect(html).toContain('href="sms:+12135550199"');
+    expect(html).toContain('¿Qué está pasando?');
+    const server = pageOf(html);
+    expect(server.language).toBe('es');
+    expect(server.queries[0]?.key).toEqual(['zones']);
+  });
+
+  it('takes a report posted as a form and answers with its receipt page', async () => {
+    const before = await reportCount();
+    const answer = await post({
+      language: 'es',
+      activity: 'checkpoint',
+      agents: '4',
+      vehicles: '',
+      uniforms: ['ice', 'plainclothes'],
+      equipment: 'unmarked_vehicles',
+      zone: zoneId,
+      place: 'Calle 1 y Avenida B',
+      when: '15',
+      firsthand: 'yes',
+      description: 'Retén en la esquina',
+    });
+    expect(answer.statusCode).toBe(200);
+    expect(answer.headers['cache-control']).toBe('no-store');
+    const receipt = pageOf(answer.body).report;
+    expect(receipt && 'receipt' in receipt ? receipt.receipt : null).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+    expect(answer.body).toContain('data-testid="receipt"');
+    expect(await reportCount()).toBe(before + 1);
+    // The receipt code follows the report, as one from the scripted form does.
+    const code = receipt && 'receipt' in receipt ? receipt.receipt : '';
+    const status = await t.faro.app.inject({
+      method: 'POST',
+      url: '/api/reports/receipt',
+      payload: { code },
+    });
+    expect(status.statusCode).toBe(200);
+  });
+
+  it('sends an incomplete form back with everything typed and links to what to fix, storing nothing', async () => {
+    const before = await reportCount();
+    const answer = await post({
+      language: 'en',
+      activity: '',
+      agents: 'lots',
+      place: 'Main St & 3rd',
+      when: 'custom',
+      observedAt: 'not a time',
+      description: 'Two vans',
+    });
+    expect(answer.statusCode).toBe(400);
+    const echo = pageOf(answer.body).report;
+    if (!echo || !('values' in echo)) throw new Error('no echo');
+    expect(echo.values.place).toBe('Main St & 3rd');
+    expect(echo.values.description).toBe('Two vans');
+    expect(echo.problems).toEqual(
+      expect.arrayContaining(['activity', 'size.agents', 'location.zoneId', 'observedAt']),
+    );
+    expect(answer.body).toContain('class="error-summary"');
+    expect(answer.body).toMatch(/<li><a href="#[^"]+-activity-error">/);
+    expect(answer.body).toContain('value="Main St &amp; 3rd"');
+    expect(answer.body).toContain('Two vans</textarea>');
+    expect(await reportCount()).toBe(before);
+  });
+
+  it('hostile: refuses a form posted from another site, and does not put its words into the form', async () => {
+    const before = await reportCount();
+    const fake = {
+      language: 'en',
+      activity: 'raid',
+      zone: zoneId,
+      when: 'now',
+      description: 'FAKE RAID EVERYWHERE',
+    };
+    const crossSite = await post(fake, { 'sec-fetch-site': 'cross-site' });
+    expect(crossSite.statusCode).toBe(403);
+    expect(crossSite.body).not.toContain('FAKE RAID');
+    const { 'sec-fetch-site': _none, ...withoutFetchSite } = { 'sec-fetch-site': '' };
+    const otherOrigin = await t.faro.app.inject({
+      method: 'POST',
+      url: '/report',
+      remoteAddress: '198.51.100.250',
+      headers: {
+        ...withoutFetchSite,
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: 'https://evil.example',
+      },
+      payload: new URLSearchParams(fake).toString(),
+    });
+    expect(otherOrigin.statusCode).toBe(403);
+    expect(await reportCount()).toBe(before);
+  });
+
+  it('hostile: holds one address to a few reports an hour (no proof of work runs without scripts), in the database', async () => {
+    const form = { language: 'en', activity: 'patrol', zone: zoneId, when: 'now', description: 'one more' };
+    const from = '203.0.113.77';
+    for (let i = 0; i < 3; i++) expect((await post(form, {}, from)).statusCode).toBe(200);
+    const before = await reportCount();
+    const refused = await post(form, {}, from);
+    expect(refused.statusCode).toBe(429);
+    const echo = pageOf(refused.body).report;
+    expect(echo && 'failure' in echo ? echo.failure : null).toBe('formLimited');
+    expect(refused.body).toContain('one more');
+    expect(refused.body).toContain('href="tel:+12135550100"');
+    expect(await reportCount()).toBe(before);
+    // Kept where every process sees it: the count is a row, not this process's memory.
+    const { rows } = await t.faro.database.pool.query<{ count: number }>(
+      'select count from report_form_throttle',
+    );
+    expect(rows.map((row) => Number(row.count))).toContain(3);
+    // Another address, and the scripted form (with its proof of work), are not held by it.
+    expect((await post(form, {}, '203.0.113.78')).statusCode).toBe(200);
+    const api = await t.faro.app.inject({
+      method: 'POST',
+      url: '/api/reports',
+      remoteAddress: from,
+      payload: buildReportInput({ location: { zoneId } }),
+    });
+    expect(api.statusCode).toBe(201);
+  });
+
+  it('answers a mistyped link with a page in the person’s language, and the API with JSON', async () => {
+    const page = await t.faro.app.inject({
+      url: '/reprot',
+      headers: { accept: 'text/html', 'accept-language': 'es' },
+    });
+    expect(page.statusCode).toBe(404);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    expect(page.body).toContain('No encontramos esa página');
+    const api = await t.faro.app.inject({ url: '/api/nothing', headers: { accept: 'text/html' } });
+    expect(api.statusCode).toBe(404);
+    expect(api.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
+  });
+
+  it('renders the alerts page with the alerts in force and a neighborhood choice that works as a plain form', async () => {
+    const page = await t.faro.app.inject({
+      url: `/alerts?zone=${zoneId}`,
+      headers: { 'accept-language': 'en' },
+    });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toMatch(/<form[^>]*method="get"/);
+    expect(page.body).toContain(`<option value="${zoneId}" selected="">`);
+    const server = pageOf(page.body);
+    expect(server.queries.map((q) => q.key)).toEqual([['zones'], ['public-alerts', zoneId]]);
+    expect(page.body).toContain('data-testid="no-alerts"');
+  });
+});
