@@ -240,6 +240,19 @@ describe('the report form without scripts', () => {
     expect(api.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
   });
 
+  it('keeps the public numbers when an older client saves the publishing lists without them', async () => {
+    const admin = await staffSession(t.faro.database, 'coalition_admin');
+    const saved = await t.faro.app.inject({
+      method: 'PUT',
+      url: '/api/admin/publishing',
+      headers: admin.headers,
+      payload: { allowedHosts: [], blockedNames: ['Someone'] },
+    });
+    expect(saved.json()).toMatchObject({ contacts: { hotline: '+1 (213) 555-0100' } });
+    const page = await t.faro.app.inject({ url: '/report' });
+    expect(page.body).toContain('href="tel:+12135550100"');
+  });
+
   it('renders the alerts page with the alerts in force and a neighborhood choice that works as a plain form', async () => {
     const page = await t.faro.app.inject({
       url: `/alerts?zone=${zoneId}`,

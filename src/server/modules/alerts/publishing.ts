@@ -80,7 +80,14 @@ export function createPublishing(deps: {
     async update(coalitionId, settings, actorId) {
       const { settings: current } = await load(coalitionId);
       // Clients written before the allow-list existed send no numbers: keep the ones set.
-      const next = { ...settings, allowedNumbers: settings.allowedNumbers ?? current.allowedNumbers ?? [] };
+      // Nor the public numbers (issue 14): a form that does not show them leaves them as they are.
+      const next = {
+        ...settings,
+        allowedNumbers: settings.allowedNumbers ?? current.allowedNumbers ?? [],
+        ...((settings.contacts ?? current.contacts)
+          ? { contacts: settings.contacts ?? current.contacts }
+          : {}),
+      };
       // What alerts may say is a safety setting: who changed it is kept with the change.
       await deps.db.transaction(async (tx) => {
         await coalitionSettings.setPublishing(tx, coalitionId, next);

@@ -6,6 +6,8 @@ import type { PolygonGeometry } from '../zones/geo.js';
  * vertices each), close enough to place a report in the right neighborhood.
  */
 export const DEMO_COALITION = { slug: 'la-demo', name: 'Los Angeles Rapid Response (demo)' };
+/** The demo's hotline and text numbers, shown on its public pages. */
+export const DEMO_CONTACTS = { hotline: '+1 213 555 0190', sms: '+1 213 555 0191' };
 
 type Ring = [number, number][];
 const polygon = (ring: Ring): PolygonGeometry => ({

@@ -8,9 +8,10 @@ import { newTotpSecret } from '../access/totp.js';
 import { grantMembership, insertUser } from '../access/users.repo.js';
 import { findCoalitionBySlug, insertCoalition } from '../coalitions/coalitions.repo.js';
 import { insertOrganization, setOrganizationZones } from '../coalitions/organizations.repo.js';
+import { coalitionSettings } from '../coalitions/settings.js';
 import { polygonCells, ZONE_CELL_RESOLUTION } from '../zones/geo.js';
 import { insertZone } from '../zones/zones.repo.js';
-import { DEMO_COALITION, DEMO_ORGANIZATIONS, DEMO_ZONES } from './demo-data.js';
+import { DEMO_COALITION, DEMO_CONTACTS, DEMO_ORGANIZATIONS, DEMO_ZONES } from './demo-data.js';
 
 export interface DemoAccount {
   role: Role;
@@ -48,6 +49,8 @@ export async function seedDemo(database: Database, box: SecretBox): Promise<Demo
     // Each table through the repository of the module that owns it.
     if (await findCoalitionBySlug(db, DEMO_COALITION.slug)) return null;
     const coalition = await insertCoalition(db, DEMO_COALITION.name, DEMO_COALITION.slug);
+    // The numbers the public pages show (555-01xx: reserved for fiction, they ring nobody).
+    await coalitionSettings.setPublishing(db, coalition.id, { contacts: DEMO_CONTACTS });
     const orgIds = new Map<string, string>();
     for (const { slug, name } of DEMO_ORGANIZATIONS) {
       const row = await insertOrganization(db, coalition.id, name, slug);

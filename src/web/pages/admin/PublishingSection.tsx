@@ -7,6 +7,8 @@ import { errorText } from '../../errors.js';
 
 const LISTS = ['allowedNumbers', 'blockedNames', 'allowedHosts'] as const;
 type List = (typeof LISTS)[number];
+const CONTACTS = ['hotline', 'sms'] as const;
+type Contact = (typeof CONTACTS)[number];
 
 const lines = (text: string) =>
   text
@@ -32,6 +34,8 @@ export function PublishingSection() {
     blockedNames: '',
     allowedHosts: '',
   });
+  /** The numbers the public pages show: "call us", "text us". */
+  const [contacts, setContacts] = useState<Record<Contact, string>>({ hotline: '', sms: '' });
 
   useEffect(() => {
     if (!settings.data) return;
@@ -41,6 +45,7 @@ export function PublishingSection() {
       blockedNames: data.blockedNames.join('\n'),
       allowedHosts: data.allowedHosts.join('\n'),
     });
+    setContacts({ hotline: data.contacts?.hotline ?? '', sms: data.contacts?.sms ?? '' });
   }, [settings.data]);
 
   const problem = (error: unknown) => {
@@ -49,6 +54,8 @@ export function PublishingSection() {
     return error.fields
       .map(({ field }) => {
         const [list, index] = field.split('.');
+        if (list === 'contacts')
+          return t('admin.publishing.invalid.contact', { field: t(`admin.publishing.${index}`) });
         if (!LISTS.includes(list as List)) return t('admin.publishing.failed');
         return t(`admin.publishing.invalid.${list}`, { line: Number(index ?? 0) + 1 });
       })
@@ -56,7 +63,7 @@ export function PublishingSection() {
   };
 
   const store = useMutation({
-    mutationFn: (body: Record<List, string[]>) =>
+    mutationFn: (body: PublishingSettings) =>
       api<PublishingSettings>('/api/admin/publishing', { method: 'PUT', body }),
     onSuccess: (saved) => queryClient.setQueryData(['admin', 'publishing'], saved),
   });
@@ -66,6 +73,10 @@ export function PublishingSection() {
       allowedNumbers: lines(texts.allowedNumbers),
       blockedNames: lines(texts.blockedNames),
       allowedHosts: lines(texts.allowedHosts),
+      contacts: {
+        ...(contacts.hotline.trim() ? { hotline: contacts.hotline.trim() } : {}),
+        ...(contacts.sms.trim() ? { sms: contacts.sms.trim() } : {}),
+      },
     });
   };
 
@@ -74,6 +85,21 @@ export function PublishingSection() {
     <form onSubmit={save} aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{t('admin.publishing.title')}</h2>
       <p className="hint">{t('admin.publishing.intro')}</p>
+      {CONTACTS.map((contact) => (
+        <div key={contact}>
+          <label htmlFor={`${id}-${contact}`}>{t(`admin.publishing.${contact}`)}</label>
+          <p className="hint" id={`${id}-${contact}-hint`}>
+            {t('admin.publishing.contactHint')}
+          </p>
+          <input
+            id={`${id}-${contact}`}
+            type="tel"
+            aria-describedby={`${id}-${contact}-hint`}
+            value={contacts[contact]}
+            onChange={(e) => setContacts((all) => ({ ...all, [contact]: e.target.value }))}
+          />
+        </div>
+      ))}
       {LISTS.map((list) => (
         <div key={list}>
           <label htmlFor={`${id}-${list}`}>{t(`admin.publishing.${list}`)}</label>
