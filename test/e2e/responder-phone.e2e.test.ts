@@ -58,7 +58,7 @@ async function onFirstScreen(page: Page, testId: string) {
   const box = await page.getByTestId(testId).first().boundingBox();
   const viewport = page.viewportSize();
   if (!box || !viewport) throw new Error(`${testId} is not shown`);
-  const scrolled = await page.evaluate(() => window.scrollY);
+  const scrolled = await page.evaluate<number>('window.scrollY');
   expect(scrolled, 'the page is not scrolled').toBe(0);
   expect(box.y, `${testId} starts on the first screen`).toBeGreaterThanOrEqual(0);
   expect(box.y + box.height, `${testId} ends on the first screen`).toBeLessThanOrEqual(viewport.height);
@@ -73,7 +73,7 @@ async function nothingSideways(page: Page, state: string) {
     await page.locator('h1').first().waitFor();
     if (where === '/responder') await page.getByTestId('responder-ready').waitFor({ state: 'attached' });
     else await page.getByRole('button', { name: 'Send report' }).waitFor();
-    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    const width = await page.evaluate<number>('document.documentElement.scrollWidth');
     expect(width, `${where} (${state}) is ${width} px wide at 320 px`).toBeLessThanOrEqual(320);
   }
   await page.setViewportSize(PHONE);
@@ -113,7 +113,7 @@ describe('the responder’s screen for one hand', () => {
     await menu.click();
     await page.getByRole('link', { name: 'Field report' }).waitFor();
     await page.getByRole('button', { name: 'Español' }).waitFor();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(320);
     await expectAccessible(page);
     await page.setViewportSize(PHONE);
     await page.getByRole('link', { name: 'Field report' }).click();
@@ -222,13 +222,13 @@ describe('the responder’s screen for one hand', () => {
     await screenshot(page, 'responder-360-assigned.png');
 
     // Scrolled to the very end: still in reach, and it covers nothing (the page left room for it).
-    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    await page.evaluate('window.scrollTo(0, document.documentElement.scrollHeight)');
     const box = await needHelp.boundingBox();
     expect((box?.y ?? -1) >= 0 && (box?.y ?? 0) + (box?.height ?? 0) <= PHONE.height).toBe(true);
-    const lastBottom = await page.evaluate(() => {
-      const items = [...document.querySelectorAll('section.responder > :not(.need-help)')];
-      return Math.max(...items.map((item) => item.getBoundingClientRect().bottom));
-    });
+    // The lowest edge of anything on the page but the bar itself.
+    const lastBottom = await page.evaluate<number>(`Math.max(...[
+      ...document.querySelectorAll('section.responder > :not(.need-help)'),
+    ].map((item) => item.getBoundingClientRect().bottom))`);
     expect(lastBottom).toBeLessThanOrEqual(box?.y ?? 0);
 
     // A double tap where "Need help" is lands on Cancel: nothing is sent.
