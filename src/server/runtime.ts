@@ -72,7 +72,7 @@ export async function composeModules(platform: Awaited<ReturnType<typeof openPla
     zones: zones.services.zones,
     grouper: incidents.services.grouper,
   });
-  const dispatch = createDispatchModule(platform, { sessions });
+  const dispatch = createDispatchModule(platform, { sessions, incidents: incidents.services.incidents });
   const alerts = createAlertsModule(platform, {
     incidents: incidents.services.incidents,
     zones: zones.services.zones,

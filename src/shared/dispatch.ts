@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { saluteViewSchema } from './incident.js';
 import {
   activitySchema,
   EQUIPMENT,
@@ -8,7 +9,7 @@ import {
   UNIFORMS,
   uniformSchema,
 } from './report.js';
-import { INCIDENT_STATUSES } from './report-fields.js';
+import { INCIDENT_STATUSES, SAFETY } from './report-fields.js';
 
 /** The dispatch contract: responders' profile and shift, suggestions, assignments. */
 
@@ -50,7 +51,7 @@ export const assignmentStateSchema = z.enum(ASSIGNMENT_STATES);
 
 export const PRESENT = ['immigration_agents', 'local_police', 'other', 'nobody'] as const;
 export const OUTCOMES = ['confirmed', 'not_confirmed', 'uncertain'] as const;
-export const SAFETY = ['ok', 'help', 'missed'] as const;
+export { SAFETY };
 
 /** What the responder saw, SALUTE (the place is the incident's; the time, the report's): activity, never people. */
 export const sceneSaluteSchema = z.object({
@@ -94,16 +95,30 @@ export const assignmentSchema = z.object({
 export type Assignment = z.infer<typeof assignmentSchema>;
 export const assignmentListSchema = z.object({ assignments: z.array(assignmentSchema) });
 
-/** What a responder sees of an incident they are assigned to. */
+/** What a responder sees of an incident offered to them or they are out on: no place finer than its zone. */
 export const assignedIncidentSchema = z.object({
   id: z.uuid(),
   number: z.number().int(),
   activity: activitySchema,
   status: z.enum(INCIDENT_STATUSES),
   zone: z.object({ id: z.uuid(), name: z.string() }).nullable(),
-  center: z.object({ lat: z.number(), lng: z.number() }).nullable(),
   lastObservedAt: z.string(),
 });
+
+/**
+ * What only the responder who accepted is told of the incident, to find it and know what to expect
+ * (never with an offer not yet accepted): the cross streets or landmarks as the reports gave them,
+ * what the reports said (SALUTE, consolidated as the board shows it), and a point to open in a maps
+ * app — the center of a resolution-9 cell (zones/geo.ts, `responderPointOf`), never a reported
+ * position.
+ */
+export const incidentBriefSchema = z.object({
+  /** The reports' own words for the place, most often given first; at most a few. */
+  places: z.array(z.string()),
+  salute: saluteViewSchema,
+  point: z.object({ lat: z.number(), lng: z.number() }).nullable(),
+});
+export type IncidentBrief = z.infer<typeof incidentBriefSchema>;
 
 export const responderStateSchema = z.object({
   profile: profileSchema,
@@ -117,6 +132,8 @@ export const responderStateSchema = z.object({
   assignments: z.array(
     assignmentSchema.extend({
       incident: assignedIncidentSchema,
+      /** Only once accepted (accepted, on the way, on scene); null for an offer. */
+      brief: incidentBriefSchema.nullable(),
       /** The others sent to the same incident (a buddy pair): each sees the other's state and safety. */
       team: z.array(
         z.object({

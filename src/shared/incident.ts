@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { SAFETY } from './dispatch.js';
 import { activitySchema, reportSummarySchema } from './report.js';
-import { INCIDENT_STATUSES, SETTABLE_INCIDENT_STATUSES } from './report-fields.js';
+import { INCIDENT_STATUSES, SAFETY, SETTABLE_INCIDENT_STATUSES } from './report-fields.js';
 
 export const incidentStatusSchema = z.enum(INCIDENT_STATUSES);
 

@@ -96,6 +96,12 @@ export type Verdict = (typeof VERDICTS)[number];
 export const isVerdict = (status: IncidentStatus | null | undefined): status is Verdict =>
   (VERDICTS as readonly (IncidentStatus | null | undefined)[]).includes(status);
 
+/**
+ * A responder's safety on scene: fine, asked for help, or missed a check-in. Here (not in
+ * dispatch.ts) so the incident contract can use it without the two importing each other.
+ */
+export const SAFETY = ['ok', 'help', 'missed'] as const;
+
 /** Triage warnings on an incident. */
 export const RED_FLAGS = ['stale', 'vague_location', 'secondhand'] as const;
 export type RedFlag = (typeof RED_FLAGS)[number];

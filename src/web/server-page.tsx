@@ -15,15 +15,6 @@ export const useServerPage = () => useContext(ServerPageContext);
 /** Where the server collects the title a page asks for while it renders. */
 export const TitleSinkContext = createContext<{ title: string } | null>(null);
 
-/** The page's title (tab, history, what a screen reader announces on a new page): "Report · Faro". */
-export function usePageTitle(title: string): void {
-  const sink = useContext(TitleSinkContext);
-  if (sink) sink.title = title;
-  useEffect(() => {
-    document.title = title;
-  }, [title]);
-}
-
 let read: ServerPage | null | undefined;
 
 /** The ServerPage the server put into this page (read once), if it rendered it. */

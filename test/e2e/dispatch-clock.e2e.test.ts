@@ -223,7 +223,8 @@ describe('offers and check-ins on a moving clock', () => {
 
     // Later he asks for help: his phone says who knows, the board flags it, the dispatcher's device rings.
     const helpCount = push.received(board.clientHash()).length;
-    await card.getByRole('button', { name: 'Need help' }).click();
+    await beto.getByTestId('need-help').getByRole('button', { name: 'Need help' }).click();
+    await beto.getByRole('button', { name: 'Yes, send for help' }).click();
     await card
       .getByTestId('help-sent')
       .getByText(/every dispatcher has been alerted/)

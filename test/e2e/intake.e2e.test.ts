@@ -146,7 +146,7 @@ describe('hotline call into the live incident board', () => {
     await phone.getByRole('heading', { name: 'Reporte desde el lugar' }).waitFor();
     await expectAccessible(phone);
     expect(await phone.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
-    await phone.getByLabel('A · ¿Qué está pasando?').selectOption('raid');
+    await phone.getByLabel('Redada en una casa o lugar de trabajo').check();
     await phone.getByRole('button', { name: 'Usar mi ubicación' }).click();
     await phone.getByText('Ubicación compartida').first().waitFor();
     await phone.getByRole('button', { name: 'Enviar reporte' }).click();

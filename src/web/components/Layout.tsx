@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation } from 'react-router';
 import { LANGUAGES } from '../../shared/report-fields.js';
@@ -21,17 +22,32 @@ export function Layout() {
   );
   const session = useSession(staffPage).data;
   const signedIn = staffPage && session?.state === 'signed_in' ? session : null;
+  // Staff on a phone: one row, the links and languages behind "Menu" (styles.css, compact staff header).
+  // Open on the page it was opened on: following a link closes it.
+  const [menuOpenOn, setMenuOpenOn] = useState<string | null>(null);
+  const menuOpen = menuOpenOn === path;
   return (
     <>
       <a className="skip" href="#main">
         {t('app.skip')}
       </a>
-      <header className="top">
+      <header className={signedIn ? 'top staff' : 'top'} data-menu={menuOpen ? 'open' : 'closed'}>
         <Link to="/" className="brand">
           <span aria-hidden="true">◉</span> {t('app.name')}
         </Link>
         {signedIn && (
-          <nav aria-label={t('nav.staff')} className="staff-nav">
+          <button
+            type="button"
+            className="menu-toggle"
+            aria-expanded={menuOpen}
+            aria-controls="staff-nav staff-langs"
+            onClick={() => setMenuOpenOn(menuOpen ? null : path)}
+          >
+            {t('nav.menu')}
+          </button>
+        )}
+        {signedIn && (
+          <nav id="staff-nav" aria-label={t('nav.staff')} className="staff-nav">
             {signedIn.permissions.includes('incidents:read') && (
               <Link to="/dispatch">{t('nav.dispatch')}</Link>
             )}
@@ -46,7 +62,7 @@ export function Layout() {
             <Link to="/account">{signedIn.user.displayName}</Link>
           </nav>
         )}
-        <nav aria-label={t('lang.label')} className="langs">
+        <nav id={signedIn ? 'staff-langs' : undefined} aria-label={t('lang.label')} className="langs">
           {LANGUAGES.map((language) => (
             <button
               key={language}

@@ -6,7 +6,8 @@ import type { PublicAlert } from '../../shared/alert.js';
 import { type Language, LOCALE_TAGS } from '../../shared/report-fields.js';
 import { api } from '../api.js';
 import { useLanguage } from '../language.js';
-import { useHydrated, usePageTitle, useServerPage } from '../server-page.js';
+import { usePageTitle } from '../pageTitle.js';
+import { useHydrated, useServerPage } from '../server-page.js';
 import { useZones } from '../useZones.js';
 
 /** A time of day in the coalition's zone: the same on the server's page and the phone's. */

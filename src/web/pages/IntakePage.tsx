@@ -36,6 +36,9 @@ function problemOf(field: string): Problem | null {
  * only, the SALUTE questions in the order they are asked, a zone picked by
  * typing part of its name, an optional callback number. Ctrl+Enter sends;
  * after sending, the receipt code to read out and one key to the next call.
+ * In the field (a responder's phone) the same questions come as large tap
+ * targets, the public form's cards, and nothing takes focus on opening (a
+ * keyboard popping up would hide half the screen).
  */
 export function IntakeForm({ mode }: { mode: 'hotline' | 'field' }) {
   const { t } = useTranslation();
@@ -43,6 +46,10 @@ export function IntakeForm({ mode }: { mode: 'hotline' | 'field' }) {
   const text = (key: string) =>
     t(mode === 'field' && i18n.exists(`field.${key}`) ? `field.${key}` : `hotline.${key}`);
   const id = useId();
+  /** The keyboard form (the hotline's), or the phone's cards (the field's). */
+  const compact = mode === 'hotline';
+  /** SALUTE's letter before a question the form itself asks, on the keyboard form only. */
+  const letter = (l: string) => (compact ? `${l} · ` : '');
   const zones = useZones();
   const first = useRef<HTMLInputElement>(null);
   const next = useRef<HTMLButtonElement>(null);
@@ -73,8 +80,8 @@ export function IntakeForm({ mode }: { mode: 'hotline' | 'field' }) {
 
   useEffect(() => {
     if (receipt) next.current?.focus();
-    else first.current?.focus();
-  }, [receipt]);
+    else if (compact) first.current?.focus();
+  }, [receipt, compact]);
 
   const set = <K extends keyof typeof empty>(key: K, value: (typeof empty)[K]) =>
     setForm((current) => ({ ...current, [key]: value }));
@@ -151,7 +158,12 @@ export function IntakeForm({ mode }: { mode: 'hotline' | 'field' }) {
   const described = (key: Problem) => (problems.includes(key) ? `${id}-${key}-error` : undefined);
 
   return (
-    <form className="hotline" onSubmit={submit} onKeyDown={sendOnCtrlEnter} noValidate>
+    <form
+      className={compact ? 'hotline' : 'hotline field-form'}
+      onSubmit={submit}
+      onKeyDown={sendOnCtrlEnter}
+      noValidate
+    >
       <h1>{text('title')}</h1>
       <p className="hint">{text('intro')}</p>
       {problems.length > 0 && (
@@ -162,14 +174,17 @@ export function IntakeForm({ mode }: { mode: 'hotline' | 'field' }) {
 
       <SaluteFields
         id={id}
-        compact
+        compact={compact}
         firstField={first}
         values={form.salute}
         onChange={(patch) => setForm((current) => ({ ...current, salute: { ...current.salute, ...patch } }))}
         problems={problems.filter(isSaluteProblem)}
         location={
           <fieldset>
-            <legend>L · {t('hotline.location')}</legend>
+            <legend>
+              {letter('L')}
+              {t('hotline.location')}
+            </legend>
             <label htmlFor={`${id}-zone`}>{t('hotline.zone')}</label>
             <input
               id={`${id}-zone`}
@@ -195,7 +210,12 @@ export function IntakeForm({ mode }: { mode: 'hotline' | 'field' }) {
                   </button>
                 </p>
               ) : (
-                <button type="button" className="button" onClick={locate} disabled={locating === 'busy'}>
+                <button
+                  type="button"
+                  className="button block"
+                  onClick={locate}
+                  disabled={locating === 'busy'}
+                >
                   {locating === 'busy' ? t('report.location.locating') : t('report.location.useMyLocation')}
                 </button>
               ))}
@@ -211,7 +231,10 @@ export function IntakeForm({ mode }: { mode: 'hotline' | 'field' }) {
         }
         time={
           <>
-            <label htmlFor={`${id}-minutes`}>T · {t('hotline.minutesAgo')}</label>
+            <label htmlFor={`${id}-minutes`}>
+              {letter('T')}
+              {t('hotline.minutesAgo')}
+            </label>
             <input
               id={`${id}-minutes`}
               inputMode="numeric"
@@ -225,13 +248,14 @@ export function IntakeForm({ mode }: { mode: 'hotline' | 'field' }) {
         }
       />
 
-      <label className="inline-check">
+      {/* A card like the public form's choices on a phone; a plain checkbox on the keyboard form. */}
+      <label className={compact ? 'inline-check' : 'choice'}>
         <input
           type="checkbox"
           checked={form.firsthand}
           onChange={(e) => set('firsthand', e.target.checked)}
         />{' '}
-        {text('firsthand')}
+        <span>{text('firsthand')}</span>
       </label>
 
       {mode === 'hotline' && (
@@ -286,7 +310,11 @@ export function IntakeForm({ mode }: { mode: 'hotline' | 'field' }) {
           overrides={{ NETWORK: t('hotline.offline'), INTERNAL: t('hotline.failed') }}
         />
       )}
-      <button type="submit" className="button primary" disabled={send.isPending}>
+      <button
+        type="submit"
+        className={compact ? 'button primary' : 'button primary block'}
+        disabled={send.isPending}
+      >
         {send.isPending ? t('report.sending') : t('hotline.submit')}
       </button>
     </form>

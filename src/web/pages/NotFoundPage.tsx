@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { usePageTitle } from '../server-page.js';
+import { usePageTitle } from '../pageTitle.js';
 
 /** A mistyped or old link: said plainly, in the person's language, with the ways on. */
 export function NotFoundPage() {

@@ -17,6 +17,7 @@ import { ContactNumbers } from '../components/ContactNumbers.js';
 import { ReportPhotos, useReportPhotos } from '../components/ReportPhotos.js';
 import { SaluteFields } from '../components/SaluteFields.js';
 import { useLanguage } from '../language.js';
+import { usePageTitle } from '../pageTitle.js';
 import { prepareProofOfWork } from '../pow.js';
 import {
   SALUTE_PROBLEMS,
@@ -27,7 +28,7 @@ import {
   saluteProblemOf,
   saluteProblems,
 } from '../salute.js';
-import { useHydrated, usePageTitle, useServerPage } from '../server-page.js';
+import { useHydrated, useServerPage } from '../server-page.js';
 import { useDeviceLocation } from '../useDeviceLocation.js';
 import { ReportReceipt } from './report/ReportReceipt.js';
 import { failureOf, sendReport } from './report/send.js';

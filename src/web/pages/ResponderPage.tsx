@@ -5,15 +5,26 @@ import type { ResponderState } from '../../shared/dispatch.js';
 import { ApiError, api } from '../api.js';
 import { ErrorSummary } from '../components/ErrorSummary.js';
 import { StaffNotifyButton } from '../components/StaffNotifyButton.js';
+import { usePageTitle } from '../pageTitle.js';
 import { AssignmentCard } from './responder/AssignmentCard.js';
+import { minutesAndSeconds, useSecondsLeft } from './responder/Countdown.js';
+import { NeedHelp } from './responder/NeedHelp.js';
 import { ProfileForm } from './responder/ProfileForm.js';
 import { clock, type Pending, RESPONDER_KEY } from './responder/state.js';
 
+type Assignments = ResponderState['assignments'];
+
+/** What needs the responder first: offers (they run out), then what they are out on. */
+const byUrgency = (assignments: Assignments) => [
+  ...assignments.filter((a) => a.state === 'offered'),
+  ...assignments.filter((a) => a.state !== 'offered'),
+];
+
 /**
- * The responder's phone: go on and off shift, share a coarse location, and
- * answer offers and report from the scene with big one-thumb buttons. An
- * action that cannot reach the server waits and is sent again by itself,
- * and the page says so rather than pretending.
+ * The responder's phone, for one hand: the current offer (with its deadline) or assignment first,
+ * then the shift and the profile; "Need help" fixed to the bottom of the screen while on scene;
+ * the tab's title says the state. An action that cannot reach the server waits and is sent again
+ * by itself, and the page says so rather than pretending.
  */
 export default function ResponderPage() {
   const { t } = useTranslation();
@@ -101,8 +112,25 @@ export default function ResponderPage() {
     return () => clearInterval(timer);
   }, [sharing, share]);
 
+  const assignments = byUrgency(state.data?.assignments ?? []);
+  const offer = assignments.find((a) => a.state === 'offered');
+  const onScene = assignments.find((a) => a.state === 'on_scene');
+  const offerLeft = useSecondsLeft(offer?.expiresAt ?? null);
+  usePageTitle(
+    !state.data
+      ? t('responder.title')
+      : offer && offerLeft !== null
+        ? t('responder.pageTitle.offer', { left: minutesAndSeconds(offerLeft) })
+        : assignments.length > 0
+          ? t('responder.pageTitle.assigned')
+          : t(shift ? 'responder.pageTitle.onShift' : 'responder.pageTitle.offShift'),
+  );
+
   return (
-    <section className="responder">
+    <section
+      className={onScene ? 'responder with-help' : 'responder'}
+      data-testid={state.data ? 'responder-ready' : undefined}
+    >
       <h1>{t('responder.title')}</h1>
       {queued.length > 0 && (
         <p className="pending" role="status">
@@ -110,6 +138,11 @@ export default function ResponderPage() {
         </p>
       )}
       <ErrorSummary error={refused} say={(message) => t('responder.failed', { message })} />
+      {assignments.map((assignment) => (
+        <AssignmentCard key={assignment.id} assignment={assignment} send={send} />
+      ))}
+      {/* Offers come only on shift: off shift, the way onto one comes first. */}
+      {shift && assignments.length === 0 && <p className="muted">{t('responder.noAssignments')}</p>}
       {state.data && !shift && (
         <div>
           <p>{t('responder.offShift')}</p>
@@ -156,13 +189,18 @@ export default function ResponderPage() {
           </button>
         </div>
       )}
-      {state.data && state.data.assignments.length === 0 && (
-        <p className="muted">{t('responder.noAssignments')}</p>
-      )}
       {state.data && <ProfileForm profile={state.data.profile} send={send} />}
-      {state.data?.assignments.map((assignment) => (
-        <AssignmentCard key={assignment.id} assignment={assignment} send={send} />
-      ))}
+      {onScene && (
+        <NeedHelp
+          onConfirm={() =>
+            send({
+              path: `/api/responder/assignments/${onScene.id}/check-in`,
+              method: 'POST',
+              body: { status: 'help' },
+            })
+          }
+        />
+      )}
     </section>
   );
 }

@@ -7,7 +7,7 @@ import type { ReceiptStatus } from '../../shared/report.js';
 import { api } from '../api.js';
 import { ErrorSummary } from '../components/ErrorSummary.js';
 import { useLanguage } from '../language.js';
-import { usePageTitle } from '../server-page.js';
+import { usePageTitle } from '../pageTitle.js';
 
 const formatTime = (iso: string, language: string) =>
   new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));

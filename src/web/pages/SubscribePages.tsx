@@ -7,9 +7,9 @@ import type { SubscriptionView } from '../../shared/subscription.js';
 import { ApiError, api } from '../api.js';
 import { CheckboxGroup, RadioGroup } from '../components/Choices.js';
 import { useLanguage } from '../language.js';
+import { usePageTitle } from '../pageTitle.js';
 import { prepareProofOfWork, takeProofOfWork } from '../pow.js';
 import { browserPushSubscription, pushSupported } from '../push.js';
-import { usePageTitle } from '../server-page.js';
 import { useZones } from '../useZones.js';
 
 type Channel = 'email' | 'sms' | 'push';

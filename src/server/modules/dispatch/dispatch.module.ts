@@ -1,5 +1,6 @@
 import type { Platform } from '../../platform.js';
 import type { SessionService } from '../access/sessions.service.js';
+import type { IncidentService } from '../incidents/incidents.service.js';
 import type { FaroModule } from '../module.js';
 import { createIncidentChannel } from './channel.js';
 import { dispatchJobs, offerExpiryJob } from './dispatch.jobs.js';
@@ -15,7 +16,7 @@ import { createResponderTexts } from './responder-texts.js';
  */
 export function createDispatchModule(
   platform: Platform,
-  deps: { sessions: Pick<SessionService, 'stillGrants'> },
+  deps: { sessions: Pick<SessionService, 'stillGrants'>; incidents: Pick<IncidentService, 'brief'> },
 ) {
   const { config, database, box, now, jobs, sms } = platform;
   const staffPush = createStaffPush({ database, box, push: platform.push });
@@ -34,6 +35,7 @@ export function createDispatchModule(
     checkInMinutes: config.dispatch.checkInMinutes,
     escalateMinutes: config.dispatch.escalateMinutes,
     box,
+    incidents: deps.incidents,
     onOffered: async (offer, tx) => {
       await jobs.send(notify, { kind: 'offer', assignmentId: offer.id, channel: 'push' }, tx.client);
       if (sms) await jobs.send(notify, { kind: 'offer', assignmentId: offer.id, channel: 'sms' }, tx.client);

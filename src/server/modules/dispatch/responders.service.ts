@@ -11,7 +11,9 @@ import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database, Drizzle } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import { findIncidentSummary } from '../incidents/incidents.repo.js';
+import type { IncidentService } from '../incidents/incidents.service.js';
 import { publicCellOf } from '../zones/geo.js';
+import { seesIncidentBrief } from './dispatch.policy.js';
 import {
   type AssignmentRow,
   assignmentsOfIncident,
@@ -51,6 +53,8 @@ export interface ResponderService {
 export interface ResponderDeps {
   database: Database;
   box: SecretBox;
+  /** The incidents module's word on what an accepted incident's responder is told of it. */
+  incidents: Pick<IncidentService, 'brief'>;
   now?: () => Date;
 }
 
@@ -111,9 +115,12 @@ export function createResponderService(deps: ResponderDeps): ResponderService {
     const own = await assignmentsOfUser(db, userId, true);
     const withIncidents = [];
     for (const row of own) {
-      // Only incidents they are assigned to, and only their coarse place.
+      // Only incidents they are assigned to, and only their coarse place; the brief once accepted.
       const incident = await findIncidentSummary(db, coalitionId, row.incidentId);
       if (!incident) continue;
+      const brief = seesIncidentBrief(row)
+        ? ((await deps.incidents.brief(coalitionId, row.incidentId)) ?? null)
+        : null;
       const team = (await assignmentsOfIncident(db, row.incidentId))
         .filter(
           (other) =>
@@ -135,9 +142,9 @@ export function createResponderService(deps: ResponderDeps): ResponderService {
           activity: incident.activity,
           status: incident.status,
           zone: incident.zone,
-          center: incident.center,
           lastObservedAt: incident.lastObservedAt,
         },
+        brief,
       });
     }
     return {

@@ -1,3 +1,4 @@
+import type { IncidentBrief } from '../../../shared/dispatch.js';
 import {
   type GroupingPolicy,
   groupingPolicySchema,
@@ -17,6 +18,7 @@ import { reportMembership } from '../reports/membership.js';
 import { visibleReport } from '../reports/reports.policy.js';
 import { listIncidentReports, type Reveal } from '../reports/reports.repo.js';
 import { aggregateOf, saluteViewOf } from './aggregates.js';
+import { incidentBrief } from './brief.js';
 import { groupWaiting } from './group-waiting.js';
 import { underGroupingLock } from './grouping-lock.js';
 import {
@@ -62,6 +64,11 @@ export interface IncidentService {
   ): Promise<IncidentList>;
   detail(coalitionId: string, id: string, permissions: readonly Permission[]): Promise<IncidentDetail>;
   summary(coalitionId: string, id: string): Promise<IncidentSummary | undefined>;
+  /**
+   * What a responder who accepted the incident is told of it (see brief.ts); undefined when the
+   * coalition has no such incident. The caller decides who may have it (dispatch.policy.ts).
+   */
+  brief(coalitionId: string, id: string): Promise<IncidentBrief | undefined>;
   merge(
     coalitionId: string,
     targetId: string,
@@ -194,6 +201,12 @@ export function createIncidentService(deps: {
     },
 
     summary: (coalitionId, id) => findIncidentSummary(database.db, coalitionId, id),
+
+    async brief(coalitionId, id) {
+      const incident = await findIncidentSummary(database.db, coalitionId, id);
+      if (!incident) return undefined;
+      return incidentBrief(incident, await listIncidentReports(database.db, coalitionId, id, deps.reveal));
+    },
 
     merge(coalitionId, targetId, sourceIds, actorId) {
       return change(coalitionId, async (tx) => {
