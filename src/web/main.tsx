@@ -3,6 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot, hydrateRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
 import { applyStoredChoice } from './i18n.js';
+import { keepForOffline } from './offline.js';
 import { AppRoutes } from './routes.js';
 import { readServerPage, ServerPageContext } from './server-page.js';
 import { dehydratedQueries } from './server-queries.js';
@@ -35,3 +36,4 @@ const app = (
 if (root.firstElementChild) hydrateRoot(root, app);
 else createRoot(root).render(app);
 applyStoredChoice();
+keepForOffline();

@@ -108,6 +108,52 @@ describe('with JavaScript', () => {
     expect(errors.filter((text) => /hydrat/i.test(text))).toEqual([]);
   });
 
+  it('keeps a report made offline on the phone, through a reload, and sends it when the connection returns', async () => {
+    const context = await e2e.browser.newContext({
+      locale: 'en-US',
+      viewport: { width: 360, height: 640 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    const page = await context.newPage();
+    await page.goto(`${e2e.server.baseUrl}/report`);
+    await page.getByRole('button', { name: 'Use my location' }).waitFor();
+    // The service worker has taken the page and kept what it runs on.
+    await expect
+      .poll(
+        () =>
+          page.evaluate<boolean>(
+            "caches.open('faro-assets-v1').then((c) => c.keys()).then((k) => k.length > 0 && navigator.serviceWorker.controller !== null)",
+          ),
+        { timeout: 15_000 },
+      )
+      .toBe(true);
+
+    await context.setOffline(true);
+    await page.getByLabel('Raid at a home or workplace').check();
+    await page.getByLabel('Neighborhood').selectOption({ label: 'Boyle Heights' });
+    await page.getByLabel('Anything else? (optional)').fill('Offline report');
+    await page.getByRole('button', { name: 'Send report' }).click();
+    await page.getByTestId('report-waiting').getByText('has NOT reached us yet').waitFor();
+    expect(await page.locator('.error-summary').count()).toBe(0);
+
+    // Still offline, the page is opened again: it comes from the phone, and the report still waits.
+    await page.reload();
+    await page.getByTestId('report-waiting').waitFor();
+
+    await context.setOffline(false);
+    const receipt = (await page.getByTestId('receipt').textContent({ timeout: 30_000 }))?.trim() ?? '';
+    expect(receipt).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}$/);
+    expect(await lookUp(receipt)).toBe(200);
+
+    // The receipt stays on the phone until the person moves on.
+    await page.reload();
+    expect((await page.getByTestId('receipt').textContent())?.trim()).toBe(receipt);
+    await page.getByRole('link', { name: 'Report something else' }).click();
+    await page.getByRole('button', { name: 'Send report' }).waitFor();
+    await context.close();
+  });
+
   it('answers a mistyped link with a page, not JSON', async () => {
     const page = await phone();
     const response = await page.goto(`${e2e.server.baseUrl}/reprot`);

@@ -10,6 +10,7 @@ import {
   type ServerPage,
 } from '../../shared/pages.js';
 import type { Language } from '../../shared/report-fields.js';
+import { message } from '../locales/messages.js';
 import { errorBody } from './errors.js';
 
 /**
@@ -134,7 +135,7 @@ export async function createWebPages(options: {
         .replace(/<title>[^<]*<\/title>/, `<title>${escapeText(rendered?.title ?? 'Faro')}</title>`)
         .replace(
           '<div id="root"></div>',
-          `<div id="root">${rendered?.html ?? ''}</div><script type="application/json" id="${SERVER_PAGE_ID}">${scriptJson(page)}</script>`,
+          `<div id="root">${rendered?.html ?? ''}</div>${rendered ? '' : `<noscript><p>${escapeText(message(language, 'pages.needsScripts'))}</p></noscript>`}<script type="application/json" id="${SERVER_PAGE_ID}">${scriptJson(page)}</script>`,
         );
       return reply
         .status(extras.status ?? 200)

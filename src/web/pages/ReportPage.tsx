@@ -30,6 +30,7 @@ import {
 } from '../salute.js';
 import { useHydrated, useServerPage } from '../server-page.js';
 import { useDeviceLocation } from '../useDeviceLocation.js';
+import { type KeptReceipt, keepReceipt, keptReceipt, useOutbox } from './report/kept.js';
 import { ReportReceipt } from './report/ReportReceipt.js';
 import { failureOf, sendReport } from './report/send.js';
 import { ReportLocation, ReportTime } from './report/WhereWhen.js';
@@ -97,9 +98,19 @@ export function ReportPage() {
   /** Seconds until the form sends again by itself, while the server is briefly unavailable. */
   const [retryIn, setRetryIn] = useState<number | null>(null);
   const photos = useReportPhotos();
-  const [photosMissing, setPhotosMissing] = useState(0);
   const errorSummary = useRef<HTMLDivElement>(null);
+  const waitingBox = useRef<HTMLDivElement>(null);
   useEffect(prepareProofOfWork, []);
+  /** The receipt kept on this phone until the person dismisses it (it survives a reload and Back). */
+  const [kept, setKept] = useState<KeptReceipt | null>(null);
+  useEffect(() => {
+    if (answered && 'receipt' in answered) {
+      const fromServer = { code: answered.receipt, photosMissing: 0 };
+      keepReceipt(fromServer);
+      setKept(fromServer);
+    } else setKept(keptReceipt());
+  }, [answered]);
+  const outbox = useOutbox((body) => sendReport(body, () => undefined), setKept);
 
   const showErrors = (next: Partial<Record<FieldKey, string>>) => {
     setErrors(next);
@@ -108,12 +119,26 @@ export function ReportPage() {
 
   const send = useMutation({
     mutationFn: (body: ReportInput) => sendReport(body, setRetryIn),
+    // Tried even when the phone says it is offline: a failure is what puts the report in the outbox.
+    networkMode: 'always',
     onSuccess: (created) => {
       setErrors({});
-      setPhotosMissing(photos.list.length - (created.photosAttached ?? 0));
+      const receipt = {
+        code: created.receipt,
+        photosMissing: photos.list.length - (created.photosAttached ?? 0),
+      };
+      keepReceipt(receipt);
+      setKept(receipt);
       window.scrollTo(0, 0);
     },
-    onError: (error) => {
+    onError: (error, body) => {
+      if (error instanceof ApiError && error.isNetwork) {
+        // No connection: kept on the phone and sent when it returns. The form's old complaints are moot.
+        outbox.keep(body);
+        setErrors({});
+        requestAnimationFrame(() => waitingBox.current?.focus());
+        return;
+      }
       if (!(error instanceof ApiError) || error.fields.length === 0) return;
       showErrors(
         messagesOf(
@@ -126,7 +151,8 @@ export function ReportPage() {
   });
   // A refusal that names fields is told beside them; anything else in one sentence of its own.
   const failure =
-    send.isError && !(send.error instanceof ApiError && send.error.fields.length > 0)
+    send.isError &&
+    !(send.error instanceof ApiError && (send.error.fields.length > 0 || send.error.isNetwork))
       ? failureOf(send.error)
       : send.isIdle
         ? (echo?.failure ?? null)
@@ -159,7 +185,7 @@ export function ReportPage() {
     );
   };
 
-  const receipt = send.data?.receipt ?? (answered && 'receipt' in answered ? answered.receipt : null);
+  const receipt = kept?.code ?? (answered && 'receipt' in answered ? answered.receipt : null);
   usePageTitle(
     t(
       receipt
@@ -169,7 +195,7 @@ export function ReportPage() {
           : 'titles.report',
     ),
   );
-  if (receipt) return <ReportReceipt receipt={receipt} photosMissing={send.data ? photosMissing : 0} />;
+  if (receipt) return <ReportReceipt receipt={receipt} photosMissing={kept?.photosMissing ?? 0} />;
 
   const errorList = Object.entries(errors);
   const fieldError = (key: FieldKey) =>
@@ -188,6 +214,24 @@ export function ReportPage() {
       <p className="lead">{t('report.intro')}</p>
       <input type="hidden" name="language" value={language} />
       <ContactNumbers contacts={server.contacts} />
+
+      {outbox.waiting.length > 0 && (
+        <div className="note warn" role="status" tabIndex={-1} ref={waitingBox} data-testid="report-waiting">
+          <p>
+            <strong>{t('report.waiting.saved', { count: outbox.waiting.length })}</strong>
+          </p>
+          <p>{t('report.waiting.how')}</p>
+          <button
+            type="button"
+            className="button"
+            onClick={() => void outbox.flush()}
+            disabled={outbox.sending}
+          >
+            {outbox.sending ? t('report.sending') : t('report.waiting.retry')}
+          </button>
+          <ContactNumbers contacts={server.contacts} />
+        </div>
+      )}
 
       {errorList.length > 0 && (
         <div className="error-summary" role="alert" tabIndex={-1} ref={errorSummary}>

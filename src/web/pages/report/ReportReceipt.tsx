@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { dismissReceipt } from './kept.js';
 
 /** The report was received: its receipt code to keep, and what to do next. */
 export function ReportReceipt({ receipt, photosMissing }: { receipt: string; photosMissing: number }) {
@@ -27,7 +28,7 @@ export function ReportReceipt({ receipt, photosMissing }: { receipt: string; pho
         </Link>
       </p>
       <p>
-        <Link className="button block" to="/report" reloadDocument>
+        <Link className="button block" to="/report" reloadDocument onClick={dismissReceipt}>
           {t('report.done.another')}
         </Link>
       </p>
