@@ -231,7 +231,10 @@ export const recipientCountsSchema = z.object({
   total: z.number().int(),
   channels: z.object(
     Object.fromEntries(
-      DELIVERY_CHANNELS.map((channel) => [channel, z.object({ total: z.number().int(), languages: perLanguage })]),
+      DELIVERY_CHANNELS.map((channel) => [
+        channel,
+        z.object({ total: z.number().int(), languages: perLanguage }),
+      ]),
     ) as Record<DeliveryChannel, z.ZodObject<{ total: z.ZodNumber; languages: typeof perLanguage }>>,
   ),
   languages: perLanguage,

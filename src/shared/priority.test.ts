@@ -86,15 +86,15 @@ describe('issue 14: the board’s priority rule', () => {
   });
 
   it('says how fresh the newest sighting is, in whole minutes, never negative', () => {
-    expect(incidentPriority(incident({ lastObservedAt: minutesBefore(FRESH_SIGHTING_MINUTES) }), NOW)).toMatchObject(
-      { minutesAgo: FRESH_SIGHTING_MINUTES, freshness: 'now' },
-    );
+    expect(
+      incidentPriority(incident({ lastObservedAt: minutesBefore(FRESH_SIGHTING_MINUTES) }), NOW),
+    ).toMatchObject({ minutesAgo: FRESH_SIGHTING_MINUTES, freshness: 'now' });
     expect(
       incidentPriority(incident({ lastObservedAt: minutesBefore(FRESH_SIGHTING_MINUTES + 1) }), NOW),
     ).toMatchObject({ freshness: 'recent' });
-    expect(incidentPriority(incident({ lastObservedAt: minutesBefore(STALE_SIGHTING_MINUTES) }), NOW)).toMatchObject(
-      { freshness: 'recent', flags: [] },
-    );
+    expect(
+      incidentPriority(incident({ lastObservedAt: minutesBefore(STALE_SIGHTING_MINUTES) }), NOW),
+    ).toMatchObject({ freshness: 'recent', flags: [] });
     // A phone whose clock runs ahead does not make a sighting from the future.
     expect(incidentPriority(incident({ lastObservedAt: minutesBefore(-3) }), NOW).minutesAgo).toBe(0);
   });

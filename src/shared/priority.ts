@@ -92,7 +92,15 @@ export function incidentPriority(incident: PriorityFacts, now: Date): IncidentPr
       : 'recent';
   const size = sizeClassOf(incident.agents, incident.vehicles);
   const kind = ACTIVITY_KINDS[incident.activity];
-  const facts = { size, agents: incident.agents, vehicles: incident.vehicles, kind, minutesAgo, freshness, flags };
+  const facts = {
+    size,
+    agents: incident.agents,
+    vehicles: incident.vehicles,
+    kind,
+    minutesAgo,
+    freshness,
+    flags,
+  };
 
   const undecided = incident.status === 'open' || incident.status === 'confirmed';
   const firsthand = !flags.includes('secondhand');

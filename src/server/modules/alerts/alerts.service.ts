@@ -21,10 +21,10 @@ import {
   insertAlert,
   listAlertRows,
   moveAlert,
-  zonesOfAlerts,
   type NewAlert,
   setAlertZones,
   updateAlert,
+  zonesOfAlerts,
 } from './alerts.repo.js';
 import {
   alertFacts,
@@ -39,7 +39,6 @@ import {
 import { deliveryReport } from './delivery.repo.js';
 import { auditAlert, publishSnapshot } from './publish.js';
 import type { Publishing } from './publishing.js';
-import type { SubscriptionService } from './subscriptions.service.js';
 import {
   capDocument,
   emailMessage,
@@ -49,6 +48,7 @@ import {
   smsPreview,
 } from './render.js';
 import { type AlertSnapshot, snapshotHash } from './snapshot.js';
+import type { SubscriptionService } from './subscriptions.service.js';
 import { CAP_DEFAULTS, fillTemplate } from './templates.js';
 import { nextState } from './workflow.js';
 
