@@ -12,9 +12,10 @@ const clock = (iso: string) =>
  * What an approver judges an alert's incident by: its verdict and public facts
  * (zone, counts, rounded times) — never the reports, the channel or who was sent.
  */
-export function IncidentFacts({ alertId }: { alertId: string }) {
+export function IncidentFacts({ alertId, headingId }: { alertId: string; headingId?: string }) {
   const { t } = useTranslation();
-  const id = useId();
+  const ownId = useId();
+  const id = headingId ?? ownId;
   const facts = useQuery({
     queryKey: ['alert-incident', alertId],
     queryFn: () => api<{ incident: Facts | null }>(`/api/manage/alerts/${alertId}/incident`),
@@ -22,7 +23,8 @@ export function IncidentFacts({ alertId }: { alertId: string }) {
   const incident = facts.data?.incident;
   if (!incident) return null;
   return (
-    <section aria-labelledby={`${id}-title`} data-testid="incident-facts">
+    // The approver's link before deciding leads here (and moves focus here).
+    <section aria-labelledby={`${id}-title`} data-testid="incident-facts" id={id} tabIndex={-1}>
       <h3 id={`${id}-title`}>{t('alerting.incident.title', { number: incident.number })}</h3>
       <dl className="salute">
         <dt>{t('alerting.incident.verdict')}</dt>
