@@ -300,6 +300,10 @@ describe('issue 14: approval that informs', () => {
     await board.getByRole('button', { name: 'Save draft' }).click();
     await board.getByRole('button', { name: 'Submit for approval' }).click();
     await board.getByTestId('alert-state').getByText('Waiting for approval').waitFor();
+    // Whoever may see the board gets there from the alert, with its incident open.
+    await board.getByRole('link', { name: /^Open incident #\d+ on the board$/ }).click();
+    await board.waitForURL(/\/dispatch\?incident=/);
+    await board.getByTestId('incident-detail').getByRole('heading', { name: /Westlake/ }).waitFor();
     await board.context().close();
 
     const approver = await signedIn('approver', '/alerting');

@@ -241,7 +241,13 @@ export function AlertPanel({
         </section>
       )}
 
-      {view.incidentId && <IncidentFacts alertId={view.id} headingId={factsId} />}
+      {view.incidentId && (
+        <IncidentFacts
+          alertId={view.id}
+          headingId={factsId}
+          onBoard={can('incidents:read') ? view.incidentId : undefined}
+        />
+      )}
       {view.state === 'published' && preview.data && <Preview preview={preview.data} />}
     </article>
   );

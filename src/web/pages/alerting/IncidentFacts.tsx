@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import type { IncidentFacts as Facts } from '../../../shared/incident.js';
 import { api } from '../../api.js';
 import { currentLanguage } from '../../i18n.js';
@@ -12,7 +13,16 @@ const clock = (iso: string) =>
  * What an approver judges an alert's incident by: its verdict and public facts
  * (zone, counts, rounded times) — never the reports, the channel or who was sent.
  */
-export function IncidentFacts({ alertId, headingId }: { alertId: string; headingId?: string }) {
+export function IncidentFacts({
+  alertId,
+  headingId,
+  onBoard,
+}: {
+  alertId: string;
+  headingId?: string;
+  /** The incident's id, for those who may open it on the board (a link there). */
+  onBoard?: string;
+}) {
   const { t } = useTranslation();
   const ownId = useId();
   const id = headingId ?? ownId;
@@ -46,6 +56,13 @@ export function IncidentFacts({ alertId, headingId }: { alertId: string; heading
           <time dateTime={incident.lastObservedAt}>{clock(incident.lastObservedAt)}</time>
         </dd>
       </dl>
+      {onBoard && (
+        <p>
+          <Link to={`/dispatch?incident=${onBoard}`}>
+            {t('dispatch.openOnBoard', { number: incident.number })}
+          </Link>
+        </p>
+      )}
     </section>
   );
 }
