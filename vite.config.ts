@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { THEME_BOOT_SCRIPT } from './src/shared/theme.js';
 
 const at = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
 
@@ -9,7 +10,14 @@ const at = (relative: string) => fileURLToPath(new URL(relative, import.meta.url
 // server needs none of the web's packages at run time).
 export default defineConfig(({ isSsrBuild }) => ({
   root: at('./src/web'),
-  plugins: [react()],
+  plugins: [
+    react(),
+    {
+      // The remembered theme, applied before the first paint; the server allows this script by its hash.
+      name: 'faro-theme-boot',
+      transformIndexHtml: () => [{ tag: 'script', children: THEME_BOOT_SCRIPT, injectTo: 'head-prepend' }],
+    },
+  ],
   build: isSsrBuild
     ? {
         outDir: at('./dist/ssr'),

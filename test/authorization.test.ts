@@ -126,6 +126,14 @@ describe('authorization matrix', () => {
     expect(ROLES.filter((role) => can([role], 'alerts:compose'))).toEqual(['dispatcher']);
   });
 
+  it('issue 14: lets only approvers count whom an alert would reach', () => {
+    const rule = t.faro.routeAccess.find(
+      (r) => r.method === 'GET' && r.url === '/api/manage/alerts/:id/recipients',
+    )?.access;
+    expect(rule).toBe('alerts:approve');
+    expect(ROLES.filter((role) => can([role], 'alerts:approve'))).toEqual(['approver']);
+  });
+
   it('keeps each person to their own records: nobody ends another person’s session', async () => {
     const alice = await staffSession(t.faro.database, 'dispatcher');
     const bob = await staffSession(t.faro.database, 'responder');

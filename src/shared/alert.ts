@@ -214,6 +214,33 @@ export const alertPreviewSchema = z.object({
 });
 export type AlertPreview = z.infer<typeof alertPreviewSchema>;
 
+const perLanguage = z.object(
+  Object.fromEntries(LANGUAGES.map((language) => [language, z.number().int()])) as Record<
+    (typeof LANGUAGES)[number],
+    z.ZodNumber
+  >,
+);
+
+/**
+ * Who an alert would reach if it were sent now, as numbers only: per channel, and per language
+ * within each — never an address, a number or a name. Shown to the approver before approving.
+ */
+export const recipientCountsSchema = z.object({
+  /** The public and staff test subscriptions (an actual alert), or staff test subscriptions only. */
+  audience: z.enum(['public', 'staff']),
+  total: z.number().int(),
+  channels: z.object(
+    Object.fromEntries(
+      DELIVERY_CHANNELS.map((channel) => [
+        channel,
+        z.object({ total: z.number().int(), languages: perLanguage }),
+      ]),
+    ) as Record<DeliveryChannel, z.ZodObject<{ total: z.ZodNumber; languages: typeof perLanguage }>>,
+  ),
+  languages: perLanguage,
+});
+export type RecipientCounts = z.infer<typeof recipientCountsSchema>;
+
 /** What the public sees of an alert: zones, when it was issued and until when, the texts. */
 export const publicAlertSchema = z.object({
   id: z.uuid(),

@@ -159,6 +159,11 @@ export const suggestionListSchema = z.object({
     }),
   ),
   pairs: z.array(z.tuple([z.uuid(), z.uuid()])),
+  /**
+   * Responders on shift in the coalition now — those already asked for this incident included —
+   * and how many of them hold an offer or an assignment (busy).
+   */
+  onShift: z.object({ total: z.number().int(), busy: z.number().int() }),
 });
 export type SuggestionList = z.infer<typeof suggestionListSchema>;
 

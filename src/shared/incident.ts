@@ -18,6 +18,10 @@ export const incidentSummarySchema = z.object({
   reportCount: z.number().int(),
   firsthandCount: z.number().int(),
   preciseCount: z.number().int(),
+  /** The median number of agents its reports counted (rounded), or null when none did: its size on the board. */
+  agents: z.number().int().nullable(),
+  /** The median number of vehicles its reports counted (rounded), or null when none did. */
+  vehicles: z.number().int().nullable(),
   firstObservedAt: z.string(),
   lastObservedAt: z.string(),
   lastActivityAt: z.string(),

@@ -197,6 +197,7 @@ describe('an alert from a confirmed incident to every channel, then its cancel',
 
     // Cancel: one action, the prepared correction, to the same three.
     await approver.getByRole('button', { name: 'Cancel this alert (sends the correction)' }).click();
+    await approver.getByRole('button', { name: 'Yes, cancel it and send the correction' }).click();
     await approver.getByTestId('alert-state').getByText('Sent').waitFor();
     const cancelPush = await until(() => push.received(phone.clientHash())[2], 'the cancel push');
     expect(JSON.parse(cancelPush).title).toBe('Cancelada: alerta anterior para El Sereno');

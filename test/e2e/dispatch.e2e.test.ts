@@ -71,6 +71,8 @@ describe('sending a responder to verify', () => {
     const board = await signedIn('dispatcher', '/dispatch');
     await board.getByTestId('incident-row').filter({ hasText: 'Boyle Heights' }).first().click();
     const panel = board.getByTestId('responders');
+    // Issue 14: the team's channel follows the responders, in a section of its own.
+    const channel = board.getByTestId('incident-detail').getByTestId('incident-channel');
     const suggestion = panel.getByTestId('suggestion').filter({ hasText: 'Demo responder' });
     await suggestion.waitFor({ timeout: 10_000 });
     expect(await suggestion.textContent()).toMatch(/\d+(\.\d)? km.*home zone/);
@@ -83,23 +85,20 @@ describe('sending a responder to verify', () => {
     await card.getByRole('button', { name: 'Accept' }).click({ timeout: 15_000 });
     await panel.locator('[data-testid="assignment"][data-state="accepted"]').waitFor({ timeout: 5_000 });
     // The incident channel: the dispatcher writes, the responder's phone shows it live, and answers.
-    await panel.getByLabel(/Message to the team/).fill('Park on the north side of the lot');
-    await panel.getByRole('button', { name: 'Send', exact: true }).click();
+    await channel.getByLabel(/Message to the team/).fill('Park on the north side of the lot');
+    await channel.getByRole('button', { name: 'Send', exact: true }).click();
     await card
       .getByTestId('incident-channel')
       .getByText('Park on the north side of the lot')
       .waitFor({ timeout: 5_000 });
     await card.getByLabel(/Message to the team/).fill('Copy, two minutes out');
     await card.getByRole('button', { name: 'Send', exact: true }).click();
-    await panel
-      .getByTestId('incident-channel')
-      .getByText('Copy, two minutes out')
-      .waitFor({ timeout: 5_000 });
+    await channel.getByText('Copy, two minutes out').waitFor({ timeout: 5_000 });
     // A voice note recorded in the browser (a fake microphone here) reaches the phone as audio.
-    await panel.getByRole('button', { name: 'Record a voice note' }).click();
-    await panel.getByText('Recording… (up to a minute)').waitFor();
+    await channel.getByRole('button', { name: 'Record a voice note' }).click();
+    await channel.getByText('Recording… (up to a minute)').waitFor();
     await board.waitForTimeout(1_200);
-    await panel.getByRole('button', { name: 'Stop and send' }).click();
+    await channel.getByRole('button', { name: 'Stop and send' }).click();
     await card.getByTestId('incident-channel').locator('audio').waitFor({ timeout: 5_000 });
     await card.getByRole('button', { name: "I'm on scene" }).click();
     await panel.locator('[data-testid="assignment"][data-state="on_scene"]').waitFor({ timeout: 5_000 });

@@ -1,9 +1,15 @@
+import { createHash } from 'node:crypto';
 import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
+import { THEME_BOOT_SCRIPT } from '../../shared/theme.js';
+
+/** The one inline script pages carry (the remembered theme, before the first paint), allowed by its hash. */
+export const THEME_BOOT_SCRIPT_HASH = `'sha256-${createHash('sha256').update(THEME_BOOT_SCRIPT).digest('base64')}'`;
 
 /**
  * Security headers with a strict Content-Security-Policy: only this origin's
- * scripts, styles and connections; no inline script, no framing, no plugins.
+ * scripts, styles and connections; no inline script but the theme's (by its
+ * hash), no framing, no plugins.
  */
 export async function registerSecurityHeaders(
   app: FastifyInstance,
@@ -14,7 +20,7 @@ export async function registerSecurityHeaders(
       useDefaults: false,
       directives: {
         defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
+        scriptSrc: ["'self'", THEME_BOOT_SCRIPT_HASH],
         styleSrc: ["'self'"],
         imgSrc: ["'self'", 'data:', 'blob:'],
         fontSrc: ["'self'"],

@@ -6,6 +6,7 @@ import { api } from '../api.js';
 import { ErrorSummary } from '../components/ErrorSummary.js';
 import { PasskeySection } from '../components/PasskeySection.js';
 import { ChangePasswordForm } from '../components/SignInSteps.js';
+import { ThemeSwitch } from '../components/ThemeSwitch.js';
 import { currentLanguage } from '../i18n.js';
 import { useSession, useSetSession } from '../session.js';
 
@@ -52,6 +53,7 @@ export default function AccountPage() {
   return (
     <section>
       <h1>{t('account.title')}</h1>
+      <ThemeSwitch />
       <p>
         <strong>{session.user.displayName}</strong> · {session.user.email}
       </p>

@@ -4,6 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import type { AlertView } from '../../shared/alert.js';
 import { api } from '../api.js';
+import { ThemeSwitch } from '../components/ThemeSwitch.js';
+import { usePageTitle } from '../pageTitle.js';
 import { useSession } from '../session.js';
 import { AlertEditor, type EditorStart } from './alerting/AlertEditor.js';
 import { AlertPanel, alertKey, StatusBadge } from './alerting/AlertPanel.js';
@@ -27,6 +29,7 @@ export default function AlertingPage() {
     queryFn: () => api<{ alerts: AlertView[] }>('/api/manage/alerts'),
     refetchInterval: 5000,
   });
+  usePageTitle(alertingTitle(t, { editing, alerts: alerts.data?.alerts ?? [], selected, permissions }));
   const open = (id: string) => {
     setEditing(null);
     setParams({ alert: id });
@@ -36,6 +39,7 @@ export default function AlertingPage() {
     <div className="alerting">
       <section aria-labelledby="alerting-list">
         <h1 id="alerting-list">{t('alerting.title')}</h1>
+        <ThemeSwitch />
         {permissions.includes('alerts:compose') && (
           <button type="button" className="button primary" onClick={() => setEditing({})}>
             {t('alerting.new')}
@@ -83,4 +87,39 @@ export default function AlertingPage() {
       </div>
     </div>
   );
+}
+
+/**
+ * The tab says what this page is for now: "Approve alert" when an approver
+ * has one waiting open, the alert's state otherwise, and on the list how many
+ * wait for approval.
+ */
+function alertingTitle(
+  t: (key: string) => string,
+  page: {
+    editing: EditorStart | null;
+    alerts: readonly AlertView[];
+    selected: string | null;
+    permissions: readonly string[];
+  },
+): string {
+  if (page.editing) return t(page.editing.alert ? 'alerting.pageTitle.draft' : 'alerting.pageTitle.new');
+  const alert = page.alerts.find((a) => a.id === page.selected);
+  if (alert) {
+    if (alert.state === 'submitted')
+      return t(
+        page.permissions.includes('alerts:approve')
+          ? 'alerting.pageTitle.approve'
+          : 'alerting.pageTitle.waiting',
+      );
+    return t(
+      {
+        draft: 'alerting.pageTitle.draft',
+        published: 'alerting.pageTitle.sent',
+        rejected: 'alerting.pageTitle.rejected',
+      }[alert.state],
+    );
+  }
+  const waiting = page.alerts.filter((a) => a.state === 'submitted').length;
+  return `${waiting > 0 ? `(${waiting}) ` : ''}${t('alerting.pageTitle.list')}`;
 }

@@ -1,9 +1,13 @@
 import { lazy, Suspense, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
 import type { IncidentSummary } from '../../shared/incident.js';
 import type { IncidentStatus } from '../../shared/report-fields.js';
 import { StaffNotifyButton } from '../components/StaffNotifyButton.js';
+import { ThemeSwitch } from '../components/ThemeSwitch.js';
+import { usePageTitle } from '../pageTitle.js';
 import { useZones } from '../useZones.js';
+import { ConnectionLost } from './dispatch/ConnectionLost.js';
 import { IncidentDetail } from './dispatch/IncidentDetail.js';
 import { IncidentList } from './dispatch/IncidentList.js';
 import { useNow } from './dispatch/time.js';
@@ -27,11 +31,14 @@ export default function DispatchPage() {
   const id = useId();
   const [statusFilter, setStatusFilter] = useState('active');
   const [zoneId, setZoneId] = useState('');
-  const [selectedId, setSelectedId] = useState<string | null>(null);
+  // ?incident= opens one (a link from an alert); then the board keeps its own choice.
+  const [params] = useSearchParams();
+  const [selectedId, setSelectedId] = useState<string | null>(() => params.get('incident'));
   const filter: BoardFilter = { statuses: STATUS_FILTERS[statusFilter] ?? [], zoneId };
-  const { query, incidents, connection, freshIds } = useLiveIncidents(filter, selectedId);
+  const { query, incidents, connection, lostAt, freshIds } = useLiveIncidents(filter, selectedId);
   const zones = useZones();
   const now = useNow();
+  usePageTitle(boardTitle(t, incidents, lostAt !== null));
 
   return (
     <section className="board">
@@ -44,6 +51,7 @@ export default function DispatchPage() {
         <div className="board-notify">
           <StaffNotifyButton ask={t('dispatch.notify')} on={t('dispatch.notifyOn')} />
         </div>
+        <ThemeSwitch />
       </div>
       <div className="filters">
         <label htmlFor={`${id}-status`}>{t('dispatch.filterStatus')}</label>
@@ -64,6 +72,7 @@ export default function DispatchPage() {
           ))}
         </select>
       </div>
+      {lostAt !== null && <ConnectionLost since={lostAt} />}
       {query.isError && <p className="error-summary">{t('dispatch.loadError')}</p>}
       <SafetyBanner incidents={incidents} onSelect={setSelectedId} />
       <div className="board-panes">
@@ -90,6 +99,26 @@ export default function DispatchPage() {
       </div>
     </section>
   );
+}
+
+/**
+ * "(3) Board · Faro": how many incidents are still unverified, first, so a
+ * background tab tells it; a responder in trouble and a lost connection before that.
+ */
+function boardTitle(
+  t: (key: string) => string,
+  incidents: readonly IncidentSummary[],
+  lost: boolean,
+): string {
+  const open = incidents.filter((i) => i.status === 'open').length;
+  const trouble = incidents.find((i) => i.safety !== 'ok');
+  return [
+    trouble ? `⚠ ${t(`assignments.safety.${trouble.safety}`)}` : null,
+    `${open > 0 ? `(${open}) ` : ''}${t('dispatch.pageTitle')}`,
+    lost ? t('dispatch.pageTitleOffline') : null,
+  ]
+    .filter(Boolean)
+    .join(' · ');
 }
 
 /**

@@ -62,6 +62,7 @@ export function createAlertsModule(
     timeZone: config.timeZone,
     now,
     onPublished: async (alertId, tx) => void (await jobs.send(alertFanOutJob, { alertId }, tx.client)),
+    recipientCounts: (query) => subscriptions.recipientCounts(query),
   });
   const publicAlerts = createPublicAlerts({
     database,

@@ -10,6 +10,7 @@ import {
   draftInputSchema,
   publicAlertListSchema,
   publishingSettingsSchema,
+  recipientCountsSchema,
   rejectInputSchema,
   rumorCheckInputSchema,
   templateInputSchema,
@@ -162,6 +163,22 @@ export function registerAlertRoutes(
       },
     },
     async (request) => deps.alerts.incident((await coalitionOf(request)).id, request.params.id),
+  );
+
+  routes.get(
+    `${base}/:id/recipients`,
+    {
+      // For the person who decides to send it: numbers only, never who.
+      config: { access: 'alerts:approve' },
+      schema: {
+        tags,
+        summary:
+          'How many it would reach if sent now, per channel (push, SMS, e-mail) and language: counts only, no contact',
+        params: idParams,
+        response: { 200: recipientCountsSchema, 404: errorSchema },
+      },
+    },
+    async (request) => deps.alerts.recipients((await coalitionOf(request)).id, request.params.id),
   );
 
   routes.get(

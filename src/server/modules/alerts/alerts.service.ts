@@ -6,6 +6,7 @@ import type {
   AlertTemplate,
   AlertView,
   DeliveryReport,
+  RecipientCounts,
   templateInputSchema,
 } from '../../../shared/alert.js';
 import type { IncidentFacts, IncidentSummary } from '../../../shared/incident.js';
@@ -23,6 +24,7 @@ import {
   type NewAlert,
   setAlertZones,
   updateAlert,
+  zonesOfAlerts,
 } from './alerts.repo.js';
 import {
   alertFacts,
@@ -46,6 +48,7 @@ import {
   smsPreview,
 } from './render.js';
 import { type AlertSnapshot, snapshotHash } from './snapshot.js';
+import type { SubscriptionService } from './subscriptions.service.js';
 import { CAP_DEFAULTS, fillTemplate } from './templates.js';
 import { nextState } from './workflow.js';
 
@@ -76,6 +79,8 @@ export interface AlertService {
   /** The verdict and public facts of the incident the alert is about (what an approver judges it by). */
   incident(coalitionId: string, id: string): Promise<{ incident: IncidentFacts | null }>;
   deliveryReport(coalitionId: string, id: string): Promise<DeliveryReport>;
+  /** How many it would reach if sent now, per channel and language (numbers only): what an approver weighs. */
+  recipients(coalitionId: string, id: string): Promise<RecipientCounts>;
 }
 
 export interface AlertServiceDeps {
@@ -86,6 +91,8 @@ export interface AlertServiceDeps {
   now?: () => Date;
   /** Queues the fan-out of a published alert in its transaction. */
   onPublished: (alertId: string, tx: Tx) => Promise<void>;
+  /** The subscriptions service's counts of whom an alert reaches. */
+  recipientCounts: SubscriptionService['recipientCounts'];
 }
 
 export function createAlertService(deps: AlertServiceDeps): AlertService {
@@ -323,6 +330,19 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
       return {
         rows: rows.map(({ n, ...row }) => ({ ...row, count: n }) as DeliveryReport['rows'][number]),
       };
+    },
+
+    async recipients(coalitionId, id) {
+      const row = await findAlert(database.db, coalitionId, id);
+      if (!row) throw new AppError('NOT_FOUND', 'No alert with this id.');
+      const zones = (await zonesOfAlerts(database.db, [row.id])).get(row.id) ?? [];
+      return deps.recipientCounts({
+        coalitionId,
+        // A cancel goes to exactly those the earlier alert reached; the others also to their zones.
+        zoneIds: row.kind === 'cancel' ? [] : zones.map((zone) => zone.id),
+        referencesId: row.referencesId,
+        publicToo: row.capStatus === 'Actual',
+      });
     },
 
     async preview(coalitionId, id) {

@@ -1,7 +1,13 @@
 import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { SubscriptionChannel } from '../../../shared/subscription.js';
 import type { Drizzle } from '../../db/database.js';
-import { subscriptions, subscriptionThrottle, subscriptionZones, zones } from '../../db/schema.js';
+import {
+  deliveries,
+  subscriptions,
+  subscriptionThrottle,
+  subscriptionZones,
+  zones,
+} from '../../db/schema.js';
 
 export type SubscriptionRow = typeof subscriptions.$inferSelect;
 
@@ -141,4 +147,43 @@ export async function throttleState(db: Drizzle, key: string) {
     .from(subscriptionThrottle)
     .where(eq(subscriptionThrottle.key, key));
   return row;
+}
+
+/** Whom an alert would reach, as the fan-out (delivery.repo.ts `fanOut`) picks them. */
+export interface RecipientQuery {
+  coalitionId: string;
+  /** Subscribers of these zones (none for a cancel, which goes only to those the earlier alert reached)… */
+  zoneIds: readonly string[];
+  /** …and everyone the earlier alert (of an update, all clear or cancel) was sent to. */
+  referencesId: string | null;
+  /** An actual alert reaches the public; a test or an exercise only staff test subscriptions. */
+  publicToo: boolean;
+}
+
+/**
+ * Active subscriptions an alert would reach now, counted per channel and
+ * language: numbers only, no contact is read. Kept to the fan-out's rule; a
+ * test compares these counts with the deliveries the fan-out then makes.
+ */
+export async function countRecipients(db: Drizzle, query: RecipientQuery) {
+  const byZone =
+    query.zoneIds.length > 0
+      ? sql`select distinct ${subscriptionZones.subscriptionId} as id from ${subscriptionZones}
+            where ${subscriptionZones.zoneId} in ${[...query.zoneIds]}`
+      : null;
+  const byEarlier = query.referencesId
+    ? sql`select ${deliveries.subscriptionId} as id from ${deliveries}
+          where ${deliveries.alertId} = ${query.referencesId} and ${deliveries.state} in ('sent', 'sending')`
+    : null;
+  const parts = [byZone, byEarlier].filter((part) => part !== null);
+  if (parts.length === 0) return [];
+  const result = await db.execute<{ channel: SubscriptionChannel; language: string; n: number }>(sql`
+    with target as (${sql.join(parts, sql` union `)})
+    select s.channel, s.language, count(*)::int as n
+    from target join ${subscriptions} s on s.id = target.id
+    where s.status = 'active'
+      and s.coalition_id = ${query.coalitionId}
+      and (${query.publicToo}::boolean or s.audience = 'staff')
+    group by s.channel, s.language`);
+  return result.rows.map((row) => ({ ...row, n: Number(row.n) }));
 }

@@ -1,7 +1,8 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { DELIVERY_CHANNELS, type RecipientCounts } from '../../../shared/alert.js';
 import { toE164 } from '../../../shared/phone.js';
-import { LANGUAGES } from '../../../shared/report-fields.js';
+import { LANGUAGES, type Language } from '../../../shared/report-fields.js';
 import type {
   SubscriptionChannel,
   SubscriptionView,
@@ -15,6 +16,7 @@ import type { PushChannel } from './channels/push.js';
 import { maskContact, type SmsDestinationPolicy, smsRefusal } from './subscription-contacts.js';
 import { type Confirmation, sealConfirmation } from './subscriptions.confirm.js';
 import {
+  countRecipients,
   deleteSubscription,
   existingZones,
   findByDigest,
@@ -22,6 +24,7 @@ import {
   findSubscription,
   insertSubscription,
   PENDING_SUBSCRIPTION_DAYS,
+  type RecipientQuery,
   type SubscriptionRow,
   setSubscriptionZones,
   takeAllowance,
@@ -34,6 +37,7 @@ import { joinNames } from './templates.js';
 export { maskAddress } from './subscription-contacts.js';
 export { type Confirmation, subscriptionConfirmJob } from './subscriptions.confirm.js';
 
+const isLanguage = (value: string): value is Language => (LANGUAGES as readonly string[]).includes(value);
 const hash = (value: string) => createHash('sha256').update(value).digest('hex');
 export const contactContext = (id: string) => `subscription:${id}`;
 
@@ -99,6 +103,11 @@ export interface SubscriptionService {
   stopSms(coalitionId: string, from: string): Promise<number>;
   /** The channels this server can confirm and deliver on. */
   channels(): SubscriptionChannel[];
+  /**
+   * How many active subscriptions an alert would reach if sent now, per channel and language:
+   * numbers only, for the approver — no contact is read or returned.
+   */
+  recipientCounts(query: RecipientQuery): Promise<RecipientCounts>;
   /** How many zones one subscription may cover. */
   maxZones(): number;
 }
@@ -253,6 +262,27 @@ export function createSubscriptionService(deps: {
   return {
     channels: () => deps.channels,
     maxZones: () => rules.maxZones,
+
+    async recipientCounts(query) {
+      const zero = () => Object.fromEntries(LANGUAGES.map((l) => [l, 0])) as Record<Language, number>;
+      const counts: RecipientCounts = {
+        audience: query.publicToo ? 'public' : 'staff',
+        total: 0,
+        channels: Object.fromEntries(
+          DELIVERY_CHANNELS.map((channel) => [channel, { total: 0, languages: zero() }]),
+        ) as RecipientCounts['channels'],
+        languages: zero(),
+      };
+      for (const { channel, language, n } of await countRecipients(database.db, query)) {
+        const perChannel = counts.channels[channel];
+        if (!perChannel || !isLanguage(language)) continue;
+        perChannel.total += n;
+        perChannel.languages[language] += n;
+        counts.languages[language] += n;
+        counts.total += n;
+      }
+      return counts;
+    },
     unsubscribeToken,
 
     async subscribe(coalitionId, input, base, from) {

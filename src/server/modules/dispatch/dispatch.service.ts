@@ -104,16 +104,15 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
   ) {
     const facts = await incidentFacts(db, coalitionId, incidentId);
     if (!facts) throw new AppError('NOT_FOUND', 'No incident with this id.');
-    const candidates = (await respondersOnShift(db, coalitionId, now())).filter(
-      (c) => !exclude.has(c.userId),
-    );
+    const onShift = await respondersOnShift(db, coalitionId, now());
+    const candidates = onShift.filter((c) => !exclude.has(c.userId));
     const ranked = rankResponders(candidates, {
       cell: facts.cell,
       zoneId: facts.zoneId,
       languages: facts.languages,
       skill,
     });
-    return { ranked, candidates };
+    return { ranked, candidates, onShift };
   }
 
   /** Everyone already asked for this incident: nobody is offered it twice. */
@@ -268,7 +267,7 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
 
     async suggestions(coalitionId, incidentId) {
       const asked = await alreadyAsked(database.db, incidentId);
-      const { ranked, candidates } = await rankFor(database.db, coalitionId, incidentId, asked);
+      const { ranked, candidates, onShift } = await rankFor(database.db, coalitionId, incidentId, asked);
       const observers = ranked.filter((r) =>
         candidates.find((c) => c.userId === r.userId)?.skills.includes('legal_observer'),
       );
@@ -281,6 +280,8 @@ export function createDispatchService(deps: DispatchDeps): DispatchService {
           reasons: r.reasons,
         })),
         pairs: pairUp(observers, cells).map(([a, b]) => [a.userId, b.userId] as [string, string]),
+        // Everyone on shift, those already asked for this incident too: the board says how many are free.
+        onShift: { total: onShift.length, busy: onShift.filter((c) => c.load > 0).length },
       };
     },
 

@@ -18,6 +18,8 @@ const summary = (overrides: Partial<IncidentSummary> = {}): IncidentSummary => (
   reportCount: 3,
   firsthandCount: 2,
   preciseCount: 1,
+  agents: 6,
+  vehicles: 2,
   firstObservedAt: '2026-11-29T10:31:07.120Z',
   lastObservedAt: '2026-11-29T10:44:59.999Z',
   lastActivityAt: '2026-11-29T10:46:00.000Z',

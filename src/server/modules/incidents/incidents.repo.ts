@@ -10,6 +10,7 @@ import {
   incidentPresence,
   incidents,
   incidentTimeline,
+  reports,
   users,
   zones,
 } from '../../db/schema.js';
@@ -99,6 +100,11 @@ const summaryColumns = {
   firstObservedAt: incidents.firstObservedAt,
   lastObservedAt: incidents.lastObservedAt,
   lastActivityAt: incidents.lastActivityAt,
+  // Its size as the board shows it: the median of what its reports counted (read on the reports' index).
+  agents: sql<number | null>`(select percentile_cont(0.5) within group (order by ${reports.agents})
+    from ${reports} where ${reports.incidentId} = ${incidents.id})`,
+  vehicles: sql<number | null>`(select percentile_cont(0.5) within group (order by ${reports.vehicles})
+    from ${reports} where ${reports.incidentId} = ${incidents.id})`,
   respondersActive: sql<number>`(select count(*)::int from ${assignments}
     where ${assignments.incidentId} = ${incidents.id}
       and ${assignments.state} in ('offered', 'accepted', 'en_route', 'on_scene'))`,
@@ -132,6 +138,8 @@ function toSummary(row: SummaryRow): IncidentSummary {
     reportCount: row.reportCount,
     firsthandCount: row.firsthandCount,
     preciseCount: row.preciseCount,
+    agents: row.agents === null ? null : Math.round(Number(row.agents)),
+    vehicles: row.vehicles === null ? null : Math.round(Number(row.vehicles)),
     firstObservedAt: row.firstObservedAt.toISOString(),
     lastObservedAt: row.lastObservedAt.toISOString(),
     lastActivityAt: row.lastActivityAt.toISOString(),

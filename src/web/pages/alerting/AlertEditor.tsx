@@ -1,5 +1,5 @@
 import { useMutation } from '@tanstack/react-query';
-import { type FormEvent, useEffect, useId, useState } from 'react';
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   type AlertContent,
@@ -51,12 +51,17 @@ export function AlertEditor({ start, onSaved }: { start: EditorStart; onSaved: (
       expiresInMinutes: 180,
     },
   );
-  /** Who it is for was not chosen: asked before anything is sent. */
-  const [statusMissing, setStatusMissing] = useState(false);
+  /** What is missing, in plain words, found before anything is sent (who it is for is never assumed). */
+  const [missing, setMissing] = useState<string[]>([]);
+  // The list is at the end of a long form: focus goes to it, so a keyboard or screen reader lands on it.
+  const problems = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (missing.length > 0) problems.current?.focus();
+  }, [missing]);
   const referencesId = existing?.referencesId ?? start.referencesId;
 
   const fill = useMutation({
-    onMutate: () => setStatusMissing(false),
+    onMutate: () => setMissing([]),
     mutationFn: () =>
       api<AlertTemplate>('/api/manage/alerts/template', {
         method: 'POST',
@@ -84,8 +89,19 @@ export function AlertEditor({ start, onSaved }: { start: EditorStart; onSaved: (
   });
   const save = (event: FormEvent) => {
     event.preventDefault();
-    setStatusMissing(!capStatus);
-    if (!capStatus) return store.reset();
+    const problems = [
+      ...(capStatus ? [] : [t('alerting.missing.status')]),
+      ...(zoneIds.length > 0 ? [] : [t('alerting.missing.zones')]),
+      ...LANGUAGES.flatMap((language) =>
+        (['headline', 'body'] as const)
+          .filter((field) => !content[language][field].trim())
+          .map((field) =>
+            t(`alerting.missing.${field}`, { inLanguage: t(`alerting.inLanguage.${language}`) }),
+          ),
+      ),
+    ];
+    setMissing(problems);
+    if (problems.length > 0) return store.reset();
     store.mutate({
       kind,
       capStatus,
@@ -199,10 +215,21 @@ export function AlertEditor({ start, onSaved }: { start: EditorStart; onSaved: (
           </div>
         </div>
       </fieldset>
-      {statusMissing ? (
-        <p className="error-summary" role="alert">
-          {t('alerting.status')}
-        </p>
+      {missing.length > 0 ? (
+        <div
+          className="error-summary"
+          role="alert"
+          data-testid="editor-problems"
+          ref={problems}
+          tabIndex={-1}
+        >
+          <p>{t('alerting.fixThese')}</p>
+          <ul>
+            {missing.map((problem) => (
+              <li key={problem}>{problem}</li>
+            ))}
+          </ul>
+        </div>
       ) : (
         <ErrorSummary
           error={failed.error}

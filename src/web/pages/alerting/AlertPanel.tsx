@@ -1,12 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AlertPreview, AlertView } from '../../../shared/alert.js';
-import { DELIVERY_CHANNELS } from '../../../shared/alert.js';
 import type { Permission } from '../../../shared/permissions.js';
 import { api } from '../../api.js';
 import { ErrorSummary } from '../../components/ErrorSummary.js';
 import type { EditorStart } from './AlertEditor.js';
+import { DeliveryProgress, Preview, Recipients } from './AlertSections.js';
 import { findingText } from './findings.js';
 import { IncidentFacts } from './IncidentFacts.js';
 
@@ -19,8 +19,12 @@ export function StatusBadge({ status }: { status: AlertView['capStatus'] }) {
 }
 
 /**
- * One alert: what the guard found, what would leave on each channel, the
- * two-person steps, and once sent, delivery progress and the follow-ups.
+ * One alert, in the order a person decides on it: what the guard found, then
+ * what would leave on each channel (the preview), whom it reaches (counts
+ * per channel and language, for the approver) and a link to its incident's
+ * facts — and only then approve or send back. Once sent: delivery progress
+ * first, the follow-ups next, and the cancel last and plainly secondary,
+ * with a confirm step.
  */
 export function AlertPanel({
   id,
@@ -37,6 +41,12 @@ export function AlertPanel({
   const formId = useId();
   const client = useQueryClient();
   const [reason, setReason] = useState('');
+  const [confirmingCancel, setConfirmingCancel] = useState(false);
+  // The question replaces the button that asked it: focus goes to the answer that changes nothing.
+  const keep = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (confirmingCancel) keep.current?.focus();
+  }, [confirmingCancel]);
   const alert = useQuery({
     queryKey: alertKey(id),
     queryFn: () => api<AlertView>(`/api/manage/alerts/${id}`),
@@ -57,6 +67,7 @@ export function AlertPanel({
     mutationFn: ({ path, body }: { path: string; body?: unknown }) =>
       api<AlertView>(`/api/manage/alerts/${id}/${path}`, { method: 'POST', body }),
     onSuccess: async (result) => {
+      setConfirmingCancel(false);
       client.setQueryData(alertKey(result.id), result);
       await client.invalidateQueries({ queryKey: ['alerts'] });
       await client.invalidateQueries({ queryKey: alertKey(id) });
@@ -71,6 +82,8 @@ export function AlertPanel({
     step.mutate({ path, body });
   };
   const active = view.state === 'published' && !view.endedAt && view.kind !== 'cancel';
+  const approving = view.state === 'submitted' && can('alerts:approve');
+  const factsId = `incident-facts-${view.id}`;
   return (
     <article
       className={`alert-panel status-${view.capStatus}`}
@@ -115,19 +128,29 @@ export function AlertPanel({
           CONFLICT: t('alerting.errors.CONFLICT'),
         }}
       />
-      <div className="actions">
-        {(view.state === 'draft' || view.state === 'rejected') && can('alerts:compose') && (
-          <>
-            <button type="button" className="button" onClick={() => onEdit({ alert: view })}>
-              {t('alerting.save')}
-            </button>
-            <button type="button" className="button primary" onClick={() => act('submit')}>
-              {t('alerting.submit')}
-            </button>
-          </>
-        )}
-        {view.state === 'submitted' && can('alerts:approve') && (
-          <>
+
+      {/* Sent: how far it got, before anything else. */}
+      {view.state === 'published' && <DeliveryProgress view={view} />}
+
+      {/* Not sent yet: what would leave, then whom it reaches, then the decision. */}
+      {view.state !== 'published' && preview.data && <Preview preview={preview.data} />}
+      {approving && <Recipients alertId={view.id} capStatus={view.capStatus} />}
+
+      {(view.state === 'draft' || view.state === 'rejected') && can('alerts:compose') && (
+        <div className="actions">
+          <button type="button" className="button primary" onClick={() => act('submit')}>
+            {t('alerting.submit')}
+          </button>
+          <button type="button" className="button" onClick={() => onEdit({ alert: view })}>
+            {t('alerting.save')}
+          </button>
+        </div>
+      )}
+      {approving && (
+        <section className="decision" aria-labelledby={`${formId}-decide`} data-testid="decision">
+          <h3 id={`${formId}-decide`}>{t('alerting.decide')}</h3>
+          {view.incidentId && <IncidentLink alertId={view.id} factsId={factsId} />}
+          <div className="actions">
             <button
               type="button"
               className="button primary"
@@ -142,8 +165,15 @@ export function AlertPanel({
             >
               {t('alerting.approve')}
             </button>
+          </div>
+          <div className="reject">
             <label htmlFor={`${formId}-reason`}>{t('alerting.reason')}</label>
-            <input id={`${formId}-reason`} value={reason} onChange={(e) => setReason(e.target.value)} />
+            <input
+              id={`${formId}-reason`}
+              className="reject-reason"
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+            />
             <button
               type="button"
               className="button"
@@ -152,88 +182,91 @@ export function AlertPanel({
             >
               {t('alerting.reject')}
             </button>
-          </>
-        )}
-        {active && can('alerts:cancel') && (
-          <button
-            type="button"
-            className="button danger"
-            onClick={() => act('cancel', undefined, t('alerting.confirmCancel'))}
-          >
-            {t('alerting.cancel')}
-          </button>
-        )}
-        {active && can('alerts:compose') && (
-          <>
-            <button
-              type="button"
-              className="button"
-              onClick={() => onEdit({ referencesId: view.id, kind: 'update' })}
-            >
-              {t('alerting.update')}
-            </button>
-            <button
-              type="button"
-              className="button"
-              onClick={() => onEdit({ referencesId: view.id, kind: 'all_clear' })}
-            >
-              {t('alerting.allClear')}
-            </button>
-          </>
-        )}
-      </div>
-      {view.incidentId && <IncidentFacts alertId={view.id} />}
-      {view.state === 'published' && (
-        <table className="deliveries" data-testid="deliveries">
-          <caption>{t('alerting.deliveries')}</caption>
-          <thead>
-            <tr>
-              <th scope="col" />
-              <th scope="col">{t('alerting.queued')}</th>
-              <th scope="col">{t('alerting.sentCount')}</th>
-              <th scope="col">{t('alerting.failed')}</th>
-              <th scope="col">{t('alerting.withdrawn')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {DELIVERY_CHANNELS.map((channel) => (
-              <tr key={channel} data-channel={channel}>
-                <th scope="row">{t(`alerting.${channel}`)}</th>
-                <td>{view.deliveries[channel].queued}</td>
-                <td>{view.deliveries[channel].sent}</td>
-                <td>{view.deliveries[channel].failed}</td>
-                <td>{view.deliveries[channel].withdrawn}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {preview.data && (
-        <section aria-label={t('alerting.preview')}>
-          <h3>{t('alerting.preview')}</h3>
-          {preview.data.languages.map((p) => (
-            <div key={p.language} className="preview" lang={p.language}>
-              <h4>{t(`alerting.language.${p.language}`)}</h4>
-              <p>
-                <strong>{t('alerting.push')}:</strong> {p.push.title} — {p.push.body}
-              </p>
-              <p>
-                <strong>{t('alerting.sms')}:</strong> {p.sms.text}
-              </p>
-              <p className="hint" data-testid={`sms-cost-${p.language}`}>
-                {t('alerting.segments', p.sms)}
-              </p>
-              <p>
-                <strong>{t('alerting.email')}:</strong> {p.email.subject}
-              </p>
-            </div>
-          ))}
-          <details>
-            <summary>CAP 1.2</summary>
-            <pre>{preview.data.cap}</pre>
-          </details>
+          </div>
         </section>
       )}
+
+      {active && (can('alerts:compose') || can('alerts:cancel')) && (
+        <section className="follow-up" aria-labelledby={`${formId}-follow`}>
+          <h3 id={`${formId}-follow`}>{t('alerting.followUp')}</h3>
+          {can('alerts:compose') && (
+            <div className="actions">
+              <button
+                type="button"
+                className="button"
+                onClick={() => onEdit({ referencesId: view.id, kind: 'update' })}
+              >
+                {t('alerting.update')}
+              </button>
+              <button
+                type="button"
+                className="button"
+                onClick={() => onEdit({ referencesId: view.id, kind: 'all_clear' })}
+              >
+                {t('alerting.allClear')}
+              </button>
+            </div>
+          )}
+          {can('alerts:cancel') &&
+            (confirmingCancel ? (
+              <fieldset className="confirm-cancel">
+                <legend>{t('alerting.confirmCancel')}</legend>
+                <div className="actions">
+                  <button
+                    type="button"
+                    className="button danger"
+                    disabled={step.isPending}
+                    onClick={() => act('cancel')}
+                  >
+                    {t('alerting.cancelYes')}
+                  </button>
+                  <button
+                    ref={keep}
+                    type="button"
+                    data-testid="keep-alert"
+                    className="button"
+                    onClick={() => setConfirmingCancel(false)}
+                  >
+                    {t('alerting.cancelKeep')}
+                  </button>
+                </div>
+              </fieldset>
+            ) : (
+              <p>
+                <button type="button" className="link cancel-link" onClick={() => setConfirmingCancel(true)}>
+                  {t('alerting.cancel')}
+                </button>
+              </p>
+            ))}
+        </section>
+      )}
+
+      {view.incidentId && (
+        <IncidentFacts
+          alertId={view.id}
+          headingId={factsId}
+          onBoard={can('incidents:read') ? view.incidentId : undefined}
+        />
+      )}
+      {view.state === 'published' && preview.data && <Preview preview={preview.data} />}
     </article>
+  );
+}
+
+/** Before deciding: a link to what the approver may see of the incident (its verdict and public facts). */
+function IncidentLink({ alertId, factsId }: { alertId: string; factsId: string }) {
+  const { t } = useTranslation();
+  const facts = useQuery({
+    queryKey: ['alert-incident', alertId],
+    queryFn: () => api<{ incident: { number: number } | null }>(`/api/manage/alerts/${alertId}/incident`),
+  });
+  const number = facts.data?.incident?.number;
+  if (number === undefined) return null;
+  return (
+    <p>
+      <a href={`#${factsId}`} data-testid="incident-link">
+        {t('alerting.checkIncident', { number })}
+      </a>
+    </p>
   );
 }

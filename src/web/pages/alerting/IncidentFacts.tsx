@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import type { IncidentFacts as Facts } from '../../../shared/incident.js';
 import { api } from '../../api.js';
 import { currentLanguage } from '../../i18n.js';
@@ -12,9 +13,19 @@ const clock = (iso: string) =>
  * What an approver judges an alert's incident by: its verdict and public facts
  * (zone, counts, rounded times) — never the reports, the channel or who was sent.
  */
-export function IncidentFacts({ alertId }: { alertId: string }) {
+export function IncidentFacts({
+  alertId,
+  headingId,
+  onBoard,
+}: {
+  alertId: string;
+  headingId?: string;
+  /** The incident's id, for those who may open it on the board (a link there). */
+  onBoard?: string;
+}) {
   const { t } = useTranslation();
-  const id = useId();
+  const ownId = useId();
+  const id = headingId ?? ownId;
   const facts = useQuery({
     queryKey: ['alert-incident', alertId],
     queryFn: () => api<{ incident: Facts | null }>(`/api/manage/alerts/${alertId}/incident`),
@@ -22,7 +33,8 @@ export function IncidentFacts({ alertId }: { alertId: string }) {
   const incident = facts.data?.incident;
   if (!incident) return null;
   return (
-    <section aria-labelledby={`${id}-title`} data-testid="incident-facts">
+    // The approver's link before deciding leads here (and moves focus here).
+    <section aria-labelledby={`${id}-title`} data-testid="incident-facts" id={id} tabIndex={-1}>
       <h3 id={`${id}-title`}>{t('alerting.incident.title', { number: incident.number })}</h3>
       <dl className="salute">
         <dt>{t('alerting.incident.verdict')}</dt>
@@ -44,6 +56,13 @@ export function IncidentFacts({ alertId }: { alertId: string }) {
           <time dateTime={incident.lastObservedAt}>{clock(incident.lastObservedAt)}</time>
         </dd>
       </dl>
+      {onBoard && (
+        <p>
+          <Link to={`/dispatch?incident=${onBoard}`}>
+            {t('dispatch.openOnBoard', { number: incident.number })}
+          </Link>
+        </p>
+      )}
     </section>
   );
 }

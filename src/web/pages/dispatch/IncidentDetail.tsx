@@ -6,18 +6,22 @@ import type { IncidentDetail as Detail, IncidentSummary } from '../../../shared/
 import { redFlagsOf, SETTABLE_INCIDENT_STATUSES } from '../../../shared/report-fields.js';
 import { api } from '../../api.js';
 import { ErrorSummary } from '../../components/ErrorSummary.js';
+import { IncidentChannel } from '../../components/IncidentChannel.js';
 import { useSession } from '../../session.js';
 import { IncidentSalute } from './IncidentSalute.js';
 import { IncidentTimeline } from './IncidentTimeline.js';
+import { nextStep } from './next-step.js';
 import { ReportRow } from './ReportRow.js';
-import { ResponderPanel } from './ResponderPanel.js';
+import { ResponderPanel, useAssignments } from './ResponderPanel.js';
 import { Ago } from './time.js';
 import { detailKey } from './useLiveIncidents.js';
 
 /**
- * One incident: status, red flags, the consolidated SALUTE view, its reports
- * (select some to split them out, or move one elsewhere), merging, notes and
- * the timeline of what dispatchers did.
+ * One incident, what matters first: what was reported (the consolidated
+ * SALUTE view) and the verdict — the one the responders' reports point to is
+ * the primary button, or else the next step is — then who was sent, then the
+ * team's channel; below, its reports (select some to split them out, or move
+ * one elsewhere), merging, notes and the timeline of what dispatchers did.
  */
 export function IncidentDetail({
   id,
@@ -56,6 +60,8 @@ export function IncidentDetail({
   const session = useSession().data;
   const navigate = useNavigate();
   const canAlert = session?.state === 'signed_in' && session.permissions.includes('alerts:compose');
+  const canOffer = session?.state === 'signed_in' && session.permissions.includes('assignments:manage');
+  const assignments = useAssignments(id);
 
   const action = useMutation({
     mutationFn: ({ path, body }: { path: string; body: unknown }) =>
@@ -99,6 +105,14 @@ export function IncidentDetail({
     if (note.trim()) void act(`/api/incidents/${id}/notes`, { text: note }, () => setNote(''));
   };
 
+  const step = nextStep(incident.status, assignments.data?.assignments ?? [], {
+    offer: canOffer,
+    alert: canAlert,
+  });
+  const found = (assignments.data?.assignments ?? []).flatMap((a) =>
+    a.state === 'reported' && a.outcome ? [t(`responder.outcomes.${a.outcome}`)] : [],
+  );
+
   return (
     <article className="incident-detail" aria-labelledby={`${formId}-title`} data-testid="incident-detail">
       <header>
@@ -127,29 +141,6 @@ export function IncidentDetail({
             {t('dispatch.alsoLooking', { names: viewers.map((v) => v.name).join(', ') })}
           </p>
         )}
-        {incident.status !== 'merged' && (
-          <ResponderPanel
-            incidentId={incident.id}
-            canOffer={session?.state === 'signed_in' && session.permissions.includes('assignments:manage')}
-          />
-        )}
-        {canAlert && incident.status !== 'merged' && (
-          <p>
-            <Link to={`/alerting?incident=${incident.id}`}>{t('dispatch.draftAlert')}</Link>
-          </p>
-        )}
-        {canAlert && incident.status === 'not_confirmed' && (
-          <p>
-            <button
-              type="button"
-              className="button"
-              disabled={rumor.isPending}
-              onClick={() => rumor.mutate()}
-            >
-              {t('dispatch.rumorCheck')}
-            </button>
-          </p>
-        )}
         {incident.mergedInto && (
           <p>
             <button type="button" className="link" onClick={() => onSelect(incident.mergedInto ?? '')}>
@@ -159,32 +150,74 @@ export function IncidentDetail({
         )}
       </header>
 
-      {/* One line: what the latest attempt refused. */}
-      {rumor.submittedAt > action.submittedAt ? (
-        <ErrorSummary error={rumor.error} say={(message) => t('dispatch.rumorCheckFailed', { message })} />
-      ) : (
-        <ErrorSummary error={action.error} />
-      )}
+      {/* What was reported first, then the verdict: what the rest of the page acts on. */}
+      <section aria-labelledby={`${formId}-salute`} data-testid="salute-section">
+        <h3 id={`${formId}-salute`}>{t('dispatch.salute.title')}</h3>
+        <IncidentSalute salute={salute} />
+      </section>
+
+      <section aria-labelledby={`${formId}-verdict`} className="verdict" data-testid="verdict">
+        <h3 id={`${formId}-verdict`}>{t('dispatch.verdict')}</h3>
+        {found.length > 0 && <p data-testid="found">{t('dispatch.found', { outcomes: found.join(', ') })}</p>}
+        {step.kind !== 'none' && step.kind !== 'verdict' && (
+          <p className="next-step" data-testid="next-step">
+            {t(`dispatch.next.${step.kind}`)}
+          </p>
+        )}
+        {/* One line: what the latest attempt refused. */}
+        {rumor.submittedAt > action.submittedAt ? (
+          <ErrorSummary error={rumor.error} say={(message) => t('dispatch.rumorCheckFailed', { message })} />
+        ) : (
+          <ErrorSummary error={action.error} />
+        )}
+        {canAlert && incident.status === 'confirmed' && (
+          <p>
+            <Link to={`/alerting?incident=${incident.id}`} className="button primary">
+              {t('dispatch.draftAlert')}
+            </Link>
+          </p>
+        )}
+        {canAlert && incident.status === 'not_confirmed' && (
+          <p>
+            <button
+              type="button"
+              className="button primary"
+              disabled={rumor.isPending}
+              onClick={() => rumor.mutate()}
+            >
+              {t('dispatch.rumorCheck')}
+            </button>
+          </p>
+        )}
+        {live && (
+          <fieldset className="actions plain">
+            <legend className="visually-hidden">{t('dispatch.setStatus')}</legend>
+            {SETTABLE_INCIDENT_STATUSES.filter((s) => s !== incident.status).map((status) => (
+              <button
+                key={status}
+                type="button"
+                className={`button${step.kind === 'verdict' && step.status === status ? ' primary' : ''}`}
+                disabled={busy}
+                onClick={() => void act(`/api/incidents/${id}/status`, { status })}
+              >
+                {t(`dispatch.setTo.${status}`)}
+              </button>
+            ))}
+            {canAlert && incident.status !== 'confirmed' && (
+              <Link to={`/alerting?incident=${incident.id}`} className="button">
+                {t('dispatch.draftAlert')}
+              </Link>
+            )}
+          </fieldset>
+        )}
+      </section>
 
       {live && (
-        <fieldset className="actions plain">
-          <legend className="visually-hidden">{t('dispatch.setStatus')}</legend>
-          {SETTABLE_INCIDENT_STATUSES.filter((s) => s !== incident.status).map((status) => (
-            <button
-              key={status}
-              type="button"
-              className="button"
-              disabled={busy}
-              onClick={() => void act(`/api/incidents/${id}/status`, { status })}
-            >
-              {t(`dispatch.setTo.${status}`)}
-            </button>
-          ))}
-        </fieldset>
+        <ResponderPanel incidentId={incident.id} canOffer={canOffer} offerIsNext={step.kind === 'offer'} />
       )}
-
-      <h3>{t('dispatch.salute.title')}</h3>
-      <IncidentSalute salute={salute} />
+      {live && (
+        <IncidentChannel incidentId={incident.id} queryKey={[...detailKey(incident.id), 'messages']} />
+      )}
 
       <h3>{t('dispatch.reports')}</h3>
       {live && reports.length > 1 && (

@@ -1,12 +1,29 @@
 import { type KeyboardEvent, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { IncidentSummary } from '../../../shared/incident.js';
-import { redFlagsOf } from '../../../shared/report-fields.js';
+import { incidentPriority } from '../../../shared/priority.js';
 import { Ago } from './time.js';
 
+const PRIORITY_ICON = { high: '▲', normal: '', low: '▽' } as const;
+
+/** "Large: 15 agents, 4 vehicles", or null when nobody counted. */
+export function sizeText(
+  t: (key: string, values?: Record<string, unknown>) => string,
+  priority: ReturnType<typeof incidentPriority>,
+): string | null {
+  if (priority.size === 'unknown') return null;
+  const parts = [
+    priority.agents === null ? null : t('dispatch.agents', { count: priority.agents }),
+    priority.vehicles === null ? null : t('dispatch.vehicles', { count: priority.vehicles }),
+  ].filter(Boolean);
+  return t(`dispatch.sizeClass.${priority.size}`, { size: parts.join(', ') });
+}
+
 /**
- * The open incidents, most recently active first. Arrow keys (or j/k) move
- * through the list and open the incident under the cursor.
+ * The open incidents, most recently active first, each with its priority in
+ * words (the rule is `incidentPriority`): high or low, its size, how fresh,
+ * its red flags. Arrow keys (or j/k) move through the list and open the
+ * incident under the cursor.
  */
 export function IncidentList({
   incidents,
@@ -38,18 +55,27 @@ export function IncidentList({
   return (
     <ol className="incidents" ref={list} aria-label={t('dispatch.incidents')} onKeyDown={onKeyDown}>
       {incidents.map((incident) => {
-        const flags = redFlagsOf(incident, new Date(now));
+        const priority = incidentPriority(incident, new Date(now));
+        const { flags } = priority;
+        const size = sizeText(t, priority);
         const selected = incident.id === selectedId;
         return (
           <li key={incident.id} className={freshIds.has(incident.id) ? 'fresh' : ''}>
             <button
               type="button"
-              className={`incident ${selected ? 'selected' : ''}`}
+              className={`incident priority-${priority.level} ${selected ? 'selected' : ''}`}
               aria-current={selected ? 'true' : undefined}
               data-testid="incident-row"
               data-incident-id={incident.id}
+              data-priority={priority.level}
               onClick={() => onSelect(incident.id)}
             >
+              {priority.level !== 'normal' && (
+                <span className={`badge priority-badge ${priority.level}`} data-testid="priority">
+                  <span aria-hidden="true">{PRIORITY_ICON[priority.level]}</span>{' '}
+                  {t(`dispatch.priority.${priority.level}`)}
+                </span>
+              )}
               <span className="incident-head">
                 <span className="mono">#{incident.number}</span>
                 <strong>{t(`report.activity.${incident.activity}`)}</strong>
@@ -60,8 +86,13 @@ export function IncidentList({
                 {freshIds.has(incident.id) && <span className="badge new">{t('dispatch.new')}</span>}
               </span>
               <span className="report-meta">
+                {size && (
+                  <span className={`size size-${priority.size}`} data-testid="size">
+                    {size}
+                  </span>
+                )}
                 <span data-testid="report-count">{t('dispatch.count', { count: incident.reportCount })}</span>
-                <span>
+                <span data-testid="freshness">
                   {t('dispatch.lastSeen')}: <Ago iso={incident.lastObservedAt} now={now} />
                 </span>
               </span>

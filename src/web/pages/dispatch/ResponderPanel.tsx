@@ -5,23 +5,35 @@ import { useTranslation } from 'react-i18next';
 import type { Assignment, SuggestionList } from '../../../shared/dispatch.js';
 import { api } from '../../api.js';
 import { ErrorSummary } from '../../components/ErrorSummary.js';
-import { IncidentChannel } from '../../components/IncidentChannel.js';
+import { availabilityMessage } from './availability.js';
 import { detailKey } from './useLiveIncidents.js';
 
-/**
- * Who was sent to an incident and where each stands (refreshed by the live
- * board's events), and the responders on shift ranked for it, each with an
- * Offer button.
- */
-export function ResponderPanel({ incidentId, canOffer }: { incidentId: string; canOffer: boolean }) {
-  const { t } = useTranslation();
-  const id = useId();
-  const client = useQueryClient();
-  // Under the incident's key: every live event about the incident refreshes them.
-  const assignments = useQuery({
+/** Who was sent to an incident, under the incident's key: every live event about it refreshes them. */
+export const useAssignments = (incidentId: string) =>
+  useQuery({
     queryKey: [...detailKey(incidentId), 'assignments'],
     queryFn: () => api<{ assignments: Assignment[] }>(`/api/incidents/${incidentId}/assignments`),
   });
+
+/**
+ * Who was sent to an incident and where each stands (refreshed by the live
+ * board's events), how many are on shift and free, and the responders on
+ * shift ranked for it, each with an Offer button — the first one the primary
+ * action when sending someone is the next step.
+ */
+export function ResponderPanel({
+  incidentId,
+  canOffer,
+  offerIsNext,
+}: {
+  incidentId: string;
+  canOffer: boolean;
+  offerIsNext: boolean;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const client = useQueryClient();
+  const assignments = useAssignments(incidentId);
   const suggestions = useQuery({
     queryKey: [...detailKey(incidentId), 'suggestions'],
     queryFn: () => api<SuggestionList>(`/api/incidents/${incidentId}/suggestions`),
@@ -41,6 +53,8 @@ export function ResponderPanel({ incidentId, canOffer }: { incidentId: string; c
   const reachedSafe = (assignmentId: string) =>
     change.mutate({ path: `/api/assignments/${assignmentId}/reached-safe` });
   const list = assignments.data?.assignments ?? [];
+  // "Nobody is on shift" only when nobody is: the suggestions leave out whoever was already asked.
+  const availability = suggestions.data ? availabilityMessage(suggestions.data.onShift) : null;
   const names = new Map(suggestions.data?.suggestions.map((s) => [s.responder.id, s.responder.name]));
   return (
     <section aria-labelledby={`${id}-title`} data-testid="responders">
@@ -76,11 +90,13 @@ export function ResponderPanel({ incidentId, canOffer }: { incidentId: string; c
       {canOffer && (
         <>
           <h4>{t('assignments.suggested')}</h4>
-          {suggestions.data?.suggestions.length === 0 && (
-            <p className="muted">{t('assignments.noneOnShift')}</p>
+          {availability && (
+            <p className="availability" data-testid="availability">
+              {t(availability.key, availability.values)}
+            </p>
           )}
           <ul className="suggestions">
-            {suggestions.data?.suggestions.slice(0, 8).map((s) => (
+            {suggestions.data?.suggestions.slice(0, 8).map((s, index) => (
               <li key={s.responder.id} data-testid="suggestion">
                 <span>
                   {s.responder.name} ·{' '}
@@ -88,7 +104,11 @@ export function ResponderPanel({ incidentId, canOffer }: { incidentId: string; c
                   {s.reasons.length > 0 &&
                     ` · ${s.reasons.map((r) => t(`assignments.reasons.${r}`)).join(', ')}`}
                 </span>{' '}
-                <button type="button" className="button" onClick={() => offer([s.responder.id])}>
+                <button
+                  type="button"
+                  className={`button${offerIsNext && index === 0 ? ' primary' : ''}`}
+                  onClick={() => offer([s.responder.id])}
+                >
                   {t('assignments.offer')} <span className="visually-hidden">{s.responder.name}</span>
                 </button>
               </li>
@@ -115,7 +135,6 @@ export function ResponderPanel({ incidentId, canOffer }: { incidentId: string; c
         </>
       )}
       <ErrorSummary error={change.error} />
-      <IncidentChannel incidentId={incidentId} queryKey={[...detailKey(incidentId), 'messages']} />
     </section>
   );
 }

@@ -7,6 +7,9 @@ import { api } from '../../api.js';
 
 export type Connection = 'connecting' | 'live' | 'offline';
 
+/** How long to wait before opening a stream the server refused (the browser retries a dropped one itself). */
+const RETRY_MS = [2_000, 5_000, 10_000, 30_000];
+
 export interface BoardFilter {
   statuses: readonly IncidentStatus[];
   zoneId: string;
@@ -33,6 +36,13 @@ const byActivity = (a: IncidentSummary, b: IncidentSummary) =>
 export function useLiveIncidents(filter: BoardFilter, selectedId: string | null) {
   const queryClient = useQueryClient();
   const [connection, setConnection] = useState<Connection>('connecting');
+  /** When the board stopped being live (ms), while it is not: what the lost-connection banner counts from. */
+  const [lostAt, setLostAt] = useState<number | null>(null);
+  /** Bumped to open a new stream after the server refused one (the browser gives up on those). */
+  const [attempt, setAttempt] = useState(0);
+  /** The last event received for the list read at `since`: a new stream resumes from it, missing nothing. */
+  const lastSeen = useRef<{ since: number; id: number } | null>(null);
+  const failures = useRef(0);
   const [freshIds, setFreshIds] = useState<ReadonlySet<string>>(new Set());
   const key = listKey(filter);
   const selected = useRef(selectedId);
@@ -49,15 +59,29 @@ export function useLiveIncidents(filter: BoardFilter, selectedId: string | null)
 
   // Resume the stream exactly where the list was read, so no change falls between the two.
   const since = query.data?.lastEventId;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the key is derived from the filter, which `since` follows.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the key is derived from the filter, which `since` follows; `attempt` reopens a refused stream.
   useEffect(() => {
     if (since === undefined) return;
-    const source = new EventSource(`/api/events?since=${since}`);
-    source.addEventListener('open', () => setConnection('live'));
-    source.addEventListener('error', () =>
-      setConnection(source.readyState === EventSource.CLOSED ? 'offline' : 'connecting'),
-    );
+    const from = lastSeen.current?.since === since ? lastSeen.current.id : since;
+    const source = new EventSource(`/api/events?since=${from}`);
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    source.addEventListener('open', () => {
+      failures.current = 0;
+      setConnection('live');
+      setLostAt(null);
+    });
+    source.addEventListener('error', () => {
+      setLostAt((at) => at ?? Date.now());
+      if (source.readyState !== EventSource.CLOSED) return setConnection('connecting');
+      // Refused (a proxy's error page, a restart): the browser will not retry this one; open another.
+      setConnection('offline');
+      const delay = RETRY_MS[Math.min(failures.current, RETRY_MS.length - 1)];
+      failures.current += 1;
+      retry = setTimeout(() => setAttempt((n) => n + 1), delay);
+    });
     source.addEventListener('incident.updated', (message) => {
+      const id = Number((message as MessageEvent<string>).lastEventId);
+      if (Number.isSafeInteger(id)) lastSeen.current = { since, id };
       const { incident } = JSON.parse((message as MessageEvent<string>).data) as Extract<
         LiveEvent,
         { type: 'incident.updated' }
@@ -71,8 +95,11 @@ export function useLiveIncidents(filter: BoardFilter, selectedId: string | null)
       void queryClient.invalidateQueries({ queryKey: detailKey(incident.id) });
       if (incident.id !== selected.current) setFreshIds((ids) => new Set(ids).add(incident.id));
     });
-    return () => source.close();
-  }, [queryClient, since]);
+    return () => {
+      clearTimeout(retry);
+      source.close();
+    };
+  }, [queryClient, since, attempt]);
 
   // What the dispatcher has opened is no longer new.
   useEffect(() => {
@@ -85,5 +112,5 @@ export function useLiveIncidents(filter: BoardFilter, selectedId: string | null)
     });
   }, [selectedId]);
 
-  return { query, incidents: query.data?.incidents ?? [], connection, freshIds };
+  return { query, incidents: query.data?.incidents ?? [], connection, lostAt, freshIds };
 }
