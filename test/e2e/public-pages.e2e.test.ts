@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type E2e, expectAccessible, startE2e } from './harness.js';
+import { nonTextContrastProblems } from './theme-contrast.js';
 
 /**
  * Issue 14: the public pages on any phone — sent rendered by the server,
@@ -160,5 +161,31 @@ describe('with JavaScript', () => {
     expect(response?.status()).toBe(404);
     await page.getByRole('heading', { name: 'No encontramos esa página' }).waitFor();
     expect(await page.title()).toBe('Página no encontrada · Faro');
+  });
+});
+
+describe('every public page on a small phone', () => {
+  it('never scrolls sideways at 320 px, and its controls and focus ring stand out 3:1 in light and dark', async () => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const context = await e2e.browser.newContext({
+        locale: 'es-MX',
+        viewport: { width: 320, height: 640 },
+        isMobile: true,
+        hasTouch: true,
+        colorScheme,
+      });
+      const page = await context.newPage();
+      for (const path of ['/', '/report', '/alerts', '/subscribe', '/status']) {
+        await page.goto(`${e2e.server.baseUrl}${path}`);
+        await page.locator('main h1').waitFor();
+        expect(
+          await page.evaluate<number>('document.documentElement.scrollWidth'),
+          `${path} (${colorScheme})`,
+        ).toBeLessThanOrEqual(320);
+        expect(await page.locator('h1').count(), `${path}: one h1`).toBe(1);
+        if (path !== '/') expect(await nonTextContrastProblems(page), `${path} (${colorScheme})`).toEqual([]);
+      }
+      await context.close();
+    }
   });
 });
