@@ -126,7 +126,6 @@ describe('hotline call into the live incident board', () => {
     await expect
       .poll(() => board.getByTestId('incident-row').filter({ hasText: 'Koreatown' }).count())
       .toBe(1);
-    if (process.env.FARO_SCREENSHOTS) await board.screenshot({ path: process.env.FARO_SCREENSHOTS });
   });
 
   it('takes a responder’s report from the field with the phone’s position, on a small screen', async () => {

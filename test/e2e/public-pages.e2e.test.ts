@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type E2e, expectAccessible, startE2e } from './harness.js';
 import { nonTextContrastProblems } from './theme-contrast.js';
@@ -40,6 +41,9 @@ describe('the report form with JavaScript turned off', () => {
     await page.goto(`${e2e.server.baseUrl}/report`);
     await page.getByRole('heading', { name: 'Reportar actividad' }).waitFor();
     expect(await page.title()).toBe('Reporte lo que ve · Faro');
+    // The README's picture of the form: as a phone without scripts sees it, which is as every phone first sees it.
+    if (process.env.FARO_SCREENSHOTS)
+      await page.screenshot({ path: path.resolve('docs/images/report-es.png') });
 
     // Sent too early: the server answers with the form, what was typed still in it, and links to the fields.
     await page.getByLabel('Calles o punto de referencia (opcional)').fill('Calle 1 y Soto');
