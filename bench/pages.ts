@@ -11,7 +11,7 @@ import { percentile } from './dispatch.js';
  * CPU, a cold cache each load, against a real `faro start` with demo data.
  * Per page: JavaScript bytes as sent (gzipped when the server compresses),
  * all bytes, requests, first contentful paint and the moment the page can be
- * used (its form's button, or the alerts, are on screen) — medians of a few
+ * used (its form's button, or the alerts, are in the page and painted) — medians of a few
  * loads.
  */
 
@@ -99,7 +99,14 @@ async function loadOnce(browser: Browser, baseUrl: string, page: (typeof PAGES)[
       firstPaint: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? Number.NaN,
       usable: (globalThis as { __usableAt?: number }).__usableAt ?? Number.NaN,
     }));
-    return { jsBytes, allBytes, requests, ...timing };
+    // Usable once it is both there and painted: a form in the page but not yet on screen is not one.
+    return {
+      jsBytes,
+      allBytes,
+      requests,
+      firstPaint: timing.firstPaint,
+      usable: Math.max(timing.usable, timing.firstPaint),
+    };
   } finally {
     await context.close();
   }
