@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../test/e2e/browser.js';
 import { spawnServer } from '../test/support/process.js';
 import { percentile } from './dispatch.js';
 
@@ -125,17 +126,7 @@ export async function pagesBench(options: PagesBenchOptions): Promise<void> {
     },
     { args: ['bin/faro.js', 'start'] },
   );
-  const browser = await chromium.launch({
-    executablePath: options.chromiumPath,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-    ],
-  });
+  const browser = await launchChromium(options.chromiumPath);
   const table: Record<string, string | number>[] = [];
   try {
     for (const page of PAGES) {

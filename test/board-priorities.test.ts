@@ -3,9 +3,8 @@ import type { SuggestionList } from '../src/shared/dispatch.js';
 import { client, expectStatus } from './support/client.js';
 import { BOYLE_HEIGHTS, buildReportInput } from './support/factories.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
-import { createPerson } from './support/people.js';
 import { type StaffSession, sessionFor, staffSession } from './support/sessions.js';
-import { incidentIdOf, incidentOfReport } from './support/state.js';
+import { incidentIdOf, incidentOfReport, onShiftResponder } from './support/state.js';
 
 /**
  * Issue 14, what the board needs to say what matters first: each incident's
@@ -22,13 +21,6 @@ beforeAll(async () => {
   dispatcher = await staffSession(t.faro.database, 'dispatcher');
 });
 afterAll(async () => t?.stop());
-
-async function onShiftResponder(): Promise<StaffSession> {
-  const person = await createPerson(t.faro.database, t.faro.box, { role: 'responder' });
-  const session = await sessionFor(t.faro.database, person.id);
-  expectStatus(await client(t, session).post('/api/responder/shift', { hours: 4 }), 200);
-  return session;
-}
 
 /** A point `km` east of Boyle Heights (tests far apart never group into one incident). */
 const east = (km: number) => ({
@@ -57,7 +49,7 @@ describe('issue 14: who is on shift, and who of them is free', () => {
     const other = await incidentAt(20);
     expect((await suggestionsFor(incident)).onShift).toEqual({ total: 0, busy: 0 });
 
-    const first = await onShiftResponder();
+    const first = await onShiftResponder(t);
     expect((await suggestionsFor(incident)).onShift).toEqual({ total: 1, busy: 0 });
 
     // Offered this incident: not suggested again, but still on shift — and busy.
@@ -72,7 +64,7 @@ describe('issue 14: who is on shift, and who of them is free', () => {
     expect(after.onShift).toEqual({ total: 1, busy: 1 });
 
     // A second responder, free; then sent elsewhere: both busy.
-    const second = await onShiftResponder();
+    const second = await onShiftResponder(t);
     expect((await suggestionsFor(incident)).onShift).toEqual({ total: 2, busy: 1 });
     expectStatus(
       await client(t, dispatcher).post(`/api/incidents/${other}/assignments`, { responderId: second.userId }),

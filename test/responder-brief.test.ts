@@ -4,9 +4,8 @@ import type { ResponderState } from '../src/shared/dispatch.js';
 import { client, expectStatus } from './support/client.js';
 import { BOYLE_HEIGHTS, buildReportInput } from './support/factories.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
-import { createPerson } from './support/people.js';
 import { type StaffSession, sessionFor, staffSession } from './support/sessions.js';
-import { incidentIdOf } from './support/state.js';
+import { incidentIdOf, onShiftResponder } from './support/state.js';
 
 /**
  * What a responder is told of an incident: the zone and the activity with an offer; once they
@@ -22,13 +21,6 @@ beforeAll(async () => {
   dispatcher = await staffSession(t.faro.database, 'dispatcher');
 });
 afterAll(async () => t?.stop());
-
-async function onShift(): Promise<StaffSession> {
-  const person = await createPerson(t.faro.database, t.faro.box, { role: 'responder' });
-  const session = await sessionFor(t.faro.database, person.id);
-  expectStatus(await client(t, session).post('/api/responder/shift', { hours: 4 }), 200);
-  return session;
-}
 
 const stateOf = async (who: StaffSession) =>
   expectStatus(await client(t, who).get('/api/responder'), 200).body as ResponderState;
@@ -62,7 +54,11 @@ describe('the incident brief', () => {
     }
     await t.faro.grouper?.settle();
     incidentId = await incidentIdOf(t, reportId);
-    [accepted, offered, other] = [await onShift(), await onShift(), await onShift()];
+    [accepted, offered, other] = [
+      await onShiftResponder(t),
+      await onShiftResponder(t),
+      await onShiftResponder(t),
+    ];
     for (const who of [accepted, offered]) {
       const offer = await client(t, dispatcher).post(`/api/incidents/${incidentId}/assignments`, {
         responderId: who.userId,

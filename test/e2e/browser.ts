@@ -5,9 +5,9 @@ import { type Browser, chromium } from 'playwright-core';
  * machine has no internet). Playwright gives every launch a fresh, empty
  * profile directory, so no `--user-data-dir` is passed.
  */
-export async function launchChromium(): Promise<Browser> {
+export async function launchChromium(executablePath = '/usr/bin/chromium'): Promise<Browser> {
   return chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath,
     headless: true,
     args: [
       '--no-sandbox',

@@ -5,7 +5,8 @@ import { PERMISSIONS } from '../../src/shared/permissions.js';
 import type { Role } from '../../src/shared/roles.js';
 import { client, expectStatus } from './client.js';
 import type { TestFaro } from './faro.js';
-import { staffSession } from './sessions.js';
+import { createPerson } from './people.js';
+import { type StaffSession, sessionFor, staffSession } from './sessions.js';
 
 /*
  * Named reads of Faro's state, for tests to check what a person would see rather than which
@@ -121,4 +122,12 @@ export async function schedules(database: Database): Promise<{ name: string; cro
     'select name, cron from pgboss.schedule',
   );
   return rows;
+}
+
+/** A new responder who has just gone on shift for four hours (the app's own request), as a session. */
+export async function onShiftResponder(t: Faro): Promise<StaffSession> {
+  const person = await createPerson(t.faro.database, t.faro.box, { role: 'responder' });
+  const session = await sessionFor(t.faro.database, person.id);
+  expectStatus(await client(t, session).post('/api/responder/shift', { hours: 4 }), 200);
+  return session;
 }
