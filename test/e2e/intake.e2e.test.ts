@@ -65,7 +65,20 @@ describe('hotline call into the live incident board', () => {
     const operator = await signedIn('operator', '/hotline');
     await operator.getByRole('heading', { name: 'Hotline call' }).waitFor();
     await expectAccessible(operator);
-    await operator.keyboard.type('5'); // agents: the first field has focus
+    // Sent before anything is typed: the summary of what to fix takes the focus and is on screen,
+    // each line a link to its field (it sat 650 px above the button, and nothing moved).
+    await operator.keyboard.press('Control+Enter');
+    await expect
+      .poll(() => operator.evaluate<string>("document.activeElement?.getAttribute('data-testid') ?? ''"))
+      .toBe('hotline-errors');
+    const summary = await operator.getByTestId('hotline-errors').boundingBox();
+    expect(summary && summary.y >= 0 && summary.y < (operator.viewportSize()?.height ?? 0)).toBe(true);
+    await operator
+      .getByTestId('hotline-errors')
+      .getByRole('link', { name: 'Pick a neighborhood from the list.' })
+      .waitFor();
+    await operator.locator('input[name=agents]').focus();
+    await operator.keyboard.type('5'); // agents
     await operator.keyboard.press('Tab');
     await operator.keyboard.type('2'); // vehicles
     await operator.keyboard.press('Tab');

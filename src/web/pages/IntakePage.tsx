@@ -13,6 +13,7 @@ import {
   isSaluteProblem,
   type SaluteProblem,
   saluteBody,
+  saluteProblemKey,
   saluteProblemOf,
   saluteProblems,
 } from '../salute.js';
@@ -53,6 +54,7 @@ export function IntakeForm({ mode }: { mode: 'hotline' | 'field' }) {
   const zones = useZones();
   const first = useRef<HTMLInputElement>(null);
   const next = useRef<HTMLButtonElement>(null);
+  const summary = useRef<HTMLDivElement>(null);
   const empty = {
     salute: EMPTY_SALUTE,
     zone: '',
@@ -97,7 +99,11 @@ export function IntakeForm({ mode }: { mode: 'hotline' | 'field' }) {
     if (!Number.isInteger(minutes) || minutes < 0 || minutes > 24 * 60) found.push('minutesAgo');
     if (mode === 'hotline' && form.callback.trim() && !toE164(form.callback)) found.push('callback');
     setProblems(found);
-    if (found.length > 0) return;
+    if (found.length > 0) {
+      // The summary is at the top of a long form: focus takes the operator there, and it says what to fix.
+      requestAnimationFrame(() => summary.current?.focus());
+      return;
+    }
     const { agents, vehicles, activity, uniforms, markings, equipment } = saluteBody(form.salute);
     send.mutate({
       language: form.language,
@@ -167,8 +173,17 @@ export function IntakeForm({ mode }: { mode: 'hotline' | 'field' }) {
       <h1>{text('title')}</h1>
       <p className="hint">{text('intro')}</p>
       {problems.length > 0 && (
-        <div className="error-summary" role="alert">
-          {t('hotline.errors.title')}
+        <div className="error-summary" role="alert" tabIndex={-1} ref={summary} data-testid="hotline-errors">
+          <h2>{t('hotline.errors.title')}</h2>
+          <ul>
+            {problems.map((key) => (
+              <li key={key}>
+                <a href={`#${id}-${key}-error`}>
+                  {t(isSaluteProblem(key) ? saluteProblemKey(key) : `hotline.errors.${key}`)}
+                </a>
+              </li>
+            ))}
+          </ul>
         </div>
       )}
 
