@@ -253,6 +253,19 @@ describe('the report form without scripts', () => {
     expect(page.body).toContain('href="tel:+12135550100"');
   });
 
+  it('renders the subscribe page offering only the channels this server can send on', async () => {
+    const page = await t.faro.app.inject({ url: '/subscribe', headers: { 'accept-language': 'en' } });
+    expect(page.statusCode).toBe(200);
+    const server = pageOf(page.body);
+    const channels = server.queries.find((q) => q.key[0] === 'subscription-channels')?.data as {
+      channels: string[];
+    };
+    // This test Faro has no SMTP server and no SMS provider: push only, and no e-mail field in the page.
+    expect(channels.channels).toEqual(['push']);
+    expect(page.body).toContain('name="channel" checked="" value="push"');
+    expect(page.body).not.toContain('type="email"');
+  });
+
   it('renders the alerts page with the alerts in force and a neighborhood choice that works as a plain form', async () => {
     const page = await t.faro.app.inject({
       url: `/alerts?zone=${zoneId}`,

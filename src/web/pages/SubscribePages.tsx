@@ -47,6 +47,9 @@ function failureOf(error: unknown, channel: Channel): FormState {
 }
 
 /** Ask for alerts about some zones by e-mail, SMS or notifications; the channel confirms first (double opt-in). */
+/** The channels in the order they are offered. */
+const CHANNEL_ORDER = ['email', 'sms', 'push'] as const;
+
 export function SubscribePage() {
   const { t } = useTranslation();
   usePageTitle(t('titles.subscribe'));
@@ -59,7 +62,10 @@ export function SubscribePage() {
   });
   const maxZones = offered.data?.maxZones ?? 10;
   const language = useLanguage();
-  const [channel, setChannel] = useState<Channel>('email');
+  // Only what this server can send on (the server renders the page knowing it), the first of them chosen.
+  const choices = CHANNEL_ORDER.filter((c) => offered.data?.channels.includes(c) ?? true);
+  const [picked, setChannel] = useState<Channel | null>(null);
+  const channel: Channel = picked && choices.includes(picked) ? picked : (choices[0] ?? 'push');
   const [address, setAddress] = useState('');
   const [phone, setPhone] = useState('');
   const [chosen, setChosen] = useState<string[]>([]);
@@ -143,7 +149,7 @@ export function SubscribePage() {
         name="channel"
         value={channel}
         onChange={(value) => setChannel(value as Channel)}
-        options={(['email', 'sms', 'push'] as const).map((c) => ({
+        options={choices.map((c) => ({
           value: c,
           label: t(`subscribeChannels.${c}`),
         }))}

@@ -99,6 +99,8 @@ export function createAlertsModule(
         publicUrl: config.publicUrl,
         rateLimits: config.rateLimits,
         proofOfWork: platform.proofOfWork,
+        pages: http.pages,
+        zones: deps.zones,
       });
     },
     async resume() {
