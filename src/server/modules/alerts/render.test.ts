@@ -117,6 +117,17 @@ describe('every public output passes the guard', () => {
     expect(capDocument(alert, ctx)).toContain(template.en.body);
   });
 
+  it('issue 14: gives an SMS reader the know-your-rights line too, before how to stop', () => {
+    const alert = alertWith(template);
+    for (const language of LANGUAGES) {
+      const instruction = alert.content[language].instruction;
+      expect(instruction).toBeTruthy();
+      const text = smsText(alert, language, ctx);
+      expect(text).toContain(instruction);
+      expect(text.indexOf(instruction ?? '')).toBeLessThan(text.lastIndexOf('STOP'));
+    }
+  });
+
   it('fills every template, kind and activity, in both languages, without tripping the guard', () => {
     for (const kind of ALERT_KINDS) {
       for (const activity of ACTIVITIES) {

@@ -125,12 +125,16 @@ export function pushPayload(alert: RenderableAlert, language: Language, ctx: Pub
   });
 }
 
-/** The SMS: mark, headline, body and how to stop; the instruction stays on the web to keep it short. */
+/**
+ * The SMS: mark, headline, body, what to do (the know-your-rights line: a person
+ * with only a basic phone gets it too, as push and e-mail readers do) and how to
+ * stop. The composer's preview shows what it costs in segments.
+ */
 export function smsText(alert: RenderableAlert, language: Language, ctx: PublicContext): string {
   requireClean(alert, ctx);
   const text = alert.content[language];
-  const message_ = `${statusMark(alert.capStatus, language)}${text.headline}. ${text.body}`;
-  return `${message_} ${message(language, 'alerts.sms.stop')}`;
+  const parts = [`${statusMark(alert.capStatus, language)}${text.headline}.`, text.body, text.instruction];
+  return `${parts.filter(Boolean).join(' ')} ${message(language, 'alerts.sms.stop')}`;
 }
 
 /** SMS text and its cost, for the composer's preview. */
