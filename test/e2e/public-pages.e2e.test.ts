@@ -66,6 +66,13 @@ describe('the report form with JavaScript turned off', () => {
     expect(receipt).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}$/);
     expect(await page.title()).toBe('Reporte enviado · Faro');
     expect(await lookUp(receipt)).toBe(200);
+
+    // The language switch is a link: it works without scripts, and the choice stays for the next page.
+    await page.goto(`${e2e.server.baseUrl}/report`);
+    await page.getByRole('link', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Report activity' }).waitFor();
+    await page.goto(`${e2e.server.baseUrl}/alerts`);
+    await page.getByRole('heading', { name: 'Alerts in force' }).waitFor();
   });
 
   it('chooses the neighborhood of the alerts with a plain form', async () => {

@@ -112,7 +112,7 @@ describe('the responder’s screen for one hand', () => {
     await page.setViewportSize({ width: 320, height: 640 });
     await menu.click();
     await page.getByRole('link', { name: 'Field report' }).waitFor();
-    await page.getByRole('button', { name: 'Español' }).waitFor();
+    await page.getByRole('link', { name: 'Español' }).waitFor();
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(320);
     await expectAccessible(page);
     await page.setViewportSize(PHONE);

@@ -5,10 +5,18 @@ import { LANGUAGES } from '../../shared/report-fields.js';
 import { useLanguage } from '../language.js';
 import { useSession } from '../session.js';
 
+/** This page's address in another language (`?lang=`, other parameters kept). */
+function withLanguage(search: string, language: string): string {
+  const params = new URLSearchParams(search);
+  params.set('lang', language);
+  return `?${params.toString()}`;
+}
+
 /** Header with the always-visible language switch, then the page. */
 export function Layout() {
   const { t, i18n } = useTranslation();
-  const path = useLocation().pathname;
+  const location = useLocation();
+  const path = location.pathname;
   const wide =
     path.startsWith('/dispatch') ||
     path.startsWith('/admin') ||
@@ -64,15 +72,19 @@ export function Layout() {
         )}
         <nav id={signedIn ? 'staff-langs' : undefined} aria-label={t('lang.label')} className="langs">
           {LANGUAGES.map((language) => (
-            <button
+            // A link, so the switch works before (or without) scripts: the server renders the page in it.
+            <a
               key={language}
-              type="button"
+              href={withLanguage(location.search, language)}
               lang={language}
-              aria-pressed={language === active}
-              onClick={() => void i18n.changeLanguage(language)}
+              aria-current={language === active ? 'true' : undefined}
+              onClick={(event) => {
+                event.preventDefault();
+                void i18n.changeLanguage(language);
+              }}
             >
               {t(`lang.${language}`)}
-            </button>
+            </a>
           ))}
         </nav>
       </header>
