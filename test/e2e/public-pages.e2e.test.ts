@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type E2e, expectAccessible, startE2e } from './harness.js';
 import { nonTextContrastProblems } from './theme-contrast.js';
@@ -24,6 +25,23 @@ const phone = async (options: { javaScriptEnabled?: boolean; locale?: string } =
       javaScriptEnabled: options.javaScriptEnabled ?? true,
     })
   ).newPage();
+
+/**
+ * References by id that lead nowhere: a label's field, a description, an error summary's link.
+ * The server's render and the browser's must name elements alike, or these break after an update.
+ */
+const brokenReferences = (page: Page) =>
+  page.evaluate<string[]>(`(() => {
+    const bad = [];
+    for (const label of document.querySelectorAll('label[for]'))
+      if (!document.getElementById(label.htmlFor)) bad.push('label for ' + label.htmlFor);
+    for (const element of document.querySelectorAll('[aria-describedby]'))
+      for (const id of element.getAttribute('aria-describedby').split(' '))
+        if (!document.getElementById(id)) bad.push('described by ' + id);
+    for (const link of document.querySelectorAll('.error-summary a[href^="#"]'))
+      if (!document.getElementById(link.hash.slice(1))) bad.push('link to ' + link.hash);
+    return bad;
+  })()`);
 
 /** What the status lookup says of a receipt code: the report exists only if it answers. */
 const lookUp = async (code: string) => {
@@ -106,6 +124,7 @@ describe('with JavaScript', () => {
       .poll(() => page.evaluate<string>("document.activeElement?.className ?? ''"))
       .toContain('error-summary');
     expect(await page.title()).toBe('Check the form · Report · Faro');
+    expect(await brokenReferences(page)).toEqual([]);
 
     await page.getByLabel('People being detained').check();
     await page.getByLabel('Neighborhood').selectOption({ label: 'Boyle Heights' });
