@@ -199,6 +199,18 @@ describe('the report form without scripts', () => {
     expect(await reportCount()).toBe(before);
   });
 
+  it('hostile: JSON sent to the form’s address is a form with those fields empty, not a server error', async () => {
+    const answer = await t.faro.app.inject({
+      method: 'POST',
+      url: '/report',
+      remoteAddress: '198.51.100.251',
+      headers: { 'sec-fetch-site': 'same-origin' },
+      payload: { activity: 'patrol', zone: zoneId, markings: 5, description: { a: 1 }, uniforms: [1] },
+    });
+    expect(answer.statusCode).toBeLessThan(500);
+    expect(answer.headers['content-type']).toMatch(/text\/html/);
+  });
+
   it('hostile: holds one address to a few reports an hour (no proof of work runs without scripts), in the database', async () => {
     const form = { language: 'en', activity: 'patrol', zone: zoneId, when: 'now', description: 'one more' };
     const from = '203.0.113.77';
