@@ -199,6 +199,32 @@ describe('the report form without scripts', () => {
     expect(await reportCount()).toBe(before);
   });
 
+  it("hostile: words with $` $' $& come back as typed, in a page that stays one page", async () => {
+    const typed = "Paid $` then $' and $& at the corner";
+    const answer = await post({ language: 'en', activity: '', place: typed, description: typed });
+    expect(answer.statusCode).toBe(400);
+    const echo = pageOf(answer.body).report;
+    if (!echo || !('values' in echo)) throw new Error('no echo');
+    expect(echo.values.description).toBe(typed);
+    expect(echo.values.place).toBe(typed);
+    // Not the template's head, nor its root, pasted into the form.
+    expect(answer.body.match(/<html/g)).toHaveLength(1);
+    expect(answer.body.match(/<div id="root">/g)).toHaveLength(1);
+    expect(answer.body.match(/<script>/g)).toHaveLength(1);
+  });
+
+  it('hostile: a receipt code in a link is rendered as sent, and the page is not to be stored', async () => {
+    const link = await t.faro.app.inject({ url: '/status?code=%24%60', headers: { accept: 'text/html' } });
+    expect(link.statusCode).toBe(200);
+    expect(link.body.match(/<html/g)).toHaveLength(1);
+    expect(link.body).toContain('value="$`"');
+    // A code (or anything else) in a page: not kept by the browser nor by the service worker for offline.
+    const withCode = await t.faro.app.inject({ url: '/status?code=ABCD-EFGH' });
+    expect(withCode.headers['cache-control']).toBe('no-store');
+    const plain = await t.faro.app.inject({ url: '/status' });
+    expect(plain.headers['cache-control']).toBe('no-cache');
+  });
+
   it('hostile: JSON sent to the form’s address is a form with those fields empty, not a server error', async () => {
     const answer = await t.faro.app.inject({
       method: 'POST',
