@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { takeFormPost } from '../src/server/modules/reports/form-throttle.repo.js';
 import { SERVER_PAGE_ID, type ServerPage } from '../src/shared/pages.js';
 import { buildReportInput } from './support/factories.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
@@ -263,6 +264,33 @@ describe('the report form without scripts', () => {
       payload: buildReportInput({ location: { zoneId } }),
     });
     expect(api.statusCode).toBe(201);
+  });
+
+  it('hostile: the limit’s rows name no address and no moment: a short digest, the hour', async () => {
+    expect((await post({ language: 'en', activity: 'patrol', zone: zoneId, when: 'now' })).statusCode).toBe(
+      200,
+    );
+    const { rows } = await t.faro.database.pool.query<{ key: string; window_start: Date | string }>(
+      'select key, window_start from report_form_throttle',
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      // 20 bits of the address's daily digest: thousands of addresses share each; trying all finds none.
+      expect(row.key).toMatch(/^report-form:[0-9a-f]{5}$/);
+      // The hour, not the moment of the post that a report's own time would match.
+      const start = new Date(row.window_start);
+      expect(start.getTime() % 3_600_000).toBe(0);
+    }
+  });
+
+  it('counts in windows that start on the clock: a new hour (and so a new day) starts a new allowance', async () => {
+    const rule = { windowSeconds: 3600, max: 2 };
+    const at = (time: string) => new Date(`2001-01-01T${time}Z`);
+    const take = (time: string) => takeFormPost(t.faro.database.db, 'report-form:test0', at(time), rule);
+    expect(await take('10:10:00')).toBe(true);
+    expect(await take('10:20:00')).toBe(true);
+    expect(await take('10:59:59')).toBe(false);
+    expect(await take('11:00:00')).toBe(true);
   });
 
   it('answers a mistyped link with a page in the person’s language, and the API with JSON', async () => {
