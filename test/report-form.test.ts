@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { takeFormPost } from '../src/server/modules/reports/form-throttle.repo.js';
 import { SERVER_PAGE_ID, type ServerPage } from '../src/shared/pages.js';
 import { buildReportInput } from './support/factories.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
@@ -199,6 +200,44 @@ describe('the report form without scripts', () => {
     expect(await reportCount()).toBe(before);
   });
 
+  it("hostile: words with $` $' $& come back as typed, in a page that stays one page", async () => {
+    const typed = "Paid $` then $' and $& at the corner";
+    const answer = await post({ language: 'en', activity: '', place: typed, description: typed });
+    expect(answer.statusCode).toBe(400);
+    const echo = pageOf(answer.body).report;
+    if (!echo || !('values' in echo)) throw new Error('no echo');
+    expect(echo.values.description).toBe(typed);
+    expect(echo.values.place).toBe(typed);
+    // Not the template's head, nor its root, pasted into the form.
+    expect(answer.body.match(/<html/g)).toHaveLength(1);
+    expect(answer.body.match(/<div id="root">/g)).toHaveLength(1);
+    expect(answer.body.match(/<script>/g)).toHaveLength(1);
+  });
+
+  it('hostile: a receipt code in a link is rendered as sent, and the page is not to be stored', async () => {
+    const link = await t.faro.app.inject({ url: '/status?code=%24%60', headers: { accept: 'text/html' } });
+    expect(link.statusCode).toBe(200);
+    expect(link.body.match(/<html/g)).toHaveLength(1);
+    expect(link.body).toContain('value="$`"');
+    // A code (or anything else) in a page: not kept by the browser nor by the service worker for offline.
+    const withCode = await t.faro.app.inject({ url: '/status?code=ABCD-EFGH' });
+    expect(withCode.headers['cache-control']).toBe('no-store');
+    const plain = await t.faro.app.inject({ url: '/status' });
+    expect(plain.headers['cache-control']).toBe('no-cache');
+  });
+
+  it('hostile: JSON sent to the form’s address is a form with those fields empty, not a server error', async () => {
+    const answer = await t.faro.app.inject({
+      method: 'POST',
+      url: '/report',
+      remoteAddress: '198.51.100.251',
+      headers: { 'sec-fetch-site': 'same-origin' },
+      payload: { activity: 'patrol', zone: zoneId, markings: 5, description: { a: 1 }, uniforms: [1] },
+    });
+    expect(answer.statusCode).toBeLessThan(500);
+    expect(answer.headers['content-type']).toMatch(/text\/html/);
+  });
+
   it('hostile: holds one address to a few reports an hour (no proof of work runs without scripts), in the database', async () => {
     const form = { language: 'en', activity: 'patrol', zone: zoneId, when: 'now', description: 'one more' };
     const from = '203.0.113.77';
@@ -225,6 +264,33 @@ describe('the report form without scripts', () => {
       payload: buildReportInput({ location: { zoneId } }),
     });
     expect(api.statusCode).toBe(201);
+  });
+
+  it('hostile: the limit’s rows name no address and no moment: a short digest, the hour', async () => {
+    expect((await post({ language: 'en', activity: 'patrol', zone: zoneId, when: 'now' })).statusCode).toBe(
+      200,
+    );
+    const { rows } = await t.faro.database.pool.query<{ key: string; window_start: Date | string }>(
+      'select key, window_start from report_form_throttle',
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      // 20 bits of the address's daily digest: thousands of addresses share each; trying all finds none.
+      expect(row.key).toMatch(/^report-form:[0-9a-f]{5}$/);
+      // The hour, not the moment of the post that a report's own time would match.
+      const start = new Date(row.window_start);
+      expect(start.getTime() % 3_600_000).toBe(0);
+    }
+  });
+
+  it('counts in windows that start on the clock: a new hour (and so a new day) starts a new allowance', async () => {
+    const rule = { windowSeconds: 3600, max: 2 };
+    const at = (time: string) => new Date(`2001-01-01T${time}Z`);
+    const take = (time: string) => takeFormPost(t.faro.database.db, 'report-form:test0', at(time), rule);
+    expect(await take('10:10:00')).toBe(true);
+    expect(await take('10:20:00')).toBe(true);
+    expect(await take('10:59:59')).toBe(false);
+    expect(await take('11:00:00')).toBe(true);
   });
 
   it('answers a mistyped link with a page in the person’s language, and the API with JSON', async () => {

@@ -5,14 +5,17 @@ export type FormBody = Record<string, string | string[]>;
 
 /** The last value of a field (a text field), or '' when it was not sent. */
 export const formText = (body: FormBody, name: string): string => {
-  const value = body[name];
-  return (Array.isArray(value) ? value.at(-1) : value) ?? '';
+  const value: unknown = Object.hasOwn(body, name) ? body[name] : undefined;
+  const last: unknown = Array.isArray(value) ? value.at(-1) : value;
+  // A body that is not a form (JSON sent to a form's address) may hold anything: only text is a field.
+  return typeof last === 'string' ? last : '';
 };
 
 /** Every value of a field (checkboxes). */
 export const formList = (body: FormBody, name: string): string[] => {
-  const value = body[name];
-  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+  const value: unknown = Object.hasOwn(body, name) ? body[name] : undefined;
+  const all: unknown[] = value === undefined ? [] : Array.isArray(value) ? value : [value];
+  return all.filter((one): one is string => typeof one === 'string');
 };
 
 /**
@@ -25,10 +28,15 @@ export function acceptFormBodies(scope: FastifyInstance, bodyLimit: number): voi
     'application/x-www-form-urlencoded',
     { parseAs: 'string', bodyLimit },
     (_request, body: string, done) => {
-      const form: FormBody = {};
+      // No prototype: a field named "constructor" or "__proto__" is a field like any other.
+      const form: FormBody = Object.create(null);
       for (const [name, value] of new URLSearchParams(body)) {
-        const seen = form[name];
-        form[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
+        const seen = Object.hasOwn(form, name) ? form[name] : undefined;
+        // Added in place: copying the list for each repeat made a body of one name repeated
+        // (a&a&…, 64 KiB, 100 bytes gzipped) cost the square of its length: 4.5 s of the only thread.
+        if (seen === undefined) form[name] = value;
+        else if (Array.isArray(seen)) seen.push(value);
+        else form[name] = [seen, value];
       }
       done(null, form);
     },

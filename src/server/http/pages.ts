@@ -53,6 +53,9 @@ const scriptJson = (value: unknown) =>
 
 const escapeText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
+/** Whether a page's address carries a receipt code (the links of an earlier version: `/status?code=…`). */
+const carriesCode = (url: string) => new URLSearchParams(url.split('?')[1] ?? '').has('code');
+
 /** How long the coalition's public numbers are reused between pages (they change when an admin edits them). */
 const CONTACTS_TTL_MS = 30_000;
 
@@ -130,19 +133,26 @@ export async function createWebPages(options: {
           request.log.error({ err: error, page: pathname }, 'server rendering failed; sending the shell');
         }
       }
+      // Each part is put in by a function: a replacement string would read "$`", "$'" and "$&" in
+      // what people typed (a report's words, a receipt code in a link) as "the rest of the page".
       const html = template
-        .replace(/<html lang="[^"]*"/, `<html lang="${language}"`)
-        .replace(/<title>[^<]*<\/title>/, `<title>${escapeText(rendered?.title ?? 'Faro')}</title>`)
+        .replace(/<html lang="[^"]*"/, () => `<html lang="${language}"`)
+        .replace(/<title>[^<]*<\/title>/, () => `<title>${escapeText(rendered?.title ?? 'Faro')}</title>`)
         .replace(
           '<div id="root"></div>',
-          `<div id="root">${rendered?.html ?? ''}</div>${rendered ? '' : `<noscript><p>${escapeText(message(language, 'pages.needsScripts'))}</p></noscript>`}<script type="application/json" id="${SERVER_PAGE_ID}">${scriptJson(page)}</script>`,
+          () =>
+            `<div id="root">${rendered?.html ?? ''}</div>${rendered ? '' : `<noscript><p>${escapeText(message(language, 'pages.needsScripts'))}</p></noscript>`}<script type="application/json" id="${SERVER_PAGE_ID}">${scriptJson(page)}</script>`,
         );
-      return reply
-        .status(extras.status ?? 200)
-        .header('content-type', 'text/html; charset=utf-8')
-        .header('cache-control', extras.report ? 'no-store' : 'no-cache')
-        .header('vary', 'accept-language, cookie')
-        .send(html);
+      return (
+        reply
+          .status(extras.status ?? 200)
+          .header('content-type', 'text/html; charset=utf-8')
+          // A form's answer, or an address carrying a receipt code (`/status?code=`, rendered into the
+          // page), is nobody's to keep: not the browser's cache, not the service worker's copy for offline.
+          .header('cache-control', extras.report || carriesCode(request.url) ? 'no-store' : 'no-cache')
+          .header('vary', 'accept-language, cookie')
+          .send(html)
+      );
     },
   };
 }

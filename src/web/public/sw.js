@@ -6,7 +6,8 @@
  * confirming it — the double opt-in of the push channel.
  */
 
-const PAGES = 'faro-pages-v1';
+// v2: v1 may hold a /status page with a receipt code in it (kept before pages said no-store); it is deleted.
+const PAGES = 'faro-pages-v2';
 const ASSETS = 'faro-assets-v1';
 /** The pages a person may need without a connection: the last copy seen is shown when the network fails. */
 const OFFLINE_PAGES = ['/', '/report', '/alerts', '/status'];
@@ -41,7 +42,8 @@ self.addEventListener('activate', (event) => {
 async function networkFirst(request, cacheName, key) {
   try {
     const response = await fetch(request);
-    if (response.ok) {
+    // A page the server says not to store (a form's answer, a receipt code in the address) is not kept either.
+    if (response.ok && !/no-store/i.test(response.headers.get('cache-control') || '')) {
       const cache = await caches.open(cacheName);
       await cache.put(key ?? request, response.clone());
     }

@@ -16,7 +16,7 @@ import { acceptFormBodies, type FormBody, formList, formText } from '../../http/
 import type { WebPages } from '../../http/pages.js';
 import { coalitionOf } from '../coalitions/coalition-of.js';
 import type { ZoneService } from '../zones/zones.service.js';
-import { takeFormPost } from './form-throttle.repo.js';
+import { FORM_KEY_HEX_DIGITS, takeFormPost } from './form-throttle.repo.js';
 import { REPORT_BODY_LIMIT } from './reports.routes.js';
 import type { ReportService } from './reports.service.js';
 
@@ -132,7 +132,10 @@ export function registerReportFormRoutes(
         }
         const coalition = await coalitionOf(request);
         // Counted only once the report is one: a mistake corrected does not use the person's allowance.
-        const key = `report-form:${deps.box.digest(clientKeyOf(request), `report-form:${now.toISOString().slice(0, 10)}`)}`;
+        // The digest changes every day (windows start on the clock, so a new day is a new window too)
+        // and only its first few digits are kept (form-throttle.repo.ts): no row points to one address.
+        const digest = deps.box.digest(clientKeyOf(request), `report-form:${now.toISOString().slice(0, 10)}`);
+        const key = `report-form:${digest.slice(0, FORM_KEY_HEX_DIGITS)}`;
         const allowed = await takeFormPost(deps.db, key, now, {
           windowSeconds: FORM_WINDOW_SECONDS,
           max: deps.rateLimits.reportFormPostsPerHour,
