@@ -301,6 +301,8 @@ describe('the report form without scripts', () => {
     expect(page.statusCode).toBe(404);
     expect(page.headers['content-type']).toMatch(/text\/html/);
     expect(page.body).toContain('No encontramos esa página');
+    // HTML for a browser, JSON for a program, at one address: a shared cache must keep them apart.
+    expect(String(page.headers.vary)).toMatch(/(^|,\s*)accept(\s*,|$)/);
     const api = await t.faro.app.inject({ url: '/api/nothing', headers: { accept: 'text/html' } });
     expect(api.statusCode).toBe(404);
     expect(api.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });

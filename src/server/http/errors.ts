@@ -151,6 +151,8 @@ export function registerErrorHandling(
     void reply.status(status).send(errorBody(appError.code, appError.message, appError.details));
   });
   app.setNotFoundHandler((request, reply) => {
+    // A page for a browser, JSON for a program: a shared cache must keep them apart.
+    void reply.header('vary', 'accept');
     const page = notFoundPage();
     if (page && wantsPage(request)) return page(request, reply);
     void reply

@@ -150,7 +150,7 @@ export async function createWebPages(options: {
           // A form's answer, or an address carrying a receipt code (`/status?code=`, rendered into the
           // page), is nobody's to keep: not the browser's cache, not the service worker's copy for offline.
           .header('cache-control', extras.report || carriesCode(request.url) ? 'no-store' : 'no-cache')
-          .header('vary', 'accept-language, cookie')
+          .header('vary', [reply.getHeader('vary'), 'accept-language, cookie'].filter(Boolean).join(', '))
           .send(html)
       );
     },

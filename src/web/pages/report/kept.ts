@@ -63,8 +63,22 @@ export interface KeptReceipt {
   photosMissing: number;
 }
 
-export const keptReceipt = (): KeptReceipt | null => read<KeptReceipt | null>(RECEIPT, null);
-export const keepReceipt = (receipt: KeptReceipt) => write(RECEIPT, receipt);
+/**
+ * How long the receipt stays on the phone if the person does not move on: long enough to
+ * check the report's status later that day, short enough that a phone that is lost, shared or
+ * taken does not keep saying "Report received" for days.
+ */
+const RECEIPT_KEPT_MS = 6 * 3600_000;
+
+export const keptReceipt = (now = Date.now()): KeptReceipt | null => {
+  const kept = read<(KeptReceipt & { savedAt?: number }) | null>(RECEIPT, null);
+  if (!kept || !kept.savedAt || now - kept.savedAt > RECEIPT_KEPT_MS) {
+    if (kept) write(RECEIPT, null);
+    return null;
+  }
+  return { code: kept.code, photosMissing: kept.photosMissing };
+};
+export const keepReceipt = (receipt: KeptReceipt) => write(RECEIPT, { ...receipt, savedAt: Date.now() });
 export const dismissReceipt = () => write(RECEIPT, null);
 
 /** Asks the browser to wake the page's service worker when the connection returns (Background Sync, where there is one). */
