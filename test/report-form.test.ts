@@ -62,12 +62,13 @@ const post = (
   form: Record<string, string | string[]>,
   headers: Record<string, string> = {},
   from?: string,
+  on: TestFaro = t,
 ) => {
   const body = new URLSearchParams();
   for (const [name, value] of Object.entries(form))
     for (const one of Array.isArray(value) ? value : [value]) body.append(name, one);
   address++;
-  return t.faro.app.inject({
+  return on.faro.app.inject({
     method: 'POST',
     url: '/report',
     remoteAddress: from ?? `198.51.100.${address}`,
@@ -275,8 +276,8 @@ describe('the report form without scripts', () => {
     );
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) {
-      // 20 bits of the address's daily digest: thousands of addresses share each; trying all finds none.
-      expect(row.key).toMatch(/^report-form:[0-9a-f]{5}$/);
+      // 20 bits of the address's daily digest (thousands of addresses share each; trying all finds none), or "all".
+      expect(row.key).toMatch(/^report-form:([0-9a-f]{5}|all)$/);
       // The hour, not the moment of the post that a report's own time would match.
       const start = new Date(row.window_start);
       expect(start.getTime() % 3_600_000).toBe(0);
@@ -291,6 +292,18 @@ describe('the report form without scripts', () => {
     expect(await take('10:20:00')).toBe(true);
     expect(await take('10:59:59')).toBe(false);
     expect(await take('11:00:00')).toBe(true);
+  });
+
+  it('hostile: holds a client hopping between the /64s of its IPv6 network to its /56’s share', async () => {
+    const form = { language: 'en', activity: 'patrol', zone: zoneId, when: 'now', description: 'hop' };
+    // Per client 3 an hour here; a /56 gets four clients' worth (12), whatever /64 each post comes from.
+    const statuses: number[] = [];
+    for (let i = 0; i < 13; i++)
+      statuses.push((await post(form, {}, `2001:db8:77:${(i + 1).toString(16)}::1`)).statusCode);
+    expect(statuses.slice(0, 12)).toEqual(Array(12).fill(200));
+    expect(statuses[12]).toBe(429);
+    // Another /56 of the same /48 still has its own share.
+    expect((await post(form, {}, '2001:db8:77:100::1')).statusCode).toBe(200);
   });
 
   it('answers a mistyped link with a page in the person’s language, and the API with JSON', async () => {
@@ -349,5 +362,36 @@ describe('the report form without scripts', () => {
     const server = pageOf(page.body);
     expect(server.queries.map((q) => q.key)).toEqual([['zones'], ['public-alerts', zoneId]]);
     expect(page.body).toContain('data-testid="no-alerts"');
+  });
+});
+
+describe('the report form without scripts, network-wide', () => {
+  it('hostile: stops taking such reports past an hourly ceiling for everyone, and gives the numbers instead', async () => {
+    const ceiling = await startTestFaro({
+      env: { WEB_DIST_DIR: WEB, REPORT_FORM_POSTS_PER_HOUR: '3', REPORT_FORM_POSTS_PER_HOUR_TOTAL: '2' },
+    });
+    try {
+      const form = { language: 'en', activity: 'patrol', zone: zoneId, when: 'now' };
+      expect((await post(form, {}, '192.0.2.1', ceiling)).statusCode).toBe(200);
+      expect((await post(form, {}, '192.0.2.2', ceiling)).statusCode).toBe(200);
+      const refused = await post(form, {}, '192.0.2.3', ceiling);
+      expect(refused.statusCode).toBe(429);
+      expect(refused.body).toContain('href="tel:');
+      // The refused post took nothing from its own address's allowance (one transaction).
+      const { rows } = await ceiling.faro.database.pool.query<{ key: string; count: number }>(
+        'select key, count from report_form_throttle',
+      );
+      expect(rows.map((row) => Number(row.count)).sort()).toEqual([1, 1, 2]);
+      // The scripted form, with its proof of work, is not held by it.
+      const api = await ceiling.faro.app.inject({
+        method: 'POST',
+        url: '/api/reports',
+        remoteAddress: '192.0.2.3',
+        payload: buildReportInput({ location: { zoneId } }),
+      });
+      expect(api.statusCode).toBe(201);
+    } finally {
+      await ceiling.stop();
+    }
   });
 });

@@ -163,6 +163,11 @@ export const envSchema = z.object({
    * many; the phone's own scripts (with the proof of work) are not limited by it.
    */
   REPORT_FORM_POSTS_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(6),
+  /**
+   * Reports per hour from the form without scripts, from everyone together: past it the page gives
+   * the hotline and text numbers, so a flood from many addresses cannot bury the board.
+   */
+  REPORT_FORM_POSTS_PER_HOUR_TOTAL: z.coerce.number().int().min(1).max(10_000_000).default(300),
   /** Public alert reads (list, feed, CAP) per client address: the page polls once a minute; 304s count too. */
   ALERT_READS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
   /** Test-only: outbound requests may reach this machine (127.0.0.1, ::1, localhost), over http too. */

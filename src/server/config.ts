@@ -71,6 +71,8 @@ export interface Config {
     alertReadsPerMinute: number;
     /** Reports posted without scripts, per client address per hour (held in the database). */
     reportFormPostsPerHour: number;
+    /** …and from everyone together. */
+    reportFormPostsPerHourTotal: number;
   };
   /** Requests to other servers (push services, the SMS provider). */
   outbound: { allowLoopback: boolean };
@@ -230,6 +232,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       lookupsPerMinute: env.LOOKUP_RATE_LIMIT_PER_MINUTE,
       alertReadsPerMinute: env.ALERT_READS_PER_MINUTE,
       reportFormPostsPerHour: env.REPORT_FORM_POSTS_PER_HOUR,
+      reportFormPostsPerHourTotal: env.REPORT_FORM_POSTS_PER_HOUR_TOTAL,
     },
     outbound: { allowLoopback: env.OUTBOUND_ALLOW_LOOPBACK },
     push: {

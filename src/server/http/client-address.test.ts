@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientKey, proxyTrust } from './client-address.js';
+import { clientKey, proxyTrust, widerNetworks } from './client-address.js';
 
 describe('the client key', () => {
   it('issue 12 item 3: is an IPv4 address itself, and the /64 of an IPv6 address', () => {
@@ -8,6 +8,17 @@ describe('the client key', () => {
     expect(clientKey('2001:db8:1:2::1')).toBe('2001:db8:1:2::/64');
     expect(clientKey('2001:db8:1:2:aaaa:bbbb:cccc:dddd')).toBe(clientKey('2001:db8:1:2::1'));
     expect(clientKey('2001:db8:1:3::1')).not.toBe(clientKey('2001:db8:1:2::1'));
+  });
+});
+
+describe('the wider networks of a client', () => {
+  it('issue 14: are the /56 and /48 of an IPv6 address, and none of an IPv4 one', () => {
+    expect(widerNetworks('2001:db8:abcd:12ff:1::5')).toEqual([
+      '2001:db8:abcd:1200::/56',
+      '2001:db8:abcd::/48',
+    ]);
+    expect(widerNetworks('203.0.113.9')).toEqual([]);
+    expect(widerNetworks('::ffff:203.0.113.9')).toEqual([]);
   });
 });
 

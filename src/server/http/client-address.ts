@@ -16,6 +16,28 @@ export function clientKey(address: string): string {
   return `${new ipaddr.IPv6([...prefix, 0, 0, 0, 0]).toString()}/64`;
 }
 
+/**
+ * The wider networks an IPv6 client sits in (its /56 and /48: what one
+ * subscriber or one tunnel is commonly given), for a limit that a client
+ * hopping between its many /64s must not slip past. None for IPv4.
+ */
+export function widerNetworks(address: string): string[] {
+  if (!ipaddr.isValid(address)) return [];
+  const parsed = ipaddr.process(address);
+  if (parsed.kind() === 'ipv4') return [];
+  const parts = (parsed as ipaddr.IPv6).parts;
+  const masked = (bits: 48 | 56) => {
+    const kept = parts.slice(0, 4).map((part, index) => {
+      const from = index * 16;
+      if (from + 16 <= bits) return part;
+      if (from >= bits) return 0;
+      return part & (0xffff << (16 - (bits - from)));
+    });
+    return `${new ipaddr.IPv6([...kept, 0, 0, 0, 0]).toString()}/${bits}`;
+  };
+  return [masked(56), masked(48)];
+}
+
 /** The client key of a request (its address as Fastify resolved it through the trusted proxies). */
 export const clientKeyOf = (request: { ip: string }): string => clientKey(request.ip);
 

@@ -19,6 +19,8 @@ export const formWindowStart = (at: Date, windowSeconds: number): Date =>
  * may take one at once. A refused post is not counted. Windows start on the
  * clock (the row keeps the hour, never the moment of a post, so it cannot be
  * matched to a report by its time); those over are deleted on the way.
+ * Several keys (the client, its wider networks, the whole network) are taken
+ * in one transaction by the caller: one refusal undoes the others.
  */
 export async function takeFormPost(
   db: Drizzle,

@@ -10,8 +10,8 @@ import {
 } from '../../../shared/report-form.js';
 import { zoneListSchema } from '../../../shared/zone.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
-import type { Drizzle } from '../../db/database.js';
-import { clientKeyOf } from '../../http/client-address.js';
+import type { Database } from '../../db/database.js';
+import { clientKeyOf, widerNetworks } from '../../http/client-address.js';
 import { acceptFormBodies, type FormBody, formList, formText } from '../../http/forms.js';
 import type { WebPages } from '../../http/pages.js';
 import { coalitionOf } from '../coalitions/coalition-of.js';
@@ -19,6 +19,12 @@ import type { ZoneService } from '../zones/zones.service.js';
 import { FORM_KEY_HEX_DIGITS, takeFormPost } from './form-throttle.repo.js';
 import { REPORT_BODY_LIMIT } from './reports.routes.js';
 import type { ReportService } from './reports.service.js';
+
+/** Undoes the allowances already taken when a later one is refused. */
+class FormLimitReached extends Error {}
+
+/** How many clients' allowances an IPv6 /56 and a /48 get (a building, a small provider's customer). */
+const WIDER_NETWORK_FACTOR = [4, 16] as const;
 
 /** The window of the stricter limit on reports posted without scripts. */
 const FORM_WINDOW_SECONDS = 3600;
@@ -75,11 +81,15 @@ export function registerReportFormRoutes(
     pages: WebPages;
     reports: ReportService;
     zones: ZoneService;
-    db: Drizzle;
+    database: Database;
     box: SecretBox;
     publicUrl: string;
     timeZone: string;
-    rateLimits: { reportsPerMinute: number; reportFormPostsPerHour: number };
+    rateLimits: {
+      reportsPerMinute: number;
+      reportFormPostsPerHour: number;
+      reportFormPostsPerHourTotal: number;
+    };
   },
 ): void {
   const zonesQuery = async (request: FastifyRequest) => {
@@ -134,12 +144,35 @@ export function registerReportFormRoutes(
         // Counted only once the report is one: a mistake corrected does not use the person's allowance.
         // The digest changes every day (windows start on the clock, so a new day is a new window too)
         // and only its first few digits are kept (form-throttle.repo.ts): no row points to one address.
-        const digest = deps.box.digest(clientKeyOf(request), `report-form:${now.toISOString().slice(0, 10)}`);
-        const key = `report-form:${digest.slice(0, FORM_KEY_HEX_DIGITS)}`;
-        const allowed = await takeFormPost(deps.db, key, now, {
-          windowSeconds: FORM_WINDOW_SECONDS,
-          max: deps.rateLimits.reportFormPostsPerHour,
-        });
+        const day = `report-form:${now.toISOString().slice(0, 10)}`;
+        const short = (value: string) => deps.box.digest(value, day).slice(0, FORM_KEY_HEX_DIGITS);
+        const perClient = deps.rateLimits.reportFormPostsPerHour;
+        // The client; for IPv6 also its /56 and /48 (a client may hop between thousands of /64s);
+        // and the whole network, so a flood from many addresses cannot bury the board during a raid
+        // (past it the page gives the hotline and text numbers; the scripted form is not held by it).
+        const limits = [
+          { key: `report-form:${short(clientKeyOf(request))}`, max: perClient },
+          ...widerNetworks(request.ip).map((network, index) => ({
+            key: `report-form:${short(network)}`,
+            max: perClient * (WIDER_NETWORK_FACTOR[index] ?? 16),
+          })),
+          { key: 'report-form:all', max: deps.rateLimits.reportFormPostsPerHourTotal },
+        ];
+        const allowed = await deps.database
+          .transaction(async ({ db }) => {
+            for (const limit of limits) {
+              const taken = await takeFormPost(db, limit.key, now, {
+                windowSeconds: FORM_WINDOW_SECONDS,
+                max: limit.max,
+              });
+              if (!taken) throw new FormLimitReached();
+            }
+            return true;
+          })
+          .catch((error: unknown) => {
+            if (error instanceof FormLimitReached) return false;
+            throw error;
+          });
         if (!allowed) return answer(request, reply, { values, problems: [], failure: 'formLimited' }, 429);
         const { receipt } = await deps.reports.create(coalition.id, parsed.data, 'web');
         return answer(request, reply, { receipt }, 200);

@@ -36,7 +36,7 @@ export function createReportsModule(
         pages: http.pages,
         reports,
         zones: deps.zones,
-        db: database.db,
+        database,
         box,
         publicUrl: config.publicUrl,
         timeZone: config.timeZone,
