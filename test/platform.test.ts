@@ -92,7 +92,7 @@ describe('HTTP hygiene', () => {
     expect(csp).not.toContain('unsafe-inline');
     expect(csp).toContain("frame-ancestors 'none'");
     expect(response.headers['x-content-type-options']).toBe('nosniff');
-    expect(response.headers['referrer-policy']).toBe('no-referrer');
+    expect(response.headers['referrer-policy']).toBe('same-origin');
   });
 
   it('gives every response a request id, keeping a well-formed one from a proxy', async () => {

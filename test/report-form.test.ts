@@ -198,6 +198,15 @@ describe('the report form without scripts', () => {
       payload: new URLSearchParams(fake).toString(),
     });
     expect(otherOrigin.statusCode).toBe(403);
+    // An older browser without Sec-Fetch-Site, made to post by another site's sandboxed frame: Origin "null".
+    const sandboxed = await t.faro.app.inject({
+      method: 'POST',
+      url: '/report',
+      remoteAddress: '198.51.100.252',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'null' },
+      payload: new URLSearchParams(fake).toString(),
+    });
+    expect(sandboxed.statusCode).toBe(403);
     expect(await reportCount()).toBe(before);
   });
 

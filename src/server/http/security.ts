@@ -36,7 +36,9 @@ export async function registerSecurityHeaders(
     },
     // Cross-origin isolation headers break nothing here and keep other sites' windows out.
     crossOriginEmbedderPolicy: false,
-    referrerPolicy: { policy: 'no-referrer' },
+    // Nothing leaves for other sites; this Faro's own requests carry their origin, so a form posted
+    // from another site's page (Origin "null" from a sandboxed frame) is told from its own.
+    referrerPolicy: { policy: 'same-origin' },
     strictTransportSecurity: options.https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
   });
 }

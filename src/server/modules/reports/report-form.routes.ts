@@ -50,16 +50,18 @@ function formValues(body: FormBody): ReportFormValues {
 /**
  * A post from another site's page (a visitor's browser made to send reports
  * for someone else). Browsers say where a form came from: Sec-Fetch-Site
- * (only "same-origin" is this Faro's own page), else Origin — which is
- * "null" under this Faro's no-referrer policy, as it is for an old browser
- * that says nothing; those are let through, and the limit per address
- * still holds them. Refusing keeps no state: a script can lie in both.
+ * (only "same-origin" is this Faro's own page), else Origin — this Faro's
+ * pages send theirs (Referrer-Policy same-origin), and "null" is what a
+ * sandboxed frame or a data: page of another site sends. A client that says
+ * nothing is let through; the limits still hold it. Refusing keeps no
+ * state: a script can lie in both, and meets the limits.
  */
 function crossSite(request: FastifyRequest, publicUrl: string): boolean {
   const site = request.headers['sec-fetch-site'];
   if (site) return site !== 'same-origin';
   const origin = request.headers.origin;
-  if (!origin || origin === 'null') return false;
+  if (!origin) return false;
+  if (origin === 'null') return true;
   try {
     const host = new URL(origin).host;
     return host !== new URL(publicUrl).host && host !== request.headers.host;
