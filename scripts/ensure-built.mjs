@@ -5,7 +5,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
-const outputs = ['dist/cli/faro.js', 'dist/web/index.html'].map((p) => path.join(root, p));
+const outputs = ['dist/cli/faro.js', 'dist/web/index.html', 'dist/ssr/ssr.js'].map((p) => path.join(root, p));
 const inputs = ['src', 'package.json', 'vite.config.ts', 'tsconfig.json', 'tsconfig.build.json'];
 
 function newest(target) {

@@ -185,6 +185,30 @@ describe('with JavaScript', () => {
     await context.close();
   });
 
+  it('lets the person take a waiting report off the phone, unsent, after a confirm', async () => {
+    const context = await e2e.browser.newContext({ locale: 'en-US', viewport: { width: 360, height: 640 } });
+    const page = await context.newPage();
+    await page.goto(`${e2e.server.baseUrl}/report`);
+    await page.getByRole('button', { name: 'Use my location' }).waitFor();
+    await context.setOffline(true);
+    await page.getByLabel('Raid at a home or workplace').check();
+    await page.getByLabel('Neighborhood').selectOption({ label: 'Boyle Heights' });
+    await page.getByLabel('Anything else? (optional)').fill('Words nobody should find');
+    await page.getByRole('button', { name: 'Send report' }).click();
+    await page.getByTestId('report-waiting').waitFor();
+    await page.getByRole('button', { name: 'Remove it from this phone without sending' }).click();
+    // One tap only asks.
+    expect(await page.evaluate<string | null>("localStorage.getItem('faro.outbox')")).toContain(
+      'Words nobody',
+    );
+    await page.getByRole('button', { name: 'Yes, remove it' }).click();
+    await page.getByTestId('report-waiting').waitFor({ state: 'detached' });
+    expect(await page.evaluate<string | null>("localStorage.getItem('faro.outbox') ?? ''")).not.toContain(
+      'Words',
+    );
+    await context.close();
+  });
+
   it('answers a mistyped link with a page, not JSON', async () => {
     const page = await phone();
     const response = await page.goto(`${e2e.server.baseUrl}/reprot`);

@@ -111,6 +111,8 @@ export function ReportPage() {
     } else setKept(keptReceipt());
   }, [answered]);
   const outbox = useOutbox((body) => sendReport(body, () => undefined), setKept);
+  /** Asking before the waiting reports are taken off the phone unsent. */
+  const [forgetting, setForgetting] = useState(false);
 
   const showErrors = (next: Partial<Record<FieldKey, string>>) => {
     setErrors(next);
@@ -230,6 +232,28 @@ export function ReportPage() {
             {outbox.sending ? t('report.sending') : t('report.waiting.retry')}
           </button>
           <ContactNumbers contacts={server.contacts} />
+          {forgetting ? (
+            <p>
+              {t('report.waiting.forgetSure', { count: outbox.waiting.length })}{' '}
+              <button
+                type="button"
+                className="button"
+                onClick={() => {
+                  outbox.forgetAll();
+                  setForgetting(false);
+                }}
+              >
+                {t('report.waiting.forgetYes', { count: outbox.waiting.length })}
+              </button>{' '}
+              <button type="button" className="link" onClick={() => setForgetting(false)}>
+                {t('report.waiting.forgetNo', { count: outbox.waiting.length })}
+              </button>
+            </p>
+          ) : (
+            <button type="button" className="link" onClick={() => setForgetting(true)}>
+              {t('report.waiting.forget', { count: outbox.waiting.length })}
+            </button>
+          )}
         </div>
       )}
 

@@ -168,5 +168,11 @@ export function useOutbox(
     void askForSync();
   }, []);
 
-  return { waiting, sending, keep, flush };
+  /** Takes every waiting report off this phone, unsent (the person's choice: a phone that may be looked at). */
+  const forgetAll = useCallback(() => {
+    for (const item of waitingReports()) forgetWaiting(item.key);
+    setWaiting([]);
+  }, []);
+
+  return { waiting, sending, keep, flush, forgetAll };
 }
