@@ -66,5 +66,15 @@ export interface ServerPage {
   queries: { key: readonly unknown[]; data: unknown }[];
 }
 
+/**
+ * The queries a page rendered by the server starts with, by key: the server
+ * fills them, the browser's hooks read them (one definition for both).
+ */
+export const PAGE_QUERIES = {
+  zones: ['zones'],
+  publicAlerts: (zoneId: string) => ['public-alerts', zoneId],
+  subscriptionChannels: ['subscription-channels'],
+} as const;
+
 /** The id of the JSON block carrying the ServerPage. */
 export const SERVER_PAGE_ID = 'faro-page';

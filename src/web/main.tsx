@@ -1,4 +1,4 @@
-import { HydrationBoundary, QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot, hydrateRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
@@ -6,7 +6,6 @@ import { applyStoredChoice } from './i18n.js';
 import { keepForOffline } from './offline.js';
 import { AppRoutes } from './routes.js';
 import { readServerPage, ServerPageContext } from './server-page.js';
-import { dehydratedQueries } from './server-queries.js';
 import './styles.css';
 
 const queryClient = new QueryClient({
@@ -16,18 +15,18 @@ const queryClient = new QueryClient({
 const root = document.getElementById('root');
 if (!root) throw new Error('#root missing');
 const server = readServerPage();
+// The data the server rendered the page with: the first render is the server's, no second request.
+for (const { key, data } of server?.queries ?? []) queryClient.setQueryData(key, data);
 const app = (
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <HydrationBoundary state={dehydratedQueries(server?.queries ?? [])}>
-        <ServerPageContext.Provider
-          value={server ?? { language: 'en', contacts: {}, timeZone: 'UTC', queries: [] }}
-        >
-          <BrowserRouter>
-            <AppRoutes />
-          </BrowserRouter>
-        </ServerPageContext.Provider>
-      </HydrationBoundary>
+      <ServerPageContext.Provider
+        value={server ?? { language: 'en', contacts: {}, timeZone: 'UTC', queries: [] }}
+      >
+        <BrowserRouter>
+          <AppRoutes />
+        </BrowserRouter>
+      </ServerPageContext.Provider>
     </QueryClientProvider>
   </StrictMode>
 );

@@ -1,4 +1,4 @@
-import { HydrationBoundary, QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import i18next, { type i18n } from 'i18next';
 import { StrictMode } from 'react';
 import { renderToString } from 'react-dom/server';
@@ -10,7 +10,6 @@ import en from './locales/en.json';
 import es from './locales/es.json';
 import { AppRoutes } from './routes.js';
 import { ServerPageContext, TitleSinkContext } from './server-page.js';
-import { dehydratedQueries } from './server-queries.js';
 
 /**
  * The server's renderer of the public pages (built by `vite build --ssr`
@@ -51,21 +50,20 @@ export function renderPage(url: string, page: ServerPage): Rendered {
     ? (page.language as Language)
     : 'en';
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  for (const { key, data } of page.queries) queryClient.setQueryData(key, data);
   const title = { title: '' };
   const html = renderToString(
     <StrictMode>
       <QueryClientProvider client={queryClient}>
-        <HydrationBoundary state={dehydratedQueries(page.queries)}>
-          <ServerPageContext.Provider value={page}>
-            <TitleSinkContext.Provider value={title}>
-              <I18nextProvider i18n={translations(language)}>
-                <StaticRouter location={url}>
-                  <AppRoutes />
-                </StaticRouter>
-              </I18nextProvider>
-            </TitleSinkContext.Provider>
-          </ServerPageContext.Provider>
-        </HydrationBoundary>
+        <ServerPageContext.Provider value={page}>
+          <TitleSinkContext.Provider value={title}>
+            <I18nextProvider i18n={translations(language)}>
+              <StaticRouter location={url}>
+                <AppRoutes />
+              </StaticRouter>
+            </I18nextProvider>
+          </TitleSinkContext.Provider>
+        </ServerPageContext.Provider>
       </QueryClientProvider>
     </StrictMode>,
   );

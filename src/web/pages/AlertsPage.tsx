@@ -3,6 +3,7 @@ import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import type { PublicAlert } from '../../shared/alert.js';
+import { PAGE_QUERIES } from '../../shared/pages.js';
 import { type Language, LOCALE_TAGS } from '../../shared/report-fields.js';
 import { api } from '../api.js';
 import { useLanguage } from '../language.js';
@@ -18,9 +19,6 @@ const clock = (iso: string, language: Language, timeZone: string) =>
     timeZone,
   });
 
-/** The query of the alerts list: the server renders the page with it already answered. */
-export const publicAlertsKey = (zoneId: string) => ['public-alerts', zoneId] as const;
-
 /**
  * Alerts and rumor checks in force, by neighborhood, in the reader's
  * language: plain text and no map, readable on a cheap phone.
@@ -35,7 +33,7 @@ export function AlertsPage() {
   const [zoneId, setZoneId] = useState(params.get('zone') ?? '');
   const zones = useZones();
   const alerts = useQuery({
-    queryKey: publicAlertsKey(zoneId),
+    queryKey: PAGE_QUERIES.publicAlerts(zoneId),
     queryFn: () => api<{ alerts: PublicAlert[] }>(`/api/alerts${zoneId ? `?zoneId=${zoneId}` : ''}`),
     refetchInterval: 60_000,
   });

@@ -2,6 +2,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
+import { PAGE_QUERIES } from '../../shared/pages.js';
 import { toE164 } from '../../shared/phone.js';
 import type { SubscriptionView } from '../../shared/subscription.js';
 import { ApiError, api } from '../api.js';
@@ -56,7 +57,7 @@ export function SubscribePage() {
   const id = useId();
   const zones = useZones();
   const offered = useQuery({
-    queryKey: ['subscription-channels'],
+    queryKey: PAGE_QUERIES.subscriptionChannels,
     queryFn: () =>
       api<{ channels: Channel[]; pushKey: string | null; maxZones: number }>('/api/subscriptions/channels'),
   });

@@ -2,6 +2,7 @@ import type { Platform } from '../../platform.js';
 import type { IncidentService } from '../incidents/incidents.service.js';
 import type { FaroModule } from '../module.js';
 import type { ZoneService } from '../zones/zones.service.js';
+import { registerAlertPages } from './alerts.pages.js';
 import { registerAlertRoutes, registerPublicAlertRoutes } from './alerts.routes.js';
 import { createAlertService } from './alerts.service.js';
 import { createEmailChannel } from './channels/email.js';
@@ -87,8 +88,6 @@ export function createAlertsModule(
     routes(app, http) {
       registerAlertRoutes(app, { alerts, publishing });
       registerPublicAlertRoutes(app, {
-        pages: http.pages,
-        zones: deps.zones,
         publicAlerts,
         publicUrl: config.publicUrl,
         readsPerMinute: config.rateLimits.alertReadsPerMinute,
@@ -99,8 +98,14 @@ export function createAlertsModule(
         publicUrl: config.publicUrl,
         rateLimits: config.rateLimits,
         proofOfWork: platform.proofOfWork,
+      });
+      registerAlertPages(app, {
         pages: http.pages,
         zones: deps.zones,
+        publicAlerts,
+        subscriptions,
+        pushKey: platform.pushKey,
+        readsPerMinute: config.rateLimits.alertReadsPerMinute,
       });
     },
     async resume() {

@@ -17,13 +17,10 @@ import {
   templateSchema,
 } from '../../../shared/alert.js';
 import { incidentFactsSchema } from '../../../shared/incident.js';
-import { zoneListSchema } from '../../../shared/zone.js';
 import { sessionOf } from '../../http/auth.js';
 import { errorSchema } from '../../http/errors.js';
-import type { WebPages } from '../../http/pages.js';
 import { sendRevalidated } from '../../http/revalidate.js';
 import { coalitionOf } from '../coalitions/coalition-of.js';
-import type { ZoneService } from '../zones/zones.service.js';
 import type { AlertService } from './alerts.service.js';
 import type { PublicAlerts } from './public-alerts.js';
 import type { Publishing } from './publishing.js';
@@ -322,8 +319,6 @@ export function registerAlertRoutes(
 export function registerPublicAlertRoutes(
   app: FastifyInstance,
   deps: {
-    pages: WebPages;
-    zones: Pick<ZoneService, 'list'>;
     publicAlerts: PublicAlerts;
     publicUrl: string;
     readsPerMinute: number;
@@ -356,27 +351,6 @@ export function registerPublicAlertRoutes(
       // Serialized as the route's schema says, then sent (or not) as text.
       const body = reply.serialize(list) as string;
       return sendRevalidated(request, reply, body, 'application/json; charset=utf-8');
-    },
-  );
-
-  // The page, rendered with the alerts in force (as the list above gives them) and the zones to choose from.
-  routes.get(
-    '/alerts',
-    { config, schema: { hide: true, querystring: z.object({ zone: z.string().max(64).optional() }) } },
-    async (request, reply) => {
-      const coalition = await coalitionOf(request);
-      const zones = zoneListSchema.parse({ zones: await deps.zones.list(coalition.id) });
-      // A zone that is not one (an old link) shows every alert, as the list does without one.
-      const zone = zones.zones.find((z) => z.id === request.query.zone)?.id ?? '';
-      const alerts = publicAlertListSchema.parse({
-        alerts: await deps.publicAlerts.active(coalition.id, zone || undefined),
-      });
-      return deps.pages.send(request, reply, {
-        queries: [
-          { key: ['zones'], data: zones },
-          { key: ['public-alerts', zone], data: alerts },
-        ],
-      });
     },
   );
 

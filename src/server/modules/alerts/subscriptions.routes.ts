@@ -8,17 +8,21 @@ import {
   tokenInputSchema,
   unsubscribeInputSchema,
 } from '../../../shared/subscription.js';
-import { zoneListSchema } from '../../../shared/zone.js';
 import { sessionOf } from '../../http/auth.js';
 import { clientKeyOf } from '../../http/client-address.js';
 import { errorSchema } from '../../http/errors.js';
-import type { WebPages } from '../../http/pages.js';
 import { PROOF_OF_WORK_HEADER, type ProofOfWork, requireProofOfWork } from '../../http/proof-of-work.js';
 import { coalitionOf } from '../coalitions/coalition-of.js';
-import type { ZoneService } from '../zones/zones.service.js';
 import type { SubscriptionService } from './subscriptions.service.js';
 
 const tags = ['alerts'];
+
+/** What `GET /api/subscriptions/channels` answers (and the /subscribe page starts with). */
+export const channelOffer = (subscriptions: SubscriptionService, pushKey: string | null) => ({
+  channels: subscriptions.channels(),
+  pushKey,
+  maxZones: subscriptions.maxZones(),
+});
 
 /** Public subscriptions: ask (double opt-in), confirm, see, delete — each by a link's token, no account. */
 export function registerSubscriptionRoutes(
@@ -31,18 +35,12 @@ export function registerSubscriptionRoutes(
     rateLimits: { lookupsPerMinute: number };
     /** The same proof of work as the public report form (null when switched off). */
     proofOfWork: ProofOfWork | null;
-    pages: WebPages;
-    zones: Pick<ZoneService, 'list'>;
   },
 ): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const limited = { max: deps.rateLimits.lookupsPerMinute, timeWindow: 60_000 };
   const service = () => deps.subscriptions;
-  const offered = () => ({
-    channels: service().channels(),
-    pushKey: deps.pushKey,
-    maxZones: service().maxZones(),
-  });
+  const offered = () => channelOffer(service(), deps.pushKey);
 
   routes.get(
     '/api/subscriptions/channels',
@@ -62,17 +60,6 @@ export function registerSubscriptionRoutes(
     },
     async () => offered(),
   );
-
-  // The page, rendered with the zones and the channels this server can send on (none it cannot).
-  routes.get('/subscribe', { schema: { hide: true } }, async (request, reply) => {
-    const coalition = await coalitionOf(request);
-    return deps.pages.send(request, reply, {
-      queries: [
-        { key: ['zones'], data: zoneListSchema.parse({ zones: await deps.zones.list(coalition.id) }) },
-        { key: ['subscription-channels'], data: offered() },
-      ],
-    });
-  });
 
   routes.post(
     '/api/subscriptions/unsubscribe',

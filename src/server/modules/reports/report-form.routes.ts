@@ -8,14 +8,13 @@ import {
   reportInputOf,
   zonedLocalTime,
 } from '../../../shared/report-form.js';
-import { zoneListSchema } from '../../../shared/zone.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database } from '../../db/database.js';
 import { clientKeyOf, widerNetworks } from '../../http/client-address.js';
 import { acceptFormBodies, type FormBody, formList, formText } from '../../http/forms.js';
 import type { WebPages } from '../../http/pages.js';
 import { coalitionOf } from '../coalitions/coalition-of.js';
-import type { ZoneService } from '../zones/zones.service.js';
+import { type ZoneService, zonesPageQuery } from '../zones/zones.service.js';
 import { FORM_KEY_HEX_DIGITS, takeFormPost } from './form-throttle.repo.js';
 import { REPORT_BODY_LIMIT } from './reports.routes.js';
 import type { ReportService } from './reports.service.js';
@@ -94,10 +93,8 @@ export function registerReportFormRoutes(
     };
   },
 ): void {
-  const zonesQuery = async (request: FastifyRequest) => {
-    const coalition = await coalitionOf(request);
-    return { key: ['zones'], data: zoneListSchema.parse({ zones: await deps.zones.list(coalition.id) }) };
-  };
+  const zonesQuery = async (request: FastifyRequest) =>
+    zonesPageQuery(deps.zones, (await coalitionOf(request)).id);
   const answer = async (
     request: FastifyRequest,
     reply: FastifyReply,

@@ -1,5 +1,6 @@
 import type { ErrorReason } from '../../../shared/errors.js';
-import type { ZoneGeometry, ZoneSummary } from '../../../shared/zone.js';
+import { PAGE_QUERIES } from '../../../shared/pages.js';
+import { type ZoneGeometry, type ZoneSummary, zoneListSchema } from '../../../shared/zone.js';
 import type { Database, Drizzle } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import { slugify } from '../coalitions/slug.js';
@@ -151,4 +152,9 @@ export function createZoneService(db: Drizzle, database?: Database): ZoneService
         throw new AppError('NOT_FOUND', 'No zone with this id.');
     },
   };
+}
+
+/** The zone list as a page rendered by the server starts with it (what `GET /api/zones` answers). */
+export async function zonesPageQuery(zones: Pick<ZoneService, 'list'>, coalitionId: string) {
+  return { key: PAGE_QUERIES.zones, data: zoneListSchema.parse({ zones: await zones.list(coalitionId) }) };
 }
