@@ -3,7 +3,7 @@ import type { SuggestionList } from '../src/shared/dispatch.js';
 import { client, expectStatus } from './support/client.js';
 import { BOYLE_HEIGHTS, buildReportInput } from './support/factories.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
-import { type StaffSession, sessionFor, staffSession } from './support/sessions.js';
+import { type StaffSession, staffSession } from './support/sessions.js';
 import { incidentIdOf, incidentOfReport, onShiftResponder } from './support/state.js';
 
 /**

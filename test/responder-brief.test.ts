@@ -4,7 +4,7 @@ import type { ResponderState } from '../src/shared/dispatch.js';
 import { client, expectStatus } from './support/client.js';
 import { BOYLE_HEIGHTS, buildReportInput } from './support/factories.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
-import { type StaffSession, sessionFor, staffSession } from './support/sessions.js';
+import { type StaffSession, staffSession } from './support/sessions.js';
 import { incidentIdOf, onShiftResponder } from './support/state.js';
 
 /**

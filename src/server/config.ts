@@ -37,7 +37,7 @@ export interface Config {
   retention: { exactLocationDays: number; callbackHours: number };
   jobs: { pollSeconds: number };
   webDistDir: string;
-  /** The coalition's time zone (IANA), for times of day in alerts. */
+  /** The coalition's time zone (IANA): every time a person reads is shown in it (src/shared/time.ts). */
   timeZone: string;
   /** The key for fields encrypted at rest; when not given, `keyFile` is made on first start. */
   secretKey: Uint8Array | undefined;

@@ -61,6 +61,8 @@ export interface ServerPage {
   contacts: PublicContacts;
   /** The coalition's time zone: times are shown in it on the server and the phone alike. */
   timeZone: string;
+  /** When the server made the page: what its data is "as of" (a page kept for offline is shown later). */
+  renderedAt: string;
   report?: ReportFormAnswer;
   /** Data the page's queries already have, by query key. */
   queries: { key: readonly unknown[]; data: unknown }[];

@@ -16,12 +16,22 @@ const root = document.getElementById('root');
 if (!root) throw new Error('#root missing');
 const server = readServerPage();
 // The data the server rendered the page with: the first render is the server's, no second request.
-for (const { key, data } of server?.queries ?? []) queryClient.setQueryData(key, data);
+// Dated when the server made the page: a page kept for offline says how old its data is.
+const updatedAt = (server && Date.parse(server.renderedAt)) || Date.now();
+for (const { key, data } of server?.queries ?? []) queryClient.setQueryData(key, data, { updatedAt });
 const app = (
   <StrictMode>
     <QueryClientProvider client={queryClient}>
       <ServerPageContext.Provider
-        value={server ?? { language: 'en', contacts: {}, timeZone: 'UTC', queries: [] }}
+        value={
+          server ?? {
+            language: 'en',
+            contacts: {},
+            timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+            renderedAt: '',
+            queries: [],
+          }
+        }
       >
         <BrowserRouter>
           <AppRoutes />

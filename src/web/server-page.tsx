@@ -7,7 +7,7 @@ import { SERVER_PAGE_ID, type ServerPage } from '../shared/pages.js';
  * JavaScript, the server's answer. The browser reads the same JSON from the
  * page before it takes it over, so its first render is the server's.
  */
-const NONE: ServerPage = { language: 'en', contacts: {}, timeZone: 'UTC', queries: [] };
+const NONE: ServerPage = { language: 'en', contacts: {}, timeZone: 'UTC', renderedAt: '', queries: [] };
 
 export const ServerPageContext = createContext<ServerPage>(NONE);
 export const useServerPage = () => useContext(ServerPageContext);

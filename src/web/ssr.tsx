@@ -50,7 +50,8 @@ export function renderPage(url: string, page: ServerPage): Rendered {
     ? (page.language as Language)
     : 'en';
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  for (const { key, data } of page.queries) queryClient.setQueryData(key, data);
+  const updatedAt = Date.parse(page.renderedAt) || Date.now();
+  for (const { key, data } of page.queries) queryClient.setQueryData(key, data, { updatedAt });
   const title = { title: '' };
   const html = renderToString(
     <StrictMode>

@@ -185,6 +185,32 @@ describe('with JavaScript', () => {
     await context.close();
   });
 
+  it('shows the alerts kept on the phone when offline, saying how old they are', async () => {
+    const context = await e2e.browser.newContext({ locale: 'en-US', viewport: { width: 360, height: 640 } });
+    const page = await context.newPage();
+    await page.goto(`${e2e.server.baseUrl}/alerts`);
+    await page.getByTestId('alerts-as-of').waitFor();
+    await expect
+      .poll(() => page.evaluate<boolean>('navigator.serviceWorker.controller !== null'), { timeout: 15_000 })
+      .toBe(true);
+    // Opened again while the service worker runs it: this copy is kept for offline.
+    await page.reload();
+    await page.getByTestId('alerts-as-of').waitFor();
+    const asOf = (await page.getByTestId('alerts-as-of').textContent()) ?? '';
+    expect(asOf).toMatch(/^As of \d{1,2}:\d{2}\s?[AP]M\./);
+
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Alerts in force' }).waitFor();
+    const note = page.getByTestId('alerts-offline');
+    await note.waitFor({ timeout: 20_000 });
+    expect(await note.textContent()).toMatch(
+      /^No connection\. These alerts were last updated [A-Z][a-z]{2} \d{1,2}, \d{1,2}:\d{2}/,
+    );
+    expect(await page.locator('.error-summary').count()).toBe(0);
+    await context.close();
+  });
+
   it('lets the person take a waiting report off the phone, unsent, after a confirm', async () => {
     const context = await e2e.browser.newContext({ locale: 'en-US', viewport: { width: 360, height: 640 } });
     const page = await context.newPage();

@@ -120,6 +120,7 @@ export async function createWebPages(options: {
         language,
         contacts: await contactsOf(request),
         timeZone: options.timeZone,
+        renderedAt: new Date().toISOString(),
         queries: extras.queries ?? [],
         ...(extras.report ? { report: extras.report } : {}),
       };

@@ -2,6 +2,7 @@ import { type QueryKey, useMutation, useQuery, useQueryClient } from '@tanstack/
 import { type FormEvent, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.js';
+import { useTimeFormat } from '../time.js';
 import { ErrorSummary } from './ErrorSummary.js';
 
 interface Message {
@@ -19,6 +20,7 @@ interface Message {
  */
 export function IncidentChannel({ incidentId, queryKey }: { incidentId: string; queryKey: QueryKey }) {
   const { t } = useTranslation();
+  const format = useTimeFormat();
   const id = useId();
   const client = useQueryClient();
   const [text, setText] = useState('');
@@ -56,10 +58,7 @@ export function IncidentChannel({ incidentId, queryKey }: { incidentId: string; 
       <ol className="messages" aria-live="polite" aria-label={t('channel.title')} tabIndex={0}>
         {messages.data?.messages.map((m) => (
           <li key={m.id} className={m.mine ? 'mine' : ''}>
-            <strong>{m.author}</strong>{' '}
-            <time dateTime={m.at}>
-              {new Date(m.at).toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' })}
-            </time>
+            <strong>{m.author}</strong> <time dateTime={m.at}>{format(m.at)}</time>
             {m.voice ? (
               // biome-ignore lint/a11y/useMediaCaption: a voice note between team members has no captions to offer.
               <audio

@@ -7,8 +7,8 @@ import { ErrorSummary } from '../components/ErrorSummary.js';
 import { PasskeySection } from '../components/PasskeySection.js';
 import { ChangePasswordForm } from '../components/SignInSteps.js';
 import { ThemeSwitch } from '../components/ThemeSwitch.js';
-import { currentLanguage } from '../i18n.js';
 import { useSession, useSetSession } from '../session.js';
+import { useTimeFormat } from '../time.js';
 
 interface SessionRow {
   id: string;
@@ -18,14 +18,10 @@ interface SessionRow {
   current: boolean;
 }
 
-const when = (iso: string) =>
-  new Intl.DateTimeFormat(currentLanguage(), { dateStyle: 'medium', timeStyle: 'short' }).format(
-    new Date(iso),
-  );
-
 /** Your account: who you are, where you are signed in, your password. */
 export default function AccountPage() {
   const { t } = useTranslation();
+  const when = useTimeFormat();
   const navigate = useNavigate();
   const session = useSession().data;
   const setSession = useSetSession();
@@ -66,7 +62,9 @@ export default function AccountPage() {
         {sessions.data?.sessions.map((row) => (
           <li key={row.id}>
             {row.agent} —{' '}
-            {row.current ? t('account.thisBrowser') : t('account.lastSeen', { time: when(row.lastSeenAt) })}{' '}
+            {row.current
+              ? t('account.thisBrowser')
+              : t('account.lastSeen', { time: when(row.lastSeenAt, 'dateTime') })}{' '}
             {!row.current && (
               <button type="button" className="link" onClick={() => endSession.mutate(row.id)}>
                 {t('account.endSession')}

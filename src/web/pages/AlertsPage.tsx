@@ -4,20 +4,12 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import type { PublicAlert } from '../../shared/alert.js';
 import { PAGE_QUERIES } from '../../shared/pages.js';
-import { type Language, LOCALE_TAGS } from '../../shared/report-fields.js';
 import { api } from '../api.js';
 import { useLanguage } from '../language.js';
 import { usePageTitle } from '../pageTitle.js';
-import { useHydrated, useServerPage } from '../server-page.js';
+import { useHydrated } from '../server-page.js';
+import { useTimeFormat } from '../time.js';
 import { useZones } from '../useZones.js';
-
-/** A time of day in the coalition's zone: the same on the server's page and the phone's. */
-const clock = (iso: string, language: Language, timeZone: string) =>
-  new Date(iso).toLocaleTimeString(LOCALE_TAGS[language], {
-    hour: 'numeric',
-    minute: '2-digit',
-    timeZone,
-  });
 
 /**
  * Alerts and rumor checks in force, by neighborhood, in the reader's
@@ -27,7 +19,7 @@ export function AlertsPage() {
   const { t } = useTranslation();
   const id = useId();
   const language = useLanguage();
-  const { timeZone } = useServerPage();
+  const clock = useTimeFormat();
   const hydrated = useHydrated();
   const [params] = useSearchParams();
   const [zoneId, setZoneId] = useState(params.get('zone') ?? '');
@@ -64,9 +56,22 @@ export function AlertsPage() {
       </form>
       <div aria-live="polite">
         {alerts.isPending && <p>{t('alerts.loading')}</p>}
-        {alerts.isError && <p className="error-summary">{t('alerts.failed')}</p>}
+        {alerts.isError &&
+          (alerts.data ? (
+            // A page kept on the phone, opened without a connection: what it shows, and how old it is.
+            <p className="pending" data-testid="alerts-offline">
+              {t('alerts.offline', { time: clock(alerts.dataUpdatedAt, 'dateTime') })}
+            </p>
+          ) : (
+            <p className="error-summary">{t('alerts.failed')}</p>
+          ))}
         {alerts.data?.alerts.length === 0 && <p data-testid="no-alerts">{t('alerts.none')}</p>}
       </div>
+      {alerts.data && !alerts.isError && (
+        <p className="hint" data-testid="alerts-as-of">
+          {t('alerts.asOf', { time: clock(alerts.dataUpdatedAt) })}
+        </p>
+      )}
       <ol className="alert-list">
         {alerts.data?.alerts.map((alert) => {
           const text = alert.content[language];
@@ -82,9 +87,8 @@ export function AlertsPage() {
               <p>{text.body}</p>
               {text.instruction && <p className="instruction">{text.instruction}</p>}
               <p className="hint">
-                {alert.zones.map((z) => z.name).join(', ')} ·{' '}
-                {t('alerts.sent', { time: clock(alert.sent, language, timeZone) })} ·{' '}
-                {t('alerts.expires', { time: clock(alert.expires, language, timeZone) })}
+                {alert.zones.map((z) => z.name).join(', ')} · {t('alerts.sent', { time: clock(alert.sent) })}{' '}
+                · {t('alerts.expires', { time: clock(alert.expires) })}
               </p>
             </li>
           );

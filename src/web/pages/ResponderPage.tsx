@@ -6,11 +6,12 @@ import { ApiError, api } from '../api.js';
 import { ErrorSummary } from '../components/ErrorSummary.js';
 import { StaffNotifyButton } from '../components/StaffNotifyButton.js';
 import { usePageTitle } from '../pageTitle.js';
+import { useTimeFormat } from '../time.js';
 import { AssignmentCard } from './responder/AssignmentCard.js';
 import { minutesAndSeconds, useSecondsLeft } from './responder/Countdown.js';
 import { NeedHelp } from './responder/NeedHelp.js';
 import { ProfileForm } from './responder/ProfileForm.js';
-import { clock, type Pending, RESPONDER_KEY } from './responder/state.js';
+import { type Pending, RESPONDER_KEY } from './responder/state.js';
 
 type Assignments = ResponderState['assignments'];
 
@@ -28,6 +29,7 @@ const byUrgency = (assignments: Assignments) => [
  */
 export default function ResponderPage() {
   const { t } = useTranslation();
+  const clock = useTimeFormat();
   const client = useQueryClient();
   const [hours, setHours] = useState('4');
   const [queued, setQueued] = useState<Pending[]>([]);

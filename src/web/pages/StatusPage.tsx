@@ -6,11 +6,8 @@ import { normalizeReceipt } from '../../shared/receipt.js';
 import type { ReceiptStatus } from '../../shared/report.js';
 import { api } from '../api.js';
 import { ErrorSummary } from '../components/ErrorSummary.js';
-import { useLanguage } from '../language.js';
 import { usePageTitle } from '../pageTitle.js';
-
-const formatTime = (iso: string, language: string) =>
-  new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+import { useTimeFormat } from '../time.js';
 
 /**
  * The receipt code is never put in an address: the report page hands it over
@@ -21,7 +18,7 @@ const formatTime = (iso: string, language: string) =>
  */
 export function StatusPage() {
   const { t } = useTranslation();
-  const language = useLanguage();
+  const format = useTimeFormat();
   usePageTitle(t('titles.status'));
   const id = useId();
   const location = useLocation();
@@ -101,7 +98,7 @@ export function StatusPage() {
             <p className="receipt">{lookup.data.receipt}</p>
             <p className="status-value">{t(`status.value.${lookup.data.status}`)}</p>
             <p className="muted">
-              {t('status.received', { time: formatTime(lookup.data.receivedAt, language) })}
+              {t('status.received', { time: format(lookup.data.receivedAt, 'dateTime') })}
             </p>
           </div>
         )}

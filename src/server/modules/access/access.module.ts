@@ -18,8 +18,8 @@ export async function createAccessModule(platform: Platform) {
   // Codes stored unkeyed by an earlier version become keyed hashes (idempotent, usually nothing to do).
   await upgradeCodeHashes(database.db, box);
   const sessions = createSessionService({ db: database.db, now, ...config.sessions });
-  const invitationMail = mailer ? invitationMailJob({ mailer, box }) : null;
-  const secondFactorNotice = mailer ? secondFactorNoticeJob({ mailer }) : null;
+  const invitationMail = mailer ? invitationMailJob({ mailer, box, timeZone: config.timeZone }) : null;
+  const secondFactorNotice = mailer ? secondFactorNoticeJob({ mailer, timeZone: config.timeZone }) : null;
   const signIn = createSignInService({
     database,
     sessions,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LANGUAGES } from '../../../shared/report-fields.js';
+import { formatTime } from '../../../shared/time.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import { defineJob } from '../../jobs/queue.js';
 import { message } from '../../locales/messages.js';
@@ -10,7 +11,7 @@ import type { Mailer } from '../../mail/mailer.js';
  * transaction as the invitation. The link carries the secret code, so the job
  * payload holds it sealed with the server key, never in the clear.
  */
-export function invitationMailJob(deps: { mailer: Mailer; box: SecretBox }) {
+export function invitationMailJob(deps: { mailer: Mailer; box: SecretBox; timeZone: string }) {
   return defineJob({
     name: 'access.invitation-mail',
     payload: z.object({
@@ -36,11 +37,7 @@ export function invitationMailJob(deps: { mailer: Mailer; box: SecretBox }) {
           organization: payload.organization,
           inviter: payload.inviter,
           role: message(language, `invitationMail.roles.${payload.role}`),
-          expires: new Intl.DateTimeFormat(language, {
-            dateStyle: 'long',
-            timeStyle: 'short',
-            timeZone: 'UTC',
-          }).format(new Date(payload.expiresAt)),
+          expires: formatTime(payload.expiresAt, language, deps.timeZone, 'long'),
           link,
           code,
         };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LANGUAGES } from '../../../shared/report-fields.js';
+import { formatTime } from '../../../shared/time.js';
 import { defineJob } from '../../jobs/queue.js';
 import { message } from '../../locales/messages.js';
 import type { Mailer } from '../../mail/mailer.js';
@@ -17,7 +18,7 @@ export interface SecondFactorNotice {
  * can change a password someone else knows (issue 12 item 1). Enqueued in the
  * transaction that starts the lock-out.
  */
-export function secondFactorNoticeJob(deps: { mailer: Mailer }) {
+export function secondFactorNoticeJob(deps: { mailer: Mailer; timeZone: string }) {
   return defineJob({
     name: 'access.second-factor-notice',
     payload: z.object({ to: z.email(), failures: z.number().int().min(1), at: z.iso.datetime() }),
@@ -28,11 +29,7 @@ export function secondFactorNoticeJob(deps: { mailer: Mailer }) {
         const values = {
           email: payload.to,
           failures: String(payload.failures),
-          time: new Intl.DateTimeFormat(language, {
-            dateStyle: 'long',
-            timeStyle: 'short',
-            timeZone: 'UTC',
-          }).format(new Date(payload.at)),
+          time: formatTime(payload.at, language, deps.timeZone, 'long'),
         };
         return {
           subject: message(language, 'secondFactorNotice.subject', values),

@@ -1,6 +1,7 @@
 import type { AlertContent, AlertKind, CapFields } from '../../../shared/alert.js';
 import { publicTime } from '../../../shared/public.js';
-import { type Activity, LANGUAGES, type Language, LOCALE_TAGS } from '../../../shared/report-fields.js';
+import { type Activity, LANGUAGES, type Language } from '../../../shared/report-fields.js';
+import { formatTime } from '../../../shared/time.js';
 import { message } from '../../locales/messages.js';
 
 /**
@@ -36,12 +37,7 @@ export function joinNames(names: readonly string[], language: Language): string 
 
 /** A public time of day in the coalition's time zone: "3:05 PM", "15:05". */
 export function clockTime(date: Date, language: Language, timeZone: string): string {
-  return new Intl.DateTimeFormat(LOCALE_TAGS[language], {
-    hour: 'numeric',
-    minute: '2-digit',
-    hour12: language !== 'es',
-    timeZone,
-  }).format(publicTime(date));
+  return formatTime(publicTime(date), language, timeZone, 'clock');
 }
 
 /** The filled texts of a kind, in every language. */

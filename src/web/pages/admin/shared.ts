@@ -1,8 +1,11 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { AdminOrganizations } from '../../../shared/admin.js';
+import { isLanguage } from '../../../shared/language.js';
 import type { Role } from '../../../shared/roles.js';
+import { formatTime } from '../../../shared/time.js';
 import { api } from '../../api.js';
 import { currentLanguage } from '../../i18n.js';
+import { readServerPage } from '../../server-page.js';
 
 /** The coalition's organizations, shared by the admin sections. */
 export const useOrganizations = () =>
@@ -17,9 +20,11 @@ export function useRefreshAdmin() {
   return () => client.invalidateQueries({ queryKey: ['admin'] });
 }
 
-export const formatWhen = (iso: string) =>
-  new Intl.DateTimeFormat(currentLanguage(), { dateStyle: 'medium', timeStyle: 'short' }).format(
-    new Date(iso),
-  );
+/** A date and time in an admin list (formatted in callbacks, so not the hook): the one formatter, the coalition's zone. */
+export function formatWhen(iso: string): string {
+  const language = currentLanguage();
+  const timeZone = readServerPage()?.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return formatTime(iso, isLanguage(language) ? language : 'en', timeZone, 'dateTime');
+}
 
 export type { Role };

@@ -4,10 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { IncidentFacts as Facts } from '../../../shared/incident.js';
 import { api } from '../../api.js';
-import { currentLanguage } from '../../i18n.js';
-
-const clock = (iso: string) =>
-  new Intl.DateTimeFormat(currentLanguage(), { timeStyle: 'short' }).format(new Date(iso));
+import { useTimeFormat } from '../../time.js';
 
 /**
  * What an approver judges an alert's incident by: its verdict and public facts
@@ -24,6 +21,7 @@ export function IncidentFacts({
   onBoard?: string;
 }) {
   const { t } = useTranslation();
+  const clock = useTimeFormat();
   const ownId = useId();
   const id = headingId ?? ownId;
   const facts = useQuery({

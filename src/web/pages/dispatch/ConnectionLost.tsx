@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { currentLanguage } from '../../i18n.js';
+import { useTimeFormat } from '../../time.js';
 import { useNow } from './time.js';
 
 /**
@@ -12,6 +12,7 @@ import { useNow } from './time.js';
 export function ConnectionLost({ since }: { since: number }) {
   const { t } = useTranslation();
   const now = useNow(1_000);
+  const format = useTimeFormat();
   const [announced, setAnnounced] = useState(false);
   useEffect(() => {
     const timer = setTimeout(() => setAnnounced(true), 1_000);
@@ -22,7 +23,7 @@ export function ConnectionLost({ since }: { since: number }) {
     seconds < 120
       ? t('dispatch.lost.seconds', { count: seconds })
       : t('dispatch.lost.minutes', { count: Math.floor(seconds / 60) });
-  const time = new Intl.DateTimeFormat(currentLanguage(), { timeStyle: 'short' }).format(new Date(since));
+  const time = format(since);
   return (
     <div className="connection-lost" role={announced ? 'status' : 'alert'} data-testid="connection-lost">
       <p>

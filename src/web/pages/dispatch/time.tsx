@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { currentLanguage } from '../../i18n.js';
+import { useTimeFormat } from '../../time.js';
 
 /** Re-renders every 30 s so "5 min ago" stays true on a board left open all night. */
 export function useNow(intervalMs = 30_000) {
@@ -15,10 +15,10 @@ export function useNow(intervalMs = 30_000) {
 export function Ago({ iso, now }: { iso: string; now: number }) {
   const { t } = useTranslation();
   const minutes = Math.max(0, Math.floor((now - new Date(iso).getTime()) / 60_000));
-  const clock = new Intl.DateTimeFormat(currentLanguage(), { timeStyle: 'short' }).format(new Date(iso));
+  const format = useTimeFormat();
   return (
-    <time dateTime={iso} title={new Date(iso).toLocaleString(currentLanguage())}>
-      {clock} · {minutes < 1 ? t('time.justNow') : t('time.minutesAgo', { count: minutes })}
+    <time dateTime={iso} title={format(iso, 'dateTime')}>
+      {format(iso)} · {minutes < 1 ? t('time.justNow') : t('time.minutesAgo', { count: minutes })}
     </time>
   );
 }

@@ -72,7 +72,7 @@ const RECEIPT_KEPT_MS = 6 * 3600_000;
 
 export const keptReceipt = (now = Date.now()): KeptReceipt | null => {
   const kept = read<(KeptReceipt & { savedAt?: number }) | null>(RECEIPT, null);
-  if (!kept || !kept.savedAt || now - kept.savedAt > RECEIPT_KEPT_MS) {
+  if (!kept?.savedAt || now - kept.savedAt > RECEIPT_KEPT_MS) {
     if (kept) write(RECEIPT, null);
     return null;
   }

@@ -2,10 +2,11 @@ import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ResponderState } from '../../../shared/dispatch.js';
 import { IncidentChannel } from '../../components/IncidentChannel.js';
+import { useTimeFormat } from '../../time.js';
 import { AssignmentWhat, AssignmentWhere } from './AssignmentBrief.js';
 import { Countdown } from './Countdown.js';
 import { SceneReportForm } from './SceneReportForm.js';
-import { clock, RESPONDER_KEY, type Send } from './state.js';
+import { RESPONDER_KEY, type Send } from './state.js';
 
 /**
  * One assignment, what matters first: an offer's deadline and its two answers; once accepted,
@@ -20,6 +21,7 @@ export function AssignmentCard({
   send: Send;
 }) {
   const { t } = useTranslation();
+  const clock = useTimeFormat();
   const id = useId();
   const step = (action: string, body: object = {}) =>
     send({ path: `/api/responder/assignments/${assignment.id}`, method: 'POST', body: { action, ...body } });

@@ -1,7 +1,7 @@
 import type { TFunction } from 'i18next';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { clock } from './state.js';
+import { useTimeFormat } from '../../time.js';
 
 /** Whole seconds left until `deadline` (never below 0), ticking every second; null without one. */
 export function useSecondsLeft(deadline: string | null): number | null {
@@ -35,6 +35,7 @@ function announcement(seconds: number, t: TFunction) {
  */
 export function Countdown({ deadline }: { deadline: string }) {
   const { t } = useTranslation();
+  const clock = useTimeFormat();
   const seconds = useSecondsLeft(deadline) ?? 0;
   return (
     <>

@@ -6,7 +6,3 @@ export type Pending = { path: string; method: 'POST' | 'PUT' | 'DELETE'; body?: 
 
 /** Sends an action; true once the server took it. */
 export type Send = (action: Pending) => Promise<boolean>;
-
-/** A time of day as the phone shows it. */
-export const clock = (iso: string) =>
-  new Date(iso).toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' });
