@@ -99,6 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; r
     timeZone: config.timeZone,
     secureCookie: deps.cookie.secureCookie,
     contacts: async (request) => deps.publicContacts((await coalitionOf(request)).id),
+    viewsPerMinute: config.rateLimits.pageViewsPerMinute,
     log: deps.log,
   });
   for (const module of deps.modules) module.routes?.(app, { streams, pages });

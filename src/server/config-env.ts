@@ -168,6 +168,11 @@ export const envSchema = z.object({
    * the hotline and text numbers, so a flood from many addresses cannot bury the board.
    */
   REPORT_FORM_POSTS_PER_HOUR_TOTAL: z.coerce.number().int().min(1).max(10_000_000).default(300),
+  /**
+   * Pages (the report form, the alerts, the home page, "not found") per client address per minute:
+   * generous, since a school's or a shelter's many phones share one address.
+   */
+  PAGE_VIEWS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(240),
   /** Public alert reads (list, feed, CAP) per client address: the page polls once a minute; 304s count too. */
   ALERT_READS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
   /** Test-only: outbound requests may reach this machine (127.0.0.1, ::1, localhost), over http too. */

@@ -69,6 +69,8 @@ export interface Config {
     reportsPerMinute: number;
     lookupsPerMinute: number;
     alertReadsPerMinute: number;
+    /** Pages per client address per minute. */
+    pageViewsPerMinute: number;
     /** Reports posted without scripts, per client address per hour (held in the database). */
     reportFormPostsPerHour: number;
     /** …and from everyone together. */
@@ -231,6 +233,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       reportsPerMinute: env.REPORT_RATE_LIMIT_PER_MINUTE,
       lookupsPerMinute: env.LOOKUP_RATE_LIMIT_PER_MINUTE,
       alertReadsPerMinute: env.ALERT_READS_PER_MINUTE,
+      pageViewsPerMinute: env.PAGE_VIEWS_PER_MINUTE,
       reportFormPostsPerHour: env.REPORT_FORM_POSTS_PER_HOUR,
       reportFormPostsPerHourTotal: env.REPORT_FORM_POSTS_PER_HOUR_TOTAL,
     },

@@ -34,6 +34,8 @@ export interface PageExtras {
 }
 
 export interface WebPages {
+  /** A page's route options: hidden from the API's description, limited per client address. */
+  route: { schema: { hide: true }; config: { rateLimit: { max: number; timeWindow: number } } };
   /** Sends the page at the request's address. */
   send(request: FastifyRequest, reply: FastifyReply, extras?: PageExtras): Promise<FastifyReply>;
   /** The page's language: a `?lang=` link, the person's choice (cookie), the phone's. */
@@ -59,11 +61,21 @@ const carriesCode = (url: string) => new URLSearchParams(url.split('?')[1] ?? ''
 /** How long the coalition's public numbers are reused between pages (they change when an admin edits them). */
 const CONTACTS_TTL_MS = 30_000;
 
+/**
+ * A page made from the same data in the last few seconds is sent again as it
+ * was (its data says when it was made), not rendered again: many phones
+ * opening /alerts at once during a raid cost one render, not one each.
+ */
+const PAGE_REUSE_MS = 5_000;
+const PAGES_KEPT = 200;
+
 export async function createWebPages(options: {
   distDir: string;
   timeZone: string;
   secureCookie: boolean;
   contacts: (request: FastifyRequest) => Promise<PublicContacts>;
+  /** Page views per client address per minute. */
+  viewsPerMinute: number;
   log: FastifyBaseLogger;
 }): Promise<WebPages> {
   const shellFile = path.join(options.distDir, 'index.html');
@@ -96,8 +108,15 @@ export async function createWebPages(options: {
       accepted: request.headers['accept-language'],
     });
 
+  /** Pages made lately, by what they were made from (the address, the language, the data). */
+  const made = new Map<string, { at: number; html: string }>();
+
   return {
     languageOf,
+    route: {
+      schema: { hide: true },
+      config: { rateLimit: { max: options.viewsPerMinute, timeWindow: 60_000 } },
+    },
     async send(request, reply, extras = {}) {
       if (!template) {
         return reply
@@ -116,43 +135,64 @@ export async function createWebPages(options: {
           httpOnly: false,
         });
       }
-      const page: ServerPage = {
-        language,
-        contacts: await contactsOf(request),
-        timeZone: options.timeZone,
-        renderedAt: new Date().toISOString(),
-        queries: extras.queries ?? [],
-        ...(extras.report ? { report: extras.report } : {}),
-      };
+      const contacts = await contactsOf(request);
+      const queries = extras.queries ?? [];
+      const status = extras.status ?? 200;
       const pathname = request.url.split('?')[0] ?? '/';
-      let rendered: { html: string; title: string } | null = null;
-      if (renderer && (SERVER_RENDERED.has(pathname) || extras.status === 404)) {
-        try {
-          rendered = renderer.renderPage(request.url, page);
-        } catch (error) {
-          // The browser can still render it: a page is never lost to the server's renderer.
-          request.log.error({ err: error, page: pathname }, 'server rendering failed; sending the shell');
+      // Every address nobody has makes the same "not found" page; a form's answer is never reused.
+      const reuseKey =
+        extras.report || carriesCode(request.url)
+          ? null
+          : `${status === 404 ? '404' : request.url}\n${language}\n${JSON.stringify([contacts, queries])}`;
+      const now = Date.now();
+      let html = reuseKey ? made.get(reuseKey) : undefined;
+      if (!html || now - html.at > PAGE_REUSE_MS) {
+        const page: ServerPage = {
+          language,
+          contacts,
+          timeZone: options.timeZone,
+          renderedAt: new Date(now).toISOString(),
+          queries,
+          ...(extras.report ? { report: extras.report } : {}),
+        };
+        let rendered: { html: string; title: string } | null = null;
+        if (renderer && (SERVER_RENDERED.has(pathname) || status === 404)) {
+          try {
+            rendered = renderer.renderPage(request.url, page);
+          } catch (error) {
+            // The browser can still render it: a page is never lost to the server's renderer.
+            request.log.error({ err: error, page: pathname }, 'server rendering failed; sending the shell');
+          }
+        }
+        // Each part is put in by a function: a replacement string would read "$`", "$'" and "$&" in
+        // what people typed (a report's words, a receipt code in a link) as "the rest of the page".
+        html = {
+          at: now,
+          html: template
+            .replace(/<html lang="[^"]*"/, () => `<html lang="${language}"`)
+            .replace(/<title>[^<]*<\/title>/, () => `<title>${escapeText(rendered?.title ?? 'Faro')}</title>`)
+            .replace(
+              '<div id="root"></div>',
+              () =>
+                `<div id="root">${rendered?.html ?? ''}</div>${rendered ? '' : `<noscript><p>${escapeText(message(language, 'pages.needsScripts'))}</p></noscript>`}<script type="application/json" id="${SERVER_PAGE_ID}">${scriptJson(page)}</script>`,
+            ),
+        };
+        if (reuseKey) {
+          made.delete(reuseKey);
+          made.set(reuseKey, html);
+          // The oldest go first: addresses made up to fill this cost a render each, and no memory.
+          if (made.size > PAGES_KEPT) made.delete(made.keys().next().value as string);
         }
       }
-      // Each part is put in by a function: a replacement string would read "$`", "$'" and "$&" in
-      // what people typed (a report's words, a receipt code in a link) as "the rest of the page".
-      const html = template
-        .replace(/<html lang="[^"]*"/, () => `<html lang="${language}"`)
-        .replace(/<title>[^<]*<\/title>/, () => `<title>${escapeText(rendered?.title ?? 'Faro')}</title>`)
-        .replace(
-          '<div id="root"></div>',
-          () =>
-            `<div id="root">${rendered?.html ?? ''}</div>${rendered ? '' : `<noscript><p>${escapeText(message(language, 'pages.needsScripts'))}</p></noscript>`}<script type="application/json" id="${SERVER_PAGE_ID}">${scriptJson(page)}</script>`,
-        );
       return (
         reply
-          .status(extras.status ?? 200)
+          .status(status)
           .header('content-type', 'text/html; charset=utf-8')
           // A form's answer, or an address carrying a receipt code (`/status?code=`, rendered into the
           // page), is nobody's to keep: not the browser's cache, not the service worker's copy for offline.
           .header('cache-control', extras.report || carriesCode(request.url) ? 'no-store' : 'no-cache')
           .header('vary', [reply.getHeader('vary'), 'accept-language, cookie'].filter(Boolean).join(', '))
-          .send(html)
+          .send(html.html)
       );
     },
   };

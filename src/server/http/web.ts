@@ -30,6 +30,6 @@ export async function registerWebApp(app: FastifyInstance, distDir: string, page
   // A module serves the pages it has data for (the reports module /report); the rest are sent as they are.
   for (const page of WEB_PAGES) {
     if (app.hasRoute({ method: 'GET', url: page })) continue;
-    app.get(page, { schema: { hide: true } }, (request, reply) => pages.send(request, reply));
+    app.get(page, pages.route, (request, reply) => pages.send(request, reply));
   }
 }

@@ -50,7 +50,7 @@ export function registerAlertPages(
     },
   );
 
-  routes.get('/subscribe', { schema: { hide: true } }, async (request, reply) =>
+  routes.get('/subscribe', deps.pages.route, async (request, reply) =>
     deps.pages.send(request, reply, {
       queries: [
         await zonesPageQuery(deps.zones, (await coalitionOf(request)).id),

@@ -102,7 +102,7 @@ export function registerReportFormRoutes(
     status: number,
   ) => deps.pages.send(request, reply, { queries: [await zonesQuery(request)], report, status });
 
-  app.get('/report', { schema: { hide: true } }, async (request, reply) =>
+  app.get('/report', deps.pages.route, async (request, reply) =>
     deps.pages.send(request, reply, { queries: [await zonesQuery(request)] }),
   );
 
