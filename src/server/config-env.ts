@@ -101,6 +101,8 @@ export const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   RETENTION_EXACT_LOCATION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Evidence originals are kept this long unless the legal team holds them (said on the recording screen). */
+  RETENTION_EVIDENCE_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   RETENTION_CALLBACK_HOURS: z.coerce
     .number()
     .int()

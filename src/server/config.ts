@@ -34,7 +34,7 @@ export interface Config {
     maxConnectionsPerAddress: number;
   };
   shutdownTimeoutMs: number;
-  retention: { exactLocationDays: number; callbackHours: number };
+  retention: { exactLocationDays: number; callbackHours: number; evidenceDays: number };
   jobs: { pollSeconds: number };
   webDistDir: string;
   /** The coalition's time zone (IANA): every time a person reads is shown in it (src/shared/time.ts). */
@@ -188,6 +188,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     retention: {
       exactLocationDays: env.RETENTION_EXACT_LOCATION_DAYS,
       callbackHours: env.RETENTION_CALLBACK_HOURS,
+      evidenceDays: env.RETENTION_EVIDENCE_DAYS,
     },
     jobs: { pollSeconds: env.JOB_POLL_SECONDS },
     webDistDir: path.resolve(env.WEB_DIST_DIR),

@@ -10,6 +10,7 @@ import { createAlertsModule } from './modules/alerts/alerts.module.js';
 import { createCoalitionsModule } from './modules/coalitions/coalitions.module.js';
 import { seedDemoOnce } from './modules/demo/accounts.js';
 import { createDispatchModule } from './modules/dispatch/dispatch.module.js';
+import { createEvidenceModule } from './modules/evidence/evidence.module.js';
 import { createHealthModule } from './modules/health/health.module.js';
 import { createIncidentsModule } from './modules/incidents/incidents.module.js';
 import type { FaroModule } from './modules/module.js';
@@ -83,9 +84,22 @@ export async function composeModules(platform: Awaited<ReturnType<typeof openPla
     subscriptions: alerts.services.subscriptions,
     responderTexts: dispatch.services.responderTexts,
   });
-  const retention = createRetentionModule(platform);
+  const evidence = createEvidenceModule(platform);
+  const retention = createRetentionModule(platform, { evidence: evidence.services.evidence });
   const health = createHealthModule(platform);
-  return { coalitions, access, zones, incidents, reports, dispatch, alerts, sms, retention, health };
+  return {
+    coalitions,
+    access,
+    zones,
+    incidents,
+    reports,
+    dispatch,
+    alerts,
+    sms,
+    evidence,
+    retention,
+    health,
+  };
 }
 
 /** Opens the database, brings the schema up to date, composes the modules and builds the app. */

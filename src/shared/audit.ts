@@ -44,6 +44,17 @@ export const AUDIT_ACTIONS = [
   'alert.cleared',
   /** The publishing guard's lists (allowed numbers and hosts, blocked names) were changed. */
   'settings.publishing_changed',
+  /** An evidence item was started (a recording, an upload, a note). */
+  'evidence.recorded',
+  /** Its original was played or shown, or downloaded (every time). */
+  'evidence.viewed',
+  'evidence.downloaded',
+  /** Its custody log was read. */
+  'evidence.custody_read',
+  'evidence.hold_set',
+  'evidence.hold_lifted',
+  /** Its original was deleted (retention, or the legal team). */
+  'evidence.deleted',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -56,5 +67,6 @@ export const AUDIT_SUBJECTS = [
   'organization',
   'alert',
   'coalition',
+  'evidence_item',
 ] as const;
 export type AuditSubject = (typeof AUDIT_SUBJECTS)[number];

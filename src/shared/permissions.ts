@@ -45,6 +45,12 @@ export const PERMISSIONS = [
   'responders:read',
   /** Offer incidents to responders. */
   'assignments:manage',
+  /** Record evidence (video, audio, photos, notes) on an incident one is out on. */
+  'evidence:record',
+  /** See that evidence items exist and their facts: type, length, hash, state (not the originals). */
+  'evidence:read',
+  /** Open, download and export originals; the custody log; legal holds. */
+  'evidence:legal',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -67,13 +73,16 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'alerts:cancel',
     'responders:read',
     'assignments:manage',
+    'evidence:record',
+    'evidence:read',
   ],
   operator: ['reports:intake'],
-  responder: ['reports:field', 'responders:self'],
+  responder: ['reports:field', 'responders:self', 'evidence:record'],
   // What they judge by is the rendered alert and its incident's verdict and public facts (given with
   // `alerts:read`): not the board, the channel, reports' markings or who was sent.
   approver: ['alerts:read', 'alerts:approve', 'alerts:cancel'],
-  legal: [],
+  // Counsel: the evidence, its originals and custody; not the board, reports or who was sent.
+  legal: ['evidence:read', 'evidence:legal'],
 };
 
 /** The permissions that the given roles grant together. */

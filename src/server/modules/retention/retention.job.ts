@@ -28,6 +28,8 @@ export interface Purged {
   subscriptions: number;
   /** Incidents quiet for the restricted-data period that lost their mean and recent positions. */
   incidentPositions: number;
+  /** Evidence originals past their own retention and not under a legal hold. */
+  evidence: number;
 }
 
 /**
@@ -36,7 +38,13 @@ export interface Purged {
  * their coarse data. Idempotent: a second run finds nothing.
  */
 export function retentionJob(
-  deps: RetentionPolicy & { db: Drizzle; now?: () => Date; onPurged?: (purged: Purged) => void },
+  deps: RetentionPolicy & {
+    db: Drizzle;
+    /** The evidence module's own purge (it writes each deletion into the item's custody log). */
+    purgeEvidence: () => Promise<number>;
+    now?: () => Date;
+    onPurged?: (purged: Purged) => void;
+  },
 ) {
   return defineJob({
     name: 'retention.purge-restricted',
@@ -60,6 +68,7 @@ export function retentionJob(
           new Date(now - PENDING_SUBSCRIPTION_DAYS * 86_400_000),
         ),
         incidentPositions: await purgeIncidentPositions(deps.db, restrictedCutOff),
+        evidence: await deps.purgeEvidence(),
       };
       deps.onPurged?.(purged);
     },

@@ -1,13 +1,18 @@
 import type { Platform } from '../../platform.js';
+import type { EvidenceService } from '../evidence/evidence.service.js';
 import type { FaroModule } from '../module.js';
 import { RETENTION_SCHEDULE, retentionJob } from './retention.job.js';
 import { registerRetentionRoutes } from './retention.routes.js';
 
 /** Restricted data deleted on schedule, and the schedule shown to administrators. */
-export function createRetentionModule(platform: Platform) {
+export function createRetentionModule(
+  platform: Platform,
+  deps: { evidence: Pick<EvidenceService, 'purgeExpired'> },
+) {
   const { config, database } = platform;
   const retention = retentionJob({
     db: database.db,
+    purgeEvidence: () => deps.evidence.purgeExpired(),
     ...config.retention,
     onPurged: (purged) =>
       Object.values(purged).some((n) => n > 0) && platform.log.info(purged, 'restricted data purged'),

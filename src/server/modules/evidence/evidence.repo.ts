@@ -1,0 +1,169 @@
+import { and, asc, desc, eq, gte, isNull, lt } from 'drizzle-orm';
+import type { Drizzle } from '../../db/database.js';
+import {
+  assignments,
+  evidenceChunks,
+  evidenceCustody,
+  evidenceItems,
+  incidents,
+  users,
+} from '../../db/schema.js';
+import { ENGAGED_OR_DONE } from './evidence.policy.js';
+
+/** The only writer of evidence_items, evidence_chunks and evidence_custody. */
+
+export type EvidenceItemRow = typeof evidenceItems.$inferSelect;
+export type CustodyRow = typeof evidenceCustody.$inferSelect;
+
+export async function insertItem(db: Drizzle, row: typeof evidenceItems.$inferInsert): Promise<void> {
+  await db.insert(evidenceItems).values(row);
+}
+
+/** An item of the coalition; `lock` holds it for the rest of the transaction (one writer at a time). */
+export async function findItem(
+  db: Drizzle,
+  coalitionId: string,
+  id: string,
+  lock = false,
+): Promise<EvidenceItemRow | undefined> {
+  const query = db
+    .select()
+    .from(evidenceItems)
+    .where(and(eq(evidenceItems.coalitionId, coalitionId), eq(evidenceItems.id, id)));
+  const [row] = await (lock ? query.for('update') : query);
+  return row;
+}
+
+export function listItemsOfIncident(db: Drizzle, coalitionId: string, incidentId: string) {
+  return db
+    .select({ item: evidenceItems, recorder: users.displayName })
+    .from(evidenceItems)
+    .innerJoin(users, eq(users.id, evidenceItems.recordedBy))
+    .where(and(eq(evidenceItems.coalitionId, coalitionId), eq(evidenceItems.incidentId, incidentId)))
+    .orderBy(asc(evidenceItems.receivedAt));
+}
+
+/** Whether the person holds (or held) an assignment on the incident: who may record there. */
+export async function assignmentOnIncident(
+  db: Drizzle,
+  userId: string,
+  incidentId: string,
+): Promise<string | null> {
+  const [row] = await db
+    .select({ id: assignments.id, state: assignments.state })
+    .from(assignments)
+    .where(and(eq(assignments.userId, userId), eq(assignments.incidentId, incidentId)))
+    .orderBy(desc(assignments.offeredAt));
+  return row && (ENGAGED_OR_DONE as readonly string[]).includes(row.state) ? row.id : null;
+}
+
+export async function insertChunk(db: Drizzle, row: typeof evidenceChunks.$inferInsert): Promise<void> {
+  await db.insert(evidenceChunks).values(row);
+}
+
+export async function findChunk(db: Drizzle, itemId: string, seq: number) {
+  const [row] = await db
+    .select()
+    .from(evidenceChunks)
+    .where(and(eq(evidenceChunks.itemId, itemId), eq(evidenceChunks.seq, seq)));
+  return row;
+}
+
+/** Replaces a chunk's seal (the last one, sealed again as final when the item completes). */
+export async function resealChunk(
+  db: Drizzle,
+  itemId: string,
+  seq: number,
+  sealed: Uint8Array,
+): Promise<void> {
+  await db
+    .update(evidenceChunks)
+    .set({ sealed, final: true })
+    .where(and(eq(evidenceChunks.itemId, itemId), eq(evidenceChunks.seq, seq)));
+}
+
+/** Chunks from `fromSeq` on, a few at a time (an original is read as a stream, never whole). */
+export function chunksFrom(db: Drizzle, itemId: string, fromSeq: number, count: number) {
+  return db
+    .select()
+    .from(evidenceChunks)
+    .where(and(eq(evidenceChunks.itemId, itemId), gte(evidenceChunks.seq, fromSeq)))
+    .orderBy(asc(evidenceChunks.seq))
+    .limit(count);
+}
+
+export async function updateItem(
+  db: Drizzle,
+  id: string,
+  values: Partial<
+    Pick<
+      EvidenceItemRow,
+      | 'bytes'
+      | 'chunks'
+      | 'chain'
+      | 'lastReceivedAt'
+      | 'state'
+      | 'sha256'
+      | 'clientSha256'
+      | 'durationMs'
+      | 'completedAt'
+      | 'deletedAt'
+      | 'holdReason'
+      | 'holdBy'
+      | 'holdAt'
+    >
+  >,
+): Promise<void> {
+  await db.update(evidenceItems).set(values).where(eq(evidenceItems.id, id));
+}
+
+/** Originals past their retention and not held; their chunks are deleted, the item and its log kept. */
+export function expiredItems(db: Drizzle, now: Date, limit: number) {
+  return db
+    .select({ id: evidenceItems.id, coalitionId: evidenceItems.coalitionId })
+    .from(evidenceItems)
+    .where(
+      and(lt(evidenceItems.retainUntil, now), isNull(evidenceItems.holdAt), isNull(evidenceItems.deletedAt)),
+    )
+    .limit(limit);
+}
+
+export async function deleteChunks(db: Drizzle, itemId: string): Promise<void> {
+  await db.delete(evidenceChunks).where(eq(evidenceChunks.itemId, itemId));
+}
+
+export async function lastCustody(db: Drizzle, itemId: string): Promise<CustodyRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(evidenceCustody)
+    .where(eq(evidenceCustody.itemId, itemId))
+    .orderBy(desc(evidenceCustody.seq))
+    .limit(1);
+  return row;
+}
+
+export async function insertCustody(db: Drizzle, row: typeof evidenceCustody.$inferInsert): Promise<void> {
+  await db.insert(evidenceCustody).values(row);
+}
+
+export function listCustody(db: Drizzle, itemId: string) {
+  return db
+    .select({ row: evidenceCustody, actor: users.displayName })
+    .from(evidenceCustody)
+    .leftJoin(users, eq(users.id, evidenceCustody.actorId))
+    .where(eq(evidenceCustody.itemId, itemId))
+    .orderBy(asc(evidenceCustody.seq));
+}
+
+/** Whether the coalition has this incident. */
+export async function incidentInCoalition(
+  db: Drizzle,
+  coalitionId: string,
+  incidentId: string,
+): Promise<boolean> {
+  const [row] = await db
+    .select({ id: incidents.id })
+    .from(incidents)
+    .where(and(eq(incidents.coalitionId, coalitionId), eq(incidents.id, incidentId)));
+  return !!row;
+}

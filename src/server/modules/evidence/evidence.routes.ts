@@ -1,0 +1,284 @@
+import { Readable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { EVIDENCE_KINDS, EVIDENCE_SOURCES, EVIDENCE_STATES } from '../../../shared/evidence.js';
+import { sessionOf } from '../../http/auth.js';
+import { AppError, errorSchema } from '../../http/errors.js';
+import { coalitionOf } from '../coalitions/coalition-of.js';
+import type { EvidenceService } from './evidence.service.js';
+import { MAX_CHUNK_BYTES } from './sealing.js';
+
+const tags = ['evidence'];
+const errors = { 400: errorSchema, 404: errorSchema, 409: errorSchema, 413: errorSchema, 415: errorSchema };
+const idParams = z.object({ id: z.uuid() });
+const sha256Hex = z.string().regex(/^[0-9a-fA-F]{64}$/);
+
+const itemSchema = z.object({
+  id: z.uuid(),
+  incidentId: z.uuid(),
+  kind: z.enum(EVIDENCE_KINDS),
+  source: z.enum(EVIDENCE_SOURCES),
+  contentType: z.string(),
+  state: z.enum(EVIDENCE_STATES),
+  bytes: z.number().int(),
+  chunks: z.number().int(),
+  durationMs: z.number().int().nullable(),
+  sha256: z.string().nullable(),
+  chain: z.string(),
+  deviceStartedAt: z.string().nullable(),
+  receivedAt: z.string(),
+  lastReceivedAt: z.string(),
+  completedAt: z.string().nullable(),
+  retainUntil: z.string(),
+  held: z.boolean(),
+  deleted: z.boolean(),
+  mine: z.boolean(),
+  recorder: z.object({ name: z.string(), role: z.string() }).optional(),
+});
+const progressSchema = z.object({ chunks: z.number().int(), bytes: z.number().int(), chain: z.string() });
+
+/** The person acting, as the evidence service needs them. */
+const actorOf = (request: Parameters<typeof sessionOf>[0]) => {
+  const session = sessionOf(request);
+  return {
+    userId: session.userId,
+    roles: session.roles,
+    permissions: session.permissions,
+    tokenHash: session.tokenHash,
+  };
+};
+
+export function registerEvidenceRoutes(app: FastifyInstance, deps: { evidence: EvidenceService }): void {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+
+  routes.post(
+    '/api/incidents/:id/evidence',
+    {
+      config: { access: 'evidence:record' },
+      schema: {
+        tags,
+        summary: 'Start an evidence item (a recording sent slice by slice while it is made)',
+        params: idParams,
+        body: z.object({
+          kind: z.enum(['video', 'audio']),
+          contentType: z.string().max(100),
+          deviceStartedAt: z.iso.datetime({ offset: true }).optional(),
+        }),
+        response: { 201: itemSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const item = await deps.evidence.start((await coalitionOf(request)).id, actorOf(request), {
+        incidentId: request.params.id,
+        kind: request.body.kind,
+        source: 'recording',
+        contentType: request.body.contentType.split(';')[0]?.trim() ?? '',
+        deviceStartedAt: request.body.deviceStartedAt,
+      });
+      return reply.status(201).send(item);
+    },
+  );
+
+  // A slice comes as its bytes: only this route parses binary bodies.
+  app.register(async (scope) => {
+    scope.addContentTypeParser(
+      'application/octet-stream',
+      { parseAs: 'buffer', bodyLimit: MAX_CHUNK_BYTES },
+      (_request, body, done) => done(null, body),
+    );
+    scope.withTypeProvider<ZodTypeProvider>().put(
+      '/api/evidence/:id/slices/:seq',
+      {
+        bodyLimit: MAX_CHUNK_BYTES,
+        config: { access: 'evidence:record' },
+        schema: {
+          tags,
+          summary:
+            'One slice of the recorder’s own recording, in order (1, 2, 3…); the same slice again is taken once. `x-content-sha256` (hex) is checked when sent',
+          params: z.object({ id: z.uuid(), seq: z.coerce.number().int().min(1).max(10_000_000) }),
+          headers: z.object({ 'x-content-sha256': sha256Hex.optional() }),
+          response: { 200: progressSchema, ...errors },
+        },
+      },
+      async (request) => {
+        if (!Buffer.isBuffer(request.body))
+          throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'A slice is sent as application/octet-stream.');
+        return deps.evidence.appendSlice(
+          (await coalitionOf(request)).id,
+          actorOf(request),
+          request.params.id,
+          request.params.seq,
+          request.body,
+          request.headers['x-content-sha256'],
+        );
+      },
+    );
+  });
+
+  routes.post(
+    '/api/evidence/:id/finish',
+    {
+      config: { access: 'evidence:record' },
+      schema: {
+        tags,
+        summary: 'The recording ended with this many slices: sealed as complete, hashed from what is stored',
+        params: idParams,
+        body: z.object({
+          chunks: z.number().int().min(1),
+          sha256: sha256Hex.optional(),
+          durationMs: z
+            .number()
+            .int()
+            .min(0)
+            .max(24 * 3600 * 1000)
+            .optional(),
+        }),
+        response: { 200: itemSchema, ...errors },
+      },
+    },
+    async (request) =>
+      deps.evidence.finish(
+        (await coalitionOf(request)).id,
+        actorOf(request),
+        request.params.id,
+        request.body,
+      ),
+  );
+
+  routes.get(
+    '/api/incidents/:id/evidence',
+    {
+      // The service answers each person with what they may know of: the legal team and dispatchers
+      // every item, a recorder their own, anyone else nothing.
+      config: { access: 'signed-in' },
+      schema: {
+        tags,
+        summary: 'The evidence items of an incident this person may know of',
+        params: idParams,
+        response: { 200: z.object({ items: z.array(itemSchema) }) },
+      },
+    },
+    async (request) => ({
+      items: await deps.evidence.list((await coalitionOf(request)).id, actorOf(request), request.params.id),
+    }),
+  );
+
+  routes.get(
+    '/api/evidence/:id',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        tags,
+        summary: 'An evidence item’s facts',
+        params: idParams,
+        response: { 200: itemSchema, 404: errorSchema },
+      },
+    },
+    async (request) =>
+      deps.evidence.facts((await coalitionOf(request)).id, actorOf(request), request.params.id),
+  );
+
+  routes.get(
+    '/api/evidence/:id/original',
+    {
+      config: { access: 'evidence:legal' },
+      schema: {
+        tags,
+        summary: 'The original, byte for byte (legal team); written into its custody log and the audit log',
+        params: idParams,
+        querystring: z.object({ download: z.enum(['1']).optional() }),
+      },
+    },
+    async (request, reply) => {
+      const download = request.query.download === '1';
+      const original = await deps.evidence.original(
+        (await coalitionOf(request)).id,
+        actorOf(request),
+        request.params.id,
+        download ? 'downloaded' : 'viewed',
+      );
+      return reply
+        .header('cache-control', 'private, no-store')
+        .header('content-length', String(original.bytes))
+        .header(
+          'content-disposition',
+          download ? `attachment; filename="evidence-${request.params.id}"` : 'inline',
+        )
+        .header('x-content-type-options', 'nosniff')
+        .type(original.contentType)
+        .send(Readable.from(original.stream));
+    },
+  );
+
+  routes.get(
+    '/api/evidence/:id/custody',
+    {
+      config: { access: 'evidence:legal' },
+      schema: {
+        tags,
+        summary: 'The chain of custody and whether it holds (legal team; audited)',
+        params: idParams,
+      },
+    },
+    async (request) =>
+      deps.evidence.custody((await coalitionOf(request)).id, actorOf(request), request.params.id),
+  );
+
+  const holdBody = z.object({ reason: z.string().trim().min(3).max(500) });
+  routes.put(
+    '/api/evidence/:id/hold',
+    {
+      config: { access: 'evidence:legal' },
+      schema: {
+        tags,
+        summary: 'Place a legal hold: the original is kept past its retention until the hold is lifted',
+        params: idParams,
+        body: holdBody,
+        response: { 200: itemSchema, ...errors },
+      },
+    },
+    async (request) =>
+      deps.evidence.hold(
+        (await coalitionOf(request)).id,
+        actorOf(request),
+        request.params.id,
+        true,
+        request.body.reason,
+      ),
+  );
+  routes.delete(
+    '/api/evidence/:id/hold',
+    {
+      config: { access: 'evidence:legal' },
+      schema: {
+        tags,
+        summary: 'Lift a legal hold (the reason is kept in the custody log)',
+        params: idParams,
+        body: holdBody,
+        response: { 200: itemSchema, ...errors },
+      },
+    },
+    async (request) =>
+      deps.evidence.hold(
+        (await coalitionOf(request)).id,
+        actorOf(request),
+        request.params.id,
+        false,
+        request.body.reason,
+      ),
+  );
+
+  routes.get(
+    '/api/evidence/:id/verify',
+    {
+      config: { access: 'evidence:legal' },
+      schema: {
+        tags,
+        summary: 'Checks every seal, hash and link, the whole hash and the custody log',
+        params: idParams,
+      },
+    },
+    async (request) => deps.evidence.verify((await coalitionOf(request)).id, request.params.id),
+  );
+}
