@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResponderState } from '../src/shared/dispatch.js';
@@ -73,9 +73,19 @@ describe('a recording sent while it is made', () => {
     expectStatus(await start(bystander), 404);
     expectStatus(await start(legal), 403);
     expectStatus(await start(recorder, { kind: 'video', contentType: 'application/x-msdownload' }), 415);
-    const started = expectStatus(await start(recorder), 201).body;
-    expect(started).toMatchObject({ state: 'receiving', chunks: 0, bytes: 0, mine: true });
+    // The phone names the recording (it may have begun without a connection): sent twice, one item.
+    const id = randomUUID();
+    const started = expectStatus(
+      await start(recorder, { id, kind: 'video', contentType: 'video/webm' }),
+      201,
+    ).body;
+    expect(started).toMatchObject({ id, state: 'receiving', chunks: 0, bytes: 0, mine: true });
     expect(started.recorder).toBeUndefined();
+    expect(
+      expectStatus(await start(recorder, { id, kind: 'video', contentType: 'video/webm' }), 200).body.id,
+    ).toBe(id);
+    // Someone else cannot take that id over, nor learn it exists.
+    expectStatus(await start(dispatcher, { id, kind: 'video', contentType: 'video/webm' }), 404);
     itemId = started.id;
   });
 

@@ -17,6 +17,7 @@ export const WEB_PAGES = [
   '/invite',
   '/account',
   '/admin',
+  '/evidence',
 ] as const;
 
 /** The coalition's own numbers for people who would rather call or text, shown on the public pages. */

@@ -20,6 +20,7 @@ const HotlinePage = lazy(() => import('./pages/IntakePage.js'));
 const FieldReportPage = lazy(() => import('./pages/FieldReportPage.js'));
 const AlertingPage = lazy(() => import('./pages/AlertingPage.js'));
 const ResponderPage = lazy(() => import('./pages/ResponderPage.js'));
+const EvidencePage = lazy(() => import('./pages/EvidencePage.js'));
 
 const staff = (page: ReactNode, permission?: Permission) => (
   <RequireAccess permission={permission}>
@@ -47,6 +48,7 @@ export function AppRoutes() {
         <Route path="field" element={staff(<FieldReportPage />, 'reports:field')} />
         <Route path="alerting" element={staff(<AlertingPage />, 'alerts:read')} />
         <Route path="responder" element={staff(<ResponderPage />, 'responders:self')} />
+        <Route path="evidence" element={staff(<EvidencePage />, 'evidence:legal')} />
         <Route path="account" element={staff(<AccountPage />)} />
         <Route path="admin" element={staff(<AdminPage />, 'people:manage')} />
         <Route path="*" element={<NotFoundPage />} />

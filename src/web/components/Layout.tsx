@@ -25,9 +25,16 @@ export function Layout() {
     path.startsWith('/alerting');
   const active = useLanguage();
   // The public pages never ask who you are; staff pages show it.
-  const staffPage = ['/dispatch', '/admin', '/account', '/hotline', '/field', '/alerting', '/responder'].some(
-    (p) => path.startsWith(p),
-  );
+  const staffPage = [
+    '/dispatch',
+    '/admin',
+    '/account',
+    '/hotline',
+    '/field',
+    '/alerting',
+    '/responder',
+    '/evidence',
+  ].some((p) => path.startsWith(p));
   const session = useSession(staffPage).data;
   const signedIn = staffPage && session?.state === 'signed_in' ? session : null;
   // Staff on a phone: one row, the links and languages behind "Menu" (styles.css, compact staff header).
@@ -65,6 +72,9 @@ export function Layout() {
             {signedIn.permissions.includes('alerts:read') && <Link to="/alerting">{t('nav.alerting')}</Link>}
             {signedIn.permissions.includes('responders:self') && (
               <Link to="/responder">{t('nav.responder')}</Link>
+            )}
+            {signedIn.permissions.includes('evidence:legal') && (
+              <Link to="/evidence">{t('nav.evidence')}</Link>
             )}
             {signedIn.permissions.includes('people:manage') && <Link to="/admin">{t('nav.admin')}</Link>}
             <Link to="/account">{signedIn.user.displayName}</Link>

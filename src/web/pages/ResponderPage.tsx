@@ -9,6 +9,7 @@ import { usePageTitle } from '../pageTitle.js';
 import { useTimeFormat } from '../time.js';
 import { AssignmentCard } from './responder/AssignmentCard.js';
 import { minutesAndSeconds, useSecondsLeft } from './responder/Countdown.js';
+import { resumeEvidence } from './responder/evidence-queue.js';
 import { NeedHelp } from './responder/NeedHelp.js';
 import { ProfileForm } from './responder/ProfileForm.js';
 import { type Pending, RESPONDER_KEY } from './responder/state.js';
@@ -39,6 +40,8 @@ export default function ResponderPage() {
     queryFn: () => api<ResponderState>('/api/responder'),
     refetchInterval: 15_000,
   });
+  // Recordings an earlier visit left on the phone go on to the server (and whenever the connection returns).
+  useEffect(() => resumeEvidence(), []);
   // Offers and changes arrive live; the poll above is only the fallback of a dropped stream.
   useEffect(() => {
     const source = new EventSource('/api/responder/events');

@@ -18,7 +18,7 @@ export function createEvidenceModule(platform: Platform) {
   return {
     services: { evidence },
     routes(app) {
-      registerEvidenceRoutes(app, { evidence });
+      registerEvidenceRoutes(app, { evidence, retentionDays: config.retention.evidenceDays });
     },
   } satisfies FaroModule & { services: object };
 }

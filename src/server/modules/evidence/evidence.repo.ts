@@ -43,6 +43,17 @@ export function listItemsOfIncident(db: Drizzle, coalitionId: string, incidentId
     .orderBy(asc(evidenceItems.receivedAt));
 }
 
+/** The coalition's latest items, newest first (what the legal team works through). */
+export function recentItems(db: Drizzle, coalitionId: string, limit: number) {
+  return db
+    .select({ item: evidenceItems, recorder: users.displayName })
+    .from(evidenceItems)
+    .innerJoin(users, eq(users.id, evidenceItems.recordedBy))
+    .where(eq(evidenceItems.coalitionId, coalitionId))
+    .orderBy(desc(evidenceItems.receivedAt))
+    .limit(limit);
+}
+
 /** Whether the person holds (or held) an assignment on the incident: who may record there. */
 export async function assignmentOnIncident(
   db: Drizzle,

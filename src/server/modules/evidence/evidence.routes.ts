@@ -49,8 +49,24 @@ const actorOf = (request: Parameters<typeof sessionOf>[0]) => {
   };
 };
 
-export function registerEvidenceRoutes(app: FastifyInstance, deps: { evidence: EvidenceService }): void {
+export function registerEvidenceRoutes(
+  app: FastifyInstance,
+  deps: { evidence: EvidenceService; retentionDays: number },
+): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
+
+  routes.get(
+    '/api/evidence/policy',
+    {
+      config: { access: 'evidence:record' },
+      schema: {
+        tags,
+        summary: 'How long a recording is kept (said on the recording screen)',
+        response: { 200: z.object({ retentionDays: z.number().int() }) },
+      },
+    },
+    async () => ({ retentionDays: deps.retentionDays }),
+  );
 
   routes.post(
     '/api/incidents/:id/evidence',
@@ -61,22 +77,25 @@ export function registerEvidenceRoutes(app: FastifyInstance, deps: { evidence: E
         summary: 'Start an evidence item (a recording sent slice by slice while it is made)',
         params: idParams,
         body: z.object({
+          /** The phone's id for the recording: a start sent again (or late, after recording offline) makes one item. */
+          id: z.uuid().optional(),
           kind: z.enum(['video', 'audio']),
           contentType: z.string().max(100),
           deviceStartedAt: z.iso.datetime({ offset: true }).optional(),
         }),
-        response: { 201: itemSchema, ...errors },
+        response: { 200: itemSchema, 201: itemSchema, ...errors },
       },
     },
     async (request, reply) => {
-      const item = await deps.evidence.start((await coalitionOf(request)).id, actorOf(request), {
+      const { item, created } = await deps.evidence.start((await coalitionOf(request)).id, actorOf(request), {
+        id: request.body.id,
         incidentId: request.params.id,
         kind: request.body.kind,
         source: 'recording',
         contentType: request.body.contentType.split(';')[0]?.trim() ?? '',
         deviceStartedAt: request.body.deviceStartedAt,
       });
-      return reply.status(201).send(item);
+      return reply.status(created ? 201 : 200).send(item);
     },
   );
 
@@ -161,6 +180,21 @@ export function registerEvidenceRoutes(app: FastifyInstance, deps: { evidence: E
     },
     async (request) => ({
       items: await deps.evidence.list((await coalitionOf(request)).id, actorOf(request), request.params.id),
+    }),
+  );
+
+  routes.get(
+    '/api/evidence',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        tags,
+        summary: 'The latest evidence items this person may know of, newest first (at most 200)',
+        response: { 200: z.object({ items: z.array(itemSchema) }) },
+      },
+    },
+    async (request) => ({
+      items: await deps.evidence.recent((await coalitionOf(request)).id, actorOf(request)),
     }),
   );
 

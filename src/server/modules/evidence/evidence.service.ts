@@ -22,6 +22,7 @@ import {
   lastCustody,
   listCustody,
   listItemsOfIncident,
+  recentItems,
   resealChunk,
   updateItem,
 } from './evidence.repo.js';
@@ -62,6 +63,11 @@ export interface Actor {
 }
 
 export interface StartInput {
+  /**
+   * The id the phone gave the recording, so that a recording begun without a connection can be
+   * started later with the same id (and a start sent twice makes one item).
+   */
+  id?: string | undefined;
   incidentId: string;
   kind: EvidenceKind;
   source: EvidenceSource;
@@ -236,15 +242,26 @@ export function createEvidenceService(deps: {
 
   return {
     /** Starts an item on an incident the person is out on (or manages). */
-    async start(coalitionId: string, actor: Actor, input: StartInput): Promise<ItemFacts> {
+    async start(
+      coalitionId: string,
+      actor: Actor,
+      input: StartInput,
+    ): Promise<{ item: ItemFacts; created: boolean }> {
       if (!(EVIDENCE_TYPES[input.kind] as readonly string[]).includes(input.contentType))
         throw new AppError(
           'UNSUPPORTED_MEDIA_TYPE',
           `A ${input.kind} may be ${EVIDENCE_TYPES[input.kind].join(', ')}.`,
         );
       const at = now();
-      const id = randomUUID();
+      const id = input.id ?? randomUUID();
       return database.transaction(async ({ db }) => {
+        if (input.id) {
+          const existing = await findItem(db, coalitionId, input.id, true);
+          // The same start again: the item it made. Someone else's id: nothing to see.
+          if (existing?.recordedBy === actor.userId && existing.incidentId === input.incidentId)
+            return { item: factsOf(existing, actor), created: false };
+          if (existing) throw new AppError('NOT_FOUND', 'No incident you are out on with this id.');
+        }
         const known = await incidentInCoalition(db, coalitionId, input.incidentId);
         const assignmentId = known ? await assignmentOnIncident(db, actor.userId, input.incidentId) : null;
         if (!known || (!assignmentId && !recordsForAnyIncident(actor)))
@@ -285,7 +302,7 @@ export function createEvidenceService(deps: {
         });
         const item = await findItem(db, coalitionId, id);
         if (!item) throw new Error('evidence item vanished');
-        return factsOf(item, actor);
+        return { item: factsOf(item, actor), created: true };
       });
     },
 
@@ -433,6 +450,14 @@ export function createEvidenceService(deps: {
     /** The items of an incident this person may know of. */
     async list(coalitionId: string, actor: Actor, incidentId: string): Promise<ItemFacts[]> {
       const rows = await listItemsOfIncident(database.db, coalitionId, incidentId);
+      return rows
+        .filter(({ item }) => seesEvidenceFacts(actor, item))
+        .map(({ item, recorder }) => factsOf(item, actor, recorder));
+    },
+
+    /** The coalition's latest items this person may know of, newest first. */
+    async recent(coalitionId: string, actor: Actor): Promise<ItemFacts[]> {
+      const rows = await recentItems(database.db, coalitionId, 200);
       return rows
         .filter(({ item }) => seesEvidenceFacts(actor, item))
         .map(({ item, recorder }) => factsOf(item, actor, recorder));

@@ -1,0 +1,143 @@
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ResponderState } from '../../src/shared/dispatch.js';
+import { client, expectStatus } from '../support/client.js';
+import { BOYLE_HEIGHTS, buildReportInput } from '../support/factories.js';
+import { startTestFaro, type TestFaro } from '../support/faro.js';
+import { type StaffSession, staffSession } from '../support/sessions.js';
+import { incidentIdOf, onShiftResponder } from '../support/state.js';
+import { launchChromium } from './browser.js';
+
+/**
+ * Issue 15: a responder records video on the scene with the phone's camera
+ * (Chromium's fake camera); every two seconds a slice reaches the server. The
+ * connection drops twelve seconds in: the server already holds a partial item
+ * that verifies up to its last slice, and the phone says how much is safe.
+ * Back online, the rest arrives and the item completes; the legal team plays it.
+ */
+let t: TestFaro;
+let browser: Browser;
+let dispatcher: StaffSession;
+let legal: StaffSession;
+let recorder: StaffSession;
+let incidentId: string;
+
+beforeAll(async () => {
+  t = await startTestFaro({ listen: true, env: { WEB_DIST_DIR: path.resolve('dist/web') } });
+  browser = await launchChromium();
+  dispatcher = await staffSession(t.faro.database, 'dispatcher');
+  legal = await staffSession(t.faro.database, 'legal');
+  recorder = await onShiftResponder(t);
+  const sent = expectStatus(
+    await client(t).post('/api/reports', buildReportInput({ activity: 'raid' })),
+    201,
+  );
+  await t.faro.grouper?.settle();
+  incidentId = await incidentIdOf(t, sent.body.id);
+  expectStatus(
+    await client(t, dispatcher).post(`/api/incidents/${incidentId}/assignments`, {
+      responderId: recorder.userId,
+    }),
+    201,
+  );
+  const state = expectStatus(await client(t, recorder).get('/api/responder'), 200).body as ResponderState;
+  const assignment = `/api/responder/assignments/${state.assignments[0]?.id}`;
+  expectStatus(await client(t, recorder).post(assignment, { action: 'accept' }), 200);
+  expectStatus(await client(t, recorder).post(assignment, { action: 'en_route' }), 200);
+});
+afterAll(async () => {
+  await browser?.close();
+  await t?.stop();
+});
+
+async function signedIn(session: StaffSession, viewport = { width: 360, height: 640 }) {
+  const context: BrowserContext = await browser.newContext({
+    locale: 'en-US',
+    viewport,
+    geolocation: { latitude: BOYLE_HEIGHTS.lat, longitude: BOYLE_HEIGHTS.lng },
+    permissions: ['geolocation', 'camera', 'microphone'],
+  });
+  await context.addCookies([{ name: 'faro_session', value: session.token, url: t.baseUrl }]);
+  return { context, page: await context.newPage() };
+}
+
+const items = async () =>
+  expectStatus(await client(t, legal).get(`/api/incidents/${incidentId}/evidence`), 200).body.items as {
+    id: string;
+    state: string;
+    chunks: number;
+    sha256: string | null;
+  }[];
+const safeText = (page: Page) => page.getByTestId('evidence-safe').textContent();
+const seconds = (text: string | null) => {
+  const match = /up to (\d+):(\d\d)/.exec(text ?? '');
+  return match ? Number(match[1]) * 60 + Number(match[2]) : -1;
+};
+
+describe('recording on the scene', () => {
+  it('keeps what reached the server when the connection drops, and completes when it returns', async () => {
+    const { context, page } = await signedIn(recorder);
+    await page.goto(`${t.baseUrl}/responder`);
+    const card = page.locator('[data-testid="assignment-card"][data-state="en_route"]');
+    await card.waitFor({ timeout: 10_000 });
+    await card.getByText(/kept 90 days/).waitFor();
+    await card.getByRole('button', { name: 'Record video' }).click();
+    await page.getByTestId('evidence-stop').waitFor();
+    // Slices arrive while it records: the phone says so, from what the server answered.
+    await expect
+      .poll(async () => seconds(await safeText(page)), { timeout: 15_000 })
+      .toBeGreaterThanOrEqual(2);
+    await page.waitForTimeout(8_000);
+
+    await context.setOffline(true);
+    const [partial] = await items();
+    expect(partial?.chunks).toBeGreaterThanOrEqual(4);
+    const atDrop = partial?.chunks ?? 0;
+    // The phone is offline: slices wait on it, and it says how much is safe.
+    await expect.poll(() => safeText(page), { timeout: 10_000 }).toMatch(/parts? waits? on this phone/);
+    // What the server holds now verifies up to its last slice.
+    const check = expectStatus(await client(t, legal).get(`/api/evidence/${partial?.id}/verify`), 200).body;
+    expect(check).toMatchObject({ ok: true, complete: false });
+    expect(check.chunks).toBeGreaterThanOrEqual(atDrop);
+    await page.waitForTimeout(6_000);
+
+    await context.setOffline(false);
+    await expect.poll(() => safeText(page), { timeout: 20_000 }).toMatch(/^Safe on the server up to/);
+    await page.getByTestId('evidence-stop').click();
+    await expect.poll(() => safeText(page), { timeout: 20_000 }).toMatch(/^All of it is safe on the server/);
+
+    const [done] = await items();
+    expect(done).toMatchObject({ state: 'complete' });
+    expect(done?.chunks).toBeGreaterThan(atDrop + 2);
+    expect(done?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(
+      expectStatus(await client(t, legal).get(`/api/evidence/${done?.id}/verify`), 200).body,
+    ).toMatchObject({ ok: true, complete: true, sha256: done?.sha256 });
+    await context.close();
+  });
+
+  it('plays back for the legal team, and the playing is in the chain of custody', async () => {
+    const { context, page } = await signedIn(legal, { width: 1280, height: 800 });
+    await page.goto(`${t.baseUrl}/evidence`);
+    await page.getByRole('heading', { name: 'Evidence', level: 1 }).waitFor();
+    await page.getByTestId('evidence-item').first().getByRole('button').click();
+    await page
+      .getByTestId('custody-check')
+      .getByText(/The chain of custody holds/)
+      .waitFor();
+    await page.evaluate("document.querySelector('[data-testid=evidence-player]').play()");
+    await expect
+      .poll(
+        () => page.evaluate<number>("document.querySelector('[data-testid=evidence-player]').currentTime"),
+        {
+          timeout: 15_000,
+        },
+      )
+      .toBeGreaterThan(0.5);
+    const [item] = await items();
+    const custody = expectStatus(await client(t, legal).get(`/api/evidence/${item?.id}/custody`), 200).body;
+    expect(custody.entries.map((entry: { event: string }) => entry.event)).toContain('viewed');
+    await context.close();
+  });
+});
