@@ -2,6 +2,7 @@ import type { Platform } from '../../platform.js';
 import type { FaroModule } from '../module.js';
 import { registerEvidenceRoutes } from './evidence.routes.js';
 import { createEvidenceService } from './evidence.service.js';
+import { registerUploadRoutes } from './uploads.js';
 
 /**
  * Evidence: what responders record on an incident, kept for counsel as sealed
@@ -19,6 +20,7 @@ export function createEvidenceModule(platform: Platform) {
     services: { evidence },
     routes(app) {
       registerEvidenceRoutes(app, { evidence, retentionDays: config.retention.evidenceDays });
+      registerUploadRoutes(app, { evidence });
     },
   } satisfies FaroModule & { services: object };
 }

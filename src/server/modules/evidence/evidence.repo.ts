@@ -72,6 +72,24 @@ export async function insertChunk(db: Drizzle, row: typeof evidenceChunks.$infer
   await db.insert(evidenceChunks).values(row);
 }
 
+/** Stores the chunk at its place, replacing a part chunk kept there (an upload's tail). */
+export async function putChunk(db: Drizzle, row: typeof evidenceChunks.$inferInsert): Promise<void> {
+  await db
+    .insert(evidenceChunks)
+    .values(row)
+    .onConflictDoUpdate({
+      target: [evidenceChunks.itemId, evidenceChunks.seq],
+      set: {
+        offset: row.offset,
+        length: row.length,
+        final: row.final ?? false,
+        sha256: row.sha256,
+        chain: row.chain,
+        sealed: row.sealed,
+      },
+    });
+}
+
 export async function findChunk(db: Drizzle, itemId: string, seq: number) {
   const [row] = await db
     .select()
@@ -122,6 +140,7 @@ export async function updateItem(
       | 'holdReason'
       | 'holdBy'
       | 'holdAt'
+      | 'expectedBytes'
     >
   >,
 ): Promise<void> {

@@ -22,12 +22,14 @@ import {
   lastCustody,
   listCustody,
   listItemsOfIncident,
+  putChunk,
   recentItems,
   resealChunk,
   updateItem,
 } from './evidence.repo.js';
 import { bytesAre } from './media-type.js';
 import {
+  CHUNK_BYTES,
   chainNext,
   chainStart,
   chunkContext,
@@ -445,6 +447,191 @@ export function createEvidenceService(deps: {
         if (!done) throw new Error('evidence item vanished');
         return factsOf(done, actor);
       });
+    },
+
+    /**
+     * An upload of an existing file (the resumable path, uploads.ts): started with its announced
+     * length, which must be within what its kind may hold.
+     */
+    async startUpload(
+      coalitionId: string,
+      actor: Actor,
+      input: StartInput & { expectedBytes: number; clientSha256?: string | undefined },
+    ): Promise<ItemFacts> {
+      if (input.expectedBytes <= 0 || input.expectedBytes > EVIDENCE_MAX_BYTES[input.kind])
+        throw new AppError(
+          'PAYLOAD_TOO_LARGE',
+          `A ${input.kind} holds at most ${EVIDENCE_MAX_BYTES[input.kind]} bytes.`,
+          {
+            limitBytes: EVIDENCE_MAX_BYTES[input.kind],
+          },
+        );
+      const { item, created } = await this.start(coalitionId, actor, { ...input, source: 'upload' });
+      if (created)
+        await updateItem(database.db, item.id, {
+          expectedBytes: input.expectedBytes,
+          clientSha256: input.clientSha256 ? Buffer.from(input.clientSha256, 'hex') : null,
+        });
+      return { ...item };
+    },
+
+    /** Where an upload of this person's stands: what the server holds, of how much. */
+    async uploadState(coalitionId: string, actor: Actor, itemId: string) {
+      const item = await findItem(database.db, coalitionId, itemId);
+      if (!item || item.recordedBy !== actor.userId || item.source !== 'upload') throw notFound();
+      return {
+        bytes: item.bytes,
+        expectedBytes: item.expectedBytes ?? 0,
+        contentType: item.contentType,
+        receivedAt: item.receivedAt,
+      };
+    },
+
+    /**
+     * Appends the bytes of `stream` at `offset`, sealing them a chunk at a time as they arrive:
+     * at most one chunk is ever held in memory, and never written in clear. A part chunk at the
+     * end (the stream stopped, or a connection was cut mid-chunk) is kept sealed as the item's tail
+     * and continued by the next request. Returns the new offset; completes the item at its length.
+     */
+    async appendUpload(
+      coalitionId: string,
+      actor: Actor,
+      itemId: string,
+      offset: number,
+      stream: AsyncIterable<Uint8Array>,
+    ): Promise<number> {
+      const item = await findItem(database.db, coalitionId, itemId);
+      if (!item || item.recordedBy !== actor.userId || item.source !== 'upload') throw notFound();
+      if (item.state === 'complete') throw new AppError('CONFLICT', 'This upload is complete.');
+      if (offset !== item.bytes)
+        throw new AppError('CONFLICT', `The server has ${item.bytes} bytes.`, { expected: item.bytes });
+      const key = itemKey(item);
+      const expected = item.expectedBytes ?? EVIDENCE_MAX_BYTES[item.kind];
+      // The tail: a part chunk kept from the last request, opened to be continued.
+      const last = item.chunks > 0 ? await findChunk(database.db, itemId, item.chunks) : undefined;
+      const tail = last && last.length < CHUNK_BYTES ? last : undefined;
+      let seq = tail ? tail.seq : item.chunks + 1;
+      let chunkStart = tail ? tail.offset : item.bytes;
+      let previousLink = tail
+        ? seq > 1
+          ? Buffer.from((await findChunk(database.db, itemId, seq - 1))?.chain ?? chainStart(itemId))
+          : chainStart(itemId)
+        : Buffer.from(item.chain);
+      const pieces: Buffer[] = tail
+        ? [openChunk(key, chunkContext(itemId, tail.seq, false), tail.sealed)]
+        : [];
+      let buffered = pieces[0]?.length ?? 0;
+      let checked = item.bytes > 0;
+
+      /** Seals and stores the chunk at `seq` (replacing the tail there), moving the item on. */
+      const store = async (plain: Buffer) => {
+        if (!checked) {
+          if (!bytesAre(plain, item.contentType))
+            throw new AppError('UNSUPPORTED_MEDIA_TYPE', `The bytes are not ${item.contentType}.`);
+          checked = true;
+        }
+        const hash = sha256(plain);
+        const link = chainNext(previousLink, hash);
+        await database.transaction(async ({ db }) => {
+          const now = await findItem(db, coalitionId, itemId, true);
+          // Another request moved it on meanwhile (a second process): this one stops.
+          const tailHere = tail && seq === tail.seq ? tail.length : 0;
+          const before = tailHere
+            ? { chunks: seq, bytes: chunkStart + tailHere }
+            : { chunks: seq - 1, bytes: chunkStart };
+          if (!now || now.chunks !== before.chunks || now.bytes !== before.bytes)
+            throw new AppError('CONFLICT', 'The upload moved on in another request.');
+          await putChunk(db, {
+            itemId,
+            seq,
+            offset: chunkStart,
+            length: plain.length,
+            final: false,
+            sha256: hash,
+            chain: link,
+            sealed: sealChunk(key, chunkContext(itemId, seq, false), plain),
+          });
+          await updateItem(db, itemId, {
+            chunks: seq,
+            bytes: chunkStart + plain.length,
+            chain: link,
+            lastReceivedAt: deps.now(),
+          });
+        });
+        return link;
+      };
+
+      let failure: unknown = null;
+      try {
+        for await (const piece of stream) {
+          if (chunkStart + buffered + piece.length > expected)
+            throw new AppError('PAYLOAD_TOO_LARGE', `This upload was announced as ${expected} bytes.`, {
+              limitBytes: expected,
+            });
+          pieces.push(Buffer.from(piece));
+          buffered += piece.length;
+          if (!checked && buffered >= 16) {
+            const head = Buffer.concat(pieces).subarray(0, 16);
+            if (!bytesAre(head, item.contentType))
+              throw new AppError('UNSUPPORTED_MEDIA_TYPE', `The bytes are not ${item.contentType}.`);
+            checked = true;
+          }
+          while (buffered >= CHUNK_BYTES) {
+            const all = Buffer.concat(pieces);
+            const full = all.subarray(0, CHUNK_BYTES);
+            previousLink = await store(full);
+            seq += 1;
+            chunkStart += CHUNK_BYTES;
+            pieces.length = 0;
+            if (all.length > CHUNK_BYTES) pieces.push(all.subarray(CHUNK_BYTES));
+            buffered = all.length - CHUNK_BYTES;
+          }
+        }
+      } catch (error) {
+        failure = error;
+      }
+      // What arrived before the end or a cut is kept (sealed), unless it was refused for what it is.
+      // (A stream cut before its first bytes could be told apart is sent again from the start.)
+      const refused = failure instanceof AppError && failure.code !== 'CONFLICT';
+      if (buffered > 0 && !refused && (checked || !failure)) await store(Buffer.concat(pieces));
+      if (failure) throw failure;
+      const stored = await findItem(database.db, coalitionId, itemId);
+      if (stored && item.expectedBytes !== null && stored.bytes === item.expectedBytes)
+        await completeUpload(stored);
+      return stored?.bytes ?? item.bytes;
+
+      async function completeUpload(done: EvidenceItemRow) {
+        await database.transaction(async ({ db }) => {
+          const locked = await findItem(db, coalitionId, itemId, true);
+          if (!locked || locked.state === 'complete') return;
+          const lastChunk = await findChunk(db, itemId, locked.chunks);
+          if (!lastChunk) throw new Error('the last chunk is missing');
+          const plain = openChunk(key, chunkContext(itemId, lastChunk.seq, false), lastChunk.sealed);
+          await resealChunk(
+            db,
+            itemId,
+            lastChunk.seq,
+            sealChunk(key, chunkContext(itemId, lastChunk.seq, true), plain),
+          );
+          const whole = createHash('sha256');
+          for await (const chunk of openedChunks(db, locked)) whole.update(chunk.plain);
+          const digest = whole.digest();
+          const mismatch = done.clientSha256 && !digest.equals(Buffer.from(done.clientSha256));
+          await updateItem(db, itemId, { state: 'complete', sha256: digest, completedAt: deps.now() });
+          await appendCustody(
+            db,
+            itemId,
+            actor,
+            'completed',
+            {
+              sha256: digest.toString('hex'),
+              bytes: locked.bytes,
+              matchesUploader: mismatch ? false : done.clientSha256 ? true : null,
+            },
+            deps.now(),
+          );
+        });
+      }
     },
 
     /** The items of an incident this person may know of. */

@@ -1,0 +1,204 @@
+import { createHash, randomBytes } from 'node:crypto';
+import http from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ResponderState } from '../src/shared/dispatch.js';
+import { client, expectStatus } from './support/client.js';
+import { buildReportInput } from './support/factories.js';
+import { startTestFaro, type TestFaro } from './support/faro.js';
+import { type StaffSession, staffSession } from './support/sessions.js';
+import { incidentIdOf, onShiftResponder } from './support/state.js';
+
+/**
+ * Issue 15: a file already on the phone goes up with the tus 1.0 protocol;
+ * a connection cut in the middle of a chunk loses nothing that arrived, the
+ * upload goes on from the byte the server holds, and the original that is
+ * kept (sealed) opens to the same SHA-256. Refusals are clear JSON errors.
+ */
+let t: TestFaro;
+let recorder: StaffSession;
+let other: StaffSession;
+let legal: StaffSession;
+let incidentId: string;
+
+/** An MP4 as a phone's camera roll has it: an `ftyp` box first. (12 MiB: three chunks and a bit.) */
+const FILE = Buffer.concat([
+  Buffer.from([0, 0, 0, 0x18]),
+  Buffer.from('ftypisom'),
+  Buffer.alloc(12),
+  randomBytes(12 * 1024 * 1024 + 4321),
+]);
+const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+const b64 = (text: string) => Buffer.from(text).toString('base64');
+
+beforeAll(async () => {
+  t = await startTestFaro({ listen: true });
+  legal = await staffSession(t.faro.database, 'legal');
+  const dispatcher = await staffSession(t.faro.database, 'dispatcher');
+  const sent = expectStatus(
+    await client(t).post('/api/reports', buildReportInput({ activity: 'raid' })),
+    201,
+  );
+  await t.faro.grouper?.settle();
+  incidentId = await incidentIdOf(t, sent.body.id);
+  [recorder, other] = [await onShiftResponder(t), await onShiftResponder(t)];
+  expectStatus(
+    await client(t, dispatcher).post(`/api/incidents/${incidentId}/assignments`, {
+      responderId: recorder.userId,
+    }),
+    201,
+  );
+  const state = expectStatus(await client(t, recorder).get('/api/responder'), 200).body as ResponderState;
+  expectStatus(
+    await client(t, recorder).post(`/api/responder/assignments/${state.assignments[0]?.id}`, {
+      action: 'accept',
+    }),
+    200,
+  );
+});
+afterAll(async () => t?.stop());
+
+interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/** One tus request over a real connection; `cutAfter` bytes of the body are sent, then the connection is cut. */
+function tus(
+  who: StaffSession | null,
+  method: string,
+  path: string,
+  headers: Record<string, string | number>,
+  body?: Buffer,
+  cutAfter?: number,
+): Promise<Answer | 'cut'> {
+  const url = new URL(path, t.baseUrl);
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      url,
+      { method, headers: { 'tus-resumable': '1.0.0', ...(who?.headers ?? {}), ...headers } },
+      (response) => {
+        const parts: Buffer[] = [];
+        response.on('data', (part: Buffer) => parts.push(part));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            body: Buffer.concat(parts).toString(),
+          }),
+        );
+      },
+    );
+    request.on('error', (error) => (cutAfter !== undefined ? resolve('cut') : reject(error)));
+    if (body && cutAfter !== undefined) {
+      request.write(body.subarray(0, cutAfter), () => setTimeout(() => request.destroy(), 300));
+    } else request.end(body);
+  });
+}
+const answered = (answer: Answer | 'cut'): Answer => {
+  if (answer === 'cut') throw new Error('the connection was cut');
+  return answer;
+};
+
+const create = (who: StaffSession | null, length: number, metadata: Record<string, string>) =>
+  tus(who, 'POST', '/api/evidence/uploads', {
+    'upload-length': length,
+    'upload-metadata': Object.entries(metadata)
+      .map(([key, value]) => `${key} ${b64(value)}`)
+      .join(','),
+  });
+const offsetOf = async (who: StaffSession | null, location: string) =>
+  Number(answered(await tus(who, 'HEAD', location, {})).headers['upload-offset']);
+const patch = (who: StaffSession, location: string, offset: number, body: Buffer, cutAfter?: number) =>
+  tus(
+    who,
+    'PATCH',
+    location,
+    { 'upload-offset': offset, 'content-type': 'application/offset+octet-stream' },
+    body,
+    cutAfter,
+  );
+
+describe('a resumable upload', () => {
+  const video = { kind: 'video', filetype: 'video/mp4', incidentId: '' };
+  let location = '';
+
+  it('survives two connections cut mid-chunk and completes to the same SHA-256', async () => {
+    const created = answered(
+      await create(recorder, FILE.length, { ...video, incidentId, sha256: sha(FILE) }),
+    );
+    expect(created.status).toBe(201);
+    location = String(created.headers.location);
+    expect(location).toMatch(/^\/api\/evidence\/uploads\/[0-9a-f-]{36}$/);
+
+    // Cut 2.5 MiB in (half way through the third chunk): what arrived is kept.
+    expect(await patch(recorder, location, 0, FILE, 2.5 * 1024 * 1024)).toBe('cut');
+    await expect
+      .poll(() => offsetOf(recorder, location), { timeout: 10_000 })
+      .toBeGreaterThan(2 * 1024 * 1024);
+    const first = await offsetOf(recorder, location);
+    // A resume at a wrong offset: 409.
+    expect(answered(await patch(recorder, location, first + 1, FILE.subarray(first + 1))).status).toBe(409);
+
+    expect(await patch(recorder, location, first, FILE.subarray(first), 3 * 1024 * 1024 + 777)).toBe('cut');
+    await expect
+      .poll(() => offsetOf(recorder, location), { timeout: 10_000 })
+      .toBeGreaterThan(first + 3 * 1024 * 1024);
+    const second = await offsetOf(recorder, location);
+
+    const last = answered(await patch(recorder, location, second, FILE.subarray(second)));
+    expect(last.status).toBe(204);
+    expect(Number(last.headers['upload-offset'])).toBe(FILE.length);
+
+    const id = location.split('/').at(-1);
+    const facts = expectStatus(await client(t, legal).get(`/api/evidence/${id}`), 200).body;
+    expect(facts).toMatchObject({
+      state: 'complete',
+      sha256: sha(FILE),
+      bytes: FILE.length,
+      source: 'upload',
+    });
+    const original = await t.faro.app.inject({ url: `/api/evidence/${id}/original`, headers: legal.headers });
+    expect(sha(original.rawPayload)).toBe(sha(FILE));
+    expect(expectStatus(await client(t, legal).get(`/api/evidence/${id}/verify`), 200).body).toMatchObject({
+      ok: true,
+      complete: true,
+      sha256: sha(FILE),
+    });
+  });
+
+  it('tells a hostile or mistaken caller no more than it must', async () => {
+    // Nobody signed in; someone else's upload; a role that does not record.
+    expect(answered(await create(null, 100, { ...video, incidentId })).status).toBe(401);
+    expect(answered(await tus(other, 'HEAD', location, {})).status).toBe(404);
+    expect(answered(await patch(other, location, 0, Buffer.from('x'))).status).toBe(404);
+    expect(answered(await create(legal, 100, { ...video, incidentId })).status).toBe(403);
+    // An incident the responder is not out on.
+    expect(answered(await create(other, 100, { ...video, incidentId })).status).toBe(404);
+    // Evidence is not deleted by its uploader.
+    expect(answered(await tus(recorder, 'DELETE', location, {})).status).toBe(403);
+  });
+
+  it('refuses bytes that are not what the upload says, and a length past the limit, as JSON', async () => {
+    const liar = answered(await create(recorder, 4096, { ...video, incidentId }));
+    const at = String(liar.headers.location);
+    const refused = answered(
+      await patch(recorder, at, 0, Buffer.concat([Buffer.from('MZ'), randomBytes(4094)])),
+    );
+    expect(refused.status, refused.body).toBe(415);
+    expect(JSON.parse(refused.body).error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    expect(await offsetOf(recorder, at)).toBe(0);
+
+    const huge = answered(await create(recorder, 3 * 1024 ** 3, { ...video, incidentId }));
+    expect(huge.status).toBe(413);
+    const photo = answered(
+      await create(recorder, 65 * 1024 ** 2, { kind: 'photo', filetype: 'image/jpeg', incidentId }),
+    );
+    expect(photo.status).toBe(413);
+    expect(JSON.parse(photo.body).error.code).toBe('PAYLOAD_TOO_LARGE');
+    const typeless = answered(
+      await create(recorder, 100, { kind: 'video', filetype: 'application/zip', incidentId }),
+    );
+    expect(typeless.status).toBe(415);
+  });
+});
