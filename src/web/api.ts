@@ -23,6 +23,9 @@ export function setCsrfToken(token: string | undefined): void {
   csrfToken = token;
 }
 
+/** The session's CSRF token, for a library that makes its own requests (a resumable upload). */
+export const csrfHeader = (): Record<string, string> => (csrfToken ? { 'x-csrf-token': csrfToken } : {});
+
 /** Calls the API with JSON and returns the parsed body, or throws ApiError. */
 export async function api<T>(
   path: string,

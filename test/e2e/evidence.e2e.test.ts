@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -138,6 +139,25 @@ describe('recording on the scene', () => {
     const [item] = await items();
     const custody = expectStatus(await client(t, legal).get(`/api/evidence/${item?.id}/custody`), 200).body;
     expect(custody.entries.map((entry: { event: string }) => entry.event)).toContain('viewed');
+    await context.close();
+  });
+
+  it('sends a file already on the phone through the resumable path', async () => {
+    const { context, page } = await signedIn(recorder);
+    await page.goto(`${t.baseUrl}/responder`);
+    const file = Buffer.concat([
+      Buffer.from([0, 0, 0, 0x18]),
+      Buffer.from('ftypmp42'),
+      Buffer.alloc(3 * 1024 * 1024 + 99, 7),
+    ]);
+    await page
+      .getByLabel('Or send a video, recording or photo already on this phone')
+      .setInputFiles({ name: 'clip.mp4', mimeType: 'video/mp4', buffer: file });
+    await expect
+      .poll(() => page.getByTestId('upload-state').textContent(), { timeout: 20_000 })
+      .toMatch(/^All 3 MB are safe/);
+    const uploaded = (await items()).find((item) => item.state === 'complete' && item.chunks === 4);
+    expect(uploaded?.sha256).toBe(createHash('sha256').update(file).digest('hex'));
     await context.close();
   });
 });

@@ -12,6 +12,7 @@ import {
   type RecordingProgress,
   sha256Hex,
 } from './evidence-queue.js';
+import { FileUpload } from './FileUpload.js';
 
 /** How often the phone hands over a slice: what a seized phone can lose at most. */
 const SLICE_MS = 2_000;
@@ -176,6 +177,7 @@ export function EvidenceRecorder({ incidentId }: { incidentId: string }) {
         </p>
       )}
       {failed && <p className="error-summary">{t('evidence.failed')}</p>}
+      {(!media || stopped) && <FileUpload incidentId={incidentId} />}
     </section>
   );
 }
