@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { boardBench } from './board.js';
 import { dispatchBench } from './dispatch.js';
+import { evidenceBench } from './evidence.js';
 import { fanoutBench } from './fanout.js';
 import { guardBench } from './guard.js';
 import { ingestBench } from './ingest.js';
@@ -109,6 +110,20 @@ program
   .option('--chromium <path>', 'Chromium to drive', '/usr/bin/chromium')
   .action(async (options: { runs: string; chromium: string }) => {
     await pagesBench({ runs: Number(options.runs), chromiumPath: options.chromium });
+  });
+
+program
+  .command('evidence')
+  .description(
+    'PostgreSQL: a file uploaded through the resumable sealed path beside the same bytes written raw to disk; server memory; 300 MB cut twice',
+  )
+  .option('-m, --megabytes <n>', 'size of the measured upload in MiB', '1024')
+  .option('--postgres <url>', 'PostgreSQL server (default: $DATABASE_URL)')
+  .action(async (options: { megabytes: string; postgres?: string }) => {
+    await evidenceBench({
+      megabytes: Number(options.megabytes),
+      postgresUrl: options.postgres ?? process.env.DATABASE_URL,
+    });
   });
 
 program.parseAsync(process.argv);

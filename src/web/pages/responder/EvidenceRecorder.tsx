@@ -134,7 +134,6 @@ export function EvidenceRecorder({ incidentId }: { incidentId: string }) {
   return (
     <section className="evidence-recorder" aria-labelledby="evidence-title" data-testid="evidence-recorder">
       <h3 id="evidence-title">{t('evidence.title')}</h3>
-      {/* biome-ignore lint/a11y/useMediaCaption: a live camera preview, muted, has nothing to caption. */}
       <video
         ref={preview}
         muted
