@@ -8,6 +8,7 @@ import {
   type ReportFormAnswer,
   SERVER_PAGE_ID,
   type ServerPage,
+  type SubscribeFormAnswer,
 } from '../../shared/pages.js';
 import type { Language } from '../../shared/report-fields.js';
 import { message } from '../locales/messages.js';
@@ -30,6 +31,8 @@ export interface PageExtras {
   queries?: ServerPage['queries'];
   /** The answer to a report form posted without scripts. */
   report?: ReportFormAnswer;
+  /** The answer to a subscribe form posted without scripts. */
+  subscribe?: SubscribeFormAnswer;
   status?: number;
 }
 
@@ -122,6 +125,7 @@ export async function createWebPages(options: {
         timeZone: options.timeZone,
         queries: extras.queries ?? [],
         ...(extras.report ? { report: extras.report } : {}),
+        ...(extras.subscribe ? { subscribe: extras.subscribe } : {}),
       };
       const pathname = request.url.split('?')[0] ?? '/';
       let rendered: { html: string; title: string } | null = null;
@@ -149,7 +153,10 @@ export async function createWebPages(options: {
           .header('content-type', 'text/html; charset=utf-8')
           // A form's answer, or an address carrying a receipt code (`/status?code=`, rendered into the
           // page), is nobody's to keep: not the browser's cache, not the service worker's copy for offline.
-          .header('cache-control', extras.report || carriesCode(request.url) ? 'no-store' : 'no-cache')
+          .header(
+            'cache-control',
+            extras.report || extras.subscribe || carriesCode(request.url) ? 'no-store' : 'no-cache',
+          )
           .header('vary', [reply.getHeader('vary'), 'accept-language, cookie'].filter(Boolean).join(', '))
           .send(html)
       );
