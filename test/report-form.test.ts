@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { takeFormPost } from '../src/server/modules/reports/form-throttle.repo.js';
+import { takeFormPost } from '../src/server/http/form-throttle.repo.js';
 import { SERVER_PAGE_ID, type ServerPage } from '../src/shared/pages.js';
 import { buildReportInput } from './support/factories.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
@@ -261,9 +261,7 @@ describe('the report form without scripts', () => {
     expect(refused.body).toContain('href="tel:+12135550100"');
     expect(await reportCount()).toBe(before);
     // Kept where every process sees it: the count is a row, not this process's memory.
-    const { rows } = await t.faro.database.pool.query<{ count: number }>(
-      'select count from report_form_throttle',
-    );
+    const { rows } = await t.faro.database.pool.query<{ count: number }>('select count from form_throttle');
     expect(rows.map((row) => Number(row.count))).toContain(3);
     // Another address, and the scripted form (with its proof of work), are not held by it.
     expect((await post(form, {}, '203.0.113.78')).statusCode).toBe(200);
@@ -281,7 +279,7 @@ describe('the report form without scripts', () => {
       200,
     );
     const { rows } = await t.faro.database.pool.query<{ key: string; window_start: Date | string }>(
-      'select key, window_start from report_form_throttle',
+      'select key, window_start from form_throttle',
     );
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) {
@@ -388,7 +386,7 @@ describe('the report form without scripts, network-wide', () => {
       expect(refused.body).toContain('href="tel:');
       // The refused post took nothing from its own address's allowance (one transaction).
       const { rows } = await ceiling.faro.database.pool.query<{ key: string; count: number }>(
-        'select key, count from report_form_throttle',
+        'select key, count from form_throttle',
       );
       expect(rows.map((row) => Number(row.count)).sort()).toEqual([1, 1, 2]);
       // The scripted form, with its proof of work, is not held by it.

@@ -175,6 +175,13 @@ export const envSchema = z.object({
    * generous, since a school's or a shelter's many phones share one address.
    */
   PAGE_VIEWS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(240),
+  /**
+   * Subscription requests per client address per hour from the subscribe form posted without
+   * scripts (no proof of work there either): a person asks once or twice, a script many times.
+   */
+  SUBSCRIBE_FORM_POSTS_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(4),
+  /** …and from everyone together: past it, e-mails and texts are not sent for such requests this hour. */
+  SUBSCRIBE_FORM_POSTS_PER_HOUR_TOTAL: z.coerce.number().int().min(1).max(10_000_000).default(200),
   /** Public alert reads (list, feed, CAP) per client address: the page polls once a minute; 304s count too. */
   ALERT_READS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
   /** Test-only: outbound requests may reach this machine (127.0.0.1, ::1, localhost), over http too. */

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { envSchema, type TrustProxy } from './config-env.js';
+import type { FormAllowance, ScriptlessForm } from './http/form-limit.js';
 
 export {
   DEFAULT_PUSH_SERVICE_HOSTS,
@@ -71,10 +72,8 @@ export interface Config {
     alertReadsPerMinute: number;
     /** Pages per client address per minute. */
     pageViewsPerMinute: number;
-    /** Reports posted without scripts, per client address per hour (held in the database). */
-    reportFormPostsPerHour: number;
-    /** …and from everyone together. */
-    reportFormPostsPerHourTotal: number;
+    /** The public forms posted without scripts, each kind's allowance per hour (held in the database). */
+    scriptlessForms: Record<ScriptlessForm, FormAllowance>;
   };
   /** Requests to other servers (push services, the SMS provider). */
   outbound: { allowLoopback: boolean };
@@ -235,8 +234,16 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       lookupsPerMinute: env.LOOKUP_RATE_LIMIT_PER_MINUTE,
       alertReadsPerMinute: env.ALERT_READS_PER_MINUTE,
       pageViewsPerMinute: env.PAGE_VIEWS_PER_MINUTE,
-      reportFormPostsPerHour: env.REPORT_FORM_POSTS_PER_HOUR,
-      reportFormPostsPerHourTotal: env.REPORT_FORM_POSTS_PER_HOUR_TOTAL,
+      scriptlessForms: {
+        'report-form': {
+          perClientPerHour: env.REPORT_FORM_POSTS_PER_HOUR,
+          totalPerHour: env.REPORT_FORM_POSTS_PER_HOUR_TOTAL,
+        },
+        'subscribe-form': {
+          perClientPerHour: env.SUBSCRIBE_FORM_POSTS_PER_HOUR,
+          totalPerHour: env.SUBSCRIBE_FORM_POSTS_PER_HOUR_TOTAL,
+        },
+      },
     },
     outbound: { allowLoopback: env.OUTBOUND_ALLOW_LOOPBACK },
     push: {

@@ -6,6 +6,7 @@ import { createSecretBox, type SecretBox } from './crypto/secret-box.js';
 import { keySource, loadSecretKey } from './crypto/secret-key.js';
 import { type Database, openDatabase } from './db/database.js';
 import { migrateDatabase } from './db/migrate.js';
+import { createFormPostLimit, type FormPostLimit } from './http/form-limit.js';
 import { createLogger, loggableError } from './http/logger.js';
 import { createProofOfWork, type ProofOfWork } from './http/proof-of-work.js';
 import { type OpenJobQueue, openJobQueue } from './jobs/queue.js';
@@ -44,6 +45,8 @@ export interface Platform {
   pushKey: string;
   /** Null when the public forms do not ask for a proof of work. */
   proofOfWork: ProofOfWork | null;
+  /** The stricter limit on the public forms posted without scripts (where no proof of work runs). */
+  formLimit: FormPostLimit;
   /** Logs an error without the values a database error carries. */
   logError(message: string, error: unknown): void;
   /** Closes what it opened (the database only when it opened it). */
@@ -114,6 +117,7 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
       push,
       pushKey: vapid.publicKey,
       proofOfWork: config.proofOfWork ? createProofOfWork(box, config.proofOfWork) : null,
+      formLimit: createFormPostLimit({ database, box, allowances: config.rateLimits.scriptlessForms }),
       logError,
       async close() {
         // Newest first: the hub before the push workers, all before the database.

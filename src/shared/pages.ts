@@ -53,6 +53,44 @@ export type ReportFormAnswer =
     }
   | { receipt: string };
 
+/** The subscribe form's fields as an HTML form posts them (names are the inputs' names). */
+export interface SubscribeFormValues {
+  channel: string;
+  address: string;
+  phone: string;
+  zones: string[];
+}
+
+/** The subscribe form's fields a person may be asked to fix (each links to its input). */
+export const SUBSCRIBE_FORM_FIELDS = ['channel', 'address', 'phone', 'zones'] as const;
+export type SubscribeFormField = (typeof SUBSCRIBE_FORM_FIELDS)[number];
+
+/** Why a subscribe form posted without scripts was not taken when no field is to blame. */
+export const SUBSCRIBE_FORM_FAILURES = [
+  'formLimited',
+  'rateLimited',
+  'refused',
+  'unavailable',
+  'failed',
+] as const;
+export type SubscribeFormFailure = (typeof SUBSCRIBE_FORM_FAILURES)[number];
+
+/**
+ * A subscribe form posted without JavaScript, answered by the server: the
+ * form back with what to fix, or the channel a confirmation was sent on
+ * (the same "check your e-mail" the scripted form shows; nothing is on
+ * until the person opens it).
+ */
+export type SubscribeFormAnswer =
+  | {
+      values: SubscribeFormValues;
+      problems: SubscribeFormField[];
+      /** A field's problem that has a sentence of its own (a number texts cannot go to, too many zones). */
+      reasons?: Partial<Record<SubscribeFormField, 'smsNotServed' | 'tooManyZones' | 'needsScripts'>>;
+      failure?: SubscribeFormFailure;
+    }
+  | { sent: 'email' | 'sms' };
+
 /**
  * What the server hands a page it renders, in the page itself (a JSON block
  * the browser reads before it takes the page over, so both render the same).
@@ -65,6 +103,7 @@ export interface ServerPage {
   /** When the server made the page: what its data is "as of" (a page kept for offline is shown later). */
   renderedAt: string;
   report?: ReportFormAnswer;
+  subscribe?: SubscribeFormAnswer;
   /** Data the page's queries already have, by query key. */
   queries: { key: readonly unknown[]; data: unknown }[];
 }

@@ -18,10 +18,10 @@ describe('joining by invitation', () => {
     const admin = e2e.account('coalition_admin');
 
     const adminPage = await (await e2e.browser.newContext({ locale: 'en-US' })).newPage();
-    await adminPage.goto(`${e2e.server.baseUrl}/admin`);
+    await adminPage.goto(`${e2e.server.baseUrl}/admin?section=invitations`);
     await adminPage.waitForURL(/\/signin/);
     await signIn(adminPage, admin);
-    await adminPage.getByRole('heading', { name: 'People and access' }).waitFor();
+    await adminPage.getByRole('heading', { name: 'Invite someone' }).waitFor();
     await expectAccessible(adminPage);
     await adminPage
       .getByLabel('Organization', { exact: true })
@@ -66,8 +66,11 @@ describe('joining by invitation', () => {
     await phone.waitForURL(/\/dispatch$/);
     await phone.getByRole('heading', { name: 'Tablero de despacho' }).waitFor();
 
-    // The admin sees the new person with the dispatcher role.
-    await adminPage.reload();
+    // The admin sees the new person with the dispatcher role, in the people section.
+    await adminPage
+      .getByRole('navigation', { name: 'Administration sections' })
+      .getByRole('link', { name: 'People' })
+      .click();
     await adminPage
       .getByTestId('person-row')
       .filter({ hasText: 'rosa@example.org' })

@@ -218,7 +218,7 @@ describe('an alert from a confirmed incident to every channel, then its cancel',
 
 describe('zones for alerts', () => {
   it('lets an administrator draw a new zone on the map, corner by corner', async () => {
-    const admin = await signedIn('coalition_admin', '/admin');
+    const admin = await signedIn('coalition_admin', '/admin?section=zones');
     const section = admin.locator('section', {
       has: admin.getByRole('heading', { name: 'Zones', exact: true }),
     });

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSmtpServer } from '../support/smtp.js';
+import { signIn } from './accounts.js';
 import { type E2e, expectAccessible, startE2e } from './harness.js';
 import { nonTextContrastProblems } from './theme-contrast.js';
 
@@ -10,10 +12,16 @@ import { nonTextContrastProblems } from './theme-contrast.js';
  * person's attention must go.
  */
 let e2e: E2e;
+let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
 beforeAll(async () => {
-  e2e = await startE2e();
+  // A real SMTP server: e-mail alerts are offered only where they can be sent.
+  smtp = await startSmtpServer();
+  e2e = await startE2e({ SMTP_URL: smtp.url, JOB_POLL_SECONDS: '0.5' });
 });
-afterAll(async () => e2e?.stop());
+afterAll(async () => {
+  await e2e?.stop();
+  await smtp?.close();
+});
 
 const phone = async (options: { javaScriptEnabled?: boolean; locale?: string } = {}) =>
   (
@@ -91,6 +99,38 @@ describe('the report form with JavaScript turned off', () => {
     await page.getByRole('heading', { name: 'Report activity' }).waitFor();
     await page.goto(`${e2e.server.baseUrl}/alerts`);
     await page.getByRole('heading', { name: 'Alerts in force' }).waitFor();
+  });
+
+  it('subscribes by e-mail as a plain form, after fixing what was missing, and sends the confirmation', async () => {
+    const page = await phone({ javaScriptEnabled: false });
+    await page.goto(`${e2e.server.baseUrl}/subscribe`);
+    await page.getByRole('heading', { name: 'Recibir alertas' }).waitFor();
+    // Notifications need scripts: the page says so, and offers e-mail instead.
+    // (Inside <noscript>, which only a browser without scripts shows; Playwright's text search skips it.)
+    const noScripts = page.locator('noscript p');
+    expect(await noScripts.textContent()).toContain(
+      'Las notificaciones en este dispositivo necesitan JavaScript',
+    );
+    expect(await noScripts.isVisible()).toBe(true);
+    await page.getByLabel('Correo electrónico').fill('vecina@example.org');
+    await page.getByRole('button', { name: 'Envíenme una confirmación' }).click();
+    // No neighborhood chosen: the form comes back with the address still in it, and a summary to the field.
+    await page.locator('.error-summary').waitFor();
+    expect(await page.title()).toBe('Revise el formulario · Recibir alertas · Faro');
+    expect(await page.getByLabel('Correo electrónico').inputValue()).toBe('vecina@example.org');
+    expect(await brokenReferences(page)).toEqual([]);
+    await page.locator('.error-summary a').first().click();
+    expect(page.url()).toMatch(/#.+-zones-error$/);
+
+    await page.getByLabel('El Sereno').check();
+    await page.getByRole('button', { name: 'Envíenme una confirmación' }).click();
+    await page.getByRole('heading', { name: 'Revise su correo' }).waitFor();
+    await page.getByText('Le enviamos un enlace para confirmar').waitFor();
+    expect(await page.title()).toBe('Revise su correo · Faro');
+    // Double opt-in, as from the scripted form: the link is on its way, in Spanish.
+    await expect
+      .poll(() => smtp.received.some((mail) => mail.to.includes('vecina@example.org')), { timeout: 15_000 })
+      .toBe(true);
   });
 
   it('chooses the neighborhood of the alerts with a plain form', async () => {
@@ -267,5 +307,137 @@ describe('every public page on a small phone', () => {
       }
       await context.close();
     }
+  });
+});
+
+/** Headings out of order: not one h1 first, or a level skipped on the way down ("h2 → h4"). */
+const headingProblems = (page: Page) =>
+  page.evaluate<string[]>(`(() => {
+    const levels = [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].map((h) => Number(h.tagName[1]));
+    const bad = [];
+    if (levels.filter((level) => level === 1).length !== 1) bad.push('h1 count ' + levels.filter((l) => l === 1).length);
+    if (levels[0] !== 1) bad.push('starts with h' + levels[0]);
+    levels.forEach((level, i) => {
+      if (i > 0 && level > levels[i - 1] + 1) bad.push('h' + levels[i - 1] + ' then h' + level);
+    });
+    return bad;
+  })()`);
+
+/** The admin page's sections, by their address, each with what shows once its data has arrived. */
+const ADMIN_SECTIONS: Record<string, string> = {
+  people: '[data-testid="person-row"]',
+  invitations: '.admin-section form',
+  organizations: '.admin-section fieldset',
+  zones: '.zones-admin li',
+  grouping: '.admin-section table',
+  publishing: '.admin-section textarea',
+  audit: '[data-testid="audit"] tbody tr',
+  retention: '[data-testid="retention"]',
+};
+
+/** A staff page with what it shows once its data has arrived. */
+async function openStaffPage(page: Page, path: string) {
+  await page.goto(`${e2e.server.baseUrl}${path}`);
+  const section = new URLSearchParams(path.split('?')[1] ?? '').get('section');
+  const ready = section
+    ? page.locator(ADMIN_SECTIONS[section] ?? 'main h2').first()
+    : path === '/responder'
+      ? page.getByRole('button', { name: /^Go (on|off) shift$/ })
+      : path === '/account'
+        ? page.getByText('— this browser')
+        : page.locator('main form button[type=submit]').first();
+  await ready.waitFor();
+}
+
+describe('every staff page on a small phone', () => {
+  /** A phone at 320 px, signed in as a demo role on `first`. */
+  const signedInPhone = async (role: string, first: string) => {
+    const context = await e2e.browser.newContext({
+      locale: 'en-US',
+      viewport: { width: 320, height: 640 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    const page = await context.newPage();
+    await page.goto(`${e2e.server.baseUrl}${first}`);
+    await page.waitForURL(/\/signin/);
+    await signIn(page, e2e.account(role));
+    await page.waitForURL((url) => url.pathname === first.split('?')[0]);
+    return { page, context };
+  };
+  const scrollWidth = (page: Page) => page.evaluate<number>('document.documentElement.scrollWidth');
+
+  it('reflows the admin page and the account page at 320 px: no sideways scroll, one h1, headings in order', async () => {
+    const { page, context } = await signedInPhone('coalition_admin', '/admin');
+    await page.getByRole('heading', { name: 'Administration', level: 1 }).waitFor();
+    for (const section of Object.keys(ADMIN_SECTIONS)) {
+      await openStaffPage(page, `/admin?section=${section}`);
+      expect(await scrollWidth(page), section).toBeLessThanOrEqual(320);
+      expect(await headingProblems(page), section).toEqual([]);
+    }
+    await openStaffPage(page, '/account');
+    expect(await scrollWidth(page), '/account').toBeLessThanOrEqual(320);
+    expect(await headingProblems(page), '/account').toEqual([]);
+    await context.close();
+  });
+
+  it('lets an admin move between sections with the keyboard, link one, and go Back', async () => {
+    const context = await e2e.browser.newContext({ locale: 'es-MX', viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(`${e2e.server.baseUrl}/admin?section=zones&lang=es`);
+    await page.waitForURL(/\/signin/);
+    await signIn(page, e2e.account('coalition_admin'), false);
+    // The linked section opens after signing in.
+    await page.waitForURL(/\/admin\?section=zones/);
+    const nav = page.getByRole('navigation', { name: 'Secciones de administración' });
+    await expect.poll(() => nav.locator('[aria-current="page"]').textContent()).toBe('Zonas');
+    expect(await page.title()).toBe('Zonas · Administración · Faro');
+    expect(await page.getByRole('heading', { level: 2 }).allTextContents()).toEqual(['Zonas']);
+    // Only the chosen section is shown.
+    expect(await page.getByRole('heading', { name: 'Registro de auditoría' }).count()).toBe(0);
+
+    await nav.getByRole('link', { name: 'Registro de auditoría' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/section=audit/);
+    await page.getByTestId('audit').waitFor();
+    expect(await nav.locator('[aria-current="page"]').textContent()).toBe('Registro de auditoría');
+    expect(await page.title()).toBe('Registro de auditoría · Administración · Faro');
+    // The reader is taken to the section's heading.
+    await expect.poll(() => page.evaluate<string>('document.activeElement?.tagName ?? ""')).toBe('H2');
+    await expectAccessible(page);
+
+    await page.goBack();
+    await page.waitForURL(/section=zones/);
+    await expect.poll(() => nav.locator('[aria-current="page"]').textContent()).toBe('Zonas');
+    await context.close();
+  });
+
+  it('draws the edges of controls and the focus ring 3:1 on the responder, field, account and admin pages, light and dark', async () => {
+    const check = async (page: Page, label: string) => {
+      for (const colorScheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme });
+        expect(await nonTextContrastProblems(page), `${label} (${colorScheme})`).toEqual([]);
+      }
+    };
+    const responder = await signedInPhone('responder', '/responder');
+    for (const path of ['/responder', '/field', '/account']) {
+      await openStaffPage(responder.page, path);
+      // The responder's profile (languages, skills, zones, numbers) is part of the page too.
+      if (path === '/responder') await responder.page.getByText('My profile').click();
+      await check(responder.page, path);
+    }
+    // On shift, the page offers other controls.
+    await openStaffPage(responder.page, '/responder');
+    await responder.page.getByRole('button', { name: 'Go on shift' }).click();
+    await responder.page.getByRole('button', { name: 'Go off shift' }).waitFor();
+    await check(responder.page, '/responder on shift');
+    await responder.context.close();
+
+    const admin = await signedInPhone('coalition_admin', '/admin');
+    for (const section of Object.keys(ADMIN_SECTIONS)) {
+      await openStaffPage(admin.page, `/admin?section=${section}`);
+      await check(admin.page, `/admin?section=${section}`);
+    }
+    await admin.context.close();
   });
 });

@@ -44,7 +44,10 @@ const SCRIPT = `(() => {
   probe.remove();
   const controls = [
     ...document.querySelectorAll(
-      'input:not([type=checkbox]):not([type=radio]):not([type=hidden]), select, textarea, .button',
+      'input:not([type=checkbox]):not([type=radio]):not([type=hidden]), select, textarea, .button, ' +
+        // Bordered controls that are not buttons by class: the choice boxes, the language switch,
+        // the staff menu, the admin page's sections.
+        'label.choice, .langs a, .menu-toggle, .admin-nav a',
     ),
   ].filter(visible);
   for (const control of controls) {
@@ -65,7 +68,9 @@ const SCRIPT = `(() => {
  * What axe does not check (WCAG 1.4.11, non-text contrast), read from the
  * page's computed styles in the theme it shows: the edge of every visible
  * input, select, textarea and button (or a filled button's face), and the
- * focus ring, each against the background around it — at least 3:1. Returns
+ * focus ring, each against the background around it — at least 3:1 (also
+ * for the bordered controls that are links or labels: the choice boxes, the
+ * language switch, the staff menu, the admin sections). Returns
  * what falls short, as "select#id: 1.59 < 3".
  */
 export function nonTextContrastProblems(page: Page): Promise<string[]> {

@@ -10,6 +10,7 @@ export * from './schema/coalitions.js';
 export * from './schema/crypto.js';
 export * from './schema/dispatch.js';
 export * from './schema/evidence.js';
+export * from './schema/http.js';
 export * from './schema/incidents.js';
 export * from './schema/realtime.js';
 export * from './schema/reports.js';

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 /** A form as a browser posts it without scripts: each name once, or a list when it repeats (checkboxes). */
 export type FormBody = Record<string, string | string[]>;
@@ -20,7 +20,7 @@ export const formList = (body: FormBody, name: string): string[] => {
 
 /**
  * Adds the reader of `application/x-www-form-urlencoded` bodies (the public
- * report form posted without scripts) to one plugin scope: only the routes
+ * report and subscribe forms posted without scripts) to one plugin scope: only the routes
  * registered in it take forms; JSON stays the API's format everywhere else.
  */
 export function acceptFormBodies(scope: FastifyInstance, bodyLimit: number): void {
@@ -41,4 +41,28 @@ export function acceptFormBodies(scope: FastifyInstance, bodyLimit: number): voi
       done(null, form);
     },
   );
+}
+
+/**
+ * A form posted from another site's page (a visitor's browser made to send
+ * reports or subscriptions for someone else). Browsers say where a form came
+ * from: Sec-Fetch-Site (only "same-origin" is this Faro's own page), else
+ * Origin — this Faro's pages send theirs (Referrer-Policy same-origin), and
+ * "null" is what a sandboxed frame or a data: page of another site sends. A
+ * client that says nothing is let through; the limits still hold it.
+ * Refusing keeps no state, and the answer must not echo what was posted:
+ * another site's words must not wait in a form for a person to send them.
+ */
+export function postedFromAnotherSite(request: FastifyRequest, publicUrl: string): boolean {
+  const site = request.headers['sec-fetch-site'];
+  if (site) return site !== 'same-origin';
+  const origin = request.headers.origin;
+  if (!origin) return false;
+  if (origin === 'null') return true;
+  try {
+    const host = new URL(origin).host;
+    return host !== new URL(publicUrl).host && host !== request.headers.host;
+  } catch {
+    return true;
+  }
 }

@@ -8,6 +8,7 @@ import {
   type ReportFormAnswer,
   SERVER_PAGE_ID,
   type ServerPage,
+  type SubscribeFormAnswer,
 } from '../../shared/pages.js';
 import type { Language } from '../../shared/report-fields.js';
 import { message } from '../locales/messages.js';
@@ -30,6 +31,8 @@ export interface PageExtras {
   queries?: ServerPage['queries'];
   /** The answer to a report form posted without scripts. */
   report?: ReportFormAnswer;
+  /** The answer to a subscribe form posted without scripts. */
+  subscribe?: SubscribeFormAnswer;
   status?: number;
 }
 
@@ -141,7 +144,7 @@ export async function createWebPages(options: {
       const pathname = request.url.split('?')[0] ?? '/';
       // Every address nobody has makes the same "not found" page; a form's answer is never reused.
       const reuseKey =
-        extras.report || carriesCode(request.url)
+        extras.report || extras.subscribe || carriesCode(request.url)
           ? null
           : `${status === 404 ? '404' : request.url}\n${language}\n${JSON.stringify([contacts, queries])}`;
       const now = Date.now();
@@ -154,6 +157,7 @@ export async function createWebPages(options: {
           renderedAt: new Date(now).toISOString(),
           queries,
           ...(extras.report ? { report: extras.report } : {}),
+          ...(extras.subscribe ? { subscribe: extras.subscribe } : {}),
         };
         let rendered: { html: string; title: string } | null = null;
         if (renderer && (SERVER_RENDERED.has(pathname) || status === 404)) {
@@ -190,7 +194,10 @@ export async function createWebPages(options: {
           .header('content-type', 'text/html; charset=utf-8')
           // A form's answer, or an address carrying a receipt code (`/status?code=`, rendered into the
           // page), is nobody's to keep: not the browser's cache, not the service worker's copy for offline.
-          .header('cache-control', extras.report || carriesCode(request.url) ? 'no-store' : 'no-cache')
+          .header(
+            'cache-control',
+            extras.report || extras.subscribe || carriesCode(request.url) ? 'no-store' : 'no-cache',
+          )
           .header('vary', [reply.getHeader('vary'), 'accept-language, cookie'].filter(Boolean).join(', '))
           .send(html.html)
       );

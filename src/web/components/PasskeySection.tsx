@@ -45,6 +45,7 @@ export function PasskeySection() {
       {supported ? (
         <StepForm
           title={t('account.passkeys.add')}
+          level={3}
           submit={t('account.passkeys.addSubmit')}
           errors={{ VALIDATION: t('account.passkeys.failed') }}
           onSubmit={async () => {

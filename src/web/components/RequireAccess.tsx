@@ -12,7 +12,9 @@ export function RequireAccess(props: { permission?: Permission; children: ReactN
   if (session.isPending) return <p className="muted">{t('auth.working')}</p>;
   if (session.isError) return <p className="error-summary">{t('errors.codes.NETWORK')}</p>;
   if (session.data?.state !== 'signed_in') {
-    return <Navigate to={`/signin?next=${encodeURIComponent(location.pathname)}`} replace />;
+    // The whole address, so a linked part of a page (`/admin?section=zones`) opens after sign-in.
+    const next = `${location.pathname}${location.search}`;
+    return <Navigate to={`/signin?next=${encodeURIComponent(next)}`} replace />;
   }
   if (props.permission && !session.data.permissions.includes(props.permission)) {
     return (

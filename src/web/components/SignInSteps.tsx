@@ -69,6 +69,8 @@ export function SignInSteps(props: {
 /** Current password and a new one; the server signs out every other browser. */
 export function ChangePasswordForm(props: {
   title: string;
+  /** Its title's heading level (1 when the form is the page). */
+  level?: 1 | 2 | 3;
   intro?: ReactNode;
   onChanged: (session: SessionInfo) => void;
   children?: ReactNode;
@@ -79,6 +81,7 @@ export function ChangePasswordForm(props: {
   return (
     <StepForm
       title={props.title}
+      level={props.level}
       intro={props.intro}
       submit={t('auth.newPassword.submit')}
       errors={{ UNAUTHENTICATED: t('auth.newPassword.wrong'), VALIDATION: t('auth.newPassword.invalid') }}

@@ -39,6 +39,8 @@ export function Field(props: {
   );
 }
 
+const HEADINGS = ['h1', 'h2', 'h3'] as const;
+
 /** A form that shows a busy state and one error line. */
 export function StepForm(props: {
   title: string;
@@ -48,8 +50,11 @@ export function StepForm(props: {
   children: ReactNode;
   /** What this form says for an error code, where the general sentence is not precise enough. */
   errors?: ErrorOverrides;
+  /** Its title's heading level: 1 when the form is the page (sign-in), lower inside a page's section. */
+  level?: 1 | 2 | 3;
 }) {
   const { t } = useTranslation();
+  const Heading = HEADINGS[(props.level ?? 1) - 1] ?? 'h1';
   const step = useMutation({ mutationFn: props.onSubmit });
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -57,7 +62,7 @@ export function StepForm(props: {
   };
   return (
     <form onSubmit={submit} noValidate>
-      <h1>{props.title}</h1>
+      <Heading>{props.title}</Heading>
       {props.intro}
       {props.children}
       <ErrorSummary error={step.error} overrides={props.errors} />

@@ -7,6 +7,7 @@ import { ErrorSummary } from '../components/ErrorSummary.js';
 import { PasskeySection } from '../components/PasskeySection.js';
 import { ChangePasswordForm } from '../components/SignInSteps.js';
 import { ThemeSwitch } from '../components/ThemeSwitch.js';
+import { usePageTitle } from '../pageTitle.js';
 import { useSession, useSetSession } from '../session.js';
 import { useTimeFormat } from '../time.js';
 
@@ -31,6 +32,7 @@ export default function AccountPage() {
     queryFn: () => api<{ sessions: SessionRow[] }>('/api/account/sessions'),
   });
   const [changed, setChanged] = useState(false);
+  usePageTitle(t('account.title'));
 
   const signOut = useMutation({
     mutationFn: (everywhere: boolean) => api('/api/auth/sign-out', { method: 'POST', body: { everywhere } }),
@@ -50,7 +52,8 @@ export default function AccountPage() {
     <section>
       <h1>{t('account.title')}</h1>
       <ThemeSwitch />
-      <p>
+      {/* A long address wraps: nothing on this page is wider than a small phone. */}
+      <p className="break">
         <strong>{session.user.displayName}</strong> · {session.user.email}
       </p>
       <p>
@@ -58,7 +61,7 @@ export default function AccountPage() {
       </p>
 
       <h2>{t('account.sessions')}</h2>
-      <ul className="plain">
+      <ul className="plain break">
         {sessions.data?.sessions.map((row) => (
           <li key={row.id}>
             {row.agent} —{' '}
@@ -88,6 +91,7 @@ export default function AccountPage() {
 
       <ChangePasswordForm
         title={t('account.changePassword')}
+        level={2}
         onChanged={(next) => {
           setSession(next);
           setChanged(true);

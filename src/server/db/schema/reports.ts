@@ -123,17 +123,3 @@ export const reports = pgTable(
     ),
   ],
 );
-
-/**
- * Reports posted from the public form without scripts (no proof of work can
- * run there), counted per client in fixed windows so the stricter limit holds
- * across every Faro process. The key is 20 bits of a daily HMAC of the
- * address (thousands of addresses share each) and the window starts on the
- * hour: no row names an address, nor matches a report's time. Rows older
- * than a window are useless and deleted.
- */
-export const reportFormThrottle = pgTable('report_form_throttle', {
-  key: text('key').primaryKey(),
-  windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
-  count: integer('count').notNull(),
-});

@@ -106,6 +106,10 @@ export function createAlertsModule(
         subscriptions,
         pushKey: platform.pushKey,
         readsPerMinute: config.rateLimits.alertReadsPerMinute,
+        formLimit: platform.formLimit,
+        publicUrl: config.publicUrl,
+        lookupsPerMinute: config.rateLimits.lookupsPerMinute,
+        now,
       });
     },
     async resume() {

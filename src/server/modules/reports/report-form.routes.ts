@@ -8,25 +8,19 @@ import {
   reportInputOf,
   zonedLocalTime,
 } from '../../../shared/report-form.js';
-import type { SecretBox } from '../../crypto/secret-box.js';
-import type { Database } from '../../db/database.js';
-import { clientKeyOf, widerNetworks } from '../../http/client-address.js';
-import { acceptFormBodies, type FormBody, formList, formText } from '../../http/forms.js';
+import type { FormPostLimit } from '../../http/form-limit.js';
+import {
+  acceptFormBodies,
+  type FormBody,
+  formList,
+  formText,
+  postedFromAnotherSite,
+} from '../../http/forms.js';
 import type { WebPages } from '../../http/pages.js';
 import { coalitionOf } from '../coalitions/coalition-of.js';
 import { type ZoneService, zonesPageQuery } from '../zones/zones.service.js';
-import { FORM_KEY_HEX_DIGITS, takeFormPost } from './form-throttle.repo.js';
 import { REPORT_BODY_LIMIT } from './reports.routes.js';
 import type { ReportService } from './reports.service.js';
-
-/** Undoes the allowances already taken when a later one is refused. */
-class FormLimitReached extends Error {}
-
-/** How many clients' allowances an IPv6 /56 and a /48 get (a building, a small provider's customer). */
-const WIDER_NETWORK_FACTOR = [4, 16] as const;
-
-/** The window of the stricter limit on reports posted without scripts. */
-const FORM_WINDOW_SECONDS = 3600;
 
 /** The form's fields as posted (names are the inputs' names in ReportPage). */
 function formValues(body: FormBody): ReportFormValues {
@@ -47,29 +41,6 @@ function formValues(body: FormBody): ReportFormValues {
 }
 
 /**
- * A post from another site's page (a visitor's browser made to send reports
- * for someone else). Browsers say where a form came from: Sec-Fetch-Site
- * (only "same-origin" is this Faro's own page), else Origin — this Faro's
- * pages send theirs (Referrer-Policy same-origin), and "null" is what a
- * sandboxed frame or a data: page of another site sends. A client that says
- * nothing is let through; the limits still hold it. Refusing keeps no
- * state: a script can lie in both, and meets the limits.
- */
-function crossSite(request: FastifyRequest, publicUrl: string): boolean {
-  const site = request.headers['sec-fetch-site'];
-  if (site) return site !== 'same-origin';
-  const origin = request.headers.origin;
-  if (!origin) return false;
-  if (origin === 'null') return true;
-  try {
-    const host = new URL(origin).host;
-    return host !== new URL(publicUrl).host && host !== request.headers.host;
-  } catch {
-    return true;
-  }
-}
-
-/**
  * `/report` as a page: rendered by the server with the zones (so it works
  * before or without scripts), and the same form posted without scripts.
  * Such a post cannot carry the proof of work the scripts solve, so it gets
@@ -82,15 +53,11 @@ export function registerReportFormRoutes(
     pages: WebPages;
     reports: ReportService;
     zones: ZoneService;
-    database: Database;
-    box: SecretBox;
+    /** The stricter limit on forms posted without scripts. */
+    formLimit: FormPostLimit;
     publicUrl: string;
     timeZone: string;
-    rateLimits: {
-      reportsPerMinute: number;
-      reportFormPostsPerHour: number;
-      reportFormPostsPerHourTotal: number;
-    };
+    rateLimits: { reportsPerMinute: number };
   },
 ): void {
   const zonesQuery = async (request: FastifyRequest) =>
@@ -122,7 +89,7 @@ export function registerReportFormRoutes(
         const body = (request.body ?? {}) as FormBody;
         if (typeof body !== 'object' || Array.isArray(body)) return reply.status(415).send();
         const values = formValues(body);
-        if (crossSite(request, deps.publicUrl)) {
+        if (postedFromAnotherSite(request, deps.publicUrl)) {
           request.log.warn('report form posted from another site: refused');
           // Not echoed: another site's words must not wait in this form for a person to send them.
           return answer(request, reply, { values: EMPTY_REPORT_FORM, problems: [], failure: 'refused' }, 403);
@@ -141,37 +108,7 @@ export function registerReportFormRoutes(
         }
         const coalition = await coalitionOf(request);
         // Counted only once the report is one: a mistake corrected does not use the person's allowance.
-        // The digest changes every day (windows start on the clock, so a new day is a new window too)
-        // and only its first few digits are kept (form-throttle.repo.ts): no row points to one address.
-        const day = `report-form:${now.toISOString().slice(0, 10)}`;
-        const short = (value: string) => deps.box.digest(value, day).slice(0, FORM_KEY_HEX_DIGITS);
-        const perClient = deps.rateLimits.reportFormPostsPerHour;
-        // The client; for IPv6 also its /56 and /48 (a client may hop between thousands of /64s);
-        // and the whole network, so a flood from many addresses cannot bury the board during a raid
-        // (past it the page gives the hotline and text numbers; the scripted form is not held by it).
-        const limits = [
-          { key: `report-form:${short(clientKeyOf(request))}`, max: perClient },
-          ...widerNetworks(request.ip).map((network, index) => ({
-            key: `report-form:${short(network)}`,
-            max: perClient * (WIDER_NETWORK_FACTOR[index] ?? 16),
-          })),
-          { key: 'report-form:all', max: deps.rateLimits.reportFormPostsPerHourTotal },
-        ];
-        const allowed = await deps.database
-          .transaction(async ({ db }) => {
-            for (const limit of limits) {
-              const taken = await takeFormPost(db, limit.key, now, {
-                windowSeconds: FORM_WINDOW_SECONDS,
-                max: limit.max,
-              });
-              if (!taken) throw new FormLimitReached();
-            }
-            return true;
-          })
-          .catch((error: unknown) => {
-            if (error instanceof FormLimitReached) return false;
-            throw error;
-          });
+        const allowed = await deps.formLimit.take('report-form', request, now);
         if (!allowed) return answer(request, reply, { values, problems: [], failure: 'formLimited' }, 429);
         const { receipt } = await deps.reports.create(coalition.id, parsed.data, 'web');
         return answer(request, reply, { receipt }, 200);

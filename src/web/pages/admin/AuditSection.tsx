@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { AuditPage } from '../../../shared/admin.js';
 import { AUDIT_ACTIONS } from '../../../shared/audit.js';
 import { api } from '../../api.js';
+import { TableScroll } from '../../components/TableScroll.js';
 import { formatWhen } from './shared.js';
 
 /** An action or record kind in the reader's language; one an older version recorded stays as stored. */
@@ -23,7 +24,6 @@ export function AuditSection() {
   });
   return (
     <>
-      <h2>{t('admin.audit')}</h2>
       <label htmlFor={`${id}-action`}>{t('admin.auditAction')}</label>
       <select id={`${id}-action`} value={action} onChange={(e) => setAction(e.target.value)}>
         <option value="">{t('admin.auditAll')}</option>
@@ -33,29 +33,34 @@ export function AuditSection() {
           </option>
         ))}
       </select>
-      <table className="table" data-testid="audit">
-        <thead>
-          <tr>
-            <th scope="col">{t('admin.auditWhen')}</th>
-            <th scope="col">{t('admin.auditWho')}</th>
-            <th scope="col">{t('admin.auditAction')}</th>
-            <th scope="col">{t('admin.auditRecord')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {entries.data?.entries.map((entry) => (
-            <tr key={entry.id}>
-              <td>{formatWhen(entry.at)}</td>
-              <td>{entry.actorName ?? '—'}</td>
-              <td>{labelOf(t, 'auditActions', entry.action)}</td>
-              <td className="break">
-                {labelOf(t, 'auditSubjects', entry.subjectType)}
-                {entry.subjectId ? <span className="mono"> {entry.subjectId.slice(0, 8)}</span> : null}
-              </td>
+      <TableScroll captionId={`${id}-caption`}>
+        <table className="table" data-testid="audit">
+          <caption id={`${id}-caption`} className="hint">
+            {t('admin.auditCaption')}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('admin.auditWhen')}</th>
+              <th scope="col">{t('admin.auditWho')}</th>
+              <th scope="col">{t('admin.auditAction')}</th>
+              <th scope="col">{t('admin.auditRecord')}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {entries.data?.entries.map((entry) => (
+              <tr key={entry.id}>
+                <td>{formatWhen(entry.at)}</td>
+                <td>{entry.actorName ?? '—'}</td>
+                <td>{labelOf(t, 'auditActions', entry.action)}</td>
+                <td className="break">
+                  {labelOf(t, 'auditSubjects', entry.subjectType)}
+                  {entry.subjectId ? <span className="mono"> {entry.subjectId.slice(0, 8)}</span> : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
       <p>
         <a className="button" href={`/api/admin/audit.csv${query}`} download>
           {t('admin.auditCsv')}

@@ -5,6 +5,7 @@ import type { GroupingPolicy } from '../../../shared/incident.js';
 import { ACTIVITIES, type Activity } from '../../../shared/report-fields.js';
 import { api } from '../../api.js';
 import { ErrorSummary } from '../../components/ErrorSummary.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 type Row = { radiusKm: string; windowMinutes: string };
 
@@ -62,8 +63,7 @@ export function GroupingSection() {
 
   if (!policy.data) return null;
   return (
-    <form onSubmit={save} aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`}>{t('admin.grouping.title')}</h2>
+    <form onSubmit={save}>
       <p className="hint">{t('admin.grouping.intro')}</p>
       <div className="pair">
         <div>
@@ -85,44 +85,48 @@ export function GroupingSection() {
           />
         </div>
       </div>
-      <table className="table">
-        <caption className="hint">{t('admin.grouping.perActivity')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('dispatch.activity')}</th>
-            <th scope="col">{t('admin.grouping.radius')}</th>
-            <th scope="col">{t('admin.grouping.window')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {ACTIVITIES.map((activity) => (
-            <tr key={activity}>
-              <th scope="row">{t(`report.activity.${activity}`)}</th>
-              {(['radiusKm', 'windowMinutes'] as const).map((field) => (
-                <td key={field}>
-                  <input
-                    aria-label={`${t(`report.activity.${activity}`)}: ${t(field === 'radiusKm' ? 'admin.grouping.radius' : 'admin.grouping.window')}`}
-                    inputMode="decimal"
-                    placeholder={t('admin.grouping.default')}
-                    value={rows[activity]?.[field] ?? ''}
-                    onChange={(e) =>
-                      setRows((all) => ({
-                        ...all,
-                        [activity]: {
-                          radiusKm: '',
-                          windowMinutes: '',
-                          ...all[activity],
-                          [field]: e.target.value,
-                        },
-                      }))
-                    }
-                  />
-                </td>
-              ))}
+      <TableScroll captionId={`${id}-caption`}>
+        <table className="table">
+          <caption id={`${id}-caption`} className="hint">
+            {t('admin.grouping.perActivity')}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('dispatch.activity')}</th>
+              <th scope="col">{t('admin.grouping.radius')}</th>
+              <th scope="col">{t('admin.grouping.window')}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {ACTIVITIES.map((activity) => (
+              <tr key={activity}>
+                <th scope="row">{t(`report.activity.${activity}`)}</th>
+                {(['radiusKm', 'windowMinutes'] as const).map((field) => (
+                  <td key={field}>
+                    <input
+                      aria-label={`${t(`report.activity.${activity}`)}: ${t(field === 'radiusKm' ? 'admin.grouping.radius' : 'admin.grouping.window')}`}
+                      inputMode="decimal"
+                      placeholder={t('admin.grouping.default')}
+                      value={rows[activity]?.[field] ?? ''}
+                      onChange={(e) =>
+                        setRows((all) => ({
+                          ...all,
+                          [activity]: {
+                            radiusKm: '',
+                            windowMinutes: '',
+                            ...all[activity],
+                            [field]: e.target.value,
+                          },
+                        }))
+                      }
+                    />
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
       <button type="submit" className="button">
         {t('admin.grouping.save')}
       </button>

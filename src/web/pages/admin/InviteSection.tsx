@@ -1,8 +1,10 @@
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { InvitationCreated } from '../../../shared/admin.js';
+import type { InvitationCreated, OpenInvitations as OpenInvitationList } from '../../../shared/admin.js';
 import type { Role } from '../../../shared/roles.js';
 import { api } from '../../api.js';
+import { ErrorSummary } from '../../components/ErrorSummary.js';
 import { Field, StepForm } from '../../components/StepForm.js';
 import { OrganizationSelect, RoleSelect, useOrganizationChoice } from './Selects.js';
 import { formatWhen, useRefreshAdmin } from './shared.js';
@@ -21,6 +23,7 @@ export function InviteSection() {
     <>
       <StepForm
         title={t('admin.invite.title')}
+        level={3}
         intro={<p>{t('admin.invite.intro')}</p>}
         submit={t('admin.invite.submit')}
         onSubmit={async () => {
@@ -59,6 +62,40 @@ export function InviteSection() {
           <p className="mono break">{created.link}</p>
         </div>
       )}
+    </>
+  );
+}
+
+/** The invitations not used yet, each with a way to revoke it. */
+export function OpenInvitations() {
+  const { t } = useTranslation();
+  const refresh = useRefreshAdmin();
+  const invitations = useQuery({
+    queryKey: ['admin', 'invitations'],
+    queryFn: () => api<OpenInvitationList>('/api/admin/invitations'),
+  });
+  const revoke = useMutation({
+    mutationFn: (id: string) => api(`/api/admin/invitations/${id}/revoke`, { method: 'POST' }),
+    onSuccess: () => refresh(),
+  });
+  const list = invitations.data?.invitations ?? [];
+  return (
+    <>
+      <h3>{t('admin.invitations')}</h3>
+      <ErrorSummary error={revoke.error} />
+      {invitations.data && list.length === 0 && <p className="muted">{t('admin.noInvitations')}</p>}
+      <ul className="plain break">
+        {list.map((invitation) => (
+          <li key={invitation.id}>
+            {t(`roles.${invitation.role}`)} · {invitation.organizationName}
+            {invitation.email ? ` · ${invitation.email}` : ''} ·{' '}
+            {t('admin.expires', { time: formatWhen(invitation.expiresAt) })}{' '}
+            <button type="button" className="link" onClick={() => revoke.mutate(invitation.id)}>
+              {t('admin.revoke')}
+            </button>
+          </li>
+        ))}
+      </ul>
     </>
   );
 }

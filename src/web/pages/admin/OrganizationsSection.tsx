@@ -17,7 +17,6 @@ export function OrganizationsSection() {
   const [name, setName] = useState('');
   return (
     <>
-      <h2>{t('admin.organizations')}</h2>
       {organizations.data?.organizations.map((org) => (
         <OrganizationZones
           key={org.id}
@@ -28,6 +27,7 @@ export function OrganizationsSection() {
       ))}
       <StepForm
         title={t('admin.addOrganization')}
+        level={3}
         submit={t('admin.addOrganizationSubmit')}
         onSubmit={async () => {
           await api('/api/admin/organizations', { method: 'POST', body: { name } });

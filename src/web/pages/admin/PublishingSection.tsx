@@ -82,8 +82,7 @@ export function PublishingSection() {
 
   if (!settings.data) return null;
   return (
-    <form onSubmit={save} aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`}>{t('admin.publishing.title')}</h2>
+    <form onSubmit={save}>
       <p className="hint">{t('admin.publishing.intro')}</p>
       {CONTACTS.map((contact) => (
         <div key={contact}>

@@ -52,8 +52,7 @@ export function ZonesSection() {
   };
 
   return (
-    <section aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`}>{t('admin.zones.title')}</h2>
+    <>
       <ul className="zones-admin">
         {zones.data?.zones.map((zone) => (
           <li key={zone.id}>
@@ -119,7 +118,7 @@ export function ZonesSection() {
       )}
       {change.isSuccess && <p role="status">{change.variables.done}</p>}
       <ErrorSummary error={change.error} />
-    </section>
+    </>
   );
 }
 

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Drizzle } from '../../db/database.js';
+import type { Drizzle } from '../db/database.js';
 
 /**
  * How much of the address's digest names its row: 20 bits, so that each row
@@ -14,11 +14,11 @@ export const formWindowStart = (at: Date, windowSeconds: number): Date =>
   new Date(Math.floor(at.getTime() / (windowSeconds * 1000)) * windowSeconds * 1000);
 
 /**
- * Counts one report posted without scripts for `key` in its fixed window and
+ * Counts one form posted without scripts for `key` in its fixed window and
  * says whether it is within `max` — in one statement, as several processes
  * may take one at once. A refused post is not counted. Windows start on the
  * clock (the row keeps the hour, never the moment of a post, so it cannot be
- * matched to a report by its time); those over are deleted on the way.
+ * matched to a report or a subscription by its time); those over are deleted on the way.
  * Several keys (the client, its wider networks, the whole network) are taken
  * in one transaction by the caller: one refusal undoes the others.
  */
@@ -29,9 +29,9 @@ export async function takeFormPost(
   rule: { windowSeconds: number; max: number },
 ): Promise<boolean> {
   const start = formWindowStart(at, rule.windowSeconds).toISOString();
-  await db.execute(sql`delete from report_form_throttle where window_start < ${start}::timestamptz`);
+  await db.execute(sql`delete from form_throttle where window_start < ${start}::timestamptz`);
   const result = await db.execute<{ count: number }>(sql`
-    insert into report_form_throttle as t (key, window_start, count)
+    insert into form_throttle as t (key, window_start, count)
     values (${key}, ${start}::timestamptz, 1)
     on conflict (key) do update set
       window_start = ${start}::timestamptz,
