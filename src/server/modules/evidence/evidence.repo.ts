@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, isNull, lt } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, isNull, lt, sql } from 'drizzle-orm';
 import type { Drizzle } from '../../db/database.js';
 import {
   assignments,
@@ -72,20 +72,20 @@ export async function insertChunk(db: Drizzle, row: typeof evidenceChunks.$infer
   await db.insert(evidenceChunks).values(row);
 }
 
-/** Stores the chunk at its place, replacing a part chunk kept there (an upload's tail). */
-export async function putChunk(db: Drizzle, row: typeof evidenceChunks.$inferInsert): Promise<void> {
+/** Stores chunks at their places, replacing a part chunk kept there (an upload's tail). */
+export async function putChunks(db: Drizzle, rows: (typeof evidenceChunks.$inferInsert)[]): Promise<void> {
   await db
     .insert(evidenceChunks)
-    .values(row)
+    .values(rows)
     .onConflictDoUpdate({
       target: [evidenceChunks.itemId, evidenceChunks.seq],
       set: {
-        offset: row.offset,
-        length: row.length,
-        final: row.final ?? false,
-        sha256: row.sha256,
-        chain: row.chain,
-        sealed: row.sealed,
+        offset: sql`excluded.offset`,
+        length: sql`excluded.length`,
+        final: sql`excluded.final`,
+        sha256: sql`excluded.sha256`,
+        chain: sql`excluded.chain`,
+        sealed: sql`excluded.sealed`,
       },
     });
 }

@@ -22,7 +22,7 @@ import {
   lastCustody,
   listCustody,
   listItemsOfIncident,
-  putChunk,
+  putChunks,
   recentItems,
   resealChunk,
   updateItem,
@@ -125,6 +125,9 @@ export type Verification =
 
 const keyContext = (itemId: string) => `evidence-key:${itemId}`;
 const hex = (bytes: Uint8Array | null) => (bytes ? Buffer.from(bytes).toString('hex') : null);
+/** Chunks of an upload stored in one transaction. */
+const UPLOAD_BATCH = 4;
+type ChunkRow = Parameters<typeof putChunks>[1][number];
 /** Chunks read at a time when streaming an original (each at most MAX_CHUNK_BYTES). */
 const READ_BATCH = 4;
 /** A recording with nothing new for this long stopped before its end (a phone taken, a link lost): partial. */
@@ -523,42 +526,61 @@ export function createEvidenceService(deps: {
       let buffered = pieces[0]?.length ?? 0;
       let checked = item.bytes > 0;
 
-      /** Seals and stores the chunk at `seq` (replacing the tail there), moving the item on. */
-      const store = async (plain: Buffer) => {
+      /**
+       * Sealed chunks not yet stored, and the item as it must stand before them: a few are stored
+       * in one transaction (fewer round trips and commits), never more than UPLOAD_BATCH in memory.
+       */
+      let batch: ChunkRow[] = [];
+      let batchBefore: { chunks: number; bytes: number } | null = null;
+
+      /** Seals the chunk at `seq` (the tail's place, if one was kept there) and moves the chain on. */
+      const seal = (plain: Buffer) => {
         if (!checked) {
           if (!bytesAre(plain, item.contentType))
             throw new AppError('UNSUPPORTED_MEDIA_TYPE', `The bytes are not ${item.contentType}.`);
           checked = true;
         }
+        if (!batchBefore) {
+          const tailHere = tail && seq === tail.seq ? tail.length : 0;
+          batchBefore = tailHere
+            ? { chunks: seq, bytes: chunkStart + tailHere }
+            : { chunks: seq - 1, bytes: chunkStart };
+        }
         const hash = sha256(plain);
-        const link = chainNext(previousLink, hash);
+        previousLink = chainNext(previousLink, hash);
+        batch.push({
+          itemId,
+          seq,
+          offset: chunkStart,
+          length: plain.length,
+          final: false,
+          sha256: hash,
+          chain: previousLink,
+          sealed: sealChunk(key, chunkContext(itemId, seq, false), plain),
+        });
+      };
+
+      /** Stores the sealed chunks, if the item still stands where they start. */
+      const flush = async () => {
+        const rows = batch;
+        const before = batchBefore;
+        const last = rows.at(-1);
+        if (!last || !before) return;
+        batch = [];
+        batchBefore = null;
         await database.transaction(async ({ db }) => {
           const now = await findItem(db, coalitionId, itemId, true);
           // Another request moved it on meanwhile (a second process): this one stops.
-          const tailHere = tail && seq === tail.seq ? tail.length : 0;
-          const before = tailHere
-            ? { chunks: seq, bytes: chunkStart + tailHere }
-            : { chunks: seq - 1, bytes: chunkStart };
           if (!now || now.chunks !== before.chunks || now.bytes !== before.bytes)
             throw new AppError('CONFLICT', 'The upload moved on in another request.');
-          await putChunk(db, {
-            itemId,
-            seq,
-            offset: chunkStart,
-            length: plain.length,
-            final: false,
-            sha256: hash,
-            chain: link,
-            sealed: sealChunk(key, chunkContext(itemId, seq, false), plain),
-          });
+          await putChunks(db, rows);
           await updateItem(db, itemId, {
-            chunks: seq,
-            bytes: chunkStart + plain.length,
-            chain: link,
+            chunks: last.seq,
+            bytes: last.offset + last.length,
+            chain: last.chain,
             lastReceivedAt: deps.now(),
           });
         });
-        return link;
       };
 
       let failure: unknown = null;
@@ -578,13 +600,13 @@ export function createEvidenceService(deps: {
           }
           while (buffered >= CHUNK_BYTES) {
             const all = Buffer.concat(pieces);
-            const full = all.subarray(0, CHUNK_BYTES);
-            previousLink = await store(full);
+            seal(all.subarray(0, CHUNK_BYTES));
             seq += 1;
             chunkStart += CHUNK_BYTES;
             pieces.length = 0;
             if (all.length > CHUNK_BYTES) pieces.push(all.subarray(CHUNK_BYTES));
             buffered = all.length - CHUNK_BYTES;
+            if (batch.length >= UPLOAD_BATCH) await flush();
           }
         }
       } catch (error) {
@@ -593,7 +615,10 @@ export function createEvidenceService(deps: {
       // What arrived before the end or a cut is kept (sealed), unless it was refused for what it is.
       // (A stream cut before its first bytes could be told apart is sent again from the start.)
       const refused = failure instanceof AppError && failure.code !== 'CONFLICT';
-      if (buffered > 0 && !refused && (checked || !failure)) await store(Buffer.concat(pieces));
+      if (!refused) {
+        if (buffered > 0 && (checked || !failure)) seal(Buffer.concat(pieces));
+        await flush();
+      }
       if (failure) throw failure;
       const stored = await findItem(database.db, coalitionId, itemId);
       if (stored && item.expectedBytes !== null && stored.bytes === item.expectedBytes)
