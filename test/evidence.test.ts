@@ -317,5 +317,11 @@ describe('retention and legal holds', () => {
       'deleted',
     ]);
     expect(heldLog.check).toEqual({ ok: true, entries: 6 });
+    // The legal team reads the reasons; the database keeps them sealed.
+    expect(heldLog.entries[2].details).toEqual({ reason: 'Bond hearing 12/18' });
+    const stored = await t.faro.database.db.execute<{ details: { reason: string } }>(
+      sql`select details from evidence_custody where item_id = ${held} and event = 'hold_set'`,
+    );
+    expect(stored.rows[0]?.details.reason).toMatch(/^v1\./);
   });
 });

@@ -181,6 +181,12 @@ export function createEvidenceService(deps: {
 
   const notFound = () => new AppError('NOT_FOUND', 'No evidence item with this id.');
 
+  /** A custody row's details as the legal team reads them: a hold's reason opened. */
+  const openDetails = (itemId: string, details: CustodyEntry['details']) =>
+    typeof details.reason === 'string' && details.reason.startsWith('v1.')
+      ? { ...details, reason: box.open(details.reason, holdContext(itemId)) }
+      : details;
+
   /** The item, if this person may see that it exists. */
   async function visible(db: Drizzle, coalitionId: string, actor: Actor, id: string, lock = false) {
     const item = await findItem(db, coalitionId, id, lock);
@@ -736,7 +742,7 @@ export function createEvidenceService(deps: {
           actor: name,
           role: row.actorRole,
           session: row.sessionTag,
-          details: row.details,
+          details: openDetails(itemId, row.details),
           hash: Buffer.from(row.hash).toString('hex'),
         })),
         check: verifyCustody(
@@ -768,7 +774,15 @@ export function createEvidenceService(deps: {
           holdBy: set ? actor.userId : null,
           holdAt: set ? at : null,
         });
-        await appendCustody(db, itemId, actor, set ? 'hold_set' : 'hold_lifted', { reason }, at);
+        // The reason may name a case or a person: sealed in the log too (the hash covers the sealed text).
+        await appendCustody(
+          db,
+          itemId,
+          actor,
+          set ? 'hold_set' : 'hold_lifted',
+          { reason: box.seal(reason, holdContext(itemId)) },
+          at,
+        );
         await recordAudit(db, {
           coalitionId,
           actorId: actor.userId,
