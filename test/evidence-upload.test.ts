@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEvidenceService } from '../src/server/modules/evidence/evidence.service.js';
 import type { ResponderState } from '../src/shared/dispatch.js';
 import { client, expectStatus } from './support/client.js';
 import { buildReportInput } from './support/factories.js';
@@ -165,6 +167,54 @@ describe('a resumable upload', () => {
       complete: true,
       sha256: sha(FILE),
     });
+  });
+
+  it('hashes a file of whole chunks, and one continued by another Faro process, the same way', async () => {
+    const whole = Buffer.concat([FILE.subarray(0, 24), randomBytes(2 * 1024 * 1024 - 24)]);
+    const created = answered(
+      await create(recorder, whole.length, { ...video, incidentId, sha256: sha(whole) }),
+    );
+    const at = String(created.headers.location);
+    expect(answered(await patch(recorder, at, 0, whole)).status).toBe(204);
+    const id = at.split('/').at(-1);
+    expect(expectStatus(await client(t, legal).get(`/api/evidence/${id}`), 200).body).toMatchObject({
+      state: 'complete',
+      sha256: sha(whole),
+    });
+
+    // Half sent to this process, the rest to another (a second service on the same database).
+    const other = createEvidenceService({
+      database: t.faro.database,
+      box: t.faro.box,
+      now: () => new Date(),
+      retentionDays: 90,
+    });
+    const split = answered(await create(recorder, FILE.length, { ...video, incidentId }));
+    const where = String(split.headers.location);
+    const half = 5 * 1024 * 1024 + 17;
+    expect(answered(await patch(recorder, where, 0, FILE.subarray(0, half))).status).toBe(204);
+    const actor = {
+      userId: recorder.userId,
+      roles: ['responder'],
+      permissions: ['evidence:record' as const],
+      tokenHash: 'x',
+    };
+    const [row] = (
+      await t.faro.database.db.execute<{ coalition_id: string }>(
+        sql`select coalition_id from evidence_items where id = ${where.split('/').at(-1)}`,
+      )
+    ).rows;
+    const end = await other.appendUpload(
+      row?.coalition_id ?? '',
+      actor,
+      where.split('/').at(-1) ?? '',
+      half,
+      [FILE.subarray(half)],
+    );
+    expect(end).toBe(FILE.length);
+    expect(
+      expectStatus(await client(t, legal).get(`/api/evidence/${where.split('/').at(-1)}`), 200).body,
+    ).toMatchObject({ state: 'complete', sha256: sha(FILE) });
   });
 
   it('tells a hostile or mistaken caller no more than it must', async () => {

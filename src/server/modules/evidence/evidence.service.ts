@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, type Hash, randomUUID } from 'node:crypto';
 import { EVIDENCE_TYPES, type EvidenceKind, type EvidenceSource } from '../../../shared/evidence.js';
 import type { Permission } from '../../../shared/permissions.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
@@ -125,6 +125,8 @@ export type Verification =
 
 const keyContext = (itemId: string) => `evidence-key:${itemId}`;
 const hex = (bytes: Uint8Array | null) => (bytes ? Buffer.from(bytes).toString('hex') : null);
+/** Uploads whose running SHA-256 a process keeps at most (one hash state each, a few hundred bytes). */
+const HASHING_KEPT = 1000;
 /** Chunks of an upload stored in one transaction. */
 const UPLOAD_BATCH = 4;
 type ChunkRow = Parameters<typeof putChunks>[1][number];
@@ -141,6 +143,8 @@ export function createEvidenceService(deps: {
   retentionDays: number;
 }) {
   const { database, box, now } = deps;
+  /** The SHA-256 of each upload this process is receiving, over its whole chunks stored so far. */
+  const hashing = new Map<string, { hash: Hash; upTo: number }>();
   const sessionTag = (actor: Actor | null) =>
     actor ? box.digest(actor.tokenHash, 'evidence-session').slice(0, 16) : null;
   const actingRole = (actor: Actor, wanted: string[]) =>
@@ -507,7 +511,7 @@ export function createEvidenceService(deps: {
       actor: Actor,
       itemId: string,
       offset: number,
-      stream: AsyncIterable<Uint8Array>,
+      stream: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
     ): Promise<number> {
       const item = await findItem(database.db, coalitionId, itemId);
       if (!item || item.recordedBy !== actor.userId || item.source !== 'upload') throw notFound();
@@ -531,12 +535,21 @@ export function createEvidenceService(deps: {
         : [];
       let buffered = pieces[0]?.length ?? 0;
       let checked = item.bytes > 0;
+      // The whole file's SHA-256 as its bytes arrive, while its requests come to this process; an
+      // upload continued elsewhere (another process, a restart) is hashed from the store at the end.
+      if (item.bytes === 0) hashing.set(itemId, { hash: createHash('sha256'), upTo: 0 });
+      const running = hashing.get(itemId);
+      // Oldest first: uploads left unfinished do not keep their hashes here for ever.
+      for (const old of hashing.keys()) {
+        if (hashing.size <= HASHING_KEPT) break;
+        hashing.delete(old);
+      }
 
       /**
        * Sealed chunks not yet stored, and the item as it must stand before them: a few are stored
        * in one transaction (fewer round trips and commits), never more than UPLOAD_BATCH in memory.
        */
-      let batch: ChunkRow[] = [];
+      let batch: (ChunkRow & { plain: Buffer })[] = [];
       let batchBefore: { chunks: number; bytes: number } | null = null;
 
       /** Seals the chunk at `seq` (the tail's place, if one was kept there) and moves the chain on. */
@@ -563,6 +576,7 @@ export function createEvidenceService(deps: {
           sha256: hash,
           chain: previousLink,
           sealed: sealChunk(key, chunkContext(itemId, seq, false), plain),
+          plain,
         });
       };
 
@@ -579,7 +593,10 @@ export function createEvidenceService(deps: {
           // Another request moved it on meanwhile (a second process): this one stops.
           if (!now || now.chunks !== before.chunks || now.bytes !== before.bytes)
             throw new AppError('CONFLICT', 'The upload moved on in another request.');
-          await putChunks(db, rows);
+          await putChunks(
+            db,
+            rows.map(({ plain: _, ...row }) => row),
+          );
           await updateItem(db, itemId, {
             chunks: last.seq,
             bytes: last.offset + last.length,
@@ -587,6 +604,16 @@ export function createEvidenceService(deps: {
             lastReceivedAt: deps.now(),
           });
         });
+        // Whole chunks, in order, are in the running hash; a part chunk waits until it is whole.
+        for (const row of rows) {
+          if (!running || row.length !== CHUNK_BYTES) continue;
+          if (row.offset !== running.upTo) {
+            hashing.delete(itemId);
+            continue;
+          }
+          running.hash.update(row.plain);
+          running.upTo += CHUNK_BYTES;
+        }
       };
 
       let failure: unknown = null;
@@ -644,9 +671,17 @@ export function createEvidenceService(deps: {
             lastChunk.seq,
             sealChunk(key, chunkContext(itemId, lastChunk.seq, true), plain),
           );
-          const whole = createHash('sha256');
-          for await (const chunk of openedChunks(db, locked)) whole.update(chunk.plain);
-          const digest = whole.digest();
+          const kept = hashing.get(itemId);
+          hashing.delete(itemId);
+          let digest: Buffer;
+          if (kept && kept.upTo === lastChunk.offset) digest = kept.hash.update(plain).digest();
+          else if (kept && kept.upTo === lastChunk.offset + lastChunk.length) digest = kept.hash.digest();
+          else {
+            // Continued in another process: read back as stored (every seal, hash and link checked).
+            const whole = createHash('sha256');
+            for await (const chunk of openedChunks(db, locked)) whole.update(chunk.plain);
+            digest = whole.digest();
+          }
           const mismatch = done.clientSha256 && !digest.equals(Buffer.from(done.clientSha256));
           await updateItem(db, itemId, { state: 'complete', sha256: digest, completedAt: deps.now() });
           await appendCustody(
