@@ -44,6 +44,10 @@ export const AUDIT_ACTIONS = [
   'alert.cleared',
   /** The publishing guard's lists (allowed numbers and hosts, blocked names) were changed. */
   'settings.publishing_changed',
+  /** A street map (a PMTiles extract) was imported for the coalition's maps, replacing any before it. */
+  'settings.basemap_imported',
+  /** The coalition's street map was removed: the maps show the zones only. */
+  'settings.basemap_removed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
