@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { archiveOfGeoJson } from '../src/server/modules/basemap/tiling.js';
 import { createTestDatabase, type TestDatabase } from './support/db.js';
 import { TEST_SECRET_KEY } from './support/keys.js';
 
@@ -111,6 +112,67 @@ describe('faro CLI', { timeout: 120_000 }, () => {
     expect(stdout.match(/password: [A-Za-z0-9]{16}/g)).toHaveLength(7);
     expect(await count('zones')).toBe(11);
   });
+
+  it('issue 14: imports a street map extract in place of the demo sketch, and refuses what is not one', async () => {
+    await faro(['seed']);
+    expect(await count(`basemaps where kind = 'demo'`)).toBe(1);
+    const dir = await mkdtemp(path.join(tmpdir(), 'faro-cli-basemap-'));
+    try {
+      const extract = path.join(dir, 'extract.pmtiles');
+      await writeFile(
+        extract,
+        archiveOfGeoJson(
+          {
+            roads: {
+              type: 'FeatureCollection',
+              features: [
+                {
+                  type: 'Feature',
+                  geometry: {
+                    type: 'LineString',
+                    coordinates: [
+                      [-118.3, 34.05],
+                      [-118.28, 34.06],
+                    ],
+                  },
+                  properties: { kind: 'major_road', name: 'Wilshire Blvd' },
+                },
+              ],
+            },
+          },
+          { minZoom: 10, maxZoom: 14, metadata: { attribution: '<a href="x">&copy; OpenStreetMap</a>' } },
+        ),
+      );
+      const { stdout } = await faro(['basemap', 'import', extract]);
+      expect(stdout).toMatch(/^Street map imported: 0\.0 MiB, zoom 10–14, west -118\.3000 south 34\.0500/);
+      expect(stdout).toContain('Shown under the map: © OpenStreetMap');
+      expect(await count(`basemaps where kind = 'imported'`)).toBe(1);
+      expect(await count('basemaps')).toBe(1);
+
+      // Not an archive, or one cut short: each said in one sentence, and nothing changed.
+      const garbage = path.join(dir, 'garbage.pmtiles');
+      await writeFile(garbage, 'PK\u0003\u0004 this is a zip file, not a map '.repeat(10));
+      const truncated = path.join(dir, 'truncated.pmtiles');
+      await writeFile(truncated, (await readFile(extract)).subarray(0, 200));
+      for (const [file, reason] of [
+        [garbage, /It is not a PMTiles archive/],
+        [truncated, /cut short|cannot be read/],
+      ] as const) {
+        const failure = await faro(['basemap', 'import', file]).catch((error: unknown) => error);
+        expect(failure, file).toMatchObject({ code: 1 });
+        expect((failure as { stderr: string }).stderr, file).toMatch(/^Not imported; nothing changed\. /m);
+        expect((failure as { stderr: string }).stderr, file).toMatch(reason);
+      }
+      expect(await count(`basemaps where kind = 'imported'`)).toBe(1);
+
+      expect((await faro(['basemap', 'remove'])).stdout).toMatch(/Street map removed/);
+      expect(await count('basemaps')).toBe(0);
+      expect(await count('basemap_chunks')).toBe(0);
+      expect(await count(`audit_log where action like 'settings.basemap_%'`)).toBe(2);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 240_000);
 
   it('refuses to open the embedded database while another process has it', async () => {
     if (env.DATABASE_URL) return; // one PostgreSQL serves many processes

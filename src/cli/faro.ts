@@ -11,6 +11,9 @@ import { type Database, isDatabaseUnavailable, openDatabase } from '../server/db
 import { migrateDatabase } from '../server/db/migrate.js';
 import { runServer } from '../server/main.js';
 import { createAdmin } from '../server/modules/access/bootstrap.js';
+import { ArchiveRefused } from '../server/modules/basemap/archive.js';
+import { createBasemapService } from '../server/modules/basemap/basemap.service.js';
+import { createCoalitionService } from '../server/modules/coalitions/coalitions.service.js';
 import {
   demoSecondFactorCode,
   demoSecretsFile,
@@ -147,6 +150,62 @@ admin
       });
     },
   );
+
+const basemap = program
+  .command('basemap')
+  .description(
+    "The coalition's street map, drawn under the board's zones and incidents (see docs/OPERATIONS.md).",
+  );
+basemap
+  .command('import')
+  .description(
+    'Store a PMTiles extract (vector tiles in the Protomaps basemap layers) as the street map, replacing any before it.',
+  )
+  .argument('<file>', 'a .pmtiles file, e.g. made with `pmtiles extract`')
+  .action(async (file: string) => {
+    await withBasemaps(async (basemaps, coalitionId) => {
+      const stored = await basemaps.importFile(coalitionId, file, new Date());
+      const [west, south, east, north] = stored.bounds.map((value) => value.toFixed(4));
+      console.log(
+        `Street map imported: ${(stored.size / 2 ** 20).toFixed(1)} MiB, zoom ${stored.minZoom}–${stored.maxZoom}, ` +
+          `west ${west} south ${south} east ${east} north ${north}.`,
+      );
+      if (stored.attribution) console.log(`Shown under the map: ${stored.attribution}`);
+    });
+  });
+basemap
+  .command('remove')
+  .description('Remove the street map: the maps show the zones only.')
+  .action(async () => {
+    await withBasemaps(async (basemaps, coalitionId) => {
+      const removed = await basemaps.remove(coalitionId, new Date());
+      console.log(removed ? 'Street map removed.' : 'There was no street map; nothing changed.');
+    });
+  });
+
+/** Runs `fn` with the basemap service and the deployment's coalition; what cannot be stored is said, exit 1. */
+async function withBasemaps(
+  fn: (basemaps: ReturnType<typeof createBasemapService>, coalitionId: string) => Promise<void>,
+) {
+  const config = loadConfigOrExit();
+  await withDatabase(config, async (database) => {
+    await migrateDatabase(database);
+    const coalition = await createCoalitionService(database.db)
+      .current()
+      .catch(() => {
+        throw new StartupError(
+          'This Faro server has no coalition yet: create it with `faro admin create` first.',
+        );
+      });
+    try {
+      await fn(createBasemapService(database), coalition.id);
+    } catch (error) {
+      if (!(error instanceof ArchiveRefused)) throw error;
+      console.error(`Not imported; nothing changed. ${error.message}`);
+      process.exitCode = 1;
+    }
+  });
+}
 
 const db = program.command('db').description('Database maintenance.');
 db.command('reset')

@@ -7,6 +7,7 @@ import type { RouteAccess } from './http/auth.js';
 import type { JobQueue } from './jobs/queue.js';
 import { createAccessModule } from './modules/access/access.module.js';
 import { createAlertsModule } from './modules/alerts/alerts.module.js';
+import { createBasemapModule } from './modules/basemap/basemap.module.js';
 import { createCoalitionsModule } from './modules/coalitions/coalitions.module.js';
 import { seedDemoOnce } from './modules/demo/accounts.js';
 import { createDispatchModule } from './modules/dispatch/dispatch.module.js';
@@ -63,6 +64,7 @@ export type StartOptions = PlatformOptions;
 export async function composeModules(platform: Awaited<ReturnType<typeof openPlatform>>) {
   const coalitions = createCoalitionsModule(platform);
   const zones = createZonesModule(platform);
+  const basemap = createBasemapModule(platform);
   const access = await createAccessModule(platform);
   const { sessions } = access.services;
   const incidents = createIncidentsModule(platform, {
@@ -91,6 +93,7 @@ export async function composeModules(platform: Awaited<ReturnType<typeof openPla
     coalitions,
     access,
     zones,
+    basemap,
     incidents,
     reports,
     dispatch,

@@ -55,6 +55,10 @@ export const AUDIT_ACTIONS = [
   'evidence.hold_lifted',
   /** Its original was deleted (retention, or the legal team). */
   'evidence.deleted',
+  /** A street map (a PMTiles extract) was imported for the coalition's maps, replacing any before it. */
+  'settings.basemap_imported',
+  /** The coalition's street map was removed: the maps show the zones only. */
+  'settings.basemap_removed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

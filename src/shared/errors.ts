@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   'BLOCKED_BY_GUARD',
   /** An address that no longer answers (the old receipt lookup); the message says what replaced it. */
   'GONE',
+  /** A byte range that starts past the end of a file (the basemap archive); Content-Range gives its size. */
+  'RANGE_NOT_SATISFIABLE',
   'RATE_LIMITED',
   'UNAVAILABLE',
   'INTERNAL',

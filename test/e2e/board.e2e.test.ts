@@ -360,13 +360,22 @@ describe('issue 14: approval that informs', () => {
 
 describe('issue 14: screenshots of the board', () => {
   it.skipIf(!process.env.FARO_SCREENSHOTS)(
-    'writes docs/images/board-light.png and board-dark.png at 1280×800',
+    'writes docs/images/board-light.png and board-dark.png at 1280×800, the map zoomed in on its streets',
     async () => {
       for (const colorScheme of ['light', 'dark'] as const) {
         const board = await signedIn('dispatcher', '/dispatch', { colorScheme });
         await board.getByTestId('incident-row').filter({ hasText: 'Pico-Union' }).click();
         await board.getByTestId('incident-detail').getByTestId('salute-section').waitFor();
         await board.locator('[data-testid="incident-map"][data-ready="true"]').waitFor({ timeout: 15_000 });
+        // The map's key open, the list at its top, and the map closer in on the open incident's
+        // neighborhoods: the street map, its names and the zones'.
+        await board.getByTestId('map-legend').getByText('Map key', { exact: true }).click();
+        await board.evaluate("document.querySelector('.pane-list').scrollTop = 0");
+        await board.evaluate(`new Promise((resolve) => {
+          const map = document.querySelector('[data-testid="incident-map"]').faroMap;
+          map.once('idle', resolve);
+          map.jumpTo({ center: [-118.284, 34.053], zoom: 13.2 });
+        })`);
         await board.screenshot({ path: `docs/images/board-${colorScheme}.png` });
         await board.context().close();
       }

@@ -1,7 +1,13 @@
 import { type Database, withConnection } from './database.js';
 
 /** Advisory lock ids; any constants do, as long as every Faro process uses the same. */
-export const LOCKS = { migrations: 4_711_001, jobQueues: 4_711_002, grouping: 4_711_003 } as const;
+export const LOCKS = {
+  migrations: 4_711_001,
+  jobQueues: 4_711_002,
+  grouping: 4_711_003,
+  /** A coalition's basemap being replaced (an import, the demo's sketch). */
+  basemap: 4_711_004,
+} as const;
 
 /**
  * Runs `work` while this process holds a session advisory lock, so that

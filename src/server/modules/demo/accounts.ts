@@ -9,7 +9,14 @@ import { totpCodeAt } from '../access/totp.js';
 import { findUserByEmail, setPassword } from '../access/users.repo.js';
 import { findCoalitionBySlug } from '../coalitions/coalitions.repo.js';
 import { DEMO_COALITION } from './demo-data.js';
-import { type DemoAccount, demoEmail, demoPassword, printDemoAccounts, seedDemo } from './seed.js';
+import {
+  addDemoBasemap,
+  type DemoAccount,
+  demoEmail,
+  demoPassword,
+  printDemoAccounts,
+  seedDemo,
+} from './seed.js';
 
 /**
  * A newcomer who missed the demo accounts printed at the first start gets
@@ -89,7 +96,10 @@ export async function seedDemoOnce(
   box: SecretBox,
 ): Promise<boolean> {
   const accounts = await seedDemo(database, box);
-  if (!accounts) return false;
+  if (!accounts) {
+    await addDemoBasemap(database);
+    return false;
+  }
   if (config.database.kind === 'pglite')
     await keepDemoSecrets(demoSecretsFile(config.database.dataDir), box, accounts);
   printDemoAccounts(accounts);

@@ -6,12 +6,14 @@ import { insertConfirmedTotp } from '../access/factors.repo.js';
 import { hashPassword } from '../access/passwords.js';
 import { newTotpSecret } from '../access/totp.js';
 import { grantMembership, insertUser } from '../access/users.repo.js';
+import { hasBasemap, storeBasemap } from '../basemap/basemap.service.js';
 import { findCoalitionBySlug, insertCoalition } from '../coalitions/coalitions.repo.js';
 import { insertOrganization, setOrganizationZones } from '../coalitions/organizations.repo.js';
 import { coalitionSettings } from '../coalitions/settings.js';
 import { polygonCells, ZONE_CELL_RESOLUTION } from '../zones/geo.js';
 import { insertZone } from '../zones/zones.repo.js';
 import { DEMO_COALITION, DEMO_CONTACTS, DEMO_ORGANIZATIONS, DEMO_ZONES } from './demo-data.js';
+import { demoBasemapArchive } from './demo-streets.js';
 
 export interface DemoAccount {
   role: Role;
@@ -28,7 +30,7 @@ export const demoPassword = () =>
   Array.from({ length: 16 }, () => PASSWORD_ALPHABET[randomInt(PASSWORD_ALPHABET.length)]).join('');
 
 /**
- * Inserts the demo coalition, organizations, zones and one account per role,
+ * Inserts the demo coalition, organizations, zones, the street sketch and one account per role,
  * once. Returns the accounts' credentials (random for each installation, so a
  * demo put online is not open to anyone who read this code), or null if the
  * demo data was already there.
@@ -68,6 +70,7 @@ export async function seedDemo(database: Database, box: SecretBox): Promise<Demo
       );
       zoneIds.set(zone.slug, id);
     }
+    await storeBasemap(db, coalition.id, demoBasemapArchive(), 'demo');
     for (const org of DEMO_ORGANIZATIONS) {
       await setOrganizationZones(
         db,
@@ -87,6 +90,19 @@ export async function seedDemo(database: Database, box: SecretBox): Promise<Demo
       await insertConfirmedTotp(db, user.id, box.seal(account.totpSecret, `totp:${user.id}`), new Date());
     }
     return accounts.map(({ passwordHash: _, ...account }) => account);
+  });
+}
+
+/**
+ * The demo's street sketch for a demo coalition seeded before Faro had street maps; nothing
+ * changes where the coalition has one (the sketch, or an extract an admin imported). True if added.
+ */
+export async function addDemoBasemap(database: Database): Promise<boolean> {
+  return database.transaction(async ({ db }) => {
+    const coalition = await findCoalitionBySlug(db, DEMO_COALITION.slug);
+    if (!coalition || (await hasBasemap(db, coalition.id))) return false;
+    await storeBasemap(db, coalition.id, demoBasemapArchive(), 'demo');
+    return true;
   });
 }
 

@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ZoneGeometry } from '../../../shared/zone.js';
 import { api } from '../../api.js';
-import { boundsOf } from '../dispatch/IncidentMap.js';
+import { boundsOf } from '../dispatch/map-style.js';
 
 type Corner = [number, number];
 

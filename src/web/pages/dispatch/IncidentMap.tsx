@@ -1,100 +1,45 @@
 import { useQuery } from '@tanstack/react-query';
-import {
-  type GeoJSONSource,
-  type LngLatBoundsLike,
-  Map as MapLibre,
-  type StyleSpecification,
-  setWorkerUrl,
-} from 'maplibre-gl';
+import { addProtocol, type GeoJSONSource, Map as MapLibre, setWorkerUrl } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
+import { Protocol } from 'pmtiles';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { BasemapInfo } from '../../../shared/basemap.js';
 import type { IncidentSummary } from '../../../shared/incident.js';
 import type { ZoneGeometry } from '../../../shared/zone.js';
 import { api } from '../../api.js';
+import { MapLegend } from './MapLegend.js';
+import { boardStyle, boundsOf, readPalette, zoneMiddles } from './map-style.js';
 
 setWorkerUrl(workerUrl);
+// pmtiles://: MapLibre reads the coalition's street map from Faro itself, by byte ranges of one archive.
+addProtocol('pmtiles', new Protocol().tile);
 
-const dark = () => window.matchMedia('(prefers-color-scheme: dark)').matches;
+/** Counts theme changes (the board's switch, or the device's setting), so the map is redrawn in the new palette. */
+function useThemeChanges(): number {
+  const [changes, setChanges] = useState(0);
+  useEffect(() => {
+    const changed = () => setChanges((n) => n + 1);
+    const observer = new MutationObserver(changed);
+    observer.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+    const device = window.matchMedia('(prefers-color-scheme: dark)');
+    device.addEventListener('change', changed);
+    return () => {
+      observer.disconnect();
+      device.removeEventListener('change', changed);
+    };
+  }, []);
+  return changes;
+}
 
 /**
- * A map that needs no tile server: the zones' outlines and the incidents as
- * circles (bigger for more reports, red when confirmed), drawn from the
- * network's own data. Nothing is fetched from elsewhere, so it works on an
- * air-gapped deployment and leaks no one's viewing to a map provider.
+ * The board's map, with no outside tile server: the coalition's street map (a PMTiles archive
+ * Faro serves from its database, when the coalition has one), the zones' outlines and names, and
+ * the incidents as circles. Nothing is fetched from elsewhere, so it works on an air-gapped
+ * deployment and leaks no one's viewing to a map provider. Without a street map it shows the
+ * zones alone, as before.
  */
-function style(zones: ZoneGeometry): StyleSpecification {
-  const d = dark();
-  return {
-    version: 8,
-    sources: {
-      zones: { type: 'geojson', data: zones },
-      incidents: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
-    },
-    layers: [
-      { id: 'background', type: 'background', paint: { 'background-color': d ? '#0f1318' : '#f5f7fa' } },
-      {
-        id: 'zones-fill',
-        type: 'fill',
-        source: 'zones',
-        paint: { 'fill-color': d ? '#8cc4ff' : '#12355b', 'fill-opacity': 0.08 },
-      },
-      {
-        id: 'zones-line',
-        type: 'line',
-        source: 'zones',
-        paint: { 'line-color': d ? '#8cc4ff' : '#12355b', 'line-width': 1.5 },
-      },
-      {
-        id: 'incidents',
-        type: 'circle',
-        source: 'incidents',
-        paint: {
-          'circle-radius': ['interpolate', ['linear'], ['get', 'reports'], 1, 7, 50, 14, 400, 24],
-          'circle-color': [
-            'match',
-            ['get', 'status'],
-            'confirmed',
-            '#c0262d',
-            'not_confirmed',
-            '#6b7280',
-            '#e58a00',
-          ],
-          // Hollow when only the zone is known: the place is vague.
-          'circle-opacity': ['case', ['get', 'vague'], 0.25, 0.85],
-          'circle-stroke-width': ['case', ['get', 'selected'], 4, 1],
-          'circle-stroke-color': d ? '#ffffff' : '#111418',
-        },
-      },
-    ],
-  };
-}
-
-/** Where to draw an incident known only by its zone: the middle of the zone's outline. */
-function zoneMiddles(zones: ZoneGeometry): Map<string, [number, number]> {
-  return new Map(
-    zones.features.map((f) => {
-      const ring = (f.geometry.coordinates[0] ?? []).slice(0, -1);
-      const lng = ring.reduce((sum, p) => sum + p[0], 0) / Math.max(1, ring.length);
-      const lat = ring.reduce((sum, p) => sum + p[1], 0) / Math.max(1, ring.length);
-      return [f.id, [lng, lat]];
-    }),
-  );
-}
-
-/** The box around every zone (also used by the zone drawing map). */
-export function boundsOf(zones: ZoneGeometry): LngLatBoundsLike | null {
-  const points = zones.features.flatMap((f) => f.geometry.coordinates.flat());
-  if (points.length === 0) return null;
-  const lngs = points.map((p) => p[0]);
-  const lats = points.map((p) => p[1]);
-  return [
-    [Math.min(...lngs), Math.min(...lats)],
-    [Math.max(...lngs), Math.max(...lats)],
-  ];
-}
-
 export default function IncidentMap({
   incidents,
   selectedId,
@@ -113,16 +58,26 @@ export default function IncidentMap({
     queryKey: ['zones', 'geometry'],
     queryFn: () => api<ZoneGeometry>('/api/zones/geometry'),
   });
+  const basemapInfo = useQuery({
+    queryKey: ['basemap'],
+    queryFn: () => api<BasemapInfo>('/api/basemap'),
+    retry: false,
+  });
+  // A street map that cannot be looked up is none: the zones and incidents still show.
+  const basemap = basemapInfo.data?.basemap ?? null;
+  const settled = !basemapInfo.isPending;
+  const themeChanges = useThemeChanges();
   const select = useRef(onSelect);
   select.current = onSelect;
 
   useEffect(() => {
-    if (!container.current || !zones.data) return;
+    const element = container.current;
+    if (!element || !zones.data || !settled) return;
     let created: MapLibre;
     try {
       created = new MapLibre({
-        container: container.current,
-        style: style(zones.data),
+        container: element,
+        style: boardStyle({ zones: zones.data, basemap, palette: readPalette(element) }),
         bounds: boundsOf(zones.data) ?? undefined,
         fitBoundsOptions: { padding: 16 },
         attributionControl: false,
@@ -133,6 +88,8 @@ export default function IncidentMap({
       setFailed(true); // no WebGL: the list still has everything
       return;
     }
+    // For tests and for looking at the map from the browser's console.
+    Object.defineProperty(element, 'faroMap', { value: created, configurable: true });
     created.on('load', () => setReady(true));
     created.on('click', 'incidents', (event) => {
       const id = event.features?.[0]?.properties?.id;
@@ -150,7 +107,14 @@ export default function IncidentMap({
       map.current = null;
       setReady(false);
     };
-  }, [zones.data]);
+  }, [zones.data, basemap, settled]);
+
+  // The theme changed: the same map, redrawn in the palette it resolves to now.
+  useEffect(() => {
+    const element = container.current;
+    if (themeChanges === 0 || !ready || !element || !zones.data) return;
+    map.current?.setStyle(boardStyle({ zones: zones.data, basemap, palette: readPalette(element) }));
+  }, [themeChanges, ready, zones.data, basemap]);
 
   useEffect(() => {
     if (!ready || !zones.data) return;
@@ -184,13 +148,17 @@ export default function IncidentMap({
 
   if (failed) return <p className="muted">{t('dispatch.mapUnavailable')}</p>;
   return (
-    <div
-      ref={container}
-      className="incident-map"
-      role="img"
-      aria-label={t('dispatch.mapLabel', { count: incidents.filter((i) => i.center || i.zone).length })}
-      data-testid="incident-map"
-      data-ready={ready ? 'true' : 'false'}
-    />
+    <>
+      <div
+        ref={container}
+        className="incident-map"
+        role="img"
+        aria-label={t('dispatch.mapLabel', { count: incidents.filter((i) => i.center || i.zone).length })}
+        data-testid="incident-map"
+        data-ready={ready ? 'true' : 'false'}
+        data-basemap={settled ? (basemap?.kind ?? 'none') : 'pending'}
+      />
+      {settled && <MapLegend basemap={basemap} />}
+    </>
   );
 }
