@@ -144,12 +144,13 @@ export async function verifyBundle(
   };
 
   say('info', 'checking', { file });
-  let zip: yauzl.ZipFile;
+  let zip: yauzl.ZipFile | null = null;
   let entries: Map<string, yauzl.Entry>;
   try {
     zip = await yauzl.openPromise(file, { lazyEntries: true, autoClose: false, strictFileNames: true });
     entries = await listEntries(zip);
   } catch (error) {
+    zip?.close();
     say('fail', 'notZip', { file, reason: (error as Error).message });
     return result();
   }
