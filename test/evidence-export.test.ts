@@ -208,6 +208,8 @@ describe('a bundle for counsel', () => {
     expect(reply.statusCode).toBe(200);
     expect(reply.headers['content-type']).toBe('application/zip');
     expect(reply.headers['cache-control']).toBe('private, no-store');
+    // Written while it is sent: no length known in advance.
+    expect(reply.headers['content-length']).toBeUndefined();
     const bundleId = String(reply.headers['x-faro-bundle-id']);
     expect(reply.headers['content-disposition']).toBe(`attachment; filename="faro-evidence-${bundleId}.zip"`);
     bundle = { file, zip, bundleId };
@@ -398,6 +400,32 @@ describe('a bundle for counsel', () => {
     expect(failures(await verifyBundle(file, { key: keyFile }))).toEqual([
       `✗ item ${item}: chunk 2 did not verify on the server when it was exported (its seal does not open); the file holds the chunks before it`,
     ]);
+  });
+  it('lists an original deleted at the end of its retention with its custody log, and no file', async () => {
+    const item = await record('audio', [ogg(3_000)]);
+    await t.faro.database.db.execute(
+      sql`update evidence_items set retain_until = now() - interval '1 day' where id = ${item}`,
+    );
+    const job = t.faro.jobDefinitions.retention;
+    await t.faro.jobs.send(job, {});
+    await t.faro.jobs.drain(job);
+    const { reply, file } = await exportBundle(legal, { itemIds: [item] });
+    expect(reply.statusCode).toBe(200);
+    const entries = await entriesOf(file);
+    expect([...entries.keys()]).toEqual(['manifest.json', 'manifest.html', 'signature.json']);
+    const manifest = JSON.parse(String(entries.get('manifest.json')));
+    expect(manifest.items[0]).toMatchObject({ deleted: true, file: null, sha256: null, bytes: 0 });
+    expect(manifest.items[0].custody.entries.map((entry: { event: string }) => entry.event)).toEqual([
+      'received',
+      'completed',
+      'deleted',
+      'exported',
+    ]);
+    const result = await verifyBundle(file, { key: keyFile });
+    expect(result.ok).toBe(true);
+    expect(result.lines.find((line) => line.key === 'noFile')?.text).toBe(
+      `· item ${item}: no original in the bundle (deleted at the end of its retention)`,
+    );
   });
 });
 
