@@ -22,7 +22,10 @@ import {
   seedDemoOnce,
 } from '../server/modules/demo/accounts.js';
 import { demoEmail, printDemoAccounts } from '../server/modules/demo/seed.js';
+import { EVIDENCE_KEY_PATH } from '../server/modules/evidence/bundle.js';
+import { verifyBundle } from '../server/modules/evidence/bundle-verify.js';
 import { ROLES, type Role } from '../shared/access.js';
+import { LANGUAGES, type Language } from '../shared/report-fields.js';
 
 const program = new Command()
   .name('faro')
@@ -111,6 +114,27 @@ async function withDemo(fn: (database: Database, box: SecretBox) => Promise<void
     await fn(database, box);
   });
 }
+
+const evidence = program.command('evidence').description('Evidence bundles for counsel.');
+evidence
+  .command('verify')
+  .description(
+    "Check a bundle offline: the server's signature over its manifest, every file's SHA-256 and length, each recording's hash chain, each item's chain of custody. Exit code 0 only when every check holds.",
+  )
+  .argument('<bundle>', 'the bundle (.zip) as exported from Faro')
+  .option(
+    '--key <key>',
+    `the server's public key: a file saved from ${EVIDENCE_KEY_PATH} (JSON, JWK or PEM), or its SHA-256 fingerprint`,
+  )
+  .option('--lang <language>', `the language of the report: ${LANGUAGES.join(', ')}`, 'en')
+  .action(async (bundle: string, options: { key?: string; lang: string }) => {
+    if (!(LANGUAGES as readonly string[]).includes(options.lang))
+      throw new StartupError(`--lang: choose one of ${LANGUAGES.join(', ')}.`);
+    // Offline, with no configuration and no database: what counsel runs on their own machine.
+    const result = await verifyBundle(bundle, { key: options.key, language: options.lang as Language });
+    for (const line of result.lines) console.log(line.text);
+    process.exitCode = result.ok ? 0 : 1;
+  });
 
 const admin = program.command('admin').description('Accounts.');
 admin

@@ -51,6 +51,8 @@ export const AUDIT_ACTIONS = [
   'evidence.downloaded',
   /** Its custody log was read. */
   'evidence.custody_read',
+  /** It was put in a bundle for counsel (its custody log names the bundle). */
+  'evidence.exported',
   'evidence.hold_set',
   'evidence.hold_lifted',
   /** Its original was deleted (retention, or the legal team). */

@@ -2,11 +2,15 @@ import type { Platform } from '../../platform.js';
 import type { FaroModule } from '../module.js';
 import { registerEvidenceRoutes } from './evidence.routes.js';
 import { createEvidenceService } from './evidence.service.js';
+import { createEvidenceExport } from './export.js';
+import { registerEvidenceExportRoutes } from './export.routes.js';
+import { createEvidenceSigner } from './signing-key.js';
 import { registerUploadRoutes } from './uploads.js';
 
 /**
  * Evidence: what responders record on an incident, kept for counsel as sealed
- * originals with hashes and a tamper-evident chain of custody.
+ * originals with hashes and a tamper-evident chain of custody, and exported
+ * to counsel as signed bundles.
  */
 export function createEvidenceModule(platform: Platform) {
   const { config, database, box, now } = platform;
@@ -16,11 +20,24 @@ export function createEvidenceModule(platform: Platform) {
     now,
     retentionDays: config.retention.evidenceDays,
   });
+  const signer = createEvidenceSigner({ db: database.db, box });
+  const exports = createEvidenceExport({
+    evidence,
+    signer,
+    publicUrl: config.publicUrl,
+    timeZone: config.timeZone,
+    now,
+  });
   return {
-    services: { evidence },
+    services: { evidence, evidenceExport: exports, evidenceSigner: signer },
     routes(app) {
       registerEvidenceRoutes(app, { evidence, retentionDays: config.retention.evidenceDays });
       registerUploadRoutes(app, { evidence });
+      registerEvidenceExportRoutes(app, {
+        exports,
+        signer,
+        lookupsPerMinute: config.rateLimits.lookupsPerMinute,
+      });
     },
   } satisfies FaroModule & { services: object };
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Drizzle } from '../../db/database.js';
 import {
   assignments,
@@ -52,6 +52,29 @@ export function recentItems(db: Drizzle, coalitionId: string, limit: number) {
     .where(eq(evidenceItems.coalitionId, coalitionId))
     .orderBy(desc(evidenceItems.receivedAt))
     .limit(limit);
+}
+
+/**
+ * The items an export for counsel names — an incident's, or these ids — of this coalition only,
+ * each with its recorder's name, held for the rest of the transaction (their custody logs grow),
+ * in one order (by receipt) so that two exports at once never wait on each other in a circle.
+ */
+export function itemsForExport(
+  db: Drizzle,
+  coalitionId: string,
+  selection: { incidentId: string } | { itemIds: readonly string[] },
+) {
+  const chosen =
+    'incidentId' in selection
+      ? eq(evidenceItems.incidentId, selection.incidentId)
+      : inArray(evidenceItems.id, [...selection.itemIds]);
+  return db
+    .select({ item: evidenceItems, recorder: users.displayName })
+    .from(evidenceItems)
+    .innerJoin(users, eq(users.id, evidenceItems.recordedBy))
+    .where(and(eq(evidenceItems.coalitionId, coalitionId), chosen))
+    .orderBy(asc(evidenceItems.receivedAt), asc(evidenceItems.id))
+    .for('update', { of: evidenceItems });
 }
 
 /** Whether the person holds (or held) an assignment on the incident: who may record there. */

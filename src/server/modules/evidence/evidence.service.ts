@@ -19,6 +19,7 @@ import {
   insertChunk,
   insertCustody,
   insertItem,
+  itemsForExport,
   lastCustody,
   listCustody,
   listItemsOfIncident,
@@ -921,7 +922,89 @@ export function createEvidenceService(deps: {
         sha256: item.state === 'complete' ? digest.toString('hex') : null,
       };
     },
+
+    /**
+     * An export for counsel (export.ts): the items chosen — an incident's, or these ids, all of
+     * this coalition (else none: 404) — each with its facts, its custody log with this export in
+     * it, and a reader of its original that checks every chunk as it reads. The export is written
+     * into each item's custody log and the audit log before a byte leaves.
+     */
+    async exportSelection(
+      coalitionId: string,
+      actor: Actor,
+      selection: { incidentId: string } | { itemIds: readonly string[] },
+      bundleId: string,
+    ): Promise<ExportedItem[]> {
+      if (!opensOriginals(actor)) throw notFound();
+      const at = now();
+      const chosen = await database.transaction(async ({ db }) => {
+        const found = await itemsForExport(db, coalitionId, selection);
+        const wanted = 'itemIds' in selection ? new Set(selection.itemIds).size : 1;
+        if (
+          found.length === 0 ||
+          found.length < wanted ||
+          !found.every(({ item }) => seesEvidenceFacts(actor, item))
+        )
+          throw new AppError('NOT_FOUND', 'No evidence items to export with these ids.');
+        for (const { item } of found) {
+          await appendCustody(db, item.id, actor, 'exported', { bundleId }, at);
+          await recordAudit(db, {
+            coalitionId,
+            actorId: actor.userId,
+            action: 'evidence.exported',
+            subjectType: 'evidence_item',
+            subjectId: item.id,
+            at,
+          });
+        }
+        return found;
+      });
+      const exported: ExportedItem[] = [];
+      for (const { item, recorder } of chosen) {
+        const rows = await listCustody(database.db, item.id);
+        const custody = rows.map(({ row }) => ({
+          ...toEntry(row),
+          previousHash: row.previousHash,
+          hash: row.hash,
+        }));
+        exported.push({
+          facts: factsOf(item, actor, recorder),
+          custody,
+          custodyCheck: verifyCustody(custody),
+          original:
+            item.deletedAt || item.chunks === 0
+              ? null
+              : async function* () {
+                  try {
+                    for await (const chunk of openedChunks(database.db, item))
+                      yield { seq: chunk.seq, bytes: chunk.plain, link: chunk.link };
+                  } catch (error) {
+                    if (!(error instanceof ChunkFailure)) throw error;
+                    yield { failure: { seq: error.seq, reason: error.reason } };
+                  }
+                },
+        });
+      }
+      return exported;
+    },
   };
+}
+
+/** An item as an export for counsel reads it (exportSelection). */
+export interface ExportedItem {
+  facts: ItemFacts;
+  custody: (CustodyEntry & { previousHash: Uint8Array | null; hash: Uint8Array })[];
+  custodyCheck: ReturnType<typeof verifyCustody>;
+  /**
+   * Its original, chunk by chunk, each opened and checked (seal, hash, chain) as it is read; a
+   * chunk that fails ends it with the failure. Null when there are no bytes (deleted, none sent).
+   */
+  original:
+    | null
+    | (() => AsyncGenerator<
+        | { seq: number; bytes: Buffer; link: Buffer }
+        | { failure: { seq: number; reason: ChunkFailure['reason'] } }
+      >);
 }
 
 class ChunkFailure extends Error {
