@@ -9,13 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
 import { verifyBundle } from '../src/server/modules/evidence/bundle-verify.js';
 import { createEvidenceSigner } from '../src/server/modules/evidence/signing-key.js';
-import type { ResponderState } from '../src/shared/dispatch.js';
 import { client, expectStatus } from './support/client.js';
-import { buildReportInput } from './support/factories.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { createPerson } from './support/people.js';
 import { type StaffSession, sessionFor, staffSession } from './support/sessions.js';
-import { auditEntries, incidentIdOf, onShiftResponder } from './support/state.js';
+import { auditEntries, responderOutOnIncident } from './support/state.js';
 
 /**
  * Issue 15, export for counsel: a ZIP bundle of originals, a manifest (JSON
@@ -51,26 +49,7 @@ beforeAll(async () => {
   dispatcher = await staffSession(t.faro.database, 'dispatcher');
   const counsel = await createPerson(t.faro.database, t.faro.box, { role: 'legal', displayName: LEGAL_NAME });
   legal = await sessionFor(t.faro.database, counsel.id);
-  const sent = expectStatus(
-    await client(t).post('/api/reports', buildReportInput({ activity: 'raid' })),
-    201,
-  );
-  await t.faro.grouper?.settle();
-  incidentId = await incidentIdOf(t, sent.body.id);
-  recorder = await onShiftResponder(t);
-  expectStatus(
-    await client(t, dispatcher).post(`/api/incidents/${incidentId}/assignments`, {
-      responderId: recorder.userId,
-    }),
-    201,
-  );
-  const state = expectStatus(await client(t, recorder).get('/api/responder'), 200).body as ResponderState;
-  expectStatus(
-    await client(t, recorder).post(`/api/responder/assignments/${state.assignments[0]?.id}`, {
-      action: 'accept',
-    }),
-    200,
-  );
+  ({ incidentId, responder: recorder } = await responderOutOnIncident(t));
 });
 afterAll(async () => {
   await t?.stop();

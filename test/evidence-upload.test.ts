@@ -3,12 +3,10 @@ import http from 'node:http';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvidenceService } from '../src/server/modules/evidence/evidence.service.js';
-import type { ResponderState } from '../src/shared/dispatch.js';
 import { client, expectStatus } from './support/client.js';
-import { buildReportInput } from './support/factories.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { type StaffSession, staffSession } from './support/sessions.js';
-import { incidentIdOf, onShiftResponder } from './support/state.js';
+import { onShiftResponder, responderOutOnIncident } from './support/state.js';
 
 /**
  * Issue 15: a file already on the phone goes up with the tus 1.0 protocol;
@@ -35,27 +33,8 @@ const b64 = (text: string) => Buffer.from(text).toString('base64');
 beforeAll(async () => {
   t = await startTestFaro({ listen: true });
   legal = await staffSession(t.faro.database, 'legal');
-  const dispatcher = await staffSession(t.faro.database, 'dispatcher');
-  const sent = expectStatus(
-    await client(t).post('/api/reports', buildReportInput({ activity: 'raid' })),
-    201,
-  );
-  await t.faro.grouper?.settle();
-  incidentId = await incidentIdOf(t, sent.body.id);
-  [recorder, other] = [await onShiftResponder(t), await onShiftResponder(t)];
-  expectStatus(
-    await client(t, dispatcher).post(`/api/incidents/${incidentId}/assignments`, {
-      responderId: recorder.userId,
-    }),
-    201,
-  );
-  const state = expectStatus(await client(t, recorder).get('/api/responder'), 200).body as ResponderState;
-  expectStatus(
-    await client(t, recorder).post(`/api/responder/assignments/${state.assignments[0]?.id}`, {
-      action: 'accept',
-    }),
-    200,
-  );
+  ({ incidentId, responder: recorder } = await responderOutOnIncident(t));
+  other = await onShiftResponder(t);
 });
 afterAll(async () => t?.stop());
 

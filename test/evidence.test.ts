@@ -1,12 +1,10 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ResponderState } from '../src/shared/dispatch.js';
 import { client, expectStatus } from './support/client.js';
-import { buildReportInput } from './support/factories.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { type StaffSession, staffSession } from './support/sessions.js';
-import { auditEntries, incidentIdOf, onShiftResponder } from './support/state.js';
+import { auditEntries, onShiftResponder, responderOutOnIncident } from './support/state.js';
 
 /**
  * Issue 15: what a responder records reaches counsel intact. A recording is
@@ -35,25 +33,8 @@ beforeAll(async () => {
   t = await startTestFaro();
   dispatcher = await staffSession(t.faro.database, 'dispatcher');
   legal = await staffSession(t.faro.database, 'legal');
-  const sent = expectStatus(
-    await client(t).post('/api/reports', buildReportInput({ activity: 'raid' })),
-    201,
-  );
-  await t.faro.grouper?.settle();
-  incidentId = await incidentIdOf(t, sent.body.id);
-  [recorder, bystander] = [await onShiftResponder(t), await onShiftResponder(t)];
-  expectStatus(
-    await client(t, dispatcher).post(`/api/incidents/${incidentId}/assignments`, {
-      responderId: recorder.userId,
-    }),
-    201,
-  );
-  const state = expectStatus(await client(t, recorder).get('/api/responder'), 200).body as ResponderState;
-  const assignmentId = state.assignments[0]?.id;
-  expectStatus(
-    await client(t, recorder).post(`/api/responder/assignments/${assignmentId}`, { action: 'accept' }),
-    200,
-  );
+  ({ incidentId, responder: recorder } = await responderOutOnIncident(t));
+  bystander = await onShiftResponder(t);
 });
 afterAll(async () => t?.stop());
 

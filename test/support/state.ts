@@ -1,9 +1,11 @@
 import type { Database } from '../../src/server/db/database.js';
 import type { AuditAction, AuditPageEntry } from '../../src/shared/admin.js';
+import type { ResponderState } from '../../src/shared/dispatch.js';
 import type { IncidentSummary } from '../../src/shared/incident.js';
 import { PERMISSIONS } from '../../src/shared/permissions.js';
 import type { Role } from '../../src/shared/roles.js';
 import { client, expectStatus } from './client.js';
+import { buildReportInput } from './factories.js';
 import type { TestFaro } from './faro.js';
 import { createPerson } from './people.js';
 import { type StaffSession, sessionFor, staffSession } from './sessions.js';
@@ -130,4 +132,35 @@ export async function onShiftResponder(t: Faro): Promise<StaffSession> {
   const session = await sessionFor(t.faro.database, person.id);
   expectStatus(await client(t, session).post('/api/responder/shift', { hours: 4 }), 200);
   return session;
+}
+
+/**
+ * An incident (one raid report) and a responder on shift who has accepted it: someone out on an
+ * incident, as the evidence tests need (offered by the demo dispatcher, accepted through the app).
+ */
+export async function responderOutOnIncident(
+  t: Faro,
+): Promise<{ incidentId: string; responder: StaffSession }> {
+  const sent = expectStatus(
+    await client(t).post('/api/reports', buildReportInput({ activity: 'raid' })),
+    201,
+  );
+  await t.faro.grouper?.settle();
+  const incidentId = await incidentIdOf(t, sent.body.id);
+  const responder = await onShiftResponder(t);
+  const dispatcher = await staffSession(t.faro.database, 'dispatcher');
+  expectStatus(
+    await client(t, dispatcher).post(`/api/incidents/${incidentId}/assignments`, {
+      responderId: responder.userId,
+    }),
+    201,
+  );
+  const state = expectStatus(await client(t, responder).get('/api/responder'), 200).body as ResponderState;
+  expectStatus(
+    await client(t, responder).post(`/api/responder/assignments/${state.assignments[0]?.id}`, {
+      action: 'accept',
+    }),
+    200,
+  );
+  return { incidentId, responder };
 }

@@ -260,48 +260,26 @@ export function registerEvidenceRoutes(
   );
 
   const holdBody = z.object({ reason: z.string().trim().min(3).max(500) });
-  routes.put(
-    '/api/evidence/:id/hold',
-    {
+  // Placed with PUT, lifted with DELETE; either way with a reason, kept (sealed) in the custody log.
+  for (const [method, set, summary] of [
+    ['PUT', true, 'Place a legal hold: the original is kept past its retention until the hold is lifted'],
+    ['DELETE', false, 'Lift a legal hold (the reason is kept in the custody log)'],
+  ] as const) {
+    routes.route({
+      method,
+      url: '/api/evidence/:id/hold',
       config: { access: 'evidence:legal' },
-      schema: {
-        tags,
-        summary: 'Place a legal hold: the original is kept past its retention until the hold is lifted',
-        params: idParams,
-        body: holdBody,
-        response: { 200: itemSchema, ...errors },
-      },
-    },
-    async (request) =>
-      deps.evidence.hold(
-        (await coalitionOf(request)).id,
-        actorOf(request),
-        request.params.id,
-        true,
-        request.body.reason,
-      ),
-  );
-  routes.delete(
-    '/api/evidence/:id/hold',
-    {
-      config: { access: 'evidence:legal' },
-      schema: {
-        tags,
-        summary: 'Lift a legal hold (the reason is kept in the custody log)',
-        params: idParams,
-        body: holdBody,
-        response: { 200: itemSchema, ...errors },
-      },
-    },
-    async (request) =>
-      deps.evidence.hold(
-        (await coalitionOf(request)).id,
-        actorOf(request),
-        request.params.id,
-        false,
-        request.body.reason,
-      ),
-  );
+      schema: { tags, summary, params: idParams, body: holdBody, response: { 200: itemSchema, ...errors } },
+      handler: async (request) =>
+        deps.evidence.hold(
+          (await coalitionOf(request)).id,
+          actorOf(request),
+          request.params.id,
+          set,
+          request.body.reason,
+        ),
+    });
+  }
 
   routes.get(
     '/api/evidence/:id/verify',
