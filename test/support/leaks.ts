@@ -58,7 +58,11 @@ const email = fc.oneof(
 const plate = fc.oneof(
   fc.tuple(fc.integer({ min: 1, max: 9 }), letters(3), digits(3)).map(([a, b, c]) => `${a}${b}${c}`),
   fc.tuple(letters(3), digits(4)).map(([a, b]) => `${a}-${b}`),
-  fc.tuple(letters(3), digits(3)).map(([a, b]) => `${a} ${b}`),
+  // (Not "HWY 101": a road, which the guard rightly lets through.)
+  fc
+    .tuple(letters(3), digits(3))
+    .filter(([a]) => a !== 'HWY')
+    .map(([a, b]) => `${a} ${b}`),
   fc.tuple(letters(3), digits(2), digits(2)).map(([a, b, c]) => `${a}-${b}-${c}`),
   fc.tuple(digits(2), letters(3), digits(2)).map(([a, b, c]) => `${a}${b}${c}`),
 );
