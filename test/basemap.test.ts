@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBasemapService, storeBasemap } from '../src/server/modules/basemap/basemap.service.js';
 import { writeArchive } from '../src/server/modules/basemap/pmtiles.js';
 import { tileGeoJson } from '../src/server/modules/basemap/tiling.js';
+import { addDemoBasemap } from '../src/server/modules/demo/seed.js';
 import { ROLES, type Role } from '../src/shared/access.js';
 import type { BasemapInfo } from '../src/shared/basemap.js';
 import { can } from '../src/shared/permissions.js';
@@ -256,5 +257,12 @@ describe('replacing and removing the street map', () => {
     // The other coalition's is still there, untouched.
     const left = await t.faro.database.pool.query('select coalition_id from basemaps');
     expect(left.rows).toEqual([{ coalition_id: otherId }]);
+  });
+
+  it('gives a demo seeded before there were street maps the sketch at its next start, once', async () => {
+    expect(await info()).toBeNull(); // removed above
+    expect(await addDemoBasemap(t.faro.database)).toBe(true);
+    expect(await info()).toMatchObject({ kind: 'demo', minZoom: 6, maxZoom: 14 });
+    expect(await addDemoBasemap(t.faro.database)).toBe(false);
   });
 });

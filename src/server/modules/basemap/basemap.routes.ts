@@ -57,11 +57,7 @@ export function registerBasemapRoutes(app: FastifyInstance, deps: { basemap: Bas
       const coalition = await coalitionOf(request);
       const basemap = await deps.basemap.archive(coalition.id);
       if (!basemap) throw new AppError('NOT_FOUND', 'This coalition has no street map.');
-      reply
-        .header('accept-ranges', 'bytes')
-        .header('etag', basemap.etag)
-        .header('cache-control', CACHE)
-        .header('vary', 'range');
+      reply.header('accept-ranges', 'bytes').header('etag', basemap.etag).header('cache-control', CACHE);
       const answer = answerRange(request.headers, basemap.size, basemap.etag);
       if (answer.kind === 'unchanged') return reply.code(304).send();
       if (answer.kind === 'unsatisfiable') {

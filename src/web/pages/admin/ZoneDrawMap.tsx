@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { ZoneGeometry } from '../../../shared/zone.js';
 import { api } from '../../api.js';
 import { boundsOf } from '../dispatch/map-style.js';
+import '../dispatch/maplibre-worker.js';
 
 type Corner = [number, number];
 

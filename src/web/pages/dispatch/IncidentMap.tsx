@@ -1,7 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import { addProtocol, type GeoJSONSource, Map as MapLibre, setWorkerUrl } from 'maplibre-gl';
+import { addProtocol, type GeoJSONSource, Map as MapLibre } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
-import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
 import { Protocol } from 'pmtiles';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,9 +9,9 @@ import type { IncidentSummary } from '../../../shared/incident.js';
 import type { ZoneGeometry } from '../../../shared/zone.js';
 import { api } from '../../api.js';
 import { MapLegend } from './MapLegend.js';
+import './maplibre-worker.js';
 import { boardStyle, boundsOf, readPalette, zoneMiddles } from './map-style.js';
 
-setWorkerUrl(workerUrl);
 // pmtiles://: MapLibre reads the coalition's street map from Faro itself, by byte ranges of one archive.
 addProtocol('pmtiles', new Protocol().tile);
 
