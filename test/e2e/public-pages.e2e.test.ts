@@ -391,7 +391,7 @@ describe('every staff page on a small phone', () => {
     await page.waitForURL(/\/admin\?section=zones/);
     const nav = page.getByRole('navigation', { name: 'Secciones de administración' });
     await expect.poll(() => nav.locator('[aria-current="page"]').textContent()).toBe('Zonas');
-    expect(await page.title()).toBe('Zonas · Administración · Faro');
+    await expect.poll(() => page.title()).toBe('Zonas · Administración · Faro');
     expect(await page.getByRole('heading', { level: 2 }).allTextContents()).toEqual(['Zonas']);
     // Only the chosen section is shown.
     expect(await page.getByRole('heading', { name: 'Registro de auditoría' }).count()).toBe(0);
@@ -400,8 +400,9 @@ describe('every staff page on a small phone', () => {
     await page.keyboard.press('Enter');
     await page.waitForURL(/section=audit/);
     await page.getByTestId('audit').waitFor();
-    expect(await nav.locator('[aria-current="page"]').textContent()).toBe('Registro de auditoría');
-    expect(await page.title()).toBe('Registro de auditoría · Administración · Faro');
+    await expect.poll(() => nav.locator('[aria-current="page"]').textContent()).toBe('Registro de auditoría');
+    // The title follows the section once the page has rendered it; read it until it does.
+    await expect.poll(() => page.title()).toBe('Registro de auditoría · Administración · Faro');
     // The reader is taken to the section's heading.
     await expect.poll(() => page.evaluate<string>('document.activeElement?.tagName ?? ""')).toBe('H2');
     await expectAccessible(page);
