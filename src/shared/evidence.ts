@@ -1,7 +1,9 @@
+import { z } from 'zod';
+
 /**
  * Evidence items: what responders record on an incident, kept for the legal
- * team as sealed originals with hashes and a chain of custody (zod-free:
- * shared by the server and the web).
+ * team as sealed originals with hashes and a chain of custody (shared by the
+ * server and the web).
  */
 export const EVIDENCE_KINDS = ['video', 'audio', 'photo', 'note'] as const;
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
@@ -21,3 +23,65 @@ export const EVIDENCE_TYPES = {
   photo: ['image/jpeg', 'image/png', 'image/heic', 'image/heif'],
   note: ['text/plain'],
 } as const satisfies Record<EvidenceKind, readonly string[]>;
+
+/**
+ * What a person allowed to know of an item is told about it (the server's answer on every
+ * evidence route; the board, the responder app and the legal page read it).
+ */
+export const evidenceItemSchema = z.object({
+  id: z.uuid(),
+  incidentId: z.uuid(),
+  kind: z.enum(EVIDENCE_KINDS),
+  source: z.enum(EVIDENCE_SOURCES),
+  contentType: z.string(),
+  /** As stored, except that a recording with nothing new for a while reads as partial. */
+  state: z.enum(EVIDENCE_STATES),
+  bytes: z.number().int(),
+  chunks: z.number().int(),
+  durationMs: z.number().int().nullable(),
+  sha256: z.string().nullable(),
+  /** The chain after the last chunk stored: what a partial item verifies up to. */
+  chain: z.string(),
+  deviceStartedAt: z.string().nullable(),
+  receivedAt: z.string(),
+  lastReceivedAt: z.string(),
+  completedAt: z.string().nullable(),
+  retainUntil: z.string(),
+  held: z.boolean(),
+  deleted: z.boolean(),
+  /** Recorded by the person asking. */
+  mine: z.boolean(),
+  /** Who recorded it: for the legal team only. */
+  recorder: z.object({ name: z.string(), role: z.string() }).optional(),
+});
+export type EvidenceItem = z.infer<typeof evidenceItemSchema>;
+
+/** What checking an item found: everything holds, or the first thing that does not. */
+export type EvidenceVerification =
+  | { ok: true; chunks: number; bytes: number; complete: boolean; sha256: string | null }
+  | {
+      ok: false;
+      /** The first chunk that fails, or the custody row. */
+      failure:
+        | { at: 'chunk'; seq: number; reason: 'seal' | 'hash' | 'chain' | 'missing' }
+        | { at: 'item'; reason: 'chain' | 'sha256' | 'length' }
+        | { at: 'custody'; seq: number; reason: string };
+      /** What does verify: the chunks before the failure. */
+      verifiedChunks: number;
+    };
+
+/** An item's chain of custody as the legal team reads it, and whether it holds. */
+export interface EvidenceCustody {
+  entries: {
+    seq: number;
+    at: string;
+    event: string;
+    /** The person's name (none for the server's own acts). */
+    actor: string | null;
+    role: string | null;
+    session: string | null;
+    details: Record<string, unknown>;
+    hash: string;
+  }[];
+  check: { ok: true; entries: number } | { ok: false; seq: number; reason: string };
+}

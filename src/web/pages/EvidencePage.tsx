@@ -1,48 +1,13 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { EvidenceState } from '../../shared/evidence.js';
+import type { EvidenceCustody, EvidenceItem, EvidenceVerification } from '../../shared/evidence.js';
 import { api } from '../api.js';
 import { ErrorSummary } from '../components/ErrorSummary.js';
 import { usePageTitle } from '../pageTitle.js';
 import { useTimeFormat } from '../time.js';
 
-interface Item {
-  id: string;
-  incidentId: string;
-  kind: 'video' | 'audio' | 'photo' | 'note';
-  contentType: string;
-  state: EvidenceState;
-  bytes: number;
-  chunks: number;
-  durationMs: number | null;
-  sha256: string | null;
-  chain: string;
-  deviceStartedAt: string | null;
-  receivedAt: string;
-  completedAt: string | null;
-  retainUntil: string;
-  held: boolean;
-  deleted: boolean;
-  recorder?: { name: string; role: string };
-}
-
-interface Custody {
-  entries: {
-    seq: number;
-    at: string;
-    event: string;
-    actor: string | null;
-    role: string | null;
-    details: Record<string, unknown>;
-    hash: string;
-  }[];
-  check: { ok: true; entries: number } | { ok: false; seq: number; reason: string };
-}
-
-type Verification =
-  | { ok: true; chunks: number; bytes: number; complete: boolean; sha256: string | null }
-  | { ok: false; failure: { at: string; seq?: number; reason: string }; verifiedChunks: number };
+type Item = EvidenceItem;
 
 const length = (ms: number | null) => {
   if (ms === null) return '';
@@ -102,9 +67,9 @@ function ItemDetail({ item }: { item: Item }) {
   const client = useQueryClient();
   const custody = useQuery({
     queryKey: ['evidence', item.id, 'custody'],
-    queryFn: () => api<Custody>(`/api/evidence/${item.id}/custody`),
+    queryFn: () => api<EvidenceCustody>(`/api/evidence/${item.id}/custody`),
   });
-  const verify = useMutation({ mutationFn: () => api<Verification>(`/api/evidence/${item.id}/verify`) });
+  const verify = useMutation({ mutationFn: () => api<EvidenceVerification>(`/api/evidence/${item.id}/verify`) });
   const [reason, setReason] = useState('');
   const hold = useMutation({
     mutationFn: () =>

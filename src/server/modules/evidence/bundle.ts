@@ -1,6 +1,6 @@
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import type { EvidenceKind, EvidenceSource, EvidenceState } from '../../../shared/evidence.js';
-import type { CustodyCheck, CustodyEvent } from './custody.js';
+import type { CustodyCheck, CustodyEntry } from './custody.js';
 
 /**
  * What an evidence bundle for counsel is, written once for the server that
@@ -32,18 +32,11 @@ export const SIGNED_FILES = [MANIFEST_FILE, MANIFEST_HTML_FILE] as const;
 export const EVIDENCE_KEY_PATH = '/.well-known/faro-evidence-key';
 
 /** A row of an item's chain of custody as the bundle carries it: everything its hash covers. */
-export interface BundleCustodyRow {
-  seq: number;
-  at: string;
-  event: CustodyEvent;
-  actorId: string | null;
-  actorRole: string | null;
-  sessionTag: string | null;
-  details: Record<string, string | number | boolean | null>;
+export type BundleCustodyRow = Omit<CustodyEntry, 'itemId'> & {
   /** Hex; null for the first row. */
   previousHash: string | null;
   hash: string;
-}
+};
 
 /** How a chunk failed when the server read it back for the export (sealing.ts, evidence.service.ts). */
 export type StoreCheck =

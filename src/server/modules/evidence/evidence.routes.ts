@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { EVIDENCE_KINDS, EVIDENCE_SOURCES, EVIDENCE_STATES } from '../../../shared/evidence.js';
+import { evidenceItemSchema } from '../../../shared/evidence.js';
 import { sessionOf } from '../../http/auth.js';
 import { AppError, errorSchema } from '../../http/errors.js';
 import { coalitionOf } from '../coalitions/coalition-of.js';
@@ -14,28 +14,7 @@ const errors = { 400: errorSchema, 404: errorSchema, 409: errorSchema, 413: erro
 const idParams = z.object({ id: z.uuid() });
 const sha256Hex = z.string().regex(/^[0-9a-fA-F]{64}$/);
 
-const itemSchema = z.object({
-  id: z.uuid(),
-  incidentId: z.uuid(),
-  kind: z.enum(EVIDENCE_KINDS),
-  source: z.enum(EVIDENCE_SOURCES),
-  contentType: z.string(),
-  state: z.enum(EVIDENCE_STATES),
-  bytes: z.number().int(),
-  chunks: z.number().int(),
-  durationMs: z.number().int().nullable(),
-  sha256: z.string().nullable(),
-  chain: z.string(),
-  deviceStartedAt: z.string().nullable(),
-  receivedAt: z.string(),
-  lastReceivedAt: z.string(),
-  completedAt: z.string().nullable(),
-  retainUntil: z.string(),
-  held: z.boolean(),
-  deleted: z.boolean(),
-  mine: z.boolean(),
-  recorder: z.object({ name: z.string(), role: z.string() }).optional(),
-});
+const itemSchema = evidenceItemSchema;
 const progressSchema = z.object({ chunks: z.number().int(), bytes: z.number().int(), chain: z.string() });
 
 /** The person acting, as the evidence service needs them. */

@@ -1,5 +1,11 @@
 import { createHash, type Hash, randomUUID } from 'node:crypto';
-import { EVIDENCE_TYPES, type EvidenceKind, type EvidenceSource } from '../../../shared/evidence.js';
+import {
+  EVIDENCE_TYPES,
+  type EvidenceItem,
+  type EvidenceKind,
+  type EvidenceSource,
+  type EvidenceVerification,
+} from '../../../shared/evidence.js';
 import type { Permission } from '../../../shared/permissions.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database, Drizzle } from '../../db/database.js';
@@ -79,30 +85,8 @@ export interface StartInput {
   deviceStartedAt?: string | undefined;
 }
 
-export interface ItemFacts {
-  id: string;
-  incidentId: string;
-  kind: EvidenceKind;
-  source: EvidenceSource;
-  contentType: string;
-  state: EvidenceItemRow['state'];
-  bytes: number;
-  chunks: number;
-  durationMs: number | null;
-  sha256: string | null;
-  /** The chain after the last chunk stored: what a partial item verifies up to. */
-  chain: string;
-  deviceStartedAt: string | null;
-  receivedAt: string;
-  lastReceivedAt: string;
-  completedAt: string | null;
-  retainUntil: string;
-  held: boolean;
-  deleted: boolean;
-  mine: boolean;
-  /** Who recorded it: for the legal team only. */
-  recorder?: { name: string; role: string };
-}
+/** What a person allowed to know of an item is told about it. */
+export type ItemFacts = EvidenceItem;
 
 export interface Progress {
   /** Slices (chunks) stored, in order, and how many bytes: everything up to here is safe. */
@@ -111,18 +95,7 @@ export interface Progress {
   chain: string;
 }
 
-export type Verification =
-  | { ok: true; chunks: number; bytes: number; complete: boolean; sha256: string | null }
-  | {
-      ok: false;
-      /** The first chunk that fails, or the custody row. */
-      failure:
-        | { at: 'chunk'; seq: number; reason: 'seal' | 'hash' | 'chain' | 'missing' }
-        | { at: 'item'; reason: 'chain' | 'sha256' | 'length' }
-        | { at: 'custody'; seq: number; reason: string };
-      /** What does verify: the chunks before the failure. */
-      verifiedChunks: number;
-    };
+export type Verification = EvidenceVerification;
 
 const keyContext = (itemId: string) => `evidence-key:${itemId}`;
 const hex = (bytes: Uint8Array | null) => (bytes ? Buffer.from(bytes).toString('hex') : null);
