@@ -69,7 +69,9 @@ function ItemDetail({ item }: { item: Item }) {
     queryKey: ['evidence', item.id, 'custody'],
     queryFn: () => api<EvidenceCustody>(`/api/evidence/${item.id}/custody`),
   });
-  const verify = useMutation({ mutationFn: () => api<EvidenceVerification>(`/api/evidence/${item.id}/verify`) });
+  const verify = useMutation({
+    mutationFn: () => api<EvidenceVerification>(`/api/evidence/${item.id}/verify`),
+  });
   const [reason, setReason] = useState('');
   const hold = useMutation({
     mutationFn: () =>
@@ -159,7 +161,7 @@ function ItemDetail({ item }: { item: Item }) {
               })
             : t('evidencePage.verifyFailed', {
                 where: t(`evidencePage.failureWhere.${verify.data.failure.at}`, {
-                  seq: verify.data.failure.seq ?? '',
+                  seq: 'seq' in verify.data.failure ? verify.data.failure.seq : '',
                 }),
                 why: t(`evidencePage.failureWhy.${verify.data.failure.reason}`),
               })}

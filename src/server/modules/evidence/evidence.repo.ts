@@ -91,10 +91,6 @@ export async function assignmentOnIncident(
   return row && (ENGAGED_OR_DONE as readonly string[]).includes(row.state) ? row.id : null;
 }
 
-export async function insertChunk(db: Drizzle, row: typeof evidenceChunks.$inferInsert): Promise<void> {
-  await db.insert(evidenceChunks).values(row);
-}
-
 /** Stores chunks at their places, replacing a part chunk kept there (an upload's tail). */
 export async function putChunks(db: Drizzle, rows: (typeof evidenceChunks.$inferInsert)[]): Promise<void> {
   await db

@@ -66,7 +66,6 @@ class EvidenceUploadStore extends DataStore {
         id: upload.id,
         incidentId: metadata.incidentId ?? '',
         kind,
-        source: 'upload',
         contentType: metadata.filetype ?? '',
         expectedBytes: upload.size,
         clientSha256: /^[0-9a-f]{64}$/i.test(metadata.sha256 ?? '')

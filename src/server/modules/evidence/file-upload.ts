@@ -1,0 +1,239 @@
+import { createHash, type Hash } from 'node:crypto';
+import type { EvidenceItem } from '../../../shared/evidence.js';
+import { AppError } from '../../http/errors.js';
+import { type EvidenceItemRow, findChunk, findItem, updateItem } from './evidence.repo.js';
+import type { Actor, StartInput } from './evidence.service.js';
+import { type ChunkRow, EVIDENCE_MAX_BYTES, type Items, notFound } from './items.js';
+import { bytesAre } from './media-type.js';
+import type { createRecording } from './recording.js';
+import { CHUNK_BYTES, chainStart, chunkContext, openChunk } from './sealing.js';
+
+/** Uploads whose running SHA-256 a process keeps at most (one hash state each, a few hundred bytes). */
+const HASHING_KEPT = 1000;
+/** Chunks of an upload stored in one transaction. */
+const UPLOAD_BATCH = 4;
+
+/**
+ * An existing file (a camera roll's video) uploaded through the resumable
+ * path (uploads.ts, tus): started with its announced length, its bytes sealed
+ * a chunk at a time as they arrive, a cut connection continued where it
+ * stopped, completed at its length.
+ */
+export function createFileUpload(items: Items, recording: ReturnType<typeof createRecording>) {
+  const { database, now } = items;
+  /** The SHA-256 of each upload this process is receiving, over its whole chunks stored so far. */
+  const hashing = new Map<string, { hash: Hash; upTo: number }>();
+
+  async function owned(coalitionId: string, actor: Actor, itemId: string) {
+    const item = await findItem(database.db, coalitionId, itemId);
+    if (!item || item.recordedBy !== actor.userId || item.source !== 'upload') throw notFound();
+    return item;
+  }
+
+  return {
+    /** Starts an upload with its announced length, which must be within what its kind may hold. */
+    async startUpload(
+      coalitionId: string,
+      actor: Actor,
+      input: Omit<StartInput, 'source'> & { expectedBytes: number; clientSha256?: string | undefined },
+    ): Promise<EvidenceItem> {
+      if (input.expectedBytes <= 0 || input.expectedBytes > EVIDENCE_MAX_BYTES[input.kind])
+        throw new AppError(
+          'PAYLOAD_TOO_LARGE',
+          `A ${input.kind} holds at most ${EVIDENCE_MAX_BYTES[input.kind]} bytes.`,
+          {
+            limitBytes: EVIDENCE_MAX_BYTES[input.kind],
+          },
+        );
+      const { item } = await database.transaction(({ db }) =>
+        recording.startIn(db, coalitionId, actor, { ...input, source: 'upload' }),
+      );
+      return item;
+    },
+
+    /** Where an upload of this person's stands: what the server holds, of how much. */
+    async uploadState(coalitionId: string, actor: Actor, itemId: string) {
+      const item = await owned(coalitionId, actor, itemId);
+      return {
+        bytes: item.bytes,
+        expectedBytes: item.expectedBytes ?? 0,
+        contentType: item.contentType,
+        receivedAt: item.receivedAt,
+      };
+    },
+
+    /**
+     * Appends the bytes of `stream` at `offset`, sealing them a chunk at a time as they arrive:
+     * at most a few chunks are ever held in memory, and never written in clear. A part chunk at the
+     * end (the stream stopped, or a connection was cut mid-chunk) is kept sealed as the item's tail
+     * and continued by the next request. Returns the new offset; completes the item at its length.
+     */
+    async appendUpload(
+      coalitionId: string,
+      actor: Actor,
+      itemId: string,
+      offset: number,
+      stream: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+    ): Promise<number> {
+      const item = await owned(coalitionId, actor, itemId);
+      if (item.state === 'complete') throw new AppError('CONFLICT', 'This upload is complete.');
+      if (offset !== item.bytes)
+        throw new AppError('CONFLICT', `The server has ${item.bytes} bytes.`, { expected: item.bytes });
+      const key = items.itemKey(item);
+      const expected = item.expectedBytes ?? EVIDENCE_MAX_BYTES[item.kind];
+      // The tail: a part chunk kept from the last request, opened to be continued.
+      const last = item.chunks > 0 ? await findChunk(database.db, itemId, item.chunks) : undefined;
+      const tail = last && last.length < CHUNK_BYTES ? last : undefined;
+      let seq = tail ? tail.seq : item.chunks + 1;
+      let chunkStart = tail ? tail.offset : item.bytes;
+      let previousLink = tail
+        ? seq > 1
+          ? Buffer.from((await findChunk(database.db, itemId, seq - 1))?.chain ?? chainStart(itemId))
+          : chainStart(itemId)
+        : Buffer.from(item.chain);
+      const pieces: Buffer[] = tail
+        ? [openChunk(key, chunkContext(itemId, tail.seq, false), tail.sealed)]
+        : [];
+      let buffered = pieces[0]?.length ?? 0;
+      let checked = item.bytes > 0;
+      // The whole file's SHA-256 as its bytes arrive, while its requests come to this process; an
+      // upload continued elsewhere (another process, a restart) is hashed from the store at the end.
+      if (item.bytes === 0) hashing.set(itemId, { hash: createHash('sha256'), upTo: 0 });
+      const running = hashing.get(itemId);
+      // Oldest first: uploads left unfinished do not keep their hashes here for ever.
+      for (const old of hashing.keys()) {
+        if (hashing.size <= HASHING_KEPT) break;
+        hashing.delete(old);
+      }
+
+      /**
+       * Sealed chunks not yet stored, and the item as it must stand before them: a few are stored
+       * in one transaction (fewer round trips and commits), never more than UPLOAD_BATCH in memory.
+       */
+      let batch: (ChunkRow & { plain: Buffer })[] = [];
+      let batchBefore: { chunks: number; bytes: number } | null = null;
+
+      /** Seals the chunk at `seq` (the tail's place, if one was kept there) and moves the chain on. */
+      const seal = (plain: Buffer) => {
+        if (!checked) {
+          if (!bytesAre(plain, item.contentType))
+            throw new AppError('UNSUPPORTED_MEDIA_TYPE', `The bytes are not ${item.contentType}.`);
+          checked = true;
+        }
+        if (!batchBefore) {
+          const tailHere = tail && seq === tail.seq ? tail.length : 0;
+          batchBefore = tailHere
+            ? { chunks: seq, bytes: chunkStart + tailHere }
+            : { chunks: seq - 1, bytes: chunkStart };
+        }
+        const row = items.sealAt(item, key, { seq, offset: chunkStart }, previousLink, plain);
+        previousLink = row.chain;
+        batch.push({ ...row, plain });
+      };
+
+      /** Stores the sealed chunks, if the item still stands where they start. */
+      const flush = async () => {
+        const rows = batch;
+        const before = batchBefore;
+        if (rows.length === 0 || !before) return;
+        batch = [];
+        batchBefore = null;
+        await database.transaction(async ({ db }) => {
+          const current = await findItem(db, coalitionId, itemId, true);
+          // Another request moved it on meanwhile (a second process): this one stops.
+          if (!current || current.chunks !== before.chunks || current.bytes !== before.bytes)
+            throw new AppError('CONFLICT', 'The upload moved on in another request.');
+          await items.storeChunks(
+            db,
+            itemId,
+            rows.map(({ plain: _, ...row }) => row),
+            now(),
+          );
+        });
+        // Whole chunks, in order, are in the running hash; a part chunk waits until it is whole.
+        for (const row of rows) {
+          if (!running || row.length !== CHUNK_BYTES) continue;
+          if (row.offset !== running.upTo) {
+            hashing.delete(itemId);
+            continue;
+          }
+          running.hash.update(row.plain);
+          running.upTo += CHUNK_BYTES;
+        }
+      };
+
+      let failure: unknown = null;
+      try {
+        for await (const piece of stream) {
+          if (chunkStart + buffered + piece.length > expected)
+            throw new AppError('PAYLOAD_TOO_LARGE', `This upload was announced as ${expected} bytes.`, {
+              limitBytes: expected,
+            });
+          pieces.push(Buffer.from(piece));
+          buffered += piece.length;
+          if (!checked && buffered >= 16) {
+            const head = Buffer.concat(pieces).subarray(0, 16);
+            if (!bytesAre(head, item.contentType))
+              throw new AppError('UNSUPPORTED_MEDIA_TYPE', `The bytes are not ${item.contentType}.`);
+            checked = true;
+          }
+          while (buffered >= CHUNK_BYTES) {
+            const all = Buffer.concat(pieces);
+            seal(all.subarray(0, CHUNK_BYTES));
+            seq += 1;
+            chunkStart += CHUNK_BYTES;
+            pieces.length = 0;
+            if (all.length > CHUNK_BYTES) pieces.push(all.subarray(CHUNK_BYTES));
+            buffered = all.length - CHUNK_BYTES;
+            if (batch.length >= UPLOAD_BATCH) await flush();
+          }
+        }
+      } catch (error) {
+        failure = error;
+      }
+      // What arrived before the end or a cut is kept (sealed), unless it was refused for what it is.
+      // (A stream cut before its first bytes could be told apart is sent again from the start.)
+      const refused = failure instanceof AppError && failure.code !== 'CONFLICT';
+      if (!refused) {
+        if (buffered > 0 && (checked || !failure)) seal(Buffer.concat(pieces));
+        await flush();
+      }
+      if (failure) throw failure;
+      const stored = await findItem(database.db, coalitionId, itemId);
+      if (stored && item.expectedBytes !== null && stored.bytes === item.expectedBytes)
+        await complete(stored);
+      return stored?.bytes ?? item.bytes;
+
+      /** At its announced length: the last chunk sealed as the last, the whole hash kept. */
+      async function complete(done: EvidenceItemRow) {
+        await database.transaction(async ({ db }) => {
+          const locked = await findItem(db, coalitionId, itemId, true);
+          if (!locked || locked.state === 'complete') return;
+          const { last: lastChunk, plain } = await items.sealLast(db, locked, key);
+          const kept = hashing.get(itemId);
+          hashing.delete(itemId);
+          let digest: Buffer;
+          if (kept && kept.upTo === lastChunk.offset) digest = kept.hash.update(plain).digest();
+          else if (kept && kept.upTo === lastChunk.offset + lastChunk.length) digest = kept.hash.digest();
+          // Continued in another process: read back as stored (every seal, hash and link checked).
+          else digest = await items.storedSha256(db, locked);
+          const mismatch = done.clientSha256 && !digest.equals(Buffer.from(done.clientSha256));
+          const at = now();
+          await updateItem(db, itemId, { state: 'complete', sha256: digest, completedAt: at });
+          await items.appendCustody(
+            db,
+            itemId,
+            actor,
+            'completed',
+            {
+              sha256: digest.toString('hex'),
+              bytes: locked.bytes,
+              matchesUploader: mismatch ? false : done.clientSha256 ? true : null,
+            },
+            at,
+          );
+        });
+      }
+    },
+  };
+}
