@@ -163,6 +163,7 @@ export function createFileUpload(items: Items, recording: ReturnType<typeof crea
       };
 
       let failure: unknown = null;
+      let storing: Promise<void> = Promise.resolve();
       try {
         for await (const piece of stream) {
           if (chunkStart + buffered + piece.length > expected)
@@ -185,12 +186,23 @@ export function createFileUpload(items: Items, recording: ReturnType<typeof crea
             pieces.length = 0;
             if (all.length > CHUNK_BYTES) pieces.push(all.subarray(CHUNK_BYTES));
             buffered = all.length - CHUNK_BYTES;
-            if (batch.length >= UPLOAD_BATCH) await flush();
+            if (batch.length >= UPLOAD_BATCH) {
+              // One batch is written while the next is received and sealed: the database's time and
+              // this process's overlap. Never more than one in flight, so they are stored in order.
+              await storing;
+              storing = flush();
+              storing.catch(() => {});
+            }
           }
         }
+        await storing;
       } catch (error) {
         failure = error;
       }
+      // A batch still being written when the stream failed: its end is awaited before the rest.
+      await storing.catch((error: unknown) => {
+        failure ??= error;
+      });
       // What arrived before the end or a cut is kept (sealed), unless it was refused for what it is.
       // (A stream cut before its first bytes could be told apart is sent again from the start.)
       const refused = failure instanceof AppError && failure.code !== 'CONFLICT';
