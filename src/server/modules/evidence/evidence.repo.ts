@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Drizzle } from '../../db/database.js';
 import {
   assignments,
@@ -109,9 +109,11 @@ export async function putChunks(db: Drizzle, rows: (typeof evidenceChunks.$infer
     });
 }
 
-export async function findChunk(db: Drizzle, itemId: string, seq: number) {
+/** A chunk's place, hashes and chain, without its sealed bytes. */
+export async function chunkFacts(db: Drizzle, itemId: string, seq: number) {
+  const { sealed: _, ...facts } = getTableColumns(evidenceChunks);
   const [row] = await db
-    .select()
+    .select(facts)
     .from(evidenceChunks)
     .where(and(eq(evidenceChunks.itemId, itemId), eq(evidenceChunks.seq, seq)));
   return row;

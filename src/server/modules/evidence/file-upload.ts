@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { EvidenceItem } from '../../../shared/evidence.js';
 import { AppError } from '../../http/errors.js';
-import { type EvidenceItemRow, findChunk, findItem, updateItem } from './evidence.repo.js';
+import { chunkFacts, type EvidenceItemRow, findItem, updateItem } from './evidence.repo.js';
 import type { Actor, StartInput } from './evidence.service.js';
 import { type ChunkRow, EVIDENCE_MAX_BYTES, type Items, notFound } from './items.js';
 import { bytesAre } from './media-type.js';
@@ -82,13 +82,16 @@ export function createFileUpload(items: Items, recording: ReturnType<typeof crea
       const key = items.itemKey(item);
       const expected = item.expectedBytes ?? EVIDENCE_MAX_BYTES[item.kind];
       // The tail: a part chunk kept from the last request, opened to be continued.
-      const last = item.chunks > 0 ? await findChunk(database.db, itemId, item.chunks) : undefined;
-      const tail = last && last.length < CHUNK_BYTES ? last : undefined;
+      const last = item.chunks > 0 ? await chunkFacts(database.db, itemId, item.chunks) : undefined;
+      const tail =
+        last && last.length < CHUNK_BYTES
+          ? (await items.store.read(database.db, itemId, last.seq, 1)).find((chunk) => chunk.seq === last.seq)
+          : undefined;
       let seq = tail ? tail.seq : item.chunks + 1;
       let chunkStart = tail ? tail.offset : item.bytes;
       let previousLink = tail
         ? seq > 1
-          ? Buffer.from((await findChunk(database.db, itemId, seq - 1))?.chain ?? chainStart(itemId))
+          ? Buffer.from((await chunkFacts(database.db, itemId, seq - 1))?.chain ?? chainStart(itemId))
           : chainStart(itemId)
         : Buffer.from(item.chain);
       const pieces: Buffer[] = tail

@@ -1,7 +1,7 @@
 import type { EvidenceItem } from '../../../shared/evidence.js';
 import { AppError } from '../../http/errors.js';
 import { opensOriginals } from './evidence.policy.js';
-import { deleteChunks, expiredItems, findItem, updateItem } from './evidence.repo.js';
+import { expiredItems, findItem, updateItem } from './evidence.repo.js';
 import type { Actor } from './evidence.service.js';
 import { holdContext, type Items, notFound } from './items.js';
 
@@ -68,7 +68,7 @@ export function createHolds(items: Items) {
             const item = await findItem(db, coalitionId, id, true);
             // Held or deleted since it was listed: left as it is.
             if (!item || item.holdAt || item.deletedAt) return false;
-            await deleteChunks(db, id);
+            await items.store.remove(db, id);
             await updateItem(db, id, { deletedAt: at });
             await items.appendCustody(db, id, null, 'deleted', { reason: 'retention' }, at);
             await items.audit(db, coalitionId, null, 'evidence.deleted', id, at);

@@ -5,19 +5,16 @@ import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database, Drizzle } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import { recordAudit } from '../access/audit.js';
+import { type ChunkStore, databaseChunkStore, type StoredChunk } from './chunk-store.js';
 import { type CustodyEntry, type CustodyEvent, custodyHash, verifyCustody } from './custody.js';
 import { opensOriginals, seesEvidenceFacts } from './evidence.policy.js';
 import {
-  chunksFrom,
   type EvidenceItemRow,
-  findChunk,
   findItem,
   insertCustody,
   insertItem,
   lastCustody,
   listCustody,
-  putChunks,
-  resealChunk,
   updateItem,
 } from './evidence.repo.js';
 import type { Actor, StartInput } from './evidence.service.js';
@@ -55,7 +52,7 @@ export const holdContext = (itemId: string) => `evidence-hold:${itemId}`;
 export const hex = (bytes: Uint8Array | null) => (bytes ? Buffer.from(bytes).toString('hex') : null);
 
 /** A chunk as it is stored: sealed, with the hash of its bytes and the chain after it. */
-export type ChunkRow = Parameters<typeof putChunks>[1][number];
+export type ChunkRow = StoredChunk;
 
 export class ChunkFailure extends Error {
   constructor(
@@ -73,10 +70,13 @@ export interface ItemDeps {
   box: SecretBox;
   now: () => Date;
   retentionDays: number;
+  /** Where sealed chunks are kept (the database unless told otherwise). */
+  store?: ChunkStore | undefined;
 }
 
 export function createItems(deps: ItemDeps) {
   const { box, now } = deps;
+  const store = deps.store ?? databaseChunkStore;
   const sessionTag = (actor: Actor | null) =>
     actor ? box.digest(actor.tokenHash, 'evidence-session').slice(0, 16) : null;
   const actingRole = (actor: Actor, wanted: string[]) =>
@@ -247,7 +247,7 @@ export function createItems(deps: ItemDeps) {
   async function storeChunks(db: Drizzle, itemId: string, rows: readonly ChunkRow[], at: Date) {
     const last = rows.at(-1);
     if (!last) return;
-    await putChunks(db, [...rows]);
+    await store.write(db, rows);
     await updateItem(db, itemId, {
       chunks: last.seq,
       bytes: last.offset + last.length,
@@ -260,10 +260,15 @@ export function createItems(deps: ItemDeps) {
 
   /** Seals the item's last chunk again as the last (a chunk moved after it no longer verifies). */
   async function sealLast(db: Drizzle, item: EvidenceItemRow, key: Uint8Array) {
-    const last = await findChunk(db, item.id, item.chunks);
-    if (!last) throw new Error('the last chunk is missing');
+    const [last] = await store.read(db, item.id, item.chunks, 1);
+    if (last?.seq !== item.chunks) throw new Error('the last chunk is missing');
     const plain = openChunk(key, chunkContext(item.id, last.seq, false), last.sealed);
-    await resealChunk(db, item.id, last.seq, sealChunk(key, chunkContext(item.id, last.seq, true), plain));
+    await store.sealAsLast(
+      db,
+      item.id,
+      last.seq,
+      sealChunk(key, chunkContext(item.id, last.seq, true), plain),
+    );
     return { last, plain };
   }
 
@@ -273,7 +278,7 @@ export function createItems(deps: ItemDeps) {
     let link = chainStart(item.id);
     let next = 1;
     for (;;) {
-      const rows = await chunksFrom(db, item.id, next, READ_BATCH);
+      const rows = await store.read(db, item.id, next, READ_BATCH);
       if (rows.length === 0) return;
       for (const row of rows) {
         if (row.seq !== next) throw new ChunkFailure(next, 'missing');
@@ -291,6 +296,8 @@ export function createItems(deps: ItemDeps) {
         yield { seq: row.seq, plain, final: row.final, link };
         next += 1;
       }
+      // Fewer than asked for: that was the end.
+      if (rows.length < READ_BATCH) return;
     }
   }
 
@@ -321,6 +328,7 @@ export function createItems(deps: ItemDeps) {
 
   return {
     database: deps.database,
+    store,
     box,
     now,
     actingRole,

@@ -5,7 +5,7 @@ import { AppError } from '../../http/errors.js';
 import { recordsForAnyIncident } from './evidence.policy.js';
 import {
   assignmentOnIncident,
-  findChunk,
+  chunkFacts,
   findItem,
   incidentInCoalition,
   updateItem,
@@ -101,7 +101,7 @@ export function createRecording(items: Items) {
         if (!item || item.recordedBy !== actor.userId || item.source !== 'recording') throw notFound();
         const progress = { chunks: item.chunks, bytes: item.bytes, chain: hex(item.chain) ?? '' };
         if (seq <= item.chunks) {
-          const stored = await findChunk(db, itemId, seq);
+          const stored = await chunkFacts(db, itemId, seq);
           if (stored && Buffer.from(stored.sha256).equals(hash)) return progress;
           throw new AppError('CONFLICT', `A different slice ${seq} is already stored.`, {
             expected: item.chunks + 1,
