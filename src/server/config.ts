@@ -36,6 +36,8 @@ export interface Config {
   };
   shutdownTimeoutMs: number;
   retention: { exactLocationDays: number; callbackHours: number; evidenceDays: number };
+  /** Where sealed evidence originals are kept: a folder, or (none given) the database. */
+  evidenceStoreDir: string | undefined;
   jobs: { pollSeconds: number };
   webDistDir: string;
   /** The coalition's time zone (IANA): every time a person reads is shown in it (src/shared/time.ts). */
@@ -189,6 +191,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       callbackHours: env.RETENTION_CALLBACK_HOURS,
       evidenceDays: env.RETENTION_EVIDENCE_DAYS,
     },
+    evidenceStoreDir: env.EVIDENCE_STORE_DIR ? path.resolve(env.EVIDENCE_STORE_DIR) : undefined,
     jobs: { pollSeconds: env.JOB_POLL_SECONDS },
     webDistDir: path.resolve(env.WEB_DIST_DIR),
     timeZone: env.FARO_TIMEZONE,

@@ -93,9 +93,15 @@ export const evidenceChunks = pgTable(
     final: boolean('final').notNull().default(false),
     sha256: bytea('sha256').notNull(),
     chain: bytea('chain').notNull(),
-    sealed: bytea('sealed').notNull(),
+    /** The sealed bytes, when the database is the store (chunk-store.ts). */
+    sealed: bytea('sealed'),
+    /** Or the name of the file holding them, when a folder is (EVIDENCE_STORE_DIR). */
+    blob: text('blob'),
   },
-  (t) => [primaryKey({ columns: [t.itemId, t.seq] })],
+  (t) => [
+    primaryKey({ columns: [t.itemId, t.seq] }),
+    check('evidence_chunks_kept_once', sql`(${t.sealed} is null) <> (${t.blob} is null)`),
+  ],
 );
 
 /** The chain of custody: appended only, each row's hash covering the one before (custody.ts). */

@@ -1,22 +1,27 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, open, readdir, readFile, rm, unlink } from 'node:fs/promises';
+import path from 'node:path';
 import type { Drizzle } from '../../db/database.js';
-import { chunksFrom, deleteChunks, putChunks, resealChunk } from './evidence.repo.js';
+import { blobsOf, chunksFrom, deleteChunks, putChunks, resealChunk } from './evidence.repo.js';
 
-/** A chunk as it is stored: its place, the hash of its bytes, the chain after it, and its sealed bytes. */
-export type StoredChunk = Parameters<typeof putChunks>[1][number];
-export type ReadChunk = Awaited<ReturnType<typeof chunksFrom>>[number];
+type ChunkRow = Awaited<ReturnType<typeof chunksFrom>>[number];
+/** A chunk as it is given to the store: its place, the hash of its bytes, the chain after it, its sealed bytes. */
+export type StoredChunk = Omit<ChunkRow, 'sealed' | 'blob'> & { sealed: Uint8Array };
+/** A chunk read back: the same, its sealed bytes from wherever they are kept. */
+export type ReadChunk = StoredChunk;
 
 /**
  * Where the sealed chunks of originals are kept. Every call is given the
  * transaction it belongs to, so that a chunk and the item's progress are
- * stored together or not at all.
+ * recorded together or not at all; the chunk's place, hashes and chain are
+ * always rows of `evidence_chunks`, so verification and the custody log
+ * never rest on the store's word.
  *
- * The database is the store today: one thing to back up, replicated with
- * PostgreSQL. An object store (S3-compatible) can implement the same four
- * calls later — its objects written before the transaction that records them
- * commits, named by item and place (so a retried write replaces, never adds),
- * and deleted after the transaction that forgets them — with the chunk's place,
- * hashes and chain still in the database, so that verification and the
- * custody log do not depend on the object store's word.
+ * The database is the store by default: one thing to back up, replicated
+ * with PostgreSQL. A folder (`EVIDENCE_STORE_DIR`) is the other store; an
+ * S3-compatible object store can implement the same calls the same way
+ * (objects written before the transaction that names them, never overwritten,
+ * let go only after the transaction that forgets them).
  */
 export interface ChunkStore {
   /** Stores chunks at their places, replacing a part chunk kept there (an upload's tail). */
@@ -25,14 +30,109 @@ export interface ChunkStore {
   read(db: Drizzle, itemId: string, fromSeq: number, count: number): Promise<ReadChunk[]>;
   /** Replaces a chunk's seal with the one that marks it as the last. */
   sealAsLast(db: Drizzle, itemId: string, seq: number, sealed: Uint8Array): Promise<void>;
-  /** Deletes every chunk of an item (retention). */
+  /** Forgets every chunk of an item (retention). */
   remove(db: Drizzle, itemId: string): Promise<void>;
+  /**
+   * After a transaction that replaced or forgot chunks has committed (an item completed, one
+   * purged): lets go of the bytes no row names any more.
+   */
+  release(db: Drizzle, itemId: string): Promise<void>;
 }
 
 /** Sealed chunks as rows of `evidence_chunks` (stored out of line, uncompressed: they are ciphertext). */
 export const databaseChunkStore: ChunkStore = {
-  write: (db, chunks) => putChunks(db, [...chunks]),
-  read: (db, itemId, fromSeq, count) => chunksFrom(db, itemId, fromSeq, count),
-  sealAsLast: (db, itemId, seq, sealed) => resealChunk(db, itemId, seq, sealed),
+  write: (db, chunks) =>
+    putChunks(
+      db,
+      chunks.map((chunk) => ({ ...chunk, blob: null })),
+    ),
+  async read(db, itemId, fromSeq, count) {
+    const rows = await chunksFrom(db, itemId, fromSeq, count);
+    return rows.map(({ sealed, blob, ...row }) => {
+      if (!sealed)
+        throw new Error(
+          `evidence chunk ${itemId}/${row.seq} is kept in a folder (${blob}): set EVIDENCE_STORE_DIR`,
+        );
+      return { ...row, sealed };
+    });
+  },
+  sealAsLast: (db, itemId, seq, sealed) => resealChunk(db, itemId, seq, { sealed, blob: null }),
   remove: (db, itemId) => deleteChunks(db, itemId),
+  release: async () => {},
 };
+
+/**
+ * Sealed chunks as files in a folder, one per chunk, never overwritten: each write makes a new
+ * file (its name in the chunk's row), made durable (fsync, and the folder's entry) before the
+ * transaction naming it commits. A transaction that does not commit leaves a file no row names,
+ * and the old one in place; `release` deletes such files once an item is complete or purged.
+ * Chunks stored in the database before the folder was configured are still read from there.
+ */
+export function createFolderChunkStore(root: string): ChunkStore {
+  const folderOf = (itemId: string) => path.join(root, itemId.slice(0, 2), itemId);
+  const fileOf = (itemId: string, blob: string) => path.join(folderOf(itemId), blob);
+
+  async function put(itemId: string, seq: number, sealed: Uint8Array): Promise<string> {
+    const blob = `${seq}.${randomUUID()}`;
+    const file = await open(fileOf(itemId, blob), 'wx', 0o600);
+    try {
+      await file.writeFile(sealed);
+      await file.datasync();
+    } finally {
+      await file.close();
+    }
+    return blob;
+  }
+
+  /** The folder's entries made durable too (a new file's name survives a crash). */
+  async function syncFolder(itemId: string) {
+    const folder = await open(folderOf(itemId), 'r');
+    try {
+      await folder.sync();
+    } finally {
+      await folder.close();
+    }
+  }
+
+  return {
+    async write(db, chunks) {
+      const itemId = chunks[0]?.itemId;
+      if (!itemId) return;
+      await mkdir(folderOf(itemId), { recursive: true, mode: 0o700 });
+      const rows = [];
+      for (const { sealed, ...chunk } of chunks)
+        rows.push({ ...chunk, sealed: null, blob: await put(chunk.itemId, chunk.seq, sealed) });
+      await syncFolder(itemId);
+      await putChunks(db, rows);
+    },
+    async read(db, itemId, fromSeq, count) {
+      const rows = await chunksFrom(db, itemId, fromSeq, count);
+      const read: ReadChunk[] = [];
+      for (const { sealed, blob, ...row } of rows) {
+        if (sealed) read.push({ ...row, sealed });
+        else if (blob) {
+          // A file gone is read as nothing: the chunk then fails its seal, and verification names it.
+          const bytes = await readFile(fileOf(itemId, blob)).catch(() => new Uint8Array());
+          read.push({ ...row, sealed: bytes });
+        }
+      }
+      return read;
+    },
+    async sealAsLast(db, itemId, seq, sealed) {
+      await mkdir(folderOf(itemId), { recursive: true, mode: 0o700 });
+      const blob = await put(itemId, seq, sealed);
+      await syncFolder(itemId);
+      await resealChunk(db, itemId, seq, { sealed: null, blob });
+    },
+    remove: (db, itemId) => deleteChunks(db, itemId),
+    async release(db, itemId) {
+      const named = new Set(await blobsOf(db, itemId));
+      const present = await readdir(folderOf(itemId)).catch(() => [] as string[]);
+      if (named.size === 0) {
+        await rm(folderOf(itemId), { recursive: true, force: true });
+        return;
+      }
+      for (const name of present) if (!named.has(name)) await unlink(fileOf(itemId, name)).catch(() => {});
+    },
+  };
+}

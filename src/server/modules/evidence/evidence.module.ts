@@ -1,5 +1,6 @@
 import type { Platform } from '../../platform.js';
 import type { FaroModule } from '../module.js';
+import { createFolderChunkStore, databaseChunkStore } from './chunk-store.js';
 import { registerEvidenceRoutes } from './evidence.routes.js';
 import { createEvidenceService } from './evidence.service.js';
 import { createEvidenceExport } from './export.js';
@@ -19,6 +20,7 @@ export function createEvidenceModule(platform: Platform) {
     box,
     now,
     retentionDays: config.retention.evidenceDays,
+    store: config.evidenceStoreDir ? createFolderChunkStore(config.evidenceStoreDir) : databaseChunkStore,
   });
   const signer = createEvidenceSigner({ db: database.db, box });
   const exports = createEvidenceExport({

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, getTableColumns, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import type { Drizzle } from '../../db/database.js';
 import {
   assignments,
@@ -105,6 +105,7 @@ export async function putChunks(db: Drizzle, rows: (typeof evidenceChunks.$infer
         sha256: sql`excluded.sha256`,
         chain: sql`excluded.chain`,
         sealed: sql`excluded.sealed`,
+        blob: sql`excluded.blob`,
       },
     });
 }
@@ -124,12 +125,21 @@ export async function resealChunk(
   db: Drizzle,
   itemId: string,
   seq: number,
-  sealed: Uint8Array,
+  kept: { sealed: Uint8Array; blob: null } | { sealed: null; blob: string },
 ): Promise<void> {
   await db
     .update(evidenceChunks)
-    .set({ sealed, final: true })
+    .set({ ...kept, final: true })
     .where(and(eq(evidenceChunks.itemId, itemId), eq(evidenceChunks.seq, seq)));
+}
+
+/** The names of the files an item's chunks are kept in (a folder store). */
+export async function blobsOf(db: Drizzle, itemId: string): Promise<string[]> {
+  const rows = await db
+    .select({ blob: evidenceChunks.blob })
+    .from(evidenceChunks)
+    .where(and(eq(evidenceChunks.itemId, itemId), isNotNull(evidenceChunks.blob)));
+  return rows.flatMap((row) => (row.blob ? [row.blob] : []));
 }
 
 /** Chunks from `fromSeq` on, a few at a time (an original is read as a stream, never whole). */

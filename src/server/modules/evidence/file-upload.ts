@@ -215,8 +215,11 @@ export function createFileUpload(items: Items, recording: ReturnType<typeof crea
       }
       if (failure) throw failure;
       const stored = await findItem(database.db, coalitionId, itemId);
-      if (stored && item.expectedBytes !== null && stored.bytes === item.expectedBytes)
+      if (stored && item.expectedBytes !== null && stored.bytes === item.expectedBytes) {
         await complete(stored);
+        // Tails replaced after cut connections, and the last chunk's earlier seal: named by no row now.
+        await items.store.release(database.db, itemId);
+      }
       return stored?.bytes ?? item.bytes;
 
       /** At its announced length: the last chunk sealed as the last, the whole hash kept. */

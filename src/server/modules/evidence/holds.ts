@@ -74,7 +74,10 @@ export function createHolds(items: Items) {
             await items.audit(db, coalitionId, null, 'evidence.deleted', id, at);
             return true;
           });
-          if (done) purged += 1;
+          if (done) {
+            purged += 1;
+            await items.store.release(database.db, id);
+          }
         }
       }
     },

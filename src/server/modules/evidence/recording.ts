@@ -141,7 +141,7 @@ export function createRecording(items: Items) {
       input: { chunks: number; sha256?: string | undefined; durationMs?: number | undefined },
     ): Promise<EvidenceItem> {
       const at = now();
-      return database.transaction(async ({ db }) => {
+      const finished = await database.transaction(async ({ db }) => {
         const item = await findItem(db, coalitionId, itemId, true);
         if (!item || item.recordedBy !== actor.userId || item.source !== 'recording') throw notFound();
         if (item.state === 'complete') return items.factsOf(item, actor);
@@ -184,6 +184,9 @@ export function createRecording(items: Items) {
         );
         return items.currentFacts(db, coalitionId, itemId, actor);
       });
+      // The last chunk's earlier seal is no longer named by any row.
+      await items.store.release(database.db, itemId);
+      return finished;
     },
   };
 }
