@@ -206,6 +206,22 @@ describe('a resumable upload', () => {
     expect(answered(await create(other, 100, { ...video, incidentId })).status).toBe(404);
     // Evidence is not deleted by its uploader.
     expect(answered(await tus(recorder, 'DELETE', location, {})).status).toBe(403);
+    // An incident id that is none: said so, never handed to the database.
+    const notAnId = answered(await create(recorder, 100, { ...video, incidentId: "x' or 1=1 --" }));
+    expect(notAnId.status).toBe(400);
+    expect(JSON.parse(notAnId.body).error.code).toBe('VALIDATION');
+  });
+
+  it('answers a failure on its own side as every route does: JSON, nothing of the query', async () => {
+    await t.faro.database.pool.query('alter table evidence_items rename to evidence_items_away');
+    try {
+      const failed = answered(await create(recorder, 100, { ...video, incidentId }));
+      expect(failed.status).toBe(500);
+      expect(JSON.parse(failed.body)).toEqual({ error: { code: 'INTERNAL', message: expect.any(String) } });
+      expect(failed.body).not.toMatch(/evidence_items|select|insert|params/i);
+    } finally {
+      await t.faro.database.pool.query('alter table evidence_items_away rename to evidence_items');
+    }
   });
 
   it('refuses bytes that are not what the upload says, and a length past the limit, as JSON', async () => {

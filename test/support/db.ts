@@ -1,9 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { type Config, loadConfig } from '../../src/server/config.js';
 import { type Database, openDatabase, openPglite } from '../../src/server/db/database.js';
+import { PrivateNodeFS } from '../../src/server/db/private-folder.js';
 import { TEST_SECRET_KEY } from './keys.js';
 import { databaseUrlFor } from './urls.js';
 
@@ -69,4 +70,22 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const dump = await readFile(inject('pgliteTemplate'));
   const lite = new PGlite({ loadDataDir: new Blob([dump]) });
   return { database: await openPglite(lite), url: undefined, drop: async () => undefined };
+}
+
+/**
+ * A fresh PGlite database in a real data folder: the template of this run written into `dataDir`,
+ * then opened the way Faro opens its own folder. For tests of what reaches the disk. `drop`
+ * removes the folder (close the database first).
+ */
+export async function createPgliteDatabaseIn(dataDir: string): Promise<TestDatabase> {
+  const dump = await readFile(inject('pgliteTemplate'));
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const loader = new PGlite({ fs: new PrivateNodeFS(dataDir), loadDataDir: new Blob([dump]) });
+  await loader.waitReady;
+  await loader.close();
+  return {
+    database: await openDatabase({ kind: 'pglite', dataDir }),
+    url: undefined,
+    drop: () => rm(dataDir, { recursive: true, force: true }),
+  };
 }

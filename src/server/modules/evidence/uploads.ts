@@ -6,7 +6,7 @@ import { DataStore, ERRORS, Upload } from '@tus/utils';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { EVIDENCE_KINDS, type EvidenceKind } from '../../../shared/evidence.js';
 import { sessionOf } from '../../http/auth.js';
-import { AppError, errorBody, STATUS_BY_CODE } from '../../http/errors.js';
+import { AppError, errorBody, STATUS_BY_CODE, toAppError } from '../../http/errors.js';
 import { coalitionOf } from '../coalitions/coalition-of.js';
 import { type Actor, EVIDENCE_MAX_BYTES, type EvidenceService } from './evidence.service.js';
 
@@ -21,6 +21,8 @@ import { type Actor, EVIDENCE_MAX_BYTES, type EvidenceService } from './evidence
  */
 
 export const UPLOADS_PATH = '/api/evidence/uploads';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
 interface Caller {
   coalitionId: string;
@@ -59,6 +61,9 @@ class EvidenceUploadStore extends DataStore {
     const kind = metadata.kind as EvidenceKind;
     if (!(EVIDENCE_KINDS as readonly string[]).includes(kind) || kind === 'note')
       throw asTus(new AppError('VALIDATION', 'Say what the file is: kind video, audio or photo.'));
+    // Checked here, not by the database: a query refused for its input is an error on Faro's side.
+    if (!UUID.test(metadata.incidentId ?? ''))
+      throw asTus(new AppError('VALIDATION', 'Say which incident the file is of: incidentId.'));
     if (upload.size === undefined)
       throw asTus(new AppError('VALIDATION', 'An evidence upload announces its length (Upload-Length).'));
     try {
@@ -115,8 +120,6 @@ class EvidenceUploadStore extends DataStore {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
-
 export function registerUploadRoutes(app: FastifyInstance, deps: { evidence: EvidenceService }): void {
   const tus = new Server({
     path: UPLOADS_PATH,
@@ -130,7 +133,17 @@ export function registerUploadRoutes(app: FastifyInstance, deps: { evidence: Evi
     allowedHeaders: ['x-csrf-token'],
     onResponseError: (_req, error) => {
       const refusal = caller.getStore()?.refusal;
-      return refusal ?? (error instanceof Error ? undefined : error);
+      if (refusal) return refusal;
+      // tus's own answers, and Faro's refusals (asTus), as they are.
+      if (!(error instanceof Error) || 'status_code' in error) return undefined;
+      // Anything else failed on Faro's side: logged, and answered as every route answers it. Never
+      // with the error's own text (tus's default), which may hold a query and what a client sent in it.
+      app.log.error({ err: error }, 'upload failed');
+      const failure = toAppError(error);
+      return {
+        status_code: STATUS_BY_CODE[failure.code],
+        body: JSON.stringify(errorBody(failure.code, failure.message, failure.details)),
+      };
     },
     // Checked as the body streams too: nothing past the announced length is read.
     maxSize: Math.max(...Object.values(EVIDENCE_MAX_BYTES)),
