@@ -79,8 +79,8 @@ export interface SeededDatabase {
   secretKey: string;
   /** What `faro start` needs for this database (JOB_POLL_SECONDS 0.5, warnings only). */
   env: Record<string, string>;
-  /** Starts the built server on it. */
-  start: () => ReturnType<typeof spawnServer>;
+  /** Starts the built server on it (with more settings, if given). */
+  start: (more?: Record<string, string>) => ReturnType<typeof spawnServer>;
 }
 
 /**
@@ -108,7 +108,8 @@ export async function onSeededPostgres<R>(
       // Hundreds of responders' live streams, all from this machine.
       HTTP_MAX_CONNECTIONS_PER_ADDRESS: '100000',
     };
-    const start = () => spawnServer(env, { args: ['bin/faro.js', 'start'] });
+    const start = (more: Record<string, string> = {}) =>
+      spawnServer({ ...env, ...more }, { args: ['bin/faro.js', 'start'] });
     const setup = await start();
     setup.child.kill('SIGTERM');
     await setup.exited;

@@ -99,9 +99,14 @@ export function createFolderChunkStore(root: string): ChunkStore {
       const itemId = chunks[0]?.itemId;
       if (!itemId) return;
       await mkdir(folderOf(itemId), { recursive: true, mode: 0o700 });
-      const rows = [];
-      for (const { sealed, ...chunk } of chunks)
-        rows.push({ ...chunk, sealed: null, blob: await put(chunk.itemId, chunk.seq, sealed) });
+      // Written and synced side by side: the disk may flush them together.
+      const rows = await Promise.all(
+        chunks.map(async ({ sealed, ...chunk }) => ({
+          ...chunk,
+          sealed: null,
+          blob: await put(chunk.itemId, chunk.seq, sealed),
+        })),
+      );
       await syncFolder(itemId);
       await putChunks(db, rows);
     },
