@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { EVIDENCE_EXPORT_ERROR_PARAM } from '../../../shared/evidence.js';
+import { EVIDENCE_EXPORT_ERROR_PARAM, EVIDENCE_EXPORT_MAX_ITEMS } from '../../../shared/evidence.js';
 import { can } from '../../../shared/permissions.js';
 import { LANGUAGES } from '../../../shared/report-fields.js';
 import { sessionOf } from '../../http/auth.js';
@@ -22,7 +22,7 @@ import type { EvidenceSigner } from './signing-key.js';
 const exportBody = z
   .object({
     incidentId: z.uuid().optional(),
-    itemIds: z.array(z.uuid()).min(1).max(500).optional(),
+    itemIds: z.array(z.uuid()).min(1).max(EVIDENCE_EXPORT_MAX_ITEMS).optional(),
     /** The language of manifest.html (manifest.json is the same in every language). */
     language: z.enum(LANGUAGES).default('en'),
   })
