@@ -134,6 +134,14 @@ describe('authorization matrix', () => {
     expect(ROLES.filter((role) => can([role], 'alerts:approve'))).toEqual(['approver']);
   });
 
+  it('issue 15: lets only the export for counsel take a plain form (its CSRF token a field), for the legal team only', () => {
+    const forms = t.faro.routeAccess.filter((r) => r.formPost);
+    expect(forms.map((r) => `${r.method} ${r.url} ${r.access}`)).toEqual([
+      'POST /api/evidence/export evidence:legal',
+    ]);
+    expect(ROLES.filter((role) => can([role], 'evidence:legal'))).toEqual(['legal']);
+  });
+
   it('keeps each person to their own records: nobody ends another person’s session', async () => {
     const alice = await staffSession(t.faro.database, 'dispatcher');
     const bob = await staffSession(t.faro.database, 'responder');
@@ -265,7 +273,12 @@ describe('authorization matrix', () => {
 
   it('refuses to start with an /api route that has no access rule', async () => {
     const app = Fastify();
-    await registerAuth(app, { sessions: {} as SessionService, secureCookie: false, absoluteHours: 1 });
+    await registerAuth(app, {
+      sessions: {} as SessionService,
+      secureCookie: false,
+      absoluteHours: 1,
+      publicUrl: 'http://localhost',
+    });
     expect(() => app.get('/api/forgotten', async () => 'oops')).toThrow(/declares no access rule/);
     await app.close();
   });

@@ -83,7 +83,11 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; r
   // streams (text/event-stream) are left alone, and built assets are sent precompressed (web.ts).
   await app.register(fastifyCompress, { global: true, encodings: ['br', 'gzip'], threshold: 1024 });
   // Before any route: it refuses to register an /api route that declares no access rule.
-  const routeAccess = await registerAuth(app, { sessions: deps.sessions, ...deps.cookie });
+  const routeAccess = await registerAuth(app, {
+    sessions: deps.sessions,
+    ...deps.cookie,
+    publicUrl: config.publicUrl,
+  });
   registerCoalitionOf(app, deps.coalitions);
   await registerOpenApi(app);
   await registerRateLimits(app);

@@ -56,6 +56,18 @@ export const evidenceItemSchema = z.object({
 });
 export type EvidenceItem = z.infer<typeof evidenceItemSchema>;
 
+/** The most items one export names by id (an incident's are not counted against it). */
+export const EVIDENCE_EXPORT_MAX_ITEMS = 500;
+
+/** Where a server publishes the public half of the key that signs its evidence bundles (RFC 8615). */
+export const EVIDENCE_KEY_PATH = '/.well-known/faro-evidence-key';
+
+/**
+ * The query parameter of /evidence that says why an export posted as a form was refused (its
+ * error code; `reason` beside it when the server gave one): the server redirects there.
+ */
+export const EVIDENCE_EXPORT_ERROR_PARAM = 'exportError';
+
 /** What checking an item found: everything holds, or the first thing that does not. */
 export type EvidenceVerification =
   | { ok: true; chunks: number; bytes: number; complete: boolean; sha256: string | null }

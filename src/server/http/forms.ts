@@ -43,6 +43,11 @@ export function acceptFormBodies(scope: FastifyInstance, bodyLimit: number): voi
   );
 }
 
+/** Whether the request's body is a form (`application/x-www-form-urlencoded`), as a browser posts one. */
+export const isFormPost = (request: FastifyRequest): boolean =>
+  (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ===
+  'application/x-www-form-urlencoded';
+
 /**
  * A form posted from another site's page (a visitor's browser made to send
  * reports or subscriptions for someone else). Browsers say where a form came

@@ -1,222 +1,219 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useId, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { EvidenceCustody, EvidenceItem, EvidenceVerification } from '../../shared/evidence.js';
+import { Link, useSearchParams } from 'react-router';
+import {
+  EVIDENCE_EXPORT_ERROR_PARAM,
+  EVIDENCE_EXPORT_MAX_ITEMS,
+  type EvidenceItem,
+} from '../../shared/evidence.js';
 import { api } from '../api.js';
 import { ErrorSummary } from '../components/ErrorSummary.js';
+import { useLanguage } from '../language.js';
 import { usePageTitle } from '../pageTitle.js';
 import { useTimeFormat } from '../time.js';
+import { EvidenceItemDetail } from './evidence/EvidenceItemDetail.js';
+import { ExportBundle, ExportRefused } from './evidence/ExportBundle.js';
+import { fileSize, mediaLength } from './evidence/facts.js';
 
 type Item = EvidenceItem;
 
-const length = (ms: number | null) => {
-  if (ms === null) return '';
-  const seconds = Math.round(ms / 1000);
-  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
-};
-const megabytes = (bytes: number) => (bytes / 1024 / 1024).toFixed(bytes < 10 * 1024 * 1024 ? 2 : 1);
+/** An id from the address, or null when it is not one (a link copied short). */
+const idParam = (value: string | null) =>
+  value && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value) ? value : null;
 
 /**
  * The legal team's evidence: every item recorded on the coalition's
- * incidents, newest first; an item's original played or downloaded (each
- * time written into its chain of custody), its hashes, its custody log and
- * whether it holds, and a legal hold that keeps it past its retention.
+ * incidents, newest first, or one incident's (`?incident=`); an item opened
+ * by its address (`?item=`, so a link from the board opens it and Back
+ * returns); items ticked and exported together, or all of an incident's, as
+ * a signed bundle for counsel saved straight to disk.
  */
 export default function EvidencePage() {
   const { t } = useTranslation();
-  const format = useTimeFormat();
-  const [openId, setOpenId] = useState<string | null>(null);
-  const items = useQuery({ queryKey: ['evidence'], queryFn: () => api<{ items: Item[] }>('/api/evidence') });
-  const open = items.data?.items.find((item) => item.id === openId) ?? null;
+  const id = useId();
+  const [params, setParams] = useSearchParams();
+  const openId = idParam(params.get('item'));
+  const incidentId = idParam(params.get('incident'));
+  const refusal = params.get(EVIDENCE_EXPORT_ERROR_PARAM);
+  const [selected, setSelected] = useState<ReadonlyMap<string, Item>>(new Map());
+
+  const list = useQuery({
+    queryKey: incidentId ? ['evidence', 'incident', incidentId] : ['evidence'],
+    queryFn: () =>
+      api<{ items: Item[] }>(incidentId ? `/api/incidents/${incidentId}/evidence` : '/api/evidence'),
+  });
+  const items = list.data?.items ?? [];
+  const listed = items.find((item) => item.id === openId);
+  // Linked to an item this list does not hold (older than the latest 200): asked for by itself.
+  const single = useQuery({
+    queryKey: ['evidence', 'item', openId],
+    queryFn: () => api<Item>(`/api/evidence/${openId}`),
+    enabled: openId !== null && list.isSuccess && !listed,
+  });
+  const open = listed ?? (single.data?.id === openId ? single.data : undefined);
   usePageTitle(
     open
       ? t('evidencePage.itemTitle', { kind: t(`evidencePage.kinds.${open.kind}`) })
       : t('evidencePage.title'),
   );
+
+  /** Changes the address: a new entry in the history (Back returns), or in place. */
+  const go = (change: (next: URLSearchParams) => void, replace = false) =>
+    setParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        next.delete(EVIDENCE_EXPORT_ERROR_PARAM);
+        next.delete('reason');
+        change(next);
+        return next;
+      },
+      { replace },
+    );
+  const toggle = (item: Item, on: boolean) =>
+    setSelected((current) => {
+      const next = new Map(current);
+      if (on) next.set(item.id, item);
+      else next.delete(item.id);
+      return next;
+    });
+  const tooMany = selected.size > EVIDENCE_EXPORT_MAX_ITEMS;
+
   return (
     <section className="evidence-page">
       <h1>{t('evidencePage.title')}</h1>
       <p className="lead">{t('evidencePage.intro')}</p>
-      {items.isError && <ErrorSummary error={items.error} />}
-      {items.data?.items.length === 0 && <p>{t('evidencePage.none')}</p>}
+      {refusal && (
+        <ExportRefused
+          code={refusal}
+          reason={params.get('reason')}
+          onDismiss={() => go(() => undefined, true)}
+        />
+      )}
+      {list.isError && <ErrorSummary error={list.error} />}
+
+      {incidentId && (
+        <section
+          aria-labelledby={`${id}-incident`}
+          className="evidence-incident"
+          data-testid="evidence-incident"
+        >
+          <h2 id={`${id}-incident`}>
+            {t('evidencePage.incidentTitle')} <code title={incidentId}>{incidentId.slice(0, 8)}</code>
+          </h2>
+          <p>
+            <Link to="/evidence">{t('evidencePage.allEvidence')}</Link>
+          </p>
+          {items.length > 0 && (
+            <ExportBundle
+              selection={{ incidentId }}
+              items={items}
+              label={t('evidencePage.export.incident', { count: items.length })}
+              testId="export-incident"
+            />
+          )}
+        </section>
+      )}
+
+      {list.isSuccess && items.length === 0 && (
+        <p>{t(incidentId ? 'evidencePage.noneOnIncident' : 'evidencePage.none')}</p>
+      )}
+      {items.length > 0 && (
+        <section aria-labelledby={`${id}-selection`} className="evidence-selection">
+          <h2 id={`${id}-selection`} className="visually-hidden">
+            {t('evidencePage.export.selectionTitle')}
+          </h2>
+          {selected.size === 0 ? (
+            <p className="hint">{t('evidencePage.export.pick')}</p>
+          ) : tooMany ? (
+            <p className="error-summary" role="alert">
+              {t('evidencePage.export.tooMany', { max: EVIDENCE_EXPORT_MAX_ITEMS })}
+            </p>
+          ) : (
+            <ExportBundle
+              selection={{ itemIds: [...selected.keys()] }}
+              items={[...selected.values()]}
+              label={t('evidencePage.export.selected', { count: selected.size })}
+              testId="export-selected"
+            />
+          )}
+          <p className="actions">
+            <button
+              type="button"
+              className="button"
+              onClick={() =>
+                setSelected(new Map([...selected, ...items.map((item) => [item.id, item] as const)]))
+              }
+            >
+              {t('evidencePage.export.selectAll', { count: items.length })}
+            </button>
+            {selected.size > 0 && (
+              <button type="button" className="button" onClick={() => setSelected(new Map())}>
+                {t('evidencePage.export.clear')}
+              </button>
+            )}
+          </p>
+        </section>
+      )}
+
       <ul className="evidence-list">
-        {items.data?.items.map((item) => (
-          <li
+        {items.map((item) => (
+          <EvidenceRow
             key={item.id}
-            data-testid="evidence-item"
-            aria-current={item.id === openId ? 'true' : undefined}
-          >
-            <button type="button" className="link" onClick={() => setOpenId(item.id)}>
-              {t(`evidencePage.kinds.${item.kind}`)} · {format(item.receivedAt, 'dateTime')}
-              {item.durationMs !== null && ` · ${length(item.durationMs)}`}
-            </button>{' '}
-            <span className="badge">{t(`evidencePage.states.${item.deleted ? 'deleted' : item.state}`)}</span>
-            {item.held && <span className="badge">{t('evidencePage.held')}</span>}
-          </li>
+            item={item}
+            pickId={`${id}-pick-${item.id}`}
+            open={item.id === openId}
+            picked={selected.has(item.id)}
+            onPick={(on) => toggle(item, on)}
+            onOpen={() => go((next) => next.set('item', item.id))}
+          />
         ))}
       </ul>
-      {open && <ItemDetail key={open.id} item={open} />}
+      {single.isError && (
+        <ErrorSummary error={single.error} overrides={{ NOT_FOUND: t('evidencePage.itemNotFound') }} />
+      )}
+      {open && <EvidenceItemDetail key={open.id} item={open} showIncident={incidentId !== open.incidentId} />}
     </section>
   );
 }
 
-function ItemDetail({ item }: { item: Item }) {
+/** One item in the list: a checkbox to export it with others, a button that opens it, its size and state. */
+function EvidenceRow(props: {
+  item: Item;
+  pickId: string;
+  open: boolean;
+  picked: boolean;
+  onPick: (on: boolean) => void;
+  onOpen: () => void;
+}) {
   const { t } = useTranslation();
   const format = useTimeFormat();
-  const id = useId();
-  const client = useQueryClient();
-  const custody = useQuery({
-    queryKey: ['evidence', item.id, 'custody'],
-    queryFn: () => api<EvidenceCustody>(`/api/evidence/${item.id}/custody`),
-  });
-  const verify = useMutation({
-    mutationFn: () => api<EvidenceVerification>(`/api/evidence/${item.id}/verify`),
-  });
-  const [reason, setReason] = useState('');
-  const hold = useMutation({
-    mutationFn: () =>
-      api<Item>(`/api/evidence/${item.id}/hold`, { method: item.held ? 'DELETE' : 'PUT', body: { reason } }),
-    onSuccess: async () => {
-      setReason('');
-      await client.invalidateQueries({ queryKey: ['evidence'] });
-    },
-  });
-  const source = `/api/evidence/${item.id}/original`;
-  const submitHold = (event: FormEvent) => {
-    event.preventDefault();
-    hold.mutate();
-  };
+  const language = useLanguage();
+  const { item } = props;
+  const length = mediaLength(item.durationMs);
+  const size = fileSize(item.bytes, language);
+  const kind = t(`evidencePage.kinds.${item.kind}`);
+  const received = format(item.receivedAt, 'dateTime');
+  // What tells items apart to someone who hears the checkboxes one by one (two sounds in a minute).
+  const described = [kind, received, length, size].filter(Boolean).join(' · ');
   return (
-    <article className="evidence-detail" aria-labelledby={`${id}-title`} data-testid="evidence-detail">
-      <h2 id={`${id}-title`}>
-        {t(`evidencePage.kinds.${item.kind}`)} · {format(item.receivedAt, 'dateTime')}
-      </h2>
-      {!item.deleted && item.chunks > 0 && (
-        <>
-          {/* preload none: playing is an opening of the original, written into its custody log. */}
-          {item.kind === 'video' ? (
-            // biome-ignore lint/a11y/useMediaCaption: an original recording is kept as it was made; it has no captions.
-            <video
-              controls
-              preload="none"
-              src={source}
-              className="evidence-player"
-              data-testid="evidence-player"
-            />
-          ) : (
-            // biome-ignore lint/a11y/useMediaCaption: an original recording is kept as it was made; it has no captions.
-            <audio controls preload="none" src={source} data-testid="evidence-player" />
-          )}
-          <p>
-            <a className="button" href={`${source}?download=1`}>
-              {t('evidencePage.download')}
-            </a>
-          </p>
-        </>
-      )}
-      <dl className="facts">
-        <dt>{t('evidencePage.state')}</dt>
-        <dd>{t(`evidencePage.states.${item.deleted ? 'deleted' : item.state}`)}</dd>
-        {item.recorder && (
-          <>
-            <dt>{t('evidencePage.recorder')}</dt>
-            <dd>
-              {item.recorder.name} ({t(`roles.${item.recorder.role}`, { defaultValue: item.recorder.role })})
-            </dd>
-          </>
-        )}
-        <dt>{t('evidencePage.type')}</dt>
-        <dd>
-          {item.contentType} · {megabytes(item.bytes)} MB · {t('evidencePage.parts', { count: item.chunks })}
-        </dd>
-        {item.deviceStartedAt && (
-          <>
-            <dt>{t('evidencePage.deviceTime')}</dt>
-            <dd>{format(item.deviceStartedAt, 'long')}</dd>
-          </>
-        )}
-        <dt>{t('evidencePage.serverTime')}</dt>
-        <dd>{format(item.receivedAt, 'long')}</dd>
-        <dt>SHA-256</dt>
-        <dd className="hash">{item.sha256 ?? t('evidencePage.notComplete')}</dd>
-        <dt>{t('evidencePage.chain')}</dt>
-        <dd className="hash">{item.chain}</dd>
-        <dt>{t('evidencePage.retention')}</dt>
-        <dd>{item.held ? t('evidencePage.heldLong') : format(item.retainUntil, 'dateTime')}</dd>
-      </dl>
-      <p>
-        <button type="button" className="button" onClick={() => verify.mutate()} disabled={verify.isPending}>
-          {t('evidencePage.verify')}
-        </button>
-      </p>
-      {verify.data && (
-        <p
-          role="status"
-          className={verify.data.ok ? 'hint' : 'error-summary'}
-          data-testid="evidence-verified"
-        >
-          {verify.data.ok
-            ? t(verify.data.complete ? 'evidencePage.verifiedComplete' : 'evidencePage.verifiedPartial', {
-                count: verify.data.chunks,
-              })
-            : t('evidencePage.verifyFailed', {
-                where: t(`evidencePage.failureWhere.${verify.data.failure.at}`, {
-                  seq: 'seq' in verify.data.failure ? verify.data.failure.seq : '',
-                }),
-                why: t(`evidencePage.failureWhy.${verify.data.failure.reason}`),
-              })}
-        </p>
-      )}
-      {verify.isError && <ErrorSummary error={verify.error} />}
-      {!item.deleted && (
-        <form onSubmit={submitHold} className="hold-form">
-          <label htmlFor={`${id}-reason`}>
-            {t(item.held ? 'evidencePage.liftReason' : 'evidencePage.holdReason')}
-          </label>
-          <input
-            id={`${id}-reason`}
-            value={reason}
-            onChange={(event) => setReason(event.target.value)}
-            required
-            minLength={3}
-          />
-          <button type="submit" className="button">
-            {t(item.held ? 'evidencePage.lift' : 'evidencePage.hold')}
-          </button>
-          {hold.isError && <ErrorSummary error={hold.error} />}
-        </form>
-      )}
-      <h3>{t('evidencePage.custody')}</h3>
-      {custody.data && (
-        <p className={custody.data.check.ok ? 'hint' : 'error-summary'} data-testid="custody-check">
-          {custody.data.check.ok
-            ? t('evidencePage.custodyHolds', { count: custody.data.check.entries })
-            : t('evidencePage.custodyBroken', { seq: custody.data.check.seq })}
-        </p>
-      )}
-      <div className="table-scroll">
-        <table>
-          <caption className="visually-hidden">{t('evidencePage.custody')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">#</th>
-              <th scope="col">{t('evidencePage.when')}</th>
-              <th scope="col">{t('evidencePage.what')}</th>
-              <th scope="col">{t('evidencePage.who')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {custody.data?.entries.map((entry) => (
-              <tr key={entry.seq}>
-                <td>{entry.seq}</td>
-                <td>{format(entry.at, 'dateTime')}</td>
-                <td>{t(`evidencePage.events.${entry.event}`)}</td>
-                <td>{entry.actor ?? t('evidencePage.server')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    </article>
+    <li data-testid="evidence-item" aria-current={props.open ? 'true' : undefined}>
+      <input
+        type="checkbox"
+        id={props.pickId}
+        checked={props.picked}
+        onChange={(event) => props.onPick(event.target.checked)}
+      />
+      <label htmlFor={props.pickId} className="visually-hidden">
+        {t('evidencePage.export.pickOne', { item: described })}
+      </label>{' '}
+      <button type="button" className="link" onClick={props.onOpen}>
+        {kind} · {received}
+        {length && ` · ${length}`}
+      </button>{' '}
+      <span className="muted">{size}</span>{' '}
+      <span className="badge">{t(`evidencePage.states.${item.deleted ? 'deleted' : item.state}`)}</span>
+      {item.held && <span className="badge">{t('evidencePage.held')}</span>}
+    </li>
   );
 }

@@ -28,8 +28,8 @@ export const MANIFEST_HTML_FILE = 'manifest.html';
 export const SIGNATURE_FILE = 'signature.json';
 /** The files the signature's statement covers. */
 export const SIGNED_FILES = [MANIFEST_FILE, MANIFEST_HTML_FILE] as const;
-/** Where a server publishes the public half of its evidence key. */
-export const EVIDENCE_KEY_PATH = '/.well-known/faro-evidence-key';
+/** Where a server publishes the public half of its evidence key (shared: the legal page names it). */
+export { EVIDENCE_KEY_PATH } from '../../../shared/evidence.js';
 
 /** A row of an item's chain of custody as the bundle carries it: everything its hash covers. */
 export type BundleCustodyRow = Omit<CustodyEntry, 'itemId'> & {

@@ -39,6 +39,7 @@ export function createEvidenceModule(platform: Platform) {
         exports,
         signer,
         lookupsPerMinute: config.rateLimits.lookupsPerMinute,
+        publicUrl: config.publicUrl,
       });
     },
   } satisfies FaroModule & { services: object };

@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { EvidenceItem } from '../../../shared/evidence.js';
 import { AppError } from '../../http/errors.js';
+import { announceEvidenceChange } from './board-events.js';
 import { chunkFacts, type EvidenceItemRow, findItem, updateItem } from './evidence.repo.js';
 import type { Actor, StartInput } from './evidence.service.js';
 import { type ChunkRow, EVIDENCE_MAX_BYTES, type Items, notFound } from './items.js';
@@ -45,9 +46,11 @@ export function createFileUpload(items: Items, recording: ReturnType<typeof crea
             limitBytes: EVIDENCE_MAX_BYTES[input.kind],
           },
         );
-      const { item } = await database.transaction(({ db }) =>
-        recording.startIn(db, coalitionId, actor, { ...input, source: 'upload' }),
-      );
+      const { item } = await database.transaction(async ({ db, client }) => {
+        const started = await recording.startIn(db, coalitionId, actor, { ...input, source: 'upload' });
+        if (started.created) await announceEvidenceChange(client, coalitionId, input.incidentId);
+        return started;
+      });
       return item;
     },
 
@@ -224,7 +227,7 @@ export function createFileUpload(items: Items, recording: ReturnType<typeof crea
 
       /** At its announced length: the last chunk sealed as the last, the whole hash kept. */
       async function complete(done: EvidenceItemRow) {
-        await database.transaction(async ({ db }) => {
+        await database.transaction(async ({ db, client }) => {
           const locked = await findItem(db, coalitionId, itemId, true);
           if (!locked || locked.state === 'complete') return;
           const { last: lastChunk, plain } = await items.sealLast(db, locked, key);
@@ -250,6 +253,7 @@ export function createFileUpload(items: Items, recording: ReturnType<typeof crea
             },
             at,
           );
+          await announceEvidenceChange(client, coalitionId, locked.incidentId);
         });
       }
     },

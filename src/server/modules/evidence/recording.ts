@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EVIDENCE_TYPES, type EvidenceItem } from '../../../shared/evidence.js';
 import type { Drizzle } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
+import { announceEvidenceChange } from './board-events.js';
 import { recordsForAnyIncident } from './evidence.policy.js';
 import {
   assignmentOnIncident,
@@ -11,7 +12,7 @@ import {
   updateItem,
 } from './evidence.repo.js';
 import type { Actor, Progress, StartInput } from './evidence.service.js';
-import { ChunkFailure, EVIDENCE_MAX_BYTES, hex, type Items, notFound } from './items.js';
+import { ChunkFailure, EVIDENCE_MAX_BYTES, hex, type Items, notFound, STALLED_MS } from './items.js';
 import { bytesAre } from './media-type.js';
 import { MAX_CHUNK_BYTES, sha256 } from './sealing.js';
 
@@ -64,9 +65,13 @@ export function createRecording(items: Items) {
   return {
     startIn,
 
-    /** Starts an item on an incident the person is out on (or manages). */
+    /** Starts an item on an incident the person is out on (or manages); the board hears of it. */
     start(coalitionId: string, actor: Actor, input: StartInput) {
-      return database.transaction(({ db }) => startIn(db, coalitionId, actor, input));
+      return database.transaction(async ({ db, client }) => {
+        const started = await startIn(db, coalitionId, actor, input);
+        if (started.created) await announceEvidenceChange(client, coalitionId, input.incidentId);
+        return started;
+      });
     },
 
     /**
@@ -96,7 +101,7 @@ export function createRecording(items: Items) {
           limitBytes: MAX_CHUNK_BYTES,
         });
       const at = now();
-      return database.transaction(async ({ db }) => {
+      return database.transaction(async ({ db, client }) => {
         const item = await findItem(db, coalitionId, itemId, true);
         if (!item || item.recordedBy !== actor.userId || item.source !== 'recording') throw notFound();
         const progress = { chunks: item.chunks, bytes: item.bytes, chain: hex(item.chain) ?? '' };
@@ -125,6 +130,9 @@ export function createRecording(items: Items) {
           );
         const row = items.sealAt(item, items.itemKey(item), { seq, offset: item.bytes }, item.chain, bytes);
         await items.storeChunks(db, itemId, [row], at);
+        // Back after a stall (the board shows it as partial by now): the board hears it is arriving again.
+        if (at.getTime() - item.lastReceivedAt.getTime() > STALLED_MS)
+          await announceEvidenceChange(client, coalitionId, item.incidentId);
         return { chunks: seq, bytes: item.bytes + bytes.length, chain: row.chain.toString('hex') };
       });
     },
@@ -141,7 +149,7 @@ export function createRecording(items: Items) {
       input: { chunks: number; sha256?: string | undefined; durationMs?: number | undefined },
     ): Promise<EvidenceItem> {
       const at = now();
-      const finished = await database.transaction(async ({ db }) => {
+      const finished = await database.transaction(async ({ db, client }) => {
         const item = await findItem(db, coalitionId, itemId, true);
         if (!item || item.recordedBy !== actor.userId || item.source !== 'recording') throw notFound();
         if (item.state === 'complete') return items.factsOf(item, actor);
@@ -182,6 +190,7 @@ export function createRecording(items: Items) {
           { sha256: digest.toString('hex'), bytes: item.bytes },
           at,
         );
+        await announceEvidenceChange(client, coalitionId, item.incidentId);
         return items.currentFacts(db, coalitionId, itemId, actor);
       });
       // The last chunk's earlier seal is no longer named by any row.

@@ -8,6 +8,7 @@ import { api } from '../../api.js';
 import { ErrorSummary } from '../../components/ErrorSummary.js';
 import { IncidentChannel } from '../../components/IncidentChannel.js';
 import { useSession } from '../../session.js';
+import { IncidentEvidence } from './IncidentEvidence.js';
 import { IncidentSalute } from './IncidentSalute.js';
 import { IncidentTimeline } from './IncidentTimeline.js';
 import { nextStep } from './next-step.js';
@@ -19,9 +20,10 @@ import { detailKey } from './useLiveIncidents.js';
 /**
  * One incident, what matters first: what was reported (the consolidated
  * SALUTE view) and the verdict — the one the responders' reports point to is
- * the primary button, or else the next step is — then who was sent, then the
- * team's channel; below, its reports (select some to split them out, or move
- * one elsewhere), merging, notes and the timeline of what dispatchers did.
+ * the primary button, or else the next step is — then who was sent, what they
+ * recorded (evidence, as facts) and the team's channel; below, its reports
+ * (select some to split them out, or move one elsewhere), merging, notes and
+ * the timeline of what dispatchers did.
  */
 export function IncidentDetail({
   id,
@@ -215,6 +217,8 @@ export function IncidentDetail({
       {live && (
         <ResponderPanel incidentId={incident.id} canOffer={canOffer} offerIsNext={step.kind === 'offer'} />
       )}
+      {/* What the responders recorded there: its facts (the originals are the legal team's). */}
+      <IncidentEvidence incidentId={incident.id} now={now} />
       {live && (
         <IncidentChannel incidentId={incident.id} queryKey={[...detailKey(incident.id), 'messages']} />
       )}
