@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { EvidenceCustody, EvidenceItem, EvidenceVerification } from '../../shared/evidence.js';
 import { api } from '../api.js';
 import { ErrorSummary } from '../components/ErrorSummary.js';
+import { EvidencePhoto } from '../components/EvidencePhoto.js';
 import { usePageTitle } from '../pageTitle.js';
 import { useTimeFormat } from '../time.js';
 
@@ -19,14 +20,20 @@ const megabytes = (bytes: number) => (bytes / 1024 / 1024).toFixed(bytes < 10 * 
 /**
  * The legal team's evidence: every item recorded on the coalition's
  * incidents, newest first; an item's original played or downloaded (each
- * time written into its chain of custody), its hashes, its custody log and
+ * time written into its chain of custody), a photo's stripped working copy, its hashes, its custody log and
  * whether it holds, and a legal hold that keeps it past its retention.
  */
 export default function EvidencePage() {
   const { t } = useTranslation();
   const format = useTimeFormat();
   const [openId, setOpenId] = useState<string | null>(null);
-  const items = useQuery({ queryKey: ['evidence'], queryFn: () => api<{ items: Item[] }>('/api/evidence') });
+  const items = useQuery({
+    queryKey: ['evidence'],
+    queryFn: () => api<{ items: Item[] }>('/api/evidence'),
+    // A photo's working copy is made by the server a moment after it completes.
+    refetchInterval: (query) =>
+      query.state.data?.items.some((item) => item.workingCopy?.state === 'pending') ? 3000 : false,
+  });
   const open = items.data?.items.find((item) => item.id === openId) ?? null;
   usePageTitle(
     open
@@ -94,7 +101,10 @@ function ItemDetail({ item }: { item: Item }) {
       {!item.deleted && item.chunks > 0 && (
         <>
           {/* preload none: playing is an opening of the original, written into its custody log. */}
-          {item.kind === 'video' ? (
+          {item.kind === 'photo' ? (
+            // The working copy, not the original: opening the original is a download, in its custody log.
+            <EvidencePhoto item={item} />
+          ) : item.kind === 'video' ? (
             // biome-ignore lint/a11y/useMediaCaption: an original recording is kept as it was made; it has no captions.
             <video
               controls
