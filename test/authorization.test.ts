@@ -116,6 +116,14 @@ describe('authorization matrix', () => {
     expect(rule('POST', '/api/reports')).toBe('public');
   });
 
+  it('issue 15: gates an evidence photo’s working copy as the item’s facts (the service then answers 404 to whoever may not know the item)', () => {
+    const rule = (method: string, url: string) =>
+      t.faro.routeAccess.find((r) => r.method === method && r.url === url)?.access;
+    expect(rule('GET', '/api/evidence/:id/working-copy')).toBe('signed-in');
+    expect(rule('GET', '/api/evidence/:id/working-copy')).toBe(rule('GET', '/api/evidence/:id'));
+    // The per-person rows (legal, dispatcher, recorder, other responder, anonymous): evidence-photo.test.ts.
+  });
+
   it('issue 13 item 7: lets only those who write alerts run a rumor check, as its separate steps did', () => {
     const rule = (method: string, url: string) =>
       t.faro.routeAccess.find((r) => r.method === method && r.url === url)?.access;

@@ -10,6 +10,7 @@ import {
   databaseChunkStore,
 } from '../src/server/modules/evidence/chunk-store.js';
 import { createEvidenceService } from '../src/server/modules/evidence/evidence.service.js';
+import { enqueueWorkingCopyOn } from './support/evidence.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { responderOutOnIncident } from './support/state.js';
 
@@ -78,6 +79,7 @@ describe('the store of originals', () => {
       box: t.faro.box,
       now: () => clock,
       retentionDays: 90,
+      enqueueWorkingCopy: enqueueWorkingCopyOn(t),
       store: watched.store,
     });
     const actor = {
@@ -159,6 +161,7 @@ describe('a folder as the store (EVIDENCE_STORE_DIR)', () => {
       box: t.faro.box,
       now: () => clock,
       retentionDays: 90,
+      enqueueWorkingCopy: enqueueWorkingCopyOn(t),
       store,
     });
   });

@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvidenceService } from '../src/server/modules/evidence/evidence.service.js';
 import { client, expectStatus } from './support/client.js';
+import { enqueueWorkingCopyOn } from './support/evidence.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { type StaffSession, staffSession } from './support/sessions.js';
 import { onShiftResponder, responderOutOnIncident } from './support/state.js';
@@ -167,6 +168,7 @@ describe('a resumable upload', () => {
       box: t.faro.box,
       now: () => new Date(),
       retentionDays: 90,
+      enqueueWorkingCopy: enqueueWorkingCopyOn(t),
     });
     const split = answered(await create(recorder, FILE.length, { ...video, incidentId }));
     const where = String(split.headers.location);

@@ -48,7 +48,8 @@ export interface Faro {
     Modules['alerts']['jobDefinitions'] &
     Modules['dispatch']['jobDefinitions'] &
     Modules['sms']['jobDefinitions'] &
-    Modules['retention']['jobDefinitions'];
+    Modules['retention']['jobDefinitions'] &
+    Modules['evidence']['jobDefinitions'];
   /** Graceful stop: refuse new requests, finish in-flight requests and jobs, close the database. */
   stop(): Promise<void>;
 }
@@ -164,6 +165,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
         ...dispatch.jobDefinitions,
         ...modules.sms.jobDefinitions,
         ...modules.retention.jobDefinitions,
+        ...modules.evidence.jobDefinitions,
       },
       stop,
     };

@@ -49,6 +49,8 @@ export const AUDIT_ACTIONS = [
   /** Its original was played or shown, or downloaded (every time). */
   'evidence.viewed',
   'evidence.downloaded',
+  /** A photo's working copy (pixels only, no metadata) was shown (every time). */
+  'evidence.working_copy_viewed',
   /** Its custody log was read. */
   'evidence.custody_read',
   /** It was put in a bundle for counsel (its custody log names the bundle). */

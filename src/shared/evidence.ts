@@ -25,6 +25,25 @@ export const EVIDENCE_TYPES = {
 } as const satisfies Record<EvidenceKind, readonly string[]>;
 
 /**
+ * Why a photo has no working copy: a format this server cannot decode (an iPhone's HEIC), more
+ * pixels than a copy is made from, or bytes that are no readable picture. The original is kept.
+ */
+export const WORKING_COPY_GAPS = ['format', 'too_large', 'damaged'] as const;
+export type WorkingCopyGap = (typeof WORKING_COPY_GAPS)[number];
+
+/**
+ * A photo's working copy: a new JPEG of its pixels only (no EXIF, GPS, serials or times), what the
+ * board and the legal page show; the original stays sealed for the legal team.
+ */
+export const workingCopySchema = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('ready'), width: z.number().int(), height: z.number().int() }),
+  /** The photo is complete; its copy is being made. */
+  z.object({ state: z.literal('pending') }),
+  z.object({ state: z.literal('none'), reason: z.enum(WORKING_COPY_GAPS) }),
+]);
+export type WorkingCopy = z.infer<typeof workingCopySchema>;
+
+/**
  * What a person allowed to know of an item is told about it (the server's answer on every
  * evidence route; the board, the responder app and the legal page read it).
  */
@@ -51,6 +70,8 @@ export const evidenceItemSchema = z.object({
   deleted: z.boolean(),
   /** Recorded by the person asking. */
   mine: z.boolean(),
+  /** A photo's working copy (null for other kinds, an incomplete photo, or a deleted original). */
+  workingCopy: workingCopySchema.nullable(),
   /** Who recorded it: for the legal team only. */
   recorder: z.object({ name: z.string(), role: z.string() }).optional(),
 });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResponderState } from '../../src/shared/dispatch.js';
 import { client, expectStatus } from '../support/client.js';
@@ -9,6 +10,7 @@ import { startTestFaro, type TestFaro } from '../support/faro.js';
 import { type StaffSession, staffSession } from '../support/sessions.js';
 import { incidentIdOf, onShiftResponder } from '../support/state.js';
 import { launchChromium } from './browser.js';
+import { expectAccessible } from './harness.js';
 
 /**
  * Issue 15: a responder records video on the scene with the phone's camera
@@ -158,6 +160,59 @@ describe('recording on the scene', () => {
       .toMatch(/^All 3 MB are safe/);
     const uploaded = (await items()).find((item) => item.state === 'complete' && item.chunks === 4);
     expect(uploaded?.sha256).toBe(createHash('sha256').update(file).digest('hex'));
+    await context.close();
+  });
+
+  it('shows the legal team a photo’s working copy, without its metadata, and keeps the original to download', async () => {
+    const serial = 'R58R123ABC';
+    const photo = await sharp({ create: { width: 1200, height: 900, channels: 3, background: '#3a6ea5' } })
+      .jpeg()
+      .withExif({ IFD0: { Make: 'Samsung', Model: 'SM-A125U' }, IFD2: { BodySerialNumber: serial } })
+      .toBuffer();
+    const phone = await signedIn(recorder);
+    await phone.page.goto(`${t.baseUrl}/responder`);
+    await phone.page
+      .getByLabel('Or send a video, recording or photo already on this phone')
+      .setInputFiles({ name: 'scene.jpg', mimeType: 'image/jpeg', buffer: photo });
+    await expect
+      .poll(() => phone.page.getByTestId('upload-state').textContent(), { timeout: 20_000 })
+      .toMatch(/^All .* MB are safe/);
+    await phone.context.close();
+
+    const { context, page } = await signedIn(legal, { width: 1280, height: 800 });
+    await page.goto(`${t.baseUrl}/evidence`);
+    await page.getByTestId('evidence-item').filter({ hasText: 'Photo' }).first().getByRole('button').click();
+    const image = page.getByTestId('evidence-photo');
+    // The copy is made by a job a moment after the photo completes; the page asks again until it is.
+    await image.waitFor({ timeout: 20_000 });
+    expect(await image.getAttribute('alt')).toMatch(/^Evidence photo received .+ \(working copy\)$/);
+    await expect
+      .poll(
+        () => page.evaluate<number>("document.querySelector('[data-testid=evidence-photo]').naturalWidth"),
+        { timeout: 10_000 },
+      )
+      .toBe(1200);
+    const shown = await page.evaluate(
+      async (src) => {
+        const bytes = new Uint8Array(await (await fetch(src)).arrayBuffer());
+        return Array.from(bytes);
+      },
+      (await image.getAttribute('src')) ?? '',
+    );
+    expect(Buffer.from(shown).includes(Buffer.from(serial))).toBe(false);
+    const download = page.getByRole('link', { name: 'Download the original' });
+    expect(await download.getAttribute('href')).toMatch(/\/original\?download=1$/);
+    const original = await page.evaluate(
+      async (href) => {
+        const bytes = new Uint8Array(await (await fetch(href)).arrayBuffer());
+        return Array.from(bytes);
+      },
+      (await download.getAttribute('href')) ?? '',
+    );
+    expect(createHash('sha256').update(Buffer.from(original)).digest('hex')).toBe(
+      createHash('sha256').update(photo).digest('hex'),
+    );
+    await expectAccessible(page);
     await context.close();
   });
 });

@@ -42,6 +42,9 @@ export default function EvidencePage() {
     queryKey: incidentId ? ['evidence', 'incident', incidentId] : ['evidence'],
     queryFn: () =>
       api<{ items: Item[] }>(incidentId ? `/api/incidents/${incidentId}/evidence` : '/api/evidence'),
+    // A photo's working copy is made by the server a moment after it completes.
+    refetchInterval: (query) =>
+      query.state.data?.items.some((item) => item.workingCopy?.state === 'pending') ? 3000 : false,
   });
   const items = list.data?.items ?? [];
   const listed = items.find((item) => item.id === openId);

@@ -12,7 +12,12 @@ import {
   timestamp,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { EVIDENCE_KINDS, EVIDENCE_SOURCES, EVIDENCE_STATES } from '../../../shared/evidence.js';
+import {
+  EVIDENCE_KINDS,
+  EVIDENCE_SOURCES,
+  EVIDENCE_STATES,
+  WORKING_COPY_GAPS,
+} from '../../../shared/evidence.js';
 import { users } from './access.js';
 import { coalitionRef } from './coalitions.js';
 import { bytea, createdAt } from './columns.js';
@@ -70,6 +75,13 @@ export const evidenceItems = pgTable(
     holdAt: timestamp('hold_at', { withTimezone: true }),
     /** When the original was deleted (retention or the legal team); the row and its log remain. */
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    /**
+     * A photo's working copy (evidence_working_copies): made, or why none can be; null until the
+     * copy job has run (or for other kinds).
+     */
+    workingCopy: text('working_copy', { enum: ['ready', ...WORKING_COPY_GAPS] }),
+    workingCopyWidth: integer('working_copy_width'),
+    workingCopyHeight: integer('working_copy_height'),
     createdAt: createdAt(),
   },
   (t) => [
@@ -124,3 +136,18 @@ export const evidenceCustody = pgTable(
   },
   (t) => [primaryKey({ columns: [t.itemId, t.seq] })],
 );
+
+/**
+ * A photo's working copy: a new JPEG of its pixels only (media/photo.ts), sealed by the server
+ * key. Deleted with its original.
+ */
+export const evidenceWorkingCopies = pgTable('evidence_working_copies', {
+  itemId: uuid('item_id')
+    .primaryKey()
+    .references(() => evidenceItems.id, { onDelete: 'cascade' }),
+  contentType: text('content_type').notNull(),
+  /** SHA-256 of the copy's bytes (named in the item's custody log when it was made). */
+  sha256: bytea('sha256').notNull(),
+  sealed: bytea('sealed').notNull(),
+  createdAt: createdAt(),
+});

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 
 /**
  * The chain of custody of an evidence item: every event — received,
- * completed, viewed, downloaded, exported, legal hold set or lifted, deleted —
+ * completed, viewed, downloaded, exported, legal hold set or lifted, deleted,
+ * a photo's working copy made —
  * is a row that is only ever appended, and whose hash covers the row before
  * it. Changing, removing or reordering any row breaks every hash after it,
  * and verification names the first row that does not hold.
@@ -16,6 +17,10 @@ export const CUSTODY_EVENTS = [
   'hold_set',
   'hold_lifted',
   'deleted',
+  /** The server read the photo to make its stripped working copy (details: the copy's hash and size)… */
+  'working_copy_made',
+  /** …or could not make one (details: why); the original is untouched either way. */
+  'working_copy_not_made',
 ] as const;
 export type CustodyEvent = (typeof CUSTODY_EVENTS)[number];
 

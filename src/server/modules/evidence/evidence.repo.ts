@@ -5,12 +5,13 @@ import {
   evidenceChunks,
   evidenceCustody,
   evidenceItems,
+  evidenceWorkingCopies,
   incidents,
   users,
 } from '../../db/schema.js';
 import { ENGAGED_OR_DONE } from './evidence.policy.js';
 
-/** The only writer of evidence_items, evidence_chunks and evidence_custody. */
+/** The only writer of evidence_items, evidence_chunks, evidence_custody and evidence_working_copies. */
 
 export type EvidenceItemRow = typeof evidenceItems.$inferSelect;
 export type CustodyRow = typeof evidenceCustody.$inferSelect;
@@ -172,6 +173,9 @@ export async function updateItem(
       | 'holdBy'
       | 'holdAt'
       | 'expectedBytes'
+      | 'workingCopy'
+      | 'workingCopyWidth'
+      | 'workingCopyHeight'
     >
   >,
 ): Promise<void> {
@@ -191,6 +195,44 @@ export function expiredItems(db: Drizzle, now: Date, limit: number) {
 
 export async function deleteChunks(db: Drizzle, itemId: string): Promise<void> {
   await db.delete(evidenceChunks).where(eq(evidenceChunks.itemId, itemId));
+}
+
+/** Stores a photo's working copy (sealed); a second one for the same item is not stored. */
+export async function insertWorkingCopy(
+  db: Drizzle,
+  row: typeof evidenceWorkingCopies.$inferInsert,
+): Promise<void> {
+  await db.insert(evidenceWorkingCopies).values(row).onConflictDoNothing();
+}
+
+/** A photo's working copy, still sealed. */
+export async function findWorkingCopy(db: Drizzle, itemId: string) {
+  const [row] = await db
+    .select({ sealed: evidenceWorkingCopies.sealed, contentType: evidenceWorkingCopies.contentType })
+    .from(evidenceWorkingCopies)
+    .where(eq(evidenceWorkingCopies.itemId, itemId));
+  return row;
+}
+
+export async function deleteWorkingCopy(db: Drizzle, itemId: string): Promise<void> {
+  await db.delete(evidenceWorkingCopies).where(eq(evidenceWorkingCopies.itemId, itemId));
+}
+
+/** Complete photos still kept whose working copy was never made (nor found impossible). */
+export function photosAwaitingCopy(db: Drizzle, limit: number) {
+  return db
+    .select({ id: evidenceItems.id, coalitionId: evidenceItems.coalitionId })
+    .from(evidenceItems)
+    .where(
+      and(
+        eq(evidenceItems.kind, 'photo'),
+        eq(evidenceItems.state, 'complete'),
+        isNull(evidenceItems.deletedAt),
+        isNull(evidenceItems.workingCopy),
+      ),
+    )
+    .orderBy(asc(evidenceItems.completedAt))
+    .limit(limit);
 }
 
 export async function lastCustody(db: Drizzle, itemId: string): Promise<CustodyRow | undefined> {

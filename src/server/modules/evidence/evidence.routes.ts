@@ -225,6 +225,34 @@ export function registerEvidenceRoutes(
   );
 
   routes.get(
+    '/api/evidence/:id/working-copy',
+    {
+      // Whoever may know the item exists (legal team, dispatchers, its recorder); anyone else: 404.
+      config: { access: 'signed-in' },
+      schema: {
+        tags,
+        summary:
+          'A photo’s working copy: a new JPEG of its pixels only (no EXIF, GPS, serials or times), upright, ' +
+          'at most 1600 px a side. Every showing is audited; the original stays with the legal team',
+        params: idParams,
+      },
+    },
+    async (request, reply) => {
+      const copy = await deps.evidence.workingCopy(
+        (await coalitionOf(request)).id,
+        actorOf(request),
+        request.params.id,
+      );
+      return reply
+        .header('cache-control', 'private, no-store')
+        .header('x-content-type-options', 'nosniff')
+        .header('content-disposition', `inline; filename="evidence-${request.params.id}-copy.jpg"`)
+        .type(copy.contentType)
+        .send(copy.data);
+    },
+  );
+
+  routes.get(
     '/api/evidence/:id/custody',
     {
       config: { access: 'evidence:legal' },

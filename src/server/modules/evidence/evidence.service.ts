@@ -10,14 +10,15 @@ import { createHolds } from './holds.js';
 import { createItems, type ItemDeps } from './items.js';
 import { createReading } from './reading.js';
 import { createRecording } from './recording.js';
+import { createWorkingCopies, type EnqueueWorkingCopy } from './working-copy.js';
 
 /**
  * Evidence items: a recording sent slice by slice while it is made (so that
  * what reached the server survives a seized phone) or a file uploaded, sealed
  * as it arrives, hashed and chained; opened only by the legal team, every
  * opening written into the item's chain of custody and the audit log. Split by
- * use case: recording.ts, file-upload.ts, reading.ts, holds.ts, on what they
- * share in items.ts.
+ * use case: recording.ts, file-upload.ts, reading.ts, holds.ts,
+ * working-copy.ts (a photo's stripped copy), on what they share in items.ts.
  */
 
 /** Someone acting: their account, the roles they hold, and their session. */
@@ -56,15 +57,23 @@ export type Verification = EvidenceVerification;
 export { EVIDENCE_MAX_BYTES, STALLED_MS } from './items.js';
 export type { ExportedItem } from './reading.js';
 
-export function createEvidenceService(deps: ItemDeps) {
+export interface EvidenceDeps extends ItemDeps {
+  /** Sends the job that makes a photo's working copy (evidence.module.ts wires the queue). */
+  enqueueWorkingCopy: EnqueueWorkingCopy;
+}
+
+export function createEvidenceService(deps: EvidenceDeps) {
   const items = createItems(deps);
   const recording = createRecording(items);
   const { startIn: _, ...record } = recording;
+  const copies = createWorkingCopies(items, deps.enqueueWorkingCopy);
+  const { requestWorkingCopyIn: __, ...workingCopies } = copies;
   return {
     ...record,
-    ...createFileUpload(items, recording),
+    ...createFileUpload(items, recording, copies),
     ...createReading(items),
     ...createHolds(items),
+    ...workingCopies,
   };
 }
 

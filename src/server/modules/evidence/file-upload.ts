@@ -8,6 +8,7 @@ import { type ChunkRow, EVIDENCE_MAX_BYTES, type Items, notFound } from './items
 import { bytesAre } from './media-type.js';
 import type { createRecording } from './recording.js';
 import { CHUNK_BYTES, chainStart, chunkContext, openChunk } from './sealing.js';
+import type { createWorkingCopies } from './working-copy.js';
 
 /** Uploads whose running SHA-256 a process keeps at most (one hash state each, a few hundred bytes). */
 const HASHING_KEPT = 1000;
@@ -20,7 +21,11 @@ const UPLOAD_BATCH = 4;
  * a chunk at a time as they arrive, a cut connection continued where it
  * stopped, completed at its length.
  */
-export function createFileUpload(items: Items, recording: ReturnType<typeof createRecording>) {
+export function createFileUpload(
+  items: Items,
+  recording: ReturnType<typeof createRecording>,
+  workingCopies: Pick<ReturnType<typeof createWorkingCopies>, 'requestWorkingCopyIn'>,
+) {
   const { database, now } = items;
   /** The SHA-256 of each upload this process is receiving, over its whole chunks stored so far. */
   const hashing = new Map<string, { hash: Hash; upTo: number }>();
@@ -225,9 +230,13 @@ export function createFileUpload(items: Items, recording: ReturnType<typeof crea
       }
       return stored?.bytes ?? item.bytes;
 
-      /** At its announced length: the last chunk sealed as the last, the whole hash kept. */
+      /**
+       * At its announced length: the last chunk sealed as the last, the whole hash kept; a photo's
+       * working copy asked for (made by a job once this commits, never in this request).
+       */
       async function complete(done: EvidenceItemRow) {
-        await database.transaction(async ({ db, client }) => {
+        await database.transaction(async (tx) => {
+          const { db, client } = tx;
           const locked = await findItem(db, coalitionId, itemId, true);
           if (!locked || locked.state === 'complete') return;
           const { last: lastChunk, plain } = await items.sealLast(db, locked, key);
@@ -253,6 +262,7 @@ export function createFileUpload(items: Items, recording: ReturnType<typeof crea
             },
             at,
           );
+          await workingCopies.requestWorkingCopyIn(tx, locked);
           await announceEvidenceChange(client, coalitionId, locked.incidentId);
         });
       }

@@ -1,7 +1,7 @@
 import type { EvidenceItem } from '../../../shared/evidence.js';
 import { AppError } from '../../http/errors.js';
 import { opensOriginals } from './evidence.policy.js';
-import { expiredItems, findItem, updateItem } from './evidence.repo.js';
+import { deleteWorkingCopy, expiredItems, findItem, updateItem } from './evidence.repo.js';
 import type { Actor } from './evidence.service.js';
 import { holdContext, type Items, notFound } from './items.js';
 
@@ -54,8 +54,9 @@ export function createHolds(items: Items) {
     },
 
     /**
-     * Deletes the originals past their retention that nobody holds: their chunks go, the item's
-     * facts and its custody log stay (with the deletion in it). Returns how many.
+     * Deletes the originals past their retention that nobody holds: their chunks go, and a photo's
+     * working copy with them; the item's facts and its custody log stay (with the deletion in it).
+     * Returns how many.
      */
     async purgeExpired(): Promise<number> {
       const at = now();
@@ -69,6 +70,7 @@ export function createHolds(items: Items) {
             // Held or deleted since it was listed: left as it is.
             if (!item || item.holdAt || item.deletedAt) return false;
             await items.store.remove(db, id);
+            await deleteWorkingCopy(db, id);
             await updateItem(db, id, { deletedAt: at });
             await items.appendCustody(db, id, null, 'deleted', { reason: 'retention' }, at);
             await items.audit(db, coalitionId, null, 'evidence.deleted', id, at);

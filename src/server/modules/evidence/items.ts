@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AuditAction } from '../../../shared/admin.js';
-import type { EvidenceItem, EvidenceKind } from '../../../shared/evidence.js';
+import type { EvidenceItem, EvidenceKind, WorkingCopy } from '../../../shared/evidence.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database, Drizzle } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
@@ -61,6 +61,15 @@ export class ChunkFailure extends Error {
   ) {
     super(`chunk ${seq}: ${reason}`);
   }
+}
+
+/** What an item's facts say of its working copy: only a complete photo still kept has one. */
+function workingCopyFacts(item: EvidenceItemRow): WorkingCopy | null {
+  if (item.kind !== 'photo' || item.state !== 'complete' || item.deletedAt) return null;
+  if (item.workingCopy === null) return { state: 'pending' };
+  if (item.workingCopy === 'ready')
+    return { state: 'ready', width: item.workingCopyWidth ?? 0, height: item.workingCopyHeight ?? 0 };
+  return { state: 'none', reason: item.workingCopy };
 }
 
 export const notFound = () => new AppError('NOT_FOUND', 'No evidence item with this id.');
@@ -163,6 +172,7 @@ export function createItems(deps: ItemDeps) {
       held: item.holdAt !== null,
       deleted: item.deletedAt !== null,
       mine: item.recordedBy === actor.userId,
+      workingCopy: workingCopyFacts(item),
       ...(opensOriginals(actor) && recorder ? { recorder: { name: recorder, role: item.recordedRole } } : {}),
     };
   }

@@ -1,34 +1,21 @@
-import sharp from 'sharp';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Drizzle } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
+import { reencodePhoto, UnreadablePhoto } from '../../media/photo.js';
 import { claimPhotos, findPhoto, insertPhoto } from './photos.repo.js';
 
-/** Photos larger than this many pixels are refused before decoding (decompression bombs). */
-const MAX_INPUT_PIXELS = 50_000_000;
-/** Stored photos fit in this square: enough to see vans and uniforms, small on a phone's data plan. */
-const MAX_SIDE = 1600;
 /** A photo not attached to a report within this time is deleted. */
 export const PENDING_PHOTO_MS = 60 * 60_000;
 export const MAX_PHOTOS_PER_REPORT = 3;
 
 const context = (photoId: string) => `report-photo:${photoId}`;
 
-/**
- * Decodes and re-encodes a photo as a new JPEG: pixels only. EXIF (with GPS
- * position, camera serial, time), XMP, IPTC, comments and thumbnails are not
- * carried over — sharp writes no metadata unless asked to — and the picture
- * is turned upright first, since its orientation tag goes too.
- */
-export async function reencodePhoto(input: Uint8Array) {
+/** A report's photo re-encoded by the one rule (media/photo.ts); a file that is none is refused. */
+async function reencodeForReport(input: Uint8Array) {
   try {
-    const { data, info } = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' })
-      .rotate()
-      .resize({ width: MAX_SIDE, height: MAX_SIDE, fit: 'inside', withoutEnlargement: true })
-      .jpeg({ quality: 80, mozjpeg: true })
-      .toBuffer({ resolveWithObject: true });
-    return { data, width: info.width, height: info.height, contentType: 'image/jpeg' };
-  } catch {
+    return await reencodePhoto(input);
+  } catch (error) {
+    if (!(error instanceof UnreadablePhoto)) throw error;
     throw new AppError(
       'VALIDATION',
       'This file is not a photo Faro can read. Send a JPEG, PNG or WebP picture.',
@@ -65,7 +52,7 @@ export interface PhotoService {
 export function createPhotoService(deps: { db: Drizzle; box: SecretBox }): PhotoService {
   return {
     async accept(coalitionId, input, reportId) {
-      const photo = await reencodePhoto(input);
+      const photo = await reencodeForReport(input);
       const id = crypto.randomUUID();
       await insertPhoto(deps.db, {
         id,

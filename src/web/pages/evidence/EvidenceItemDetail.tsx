@@ -5,6 +5,7 @@ import { Link } from 'react-router';
 import type { EvidenceCustody, EvidenceItem, EvidenceVerification } from '../../../shared/evidence.js';
 import { api } from '../../api.js';
 import { ErrorSummary } from '../../components/ErrorSummary.js';
+import { EvidencePhoto } from '../../components/EvidencePhoto.js';
 import { useLanguage } from '../../language.js';
 import { useTimeFormat } from '../../time.js';
 import { exactBytes, fileSize, mediaLength } from './facts.js';
@@ -57,7 +58,10 @@ export function EvidenceItemDetail({ item, showIncident }: { item: EvidenceItem;
       {!item.deleted && item.chunks > 0 && (
         <>
           {/* preload none: playing is an opening of the original, written into its custody log. */}
-          {item.kind === 'video' ? (
+          {item.kind === 'photo' ? (
+            // The working copy, not the original: opening the original is a download, in its custody log.
+            <EvidencePhoto item={item} />
+          ) : item.kind === 'video' ? (
             // biome-ignore lint/a11y/useMediaCaption: an original recording is kept as it was made; it has no captions.
             <video
               controls
