@@ -6,6 +6,8 @@ import { api } from '../api.js';
 import { ErrorSummary } from '../components/ErrorSummary.js';
 import { usePageTitle } from '../pageTitle.js';
 import { useTimeFormat } from '../time.js';
+import { ChunkReceipts } from './evidence/ChunkReceipts.js';
+import { NoteReader } from './evidence/NoteReader.js';
 
 type Item = EvidenceItem;
 
@@ -94,7 +96,9 @@ function ItemDetail({ item }: { item: Item }) {
       {!item.deleted && item.chunks > 0 && (
         <>
           {/* preload none: playing is an opening of the original, written into its custody log. */}
-          {item.kind === 'video' ? (
+          {item.kind === 'note' ? (
+            <NoteReader item={item} />
+          ) : item.kind === 'video' ? (
             // biome-ignore lint/a11y/useMediaCaption: an original recording is kept as it was made; it has no captions.
             <video
               controls
@@ -144,6 +148,7 @@ function ItemDetail({ item }: { item: Item }) {
         <dt>{t('evidencePage.retention')}</dt>
         <dd>{item.held ? t('evidencePage.heldLong') : format(item.retainUntil, 'dateTime')}</dd>
       </dl>
+      {item.kind !== 'note' && <ChunkReceipts item={item} />}
       <p>
         <button type="button" className="button" onClick={() => verify.mutate()} disabled={verify.isPending}>
           {t('evidencePage.verify')}

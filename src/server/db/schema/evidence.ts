@@ -94,6 +94,11 @@ export const evidenceChunks = pgTable(
     sha256: bytea('sha256').notNull(),
     chain: bytea('chain').notNull(),
     sealed: bytea('sealed').notNull(),
+    /**
+     * When the server stored it (for a note, when each entry reached the server: evidence of its
+     * own). None for chunks stored before this was kept.
+     */
+    receivedAt: timestamp('received_at', { withTimezone: true, precision: 3 }),
   },
   (t) => [primaryKey({ columns: [t.itemId, t.seq] })],
 );

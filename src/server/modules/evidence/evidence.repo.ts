@@ -105,6 +105,7 @@ export async function putChunks(db: Drizzle, rows: (typeof evidenceChunks.$infer
         sha256: sql`excluded.sha256`,
         chain: sql`excluded.chain`,
         sealed: sql`excluded.sealed`,
+        receivedAt: sql`excluded.received_at`,
       },
     });
 }
@@ -115,6 +116,21 @@ export async function findChunk(db: Drizzle, itemId: string, seq: number) {
     .from(evidenceChunks)
     .where(and(eq(evidenceChunks.itemId, itemId), eq(evidenceChunks.seq, seq)));
   return row;
+}
+
+/** An item's chunks as facts (place, length, hash, when the server stored each), never their bytes. */
+export function chunkReceipts(db: Drizzle, itemId: string) {
+  return db
+    .select({
+      seq: evidenceChunks.seq,
+      offset: evidenceChunks.offset,
+      length: evidenceChunks.length,
+      sha256: evidenceChunks.sha256,
+      receivedAt: evidenceChunks.receivedAt,
+    })
+    .from(evidenceChunks)
+    .where(eq(evidenceChunks.itemId, itemId))
+    .orderBy(asc(evidenceChunks.seq));
 }
 
 /** Replaces a chunk's seal (the last one, sealed again as final when the item completes). */

@@ -9,6 +9,7 @@ import { createFileUpload } from './file-upload.js';
 import { createHolds } from './holds.js';
 import { createItems, type ItemDeps } from './items.js';
 import { createReading } from './reading.js';
+import { createReceipts } from './receipts.js';
 import { createRecording } from './recording.js';
 
 /**
@@ -16,8 +17,8 @@ import { createRecording } from './recording.js';
  * what reached the server survives a seized phone) or a file uploaded, sealed
  * as it arrives, hashed and chained; opened only by the legal team, every
  * opening written into the item's chain of custody and the audit log. Split by
- * use case: recording.ts, file-upload.ts, reading.ts, holds.ts, on what they
- * share in items.ts.
+ * use case: recording.ts (and an observer's note, notes.ts), file-upload.ts,
+ * reading.ts, holds.ts, receipts.ts, on what they share in items.ts.
  */
 
 /** Someone acting: their account, the roles they hold, and their session. */
@@ -65,6 +66,7 @@ export function createEvidenceService(deps: ItemDeps) {
     ...createFileUpload(items, recording),
     ...createReading(items),
     ...createHolds(items),
+    ...createReceipts(items),
   };
 }
 
