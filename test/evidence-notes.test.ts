@@ -230,7 +230,7 @@ describe('an observer’s note', () => {
       headers: legal.headers,
     });
     expect(original.statusCode).toBe(200);
-    expect(original.headers['content-type']).toMatch(/^text\/plain/);
+    expect(original.headers['content-type']).toBe('text/plain; charset=utf-8');
     expect(original.headers['x-content-type-options']).toBe('nosniff');
     expect(original.rawPayload.equals(Buffer.concat(entries))).toBe(true);
     // Each entry, cut at its chunk's length, reads back as the time the phone wrote it and the text.

@@ -213,16 +213,19 @@ export function registerEvidenceRoutes(
         request.params.id,
         download ? 'downloaded' : 'viewed',
       );
-      return reply
-        .header('cache-control', 'private, no-store')
-        .header('content-length', String(original.bytes))
-        .header(
-          'content-disposition',
-          download ? `attachment; filename="evidence-${request.params.id}"` : 'inline',
-        )
-        .header('x-content-type-options', 'nosniff')
-        .type(original.contentType)
-        .send(Readable.from(original.stream));
+      return (
+        reply
+          .header('cache-control', 'private, no-store')
+          .header('content-length', String(original.bytes))
+          .header(
+            'content-disposition',
+            download ? `attachment; filename="evidence-${request.params.id}"` : 'inline',
+          )
+          .header('x-content-type-options', 'nosniff')
+          // A note is UTF-8 by rule (notes.ts): said, so that a browser opening it shows it as written.
+          .type(original.contentType === 'text/plain' ? 'text/plain; charset=utf-8' : original.contentType)
+          .send(Readable.from(original.stream))
+      );
     },
   );
 
