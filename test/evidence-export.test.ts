@@ -229,8 +229,13 @@ describe('a bundle for counsel', () => {
       storeCheck: { ok: true },
       file: `originals/001-video-${complete}.webm`,
     });
+    // Each chunk with when the server received it.
     expect(video.chunkHashes).toEqual(
-      videoSlices.map((slice) => ({ bytes: slice.length, sha256: sha(slice) })),
+      videoSlices.map((slice) => ({
+        bytes: slice.length,
+        sha256: sha(slice),
+        receivedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      })),
     );
     for (const field of ['receivedAt', 'lastReceivedAt', 'completedAt', 'createdAt'])
       expect(field === 'createdAt' ? manifest.createdAt : video[field]).toMatch(/^\d{4}-\d\d-\d\dT/);

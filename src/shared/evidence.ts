@@ -118,3 +118,17 @@ export interface EvidenceCustody {
   }[];
   check: { ok: true; entries: number } | { ok: false; seq: number; reason: string };
 }
+
+/**
+ * One chunk of an item as the server received it (a recording's slice, an upload's mebibyte, a
+ * note's entry): its place, length, SHA-256 and when the server stored it — never its bytes.
+ */
+export const evidenceReceiptSchema = z.object({
+  seq: z.number().int(),
+  offset: z.number().int(),
+  bytes: z.number().int(),
+  sha256: z.string(),
+  /** Null for chunks stored before Faro kept this time. */
+  receivedAt: z.string().nullable(),
+});
+export type EvidenceReceipt = z.infer<typeof evidenceReceiptSchema>;

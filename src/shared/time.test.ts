@@ -15,6 +15,11 @@ describe('formatTime: one way to show a time', () => {
     expect(formatTime(new Date(AT), 'en', 'America/Los_Angeles')).toBe('3:05 PM');
   });
 
+  it('gives the second where it counts (an observer’s note)', () => {
+    expect(formatTime('2026-12-04T23:05:07Z', 'en', 'America/Los_Angeles', 'seconds')).toBe('3:05:07 PM');
+    expect(formatTime('2026-12-04T23:05:07Z', 'es', 'America/Los_Angeles', 'seconds')).toBe('15:05:07');
+  });
+
   it('names the day where a clock alone would be ambiguous', () => {
     expect(formatTime(AT, 'en', 'America/Los_Angeles', 'dateTime')).toBe('Dec 4, 3:05 PM');
     expect(formatTime(AT, 'es', 'America/Los_Angeles', 'dateTime')).toMatch(/^4 dic\.?,? 15:05$/);

@@ -7,13 +7,15 @@ import { type Language, LOCALE_TAGS } from './report-fields.js';
  * one clock per language (12-hour in English, 24-hour in Spanish).
  *
  * - `clock`: "3:05 PM" / "15:05"
+ * - `seconds`: "3:05:12 PM" / "15:05:12" (an observer's note, where the second counts)
  * - `dateTime`: "Dec 4, 3:05 PM" / "4 dic, 15:05"
  * - `long`: "December 4, 2026 at 3:05 PM PST" (mail, where the reader may be elsewhere)
  */
-export type TimeStyle = 'clock' | 'dateTime' | 'long';
+export type TimeStyle = 'clock' | 'seconds' | 'dateTime' | 'long';
 
 const OPTIONS: Record<TimeStyle, Intl.DateTimeFormatOptions> = {
   clock: { hour: 'numeric', minute: '2-digit' },
+  seconds: { hour: 'numeric', minute: '2-digit', second: '2-digit' },
   dateTime: { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' },
   long: {
     year: 'numeric',

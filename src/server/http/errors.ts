@@ -130,8 +130,9 @@ export function registerErrorHandling(
 ): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     let appError = toAppError(error);
-    if (appError.code === 'PAYLOAD_TOO_LARGE') {
-      // The limit is the route's own; only the handler knows which route it was.
+    if (appError.code === 'PAYLOAD_TOO_LARGE' && !(error instanceof AppError)) {
+      // The body parser's refusal: the limit is the route's own; only the handler knows which route
+      // it was. A service's own refusal (a note's entry, a kind's limit) already names its limit.
       const limit = request.routeOptions.bodyLimit ?? bodyLimits.default;
       appError = new AppError(
         'PAYLOAD_TOO_LARGE',

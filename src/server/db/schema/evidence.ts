@@ -109,6 +109,11 @@ export const evidenceChunks = pgTable(
     sealed: bytea('sealed'),
     /** Or the name of the file holding them, when a folder is (EVIDENCE_STORE_DIR). */
     blob: text('blob'),
+    /**
+     * When the server stored it (for a note, when each entry reached the server: evidence of its
+     * own). None for chunks stored before this was kept.
+     */
+    receivedAt: timestamp('received_at', { withTimezone: true, precision: 3 }),
   },
   (t) => [
     primaryKey({ columns: [t.itemId, t.seq] }),

@@ -74,7 +74,10 @@ const manifestSchema = z.object({
       sha256: hex64.nullable(),
       chunks: z.number().int().min(0),
       chain: hex64,
-      chunkHashes: z.array(z.object({ bytes: z.number().int().min(0), sha256: hex64 })),
+      chunkHashes: z.array(
+        // receivedAt: when the server stored the chunk (absent from bundles made before it was kept).
+        z.object({ bytes: z.number().int().min(0), sha256: hex64, receivedAt: iso.nullable().optional() }),
+      ),
       completedSha256: hex64.nullable(),
       storedBytes: z.number().int().min(0),
       storedChunks: z.number().int().min(0),

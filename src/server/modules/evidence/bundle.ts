@@ -69,8 +69,12 @@ export interface BundleItem {
   sha256: string | null;
   chunks: number;
   chain: string;
-  /** Each chunk's length and SHA-256, in order: a partial recording's chain can be recomputed. */
-  chunkHashes: { bytes: number; sha256: string }[];
+  /**
+   * Each chunk's length and SHA-256, in order: a partial recording's chain can be recomputed. And
+   * when the server received it (a note's entry, a recording's slice; null if stored before Faro
+   * kept this time).
+   */
+  chunkHashes: { bytes: number; sha256: string; receivedAt: string | null }[];
   /** The SHA-256 Faro recorded when the item was completed (null until then). */
   completedSha256: string | null;
   /** What the server held: a file shorter than this means a chunk did not verify (storeCheck). */

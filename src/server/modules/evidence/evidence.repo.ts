@@ -107,6 +107,7 @@ export async function putChunks(db: Drizzle, rows: (typeof evidenceChunks.$infer
         chain: sql`excluded.chain`,
         sealed: sql`excluded.sealed`,
         blob: sql`excluded.blob`,
+        receivedAt: sql`excluded.received_at`,
       },
     });
 }
@@ -119,6 +120,21 @@ export async function chunkFacts(db: Drizzle, itemId: string, seq: number) {
     .from(evidenceChunks)
     .where(and(eq(evidenceChunks.itemId, itemId), eq(evidenceChunks.seq, seq)));
   return row;
+}
+
+/** An item's chunks as facts (place, length, hash, when the server stored each), never their bytes. */
+export function chunkReceipts(db: Drizzle, itemId: string) {
+  return db
+    .select({
+      seq: evidenceChunks.seq,
+      offset: evidenceChunks.offset,
+      length: evidenceChunks.length,
+      sha256: evidenceChunks.sha256,
+      receivedAt: evidenceChunks.receivedAt,
+    })
+    .from(evidenceChunks)
+    .where(eq(evidenceChunks.itemId, itemId))
+    .orderBy(asc(evidenceChunks.seq));
 }
 
 /** Replaces a chunk's seal (the last one, sealed again as final when the item completes). */

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { evidenceItemSchema } from '../../../shared/evidence.js';
+import { evidenceItemSchema, evidenceReceiptSchema } from '../../../shared/evidence.js';
 import { sessionOf } from '../../http/auth.js';
 import { AppError, errorSchema } from '../../http/errors.js';
 import { coalitionOf } from '../coalitions/coalition-of.js';
@@ -53,12 +53,13 @@ export function registerEvidenceRoutes(
       config: { access: 'evidence:record' },
       schema: {
         tags,
-        summary: 'Start an evidence item (a recording sent slice by slice while it is made)',
+        summary:
+          'Start an evidence item sent slice by slice: a recording while it is made, or an observer’s note (text/plain, UTF-8), one entry a slice',
         params: idParams,
         body: z.object({
           /** The phone's id for the recording: a start sent again (or late, after recording offline) makes one item. */
           id: z.uuid().optional(),
-          kind: z.enum(['video', 'audio']),
+          kind: z.enum(['video', 'audio', 'note']),
           contentType: z.string().max(100),
           deviceStartedAt: z.iso.datetime({ offset: true }).optional(),
         }),
@@ -70,7 +71,7 @@ export function registerEvidenceRoutes(
         id: request.body.id,
         incidentId: request.params.id,
         kind: request.body.kind,
-        source: 'recording',
+        source: request.body.kind === 'note' ? 'note' : 'recording',
         contentType: request.body.contentType.split(';')[0]?.trim() ?? '',
         deviceStartedAt: request.body.deviceStartedAt,
       });
@@ -93,7 +94,7 @@ export function registerEvidenceRoutes(
         schema: {
           tags,
           summary:
-            'One slice of the recorder’s own recording, in order (1, 2, 3…); the same slice again is taken once. `x-content-sha256` (hex) is checked when sent',
+            'One slice of the recorder’s own recording or note (an entry: UTF-8 text), in order (1, 2, 3…); the same slice again is taken once. `x-content-sha256` (hex) is checked when sent',
           params: z.object({ id: z.uuid(), seq: z.coerce.number().int().min(1).max(10_000_000) }),
           headers: z.object({ 'x-content-sha256': sha256Hex.optional() }),
           response: { 200: progressSchema, ...errors },
@@ -120,7 +121,8 @@ export function registerEvidenceRoutes(
       config: { access: 'evidence:record' },
       schema: {
         tags,
-        summary: 'The recording ended with this many slices: sealed as complete, hashed from what is stored',
+        summary:
+          'The recording or note ended with this many slices: sealed as complete, hashed from what is stored',
         params: idParams,
         body: z.object({
           chunks: z.number().int().min(1),
@@ -211,16 +213,19 @@ export function registerEvidenceRoutes(
         request.params.id,
         download ? 'downloaded' : 'viewed',
       );
-      return reply
-        .header('cache-control', 'private, no-store')
-        .header('content-length', String(original.bytes))
-        .header(
-          'content-disposition',
-          download ? `attachment; filename="evidence-${request.params.id}"` : 'inline',
-        )
-        .header('x-content-type-options', 'nosniff')
-        .type(original.contentType)
-        .send(Readable.from(original.stream));
+      return (
+        reply
+          .header('cache-control', 'private, no-store')
+          .header('content-length', String(original.bytes))
+          .header(
+            'content-disposition',
+            download ? `attachment; filename="evidence-${request.params.id}"` : 'inline',
+          )
+          .header('x-content-type-options', 'nosniff')
+          // A note is UTF-8 by rule (notes.ts): said, so that a browser opening it shows it as written.
+          .type(original.contentType === 'text/plain' ? 'text/plain; charset=utf-8' : original.contentType)
+          .send(Readable.from(original.stream))
+      );
     },
   );
 
@@ -250,6 +255,27 @@ export function registerEvidenceRoutes(
         .type(copy.contentType)
         .send(copy.data);
     },
+  );
+
+  routes.get(
+    '/api/evidence/:id/chunks',
+    {
+      config: { access: 'evidence:legal' },
+      schema: {
+        tags,
+        summary:
+          'Each chunk as the server received it — a note’s entry, a recording’s slice: its place, length, SHA-256 and time of receipt; never its bytes (legal team)',
+        params: idParams,
+        response: { 200: z.object({ chunks: z.array(evidenceReceiptSchema) }), 404: errorSchema },
+      },
+    },
+    async (request) => ({
+      chunks: await deps.evidence.receipts(
+        (await coalitionOf(request)).id,
+        actorOf(request),
+        request.params.id,
+      ),
+    }),
   );
 
   routes.get(

@@ -9,6 +9,7 @@ import { createFileUpload } from './file-upload.js';
 import { createHolds } from './holds.js';
 import { createItems, type ItemDeps } from './items.js';
 import { createReading } from './reading.js';
+import { createReceipts } from './receipts.js';
 import { createRecording } from './recording.js';
 import { createWorkingCopies, type EnqueueWorkingCopy } from './working-copy.js';
 
@@ -17,8 +18,9 @@ import { createWorkingCopies, type EnqueueWorkingCopy } from './working-copy.js'
  * what reached the server survives a seized phone) or a file uploaded, sealed
  * as it arrives, hashed and chained; opened only by the legal team, every
  * opening written into the item's chain of custody and the audit log. Split by
- * use case: recording.ts, file-upload.ts, reading.ts, holds.ts,
- * working-copy.ts (a photo's stripped copy), on what they share in items.ts.
+ * use case: recording.ts (and an observer's note, notes.ts), file-upload.ts,
+ * reading.ts, holds.ts, receipts.ts, working-copy.ts (a photo's stripped
+ * copy), on what they share in items.ts.
  */
 
 /** Someone acting: their account, the roles they hold, and their session. */
@@ -74,6 +76,7 @@ export function createEvidenceService(deps: EvidenceDeps) {
     ...createReading(items),
     ...createHolds(items),
     ...workingCopies,
+    ...createReceipts(items),
   };
 }
 

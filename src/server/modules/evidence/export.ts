@@ -200,7 +200,11 @@ async function* hashedOriginal(
     }
     whole.update(chunk.bytes);
     chain = chunk.link;
-    facts.chunkHashes.push({ bytes: chunk.bytes.length, sha256: sha256Hex(chunk.bytes) });
+    facts.chunkHashes.push({
+      bytes: chunk.bytes.length,
+      sha256: sha256Hex(chunk.bytes),
+      receivedAt: chunk.receivedAt?.toISOString() ?? null,
+    });
     facts.bytes += chunk.bytes.length;
     yield chunk.bytes;
   }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AuditAction } from '../../../shared/admin.js';
 import type { EvidenceItem, EvidenceKind, WorkingCopy } from '../../../shared/evidence.js';
+import { NOTE_MAX_BYTES } from '../../../shared/evidence-notes.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database, Drizzle } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
@@ -40,7 +41,7 @@ export const EVIDENCE_MAX_BYTES: Record<EvidenceKind, number> = {
   video: 2 * 1024 ** 3,
   audio: 512 * 1024 ** 2,
   photo: 64 * 1024 ** 2,
-  note: 1024 ** 2,
+  note: NOTE_MAX_BYTES,
 };
 
 /** A recording with nothing new for this long stopped before its end (a phone taken, a link lost): partial. */
@@ -251,13 +252,17 @@ export function createItems(deps: ItemDeps) {
   }
 
   /**
-   * Stores sealed chunks (replacing a part chunk kept at the first place, an upload's tail) and
-   * moves the item on to the last of them, in the caller's transaction.
+   * Stores sealed chunks (replacing a part chunk kept at the first place, an upload's tail) at
+   * `at`, the time each is kept as received, and moves the item on to the last of them, in the
+   * caller's transaction.
    */
   async function storeChunks(db: Drizzle, itemId: string, rows: readonly ChunkRow[], at: Date) {
     const last = rows.at(-1);
     if (!last) return;
-    await store.write(db, rows);
+    await store.write(
+      db,
+      rows.map((row) => ({ ...row, receivedAt: at })),
+    );
     await updateItem(db, itemId, {
       chunks: last.seq,
       bytes: last.offset + last.length,
@@ -303,7 +308,7 @@ export function createItems(deps: ItemDeps) {
         if (!hash.equals(Buffer.from(row.sha256))) throw new ChunkFailure(row.seq, 'hash');
         link = chainNext(link, hash);
         if (!link.equals(Buffer.from(row.chain))) throw new ChunkFailure(row.seq, 'chain');
-        yield { seq: row.seq, plain, final: row.final, link };
+        yield { seq: row.seq, plain, final: row.final, link, receivedAt: row.receivedAt };
         next += 1;
       }
       // Fewer than asked for: that was the end.

@@ -53,6 +53,29 @@ export function renderManifestHtml(manifest: BundleManifest, language: Language)
     return `<table><caption>${escapeHtml(t('custody.title'))}</caption><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table><p class="${check.ok ? 'ok' : 'bad'}">${escapeHtml(verdict)}</p>`;
   };
 
+  /**
+   * Each chunk as the server received it. A note's are its entries, shown open (when each reached
+   * the server is part of the record); a recording's or a file's, folded (there may be thousands).
+   */
+  const receiptTable = (item: BundleItem) => {
+    if (item.chunkHashes.length === 0) return '';
+    const note = item.kind === 'note';
+    const head = ['seq', 'receivedAt', 'bytes', 'sha256']
+      .map((column) => `<th scope="col">${escapeHtml(t(`receipts.${column}`))}</th>`)
+      .join('');
+    const rows = item.chunkHashes.map(
+      (chunk, index) =>
+        `<tr><td>${index + 1}</td><td>${chunk.receivedAt ? time(chunk.receivedAt) : escapeHtml(t('receipts.unknown'))}</td><td>${chunk.bytes}</td><td><code class="hash">${escapeHtml(chunk.sha256)}</code></td></tr>`,
+    );
+    const title = escapeHtml(
+      t(note ? 'receipts.entries' : 'receipts.chunks', { count: String(item.chunkHashes.length) }),
+    );
+    const table = `<table><caption>${title}</caption><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+    return note
+      ? `<p>${escapeHtml(t('receipts.noteText'))}</p>${table}`
+      : `<details><summary>${title}</summary>${table}</details>`;
+  };
+
   const itemSection = (item: BundleItem) => {
     const file = item.file
       ? code(item.file)
@@ -87,7 +110,7 @@ export function renderManifestHtml(manifest: BundleManifest, language: Language)
       row(t('fields.completedAt'), time(item.completedAt)),
       row(t('fields.held'), escapeHtml(t(item.held ? 'fields.yes' : 'fields.no'))),
       row(t('fields.file'), file),
-    ].join('')}</dl>${stored}${custodyTable(item)}</section>`;
+    ].join('')}</dl>${stored}${receiptTable(item)}${custodyTable(item)}</section>`;
   };
 
   const title = t('title', { id: manifest.bundleId });

@@ -20,7 +20,7 @@ export interface ExportedItem {
   original:
     | null
     | (() => AsyncGenerator<
-        | { seq: number; bytes: Buffer; link: Buffer }
+        | { seq: number; bytes: Buffer; link: Buffer; receivedAt: Date | null }
         | { failure: { seq: number; reason: ChunkFailure['reason'] } }
       >);
 }
@@ -213,7 +213,12 @@ export function createReading(items: Items) {
               : async function* () {
                   try {
                     for await (const chunk of items.openedChunks(database.db, item))
-                      yield { seq: chunk.seq, bytes: chunk.plain, link: chunk.link };
+                      yield {
+                        seq: chunk.seq,
+                        bytes: chunk.plain,
+                        link: chunk.link,
+                        receivedAt: chunk.receivedAt,
+                      };
                   } catch (error) {
                     if (!(error instanceof ChunkFailure)) throw error;
                     yield { failure: { seq: error.seq, reason: error.reason } };

@@ -7,6 +7,7 @@ import { recordsForAnyIncident } from './evidence.policy.js';
 import {
   assignmentOnIncident,
   chunkFacts,
+  type EvidenceItemRow,
   findItem,
   incidentInCoalition,
   updateItem,
@@ -14,13 +15,25 @@ import {
 import type { Actor, Progress, StartInput } from './evidence.service.js';
 import { ChunkFailure, EVIDENCE_MAX_BYTES, hex, type Items, notFound, STALLED_MS } from './items.js';
 import { bytesAre } from './media-type.js';
+import { checkNoteEntry } from './notes.js';
 import { MAX_CHUNK_BYTES, sha256 } from './sealing.js';
+
+/** The items sent slice by slice (a recording, an observer's note): only their recorder adds to them. */
+const sentInSlices = (item: EvidenceItemRow) => item.source === 'recording' || item.source === 'note';
+
+/** Checks slice `seq` against what its item is: a recording by its first bytes, a note's every entry whole. */
+function checkSlice(item: EvidenceItemRow, seq: number, bytes: Buffer) {
+  if (item.kind === 'note') checkNoteEntry(bytes);
+  else if (seq === 1 && !bytesAre(bytes, item.contentType))
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', `The bytes are not ${item.contentType}.`);
+}
 
 /**
  * A recording sent slice by slice while it is made, so that what reached the
  * server survives a seized phone: started on an incident the recorder is out
  * on, each slice sealed and chained as it arrives, finished when the phone
- * says the recording ended.
+ * says the recording ended. An observer's note goes the same way, one entry a
+ * slice (notes.ts checks each entry).
  */
 export function createRecording(items: Items) {
   const { database, now } = items;
@@ -103,7 +116,7 @@ export function createRecording(items: Items) {
       const at = now();
       return database.transaction(async ({ db, client }) => {
         const item = await findItem(db, coalitionId, itemId, true);
-        if (!item || item.recordedBy !== actor.userId || item.source !== 'recording') throw notFound();
+        if (!item || item.recordedBy !== actor.userId || !sentInSlices(item)) throw notFound();
         const progress = { chunks: item.chunks, bytes: item.bytes, chain: hex(item.chain) ?? '' };
         if (seq <= item.chunks) {
           const stored = await chunkFacts(db, itemId, seq);
@@ -118,8 +131,7 @@ export function createRecording(items: Items) {
           throw new AppError('CONFLICT', `Slice ${item.chunks + 1} comes next.`, {
             expected: item.chunks + 1,
           });
-        if (seq === 1 && !bytesAre(bytes, item.contentType))
-          throw new AppError('UNSUPPORTED_MEDIA_TYPE', `The bytes are not ${item.contentType}.`);
+        checkSlice(item, seq, bytes);
         if (item.bytes + bytes.length > EVIDENCE_MAX_BYTES[item.kind])
           throw new AppError(
             'PAYLOAD_TOO_LARGE',
@@ -151,7 +163,7 @@ export function createRecording(items: Items) {
       const at = now();
       const finished = await database.transaction(async ({ db, client }) => {
         const item = await findItem(db, coalitionId, itemId, true);
-        if (!item || item.recordedBy !== actor.userId || item.source !== 'recording') throw notFound();
+        if (!item || item.recordedBy !== actor.userId || !sentInSlices(item)) throw notFound();
         if (item.state === 'complete') return items.factsOf(item, actor);
         if (item.chunks === 0 || input.chunks !== item.chunks)
           throw new AppError('CONFLICT', `The server has ${item.chunks} slices; send the rest first.`, {
@@ -170,7 +182,7 @@ export function createRecording(items: Items) {
         if (input.sha256 && input.sha256.toLowerCase() !== digest.toString('hex'))
           throw new AppError(
             'VALIDATION',
-            'The recording stored does not match the SHA-256 the phone gave.',
+            `The ${item.kind === 'note' ? 'note' : 'recording'} stored does not match the SHA-256 the phone gave.`,
             {
               reason: 'hash_mismatch',
             },

@@ -8,7 +8,9 @@ import { ErrorSummary } from '../../components/ErrorSummary.js';
 import { EvidencePhoto } from '../../components/EvidencePhoto.js';
 import { useLanguage } from '../../language.js';
 import { useTimeFormat } from '../../time.js';
+import { ChunkReceipts } from './ChunkReceipts.js';
 import { exactBytes, fileSize, mediaLength } from './facts.js';
+import { NoteReader } from './NoteReader.js';
 
 /**
  * One item for the legal team: its original played or downloaded (each time
@@ -58,7 +60,9 @@ export function EvidenceItemDetail({ item, showIncident }: { item: EvidenceItem;
       {!item.deleted && item.chunks > 0 && (
         <>
           {/* preload none: playing is an opening of the original, written into its custody log. */}
-          {item.kind === 'photo' ? (
+          {item.kind === 'note' ? (
+            <NoteReader item={item} />
+          ) : item.kind === 'photo' ? (
             // The working copy, not the original: opening the original is a download, in its custody log.
             <EvidencePhoto item={item} />
           ) : item.kind === 'video' ? (
@@ -128,6 +132,7 @@ export function EvidenceItemDetail({ item, showIncident }: { item: EvidenceItem;
         <dt>{t('evidencePage.retention')}</dt>
         <dd>{item.held ? t('evidencePage.heldLong') : format(item.retainUntil, 'dateTime')}</dd>
       </dl>
+      {item.kind !== 'note' && <ChunkReceipts item={item} />}
       <p>
         <button type="button" className="button" onClick={() => verify.mutate()} disabled={verify.isPending}>
           {t('evidencePage.verify')}

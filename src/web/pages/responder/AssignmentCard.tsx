@@ -6,6 +6,7 @@ import { useTimeFormat } from '../../time.js';
 import { AssignmentWhat, AssignmentWhere } from './AssignmentBrief.js';
 import { Countdown } from './Countdown.js';
 import { EvidenceRecorder } from './EvidenceRecorder.js';
+import { ObserverNotes } from './ObserverNotes.js';
 import { SceneReportForm } from './SceneReportForm.js';
 import { RESPONDER_KEY, type Send } from './state.js';
 
@@ -98,7 +99,12 @@ export function AssignmentCard({
           {buddy.safety !== 'ok' && ` · ⚠ ${t(`assignments.safety.${buddy.safety}`)}`}
         </p>
       ))}
-      {(state === 'en_route' || state === 'on_scene') && <EvidenceRecorder incidentId={incident.id} />}
+      {(state === 'en_route' || state === 'on_scene') && (
+        <>
+          <EvidenceRecorder incidentId={incident.id} />
+          <ObserverNotes incidentId={incident.id} />
+        </>
+      )}
       {state === 'on_scene' && (
         <SceneReportForm
           activity={incident.activity}

@@ -1,3 +1,4 @@
+import { readNoteEntry } from '../../../shared/evidence-notes.js';
 import { ApiError, api } from '../../api.js';
 
 /**
@@ -7,10 +8,13 @@ import { ApiError, api } from '../../api.js';
  * without a connection they wait and go when it returns (the `online` event,
  * a timer, the next time the page opens). A slice leaves the phone only once
  * the server holds it — so what is "safe" is exactly what the server has.
+ * An observer's note goes the same way, one entry a slice (ObserverNotes.tsx).
  */
 
 const DB_NAME = 'faro-evidence';
 const STORE = 'outbox';
+/** Notes being written, one per incident: what a reload needs to go on with one (never its text). */
+const PADS = 'notepads';
 const FINISH_SEQ = 99_999_999;
 
 export interface StartOp {
@@ -19,7 +23,7 @@ export interface StartOp {
   seq: 0;
   kind: 'start';
   incidentId: string;
-  media: 'video' | 'audio';
+  media: 'video' | 'audio' | 'note';
   contentType: string;
   deviceStartedAt: string;
 }
@@ -39,7 +43,8 @@ export interface FinishOp {
   seq: typeof FINISH_SEQ;
   kind: 'finish';
   chunks: number;
-  durationMs: number;
+  /** A recording's length (a note has none). */
+  durationMs?: number;
 }
 type Op = StartOp | SliceOp | FinishOp;
 
@@ -57,8 +62,12 @@ const keyOf = (itemId: string, seq: number) => `${itemId}:${String(seq).padStart
 
 function open(): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
-    const request = indexedDB.open(DB_NAME, 1);
-    request.onupgradeneeded = () => request.result.createObjectStore(STORE, { keyPath: 'key' });
+    const request = indexedDB.open(DB_NAME, 2);
+    request.onupgradeneeded = () => {
+      const db = request.result;
+      if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: 'key' });
+      if (!db.objectStoreNames.contains(PADS)) db.createObjectStore(PADS, { keyPath: 'incidentId' });
+    };
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);
   });
@@ -66,13 +75,14 @@ function open(): Promise<IDBDatabase> {
 
 async function inStore<T>(
   mode: IDBTransactionMode,
-  work: (store: IDBObjectStore) => IDBRequest<T>,
+  work: (store: IDBObjectStore, pads: IDBObjectStore) => IDBRequest<T>,
 ): Promise<T> {
   const db = await open();
   try {
     return await new Promise<T>((resolve, reject) => {
-      const tx = db.transaction(STORE, mode);
-      const request = work(tx.objectStore(STORE));
+      // Both stores in one transaction: a note's entry and its pad are kept together or not at all.
+      const tx = db.transaction([STORE, PADS], mode);
+      const request = work(tx.objectStore(STORE), tx.objectStore(PADS));
       tx.oncomplete = () => resolve(request.result);
       tx.onerror = () => reject(tx.error);
       tx.onabort = () => reject(tx.error);
@@ -158,7 +168,10 @@ async function send(op: Op): Promise<void> {
   } else {
     await api(`/api/evidence/${op.itemId}/finish`, {
       method: 'POST',
-      body: { chunks: op.chunks, durationMs: Math.round(op.durationMs) },
+      body: {
+        chunks: op.chunks,
+        ...(op.durationMs === undefined ? {} : { durationMs: Math.round(op.durationMs) }),
+      },
     });
     update(op.itemId, { done: true });
   }
@@ -210,4 +223,86 @@ export function resumeEvidence(): () => void {
   window.addEventListener('online', again);
   void pump().catch(() => undefined);
   return () => window.removeEventListener('online', again);
+}
+
+/**
+ * An observer's note being written on an incident. The phone keeps what it needs to go on with the
+ * note after a reload — its id, how many entries it has and their bytes — and each entry's text only
+ * until the server has it (in the outbox, as its slice): a phone taken gives away only what had not
+ * reached the server yet.
+ */
+export interface NotePad {
+  incidentId: string;
+  itemId: string;
+  deviceStartedAt: string;
+  /** Entries added so far, and their bytes (a note holds at most NOTE_MAX_BYTES). */
+  entries: number;
+  bytes: number;
+}
+
+/**
+ * Adds entry `pad.entries` (the pad as it stands with it) to the note: kept on the phone with the
+ * pad, and the note's start with its first entry, in one transaction; then sent.
+ */
+export async function queueNoteEntry(pad: NotePad, bytes: ArrayBuffer): Promise<void> {
+  const slice: SliceOp = {
+    key: keyOf(pad.itemId, pad.entries),
+    itemId: pad.itemId,
+    seq: pad.entries,
+    kind: 'slice',
+    bytes,
+    sha256: await sha256Hex(bytes),
+    endMs: 0,
+  };
+  const start: StartOp = {
+    key: keyOf(pad.itemId, 0),
+    itemId: pad.itemId,
+    seq: 0,
+    kind: 'start',
+    incidentId: pad.incidentId,
+    media: 'note',
+    contentType: 'text/plain',
+    deviceStartedAt: pad.deviceStartedAt,
+  };
+  await inStore('readwrite', (outbox, pads) => {
+    if (pad.entries === 1) outbox.put(start);
+    outbox.put(slice);
+    return pads.put(pad);
+  });
+  update(pad.itemId, { waiting: progressOf(pad.itemId).waiting + 1 });
+  void pump();
+}
+
+/** Finishes the note with the entries it has: the pad is let go, the end waits in the outbox to be sent. */
+export async function queueNoteFinish(pad: NotePad): Promise<void> {
+  const finish: FinishOp = {
+    key: keyOf(pad.itemId, FINISH_SEQ),
+    itemId: pad.itemId,
+    seq: FINISH_SEQ,
+    kind: 'finish',
+    chunks: pad.entries,
+  };
+  await inStore('readwrite', (outbox, pads) => {
+    outbox.put(finish);
+    return pads.delete(pad.incidentId);
+  });
+  void pump();
+}
+
+/**
+ * The note left unfinished on an incident (a reload, the phone restarted), with the entries still
+ * waiting on the phone — their time and text — in order; null when there is none.
+ */
+export async function notePadOf(
+  incidentId: string,
+): Promise<{ pad: NotePad; waiting: { seq: number; writtenAt: string | null; text: string }[] } | null> {
+  const pad = await inStore<NotePad | undefined>('readonly', (_, pads) => pads.get(incidentId));
+  if (!pad) return null;
+  const decoder = new TextDecoder();
+  const waiting = (await all())
+    .filter((op): op is SliceOp => op.kind === 'slice' && op.itemId === pad.itemId)
+    .sort((a, b) => a.seq - b.seq)
+    .map((op) => ({ seq: op.seq, ...readNoteEntry(decoder.decode(op.bytes)) }));
+  update(pad.itemId, { waiting: waiting.length });
+  return { pad, waiting };
 }
