@@ -6,9 +6,13 @@ import { blobsOf, chunksFrom, deleteChunks, putChunks, resealChunk } from './evi
 
 type ChunkRow = Awaited<ReturnType<typeof chunksFrom>>[number];
 /** A chunk as it is given to the store: its place, the hash of its bytes, the chain after it, its sealed bytes. */
-export type StoredChunk = Omit<ChunkRow, 'sealed' | 'blob'> & { sealed: Uint8Array };
+export type StoredChunk = Omit<ChunkRow, 'sealed' | 'blob' | 'receivedAt'> & {
+  sealed: Uint8Array;
+  /** When the server stored it. */
+  receivedAt?: Date | null;
+};
 /** A chunk read back: the same, its sealed bytes from wherever they are kept. */
-export type ReadChunk = StoredChunk;
+export type ReadChunk = StoredChunk & { receivedAt: Date | null };
 
 /**
  * Where the sealed chunks of originals are kept. Every call is given the

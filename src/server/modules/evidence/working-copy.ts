@@ -5,6 +5,7 @@ import type { Tx } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import { declareJob } from '../../jobs/queue.js';
 import { type ReencodedPhoto, reencodePhoto, UnreadablePhoto } from '../../media/photo.js';
+import { announceEvidenceChange } from './board-events.js';
 import {
   type EvidenceItemRow,
   findItem,
@@ -87,10 +88,12 @@ export function createWorkingCopies(items: Items, enqueue: EnqueueWorkingCopy) {
         }
       }
       const at = now();
-      await database.transaction(async ({ db }) => {
+      await database.transaction(async ({ db, client }) => {
         const locked = await findItem(db, coalitionId, itemId, true);
         // Deleted by retention while it was decoded, or made by another worker: nothing to add.
         if (!locked || locked.deletedAt || locked.workingCopy) return;
+        // The board's open incident shows the copy (or why there is none) once this commits.
+        await announceEvidenceChange(client, coalitionId, locked.incidentId);
         if ('gap' in outcome) {
           await updateItem(db, itemId, { workingCopy: outcome.gap });
           await items.appendCustody(
