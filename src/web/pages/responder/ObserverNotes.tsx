@@ -1,6 +1,7 @@
 import {
   type FormEvent,
   type KeyboardEvent,
+  useCallback,
   useEffect,
   useId,
   useRef,
@@ -50,7 +51,17 @@ export function ObserverNotes({ incidentId }: { incidentId: string }) {
   const id = useId();
   const field = useRef<HTMLTextAreaElement | null>(null);
   const list = useRef<HTMLOListElement | null>(null);
-  const [pad, setPad] = useState<NotePad | null>(null);
+  const [pad, showPad] = useState<NotePad | null>(null);
+  /**
+   * The note as kept on the phone, and the last change to it: entries are kept one after the
+   * other, so that two quick taps never give two entries the same place.
+   */
+  const kept = useRef<NotePad | null>(null);
+  const keeping = useRef<Promise<void>>(Promise.resolve());
+  const setPad = useCallback((next: NotePad | null) => {
+    kept.current = next;
+    showPad(next);
+  }, []);
   const [entries, setEntries] = useState<Entry[]>([]);
   const [draft, setDraft] = useState('');
   /** The note last finished here, said until the next one begins. */
@@ -79,7 +90,7 @@ export function ObserverNotes({ incidentId }: { incidentId: string }) {
     return () => {
       current = false;
     };
-  }, [incidentId]);
+  }, [incidentId, setPad]);
   // The newest entry in view, as in a chat.
   useEffect(() => {
     if (entries.length > 0) list.current?.scrollTo({ top: list.current.scrollHeight });
@@ -97,12 +108,18 @@ export function ObserverNotes({ incidentId }: { incidentId: string }) {
     });
   };
 
-  const add = async () => {
+  /** Takes the text from the field at once (a second tap adds nothing) and keeps it after what came before. */
+  const add = () => {
     const text = draft.trim();
     if (text === '') return;
+    setDraft('');
     const writtenAt = new Date();
+    keeping.current = keeping.current.then(() => keep(text, writtenAt));
+  };
+
+  const keep = async (text: string, writtenAt: Date) => {
     const bytes = new TextEncoder().encode(noteEntry(writtenAt, text));
-    let note = pad;
+    let note = kept.current;
     // A note that would pass its limit is finished, and the entry begins the next one.
     if (note && note.bytes + bytes.length > NOTE_MAX_BYTES) {
       await queueNoteFinish(note);
@@ -120,33 +137,36 @@ export function ObserverNotes({ incidentId }: { incidentId: string }) {
     try {
       await queueNoteEntry(next, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
     } catch {
-      // Not kept on the phone (its storage full or refused): the text stays in the field.
+      // Not kept on the phone (its storage full or refused): the text goes back into the field.
+      setDraft((typed) => (typed === '' ? text : `${text}\n${typed}`));
       return setFailed(true);
     }
     setFailed(false);
     setPad(next);
     setFinished(null);
-    setDraft('');
     const entry = { seq: next.entries, writtenAt: writtenAt.toISOString(), text };
     setEntries((list) => (fresh ? [entry] : [...list, entry]));
   };
 
-  const finish = async () => {
-    if (!pad) return;
-    await queueNoteFinish(pad);
-    setFinished(pad);
-    setPad(null);
+  const finish = () => {
+    keeping.current = keeping.current.then(async () => {
+      const note = kept.current;
+      if (!note) return;
+      await queueNoteFinish(note);
+      setFinished(note);
+      setPad(null);
+    });
   };
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    void add();
+    add();
   };
   // Enter adds the entry (the phone's keyboard shows "send"); Shift+Enter starts a new line.
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
     if (event.key !== 'Enter' || event.shiftKey || event.nativeEvent.isComposing) return;
     event.preventDefault();
-    void add();
+    add();
   };
 
   const count = shown?.entries ?? 0;
@@ -219,7 +239,7 @@ export function ObserverNotes({ incidentId }: { incidentId: string }) {
       </form>
       {failed && <p className="error-summary">{t('observerNotes.failed')}</p>}
       {pad && (
-        <button type="button" className="button block" onClick={() => void finish()}>
+        <button type="button" className="button block" onClick={finish}>
           {t('observerNotes.finish')}
         </button>
       )}
