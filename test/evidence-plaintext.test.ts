@@ -397,8 +397,25 @@ describe('an uploaded file and everything a client says about it', () => {
     expect(refused.text).not.toContain(MARKER);
   });
 
+  it('is written as an observer’s notes, entry by entry', async () => {
+    const started = await json(recorder, 'POST', `/api/incidents/${incidentId}/evidence`, {
+      kind: 'note',
+      contentType: 'text/plain',
+    });
+    expect(started.status, started.text).toBe(201);
+    const item = JSON.parse(started.text);
+    const entries = [1, 2, 3].map((n) =>
+      Buffer.from(`14:0${n}:00 -07:00\nEntry ${n}: ${MARKER} seen near the corner ${MARKER}\n`),
+    );
+    for (const [index, entry] of entries.entries())
+      expect((await putSlice(item.id, index + 1, entry)).status).toBe(200);
+    const done = await json(recorder, 'POST', `/api/evidence/${item.id}/finish`, { chunks: entries.length });
+    expect(done.status, done.text).toBe(200);
+    kept.push({ id: item.id, bytes: Buffer.concat(entries) });
+  });
+
   it('reads back whole, marker and all, for the legal team (so that the searches below mean something)', async () => {
-    expect(kept).toHaveLength(3);
+    expect(kept).toHaveLength(4);
     for (const { id, bytes } of kept) {
       const original = await fetch(new URL(`/api/evidence/${id}/original`, t.baseUrl), {
         headers: legal.headers,
