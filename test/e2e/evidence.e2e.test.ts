@@ -3,12 +3,11 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ResponderState } from '../../src/shared/dispatch.js';
 import { client, expectStatus } from '../support/client.js';
-import { BOYLE_HEIGHTS, buildReportInput } from '../support/factories.js';
+import { BOYLE_HEIGHTS } from '../support/factories.js';
 import { startTestFaro, type TestFaro } from '../support/faro.js';
 import { type StaffSession, staffSession } from '../support/sessions.js';
-import { incidentIdOf, onShiftResponder } from '../support/state.js';
+import { responderOutOnIncident } from '../support/state.js';
 import { launchChromium } from './browser.js';
 import { expectAccessible } from './harness.js';
 
@@ -21,7 +20,7 @@ import { expectAccessible } from './harness.js';
  */
 let t: TestFaro;
 let browser: Browser;
-let dispatcher: StaffSession;
+let _dispatcher: StaffSession;
 let legal: StaffSession;
 let recorder: StaffSession;
 let incidentId: string;
@@ -29,25 +28,9 @@ let incidentId: string;
 beforeAll(async () => {
   t = await startTestFaro({ listen: true, env: { WEB_DIST_DIR: path.resolve('dist/web') } });
   browser = await launchChromium();
-  dispatcher = await staffSession(t.faro.database, 'dispatcher');
+  _dispatcher = await staffSession(t.faro.database, 'dispatcher');
   legal = await staffSession(t.faro.database, 'legal');
-  recorder = await onShiftResponder(t);
-  const sent = expectStatus(
-    await client(t).post('/api/reports', buildReportInput({ activity: 'raid' })),
-    201,
-  );
-  await t.faro.grouper?.settle();
-  incidentId = await incidentIdOf(t, sent.body.id);
-  expectStatus(
-    await client(t, dispatcher).post(`/api/incidents/${incidentId}/assignments`, {
-      responderId: recorder.userId,
-    }),
-    201,
-  );
-  const state = expectStatus(await client(t, recorder).get('/api/responder'), 200).body as ResponderState;
-  const assignment = `/api/responder/assignments/${state.assignments[0]?.id}`;
-  expectStatus(await client(t, recorder).post(assignment, { action: 'accept' }), 200);
-  expectStatus(await client(t, recorder).post(assignment, { action: 'en_route' }), 200);
+  ({ incidentId, responder: recorder } = await responderOutOnIncident(t, ['en_route']));
 });
 afterAll(async () => {
   await browser?.close();

@@ -140,6 +140,8 @@ export async function onShiftResponder(t: Faro): Promise<StaffSession> {
  */
 export async function responderOutOnIncident(
   t: Faro,
+  /** Further steps taken on the assignment after accepting it (on the way, on scene). */
+  then: readonly ('en_route' | 'on_scene')[] = [],
 ): Promise<{ incidentId: string; responder: StaffSession }> {
   const sent = expectStatus(
     await client(t).post('/api/reports', buildReportInput({ activity: 'raid' })),
@@ -156,11 +158,8 @@ export async function responderOutOnIncident(
     201,
   );
   const state = expectStatus(await client(t, responder).get('/api/responder'), 200).body as ResponderState;
-  expectStatus(
-    await client(t, responder).post(`/api/responder/assignments/${state.assignments[0]?.id}`, {
-      action: 'accept',
-    }),
-    200,
-  );
+  const assignment = `/api/responder/assignments/${state.assignments[0]?.id}`;
+  for (const action of ['accept', ...then])
+    expectStatus(await client(t, responder).post(assignment, { action }), 200);
   return { incidentId, responder };
 }
