@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { EvidenceItem } from '../../../shared/evidence.js';
 import { api } from '../../api.js';
+import { EvidencePhoto } from '../../components/EvidencePhoto.js';
 import { TableScroll } from '../../components/TableScroll.js';
 import { useLanguage } from '../../language.js';
 import { useSession } from '../../session.js';
@@ -85,7 +86,10 @@ export function IncidentEvidence({ incidentId, now }: { incidentId: string; now:
                   });
                   return (
                     <tr key={item.id} data-testid="incident-evidence-item" data-state={item.state}>
-                      <td>{t(`evidencePage.kinds.${item.kind}`)}</td>
+                      <td>
+                        {t(`evidencePage.kinds.${item.kind}`)}
+                        {item.workingCopy && <PhotoCopy item={item} which={which} />}
+                      </td>
                       <td>{mediaLength(item.durationMs) ?? <Missing />}</td>
                       <td
                         title={t('dispatch.evidence.bytes', {
@@ -129,6 +133,24 @@ export function IncidentEvidence({ incidentId, now }: { incidentId: string; now:
         </>
       )}
     </section>
+  );
+}
+
+/**
+ * A photo's working copy (no location, camera or time), shown when asked for: every showing is
+ * audited, so the board does not load one for every photo it lists.
+ */
+function PhotoCopy({ item, which }: { item: EvidenceItem; which: string }) {
+  const { t } = useTranslation();
+  const [shown, setShown] = useState(false);
+  return (
+    <div className="evidence-photo-toggle">
+      <button type="button" className="link" aria-expanded={shown} onClick={() => setShown(!shown)}>
+        {t(shown ? 'dispatch.evidence.hidePhoto' : 'dispatch.evidence.showPhoto')}
+        <span className="visually-hidden"> {which}</span>
+      </button>
+      {shown && <EvidencePhoto item={item} caption={false} />}
+    </div>
   );
 }
 
