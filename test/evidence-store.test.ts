@@ -247,7 +247,7 @@ describe('a folder as the store (EVIDENCE_STORE_DIR)', () => {
       state: 'complete',
       sha256: createHash('sha256').update(file).digest('hex'),
     });
-  });
+  }, 120_000);
 
   it('keeps the old chunk when the transaction naming a new file does not commit', async () => {
     const { item } = await evidence.start(coalitionId, actor(), {
