@@ -6,7 +6,6 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import yauzl from 'yauzl';
 import { verifyBundle } from '../src/server/modules/evidence/bundle-verify.js';
 import { createEvidenceSigner } from '../src/server/modules/evidence/signing-key.js';
 import { client, expectStatus } from './support/client.js';
@@ -14,6 +13,7 @@ import { startTestFaro, type TestFaro } from './support/faro.js';
 import { createPerson } from './support/people.js';
 import { type StaffSession, sessionFor, staffSession } from './support/sessions.js';
 import { auditEntries, responderOutOnIncident } from './support/state.js';
+import { entriesOf } from './support/zip.js';
 
 /**
  * Issue 15, export for counsel: a ZIP bundle of originals, a manifest (JSON
@@ -93,27 +93,6 @@ async function exportBundle(who: StaffSession | null, body: object, name = `${Ma
   const file = path.join(dir, name);
   if (reply.statusCode === 200) await writeFile(file, reply.rawPayload);
   return { reply, file, zip: reply.rawPayload };
-}
-
-/** Every entry of a ZIP, read whole (small test bundles only). */
-async function entriesOf(file: string): Promise<Map<string, Buffer>> {
-  const zip = await yauzl.openPromise(file, { lazyEntries: true });
-  const found = new Map<string, Buffer>();
-  await new Promise<void>((resolve, reject) => {
-    zip.on('entry', (entry: yauzl.Entry) => {
-      zip.openReadStream(entry, async (error, stream) => {
-        if (error) return reject(error);
-        const parts: Buffer[] = [];
-        for await (const part of stream) parts.push(part as Buffer);
-        found.set(entry.fileName, Buffer.concat(parts));
-        zip.readEntry();
-      });
-    });
-    zip.on('end', () => resolve());
-    zip.on('error', reject);
-    zip.readEntry();
-  });
-  return found;
 }
 
 /** A copy of the bundle with one byte changed at the first place `marker` appears (plus `shift`). */

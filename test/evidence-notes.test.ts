@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import yauzl from 'yauzl';
 import { verifyBundle } from '../src/server/modules/evidence/bundle-verify.js';
 import {
   NOTE_ENTRY_MAX_BYTES,
@@ -16,6 +15,7 @@ import { client, expectStatus } from './support/client.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { type StaffSession, staffSession } from './support/sessions.js';
 import { auditEntries, onShiftResponder, responderOutOnIncident } from './support/state.js';
+import { entriesOf } from './support/zip.js';
 
 /**
  * Issue 15, observer notes: legal observers work in pairs, one films, one
@@ -349,24 +349,3 @@ describe('a bundle with a note', () => {
     );
   });
 });
-
-/** Every entry of a ZIP, read whole (small test bundles only). */
-async function entriesOf(file: string): Promise<Map<string, Buffer>> {
-  const zip = await yauzl.openPromise(file, { lazyEntries: true });
-  const found = new Map<string, Buffer>();
-  await new Promise<void>((resolve, reject) => {
-    zip.on('entry', (entry: yauzl.Entry) => {
-      zip.openReadStream(entry, async (error, stream) => {
-        if (error) return reject(error);
-        const parts: Buffer[] = [];
-        for await (const part of stream) parts.push(part as Buffer);
-        found.set(entry.fileName, Buffer.concat(parts));
-        zip.readEntry();
-      });
-    });
-    zip.on('end', () => resolve());
-    zip.on('error', reject);
-    zip.readEntry();
-  });
-  return found;
-}
