@@ -109,7 +109,17 @@ export async function onSeededPostgres<R>(
       HTTP_MAX_CONNECTIONS_PER_ADDRESS: '100000',
     };
     const start = (more: Record<string, string> = {}) =>
-      spawnServer({ ...env, ...more }, { args: ['bin/faro.js', 'start'] });
+      spawnServer(
+        { ...env, ...more },
+        {
+          args: [
+            // PROF_DIR=<folder>: each server writes a V8 CPU profile there when it stops.
+            ...(process.env.PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.PROF_DIR] : []),
+            'bin/faro.js',
+            'start',
+          ],
+        },
+      );
     const setup = await start();
     setup.child.kill('SIGTERM');
     await setup.exited;

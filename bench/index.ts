@@ -119,9 +119,11 @@ program
   )
   .option('-m, --megabytes <n>', 'size of the measured upload in MiB', '1024')
   .option('--postgres <url>', 'PostgreSQL server (default: $DATABASE_URL)')
-  .action(async (options: { megabytes: string; postgres?: string }) => {
+  .option('--folder-only', 'measure only the folder store (no database store, no cut upload)')
+  .action(async (options: { megabytes: string; postgres?: string; folderOnly?: boolean }) => {
     await evidenceBench({
       megabytes: Number(options.megabytes),
+      folderOnly: options.folderOnly === true,
       postgresUrl: options.postgres ?? process.env.DATABASE_URL,
     });
   });

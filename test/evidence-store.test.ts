@@ -9,6 +9,7 @@ import {
   createFolderChunkStore,
   databaseChunkStore,
 } from '../src/server/modules/evidence/chunk-store.js';
+import { putChunks } from '../src/server/modules/evidence/evidence.repo.js';
 import { createEvidenceService } from '../src/server/modules/evidence/evidence.service.js';
 import { enqueueWorkingCopyOn } from './support/evidence.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
@@ -40,9 +41,9 @@ function watchedStore() {
   const calls: string[] = [];
   let tamperSeq: number | null = null;
   const store: ChunkStore = {
-    write: (db, chunks) => {
+    keep: (chunks) => {
       calls.push(`write ${chunks.map((chunk) => chunk.seq).join(',')}`);
-      return databaseChunkStore.write(db, chunks);
+      return databaseChunkStore.keep(chunks);
     },
     read: async (db, itemId, fromSeq, count) => {
       calls.push(`read ${fromSeq}`);
@@ -262,7 +263,7 @@ describe('a folder as the store (EVIDENCE_STORE_DIR)', () => {
     if (!kept) throw new Error('no chunk');
     await expect(
       t.faro.database.transaction(async ({ db }) => {
-        await store.write(db, [{ ...kept, sealed: randomBytes(kept.sealed.length) }]);
+        await putChunks(db, await store.keep([{ ...kept, sealed: randomBytes(kept.sealed.length) }]));
         throw new Error('rolled back');
       }),
     ).rejects.toThrow('rolled back');

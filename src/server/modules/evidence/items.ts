@@ -6,7 +6,7 @@ import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database, Drizzle } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import { recordAudit } from '../access/audit.js';
-import { type ChunkStore, databaseChunkStore, type StoredChunk } from './chunk-store.js';
+import { type ChunkStore, databaseChunkStore, type KeptChunk, type StoredChunk } from './chunk-store.js';
 import { type CustodyEntry, type CustodyEvent, custodyHash, verifyCustody } from './custody.js';
 import { opensOriginals, seesEvidenceFacts } from './evidence.policy.js';
 import {
@@ -16,6 +16,7 @@ import {
   insertItem,
   lastCustody,
   listCustody,
+  putChunks,
   updateItem,
 } from './evidence.repo.js';
 import type { Actor, StartInput } from './evidence.service.js';
@@ -257,11 +258,16 @@ export function createItems(deps: ItemDeps) {
    * caller's transaction.
    */
   async function storeChunks(db: Drizzle, itemId: string, rows: readonly ChunkRow[], at: Date) {
-    const last = rows.at(-1);
+    await recordChunks(db, itemId, await store.keep(rows), at);
+  }
+
+  /** Records chunks the store already keeps (storeChunks, or an upload keeping ahead) and moves the item on. */
+  async function recordChunks(db: Drizzle, itemId: string, kept: readonly KeptChunk[], at: Date) {
+    const last = kept.at(-1);
     if (!last) return;
-    await store.write(
+    await putChunks(
       db,
-      rows.map((row) => ({ ...row, receivedAt: at })),
+      kept.map((row) => ({ ...row, receivedAt: at })),
     );
     await updateItem(db, itemId, {
       chunks: last.seq,
@@ -356,6 +362,7 @@ export function createItems(deps: ItemDeps) {
     createItem,
     sealAt,
     storeChunks,
+    recordChunks,
     sealLast,
     openedChunks,
     storedSha256,

@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { type CustodyEntry, custodyHash, verifyCustody } from './custody.js';
 import {
+  ChunkSealing,
   chainNext,
   chainStart,
   chunkContext,
@@ -15,6 +17,20 @@ const ITEM = '5a1d8c2e-0000-4000-8000-000000000001';
 const OTHER = '5a1d8c2e-0000-4000-8000-000000000002';
 
 describe('sealed chunks', () => {
+  it('sealed piece by piece as bytes arrive open as one chunk, with the hash of the whole', () => {
+    const key = newItemKey();
+    const plain = randomBytes(1 << 20);
+    const sealing = new ChunkSealing(key, chunkContext(ITEM, 2, false));
+    // A client sending tiny pieces (100 bytes) makes no long list of parts.
+    for (let at = 0; at < plain.length; at += 100) sealing.update(plain.subarray(at, at + 100));
+    const { sealed, sha256: hash, length } = sealing.finish();
+    expect(length).toBe(plain.length);
+    expect(hash.equals(sha256(plain))).toBe(true);
+    expect(sealed.length).toBeLessThanOrEqual(2 + (1 << 20) / (64 * 1024));
+    expect(openChunk(key, chunkContext(ITEM, 2, false), Buffer.concat(sealed)).equals(plain)).toBe(true);
+    expect(() => openChunk(key, chunkContext(ITEM, 2, true), Buffer.concat(sealed))).toThrow(SealBroken);
+  });
+
   it('open only for their item, their place and their ending', () => {
     const key = newItemKey();
     const plain = Buffer.from('MARKER-evidence-bytes '.repeat(100));

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { type CipherGCM, createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 
 /**
  * How an original is kept: never in clear on disk or in the database.
@@ -28,6 +28,8 @@ const VERSION = 1;
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
 const KEY_BYTES = 32;
+/** Pieces of ciphertext smaller than this are joined (a client sending tiny pieces makes no long lists). */
+const PART_BYTES = 64 * 1024;
 
 export const newItemKey = (): Buffer => randomBytes(KEY_BYTES);
 
@@ -37,11 +39,60 @@ export const chunkContext = (itemId: string, seq: number, final: boolean): Buffe
 
 /** version (1) | nonce (12) | tag (16) | ciphertext */
 export function sealChunk(itemKey: Uint8Array, context: Buffer, plaintext: Uint8Array): Buffer {
-  const nonce = randomBytes(NONCE_BYTES);
-  const cipher = createCipheriv('chacha20-poly1305', itemKey, nonce, { authTagLength: TAG_BYTES });
-  cipher.setAAD(context, { plaintextLength: plaintext.length });
-  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  return Buffer.concat([Buffer.of(VERSION), nonce, cipher.getAuthTag(), ciphertext]);
+  const sealing = new ChunkSealing(itemKey, context);
+  sealing.update(plaintext);
+  return Buffer.concat(sealing.finish().sealed);
+}
+
+/**
+ * One chunk sealed as its bytes arrive, in the same form as `sealChunk`: each piece is encrypted
+ * and hashed when it is given, so a chunk is never gathered in clear. The sealed chunk comes out
+ * as parts (its header, then the ciphertext of each piece), to be written one after the other.
+ */
+export class ChunkSealing {
+  private readonly nonce = randomBytes(NONCE_BYTES);
+  private readonly cipher;
+  private readonly hash = createHash('sha256');
+  private readonly parts: Buffer[] = [];
+  /** Ciphertext of small pieces, joined before it is kept: a chunk is a few dozen parts at most. */
+  private small: Buffer[] = [];
+  private smallBytes = 0;
+  length = 0;
+
+  constructor(itemKey: Uint8Array, context: Buffer) {
+    this.cipher = createCipheriv('chacha20-poly1305', itemKey, this.nonce, { authTagLength: TAG_BYTES });
+    // The length of what follows is not needed by ChaCha20-Poly1305 (only by CCM, whose type this is).
+    (this.cipher as unknown as CipherGCM).setAAD(context);
+  }
+
+  update(plain: Uint8Array): void {
+    const out = this.cipher.update(plain);
+    this.hash.update(plain);
+    this.length += plain.length;
+    if (out.length >= PART_BYTES && this.smallBytes === 0) this.parts.push(out);
+    else {
+      this.small.push(out);
+      this.smallBytes += out.length;
+      if (this.smallBytes >= PART_BYTES) this.joinSmall();
+    }
+  }
+
+  private joinSmall() {
+    if (this.smallBytes === 0) return;
+    this.parts.push(Buffer.concat(this.small));
+    this.small = [];
+    this.smallBytes = 0;
+  }
+
+  /** The sealed parts and the SHA-256 of the plaintext. */
+  finish(): { sealed: Buffer[]; sha256: Buffer; length: number } {
+    const rest = this.cipher.final();
+    if (rest.length) this.small.push(rest);
+    this.smallBytes += rest.length;
+    this.joinSmall();
+    const header = Buffer.concat([Buffer.of(VERSION), this.nonce, this.cipher.getAuthTag()]);
+    return { sealed: [header, ...this.parts], sha256: this.hash.digest(), length: this.length };
+  }
 }
 
 export class SealBroken extends Error {}
