@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -73,59 +72,4 @@ export async function onEngine<A, R>(
   }
 }
 
-/** A fresh PostgreSQL database with Faro migrated and its demo data, for a benchmark that starts servers itself. */
-export interface SeededDatabase {
-  url: string;
-  secretKey: string;
-  /** What `faro start` needs for this database (JOB_POLL_SECONDS 0.5, warnings only). */
-  env: Record<string, string>;
-  /** Starts the built server on it (with more settings, if given). */
-  start: (more?: Record<string, string>) => ReturnType<typeof spawnServer>;
-}
-
-/**
- * Creates a database on the server at `adminUrl`, lets a first `faro start`
- * migrate and seed it, runs `use`, and drops the database whatever happens.
- */
-export async function onSeededPostgres<R>(
-  adminUrl: string,
-  prefix: string,
-  use: (database: SeededDatabase) => Promise<R>,
-): Promise<R> {
-  const name = `${prefix}_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  try {
-    const url = databaseUrlFor(adminUrl, name);
-    const secretKey = randomBytes(32).toString('base64');
-    const env = {
-      DATABASE_URL: url,
-      FARO_DEMO: 'true',
-      LOG_LEVEL: 'warn',
-      FARO_SECRET_KEY: secretKey,
-      JOB_POLL_SECONDS: '0.5',
-      // Hundreds of responders' live streams, all from this machine.
-      HTTP_MAX_CONNECTIONS_PER_ADDRESS: '100000',
-    };
-    const start = (more: Record<string, string> = {}) =>
-      spawnServer(
-        { ...env, ...more },
-        {
-          args: [
-            // PROF_DIR=<folder>: each server writes a V8 CPU profile there when it stops.
-            ...(process.env.PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.PROF_DIR] : []),
-            'bin/faro.js',
-            'start',
-          ],
-        },
-      );
-    const setup = await start();
-    setup.child.kill('SIGTERM');
-    await setup.exited;
-    return await use({ url, secretKey, env, start });
-  } finally {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  }
-}
+export { onSeededPostgres, type SeededDatabase } from '../test/support/seeded-postgres.js';

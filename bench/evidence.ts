@@ -5,12 +5,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { createSecretBox } from '../src/server/crypto/secret-box.js';
-import { openDatabase } from '../src/server/db/database.js';
-import { buildReportInput } from '../test/support/factories.js';
-import { createPerson } from '../test/support/people.js';
-import { sessionFor, staffSession } from '../test/support/sessions.js';
-import { onSeededPostgres } from './engines.js';
+import { onSeededPostgres, responderOnIncidentOverHttp } from '../test/support/seeded-postgres.js';
 
 /**
  * `npm run bench -- evidence`: a file uploaded through the resumable, sealed
@@ -202,46 +197,14 @@ export async function evidenceBench(options: EvidenceBenchOptions): Promise<void
     throw new Error('set DATABASE_URL (or --postgres): evidence is measured on PostgreSQL');
   const bytes = options.megabytes * MiB;
   await onSeededPostgres(options.postgresUrl, 'faro_evidence', async ({ url, secretKey, start }) => {
-    const database = await openDatabase({ kind: 'postgres', url, poolSize: 2 });
-    const person = await createPerson(database, await createSecretBox(Buffer.from(secretKey, 'base64')), {
-      role: 'responder',
-    });
-    const responder = await sessionFor(database, person.id);
-    const dispatcher = await staffSession(database, 'dispatcher');
-    const legal = await staffSession(database, 'legal');
-    await database.close();
     const storeDir = await mkdtemp(path.join(tmpdir(), 'faro-evidence-files-'));
     let server = await start();
     let pid = server.child.pid ?? 0;
     try {
-      const call = (who: { headers: Record<string, string> }, method: string, p: string, body?: unknown) =>
-        fetch(`${server.baseUrl}${p}`, {
-          method,
-          headers: { ...who.headers, ...(body ? { 'content-type': 'application/json' } : {}) },
-          body: body ? JSON.stringify(body) : null,
-        }).then(async (r) => ({
-          status: r.status,
-          body: (await r.json().catch(() => null)) as Record<string, unknown>,
-        }));
-      await call(responder, 'POST', '/api/responder/shift', { hours: 4 });
-      const report = await call(
-        { headers: {} },
-        'POST',
-        '/api/reports',
-        buildReportInput({ activity: 'raid' }),
+      const { incidentId, responder, legal } = await responderOnIncidentOverHttp(
+        { url, secretKey },
+        server.baseUrl,
       );
-      await new Promise((resolve) => setTimeout(resolve, 2000));
-      const pool = new pg.Pool({ connectionString: url, max: 1 });
-      const { rows } = await pool.query<{ incident_id: string }>(
-        'select incident_id from reports where id = $1',
-        [report.body?.id],
-      );
-      await pool.end();
-      const incidentId = rows[0]?.incident_id ?? '';
-      await call(dispatcher, 'POST', `/api/incidents/${incidentId}/assignments`, { responderId: person.id });
-      const state = await call(responder, 'GET', '/api/responder');
-      const assignmentId = ((state.body?.assignments ?? []) as { id: string }[])[0]?.id;
-      await call(responder, 'POST', `/api/responder/assignments/${assignmentId}`, { action: 'accept' });
 
       const raw = await rawDisk(bytes);
       const rawPg = await rawPostgres(url, bytes);

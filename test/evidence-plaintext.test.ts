@@ -1,16 +1,21 @@
-import { execFile } from 'node:child_process';
 import { createHash, randomBytes, randomInt } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../src/server/db/database.js';
 import { PrivateNodeFS } from '../src/server/db/private-folder.js';
 import { client, expectStatus } from './support/client.js';
 import { createPgliteDatabaseIn, createTestDatabase, type TestDatabase } from './support/db.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
+import {
+  catalogDump,
+  filesUnder,
+  formsIn,
+  formsOf,
+  searchFiles as searchFilesFor,
+  withByteaDecoded,
+} from './support/plaintext.js';
 import { type StaffSession, staffSession } from './support/sessions.js';
 import { responderOutOnIncident } from './support/state.js';
 
@@ -21,7 +26,8 @@ import { responderOutOnIncident } from './support/state.js';
  * the marker in every piece of metadata a client can send too. Then the
  * marker is searched for — as it is, and as UTF-16, hex and base64, the forms
  * a naive store could keep it in — in every row of every table (both
- * engines), in pg_dump's output when the machine has pg_dump, in every file of
+ * engines; pg_dump's output is searched by the browser tier, which may call
+ * PostgreSQL's programs: test/e2e/database-dump.e2e.test.ts), in every file of
  * a real PGlite data folder after a checkpoint and a close and in PGlite's own
  * dump of it, and in whatever was written to the temp folder meanwhile. The
  * legal team reads each original back with the marker in it, and control
@@ -34,45 +40,10 @@ const MARKER = `FARO-PLAINTEXT-${randomBytes(8).toString('hex')}`;
 const CONTROL = `FARO-CONTROL-${randomBytes(8).toString('hex')}`;
 const marker = Buffer.from(MARKER);
 
-/** Every form of `text` a store could hold it in without sealing it. */
-function formsOf(text: string): { name: string; bytes: Buffer }[] {
-  const raw = Buffer.from(text);
-  const hex = raw.toString('hex');
-  const forms = [
-    { name: 'plain', bytes: raw },
-    { name: 'utf-16le', bytes: Buffer.from(text, 'utf16le') },
-    { name: 'hex', bytes: Buffer.from(hex) },
-    { name: 'HEX', bytes: Buffer.from(hex.toUpperCase()) },
-  ];
-  // Base64 of the text depends on where it starts within the encoded whole (its offset modulo 3):
-  // the part of each alignment that only the text's own bytes decide.
-  for (const shift of [0, 1, 2]) {
-    const encoded = Buffer.concat([Buffer.alloc(shift), raw]).toString('base64');
-    const part = encoded.slice(4 * Math.ceil(shift / 3), 4 * Math.floor((shift + raw.length) / 3));
-    forms.push({ name: `base64/${shift}`, bytes: Buffer.from(part) });
-    forms.push({
-      name: `base64url/${shift}`,
-      bytes: Buffer.from(part.replaceAll('+', '-').replaceAll('/', '_')),
-    });
-  }
-  return forms;
-}
 const MARKER_FORMS = formsOf(MARKER);
 const CONTROL_FORMS = formsOf(CONTROL);
-/** The forms of `forms` that `bytes` holds. */
-const found = (bytes: Buffer, forms = MARKER_FORMS) =>
-  forms.filter((form) => bytes.includes(form.bytes)).map((form) => form.name);
-
-/**
- * A dump's text with the bytes of every bytea in it (`\x…`, hex) decoded after it: a file kept as
- * base64 or UTF-16 in a bytea column shows in a dump only as the hex of that form.
- */
-function withByteaDecoded(text: string): Buffer {
-  const decoded = [...text.matchAll(/\\x((?:[0-9a-f]{2})+)/g)].map((match) =>
-    Buffer.from(match[1] as string, 'hex'),
-  );
-  return Buffer.concat([Buffer.from(text), ...decoded]);
-}
+/** The forms of `forms` (the marker's unless told) that `bytes` holds. */
+const found = (bytes: Buffer, forms = MARKER_FORMS) => formsIn(bytes, forms);
 
 /** Random bytes with the marker every few KiB: incompressible, so a store that compressed would show it too. */
 function marked(size: number): Buffer {
@@ -197,69 +168,9 @@ const putSlice = (itemId: string, seq: number, bytes: Buffer, hash = sha(bytes))
 const json = (who: StaffSession, method: string, url: string, body: object) =>
   send(who, method, url, { 'content-type': 'application/json' }, JSON.stringify(body));
 
-/** The regular files under `root`, `skip` left out; `tolerant` passes over what vanishes or may not be read. */
-async function filesUnder(root: string, options: { skip?: string; tolerant?: boolean } = {}) {
-  const files: string[] = [];
-  const visit = async (dir: string): Promise<void> => {
-    let entries: import('node:fs').Dirent[];
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch (error) {
-      if (options.tolerant) return;
-      throw error;
-    }
-    for (const entry of entries) {
-      const full = path.join(dir, entry.name);
-      if (full === options.skip) continue;
-      if (entry.isDirectory()) await visit(full);
-      else if (entry.isFile()) files.push(full);
-    }
-  };
-  await visit(root);
-  return files;
-}
-
 /** Where each file holds the marker's forms (and, for the control, which files hold the control). */
-async function searchFiles(files: string[], tolerant = false) {
-  const leaks: string[] = [];
-  const controls: string[] = [];
-  for (const file of files) {
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(file);
-    } catch (error) {
-      if (tolerant) continue;
-      throw error;
-    }
-    for (const form of found(bytes)) leaks.push(`${file}: ${form}`);
-    if (found(bytes, CONTROL_FORMS).includes('plain')) controls.push(file);
-  }
-  return { leaks, controls };
-}
-
-/** Every row of every table outside PostgreSQL's own catalog, as text (bytea as hex), by table. */
-async function catalogDump(database: Database): Promise<Map<string, Buffer>> {
-  const { rows: tables } = await database.pool.query<{ name: string }>(
-    `select format('%I.%I', n.nspname, c.relname) as name
-       from pg_class c join pg_namespace n on n.oid = c.relnamespace
-      where c.relkind in ('r', 'm')
-        and n.nspname not in ('pg_catalog', 'information_schema')
-        and n.nspname not like 'pg\\_toast%' and n.nspname not like 'pg\\_temp%'
-      order by 1`,
-  );
-  const names = tables.map((table) => table.name);
-  // Large objects are a place to keep bytes too (lo_import): read where the role may.
-  const { rows: superuser } = await database.pool.query<{ yes: boolean }>(
-    'select rolsuper as yes from pg_roles where rolname = current_user',
-  );
-  if (superuser[0]?.yes) names.push('pg_catalog.pg_largeobject');
-  const dump = new Map<string, Buffer>();
-  for (const name of names) {
-    const { rows } = await database.pool.query<{ row: string }>(`select t::text as row from ${name} t`);
-    dump.set(name, withByteaDecoded(rows.map((row) => row.row).join('\n')));
-  }
-  return dump;
-}
+const searchFiles = (files: string[], tolerant = false) =>
+  searchFilesFor(files, { marker: MARKER_FORMS, control: CONTROL_FORMS }, tolerant);
 
 describe('the search', () => {
   it('finds the marker in every form a naive store could keep it in', () => {
@@ -442,31 +353,6 @@ describe('where the uploads are kept', () => {
     const leaks = [...dump].flatMap(([table, text]) => found(text).map((form) => `${table}: ${form}`));
     expect(leaks).toEqual([]);
   });
-
-  it.runIf(onPostgres)(
-    'pg_dump of the database holds no marker (when this machine has pg_dump)',
-    async (context) => {
-      let output: Buffer;
-      try {
-        ({ stdout: output } = await promisify(execFile)(
-          'pg_dump',
-          ['--no-owner', '--dbname', db.url as string],
-          {
-            encoding: 'buffer',
-            maxBuffer: 512 * 1024 * 1024,
-          },
-        ));
-      } catch (error) {
-        const { code, stderr } = error as { code?: string; stderr?: Buffer };
-        // No pg_dump here, or one older than the server: the catalog dump above is the assertion.
-        if (code === 'ENOENT' || /version mismatch/.test(String(stderr))) return context.skip();
-        throw error;
-      }
-      const dump = withByteaDecoded(output.toString('latin1'));
-      expect(found(dump, CONTROL_FORMS)).toEqual(expect.arrayContaining(['plain', 'hex']));
-      expect(found(dump)).toEqual([]);
-    },
-  );
 
   it.runIf(!onPostgres)(
     'no file of the PGlite data folder holds the marker after a checkpoint and a close, nor PGlite’s dump',
