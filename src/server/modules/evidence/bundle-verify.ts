@@ -1,13 +1,10 @@
-import { createHash, createPublicKey, type KeyObject, verify } from 'node:crypto';
+import { createPublicKey, type KeyObject, verify } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { z } from 'zod';
-import { EVIDENCE_KINDS, EVIDENCE_SOURCES, EVIDENCE_STATES } from '../../../shared/evidence.js';
 import type { Language } from '../../../shared/report-fields.js';
 import { message } from '../../locales/messages.js';
 import {
-  BUNDLE_FORMAT,
   EVIDENCE_KEY_PATH,
   keyFingerprint,
   MANIFEST_FILE,
@@ -15,11 +12,12 @@ import {
   normalizeFingerprint,
   parsePublicKey,
   SIGNATURE_FILE,
-  SIGNATURE_FORMAT,
   SIGNED_FILES,
   sha256Hex,
 } from './bundle.js';
-import { CUSTODY_EVENTS, verifyCustody } from './custody.js';
+import { manifestSchema, parseJson, signatureSchema, statementSchema } from './bundle-manifest.js';
+import { hashStream, listEntries, openEntry, readSmall } from './bundle-zip.js';
+import { verifyCustody } from './custody.js';
 import { chainNext, chainStart } from './sealing.js';
 
 /**
@@ -46,79 +44,6 @@ export interface VerifyResult {
   failed: number;
   lines: VerifyLine[];
 }
-
-/** The largest manifest, HTML copy or signature read into memory (a manifest lists every chunk's hash). */
-const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
-
-const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
-const iso = z.string().min(1);
-const manifestSchema = z.object({
-  format: z.literal(BUNDLE_FORMAT),
-  bundleId: z.string(),
-  createdAt: iso,
-  server: z.object({ url: z.string(), keyUrl: z.string() }),
-  coalition: z.object({ name: z.string() }),
-  exportedBy: z.object({ name: z.string(), role: z.string() }),
-  signingKey: z.object({ algorithm: z.literal('Ed25519'), fingerprint: z.string() }),
-  items: z.array(
-    z.object({
-      id: z.string(),
-      incidentId: z.string(),
-      kind: z.enum(EVIDENCE_KINDS),
-      source: z.enum(EVIDENCE_SOURCES),
-      contentType: z.string(),
-      state: z.enum(EVIDENCE_STATES),
-      deleted: z.boolean(),
-      file: z.string().nullable(),
-      bytes: z.number().int().min(0),
-      sha256: hex64.nullable(),
-      chunks: z.number().int().min(0),
-      chain: hex64,
-      chunkHashes: z.array(
-        // receivedAt: when the server stored the chunk (absent from bundles made before it was kept).
-        z.object({ bytes: z.number().int().min(0), sha256: hex64, receivedAt: iso.nullable().optional() }),
-      ),
-      completedSha256: hex64.nullable(),
-      storedBytes: z.number().int().min(0),
-      storedChunks: z.number().int().min(0),
-      storeCheck: z.union([
-        z.object({ ok: z.literal(true) }),
-        z.object({
-          ok: z.literal(false),
-          seq: z.number().int(),
-          reason: z.enum(['seal', 'hash', 'chain', 'missing']),
-        }),
-      ]),
-      custody: z.object({
-        entries: z.array(
-          z.object({
-            seq: z.number().int(),
-            at: iso,
-            event: z.enum(CUSTODY_EVENTS),
-            actorId: z.string().nullable(),
-            actorRole: z.string().nullable(),
-            sessionTag: z.string().nullable(),
-            details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
-            previousHash: z.string().nullable(),
-            hash: z.string(),
-          }),
-        ),
-      }),
-    }),
-  ),
-});
-const signatureSchema = z.object({
-  format: z.literal(SIGNATURE_FORMAT),
-  algorithm: z.literal('Ed25519'),
-  key: z.object({ fingerprint: z.string(), publicKeyPem: z.string(), url: z.string() }),
-  statement: z.string(),
-  signature: z.string(),
-});
-const statementSchema = z.object({
-  format: z.literal(SIGNATURE_FORMAT),
-  bundleId: z.string(),
-  files: z.record(z.string(), z.string()),
-});
 
 /** Checks the bundle at `file`; `key` is the public key file or fingerprint counsel trusts. */
 export async function verifyBundle(
@@ -355,68 +280,5 @@ async function checkItem(
       at: row?.at ?? '',
       reason: word(`custodyReasons.${check.reason}`),
     });
-  }
-}
-
-/** Reads a stream once: its length, SHA-256, and the SHA-256 of each chunk at the manifest's lengths. */
-async function hashStream(stream: Readable, chunks: readonly { bytes: number }[]) {
-  const whole = createHash('sha256');
-  const chunkHashes: string[] = [];
-  let index = 0;
-  let current = createHash('sha256');
-  let left = chunks[0]?.bytes ?? 0;
-  let bytes = 0;
-  for await (const data of stream as AsyncIterable<Buffer>) {
-    whole.update(data);
-    bytes += data.length;
-    let rest = data;
-    while (rest.length > 0 && index < chunks.length) {
-      const take = Math.min(left, rest.length);
-      current.update(rest.subarray(0, take));
-      rest = rest.subarray(take);
-      left -= take;
-      if (left === 0) {
-        chunkHashes.push(current.digest('hex'));
-        index += 1;
-        current = createHash('sha256');
-        left = chunks[index]?.bytes ?? 0;
-      }
-    }
-  }
-  if (index < chunks.length) chunkHashes.push(current.digest('hex')); // a file cut short
-  return { bytes, sha256: whole.digest('hex'), chunkHashes };
-}
-
-function listEntries(zip: yauzl.ZipFile): Promise<Map<string, yauzl.Entry>> {
-  return new Promise((resolve, reject) => {
-    const found = new Map<string, yauzl.Entry>();
-    zip.on('entry', (entry: yauzl.Entry) => {
-      if (!entry.fileName.endsWith('/')) found.set(entry.fileName, entry);
-      zip.readEntry();
-    });
-    zip.on('end', () => resolve(found));
-    zip.on('error', reject);
-    zip.readEntry();
-  });
-}
-
-function openEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
-  return new Promise((resolve, reject) =>
-    zip.openReadStream(entry, (error, stream) => (error ? reject(error) : resolve(stream))),
-  );
-}
-
-async function readSmall(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Buffer> {
-  if (entry.uncompressedSize > MAX_DOCUMENT_BYTES) throw new Error(`larger than ${MAX_DOCUMENT_BYTES} bytes`);
-  const parts: Buffer[] = [];
-  for await (const part of (await openEntry(zip, entry)) as AsyncIterable<Buffer>) parts.push(part);
-  return Buffer.concat(parts);
-}
-
-function parseJson<T>(schema: z.ZodType<T>, bytes: Buffer): T | null {
-  try {
-    return schema.parse(JSON.parse(bytes.toString('utf8')));
-  } catch {
-    return null;
   }
 }
