@@ -22,6 +22,8 @@ export function renderManifestHtml(manifest: BundleManifest, language: Language)
     text ? `<code>${escapeHtml(text)}</code>` : escapeHtml(t('fields.none'));
   const role = (name: string | null) =>
     name ? escapeHtml(known(`roles.${name}`, name)) : escapeHtml(t('custody.server'));
+  /** Events whose `reason` is a code of Faro's, not a person's words. */
+  const CODED_REASONS = new Set(['deleted', 'working_copy_not_made']);
   /** A word for a value Faro may come to have more of than this catalog names: the value itself then. */
   const known = (key: string, fallback: string) => {
     try {
@@ -39,7 +41,12 @@ export function renderManifestHtml(manifest: BundleManifest, language: Language)
   const custodyTable = (item: BundleItem) => {
     const rows = item.custody.entries.map((entry: BundleCustodyRow) => {
       const details = Object.entries(entry.details)
-        .map(([key, value]) => `${escapeHtml(known(`details.${key}`, key))}: ${escapeHtml(String(value))}`)
+        .map(([key, value]) => {
+          // Codes are said in words; a person's words (a hold's reason) are shown as they are.
+          const coded = key !== 'reason' || CODED_REASONS.has(entry.event);
+          const shown = coded ? known(`detailValues.${key}.${String(value)}`, String(value)) : String(value);
+          return `${escapeHtml(known(`details.${key}`, key))}: ${escapeHtml(shown)}`;
+        })
         .join('<br>');
       return `<tr><td>${entry.seq}</td><td>${time(entry.at)}</td><td>${escapeHtml(known(`events.${entry.event}`, entry.event))}</td><td>${role(entry.actorRole)}</td><td>${code(entry.actorId)}</td><td>${code(entry.sessionTag)}</td><td>${details}</td><td><code class="hash">${escapeHtml(entry.hash)}</code></td></tr>`;
     });
