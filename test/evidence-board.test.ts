@@ -1,10 +1,15 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, expectStatus } from './support/client.js';
+import { BOYLE_HEIGHTS, buildReportInput } from './support/factories.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { type StaffSession, staffSession } from './support/sessions.js';
 import { openSse, type SseMessage } from './support/sse.js';
-import { onShiftResponder, responderOutOnIncident } from './support/state.js';
+import { incidentIdOf, onShiftResponder, responderOutOnIncident } from './support/state.js';
+import { entriesOf } from './support/zip.js';
 
 /**
  * Issue 15 on the dispatch board: the open incident lists its evidence
@@ -135,5 +140,56 @@ describe('the board and an incident’s evidence', () => {
         expectStatus(await client(t, who).get(`/api/incidents/${incidentId}/evidence`), 200).body.items,
       ).toEqual([]);
     expect((await listed()).length).toBe(2);
+  });
+
+  it('gathers the evidence of an incident merged into another on the one the work goes on in', async () => {
+    const ours = (await listed()).map((item) => item.id).sort();
+    // A report far from the first: an incident of its own.
+    const sent = expectStatus(
+      await client(t).post(
+        '/api/reports',
+        buildReportInput({
+          activity: 'checkpoint',
+          location: { lat: BOYLE_HEIGHTS.lat + 0.05, lng: BOYLE_HEIGHTS.lng + 0.05, place: 'Another corner' },
+        }),
+      ),
+      201,
+    );
+    await t.faro.grouper?.settle();
+    const other = await incidentIdOf(t, sent.body.id);
+    expect(other).not.toBe(incidentId);
+    const ofOther = async () =>
+      expectStatus(await client(t, dispatcher).get(`/api/incidents/${other}/evidence`), 200).body.items as {
+        id: string;
+        incidentId: string;
+      }[];
+    expect(await ofOther()).toEqual([]);
+
+    expectStatus(
+      await client(t, dispatcher).post(`/api/incidents/${other}/merge`, { incidentIds: [incidentId] }),
+      200,
+    );
+    // Each item still says where it was recorded; the merged-into incident lists them all.
+    const gathered = await ofOther();
+    expect(gathered.map((item) => item.id).sort()).toEqual(ours);
+    expect(gathered.every((item) => item.incidentId === incidentId)).toBe(true);
+    // And an export of that incident for counsel holds them.
+    const legal = await staffSession(t.faro.database, 'legal');
+    const reply = await t.faro.app.inject({
+      method: 'POST',
+      url: '/api/evidence/export',
+      headers: { ...legal.headers, 'content-type': 'application/json' },
+      payload: JSON.stringify({ incidentId: other, language: 'en' }),
+    });
+    expect(reply.statusCode).toBe(200);
+    const dir = await mkdtemp(path.join(tmpdir(), 'faro-merged-'));
+    try {
+      await writeFile(path.join(dir, 'bundle.zip'), reply.rawPayload);
+      const entries = await entriesOf(path.join(dir, 'bundle.zip'));
+      const manifest = JSON.parse(String(entries.get('manifest.json'))) as { items: { id: string }[] };
+      expect(manifest.items.map((item) => item.id).sort()).toEqual(ours);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

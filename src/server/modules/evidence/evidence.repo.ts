@@ -35,12 +35,27 @@ export async function findItem(
   return row;
 }
 
+/**
+ * Items of an incident: recorded on it, or on an incident merged into it (at any depth). Items
+ * keep the incident they were recorded on; a dispatcher's merge gathers them where the work goes on.
+ */
+const ofIncidentOrMergedInto = (coalitionId: string, incidentId: string) =>
+  inArray(
+    evidenceItems.incidentId,
+    sql`(with recursive family(id) as (
+           select ${incidents.id} from ${incidents}
+            where ${incidents.coalitionId} = ${coalitionId} and ${incidents.id} = ${incidentId}
+           union
+           select merged.id from ${incidents} merged join family on merged.merged_into = family.id
+         ) select id from family)`,
+  );
+
 export function listItemsOfIncident(db: Drizzle, coalitionId: string, incidentId: string) {
   return db
     .select({ item: evidenceItems, recorder: users.displayName })
     .from(evidenceItems)
     .innerJoin(users, eq(users.id, evidenceItems.recordedBy))
-    .where(and(eq(evidenceItems.coalitionId, coalitionId), eq(evidenceItems.incidentId, incidentId)))
+    .where(and(eq(evidenceItems.coalitionId, coalitionId), ofIncidentOrMergedInto(coalitionId, incidentId)))
     .orderBy(asc(evidenceItems.receivedAt));
 }
 
@@ -67,7 +82,7 @@ export function itemsForExport(
 ) {
   const chosen =
     'incidentId' in selection
-      ? eq(evidenceItems.incidentId, selection.incidentId)
+      ? ofIncidentOrMergedInto(coalitionId, selection.incidentId)
       : inArray(evidenceItems.id, [...selection.itemIds]);
   return db
     .select({ item: evidenceItems, recorder: users.displayName })
