@@ -159,41 +159,50 @@ export async function insertReferral(db: Drizzle, row: typeof caseReferrals.$inf
   await db.insert(caseReferrals).values(row);
 }
 
-/** Everything a case holds besides its own row, sealed as stored. */
+/**
+ * Everything a case holds besides its own row, sealed as stored. One query after another: inside a
+ * transaction they share one connection, which answers one query at a time.
+ */
 export async function caseParts(db: Drizzle, caseId: string) {
-  const [custody, hearings, contacts, tasks, notes, links, members] = await Promise.all([
-    db
-      .select({ event: caseCustodyEvents, facilityName: caseFacilities.name, recordedBy: users.displayName })
-      .from(caseCustodyEvents)
-      .leftJoin(caseFacilities, eq(caseFacilities.id, caseCustodyEvents.facilityId))
-      .leftJoin(users, eq(users.id, caseCustodyEvents.recordedBy))
-      .where(eq(caseCustodyEvents.caseId, caseId))
-      .orderBy(asc(caseCustodyEvents.at), asc(caseCustodyEvents.createdAt)),
-    db.select().from(caseHearings).where(eq(caseHearings.caseId, caseId)).orderBy(asc(caseHearings.at)),
-    db
-      .select()
-      .from(caseContacts)
-      .where(eq(caseContacts.caseId, caseId))
-      .orderBy(asc(caseContacts.createdAt)),
-    db
-      .select({ task: caseTasks, assigneeName: users.displayName })
-      .from(caseTasks)
-      .leftJoin(users, eq(users.id, caseTasks.assigneeId))
-      .where(eq(caseTasks.caseId, caseId))
-      .orderBy(asc(caseTasks.createdAt)),
-    db
-      .select({ note: caseNotes, author: users.displayName })
-      .from(caseNotes)
-      .leftJoin(users, eq(users.id, caseNotes.authorId))
-      .where(eq(caseNotes.caseId, caseId))
-      .orderBy(asc(caseNotes.createdAt)),
-    db.select().from(caseLinks).where(eq(caseLinks.caseId, caseId)).orderBy(asc(caseLinks.createdAt)),
-    db
-      .select({ userId: caseMembers.userId, name: users.displayName })
-      .from(caseMembers)
-      .innerJoin(users, eq(users.id, caseMembers.userId))
-      .where(eq(caseMembers.caseId, caseId)),
-  ]);
+  const custody = await db
+    .select({ event: caseCustodyEvents, facilityName: caseFacilities.name, recordedBy: users.displayName })
+    .from(caseCustodyEvents)
+    .leftJoin(caseFacilities, eq(caseFacilities.id, caseCustodyEvents.facilityId))
+    .leftJoin(users, eq(users.id, caseCustodyEvents.recordedBy))
+    .where(eq(caseCustodyEvents.caseId, caseId))
+    .orderBy(asc(caseCustodyEvents.at), asc(caseCustodyEvents.createdAt));
+  const hearings = await db
+    .select()
+    .from(caseHearings)
+    .where(eq(caseHearings.caseId, caseId))
+    .orderBy(asc(caseHearings.at));
+  const contacts = await db
+    .select()
+    .from(caseContacts)
+    .where(eq(caseContacts.caseId, caseId))
+    .orderBy(asc(caseContacts.createdAt));
+  const tasks = await db
+    .select({ task: caseTasks, assigneeName: users.displayName })
+    .from(caseTasks)
+    .leftJoin(users, eq(users.id, caseTasks.assigneeId))
+    .where(eq(caseTasks.caseId, caseId))
+    .orderBy(asc(caseTasks.createdAt));
+  const notes = await db
+    .select({ note: caseNotes, author: users.displayName })
+    .from(caseNotes)
+    .leftJoin(users, eq(users.id, caseNotes.authorId))
+    .where(eq(caseNotes.caseId, caseId))
+    .orderBy(asc(caseNotes.createdAt));
+  const links = await db
+    .select()
+    .from(caseLinks)
+    .where(eq(caseLinks.caseId, caseId))
+    .orderBy(asc(caseLinks.createdAt));
+  const members = await db
+    .select({ userId: caseMembers.userId, name: users.displayName })
+    .from(caseMembers)
+    .innerJoin(users, eq(users.id, caseMembers.userId))
+    .where(eq(caseMembers.caseId, caseId));
   return { custody, hearings, contacts, tasks, notes, links, members };
 }
 

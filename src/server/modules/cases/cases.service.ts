@@ -357,11 +357,9 @@ export function createCaseReading(core: CaseCore) {
     async team(coalitionId: string, actor: CaseActor): Promise<CaseTeam> {
       const db = database.db;
       const mine = await legalOrganizationsOf(db, actor.userId);
-      const [organizations, people, facilities] = await Promise.all([
-        listOrganizations(db, coalitionId),
-        legalPeopleOf(db, mine),
-        listFacilities(db, coalitionId),
-      ]);
+      const organizations = await listOrganizations(db, coalitionId);
+      const people = await legalPeopleOf(db, mine);
+      const facilities = await listFacilities(db, coalitionId);
       return {
         organizations: organizations.map((o) => ({ ...o, mine: mine.includes(o.id) })),
         people,
