@@ -386,3 +386,57 @@ describe('sealed at rest', () => {
     expect(detail.notes[0].text).toBe(`${marker}-note`);
   });
 });
+
+describe('export and retention', () => {
+  it('exports the list as formula-safe CSV in the reader’s language, each row audited', async () => {
+    const number = aNumber();
+    const id = await openCase(legalA, {
+      name: `=HYPERLINK("http://evil.example","x") ${tag()}`,
+      aNumber: number,
+    });
+    const reply = await client(t, legalA).get('/api/cases/export.csv?language=es');
+    expect(reply.status).toBe(200);
+    expect(String(reply.headers['content-type'])).toContain('text/csv');
+    const lines = reply.text.replace(/^\uFEFF/, '').split('\r\n');
+    expect(lines[0]).toContain('Número A');
+    const row = lines.find((line) => line.startsWith(id));
+    expect(row).toContain(`A${number.padStart(9, '0')}`);
+    expect(row).toContain(`"'=HYPERLINK(""http://evil.example""`);
+    expect(row).toContain('Desconocida');
+    expect(await auditCount(id, 'case.exported')).toBe(1);
+    expect((await client(t, dispatcher).get('/api/cases/export.csv')).status).toBe(403);
+    const theirs = await client(t, legalB).get('/api/cases/export.csv');
+    expect(theirs.text).not.toContain(id);
+  });
+
+  it('deletes a closed case after its retention unless on hold; the audit log keeps that it existed', async () => {
+    const legal = client(t, legalA);
+    const expired = await openCase(legalA, { name: `Expired ${tag()}` });
+    const held = await openCase(legalA, { name: `Held ${tag()}` });
+    const open = await openCase(legalA, { name: `Open ${tag()}` });
+    await legal.post(`/api/cases/${expired}/notes`, { text: 'to be forgotten' });
+    expectStatus(await legal.post(`/api/cases/${expired}/closing`, { closed: true }), 200);
+    expectStatus(await legal.post(`/api/cases/${held}/closing`, { closed: true, hold: true }), 200);
+    const closedList = expectStatus(await legal.get('/api/cases?closed=true'), 200).body;
+    expect(closedList.cases.map((c: { id: string }) => c.id)).toEqual(
+      expect.arrayContaining([expired, held]),
+    );
+    await t.faro.database.pool.query(
+      `update cases set closed_at = now() - interval '366 days' where id = any($1::uuid[])`,
+      [[expired, held]],
+    );
+    const job = t.faro.jobDefinitions.retention;
+    await t.faro.jobs.send(job, {});
+    await t.faro.jobs.drain(job);
+    expect((await legal.get(`/api/cases/${expired}`)).status).toBe(404);
+    expectStatus(await legal.get(`/api/cases/${held}`), 200);
+    expectStatus(await legal.get(`/api/cases/${open}`), 200);
+    expect(await auditCount(expired, 'case.deleted')).toBe(1);
+    expect(await auditCount(expired, 'case.opened')).toBe(1);
+    const { rows } = await t.faro.database.pool.query(
+      'select count(*)::int as n from case_notes where case_id = $1',
+      [expired],
+    );
+    expect(rows[0].n).toBe(0);
+  });
+});

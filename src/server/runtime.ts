@@ -98,7 +98,10 @@ export async function composeModules(platform: Awaited<ReturnType<typeof openPla
         () => false,
       ),
   });
-  const retention = createRetentionModule(platform, { evidence: evidence.services.evidence });
+  const retention = createRetentionModule(platform, {
+    evidence: evidence.services.evidence,
+    cases: cases.services.cases,
+  });
   const health = createHealthModule(platform);
   return {
     coalitions,

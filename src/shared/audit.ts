@@ -68,6 +68,8 @@ export const AUDIT_ACTIONS = [
   /** A case was read: its detail, or its row in a list or a search (every time). */
   'case.viewed',
   'case.listed',
+  /** A case was a row of a CSV export for the legal team. */
+  'case.exported',
   /** Something in a case changed (person, custody, hearing, contact, task, note, link, people). */
   'case.changed',
   'case.consent_recorded',

@@ -5,6 +5,7 @@ import { Link, useSearchParams } from 'react-router';
 import { type CaseList, type CaseTeam, CUSTODY_STATUSES } from '../../shared/cases.js';
 import { api } from '../api.js';
 import { ErrorSummary } from '../components/ErrorSummary.js';
+import { useLanguage } from '../language.js';
 import { usePageTitle } from '../pageTitle.js';
 import { useTimeFormat } from '../time.js';
 import { CaseDetailView } from './cases/CaseDetail.js';
@@ -22,6 +23,7 @@ export default function CasesPage() {
   const { t } = useTranslation();
   const id = useId();
   const format = useTimeFormat();
+  const language = useLanguage();
   const [params, setParams] = useSearchParams();
   const caseId = idParam(params.get('case'));
   const incidentId = idParam(params.get('incident'));
@@ -78,6 +80,13 @@ export default function CasesPage() {
         <Link className="button primary" to="/cases?new=1">
           {t('casesPage.open')}
         </Link>
+        <a
+          className="button"
+          href={`/api/cases/export.csv?${new URLSearchParams({ ...filters, language })}`}
+          download
+        >
+          {t('casesPage.exportCsv')}
+        </a>
       </p>
       {opening && team.data && (
         <OpenCase

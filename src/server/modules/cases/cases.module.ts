@@ -5,7 +5,7 @@ import type { Platform } from '../../platform.js';
 import { recordAudit } from '../access/audit.js';
 import type { FaroModule } from '../module.js';
 import { createCaseWork } from './case-work.js';
-import { insertFacility, legalOrganizationsOf } from './cases.repo.js';
+import { deleteCase, expiredCases, findCase, insertFacility, legalOrganizationsOf } from './cases.repo.js';
 import { registerCaseRoutes } from './cases.routes.js';
 import type { OpenCaseInput } from './cases.service.js';
 import {
@@ -21,7 +21,7 @@ import { createCaseDigester } from './search.js';
  * Cases: the legal team follows a detained person to release (issue 16, "Follow-up"). Sealed,
  * found by keyed digests, visible only to the team holding it, every reading audited.
  */
-export function createCasesService(deps: CaseDeps) {
+export function createCasesService(deps: CaseDeps & { closedCaseDays: number }) {
   const core = createCaseCore(deps);
   const reading = createCaseReading(core);
   return {
@@ -44,6 +44,37 @@ export function createCasesService(deps: CaseDeps) {
         openedBy: actor.userId,
       };
       return reading.openCase(coalitionId, input);
+    },
+    /**
+     * Deletes the closed cases past their retention that are not on hold, with everything in them;
+     * the audit log keeps that each existed (its id, when), not what it held. Returns how many.
+     */
+    async purgeExpired(): Promise<number> {
+      const at = deps.now();
+      const before = new Date(at.getTime() - deps.closedCaseDays * 86_400_000);
+      let purged = 0;
+      for (;;) {
+        const due = await expiredCases(deps.database.db, before, 50);
+        if (due.length === 0) return purged;
+        for (const { id, coalitionId } of due) {
+          const deleted = await deps.database.transaction(async ({ db }) => {
+            // Held or reopened since it was listed: left as it is.
+            const row = await findCase(db, coalitionId, id, true);
+            if (!row || row.holdAt || !row.closedAt || row.closedAt >= before) return false;
+            await deleteCase(db, id);
+            await recordAudit(db, {
+              coalitionId,
+              actorId: null,
+              action: 'case.deleted',
+              subjectType: 'case',
+              subjectId: id,
+              at,
+            });
+            return true;
+          });
+          if (deleted) purged += 1;
+        }
+      }
     },
     /** An admin adds a facility to the list. */
     addFacility(coalitionId: string, actorId: string, name: string) {
@@ -68,8 +99,15 @@ export function createCasesModule(
   platform: Platform,
   deps: Pick<CaseDeps, 'incidentExists' | 'evidenceVisible'>,
 ) {
-  const { database, box, now } = platform;
-  const cases = createCasesService({ database, box, now, digester: createCaseDigester(box), ...deps });
+  const { database, box, now, config } = platform;
+  const cases = createCasesService({
+    database,
+    box,
+    now,
+    digester: createCaseDigester(box),
+    closedCaseDays: config.retention.closedCaseDays,
+    ...deps,
+  });
   return {
     services: { cases },
     routes(app) {

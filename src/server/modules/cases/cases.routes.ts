@@ -18,14 +18,24 @@ import {
   referralsSchema,
   taskSchema,
 } from '../../../shared/cases.js';
+import { LANGUAGES } from '../../../shared/report-fields.js';
 import { sessionOf } from '../../http/auth.js';
 import { AppError, errorSchema } from '../../http/errors.js';
+import { message } from '../../locales/messages.js';
 import { coalitionOf } from '../coalitions/coalition-of.js';
 import type { CasesService } from './cases.module.js';
+import { csvDocument } from './csv.js';
 
 const tags = ['cases'];
 const errors = { 400: errorSchema, 403: errorSchema, 404: errorSchema };
 const idParams = z.object({ id: z.uuid() });
+const listQuery = z.object({
+  status: z.enum(CUSTODY_STATUSES).optional(),
+  facilityId: z.uuid().optional(),
+  organizationId: z.uuid().optional(),
+  hearingWithinDays: z.coerce.number().int().min(0).max(365).optional(),
+  closed: z.enum(['true', 'false']).optional(),
+});
 
 const actorOf = (request: Parameters<typeof sessionOf>[0]) => {
   const session = sessionOf(request);
@@ -54,21 +64,74 @@ export function registerCaseRoutes(app: FastifyInstance, deps: { cases: CasesSer
       schema: {
         tags,
         summary: 'The cases this person may know, filtered; counts by custody status and upcoming hearings',
-        querystring: z.object({
-          status: z.enum(CUSTODY_STATUSES).optional(),
-          facilityId: z.uuid().optional(),
-          organizationId: z.uuid().optional(),
-          hearingWithinDays: z.coerce.number().int().min(0).max(365).optional(),
-          closed: z.enum(['true', 'false']).optional(),
-        }),
+        querystring: listQuery,
         response: { 200: caseListSchema, ...errors },
       },
     },
-    async (request) =>
-      cases.list((await coalitionOf(request)).id, actorOf(request), {
+    async (request) => {
+      const {
+        cases: rows,
+        counts,
+        upcomingHearings,
+      } = await cases.list((await coalitionOf(request)).id, actorOf(request), {
         ...request.query,
         closed: request.query.closed === 'true',
-      }),
+      });
+      return { cases: rows, counts, upcomingHearings };
+    },
+  );
+
+  routes.get(
+    '/api/cases/export.csv',
+    {
+      config: { access: 'cases:work' },
+      schema: {
+        tags,
+        summary: 'The list as CSV for the legal team (same filters; formula-safe cells; every row audited)',
+        querystring: listQuery.extend({ language: z.enum(LANGUAGES).default('en') }),
+      },
+    },
+    async (request, reply) => {
+      const { language, ...filter } = request.query;
+      const list = await cases.list(
+        (await coalitionOf(request)).id,
+        actorOf(request),
+        { ...filter, closed: filter.closed === 'true' },
+        'case.exported',
+      );
+      const column = (key: string) => message(language, `casesCsv.columns.${key}`);
+      const csv = csvDocument([
+        [
+          'id',
+          'name',
+          'aNumber',
+          'status',
+          'facility',
+          'nextHearing',
+          'organization',
+          'consent',
+          'opened',
+          'closed',
+        ].map(column),
+        ...list.cases.map((row) => [
+          row.id,
+          row.name,
+          list.aNumbers[row.id] ? `A${list.aNumbers[row.id]}` : '',
+          message(language, `casesCsv.status.${row.status}`),
+          row.facilityName,
+          row.nextHearingAt,
+          row.organizationName,
+          column(row.consent ? 'yes' : 'no'),
+          row.openedAt,
+          row.closedAt,
+        ]),
+      ]);
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="cases.csv"')
+        .header('cache-control', 'no-store')
+        .send(`\uFEFF${csv}`);
+    },
   );
 
   routes.get(

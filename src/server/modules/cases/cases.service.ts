@@ -285,7 +285,9 @@ export function createCaseReading(core: CaseCore) {
         closed?: boolean | undefined;
         ids?: readonly string[] | undefined;
       },
-    ): Promise<CaseList> {
+      /** An export writes its own audit action; the CSV adds the A-number to each row. */
+      purpose: 'case.listed' | 'case.exported' = 'case.listed',
+    ): Promise<CaseList & { aNumbers: Record<string, string | null> }> {
       const at = now();
       return database.transaction(async ({ db }) => {
         const orgs = await legalOrganizationsOf(db, actor.userId);
@@ -309,8 +311,15 @@ export function createCaseReading(core: CaseCore) {
               (nextHearingAt !== null &&
                 new Date(nextHearingAt).getTime() <= at.getTime() + within * 86_400_000)),
         );
-        for (const { row } of shown) await audit(db, coalitionId, actor.userId, 'case.listed', row.id, at);
+        for (const { row } of shown) await audit(db, coalitionId, actor.userId, purpose, row.id, at);
+        const aNumbers: Record<string, string | null> = {};
+        if (purpose === 'case.exported')
+          for (const { row } of shown) {
+            const number = core.personOf(row).aNumber;
+            aNumbers[row.id] = number ? normalizeANumber(number) : null;
+          }
         return {
+          aNumbers,
           cases: shown.map(({ row, organizationName, facilityName, nextHearingAt }) => ({
             id: row.id,
             name: core.personOf(row).name,
@@ -350,7 +359,11 @@ export function createCaseReading(core: CaseCore) {
       if (!query.aNumber && !query.name) throw invalid('name', 'Search by an A-number or a name.');
       const found = await this.list(coalitionId, actor, { ids: [...ids] });
       const closed = await this.list(coalitionId, actor, { ids: [...ids], closed: true });
-      return { ...found, cases: [...found.cases, ...closed.cases] };
+      return {
+        cases: [...found.cases, ...closed.cases],
+        counts: found.counts,
+        upcomingHearings: found.upcomingHearings,
+      };
     },
 
     /** The team's organizations and people, every member organization (for referrals), the facilities. */
