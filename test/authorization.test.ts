@@ -127,9 +127,10 @@ describe('authorization matrix', () => {
   it('issue 16: opens the case list, search and opening to the legal team only; a case’s own routes to anyone signed in, whom the service answers 404 unless they may know the case', () => {
     const cases = t.faro.routeAccess.filter((r) => r.url.startsWith('/api/cases'));
     const rules = Object.fromEntries(cases.map((r) => [`${r.method} ${r.url}`, r.access]));
-    for (const url of ['/api/cases', '/api/cases/search', '/api/cases/team', '/api/cases/referrals'])
+    for (const url of ['/api/cases', '/api/cases/export.csv', '/api/cases/team', '/api/cases/referrals'])
       expect(rules[`GET ${url}`], url).toBe('cases:work');
     expect(rules['POST /api/cases']).toBe('cases:work');
+    expect(rules['POST /api/cases/search']).toBe('cases:work');
     const perCase = cases.filter((r) => r.url.startsWith('/api/cases/:id'));
     expect(perCase.length).toBeGreaterThanOrEqual(14);
     for (const route of perCase) expect(route.access, `${route.method} ${route.url}`).toBe('signed-in');

@@ -73,7 +73,10 @@ describe('the cases page', () => {
     await context.close();
 
     // The case is there for the team, sealed and audited as the API says.
-    const list = expectStatus(await client(t, legal).get('/api/cases/search?aNumber=012345678'), 200).body;
+    const list = expectStatus(
+      await client(t, legal).post('/api/cases/search', { aNumber: '012345678' }),
+      200,
+    ).body;
     expect(list.cases).toHaveLength(1);
   }, 90_000);
 });

@@ -44,7 +44,7 @@ export default function CasesPage() {
   });
   const found = useQuery({
     queryKey: ['cases', 'search', search],
-    queryFn: () => api<CaseList>(`/api/cases/search?${new URLSearchParams(search ?? {})}`),
+    queryFn: () => api<CaseList>('/api/cases/search', { method: 'POST', body: search ?? {} }),
     enabled: search !== null,
   });
   const go = (change: (next: URLSearchParams) => void) =>

@@ -134,21 +134,19 @@ export function registerCaseRoutes(app: FastifyInstance, deps: { cases: CasesSer
     },
   );
 
-  routes.get(
+  // A POST, so that an A-number or a name never sits in a URL (a proxy's access log, a history).
+  routes.post(
     '/api/cases/search',
     {
       config: { access: 'cases:work' },
       schema: {
         tags,
         summary: 'Cases found by exact A-number or by name (accents, case, spacing and order ignored)',
-        querystring: z.object({
-          aNumber: z.string().max(20).optional(),
-          name: z.string().max(200).optional(),
-        }),
+        body: z.object({ aNumber: z.string().max(20).optional(), name: z.string().max(200).optional() }),
         response: { 200: caseListSchema, ...errors },
       },
     },
-    async (request) => cases.search((await coalitionOf(request)).id, actorOf(request), request.query),
+    async (request) => cases.search((await coalitionOf(request)).id, actorOf(request), request.body),
   );
 
   routes.get(
