@@ -124,6 +124,20 @@ describe('authorization matrix', () => {
     // The per-person rows (legal, dispatcher, recorder, other responder, anonymous): evidence-photo.test.ts.
   });
 
+  it('issue 16: opens the case list, search and opening to the legal team only; a case’s own routes to anyone signed in, whom the service answers 404 unless they may know the case', () => {
+    const cases = t.faro.routeAccess.filter((r) => r.url.startsWith('/api/cases'));
+    const rules = Object.fromEntries(cases.map((r) => [`${r.method} ${r.url}`, r.access]));
+    for (const url of ['/api/cases', '/api/cases/export.csv', '/api/cases/team', '/api/cases/referrals'])
+      expect(rules[`GET ${url}`], url).toBe('cases:work');
+    expect(rules['POST /api/cases']).toBe('cases:work');
+    expect(rules['POST /api/cases/search']).toBe('cases:work');
+    const perCase = cases.filter((r) => r.url.startsWith('/api/cases/:id'));
+    expect(perCase.length).toBeGreaterThanOrEqual(14);
+    for (const route of perCase) expect(route.access, `${route.method} ${route.url}`).toBe('signed-in');
+    expect(ROLES.filter((role) => can([role], 'cases:work'))).toEqual(['legal']);
+    // Who gets 404 on a case (dispatcher, other legal team, coalition admin), referral: cases.test.ts.
+  });
+
   it('issue 13 item 7: lets only those who write alerts run a rumor check, as its separate steps did', () => {
     const rule = (method: string, url: string) =>
       t.faro.routeAccess.find((r) => r.method === method && r.url === url)?.access;

@@ -103,6 +103,8 @@ export const envSchema = z.object({
   RETENTION_EXACT_LOCATION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Evidence originals are kept this long unless the legal team holds them (said on the recording screen). */
   RETENTION_EVIDENCE_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  /** A closed case is deleted this long after it was closed, unless on hold; the audit log keeps that it existed. */
+  RETENTION_CLOSED_CASE_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   /**
    * Evidence originals (sealed) kept as files in this folder instead of in the database: for
    * coalitions with a lot of video. Every Faro process must see the same folder; back it up with

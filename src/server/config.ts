@@ -35,7 +35,12 @@ export interface Config {
     maxConnectionsPerAddress: number;
   };
   shutdownTimeoutMs: number;
-  retention: { exactLocationDays: number; callbackHours: number; evidenceDays: number };
+  retention: {
+    exactLocationDays: number;
+    callbackHours: number;
+    evidenceDays: number;
+    closedCaseDays: number;
+  };
   /** Where sealed evidence originals are kept: a folder, or (none given) the database. */
   evidenceStoreDir: string | undefined;
   jobs: { pollSeconds: number };
@@ -190,6 +195,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       exactLocationDays: env.RETENTION_EXACT_LOCATION_DAYS,
       callbackHours: env.RETENTION_CALLBACK_HOURS,
       evidenceDays: env.RETENTION_EVIDENCE_DAYS,
+      closedCaseDays: env.RETENTION_CLOSED_CASE_DAYS,
     },
     evidenceStoreDir: env.EVIDENCE_STORE_DIR ? path.resolve(env.EVIDENCE_STORE_DIR) : undefined,
     jobs: { pollSeconds: env.JOB_POLL_SECONDS },

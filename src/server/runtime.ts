@@ -8,6 +8,7 @@ import type { JobQueue } from './jobs/queue.js';
 import { createAccessModule } from './modules/access/access.module.js';
 import { createAlertsModule } from './modules/alerts/alerts.module.js';
 import { createBasemapModule } from './modules/basemap/basemap.module.js';
+import { createCasesModule } from './modules/cases/cases.module.js';
 import { createCoalitionsModule } from './modules/coalitions/coalitions.module.js';
 import { seedDemoOnce } from './modules/demo/accounts.js';
 import { createDispatchModule } from './modules/dispatch/dispatch.module.js';
@@ -88,7 +89,19 @@ export async function composeModules(platform: Awaited<ReturnType<typeof openPla
     responderTexts: dispatch.services.responderTexts,
   });
   const evidence = createEvidenceModule(platform);
-  const retention = createRetentionModule(platform, { evidence: evidence.services.evidence });
+  const cases = createCasesModule(platform, {
+    incidentExists: async (coalitionId, id) =>
+      (await incidents.services.incidents.summary(coalitionId, id)) !== undefined,
+    evidenceVisible: (coalitionId, actor, id) =>
+      evidence.services.evidence.facts(coalitionId, actor, id).then(
+        () => true,
+        () => false,
+      ),
+  });
+  const retention = createRetentionModule(platform, {
+    evidence: evidence.services.evidence,
+    cases: cases.services.cases,
+  });
   const health = createHealthModule(platform);
   return {
     coalitions,
@@ -101,6 +114,7 @@ export async function composeModules(platform: Awaited<ReturnType<typeof openPla
     alerts,
     sms,
     evidence,
+    cases,
     retention,
     health,
   };

@@ -63,6 +63,23 @@ export const AUDIT_ACTIONS = [
   'settings.basemap_imported',
   /** The coalition's street map was removed: the maps show the zones only. */
   'settings.basemap_removed',
+  /** A case was opened for the legal team (issue 16). */
+  'case.opened',
+  /** A case was read: its detail, or its row in a list or a search (every time). */
+  'case.viewed',
+  'case.listed',
+  /** A case was a row of a CSV export for the legal team. */
+  'case.exported',
+  /** Something in a case changed (person, custody, hearing, contact, task, note, link, people). */
+  'case.changed',
+  'case.consent_recorded',
+  /** A case moved to another member organization's legal team. */
+  'case.referred',
+  'case.closed',
+  /** A closed case was deleted at the end of its retention; this row is all that remains. */
+  'case.deleted',
+  /** A detention facility was added to the list cases pick from. */
+  'settings.case_facility_added',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -76,5 +93,6 @@ export const AUDIT_SUBJECTS = [
   'alert',
   'coalition',
   'evidence_item',
+  'case',
 ] as const;
 export type AuditSubject = (typeof AUDIT_SUBJECTS)[number];

@@ -51,6 +51,8 @@ export const ERROR_REASONS = [
   'coalition_reach',
   'own_organization_only',
   'beyond_organization',
+  /** A case holds only what is needed to seek consent until consent is recorded. */
+  'consent_required',
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];
 

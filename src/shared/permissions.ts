@@ -51,6 +51,11 @@ export const PERMISSIONS = [
   'evidence:read',
   /** Open, download and export originals; the custody log; legal holds. */
   'evidence:legal',
+  /**
+   * Work on cases (issue 16): list, search and open the cases of one's own legal team. Which case a
+   * person may see is decided per case (cases.policy.ts), never by this permission alone.
+   */
+  'cases:work',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -82,7 +87,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   // `alerts:read`): not the board, the channel, reports' markings or who was sent.
   approver: ['alerts:read', 'alerts:approve', 'alerts:cancel'],
   // Counsel: the evidence, its originals and custody; not the board, reports or who was sent.
-  legal: ['evidence:read', 'evidence:legal'],
+  legal: ['evidence:read', 'evidence:legal', 'cases:work'],
 };
 
 /** The permissions that the given roles grant together. */

@@ -21,6 +21,7 @@ const FieldReportPage = lazy(() => import('./pages/FieldReportPage.js'));
 const AlertingPage = lazy(() => import('./pages/AlertingPage.js'));
 const ResponderPage = lazy(() => import('./pages/ResponderPage.js'));
 const EvidencePage = lazy(() => import('./pages/EvidencePage.js'));
+const CasesPage = lazy(() => import('./pages/CasesPage.js'));
 
 const staff = (page: ReactNode, permission?: Permission) => (
   <RequireAccess permission={permission}>
@@ -49,6 +50,7 @@ export function AppRoutes() {
         <Route path="alerting" element={staff(<AlertingPage />, 'alerts:read')} />
         <Route path="responder" element={staff(<ResponderPage />, 'responders:self')} />
         <Route path="evidence" element={staff(<EvidencePage />, 'evidence:legal')} />
+        <Route path="cases" element={staff(<CasesPage />, 'cases:work')} />
         <Route path="account" element={staff(<AccountPage />)} />
         <Route path="admin" element={staff(<AdminPage />, 'people:manage')} />
         <Route path="*" element={<NotFoundPage />} />

@@ -76,6 +76,7 @@ export function Layout() {
             {signedIn.permissions.includes('evidence:legal') && (
               <Link to="/evidence">{t('nav.evidence')}</Link>
             )}
+            {signedIn.permissions.includes('cases:work') && <Link to="/cases">{t('nav.cases')}</Link>}
             {signedIn.permissions.includes('people:manage') && <Link to="/admin">{t('nav.admin')}</Link>}
             <Link to="/account">{signedIn.user.displayName}</Link>
           </nav>

@@ -106,6 +106,10 @@ export default function EvidencePage() {
           </h2>
           <p>
             <Link to="/evidence">{t('evidencePage.allEvidence')}</Link>
+            {' · '}
+            <Link to={`/cases?new=1&incident=${incidentId}`} data-testid="open-case-from-incident">
+              {t('evidencePage.openCase')}
+            </Link>
           </p>
           {items.length > 0 && (
             <ExportBundle

@@ -30,6 +30,8 @@ export interface Purged {
   incidentPositions: number;
   /** Evidence originals past their own retention and not under a legal hold. */
   evidence: number;
+  /** Closed cases past their retention and not on hold (the audit log keeps that each existed). */
+  cases: number;
 }
 
 /**
@@ -42,6 +44,8 @@ export function retentionJob(
     db: Drizzle;
     /** The evidence module's own purge (it writes each deletion into the item's custody log). */
     purgeEvidence: () => Promise<number>;
+    /** The cases module's own purge. */
+    purgeCases: () => Promise<number>;
     now?: () => Date;
     onPurged?: (purged: Purged) => void;
   },
@@ -69,6 +73,7 @@ export function retentionJob(
         ),
         incidentPositions: await purgeIncidentPositions(deps.db, restrictedCutOff),
         evidence: await deps.purgeEvidence(),
+        cases: await deps.purgeCases(),
       };
       deps.onPurged?.(purged);
     },

@@ -1,4 +1,5 @@
 import type { Platform } from '../../platform.js';
+import type { CasesService } from '../cases/cases.module.js';
 import type { EvidenceService } from '../evidence/evidence.service.js';
 import type { FaroModule } from '../module.js';
 import { RETENTION_SCHEDULE, retentionJob } from './retention.job.js';
@@ -7,12 +8,13 @@ import { registerRetentionRoutes } from './retention.routes.js';
 /** Restricted data deleted on schedule, and the schedule shown to administrators. */
 export function createRetentionModule(
   platform: Platform,
-  deps: { evidence: Pick<EvidenceService, 'purgeExpired'> },
+  deps: { evidence: Pick<EvidenceService, 'purgeExpired'>; cases: Pick<CasesService, 'purgeExpired'> },
 ) {
   const { config, database } = platform;
   const retention = retentionJob({
     db: database.db,
     purgeEvidence: () => deps.evidence.purgeExpired(),
+    purgeCases: () => deps.cases.purgeExpired(),
     ...config.retention,
     onPurged: (purged) =>
       Object.values(purged).some((n) => n > 0) && platform.log.info(purged, 'restricted data purged'),

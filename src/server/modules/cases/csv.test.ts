@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { csvCell, csvDocument } from './csv.js';
+
+describe('csvCell', () => {
+  it('keeps what a spreadsheet would run as a formula as text', () => {
+    for (const hostile of ['=1+1', '+1', '-2', '@SUM(A1)', '\tx', '\rx', '=HYPERLINK("http://x","y")'])
+      expect(csvCell(hostile).replace(/^"/, '').startsWith("'"), JSON.stringify(hostile)).toBe(true);
+    expect(csvCell('Rosa')).toBe('Rosa');
+  });
+
+  it('quotes commas, quotes and line ends', () => {
+    expect(csvCell('García, María')).toBe('"García, María"');
+    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
+    expect(csvCell('a\nb')).toBe('"a\nb"');
+    expect(csvCell(null)).toBe('');
+    expect(
+      csvDocument([
+        ['a', 1],
+        ['=b', null],
+      ]),
+    ).toBe('a,1\r\n"\'=b",\r\n');
+  });
+});
