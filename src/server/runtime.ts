@@ -15,6 +15,8 @@ import { createEvidenceModule } from './modules/evidence/evidence.module.js';
 import { createHealthModule } from './modules/health/health.module.js';
 import { createIncidentsModule } from './modules/incidents/incidents.module.js';
 import type { FaroModule } from './modules/module.js';
+import { createPlanTexts } from './modules/plans/plan-texts.js';
+import { createPlansModule } from './modules/plans/plans.module.js';
 import { createReportsModule } from './modules/reports/reports.module.js';
 import { createRetentionModule } from './modules/retention/retention.module.js';
 import { textReportersOnVerdict } from './modules/sms/follow-up.js';
@@ -38,6 +40,7 @@ export interface Faro {
     dispatch: Modules['dispatch']['services']['dispatch'];
     responderTexts: Modules['dispatch']['services']['responderTexts'];
     reports: Modules['reports']['services']['reports'];
+    plans: Modules['plans']['services']['plans'];
   };
   database: Database;
   jobs: JobQueue;
@@ -49,7 +52,8 @@ export interface Faro {
     Modules['dispatch']['jobDefinitions'] &
     Modules['sms']['jobDefinitions'] &
     Modules['retention']['jobDefinitions'] &
-    Modules['evidence']['jobDefinitions'];
+    Modules['evidence']['jobDefinitions'] &
+    Modules['plans']['jobDefinitions'];
   /** Graceful stop: refuse new requests, finish in-flight requests and jobs, close the database. */
   stop(): Promise<void>;
 }
@@ -81,14 +85,19 @@ export async function composeModules(platform: Awaited<ReturnType<typeof openPla
     incidents: incidents.services.incidents,
     zones: zones.services.zones,
   });
+  const plans = createPlansModule(platform);
   const sms = createSmsModule(platform, {
     ...reports.services,
+    plans: createPlanTexts(plans.services.plans),
     zones: zones.services.zones,
     subscriptions: alerts.services.subscriptions,
     responderTexts: dispatch.services.responderTexts,
   });
   const evidence = createEvidenceModule(platform);
-  const retention = createRetentionModule(platform, { evidence: evidence.services.evidence });
+  const retention = createRetentionModule(platform, {
+    evidence: evidence.services.evidence,
+    plans: plans.services.plans,
+  });
   const health = createHealthModule(platform);
   return {
     coalitions,
@@ -99,6 +108,7 @@ export async function composeModules(platform: Awaited<ReturnType<typeof openPla
     reports,
     dispatch,
     alerts,
+    plans,
     sms,
     evidence,
     retention,
@@ -154,6 +164,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
         ...access.services,
         ...dispatch.services,
         reports: reports.services.reports,
+        plans: modules.plans.services.plans,
       },
       database: platform.database,
       jobs: platform.jobs,
@@ -166,6 +177,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
         ...modules.sms.jobDefinitions,
         ...modules.retention.jobDefinitions,
         ...modules.evidence.jobDefinitions,
+        ...modules.plans.jobDefinitions,
       },
       stop,
     };

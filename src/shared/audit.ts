@@ -63,6 +63,8 @@ export const AUDIT_ACTIONS = [
   'settings.basemap_imported',
   /** The coalition's street map was removed: the maps show the zones only. */
   'settings.basemap_removed',
+  /** A hotline operator activated an emergency plan for a caller (the subject is the activation). */
+  'plan.activated',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -76,5 +78,6 @@ export const AUDIT_SUBJECTS = [
   'alert',
   'coalition',
   'evidence_item',
+  'plan',
 ] as const;
 export type AuditSubject = (typeof AUDIT_SUBJECTS)[number];

@@ -30,6 +30,8 @@ export interface Purged {
   incidentPositions: number;
   /** Evidence originals past their own retention and not under a legal hold. */
   evidence: number;
+  /** Emergency plans not confirmed for a year (their members reminded before). */
+  plans: number;
 }
 
 /**
@@ -42,6 +44,8 @@ export function retentionJob(
     db: Drizzle;
     /** The evidence module's own purge (it writes each deletion into the item's custody log). */
     purgeEvidence: () => Promise<number>;
+    /** The plans module's own: reminders, then plans not confirmed for a year. */
+    purgePlans?: () => Promise<number>;
     now?: () => Date;
     onPurged?: (purged: Purged) => void;
   },
@@ -69,6 +73,7 @@ export function retentionJob(
         ),
         incidentPositions: await purgeIncidentPositions(deps.db, restrictedCutOff),
         evidence: await deps.purgeEvidence(),
+        plans: (await deps.purgePlans?.()) ?? 0,
       };
       deps.onPurged?.(purged);
     },

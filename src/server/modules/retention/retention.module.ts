@@ -1,18 +1,20 @@
 import type { Platform } from '../../platform.js';
 import type { EvidenceService } from '../evidence/evidence.service.js';
 import type { FaroModule } from '../module.js';
+import type { PlanService } from '../plans/plans.service.js';
 import { RETENTION_SCHEDULE, retentionJob } from './retention.job.js';
 import { registerRetentionRoutes } from './retention.routes.js';
 
 /** Restricted data deleted on schedule, and the schedule shown to administrators. */
 export function createRetentionModule(
   platform: Platform,
-  deps: { evidence: Pick<EvidenceService, 'purgeExpired'> },
+  deps: { evidence: Pick<EvidenceService, 'purgeExpired'>; plans: Pick<PlanService, 'purgeExpired'> },
 ) {
   const { config, database } = platform;
   const retention = retentionJob({
     db: database.db,
     purgeEvidence: () => deps.evidence.purgeExpired(),
+    purgePlans: () => deps.plans.purgeExpired(),
     ...config.retention,
     onPurged: (purged) =>
       Object.values(purged).some((n) => n > 0) && platform.log.info(purged, 'restricted data purged'),
