@@ -281,4 +281,28 @@ describe('emergency plans', () => {
     // The search finds what is there: the contacts did get the marker.
     expect(sentTo(contacts[1]?.phone ?? '').join()).toContain(marker);
   });
+
+  it('reminds the member three weeks before a year without confirmation, then deletes the plan (retention job)', async () => {
+    nextDay();
+    const { input, code } = await writePlan();
+    const retention = t.faro.jobDefinitions.retention;
+    clock += 340 * 86_400_000;
+    await retention.handler({});
+    await drain();
+    expect(sentTo(input.memberPhone)).toEqual([]);
+    clock += 5 * 86_400_000;
+    await retention.handler({});
+    await retention.handler({});
+    await drain();
+    const reminders = sentTo(input.memberPhone);
+    expect(reminders).toHaveLength(1);
+    expect(reminders[0]).toContain('se borrará el');
+    clock += 21 * 86_400_000;
+    await retention.handler({});
+    expect((await anonymous().post('/api/plans/open', { code, pin: input.pin })).status).toBe(404);
+    const { rows } = await t.faro.database.pool.query<{ n: number }>(
+      'select count(*)::int as n from emergency_plans',
+    );
+    expect(rows[0]?.n).toBe(0);
+  });
 });
