@@ -112,3 +112,7 @@ export const planActivatedSchema = z.object({
   messages: z.number().int(),
   test: z.boolean(),
 });
+
+/** The message templates, by language and task (`GET /api/plans/templates`). */
+export const planTemplatesSchema = z.record(z.enum(LANGUAGES), z.record(z.enum(PLAN_TASKS), z.string()));
+export type PlanTemplates = z.infer<typeof planTemplatesSchema>;

@@ -7,6 +7,7 @@ import {
   createPlanSchema,
   planActivatedSchema,
   planCredentialsSchema,
+  planTemplatesSchema,
   planViewSchema,
   updatePlanSchema,
 } from '../../../shared/plan.js';
@@ -15,6 +16,7 @@ import { clientKeyOf } from '../../http/client-address.js';
 import { errorSchema } from '../../http/errors.js';
 import { coalitionOf } from '../coalitions/coalition-of.js';
 import type { PlanService } from './plans.service.js';
+import { planTemplates } from './templates.js';
 import type { PlanSender } from './unlock.js';
 
 /** A plan is a few kilobytes of text. */
@@ -42,6 +44,21 @@ export function registerPlanRoutes(
     429: errorSchema,
     503: errorSchema,
   };
+
+  routes.get(
+    '/api/plans/templates',
+    {
+      config: limited,
+      schema: {
+        tags: ['plans'],
+        summary: 'The message templates for each contact task, in every language',
+        description:
+          'A contact’s message starts from the template in the contact’s language, then the member edits it.',
+        response: { 200: planTemplatesSchema },
+      },
+    },
+    async () => planTemplates(),
+  );
 
   routes.post(
     '/api/plans',
