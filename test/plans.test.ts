@@ -5,6 +5,7 @@ import { client, expectStatus } from './support/client.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { staffSession } from './support/sessions.js';
 import { smsProviderEnv, startSmsProvider, textFaro } from './support/sms-provider.js';
+import { reportsOfMessage } from './support/state.js';
 
 /**
  * Issue 16, emergency plans: written without an account, kept sealed, found
@@ -280,6 +281,70 @@ describe('emergency plans', () => {
     expect(leaks).toEqual([]);
     // The search finds what is there: the contacts did get the marker.
     expect(sentTo(contacts[1]?.phone ?? '').join()).toContain(marker);
+  });
+
+  it('refuses bad plans with a reason and stores nothing; a wrong PIN changes nothing', async () => {
+    nextDay();
+    const before = await t.faro.database.pool.query<{ n: number }>(
+      'select count(*)::int as n from emergency_plans',
+    );
+    const tooMany = planInput({
+      contacts: Array.from({ length: 16 }, () => ({
+        phone: phone(),
+        language: 'en',
+        task: 'family',
+        message: 'x',
+      })),
+    });
+    expect((await anonymous().post('/api/plans', tooMany)).status).toBe(400);
+    const badPhone = planInput();
+    badPhone.contacts[0] = { ...(badPhone.contacts[0] as never), phone: 'call me' };
+    const refused = await anonymous().post('/api/plans', badPhone);
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body.error.details)).toContain('contacts.0.phone');
+    expect((await anonymous().post('/api/plans', planInput({ pin: '12' }))).status).toBe(400);
+    const noOwnNumber = planInput({ testMode: true });
+    delete (noOwnNumber as Partial<typeof noOwnNumber>).memberPhone;
+    expect((await anonymous().post('/api/plans', noOwnNumber)).status).toBe(400);
+    const after = await t.faro.database.pool.query<{ n: number }>(
+      'select count(*)::int as n from emergency_plans',
+    );
+    expect(after.rows[0]?.n).toBe(before.rows[0]?.n);
+
+    const { input, code } = await writePlan();
+    const changed = {
+      ...planInput(),
+      contacts: [{ phone: phone(), language: 'en', task: 'other', message: 'hijacked' }],
+    };
+    const { pin: _pin, ...content } = changed;
+    expect((await anonymous().post('/api/plans/update', { code, pin: '000000', plan: content })).status).toBe(
+      404,
+    );
+    const opened = expectStatus(await anonymous().post('/api/plans/open', { code, pin: input.pin }), 200);
+    expect(opened.body.contacts).toEqual(input.contacts);
+  });
+
+  it('never keeps a PLAN text as a report, and answers a wrong code in the sender’s language', async () => {
+    nextDay();
+    const from = phone();
+    const sid = `SM${randomBytes(16).toString('hex')}`;
+    const { postInbound } = await import('./support/sms-provider.js');
+    const token = smsProviderEnv(provider.url, env.TWILIO_ACCOUNT_SID).TWILIO_AUTH_TOKEN;
+    const fields = {
+      MessageSid: sid,
+      AccountSid: env.TWILIO_ACCOUNT_SID,
+      From: from,
+      To: env.TWILIO_FROM,
+      NumMedia: '0',
+    };
+    expect(
+      (await postInbound(t.baseUrl, token, { ...fields, Body: 'ACTIVAR ZZZZZ-ZZZZZ 123456' })).status,
+    ).toBe(200);
+    await t.faro.jobs.drain(t.faro.jobDefinitions.smsReply ?? (null as never));
+    expect(await reportsOfMessage(t, sid)).toEqual([]);
+    expect(sentTo(from)).toEqual([
+      'Faro: ningún plan coincide con ese código y PIN. Revísalos y envía de nuevo PLAN, el código y el PIN.',
+    ]);
   });
 
   it('reminds the member three weeks before a year without confirmation, then deletes the plan (retention job)', async () => {
