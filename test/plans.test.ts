@@ -297,8 +297,11 @@ describe('emergency plans', () => {
       })),
     });
     expect((await anonymous().post('/api/plans', tooMany)).status).toBe(400);
-    const badPhone = planInput();
-    badPhone.contacts[0] = { ...(badPhone.contacts[0] as never), phone: 'call me' };
+    const good = planInput();
+    const badPhone = {
+      ...good,
+      contacts: good.contacts.map((c, i) => (i === 0 ? { ...c, phone: 'call me' } : c)),
+    };
     const refused = await anonymous().post('/api/plans', badPhone);
     expect(refused.status).toBe(400);
     expect(JSON.stringify(refused.body.error.details)).toContain('contacts.0.phone');
