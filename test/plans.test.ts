@@ -183,7 +183,7 @@ describe('emergency plans', () => {
     const [es, en1, en2] = input.contacts;
     const toSpanish = sentTo(es?.phone ?? '');
     expect(toSpanish).toContain(`Plan de emergencia Faro: ${es?.message}`);
-    expect(toSpanish.some((body) => body.startsWith('Faro: se activó el plan'))).toBe(true);
+    expect(toSpanish.some((body) => body.startsWith('Faro: se activo el plan'))).toBe(true);
     expect(sentTo(en1?.phone ?? '')).toEqual([`Faro emergency plan: ${en1?.message}`]);
     expect(sentTo(en2?.phone ?? '')).toEqual([`Faro emergency plan: ${en2?.message}`]);
     expect(sentTo(input.memberPhone)).toEqual([]);
@@ -228,7 +228,7 @@ describe('emergency plans', () => {
     await t.faro.jobs.drain(t.faro.jobDefinitions.smsReply ?? (null as never));
     for (const contact of input.contacts)
       expect(sentTo(contact.phone).filter((b) => b.includes(contact.message))).toHaveLength(1);
-    expect(sentTo(from)).toEqual(['Faro: plan activado. Se está enviando un mensaje a sus contactos.']);
+    expect(sentTo(from)).toEqual(['Faro: plan activado. Se esta enviando un mensaje a sus contactos.']);
   });
 
   it('lets a hotline operator activate a caller’s plan (audited), and refuses a deactivated plan', async () => {
@@ -346,7 +346,7 @@ describe('emergency plans', () => {
     await t.faro.jobs.drain(t.faro.jobDefinitions.smsReply ?? (null as never));
     expect(await reportsOfMessage(t, sid)).toEqual([]);
     expect(sentTo(from)).toEqual([
-      'Faro: ningún plan coincide con ese código y PIN. Revísalos y envía de nuevo PLAN, el código y el PIN.',
+      'Faro: ningun plan coincide con ese codigo y PIN. Reviselos y envie de nuevo PLAN, el codigo y el PIN.',
     ]);
   });
 
@@ -364,7 +364,7 @@ describe('emergency plans', () => {
     await drain();
     const reminders = sentTo(input.memberPhone);
     expect(reminders).toHaveLength(1);
-    expect(reminders[0]).toContain('se borrará el');
+    expect(reminders[0]).toContain('se borrara el');
     clock += 21 * 86_400_000;
     await retention.handler({});
     expect((await anonymous().post('/api/plans/open', { code, pin: input.pin })).status).toBe(404);

@@ -3,12 +3,17 @@ import { AppError } from '../../http/errors.js';
 import type { PlanService } from './plans.service.js';
 
 /**
- * `PLAN <code> <PIN>` (or `ACTIVAR <code> <PIN>`), from any phone: the code may be typed with its
- * dash or a space inside it. Null when the text is not that.
+ * `PLAN <code> <PIN>` (or `ACTIVAR <code> <PIN>`), from any phone: the code typed as one group or
+ * two (a dash or a space inside it), 8 to 12 letters and digits. Null when the text is not that —
+ * "plan de redada en la escuela 1234" is a report, and stays one.
  */
 export function parsePlanText(body: string): { code: string; pin: string; language: Language | null } | null {
-  const match = body.trim().match(/^(plan|activar)\s+([A-Za-z0-9][A-Za-z0-9 -]*?)\s+(\d{4,12})$/i);
+  const match = body
+    .trim()
+    .match(/^(plan|activar)\s+([A-Za-z0-9]+(?:\s*-\s*|\s+)?[A-Za-z0-9]*)\s+(\d{4,12})$/i);
   if (!match?.[1] || !match[2] || !match[3]) return null;
+  const symbols = match[2].replace(/[\s-]/g, '');
+  if (symbols.length < 8 || symbols.length > 12) return null;
   return { code: match[2], pin: match[3], language: match[1].toLowerCase() === 'activar' ? 'es' : null };
 }
 
