@@ -68,6 +68,12 @@ describe('authorization matrix', () => {
         'GET /api/events',
         'POST /api/admin/invitations',
         'POST /api/manage/alerts/rumor-check',
+        'POST /api/plans',
+        'POST /api/plans/open',
+        'POST /api/plans/update',
+        'POST /api/plans/deactivate',
+        'POST /api/plans/activate',
+        'POST /api/hotline/plans/activate',
       ]),
     );
     expect(t.faro.routeAccess.length).toBeGreaterThan(20);
@@ -136,6 +142,22 @@ describe('authorization matrix', () => {
     for (const route of perCase) expect(route.access, `${route.method} ${route.url}`).toBe('signed-in');
     expect(ROLES.filter((role) => can([role], 'cases:work'))).toEqual(['legal']);
     // Who gets 404 on a case (dispatcher, other legal team, coalition admin), referral: cases.test.ts.
+  });
+
+  it('issue 16: a member’s plan routes are public (rate-limited, code and PIN decide); only the hotline activates for a caller', () => {
+    const rule = (method: string, url: string) =>
+      t.faro.routeAccess.find((r) => r.method === method && r.url === url)?.access;
+    for (const url of [
+      '/api/plans',
+      '/api/plans/open',
+      '/api/plans/update',
+      '/api/plans/deactivate',
+      '/api/plans/activate',
+    ])
+      expect(rule('POST', url), url).toBe('public');
+    expect(rule('POST', '/api/hotline/plans/activate')).toBe('plans:activate');
+    expect(ROLES.filter((role) => can([role], 'plans:activate'))).toEqual(['dispatcher', 'operator']);
+    // What a caller without the code and PIN learns (nothing, not even whether the code exists): plans.test.ts.
   });
 
   it('issue 13 item 7: lets only those who write alerts run a rumor check, as its separate steps did', () => {

@@ -16,6 +16,8 @@ import { createEvidenceModule } from './modules/evidence/evidence.module.js';
 import { createHealthModule } from './modules/health/health.module.js';
 import { createIncidentsModule } from './modules/incidents/incidents.module.js';
 import type { FaroModule } from './modules/module.js';
+import { createPlanTexts } from './modules/plans/plan-texts.js';
+import { createPlansModule } from './modules/plans/plans.module.js';
 import { createReportsModule } from './modules/reports/reports.module.js';
 import { createRetentionModule } from './modules/retention/retention.module.js';
 import { textReportersOnVerdict } from './modules/sms/follow-up.js';
@@ -39,6 +41,7 @@ export interface Faro {
     dispatch: Modules['dispatch']['services']['dispatch'];
     responderTexts: Modules['dispatch']['services']['responderTexts'];
     reports: Modules['reports']['services']['reports'];
+    plans: Modules['plans']['services']['plans'];
   };
   database: Database;
   jobs: JobQueue;
@@ -50,7 +53,8 @@ export interface Faro {
     Modules['dispatch']['jobDefinitions'] &
     Modules['sms']['jobDefinitions'] &
     Modules['retention']['jobDefinitions'] &
-    Modules['evidence']['jobDefinitions'];
+    Modules['evidence']['jobDefinitions'] &
+    Modules['plans']['jobDefinitions'];
   /** Graceful stop: refuse new requests, finish in-flight requests and jobs, close the database. */
   stop(): Promise<void>;
 }
@@ -82,8 +86,10 @@ export async function composeModules(platform: Awaited<ReturnType<typeof openPla
     incidents: incidents.services.incidents,
     zones: zones.services.zones,
   });
+  const plans = createPlansModule(platform);
   const sms = createSmsModule(platform, {
     ...reports.services,
+    plans: createPlanTexts(plans.services.plans),
     zones: zones.services.zones,
     subscriptions: alerts.services.subscriptions,
     responderTexts: dispatch.services.responderTexts,
@@ -101,6 +107,7 @@ export async function composeModules(platform: Awaited<ReturnType<typeof openPla
   const retention = createRetentionModule(platform, {
     evidence: evidence.services.evidence,
     cases: cases.services.cases,
+    plans: plans.services.plans,
   });
   const health = createHealthModule(platform);
   return {
@@ -112,6 +119,7 @@ export async function composeModules(platform: Awaited<ReturnType<typeof openPla
     reports,
     dispatch,
     alerts,
+    plans,
     sms,
     evidence,
     cases,
@@ -168,6 +176,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
         ...access.services,
         ...dispatch.services,
         reports: reports.services.reports,
+        plans: modules.plans.services.plans,
       },
       database: platform.database,
       jobs: platform.jobs,
@@ -180,6 +189,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
         ...modules.sms.jobDefinitions,
         ...modules.retention.jobDefinitions,
         ...modules.evidence.jobDefinitions,
+        ...modules.plans.jobDefinitions,
       },
       stop,
     };

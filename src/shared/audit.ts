@@ -80,6 +80,8 @@ export const AUDIT_ACTIONS = [
   'case.deleted',
   /** A detention facility was added to the list cases pick from. */
   'settings.case_facility_added',
+  /** A hotline operator activated an emergency plan for a caller (the subject is the activation). */
+  'plan.activated',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -94,5 +96,6 @@ export const AUDIT_SUBJECTS = [
   'coalition',
   'evidence_item',
   'case',
+  'plan',
 ] as const;
 export type AuditSubject = (typeof AUDIT_SUBJECTS)[number];

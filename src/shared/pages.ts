@@ -8,6 +8,7 @@ export const WEB_PAGES = [
   '/subscription',
   '/alerts',
   '/unsubscribe',
+  '/plan',
   '/alerting',
   '/responder',
   '/dispatch',

@@ -56,6 +56,8 @@ export const PERMISSIONS = [
    * person may see is decided per case (cases.policy.ts), never by this permission alone.
    */
   'cases:work',
+  /** Activate a caller's emergency plan with the code and PIN they give on the hotline. */
+  'plans:activate',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -80,8 +82,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'assignments:manage',
     'evidence:record',
     'evidence:read',
+    'plans:activate',
   ],
-  operator: ['reports:intake'],
+  operator: ['reports:intake', 'plans:activate'],
   responder: ['reports:field', 'responders:self', 'evidence:record'],
   // What they judge by is the rendered alert and its incident's verdict and public facts (given with
   // `alerts:read`): not the board, the channel, reports' markings or who was sent.

@@ -7,6 +7,7 @@ import { AlertsPage, UnsubscribePage } from './pages/AlertsPage.js';
 import { HomePage } from './pages/HomePage.js';
 import { InvitePage } from './pages/InvitePage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
+import { PlanPage } from './pages/PlanPage.js';
 import { ReportPage } from './pages/ReportPage.js';
 import { SignInPage } from './pages/SignInPage.js';
 import { StatusPage } from './pages/StatusPage.js';
@@ -41,6 +42,7 @@ export function AppRoutes() {
         <Route path="subscribe/confirm" element={<ConfirmSubscriptionPage />} />
         <Route path="subscription" element={<ManageSubscriptionPage />} />
         <Route path="alerts" element={<AlertsPage />} />
+        <Route path="plan" element={<PlanPage />} />
         <Route path="unsubscribe" element={<UnsubscribePage />} />
         <Route path="signin" element={<SignInPage />} />
         <Route path="invite" element={<InvitePage />} />

@@ -14,6 +14,7 @@ export * from './schema/dispatch.js';
 export * from './schema/evidence.js';
 export * from './schema/http.js';
 export * from './schema/incidents.js';
+export * from './schema/plans.js';
 export * from './schema/realtime.js';
 export * from './schema/reports.js';
 export * from './schema/zones.js';

@@ -20,6 +20,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'operations', description: 'Health and readiness' },
         { name: 'access', description: 'Sign-in, second factor, sessions, invitations' },
         { name: 'admin', description: 'People, organizations, invitations and the audit log' },
+        { name: 'plans', description: 'Emergency plans: written, opened and activated with a code and PIN' },
       ],
     },
     transform: jsonSchemaTransform,

@@ -24,7 +24,7 @@ import { errorBody } from './errors.js';
  */
 
 /** The pages rendered on the server; the rest (staff pages, one-time links) are filled in by the browser. */
-export const SERVER_RENDERED = new Set(['/', '/report', '/alerts', '/status', '/subscribe']);
+export const SERVER_RENDERED = new Set(['/', '/report', '/alerts', '/status', '/subscribe', '/plan']);
 
 export interface PageExtras {
   /** Data the page's queries start with (the zones, the alerts). */

@@ -29,6 +29,11 @@ export function HomePage() {
           {t('home.subscribe')}
         </Link>
       </p>
+      <p>
+        <Link className="button block" to="/plan">
+          {t('home.plan')}
+        </Link>
+      </p>
       <p className="muted">
         <Link to="/dispatch">{t('home.dispatch')}</Link>
       </p>

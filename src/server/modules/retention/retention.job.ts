@@ -32,6 +32,8 @@ export interface Purged {
   evidence: number;
   /** Closed cases past their retention and not on hold (the audit log keeps that each existed). */
   cases: number;
+  /** Emergency plans not confirmed for a year (their members reminded before). */
+  plans: number;
 }
 
 /**
@@ -46,6 +48,8 @@ export function retentionJob(
     purgeEvidence: () => Promise<number>;
     /** The cases module's own purge. */
     purgeCases: () => Promise<number>;
+    /** The plans module's own: reminders, then plans not confirmed for a year. */
+    purgePlans?: () => Promise<number>;
     now?: () => Date;
     onPurged?: (purged: Purged) => void;
   },
@@ -74,6 +78,7 @@ export function retentionJob(
         incidentPositions: await purgeIncidentPositions(deps.db, restrictedCutOff),
         evidence: await deps.purgeEvidence(),
         cases: await deps.purgeCases(),
+        plans: (await deps.purgePlans?.()) ?? 0,
       };
       deps.onPurged?.(purged);
     },

@@ -25,6 +25,11 @@ const smsReplySchema = z.object({
     'helpSent',
     'helpStays',
     'notOnScene',
+    'planActivated',
+    'planTested',
+    'planNoMatch',
+    'planBlocked',
+    'planDeactivated',
   ]),
   receipt: z.string().optional(),
   askLocation: z.boolean().optional(),
@@ -35,6 +40,8 @@ const smsReplySchema = z.object({
   zone: z.string().optional(),
   /** For an answer that did not say which of several open offers. */
   open: z.array(z.number().int()).optional(),
+  /** For a plan refused for too many attempts: minutes to wait. */
+  minutes: z.number().int().optional(),
 });
 export type SmsReply = z.infer<typeof smsReplySchema>;
 /** Every kind of reply, for checks that must cover them all. */
@@ -70,6 +77,16 @@ export function replyText(reply: SmsReply, publicUrl: string): string {
       if (reply.kind !== 'offerAccepted') return message(reply.language, `sms.${reply.kind}`, values);
       return message(reply.language, 'sms.offerAccepted', { ...values, url: `${publicUrl}/responder` });
     }
+    case 'planActivated':
+      return message(reply.language, 'plans.reply.activated');
+    case 'planTested':
+      return message(reply.language, 'plans.reply.test');
+    case 'planNoMatch':
+      return message(reply.language, 'plans.reply.noMatch');
+    case 'planDeactivated':
+      return message(reply.language, 'plans.reply.deactivated');
+    case 'planBlocked':
+      return message(reply.language, 'plans.reply.blocked', { minutes: String(reply.minutes ?? 1) });
     case 'receipt':
       break;
   }

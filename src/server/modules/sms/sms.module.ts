@@ -2,6 +2,7 @@ import type { Platform } from '../../platform.js';
 import type { SubscriptionService } from '../alerts/subscriptions.service.js';
 import type { ResponderTexts } from '../dispatch/responder-texts.js';
 import type { FaroModule } from '../module.js';
+import type { PlanTexts } from '../plans/plan-texts.js';
 import type { PhotoService } from '../reports/photos.js';
 import type { ReportService } from '../reports/reports.service.js';
 import type { ZoneService } from '../zones/zones.service.js';
@@ -23,6 +24,7 @@ export function createSmsModule(
     zones: ZoneService;
     subscriptions: Pick<SubscriptionService, 'stopSms'>;
     responderTexts: Pick<ResponderTexts, 'forget' | 'answer'>;
+    plans?: Pick<PlanTexts, 'activate'>;
   },
 ) {
   const { config, database, box, jobs, sms } = platform;
@@ -41,6 +43,7 @@ export function createSmsModule(
         zones: deps.zones,
         box,
         db: database.db,
+        ...(deps.plans ? { plans: deps.plans } : {}),
         enqueueMedia: async (media, tx) => {
           if (smsMedia) await jobs.send(smsMedia, media, tx.client);
         },

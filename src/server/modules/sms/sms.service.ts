@@ -1,5 +1,7 @@
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Drizzle, Tx } from '../../db/database.js';
+import type { PlanTexts } from '../plans/plan-texts.js';
+import { parsePlanText } from '../plans/plan-texts.js';
 import { sealCallback } from '../reports/callback.js';
 import { reportFollowUps } from '../reports/follow-ups.js';
 import type { ReportService } from '../reports/reports.service.js';
@@ -57,6 +59,8 @@ export function createSmsIntake(deps: {
     from: string,
     body: string,
   ) => Promise<Omit<SmsReply, 'ref' | 'to'> | null>;
+  /** `PLAN <code> <PIN>` from any phone: activates an emergency plan (once per message). */
+  plans?: Pick<PlanTexts, 'activate'>;
   /** Queues a reply inside the report's transaction. */
   enqueueReply: (reply: SmsReply, tx: Tx | null) => Promise<void>;
   /** Queues fetching an MMS's pictures inside the report's transaction. */
@@ -79,6 +83,18 @@ export function createSmsIntake(deps: {
         // Nothing to report: say what the line is for.
         await reply('empty');
         return { receipt: null, duplicate: false };
+      }
+      // A plan's keyword comes first: the text holds a PIN, and is never kept as a report.
+      const planText = deps.plans ? parsePlanText(body) : null;
+      if (planText && deps.plans) {
+        const answer = await deps.plans.activate(coalitionId, {
+          from: sms.From,
+          messageSid: sms.MessageSid,
+          code: planText.code,
+          pin: planText.pin,
+        });
+        if (answer) await reply(answer.kind, { language: planText.language ?? language, ...answer });
+        return { receipt: null, duplicate: answer === null };
       }
       const answered = await deps.answerResponder?.(coalitionId, sms.From, body);
       if (answered) {

@@ -1,0 +1,132 @@
+import { and, eq, isNull, lt, sql } from 'drizzle-orm';
+import type { Drizzle } from '../../db/database.js';
+import { emergencyPlans, planActivations, planAttempts } from '../../db/schema.js';
+
+/** The only place that writes the plans module's tables (emergency_plans, plan_activations, plan_attempts). */
+
+export type PlanRow = typeof emergencyPlans.$inferSelect;
+export type NewPlanRow = typeof emergencyPlans.$inferInsert;
+
+export async function insertPlan(db: Drizzle, row: NewPlanRow): Promise<void> {
+  await db.insert(emergencyPlans).values(row);
+}
+
+/** The plan stored under this code digest, in this coalition. */
+export async function planByCodeDigest(
+  db: Drizzle,
+  coalitionId: string,
+  codeDigest: string,
+): Promise<PlanRow | null> {
+  const [row] = await db
+    .select()
+    .from(emergencyPlans)
+    .where(and(eq(emergencyPlans.coalitionId, coalitionId), eq(emergencyPlans.codeDigest, codeDigest)));
+  return row ?? null;
+}
+
+export async function updatePlan(
+  db: Drizzle,
+  id: string,
+  set: Partial<
+    Pick<
+      NewPlanRow,
+      | 'sealed'
+      | 'contactCount'
+      | 'caseConsentAt'
+      | 'caseConsentHow'
+      | 'testMode'
+      | 'state'
+      | 'lastConfirmedAt'
+      | 'reminderSentAt'
+    >
+  >,
+): Promise<void> {
+  await db.update(emergencyPlans).set(set).where(eq(emergencyPlans.id, id));
+}
+
+/**
+ * Records an activation unless one from the same source exists (the same text delivered twice):
+ * true when this call recorded it.
+ */
+export async function insertActivation(
+  db: Drizzle,
+  row: typeof planActivations.$inferInsert,
+): Promise<boolean> {
+  const inserted = await db
+    .insert(planActivations)
+    .values(row)
+    .onConflictDoNothing({ target: planActivations.sourceRef })
+    .returning({ id: planActivations.id });
+  return inserted.length > 0;
+}
+
+export async function activationsOf(db: Drizzle, planId: string) {
+  return db.select().from(planActivations).where(eq(planActivations.planId, planId));
+}
+
+/** Plans not confirmed since `before` and not yet reminded. */
+export async function plansToRemind(db: Drizzle, before: Date): Promise<PlanRow[]> {
+  return db
+    .select()
+    .from(emergencyPlans)
+    .where(and(lt(emergencyPlans.lastConfirmedAt, before), isNull(emergencyPlans.reminderSentAt)))
+    .limit(500);
+}
+
+/** Deletes plans not confirmed since `before` (their activations with them). */
+export async function purgeUnconfirmedPlans(db: Drizzle, before: Date): Promise<number> {
+  const deleted = await db
+    .delete(emergencyPlans)
+    .where(lt(emergencyPlans.lastConfirmedAt, before))
+    .returning({ id: emergencyPlans.id });
+  return deleted.length;
+}
+
+/**
+ * Takes an attempt on a key under a row lock (created at zero): returns when it is blocked until,
+ * as it stood, and counts this attempt as a failure — a correct PIN takes it back afterwards
+ * (`forgiveAttempt`/`clearAttempts`). Counting first means parallel guesses cannot all pass the
+ * check before the first failure is written.
+ */
+export async function takeAttempt(
+  db: Drizzle,
+  key: string,
+  at: Date,
+  policy: { freeFailures: number; baseSeconds: number; maxSeconds: number },
+): Promise<{ blockedUntil: Date | null; failures: number }> {
+  await db.insert(planAttempts).values({ key, failures: 0, updatedAt: at }).onConflictDoNothing();
+  const [row] = await db.select().from(planAttempts).where(eq(planAttempts.key, key)).for('update');
+  const blockedUntil = row?.blockedUntil ?? null;
+  if (blockedUntil && blockedUntil > at) return { blockedUntil, failures: row?.failures ?? 0 };
+  const failures = (row?.failures ?? 0) + 1;
+  const seconds =
+    failures <= policy.freeFailures
+      ? 0
+      : Math.min(policy.maxSeconds, policy.baseSeconds * 2 ** (failures - policy.freeFailures - 1));
+  await db
+    .update(planAttempts)
+    .set({ failures, updatedAt: at, blockedUntil: seconds ? new Date(at.getTime() + seconds * 1000) : null })
+    .where(eq(planAttempts.key, key));
+  return { blockedUntil: null, failures };
+}
+
+/** A correct PIN: the attempt counted on this key is taken back. */
+export async function forgiveAttempt(db: Drizzle, key: string): Promise<void> {
+  await db
+    .update(planAttempts)
+    .set({ failures: sql`greatest(${planAttempts.failures} - 1, 0)` })
+    .where(eq(planAttempts.key, key));
+}
+
+export async function clearAttempts(db: Drizzle, key: string): Promise<void> {
+  await db.delete(planAttempts).where(eq(planAttempts.key, key));
+}
+
+/** Attempt rows untouched since `before` (nothing blocked any more): forgotten. */
+export async function purgeOldAttempts(db: Drizzle, before: Date): Promise<number> {
+  const deleted = await db
+    .delete(planAttempts)
+    .where(lt(planAttempts.updatedAt, before))
+    .returning({ key: planAttempts.key });
+  return deleted.length;
+}

@@ -1,0 +1,288 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import {
+  formatPlanCode,
+  PLAN_CODE_LENGTH,
+  type PlanActivationChannel,
+  type PlanContent,
+  type PlanView,
+  planContentSchema,
+} from '../../../shared/plan.js';
+import { RECEIPT_ALPHABET } from '../../../shared/receipt.js';
+import type { SecretBox } from '../../crypto/secret-box.js';
+import type { Database, Tx } from '../../db/database.js';
+import { AppError } from '../../http/errors.js';
+import type { JobQueue } from '../../jobs/queue.js';
+import { message } from '../../locales/messages.js';
+import { recordAudit } from '../access/audit.js';
+import { hashPassword } from '../access/passwords.js';
+import { type PlanSms, planSmsJobType, sealPlanSms } from './plan-sms.job.js';
+import {
+  insertActivation,
+  insertPlan,
+  type PlanRow,
+  planByCodeDigest,
+  plansToRemind,
+  purgeOldAttempts,
+  purgeUnconfirmedPlans,
+  updatePlan,
+} from './plans.repo.js';
+import { type PlanSender, pepperedPin, planCodeDigest, unlockPlan } from './unlock.js';
+
+/** A plan not confirmed for a year is deleted; its member is reminded three weeks before. */
+export const PLAN_RETENTION_DAYS = 365;
+export const PLAN_REMINDER_DAYS_BEFORE = 21;
+const DAY_MS = 86_400_000;
+
+type Credentials = { code: string; pin: string };
+
+export interface PlanActivation {
+  channel: PlanActivationChannel;
+  /** `sms:<MessageSid>` for a text (the same text delivered twice activates once); fresh otherwise. */
+  sourceRef: string;
+  sender: PlanSender;
+  /** The hotline operator entering it for a caller (audited). */
+  actorId?: string;
+  test?: boolean;
+}
+
+export type PlanService = ReturnType<typeof createPlanService>;
+
+/**
+ * Emergency plans (issue 16): written by a member without an account, kept
+ * sealed, found only by code and PIN, and activated from the web, by a text
+ * from any phone, or by a hotline operator — each contact texted in their
+ * own language through the job queue.
+ */
+export function createPlanService(deps: {
+  database: Database;
+  box: SecretBox;
+  now: () => Date;
+  jobs: Pick<JobQueue, 'send' | 'wake'>;
+  /** False when no SMS provider is set up: plans can be written, not activated. */
+  smsEnabled: boolean;
+  publicUrl: string;
+}) {
+  const { database, box } = deps;
+  const seal = (id: string, content: PlanContent) => box.seal(JSON.stringify(content), `plan:${id}`);
+  const contentOf = (plan: PlanRow): PlanContent =>
+    planContentSchema.parse(JSON.parse(box.open(plan.sealed, `plan:${plan.id}`)));
+
+  const queue = async (texts: { to: string; body: string }[], refBase: string, tx?: Tx) => {
+    const jobs: PlanSms[] = texts.map((text, i) => sealPlanSms(box, `${refBase}:${i}`, text.to, text.body));
+    for (const job of jobs) await deps.jobs.send(planSmsJobType, job, tx?.client);
+  };
+
+  const unlock = (coalitionId: string, credentials: Credentials, sender: PlanSender) =>
+    unlockPlan(
+      {
+        database,
+        box,
+        now: deps.now,
+        onRepeatedFailures: async (plan) => {
+          if (!deps.smsEnabled) return;
+          const first = contentOf(plan).contacts[0];
+          if (!first) return;
+          await queue(
+            [{ to: first.phone, body: message(first.language, 'plans.sms.trying') }],
+            `notice:${randomUUID()}`,
+          );
+          deps.jobs.wake(planSmsJobType);
+        },
+      },
+      coalitionId,
+      credentials,
+      sender,
+    );
+
+  const consentFields = (content: PlanContent, before: PlanRow | null, at: Date) =>
+    content.caseConsent
+      ? {
+          caseConsentAt: before?.caseConsentAt ?? at,
+          caseConsentHow: before?.caseConsentHow ?? 'plan-form',
+        }
+      : { caseConsentAt: null, caseConsentHow: null };
+
+  const requireMemberPhoneForTests = (content: PlanContent) => {
+    if (content.testMode && !content.memberPhone)
+      throw new AppError('VALIDATION', 'Test mode texts your own number: add it first.', {
+        fields: [{ field: 'memberPhone', message: 'is needed for test mode' }],
+      });
+  };
+
+  /** The texts an activation sends: each contact's in their language and the first contact's confirmation, or a test to the member. */
+  const textsOf = (content: PlanContent, test: boolean) => {
+    const framed = content.contacts.map((contact) => ({
+      to: contact.phone,
+      body: message(contact.language, 'plans.sms.activated', { message: contact.message }),
+    }));
+    if (test) {
+      const member = content.memberPhone;
+      if (!member)
+        throw new AppError('VALIDATION', 'A test texts your own number: add it to the plan first.');
+      return framed.map((text, i) => ({
+        to: member,
+        body: message(content.memberLanguage, 'plans.sms.test', {
+          n: String(i + 1),
+          total: String(framed.length),
+          text: text.body,
+        }),
+      }));
+    }
+    const first = content.contacts[0];
+    const confirmation = first
+      ? [
+          {
+            to: first.phone,
+            body: message(first.language, 'plans.sms.confirmation', { count: String(framed.length) }),
+          },
+        ]
+      : [];
+    return [...framed, ...confirmation];
+  };
+
+  return {
+    /** Stores a new plan; returns its code, shown to the member once and never stored. */
+    async create(coalitionId: string, input: PlanContent & { pin: string }): Promise<{ code: string }> {
+      const { pin, ...content } = input;
+      requireMemberPhoneForTests(content);
+      const at = deps.now();
+      const id = randomUUID();
+      const pinHash = await hashPassword(pepperedPin(box, pin));
+      for (;;) {
+        let symbols = '';
+        for (let i = 0; i < PLAN_CODE_LENGTH; i++)
+          symbols += RECEIPT_ALPHABET[randomInt(RECEIPT_ALPHABET.length)];
+        const codeDigest = planCodeDigest(box, symbols);
+        // ~2^49 codes: a collision is all but impossible, and then another is drawn.
+        if (await planByCodeDigest(database.db, coalitionId, codeDigest)) continue;
+        await insertPlan(database.db, {
+          id,
+          coalitionId,
+          codeDigest,
+          pinHash,
+          sealed: seal(id, content),
+          contactCount: content.contacts.length,
+          ...consentFields(content, null, at),
+          testMode: content.testMode,
+          state: 'active',
+          lastConfirmedAt: at,
+        });
+        return { code: formatPlanCode(symbols) };
+      }
+    },
+
+    /** The plan, for its member (code and PIN). */
+    async open(coalitionId: string, credentials: Credentials, sender: PlanSender): Promise<PlanView> {
+      const plan = await unlock(coalitionId, credentials, sender);
+      return {
+        ...contentOf(plan),
+        state: plan.state,
+        lastConfirmedAt: plan.lastConfirmedAt.toISOString(),
+        caseConsentAt: plan.caseConsentAt?.toISOString() ?? null,
+      };
+    },
+
+    /** Saves the member's changes; saving confirms the plan (its year starts again) and turns it on. */
+    async update(coalitionId: string, credentials: Credentials, content: PlanContent, sender: PlanSender) {
+      requireMemberPhoneForTests(content);
+      const plan = await unlock(coalitionId, credentials, sender);
+      const at = deps.now();
+      await updatePlan(database.db, plan.id, {
+        sealed: seal(plan.id, content),
+        contactCount: content.contacts.length,
+        ...consentFields(content, plan, at),
+        testMode: content.testMode,
+        state: 'active',
+        lastConfirmedAt: at,
+        reminderSentAt: null,
+      });
+    },
+
+    /** Turns the plan off: nothing is sent until it is saved again. */
+    async deactivate(coalitionId: string, credentials: Credentials, sender: PlanSender) {
+      const plan = await unlock(coalitionId, credentials, sender);
+      await updatePlan(database.db, plan.id, { state: 'deactivated' });
+    },
+
+    /**
+     * Activates a plan: the activation and every text are written in one transaction (a crash
+     * loses nothing; the queue retries), once per source.
+     */
+    async activate(
+      coalitionId: string,
+      credentials: Credentials,
+      via: PlanActivation,
+    ): Promise<{ messages: number; test: boolean; duplicate: boolean }> {
+      if (!deps.smsEnabled) throw new AppError('UNAVAILABLE', 'Texting is not set up on this server.');
+      const plan = await unlock(coalitionId, credentials, via.sender);
+      if (plan.state !== 'active')
+        throw new AppError('INVALID_TRANSITION', 'This plan is deactivated: save it again to turn it on.');
+      const content = contentOf(plan);
+      const test = Boolean(via.test) || plan.testMode;
+      const texts = textsOf(content, test);
+      const at = deps.now();
+      const activationId = randomUUID();
+      const recorded = await database.transaction(async (tx) => {
+        const fresh = await insertActivation(tx.db, {
+          id: activationId,
+          planId: plan.id,
+          coalitionId,
+          channel: via.channel,
+          sourceRef: via.sourceRef,
+          test,
+          caseConsent: plan.caseConsentAt !== null,
+          actorId: via.actorId ?? null,
+          messages: texts.length,
+          at,
+        });
+        if (!fresh) return false;
+        await queue(texts, `activation:${activationId}`, tx);
+        if (via.actorId)
+          await recordAudit(tx.db, {
+            coalitionId,
+            actorId: via.actorId,
+            action: 'plan.activated',
+            subjectType: 'plan',
+            subjectId: activationId,
+            at,
+          });
+        return true;
+      });
+      if (recorded) deps.jobs.wake(planSmsJobType);
+      return { messages: recorded ? texts.length : 0, test, duplicate: !recorded };
+    },
+
+    /**
+     * Retention: reminds members whose plan has not been confirmed for almost a year (by text, to
+     * their own number when they gave one), deletes plans past the year, forgets old attempts.
+     */
+    async purgeExpired(): Promise<number> {
+      const now = deps.now().getTime();
+      const cutOff = new Date(now - PLAN_RETENTION_DAYS * DAY_MS);
+      const remindBefore = new Date(now - (PLAN_RETENTION_DAYS - PLAN_REMINDER_DAYS_BEFORE) * DAY_MS);
+      for (const plan of await plansToRemind(database.db, remindBefore)) {
+        const content = contentOf(plan);
+        const deletion = new Date(plan.lastConfirmedAt.getTime() + PLAN_RETENTION_DAYS * DAY_MS);
+        await database.transaction(async (tx) => {
+          await updatePlan(tx.db, plan.id, { reminderSentAt: new Date(now) });
+          if (deps.smsEnabled && content.memberPhone)
+            await queue(
+              [
+                {
+                  to: content.memberPhone,
+                  body: message(content.memberLanguage, 'plans.sms.reminder', {
+                    date: deletion.toISOString().slice(0, 10),
+                    url: `${deps.publicUrl}/plan`,
+                  }),
+                },
+              ],
+              `reminder:${plan.id}:${deletion.getTime()}`,
+              tx,
+            );
+        });
+      }
+      await purgeOldAttempts(database.db, new Date(now - 2 * DAY_MS));
+      return purgeUnconfirmedPlans(database.db, cutOff);
+    },
+  };
+}

@@ -1,0 +1,376 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PLAN_NOTICE_AFTER } from '../src/server/modules/plans/unlock.js';
+import { client, expectStatus } from './support/client.js';
+import { startTestFaro, type TestFaro } from './support/faro.js';
+import { staffSession } from './support/sessions.js';
+import { smsProviderEnv, startSmsProvider, textFaro } from './support/sms-provider.js';
+import { reportsOfMessage } from './support/state.js';
+
+/**
+ * Issue 16, emergency plans: written without an account, kept sealed, found
+ * only by code and PIN (a wrong code and a wrong PIN cannot be told apart),
+ * activated from the web, by a text from any phone (once per provider
+ * message) and by a hotline operator; each contact texted in their language.
+ */
+const env = smsProviderEnv('', 'AC00000000000000000000000000000e16');
+let t: TestFaro;
+let provider: Awaited<ReturnType<typeof startSmsProvider>>;
+// The test's clock: moved forward a day between tests, so one test's back-off is not the next one's.
+let clock = new Date('2026-03-01T12:00:00Z').getTime();
+const now = () => new Date(clock);
+const nextDay = () => {
+  clock += 86_400_000 + 3_600_000;
+};
+let numbers = 0;
+const phone = () => `+1213555${String(2000 + ++numbers).slice(-4)}`;
+
+beforeAll(async () => {
+  provider = await startSmsProvider();
+  t = await startTestFaro({ listen: true, now, env: smsProviderEnv(provider.url, env.TWILIO_ACCOUNT_SID) });
+});
+afterAll(async () => {
+  await t?.stop();
+  await provider?.close();
+});
+
+const anonymous = () => client(t);
+const drain = async () => {
+  const job = t.faro.jobDefinitions.planSms;
+  if (!job) throw new Error('plan texts are not configured');
+  await t.faro.jobs.drain(job);
+};
+const sentTo = (to: string) =>
+  provider.sent.filter((m) => m.fields.To === to).map((m) => m.fields.Body ?? '');
+
+function planInput(overrides: Record<string, unknown> = {}) {
+  const contacts = [
+    {
+      phone: phone(),
+      language: 'es',
+      task: 'children',
+      message: `Recoge a los niños ${randomBytes(3).toString('hex')}`,
+    },
+    {
+      phone: phone(),
+      language: 'en',
+      task: 'lawyer',
+      message: `Call the lawyer ${randomBytes(3).toString('hex')}`,
+    },
+    {
+      phone: phone(),
+      language: 'en',
+      task: 'family',
+      message: `Tell the family ${randomBytes(3).toString('hex')}`,
+    },
+  ];
+  return {
+    contacts,
+    instructions: {
+      children: 'School pickup at 3',
+      medications: '',
+      documents: 'Blue folder',
+      legalOrganization: 'CHIRLA',
+    },
+    memberPhone: phone(),
+    memberLanguage: 'es',
+    caseConsent: true,
+    testMode: false,
+    pin: '482915',
+    ...overrides,
+  };
+}
+
+async function writePlan(overrides: Record<string, unknown> = {}) {
+  const input = planInput(overrides);
+  const created = expectStatus(await anonymous().post('/api/plans', input), 201);
+  expect(created.body.code).toMatch(/^[2-9A-Z]{5}-[2-9A-Z]{5}$/);
+  return { input, code: created.body.code as string };
+}
+
+describe('emergency plans', () => {
+  it('stores a plan that opens with its code and PIN, and shows its content only then', async () => {
+    nextDay();
+    const { input, code } = await writePlan();
+    const opened = expectStatus(await anonymous().post('/api/plans/open', { code, pin: input.pin }), 200);
+    expect(opened.body.contacts).toEqual(input.contacts);
+    expect(opened.body).toMatchObject({ state: 'active', caseConsent: true, memberLanguage: 'es' });
+    expect(opened.body.caseConsentAt).toBe(now().toISOString());
+    // The code as a person types it: lower case, no dash.
+    expectStatus(
+      await anonymous().post('/api/plans/open', {
+        code: code.replace('-', ' ').toLowerCase(),
+        pin: input.pin,
+      }),
+      200,
+    );
+  });
+
+  it('answers a wrong PIN exactly as an unknown code: same status, same body', async () => {
+    nextDay();
+    const { code } = await writePlan();
+    const wrongPin = await anonymous().post('/api/plans/open', { code, pin: '000000' });
+    const unknown = await anonymous().post('/api/plans/open', { code: 'ZZZZZ-ZZZZZ', pin: '000000' });
+    const garbage = await anonymous().post('/api/plans/open', { code: 'not a code', pin: '000000' });
+    expect(wrongPin.status).toBe(404);
+    expect(unknown.status).toBe(404);
+    expect(garbage.status).toBe(404);
+    expect(wrongPin.text).toBe(unknown.text);
+    expect(garbage.text).toBe(unknown.text);
+    for (const route of ['/api/plans/activate', '/api/plans/deactivate']) {
+      const a = await anonymous().post(route, { code, pin: '111111' });
+      const b = await anonymous().post(route, { code: 'YYYYY-YYYYY', pin: '111111' });
+      expect([a.status, a.text]).toEqual([b.status, b.text]);
+    }
+  });
+
+  it('backs off wrong PINs per code on the clock, and tells the first contact once, in their language', async () => {
+    nextDay();
+    const { input, code } = await writePlan();
+    const first = input.contacts[0]?.phone ?? '';
+    const statuses: number[] = [];
+    for (let i = 0; i < PLAN_NOTICE_AFTER + 2; i++) {
+      statuses.push((await anonymous().post('/api/plans/open', { code, pin: '999999' })).status);
+      clock += 1000;
+    }
+    // Three free failures, then a block: the fifth attempt is refused while it lasts.
+    expect(statuses.slice(0, 4)).toEqual([404, 404, 404, 404]);
+    expect(statuses[4]).toBe(429);
+    const blocked = await anonymous().post('/api/plans/open', { code, pin: input.pin });
+    expect(blocked.status).toBe(429);
+    expect(blocked.body.error.details.retryAfterSeconds).toBeGreaterThan(0);
+    // Growing delays: after each wait, one more wrong PIN blocks for twice as long.
+    clock += 20_000;
+    expect((await anonymous().post('/api/plans/open', { code, pin: '999999' })).status).toBe(404);
+    const second = await anonymous().post('/api/plans/open', { code, pin: '999999' });
+    expect(second.status).toBe(429);
+    expect(second.body.error.details.retryAfterSeconds).toBeGreaterThan(10);
+    await drain();
+    const notices = sentTo(first);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toContain('PIN equivocado');
+    // Once the block has passed the right PIN opens it, and the count starts again.
+    clock += 3_600_000;
+    expectStatus(await anonymous().post('/api/plans/open', { code, pin: input.pin }), 200);
+    expect((await anonymous().post('/api/plans/open', { code, pin: '999999' })).status).toBe(404);
+  });
+
+  it('backs off per sender too: many codes from one phone are refused', async () => {
+    nextDay();
+    const from = phone();
+    for (let i = 0; i < 12; i++)
+      await textFaro(
+        t.baseUrl,
+        smsProviderEnv(provider.url, env.TWILIO_ACCOUNT_SID),
+        from,
+        `PLAN ${'23456'}-${String(23456 + i).replace(/[01]/g, '2')} 1234`,
+      );
+    await t.faro.jobs.drain(t.faro.jobDefinitions.smsReply ?? (null as never));
+    const replies = sentTo(from);
+    expect(replies.at(0)).toContain('no plan matches');
+    expect(replies.at(-1)).toContain('too many attempts');
+  });
+
+  it('activates from the web: each contact texted in their own language, the first contact confirmed', async () => {
+    nextDay();
+    const { input, code } = await writePlan();
+    const activated = expectStatus(
+      await anonymous().post('/api/plans/activate', { code, pin: input.pin }),
+      202,
+    );
+    expect(activated.body).toEqual({ messages: 4, test: false });
+    await drain();
+    const [es, en1, en2] = input.contacts;
+    const toSpanish = sentTo(es?.phone ?? '');
+    expect(toSpanish).toContain(`Plan de emergencia Faro: ${es?.message}`);
+    expect(toSpanish.some((body) => body.startsWith('Faro: se activo el plan'))).toBe(true);
+    expect(sentTo(en1?.phone ?? '')).toEqual([`Faro emergency plan: ${en1?.message}`]);
+    expect(sentTo(en2?.phone ?? '')).toEqual([`Faro emergency plan: ${en2?.message}`]);
+    expect(sentTo(input.memberPhone)).toEqual([]);
+  });
+
+  it('in a test texts only the member’s own number', async () => {
+    nextDay();
+    const { input, code } = await writePlan();
+    const tested = expectStatus(
+      await anonymous().post('/api/plans/activate', { code, pin: input.pin, test: true }),
+      202,
+    );
+    expect(tested.body).toEqual({ messages: 3, test: true });
+    await drain();
+    for (const contact of input.contacts) expect(sentTo(contact.phone)).toEqual([]);
+    const toMember = sentTo(input.memberPhone);
+    expect(toMember).toHaveLength(3);
+    expect(toMember.map((body) => body.slice(0, 15)).sort()).toEqual([
+      'Faro PRUEBA 1/3',
+      'Faro PRUEBA 2/3',
+      'Faro PRUEBA 3/3',
+    ]);
+  });
+
+  it('activates by a text from any phone, once however often the provider delivers it', async () => {
+    nextDay();
+    const { input, code } = await writePlan();
+    const from = phone();
+    const fields = {
+      MessageSid: `SM${randomBytes(16).toString('hex')}`,
+      AccountSid: env.TWILIO_ACCOUNT_SID,
+      From: from,
+      To: env.TWILIO_FROM,
+      Body: `activar ${code.replace('-', ' ')} ${input.pin}`,
+      NumMedia: '0',
+    };
+    const { postInbound } = await import('./support/sms-provider.js');
+    const token = smsProviderEnv(provider.url, env.TWILIO_ACCOUNT_SID).TWILIO_AUTH_TOKEN;
+    expect((await postInbound(t.baseUrl, token, fields)).status).toBe(200);
+    expect((await postInbound(t.baseUrl, token, fields)).status).toBe(200);
+    await drain();
+    await t.faro.jobs.drain(t.faro.jobDefinitions.smsReply ?? (null as never));
+    for (const contact of input.contacts)
+      expect(sentTo(contact.phone).filter((b) => b.includes(contact.message))).toHaveLength(1);
+    expect(sentTo(from)).toEqual(['Faro: plan activado. Se esta enviando un mensaje a sus contactos.']);
+  });
+
+  it('lets a hotline operator activate a caller’s plan (audited), and refuses a deactivated plan', async () => {
+    nextDay();
+    const { input, code } = await writePlan();
+    const operator = client(t, await staffSession(t.faro.database, 'operator', now));
+    expectStatus(await operator.post('/api/hotline/plans/activate', { code, pin: input.pin }), 202);
+    const responder = client(t, await staffSession(t.faro.database, 'responder', now));
+    expectStatus(await responder.post('/api/hotline/plans/activate', { code, pin: input.pin }), 403);
+    expectStatus(await anonymous().post('/api/hotline/plans/activate', { code, pin: input.pin }), 401);
+    const { rows } = await t.faro.database.pool.query<{ n: number }>(
+      `select count(*)::int as n from audit_log where action = 'plan.activated'`,
+    );
+    expect(rows[0]?.n).toBeGreaterThanOrEqual(1);
+    expectStatus(await anonymous().post('/api/plans/deactivate', { code, pin: input.pin }), 204);
+    expectStatus(await operator.post('/api/hotline/plans/activate', { code, pin: input.pin }), 409);
+  });
+
+  it('keeps nothing personal in the clear: no number or message in any table', async () => {
+    nextDay();
+    const marker = `FARO-PLAN-${randomBytes(8).toString('hex')}`;
+    const input = planInput();
+    const contacts = input.contacts.map((c) => ({ ...c, message: `${c.message} ${marker}` }));
+    const created = expectStatus(
+      await anonymous().post('/api/plans', {
+        ...input,
+        contacts,
+        instructions: { ...input.instructions, medications: marker },
+      }),
+      201,
+    );
+    const { code } = created.body;
+    expectStatus(await anonymous().post('/api/plans/activate', { code, pin: input.pin }), 202);
+    await drain();
+    const secrets = [marker, code, code.replace('-', ''), ...contacts.map((c) => c.phone), input.memberPhone];
+    const { rows: tables } = await t.faro.database.pool.query<{ name: string }>(
+      `select format('%I.%I', n.nspname, c.relname) as name
+         from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where c.relkind = 'r' and n.nspname not in ('pg_catalog', 'information_schema')
+          and n.nspname not like 'pg\\_toast%'`,
+    );
+    const leaks: string[] = [];
+    for (const { name } of tables) {
+      const { rows } = await t.faro.database.pool.query<{ row: string }>(
+        `select t::text as row from ${name} t`,
+      );
+      const text = rows.map((r) => r.row).join('\n');
+      for (const secret of secrets) if (text.includes(secret)) leaks.push(`${name}: ${secret}`);
+    }
+    expect(leaks).toEqual([]);
+    // The search finds what is there: the contacts did get the marker.
+    expect(sentTo(contacts[1]?.phone ?? '').join()).toContain(marker);
+  });
+
+  it('refuses bad plans with a reason and stores nothing; a wrong PIN changes nothing', async () => {
+    nextDay();
+    const before = await t.faro.database.pool.query<{ n: number }>(
+      'select count(*)::int as n from emergency_plans',
+    );
+    const tooMany = planInput({
+      contacts: Array.from({ length: 16 }, () => ({
+        phone: phone(),
+        language: 'en',
+        task: 'family',
+        message: 'x',
+      })),
+    });
+    expect((await anonymous().post('/api/plans', tooMany)).status).toBe(400);
+    const good = planInput();
+    const badPhone = {
+      ...good,
+      contacts: good.contacts.map((c, i) => (i === 0 ? { ...c, phone: 'call me' } : c)),
+    };
+    const refused = await anonymous().post('/api/plans', badPhone);
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body.error.details)).toContain('contacts.0.phone');
+    expect((await anonymous().post('/api/plans', planInput({ pin: '12' }))).status).toBe(400);
+    const noOwnNumber = planInput({ testMode: true });
+    delete (noOwnNumber as Partial<typeof noOwnNumber>).memberPhone;
+    expect((await anonymous().post('/api/plans', noOwnNumber)).status).toBe(400);
+    const after = await t.faro.database.pool.query<{ n: number }>(
+      'select count(*)::int as n from emergency_plans',
+    );
+    expect(after.rows[0]?.n).toBe(before.rows[0]?.n);
+
+    const { input, code } = await writePlan();
+    const changed = {
+      ...planInput(),
+      contacts: [{ phone: phone(), language: 'en', task: 'other', message: 'hijacked' }],
+    };
+    const { pin: _pin, ...content } = changed;
+    expect((await anonymous().post('/api/plans/update', { code, pin: '000000', plan: content })).status).toBe(
+      404,
+    );
+    const opened = expectStatus(await anonymous().post('/api/plans/open', { code, pin: input.pin }), 200);
+    expect(opened.body.contacts).toEqual(input.contacts);
+  });
+
+  it('never keeps a PLAN text as a report, and answers a wrong code in the sender’s language', async () => {
+    nextDay();
+    const from = phone();
+    const sid = `SM${randomBytes(16).toString('hex')}`;
+    const { postInbound } = await import('./support/sms-provider.js');
+    const token = smsProviderEnv(provider.url, env.TWILIO_ACCOUNT_SID).TWILIO_AUTH_TOKEN;
+    const fields = {
+      MessageSid: sid,
+      AccountSid: env.TWILIO_ACCOUNT_SID,
+      From: from,
+      To: env.TWILIO_FROM,
+      NumMedia: '0',
+    };
+    expect(
+      (await postInbound(t.baseUrl, token, { ...fields, Body: 'ACTIVAR ZZZZZ-ZZZZZ 123456' })).status,
+    ).toBe(200);
+    await t.faro.jobs.drain(t.faro.jobDefinitions.smsReply ?? (null as never));
+    expect(await reportsOfMessage(t, sid)).toEqual([]);
+    expect(sentTo(from)).toEqual([
+      'Faro: ningun plan coincide con ese codigo y PIN. Reviselos y envie de nuevo PLAN, el codigo y el PIN.',
+    ]);
+  });
+
+  it('reminds the member three weeks before a year without confirmation, then deletes the plan (retention job)', async () => {
+    nextDay();
+    const { input, code } = await writePlan();
+    const retention = t.faro.jobDefinitions.retention;
+    clock += 340 * 86_400_000;
+    await retention.handler({});
+    await drain();
+    expect(sentTo(input.memberPhone)).toEqual([]);
+    clock += 5 * 86_400_000;
+    await retention.handler({});
+    await retention.handler({});
+    await drain();
+    const reminders = sentTo(input.memberPhone);
+    expect(reminders).toHaveLength(1);
+    expect(reminders[0]).toContain('se borrara el');
+    clock += 21 * 86_400_000;
+    await retention.handler({});
+    expect((await anonymous().post('/api/plans/open', { code, pin: input.pin })).status).toBe(404);
+    const { rows } = await t.faro.database.pool.query<{ n: number }>(
+      'select count(*)::int as n from emergency_plans',
+    );
+    expect(rows[0]?.n).toBe(0);
+  });
+});
