@@ -6,6 +6,7 @@ import { fanoutBench } from './fanout.js';
 import { guardBench } from './guard.js';
 import { ingestBench } from './ingest.js';
 import { pagesBench } from './pages.js';
+import { planBench } from './plan.js';
 import { surgeBench } from './surge.js';
 
 /** `npm run bench -- <name> [options]`: Faro's benchmarks; each prints a table. */
@@ -124,6 +125,20 @@ program
     await evidenceBench({
       megabytes: Number(options.megabytes),
       folderOnly: options.folderOnly === true,
+      postgresUrl: options.postgres ?? process.env.DATABASE_URL,
+    });
+  });
+
+program
+  .command('plan')
+  .description(
+    "PostgreSQL: an emergency plan activated by a text (PLAN <code> <PIN>) until its 15 contacts' messages reach the SMS provider; p50/p99",
+  )
+  .option('-n, --activations <n>', 'activations measured, one after another', '100')
+  .option('--postgres <url>', 'PostgreSQL server (default: $DATABASE_URL)')
+  .action(async (options: { activations: string; postgres?: string }) => {
+    await planBench({
+      activations: Number(options.activations),
       postgresUrl: options.postgres ?? process.env.DATABASE_URL,
     });
   });
