@@ -208,6 +208,27 @@ describe('emergency plans', () => {
     ]);
   });
 
+  it('texts a plan’s contacts once a day and allows three tests: a plan is no way to text strangers again and again', async () => {
+    nextDay();
+    const { input, code } = await writePlan();
+    const activate = (test = false) =>
+      anonymous().post('/api/plans/activate', { code, pin: input.pin, test });
+    expectStatus(await activate(), 202);
+    const again = await activate();
+    expect(again.status).toBe(409);
+    expect(again.body.error.details).toMatchObject({ reason: 'plan_already_activated' });
+    for (let i = 0; i < 3; i++) expectStatus(await activate(true), 202);
+    expect((await activate(true)).status).toBe(429);
+    await drain();
+    const [first] = input.contacts;
+    // One message and one confirmation to the first contact; the member got three tests of three.
+    expect(sentTo(first?.phone ?? '')).toHaveLength(2);
+    expect(sentTo(input.memberPhone)).toHaveLength(9);
+    // A day later the plan can be activated again.
+    nextDay();
+    expectStatus(await activate(), 202);
+  });
+
   it('activates by a text from any phone, once however often the provider delivers it', async () => {
     nextDay();
     const { input, code } = await writePlan();
@@ -302,6 +323,19 @@ describe('emergency plans', () => {
       ...good,
       contacts: good.contacts.map((c, i) => (i === 0 ? { ...c, phone: 'call me' } : c)),
     };
+    // A number Faro does not text (another country, a premium-rate range): refused by name.
+    const abroad = {
+      ...good,
+      contacts: good.contacts.map((c, i) => (i === 1 ? { ...c, phone: '+447700900123' } : c)),
+    };
+    const notServed = await anonymous().post('/api/plans', abroad);
+    expect(notServed.status).toBe(400);
+    expect(JSON.stringify(notServed.body.error.details)).toContain('contacts.1.phone');
+    const premium = {
+      ...good,
+      contacts: good.contacts.map((c, i) => (i === 0 ? { ...c, phone: '+19005550123' } : c)),
+    };
+    expect((await anonymous().post('/api/plans', premium)).status).toBe(400);
     const refused = await anonymous().post('/api/plans', badPhone);
     expect(refused.status).toBe(400);
     expect(JSON.stringify(refused.body.error.details)).toContain('contacts.0.phone');
@@ -348,6 +382,20 @@ describe('emergency plans', () => {
     expect(sentTo(from)).toEqual([
       'Faro: ningun plan coincide con ese codigo y PIN. Reviselos y envie de nuevo PLAN, el codigo y el PIN.',
     ]);
+    // Typed another way, a code and perhaps a PIN in it: still never a report; the format in reply.
+    const other = `SM${randomBytes(16).toString('hex')}`;
+    expect(
+      (
+        await postInbound(t.baseUrl, token, {
+          ...fields,
+          MessageSid: other,
+          Body: 'Activar: ZZZZZ-ZZZZZ clave',
+        })
+      ).status,
+    ).toBe(200);
+    await t.faro.jobs.drain(t.faro.jobDefinitions.smsReply ?? (null as never));
+    expect(await reportsOfMessage(t, other)).toEqual([]);
+    expect(sentTo(from).at(-1)).toContain('para activar un plan de emergencia, envie PLAN');
   });
 
   it('reminds the member three weeks before a year without confirmation, then deletes the plan (retention job)', async () => {

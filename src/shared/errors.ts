@@ -53,6 +53,8 @@ export const ERROR_REASONS = [
   'beyond_organization',
   /** A case holds only what is needed to seek consent until consent is recorded. */
   'consent_required',
+  /** An emergency plan's contacts were texted in the last 24 hours: it is not sent again. */
+  'plan_already_activated',
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];
 

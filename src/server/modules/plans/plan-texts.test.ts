@@ -17,15 +17,34 @@ describe('a plan by text', () => {
       pin: '4829',
       language: 'es',
     });
-    expect(parsePlanText('Plan k7m4qp2x9r 123456')?.code).toBe('k7m4qp2x9r');
+    expect(parsePlanText('Plan k7m4qp2x9r 123456')).toMatchObject({ code: 'k7m4qp2x9r' });
+    // The words and marks phones and people add around them.
+    for (const text of [
+      'PLAN K7M4Q-P2X9R 482915.',
+      'Plan: K7M4Q-P2X9R, PIN 482915',
+      'PLAN code K7M4Q P2X9R pin 482915 please',
+      'Activar plan K7M4Q-P2X9R 482915 por favor',
+      'Plán K7M4Q-P2X9R 482915!',
+    ])
+      expect(parsePlanText(text), text).toMatchObject({
+        code: expect.stringMatching(/K7M4Q/),
+        pin: '482915',
+      });
     for (const text of [
       'PLAN',
-      'PLAN K7M4Q-P2X9R',
-      'PLAN K7M4Q-P2X9R 12',
       'the plan is ICE at the park 1234',
       'PLANK 1 1234',
+      'plan de redada en la escuela 1234',
     ])
       expect(parsePlanText(text), text).toBeNull();
+    // Something code-shaped after the keyword, but no code and PIN to read: never a report.
+    for (const text of [
+      'PLAN K7M4Q-P2X9R',
+      'PLAN K7M4Q-P2X9R 12',
+      'PLAN ZZZZZ-ZZZZZ',
+      'activar K7M4Q-P2X9R pin',
+    ])
+      expect(parsePlanText(text), text).toMatchObject({ malformed: true });
   });
 
   // Outside GSM-7 a text is UCS-2: 70 characters a segment instead of 160, and fifteen contacts pay for it.

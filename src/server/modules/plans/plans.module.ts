@@ -17,6 +17,7 @@ export function createPlansModule(platform: Platform) {
     now: platform.now,
     jobs,
     smsEnabled: sms !== null,
+    smsDestinations: config.subscriptions.sms,
     publicUrl: config.publicUrl,
   });
   const planSms = sms ? planSmsJob({ sender: sms, box }) : null;

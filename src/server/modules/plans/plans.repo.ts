@@ -1,4 +1,4 @@
-import { and, eq, isNull, lt, sql } from 'drizzle-orm';
+import { and, eq, gte, isNull, lt, sql } from 'drizzle-orm';
 import type { Drizzle } from '../../db/database.js';
 import { emergencyPlans, planActivations, planAttempts } from '../../db/schema.js';
 
@@ -58,6 +58,31 @@ export async function insertActivation(
     .onConflictDoNothing({ target: planActivations.sourceRef })
     .returning({ id: planActivations.id });
   return inserted.length > 0;
+}
+
+/** Holds the plan's row for the rest of the transaction: activations of one plan are taken one at a time. */
+export async function lockPlan(db: Drizzle, planId: string): Promise<void> {
+  await db
+    .select({ id: emergencyPlans.id })
+    .from(emergencyPlans)
+    .where(eq(emergencyPlans.id, planId))
+    .for('update');
+}
+
+/** A plan's activations since `since`: real ones (its contacts texted) and tests. */
+export async function activationCountsSince(
+  db: Drizzle,
+  planId: string,
+  since: Date,
+): Promise<{ real: number; test: number }> {
+  const rows = await db
+    .select({ test: planActivations.test, at: planActivations.at })
+    .from(planActivations)
+    .where(and(eq(planActivations.planId, planId), gte(planActivations.at, since)));
+  return {
+    real: rows.filter((row) => !row.test).length,
+    test: rows.filter((row) => row.test).length,
+  };
 }
 
 export async function activationsOf(db: Drizzle, planId: string) {

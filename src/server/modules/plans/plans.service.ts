@@ -1,4 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
+import type { ErrorReason } from '../../../shared/errors.js';
 import {
   formatPlanCode,
   PLAN_CODE_LENGTH,
@@ -15,10 +16,13 @@ import type { JobQueue } from '../../jobs/queue.js';
 import { message } from '../../locales/messages.js';
 import { recordAudit } from '../access/audit.js';
 import { hashPassword } from '../access/passwords.js';
+import { type SmsDestinationPolicy, smsRefusal } from '../alerts/subscription-contacts.js';
 import { type PlanSms, planSmsJobType, sealPlanSms } from './plan-sms.job.js';
 import {
+  activationCountsSince,
   insertActivation,
   insertPlan,
+  lockPlan,
   type PlanRow,
   planByCodeDigest,
   plansToRemind,
@@ -32,6 +36,10 @@ import { type PlanSender, pepperedPin, planCodeDigest, unlockPlan } from './unlo
 export const PLAN_RETENTION_DAYS = 365;
 export const PLAN_REMINDER_DAYS_BEFORE = 21;
 const DAY_MS = 86_400_000;
+/** Real activations of one plan in 24 hours: its contacts are texted once; a repeat is refused. */
+export const PLAN_ACTIVATIONS_PER_DAY = 1;
+/** Tests of one plan in 24 hours (each texts the member's own number with every message). */
+export const PLAN_TESTS_PER_DAY = 3;
 
 type Credentials = { code: string; pin: string };
 
@@ -60,6 +68,8 @@ export function createPlanService(deps: {
   jobs: Pick<JobQueue, 'send' | 'wake'>;
   /** False when no SMS provider is set up: plans can be written, not activated. */
   smsEnabled: boolean;
+  /** Which numbers Faro texts at all (the same rule as SMS subscriptions): a plan names no others. */
+  smsDestinations: SmsDestinationPolicy;
   publicUrl: string;
 }) {
   const { database, box } = deps;
@@ -101,6 +111,23 @@ export function createPlanService(deps: {
           caseConsentHow: before?.caseConsentHow ?? 'plan-form',
         }
       : { caseConsentAt: null, caseConsentHow: null };
+
+  /** Every number the plan would text is one Faro texts: its country served, no premium-rate range. */
+  const requireServedNumbers = (content: PlanContent) => {
+    const numbers = [
+      ...content.contacts.map((contact, i) => ({ field: `contacts.${i}.phone`, phone: contact.phone })),
+      ...(content.memberPhone ? [{ field: 'memberPhone', phone: content.memberPhone }] : []),
+    ];
+    const refused = numbers.filter(({ phone }) => smsRefusal(phone, deps.smsDestinations) !== null);
+    if (refused.length > 0)
+      throw new AppError(
+        'VALIDATION',
+        'Faro does not text this number: use a number in the country it serves.',
+        {
+          fields: refused.map(({ field }) => ({ field, message: 'is not a number Faro texts' })),
+        },
+      );
+  };
 
   const requireMemberPhoneForTests = (content: PlanContent) => {
     if (content.testMode && !content.memberPhone)
@@ -145,6 +172,7 @@ export function createPlanService(deps: {
     async create(coalitionId: string, input: PlanContent & { pin: string }): Promise<{ code: string }> {
       const { pin, ...content } = input;
       requireMemberPhoneForTests(content);
+      requireServedNumbers(content);
       const at = deps.now();
       const id = randomUUID();
       const pinHash = await hashPassword(pepperedPin(box, pin));
@@ -185,6 +213,7 @@ export function createPlanService(deps: {
     /** Saves the member's changes; saving confirms the plan (its year starts again) and turns it on. */
     async update(coalitionId: string, credentials: Credentials, content: PlanContent, sender: PlanSender) {
       requireMemberPhoneForTests(content);
+      requireServedNumbers(content);
       const plan = await unlock(coalitionId, credentials, sender);
       const at = deps.now();
       await updatePlan(database.db, plan.id, {
@@ -223,6 +252,10 @@ export function createPlanService(deps: {
       const at = deps.now();
       const activationId = randomUUID();
       const recorded = await database.transaction(async (tx) => {
+        // One at a time per plan, counted over the last day: a plan is not a way to text strangers
+        // again and again from the coalition's number (the provider would block it).
+        await lockPlan(tx.db, plan.id);
+        const recent = await activationCountsSince(tx.db, plan.id, new Date(at.getTime() - DAY_MS));
         const fresh = await insertActivation(tx.db, {
           id: activationId,
           planId: plan.id,
@@ -236,6 +269,16 @@ export function createPlanService(deps: {
           at,
         });
         if (!fresh) return false;
+        if (!test && recent.real >= PLAN_ACTIVATIONS_PER_DAY)
+          throw new AppError(
+            'CONFLICT',
+            'This plan was already activated in the last 24 hours: its contacts were texted then. Call the hotline if something changed.',
+            { reason: 'plan_already_activated' satisfies ErrorReason },
+          );
+        if (test && recent.test >= PLAN_TESTS_PER_DAY)
+          throw new AppError('RATE_LIMITED', `A plan can be tested ${PLAN_TESTS_PER_DAY} times a day.`, {
+            retryAfterSeconds: DAY_MS / 1000,
+          });
         await queue(texts, `activation:${activationId}`, tx);
         if (via.actorId)
           await recordAudit(tx.db, {

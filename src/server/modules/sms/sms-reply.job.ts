@@ -30,6 +30,8 @@ const smsReplySchema = z.object({
     'planNoMatch',
     'planBlocked',
     'planDeactivated',
+    'planAlreadyActive',
+    'planFormat',
   ]),
   receipt: z.string().optional(),
   askLocation: z.boolean().optional(),
@@ -85,6 +87,10 @@ export function replyText(reply: SmsReply, publicUrl: string): string {
       return message(reply.language, 'plans.reply.noMatch');
     case 'planDeactivated':
       return message(reply.language, 'plans.reply.deactivated');
+    case 'planAlreadyActive':
+      return message(reply.language, 'plans.reply.alreadyActive');
+    case 'planFormat':
+      return message(reply.language, 'plans.reply.format');
     case 'planBlocked':
       return message(reply.language, 'plans.reply.blocked', { minutes: String(reply.minutes ?? 1) });
     case 'receipt':

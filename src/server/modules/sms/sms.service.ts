@@ -86,6 +86,11 @@ export function createSmsIntake(deps: {
       }
       // A plan's keyword comes first: the text holds a PIN, and is never kept as a report.
       const planText = deps.plans ? parsePlanText(body) : null;
+      if (planText && 'malformed' in planText) {
+        // Perhaps a code and a PIN, typed another way: never a report; the format in reply.
+        await reply('planFormat', { language: planText.language ?? language });
+        return { receipt: null, duplicate: false };
+      }
       if (planText && deps.plans) {
         const answer = await deps.plans.activate(coalitionId, {
           from: sms.From,
