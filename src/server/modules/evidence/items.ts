@@ -21,6 +21,7 @@ import {
 } from './evidence.repo.js';
 import type { Actor, StartInput } from './evidence.service.js';
 import {
+  ChunkSealing,
   chainNext,
   chainStart,
   chunkContext,
@@ -239,7 +240,10 @@ export function createItems(deps: ItemDeps) {
     previousLink: Uint8Array,
     plain: Buffer,
   ): ChunkRow & { chain: Buffer } {
-    const hash = sha256(plain);
+    // One pass: the seal and the plaintext's hash (for the chain) as the bytes are encrypted.
+    const sealing = new ChunkSealing(key, chunkContext(item.id, place.seq, false));
+    sealing.update(plain);
+    const { sealed, sha256: hash } = sealing.finish();
     return {
       itemId: item.id,
       seq: place.seq,
@@ -248,7 +252,7 @@ export function createItems(deps: ItemDeps) {
       final: false,
       sha256: hash,
       chain: chainNext(previousLink, hash),
-      sealed: sealChunk(key, chunkContext(item.id, place.seq, false), plain),
+      sealed: Buffer.concat(sealed),
     };
   }
 
