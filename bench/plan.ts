@@ -38,6 +38,12 @@ export async function planBench(options: PlanBenchOptions): Promise<void> {
       // Faro signs and checks the address it is reached at: the demo's http://localhost:<port>.
       const inboundUrl = `${server.baseUrl.replace('127.0.0.1', 'localhost')}/api/sms/inbound`;
       try {
+        // The legal team a consented plan's case goes to (the demo has one).
+        const teams = (await (await fetch(`${server.baseUrl}/api/plans/legal-organizations`)).json()) as {
+          id: string;
+        }[];
+        const team = teams[0]?.id;
+        if (!team) throw new Error('the seeded coalition has no legal team');
         // The plans, written first as members would (not measured).
         const plans: { code: string; pin: string; contacts: string[]; first: string }[] = [];
         for (let i = 0; i < options.activations; i++) {
@@ -55,6 +61,8 @@ export async function planBench(options: PlanBenchOptions): Promise<void> {
               })),
               memberLanguage: 'es',
               caseConsent: true,
+              person: { name: `Miembro ${i + 1}` },
+              legalOrganizationId: team,
               pin,
             }),
           });

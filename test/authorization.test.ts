@@ -73,6 +73,7 @@ describe('authorization matrix', () => {
         'POST /api/plans/update',
         'POST /api/plans/deactivate',
         'POST /api/plans/activate',
+        'GET /api/plans/legal-organizations',
         'POST /api/hotline/plans/activate',
       ]),
     );
@@ -155,6 +156,8 @@ describe('authorization matrix', () => {
       '/api/plans/activate',
     ])
       expect(rule('POST', url), url).toBe('public');
+    // The organizations a member may consent to (names only, as on the coalition's public pages).
+    expect(rule('GET', '/api/plans/legal-organizations')).toBe('public');
     expect(rule('POST', '/api/hotline/plans/activate')).toBe('plans:activate');
     expect(ROLES.filter((role) => can([role], 'plans:activate'))).toEqual(['dispatcher', 'operator']);
     // What a caller without the code and PIN learns (nothing, not even whether the code exists): plans.test.ts.

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { organizations } from '../src/server/db/schema.js';
 import { PLAN_NOTICE_AFTER } from '../src/server/modules/plans/unlock.js';
 import { client, expectStatus } from './support/client.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
-import { staffSession } from './support/sessions.js';
+import { createPerson } from './support/people.js';
+import { type StaffSession, sessionFor, staffSession } from './support/sessions.js';
 import { smsProviderEnv, startSmsProvider, textFaro } from './support/sms-provider.js';
 import { reportsOfMessage } from './support/state.js';
 
@@ -23,11 +25,33 @@ const nextDay = () => {
   clock += 86_400_000 + 3_600_000;
 };
 let numbers = 0;
+let legalTeam: { id: string; name: string };
+let otherTeam: { id: string; name: string };
+let legal: StaffSession;
+let otherLegal: StaffSession;
 const phone = () => `+1213555${String(2000 + ++numbers).slice(-4)}`;
 
 beforeAll(async () => {
   provider = await startSmsProvider();
   t = await startTestFaro({ listen: true, now, env: smsProviderEnv(provider.url, env.TWILIO_ACCOUNT_SID) });
+  legal = await staffSession(t.faro.database, 'legal');
+  const orgs = await t.faro.database.db.select().from(organizations);
+  const home = await t.faro.database.pool.query<{ id: string }>(
+    `select organization_id as id from memberships where user_id = $1 and role = 'legal'`,
+    [legal.userId],
+  );
+  const homeId = home.rows[0]?.id;
+  const other = orgs.find((o) => o.id !== homeId);
+  if (!other) throw new Error('the test coalition needs two organizations');
+  const person = await createPerson(t.faro.database, t.faro.box, { role: 'legal', organizationId: other.id });
+  otherLegal = await sessionFor(t.faro.database, person.id);
+  const teams = expectStatus(await client(t).get('/api/plans/legal-organizations'), 200).body as {
+    id: string;
+    name: string;
+  }[];
+  legalTeam = teams.find((team) => team.id === homeId) ?? (null as never);
+  otherTeam = teams.find((team) => team.id === other.id) ?? (null as never);
+  expect(legalTeam && otherTeam).toBeTruthy();
 });
 afterAll(async () => {
   await t?.stop();
@@ -75,6 +99,8 @@ function planInput(overrides: Record<string, unknown> = {}) {
     memberPhone: phone(),
     memberLanguage: 'es',
     caseConsent: true,
+    person: { name: `Rosa Elena Quintero ${randomBytes(3).toString('hex')}`, countryOfBirth: 'Guatemala' },
+    legalOrganizationId: legalTeam.id,
     testMode: false,
     pin: '482915',
     ...overrides,
@@ -250,6 +276,143 @@ describe('emergency plans', () => {
     for (const contact of input.contacts)
       expect(sentTo(contact.phone).filter((b) => b.includes(contact.message))).toHaveLength(1);
     expect(sentTo(from)).toEqual(['Faro: plan activado. Se esta enviando un mensaje a sus contactos.']);
+  });
+
+  it('opens a case for the chosen legal team when a consented plan is activated by text: once, with the plan’s facts, seen by nobody else', async () => {
+    nextDay();
+    const number = String(10_000_000 + randomBytes(3).readUIntBE(0, 3));
+    const { input, code } = await writePlan({
+      person: {
+        name: `Rosa Elena Quintero ${randomBytes(3).toString('hex')}`,
+        aNumber: `A${number}`,
+        countryOfBirth: 'Guatemala',
+        dateOfBirth: '1988-04-02',
+      },
+      legalOrganizationId: legalTeam.id,
+    });
+    input.contacts[0] = { ...(input.contacts[0] as (typeof input.contacts)[0]) };
+    const fields = {
+      MessageSid: `SM${randomBytes(16).toString('hex')}`,
+      AccountSid: env.TWILIO_ACCOUNT_SID,
+      From: phone(),
+      To: env.TWILIO_FROM,
+      Body: `PLAN ${code} ${input.pin}`,
+      NumMedia: '0',
+    };
+    const { postInbound } = await import('./support/sms-provider.js');
+    const token = smsProviderEnv(provider.url, env.TWILIO_ACCOUNT_SID).TWILIO_AUTH_TOKEN;
+    expect((await postInbound(t.baseUrl, token, fields)).status).toBe(200);
+    expect((await postInbound(t.baseUrl, token, fields)).status).toBe(200);
+    await t.faro.jobs.drain(t.faro.jobDefinitions.planCase ?? (null as never));
+    await drain();
+
+    const team = client(t, legal);
+    const found = expectStatus(await team.post('/api/cases/search', { aNumber: number }), 200).body.cases as {
+      id: string;
+    }[];
+    expect(found).toHaveLength(1);
+    const byName = expectStatus(await team.post('/api/cases/search', { name: input.person.name }), 200).body
+      .cases as { id: string }[];
+    expect(byName.map((c) => c.id)).toEqual(found.map((c) => c.id));
+    const detail = expectStatus(await team.get(`/api/cases/${found[0]?.id}`), 200).body;
+    expect(detail).toMatchObject({
+      source: 'plan',
+      organizationId: legalTeam.id,
+      person: {
+        name: input.person.name,
+        aNumber: number.padStart(9, '0'),
+        countryOfBirth: 'Guatemala',
+        dateOfBirth: '1988-04-02',
+        contact: input.memberPhone,
+      },
+      consent: { givenBy: input.person.name, method: 'plan', recordedBy: null },
+    });
+    expect(detail.contacts.map((c: { phone: string }) => c.phone)).toEqual(
+      input.contacts.map((c) => c.phone),
+    );
+    expect(detail.contacts[0]).toMatchObject({ language: 'es', relation: 'Recoge a los niños' });
+    expect(detail.notes).toHaveLength(1);
+    expect(detail.notes[0].text).toContain('Hijos: School pickup at 3');
+    expect(detail.notes[0].text).toContain('Documentos: Blue folder');
+    expect(detail.notes[0].author).toBeNull();
+    // Another organization's legal team and a dispatcher are told it does not exist.
+    expectStatus(await client(t, otherLegal).get(`/api/cases/${found[0]?.id}`), 404);
+    const dispatcher = await staffSession(t.faro.database, 'dispatcher', now);
+    expectStatus(await client(t, dispatcher).get(`/api/cases/${found[0]?.id}`), 404);
+    const { rows } = await t.faro.database.pool.query<{ opened: Date | null }>(
+      'select case_opened_at as opened from plan_activations where id = $1',
+      [found[0]?.id],
+    );
+    expect(rows[0]?.opened).toBeInstanceOf(Date);
+  });
+
+  it('opens no case for a test, without consent, or twice when the job runs again', async () => {
+    nextDay();
+    const count = async () =>
+      (
+        await t.faro.database.pool.query<{ n: number }>(
+          `select count(*)::int as n from cases where source = 'plan'`,
+        )
+      ).rows[0]?.n ?? 0;
+    const before = await count();
+    const tested = await writePlan();
+    expectStatus(
+      await anonymous().post('/api/plans/activate', { ...tested.input, code: tested.code, test: true }),
+      202,
+    );
+    const refusedNoConsent = await writePlan({
+      caseConsent: false,
+      person: undefined,
+      legalOrganizationId: undefined,
+    });
+    expectStatus(
+      await anonymous().post('/api/plans/activate', {
+        code: refusedNoConsent.code,
+        pin: refusedNoConsent.input.pin,
+      }),
+      202,
+    );
+    await t.faro.jobs.drain(t.faro.jobDefinitions.planCase ?? (null as never));
+    expect(await count()).toBe(before);
+
+    const real = await writePlan({ legalOrganizationId: otherTeam.id });
+    expectStatus(
+      await anonymous().post('/api/plans/activate', { code: real.code, pin: real.input.pin }),
+      202,
+    );
+    await t.faro.jobs.drain(t.faro.jobDefinitions.planCase ?? (null as never));
+    expect(await count()).toBe(before + 1);
+    const { rows } = await t.faro.database.pool.query<{ id: string }>(
+      `select id from plan_activations where case_opened_at is not null order by at desc limit 1`,
+    );
+    const activationId = rows[0]?.id ?? '';
+    // The job delivered again (a retry after a crash): the same case, nothing more.
+    await t.faro.services.plans.openCaseFor(activationId);
+    await t.faro.database.pool.query('update plan_activations set case_opened_at = null where id = $1', [
+      activationId,
+    ]);
+    await t.faro.services.plans.openCaseFor(activationId);
+    expect(await count()).toBe(before + 1);
+    expectStatus(await client(t, otherLegal).get(`/api/cases/${activationId}`), 200);
+    expectStatus(await client(t, legal).get(`/api/cases/${activationId}`), 404);
+  });
+
+  it('asks for the name and a legal team before it accepts consent', async () => {
+    nextDay();
+    const noName = await anonymous().post('/api/plans', planInput({ person: { name: '' } }));
+    expect(noName.status).toBe(400);
+    expect(JSON.stringify(noName.body)).toContain('person.name');
+    const notATeam = await anonymous().post(
+      '/api/plans',
+      planInput({ legalOrganizationId: '00000000-0000-4000-8000-000000000000' }),
+    );
+    expect(notATeam.status).toBe(400);
+    expect(JSON.stringify(notATeam.body)).toContain('legalOrganizationId');
+    const badANumber = await anonymous().post(
+      '/api/plans',
+      planInput({ person: { name: 'Rosa', aNumber: '12' } }),
+    );
+    expect(badANumber.status).toBe(400);
   });
 
   it('lets a hotline operator activate a caller’s plan (audited), and refuses a deactivated plan', async () => {

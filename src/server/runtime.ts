@@ -86,14 +86,6 @@ export async function composeModules(platform: Awaited<ReturnType<typeof openPla
     incidents: incidents.services.incidents,
     zones: zones.services.zones,
   });
-  const plans = createPlansModule(platform);
-  const sms = createSmsModule(platform, {
-    ...reports.services,
-    plans: createPlanTexts(plans.services.plans),
-    zones: zones.services.zones,
-    subscriptions: alerts.services.subscriptions,
-    responderTexts: dispatch.services.responderTexts,
-  });
   const evidence = createEvidenceModule(platform);
   const cases = createCasesModule(platform, {
     incidentExists: async (coalitionId, id) =>
@@ -103,6 +95,14 @@ export async function composeModules(platform: Awaited<ReturnType<typeof openPla
         () => true,
         () => false,
       ),
+  });
+  const plans = createPlansModule(platform, { cases: cases.services.cases });
+  const sms = createSmsModule(platform, {
+    ...reports.services,
+    plans: createPlanTexts(plans.services.plans),
+    zones: zones.services.zones,
+    subscriptions: alerts.services.subscriptions,
+    responderTexts: dispatch.services.responderTexts,
   });
   const retention = createRetentionModule(platform, {
     evidence: evidence.services.evidence,

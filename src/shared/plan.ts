@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { normalizeANumber } from './cases.js';
 import { toE164 } from './phone.js';
 import { RECEIPT_ALPHABET } from './receipt.js';
 import { LANGUAGES } from './report-fields.js';
@@ -54,6 +55,8 @@ const phoneSchema = z
   });
 
 export const planContactSchema = z.object({
+  /** Who this is ("Rosa, my sister"): the legal team's family contact if a case is opened. */
+  name: z.string().trim().max(100).optional(),
   phone: phoneSchema,
   language: z.enum(LANGUAGES),
   task: z.enum(PLAN_TASKS),
@@ -70,6 +73,26 @@ export const planInstructionsSchema = z.object({
   legalOrganization: instruction,
 });
 
+/**
+ * The member, for the legal team: only used if consent is given and the plan is activated — the
+ * case opened then starts with these facts (the ICE detainee locator needs the A-number or the full
+ * name, with the country of birth).
+ */
+export const planPersonSchema = z.object({
+  name: z.string().trim().max(200).default(''),
+  aNumber: z
+    .string()
+    .trim()
+    .max(20)
+    .refine((value) => value === '' || normalizeANumber(value) !== null, {
+      message: 'An A-number has 8 or 9 digits.',
+    })
+    .default(''),
+  countryOfBirth: z.string().trim().max(100).default(''),
+  dateOfBirth: z.union([z.iso.date(), z.literal('')]).default(''),
+});
+export type PlanPerson = z.infer<typeof planPersonSchema>;
+
 /** A plan as the member writes it. */
 export const planContentSchema = z.object({
   contacts: z.array(planContactSchema).min(1).max(PLAN_MAX_CONTACTS),
@@ -84,6 +107,10 @@ export const planContentSchema = z.object({
   memberLanguage: z.enum(LANGUAGES),
   /** Consent to open a case with the coalition's legal team if the plan is activated. */
   caseConsent: z.boolean(),
+  /** What the case starts with (name required with consent). */
+  person: planPersonSchema.optional(),
+  /** The member organization whose legal team the case goes to (one of `GET /api/plans/legal-organizations`). */
+  legalOrganizationId: z.uuid().optional(),
   testMode: z.boolean().default(false),
 });
 export type PlanContent = z.infer<typeof planContentSchema>;
@@ -116,3 +143,7 @@ export const planActivatedSchema = z.object({
 /** The message templates, by language and task (`GET /api/plans/templates`). */
 export const planTemplatesSchema = z.record(z.enum(LANGUAGES), z.record(z.enum(PLAN_TASKS), z.string()));
 export type PlanTemplates = z.infer<typeof planTemplatesSchema>;
+
+/** The member organizations with a legal team, for the plan form. */
+export const planLegalOrganizationsSchema = z.array(z.object({ id: z.string(), name: z.string() }));
+export type PlanLegalOrganizations = z.infer<typeof planLegalOrganizationsSchema>;

@@ -51,6 +51,9 @@ describe('/plan on a Spanish phone', () => {
     ).toContain('This is an emergency');
     await page.getByLabel('Tu propio número (opcional)').fill('+12135557000');
     await page.getByLabel('Si se activa este plan').check();
+    // Consent asks for what the legal team needs; the demo's one legal team is chosen for the member.
+    await page.getByLabel('Tu nombre completo').fill('Rosa Elena Quintero');
+    expect(await page.getByLabel('El equipo legal que te llamará').inputValue()).not.toBe('');
     await page.getByLabel('Elige un PIN').fill('531842');
     await expectAccessible(page);
     await page.getByRole('button', { name: 'Guardar el plan' }).click();

@@ -5,7 +5,14 @@ import type { Platform } from '../../platform.js';
 import { recordAudit } from '../access/audit.js';
 import type { FaroModule } from '../module.js';
 import { createCaseWork } from './case-work.js';
-import { deleteCase, expiredCases, findCase, insertFacility, legalOrganizationsOf } from './cases.repo.js';
+import {
+  deleteCase,
+  expiredCases,
+  findCase,
+  insertFacility,
+  legalOrganizations,
+  legalOrganizationsOf,
+} from './cases.repo.js';
 import { registerCaseRoutes } from './cases.routes.js';
 import type { OpenCaseInput } from './cases.service.js';
 import {
@@ -44,6 +51,31 @@ export function createCasesService(deps: CaseDeps & { closedCaseDays: number }) 
         openedBy: actor.userId,
       };
       return reading.openCase(coalitionId, input);
+    },
+    /** The organizations with a legal team, for a plan's member to choose from (names only). */
+    legalOrganizations(coalitionId: string) {
+      return legalOrganizations(deps.database.db, coalitionId);
+    },
+    /**
+     * Opens the case an activated plan asked for, once per activation (its id is the case's), with
+     * the organization its member chose — or, if that one no longer has a legal team, the first
+     * that has: a detained person's case is not lost to a reorganization. Null when the coalition
+     * has no legal team at all.
+     */
+    async openForPlan(
+      coalitionId: string,
+      input: Omit<OpenCaseInput, 'source' | 'openedBy' | 'incidentId'> & { id: string },
+    ): Promise<{ id: string; organizationId: string } | null> {
+      const teams = await legalOrganizations(deps.database.db, coalitionId);
+      const chosen = teams.find((team) => team.id === input.organizationId) ?? teams[0];
+      if (!chosen) return null;
+      const opened = await reading.openCase(coalitionId, {
+        ...input,
+        organizationId: chosen.id,
+        source: 'plan',
+        openedBy: null,
+      });
+      return { id: opened.id, organizationId: chosen.id };
     },
     /**
      * Deletes the closed cases past their retention that are not on hold, with everything in them;

@@ -50,6 +50,26 @@ export async function legalOrganizationsOf(db: Drizzle, userId: string): Promise
   return rows.map((row) => row.id);
 }
 
+/**
+ * The organizations of the coalition with a legal team (someone active in the legal role): where a
+ * case can be opened, and what an emergency plan's member may choose from.
+ */
+export function legalOrganizations(db: Drizzle, coalitionId: string) {
+  return db
+    .selectDistinct({ id: organizations.id, name: organizations.name })
+    .from(organizations)
+    .innerJoin(memberships, eq(memberships.organizationId, organizations.id))
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(
+      and(
+        eq(organizations.coalitionId, coalitionId),
+        eq(memberships.role, 'legal'),
+        isNull(users.disabledAt),
+      ),
+    )
+    .orderBy(asc(organizations.name));
+}
+
 export async function isCaseMember(db: Drizzle, caseId: string, userId: string): Promise<boolean> {
   const [row] = await db
     .select({ userId: caseMembers.userId })

@@ -24,8 +24,10 @@ import {
   findCase,
   findFacility,
   insertCase,
+  insertContact,
   insertCustodyEvent,
   insertLink,
+  insertNote,
   isCaseMember,
   legalOrganizationsOf,
   legalPeopleOf,
@@ -68,6 +70,22 @@ export interface OpenCaseInput {
   consent?: (ConsentInput & { method: ConsentInput['method'] }) | undefined;
   /** Who opened it: a person of the legal team, a hotline operator, or nobody (an activated plan). */
   openedBy: string | null;
+  /**
+   * The case's id, when the caller must open it at most once (an activated plan: its activation's
+   * id) — opening again with the same id answers the case already there.
+   */
+  id?: string;
+  /** Family contacts known when it opens (an activated plan's contacts); need consent. */
+  contacts?: CaseContactInput[];
+  /** A first note (an activated plan's instructions); needs consent. */
+  note?: string;
+}
+
+export interface CaseContactInput {
+  name: string;
+  phone?: string | undefined;
+  language?: string | undefined;
+  relation?: string | undefined;
 }
 
 export const UPCOMING_DAYS = 14;
@@ -227,12 +245,14 @@ export function createCaseReading(core: CaseCore) {
      * an activated plan (its member gave consent in the plan). The caller checks who may open it.
      */
     async openCase(coalitionId: string, input: OpenCaseInput): Promise<{ id: string }> {
-      if (!input.consent && beyondSeeking(input.person)) throw consentFirst();
+      if (!input.consent && (beyondSeeking(input.person) || input.contacts?.length || input.note))
+        throw consentFirst();
       if (input.incidentId && !(await core.incidentExists(coalitionId, input.incidentId)))
         throw invalid('incidentId', 'No incident with this id.');
       const at = now();
-      const id = randomUUID();
+      const id = input.id ?? randomUUID();
       return database.transaction(async ({ db }) => {
+        if (input.id && (await findCase(db, coalitionId, input.id))) return { id };
         await insertCase(db, {
           id,
           coalitionId,
@@ -258,6 +278,24 @@ export function createCaseReading(core: CaseCore) {
             targetId: input.incidentId,
             linkedBy: input.openedBy,
           });
+        for (const contact of input.contacts ?? []) {
+          const contactId = randomUUID();
+          await insertContact(db, {
+            id: contactId,
+            caseId: id,
+            details: sealJson(box, contact, context.contact(contactId)),
+          });
+        }
+        if (input.note) {
+          const noteId = randomUUID();
+          await insertNote(db, {
+            id: noteId,
+            caseId: id,
+            text: box.seal(input.note, context.note(noteId)),
+            authorId: input.openedBy,
+            createdAt: at,
+          });
+        }
         await audit(db, coalitionId, input.openedBy, 'case.opened', id, at);
         if (input.consent) await audit(db, coalitionId, input.openedBy, 'case.consent_recorded', id, at);
         return { id };

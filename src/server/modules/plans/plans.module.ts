@@ -1,15 +1,16 @@
 import type { Platform } from '../../platform.js';
 import type { FaroModule } from '../module.js';
+import { planCaseJob } from './plan-case.job.js';
 import { planSmsJob } from './plan-sms.job.js';
 import { registerPlanRoutes } from './plans.routes.js';
-import { createPlanService } from './plans.service.js';
+import { createPlanService, type PlanCases } from './plans.service.js';
 
 /**
  * Emergency plans (issue 16): written and opened by a member with code and
  * PIN, activated from the web, by text or on the hotline, texts sent from the
- * job queue. Opening a case on activation belongs to the cases module (next).
+ * job queue; a consented activation opens a case through the cases module.
  */
-export function createPlansModule(platform: Platform) {
+export function createPlansModule(platform: Platform, deps: { cases: PlanCases }) {
   const { config, database, box, jobs, sms } = platform;
   const plans = createPlanService({
     database,
@@ -19,12 +20,14 @@ export function createPlansModule(platform: Platform) {
     smsEnabled: sms !== null,
     smsDestinations: config.subscriptions.sms,
     publicUrl: config.publicUrl,
+    cases: deps.cases,
   });
+  const planCase = planCaseJob(plans);
   const planSms = sms ? planSmsJob({ sender: sms, box }) : null;
   return {
     services: { plans },
-    jobDefinitions: { planSms },
-    jobs: planSms ? [planSms] : [],
+    jobDefinitions: { planSms, planCase },
+    jobs: planSms ? [planSms, planCase] : [planCase],
     routes(app) {
       registerPlanRoutes(app, { plans, lookupsPerMinute: config.rateLimits.lookupsPerMinute });
     },

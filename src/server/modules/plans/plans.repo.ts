@@ -155,3 +155,18 @@ export async function purgeOldAttempts(db: Drizzle, before: Date): Promise<numbe
     .returning({ key: planAttempts.key });
   return deleted.length;
 }
+
+/** An activation with its plan (none if the plan was deleted since). */
+export async function activationWithPlan(db: Drizzle, activationId: string) {
+  const [row] = await db
+    .select({ activation: planActivations, plan: emergencyPlans })
+    .from(planActivations)
+    .innerJoin(emergencyPlans, eq(emergencyPlans.id, planActivations.planId))
+    .where(eq(planActivations.id, activationId));
+  return row;
+}
+
+/** The case an activation asked for is open. */
+export async function markCaseOpened(db: Drizzle, activationId: string, at: Date): Promise<void> {
+  await db.update(planActivations).set({ caseOpenedAt: at }).where(eq(planActivations.id, activationId));
+}

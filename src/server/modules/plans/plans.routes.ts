@@ -7,6 +7,7 @@ import {
   createPlanSchema,
   planActivatedSchema,
   planCredentialsSchema,
+  planLegalOrganizationsSchema,
   planTemplatesSchema,
   planViewSchema,
   updatePlanSchema,
@@ -58,6 +59,21 @@ export function registerPlanRoutes(
       },
     },
     async () => planTemplates(),
+  );
+
+  routes.get(
+    '/api/plans/legal-organizations',
+    {
+      config: limited,
+      schema: {
+        tags: ['plans'],
+        summary: 'The member organizations with a legal team, for the consent in a plan',
+        description:
+          'Names only: where a case opened from an activated plan may go. Empty when no organization has a legal team (consent cannot be given then).',
+        response: { 200: planLegalOrganizationsSchema },
+      },
+    },
+    async (request) => deps.plans.legalOrganizations((await coalitionOf(request)).id),
   );
 
   routes.post(

@@ -1,4 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
+import type { CasePerson } from '../../../shared/cases.js';
 import type { ErrorReason } from '../../../shared/errors.js';
 import {
   formatPlanCode,
@@ -17,12 +18,16 @@ import { message } from '../../locales/messages.js';
 import { recordAudit } from '../access/audit.js';
 import { hashPassword } from '../access/passwords.js';
 import { type SmsDestinationPolicy, smsRefusal } from '../alerts/subscription-contacts.js';
+import type { CaseContactInput } from '../cases/cases.service.js';
+import { planCaseJobType } from './plan-case.job.js';
 import { type PlanSms, planSmsJobType, sealPlanSms } from './plan-sms.job.js';
 import {
   activationCountsSince,
+  activationWithPlan,
   insertActivation,
   insertPlan,
   lockPlan,
+  markCaseOpened,
   type PlanRow,
   planByCodeDigest,
   plansToRemind,
@@ -55,6 +60,22 @@ export interface PlanActivation {
 
 export type PlanService = ReturnType<typeof createPlanService>;
 
+/** What plans need of the cases module. */
+export interface PlanCases {
+  legalOrganizations(coalitionId: string): Promise<{ id: string; name: string }[]>;
+  openForPlan(
+    coalitionId: string,
+    input: {
+      id: string;
+      organizationId: string;
+      person: CasePerson;
+      consent: { givenBy: string; method: 'plan'; at?: string };
+      contacts: CaseContactInput[];
+      note?: string;
+    },
+  ): Promise<{ id: string; organizationId: string } | null>;
+}
+
 /**
  * Emergency plans (issue 16): written by a member without an account, kept
  * sealed, found only by code and PIN, and activated from the web, by a text
@@ -71,6 +92,8 @@ export function createPlanService(deps: {
   /** Which numbers Faro texts at all (the same rule as SMS subscriptions): a plan names no others. */
   smsDestinations: SmsDestinationPolicy;
   publicUrl: string;
+  /** The legal teams' side (the cases module): where a consented activation opens its case. */
+  cases: PlanCases;
 }) {
   const { database, box } = deps;
   const seal = (id: string, content: PlanContent) => box.seal(JSON.stringify(content), `plan:${id}`);
@@ -129,6 +152,30 @@ export function createPlanService(deps: {
       );
   };
 
+  /**
+   * With consent, the case needs the member's name and an organization with a legal team (the
+   * form lists them): a plan that could not open its case would fail the member when it matters.
+   */
+  const requireCaseFacts = async (coalitionId: string, content: PlanContent) => {
+    if (!content.caseConsent) return;
+    const fields: { field: string; message: string }[] = [];
+    if (!content.person?.name) fields.push({ field: 'person.name', message: 'is needed to open a case' });
+    const teams = await deps.cases.legalOrganizations(coalitionId);
+    if (!teams.some((team) => team.id === content.legalOrganizationId))
+      fields.push({
+        field: 'legalOrganizationId',
+        message: teams.length
+          ? 'choose one of the organizations listed'
+          : 'no organization has a legal team yet',
+      });
+    if (fields.length > 0)
+      throw new AppError(
+        'VALIDATION',
+        'To let the legal team open a case, write your full name and choose their organization.',
+        { fields },
+      );
+  };
+
   const requireMemberPhoneForTests = (content: PlanContent) => {
     if (content.testMode && !content.memberPhone)
       throw new AppError('VALIDATION', 'Test mode texts your own number: add it first.', {
@@ -173,6 +220,7 @@ export function createPlanService(deps: {
       const { pin, ...content } = input;
       requireMemberPhoneForTests(content);
       requireServedNumbers(content);
+      await requireCaseFacts(coalitionId, content);
       const at = deps.now();
       const id = randomUUID();
       const pinHash = await hashPassword(pepperedPin(box, pin));
@@ -215,6 +263,7 @@ export function createPlanService(deps: {
       requireMemberPhoneForTests(content);
       requireServedNumbers(content);
       const plan = await unlock(coalitionId, credentials, sender);
+      await requireCaseFacts(coalitionId, content);
       const at = deps.now();
       await updatePlan(database.db, plan.id, {
         sealed: seal(plan.id, content),
@@ -280,6 +329,11 @@ export function createPlanService(deps: {
             retryAfterSeconds: DAY_MS / 1000,
           });
         await queue(texts, `activation:${activationId}`, tx);
+        // The case is opened by its own job, committed with the activation: the texts never wait
+        // for it, and a crash or a failing step is retried until it is open (once: its id is the
+        // activation's).
+        if (!test && plan.caseConsentAt && content.caseConsent)
+          await deps.jobs.send(planCaseJobType, { activationId }, tx.client);
         if (via.actorId)
           await recordAudit(tx.db, {
             coalitionId,
@@ -293,6 +347,55 @@ export function createPlanService(deps: {
       });
       if (recorded) deps.jobs.wake(planSmsJobType);
       return { messages: recorded ? texts.length : 0, test, duplicate: !recorded };
+    },
+
+    /** The organizations a member may give consent to (those with a legal team). */
+    legalOrganizations(coalitionId: string) {
+      return deps.cases.legalOrganizations(coalitionId);
+    },
+
+    /**
+     * Opens the case an activation asked for (the `plans.open-case` job), with the plan's facts: the
+     * member as the person (consent given in the plan), the contacts as family contacts, the
+     * instructions as the first note. Once per activation; nothing if the plan was deleted since.
+     */
+    async openCaseFor(activationId: string): Promise<void> {
+      const found = await activationWithPlan(database.db, activationId);
+      if (!found || found.activation.caseOpenedAt || !found.activation.caseConsent) return;
+      const { activation, plan } = found;
+      const content = contentOf(plan);
+      const person = content.person;
+      if (!content.caseConsent || !person?.name || !plan.caseConsentAt) return;
+      const language = content.memberLanguage;
+      const instructions = (['children', 'medications', 'documents', 'legalOrganization'] as const)
+        .filter((key) => content.instructions[key])
+        .map((key) => `${message(language, `plans.case.instructions.${key}`)}: ${content.instructions[key]}`);
+      const opened = await deps.cases.openForPlan(activation.coalitionId, {
+        id: activation.id,
+        organizationId: content.legalOrganizationId ?? '',
+        person: {
+          name: person.name,
+          ...(content.memberPhone ? { contact: content.memberPhone } : {}),
+          ...(person.aNumber ? { aNumber: person.aNumber } : {}),
+          ...(person.countryOfBirth ? { countryOfBirth: person.countryOfBirth } : {}),
+          ...(person.dateOfBirth ? { dateOfBirth: person.dateOfBirth } : {}),
+          language: message(language, `plans.case.language.${language}`),
+        },
+        consent: { givenBy: person.name, method: 'plan', at: plan.caseConsentAt.toISOString() },
+        contacts: content.contacts.map((contact) => ({
+          name: contact.name || contact.phone,
+          phone: contact.phone,
+          language: contact.language,
+          relation: message(language, `plans.case.tasks.${contact.task}`),
+        })),
+        note: [
+          message(language, 'plans.case.note', { at: activation.at.toISOString() }),
+          ...instructions,
+        ].join('\n'),
+      });
+      // No legal team anywhere: retried by the queue until one exists or its attempts run out.
+      if (!opened) throw new Error("no organization has a legal team: the plan's case waits");
+      await markCaseOpened(database.db, activation.id, deps.now());
     },
 
     /**

@@ -4,6 +4,8 @@ import { useTranslation } from 'react-i18next';
 import {
   PLAN_MAX_CONTACTS,
   PLAN_TASKS,
+  type PlanLegalOrganizations,
+  type PlanPerson,
   type PlanTask,
   type PlanTemplates,
   type PlanView,
@@ -13,6 +15,7 @@ import { api } from '../../api.js';
 
 /** A contact as the form holds it: the message follows the template until the member edits it. */
 interface ContactDraft {
+  name?: string;
   phone: string;
   language: Language;
   task: PlanTask;
@@ -22,14 +25,18 @@ interface ContactDraft {
 
 /** What the form sends (the server checks every field again). */
 export interface PlanDraft {
-  contacts: { phone: string; language: Language; task: PlanTask; message: string }[];
+  contacts: { name?: string; phone: string; language: Language; task: PlanTask; message: string }[];
   instructions: { children: string; medications: string; documents: string; legalOrganization: string };
   memberPhone?: string;
   memberLanguage: Language;
   caseConsent: boolean;
+  person?: PlanPerson;
+  legalOrganizationId?: string;
   testMode: boolean;
   pin?: string;
 }
+
+const NO_PERSON: PlanPerson = { name: '', aNumber: '', countryOfBirth: '', dateOfBirth: '' };
 
 const INSTRUCTIONS = ['children', 'medications', 'documents', 'legalOrganization'] as const;
 
@@ -54,6 +61,11 @@ export function PlanForm({
     queryFn: () => api<PlanTemplates>('/api/plans/templates'),
     staleTime: Number.POSITIVE_INFINITY,
   });
+  const teams = useQuery({
+    queryKey: ['plan-legal-organizations'],
+    queryFn: () => api<PlanLegalOrganizations>('/api/plans/legal-organizations'),
+    staleTime: 5 * 60_000,
+  });
   const templateOf = (language: Language, task: PlanTask) => templates.data?.[language]?.[task] ?? '';
   const pageLanguage: Language = i18n.language === 'es' ? 'es' : 'en';
   const [contacts, setContacts] = useState<ContactDraft[]>(
@@ -67,6 +79,11 @@ export function PlanForm({
   const [memberPhone, setMemberPhone] = useState(initial?.memberPhone ?? '');
   const [memberLanguage, setMemberLanguage] = useState<Language>(initial?.memberLanguage ?? pageLanguage);
   const [caseConsent, setCaseConsent] = useState(initial?.caseConsent ?? false);
+  const [person, setPerson] = useState<PlanPerson>({ ...NO_PERSON, ...initial?.person });
+  const [chosenTeam, setChosenTeam] = useState(initial?.legalOrganizationId ?? '');
+  // One organization with a legal team: it is the one (nothing to choose).
+  const teamId = chosenTeam || (teams.data?.length === 1 ? (teams.data[0]?.id ?? '') : '');
+  const noTeams = teams.data !== undefined && teams.data.length === 0;
   const [testMode, setTestMode] = useState(initial?.testMode ?? false);
   const [pin, setPin] = useState('');
 
@@ -85,7 +102,8 @@ export function PlanForm({
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     onSave({
-      contacts: contacts.map(({ phone, language, task, message }) => ({
+      contacts: contacts.map(({ name, phone, language, task, message }) => ({
+        ...(name?.trim() ? { name } : {}),
         phone,
         language,
         task,
@@ -94,7 +112,9 @@ export function PlanForm({
       instructions,
       ...(memberPhone.trim() ? { memberPhone } : {}),
       memberLanguage,
-      caseConsent,
+      caseConsent: caseConsent && !noTeams,
+      // Without consent the legal team's facts are not kept at all.
+      ...(caseConsent && !noTeams ? { person, ...(teamId ? { legalOrganizationId: teamId } : {}) } : {}),
       testMode,
       ...(askPin ? { pin } : {}),
     });
@@ -108,6 +128,13 @@ export function PlanForm({
         // biome-ignore lint/suspicious/noArrayIndexKey: contacts have no id of their own; the list is edited in place.
         <fieldset key={i} className="plan-contact">
           <legend>{t('plan.contactN', { n: i + 1 })}</legend>
+          <label htmlFor={`${id}-name-${i}`}>{t('plan.contactName')}</label>
+          <input
+            id={`${id}-name-${i}`}
+            autoComplete="off"
+            value={contact.name ?? ''}
+            onChange={(e) => change(i, { name: e.target.value })}
+          />
           <label htmlFor={`${id}-phone-${i}`}>{t('plan.phone')}</label>
           <input
             id={`${id}-phone-${i}`}
@@ -220,9 +247,69 @@ export function PlanForm({
         ))}
       </select>
       <label className="choice">
-        <input type="checkbox" checked={caseConsent} onChange={(e) => setCaseConsent(e.target.checked)} />
+        <input
+          type="checkbox"
+          checked={caseConsent && !noTeams}
+          disabled={noTeams}
+          aria-describedby={noTeams ? `${id}-no-teams` : undefined}
+          onChange={(e) => setCaseConsent(e.target.checked)}
+        />
         {t('plan.consent')}
       </label>
+      {noTeams && (
+        <p className="hint" id={`${id}-no-teams`}>
+          {t('plan.noLegalTeams')}
+        </p>
+      )}
+      {caseConsent && !noTeams && (
+        <fieldset className="plan-case">
+          <legend>{t('plan.caseTitle')}</legend>
+          <p className="hint">{t('plan.caseHint')}</p>
+          <label htmlFor={`${id}-person-name`}>{t('plan.person.name')}</label>
+          <input
+            id={`${id}-person-name`}
+            autoComplete="off"
+            required
+            value={person.name}
+            onChange={(e) => setPerson((p) => ({ ...p, name: e.target.value }))}
+          />
+          <label htmlFor={`${id}-person-anumber`}>{t('plan.person.aNumber')}</label>
+          <p className="hint" id={`${id}-person-anumber-hint`}>
+            {t('plan.person.aNumberHint')}
+          </p>
+          <input
+            id={`${id}-person-anumber`}
+            inputMode="numeric"
+            autoComplete="off"
+            aria-describedby={`${id}-person-anumber-hint`}
+            value={person.aNumber}
+            onChange={(e) => setPerson((p) => ({ ...p, aNumber: e.target.value }))}
+          />
+          <label htmlFor={`${id}-person-country`}>{t('plan.person.countryOfBirth')}</label>
+          <input
+            id={`${id}-person-country`}
+            autoComplete="off"
+            value={person.countryOfBirth}
+            onChange={(e) => setPerson((p) => ({ ...p, countryOfBirth: e.target.value }))}
+          />
+          <label htmlFor={`${id}-person-birth`}>{t('plan.person.dateOfBirth')}</label>
+          <input
+            id={`${id}-person-birth`}
+            type="date"
+            value={person.dateOfBirth}
+            onChange={(e) => setPerson((p) => ({ ...p, dateOfBirth: e.target.value }))}
+          />
+          <label htmlFor={`${id}-team`}>{t('plan.legalTeam')}</label>
+          <select id={`${id}-team`} required value={teamId} onChange={(e) => setChosenTeam(e.target.value)}>
+            <option value="">{t('plan.chooseTeam')}</option>
+            {(teams.data ?? []).map((team) => (
+              <option key={team.id} value={team.id}>
+                {team.name}
+              </option>
+            ))}
+          </select>
+        </fieldset>
+      )}
       <label className="choice">
         <input type="checkbox" checked={testMode} onChange={(e) => setTestMode(e.target.checked)} />
         {t('plan.testMode')}
