@@ -26,7 +26,16 @@ export function verifyTwilioSignature(
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
-/** What Faro needs from an SMS provider: sending one text. */
+/**
+ * A provider's words with any phone number in them replaced: Twilio says "The 'To' number
+ * +12135550123 is not a valid phone number", and this message goes to the logs.
+ */
+export const withoutNumbers = (text: string) =>
+  text.replace(/\+?\(?\d[\d\s().-]{5,}\d/g, (found) =>
+    // Seven digits or more make a number (a local one has seven); a date is left as it is.
+    /^\d{4}-\d{2}-\d{2}$/.test(found) || found.replace(/\D/g, '').length < 7 ? found : '[number]',
+  );
+
 /** The provider refused a message: its HTTP status and error code (never the number or the text). */
 export class SmsProviderError extends Error {
   constructor(
@@ -34,11 +43,16 @@ export class SmsProviderError extends Error {
     readonly code: number | undefined,
     providerMessage: string | undefined,
   ) {
-    super(`SMS provider answered ${status}${code ? ` (${code})` : ''}: ${providerMessage ?? 'no message'}`);
+    super(
+      `SMS provider answered ${status}${code ? ` (${code})` : ''}: ${
+        providerMessage ? withoutNumbers(providerMessage).slice(0, 300) : 'no message'
+      }`,
+    );
     this.name = 'SmsProviderError';
   }
 }
 
+/** What Faro needs from an SMS provider: sending one text. */
 export interface SmsSender {
   send(to: string, body: string): Promise<{ providerId: string }>;
 }
