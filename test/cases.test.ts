@@ -177,9 +177,16 @@ describe('need to know', () => {
     const listed = await auditCount(id, 'case.listed');
     expectStatus(await client(t, legalA).get('/api/cases'), 200);
     expect(await auditCount(id, 'case.listed')).toBe(listed + 1);
-    // A refused reading writes nothing.
-    expect((await client(t, dispatcher).get(`/api/cases/${id}`)).status).toBe(404);
+    // A refused reading is no reading, but who asked is kept: probing for cases shows in the log.
+    const unknown = await client(t, dispatcher).get('/api/cases/00000000-0000-4000-8000-00000000abcd');
+    const refused = await client(t, dispatcher).get(`/api/cases/${id}`);
+    expect([refused.status, refused.text]).toEqual([unknown.status, unknown.text]);
     expect(await auditCount(id, 'case.viewed')).toBe(viewed + 2);
+    const refusals = await t.faro.database.db
+      .select({ actorId: auditLog.actorId })
+      .from(auditLog)
+      .where(and(eq(auditLog.subjectId, id), eq(auditLog.action, 'case.access_refused')));
+    expect(refusals).toEqual([{ actorId: dispatcher.userId }]);
 
     const withMember = expectStatus(
       await client(t, legalA).post(`/api/cases/${id}/members`, { userId: dispatcher.userId }),
@@ -212,13 +219,74 @@ describe('need to know', () => {
     const theirs = expectStatus(await client(t, legalB).get(`/api/cases/${id}`), 200).body;
     expect(theirs.person.name).toBe(name);
     expect(theirs.organizationId).toBe(orgB);
+    const recordsRead = await auditCount(id, 'case.referrals_viewed');
     const records = expectStatus(await client(t, legalA).get('/api/cases/referrals'), 200).body.referrals;
+    expect(await auditCount(id, 'case.referrals_viewed')).toBe(recordsRead + 1);
     const record = records.find((r: { caseId: string }) => r.caseId === id);
     expect(record).toMatchObject({ note: 'They have a Spanish-speaking attorney at Adelanto' });
     expect(JSON.stringify(records)).not.toContain(name);
     const listA = expectStatus(await client(t, legalA).get('/api/cases'), 200).body;
     expect(listA.cases.map((c: { id: string }) => c.id)).not.toContain(id);
     expect(await auditCount(id, 'case.referred')).toBe(1);
+  });
+
+  it('takes its tasks’ assignees off on referral, and refers only to an organization with a legal team', async () => {
+    const id = await openCase(legalA, { name: `Tasks ${tag()}` });
+    const withTask = expectStatus(
+      await client(t, legalA).post(`/api/cases/${id}/tasks`, {
+        text: 'Call the facility',
+        assigneeId: legalA2.userId,
+      }),
+      200,
+    ).body;
+    expect(withTask.tasks[0].assigneeId).toBe(legalA2.userId);
+    const [lonely] = await t.faro.database.db
+      .insert(organizations)
+      .values({
+        coalitionId: (await t.faro.database.db.select().from(organizations))[0]?.coalitionId as string,
+        name: `No legal ${tag()}`,
+        slug: `no-legal-${tag()}`,
+      })
+      .returning();
+    const refused = await client(t, legalA).post(`/api/cases/${id}/referral`, {
+      organizationId: lonely?.id,
+      note: 'x',
+    });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain('organizationId');
+    expectStatus(
+      await client(t, legalA).post(`/api/cases/${id}/referral`, { organizationId: orgB, note: 'x' }),
+      200,
+    );
+    const theirs = expectStatus(await client(t, legalB).get(`/api/cases/${id}`), 200).body;
+    expect(theirs.tasks[0]).toMatchObject({ assigneeId: null, assigneeName: null });
+    // The task's former assignee does not get the case back through it.
+    expect((await client(t, legalA2).get(`/api/cases/${id}`)).status).toBe(404);
+  });
+
+  it('lets the holding team take someone it added off the case; nobody else can', async () => {
+    const id = await openCase(legalA, { name: `Members ${tag()}` });
+    expectStatus(
+      await client(t, legalA).post(`/api/cases/${id}/members`, { userId: dispatcher.userId }),
+      200,
+    );
+    expectStatus(await client(t, dispatcher).get(`/api/cases/${id}`), 200);
+    // Someone added cannot take people off; another team is told the case does not exist.
+    expect((await client(t, dispatcher).delete(`/api/cases/${id}/members/${dispatcher.userId}`)).status).toBe(
+      403,
+    );
+    expect((await client(t, legalB).delete(`/api/cases/${id}/members/${dispatcher.userId}`)).status).toBe(
+      404,
+    );
+    const after = expectStatus(
+      await client(t, legalA).delete(`/api/cases/${id}/members/${dispatcher.userId}`),
+      200,
+    ).body;
+    expect(after.members).toEqual([]);
+    expect((await client(t, dispatcher).get(`/api/cases/${id}`)).status).toBe(404);
+    expect((await client(t, legalA).delete(`/api/cases/${id}/members/${dispatcher.userId}`)).status).toBe(
+      404,
+    );
   });
 });
 

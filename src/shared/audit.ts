@@ -67,6 +67,13 @@ export const AUDIT_ACTIONS = [
   'case.opened',
   /** A case was read: its detail, or its row in a list or a search (every time). */
   'case.viewed',
+  /**
+   * Someone who may not know a case asked for it by its id, and was told it does not exist (a
+   * dispatcher, another organization's team, a coalition admin): probing shows here.
+   */
+  'case.access_refused',
+  /** The referral records of a team were read (each names a case and holds a sealed note). */
+  'case.referrals_viewed',
   'case.listed',
   /** A case was a row of a CSV export for the legal team. */
   'case.exported',

@@ -20,6 +20,7 @@ import {
   listOrganizations,
   replaceDigests,
   setTaskDone,
+  unassignTasks,
   updateCase,
 } from './cases.repo.js';
 import {
@@ -259,6 +260,14 @@ export function createCaseWork(core: CaseCore) {
       });
     },
 
+    /** The holding team takes someone it added off the case. */
+    removeMember(coalitionId: string, actor: CaseActor, id: string, userId: string) {
+      return change(coalitionId, actor, id, { team: true }, async (db) => {
+        if ((await deleteMembers(db, id, userId)) === 0)
+          throw new AppError('NOT_FOUND', 'This person is not on the case.');
+      });
+    },
+
     assignAttorney(coalitionId: string, actor: CaseActor, id: string, attorneyId: string | null) {
       return change(coalitionId, actor, id, { team: true }, async (db, row) => {
         if (attorneyId) await checkTeamPerson(db, row, attorneyId, 'attorneyId');
@@ -268,7 +277,8 @@ export function createCaseWork(core: CaseCore) {
 
     /**
      * Refers the case to another member organization's legal team: the case moves with everything
-     * in it, the people the sender added lose it too, and the sender keeps the referral record.
+     * in it, the people the sender added lose it too (and its tasks their assignees), and the
+     * sender keeps the referral record. Only to an organization with a legal team.
      */
     async refer(
       coalitionId: string,
@@ -282,6 +292,9 @@ export function createCaseWork(core: CaseCore) {
         const organizations = await listOrganizations(db, coalitionId);
         if (!organizations.some((o) => o.id === input.organizationId))
           throw invalid('organizationId', 'No member organization with this id.');
+        // A case referred to an organization nobody there could open would be nobody's.
+        if ((await legalPeopleOf(db, [input.organizationId])).length === 0)
+          throw invalid('organizationId', 'That organization has no legal team to take the case.');
         const referralId = randomUUID();
         await insertReferral(db, {
           id: referralId,
@@ -293,7 +306,9 @@ export function createCaseWork(core: CaseCore) {
           referredBy: actor.userId,
           createdAt: at,
         });
+        // The sending team's people lose it: those it added, its attorney, the tasks' assignees.
         await deleteMembers(db, id);
+        await unassignTasks(db, id);
         await updateCase(db, id, { organizationId: input.organizationId, attorneyId: null });
       });
       return { referred: true as const };

@@ -172,8 +172,17 @@ export async function insertLink(db: Drizzle, row: typeof caseLinks.$inferInsert
 export async function insertMember(db: Drizzle, row: typeof caseMembers.$inferInsert) {
   await db.insert(caseMembers).values(row).onConflictDoNothing();
 }
-export async function deleteMembers(db: Drizzle, caseId: string) {
-  await db.delete(caseMembers).where(eq(caseMembers.caseId, caseId));
+export async function deleteMembers(db: Drizzle, caseId: string, userId?: string) {
+  const removed = await db
+    .delete(caseMembers)
+    .where(and(eq(caseMembers.caseId, caseId), userId ? eq(caseMembers.userId, userId) : undefined))
+    .returning({ userId: caseMembers.userId });
+  return removed.length;
+}
+
+/** Every task of the case without its assignee (a referral: the sending team's people). */
+export async function unassignTasks(db: Drizzle, caseId: string) {
+  await db.update(caseTasks).set({ assigneeId: null }).where(eq(caseTasks.caseId, caseId));
 }
 export async function insertReferral(db: Drizzle, row: typeof caseReferrals.$inferInsert) {
   await db.insert(caseReferrals).values(row);

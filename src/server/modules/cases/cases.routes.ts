@@ -24,6 +24,7 @@ import { AppError, errorSchema } from '../../http/errors.js';
 import { message } from '../../locales/messages.js';
 import { coalitionOf } from '../coalitions/coalition-of.js';
 import type { CasesService } from './cases.module.js';
+import { CaseRefused } from './cases.service.js';
 import { csvDocument } from './csv.js';
 
 const tags = ['cases'];
@@ -56,6 +57,11 @@ const actorOf = (request: Parameters<typeof sessionOf>[0]) => {
 export function registerCaseRoutes(app: FastifyInstance, deps: { cases: CasesService }): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const { cases } = deps;
+  // A case asked for by someone who may not know it: they are told it does not exist; the audit
+  // log is told who asked (after the request's own transaction has rolled back).
+  app.addHook('onError', async (_request, _reply, error) => {
+    if (error instanceof CaseRefused) await cases.recordRefusal(error);
+  });
 
   routes.get(
     '/api/cases',
@@ -261,6 +267,25 @@ export function registerCaseRoutes(app: FastifyInstance, deps: { cases: CasesSer
     'Add someone to the case (the holding team)',
     z.object({ userId: z.uuid() }),
     (c, a, id, body) => cases.addMember(c, a, id, body.userId),
+  );
+  routes.delete(
+    '/api/cases/:id/members/:userId',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        tags,
+        summary: 'Take someone the holding team added off the case',
+        params: z.object({ id: z.uuid(), userId: z.uuid() }),
+        response: { 200: caseDetailSchema, ...errors },
+      },
+    },
+    async (request) =>
+      cases.removeMember(
+        (await coalitionOf(request)).id,
+        actorOf(request),
+        request.params.id,
+        request.params.userId,
+      ),
   );
   change(
     'attorney',

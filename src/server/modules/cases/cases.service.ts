@@ -93,6 +93,21 @@ export const UPCOMING_DAYS = 14;
 export const invalid = (field: string, message: string) =>
   new AppError('VALIDATION', message, { fields: [{ field, message }] });
 export const notFound = () => new AppError('NOT_FOUND', 'No case with this id.');
+
+/**
+ * A case exists but this person may not know it: answered exactly as a case that does not exist
+ * (same code, same words), and written to the audit log once the request's transaction is over
+ * (the routes' error hook), so probing for cases shows there and nowhere else.
+ */
+export class CaseRefused extends AppError {
+  constructor(
+    readonly coalitionId: string,
+    readonly caseId: string,
+    readonly actorId: string,
+  ) {
+    super('NOT_FOUND', 'No case with this id.');
+  }
+}
 export const consentFirst = () =>
   new AppError('VALIDATION', 'Record the consent first: until then a case holds only a name and a contact.', {
     reason: 'consent_required' satisfies ErrorReason,
@@ -131,7 +146,7 @@ export function createCaseCore(deps: CaseDeps) {
       ? false
       : await isCaseMember(db, id, actor.userId);
     const who = { legalOrganizationIds, added };
-    if (!seesCase(who, row)) throw notFound();
+    if (!seesCase(who, row)) throw new CaseRefused(coalitionId, id, actor.userId);
     return { row, holds: holdsCase(who, row) };
   }
 
@@ -405,6 +420,11 @@ export function createCaseReading(core: CaseCore) {
     },
 
     /** The team's organizations and people, every member organization (for referrals), the facilities. */
+    /** A refused request for a case (CaseRefused), written once its request is over. */
+    async recordRefusal(refused: CaseRefused): Promise<void> {
+      await audit(database.db, refused.coalitionId, refused.actorId, 'case.access_refused', refused.caseId);
+    },
+
     async team(coalitionId: string, actor: CaseActor): Promise<CaseTeam> {
       const db = database.db;
       const mine = await legalOrganizationsOf(db, actor.userId);
@@ -424,6 +444,9 @@ export function createCaseReading(core: CaseCore) {
       const mine = await legalOrganizationsOf(db, actor.userId);
       const names = new Map((await listOrganizations(db, coalitionId)).map((o) => [o.id, o.name]));
       const rows = await referralsFrom(db, coalitionId, mine);
+      const at = now();
+      for (const { referral } of rows)
+        await audit(db, coalitionId, actor.userId, 'case.referrals_viewed', referral.caseId, at);
       return {
         referrals: rows.map(({ referral }) => ({
           id: referral.id,

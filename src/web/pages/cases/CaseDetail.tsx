@@ -24,6 +24,11 @@ export function CaseDetailView(props: { caseId: string; team: CaseTeam; onGone: 
       post(`tasks/${taskId}/done`, { done }),
     onSuccess: (data) => queries.setQueryData(key, data),
   });
+  const removeMember = useMutation({
+    mutationFn: (userId: string) =>
+      api<CaseDetail>(`/api/cases/${props.caseId}/members/${userId}`, { method: 'DELETE' }),
+    onSuccess: (data) => queries.setQueryData(key, data),
+  });
   if (detail.isError)
     return <ErrorSummary error={detail.error} overrides={{ NOT_FOUND: t('casesPage.notFound') }} />;
   const c = detail.data;
@@ -334,6 +339,27 @@ export function CaseDetailView(props: { caseId: string; team: CaseTeam; onGone: 
 
       <section aria-labelledby={`${id}-team`}>
         <h3 id={`${id}-team`}>{t('casesPage.teamSection')}</h3>
+        {c.members.length > 0 && (
+          <>
+            <h4>{t('casesPage.members')}</h4>
+            <ul data-testid="case-members">
+              {c.members.map((member) => (
+                <li key={member.userId}>
+                  {member.name}{' '}
+                  <button
+                    type="button"
+                    className="button"
+                    disabled={removeMember.isPending}
+                    onClick={() => removeMember.mutate(member.userId)}
+                  >
+                    {t('casesPage.removeMember', { name: member.name })}
+                  </button>
+                </li>
+              ))}
+            </ul>
+            {removeMember.isError && <ErrorSummary error={removeMember.error} />}
+          </>
+        )}
         <CaseForm
           title={t('casesPage.assignAttorney')}
           submit={t('casesPage.save')}
