@@ -70,3 +70,28 @@ describe('proof of work on the public form', () => {
     expect(await past.verify(header['x-faro-pow'])).toBe('expired');
   });
 });
+
+describe('proof of work on writing an emergency plan (issue 16: a plan texts up to fifteen numbers)', () => {
+  it('refuses a plan without a solved challenge and stores nothing; takes it with one, once', async () => {
+    const plans = async () =>
+      (await t.faro.database.pool.query<{ n: number }>('select count(*)::int as n from emergency_plans'))
+        .rows[0]?.n;
+    const plan = {
+      contacts: [{ phone: '+12135557100', language: 'es', task: 'family', message: 'Llama a la línea' }],
+      memberLanguage: 'es',
+      caseConsent: false,
+      pin: '482915',
+    };
+    const write = (headers: Record<string, string>) =>
+      t.faro.app.inject({ method: 'POST', url: '/api/plans', headers, payload: plan });
+    const before = await plans();
+    const refused = await write({});
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error.details.proofOfWork).toBe('missing');
+    expect(await plans()).toBe(before);
+    const header = await solvePow(await challenge());
+    expect((await write(header)).statusCode).toBe(201);
+    expect((await write(header)).json().error.details.proofOfWork).toBe('reused');
+    expect(await plans()).toBe((before ?? 0) + 1);
+  });
+});

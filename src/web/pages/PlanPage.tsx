@@ -2,9 +2,10 @@ import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PlanView } from '../../shared/plan.js';
-import { api } from '../api.js';
+import { ApiError, api } from '../api.js';
 import { ErrorSummary } from '../components/ErrorSummary.js';
 import { usePageTitle } from '../pageTitle.js';
+import { prepareProofOfWork, takeProofOfWork } from '../pow.js';
 import { type PlanDraft, PlanForm } from './plan/PlanForm.js';
 
 /** Seconds between the press and the activation, to undo a press that was a mistake. */
@@ -121,8 +122,23 @@ function PlanStart({ onWrite, onOpened }: { onWrite: () => void; onOpened: (view
 }
 
 function WritePlan({ onCreated, onCancel }: { onCreated: (code: string) => void; onCancel: () => void }) {
+  // The report form's security check, solved in the background while the plan is written: a plan
+  // texts up to fifteen numbers, so a script writing plans pays for each.
+  useEffect(prepareProofOfWork, []);
   const create = useMutation({
-    mutationFn: (draft: PlanDraft) => api<{ code: string }>('/api/plans', { method: 'POST', body: draft }),
+    mutationFn: async (draft: PlanDraft) => {
+      const send = async () =>
+        api<{ code: string }>('/api/plans', {
+          method: 'POST',
+          body: draft,
+          headers: await takeProofOfWork(),
+        });
+      // A check that expired while the plan was being written is redone once, without asking.
+      return send().catch((error: unknown) => {
+        if (error instanceof ApiError && error.details.proofOfWork) return send();
+        throw error;
+      });
+    },
     onSuccess: (created) => onCreated(created.code),
   });
   return (

@@ -29,7 +29,11 @@ export function createPlansModule(platform: Platform, deps: { cases: PlanCases }
     jobDefinitions: { planSms, planCase },
     jobs: planSms ? [planSms, planCase] : [planCase],
     routes(app) {
-      registerPlanRoutes(app, { plans, lookupsPerMinute: config.rateLimits.lookupsPerMinute });
+      registerPlanRoutes(app, {
+        plans,
+        lookupsPerMinute: config.rateLimits.lookupsPerMinute,
+        proofOfWork: platform.proofOfWork,
+      });
     },
   } satisfies FaroModule & Record<string, unknown>;
 }

@@ -15,6 +15,7 @@ import {
 import { sessionOf } from '../../http/auth.js';
 import { clientKeyOf } from '../../http/client-address.js';
 import { errorSchema } from '../../http/errors.js';
+import { PROOF_OF_WORK_HEADER, type ProofOfWork, requireProofOfWork } from '../../http/proof-of-work.js';
 import { coalitionOf } from '../coalitions/coalition-of.js';
 import type { PlanService } from './plans.service.js';
 import { planTemplates } from './templates.js';
@@ -31,7 +32,7 @@ const byAddress = (request: FastifyRequest): PlanSender => ({ kind: 'address', v
  */
 export function registerPlanRoutes(
   app: FastifyInstance,
-  deps: { plans: PlanService; lookupsPerMinute: number },
+  deps: { plans: PlanService; lookupsPerMinute: number; proofOfWork: ProofOfWork | null },
 ): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const limited = {
@@ -84,12 +85,17 @@ export function registerPlanRoutes(
       schema: {
         tags: ['plans'],
         summary: 'Write an emergency plan (anonymous)',
-        description: 'Answers with the plan code, once: it is not stored and cannot be shown again.',
+        description:
+          'Answers with the plan code, once: it is not stored and cannot be shown again. Asks for the report ' +
+          'form’s proof of work (`GET /api/reports/challenge`, solution in the `x-faro-pow` header): a plan ' +
+          'texts up to fifteen numbers, so writing one costs a script what a report does.',
         body: createPlanSchema,
+        headers: z.object({ [PROOF_OF_WORK_HEADER]: z.string().max(4096).optional() }),
         response: { 201: z.object({ code: z.string() }), ...refusals },
       },
     },
     async (request, reply) => {
+      await requireProofOfWork(deps.proofOfWork, request.headers[PROOF_OF_WORK_HEADER]);
       const created = await deps.plans.create((await coalitionOf(request)).id, request.body);
       return reply.status(201).send(created);
     },
