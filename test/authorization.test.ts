@@ -154,6 +154,11 @@ describe('authorization matrix', () => {
       '/api/plans/update',
       '/api/plans/deactivate',
       '/api/plans/activate',
+      '/api/plans/passkeys/options',
+      '/api/plans/passkeys',
+      '/api/plans/passkeys/remove',
+      '/api/plans/passkey-challenge',
+      '/api/plans/passkey-activate',
     ])
       expect(rule('POST', url), url).toBe('public');
     // The organizations a member may consent to (names only, as on the coalition's public pages).

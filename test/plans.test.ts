@@ -415,6 +415,60 @@ describe('emergency plans', () => {
     expect(badANumber.status).toBe(400);
   });
 
+  it('adds a passkey only with the code and PIN, and refuses a passkey it does not know as it refuses a wrong PIN', async () => {
+    nextDay();
+    const { input, code } = await writePlan();
+    const wrong = await anonymous().post('/api/plans/passkeys/options', { code, pin: '000000' });
+    const unknown = await anonymous().post('/api/plans/passkeys/options', {
+      code: 'ZZZZZ-ZZZZZ',
+      pin: '000000',
+    });
+    expect([wrong.status, wrong.text]).toEqual([unknown.status, unknown.text]);
+    expect(wrong.status).toBe(404);
+    const options = expectStatus(
+      await anonymous().post('/api/plans/passkeys/options', { code, pin: input.pin, language: 'es' }),
+      200,
+    ).body;
+    // Discoverable, verified by the phone's lock, named generically, with a random handle.
+    expect(options.options.authenticatorSelection).toMatchObject({
+      residentKey: 'required',
+      userVerification: 'required',
+    });
+    expect(options.options.user.name).toBe('Plan de emergencia de Faro');
+    expect(JSON.stringify(options)).not.toContain(code);
+    const fake = { id: 'AAAA', rawId: 'AAAA', type: 'public-key', response: {}, clientExtensionResults: {} };
+    // A made-up attestation is refused, and the challenge is spent by the attempt.
+    expect(
+      (await anonymous().post('/api/plans/passkeys', { challengeId: options.challengeId, response: fake }))
+        .status,
+    ).toBe(400);
+    expect(
+      (await anonymous().post('/api/plans/passkeys', { challengeId: options.challengeId, response: fake }))
+        .status,
+    ).toBe(400);
+
+    const challenge = expectStatus(await anonymous().post('/api/plans/passkey-challenge'), 200).body;
+    expect(challenge.options.allowCredentials ?? []).toEqual([]);
+    const forged = await anonymous().post('/api/plans/passkey-activate', {
+      challengeId: challenge.challengeId,
+      response: fake,
+    });
+    const stale = await anonymous().post('/api/plans/passkey-activate', {
+      challengeId: '00000000-0000-4000-8000-000000000000',
+      response: fake,
+    });
+    expect(forged.status).toBe(404);
+    expect([forged.status, forged.text]).toEqual([stale.status, stale.text]);
+    const removed = expectStatus(
+      await anonymous().post('/api/plans/passkeys/remove', { code, pin: input.pin }),
+      200,
+    );
+    expect(removed.body).toEqual({ removed: 0 });
+    expect(
+      expectStatus(await anonymous().post('/api/plans/open', { code, pin: input.pin }), 200).body.passkeys,
+    ).toBe(0);
+  });
+
   it('lets a hotline operator activate a caller’s plan (audited), and refuses a deactivated plan', async () => {
     nextDay();
     const { input, code } = await writePlan();

@@ -131,6 +131,8 @@ export const planViewSchema = planContentSchema.extend({
   state: z.enum(PLAN_STATES),
   lastConfirmedAt: z.string(),
   caseConsentAt: z.string().nullable(),
+  /** Passkeys on the member's phones that activate it without the code and PIN. */
+  passkeys: z.number().int(),
 });
 export type PlanView = z.infer<typeof planViewSchema>;
 

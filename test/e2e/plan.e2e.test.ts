@@ -88,4 +88,56 @@ describe('/plan on a Spanish phone', () => {
       expect.stringMatching(/^Faro emergency plan: This is an emergency/),
     ]);
   }, 90_000);
+
+  it('puts a passkey on the member’s phone, then starts the plan with one tap and the phone’s lock', async () => {
+    // WebAuthn needs a host name, not an IP address: use localhost.
+    const base = e2e.server.baseUrl.replace('127.0.0.1', 'localhost');
+    const context = await e2e.browser.newContext({
+      locale: 'es-MX',
+      viewport: { width: 360, height: 640 },
+      isMobile: true,
+    });
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
+    });
+    await page.goto(`${base}/plan`);
+    // No passkey on this phone yet: no one-tap button.
+    await page.getByRole('button', { name: 'Escribir un plan' }).waitFor();
+    expect(await page.getByRole('button', { name: /Activar mi plan \(huella/ }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Escribir un plan' }).click();
+    const contact = '+12135557011';
+    await page.locator('fieldset.plan-contact').nth(0).getByLabel('Número de teléfono').fill(contact);
+    await page.getByLabel('Elige un PIN').fill('284617');
+    await page.getByRole('button', { name: 'Guardar el plan' }).click();
+    const code = (await page.locator('[data-testid="plan-code"] .receipt').textContent()) ?? '';
+    await page.getByRole('button', { name: 'Ya lo anoté' }).click();
+    await page.getByLabel('Código del plan').fill(code);
+    await page.getByLabel('PIN').fill('284617');
+    await page.getByRole('button', { name: 'Abrir', exact: true }).click();
+    await page.getByRole('button', { name: 'Añadir una llave de acceso en este teléfono' }).click();
+    await page.getByTestId('plan-passkey-count').getByText('1 llave de acceso').waitFor();
+    await expectAccessible(page);
+
+    // Later, on the same phone: the start screen offers the one-tap button; the undo still works.
+    await page.goto(`${base}/plan`);
+    const oneTap = page.getByRole('button', { name: 'Activar mi plan (huella o bloqueo de pantalla)' });
+    await oneTap.click();
+    await page.getByRole('button', { name: 'Deshacer' }).click();
+    await new Promise((resolve) => setTimeout(resolve, 6500));
+    expect(sentTo(contact)).toEqual([]);
+    await oneTap.click();
+    await page.getByTestId('plan-activated').waitFor({ timeout: 20_000 });
+    await until(() => sentTo(contact).length > 0);
+    expect(sentTo(contact)[0]).toMatch(/^Plan de emergencia Faro: /);
+  }, 90_000);
 });

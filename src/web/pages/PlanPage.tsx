@@ -1,15 +1,15 @@
 import { useMutation } from '@tanstack/react-query';
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PlanView } from '../../shared/plan.js';
 import { ApiError, api } from '../api.js';
 import { ErrorSummary } from '../components/ErrorSummary.js';
 import { usePageTitle } from '../pageTitle.js';
 import { prepareProofOfWork, takeProofOfWork } from '../pow.js';
+import { useUndoCountdown } from './plan/countdown.js';
 import { type PlanDraft, PlanForm } from './plan/PlanForm.js';
+import { PasskeyStart, PlanPasskeys } from './plan/PlanPasskey.js';
 
-/** Seconds between the press and the activation, to undo a press that was a mistake. */
-export const UNDO_SECONDS = 5;
 
 type Credentials = { code: string; pin: string };
 type View =
@@ -79,6 +79,7 @@ function PlanStart({ onWrite, onOpened }: { onWrite: () => void; onOpened: (view
   return (
     <>
       <p>{t('plan.intro')}</p>
+      <PasskeyStart />
       <button type="button" className="button primary block" onClick={onWrite}>
         {t('plan.write')}
       </button>
@@ -190,9 +191,7 @@ function EditPlan({
 
 function OpenedPlan({ view, onEdit }: { view: Extract<View, { kind: 'opened' }>; onEdit: () => void }) {
   const { t } = useTranslation();
-  const [countdown, setCountdown] = useState<{ left: number; test: boolean } | null>(null);
   const [state, setState] = useState(view.plan.state);
-  const timer = useRef<ReturnType<typeof setInterval> | null>(null);
   const activate = useMutation({
     mutationFn: (test: boolean) =>
       api<{ messages: number; test: boolean }>('/api/plans/activate', {
@@ -204,31 +203,12 @@ function OpenedPlan({ view, onEdit }: { view: Extract<View, { kind: 'opened' }>;
     mutationFn: () => api('/api/plans/deactivate', { method: 'POST', body: view.credentials }),
     onSuccess: () => setState('deactivated'),
   });
-  const stop = () => {
-    if (timer.current) clearInterval(timer.current);
-    timer.current = null;
-    setCountdown(null);
-  };
-  // Leaving the page during the countdown cancels it.
-  useEffect(
-    () => () => {
-      if (timer.current) clearInterval(timer.current);
-    },
-    [],
-  );
+  const undo = useUndoCountdown<boolean>((test) => activate.mutate(test));
+  const countdown = undo.left ? { left: undo.left.seconds, test: undo.left.value } : null;
+  const stop = undo.stop;
   const start = (test: boolean) => {
     activate.reset();
-    setCountdown({ left: UNDO_SECONDS, test });
-    timer.current = setInterval(() => {
-      setCountdown((current) => {
-        if (!current) return null;
-        if (current.left > 1) return { ...current, left: current.left - 1 };
-        if (timer.current) clearInterval(timer.current);
-        timer.current = null;
-        activate.mutate(current.test);
-        return null;
-      });
-    }, 1000);
+    undo.start(test);
   };
   return (
     <>
@@ -278,6 +258,7 @@ function OpenedPlan({ view, onEdit }: { view: Extract<View, { kind: 'opened' }>;
           {t('plan.deactivate')}
         </button>
       )}
+      <PlanPasskeys credentials={view.credentials} count={view.plan.passkeys} />
     </>
   );
 }

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { boolean, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { PLAN_ACTIVATION_CHANNELS, PLAN_STATES } from '../../../shared/plan.js';
 import { coalitionRef } from './coalitions.js';
@@ -74,4 +75,39 @@ export const planAttempts = pgTable('plan_attempts', {
   failures: integer('failures').notNull().default(0),
   blockedUntil: timestamp('blocked_until', { withTimezone: true }),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+});
+
+/**
+ * Passkeys a member put on their own phone for one plan: a tap and a fingerprint activate it (or
+ * open it) without typing the code and PIN. Nothing names the member: the credential's user handle
+ * is random, and the passkey is found only by the id the phone presents.
+ */
+export const planPasskeys = pgTable(
+  'plan_passkeys',
+  {
+    /** The credential id, base64url. */
+    id: text('id').primaryKey(),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => emergencyPlans.id, { onDelete: 'cascade' }),
+    /** COSE public key, base64url. */
+    publicKey: text('public_key').notNull(),
+    counter: integer('counter').notNull().default(0),
+    transports: text('transports').array().notNull().default(sql`'{}'::text[]`),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+  },
+  (t) => [index('plan_passkeys_plan').on(t.planId)],
+);
+
+/**
+ * WebAuthn challenges of the plan page (no session: the page holds the challenge's id), each taken
+ * once within minutes. A registration's is bound to the plan its code and PIN opened.
+ */
+export const planPasskeyChallenges = pgTable('plan_passkey_challenges', {
+  id: uuid('id').primaryKey(),
+  challenge: text('challenge').notNull(),
+  purpose: text('purpose', { enum: ['register', 'authenticate'] }).notNull(),
+  planId: uuid('plan_id').references(() => emergencyPlans.id, { onDelete: 'cascade' }),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
 });

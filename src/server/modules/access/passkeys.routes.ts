@@ -5,19 +5,13 @@ import { z } from 'zod';
 import { sessionInfoSchema } from '../../../shared/access.js';
 import { sessionOf } from '../../http/auth.js';
 import { AppError } from '../../http/errors.js';
-import { relyingParty } from './passkeys.js';
+import { relyingParty, webauthnOptions, webauthnResponse } from './passkeys.js';
 import type { PasskeyService } from './passkeys.service.js';
 import type { SessionService } from './sessions.service.js';
 import type { SignInService } from './sign-in.service.js';
 
 const ok = z.object({ ok: z.literal(true) });
-/** WebAuthn JSON as the browser sends it; the library verifies its inner structure. */
-const webauthnResponse = z.looseObject({
-  id: z.string().max(1024),
-  type: z.literal('public-key'),
-  response: z.looseObject({}),
-});
-const options = z.record(z.string(), z.unknown());
+const options = webauthnOptions;
 
 /** Passkeys: add and remove from the account page; finish sign-in with one. */
 export function registerPasskeyRoutes(

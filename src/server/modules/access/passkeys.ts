@@ -6,7 +6,17 @@ import {
   verifyAuthenticationResponse,
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
+import { z } from 'zod';
 import type { PasskeyRow } from './passkeys.repo.js';
+
+/** WebAuthn JSON as the browser sends it; the library verifies its inner structure. */
+export const webauthnResponse = z.looseObject({
+  id: z.string().max(1024),
+  type: z.literal('public-key'),
+  response: z.looseObject({}),
+});
+/** Options for the browser's WebAuthn call, as the library makes them. */
+export const webauthnOptions = z.record(z.string(), z.unknown());
 
 /** Where WebAuthn credentials are scoped: the site's host name and its exact origin. */
 export interface RelyingParty {
@@ -26,7 +36,9 @@ export const CHALLENGE_TTL_MS = 5 * 60_000;
 export function registrationOptions(
   rp: RelyingParty,
   user: { id: string; email: string; name: string },
-  existing: PasskeyRow[],
+  existing: Pick<PasskeyRow, 'id' | 'transports'>[],
+  /** `required`: the phone keeps it, so it can be offered without naming anyone (an emergency plan's). */
+  residentKey: 'preferred' | 'required' = 'preferred',
 ) {
   return generateRegistrationOptions({
     rpName: 'Faro',
@@ -36,7 +48,7 @@ export function registrationOptions(
     userID: new TextEncoder().encode(user.id),
     attestationType: 'none',
     excludeCredentials: existing.map((p) => ({ id: p.id, transports: p.transports })),
-    authenticatorSelection: { residentKey: 'preferred', userVerification: 'required' },
+    authenticatorSelection: { residentKey, userVerification: 'required' },
   });
 }
 
@@ -63,8 +75,8 @@ export async function verifyRegistration(
   };
 }
 
-/** Options for `navigator.credentials.get`, limited to the person's passkeys. */
-export function authenticationOptions(rp: RelyingParty, existing: PasskeyRow[]) {
+/** Options for `navigator.credentials.get`, limited to the person's passkeys (none: any this site's phone keeps). */
+export function authenticationOptions(rp: RelyingParty, existing: Pick<PasskeyRow, 'id' | 'transports'>[]) {
   return generateAuthenticationOptions({
     rpID: rp.id,
     allowCredentials: existing.map((p) => ({ id: p.id, transports: p.transports })),
@@ -76,7 +88,7 @@ export function authenticationOptions(rp: RelyingParty, existing: PasskeyRow[]) 
 export async function verifyAuthentication(
   rp: RelyingParty,
   challenge: string,
-  passkey: PasskeyRow,
+  passkey: Pick<PasskeyRow, 'id' | 'publicKey' | 'counter' | 'transports'>,
   response: AuthenticationResponseJSON,
 ): Promise<number | null> {
   const result = await verifyAuthenticationResponse({

@@ -1,6 +1,8 @@
 import type { Platform } from '../../platform.js';
+import { relyingParty } from '../access/passkeys.js';
 import type { FaroModule } from '../module.js';
 import { planCaseJob } from './plan-case.job.js';
+import { registerPlanPasskeyRoutes } from './plan-passkeys.routes.js';
 import { planSmsJob } from './plan-sms.job.js';
 import { registerPlanRoutes } from './plans.routes.js';
 import { createPlanService, type PlanCases } from './plans.service.js';
@@ -20,6 +22,7 @@ export function createPlansModule(platform: Platform, deps: { cases: PlanCases }
     smsEnabled: sms !== null,
     smsDestinations: config.subscriptions.sms,
     publicUrl: config.publicUrl,
+    rp: relyingParty(config.publicUrl),
     cases: deps.cases,
   });
   const planCase = planCaseJob(plans);
@@ -29,6 +32,7 @@ export function createPlansModule(platform: Platform, deps: { cases: PlanCases }
     jobDefinitions: { planSms, planCase },
     jobs: planSms ? [planSms, planCase] : [planCase],
     routes(app) {
+      registerPlanPasskeyRoutes(app, { plans, lookupsPerMinute: config.rateLimits.lookupsPerMinute });
       registerPlanRoutes(app, {
         plans,
         lookupsPerMinute: config.rateLimits.lookupsPerMinute,

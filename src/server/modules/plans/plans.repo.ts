@@ -1,8 +1,17 @@
 import { and, eq, gte, isNull, lt, sql } from 'drizzle-orm';
 import type { Drizzle } from '../../db/database.js';
-import { emergencyPlans, planActivations, planAttempts } from '../../db/schema.js';
+import {
+  emergencyPlans,
+  planActivations,
+  planAttempts,
+  planPasskeyChallenges,
+  planPasskeys,
+} from '../../db/schema.js';
 
-/** The only place that writes the plans module's tables (emergency_plans, plan_activations, plan_attempts). */
+/**
+ * The only place that writes the plans module's tables (emergency_plans, plan_activations,
+ * plan_attempts, plan_passkeys, plan_passkey_challenges).
+ */
 
 export type PlanRow = typeof emergencyPlans.$inferSelect;
 export type NewPlanRow = typeof emergencyPlans.$inferInsert;
@@ -169,4 +178,69 @@ export async function activationWithPlan(db: Drizzle, activationId: string) {
 /** The case an activation asked for is open. */
 export async function markCaseOpened(db: Drizzle, activationId: string, at: Date): Promise<void> {
   await db.update(planActivations).set({ caseOpenedAt: at }).where(eq(planActivations.id, activationId));
+}
+
+export type PlanPasskeyRow = typeof planPasskeys.$inferSelect;
+
+export function planPasskeysOf(db: Drizzle, planId: string): Promise<PlanPasskeyRow[]> {
+  return db.select().from(planPasskeys).where(eq(planPasskeys.planId, planId));
+}
+
+export async function findPlanPasskey(db: Drizzle, id: string) {
+  const [row] = await db
+    .select({ passkey: planPasskeys, plan: emergencyPlans })
+    .from(planPasskeys)
+    .innerJoin(emergencyPlans, eq(emergencyPlans.id, planPasskeys.planId))
+    .where(eq(planPasskeys.id, id));
+  return row;
+}
+
+export async function insertPlanPasskey(db: Drizzle, row: typeof planPasskeys.$inferInsert) {
+  await db.insert(planPasskeys).values(row).onConflictDoNothing();
+}
+
+/** Records a use; the signature counter must move forward (a cloned authenticator would repeat it). */
+export async function recordPlanPasskeyUse(db: Drizzle, id: string, counter: number, at: Date) {
+  const updated = await db
+    .update(planPasskeys)
+    .set({ counter, lastUsedAt: at })
+    .where(
+      and(
+        eq(planPasskeys.id, id),
+        sql`((${planPasskeys.counter} = 0 and ${counter} = 0) or ${planPasskeys.counter} < ${counter})`,
+      ),
+    )
+    .returning({ id: planPasskeys.id });
+  return updated.length === 1;
+}
+
+export async function deletePlanPasskeys(db: Drizzle, planId: string): Promise<number> {
+  const deleted = await db
+    .delete(planPasskeys)
+    .where(eq(planPasskeys.planId, planId))
+    .returning({ id: planPasskeys.id });
+  return deleted.length;
+}
+
+export async function putPlanChallenge(db: Drizzle, row: typeof planPasskeyChallenges.$inferInsert) {
+  await db.insert(planPasskeyChallenges).values(row);
+}
+
+/** Takes a challenge once (deleted as it is read); null if unknown, of another purpose or expired. */
+export async function takePlanChallenge(
+  db: Drizzle,
+  id: string,
+  purpose: 'register' | 'authenticate',
+  at: Date,
+) {
+  const [row] = await db
+    .delete(planPasskeyChallenges)
+    .where(and(eq(planPasskeyChallenges.id, id), eq(planPasskeyChallenges.purpose, purpose)))
+    .returning();
+  return row && row.expiresAt > at ? row : null;
+}
+
+/** Challenges past their minutes, never taken: forgotten (retention). */
+export async function purgeOldPlanChallenges(db: Drizzle, before: Date): Promise<void> {
+  await db.delete(planPasskeyChallenges).where(lt(planPasskeyChallenges.expiresAt, before));
 }

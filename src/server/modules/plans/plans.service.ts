@@ -16,10 +16,12 @@ import { AppError } from '../../http/errors.js';
 import type { JobQueue } from '../../jobs/queue.js';
 import { message } from '../../locales/messages.js';
 import { recordAudit } from '../access/audit.js';
+import type { RelyingParty } from '../access/passkeys.js';
 import { hashPassword } from '../access/passwords.js';
 import { type SmsDestinationPolicy, smsRefusal } from '../alerts/subscription-contacts.js';
 import type { CaseContactInput } from '../cases/cases.service.js';
 import { planCaseJobType } from './plan-case.job.js';
+import { createPlanPasskeys } from './plan-passkeys.js';
 import { type PlanSms, planSmsJobType, sealPlanSms } from './plan-sms.job.js';
 import {
   activationCountsSince,
@@ -92,6 +94,8 @@ export function createPlanService(deps: {
   /** Which numbers Faro texts at all (the same rule as SMS subscriptions): a plan names no others. */
   smsDestinations: SmsDestinationPolicy;
   publicUrl: string;
+  /** Where passkeys are scoped (this site's public address). */
+  rp: RelyingParty;
   /** The legal teams' side (the cases module): where a consented activation opens its case. */
   cases: PlanCases;
 }) {
@@ -214,6 +218,90 @@ export function createPlanService(deps: {
     return [...framed, ...confirmation];
   };
 
+  /**
+   * Activates an unlocked plan: the activation and every text are written in one transaction (a
+   * crash loses nothing; the queue retries), once per source.
+   */
+  async function activatePlan(
+    coalitionId: string,
+    plan: PlanRow,
+    via: PlanActivation,
+  ): Promise<{ messages: number; test: boolean; duplicate: boolean }> {
+    if (plan.state !== 'active')
+      throw new AppError('INVALID_TRANSITION', 'This plan is deactivated: save it again to turn it on.');
+    const content = contentOf(plan);
+    const test = Boolean(via.test) || plan.testMode;
+    const texts = textsOf(content, test);
+    const at = deps.now();
+    const activationId = randomUUID();
+    const recorded = await database.transaction(async (tx) => {
+      // One at a time per plan, counted over the last day: a plan is not a way to text strangers
+      // again and again from the coalition's number (the provider would block it).
+      await lockPlan(tx.db, plan.id);
+      const recent = await activationCountsSince(tx.db, plan.id, new Date(at.getTime() - DAY_MS));
+      const fresh = await insertActivation(tx.db, {
+        id: activationId,
+        planId: plan.id,
+        coalitionId,
+        channel: via.channel,
+        sourceRef: via.sourceRef,
+        test,
+        caseConsent: plan.caseConsentAt !== null,
+        actorId: via.actorId ?? null,
+        messages: texts.length,
+        at,
+      });
+      if (!fresh) return false;
+      if (!test && recent.real >= PLAN_ACTIVATIONS_PER_DAY)
+        throw new AppError(
+          'CONFLICT',
+          'This plan was already activated in the last 24 hours: its contacts were texted then. Call the hotline if something changed.',
+          { reason: 'plan_already_activated' satisfies ErrorReason },
+        );
+      if (test && recent.test >= PLAN_TESTS_PER_DAY)
+        throw new AppError('RATE_LIMITED', `A plan can be tested ${PLAN_TESTS_PER_DAY} times a day.`, {
+          retryAfterSeconds: DAY_MS / 1000,
+        });
+      await queue(texts, `activation:${activationId}`, tx);
+      // The case is opened by its own job, committed with the activation: the texts never wait
+      // for it, and a crash or a failing step is retried until it is open (once: its id is the
+      // activation's).
+      if (!test && plan.caseConsentAt && content.caseConsent)
+        await deps.jobs.send(planCaseJobType, { activationId }, tx.client);
+      if (via.actorId)
+        await recordAudit(tx.db, {
+          coalitionId,
+          actorId: via.actorId,
+          action: 'plan.activated',
+          subjectType: 'plan',
+          subjectId: activationId,
+          at,
+        });
+      return true;
+    });
+    if (recorded) deps.jobs.wake(planSmsJobType);
+    return { messages: recorded ? texts.length : 0, test, duplicate: !recorded };
+  }
+
+  const viewOf = async (plan: PlanRow): Promise<PlanView> => ({
+    ...contentOf(plan),
+    state: plan.state,
+    lastConfirmedAt: plan.lastConfirmedAt.toISOString(),
+    caseConsentAt: plan.caseConsentAt?.toISOString() ?? null,
+    passkeys: await passkeys.count(plan.id),
+  });
+
+  const passkeys = createPlanPasskeys({
+    database,
+    now: deps.now,
+    rp: deps.rp,
+    unlock,
+    activate: (plan, via) => {
+      if (!deps.smsEnabled) throw new AppError('UNAVAILABLE', 'Texting is not set up on this server.');
+      return activatePlan(plan.coalitionId, plan, via);
+    },
+  });
+
   return {
     /** Stores a new plan; returns its code, shown to the member once and never stored. */
     async create(coalitionId: string, input: PlanContent & { pin: string }): Promise<{ code: string }> {
@@ -249,13 +337,7 @@ export function createPlanService(deps: {
 
     /** The plan, for its member (code and PIN). */
     async open(coalitionId: string, credentials: Credentials, sender: PlanSender): Promise<PlanView> {
-      const plan = await unlock(coalitionId, credentials, sender);
-      return {
-        ...contentOf(plan),
-        state: plan.state,
-        lastConfirmedAt: plan.lastConfirmedAt.toISOString(),
-        caseConsentAt: plan.caseConsentAt?.toISOString() ?? null,
-      };
+      return viewOf(await unlock(coalitionId, credentials, sender));
     },
 
     /** Saves the member's changes; saving confirms the plan (its year starts again) and turns it on. */
@@ -282,72 +364,18 @@ export function createPlanService(deps: {
       await updatePlan(database.db, plan.id, { state: 'deactivated' });
     },
 
-    /**
-     * Activates a plan: the activation and every text are written in one transaction (a crash
-     * loses nothing; the queue retries), once per source.
-     */
+    /** Activates a plan opened by its code and PIN (activatePlan). */
     async activate(
       coalitionId: string,
       credentials: Credentials,
       via: PlanActivation,
     ): Promise<{ messages: number; test: boolean; duplicate: boolean }> {
       if (!deps.smsEnabled) throw new AppError('UNAVAILABLE', 'Texting is not set up on this server.');
-      const plan = await unlock(coalitionId, credentials, via.sender);
-      if (plan.state !== 'active')
-        throw new AppError('INVALID_TRANSITION', 'This plan is deactivated: save it again to turn it on.');
-      const content = contentOf(plan);
-      const test = Boolean(via.test) || plan.testMode;
-      const texts = textsOf(content, test);
-      const at = deps.now();
-      const activationId = randomUUID();
-      const recorded = await database.transaction(async (tx) => {
-        // One at a time per plan, counted over the last day: a plan is not a way to text strangers
-        // again and again from the coalition's number (the provider would block it).
-        await lockPlan(tx.db, plan.id);
-        const recent = await activationCountsSince(tx.db, plan.id, new Date(at.getTime() - DAY_MS));
-        const fresh = await insertActivation(tx.db, {
-          id: activationId,
-          planId: plan.id,
-          coalitionId,
-          channel: via.channel,
-          sourceRef: via.sourceRef,
-          test,
-          caseConsent: plan.caseConsentAt !== null,
-          actorId: via.actorId ?? null,
-          messages: texts.length,
-          at,
-        });
-        if (!fresh) return false;
-        if (!test && recent.real >= PLAN_ACTIVATIONS_PER_DAY)
-          throw new AppError(
-            'CONFLICT',
-            'This plan was already activated in the last 24 hours: its contacts were texted then. Call the hotline if something changed.',
-            { reason: 'plan_already_activated' satisfies ErrorReason },
-          );
-        if (test && recent.test >= PLAN_TESTS_PER_DAY)
-          throw new AppError('RATE_LIMITED', `A plan can be tested ${PLAN_TESTS_PER_DAY} times a day.`, {
-            retryAfterSeconds: DAY_MS / 1000,
-          });
-        await queue(texts, `activation:${activationId}`, tx);
-        // The case is opened by its own job, committed with the activation: the texts never wait
-        // for it, and a crash or a failing step is retried until it is open (once: its id is the
-        // activation's).
-        if (!test && plan.caseConsentAt && content.caseConsent)
-          await deps.jobs.send(planCaseJobType, { activationId }, tx.client);
-        if (via.actorId)
-          await recordAudit(tx.db, {
-            coalitionId,
-            actorId: via.actorId,
-            action: 'plan.activated',
-            subjectType: 'plan',
-            subjectId: activationId,
-            at,
-          });
-        return true;
-      });
-      if (recorded) deps.jobs.wake(planSmsJobType);
-      return { messages: recorded ? texts.length : 0, test, duplicate: !recorded };
+      return activatePlan(coalitionId, await unlock(coalitionId, credentials, via.sender), via);
     },
+
+    /** Adding a passkey on the member's phone, and activating or opening the plan with it. */
+    passkeys,
 
     /** The organizations a member may give consent to (those with a legal team). */
     legalOrganizations(coalitionId: string) {
@@ -428,6 +456,7 @@ export function createPlanService(deps: {
         });
       }
       await purgeOldAttempts(database.db, new Date(now - 2 * DAY_MS));
+      await passkeys.purge();
       return purgeUnconfirmedPlans(database.db, cutOff);
     },
   };
