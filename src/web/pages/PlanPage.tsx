@@ -10,7 +10,6 @@ import { useUndoCountdown } from './plan/countdown.js';
 import { type PlanDraft, PlanForm } from './plan/PlanForm.js';
 import { PasskeyStart, PlanPasskeys } from './plan/PlanPasskey.js';
 
-
 type Credentials = { code: string; pin: string };
 type View =
   | { kind: 'start' }
