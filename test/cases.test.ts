@@ -482,12 +482,15 @@ describe('export and retention', () => {
     const held = await openCase(legalA, { name: `Held ${tag()}` });
     const open = await openCase(legalA, { name: `Open ${tag()}` });
     await legal.post(`/api/cases/${expired}/notes`, { text: 'to be forgotten' });
-    expectStatus(await legal.post(`/api/cases/${expired}/closing`, { closed: true }), 200);
+    // Referred, then closed by the team that took it: the sender's record ends with the case.
+    expectStatus(
+      await legal.post(`/api/cases/${expired}/referral`, { organizationId: orgB, note: 'forgotten too' }),
+      200,
+    );
+    expectStatus(await client(t, legalB).post(`/api/cases/${expired}/closing`, { closed: true }), 200);
     expectStatus(await legal.post(`/api/cases/${held}/closing`, { closed: true, hold: true }), 200);
     const closedList = expectStatus(await legal.get('/api/cases?closed=true'), 200).body;
-    expect(closedList.cases.map((c: { id: string }) => c.id)).toEqual(
-      expect.arrayContaining([expired, held]),
-    );
+    expect(closedList.cases.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining([held]));
     await t.faro.database.pool.query(
       `update cases set closed_at = now() - interval '366 days' where id = any($1::uuid[])`,
       [[expired, held]],
@@ -495,8 +498,11 @@ describe('export and retention', () => {
     const job = t.faro.jobDefinitions.retention;
     await t.faro.jobs.send(job, {});
     await t.faro.jobs.drain(job);
-    expect((await legal.get(`/api/cases/${expired}`)).status).toBe(404);
+    expect((await client(t, legalB).get(`/api/cases/${expired}`)).status).toBe(404);
     expectStatus(await legal.get(`/api/cases/${held}`), 200);
+    const records = expectStatus(await legal.get('/api/cases/referrals'), 200).body.referrals;
+    expect(records.map((r: { caseId: string }) => r.caseId)).not.toContain(expired);
+    expect(await auditCount(expired, 'case.referred')).toBe(1);
     expectStatus(await legal.get(`/api/cases/${open}`), 200);
     expect(await auditCount(expired, 'case.deleted')).toBe(1);
     expect(await auditCount(expired, 'case.opened')).toBe(1);

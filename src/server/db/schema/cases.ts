@@ -176,7 +176,7 @@ export const caseMembers = pgTable(
 
 /**
  * A referral to another member organization's legal team: the case moves, and this record is all
- * the sending organization keeps of it (the note sealed). Kept when the case itself is deleted.
+ * the sending organization keeps of it (the note sealed), until the case itself is deleted.
  */
 export const caseReferrals = pgTable(
   'case_referrals',

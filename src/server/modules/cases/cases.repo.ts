@@ -325,6 +325,11 @@ export function expiredCases(db: Drizzle, closedBefore: Date, limit: number) {
     .limit(limit);
 }
 
+/**
+ * Deletes a case with everything in it, the referral records that name it too: a sender's record
+ * holds a note about the person, which ends with the case (the audit log keeps that it was referred).
+ */
 export async function deleteCase(db: Drizzle, id: string) {
+  await db.delete(caseReferrals).where(eq(caseReferrals.caseId, id));
   await db.delete(cases).where(eq(cases.id, id));
 }
