@@ -123,9 +123,11 @@ describe('a resumable upload', () => {
     expect(answered(await patch(recorder, location, first + 1, FILE.subarray(first + 1))).status).toBe(409);
 
     expect(await patch(recorder, location, first, FILE.subarray(first), 3 * 1024 * 1024 + 777)).toBe('cut');
+    // What arrived before the cut is kept; the last bytes sent may not have (a cut socket drops what
+    // the server had not read yet — on a busy machine, tens of KiB).
     await expect
       .poll(() => offsetOf(recorder, location), { timeout: 10_000 })
-      .toBeGreaterThan(first + 3 * 1024 * 1024);
+      .toBeGreaterThan(first + 2 * 1024 * 1024);
     const second = await offsetOf(recorder, location);
 
     const last = answered(await patch(recorder, location, second, FILE.subarray(second)));
