@@ -209,6 +209,20 @@ describe('who may manage a feed', () => {
     const after = expectStatus(await client(t, legalA).get(`/api/cases/${caseId}`), 200).body;
     expect(after.hearings[0].at).toBe(detail.hearings[0].at);
     expect(after.contacts[0].textReminders).toBe(false);
+    // The team corrects it: a new court, the judge cleared, the time kept.
+    const corrected = expectStatus(
+      await client(t, legalA).post(`/api/cases/${caseId}/hearings/${hearingId}`, {
+        court: 'Dallas Immigration Court, 2nd floor',
+        judge: '',
+      }),
+      200,
+    ).body;
+    expect(corrected.hearings[0]).toMatchObject({
+      at: detail.hearings[0].at,
+      court: 'Dallas Immigration Court, 2nd floor',
+      judge: null,
+    });
+    expect((await client(t, legalA).post(`/api/cases/${caseId}/hearings/${hearingId}`, {})).status).toBe(400);
     // A hearing id of another case is not this case's.
     const elsewhere = await openCaseWithHearing(
       legalA,

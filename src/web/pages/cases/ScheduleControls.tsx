@@ -22,7 +22,9 @@ export function HearingChange(props: {
   return (
     <details className="case-hearing-change">
       <summary>{t('caseSchedule.changeHearing')}</summary>
+      {/* Made anew when the hearing changes, so the form shows what it now is. */}
       <CaseForm
+        key={`${hearing.at}|${hearing.court}|${hearing.type}|${hearing.judge ?? ''}`}
         title={t('caseSchedule.changeHearingTitle')}
         submit={t('casesPage.save')}
         refresh={props.refresh}
@@ -44,7 +46,8 @@ export function HearingChange(props: {
           const { at, ...rest } = given(values);
           return api<CaseDetail>(`/api/cases/${props.caseId}/hearings/${hearing.id}`, {
             method: 'POST',
-            body: { ...rest, ...(at ? { at: instantOf(at) } : {}) },
+            // An emptied judge field clears the judge.
+            body: { ...rest, judge: values.judge?.trim() ?? '', ...(at ? { at: instantOf(at) } : {}) },
           });
         }}
       />
