@@ -145,6 +145,17 @@ describe('authorization matrix', () => {
     // Who gets 404 on a case (dispatcher, other legal team, coalition admin), referral: cases.test.ts.
   });
 
+  it('issue 16: a calendar’s address is the legal team’s to make and revoke; the feed is public (its secret address decides, rate-limited); a hearing’s change and a contact’s reminders are a case’s routes', () => {
+    const rule = (method: string, url: string) =>
+      t.faro.routeAccess.find((r) => r.method === method && r.url === url)?.access;
+    for (const method of ['GET', 'POST', 'DELETE'])
+      expect(rule(method, '/api/cases/calendar'), method).toBe('cases:work');
+    expect(rule('GET', '/api/calendar/:file')).toBe('public');
+    expect(rule('POST', '/api/cases/:id/hearings/:hearingId')).toBe('signed-in');
+    expect(rule('POST', '/api/cases/:id/contacts/:contactId/reminders')).toBe('signed-in');
+    // Wrong tokens, other teams and dispatchers: case-calendar.test.ts.
+  });
+
   it('issue 16: a member’s plan routes are public (rate-limited, code and PIN decide); only the hotline activates for a caller', () => {
     const rule = (method: string, url: string) =>
       t.faro.routeAccess.find((r) => r.method === method && r.url === url)?.access;

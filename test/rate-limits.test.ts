@@ -88,6 +88,13 @@ describe('public rate limits', () => {
     }
   });
 
+  it('issue 16: limit calendar fetches per address, so secret addresses cannot be guessed at speed', async () => {
+    const url = `/api/calendar/${'A'.repeat(43)}.ics`;
+    const guesses = await burst(40, () => t.faro.app.inject({ url, remoteAddress: '192.0.2.16' }));
+    expect(guesses.filter((r) => r.statusCode === 404)).toHaveLength(30);
+    expect(guesses.filter((r) => r.statusCode === 429)).toHaveLength(10);
+  });
+
   it('never store or log the address', async () => {
     await postFrom('203.0.113.77');
     const { rows } = await t.faro.database.pool.query(

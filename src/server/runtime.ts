@@ -42,6 +42,7 @@ export interface Faro {
     responderTexts: Modules['dispatch']['services']['responderTexts'];
     reports: Modules['reports']['services']['reports'];
     plans: Modules['plans']['services']['plans'];
+    caseReminders: Modules['cases']['services']['reminders'];
   };
   database: Database;
   jobs: JobQueue;
@@ -54,7 +55,8 @@ export interface Faro {
     Modules['sms']['jobDefinitions'] &
     Modules['retention']['jobDefinitions'] &
     Modules['evidence']['jobDefinitions'] &
-    Modules['plans']['jobDefinitions'];
+    Modules['plans']['jobDefinitions'] &
+    Modules['cases']['jobDefinitions'];
   /** Graceful stop: refuse new requests, finish in-flight requests and jobs, close the database. */
   stop(): Promise<void>;
 }
@@ -88,6 +90,7 @@ export async function composeModules(platform: Awaited<ReturnType<typeof openPla
   });
   const evidence = createEvidenceModule(platform);
   const cases = createCasesModule(platform, {
+    staffPush: dispatch.services.staffPush,
     incidentExists: async (coalitionId, id) =>
       (await incidents.services.incidents.summary(coalitionId, id)) !== undefined,
     evidenceVisible: (coalitionId, actor, id) =>
@@ -177,6 +180,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
         ...dispatch.services,
         reports: reports.services.reports,
         plans: modules.plans.services.plans,
+        caseReminders: modules.cases.services.reminders,
       },
       database: platform.database,
       jobs: platform.jobs,
@@ -190,6 +194,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
         ...modules.retention.jobDefinitions,
         ...modules.evidence.jobDefinitions,
         ...modules.plans.jobDefinitions,
+        ...modules.cases.jobDefinitions,
       },
       stop,
     };

@@ -85,6 +85,11 @@ export const AUDIT_ACTIONS = [
   'case.closed',
   /** A closed case was deleted at the end of its retention; this row is all that remains. */
   'case.deleted',
+  /** A person made (or replaced) the secret address of their calendar of hearings and tasks. */
+  'case.calendar_created',
+  'case.calendar_revoked',
+  /** A person's calendar feed was fetched (by their calendar app or its server): one row per fetch. */
+  'case.calendar_read',
   /** A detention facility was added to the list cases pick from. */
   'settings.case_facility_added',
   /** A hotline operator activated an emergency plan for a caller (the subject is the activation). */

@@ -119,6 +119,8 @@ export const familyContactSchema = z.object({
   phone: optionalText(40),
   language: optionalText(50),
   relation: optionalText(100),
+  /** They asked for hearing reminders by text (date, time and court only, in their language). */
+  textReminders: z.boolean().optional(),
 });
 
 export const taskSchema = z.object({
@@ -209,6 +211,7 @@ export const caseDetailSchema = z.object({
       phone: z.string().nullable(),
       language: z.string().nullable(),
       relation: z.string().nullable(),
+      textReminders: z.boolean(),
     }),
   ),
   tasks: z.array(

@@ -79,4 +79,54 @@ describe('the cases page', () => {
     ).body;
     expect(list.cases).toHaveLength(1);
   }, 90_000);
+
+  it('moves a hearing, and makes, uses and revokes a calendar address (Spanish phone)', async () => {
+    const api = client(t, legal);
+    const id = expectStatus(
+      await api.post('/api/cases', {
+        source: 'call',
+        person: { name: 'Teodoro Mamani' },
+        consent: { givenBy: 'Su esposa', method: 'phone' },
+      }),
+      201,
+    ).body.id as string;
+    expectStatus(
+      await api.post(`/api/cases/${id}/hearings`, {
+        at: '2031-05-06T16:00:00.000Z',
+        court: 'Tribunal de Otay Mesa',
+        type: 'Audiencia maestra',
+      }),
+      200,
+    );
+    const context = await browser.newContext({ locale: 'es-US', viewport: { width: 360, height: 640 } });
+    await context.addCookies([{ name: 'faro_session', value: legal.token, url: t.baseUrl }]);
+    const page = await context.newPage();
+    await page.goto(`${t.baseUrl}/cases?lang=es&case=${id}`);
+    const detail = page.getByTestId('case-detail');
+    await detail.getByRole('heading', { name: 'Teodoro Mamani' }).waitFor();
+    await detail.getByText('Cambiar o reprogramar').click();
+    const change = detail.getByTestId('hearing-change');
+    await change.getByLabel('Fecha y hora').fill('2031-05-13T10:15');
+    await change.getByRole('button', { name: 'Guardar' }).click();
+    await expect
+      .poll(async () => (await api.get(`/api/cases/${id}`)).body.hearings[0].at)
+      .toBe(new Date('2031-05-13T10:15').toISOString());
+
+    const calendar = page.getByTestId('case-calendar');
+    await calendar.getByText(/no llevan nombres ni números A/).waitFor();
+    await calendar.getByRole('button', { name: 'Crear mi dirección de calendario' }).click();
+    const address = await calendar.getByTestId('calendar-url').inputValue();
+    expect(address).toMatch(/\/api\/calendar\/[A-Za-z0-9_-]{43}\.ics$/);
+    await expectAccessible(page);
+    const feed = await fetch(`${t.baseUrl}${new URL(address).pathname}`);
+    expect(feed.status).toBe(200);
+    const body = await feed.text();
+    expect(body).toContain('Tribunal de Otay Mesa');
+    expect(body).not.toContain('Mamani');
+    page.on('dialog', (dialog) => void dialog.accept());
+    await calendar.getByRole('button', { name: 'Revocar la dirección' }).click();
+    await calendar.getByText('No tiene dirección de calendario.').waitFor();
+    expect((await fetch(`${t.baseUrl}${new URL(address).pathname}`)).status).toBe(404);
+    await context.close();
+  }, 90_000);
 });

@@ -8,6 +8,7 @@ import { ErrorSummary } from '../components/ErrorSummary.js';
 import { useLanguage } from '../language.js';
 import { usePageTitle } from '../pageTitle.js';
 import { useTimeFormat } from '../time.js';
+import { CalendarFeedPanel } from './cases/CalendarFeed.js';
 import { CaseDetailView } from './cases/CaseDetail.js';
 import { CaseForm, given } from './cases/CaseForm.js';
 
@@ -226,6 +227,7 @@ export default function CasesPage() {
           onGone={() => go((next) => next.delete('case'))}
         />
       )}
+      <CalendarFeedPanel />
     </section>
   );
 }

@@ -31,6 +31,7 @@ import {
   invalid,
   notFound,
 } from './cases.service.js';
+import { textableContact } from './reminder-texts.js';
 import { context, sealJson } from './sealing.js';
 
 /**
@@ -167,8 +168,10 @@ export function createCaseWork(core: CaseCore) {
         phone?: string | undefined;
         language?: string | undefined;
         relation?: string | undefined;
+        textReminders?: boolean | undefined;
       },
     ) {
+      if (input.textReminders) textableContact(input);
       return change(coalitionId, actor, id, { needsConsent: true }, async (db) => {
         const contactId = randomUUID();
         await insertContact(db, {

@@ -4,6 +4,7 @@ import { AppError } from '../../http/errors.js';
 import type { Platform } from '../../platform.js';
 import { recordAudit } from '../access/audit.js';
 import type { FaroModule } from '../module.js';
+import { createCaseCalendar } from './calendar.js';
 import { createCaseWork } from './case-work.js';
 import {
   deleteCase,
@@ -22,6 +23,9 @@ import {
   createCaseReading,
   invalid,
 } from './cases.service.js';
+import { createCaseReminders, type ReminderDeps } from './reminders.js';
+import { registerScheduleRoutes } from './schedule.routes.js';
+import { createScheduleWork } from './schedule-work.js';
 import { createCaseDigester } from './search.js';
 
 /**
@@ -129,21 +133,46 @@ export type CasesService = ReturnType<typeof createCasesService>;
 
 export function createCasesModule(
   platform: Platform,
-  deps: Pick<CaseDeps, 'incidentExists' | 'evidenceVisible'>,
+  deps: Pick<CaseDeps, 'incidentExists' | 'evidenceVisible'> & {
+    /** Staff push (the dispatch module's): reminders reach people's devices through it. */
+    staffPush: ReminderDeps['staffPush'];
+  },
 ) {
   const { database, box, now, config } = platform;
+  const { staffPush, ...caseDeps } = deps;
+  const core = createCaseCore({ database, box, now, digester: createCaseDigester(box), ...caseDeps });
   const cases = createCasesService({
     database,
     box,
     now,
     digester: createCaseDigester(box),
     closedCaseDays: config.retention.closedCaseDays,
-    ...deps,
+    ...caseDeps,
+  });
+  const schedule = createScheduleWork(core);
+  const calendar = createCaseCalendar(core, { publicUrl: config.publicUrl });
+  const reminders = createCaseReminders({
+    database,
+    box,
+    now,
+    jobs: platform.jobs,
+    staffPush,
+    mailer: platform.mailer,
+    sms: platform.sms,
+    timeZone: config.timeZone,
+    publicUrl: config.publicUrl,
   });
   return {
-    services: { cases },
+    services: { cases, reminders },
+    jobDefinitions: { caseReminderSend: reminders.jobs.send, caseReminders: reminders.jobs.sweep },
+    jobs: [reminders.jobs.send, reminders.jobs.sweep],
     routes(app) {
       registerCaseRoutes(app, { cases });
+      registerScheduleRoutes(app, {
+        schedule,
+        calendar,
+        readsPerMinute: config.rateLimits.lookupsPerMinute,
+      });
     },
   } satisfies FaroModule & Record<string, unknown>;
 }

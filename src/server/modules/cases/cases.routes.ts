@@ -38,7 +38,8 @@ const listQuery = z.object({
   closed: z.enum(['true', 'false']).optional(),
 });
 
-const actorOf = (request: Parameters<typeof sessionOf>[0]) => {
+/** The signed-in person as the cases service takes them. */
+export const actorOf = (request: Parameters<typeof sessionOf>[0]) => {
   const session = sessionOf(request);
   return {
     userId: session.userId,

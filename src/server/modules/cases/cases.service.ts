@@ -211,17 +211,20 @@ export function createCaseCore(deps: CaseDeps) {
         };
       }),
       contacts: parts.contacts.map((contact) => {
-        const details = openJson<{ name: string; phone?: string; language?: string; relation?: string }>(
-          box,
-          contact.details,
-          context.contact(contact.id),
-        );
+        const details = openJson<{
+          name: string;
+          phone?: string;
+          language?: string;
+          relation?: string;
+          textReminders?: boolean;
+        }>(box, contact.details, context.contact(contact.id));
         return {
           id: contact.id,
           name: details.name,
           phone: details.phone ?? null,
           language: details.language ?? null,
           relation: details.relation ?? null,
+          textReminders: details.textReminders === true,
         };
       }),
       tasks: parts.tasks.map(({ task, assigneeName }) => ({

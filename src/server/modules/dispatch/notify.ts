@@ -54,6 +54,26 @@ export interface StaffPush {
       tag: string;
     },
   ): Promise<number>;
+  /**
+   * Sends what another module writes (`text` in each reader's language, `staffLanguage`) to every
+   * subscription of these people; the same delivery rules as `notify`.
+   */
+  notifyText(
+    userIds: readonly string[],
+    message: {
+      text: (language: Language) => { title: string; body: string };
+      url: string;
+      urgency: 'high' | 'normal';
+      ttlSeconds: number;
+      tag: string;
+    },
+  ): Promise<number>;
+  /**
+   * The language Faro knows a person reads, for what reaches them off their devices (an e-mail):
+   * their responder profile's, else the app language of the devices they registered, when those
+   * agree; null when Faro cannot tell.
+   */
+  readerLanguage(userId: string): Promise<Language | null>;
 }
 
 export function createStaffPush(deps: { database: Database; box: SecretBox; push: PushChannel }): StaffPush {
@@ -82,7 +102,18 @@ export function createStaffPush(deps: { database: Database; box: SecretBox; push
     async unregister(userId, endpoint) {
       await deleteStaffPush(database.db, userId, box.digest(endpoint, 'staff-push'));
     },
-    async notify(userIds, message) {
+    notify(userIds, message) {
+      const { kind, facts, ...rest } = message;
+      return this.notifyText(userIds, { ...rest, text: (language) => staffPushText(kind, language, facts) });
+    },
+    async readerLanguage(userId) {
+      const rows = await staffPushTargets(database.db, [userId]);
+      const spoken = rows[0]?.spoken;
+      if (spoken && spoken.includes('es') !== spoken.includes('en')) return staffLanguage({ spoken });
+      const devices = new Set(rows.map((row) => staffLanguage({ device: row.device })));
+      return devices.size === 1 ? ([...devices][0] ?? null) : null;
+    },
+    async notifyText(userIds, message) {
       if (userIds.length === 0) return 0;
       const rows = await staffPushTargets(database.db, userIds);
       let sent = 0;
@@ -90,7 +121,7 @@ export function createStaffPush(deps: { database: Database; box: SecretBox; push
       const retry: string[] = [];
       for (const row of rows) {
         const target = JSON.parse(box.open(row.subscription, context(row.id))) as PushSubscriptionJson;
-        const text = staffPushText(message.kind, staffLanguage(row), message.facts);
+        const text = message.text(staffLanguage(row));
         const outcome = await deps.push.send(target, {
           payload: JSON.stringify({
             type: 'staff',

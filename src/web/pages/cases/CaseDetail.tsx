@@ -7,6 +7,7 @@ import { api } from '../../api.js';
 import { ErrorSummary } from '../../components/ErrorSummary.js';
 import { useTimeFormat } from '../../time.js';
 import { CaseForm, given, instantOf } from './CaseForm.js';
+import { ContactTexts, HearingChange } from './ScheduleControls.js';
 
 /** One case, as its team works on it: every section with the form that adds to it. */
 export function CaseDetailView(props: { caseId: string; team: CaseTeam; onGone: () => void }) {
@@ -179,6 +180,7 @@ export function CaseDetailView(props: { caseId: string; team: CaseTeam; onGone: 
             <li key={h.id}>
               {format(h.at, 'dateTime')} · {h.court} · {h.type}
               {h.judge ? ` · ${h.judge}` : ''}
+              {consented && <HearingChange caseId={c.id} hearing={h} refresh={refresh} />}
             </li>
           ))}
         </ul>
@@ -211,6 +213,7 @@ export function CaseDetailView(props: { caseId: string; team: CaseTeam; onGone: 
               {contact.relation ? ` (${contact.relation})` : ''}
               {contact.phone ? ` · ${contact.phone}` : ''}
               {contact.language ? ` · ${contact.language}` : ''}
+              {contact.phone && <ContactTexts caseId={c.id} contact={contact} refresh={refresh} />}
             </li>
           ))}
         </ul>
@@ -224,8 +227,21 @@ export function CaseDetailView(props: { caseId: string; team: CaseTeam; onGone: 
               { name: 'phone', label: t('casesPage.phone'), type: 'tel' },
               { name: 'language', label: t('casesPage.language') },
               { name: 'relation', label: t('casesPage.relation') },
+              {
+                name: 'textReminders',
+                label: t('caseSchedule.textReminders'),
+                type: 'select',
+                hint: t('caseSchedule.textRemindersHint'),
+                options: [{ value: 'yes', label: t('caseSchedule.yes') }],
+              },
             ]}
-            send={(values) => post('contacts', given(values))}
+            send={(values) => {
+              const { textReminders, ...rest } = given(values);
+              return post('contacts', {
+                ...rest,
+                ...(textReminders === 'yes' ? { textReminders: true } : {}),
+              });
+            }}
           />
         )}
       </section>
