@@ -357,3 +357,57 @@ describe('task reminders', () => {
     expect(pushes()).toHaveLength(before.push);
   });
 });
+
+describe('a case opened by an emergency plan', () => {
+  it('tells the team it went to at once, by push and e-mail, naming nobody — and once, however often the job runs', async () => {
+    const teams = (await t.faro.app.inject({ url: '/api/plans/legal-organizations' })).json() as {
+      id: string;
+    }[];
+    expect(teams.map((team) => team.id)).toContain(orgA);
+    const member = 'Dolores Sepúlveda Marín';
+    const written = await t.faro.app.inject({
+      method: 'POST',
+      url: '/api/plans',
+      payload: {
+        contacts: [{ phone: '+12135559301', language: 'es', task: 'family', message: 'Llama a la línea' }],
+        memberLanguage: 'es',
+        caseConsent: true,
+        person: { name: member, aNumber: '208765431' },
+        legalOrganizationId: orgA,
+        pin: '370514',
+      },
+    });
+    expect(written.statusCode).toBe(201);
+    const before = {
+      a2: mailsTo(legalA2.userId).length,
+      b: mailsTo(legalB.userId).length,
+      push: pushes().length,
+    };
+    const activated = await t.faro.app.inject({
+      method: 'POST',
+      url: '/api/plans/activate',
+      payload: { code: written.json().code, pin: '370514' },
+    });
+    expect(activated.statusCode).toBe(202);
+    await t.faro.jobs.drain(t.faro.jobDefinitions.planCase ?? (null as never), 15_000);
+    await expect.poll(() => mailsTo(legalA2.userId).length, { timeout: 15_000 }).toBe(before.a2 + 1);
+    const mail = mailsTo(legalA2.userId).at(-1);
+    expect(mail?.subject).toMatch(/new case .* from an emergency plan/);
+    expect(mail?.text).toContain(`${PUBLIC_URL}/cases?case=`);
+    await expect.poll(() => pushes().length, { timeout: 15_000 }).toBe(before.push + 1);
+    // legalA reads Spanish on their phone.
+    expect(pushes().at(-1)?.title).toBe('Caso nuevo desde un plan de emergencia');
+    // Another organization's team hears nothing; nothing names the member.
+    expect(mailsTo(legalB.userId)).toHaveLength(before.b);
+    expect(JSON.stringify([mail, pushes().at(-1)])).not.toContain('Sepúlveda');
+    expect(JSON.stringify([mail, pushes().at(-1)])).not.toContain('208765431');
+    // The job again (a retry after a crash): the case is there already, nobody is told twice.
+    const caseId = /cases\?case=([0-9a-f-]{36})/.exec(mail?.text ?? '')?.[1] ?? '';
+    await t.faro.database.pool.query('update plan_activations set case_opened_at = null where id = $1', [
+      caseId,
+    ]);
+    await t.faro.services.plans.openCaseFor(caseId);
+    expect(mailsTo(legalA2.userId)).toHaveLength(before.a2 + 1);
+    expect(pushes()).toHaveLength(before.push + 1);
+  });
+});

@@ -23,6 +23,7 @@ import {
   createCaseReading,
   invalid,
 } from './cases.service.js';
+import { createNewCaseNotice } from './new-case-notice.js';
 import { createCaseReminders, type ReminderDeps } from './reminders.js';
 import { registerScheduleRoutes } from './schedule.routes.js';
 import { createScheduleWork } from './schedule-work.js';
@@ -32,7 +33,13 @@ import { createCaseDigester } from './search.js';
  * Cases: the legal team follows a detained person to release (issue 16, "Follow-up"). Sealed,
  * found by keyed digests, visible only to the team holding it, every reading audited.
  */
-export function createCasesService(deps: CaseDeps & { closedCaseDays: number }) {
+export function createCasesService(
+  deps: CaseDeps & {
+    closedCaseDays: number;
+    /** Tells a team of a case opened for them by nobody of theirs (an activated plan). */
+    onOpenedForTeam?: (caseId: string, organizationId: string) => Promise<void>;
+  },
+) {
   const core = createCaseCore(deps);
   const reading = createCaseReading(core);
   return {
@@ -79,6 +86,8 @@ export function createCasesService(deps: CaseDeps & { closedCaseDays: number }) 
         source: 'plan',
         openedBy: null,
       });
+      // Once: a retried job finds the case already open and tells nobody again.
+      if (opened.created) await deps.onOpenedForTeam?.(opened.id, chosen.id);
       return { id: opened.id, organizationId: chosen.id };
     },
     /**
@@ -147,6 +156,13 @@ export function createCasesModule(
     now,
     digester: createCaseDigester(box),
     closedCaseDays: config.retention.closedCaseDays,
+    onOpenedForTeam: createNewCaseNotice({
+      database,
+      staffPush,
+      mailer: platform.mailer,
+      publicUrl: config.publicUrl,
+      logError: platform.logError,
+    }),
     ...caseDeps,
   });
   const schedule = createScheduleWork(core);

@@ -262,7 +262,7 @@ export function createCaseReading(core: CaseCore) {
      * Opens a case for an organization's legal team: from an incident, a family member's call, or
      * an activated plan (its member gave consent in the plan). The caller checks who may open it.
      */
-    async openCase(coalitionId: string, input: OpenCaseInput): Promise<{ id: string }> {
+    async openCase(coalitionId: string, input: OpenCaseInput): Promise<{ id: string; created: boolean }> {
       if (!input.consent && (beyondSeeking(input.person) || input.contacts?.length || input.note))
         throw consentFirst();
       if (input.incidentId && !(await core.incidentExists(coalitionId, input.incidentId)))
@@ -270,7 +270,7 @@ export function createCaseReading(core: CaseCore) {
       const at = now();
       const id = input.id ?? randomUUID();
       return database.transaction(async ({ db }) => {
-        if (input.id && (await findCase(db, coalitionId, input.id))) return { id };
+        if (input.id && (await findCase(db, coalitionId, input.id))) return { id, created: false };
         await insertCase(db, {
           id,
           coalitionId,
@@ -316,7 +316,7 @@ export function createCaseReading(core: CaseCore) {
         }
         await audit(db, coalitionId, input.openedBy, 'case.opened', id, at);
         if (input.consent) await audit(db, coalitionId, input.openedBy, 'case.consent_recorded', id, at);
-        return { id };
+        return { id, created: true };
       });
     },
 
