@@ -22,17 +22,23 @@ import {
   createCaseReading,
   invalid,
 } from './cases.service.js';
+import { type CaseDocumentStore, createCaseDocuments } from './documents.js';
+import { registerCaseDocumentRoutes } from './documents.routes.js';
 import { createCaseDigester } from './search.js';
 
 /**
  * Cases: the legal team follows a detained person to release (issue 16, "Follow-up"). Sealed,
  * found by keyed digests, visible only to the team holding it, every reading audited.
  */
-export function createCasesService(deps: CaseDeps & { closedCaseDays: number }) {
+export function createCasesService(
+  deps: CaseDeps & { closedCaseDays: number; documentStore: CaseDocumentStore },
+) {
   const core = createCaseCore(deps);
   const reading = createCaseReading(core);
+  const documents = createCaseDocuments(core, deps.documentStore);
   return {
     ...reading,
+    documents,
     ...createCaseWork(core),
     /** A person of a legal team opens a case for one of their organizations (the first by default). */
     async open(coalitionId: string, actor: CaseActor, body: z.infer<typeof openCaseSchema>) {
@@ -89,10 +95,13 @@ export function createCasesService(deps: CaseDeps & { closedCaseDays: number }) 
         const due = await expiredCases(deps.database.db, before, 50);
         if (due.length === 0) return purged;
         for (const { id, coalitionId } of due) {
+          const released: string[] = [];
           const deleted = await deps.database.transaction(async ({ db }) => {
             // Held or reopened since it was listed: left as it is.
             const row = await findCase(db, coalitionId, id, true);
             if (!row || row.holdAt || !row.closedAt || row.closedAt >= before) return false;
+            // Its documents with it, their bytes in the evidence store too (their custody logs stay).
+            released.push(...(await documents.deleteAllIn(db, coalitionId, id)));
             await deleteCase(db, id);
             await recordAudit(db, {
               coalitionId,
@@ -104,7 +113,10 @@ export function createCasesService(deps: CaseDeps & { closedCaseDays: number }) 
             });
             return true;
           });
-          if (deleted) purged += 1;
+          if (deleted) {
+            purged += 1;
+            await documents.release(released);
+          }
         }
       }
     },
@@ -129,7 +141,7 @@ export type CasesService = ReturnType<typeof createCasesService>;
 
 export function createCasesModule(
   platform: Platform,
-  deps: Pick<CaseDeps, 'incidentExists' | 'evidenceVisible'>,
+  deps: Pick<CaseDeps, 'incidentExists' | 'evidenceVisible'> & { documentStore: CaseDocumentStore },
 ) {
   const { database, box, now, config } = platform;
   const cases = createCasesService({
@@ -144,6 +156,7 @@ export function createCasesModule(
     services: { cases },
     routes(app) {
       registerCaseRoutes(app, { cases });
+      registerCaseDocumentRoutes(app, { documents: cases.documents });
     },
   } satisfies FaroModule & Record<string, unknown>;
 }
