@@ -31,10 +31,8 @@ export interface StoreDocumentInput {
 const wrongType = (declared: string) =>
   new AppError(
     'UNSUPPORTED_MEDIA_TYPE',
-    `A document is a PDF or a photo (JPEG, PNG, HEIC, WebP), not ${declared}.`,
-    {
-      types: [...DOCUMENT_TYPES],
-    },
+    `A document is a PDF or a photo (JPEG, PNG, HEIC, WebP)${declared ? `, not ${declared}` : ': say which (Content-Type)'}.`,
+    { types: [...DOCUMENT_TYPES] },
   );
 /** Bytes enough to tell every document type apart (media-type.ts). */
 const HEAD_BYTES = 16;
