@@ -156,6 +156,19 @@ describe('authorization matrix', () => {
     // Wrong tokens, other teams and dispatchers: case-calendar.test.ts.
   });
 
+  it('issue 16: a case’s documents are per-case routes (signed-in; the service answers 404 unless the person may know the case), never evidence routes', () => {
+    const rules = Object.fromEntries(t.faro.routeAccess.map((r) => [`${r.method} ${r.url}`, r.access]));
+    for (const route of [
+      'GET /api/cases/:id/documents',
+      'POST /api/cases/:id/documents',
+      'GET /api/cases/:id/documents/:documentId',
+      'DELETE /api/cases/:id/documents/:documentId',
+    ])
+      expect(rules[route], route).toBe('signed-in');
+    // Who gets 404 (other legal team, dispatcher, coalition admin, another case), the referral, and
+    // every /api/evidence route answering a document's id as an unknown one: case-documents.test.ts.
+  });
+
   it('issue 16: a member’s plan routes are public (rate-limited, code and PIN decide); only the hotline activates for a caller', () => {
     const rule = (method: string, url: string) =>
       t.faro.routeAccess.find((r) => r.method === method && r.url === url)?.access;

@@ -98,6 +98,7 @@ export async function composeModules(platform: Awaited<ReturnType<typeof openPla
         () => true,
         () => false,
       ),
+    documentStore: evidence.services.evidence.documents,
   });
   const plans = createPlansModule(platform, { cases: cases.services.cases });
   const sms = createSmsModule(platform, {

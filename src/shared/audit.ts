@@ -77,6 +77,10 @@ export const AUDIT_ACTIONS = [
   'case.listed',
   /** A case was a row of a CSV export for the legal team. */
   'case.exported',
+  /** A document was added to a case, downloaded, or deleted (with a reason; its custody log stays). */
+  'case.document_added',
+  'case.document_read',
+  'case.document_deleted',
   /** Something in a case changed (person, custody, hearing, contact, task, note, link, people). */
   'case.changed',
   'case.consent_recorded',

@@ -7,6 +7,12 @@ import { z } from 'zod';
  */
 export const EVIDENCE_KINDS = ['video', 'audio', 'photo', 'note'] as const;
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
+/**
+ * What the evidence store keeps: an incident's evidence, or a legal case's document (owned by the
+ * case, read only through it: shared/case-documents.ts).
+ */
+export const EVIDENCE_ITEM_KINDS = [...EVIDENCE_KINDS, 'document'] as const;
+export type EvidenceItemKind = (typeof EVIDENCE_ITEM_KINDS)[number];
 
 /** receiving: bytes are arriving; partial: they stopped before the end (a phone taken, a dropped link); complete. */
 export const EVIDENCE_STATES = ['receiving', 'partial', 'complete'] as const;

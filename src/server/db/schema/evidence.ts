@@ -13,7 +13,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import {
-  EVIDENCE_KINDS,
+  EVIDENCE_ITEM_KINDS,
   EVIDENCE_SOURCES,
   EVIDENCE_STATES,
   WORKING_COPY_GAPS,
@@ -34,9 +34,13 @@ export const evidenceItems = pgTable(
   {
     id: uuid('id').primaryKey(),
     coalitionId: coalitionRef(),
-    incidentId: uuid('incident_id')
-      .notNull()
-      .references(() => incidents.id),
+    /**
+     * Its owner: the incident it was recorded on, or the legal case it is a document of (a Notice
+     * to Appear, a bond receipt). Exactly one. A case is the cases module's: no foreign key, so the
+     * item and its custody log outlive a case deleted at the end of its retention.
+     */
+    incidentId: uuid('incident_id').references(() => incidents.id),
+    caseId: uuid('case_id'),
     /** The assignment it was recorded on, if any. */
     assignmentId: uuid('assignment_id').references(() => assignments.id),
     recordedBy: uuid('recorded_by')
@@ -44,7 +48,7 @@ export const evidenceItems = pgTable(
       .references(() => users.id),
     /** The role the recorder acted in. */
     recordedRole: text('recorded_role').notNull(),
-    kind: text('kind', { enum: EVIDENCE_KINDS }).notNull(),
+    kind: text('kind', { enum: EVIDENCE_ITEM_KINDS }).notNull(),
     source: text('source', { enum: EVIDENCE_SOURCES }).notNull(),
     contentType: text('content_type').notNull(),
     state: text('state', { enum: EVIDENCE_STATES }).notNull().default('receiving'),
@@ -87,7 +91,9 @@ export const evidenceItems = pgTable(
   (t) => [
     index('evidence_items_incident').on(t.incidentId),
     index('evidence_items_retain').on(t.retainUntil),
+    index('evidence_items_case').on(t.caseId),
     check('evidence_items_bytes', sql`${t.bytes} >= 0`),
+    check('evidence_items_one_owner', sql`(${t.incidentId} is null) <> (${t.caseId} is null)`),
   ],
 );
 

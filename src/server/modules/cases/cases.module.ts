@@ -27,6 +27,8 @@ import { createNewCaseNotice } from './new-case-notice.js';
 import { createCaseReminders, type ReminderDeps } from './reminders.js';
 import { registerScheduleRoutes } from './schedule.routes.js';
 import { createScheduleWork } from './schedule-work.js';
+import { type CaseDocumentStore, createCaseDocuments } from './documents.js';
+import { registerCaseDocumentRoutes } from './documents.routes.js';
 import { createCaseDigester } from './search.js';
 
 /**
@@ -36,14 +38,17 @@ import { createCaseDigester } from './search.js';
 export function createCasesService(
   deps: CaseDeps & {
     closedCaseDays: number;
+    documentStore: CaseDocumentStore;
     /** Tells a team of a case opened for them by nobody of theirs (an activated plan). */
     onOpenedForTeam?: (caseId: string, organizationId: string) => Promise<void>;
   },
 ) {
   const core = createCaseCore(deps);
   const reading = createCaseReading(core);
+  const documents = createCaseDocuments(core, deps.documentStore);
   return {
     ...reading,
+    documents,
     ...createCaseWork(core),
     /** A person of a legal team opens a case for one of their organizations (the first by default). */
     async open(coalitionId: string, actor: CaseActor, body: z.infer<typeof openCaseSchema>) {
@@ -102,10 +107,13 @@ export function createCasesService(
         const due = await expiredCases(deps.database.db, before, 50);
         if (due.length === 0) return purged;
         for (const { id, coalitionId } of due) {
+          const released: string[] = [];
           const deleted = await deps.database.transaction(async ({ db }) => {
             // Held or reopened since it was listed: left as it is.
             const row = await findCase(db, coalitionId, id, true);
             if (!row || row.holdAt || !row.closedAt || row.closedAt >= before) return false;
+            // Its documents with it, their bytes in the evidence store too (their custody logs stay).
+            released.push(...(await documents.deleteAllIn(db, coalitionId, id)));
             await deleteCase(db, id);
             await recordAudit(db, {
               coalitionId,
@@ -117,7 +125,10 @@ export function createCasesService(
             });
             return true;
           });
-          if (deleted) purged += 1;
+          if (deleted) {
+            purged += 1;
+            await documents.release(released);
+          }
         }
       }
     },
@@ -143,6 +154,7 @@ export type CasesService = ReturnType<typeof createCasesService>;
 export function createCasesModule(
   platform: Platform,
   deps: Pick<CaseDeps, 'incidentExists' | 'evidenceVisible'> & {
+    documentStore: CaseDocumentStore;
     /** Staff push (the dispatch module's): reminders reach people's devices through it. */
     staffPush: ReminderDeps['staffPush'];
   },
@@ -189,6 +201,7 @@ export function createCasesModule(
         calendar,
         readsPerMinute: config.rateLimits.lookupsPerMinute,
       });
+      registerCaseDocumentRoutes(app, { documents: cases.documents });
     },
   } satisfies FaroModule & Record<string, unknown>;
 }

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
+import type { EvidenceKind } from '../../../shared/evidence.js';
 import type { Drizzle } from '../../db/database.js';
 import {
   assignments,
@@ -11,16 +12,37 @@ import {
 } from '../../db/schema.js';
 import { ENGAGED_OR_DONE } from './evidence.policy.js';
 
+/** The one condition that keeps a case's documents out of everything the evidence routes read. */
+const ofAnIncident = isNotNull(evidenceItems.incidentId);
+// The rows these queries return are narrowed to incident items by `ofAnIncident` (or by an
+// incident id), which Drizzle cannot type: the casts below say what the SQL guarantees.
+const asIncidentItems = <T extends { item: StoredItemRow }>(rows: T[]) =>
+  rows as (Omit<T, 'item'> & { item: EvidenceItemRow })[];
+
 /** The only writer of evidence_items, evidence_chunks, evidence_custody and evidence_working_copies. */
 
-export type EvidenceItemRow = typeof evidenceItems.$inferSelect;
+/** An item as stored: an incident's evidence, or a case's document. */
+export type StoredItemRow = typeof evidenceItems.$inferSelect;
+/**
+ * An incident's item: what every evidence route reads. A case's documents are never one of these
+ * (the queries below that answer them all filter on `ofAnIncident`), so the evidence routes cannot
+ * reach a document by its id, in a list, or in an export.
+ */
+export type EvidenceItemRow = Omit<StoredItemRow, 'incidentId' | 'caseId' | 'kind'> & {
+  incidentId: string;
+  caseId: null;
+  kind: EvidenceKind;
+};
 export type CustodyRow = typeof evidenceCustody.$inferSelect;
 
 export async function insertItem(db: Drizzle, row: typeof evidenceItems.$inferInsert): Promise<void> {
   await db.insert(evidenceItems).values(row);
 }
 
-/** An item of the coalition; `lock` holds it for the rest of the transaction (one writer at a time). */
+/**
+ * An incident's item of the coalition (never a case's document); `lock` holds it for the rest of
+ * the transaction (one writer at a time).
+ */
 export async function findItem(
   db: Drizzle,
   coalitionId: string,
@@ -30,9 +52,61 @@ export async function findItem(
   const query = db
     .select()
     .from(evidenceItems)
+    .where(and(eq(evidenceItems.coalitionId, coalitionId), eq(evidenceItems.id, id), ofAnIncident));
+  const [row] = await (lock ? query.for('update') : query);
+  return row as EvidenceItemRow | undefined;
+}
+
+/** An item of the coalition whoever owns it: for the storing path both owners share (file-upload.ts). */
+export async function findStoredItem(
+  db: Drizzle,
+  coalitionId: string,
+  id: string,
+  lock = false,
+): Promise<StoredItemRow | undefined> {
+  const query = db
+    .select()
+    .from(evidenceItems)
     .where(and(eq(evidenceItems.coalitionId, coalitionId), eq(evidenceItems.id, id)));
   const [row] = await (lock ? query.for('update') : query);
   return row;
+}
+
+/** A document of this case (none of another case's, none of an incident's). */
+export async function findDocument(
+  db: Drizzle,
+  coalitionId: string,
+  caseId: string,
+  id: string,
+  lock = false,
+): Promise<StoredItemRow | undefined> {
+  const query = db
+    .select()
+    .from(evidenceItems)
+    .where(
+      and(
+        eq(evidenceItems.coalitionId, coalitionId),
+        eq(evidenceItems.caseId, caseId),
+        eq(evidenceItems.id, id),
+      ),
+    );
+  const [row] = await (lock ? query.for('update') : query);
+  return row;
+}
+
+/** A case's documents whose originals are still kept. */
+export function documentsOfCase(db: Drizzle, coalitionId: string, caseId: string) {
+  return db
+    .select()
+    .from(evidenceItems)
+    .where(
+      and(
+        eq(evidenceItems.coalitionId, coalitionId),
+        eq(evidenceItems.caseId, caseId),
+        isNull(evidenceItems.deletedAt),
+      ),
+    )
+    .orderBy(asc(evidenceItems.receivedAt));
 }
 
 /**
@@ -50,24 +124,32 @@ const ofIncidentOrMergedInto = (coalitionId: string, incidentId: string) =>
          ) select id from family)`,
   );
 
-export function listItemsOfIncident(db: Drizzle, coalitionId: string, incidentId: string) {
-  return db
+export async function listItemsOfIncident(db: Drizzle, coalitionId: string, incidentId: string) {
+  const rows = await db
     .select({ item: evidenceItems, recorder: users.displayName })
     .from(evidenceItems)
     .innerJoin(users, eq(users.id, evidenceItems.recordedBy))
-    .where(and(eq(evidenceItems.coalitionId, coalitionId), ofIncidentOrMergedInto(coalitionId, incidentId)))
+    .where(
+      and(
+        eq(evidenceItems.coalitionId, coalitionId),
+        ofAnIncident,
+        ofIncidentOrMergedInto(coalitionId, incidentId),
+      ),
+    )
     .orderBy(asc(evidenceItems.receivedAt));
+  return asIncidentItems(rows);
 }
 
 /** The coalition's latest items, newest first (what the legal team works through). */
-export function recentItems(db: Drizzle, coalitionId: string, limit: number) {
-  return db
+export async function recentItems(db: Drizzle, coalitionId: string, limit: number) {
+  const rows = await db
     .select({ item: evidenceItems, recorder: users.displayName })
     .from(evidenceItems)
     .innerJoin(users, eq(users.id, evidenceItems.recordedBy))
-    .where(eq(evidenceItems.coalitionId, coalitionId))
+    .where(and(eq(evidenceItems.coalitionId, coalitionId), ofAnIncident))
     .orderBy(desc(evidenceItems.receivedAt))
     .limit(limit);
+  return asIncidentItems(rows);
 }
 
 /**
@@ -75,7 +157,7 @@ export function recentItems(db: Drizzle, coalitionId: string, limit: number) {
  * each with its recorder's name, held for the rest of the transaction (their custody logs grow),
  * in one order (by receipt) so that two exports at once never wait on each other in a circle.
  */
-export function itemsForExport(
+export async function itemsForExport(
   db: Drizzle,
   coalitionId: string,
   selection: { incidentId: string } | { itemIds: readonly string[] },
@@ -84,13 +166,14 @@ export function itemsForExport(
     'incidentId' in selection
       ? ofIncidentOrMergedInto(coalitionId, selection.incidentId)
       : inArray(evidenceItems.id, [...selection.itemIds]);
-  return db
+  const rows = await db
     .select({ item: evidenceItems, recorder: users.displayName })
     .from(evidenceItems)
     .innerJoin(users, eq(users.id, evidenceItems.recordedBy))
-    .where(and(eq(evidenceItems.coalitionId, coalitionId), chosen))
+    .where(and(eq(evidenceItems.coalitionId, coalitionId), ofAnIncident, chosen))
     .orderBy(asc(evidenceItems.receivedAt), asc(evidenceItems.id))
     .for('update', { of: evidenceItems });
+  return asIncidentItems(rows);
 }
 
 /** Whether the person holds (or held) an assignment on the incident: who may record there. */
@@ -213,13 +296,21 @@ export async function updateItem(
   await db.update(evidenceItems).set(values).where(eq(evidenceItems.id, id));
 }
 
-/** Originals past their retention and not held; their chunks are deleted, the item and its log kept. */
+/**
+ * Incidents' originals past their retention and not held; their chunks are deleted, the item and
+ * its log kept. (A case's documents are kept as long as the case: cases/documents.ts.)
+ */
 export function expiredItems(db: Drizzle, now: Date, limit: number) {
   return db
     .select({ id: evidenceItems.id, coalitionId: evidenceItems.coalitionId })
     .from(evidenceItems)
     .where(
-      and(lt(evidenceItems.retainUntil, now), isNull(evidenceItems.holdAt), isNull(evidenceItems.deletedAt)),
+      and(
+        ofAnIncident,
+        lt(evidenceItems.retainUntil, now),
+        isNull(evidenceItems.holdAt),
+        isNull(evidenceItems.deletedAt),
+      ),
     )
     .limit(limit);
 }

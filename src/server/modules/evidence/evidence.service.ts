@@ -5,6 +5,7 @@ import type {
   EvidenceVerification,
 } from '../../../shared/evidence.js';
 import type { Permission } from '../../../shared/permissions.js';
+import { createDocuments } from './documents.js';
 import { createFileUpload } from './file-upload.js';
 import { createHolds } from './holds.js';
 import { createItems, type ItemDeps } from './items.js';
@@ -70,13 +71,16 @@ export function createEvidenceService(deps: EvidenceDeps) {
   const { startIn: _, ...record } = recording;
   const copies = createWorkingCopies(items, deps.enqueueWorkingCopy);
   const { requestWorkingCopyIn: __, ...workingCopies } = copies;
+  const { appendTo, ...upload } = createFileUpload(items, recording, copies);
   return {
     ...record,
-    ...createFileUpload(items, recording, copies),
+    ...upload,
     ...createReading(items),
     ...createHolds(items),
     ...workingCopies,
     ...createReceipts(items),
+    /** A legal case's documents: for the cases module only, once it has decided access (documents.ts). */
+    documents: createDocuments(items, appendTo),
   };
 }
 

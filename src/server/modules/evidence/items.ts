@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AuditAction } from '../../../shared/admin.js';
-import type { EvidenceItem, EvidenceKind, WorkingCopy } from '../../../shared/evidence.js';
+import { DOCUMENT_MAX_BYTES } from '../../../shared/case-documents.js';
+import type { EvidenceItem, EvidenceItemKind, WorkingCopy } from '../../../shared/evidence.js';
 import { NOTE_MAX_BYTES } from '../../../shared/evidence-notes.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database, Drizzle } from '../../db/database.js';
@@ -17,6 +18,7 @@ import {
   lastCustody,
   listCustody,
   putChunks,
+  type StoredItemRow,
   updateItem,
 } from './evidence.repo.js';
 import type { Actor, StartInput } from './evidence.service.js';
@@ -39,11 +41,12 @@ import {
  */
 
 /** The most an original of each kind may hold. */
-export const EVIDENCE_MAX_BYTES: Record<EvidenceKind, number> = {
+export const EVIDENCE_MAX_BYTES: Record<EvidenceItemKind, number> = {
   video: 2 * 1024 ** 3,
   audio: 512 * 1024 ** 2,
   photo: 64 * 1024 ** 2,
   note: NOTE_MAX_BYTES,
+  document: DOCUMENT_MAX_BYTES,
 };
 
 /** A recording with nothing new for this long stopped before its end (a phone taken, a link lost): partial. */
@@ -93,7 +96,8 @@ export function createItems(deps: ItemDeps) {
     actor ? box.digest(actor.tokenHash, 'evidence-session').slice(0, 16) : null;
   const actingRole = (actor: Actor, wanted: string[]) =>
     actor.roles.find((role) => wanted.includes(role)) ?? actor.roles[0] ?? null;
-  const itemKey = (item: EvidenceItemRow) => box.openBytes(item.wrappedKey, keyContext(item.id));
+  const itemKey = (item: Pick<StoredItemRow, 'id' | 'wrappedKey'>) =>
+    box.openBytes(item.wrappedKey, keyContext(item.id));
 
   /** Appends an event to the item's chain of custody, its hash over the row before. */
   async function appendCustody(
@@ -188,14 +192,17 @@ export function createItems(deps: ItemDeps) {
   }
 
   /**
-   * A new item on an incident, with its own key (sealed by the server key), its retention, and the
-   * first row of its custody log.
+   * A new item on an incident (or a case's document: `caseId` instead), with its own key (sealed by
+   * the server key), its retention, and the first row of its custody log.
    */
   async function createItem(
     db: Drizzle,
     coalitionId: string,
     actor: Actor,
-    input: StartInput & {
+    input: Omit<StartInput, 'incidentId' | 'kind'> & {
+      incidentId: string | null;
+      caseId?: string | undefined;
+      kind: EvidenceItemKind;
       id: string;
       assignmentId: string | null;
       expectedBytes?: number | undefined;
@@ -207,9 +214,12 @@ export function createItems(deps: ItemDeps) {
       id: input.id,
       coalitionId,
       incidentId: input.incidentId,
+      caseId: input.caseId ?? null,
       assignmentId: input.assignmentId,
       recordedBy: actor.userId,
-      recordedRole: actingRole(actor, ['responder', 'dispatcher']) ?? 'responder',
+      recordedRole: input.caseId
+        ? (actingRole(actor, ['legal']) ?? 'legal')
+        : (actingRole(actor, ['responder', 'dispatcher']) ?? 'responder'),
       kind: input.kind,
       source: input.source,
       contentType: input.contentType,
@@ -234,7 +244,7 @@ export function createItems(deps: ItemDeps) {
 
   /** Seals a chunk's bytes at its place after `previousLink`; returns the row and the chain after it. */
   function sealAt(
-    item: EvidenceItemRow,
+    item: Pick<StoredItemRow, 'id'>,
     key: Uint8Array,
     place: { seq: number; offset: number },
     previousLink: Uint8Array,
@@ -284,7 +294,7 @@ export function createItems(deps: ItemDeps) {
   }
 
   /** Seals the item's last chunk again as the last (a chunk moved after it no longer verifies). */
-  async function sealLast(db: Drizzle, item: EvidenceItemRow, key: Uint8Array) {
+  async function sealLast(db: Drizzle, item: Pick<StoredItemRow, 'id' | 'chunks'>, key: Uint8Array) {
     const [last] = await store.read(db, item.id, item.chunks, 1);
     if (last?.seq !== item.chunks) throw new Error('the last chunk is missing');
     const plain = openChunk(key, chunkContext(item.id, last.seq, false), last.sealed);
@@ -298,7 +308,7 @@ export function createItems(deps: ItemDeps) {
   }
 
   /** Reads an item's chunks in order, opening each: a broken seal, hash or chain stops it. */
-  async function* openedChunks(db: Drizzle, item: EvidenceItemRow) {
+  async function* openedChunks(db: Drizzle, item: Pick<StoredItemRow, 'id' | 'wrappedKey'>) {
     const key = itemKey(item);
     let link = chainStart(item.id);
     let next = 1;
@@ -327,7 +337,7 @@ export function createItems(deps: ItemDeps) {
   }
 
   /** The SHA-256 of the whole original as stored, every seal, hash and link checked on the way. */
-  async function storedSha256(db: Drizzle, item: EvidenceItemRow): Promise<Buffer> {
+  async function storedSha256(db: Drizzle, item: Pick<StoredItemRow, 'id' | 'wrappedKey'>): Promise<Buffer> {
     const whole = createHash('sha256');
     for await (const chunk of openedChunks(db, item)) whole.update(chunk.plain);
     return whole.digest();

@@ -24,6 +24,9 @@ export function typesOfBytes(head: Uint8Array): readonly string[] {
   if (head.length >= 4 && Buffer.from(head.subarray(0, 4)).equals(Buffer.from([0x1a, 0x45, 0xdf, 0xa3])))
     return ['video/webm', 'audio/webm'];
   if (ascii(head, 0, 4) === 'OggS') return ['audio/ogg'];
+  // A PDF's header may follow a few bytes of junk some scanners write; readers look in the first KiB.
+  if (ascii(head, 0, Math.min(head.length, 1024)).includes('%PDF-')) return ['application/pdf'];
+  if (ascii(head, 0, 4) === 'RIFF' && ascii(head, 8, 12) === 'WEBP') return ['image/webp'];
   // AAC in ADTS frames: a 12-bit sync word, layer 0.
   if (head.length >= 2 && head[0] === 0xff && ((head[1] ?? 0) & 0xf6) === 0xf0) return ['audio/aac'];
   const brand = ftypBrand(head);

@@ -6,6 +6,7 @@ import { type CaseDetail, type CaseTeam, CUSTODY_STATUSES } from '../../../share
 import { api } from '../../api.js';
 import { ErrorSummary } from '../../components/ErrorSummary.js';
 import { useTimeFormat } from '../../time.js';
+import { CaseDocuments } from './CaseDocuments.js';
 import { CaseForm, given, instantOf } from './CaseForm.js';
 import { ContactTexts, HearingChange } from './ScheduleControls.js';
 
@@ -352,6 +353,8 @@ export function CaseDetailView(props: { caseId: string; team: CaseTeam; onGone: 
           />
         )}
       </section>
+
+      <CaseDocuments caseId={props.caseId} consented={consented} />
 
       <section aria-labelledby={`${id}-team`}>
         <h3 id={`${id}-team`}>{t('casesPage.teamSection')}</h3>
