@@ -23,12 +23,12 @@ import {
   createCaseReading,
   invalid,
 } from './cases.service.js';
+import { type CaseDocumentStore, createCaseDocuments } from './documents.js';
+import { registerCaseDocumentRoutes } from './documents.routes.js';
 import { createNewCaseNotice } from './new-case-notice.js';
 import { createCaseReminders, type ReminderDeps } from './reminders.js';
 import { registerScheduleRoutes } from './schedule.routes.js';
 import { createScheduleWork } from './schedule-work.js';
-import { type CaseDocumentStore, createCaseDocuments } from './documents.js';
-import { registerCaseDocumentRoutes } from './documents.routes.js';
 import { createCaseDigester } from './search.js';
 
 /**
