@@ -54,7 +54,8 @@ export interface Faro {
     Modules['sms']['jobDefinitions'] &
     Modules['retention']['jobDefinitions'] &
     Modules['evidence']['jobDefinitions'] &
-    Modules['plans']['jobDefinitions'];
+    Modules['plans']['jobDefinitions'] &
+    Modules['cases']['jobDefinitions'];
   /** Graceful stop: refuse new requests, finish in-flight requests and jobs, close the database. */
   stop(): Promise<void>;
 }
@@ -86,14 +87,6 @@ export async function composeModules(platform: Awaited<ReturnType<typeof openPla
     incidents: incidents.services.incidents,
     zones: zones.services.zones,
   });
-  const plans = createPlansModule(platform);
-  const sms = createSmsModule(platform, {
-    ...reports.services,
-    plans: createPlanTexts(plans.services.plans),
-    zones: zones.services.zones,
-    subscriptions: alerts.services.subscriptions,
-    responderTexts: dispatch.services.responderTexts,
-  });
   const evidence = createEvidenceModule(platform);
   const cases = createCasesModule(platform, {
     incidentExists: async (coalitionId, id) =>
@@ -103,6 +96,16 @@ export async function composeModules(platform: Awaited<ReturnType<typeof openPla
         () => true,
         () => false,
       ),
+    publicContacts: alerts.services.publishing.contacts,
+  });
+  const plans = createPlansModule(platform);
+  const sms = createSmsModule(platform, {
+    ...reports.services,
+    plans: createPlanTexts(plans.services.plans),
+    zones: zones.services.zones,
+    subscriptions: alerts.services.subscriptions,
+    responderTexts: dispatch.services.responderTexts,
+    familyTexts: cases.services.cases,
   });
   const retention = createRetentionModule(platform, {
     evidence: evidence.services.evidence,
@@ -190,6 +193,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
         ...modules.retention.jobDefinitions,
         ...modules.evidence.jobDefinitions,
         ...modules.plans.jobDefinitions,
+        ...modules.cases.jobDefinitions,
       },
       stop,
     };

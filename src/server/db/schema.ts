@@ -7,6 +7,7 @@
 export * from './schema/access.js';
 export * from './schema/alerts.js';
 export * from './schema/basemap.js';
+export * from './schema/case-family.js';
 export * from './schema/cases.js';
 export * from './schema/coalitions.js';
 export * from './schema/crypto.js';

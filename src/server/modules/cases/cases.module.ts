@@ -15,18 +15,22 @@ import {
   createCaseReading,
   invalid,
 } from './cases.service.js';
+import { createFamilyStatus, type FamilyStatusDeps, familySmsJob } from './family-status.js';
+import { registerFamilyStatusRoutes } from './family-status.routes.js';
 import { createCaseDigester } from './search.js';
 
 /**
  * Cases: the legal team follows a detained person to release (issue 16, "Follow-up"). Sealed,
  * found by keyed digests, visible only to the team holding it, every reading audited.
  */
-export function createCasesService(deps: CaseDeps & { closedCaseDays: number }) {
+export function createCasesService(deps: CaseDeps & { closedCaseDays: number; family: FamilyStatusDeps }) {
   const core = createCaseCore(deps);
   const reading = createCaseReading(core);
+  const family = createFamilyStatus(core, deps.family);
   return {
     ...reading,
     ...createCaseWork(core),
+    ...family,
     /** A person of a legal team opens a case for one of their organizations (the first by default). */
     async open(coalitionId: string, actor: CaseActor, body: z.infer<typeof openCaseSchema>) {
       const mine = await legalOrganizationsOf(deps.database.db, actor.userId);
@@ -52,6 +56,7 @@ export function createCasesService(deps: CaseDeps & { closedCaseDays: number }) 
     async purgeExpired(): Promise<number> {
       const at = deps.now();
       const before = new Date(at.getTime() - deps.closedCaseDays * 86_400_000);
+      await family.purgeFamilyAttempts();
       let purged = 0;
       for (;;) {
         const due = await expiredCases(deps.database.db, before, 50);
@@ -97,21 +102,34 @@ export type CasesService = ReturnType<typeof createCasesService>;
 
 export function createCasesModule(
   platform: Platform,
-  deps: Pick<CaseDeps, 'incidentExists' | 'evidenceVisible'>,
+  deps: Pick<CaseDeps, 'incidentExists' | 'evidenceVisible'> & Pick<FamilyStatusDeps, 'publicContacts'>,
 ) {
-  const { database, box, now, config } = platform;
+  const { database, box, now, config, jobs, sms } = platform;
+  const { publicContacts, ...caseDeps } = deps;
   const cases = createCasesService({
     database,
     box,
     now,
     digester: createCaseDigester(box),
     closedCaseDays: config.retention.closedCaseDays,
-    ...deps,
+    family: {
+      jobs,
+      smsEnabled: sms !== null,
+      smsDestinations: config.subscriptions.sms,
+      publicContacts,
+      publicUrl: config.publicUrl,
+      timeZone: config.timeZone,
+    },
+    ...caseDeps,
   });
+  const familySms = sms ? familySmsJob({ sender: sms, box }) : null;
   return {
     services: { cases },
+    jobDefinitions: { familySms },
+    jobs: familySms ? [familySms] : [],
     routes(app) {
       registerCaseRoutes(app, { cases });
+      registerFamilyStatusRoutes(app, { cases, lookupsPerMinute: config.rateLimits.lookupsPerMinute });
     },
   } satisfies FaroModule & Record<string, unknown>;
 }
