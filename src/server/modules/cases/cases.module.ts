@@ -127,9 +127,14 @@ export function createCasesModule(
     services: { cases },
     jobDefinitions: { familySms },
     jobs: familySms ? [familySms] : [],
-    routes(app) {
+    routes(app, http) {
       registerCaseRoutes(app, { cases });
-      registerFamilyStatusRoutes(app, { cases, lookupsPerMinute: config.rateLimits.lookupsPerMinute });
+      registerFamilyStatusRoutes(app, {
+        cases,
+        lookupsPerMinute: config.rateLimits.lookupsPerMinute,
+        pages: http.pages,
+        publicUrl: config.publicUrl,
+      });
     },
   } satisfies FaroModule & Record<string, unknown>;
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  type FamilyStatus,
   familyAccessListSchema,
   familyCredentialsSchema,
   familyStatusSchema,
@@ -10,7 +11,9 @@ import {
 } from '../../../shared/family-status.js';
 import { sessionOf } from '../../http/auth.js';
 import { clientKeyOf } from '../../http/client-address.js';
-import { errorSchema } from '../../http/errors.js';
+import { AppError, errorSchema } from '../../http/errors.js';
+import { acceptFormBodies, type FormBody, formText, postedFromAnotherSite } from '../../http/forms.js';
+import type { WebPages } from '../../http/pages.js';
 import { coalitionOf } from '../coalitions/coalition-of.js';
 import type { CasesService } from './cases.module.js';
 
@@ -34,15 +37,55 @@ const actorOf = (request: Parameters<typeof sessionOf>[0]) => {
  */
 export function registerFamilyStatusRoutes(
   app: FastifyInstance,
-  deps: { cases: CasesService; lookupsPerMinute: number },
+  deps: { cases: CasesService; lookupsPerMinute: number; pages: WebPages; publicUrl: string },
 ): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const { cases } = deps;
+  const limited = {
+    access: 'public' as const,
+    rateLimit: { max: deps.lookupsPerMinute, timeWindow: 60_000 },
+  };
+
+  // The page's form posted without scripts: answered as the page, with the status or why not. The
+  // code and PIN are read from the body and never echoed back into the page.
+  app.register(async (scope) => {
+    acceptFormBodies(scope, 2048);
+    scope.post(
+      '/family',
+      { bodyLimit: 2048, schema: { hide: true }, config: limited },
+      async (request, reply) => {
+        const page = (family: { status?: FamilyStatus; refusal?: 'noMatch' | 'blocked' }, status: number) =>
+          deps.pages.send(request, reply, { family, status });
+        if (postedFromAnotherSite(request, deps.publicUrl)) {
+          request.log.warn('family status form posted from another site: refused');
+          return page({ refusal: 'noMatch' }, 403);
+        }
+        const form = (request.body ?? {}) as FormBody;
+        const credentials = familyCredentialsSchema.safeParse({
+          code: formText(form, 'code'),
+          pin: formText(form, 'pin'),
+        });
+        if (!credentials.success) return page({ refusal: 'noMatch' }, 404);
+        try {
+          const status = await cases.familyStatus((await coalitionOf(request)).id, credentials.data, {
+            kind: 'address',
+            value: clientKeyOf(request),
+          });
+          return page({ status }, 200);
+        } catch (error) {
+          if (!(error instanceof AppError)) throw error;
+          if (error.code === 'NOT_FOUND') return page({ refusal: 'noMatch' }, 404);
+          if (error.code === 'RATE_LIMITED') return page({ refusal: 'blocked' }, 429);
+          throw error;
+        }
+      },
+    );
+  });
 
   routes.post(
     '/api/family-status',
     {
-      config: { access: 'public', rateLimit: { max: deps.lookupsPerMinute, timeWindow: 60_000 } },
+      config: limited,
       schema: {
         tags,
         summary: 'A family reads a case’s stage and whom to call, with the case code and PIN (anonymous)',

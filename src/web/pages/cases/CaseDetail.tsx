@@ -7,6 +7,7 @@ import { api } from '../../api.js';
 import { ErrorSummary } from '../../components/ErrorSummary.js';
 import { useTimeFormat } from '../../time.js';
 import { CaseForm, given, instantOf } from './CaseForm.js';
+import { FamilyAccess } from './FamilyAccess.js';
 
 /** One case, as its team works on it: every section with the form that adds to it. */
 export function CaseDetailView(props: { caseId: string; team: CaseTeam; onGone: () => void }) {
@@ -223,6 +224,7 @@ export function CaseDetailView(props: { caseId: string; team: CaseTeam; onGone: 
             send={(values) => post('contacts', given(values))}
           />
         )}
+        <FamilyAccess caseId={c.id} contacts={c.contacts} closed={c.closedAt !== null} />
       </section>
 
       <section aria-labelledby={`${id}-tasks`}>
