@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
   FAMILY_CODE_LENGTH,
@@ -195,7 +195,7 @@ export function createFamilyStatus(core: CaseCore, deps: FamilyStatusDeps) {
           if (!(await familyCodeTaken(db, familyCodeDigest(box, symbols)))) break;
         }
         await revokeFamilyAccess(db, caseId, input.contactId, at);
-        const accessId = crypto.randomUUID();
+        const accessId = randomUUID();
         await insertFamilyAccess(db, {
           id: accessId,
           coalitionId,
