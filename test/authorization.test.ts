@@ -75,6 +75,10 @@ describe('authorization matrix', () => {
         'POST /api/plans/activate',
         'GET /api/plans/legal-organizations',
         'POST /api/hotline/plans/activate',
+        'POST /api/family-status',
+        'GET /api/cases/:id/family-access',
+        'POST /api/cases/:id/family-access',
+        'POST /api/cases/:id/family-access/:contactId/revoke',
       ]),
     );
     expect(t.faro.routeAccess.length).toBeGreaterThan(20);
@@ -190,6 +194,20 @@ describe('authorization matrix', () => {
     expect(rule('POST', '/api/hotline/plans/activate')).toBe('plans:activate');
     expect(ROLES.filter((role) => can([role], 'plans:activate'))).toEqual(['dispatcher', 'operator']);
     // What a caller without the code and PIN learns (nothing, not even whether the code exists): plans.test.ts.
+  });
+
+  it('issue 16: a family reads a case’s stage with its code and PIN (public, rate-limited); giving and revoking codes are a case’s own routes', () => {
+    const route = (method: string, url: string) =>
+      t.faro.routeAccess.find((r) => r.method === method && r.url === url);
+    expect(route('POST', '/api/family-status')?.access).toBe('public');
+    for (const [method, url] of [
+      ['GET', '/api/cases/:id/family-access'],
+      ['POST', '/api/cases/:id/family-access'],
+      ['POST', '/api/cases/:id/family-access/:contactId/revoke'],
+    ] as const)
+      expect(route(method, url)?.access, `${method} ${url}`).toBe('signed-in');
+    // Who may give a code (the holding team; 404 to anyone who may not know the case, 403 to
+    // people it added), what a guesser learns (nothing), the back-off: family-status.test.ts.
   });
 
   it('issue 13 item 7: lets only those who write alerts run a rumor check, as its separate steps did', () => {

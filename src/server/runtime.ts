@@ -99,6 +99,7 @@ export async function composeModules(platform: Awaited<ReturnType<typeof openPla
         () => false,
       ),
     documentStore: evidence.services.evidence.documents,
+    publicContacts: alerts.services.publishing.contacts,
   });
   const plans = createPlansModule(platform, { cases: cases.services.cases });
   const sms = createSmsModule(platform, {
@@ -107,6 +108,7 @@ export async function composeModules(platform: Awaited<ReturnType<typeof openPla
     zones: zones.services.zones,
     subscriptions: alerts.services.subscriptions,
     responderTexts: dispatch.services.responderTexts,
+    familyTexts: cases.services.cases,
   });
   const retention = createRetentionModule(platform, {
     evidence: evidence.services.evidence,

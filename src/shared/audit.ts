@@ -98,6 +98,12 @@ export const AUDIT_ACTIONS = [
   'settings.case_facility_added',
   /** A hotline operator activated an emergency plan for a caller (the subject is the activation). */
   'plan.activated',
+  /** A family contact was given a case code and PIN to follow the case's stage (issue 16). */
+  'case.family_access_issued',
+  /** A family contact's case code was revoked. */
+  'case.family_access_revoked',
+  /** A family read the case's stage with its code and PIN (no actor: nobody signed in). */
+  'case.family_status_read',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

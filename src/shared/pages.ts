@@ -1,3 +1,4 @@
+import type { FamilyStatus } from './family-status.js';
 /** The paths of the web app; the server answers each with the app shell. */
 export const WEB_PAGES = [
   '/',
@@ -9,6 +10,7 @@ export const WEB_PAGES = [
   '/alerts',
   '/unsubscribe',
   '/plan',
+  '/family',
   '/alerting',
   '/responder',
   '/dispatch',
@@ -92,6 +94,12 @@ export type SubscribeFormAnswer =
     }
   | { sent: 'email' | 'sms' };
 
+/** The answer to the family status form posted without scripts: the status, or why not (never the code or PIN). */
+export interface FamilyPageAnswer {
+  status?: FamilyStatus;
+  refusal?: 'noMatch' | 'blocked';
+}
+
 /**
  * What the server hands a page it renders, in the page itself (a JSON block
  * the browser reads before it takes the page over, so both render the same).
@@ -105,6 +113,7 @@ export interface ServerPage {
   renderedAt: string;
   report?: ReportFormAnswer;
   subscribe?: SubscribeFormAnswer;
+  family?: FamilyPageAnswer;
   /** Data the page's queries already have, by query key. */
   queries: { key: readonly unknown[]; data: unknown }[];
 }

@@ -4,6 +4,7 @@ import type { Permission } from '../shared/permissions.js';
 import { Layout } from './components/Layout.js';
 import { RequireAccess } from './components/RequireAccess.js';
 import { AlertsPage, UnsubscribePage } from './pages/AlertsPage.js';
+import { FamilyPage } from './pages/FamilyPage.js';
 import { HomePage } from './pages/HomePage.js';
 import { InvitePage } from './pages/InvitePage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
@@ -43,6 +44,7 @@ export function AppRoutes() {
         <Route path="subscription" element={<ManageSubscriptionPage />} />
         <Route path="alerts" element={<AlertsPage />} />
         <Route path="plan" element={<PlanPage />} />
+        <Route path="family" element={<FamilyPage />} />
         <Route path="unsubscribe" element={<UnsubscribePage />} />
         <Route path="signin" element={<SignInPage />} />
         <Route path="invite" element={<InvitePage />} />

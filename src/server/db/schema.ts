@@ -8,6 +8,7 @@ export * from './schema/access.js';
 export * from './schema/alerts.js';
 export * from './schema/basemap.js';
 export * from './schema/case-documents.js';
+export * from './schema/case-family.js';
 export * from './schema/case-schedule.js';
 export * from './schema/cases.js';
 export * from './schema/coalitions.js';

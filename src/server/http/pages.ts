@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import { LANGUAGE_COOKIE, pickLanguage } from '../../shared/language.js';
 import {
+  type FamilyPageAnswer,
   type PublicContacts,
   type ReportFormAnswer,
   SERVER_PAGE_ID,
@@ -24,7 +25,15 @@ import { errorBody } from './errors.js';
  */
 
 /** The pages rendered on the server; the rest (staff pages, one-time links) are filled in by the browser. */
-export const SERVER_RENDERED = new Set(['/', '/report', '/alerts', '/status', '/subscribe', '/plan']);
+export const SERVER_RENDERED = new Set([
+  '/',
+  '/report',
+  '/alerts',
+  '/status',
+  '/subscribe',
+  '/plan',
+  '/family',
+]);
 
 export interface PageExtras {
   /** Data the page's queries start with (the zones, the alerts). */
@@ -33,6 +42,8 @@ export interface PageExtras {
   report?: ReportFormAnswer;
   /** The answer to a subscribe form posted without scripts. */
   subscribe?: SubscribeFormAnswer;
+  /** The answer to the family status form posted without scripts. */
+  family?: FamilyPageAnswer;
   status?: number;
 }
 
@@ -144,7 +155,7 @@ export async function createWebPages(options: {
       const pathname = request.url.split('?')[0] ?? '/';
       // Every address nobody has makes the same "not found" page; a form's answer is never reused.
       const reuseKey =
-        extras.report || extras.subscribe || carriesCode(request.url)
+        extras.report || extras.subscribe || extras.family || carriesCode(request.url)
           ? null
           : `${status === 404 ? '404' : request.url}\n${language}\n${JSON.stringify([contacts, queries])}`;
       const now = Date.now();
@@ -158,6 +169,7 @@ export async function createWebPages(options: {
           queries,
           ...(extras.report ? { report: extras.report } : {}),
           ...(extras.subscribe ? { subscribe: extras.subscribe } : {}),
+          ...(extras.family ? { family: extras.family } : {}),
         };
         let rendered: { html: string; title: string } | null = null;
         if (renderer && (SERVER_RENDERED.has(pathname) || status === 404)) {
@@ -196,7 +208,9 @@ export async function createWebPages(options: {
           // page), is nobody's to keep: not the browser's cache, not the service worker's copy for offline.
           .header(
             'cache-control',
-            extras.report || extras.subscribe || carriesCode(request.url) ? 'no-store' : 'no-cache',
+            extras.report || extras.subscribe || extras.family || carriesCode(request.url)
+              ? 'no-store'
+              : 'no-cache',
           )
           .header('vary', [reply.getHeader('vary'), 'accept-language, cookie'].filter(Boolean).join(', '))
           .send(html.html)

@@ -3,6 +3,7 @@ import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PlanView } from '../../shared/plan.js';
 import { ApiError, api } from '../api.js';
+import { CodeField, PinField } from '../components/CodeField.js';
 import { ErrorSummary } from '../components/ErrorSummary.js';
 import { usePageTitle } from '../pageTitle.js';
 import { prepareProofOfWork, takeProofOfWork } from '../pow.js';
@@ -84,29 +85,8 @@ function PlanStart({ onWrite, onOpened }: { onWrite: () => void; onOpened: (view
       </button>
       <h2>{t('plan.openTitle')}</h2>
       <form onSubmit={onSubmit} noValidate>
-        <label htmlFor={`${id}-code`} className="label-strong">
-          {t('plan.code')}
-        </label>
-        <input
-          id={`${id}-code`}
-          className="code-input"
-          autoCapitalize="characters"
-          autoComplete="off"
-          spellCheck={false}
-          value={code}
-          onChange={(e) => setCode(e.target.value)}
-        />
-        <label htmlFor={`${id}-pin`} className="label-strong">
-          {t('plan.pin')}
-        </label>
-        <input
-          id={`${id}-pin`}
-          type="password"
-          inputMode="numeric"
-          autoComplete="off"
-          value={pin}
-          onChange={(e) => setPin(e.target.value)}
-        />
+        <CodeField id={`${id}-code`} label={t('plan.code')} value={code} onChange={setCode} />
+        <PinField id={`${id}-pin`} label={t('plan.pin')} value={pin} onChange={setPin} />
         <button type="submit" className="button block" disabled={open.isPending}>
           {t('plan.open')}
         </button>

@@ -5,6 +5,7 @@ import { useLocation, useNavigate } from 'react-router';
 import { normalizeReceipt } from '../../shared/receipt.js';
 import type { ReceiptStatus } from '../../shared/report.js';
 import { api } from '../api.js';
+import { CodeField } from '../components/CodeField.js';
 import { ErrorSummary } from '../components/ErrorSummary.js';
 import { usePageTitle } from '../pageTitle.js';
 import { useTimeFormat } from '../time.js';
@@ -57,22 +58,13 @@ export function StatusPage() {
     <section>
       <h1>{t('status.title')}</h1>
       <form onSubmit={onSubmit} noValidate>
-        <label htmlFor={`${id}-code`} className="label-strong">
-          {t('status.codeLabel')}
-        </label>
-        <p className="hint" id={`${id}-hint`}>
-          {t('status.codeHint')}
-        </p>
-        <input
+        <CodeField
           id={`${id}-code`}
+          label={t('status.codeLabel')}
+          hint={t('status.codeHint')}
           name="code"
-          className="code-input"
-          autoCapitalize="characters"
-          autoComplete="off"
-          spellCheck={false}
           value={code}
-          onChange={(e) => setCode(e.target.value)}
-          aria-describedby={`${id}-hint`}
+          onChange={setCode}
         />
         <button type="submit" className="button primary block" disabled={lookup.isPending}>
           {lookup.isPending ? t('status.checking') : t('status.check')}

@@ -25,6 +25,8 @@ import {
 } from './cases.service.js';
 import { type CaseDocumentStore, createCaseDocuments } from './documents.js';
 import { registerCaseDocumentRoutes } from './documents.routes.js';
+import { createFamilyStatus, type FamilyStatusDeps, familySmsJob } from './family-status.js';
+import { registerFamilyStatusRoutes } from './family-status.routes.js';
 import { createNewCaseNotice } from './new-case-notice.js';
 import { createCaseReminders, type ReminderDeps } from './reminders.js';
 import { registerScheduleRoutes } from './schedule.routes.js';
@@ -39,6 +41,7 @@ export function createCasesService(
   deps: CaseDeps & {
     closedCaseDays: number;
     documentStore: CaseDocumentStore;
+    family: FamilyStatusDeps;
     /** Tells a team of a case opened for them by nobody of theirs (an activated plan). */
     onOpenedForTeam?: (caseId: string, organizationId: string) => Promise<void>;
   },
@@ -46,10 +49,12 @@ export function createCasesService(
   const core = createCaseCore(deps);
   const reading = createCaseReading(core);
   const documents = createCaseDocuments(core, deps.documentStore);
+  const family = createFamilyStatus(core, deps.family);
   return {
     ...reading,
     documents,
     ...createCaseWork(core),
+    ...family,
     /** A person of a legal team opens a case for one of their organizations (the first by default). */
     async open(coalitionId: string, actor: CaseActor, body: z.infer<typeof openCaseSchema>) {
       const mine = await legalOrganizationsOf(deps.database.db, actor.userId);
@@ -102,6 +107,7 @@ export function createCasesService(
     async purgeExpired(): Promise<number> {
       const at = deps.now();
       const before = new Date(at.getTime() - deps.closedCaseDays * 86_400_000);
+      await family.purgeFamilyAttempts();
       let purged = 0;
       for (;;) {
         const due = await expiredCases(deps.database.db, before, 50);
@@ -153,14 +159,15 @@ export type CasesService = ReturnType<typeof createCasesService>;
 
 export function createCasesModule(
   platform: Platform,
-  deps: Pick<CaseDeps, 'incidentExists' | 'evidenceVisible'> & {
-    documentStore: CaseDocumentStore;
-    /** Staff push (the dispatch module's): reminders reach people's devices through it. */
-    staffPush: ReminderDeps['staffPush'];
-  },
+  deps: Pick<CaseDeps, 'incidentExists' | 'evidenceVisible'> &
+    Pick<FamilyStatusDeps, 'publicContacts'> & {
+      documentStore: CaseDocumentStore;
+      /** Staff push (the dispatch module's): reminders reach people's devices through it. */
+      staffPush: ReminderDeps['staffPush'];
+    },
 ) {
-  const { database, box, now, config } = platform;
-  const { staffPush, ...caseDeps } = deps;
+  const { database, box, now, config, jobs, sms } = platform;
+  const { staffPush, publicContacts, ...caseDeps } = deps;
   const core = createCaseCore({ database, box, now, digester: createCaseDigester(box), ...caseDeps });
   const cases = createCasesService({
     database,
@@ -175,6 +182,14 @@ export function createCasesModule(
       publicUrl: config.publicUrl,
       logError: platform.logError,
     }),
+    family: {
+      jobs,
+      smsEnabled: sms !== null,
+      smsDestinations: config.subscriptions.sms,
+      publicContacts,
+      publicUrl: config.publicUrl,
+      timeZone: config.timeZone,
+    },
     ...caseDeps,
   });
   const schedule = createScheduleWork(core);
@@ -190,11 +205,16 @@ export function createCasesModule(
     timeZone: config.timeZone,
     publicUrl: config.publicUrl,
   });
+  const familySms = sms ? familySmsJob({ sender: sms, box }) : null;
   return {
     services: { cases, reminders },
-    jobDefinitions: { caseReminderSend: reminders.jobs.send, caseReminders: reminders.jobs.sweep },
-    jobs: [reminders.jobs.send, reminders.jobs.sweep],
-    routes(app) {
+    jobDefinitions: {
+      caseReminderSend: reminders.jobs.send,
+      caseReminders: reminders.jobs.sweep,
+      familySms,
+    },
+    jobs: [reminders.jobs.send, reminders.jobs.sweep, ...(familySms ? [familySms] : [])],
+    routes(app, http) {
       registerCaseRoutes(app, { cases });
       registerScheduleRoutes(app, {
         schedule,
@@ -202,6 +222,12 @@ export function createCasesModule(
         readsPerMinute: config.rateLimits.lookupsPerMinute,
       });
       registerCaseDocumentRoutes(app, { documents: cases.documents });
+      registerFamilyStatusRoutes(app, {
+        cases,
+        lookupsPerMinute: config.rateLimits.lookupsPerMinute,
+        pages: http.pages,
+        publicUrl: config.publicUrl,
+      });
     },
   } satisfies FaroModule & Record<string, unknown>;
 }

@@ -7,6 +7,7 @@ import {
   planPasskeyChallenges,
   planPasskeys,
 } from '../../db/schema.js';
+import { type BackOff, backOffSeconds } from '../access/code-unlock.js';
 
 /**
  * The only place that writes the plans module's tables (emergency_plans, plan_activations,
@@ -126,17 +127,14 @@ export async function takeAttempt(
   db: Drizzle,
   key: string,
   at: Date,
-  policy: { freeFailures: number; baseSeconds: number; maxSeconds: number },
+  policy: BackOff,
 ): Promise<{ blockedUntil: Date | null; failures: number }> {
   await db.insert(planAttempts).values({ key, failures: 0, updatedAt: at }).onConflictDoNothing();
   const [row] = await db.select().from(planAttempts).where(eq(planAttempts.key, key)).for('update');
   const blockedUntil = row?.blockedUntil ?? null;
   if (blockedUntil && blockedUntil > at) return { blockedUntil, failures: row?.failures ?? 0 };
   const failures = (row?.failures ?? 0) + 1;
-  const seconds =
-    failures <= policy.freeFailures
-      ? 0
-      : Math.min(policy.maxSeconds, policy.baseSeconds * 2 ** (failures - policy.freeFailures - 1));
+  const seconds = backOffSeconds(policy, failures);
   await db
     .update(planAttempts)
     .set({ failures, updatedAt: at, blockedUntil: seconds ? new Date(at.getTime() + seconds * 1000) : null })

@@ -2,16 +2,18 @@ import { normalizePlanCode } from '../../../shared/plan.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
-import { verifyDecoy, verifyPassword } from '../access/passwords.js';
+import { type BackOff, type CodeSender, senderAttemptKey, unlockWithCode } from '../access/code-unlock.js';
 import { clearAttempts, forgiveAttempt, type PlanRow, planByCodeDigest, takeAttempt } from './plans.repo.js';
 
 /** Who is trying a code and PIN: a web client (its address), a phone that texted, a hotline operator. */
-export type PlanSender = { kind: 'address' | 'phone' | 'operator'; value: string };
+export type PlanSender = CodeSender;
+
+const planAttemptStore = { take: takeAttempt, forgive: forgiveAttempt, clear: clearAttempts };
 
 /** Wrong attempts on one plan code: three free, then 10 s doubling up to an hour. */
-export const PLAN_CODE_BACK_OFF = { freeFailures: 3, baseSeconds: 10, maxSeconds: 3600 };
+export const PLAN_CODE_BACK_OFF: BackOff = { freeFailures: 3, baseSeconds: 10, maxSeconds: 3600 };
 /** Per sender, more lenient (a hotline operator, a shared phone): ten free, then 5 s doubling to 30 minutes. */
-export const PLAN_SENDER_BACK_OFF = { freeFailures: 10, baseSeconds: 5, maxSeconds: 1800 };
+export const PLAN_SENDER_BACK_OFF: BackOff = { freeFailures: 10, baseSeconds: 5, maxSeconds: 1800 };
 /** At this many wrong attempts in a row on a code, the plan's first contact is told once. */
 export const PLAN_NOTICE_AFTER = 5;
 
@@ -19,15 +21,6 @@ export const PLAN_NOTICE_AFTER = 5;
 export const planCodeDigest = (box: SecretBox, symbols: string) => box.digest(symbols, 'plan-code');
 /** The PIN as the slow hash sees it: keyed first, so a copy of the database alone cannot be guessed offline. */
 export const pepperedPin = (box: SecretBox, pin: string) => box.digest(pin, 'plan-pin');
-
-function senderKey(box: SecretBox, sender: PlanSender, at: Date): string {
-  // An address is keyed with the day, as the sign-in throttle does: no address is ever stored.
-  const purpose =
-    sender.kind === 'address'
-      ? `plan-sender:address:${at.toISOString().slice(0, 10)}`
-      : `plan-sender:${sender.kind}`;
-  return `sender:${box.digest(sender.value, purpose)}`;
-}
 
 const noMatch = () => new AppError('NOT_FOUND', 'No plan matches this code and PIN.');
 
@@ -49,33 +42,20 @@ export async function unlockPlan(
   credentials: { code: string; pin: string },
   sender: PlanSender,
 ): Promise<PlanRow> {
-  const at = deps.now();
   const symbols = normalizePlanCode(credentials.code) ?? credentials.code.toUpperCase();
   const codeDigest = planCodeDigest(deps.box, symbols);
-  const codeKey = `code:${codeDigest}`;
-  const fromKey = senderKey(deps.box, sender, at);
-  const codeFailures = await deps.database.transaction(async ({ db }) => {
-    const code = await takeAttempt(db, codeKey, at, PLAN_CODE_BACK_OFF);
-    const from = await takeAttempt(db, fromKey, at, PLAN_SENDER_BACK_OFF);
-    const until = [code.blockedUntil, from.blockedUntil].filter((d): d is Date => d !== null);
-    if (until.length > 0) {
-      // Throwing rolls back: an attempt refused while blocked is not counted again.
-      const latest = Math.max(...until.map((d) => d.getTime()));
-      const retryAfterSeconds = Math.ceil((latest - at.getTime()) / 1000);
-      throw new AppError('RATE_LIMITED', `Too many attempts. Try again in ${retryAfterSeconds} seconds.`, {
-        retryAfterSeconds,
-      });
-    }
-    return code.failures;
+  return unlockWithCode(deps, {
+    store: planAttemptStore,
+    codeKey: `code:${codeDigest}`,
+    senderKey: senderAttemptKey(deps.box, 'plan-sender', sender, deps.now()),
+    codeBackOff: PLAN_CODE_BACK_OFF,
+    senderBackOff: PLAN_SENDER_BACK_OFF,
+    find: (db) => planByCodeDigest(db, coalitionId, codeDigest),
+    pinHashOf: (plan) => plan.pinHash,
+    pin: pepperedPin(deps.box, credentials.pin),
+    noMatch,
+    onFailure: async (plan, codeFailures) => {
+      if (codeFailures === PLAN_NOTICE_AFTER) await deps.onRepeatedFailures(plan);
+    },
   });
-  const plan = await planByCodeDigest(deps.database.db, coalitionId, codeDigest);
-  const pin = pepperedPin(deps.box, credentials.pin);
-  const right = plan ? await verifyPassword(plan.pinHash, pin) : await verifyDecoy(pin);
-  if (plan && right) {
-    await clearAttempts(deps.database.db, codeKey);
-    await forgiveAttempt(deps.database.db, fromKey);
-    return plan;
-  }
-  if (plan && codeFailures === PLAN_NOTICE_AFTER) await deps.onRepeatedFailures(plan);
-  throw noMatch();
 }

@@ -32,6 +32,7 @@ const smsReplySchema = z.object({
     'planDeactivated',
     'planAlreadyActive',
     'planFormat',
+    'familyFormat',
   ]),
   receipt: z.string().optional(),
   askLocation: z.boolean().optional(),
@@ -91,6 +92,8 @@ export function replyText(reply: SmsReply, publicUrl: string): string {
       return message(reply.language, 'plans.reply.alreadyActive');
     case 'planFormat':
       return message(reply.language, 'plans.reply.format');
+    case 'familyFormat':
+      return message(reply.language, 'familyStatus.reply.format');
     case 'planBlocked':
       return message(reply.language, 'plans.reply.blocked', { minutes: String(reply.minutes ?? 1) });
     case 'receipt':

@@ -1,5 +1,6 @@
 import type { Platform } from '../../platform.js';
 import type { SubscriptionService } from '../alerts/subscriptions.service.js';
+import type { CasesService } from '../cases/cases.module.js';
 import type { ResponderTexts } from '../dispatch/responder-texts.js';
 import type { FaroModule } from '../module.js';
 import type { PlanTexts } from '../plans/plan-texts.js';
@@ -25,6 +26,7 @@ export function createSmsModule(
     subscriptions: Pick<SubscriptionService, 'stopSms'>;
     responderTexts: Pick<ResponderTexts, 'forget' | 'answer'>;
     plans?: Pick<PlanTexts, 'activate'>;
+    familyTexts?: Pick<CasesService, 'answerFamilyText'>;
   },
 ) {
   const { config, database, box, jobs, sms } = platform;
@@ -44,6 +46,7 @@ export function createSmsModule(
         box,
         db: database.db,
         ...(deps.plans ? { plans: deps.plans } : {}),
+        ...(deps.familyTexts ? { family: deps.familyTexts } : {}),
         enqueueMedia: async (media, tx) => {
           if (smsMedia) await jobs.send(smsMedia, media, tx.client);
         },

@@ -6,6 +6,7 @@ import { sealCallback } from '../reports/callback.js';
 import { reportFollowUps } from '../reports/follow-ups.js';
 import type { ReportService } from '../reports/reports.service.js';
 import type { ZoneService } from '../zones/zones.service.js';
+import { parseCodeText } from './code-text.js';
 import type { SmsReply } from './sms-reply.job.js';
 import { detectLanguage, findZoneNamed, fold, guessActivity, soundsFirsthand } from './sms-text.js';
 
@@ -34,6 +35,9 @@ const FOLLOW_UP_WINDOW_MS = 24 * 3_600_000;
 const YES = new Set(['yes', 'y', 'si', 'ok']);
 const STOP = new Set(['stop', 'stopall', 'unsubscribe', 'cancel', 'end', 'quit', 'alto', 'parar', 'baja']);
 
+/** `STATUS <code> <PIN>` / `ESTADO …`: a family reads a case's stage (the keyword says the language). */
+const FAMILY_KEYWORDS = { status: 'en', estado: 'es' } as const;
+
 /** A one-word reply that is a command, not a report. */
 function keywordOf(body: string): 'yes' | 'stop' | null {
   const word = fold(body);
@@ -61,6 +65,16 @@ export function createSmsIntake(deps: {
   ) => Promise<Omit<SmsReply, 'ref' | 'to'> | null>;
   /** `PLAN <code> <PIN>` from any phone: activates an emergency plan (once per message). */
   plans?: Pick<PlanTexts, 'activate'>;
+  /**
+   * `STATUS <code> <PIN>` from any phone: the cases module texts the family the case's stage (or
+   * why not) itself, sealed; false when this message was answered already.
+   */
+  family?: {
+    answerFamilyText(
+      coalitionId: string,
+      sms: { from: string; messageSid: string; code: string; pin: string; language: SmsReply['language'] },
+    ): Promise<boolean>;
+  };
   /** Queues a reply inside the report's transaction. */
   enqueueReply: (reply: SmsReply, tx: Tx | null) => Promise<void>;
   /** Queues fetching an MMS's pictures inside the report's transaction. */
@@ -100,6 +114,22 @@ export function createSmsIntake(deps: {
         });
         if (answer) await reply(answer.kind, { language: planText.language ?? language, ...answer });
         return { receipt: null, duplicate: answer === null };
+      }
+      // So does a family's: never a report, answered once per message.
+      const familyText = deps.family ? parseCodeText(body, FAMILY_KEYWORDS) : null;
+      if (familyText && 'malformed' in familyText) {
+        await reply('familyFormat', { language: familyText.language ?? language });
+        return { receipt: null, duplicate: false };
+      }
+      if (familyText && deps.family) {
+        const answered = await deps.family.answerFamilyText(coalitionId, {
+          from: sms.From,
+          messageSid: sms.MessageSid,
+          code: familyText.code,
+          pin: familyText.pin,
+          language: familyText.language ?? language,
+        });
+        return { receipt: null, duplicate: !answered };
       }
       const answered = await deps.answerResponder?.(coalitionId, sms.From, body);
       if (answered) {

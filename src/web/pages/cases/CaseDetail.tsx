@@ -8,6 +8,7 @@ import { ErrorSummary } from '../../components/ErrorSummary.js';
 import { useTimeFormat } from '../../time.js';
 import { CaseDocuments } from './CaseDocuments.js';
 import { CaseForm, given, instantOf } from './CaseForm.js';
+import { FamilyAccess } from './FamilyAccess.js';
 import { ContactTexts, HearingChange } from './ScheduleControls.js';
 
 /** One case, as its team works on it: every section with the form that adds to it. */
@@ -245,6 +246,7 @@ export function CaseDetailView(props: { caseId: string; team: CaseTeam; onGone: 
             }}
           />
         )}
+        <FamilyAccess caseId={c.id} contacts={c.contacts} closed={c.closedAt !== null} />
       </section>
 
       <section aria-labelledby={`${id}-tasks`}>
