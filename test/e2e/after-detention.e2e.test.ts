@@ -12,7 +12,8 @@ import { expectAccessible } from './harness.js';
  * contacts and consent, tests it, and — detained, their phone taken — the plan is activated by a
  * text from another number. Each contact's text arrives in their language; the legal team the
  * member chose finds the new case, adds a hearing and gives the family contact status access;
- * the family contact checks the status with the code and PIN and sees the hearing's date.
+ * the family contact checks the status with the code and PIN — on the web and by text — and sees
+ * the hearing's date and nothing else.
  */
 let t: TestFaro;
 let browser: Browser;
@@ -135,7 +136,7 @@ describe('after a detention', () => {
     await teamPage.getByTestId('case-list').getByText('Rosa Elena Quintero').click();
     const detail = teamPage.getByTestId('case-detail');
     await detail.getByText('A098765432').waitFor();
-    await detail.getByText('Abuela Carmen').waitFor();
+    await detail.getByText('Abuela Carmen').first().waitFor();
     const hearing = detail.getByTestId('hearing-form');
     await hearing.getByLabel('Fecha y hora').fill('2031-03-04T09:30');
     await hearing.getByLabel('Tribunal').fill('Tribunal de Inmigración de Adelanto');
@@ -146,6 +147,56 @@ describe('after a detention', () => {
       .getByText(/Tribunal de Inmigración de Adelanto/)
       .waitFor();
     await expectAccessible(teamPage);
-    // FAMILY-STATUS: the team gives the family contact status access; she checks it (after the merge).
+
+    // The team gives the grandmother status access, the code also texted to her (never the PIN).
+    const grandmother = contacts[0] as (typeof contacts)[0];
+    const access = detail.getByTestId('family-access');
+    const row = access.locator('li', { hasText: grandmother.name });
+    await row.getByLabel(/Enviar también el código por mensaje/).check();
+    await row.getByRole('button', { name: 'Dar un código' }).click();
+    const issued = teamPage.getByTestId('family-issued');
+    await issued.waitFor();
+    const [caseCode, pin] = (await issued.locator('dd').allTextContents()) as [string, string];
+    expect(caseCode).toMatch(/^[2-9A-Z]{5}-[2-9A-Z]{5}$/);
+    await until(() => sentTo(grandmother.phone).some((text) => text.includes(caseCode)));
+    expect(sentTo(grandmother.phone).some((text) => text.includes(pin))).toBe(false);
+    await team.close();
+
+    // She checks on her own phone, in Spanish: the stage and the hearing's date, nothing else.
+    const familyPage = await (
+      await browser.newContext({ locale: 'es-MX', viewport: phone, isMobile: true })
+    ).newPage();
+    await familyPage.goto(`${t.baseUrl}/family`);
+    await familyPage.getByLabel('Código del caso').fill(caseCode.toLowerCase());
+    await familyPage.getByLabel('PIN').fill(pin);
+    await familyPage.getByRole('button', { name: 'Ver el caso' }).click();
+    const status = familyPage.getByTestId('family-status');
+    await status.waitFor();
+    const shown = (await status.textContent()) ?? '';
+    expect(shown).toContain('Próxima audiencia');
+    expect(shown).toMatch(/4 de marzo de 2031/);
+    for (const hidden of ['Rosa', 'Quintero', '098765432', 'Adelanto', 'Guatemala'])
+      expect(shown).not.toContain(hidden);
+    expect(familyPage.url()).toBe(`${t.baseUrl}/family`);
+    await expectAccessible(familyPage);
+    await familyPage.context().close();
+
+    // And by text, from the same phone: ESTADO, the code and the PIN.
+    const before = sentTo(grandmother.phone).length;
+    expect(
+      (
+        await textFaro(
+          t.baseUrl,
+          smsProviderEnv(t.baseUrl, account),
+          grandmother.phone,
+          `ESTADO ${caseCode} ${pin}`,
+        )
+      ).status,
+    ).toBe(200);
+    await until(() => sentTo(grandmother.phone).length > before);
+    const reply = sentTo(grandmother.phone).at(-1) ?? '';
+    expect(reply).toContain('audiencia');
+    expect(reply).toContain('2031');
+    expect(reply).not.toContain('Rosa');
   }, 180_000);
 });

@@ -80,4 +80,31 @@ describe('family status', () => {
       await page.context().close();
     }
   });
+
+  it('keeps a code and PIN typed before the page’s scripts arrived (a slow phone): sent as typed, not empty', async () => {
+    const api = client(t, legal);
+    const detail = expectStatus(await api.get(`/api/cases/${caseId}`), 200).body;
+    const issued = expectStatus(
+      await api.post(`/api/cases/${caseId}/family-access`, { contactId: detail.contacts[0].id, text: false }),
+      201,
+    ).body as { code: string; pin: string };
+    const page = await phone(true);
+    // The scripts arrive seconds after the page, as on a slow network; she types meanwhile.
+    let slow = true;
+    await page.route('**/assets/**/*.js', async (route) => {
+      if (slow) await new Promise((resolve) => setTimeout(resolve, 3000));
+      await route.continue();
+    });
+    await page.goto(`${t.baseUrl}/family`, { waitUntil: 'commit' });
+    await page.getByLabel('Código del caso').fill(issued.code);
+    await page.getByLabel('PIN').fill(issued.pin);
+    slow = false;
+    // The scripts have taken over by the time she taps.
+    await page.waitForFunction(() => document.querySelectorAll('script[type=module]').length > 0);
+    await page.waitForTimeout(4000);
+    await page.getByRole('button', { name: 'Ver el caso' }).click();
+    await page.getByTestId('family-status').waitFor();
+    expect(await page.getByTestId('family-status').textContent()).toContain('está bajo custodia');
+    await page.context().close();
+  });
 });

@@ -1,3 +1,21 @@
+import { useEffect, useRef } from 'react';
+
+/**
+ * What was typed before the page's scripts took over (a server-rendered page on a slow phone: the
+ * fields work before the scripts arrive) becomes the field's value, instead of the empty value the
+ * scripts start with — else the person's code would be sent empty, and counted as a wrong try.
+ */
+function useTypedBeforeScripts(value: string, onChange: (value: string) => void) {
+  const input = useRef<HTMLInputElement>(null);
+  // Once, on the first render in the browser.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only what the server-rendered field held.
+  useEffect(() => {
+    const typed = input.current?.value ?? '';
+    if (typed && typed !== value) onChange(typed);
+  }, []);
+  return input;
+}
+
 /**
  * The input a code is typed into — a receipt code, a plan code, a case code — the same everywhere:
  * capitals as typed on a phone's keyboard, no suggestions or autofill (a code is not a word, and
@@ -13,6 +31,7 @@ export function CodeField(props: {
   name?: string;
 }) {
   const hintId = `${props.id}-hint`;
+  const input = useTypedBeforeScripts(props.value, props.onChange);
   return (
     <>
       <label htmlFor={props.id} className="label-strong">
@@ -24,6 +43,7 @@ export function CodeField(props: {
         </p>
       )}
       <input
+        ref={input}
         id={props.id}
         name={props.name}
         className="code-input"
@@ -47,12 +67,14 @@ export function PinField(props: {
   /** Only where the form is sent without scripts by POST: a PIN never goes in an address. */
   name?: string;
 }) {
+  const input = useTypedBeforeScripts(props.value, props.onChange);
   return (
     <>
       <label htmlFor={props.id} className="label-strong">
         {props.label}
       </label>
       <input
+        ref={input}
         id={props.id}
         name={props.name}
         type="password"
