@@ -100,8 +100,7 @@ describe('family status', () => {
     await page.getByLabel('PIN').fill(issued.pin);
     slow = false;
     // The scripts have taken over by the time she taps.
-    await page.waitForFunction(() => document.querySelectorAll('script[type=module]').length > 0);
-    await page.waitForTimeout(4000);
+    await page.waitForTimeout(4500);
     await page.getByRole('button', { name: 'Ver el caso' }).click();
     await page.getByTestId('family-status').waitFor();
     expect(await page.getByTestId('family-status').textContent()).toContain('está bajo custodia');
