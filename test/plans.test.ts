@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { organizations } from '../src/server/db/schema.js';
+import { coalitions, organizations } from '../src/server/db/schema.js';
 import { PLAN_NOTICE_AFTER } from '../src/server/modules/plans/unlock.js';
 import { client, expectStatus } from './support/client.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
@@ -179,6 +179,38 @@ describe('emergency plans', () => {
     clock += 3_600_000;
     expectStatus(await anonymous().post('/api/plans/open', { code, pin: input.pin }), 200);
     expect((await anonymous().post('/api/plans/open', { code, pin: '999999' })).status).toBe(404);
+  });
+
+  it('lets no one who knows a code lock its owner’s family out from one phone; many phones together are stopped, not the hotline', async () => {
+    nextDay();
+    const { input, code } = await writePlan();
+    const [coalition] = await t.faro.database.db.select().from(coalitions);
+    const plans = t.faro.services.plans;
+    const open = (pin: string, sender: { kind: 'address' | 'phone' | 'operator'; value: string }) =>
+      plans.open(coalition?.id as string, { code, pin }, sender).then(
+        () => 'open',
+        (error: { code?: string }) => error.code,
+      );
+    // Someone who found the code hammers wrong PINs from their phone: they are stopped…
+    const attacker = { kind: 'phone' as const, value: phone() };
+    const tries: (string | undefined)[] = [];
+    for (let i = 0; i < 6; i++) tries.push(await open('000000', attacker));
+    expect(tries).toEqual([
+      'NOT_FOUND',
+      'NOT_FOUND',
+      'NOT_FOUND',
+      'NOT_FOUND',
+      'RATE_LIMITED',
+      'RATE_LIMITED',
+    ]);
+    // …and the family, texting from another phone, is not.
+    expect(await open(input.pin, { kind: 'phone', value: phone() })).toBe('open');
+    // Twenty phones guessing together hold the code for everyone (a minute, then longer)…
+    for (let i = 0; i < 21; i++) await open(String(100000 + i), { kind: 'phone', value: phone() });
+    expect(await open(input.pin, { kind: 'phone', value: phone() })).toBe('RATE_LIMITED');
+    // …but not a hotline operator entering it for a caller.
+    const operator = await staffSession(t.faro.database, 'operator', now);
+    expect(await open(input.pin, { kind: 'operator', value: operator.userId })).toBe('open');
   });
 
   it('backs off per sender too: many codes from one phone are refused', async () => {

@@ -52,8 +52,14 @@ export function senderAttemptKey(box: SecretBox, purpose: string, sender: CodeSe
 /**
  * Finds a row by its code and checks the PIN, or refuses — the same way whether the code is unknown
  * or the PIN wrong (same error, same slow hash run), so a caller learns nothing, not even whether
- * the code exists. Each attempt is counted per code and per sender before the PIN is checked; a
- * correct one is taken back. `onFailure` hears of each wrong PIN on a code that exists.
+ * the code exists. Each attempt is counted before the PIN is checked (a correct one is taken back),
+ * three ways:
+ * - per code and sender (`codeBackOff`, strict): one caller guessing one code is stopped quickly;
+ * - per code from everyone (`codeTotalBackOff`, lenient): many callers guessing one code together
+ *   are stopped too — but someone who knows the code cannot, from one phone, lock its owner's
+ *   family out of it in an emergency; and a hotline operator (`trusted`) is never held by it;
+ * - per sender (`senderBackOff`): one caller guessing many codes.
+ * `onFailure` hears of each wrong PIN on a code that exists, with the code's failures from everyone.
  */
 export async function unlockWithCode<T>(
   deps: { database: Database; now: () => Date },
@@ -62,7 +68,10 @@ export async function unlockWithCode<T>(
     codeKey: string;
     senderKey: string;
     codeBackOff: BackOff;
+    codeTotalBackOff: BackOff;
     senderBackOff: BackOff;
+    /** An operator entering a caller's code: the code's total back-off does not hold them. */
+    trusted?: boolean;
     find: (db: Drizzle) => Promise<T | null>;
     pinHashOf: (row: T) => string;
     /** The PIN as the slow hash sees it (peppered with the server key). */
@@ -72,10 +81,14 @@ export async function unlockWithCode<T>(
   },
 ): Promise<T> {
   const at = deps.now();
+  const pairKey = `${spec.codeKey}|${spec.senderKey}`;
   const codeFailures = await deps.database.transaction(async ({ db }) => {
-    const code = await spec.store.take(db, spec.codeKey, at, spec.codeBackOff);
+    const pair = await spec.store.take(db, pairKey, at, spec.codeBackOff);
+    const code = await spec.store.take(db, spec.codeKey, at, spec.codeTotalBackOff);
     const from = await spec.store.take(db, spec.senderKey, at, spec.senderBackOff);
-    const until = [code.blockedUntil, from.blockedUntil].filter((d): d is Date => d !== null);
+    const until = [pair.blockedUntil, spec.trusted ? null : code.blockedUntil, from.blockedUntil].filter(
+      (d): d is Date => d !== null,
+    );
     if (until.length > 0) {
       // Throwing rolls back: an attempt refused while blocked is not counted again.
       const latest = Math.max(...until.map((d) => d.getTime()));
@@ -89,6 +102,7 @@ export async function unlockWithCode<T>(
   const row = await spec.find(deps.database.db);
   const right = row ? await verifyPassword(spec.pinHashOf(row), spec.pin) : await verifyDecoy(spec.pin);
   if (row && right) {
+    await spec.store.clear(deps.database.db, pairKey);
     await spec.store.clear(deps.database.db, spec.codeKey);
     await spec.store.forgive(deps.database.db, spec.senderKey);
     return row;

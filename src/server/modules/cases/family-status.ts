@@ -45,6 +45,8 @@ import { context, openJson } from './sealing.js';
 
 /** Wrong attempts on one family code: three free, then 10 s doubling up to an hour (as a plan code). */
 export const FAMILY_CODE_BACK_OFF: BackOff = { freeFailures: 3, baseSeconds: 10, maxSeconds: 3600 };
+/** On one case code from everyone (many phones guessing together): twenty free, then a minute doubling to an hour. */
+export const FAMILY_CODE_TOTAL_BACK_OFF: BackOff = { freeFailures: 20, baseSeconds: 60, maxSeconds: 3600 };
 /** Per sender: ten free, then 5 s doubling up to 30 minutes (a shared phone, a family's several cases). */
 export const FAMILY_SENDER_BACK_OFF: BackOff = { freeFailures: 10, baseSeconds: 5, maxSeconds: 1800 };
 
@@ -268,6 +270,7 @@ export function createFamilyStatus(core: CaseCore, deps: FamilyStatusDeps) {
         codeKey: `code:${codeDigest}`,
         senderKey: senderAttemptKey(box, 'case-family-sender', sender, now()),
         codeBackOff: FAMILY_CODE_BACK_OFF,
+        codeTotalBackOff: FAMILY_CODE_TOTAL_BACK_OFF,
         senderBackOff: FAMILY_SENDER_BACK_OFF,
         find: (db) => familyAccessByCode(db, coalitionId, codeDigest),
         pinHashOf: (row) => row.access.pinHash,

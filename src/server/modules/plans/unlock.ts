@@ -10,8 +10,13 @@ export type PlanSender = CodeSender;
 
 const planAttemptStore = { take: takeAttempt, forgive: forgiveAttempt, clear: clearAttempts };
 
-/** Wrong attempts on one plan code: three free, then 10 s doubling up to an hour. */
+/** Wrong attempts on one plan code from one sender: three free, then 10 s doubling up to an hour. */
 export const PLAN_CODE_BACK_OFF: BackOff = { freeFailures: 3, baseSeconds: 10, maxSeconds: 3600 };
+/**
+ * On one plan code from everyone: twenty free, then a minute doubling up to an hour — a 4-digit PIN
+ * then takes months to guess from any number of phones, and one phone cannot lock the family out.
+ */
+export const PLAN_CODE_TOTAL_BACK_OFF: BackOff = { freeFailures: 20, baseSeconds: 60, maxSeconds: 3600 };
 /** Per sender, more lenient (a hotline operator, a shared phone): ten free, then 5 s doubling to 30 minutes. */
 export const PLAN_SENDER_BACK_OFF: BackOff = { freeFailures: 10, baseSeconds: 5, maxSeconds: 1800 };
 /** At this many wrong attempts in a row on a code, the plan's first contact is told once. */
@@ -49,7 +54,9 @@ export async function unlockPlan(
     codeKey: `code:${codeDigest}`,
     senderKey: senderAttemptKey(deps.box, 'plan-sender', sender, deps.now()),
     codeBackOff: PLAN_CODE_BACK_OFF,
+    codeTotalBackOff: PLAN_CODE_TOTAL_BACK_OFF,
     senderBackOff: PLAN_SENDER_BACK_OFF,
+    trusted: sender.kind === 'operator',
     find: (db) => planByCodeDigest(db, coalitionId, codeDigest),
     pinHashOf: (plan) => plan.pinHash,
     pin: pepperedPin(deps.box, credentials.pin),
