@@ -7,6 +7,7 @@ import { startTestFaro, type TestFaro } from './support/faro.js';
 import { createPerson } from './support/people.js';
 import { type StaffSession, sessionFor, staffSession } from './support/sessions.js';
 import { smsProviderEnv, startSmsProvider, textFaro } from './support/sms-provider.js';
+import { startSmtpServer } from './support/smtp.js';
 import { reportsOfMessage } from './support/state.js';
 
 /**
@@ -18,6 +19,7 @@ import { reportsOfMessage } from './support/state.js';
 const env = smsProviderEnv('', 'AC00000000000000000000000000000e16');
 let t: TestFaro;
 let provider: Awaited<ReturnType<typeof startSmsProvider>>;
+let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
 // The test's clock: moved forward a day between tests, so one test's back-off is not the next one's.
 let clock = new Date('2026-03-01T12:00:00Z').getTime();
 const now = () => new Date(clock);
@@ -33,7 +35,12 @@ const phone = () => `+1213555${String(2000 + ++numbers).slice(-4)}`;
 
 beforeAll(async () => {
   provider = await startSmsProvider();
-  t = await startTestFaro({ listen: true, now, env: smsProviderEnv(provider.url, env.TWILIO_ACCOUNT_SID) });
+  smtp = await startSmtpServer();
+  t = await startTestFaro({
+    listen: true,
+    now,
+    env: { ...smsProviderEnv(provider.url, env.TWILIO_ACCOUNT_SID), SMTP_URL: smtp.url },
+  });
   legal = await staffSession(t.faro.database, 'legal');
   const orgs = await t.faro.database.db.select().from(organizations);
   const home = await t.faro.database.pool.query<{ id: string }>(
@@ -56,6 +63,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.stop();
   await provider?.close();
+  await smtp?.close();
 });
 
 const anonymous = () => client(t);
@@ -245,6 +253,38 @@ describe('emergency plans', () => {
     expect(sentTo(en1?.phone ?? '')).toEqual([`Faro emergency plan: ${en1?.message}`]);
     expect(sentTo(en2?.phone ?? '')).toEqual([`Faro emergency plan: ${en2?.message}`]);
     expect(sentTo(input.memberPhone)).toEqual([]);
+  });
+
+  it('e-mails a contact’s message too where the member gave an address, in the contact’s language (never in a test)', async () => {
+    nextDay();
+    const base = planInput();
+    const withMail = base.contacts.map((contact, i) =>
+      i === 0 ? { ...contact, email: `abuela.${randomBytes(3).toString('hex')}@example.org` } : contact,
+    );
+    const created = expectStatus(await anonymous().post('/api/plans', { ...base, contacts: withMail }), 201);
+    const to = withMail[0]?.email as string;
+    const mailsTo = () => smtp.received.filter((m) => m.to.includes(to));
+    expectStatus(
+      await anonymous().post('/api/plans/activate', { code: created.body.code, pin: base.pin, test: true }),
+      202,
+    );
+    await t.faro.jobs.drain(t.faro.jobDefinitions.planMail ?? (null as never));
+    expect(mailsTo()).toHaveLength(0);
+    expectStatus(
+      await anonymous().post('/api/plans/activate', { code: created.body.code, pin: base.pin }),
+      202,
+    );
+    await t.faro.jobs.drain(t.faro.jobDefinitions.planMail ?? (null as never));
+    await expect.poll(() => mailsTo().length).toBe(1);
+    const mail = smtp.text(mailsTo()[0] as never);
+    expect(mail.subject).toBe('Plan de emergencia de Faro: un mensaje para usted');
+    expect(mail.text).toContain(withMail[0]?.message);
+    // Nobody else was e-mailed, and the address is sealed at rest like the number.
+    const { rows } = await t.faro.database.pool.query<{ n: number }>(
+      `select count(*)::int as n from emergency_plans where sealed like $1`,
+      [`%${to}%`],
+    );
+    expect(rows[0]?.n).toBe(0);
   });
 
   it('in a test texts only the member’s own number', async () => {

@@ -58,6 +58,8 @@ export const planContactSchema = z.object({
   /** Who this is ("Rosa, my sister"): the legal team's family contact if a case is opened. */
   name: z.string().trim().max(100).optional(),
   phone: phoneSchema,
+  /** Where the message is also e-mailed, if the member gives an address. */
+  email: z.union([z.email().max(254), z.literal('')]).optional(),
   language: z.enum(LANGUAGES),
   task: z.enum(PLAN_TASKS),
   /** The text this contact receives (prefilled from the task's template in the contact's language). */

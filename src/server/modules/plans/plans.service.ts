@@ -21,6 +21,7 @@ import { hashPassword } from '../access/passwords.js';
 import { type SmsDestinationPolicy, smsRefusal } from '../alerts/subscription-contacts.js';
 import type { CaseContactInput } from '../cases/cases.service.js';
 import { planCaseJobType } from './plan-case.job.js';
+import { planMailJobType, sealPlanMail } from './plan-mail.job.js';
 import { createPlanPasskeys } from './plan-passkeys.js';
 import { type PlanSms, planSmsJobType, sealPlanSms } from './plan-sms.job.js';
 import {
@@ -91,6 +92,8 @@ export function createPlanService(deps: {
   jobs: Pick<JobQueue, 'send' | 'wake'>;
   /** False when no SMS provider is set up: plans can be written, not activated. */
   smsEnabled: boolean;
+  /** Whether e-mail can be sent (contacts with an address get their message that way too). */
+  mailEnabled: boolean;
   /** Which numbers Faro texts at all (the same rule as SMS subscriptions): a plan names no others. */
   smsDestinations: SmsDestinationPolicy;
   publicUrl: string;
@@ -263,6 +266,19 @@ export function createPlanService(deps: {
           retryAfterSeconds: DAY_MS / 1000,
         });
       await queue(texts, `activation:${activationId}`, tx);
+      // Where the member gave an address, the contact's message by e-mail too (not in a test).
+      if (!test && deps.mailEnabled)
+        for (const [i, contact] of content.contacts.entries())
+          if (contact.email)
+            await deps.jobs.send(
+              planMailJobType,
+              sealPlanMail(box, `${activationId}:${i}`, {
+                to: contact.email,
+                subject: message(contact.language, 'plans.mail.subject'),
+                text: message(contact.language, 'plans.mail.text', { message: contact.message }),
+              }),
+              tx.client,
+            );
       // The case is opened by its own job, committed with the activation: the texts never wait
       // for it, and a crash or a failing step is retried until it is open (once: its id is the
       // activation's).
@@ -279,7 +295,10 @@ export function createPlanService(deps: {
         });
       return true;
     });
-    if (recorded) deps.jobs.wake(planSmsJobType);
+    if (recorded) {
+      deps.jobs.wake(planSmsJobType);
+      if (deps.mailEnabled) deps.jobs.wake(planMailJobType);
+    }
     return { messages: recorded ? texts.length : 0, test, duplicate: !recorded };
   }
 

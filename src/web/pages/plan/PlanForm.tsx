@@ -17,6 +17,7 @@ import { api } from '../../api.js';
 interface ContactDraft {
   name?: string;
   phone: string;
+  email?: string;
   language: Language;
   task: PlanTask;
   message: string;
@@ -25,7 +26,14 @@ interface ContactDraft {
 
 /** What the form sends (the server checks every field again). */
 export interface PlanDraft {
-  contacts: { name?: string; phone: string; language: Language; task: PlanTask; message: string }[];
+  contacts: {
+    name?: string;
+    phone: string;
+    email?: string;
+    language: Language;
+    task: PlanTask;
+    message: string;
+  }[];
   instructions: { children: string; medications: string; documents: string; legalOrganization: string };
   memberPhone?: string;
   memberLanguage: Language;
@@ -102,9 +110,10 @@ export function PlanForm({
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     onSave({
-      contacts: contacts.map(({ name, phone, language, task, message }) => ({
+      contacts: contacts.map(({ name, phone, email, language, task, message }) => ({
         ...(name?.trim() ? { name } : {}),
         phone,
+        ...(email?.trim() ? { email: email.trim() } : {}),
         language,
         task,
         message: message || templateOf(language, task),
@@ -143,6 +152,15 @@ export function PlanForm({
             autoComplete="off"
             value={contact.phone}
             onChange={(e) => change(i, { phone: e.target.value })}
+          />
+          <label htmlFor={`${id}-email-${i}`}>{t('plan.contactEmail')}</label>
+          <input
+            id={`${id}-email-${i}`}
+            type="email"
+            inputMode="email"
+            autoComplete="off"
+            value={contact.email ?? ''}
+            onChange={(e) => change(i, { email: e.target.value })}
           />
           <label htmlFor={`${id}-lang-${i}`}>{t('plan.language')}</label>
           <select
