@@ -33,6 +33,7 @@ const SENDER = `+1323${String(randomInt(2_000_000, 9_999_999))}`;
 const MESSAGE = marker('MESSAGE');
 const INSTRUCTION = marker('INSTRUCTION');
 const CONTACT_NAME = marker('CONTACTNAME');
+const CONTACT_EMAIL = `${marker('mail').toLowerCase()}@example.org`;
 const HEARING_JUDGE = marker('JUDGE');
 const NOTE = marker('NOTE');
 const PIN = String(randomInt(100_000, 999_999));
@@ -66,7 +67,14 @@ describe('a plan’s case at rest and in the logs', () => {
     const created = expectStatus(
       await anonymous.post('/api/plans', {
         contacts: [
-          { name: CONTACT_NAME, phone: CONTACT_ES, language: 'es', task: 'children', message: MESSAGE },
+          {
+            name: CONTACT_NAME,
+            phone: CONTACT_ES,
+            email: CONTACT_EMAIL,
+            language: 'es',
+            task: 'children',
+            message: MESSAGE,
+          },
           { phone: CONTACT_EN, language: 'en', task: 'lawyer', message: `${MESSAGE} en` },
         ],
         instructions: { children: INSTRUCTION, medications: '', documents: '', legalOrganization: '' },
@@ -148,6 +156,7 @@ describe('a plan’s case at rest and in the logs', () => {
       MESSAGE,
       INSTRUCTION,
       CONTACT_NAME,
+      CONTACT_EMAIL,
       HEARING_JUDGE,
       NOTE,
       code,
