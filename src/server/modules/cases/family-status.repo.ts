@@ -52,15 +52,6 @@ export function familyAccessOf(db: Drizzle, caseId: string) {
     .orderBy(asc(caseFamilyAccess.createdAt));
 }
 
-/** A contact of this case (sealed details), or undefined. */
-export async function findContact(db: Drizzle, caseId: string, contactId: string) {
-  const [row] = await db
-    .select()
-    .from(caseContacts)
-    .where(and(eq(caseContacts.caseId, caseId), eq(caseContacts.id, contactId)));
-  return row;
-}
-
 /** A code in force in this coalition, with its case's stage and the contact it was given to. */
 export async function familyAccessByCode(db: Drizzle, coalitionId: string, codeDigest: string) {
   const [row] = await db

@@ -31,7 +31,6 @@ import {
   familyAccessOf,
   familyCodeTaken,
   familyTextSeen,
-  findContact,
   forgiveFamilyAttempt,
   insertFamilyAccess,
   nextHearingAt,
@@ -41,6 +40,7 @@ import {
   revokeFamilyAccess,
   takeFamilyAttempt,
 } from './family-status.repo.js';
+import { findContact } from './schedule.repo.js';
 import { context, openJson } from './sealing.js';
 
 /** Wrong attempts on one family code: three free, then 10 s doubling up to an hour (as a plan code). */

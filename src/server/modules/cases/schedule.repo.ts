@@ -86,6 +86,7 @@ export function contactsOf(db: Drizzle, caseId: string) {
   return db.select().from(caseContacts).where(eq(caseContacts.caseId, caseId));
 }
 
+/** A contact of this case (sealed details), or undefined (also the family-status side's lookup). */
 export async function findContact(db: Drizzle, caseId: string, contactId: string) {
   const [row] = await db
     .select()
