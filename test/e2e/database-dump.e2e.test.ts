@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/server/db/database.js';
+import { randomUsNumber } from '../support/factories.js';
 import { formsIn, formsOf, withByteaDecoded } from '../support/plaintext.js';
 import { onSeededPostgres, responderOnIncidentOverHttp } from '../support/seeded-postgres.js';
 import { staffSession } from '../support/sessions.js';
@@ -132,7 +133,7 @@ describe.runIf(adminUrl && hasPgDump)('pg_dump and logs of a database holding pl
           const aNumber = String(randomInt(100_000_000, 999_999_999));
           const message = `FARO-PLAN-MESSAGE-${tag}`;
           const note = `FARO-CASE-NOTE-${tag}`;
-          const numbers = Array.from({ length: 3 }, () => `+1213${randomInt(2_000_000, 9_999_999)}`);
+          const numbers = Array.from({ length: 3 }, () => randomUsNumber());
           const call = async (path: string, body?: unknown, headers: Record<string, string> = {}) => {
             const response = await fetch(`${server.baseUrl}${path}`, {
               method: body === undefined ? 'GET' : 'POST',

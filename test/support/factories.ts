@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { ReportInput } from '../../src/shared/report.js';
 
 let sequence = 0;
@@ -22,4 +23,13 @@ export function buildReportInput(overrides: Partial<ReportInput> = {}): ReportIn
     description: `Factory report ${sequence} ${Math.random().toString(36).slice(2)}`,
     ...overrides,
   };
+}
+
+/**
+ * A random US number Faro would text, in this area code: an exchange that is a real one's shape
+ * (2–9, then not `N11`), so the phone-number check takes it — a marker for leak searches.
+ */
+export function randomUsNumber(areaCode = '213'): string {
+  const exchange = `${randomInt(2, 10)}${randomInt(2, 10)}${randomInt(0, 10)}`;
+  return `+1${areaCode}${exchange}${String(randomInt(0, 10_000)).padStart(4, '0')}`;
 }
