@@ -23,6 +23,30 @@ export const EMPTY_REPORT_FORM: ReportFormValues = {
   description: '',
 };
 
+/**
+ * The form's answers read from its fields by name: the server's reading of a form posted without
+ * scripts, and the page's reading of what was typed before its scripts arrived — one definition.
+ */
+export function reportFormValuesOf(field: {
+  text: (name: string) => string;
+  list: (name: string) => string[];
+}): ReportFormValues {
+  return {
+    activity: field.text('activity'),
+    agents: field.text('agents'),
+    vehicles: field.text('vehicles'),
+    uniforms: field.list('uniforms'),
+    markings: field.text('markings'),
+    equipment: field.list('equipment'),
+    zone: field.text('zone'),
+    place: field.text('place'),
+    when: field.text('when') || 'now',
+    observedAt: field.text('observedAt'),
+    firsthand: field.text('firsthand') || 'yes',
+    description: field.text('description'),
+  };
+}
+
 /** "Now", a few minutes ago, or a time the person chose. */
 export const WHEN_CHOICES = ['now', '15', '30', '60', 'custom'] as const;
 export type When = (typeof WHEN_CHOICES)[number];

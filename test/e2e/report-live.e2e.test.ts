@@ -133,4 +133,27 @@ describe('a report in Spanish reaches the live board', () => {
     expect(await page.getByLabel('Notificaciones en este dispositivo').isChecked()).toBe(true);
     expect(await page.getByLabel('Correo electrónico').count()).toBe(0);
   });
+
+  it('sends what was typed before the page’s scripts arrived (a slow phone), not an empty form', async () => {
+    const phone = await (
+      await e2e.browser.newContext({ locale: 'es-MX', viewport: { width: 360, height: 740 }, isMobile: true })
+    ).newPage();
+    // The scripts arrive seconds after the page, as on a slow network; the reporter types meanwhile.
+    let slow = true;
+    await phone.route('**/assets/**/*.js', async (route) => {
+      if (slow) await new Promise((resolve) => setTimeout(resolve, 3000));
+      await route.continue();
+    });
+    await phone.goto(`${e2e.server.baseUrl}/report?lang=es`, { waitUntil: 'commit' });
+    await phone.getByLabel('Están deteniendo a personas').check();
+    await phone.getByLabel('Vecindario').selectOption({ label: 'Boyle Heights' });
+    await phone.getByLabel('¿Algo más? (opcional)').fill('Escrito antes de que cargara la página');
+    slow = false;
+    // The scripts have taken over (and solved the security check) by the time the reporter taps.
+    await phone.waitForTimeout(6000);
+    await phone.getByRole('button', { name: 'Enviar reporte' }).click();
+    const receipt = (await phone.getByTestId('receipt').textContent({ timeout: 15_000 }))?.trim() ?? '';
+    expect(receipt).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}$/);
+    await phone.context().close();
+  });
 });

@@ -7,6 +7,7 @@ import { LIMITS } from '../../shared/report-fields.js';
 import {
   EMPTY_REPORT_FORM,
   observedAtOf,
+  reportFormValuesOf,
   reportInputOf,
   WHEN_CHOICES,
   type When,
@@ -92,6 +93,32 @@ export function ReportPage() {
   const [customTime, setCustomTime] = useState(start.observedAt);
   const [firsthand, setFirsthand] = useState<'yes' | 'no'>(start.firsthand === 'no' ? 'no' : 'yes');
   const [description, setDescription] = useState(start.description);
+  // What was typed before the page's scripts took over (a slow phone: the server-rendered form works
+  // before they arrive) becomes the form's state, field by field — else the scripted send would
+  // go without it while the screen still shows it.
+  const form = useRef<HTMLFormElement>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once, from what the server-rendered fields hold.
+  useEffect(() => {
+    if (!form.current) return;
+    const fields = new FormData(form.current);
+    const typed = reportFormValuesOf({
+      text: (name) => {
+        const value = fields.get(name);
+        return typeof value === 'string' ? value : '';
+      },
+      list: (name) => fields.getAll(name).filter((value): value is string => typeof value === 'string'),
+    });
+    const same = (a: string | string[], b: string | string[]) => JSON.stringify(a) === JSON.stringify(b);
+    const saluteKeys = ['activity', 'agents', 'vehicles', 'uniforms', 'markings', 'equipment'] as const;
+    if (saluteKeys.some((key) => !same(typed[key], start[key])))
+      setSalute((now) => ({ ...now, ...Object.fromEntries(saluteKeys.map((key) => [key, typed[key]])) }));
+    if (typed.zone !== start.zone) setZoneId(typed.zone);
+    if (typed.place !== start.place) setPlace(typed.place);
+    if (typed.when !== start.when && isWhen(typed.when)) setWhen(typed.when);
+    if (typed.observedAt !== start.observedAt) setCustomTime(typed.observedAt);
+    if (typed.firsthand !== start.firsthand) setFirsthand(typed.firsthand === 'no' ? 'no' : 'yes');
+    if (typed.description !== start.description) setDescription(typed.description);
+  }, []);
   const [errors, setErrors] = useState<Partial<Record<FieldKey, string>>>(() =>
     messagesOf(echo?.problems ?? [], t),
   );
@@ -211,7 +238,7 @@ export function ReportPage() {
 
   return (
     // Without scripts the browser posts the form itself; the server answers with this page again.
-    <form method="post" action="/report" onSubmit={submit} noValidate>
+    <form ref={form} method="post" action="/report" onSubmit={submit} noValidate>
       <h1>{t('report.title')}</h1>
       <p className="lead">{t('report.intro')}</p>
       <input type="hidden" name="language" value={language} />

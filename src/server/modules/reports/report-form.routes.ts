@@ -5,6 +5,7 @@ import { reportInputSchema } from '../../../shared/report.js';
 import {
   EMPTY_REPORT_FORM,
   observedAtOf,
+  reportFormValuesOf,
   reportInputOf,
   zonedLocalTime,
 } from '../../../shared/report-form.js';
@@ -23,22 +24,8 @@ import { REPORT_BODY_LIMIT } from './reports.routes.js';
 import type { ReportService } from './reports.service.js';
 
 /** The form's fields as posted (names are the inputs' names in ReportPage). */
-function formValues(body: FormBody): ReportFormValues {
-  return {
-    activity: formText(body, 'activity'),
-    agents: formText(body, 'agents'),
-    vehicles: formText(body, 'vehicles'),
-    uniforms: formList(body, 'uniforms'),
-    markings: formText(body, 'markings'),
-    equipment: formList(body, 'equipment'),
-    zone: formText(body, 'zone'),
-    place: formText(body, 'place'),
-    when: formText(body, 'when') || 'now',
-    observedAt: formText(body, 'observedAt'),
-    firsthand: formText(body, 'firsthand') || 'yes',
-    description: formText(body, 'description'),
-  };
-}
+const formValues = (body: FormBody): ReportFormValues =>
+  reportFormValuesOf({ text: (name) => formText(body, name), list: (name) => formList(body, name) });
 
 /**
  * `/report` as a page: rendered by the server with the zones (so it works
