@@ -128,6 +128,8 @@ describe('after a detention', () => {
       .poll(
         async () => {
           await teamPage.reload();
+          // The list arrives after the page's scripts ask for it: count once it has.
+          await teamPage.getByTestId('case-counts').waitFor();
           return teamPage.getByTestId('case-list').getByText('Rosa Elena Quintero').count();
         },
         { timeout: 20_000 },
