@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import serverEn from '../src/server/locales/en.json' with { type: 'json' };
 import serverEs from '../src/server/locales/es.json' with { type: 'json' };
 import { AUDIT_ACTIONS, AUDIT_SUBJECTS } from '../src/shared/audit.js';
+import { PUBLIC_LANGUAGES } from '../src/shared/languages.js';
 import { LANGUAGES } from '../src/shared/report-fields.js';
 import webEn from '../src/web/locales/en.json' with { type: 'json' };
 import webEs from '../src/web/locales/es.json' with { type: 'json' };
@@ -61,4 +62,27 @@ describe('the audit log’s words', () => {
     ].filter((key) => !found.get(key)?.trim());
     expect(missing).toEqual([]);
   });
+});
+
+/**
+ * The rights library's page speaks ten languages (issue 17): each of the other eight has every
+ * word that page and the header around it show, with the same placeholders as English — nothing
+ * on /rights falls back to English.
+ */
+const RIGHTS_PAGE_KEYS = /^(app\.(name|skip)|lang\.label|rights\.|contacts\.)/;
+
+describe('the rights page’s words in every public language', () => {
+  const english = [...texts(webEn)].filter(([key]) => RIGHTS_PAGE_KEYS.test(key));
+  it.each(PUBLIC_LANGUAGES.filter((l) => !(LANGUAGES as readonly string[]).includes(l)))(
+    '%s has them all',
+    async (language) => {
+      const found = texts((await import(`../src/web/locales/${language}.json`)).default);
+      expect(english.filter(([key]) => !found.get(key)?.trim()).map(([key]) => key)).toEqual([]);
+      expect(
+        english
+          .filter(([key, text]) => `${placeholders(text)}` !== `${placeholders(found.get(key) ?? '')}`)
+          .map(([key]) => key),
+      ).toEqual([]);
+    },
+  );
 });

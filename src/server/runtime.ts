@@ -20,6 +20,7 @@ import { createPlanTexts } from './modules/plans/plan-texts.js';
 import { createPlansModule } from './modules/plans/plans.module.js';
 import { createReportsModule } from './modules/reports/reports.module.js';
 import { createRetentionModule } from './modules/retention/retention.module.js';
+import { createRightsModule } from './modules/rights/rights.module.js';
 import { textReportersOnVerdict } from './modules/sms/follow-up.js';
 import { createSmsModule } from './modules/sms/sms.module.js';
 import { createZonesModule } from './modules/zones/zones.module.js';
@@ -102,6 +103,7 @@ export async function composeModules(platform: Awaited<ReturnType<typeof openPla
     publicContacts: alerts.services.publishing.contacts,
   });
   const plans = createPlansModule(platform, { cases: cases.services.cases });
+  const rights = createRightsModule(platform, { publishing: alerts.services.publishing });
   const sms = createSmsModule(platform, {
     ...reports.services,
     plans: createPlanTexts(plans.services.plans),
@@ -126,6 +128,7 @@ export async function composeModules(platform: Awaited<ReturnType<typeof openPla
     dispatch,
     alerts,
     plans,
+    rights,
     sms,
     evidence,
     cases,

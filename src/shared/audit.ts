@@ -104,6 +104,10 @@ export const AUDIT_ACTIONS = [
   'case.family_access_revoked',
   /** A family read the case's stage with its code and PIN (no actor: nobody signed in). */
   'case.family_status_read',
+  /** A text of the rights library was changed (a new version, a draft again; issue 17). */
+  'rights.edited',
+  /** A translation of the rights library was marked reviewed for a member organization. */
+  'rights.reviewed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -119,5 +123,6 @@ export const AUDIT_SUBJECTS = [
   'evidence_item',
   'case',
   'plan',
+  'rights_item',
 ] as const;
 export type AuditSubject = (typeof AUDIT_SUBJECTS)[number];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { acceptedLanguage, pickLanguage } from './language.js';
+import { PUBLIC_LANGUAGES } from './languages.js';
 
 describe('the language of a page', () => {
   it('takes a link first, then the person’s choice, then the phone’s', () => {
@@ -14,5 +15,16 @@ describe('the language of a page', () => {
     expect(acceptedLanguage('es;q=0, en;q=0.1')).toBe('en');
     expect(acceptedLanguage('de, fr')).toBeNull();
     expect(acceptedLanguage(undefined)).toBeNull();
+  });
+
+  it('offers the rights library’s ten languages where a page speaks them', () => {
+    expect(pickLanguage({ accepted: 'zh-CN,zh;q=0.9,en;q=0.5' }, PUBLIC_LANGUAGES)).toBe('zh');
+    expect(pickLanguage({ accepted: 'zh-CN,zh;q=0.9,en;q=0.5' })).toBe('en');
+    expect(pickLanguage({ query: 'ar', chosen: 'es' }, PUBLIC_LANGUAGES)).toBe('ar');
+    expect(pickLanguage({ query: 'ar', chosen: 'es' })).toBe('es');
+    // Filipino is read as Tagalog; Finnish is not mistaken for it.
+    expect(acceptedLanguage('fil-PH', PUBLIC_LANGUAGES)).toBe('tl');
+    expect(acceptedLanguage('fi-FI', PUBLIC_LANGUAGES)).toBeNull();
+    expect(acceptedLanguage('ht, fr;q=0.8', PUBLIC_LANGUAGES)).toBe('ht');
   });
 });

@@ -11,27 +11,44 @@ export const LANGUAGE_COOKIE = 'faro_lang';
 export const isLanguage = (value: string | null | undefined): value is Language =>
   !!value && (LANGUAGES as readonly string[]).includes(value);
 
-/** The first supported language in an Accept-Language header, by its q order. */
-export function acceptedLanguage(header: string | undefined): Language | null {
+/** Primary language subtags that name one of ours another way (Filipino is written in Tagalog here). */
+const SAME_LANGUAGE: Record<string, string> = { fil: 'tl' };
+
+/** The first of `among` (by default the languages every page speaks) in an Accept-Language header, by its q order. */
+export function acceptedLanguage<L extends string = Language>(
+  header: string | undefined,
+  among: readonly L[] = LANGUAGES as unknown as readonly L[],
+): L | null {
   if (!header) return null;
   const ranked = header
     .split(',')
     .map((part, index) => {
       const [tag = '', ...params] = part.trim().split(';');
       const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-      return { base: tag.trim().slice(0, 2).toLowerCase(), q: q ? Number(q.slice(2)) : 1, index };
+      const primary = (tag.trim().split('-')[0] ?? '').toLowerCase();
+      return { base: SAME_LANGUAGE[primary] ?? primary, q: q ? Number(q.slice(2)) : 1, index };
     })
     .filter((entry) => entry.q > 0)
     .sort((a, b) => b.q - a.q || a.index - b.index);
-  return ranked.map((entry) => entry.base).find(isLanguage) ?? null;
+  const known = (base: string): base is L => (among as readonly string[]).includes(base);
+  return ranked.map((entry) => entry.base).find(known) ?? null;
 }
 
-export function pickLanguage(from: {
-  query?: string | null | undefined;
-  chosen?: string | null | undefined;
-  accepted?: string | undefined;
-}): Language {
-  if (isLanguage(from.query)) return from.query;
-  if (isLanguage(from.chosen)) return from.chosen;
-  return acceptedLanguage(from.accepted) ?? 'en';
+/**
+ * The page's language among `among`: every page speaks English and Spanish (`LANGUAGES`); the
+ * rights library speaks all of `PUBLIC_LANGUAGES` (shared/languages.ts).
+ */
+export function pickLanguage<L extends string = Language>(
+  from: {
+    query?: string | null | undefined;
+    chosen?: string | null | undefined;
+    accepted?: string | undefined;
+  },
+  among: readonly L[] = LANGUAGES as unknown as readonly L[],
+): L | 'en' {
+  const known = (value: string | null | undefined): value is L =>
+    !!value && (among as readonly string[]).includes(value);
+  if (known(from.query)) return from.query;
+  if (known(from.chosen)) return from.chosen;
+  return acceptedLanguage(from.accepted, among) ?? 'en';
 }

@@ -11,6 +11,7 @@ export const WEB_PAGES = [
   '/unsubscribe',
   '/plan',
   '/family',
+  '/rights',
   '/alerting',
   '/responder',
   '/dispatch',
@@ -126,6 +127,7 @@ export const PAGE_QUERIES = {
   zones: ['zones'],
   publicAlerts: (zoneId: string) => ['public-alerts', zoneId],
   subscriptionChannels: ['subscription-channels'],
+  rights: (language: string) => ['rights', language],
 } as const;
 
 /** The id of the JSON block carrying the ServerPage. */

@@ -58,13 +58,24 @@ export const PERMISSIONS = [
   'cases:work',
   /** Activate a caller's emergency plan with the code and PIN they give on the hotline. */
   'plans:activate',
+  /** Edit the rights library's texts (issue 17): every edit is a new version, a draft until reviewed. */
+  'rights:manage',
+  /** Mark a translation of the rights library reviewed, for one's own member organization. */
+  'rights:review',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   // An organization's admin: people and roles of their own organization (scoped in people.policy.ts).
-  admin: ['people:manage'],
-  coalition_admin: ['people:manage', 'organizations:manage', 'audit:read', 'settings:manage'],
+  admin: ['people:manage', 'rights:review'],
+  coalition_admin: [
+    'people:manage',
+    'organizations:manage',
+    'audit:read',
+    'settings:manage',
+    'rights:manage',
+    'rights:review',
+  ],
   dispatcher: [
     'reports:read',
     'reports:read-restricted',
@@ -90,7 +101,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   // `alerts:read`): not the board, the channel, reports' markings or who was sent.
   approver: ['alerts:read', 'alerts:approve', 'alerts:cancel'],
   // Counsel: the evidence, its originals and custody; not the board, reports or who was sent.
-  legal: ['evidence:read', 'evidence:legal', 'cases:work'],
+  // Counsel also reviews the rights library's legal wording.
+  legal: ['evidence:read', 'evidence:legal', 'cases:work', 'rights:review'],
 };
 
 /** The permissions that the given roles grant together. */

@@ -1,21 +1,38 @@
 import i18n, { type BackendModule } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { isLanguage, LANGUAGE_COOKIE, pickLanguage } from '../shared/language.js';
-import type { Language } from '../shared/report-fields.js';
+import { directionOf, isPublicLanguage, PUBLIC_LANGUAGES, type PublicLanguage } from '../shared/languages.js';
+import { LANGUAGES, type Language } from '../shared/report-fields.js';
 import { readServerPage } from './server-page.js';
 
 const STORAGE_KEY = 'faro.lang';
 
+/** Each language's words, downloaded only when a page is shown in it. */
+const LOADERS: Record<PublicLanguage, () => Promise<{ default: Record<string, unknown> }>> = {
+  en: () => import('./locales/en.json'),
+  es: () => import('./locales/es.json'),
+  zh: () => import('./locales/zh.json'),
+  vi: () => import('./locales/vi.json'),
+  ko: () => import('./locales/ko.json'),
+  tl: () => import('./locales/tl.json'),
+  ar: () => import('./locales/ar.json'),
+  ht: () => import('./locales/ht.json'),
+  pt: () => import('./locales/pt.json'),
+  fr: () => import('./locales/fr.json'),
+};
+
 /**
  * Only the page's language is downloaded (a phone on a slow connection
  * should not fetch Spanish to read English); the other arrives when the
- * person switches. test/locales.test.ts keeps both complete, so nothing falls back.
+ * person switches. test/locales.test.ts keeps English and Spanish complete,
+ * so nothing falls back; the rights library's other languages fall back to
+ * English for a word they do not have yet (`fallbackLng`).
  */
 const bundles: BackendModule = {
   type: 'backend',
   init() {},
   read(language, _namespace, done) {
-    const load = language === 'es' ? import('./locales/es.json') : import('./locales/en.json');
+    const load = (isPublicLanguage(language) ? LOADERS[language] : LOADERS.en)();
     load.then(
       (bundle) => done(null, bundle.default),
       (error: unknown) => done(error as Error, null),
@@ -37,15 +54,21 @@ function cookieChoice(): string | null {
   return match?.[1] ?? null;
 }
 
+/** The pages that speak every public language (the rest speak `LANGUAGES`). */
+const speaksAll = (path: string) => path === '/rights';
+
 /** A page the server rendered is in the language the server chose (the same rule); else the rule here. */
-function initialLanguage(): Language {
+function initialLanguage(): PublicLanguage {
   const server = readServerPage();
-  if (server && isLanguage(server.language)) return server.language;
-  return pickLanguage({
-    query: new URLSearchParams(window.location.search).get('lang'),
-    chosen: storedChoice() ?? cookieChoice(),
-    accepted: navigator.languages.join(','),
-  });
+  if (server && isPublicLanguage(server.language)) return server.language;
+  return pickLanguage(
+    {
+      query: new URLSearchParams(window.location.search).get('lang'),
+      chosen: storedChoice() ?? cookieChoice(),
+      accepted: navigator.languages.join(','),
+    },
+    speaksAll(window.location.pathname) ? PUBLIC_LANGUAGES : LANGUAGES,
+  );
 }
 
 /** Switches language and remembers it on this phone (a cookie too, so the server renders the next page in it). */
@@ -58,6 +81,8 @@ let started = false;
 
 i18n.on('languageChanged', (language) => {
   document.documentElement.lang = language;
+  document.documentElement.dir = directionOf(language);
+  // A choice among every page's languages is remembered; one only the rights page speaks is in its address.
   if (!started || !isLanguage(language)) return;
   try {
     window.localStorage.setItem(STORAGE_KEY, language);
@@ -69,9 +94,13 @@ i18n.on('languageChanged', (language) => {
   document.cookie = `${LANGUAGE_COOKIE}=${language}; path=/; max-age=31536000; samesite=lax${secure}`;
 });
 
-/** A choice made before the server knew it (kept only on the phone) wins once the page is up. */
+/**
+ * A choice made before the server knew it (kept only on the phone) wins once the page is up —
+ * unless the page's address chose its language (`?lang=`, a rights page in Arabic).
+ */
 export function applyStoredChoice(): void {
   const stored = storedChoice();
+  if (new URLSearchParams(window.location.search).has('lang')) return;
   if (isLanguage(stored) && stored !== i18n.language) void setLanguage(stored);
 }
 
@@ -80,13 +109,16 @@ await i18n
   .use(initReactI18next)
   .init({
     lng: initialLanguage(),
-    fallbackLng: false,
+    // English and Spanish are complete; another language borrows English's word until it has its own.
+    fallbackLng: (code: string) => (isLanguage(code) ? [] : ['en']),
     interpolation: { escapeValue: false },
     returnNull: false,
     showSupportNotice: false,
   });
 document.documentElement.lang = i18n.language;
+document.documentElement.dir = directionOf(i18n.language);
 started = true;
 
+/** The language staff pages and the API's language fields speak: the page's, or English. */
 export const currentLanguage = (): Language => (isLanguage(i18n.language) ? i18n.language : 'en');
 export default i18n;

@@ -10,6 +10,7 @@ import { InvitePage } from './pages/InvitePage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
 import { PlanPage } from './pages/PlanPage.js';
 import { ReportPage } from './pages/ReportPage.js';
+import { RightsPage } from './pages/RightsPage.js';
 import { SignInPage } from './pages/SignInPage.js';
 import { StatusPage } from './pages/StatusPage.js';
 import { ConfirmSubscriptionPage, ManageSubscriptionPage, SubscribePage } from './pages/SubscribePages.js';
@@ -25,7 +26,7 @@ const ResponderPage = lazy(() => import('./pages/ResponderPage.js'));
 const EvidencePage = lazy(() => import('./pages/EvidencePage.js'));
 const CasesPage = lazy(() => import('./pages/CasesPage.js'));
 
-const staff = (page: ReactNode, permission?: Permission) => (
+const staff = (page: ReactNode, permission?: Permission | readonly Permission[]) => (
   <RequireAccess permission={permission}>
     <Suspense fallback={null}>{page}</Suspense>
   </RequireAccess>
@@ -45,6 +46,7 @@ export function AppRoutes() {
         <Route path="alerts" element={<AlertsPage />} />
         <Route path="plan" element={<PlanPage />} />
         <Route path="family" element={<FamilyPage />} />
+        <Route path="rights" element={<RightsPage />} />
         <Route path="unsubscribe" element={<UnsubscribePage />} />
         <Route path="signin" element={<SignInPage />} />
         <Route path="invite" element={<InvitePage />} />
@@ -56,7 +58,7 @@ export function AppRoutes() {
         <Route path="evidence" element={staff(<EvidencePage />, 'evidence:legal')} />
         <Route path="cases" element={staff(<CasesPage />, 'cases:work')} />
         <Route path="account" element={staff(<AccountPage />)} />
-        <Route path="admin" element={staff(<AdminPage />, 'people:manage')} />
+        <Route path="admin" element={staff(<AdminPage />, ['people:manage', 'rights:review'])} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -20,4 +20,5 @@ export * from './schema/incidents.js';
 export * from './schema/plans.js';
 export * from './schema/realtime.js';
 export * from './schema/reports.js';
+export * from './schema/rights.js';
 export * from './schema/zones.js';

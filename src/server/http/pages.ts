@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
-import { LANGUAGE_COOKIE, pickLanguage } from '../../shared/language.js';
+import { isLanguage, LANGUAGE_COOKIE, pickLanguage } from '../../shared/language.js';
+import { directionOf, type PublicLanguage, staffLanguageOf } from '../../shared/languages.js';
 import {
   type FamilyPageAnswer,
   type PublicContacts,
@@ -11,7 +12,7 @@ import {
   type ServerPage,
   type SubscribeFormAnswer,
 } from '../../shared/pages.js';
-import type { Language } from '../../shared/report-fields.js';
+import { LANGUAGES, type Language } from '../../shared/report-fields.js';
 import { message } from '../locales/messages.js';
 import { errorBody } from './errors.js';
 
@@ -33,6 +34,7 @@ export const SERVER_RENDERED = new Set([
   '/subscribe',
   '/plan',
   '/family',
+  '/rights',
 ]);
 
 export interface PageExtras {
@@ -45,6 +47,11 @@ export interface PageExtras {
   /** The answer to the family status form posted without scripts. */
   family?: FamilyPageAnswer;
   status?: number;
+  /**
+   * The page's language when the page speaks more than every page does (the rights library's ten,
+   * chosen the same way among them); by default the one `languageOf` picks.
+   */
+  language?: PublicLanguage;
 }
 
 export interface WebPages {
@@ -54,6 +61,8 @@ export interface WebPages {
   send(request: FastifyRequest, reply: FastifyReply, extras?: PageExtras): Promise<FastifyReply>;
   /** The page's language: a `?lang=` link, the person's choice (cookie), the phone's. */
   languageOf(request: FastifyRequest): Language;
+  /** The same choice among more languages than every page speaks (the rights library's). */
+  languageAmong<L extends PublicLanguage>(request: FastifyRequest, among: readonly L[]): L | 'en';
 }
 
 interface Renderer {
@@ -115,18 +124,23 @@ export async function createWebPages(options: {
     return contacts.value.catch(() => ({}));
   };
 
-  const languageOf = (request: FastifyRequest): Language =>
-    pickLanguage({
-      query: (request.query as { lang?: string } | undefined)?.lang,
-      chosen: request.cookies?.[LANGUAGE_COOKIE],
-      accepted: request.headers['accept-language'],
-    });
+  const languageAmong = <L extends PublicLanguage>(request: FastifyRequest, among: readonly L[]) =>
+    pickLanguage(
+      {
+        query: (request.query as { lang?: string } | undefined)?.lang,
+        chosen: request.cookies?.[LANGUAGE_COOKIE],
+        accepted: request.headers['accept-language'],
+      },
+      among,
+    );
+  const languageOf = (request: FastifyRequest): Language => languageAmong(request, LANGUAGES);
 
   /** Pages made lately, by what they were made from (the address, the language, the data). */
   const made = new Map<string, { at: number; html: string }>();
 
   return {
     languageOf,
+    languageAmong,
     route: {
       schema: { hide: true },
       config: { rateLimit: { max: options.viewsPerMinute, timeWindow: 60_000 } },
@@ -137,10 +151,11 @@ export async function createWebPages(options: {
           .status(503)
           .send(errorBody('UNAVAILABLE', 'The web app is not built yet; run `npm run build`.'));
       }
-      const language = languageOf(request);
+      const language = extras.language ?? languageOf(request);
       const query = (request.query as { lang?: string } | undefined)?.lang;
-      // A language chosen by a link is the person's choice from now on, as one chosen with the switch.
-      if (query === language) {
+      // A language chosen by a link is the person's choice from now on, as one chosen with the switch
+      // (one every page speaks: the others are chosen on the page that speaks them).
+      if (query === language && isLanguage(language)) {
         reply.setCookie(LANGUAGE_COOKIE, language, {
           path: '/',
           maxAge: 365 * 24 * 3600,
@@ -185,12 +200,12 @@ export async function createWebPages(options: {
         html = {
           at: now,
           html: template
-            .replace(/<html lang="[^"]*"/, () => `<html lang="${language}"`)
+            .replace(/<html lang="[^"]*"/, () => `<html lang="${language}" dir="${directionOf(language)}"`)
             .replace(/<title>[^<]*<\/title>/, () => `<title>${escapeText(rendered?.title ?? 'Faro')}</title>`)
             .replace(
               '<div id="root"></div>',
               () =>
-                `<div id="root">${rendered?.html ?? ''}</div>${rendered ? '' : `<noscript><p>${escapeText(message(language, 'pages.needsScripts'))}</p></noscript>`}<script type="application/json" id="${SERVER_PAGE_ID}">${scriptJson(page)}</script>`,
+                `<div id="root">${rendered?.html ?? ''}</div>${rendered ? '' : `<noscript><p>${escapeText(message(staffLanguageOf(language), 'pages.needsScripts'))}</p></noscript>`}<script type="application/json" id="${SERVER_PAGE_ID}">${scriptJson(page)}</script>`,
             ),
         };
         if (reuseKey) {

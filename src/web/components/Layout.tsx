@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation } from 'react-router';
 import { LANGUAGES } from '../../shared/report-fields.js';
-import { useLanguage } from '../language.js';
+import { usePageLanguage } from '../language.js';
 import { useSession } from '../session.js';
 
 /** This page's address in another language (`?lang=`, other parameters kept). */
@@ -23,7 +23,8 @@ export function Layout() {
     path.startsWith('/hotline') ||
     path.startsWith('/field') ||
     path.startsWith('/alerting');
-  const active = useLanguage();
+  // The page's own language: on a rights page in Arabic neither English nor Spanish is the current one.
+  const active = usePageLanguage();
   // The public pages never ask who you are; staff pages show it.
   const staffPage = [
     '/dispatch',
@@ -77,7 +78,8 @@ export function Layout() {
               <Link to="/evidence">{t('nav.evidence')}</Link>
             )}
             {signedIn.permissions.includes('cases:work') && <Link to="/cases">{t('nav.cases')}</Link>}
-            {signedIn.permissions.includes('people:manage') && <Link to="/admin">{t('nav.admin')}</Link>}
+            {(signedIn.permissions.includes('people:manage') ||
+              signedIn.permissions.includes('rights:review')) && <Link to="/admin">{t('nav.admin')}</Link>}
             <Link to="/account">{signedIn.user.displayName}</Link>
           </nav>
         )}

@@ -4,8 +4,14 @@ import { Navigate, useLocation } from 'react-router';
 import type { Permission } from '../../shared/permissions.js';
 import { useSession } from '../session.js';
 
-/** Sends a visitor who is not signed in to sign in, and says so when the role lacks the permission. */
-export function RequireAccess(props: { permission?: Permission; children: ReactNode }) {
+/**
+ * Sends a visitor who is not signed in to sign in, and says so when the role lacks the permission
+ * (any one of several, for a page whose parts need different ones).
+ */
+export function RequireAccess(props: {
+  permission?: Permission | readonly Permission[];
+  children: ReactNode;
+}) {
   const { t } = useTranslation();
   const location = useLocation();
   const session = useSession();
@@ -16,7 +22,9 @@ export function RequireAccess(props: { permission?: Permission; children: ReactN
     const next = `${location.pathname}${location.search}`;
     return <Navigate to={`/signin?next=${encodeURIComponent(next)}`} replace />;
   }
-  if (props.permission && !session.data.permissions.includes(props.permission)) {
+  const needed = props.permission === undefined ? [] : ([] as Permission[]).concat(props.permission);
+  const held = session.data.permissions;
+  if (needed.length > 0 && !needed.some((permission) => held.includes(permission))) {
     return (
       <section>
         <h1>{t('auth.denied.title')}</h1>

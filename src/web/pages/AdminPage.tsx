@@ -11,6 +11,7 @@ import { OrganizationsSection } from './admin/OrganizationsSection.js';
 import { PeopleSection } from './admin/PeopleSection.js';
 import { PublishingSection } from './admin/PublishingSection.js';
 import { RetentionSection } from './admin/RetentionSection.js';
+import { RightsSection } from './admin/RightsSection.js';
 import { RoleConflicts } from './admin/RoleConflicts.js';
 import { ZonesSection } from './admin/ZonesSection.js';
 
@@ -26,6 +27,7 @@ const SECTIONS = [
   { id: 'zones', permission: 'settings:manage', heading: 'admin.zones.title' },
   { id: 'grouping', permission: 'settings:manage', heading: 'admin.grouping.title' },
   { id: 'publishing', permission: 'settings:manage', heading: 'admin.publishing.title' },
+  { id: 'rights', permission: 'rights:review', heading: 'admin.sections.rights' },
   { id: 'audit', permission: 'audit:read', heading: 'admin.audit' },
   { id: 'retention', permission: 'audit:read', heading: 'admin.retention.title' },
 ] as const satisfies readonly { id: string; permission: Permission; heading: string }[];
@@ -44,6 +46,7 @@ const CONTENT: Record<SectionId, () => ReactNode> = {
   zones: () => <ZonesSection />,
   grouping: () => <GroupingSection />,
   publishing: () => <PublishingSection />,
+  rights: () => <RightsSection />,
   audit: () => <AuditSection />,
   retention: () => <RetentionSection />,
 };
@@ -80,7 +83,7 @@ export default function AdminPage() {
   return (
     <div className="admin">
       <h1>{t('admin.heading')}</h1>
-      {!permissions.includes('organizations:manage') && (
+      {permissions.includes('people:manage') && !permissions.includes('organizations:manage') && (
         <p className="muted">{t('admin.organizationScope')}</p>
       )}
       <RoleConflicts />

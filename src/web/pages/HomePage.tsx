@@ -30,6 +30,12 @@ export function HomePage() {
         </Link>
       </p>
       <p>
+        {/* A plain link: the rights page may speak a language this page does not. */}
+        <a className="button block" href="/rights">
+          {t('home.rights')}
+        </a>
+      </p>
+      <p>
         <Link className="button block" to="/plan">
           {t('home.plan')}
         </Link>

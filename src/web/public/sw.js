@@ -10,7 +10,7 @@
 const PAGES = 'faro-pages-v2';
 const ASSETS = 'faro-assets-v1';
 /** The pages a person may need without a connection: the last copy seen is shown when the network fails. */
-const OFFLINE_PAGES = ['/', '/report', '/alerts', '/status'];
+const OFFLINE_PAGES = ['/', '/report', '/alerts', '/status', '/rights'];
 /** Reports waiting on a phone (src/web/pages/report/kept.ts). */
 const OUTBOX_SYNC = 'faro-outbox';
 

@@ -1,0 +1,181 @@
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import type { Drizzle } from '../../db/database.js';
+import { organizations, rightsItems, rightsTexts, rightsTextVersions, users } from '../../db/schema.js';
+
+/** The rights library's tables are written here only (modules/rights owns them). */
+
+export interface ShippedText {
+  slug: string;
+  kind: string;
+  position: number;
+  language: string;
+  content: unknown;
+  status: 'draft' | 'reviewed';
+}
+
+/**
+ * Puts Faro's shipped texts in a coalition's library where it has none: a new item, or a language
+ * an item did not have. What the coalition wrote or reviewed is never touched.
+ */
+export async function insertShipped(db: Drizzle, coalitionId: string, shipped: readonly ShippedText[]) {
+  await db.transaction(async (tx) => {
+    const items = [...new Map(shipped.map((s) => [s.slug, s])).values()];
+    await tx
+      .insert(rightsItems)
+      .values(items.map((s) => ({ coalitionId, slug: s.slug, kind: s.kind, position: s.position })))
+      .onConflictDoNothing();
+    const ids = new Map(
+      (
+        await tx
+          .select({ id: rightsItems.id, slug: rightsItems.slug })
+          .from(rightsItems)
+          .where(eq(rightsItems.coalitionId, coalitionId))
+      ).map((row) => [row.slug, row.id]),
+    );
+    const rows = shipped.flatMap((s) => {
+      const itemId = ids.get(s.slug);
+      return itemId ? [{ itemId, language: s.language, content: s.content, status: s.status }] : [];
+    });
+    if (rows.length === 0) return;
+    const added = await tx
+      .insert(rightsTexts)
+      .values(rows.map((row) => ({ ...row, version: 1 })))
+      .onConflictDoNothing()
+      .returning({ itemId: rightsTexts.itemId, language: rightsTexts.language });
+    const isAdded = new Set(added.map((row) => `${row.itemId}:${row.language}`));
+    const versions = rows.filter((row) => isAdded.has(`${row.itemId}:${row.language}`));
+    if (versions.length > 0)
+      await tx
+        .insert(rightsTextVersions)
+        .values(versions.map((row) => ({ ...row, version: 1, change: 'shipped' })))
+        .onConflictDoNothing();
+  });
+}
+
+/** Every item of the coalition with its texts in every language (current versions). */
+export async function listTexts(db: Drizzle, coalitionId: string) {
+  return db
+    .select({
+      id: rightsItems.id,
+      slug: rightsItems.slug,
+      kind: rightsItems.kind,
+      position: rightsItems.position,
+      language: rightsTexts.language,
+      version: rightsTexts.version,
+      content: rightsTexts.content,
+      status: rightsTexts.status,
+      reviewedBy: organizations.name,
+      reviewedAt: rightsTexts.reviewedAt,
+      updatedAt: rightsTexts.updatedAt,
+    })
+    .from(rightsItems)
+    .innerJoin(rightsTexts, eq(rightsTexts.itemId, rightsItems.id))
+    .leftJoin(organizations, eq(organizations.id, rightsTexts.reviewedByOrganization))
+    .where(eq(rightsItems.coalitionId, coalitionId))
+    .orderBy(asc(rightsItems.position), asc(rightsItems.slug));
+}
+
+/** One item of the coalition, or undefined. */
+export async function findItem(db: Drizzle, coalitionId: string, itemId: string) {
+  const [item] = await db
+    .select({ id: rightsItems.id, slug: rightsItems.slug, kind: rightsItems.kind })
+    .from(rightsItems)
+    .where(and(eq(rightsItems.coalitionId, coalitionId), eq(rightsItems.id, itemId)));
+  return item;
+}
+
+/** An item's text in one language now, held for the rest of the transaction (edits of one text go one at a time). */
+export async function lockText(db: Drizzle, itemId: string, language: string) {
+  const [text] = await db
+    .select({ version: rightsTexts.version, status: rightsTexts.status, content: rightsTexts.content })
+    .from(rightsTexts)
+    .where(and(eq(rightsTexts.itemId, itemId), eq(rightsTexts.language, language)))
+    .for('update');
+  return text;
+}
+
+/** An item's text in one language with who reviewed it, or undefined. */
+export async function findText(db: Drizzle, itemId: string, language: string) {
+  const [text] = await db
+    .select({
+      version: rightsTexts.version,
+      content: rightsTexts.content,
+      status: rightsTexts.status,
+      reviewedBy: organizations.name,
+      reviewedAt: rightsTexts.reviewedAt,
+      updatedAt: rightsTexts.updatedAt,
+    })
+    .from(rightsTexts)
+    .leftJoin(organizations, eq(organizations.id, rightsTexts.reviewedByOrganization))
+    .where(and(eq(rightsTexts.itemId, itemId), eq(rightsTexts.language, language)));
+  return text;
+}
+
+/** Every version of an item's text in one language, newest first, with who made it. */
+export async function listVersions(db: Drizzle, itemId: string, language: string) {
+  return db
+    .select({
+      version: rightsTextVersions.version,
+      change: rightsTextVersions.change,
+      status: rightsTextVersions.status,
+      content: rightsTextVersions.content,
+      by: users.displayName,
+      organization: organizations.name,
+      at: rightsTextVersions.at,
+    })
+    .from(rightsTextVersions)
+    .leftJoin(users, eq(users.id, rightsTextVersions.actorId))
+    .leftJoin(organizations, eq(organizations.id, rightsTextVersions.reviewedByOrganization))
+    .where(and(eq(rightsTextVersions.itemId, itemId), eq(rightsTextVersions.language, language)))
+    .orderBy(desc(rightsTextVersions.version));
+}
+
+/** A new version of a text, made current, in the caller's transaction (which holds the text's row). */
+export async function writeVersion(
+  db: Drizzle,
+  entry: {
+    itemId: string;
+    language: string;
+    version: number;
+    content: unknown;
+    status: 'draft' | 'reviewed';
+    change: 'edited' | 'reviewed';
+    actorId: string;
+    reviewedByOrganization: string | null;
+    at: Date;
+  },
+) {
+  const current = {
+    version: entry.version,
+    content: entry.content,
+    status: entry.status,
+    reviewedByOrganization: entry.reviewedByOrganization,
+    reviewedAt: entry.status === 'reviewed' ? entry.at : null,
+    updatedBy: entry.actorId,
+    updatedAt: entry.at,
+  };
+  await db
+    .insert(rightsTexts)
+    .values({ itemId: entry.itemId, language: entry.language, ...current })
+    .onConflictDoUpdate({ target: [rightsTexts.itemId, rightsTexts.language], set: current });
+  await db.insert(rightsTextVersions).values({
+    itemId: entry.itemId,
+    language: entry.language,
+    version: entry.version,
+    content: entry.content,
+    status: entry.status,
+    change: entry.change,
+    reviewedByOrganization: entry.reviewedByOrganization,
+    actorId: entry.actorId,
+    at: entry.at,
+  });
+}
+
+/** The names of these organizations (reviewers choose one by name). */
+export async function organizationNames(db: Drizzle, ids: readonly string[]) {
+  if (ids.length === 0) return [];
+  return db
+    .select({ id: organizations.id, name: organizations.name })
+    .from(organizations)
+    .where(inArray(organizations.id, [...ids]));
+}

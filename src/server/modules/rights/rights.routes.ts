@@ -1,0 +1,140 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { PUBLIC_LANGUAGES } from '../../../shared/languages.js';
+import { PAGE_QUERIES } from '../../../shared/pages.js';
+import {
+  publicLanguageSchema,
+  publicRightsSchema,
+  rightsEditSchema,
+  rightsOverviewSchema,
+  rightsReviewSchema,
+  rightsTextDetailSchema,
+} from '../../../shared/rights.js';
+import { sessionOf } from '../../http/auth.js';
+import { errorSchema } from '../../http/errors.js';
+import type { WebPages } from '../../http/pages.js';
+import { coalitionOf } from '../coalitions/coalition-of.js';
+import type { RightsService } from './rights.service.js';
+
+/**
+ * The rights library's routes: the public page `/rights` (rendered on the server in any of the ten
+ * languages, readable without scripts) and its data; the staff's editing and review.
+ */
+export function registerRightsRoutes(
+  app: FastifyInstance,
+  deps: { rights: RightsService; pages: WebPages; readsPerMinute: number },
+): void {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+
+  routes.get(
+    '/api/rights',
+    {
+      config: { access: 'public', rateLimit: { max: deps.readsPerMinute, timeWindow: 60_000 } },
+      schema: {
+        tags: ['rights'],
+        summary: 'The rights library in one language (English where an item has none in it yet)',
+        querystring: z.object({ language: publicLanguageSchema.default('en') }),
+        response: { 200: publicRightsSchema },
+      },
+    },
+    async (request, reply) => {
+      const coalition = await coalitionOf(request);
+      // Edited rarely, read by many during a raid: a minute's copy is fine.
+      reply.header('cache-control', 'public, max-age=60');
+      return deps.rights.published(coalition.id, request.query.language);
+    },
+  );
+
+  routes.get('/rights', deps.pages.route, async (request, reply) => {
+    const coalition = await coalitionOf(request);
+    const language = deps.pages.languageAmong(request, PUBLIC_LANGUAGES);
+    const rights = await deps.rights.published(coalition.id, language);
+    return deps.pages.send(request, reply, {
+      language,
+      queries: [{ key: PAGE_QUERIES.rights(language), data: rights }],
+    });
+  });
+
+  const textParams = z.object({ id: z.uuid(), language: publicLanguageSchema });
+
+  routes.get(
+    '/api/admin/rights',
+    {
+      config: { access: 'rights:review' },
+      schema: {
+        tags: ['admin'],
+        summary: 'Every item of the rights library and where each translation stands',
+        response: { 200: rightsOverviewSchema },
+      },
+    },
+    async (request) => {
+      const session = sessionOf(request);
+      return deps.rights.overview(session.coalitionId, session.userId);
+    },
+  );
+
+  routes.get(
+    '/api/admin/rights/:id/:language',
+    {
+      config: { access: 'rights:review' },
+      schema: {
+        tags: ['admin'],
+        summary: 'One text of the rights library now, and every earlier version (who, when, what)',
+        params: textParams,
+        response: { 200: rightsTextDetailSchema, 404: errorSchema },
+      },
+    },
+    async (request) =>
+      deps.rights.detail(sessionOf(request).coalitionId, request.params.id, request.params.language),
+  );
+
+  routes.put(
+    '/api/admin/rights/:id/:language',
+    {
+      config: { access: 'rights:manage' },
+      schema: {
+        tags: ['admin'],
+        summary:
+          'Save a new version of a text (a draft again until reviewed); refused by the publishing guard',
+        params: textParams,
+        body: rightsEditSchema,
+        response: { 200: rightsTextDetailSchema, 400: errorSchema, 404: errorSchema, 409: errorSchema },
+      },
+    },
+    async (request) => {
+      const session = sessionOf(request);
+      return deps.rights.edit(
+        session.coalitionId,
+        session.userId,
+        request.params.id,
+        request.params.language,
+        request.body,
+      );
+    },
+  );
+
+  routes.post(
+    '/api/admin/rights/:id/:language/review',
+    {
+      config: { access: 'rights:review' },
+      schema: {
+        tags: ['admin'],
+        summary: 'Mark the version read as reviewed, for one of the reviewer’s member organizations',
+        params: textParams,
+        body: rightsReviewSchema.extend({ organizationId: z.uuid().optional() }),
+        response: { 200: rightsTextDetailSchema, 400: errorSchema, 404: errorSchema, 409: errorSchema },
+      },
+    },
+    async (request) => {
+      const session = sessionOf(request);
+      return deps.rights.review(
+        session.coalitionId,
+        session.userId,
+        request.params.id,
+        request.params.language,
+        request.body,
+      );
+    },
+  );
+}

@@ -1,0 +1,313 @@
+import { PUBLIC_LANGUAGES, type PublicLanguage } from '../../../shared/languages.js';
+import { can } from '../../../shared/permissions.js';
+import { LANGUAGES } from '../../../shared/report-fields.js';
+import {
+  type PublicRights,
+  RIGHTS_KINDS,
+  type RightsKind,
+  type RightsOverview,
+  type RightsText,
+  type RightsTextDetail,
+  rightsTextSchema,
+} from '../../../shared/rights.js';
+import type { Drizzle } from '../../db/database.js';
+import { AppError } from '../../http/errors.js';
+import { recordAudit } from '../access/audit.js';
+import { membershipsOf } from '../access/users.repo.js';
+import type { GuardOptions } from '../alerts/guard.js';
+import { guardPublicText } from '../alerts/guard.js';
+import {
+  findItem,
+  findText,
+  insertShipped,
+  listTexts,
+  listVersions,
+  lockText,
+  organizationNames,
+  writeVersion,
+} from './rights.repo.js';
+import { SHIPPED_TEXTS } from './shipped.js';
+
+export interface RightsService {
+  /** Every item in `language`, English where an item has no text in it yet (public; guarded when saved). */
+  published(coalitionId: string, language: PublicLanguage): Promise<PublicRights>;
+  /** Every item and where each language stands, and the organizations the caller reviews for (staff). */
+  overview(coalitionId: string, actorId: string): Promise<RightsOverview>;
+  /** One text now and every version of it (staff). */
+  detail(coalitionId: string, itemId: string, language: PublicLanguage): Promise<RightsTextDetail>;
+  /**
+   * A new version of a text, made from the version the editor saw (a later one refuses): a draft
+   * again, passed by the publishing guard, audited.
+   */
+  edit(
+    coalitionId: string,
+    actorId: string,
+    itemId: string,
+    language: PublicLanguage,
+    change: { content: RightsText; baseVersion: number },
+  ): Promise<RightsTextDetail>;
+  /** Marks exactly `version` reviewed for one of the reviewer's member organizations; audited. */
+  review(
+    coalitionId: string,
+    actorId: string,
+    itemId: string,
+    language: PublicLanguage,
+    review: { version: number; organizationId?: string | undefined },
+  ): Promise<RightsTextDetail>;
+}
+
+/** The languages Faro's own authors wrote and checked; the others ship as drafts to review. */
+const SHIPPED_REVIEWED: readonly string[] = LANGUAGES;
+
+/** The publishing guard over every line of a text: the findings, each with where it is. */
+export function rightsFindings(content: RightsText, guard: GuardOptions) {
+  const lines: [string, string][] = [
+    ['title', content.title],
+    ...content.points.map((line, i): [string, string] => [`points.${i}`, line]),
+    ...content.more.map((line, i): [string, string] => [`more.${i}`, line]),
+    ...content.sources.map((line, i): [string, string] => [`sources.${i}`, line]),
+  ];
+  return lines.flatMap(([field, line]) =>
+    guardPublicText(line, guard).map((finding) => ({ field, kind: finding.kind, text: finding.text })),
+  );
+}
+
+const kindOf = (kind: string): RightsKind =>
+  (RIGHTS_KINDS as readonly string[]).includes(kind) ? (kind as RightsKind) : 'topic';
+const iso = (at: Date | null) => (at ? at.toISOString() : null);
+
+export function createRightsService(deps: {
+  db: Drizzle;
+  /** The publishing guard's lists of this coalition (its own numbers and hosts allowed, names blocked). */
+  guard: (coalitionId: string) => Promise<GuardOptions>;
+  now: () => Date;
+}): RightsService {
+  const { db } = deps;
+  /** The coalitions whose library has been given Faro's shipped texts by this process (idempotent in the database). */
+  const stocked = new Map<string, Promise<void>>();
+  const stock = (coalitionId: string) => {
+    let done = stocked.get(coalitionId);
+    if (!done) {
+      done = insertShipped(
+        db,
+        coalitionId,
+        SHIPPED_TEXTS.map((text) => ({
+          ...text,
+          status: SHIPPED_REVIEWED.includes(text.language) ? 'reviewed' : 'draft',
+        })),
+      );
+      done.catch(() => stocked.delete(coalitionId));
+      stocked.set(coalitionId, done);
+    }
+    return done;
+  };
+
+  /** The organizations a person reviews for: those where a role of theirs grants the review. */
+  async function reviewerOrganizations(actorId: string) {
+    const ids = new Set(
+      (await membershipsOf(db, actorId))
+        .filter((m) => can([m.role], 'rights:review'))
+        .map((m) => m.organizationId),
+    );
+    return (await organizationNames(db, [...ids])).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async function detail(
+    coalitionId: string,
+    itemId: string,
+    language: PublicLanguage,
+  ): Promise<RightsTextDetail> {
+    await stock(coalitionId);
+    const item = await findItem(db, coalitionId, itemId);
+    if (!item) throw new AppError('NOT_FOUND', 'No such item in the rights library.');
+    const [current, versions] = await Promise.all([
+      findText(db, itemId, language),
+      listVersions(db, itemId, language),
+    ]);
+    return {
+      id: item.id,
+      slug: item.slug,
+      kind: kindOf(item.kind),
+      language,
+      current: current
+        ? {
+            status: current.status === 'reviewed' ? 'reviewed' : 'draft',
+            version: current.version,
+            reviewedBy: current.reviewedBy,
+            reviewedAt: iso(current.reviewedAt),
+            updatedAt: current.updatedAt.toISOString(),
+            content: rightsTextSchema.parse(current.content),
+          }
+        : null,
+      versions: versions.map((v) => ({
+        version: v.version,
+        change: v.change === 'shipped' || v.change === 'reviewed' ? v.change : 'edited',
+        status: v.status === 'reviewed' ? 'reviewed' : 'draft',
+        by: v.by,
+        organization: v.organization,
+        at: v.at.toISOString(),
+        content: rightsTextSchema.parse(v.content),
+      })),
+    };
+  }
+
+  return {
+    async published(coalitionId, language) {
+      await stock(coalitionId);
+      const rows = await listTexts(db, coalitionId);
+      const items = new Map<
+        string,
+        { slug: string; kind: string; texts: Map<string, (typeof rows)[number]> }
+      >();
+      for (const row of rows) {
+        const item = items.get(row.id) ?? { slug: row.slug, kind: row.kind, texts: new Map() };
+        item.texts.set(row.language, row);
+        items.set(row.id, item);
+      }
+      return {
+        language,
+        items: [...items.values()].flatMap((item) => {
+          const text = item.texts.get(language) ?? item.texts.get('en');
+          if (!text) return [];
+          const parsed = rightsTextSchema.safeParse(text.content);
+          if (!parsed.success) return [];
+          return [
+            {
+              slug: item.slug,
+              kind: kindOf(item.kind),
+              language: text.language as PublicLanguage,
+              reviewed: text.status === 'reviewed',
+              text: parsed.data,
+            },
+          ];
+        }),
+      };
+    },
+
+    async overview(coalitionId, actorId) {
+      await stock(coalitionId);
+      const [rows, reviewing] = await Promise.all([
+        listTexts(db, coalitionId),
+        reviewerOrganizations(actorId),
+      ]);
+      const items = new Map<string, RightsOverview['items'][number]>();
+      for (const row of rows) {
+        const item = items.get(row.id) ?? {
+          id: row.id,
+          slug: row.slug,
+          kind: kindOf(row.kind),
+          title: row.slug,
+          texts: [],
+        };
+        if (row.language === 'en')
+          item.title =
+            rightsTextSchema.shape.title.safeParse((row.content as RightsText).title).data ?? row.slug;
+        if ((PUBLIC_LANGUAGES as readonly string[]).includes(row.language))
+          item.texts.push({
+            language: row.language as PublicLanguage,
+            status: row.status === 'reviewed' ? 'reviewed' : 'draft',
+            version: row.version,
+            reviewedBy: row.reviewedBy,
+            reviewedAt: iso(row.reviewedAt),
+            updatedAt: row.updatedAt.toISOString(),
+          });
+        items.set(row.id, item);
+      }
+      for (const item of items.values())
+        item.texts.sort(
+          (a, b) => PUBLIC_LANGUAGES.indexOf(a.language) - PUBLIC_LANGUAGES.indexOf(b.language),
+        );
+      return { items: [...items.values()], reviewerOrganizations: reviewing };
+    },
+
+    detail,
+
+    async edit(coalitionId, actorId, itemId, language, change) {
+      await stock(coalitionId);
+      const item = await findItem(db, coalitionId, itemId);
+      if (!item) throw new AppError('NOT_FOUND', 'No such item in the rights library.');
+      const findings = rightsFindings(change.content, await deps.guard(coalitionId));
+      if (findings.length > 0)
+        throw new AppError(
+          'BLOCKED_BY_GUARD',
+          `Blocked: ${findings.map((f) => `${f.kind} "${f.text}" (${f.field})`).join(', ')} must never be published.`,
+          { findings },
+        );
+      const at = deps.now();
+      await db.transaction(async (tx) => {
+        const current = await lockText(tx, itemId, language);
+        const version = current?.version ?? 0;
+        if (version !== change.baseVersion)
+          throw new AppError(
+            'CONFLICT',
+            'Someone saved this text since you opened it: reload to see their version, then make your change again.',
+            { version },
+          );
+        await writeVersion(tx, {
+          itemId,
+          language,
+          version: version + 1,
+          content: change.content,
+          status: 'draft',
+          change: 'edited',
+          actorId,
+          reviewedByOrganization: null,
+          at,
+        });
+        await recordAudit(tx, {
+          coalitionId,
+          actorId,
+          action: 'rights.edited',
+          subjectType: 'rights_item',
+          subjectId: itemId,
+          at,
+        });
+      });
+      return detail(coalitionId, itemId, language);
+    },
+
+    async review(coalitionId, actorId, itemId, language, review) {
+      await stock(coalitionId);
+      const item = await findItem(db, coalitionId, itemId);
+      if (!item) throw new AppError('NOT_FOUND', 'No such item in the rights library.');
+      const reviewing = (await reviewerOrganizations(actorId)).map((o) => o.id);
+      const organizationId = review.organizationId ?? (reviewing.length === 1 ? reviewing[0] : undefined);
+      if (!organizationId || !reviewing.includes(organizationId))
+        throw new AppError('VALIDATION', 'Say which of your organizations this review is for.', {
+          fields: [{ field: 'organizationId', message: 'one of your organizations' }],
+        });
+      const at = deps.now();
+      await db.transaction(async (tx) => {
+        const current = await lockText(tx, itemId, language);
+        if (!current) throw new AppError('NOT_FOUND', 'This item has no text in that language yet.');
+        if (current.version !== review.version)
+          throw new AppError(
+            'CONFLICT',
+            'This text changed since you read it: read the new version before marking it reviewed.',
+            { version: current.version },
+          );
+        if (current.status === 'reviewed') return;
+        await writeVersion(tx, {
+          itemId,
+          language,
+          version: current.version + 1,
+          content: current.content,
+          status: 'reviewed',
+          change: 'reviewed',
+          actorId,
+          reviewedByOrganization: organizationId,
+          at,
+        });
+        await recordAudit(tx, {
+          coalitionId,
+          actorId,
+          action: 'rights.reviewed',
+          subjectType: 'rights_item',
+          subjectId: itemId,
+          at,
+        });
+      });
+      return detail(coalitionId, itemId, language);
+    },
+  };
+}

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { PUBLIC_LANGUAGES } from './languages.js';
+
+/**
+ * The rights library (issue 17): items (a situation, or the wallet card), each in the public
+ * languages, each translation `draft` until a member organization has reviewed it.
+ */
+export const RIGHTS_KINDS = ['topic', 'card'] as const;
+export type RightsKind = (typeof RIGHTS_KINDS)[number];
+
+export const RIGHTS_STATUSES = ['draft', 'reviewed'] as const;
+export type RightsStatus = (typeof RIGHTS_STATUSES)[number];
+
+const line = (max: number) => z.string().trim().min(1).max(max);
+
+/**
+ * One item's text in one language. For a topic: the points to remember (read out by the
+ * megaphone, listed first), more paragraphs, the sources. For the card: `points` is the front
+ * (what to say), `more` the back (what to do).
+ */
+export const rightsTextSchema = z.object({
+  title: line(120),
+  points: z.array(line(400)).min(1).max(12),
+  more: z.array(line(1200)).max(12),
+  /** The constitutional or legal basis, cited (not legal advice). */
+  sources: z.array(line(300)).max(8),
+});
+export type RightsText = z.infer<typeof rightsTextSchema>;
+
+export const publicLanguageSchema = z.enum(PUBLIC_LANGUAGES);
+
+/** `GET /api/rights?language=`: every item in that language (English where it has none yet). */
+export const publicRightsSchema = z.object({
+  language: publicLanguageSchema,
+  items: z.array(
+    z.object({
+      slug: z.string(),
+      kind: z.enum(RIGHTS_KINDS),
+      /** The language this text is in: the one asked for, or English when the item has none in it. */
+      language: publicLanguageSchema,
+      reviewed: z.boolean(),
+      text: rightsTextSchema,
+    }),
+  ),
+});
+export type PublicRights = z.infer<typeof publicRightsSchema>;
+
+const reviewFacts = {
+  status: z.enum(RIGHTS_STATUSES),
+  version: z.number().int(),
+  /** The member organization that reviewed it; null for Faro's own shipped text or a draft. */
+  reviewedBy: z.string().nullable(),
+  reviewedAt: z.iso.datetime().nullable(),
+  updatedAt: z.iso.datetime(),
+};
+
+/** `GET /api/admin/rights`: every item, and where each language stands. */
+export const rightsOverviewSchema = z.object({
+  items: z.array(
+    z.object({
+      id: z.uuid(),
+      slug: z.string(),
+      kind: z.enum(RIGHTS_KINDS),
+      /** The English title, to name the item on staff pages. */
+      title: z.string(),
+      texts: z.array(z.object({ language: publicLanguageSchema, ...reviewFacts })),
+    }),
+  ),
+  /** The member organizations the caller may review for (a review names one). */
+  reviewerOrganizations: z.array(z.object({ id: z.uuid(), name: z.string() })),
+});
+export type RightsOverview = z.infer<typeof rightsOverviewSchema>;
+
+/** `GET /api/admin/rights/:id/:language`: the text now, and every earlier version. */
+export const rightsTextDetailSchema = z.object({
+  id: z.uuid(),
+  slug: z.string(),
+  kind: z.enum(RIGHTS_KINDS),
+  language: publicLanguageSchema,
+  current: z.object({ ...reviewFacts, content: rightsTextSchema }).nullable(),
+  versions: z.array(
+    z.object({
+      version: z.number().int(),
+      change: z.enum(['shipped', 'edited', 'reviewed']),
+      status: z.enum(RIGHTS_STATUSES),
+      by: z.string().nullable(),
+      organization: z.string().nullable(),
+      at: z.iso.datetime(),
+      content: rightsTextSchema,
+    }),
+  ),
+});
+export type RightsTextDetail = z.infer<typeof rightsTextDetailSchema>;
+
+/** `PUT /api/admin/rights/:id/:language`: a new version (a draft again), made from the version the editor saw. */
+export const rightsEditSchema = z.object({
+  content: rightsTextSchema,
+  /** The version the editor started from (0 for a language the item did not have): a later one refuses. */
+  baseVersion: z.number().int().min(0),
+});
+
+/** `POST /api/admin/rights/:id/:language/review`: marks that version reviewed by the reviewer's organization. */
+export const rightsReviewSchema = z.object({ version: z.number().int().min(1) });

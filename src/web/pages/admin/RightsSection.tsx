@@ -1,0 +1,303 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useEffect, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import {
+  directionOf,
+  LANGUAGE_FACTS,
+  PUBLIC_LANGUAGES,
+  type PublicLanguage,
+} from '../../../shared/languages.js';
+import type { RightsOverview, RightsText, RightsTextDetail } from '../../../shared/rights.js';
+import { ApiError, api } from '../../api.js';
+import { ErrorSummary } from '../../components/ErrorSummary.js';
+import { useSession } from '../../session.js';
+import { useTimeFormat } from '../../time.js';
+
+/** One entry per line: how an editor writes a list (points, paragraphs, sources). */
+const lines = (text: string) =>
+  text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+
+interface Draft {
+  title: string;
+  points: string;
+  more: string;
+  sources: string;
+}
+
+const draftOf = (content: RightsText | undefined): Draft => ({
+  title: content?.title ?? '',
+  points: (content?.points ?? []).join('\n'),
+  more: (content?.more ?? []).join('\n'),
+  sources: (content?.sources ?? []).join('\n'),
+});
+
+/** The publishing guard's findings of a refused save, each with its line. */
+function Findings({ error }: { error: unknown }) {
+  const { t } = useTranslation();
+  if (!(error instanceof ApiError) || error.code !== 'BLOCKED_BY_GUARD') return null;
+  const findings = (error.details.findings ?? []) as { kind: string; text: string; field: string }[];
+  return (
+    <ul className="findings" data-testid="rights-findings">
+      {findings.map((finding) => {
+        const [field = 'title', index] = finding.field.split('.');
+        return (
+          <li key={`${finding.field}:${finding.text}`}>
+            {t('admin.rights.finding', {
+              kind: t(`alerting.kinds.${finding.kind}`),
+              text: finding.text,
+              where: t(`admin.rights.fields.${field}`),
+              line: Number(index ?? 0) + 1,
+            })}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+/** One text in one language: edit it (a new version, a draft), mark the version read reviewed, see every version. */
+function TextEditor({
+  itemId,
+  language,
+  organizations,
+}: {
+  itemId: string;
+  language: PublicLanguage;
+  organizations: RightsOverview['reviewerOrganizations'];
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const format = useTimeFormat();
+  const queryClient = useQueryClient();
+  const permissions = useSession().data?.permissions ?? [];
+  const canEdit = permissions.includes('rights:manage');
+  const detail = useQuery({
+    queryKey: ['admin', 'rights', itemId, language],
+    queryFn: () => api<RightsTextDetail>(`/api/admin/rights/${itemId}/${language}`),
+  });
+  const current = detail.data?.current ?? null;
+  const [draft, setDraft] = useState<Draft>(draftOf(undefined));
+  const [organizationId, setOrganizationId] = useState('');
+  useEffect(() => setDraft(draftOf(current?.content)), [current?.content]);
+
+  const settle = (next: RightsTextDetail) => {
+    queryClient.setQueryData(['admin', 'rights', itemId, language], next);
+    void queryClient.invalidateQueries({ queryKey: ['admin', 'rights', 'overview'] });
+  };
+  const save = useMutation({
+    mutationFn: () =>
+      api<RightsTextDetail>(`/api/admin/rights/${itemId}/${language}`, {
+        method: 'PUT',
+        body: {
+          content: {
+            title: draft.title.trim(),
+            points: lines(draft.points),
+            more: lines(draft.more),
+            sources: lines(draft.sources),
+          },
+          baseVersion: current?.version ?? 0,
+        },
+      }),
+    onSuccess: settle,
+  });
+  const review = useMutation({
+    mutationFn: () =>
+      api<RightsTextDetail>(`/api/admin/rights/${itemId}/${language}/review`, {
+        method: 'POST',
+        body: { version: current?.version ?? 0, ...(organizationId ? { organizationId } : {}) },
+      }),
+    onSuccess: settle,
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    save.mutate();
+  };
+  const dir = directionOf(language);
+  const field = (name: keyof Draft, rows: number) => (
+    <p>
+      <label htmlFor={`${id}-${name}`}>{t(`admin.rights.fields.${name}`)}</label>
+      {name !== 'title' && (
+        <span className="hint" id={`${id}-${name}-hint`}>
+          {t('admin.rights.onePerLine')}
+        </span>
+      )}
+      {name === 'title' ? (
+        <input
+          id={`${id}-${name}`}
+          lang={LANGUAGE_FACTS[language].tag}
+          dir={dir}
+          value={draft.title}
+          readOnly={!canEdit}
+          onChange={(event) => setDraft({ ...draft, title: event.target.value })}
+        />
+      ) : (
+        <textarea
+          id={`${id}-${name}`}
+          lang={LANGUAGE_FACTS[language].tag}
+          dir={dir}
+          rows={rows}
+          value={draft[name]}
+          readOnly={!canEdit}
+          aria-describedby={`${id}-${name}-hint`}
+          onChange={(event) => setDraft({ ...draft, [name]: event.target.value })}
+        />
+      )}
+    </p>
+  );
+
+  if (detail.isPending) return <p>{t('admin.rights.loading')}</p>;
+  if (detail.isError) return <ErrorSummary error={detail.error} />;
+  return (
+    <div className="rights-editor" data-testid="rights-editor">
+      <p data-testid="rights-status">
+        {current
+          ? current.status === 'reviewed'
+            ? current.reviewedBy
+              ? t('admin.rights.reviewedBy', {
+                  organization: current.reviewedBy,
+                  when: current.reviewedAt ? format(current.reviewedAt, 'dateTime') : '',
+                })
+              : t('admin.rights.shippedReviewed')
+            : t('admin.rights.draft', { version: current.version })
+          : t('admin.rights.noText')}
+      </p>
+      <form onSubmit={submit}>
+        {field('title', 1)}
+        {field('points', 6)}
+        {field('more', 5)}
+        {field('sources', 3)}
+        {canEdit && (
+          <button type="submit" className="button primary" disabled={save.isPending}>
+            {t('admin.rights.save')}
+          </button>
+        )}
+        <ErrorSummary error={save.error} />
+        <Findings error={save.error} />
+        {save.isSuccess && <p role="status">{t('admin.rights.saved')}</p>}
+      </form>
+      {current && current.status === 'draft' && permissions.includes('rights:review') && (
+        <div className="rights-review">
+          {organizations.length > 1 && (
+            <p>
+              <label htmlFor={`${id}-org`}>{t('admin.rights.reviewFor')}</label>
+              <select
+                id={`${id}-org`}
+                value={organizationId}
+                onChange={(e) => setOrganizationId(e.target.value)}
+              >
+                <option value="">{t('admin.rights.chooseOrganization')}</option>
+                {organizations.map((o) => (
+                  <option key={o.id} value={o.id}>
+                    {o.name}
+                  </option>
+                ))}
+              </select>
+            </p>
+          )}
+          <button
+            type="button"
+            className="button"
+            disabled={review.isPending || (organizations.length > 1 && !organizationId)}
+            onClick={() => review.mutate()}
+          >
+            {t('admin.rights.markReviewed', { version: current.version })}
+          </button>
+          <ErrorSummary error={review.error} />
+        </div>
+      )}
+      <h4>{t('admin.rights.versions')}</h4>
+      <ol className="rights-versions" data-testid="rights-versions">
+        {(detail.data?.versions ?? []).map((version) => (
+          <li key={version.version}>
+            <details>
+              <summary>
+                {t(`admin.rights.changes.${version.change}`, {
+                  version: version.version,
+                  by: version.by ?? t('admin.rights.faro'),
+                  organization: version.organization ?? '',
+                  when: format(version.at, 'dateTime'),
+                })}
+              </summary>
+              <div lang={LANGUAGE_FACTS[language].tag} dir={dir}>
+                <p>
+                  <strong>{version.content.title}</strong>
+                </p>
+                <ul>
+                  {[...version.content.points, ...version.content.more].map((line) => (
+                    <li key={line}>{line}</li>
+                  ))}
+                </ul>
+              </div>
+            </details>
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
+
+/**
+ * The rights library (issue 17): every item in the chosen language with its review status; an
+ * item opens its editor. Coalition admins edit (each save a new version, a draft again); legal
+ * teams and organization admins mark the version they read reviewed for their organization.
+ */
+export function RightsSection() {
+  const { t } = useTranslation();
+  const id = useId();
+  const [language, setLanguage] = useState<PublicLanguage>('es');
+  const [open, setOpen] = useState<string | null>(null);
+  const overview = useQuery({
+    queryKey: ['admin', 'rights', 'overview'],
+    queryFn: () => api<RightsOverview>('/api/admin/rights'),
+  });
+  return (
+    <div className="rights-admin">
+      <p>{t('admin.rights.intro')}</p>
+      <p>
+        <label htmlFor={`${id}-lang`}>{t('admin.rights.language')}</label>
+        <select
+          id={`${id}-lang`}
+          value={language}
+          onChange={(event) => setLanguage(event.target.value as PublicLanguage)}
+        >
+          {PUBLIC_LANGUAGES.map((code) => (
+            <option key={code} value={code}>
+              {`${LANGUAGE_FACTS[code].native} — ${t(`admin.rights.languages.${code}`)}`}
+            </option>
+          ))}
+        </select>
+      </p>
+      {overview.isError && <ErrorSummary error={overview.error} />}
+      <ul className="rights-admin-list" data-testid="rights-admin-list">
+        {(overview.data?.items ?? []).map((item) => {
+          const text = item.texts.find((x) => x.language === language);
+          return (
+            <li key={item.id}>
+              <button
+                type="button"
+                className="link"
+                aria-expanded={open === item.id}
+                onClick={() => setOpen(open === item.id ? null : item.id)}
+              >
+                {item.title}
+              </button>{' '}
+              <span className={`badge ${text?.status ?? 'missing'}`}>
+                {text ? t(`admin.rights.status.${text.status}`) : t('admin.rights.status.missing')}
+              </span>
+              {open === item.id && (
+                <TextEditor
+                  itemId={item.id}
+                  language={language}
+                  organizations={overview.data?.reviewerOrganizations ?? []}
+                />
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}
