@@ -86,3 +86,19 @@ describe('the rights page’s words in every public language', () => {
     },
   );
 });
+
+describe('the rights library’s server texts in every public language', () => {
+  const english = [...texts(serverEn)].filter(([key]) => key.startsWith('rights.'));
+  it.each(PUBLIC_LANGUAGES.filter((l) => !(LANGUAGES as readonly string[]).includes(l)))(
+    '%s has them all',
+    async (language) => {
+      const found = texts((await import(`../src/server/locales/${language}.json`)).default);
+      expect(english.filter(([key]) => !found.get(key)?.trim()).map(([key]) => key)).toEqual([]);
+      expect(
+        english
+          .filter(([key, text]) => `${placeholders(text)}` !== `${placeholders(found.get(key) ?? '')}`)
+          .map(([key]) => key),
+      ).toEqual([]);
+    },
+  );
+});

@@ -7,6 +7,7 @@ import { SHIPPED_ITEMS, SHIPPED_TEXTS } from '../src/server/modules/rights/shipp
 import { PUBLIC_LANGUAGES } from '../src/shared/languages.js';
 import {
   type PublicRights,
+  type RightsCards,
   type RightsOverview,
   type RightsTextDetail,
   rightsTextSchema,
@@ -100,6 +101,27 @@ describe('the shipped rights library', () => {
       headers: { 'accept-language': 'zh-CN,zh;q=0.9' },
     });
     expect(report.body).toMatch(/<html lang="en" dir="ltr"/);
+  });
+});
+
+describe('wallet cards', () => {
+  it('gives each language’s card with every word in that language, and refuses a language it does not speak', async () => {
+    const answer = await call(null, 'GET', '/api/rights/cards?languages=ko&languages=ar&paper=a4');
+    expect(answer.statusCode, answer.body).toBe(200);
+    const { paper, cards } = answer.json<RightsCards>();
+    expect(paper).toBe('a4');
+    expect(cards.map((c) => [c.language, c.direction, c.reviewed])).toEqual([
+      ['ko', 'ltr', false],
+      ['ar', 'rtl', false],
+    ]);
+    expect(cards[1]?.back.heading).toBe('ماذا تفعل');
+    expect(cards[1]?.footer.at(-1)).toContain('ليست استشارة قانونية');
+    expect(cards[0]?.front.lines).toHaveLength(4);
+    expect((await call(null, 'GET', '/api/rights/cards?languages=xx')).statusCode).toBe(400);
+    // The page ignores what it does not know and shows the page's own language.
+    const page = await call(null, 'GET', '/rights/cards?lang=es&languages=xx');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Conozca sus derechos');
   });
 });
 

@@ -12,6 +12,7 @@ export const WEB_PAGES = [
   '/plan',
   '/family',
   '/rights',
+  '/rights/cards',
   '/alerting',
   '/responder',
   '/dispatch',
@@ -128,6 +129,7 @@ export const PAGE_QUERIES = {
   publicAlerts: (zoneId: string) => ['public-alerts', zoneId],
   subscriptionChannels: ['subscription-channels'],
   rights: (language: string) => ['rights', language],
+  rightsCards: (languages: readonly string[], paper: string) => ['rights-cards', languages.join(','), paper],
 } as const;
 
 /** The id of the JSON block carrying the ServerPage. */

@@ -101,3 +101,27 @@ export const rightsEditSchema = z.object({
 
 /** `POST /api/admin/rights/:id/:language/review`: marks that version reviewed by the reviewer's organization. */
 export const rightsReviewSchema = z.object({ version: z.number().int().min(1) });
+
+/** The paper a sheet of cards is printed on. */
+export const PAPERS = ['letter', 'a4'] as const;
+export type Paper = (typeof PAPERS)[number];
+
+const cardFace = z.object({ heading: z.string(), lines: z.array(z.string()) });
+
+/**
+ * One wallet card in one language, every word in that language: the front says what to say, the
+ * back what to do, then the hotline and "this is not legal advice".
+ */
+export const rightsCardSchema = z.object({
+  language: publicLanguageSchema,
+  direction: z.enum(['ltr', 'rtl']),
+  reviewed: z.boolean(),
+  front: cardFace,
+  back: cardFace,
+  footer: z.array(z.string()),
+});
+export type RightsCard = z.infer<typeof rightsCardSchema>;
+
+/** The cards of a sheet (`/rights/cards`, and its PDF), one per language asked for. */
+export const rightsCardsSchema = z.object({ paper: z.enum(PAPERS), cards: z.array(rightsCardSchema) });
+export type RightsCards = z.infer<typeof rightsCardsSchema>;

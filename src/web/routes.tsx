@@ -10,6 +10,7 @@ import { InvitePage } from './pages/InvitePage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
 import { PlanPage } from './pages/PlanPage.js';
 import { ReportPage } from './pages/ReportPage.js';
+import { RightsCardsPage } from './pages/RightsCardsPage.js';
 import { RightsPage } from './pages/RightsPage.js';
 import { SignInPage } from './pages/SignInPage.js';
 import { StatusPage } from './pages/StatusPage.js';
@@ -47,6 +48,7 @@ export function AppRoutes() {
         <Route path="plan" element={<PlanPage />} />
         <Route path="family" element={<FamilyPage />} />
         <Route path="rights" element={<RightsPage />} />
+        <Route path="rights/cards" element={<RightsCardsPage />} />
         <Route path="unsubscribe" element={<UnsubscribePage />} />
         <Route path="signin" element={<SignInPage />} />
         <Route path="invite" element={<InvitePage />} />

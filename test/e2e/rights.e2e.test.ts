@@ -103,4 +103,58 @@ describe('know your rights', () => {
     expect(await es.evaluate<string>('document.documentElement.dir')).toBe('rtl');
     await es.context().close();
   });
+
+  it('prints wallet cards in every language without a word cut off, fronts then mirrored backs, Letter and A4', async () => {
+    const context = await phone({ locale: 'en-US' });
+    const page = await context.newPage();
+    const all = ['en', 'es', 'zh', 'vi', 'ko', 'tl', 'ar', 'ht', 'pt', 'fr'];
+    await page.goto(
+      `${e2e.server.baseUrl}/rights/cards?${all.map((l) => `languages=${l}`).join('&')}&paper=a4`,
+    );
+    await page.getByRole('heading', { name: 'Print wallet cards', level: 1 }).waitFor();
+    // Ten languages fill two sheets of eight: each sheet's fronts, then its backs.
+    expect(await page.getByTestId('card-sheet-front').count()).toBe(2);
+    const overflowing = await page.evaluate<string[]>(`(() =>
+      [...document.querySelectorAll('.wallet-card')]
+        .filter((card) => card.scrollHeight > card.clientHeight + 1 || card.scrollWidth > card.clientWidth + 1)
+        .map((card) => card.lang + ' ' + card.className))()`);
+    expect(overflowing).toEqual([]);
+    // The Arabic card reads right to left; a back sits behind its front for a long-edge flip.
+    expect(
+      await page
+        .locator('.wallet-card[lang="ar"]')
+        .first()
+        .evaluate((el) => getComputedStyle(el).direction),
+    ).toBe('rtl');
+    const order = await page.evaluate<string[][]>(`(() => ['front', 'back'].map((side) =>
+      [...document.querySelectorAll('[data-testid="card-sheet-' + side + '"]')][0].querySelectorAll('.wallet-card').length
+        ? [...[...document.querySelectorAll('[data-testid="card-sheet-' + side + '"]')][0].querySelectorAll('.wallet-card')].map((c) => c.lang)
+        : []))()`);
+    const [fronts = [], backs = []] = order;
+    for (let row = 0; row < fronts.length; row += 2)
+      expect([backs[row + 1], backs[row]]).toEqual([fronts[row], fronts[row + 1]]);
+    await expectAccessible(page);
+
+    // Printed: the header and the form are gone; A4 pages, the cards to the millimetre.
+    const desk = await e2e.browser.newContext({ locale: 'es-US', viewport: { width: 1000, height: 1300 } });
+    const sheet = await desk.newPage();
+    await sheet.goto(
+      `${e2e.server.baseUrl}/rights/cards?lang=es&languages=es&languages=en&languages=ar&languages=zh&paper=letter`,
+    );
+    await sheet.getByTestId('card-sheet-front').waitFor();
+    await sheet.emulateMedia({ media: 'print' });
+    expect(await sheet.locator('form').isVisible()).toBe(false);
+    const size = await sheet.locator('.wallet-card').first().boundingBox();
+    // 85.6 × 54 mm at 96 pixels to the inch.
+    expect(Math.round(size?.width ?? 0)).toBe(Math.round((85.6 / 25.4) * 96));
+    expect(Math.round(size?.height ?? 0)).toBe(Math.round((54 / 25.4) * 96));
+    await sheet.getByTestId('card-sheet-front').screenshot({ path: shot('rights-cards-sheet.png') });
+    const pdf = await sheet.pdf({ preferCSSPageSize: true });
+    // Two pages (fronts, backs), Letter: 612 × 792 points.
+    const text = pdf.toString('latin1');
+    expect(text.match(/\/Type\s*\/Page[^s]/g)?.length).toBe(2);
+    expect(text).toMatch(/\/MediaBox\s*\[\s*0 0 612 792\s*\]/);
+    await desk.close();
+    await context.close();
+  });
 });

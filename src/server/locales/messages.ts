@@ -1,14 +1,39 @@
+import type { PublicLanguage } from '../../shared/languages.js';
 import type { Language } from '../../shared/report-fields.js';
+import ar from './ar.json' with { type: 'json' };
 import en from './en.json' with { type: 'json' };
 import es from './es.json' with { type: 'json' };
+import fr from './fr.json' with { type: 'json' };
+import ht from './ht.json' with { type: 'json' };
+import ko from './ko.json' with { type: 'json' };
+import pt from './pt.json' with { type: 'json' };
+import tl from './tl.json' with { type: 'json' };
+import vi from './vi.json' with { type: 'json' };
+import zh from './zh.json' with { type: 'json' };
 
-/** Server-side texts (e-mails, SMS), complete in every language, like the web app's. */
+/** Server-side texts (e-mails, SMS), complete in English and Spanish, like the web app's. */
 const catalogs = { en, es } as const;
 
-/** A text by dotted key with {{name}} placeholders filled in. */
-export function message(language: Language, key: string, values: Record<string, string> = {}): string {
-  let node: unknown = catalogs[language];
+/**
+ * The texts the other public languages have on the server: the rights library's (issue 17), which
+ * speaks all ten. test/locales.test.ts keeps each of them complete.
+ */
+const publicCatalogs: Record<Exclude<PublicLanguage, Language>, unknown> = { zh, vi, ko, tl, ar, ht, pt, fr };
+
+function lookup(catalog: unknown, language: string, key: string, values: Record<string, string>): string {
+  let node: unknown = catalog;
   for (const part of key.split('.')) node = (node as Record<string, unknown> | undefined)?.[part];
   if (typeof node !== 'string') throw new Error(`missing server text ${language}:${key}`);
   return node.replace(/\{\{(\w+)\}\}/g, (_, name: string) => values[name] ?? '');
+}
+
+/** A text by dotted key with {{name}} placeholders filled in. */
+export function message(language: Language, key: string, values: Record<string, string> = {}): string {
+  return lookup(catalogs[language], language, key, values);
+}
+
+/** A text of the rights library's (`rights.…`) in any public language. */
+export function publicMessage(language: PublicLanguage, key: `rights.${string}`, values: Record<string, string> = {}) {
+  const catalog = language === 'en' || language === 'es' ? catalogs[language] : publicCatalogs[language];
+  return lookup(catalog, language, key, values);
 }

@@ -83,6 +83,12 @@ export function RightsPage() {
         </ul>
       </nav>
       <p className="rights-disclaimer">{t('rights.notLegalAdvice')}</p>
+      <p>
+        {/* A plain link: the cards page is rendered by the server in this language. */}
+        <a className="button" href={`/rights/cards?lang=${language}&languages=${language}`}>
+          {t('rights.cardsLink')}
+        </a>
+      </p>
       {rights.isError && !rights.data && <p role="alert">{t('rights.unavailable')}</p>}
 
       {card && (

@@ -1,10 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { PUBLIC_LANGUAGES } from '../../../shared/languages.js';
+import { PUBLIC_LANGUAGES, type PublicLanguage } from '../../../shared/languages.js';
 import { PAGE_QUERIES } from '../../../shared/pages.js';
 import {
+  PAPERS,
+  type Paper,
   publicLanguageSchema,
+  rightsCardsSchema,
   publicRightsSchema,
   rightsEditSchema,
   rightsOverviewSchema,
@@ -55,6 +58,53 @@ export function registerRightsRoutes(
       queries: [{ key: PAGE_QUERIES.rights(language), data: rights }],
     });
   });
+
+  /** The languages and paper a sheet of cards is asked for (`?languages=es&languages=zh&paper=a4`); unknown ones ignored. */
+  const sheetOf = (query: unknown, fallback: PublicLanguage) => {
+    const asked = (query as { languages?: string | string[]; paper?: string } | undefined) ?? {};
+    const languages = PUBLIC_LANGUAGES.filter((code) =>
+      ([] as string[]).concat(asked.languages ?? []).includes(code),
+    );
+    const paper: Paper = (PAPERS as readonly string[]).includes(asked.paper ?? '')
+      ? (asked.paper as Paper)
+      : 'letter';
+    return { languages: languages.length > 0 ? languages : [fallback], paper };
+  };
+
+  routes.get('/rights/cards', deps.pages.route, async (request, reply) => {
+    const coalition = await coalitionOf(request);
+    const language = deps.pages.languageAmong(request, PUBLIC_LANGUAGES);
+    const sheet = sheetOf(request.query, language);
+    const cards = rightsCardsSchema.parse(
+      await deps.rights.cards(coalition.id, sheet.languages, sheet.paper),
+    );
+    return deps.pages.send(request, reply, {
+      language,
+      queries: [{ key: PAGE_QUERIES.rightsCards(sheet.languages, sheet.paper), data: cards }],
+    });
+  });
+
+  routes.get(
+    '/api/rights/cards',
+    {
+      config: { access: 'public', rateLimit: { max: deps.readsPerMinute, timeWindow: 60_000 } },
+      schema: {
+        tags: ['rights'],
+        summary: 'The wallet card in each language asked for (`languages` repeated), for a sheet on `paper`',
+        querystring: z.object({
+          languages: z.union([publicLanguageSchema, z.array(publicLanguageSchema)]).optional(),
+          paper: z.enum(PAPERS).default('letter'),
+        }),
+        response: { 200: rightsCardsSchema },
+      },
+    },
+    async (request, reply) => {
+      const coalition = await coalitionOf(request);
+      const sheet = sheetOf(request.query, 'en');
+      reply.header('cache-control', 'public, max-age=60');
+      return deps.rights.cards(coalition.id, sheet.languages, sheet.paper);
+    },
+  );
 
   const textParams = z.object({ id: z.uuid(), language: publicLanguageSchema });
 

@@ -1,8 +1,10 @@
-import { PUBLIC_LANGUAGES, type PublicLanguage } from '../../../shared/languages.js';
+import { directionOf, PUBLIC_LANGUAGES, type PublicLanguage } from '../../../shared/languages.js';
 import { can } from '../../../shared/permissions.js';
 import { LANGUAGES } from '../../../shared/report-fields.js';
 import {
+  type Paper,
   type PublicRights,
+  type RightsCards,
   RIGHTS_KINDS,
   type RightsKind,
   type RightsOverview,
@@ -12,6 +14,8 @@ import {
 } from '../../../shared/rights.js';
 import type { Drizzle } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
+import type { PublicContacts } from '../../../shared/pages.js';
+import { publicMessage } from '../../locales/messages.js';
 import { recordAudit } from '../access/audit.js';
 import { membershipsOf } from '../access/users.repo.js';
 import type { GuardOptions } from '../alerts/guard.js';
@@ -31,6 +35,8 @@ import { SHIPPED_TEXTS } from './shipped.js';
 export interface RightsService {
   /** Every item in `language`, English where an item has no text in it yet (public; guarded when saved). */
   published(coalitionId: string, language: PublicLanguage): Promise<PublicRights>;
+  /** The wallet card in each language asked for, every word in that language, with the coalition's numbers. */
+  cards(coalitionId: string, languages: readonly PublicLanguage[], paper: Paper): Promise<RightsCards>;
   /** Every item and where each language stands, and the organizations the caller reviews for (staff). */
   overview(coalitionId: string, actorId: string): Promise<RightsOverview>;
   /** One text now and every version of it (staff). */
@@ -80,6 +86,8 @@ export function createRightsService(deps: {
   db: Drizzle;
   /** The publishing guard's lists of this coalition (its own numbers and hosts allowed, names blocked). */
   guard: (coalitionId: string) => Promise<GuardOptions>;
+  /** The coalition's hotline and text numbers, printed on its cards. */
+  contacts: (coalitionId: string) => Promise<PublicContacts>;
   now: () => Date;
 }): RightsService {
   const { db } = deps;
@@ -151,37 +159,68 @@ export function createRightsService(deps: {
     };
   }
 
+  async function published(coalitionId: string, language: PublicLanguage): Promise<PublicRights> {
+    await stock(coalitionId);
+    const rows = await listTexts(db, coalitionId);
+    const items = new Map<
+      string,
+      { slug: string; kind: string; texts: Map<string, (typeof rows)[number]> }
+    >();
+    for (const row of rows) {
+      const item = items.get(row.id) ?? { slug: row.slug, kind: row.kind, texts: new Map() };
+      item.texts.set(row.language, row);
+      items.set(row.id, item);
+    }
+    return {
+      language,
+      items: [...items.values()].flatMap((item) => {
+        const text = item.texts.get(language) ?? item.texts.get('en');
+        if (!text) return [];
+        const parsed = rightsTextSchema.safeParse(text.content);
+        if (!parsed.success) return [];
+        return [
+          {
+            slug: item.slug,
+            kind: kindOf(item.kind),
+            language: text.language as PublicLanguage,
+            reviewed: text.status === 'reviewed',
+            text: parsed.data,
+          },
+        ];
+      }),
+    };
+  }
+
   return {
-    async published(coalitionId, language) {
-      await stock(coalitionId);
-      const rows = await listTexts(db, coalitionId);
-      const items = new Map<
-        string,
-        { slug: string; kind: string; texts: Map<string, (typeof rows)[number]> }
-      >();
-      for (const row of rows) {
-        const item = items.get(row.id) ?? { slug: row.slug, kind: row.kind, texts: new Map() };
-        item.texts.set(row.language, row);
-        items.set(row.id, item);
-      }
-      return {
-        language,
-        items: [...items.values()].flatMap((item) => {
-          const text = item.texts.get(language) ?? item.texts.get('en');
-          if (!text) return [];
-          const parsed = rightsTextSchema.safeParse(text.content);
-          if (!parsed.success) return [];
+    published,
+
+    async cards(coalitionId, languages, paper) {
+      const contacts = await deps.contacts(coalitionId).catch((): PublicContacts => ({}));
+      const cards = await Promise.all(
+        languages.map(async (asked) => {
+          const card = (await published(coalitionId, asked)).items.find((item) => item.kind === 'card');
+          if (!card) return [];
+          // Every word in the card's own language (English where the card has no text in the one asked for).
+          const language = card.language;
+          const say = (key: `rights.${string}`, values: Record<string, string> = {}) =>
+            publicMessage(language, key, values);
           return [
             {
-              slug: item.slug,
-              kind: kindOf(item.kind),
-              language: text.language as PublicLanguage,
-              reviewed: text.status === 'reviewed',
-              text: parsed.data,
+              language,
+              direction: directionOf(language),
+              reviewed: card.reviewed,
+              front: { heading: card.text.title, lines: card.text.points },
+              back: { heading: say('rights.card.whatToDo'), lines: card.text.more },
+              footer: [
+                ...(contacts.hotline ? [say('rights.card.hotline', { number: contacts.hotline })] : []),
+                ...(contacts.sms ? [say('rights.card.textLine', { number: contacts.sms })] : []),
+                say('rights.card.notLegalAdvice'),
+              ],
             },
           ];
         }),
-      };
+      );
+      return { paper, cards: cards.flat() };
     },
 
     async overview(coalitionId, actorId) {
