@@ -121,10 +121,9 @@ describe('know your rights', () => {
     expect(overflowing).toEqual([]);
     // The Arabic card reads right to left; a back sits behind its front for a long-edge flip.
     expect(
-      await page
-        .locator('.wallet-card[lang="ar"]')
-        .first()
-        .evaluate((el) => getComputedStyle(el).direction),
+      await page.evaluate<string>(
+        `getComputedStyle(document.querySelector('.wallet-card[lang="ar"]')).direction`,
+      ),
     ).toBe('rtl');
     const order = await page.evaluate<string[][]>(`(() => ['front', 'back'].map((side) =>
       [...document.querySelectorAll('[data-testid="card-sheet-' + side + '"]')][0].querySelectorAll('.wallet-card').length
