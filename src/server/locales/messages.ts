@@ -33,7 +33,11 @@ export function message(language: Language, key: string, values: Record<string, 
 }
 
 /** A text of the rights library's (`rights.…`) in any public language. */
-export function publicMessage(language: PublicLanguage, key: `rights.${string}`, values: Record<string, string> = {}) {
+export function publicMessage(
+  language: PublicLanguage,
+  key: `rights.${string}`,
+  values: Record<string, string> = {},
+) {
   const catalog = language === 'en' || language === 'es' ? catalogs[language] : publicCatalogs[language];
   return lookup(catalog, language, key, values);
 }

@@ -64,9 +64,9 @@ export function RightsCardsPage() {
   const language = usePageLanguage();
   const hydrated = useHydrated();
   const [params] = useSearchParams();
-  const asked = params.getAll('languages').filter((code): code is PublicLanguage =>
-    (PUBLIC_LANGUAGES as readonly string[]).includes(code),
-  );
+  const asked = params
+    .getAll('languages')
+    .filter((code): code is PublicLanguage => (PUBLIC_LANGUAGES as readonly string[]).includes(code));
   const languages = asked.length > 0 ? PUBLIC_LANGUAGES.filter((code) => asked.includes(code)) : [language];
   const paperParam = params.get('paper') ?? '';
   const paper: Paper = (PAPERS as readonly string[]).includes(paperParam) ? (paperParam as Paper) : 'letter';
@@ -97,7 +97,12 @@ export function RightsCardsPage() {
               {PUBLIC_LANGUAGES.map((code) => (
                 <li key={code}>
                   <label lang={LANGUAGE_FACTS[code].tag}>
-                    <input type="checkbox" name="languages" value={code} defaultChecked={languages.includes(code)} />{' '}
+                    <input
+                      type="checkbox"
+                      name="languages"
+                      value={code}
+                      defaultChecked={languages.includes(code)}
+                    />{' '}
                     {LANGUAGE_FACTS[code].native}
                   </label>
                 </li>
@@ -135,18 +140,28 @@ export function RightsCardsPage() {
       {sheets.map((sheet, index) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: sheets are positions on paper, nothing else names them.
         <div key={index} className="card-sheets">
-          <div className="card-sheet" data-paper={paper} data-testid="card-sheet-front" aria-label={t('rights.cards.fronts')}>
+          <section
+            className="card-sheet"
+            data-paper={paper}
+            data-testid="card-sheet-front"
+            aria-label={t('rights.cards.fronts')}
+          >
             {sheet.map((card, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: a card's place on the sheet is its identity.
               <Face key={i} card={card} side="front" />
             ))}
-          </div>
-          <div className="card-sheet" data-paper={paper} data-testid="card-sheet-back" aria-label={t('rights.cards.backs')}>
+          </section>
+          <section
+            className="card-sheet"
+            data-paper={paper}
+            data-testid="card-sheet-back"
+            aria-label={t('rights.cards.backs')}
+          >
             {mirrored(sheet).map((card, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: a card's place on the sheet is its identity.
               <Face key={i} card={card} side="back" />
             ))}
-          </div>
+          </section>
         </div>
       ))}
     </section>

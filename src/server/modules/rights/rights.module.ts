@@ -8,7 +8,10 @@ import { createRightsService } from './rights.service.js';
  * Know your rights (issue 17): the rights library the coalition edits and reviews, in the public
  * languages, and the public page that shows it.
  */
-export function createRightsModule(platform: Platform, deps: { publishing: Pick<Publishing, 'context' | 'contacts'> }) {
+export function createRightsModule(
+  platform: Platform,
+  deps: { publishing: Pick<Publishing, 'context' | 'contacts'> },
+) {
   const rights = createRightsService({
     db: platform.database.db,
     guard: async (coalitionId) => (await deps.publishing.context(coalitionId)).guard,

@@ -1,11 +1,12 @@
 import { directionOf, PUBLIC_LANGUAGES, type PublicLanguage } from '../../../shared/languages.js';
+import type { PublicContacts } from '../../../shared/pages.js';
 import { can } from '../../../shared/permissions.js';
 import { LANGUAGES } from '../../../shared/report-fields.js';
 import {
   type Paper,
   type PublicRights,
-  type RightsCards,
   RIGHTS_KINDS,
+  type RightsCards,
   type RightsKind,
   type RightsOverview,
   type RightsText,
@@ -14,7 +15,6 @@ import {
 } from '../../../shared/rights.js';
 import type { Drizzle } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
-import type { PublicContacts } from '../../../shared/pages.js';
 import { publicMessage } from '../../locales/messages.js';
 import { recordAudit } from '../access/audit.js';
 import { membershipsOf } from '../access/users.repo.js';
