@@ -126,7 +126,7 @@ export function createSmsIntake(deps: {
               language: asked.language,
               zones: pages[page - 1] ?? [],
               page,
-              pages: pages.length,
+              pages: Math.max(pages.length, 1),
             },
             tx,
           ),
