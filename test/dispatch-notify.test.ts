@@ -269,6 +269,10 @@ describe('notifying staff', () => {
     // The offer by text says how to answer it.
     const first = await incidentOffered();
     expect((await replies()).at(-1)).toContain('Reply YES or NO within 3 min');
+    // Issue 17: a subscription asked by text waits for a YES too, but a responder's answer comes first.
+    expect(await text('ALERTS BOYLE HEIGHTS')).toEqual([
+      expect.stringMatching(/^Faro: reply YES to get alerts/),
+    ]);
     // "Sí" accepts it, as the app's button would; the answer comes back in Spanish.
     const board = await openSse(`${t.baseUrl}/api/events`, dispatcher.headers);
     await board.waitFor((m) => m.event === 'ready');

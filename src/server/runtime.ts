@@ -109,6 +109,7 @@ export async function composeModules(platform: Awaited<ReturnType<typeof openPla
     plans: createPlanTexts(plans.services.plans),
     zones: zones.services.zones,
     subscriptions: alerts.services.subscriptions,
+    textSubscriptions: alerts.services.textSubscriptions,
     responderTexts: dispatch.services.responderTexts,
     familyTexts: cases.services.cases,
   });

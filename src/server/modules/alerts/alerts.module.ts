@@ -12,6 +12,7 @@ import { createPublicAlerts, guardKinds } from './public-alerts.js';
 import { createPublishing } from './publishing.js';
 import { registerSubscriptionRoutes } from './subscriptions.routes.js';
 import { createSubscriptionService, subscriptionConfirmJob } from './subscriptions.service.js';
+import { createTextSubscriptions } from './subscriptions.text.js';
 
 /**
  * Alerts: drafted, approved by a second person, published through the guard,
@@ -78,7 +79,12 @@ export function createAlertsModule(
   });
 
   return {
-    services: { alerts, subscriptions, publishing },
+    services: {
+      alerts,
+      subscriptions,
+      publishing,
+      textSubscriptions: createTextSubscriptions({ database, box, rules: config.subscriptions, now }),
+    },
     jobDefinitions: {
       subscriptionConfirm,
       alertFanOut: delivery.fanOutJob,

@@ -4,6 +4,7 @@ import { LEAKS, options, sentence, tail } from '../../../../test/support/leaks.j
 import { ALERT_KINDS, type AlertContent } from '../../../shared/alert.js';
 import { ACTIVITIES, LANGUAGES } from '../../../shared/report-fields.js';
 import { AppError } from '../../http/errors.js';
+import { message } from '../../locales/messages.js';
 import type { FindingKind } from './guard.js';
 import {
   alertFindings,
@@ -15,6 +16,7 @@ import {
   type RenderableAlert,
   smsText,
 } from './render.js';
+import { smsCost } from './sms-segments.js';
 import { CAP_DEFAULTS, fillTemplate } from './templates.js';
 
 /**
@@ -120,12 +122,29 @@ describe('every public output passes the guard', () => {
   it('issue 14: gives an SMS reader the know-your-rights line too, before how to stop', () => {
     const alert = alertWith(template);
     for (const language of LANGUAGES) {
-      const instruction = alert.content[language].instruction;
-      expect(instruction).toBeTruthy();
+      const rights = message(language, 'alerts.sms.rights');
       const text = smsText(alert, language, ctx);
-      expect(text).toContain(instruction);
-      expect(text.indexOf(instruction ?? '')).toBeLessThan(text.lastIndexOf('STOP'));
+      expect(text).toContain(rights);
+      expect(text.indexOf(rights)).toBeLessThan(text.lastIndexOf('STOP'));
     }
+  });
+
+  it('issue 17: the rights line of a text is one short sentence that adds one segment at most', () => {
+    const alert = alertWith(template);
+    for (const language of LANGUAGES) {
+      const rights = message(language, 'alerts.sms.rights');
+      // Short and GSM-7: a basic phone shows it, and it never turns the alert into UCS-2 by itself.
+      expect(smsCost(rights)).toMatchObject({ encoding: 'GSM-7', segments: 1 });
+      expect(rights.length).toBeLessThanOrEqual(100);
+      // The paragraph push and e-mail readers get is not in the text: it would cost segments a text has not got.
+      expect(smsText(alert, language, ctx)).not.toContain(message(language, 'alerts.rights'));
+      const without = smsText(alertWith(template), language, ctx).replace(` ${rights}`, '');
+      expect(smsCost(smsText(alert, language, ctx)).segments - smsCost(without).segments).toBeLessThanOrEqual(
+        1,
+      );
+    }
+    // The English alert, rights line and all, stays within the three segments of a reply.
+    expect(smsCost(smsText(alert, 'en', ctx)).segments).toBeLessThanOrEqual(3);
   });
 
   it('fills every template, kind and activity, in both languages, without tripping the guard', () => {

@@ -126,14 +126,17 @@ export function pushPayload(alert: RenderableAlert, language: Language, ctx: Pub
 }
 
 /**
- * The SMS: mark, headline, body, what to do (the know-your-rights line: a person
- * with only a basic phone gets it too, as push and e-mail readers do) and how to
- * stop. The composer's preview shows what it costs in segments.
+ * The SMS: mark, headline, body, one short know-your-rights line (a person with
+ * only a basic phone gets it too, as push and e-mail readers get the whole
+ * paragraph, which would cost a text several segments more) and how to stop. A
+ * cancel keeps its own short instruction ("No action is needed") instead. The
+ * composer's preview shows what it costs in segments.
  */
 export function smsText(alert: RenderableAlert, language: Language, ctx: PublicContext): string {
   requireClean(alert, ctx);
   const text = alert.content[language];
-  const parts = [`${statusMark(alert.capStatus, language)}${text.headline}.`, text.body, text.instruction];
+  const what = alert.kind === 'cancel' ? text.instruction : message(language, 'alerts.sms.rights');
+  const parts = [`${statusMark(alert.capStatus, language)}${text.headline}.`, text.body, what];
   return `${parts.filter(Boolean).join(' ')} ${message(language, 'alerts.sms.stop')}`;
 }
 

@@ -41,6 +41,12 @@ const isLanguage = (value: string): value is Language => (LANGUAGES as readonly 
 const hash = (value: string) => createHash('sha256').update(value).digest('hex');
 export const contactContext = (id: string) => `subscription:${id}`;
 
+/** The token of a subscription's manage link: a keyed digest of its id, so nothing more is stored. */
+export const manageLinkToken = (box: SecretBox, id: string) =>
+  Buffer.from(box.digest(id, 'subscription-manage'), 'hex').toString('base64url');
+/** The hash of a link's token, as the subscriptions table keeps it. */
+export const tokenHash = hash;
+
 /** Who a subscription is for: the public, or a staff member's test subscription (the only audience of tests). */
 export type Audience = 'public' | 'staff';
 
@@ -71,10 +77,14 @@ const pendingSchema = z.object({
   language: z.enum(LANGUAGES),
   nonce: z.string().optional(),
   requestedAt: z.string().optional(),
+  /** Asked by text from the number itself (subscriptions.text.ts): confirmed by a YES, never by a link. */
+  via: z.literal('text').optional(),
+  /** A text's neighborhood matched several zones: the numbered choice sent, waiting for its number. */
+  choices: z.array(z.uuid()).optional(),
 });
-type PendingRequest = z.infer<typeof pendingSchema>;
+export type PendingRequest = z.infer<typeof pendingSchema>;
 /** The requests waiting (oldest first); an earlier version kept one, not in a list. */
-const pendingListSchema = z.union([z.array(pendingSchema), pendingSchema.transform((one) => [one])]);
+export const pendingListSchema = z.union([z.array(pendingSchema), pendingSchema.transform((one) => [one])]);
 /** Requests kept waiting at once for one destination: each has its own link, none displaces another. */
 const MAX_PENDING = 5;
 
@@ -128,7 +138,7 @@ export function createSubscriptionService(deps: {
   // Links are keyed digests: the same link can be sent again, and only its hash is stored.
   const linkToken = (value: string, purpose: string) =>
     Buffer.from(box.digest(value, purpose), 'hex').toString('base64url');
-  const manageToken = (id: string) => linkToken(id, 'subscription-manage');
+  const manageToken = (id: string) => manageLinkToken(box, id);
   const confirmToken = (id: string, nonce: string) => linkToken(`${id}:${nonce}`, 'subscription-confirm');
 
   // On PGlite a transaction holds the only connection: reads inside one must use its db.
@@ -249,6 +259,7 @@ export function createSubscriptionService(deps: {
     const given = Buffer.from(value);
     const request = row
       ? waiting(row.pending, now()).find((r) => {
+          if (r.via === 'text') return false;
           const expected = Buffer.from(confirmLinkToken(id, r.nonce ?? ''));
           return expected.length === given.length && timingSafeEqual(expected, given);
         })

@@ -6,7 +6,12 @@ import { reports } from '../../db/schema.js';
 /** The newest SMS report from this sender since the given time. */
 export async function latestFromSender(db: Drizzle, coalitionId: string, senderDigest: string, since: Date) {
   const [row] = await db
-    .select({ id: reports.id, receipt: reports.receipt, language: reports.language })
+    .select({
+      id: reports.id,
+      receipt: reports.receipt,
+      language: reports.language,
+      receivedAt: reports.receivedAt,
+    })
     .from(reports)
     .where(
       and(

@@ -3,7 +3,22 @@ import { LANGUAGES, VERDICTS } from '../../../shared/report-fields.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import { declareJob, handleJob } from '../../jobs/queue.js';
 import { message } from '../../locales/messages.js';
+import { type AlertReplyKind, alertReplyText } from './alert-replies.js';
 import type { SmsSender } from './twilio.js';
+
+/** Subscribing to alerts by text (alert-replies.ts words them). */
+const ALERT_REPLY_KINDS = [
+  'alertsAsk',
+  'alertsChoose',
+  'alertsConfirmed',
+  'alertsMine',
+  'alertsNone',
+  'alertsHowTo',
+  'alertsNoZone',
+  'alertsZones',
+  'alertsTooMany',
+  'alertsNotServed',
+] as const satisfies readonly AlertReplyKind[];
 
 const smsReplySchema = z.object({
   /** The inbound message's id: binds the sealed number to it. */
@@ -33,6 +48,7 @@ const smsReplySchema = z.object({
     'planAlreadyActive',
     'planFormat',
     'familyFormat',
+    ...ALERT_REPLY_KINDS,
   ]),
   receipt: z.string().optional(),
   askLocation: z.boolean().optional(),
@@ -45,15 +61,25 @@ const smsReplySchema = z.object({
   open: z.array(z.number().int()).optional(),
   /** For a plan refused for too many attempts: minutes to wait. */
   minutes: z.number().int().optional(),
+  /** For subscribing by text: zone names (public, the coalition's own), a page of the list, a limit. */
+  zones: z.array(z.string()).optional(),
+  page: z.number().int().optional(),
+  pages: z.number().int().optional(),
+  max: z.number().int().optional(),
 });
 export type SmsReply = z.infer<typeof smsReplySchema>;
 /** Every kind of reply, for checks that must cover them all. */
 export const SMS_REPLY_KINDS = smsReplySchema.shape.kind.options;
 
+const isAlertReply = (kind: SmsReply['kind']): kind is AlertReplyKind =>
+  (ALERT_REPLY_KINDS as readonly string[]).includes(kind);
+
 /** The reply's text in the sender's language. */
 export function replyText(reply: SmsReply, publicUrl: string): string {
   const code = reply.receipt ?? '';
-  switch (reply.kind) {
+  const { kind } = reply;
+  if (isAlertReply(kind)) return alertReplyText({ ...reply, kind });
+  switch (kind) {
     case 'empty':
       return message(reply.language, 'sms.empty');
     case 'optedIn':

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { detectLanguage, findZoneNamed, fold, guessActivity, soundsFirsthand } from './sms-text.js';
+import {
+  detectLanguage,
+  findZoneNamed,
+  findZonesLike,
+  fold,
+  guessActivity,
+  soundsFirsthand,
+} from './sms-text.js';
 
 describe('reading an SMS report', () => {
   it('folds accents and punctuation', () => {
@@ -38,5 +45,39 @@ describe('reading an SMS report', () => {
     expect(findZoneNamed('migra en BOYLE heights ahorita', zones)?.name).toBe('Boyle Heights');
     expect(findZoneNamed('vans in east hollywood', zones)?.name).toBe('East Hollywood');
     expect(findZoneNamed('vans downtown', zones)).toBeNull();
+  });
+
+  it('finds the zone a neighborhood typed on its own means, forgiving accents, case and small typos', () => {
+    const zones = [
+      { name: 'Boyle Heights' },
+      { name: 'Lincoln Heights' },
+      { name: 'Hollywood' },
+      { name: 'East Hollywood' },
+      { name: 'Pico-Union' },
+      { name: 'Westlake / MacArthur Park' },
+      { name: 'Highland Park' },
+      { name: 'El Sereno' },
+      { name: 'Pacoima' },
+    ];
+    const names = (text: string) => findZonesLike(text, zones).map((z) => z.name);
+    expect(names('BOYLE HEIGHTS')).toEqual(['Boyle Heights']);
+    expect(names('boyle heigts')).toEqual(['Boyle Heights']);
+    expect(names('Boyle Hieghts')).toEqual(['Boyle Heights']);
+    expect(names('boyleheights')).toEqual(['Boyle Heights']);
+    expect(names('PICO UNION')).toEqual(['Pico-Union']);
+    expect(names('Picó-Unión')).toEqual(['Pico-Union']);
+    expect(names('el sereno')).toEqual(['El Sereno']);
+    expect(names('macarthur park')).toEqual(['Westlake / MacArthur Park']);
+    expect(names('westlake')).toEqual(['Westlake / MacArthur Park']);
+    // An exact name is the only answer, even when a longer one contains it.
+    expect(names('hollywood')).toEqual(['Hollywood']);
+    // A word several names share: each of them, to choose from.
+    expect(names('heights')).toEqual(['Boyle Heights', 'Lincoln Heights']);
+    expect(names('park')).toEqual(['Highland Park', 'Westlake / MacArthur Park']);
+    // Short names forgive no typo: "pacoina" is one from Pacoima (7 letters), "sereno" is not "seren".
+    expect(names('pacoina')).toEqual(['Pacoima']);
+    expect(names('downtown')).toEqual([]);
+    expect(names('el')).toEqual([]);
+    expect(names('')).toEqual([]);
   });
 });

@@ -89,16 +89,69 @@ export function soundsFirsthand(text: string): boolean {
   return !HEARSAY.some((phrase) => folded.includes(` ${phrase} `));
 }
 
+/** The names a zone answers to, folded: "Westlake / MacArthur Park" answers to either. */
+function namesOf(zone: { name: string }): string[] {
+  return zone.name.split('/').map(fold).filter(Boolean);
+}
+
 /** The zone whose name the text mentions (the longest name wins: "East Hollywood" over "Hollywood"). */
 export function findZoneNamed<Z extends { name: string }>(text: string, zones: readonly Z[]): Z | null {
   const folded = ` ${fold(text)} `;
   let best: { zone: Z; length: number } | null = null;
   for (const zone of zones) {
-    // "Westlake / MacArthur Park" answers to either name.
-    for (const name of zone.name.split('/').map(fold)) {
+    for (const name of namesOf(zone)) {
       if (name && folded.includes(` ${name} `) && (!best || name.length > best.length))
         best = { zone, length: name.length };
     }
   }
   return best?.zone ?? null;
+}
+
+/** Edits (insert, delete, change, swap two neighbors) from one text to another: "heigts" is one from "heights". */
+function editDistance(a: string, b: string): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  const at = (i: number, j: number) => rows[i]?.[j] ?? Number.POSITIVE_INFINITY;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, at(i - 2, j - 2) + 1);
+      (rows[i] as number[])[j] = best;
+    }
+  }
+  return at(a.length, b.length);
+}
+
+/** Typos forgiven in a name of this length: none in a short word, one per five letters, at most three. */
+const typosAllowed = (length: number) => Math.min(3, Math.floor(length / 5));
+
+/**
+ * The zones a neighborhood typed on its own may mean, best first — the same
+ * names `findZoneNamed` reads, but forgiving: accents and case, a few typos
+ * ("BOYLE HEIGTS"), and a part of a name ("PICO" for Pico-Union, "PARK" for
+ * every park). A name typed exactly is the only answer.
+ */
+export function findZonesLike<Z extends { name: string }>(text: string, zones: readonly Z[]): Z[] {
+  const typed = fold(text);
+  if (!typed) return [];
+  const scored: { zone: Z; score: number }[] = [];
+  for (const zone of zones) {
+    let score = Number.POSITIVE_INFINITY;
+    for (const name of namesOf(zone)) {
+      if (name === typed) return [zone];
+      const squeezed = (value: string) => value.replaceAll(' ', '');
+      const typos = editDistance(squeezed(typed), squeezed(name));
+      if (typos <= typosAllowed(name.length)) score = Math.min(score, typos);
+      // A whole word of the name, or several in order ("heights", "macarthur park").
+      else if (typed.length >= 3 && ` ${name} `.includes(` ${typed} `)) score = Math.min(score, 10);
+    }
+    if (Number.isFinite(score)) scored.push({ zone, score });
+  }
+  scored.sort((a, b) => a.score - b.score || a.zone.name.localeCompare(b.zone.name));
+  // A near-exact name beats names that only share a word with what was typed.
+  const best = scored[0]?.score ?? 0;
+  return scored.filter((s) => best >= 10 || s.score < 10).map((s) => s.zone);
 }

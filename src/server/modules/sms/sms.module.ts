@@ -1,5 +1,6 @@
 import type { Platform } from '../../platform.js';
 import type { SubscriptionService } from '../alerts/subscriptions.service.js';
+import type { TextSubscriptions } from '../alerts/subscriptions.text.js';
 import type { CasesService } from '../cases/cases.module.js';
 import type { ResponderTexts } from '../dispatch/responder-texts.js';
 import type { FaroModule } from '../module.js';
@@ -24,6 +25,8 @@ export function createSmsModule(
     photos: PhotoService;
     zones: ZoneService;
     subscriptions: Pick<SubscriptionService, 'stopSms'>;
+    /** Subscribing to alerts by text (the alerts module keeps the subscriptions). */
+    textSubscriptions?: TextSubscriptions;
     responderTexts: Pick<ResponderTexts, 'forget' | 'answer'>;
     plans?: Pick<PlanTexts, 'activate'>;
     familyTexts?: Pick<CasesService, 'answerFamilyText'>;
@@ -47,6 +50,7 @@ export function createSmsModule(
         db: database.db,
         ...(deps.plans ? { plans: deps.plans } : {}),
         ...(deps.familyTexts ? { family: deps.familyTexts } : {}),
+        ...(deps.textSubscriptions ? { alertTexts: deps.textSubscriptions } : {}),
         enqueueMedia: async (media, tx) => {
           if (smsMedia) await jobs.send(smsMedia, media, tx.client);
         },

@@ -1,14 +1,24 @@
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Drizzle, Tx } from '../../db/database.js';
+import type { TextAnswer, TextOutcome, TextSubscriptions } from '../alerts/subscriptions.text.js';
 import type { PlanTexts } from '../plans/plan-texts.js';
 import { parsePlanText } from '../plans/plan-texts.js';
 import { sealCallback } from '../reports/callback.js';
 import { reportFollowUps } from '../reports/follow-ups.js';
 import type { ReportService } from '../reports/reports.service.js';
 import type { ZoneService } from '../zones/zones.service.js';
+import { type AlertText, parseAlertText } from './alert-keywords.js';
+import { zonePages } from './alert-replies.js';
 import { parseCodeText } from './code-text.js';
 import type { SmsReply } from './sms-reply.job.js';
-import { detectLanguage, findZoneNamed, fold, guessActivity, soundsFirsthand } from './sms-text.js';
+import {
+  detectLanguage,
+  findZoneNamed,
+  findZonesLike,
+  fold,
+  guessActivity,
+  soundsFirsthand,
+} from './sms-text.js';
 
 /** The fields of an inbound SMS webhook that Faro reads (Twilio's names). */
 export interface InboundSms {
@@ -75,6 +85,11 @@ export function createSmsIntake(deps: {
       sms: { from: string; messageSid: string; code: string; pin: string; language: SmsReply['language'] },
     ): Promise<boolean>;
   };
+  /**
+   * Subscribing to alerts by text (ALERTS + a neighborhood, its YES, MY ALERTS, ZONES): the
+   * alerts module keeps the requests and answers each inbound text once.
+   */
+  alertTexts?: TextSubscriptions;
   /** Queues a reply inside the report's transaction. */
   enqueueReply: (reply: SmsReply, tx: Tx | null) => Promise<void>;
   /** Queues fetching an MMS's pictures inside the report's transaction. */
@@ -83,6 +98,59 @@ export function createSmsIntake(deps: {
   const sealTo = (to: string, ref: string) => deps.box.seal(to, `sms-reply:${ref}`);
 
   const senderDigestOf = (from: string) => deps.box.digest(from, 'sms-sender');
+
+  /** ALERTS, ZONES, MY ALERTS or a choice's number, answered; null when the text is not that after all. */
+  async function answerAlertText(
+    alerts: TextSubscriptions,
+    coalitionId: string,
+    sms: InboundSms,
+    asked: AlertText,
+  ): Promise<TextOutcome | null> {
+    const text = { from: sms.From, messageSid: sms.MessageSid };
+    const send = (answer: TextAnswer | Omit<SmsReply, 'ref' | 'to'>, tx: Tx) =>
+      deps.enqueueReply({ ref: sms.MessageSid, to: sealTo(sms.From, sms.MessageSid), ...answer }, tx);
+    const answered = (outcome: TextOutcome) => (outcome === 'nothing' ? null : outcome);
+    switch (asked.kind) {
+      case 'mine':
+        return answered(await alerts.mine(coalitionId, { ...text, language: asked.language }, send));
+      case 'choice':
+        return answered(await alerts.choose(coalitionId, { ...text, choice: asked.choice }, send));
+      case 'zones': {
+        const names = (await deps.zones.list(coalitionId)).map((zone) => zone.name);
+        const pages = zonePages(asked.language, names);
+        const page = Math.min(Math.max(asked.page, 1), Math.max(pages.length, 1));
+        return alerts.once(text, (tx) =>
+          send(
+            {
+              kind: 'alertsZones',
+              language: asked.language,
+              zones: pages[page - 1] ?? [],
+              page,
+              pages: Math.max(pages.length, 1),
+            },
+            tx,
+          ),
+        );
+      }
+      case 'subscribe': {
+        const zones = await deps.zones.list(coalitionId);
+        const language = asked.language;
+        if (!asked.zone)
+          return alerts.once(text, (tx) =>
+            send({ kind: 'alertsHowTo', language, zone: zones[0]?.name ?? '' }, tx),
+          );
+        const like = findZonesLike(asked.zone, zones);
+        if (like.length === 0) {
+          // Three words and more that name no zone were most likely not a neighborhood: a report, kept as one.
+          if (asked.zone.split(' ').length >= 3) return null;
+          return alerts.once(text, (tx) => send({ kind: 'alertsNoZone', language }, tx));
+        }
+        return answered(
+          await alerts.ask(coalitionId, { ...text, language, zoneIds: like.map((zone) => zone.id) }, send),
+        );
+      }
+    }
+  }
 
   return {
     async receive(coalitionId, sms) {
@@ -136,6 +204,11 @@ export function createSmsIntake(deps: {
         await reply(answered.kind, answered);
         return { receipt: null, duplicate: false };
       }
+      const alertText = deps.alertTexts ? parseAlertText(body) : null;
+      if (alertText && deps.alertTexts) {
+        const outcome = await answerAlertText(deps.alertTexts, coalitionId, sms, alertText);
+        if (outcome) return { receipt: null, duplicate: outcome === 'duplicate' };
+      }
       const keyword = keywordOf(body);
       if (keyword === 'stop') {
         // The provider confirms STOP to the sender itself; Faro forgets the number and sends nothing more.
@@ -150,6 +223,20 @@ export function createSmsIntake(deps: {
           senderDigestOf(sms.From),
           new Date(Date.now() - FOLLOW_UP_WINDOW_MS),
         );
+        if (deps.alertTexts) {
+          // A YES answers the sender's most recent request: a text subscription, or else their report.
+          const outcome = await deps.alertTexts.confirm(
+            coalitionId,
+            {
+              from: sms.From,
+              messageSid: sms.MessageSid,
+              otherSince: latest?.receivedAt ?? null,
+            },
+            (answer, tx) =>
+              deps.enqueueReply({ ref: sms.MessageSid, to: sealTo(sms.From, sms.MessageSid), ...answer }, tx),
+          );
+          if (outcome !== 'nothing') return { receipt: null, duplicate: outcome === 'duplicate' };
+        }
         if (!latest) {
           await reply('nothingToFollow');
           return { receipt: null, duplicate: false };
