@@ -336,6 +336,11 @@ export function createFamilyStatus(core: CaseCore, deps: FamilyStatusDeps) {
       });
     },
 
+    /** Whether to answer a garbled status text with the format: once per provider message. */
+    async answerFamilyFormat(messageSid: string): Promise<boolean> {
+      return recordFamilyText(database.db, `sms:${messageSid}`, now());
+    },
+
     /** Attempts and answered texts untouched for two days are forgotten (the retention job). */
     async purgeFamilyAttempts(): Promise<number> {
       const before = new Date(now().getTime() - 2 * 86_400_000);

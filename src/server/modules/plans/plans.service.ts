@@ -34,8 +34,11 @@ import {
   type PlanRow,
   planByCodeDigest,
   plansToRemind,
+  planTextSeen,
   purgeOldAttempts,
+  purgeOldPlanTexts,
   purgeUnconfirmedPlans,
+  recordPlanText,
   updatePlan,
 } from './plans.repo.js';
 import { type PlanSender, pepperedPin, planCodeDigest, unlockPlan } from './unlock.js';
@@ -383,6 +386,11 @@ export function createPlanService(deps: {
       await updatePlan(database.db, plan.id, { state: 'deactivated' });
     },
 
+    /** Whether this plan text (`sms:<MessageSid>`) was answered already (a repeated delivery). */
+    textAnswered: (sourceRef: string) => planTextSeen(database.db, sourceRef),
+    /** Marks a plan text answered: false when another delivery of it was answered first. */
+    answerText: (sourceRef: string) => recordPlanText(database.db, sourceRef, deps.now()),
+
     /** Activates a plan opened by its code and PIN (activatePlan). */
     async activate(
       coalitionId: string,
@@ -475,6 +483,7 @@ export function createPlanService(deps: {
         });
       }
       await purgeOldAttempts(database.db, new Date(now - 2 * DAY_MS));
+      await purgeOldPlanTexts(database.db, new Date(now - 2 * DAY_MS));
       await passkeys.purge();
       return purgeUnconfirmedPlans(database.db, cutOff);
     },

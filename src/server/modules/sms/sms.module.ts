@@ -25,8 +25,8 @@ export function createSmsModule(
     zones: ZoneService;
     subscriptions: Pick<SubscriptionService, 'stopSms'>;
     responderTexts: Pick<ResponderTexts, 'forget' | 'answer'>;
-    plans?: Pick<PlanTexts, 'activate'>;
-    familyTexts?: Pick<CasesService, 'answerFamilyText'>;
+    plans?: Pick<PlanTexts, 'activate' | 'answerFormat'>;
+    familyTexts?: Pick<CasesService, 'answerFamilyText' | 'answerFamilyFormat'>;
   },
 ) {
   const { config, database, box, jobs, sms } = platform;
