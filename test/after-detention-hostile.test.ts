@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memberships, organizations } from '../src/server/db/schema.js';
+import { auditLog, memberships, organizations } from '../src/server/db/schema.js';
 import { PLAN_NOTICE_AFTER } from '../src/server/modules/plans/unlock.js';
 import { client, expectStatus } from './support/client.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
@@ -158,5 +158,28 @@ describe('a family-status text delivered again by the provider', () => {
     await drainAll();
     expect(sentTo(from)).toHaveLength(2);
     expect(sentTo(from)[1]).not.toContain('ningun caso');
+  });
+});
+
+const auditsOf = async (subjectId: string) =>
+  (
+    await t.faro.database.db
+      .select({ action: auditLog.action, actorId: auditLog.actorId })
+      .from(auditLog)
+      .where(eq(auditLog.subjectId, subjectId))
+  ).map((row) => `${row.action}:${row.actorId}`);
+
+describe('reads and refusals that leave an audit row', () => {
+  it('audits who read which family contacts of a case hold a code', async () => {
+    await nextDay();
+    const { id, contactId } = await caseWithContact();
+    expectStatus(
+      await client(t, legal).post(`/api/cases/${id}/family-access`, { contactId, text: false }),
+      201,
+    );
+    const before = (await auditsOf(id)).filter((a) => a === `case.viewed:${legal.userId}`).length;
+    expectStatus(await client(t, legal).get(`/api/cases/${id}/family-access`), 200);
+    const after = (await auditsOf(id)).filter((a) => a === `case.viewed:${legal.userId}`).length;
+    expect(after).toBe(before + 1);
   });
 });
