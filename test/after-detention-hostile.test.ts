@@ -183,3 +183,23 @@ describe('reads and refusals that leave an audit row', () => {
     expect(after).toBe(before + 1);
   });
 });
+describe('refusals that leave an audit row', () => {
+  it('audits a hotline operator’s refused activation (a PIN guessed for someone else’s code)', async () => {
+    await nextDay();
+    const { code } = await writePlan();
+    const operator = await staffSession(t.faro.database, 'operator', now);
+    const refused = await client(t, operator).post('/api/hotline/plans/activate', { code, pin: '000000' });
+    expect(refused.status).toBe(404);
+    const rows = await t.faro.database.db
+      .select({ action: auditLog.action })
+      .from(auditLog)
+      .where(eq(auditLog.actorId, operator.userId));
+    expect(rows.map((r) => r.action)).toContain('plan.activation_refused');
+    // The row names no plan (there may be none): the operator, the act, the time.
+    const unknown = await client(t, operator).post('/api/hotline/plans/activate', {
+      code: 'ZZZZZ-ZZZZZ',
+      pin: '000000',
+    });
+    expect([unknown.status, unknown.text]).toEqual([refused.status, refused.text]);
+  });
+});

@@ -398,7 +398,24 @@ export function createPlanService(deps: {
       via: PlanActivation,
     ): Promise<{ messages: number; test: boolean; duplicate: boolean }> {
       if (!deps.smsEnabled) throw new AppError('UNAVAILABLE', 'Texting is not set up on this server.');
-      return activatePlan(coalitionId, await unlock(coalitionId, credentials, via.sender), via);
+      let plan: PlanRow;
+      try {
+        plan = await unlock(coalitionId, credentials, via.sender);
+      } catch (error) {
+        // An operator's refused code and PIN is audited (who, when; no plan: there may be none), so
+        // a hotline account guessing PINs for someone else's code leaves a trace.
+        if (via.actorId && error instanceof AppError)
+          await recordAudit(database.db, {
+            coalitionId,
+            actorId: via.actorId,
+            action: 'plan.activation_refused',
+            subjectType: 'plan',
+            subjectId: null,
+            at: deps.now(),
+          });
+        throw error;
+      }
+      return activatePlan(coalitionId, plan, via);
     },
 
     /** Adding a passkey on the member's phone, and activating or opening the plan with it. */
