@@ -66,7 +66,8 @@ const drainAll = async () => {
     t.faro.jobDefinitions.familySms,
     t.faro.jobDefinitions.smsReply,
   ])
-    if (job) await t.faro.jobs.drain(job);
+    // A minute, not the default ten seconds: on a loaded two-core machine the queue is slow to start.
+    if (job) await t.faro.jobs.drain(job, 60_000);
 };
 
 async function writePlan() {
@@ -87,7 +88,7 @@ async function writePlan() {
   return { input, code: created.body.code as string };
 }
 
-describe('a plan text delivered again by the provider', () => {
+describe('a plan text delivered again by the provider', { timeout: 90_000 }, () => {
   it('counts a wrong PIN once and answers it once, however often the same message arrives', async () => {
     await nextDay();
     const { input, code } = await writePlan();
@@ -132,7 +133,7 @@ async function caseWithContact() {
   return { id, contactId: (detail.contacts.at(-1) as { id: string }).id };
 }
 
-describe('a family-status text delivered again by the provider', () => {
+describe('a family-status text delivered again by the provider', { timeout: 90_000 }, () => {
   it('answers a garbled STATUS text once', async () => {
     await nextDay();
     const from = phone();

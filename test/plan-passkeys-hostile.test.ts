@@ -36,7 +36,7 @@ const sentTo = (to: string) =>
   provider.sent.filter((m) => m.fields.To === to).map((m) => m.fields.Body ?? '');
 const drain = async () => {
   const job = t.faro.jobDefinitions.planSms;
-  if (job) await t.faro.jobs.drain(job);
+  if (job) await t.faro.jobs.drain(job, 60_000);
 };
 
 async function writePlan() {
