@@ -61,12 +61,12 @@ const deliver = async (fields: Record<string, string>, times: number) => {
   for (let i = 0; i < times; i++) expect((await postInbound(t.baseUrl, token(), fields)).status).toBe(200);
 };
 const drainAll = async () => {
+  // A minute, not the default ten seconds: on a loaded two-core machine the queue is slow to start.
   for (const job of [
     t.faro.jobDefinitions.planSms,
     t.faro.jobDefinitions.familySms,
     t.faro.jobDefinitions.smsReply,
   ])
-    // A minute, not the default ten seconds: on a loaded two-core machine the queue is slow to start.
     if (job) await t.faro.jobs.drain(job, 60_000);
 };
 
