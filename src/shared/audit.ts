@@ -98,6 +98,8 @@ export const AUDIT_ACTIONS = [
   'settings.case_facility_added',
   /** A hotline operator activated an emergency plan for a caller (the subject is the activation). */
   'plan.activated',
+  /** A hotline operator's code and PIN for a caller opened no plan (wrong, unknown, or held back). */
+  'plan.activation_refused',
   /** A family contact was given a case code and PIN to follow the case's stage (issue 16). */
   'case.family_access_issued',
   /** A family contact's case code was revoked. */

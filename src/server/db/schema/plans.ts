@@ -78,6 +78,15 @@ export const planAttempts = pgTable('plan_attempts', {
 });
 
 /**
+ * The provider's id of each plan text answered (`sms:<MessageSid>`): the same message delivered
+ * again is neither counted as another wrong PIN nor answered again.
+ */
+export const planTexts = pgTable('plan_texts', {
+  sourceRef: text('source_ref').primaryKey(),
+  at: timestamp('at', { withTimezone: true }).notNull(),
+});
+
+/**
  * Passkeys a member put on their own phone for one plan: a tap and a fingerprint activate it (or
  * open it) without typing the code and PIN. Nothing names the member: the credential's user handle
  * is random, and the passkey is found only by the id the phone presents.

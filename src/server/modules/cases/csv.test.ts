@@ -8,6 +8,15 @@ describe('csvCell', () => {
     expect(csvCell('Rosa')).toBe('Rosa');
   });
 
+  it('sees a formula behind leading spaces, a line feed or full-width signs (a name typed into an anonymous plan lands here)', () => {
+    // Some spreadsheets drop leading blanks before reading a cell; full-width ＝ and ＋ are read as
+    // = and + by spreadsheets set up for East Asian input.
+    for (const hostile of [' =1+1', '\u00a0=1+1', '  @SUM(A1)', '\n=1+1', '＝1+1', '＋1', '－1', '＠SUM(A1)'])
+      expect(csvCell(hostile).replace(/^"/, '').startsWith("'"), JSON.stringify(hostile)).toBe(true);
+    expect(csvCell('Rosa - Ana')).toBe('Rosa - Ana');
+    expect(csvCell('ana@example.org')).toBe('ana@example.org');
+  });
+
   it('quotes commas, quotes and line ends', () => {
     expect(csvCell('García, María')).toBe('"García, María"');
     expect(csvCell('say "hi"')).toBe('"say ""hi"""');

@@ -245,12 +245,19 @@ export function createFamilyStatus(core: CaseCore, deps: FamilyStatusDeps) {
       });
     },
 
-    /** Which contacts of a case hold a code in force, since when (for anyone who may know the case). */
+    /**
+     * Which contacts of a case hold a code in force, since when (for anyone who may know the case);
+     * a reading of the case, audited as every other one is.
+     */
     async familyAccess(coalitionId: string, actor: CaseActor, caseId: string) {
-      const db = database.db;
-      await core.reach(db, coalitionId, actor, caseId);
-      const rows = await familyAccessOf(db, caseId);
-      return { access: rows.map((r) => ({ contactId: r.contactId, issuedAt: r.issuedAt.toISOString() })) };
+      return database.transaction(async ({ db }) => {
+        await core.reach(db, coalitionId, actor, caseId);
+        const rows = await familyAccessOf(db, caseId);
+        await audit(db, coalitionId, actor.userId, 'case.viewed', caseId);
+        return {
+          access: rows.map((r) => ({ contactId: r.contactId, issuedAt: r.issuedAt.toISOString() })),
+        };
+      });
     },
 
     /**
@@ -334,6 +341,11 @@ export function createFamilyStatus(core: CaseCore, deps: FamilyStatusDeps) {
         );
         return true;
       });
+    },
+
+    /** Whether to answer a garbled status text with the format: once per provider message. */
+    async answerFamilyFormat(messageSid: string): Promise<boolean> {
+      return recordFamilyText(database.db, `sms:${messageSid}`, now());
     },
 
     /** Attempts and answered texts untouched for two days are forgotten (the retention job). */

@@ -21,33 +21,44 @@ export type PlanTextAnswer =
     }
   | { kind: 'planBlocked'; minutes: number };
 
-/** A plan activated by text: what to answer the sender, or null when there is nothing to say (a repeat delivery). */
-export function createPlanTexts(plans: Pick<PlanService, 'activate'>) {
+/**
+ * A plan activated by text: what to answer the sender, or null when there is nothing to say (a
+ * repeat delivery). A message the provider delivers again is neither tried again (a wrong PIN
+ * would count twice towards the back-off and the "someone is trying" notice) nor answered again.
+ */
+export function createPlanTexts(plans: Pick<PlanService, 'activate' | 'textAnswered' | 'answerText'>) {
+  const once = async (sourceRef: string, answer: PlanTextAnswer) =>
+    (await plans.answerText(sourceRef)) ? answer : null;
   return {
     async activate(
       coalitionId: string,
       sms: { from: string; messageSid: string; code: string; pin: string },
     ): Promise<PlanTextAnswer | null> {
+      const sourceRef = `sms:${sms.messageSid}`;
+      if (await plans.textAnswered(sourceRef)) return null;
       try {
         const result = await plans.activate(
           coalitionId,
           { code: sms.code, pin: sms.pin },
-          { channel: 'sms', sourceRef: `sms:${sms.messageSid}`, sender: { kind: 'phone', value: sms.from } },
+          { channel: 'sms', sourceRef, sender: { kind: 'phone', value: sms.from } },
         );
         if (result.duplicate) return null;
-        return { kind: result.test ? 'planTested' : 'planActivated' };
+        return once(sourceRef, { kind: result.test ? 'planTested' : 'planActivated' });
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
-        if (error.code === 'NOT_FOUND') return { kind: 'planNoMatch' };
-        if (error.code === 'INVALID_TRANSITION') return { kind: 'planDeactivated' };
-        if (error.code === 'CONFLICT') return { kind: 'planAlreadyActive' };
+        if (error.code === 'NOT_FOUND') return once(sourceRef, { kind: 'planNoMatch' });
+        if (error.code === 'INVALID_TRANSITION') return once(sourceRef, { kind: 'planDeactivated' });
+        if (error.code === 'CONFLICT') return once(sourceRef, { kind: 'planAlreadyActive' });
         if (error.code === 'RATE_LIMITED') {
           const seconds = Number(error.details?.retryAfterSeconds ?? 60);
-          return { kind: 'planBlocked', minutes: Math.max(1, Math.ceil(seconds / 60)) };
+          return once(sourceRef, { kind: 'planBlocked', minutes: Math.max(1, Math.ceil(seconds / 60)) });
         }
         throw error;
       }
     },
+
+    /** Whether to answer a garbled plan text with the format: once per provider message. */
+    answerFormat: async (messageSid: string): Promise<boolean> => plans.answerText(`sms:${messageSid}`),
   };
 }
 export type PlanTexts = ReturnType<typeof createPlanTexts>;

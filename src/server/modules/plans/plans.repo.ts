@@ -6,12 +6,13 @@ import {
   planAttempts,
   planPasskeyChallenges,
   planPasskeys,
+  planTexts,
 } from '../../db/schema.js';
 import { type BackOff, backOffSeconds } from '../access/code-unlock.js';
 
 /**
  * The only place that writes the plans module's tables (emergency_plans, plan_activations,
- * plan_attempts, plan_passkeys, plan_passkey_challenges).
+ * plan_attempts, plan_passkeys, plan_passkey_challenges, plan_texts).
  */
 
 export type PlanRow = typeof emergencyPlans.$inferSelect;
@@ -161,6 +162,30 @@ export async function purgeOldAttempts(db: Drizzle, before: Date): Promise<numbe
     .where(lt(planAttempts.updatedAt, before))
     .returning({ key: planAttempts.key });
   return deleted.length;
+}
+
+/** Whether a plan text (`sms:<MessageSid>`) was answered already. */
+export async function planTextSeen(db: Drizzle, sourceRef: string): Promise<boolean> {
+  const [row] = await db
+    .select({ ref: planTexts.sourceRef })
+    .from(planTexts)
+    .where(eq(planTexts.sourceRef, sourceRef));
+  return Boolean(row);
+}
+
+/** Records a plan text as answered: false when it already was (the same delivery twice). */
+export async function recordPlanText(db: Drizzle, sourceRef: string, at: Date): Promise<boolean> {
+  const inserted = await db
+    .insert(planTexts)
+    .values({ sourceRef, at })
+    .onConflictDoNothing()
+    .returning({ ref: planTexts.sourceRef });
+  return inserted.length > 0;
+}
+
+/** Answered plan texts older than `before`: no provider delivers the same message that late. */
+export async function purgeOldPlanTexts(db: Drizzle, before: Date): Promise<void> {
+  await db.delete(planTexts).where(lt(planTexts.at, before));
 }
 
 /** An activation with its plan (none if the plan was deleted since). */

@@ -34,8 +34,11 @@ import {
   type PlanRow,
   planByCodeDigest,
   plansToRemind,
+  planTextSeen,
   purgeOldAttempts,
+  purgeOldPlanTexts,
   purgeUnconfirmedPlans,
+  recordPlanText,
   updatePlan,
 } from './plans.repo.js';
 import { type PlanSender, pepperedPin, planCodeDigest, unlockPlan } from './unlock.js';
@@ -383,6 +386,11 @@ export function createPlanService(deps: {
       await updatePlan(database.db, plan.id, { state: 'deactivated' });
     },
 
+    /** Whether this plan text (`sms:<MessageSid>`) was answered already (a repeated delivery). */
+    textAnswered: (sourceRef: string) => planTextSeen(database.db, sourceRef),
+    /** Marks a plan text answered: false when another delivery of it was answered first. */
+    answerText: (sourceRef: string) => recordPlanText(database.db, sourceRef, deps.now()),
+
     /** Activates a plan opened by its code and PIN (activatePlan). */
     async activate(
       coalitionId: string,
@@ -390,7 +398,24 @@ export function createPlanService(deps: {
       via: PlanActivation,
     ): Promise<{ messages: number; test: boolean; duplicate: boolean }> {
       if (!deps.smsEnabled) throw new AppError('UNAVAILABLE', 'Texting is not set up on this server.');
-      return activatePlan(coalitionId, await unlock(coalitionId, credentials, via.sender), via);
+      let plan: PlanRow;
+      try {
+        plan = await unlock(coalitionId, credentials, via.sender);
+      } catch (error) {
+        // An operator's refused code and PIN is audited (who, when; no plan: there may be none), so
+        // a hotline account guessing PINs for someone else's code leaves a trace.
+        if (via.actorId && error instanceof AppError)
+          await recordAudit(database.db, {
+            coalitionId,
+            actorId: via.actorId,
+            action: 'plan.activation_refused',
+            subjectType: 'plan',
+            subjectId: null,
+            at: deps.now(),
+          });
+        throw error;
+      }
+      return activatePlan(coalitionId, plan, via);
     },
 
     /** Adding a passkey on the member's phone, and activating or opening the plan with it. */
@@ -475,6 +500,7 @@ export function createPlanService(deps: {
         });
       }
       await purgeOldAttempts(database.db, new Date(now - 2 * DAY_MS));
+      await purgeOldPlanTexts(database.db, new Date(now - 2 * DAY_MS));
       await passkeys.purge();
       return purgeUnconfirmedPlans(database.db, cutOff);
     },

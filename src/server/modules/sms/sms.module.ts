@@ -28,8 +28,8 @@ export function createSmsModule(
     /** Subscribing to alerts by text (the alerts module keeps the subscriptions). */
     textSubscriptions?: TextSubscriptions;
     responderTexts: Pick<ResponderTexts, 'forget' | 'answer'>;
-    plans?: Pick<PlanTexts, 'activate'>;
-    familyTexts?: Pick<CasesService, 'answerFamilyText'>;
+    plans?: Pick<PlanTexts, 'activate' | 'answerFormat'>;
+    familyTexts?: Pick<CasesService, 'answerFamilyText' | 'answerFamilyFormat'>;
   },
 ) {
   const { config, database, box, jobs, sms } = platform;

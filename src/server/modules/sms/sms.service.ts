@@ -74,7 +74,7 @@ export function createSmsIntake(deps: {
     body: string,
   ) => Promise<Omit<SmsReply, 'ref' | 'to'> | null>;
   /** `PLAN <code> <PIN>` from any phone: activates an emergency plan (once per message). */
-  plans?: Pick<PlanTexts, 'activate'>;
+  plans?: Pick<PlanTexts, 'activate' | 'answerFormat'>;
   /**
    * `STATUS <code> <PIN>` from any phone: the cases module texts the family the case's stage (or
    * why not) itself, sealed; false when this message was answered already.
@@ -84,6 +84,8 @@ export function createSmsIntake(deps: {
       coalitionId: string,
       sms: { from: string; messageSid: string; code: string; pin: string; language: SmsReply['language'] },
     ): Promise<boolean>;
+    /** Whether to answer a garbled status text (false when this message was answered already). */
+    answerFamilyFormat(messageSid: string): Promise<boolean>;
   };
   /**
    * Subscribing to alerts by text (ALERTS + a neighborhood, its YES, MY ALERTS, ZONES): the
@@ -169,9 +171,10 @@ export function createSmsIntake(deps: {
       // A plan's keyword comes first: the text holds a PIN, and is never kept as a report.
       const planText = deps.plans ? parsePlanText(body) : null;
       if (planText && 'malformed' in planText) {
-        // Perhaps a code and a PIN, typed another way: never a report; the format in reply.
-        await reply('planFormat', { language: planText.language ?? language });
-        return { receipt: null, duplicate: false };
+        // Perhaps a code and a PIN, typed another way: never a report; the format in reply, once.
+        const first = !deps.plans || (await deps.plans.answerFormat(sms.MessageSid));
+        if (first) await reply('planFormat', { language: planText.language ?? language });
+        return { receipt: null, duplicate: !first };
       }
       if (planText && deps.plans) {
         const answer = await deps.plans.activate(coalitionId, {
@@ -186,8 +189,9 @@ export function createSmsIntake(deps: {
       // So does a family's: never a report, answered once per message.
       const familyText = deps.family ? parseCodeText(body, FAMILY_KEYWORDS) : null;
       if (familyText && 'malformed' in familyText) {
-        await reply('familyFormat', { language: familyText.language ?? language });
-        return { receipt: null, duplicate: false };
+        const first = !deps.family || (await deps.family.answerFamilyFormat(sms.MessageSid));
+        if (first) await reply('familyFormat', { language: familyText.language ?? language });
+        return { receipt: null, duplicate: !first };
       }
       if (familyText && deps.family) {
         const answered = await deps.family.answerFamilyText(coalitionId, {
