@@ -125,6 +125,35 @@ describe('wallet cards', () => {
   });
 });
 
+describe('the cards as a PDF', () => {
+  it('makes one for all ten languages, and refuses a card text an admin makes too long to print', async () => {
+    const all = PUBLIC_LANGUAGES.map((l) => `languages=${l}`).join('&');
+    const pdf = await call(null, 'GET', `/rights/cards.pdf?${all}&paper=a4`);
+    expect(pdf.statusCode, pdf.body.slice(0, 200)).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdf.headers['content-disposition']).toMatch(/^attachment; filename="rights-cards-en-es-/);
+    expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+
+    const id = await itemId('card');
+    const before = (await call(admin, 'GET', `/api/admin/rights/${id}/fr`)).json<RightsTextDetail>();
+    const content = structuredClone(before.current?.content);
+    if (!content) throw new Error('no text');
+    content.points = Array.from(
+      { length: 12 },
+      (_, i) => `${i + 1}. ${'Je garde le silence et je ne consens à aucune fouille. '.repeat(6)}`,
+    );
+    const refused = await call(admin, 'PUT', `/api/admin/rights/${id}/fr`, {
+      content,
+      baseVersion: before.current?.version,
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.details.reason).toBe('card_too_long');
+    expect((await call(admin, 'GET', `/api/admin/rights/${id}/fr`)).json<RightsTextDetail>().current).toEqual(
+      before.current,
+    );
+  }, 60_000);
+});
+
 describe('editing and reviewing', () => {
   it('keeps every version, turns an edited text back into a draft, and is reviewed for one organization', async () => {
     const id = await itemId('door');

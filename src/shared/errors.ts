@@ -28,6 +28,8 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
  * and the reader is told the code's sentence.
  */
 export const ERROR_REASONS = [
+  /** The wallet card's text in one language does not fit on the card, even at its smallest type. */
+  'card_too_long',
   'sign_in_again',
   'csrf',
   'offer_expired',

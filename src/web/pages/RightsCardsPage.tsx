@@ -133,6 +133,7 @@ export function RightsCardsPage() {
           </a>
         </p>
         <p className="hint">{t('rights.cards.howToPrint')}</p>
+        <p className="hint">{t('rights.cards.pdfHint')}</p>
         {cards.data?.cards.some((card) => !card.reviewed) && (
           <p className="rights-note draft">{t('rights.notReviewed')}</p>
         )}

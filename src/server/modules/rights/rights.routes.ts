@@ -8,6 +8,7 @@ import {
   type Paper,
   publicLanguageSchema,
   publicRightsSchema,
+  type RightsCards,
   rightsCardsSchema,
   rightsEditSchema,
   rightsOverviewSchema,
@@ -26,7 +27,14 @@ import type { RightsService } from './rights.service.js';
  */
 export function registerRightsRoutes(
   app: FastifyInstance,
-  deps: { rights: RightsService; pages: WebPages; readsPerMinute: number },
+  deps: {
+    rights: RightsService;
+    pages: WebPages;
+    readsPerMinute: number;
+    /** Making a PDF costs the server far more than a page: held to the stricter limit. */
+    pdfsPerMinute: number;
+    renderPdf: (cards: RightsCards) => Promise<Buffer>;
+  },
 ): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
 
@@ -103,6 +111,46 @@ export function registerRightsRoutes(
       const sheet = sheetOf(request.query, 'en');
       reply.header('cache-control', 'public, max-age=60');
       return deps.rights.cards(coalition.id, sheet.languages, sheet.paper);
+    },
+  );
+
+  /** PDFs made lately, by what they were made from: a sheet many people download is made once a minute. */
+  const made = new Map<string, { at: number; pdf: Promise<Buffer> }>();
+  routes.get(
+    '/rights/cards.pdf',
+    {
+      config: { access: 'public', rateLimit: { max: deps.pdfsPerMinute, timeWindow: 60_000 } },
+      schema: {
+        tags: ['rights'],
+        summary: 'The wallet cards as a PDF (fonts embedded): each card folds, front and back side by side',
+        querystring: z.object({
+          languages: z.union([publicLanguageSchema, z.array(publicLanguageSchema)]).optional(),
+          paper: z.enum(PAPERS).default('letter'),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const coalition = await coalitionOf(request);
+      const sheet = sheetOf(request.query, 'en');
+      const cards = await deps.rights.cards(coalition.id, sheet.languages, sheet.paper);
+      const key = JSON.stringify(cards);
+      let entry = made.get(key);
+      if (!entry || Date.now() - entry.at > 60_000) {
+        entry = { at: Date.now(), pdf: deps.renderPdf(cards) };
+        entry.pdf.catch(() => made.delete(key));
+        made.delete(key);
+        made.set(key, entry);
+        if (made.size > 20) made.delete(made.keys().next().value as string);
+      }
+      const pdf = await entry.pdf;
+      return reply
+        .header('content-type', 'application/pdf')
+        .header(
+          'content-disposition',
+          `attachment; filename="rights-cards-${sheet.languages.join('-')}-${sheet.paper}.pdf"`,
+        )
+        .header('cache-control', 'public, max-age=60')
+        .send(pdf);
     },
   );
 

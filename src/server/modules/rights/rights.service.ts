@@ -6,6 +6,7 @@ import {
   type Paper,
   type PublicRights,
   RIGHTS_KINDS,
+  type RightsCard,
   type RightsCards,
   type RightsKind,
   type RightsOverview,
@@ -78,6 +79,32 @@ export function rightsFindings(content: RightsText, guard: GuardOptions) {
   );
 }
 
+/**
+ * The wallet card in one language: what to say on the front, what to do on the back, then the
+ * hotline, the text line and "this is not legal advice" — every word in the card's language.
+ */
+export function walletCard(
+  language: PublicLanguage,
+  reviewed: boolean,
+  text: RightsText,
+  contacts: PublicContacts,
+): RightsCard {
+  const say = (key: `rights.${string}`, values: Record<string, string> = {}) =>
+    publicMessage(language, key, values);
+  return {
+    language,
+    direction: directionOf(language),
+    reviewed,
+    front: { heading: text.title, lines: text.points },
+    back: { heading: say('rights.card.whatToDo'), lines: text.more },
+    footer: [
+      ...(contacts.hotline ? [say('rights.card.hotline', { number: contacts.hotline })] : []),
+      ...(contacts.sms ? [say('rights.card.textLine', { number: contacts.sms })] : []),
+      say('rights.card.notLegalAdvice'),
+    ],
+  };
+}
+
 const kindOf = (kind: string): RightsKind =>
   (RIGHTS_KINDS as readonly string[]).includes(kind) ? (kind as RightsKind) : 'topic';
 const iso = (at: Date | null) => (at ? at.toISOString() : null);
@@ -88,6 +115,8 @@ export function createRightsService(deps: {
   guard: (coalitionId: string) => Promise<GuardOptions>;
   /** The coalition's hotline and text numbers, printed on its cards. */
   contacts: (coalitionId: string) => Promise<PublicContacts>;
+  /** Whether a card fits on a wallet card when printed (true), or the face that does not. */
+  cardFits?: (card: RightsCard) => Promise<true | 'front' | 'back'>;
   now: () => Date;
 }): RightsService {
   const { db } = deps;
@@ -199,25 +228,8 @@ export function createRightsService(deps: {
       const cards = await Promise.all(
         languages.map(async (asked) => {
           const card = (await published(coalitionId, asked)).items.find((item) => item.kind === 'card');
-          if (!card) return [];
           // Every word in the card's own language (English where the card has no text in the one asked for).
-          const language = card.language;
-          const say = (key: `rights.${string}`, values: Record<string, string> = {}) =>
-            publicMessage(language, key, values);
-          return [
-            {
-              language,
-              direction: directionOf(language),
-              reviewed: card.reviewed,
-              front: { heading: card.text.title, lines: card.text.points },
-              back: { heading: say('rights.card.whatToDo'), lines: card.text.more },
-              footer: [
-                ...(contacts.hotline ? [say('rights.card.hotline', { number: contacts.hotline })] : []),
-                ...(contacts.sms ? [say('rights.card.textLine', { number: contacts.sms })] : []),
-                say('rights.card.notLegalAdvice'),
-              ],
-            },
-          ];
+          return card ? [walletCard(card.language, card.reviewed, card.text, contacts)] : [];
         }),
       );
       return { paper, cards: cards.flat() };
@@ -272,6 +284,20 @@ export function createRightsService(deps: {
           `Blocked: ${findings.map((f) => `${f.kind} "${f.text}" (${f.field})`).join(', ')} must never be published.`,
           { findings },
         );
+      if (item.kind === 'card' && deps.cardFits) {
+        // Printed as it will be, with this coalition's numbers: a card that does not fit is refused now, not at the printer.
+        const contacts = await deps.contacts(coalitionId).catch((): PublicContacts => ({}));
+        const face = await deps.cardFits(walletCard(language, false, change.content, contacts));
+        if (face !== true)
+          throw new AppError(
+            'VALIDATION',
+            `The ${face} of this card does not fit on a wallet card; shorten it.`,
+            {
+              reason: 'card_too_long',
+              fields: [{ field: face === 'front' ? 'points' : 'more', message: 'too long for the card' }],
+            },
+          );
+      }
       const at = deps.now();
       await db.transaction(async (tx) => {
         const current = await lockText(tx, itemId, language);
