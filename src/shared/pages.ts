@@ -12,6 +12,7 @@ export const WEB_PAGES = [
   '/plan',
   '/family',
   '/rights',
+  '/rights/megaphone',
   '/alerting',
   '/responder',
   '/dispatch',
@@ -128,6 +129,7 @@ export const PAGE_QUERIES = {
   publicAlerts: (zoneId: string) => ['public-alerts', zoneId],
   subscriptionChannels: ['subscription-channels'],
   rights: (language: string) => ['rights', language],
+  megaphone: () => ['rights', 'megaphone'],
 } as const;
 
 /** The id of the JSON block carrying the ServerPage. */

@@ -35,6 +35,7 @@ export const SERVER_RENDERED = new Set([
   '/plan',
   '/family',
   '/rights',
+  '/rights/megaphone',
 ]);
 
 export interface PageExtras {
