@@ -278,6 +278,14 @@ describe('megaphone mode', () => {
         .replace(/"/g, '&quot;')
         .replace(/'/g, '&#x27;'),
     );
+    // Its attention tone: a WAV the server makes, the same for everyone, kept long.
+    const tone = await call(null, 'GET', '/rights/tone.wav');
+    expect(tone.statusCode).toBe(200);
+    expect(tone.headers['content-type']).toBe('audio/wav');
+    expect(tone.headers['x-content-type-options']).toBe('nosniff');
+    expect(tone.headers['cache-control']).toMatch(/^public, max-age=\d{6,}/);
+    expect(sniffAudio(tone.rawPayload)).toBe('audio/wav');
+    expect(tone.rawPayload.length).toBeGreaterThan(20_000);
     const ar = await call(null, 'GET', '/rights/megaphone?lang=ar');
     expect(ar.body).toMatch(/<html lang="ar" dir="rtl"/);
   });

@@ -104,6 +104,9 @@ export const rightsEditSchema = z.object({
 /** `POST /api/admin/rights/:id/:language/review`: marks that version reviewed by the reviewer's organization. */
 export const rightsReviewSchema = z.object({ version: z.number().int().min(1) });
 
+/** Megaphone mode's attention tone (a siren-like WAV the server makes; kept by the service worker for offline). */
+export const RIGHTS_TONE_PATH = '/rights/tone.wav';
+
 /** The largest audio clip an admin may upload (a minute of speech at a phone's bitrate is well under it). */
 export const RIGHTS_CLIP_MAX_BYTES = 2 * 1024 * 1024;
 

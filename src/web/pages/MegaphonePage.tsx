@@ -3,11 +3,11 @@ import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { directionOf, LANGUAGE_FACTS, type PublicLanguage } from '../../shared/languages.js';
 import { PAGE_QUERIES } from '../../shared/pages.js';
-import type { Megaphone } from '../../shared/rights.js';
+import { type Megaphone, RIGHTS_TONE_PATH } from '../../shared/rights.js';
 import { api } from '../api.js';
 import { usePageLanguage } from '../language.js';
 import { usePageTitle } from '../pageTitle.js';
-import { hush, pause, play, sirenWav, speak, useVoices, voiceFor } from '../rights/sound.js';
+import { hush, pause, play, speak, useVoices, voiceFor } from '../rights/sound.js';
 import { useHydrated } from '../server-page.js';
 
 type Spoken = Megaphone['languages'][number];
@@ -58,7 +58,6 @@ export function MegaphonePage() {
   const audio = useRef<HTMLAudioElement>(null);
   const stopper = useRef<AbortController | null>(null);
   const lock = useRef<ScreenLock | null>(null);
-  const tone = useRef<string | null>(null);
 
   const keepScreenOn = useCallback(async () => {
     const api = wakeLockApi();
@@ -114,7 +113,6 @@ export function MegaphonePage() {
       return;
     }
     setProblem(null);
-    tone.current ??= URL.createObjectURL(sirenWav());
     const controller = new AbortController();
     stopper.current = controller;
     const signal = controller.signal;
@@ -126,7 +124,7 @@ export function MegaphonePage() {
       for (let n = 1; !signal.aborted; n++) {
         setRound(n);
         setNow('tone');
-        const toned = await play(element, tone.current as string, signal);
+        const toned = await play(element, RIGHTS_TONE_PATH, signal);
         if (signal.aborted) break;
         let said = toned;
         for (const entry of saying) {

@@ -11,7 +11,10 @@ const PAGES = 'faro-pages-v2';
 const ASSETS = 'faro-assets-v1';
 /** The pages a person may need without a connection: the last copy seen is shown when the network fails. */
 const OFFLINE_PAGES = ['/', '/report', '/alerts', '/status', '/rights', '/rights/megaphone'];
-/** The rights library's recordings (megaphone mode, "read to me"): each kept once played, by its address (it names its version). */
+/**
+ * Megaphone mode's tone and the rights library's recordings ("read to me" too): the tone kept at
+ * install, each recording once played, by its address (it names its version).
+ */
 const CLIPS = 'faro-clips-v1';
 /** Reports waiting on a phone (src/web/pages/report/kept.ts). */
 const OUTBOX_SYNC = 'faro-outbox';
@@ -22,6 +25,9 @@ self.addEventListener('install', (event) => {
     caches
       .open(PAGES)
       .then((cache) => cache.add('/report'))
+      // Megaphone mode's attention tone: kept from the start, so the page sounds it offline.
+      .then(() => caches.open(CLIPS))
+      .then((cache) => cache.add('/rights/tone.wav'))
       .catch(() => undefined)
       .then(() => self.skipWaiting()),
   );
@@ -103,7 +109,7 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(cacheFirst(request));
     return;
   }
-  if (url.pathname.startsWith('/rights/clips/')) {
+  if (url.pathname.startsWith('/rights/clips/') || url.pathname === '/rights/tone.wav') {
     event.respondWith(clip(url.href));
     return;
   }

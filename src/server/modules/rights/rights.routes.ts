@@ -8,6 +8,7 @@ import {
   publicLanguageSchema,
   publicRightsSchema,
   RIGHTS_CLIP_MAX_BYTES,
+  RIGHTS_TONE_PATH,
   rightsClipsSchema,
   rightsEditSchema,
   rightsOverviewSchema,
@@ -20,6 +21,7 @@ import type { WebPages } from '../../http/pages.js';
 import { AUDIO_TYPE_ALIASES } from '../../media/audio.js';
 import { coalitionOf } from '../coalitions/coalition-of.js';
 import type { RightsService } from './rights.service.js';
+import { sirenWav } from './tone.js';
 
 /**
  * The rights library's routes: the public page `/rights` (rendered on the server in any of the ten
@@ -90,6 +92,24 @@ export function registerRightsRoutes(
   });
 
   const textParams = z.object({ id: z.uuid(), language: publicLanguageSchema });
+
+  const tone = sirenWav();
+  routes.get(
+    RIGHTS_TONE_PATH,
+    {
+      config: { access: 'public', rateLimit: { max: deps.readsPerMinute, timeWindow: 60_000 } },
+      schema: {
+        tags: ['rights'],
+        summary: 'Megaphone mode’s attention tone: a siren-like WAV, the same for everyone',
+      },
+    },
+    async (_request, reply) =>
+      reply
+        .header('content-type', 'audio/wav')
+        .header('x-content-type-options', 'nosniff')
+        .header('cache-control', 'public, max-age=604800')
+        .send(tone),
+  );
 
   routes.get(
     '/rights/clips/:id/:language',
