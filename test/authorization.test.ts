@@ -96,8 +96,9 @@ describe('authorization matrix', () => {
       }
     }
     expect(wrong).toEqual([]);
-    // Every route × every role and anonymous: a few seconds alone, more on a busy two-core machine.
-  }, 120_000);
+    // Every route × every role and anonymous: a few seconds alone, more on a busy two-core machine
+    // (the suite's other files running beside it; each route is more calls as routes are added).
+  }, 240_000);
 
   it('issue 12 item 14: refuses every non-public route to an anonymous caller before reading the body', async () => {
     const wrong: string[] = [];

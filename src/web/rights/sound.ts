@@ -91,23 +91,25 @@ export async function play(audio: HTMLAudioElement, src: string, signal: AbortSi
   audio.volume = 1;
   audio.muted = false;
   audio.currentTime = 0;
+  let listening: (() => void) | undefined;
   const ended = new Promise<boolean>((resolve) => {
-    const finish = (value: boolean) => () => {
-      audio.removeEventListener('ended', onEnded);
-      audio.removeEventListener('error', onError);
-      resolve(value);
-    };
-    const onEnded = finish(true);
-    const onError = finish(false);
+    const onEnded = () => resolve(true);
+    const onError = () => resolve(false);
     audio.addEventListener('ended', onEnded);
     audio.addEventListener('error', onError);
+    listening = () => {
+      audio.removeEventListener('ended', onEnded);
+      audio.removeEventListener('error', onError);
+    };
   });
   try {
     await audio.play();
   } catch {
+    listening?.();
     return false;
   }
   const result = await Promise.race([ended, aborted(signal).then(() => false)]);
+  listening?.();
   if (signal.aborted) audio.pause();
   return result;
 }
