@@ -96,7 +96,8 @@ describe('authorization matrix', () => {
       }
     }
     expect(wrong).toEqual([]);
-    // Every route × every role and anonymous: a few seconds alone, more on a busy two-core machine.
+    // Every route × every role and anonymous: a few seconds alone, more on a busy two-core machine
+    // (the suite's other files running beside it; each route is more calls as routes are added).
   }, 300_000);
 
   it('issue 12 item 14: refuses every non-public route to an anonymous caller before reading the body', async () => {

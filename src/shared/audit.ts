@@ -110,6 +110,10 @@ export const AUDIT_ACTIONS = [
   'rights.edited',
   /** A translation of the rights library was marked reviewed for a member organization. */
   'rights.reviewed',
+  /** An audio clip of a rights text was uploaded (a new version, a draft until reviewed). */
+  'rights.clip_uploaded',
+  /** An audio clip of a rights text was marked reviewed for a member organization (played publicly from then). */
+  'rights.clip_reviewed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -13,6 +13,7 @@ export const WEB_PAGES = [
   '/family',
   '/rights',
   '/rights/cards',
+  '/rights/megaphone',
   '/alerting',
   '/responder',
   '/dispatch',
@@ -130,6 +131,7 @@ export const PAGE_QUERIES = {
   subscriptionChannels: ['subscription-channels'],
   rights: (language: string) => ['rights', language],
   rightsCards: (languages: readonly string[], paper: string) => ['rights-cards', languages.join(','), paper],
+  megaphone: () => ['rights', 'megaphone'],
 } as const;
 
 /** The id of the JSON block carrying the ServerPage. */

@@ -40,6 +40,8 @@ export const publicRightsSchema = z.object({
       language: publicLanguageSchema,
       reviewed: z.boolean(),
       text: rightsTextSchema,
+      /** The reviewed recording of this text read aloud (its address), or null: "read to me" then uses the phone's voice. */
+      clip: z.string().nullable(),
     }),
   ),
 });
@@ -125,3 +127,47 @@ export type RightsCard = z.infer<typeof rightsCardSchema>;
 /** The cards of a sheet (`/rights/cards`, and its PDF), one per language asked for. */
 export const rightsCardsSchema = z.object({ paper: z.enum(PAPERS), cards: z.array(rightsCardSchema) });
 export type RightsCards = z.infer<typeof rightsCardsSchema>;
+/** Megaphone mode's attention tone (a siren-like WAV the server makes; kept by the service worker for offline). */
+export const RIGHTS_TONE_PATH = '/rights/tone.wav';
+
+/** The largest audio clip an admin may upload (a minute of speech at a phone's bitrate is well under it). */
+export const RIGHTS_CLIP_MAX_BYTES = 2 * 1024 * 1024;
+
+/** The public address of an item's reviewed clip in one language; `version` makes a new clip a new address. */
+export const rightsClipPath = (itemId: string, language: string, version: number) =>
+  `/rights/clips/${itemId}/${language}?v=${version}`;
+
+/** `GET /api/admin/rights/:id/:language/clips`: every clip uploaded for a text, newest first. */
+export const rightsClipsSchema = z.object({
+  clips: z.array(
+    z.object({
+      version: z.number().int(),
+      contentType: z.string(),
+      size: z.number().int(),
+      status: z.enum(RIGHTS_STATUSES),
+      uploadedBy: z.string().nullable(),
+      uploadedAt: z.iso.datetime(),
+      reviewedBy: z.string().nullable(),
+      reviewedAt: z.iso.datetime().nullable(),
+    }),
+  ),
+  /** The version played on the public pages (the newest reviewed), or null. */
+  published: z.number().int().nullable(),
+});
+export type RightsClips = z.infer<typeof rightsClipsSchema>;
+
+/** `GET /api/rights/megaphone`: what megaphone mode says, in every public language that has it. */
+export const megaphoneSchema = z.object({
+  languages: z.array(
+    z.object({
+      language: publicLanguageSchema,
+      /** The wallet card in that language: its title and what to say (its points). */
+      title: z.string(),
+      points: z.array(z.string()),
+      reviewed: z.boolean(),
+      /** The reviewed recording of it (its address), or null: the phone's voice then says it. */
+      clip: z.string().nullable(),
+    }),
+  ),
+});
+export type Megaphone = z.infer<typeof megaphoneSchema>;

@@ -55,7 +55,7 @@ function cookieChoice(): string | null {
 }
 
 /** The pages that speak every public language (the rest speak `LANGUAGES`). */
-const speaksAll = (path: string) => path === '/rights';
+const speaksAll = (path: string) => path === '/rights' || path === '/rights/megaphone';
 
 /** A page the server rendered is in the language the server chose (the same rule); else the rule here. */
 function initialLanguage(): PublicLanguage {

@@ -7,6 +7,7 @@ import { AlertsPage, UnsubscribePage } from './pages/AlertsPage.js';
 import { FamilyPage } from './pages/FamilyPage.js';
 import { HomePage } from './pages/HomePage.js';
 import { InvitePage } from './pages/InvitePage.js';
+import { MegaphonePage } from './pages/MegaphonePage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
 import { PlanPage } from './pages/PlanPage.js';
 import { ReportPage } from './pages/ReportPage.js';
@@ -49,6 +50,7 @@ export function AppRoutes() {
         <Route path="family" element={<FamilyPage />} />
         <Route path="rights" element={<RightsPage />} />
         <Route path="rights/cards" element={<RightsCardsPage />} />
+        <Route path="rights/megaphone" element={<MegaphonePage />} />
         <Route path="unsubscribe" element={<UnsubscribePage />} />
         <Route path="signin" element={<SignInPage />} />
         <Route path="invite" element={<InvitePage />} />

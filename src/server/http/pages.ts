@@ -36,6 +36,7 @@ export const SERVER_RENDERED = new Set([
   '/family',
   '/rights',
   '/rights/cards',
+  '/rights/megaphone',
 ]);
 
 export interface PageExtras {

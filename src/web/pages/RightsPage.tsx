@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { directionOf, LANGUAGE_FACTS, PUBLIC_LANGUAGES } from '../../shared/languages.js';
 import { PAGE_QUERIES } from '../../shared/pages.js';
@@ -7,7 +8,8 @@ import { api } from '../api.js';
 import { ContactNumbers } from '../components/ContactNumbers.js';
 import { usePageLanguage } from '../language.js';
 import { usePageTitle } from '../pageTitle.js';
-import { useServerPage } from '../server-page.js';
+import { hush, play, speak, useVoices, voiceFor } from '../rights/sound.js';
+import { useHydrated, useServerPage } from '../server-page.js';
 
 type Item = PublicRights['items'][number];
 
@@ -23,6 +25,78 @@ function ItemNotes({ item, language }: { item: Item; language: string }) {
         </p>
       )}
     </>
+  );
+}
+
+/** The reading going on now (one at a time on a page): starting another stops it. */
+let reading: (() => void) | null = null;
+
+/**
+ * "Read to me" (issue 17), for people who read with difficulty: reads the item's title and points
+ * aloud — the member organization's recording where one is reviewed, else the phone's own voice
+ * (said so) — and becomes "Stop reading" while it reads. Only once scripts run.
+ */
+function ReadToMe({ item }: { item: Item }) {
+  const { t } = useTranslation();
+  const hydrated = useHydrated();
+  const voices = useVoices();
+  const [on, setOn] = useState(false);
+  const audio = useRef<HTMLAudioElement | null>(null);
+  const controller = useRef<AbortController | null>(null);
+  const stop = useCallback(() => {
+    controller.current?.abort();
+    controller.current = null;
+    hush();
+    audio.current?.pause();
+    setOn(false);
+  }, []);
+  useEffect(
+    () => () => {
+      if (controller.current) stop();
+    },
+    [stop],
+  );
+  if (!hydrated) return null;
+  const tag = LANGUAGE_FACTS[item.language].tag;
+  const voice = voiceFor(voices, tag);
+  if (!item.clip && !voice)
+    return (
+      <p className="rights-note" data-testid="rights-no-voice">
+        {t('rights.noVoice')}
+      </p>
+    );
+  const start = async () => {
+    reading?.();
+    const mine = new AbortController();
+    controller.current = mine;
+    reading = stop;
+    setOn(true);
+    let done = false;
+    if (item.clip) {
+      audio.current ??= new Audio();
+      done = await play(audio.current, item.clip, mine.signal);
+    }
+    if (!done && voice && !mine.signal.aborted)
+      await speak([item.text.title, ...item.text.points].join('\n'), tag, voice, mine.signal);
+    if (controller.current === mine) {
+      controller.current = null;
+      setOn(false);
+    }
+    if (reading === stop && !controller.current) reading = null;
+  };
+  return (
+    <p className="rights-read">
+      <button
+        type="button"
+        className={`button${on ? ' danger' : ''}`}
+        aria-pressed={on}
+        data-testid="rights-read"
+        onClick={() => (on ? stop() : void start())}
+      >
+        {on ? t('rights.stopReading') : t('rights.readToMe')}
+      </button>
+      {!item.clip && <span className="rights-note">{t('rights.phoneVoice')}</span>}
+    </p>
   );
 }
 
@@ -83,8 +157,11 @@ export function RightsPage() {
         </ul>
       </nav>
       <p className="rights-disclaimer">{t('rights.notLegalAdvice')}</p>
-      <p>
-        {/* A plain link: the cards page is rendered by the server in this language. */}
+      <p className="rights-megaphone-link">
+        {/* Plain links: each page is rendered by the server in this language. */}
+        <a href={`/rights/megaphone?lang=${language}`} className="button">
+          {t('rights.megaphoneLink')}
+        </a>{' '}
         <a className="button" href={`/rights/cards?lang=${language}&languages=${language}`}>
           {t('rights.cardsLink')}
         </a>
@@ -101,6 +178,7 @@ export function RightsPage() {
         >
           <h2 id="rights-card-title">{card.text.title}</h2>
           <ItemNotes item={card} language={language} />
+          <ReadToMe item={card} />
           <div className="rights-card-faces">
             <section>
               <h3>{t('rights.cardFront')}</h3>
@@ -146,6 +224,7 @@ export function RightsPage() {
         >
           <h2>{item.text.title}</h2>
           <ItemNotes item={item} language={language} />
+          <ReadToMe item={item} />
           <ul className="rights-points">
             {item.text.points.map((line) => (
               <li key={line}>{line}</li>

@@ -10,7 +10,12 @@
 const PAGES = 'faro-pages-v2';
 const ASSETS = 'faro-assets-v1';
 /** The pages a person may need without a connection: the last copy seen is shown when the network fails. */
-const OFFLINE_PAGES = ['/', '/report', '/alerts', '/status', '/rights'];
+const OFFLINE_PAGES = ['/', '/report', '/alerts', '/status', '/rights', '/rights/megaphone'];
+/**
+ * Megaphone mode's tone and the rights library's recordings ("read to me" too): the tone kept at
+ * install, each recording once played, by its address (it names its version).
+ */
+const CLIPS = 'faro-clips-v1';
 /** Reports waiting on a phone (src/web/pages/report/kept.ts). */
 const OUTBOX_SYNC = 'faro-outbox';
 
@@ -20,6 +25,9 @@ self.addEventListener('install', (event) => {
     caches
       .open(PAGES)
       .then((cache) => cache.add('/report'))
+      // Megaphone mode's attention tone: kept from the start, so the page sounds it offline.
+      .then(() => caches.open(CLIPS))
+      .then((cache) => cache.add('/rights/tone.wav'))
       .catch(() => undefined)
       .then(() => self.skipWaiting()),
   );
@@ -31,7 +39,7 @@ self.addEventListener('activate', (event) => {
       .keys()
       .then((names) =>
         Promise.all(
-          names.filter((name) => ![PAGES, ASSETS].includes(name)).map((name) => caches.delete(name)),
+          names.filter((name) => ![PAGES, ASSETS, CLIPS].includes(name)).map((name) => caches.delete(name)),
         ),
       )
       .then(() => self.clients.claim()),
@@ -70,6 +78,19 @@ async function cacheFirst(request) {
   return response;
 }
 
+/**
+ * A recording: the copy kept if there is one, else the whole file from the network (a media
+ * player asks for ranges; the whole file, kept, answers any of them), kept for offline.
+ */
+async function clip(url) {
+  const cache = await caches.open(CLIPS);
+  const cached = await cache.match(url);
+  if (cached) return cached;
+  const response = await fetch(url, { credentials: 'same-origin' });
+  if (response.status === 200) await cache.put(url, response.clone());
+  return response;
+}
+
 self.addEventListener('fetch', (event) => {
   const { request } = event;
   if (request.method !== 'GET') return;
@@ -86,6 +107,10 @@ self.addEventListener('fetch', (event) => {
     url.pathname === '/manifest.webmanifest'
   ) {
     event.respondWith(cacheFirst(request));
+    return;
+  }
+  if (url.pathname.startsWith('/rights/clips/') || url.pathname === '/rights/tone.wav') {
+    event.respondWith(clip(url.href));
     return;
   }
   if (url.pathname === '/api/zones') event.respondWith(networkFirst(request, PAGES));

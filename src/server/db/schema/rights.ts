@@ -11,7 +11,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { users } from './access.js';
 import { coalitionRef, organizations } from './coalitions.js';
-import { createdAt } from './columns.js';
+import { bytea, createdAt } from './columns.js';
 
 /**
  * The rights library (issue 17): know-your-rights content the coalition edits, each item in up to
@@ -80,4 +80,36 @@ export const rightsTextVersions = pgTable(
     primaryKey({ columns: [t.itemId, t.language, t.version] }),
     index('rights_text_versions_at').on(t.itemId, t.at),
   ],
+);
+
+/**
+ * Audio clips of the rights library (issue 17, megaphone mode and "read to me"): a member's
+ * recording of an item read aloud in one language, uploaded by an admin. Every upload is a new
+ * version (earlier rows kept: who uploaded, when); a version is played publicly only once reviewed
+ * for a member organization. Public audio — not sealed. An edit of the item's text leaves its
+ * clips' status alone.
+ */
+export const rightsClips = pgTable(
+  'rights_clips',
+  {
+    itemId: uuid('item_id')
+      .notNull()
+      .references(() => rightsItems.id, { onDelete: 'cascade' }),
+    language: text('language').notNull(),
+    version: integer('version').notNull(),
+    /** The audio type its bytes were recognized as (audio/mpeg, audio/ogg, audio/webm, audio/mp4, audio/wav). */
+    contentType: text('content_type').notNull(),
+    bytes: bytea('bytes').notNull(),
+    size: integer('size').notNull(),
+    /** `draft` until reviewed, then `reviewed`. */
+    status: text('status').notNull(),
+    uploadedBy: uuid('uploaded_by').references(() => users.id, { onDelete: 'set null' }),
+    uploadedAt: timestamp('uploaded_at', { withTimezone: true }).notNull().defaultNow(),
+    reviewedByOrganization: uuid('reviewed_by_organization').references(() => organizations.id, {
+      onDelete: 'set null',
+    }),
+    reviewedBy: uuid('reviewed_by').references(() => users.id, { onDelete: 'set null' }),
+    reviewedAt: timestamp('reviewed_at', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.itemId, t.language, t.version] })],
 );

@@ -1,6 +1,13 @@
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, max } from 'drizzle-orm';
 import type { Drizzle } from '../../db/database.js';
-import { organizations, rightsItems, rightsTexts, rightsTextVersions, users } from '../../db/schema.js';
+import {
+  organizations,
+  rightsClips,
+  rightsItems,
+  rightsTexts,
+  rightsTextVersions,
+  users,
+} from '../../db/schema.js';
 
 /** The rights library's tables are written here only (modules/rights owns them). */
 
@@ -178,4 +185,127 @@ export async function organizationNames(db: Drizzle, ids: readonly string[]) {
     .select({ id: organizations.id, name: organizations.name })
     .from(organizations)
     .where(inArray(organizations.id, [...ids]));
+}
+
+/** The newest clip version of an item in one language, held for the rest of the transaction (uploads go one at a time). */
+export async function lockClipVersion(db: Drizzle, itemId: string, language: string) {
+  // The item's row is the lock: there may be no clip row yet to hold.
+  await db.select({ id: rightsItems.id }).from(rightsItems).where(eq(rightsItems.id, itemId)).for('update');
+  const [row] = await db
+    .select({ version: max(rightsClips.version) })
+    .from(rightsClips)
+    .where(and(eq(rightsClips.itemId, itemId), eq(rightsClips.language, language)));
+  return row?.version ?? 0;
+}
+
+/** A new clip version (a draft), in the caller's transaction. */
+export async function insertClip(
+  db: Drizzle,
+  clip: {
+    itemId: string;
+    language: string;
+    version: number;
+    contentType: string;
+    bytes: Uint8Array;
+    uploadedBy: string;
+    uploadedAt: Date;
+  },
+) {
+  await db.insert(rightsClips).values({ ...clip, size: clip.bytes.byteLength, status: 'draft' });
+}
+
+/** Marks one clip version reviewed for an organization; false when it was not a draft (or is not there). */
+export async function markClipReviewed(
+  db: Drizzle,
+  review: {
+    itemId: string;
+    language: string;
+    version: number;
+    organizationId: string;
+    actorId: string;
+    at: Date;
+  },
+) {
+  const rows = await db
+    .update(rightsClips)
+    .set({
+      status: 'reviewed',
+      reviewedByOrganization: review.organizationId,
+      reviewedBy: review.actorId,
+      reviewedAt: review.at,
+    })
+    .where(
+      and(
+        eq(rightsClips.itemId, review.itemId),
+        eq(rightsClips.language, review.language),
+        eq(rightsClips.version, review.version),
+        eq(rightsClips.status, 'draft'),
+      ),
+    )
+    .returning({ version: rightsClips.version });
+  return rows.length > 0;
+}
+
+/** Every clip of an item in one language (without its bytes), newest first, with who uploaded and reviewed it. */
+export async function listClips(db: Drizzle, itemId: string, language: string) {
+  return db
+    .select({
+      version: rightsClips.version,
+      contentType: rightsClips.contentType,
+      size: rightsClips.size,
+      status: rightsClips.status,
+      uploadedBy: users.displayName,
+      uploadedAt: rightsClips.uploadedAt,
+      reviewedBy: organizations.name,
+      reviewedAt: rightsClips.reviewedAt,
+    })
+    .from(rightsClips)
+    .leftJoin(users, eq(users.id, rightsClips.uploadedBy))
+    .leftJoin(organizations, eq(organizations.id, rightsClips.reviewedByOrganization))
+    .where(and(eq(rightsClips.itemId, itemId), eq(rightsClips.language, language)))
+    .orderBy(desc(rightsClips.version));
+}
+
+/** The newest reviewed clip version of every item and language of the coalition (what the public pages play). */
+export async function publishedClipVersions(db: Drizzle, coalitionId: string) {
+  return db
+    .select({ itemId: rightsClips.itemId, language: rightsClips.language, version: max(rightsClips.version) })
+    .from(rightsClips)
+    .innerJoin(rightsItems, eq(rightsItems.id, rightsClips.itemId))
+    .where(and(eq(rightsItems.coalitionId, coalitionId), eq(rightsClips.status, 'reviewed')))
+    .groupBy(rightsClips.itemId, rightsClips.language);
+}
+
+/**
+ * One clip's bytes: `version`, or (none given) the newest reviewed. Only an item of this coalition;
+ * `reviewedOnly` refuses a draft (the public address).
+ */
+export async function findClip(
+  db: Drizzle,
+  coalitionId: string,
+  itemId: string,
+  language: string,
+  which: { version?: number; reviewedOnly: boolean },
+) {
+  const [clip] = await db
+    .select({
+      version: rightsClips.version,
+      contentType: rightsClips.contentType,
+      bytes: rightsClips.bytes,
+      status: rightsClips.status,
+    })
+    .from(rightsClips)
+    .innerJoin(rightsItems, eq(rightsItems.id, rightsClips.itemId))
+    .where(
+      and(
+        eq(rightsItems.coalitionId, coalitionId),
+        eq(rightsClips.itemId, itemId),
+        eq(rightsClips.language, language),
+        ...(which.version !== undefined ? [eq(rightsClips.version, which.version)] : []),
+        ...(which.reviewedOnly ? [eq(rightsClips.status, 'reviewed')] : []),
+      ),
+    )
+    .orderBy(desc(rightsClips.version))
+    .limit(1);
+  return clip;
 }

@@ -3,32 +3,43 @@ import type { PublicContacts } from '../../../shared/pages.js';
 import { can } from '../../../shared/permissions.js';
 import { LANGUAGES } from '../../../shared/report-fields.js';
 import {
+  type Megaphone,
   type Paper,
   type PublicRights,
+  RIGHTS_CLIP_MAX_BYTES,
   RIGHTS_KINDS,
   type RightsCard,
   type RightsCards,
+  type RightsClips,
   type RightsKind,
   type RightsOverview,
   type RightsText,
   type RightsTextDetail,
+  rightsClipPath,
   rightsTextSchema,
 } from '../../../shared/rights.js';
 import type { Drizzle } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import { publicMessage } from '../../locales/messages.js';
+import { AUDIO_TYPE_ALIASES, sniffAudio } from '../../media/audio.js';
 import { recordAudit } from '../access/audit.js';
 import { membershipsOf } from '../access/users.repo.js';
 import type { GuardOptions } from '../alerts/guard.js';
 import { guardPublicText } from '../alerts/guard.js';
 import {
+  findClip,
   findItem,
   findText,
+  insertClip,
   insertShipped,
+  listClips,
   listTexts,
   listVersions,
+  lockClipVersion,
   lockText,
+  markClipReviewed,
   organizationNames,
+  publishedClipVersions,
   writeVersion,
 } from './rights.repo.js';
 import { SHIPPED_TEXTS } from './shipped.js';
@@ -61,6 +72,39 @@ export interface RightsService {
     language: PublicLanguage,
     review: { version: number; organizationId?: string | undefined },
   ): Promise<RightsTextDetail>;
+  /** The card's "what to say" in every public language that has it, with its reviewed clip (megaphone mode; public). */
+  megaphone(coalitionId: string): Promise<Megaphone>;
+  /** Every clip uploaded for a text, newest first, and which one the public pages play (staff). */
+  clips(coalitionId: string, itemId: string, language: PublicLanguage): Promise<RightsClips>;
+  /**
+   * A new clip version (a draft until reviewed): its bytes must be audio of the type it is sent
+   * as (checked by their magic numbers), at most RIGHTS_CLIP_MAX_BYTES; audited.
+   */
+  uploadClip(
+    coalitionId: string,
+    actorId: string,
+    itemId: string,
+    language: PublicLanguage,
+    clip: { contentType: string; bytes: Uint8Array },
+  ): Promise<RightsClips>;
+  /** Marks one clip version reviewed for one of the reviewer's member organizations; audited. */
+  reviewClip(
+    coalitionId: string,
+    actorId: string,
+    itemId: string,
+    language: PublicLanguage,
+    review: { version: number; organizationId?: string | undefined },
+  ): Promise<RightsClips>;
+  /**
+   * A clip's bytes: the newest reviewed (the public address), or any version (staff, to listen
+   * before reviewing). Undefined when there is none.
+   */
+  clip(
+    coalitionId: string,
+    itemId: string,
+    language: PublicLanguage,
+    which: { version?: number; reviewedOnly: boolean },
+  ): Promise<{ version: number; contentType: string; bytes: Uint8Array } | undefined>;
 }
 
 /** The languages Faro's own authors wrote and checked; the others ship as drafts to review. */
@@ -188,15 +232,49 @@ export function createRightsService(deps: {
     };
   }
 
+  /** Where the public pages find each item's reviewed clip in a language (null: none). */
+  async function clipsOf(coalitionId: string) {
+    const versions = new Map(
+      (await publishedClipVersions(db, coalitionId)).map((row) => [
+        `${row.itemId}:${row.language}`,
+        row.version,
+      ]),
+    );
+    return (itemId: string, language: string) => {
+      const version = versions.get(`${itemId}:${language}`);
+      return version ? rightsClipPath(itemId, language, version) : null;
+    };
+  }
+
+  async function clips(coalitionId: string, itemId: string, language: PublicLanguage): Promise<RightsClips> {
+    await stock(coalitionId);
+    const item = await findItem(db, coalitionId, itemId);
+    if (!item) throw new AppError('NOT_FOUND', 'No such item in the rights library.');
+    const rows = await listClips(db, itemId, language);
+    return {
+      clips: rows.map((row) => ({
+        version: row.version,
+        contentType: row.contentType,
+        size: row.size,
+        status: row.status === 'reviewed' ? 'reviewed' : 'draft',
+        uploadedBy: row.uploadedBy,
+        uploadedAt: row.uploadedAt.toISOString(),
+        reviewedBy: row.reviewedBy,
+        reviewedAt: iso(row.reviewedAt),
+      })),
+      published: rows.find((row) => row.status === 'reviewed')?.version ?? null,
+    };
+  }
+
   async function published(coalitionId: string, language: PublicLanguage): Promise<PublicRights> {
     await stock(coalitionId);
-    const rows = await listTexts(db, coalitionId);
+    const [rows, clipOf] = await Promise.all([listTexts(db, coalitionId), clipsOf(coalitionId)]);
     const items = new Map<
       string,
-      { slug: string; kind: string; texts: Map<string, (typeof rows)[number]> }
+      { id: string; slug: string; kind: string; texts: Map<string, (typeof rows)[number]> }
     >();
     for (const row of rows) {
-      const item = items.get(row.id) ?? { slug: row.slug, kind: row.kind, texts: new Map() };
+      const item = items.get(row.id) ?? { id: row.id, slug: row.slug, kind: row.kind, texts: new Map() };
       item.texts.set(row.language, row);
       items.set(row.id, item);
     }
@@ -214,6 +292,7 @@ export function createRightsService(deps: {
             language: text.language as PublicLanguage,
             reviewed: text.status === 'reviewed',
             text: parsed.data,
+            clip: clipOf(item.id, text.language),
           },
         ];
       }),
@@ -221,6 +300,120 @@ export function createRightsService(deps: {
   }
 
   return {
+    async megaphone(coalitionId) {
+      await stock(coalitionId);
+      const [rows, clipOf] = await Promise.all([listTexts(db, coalitionId), clipsOf(coalitionId)]);
+      const card = rows.filter((row) => row.kind === 'card');
+      // One card (the first): what megaphone mode says, in each language it has been written in.
+      const cardId = card[0]?.id;
+      return {
+        languages: PUBLIC_LANGUAGES.flatMap((language) => {
+          const row = card.find((r) => r.id === cardId && r.language === language);
+          const parsed = row ? rightsTextSchema.safeParse(row.content) : undefined;
+          if (!row || !parsed?.success) return [];
+          return [
+            {
+              language,
+              title: parsed.data.title,
+              points: parsed.data.points,
+              reviewed: row.status === 'reviewed',
+              clip: clipOf(row.id, language),
+            },
+          ];
+        }),
+      };
+    },
+
+    clips,
+
+    async uploadClip(coalitionId, actorId, itemId, language, clip) {
+      await stock(coalitionId);
+      const item = await findItem(db, coalitionId, itemId);
+      if (!item) throw new AppError('NOT_FOUND', 'No such item in the rights library.');
+      if (clip.bytes.byteLength > RIGHTS_CLIP_MAX_BYTES)
+        throw new AppError(
+          'PAYLOAD_TOO_LARGE',
+          'A clip is at most 2 MB: record it shorter or at a lower bitrate.',
+        );
+      const declared = AUDIO_TYPE_ALIASES[clip.contentType.split(';')[0]?.trim().toLowerCase() ?? ''];
+      const found = sniffAudio(clip.bytes);
+      if (!declared || !found || found !== declared)
+        throw new AppError(
+          'UNSUPPORTED_MEDIA_TYPE',
+          'This file is not audio Faro can play (MP3, Ogg, WebM, MP4/M4A or WAV), or not the type it was sent as.',
+        );
+      const at = deps.now();
+      await db.transaction(async (tx) => {
+        const version = (await lockClipVersion(tx, itemId, language)) + 1;
+        await insertClip(tx, {
+          itemId,
+          language,
+          version,
+          contentType: found,
+          bytes: clip.bytes,
+          uploadedBy: actorId,
+          uploadedAt: at,
+        });
+        await recordAudit(tx, {
+          coalitionId,
+          actorId,
+          action: 'rights.clip_uploaded',
+          subjectType: 'rights_item',
+          subjectId: itemId,
+          at,
+        });
+      });
+      return clips(coalitionId, itemId, language);
+    },
+
+    async reviewClip(coalitionId, actorId, itemId, language, review) {
+      await stock(coalitionId);
+      const item = await findItem(db, coalitionId, itemId);
+      if (!item) throw new AppError('NOT_FOUND', 'No such item in the rights library.');
+      const reviewing = (await reviewerOrganizations(actorId)).map((o) => o.id);
+      const organizationId = review.organizationId ?? (reviewing.length === 1 ? reviewing[0] : undefined);
+      if (!organizationId || !reviewing.includes(organizationId))
+        throw new AppError('VALIDATION', 'Say which of your organizations this review is for.', {
+          fields: [{ field: 'organizationId', message: 'one of your organizations' }],
+        });
+      const at = deps.now();
+      await db.transaction(async (tx) => {
+        const current = await findClip(tx, coalitionId, itemId, language, {
+          version: review.version,
+          reviewedOnly: false,
+        });
+        if (!current) throw new AppError('NOT_FOUND', 'No such clip of this text.');
+        if (current.status === 'reviewed') return;
+        if (
+          !(await markClipReviewed(tx, {
+            itemId,
+            language,
+            version: review.version,
+            organizationId,
+            actorId,
+            at,
+          }))
+        )
+          return;
+        await recordAudit(tx, {
+          coalitionId,
+          actorId,
+          action: 'rights.clip_reviewed',
+          subjectType: 'rights_item',
+          subjectId: itemId,
+          at,
+        });
+      });
+      return clips(coalitionId, itemId, language);
+    },
+
+    async clip(coalitionId, itemId, language, which) {
+      const found = await findClip(db, coalitionId, itemId, language, which);
+      return found
+        ? { version: found.version, contentType: found.contentType, bytes: found.bytes }
+        : undefined;
+    },
+
     published,
 
     async cards(coalitionId, languages, paper) {

@@ -7,7 +7,7 @@ import {
   PUBLIC_LANGUAGES,
   type PublicLanguage,
 } from '../../../shared/languages.js';
-import type { RightsOverview, RightsText, RightsTextDetail } from '../../../shared/rights.js';
+import type { RightsClips, RightsOverview, RightsText, RightsTextDetail } from '../../../shared/rights.js';
 import { ApiError, api } from '../../api.js';
 import { ErrorSummary } from '../../components/ErrorSummary.js';
 import { useSession } from '../../session.js';
@@ -240,6 +240,142 @@ function TextEditor({
 }
 
 /**
+ * The recordings of one text read aloud (megaphone mode, "read to me"): upload one (a new version,
+ * a draft), listen to each, mark one reviewed — only reviewed recordings are played publicly.
+ */
+function ClipPanel({
+  itemId,
+  language,
+  organizations,
+}: {
+  itemId: string;
+  language: PublicLanguage;
+  organizations: RightsOverview['reviewerOrganizations'];
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const format = useTimeFormat();
+  const queryClient = useQueryClient();
+  const permissions = useSession().data?.permissions ?? [];
+  const key = ['admin', 'rights', itemId, language, 'clips'];
+  const clips = useQuery({
+    queryKey: key,
+    queryFn: () => api<RightsClips>(`/api/admin/rights/${itemId}/${language}/clips`),
+  });
+  const [file, setFile] = useState<File | null>(null);
+  const [organizationId, setOrganizationId] = useState('');
+  const settle = (next: RightsClips) => queryClient.setQueryData(key, next);
+  const upload = useMutation({
+    mutationFn: (blob: Blob) =>
+      api<RightsClips>(`/api/admin/rights/${itemId}/${language}/clip`, { method: 'POST', blob }),
+    onSuccess: settle,
+  });
+  const review = useMutation({
+    mutationFn: (version: number) =>
+      api<RightsClips>(`/api/admin/rights/${itemId}/${language}/clips/${version}/review`, {
+        method: 'POST',
+        body: organizationId ? { organizationId } : {},
+      }),
+    onSuccess: settle,
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (file) upload.mutate(file);
+  };
+  const list = clips.data?.clips ?? [];
+  const newest = list[0];
+  return (
+    <section className="rights-clips" data-testid="rights-clips" aria-labelledby={`${id}-title`}>
+      <h4 id={`${id}-title`}>{t('admin.rights.clips.title')}</h4>
+      <p className="hint">{t('admin.rights.clips.intro')}</p>
+      {clips.isError && <ErrorSummary error={clips.error} />}
+      <p data-testid="rights-clip-published">
+        {clips.data?.published
+          ? t('admin.rights.clips.published', { version: clips.data.published })
+          : list.length > 0
+            ? t('admin.rights.clips.notPublished')
+            : t('admin.rights.clips.none')}
+      </p>
+      {permissions.includes('rights:manage') && (
+        <form onSubmit={submit}>
+          <p>
+            <label htmlFor={`${id}-file`}>{t('admin.rights.clips.file')}</label>
+            <input
+              id={`${id}-file`}
+              type="file"
+              accept="audio/mpeg,audio/ogg,audio/webm,audio/mp4,audio/x-m4a,audio/wav,.mp3,.ogg,.webm,.m4a,.wav"
+              onChange={(event) => setFile(event.target.files?.[0] ?? null)}
+            />
+          </p>
+          <button type="submit" className="button" disabled={!file || upload.isPending}>
+            {t('admin.rights.clips.upload')}
+          </button>
+          <ErrorSummary error={upload.error} />
+          {upload.isSuccess && <p role="status">{t('admin.rights.clips.uploaded')}</p>}
+        </form>
+      )}
+      <ol className="rights-versions" data-testid="rights-clip-list">
+        {list.map((clip) => (
+          <li key={clip.version}>
+            <p>
+              {t('admin.rights.clips.entry', {
+                version: clip.version,
+                by: clip.uploadedBy ?? t('admin.rights.clips.unknown'),
+                when: format(clip.uploadedAt, 'dateTime'),
+                size: Math.max(1, Math.round(clip.size / 1024)),
+              })}{' '}
+              {clip.status === 'reviewed'
+                ? t('admin.rights.clips.reviewed', {
+                    organization: clip.reviewedBy ?? '',
+                    when: clip.reviewedAt ? format(clip.reviewedAt, 'dateTime') : '',
+                  })
+                : t('admin.rights.clips.draft')}
+            </p>
+            {/* biome-ignore lint/a11y/useMediaCaption: the recording says the text shown above, word for word. */}
+            <audio
+              controls
+              preload="none"
+              src={`/api/admin/rights/${itemId}/${language}/clips/${clip.version}`}
+              aria-label={t('admin.rights.clips.listen', { version: clip.version })}
+            />
+          </li>
+        ))}
+      </ol>
+      {newest && newest.status === 'draft' && permissions.includes('rights:review') && (
+        <div className="rights-review">
+          {organizations.length > 1 && (
+            <p>
+              <label htmlFor={`${id}-org`}>{t('admin.rights.reviewFor')}</label>
+              <select
+                id={`${id}-org`}
+                value={organizationId}
+                onChange={(e) => setOrganizationId(e.target.value)}
+              >
+                <option value="">{t('admin.rights.chooseOrganization')}</option>
+                {organizations.map((o) => (
+                  <option key={o.id} value={o.id}>
+                    {o.name}
+                  </option>
+                ))}
+              </select>
+            </p>
+          )}
+          <button
+            type="button"
+            className="button"
+            disabled={review.isPending || (organizations.length > 1 && !organizationId)}
+            onClick={() => review.mutate(newest.version)}
+          >
+            {t('admin.rights.clips.markReviewed', { version: newest.version })}
+          </button>
+          <ErrorSummary error={review.error} />
+        </div>
+      )}
+    </section>
+  );
+}
+
+/**
  * The rights library (issue 17): every item in the chosen language with its review status; an
  * item opens its editor. Coalition admins edit (each save a new version, a draft again); legal
  * teams and organization admins mark the version they read reviewed for their organization.
@@ -288,11 +424,18 @@ export function RightsSection() {
                 {text ? t(`admin.rights.status.${text.status}`) : t('admin.rights.status.missing')}
               </span>
               {open === item.id && (
-                <TextEditor
-                  itemId={item.id}
-                  language={language}
-                  organizations={overview.data?.reviewerOrganizations ?? []}
-                />
+                <>
+                  <TextEditor
+                    itemId={item.id}
+                    language={language}
+                    organizations={overview.data?.reviewerOrganizations ?? []}
+                  />
+                  <ClipPanel
+                    itemId={item.id}
+                    language={language}
+                    organizations={overview.data?.reviewerOrganizations ?? []}
+                  />
+                </>
               )}
             </li>
           );
