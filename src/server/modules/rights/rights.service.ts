@@ -193,6 +193,28 @@ export function createRightsService(deps: {
     return (await organizationNames(db, [...ids])).sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  /** The coalition's item, or NOT_FOUND. */
+  async function itemOf(coalitionId: string, itemId: string) {
+    await stock(coalitionId);
+    const item = await findItem(db, coalitionId, itemId);
+    if (!item) throw new AppError('NOT_FOUND', 'No such item in the rights library.');
+    return item;
+  }
+
+  /**
+   * The member organization a review (of a text or a recording) is for: the one named, if the
+   * reviewer reviews for it, else their only one; VALIDATION when it is not theirs or not said.
+   */
+  async function reviewingFor(actorId: string, asked: string | undefined): Promise<string> {
+    const reviewing = (await reviewerOrganizations(actorId)).map((o) => o.id);
+    const organizationId = asked ?? (reviewing.length === 1 ? reviewing[0] : undefined);
+    if (!organizationId || !reviewing.includes(organizationId))
+      throw new AppError('VALIDATION', 'Say which of your organizations this review is for.', {
+        fields: [{ field: 'organizationId', message: 'one of your organizations' }],
+      });
+    return organizationId;
+  }
+
   async function detail(
     coalitionId: string,
     itemId: string,
@@ -367,15 +389,8 @@ export function createRightsService(deps: {
     },
 
     async reviewClip(coalitionId, actorId, itemId, language, review) {
-      await stock(coalitionId);
-      const item = await findItem(db, coalitionId, itemId);
-      if (!item) throw new AppError('NOT_FOUND', 'No such item in the rights library.');
-      const reviewing = (await reviewerOrganizations(actorId)).map((o) => o.id);
-      const organizationId = review.organizationId ?? (reviewing.length === 1 ? reviewing[0] : undefined);
-      if (!organizationId || !reviewing.includes(organizationId))
-        throw new AppError('VALIDATION', 'Say which of your organizations this review is for.', {
-          fields: [{ field: 'organizationId', message: 'one of your organizations' }],
-        });
+      await itemOf(coalitionId, itemId);
+      const organizationId = await reviewingFor(actorId, review.organizationId);
       const at = deps.now();
       await db.transaction(async (tx) => {
         const current = await findClip(tx, coalitionId, itemId, language, {
@@ -525,15 +540,8 @@ export function createRightsService(deps: {
     },
 
     async review(coalitionId, actorId, itemId, language, review) {
-      await stock(coalitionId);
-      const item = await findItem(db, coalitionId, itemId);
-      if (!item) throw new AppError('NOT_FOUND', 'No such item in the rights library.');
-      const reviewing = (await reviewerOrganizations(actorId)).map((o) => o.id);
-      const organizationId = review.organizationId ?? (reviewing.length === 1 ? reviewing[0] : undefined);
-      if (!organizationId || !reviewing.includes(organizationId))
-        throw new AppError('VALIDATION', 'Say which of your organizations this review is for.', {
-          fields: [{ field: 'organizationId', message: 'one of your organizations' }],
-        });
+      await itemOf(coalitionId, itemId);
+      const organizationId = await reviewingFor(actorId, review.organizationId);
       const at = deps.now();
       await db.transaction(async (tx) => {
         const current = await lockText(tx, itemId, language);

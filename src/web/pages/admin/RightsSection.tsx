@@ -58,6 +58,49 @@ function Findings({ error }: { error: unknown }) {
   );
 }
 
+/**
+ * "Mark reviewed", for one of the reviewer's member organizations (asked which when there are
+ * several): the same control for a text and for a recording.
+ */
+function ReviewControl(props: {
+  organizations: RightsOverview['reviewerOrganizations'];
+  pending: boolean;
+  error: unknown;
+  label: string;
+  onReview: (organizationId: string) => void;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [organizationId, setOrganizationId] = useState('');
+  const { organizations } = props;
+  return (
+    <div className="rights-review">
+      {organizations.length > 1 && (
+        <p>
+          <label htmlFor={`${id}-org`}>{t('admin.rights.reviewFor')}</label>
+          <select id={`${id}-org`} value={organizationId} onChange={(e) => setOrganizationId(e.target.value)}>
+            <option value="">{t('admin.rights.chooseOrganization')}</option>
+            {organizations.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.name}
+              </option>
+            ))}
+          </select>
+        </p>
+      )}
+      <button
+        type="button"
+        className="button"
+        disabled={props.pending || (organizations.length > 1 && !organizationId)}
+        onClick={() => props.onReview(organizationId)}
+      >
+        {props.label}
+      </button>
+      <ErrorSummary error={props.error} />
+    </div>
+  );
+}
+
 /** One text in one language: edit it (a new version, a draft), mark the version read reviewed, see every version. */
 function TextEditor({
   itemId,
@@ -80,7 +123,6 @@ function TextEditor({
   });
   const current = detail.data?.current ?? null;
   const [draft, setDraft] = useState<Draft>(draftOf(undefined));
-  const [organizationId, setOrganizationId] = useState('');
   useEffect(() => setDraft(draftOf(current?.content)), [current?.content]);
 
   const settle = (next: RightsTextDetail) => {
@@ -104,7 +146,7 @@ function TextEditor({
     onSuccess: settle,
   });
   const review = useMutation({
-    mutationFn: () =>
+    mutationFn: (organizationId: string) =>
       api<RightsTextDetail>(`/api/admin/rights/${itemId}/${language}/review`, {
         method: 'POST',
         body: { version: current?.version ?? 0, ...(organizationId ? { organizationId } : {}) },
@@ -179,34 +221,13 @@ function TextEditor({
         {save.isSuccess && <p role="status">{t('admin.rights.saved')}</p>}
       </form>
       {current && current.status === 'draft' && permissions.includes('rights:review') && (
-        <div className="rights-review">
-          {organizations.length > 1 && (
-            <p>
-              <label htmlFor={`${id}-org`}>{t('admin.rights.reviewFor')}</label>
-              <select
-                id={`${id}-org`}
-                value={organizationId}
-                onChange={(e) => setOrganizationId(e.target.value)}
-              >
-                <option value="">{t('admin.rights.chooseOrganization')}</option>
-                {organizations.map((o) => (
-                  <option key={o.id} value={o.id}>
-                    {o.name}
-                  </option>
-                ))}
-              </select>
-            </p>
-          )}
-          <button
-            type="button"
-            className="button"
-            disabled={review.isPending || (organizations.length > 1 && !organizationId)}
-            onClick={() => review.mutate()}
-          >
-            {t('admin.rights.markReviewed', { version: current.version })}
-          </button>
-          <ErrorSummary error={review.error} />
-        </div>
+        <ReviewControl
+          organizations={organizations}
+          pending={review.isPending}
+          error={review.error}
+          label={t('admin.rights.markReviewed', { version: current.version })}
+          onReview={(organizationId) => review.mutate(organizationId)}
+        />
       )}
       <h4>{t('admin.rights.versions')}</h4>
       <ol className="rights-versions" data-testid="rights-versions">
@@ -263,7 +284,6 @@ function ClipPanel({
     queryFn: () => api<RightsClips>(`/api/admin/rights/${itemId}/${language}/clips`),
   });
   const [file, setFile] = useState<File | null>(null);
-  const [organizationId, setOrganizationId] = useState('');
   const settle = (next: RightsClips) => queryClient.setQueryData(key, next);
   const upload = useMutation({
     mutationFn: (blob: Blob) =>
@@ -271,7 +291,7 @@ function ClipPanel({
     onSuccess: settle,
   });
   const review = useMutation({
-    mutationFn: (version: number) =>
+    mutationFn: ({ version, organizationId }: { version: number; organizationId: string }) =>
       api<RightsClips>(`/api/admin/rights/${itemId}/${language}/clips/${version}/review`, {
         method: 'POST',
         body: organizationId ? { organizationId } : {},
@@ -342,34 +362,13 @@ function ClipPanel({
         ))}
       </ol>
       {newest && newest.status === 'draft' && permissions.includes('rights:review') && (
-        <div className="rights-review">
-          {organizations.length > 1 && (
-            <p>
-              <label htmlFor={`${id}-org`}>{t('admin.rights.reviewFor')}</label>
-              <select
-                id={`${id}-org`}
-                value={organizationId}
-                onChange={(e) => setOrganizationId(e.target.value)}
-              >
-                <option value="">{t('admin.rights.chooseOrganization')}</option>
-                {organizations.map((o) => (
-                  <option key={o.id} value={o.id}>
-                    {o.name}
-                  </option>
-                ))}
-              </select>
-            </p>
-          )}
-          <button
-            type="button"
-            className="button"
-            disabled={review.isPending || (organizations.length > 1 && !organizationId)}
-            onClick={() => review.mutate(newest.version)}
-          >
-            {t('admin.rights.clips.markReviewed', { version: newest.version })}
-          </button>
-          <ErrorSummary error={review.error} />
-        </div>
+        <ReviewControl
+          organizations={organizations}
+          pending={review.isPending}
+          error={review.error}
+          label={t('admin.rights.clips.markReviewed', { version: newest.version })}
+          onReview={(organizationId) => review.mutate({ version: newest.version, organizationId })}
+        />
       )}
     </section>
   );
