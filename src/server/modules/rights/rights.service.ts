@@ -220,9 +220,7 @@ export function createRightsService(deps: {
     itemId: string,
     language: PublicLanguage,
   ): Promise<RightsTextDetail> {
-    await stock(coalitionId);
-    const item = await findItem(db, coalitionId, itemId);
-    if (!item) throw new AppError('NOT_FOUND', 'No such item in the rights library.');
+    const item = await itemOf(coalitionId, itemId);
     const [current, versions] = await Promise.all([
       findText(db, itemId, language),
       listVersions(db, itemId, language),
@@ -269,9 +267,7 @@ export function createRightsService(deps: {
   }
 
   async function clips(coalitionId: string, itemId: string, language: PublicLanguage): Promise<RightsClips> {
-    await stock(coalitionId);
-    const item = await findItem(db, coalitionId, itemId);
-    if (!item) throw new AppError('NOT_FOUND', 'No such item in the rights library.');
+    const item = await itemOf(coalitionId, itemId);
     const rows = await listClips(db, itemId, language);
     return {
       clips: rows.map((row) => ({
@@ -289,6 +285,11 @@ export function createRightsService(deps: {
   }
 
   async function published(coalitionId: string, language: PublicLanguage): Promise<PublicRights> {
+    return (await library(coalitionId))(language);
+  }
+
+  /** The whole library read once; then each language's view of it (a sheet of ten cards reads it once). */
+  async function library(coalitionId: string) {
     await stock(coalitionId);
     const [rows, clipOf] = await Promise.all([listTexts(db, coalitionId), clipsOf(coalitionId)]);
     const items = new Map<
@@ -300,7 +301,7 @@ export function createRightsService(deps: {
       item.texts.set(row.language, row);
       items.set(row.id, item);
     }
-    return {
+    return (language: PublicLanguage): PublicRights => ({
       language,
       items: [...items.values()].flatMap((item) => {
         const text = item.texts.get(language) ?? item.texts.get('en');
@@ -318,7 +319,7 @@ export function createRightsService(deps: {
           },
         ];
       }),
-    };
+    });
   }
 
   return {
@@ -349,9 +350,7 @@ export function createRightsService(deps: {
     clips,
 
     async uploadClip(coalitionId, actorId, itemId, language, clip) {
-      await stock(coalitionId);
-      const item = await findItem(db, coalitionId, itemId);
-      if (!item) throw new AppError('NOT_FOUND', 'No such item in the rights library.');
+      const item = await itemOf(coalitionId, itemId);
       if (clip.bytes.byteLength > RIGHTS_CLIP_MAX_BYTES)
         throw new AppError(
           'PAYLOAD_TOO_LARGE',
@@ -433,14 +432,13 @@ export function createRightsService(deps: {
 
     async cards(coalitionId, languages, paper) {
       const contacts = await deps.contacts(coalitionId).catch((): PublicContacts => ({}));
-      const cards = await Promise.all(
-        languages.map(async (asked) => {
-          const card = (await published(coalitionId, asked)).items.find((item) => item.kind === 'card');
-          // Every word in the card's own language (English where the card has no text in the one asked for).
-          return card ? [walletCard(card.language, card.reviewed, card.text, contacts)] : [];
-        }),
-      );
-      return { paper, cards: cards.flat() };
+      const inLanguage = await library(coalitionId);
+      const cards = languages.flatMap((asked) => {
+        const card = inLanguage(asked).items.find((item) => item.kind === 'card');
+        // Every word in the card's own language (English where the card has no text in the one asked for).
+        return card ? [walletCard(card.language, card.reviewed, card.text, contacts)] : [];
+      });
+      return { paper, cards };
     },
 
     async overview(coalitionId, actorId) {
@@ -482,9 +480,7 @@ export function createRightsService(deps: {
     detail,
 
     async edit(coalitionId, actorId, itemId, language, change) {
-      await stock(coalitionId);
-      const item = await findItem(db, coalitionId, itemId);
-      if (!item) throw new AppError('NOT_FOUND', 'No such item in the rights library.');
+      const item = await itemOf(coalitionId, itemId);
       const findings = rightsFindings(change.content, await deps.guard(coalitionId));
       if (findings.length > 0)
         throw new AppError(
