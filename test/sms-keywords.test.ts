@@ -156,6 +156,29 @@ describe('RIGHTS by text', () => {
     expect(smsCost(replies[0] ?? '')).toMatchObject({ encoding: 'GSM-7' });
     expect(smsCost(replies[0] ?? '').segments).toBeLessThanOrEqual(3);
   });
+
+  it('remembers an answered message’s id (nothing else) for a few days, then the retention job forgets it', async () => {
+    const { sid } = await send('+13235551891', 'DROITS');
+    const stored = async () =>
+      (
+        await t.faro.database.pool.query<{ message_sid: string }>(
+          'select message_sid from sms_answered where message_sid = $1',
+          [sid],
+        )
+      ).rows;
+    expect(await stored()).toEqual([{ message_sid: sid }]);
+    const job = t.faro.jobDefinitions.retention;
+    await t.faro.jobs.send(job, {});
+    await t.faro.jobs.drain(job);
+    expect(await stored()).toHaveLength(1);
+    await t.faro.database.pool.query(
+      `update sms_answered set answered_at = now() - interval '4 days' where message_sid = $1`,
+      [sid],
+    );
+    await t.faro.jobs.send(job, {});
+    await t.faro.jobs.drain(job);
+    expect(await stored()).toEqual([]);
+  });
 });
 
 describe('HELP by text', () => {
