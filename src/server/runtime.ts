@@ -112,6 +112,7 @@ export async function composeModules(platform: Awaited<ReturnType<typeof openPla
     textSubscriptions: alerts.services.textSubscriptions,
     responderTexts: dispatch.services.responderTexts,
     familyTexts: cases.services.cases,
+    rights: rights.services.rights,
   });
   const retention = createRetentionModule(platform, {
     evidence: evidence.services.evidence,

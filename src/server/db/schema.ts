@@ -21,4 +21,5 @@ export * from './schema/plans.js';
 export * from './schema/realtime.js';
 export * from './schema/reports.js';
 export * from './schema/rights.js';
+export * from './schema/sms.js';
 export * from './schema/zones.js';

@@ -20,11 +20,19 @@ const catalogs = { en, es } as const;
  */
 const publicCatalogs: Record<Exclude<PublicLanguage, Language>, unknown> = { zh, vi, ko, tl, ar, ht, pt, fr };
 
-function lookup(catalog: unknown, language: string, key: string, values: Record<string, string>): string {
+function find(catalog: unknown, key: string): string | undefined {
   let node: unknown = catalog;
   for (const part of key.split('.')) node = (node as Record<string, unknown> | undefined)?.[part];
-  if (typeof node !== 'string') throw new Error(`missing server text ${language}:${key}`);
-  return node.replace(/\{\{(\w+)\}\}/g, (_, name: string) => values[name] ?? '');
+  return typeof node === 'string' ? node : undefined;
+}
+
+const fill = (text: string, values: Record<string, string>) =>
+  text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => values[name] ?? '');
+
+function lookup(catalog: unknown, language: string, key: string, values: Record<string, string>): string {
+  const text = find(catalog, key);
+  if (text === undefined) throw new Error(`missing server text ${language}:${key}`);
+  return fill(text, values);
 }
 
 /** A text by dotted key with {{name}} placeholders filled in. */
@@ -40,4 +48,15 @@ export function publicMessage(
 ) {
   const catalog = language === 'en' || language === 'es' ? catalogs[language] : publicCatalogs[language];
   return lookup(catalog, language, key, values);
+}
+
+/**
+ * A text to an SMS sender (`sms.…`, `plans.reply.…`, `familyStatus.reply.…`) in any public
+ * language: the keywords' replies are in all ten; a reply not yet translated into one of the
+ * other eight is sent in English rather than not at all.
+ */
+export function smsMessage(language: PublicLanguage, key: string, values: Record<string, string> = {}) {
+  const catalog = language === 'en' || language === 'es' ? catalogs[language] : publicCatalogs[language];
+  const text = find(catalog, key);
+  return text === undefined ? message('en', key, values) : fill(text, values);
 }

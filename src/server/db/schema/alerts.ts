@@ -24,7 +24,7 @@ import {
   SEVERITIES,
   URGENCIES,
 } from '../../../shared/alert.js';
-import { LANGUAGES } from '../../../shared/report-fields.js';
+import { PUBLIC_LANGUAGES } from '../../../shared/languages.js';
 import {
   SUBSCRIPTION_AUDIENCES,
   SUBSCRIPTION_CHANNELS,
@@ -55,7 +55,7 @@ export const subscriptions = pgTable(
     channel: text('channel', { enum: SUBSCRIPTION_CHANNELS }).notNull(),
     contact: text('contact').notNull(),
     contactDigest: text('contact_digest').notNull(),
-    language: text('language', { enum: LANGUAGES }).notNull(),
+    language: text('language', { enum: PUBLIC_LANGUAGES }).notNull(),
     status: text('status', { enum: SUBSCRIPTION_STATUSES }).notNull().default('pending'),
     /**
      * 'public', or 'staff' for a staff member's test subscription: the only

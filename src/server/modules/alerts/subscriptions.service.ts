@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { DELIVERY_CHANNELS, type RecipientCounts } from '../../../shared/alert.js';
+import { PUBLIC_LANGUAGES, staffLanguageOf } from '../../../shared/languages.js';
 import { toE164 } from '../../../shared/phone.js';
 import { LANGUAGES, type Language } from '../../../shared/report-fields.js';
 import type {
@@ -74,7 +75,8 @@ const fieldError = (field: string, text: string, problem: string, details: Recor
  */
 const pendingSchema = z.object({
   zoneIds: z.array(z.uuid()),
-  language: z.enum(LANGUAGES),
+  /** A text's request is in the language of its keyword (any public language); the web form's, in en or es. */
+  language: z.enum(PUBLIC_LANGUAGES),
   nonce: z.string().optional(),
   requestedAt: z.string().optional(),
   /** Asked by text from the number itself (subscriptions.text.ts): confirmed by a YES, never by a link. */
@@ -150,7 +152,8 @@ export function createSubscriptionService(deps: {
     return {
       channel,
       contact: maskContact(channel, box.open(row.contact, contactContext(row.id))),
-      language: row.language,
+      // A text's subscription may speak any public language; the page's choice of two shows the one its alerts fall back to.
+      language: staffLanguageOf(row.language),
       status: row.status,
       zones: await zonesOf(db, row.id),
     };
@@ -363,7 +366,7 @@ export function createSubscriptionService(deps: {
           token,
           zones: joinNames(
             names.map((z) => z.name),
-            request.language,
+            staffLanguageOf(request.language),
           ),
         };
         // A source's first requests go first: a flood from one place waits behind everyone else.
@@ -372,7 +375,7 @@ export function createSubscriptionService(deps: {
             subscriptionId: id,
             channel: input.channel,
             sealed: sealConfirmation(box, id, content),
-            language: request.language,
+            language: staffLanguageOf(request.language),
           },
           tx,
           1 - fromSource,

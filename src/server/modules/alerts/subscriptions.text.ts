@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { PublicLanguage } from '../../../shared/languages.js';
 import { toE164 } from '../../../shared/phone.js';
-import type { Language } from '../../../shared/report-fields.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database, Drizzle, Tx } from '../../db/database.js';
 import { smsRefusal } from './subscription-contacts.js';
@@ -35,13 +35,13 @@ import {
 
 /** What to text back; the SMS module words it in the language given. */
 export type TextAnswer =
-  | { kind: 'alertsAsk'; language: Language; zones: string[] }
-  | { kind: 'alertsChoose'; language: Language; zones: string[] }
-  | { kind: 'alertsConfirmed'; language: Language; zones: string[] }
-  | { kind: 'alertsMine'; language: Language; zones: string[] }
-  | { kind: 'alertsNone'; language: Language }
-  | { kind: 'alertsTooMany'; language: Language; max: number }
-  | { kind: 'alertsNotServed'; language: Language };
+  | { kind: 'alertsAsk'; language: PublicLanguage; zones: string[] }
+  | { kind: 'alertsChoose'; language: PublicLanguage; zones: string[] }
+  | { kind: 'alertsConfirmed'; language: PublicLanguage; zones: string[] }
+  | { kind: 'alertsMine'; language: PublicLanguage; zones: string[] }
+  | { kind: 'alertsNone'; language: PublicLanguage }
+  | { kind: 'alertsTooMany'; language: PublicLanguage; max: number }
+  | { kind: 'alertsNotServed'; language: PublicLanguage };
 
 /** Queues the answer inside the transaction that changed what it reports. */
 export type SendAnswer = (answer: TextAnswer, tx: Tx) => Promise<void>;
@@ -59,7 +59,7 @@ export interface TextSubscriptions {
   /** ALERTS + a neighborhood: `zoneIds` are the zones the name may mean (one: ask YES; several: a numbered choice). */
   ask(
     coalitionId: string,
-    text: InboundText & { language: Language; zoneIds: string[] },
+    text: InboundText & { language: PublicLanguage; zoneIds: string[] },
     send: SendAnswer,
   ): Promise<TextOutcome>;
   /** A number answering a waiting choice; `nothing` when no choice waits (the text is then something else). */
@@ -77,11 +77,9 @@ export interface TextSubscriptions {
   /** MY ALERTS: the zones this number gets alerts for. */
   mine(
     coalitionId: string,
-    text: InboundText & { language: Language },
+    text: InboundText & { language: PublicLanguage },
     send: SendAnswer,
   ): Promise<TextOutcome>;
-  /** Anything else said once per inbound text (the zone list): `send` runs only the first time. */
-  once(text: InboundText, send: (tx: Tx) => Promise<void>): Promise<TextOutcome>;
 }
 
 /** A text's request waits a day for its YES (a link's waits a week: a YES is typed at once or not at all). */
@@ -159,7 +157,7 @@ export function createTextSubscriptions(deps: {
     coalitionId: string,
     phone: string,
     row: SubscriptionRow | undefined,
-    language: Language,
+    language: PublicLanguage,
     zone: { id: string; name: string },
   ): Promise<TextAnswer> {
     const current = row?.status === 'active' ? (await zonesOf(db, row.id)).map((z) => z.id) : [];
@@ -281,14 +279,6 @@ export function createTextSubscriptions(deps: {
             : { kind: 'alertsNone', language },
           tx,
         );
-        return 'answered';
-      });
-    },
-
-    async once(text, send) {
-      return database.transaction(async (tx) => {
-        if (!(await firstTime(tx.db, text.messageSid))) return 'duplicate';
-        await send(tx);
         return 'answered';
       });
     },

@@ -191,6 +191,11 @@ export function createResponderTexts(deps: {
       return forgetOfferPhone(db, offerPhoneDigest(deps.box, from), now());
     },
 
+    /** Whether `from` is the number a responder of this coalition gave for offers. */
+    async isResponder(coalitionId: string, from: string): Promise<boolean> {
+      return (await respondersByOfferPhone(db, coalitionId, offerPhoneDigest(deps.box, from))).length > 0;
+    },
+
     /**
      * The reply to send, or null when this is not a responder's answer (the
      * text is then a report): from a responder of this coalition, the one whose line got it.

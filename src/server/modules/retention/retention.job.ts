@@ -8,6 +8,7 @@ import { purgeIncidentPositions, purgeTimelineNotes } from '../incidents/inciden
 import { PENDING_PHOTO_MS } from '../reports/photos.js';
 import { purgePhotos } from '../reports/photos.repo.js';
 import { purgeCallbacks, purgeRestrictedFields } from '../reports/reports.repo.js';
+import { purgeAnsweredSms, SMS_ANSWERED_DAYS } from '../sms/sms.repo.js';
 
 export interface RetentionPolicy {
   /** Exact positions, cross streets, free text and markings, photos, fine cells, incident notes and positions. */
@@ -34,6 +35,8 @@ export interface Purged {
   cases: number;
   /** Emergency plans not confirmed for a year (their members reminded before). */
   plans: number;
+  /** Ids of inbound texts answered (kept only to answer a redelivery once). */
+  smsAnswered: number;
 }
 
 /**
@@ -79,6 +82,7 @@ export function retentionJob(
         evidence: await deps.purgeEvidence(),
         cases: await deps.purgeCases(),
         plans: (await deps.purgePlans?.()) ?? 0,
+        smsAnswered: await purgeAnsweredSms(deps.db, new Date(now - SMS_ANSWERED_DAYS * 86_400_000)),
       };
       deps.onPurged?.(purged);
     },

@@ -1,5 +1,5 @@
-import type { Language } from '../../../shared/report-fields.js';
-import { message } from '../../locales/messages.js';
+import type { PublicLanguage } from '../../../shared/languages.js';
+import { smsMessage as message } from '../../locales/messages.js';
 import { smsCost } from '../alerts/sms-segments.js';
 
 /**
@@ -26,7 +26,7 @@ export type AlertReplyKind =
 
 export interface AlertReply {
   kind: AlertReplyKind;
-  language: Language;
+  language: PublicLanguage;
   zones?: string[] | undefined;
   /** ZONES: which page of how many. */
   page?: number | undefined;
@@ -39,7 +39,7 @@ export interface AlertReply {
 const fits = (text: string) => smsCost(text).segments <= MAX_REPLY_SEGMENTS;
 const key = (name: string) => `sms.alerts.${name}`;
 
-function zonesPage(language: Language, zones: string[], page: number, pages: number): string {
+function zonesPage(language: PublicLanguage, zones: string[], page: number, pages: number): string {
   const list = message(language, key('zones'), {
     page: String(page),
     pages: String(pages),
@@ -58,7 +58,7 @@ function fitted(names: string[], make: (names: string[]) => string): string {
 }
 
 /** The zone list cut into pages that each fit in the budget, in the given order. */
-export function zonePages(language: Language, names: readonly string[]): string[][] {
+export function zonePages(language: PublicLanguage, names: readonly string[]): string[][] {
   const pages: string[][] = [];
   let current: string[] = [];
   for (const name of names) {

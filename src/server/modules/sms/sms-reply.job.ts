@@ -1,9 +1,11 @@
 import { z } from 'zod';
-import { LANGUAGES, VERDICTS } from '../../../shared/report-fields.js';
+import { PUBLIC_LANGUAGES } from '../../../shared/languages.js';
+import { VERDICTS } from '../../../shared/report-fields.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import { declareJob, handleJob } from '../../jobs/queue.js';
-import { message } from '../../locales/messages.js';
+import { smsMessage as message } from '../../locales/messages.js';
 import { type AlertReplyKind, alertReplyText } from './alert-replies.js';
+import { helpReplyText, rightsReplyText } from './info-replies.js';
 import type { SmsSender } from './twilio.js';
 
 /** Subscribing to alerts by text (alert-replies.ts words them). */
@@ -25,7 +27,8 @@ const smsReplySchema = z.object({
   ref: z.string(),
   /** The sender's number, sealed: a job row never holds it in the clear. */
   to: z.string(),
-  language: z.enum(LANGUAGES),
+  /** The sender's language: the keyword's, or what the text reads as (a reply not yet translated goes in English). */
+  language: z.enum(PUBLIC_LANGUAGES),
   kind: z.enum([
     'receipt',
     'empty',
@@ -48,6 +51,8 @@ const smsReplySchema = z.object({
     'planAlreadyActive',
     'planFormat',
     'familyFormat',
+    'rights',
+    'help',
     ...ALERT_REPLY_KINDS,
   ]),
   receipt: z.string().optional(),
@@ -66,6 +71,15 @@ const smsReplySchema = z.object({
   page: z.number().int().optional(),
   pages: z.number().int().optional(),
   max: z.number().int().optional(),
+  /** For RIGHTS: the coalition's wallet card (public text) as it stood when the text came in. */
+  card: z
+    .object({
+      language: z.enum(PUBLIC_LANGUAGES),
+      title: z.string(),
+      points: z.array(z.string()),
+      reviewed: z.boolean(),
+    })
+    .optional(),
 });
 export type SmsReply = z.infer<typeof smsReplySchema>;
 /** Every kind of reply, for checks that must cover them all. */
@@ -122,6 +136,13 @@ export function replyText(reply: SmsReply, publicUrl: string): string {
       return message(reply.language, 'familyStatus.reply.format');
     case 'planBlocked':
       return message(reply.language, 'plans.reply.blocked', { minutes: String(reply.minutes ?? 1) });
+    case 'rights':
+      // No card in the library (yet): the page it would be on.
+      return reply.card
+        ? rightsReplyText(reply.card, publicUrl)
+        : message(reply.language, 'sms.rights.more', { url: `${publicUrl}/rights?lang=${reply.language}` });
+    case 'help':
+      return helpReplyText(reply.language);
     case 'receipt':
       break;
   }

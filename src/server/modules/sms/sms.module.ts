@@ -1,3 +1,4 @@
+import type { PublicLanguage } from '../../../shared/languages.js';
 import type { Platform } from '../../platform.js';
 import type { SubscriptionService } from '../alerts/subscriptions.service.js';
 import type { TextSubscriptions } from '../alerts/subscriptions.text.js';
@@ -7,11 +8,28 @@ import type { FaroModule } from '../module.js';
 import type { PlanTexts } from '../plans/plan-texts.js';
 import type { PhotoService } from '../reports/photos.js';
 import type { ReportService } from '../reports/reports.service.js';
+import type { RightsService } from '../rights/rights.service.js';
 import type { ZoneService } from '../zones/zones.service.js';
+import type { SmsCard } from './info-replies.js';
+import { markAnswered } from './sms.repo.js';
 import { registerSmsRoutes } from './sms.routes.js';
 import { createSmsIntake } from './sms.service.js';
 import { smsMediaJob } from './sms-media.job.js';
 import { smsReplyJob, smsReplyJobType } from './sms-reply.job.js';
+
+/** The coalition's wallet card (its first card item) as /rights shows it in `language`. */
+const rightsCardOf =
+  (rights: Pick<RightsService, 'published'>) =>
+  async (coalitionId: string, language: PublicLanguage): Promise<SmsCard | null> => {
+    const card = (await rights.published(coalitionId, language)).items.find((item) => item.kind === 'card');
+    if (!card) return null;
+    return {
+      language: card.language,
+      title: card.text.title,
+      points: card.text.points,
+      reviewed: card.reviewed,
+    };
+  };
 
 /**
  * The hotline by text: reports taken from SMS and MMS, replies and follow-ups
@@ -27,7 +45,9 @@ export function createSmsModule(
     subscriptions: Pick<SubscriptionService, 'stopSms'>;
     /** Subscribing to alerts by text (the alerts module keeps the subscriptions). */
     textSubscriptions?: TextSubscriptions;
-    responderTexts: Pick<ResponderTexts, 'forget' | 'answer'>;
+    responderTexts: Pick<ResponderTexts, 'forget' | 'answer' | 'isResponder'>;
+    /** RIGHTS by text: the card as /rights shows it (the rights module keeps the library). */
+    rights?: Pick<RightsService, 'published'>;
     plans?: Pick<PlanTexts, 'activate' | 'answerFormat'>;
     familyTexts?: Pick<CasesService, 'answerFamilyText' | 'answerFamilyFormat'>;
   },
@@ -60,6 +80,14 @@ export function createSmsModule(
           await deps.responderTexts.forget(from);
         },
         answerResponder: (coalitionId, from, body) => deps.responderTexts.answer(coalitionId, from, body),
+        isResponder: (coalitionId, from) => deps.responderTexts.isResponder(coalitionId, from),
+        answerOnce: (messageSid, send) =>
+          database.transaction(async (tx) => {
+            if (!(await markAnswered(tx.db, messageSid, platform.now()))) return false;
+            await send(tx);
+            return true;
+          }),
+        ...(deps.rights ? { rightsCard: rightsCardOf(deps.rights) } : {}),
       })
     : null;
 

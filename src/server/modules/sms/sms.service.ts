@@ -1,3 +1,4 @@
+import type { Language } from '../../../shared/report-fields.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Drizzle, Tx } from '../../db/database.js';
 import type { TextAnswer, TextOutcome, TextSubscriptions } from '../alerts/subscriptions.text.js';
@@ -10,6 +11,8 @@ import type { ZoneService } from '../zones/zones.service.js';
 import { type AlertText, parseAlertText } from './alert-keywords.js';
 import { zonePages } from './alert-replies.js';
 import { parseCodeText } from './code-text.js';
+import { parseInfoText } from './info-keywords.js';
+import type { SmsCard } from './info-replies.js';
 import type { SmsReply } from './sms-reply.job.js';
 import {
   detectLanguage,
@@ -42,7 +45,10 @@ const BODY_LIMIT = 1600;
 /** A YES opts in to the outcome of the sender's report of the last day. */
 const FOLLOW_UP_WINDOW_MS = 24 * 3_600_000;
 
-const YES = new Set(['yes', 'y', 'si', 'ok']);
+/** YES in each language a reply asks for it in (sí, oui, sim, wi, oo, có, 是, 네, نعم), compared folded. */
+const YES = new Set(
+  ['yes', 'y', 'si', 'ok', 'sim', 'oui', 'wi', 'oo', 'có', '是', '是的', '好', '네', '예', 'نعم'].map(fold),
+);
 const STOP = new Set(['stop', 'stopall', 'unsubscribe', 'cancel', 'end', 'quit', 'alto', 'parar', 'baja']);
 
 /** `STATUS <code> <PIN>` / `ESTADO …`: a family reads a case's stage (the keyword says the language). */
@@ -82,7 +88,7 @@ export function createSmsIntake(deps: {
   family?: {
     answerFamilyText(
       coalitionId: string,
-      sms: { from: string; messageSid: string; code: string; pin: string; language: SmsReply['language'] },
+      sms: { from: string; messageSid: string; code: string; pin: string; language: Language },
     ): Promise<boolean>;
     /** Whether to answer a garbled status text (false when this message was answered already). */
     answerFamilyFormat(messageSid: string): Promise<boolean>;
@@ -92,6 +98,15 @@ export function createSmsIntake(deps: {
    * alerts module keeps the requests and answers each inbound text once.
    */
   alertTexts?: TextSubscriptions;
+  /** RIGHTS: the coalition's wallet card in `language` (English where it has none in it), null when it has no card. */
+  rightsCard?: (coalitionId: string, language: SmsReply['language']) => Promise<SmsCard | null>;
+  /** Whether the number is a responder's (their HELP is a call for help, or else a report: never the keyword list). */
+  isResponder?: (coalitionId: string, from: string) => Promise<boolean>;
+  /**
+   * Answers an inbound text once: runs `send` (queuing the reply) in the transaction that
+   * marks the message answered, and only the first time it arrives; false for a redelivery.
+   */
+  answerOnce: (messageSid: string, send: (tx: Tx) => Promise<void>) => Promise<boolean>;
   /** Queues a reply inside the report's transaction. */
   enqueueReply: (reply: SmsReply, tx: Tx | null) => Promise<void>;
   /** Queues fetching an MMS's pictures inside the report's transaction. */
@@ -112,6 +127,8 @@ export function createSmsIntake(deps: {
     const send = (answer: TextAnswer | Omit<SmsReply, 'ref' | 'to'>, tx: Tx) =>
       deps.enqueueReply({ ref: sms.MessageSid, to: sealTo(sms.From, sms.MessageSid), ...answer }, tx);
     const answered = (outcome: TextOutcome) => (outcome === 'nothing' ? null : outcome);
+    const once = async (queue: (tx: Tx) => Promise<void>): Promise<TextOutcome> =>
+      (await deps.answerOnce(sms.MessageSid, queue)) ? 'answered' : 'duplicate';
     switch (asked.kind) {
       case 'mine':
         return answered(await alerts.mine(coalitionId, { ...text, language: asked.language }, send));
@@ -121,7 +138,7 @@ export function createSmsIntake(deps: {
         const names = (await deps.zones.list(coalitionId)).map((zone) => zone.name);
         const pages = zonePages(asked.language, names);
         const page = Math.min(Math.max(asked.page, 1), Math.max(pages.length, 1));
-        return alerts.once(text, (tx) =>
+        return once((tx) =>
           send(
             {
               kind: 'alertsZones',
@@ -138,14 +155,12 @@ export function createSmsIntake(deps: {
         const zones = await deps.zones.list(coalitionId);
         const language = asked.language;
         if (!asked.zone)
-          return alerts.once(text, (tx) =>
-            send({ kind: 'alertsHowTo', language, zone: zones[0]?.name ?? '' }, tx),
-          );
+          return once((tx) => send({ kind: 'alertsHowTo', language, zone: zones[0]?.name ?? '' }, tx));
         const like = findZonesLike(asked.zone, zones);
         if (like.length === 0) {
           // Three words and more that name no zone were most likely not a neighborhood: a report, kept as one.
           if (asked.zone.split(' ').length >= 3) return null;
-          return alerts.once(text, (tx) => send({ kind: 'alertsNoZone', language }, tx));
+          return once((tx) => send({ kind: 'alertsNoZone', language }, tx));
         }
         return answered(
           await alerts.ask(coalitionId, { ...text, language, zoneIds: like.map((zone) => zone.id) }, send),
@@ -207,6 +222,16 @@ export function createSmsIntake(deps: {
       if (answered) {
         await reply(answered.kind, answered);
         return { receipt: null, duplicate: false };
+      }
+      const info = parseInfoText(body);
+      // A responder's HELP that was no check-in goes on as a report, as before: a call for help is never lost.
+      const asked = info?.kind === 'help' && (await deps.isResponder?.(coalitionId, sms.From)) ? null : info;
+      if (asked) {
+        const card = asked.kind === 'rights' ? await deps.rightsCard?.(coalitionId, asked.language) : null;
+        const first = await deps.answerOnce(sms.MessageSid, (tx) =>
+          reply(asked.kind, { language: card?.language ?? asked.language, ...(card ? { card } : {}) }, tx),
+        );
+        return { receipt: null, duplicate: !first };
       }
       const alertText = deps.alertTexts ? parseAlertText(body) : null;
       if (alertText && deps.alertTexts) {
