@@ -62,12 +62,8 @@ export async function setLanguage(language: PublicLanguage): Promise<void> {
 /** Set once the first language is up: only a change after it is the person's choice, to remember. */
 let started = false;
 
-i18n.on('languageChanged', (language) => {
-  document.documentElement.lang = language;
-  document.documentElement.dir = directionOf(language);
-  // Any public language chosen is remembered (a staff page reads it among its own two); a change
-  // that only follows the page (a staff page turning to English) is not the person's choice.
-  if (!started || followingPage() || !isPublicLanguage(language)) return;
+/** Keeps the person's choice on this phone, and in the cookie the server chooses its pages by. */
+function remember(language: PublicLanguage): void {
   try {
     window.localStorage.setItem(STORAGE_KEY, language);
   } catch {
@@ -76,15 +72,32 @@ i18n.on('languageChanged', (language) => {
   const secure = window.location.protocol === 'https:' ? '; secure' : '';
   // biome-ignore lint/suspicious/noDocumentCookie: the Cookie Store API is missing on the older phones Faro serves.
   document.cookie = `${LANGUAGE_COOKIE}=${language}; path=/; max-age=31536000; samesite=lax${secure}`;
+}
+
+i18n.on('languageChanged', (language) => {
+  document.documentElement.lang = language;
+  document.documentElement.dir = directionOf(language);
+  // Any public language chosen is remembered (a staff page reads it among its own two); a change
+  // that only follows the page (a staff page turning to English) is not the person's choice.
+  if (!started || followingPage() || !isPublicLanguage(language)) return;
+  remember(language);
 });
 
 /**
  * A choice made before the server knew it (kept only on the phone) wins once the page is up —
- * unless the page's address chose its language (`?lang=`, a rights page in Arabic).
+ * unless the page's address chose its language (`?lang=`, a rights page in Arabic): that is the
+ * person's choice now, kept on the phone too (the server kept it in the cookie), so the next page
+ * opened in the browser stays in it.
  */
 export function applyStoredChoice(): void {
   const stored = storedChoice();
-  if (new URLSearchParams(window.location.search).has('lang')) return;
+  const linked = new URLSearchParams(window.location.search).get('lang');
+  if (linked !== null) {
+    if (linked === i18n.language && isPublicLanguage(linked) && stored !== linked) {
+      if (speaksEveryLanguage(window.location.pathname) || isLanguage(linked)) remember(linked);
+    }
+    return;
+  }
   const speaks = speaksEveryLanguage(window.location.pathname)
     ? isPublicLanguage(stored)
     : isLanguage(stored);

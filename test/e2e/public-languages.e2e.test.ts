@@ -60,12 +60,12 @@ async function overflows(page: Page, where: string): Promise<string[]> {
 }
 
 describe('the public pages in the ten languages', () => {
-  it('fit a 320 px phone in every language, on /report and /rights, the language list open too', async () => {
+  it('fit a 320 px phone in every language, on /report, /rights, /alerts and /subscribe, the language list open too', async () => {
     const context = await phone();
     const page = await context.newPage();
     const problems: string[] = [];
     for (const language of PUBLIC_LANGUAGES) {
-      for (const path of ['/report', '/rights']) {
+      for (const path of ['/report', '/rights', '/alerts', '/subscribe']) {
         await page.goto(`${e2e.server.baseUrl}${path}?lang=${language}`);
         await page.locator('h1').first().waitFor();
         expect(await page.evaluate('document.documentElement.lang')).toBe(language);
@@ -166,6 +166,15 @@ describe('the public pages in the ten languages', () => {
     await page.reload();
     await page.getByRole('heading', { name: 'Báo cáo sự việc', level: 1 }).waitFor();
     expect(await page.evaluate('document.documentElement.lang')).toBe('vi');
+    // A link in another language is the new choice: the next page opened in the browser keeps it.
+    await page.goto(`${e2e.server.baseUrl}/rights?lang=ar`);
+    await page.getByRole('heading', { name: 'اعرف حقوقك', level: 1 }).waitFor();
+    await page.locator('a.brand').click();
+    await page.waitForURL(`${e2e.server.baseUrl}/`);
+    await page.waitForLoadState('networkidle');
+    expect(await page.evaluate('[document.documentElement.lang, localStorage.getItem("faro.lang")]')).toEqual(
+      ['ar', 'ar'],
+    );
     await page.goto(`${e2e.server.baseUrl}/signin`);
     await page.waitForFunction("document.documentElement.lang === 'en'");
     await context.close();
