@@ -79,14 +79,14 @@ describe('the shipped rights library', () => {
     expect((await call(null, 'GET', '/api/rights?language=de')).statusCode).toBe(400);
   });
 
-  it('renders /rights in Arabic right to left on the server, and does not make Arabic every page’s language', async () => {
+  it('renders /rights in Arabic right to left on the server, keeps Arabic for the public pages, not for staff pages', async () => {
     const page = await call(null, 'GET', '/rights?lang=ar');
     expect(page.statusCode).toBe(200);
     expect(page.body).toMatch(/<html lang="ar" dir="rtl"/);
     expect(page.body).toContain('data-testid="rights-page"');
     expect(page.body).toContain('اعرف حقوقك');
-    // Every page else speaks English and Spanish: a choice made here is not kept for them.
-    expect(String(page.headers['set-cookie'] ?? '')).not.toContain('faro_lang=ar');
+    // Every public page speaks the ten (issue 17): the choice made here is kept for them.
+    expect(String(page.headers['set-cookie'] ?? '')).toContain('faro_lang=ar');
     const chinese = await call(null, 'GET', '/rights', undefined);
     expect(chinese.body).toMatch(/<html lang="en" dir="ltr"/);
     const zh = await t.faro.app.inject({
@@ -100,7 +100,14 @@ describe('the shipped rights library', () => {
       url: '/report',
       headers: { 'accept-language': 'zh-CN,zh;q=0.9' },
     });
-    expect(report.body).toMatch(/<html lang="en" dir="ltr"/);
+    expect(report.body).toMatch(/<html lang="zh" dir="ltr"/);
+    // A staff page speaks English and Spanish: Arabic chosen, it is the phone's other language, or English.
+    const staff = await t.faro.app.inject({
+      method: 'GET',
+      url: '/dispatch',
+      headers: { cookie: 'faro_lang=ar', 'accept-language': 'ar,es;q=0.8' },
+    });
+    expect(staff.body).toMatch(/<html lang="es" dir="ltr"/);
   });
 });
 

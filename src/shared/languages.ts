@@ -42,3 +42,16 @@ export const directionOf = (language: string): 'ltr' | 'rtl' =>
 /** The staff and alert language a public language is served in until alerts speak it: itself, or English. */
 export const staffLanguageOf = (language: string): Language =>
   (LANGUAGES as readonly string[]).includes(language) ? (language as Language) : 'en';
+
+/**
+ * The languages whose public-page words (the `ui` part) Faro ships reviewed: English and Spanish,
+ * written with care; the other eight are drafts until a member organization reviews them.
+ */
+export const UI_REVIEWED: readonly PublicLanguage[] = ['en', 'es'];
+
+/**
+ * Whether the public pages' words in `language` are reviewed — by the coalition's stored review
+ * status where the server gave it (`reviewed`), else as shipped. The one place a page asks.
+ */
+export const uiReviewed = (language: PublicLanguage, reviewed: readonly PublicLanguage[] = UI_REVIEWED) =>
+  reviewed.includes(language);

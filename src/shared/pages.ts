@@ -1,6 +1,11 @@
 import type { FamilyStatus } from './family-status.js';
-/** The paths of the web app; the server answers each with the app shell. */
-export const WEB_PAGES = [
+import type { PublicLanguage } from './languages.js';
+
+/**
+ * The public pages: they speak every public language (`PUBLIC_LANGUAGES`, issue 17), chosen the
+ * same way by the server and the browser. The staff pages speak English and Spanish.
+ */
+export const PUBLIC_PAGES = [
   '/',
   '/report',
   '/status',
@@ -14,6 +19,10 @@ export const WEB_PAGES = [
   '/rights',
   '/rights/cards',
   '/rights/megaphone',
+] as const;
+
+/** The staff pages (and their sign-in): English and Spanish only. */
+export const STAFF_PAGES = [
   '/alerting',
   '/responder',
   '/dispatch',
@@ -25,6 +34,24 @@ export const WEB_PAGES = [
   '/admin',
   '/evidence',
 ] as const;
+
+/** The paths of the web app; the server answers each with the app shell. */
+export const WEB_PAGES = [...PUBLIC_PAGES, ...STAFF_PAGES] as const;
+
+/** Staff areas whose pages the browser alone knows (no server route of their own). */
+const STAFF_ONLY_IN_BROWSER = ['/cases'];
+
+/**
+ * Whether the page at `path` speaks every public language: a public page, or an address nobody has
+ * (the "not found" page a person on a mistyped link reads); a staff page does not.
+ */
+export function speaksEveryLanguage(path: string): boolean {
+  const page = path.length > 1 ? path.replace(/\/+$/, '') : path;
+  if ((PUBLIC_PAGES as readonly string[]).includes(page)) return true;
+  return ![...STAFF_PAGES, ...STAFF_ONLY_IN_BROWSER].some(
+    (staff) => page === staff || page.startsWith(`${staff}/`),
+  );
+}
 
 /** The coalition's own numbers for people who would rather call or text, shown on the public pages. */
 export interface PublicContacts {
@@ -119,6 +146,11 @@ export interface ServerPage {
   family?: FamilyPageAnswer;
   /** Data the page's queries already have, by query key. */
   queries: { key: readonly unknown[]; data: unknown }[];
+  /**
+   * The languages whose words on the public pages a member organization has reviewed (for this
+   * coalition); a public page in another one says "not yet reviewed". Missing: as shipped (`UI_REVIEWED`).
+   */
+  uiReviewed?: PublicLanguage[];
 }
 
 /**

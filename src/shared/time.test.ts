@@ -28,4 +28,15 @@ describe('formatTime: one way to show a time', () => {
   it('names the zone in mail, read anywhere', () => {
     expect(formatTime(AT, 'en', 'America/Los_Angeles', 'long')).toMatch(/December 4, 2026.*3:05 PM PST/);
   });
+
+  it('writes the date and clock as each public language does, in the coalition’s zone', () => {
+    const dateTime = (language: Parameters<typeof formatTime>[1]) =>
+      formatTime(AT, language, 'America/Los_Angeles', 'dateTime');
+    expect(dateTime('zh')).toMatch(/12月4日.*15:05/);
+    expect(dateTime('ko')).toMatch(/12월 4일.*3:05/);
+    expect(dateTime('ar')).toMatch(/ديسمبر/);
+    expect(dateTime('fr')).toMatch(/^4 déc\.?,? 15:05$/);
+    expect(dateTime('pt')).toMatch(/^4 de dez\.?,? 15:05$/);
+    expect(formatTime(AT, 'vi', 'America/New_York')).toBe('18:05');
+  });
 });

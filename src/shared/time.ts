@@ -1,10 +1,11 @@
-import { type Language, LOCALE_TAGS } from './report-fields.js';
+import { LANGUAGE_FACTS, type PublicLanguage } from './languages.js';
 
 /**
  * How a time is shown to a person, everywhere — public pages, the board,
  * texts, e-mails: always in the coalition's time zone (a volunteer's phone set
  * to another zone, or a server on UTC, shows the same time as the alert), and
- * one clock per language (12-hour in English, 24-hour in Spanish).
+ * one clock per language (12-hour in English, 24-hour in Spanish, each other public language's
+ * own by its tag, LANGUAGE_FACTS).
  *
  * - `clock`: "3:05 PM" / "15:05"
  * - `seconds`: "3:05:12 PM" / "15:05:12" (an observer's note, where the second counts)
@@ -30,13 +31,14 @@ const OPTIONS: Record<TimeStyle, Intl.DateTimeFormatOptions> = {
 /** Made once per language, zone and style: a board of 500 rows formats 1,000 times a render. */
 const formats = new Map<string, Intl.DateTimeFormat>();
 
-function formatOf(language: Language, timeZone: string, style: TimeStyle): Intl.DateTimeFormat {
+function formatOf(language: PublicLanguage, timeZone: string, style: TimeStyle): Intl.DateTimeFormat {
   const key = `${language}|${timeZone}|${style}`;
   let format = formats.get(key);
   if (!format) {
-    format = new Intl.DateTimeFormat(LOCALE_TAGS[language], {
+    format = new Intl.DateTimeFormat(LANGUAGE_FACTS[language].tag, {
       ...OPTIONS[style],
-      hour12: language !== 'es',
+      // English and Spanish as their readers here expect; the others as their language writes time.
+      ...(language === 'en' || language === 'es' ? { hour12: language === 'en' } : {}),
       timeZone,
     });
     formats.set(key, format);
@@ -46,7 +48,7 @@ function formatOf(language: Language, timeZone: string, style: TimeStyle): Intl.
 
 export function formatTime(
   at: Date | string | number,
-  language: Language,
+  language: PublicLanguage,
   timeZone: string,
   style: TimeStyle = 'clock',
 ): string {

@@ -2,10 +2,10 @@ import i18n, { type BackendModule } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { isLanguage, LANGUAGE_COOKIE, pickLanguage } from '../shared/language.js';
 import { directionOf, isPublicLanguage, PUBLIC_LANGUAGES, type PublicLanguage } from '../shared/languages.js';
+import { speaksEveryLanguage } from '../shared/pages.js';
 import { LANGUAGES, type Language } from '../shared/report-fields.js';
+import { cookieChoice, followingPage, STORAGE_KEY, storedChoice } from './language.js';
 import { readServerPage } from './server-page.js';
-
-const STORAGE_KEY = 'faro.lang';
 
 /** Each language's words, downloaded only when a page is shown in it. */
 const LOADERS: Record<PublicLanguage, () => Promise<{ default: Record<string, unknown> }>> = {
@@ -25,8 +25,8 @@ const LOADERS: Record<PublicLanguage, () => Promise<{ default: Record<string, un
  * Only the page's language is downloaded (a phone on a slow connection
  * should not fetch Spanish to read English); the other arrives when the
  * person switches. test/locales.test.ts keeps English and Spanish complete,
- * so nothing falls back; the rights library's other languages fall back to
- * English for a word they do not have yet (`fallbackLng`).
+ * and the public pages' words complete in all ten; a staff word the other
+ * eight do not have falls back to English (`fallbackLng`).
  */
 const bundles: BackendModule = {
   type: 'backend',
@@ -40,23 +40,6 @@ const bundles: BackendModule = {
   },
 };
 
-function storedChoice(): string | null {
-  try {
-    return window.localStorage.getItem(STORAGE_KEY);
-  } catch {
-    // Storage can be unavailable (private mode); the cookie may still say it.
-    return null;
-  }
-}
-
-function cookieChoice(): string | null {
-  const match = document.cookie.match(new RegExp(`(?:^|; )${LANGUAGE_COOKIE}=([a-z]{2})`));
-  return match?.[1] ?? null;
-}
-
-/** The pages that speak every public language (the rest speak `LANGUAGES`). */
-const speaksAll = (path: string) => path === '/rights' || path === '/rights/megaphone';
-
 /** A page the server rendered is in the language the server chose (the same rule); else the rule here. */
 function initialLanguage(): PublicLanguage {
   const server = readServerPage();
@@ -67,23 +50,20 @@ function initialLanguage(): PublicLanguage {
       chosen: storedChoice() ?? cookieChoice(),
       accepted: navigator.languages.join(','),
     },
-    speaksAll(window.location.pathname) ? PUBLIC_LANGUAGES : LANGUAGES,
+    speaksEveryLanguage(window.location.pathname) ? PUBLIC_LANGUAGES : LANGUAGES,
   );
 }
 
 /** Switches language and remembers it on this phone (a cookie too, so the server renders the next page in it). */
-export async function setLanguage(language: Language): Promise<void> {
+export async function setLanguage(language: PublicLanguage): Promise<void> {
   await i18n.changeLanguage(language);
 }
 
 /** Set once the first language is up: only a change after it is the person's choice, to remember. */
 let started = false;
 
-i18n.on('languageChanged', (language) => {
-  document.documentElement.lang = language;
-  document.documentElement.dir = directionOf(language);
-  // A choice among every page's languages is remembered; one only the rights page speaks is in its address.
-  if (!started || !isLanguage(language)) return;
+/** Keeps the person's choice on this phone, and in the cookie the server chooses its pages by. */
+function remember(language: PublicLanguage): void {
   try {
     window.localStorage.setItem(STORAGE_KEY, language);
   } catch {
@@ -92,16 +72,36 @@ i18n.on('languageChanged', (language) => {
   const secure = window.location.protocol === 'https:' ? '; secure' : '';
   // biome-ignore lint/suspicious/noDocumentCookie: the Cookie Store API is missing on the older phones Faro serves.
   document.cookie = `${LANGUAGE_COOKIE}=${language}; path=/; max-age=31536000; samesite=lax${secure}`;
+}
+
+i18n.on('languageChanged', (language) => {
+  document.documentElement.lang = language;
+  document.documentElement.dir = directionOf(language);
+  // Any public language chosen is remembered (a staff page reads it among its own two); a change
+  // that only follows the page (a staff page turning to English) is not the person's choice.
+  if (!started || followingPage() || !isPublicLanguage(language)) return;
+  remember(language);
 });
 
 /**
  * A choice made before the server knew it (kept only on the phone) wins once the page is up —
- * unless the page's address chose its language (`?lang=`, a rights page in Arabic).
+ * unless the page's address chose its language (`?lang=`, a rights page in Arabic): that is the
+ * person's choice now, kept on the phone too (the server kept it in the cookie), so the next page
+ * opened in the browser stays in it.
  */
 export function applyStoredChoice(): void {
   const stored = storedChoice();
-  if (new URLSearchParams(window.location.search).has('lang')) return;
-  if (isLanguage(stored) && stored !== i18n.language) void setLanguage(stored);
+  const linked = new URLSearchParams(window.location.search).get('lang');
+  if (linked !== null) {
+    if (linked === i18n.language && isPublicLanguage(linked) && stored !== linked) {
+      if (speaksEveryLanguage(window.location.pathname) || isLanguage(linked)) remember(linked);
+    }
+    return;
+  }
+  const speaks = speaksEveryLanguage(window.location.pathname)
+    ? isPublicLanguage(stored)
+    : isLanguage(stored);
+  if (speaks && stored !== i18n.language) void setLanguage(stored as PublicLanguage);
 }
 
 await i18n

@@ -93,8 +93,9 @@ describe('the report form with JavaScript turned off', () => {
     expect(await page.title()).toBe('Reporte enviado · Faro');
     expect(await lookUp(receipt)).toBe(200);
 
-    // The language switch is a link: it works without scripts, and the choice stays for the next page.
+    // The language switch opens and is a link: it works without scripts, and the choice stays for the next page.
     await page.goto(`${e2e.server.baseUrl}/report`);
+    await page.locator('.lang-switch > summary').click();
     await page.getByRole('link', { name: 'English' }).click();
     await page.getByRole('heading', { name: 'Report activity' }).waitFor();
     await page.goto(`${e2e.server.baseUrl}/alerts`);

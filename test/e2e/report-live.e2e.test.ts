@@ -111,6 +111,7 @@ describe('a report in Spanish reaches the live board', () => {
     await page.goto(`${e2e.server.baseUrl}/report`);
     await page.getByRole('heading', { name: 'Report activity' }).waitFor();
     await expectAccessible(page);
+    await page.locator('.lang-switch > summary').click();
     await page.getByRole('link', { name: 'Español' }).click();
     await page.getByRole('heading', { name: 'Reportar actividad' }).waitFor();
     await page.reload();

@@ -47,7 +47,7 @@ const SCRIPT = `(() => {
       'input:not([type=checkbox]):not([type=radio]):not([type=hidden]), select, textarea, .button, ' +
         // Bordered controls that are not buttons by class: the choice boxes, the language switch,
         // the staff menu, the admin page's sections.
-        'label.choice, .langs a, .menu-toggle, .admin-nav a',
+        'label.choice, .langs a, .lang-switch > summary, .menu-toggle, .admin-nav a',
     ),
   ].filter(visible);
   for (const control of controls) {

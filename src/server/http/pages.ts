@@ -3,7 +3,13 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import { isLanguage, LANGUAGE_COOKIE, pickLanguage } from '../../shared/language.js';
-import { directionOf, type PublicLanguage, staffLanguageOf } from '../../shared/languages.js';
+import {
+  directionOf,
+  isPublicLanguage,
+  PUBLIC_LANGUAGES,
+  type PublicLanguage,
+  UI_REVIEWED,
+} from '../../shared/languages.js';
 import {
   type FamilyPageAnswer,
   type PublicContacts,
@@ -11,9 +17,10 @@ import {
   SERVER_PAGE_ID,
   type ServerPage,
   type SubscribeFormAnswer,
+  speaksEveryLanguage,
 } from '../../shared/pages.js';
 import { LANGUAGES, type Language } from '../../shared/report-fields.js';
-import { message } from '../locales/messages.js';
+import { publicMessage } from '../locales/messages.js';
 import { errorBody } from './errors.js';
 
 /**
@@ -50,8 +57,8 @@ export interface PageExtras {
   family?: FamilyPageAnswer;
   status?: number;
   /**
-   * The page's language when the page speaks more than every page does (the rights library's ten,
-   * chosen the same way among them); by default the one `languageOf` picks.
+   * The page's language when its route chose it already (to read its data in it); by default a
+   * public page's is the one `publicLanguageOf` picks, a staff page's the one `languageOf` picks.
    */
   language?: PublicLanguage;
 }
@@ -63,8 +70,10 @@ export interface WebPages {
   send(request: FastifyRequest, reply: FastifyReply, extras?: PageExtras): Promise<FastifyReply>;
   /** The page's language: a `?lang=` link, the person's choice (cookie), the phone's. */
   languageOf(request: FastifyRequest): Language;
-  /** The same choice among more languages than every page speaks (the rights library's). */
+  /** The same choice among other languages than every page speaks. */
   languageAmong<L extends PublicLanguage>(request: FastifyRequest, among: readonly L[]): L | 'en';
+  /** A public page's language: the same choice among every public language (issue 17). */
+  publicLanguageOf(request: FastifyRequest): PublicLanguage;
 }
 
 interface Renderer {
@@ -101,6 +110,11 @@ export async function createWebPages(options: {
   contacts: (request: FastifyRequest) => Promise<PublicContacts>;
   /** Page views per client address per minute. */
   viewsPerMinute: number;
+  /**
+   * The languages whose public-page words are reviewed for the request's coalition; the others show
+   * "not yet reviewed". By default as shipped (English and Spanish).
+   */
+  uiReviewed?: (request: FastifyRequest) => Promise<readonly PublicLanguage[]>;
   log: FastifyBaseLogger;
 }): Promise<WebPages> {
   const shellFile = path.join(options.distDir, 'index.html');
@@ -136,6 +150,13 @@ export async function createWebPages(options: {
       among,
     );
   const languageOf = (request: FastifyRequest): Language => languageAmong(request, LANGUAGES);
+  const publicLanguageOf = (request: FastifyRequest): PublicLanguage =>
+    languageAmong(request, PUBLIC_LANGUAGES);
+  const uiReviewedOf = async (request: FastifyRequest): Promise<PublicLanguage[]> => {
+    if (!options.uiReviewed) return [...UI_REVIEWED];
+    // Without its review status a page still shows, saying its draft words are not yet reviewed.
+    return [...(await options.uiReviewed(request).catch(() => UI_REVIEWED))];
+  };
 
   /** Pages made lately, by what they were made from (the address, the language, the data). */
   const made = new Map<string, { at: number; html: string }>();
@@ -143,6 +164,7 @@ export async function createWebPages(options: {
   return {
     languageOf,
     languageAmong,
+    publicLanguageOf,
     route: {
       schema: { hide: true },
       config: { rateLimit: { max: options.viewsPerMinute, timeWindow: 60_000 } },
@@ -153,11 +175,14 @@ export async function createWebPages(options: {
           .status(503)
           .send(errorBody('UNAVAILABLE', 'The web app is not built yet; run `npm run build`.'));
       }
-      const language = extras.language ?? languageOf(request);
+      const pathname = request.url.split('?')[0] ?? '/';
+      // A public page (and the "not found" page) speaks the ten; a staff page English and Spanish.
+      const everyLanguage = speaksEveryLanguage(pathname) || extras.status === 404;
+      const language = extras.language ?? (everyLanguage ? publicLanguageOf(request) : languageOf(request));
       const query = (request.query as { lang?: string } | undefined)?.lang;
       // A language chosen by a link is the person's choice from now on, as one chosen with the switch
-      // (one every page speaks: the others are chosen on the page that speaks them).
-      if (query === language && isLanguage(language)) {
+      // (the public pages' ten are kept too: a staff page reads the cookie among its own two).
+      if (query === language && (isLanguage(language) || (everyLanguage && isPublicLanguage(language)))) {
         reply.setCookie(LANGUAGE_COOKIE, language, {
           path: '/',
           maxAge: 365 * 24 * 3600,
@@ -167,14 +192,14 @@ export async function createWebPages(options: {
         });
       }
       const contacts = await contactsOf(request);
+      const uiReviewed = await uiReviewedOf(request);
       const queries = extras.queries ?? [];
       const status = extras.status ?? 200;
-      const pathname = request.url.split('?')[0] ?? '/';
       // Every address nobody has makes the same "not found" page; a form's answer is never reused.
       const reuseKey =
         extras.report || extras.subscribe || extras.family || carriesCode(request.url)
           ? null
-          : `${status === 404 ? '404' : request.url}\n${language}\n${JSON.stringify([contacts, queries])}`;
+          : `${status === 404 ? '404' : request.url}\n${language}\n${JSON.stringify([contacts, queries, uiReviewed])}`;
       const now = Date.now();
       let html = reuseKey ? made.get(reuseKey) : undefined;
       if (!html || now - html.at > PAGE_REUSE_MS) {
@@ -184,6 +209,7 @@ export async function createWebPages(options: {
           timeZone: options.timeZone,
           renderedAt: new Date(now).toISOString(),
           queries,
+          uiReviewed,
           ...(extras.report ? { report: extras.report } : {}),
           ...(extras.subscribe ? { subscribe: extras.subscribe } : {}),
           ...(extras.family ? { family: extras.family } : {}),
@@ -203,11 +229,15 @@ export async function createWebPages(options: {
           at: now,
           html: template
             .replace(/<html lang="[^"]*"/, () => `<html lang="${language}" dir="${directionOf(language)}"`)
-            .replace(/<title>[^<]*<\/title>/, () => `<title>${escapeText(rendered?.title ?? 'Faro')}</title>`)
+            .replace(
+              /<title>[^<]*<\/title>/,
+              () =>
+                `<title>${escapeText(rendered?.title ?? 'Faro')}</title>${everyLanguage ? `<meta name="description" content="${escapeText(publicMessage(language, 'pages.description')).replace(/"/g, '&quot;')}" />` : ''}`,
+            )
             .replace(
               '<div id="root"></div>',
               () =>
-                `<div id="root">${rendered?.html ?? ''}</div>${rendered ? '' : `<noscript><p>${escapeText(message(staffLanguageOf(language), 'pages.needsScripts'))}</p></noscript>`}<script type="application/json" id="${SERVER_PAGE_ID}">${scriptJson(page)}</script>`,
+                `<div id="root">${rendered?.html ?? ''}</div>${rendered ? '' : `<noscript><p>${escapeText(publicMessage(language, 'pages.needsScripts'))}</p></noscript>`}<script type="application/json" id="${SERVER_PAGE_ID}">${scriptJson(page)}</script>`,
             ),
         };
         if (reuseKey) {

@@ -15,8 +15,8 @@ import zh from './zh.json' with { type: 'json' };
 const catalogs = { en, es } as const;
 
 /**
- * The texts the other public languages have on the server: the rights library's (issue 17), which
- * speaks all ten. test/locales.test.ts keeps each of them complete.
+ * The texts the other public languages have on the server: the rights library's and the public
+ * pages' (issue 17), which speak all ten. test/locales.test.ts keeps each of them complete.
  */
 const publicCatalogs: Record<Exclude<PublicLanguage, Language>, unknown> = { zh, vi, ko, tl, ar, ht, pt, fr };
 
@@ -40,10 +40,10 @@ export function message(language: Language, key: string, values: Record<string, 
   return lookup(catalogs[language], language, key, values);
 }
 
-/** A text of the rights library's (`rights.…`) in any public language. */
+/** A text of the public side's (the rights library's `rights.…`, the pages' `pages.…`) in any public language. */
 export function publicMessage(
   language: PublicLanguage,
-  key: `rights.${string}`,
+  key: `rights.${string}` | `pages.${string}`,
   values: Record<string, string> = {},
 ) {
   const catalog = language === 'en' || language === 'es' ? catalogs[language] : publicCatalogs[language];

@@ -1,8 +1,11 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation } from 'react-router';
+import { directionOf, LANGUAGE_FACTS, PUBLIC_LANGUAGES, uiReviewed } from '../../shared/languages.js';
+import { speaksEveryLanguage } from '../../shared/pages.js';
 import { LANGUAGES } from '../../shared/report-fields.js';
-import { usePageLanguage } from '../language.js';
+import { useLanguageRule, usePageLanguage } from '../language.js';
+import { useServerPage } from '../server-page.js';
 import { useSession } from '../session.js';
 
 /** This page's address in another language (`?lang=`, other parameters kept). */
@@ -23,8 +26,13 @@ export function Layout() {
     path.startsWith('/hotline') ||
     path.startsWith('/field') ||
     path.startsWith('/alerting');
-  // The page's own language: on a rights page in Arabic neither English nor Spanish is the current one.
+  // The page's own language: on a public page in Arabic neither English nor Spanish is the current one.
   const active = usePageLanguage();
+  // A public page speaks the ten, a staff page English and Spanish: moving between them follows that.
+  const everyLanguage = speaksEveryLanguage(path);
+  useLanguageRule(path, everyLanguage);
+  const { uiReviewed: reviewed } = useServerPage();
+  const switcher = useRef<HTMLDetailsElement>(null);
   // The public pages never ask who you are; staff pages show it.
   const staffPage = [
     '/dispatch',
@@ -83,25 +91,70 @@ export function Layout() {
             <Link to="/account">{signedIn.user.displayName}</Link>
           </nav>
         )}
-        <nav id={signedIn ? 'staff-langs' : undefined} aria-label={t('lang.label')} className="langs">
-          {LANGUAGES.map((language) => (
-            // A link, so the switch works before (or without) scripts: the server renders the page in it.
-            <a
-              key={language}
-              href={withLanguage(location.search, language)}
-              lang={language}
-              aria-current={language === active ? 'true' : undefined}
-              onClick={(event) => {
-                event.preventDefault();
-                void i18n.changeLanguage(language);
-              }}
-            >
-              {t(`lang.${language}`)}
-            </a>
-          ))}
-        </nav>
+        {everyLanguage ? (
+          // The ten in their own scripts behind one button (a phone 320 px wide has room for one), and
+          // plain links inside: it opens and picks without scripts, the server rendering the page in it.
+          <details className="lang-switch" ref={switcher}>
+            <summary>
+              {/* A globe, drawn (a phone without an emoji font would show an empty box): found without reading. */}
+              <svg aria-hidden="true" viewBox="0 0 20 20" width="20" height="20" className="lang-globe">
+                <circle cx="10" cy="10" r="8.5" />
+                <ellipse cx="10" cy="10" rx="3.8" ry="8.5" />
+                <path d="M1.5 10h17M3 5.5h14M3 14.5h14" />
+              </svg>
+              <span className="visually-hidden">{t('lang.label')}: </span>
+              <span lang={LANGUAGE_FACTS[active].tag}>{LANGUAGE_FACTS[active].native}</span>
+            </summary>
+            <nav aria-label={t('lang.label')}>
+              <ul>
+                {PUBLIC_LANGUAGES.map((language) => (
+                  <li key={language}>
+                    <a
+                      href={withLanguage(location.search, language)}
+                      lang={LANGUAGE_FACTS[language].tag}
+                      hrefLang={LANGUAGE_FACTS[language].tag}
+                      dir={directionOf(language)}
+                      aria-current={language === active ? 'true' : undefined}
+                      onClick={(event) => {
+                        event.preventDefault();
+                        if (switcher.current) switcher.current.open = false;
+                        void i18n.changeLanguage(language);
+                      }}
+                    >
+                      {LANGUAGE_FACTS[language].native}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+          </details>
+        ) : (
+          <nav id={signedIn ? 'staff-langs' : undefined} aria-label={t('lang.label')} className="langs">
+            {LANGUAGES.map((language) => (
+              // A link, so the switch works before (or without) scripts: the server renders the page in it.
+              <a
+                key={language}
+                href={withLanguage(location.search, language)}
+                lang={language}
+                aria-current={language === active ? 'true' : undefined}
+                onClick={(event) => {
+                  event.preventDefault();
+                  void i18n.changeLanguage(language);
+                }}
+              >
+                {t(`lang.${language}`)}
+              </a>
+            ))}
+          </nav>
+        )}
       </header>
       <main id="main" className={wide ? 'wide' : 'narrow'}>
+        {everyLanguage && !uiReviewed(active, reviewed) && (
+          // As a rights text not yet reviewed says so (RightsPage), in the page's own language.
+          <p className="rights-note draft ui-draft" data-testid="ui-draft">
+            {t('app.notReviewed')}
+          </p>
+        )}
         <Outlet />
       </main>
     </>

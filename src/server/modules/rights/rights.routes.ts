@@ -65,7 +65,7 @@ export function registerRightsRoutes(
 
   routes.get('/rights', deps.pages.route, async (request, reply) => {
     const coalition = await coalitionOf(request);
-    const language = deps.pages.languageAmong(request, PUBLIC_LANGUAGES);
+    const language = deps.pages.publicLanguageOf(request);
     const rights = await deps.rights.published(coalition.id, language);
     return deps.pages.send(request, reply, {
       language,
@@ -94,7 +94,7 @@ export function registerRightsRoutes(
   // Megaphone mode: the page a person holds to a megaphone. Without scripts it shows what to read out loud.
   routes.get('/rights/megaphone', deps.pages.route, async (request, reply) => {
     const coalition = await coalitionOf(request);
-    const language = deps.pages.languageAmong(request, PUBLIC_LANGUAGES);
+    const language = deps.pages.publicLanguageOf(request);
     const megaphone = await deps.rights.megaphone(coalition.id);
     return deps.pages.send(request, reply, {
       language,
@@ -116,7 +116,7 @@ export function registerRightsRoutes(
 
   routes.get('/rights/cards', deps.pages.route, async (request, reply) => {
     const coalition = await coalitionOf(request);
-    const language = deps.pages.languageAmong(request, PUBLIC_LANGUAGES);
+    const language = deps.pages.publicLanguageOf(request);
     const sheet = sheetOf(request.query, language);
     const cards = rightsCardsSchema.parse(
       await deps.rights.cards(coalition.id, sheet.languages, sheet.paper),
