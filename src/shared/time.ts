@@ -1,4 +1,5 @@
-import { type Language, LOCALE_TAGS } from './report-fields.js';
+import { LANGUAGE_FACTS, type PublicLanguage } from './languages.js';
+import { LOCALE_TAGS } from './report-fields.js';
 
 /**
  * How a time is shown to a person, everywhere — public pages, the board,
@@ -30,13 +31,15 @@ const OPTIONS: Record<TimeStyle, Intl.DateTimeFormatOptions> = {
 /** Made once per language, zone and style: a board of 500 rows formats 1,000 times a render. */
 const formats = new Map<string, Intl.DateTimeFormat>();
 
-function formatOf(language: Language, timeZone: string, style: TimeStyle): Intl.DateTimeFormat {
+function formatOf(language: PublicLanguage, timeZone: string, style: TimeStyle): Intl.DateTimeFormat {
   const key = `${language}|${timeZone}|${style}`;
   let format = formats.get(key);
   if (!format) {
-    format = new Intl.DateTimeFormat(LOCALE_TAGS[language], {
+    const staff = language === 'en' || language === 'es';
+    format = new Intl.DateTimeFormat(staff ? LOCALE_TAGS[language] : LANGUAGE_FACTS[language].tag, {
       ...OPTIONS[style],
-      hour12: language !== 'es',
+      // English and Spanish as their readers here expect; the other languages as their locale's clock.
+      ...(staff ? { hour12: language !== 'es' } : {}),
       timeZone,
     });
     formats.set(key, format);
@@ -46,7 +49,7 @@ function formatOf(language: Language, timeZone: string, style: TimeStyle): Intl.
 
 export function formatTime(
   at: Date | string | number,
-  language: Language,
+  language: PublicLanguage,
   timeZone: string,
   style: TimeStyle = 'clock',
 ): string {

@@ -32,10 +32,10 @@ export function message(language: Language, key: string, values: Record<string, 
   return lookup(catalogs[language], language, key, values);
 }
 
-/** A text of the rights library's (`rights.…`) in any public language. */
+/** A text of the rights library's (`rights.…`) or of alerts (`alerts.…`) in any public language. */
 export function publicMessage(
   language: PublicLanguage,
-  key: `rights.${string}`,
+  key: `rights.${string}` | `alerts.${string}`,
   values: Record<string, string> = {},
 ) {
   const catalog = language === 'en' || language === 'es' ? catalogs[language] : publicCatalogs[language];

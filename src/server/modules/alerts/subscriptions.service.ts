@@ -1,12 +1,18 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { DELIVERY_CHANNELS, type RecipientCounts } from '../../../shared/alert.js';
+import {
+  ALERT_LANGUAGES,
+  type AlertLanguage,
+  DELIVERY_CHANNELS,
+  type RecipientCounts,
+} from '../../../shared/alert.js';
 import { toE164 } from '../../../shared/phone.js';
 import { LANGUAGES, type Language } from '../../../shared/report-fields.js';
-import type {
-  SubscriptionChannel,
-  SubscriptionView,
-  subscribeInputSchema,
+import {
+  type SubscriptionChannel,
+  type SubscriptionView,
+  type subscribeInputSchema,
+  subscriptionLanguageSchema,
 } from '../../../shared/subscription.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database, Drizzle, Tx } from '../../db/database.js';
@@ -37,7 +43,8 @@ import { joinNames } from './templates.js';
 export { maskAddress } from './subscription-contacts.js';
 export { type Confirmation, subscriptionConfirmJob } from './subscriptions.confirm.js';
 
-const isLanguage = (value: string): value is Language => (LANGUAGES as readonly string[]).includes(value);
+const isLanguage = (value: string): value is AlertLanguage =>
+  (ALERT_LANGUAGES as readonly string[]).includes(value);
 const hash = (value: string) => createHash('sha256').update(value).digest('hex');
 export const contactContext = (id: string) => `subscription:${id}`;
 
@@ -74,7 +81,7 @@ const fieldError = (field: string, text: string, problem: string, details: Recor
  */
 const pendingSchema = z.object({
   zoneIds: z.array(z.uuid()),
-  language: z.enum(LANGUAGES),
+  language: subscriptionLanguageSchema,
   nonce: z.string().optional(),
   requestedAt: z.string().optional(),
   /** Asked by text from the number itself (subscriptions.text.ts): confirmed by a YES, never by a link. */
@@ -275,7 +282,8 @@ export function createSubscriptionService(deps: {
     maxZones: () => rules.maxZones,
 
     async recipientCounts(query) {
-      const zero = () => Object.fromEntries(LANGUAGES.map((l) => [l, 0])) as Record<Language, number>;
+      const zero = () =>
+        Object.fromEntries(ALERT_LANGUAGES.map((l) => [l, 0])) as Record<AlertLanguage, number>;
       const counts: RecipientCounts = {
         audience: query.publicToo ? 'public' : 'staff',
         total: 0,

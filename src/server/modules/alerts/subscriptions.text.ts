@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { staffLanguageOf } from '../../../shared/languages.js';
 import { toE164 } from '../../../shared/phone.js';
 import type { Language } from '../../../shared/report-fields.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
@@ -229,12 +230,19 @@ export function createTextSubscriptions(deps: {
         if (!chosen) {
           // Not one of the numbers offered: the same choice again.
           await send(
-            { kind: 'alertsChoose', language: waiting.language, zones: zones.map((z) => z.name) },
+            {
+              kind: 'alertsChoose',
+              language: staffLanguageOf(waiting.language),
+              zones: zones.map((z) => z.name),
+            },
             tx,
           );
           return 'answered';
         }
-        await send(await askFor(tx.db, coalitionId, phone, row, waiting.language, chosen), tx);
+        await send(
+          await askFor(tx.db, coalitionId, phone, row, staffLanguageOf(waiting.language), chosen),
+          tx,
+        );
         return 'answered';
       });
     },
@@ -259,7 +267,11 @@ export function createTextSubscriptions(deps: {
         });
         const zones = await namesOf(tx.db, coalitionId, request.zoneIds);
         await send(
-          { kind: 'alertsConfirmed', language: request.language, zones: zones.map((z) => z.name) },
+          {
+            kind: 'alertsConfirmed',
+            language: staffLanguageOf(request.language),
+            zones: zones.map((z) => z.name),
+          },
           tx,
         );
         return 'answered';
@@ -274,7 +286,7 @@ export function createTextSubscriptions(deps: {
         const row = await findByDigest(tx.db, coalitionId, 'sms', digestOf(phone));
         const zones = row?.status === 'active' ? await zonesOf(tx.db, row.id) : [];
         // The language the alerts come in, which the keyword of MY ALERTS need not be.
-        const language = row?.status === 'active' ? row.language : text.language;
+        const language = row?.status === 'active' ? staffLanguageOf(row.language) : text.language;
         await send(
           zones.length > 0
             ? { kind: 'alertsMine', language, zones: zones.map((z) => z.name) }
