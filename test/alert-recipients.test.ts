@@ -110,15 +110,17 @@ describe('issue 14: recipients an approver sees before approving', () => {
 
   it('counts the active subscriptions of its zones per channel and language, once each', async () => {
     const alert = await submitted(['Pico-Union']);
+    // Every language a subscriber may choose is counted; nobody here chose one beyond English and Spanish.
+    const none = { zh: 0, vi: 0, ko: 0, tl: 0, ar: 0, ht: 0, pt: 0, fr: 0 };
     expect(await countsOf(alert.id)).toEqual({
       audience: 'public',
       total: 7,
       channels: {
-        push: { total: 4, languages: { en: 3, es: 1 } },
-        sms: { total: 2, languages: { en: 0, es: 2 } },
-        email: { total: 1, languages: { en: 1, es: 0 } },
+        push: { total: 4, languages: { en: 3, es: 1, ...none } },
+        sms: { total: 2, languages: { en: 0, es: 2, ...none } },
+        email: { total: 1, languages: { en: 1, es: 0, ...none } },
       },
-      languages: { en: 4, es: 3 },
+      languages: { en: 4, es: 3, ...none },
     });
     // Two zones: a subscriber of both is counted once.
     const both = await submitted(['Pico-Union', 'Pacoima']);

@@ -79,6 +79,8 @@ describe('authorization matrix', () => {
         'GET /api/cases/:id/family-access',
         'POST /api/cases/:id/family-access',
         'POST /api/cases/:id/family-access/:contactId/revoke',
+        'GET /api/admin/translations',
+        'POST /api/admin/translations/:part/:language',
       ]),
     );
     expect(t.faro.routeAccess.length).toBeGreaterThan(20);

@@ -190,3 +190,23 @@ describe('the public pages’ words in all ten languages', () => {
     expect(wrong).toEqual([]);
   });
 });
+
+describe('the alerts’ server texts in every public language (issue 17)', () => {
+  // Templates, activities, the rights paragraph and line, the marks of a test, e-mail and SMS framing, CAP's event.
+  const english = [...texts(serverEn)].filter(([key]) => key.startsWith('alerts.'));
+  it.each(PUBLIC_LANGUAGES.filter((l) => !(LANGUAGES as readonly string[]).includes(l)))(
+    '%s has them all, with the same placeholders, and never the English',
+    async (language) => {
+      const found = texts((await import(`../src/server/locales/${language}.json`)).default);
+      expect(english.filter(([key]) => !found.get(key)?.trim()).map(([key]) => key)).toEqual([]);
+      expect(
+        english
+          .filter(([key, text]) => `${placeholders(text)}` !== `${placeholders(found.get(key) ?? '')}`)
+          .map(([key]) => key),
+      ).toEqual([]);
+      // Translated, not copied (joining words may be the same: ", ").
+      const copied = english.filter(([key, text]) => text.length > 12 && found.get(key) === text);
+      expect(copied.map(([key]) => key)).toEqual([]);
+    },
+  );
+});

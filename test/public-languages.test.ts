@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebPages } from '../src/server/http/pages.js';
 import { SERVER_PAGE_ID, type ServerPage, speaksEveryLanguage } from '../src/shared/pages.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
+import { staffSession } from './support/sessions.js';
 
 /**
  * Issue 17, the public pages in the ten languages, as the server sends them: each public page (and
@@ -125,5 +126,27 @@ describe('the review status of the pages’ words', () => {
     } finally {
       await app.close();
     }
+  });
+
+  it('is the one a member organization’s reviewer marks in the admin pages: marked, the flag goes; back to draft, it returns', async () => {
+    const legal = await staffSession(t.faro.database, 'legal');
+    const mark = (status: 'reviewed' | 'draft') =>
+      t.faro.app.inject({
+        method: 'POST',
+        url: '/api/admin/translations/ui/vi',
+        headers: legal.headers,
+        payload: { status },
+      });
+    expect((await view('/report?lang=vi')).body).toContain('data-testid="ui-draft"');
+    expect((await mark('reviewed')).statusCode).toBe(200);
+    const reviewed = await view('/report?lang=vi');
+    expect(pageOf(reviewed.body).uiReviewed).toContain('vi');
+    expect(reviewed.body).not.toContain('data-testid="ui-draft"');
+    // Reviewing the pages' words says nothing of the alert templates'.
+    expect((await t.faro.app.inject({ url: '/api/subscriptions/channels' })).json().languages).not.toContain(
+      'vi',
+    );
+    expect((await mark('draft')).statusCode).toBe(200);
+    expect((await view('/report?lang=vi')).body).toContain('data-testid="ui-draft"');
   });
 });

@@ -2,6 +2,7 @@ import fastifyCompress from '@fastify/compress';
 import { fastifySSE } from '@fastify/sse';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { PublicLanguage } from '../shared/languages.js';
 import type { PublicContacts } from '../shared/pages.js';
 import type { Config } from './config.js';
 import { type RouteAccess, registerAuth } from './http/auth.js';
@@ -37,6 +38,8 @@ export interface AppDeps {
   modules: FaroModule[];
   /** The coalition's public numbers, shown on the public pages. */
   publicContacts: (coalitionId: string) => Promise<PublicContacts>;
+  /** The public languages whose page words the coalition has reviewed (the others say they are drafts). */
+  uiReviewed?: (coalitionId: string) => Promise<readonly PublicLanguage[]>;
 }
 
 const DEFAULT_BODY_LIMIT = 256 * 1024;
@@ -103,6 +106,9 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; r
     timeZone: config.timeZone,
     secureCookie: deps.cookie.secureCookie,
     contacts: async (request) => deps.publicContacts((await coalitionOf(request)).id),
+    ...(deps.uiReviewed
+      ? { uiReviewed: async (request) => deps.uiReviewed?.((await coalitionOf(request)).id) ?? [] }
+      : {}),
     viewsPerMinute: config.rateLimits.pageViewsPerMinute,
     log: deps.log,
   });

@@ -21,6 +21,7 @@ import { createPlansModule } from './modules/plans/plans.module.js';
 import { createReportsModule } from './modules/reports/reports.module.js';
 import { createRetentionModule } from './modules/retention/retention.module.js';
 import { createRightsModule } from './modules/rights/rights.module.js';
+import { createTranslationReviews } from './modules/rights/translations.service.js';
 import { textReportersOnVerdict } from './modules/sms/follow-up.js';
 import { createSmsModule } from './modules/sms/sms.module.js';
 import { createZonesModule } from './modules/zones/zones.module.js';
@@ -85,9 +86,12 @@ export async function composeModules(platform: Awaited<ReturnType<typeof openPla
     grouper: incidents.services.grouper,
   });
   const dispatch = createDispatchModule(platform, { sessions, incidents: incidents.services.incidents });
+  // The rights module owns the reviews of translations; alerts read them (which languages they carry).
+  const translations = createTranslationReviews({ db: platform.database.db, now: platform.now });
   const alerts = createAlertsModule(platform, {
     incidents: incidents.services.incidents,
     zones: zones.services.zones,
+    translations,
   });
   const evidence = createEvidenceModule(platform);
   const cases = createCasesModule(platform, {
@@ -103,7 +107,10 @@ export async function composeModules(platform: Awaited<ReturnType<typeof openPla
     publicContacts: alerts.services.publishing.contacts,
   });
   const plans = createPlansModule(platform, { cases: cases.services.cases });
-  const rights = createRightsModule(platform, { publishing: alerts.services.publishing });
+  const rights = createRightsModule(platform, {
+    publishing: alerts.services.publishing,
+    translations,
+  });
   const sms = createSmsModule(platform, {
     ...reports.services,
     plans: createPlanTexts(plans.services.plans),
@@ -150,6 +157,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
     const { coalitions, ...withWork } = modules;
     const all: FaroModule[] = Object.values(withWork);
     const { publishing } = modules.alerts.services;
+    const { translations } = modules.rights.services;
     const { app, routeAccess } = await buildApp({
       config,
       log: platform.log,
@@ -159,6 +167,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       tap: (listener) => platform.hub.tap(listener),
       modules: all,
       publicContacts: publishing.contacts,
+      uiReviewed: (coalitionId) => translations.reviewedLanguages(coalitionId, 'ui'),
     });
     await platform.jobs.run(all.flatMap((module) => module.jobs ?? []));
     if (platform.works) for (const module of all) await module.resume?.();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PUBLIC_LANGUAGES, type PublicLanguage } from './languages.js';
 import { LANGUAGES } from './report-fields.js';
 import { hasUnpublishable, UNPUBLISHABLE_MESSAGE } from './text.js';
 
@@ -52,14 +53,46 @@ export const alertTextSchema = z.object({
 });
 export type AlertText = z.infer<typeof alertTextSchema>;
 
-/** Every alert is complete in every language Faro speaks. */
-export const alertContentSchema = z.object(
-  Object.fromEntries(LANGUAGES.map((language) => [language, alertTextSchema])) as Record<
+/**
+ * The languages an alert may carry (issue 17): English and Spanish always, each of the other
+ * public languages once the coalition reviewed its alert templates' translation.
+ */
+export const ALERT_LANGUAGES = PUBLIC_LANGUAGES;
+export type AlertLanguage = PublicLanguage;
+/** The languages every alert is complete in. */
+export const REQUIRED_ALERT_LANGUAGES = LANGUAGES;
+type OptionalAlertLanguage = Exclude<AlertLanguage, (typeof LANGUAGES)[number]>;
+
+/** An alert's texts: complete in English and Spanish, and in any other public language it carries. */
+export const alertContentSchema = z.object({
+  ...(Object.fromEntries(LANGUAGES.map((language) => [language, alertTextSchema])) as Record<
     (typeof LANGUAGES)[number],
     typeof alertTextSchema
-  >,
-);
+  >),
+  ...(Object.fromEntries(
+    ALERT_LANGUAGES.filter((language) => !(LANGUAGES as readonly string[]).includes(language)).map(
+      (language) => [language, alertTextSchema.optional()],
+    ),
+  ) as Record<OptionalAlertLanguage, z.ZodOptional<typeof alertTextSchema>>),
+});
 export type AlertContent = z.infer<typeof alertContentSchema>;
+
+/** The languages an alert carries, in ALERT_LANGUAGES order (English and Spanish first). */
+export const languagesOf = (content: AlertContent): AlertLanguage[] =>
+  ALERT_LANGUAGES.filter((language) => content[language] !== undefined);
+
+/**
+ * The language a reader of `language` gets an alert in: their own when the alert carries it, else
+ * English — never an empty message.
+ */
+export const deliveredLanguage = (content: AlertContent, language: string): AlertLanguage =>
+  (ALERT_LANGUAGES as readonly string[]).includes(language) && content[language as AlertLanguage]
+    ? (language as AlertLanguage)
+    : 'en';
+
+/** The alert's texts in the language a reader of `language` gets (see deliveredLanguage). */
+export const textIn = (content: AlertContent, language: string): AlertText =>
+  content[deliveredLanguage(content, language)] ?? content.en;
 
 export const capFieldsSchema = z.object({
   urgency: z.enum(URGENCIES),
@@ -123,7 +156,7 @@ export const GUARDED_FIELDS = ['headline', 'body', 'instruction', 'zone', 'sende
 /** What the publishing guard found, and where (offsets into the field's text as written, end exclusive). */
 export const guardFindingSchema = z.object({
   /** The language of the text it is in; null in a zone's name or the sender's, which every language shares. */
-  language: z.enum(LANGUAGES).nullable(),
+  language: z.enum(ALERT_LANGUAGES).nullable(),
   field: z.enum(GUARDED_FIELDS),
   /** In a zone's name: which zone. */
   zoneId: z.uuid().optional(),
@@ -199,7 +232,7 @@ export const alertPreviewSchema = z.object({
   contentHash: z.string(),
   languages: z.array(
     z.object({
-      language: z.enum(LANGUAGES),
+      language: z.enum(ALERT_LANGUAGES),
       push: z.object({ title: z.string(), body: z.string() }),
       sms: z.object({
         text: z.string(),
@@ -214,9 +247,10 @@ export const alertPreviewSchema = z.object({
 });
 export type AlertPreview = z.infer<typeof alertPreviewSchema>;
 
+/** Per subscriber's language (every public language: a subscriber's language the alert does not carry gets English). */
 const perLanguage = z.object(
-  Object.fromEntries(LANGUAGES.map((language) => [language, z.number().int()])) as Record<
-    (typeof LANGUAGES)[number],
+  Object.fromEntries(ALERT_LANGUAGES.map((language) => [language, z.number().int()])) as Record<
+    AlertLanguage,
     z.ZodNumber
   >,
 );

@@ -114,6 +114,10 @@ export const AUDIT_ACTIONS = [
   'rights.clip_uploaded',
   /** An audio clip of a rights text was marked reviewed for a member organization (played publicly from then). */
   'rights.clip_reviewed',
+  /** A translation of Faro's own words (public pages or alert templates) was marked reviewed for a member organization. */
+  'translation.reviewed',
+  /** A translation of Faro's own words was put back to draft (alerts stop carrying it). */
+  'translation.draft',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -130,5 +134,6 @@ export const AUDIT_SUBJECTS = [
   'case',
   'plan',
   'rights_item',
+  'translation',
 ] as const;
 export type AuditSubject = (typeof AUDIT_SUBJECTS)[number];

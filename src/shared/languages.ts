@@ -44,14 +44,16 @@ export const staffLanguageOf = (language: string): Language =>
   (LANGUAGES as readonly string[]).includes(language) ? (language as Language) : 'en';
 
 /**
- * The languages whose public-page words (the `ui` part) Faro ships reviewed: English and Spanish,
- * written with care; the other eight are drafts until a member organization reviews them.
+ * The languages Faro ships reviewed in every part (public pages' words, alert templates): English
+ * and Spanish, written with care; the other eight are drafts until a member organization reviews them.
  */
-export const UI_REVIEWED: readonly PublicLanguage[] = ['en', 'es'];
+export const SHIPPED_REVIEWED_LANGUAGES: readonly PublicLanguage[] = LANGUAGES;
 
 /**
  * Whether the public pages' words in `language` are reviewed — by the coalition's stored review
  * status where the server gave it (`reviewed`), else as shipped. The one place a page asks.
  */
-export const uiReviewed = (language: PublicLanguage, reviewed: readonly PublicLanguage[] = UI_REVIEWED) =>
-  reviewed.includes(language);
+export const uiReviewed = (
+  language: PublicLanguage,
+  reviewed: readonly PublicLanguage[] = SHIPPED_REVIEWED_LANGUAGES,
+) => reviewed.includes(language);

@@ -148,7 +148,7 @@ export interface ServerPage {
   queries: { key: readonly unknown[]; data: unknown }[];
   /**
    * The languages whose words on the public pages a member organization has reviewed (for this
-   * coalition); a public page in another one says "not yet reviewed". Missing: as shipped (`UI_REVIEWED`).
+   * coalition); a public page in another one says "not yet reviewed". Missing: as shipped (`SHIPPED_REVIEWED_LANGUAGES`).
    */
   uiReviewed?: PublicLanguage[];
 }

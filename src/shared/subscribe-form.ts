@@ -1,6 +1,5 @@
 import type { SubscribeFormField, SubscribeFormValues } from './pages.js';
-import type { Language } from './report-fields.js';
-import type { SubscribeInput } from './subscription.js';
+import type { SubscribeInput, SubscriptionLanguage } from './subscription.js';
 
 /**
  * The subscribe form's answers as the API takes them — one definition for
@@ -18,7 +17,7 @@ export const SCRIPTLESS_CHANNELS = ['email', 'sms'] as const;
 /** The request for an e-mail or SMS subscription (invalid answers are passed on for the schema to name). */
 export function subscribeInputOf(
   values: SubscribeFormValues,
-  language: Language,
+  language: SubscriptionLanguage,
 ): Extract<SubscribeInput, { channel: 'email' | 'sms' }> {
   const common = { zoneIds: values.zones, language };
   return values.channel === 'sms'

@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { languageSchema } from './report.js';
+import { PUBLIC_LANGUAGES } from './languages.js';
+
+/**
+ * The languages a subscriber may choose (issue 17): every public language. An alert that does not
+ * carry the subscriber's language (its translation not yet reviewed) reaches them in English.
+ * The one definition: the API, the forms, the pending request and the table's column use it.
+ */
+export const SUBSCRIPTION_LANGUAGES = PUBLIC_LANGUAGES;
+export const subscriptionLanguageSchema = z.enum(SUBSCRIPTION_LANGUAGES);
+export type SubscriptionLanguage = (typeof SUBSCRIPTION_LANGUAGES)[number];
 
 /** Channels a subscriber can be alerted on. */
 export const SUBSCRIPTION_CHANNELS = ['email', 'sms', 'push'] as const;
@@ -26,7 +35,7 @@ export type PushSubscriptionJson = z.infer<typeof pushSubscriptionSchema>;
 
 const common = {
   zoneIds: z.array(z.uuid()).min(1, 'choose at least one zone').max(50),
-  language: languageSchema,
+  language: subscriptionLanguageSchema,
 };
 
 export const subscribeInputSchema = z.discriminatedUnion('channel', [
@@ -58,7 +67,7 @@ export const unsubscribeInputSchema = z.object({ id: z.uuid(), token: z.string()
 export const subscriptionViewSchema = z.object({
   channel: z.enum(SUBSCRIPTION_CHANNELS),
   contact: z.string(),
-  language: languageSchema,
+  language: subscriptionLanguageSchema,
   status: z.enum(['pending', 'active']),
   zones: z.array(z.object({ id: z.uuid(), name: z.string() })),
 });

@@ -8,7 +8,7 @@ import {
   isPublicLanguage,
   PUBLIC_LANGUAGES,
   type PublicLanguage,
-  UI_REVIEWED,
+  SHIPPED_REVIEWED_LANGUAGES,
 } from '../../shared/languages.js';
 import {
   type FamilyPageAnswer,
@@ -153,9 +153,9 @@ export async function createWebPages(options: {
   const publicLanguageOf = (request: FastifyRequest): PublicLanguage =>
     languageAmong(request, PUBLIC_LANGUAGES);
   const uiReviewedOf = async (request: FastifyRequest): Promise<PublicLanguage[]> => {
-    if (!options.uiReviewed) return [...UI_REVIEWED];
+    if (!options.uiReviewed) return [...SHIPPED_REVIEWED_LANGUAGES];
     // Without its review status a page still shows, saying its draft words are not yet reviewed.
-    return [...(await options.uiReviewed(request).catch(() => UI_REVIEWED))];
+    return [...(await options.uiReviewed(request).catch(() => SHIPPED_REVIEWED_LANGUAGES))];
   };
 
   /** Pages made lately, by what they were made from (the address, the language, the data). */

@@ -40,10 +40,10 @@ export function message(language: Language, key: string, values: Record<string, 
   return lookup(catalogs[language], language, key, values);
 }
 
-/** A text of the public side's (the rights library's `rights.…`, the pages' `pages.…`) in any public language. */
+/** A text of the public side's (the rights library's `rights.…`, the pages' `pages.…`, alerts' `alerts.…`) in any public language. */
 export function publicMessage(
   language: PublicLanguage,
-  key: `rights.${string}` | `pages.${string}`,
+  key: `rights.${string}` | `pages.${string}` | `alerts.${string}`,
   values: Record<string, string> = {},
 ) {
   const catalog = language === 'en' || language === 'es' ? catalogs[language] : publicCatalogs[language];

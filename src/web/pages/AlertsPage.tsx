@@ -2,10 +2,11 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import type { PublicAlert } from '../../shared/alert.js';
+import { deliveredLanguage, type PublicAlert, textIn } from '../../shared/alert.js';
+import { directionOf } from '../../shared/languages.js';
 import { PAGE_QUERIES } from '../../shared/pages.js';
 import { api } from '../api.js';
-import { useLanguage } from '../language.js';
+import { usePageLanguage } from '../language.js';
 import { usePageTitle } from '../pageTitle.js';
 import { useHydrated } from '../server-page.js';
 import { useTimeFormat } from '../time.js';
@@ -18,7 +19,7 @@ import { useZones } from '../useZones.js';
 export function AlertsPage() {
   const { t } = useTranslation();
   const id = useId();
-  const language = useLanguage();
+  const pageLanguage = usePageLanguage();
   const clock = useTimeFormat();
   const hydrated = useHydrated();
   const [params] = useSearchParams();
@@ -74,7 +75,9 @@ export function AlertsPage() {
       )}
       <ol className="alert-list">
         {alerts.data?.alerts.map((alert) => {
-          const text = alert.content[language];
+          // In the page's language when the alert carries it (issue 17), else English.
+          const shown = deliveredLanguage(alert.content, pageLanguage);
+          const text = textIn(alert.content, pageLanguage);
           return (
             <li
               key={alert.id}
@@ -83,9 +86,11 @@ export function AlertsPage() {
               data-testid="public-alert"
             >
               <p className="alert-kind">{t(`alerts.kinds.${alert.kind}`)}</p>
-              <h2>{text.headline}</h2>
-              <p>{text.body}</p>
-              {text.instruction && <p className="instruction">{text.instruction}</p>}
+              <div lang={shown} dir={directionOf(shown)}>
+                <h2>{text.headline}</h2>
+                <p>{text.body}</p>
+                {text.instruction && <p className="instruction">{text.instruction}</p>}
+              </div>
               <p className="hint">
                 {alert.zones.map((z) => z.name).join(', ')} · {t('alerts.sent', { time: clock(alert.sent) })}{' '}
                 · {t('alerts.expires', { time: clock(alert.expires) })}

@@ -2,6 +2,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
+import { LANGUAGE_FACTS } from '../../shared/languages.js';
 import type { SubscriptionView } from '../../shared/subscription.js';
 import { api } from '../api.js';
 
@@ -16,7 +17,8 @@ function SubscriptionDetails({ view }: { view: SubscriptionView }) {
       <dt>{t('subscribe.zones')}</dt>
       <dd>{view.zones.map((z) => z.name).join(', ')}</dd>
       <dt>{t('subscribe.language')}</dt>
-      <dd>{t(`lang.${view.language}`)}</dd>
+      {/* The language's name in its own script (every language a subscriber may choose). */}
+      <dd lang={LANGUAGE_FACTS[view.language].tag}>{LANGUAGE_FACTS[view.language].native}</dd>
       <dt>{t('subscribe.status')}</dt>
       <dd>{t(`subscribe.statuses.${view.status}`)}</dd>
     </dl>

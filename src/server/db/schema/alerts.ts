@@ -24,10 +24,11 @@ import {
   SEVERITIES,
   URGENCIES,
 } from '../../../shared/alert.js';
-import { PUBLIC_LANGUAGES } from '../../../shared/languages.js';
+import { LANGUAGES } from '../../../shared/report-fields.js';
 import {
   SUBSCRIPTION_AUDIENCES,
   SUBSCRIPTION_CHANNELS,
+  SUBSCRIPTION_LANGUAGES,
   SUBSCRIPTION_STATUSES,
 } from '../../../shared/subscription.js';
 import { users } from './access.js';
@@ -55,7 +56,7 @@ export const subscriptions = pgTable(
     channel: text('channel', { enum: SUBSCRIPTION_CHANNELS }).notNull(),
     contact: text('contact').notNull(),
     contactDigest: text('contact_digest').notNull(),
-    language: text('language', { enum: PUBLIC_LANGUAGES }).notNull(),
+    language: text('language', { enum: SUBSCRIPTION_LANGUAGES }).notNull(),
     status: text('status', { enum: SUBSCRIPTION_STATUSES }).notNull().default('pending'),
     /**
      * 'public', or 'staff' for a staff member's test subscription: the only

@@ -113,3 +113,28 @@ export const rightsClips = pgTable(
   },
   (t) => [primaryKey({ columns: [t.itemId, t.language, t.version] })],
 );
+
+/**
+ * Where each translation of Faro's own words stands for a coalition (issue 17): per part — `ui`, the
+ * public pages' words, or `alerts`, the alert templates' words — and per language. A row only for a
+ * language someone reviewed (or put back to draft); no row is a draft. English and Spanish ship
+ * reviewed and have no row. Owned by `modules/rights/` (translations.repo.ts writes it).
+ */
+export const translationReviews = pgTable(
+  'translation_reviews',
+  {
+    coalitionId: coalitionRef(),
+    /** `ui` or `alerts` (shared/translations.ts). */
+    part: text('part').notNull(),
+    language: text('language').notNull(),
+    /** `draft` or `reviewed`. */
+    status: text('status').notNull(),
+    reviewedByOrganization: uuid('reviewed_by_organization').references(() => organizations.id, {
+      onDelete: 'set null',
+    }),
+    /** Who marked it (reviewed, or back to draft). */
+    actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.coalitionId, t.part, t.language] })],
+);

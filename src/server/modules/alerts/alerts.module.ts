@@ -1,6 +1,7 @@
 import type { Platform } from '../../platform.js';
 import type { IncidentService } from '../incidents/incidents.service.js';
 import type { FaroModule } from '../module.js';
+import type { TranslationReviews } from '../rights/translations.service.js';
 import type { ZoneService } from '../zones/zones.service.js';
 import { registerAlertPages } from './alerts.pages.js';
 import { registerAlertRoutes, registerPublicAlertRoutes } from './alerts.routes.js';
@@ -21,7 +22,12 @@ import { createTextSubscriptions } from './subscriptions.text.js';
  */
 export function createAlertsModule(
   platform: Platform,
-  deps: { incidents: Pick<IncidentService, 'summary'>; zones: Pick<ZoneService, 'list'> },
+  deps: {
+    incidents: Pick<IncidentService, 'summary'>;
+    zones: Pick<ZoneService, 'list'>;
+    /** Which languages alerts carry: those whose alert templates are reviewed (rights module). */
+    translations: Pick<TranslationReviews, 'reviewedLanguages'>;
+  },
 ) {
   const { config, database, box, now, jobs, mailer, sms, push } = platform;
   const publishing = createPublishing({
@@ -29,6 +35,7 @@ export function createAlertsModule(
     publicUrl: config.publicUrl,
     smsFrom: config.sms?.from,
   });
+  const alertLanguages = (coalitionId: string) => deps.translations.reviewedLanguages(coalitionId, 'alerts');
   const subscriptionConfirm = subscriptionConfirmJob({ box, mailer, sms, push });
   const subscriptions = createSubscriptionService({
     database,
@@ -65,6 +72,7 @@ export function createAlertsModule(
     now,
     onPublished: async (alertId, tx) => void (await jobs.send(alertFanOutJob, { alertId }, tx.client)),
     recipientCounts: (query) => subscriptions.recipientCounts(query),
+    alertLanguages,
   });
   const publicAlerts = createPublicAlerts({
     database,
@@ -104,6 +112,7 @@ export function createAlertsModule(
         publicUrl: config.publicUrl,
         rateLimits: config.rateLimits,
         proofOfWork: platform.proofOfWork,
+        alertLanguages,
       });
       registerAlertPages(app, {
         pages: http.pages,
@@ -116,6 +125,7 @@ export function createAlertsModule(
         publicUrl: config.publicUrl,
         lookupsPerMinute: config.rateLimits.lookupsPerMinute,
         now,
+        alertLanguages,
       });
     },
     async resume() {

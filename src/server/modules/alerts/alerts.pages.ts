@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { AlertLanguage } from '../../../shared/alert.js';
 import { publicAlertListSchema } from '../../../shared/alert.js';
-import { isLanguage } from '../../../shared/language.js';
+import { isPublicLanguage } from '../../../shared/languages.js';
 import {
   PAGE_QUERIES,
   type SubscribeFormAnswer,
@@ -88,6 +89,8 @@ export function registerAlertPages(
     publicUrl: string;
     lookupsPerMinute: number;
     now: () => Date;
+    /** English, Spanish and the languages whose alert templates the coalition reviewed (the form offers them). */
+    alertLanguages: (coalitionId: string) => Promise<AlertLanguage[]>;
   },
 ): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
@@ -117,14 +120,20 @@ export function registerAlertPages(
     request: FastifyRequest,
     reply: FastifyReply,
     answer?: { subscribe: SubscribeFormAnswer; status: number },
-  ) =>
-    deps.pages.send(request, reply, {
+  ) => {
+    const coalitionId = (await coalitionOf(request)).id;
+    const languages = await deps.alertLanguages(coalitionId);
+    return deps.pages.send(request, reply, {
       queries: [
-        await zonesPageQuery(deps.zones, (await coalitionOf(request)).id),
-        { key: PAGE_QUERIES.subscriptionChannels, data: channelOffer(deps.subscriptions, deps.pushKey) },
+        await zonesPageQuery(deps.zones, coalitionId),
+        {
+          key: PAGE_QUERIES.subscriptionChannels,
+          data: channelOffer(deps.subscriptions, deps.pushKey, languages),
+        },
       ],
       ...(answer ?? {}),
     });
+  };
 
   routes.get('/subscribe', deps.pages.route, (request, reply) => subscribePage(request, reply));
 
@@ -160,7 +169,7 @@ export function registerAlertPages(
         if (!deps.subscriptions.channels().includes(channel))
           return echo({ problems: [], failure: 'unavailable' }, 503);
         const posted = formText((request.body ?? {}) as FormBody, 'language');
-        const language = isLanguage(posted) ? posted : deps.pages.languageOf(request);
+        const language = isPublicLanguage(posted) ? posted : deps.pages.languageOf(request);
         const parsed = subscribeInputSchema.safeParse(subscribeInputOf(values, language));
         const problems = new Set<SubscribeFormField>();
         for (const issue of parsed.error?.issues ?? []) {

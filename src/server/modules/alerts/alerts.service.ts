@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { AuditAction } from '../../../shared/admin.js';
-import type {
-  AlertPreview,
-  AlertTemplate,
-  AlertView,
-  DeliveryReport,
-  RecipientCounts,
-  templateInputSchema,
+import {
+  type AlertLanguage,
+  type AlertPreview,
+  type AlertTemplate,
+  type AlertView,
+  type DeliveryReport,
+  languagesOf,
+  type RecipientCounts,
+  type templateInputSchema,
 } from '../../../shared/alert.js';
 import type { IncidentFacts, IncidentSummary } from '../../../shared/incident.js';
-import { LANGUAGES } from '../../../shared/report-fields.js';
 import type { Database, Tx } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import { incidentFacts } from '../incidents/facts.js';
@@ -93,6 +94,8 @@ export interface AlertServiceDeps {
   onPublished: (alertId: string, tx: Tx) => Promise<void>;
   /** The subscriptions service's counts of whom an alert reaches. */
   recipientCounts: SubscriptionService['recipientCounts'];
+  /** English, Spanish and the languages whose alert templates the coalition reviewed (rights module). */
+  alertLanguages: (coalitionId: string) => Promise<AlertLanguage[]>;
 }
 
 export function createAlertService(deps: AlertServiceDeps): AlertService {
@@ -119,13 +122,16 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     const names = (await checkZones(database.db, coalitionId, zoneIds)).map((zone) => zone.name);
     const at = input.kind === 'all_clear' ? now() : new Date(incident?.lastObservedAt ?? now());
     return {
-      content: fillTemplate({
-        kind: input.kind,
-        zoneNames: names,
-        activity: incident?.activity ?? 'other',
-        at,
-        timeZone: deps.timeZone,
-      }),
+      content: fillTemplate(
+        {
+          kind: input.kind,
+          zoneNames: names,
+          activity: incident?.activity ?? 'other',
+          at,
+          timeZone: deps.timeZone,
+        },
+        await deps.alertLanguages(coalitionId),
+      ),
       cap: CAP_DEFAULTS[input.kind],
       zoneIds,
     };
@@ -264,13 +270,17 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
         nextState(alertFacts(original), 'cancel', actorId, now());
         // The correction names the zones as the alert it corrects named them.
         const { zones } = await snapshotOf(tx.db, original);
-        const content = fillTemplate({
-          kind: 'cancel',
-          zoneNames: zones.map((z) => z.name),
-          activity: 'other',
-          at: original.publishedAt ?? now(),
-          timeZone: deps.timeZone,
-        });
+        // The correction speaks every language the alert it corrects spoke (its readers get it in theirs).
+        const content = fillTemplate(
+          {
+            kind: 'cancel',
+            zoneNames: zones.map((z) => z.name),
+            activity: 'other',
+            at: original.publishedAt ?? now(),
+            timeZone: deps.timeZone,
+          },
+          languagesOf(original.content),
+        );
         const defaults = CAP_DEFAULTS.cancel;
         const row: NewAlert = {
           id: cancelId,
@@ -352,7 +362,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
       const ctx = await publishing.context(coalitionId);
       return {
         contentHash: snapshotHash(await snapshotOf(database.db, row)),
-        languages: LANGUAGES.map((language) => ({
+        languages: languagesOf(alert.content).map((language) => ({
           language,
           push: JSON.parse(pushPayload(alert, language, ctx)) as { title: string; body: string },
           sms: smsPreview(alert, language, ctx),

@@ -1,6 +1,10 @@
 import { z } from 'zod';
-import type { DeliveryChannel } from '../../../shared/alert.js';
-import { LANGUAGES, type Language } from '../../../shared/report-fields.js';
+import {
+  type AlertLanguage,
+  type DeliveryChannel,
+  deliveredLanguage,
+  languagesOf,
+} from '../../../shared/alert.js';
 import type { PushSubscriptionJson } from '../../../shared/subscription.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database } from '../../db/database.js';
@@ -84,8 +88,11 @@ const UNSUBSCRIBE_MARK = '\u0000unsubscribe\u0000';
 
 /** The messages of one alert, made (and guarded) once per language, then addressed per recipient. */
 function messagesOf(alert: RenderableAlert, ctx: Awaited<ReturnType<Publishing['context']>>) {
-  const per = <T>(make: (language: Language) => T) =>
-    Object.fromEntries(LANGUAGES.map((language) => [language, make(language)])) as Record<Language, T>;
+  // Every language the alert carries; a recipient whose language it does not carry gets English.
+  const per = <T>(make: (language: AlertLanguage) => T) =>
+    Object.fromEntries(languagesOf(alert.content).map((language) => [language, make(language)])) as Partial<
+      Record<AlertLanguage, T>
+    > & { en: T };
   return {
     push: per((language) => pushPayload(alert, language, ctx)),
     sms: per((language) => smsText(alert, language, ctx)),
@@ -173,15 +180,13 @@ export function deliveryJobs(deps: {
     alert: RenderableAlert,
     { row, contact, push, unreadable }: Addressed,
   ): Promise<DeliveryOutcome> {
-    const language = (LANGUAGES as readonly string[]).includes(row.language)
-      ? (row.language as Language)
-      : 'en';
+    const language = deliveredLanguage(alert.content, row.language);
     if (unreadable) return { kind: 'failed', code: 'contact_unreadable' };
     if (!contact) return { kind: 'gone', code: 'no_contact' };
     if (channel === 'push' && deps.channels.push && push) {
       const root = alert.references.at(-1)?.id ?? alert.id;
       return deps.channels.push.send(push, {
-        payload: messages.push[language],
+        payload: messages.push[language] ?? messages.push.en,
         ttlSeconds: Math.max(60, Math.round((alert.expiresAt.getTime() - Date.now()) / 1000)),
         urgency: alert.urgency === 'Immediate' ? 'high' : 'normal',
         // The same for an alert and its follow-ups: a cancel replaces an original still waiting.
@@ -189,10 +194,10 @@ export function deliveryJobs(deps: {
       });
     }
     if (channel === 'sms' && deps.channels.sms)
-      return deps.channels.sms.send(contact, messages.sms[language]);
+      return deps.channels.sms.send(contact, messages.sms[language] ?? messages.sms.en);
     if (channel === 'email' && deps.channels.email) {
       const unsubscribeUrl = `${deps.publicUrl}/unsubscribe?s=${row.subscriptionId}&t=${deps.unsubscribeToken(row.subscriptionId)}`;
-      const message = messages.email[language];
+      const message = messages.email[language] ?? messages.email.en;
       return deps.channels.email.send({
         to: contact,
         subject: message.subject,

@@ -165,6 +165,39 @@ describe('issue 12 item 16: what an adversarial review got past the guard', () =
       ).toContain('name');
   });
 
+  it('issue 17: finds what it finds by shape in a text in any language: numbers in any digits, in Arabic, Chinese, Korean', () => {
+    const cases: [string, string][] = [
+      ['phone', 'اتصلوا بالرقم ٢١٣-٥٥٥-٠١٩٩ الآن'],
+      ['phone', '请拨打２１３５５５０１９９'],
+      ['phone', '전화 213-555-0199 번'],
+      ['email', 'راسلوا vecina@example.org'],
+      ['plate', '车牌 7ABC123 的车'],
+    ];
+    for (const [kind, text] of cases)
+      expect(
+        found(text).map(([k]) => k),
+        text,
+      ).toContain(kind);
+  });
+
+  it('issue 17: finds a blocked name in a script written without spaces, or with a particle joined to it', () => {
+    const blocked = { blockedNames: ['王小明', '김민수', 'Rosa Delgado'] };
+    for (const text of [
+      '王小明在这里被带走',
+      '今天王小明没有来',
+      '김민수가 연행되었습니다',
+      '目击者说Rosa Delgado在场',
+    ])
+      expect(
+        found(text, blocked).map(([k]) => k),
+        text,
+      ).toContain('name');
+    // Latin-script names keep their word boundaries: a blocked "Rosa" is not in "Rosalind".
+    expect(found('Rosalind was there', { blockedNames: ['Rosa'] })).toEqual([]);
+    // And a Han name is not found where its characters are not all there.
+    expect(found('小明在这里', blocked)).toEqual([]);
+  });
+
   it('still leaves lists of times and counts alone', () => {
     expect(found('Seen at 10:45, 11:30, 12:15 and 13:00.')).toEqual([]);
     expect(found('Counts by hour: 12, 15, 20, 25.')).toEqual([]);

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LEAKS, options, sentence, tail } from '../../../../test/support/leaks.js';
-import { ALERT_KINDS, type AlertContent } from '../../../shared/alert.js';
+import { ALERT_KINDS, ALERT_LANGUAGES, type AlertContent, languagesOf } from '../../../shared/alert.js';
 import { ACTIVITIES, LANGUAGES } from '../../../shared/report-fields.js';
 import { AppError } from '../../http/errors.js';
-import { message } from '../../locales/messages.js';
+import { message, publicMessage } from '../../locales/messages.js';
 import type { FindingKind } from './guard.js';
 import {
   alertFindings,
@@ -59,26 +59,33 @@ function alertWith(content: AlertContent, status: RenderableAlert['capStatus'] =
   };
 }
 
-const template = fillTemplate({
-  kind: 'activity',
-  zoneNames: ['Boyle Heights'],
-  activity: 'raid',
-  at: new Date('2026-11-29T18:32:10Z'),
-  timeZone: 'America/Los_Angeles',
-});
+/** In every language an alert may carry (issue 17: as if the coalition reviewed them all). */
+const template = fillTemplate(
+  {
+    kind: 'activity',
+    zoneNames: ['Boyle Heights'],
+    activity: 'raid',
+    at: new Date('2026-11-29T18:32:10Z'),
+    timeZone: 'America/Los_Angeles',
+  },
+  ALERT_LANGUAGES,
+);
 
 const OUTPUTS: Record<string, (alert: RenderableAlert) => unknown> = {
-  push: (alert) => LANGUAGES.map((language) => pushPayload(alert, language, ctx)),
-  sms: (alert) => LANGUAGES.map((language) => smsText(alert, language, ctx)),
+  push: (alert) => ALERT_LANGUAGES.map((language) => pushPayload(alert, language, ctx)),
+  sms: (alert) => ALERT_LANGUAGES.map((language) => smsText(alert, language, ctx)),
   email: (alert) =>
-    LANGUAGES.map((language) => emailMessage(alert, language, ctx, 'https://faro.example.org/unsubscribe')),
+    ALERT_LANGUAGES.map((language) =>
+      emailMessage(alert, language, ctx, 'https://faro.example.org/unsubscribe'),
+    ),
   cap: (alert) => capDocument(alert, ctx),
   json: (alert) => publicAlert(alert, ctx),
 };
 
 function plantedAnywhere(kind: FindingKind) {
   return fc.record({
-    language: fc.constantFrom(...LANGUAGES),
+    // Every language the alert carries, Arabic and Chinese as much as English.
+    language: fc.constantFrom(...ALERT_LANGUAGES),
     field: fc.constantFrom('headline' as const, 'body' as const, 'instruction' as const),
     before: sentence,
     value: LEAKS[kind],
@@ -92,7 +99,9 @@ describe('every public output passes the guard', () => {
       fc.assert(
         fc.property(plantedAnywhere(kind), ({ language, field, before, value, after }) => {
           const content = structuredClone(template);
-          content[language][field] = `${before} ${value}${after}`;
+          const text = content[language];
+          if (!text) throw new Error(`no ${language}`);
+          text[field] = `${before} ${value}${after}`;
           const alert = alertWith(content);
           expect(alertFindings(alert, ctx).length).toBeGreaterThan(0);
           for (const [name, render] of Object.entries(OUTPUTS)) {
@@ -169,6 +178,71 @@ describe('every public output passes the guard', () => {
     // Times are public times: rounded down to five minutes, in the coalition's zone.
     expect(template.en.body).toContain('10:30 AM');
     expect(template.es.body).toContain('10:30');
+  });
+
+  it('issue 17: fills every kind and activity in every language it may carry, within the SMS budget, without tripping the guard', () => {
+    const zones = [
+      { id: '6a1b2c3d-4e5f-4a7b-8c9d-0e1f2a3b4c5d', name: 'Boyle Heights' },
+      { id: '7b2c3d4e-5f6a-4b8c-9d0e-1f2a3b4c5d6e', name: 'El Sereno' },
+    ];
+    for (const kind of ALERT_KINDS) {
+      for (const activity of ACTIVITIES) {
+        const content = fillTemplate(
+          {
+            kind,
+            zoneNames: zones.map((zone) => zone.name),
+            activity,
+            at: new Date('2026-11-29T18:32:10Z'),
+            timeZone: 'America/Los_Angeles',
+          },
+          ALERT_LANGUAGES,
+        );
+        expect(languagesOf(content)).toEqual([...ALERT_LANGUAGES]);
+        expect(alertFindings({ content, zones }, ctx)).toEqual([]);
+        const alert = { ...alertWith(content), kind };
+        for (const language of ALERT_LANGUAGES) {
+          const text = content[language];
+          expect(text?.headline, `${kind} ${language}`).toContain('Boyle Heights');
+          expect(text?.headline, `${kind} ${language}`).toContain('El Sereno');
+          // No more than a Spanish text costs today (UCS-2 for its accents): six segments.
+          expect(
+            smsCost(smsText(alert, language, ctx)).segments,
+            `${kind} ${activity} ${language}`,
+          ).toBeLessThanOrEqual(6);
+        }
+      }
+    }
+    // Times in each language's own clock, from the same rounded public time.
+    expect(template.zh?.body).toContain('10:30');
+    expect(template.ko?.body).toContain('10:30');
+  });
+
+  it('issue 17: the rights line of a text is short in every language, one segment of its own at most', () => {
+    const alert = alertWith(template);
+    for (const language of ALERT_LANGUAGES) {
+      const rights = publicMessage(language, 'alerts.sms.rights');
+      expect(smsCost(rights).segments, language).toBe(1);
+      expect(smsText(alert, language, ctx)).toContain(rights);
+      expect(smsText(alert, language, ctx)).not.toContain(publicMessage(language, 'alerts.rights'));
+      expect(smsText(alert, language, ctx).endsWith(publicMessage(language, 'alerts.sms.stop'))).toBe(true);
+      expect(publicMessage(language, 'alerts.sms.stop')).toContain('STOP');
+    }
+  });
+
+  it('issue 17: gives a reader of a language the alert does not carry the English, never an empty message', () => {
+    const { en, es, zh } = template;
+    const alert = alertWith({ en, es, ...(zh ? { zh } : {}) });
+    expect(smsText(alert, 'ko', ctx)).toBe(smsText(alert, 'en', ctx));
+    expect(JSON.parse(pushPayload(alert, 'ar', ctx)).title).toBe(en.headline);
+    expect(emailMessage(alert, 'fr', ctx, 'https://faro.example.org/u').subject).toBe(en.headline);
+    expect(smsText(alert, 'zh', ctx)).toContain(zh?.headline);
+    // CAP: one <info> per language carried, none for the others.
+    const cap = capDocument(alert, ctx);
+    expect([...cap.matchAll(/<language>([^<]+)<\/language>/g)].map((m) => m[1])).toEqual([
+      'en-US',
+      'es-US',
+      'zh-Hans',
+    ]);
   });
 
   it('marks tests and exercises unmistakably in every channel, and never makes public JSON of them', () => {

@@ -1,7 +1,17 @@
-import type { AlertContent, AlertKind, CapStatus, GuardFinding, PublicAlert } from '../../../shared/alert.js';
-import { LANGUAGES, type Language, LOCALE_TAGS } from '../../../shared/report-fields.js';
+import {
+  type AlertContent,
+  type AlertKind,
+  type AlertLanguage,
+  type CapStatus,
+  deliveredLanguage,
+  type GuardFinding,
+  languagesOf,
+  type PublicAlert,
+} from '../../../shared/alert.js';
+import { LANGUAGE_FACTS } from '../../../shared/languages.js';
+import { LOCALE_TAGS } from '../../../shared/report-fields.js';
 import { AppError } from '../../http/errors.js';
-import { message } from '../../locales/messages.js';
+import { publicMessage } from '../../locales/messages.js';
 import { type CapAlert, type CapInfo, capXml } from './cap.js';
 import { type GuardOptions, guardPublicText } from './guard.js';
 import { smsCost } from './sms-segments.js';
@@ -58,9 +68,13 @@ export type AlertGuard = Pick<PublicContext, 'guard' | 'senderName'>;
  */
 export function alertFindings(alert: GuardedAlert, ctx: AlertGuard): GuardFinding[] {
   const findings: GuardFinding[] = [];
-  for (const language of LANGUAGES) {
+  // Every language the alert carries: the guard's rules are language-neutral in what they find
+  // (see guard.ts and docs on what it cannot check in a language without its own rules).
+  for (const language of languagesOf(alert.content)) {
+    const text = alert.content[language];
+    if (!text) continue;
     for (const field of ['headline', 'body', 'instruction'] as const) {
-      for (const finding of guardPublicText(alert.content[language][field], ctx.guard))
+      for (const finding of guardPublicText(text[field], ctx.guard))
         findings.push({ language, field, ...finding });
     }
   }
@@ -98,20 +112,29 @@ export function requireClean(alert: GuardedAlert, ctx: AlertGuard): void {
 }
 
 /** "TEST, NOT A REAL ALERT: " before every text of a test or an exercise; nothing for an actual alert. */
-export function statusMark(status: CapStatus, language: Language): string {
-  return status === 'Actual' ? '' : message(language, `alerts.marks.${status}`);
+export function statusMark(status: CapStatus, language: AlertLanguage): string {
+  return status === 'Actual' ? '' : publicMessage(language, `alerts.marks.${status}`);
 }
 
-const zoneList = (alert: RenderableAlert, language: Language) =>
+/**
+ * The language a reader of `asked` gets the alert in — theirs when the alert carries it, else
+ * English — and the alert's texts in it: never an empty message.
+ */
+function textsFor(alert: RenderableAlert, asked: AlertLanguage) {
+  const language = deliveredLanguage(alert.content, asked);
+  return { language, text: alert.content[language] ?? alert.content.en };
+}
+
+const zoneList = (alert: RenderableAlert, language: AlertLanguage) =>
   joinNames(
     alert.zones.map((zone) => zone.name),
     language,
   );
 
 /** The Web Push payload (JSON, encrypted later): short enough for one notification. */
-export function pushPayload(alert: RenderableAlert, language: Language, ctx: PublicContext): string {
+export function pushPayload(alert: RenderableAlert, asked: AlertLanguage, ctx: PublicContext): string {
   requireClean(alert, ctx);
-  const text = alert.content[language];
+  const { language, text } = textsFor(alert, asked);
   const title = `${statusMark(alert.capStatus, language)}${text.headline}`;
   return JSON.stringify({
     id: alert.id,
@@ -132,16 +155,16 @@ export function pushPayload(alert: RenderableAlert, language: Language, ctx: Pub
  * cancel keeps its own short instruction ("No action is needed") instead. The
  * composer's preview shows what it costs in segments.
  */
-export function smsText(alert: RenderableAlert, language: Language, ctx: PublicContext): string {
+export function smsText(alert: RenderableAlert, asked: AlertLanguage, ctx: PublicContext): string {
   requireClean(alert, ctx);
-  const text = alert.content[language];
-  const what = alert.kind === 'cancel' ? text.instruction : message(language, 'alerts.sms.rights');
+  const { language, text } = textsFor(alert, asked);
+  const what = alert.kind === 'cancel' ? text.instruction : publicMessage(language, 'alerts.sms.rights');
   const parts = [`${statusMark(alert.capStatus, language)}${text.headline}.`, text.body, what];
-  return `${parts.filter(Boolean).join(' ')} ${message(language, 'alerts.sms.stop')}`;
+  return `${parts.filter(Boolean).join(' ')} ${publicMessage(language, 'alerts.sms.stop')}`;
 }
 
 /** SMS text and its cost, for the composer's preview. */
-export function smsPreview(alert: RenderableAlert, language: Language, ctx: PublicContext) {
+export function smsPreview(alert: RenderableAlert, language: AlertLanguage, ctx: PublicContext) {
   const text = smsText(alert, language, ctx);
   const cost = smsCost(text);
   return { text, encoding: cost.encoding, segments: cost.segments, characters: [...text].length };
@@ -150,15 +173,15 @@ export function smsPreview(alert: RenderableAlert, language: Language, ctx: Publ
 /** The e-mail; the unsubscribe link is Faro's own and comes after the guarded part. */
 export function emailMessage(
   alert: RenderableAlert,
-  language: Language,
+  asked: AlertLanguage,
   ctx: PublicContext,
   unsubscribeUrl: string,
 ): { subject: string; text: string } {
   requireClean(alert, ctx);
-  const text = alert.content[language];
+  const { language, text } = textsFor(alert, asked);
   const subject = `${statusMark(alert.capStatus, language)}${text.headline}`;
   const body = [text.body, text.instruction].filter(Boolean).join('\n\n');
-  const footer = message(language, 'alerts.email.footer', {
+  const footer = publicMessage(language, 'alerts.email.footer', {
     zones: zoneList(alert, language),
     unsubscribe: unsubscribeUrl,
   });
@@ -169,12 +192,12 @@ export function emailMessage(
 /** The CAP 1.2 document: one `<info>` per language, one `<area>` per zone. */
 export function capDocument(alert: RenderableAlert, ctx: PublicContext): string {
   requireClean(alert, ctx);
-  const infos = LANGUAGES.map((language): CapInfo => {
-    const text = alert.content[language];
+  const infos = languagesOf(alert.content).map((language): CapInfo => {
+    const text = alert.content[language] ?? alert.content.en;
     const mark = statusMark(alert.capStatus, language);
     return {
-      language: LOCALE_TAGS[language],
-      event: message(language, 'alerts.event'),
+      language: language === 'en' || language === 'es' ? LOCALE_TAGS[language] : LANGUAGE_FACTS[language].tag,
+      event: publicMessage(language, 'alerts.event'),
       responseType:
         alert.kind === 'all_clear'
           ? 'AllClear'
@@ -200,7 +223,10 @@ export function capDocument(alert: RenderableAlert, ctx: PublicContext): string 
     sent: alert.publishedAt,
     status: alert.capStatus,
     msgType: alert.msgType,
-    note: alert.capStatus === 'Actual' ? undefined : message('en', `alerts.marks.${alert.capStatus}`).trim(),
+    note:
+      alert.capStatus === 'Actual'
+        ? undefined
+        : publicMessage('en', `alerts.marks.${alert.capStatus}`).trim(),
     references: alert.references.map((ref) => ({
       sender: ctx.sender,
       identifier: ref.id,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { LANGUAGES } from '../../../shared/report-fields.js';
-import type { PushSubscriptionJson } from '../../../shared/subscription.js';
+import { staffLanguageOf } from '../../../shared/languages.js';
+import { type PushSubscriptionJson, subscriptionLanguageSchema } from '../../../shared/subscription.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import { defineJob } from '../../jobs/queue.js';
 import { message } from '../../locales/messages.js';
@@ -12,7 +12,7 @@ const confirmationSchema = z.object({
   subscriptionId: z.uuid(),
   channel: z.enum(['email', 'sms', 'push']),
   sealed: z.string(),
-  language: z.enum(LANGUAGES),
+  language: subscriptionLanguageSchema,
 });
 export type Confirmation = z.infer<typeof confirmationSchema>;
 
@@ -58,7 +58,8 @@ export function subscriptionConfirmJob(deps: {
       const opened = JSON.parse(
         deps.box.open(payload.sealed, sealedContext(payload.subscriptionId)),
       ) as ConfirmationContent;
-      const language = payload.language;
+      // The confirmation speaks English or Spanish (its words are not translated further yet).
+      const language = staffLanguageOf(payload.language);
       if (payload.channel === 'email' && deps.mailer) {
         await deps.mailer.send({
           to: opened.to,

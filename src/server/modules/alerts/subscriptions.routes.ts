@@ -1,6 +1,7 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { ALERT_LANGUAGES, type AlertLanguage } from '../../../shared/alert.js';
 import {
   SUBSCRIPTION_CHANNELS,
   subscribeInputSchema,
@@ -18,10 +19,16 @@ import type { SubscriptionService } from './subscriptions.service.js';
 const tags = ['alerts'];
 
 /** What `GET /api/subscriptions/channels` answers (and the /subscribe page starts with). */
-export const channelOffer = (subscriptions: SubscriptionService, pushKey: string | null) => ({
+export const channelOffer = (
+  subscriptions: SubscriptionService,
+  pushKey: string | null,
+  languages: readonly AlertLanguage[],
+) => ({
   channels: subscriptions.channels(),
   pushKey,
   maxZones: subscriptions.maxZones(),
+  /** The languages alerts come in here: English, Spanish and those whose alert templates are reviewed. */
+  languages: [...languages],
 });
 
 /** Public subscriptions: ask (double opt-in), confirm, see, delete — each by a link's token, no account. */
@@ -35,12 +42,15 @@ export function registerSubscriptionRoutes(
     rateLimits: { lookupsPerMinute: number };
     /** The same proof of work as the public report form (null when switched off). */
     proofOfWork: ProofOfWork | null;
+    /** English, Spanish and the languages whose alert templates the coalition reviewed. */
+    alertLanguages: (coalitionId: string) => Promise<AlertLanguage[]>;
   },
 ): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const limited = { max: deps.rateLimits.lookupsPerMinute, timeWindow: 60_000 };
   const service = () => deps.subscriptions;
-  const offered = () => channelOffer(service(), deps.pushKey);
+  const offered = async (request: FastifyRequest) =>
+    channelOffer(service(), deps.pushKey, await deps.alertLanguages((await coalitionOf(request)).id));
 
   routes.get(
     '/api/subscriptions/channels',
@@ -54,11 +64,12 @@ export function registerSubscriptionRoutes(
             channels: z.array(z.enum(SUBSCRIPTION_CHANNELS)),
             pushKey: z.string().nullable(),
             maxZones: z.number().int(),
+            languages: z.array(z.enum(ALERT_LANGUAGES)),
           }),
         },
       },
     },
-    async () => offered(),
+    async (request) => offered(request),
   );
 
   routes.post(

@@ -1,13 +1,18 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { DELIVERY_CHANNELS, type RecipientCounts } from '../../../shared/alert.js';
-import { PUBLIC_LANGUAGES, staffLanguageOf } from '../../../shared/languages.js';
+import {
+  ALERT_LANGUAGES,
+  type AlertLanguage,
+  DELIVERY_CHANNELS,
+  type RecipientCounts,
+} from '../../../shared/alert.js';
 import { toE164 } from '../../../shared/phone.js';
 import { LANGUAGES, type Language } from '../../../shared/report-fields.js';
-import type {
-  SubscriptionChannel,
-  SubscriptionView,
-  subscribeInputSchema,
+import {
+  type SubscriptionChannel,
+  type SubscriptionView,
+  type subscribeInputSchema,
+  subscriptionLanguageSchema,
 } from '../../../shared/subscription.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database, Drizzle, Tx } from '../../db/database.js';
@@ -38,7 +43,8 @@ import { joinNames } from './templates.js';
 export { maskAddress } from './subscription-contacts.js';
 export { type Confirmation, subscriptionConfirmJob } from './subscriptions.confirm.js';
 
-const isLanguage = (value: string): value is Language => (LANGUAGES as readonly string[]).includes(value);
+const isLanguage = (value: string): value is AlertLanguage =>
+  (ALERT_LANGUAGES as readonly string[]).includes(value);
 const hash = (value: string) => createHash('sha256').update(value).digest('hex');
 export const contactContext = (id: string) => `subscription:${id}`;
 
@@ -75,8 +81,7 @@ const fieldError = (field: string, text: string, problem: string, details: Recor
  */
 const pendingSchema = z.object({
   zoneIds: z.array(z.uuid()),
-  /** A text's request is in the language of its keyword (any public language); the web form's, in en or es. */
-  language: z.enum(PUBLIC_LANGUAGES),
+  language: subscriptionLanguageSchema,
   nonce: z.string().optional(),
   requestedAt: z.string().optional(),
   /** Asked by text from the number itself (subscriptions.text.ts): confirmed by a YES, never by a link. */
@@ -152,8 +157,7 @@ export function createSubscriptionService(deps: {
     return {
       channel,
       contact: maskContact(channel, box.open(row.contact, contactContext(row.id))),
-      // A text's subscription may speak any public language; the page's choice of two shows the one its alerts fall back to.
-      language: staffLanguageOf(row.language),
+      language: row.language,
       status: row.status,
       zones: await zonesOf(db, row.id),
     };
@@ -278,7 +282,8 @@ export function createSubscriptionService(deps: {
     maxZones: () => rules.maxZones,
 
     async recipientCounts(query) {
-      const zero = () => Object.fromEntries(LANGUAGES.map((l) => [l, 0])) as Record<Language, number>;
+      const zero = () =>
+        Object.fromEntries(ALERT_LANGUAGES.map((l) => [l, 0])) as Record<AlertLanguage, number>;
       const counts: RecipientCounts = {
         audience: query.publicToo ? 'public' : 'staff',
         total: 0,
@@ -366,7 +371,7 @@ export function createSubscriptionService(deps: {
           token,
           zones: joinNames(
             names.map((z) => z.name),
-            staffLanguageOf(request.language),
+            request.language,
           ),
         };
         // A source's first requests go first: a flood from one place waits behind everyone else.
@@ -375,7 +380,7 @@ export function createSubscriptionService(deps: {
             subscriptionId: id,
             channel: input.channel,
             sealed: sealConfirmation(box, id, content),
-            language: staffLanguageOf(request.language),
+            language: request.language,
           },
           tx,
           1 - fromSource,

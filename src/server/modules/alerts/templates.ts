@@ -1,13 +1,14 @@
-import type { AlertContent, AlertKind, CapFields } from '../../../shared/alert.js';
+import type { AlertContent, AlertKind, AlertLanguage, AlertText, CapFields } from '../../../shared/alert.js';
 import { publicTime } from '../../../shared/public.js';
-import { type Activity, LANGUAGES, type Language } from '../../../shared/report-fields.js';
+import { type Activity, LANGUAGES } from '../../../shared/report-fields.js';
 import { formatTime } from '../../../shared/time.js';
-import { message } from '../../locales/messages.js';
+import { publicMessage } from '../../locales/messages.js';
 
 /**
- * The composer's templates: every kind filled in every language from the
- * server's texts (more languages are added as content), with public values
- * only — zone names, an activity, a time rounded to five minutes.
+ * The composer's templates: every kind filled from the server's texts in
+ * English, Spanish and each language whose alert templates the coalition has
+ * reviewed (issue 17), with public values only — zone names, an activity, a
+ * time rounded to five minutes.
  */
 
 export interface TemplateFacts {
@@ -30,33 +31,40 @@ export const CAP_DEFAULTS: Record<AlertKind, CapFields> = {
 };
 
 /** "Boyle Heights, El Sereno and Koreatown". */
-export function joinNames(names: readonly string[], language: Language): string {
+export function joinNames(names: readonly string[], language: AlertLanguage): string {
   if (names.length <= 1) return names[0] ?? '';
-  return `${names.slice(0, -1).join(', ')}${message(language, 'alerts.andJoin')}${names.at(-1)}`;
+  return `${names.slice(0, -1).join(publicMessage(language, 'alerts.listJoin'))}${publicMessage(language, 'alerts.andJoin')}${names.at(-1)}`;
 }
 
 /** A public time of day in the coalition's time zone: "3:05 PM", "15:05". */
-export function clockTime(date: Date, language: Language, timeZone: string): string {
+export function clockTime(date: Date, language: AlertLanguage, timeZone: string): string {
   return formatTime(publicTime(date), language, timeZone, 'clock');
 }
 
-/** The filled texts of a kind, in every language. */
-export function fillTemplate(facts: TemplateFacts): AlertContent {
-  const fill = (language: Language) => {
+/**
+ * The filled texts of a kind in English, Spanish and each of `languages` (the languages whose
+ * alert templates the coalition reviewed; English and Spanish are always there).
+ */
+export function fillTemplate(
+  facts: TemplateFacts,
+  languages: readonly AlertLanguage[] = LANGUAGES,
+): AlertContent {
+  const fill = (language: AlertLanguage): AlertText => {
     const values = {
       zones: joinNames(facts.zoneNames, language),
-      activity: message(language, `alerts.activities.${facts.activity}`),
+      activity: publicMessage(language, `alerts.activities.${facts.activity}`),
       time: clockTime(facts.at, language, facts.timeZone),
     };
-    const key = `alerts.templates.${facts.kind}`;
+    const key = `alerts.templates.${facts.kind}` as const;
     return {
-      headline: message(language, `${key}.headline`, values),
-      body: message(language, `${key}.body`, values),
+      headline: publicMessage(language, `${key}.headline`, values),
+      body: publicMessage(language, `${key}.body`, values),
       instruction:
         facts.kind === 'cancel'
-          ? message(language, `${key}.instruction`)
-          : message(language, 'alerts.rights'),
+          ? publicMessage(language, `${key}.instruction`)
+          : publicMessage(language, 'alerts.rights'),
     };
   };
-  return Object.fromEntries(LANGUAGES.map((language) => [language, fill(language)])) as AlertContent;
+  const wanted = new Set<AlertLanguage>([...LANGUAGES, ...languages]);
+  return Object.fromEntries([...wanted].map((language) => [language, fill(language)])) as AlertContent;
 }

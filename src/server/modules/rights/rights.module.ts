@@ -5,6 +5,7 @@ import type { FaroModule } from '../module.js';
 import { type CardContent, CardTextTooLongError, renderCardsPdf } from './card-pdf.js';
 import { registerRightsRoutes } from './rights.routes.js';
 import { createRightsService } from './rights.service.js';
+import type { TranslationReviews } from './translations.service.js';
 
 /** A card as the PDF engine draws it: the footer's lines as one paragraph. */
 export const cardContent = (card: RightsCard): CardContent => ({
@@ -21,7 +22,7 @@ export const cardContent = (card: RightsCard): CardContent => ({
  */
 export function createRightsModule(
   platform: Platform,
-  deps: { publishing: Pick<Publishing, 'context' | 'contacts'> },
+  deps: { publishing: Pick<Publishing, 'context' | 'contacts'>; translations: TranslationReviews },
 ) {
   const rights = createRightsService({
     db: platform.database.db,
@@ -39,10 +40,11 @@ export function createRightsModule(
     now: platform.now,
   });
   return {
-    services: { rights },
+    services: { rights, translations: deps.translations },
     routes(app, http) {
       registerRightsRoutes(app, {
         rights,
+        translations: deps.translations,
         pages: http.pages,
         readsPerMinute: platform.config.rateLimits.pageViewsPerMinute,
         pdfsPerMinute: platform.config.rateLimits.lookupsPerMinute,

@@ -19,6 +19,12 @@ import {
   rightsReviewSchema,
   rightsTextDetailSchema,
 } from '../../../shared/rights.js';
+import {
+  reviewableLanguageSchema,
+  translationMarkSchema,
+  translationOverviewSchema,
+  translationPartSchema,
+} from '../../../shared/translations.js';
 import { sessionOf } from '../../http/auth.js';
 import { AppError, errorBody, errorSchema } from '../../http/errors.js';
 import type { WebPages } from '../../http/pages.js';
@@ -26,6 +32,7 @@ import { AUDIO_TYPE_ALIASES } from '../../media/audio.js';
 import { coalitionOf } from '../coalitions/coalition-of.js';
 import type { RightsService } from './rights.service.js';
 import { sirenWav } from './tone.js';
+import type { TranslationReviews } from './translations.service.js';
 
 /**
  * The rights library's routes: the public page `/rights` (rendered on the server in any of the ten
@@ -35,6 +42,7 @@ export function registerRightsRoutes(
   app: FastifyInstance,
   deps: {
     rights: RightsService;
+    translations: TranslationReviews;
     pages: WebPages;
     readsPerMinute: number;
     /** Making a PDF costs the server far more than a page: held to the stricter limit. */
@@ -449,6 +457,48 @@ export function registerRightsRoutes(
         session.coalitionId,
         session.userId,
         request.params.id,
+        request.params.language,
+        request.body,
+      );
+    },
+  );
+
+  routes.get(
+    '/api/admin/translations',
+    {
+      config: { access: 'rights:review' },
+      schema: {
+        tags: ['admin'],
+        summary:
+          'Where each translation of Faro’s own words stands (public pages, alert templates), per language, and the organizations the caller reviews for',
+        response: { 200: translationOverviewSchema },
+      },
+    },
+    async (request) => {
+      const session = sessionOf(request);
+      return deps.translations.overview(session.coalitionId, session.userId);
+    },
+  );
+
+  routes.post(
+    '/api/admin/translations/:part/:language',
+    {
+      config: { access: 'rights:review' },
+      schema: {
+        tags: ['admin'],
+        summary:
+          'Mark a translation reviewed for one of the reviewer’s member organizations (alerts then carry it), or back to draft',
+        params: z.object({ part: translationPartSchema, language: reviewableLanguageSchema }),
+        body: translationMarkSchema,
+        response: { 200: translationOverviewSchema, 400: errorSchema },
+      },
+    },
+    async (request) => {
+      const session = sessionOf(request);
+      return deps.translations.mark(
+        session.coalitionId,
+        session.userId,
+        request.params.part,
         request.params.language,
         request.body,
       );

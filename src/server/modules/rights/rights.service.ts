@@ -1,6 +1,5 @@
 import { directionOf, PUBLIC_LANGUAGES, type PublicLanguage } from '../../../shared/languages.js';
 import type { PublicContacts } from '../../../shared/pages.js';
-import { can } from '../../../shared/permissions.js';
 import { LANGUAGES } from '../../../shared/report-fields.js';
 import {
   type Megaphone,
@@ -23,9 +22,9 @@ import { AppError } from '../../http/errors.js';
 import { publicMessage } from '../../locales/messages.js';
 import { AUDIO_TYPE_ALIASES, sniffAudio } from '../../media/audio.js';
 import { recordAudit } from '../access/audit.js';
-import { membershipsOf } from '../access/users.repo.js';
 import type { GuardOptions } from '../alerts/guard.js';
 import { guardPublicText } from '../alerts/guard.js';
+import * as reviewers from './reviewers.js';
 import {
   findClip,
   findItem,
@@ -38,7 +37,6 @@ import {
   lockClipVersion,
   lockText,
   markClipReviewed,
-  organizationNames,
   publishedClipVersions,
   writeVersion,
 } from './rights.repo.js';
@@ -183,15 +181,7 @@ export function createRightsService(deps: {
     return done;
   };
 
-  /** The organizations a person reviews for: those where a role of theirs grants the review. */
-  async function reviewerOrganizations(actorId: string) {
-    const ids = new Set(
-      (await membershipsOf(db, actorId))
-        .filter((m) => can([m.role], 'rights:review'))
-        .map((m) => m.organizationId),
-    );
-    return (await organizationNames(db, [...ids])).sort((a, b) => a.name.localeCompare(b.name));
-  }
+  const reviewerOrganizations = (actorId: string) => reviewers.reviewerOrganizations(db, actorId);
 
   /** The coalition's item, or NOT_FOUND. */
   async function itemOf(coalitionId: string, itemId: string) {
@@ -201,19 +191,8 @@ export function createRightsService(deps: {
     return item;
   }
 
-  /**
-   * The member organization a review (of a text or a recording) is for: the one named, if the
-   * reviewer reviews for it, else their only one; VALIDATION when it is not theirs or not said.
-   */
-  async function reviewingFor(actorId: string, asked: string | undefined): Promise<string> {
-    const reviewing = (await reviewerOrganizations(actorId)).map((o) => o.id);
-    const organizationId = asked ?? (reviewing.length === 1 ? reviewing[0] : undefined);
-    if (!organizationId || !reviewing.includes(organizationId))
-      throw new AppError('VALIDATION', 'Say which of your organizations this review is for.', {
-        fields: [{ field: 'organizationId', message: 'one of your organizations' }],
-      });
-    return organizationId;
-  }
+  const reviewingFor = (actorId: string, asked: string | undefined) =>
+    reviewers.reviewingFor(db, actorId, asked);
 
   async function detail(
     coalitionId: string,

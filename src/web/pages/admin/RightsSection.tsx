@@ -8,6 +8,7 @@ import {
   type PublicLanguage,
 } from '../../../shared/languages.js';
 import type { RightsClips, RightsOverview, RightsText, RightsTextDetail } from '../../../shared/rights.js';
+import type { TranslationOverview, TranslationPart } from '../../../shared/translations.js';
 import { ApiError, api } from '../../api.js';
 import { ErrorSummary } from '../../components/ErrorSummary.js';
 import { useSession } from '../../session.js';
@@ -375,6 +376,120 @@ function ClipPanel({
 }
 
 /**
+ * The translations of Faro's own words (issue 17): per part (public pages, alert templates) and
+ * language, where each stands; a reviewer marks one reviewed for their organization, or back to
+ * draft. Alerts carry a language, and subscribers may choose it, once its alert templates are reviewed.
+ */
+function TranslationsTable() {
+  const { t } = useTranslation();
+  const id = useId();
+  const format = useTimeFormat();
+  const queryClient = useQueryClient();
+  const permissions = useSession().data?.permissions ?? [];
+  const canReview = permissions.includes('rights:review');
+  const key = ['admin', 'translations'];
+  const overview = useQuery({
+    queryKey: key,
+    queryFn: () => api<TranslationOverview>('/api/admin/translations'),
+  });
+  const mark = useMutation({
+    mutationFn: (change: {
+      part: TranslationPart;
+      language: PublicLanguage;
+      status: 'reviewed' | 'draft';
+      organizationId?: string;
+    }) =>
+      api<TranslationOverview>(`/api/admin/translations/${change.part}/${change.language}`, {
+        method: 'POST',
+        body: {
+          status: change.status,
+          ...(change.organizationId ? { organizationId: change.organizationId } : {}),
+        },
+      }),
+    onSuccess: (next) => queryClient.setQueryData(key, next),
+  });
+  const organizations = overview.data?.reviewerOrganizations ?? [];
+  return (
+    <section aria-labelledby={`${id}-title`} className="translations-admin" data-testid="translations-admin">
+      <h3 id={`${id}-title`}>{t('admin.rights.translations.title')}</h3>
+      <p>{t('admin.rights.translations.intro')}</p>
+      {overview.isError && <ErrorSummary error={overview.error} />}
+      <ErrorSummary error={mark.error} />
+      <div className="table-scroll">
+        <table className="counts">
+          <caption className="visually-hidden">{t('admin.rights.translations.caption')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('admin.rights.translations.language')}</th>
+              <th scope="col">{t('admin.rights.translations.part')}</th>
+              <th scope="col">{t('admin.rights.translations.state')}</th>
+              <th scope="col">
+                <span className="visually-hidden">{t('admin.rights.translations.markReviewed')}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {(overview.data?.reviews ?? []).map((review) => (
+              <tr
+                key={`${review.part}:${review.language}`}
+                data-translation={`${review.part}:${review.language}`}
+              >
+                <th scope="row" lang={LANGUAGE_FACTS[review.language].tag}>
+                  {LANGUAGE_FACTS[review.language].native}
+                </th>
+                <td>{t(`admin.rights.translations.parts.${review.part}`)}</td>
+                <td>
+                  <span className={`badge ${review.status}`}>
+                    {review.shipped
+                      ? t('admin.rights.translations.shipped')
+                      : review.status === 'reviewed'
+                        ? t('admin.rights.translations.reviewed', {
+                            organization: review.reviewedBy ?? '',
+                            when: review.at ? format(review.at, 'dateTime') : '',
+                          })
+                        : t('admin.rights.translations.draft')}
+                  </span>
+                </td>
+                <td>
+                  {canReview && !review.shipped && review.status === 'draft' && (
+                    <ReviewControl
+                      organizations={organizations}
+                      pending={mark.isPending}
+                      error={null}
+                      label={t('admin.rights.translations.markReviewed')}
+                      onReview={(organizationId) =>
+                        mark.mutate({
+                          part: review.part,
+                          language: review.language,
+                          status: 'reviewed',
+                          organizationId,
+                        })
+                      }
+                    />
+                  )}
+                  {canReview && !review.shipped && review.status === 'reviewed' && (
+                    <button
+                      type="button"
+                      className="button"
+                      disabled={mark.isPending}
+                      onClick={() =>
+                        mark.mutate({ part: review.part, language: review.language, status: 'draft' })
+                      }
+                    >
+                      {t('admin.rights.translations.backToDraft')}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+/**
  * The rights library (issue 17): every item in the chosen language with its review status; an
  * item opens its editor. Coalition admins edit (each save a new version, a draft again); legal
  * teams and organization admins mark the version they read reviewed for their organization.
@@ -440,6 +555,7 @@ export function RightsSection() {
           );
         })}
       </ul>
+      <TranslationsTable />
     </div>
   );
 }

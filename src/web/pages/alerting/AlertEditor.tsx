@@ -3,15 +3,18 @@ import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   type AlertContent,
+  type AlertLanguage,
   type AlertTemplate,
   type AlertView,
   CAP_STATUSES,
   type CapFields,
   CERTAINTIES,
   COMPOSABLE_KINDS,
+  languagesOf,
   SEVERITIES,
   URGENCIES,
 } from '../../../shared/alert.js';
+import { directionOf, LANGUAGE_FACTS } from '../../../shared/languages.js';
 import { LANGUAGES } from '../../../shared/report-fields.js';
 import { api } from '../../api.js';
 import { CheckboxGroup, RadioGroup } from '../../components/Choices.js';
@@ -92,9 +95,9 @@ export function AlertEditor({ start, onSaved }: { start: EditorStart; onSaved: (
     const problems = [
       ...(capStatus ? [] : [t('alerting.missing.status')]),
       ...(zoneIds.length > 0 ? [] : [t('alerting.missing.zones')]),
-      ...LANGUAGES.flatMap((language) =>
+      ...languagesOf(content).flatMap((language) =>
         (['headline', 'body'] as const)
-          .filter((field) => !content[language][field].trim())
+          .filter((field) => !content[language]?.[field].trim())
           .map((field) =>
             t(`alerting.missing.${field}`, { inLanguage: t(`alerting.inLanguage.${language}`) }),
           ),
@@ -115,8 +118,32 @@ export function AlertEditor({ start, onSaved }: { start: EditorStart; onSaved: (
   /** What the latest attempt (filling in or saving) refused. */
   const failed = store.submittedAt > fill.submittedAt ? store : fill;
 
-  const setText = (language: 'en' | 'es', field: keyof typeof EMPTY_TEXT, value: string) =>
-    setContent((c) => ({ ...c, [language]: { ...c[language], [field]: value } }));
+  const setText = (language: AlertLanguage, field: keyof typeof EMPTY_TEXT, value: string) =>
+    setContent((c) => ({ ...c, [language]: { ...EMPTY_TEXT, ...c[language], [field]: value } }));
+  /** The languages beyond English and Spanish the template filled (their translations reviewed). */
+  const others = languagesOf(content).filter(
+    (language) => !(LANGUAGES as readonly string[]).includes(language),
+  );
+  const removeLanguage = (language: AlertLanguage) =>
+    setContent(
+      (c) => Object.fromEntries(Object.entries(c).filter(([key]) => key !== language)) as AlertContent,
+    );
+  /** One language's three texts (its own direction: Arabic is written right to left). */
+  const textFields = (language: AlertLanguage) =>
+    (['headline', 'body', 'instruction'] as const).map((field) => (
+      <div key={field}>
+        <label htmlFor={`${id}-${language}-${field}`}>
+          {t(`alerting.${field}`)} ({language.toUpperCase()})
+        </label>
+        <textarea
+          id={`${id}-${language}-${field}`}
+          rows={field === 'headline' ? 2 : 4}
+          dir={directionOf(language)}
+          value={content[language]?.[field] ?? ''}
+          onChange={(e) => setText(language, field, e.target.value)}
+        />
+      </div>
+    ));
 
   return (
     <form
@@ -163,22 +190,27 @@ export function AlertEditor({ start, onSaved }: { start: EditorStart; onSaved: (
         {LANGUAGES.map((language) => (
           <fieldset key={language} lang={language}>
             <legend>{t(`alerting.language.${language}`)}</legend>
-            {(['headline', 'body', 'instruction'] as const).map((field) => (
-              <div key={field}>
-                <label htmlFor={`${id}-${language}-${field}`}>
-                  {t(`alerting.${field}`)} ({language.toUpperCase()})
-                </label>
-                <textarea
-                  id={`${id}-${language}-${field}`}
-                  rows={field === 'headline' ? 2 : 4}
-                  value={content[language][field]}
-                  onChange={(e) => setText(language, field, e.target.value)}
-                />
-              </div>
-            ))}
+            {textFields(language)}
           </fieldset>
         ))}
       </div>
+      {others.length > 0 && (
+        <details className="more-languages" data-testid="alert-more-languages">
+          <summary>{t('alerting.moreLanguages', { count: others.length })}</summary>
+          <p className="hint">{t('alerting.moreLanguagesHint')}</p>
+          {others.map((language) => (
+            <fieldset key={language} lang={LANGUAGE_FACTS[language].tag} dir={directionOf(language)}>
+              <legend>
+                {LANGUAGE_FACTS[language].native} — {t(`alerting.language.${language}`)}
+              </legend>
+              {textFields(language)}
+              <button type="button" className="link" onClick={() => removeLanguage(language)}>
+                {t('alerting.removeLanguage', { language: t(`alerting.language.${language}`) })}
+              </button>
+            </fieldset>
+          ))}
+        </details>
+      )}
       <fieldset>
         <legend>{t('alerting.cap')}</legend>
         <div className="columns">

@@ -2,11 +2,13 @@ import { useQuery } from '@tanstack/react-query';
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
+  ALERT_LANGUAGES,
   type AlertPreview,
   type AlertView,
   DELIVERY_CHANNELS,
   type RecipientCounts,
 } from '../../../shared/alert.js';
+import { directionOf } from '../../../shared/languages.js';
 import { LANGUAGES } from '../../../shared/report-fields.js';
 import { api } from '../../api.js';
 
@@ -18,7 +20,7 @@ export function Preview({ preview }: { preview: AlertPreview }) {
     <section aria-labelledby={`${id}-title`} data-testid="alert-preview">
       <h3 id={`${id}-title`}>{t('alerting.preview')}</h3>
       {preview.languages.map((p) => (
-        <div key={p.language} className="preview" lang={p.language}>
+        <div key={p.language} className="preview" lang={p.language} dir={directionOf(p.language)}>
           <h4>{t(`alerting.language.${p.language}`)}</h4>
           <p>
             <strong>{t('alerting.push')}:</strong> {p.push.title} — {p.push.body}
@@ -54,6 +56,10 @@ export function Recipients({ alertId, capStatus }: { alertId: string; capStatus:
     queryFn: () => api<RecipientCounts>(`/api/manage/alerts/${alertId}/recipients`),
   });
   const data = counts.data;
+  // English and Spanish always; another language once someone chose it (they get English if the alert does not carry it).
+  const columns = ALERT_LANGUAGES.filter(
+    (language) => (LANGUAGES as readonly string[]).includes(language) || (data?.languages[language] ?? 0) > 0,
+  );
   return (
     <section aria-labelledby={`${id}-title`} data-testid="recipients">
       <h3 id={`${id}-title`}>{t('alerting.recipients.title')}</h3>
@@ -73,7 +79,7 @@ export function Recipients({ alertId, capStatus }: { alertId: string; capStatus:
                 <thead>
                   <tr>
                     <th scope="col">{t('alerting.recipients.channel')}</th>
-                    {LANGUAGES.map((language) => (
+                    {columns.map((language) => (
                       <th key={language} scope="col">
                         {t(`alerting.language.${language}`)}
                       </th>
@@ -85,7 +91,7 @@ export function Recipients({ alertId, capStatus }: { alertId: string; capStatus:
                   {DELIVERY_CHANNELS.map((channel) => (
                     <tr key={channel} data-channel={channel}>
                       <th scope="row">{t(`alerting.${channel}`)}</th>
-                      {LANGUAGES.map((language) => (
+                      {columns.map((language) => (
                         <td key={language}>{data.channels[channel].languages[language]}</td>
                       ))}
                       <td>{data.channels[channel].total}</td>

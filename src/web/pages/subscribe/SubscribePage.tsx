@@ -2,12 +2,14 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { AlertLanguage } from '../../../shared/alert.js';
+import { LANGUAGE_FACTS } from '../../../shared/languages.js';
 import { PAGE_QUERIES, type SubscribeFormField } from '../../../shared/pages.js';
 import { toE164 } from '../../../shared/phone.js';
 import { EMPTY_SUBSCRIBE_FORM, subscribeFieldOf, subscribeInputOf } from '../../../shared/subscribe-form.js';
 import { ApiError, api } from '../../api.js';
 import { CheckboxGroup, RadioGroup } from '../../components/Choices.js';
-import { useLanguage } from '../../language.js';
+import { usePageLanguage } from '../../language.js';
 import { usePageTitle } from '../../pageTitle.js';
 import { prepareProofOfWork, takeProofOfWork } from '../../pow.js';
 import { browserPushSubscription, pushSupported } from '../../push.js';
@@ -84,10 +86,17 @@ export function SubscribePage() {
   const offered = useQuery({
     queryKey: PAGE_QUERIES.subscriptionChannels,
     queryFn: () =>
-      api<{ channels: Channel[]; pushKey: string | null; maxZones: number }>('/api/subscriptions/channels'),
+      api<{ channels: Channel[]; pushKey: string | null; maxZones: number; languages: AlertLanguage[] }>(
+        '/api/subscriptions/channels',
+      ),
   });
   const maxZones = offered.data?.maxZones ?? 10;
-  const language = useLanguage();
+  // The languages alerts come in here (English, Spanish and the reviewed ones), the page's own first chosen.
+  const pageLanguage = usePageLanguage();
+  const languages = offered.data?.languages ?? ['en', 'es'];
+  const [language, setLanguage] = useState<AlertLanguage>(
+    (languages as string[]).includes(pageLanguage) ? pageLanguage : 'en',
+  );
   // Only what this server can send on (the server renders the page knowing it), the first of them chosen.
   const choices = CHANNEL_ORDER.filter((c) => offered.data?.channels.includes(c) ?? true);
   const [picked, setChannel] = useState<Channel | null>(isChannel(start.channel) ? start.channel : null);
@@ -200,7 +209,22 @@ export function SubscribePage() {
     <form method="post" action="/subscribe" onSubmit={submit} noValidate className="subscribe-form">
       <h1>{t('subscribe.title')}</h1>
       <p className="lead">{t('subscribe.intro')}</p>
-      <input type="hidden" name="language" value={language} />
+      <p>
+        <label htmlFor={`${id}-language`}>{t('subscribe.alertLanguage')}</label>
+        <select
+          id={`${id}-language`}
+          name="language"
+          value={language}
+          onChange={(event) => setLanguage(event.target.value as AlertLanguage)}
+          data-testid="subscribe-language"
+        >
+          {languages.map((code) => (
+            <option key={code} value={code} lang={LANGUAGE_FACTS[code].tag}>
+              {LANGUAGE_FACTS[code].native}
+            </option>
+          ))}
+        </select>
+      </p>
       {found.problems.length > 0 && (
         <div className="error-summary" role="alert" tabIndex={-1} ref={errorSummary}>
           <h2>{t('subscribe.errors.title')}</h2>

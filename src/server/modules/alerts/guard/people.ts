@@ -249,6 +249,10 @@ function nameOrders(name: string): string[] {
  * list's length: "Tío Beto", "TÍO BETO", "Tio\u200bBeto", "T-í-o B-e-t-o", "T1o B3to",
  * and the surname first: "Beto, Tío".
  */
+/** Scripts whose words are not cut by spaces (Han, kana) or take joined particles (Hangul). */
+const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+const unspacedAt = (text: string, index: number) => UNSPACED.test(text.charAt(index));
+
 export function compileNames(names: readonly string[]): (folded: Folded) => Hit[] {
   const root: TrieNode = { next: new Map(), end: false };
   let depth = 0;
@@ -276,8 +280,10 @@ export function compileNames(names: readonly string[]): (folded: Folded) => Hit[
     const { text } = folded;
     const hits: Hit[] = [];
     for (let i = 0; i < text.length; i++) {
-      // A name starts a word.
-      if (!alnumAt(text, i) || alnumAt(text, i - 1)) continue;
+      // A name starts a word — except in or beside a script written without spaces between words
+      // (Chinese, Japanese) or with particles joined to them (Korean: 김민수가): there, anywhere.
+      if (!alnumAt(text, i) || (alnumAt(text, i - 1) && !unspacedAt(text, i) && !unspacedAt(text, i - 1)))
+        continue;
       let node: TrieNode | undefined = root;
       let end = -1;
       let gap = 0;
@@ -285,8 +291,9 @@ export function compileNames(names: readonly string[]): (folded: Folded) => Hit[
         if (alnumAt(text, j)) {
           node = node.next.get(lowerAt(text, j));
           gap = 0;
-          // …and ends one.
-          if (node?.end && !alnumAt(text, j + 1)) end = j + 1;
+          // …and ends one (or ends in or beside such a script).
+          if (node?.end && (!alnumAt(text, j + 1) || unspacedAt(text, j) || unspacedAt(text, j + 1)))
+            end = j + 1;
         } else if (++gap > 3) break;
       }
       if (end > 0) {
