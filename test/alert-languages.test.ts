@@ -248,6 +248,22 @@ describe('alerts in the reviewed languages', () => {
       await drained();
     });
 
+    it('ask each subscriber to confirm in the language they chose', () => {
+      const first = (to: string) => sms.sent.find((m) => m.fields.To === to)?.fields.Body ?? '';
+      expect(first('+13235557011')).toMatch(
+        /^Faro：要接收 Boyle Heights 的警报，请打开 https:\/\/\S+ 回复 STOP 结束。$/,
+      );
+      expect(first('+13235557012')).toContain('경보를 받으려면');
+      const mail = smtp.text(
+        smtp.received.find((m) => m.to.includes('zh.reader@example.org')) ?? { raw: '', from: '', to: [] },
+      );
+      expect(mail.subject).toBe('确认您的 Faro 警报');
+      expect(mail.text).toContain('要开始接收，请打开此链接');
+      expect(JSON.parse(push.received(zhBrowser.clientHash)[0] ?? '{}').title).toBe(
+        'Faro 警报即将开启。打开此通知以确认。',
+      );
+    });
+
     it('reach a Chinese subscriber in Chinese by text, e-mail and push, and a Korean one in English', () => {
       const zh = template.content.zh;
       const zhText = sms.sent.filter((m) => m.fields.To === '+13235557011').at(-1)?.fields.Body ?? '';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import serverEn from '../src/server/locales/en.json' with { type: 'json' };
 import serverEs from '../src/server/locales/es.json' with { type: 'json' };
+import { PUBLIC_SERVER_SECTIONS } from '../src/server/locales/messages.js';
 import { AUDIT_ACTIONS, AUDIT_SUBJECTS } from '../src/shared/audit.js';
 import { LANGUAGE_FACTS, PUBLIC_LANGUAGES } from '../src/shared/languages.js';
 import { LANGUAGES } from '../src/shared/report-fields.js';
@@ -94,10 +95,14 @@ describe('the rights page’s words in every public language', () => {
 });
 
 describe('the public side’s server texts in every public language', () => {
-  // The rights library's, and what the server puts into a public page (the noscript line, its description).
-  const english = [...texts(serverEn)].filter(
-    ([key]) => key.startsWith('rights.') || key.startsWith('pages.'),
+  // The rights library's, what the server puts into a public page (the noscript line, its description),
+  // alerts', and what asks a subscriber to confirm.
+  const english = [...texts(serverEn)].filter(([key]) =>
+    (PUBLIC_SERVER_SECTIONS as readonly string[]).includes(key.split('.')[0] ?? ''),
   );
+  it('covers every section publicMessage reads', () => {
+    expect(PUBLIC_SERVER_SECTIONS.filter((section) => !(section in serverEn))).toEqual([]);
+  });
   it.each(PUBLIC_LANGUAGES.filter((l) => !(LANGUAGES as readonly string[]).includes(l)))(
     '%s has them all',
     async (language) => {

@@ -35,17 +35,28 @@ function lookup(catalog: unknown, language: string, key: string, values: Record<
   return fill(text, values);
 }
 
+/** The sections every public language has on the server (test/locales.test.ts keeps them complete). */
+export const PUBLIC_SERVER_SECTIONS = [
+  'rights',
+  'pages',
+  'alerts',
+  'subscriptionMail',
+  'subscriptionSms',
+  'subscriptionPush',
+] as const;
+type PublicKey = `${(typeof PUBLIC_SERVER_SECTIONS)[number]}.${string}`;
+
 /** A text by dotted key with {{name}} placeholders filled in. */
 export function message(language: Language, key: string, values: Record<string, string> = {}): string {
   return lookup(catalogs[language], language, key, values);
 }
 
-/** A text of the public side's (the rights library's `rights.…`, the pages' `pages.…`, alerts' `alerts.…`) in any public language. */
-export function publicMessage(
-  language: PublicLanguage,
-  key: `rights.${string}` | `pages.${string}` | `alerts.${string}`,
-  values: Record<string, string> = {},
-) {
+/**
+ * A text of the public side's in any public language: the rights library's `rights.…`, the pages'
+ * `pages.…`, alerts' `alerts.…`, and what asks a subscriber to confirm (`subscriptionMail.…`,
+ * `subscriptionSms.…`, `subscriptionPush.…`).
+ */
+export function publicMessage(language: PublicLanguage, key: PublicKey, values: Record<string, string> = {}) {
   const catalog = language === 'en' || language === 'es' ? catalogs[language] : publicCatalogs[language];
   return lookup(catalog, language, key, values);
 }

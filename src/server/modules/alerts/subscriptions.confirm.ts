@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { staffLanguageOf } from '../../../shared/languages.js';
 import { type PushSubscriptionJson, subscriptionLanguageSchema } from '../../../shared/subscription.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import { defineJob } from '../../jobs/queue.js';
-import { message } from '../../locales/messages.js';
+import { publicMessage } from '../../locales/messages.js';
 import type { Mailer } from '../../mail/mailer.js';
 import type { SmsSender } from '../sms/twilio.js';
 import type { PushChannel } from './channels/push.js';
@@ -58,22 +57,22 @@ export function subscriptionConfirmJob(deps: {
       const opened = JSON.parse(
         deps.box.open(payload.sealed, sealedContext(payload.subscriptionId)),
       ) as ConfirmationContent;
-      // The confirmation speaks English or Spanish (its words are not translated further yet).
-      const language = staffLanguageOf(payload.language);
+      // In the language the subscriber chose (any public language: drafts too, clearer than English).
+      const { language } = payload;
       if (payload.channel === 'email' && deps.mailer) {
         await deps.mailer.send({
           to: opened.to,
-          subject: message(language, 'subscriptionMail.subject'),
-          text: message(language, 'subscriptionMail.body', { ...opened }),
+          subject: publicMessage(language, 'subscriptionMail.subject'),
+          text: publicMessage(language, 'subscriptionMail.body', { ...opened }),
         });
       } else if (payload.channel === 'sms' && deps.sms) {
-        await deps.sms.send(opened.to, message(language, 'subscriptionSms.confirm', { ...opened }));
+        await deps.sms.send(opened.to, publicMessage(language, 'subscriptionSms.confirm', { ...opened }));
       } else if (payload.channel === 'push' && deps.push) {
         const outcome = await deps.push.send(JSON.parse(opened.to) as PushSubscriptionJson, {
           payload: JSON.stringify({
             type: 'confirm',
             token: opened.token,
-            title: message(language, 'subscriptionPush.confirm'),
+            title: publicMessage(language, 'subscriptionPush.confirm'),
             url: opened.confirm,
           }),
           ttlSeconds: 24 * 3600,
