@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { message, smsMessage } from '../src/server/locales/messages.js';
 import { smsCost } from '../src/server/modules/alerts/sms-segments.js';
 import { plainPunctuation } from '../src/server/modules/sms/info-replies.js';
+import { INFO_REPLIES_PER_HOUR } from '../src/server/modules/sms/reply-limit.js';
 import { twilioSignature } from '../src/server/modules/sms/twilio.js';
 import type { AlertView } from '../src/shared/alert.js';
 import type { PublicLanguage } from '../src/shared/languages.js';
@@ -178,6 +179,17 @@ describe('RIGHTS by text', () => {
     await t.faro.jobs.send(job, {});
     await t.faro.jobs.drain(job);
     expect(await stored()).toEqual([]);
+  });
+});
+
+describe('keyword texts from one number, again and again', () => {
+  it('are answered a few times an hour, then no more: nobody runs up the bill or gets the number blocked', async () => {
+    const replies: string[] = [];
+    for (const word of ['RIGHTS', 'HELP', 'DERECHOS', 'ZONES', 'RIGHTS', 'RIGHTS', 'HELP', 'ZONAS'])
+      replies.push(...(await text('+13235551950', word)));
+    expect(replies).toHaveLength(INFO_REPLIES_PER_HOUR);
+    // Another number is answered as ever.
+    expect(await text('+13235551951', 'RIGHTS')).toHaveLength(1);
   });
 });
 
