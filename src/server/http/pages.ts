@@ -176,10 +176,8 @@ export async function createWebPages(options: {
           .send(errorBody('UNAVAILABLE', 'The web app is not built yet; run `npm run build`.'));
       }
       const pathname = request.url.split('?')[0] ?? '/';
-      // The router decodes the path ("/%64ispatch" is /dispatch): so must the choice of its languages.
-      const routed = decodedPath(pathname);
       // A public page (and the "not found" page) speaks the ten; a staff page English and Spanish.
-      const everyLanguage = speaksEveryLanguage(routed) || extras.status === 404;
+      const everyLanguage = speaksEveryLanguage(pathname) || extras.status === 404;
       const language = extras.language ?? (everyLanguage ? publicLanguageOf(request) : languageOf(request));
       const query = (request.query as { lang?: string } | undefined)?.lang;
       // A language chosen by a link is the person's choice from now on, as one chosen with the switch
@@ -266,13 +264,4 @@ export async function createWebPages(options: {
       );
     },
   };
-}
-
-/** A path as the router matches it (percent-decoded); one that does not decode stays as sent. */
-function decodedPath(pathname: string): string {
-  try {
-    return decodeURIComponent(pathname);
-  } catch {
-    return pathname;
-  }
 }
