@@ -5,6 +5,7 @@ import fastifyCookie from '@fastify/cookie';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebPages } from '../src/server/http/pages.js';
+import { speaksEveryLanguage } from '../src/shared/pages.js';
 
 /**
  * An adversary's look at issue 17's public pages in ten languages: an address spelled another way
@@ -41,6 +42,13 @@ describe('a staff page asked for by another spelling of its address', () => {
       expect(page.body, url).toMatch(/<html lang="en" dir="ltr"/);
       expect(String(page.headers['set-cookie'] ?? ''), url).not.toContain('faro_lang=');
     }
+  });
+
+  it('is a staff page to the browser too (the language rule shares the test)', () => {
+    for (const path of ['/%64ispatch', '/%63ases/123', '/dispatch%2F'])
+      expect(speaksEveryLanguage(path), path).toBe(false);
+    // A path that does not decode is read as sent.
+    expect(speaksEveryLanguage('/%E0%A4%A')).toBe(true);
   });
 
   it('while the public page it is not still speaks the ten', async () => {
