@@ -202,7 +202,11 @@ describe('alerts in the reviewed languages', () => {
 
   it('refuses a language whose alert templates are not reviewed, sent straight to the API', async () => {
     // Korean is not reviewed: nobody vouched that an approver can read what it says.
-    const korean = { headline: '확인됨', body: '모두 안전합니다. 집에 계십시오.', instruction: '권리를 아십시오.' };
+    const korean = {
+      headline: '확인됨',
+      body: '모두 안전합니다. 집에 계십시오.',
+      instruction: '권리를 아십시오.',
+    };
     const base = { kind: 'activity', capStatus: 'Actual', ...template };
     const refused = await call(dispatcher, 'POST', '/api/manage/alerts', {
       ...base,

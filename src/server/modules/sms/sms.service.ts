@@ -12,8 +12,8 @@ import { type AlertText, parseAlertText } from './alert-keywords.js';
 import { zonePages } from './alert-replies.js';
 import { parseCodeText } from './code-text.js';
 import { parseInfoText } from './info-keywords.js';
-import { createReplyLimit } from './reply-limit.js';
 import type { SmsCard } from './info-replies.js';
+import { createReplyLimit } from './reply-limit.js';
 import type { SmsReply } from './sms-reply.job.js';
 import {
   detectLanguage,
