@@ -5,6 +5,8 @@ import fastifyCookie from '@fastify/cookie';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebPages } from '../src/server/http/pages.js';
+import { publicMessage } from '../src/server/locales/messages.js';
+import { smsCost } from '../src/server/modules/alerts/sms-segments.js';
 import { speaksEveryLanguage } from '../src/shared/pages.js';
 
 /**
@@ -64,6 +66,18 @@ describe('a staff page asked for by another spelling of its address', () => {
       expect(page.statusCode, lang).toBe(200);
       expect(page.body, lang).toMatch(/<html lang="en" dir="ltr"/);
       expect(page.headers['set-cookie'], lang).toBeUndefined();
+    }
+  });
+});
+
+describe('the confirmation text a subscriber is sent, in a language written in Latin letters', () => {
+  it('stays GSM-7: one letter outside it (the French "ê") doubles what each costs', () => {
+    for (const language of ['en', 'es', 'tl', 'ht', 'pt', 'fr'] as const) {
+      const text = publicMessage(language, 'subscriptionSms.confirm', {
+        zones: 'Boyle Heights',
+        confirm: 'https://faro.network.example/subscriptions/confirm?token=abc',
+      });
+      expect(smsCost(text).nonGsm, language).toEqual([]);
     }
   });
 });
