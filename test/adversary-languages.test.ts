@@ -70,6 +70,35 @@ describe('a staff page asked for by another spelling of its address', () => {
   });
 });
 
+describe('a page made lately and kept for the next visitor', () => {
+  it('is not reused once the review status of its language changed (no reviewed flag from before)', async () => {
+    const reviewed: ('en' | 'es' | 'ko')[] = ['en', 'es'];
+    const own = Fastify();
+    await own.register(fastifyCookie);
+    const pages = await createWebPages({
+      distDir: path.join(dist, 'web'),
+      timeZone: 'America/Los_Angeles',
+      secureCookie: false,
+      contacts: async () => ({}),
+      viewsPerMinute: 1000,
+      uiReviewed: async () => [...reviewed],
+      log: own.log,
+    });
+    own.get('/report', (request, reply) => pages.send(request, reply));
+    try {
+      const statusIn = async () =>
+        /"uiReviewed":\[([^\]]*)\]/.exec((await own.inject({ url: '/report?lang=ko' })).body)?.[1];
+      expect(await statusIn()).toBe('"en","es"');
+      reviewed.push('ko');
+      expect(await statusIn()).toBe('"en","es","ko"');
+      reviewed.pop();
+      expect(await statusIn()).toBe('"en","es"');
+    } finally {
+      await own.close();
+    }
+  });
+});
+
 describe('the confirmation text a subscriber is sent, in a language written in Latin letters', () => {
   it('stays GSM-7: one letter outside it (the French "ê") doubles what each costs', () => {
     for (const language of ['en', 'es', 'tl', 'ht', 'pt', 'fr'] as const) {
