@@ -236,6 +236,27 @@ describe('HELP by text', () => {
   });
 });
 
+describe('HELP from a responder not on scene', () => {
+  it('is kept as a report (a call for help is never lost), and no keyword reply past the limit hides one', async () => {
+    const { responder } = await responderOutOnIncident(t, ['en_route']);
+    expectStatus(
+      await client(t, responder).put('/api/responder/profile', {
+        languages: ['en'],
+        skills: [],
+        homeZoneIds: [],
+        offerPhone: '(323) 555-1960',
+      }),
+      200,
+    );
+    // Even after the number used up its keyword answers, its HELP is a report with a receipt.
+    for (let i = 0; i < INFO_REPLIES_PER_HOUR + 1; i++) await text('+13235551960', 'RIGHTS');
+    const { replies, sid } = await send('+13235551960', 'HELP');
+    const [report] = await reportsOfMessage(t, sid);
+    expect(report?.description).toBe('HELP');
+    expect(replies).toEqual([expect.stringMatching(/^Faro: report received\. Your code is /)]);
+  });
+});
+
 describe('subscribing by text in the other eight languages', () => {
   it('takes AVISOS and SIM in Portuguese, answers in Portuguese, and the alert falls back to English', async () => {
     const phone = '+13235551910';
