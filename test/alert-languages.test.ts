@@ -200,6 +200,57 @@ describe('alerts in the reviewed languages', () => {
     ).toBe(400);
   });
 
+  it('refuses a language whose alert templates are not reviewed, sent straight to the API', async () => {
+    // Korean is not reviewed: nobody vouched that an approver can read what it says.
+    const korean = {
+      headline: '확인됨',
+      body: '모두 안전합니다. 집에 계십시오.',
+      instruction: '권리를 아십시오.',
+    };
+    const base = { kind: 'activity', capStatus: 'Actual', ...template };
+    const refused = await call(dispatcher, 'POST', '/api/manage/alerts', {
+      ...base,
+      content: { ...template.content, ko: korean },
+    });
+    expect(refused.statusCode, refused.body).toBe(400);
+    expect(refused.json().error.details.fields).toEqual([expect.objectContaining({ field: 'content.ko' })]);
+    // Nor slipped in by an edit of a draft that was fine.
+    const draft = (await call(dispatcher, 'POST', '/api/manage/alerts', base)).json<AlertView>();
+    const edited = await call(dispatcher, 'PUT', `/api/manage/alerts/${draft.id}`, {
+      ...base,
+      content: { ...template.content, ko: korean },
+    });
+    expect(edited.statusCode, edited.body).toBe(400);
+  });
+
+  it('will not publish a language whose review was withdrawn after the draft was written', async () => {
+    expect((await mark(legal, 'alerts', 'ko', { status: 'reviewed' })).statusCode).toBe(200);
+    const withKorean = (
+      await call(dispatcher, 'POST', '/api/manage/alerts/template', {
+        kind: 'activity',
+        zoneIds: [zone('Boyle Heights')],
+      })
+    ).json();
+    expect(withKorean.content.ko).toBeDefined();
+    const draft = await call(dispatcher, 'POST', '/api/manage/alerts', {
+      kind: 'activity',
+      capStatus: 'Actual',
+      ...withKorean,
+    });
+    expect(draft.statusCode, draft.body).toBe(201);
+    const submitted = await call(dispatcher, 'POST', `/api/manage/alerts/${draft.json().id}/submit`);
+    expect(submitted.statusCode, submitted.body).toBe(200);
+    expect((await mark(legal, 'alerts', 'ko', { status: 'draft' })).statusCode).toBe(200);
+    const approved = await call(approver, 'POST', `/api/manage/alerts/${draft.json().id}/approve`, {
+      contentHash: submitted.json().contentHash,
+    });
+    expect(approved.statusCode, approved.body).toBe(400);
+    expect(approved.json().error.details.fields).toEqual([expect.objectContaining({ field: 'content.ko' })]);
+    expect((await call(approver, 'GET', `/api/manage/alerts/${draft.json().id}`)).json().state).toBe(
+      'submitted',
+    );
+  });
+
   describe('delivered', () => {
     let alert: AlertView;
     let zhBrowser: Awaited<ReturnType<typeof push.subscribe>>;

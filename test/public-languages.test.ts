@@ -46,7 +46,18 @@ describe('which pages speak the ten', () => {
       '/x/y',
     ])
       expect(speaksEveryLanguage(page), page).toBe(true);
-    for (const page of ['/dispatch', '/admin', '/signin', '/cases', '/cases/123', '/account', '/evidence'])
+    for (const page of [
+      '/dispatch',
+      '/admin',
+      '/signin',
+      '/cases',
+      '/cases/123',
+      '/account',
+      '/evidence',
+      // As a router reads them: percent-encoded, they are the same pages.
+      '/%64ispatch',
+      '/%63ases/123',
+    ])
       expect(speaksEveryLanguage(page), page).toBe(false);
   });
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { message, smsMessage } from '../src/server/locales/messages.js';
 import { smsCost } from '../src/server/modules/alerts/sms-segments.js';
 import { plainPunctuation } from '../src/server/modules/sms/info-replies.js';
+import { INFO_REPLIES_PER_HOUR } from '../src/server/modules/sms/reply-limit.js';
 import { twilioSignature } from '../src/server/modules/sms/twilio.js';
 import type { AlertView } from '../src/shared/alert.js';
 import type { PublicLanguage } from '../src/shared/languages.js';
@@ -181,6 +182,17 @@ describe('RIGHTS by text', () => {
   });
 });
 
+describe('keyword texts from one number, again and again', () => {
+  it('are answered a few times an hour, then no more: nobody runs up the bill or gets the number blocked', async () => {
+    const replies: string[] = [];
+    for (const word of ['RIGHTS', 'HELP', 'DERECHOS', 'ZONES', 'RIGHTS', 'RIGHTS', 'HELP', 'ZONAS'])
+      replies.push(...(await text('+13235551950', word)));
+    expect(replies).toHaveLength(INFO_REPLIES_PER_HOUR);
+    // Another number is answered as ever.
+    expect(await text('+13235551951', 'RIGHTS')).toHaveLength(1);
+  });
+});
+
 describe('HELP by text', () => {
   it('lists the keywords to the public in the keyword’s language, once per message', async () => {
     const [help, ...twice] = await text('+13235551900', 'HELP', 2);
@@ -221,6 +233,27 @@ describe('HELP by text', () => {
     );
     const [reply] = await text('+13235551905', 'HELP');
     expect(reply).toMatch(/^Faro: the dispatchers know you need help at #\d+/);
+  });
+});
+
+describe('HELP from a responder not on scene', () => {
+  it('is kept as a report (a call for help is never lost), and no keyword reply past the limit hides one', async () => {
+    const { responder } = await responderOutOnIncident(t, ['en_route']);
+    expectStatus(
+      await client(t, responder).put('/api/responder/profile', {
+        languages: ['en'],
+        skills: [],
+        homeZoneIds: [],
+        offerPhone: '(323) 555-1960',
+      }),
+      200,
+    );
+    // Even after the number used up its keyword answers, its HELP is a report with a receipt.
+    for (let i = 0; i < INFO_REPLIES_PER_HOUR + 1; i++) await text('+13235551960', 'RIGHTS');
+    const { replies, sid } = await send('+13235551960', 'HELP');
+    const [report] = await reportsOfMessage(t, sid);
+    expect(report?.description).toBe('HELP');
+    expect(replies).toEqual([expect.stringMatching(/^Faro: report received\. Your code is /)]);
   });
 });
 

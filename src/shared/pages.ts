@@ -46,11 +46,22 @@ const STAFF_ONLY_IN_BROWSER = ['/cases'];
  * (the "not found" page a person on a mistyped link reads); a staff page does not.
  */
 export function speaksEveryLanguage(path: string): boolean {
-  const page = path.length > 1 ? path.replace(/\/+$/, '') : path;
+  // Routers match the path decoded ("/%64ispatch" is /dispatch): so is it read here.
+  const decoded = decodedPath(path);
+  const page = decoded.length > 1 ? decoded.replace(/\/+$/, '') : decoded;
   if ((PUBLIC_PAGES as readonly string[]).includes(page)) return true;
   return ![...STAFF_PAGES, ...STAFF_ONLY_IN_BROWSER].some(
     (staff) => page === staff || page.startsWith(`${staff}/`),
   );
+}
+
+/** A path percent-decoded as a router reads it; one that does not decode stays as sent. */
+function decodedPath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }
 
 /** The coalition's own numbers for people who would rather call or text, shown on the public pages. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { AuditAction } from '../../../shared/admin.js';
 import {
+  type AlertContent,
   type AlertLanguage,
   type AlertPreview,
   type AlertTemplate,
@@ -137,6 +138,26 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     };
   }
 
+  /**
+   * An alert carries only languages the coalition has reviewed the alert templates of: a language
+   * nobody vouched for is one an approver may not read, so a dispatcher could say anything in it.
+   * Checked when a draft is written and again when it is approved (a review may be withdrawn between).
+   */
+  function requireReviewedLanguages(reviewed: readonly AlertLanguage[], content: AlertContent): void {
+    const unreviewed = languagesOf(content).filter((language) => !reviewed.includes(language));
+    if (unreviewed.length > 0)
+      throw new AppError(
+        'VALIDATION',
+        'An alert carries only the languages whose alert templates your coalition has reviewed.',
+        {
+          fields: unreviewed.map((language) => ({
+            field: `content.${language}`,
+            message: 'not a reviewed language: remove it, or have its alert templates reviewed first',
+          })),
+        },
+      );
+  }
+
   const publish = (
     tx: Tx,
     row: AlertRow,
@@ -183,12 +204,14 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     },
 
     async createDraft(coalitionId, input, actorId) {
+      requireReviewedLanguages(await deps.alertLanguages(coalitionId), input.content);
       const id = randomUUID();
       await database.transaction((tx) => insertDraft(tx, { coalitionId, id, input, actorId, now }));
       return viewOf(database.db, coalitionId, id);
     },
 
     async editDraft(coalitionId, id, input, actorId) {
+      requireReviewedLanguages(await deps.alertLanguages(coalitionId), input.content);
       await database.transaction(async (tx) => {
         const row = await loadAlert(tx, coalitionId, id);
         nextState(alertFacts(row), 'edit', actorId, now());
@@ -217,6 +240,8 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
 
     async approve(coalitionId, id, contentHash, actorId) {
       const ctx = await publishing.context(coalitionId);
+      // Read before the transaction (on its own connection): checked against the snapshot inside.
+      const reviewed = await deps.alertLanguages(coalitionId);
       await database.transaction(async (tx) => {
         const row = await loadAlert(tx, coalitionId, id);
         nextState(alertFacts(row), 'approve', actorId, now());
@@ -227,8 +252,9 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
             'CONFLICT',
             'This alert is not the one you looked at: it changed since. Open it again before approving.',
           );
-        // The guard's settings may have changed since it was submitted.
+        // The guard's settings may have changed since it was submitted, and so may the reviewed languages.
         requireClean(snapshot, ctx);
+        requireReviewedLanguages(reviewed, snapshot.content);
         if (row.referencesId) {
           const earlier = await loadAlert(tx, coalitionId, row.referencesId);
           nextState(alertFacts(earlier), 'follow_up', actorId, now());

@@ -180,6 +180,25 @@ describe('issue 12 item 16: what an adversarial review got past the guard', () =
       ).toContain(kind);
   });
 
+  it('issue 17: finds a plate, an address or a phone glued to Chinese, Japanese or Korean words (no spaces there)', () => {
+    const cases: [string, string][] = [
+      ['plate', '车牌７ＡＢＣ１２３的车'],
+      ['plate', '车牌7ABC123的车被拦下'],
+      ['plate', '번호판7ABC123차량'],
+      ['address', '在1234 Main Street发生'],
+      ['address', '在１２３４ Ｍａｉｎ Ｓｔ发生'],
+      ['address', '地址Calle Olvera 1234附近'],
+      ['phone', '请拨打213-555-0199联系'],
+    ];
+    for (const [kind, text] of cases)
+      expect(
+        found(text).map(([k]) => k),
+        text,
+      ).toContain(kind);
+    // Still ordinary: a time, a count and a zone name next to Chinese words.
+    expect(found('约17:50在Boyle Heights发现3辆车')).toEqual([]);
+  });
+
   it('issue 17: finds a blocked name in a script written without spaces, or with a particle joined to it', () => {
     const blocked = { blockedNames: ['王小明', '김민수', 'Rosa Delgado'] };
     for (const text of [

@@ -13,6 +13,7 @@ import { zonePages } from './alert-replies.js';
 import { parseCodeText } from './code-text.js';
 import { parseInfoText } from './info-keywords.js';
 import type { SmsCard } from './info-replies.js';
+import { createReplyLimit } from './reply-limit.js';
 import type { SmsReply } from './sms-reply.job.js';
 import {
   detectLanguage,
@@ -115,6 +116,15 @@ export function createSmsIntake(deps: {
   const sealTo = (to: string, ref: string) => deps.box.seal(to, `sms-reply:${ref}`);
 
   const senderDigestOf = (from: string) => deps.box.digest(from, 'sms-sender');
+  const infoLimit = createReplyLimit();
+  /**
+   * Answers what the line offers once per message, and only a few times an hour per number
+   * (reply-limit.ts): past that the message is marked answered and nothing is sent.
+   */
+  const answerInfo = (sms: InboundSms, queue: (tx: Tx) => Promise<void>) =>
+    deps.answerOnce(sms.MessageSid, async (tx) => {
+      if (infoLimit.take(senderDigestOf(sms.From))) await queue(tx);
+    });
 
   /** ALERTS, ZONES, MY ALERTS or a choice's number, answered; null when the text is not that after all. */
   async function answerAlertText(
@@ -128,7 +138,7 @@ export function createSmsIntake(deps: {
       deps.enqueueReply({ ref: sms.MessageSid, to: sealTo(sms.From, sms.MessageSid), ...answer }, tx);
     const answered = (outcome: TextOutcome) => (outcome === 'nothing' ? null : outcome);
     const once = async (queue: (tx: Tx) => Promise<void>): Promise<TextOutcome> =>
-      (await deps.answerOnce(sms.MessageSid, queue)) ? 'answered' : 'duplicate';
+      (await answerInfo(sms, queue)) ? 'answered' : 'duplicate';
     switch (asked.kind) {
       case 'mine':
         return answered(await alerts.mine(coalitionId, { ...text, language: asked.language }, send));
@@ -228,7 +238,7 @@ export function createSmsIntake(deps: {
       const asked = info?.kind === 'help' && (await deps.isResponder?.(coalitionId, sms.From)) ? null : info;
       if (asked) {
         const card = asked.kind === 'rights' ? await deps.rightsCard?.(coalitionId, asked.language) : null;
-        const first = await deps.answerOnce(sms.MessageSid, (tx) =>
+        const first = await answerInfo(sms, (tx) =>
           reply(asked.kind, { language: card?.language ?? asked.language, ...(card ? { card } : {}) }, tx),
         );
         return { receipt: null, duplicate: !first };

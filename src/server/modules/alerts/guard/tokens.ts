@@ -22,6 +22,12 @@ export interface Token {
 
 const ALNUM = /[\p{L}\p{N}]/u;
 const SPACE = /\s/u;
+/**
+ * Scripts written without spaces between words: a plate, a number or a Latin street glued to them
+ * ("车牌7ABC123的车") is a word of its own, as it would be between spaces.
+ */
+const SPACELESS = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+const isSpacelessCode = (code: number, char: string): boolean => code >= 0x80 && SPACELESS.test(char);
 
 export const isAlnumCode = (code: number, char: string): boolean =>
   code < 0x80
@@ -45,7 +51,12 @@ export function tokenize(text: string): Token[] {
     let digits = 0;
     if (isAlnumCode(code, char)) {
       kind = 'word';
-      while (i < text.length && isAlnumCode(text.charCodeAt(i), text.charAt(i))) {
+      const spaceless = isSpacelessCode(code, char);
+      while (
+        i < text.length &&
+        isAlnumCode(text.charCodeAt(i), text.charAt(i)) &&
+        isSpacelessCode(text.charCodeAt(i), text.charAt(i)) === spaceless
+      ) {
         const c = text.charCodeAt(i);
         if (c >= 48 && c <= 57) digits++;
         i++;
