@@ -191,6 +191,18 @@ describe('keyword texts from one number, again and again', () => {
     // Another number is answered as ever.
     expect(await text('+13235551951', 'RIGHTS')).toHaveLength(1);
   });
+
+  it('are counted in the database, shared by every Faro process, under a key that names no number', async () => {
+    const { rows } = await t.faro.database.pool.query<{ key: string; count: number }>(
+      'select key, count from sms_info_quota',
+    );
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    for (const row of rows) expect(row.key).toMatch(/^[0-9a-f]{6}$/);
+    expect(rows.map((row) => row.count)).toContain(INFO_REPLIES_PER_HOUR);
+    // Another process's answers are this one's too: counts at the limit hold back the next answer.
+    await t.faro.database.pool.query('update sms_info_quota set count = $1', [INFO_REPLIES_PER_HOUR]);
+    expect(await text('+13235551951', 'HELP')).toEqual([]);
+  });
 });
 
 describe('HELP by text', () => {

@@ -1,4 +1,4 @@
-import { index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
  * Inbound texts the SMS module has answered (RIGHTS, HELP, the alert keywords): providers
@@ -14,3 +14,15 @@ export const smsAnswered = pgTable(
   },
   (t) => [index('sms_answered_answered_at').on(t.answeredAt)],
 );
+
+/**
+ * How many answers of what the line offers (RIGHTS, HELP, ZONES, how to subscribe) went to one
+ * number in the current hour, shared by every Faro process (db/windowed-count.ts). The key is 24
+ * bits of the keyed digest of the number, so each row stands for many numbers and names none; the
+ * window starts on the hour. Rows of past hours are deleted on the way.
+ */
+export const smsInfoQuota = pgTable('sms_info_quota', {
+  key: text('key').primaryKey(),
+  windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+  count: integer('count').notNull(),
+});

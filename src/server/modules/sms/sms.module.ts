@@ -11,7 +11,7 @@ import type { ReportService } from '../reports/reports.service.js';
 import type { RightsService } from '../rights/rights.service.js';
 import type { ZoneService } from '../zones/zones.service.js';
 import type { SmsCard } from './info-replies.js';
-import { markAnswered } from './sms.repo.js';
+import { markAnswered, takeInfoReply } from './sms.repo.js';
 import { registerSmsRoutes } from './sms.routes.js';
 import { createSmsIntake } from './sms.service.js';
 import { smsMediaJob } from './sms-media.job.js';
@@ -87,6 +87,7 @@ export function createSmsModule(
             await send(tx);
             return true;
           }),
+        takeInfoReply: (tx, key, max) => takeInfoReply(tx.db, key, platform.now(), max),
         ...(deps.rights ? { rightsCard: rightsCardOf(deps.rights) } : {}),
       })
     : null;

@@ -1,6 +1,7 @@
 import { lt } from 'drizzle-orm';
 import type { Drizzle } from '../../db/database.js';
 import { smsAnswered } from '../../db/schema.js';
+import { takeInWindow } from '../../db/windowed-count.js';
 
 /** How long an inbound text's id is remembered (providers retry for hours, not days). */
 export const SMS_ANSWERED_DAYS = 3;
@@ -26,3 +27,7 @@ export async function purgeAnsweredSms(db: Drizzle, before: Date): Promise<numbe
     .returning({ messageSid: smsAnswered.messageSid });
   return deleted.length;
 }
+
+/** One more answer of what the line offers to the number whose key this is: false past `max` this hour. */
+export const takeInfoReply = (db: Drizzle, key: string, at: Date, max: number) =>
+  takeInWindow(db, 'sms_info_quota', key, at, { windowSeconds: 3600, max });

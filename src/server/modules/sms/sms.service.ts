@@ -13,7 +13,7 @@ import { zonePages } from './alert-replies.js';
 import { parseCodeText } from './code-text.js';
 import { parseInfoText } from './info-keywords.js';
 import type { SmsCard } from './info-replies.js';
-import { createReplyLimit } from './reply-limit.js';
+import { INFO_QUOTA_KEY_HEX_DIGITS, INFO_REPLIES_PER_HOUR } from './reply-limit.js';
 import type { SmsReply } from './sms-reply.job.js';
 import {
   detectLanguage,
@@ -108,6 +108,8 @@ export function createSmsIntake(deps: {
    * marks the message answered, and only the first time it arrives; false for a redelivery.
    */
   answerOnce: (messageSid: string, send: (tx: Tx) => Promise<void>) => Promise<boolean>;
+  /** One more answer of what the line offers to a number's quota key, in the answer's transaction: false past `max`. */
+  takeInfoReply: (tx: Tx, key: string, max: number) => Promise<boolean>;
   /** Queues a reply inside the report's transaction. */
   enqueueReply: (reply: SmsReply, tx: Tx | null) => Promise<void>;
   /** Queues fetching an MMS's pictures inside the report's transaction. */
@@ -116,14 +118,15 @@ export function createSmsIntake(deps: {
   const sealTo = (to: string, ref: string) => deps.box.seal(to, `sms-reply:${ref}`);
 
   const senderDigestOf = (from: string) => deps.box.digest(from, 'sms-sender');
-  const infoLimit = createReplyLimit();
   /**
    * Answers what the line offers once per message, and only a few times an hour per number
-   * (reply-limit.ts): past that the message is marked answered and nothing is sent.
+   * (reply-limit.ts, counted in the database for every process): past that the message is
+   * marked answered and nothing is sent.
    */
   const answerInfo = (sms: InboundSms, queue: (tx: Tx) => Promise<void>) =>
     deps.answerOnce(sms.MessageSid, async (tx) => {
-      if (infoLimit.take(senderDigestOf(sms.From))) await queue(tx);
+      const key = senderDigestOf(sms.From).slice(0, INFO_QUOTA_KEY_HEX_DIGITS);
+      if (await deps.takeInfoReply(tx, key, INFO_REPLIES_PER_HOUR)) await queue(tx);
     });
 
   /** ALERTS, ZONES, MY ALERTS or a choice's number, answered; null when the text is not that after all. */
