@@ -6,9 +6,10 @@ import { smsCost } from '../alerts/sms-segments.js';
 import { parseResponderText } from '../dispatch/responder-texts.js';
 import { SHIPPED_TEXTS } from '../rights/shipped.js';
 import { ALERT_KEYWORDS, parseAlertText } from './alert-keywords.js';
-import { type AlertReplyKind, alertReplyText } from './alert-replies.js';
+import { alertReplyText } from './alert-replies.js';
 import { INFO_WORDS, parseInfoText } from './info-keywords.js';
 import { helpReplyText, plainPunctuation, rightsReplyText, type SmsCard } from './info-replies.js';
+import { ALERT_REPLY_KINDS } from './sms-reply.job.js';
 
 const URL = 'https://faro.network.example';
 /** Languages written within the GSM-7 alphabet (Spanish and Portuguese without á í ó ú ã ç): their replies stay GSM-7. */
@@ -86,19 +87,7 @@ describe('HELP and the alert replies in every language', () => {
     expect(smsCost(help).segments).toBeLessThanOrEqual(3);
     if (GSM_LANGUAGES.includes(language)) expect(smsCost(help).encoding).toBe('GSM-7');
     expect(help).toContain('STOP');
-    const kinds: AlertReplyKind[] = [
-      'alertsAsk',
-      'alertsChoose',
-      'alertsConfirmed',
-      'alertsMine',
-      'alertsNone',
-      'alertsHowTo',
-      'alertsNoZone',
-      'alertsZones',
-      'alertsTooMany',
-      'alertsNotServed',
-    ];
-    for (const kind of kinds) {
+    for (const kind of ALERT_REPLY_KINDS) {
       const text = alertReplyText({
         kind,
         language,

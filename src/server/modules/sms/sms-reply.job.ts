@@ -9,7 +9,7 @@ import { helpReplyText, rightsReplyText } from './info-replies.js';
 import type { SmsSender } from './twilio.js';
 
 /** Subscribing to alerts by text (alert-replies.ts words them). */
-const ALERT_REPLY_KINDS = [
+export const ALERT_REPLY_KINDS = [
   'alertsAsk',
   'alertsChoose',
   'alertsConfirmed',
