@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, organizations } from '../src/server/db/schema.js';
 import type { AlertContent, AlertView } from '../src/shared/alert.js';
 import type { TranslationOverview } from '../src/shared/translations.js';
+import { drainAlertJobs } from './support/alerts.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { startPushService } from './support/push-service.js';
 import { type StaffSession, staffSession } from './support/sessions.js';
@@ -51,14 +52,7 @@ const zone = (name: string) => zones.find((z) => z.name === name)?.id ?? '';
 const call = (who: StaffSession | null, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
   t.faro.app.inject({ method, url, headers: who?.headers ?? {}, ...(payload ? { payload } : {}) });
 
-async function drained() {
-  const { jobs, jobDefinitions } = t.faro;
-  for (let i = 0; i < 3; i++) {
-    await jobs.drain(jobDefinitions.subscriptionConfirm, 20_000);
-    await jobs.drain(jobDefinitions.alertFanOut, 20_000);
-    await jobs.drain(jobDefinitions.alertSend, 20_000);
-  }
-}
+const drained = () => drainAlertJobs(t.faro, 3);
 
 const mark = (who: StaffSession | null, part: string, language: string, body: object) =>
   call(who, 'POST', `/api/admin/translations/${part}/${language}`, body);

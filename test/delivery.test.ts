@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { twilioSignature } from '../src/server/modules/sms/twilio.js';
 import type { AlertView } from '../src/shared/alert.js';
+import { drainAlertJobs } from './support/alerts.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { startPushService } from './support/push-service.js';
 import { type StaffSession, staffSession } from './support/sessions.js';
@@ -55,14 +56,7 @@ const zone = (name: string) => zones.find((z) => z.name === name)?.id ?? '';
 const call = (who: StaffSession | null, method: 'GET' | 'POST', url: string, payload?: unknown) =>
   t.faro.app.inject({ method, url, headers: who?.headers ?? {}, ...(payload ? { payload } : {}) });
 
-async function drained() {
-  const { jobs, jobDefinitions } = t.faro;
-  for (let i = 0; i < 3; i++) {
-    await jobs.drain(jobDefinitions.subscriptionConfirm, 20_000);
-    await jobs.drain(jobDefinitions.alertFanOut, 20_000);
-    await jobs.drain(jobDefinitions.alertSend, 20_000);
-  }
-}
+const drained = () => drainAlertJobs(t.faro, 3);
 
 const tokenIn = (text: string) => text.match(/confirm\?token=([A-Za-z0-9_-]+)/)?.[1] ?? '';
 

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliveriesOf, insertPushSubscriptions, publishAlert } from './support/alerts.js';
+import { deliveriesOf, drainAlertJobs, insertPushSubscriptions, publishAlert } from './support/alerts.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { browserKeys } from './support/push-keys.js';
 import { type StaffSession, staffSession } from './support/sessions.js';
@@ -78,13 +78,7 @@ const subscribe = (endpoint: string) =>
     payload: { channel: 'push', subscription: { endpoint, keys }, zoneIds: [zoneId], language: 'en' },
   });
 
-async function drained() {
-  for (let i = 0; i < 2; i++) {
-    await t.faro.jobs.drain(t.faro.jobDefinitions.subscriptionConfirm, 20_000);
-    await t.faro.jobs.drain(t.faro.jobDefinitions.alertFanOut, 20_000);
-    await t.faro.jobs.drain(t.faro.jobDefinitions.alertSend, 20_000);
-  }
-}
+const drained = () => drainAlertJobs(t.faro, 2);
 
 describe('push endpoints', () => {
   it('issue 12 item 7: refuses a subscription to this machine or to a name resolving to a private address', async () => {

@@ -4,9 +4,10 @@ import { message } from '../src/server/locales/messages.js';
 import { smsCost } from '../src/server/modules/alerts/sms-segments.js';
 import { twilioSignature } from '../src/server/modules/sms/twilio.js';
 import type { AlertView } from '../src/shared/alert.js';
+import { drainAlertJobs } from './support/alerts.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { type StaffSession, staffSession } from './support/sessions.js';
-import { postInbound, smsProviderEnv, startSmsProvider } from './support/sms-provider.js';
+import { inboundText, postInbound, smsProviderEnv, startSmsProvider } from './support/sms-provider.js';
 import { jobsOf, reportsOfMessage } from './support/state.js';
 
 /**
@@ -55,19 +56,7 @@ afterAll(async () => {
   await sms?.close();
 });
 
-let sequence = 0;
 /** A text as the provider delivers it: signed for the public address. */
-function inbound(from: string, body: string) {
-  sequence += 1;
-  return {
-    MessageSid: `SM${Date.now().toString(16)}${String(sequence).padStart(8, '0')}`,
-    AccountSid: ACCOUNT,
-    From: from,
-    To: env().TWILIO_FROM,
-    Body: body,
-    NumMedia: '0',
-  };
-}
 const deliver = (fields: Record<string, string>, signature?: string) =>
   postInbound(
     t.baseUrl,
@@ -76,21 +65,14 @@ const deliver = (fields: Record<string, string>, signature?: string) =>
     signature ?? twilioSignature(env().TWILIO_AUTH_TOKEN, `${PUBLIC_URL}/api/sms/inbound`, fields),
   );
 
-async function drained() {
-  const { jobs, jobDefinitions } = t.faro;
-  for (let i = 0; i < 2; i++) {
-    if (jobDefinitions.smsReply) await jobs.drain(jobDefinitions.smsReply, 20_000);
-    await jobs.drain(jobDefinitions.alertFanOut, 20_000);
-    await jobs.drain(jobDefinitions.alertSend, 20_000);
-  }
-}
+const drained = () => drainAlertJobs(t.faro, 2);
 const textsTo = (phone: string) =>
   sms.sent.filter((m) => m.fields.To === phone).map((m) => m.fields.Body ?? '');
 
 /** Texts Faro from `phone` (delivered `times` times at once) and returns what came back. */
 async function text(phone: string, body: string, times = 1): Promise<string[]> {
   const before = textsTo(phone).length;
-  const fields = inbound(phone, body);
+  const fields = inboundText(env(), phone, body);
   const responses = await Promise.all(Array.from({ length: times }, () => deliver(fields)));
   expect(responses.map((r) => r.status)).toEqual(Array(times).fill(200));
   await drained();
@@ -196,7 +178,7 @@ describe('a flip phone is enough', () => {
       message('es', 'sms.alerts.howTo', { example: zones[0]?.name.toUpperCase() ?? '' }),
     ]);
     expect(await text(phone, 'alerts downtown')).toEqual([message('en', 'sms.alerts.noZone')]);
-    const report = inbound(phone, 'Alertas hay migra en la escuela de Boyle Heights');
+    const report = inboundText(env(), phone, 'Alertas hay migra en la escuela de Boyle Heights');
     await deliver(report);
     expect(await reportsOfMessage(t, report.MessageSid)).toHaveLength(1);
   });
@@ -228,7 +210,7 @@ describe('a flip phone is enough', () => {
   it('refuses an unsigned webhook, subscribes only the sender, and limits a flood of requests', async () => {
     const phone = '+13235551707';
     const before = await subscriptionsOf();
-    const forged = inbound(phone, 'ALERTS BOYLE HEIGHTS');
+    const forged = inboundText(env(), phone, 'ALERTS BOYLE HEIGHTS');
     expect((await deliver(forged, '')).status).toBe(403);
     expect((await deliver(forged, 'bm90IHRoZSBzaWduYXR1cmU=')).status).toBe(403);
     expect(await subscriptionsOf()).toHaveLength(before.length);

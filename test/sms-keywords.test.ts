@@ -7,10 +7,11 @@ import { twilioSignature } from '../src/server/modules/sms/twilio.js';
 import type { AlertView } from '../src/shared/alert.js';
 import type { PublicLanguage } from '../src/shared/languages.js';
 import type { PublicRights, RightsOverview, RightsTextDetail } from '../src/shared/rights.js';
+import { drainAlertJobs } from './support/alerts.js';
 import { client, expectStatus } from './support/client.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { type StaffSession, staffSession } from './support/sessions.js';
-import { postInbound, smsProviderEnv, startSmsProvider } from './support/sms-provider.js';
+import { inboundText, postInbound, smsProviderEnv, startSmsProvider } from './support/sms-provider.js';
 import { reportsOfMessage, responderOutOnIncident } from './support/state.js';
 
 /**
@@ -46,18 +47,6 @@ afterAll(async () => {
   await sms?.close();
 });
 
-let sequence = 0;
-function inbound(from: string, body: string) {
-  sequence += 1;
-  return {
-    MessageSid: `SM${Date.now().toString(16)}${String(sequence).padStart(8, '0')}`,
-    AccountSid: ACCOUNT,
-    From: from,
-    To: env().TWILIO_FROM,
-    Body: body,
-    NumMedia: '0',
-  };
-}
 const deliver = (fields: Record<string, string>) =>
   postInbound(
     t.baseUrl,
@@ -65,21 +54,15 @@ const deliver = (fields: Record<string, string>) =>
     fields,
     twilioSignature(env().TWILIO_AUTH_TOKEN, `${PUBLIC_URL}/api/sms/inbound`, fields),
   );
-async function drained() {
-  const { jobs, jobDefinitions } = t.faro;
-  for (let i = 0; i < 2; i++) {
-    if (jobDefinitions.smsReply) await jobs.drain(jobDefinitions.smsReply, 20_000);
-    await jobs.drain(jobDefinitions.alertFanOut, 20_000);
-    await jobs.drain(jobDefinitions.alertSend, 20_000);
-  }
-}
+const drained = () => drainAlertJobs(t.faro, 2);
+let phones = 0;
 const textsTo = (phone: string) =>
   sms.sent.filter((m) => m.fields.To === phone).map((m) => m.fields.Body ?? '');
 
 /** Texts Faro from `phone` (the same message delivered `times` times at once); what came back, and its id. */
 async function send(phone: string, body: string, times = 1) {
   const before = textsTo(phone).length;
-  const fields = inbound(phone, body);
+  const fields = inboundText(env(), phone, body);
   const responses = await Promise.all(Array.from({ length: times }, () => deliver(fields)));
   expect(responses.map((r) => r.status)).toEqual(Array(times).fill(200));
   await drained();
@@ -110,7 +93,8 @@ describe('RIGHTS by text', () => {
   ] as const)(
     '%s texts back the card as /rights shows it in %s, within three segments',
     async (word, language, encoding) => {
-      const phone = `+1323555${String(1800 + sequence).padStart(4, '0')}`;
+      phones += 1;
+      const phone = `+1323555${String(1800 + phones).padStart(4, '0')}`;
       const [reply, ...more] = await text(phone, word);
       expect(more).toEqual([]);
       const card = await cardOn(language);

@@ -138,3 +138,17 @@ export async function deliveriesOf(faro: Faro, alertId: string, ids: string[]) {
   );
   return rows;
 }
+
+/**
+ * Waits until the alert jobs (and the replies and confirmations they follow from) are done, a few
+ * rounds over, as one job queues the next: replies → confirmations → fan-out → sends.
+ */
+export async function drainAlertJobs(faro: Faro, rounds = 3): Promise<void> {
+  const { jobs, jobDefinitions } = faro;
+  for (let i = 0; i < rounds; i++) {
+    if (jobDefinitions.smsReply) await jobs.drain(jobDefinitions.smsReply, 20_000);
+    await jobs.drain(jobDefinitions.subscriptionConfirm, 20_000);
+    await jobs.drain(jobDefinitions.alertFanOut, 20_000);
+    await jobs.drain(jobDefinitions.alertSend, 20_000);
+  }
+}

@@ -104,6 +104,19 @@ export function postInbound(
 
 let texts = 0;
 
+/** The fields of a text from `from` to Faro's number as the provider delivers it (a fresh message id each time). */
+export function inboundText(env: ReturnType<typeof smsProviderEnv>, from: string, body: string) {
+  texts += 1;
+  return {
+    MessageSid: `SM${Date.now().toString(16)}${String(texts).padStart(8, '0')}`,
+    AccountSid: env.TWILIO_ACCOUNT_SID,
+    From: from,
+    To: env.TWILIO_FROM,
+    Body: body,
+    NumMedia: '0',
+  };
+}
+
 /** A text from `from` to Faro's number, through the webhook, signed for the account of `smsProviderEnv`. */
 export function textFaro(
   baseUrl: string,
@@ -111,13 +124,5 @@ export function textFaro(
   from: string,
   body: string,
 ) {
-  texts += 1;
-  return postInbound(baseUrl, env.TWILIO_AUTH_TOKEN, {
-    MessageSid: `SM${Date.now().toString(16)}${String(texts).padStart(8, '0')}`,
-    AccountSid: env.TWILIO_ACCOUNT_SID,
-    From: from,
-    To: env.TWILIO_FROM,
-    Body: body,
-    NumMedia: '0',
-  });
+  return postInbound(baseUrl, env.TWILIO_AUTH_TOKEN, inboundText(env, from, body));
 }
