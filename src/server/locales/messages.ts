@@ -52,22 +52,37 @@ export function message(language: Language, key: string, values: Record<string, 
 }
 
 /**
+ * A text in any public language; where the language lacks the key, either an error (the sections
+ * every public language must have) or the English text (what is not yet translated is sent in
+ * English rather than not at all).
+ */
+function publicText(
+  language: PublicLanguage,
+  key: string,
+  values: Record<string, string>,
+  missing: 'error' | 'english',
+): string {
+  const catalog = language === 'en' || language === 'es' ? catalogs[language] : publicCatalogs[language];
+  if (missing === 'error') return lookup(catalog, language, key, values);
+  const text = find(catalog, key);
+  return text === undefined ? message('en', key, values) : fill(text, values);
+}
+
+/**
  * A text of the public side's in any public language: the rights library's `rights.…`, the pages'
  * `pages.…`, alerts' `alerts.…`, and what asks a subscriber to confirm (`subscriptionMail.…`,
  * `subscriptionSms.…`, `subscriptionPush.…`).
  */
-export function publicMessage(language: PublicLanguage, key: PublicKey, values: Record<string, string> = {}) {
-  const catalog = language === 'en' || language === 'es' ? catalogs[language] : publicCatalogs[language];
-  return lookup(catalog, language, key, values);
-}
+export const publicMessage = (
+  language: PublicLanguage,
+  key: PublicKey,
+  values: Record<string, string> = {},
+) => publicText(language, key, values, 'error');
 
 /**
  * A text to an SMS sender (`sms.…`, `plans.reply.…`, `familyStatus.reply.…`) in any public
  * language: the keywords' replies are in all ten; a reply not yet translated into one of the
- * other eight is sent in English rather than not at all.
+ * other eight is sent in English.
  */
-export function smsMessage(language: PublicLanguage, key: string, values: Record<string, string> = {}) {
-  const catalog = language === 'en' || language === 'es' ? catalogs[language] : publicCatalogs[language];
-  const text = find(catalog, key);
-  return text === undefined ? message('en', key, values) : fill(text, values);
-}
+export const smsMessage = (language: PublicLanguage, key: string, values: Record<string, string> = {}) =>
+  publicText(language, key, values, 'english');
