@@ -16,6 +16,8 @@ import { createTestDatabase, testConfig } from './support/db.js';
 import { buildReportInput } from './support/factories.js';
 import { startTestFaro } from './support/faro.js';
 import { freePort } from './support/process.js';
+import { staffSession } from './support/sessions.js';
+import { openSse } from './support/sse.js';
 
 /** Collects log lines, to search them for what must never be logged. */
 function logCollector() {
@@ -134,6 +136,109 @@ describe.skipIf(!process.env.DATABASE_URL)('PostgreSQL going away and coming bac
       await db.drop();
     }
   }, 60_000);
+
+  it('failure drill: a surge through a restart loses no acknowledged report; /readyz says the outage and the recovery', async () => {
+    const db = await createTestDatabase();
+    const target = new URL(db.url as string);
+    const port = await freePort();
+    await startRelay(port, target);
+    const relayed = new URL(target);
+    relayed.hostname = '127.0.0.1';
+    relayed.port = String(port);
+    const database = await openDatabase({ kind: 'postgres', url: relayed.toString(), poolSize: 5 });
+    const t = await startTestFaro({
+      db: { database, url: relayed.toString(), drop: db.drop },
+      listen: true,
+      env: { REPORT_RATE_LIMIT_PER_MINUTE: '100000' },
+      logStream: logCollector().stream,
+    });
+    const dispatcher = await staffSession(database, 'dispatcher');
+    const acknowledged: string[] = [];
+    const statuses = new Map<number, number>();
+    const readiness: number[] = [];
+    let surging = true;
+    const poster = async () => {
+      while (surging) {
+        const response = await fetch(`${t.baseUrl}/api/reports`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(buildReportInput({ activity: 'checkpoint' })),
+        }).catch(() => null);
+        const status = response?.status ?? 0;
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        if (status === 201) acknowledged.push(((await response?.json()) as { id: string }).id);
+        else await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    const watcher = async () => {
+      while (surging) {
+        const response = await fetch(`${t.baseUrl}/readyz`).catch(() => null);
+        readiness.push(response?.status ?? 0);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
+    const check = new pg.Client({ connectionString: db.url });
+    try {
+      const running = [...Array.from({ length: 6 }, poster), watcher()];
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const beforeCut = acknowledged.length;
+      await cut();
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      await startRelay(port, target);
+      // Serves again by itself: reports are taken and /readyz is ready, with nobody restarting Faro.
+      const until = Date.now() + 20_000;
+      while (readiness.at(-1) !== 200 || acknowledged.length < beforeCut + 20) {
+        if (Date.now() > until) throw new Error(`no recovery: ${JSON.stringify([...statuses])}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      surging = false;
+      await Promise.all(running);
+
+      expect(beforeCut).toBeGreaterThan(0);
+      // Every request got an answer a phone can act on: taken, or 503 with "try again".
+      expect([...statuses.keys()].sort()).toEqual([201, 503]);
+      const firstDown = readiness.indexOf(503);
+      expect(firstDown, readiness.join(',')).toBeGreaterThan(-1);
+      expect(readiness.slice(firstDown).includes(200), readiness.join(',')).toBe(true);
+
+      await check.connect();
+      const { rows } = await check.query<{ n: number }>(
+        'select count(*)::int as n from reports where id = any($1::uuid[])',
+        [acknowledged],
+      );
+      expect(rows[0]?.n).toBe(acknowledged.length);
+
+      // Live events flow again: the realtime listener reconnected too (a board opened now sees a new report).
+      const stream = await openSse(`${t.baseUrl}/api/events`, dispatcher.headers);
+      try {
+        await stream.waitFor((m) => m.event === 'ready');
+        const after = await fetch(`${t.baseUrl}/api/reports`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          // Far from the surge's corner (Pacoima), so it opens an incident of its own.
+          body: JSON.stringify(
+            buildReportInput({
+              activity: 'raid',
+              location: { lat: 34.2664, lng: -118.4251, place: 'Van Nuys Blvd' },
+            }),
+          ),
+        });
+        expect(after.status).toBe(201);
+        await stream.waitFor(
+          (m) => m.event === 'incident.updated' && m.data.includes('"activity":"raid"'),
+          15_000,
+        );
+      } finally {
+        await stream.close();
+      }
+    } finally {
+      surging = false;
+      await check.end().catch(() => undefined);
+      await t.stop();
+      await database.close().catch(() => undefined);
+      await db.drop();
+    }
+  }, 90_000);
 });
 
 describe.skipIf(!process.env.DATABASE_URL)('a connection lost while a transaction holds it', () => {
