@@ -5,6 +5,7 @@ import { evidenceBench } from './evidence.js';
 import { fanoutBench } from './fanout.js';
 import { guardBench } from './guard.js';
 import { ingestBench } from './ingest.js';
+import { liveBench } from './live.js';
 import { pagesBench } from './pages.js';
 import { planBench } from './plan.js';
 import { surgeBench } from './surge.js';
@@ -87,6 +88,22 @@ program
     await boardBench({
       sizes: options.incidents.split(',').map(Number),
       requests: Number(options.requests),
+      postgresUrl: options.postgres ?? process.env.DATABASE_URL,
+    });
+  });
+
+program
+  .command('live')
+  .description(
+    'PostgreSQL: dispatch boards spread over two web processes and a worker; report accepted → its incident on every board (p50/p99/max) and missed events',
+  )
+  .option('-s, --streams <n>', 'boards (live streams)', '1000')
+  .option('-n, --reports <n>', 'reports, one after another', '50')
+  .option('--postgres <url>', 'PostgreSQL server (default: $DATABASE_URL)')
+  .action(async (options: { streams: string; reports: string; postgres?: string }) => {
+    await liveBench({
+      streams: Number(options.streams),
+      reports: Number(options.reports),
       postgresUrl: options.postgres ?? process.env.DATABASE_URL,
     });
   });
