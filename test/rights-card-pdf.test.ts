@@ -5,11 +5,10 @@ import {
   type CardContent,
   CardTextTooLongError,
   cardsPerPage,
-  layoutParagraph,
-  loadFontsFor,
   MIN_SIZE,
   renderCardsPdf,
 } from '../src/server/modules/rights/card-pdf.js';
+import { layoutParagraph, loadFontsFor } from '../src/server/modules/rights/card-text.js';
 import { CARDS, HOTLINE, readPdf, searchable } from './support/rights-cards.js';
 
 /**
