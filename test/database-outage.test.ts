@@ -166,7 +166,7 @@ describe.skipIf(!process.env.DATABASE_URL)('PostgreSQL going away and coming bac
         }).catch(() => null);
         const status = response?.status ?? 0;
         statuses.set(status, (statuses.get(status) ?? 0) + 1);
-        if (status === 201) acknowledged.push(((await response?.json()) as { id: string }).id);
+        if (response && status === 201) acknowledged.push(((await response.json()) as { id: string }).id);
         else await new Promise((resolve) => setTimeout(resolve, 50));
       }
     };

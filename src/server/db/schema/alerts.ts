@@ -24,7 +24,6 @@ import {
   SEVERITIES,
   URGENCIES,
 } from '../../../shared/alert.js';
-import { LANGUAGES } from '../../../shared/report-fields.js';
 import {
   SUBSCRIPTION_AUDIENCES,
   SUBSCRIPTION_CHANNELS,

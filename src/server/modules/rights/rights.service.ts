@@ -246,7 +246,7 @@ export function createRightsService(deps: {
   }
 
   async function clips(coalitionId: string, itemId: string, language: PublicLanguage): Promise<RightsClips> {
-    const item = await itemOf(coalitionId, itemId);
+    await itemOf(coalitionId, itemId); // the item is the coalition's, or 404
     const rows = await listClips(db, itemId, language);
     return {
       clips: rows.map((row) => ({
@@ -329,7 +329,7 @@ export function createRightsService(deps: {
     clips,
 
     async uploadClip(coalitionId, actorId, itemId, language, clip) {
-      const item = await itemOf(coalitionId, itemId);
+      await itemOf(coalitionId, itemId); // the item is the coalition's, or 404
       if (clip.bytes.byteLength > RIGHTS_CLIP_MAX_BYTES)
         throw new AppError(
           'PAYLOAD_TOO_LARGE',
