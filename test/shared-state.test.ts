@@ -1,4 +1,7 @@
+import type { FastifyBaseLogger } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../src/server/db/database.js';
+import { databaseRateLimitStore } from '../src/server/http/rate-limits.js';
 import { createSmsChannel } from '../src/server/modules/alerts/channels/sms.js';
 import { smsCost } from '../src/server/modules/alerts/sms-segments.js';
 import { pacedSender } from '../src/server/modules/sms/paced-sender.js';
@@ -126,5 +129,37 @@ describe('state shared by every Faro process through the database', () => {
     const sorted = [...segmentMoments].sort((x, y) => x - y);
     for (let i = 1; i < sorted.length; i++)
       expect((sorted[i] ?? 0) - (sorted[i - 1] ?? 0)).toBeGreaterThan(1000 / RATE - 0.01);
+  });
+
+  it('a counter the database cannot keep falls back to this process, said in the log, never refusing everyone', async () => {
+    const logged: string[] = [];
+    const log = {
+      error: (_: unknown, message: string) => logged.push(message),
+    } as unknown as FastifyBaseLogger;
+    const broken = {
+      db: {
+        execute: async () => {
+          throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+        },
+      },
+    } as unknown as Database;
+    const Store = databaseRateLimitStore({ database: broken, box: a.faro.box }, log);
+    const store = new Store({}).child({ routeInfo: { method: 'POST', url: '/api/reports' } });
+    const counts: number[] = [];
+    for (let i = 0; i < 4; i++)
+      counts.push(
+        await new Promise<number>((resolve, reject) =>
+          store.incr(
+            'abcde',
+            (error, result) => (error ? reject(error) : resolve(result?.current ?? -1)),
+            60_000,
+            2,
+          ),
+        ),
+      );
+    // Counted (the plugin lets the first two through and refuses the rest), not failed.
+    expect(counts).toEqual([1, 2, 3, 4]);
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatch(/rate limits: the database did not count/);
   });
 });

@@ -11,3 +11,12 @@ export function mostInAnySecond(moments: number[]): number {
   }
   return most;
 }
+
+/** The shortest time (milliseconds) any `count` consecutive moments span: how tightly they bunched. */
+export function tightestSpan(moments: number[], count: number): number {
+  const sorted = [...moments].sort((a, b) => a - b);
+  let tightest = Number.POSITIVE_INFINITY;
+  for (let i = 0; i + count - 1 < sorted.length; i++)
+    tightest = Math.min(tightest, (sorted[i + count - 1] ?? 0) - (sorted[i] ?? 0));
+  return tightest;
+}
