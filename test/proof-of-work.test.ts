@@ -65,7 +65,10 @@ describe('proof of work on the public form', () => {
 
   it('refuses an expired challenge, so a solved one cannot be saved up for a flood', async () => {
     const box = await createSecretBox(Buffer.from(TEST_SECRET_KEY, 'base64'));
-    const past = createProofOfWork(box, { maxCounter: 500, now: () => Date.now() - 60 * 60_000 });
+    const past = createProofOfWork(box, t.faro.database, {
+      maxCounter: 500,
+      now: () => Date.now() - 60 * 60_000,
+    });
     const header = await solvePow({ required: true, challenge: await past.challenge() });
     expect(await past.verify(header['x-faro-pow'])).toBe('expired');
   });

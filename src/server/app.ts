@@ -12,7 +12,7 @@ import { registerErrorHandling } from './http/errors.js';
 import { requestId } from './http/logger.js';
 import { registerOpenApi } from './http/openapi.js';
 import { createWebPages, type WebPages } from './http/pages.js';
-import { registerRateLimits } from './http/rate-limits.js';
+import { type RateLimitDeps, registerRateLimits } from './http/rate-limits.js';
 import { registerSecurityHeaders } from './http/security.js';
 import { registerWebApp } from './http/web.js';
 import type { SessionService } from './modules/access/sessions.service.js';
@@ -40,6 +40,8 @@ export interface AppDeps {
   publicContacts: (coalitionId: string) => Promise<PublicContacts>;
   /** The public languages whose page words the coalition has reviewed (the others say they are drafts). */
   uiReviewed?: (coalitionId: string) => Promise<readonly PublicLanguage[]>;
+  /** Where the public routes' limits are counted (the database, shared by every process) and what salts the keys. */
+  rateLimitStore: RateLimitDeps;
 }
 
 const DEFAULT_BODY_LIMIT = 256 * 1024;
@@ -93,7 +95,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; r
   });
   registerCoalitionOf(app, deps.coalitions);
   await registerOpenApi(app);
-  await registerRateLimits(app);
+  await registerRateLimits(app, deps.rateLimitStore, deps.log);
   await app.register(fastifySSE, { heartbeatInterval: 20_000 });
 
   // The board's stream and each responder's: served one way (heartbeat, tied to the session, ended on shutdown).

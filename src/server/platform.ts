@@ -14,6 +14,7 @@ import { createMailer, type Mailer } from './mail/mailer.js';
 import { createPushChannel, type PushChannel } from './modules/alerts/channels/push.js';
 import { threadedPushEncryption } from './modules/alerts/channels/push-encryption.js';
 import { loadVapidKeys } from './modules/alerts/vapid.js';
+import { pacedSender } from './modules/sms/paced-sender.js';
 import { type SmsSender, twilioSender } from './modules/sms/twilio.js';
 import { createOutbound, type Outbound, type Resolve } from './outbound/outbound.js';
 import { type RealtimeHub, startRealtimeHub } from './realtime/hub.js';
@@ -38,7 +39,7 @@ export interface Platform {
   outbound: Outbound;
   /** Null when no SMTP server is set up. */
   mailer: Mailer | null;
-  /** Null when SMS is not set up. */
+  /** Null when SMS is not set up. Paced: every text waits for its slot of the sending number's rate. */
   sms: SmsSender | null;
   push: PushChannel;
   /** The VAPID public key browsers subscribe to Web Push with. */
@@ -113,10 +114,17 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
       hub,
       outbound,
       mailer,
-      sms: config.sms ? twilioSender(config.sms, outbound) : null,
+      // Every text (alerts, replies, receipts, plans) shares the number's pace, across every process.
+      sms: config.sms
+        ? pacedSender(twilioSender(config.sms, outbound), {
+            database,
+            from: config.sms.from,
+            segmentsPerSecond: config.sms.segmentsPerSecond,
+          })
+        : null,
       push,
       pushKey: vapid.publicKey,
-      proofOfWork: config.proofOfWork ? createProofOfWork(box, config.proofOfWork) : null,
+      proofOfWork: config.proofOfWork ? createProofOfWork(box, database, config.proofOfWork) : null,
       formLimit: createFormPostLimit({ database, box, allowances: config.rateLimits.scriptlessForms }),
       logError,
       async close() {

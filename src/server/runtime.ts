@@ -168,6 +168,7 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       modules: all,
       publicContacts: publishing.contacts,
       uiReviewed: (coalitionId) => translations.reviewedLanguages(coalitionId, 'ui'),
+      rateLimitStore: { database: platform.database, box: platform.box },
     });
     await platform.jobs.run(all.flatMap((module) => module.jobs ?? []));
     if (platform.works) for (const module of all) await module.resume?.();

@@ -6,6 +6,8 @@ export interface SentSms {
   accountSid: string;
   authorization: string;
   fields: Record<string, string>;
+  /** When the request arrived (milliseconds since the epoch): what a provider's rate limit counts. */
+  at: number;
 }
 
 /**
@@ -50,6 +52,7 @@ export async function startSmsProvider(options: { media?: Buffer } = {}) {
         accountSid: decodeURIComponent(match[1]),
         authorization: request.headers.authorization ?? '',
         fields: Object.fromEntries(new URLSearchParams(body)),
+        at: performance.timeOrigin + performance.now(),
       });
       response.statusCode = 201;
       response.end(JSON.stringify({ sid: `SM${String(sent.length).padStart(32, '0')}`, status: 'queued' }));

@@ -1,7 +1,9 @@
 import { type Challenge, createChallenge, randomInt, type Solution, verifySolution } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/sha';
 import type { SecretBox } from '../crypto/secret-box.js';
+import type { Database } from '../db/database.js';
 import { AppError } from './errors.js';
+import { spendChallenge } from './proof-of-work.repo.js';
 
 /**
  * A self-hosted proof of work (ALTCHA, protocol v2) in front of the public
@@ -9,7 +11,9 @@ import { AppError } from './errors.js';
  * person fills in the form; a script flooding the endpoint pays that per
  * report. No third party, no cookie, nothing about the person. Challenges are
  * signed with a key derived from the server key, expire, and are accepted
- * once (per process).
+ * once — by all Faro processes together: the spent ones are in the database
+ * (`spent_challenges`), so a solution accepted behind one process of a load
+ * balancer is refused by the others.
  */
 export interface ProofOfWork {
   challenge(): Promise<Challenge>;
@@ -22,19 +26,13 @@ const TTL_MS = 15 * 60_000;
 
 export function createProofOfWork(
   box: SecretBox,
+  database: Database,
   options: { maxCounter: number; now?: () => number },
 ): ProofOfWork {
   const now = options.now ?? Date.now;
   // Derived, so the server key itself never leaves the secret box.
   const hmacSignatureSecret = box.digest('challenge-signature', 'altcha');
   const hmacKeySignatureSecret = box.digest('key-signature', 'altcha');
-  /** Signatures of accepted challenges until they expire: one report per solved challenge. */
-  const spent = new Map<string, number>();
-
-  const forget = () => {
-    const t = now();
-    for (const [signature, expires] of spent) if (expires < t) spent.delete(signature);
-  };
 
   return {
     challenge: () =>
@@ -69,13 +67,15 @@ export function createProofOfWork(
       });
       if (result.expired) return 'expired';
       if (!result.verified) return 'invalid';
-      forget();
-      if (spent.has(payload.challenge.signature)) return 'reused';
-      spent.set(
+      // Only now, the signature checked: a forged one never reaches the table. One report per solved challenge.
+      const expiresAt = new Date((payload.challenge.parameters.expiresAt ?? 0) * 1000 || now() + TTL_MS);
+      const first = await spendChallenge(
+        database.db,
         payload.challenge.signature,
-        (payload.challenge.parameters.expiresAt ?? 0) * 1000 || now() + TTL_MS,
+        expiresAt,
+        new Date(now()),
       );
-      return 'ok';
+      return first ? 'ok' : 'reused';
     },
   };
 }

@@ -1,32 +1,142 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
+import type { SecretBox } from '../crypto/secret-box.js';
+import type { Database } from '../db/database.js';
 import { clientKeyOf } from './client-address.js';
 import { AppError } from './errors.js';
+import { loggableError } from './logger.js';
+import { countHit, sweepHits } from './rate-limit-store.repo.js';
 
 /**
- * Limits on the public endpoints, per client (`clientKey`: an address, or an
- * IPv6 /64) — but the address is never kept: the key is an HMAC of it with a
- * random salt that lives only in this process's memory and is replaced every day.
+ * How much of the address's digest names a counter: 20 bits, so each stands for thousands of IPv4
+ * addresses — enough to tell the clients of one minute apart, too little to test a guessed address
+ * against (as the scriptless forms' counters, form-throttle.repo.ts).
  */
-export function addressKeyer(now: () => Date = () => new Date()) {
+export const RATE_LIMIT_KEY_HEX_DIGITS = 5;
+
+/**
+ * Limits on the public endpoints, per client (`clientKey`: an address, or an IPv6 /64) — but the
+ * address is never kept: the key is 20 bits of an HMAC of it with a salt that changes every day.
+ * The salt is derived from the server key and the date, so every Faro process behind a load
+ * balancer names a client alike (their counters are shared in the database).
+ */
+export function addressKeyer(box: SecretBox, now: () => Date = () => new Date()) {
   let day = '';
-  let salt = randomBytes(32);
+  let salt = '';
   return (request: FastifyRequest): string => {
     const today = now().toISOString().slice(0, 10);
     if (today !== day) {
       day = today;
-      salt = randomBytes(32);
+      salt = box.digest(day, 'rate-limit-salt');
     }
-    return createHmac('sha256', salt).update(clientKeyOf(request)).digest('base64url');
+    return createHmac('sha256', salt)
+      .update(clientKeyOf(request))
+      .digest('hex')
+      .slice(0, RATE_LIMIT_KEY_HEX_DIGITS);
+  };
+}
+
+/** What the limits need: the database that holds the counters, the key that salts the addresses. */
+export interface RateLimitDeps {
+  database: Database;
+  box: SecretBox;
+}
+
+type Counted = { current: number; ttl: number };
+type Callback = (error: Error | null, result?: Counted) => void;
+
+/** How often a process deletes ended windows, and how many rows at most each time. */
+const SWEEP_EVERY_MS = 10_000;
+const SWEEP_LIMIT = 1000;
+/** How many keys the fallback (database unreachable) keeps in memory. */
+const FALLBACK_KEYS = 5000;
+
+/**
+ * A store for @fastify/rate-limit whose counters are rows of `rate_limit_hits` (one upsert per
+ * request, rate-limit-store.repo.ts), so N processes give the limit once, not N times.
+ *
+ * When the database does not answer the count, the store falls back to counting in this process's
+ * memory, as the plugin did before (windows from the first request): neither fail-open nor
+ * fail-closed. Failing closed would refuse every public request with a 429 while the counter is
+ * broken — a person's report turned away by a counter, when the report itself may still be
+ * storable (only the counting failed) or the form's 503 page would have said "try again". Failing
+ * open would let a flood through exactly while the database is struggling. With the fallback a
+ * report is never refused for the counter's sake, and a flood still meets the limit in each
+ * process (N processes: N times the limit, for the outage's length). The failure is logged (at
+ * most once a minute), never silent.
+ */
+export function databaseRateLimitStore(deps: RateLimitDeps, log: FastifyBaseLogger) {
+  let lastSweep = Date.now();
+  let lastWarning = 0;
+  const fallback = new Map<string, { count: number; endsAt: number }>();
+
+  const countInMemory = (key: string, windowMs: number): Counted => {
+    const now = Date.now();
+    let entry = fallback.get(key);
+    if (!entry || entry.endsAt <= now) {
+      fallback.delete(key);
+      entry = { count: 0, endsAt: now + windowMs };
+      fallback.set(key, entry);
+      // The oldest key goes first (a Map keeps insertion order).
+      if (fallback.size > FALLBACK_KEYS) fallback.delete(fallback.keys().next().value ?? '');
+    }
+    entry.count += 1;
+    return { current: entry.count, ttl: entry.endsAt - now };
+  };
+
+  const sweep = () => {
+    if (Date.now() - lastSweep < SWEEP_EVERY_MS) return;
+    lastSweep = Date.now();
+    sweepHits(deps.database.db, SWEEP_LIMIT).catch(() => undefined);
+  };
+
+  return class DatabaseRateLimitStore {
+    /** The route's part of every key: its method and path pattern (each route counts apart). */
+    readonly route: string;
+
+    /** `options` are the route's merged settings; `routeInfo` names the route (the plugin adds it). */
+    constructor(options: object = {}) {
+      const info = (options as { routeInfo?: { method?: unknown; url?: unknown } }).routeInfo ?? {};
+      this.route = `${String(info.method ?? '')} ${String(info.url ?? '')}`;
+    }
+
+    incr(key: string, callback: Callback, timeWindow: number, _max: number): void {
+      const rowKey = `${this.route}:${key}`;
+      countHit(deps.database.db, rowKey, timeWindow).then(
+        ({ count, ttlMs }) => {
+          sweep();
+          callback(null, { current: count, ttl: ttlMs });
+        },
+        (error: unknown) => {
+          if (Date.now() - lastWarning > 60_000) {
+            lastWarning = Date.now();
+            log.error(
+              { error: loggableError(error) },
+              'rate limits: the database did not count a request; counting in this process until it does',
+            );
+          }
+          callback(null, countInMemory(rowKey, timeWindow));
+        },
+      );
+    }
+
+    child(routeOptions: object) {
+      return new DatabaseRateLimitStore(routeOptions);
+    }
   };
 }
 
 /** Registers the plugin; routes opt in with `config.rateLimit`. */
-export async function registerRateLimits(app: FastifyInstance): Promise<void> {
+export async function registerRateLimits(
+  app: FastifyInstance,
+  deps: RateLimitDeps,
+  log: FastifyBaseLogger,
+): Promise<void> {
   await app.register(rateLimit, {
     global: false,
-    keyGenerator: addressKeyer(),
+    keyGenerator: addressKeyer(deps.box),
+    store: databaseRateLimitStore(deps, log),
     errorResponseBuilder: (_request, context) =>
       new AppError(
         'RATE_LIMITED',

@@ -26,3 +26,14 @@ export const smsInfoQuota = pgTable('sms_info_quota', {
   windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
   count: integer('count').notNull(),
 });
+
+/**
+ * When the next segment may leave through a sending number (the provider's messages-per-second
+ * limit counts every text from it: alerts, replies, receipts, plans), shared by every Faro process:
+ * each send books its segments with one update on the database's clock and waits for its slot
+ * (modules/sms/sms-pacing.repo.ts). One row per sending number; no recipient, no words.
+ */
+export const smsPacing = pgTable('sms_pacing', {
+  sender: text('sender').primaryKey(),
+  nextSlot: timestamp('next_slot', { withTimezone: true }).notNull(),
+});

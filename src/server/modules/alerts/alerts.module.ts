@@ -53,10 +53,7 @@ export function createAlertsModule(
     box,
     channels: {
       push,
-      sms:
-        sms && config.sms
-          ? createSmsChannel({ sender: sms, segmentsPerSecond: config.sms.segmentsPerSecond })
-          : null,
+      sms: sms ? createSmsChannel({ sender: sms }) : null,
       email: mailer ? createEmailChannel(mailer) : null,
     },
     settings: { ...config.alerts.delivery, pushPerOrigin: config.push.perOrigin },

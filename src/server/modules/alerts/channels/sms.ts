@@ -1,5 +1,4 @@
 import { SmsProviderError, type SmsSender } from '../../sms/twilio.js';
-import { smsCost } from '../sms-segments.js';
 import { type DeliveryOutcome, outcomeOfError, outcomeOfStatus } from './outcome.js';
 
 /** Provider error codes meaning the number will never take our texts (Twilio: 21610 opted out, 21614 not mobile). */
@@ -10,27 +9,13 @@ export interface SmsChannel {
 }
 
 /**
- * Alerts by SMS through the provider adapter, paced to the sending number's
- * messages-per-second limit. Carriers count segments, not messages, so a
- * three-segment Spanish alert takes three slots.
+ * Alerts by SMS through the provider adapter. The sender is the platform's, paced to the sending
+ * number's messages-per-second limit across every Faro process and every kind of text
+ * (modules/sms/paced-sender.ts): an alert's texts share the number with the replies.
  */
-export function createSmsChannel(options: {
-  sender: SmsSender;
-  segmentsPerSecond: number;
-  sleep?: (ms: number) => Promise<void>;
-}): SmsChannel {
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const interval = 1000 / options.segmentsPerSecond;
-  // The next moment a segment may leave; every send books its slots before it waits.
-  let nextSlot = 0;
-
+export function createSmsChannel(options: { sender: SmsSender }): SmsChannel {
   return {
     async send(to, text) {
-      const { segments } = smsCost(text);
-      const start = Math.max(Date.now(), nextSlot);
-      nextSlot = start + segments * interval;
-      const wait = start - Date.now();
-      if (wait > 0) await sleep(wait);
       try {
         await options.sender.send(to, text);
         return { kind: 'sent' };

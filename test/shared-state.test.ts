@@ -1,0 +1,165 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../src/server/db/database.js';
+import { databaseRateLimitStore } from '../src/server/http/rate-limits.js';
+import { createSmsChannel } from '../src/server/modules/alerts/channels/sms.js';
+import { smsCost } from '../src/server/modules/alerts/sms-segments.js';
+import { pacedSender } from '../src/server/modules/sms/paced-sender.js';
+import { buildReportInput } from './support/factories.js';
+import { startTestFaro, type TestFaro } from './support/faro.js';
+import { mostInAnySecond } from './support/pace.js';
+import { solvePow } from './support/pow.js';
+
+/**
+ * Issue 18: Faro runs as several processes behind a load balancer, on one database. What used to
+ * live in each process's memory — spent proof-of-work challenges, the public routes' per-address
+ * counters, the SMS number's pace — is in the database, so the limits hold once, not once per
+ * process. Here two whole Faros share one database handle (test/processes.test.ts does it with
+ * real processes on PostgreSQL).
+ */
+const LIMIT = 6;
+let a: TestFaro;
+let b: TestFaro;
+
+beforeAll(async () => {
+  const env = {
+    REPORT_PROOF_OF_WORK: 'true',
+    REPORT_PROOF_OF_WORK_MAX: '2000',
+    REPORT_RATE_LIMIT_PER_MINUTE: String(LIMIT),
+  };
+  a = await startTestFaro({ env });
+  b = await startTestFaro({ env, db: a.db });
+});
+afterAll(async () => {
+  await b?.stop();
+  await a?.stop();
+});
+
+const solved = async (on: TestFaro) =>
+  solvePow((await on.faro.app.inject({ url: '/api/reports/challenge' })).json());
+const postTo = (on: TestFaro, headers: Record<string, string>, remoteAddress: string) =>
+  on.faro.app.inject({
+    method: 'POST',
+    url: '/api/reports',
+    headers,
+    remoteAddress,
+    payload: buildReportInput(),
+  });
+
+describe('state shared by every Faro process through the database', () => {
+  it('a proof of work accepted by one process is refused by the other', async () => {
+    const header = await solved(a);
+    expect((await postTo(a, header, '192.0.2.10')).statusCode).toBe(201);
+    const again = await postTo(b, header, '192.0.2.11');
+    expect(again.statusCode).toBe(403);
+    expect(again.json().error.details.proofOfWork).toBe('reused');
+  });
+
+  it('one solution sent to both processes at once is taken exactly once', async () => {
+    for (let round = 0; round < 5; round++) {
+      const header = await solved(b);
+      const answers = await Promise.all([postTo(a, header, '192.0.2.20'), postTo(b, header, '192.0.2.21')]);
+      expect(answers.map((r) => r.statusCode).sort()).toEqual([201, 403]);
+      expect(answers.find((r) => r.statusCode === 403)?.json().error.details.proofOfWork).toBe('reused');
+    }
+  });
+
+  it('a per-address limit holds across processes: requests alternated between them get it once', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 2 * LIMIT + 2; i++) {
+      const on = i % 2 === 0 ? a : b;
+      statuses.push((await postTo(on, await solved(on), '203.0.113.40')).statusCode);
+    }
+    expect(statuses.slice(0, LIMIT)).toEqual(Array(LIMIT).fill(201));
+    expect(statuses.slice(LIMIT)).toEqual(Array(LIMIT + 2).fill(429));
+    // Another address, through either process, is not held back.
+    expect((await postTo(b, await solved(b), '198.51.100.41')).statusCode).toBe(201);
+  });
+
+  it('the counters name no address, only 20 bits of its daily digest and the route', async () => {
+    const { rows } = await a.faro.database.pool.query<{ key: string }>('select key from rate_limit_hits');
+    expect(rows.length).toBeGreaterThan(0);
+    for (const { key } of rows) {
+      expect(key).toMatch(/^[A-Z]+ \/\S*:[0-9a-f]{5}$/);
+      expect(key).not.toMatch(/203\.0\.113|192\.0\.2|198\.51/);
+    }
+  });
+
+  it('two SMS channels on one database book slots that never put more than the rate in one second', async () => {
+    const RATE = 10;
+    const sent: string[] = [];
+    const segmentMoments: number[] = [];
+    const channelOn = (t: TestFaro) =>
+      createSmsChannel({
+        sender: pacedSender(
+          {
+            async send(to) {
+              sent.push(to);
+              return { providerId: `SM${sent.length}` };
+            },
+          },
+          {
+            database: t.faro.database,
+            from: '+13235550199',
+            segmentsPerSecond: RATE,
+            // The booking is what is judged here; the processes test waits for real.
+            sleep: async () => undefined,
+            onBooked: ({ startsAtMs, segments }) => {
+              for (let i = 0; i < segments; i++) segmentMoments.push(startsAtMs + (i * 1000) / RATE);
+            },
+          },
+        ),
+      });
+    const [first, second] = [channelOn(a), channelOn(b)];
+    // One-segment English texts and longer Spanish ones (accents: UCS-2, several segments).
+    const short = 'Faro: alert in your zone. Details: https://faro.example/a/1';
+    const long = `Faro: alerta en su zona — ${'información importante, '.repeat(5)}`;
+    expect(smsCost(long).segments).toBeGreaterThan(1);
+    const texts = Array.from({ length: 30 }, (_, i) => (i % 3 === 0 ? long : short));
+    const outcomes = await Promise.all(
+      texts.map((text, i) => (i % 2 === 0 ? first : second).send(`+1213555${String(1000 + i)}`, text)),
+    );
+    expect(outcomes.every((o) => o.kind === 'sent')).toBe(true);
+    expect(sent).toHaveLength(texts.length);
+    const segments = texts.reduce((sum, text) => sum + smsCost(text).segments, 0);
+    expect(segmentMoments).toHaveLength(segments);
+    // Two processes, each pacing alone, would put twice the rate in a second.
+    expect(mostInAnySecond(segmentMoments)).toBe(RATE);
+    // And no two segments share a slot.
+    const sorted = [...segmentMoments].sort((x, y) => x - y);
+    for (let i = 1; i < sorted.length; i++)
+      expect((sorted[i] ?? 0) - (sorted[i - 1] ?? 0)).toBeGreaterThan(1000 / RATE - 0.01);
+  });
+
+  it('a counter the database cannot keep falls back to this process, said in the log, never refusing everyone', async () => {
+    const logged: string[] = [];
+    const log = {
+      error: (_: unknown, message: string) => logged.push(message),
+    } as unknown as FastifyBaseLogger;
+    const broken = {
+      db: {
+        execute: async () => {
+          throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+        },
+      },
+    } as unknown as Database;
+    const Store = databaseRateLimitStore({ database: broken, box: a.faro.box }, log);
+    const store = new Store({}).child({ routeInfo: { method: 'POST', url: '/api/reports' } });
+    const counts: number[] = [];
+    for (let i = 0; i < 4; i++)
+      counts.push(
+        await new Promise<number>((resolve, reject) =>
+          store.incr(
+            'abcde',
+            (error, result) => (error ? reject(error) : resolve(result?.current ?? -1)),
+            60_000,
+            2,
+          ),
+        ),
+      );
+    // Counted (the plugin lets the first two through and refuses the rest), not failed.
+    expect(counts).toEqual([1, 2, 3, 4]);
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatch(/rate limits: the database did not count/);
+  });
+});
