@@ -118,6 +118,24 @@ export async function claimDeliveries(
   }));
 }
 
+/**
+ * Extends the lease on a claimed row just before its message leaves, if this sender still holds
+ * it (same attempt, still sending): false when the lease ran out and another sender took it.
+ */
+export async function renewLease(
+  client: SqlExecutor,
+  alertId: string,
+  row: { subscriptionId: string; attempts: number },
+  leaseSeconds: number,
+): Promise<boolean> {
+  const { rowCount } = await client.query(
+    `update deliveries set lease_until = now() + make_interval(secs => $4)
+     where alert_id = $1 and subscription_id = $2 and attempts = $3 and state = 'sending'`,
+    [alertId, row.subscriptionId, row.attempts, leaseSeconds],
+  );
+  return rowCount === 1;
+}
+
 export async function markSent(client: SqlExecutor, alertId: string, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
   await client.query(

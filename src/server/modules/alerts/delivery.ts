@@ -24,6 +24,7 @@ import {
   markSent,
   nextRetryAt,
   pendingChannels,
+  renewLease,
 } from './delivery.repo.js';
 import { type Pace, streamDeliveries } from './delivery-stream.js';
 import { type Publishing, publicHost } from './publishing.js';
@@ -193,9 +194,15 @@ export function deliveryJobs(deps: {
         topic: root.replace(/-/g, ''),
       });
     }
+    // Texts and e-mails wait their turn (the number's pace, shared by every worker; the mail
+    // server's few connections): a row claimed long ago may have passed its lease and been taken
+    // by another worker meanwhile — then it is theirs to send, not sent twice. The lease is renewed
+    // at the last moment (for a text, after its wait for the pace), or the message is not sent.
+    const stillMine = () => renewLease(database.pool, alert.id, row, settings.leaseSeconds);
     if (channel === 'sms' && deps.channels.sms)
-      return deps.channels.sms.send(contact, messages.sms[language] ?? messages.sms.en);
+      return deps.channels.sms.send(contact, messages.sms[language] ?? messages.sms.en, stillMine);
     if (channel === 'email' && deps.channels.email) {
+      if (!(await stillMine())) return { kind: 'lost' };
       const unsubscribeUrl = `${deps.publicUrl}/unsubscribe?s=${row.subscriptionId}&t=${deps.unsubscribeToken(row.subscriptionId)}`;
       const message = messages.email[language] ?? messages.email.en;
       return deps.channels.email.send({
@@ -216,7 +223,7 @@ export function deliveryJobs(deps: {
     const failures = new Map<string, { ids: string[]; kind: DeliveryOutcome['kind'] }>();
     claimed.forEach((row, i) => {
       const outcome = outcomes[i];
-      if (!outcome || outcome.kind === 'sent') return;
+      if (!outcome || outcome.kind === 'sent' || outcome.kind === 'lost') return;
       const key = `${outcome.kind}:${outcome.code}`;
       const entry = failures.get(key) ?? { ids: [], kind: outcome.kind };
       entry.ids.push(row.subscriptionId);

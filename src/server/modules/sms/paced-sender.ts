@@ -1,7 +1,7 @@
 import type { Database } from '../../db/database.js';
 import { smsCost } from '../alerts/sms-segments.js';
 import { bookSmsSlot } from './sms-pacing.repo.js';
-import type { SmsSender } from './twilio.js';
+import { SmsNotSent, type SmsSender } from './twilio.js';
 
 /**
  * Every text through one sending number, paced to its messages-per-second limit across every Faro
@@ -28,11 +28,13 @@ export function pacedSender(
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const segmentMs = 1000 / options.segmentsPerSecond;
   return {
-    async send(to, body) {
+    async send(to, body, more) {
       const { segments } = smsCost(body);
       const slot = await bookSmsSlot(options.database.db, options.from, segments, segmentMs);
       options.onBooked?.({ startsAtMs: slot.startsAtMs, segments });
       if (slot.waitMs > 0) await sleep(slot.waitMs);
+      // The wait may have been long (many workers share the number): asked again now.
+      if (more?.stillWanted && !(await more.stillWanted())) throw new SmsNotSent();
       return inner.send(to, body);
     },
   };

@@ -54,7 +54,23 @@ export class SmsProviderError extends Error {
 
 /** What Faro needs from an SMS provider: sending one text. */
 export interface SmsSender {
-  send(to: string, body: string): Promise<{ providerId: string }>;
+  /**
+   * `stillWanted`, when given, is asked at the last moment before the text leaves (after any wait
+   * for the number's pace); false cancels it with SmsNotSent.
+   */
+  send(
+    to: string,
+    body: string,
+    options?: { stillWanted?: () => Promise<boolean> },
+  ): Promise<{ providerId: string }>;
+}
+
+/** A text cancelled before it left: its sender no longer wanted it sent (see SmsSender.send). */
+export class SmsNotSent extends Error {
+  constructor() {
+    super('text not sent: no longer wanted');
+    this.name = 'SmsNotSent';
+  }
 }
 
 /** Sends texts through Twilio's Messages API (or anything speaking it, such as a test double). */

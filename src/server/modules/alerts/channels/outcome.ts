@@ -2,10 +2,13 @@
  * What one attempt to deliver came to. `retry` is a failure that may pass
  * later (network, 429, 5xx); `failed` will not (the provider refused the
  * message); `gone` means the contact no longer exists (push 404/410, a number
- * that opted out at the carrier) and the subscription is removed.
+ * that opted out at the carrier) and the subscription is removed. `lost`: nothing
+ * was sent, because another sender holds the row now (this one's lease ran out
+ * while the message waited its turn); nothing is recorded either.
  */
 export type DeliveryOutcome =
   | { kind: 'sent' }
+  | { kind: 'lost' }
   | { kind: 'retry'; code: string }
   | { kind: 'failed'; code: string }
   | { kind: 'gone'; code: string };

@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contactContext } from '../src/server/modules/alerts/subscriptions.service.js';
+import { publishAlert } from './support/alerts.js';
+import { startTestFaro, type TestFaro } from './support/faro.js';
+import { type StaffSession, staffSession } from './support/sessions.js';
+import { smsProviderEnv, startSmsProvider } from './support/sms-provider.js';
+
+/**
+ * Texts wait their turn for the sending number's pace, shared by every worker:
+ * a row claimed with a batch can wait past its lease, and then be claimed again
+ * by another sender. The text must leave once: the sender renews its lease at
+ * the last moment, after the wait, and drops the text when the row is no longer
+ * its own. Here two processes run three senders of one alert's texts (a big
+ * alert has up to four) at a pace of 4 a second with a 2-second lease, so most
+ * of a claimed batch outlives its lease.
+ */
+const PHONES = Array.from({ length: 16 }, (_, i) => `+1213555${String(3000 + i).padStart(4, '0')}`);
+
+describe('a text that waited past its lease', () => {
+  let t: TestFaro;
+  let other: TestFaro;
+  let sms: Awaited<ReturnType<typeof startSmsProvider>>;
+  let dispatcher: StaffSession;
+  let approver: StaffSession;
+  let zoneId: string;
+
+  beforeAll(async () => {
+    sms = await startSmsProvider();
+    t = await startTestFaro({
+      env: {
+        ...smsProviderEnv(sms.url),
+        SMS_MESSAGES_PER_SECOND: '4',
+        ALERT_DELIVERY_LEASE_SECONDS: '2',
+        JOB_POLL_SECONDS: '0.5',
+      },
+    });
+    other = await startTestFaro({
+      env: {
+        ...smsProviderEnv(sms.url),
+        SMS_MESSAGES_PER_SECOND: '4',
+        ALERT_DELIVERY_LEASE_SECONDS: '2',
+        JOB_POLL_SECONDS: '0.5',
+      },
+      db: t.db,
+    });
+    dispatcher = await staffSession(t.faro.database, 'dispatcher');
+    approver = await staffSession(t.faro.database, 'approver');
+    const { rows } = await t.faro.database.pool.query<{ id: string; coalition_id: string }>(
+      `select id, coalition_id from zones where name = 'Boyle Heights'`,
+    );
+    const zone = rows[0];
+    if (!zone) throw new Error('no Boyle Heights');
+    zoneId = zone.id;
+    const ids = PHONES.map(() => randomUUID());
+    await t.faro.database.pool.query(
+      `insert into subscriptions (id, coalition_id, channel, contact, contact_digest, language, status, manage_token_hash)
+       select id, $2, 'sms', contact, 'd-' || id, 'en', 'active', 'm-' || id
+       from unnest($1::uuid[], $3::text[]) as s(id, contact)`,
+      [
+        ids,
+        zone.coalition_id,
+        PHONES.map((phone, i) => t.faro.box.seal(phone, contactContext(ids[i] ?? ''))),
+      ],
+    );
+    await t.faro.database.pool.query(
+      `insert into subscription_zones (zone_id, subscription_id) select $1, unnest($2::uuid[])`,
+      [zone.id, ids],
+    );
+  });
+  afterAll(async () => {
+    await other?.stop();
+    await t?.stop();
+    await sms?.close();
+  });
+
+  it('leaves once per phone, and every delivery is recorded sent once', async () => {
+    const alert = await publishAlert(t.faro.app, dispatcher, approver, zoneId);
+    for (const faro of [t.faro, other.faro])
+      await faro.jobs.send(faro.jobDefinitions.alertSend, { alertId: alert.id, channel: 'sms' });
+    const until = Date.now() + 60_000;
+    for (;;) {
+      const { rows } = await t.faro.database.pool.query<{ n: number }>(
+        `select count(*)::int as n from deliveries where alert_id = $1 and state = 'sent'`,
+        [alert.id],
+      );
+      if (rows[0]?.n === PHONES.length) break;
+      if (Date.now() > until) throw new Error(`only ${rows[0]?.n} sent`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    // Anything sent twice would be out by now (a sender's last wait is a few slots).
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const { rows: retaken } = await t.faro.database.pool.query<{ n: number }>(
+      'select count(*)::int as n from deliveries where alert_id = $1 and attempts > 1',
+      [alert.id],
+    );
+    // The case this is about happened: rows were claimed again while their first claim waited.
+    expect(retaken[0]?.n).toBeGreaterThan(0);
+    const counts = PHONES.map((phone) => sms.sent.filter((m) => m.fields.To === phone).length);
+    expect(counts).toEqual(PHONES.map(() => 1));
+  }, 90_000);
+});
