@@ -11,6 +11,8 @@ import { createLogger, loggableError } from './http/logger.js';
 import { createProofOfWork, type ProofOfWork } from './http/proof-of-work.js';
 import { type OpenJobQueue, openJobQueue } from './jobs/queue.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
+import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { countedSms } from './metrics/sms-provider.js';
 import { createPushChannel, type PushChannel } from './modules/alerts/channels/push.js';
 import { threadedPushEncryption } from './modules/alerts/channels/push-encryption.js';
 import { loadVapidKeys } from './modules/alerts/vapid.js';
@@ -34,6 +36,8 @@ export interface Platform {
   /** Opened: jobs can be sent once the runtime has run the modules' jobs. */
   jobs: OpenJobQueue;
   hub: RealtimeHub;
+  /** This Faro's counters and gauges (its own registry), read at /metrics. */
+  metrics: Metrics;
   /** Every request to another server (push services, the SMS provider, MMS pictures) goes through it. */
   outbound: Outbound;
   /** Null when no SMTP server is set up. */
@@ -73,6 +77,7 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     const box = await createSecretBox(await loadSecretKey(config, (message) => log.warn(message)));
     await checkServerKey(database.db, box, keySource(config));
     const works = options.work ?? true;
+    const metrics = createMetrics();
     const logError = (message: string, error: unknown) => log.error({ error: loggableError(error) }, message);
 
     const outbound = createOutbound({
@@ -111,9 +116,10 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
       log,
       jobs,
       hub,
+      metrics,
       outbound,
       mailer,
-      sms: config.sms ? twilioSender(config.sms, outbound) : null,
+      sms: config.sms ? countedSms(twilioSender(config.sms, outbound), metrics) : null,
       push,
       pushKey: vapid.publicKey,
       proofOfWork: config.proofOfWork ? createProofOfWork(box, config.proofOfWork) : null,
