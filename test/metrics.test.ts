@@ -360,7 +360,14 @@ describe('/metrics', () => {
       status: (v) => INCIDENT_STATUSES.includes(v as never),
       state: (v) =>
         [...ASSIGNMENT_STATES, ...DELIVERY_STATES, 'created', 'retry', 'active'].includes(v as never),
-      kind: (v) => ['missed', 'escalate', 'help'].includes(v),
+      kind: (v) => ['missed', 'escalate', 'help', 'major', 'minor', 'incremental', 'weakcb'].includes(v),
+      // The process's own (Node's): resource kinds, heap spaces, its version.
+      type: (v) => /^[A-Za-z]+$/.test(v),
+      space: (v) => /^[a-z_]+$/.test(v),
+      version: (v) => /^v\d+\.\d+\.\d+$/.test(v),
+      major: (v) => /^\d+$/.test(v),
+      minor: (v) => /^\d+$/.test(v),
+      patch: (v) => /^\d+$/.test(v),
       queue: (v) => /^[a-z_-]+(\.[a-z_-]+)+$/.test(v),
       method: (v) => ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'other'].includes(v),
       status_class: (v) => /^[1-5]xx$/.test(v),
@@ -390,13 +397,16 @@ describe('/metrics', () => {
     expect(exprs.length).toBeGreaterThan(10);
     expect(rules.match(/^\s+expr:/gm)?.length).toBeGreaterThanOrEqual(5);
     // The rules' expressions span lines (YAML folded scalars): every name in the file counts.
-    const named = new Set([...exprs, rules].flatMap((text) => text.match(/\bfaro_[a-z0-9_]+/g) ?? []));
+    const named = new Set(
+      [...exprs, rules].flatMap((text) => text.match(/\b(?:faro|process|nodejs)_[a-z0-9_]+/g) ?? []),
+    );
     const have = new Set(scraped.samples.map((sample) => sample.name));
     const unknown = [...named].filter((name) => !have.has(name));
     expect(unknown).toEqual([]);
     // Every metric Faro has is on the dashboard.
     const shown = new Set([...named].map((name) => name.replace(/_(bucket|count|sum)$/, '')));
     expect(scraped.families.filter((family) => family.startsWith('faro_') && !shown.has(family))).toEqual([]);
+    expect(have.has('process_resident_memory_bytes')).toBe(true);
   });
 });
 

@@ -78,6 +78,8 @@ export function registerMetricsRoute(app: FastifyInstance, endpoint: MetricsEndp
   );
 }
 
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
 export interface MetricsListener {
   port: number;
   close(): Promise<void>;
@@ -95,6 +97,10 @@ export async function listenForMetrics(
   const app = Fastify({ loggerInstance: options.log, forceCloseConnections: true });
   registerMetricsRoute(app, endpoint);
   await app.listen({ host: options.host, port: options.port });
+  if (!endpoint.token && !LOOPBACK.has(options.host))
+    options.log.warn(
+      `METRICS_HOST=${options.host} without METRICS_TOKEN: whoever reaches port ${options.port} reads /metrics. Bind it to a private network only, or set METRICS_TOKEN.`,
+    );
   const address = app.server.address();
   return {
     port: typeof address === 'object' && address ? address.port : options.port,

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { DELIVERY_CHANNELS } from '../../shared/alert.js';
 
 /**
@@ -128,6 +128,8 @@ export function createMetrics() {
     for (const outcome of SEND_OUTCOMES) metrics.alertSends.inc({ channel, outcome }, 0);
   for (const outcome of SMS_PROVIDER_OUTCOMES) metrics.smsProvider.inc({ outcome }, 0);
   metrics.scrapeFailures.inc(0);
+  // The process's own: CPU, memory, event loop lag, garbage collection (Node's usual names).
+  collectDefaultMetrics({ register: registry });
   return metrics;
 }
 
