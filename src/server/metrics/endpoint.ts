@@ -102,8 +102,10 @@ export async function listenForMetrics(
       `METRICS_HOST=${options.host} without METRICS_TOKEN: whoever reaches port ${options.port} reads /metrics. Bind it to a private network only, or set METRICS_TOKEN.`,
     );
   const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  options.log.info({ host: options.host, port }, '/metrics listening');
   return {
-    port: typeof address === 'object' && address ? address.port : options.port,
+    port,
     close: () => app.close(),
   };
 }
