@@ -130,6 +130,14 @@ describe('authorization matrix', () => {
     expect(rule('POST', '/api/reports')).toBe('public');
   });
 
+  it('issue 18: /metrics is not an /api route for sessions: without METRICS_TOKEN it does not exist on this port', async () => {
+    // Its bearer token decides, compared in constant time; a caller without it is answered as if the
+    // route did not exist (no token, a wrong one, one in the query string: metrics.test.ts).
+    expect(t.faro.routeAccess.some((r) => r.url === '/metrics')).toBe(false);
+    expect(t.faro.app.hasRoute({ method: 'GET', url: '/metrics' })).toBe(false);
+    expect((await fetch(`${t.baseUrl}/metrics`)).status).toBe(404);
+  });
+
   it('issue 15: gates an evidence photo’s working copy as the item’s facts (the service then answers 404 to whoever may not know the item)', () => {
     const rule = (method: string, url: string) =>
       t.faro.routeAccess.find((r) => r.method === method && r.url === url)?.access;

@@ -15,6 +15,8 @@ import { createWebPages, type WebPages } from './http/pages.js';
 import { type RateLimitDeps, registerRateLimits } from './http/rate-limits.js';
 import { registerSecurityHeaders } from './http/security.js';
 import { registerWebApp } from './http/web.js';
+import { type MetricsEndpoint, registerMetricsRoute } from './metrics/endpoint.js';
+import { type Metrics, observeRequest } from './metrics/metrics.js';
 import type { SessionService } from './modules/access/sessions.service.js';
 import { coalitionOf, registerCoalitionOf } from './modules/coalitions/coalition-of.js';
 import type { CoalitionService } from './modules/coalitions/coalitions.service.js';
@@ -42,6 +44,8 @@ export interface AppDeps {
   uiReviewed?: (coalitionId: string) => Promise<readonly PublicLanguage[]>;
   /** Where the public routes' limits are counted (the database, shared by every process) and what salts the keys. */
   rateLimitStore: RateLimitDeps;
+  /** What requests and streams are counted in, and /metrics (on this port only with a token). */
+  metrics?: { instruments: Metrics; endpoint: MetricsEndpoint };
 }
 
 const DEFAULT_BODY_LIMIT = 256 * 1024;
@@ -77,6 +81,12 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; r
     reply.header('x-request-id', request.id);
     if (closing) reply.header('connection', 'close');
   });
+  const { metrics } = deps;
+  if (metrics)
+    app.addHook('onResponse', async (request, reply) => {
+      const route = { routePattern: request.routeOptions.url, method: request.method };
+      observeRequest(metrics.instruments, route, reply.statusCode, reply.elapsedTime / 1000);
+    });
   let pages: WebPages | null = null;
   registerErrorHandling(app, { default: DEFAULT_BODY_LIMIT }, () => {
     const ready = pages;
@@ -102,6 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; r
   const streams = liveStreams(app, {
     tap: deps.tap,
     sessionRecheckMs: config.sessions.recheckSeconds * 1000,
+    openStreams: metrics?.instruments.liveStreams,
   });
   pages = await createWebPages({
     distDir: config.webDistDir,
@@ -115,6 +126,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; r
     log: deps.log,
   });
   for (const module of deps.modules) module.routes?.(app, { streams, pages });
+  if (metrics?.endpoint.token) registerMetricsRoute(app, metrics.endpoint);
   await registerWebApp(app, config.webDistDir, pages);
   return { app, routeAccess };
 }

@@ -226,6 +226,16 @@ export const envSchema = z.object({
     .min(1)
     .max(24 * 30)
     .default(12),
+  /**
+   * /metrics on the main port, for a caller sending `Authorization: Bearer <token>` (absent: the
+   * route does not exist there). At least 32 characters: it guards what Faro is doing right now.
+   */
+  METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters (openssl rand -hex 32)').optional(),
+  /** /metrics on a listener of its own (never the public one): its port, and the address it binds. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** The values read from the database for /metrics are reused this long, whoever scrapes how often. */
+  METRICS_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(5),
   /** How often a live stream checks that its session still allows it (at most 30 s; tests go faster). */
   SESSION_RECHECK_SECONDS: z.coerce.number().min(0.05).max(30).default(30),
 });

@@ -8,6 +8,7 @@ export async function runServer(config: Config): Promise<Faro> {
   const startedAt = performance.now();
   const faro = await createFaro(config);
   await faro.app.listen({ host: config.host, port: config.port });
+  await faro.serveMetrics();
   const address = faro.app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const shownHost = ['127.0.0.1', '0.0.0.0', '::', '::1'].includes(config.host) ? 'localhost' : config.host;

@@ -11,6 +11,8 @@ import { createLogger, loggableError } from './http/logger.js';
 import { createProofOfWork, type ProofOfWork } from './http/proof-of-work.js';
 import { type OpenJobQueue, openJobQueue } from './jobs/queue.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
+import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { countedSms } from './metrics/sms-provider.js';
 import { createPushChannel, type PushChannel } from './modules/alerts/channels/push.js';
 import { threadedPushEncryption } from './modules/alerts/channels/push-encryption.js';
 import { loadVapidKeys } from './modules/alerts/vapid.js';
@@ -35,6 +37,8 @@ export interface Platform {
   /** Opened: jobs can be sent once the runtime has run the modules' jobs. */
   jobs: OpenJobQueue;
   hub: RealtimeHub;
+  /** This Faro's counters and gauges (its own registry), read at /metrics. */
+  metrics: Metrics;
   /** Every request to another server (push services, the SMS provider, MMS pictures) goes through it. */
   outbound: Outbound;
   /** Null when no SMTP server is set up. */
@@ -74,6 +78,7 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     const box = await createSecretBox(await loadSecretKey(config, (message) => log.warn(message)));
     await checkServerKey(database.db, box, keySource(config));
     const works = options.work ?? true;
+    const metrics = createMetrics();
     const logError = (message: string, error: unknown) => log.error({ error: loggableError(error) }, message);
 
     const outbound = createOutbound({
@@ -112,11 +117,13 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
       log,
       jobs,
       hub,
+      metrics,
       outbound,
       mailer,
-      // Every text (alerts, replies, receipts, plans) shares the number's pace, across every process.
+      // Every text (alerts, replies, receipts, plans) shares the number's pace, across every process;
+      // what reaches the provider is counted.
       sms: config.sms
-        ? pacedSender(twilioSender(config.sms, outbound), {
+        ? pacedSender(countedSms(twilioSender(config.sms, outbound), metrics), {
             database,
             from: config.sms.from,
             segmentsPerSecond: config.sms.segmentsPerSecond,

@@ -5,6 +5,13 @@ import type { SecretBox } from './crypto/secret-box.js';
 import type { Database } from './db/database.js';
 import type { RouteAccess } from './http/auth.js';
 import type { JobQueue } from './jobs/queue.js';
+import {
+  createMetricsEndpoint,
+  listenForMetrics,
+  type MetricsEndpoint,
+  type MetricsListener,
+} from './metrics/endpoint.js';
+import { measureQueues } from './metrics/metrics.js';
 import { createAccessModule } from './modules/access/access.module.js';
 import { createAlertsModule } from './modules/alerts/alerts.module.js';
 import { createBasemapModule } from './modules/basemap/basemap.module.js';
@@ -59,6 +66,10 @@ export interface Faro {
     Modules['evidence']['jobDefinitions'] &
     Modules['plans']['jobDefinitions'] &
     Modules['cases']['jobDefinitions'];
+  /** What /metrics answers (a worker's own app can register it with registerMetricsRoute). */
+  metrics: MetricsEndpoint;
+  /** Opens the metrics listener when METRICS_PORT is set (its port; null when not set); `stop` closes it. */
+  serveMetrics(): Promise<number | null>;
   /** Graceful stop: refuse new requests, finish in-flight requests and jobs, close the database. */
   stop(): Promise<void>;
 }
@@ -158,6 +169,22 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
     const all: FaroModule[] = Object.values(withWork);
     const { publishing } = modules.alerts.services;
     const { translations } = modules.rights.services;
+    const jobs = all.flatMap((module) => module.jobs ?? []);
+    const metrics = createMetricsEndpoint({
+      metrics: platform.metrics,
+      measures: [
+        ...all.flatMap((module) => (module.measure ? [module.measure.bind(module)] : [])),
+        () =>
+          measureQueues(
+            platform.metrics,
+            platform.jobs,
+            jobs.map((job) => job.name),
+          ),
+      ],
+      cacheMs: config.metrics.cacheMs,
+      token: config.metrics.token,
+      onError: (error) => platform.logError('a value for /metrics could not be read', error),
+    });
     const { app, routeAccess } = await buildApp({
       config,
       log: platform.log,
@@ -169,14 +196,17 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       publicContacts: publishing.contacts,
       uiReviewed: (coalitionId) => translations.reviewedLanguages(coalitionId, 'ui'),
       rateLimitStore: { database: platform.database, box: platform.box },
+      metrics: { instruments: platform.metrics, endpoint: metrics },
     });
-    await platform.jobs.run(all.flatMap((module) => module.jobs ?? []));
+    await platform.jobs.run(jobs);
     if (platform.works) for (const module of all) await module.resume?.();
 
+    let metricsListener: Promise<MetricsListener> | undefined;
     let stopping: Promise<void> | undefined;
     const stop = () => {
       stopping ??= (async () => {
         const started = performance.now();
+        await (await metricsListener?.catch(() => undefined))?.close();
         await app.close();
         app.log.info('http server closed');
         await platform.jobs.stop(config.shutdownTimeoutMs);
@@ -204,6 +234,13 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       jobs: platform.jobs,
       hub: platform.hub,
       grouper: incidents.services.grouper,
+      metrics,
+      async serveMetrics() {
+        const { port, host } = config.metrics;
+        if (port === undefined) return null;
+        metricsListener ??= listenForMetrics(metrics, { host, port, log: platform.log });
+        return (await metricsListener).port;
+      },
       jobDefinitions: {
         ...access.jobDefinitions,
         ...modules.alerts.jobDefinitions,

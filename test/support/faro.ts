@@ -25,6 +25,8 @@ export async function startTestFaro(
     now?: () => Date;
     /** How outbound requests resolve names (a hostile DNS answer, for instance). */
     resolve?: Resolve;
+    /** false: a web-only process (no job workers, no grouper). */
+    work?: boolean;
   } = {},
 ): Promise<TestFaro> {
   const db = options.db ?? (await createTestDatabase());
@@ -39,6 +41,7 @@ export async function startTestFaro(
     logStream: options.logStream,
     now: options.now,
     resolve: options.resolve,
+    work: options.work,
   });
   let baseUrl = '';
   if (options.listen) {

@@ -76,6 +76,8 @@ export interface JobQueue {
   wake(job: AnyJobType): void;
   /** Stops fetching new jobs and waits for running handlers to finish. */
   stop(timeoutMs: number): Promise<void>;
+  /** Jobs still to do (waiting or running), per queue this process runs and state (for /metrics). */
+  depths(): Promise<Array<{ queue: string; state: string; n: number }>>;
 }
 
 /** A queue opened but not yet running: jobs can be sent once `run` has created their queues. */
@@ -236,6 +238,15 @@ export async function openJobQueue(
     wake(job) {
       const id = workers.get(job.name);
       if (id) boss.notifyWorker(id);
+    },
+    async depths() {
+      // pg-boss keeps each queue's jobs in a partition of their own: one grouped count per queue.
+      const result = await database.pool.query<{ name: string; state: string; n: number }>(
+        `select name, state::text as state, count(*)::int as n from pgboss.job
+         where name = any($1::text[]) and state in ('created', 'retry', 'active') group by name, state`,
+        [[...known]],
+      );
+      return result.rows.map((row) => ({ queue: row.name, state: row.state, n: row.n }));
     },
     async stop(timeoutMs) {
       await boss.stop({ graceful: true, wait: true, close: false, timeout: timeoutMs });

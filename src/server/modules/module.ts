@@ -23,6 +23,8 @@ export interface FaroModule {
   jobs?: AnyJob[];
   /** In a worker, once the queue runs: takes up what a stopped or crashed worker left. */
   resume?(): Promise<void>;
+  /** Reads this module's gauges from the database, when /metrics is scraped (cheap, grouped counts). */
+  measure?(): Promise<void>;
   /** After the job workers have stopped, before the database closes. */
   stop?(): Promise<void>;
 }

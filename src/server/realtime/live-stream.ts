@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Gauge } from 'prom-client';
 import type { RealtimeHub } from './hub.js';
 import { watchSession } from './session-watch.js';
 
@@ -44,9 +45,15 @@ export function liveStreams(
     tap: RealtimeHub['tap'];
     /** How often each stream checks its session (≤ 30 s). */
     sessionRecheckMs: number;
+    /** Streams open now, per route pattern (/metrics). */
+    openStreams?: Gauge<'route'>;
   },
 ): LiveStreams {
   const open = new Set<() => void>();
+  // Each stream's route shown from the start (at 0), not only once a first stream opened.
+  app.addHook('onRoute', (route) => {
+    if (route.sse) deps.openStreams?.set({ route: route.url }, 0);
+  });
   app.addHook('preClose', async () => {
     for (const close of open) close();
   });
@@ -64,9 +71,11 @@ export function liveStreams(
         onError: (error) => request.log.warn({ err: error }, 'live stream session check failed'),
       });
       open.add(close);
+      const counted = { route: request.routeOptions.url ?? 'unmatched' };
+      deps.openStreams?.inc(counted);
       reply.sse.onClose(() => {
         watch.stop();
-        open.delete(close);
+        if (open.delete(close)) deps.openStreams?.dec(counted);
       });
       const sent = new Set<number>();
       const fromHeader = Number(reply.sse.lastEventId ?? Number.NaN);

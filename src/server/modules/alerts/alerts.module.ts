@@ -1,3 +1,5 @@
+import { DELIVERY_CHANNELS, DELIVERY_STATES } from '../../../shared/alert.js';
+import { setCounts } from '../../metrics/metrics.js';
 import type { Platform } from '../../platform.js';
 import type { IncidentService } from '../incidents/incidents.service.js';
 import type { FaroModule } from '../module.js';
@@ -9,11 +11,15 @@ import { createAlertService } from './alerts.service.js';
 import { createEmailChannel } from './channels/email.js';
 import { createSmsChannel } from './channels/sms.js';
 import { alertFanOutJob, deliveryJobs } from './delivery.js';
+import { recentDeliveryCounts } from './delivery.repo.js';
 import { createPublicAlerts, guardKinds } from './public-alerts.js';
 import { createPublishing } from './publishing.js';
 import { registerSubscriptionRoutes } from './subscriptions.routes.js';
 import { createSubscriptionService, subscriptionConfirmJob } from './subscriptions.service.js';
 import { createTextSubscriptions } from './subscriptions.text.js';
+
+/** /metrics counts the deliveries of the alerts published this long ago or since. */
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Alerts: drafted, approved by a second person, published through the guard,
@@ -60,6 +66,9 @@ export function createAlertsModule(
     publicUrl: config.publicUrl,
     unsubscribeToken: (id) => subscriptions.unsubscribeToken(id),
     enqueue: jobs.send,
+    onOutcomes: (channel, outcomes) => {
+      for (const outcome of outcomes) platform.metrics.alertSends.inc({ channel, outcome: outcome.kind });
+    },
   });
   const alerts = createAlertService({
     database,
@@ -128,6 +137,25 @@ export function createAlertsModule(
     async resume() {
       // Whatever a stopped or crashed worker left unsent is taken up again.
       await delivery.resume();
+    },
+    async measure() {
+      const at = now();
+      const rows = await recentDeliveryCounts(database.pool, new Date(at.getTime() - DAY_MS));
+      for (const channel of DELIVERY_CHANNELS)
+        setCounts(
+          platform.metrics.deliveries,
+          'state',
+          DELIVERY_STATES,
+          rows.filter((row) => row.channel === channel).map((row) => ({ key: row.state, n: row.n })),
+          { channel },
+        );
+      const oldest = rows.reduce<Date | null>(
+        (min, row) => (row.oldest && (!min || row.oldest < min) ? row.oldest : min),
+        null,
+      );
+      platform.metrics.oldestPendingDelivery.set(
+        oldest ? Math.max(0, (at.getTime() - oldest.getTime()) / 1000) : 0,
+      );
     },
   } satisfies FaroModule & Record<string, unknown>;
 }

@@ -210,3 +210,26 @@ export async function deliveryReport(client: SqlExecutor, alertId: string) {
   );
   return rows;
 }
+
+/**
+ * Deliveries of the alerts published since `since`, per channel and state,
+ * and when the oldest of them with rows still to send was published (for
+ * /metrics). It reaches the deliveries through their alerts (the alert id
+ * leads the deliveries_pending index), never by scanning the whole table.
+ */
+export async function recentDeliveryCounts(client: SqlExecutor, since: Date) {
+  const { rows } = await client.query<{
+    channel: string;
+    state: string;
+    n: number;
+    oldest: Date | string | null;
+  }>(
+    `select d.channel, d.state, count(*)::int as n,
+            min(a.published_at) filter (where d.state in ('queued', 'sending')) as oldest
+     from alerts a join deliveries d on d.alert_id = a.id
+     where a.published_at >= $1
+     group by d.channel, d.state`,
+    [since.toISOString()],
+  );
+  return rows.map((row) => ({ ...row, oldest: row.oldest ? new Date(row.oldest) : null }));
+}

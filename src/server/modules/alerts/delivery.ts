@@ -135,6 +135,8 @@ export function deliveryJobs(deps: {
   enqueue: JobQueue['send'];
   /** Progress for the coordinator's live view. */
   onProgress?: (alertId: string) => void;
+  /** What each attempt came to, as a batch is marked (counted in /metrics). */
+  onOutcomes?: (channel: DeliveryChannel, outcomes: readonly DeliveryOutcome[]) => void;
 }): DeliveryJobs {
   const { database, settings } = deps;
   const enqueueSend = (
@@ -263,12 +265,14 @@ export function deliveryJobs(deps: {
       },
       originOf: (item) => item.origin,
       send,
-      record: (items, outcomes) =>
-        record(
+      record: (items, outcomes) => {
+        deps.onOutcomes?.(channel, outcomes);
+        return record(
           alertId,
           items.map((item) => item.row),
           outcomes,
-        ),
+        );
+      },
     });
     return overBudget ? 'budget' : 'done';
   }

@@ -1,9 +1,12 @@
+import { ASSIGNMENT_STATES } from '../../../shared/dispatch.js';
+import { setCounts } from '../../metrics/metrics.js';
 import type { Platform } from '../../platform.js';
 import type { SessionService } from '../access/sessions.service.js';
 import type { IncidentService } from '../incidents/incidents.service.js';
 import type { FaroModule } from '../module.js';
 import { createIncidentChannel } from './channel.js';
 import { dispatchJobs, offerExpiryJob } from './dispatch.jobs.js';
+import { countAssignmentsByState } from './dispatch.repo.js';
 import { registerDispatchRoutes, registerResponderEvents } from './dispatch.routes.js';
 import { createDispatchService } from './dispatch.service.js';
 import { createStaffPush, dispatchNotifyJob } from './notify.js';
@@ -43,6 +46,7 @@ export function createDispatchModule(
     },
     afterCommit: () => jobs.wake(notify),
     onSafetyAlarm: async (kind, assignmentId, tx) => {
+      platform.metrics.safetyAlarms.inc({ kind });
       await jobs.send(notify, { kind, assignmentId, channel: 'push' }, tx.client);
       // Texts: the responder's reminder (missed) and their backup contact (escalate).
       if (kind !== 'help' && sms) await jobs.send(notify, { kind, assignmentId, channel: 'sms' }, tx.client);
@@ -62,6 +66,11 @@ export function createDispatchModule(
     },
     async resume() {
       await responderTexts.backfill();
+    },
+    async measure() {
+      const counts = await countAssignmentsByState(database.db);
+      setCounts(platform.metrics.assignments, 'state', ASSIGNMENT_STATES, counts);
+      platform.metrics.missedCheckIns.set(counts.find((c) => c.key === 'on_scene')?.missed ?? 0);
     },
   } satisfies FaroModule & Record<string, unknown>;
 }

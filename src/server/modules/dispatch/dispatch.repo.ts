@@ -228,3 +228,17 @@ export async function notificationFacts(db: Drizzle, assignmentId: string) {
     .where(eq(assignments.id, assignmentId));
   return row;
 }
+
+/** Assignments per state, and how many on scene have a missed check-in now (for /metrics). */
+export async function countAssignmentsByState(
+  db: Drizzle,
+): Promise<Array<{ key: string; n: number; missed: number }>> {
+  return db
+    .select({
+      key: assignments.state,
+      n: sql<number>`count(*)::int`,
+      missed: sql<number>`(count(*) filter (where ${assignments.safety} = 'missed'))::int`,
+    })
+    .from(assignments)
+    .groupBy(assignments.state);
+}

@@ -1,5 +1,6 @@
-import type { Verdict } from '../../../shared/report-fields.js';
+import { INCIDENT_STATUSES, type Verdict } from '../../../shared/report-fields.js';
 import type { Tx } from '../../db/database.js';
+import { setCounts } from '../../metrics/metrics.js';
 import type { Platform } from '../../platform.js';
 import type { SessionService } from '../access/sessions.service.js';
 import type { FaroModule } from '../module.js';
@@ -7,6 +8,7 @@ import { openRestricted } from '../reports/restricted.js';
 import { createBoardFeed } from './board-stream.js';
 import { registerBoardStream } from './board-stream.routes.js';
 import { type Grouper, startGrouper } from './grouper.js';
+import { countIncidentsByStatus } from './incidents.repo.js';
 import { registerIncidentRoutes } from './incidents.routes.js';
 import { createIncidentService } from './incidents.service.js';
 
@@ -55,6 +57,10 @@ export function createIncidentsModule(
         streams: http.streams,
         sessions: deps.sessions,
       });
+    },
+    async measure() {
+      const counts = await countIncidentsByStatus(database.db);
+      setCounts(platform.metrics.incidents, 'status', INCIDENT_STATUSES, counts);
     },
     async stop() {
       await grouper?.stop();

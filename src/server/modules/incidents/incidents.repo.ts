@@ -310,3 +310,11 @@ export async function listViewers(db: Drizzle, incidentId: string, since: Date, 
 export async function prunePresence(db: Drizzle, before: Date): Promise<void> {
   await db.delete(incidentPresence).where(lte(incidentPresence.seenAt, before));
 }
+
+/** Incidents per status, for /metrics. */
+export async function countIncidentsByStatus(db: Drizzle): Promise<Array<{ key: string; n: number }>> {
+  return db
+    .select({ key: incidents.status, n: sql<number>`count(*)::int` })
+    .from(incidents)
+    .groupBy(incidents.status);
+}

@@ -97,7 +97,7 @@ export function registerReportFormRoutes(
         // Counted only once the report is one: a mistake corrected does not use the person's allowance.
         const allowed = await deps.formLimit.take('report-form', request, now);
         if (!allowed) return answer(request, reply, { values, problems: [], failure: 'formLimited' }, 429);
-        const { receipt } = await deps.reports.create(coalition.id, parsed.data, 'web');
+        const { receipt } = await deps.reports.create(coalition.id, parsed.data, 'web', { scriptless: true });
         return answer(request, reply, { receipt }, 200);
       },
     );

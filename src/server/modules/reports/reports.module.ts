@@ -4,6 +4,7 @@ import type { FaroModule } from '../module.js';
 import type { ZoneService } from '../zones/zones.service.js';
 import { createPhotoService } from './photos.js';
 import { registerReportFormRoutes } from './report-form.routes.js';
+import { ungroupedBacklog } from './reports.repo.js';
 import { registerReportRoutes } from './reports.routes.js';
 import { createReportService } from './reports.service.js';
 
@@ -21,7 +22,10 @@ export function createReportsModule(
     box,
     // A report stored here is grouped at once by this process's grouper; a web-only
     // process's reports reach a worker's through the realtime hub.
-    onStored: () => deps.grouper?.kick(),
+    onStored: (intake) => {
+      deps.grouper?.kick();
+      platform.metrics.reportsReceived.inc({ channel: intake });
+    },
   });
   return {
     services: { reports, photos },
@@ -44,6 +48,13 @@ export function createReportsModule(
     },
     async resume() {
       await reports.sealPlainMarkings();
+    },
+    async measure() {
+      const { waiting, oldest } = await ungroupedBacklog(database.db);
+      platform.metrics.groupingBacklog.set(waiting);
+      platform.metrics.groupingLag.set(
+        oldest ? Math.max(0, (platform.now().getTime() - oldest.getTime()) / 1000) : 0,
+      );
     },
   } satisfies FaroModule & Record<string, unknown>;
 }

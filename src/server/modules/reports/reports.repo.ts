@@ -215,6 +215,15 @@ export async function countUngrouped(db: Drizzle): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
+/** How many stored reports wait to be grouped, and since when the oldest has (the partial index reports_ungrouped). */
+export async function ungroupedBacklog(db: Drizzle): Promise<{ waiting: number; oldest: Date | null }> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int`, oldest: sql<string | null>`min(${reports.receivedAt})` })
+    .from(reports)
+    .where(isNull(reports.incidentId));
+  return { waiting: Number(row?.n ?? 0), oldest: row?.oldest ? new Date(row.oldest) : null };
+}
+
 /** What grouping reads of a report: no restricted field. */
 const groupingColumns = {
   id: reports.id,

@@ -14,6 +14,7 @@ import { isVerdict } from '../../../shared/report-fields.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database, Tx } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
+import type { ReportIntake } from '../../metrics/metrics.js';
 import type { ZoneService } from '../zones/zones.service.js';
 import { openCallback, sealCallback } from './callback.js';
 import type { PhotoService } from './photos.js';
@@ -42,6 +43,8 @@ export interface IntakeExtras {
   callback?: string | undefined;
   /** A keyed digest of an SMS sender's number (see `reports.sender_digest`). */
   senderDigest?: string | undefined;
+  /** Posted from the form without scripts (counted apart in /metrics: no proof of work ran). */
+  scriptless?: true;
   /** Runs inside the report's transaction once it is stored (queueing a reply, say). */
   afterStore?: ((tx: Tx, report: { id: string; receipt: string }) => Promise<void>) | undefined;
 }
@@ -112,8 +115,8 @@ export function createReportService(deps: {
   zones: ZoneService;
   box: SecretBox;
   now?: () => Date;
-  /** Called after each stored report (the grouper starts grouping it). */
-  onStored?: () => void;
+  /** Called after each stored report (the grouper starts grouping it; /metrics counts it). */
+  onStored?: (intake: ReportIntake) => void;
   photos?: PhotoService;
 }): ReportService {
   const { database } = deps;
@@ -181,7 +184,7 @@ export function createReportService(deps: {
             const seen = await findReportBySource(database.db, channel, extras.sourceRef);
             if (seen) return { ...seen, duplicate: true };
           }
-          deps.onStored?.();
+          deps.onStored?.(extras.scriptless ? 'web_scriptless' : channel);
           return { id, receipt, duplicate: false, photosAttached };
         } catch (error) {
           // A receipt code drawn twice: draw another.
