@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
+import { createBackupModule } from './backup/backup.job.js';
 import type { Config } from './config.js';
 import type { SecretBox } from './crypto/secret-box.js';
 import type { Database } from './db/database.js';
@@ -127,6 +128,7 @@ export async function composeModules(platform: Awaited<ReturnType<typeof openPla
     plans: plans.services.plans,
   });
   const health = createHealthModule(platform);
+  const backup = createBackupModule(platform);
   return {
     coalitions,
     access,
@@ -143,6 +145,7 @@ export async function composeModules(platform: Awaited<ReturnType<typeof openPla
     cases,
     retention,
     health,
+    backup,
   };
 }
 
