@@ -1,6 +1,6 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -8,14 +8,14 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backupJob, scheduledBackups } from '../src/server/backup/backup.job.js';
 import { generateBackupKeyPair, parsePrivateKeyFile } from '../src/server/backup/envelope.js';
-import { readBackup } from '../src/server/backup/restore.js';
+import { readBackup, restoreBackup } from '../src/server/backup/restore.js';
 import { type Database, openDatabase } from '../src/server/db/database.js';
 import { tableRowCounts } from '../src/server/db/inventory.js';
 import { createFolderChunkStore } from '../src/server/modules/evidence/chunk-store.js';
 import { createEvidenceService } from '../src/server/modules/evidence/evidence.service.js';
 import { insertPushSubscriptions, publishAlert } from './support/alerts.js';
 import { client, expectStatus } from './support/client.js';
-import { createPgliteDatabaseIn, createTestDatabase, type TestDatabase } from './support/db.js';
+import { createPgliteDatabaseIn, createTestDatabase, type TestDatabase, testConfig } from './support/db.js';
 import { enqueueWorkingCopyOn } from './support/evidence.js';
 import { buildReportInput } from './support/factories.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
@@ -100,6 +100,17 @@ const faro = (args: string[], env: Record<string, string>) =>
     env: { ...baseEnv(), ...env },
     timeout: 120_000,
   });
+/** Where the last message of a backup file starts (its header, then length-prefixed messages). */
+function lastMessageAt(bytes: Buffer): number {
+  let at = 10 + 4 + bytes.readUInt32BE(10);
+  let last = at;
+  while (at < bytes.length) {
+    last = at;
+    at += 4 + bytes.readUInt32BE(at);
+  }
+  return last;
+}
+
 /** The CLI's refusal: exit code 1 and its one sentence. */
 const refusal = async (args: string[], env: Record<string, string>) => {
   const error = await faro(args, env).then(
@@ -276,6 +287,37 @@ describe.skipIf(onPostgres && !hasPgPrograms)('faro backup and faro restore', { 
     expect(again.stderr).toMatch(/is not empty \(table \w+ has rows\): restore into a new, empty/);
   });
 
+  it('says plainly what it cannot do: a running server holds the embedded database, no pg_dump here', async () => {
+    if (onPostgres) {
+      const refused = await refusal(
+        ['backup', path.join(work, 'no-pg-dump.backup'), '--passphrase-file', path.join(work, 'passphrase')],
+        {
+          ...sourceEnv(),
+          PATH: '/nonexistent',
+        },
+      );
+      expect(refused.stderr).toMatch(/^pg_dump is not installed here: .* Nothing was written\.$/);
+    } else {
+      // The lock a running server holds on its folder (this test process stands in for it).
+      const lock = path.join(work, 'data', 'faro.lock');
+      await writeFile(lock, `${process.pid}\n`, { mode: 0o600 });
+      try {
+        const refused = await refusal(
+          ['backup', path.join(work, 'locked.backup'), '--passphrase-file', path.join(work, 'passphrase')],
+          sourceEnv(),
+        );
+        expect(refused.stderr).toMatch(
+          new RegExp(
+            `^Another Faro process \\(pid ${process.pid}\\) is using the database in .* A running server writes its own backups when BACKUP_DIR is set`,
+          ),
+        );
+      } finally {
+        await unlink(lock);
+      }
+    }
+    expect((await readdir(work)).filter((name) => /no-pg-dump|locked/.test(name))).toEqual([]);
+  });
+
   it('holds no plaintext of a sealed field, a report’s free text or an evidence original', async () => {
     const bytes = await readFile(file());
     expect(formsIn(bytes, formsOf(MARKER))).toEqual([]);
@@ -308,17 +350,22 @@ describe.skipIf(onPostgres && !hasPgPrograms)('faro backup and faro restore', { 
     );
     expect(wrong.stderr).toBe('The passphrase does not open this backup (or its file is damaged).');
 
-    // Cut short: at a message's end (the last message, with the FINAL tag, missing) and inside one.
-    const { size } = await import('node:fs/promises').then((fs) => fs.stat(withPassphrase));
-    for (const cut of [size - 30, size - 200_000]) {
+    // Cut short: inside its last message, and exactly before it (every part left decrypts; the
+    // FINAL one is missing), and far inside.
+    const whole = await readFile(withPassphrase);
+    for (const cut of [whole.length - 30, lastMessageAt(whole), whole.length - 200_000]) {
       const short = path.join(work, `cut-${cut}.backup`);
-      await writeFile(short, await readFile(withPassphrase));
-      await truncate(short, cut);
-      const refused = await refusal(
-        ['restore', short, '--passphrase-file', path.join(work, 'passphrase')],
-        env,
+      await writeFile(short, whole.subarray(0, cut));
+      const refused = restoreBackup({
+        file: short,
+        opener: { passphrase: 'correct horse battery staple' },
+        config: testConfig(target.env),
+      });
+      await expect(refused).rejects.toThrow(
+        cut === lastMessageAt(whole)
+          ? 'The backup file ends before its last part: it is incomplete (cut short while written or copied).'
+          : /cut short|damaged/,
       );
-      expect(refused.stderr).toMatch(/cut short|ends before its last part|damaged/);
     }
     // Nothing was written to the database meant to receive it.
     const rows = await counts(target.open);

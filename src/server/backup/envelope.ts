@@ -116,7 +116,7 @@ export async function startEncryption(recipient: Recipient, sink: Sink): Promise
           recipient: b64(recipient.publicKey),
           sealedKey: b64(sodium.crypto_box_seal(fileKey, recipient.publicKey)),
         }
-      : await passphraseKeyPart(recipient.passphrase, fileKey);
+      : await passphraseKeyPart(recipient.passphrase);
   const { state, header: streamHeader } = sodium.crypto_secretstream_xchacha20poly1305_init_push(
     keyPart.mode === 'passphrase' ? keyPart.key : fileKey,
   );
@@ -142,8 +142,8 @@ export async function startEncryption(recipient: Recipient, sink: Sink): Promise
   };
 }
 
-async function passphraseKeyPart(passphrase: string, _fileKey: Uint8Array) {
-  // The passphrase derives the stream key itself: nothing to seal.
+/** The passphrase derives the stream key itself: nothing to seal. */
+async function passphraseKeyPart(passphrase: string) {
   const salt = sodium.randombytes_buf(16);
   const key = await derive(passphrase, salt, KDF);
   return {
