@@ -50,7 +50,8 @@ export function registerBackupCommands(program: Command): void {
           const bar = progressBar('backup', estimate);
           try {
             const end = await writeBackup({ database, config, recipient, file, onProgress: bar?.update });
-            bar?.stop();
+            // The estimate was the database's size on disk; a dump is smaller. Done is done.
+            bar?.complete();
             console.log(
               `Backup written to ${file}: database ${mib(end.databaseBytes)}, ${end.files} evidence files (${mib(end.fileBytes)}), encrypted ${'publicKey' in recipient ? 'to the public key' : 'with the passphrase'}.`,
             );
@@ -155,7 +156,7 @@ async function folderSize(folder: string | undefined): Promise<number> {
 function progressBar(
   label: string,
   total: number,
-): { update: (done: number) => void; stop: () => void } | undefined {
+): { update: (done: number) => void; complete: () => void; stop: () => void } | undefined {
   if (!process.stderr.isTTY) return undefined;
   const bar = new SingleBar({
     stream: process.stderr,
@@ -166,13 +167,21 @@ function progressBar(
   let max = Math.max(1, total);
   bar.start(max, 0, { done: mib(0) });
   let stopped = false;
+  let last = 0;
   return {
     update(done) {
+      last = done;
       if (done > max) {
         max = done;
         bar.setTotal(max);
       }
       bar.update(done, { done: mib(done) });
+    },
+    complete() {
+      max = Math.max(1, last);
+      bar.setTotal(max);
+      bar.update(max, { done: mib(last) });
+      this.stop();
     },
     stop() {
       if (stopped) return;
