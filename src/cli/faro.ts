@@ -26,6 +26,7 @@ import { EVIDENCE_KEY_PATH } from '../server/modules/evidence/bundle.js';
 import { verifyBundle } from '../server/modules/evidence/bundle-verify.js';
 import { ROLES, type Role } from '../shared/access.js';
 import { LANGUAGES, type Language } from '../shared/report-fields.js';
+import { registerBackupCommands } from './backup.js';
 
 const program = new Command()
   .name('faro')
@@ -262,6 +263,8 @@ db.command('reset')
     await withDatabase(config, migrateDatabase);
     console.log('Database reset and migrated.');
   });
+
+registerBackupCommands(program);
 
 async function withDatabase(
   config: Config,

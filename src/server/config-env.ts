@@ -111,6 +111,27 @@ export const envSchema = z.object({
    * the database.
    */
   EVIDENCE_STORE_DIR: z.string().min(1).optional(),
+  /**
+   * Scheduled backups (docs/BACKUPS.md): the folder they are written to, encrypted to
+   * BACKUP_PUBLIC_KEY only (the server never holds what opens its own backups).
+   */
+  BACKUP_DIR: z.string().min(1).optional(),
+  /** The public key from `faro backup keygen` (base64, 32 bytes). */
+  BACKUP_PUBLIC_KEY: z
+    .string()
+    .refine(
+      (value) => Buffer.from(value, 'base64').length === 32,
+      'must be the public key `faro backup keygen` printed',
+    )
+    .optional(),
+  BACKUP_EVERY_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(24),
+  /** How many of the newest scheduled backups are kept in BACKUP_DIR; older ones are deleted. */
+  BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(7),
   RETENTION_CALLBACK_HOURS: z.coerce
     .number()
     .int()

@@ -44,6 +44,8 @@ export interface Config {
   /** Where sealed evidence originals are kept: a folder, or (none given) the database. */
   evidenceStoreDir: string | undefined;
   jobs: { pollSeconds: number };
+  /** Scheduled backups (BACKUP_DIR), encrypted to a public key; null when off. The key alone: `faro backup`'s default. */
+  backup: { dir: string | undefined; everyHours: number; keep: number; publicKey: Uint8Array } | null;
   webDistDir: string;
   /** The coalition's time zone (IANA): every time a person reads is shown in it (src/shared/time.ts). */
   timeZone: string;
@@ -173,6 +175,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const seedDemo = env.FARO_DEMO === 'true' || (env.FARO_DEMO === 'auto' && database.kind === 'pglite');
   const publicUrl = publicBaseUrl(env, seedDemo);
   if (typeof publicUrl !== 'string') problems.push(publicUrl.problem);
+  if (env.BACKUP_DIR && !env.BACKUP_PUBLIC_KEY)
+    problems.push('BACKUP_PUBLIC_KEY: is required with BACKUP_DIR (make one with `faro backup keygen`)');
   if (problems.length > 0 || typeof publicUrl !== 'string') throw new ConfigError(problems);
   const dataDir = path.resolve(env.FARO_DATA_DIR);
   const https = publicUrl.startsWith('https://');
@@ -201,6 +205,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     evidenceStoreDir: env.EVIDENCE_STORE_DIR ? path.resolve(env.EVIDENCE_STORE_DIR) : undefined,
     jobs: { pollSeconds: env.JOB_POLL_SECONDS },
+    backup: env.BACKUP_PUBLIC_KEY
+      ? {
+          dir: env.BACKUP_DIR ? path.resolve(env.BACKUP_DIR) : undefined,
+          everyHours: env.BACKUP_EVERY_HOURS,
+          keep: env.BACKUP_KEEP,
+          publicKey: new Uint8Array(Buffer.from(env.BACKUP_PUBLIC_KEY, 'base64')),
+        }
+      : null,
     webDistDir: path.resolve(env.WEB_DIST_DIR),
     timeZone: env.FARO_TIMEZONE,
     secretKey: env.FARO_SECRET_KEY ? Buffer.from(env.FARO_SECRET_KEY, 'base64') : undefined,

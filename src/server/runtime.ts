@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
+import { createBackupModule } from './backup/backup.job.js';
 import type { Config } from './config.js';
 import type { SecretBox } from './crypto/secret-box.js';
 import type { Database } from './db/database.js';
@@ -138,6 +139,7 @@ export async function composeModules(platform: Awaited<ReturnType<typeof openPla
     plans: plans.services.plans,
   });
   const health = createHealthModule(platform);
+  const backup = createBackupModule(platform);
   return {
     coalitions,
     access,
@@ -154,6 +156,7 @@ export async function composeModules(platform: Awaited<ReturnType<typeof openPla
     cases,
     retention,
     health,
+    backup,
   };
 }
 

@@ -45,9 +45,10 @@ export interface Database {
     onRestored?: () => void,
   ): Promise<() => Promise<void>>;
   close(): Promise<void>;
+  /** The embedded database's data folder as one tar, taken between statements (PGlite only; backups). */
+  snapshot?(): Promise<Blob>;
 }
 
-/** Opens the database the config names. */
 /** Whether the database answers a trivial query now (readiness). */
 export async function databaseAnswers(database: Database): Promise<boolean> {
   try {
@@ -58,6 +59,7 @@ export async function databaseAnswers(database: Database): Promise<boolean> {
   }
 }
 
+/** Opens the database the config names. */
 export async function openDatabase(
   config: Config['database'],
   log?: (msg: string) => void,
@@ -109,6 +111,7 @@ export async function openPglite(lite: PGlite): Promise<Database> {
     async listen(channel, onPayload) {
       return lite.listen(channel, onPayload);
     },
+    snapshot: () => lite.dumpDataDir('gzip'),
     async close() {
       await pool.end();
       await lite.close();
