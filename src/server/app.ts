@@ -36,6 +36,8 @@ export interface AppDeps {
   tap: RealtimeHub['tap'];
   /** The modules whose routes this app serves. */
   modules: FaroModule[];
+  /** Whether it serves the web app's pages and assets (not in a worker: anything but its routes is 404). */
+  web?: boolean;
   /** The coalition's public numbers, shown on the public pages. */
   publicContacts: (coalitionId: string) => Promise<PublicContacts>;
   /** The public languages whose page words the coalition has reviewed (the others say they are drafts). */
@@ -101,7 +103,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; r
     tap: deps.tap,
     sessionRecheckMs: config.sessions.recheckSeconds * 1000,
   });
-  pages = await createWebPages({
+  const webPages = await createWebPages({
     distDir: config.webDistDir,
     timeZone: config.timeZone,
     secureCookie: deps.cookie.secureCookie,
@@ -112,7 +114,10 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; r
     viewsPerMinute: config.rateLimits.pageViewsPerMinute,
     log: deps.log,
   });
-  for (const module of deps.modules) module.routes?.(app, { streams, pages });
-  await registerWebApp(app, config.webDistDir, pages);
+  for (const module of deps.modules) module.routes?.(app, { streams, pages: webPages });
+  if (deps.web !== false) {
+    pages = webPages;
+    await registerWebApp(app, config.webDistDir, webPages);
+  }
   return { app, routeAccess };
 }

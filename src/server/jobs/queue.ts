@@ -76,6 +76,8 @@ export interface JobQueue {
   wake(job: AnyJobType): void;
   /** Stops fetching new jobs and waits for running handlers to finish. */
   stop(timeoutMs: number): Promise<void>;
+  /** Whether this process's job workers are running (started, not stopped; none in a web-only process). */
+  working(): boolean;
 }
 
 /** A queue opened but not yet running: jobs can be sent once `run` has created their queues. */
@@ -164,6 +166,7 @@ export async function openJobQueue(
   await boss.start();
 
   const workers = new Map<string, string>();
+  let running = false;
   // The queues this process has created; sending to another is a wiring mistake, said plainly.
   const known = new Set<string>();
 
@@ -206,6 +209,7 @@ export async function openJobQueue(
       }
     }
     for (const job of jobs) known.add(job.name);
+    running = options.work !== false;
   }
 
   return {
@@ -237,7 +241,9 @@ export async function openJobQueue(
       const id = workers.get(job.name);
       if (id) boss.notifyWorker(id);
     },
+    working: () => running,
     async stop(timeoutMs) {
+      running = false;
       await boss.stop({ graceful: true, wait: true, close: false, timeout: timeoutMs });
       await store.settle();
     },
