@@ -118,6 +118,8 @@ describe.skipIf(!process.env.DATABASE_URL)(
         });
         expect(post.status).toBe(404);
         expect((await fetch(`${worker.baseUrl}/api/reports`)).status).toBe(404);
+        expect((await fetch(`${worker.baseUrl}/api/openapi.json`)).status).toBe(404);
+        expect((await fetch(`${web.baseUrl}/api/openapi.json`)).status).toBe(200);
       } finally {
         await stopAll(servers);
         await client.query(`drop database if exists ${name} with (force)`);
@@ -152,7 +154,9 @@ describe.skipIf(!process.env.DATABASE_URL)(
           body: JSON.stringify(buildReportInput({ activity: 'surveillance' })),
         });
         expect(post.status).toBe(201);
-        // In a process that also works, grouping starts 25 ms after the insert; the web process never does.
+        // The web process has no grouper (its readiness does not check one). A process with one would group
+        // 25 ms after the insert, and poll every 0.5 s here: three polls' time must leave the backlog as it is.
+        expect((await readiness(web)).checks.map((check) => check.name)).not.toContain('grouper');
         await new Promise((resolve) => setTimeout(resolve, 1_500));
         expect((await readiness(web)).groupingBacklog).toBe(1);
 

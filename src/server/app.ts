@@ -36,7 +36,7 @@ export interface AppDeps {
   tap: RealtimeHub['tap'];
   /** The modules whose routes this app serves. */
   modules: FaroModule[];
-  /** Whether it serves the web app's pages and assets (not in a worker: anything but its routes is 404). */
+  /** Whether it serves the web app's pages, assets and the API's description (not in a worker: anything but its routes is 404). */
   web?: boolean;
   /** The coalition's public numbers, shown on the public pages. */
   publicContacts: (coalitionId: string) => Promise<PublicContacts>;
@@ -94,7 +94,8 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; r
     publicUrl: config.publicUrl,
   });
   registerCoalitionOf(app, deps.coalitions);
-  await registerOpenApi(app);
+  // The API's description, where the API is served.
+  if (deps.web !== false) await registerOpenApi(app);
   await registerRateLimits(app);
   await app.register(fastifySSE, { heartbeatInterval: 20_000 });
 

@@ -163,7 +163,9 @@ export async function openJobQueue(
     schedule: options.schedules ?? true,
   });
   boss.on('error', options.onError);
-  await boss.start();
+  // On a new database pg-boss creates its schema at start: two processes starting together
+  // (a web process and a worker) would both try, and one fail on the schema's name.
+  await whileLocked(database, LOCKS.jobQueues, () => boss.start());
 
   const workers = new Map<string, string>();
   let running = false;
