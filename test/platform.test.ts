@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readinessChecks } from '../src/server/modules/health/readiness.js';
 import { buildReportInput } from './support/factories.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 
@@ -40,8 +41,10 @@ describe('health', () => {
     expect(ready.statusCode).toBe(200);
     expect(ready.json()).toEqual({
       status: 'ready',
+      role: 'all',
       database: t.db.url ? 'postgres' : 'pglite',
       groupingBacklog: 0,
+      checks: ['database', 'migrations', 'realtime', 'jobs', 'grouper'].map((name) => ({ name, ok: true })),
     });
   });
 
@@ -54,13 +57,54 @@ describe('health', () => {
     try {
       const response = await t.faro.app.inject({ url: '/readyz' });
       expect(response.statusCode).toBe(503);
-      expect(response.json().error).toMatchObject({ code: 'UNAVAILABLE', details: { pendingMigrations: 1 } });
+      expect(response.json().error).toMatchObject({
+        code: 'UNAVAILABLE',
+        details: { pendingMigrations: 1, role: 'all' },
+      });
+      expect(response.json().error.details.checks).toContainEqual({
+        name: 'migrations',
+        ok: false,
+        problem: '1 database migration(s) are not applied yet.',
+      });
     } finally {
       await pool.query(
         'insert into drizzle.__drizzle_migrations (id, hash, created_at) values ($1, $2, $3)',
         [saved.rows[0].id, saved.rows[0].hash, saved.rows[0].created_at],
       );
     }
+  });
+});
+
+describe('readiness by role', () => {
+  const fakes = (up: boolean) => ({
+    hub: { listening: () => up },
+    jobs: { working: () => up },
+    grouper: { ranRecently: () => up },
+    grouperWithinMs: 30_000,
+  });
+  it.each([
+    ['web', ['database', 'migrations', 'realtime']],
+    ['worker', ['database', 'migrations', 'jobs', 'grouper']],
+    ['all', ['database', 'migrations', 'realtime', 'jobs', 'grouper']],
+  ] as const)('%s checks %j, and says which failed', async (role, names) => {
+    const healthy = await readinessChecks({ role, database: t.faro.database, ...fakes(true) })();
+    expect(healthy.checks).toEqual(names.map((name) => ({ name, ok: true })));
+    const failing = await readinessChecks({ role, database: t.faro.database, ...fakes(false) })();
+    expect(failing.checks.filter((check) => !check.ok).map((check) => check.name)).toEqual(
+      names.filter((name) => name !== 'database' && name !== 'migrations'),
+    );
+    expect(failing.checks.find((check) => check.name === 'grouper')?.problem ?? '').toMatch(
+      role === 'web' ? /^$/ : /not finished a pass in the last 30 s/,
+    );
+  });
+  it('a worker without a grouper is not ready', async () => {
+    const { checks } = await readinessChecks({
+      role: 'worker',
+      database: t.faro.database,
+      ...fakes(true),
+      grouper: null,
+    })();
+    expect(checks.at(-1)).toMatchObject({ name: 'grouper', ok: false });
   });
 });
 

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
-import { Command } from 'commander';
-import { type Config, loadConfigOrExit, StartupError } from '../server/config.js';
+import { Command, Option } from 'commander';
+import { type Config, loadConfigOrExit, PROCESS_ROLES, StartupError } from '../server/config.js';
 import { checkServerKey } from '../server/crypto/key-check.js';
 import { createSecretBox, type SecretBox } from '../server/crypto/secret-box.js';
 import { keySource, loadSecretKey } from '../server/crypto/secret-key.js';
@@ -36,8 +36,14 @@ const program = new Command()
 program
   .command('start')
   .description('Migrate the database, seed demo data on first start (embedded database), and serve.')
-  .action(async () => {
-    await runServer(loadConfigOrExit());
+  .addOption(
+    new Option(
+      '--role <role>',
+      'web: the app, no jobs; worker: jobs and grouping, /healthz and /readyz only; all: both (PostgreSQL for web and worker; default FARO_ROLE, else all)',
+    ).choices(PROCESS_ROLES),
+  )
+  .action(async (options: { role?: string }) => {
+    await runServer(loadConfigOrExit(options.role ? { FARO_ROLE: options.role } : {}));
   });
 
 program

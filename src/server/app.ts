@@ -38,6 +38,8 @@ export interface AppDeps {
   tap: RealtimeHub['tap'];
   /** The modules whose routes this app serves. */
   modules: FaroModule[];
+  /** Whether it serves the web app's pages, assets and the API's description (not in a worker: anything but its routes is 404). */
+  web?: boolean;
   /** The coalition's public numbers, shown on the public pages. */
   publicContacts: (coalitionId: string) => Promise<PublicContacts>;
   /** The public languages whose page words the coalition has reviewed (the others say they are drafts). */
@@ -104,7 +106,8 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; r
     publicUrl: config.publicUrl,
   });
   registerCoalitionOf(app, deps.coalitions);
-  await registerOpenApi(app);
+  // The API's description, where the API is served.
+  if (deps.web !== false) await registerOpenApi(app);
   await registerRateLimits(app, deps.rateLimitStore, deps.log);
   await app.register(fastifySSE, { heartbeatInterval: 20_000 });
 
@@ -114,7 +117,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; r
     sessionRecheckMs: config.sessions.recheckSeconds * 1000,
     openStreams: metrics?.instruments.liveStreams,
   });
-  pages = await createWebPages({
+  const webPages = await createWebPages({
     distDir: config.webDistDir,
     timeZone: config.timeZone,
     secureCookie: deps.cookie.secureCookie,
@@ -125,8 +128,11 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; r
     viewsPerMinute: config.rateLimits.pageViewsPerMinute,
     log: deps.log,
   });
-  for (const module of deps.modules) module.routes?.(app, { streams, pages });
+  for (const module of deps.modules) module.routes?.(app, { streams, pages: webPages });
   if (metrics?.endpoint.token) registerMetricsRoute(app, metrics.endpoint);
-  await registerWebApp(app, config.webDistDir, pages);
+  if (deps.web !== false) {
+    pages = webPages;
+    await registerWebApp(app, config.webDistDir, webPages);
+  }
   return { app, routeAccess };
 }

@@ -2,6 +2,10 @@
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
+/** What one process does: `web` serves the app, `worker` runs jobs and the grouper, `all` both. */
+export const PROCESS_ROLES = ['all', 'web', 'worker'] as const;
+export type ProcessRole = (typeof PROCESS_ROLES)[number];
+
 /** Trusting X-Forwarded-For: no proxy, a count of proxy hops, or the proxies' addresses and networks. */
 export type TrustProxy = false | { hops: number } | { addresses: string[] };
 
@@ -80,6 +84,8 @@ export const envSchema = z.object({
   /** Where the server key lives when FARO_SECRET_KEY is not set; never inside the data folder. */
   FARO_SECRET_KEY_FILE: z.string().min(1).optional(),
   FARO_DEMO: z.enum(['auto', 'true', 'false']).default('auto'),
+  /** What this process does: serve HTTP (`web`), run jobs and the grouper (`worker`), or both (`all`). */
+  FARO_ROLE: z.enum(PROCESS_ROLES).default('all'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z
     .string()

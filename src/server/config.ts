@@ -1,11 +1,13 @@
 import path from 'node:path';
-import { envSchema, type TrustProxy } from './config-env.js';
+import { envSchema, type ProcessRole, type TrustProxy } from './config-env.js';
 import type { FormAllowance, ScriptlessForm } from './http/form-limit.js';
 
 export {
   DEFAULT_PUSH_SERVICE_HOSTS,
   DEFAULT_REFUSED_SMS_PREFIXES,
   type Env,
+  PROCESS_ROLES,
+  type ProcessRole,
   type TrustProxy,
 } from './config-env.js';
 
@@ -22,6 +24,8 @@ export interface Config {
    */
   publicUrl: string;
   database: { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string };
+  /** What this process does (FARO_ROLE, or `faro start --role`); web and worker need PostgreSQL. */
+  role: ProcessRole;
   seedDemo: boolean;
   logLevel: string;
   /** Which peers may tell the client's address in X-Forwarded-For: none, the nearest N hops, or these addresses. */
@@ -173,6 +177,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     : { kind: 'pglite', dataDir: path.resolve(env.FARO_DATA_DIR) };
   // Demo data is for trying Faro on a laptop: on by default only for the embedded database.
   const seedDemo = env.FARO_DEMO === 'true' || (env.FARO_DEMO === 'auto' && database.kind === 'pglite');
+  if (env.FARO_ROLE !== 'all' && database.kind === 'pglite') {
+    problems.push(
+      `FARO_ROLE: "${env.FARO_ROLE}" needs PostgreSQL (DATABASE_URL): the embedded database belongs to one process, ` +
+        'so no other process could do the rest of the work; run it as FARO_ROLE=all (the default)',
+    );
+  }
   const publicUrl = publicBaseUrl(env, seedDemo);
   if (typeof publicUrl !== 'string') problems.push(publicUrl.problem);
   if (env.BACKUP_DIR && !env.BACKUP_PUBLIC_KEY)
@@ -186,6 +196,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     port: env.PORT,
     publicUrl,
     database,
+    role: env.FARO_ROLE,
     seedDemo,
     logLevel: env.LOG_LEVEL,
     trustProxy: env.TRUST_PROXY,

@@ -13,16 +13,20 @@ export async function runServer(config: Config): Promise<Faro> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   const shownHost = ['127.0.0.1', '0.0.0.0', '::', '::1'].includes(config.host) ? 'localhost' : config.host;
   const elapsed = Math.round(performance.now() - startedAt);
-  faro.app.log.info({ database: faro.database.kind, readyMs: elapsed }, 'Faro is ready');
+  faro.app.log.info({ database: faro.database.kind, role: config.role, readyMs: elapsed }, 'Faro is ready');
   if (config.trustProxy && 'hops' in config.trustProxy && !LOOPBACK.includes(config.host)) {
     // Whoever connects directly is taken for the proxy and may say any address in X-Forwarded-For.
     faro.app.log.warn(
       `TRUST_PROXY=${config.trustProxy.hops} while listening on ${config.host}: make sure Faro can be reached only through the proxy, or list the proxies' addresses in TRUST_PROXY instead.`,
     );
   }
+  const base = `http://${shownHost}:${port}`;
   process.stdout.write(
-    `\n  Faro is running at http://${shownHost}:${port}  (database: ${faro.database.kind}, ready in ${elapsed} ms)\n` +
-      `  Report: http://${shownHost}:${port}/report   Dispatch: http://${shownHost}:${port}/dispatch\n\n`,
+    config.role === 'worker'
+      ? `\n  Faro worker is running (database: ${faro.database.kind}, ready in ${elapsed} ms): jobs and grouping; ` +
+          `${base}/healthz and ${base}/readyz only\n\n`
+      : `\n  Faro is running at ${base}  (database: ${faro.database.kind}${config.role === 'web' ? ', role: web, no jobs' : ''}, ready in ${elapsed} ms)\n` +
+          `  Report: ${base}/report   Dispatch: ${base}/dispatch\n\n`,
   );
 
   let signalled = false;

@@ -31,7 +31,7 @@ export interface Platform {
   database: Database;
   box: SecretBox;
   now: () => Date;
-  /** Whether this process runs job handlers and the grouper (a web-only process does not). */
+  /** Whether this process runs job handlers and the grouper (a web-only process, FARO_ROLE=web, does not). */
   works: boolean;
   log: FastifyBaseLogger;
   /** Opened: jobs can be sent once the runtime has run the modules' jobs. */
@@ -77,7 +77,7 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     await migrateDatabase(database);
     const box = await createSecretBox(await loadSecretKey(config, (message) => log.warn(message)));
     await checkServerKey(database.db, box, keySource(config));
-    const works = options.work ?? true;
+    const works = options.work ?? config.role !== 'web';
     const metrics = createMetrics();
     const logError = (message: string, error: unknown) => log.error({ error: loggableError(error) }, message);
 

@@ -138,7 +138,7 @@ export async function composeModules(platform: Awaited<ReturnType<typeof openPla
     cases: cases.services.cases,
     plans: plans.services.plans,
   });
-  const health = createHealthModule(platform);
+  const health = createHealthModule(platform, { grouper: incidents.services.grouper });
   const backup = createBackupModule(platform);
   return {
     coalitions,
@@ -195,7 +195,9 @@ export async function createFaro(config: Config, options: StartOptions = {}): Pr
       coalitions: coalitions.services.coalitions,
       cookie: modules.access.cookie,
       tap: (listener) => platform.hub.tap(listener),
-      modules: all,
+      // A worker answers only what operators and orchestrators ask (health, readiness): no pages, no API.
+      modules: config.role === 'worker' ? [modules.health] : all,
+      web: config.role !== 'worker',
       publicContacts: publishing.contacts,
       uiReviewed: (coalitionId) => translations.reviewedLanguages(coalitionId, 'ui'),
       rateLimitStore: { database: platform.database, box: platform.box },

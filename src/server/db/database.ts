@@ -44,6 +44,8 @@ export interface Database {
     onPayload: (payload: string) => void,
     onRestored?: () => void,
   ): Promise<() => Promise<void>>;
+  /** Whether every subscription's LISTEN connection is up now (readiness). */
+  listening(): boolean;
   close(): Promise<void>;
   /** The embedded database's data folder as one tar, taken between statements (PGlite only; backups). */
   snapshot?(): Promise<Blob>;
@@ -112,6 +114,8 @@ export async function openPglite(lite: PGlite): Promise<Database> {
       return lite.listen(channel, onPayload);
     },
     snapshot: () => lite.dumpDataDir('gzip'),
+    // In-process: nothing to lose.
+    listening: () => true,
     async close() {
       await pool.end();
       await lite.close();
@@ -124,14 +128,21 @@ function openPostgres(url: string, poolSize: number, log?: (msg: string) => void
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', (error) => log?.(`database pool error: ${error.message}`));
   const listeners = new Set<pg.Client>();
+  let subscriptions = 0;
   return {
     kind: 'postgres',
     pool,
     db: drizzle(pool, { schema }),
     transaction: (fn) => runTransaction(pool, fn),
     async listen(channel, onPayload, onRestored) {
-      return listenWithReconnect(url, channel, { onPayload, onRestored }, listeners, log);
+      const unlisten = await listenWithReconnect(url, channel, { onPayload, onRestored }, listeners, log);
+      subscriptions += 1;
+      return async () => {
+        subscriptions -= 1;
+        await unlisten();
+      };
     },
+    listening: () => listeners.size >= subscriptions,
     async close() {
       await Promise.all([...listeners].map((client) => client.end().catch(() => undefined)));
       listeners.clear();

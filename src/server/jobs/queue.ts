@@ -78,6 +78,8 @@ export interface JobQueue {
   stop(timeoutMs: number): Promise<void>;
   /** Jobs still to do (waiting or running), per queue this process runs and state (for /metrics). */
   depths(): Promise<Array<{ queue: string; state: string; n: number }>>;
+  /** Whether this process's job workers are running (started, not stopped; none in a web-only process). */
+  working(): boolean;
 }
 
 /** A queue opened but not yet running: jobs can be sent once `run` has created their queues. */
@@ -163,9 +165,12 @@ export async function openJobQueue(
     schedule: options.schedules ?? true,
   });
   boss.on('error', options.onError);
-  await boss.start();
+  // On a new database pg-boss creates its schema at start: two processes starting together
+  // (a web process and a worker) would both try, and one fail on the schema's name.
+  await whileLocked(database, LOCKS.jobQueues, () => boss.start());
 
   const workers = new Map<string, string>();
+  let running = false;
   // The queues this process has created; sending to another is a wiring mistake, said plainly.
   const known = new Set<string>();
 
@@ -208,6 +213,7 @@ export async function openJobQueue(
       }
     }
     for (const job of jobs) known.add(job.name);
+    running = options.work !== false;
   }
 
   return {
@@ -248,7 +254,9 @@ export async function openJobQueue(
       );
       return result.rows.map((row) => ({ queue: row.name, state: row.state, n: row.n }));
     },
+    working: () => running,
     async stop(timeoutMs) {
+      running = false;
       await boss.stop({ graceful: true, wait: true, close: false, timeout: timeoutMs });
       await store.settle();
     },

@@ -15,6 +15,8 @@ export interface RealtimeHub {
   tap(listener: Listener): () => void;
   /** A coalition's events after the given id, oldest first (for a stream that reconnects). */
   eventsAfter(coalitionId: string, afterId: number, limit: number): Promise<DomainEvent[]>;
+  /** Whether it hears other processes now (its LISTEN connection is up). */
+  listening(): boolean;
   close(): Promise<void>;
 }
 
@@ -69,6 +71,7 @@ export async function startRealtimeHub(
     async eventsAfter(coalitionId, afterId, limit) {
       return eventsAfter(database.db, coalitionId, afterId, limit);
     },
+    listening: () => database.listening(),
     async close() {
       listeners.clear();
       await unlisten();

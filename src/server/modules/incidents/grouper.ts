@@ -14,6 +14,11 @@ export interface Grouper {
   kick(): void;
   /** Resolves when no report is waiting to be grouped (tests, CLI). */
   settle(): Promise<void>;
+  /**
+   * Whether it works: a pass is under way, or one ended within `withinMs`
+   * without failing (it passes every poll interval even when nothing waits).
+   */
+  ranRecently(withinMs: number): boolean;
   stop(): Promise<void>;
 }
 
@@ -35,6 +40,9 @@ export function startGrouper(deps: {
   let again = false;
   let stopped = false;
   let lastError: unknown = null;
+  /** When the last pass ended (Date.now()), and when the one under way began. */
+  let lastPassEnded: number | null = null;
+  let passStarted: number | null = null;
 
   /** Groups one batch; returns how many reports it grouped. */
   const groupBatch = () => deps.incidents.groupWaiting(BATCH);
@@ -46,6 +54,7 @@ export function startGrouper(deps: {
       return running;
     }
     running = (async () => {
+      passStarted = Date.now();
       try {
         lastError = null;
         do {
@@ -59,6 +68,8 @@ export function startGrouper(deps: {
         deps.onError(error);
       } finally {
         running = null;
+        passStarted = null;
+        lastPassEnded = Date.now();
       }
     })();
     return running;
@@ -88,6 +99,12 @@ export function startGrouper(deps: {
         if (lastError) throw lastError;
         if (!(await deps.incidents.anyWaiting())) return;
       }
+    },
+    ranRecently(withinMs) {
+      if (stopped) return false;
+      const now = Date.now();
+      if (passStarted !== null) return now - passStarted < withinMs;
+      return lastPassEnded !== null && now - lastPassEnded < withinMs && !lastError;
     },
     async stop() {
       stopped = true;
