@@ -124,7 +124,15 @@ const refusal = async (args: string[], env: Record<string, string>) => {
 async function counts(open: () => Promise<Database>): Promise<Record<string, number>> {
   const database = await open();
   try {
-    return Object.fromEntries(await tableRowCounts(database.pool));
+    // Unlogged tables hold only passing counters (rate limits): no backup carries them.
+    const { rows } = await database.pool.query<{ name: string }>(
+      `select n.nspname || '.' || c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+       where c.relkind = 'r' and c.relpersistence = 'u'`,
+    );
+    const unlogged = new Set(rows.map((row) => row.name));
+    return Object.fromEntries(
+      [...(await tableRowCounts(database.pool))].filter(([name]) => !unlogged.has(name)),
+    );
   } finally {
     await database.close();
   }

@@ -138,6 +138,14 @@ export class StartupError extends Error {
 }
 
 /** Parses the given environment (default: process.env) into a Config, or throws ConfigError. */
+/**
+ * The environment a program Faro starts (pg_dump, pg_restore) runs in: this process's, with
+ * `extra` on top — so secrets such as a database password reach it there, never on its command line.
+ */
+export function childEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, ...extra };
+}
+
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) {

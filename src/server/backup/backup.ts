@@ -167,7 +167,12 @@ export async function writeBackup(options: {
 /** Streams pg_dump's custom-format archive of the database into `push`. */
 async function dumpPostgres(url: string, push: (bytes: Uint8Array) => Promise<void>): Promise<void> {
   const { dbname, env } = connectionOf(url);
-  const { child, finished } = await startProgram('pg_dump', ['--format=custom', `--dbname=${dbname}`], env);
+  const { child, finished } = await startProgram(
+    'pg_dump',
+    // Unlogged tables hold only passing counters (rate limits), as PGlite's own dump leaves them out too.
+    ['--format=custom', '--no-unlogged-table-data', `--dbname=${dbname}`],
+    env,
+  );
   child.stdin?.end();
   try {
     for await (const chunk of child.stdout as AsyncIterable<Buffer>) await push(chunk);

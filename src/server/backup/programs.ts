@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { childEnvironment } from '../config.js';
 import { BackupRefused } from './envelope.js';
 
 /**
@@ -12,7 +13,7 @@ export function connectionOf(url: string): { dbname: string; env: NodeJS.Process
   parsed.password = '';
   return {
     dbname: parsed.toString(),
-    env: { ...process.env, ...(password ? { PGPASSWORD: password } : {}) },
+    env: childEnvironment(password ? { PGPASSWORD: password } : {}),
   };
 }
 
