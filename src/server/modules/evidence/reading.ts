@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EvidenceCustody, EvidenceItem, EvidenceVerification } from '../../../shared/evidence.js';
+import { kidOf } from '../../crypto/secret-box.js';
 import { AppError } from '../../http/errors.js';
 import type { CustodyCheck, CustodyEntry } from './custody.js';
 import { opensOriginals, seesEvidenceFacts } from './evidence.policy.js';
@@ -36,7 +37,7 @@ export function createReading(items: Items) {
 
   /** A custody row's details as the legal team reads them: a hold's reason opened. */
   const openDetails = (itemId: string, details: CustodyEntry['details']) =>
-    typeof details.reason === 'string' && details.reason.startsWith('v1.')
+    typeof details.reason === 'string' && kidOf(details.reason) !== null
       ? { ...details, reason: box.open(details.reason, holdContext(itemId)) }
       : details;
 
