@@ -121,7 +121,7 @@ export async function keyStatus(database: Database, box: SecretBox): Promise<Key
     columns,
     jobs,
     stillUsed: [...used].sort(),
-    usedByImmutable: [...usedImmutable].filter((kid) => !used.has(kid)).sort(),
+    usedByImmutable: [...usedImmutable].sort(),
   };
 }
 

@@ -33,7 +33,8 @@ export const SEALED_COLUMNS: readonly SealedColumn[] = [
 /**
  * Contexts sealed with the server key that are kept in no table, so not re-sealed: job payloads
  * (counted by `faro keys status`, gone once the queue has run them and pg-boss has deleted them),
- * and the demo's secrets file (remade by `faro demo accounts`).
+ * the demo's secrets file (remade by `faro demo accounts`), and reasons in the evidence chain of
+ * custody (evidence.sealed.ts counts them).
  */
 export const UNDECLARED_CONTEXTS = {
   jobPayloads: [
@@ -45,4 +46,6 @@ export const UNDECLARED_CONTEXTS = {
     'subscription-confirm:',
   ],
   files: ['demo-secrets'],
+  /** Sealed into the evidence chain of custody, whose hashes cover them: counted, never re-sealed. */
+  custodyLog: ['evidence-document-deletion:'],
 } as const;
