@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sodium from 'libsodium-wrappers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../config.js';
 import { rotateKeyFile } from './rotation.js';
 import { createSecretBox, keyId, kidOf, UnknownKeyError } from './secret-box.js';
 import { loadKeyRing, parseKeyFile } from './secret-key.js';
@@ -106,5 +107,45 @@ describe('the key file', () => {
     const sealed = rotated.seal('after', 'plan:2');
     expect(running.open(sealed, 'plan:2')).toBe('after');
     expect(running.open(running.seal('old too', 'plan:3'), 'plan:3')).toBe('old too');
+  });
+});
+
+describe('keys from the environment', () => {
+  const key = (n: number) => Buffer.alloc(32, n).toString('base64');
+
+  it('seals with FARO_SECRET_KEY and opens with FARO_OLD_SECRET_KEYS and FARO_NEXT_SECRET_KEY', async () => {
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      FARO_SECRET_KEY: key(1),
+      FARO_OLD_SECRET_KEYS: `${key(2)}, ${key(3)}`,
+      FARO_NEXT_SECRET_KEY: key(4),
+    });
+    const box = await createSecretBox(await loadKeyRing(config));
+    expect(box.currentKid).toBe(keyId(Buffer.from(key(1), 'base64')));
+    expect(box.kids()).toHaveLength(4);
+  });
+
+  it('refuses an old key that is not 32 bytes, naming the variable', () => {
+    expect(() =>
+      loadConfig({ NODE_ENV: 'test', FARO_SECRET_KEY: key(1), FARO_OLD_SECRET_KEYS: 'c2hvcnQ=' }),
+    ).toThrow(/FARO_OLD_SECRET_KEYS/);
+  });
+
+  it('makes a rolling restart safe: a process announced the next key reads what the new ones seal, and back', async () => {
+    const old = key(5);
+    const next = key(6);
+    // Step 1 done: still sealing with the old key, the next one announced.
+    const notYetRestarted = await createSecretBox(
+      await loadKeyRing(loadConfig({ NODE_ENV: 'test', FARO_SECRET_KEY: old, FARO_NEXT_SECRET_KEY: next })),
+    );
+    // Step 2, restarted: the new key current, the old one listed.
+    const restarted = await createSecretBox(
+      await loadKeyRing(loadConfig({ NODE_ENV: 'test', FARO_SECRET_KEY: next, FARO_OLD_SECRET_KEYS: old })),
+    );
+    expect(notYetRestarted.open(restarted.seal('a', 'plan:1'), 'plan:1')).toBe('a');
+    expect(restarted.open(notYetRestarted.seal('b', 'plan:1'), 'plan:1')).toBe('b');
+    // Without the announcement, the old process could not.
+    const unannounced = await createSecretBox(Buffer.from(old, 'base64'));
+    expect(() => unannounced.open(restarted.seal('a', 'plan:1'), 'plan:1')).toThrow(UnknownKeyError);
   });
 });
