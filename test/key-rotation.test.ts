@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import sodium from 'libsodium-wrappers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StartupError } from '../src/server/config.js';
 import { columnName, describeStatus, keyStatus, resealAll } from '../src/server/crypto/rotation.js';
@@ -32,6 +33,7 @@ let legal: StaffSession;
 let zoneIds: string[] = [];
 const sample = {
   reportId: '',
+  callbackReportId: '',
   description: `rotation ${randomBytes(4).toString('hex')}`,
   caseId: '',
   caseNote: `note ${randomBytes(4).toString('hex')}`,
@@ -46,6 +48,15 @@ const start = (env: Record<string, string>) =>
 const subscriptionCount = async () =>
   Number((await db.database.pool.query('select count(*) as n from subscriptions')).rows[0].n);
 
+/** A value sealed with key A the way Faro sealed before key ids. */
+async function legacySeal(plaintext: string, context: string): Promise<string> {
+  await sodium.ready;
+  const nonce = sodium.randombytes_buf(sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+  const key = Buffer.from(KEY_A, 'base64');
+  const ciphertext = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, context, null, nonce, key);
+  return `v1.${sodium.to_base64(nonce)}.${sodium.to_base64(ciphertext)}`;
+}
+
 /** What the samples read as through the services, as `faro` serves them now. */
 async function readSamples(faro: TestFaro) {
   const report = expectStatus(
@@ -53,6 +64,12 @@ async function readSamples(faro: TestFaro) {
     200,
   ).body;
   expect(report.report.description).toBe(sample.description);
+  // Sealed before key ids existed (v1), then re-sealed: the same number either way.
+  const called = expectStatus(
+    await client(faro, dispatcher).get(`/api/reports/${sample.callbackReportId}`),
+    200,
+  );
+  expect(called.body.callback).toBe('+13235550147');
   const kase = expectStatus(await client(faro, legal).get(`/api/cases/${sample.caseId}`), 200).body;
   expect(JSON.stringify(kase)).toContain(sample.caseNote);
   expect(JSON.stringify(kase)).toContain('Her brother');
@@ -112,13 +129,22 @@ beforeAll(async () => {
     201,
   ).body.id;
   const operator = await staffSession(db.database, 'operator');
-  expectStatus(
+  sample.callbackReportId = expectStatus(
     await client(t, operator).post('/api/intake/hotline', {
       ...buildReportInput(),
       callback: '+1 (323) 555-0147',
     }),
     201,
-  );
+  ).body.id;
+  // As an earlier version stored it: `v1.<nonce>.<ct>`, no key id.
+  const { rows } = await db.database.pool.query('select callback from reports where id = $1', [
+    sample.callbackReportId,
+  ]);
+  const number = t.faro.box.open(rows[0].callback, `report-callback:${sample.callbackReportId}`);
+  await db.database.pool.query('update reports set callback = $2 where id = $1', [
+    sample.callbackReportId,
+    await legacySeal(number, `report-callback:${sample.callbackReportId}`),
+  ]);
   sample.caseId = expectStatus(
     await client(t, legal).post('/api/cases', {
       source: 'call',
