@@ -16,6 +16,9 @@ import type { KeyRing } from './secret-box.js';
  * data folder; such a key is moved out on start, with a warning. The key must
  * never live in the database. With PostgreSQL and several machines, every
  * process needs the same key: set FARO_SECRET_KEY (a warning says so).
+ *
+ * The file may hold several keys, one a line: the first seals, the others
+ * (kept by `faro keys rotate`) only open; this returns the first.
  */
 export async function loadSecretKey(
   config: Pick<Config, 'secretKey' | 'keyFile' | 'legacyKeyFile' | 'database'>,
