@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -211,6 +212,36 @@ describe('faro CLI', { timeout: 120_000 }, () => {
     expect(stderr.split('\n')).toHaveLength(1);
     // Whatever runs next starts from an empty database.
     await faro(['db', 'reset', '--yes']);
+  });
+
+  it('issue 18: rotates the server key (key file) or re-seals with the keys given (FARO_SECRET_KEY)', async () => {
+    await faro(['seed']);
+    if (env.FARO_SECRET_KEY) {
+      const refused = await faro(['keys', 'rotate']).catch((error: unknown) => error);
+      expect(refused).toMatchObject({ code: 78 });
+      expect((refused as { stderr: string }).stderr).toMatch(/FARO_NEXT_SECRET_KEY/);
+      const next = randomBytes(32).toString('base64');
+      const resealed = await faro(['keys', 'reseal'], {
+        FARO_SECRET_KEY: next,
+        FARO_OLD_SECRET_KEYS: env.FARO_SECRET_KEY,
+      });
+      expect(resealed.stdout).toMatch(/^Re-sealed [1-9]\d* values with the key [0-9a-f]{8}\./);
+      expect((await faro(['keys', 'status'], { FARO_SECRET_KEY: next })).stdout).toMatch(/can be retired/);
+      const old = await faro(['keys', 'status']).catch((error: unknown) => error);
+      expect(old).toMatchObject({ code: 78 });
+      expect((old as { stderr: string }).stderr).toMatch(
+        /was sealed with the key [0-9a-f]{8}, which this process/,
+      );
+    } else {
+      const file = `${env.FARO_DATA_DIR}.key`;
+      const rotated = await faro(['keys', 'rotate']);
+      expect(rotated.stdout).toMatch(/^New key [0-9a-f]{8} written first in /);
+      expect(rotated.stdout).toMatch(/Re-sealed [1-9]\d* values/);
+      expect((await readFile(file, 'utf8')).trim().split('\n')).toHaveLength(2);
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
+      expect((await faro(['keys', 'status'])).stdout).toMatch(/can be retired/);
+    }
+    await faro(['db', 'reset', '--yes'], env.FARO_SECRET_KEY ? { FARO_SECRET_KEY: env.FARO_SECRET_KEY } : {});
   });
 
   it('refuses a bad configuration, naming every problem, with exit code 78', async () => {

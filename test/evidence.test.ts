@@ -304,6 +304,6 @@ describe('retention and legal holds', () => {
     const stored = await t.faro.database.db.execute<{ details: { reason: string } }>(
       sql`select details from evidence_custody where item_id = ${held} and event = 'hold_set'`,
     );
-    expect(stored.rows[0]?.details.reason).toMatch(/^v1\./);
+    expect(stored.rows[0]?.details.reason).toMatch(/^v2\.[0-9a-f]{8}\./);
   });
 });

@@ -64,7 +64,7 @@ describe('hotline intake', () => {
       )
     ).rows;
     expect(row?.channel).toBe('hotline');
-    expect(row?.callback).toMatch(/^v1\./);
+    expect(row?.callback).toMatch(/^v2\.[0-9a-f]{8}\./);
     expect(row?.callback).not.toContain(CALLER_DIGITS);
 
     const seen = (await as(dispatcher, 'GET', `/api/reports/${id}`)).json() as { callback: string | null };

@@ -57,7 +57,7 @@ describe('retention job on the Postgres-backed queue', () => {
     expect(purged.h3_cell).not.toBeNull();
     expect(purged.restricted_purged_at).not.toBeNull();
     const kept = await restricted(recent);
-    expect(kept.restricted).toMatch(/^v1\./);
+    expect(kept.restricted).toMatch(/^v2\.[0-9a-f]{8}\./);
     expect(kept.has_exact_location).toBe(true);
 
     // Issue 12 item 14: markings kept in the clear by an older version go with the rest.

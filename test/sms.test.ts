@@ -157,7 +157,7 @@ describe('following up an SMS report', () => {
       )
     ).rows[0];
     expect(stored?.follow_up).toBe(true);
-    expect(stored?.callback).toMatch(/^v1\./);
+    expect(stored?.callback).toMatch(/^v2\.[0-9a-f]{8}\./);
 
     const confirmed = await t.faro.app.inject({
       method: 'POST',

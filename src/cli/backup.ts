@@ -17,9 +17,7 @@ import {
 } from '../server/backup/envelope.js';
 import { readBackup, restoreBackup } from '../server/backup/restore.js';
 import { type Config, loadConfigOrExit, StartupError } from '../server/config.js';
-import { checkServerKey } from '../server/crypto/key-check.js';
-import { createSecretBox } from '../server/crypto/secret-box.js';
-import { keySource, loadSecretKey } from '../server/crypto/secret-key.js';
+import { openKeyring } from '../server/crypto/key-check.js';
 import { type Database, openDatabase } from '../server/db/database.js';
 import { databaseSize } from '../server/db/inventory.js';
 
@@ -278,8 +276,7 @@ async function checkKeyAfterRestore(config: Config): Promise<void> {
   }
   const database = await openDatabase(config.database);
   try {
-    const box = await createSecretBox(await loadSecretKey(config, (message) => console.warn(message)));
-    await checkServerKey(database.db, box, keySource(config));
+    await openKeyring(database.db, config, (message) => console.warn(message));
     console.log('The server key here opens the restored sealed fields.');
   } catch (error) {
     if (!(error instanceof StartupError)) throw error;

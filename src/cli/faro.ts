@@ -3,9 +3,9 @@ import { rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { Command, Option } from 'commander';
 import { type Config, loadConfigOrExit, PROCESS_ROLES, StartupError } from '../server/config.js';
-import { checkServerKey } from '../server/crypto/key-check.js';
+import { openKeyring } from '../server/crypto/key-check.js';
 import { createSecretBox, type SecretBox } from '../server/crypto/secret-box.js';
-import { keySource, loadSecretKey } from '../server/crypto/secret-key.js';
+import { loadKeyRing } from '../server/crypto/secret-key.js';
 import { lockDataDir } from '../server/db/data-dir-lock.js';
 import { type Database, isDatabaseUnavailable, openDatabase } from '../server/db/database.js';
 import { migrateDatabase } from '../server/db/migrate.js';
@@ -27,6 +27,7 @@ import { verifyBundle } from '../server/modules/evidence/bundle-verify.js';
 import { ROLES, type Role } from '../shared/access.js';
 import { LANGUAGES, type Language } from '../shared/report-fields.js';
 import { registerBackupCommands } from './backup.js';
+import { addKeyCommands } from './keys.js';
 
 const program = new Command()
   .name('faro')
@@ -64,8 +65,7 @@ program
     const config = loadConfigOrExit();
     await withDatabase(config, async (database) => {
       await migrateDatabase(database);
-      const box = await createSecretBox(await loadSecretKey(config, (message) => console.warn(message)));
-      await checkServerKey(database.db, box, keySource(config));
+      const box = await openKeyring(database.db, config, (message) => console.warn(message));
       const seeded = await seedDemoOnce(config, database, box);
       console.log(seeded ? 'Demo data inserted.' : 'Demo data was already there; nothing changed.');
     });
@@ -94,7 +94,7 @@ demo
       console.log(`${code}  (${demoEmail(role as Role)}; a new code every 30 seconds, each accepted once)`);
     // While the demo runs, its embedded database is the server's alone: the code comes from the kept secrets.
     if (config.database.kind === 'pglite') {
-      const box = await createSecretBox(await loadSecretKey(config, (message) => console.warn(message)));
+      const box = await createSecretBox(await loadKeyRing(config, (message) => console.warn(message)));
       const kept = await keptDemoCode(demoSecretsFile(config.database.dataDir), box, role as Role);
       if (kept) return say(kept);
     }
@@ -116,11 +116,12 @@ async function withDemo(fn: (database: Database, box: SecretBox) => Promise<void
   const config = demoConfig();
   await withDatabase(config, async (database) => {
     await migrateDatabase(database);
-    const box = await createSecretBox(await loadSecretKey(config, (message) => console.warn(message)));
-    await checkServerKey(database.db, box, keySource(config));
+    const box = await openKeyring(database.db, config, (message) => console.warn(message));
     await fn(database, box);
   });
 }
+
+addKeyCommands(program, withDatabase);
 
 const evidence = program.command('evidence').description('Evidence bundles for counsel.');
 evidence

@@ -62,6 +62,16 @@ export const ENV_CATALOGUE: { [K in EnvKey]: EnvDoc } = {
       'where the key is made and kept when `FARO_SECRET_KEY` is not set; never inside the data folder',
     shownDefault: '`<FARO_DATA_DIR>.key`',
   },
+  FARO_OLD_SECRET_KEYS: {
+    group: 'Database, files and the server key',
+    description:
+      'older server keys (comma-separated base64) that only open values, during a rotation; see [Rotating the server key](OPERATIONS.md#rotating-the-server-key)',
+  },
+  FARO_NEXT_SECRET_KEY: {
+    group: 'Database, files and the server key',
+    description:
+      'a key announced before it becomes current: opened, never used to seal (so a rolling restart onto a new key never meets a value it cannot open)',
+  },
   EVIDENCE_STORE_DIR: {
     group: 'Database, files and the server key',
     description:

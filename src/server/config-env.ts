@@ -162,6 +162,19 @@ export const envSchema = z.object({
     .string()
     .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 random bytes, base64-encoded')
     .optional(),
+  /** Keys of before a rotation (comma-separated base64): they only open values (docs/OPERATIONS.md). */
+  FARO_OLD_SECRET_KEYS: z
+    .string()
+    .refine(
+      (value) => value.split(',').every((key) => Buffer.from(key.trim(), 'base64').length === 32),
+      'must be keys of 32 random bytes, base64-encoded, separated by commas',
+    )
+    .optional(),
+  /** The key a rotation will make current, announced first so every process can open what it seals. */
+  FARO_NEXT_SECRET_KEY: z
+    .string()
+    .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 random bytes, base64-encoded')
+    .optional(),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')

@@ -55,6 +55,8 @@ export interface Config {
   timeZone: string;
   /** The key for fields encrypted at rest; when not given, `keyFile` is made on first start. */
   secretKey: Uint8Array | undefined;
+  /** Keys that only open: older ones (FARO_OLD_SECRET_KEYS) and an announced next one (FARO_NEXT_SECRET_KEY). */
+  openOnlyKeys: Uint8Array[];
   keyFile: string;
   /** Where earlier versions kept the key file (inside the data folder); moved to `keyFile` when found. */
   legacyKeyFile: string;
@@ -235,6 +237,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     webDistDir: path.resolve(env.WEB_DIST_DIR),
     timeZone: env.FARO_TIMEZONE,
     secretKey: env.FARO_SECRET_KEY ? Buffer.from(env.FARO_SECRET_KEY, 'base64') : undefined,
+    openOnlyKeys: [...(env.FARO_OLD_SECRET_KEYS?.split(',') ?? []), env.FARO_NEXT_SECRET_KEY ?? '']
+      .filter((key) => key.trim())
+      .map((key) => Buffer.from(key.trim(), 'base64')),
     // Beside the data folder, not in it: a copy or backup of the data must not carry the key that opens it.
     keyFile: path.resolve(env.FARO_SECRET_KEY_FILE ?? `${dataDir}.key`),
     legacyKeyFile: path.join(dataDir, 'faro-secret.key'),

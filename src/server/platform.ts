@@ -1,9 +1,8 @@
 import type { Writable } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from './config.js';
-import { checkServerKey } from './crypto/key-check.js';
-import { createSecretBox, type SecretBox } from './crypto/secret-box.js';
-import { keySource, loadSecretKey } from './crypto/secret-key.js';
+import { openKeyring } from './crypto/key-check.js';
+import type { SecretBox } from './crypto/secret-box.js';
 import { type Database, openDatabase } from './db/database.js';
 import { migrateDatabase } from './db/migrate.js';
 import { createFormPostLimit, type FormPostLimit } from './http/form-limit.js';
@@ -75,8 +74,7 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
   const opened: Array<() => unknown> = [];
   try {
     await migrateDatabase(database);
-    const box = await createSecretBox(await loadSecretKey(config, (message) => log.warn(message)));
-    await checkServerKey(database.db, box, keySource(config));
+    const box = await openKeyring(database.db, config, (message) => log.warn(message));
     const works = options.work ?? config.role !== 'web';
     const metrics = createMetrics();
     const logError = (message: string, error: unknown) => log.error({ error: loggableError(error) }, message);

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, copyFile, link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { chmod, copyFile, link, mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config.js';
+import type { KeyRing } from './secret-box.js';
 
 /**
  * The server's 32-byte key: from FARO_SECRET_KEY, or else a key file made
@@ -14,6 +16,9 @@ import type { Config } from '../config.js';
  * data folder; such a key is moved out on start, with a warning. The key must
  * never live in the database. With PostgreSQL and several machines, every
  * process needs the same key: set FARO_SECRET_KEY (a warning says so).
+ *
+ * The file may hold several keys, one a line: the first seals, the others
+ * (kept by `faro keys rotate`) only open; this returns the first.
  */
 export async function loadSecretKey(
   config: Pick<Config, 'secretKey' | 'keyFile' | 'legacyKeyFile' | 'database'>,
@@ -27,8 +32,8 @@ export async function loadSecretKey(
     );
   }
   await moveLegacyKey(config.legacyKeyFile, file, warn);
-  const existing = await readKey(file, warn);
-  if (existing) return existing;
+  const existing = await readKeys(file, warn);
+  if (existing) return existing[0] as Uint8Array;
   await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   const key = randomBytes(32);
   // Written whole under a name of its own, then linked into place: another
@@ -42,9 +47,9 @@ export async function loadSecretKey(
   } catch (error) {
     // Another process starting at the same moment put its key there first: use theirs.
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    const theirs = await readKey(file, warn);
+    const theirs = await readKeys(file, warn);
     if (!theirs) throw error;
-    return theirs;
+    return theirs[0] as Uint8Array;
   } finally {
     await unlink(draft).catch(() => undefined);
   }
@@ -89,16 +94,71 @@ async function moveLegacyKey(legacy: string, file: string, warn: (message: strin
   );
 }
 
-async function readKey(file: string, warn: (message: string) => void): Promise<Uint8Array | null> {
+async function readKeys(file: string, warn: (message: string) => void): Promise<Uint8Array[] | null> {
   try {
     const { mode } = await stat(file);
     if ((mode & 0o077) !== 0) {
       await chmod(file, 0o600);
       warn(`The key file ${file} could be read by other users of this machine; it is now private (0600).`);
     }
-    return decodeKey((await readFile(file, 'utf8')).trim());
+    return parseKeyFile(await readFile(file, 'utf8'));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+/** A key file: one base64 key a line, the current first, then older keys that only open. */
+export function parseKeyFile(text: string): Uint8Array[] {
+  const keys = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'))
+    .map(decodeKey);
+  if (keys.length === 0) throw new Error('the key file holds no key');
+  return keys;
+}
+
+/**
+ * The keyring of this process: FARO_SECRET_KEY (or the key file's first key) seals; the file's
+ * other lines, FARO_OLD_SECRET_KEYS and FARO_NEXT_SECRET_KEY only open. In key-file mode a value
+ * naming a key the ring lacks makes it re-read the file (`faro keys rotate` may have written it).
+ */
+export async function loadKeyRing(
+  config: Pick<Config, 'secretKey' | 'openOnlyKeys' | 'keyFile' | 'legacyKeyFile' | 'database'>,
+  warn: (message: string) => void = () => undefined,
+): Promise<KeyRing> {
+  const current = await loadSecretKey(config, warn);
+  if (config.secretKey) return { current, others: config.openOnlyKeys };
+  const fromFile = (await readKeys(config.keyFile, warn)) ?? [current];
+  const ringOf = (keys: Uint8Array[]): KeyRing => ({
+    current: keys[0] as Uint8Array,
+    others: [...keys.slice(1), ...config.openOnlyKeys],
+    reload: () => {
+      try {
+        return ringOf(parseKeyFile(readFileSync(config.keyFile, 'utf8')));
+      } catch {
+        return null;
+      }
+    },
+  });
+  return ringOf(fromFile);
+}
+
+/**
+ * Writes a key file anew (one key a line, the current first), whole under a name of its own and
+ * renamed into place: a process re-reading it sees the old file or the new, never half of one.
+ */
+export async function writeKeyFile(file: string, keys: readonly Uint8Array[]): Promise<void> {
+  const draft = `${file}.${process.pid}.${randomBytes(6).toString('hex')}`;
+  await writeFile(draft, keys.map((key) => `${Buffer.from(key).toString('base64')}\n`).join(''), {
+    mode: 0o600,
+    flag: 'wx',
+  });
+  try {
+    await rename(draft, file);
+  } catch (error) {
+    await unlink(draft).catch(() => undefined);
     throw error;
   }
 }

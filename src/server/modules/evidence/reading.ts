@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EvidenceCustody, EvidenceItem, EvidenceVerification } from '../../../shared/evidence.js';
+import { kidOf, UnknownKeyError } from '../../crypto/secret-box.js';
 import { AppError } from '../../http/errors.js';
 import type { CustodyCheck, CustodyEntry } from './custody.js';
 import { opensOriginals, seesEvidenceFacts } from './evidence.policy.js';
@@ -34,11 +35,21 @@ export interface ExportedItem {
 export function createReading(items: Items) {
   const { database, box, now } = items;
 
-  /** A custody row's details as the legal team reads them: a hold's reason opened. */
-  const openDetails = (itemId: string, details: CustodyEntry['details']) =>
-    typeof details.reason === 'string' && details.reason.startsWith('v1.')
-      ? { ...details, reason: box.open(details.reason, holdContext(itemId)) }
-      : details;
+  /**
+   * A custody row's details as the legal team reads them: a hold's reason opened. A reason sealed
+   * with a server key since retired (the chain's hashes cover it, so it is never re-sealed) is
+   * left out; the entry and its hash stay.
+   */
+  const openDetails = (itemId: string, details: CustodyEntry['details']) => {
+    if (typeof details.reason !== 'string' || kidOf(details.reason) === null) return details;
+    try {
+      return { ...details, reason: box.open(details.reason, holdContext(itemId)) };
+    } catch (error) {
+      if (!(error instanceof UnknownKeyError)) throw error;
+      const { reason: _retired, ...rest } = details;
+      return rest;
+    }
+  };
 
   return {
     /** The items of an incident this person may know of. */
