@@ -14,18 +14,14 @@ import { type StaffSession, staffSession } from './support/sessions.js';
 import { smsProviderEnv, startSmsProvider } from './support/sms-provider.js';
 
 /**
- * Issue 18: three real `faro start` processes on one PostgreSQL, as behind a load balancer (it
- * says who the client is in X-Forwarded-For). The per-address limit, the proof of work's "once"
+ * Issue 18: real `faro start` processes on one PostgreSQL, as behind a load balancer (it says who
+ * the client is in X-Forwarded-For): two web processes and two workers. The per-address limit, the proof of work's "once"
  * and the SMS number's pace hold for all of them together. PGlite is one process's database, so
  * this runs on PostgreSQL only; test/shared-state.test.ts covers the same within one process.
  */
 
-/**
- * How each process is started. Today every `faro start` serves requests and runs jobs; with roles,
- * this line becomes e.g. ['web', 'web', 'worker'] (reports go to the first two; the SMS are sent
- * by whichever run jobs).
- */
-const ROLES: (string | null)[] = [null, null, null];
+/** How each process is started: reports go to the two web processes; the texts are sent by the two workers. */
+const ROLES: (string | null)[] = ['web', 'web', 'worker', 'worker'];
 const argsOf = (role: string | null) => [
   '--import',
   'tsx',
