@@ -4,6 +4,7 @@ import { createSecretBox } from '../src/server/crypto/secret-box.js';
 import { decodeKey } from '../src/server/crypto/secret-key.js';
 import { contactContext } from '../src/server/modules/alerts/subscriptions.service.js';
 import { loadVapidKeys } from '../src/server/modules/alerts/vapid.js';
+import { publishAlertOverHttp } from './support/alerts.js';
 import { createTestDatabase, type TestDatabase } from './support/db.js';
 import { TEST_SECRET_KEY } from './support/keys.js';
 import { type ServerProcess, spawnServer } from './support/process.js';
@@ -116,28 +117,10 @@ describe.skipIf(!process.env.DATABASE_URL)('a worker killed in the middle of a f
   it('delivers to everyone exactly once after a restart, by e-mail, push and SMS', async () => {
     const first = await spawnServer(env);
     servers.push(first);
-    const post = (session: StaffSession, path: string, body?: unknown) =>
-      fetch(`${first.baseUrl}${path}`, {
-        method: 'POST',
-        headers: { ...session.headers, ...(body ? { 'content-type': 'application/json' } : {}) },
-        body: body ? JSON.stringify(body) : null,
-      });
     const zoneId = (
       (await (await fetch(`${first.baseUrl}/api/zones`)).json()) as { zones: { id: string; name: string }[] }
     ).zones.find((z) => z.name === 'Boyle Heights')?.id;
-    const template = (await (
-      await post(dispatcher, '/api/manage/alerts/template', { kind: 'activity', zoneIds: [zoneId] })
-    ).json()) as object;
-    const draft = (await (
-      await post(dispatcher, '/api/manage/alerts', { kind: 'activity', capStatus: 'Actual', ...template })
-    ).json()) as { id: string };
-    const submitted = (await (await post(dispatcher, `/api/manage/alerts/${draft.id}/submit`)).json()) as {
-      contentHash: string;
-    };
-    const approved = await post(approver, `/api/manage/alerts/${draft.id}/approve`, {
-      contentHash: submitted.contentHash,
-    });
-    expect(approved.status).toBe(200);
+    const draft = await publishAlertOverHttp(first.baseUrl, dispatcher, approver, zoneId ?? '');
 
     // Killed (SIGKILL) while the pushes are a third of the way through, and again, after a restart,
     // while the texts are — whichever channel's senders run first.

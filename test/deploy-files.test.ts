@@ -79,6 +79,10 @@ describe('deploy/compose.yaml', () => {
     expect(web?.environment?.TRUST_PROXY).toBe(networks.frontend?.ipv4_address);
     expect(web?.environment?.PUBLIC_URL).toMatch(/^https:\/\//);
     expect(read('deploy/Caddyfile')).toMatch(/reverse_proxy web:8080 \{[^}]*health_uri \/readyz/);
+    // No access log (who posted a report, from where, when); readiness and metrics not published.
+    expect(read('deploy/Caddyfile')).not.toMatch(/^\s*log\b/m);
+    expect(read('deploy/Caddyfile')).toMatch(/respond \/readyz 404/);
+    expect(read('deploy/Caddyfile')).toMatch(/respond \/metrics 404/);
   });
 });
 

@@ -4,6 +4,7 @@ import { createSecretBox } from '../src/server/crypto/secret-box.js';
 import { decodeKey } from '../src/server/crypto/secret-key.js';
 import { smsCost } from '../src/server/modules/alerts/sms-segments.js';
 import { contactContext } from '../src/server/modules/alerts/subscriptions.service.js';
+import { publishAlertOverHttp } from './support/alerts.js';
 import { createTestDatabase, type TestDatabase } from './support/db.js';
 import { buildReportInput } from './support/factories.js';
 import { TEST_SECRET_KEY } from './support/keys.js';
@@ -136,25 +137,7 @@ describe.skipIf(!process.env.DATABASE_URL)('limits held by several processes tog
 
   it(`${SUBSCRIBERS} alert texts sent by several processes never pass the number's rate in any second`, async () => {
     const [a] = web();
-    const post = (session: StaffSession, path: string, body?: unknown) =>
-      fetch(`${a.baseUrl}${path}`, {
-        method: 'POST',
-        headers: { ...session.headers, ...(body ? { 'content-type': 'application/json' } : {}) },
-        body: body ? JSON.stringify(body) : null,
-      });
-    const template = (await (
-      await post(dispatcher, '/api/manage/alerts/template', { kind: 'activity', zoneIds: [zoneId] })
-    ).json()) as object;
-    const draft = (await (
-      await post(dispatcher, '/api/manage/alerts', { kind: 'activity', capStatus: 'Actual', ...template })
-    ).json()) as { id: string };
-    const submitted = (await (await post(dispatcher, `/api/manage/alerts/${draft.id}/submit`)).json()) as {
-      contentHash: string;
-    };
-    const approved = await post(approver, `/api/manage/alerts/${draft.id}/approve`, {
-      contentHash: submitted.contentHash,
-    });
-    expect(approved.status).toBe(200);
+    await publishAlertOverHttp(a.baseUrl, dispatcher, approver, zoneId);
 
     const deadline = Date.now() + 90_000;
     while (sms.sent.length < SUBSCRIBERS) {

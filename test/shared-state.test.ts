@@ -131,6 +131,42 @@ describe('state shared by every Faro process through the database', () => {
       expect((sorted[i] ?? 0) - (sorted[i - 1] ?? 0)).toBeGreaterThan(1000 / RATE - 0.01);
   });
 
+  it('a client over its limit is refused from memory until its window ends: a flood costs no write per request', async () => {
+    let writes = 0;
+    const real = a.faro.database;
+    const counting = {
+      ...real,
+      db: new Proxy(real.db, {
+        get(target, property, receiver) {
+          const value = Reflect.get(target, property, receiver);
+          if (property !== 'execute' || typeof value !== 'function') return value;
+          return (...args: unknown[]) => {
+            writes += 1;
+            return value.apply(target, args);
+          };
+        },
+      }),
+    } as Database;
+    const log = { error: () => undefined } as unknown as FastifyBaseLogger;
+    const Store = databaseRateLimitStore({ database: counting, box: a.faro.box }, log);
+    const store = new Store({}).child({ routeInfo: { method: 'POST', url: '/api/flood-test' } });
+    const counts: number[] = [];
+    for (let i = 0; i < 6; i++)
+      counts.push(
+        await new Promise<number>((resolve, reject) =>
+          store.incr(
+            'f100d',
+            (error, result) => (error ? reject(error) : resolve(result?.current ?? -1)),
+            60_000,
+            2,
+          ),
+        ),
+      );
+    expect(counts).toEqual([1, 2, 3, 4, 5, 6]);
+    // Two let through, the first refusal counted in the database; the other three refused from memory.
+    expect(writes).toBe(3);
+  });
+
   it('a counter the database cannot keep falls back to this process, said in the log, never refusing everyone', async () => {
     const logged: string[] = [];
     const log = {

@@ -39,6 +39,16 @@ describe('loadConfig', () => {
     expect(problems).toMatch(/escape every per-address limit/);
   });
 
+  it('issue 18: refuses a metrics listener beyond this machine without a token', () => {
+    expect(problemsOf({ METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' })).toMatch(
+      /METRICS_HOST: 0\.0\.0\.0 .*METRICS_TOKEN/,
+    );
+    expect(() =>
+      loadConfig({ METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0', METRICS_TOKEN: 'x'.repeat(32) }),
+    ).not.toThrow();
+    expect(() => loadConfig({ METRICS_PORT: '9464' })).not.toThrow();
+  });
+
   it('issue 12 item 3: trusts a number of proxy hops, or the proxies’ addresses and networks only', () => {
     expect(loadConfig({}).trustProxy).toBe(false);
     expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toEqual({ hops: 1 });

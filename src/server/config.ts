@@ -158,6 +158,17 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (env.HTTP_HEADERS_TIMEOUT_SECONDS > env.HTTP_REQUEST_TIMEOUT_SECONDS) {
     problems.push('HTTP_HEADERS_TIMEOUT_SECONDS: must not be longer than HTTP_REQUEST_TIMEOUT_SECONDS');
   }
+  // Metrics show live activity (reports by channel, responders' streams, missed check-ins):
+  // a listener beyond this machine must ask for the token.
+  if (
+    env.METRICS_PORT !== undefined &&
+    !env.METRICS_TOKEN &&
+    !['127.0.0.1', '::1', 'localhost'].includes(env.METRICS_HOST)
+  ) {
+    problems.push(
+      `METRICS_HOST: ${env.METRICS_HOST} opens /metrics beyond this machine; set METRICS_TOKEN too (openssl rand -hex 32), or keep METRICS_HOST=127.0.0.1`,
+    );
+  }
   const smsGiven = SMS_KEYS.filter((key) => env[key] !== undefined);
   if (smsGiven.length > 0 && smsGiven.length < SMS_KEYS.length) {
     problems.push(

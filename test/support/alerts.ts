@@ -152,3 +152,35 @@ export async function drainAlertJobs(faro: Faro, rounds = 3): Promise<void> {
     await jobs.drain(jobDefinitions.alertSend, 20_000);
   }
 }
+
+/**
+ * The same two-person path over real HTTP, to a `faro start` at `baseUrl`: a draft from the zone's
+ * template, submitted by the dispatcher, approved by the approver with the hash they were shown.
+ */
+export async function publishAlertOverHttp(
+  baseUrl: string,
+  dispatcher: StaffSession,
+  approver: StaffSession,
+  zoneId: string,
+): Promise<{ id: string }> {
+  const post = (session: StaffSession, path: string, body?: unknown) =>
+    fetch(`${baseUrl}${path}`, {
+      method: 'POST',
+      headers: { ...session.headers, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : null,
+    });
+  const template = (await (
+    await post(dispatcher, '/api/manage/alerts/template', { kind: 'activity', zoneIds: [zoneId] })
+  ).json()) as object;
+  const draft = (await (
+    await post(dispatcher, '/api/manage/alerts', { kind: 'activity', capStatus: 'Actual', ...template })
+  ).json()) as { id: string };
+  const submitted = (await (await post(dispatcher, `/api/manage/alerts/${draft.id}/submit`)).json()) as {
+    contentHash: string;
+  };
+  const approved = await post(approver, `/api/manage/alerts/${draft.id}/approve`, {
+    contentHash: submitted.contentHash,
+  });
+  expect(approved.status).toBe(200);
+  return draft;
+}

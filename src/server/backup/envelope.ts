@@ -158,7 +158,9 @@ async function derive(
   salt: Uint8Array,
   costs: { memoryCost: number; timeCost: number; parallelism: number },
 ): Promise<Uint8Array> {
-  if (costs.memoryCost > 4 * 1024 * 1024 || costs.timeCost > 64 || costs.parallelism > 16)
+  // A header is read before anything proves it is Faro's: never more than 4× what Faro writes
+  // (64 MiB), so a made-up file cannot make a restore take gigabytes of memory.
+  if (costs.memoryCost > 4 * KDF.memoryCost || costs.timeCost > 16 * KDF.timeCost || costs.parallelism > 16)
     throw new BackupRefused('The backup asks for argon2id costs beyond what Faro writes: not a Faro backup.');
   const raw = await hashRaw(passphrase, {
     algorithm: ARGON2ID,

@@ -49,7 +49,7 @@ type Callback = (error: Error | null, result?: Counted) => void;
 /** How often a process deletes ended windows, and how many rows at most each time. */
 const SWEEP_EVERY_MS = 10_000;
 const SWEEP_LIMIT = 1000;
-/** How many keys the fallback (database unreachable) keeps in memory. */
+/** How many keys the fallback (database unreachable) keeps in memory; and the refusals remembered. */
 const FALLBACK_KEYS = 5000;
 
 /**
@@ -65,11 +65,21 @@ const FALLBACK_KEYS = 5000;
  * report is never refused for the counter's sake, and a flood still meets the limit in each
  * process (N processes: N times the limit, for the outage's length). The failure is logged (at
  * most once a minute), never silent.
+ *
+ * A client over its limit is remembered in this process until its window ends, and refused from
+ * memory: a flood costs the database one write per process and window, not one per request (the
+ * database is what every report and the board need during a raid).
  */
 export function databaseRateLimitStore(deps: RateLimitDeps, log: FastifyBaseLogger) {
   let lastSweep = Date.now();
   let lastWarning = 0;
   const fallback = new Map<string, { count: number; endsAt: number }>();
+  const refused = new Map<string, { count: number; endsAt: number }>();
+  const remember = (map: typeof refused, key: string, entry: { count: number; endsAt: number }) => {
+    map.set(key, entry);
+    // The oldest key goes first (a Map keeps insertion order).
+    if (map.size > FALLBACK_KEYS) map.delete(map.keys().next().value ?? '');
+  };
 
   const countInMemory = (key: string, windowMs: number): Counted => {
     const now = Date.now();
@@ -77,9 +87,7 @@ export function databaseRateLimitStore(deps: RateLimitDeps, log: FastifyBaseLogg
     if (!entry || entry.endsAt <= now) {
       fallback.delete(key);
       entry = { count: 0, endsAt: now + windowMs };
-      fallback.set(key, entry);
-      // The oldest key goes first (a Map keeps insertion order).
-      if (fallback.size > FALLBACK_KEYS) fallback.delete(fallback.keys().next().value ?? '');
+      remember(fallback, key, entry);
     }
     entry.count += 1;
     return { current: entry.count, ttl: entry.endsAt - now };
@@ -101,11 +109,19 @@ export function databaseRateLimitStore(deps: RateLimitDeps, log: FastifyBaseLogg
       this.route = `${String(info.method ?? '')} ${String(info.url ?? '')}`;
     }
 
-    incr(key: string, callback: Callback, timeWindow: number, _max: number): void {
+    incr(key: string, callback: Callback, timeWindow: number, max: number): void {
       const rowKey = `${this.route}:${key}`;
+      const over = refused.get(rowKey);
+      if (over && over.endsAt > Date.now()) {
+        over.count += 1;
+        callback(null, { current: over.count, ttl: over.endsAt - Date.now() });
+        return;
+      }
+      if (over) refused.delete(rowKey);
       countHit(deps.database.db, rowKey, timeWindow).then(
         ({ count, ttlMs }) => {
           sweep();
+          if (count > max) remember(refused, rowKey, { count, endsAt: Date.now() + ttlMs });
           callback(null, { current: count, ttl: ttlMs });
         },
         (error: unknown) => {
