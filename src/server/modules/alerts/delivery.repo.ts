@@ -119,6 +119,26 @@ export async function claimDeliveries(
 }
 
 /**
+ * Extends the leases of rows a live sender still holds (claimed, not yet marked): one statement
+ * for all of them, each only if it is still this sender's claim (same attempt, still sending).
+ */
+export async function renewLeases(
+  client: SqlExecutor,
+  alertId: string,
+  rows: ReadonlyArray<{ subscriptionId: string; attempts: number }>,
+  leaseSeconds: number,
+): Promise<void> {
+  if (rows.length === 0) return;
+  await client.query(
+    `update deliveries d set lease_until = now() + make_interval(secs => $4)
+     from unnest($2::uuid[], $3::int[]) as held(subscription_id, attempts)
+     where d.alert_id = $1 and d.subscription_id = held.subscription_id
+       and d.attempts = held.attempts and d.state = 'sending'`,
+    [alertId, rows.map((row) => row.subscriptionId), rows.map((row) => row.attempts), leaseSeconds],
+  );
+}
+
+/**
  * Extends the lease on a claimed row just before its message leaves, if this sender still holds
  * it (same attempt, still sending): false when the lease ran out and another sender took it.
  */

@@ -25,6 +25,7 @@ import {
   nextRetryAt,
   pendingChannels,
   renewLease,
+  renewLeases,
 } from './delivery.repo.js';
 import { type Pace, streamDeliveries } from './delivery-stream.js';
 import { type Publishing, publicHost } from './publishing.js';
@@ -247,33 +248,49 @@ export function deliveryJobs(deps: {
     const pace = paceOf(channel, settings.pushPerOrigin);
     const started = Date.now();
     let overBudget = false;
-    await streamDeliveries<Addressed>({
-      pace,
-      async claim() {
-        if (Date.now() - started > settings.jobBudgetMs) {
-          overBudget = true;
-          return [];
-        }
-        const claimed = await claimDeliveries(
-          database.pool,
-          alertId,
-          channel,
-          pace.batch,
-          settings.leaseSeconds,
-        );
-        return claimed.map((row) => address(channel, row));
+    // Rows claimed and not yet marked: their leases are renewed while this sender lives, so rows
+    // waiting their turn here (the number's pace, a slow push service) are not taken by another
+    // sender meanwhile; a sender that dies stops renewing, and its rows are retaken after the lease.
+    const held = new Map<string, ClaimedDelivery>();
+    const heartbeat = setInterval(
+      () => {
+        renewLeases(database.pool, alertId, [...held.values()], settings.leaseSeconds).catch(() => undefined);
       },
-      originOf: (item) => item.origin,
-      send,
-      record: (items, outcomes) => {
-        deps.onOutcomes?.(channel, outcomes);
-        return record(
-          alertId,
-          items.map((item) => item.row),
-          outcomes,
-        );
-      },
-    });
+      Math.max(500, (settings.leaseSeconds * 1000) / 3),
+    );
+    try {
+      await streamDeliveries<Addressed>({
+        pace,
+        async claim() {
+          if (Date.now() - started > settings.jobBudgetMs) {
+            overBudget = true;
+            return [];
+          }
+          const claimed = await claimDeliveries(
+            database.pool,
+            alertId,
+            channel,
+            pace.batch,
+            settings.leaseSeconds,
+          );
+          for (const row of claimed) held.set(row.subscriptionId, row);
+          return claimed.map((row) => address(channel, row));
+        },
+        originOf: (item) => item.origin,
+        send,
+        record: (items, outcomes) => {
+          for (const item of items) held.delete(item.row.subscriptionId);
+          deps.onOutcomes?.(channel, outcomes);
+          return record(
+            alertId,
+            items.map((item) => item.row),
+            outcomes,
+          );
+        },
+      });
+    } finally {
+      clearInterval(heartbeat);
+    }
     return overBudget ? 'budget' : 'done';
   }
 
