@@ -165,20 +165,20 @@ export async function liveBench(options: LiveBenchOptions): Promise<void> {
       console.table([
         {
           measure: 'report 201 → its incident on a board (every board, every report)',
-          p50: ms(percentile(latencies, 0.5)),
-          p99: ms(percentile(latencies, 0.99)),
+          p50: ms(percentile(latencies, 50)),
+          p99: ms(percentile(latencies, 99)),
           max: ms(Math.max(...latencies)),
         },
         {
           measure: 'report 201 → first board',
-          p50: ms(percentile(firstArrivals, 0.5)),
-          p99: ms(percentile(firstArrivals, 0.99)),
+          p50: ms(percentile(firstArrivals, 50)),
+          p99: ms(percentile(firstArrivals, 99)),
           max: ms(Math.max(...firstArrivals)),
         },
         {
           measure: 'report 201 → last board',
-          p50: ms(percentile(lastArrivals, 0.5)),
-          p99: ms(percentile(lastArrivals, 0.99)),
+          p50: ms(percentile(lastArrivals, 50)),
+          p99: ms(percentile(lastArrivals, 99)),
           max: ms(Math.max(...lastArrivals)),
         },
       ]);
