@@ -1,6 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fanOut } from '../src/server/modules/alerts/delivery.repo.js';
 import { contactContext } from '../src/server/modules/alerts/subscriptions.service.js';
 import type { AlertView, RecipientCounts } from '../src/shared/alert.js';
 import { alertSteps } from './support/alerts.js';
@@ -82,8 +81,16 @@ const countsOf = async (alertId: string): Promise<RecipientCounts> =>
 
 /** The deliveries the fan-out made for a published alert, per channel. */
 async function deliveredPerChannel(alertId: string) {
-  // The job queue may have run it already: running it again adds nothing (one row per subscription).
-  await t.faro.database.transaction((tx) => fanOut(tx.client, alertId));
+  // The senders make a delivery row per recipient as they walk them: until every one is walked.
+  await t.faro.jobs.drain(t.faro.jobDefinitions.alertFanOut, 20_000);
+  await expect
+    .poll(
+      async () =>
+        (await t.faro.database.pool.query('select queued_at from alerts where id = $1', [alertId])).rows[0]
+          ?.queued_at,
+      { timeout: 20_000, interval: 100 },
+    )
+    .toBeTruthy();
   const { rows } = await t.faro.database.pool.query<{ channel: Channel; n: number }>(
     'select channel, count(*)::int as n from deliveries where alert_id = $1 group by channel',
     [alertId],

@@ -190,9 +190,10 @@ export const alertZones = pgTable(
 );
 
 /**
- * Exactly one row per alert × subscription (and so per channel): the fan-out
- * inserts them with ON CONFLICT DO NOTHING, a sender claims a row before it
- * sends and marks it after, so a retried or replayed job never sends twice.
+ * Exactly one row per alert × subscription (and so per channel): a sender
+ * creates the rows of its channel as it walks the alert's recipients (see
+ * `deliverySources`), claimed for itself, with ON CONFLICT DO NOTHING; it marks
+ * them after sending, so a retried or replayed job never sends twice.
  */
 export const deliveries = pgTable(
   'deliveries',
@@ -215,6 +216,37 @@ export const deliveries = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.alertId, t.subscriptionId] }),
-    index('deliveries_pending').on(t.alertId, t.channel, t.state),
+    // Only rows still to send: the claims read a small index however many have been sent, and a
+    // row marked sent leaves it (no new entry for it).
+    index('deliveries_pending').on(t.alertId, t.channel).where(sql`state in ('queued', 'sending')`),
   ],
+);
+
+/**
+ * Where each channel's senders of an alert stand in its recipients: one row
+ * per alert, channel and source (a zone's subscribers, or — zone null —
+ * everyone the earlier alert reached), walked in subscription-id order. A
+ * sender takes the next page under this row's lock and creates the delivery
+ * rows of that page in the same transaction, so the first pushes leave after
+ * the first page, not after a million-row insert. A follow-up sets the
+ * earlier alert's open sources `withdrawn` (waiting for a page in progress).
+ */
+export const deliverySources = pgTable(
+  'delivery_sources',
+  {
+    alertId: uuid('alert_id')
+      .notNull()
+      .references(() => alerts.id, { onDelete: 'cascade' }),
+    channel: text('channel', { enum: DELIVERY_CHANNELS }).notNull(),
+    position: smallint('position').notNull(),
+    /** null: the recipients of the earlier alert (of an update, all clear or cancel). */
+    zoneId: uuid('zone_id').references(() => zones.id),
+    /** The last subscription id walked (null: none yet). */
+    afterId: uuid('after_id'),
+    /** open, done, withdrawn. */
+    state: text('state', { enum: ['open', 'done', 'withdrawn'] })
+      .notNull()
+      .default('open'),
+  },
+  (t) => [primaryKey({ columns: [t.alertId, t.channel, t.position] })],
 );

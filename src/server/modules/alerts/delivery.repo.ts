@@ -1,3 +1,4 @@
+import { DELIVERY_CHANNELS } from '../../../shared/alert.js';
 import type { SqlExecutor } from '../../db/database.js';
 
 /**
@@ -7,60 +8,190 @@ import type { SqlExecutor } from '../../db/database.js';
  */
 
 /**
- * Creates the delivery rows of a published alert. Whom it reaches is decided
- * here, in SQL: an alert that is not Actual reaches only staff test
- * subscriptions, whatever called this. A follow-up (update, all clear,
- * cancel) first withdraws what of the earlier alert has not left yet; it
- * reaches everyone the earlier one reached, and (except a cancel, which goes
- * to exactly those) the subscribers of its own zones.
+ * Starts the delivery of a published alert: where each channel's senders are to
+ * walk (its zones' subscribers and, for a follow-up, everyone the earlier alert
+ * reached; a cancel goes to exactly those), and nothing more — the delivery
+ * rows are made by the senders, page by page (`advanceDeliveries`), so the
+ * first messages leave after the first page. A follow-up (update, all clear,
+ * cancel) first withdraws what of the earlier alert has not left yet: its open
+ * sources (waiting for a page being taken) and its queued rows. Run again, it
+ * adds nothing.
  */
-export async function fanOut(client: SqlExecutor, alertId: string): Promise<Record<string, number>> {
+export async function startFanOut(client: SqlExecutor, alertId: string): Promise<void> {
+  await client.query(
+    `update delivery_sources set state = 'withdrawn'
+     where alert_id = (select references_id from alerts where id = $1 and state = 'published')
+       and state = 'open'`,
+    [alertId],
+  );
   await client.query(
     `update deliveries set state = 'withdrawn', lease_until = null
      where alert_id = (select references_id from alerts where id = $1 and state = 'published')
        and state = 'queued'`,
     [alertId],
   );
-  const inserted = await client.query<{ channel: string; n: number }>(
+  await client.query(
     `with alert as (
-       select id, coalition_id, kind, cap_status, references_id from alerts
-       where id = $1 and state = 'published'
+       select id, kind, references_id from alerts where id = $1 and state = 'published'
      ),
-     target as (
-       select sz.subscription_id as id
-       from alert_zones az
-       join subscription_zones sz on sz.zone_id = az.zone_id
-       where az.alert_id = $1 and (select kind from alert) <> 'cancel'
-       union
-       select d.subscription_id
-       from deliveries d
-       where d.alert_id = (select references_id from alert) and d.state in ('sent', 'sending')
-     ),
-     added as (
-       insert into deliveries (alert_id, subscription_id, channel)
-       select alert.id, s.id, s.channel
-       from target
-       join subscriptions s on s.id = target.id
-       cross join alert
-       where s.status = 'active'
-         and s.coalition_id = alert.coalition_id
-         -- The one rule that keeps tests and exercises from the public: it lives in the query itself.
-         and (alert.cap_status = 'Actual' or s.audience = 'staff')
-       on conflict do nothing
-       returning channel
+     source as (
+       select az.zone_id, row_number() over (order by az.zone_id)::smallint as position
+       from alert_zones az, alert
+       where az.alert_id = alert.id and alert.kind <> 'cancel'
+       union all
+       select null, 0::smallint from alert where references_id is not null
      )
-     select channel, count(*)::int as n from added group by channel`,
-    [alertId],
+     insert into delivery_sources (alert_id, channel, position, zone_id)
+     select alert.id, channel, source.position, source.zone_id
+     from alert, source, unnest($2::text[]) as channel
+     on conflict do nothing`,
+    [alertId, DELIVERY_CHANNELS],
   );
-  await client.query(`update alerts set queued_at = coalesce(queued_at, now()) where id = $1`, [alertId]);
-  return Object.fromEntries(inserted.rows.map((row) => [row.channel, row.n]));
 }
 
-/** Channels of an alert with rows still to send (after a fan-out, or at start after a crash). */
+/** Whether a channel of a published alert has recipients still to walk. */
+const OPEN_SOURCES = `select exists (
+  select 1 from delivery_sources ds join alerts a on a.id = ds.alert_id
+  where ds.alert_id = $1 and ds.channel = $2 and ds.state = 'open' and a.state = 'published'
+) as open`;
+
+/** Rows a sender claimed by taking a page of recipients, and whether any source of its channel is still open. */
+export interface AdvancedPage {
+  claimed: ClaimedDelivery[];
+  open: boolean;
+}
+
+/**
+ * Takes the next page of an alert's recipients for one channel: the first
+ * open source's row is locked (another sender of the channel waits its turn),
+ * up to `scan` subscriptions after its cursor are walked, a delivery row is
+ * made for each that the alert reaches (the rule below, as `countRecipients`
+ * counts them) — the first `batch` claimed for the caller ('sending', leased),
+ * the rest queued — and the cursor moves, all in one transaction. The rule
+ * that keeps tests and exercises from the public lives in the query itself.
+ * When the last source is walked, the alert's `queued_at` is set.
+ */
+export async function advanceDeliveries(
+  database: { transaction<T>(fn: (tx: { client: SqlExecutor }) => Promise<T>): Promise<T> },
+  alertId: string,
+  channel: string,
+  options: { scan: number; batch: number; leaseSeconds: number },
+): Promise<AdvancedPage & { walked: number }> {
+  return database.transaction(async ({ client }) => {
+    const { rows: sources } = await client.query<{
+      position: number;
+      zone_id: string | null;
+      after_id: string | null;
+      coalition_id: string;
+      cap_status: string;
+      references_id: string | null;
+    }>(
+      `select ds.position, ds.zone_id, ds.after_id, a.coalition_id, a.cap_status, a.references_id
+       from delivery_sources ds join alerts a on a.id = ds.alert_id
+       where ds.alert_id = $1 and ds.channel = $2 and ds.state = 'open' and a.state = 'published'
+       order by ds.position limit 1
+       for update of ds`,
+      [alertId, channel],
+    );
+    const source = sources[0];
+    if (!source) {
+      // None open — or the one we waited for was finished meanwhile: say whether others remain.
+      const { rows } = await client.query<{ open: boolean }>(OPEN_SOURCES, [alertId, channel]);
+      return { claimed: [], open: rows[0]?.open ?? false, walked: 0 };
+    }
+    const after = source.after_id ?? '00000000-0000-0000-0000-000000000000';
+    // Walked in subscription-id order on an index (the zone's, or the earlier alert's deliveries).
+    const page =
+      source.zone_id !== null
+        ? `select subscription_id as id from subscription_zones
+           where zone_id = $7 and subscription_id > $8 order by subscription_id limit $9`
+        : `select subscription_id as id from deliveries
+           where alert_id = $7 and subscription_id > $8 and channel = $2 and state in ('sent', 'sending')
+           order by subscription_id limit $9`;
+    const { rows } = await client.query<{
+      last_id: string | null;
+      walked: number;
+      subscription_id: string | null;
+      attempts: number | null;
+      contact: string | null;
+      language: string | null;
+    }>(
+      `with page as (${page}),
+       reached as (
+         select s.id, row_number() over (order by s.id) as n
+         from page join subscriptions s on s.id = page.id
+         where s.channel = $2
+           and s.status = 'active'
+           and s.coalition_id = $3
+           and ($4 = 'Actual' or s.audience = 'staff')
+       ),
+       added as (
+         insert into deliveries (alert_id, subscription_id, channel, state, attempts, lease_until)
+         select $1, reached.id, $2,
+                case when reached.n <= $5 then 'sending' else 'queued' end,
+                case when reached.n <= $5 then 1 else 0 end,
+                case when reached.n <= $5 then now() + make_interval(secs => $6) end
+         from reached
+         on conflict do nothing
+         returning subscription_id, attempts, state
+       )
+       select m.last_id, m.walked, c.subscription_id, c.attempts, c.contact, c.language
+       from (select max(id::text)::uuid as last_id, count(*)::int as walked from page) m
+       left join (
+         select added.subscription_id, added.attempts, s.contact, s.language
+         from added join subscriptions s on s.id = added.subscription_id
+         where added.state = 'sending'
+       ) c on true`,
+      [
+        alertId,
+        channel,
+        source.coalition_id,
+        source.cap_status,
+        options.batch,
+        options.leaseSeconds,
+        source.zone_id ?? source.references_id,
+        after,
+        options.scan,
+      ],
+    );
+    const walked = rows[0]?.walked ?? 0;
+    const done = walked < options.scan;
+    await client.query(
+      `update delivery_sources set after_id = coalesce($4, after_id), state = $5
+       where alert_id = $1 and channel = $2 and position = $3`,
+      [alertId, channel, source.position, rows[0]?.last_id ?? null, done ? 'done' : 'open'],
+    );
+    let open = true;
+    if (done) {
+      const { rows: left } = await client.query<{ open: boolean }>(OPEN_SOURCES, [alertId, channel]);
+      open = left[0]?.open ?? false;
+      // Every channel's recipients walked: every delivery of the alert has been queued.
+      await client.query(
+        `update alerts set queued_at = coalesce(queued_at, now())
+         where id = $1 and not exists (select 1 from delivery_sources where alert_id = $1 and state = 'open')`,
+        [alertId],
+      );
+    }
+    const claimed = rows
+      .filter((row) => row.subscription_id !== null)
+      .map((row) => ({
+        subscriptionId: row.subscription_id as string,
+        attempts: row.attempts ?? 1,
+        contact: row.contact ?? '',
+        language: row.language ?? 'en',
+      }));
+    return { claimed, open, walked };
+  });
+}
+
+/** Channels of alerts with rows or recipients still to send (after a fan-out, or at start after a crash). */
 export async function pendingChannels(client: SqlExecutor, alertId?: string) {
   const { rows } = await client.query<{ alert_id: string; channel: string }>(
-    `select distinct alert_id, channel from deliveries
-     where state in ('queued', 'sending') ${alertId ? 'and alert_id = $1' : ''}`,
+    `select alert_id, channel from deliveries
+     where state in ('queued', 'sending') ${alertId ? 'and alert_id = $1' : ''}
+     union
+     select alert_id, channel from delivery_sources
+     where state = 'open' ${alertId ? 'and alert_id = $1' : ''}`,
     alertId ? [alertId] : [],
   );
   return rows.map((row) => ({ alertId: row.alert_id, channel: row.channel }));
@@ -235,7 +366,7 @@ export async function deliveryReport(client: SqlExecutor, alertId: string) {
  * Deliveries of the alerts published since `since`, per channel and state,
  * and when the oldest of them with rows still to send was published (for
  * /metrics). It reaches the deliveries through their alerts (the alert id
- * leads the deliveries_pending index), never by scanning the whole table.
+ * leads the primary key), never by scanning the whole table.
  */
 export async function recentDeliveryCounts(client: SqlExecutor, since: Date) {
   const { rows } = await client.query<{

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   type AlertLanguage,
+  DELIVERY_CHANNELS,
   type DeliveryChannel,
   deliveredLanguage,
   languagesOf,
@@ -10,15 +11,15 @@ import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database } from '../../db/database.js';
 import { declareJob, defineJob, type JobDefinition, type JobQueue } from '../../jobs/queue.js';
 import { renderable } from './alert-views.js';
-import { findAlertById } from './alerts.repo.js';
+import { findAlertById, zonesOfAlerts } from './alerts.repo.js';
 import type { EmailChannel } from './channels/email.js';
 import type { DeliveryOutcome } from './channels/outcome.js';
 import type { PushChannel } from './channels/push.js';
 import type { SmsChannel } from './channels/sms.js';
 import {
+  advanceDeliveries,
   type ClaimedDelivery,
   claimDeliveries,
-  fanOut,
   markFailed,
   markRetry,
   markSent,
@@ -26,19 +27,24 @@ import {
   pendingChannels,
   renewLease,
   renewLeases,
+  startFanOut,
 } from './delivery.repo.js';
 import { type Pace, streamDeliveries } from './delivery-stream.js';
 import { type Publishing, publicHost } from './publishing.js';
 import { emailMessage, pushPayload, type RenderableAlert, smsText } from './render.js';
+import { countRecipients } from './subscriptions.repo.js';
 import { contactContext } from './subscriptions.service.js';
 
 /**
- * The delivery pipeline on the job queue: a fan-out job creates one delivery
- * row per recipient in one statement, then sender jobs (one per alert and
- * channel, any number of workers) claim rows in batches, send, and mark each
- * batch. A replayed job finds the rows already there or already sent; a
- * worker that dies leaves its claimed rows to be taken again when its lease
- * runs out, and the same message id (e-mail) and topic (push) go with them.
+ * The delivery pipeline on the job queue: a fan-out job says where each
+ * channel's recipients are (delivery sources) and starts sender jobs (per
+ * alert and channel, any number of workers); a sender takes the next page of
+ * recipients, making their delivery rows already claimed for itself, sends,
+ * and marks each batch — so the first pushes leave within a page of the
+ * approval, and a push costs one insert and one update. Rows left to retry
+ * (or by a worker that died, once its lease runs out) are claimed again. A
+ * replayed job finds the rows already there or already sent; the same
+ * message id (e-mail) and topic (push) go with a message sent again.
  */
 
 export interface DeliveryChannels {
@@ -57,6 +63,10 @@ export interface DeliverySettings {
   /** Push messages in flight to one push service (the others are never held back by it). */
   pushPerOrigin: number;
 }
+
+/** Recipients walked per page when a sender takes new ones (more when its channel is sparse). */
+const PAGE_SCAN = 2000;
+const PAGE_SCAN_MAX = 64_000;
 
 /**
  * Rows per claim and messages in flight, per channel: push is fast and cheap
@@ -148,13 +158,26 @@ export function deliveryJobs(deps: {
   const fanOutJob = defineJob({
     ...alertFanOutJob,
     async handler({ alertId }) {
-      const counts = await database.transaction((tx) => fanOut(tx.client, alertId));
-      for (const channel of Object.keys(counts) as DeliveryChannel[]) {
-        // One sender per channel per started 5,000 recipients, four at most: other workers share the rest.
-        const senders = Math.min(4, Math.ceil((counts[channel] ?? 0) / 5000));
-        for (let i = 0; i < senders; i++) await enqueueSend({ alertId, channel });
-      }
+      await database.transaction((tx) => startFanOut(tx.client, alertId));
+      // One sender per channel at once: the first page's messages leave while the others are counted.
+      for (const channel of DELIVERY_CHANNELS) await enqueueSend({ alertId, channel });
       deps.onProgress?.(alertId);
+      const row = await findAlertById(database.db, alertId);
+      if (row?.state !== 'published') return;
+      const zones = (await zonesOfAlerts(database.db, [alertId])).get(alertId) ?? [];
+      const counts = new Map<string, number>();
+      for (const { channel, n } of await countRecipients(database.db, {
+        coalitionId: row.coalitionId,
+        zoneIds: row.kind === 'cancel' ? [] : zones.map((zone) => zone.id),
+        referencesId: row.referencesId,
+        publicToo: row.capStatus === 'Actual',
+      }))
+        counts.set(channel, (counts.get(channel) ?? 0) + n);
+      for (const channel of DELIVERY_CHANNELS) {
+        // One sender per started 5,000 recipients, four at most: other workers share the rest.
+        const senders = Math.min(4, Math.ceil((counts.get(channel) ?? 0) / 5000));
+        for (let i = 1; i < senders; i++) await enqueueSend({ alertId, channel });
+      }
     },
   });
 
@@ -258,6 +281,32 @@ export function deliveryJobs(deps: {
       },
       Math.max(500, (settings.leaseSeconds * 1000) / 3),
     );
+    let scan = PAGE_SCAN;
+    /** Rows to retry (or left by a dead worker) first; then the next page of recipients, while any remain. */
+    const claimNext = async (): Promise<ClaimedDelivery[]> => {
+      for (;;) {
+        const ready = await claimDeliveries(
+          database.pool,
+          alertId,
+          channel,
+          pace.batch,
+          settings.leaseSeconds,
+        );
+        if (ready.length > 0) return ready;
+        const page = await advanceDeliveries(database, alertId, channel, {
+          scan,
+          batch: pace.batch,
+          leaseSeconds: settings.leaseSeconds,
+        });
+        if (page.claimed.length > 0) {
+          scan = PAGE_SCAN;
+          return page.claimed;
+        }
+        if (!page.open) return [];
+        // A page with none of this channel's recipients: walk further next time.
+        if (page.walked > 0) scan = Math.min(PAGE_SCAN_MAX, scan * 4);
+      }
+    };
     try {
       await streamDeliveries<Addressed>({
         pace,
@@ -266,13 +315,7 @@ export function deliveryJobs(deps: {
             overBudget = true;
             return [];
           }
-          const claimed = await claimDeliveries(
-            database.pool,
-            alertId,
-            channel,
-            pace.batch,
-            settings.leaseSeconds,
-          );
+          const claimed = await claimNext();
           for (const row of claimed) held.set(row.subscriptionId, row);
           return claimed.map((row) => address(channel, row));
         },

@@ -7,7 +7,6 @@ import {
   type RecipientCounts,
 } from '../../../shared/alert.js';
 import { toE164 } from '../../../shared/phone.js';
-import type { Language } from '../../../shared/report-fields.js';
 import {
   type SubscriptionChannel,
   type SubscriptionView,

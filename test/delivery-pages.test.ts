@@ -1,0 +1,217 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { advanceDeliveries, markSent, startFanOut } from '../src/server/modules/alerts/delivery.repo.js';
+import { insertPushSubscriptions, publishAlert } from './support/alerts.js';
+import { startTestFaro, type TestFaro } from './support/faro.js';
+import { type StaffSession, staffSession } from './support/sessions.js';
+
+/**
+ * Issue 19: an alert's delivery rows are made by its senders, a page of
+ * recipients at a time, claimed for the sender that takes the page — so the
+ * first pushes leave after the first page. What must hold as before: once per
+ * recipient and channel, a replayed start adds nothing, and a cancel that
+ * comes in the middle reaches exactly those the alert reached, while the
+ * recipients not yet walked never get the alert. The job workers are off here:
+ * the test takes the pages itself.
+ */
+let t: TestFaro;
+let dispatcher: StaffSession;
+let approver: StaffSession;
+let zoneId: string;
+let subscribers: string[];
+const LEASE = { leaseSeconds: 30 };
+
+beforeAll(async () => {
+  t = await startTestFaro({ work: false });
+  dispatcher = await staffSession(t.faro.database, 'dispatcher');
+  approver = await staffSession(t.faro.database, 'approver');
+  const zones = (await t.faro.app.inject({ url: '/api/zones' })).json().zones as {
+    id: string;
+    name: string;
+  }[];
+  zoneId = zones.find((zone) => zone.name === 'Pico-Union')?.id ?? '';
+  subscribers = await insertPushSubscriptions(
+    t.faro,
+    zoneId,
+    Array.from({ length: 25 }, (_, i) => `https://push.example.org/pages/${i}`),
+  );
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+const rowsOf = async (alertId: string) =>
+  (
+    await t.faro.database.pool.query<{ subscription_id: string; state: string; attempts: number }>(
+      'select subscription_id, state, attempts from deliveries where alert_id = $1 order by subscription_id',
+      [alertId],
+    )
+  ).rows;
+
+const queuedAt = async (alertId: string) =>
+  (await t.faro.database.pool.query('select queued_at from alerts where id = $1', [alertId])).rows[0]
+    ?.queued_at as Date | null;
+
+async function published() {
+  const alert = await publishAlert(t.faro.app, dispatcher, approver, zoneId);
+  await t.faro.database.transaction((tx) => startFanOut(tx.client, alert.id));
+  return alert.id;
+}
+
+async function cancel(alertId: string) {
+  const cancelled = await t.faro.app.inject({
+    method: 'POST',
+    url: `/api/manage/alerts/${alertId}/cancel`,
+    headers: approver.headers,
+  });
+  expect(cancelled.statusCode, cancelled.body).toBe(200);
+  return (cancelled.json() as { id: string }).id;
+}
+
+describe('delivery rows made page by page by the senders', () => {
+  it('walks the recipients a page at a time, each page claimed by the sender that took it', async () => {
+    const alertId = await published();
+    // Started again (a replayed job): nothing more.
+    await t.faro.database.transaction((tx) => startFanOut(tx.client, alertId));
+    expect(await rowsOf(alertId)).toEqual([]);
+
+    const first = await advanceDeliveries(t.faro.database, alertId, 'push', {
+      scan: 10,
+      batch: 10,
+      ...LEASE,
+    });
+    expect(first).toMatchObject({ open: true, walked: 10 });
+    expect(first.claimed).toHaveLength(10);
+    // Each claimed row comes with its sealed contact and language, to be sent at once.
+    expect(first.claimed.every((row) => row.contact.length > 0 && row.language === 'en')).toBe(true);
+    expect((await rowsOf(alertId)).map((row) => [row.state, row.attempts])).toEqual(
+      Array.from({ length: 10 }, () => ['sending', 1]),
+    );
+
+    // A smaller batch than the page: the rest wait as queued rows, claimed like retries.
+    const second = await advanceDeliveries(t.faro.database, alertId, 'push', {
+      scan: 10,
+      batch: 4,
+      ...LEASE,
+    });
+    expect(second.claimed).toHaveLength(4);
+    const states = (await rowsOf(alertId)).map((row) => row.state);
+    expect(states.filter((state) => state === 'sending')).toHaveLength(14);
+    expect(states.filter((state) => state === 'queued')).toHaveLength(6);
+
+    const last = await advanceDeliveries(t.faro.database, alertId, 'push', { scan: 10, batch: 10, ...LEASE });
+    expect(last).toMatchObject({ open: false, walked: 5 });
+    const after = await advanceDeliveries(t.faro.database, alertId, 'push', {
+      scan: 10,
+      batch: 10,
+      ...LEASE,
+    });
+    expect(after).toEqual({ claimed: [], open: false, walked: 0 });
+
+    // Once per recipient: every subscriber exactly one row.
+    expect((await rowsOf(alertId)).map((row) => row.subscription_id).sort()).toEqual([...subscribers].sort());
+    // Queued only when every channel has been walked (there are no texts or e-mails here).
+    expect(await queuedAt(alertId)).toBeNull();
+    for (const channel of ['sms', 'email'])
+      expect(
+        await advanceDeliveries(t.faro.database, alertId, channel, { scan: 100, batch: 20, ...LEASE }),
+      ).toEqual({
+        claimed: [],
+        open: false,
+        walked: 25,
+      });
+    expect(await queuedAt(alertId)).toBeInstanceOf(Date);
+  });
+
+  it('a cancel in the middle reaches exactly those the alert reached; the rest never get the alert', async () => {
+    const alertId = await published();
+    const page = await advanceDeliveries(t.faro.database, alertId, 'push', { scan: 10, batch: 10, ...LEASE });
+    // Half of the page has left; the other half is on its way.
+    const left = page.claimed.slice(0, 5).map((row) => row.subscriptionId);
+    await markSent(t.faro.database.pool, alertId, left);
+
+    const cancelId = await cancel(alertId);
+    await t.faro.database.transaction((tx) => startFanOut(tx.client, cancelId));
+    // The alert's walk is over: no one else will get it.
+    expect(
+      await advanceDeliveries(t.faro.database, alertId, 'push', { scan: 10, batch: 10, ...LEASE }),
+    ).toEqual({
+      claimed: [],
+      open: false,
+      walked: 0,
+    });
+    const reached = await advanceDeliveries(t.faro.database, cancelId, 'push', {
+      scan: 100,
+      batch: 100,
+      ...LEASE,
+    });
+    expect(reached.claimed.map((row) => row.subscriptionId).sort()).toEqual(
+      page.claimed.map((row) => row.subscriptionId).sort(),
+    );
+    expect(reached.open).toBe(false);
+  });
+
+  it.skipIf(!process.env.DATABASE_URL)(
+    'a cancel waits for a page being taken, and reaches that page too',
+    async () => {
+      const alertId = await published();
+      // Published, its start not yet run: meanwhile a sender of the alert is taking a page.
+      const cancelId = await cancel(alertId);
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let taken = false;
+      // A sender in the middle of taking a page: its transaction holds the source's row.
+      const slow = {
+        transaction: <T>(fn: Parameters<typeof t.faro.database.transaction<T>>[0]) =>
+          t.faro.database.transaction(async (tx) => {
+            const result = await fn(tx);
+            taken = true;
+            await gate;
+            return result;
+          }),
+      };
+      const paging = advanceDeliveries(slow, alertId, 'push', { scan: 10, batch: 10, ...LEASE });
+      await expect.poll(() => taken).toBe(true);
+
+      let started = false;
+      const starting = t.faro.database
+        .transaction((tx) => startFanOut(tx.client, cancelId))
+        .then(() => {
+          started = true;
+        });
+      // The cancel's start waits on the source row the sender holds.
+      await expect
+        .poll(
+          async () =>
+            (
+              await t.faro.database.pool.query<{ n: number }>(
+                `select count(*)::int as n from pg_stat_activity
+                 where wait_event_type = 'Lock' and query like '%delivery_sources%'`,
+              )
+            ).rows[0]?.n,
+        )
+        .toBe(1);
+      expect(started).toBe(false);
+      release();
+      const page = await paging;
+      await starting;
+      expect(page.claimed).toHaveLength(10);
+      const reached = await advanceDeliveries(t.faro.database, cancelId, 'push', {
+        scan: 100,
+        batch: 100,
+        ...LEASE,
+      });
+      expect(reached.claimed.map((row) => row.subscriptionId).sort()).toEqual(
+        page.claimed.map((row) => row.subscriptionId).sort(),
+      );
+      expect(
+        await advanceDeliveries(t.faro.database, alertId, 'push', { scan: 10, batch: 10, ...LEASE }),
+      ).toEqual({
+        claimed: [],
+        open: false,
+        walked: 0,
+      });
+    },
+  );
+});
