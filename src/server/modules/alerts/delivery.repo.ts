@@ -252,21 +252,23 @@ export async function claimDeliveries(
 /**
  * Extends the leases of rows a live sender still holds (claimed, not yet marked): one statement
  * for all of them, each only if it is still this sender's claim (same attempt, still sending).
+ * Returns how many it still held.
  */
 export async function renewLeases(
   client: SqlExecutor,
   alertId: string,
   rows: ReadonlyArray<{ subscriptionId: string; attempts: number }>,
   leaseSeconds: number,
-): Promise<void> {
-  if (rows.length === 0) return;
-  await client.query(
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  const { rowCount } = await client.query(
     `update deliveries d set lease_until = now() + make_interval(secs => $4)
      from unnest($2::uuid[], $3::int[]) as held(subscription_id, attempts)
      where d.alert_id = $1 and d.subscription_id = held.subscription_id
        and d.attempts = held.attempts and d.state = 'sending'`,
     [alertId, rows.map((row) => row.subscriptionId), rows.map((row) => row.attempts), leaseSeconds],
   );
+  return rowCount ?? 0;
 }
 
 /**
@@ -279,12 +281,7 @@ export async function renewLease(
   row: { subscriptionId: string; attempts: number },
   leaseSeconds: number,
 ): Promise<boolean> {
-  const { rowCount } = await client.query(
-    `update deliveries set lease_until = now() + make_interval(secs => $4)
-     where alert_id = $1 and subscription_id = $2 and attempts = $3 and state = 'sending'`,
-    [alertId, row.subscriptionId, row.attempts, leaseSeconds],
-  );
-  return rowCount === 1;
+  return (await renewLeases(client, alertId, [row], leaseSeconds)) === 1;
 }
 
 export async function markSent(client: SqlExecutor, alertId: string, ids: readonly string[]): Promise<void> {

@@ -438,8 +438,6 @@ function cropMarks(doc: PdfDoc, left: number, top: number, rows: number): void {
   doc.restore();
 }
 
-const titleDirection = directionOf;
-
 const LANGUAGE_TAGS: Record<CardLanguage, string> = {
   en: 'en',
   es: 'es',
@@ -476,7 +474,7 @@ export async function renderCardsPdf(input: CardSheetInput): Promise<Buffer> {
   const fitted = input.cards.map((card) => ({ card, ...fitCard(card) }));
   const [pageW, pageH] = PAPER_SIZES[input.paper];
   const rowsPerPage = cardsPerPage(input.paper);
-  const titleDir = titleDirection(input.title);
+  const titleDir = directionOf(input.title);
   const title = input.title.trim()
     ? layoutParagraph(input.title, {
         direction: titleDir,
