@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { advanceDeliveries, markSent, startFanOut } from '../src/server/modules/alerts/delivery.repo.js';
+import {
+  advanceDeliveries,
+  claimDeliveries,
+  markSent,
+  startFanOut,
+} from '../src/server/modules/alerts/delivery.repo.js';
 import { insertPushSubscriptions, publishAlert } from './support/alerts.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { type StaffSession, staffSession } from './support/sessions.js';
@@ -148,6 +153,24 @@ describe('delivery rows made page by page by the senders', () => {
       page.claimed.map((row) => row.subscriptionId).sort(),
     );
     expect(reached.open).toBe(false);
+  });
+
+  it('a subscription deleted while its delivery is claimed comes back without a contact, never stuck', async () => {
+    const alertId = await published();
+    const page = await advanceDeliveries(t.faro.database, alertId, 'push', { scan: 3, batch: 3, ...LEASE });
+    const gone = page.claimed[0]?.subscriptionId ?? '';
+    await t.faro.database.pool.query('delete from subscription_zones where subscription_id = $1', [gone]);
+    await t.faro.database.pool.query('delete from subscriptions where id = $1', [gone]);
+    // Its sender died: the lease runs out and another sender takes the rows again.
+    await t.faro.database.pool.query(
+      `update deliveries set lease_until = now() - interval '1 second' where alert_id = $1`,
+      [alertId],
+    );
+    const again = await claimDeliveries(t.faro.database.pool, alertId, 'push', 10, 30);
+    expect(again).toHaveLength(3);
+    // The sender marks a delivery without a contact gone (delivery.ts), so nothing waits on it.
+    expect(again.find((row) => row.subscriptionId === gone)).toMatchObject({ contact: '' });
+    subscribers = subscribers.filter((id) => id !== gone);
   });
 
   it.skipIf(!process.env.DATABASE_URL)(

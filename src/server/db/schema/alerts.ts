@@ -198,12 +198,14 @@ export const alertZones = pgTable(
 export const deliveries = pgTable(
   'deliveries',
   {
-    alertId: uuid('alert_id')
-      .notNull()
-      .references(() => alerts.id, { onDelete: 'cascade' }),
-    subscriptionId: uuid('subscription_id')
-      .notNull()
-      .references(() => subscriptions.id, { onDelete: 'cascade' }),
+    // No foreign keys here, on purpose: their per-row checks (a lookup and a lock on the alert and
+    // on the subscription for every row) were half the cost of making a million deliveries. Rows
+    // are only made by `advanceDeliveries`, from the published alert's own sources and existing
+    // subscriptions; alerts are never deleted; a subscription deleted later leaves its deliveries
+    // (a random id and states, nothing of the person), and one deleted while its row is claimed
+    // comes back without a contact and is marked gone.
+    alertId: uuid('alert_id').notNull(),
+    subscriptionId: uuid('subscription_id').notNull(),
     channel: text('channel', { enum: DELIVERY_CHANNELS }).notNull(),
     /** queued, sending, sent, failed, withdrawn (its alert was cancelled before it left). */
     state: text('state', { enum: DELIVERY_STATES }).notNull().default('queued'),

@@ -118,7 +118,7 @@ export async function advanceDeliveries(
     }>(
       `with page as (${page}),
        reached as (
-         select s.id, row_number() over (order by s.id) as n
+         select s.id, s.contact, s.language, row_number() over () as n
          from page join subscriptions s on s.id = page.id
          where s.channel = $2
            and s.status = 'active'
@@ -138,8 +138,8 @@ export async function advanceDeliveries(
        select m.last_id, m.walked, c.subscription_id, c.attempts, c.contact, c.language
        from (select max(id::text)::uuid as last_id, count(*)::int as walked from page) m
        left join (
-         select added.subscription_id, added.attempts, s.contact, s.language
-         from added join subscriptions s on s.id = added.subscription_id
+         select added.subscription_id, added.attempts, reached.contact, reached.language
+         from added join reached on reached.id = added.subscription_id
          where added.state = 'sending'
        ) c on true`,
       [
@@ -237,8 +237,10 @@ export async function claimDeliveries(
        where d.alert_id = $1 and d.subscription_id = picked.subscription_id
        returning d.subscription_id, d.attempts
      )
-     select claimed.subscription_id, claimed.attempts, s.contact, s.language
-     from claimed join subscriptions s on s.id = claimed.subscription_id`,
+     -- A subscription deleted meanwhile comes back without a contact: marked gone, never stuck.
+     select claimed.subscription_id, claimed.attempts, coalesce(s.contact, '') as contact,
+            coalesce(s.language, 'en') as language
+     from claimed left join subscriptions s on s.id = claimed.subscription_id`,
     [alertId, channel, limit, leaseSeconds],
   );
   return rows.map((row) => ({
