@@ -21,6 +21,11 @@ export interface JobType<S extends z.ZodType> {
    * a poll interval after each fetch, so one at a time is one job per poll.
    */
   batchSize?: number;
+  /**
+   * Workers of this job in each process, each fetching and running its own jobs (default 1): for
+   * long jobs that must not wait for each other (an alert's push sender beside its SMS sender).
+   */
+  concurrency?: number;
 }
 
 /**
@@ -72,7 +77,10 @@ export interface JobQueue {
   ): Promise<string | null>;
   /** Resolves when no job of this queue is waiting or running (for tests and the CLI). */
   drain(job: AnyJobType, timeoutMs?: number): Promise<void>;
-  /** Wakes this process's workers of a job now instead of at their next poll (for jobs a person waits on). */
+  /**
+   * Wakes the workers of a job now instead of at their next poll (for jobs a person waits on, and
+   * an approved alert's fan-out): this process's, and on PostgreSQL every other process's too.
+   */
   wake(job: AnyJobType): void;
   /** Stops fetching new jobs and waits for running handlers to finish. */
   stop(timeoutMs: number): Promise<void>;
@@ -139,6 +147,9 @@ function jobStore(pool: SqlExecutor, schema: string, onError: (error: Error) => 
   };
 }
 
+/** Where processes tell each other's workers to fetch a job now. */
+const WAKE_CHANNEL = 'faro_job_wake';
+
 /** Starts the queue, creates the queues, schedules and workers for the given jobs. */
 export async function startJobQueue(
   database: Database,
@@ -169,8 +180,9 @@ export async function openJobQueue(
   // (a web process and a worker) would both try, and one fail on the schema's name.
   await whileLocked(database, LOCKS.jobQueues, () => boss.start());
 
-  const workers = new Map<string, string>();
+  const workers = new Map<string, string[]>();
   let running = false;
+  let unlistenWakes: (() => Promise<void>) | null = null;
   // The queues this process has created; sending to another is a wiring mistake, said plainly.
   const known = new Set<string>();
 
@@ -189,31 +201,38 @@ export async function openJobQueue(
     for (const job of jobs) {
       if (options.work !== false) {
         const batchSize = job.batchSize ?? 1;
-        const id = await boss.work(
-          job.name,
-          { pollingIntervalSeconds: options.pollSeconds, batchSize },
-          async (batch) => {
-            if (batchSize === 1) {
-              for (const item of batch) await job.handler(job.payload.parse(item.data));
-              return;
-            }
-            // Each job of a batch succeeds or fails by itself: a failed one is retried alone
-            // (pg-boss then completes only those still active).
-            const results = await Promise.allSettled(
-              batch.map((item) => Promise.resolve().then(() => job.handler(job.payload.parse(item.data)))),
-            );
-            for (const [i, result] of results.entries()) {
-              const item = batch[i];
-              if (result.status === 'rejected' && item)
-                await boss.fail(job.name, item.id, { message: String((result.reason as Error)?.message) });
-            }
-          },
-        );
-        workers.set(job.name, id);
+        for (let n = 0; n < (job.concurrency ?? 1); n++) {
+          const id = await boss.work(
+            job.name,
+            { pollingIntervalSeconds: options.pollSeconds, batchSize },
+            async (batch) => {
+              if (batchSize === 1) {
+                for (const item of batch) await job.handler(job.payload.parse(item.data));
+                return;
+              }
+              // Each job of a batch succeeds or fails by itself: a failed one is retried alone
+              // (pg-boss then completes only those still active).
+              const results = await Promise.allSettled(
+                batch.map((item) => Promise.resolve().then(() => job.handler(job.payload.parse(item.data)))),
+              );
+              for (const [i, result] of results.entries()) {
+                const item = batch[i];
+                if (result.status === 'rejected' && item)
+                  await boss.fail(job.name, item.id, { message: String((result.reason as Error)?.message) });
+              }
+            },
+          );
+          workers.set(job.name, [...(workers.get(job.name) ?? []), id]);
+        }
       }
     }
     for (const job of jobs) known.add(job.name);
     running = options.work !== false;
+    // Another process (a web process that approved an alert) wakes this one's workers.
+    if (running && database.kind === 'postgres' && !unlistenWakes)
+      unlistenWakes = await database.listen(WAKE_CHANNEL, (name) => {
+        for (const id of workers.get(name) ?? []) boss.notifyWorker(id);
+      });
   }
 
   return {
@@ -242,8 +261,10 @@ export async function openJobQueue(
       }
     },
     wake(job) {
-      const id = workers.get(job.name);
-      if (id) boss.notifyWorker(id);
+      for (const id of workers.get(job.name) ?? []) boss.notifyWorker(id);
+      // One NOTIFY per wake (an approval, an offer), never per report: outside any transaction.
+      if (database.kind === 'postgres')
+        database.pool.query('select pg_notify($1, $2)', [WAKE_CHANNEL, job.name]).catch(options.onError);
     },
     async depths() {
       // pg-boss keeps each queue's jobs in a partition of their own: one grouped count per queue.
@@ -257,6 +278,8 @@ export async function openJobQueue(
     working: () => running,
     async stop(timeoutMs) {
       running = false;
+      await unlistenWakes?.();
+      unlistenWakes = null;
       await boss.stop({ graceful: true, wait: true, close: false, timeout: timeoutMs });
       await store.settle();
     },

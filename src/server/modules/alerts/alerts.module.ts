@@ -10,7 +10,7 @@ import { registerAlertRoutes, registerPublicAlertRoutes } from './alerts.routes.
 import { createAlertService } from './alerts.service.js';
 import { createEmailChannel } from './channels/email.js';
 import { createSmsChannel } from './channels/sms.js';
-import { alertFanOutJob, deliveryJobs } from './delivery.js';
+import { alertFanOutJob, alertSendJob, deliveryJobs } from './delivery.js';
 import { recentDeliveryCounts } from './delivery.repo.js';
 import { createPublicAlerts, guardKinds } from './public-alerts.js';
 import { createPublishing } from './publishing.js';
@@ -66,6 +66,7 @@ export function createAlertsModule(
     publicUrl: config.publicUrl,
     unsubscribeToken: (id) => subscriptions.unsubscribeToken(id),
     enqueue: jobs.send,
+    wakeSenders: () => jobs.wake(alertSendJob),
     onOutcomes: (channel, outcomes) => {
       for (const outcome of outcomes) platform.metrics.alertSends.inc({ channel, outcome: outcome.kind });
     },
@@ -77,6 +78,7 @@ export function createAlertsModule(
     timeZone: config.timeZone,
     now,
     onPublished: async (alertId, tx) => void (await jobs.send(alertFanOutJob, { alertId }, tx.client)),
+    afterPublished: () => jobs.wake(alertFanOutJob),
     recipientCounts: (query) => subscriptions.recipientCounts(query),
     alertLanguages,
   });

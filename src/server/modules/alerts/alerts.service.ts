@@ -93,6 +93,8 @@ export interface AlertServiceDeps {
   now?: () => Date;
   /** Queues the fan-out of a published alert in its transaction. */
   onPublished: (alertId: string, tx: Tx) => Promise<void>;
+  /** After the transaction that published an alert committed: its fan-out starts now, not at the next poll. */
+  afterPublished?: () => void;
   /** The subscriptions service's counts of whom an alert reaches. */
   recipientCounts: SubscriptionService['recipientCounts'];
   /** English, Spanish and the languages whose alert templates the coalition reviewed (rights module). */
@@ -270,6 +272,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
             row.referencesId,
           );
       });
+      deps.afterPublished?.();
       return viewOf(database.db, coalitionId, id);
     },
 
@@ -341,6 +344,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
         await publish(tx, inserted, snapshot, ctx, { decidedBy: actorId, decidedAt: now() });
         await audit(tx, coalitionId, actorId, 'alert.cancelled', id);
       });
+      deps.afterPublished?.();
       return viewOf(database.db, coalitionId, cancelId);
     },
 

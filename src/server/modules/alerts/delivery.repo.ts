@@ -1,4 +1,4 @@
-import { DELIVERY_CHANNELS } from '../../../shared/alert.js';
+import { DELIVERY_CHANNELS, type DeliveryChannel } from '../../../shared/alert.js';
 import type { SqlExecutor } from '../../db/database.js';
 
 /**
@@ -15,9 +15,9 @@ import type { SqlExecutor } from '../../db/database.js';
  * first messages leave after the first page. A follow-up (update, all clear,
  * cancel) first withdraws what of the earlier alert has not left yet: its open
  * sources (waiting for a page being taken) and its queued rows. Run again, it
- * adds nothing.
+ * adds nothing. Returns the channels with recipients to walk.
  */
-export async function startFanOut(client: SqlExecutor, alertId: string): Promise<void> {
+export async function startFanOut(client: SqlExecutor, alertId: string): Promise<DeliveryChannel[]> {
   await client.query(
     `update delivery_sources set state = 'withdrawn'
      where alert_id = (select references_id from alerts where id = $1 and state = 'published')
@@ -42,11 +42,22 @@ export async function startFanOut(client: SqlExecutor, alertId: string): Promise
        select null, 0::smallint from alert where references_id is not null
      )
      insert into delivery_sources (alert_id, channel, position, zone_id)
-     select alert.id, channel, source.position, source.zone_id
-     from alert, source, unnest($2::text[]) as channel
+     select alert.id, c.channel, source.position, source.zone_id
+     from alert, source, unnest($2::text[]) as c(channel)
+     -- A channel nobody in the coalition uses now is not walked at all.
+     where exists (
+       select 1 from subscriptions s
+       where s.coalition_id = (select coalition_id from alerts where id = $1)
+         and s.channel = c.channel and s.status = 'active'
+     )
      on conflict do nothing`,
     [alertId, DELIVERY_CHANNELS],
   );
+  const { rows } = await client.query<{ channel: DeliveryChannel }>(
+    `select distinct channel from delivery_sources where alert_id = $1 and state = 'open'`,
+    [alertId],
+  );
+  return rows.map((row) => row.channel);
 }
 
 /** Whether a channel of a published alert has recipients still to walk. */
@@ -77,7 +88,7 @@ export async function advanceDeliveries(
   channel: string,
   options: { scan: number; batch: number; leaseSeconds: number },
 ): Promise<AdvancedPage & { walked: number }> {
-  return database.transaction(async ({ client }) => {
+  const page = await database.transaction(async ({ client }) => {
     const { rows: sources } = await client.query<{
       position: number;
       zone_id: string | null;
@@ -97,7 +108,8 @@ export async function advanceDeliveries(
     if (!source) {
       // None open — or the one we waited for was finished meanwhile: say whether others remain.
       const { rows } = await client.query<{ open: boolean }>(OPEN_SOURCES, [alertId, channel]);
-      return { claimed: [], open: rows[0]?.open ?? false, walked: 0 };
+      const open = rows[0]?.open ?? false;
+      return { claimed: [], open, walked: 0, done: !open };
     }
     const after = source.after_id ?? '00000000-0000-0000-0000-000000000000';
     // Walked in subscription-id order on an index (the zone's, or the earlier alert's deliveries).
@@ -165,12 +177,6 @@ export async function advanceDeliveries(
     if (done) {
       const { rows: left } = await client.query<{ open: boolean }>(OPEN_SOURCES, [alertId, channel]);
       open = left[0]?.open ?? false;
-      // Every channel's recipients walked: every delivery of the alert has been queued.
-      await client.query(
-        `update alerts set queued_at = coalesce(queued_at, now())
-         where id = $1 and not exists (select 1 from delivery_sources where alert_id = $1 and state = 'open')`,
-        [alertId],
-      );
     }
     const claimed = rows
       .filter((row) => row.subscription_id !== null)
@@ -180,8 +186,21 @@ export async function advanceDeliveries(
         contact: row.contact ?? '',
         language: row.language ?? 'en',
       }));
-    return { claimed, open, walked };
+    return { claimed, open, walked, done };
   });
+  if (page.done) {
+    // Every channel's recipients walked: every delivery of the alert has been queued. Checked after
+    // the commit, so of two channels finishing at once the later one sees the other's done.
+    await database.transaction(({ client }) =>
+      client.query(
+        `update alerts set queued_at = coalesce(queued_at, now())
+         where id = $1 and not exists (select 1 from delivery_sources where alert_id = $1 and state = 'open')`,
+        [alertId],
+      ),
+    );
+  }
+  const { done: _, ...advanced } = page;
+  return advanced;
 }
 
 /** Channels of alerts with rows or recipients still to send (after a fan-out, or at start after a crash). */

@@ -125,6 +125,9 @@ export const alertSendJob = declareJob({
   payload: z.object({ alertId: z.uuid(), channel: z.enum(['push', 'sms', 'email']) }),
   retryLimit: 20,
   retryDelaySeconds: 5,
+  // An alert's push sender must not wait behind its texts (paced at the number's rate), nor a
+  // cancel's senders behind the alert's: each process runs a few senders side by side.
+  concurrency: 4,
 });
 
 export interface DeliveryJobs {
@@ -144,6 +147,8 @@ export function deliveryJobs(deps: {
   publicUrl: string;
   unsubscribeToken: (subscriptionId: string) => string;
   enqueue: JobQueue['send'];
+  /** After senders are queued: workers fetch them now rather than at their next poll. */
+  wakeSenders?: () => void;
   /** Progress for the coordinator's live view. */
   onProgress?: (alertId: string) => void;
   /** What each attempt came to, as a batch is marked (counted in /metrics). */
@@ -158,9 +163,10 @@ export function deliveryJobs(deps: {
   const fanOutJob = defineJob({
     ...alertFanOutJob,
     async handler({ alertId }) {
-      await database.transaction((tx) => startFanOut(tx.client, alertId));
+      const channels = await database.transaction((tx) => startFanOut(tx.client, alertId));
       // One sender per channel at once: the first page's messages leave while the others are counted.
-      for (const channel of DELIVERY_CHANNELS) await enqueueSend({ alertId, channel });
+      for (const channel of channels) await enqueueSend({ alertId, channel });
+      deps.wakeSenders?.();
       deps.onProgress?.(alertId);
       const row = await findAlertById(database.db, alertId);
       if (row?.state !== 'published') return;
@@ -173,7 +179,7 @@ export function deliveryJobs(deps: {
         publicToo: row.capStatus === 'Actual',
       }))
         counts.set(channel, (counts.get(channel) ?? 0) + n);
-      for (const channel of DELIVERY_CHANNELS) {
+      for (const channel of channels) {
         // One sender per started 5,000 recipients, four at most: other workers share the rest.
         const senders = Math.min(4, Math.ceil((counts.get(channel) ?? 0) / 5000));
         for (let i = 1; i < senders; i++) await enqueueSend({ alertId, channel });
