@@ -8,6 +8,7 @@ import { ingestBench } from './ingest.js';
 import { liveBench } from './live.js';
 import { pagesBench } from './pages.js';
 import { planBench } from './plan.js';
+import { startBench } from './start.js';
 import { surgeBench } from './surge.js';
 
 /** `npm run bench -- <name> [options]`: Faro's benchmarks; each prints a table. */
@@ -158,6 +159,17 @@ program
       activations: Number(options.activations),
       postgresUrl: options.postgres ?? process.env.DATABASE_URL,
     });
+  });
+
+program
+  .command('start')
+  .description(
+    'The built CLI: `faro --help` (goal < 300 ms) and `faro start` on an embedded database until /readyz answers; the packages --help loads',
+  )
+  .option('-n, --runs <n>', 'runs of faro --help', '10')
+  .option('-s, --starts <n>', 'restarts of the server on a migrated folder (0: none)', '3')
+  .action(async (options: { runs: string; starts: string }) => {
+    await startBench({ runs: Number(options.runs), starts: Number(options.starts) });
   });
 
 program.parseAsync(process.argv);

@@ -317,7 +317,7 @@ describe('a photo no copy can be made of', () => {
     expect(await facts(itemId)).toMatchObject({
       state: 'complete',
       contentType: 'image/heic',
-      workingCopy: { state: 'none', reason: decodesHevc() ? 'damaged' : 'format' },
+      workingCopy: { state: 'none', reason: (await decodesHevc()) ? 'damaged' : 'format' },
     });
     expect((await original(itemId)).rawPayload.equals(heic)).toBe(true);
   });

@@ -2,24 +2,18 @@ import { existsSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { filesIn, writeBackup } from '../server/backup/backup.js';
-import {
-  BackupRefused,
-  generateBackupKeyPair,
-  type Opener,
-  parsePrivateKeyFile,
-  parsePublicKey,
-  privateKeyFileText,
-  type Recipient,
-  readHeader,
-} from '../server/backup/envelope.js';
-import { readBackup, restoreBackup } from '../server/backup/restore.js';
-import { type Config, loadConfigOrExit, StartupError } from '../server/config.js';
-import { openKeyring } from '../server/crypto/key-check.js';
-import { type Database, openDatabase } from '../server/db/database.js';
-import { databaseSize } from '../server/db/inventory.js';
+import type { Opener, Recipient } from '../server/backup/envelope.js';
+import { BackupRefused } from '../server/backup/refused.js';
+import type { Config } from '../server/config.js';
+import type { Database } from '../server/db/database.js';
+import { StartupError } from '../server/startup-error.js';
+import { loadConfigOrExit, openDatabase, openKeyring } from './lazy.js';
+
+// Loaded when a backup command runs, not for `faro --help`.
+const loadWriter = () => import('../server/backup/backup.js');
+const loadEnvelope = () => import('../server/backup/envelope.js');
+const loadRestore = () => import('../server/backup/restore.js');
 
 /** `faro backup`, `faro backup keygen`, `faro restore` (see docs/BACKUPS.md). */
 export function registerBackupCommands(program: Command): void {
@@ -39,13 +33,15 @@ export function registerBackupCommands(program: Command): void {
     )
     .action(async (file: string, options: { publicKey?: string; passphraseFile?: string }) => {
       await refusing(async () => {
-        const config = loadConfigOrExit();
+        const config = await loadConfigOrExit();
         if (existsSync(file)) throw new BackupRefused(`${file} exists: choose a new file name.`);
         const recipient = await recipientOf(config, options);
         const database = await openForBackup(config);
         try {
+          const { databaseSize } = await import('../server/db/inventory.js');
+          const { writeBackup } = await loadWriter();
           const estimate = (await databaseSize(database.pool)) + (await folderSize(config.evidenceStoreDir));
-          const bar = progressBar('backup', estimate);
+          const bar = await progressBar('backup', estimate);
           try {
             const end = await writeBackup({ database, config, recipient, file, onProgress: bar?.update });
             // The estimate was the database's size on disk; a dump is smaller. Done is done.
@@ -69,6 +65,7 @@ export function registerBackupCommands(program: Command): void {
     .argument('<file>', 'where to write the private key (not overwritten)')
     .action(async (file: string) => {
       await refusing(async () => {
+        const { generateBackupKeyPair, privateKeyFileText } = await loadEnvelope();
         const pair = await generateBackupKeyPair();
         await writeFile(file, privateKeyFileText(pair), { flag: 'wx', mode: 0o600 }).catch(
           (error: NodeJS.ErrnoException) => {
@@ -102,8 +99,9 @@ export function registerBackupCommands(program: Command): void {
           if (!existsSync(file)) throw new BackupRefused(`There is no file ${file}.`);
           const opener = await openerOf(file, options);
           const size = (await stat(file)).size;
+          const { readBackup, restoreBackup } = await loadRestore();
           if (options.check) {
-            const bar = progressBar('check', size);
+            const bar = await progressBar('check', size);
             const { meta, end } = await readBackup(file, opener, {}, (read) => bar?.update(read)).finally(
               () => bar?.stop(),
             );
@@ -112,8 +110,8 @@ export function registerBackupCommands(program: Command): void {
             );
             return;
           }
-          const config = loadConfigOrExit();
-          const bar = progressBar('restore', size);
+          const config = await loadConfigOrExit();
+          const bar = await progressBar('restore', size);
           const { meta, end } = await restoreBackup({
             file,
             opener,
@@ -145,17 +143,18 @@ const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
 async function folderSize(folder: string | undefined): Promise<number> {
   if (!folder) return 0;
+  const { filesIn } = await loadWriter();
   let total = 0;
   for (const relative of await filesIn(folder)) total += (await stat(path.join(folder, relative))).size;
   return total;
 }
 
+type ProgressBar = { update: (done: number) => void; complete: () => void; stop: () => void };
+
 /** A bar of bytes done on stderr, when stderr is a terminal. */
-function progressBar(
-  label: string,
-  total: number,
-): { update: (done: number) => void; complete: () => void; stop: () => void } | undefined {
+async function progressBar(label: string, total: number): Promise<ProgressBar | undefined> {
   if (!process.stderr.isTTY) return undefined;
+  const { SingleBar } = await import('cli-progress');
   const bar = new SingleBar({
     stream: process.stderr,
     format: `${label} [{bar}] {percentage}% {done}`,
@@ -166,7 +165,7 @@ function progressBar(
   bar.start(max, 0, { done: mib(0) });
   let stopped = false;
   let last = 0;
-  return {
+  const progress: ProgressBar = {
     update(done) {
       last = done;
       if (done > max) {
@@ -187,6 +186,7 @@ function progressBar(
       bar.stop();
     },
   };
+  return progress;
 }
 
 async function openForBackup(config: Config): Promise<Database> {
@@ -210,7 +210,7 @@ async function recipientOf(
 ): Promise<Recipient> {
   if (options.publicKey && options.passphraseFile)
     throw new BackupRefused('Give a public key or a passphrase, not both.');
-  if (options.publicKey) return { publicKey: parsePublicKey(options.publicKey) };
+  if (options.publicKey) return { publicKey: (await loadEnvelope()).parsePublicKey(options.publicKey) };
   if (options.passphraseFile || !config.backup) {
     const passphrase = options.passphraseFile
       ? await passphraseFrom(options.passphraseFile)
@@ -226,6 +226,7 @@ async function openerOf(
   file: string,
   options: { privateKey?: string; passphraseFile?: string },
 ): Promise<Opener> {
+  const { parsePrivateKeyFile, readHeader } = await loadEnvelope();
   const header = await readHeader(file);
   if (header.mode === 'public-key') {
     if (!options.privateKey)

@@ -2,32 +2,22 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { Command, Option } from 'commander';
-import { type Config, loadConfigOrExit, PROCESS_ROLES, StartupError } from '../server/config.js';
-import { openKeyring } from '../server/crypto/key-check.js';
-import { createSecretBox, type SecretBox } from '../server/crypto/secret-box.js';
-import { loadKeyRing } from '../server/crypto/secret-key.js';
-import { lockDataDir } from '../server/db/data-dir-lock.js';
-import { type Database, isDatabaseUnavailable, openDatabase } from '../server/db/database.js';
-import { migrateDatabase } from '../server/db/migrate.js';
-import { runServer } from '../server/main.js';
-import { createAdmin } from '../server/modules/access/bootstrap.js';
-import { ArchiveRefused } from '../server/modules/basemap/archive.js';
-import { createBasemapService } from '../server/modules/basemap/basemap.service.js';
-import { createCoalitionService } from '../server/modules/coalitions/coalitions.service.js';
-import {
-  demoSecondFactorCode,
-  demoSecretsFile,
-  keptDemoCode,
-  renewDemoAccounts,
-  seedDemoOnce,
-} from '../server/modules/demo/accounts.js';
-import { demoEmail, printDemoAccounts } from '../server/modules/demo/seed.js';
-import { EVIDENCE_KEY_PATH } from '../server/modules/evidence/bundle.js';
-import { verifyBundle } from '../server/modules/evidence/bundle-verify.js';
-import { ROLES, type Role } from '../shared/access.js';
+import type { Config } from '../server/config.js';
+import type { SecretBox } from '../server/crypto/secret-box.js';
+import type { Database } from '../server/db/database.js';
+import { isDatabaseUnavailable } from '../server/db/unavailable.js';
+import type { BasemapService } from '../server/modules/basemap/basemap.service.js';
+import { PROCESS_ROLES } from '../server/process-roles.js';
+import { StartupError } from '../server/startup-error.js';
+import { EVIDENCE_KEY_PATH } from '../shared/evidence-key.js';
 import { LANGUAGES, type Language } from '../shared/report-fields.js';
+import { ROLES, type Role } from '../shared/roles.js';
 import { registerBackupCommands } from './backup.js';
 import { addKeyCommands } from './keys.js';
+import { loadConfigOrExit, migrateDatabase, openDatabase, openKeyring } from './lazy.js';
+
+// The server, the database drivers and the libraries behind them load inside the commands
+// that use them (`await import(...)`), never at start: `faro --help` stays fast (issue 19).
 
 const program = new Command()
   .name('faro')
@@ -44,14 +34,16 @@ program
     ).choices(PROCESS_ROLES),
   )
   .action(async (options: { role?: string }) => {
-    await runServer(loadConfigOrExit(options.role ? { FARO_ROLE: options.role } : {}));
+    const config = await loadConfigOrExit(options.role ? { FARO_ROLE: options.role } : {});
+    const { runServer } = await import('../server/main.js');
+    await runServer(config);
   });
 
 program
   .command('migrate')
   .description('Apply pending database migrations and exit.')
   .action(async () => {
-    const config = loadConfigOrExit();
+    const config = await loadConfigOrExit();
     await withDatabase(config, async (database) => {
       await migrateDatabase(database);
       console.log(`Migrations applied (${database.kind}).`);
@@ -62,10 +54,11 @@ program
   .command('seed')
   .description('Insert the demo coalition, organizations and Los Angeles zones (once).')
   .action(async () => {
-    const config = loadConfigOrExit();
+    const config = await loadConfigOrExit();
     await withDatabase(config, async (database) => {
       await migrateDatabase(database);
       const box = await openKeyring(database.db, config, (message) => console.warn(message));
+      const { seedDemoOnce } = await import('../server/modules/demo/accounts.js');
       const seeded = await seedDemoOnce(config, database, box);
       console.log(seeded ? 'Demo data inserted.' : 'Demo data was already there; nothing changed.');
     });
@@ -80,6 +73,8 @@ demo
     'Print the demo accounts again, with new passwords; nothing else changes (stop a demo on the embedded database first).',
   )
   .action(async () => {
+    const { renewDemoAccounts } = await import('../server/modules/demo/accounts.js');
+    const { printDemoAccounts } = await import('../server/modules/demo/seed.js');
     await withDemo(async (database, box) => printDemoAccounts(await renewDemoAccounts(database, box)));
   });
 demo
@@ -89,11 +84,17 @@ demo
   .action(async (role: string) => {
     if (!(ROLES as readonly string[]).includes(role))
       throw new StartupError(`There is no demo account for "${role}": choose one of ${ROLES.join(', ')}.`);
-    const config = demoConfig();
+    const config = await demoConfig();
+    const { demoSecondFactorCode, demoSecretsFile, keptDemoCode } = await import(
+      '../server/modules/demo/accounts.js'
+    );
+    const { demoEmail } = await import('../server/modules/demo/seed.js');
     const say = (code: string) =>
       console.log(`${code}  (${demoEmail(role as Role)}; a new code every 30 seconds, each accepted once)`);
     // While the demo runs, its embedded database is the server's alone: the code comes from the kept secrets.
     if (config.database.kind === 'pglite') {
+      const { createSecretBox } = await import('../server/crypto/secret-box.js');
+      const { loadKeyRing } = await import('../server/crypto/secret-key.js');
       const box = await createSecretBox(await loadKeyRing(config, (message) => console.warn(message)));
       const kept = await keptDemoCode(demoSecretsFile(config.database.dataDir), box, role as Role);
       if (kept) return say(kept);
@@ -102,8 +103,8 @@ demo
   });
 
 /** The configuration of a demo server; anywhere else the demo commands refuse. */
-function demoConfig(): Config {
-  const config = loadConfigOrExit();
+async function demoConfig(): Promise<Config> {
+  const config = await loadConfigOrExit();
   if (!config.seedDemo)
     throw new StartupError(
       'This is not a demo server: demo accounts exist only on the embedded database or with FARO_DEMO=true.',
@@ -113,7 +114,7 @@ function demoConfig(): Config {
 
 /** Runs `fn` on a demo server's database with its key. */
 async function withDemo(fn: (database: Database, box: SecretBox) => Promise<void>) {
-  const config = demoConfig();
+  const config = await demoConfig();
   await withDatabase(config, async (database) => {
     await migrateDatabase(database);
     const box = await openKeyring(database.db, config, (message) => console.warn(message));
@@ -139,6 +140,7 @@ evidence
     if (!(LANGUAGES as readonly string[]).includes(options.lang))
       throw new StartupError(`--lang: choose one of ${LANGUAGES.join(', ')}.`);
     // Offline, with no configuration and no database: what counsel runs on their own machine.
+    const { verifyBundle } = await import('../server/modules/evidence/bundle-verify.js');
     const result = await verifyBundle(bundle, { key: options.key, language: options.lang as Language });
     for (const line of result.lines) console.log(line.text);
     process.exitCode = result.ok ? 0 : 1;
@@ -161,7 +163,8 @@ admin
       coalitionName?: string;
       organizationName?: string;
     }) => {
-      const config = loadConfigOrExit();
+      const config = await loadConfigOrExit();
+      const { createAdmin } = await import('../server/modules/access/bootstrap.js');
       await withDatabase(config, async (database) => {
         await migrateDatabase(database);
         try {
@@ -216,10 +219,11 @@ basemap
   });
 
 /** Runs `fn` with the basemap service and the deployment's coalition; what cannot be stored is said, exit 1. */
-async function withBasemaps(
-  fn: (basemaps: ReturnType<typeof createBasemapService>, coalitionId: string) => Promise<void>,
-) {
-  const config = loadConfigOrExit();
+async function withBasemaps(fn: (basemaps: BasemapService, coalitionId: string) => Promise<void>) {
+  const config = await loadConfigOrExit();
+  const { ArchiveRefused } = await import('../server/modules/basemap/archive.js');
+  const { createBasemapService } = await import('../server/modules/basemap/basemap.service.js');
+  const { createCoalitionService } = await import('../server/modules/coalitions/coalitions.service.js');
   await withDatabase(config, async (database) => {
     await migrateDatabase(database);
     const coalition = await createCoalitionService(database.db)
@@ -244,7 +248,7 @@ db.command('reset')
   .description('Delete every table and row of Faro, then migrate afresh. Irreversible.')
   .option('-y, --yes', 'do not ask for confirmation')
   .action(async (options: { yes?: boolean }) => {
-    const config = loadConfigOrExit();
+    const config = await loadConfigOrExit();
     const target =
       config.database.kind === 'pglite' ? config.database.dataDir : 'the PostgreSQL database in DATABASE_URL';
     if (
@@ -257,6 +261,8 @@ db.command('reset')
     }
     if (config.database.kind === 'pglite') {
       // Refuses while a running server holds the folder: deleting it under a live process would lose its writes.
+      const { lockDataDir } = await import('../server/db/data-dir-lock.js');
+      const { demoSecretsFile } = await import('../server/modules/demo/accounts.js');
       if (existsSync(config.database.dataDir)) await lockDataDir(config.database.dataDir);
       await rm(config.database.dataDir, { recursive: true, force: true });
       await rm(demoSecretsFile(config.database.dataDir), { force: true });
@@ -273,10 +279,7 @@ db.command('reset')
 
 registerBackupCommands(program);
 
-async function withDatabase(
-  config: Config,
-  fn: (database: Awaited<ReturnType<typeof openDatabase>>) => Promise<void>,
-) {
+async function withDatabase(config: Config, fn: (database: Database) => Promise<void>) {
   const database = await openDatabase(config.database, (message) => console.warn(message));
   try {
     await fn(database);

@@ -1,10 +1,9 @@
 // Every setting Faro reads from the environment, and how each is parsed (config.ts turns them into a Config).
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+import { PROCESS_ROLES } from './process-roles.js';
 
-/** What one process does: `web` serves the app, `worker` runs jobs and the grouper, `all` both. */
-export const PROCESS_ROLES = ['all', 'web', 'worker'] as const;
-export type ProcessRole = (typeof PROCESS_ROLES)[number];
+export { PROCESS_ROLES, type ProcessRole } from './process-roles.js';
 
 /** Trusting X-Forwarded-For: no proxy, a count of proxy hops, or the proxies' addresses and networks. */
 export type TrustProxy = false | { hops: number } | { addresses: string[] };

@@ -10,6 +10,7 @@ export {
   type ProcessRole,
   type TrustProxy,
 } from './config-env.js';
+export { StartupError } from './startup-error.js';
 
 const SMS_KEYS = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'] as const;
 
@@ -128,14 +129,6 @@ export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
-  }
-}
-
-/** A problem the operator must fix before Faro can start, said in one sentence (no stack trace). */
-export class StartupError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'StartupError';
   }
 }
 

@@ -86,8 +86,7 @@ export type EvidenceItem = z.infer<typeof evidenceItemSchema>;
 /** The most items one export names by id (an incident's are not counted against it). */
 export const EVIDENCE_EXPORT_MAX_ITEMS = 500;
 
-/** Where a server publishes the public half of the key that signs its evidence bundles (RFC 8615). */
-export const EVIDENCE_KEY_PATH = '/.well-known/faro-evidence-key';
+export { EVIDENCE_KEY_PATH } from './evidence-key.js';
 
 /**
  * The query parameter of /evidence that says why an export posted as a form was refused (its

@@ -29,7 +29,7 @@ export interface ServerProcess {
 /** Starts `faro start` (from source unless args say otherwise) in a child process; waits until /readyz answers. */
 export async function spawnServer(
   env: Record<string, string>,
-  options: { timeoutMs?: number; args?: string[] } = {},
+  options: { timeoutMs?: number; args?: string[]; pollMs?: number } = {},
 ): Promise<ServerProcess> {
   const timeoutMs = options.timeoutMs ?? 60_000;
   const port = await freePort();
@@ -80,7 +80,7 @@ export async function spawnServer(
       child.kill('SIGKILL');
       throw new Error(`server not ready after ${timeoutMs} ms:\n${output}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 100));
   }
   return { child, baseUrl, output: () => output, exited };
 }

@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import { type Algorithm, hashRaw } from '@node-rs/argon2';
 import sodium from 'libsodium-wrappers';
+import { BackupRefused } from './refused.js';
 
 /**
  * The encrypted file a backup is: a header saying how its key is reached, then
@@ -28,10 +29,7 @@ const ARGON2ID = 2 as Algorithm;
 /** argon2id for a file key: 64 MiB, 3 passes (RFC 9106's second recommendation). */
 const KDF = { memoryCost: 65_536, timeCost: 3, parallelism: 1 } as const;
 
-/** A backup that cannot be made or read, said in one sentence for the operator. */
-export class BackupRefused extends Error {
-  override name = 'BackupRefused';
-}
+export { BackupRefused };
 
 export type BackupHeader = {
   format: 'faro-backup';

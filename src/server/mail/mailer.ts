@@ -1,4 +1,7 @@
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
+
+/** nodemailer loads with the first message sent, not when the server starts. */
+const loadNodemailer = async () => (await import('nodemailer')).default;
 
 export interface MailMessage {
   to: string;
@@ -16,12 +19,20 @@ export interface Mailer {
 
 /** SMTP through nodemailer; null when no SMTP server is configured (invitations are then handed over by code). */
 export function createMailer(config: { smtpUrl: string | undefined; from: string }): Mailer | null {
-  if (!config.smtpUrl) return null;
-  const transport = nodemailer.createTransport(config.smtpUrl);
+  const { smtpUrl } = config;
+  if (!smtpUrl) return null;
+  let transport: Promise<Transporter> | undefined;
   return {
     async send(message) {
-      await transport.sendMail({ from: config.from, ...message });
+      transport ??= loadNodemailer().then((nodemailer) => nodemailer.createTransport(smtpUrl));
+      await (await transport).sendMail({ from: config.from, ...message });
     },
-    close: () => transport.close(),
+    close: () => {
+      // Nothing to close before the first message; after it, the pooled connections.
+      void transport?.then(
+        (opened) => opened.close(),
+        () => undefined,
+      );
+    },
   };
 }

@@ -81,6 +81,6 @@ describe('reencodePhoto', () => {
     const heic = heicPhoto();
     // The container reads: a HEVC-coded HEIF of the announced size.
     expect(await sharp(heic).metadata()).toMatchObject({ format: 'heif', compression: 'hevc', width: 4032 });
-    expect(await reasonOf(heic)).toBe(decodesHevc() ? 'damaged' : 'format');
+    expect(await reasonOf(heic)).toBe((await decodesHevc()) ? 'damaged' : 'format');
   });
 });

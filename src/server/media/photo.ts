@@ -1,4 +1,4 @@
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata } from 'sharp';
 
 /**
  * The one rule for a photo a person other than its owner will look at — a
@@ -48,6 +48,7 @@ export interface ReencodedPhoto {
  * UnreadablePhoto, saying why, when it cannot.
  */
 export async function reencodePhoto(input: Uint8Array): Promise<ReencodedPhoto> {
+  const sharp = await loadSharp();
   // The header first (no pixels decoded): what it is and how large, before any decoding work.
   let header: Metadata;
   try {
@@ -67,11 +68,18 @@ export async function reencodePhoto(input: Uint8Array): Promise<ReencodedPhoto> 
   } catch {
     // A HEIF whose pixels are HEVC: its header reads, its decoder is not in this build.
     throw new UnreadablePhoto(
-      header.format === 'heif' && header.compression === 'hevc' && !decodesHevc() ? 'format' : 'damaged',
+      header.format === 'heif' && header.compression === 'hevc' && !(await decodesHevc())
+        ? 'format'
+        : 'damaged',
     );
   }
 }
 
 /** Whether this sharp build decodes HEVC-coded HEIF (a libvips built with libde265 names `.heic`). */
-export const decodesHevc = () =>
-  (sharp.format.heif?.input.fileSuffix ?? []).some((suffix) => suffix === '.heic' || suffix === '.heif');
+export const decodesHevc = async () =>
+  ((await loadSharp()).format.heif?.input.fileSuffix ?? []).some(
+    (suffix) => suffix === '.heic' || suffix === '.heif',
+  );
+
+/** sharp (libvips) loads with the first photo, not when the server starts: most processes never see one. */
+const loadSharp = async () => (await import('sharp')).default;

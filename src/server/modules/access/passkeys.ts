@@ -1,13 +1,9 @@
-import {
-  type AuthenticationResponseJSON,
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  type RegistrationResponseJSON,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-} from '@simplewebauthn/server';
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { z } from 'zod';
 import type { PasskeyRow } from './passkeys.repo.js';
+
+/** The WebAuthn library loads with the first passkey ceremony, not when the server starts (it is slow to load). */
+const loadWebAuthn = () => import('@simplewebauthn/server');
 
 /** WebAuthn JSON as the browser sends it; the library verifies its inner structure. */
 export const webauthnResponse = z.looseObject({
@@ -33,13 +29,14 @@ export function relyingParty(publicUrl: string): RelyingParty {
 export const CHALLENGE_TTL_MS = 5 * 60_000;
 
 /** Options for `navigator.credentials.create`, excluding the person's existing passkeys. */
-export function registrationOptions(
+export async function registrationOptions(
   rp: RelyingParty,
   user: { id: string; email: string; name: string },
   existing: Pick<PasskeyRow, 'id' | 'transports'>[],
   /** `required`: the phone keeps it, so it can be offered without naming anyone (an emergency plan's). */
   residentKey: 'preferred' | 'required' = 'preferred',
 ) {
+  const { generateRegistrationOptions } = await loadWebAuthn();
   return generateRegistrationOptions({
     rpName: 'Faro',
     rpID: rp.id,
@@ -58,6 +55,7 @@ export async function verifyRegistration(
   challenge: string,
   response: RegistrationResponseJSON,
 ) {
+  const { verifyRegistrationResponse } = await loadWebAuthn();
   const result = await verifyRegistrationResponse({
     response,
     expectedChallenge: challenge,
@@ -76,7 +74,11 @@ export async function verifyRegistration(
 }
 
 /** Options for `navigator.credentials.get`, limited to the person's passkeys (none: any this site's phone keeps). */
-export function authenticationOptions(rp: RelyingParty, existing: Pick<PasskeyRow, 'id' | 'transports'>[]) {
+export async function authenticationOptions(
+  rp: RelyingParty,
+  existing: Pick<PasskeyRow, 'id' | 'transports'>[],
+) {
+  const { generateAuthenticationOptions } = await loadWebAuthn();
   return generateAuthenticationOptions({
     rpID: rp.id,
     allowCredentials: existing.map((p) => ({ id: p.id, transports: p.transports })),
@@ -91,6 +93,7 @@ export async function verifyAuthentication(
   passkey: Pick<PasskeyRow, 'id' | 'publicKey' | 'counter' | 'transports'>,
   response: AuthenticationResponseJSON,
 ): Promise<number | null> {
+  const { verifyAuthenticationResponse } = await loadWebAuthn();
   const result = await verifyAuthenticationResponse({
     response,
     expectedChallenge: challenge,

@@ -1,4 +1,7 @@
-import { type Algorithm, hash, verify } from '@node-rs/argon2';
+import type { Algorithm } from '@node-rs/argon2';
+
+/** argon2 (a native module) loads with the first password hashed or checked, not when the server starts. */
+const loadArgon2 = () => import('@node-rs/argon2');
 
 // Algorithm is a const enum, which isolated modules cannot read: 2 is Argon2id.
 const ARGON2ID = 2 as Algorithm;
@@ -16,12 +19,14 @@ export const ARGON2_PARAMS = {
 } as const;
 
 /** Hashes a password for storage. */
-export function hashPassword(password: string): Promise<string> {
+export async function hashPassword(password: string): Promise<string> {
+  const { hash } = await loadArgon2();
   return hash(password, ARGON2_PARAMS);
 }
 
 /** Checks a password against a stored hash. */
 export async function verifyPassword(storedHash: string, password: string): Promise<boolean> {
+  const { verify } = await loadArgon2();
   try {
     return await verify(storedHash, password);
   } catch {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createEvents, type EventAttributes } from 'ics';
+import type { EventAttributes } from 'ics';
 import type { CalendarFeed } from '../../../shared/case-calendar.js';
 import { caseReference } from '../../../shared/case-calendar.js';
 import type { Language } from '../../../shared/report-fields.js';
@@ -19,6 +19,9 @@ import {
   touchCalendarFeed,
 } from './schedule.repo.js';
 import { context, openJson } from './sealing.js';
+
+/** The iCalendar writer loads with the first feed fetched, not when the server starts. */
+const loadIcs = () => import('ics');
 
 /**
  * Each person's calendar of hearings and task due dates (issue 16), at a secret address they can
@@ -167,6 +170,7 @@ export function createCaseCalendar(core: CaseCore, deps: { publicUrl: string }) 
         const list = await events(db, coalitionId, feed.userId, language);
         await feedAudit(coalitionId, feed.userId, 'case.calendar_read', db);
         await touchCalendarFeed(db, feed.userId, now());
+        const { createEvents } = await loadIcs();
         const { error, value } = createEvents(list, {
           productId: 'faro/cases',
           method: 'PUBLISH',
