@@ -30,7 +30,7 @@ import { onSeededPostgres } from './engines.js';
  * tenth of all) whose push service accepts connections and never answers: the
  * answering ones must be served about as fast as in the clean run (issue 12
  * item 4). `--profile` starts Faro under `--cpu-prof` and prints its top
- * functions by self time.
+ * functions by self time; `--threads N` sets Faro's encryption threads.
  *
  * The push endpoint is a plain node:http server on this machine that answers
  * 201 on each request's end and decrypts nothing, so it costs little beside
@@ -224,6 +224,7 @@ async function runOne(
   n: number,
   withSilent: boolean,
   profileDir: string | null,
+  threads: number | undefined,
 ): Promise<Row> {
   const sink = await startPushSink();
   const silentService = withSilent ? await startSilentPushService() : null;
@@ -241,10 +242,9 @@ async function runOne(
       const database = await openDatabase({ kind: 'postgres', url, poolSize: 2 });
       const dispatcher = await staffSession(database, 'dispatcher');
       const approver = await staffSession(database, 'approver');
-      const server = await start(
-        {},
-        { nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [] },
-      );
+      const server = await start(threads ? { PUSH_ENCRYPTION_THREADS: String(threads) } : {}, {
+        nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+      });
       let measured: Omit<Row, 'floor'> & { payload: string };
       try {
         const post = async (session: typeof dispatcher, path: string, body?: unknown) => {
@@ -330,6 +330,8 @@ export interface FanoutOptions {
   silent: boolean;
   /** Start Faro under `--cpu-prof` and print where its time went. */
   profile: boolean;
+  /** Faro's encryption threads (PUSH_ENCRYPTION_THREADS); its default when absent. */
+  threads?: number;
 }
 
 /** Runs the fan-out benchmark for each size and prints the table. */
@@ -345,7 +347,7 @@ export async function fanoutBench(options: FanoutOptions): Promise<void> {
     for (let run = 0; run < options.runs; run++) {
       for (const withSilent of options.silent ? [false, true] : [false]) {
         const profileDir = options.profile ? await mkdtemp(path.join(tmpdir(), 'faro-fanout-prof-')) : null;
-        rows.push(await runOne(options.postgresUrl, n, withSilent, profileDir));
+        rows.push(await runOne(options.postgresUrl, n, withSilent, profileDir, options.threads));
         if (profileDir) profiles.push(profileDir);
       }
     }

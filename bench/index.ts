@@ -55,6 +55,7 @@ await program
   .option('-r, --runs <k>', 'runs of each size', '1')
   .option('--no-silent', 'skip the variant with never-answering subscribers')
   .option('--profile', 'start Faro with --cpu-prof and print its top functions by self time')
+  .option('--threads <n>', "Faro's push encryption threads (default: its own)")
   .option('--postgres <url>', 'PostgreSQL server (default: $DATABASE_URL)')
   .action(
     async (options: {
@@ -62,6 +63,7 @@ await program
       runs: string;
       silent: boolean;
       profile?: boolean;
+      threads?: string;
       postgres?: string;
     }) => {
       await fanoutBench({
@@ -69,6 +71,7 @@ await program
         runs: Number(options.runs),
         silent: options.silent,
         profile: options.profile === true,
+        threads: options.threads ? Number(options.threads) : undefined,
         postgresUrl: options.postgres ?? process.env.DATABASE_URL,
       });
     },

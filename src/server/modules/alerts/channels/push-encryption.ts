@@ -7,8 +7,8 @@ import { Worker } from 'node:worker_threads';
  * node:crypto directly and off the main thread. Encrypting (a fresh ECDH key
  * pair and an ECDH derivation per message) is most of a push's cost; on the
  * event loop it would leave no time for the HTTP requests and the database.
- * Requests are batched per tick to worker threads; a batch goes as arrays of
- * strings and comes back as one transferred buffer holding every body.
+ * Requests are batched per tick to worker threads; a batch's keys go as one
+ * transferred buffer and its bodies come back as another.
  *
  * The headers are made here, on the calling thread, as web-push makes them
  * (TTL, Content-Length, Content-Type, Content-Encoding, Authorization,
@@ -112,18 +112,21 @@ function encryptAes128gcm(uaPublic, authSecret, plaintext) {
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 ${AES128GCM_SOURCE}
-parentPort.on('message', ({ id, payloads, payloadOf, p256dh, auth }) => {
+// keys: per request the browser's public key (65 bytes), its auth secret's length (2 bytes) and the secret.
+parentPort.on('message', ({ id, payloads, payloadOf, keys }) => {
   const plaintexts = payloads.map((payload) => Buffer.from(payload));
+  const packed = Buffer.from(keys);
   const bodies = [];
   const errors = [];
   let size = 0;
-  for (let i = 0; i < p256dh.length; i++) {
+  let from = 0;
+  for (let i = 0; i < payloadOf.length; i++) {
+    const uaPublic = packed.subarray(from, from + 65);
+    const authEnd = from + 67 + packed.readUInt16BE(from + 65);
+    const authSecret = packed.subarray(from + 67, authEnd);
+    from = authEnd;
     try {
-      const body = encryptAes128gcm(
-        Buffer.from(p256dh[i], 'base64url'),
-        Buffer.from(auth[i], 'base64url'),
-        plaintexts[payloadOf[i]],
-      );
+      const body = encryptAes128gcm(uaPublic, authSecret, plaintexts[payloadOf[i]]);
       bodies.push(body);
       size += body.length;
       errors.push(null);
@@ -171,7 +174,13 @@ function headersFor(request: EncryptRequest, bodyLength: number): Record<string,
   };
 }
 
-function checkOptions(request: EncryptRequest): void {
+interface Keys {
+  uaPublic: Buffer;
+  authSecret: Buffer;
+}
+
+/** The subscription's keys, decoded; throws for what web-push refuses, before any work is queued. */
+function checkRequest(request: EncryptRequest): Keys {
   if (!request.endpoint) throw new PushMessageError('The subscription has no endpoint.');
   if (!request.keys?.p256dh || !request.keys.auth)
     throw new PushMessageError("The subscription must have 'auth' and 'p256dh' keys.");
@@ -180,6 +189,14 @@ function checkOptions(request: EncryptRequest): void {
   if (!URGENCIES.has(request.urgency)) throw new PushMessageError('Unsupported urgency specified.');
   if (request.topic && !TOPIC.test(request.topic))
     throw new PushMessageError('The topic must be 1 to 32 URL-safe Base64 characters.');
+  const uaPublic = Buffer.from(request.keys.p256dh, 'base64url');
+  if (uaPublic.length !== 65)
+    throw new PushMessageError('The subscription p256dh value should be 65 bytes long.');
+  const authSecret = Buffer.from(request.keys.auth, 'base64url');
+  if (authSecret.length < 16)
+    throw new PushMessageError('The subscription auth key should be at least 16 bytes long.');
+  if (authSecret.length > 0xffff) throw new PushMessageError('The subscription auth key is too long.');
+  return { uaPublic, authSecret };
 }
 
 const errorFrom = (error: { name: string; message: string }) =>
@@ -190,14 +207,10 @@ export function inlinePushEncryption(): PushEncryption {
   const encrypt = encryptInThisThread();
   return {
     async encrypt(request) {
-      checkOptions(request);
+      const { uaPublic, authSecret } = checkRequest(request);
       let body: Buffer;
       try {
-        body = encrypt(
-          Buffer.from(request.keys.p256dh, 'base64url'),
-          Buffer.from(request.keys.auth, 'base64url'),
-          Buffer.from(request.payload),
-        );
+        body = encrypt(uaPublic, authSecret, Buffer.from(request.payload));
       } catch (error) {
         throw errorFrom(error as Error);
       }
@@ -210,9 +223,10 @@ export function inlinePushEncryption(): PushEncryption {
 /** Requests per message to a worker: large enough to spread the messaging cost, small enough to keep all busy. */
 const BATCH = 64;
 /**
- * Batches a worker holds at once: the one it encrypts and the next. Requests
- * beyond wait here and go out in fuller batches as workers answer, so under
- * load the main thread sends few large messages rather than many small ones.
+ * Batches a worker holds at once: the one it encrypts and a full next one.
+ * An idle worker takes whatever waits; a busy one only a full batch, so under
+ * load requests gather here while the workers encrypt, and the main thread
+ * sends few full messages rather than many small ones (each costs it ~10 µs).
  */
 const DEPTH = 2;
 
@@ -224,7 +238,12 @@ const DEPTH = 2;
  */
 export function threadedPushEncryption(options: { threads?: number } = {}): PushEncryption {
   const count = options.threads ?? Math.min(4, Math.max(2, availableParallelism() + 1));
-  type Waiting = { request: EncryptRequest; resolve: (r: EncryptedPush) => void; reject: (e: Error) => void };
+  type Waiting = {
+    request: EncryptRequest;
+    keys: Keys;
+    resolve: (r: EncryptedPush) => void;
+    reject: (e: Error) => void;
+  };
   type Thread = { worker: Worker; batches: Map<number, Waiting[]> };
   type Answer = {
     id: number;
@@ -279,28 +298,31 @@ export function threadedPushEncryption(options: { threads?: number } = {}): Push
     thread.batches.set(id, items);
     // The payload is the same for most of a batch (one per language): sent once each.
     const payloads: string[] = [];
-    const payloadOf = items.map(({ request }) => {
+    const payloadOf = Uint16Array.from(items, ({ request }) => {
       const at = payloads.indexOf(request.payload);
       return at >= 0 ? at : payloads.push(request.payload) - 1;
     });
-    thread.worker.postMessage({
-      id,
-      payloads,
-      payloadOf,
-      p256dh: items.map((w) => w.request.keys.p256dh),
-      auth: items.map((w) => w.request.keys.auth),
-    });
+    // The keys packed in one buffer, moved (not copied) to the worker.
+    let size = 0;
+    for (const { keys } of items) size += 65 + 2 + keys.authSecret.length;
+    const packed = Buffer.allocUnsafeSlow(size);
+    let at = 0;
+    for (const { keys } of items) {
+      at += keys.uaPublic.copy(packed, at);
+      at = packed.writeUInt16BE(keys.authSecret.length, at);
+      at += keys.authSecret.copy(packed, at);
+    }
+    thread.worker.postMessage({ id, payloads, payloadOf, keys: packed.buffer }, [packed.buffer]);
   };
 
-  /** Sends what waits to the least busy threads that have room; the rest waits for an answer. */
+  /** Sends what waits to the least busy thread that may take it; the rest waits for an answer. */
   function dispatch() {
     scheduled = false;
     while (waiting.length > 0) {
       let idlest: Thread | null = null;
-      for (const thread of threads)
-        if (thread.batches.size < DEPTH && (!idlest || thread.batches.size < idlest.batches.size))
-          idlest = thread;
-      if (!idlest) return;
+      for (const thread of threads) if (!idlest || thread.batches.size < idlest.batches.size) idlest = thread;
+      const size = idlest?.batches.size ?? DEPTH;
+      if (!idlest || size >= DEPTH || (size > 0 && waiting.length < BATCH)) return;
       post(idlest, waiting.length <= BATCH ? waiting : waiting.slice(0, BATCH));
       waiting = waiting.length <= BATCH ? [] : waiting.slice(BATCH);
     }
@@ -309,9 +331,9 @@ export function threadedPushEncryption(options: { threads?: number } = {}): Push
   return {
     encrypt(request) {
       return new Promise((resolve, reject) => {
-        checkOptions(request);
+        const keys = checkRequest(request);
         if (threads.length === 0) throw new Error('no encryption thread is left');
-        waiting.push({ request, resolve, reject });
+        waiting.push({ request, keys, resolve, reject });
         if (!scheduled) {
           scheduled = true;
           setImmediate(dispatch);
