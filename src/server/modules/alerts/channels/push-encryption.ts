@@ -161,7 +161,7 @@ function encryptInThisThread(): Encrypt {
 const URGENCIES = new Set(['very-low', 'low', 'normal', 'high']);
 const TOPIC = /^[A-Za-z0-9_-]{1,32}$/;
 
-/** The request's headers, as web-push's generateRequestDetails makes them; refuses what web-push refuses. */
+/** The request's headers, as web-push's generateRequestDetails makes them. */
 function headersFor(request: EncryptRequest, bodyLength: number): Record<string, string | number> {
   return {
     TTL: request.ttlSeconds,
@@ -234,7 +234,9 @@ const DEPTH = 2;
  * A few worker threads, fed in batches: one more than the cores (two at
  * least, four at most), since each spends part of its time waiting for its
  * next batch; on this project's 2-core machines 3 threads beat 1 and 2
- * (`npm run bench -- fanout`).
+ * with web-push's encryption (`npm run bench -- fanout`). With this one, 2
+ * and 3 came out alike on a loaded machine: `--threads` (PUSH_ENCRYPTION_THREADS)
+ * measures it again.
  */
 export function threadedPushEncryption(options: { threads?: number } = {}): PushEncryption {
   const count = options.threads ?? Math.min(4, Math.max(2, availableParallelism() + 1));
