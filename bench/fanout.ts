@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import webpush from 'web-push';
 import { createSecretBox } from '../src/server/crypto/secret-box.js';
@@ -9,24 +13,29 @@ import { openDatabase } from '../src/server/db/database.js';
 import { contactContext } from '../src/server/modules/alerts/subscriptions.service.js';
 import { browserKeys } from '../test/support/push-keys.js';
 import { staffSession } from '../test/support/sessions.js';
+import { printCpuProfiles } from './cpu-profile.js';
 import { onSeededPostgres } from './engines.js';
 
 /**
  * Fan-out benchmark, on PostgreSQL: N Web Push subscribers of one zone, an
- * alert approved through the API of a real `faro start`, and
- *  - approval → every delivery row queued (the fan-out),
- *  - payloads encrypted (RFC 8291) and handed to a local push endpoint per
- *    second, until all N are sent,
- *  - beside it, raw `web-push` encryption per second in this run, and the ratio;
- * then the same with 10 % more subscribers (so a tenth of all) whose push
- * service accepts connections and never answers: the answering ones must be
- * served about as fast as in the clean run (issue 12 item 4).
+ * alert approved through the API of a real `faro start`, and per run
+ *  - Faro's rate: pushes encrypted (RFC 8291) and handed over to a local push
+ *    endpoint per second, between the first and the last to arrive;
+ *  - the same-cores floor, measured right after: web-push's own encryption
+ *    alone in as many worker threads as the machine has cores, and the
+ *    ratio (issue 19: ≥ 0.8);
+ *  - approval → first push, → last push, → every delivery row queued;
+ *  - the CPU Faro and this process (the push endpoints) used meanwhile.
+ * Unless `--no-silent`, each size runs again with 10 % more subscribers (so a
+ * tenth of all) whose push service accepts connections and never answers: the
+ * answering ones must be served about as fast as in the clean run (issue 12
+ * item 4). `--profile` starts Faro under `--cpu-prof` and prints its top
+ * functions by self time; `--threads N` sets Faro's encryption threads.
+ *
+ * The push endpoint is a plain node:http server on this machine that answers
+ * 201 on each request's end and decrypts nothing, so it costs little beside
+ * Faro (the "bench CPU" column shows how little).
  */
-
-export interface FanoutOptions {
-  sizes: number[];
-  postgresUrl: string | undefined;
-}
 
 /** A local push endpoint that takes every message (201) and counts it; it decrypts nothing, to stay out of the way. */
 async function startPushSink() {
@@ -76,8 +85,17 @@ async function startSilentPushService() {
   };
 }
 
-/** web-push's own encryption, alone: what one core does without Faro, the queue or the network. */
-function rawEncryptionRate(keys: ReturnType<typeof browserKeys>, payload: string, seconds: number): number {
+/**
+ * The same-cores floor: web-push's own encryption (the same payload, the
+ * run's browser keys) in as many worker threads as the machine has cores,
+ * for `seconds`, with nothing else — no queue, no HTTP, no database. Faro
+ * runs on the same cores, so a fan-out can approach it and never pass it.
+ */
+async function encryptionFloor(
+  keys: ReturnType<typeof browserKeys>,
+  payload: string,
+  seconds: number,
+): Promise<{ threads: number; perSecond: number }> {
   const vapid = webpush.generateVAPIDKeys();
   const { Authorization } = webpush.getVapidHeaders(
     'https://push.example',
@@ -86,21 +104,58 @@ function rawEncryptionRate(keys: ReturnType<typeof browserKeys>, payload: string
     vapid.privateKey,
     'aes128gcm',
   );
-  let n = 0;
-  const end = performance.now() + seconds * 1000;
-  while (performance.now() < end) {
-    const key = keys[n % keys.length];
-    if (!key) break;
-    webpush.generateRequestDetails({ endpoint: `https://push.example/${n}`, keys: key }, payload, {
-      headers: { Authorization },
-      TTL: 3600,
-      urgency: 'high',
-      topic: 'a'.repeat(32),
-    });
-    n += 1;
-  }
-  return n / seconds;
+  const source = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    const webpush = require(require('node:module').createRequire(workerData.from).resolve('web-push'));
+    const { keys, payload, authorization, seconds } = workerData;
+    let n = 0;
+    const end = performance.now() + seconds * 1000;
+    while (performance.now() < end) {
+      webpush.generateRequestDetails({ endpoint: 'https://push.example/' + n, keys: keys[n % keys.length] }, payload, {
+        headers: { Authorization: authorization },
+        TTL: 3600,
+        urgency: 'high',
+        topic: 'a'.repeat(32),
+      });
+      n += 1;
+    }
+    parentPort.postMessage(n);
+  `;
+  const threads = availableParallelism();
+  const counts = await Promise.all(
+    Array.from(
+      { length: threads },
+      () =>
+        new Promise<number>((resolve, reject) => {
+          const worker = new Worker(source, {
+            eval: true,
+            workerData: { from: import.meta.url, keys, payload, authorization: Authorization, seconds },
+          });
+          worker.once('message', (n: number) => {
+            resolve(n);
+            void worker.terminate();
+          });
+          worker.once('error', reject);
+        }),
+    ),
+  );
+  return { threads, perSecond: counts.reduce((a, b) => a + b, 0) / seconds };
 }
+
+/** CPU seconds (user + system) a process has used so far; null where /proc is not there. */
+async function cpuSecondsOf(pid: number | undefined): Promise<number | null> {
+  if (!pid) return null;
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command's closing parenthesis: utime and stime are the 14th and 15th of the line.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+/** USER_HZ: 100 on every Linux this runs on. */
+const CLOCK_TICKS = 100;
 
 async function insertSubscribers(
   url: string,
@@ -152,13 +207,25 @@ interface Row {
   subscribers: number;
   /** Subscribers whose push service never answers (besides the `subscribers` that do). */
   silent: number;
-  queuedSeconds: number;
+  /** Pushes handed over per second, between the first and the last at the push endpoint. */
   pushPerSecond: number;
-  rawPerSecond: number;
-  sentSeconds: number;
+  floor: { threads: number; perSecond: number };
+  firstSeconds: number;
+  lastSeconds: number;
+  queuedSeconds: number;
+  /** CPU Faro's process used from approval to the last push, in cores (2.0: both cores of a 2-core machine). */
+  faroCores: number | null;
+  /** The same for this process (the push endpoints, the polling). */
+  benchCores: number;
 }
 
-async function runOne(adminUrl: string, n: number, withSilent: boolean): Promise<Row> {
+async function runOne(
+  adminUrl: string,
+  n: number,
+  withSilent: boolean,
+  profileDir: string | null,
+  threads: number | undefined,
+): Promise<Row> {
   const sink = await startPushSink();
   const silentService = withSilent ? await startSilentPushService() : null;
   // A tenth of all subscribers: n answering and n/9 silent.
@@ -166,12 +233,19 @@ async function runOne(adminUrl: string, n: number, withSilent: boolean): Promise
   try {
     // A first start migrated and seeded; subscribers go in while no server runs.
     return await onSeededPostgres(adminUrl, 'faro_fanout', async ({ url, secretKey, start }) => {
-      console.error(`${n} subscribers${silent ? ` and ${silent.n} whose push service never answers` : ''}:`);
+      console.error(
+        `${n} subscribers${silent ? ` and ${silent.n} whose push service never answers` : ''} (load average ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' ')}):`,
+      );
       const { zoneId, keys } = await insertSubscribers(url, secretKey, n, sink.url, silent);
       const database = await openDatabase({ kind: 'postgres', url, poolSize: 2 });
       const dispatcher = await staffSession(database, 'dispatcher');
       const approver = await staffSession(database, 'approver');
-      const server = await start();
+      const server = await start(threads ? { PUSH_ENCRYPTION_THREADS: String(threads) } : {}, {
+        nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+      });
+      let measured: Omit<Row, 'floor'> & { payload: string };
       try {
         const post = async (session: typeof dispatcher, path: string, body?: unknown) => {
           const response = await fetch(`${server.baseUrl}${path}`, {
@@ -192,50 +266,72 @@ async function runOne(adminUrl: string, n: number, withSilent: boolean): Promise
           ...template,
         });
         const submitted = await post(dispatcher, `/api/manage/alerts/${draft.id}/submit`);
+        const faroCpuBefore = await cpuSecondsOf(server.child.pid);
+        const benchCpuBefore = process.cpuUsage();
         const approvedAt = performance.now();
         await post(approver, `/api/manage/alerts/${draft.id}/approve`, {
           contentHash: submitted.contentHash,
         });
         let queuedAt = 0;
         for (;;) {
-          const { rows } = await database.pool.query<{ queued: boolean; sent: number }>(
-            `select queued_at is not null as queued,
-                  (select count(*)::int from deliveries where alert_id = $1 and state = 'sent') as sent
-           from alerts where id = $1`,
+          const { rows } = await database.pool.query<{ queued: boolean }>(
+            'select queued_at is not null as queued from alerts where id = $1',
             [draft.id],
           );
-          const row = rows[0];
-          if (row?.queued && !queuedAt) queuedAt = performance.now();
+          if (rows[0]?.queued && !queuedAt) queuedAt = performance.now();
           if (queuedAt && sink.stats().received >= n) break;
           process.stderr.write(
             `\r  queued ${queuedAt ? 'yes' : 'no '} · pushed ${sink.stats().received}/${n}`,
           );
-          await new Promise((resolve) => setTimeout(resolve, 500));
+          await new Promise((resolve) => setTimeout(resolve, 200));
         }
-        process.stderr.write('\n');
         const { first, last } = sink.stats();
-        const payload = JSON.stringify({
-          title: String((template.content as { en: { headline: string } }).en.headline),
-          body: 'x'.repeat(180),
-        });
-        return {
+        const faroCpuAfter = await cpuSecondsOf(server.child.pid);
+        const benchCpu = process.cpuUsage(benchCpuBefore);
+        const wall = (last - approvedAt) / 1000;
+        process.stderr.write('\n');
+        measured = {
           subscribers: n,
           silent: silent?.n ?? 0,
+          pushPerSecond: (n - 1) / ((last - first) / 1000),
+          firstSeconds: (first - approvedAt) / 1000,
+          lastSeconds: wall,
           queuedSeconds: (queuedAt - approvedAt) / 1000,
-          pushPerSecond: n / ((last - first) / 1000),
-          rawPerSecond: rawEncryptionRate(keys, payload, 5),
-          sentSeconds: (last - approvedAt) / 1000,
+          faroCores:
+            faroCpuBefore !== null && faroCpuAfter !== null ? (faroCpuAfter - faroCpuBefore) / wall : null,
+          benchCores: (benchCpu.user + benchCpu.system) / 1e6 / wall,
+          payload: JSON.stringify({
+            title: String((template.content as { en: { headline: string } }).en.headline),
+            body: 'x'.repeat(180),
+          }),
         };
       } finally {
         server.child.kill('SIGTERM');
         await server.exited;
         await database.close();
       }
+      // Right after Faro's run, on the same machine in the same state: the ratio is the steadier number.
+      const floor = await encryptionFloor(keys, measured.payload, 5);
+      const { payload: _payload, ...row } = measured;
+      return { ...row, floor };
     });
   } finally {
     await sink.close();
     await silentService?.close();
   }
+}
+
+export interface FanoutOptions {
+  sizes: number[];
+  postgresUrl: string | undefined;
+  /** Each size this many times. */
+  runs: number;
+  /** Also the variant with never-answering subscribers. */
+  silent: boolean;
+  /** Start Faro under `--cpu-prof` and print where its time went. */
+  profile: boolean;
+  /** Faro's encryption threads (PUSH_ENCRYPTION_THREADS); its default when absent. */
+  threads?: number;
 }
 
 /** Runs the fan-out benchmark for each size and prints the table. */
@@ -246,26 +342,31 @@ export async function fanoutBench(options: FanoutOptions): Promise<void> {
     return;
   }
   const rows: Row[] = [];
+  const profiles: string[] = [];
   for (const n of options.sizes) {
-    // Each run measures raw encryption beside it: on a shared machine the ratio is the steadier number.
-    rows.push(await runOne(options.postgresUrl, n, false), await runOne(options.postgresUrl, n, true));
+    for (let run = 0; run < options.runs; run++) {
+      for (const withSilent of options.silent ? [false, true] : [false]) {
+        const profileDir = options.profile ? await mkdtemp(path.join(tmpdir(), 'faro-fanout-prof-')) : null;
+        rows.push(await runOne(options.postgresUrl, n, withSilent, profileDir, options.threads));
+        if (profileDir) profiles.push(profileDir);
+      }
+    }
   }
+  const floorThreads = rows[0]?.floor.threads ?? availableParallelism();
   console.log(
-    '\n| subscribers | never answering | approval → all queued (s) | push encrypted + handed over /s | raw web-push encryption /s | ratio | approval → last push (s) | vs clean |',
+    `\n| subscribers | never answering | same-cores floor /s (web-push, ${floorThreads} threads) | Faro pushes handed over /s | ratio | approval → first push (s) | approval → last push (s) | approval → all queued (s) | Faro CPU (cores) | bench CPU (cores) |`,
   );
   console.log(
-    '|------------:|----------------:|--------------------------:|--------------------------------:|---------------------------:|------:|-------------------------:|---------:|',
+    '|------------:|----------------:|----------------------------------------:|---------------------------:|------:|--------------------------:|-------------------------:|--------------------------:|-----------------:|------------------:|',
   );
   for (const row of rows) {
-    const clean = rows.find((r) => r.subscribers === row.subscribers && r.silent === 0);
-    const versus =
-      row.silent > 0 && clean ? `${((row.sentSeconds / clean.sentSeconds - 1) * 100).toFixed(1)} %` : '—';
     console.log(
-      `| ${row.subscribers.toLocaleString('en-US').padStart(11)} | ${row.silent.toLocaleString('en-US').padStart(15)} | ${row.queuedSeconds.toFixed(2).padStart(25)} | ${row.pushPerSecond.toFixed(0).padStart(31)} | ${row.rawPerSecond.toFixed(0).padStart(26)} | ${(row.pushPerSecond / row.rawPerSecond).toFixed(2).padStart(5)} | ${row.sentSeconds.toFixed(1).padStart(24)} | ${versus.padStart(8)} |`,
+      `| ${row.subscribers.toLocaleString('en-US')} | ${row.silent.toLocaleString('en-US')} | ${row.floor.perSecond.toFixed(0)} | ${row.pushPerSecond.toFixed(0)} | ${(row.pushPerSecond / row.floor.perSecond).toFixed(2)} | ${row.firstSeconds.toFixed(2)} | ${row.lastSeconds.toFixed(1)} | ${row.queuedSeconds.toFixed(2)} | ${row.faroCores?.toFixed(2) ?? '—'} | ${row.benchCores.toFixed(2)} |`,
     );
   }
   console.log(
-    '\nWith never-answering subscribers, times are those of the answering ones (the same number as the clean run); ' +
-      '"vs clean" compares approval → last push.',
+    '\nThe floor is measured right after each Faro run; the ratio (goal ≥ 0.8) is the number to compare across machines and loads. ' +
+      'With never-answering subscribers, times are those of the answering ones. CPU columns: from approval to the last push.',
   );
+  for (const folder of profiles) await printCpuProfiles(folder);
 }

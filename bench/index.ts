@@ -50,16 +50,33 @@ program
 await program
   .command('fanout')
   .description(
-    'PostgreSQL: N push subscribers, one approved alert: approval → all deliveries queued, pushes encrypted and handed over per second beside raw web-push encryption',
+    'PostgreSQL: N push subscribers, one approved alert: pushes handed over per second beside the same-cores web-push encryption floor, approval → first push, last push, all queued',
   )
   .option('-n, --subscribers <list>', 'comma-separated subscriber counts', '100000,1000000')
+  .option('-r, --runs <k>', 'runs of each size', '1')
+  .option('--no-silent', 'skip the variant with never-answering subscribers')
+  .option('--profile', 'start Faro with --cpu-prof and print its top functions by self time')
+  .option('--threads <n>', "Faro's push encryption threads (default: its own)")
   .option('--postgres <url>', 'PostgreSQL server (default: $DATABASE_URL)')
-  .action(async (options: { subscribers: string; postgres?: string }) => {
-    await fanoutBench({
-      sizes: options.subscribers.split(',').map(Number),
-      postgresUrl: options.postgres ?? process.env.DATABASE_URL,
-    });
-  });
+  .action(
+    async (options: {
+      subscribers: string;
+      runs: string;
+      silent: boolean;
+      profile?: boolean;
+      threads?: string;
+      postgres?: string;
+    }) => {
+      await fanoutBench({
+        sizes: options.subscribers.split(',').map(Number),
+        runs: Number(options.runs),
+        silent: options.silent,
+        profile: options.profile === true,
+        threads: options.threads ? Number(options.threads) : undefined,
+        postgresUrl: options.postgres ?? process.env.DATABASE_URL,
+      });
+    },
+  );
 
 program
   .command('dispatch')

@@ -244,6 +244,11 @@ export const ENV_CATALOGUE: { [K in EnvKey]: EnvDoc } = {
     group: 'Alerts and Web Push',
     description: 'push messages in flight to one push service (a slow one never holds back the others)',
   },
+  PUSH_ENCRYPTION_THREADS: {
+    group: 'Alerts and Web Push',
+    description: 'threads encrypting pushes in a worker process',
+    shownDefault: 'cores + 1 (2 to 4)',
+  },
   OUTBOUND_ALLOW_LOOPBACK: {
     group: 'Alerts and Web Push',
     description:

@@ -237,6 +237,8 @@ export const envSchema = z.object({
   PUSH_SERVICE_HOSTS: hostList.default([...DEFAULT_PUSH_SERVICE_HOSTS]),
   PUSH_TIMEOUT_SECONDS: z.coerce.number().min(0.5).max(60).default(5),
   PUSH_CONCURRENCY_PER_ORIGIN: z.coerce.number().int().min(1).max(1024).default(256),
+  /** Threads encrypting pushes in a worker process; unset: one more than the cores (2 to 4). */
+  PUSH_ENCRYPTION_THREADS: z.coerce.number().int().min(1).max(64).optional(),
   /** Hosts MMS pictures (and redirects to them) may be fetched from; default the provider API's host. */
   SMS_MEDIA_HOSTS: hostList.optional(),
   SUBSCRIPTION_MAX_ZONES: z.coerce.number().int().min(1).max(50).default(10),

@@ -93,7 +93,7 @@ export interface Config {
   };
   /** Requests to other servers (push services, the SMS provider). */
   outbound: { allowLoopback: boolean };
-  push: { hosts: string[]; timeoutMs: number; perOrigin: number };
+  push: { hosts: string[]; timeoutMs: number; perOrigin: number; encryptionThreads: number | undefined };
   /** Who may read /metrics and where: a bearer token on the main port, a listener of its own, or both. */
   metrics: { token: string | undefined; port: number | undefined; host: string; cacheMs: number };
   /** What one subscription may ask for, and how often anyone may ask. */
@@ -302,6 +302,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       hosts: [...env.PUSH_SERVICE_HOSTS, ...(env.OUTBOUND_ALLOW_LOOPBACK ? ['localhost', '127.0.0.1'] : [])],
       timeoutMs: Math.round(env.PUSH_TIMEOUT_SECONDS * 1000),
       perOrigin: env.PUSH_CONCURRENCY_PER_ORIGIN,
+      encryptionThreads: env.PUSH_ENCRYPTION_THREADS,
     },
     metrics: {
       token: env.METRICS_TOKEN,

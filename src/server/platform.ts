@@ -95,7 +95,7 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
       subject: config.alerts.vapidSubject,
       outbound,
       settings: config.push,
-      encryption: works ? threadedPushEncryption() : undefined,
+      encryption: works ? threadedPushEncryption({ threads: config.push.encryptionThreads }) : undefined,
     });
     opened.push(() => push.close());
     const hub = await startRealtimeHub(database, (error) => logError('realtime delivery failed', error));

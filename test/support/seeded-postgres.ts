@@ -20,8 +20,11 @@ export interface SeededDatabase {
   secretKey: string;
   /** What `faro start` needs for this database (JOB_POLL_SECONDS 0.5, warnings only). */
   env: Record<string, string>;
-  /** Starts the built server on it (with more settings, if given). */
-  start: (more?: Record<string, string>) => ReturnType<typeof spawnServer>;
+  /**
+   * Starts the built server on it (with more settings, if given; `nodeArgs`
+   * go to node before the script, e.g. `--cpu-prof`).
+   */
+  start: (more?: Record<string, string>, options?: { nodeArgs?: string[] }) => ReturnType<typeof spawnServer>;
 }
 
 /**
@@ -49,13 +52,14 @@ export async function onSeededPostgres<R>(
       // Hundreds of responders' live streams, all from this machine.
       HTTP_MAX_CONNECTIONS_PER_ADDRESS: '100000',
     };
-    const start = (more: Record<string, string> = {}) =>
+    const start = (more: Record<string, string> = {}, options: { nodeArgs?: string[] } = {}) =>
       spawnServer(
         { ...env, ...more },
         {
           args: [
             // PROF_DIR=<folder>: each server writes a V8 CPU profile there when it stops.
             ...(process.env.PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.PROF_DIR] : []),
+            ...(options.nodeArgs ?? []),
             'bin/faro.js',
             'start',
           ],

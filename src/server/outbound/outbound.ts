@@ -246,7 +246,8 @@ export function createOutbound(options: {
     },
 
     async request(raw, call) {
-      const first = new URL(raw);
+      // A URL the caller parsed is not parsed again (nothing here changes it).
+      const first = raw instanceof URL ? raw : new URL(raw);
       checkSync(first, call.hosts, null);
       const deadline = Date.now() + call.timeoutMs;
       let url = first;

@@ -2,7 +2,7 @@ import webpush from 'web-push';
 import { isRefused, type Outbound, OutboundRefusedError } from '../../../outbound/outbound.js';
 import type { VapidKeys } from '../vapid.js';
 import { type DeliveryOutcome, outcomeOfError, outcomeOfStatus } from './outcome.js';
-import { inlinePushEncryption, type PushEncryption } from './push-encryption.js';
+import { inlinePushEncryption, type PushEncryption, PushMessageError } from './push-encryption.js';
 
 /** A push service answers with a status and a short body (an error description at most). */
 const ANSWER_LIMIT = 64 * 1024;
@@ -65,8 +65,7 @@ export function createPushChannel(options: {
   const headers = new Map<string, { authorization: string; renewAt: number }>();
   let signatures = 0;
 
-  function authorizationFor(endpoint: string): string {
-    const origin = new URL(endpoint).origin;
+  function authorizationFor(origin: string): string {
     const cached = headers.get(origin);
     if (cached && cached.renewAt > now()) return cached.authorization;
     const expiration = Math.floor(now() / 1000) + VAPID_LIFETIME_SECONDS;
@@ -104,16 +103,18 @@ export function createPushChannel(options: {
     },
     async send(target, message) {
       try {
+        // Parsed once per send: for the VAPID audience and for the request itself.
+        const url = new URL(target.endpoint);
         const request = await encryption.encrypt({
           endpoint: target.endpoint,
           keys: target.keys,
           payload: message.payload,
-          authorization: authorizationFor(target.endpoint),
+          authorization: authorizationFor(url.origin),
           ttlSeconds: message.ttlSeconds,
           urgency: message.urgency,
           topic: message.topic,
         });
-        const answer = await outbound.request(request.endpoint, {
+        const answer = await outbound.request(url, {
           method: 'POST',
           headers: request.headers,
           body: request.body,
@@ -125,6 +126,8 @@ export function createPushChannel(options: {
       } catch (error) {
         // An endpoint Faro must not call stays uncalled, this time and every time.
         if (isRefused(error)) return { kind: 'failed', code: `push_refused_${error.reason}` };
+        // Keys no browser would send, or a message no push service takes: no retry can help.
+        if (error instanceof PushMessageError) return { kind: 'failed', code: 'push_invalid' };
         return outcomeOfError(error);
       }
     },
