@@ -2,14 +2,15 @@ import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, or, sql } from 'dri
 import type { ReportSummary } from '../../../shared/report.js';
 import type { Drizzle } from '../../db/database.js';
 import { incidents, reports, zones } from '../../db/schema.js';
-import { recordEventsForSubjects } from '../../realtime/events.repo.js';
+import { eventsRecorded, recordEventsForSubjects } from '../../realtime/events.repo.js';
 
 export type NewReportRow = typeof reports.$inferInsert;
 
 /**
- * Inserts one report and records and announces `report.created`, in one
- * statement. A report from a provider's message already stored (same channel
- * and source) is not inserted again: returns false.
+ * Inserts one report and records `report.created`, in one statement, and
+ * announces it once committed (at once through `database.db`, after the
+ * commit through a transaction's `db`). A report from a provider's message
+ * already stored (same channel and source) is not inserted again: returns false.
  */
 export async function insertReportAnnounced(db: Drizzle, row: NewReportRow): Promise<boolean> {
   const insert = db
@@ -20,7 +21,9 @@ export async function insertReportAnnounced(db: Drizzle, row: NewReportRow): Pro
   const result = await db.execute<{ subject_id: string }>(
     sql`with subject as (${insert.getSQL()}), ${recordEventsForSubjects({ coalitionId: row.coalitionId, type: 'report.created' })}`,
   );
-  return result.rows.length > 0;
+  if (result.rows.length === 0) return false;
+  eventsRecorded(db);
+  return true;
 }
 
 /** The report made from a provider's message, if that message was seen before. */
