@@ -18,9 +18,12 @@ export interface SqlExecutor {
   ): Promise<pg.QueryResult<R>>;
 }
 
+/** Drizzle as this layer opens it, with the pool or the transaction's client under it (for a hot statement written once). */
+export type OwnDrizzle = Drizzle & { $client: SqlExecutor };
+
 /** A transaction: Drizzle for domain rows, the raw client for libraries (the job queue) that join it. */
 export interface Tx {
-  db: Drizzle;
+  db: OwnDrizzle;
   client: SqlExecutor;
 }
 
@@ -32,7 +35,7 @@ export interface Tx {
 export interface Database {
   kind: 'pglite' | 'postgres';
   pool: pg.Pool;
-  db: Drizzle;
+  db: OwnDrizzle;
   /** Runs fn in one transaction; commits when it resolves, rolls back when it throws. */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /**
@@ -123,7 +126,8 @@ export async function openPglite(lite: PGlite): Promise<Database> {
     db: drizzle(pool, { schema }),
     transaction: (fn) => runTransaction(database, fn),
     async listen(channel, onPayload) {
-      return local.subscribe(channel, onPayload);
+      const unsubscribe = local.subscribe(channel, onPayload);
+      return async () => unsubscribe();
     },
     wake: (channel) => local.wake(channel),
     snapshot: () => lite.dumpDataDir('gzip'),
@@ -250,11 +254,11 @@ function localWakes() {
   });
   return {
     subscribe(channel: string, onPayload: (payload: string) => void) {
-      let set = subscribers.get(channel);
-      if (!set) subscribers.set(channel, (set = new Set()));
+      const set = subscribers.get(channel) ?? new Set();
+      subscribers.set(channel, set);
       const own = (payload: string) => onPayload(payload);
       set.add(own);
-      return async () => {
+      return () => {
         set.delete(own);
       };
     },

@@ -1,7 +1,7 @@
-import { and, asc, eq, gt, inArray, max, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, max, or } from 'drizzle-orm';
 import { type Drizzle, type SqlExecutor, wakeAfterCommit } from '../db/database.js';
 import { domainEvents } from '../db/schema.js';
-import { type DomainEvent, EVENTS_CHANNEL } from './events.js';
+import { DOMAIN_EVENT_TYPES, type DomainEvent, type DomainEventType, EVENTS_CHANNEL } from './events.js';
 
 const ofCoalition = (coalitionId: string | null) =>
   coalitionId === null ? undefined : eq(domainEvents.coalitionId, coalitionId);
@@ -66,16 +66,20 @@ export async function recordEvents(
 /**
  * Records a domain event per changed row, as the tail of the same statement
  * that changes the rows (after a CTE named `subject` returning their `id`):
- * a hot command (intake in a surge) costs one round trip, and is atomic.
- * The caller wakes the hubs after it commits (`eventsRecorded`).
+ * a hot command (intake in a surge) costs one round trip, and is atomic. The
+ * text of that tail, for a statement whose text is made once; `$<coalitionParam>`
+ * is the coalition's id. The caller wakes the hubs after it commits (`eventsRecorded`).
  */
-export function recordEventsForSubjects(event: Pick<DomainEvent, 'coalitionId' | 'type'>): SQL {
-  return sql`event as (
-    insert into ${domainEvents} (coalition_id, type, subject_id)
-    select ${event.coalitionId}, ${event.type}, id from subject
-    returning subject_id
+export function recordEventsForSubjects(type: DomainEventType, coalitionParam: number): string {
+  if (!DOMAIN_EVENT_TYPES.includes(type) || !Number.isSafeInteger(coalitionParam)) {
+    throw new Error(`not an event type and parameter: ${type}, ${coalitionParam}`);
+  }
+  return `event as (
+    insert into "domain_events" ("coalition_id", "type", "subject_id")
+    select $${coalitionParam}::uuid, '${type}', "id" from subject
+    returning "subject_id"
   )
-  select subject_id from event`;
+  select "subject_id" from event`;
 }
 
 /** After `recordEventsForSubjects` recorded events through `executor`: wakes the hubs once it commits. */
