@@ -22,7 +22,7 @@ export type EngineTarget = { kind: 'pglite'; dataDir: string } | { kind: 'postgr
 export async function onEngine<A, R>(
   engine: Engine,
   poolSize: number,
-  api: (baseUrl: string) => Promise<A>,
+  api: (baseUrl: string, pid: number | undefined) => Promise<A>,
   after: (pool: pg.Pool, measured: A) => Promise<R>,
   between?: (target: EngineTarget, measured: A) => Promise<A>,
 ): Promise<R> {
@@ -35,7 +35,7 @@ export async function onEngine<A, R>(
   };
   const serve = async (more: Record<string, string>) => {
     const server = await spawnServer({ ...env, ...more }, { args: ['bin/faro.js', 'start'] });
-    const measured = await api(server.baseUrl);
+    const measured = await api(server.baseUrl, server.child.pid);
     server.child.kill('SIGTERM');
     await server.exited;
     return measured;

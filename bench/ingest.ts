@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { SingleBar } from 'cli-progress';
 import type pg from 'pg';
@@ -26,7 +27,21 @@ export interface Measured {
   p99: number;
   /** Reports stored and grouped into incidents per second, until the grouping backlog is empty (API runs). */
   groupedPerSecond?: number;
+  /** The server process's CPU time (user + system, all its threads) per report, in ms (Linux). */
+  cpuMsPerReport?: number;
 }
+
+/** A process's CPU time so far in ms (user + system, from /proc); NaN where there is no /proc. */
+function cpuMsOf(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command's closing parenthesis.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+const CLOCK_TICKS = 100;
 
 /** Waits until the server reports no stored report waiting to be grouped; returns when that was. */
 export async function groupedBy(baseUrl: string): Promise<number> {
@@ -110,11 +125,22 @@ async function postReports(
 const reportBodies = (n: number) => Array.from({ length: n }, () => JSON.stringify(buildReportInput()));
 
 /** Posts to Faro, then waits until everything posted is grouped into incidents. */
-async function postToFaro(baseUrl: string, bodies: readonly string[], concurrency: number, label: string) {
+async function postToFaro(
+  server: { baseUrl: string; pid?: number },
+  bodies: readonly string[],
+  concurrency: number,
+  label: string,
+): Promise<Measured> {
   const started = performance.now();
-  const measured = await postReports(baseUrl, bodies, concurrency, label);
-  const grouped = await groupedBy(baseUrl);
-  return { ...measured, groupedPerSecond: bodies.length / ((grouped - started) / 1000) };
+  const cpuBefore = cpuMsOf(server.pid);
+  const measured = await postReports(server.baseUrl, bodies, concurrency, label);
+  const grouped = await groupedBy(server.baseUrl);
+  return {
+    ...measured,
+    groupedPerSecond: bodies.length / ((grouped - started) / 1000),
+    // Grouping included: it is part of what a report costs Faro.
+    cpuMsPerReport: (cpuMsOf(server.pid) - cpuBefore) / bodies.length,
+  };
 }
 
 /** The minimal Fastify floor (bench/ingest-floor.ts) in a child process of its own, on the same data. */
@@ -135,7 +161,9 @@ async function floorServer(
       concurrency,
       `${label} warm-up`,
     );
-    return await postReports(server.baseUrl, bodies, concurrency, label);
+    const cpuBefore = cpuMsOf(server.child.pid);
+    const measured = await postReports(server.baseUrl, bodies, concurrency, label);
+    return { ...measured, cpuMsPerReport: (cpuMsOf(server.child.pid) - cpuBefore) / bodies.length };
   } finally {
     server.child.kill('SIGTERM');
     await server.exited;
@@ -177,14 +205,15 @@ async function bench(engine: Engine, options: IngestOptions) {
   return onEngine(
     engine,
     options.concurrency,
-    async (baseUrl) => {
+    async (baseUrl, pid) => {
+      const server = { baseUrl, pid };
       await postToFaro(
-        baseUrl,
+        server,
         reportBodies(Math.min(100, options.reports)),
         options.concurrency,
         `${label} warm-up`,
       );
-      const api = await postToFaro(baseUrl, bodies, options.concurrency, `${label} API`);
+      const api = await postToFaro(server, bodies, options.concurrency, `${label} API`);
       return { api, floor: undefined as Measured | undefined };
     },
     async (pool, { api, floor }) => ({
@@ -213,14 +242,17 @@ export async function ingestBench(options: IngestOptions): Promise<void> {
       'floor = a minimal Fastify server doing one INSERT per report (bench/ingest-floor.ts)\n',
   );
   console.log(
-    '| database   | Faro reports/s | Faro p50 ms | Faro p99 ms | grouped/s | floor reports/s | floor p50 ms | floor p99 ms | Faro / floor | raw pg inserts/s |',
+    '| database   | Faro reports/s | Faro p50 ms | Faro p99 ms | grouped/s | floor reports/s | floor p50 ms | floor p99 ms | Faro / floor | Faro CPU ms/report | floor CPU ms/report | raw pg inserts/s |',
   );
   console.log(
-    '|------------|---------------:|------------:|------------:|----------:|----------------:|-------------:|-------------:|-------------:|-----------------:|',
+    '|------------|---------------:|------------:|------------:|----------:|----------------:|-------------:|-------------:|-------------:|-------------------:|--------------------:|-----------------:|',
   );
   for (const { engine, api, floor, raw } of results) {
     console.log(
-      `| ${engine.padEnd(10)} | ${fmt(api.perSecond).padStart(14)} | ${fmt(api.p50).padStart(11)} | ${fmt(api.p99).padStart(11)} | ${fmt(api.groupedPerSecond ?? 0).padStart(9)} | ${fmt(floor.perSecond).padStart(15)} | ${fmt(floor.p50).padStart(12)} | ${fmt(floor.p99).padStart(12)} | ${fmt(api.perSecond / floor.perSecond, 2).padStart(12)} | ${fmt(raw.perSecond).padStart(16)} |`,
+      `| ${engine.padEnd(10)} | ${fmt(api.perSecond).padStart(14)} | ${fmt(api.p50).padStart(11)} | ${fmt(api.p99).padStart(11)} | ${fmt(api.groupedPerSecond ?? 0).padStart(9)} | ${fmt(floor.perSecond).padStart(15)} | ${fmt(floor.p50).padStart(12)} | ${fmt(floor.p99).padStart(12)} | ${fmt(api.perSecond / floor.perSecond, 2).padStart(12)} | ${fmt(api.cpuMsPerReport ?? Number.NaN, 2).padStart(18)} | ${fmt(floor.cpuMsPerReport ?? Number.NaN, 2).padStart(19)} | ${fmt(raw.perSecond).padStart(16)} |`,
     );
   }
+  console.log(
+    '\nCPU ms/report: the server process (all threads, grouping included for Faro); steadier than reports/s on a busy machine.',
+  );
 }
