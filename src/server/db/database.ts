@@ -200,9 +200,9 @@ function openPostgres(url: string, poolSize: number, log?: (msg: string) => void
 const WAKE_SPACING_MS = 2;
 
 /**
- * Runs `send(channel)` soon after it is asked for, coalesced per channel: one
- * run in flight, and a run asked for meanwhile (any number of times) becomes
- * one more run after it. Failures are logged: subscribers also poll.
+ * Runs `send(channel)` when it is asked for, coalesced per channel: one run
+ * in flight, and runs asked for meanwhile (any number) become one more run
+ * after it, WAKE_SPACING_MS later. Failures are logged: subscribers also poll.
  */
 function coalesced(send: (channel: string) => Promise<void> | void, log?: (msg: string) => void) {
   const state = new Map<string, { again: boolean }>();
@@ -232,7 +232,8 @@ function coalesced(send: (channel: string) => Promise<void> | void, log?: (msg: 
       return;
     }
     state.set(channel, { again: false });
-    setImmediate(() => run(channel));
+    // The first wake goes at once (a live board waits on it); those that come while it runs are one more.
+    run(channel);
   };
   request.settled = async () => {
     while (inFlight.size > 0) await Promise.all(inFlight);
