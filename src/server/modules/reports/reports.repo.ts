@@ -8,6 +8,12 @@ export type NewReportRow = typeof reports.$inferInsert;
 
 /** The reports table's columns, by property name (what a row to insert names them). */
 const REPORT_COLUMNS = getTableColumns(reports);
+// insertReportAnnounced writes its statement itself, so the query builder's JS defaults
+// ($defaultFn, $onUpdate) would not run: the table must have none (database defaults are fine).
+for (const column of Object.values(REPORT_COLUMNS)) {
+  if (column.defaultFn || column.onUpdateFn)
+    throw new Error(`reports.${column.name} has a JS default: give it to insertReportAnnounced's rows`);
+}
 /** The insert-and-record statement's text, per set of columns given (they are the same on every intake). */
 const insertTexts = new Map<string, string>();
 
