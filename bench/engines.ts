@@ -9,16 +9,22 @@ import { databaseUrlFor } from '../test/support/urls.js';
 
 export type Engine = { kind: 'pglite' } | { kind: 'postgres'; url: string };
 
+/** Where the benchmarked data lives once `faro start` is gone: a PGlite folder or a PostgreSQL database. */
+export type EngineTarget = { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string };
+
 /**
  * A real `faro start` (the built CLI) on a fresh database of the engine with
  * demo data: `api` runs against it; once the server is gone, `after` gets a
  * pg pool on the same data (PGlite is one process's database, so it must wait).
+ * `between`, if given, runs after the server is gone and before that pool
+ * opens, with where the data is (for another process of its own to use).
  */
 export async function onEngine<A, R>(
   engine: Engine,
   poolSize: number,
-  api: (baseUrl: string) => Promise<A>,
+  api: (baseUrl: string, pid: number | undefined) => Promise<A>,
   after: (pool: pg.Pool, measured: A) => Promise<R>,
+  between?: (target: EngineTarget, measured: A) => Promise<A>,
 ): Promise<R> {
   // Every benchmark client connects from this machine: the per-address connection cap would be the bottleneck.
   const env = {
@@ -29,7 +35,7 @@ export async function onEngine<A, R>(
   };
   const serve = async (more: Record<string, string>) => {
     const server = await spawnServer({ ...env, ...more }, { args: ['bin/faro.js', 'start'] });
-    const measured = await api(server.baseUrl);
+    const measured = await api(server.baseUrl, server.child.pid);
     server.child.kill('SIGTERM');
     await server.exited;
     return measured;
@@ -37,7 +43,8 @@ export async function onEngine<A, R>(
   if (engine.kind === 'pglite') {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'faro-bench-'));
     try {
-      const measured = await serve({ FARO_DATA_DIR: dataDir });
+      let measured = await serve({ FARO_DATA_DIR: dataDir });
+      if (between) measured = await between({ kind: 'pglite', dataDir }, measured);
       const lite = new PGlite(dataDir);
       const pool = new pg.Pool(createPgConfig(lite));
       pool.on('error', () => undefined); // closing PGlite ends its emulated session with a FATAL notice
@@ -57,7 +64,8 @@ export async function onEngine<A, R>(
   await admin.query(`create database ${name}`);
   const dbUrl = databaseUrlFor(engine.url, name);
   try {
-    const measured = await serve({ DATABASE_URL: dbUrl });
+    let measured = await serve({ DATABASE_URL: dbUrl });
+    if (between) measured = await between({ kind: 'postgres', url: dbUrl }, measured);
     const pool = new pg.Pool({ connectionString: dbUrl, max: poolSize });
     // Dropping the database afterwards ends any connection still open: not an error here.
     pool.on('error', () => undefined);

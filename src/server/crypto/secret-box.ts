@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomFillSync } from 'node:crypto';
 import sodium from 'libsodium-wrappers';
 
 /**
@@ -121,7 +121,9 @@ export async function createSecretBox(keys: Uint8Array | KeyRing): Promise<Secre
     throw new UnknownKeyError(kid);
   };
   const encrypt = (plaintext: string | Uint8Array, context: string) => {
-    const nonce = sodium.randombytes_buf(NONCE_BYTES);
+    // Node's CSPRNG in one call: libsodium's JS build draws its random bytes 4 at a time through
+    // WebCrypto (6 calls a nonce), a tenth of a report's CPU on intake.
+    const nonce = randomFillSync(new Uint8Array(NONCE_BYTES));
     return {
       nonce,
       ciphertext: sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(

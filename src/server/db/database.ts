@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
@@ -20,9 +21,12 @@ export interface SqlExecutor {
   ): Promise<pg.QueryResult<R>>;
 }
 
+/** Drizzle as this layer opens it, with the pool or the transaction's client under it (for a hot statement written once). */
+export type OwnDrizzle = Drizzle & { $client: SqlExecutor };
+
 /** A transaction: Drizzle for domain rows, the raw client for libraries (the job queue) that join it. */
 export interface Tx {
-  db: Drizzle;
+  db: OwnDrizzle;
   client: SqlExecutor;
 }
 
@@ -34,7 +38,7 @@ export interface Tx {
 export interface Database {
   kind: 'pglite' | 'postgres';
   pool: pg.Pool;
-  db: Drizzle;
+  db: OwnDrizzle;
   /** Runs fn in one transaction; commits when it resolves, rolls back when it throws. */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /**
@@ -47,6 +51,15 @@ export interface Database {
     onPayload: (payload: string) => void,
     onRestored?: () => void,
   ): Promise<() => Promise<void>>;
+  /**
+   * Tells every subscriber of the channel that something new is committed:
+   * those of this process at once, those of other processes by a NOTIFY of
+   * its own (no payload they read), outside any caller's transaction. Wakes
+   * are coalesced (one NOTIFY in flight, at most one per WAKE_SPACING_MS):
+   * a subscriber must read what is new from its own log, never count wakes.
+   * Use `wakeAfterCommit` from code holding a transaction.
+   */
+  wake(channel: string): void;
   /** Whether every subscription's LISTEN connection is up now (readiness). */
   listening(): boolean;
   close(): Promise<void>;
@@ -108,14 +121,18 @@ export async function openPglite(lite: PGlite): Promise<Database> {
   const pool = new pg.Pool(pgConfig);
   // Closing PGlite ends its emulated session with a FATAL notice; an idle client must not crash the process.
   pool.on('error', () => undefined);
-  return {
+  // PGlite is one process's database: every subscriber is in this process, no NOTIFY is needed.
+  const local = localWakes();
+  const database: Database = {
     kind: 'pglite',
     pool,
     db: drizzle(pool, { schema }),
-    transaction: (fn) => runTransaction(pool, fn),
+    transaction: (fn) => runTransaction(database, fn),
     async listen(channel, onPayload) {
-      return lite.listen(channel, onPayload);
+      const unsubscribe = local.subscribe(channel, onPayload);
+      return async () => unsubscribe();
     },
+    wake: (channel) => local.wake(channel),
     snapshot: () => lite.dumpDataDir('gzip'),
     // In-process: nothing to lose.
     listening: () => true,
@@ -124,6 +141,7 @@ export async function openPglite(lite: PGlite): Promise<Database> {
       await lite.close();
     },
   };
+  return registered(database);
 }
 
 function openPostgres(url: string, poolSize: number, log?: (msg: string) => void): Database {
@@ -132,26 +150,156 @@ function openPostgres(url: string, poolSize: number, log?: (msg: string) => void
   pool.on('error', (error) => log?.(`database pool error: ${error.message}`));
   const listeners = new Set<pg.Client>();
   let subscriptions = 0;
-  return {
+  const local = localWakes();
+  // The payload of this process's wakes: its own LISTEN connection hears them too, and skips them
+  // (the subscribers here were woken at once).
+  const token = randomUUID();
+  const notify = coalesced(async (channel) => {
+    await pool.query('select pg_notify($1, $2)', [channel, token]);
+  }, log);
+  const database: Database = {
     kind: 'postgres',
     pool,
     db: drizzle(pool, { schema }),
-    transaction: (fn) => runTransaction(pool, fn),
+    transaction: (fn) => runTransaction(database, fn),
     async listen(channel, onPayload, onRestored) {
-      const unlisten = await listenWithReconnect(url, channel, { onPayload, onRestored }, listeners, log);
+      const unsubscribe = local.subscribe(channel, onPayload);
+      const fromOthers = (payload: string) => {
+        if (payload !== token) onPayload(payload);
+      };
+      const unlisten = await listenWithReconnect(
+        url,
+        channel,
+        { onPayload: fromOthers, onRestored },
+        listeners,
+        log,
+      ).catch((error: unknown) => {
+        unsubscribe();
+        throw error;
+      });
       subscriptions += 1;
       return async () => {
         subscriptions -= 1;
+        unsubscribe();
         await unlisten();
       };
     },
+    wake(channel) {
+      local.wake(channel);
+      notify(channel);
+    },
     listening: () => listeners.size >= subscriptions,
     async close() {
+      await notify.settled();
       await Promise.all([...listeners].map((client) => client.end().catch(() => undefined)));
       listeners.clear();
       await pool.end();
     },
   };
+  return registered(database);
+}
+
+/** At most this often does a process send a wake's NOTIFY (or wake its own subscribers) per channel. */
+const WAKE_SPACING_MS = 2;
+
+/**
+ * Runs `send(channel)` when it is asked for, coalesced per channel: one run
+ * in flight, and runs asked for meanwhile (any number) become one more run
+ * after it, WAKE_SPACING_MS later. Failures are logged: subscribers also poll.
+ */
+function coalesced(send: (channel: string) => Promise<void> | void, log?: (msg: string) => void) {
+  const state = new Map<string, { again: boolean }>();
+  const inFlight = new Set<Promise<void>>();
+  const run = (channel: string) => {
+    const entry = state.get(channel);
+    if (!entry) return;
+    entry.again = false;
+    const done = (async () => {
+      try {
+        await send(channel);
+      } catch (error) {
+        log?.(`wake of ${channel} not sent: ${(error as Error).message}`);
+      }
+    })();
+    inFlight.add(done);
+    void done.then(() => {
+      inFlight.delete(done);
+      if (entry.again) setTimeout(() => run(channel), WAKE_SPACING_MS).unref();
+      else state.delete(channel);
+    });
+  };
+  const request = (channel: string) => {
+    const entry = state.get(channel);
+    if (entry) {
+      entry.again = true;
+      return;
+    }
+    state.set(channel, { again: false });
+    // The first wake goes at once (a live board waits on it); those that come while it runs are one more.
+    run(channel);
+  };
+  request.settled = async () => {
+    while (inFlight.size > 0) await Promise.all(inFlight);
+  };
+  return request;
+}
+
+/** This process's subscribers per channel, woken directly (coalesced). */
+function localWakes() {
+  const subscribers = new Map<string, Set<(payload: string) => void>>();
+  const wake = coalesced((channel) => {
+    for (const subscriber of subscribers.get(channel) ?? []) {
+      try {
+        subscriber('');
+      } catch {
+        // a subscriber's own failure is its business
+      }
+    }
+  });
+  return {
+    subscribe(channel: string, onPayload: (payload: string) => void) {
+      const set = subscribers.get(channel) ?? new Set();
+      subscribers.set(channel, set);
+      const own = (payload: string) => onPayload(payload);
+      set.add(own);
+      return () => {
+        set.delete(own);
+      };
+    },
+    wake,
+  };
+}
+
+/**
+ * What a wake asked for through an executor (the pool, `database.db`, or a
+ * transaction's `client` / `db`) belongs to: its database, and for a
+ * transaction the channels to wake once it commits.
+ */
+interface CommitScope {
+  database: Database;
+  /** Set inside a transaction: channels to wake after its commit (none if it rolls back). */
+  pending?: Set<string>;
+}
+const scopes = new WeakMap<object, CommitScope>();
+
+function registered(database: Database): Database {
+  scopes.set(database.pool, { database });
+  scopes.set(database.db, { database });
+  return database;
+}
+
+/**
+ * Wakes the channel's subscribers (`Database.wake`) once what was written
+ * through `executor` is committed: at once for an autocommit executor (the
+ * pool, `database.db`), after the commit of a transaction's `client` or `db`,
+ * never for a transaction that rolls back. An executor this layer did not
+ * hand out wakes no one: subscribers find the change at their next poll.
+ */
+export function wakeAfterCommit(executor: object, channel: string): void {
+  const scope = scopes.get(executor);
+  if (!scope) return;
+  if (scope.pending) scope.pending.add(channel);
+  else scope.database.wake(channel);
 }
 
 /**
@@ -179,18 +327,30 @@ export async function withConnection<T>(
   }
 }
 
-async function runTransaction<T>(pool: pg.Pool, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return withConnection(pool, async (client) => {
-    await client.query('begin');
+async function runTransaction<T>(database: Database, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const pending = new Set<string>();
+  const committed = await withConnection(database.pool, async (client) => {
+    const db = drizzle(client, { schema });
+    const scope = { database, pending };
+    scopes.set(client, scope);
+    scopes.set(db, scope);
     try {
-      const result = await fn({ db: drizzle(client, { schema }), client });
-      await client.query('commit');
-      return result;
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
+      await client.query('begin');
+      try {
+        const result = await fn({ db, client });
+        await client.query('commit');
+        return result;
+      } catch (error) {
+        await client.query('rollback').catch(() => undefined);
+        throw error;
+      }
+    } finally {
+      // The connection goes back to the pool: what it runs next is no longer this transaction.
+      scopes.delete(client);
     }
   });
+  for (const channel of pending) database.wake(channel);
+  return committed;
 }
 
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;

@@ -3,7 +3,7 @@ import { deriveKey } from 'altcha-lib/algorithms/sha';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { Database } from '../db/database.js';
 import { AppError } from './errors.js';
-import { spendChallenge } from './proof-of-work.repo.js';
+import { spendChallenge, sweepSpentChallenges } from './proof-of-work.repo.js';
 
 /**
  * A self-hosted proof of work (ALTCHA, protocol v2) in front of the public
@@ -23,6 +23,13 @@ export interface ProofOfWork {
 
 const ALGORITHM = 'SHA-256';
 const TTL_MS = 15 * 60_000;
+/**
+ * How often a process deletes expired spent challenges, and how many at most each time: a sweep
+ * per verification was a DELETE before every report's insert; once in a while keeps the table
+ * small at a fraction of the cost (as the rate-limit store sweeps its windows).
+ */
+const SWEEP_EVERY_MS = 10_000;
+const SWEEP_LIMIT = 1000;
 
 export function createProofOfWork(
   box: SecretBox,
@@ -33,6 +40,13 @@ export function createProofOfWork(
   // Derived, so the server key itself never leaves the secret box.
   const hmacSignatureSecret = box.digest('challenge-signature', 'altcha');
   const hmacKeySignatureSecret = box.digest('key-signature', 'altcha');
+  let lastSweep = 0;
+  const sweep = () => {
+    if (now() - lastSweep < SWEEP_EVERY_MS) return;
+    lastSweep = now();
+    // Off the request's path: a failed sweep is retried by a later one.
+    sweepSpentChallenges(database.db, new Date(now()), SWEEP_LIMIT).catch(() => undefined);
+  };
 
   return {
     challenge: () =>
@@ -69,12 +83,8 @@ export function createProofOfWork(
       if (!result.verified) return 'invalid';
       // Only now, the signature checked: a forged one never reaches the table. One report per solved challenge.
       const expiresAt = new Date((payload.challenge.parameters.expiresAt ?? 0) * 1000 || now() + TTL_MS);
-      const first = await spendChallenge(
-        database.db,
-        payload.challenge.signature,
-        expiresAt,
-        new Date(now()),
-      );
+      sweep();
+      const first = await spendChallenge(database.db, payload.challenge.signature, expiresAt);
       return first ? 'ok' : 'reused';
     },
   };

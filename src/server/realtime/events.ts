@@ -1,4 +1,4 @@
-/** The NOTIFY channel that carries domain event ids between Faro processes. */
+/** The channel that wakes every Faro process's hub when domain events were committed (no payload it reads). */
 export const EVENTS_CHANNEL = 'faro_events';
 
 /**
@@ -19,23 +19,4 @@ export interface DomainEvent {
   coalitionId: string;
   type: DomainEventType;
   subjectId: string;
-}
-
-/** Parses a NOTIFY payload, or null if it is not one of ours. */
-export function parseEventPayload(payload: string): DomainEvent | null {
-  try {
-    const value = JSON.parse(payload) as Partial<DomainEvent>;
-    if (
-      typeof value.id === 'number' &&
-      typeof value.coalitionId === 'string' &&
-      typeof value.type === 'string' &&
-      (DOMAIN_EVENT_TYPES as readonly string[]).includes(value.type) &&
-      typeof value.subjectId === 'string'
-    ) {
-      return value as DomainEvent;
-    }
-  } catch {
-    // fall through
-  }
-  return null;
 }

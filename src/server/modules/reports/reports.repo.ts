@@ -1,26 +1,63 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { ReportSummary } from '../../../shared/report.js';
-import type { Drizzle } from '../../db/database.js';
+import type { Drizzle, OwnDrizzle } from '../../db/database.js';
 import { incidents, reports, zones } from '../../db/schema.js';
-import { recordEventsForSubjects } from '../../realtime/events.repo.js';
+import { eventsRecorded, recordEventsForSubjects } from '../../realtime/events.repo.js';
 
 export type NewReportRow = typeof reports.$inferInsert;
 
+/** The reports table's columns, by property name (what a row to insert names them). */
+const REPORT_COLUMNS = getTableColumns(reports);
+// insertReportAnnounced writes its statement itself, so the query builder's JS defaults
+// ($defaultFn, $onUpdate) would not run: the table must have none (database defaults are fine).
+for (const column of Object.values(REPORT_COLUMNS)) {
+  if (column.defaultFn || column.onUpdateFn)
+    throw new Error(`reports.${column.name} has a JS default: give it to insertReportAnnounced's rows`);
+}
+/** The insert-and-record statement's text, per set of columns given (they are the same on every intake). */
+const insertTexts = new Map<string, string>();
+
+/** The statement of `insertReportAnnounced` for rows giving these columns: built once, then reused. */
+function insertReportText(keys: readonly (keyof typeof REPORT_COLUMNS)[]): string {
+  const signature = keys.join(',');
+  let text = insertTexts.get(signature);
+  if (!text) {
+    const names = keys.map((key) => `"${REPORT_COLUMNS[key].name}"`).join(', ');
+    const params = keys.map((_, i) => `$${i + 1}`).join(', ');
+    text = `with subject as (
+        insert into "reports" (${names}) values (${params})
+        on conflict ("channel", "source_ref") do nothing
+        returning "id"
+      ), ${recordEventsForSubjects('report.created', keys.length + 1)}`;
+    insertTexts.set(signature, text);
+  }
+  return text;
+}
+
 /**
- * Inserts one report and records and announces `report.created`, in one
- * statement. A report from a provider's message already stored (same channel
- * and source) is not inserted again: returns false.
+ * Inserts one report and records `report.created`, in one statement with no
+ * NOTIFY in it, and announces it once committed (at once through
+ * `database.db`, after the commit through a transaction's `db`). A report
+ * from a provider's message already stored (same channel and source) is not
+ * inserted again: returns false.
+ *
+ * The hottest statement of intake: its text is made once per set of columns
+ * (not rebuilt by the query builder for every report), its values are mapped
+ * by each column as the query builder would.
  */
-export async function insertReportAnnounced(db: Drizzle, row: NewReportRow): Promise<boolean> {
-  const insert = db
-    .insert(reports)
-    .values(row)
-    .onConflictDoNothing({ target: [reports.channel, reports.sourceRef] })
-    .returning({ id: reports.id });
-  const result = await db.execute<{ subject_id: string }>(
-    sql`with subject as (${insert.getSQL()}), ${recordEventsForSubjects({ coalitionId: row.coalitionId, type: 'report.created' })}`,
+export async function insertReportAnnounced(db: OwnDrizzle, row: NewReportRow): Promise<boolean> {
+  const keys = (Object.keys(row) as (keyof NewReportRow)[]).filter(
+    (key) => row[key] !== undefined && key in REPORT_COLUMNS,
   );
-  return result.rows.length > 0;
+  const values: unknown[] = keys.map((key) => {
+    const value = row[key];
+    return value === null ? null : REPORT_COLUMNS[key].mapToDriverValue(value);
+  });
+  values.push(row.coalitionId);
+  const result = await db.$client.query<{ subject_id: string }>(insertReportText(keys), values);
+  if (result.rows.length === 0) return false;
+  eventsRecorded(db);
+  return true;
 }
 
 /** The report made from a provider's message, if that message was seen before. */
