@@ -53,11 +53,15 @@ async function startPushSink() {
     });
   });
   server.keepAliveTimeout = 60_000;
+  let connections = 0;
+  server.on('connection', () => {
+    connections += 1;
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    stats: () => ({ received, first, last }),
+    stats: () => ({ received, first, last, connections }),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -285,7 +289,8 @@ async function runOne(
           );
           await new Promise((resolve) => setTimeout(resolve, 200));
         }
-        const { first, last } = sink.stats();
+        const { first, last, connections } = sink.stats();
+        console.error(`  connections opened to the push sink: ${connections}`);
         const faroCpuAfter = await cpuSecondsOf(server.child.pid);
         const benchCpu = process.cpuUsage(benchCpuBefore);
         const wall = (last - approvedAt) / 1000;
