@@ -72,6 +72,30 @@ async function cancel(alertId: string) {
   return (cancelled.json() as { id: string }).id;
 }
 
+/** The alert's walk is over: no one else will get it. */
+async function expectWalkOver(alertId: string) {
+  expect(
+    await advanceDeliveries(t.faro.database, alertId, 'push', { scan: 10, batch: 10, ...LEASE }),
+  ).toEqual({
+    claimed: [],
+    open: false,
+    walked: 0,
+  });
+}
+
+/** The cancel reaches exactly these claimed rows of the alert, and has no one else to walk. */
+async function expectCancelReaches(cancelId: string, claimed: readonly { subscriptionId: string }[]) {
+  const reached = await advanceDeliveries(t.faro.database, cancelId, 'push', {
+    scan: 100,
+    batch: 100,
+    ...LEASE,
+  });
+  expect(reached.claimed.map((row) => row.subscriptionId).sort()).toEqual(
+    claimed.map((row) => row.subscriptionId).sort(),
+  );
+  expect(reached.open).toBe(false);
+}
+
 describe('delivery rows made page by page by the senders', () => {
   it('walks the recipients a page at a time, each page claimed by the sender that took it', async () => {
     const alertId = await published();
@@ -131,23 +155,8 @@ describe('delivery rows made page by page by the senders', () => {
 
     const cancelId = await cancel(alertId);
     await t.faro.database.transaction((tx) => startFanOut(tx.client, cancelId));
-    // The alert's walk is over: no one else will get it.
-    expect(
-      await advanceDeliveries(t.faro.database, alertId, 'push', { scan: 10, batch: 10, ...LEASE }),
-    ).toEqual({
-      claimed: [],
-      open: false,
-      walked: 0,
-    });
-    const reached = await advanceDeliveries(t.faro.database, cancelId, 'push', {
-      scan: 100,
-      batch: 100,
-      ...LEASE,
-    });
-    expect(reached.claimed.map((row) => row.subscriptionId).sort()).toEqual(
-      page.claimed.map((row) => row.subscriptionId).sort(),
-    );
-    expect(reached.open).toBe(false);
+    await expectWalkOver(alertId);
+    await expectCancelReaches(cancelId, page.claimed);
   });
 
   it('a subscription deleted while its delivery is claimed comes back without a contact, never stuck', async () => {
@@ -215,21 +224,8 @@ describe('delivery rows made page by page by the senders', () => {
       const page = await paging;
       await starting;
       expect(page.claimed).toHaveLength(10);
-      const reached = await advanceDeliveries(t.faro.database, cancelId, 'push', {
-        scan: 100,
-        batch: 100,
-        ...LEASE,
-      });
-      expect(reached.claimed.map((row) => row.subscriptionId).sort()).toEqual(
-        page.claimed.map((row) => row.subscriptionId).sort(),
-      );
-      expect(
-        await advanceDeliveries(t.faro.database, alertId, 'push', { scan: 10, batch: 10, ...LEASE }),
-      ).toEqual({
-        claimed: [],
-        open: false,
-        walked: 0,
-      });
+      await expectCancelReaches(cancelId, page.claimed);
+      await expectWalkOver(alertId);
     },
   );
 });
