@@ -15,4 +15,5 @@ ALTER TABLE "deliveries" DROP CONSTRAINT "deliveries_subscription_id_subscriptio
 DROP INDEX "deliveries_pending";--> statement-breakpoint
 ALTER TABLE "delivery_sources" ADD CONSTRAINT "delivery_sources_alert_id_alerts_id_fk" FOREIGN KEY ("alert_id") REFERENCES "public"."alerts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "delivery_sources" ADD CONSTRAINT "delivery_sources_zone_id_zones_id_fk" FOREIGN KEY ("zone_id") REFERENCES "public"."zones"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "deliveries_subscription" ON "deliveries" USING btree ("subscription_id");--> statement-breakpoint
 CREATE INDEX "deliveries_pending" ON "deliveries" USING btree ("alert_id","channel") WHERE state in ('queued', 'sending');

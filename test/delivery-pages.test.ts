@@ -2,9 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   advanceDeliveries,
   claimDeliveries,
+  markRetry,
   markSent,
   startFanOut,
 } from '../src/server/modules/alerts/delivery.repo.js';
+import { deleteSubscription } from '../src/server/modules/alerts/subscriptions.repo.js';
 import { insertPushSubscriptions, publishAlert } from './support/alerts.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { type StaffSession, staffSession } from './support/sessions.js';
@@ -159,6 +161,54 @@ describe('delivery rows made page by page by the senders', () => {
     await expectCancelReaches(cancelId, page.claimed);
   });
 
+  it('an alert whose own start comes after its cancel is never walked (a retried start)', async () => {
+    const alert = await publishAlert(t.faro.app, dispatcher, approver, zoneId);
+    const cancelId = await cancel(alert.id);
+    await t.faro.database.transaction((tx) => startFanOut(tx.client, cancelId));
+    expect(await t.faro.database.transaction((tx) => startFanOut(tx.client, alert.id))).toEqual([]);
+    await expectWalkOver(alert.id);
+    expect(await rowsOf(alert.id)).toEqual([]);
+    await expectCancelReaches(cancelId, []);
+  });
+
+  it('what is due of an alert replaced by a follow-up is withdrawn, never sent after it', async () => {
+    const alertId = await published();
+    const page = await advanceDeliveries(t.faro.database, alertId, 'push', { scan: 4, batch: 4, ...LEASE });
+    const [timedOut, held, ...rest] = page.claimed;
+    await markSent(
+      t.faro.database.pool,
+      alertId,
+      rest.map((row) => row.subscriptionId),
+    );
+    const cancelId = await cancel(alertId);
+    // A push that timed out comes back for a retry after the cancel was published…
+    await markRetry(t.faro.database.pool, alertId, [timedOut?.subscriptionId ?? ''], 'timeout', {
+      maxAttempts: 5,
+      backoffSeconds: 0,
+    });
+    // …and another sender died holding one.
+    await t.faro.database.pool.query(
+      `update deliveries set lease_until = now() - interval '1 second' where alert_id = $1 and subscription_id = $2`,
+      [alertId, held?.subscriptionId],
+    );
+    expect(await claimDeliveries(t.faro.database.pool, alertId, 'push', 10, 30)).toEqual([]);
+    const states = Object.fromEntries((await rowsOf(alertId)).map((row) => [row.subscription_id, row.state]));
+    expect(states[timedOut?.subscriptionId ?? '']).toBe('withdrawn');
+    expect(states[held?.subscriptionId ?? '']).toBe('withdrawn');
+    // The cancel goes to everyone the alert may have reached: sent, and tried (the time-out may have arrived).
+    await t.faro.database.transaction((tx) => startFanOut(tx.client, cancelId));
+    await expectCancelReaches(cancelId, page.claimed);
+  });
+
+  it('a subscription deleted takes its deliveries with it', async () => {
+    const alertId = await published();
+    const page = await advanceDeliveries(t.faro.database, alertId, 'push', { scan: 2, batch: 2, ...LEASE });
+    const gone = page.claimed[0]?.subscriptionId ?? '';
+    await deleteSubscription(t.faro.database.db, gone);
+    expect((await rowsOf(alertId)).map((row) => row.subscription_id)).not.toContain(gone);
+    subscribers = subscribers.filter((id) => id !== gone);
+  });
+
   it('a subscription deleted while its delivery is claimed comes back without a contact, never stuck', async () => {
     const alertId = await published();
     const page = await advanceDeliveries(t.faro.database, alertId, 'push', { scan: 3, batch: 3, ...LEASE });
@@ -181,8 +231,6 @@ describe('delivery rows made page by page by the senders', () => {
     'a cancel waits for a page being taken, and reaches that page too',
     async () => {
       const alertId = await published();
-      // Published, its start not yet run: meanwhile a sender of the alert is taking a page.
-      const cancelId = await cancel(alertId);
       let release: () => void = () => undefined;
       const gate = new Promise<void>((resolve) => {
         release = resolve;
@@ -200,7 +248,8 @@ describe('delivery rows made page by page by the senders', () => {
       };
       const paging = advanceDeliveries(slow, alertId, 'push', { scan: 10, batch: 10, ...LEASE });
       await expect.poll(() => taken).toBe(true);
-
+      // The cancel is published while the page is still being taken; its start is not yet run.
+      const cancelId = await cancel(alertId);
       let started = false;
       const starting = t.faro.database
         .transaction((tx) => startFanOut(tx.client, cancelId))

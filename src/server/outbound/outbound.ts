@@ -147,7 +147,8 @@ export function createOutbound(options: {
   // Every connection may stay open between bursts: with the default (256 idle kept), a fan-out's
   // ups and downs closed and reopened thousands of connections to one push service (4,230 for
   // 20,000 pushes in the fan-out bench).
-  const agentOptions = { keepAlive: true, maxSockets, maxFreeSockets: maxSockets, lookup };
+  // Idle ones are closed after a minute: a quiet push service holds no sockets for long.
+  const agentOptions = { keepAlive: true, maxSockets, maxFreeSockets: maxSockets, timeout: 60_000, lookup };
   const agents = {
     http: new http.Agent(agentOptions),
     https: new https.Agent(agentOptions),

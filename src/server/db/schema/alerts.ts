@@ -201,9 +201,9 @@ export const deliveries = pgTable(
     // No foreign keys here, on purpose: their per-row checks (a lookup and a lock on the alert and
     // on the subscription for every row) were half the cost of making a million deliveries. Rows
     // are only made by `advanceDeliveries`, from the published alert's own sources and existing
-    // subscriptions; alerts are never deleted; a subscription deleted later leaves its deliveries
-    // (a random id and states, nothing of the person), and one deleted while its row is claimed
-    // comes back without a contact and is marked gone.
+    // subscriptions; alerts are never deleted; a subscription's deliveries are deleted with it
+    // (subscriptions.repo.ts), and one deleted while its row is claimed comes back without a
+    // contact and is marked gone.
     alertId: uuid('alert_id').notNull(),
     subscriptionId: uuid('subscription_id').notNull(),
     channel: text('channel', { enum: DELIVERY_CHANNELS }).notNull(),
@@ -221,6 +221,8 @@ export const deliveries = pgTable(
     // Only rows still to send: the claims read a small index however many have been sent, and a
     // row marked sent leaves it (no new entry for it).
     index('deliveries_pending').on(t.alertId, t.channel).where(sql`state in ('queued', 'sending')`),
+    // A subscription deleted (unsubscribed, STOP, purged) takes its deliveries with it.
+    index('deliveries_subscription').on(t.subscriptionId),
   ],
 );
 

@@ -32,7 +32,11 @@ export async function startFanOut(client: SqlExecutor, alertId: string): Promise
   );
   await client.query(
     `with alert as (
-       select id, kind, references_id from alerts where id = $1 and state = 'published'
+       -- An alert a follow-up has already replaced is never walked, even when its own start comes
+       -- late (a retried job): the follow-up's publication sets ended_at under this row's lock.
+       select id, kind, references_id from alerts
+       where id = $1 and state = 'published' and ended_at is null
+       for share
      ),
      source as (
        select az.zone_id, row_number() over (order by az.zone_id)::smallint as position
@@ -60,10 +64,17 @@ export async function startFanOut(client: SqlExecutor, alertId: string): Promise
   return rows.map((row) => row.channel);
 }
 
-/** Whether a channel of a published alert has recipients still to walk. */
+/**
+ * The deliveries of an earlier alert that may have reached their recipient, whom its follow-ups go
+ * to: sent, on their way, or tried and then withdrawn (a time-out may still have arrived).
+ */
+export const POSSIBLY_REACHED = `(state in ('sent', 'sending') or (state = 'withdrawn' and attempts > 0))`;
+
+/** Whether a channel of a published alert (not replaced by a follow-up) has recipients still to walk. */
 const OPEN_SOURCES = `select exists (
   select 1 from delivery_sources ds join alerts a on a.id = ds.alert_id
-  where ds.alert_id = $1 and ds.channel = $2 and ds.state = 'open' and a.state = 'published'
+  where ds.alert_id = $1 and ds.channel = $2 and ds.state = 'open'
+    and a.state = 'published' and a.ended_at is null
 ) as open`;
 
 /** Rows a sender claimed by taking a page of recipients, and whether any source of its channel is still open. */
@@ -99,7 +110,8 @@ export async function advanceDeliveries(
     }>(
       `select ds.position, ds.zone_id, ds.after_id, a.coalition_id, a.cap_status, a.references_id
        from delivery_sources ds join alerts a on a.id = ds.alert_id
-       where ds.alert_id = $1 and ds.channel = $2 and ds.state = 'open' and a.state = 'published'
+       where ds.alert_id = $1 and ds.channel = $2 and ds.state = 'open'
+         and a.state = 'published' and a.ended_at is null
        order by ds.position limit 1
        for update of ds`,
       [alertId, channel],
@@ -118,7 +130,7 @@ export async function advanceDeliveries(
         ? `select subscription_id as id from subscription_zones
            where zone_id = $7 and subscription_id > $8 order by subscription_id limit $9`
         : `select subscription_id as id from deliveries
-           where alert_id = $7 and subscription_id > $8 and channel = $2 and state in ('sent', 'sending')
+           where alert_id = $7 and subscription_id > $8 and channel = $2 and ${POSSIBLY_REACHED}
            order by subscription_id limit $9`;
     const { rows } = await client.query<{
       last_id: string | null;
@@ -142,7 +154,7 @@ export async function advanceDeliveries(
          select $1, reached.id, $2,
                 case when reached.n <= $5 then 'sending' else 'queued' end,
                 case when reached.n <= $5 then 1 else 0 end,
-                case when reached.n <= $5 then now() + make_interval(secs => $6) end
+                case when reached.n <= $5 then clock_timestamp() + make_interval(secs => $6) end
          from reached
          on conflict do nothing
          returning subscription_id, attempts, state
@@ -235,6 +247,17 @@ export async function claimDeliveries(
   limit: number,
   leaseSeconds: number,
 ): Promise<ClaimedDelivery[]> {
+  // A follow-up has replaced the alert: what is due of it (a retry, a row a dead sender held) never
+  // leaves after the follow-up — it is withdrawn, and nothing is claimed. (Planned as a one-time
+  // filter: for an alert in force the rows are not even read.)
+  const { rowCount: withdrawn } = await client.query(
+    `update deliveries set state = 'withdrawn', lease_until = null
+     where alert_id = $1 and channel = $2
+       and (state = 'queued' or (state = 'sending' and lease_until < clock_timestamp()))
+       and exists (select 1 from alerts where id = $1 and ended_at is not null)`,
+    [alertId, channel],
+  );
+  if (withdrawn) return [];
   const { rows } = await client.query<{
     subscription_id: string;
     attempts: number;
@@ -246,6 +269,7 @@ export async function claimDeliveries(
        where alert_id = $1 and channel = $2
          and state in ('queued', 'sending')
          and (lease_until is null or lease_until < now())
+         and not exists (select 1 from alerts where id = $1 and ended_at is not null)
        limit $3
        for update skip locked
      ),
@@ -325,7 +349,10 @@ export async function markRetry(
   if (ids.length === 0) return;
   await client.query(
     `update deliveries
-     set state = case when attempts >= $4 then 'failed' else 'queued' end,
+     set state = case when attempts >= $4 then 'failed'
+                      -- Replaced by a follow-up meanwhile: not tried again after it.
+                      when exists (select 1 from alerts where id = $1 and ended_at is not null) then 'withdrawn'
+                      else 'queued' end,
          error = $3,
          lease_until = case when attempts >= $4 then null
                        else now() + make_interval(secs => $5 * power(2, attempts - 1)) end

@@ -8,6 +8,7 @@ import {
   subscriptionZones,
   zones,
 } from '../../db/schema.js';
+import { POSSIBLY_REACHED } from './delivery.repo.js';
 
 export type SubscriptionRow = typeof subscriptions.$inferSelect;
 
@@ -86,6 +87,8 @@ export async function existingZones(db: Drizzle, coalitionId: string, ids: reado
 }
 
 export async function deleteSubscription(db: Drizzle, id: string): Promise<void> {
+  // Which alerts reached them goes with them (deliveries have no cascading foreign key).
+  await db.delete(deliveries).where(eq(deliveries.subscriptionId, id));
   await db.delete(subscriptions).where(eq(subscriptions.id, id));
 }
 
@@ -108,6 +111,13 @@ export async function purgeStaleSubscriptions(db: Drizzle, pendingCutOff: Date):
       ),
     )
     .returning({ id: subscriptions.id });
+  if (deleted.length > 0)
+    await db.delete(deliveries).where(
+      inArray(
+        deliveries.subscriptionId,
+        deleted.map((row) => row.id),
+      ),
+    );
   return deleted.length;
 }
 
@@ -173,7 +183,7 @@ export async function countRecipients(db: Drizzle, query: RecipientQuery) {
       : null;
   const byEarlier = query.referencesId
     ? sql`select ${deliveries.subscriptionId} as id from ${deliveries}
-          where ${deliveries.alertId} = ${query.referencesId} and ${deliveries.state} in ('sent', 'sending')`
+          where ${deliveries.alertId} = ${query.referencesId} and ${sql.raw(POSSIBLY_REACHED)}`
     : null;
   const parts = [byZone, byEarlier].filter((part) => part !== null);
   if (parts.length === 0) return [];
