@@ -7,7 +7,7 @@ import {
   startFanOut,
 } from '../src/server/modules/alerts/delivery.repo.js';
 import { deleteSubscription } from '../src/server/modules/alerts/subscriptions.repo.js';
-import { insertPushSubscriptions, publishAlert } from './support/alerts.js';
+import { alertSteps, insertPushSubscriptions, publishAlert } from './support/alerts.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { type StaffSession, staffSession } from './support/sessions.js';
 
@@ -198,6 +198,40 @@ describe('delivery rows made page by page by the senders', () => {
     // The cancel goes to everyone the alert may have reached: sent, and tried (the time-out may have arrived).
     await t.faro.database.transaction((tx) => startFanOut(tx.client, cancelId));
     await expectCancelReaches(cancelId, page.claimed);
+  });
+
+  it('a cancel of an update also reaches those the original reached before the update got to them', async () => {
+    const alertId = await published();
+    const original = await advanceDeliveries(t.faro.database, alertId, 'push', {
+      scan: 6,
+      batch: 6,
+      ...LEASE,
+    });
+    await markSent(
+      t.faro.database.pool,
+      alertId,
+      original.claimed.map((row) => row.subscriptionId),
+    );
+    // An update for the same zone: it reaches the original's recipients and the zone's.
+    const steps = await alertSteps(t, { dispatcher, approver });
+    const update = await steps.publish(
+      await steps.draftFrom('update', { referencesId: alertId, zoneIds: [zoneId] }),
+    );
+    await t.faro.database.transaction((tx) => startFanOut(tx.client, update.id));
+    // It gets to two people before it is cancelled (whom the original reached or not).
+    const updated = await advanceDeliveries(t.faro.database, update.id, 'push', {
+      scan: 2,
+      batch: 2,
+      ...LEASE,
+    });
+    expect(updated.claimed).toHaveLength(2);
+    const cancelId = await cancel(update.id);
+    await t.faro.database.transaction((tx) => startFanOut(tx.client, cancelId));
+    // The cancel reaches everyone either alert may have reached, once each.
+    const everyone = new Map(
+      [...original.claimed, ...updated.claimed].map((row) => [row.subscriptionId, row]),
+    );
+    await expectCancelReaches(cancelId, [...everyone.values()]);
   });
 
   it('a subscription deleted takes its deliveries with it', async () => {

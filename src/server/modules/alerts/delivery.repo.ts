@@ -1,5 +1,6 @@
 import { DELIVERY_CHANNELS, type DeliveryChannel } from '../../../shared/alert.js';
-import type { SqlExecutor } from '../../db/database.js';
+import type { Database, SqlExecutor } from '../../db/database.js';
+import { referenceChain } from './alerts.repo.js';
 
 /**
  * The delivery records' SQL: one row per alert × subscription (and so per
@@ -94,12 +95,13 @@ export interface AdvancedPage {
  * When the last source is walked, the alert's `queued_at` is set.
  */
 export async function advanceDeliveries(
-  database: { transaction<T>(fn: (tx: { client: SqlExecutor }) => Promise<T>): Promise<T> },
+  database: Pick<Database, 'transaction'>,
   alertId: string,
   channel: string,
   options: { scan: number; batch: number; leaseSeconds: number },
 ): Promise<AdvancedPage & { walked: number }> {
-  const page = await database.transaction(async ({ client }) => {
+  const page = await database.transaction(async (tx) => {
+    const { client } = tx;
     const { rows: sources } = await client.query<{
       position: number;
       zone_id: string | null;
@@ -129,9 +131,16 @@ export async function advanceDeliveries(
       source.zone_id !== null
         ? `select subscription_id as id from subscription_zones
            where zone_id = $7 and subscription_id > $8 order by subscription_id limit $9`
-        : `select subscription_id as id from deliveries
-           where alert_id = $7 and subscription_id > $8 and channel = $2 and ${POSSIBLY_REACHED}
-           order by subscription_id limit $9`;
+        : // Everyone the earlier alerts of the chain may have reached (a cancel of an update also
+          // reaches those the original reached before the update got to them), each alert's
+          // deliveries walked on its primary key.
+          `select distinct id from unnest($7::uuid[]) as chain(alert_id)
+           cross join lateral (
+             select subscription_id as id from deliveries
+             where alert_id = chain.alert_id and subscription_id > $8 and channel = $2 and ${POSSIBLY_REACHED}
+             order by subscription_id limit $9
+           ) reached
+           order by id limit $9`;
     const { rows } = await client.query<{
       last_id: string | null;
       walked: number;
@@ -173,7 +182,7 @@ export async function advanceDeliveries(
         source.cap_status,
         options.batch,
         options.leaseSeconds,
-        source.zone_id ?? source.references_id,
+        source.zone_id ?? (await referenceChain(tx.db, source.references_id)).map((earlier) => earlier.id),
         after,
         options.scan,
       ],

@@ -8,6 +8,7 @@ import {
   subscriptionZones,
   zones,
 } from '../../db/schema.js';
+import { referenceChain } from './alerts.repo.js';
 import { POSSIBLY_REACHED } from './delivery.repo.js';
 
 export type SubscriptionRow = typeof subscriptions.$inferSelect;
@@ -181,10 +182,13 @@ export async function countRecipients(db: Drizzle, query: RecipientQuery) {
       ? sql`select distinct ${subscriptionZones.subscriptionId} as id from ${subscriptionZones}
             where ${subscriptionZones.zoneId} in ${[...query.zoneIds]}`
       : null;
-  const byEarlier = query.referencesId
-    ? sql`select ${deliveries.subscriptionId} as id from ${deliveries}
-          where ${deliveries.alertId} = ${query.referencesId} and ${sql.raw(POSSIBLY_REACHED)}`
-    : null;
+  // Everyone the earlier alerts of the chain may have reached, as the fan-out walks them.
+  const chain = (await referenceChain(db, query.referencesId)).map((earlier) => earlier.id);
+  const byEarlier =
+    chain.length > 0
+      ? sql`select ${deliveries.subscriptionId} as id from ${deliveries}
+          where ${inArray(deliveries.alertId, chain)} and ${sql.raw(POSSIBLY_REACHED)}`
+      : null;
   const parts = [byZone, byEarlier].filter((part) => part !== null);
   if (parts.length === 0) return [];
   const result = await db.execute<{ channel: SubscriptionChannel; language: string; n: number }>(sql`
