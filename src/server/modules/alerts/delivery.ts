@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import {
   type AlertLanguage,
-  DELIVERY_CHANNELS,
   type DeliveryChannel,
   deliveredLanguage,
   languagesOf,
@@ -10,7 +9,7 @@ import type { PushSubscriptionJson } from '../../../shared/subscription.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database } from '../../db/database.js';
 import { declareJob, defineJob, type JobDefinition, type JobQueue } from '../../jobs/queue.js';
-import { renderable } from './alert-views.js';
+import { recipientQueryOf, renderable } from './alert-views.js';
 import { findAlertById, zonesOfAlerts } from './alerts.repo.js';
 import type { EmailChannel } from './channels/email.js';
 import type { DeliveryOutcome } from './channels/outcome.js';
@@ -172,12 +171,7 @@ export function deliveryJobs(deps: {
       if (row?.state !== 'published') return;
       const zones = (await zonesOfAlerts(database.db, [alertId])).get(alertId) ?? [];
       const counts = new Map<string, number>();
-      for (const { channel, n } of await countRecipients(database.db, {
-        coalitionId: row.coalitionId,
-        zoneIds: row.kind === 'cancel' ? [] : zones.map((zone) => zone.id),
-        referencesId: row.referencesId,
-        publicToo: row.capStatus === 'Actual',
-      }))
+      for (const { channel, n } of await countRecipients(database.db, recipientQueryOf(row, zones)))
         counts.set(channel, (counts.get(channel) ?? 0) + n);
       for (const channel of channels) {
         // One sender per started 5,000 recipients, four at most: other workers share the rest.
