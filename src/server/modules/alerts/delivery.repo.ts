@@ -1,5 +1,5 @@
 import { DELIVERY_CHANNELS, type DeliveryChannel } from '../../../shared/alert.js';
-import type { Database, SqlExecutor } from '../../db/database.js';
+import type { Database, SqlExecutor, Tx } from '../../db/database.js';
 import { referenceChain } from './alerts.repo.js';
 
 /**
@@ -102,54 +102,80 @@ export async function advanceDeliveries(
 ): Promise<AdvancedPage & { walked: number }> {
   const page = await database.transaction(async (tx) => {
     const { client } = tx;
-    const { rows: sources } = await client.query<{
-      position: number;
-      zone_id: string | null;
-      after_id: string | null;
-      coalition_id: string;
-      cap_status: string;
-      references_id: string | null;
-    }>(
-      `select ds.position, ds.zone_id, ds.after_id, a.coalition_id, a.cap_status, a.references_id
+    const taken = await takePage(tx, alertId, channel, options);
+    // Whether the channel still has recipients to walk: the source just taken, unless it is now
+    // finished (or there was none — the one waited for was finished meanwhile); then any other.
+    const open =
+      taken.sourceOpen ||
+      ((await client.query<{ open: boolean }>(OPEN_SOURCES, [alertId, channel])).rows[0]?.open ?? false);
+    return { claimed: taken.claimed, walked: taken.walked, open };
+  });
+  if (!page.open) {
+    // This channel's recipients all walked; when every channel's are, every delivery of the alert
+    // has been queued. Checked after the commit, so of two channels finishing at once the later
+    // one sees the other's done.
+    await database.transaction(({ client }) =>
+      client.query(
+        `update alerts set queued_at = coalesce(queued_at, now())
+         where id = $1 and not exists (select 1 from delivery_sources where alert_id = $1 and state = 'open')`,
+        [alertId],
+      ),
+    );
+  }
+  return page;
+}
+
+/** One page of the first open source, in the caller's transaction; `sourceOpen` when it has more. */
+async function takePage(
+  tx: Tx,
+  alertId: string,
+  channel: string,
+  options: { scan: number; batch: number; leaseSeconds: number },
+): Promise<{ claimed: ClaimedDelivery[]; walked: number; sourceOpen: boolean }> {
+  const { client } = tx;
+  const { rows: sources } = await client.query<{
+    position: number;
+    zone_id: string | null;
+    after_id: string | null;
+    coalition_id: string;
+    cap_status: string;
+    references_id: string | null;
+  }>(
+    `select ds.position, ds.zone_id, ds.after_id, a.coalition_id, a.cap_status, a.references_id
        from delivery_sources ds join alerts a on a.id = ds.alert_id
        where ds.alert_id = $1 and ds.channel = $2 and ds.state = 'open'
          and a.state = 'published' and a.ended_at is null
        order by ds.position limit 1
        for update of ds`,
-      [alertId, channel],
-    );
-    const source = sources[0];
-    if (!source) {
-      // None open — or the one we waited for was finished meanwhile: say whether others remain.
-      const { rows } = await client.query<{ open: boolean }>(OPEN_SOURCES, [alertId, channel]);
-      const open = rows[0]?.open ?? false;
-      return { claimed: [], open, walked: 0, done: !open };
-    }
-    const after = source.after_id ?? '00000000-0000-0000-0000-000000000000';
-    // Walked in subscription-id order on an index (the zone's, or the earlier alert's deliveries).
-    const page =
-      source.zone_id !== null
-        ? `select subscription_id as id from subscription_zones
+    [alertId, channel],
+  );
+  const source = sources[0];
+  if (!source) return { claimed: [], walked: 0, sourceOpen: false };
+  const after = source.after_id ?? '00000000-0000-0000-0000-000000000000';
+  // Walked in subscription-id order on an index (the zone's, or the earlier alert's deliveries).
+  const page =
+    source.zone_id !== null
+      ? `select subscription_id as id from subscription_zones
            where zone_id = $7 and subscription_id > $8 order by subscription_id limit $9`
-        : // Everyone the earlier alerts of the chain may have reached (a cancel of an update also
-          // reaches those the original reached before the update got to them), each alert's
-          // deliveries walked on its primary key.
-          `select distinct id from unnest($7::uuid[]) as chain(alert_id)
+      : // Everyone the earlier alerts of the chain may have reached (a cancel of an update also
+        // reaches those the original reached before the update got to them), each alert's
+        // deliveries walked on its primary key.
+        `select distinct id from unnest($7::uuid[]) as chain(alert_id)
            cross join lateral (
              select subscription_id as id from deliveries
              where alert_id = chain.alert_id and subscription_id > $8 and channel = $2 and ${POSSIBLY_REACHED}
              order by subscription_id limit $9
            ) reached
            order by id limit $9`;
-    const { rows } = await client.query<{
-      last_id: string | null;
-      walked: number;
-      subscription_id: string | null;
-      attempts: number | null;
-      contact: string | null;
-      language: string | null;
-    }>(
-      `with page as (${page}),
+  const { rows } = await client.query<{
+    last_id: string | null;
+    walked: number;
+    subscription_id: string | null;
+    attempts: number | null;
+    contact: string | null;
+    language: string | null;
+  }>(
+    `with page as (${page}),
        reached as (
          select s.id, s.contact, s.language, row_number() over () as n
          from page join subscriptions s on s.id = page.id
@@ -175,53 +201,35 @@ export async function advanceDeliveries(
          from added join reached on reached.id = added.subscription_id
          where added.state = 'sending'
        ) c on true`,
-      [
-        alertId,
-        channel,
-        source.coalition_id,
-        source.cap_status,
-        options.batch,
-        options.leaseSeconds,
-        source.zone_id ?? (await referenceChain(tx.db, source.references_id)).map((earlier) => earlier.id),
-        after,
-        options.scan,
-      ],
-    );
-    const walked = rows[0]?.walked ?? 0;
-    const done = walked < options.scan;
-    await client.query(
-      `update delivery_sources set after_id = coalesce($4, after_id), state = $5
+    [
+      alertId,
+      channel,
+      source.coalition_id,
+      source.cap_status,
+      options.batch,
+      options.leaseSeconds,
+      source.zone_id ?? (await referenceChain(tx.db, source.references_id)).map((earlier) => earlier.id),
+      after,
+      options.scan,
+    ],
+  );
+  const walked = rows[0]?.walked ?? 0;
+  // A page shorter than asked for reached the source's end.
+  const sourceOpen = walked >= options.scan;
+  await client.query(
+    `update delivery_sources set after_id = coalesce($4, after_id), state = $5
        where alert_id = $1 and channel = $2 and position = $3`,
-      [alertId, channel, source.position, rows[0]?.last_id ?? null, done ? 'done' : 'open'],
-    );
-    let open = true;
-    if (done) {
-      const { rows: left } = await client.query<{ open: boolean }>(OPEN_SOURCES, [alertId, channel]);
-      open = left[0]?.open ?? false;
-    }
-    const claimed = rows
-      .filter((row) => row.subscription_id !== null)
-      .map((row) => ({
-        subscriptionId: row.subscription_id as string,
-        attempts: row.attempts ?? 1,
-        contact: row.contact ?? '',
-        language: row.language ?? 'en',
-      }));
-    return { claimed, open, walked, done };
-  });
-  if (page.done) {
-    // Every channel's recipients walked: every delivery of the alert has been queued. Checked after
-    // the commit, so of two channels finishing at once the later one sees the other's done.
-    await database.transaction(({ client }) =>
-      client.query(
-        `update alerts set queued_at = coalesce(queued_at, now())
-         where id = $1 and not exists (select 1 from delivery_sources where alert_id = $1 and state = 'open')`,
-        [alertId],
-      ),
-    );
-  }
-  const { done: _, ...advanced } = page;
-  return advanced;
+    [alertId, channel, source.position, rows[0]?.last_id ?? null, sourceOpen ? 'open' : 'done'],
+  );
+  const claimed = rows
+    .filter((row) => row.subscription_id !== null)
+    .map((row) => ({
+      subscriptionId: row.subscription_id as string,
+      attempts: row.attempts ?? 1,
+      contact: row.contact ?? '',
+      language: row.language ?? 'en',
+    }));
+  return { claimed, walked, sourceOpen };
 }
 
 /** Channels of alerts with rows or recipients still to send (after a fan-out, or at start after a crash). */
