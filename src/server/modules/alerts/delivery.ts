@@ -16,18 +16,16 @@ import type { DeliveryOutcome } from './channels/outcome.js';
 import type { PushChannel } from './channels/push.js';
 import type { SmsChannel } from './channels/sms.js';
 import {
-  advanceDeliveries,
   type ClaimedDelivery,
   claimDeliveries,
   markFailed,
   markRetry,
   markSent,
   nextRetryAt,
-  pendingChannels,
   renewLease,
   renewLeases,
-  startFanOut,
-} from './delivery.repo.js';
+} from './delivery-claims.repo.js';
+import { advanceDeliveries, pendingChannels, startFanOut } from './delivery.repo.js';
 import { type Pace, streamDeliveries } from './delivery-stream.js';
 import { type Publishing, publicHost } from './publishing.js';
 import { emailMessage, pushPayload, type RenderableAlert, smsText } from './render.js';
