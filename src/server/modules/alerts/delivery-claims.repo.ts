@@ -128,9 +128,10 @@ export async function markRetry(
   if (ids.length === 0) return;
   await client.query(
     `update deliveries
-     set state = case when attempts >= $4 then 'failed'
-                      -- Replaced by a follow-up meanwhile: not tried again after it.
-                      when exists (select 1 from alerts where id = $1 and ended_at is not null) then 'withdrawn'
+     -- Replaced by a follow-up meanwhile: not tried again after it, and withdrawn even at its last
+     -- attempt — still among those the follow-up goes to, as it was while sending ('failed' is not).
+     set state = case when exists (select 1 from alerts where id = $1 and ended_at is not null) then 'withdrawn'
+                      when attempts >= $4 then 'failed'
                       else 'queued' end,
          error = $3,
          lease_until = case when attempts >= $4 then null
