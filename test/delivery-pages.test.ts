@@ -1,11 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  advanceDeliveries,
-  claimDeliveries,
-  markRetry,
-  markSent,
-  startFanOut,
-} from '../src/server/modules/alerts/delivery.repo.js';
+import { advanceDeliveries, startFanOut } from '../src/server/modules/alerts/delivery.repo.js';
+import { claimDeliveries, markRetry, markSent } from '../src/server/modules/alerts/delivery-claims.repo.js';
 import { deleteSubscription } from '../src/server/modules/alerts/subscriptions.repo.js';
 import { alertSteps, insertPushSubscriptions, publishAlert } from './support/alerts.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';

@@ -229,6 +229,14 @@ export const ENV_CATALOGUE: { [K in EnvKey]: EnvDoc } = {
     group: 'Alerts and Web Push',
     description: 'first wait before a retry; doubles each time',
   },
+  ALERT_SEND_JOB_SECONDS: {
+    group: 'Alerts and Web Push',
+    description: 'how long one alert sender job runs before a fresh job takes over',
+  },
+  ALERT_SENDERS_PER_PROCESS: {
+    group: 'Alerts and Web Push',
+    description: 'alert senders a worker process runs side by side',
+  },
   PUSH_SERVICE_HOSTS: {
     group: 'Alerts and Web Push',
     description:

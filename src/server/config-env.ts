@@ -198,6 +198,10 @@ export const envSchema = z.object({
   ALERT_DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(2).max(3600).default(60),
   ALERT_DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(6),
   ALERT_DELIVERY_BACKOFF_SECONDS: z.coerce.number().min(0.1).max(3600).default(10),
+  /** How long one alert sender job runs before it hands over to a fresh job. */
+  ALERT_SEND_JOB_SECONDS: z.coerce.number().min(1).max(3600).default(60),
+  /** Alert senders each worker process runs side by side (an alert's push beside its texts, a cancel beside both). */
+  ALERT_SENDERS_PER_PROCESS: z.coerce.number().int().min(1).max(64).default(4),
   /** How long a responder has to answer an offer before it goes to the next one. */
   DISPATCH_OFFER_MINUTES: z.coerce.number().min(0.5).max(60).default(3),
   /** How often a responder on scene must say they are safe before the dispatcher is alerted. */

@@ -77,7 +77,13 @@ export interface Config {
   /** Web Push sender identity and the alert delivery pipeline's pace. */
   alerts: {
     vapidSubject: string;
-    delivery: { leaseSeconds: number; maxAttempts: number; backoffSeconds: number; jobBudgetMs: number };
+    delivery: {
+      leaseSeconds: number;
+      maxAttempts: number;
+      backoffSeconds: number;
+      jobBudgetMs: number;
+      sendersPerProcess: number;
+    };
   };
   /** The public form's proof of work (ALTCHA); null when switched off. */
   proofOfWork: { maxCounter: number } | null;
@@ -277,7 +283,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         leaseSeconds: env.ALERT_DELIVERY_LEASE_SECONDS,
         maxAttempts: env.ALERT_DELIVERY_MAX_ATTEMPTS,
         backoffSeconds: env.ALERT_DELIVERY_BACKOFF_SECONDS,
-        jobBudgetMs: 60_000,
+        jobBudgetMs: env.ALERT_SEND_JOB_SECONDS * 1000,
+        sendersPerProcess: env.ALERT_SENDERS_PER_PROCESS,
       },
     },
     rateLimits: {

@@ -38,8 +38,8 @@ import { zones } from './zones.js';
 
 /**
  * Public alerts, their zones and deliveries, and the subscriptions they go to.
- * Owned by `modules/alerts/`: only alerts.repo.ts, delivery.repo.ts and
- * subscriptions.repo.ts write these tables.
+ * Owned by `modules/alerts/`: only alerts.repo.ts, delivery.repo.ts,
+ * delivery-claims.repo.ts and subscriptions.repo.ts write these tables.
  */
 /**
  * Someone who asked to be alerted about some zones, on one channel. The

@@ -14,6 +14,7 @@ import {
 import type { Publishing } from './publishing.js';
 import { type AlertGuard, alertFindings, type RenderableAlert } from './render.js';
 import { type AlertSnapshot, renderableOf, snapshotHash } from './snapshot.js';
+import type { RecipientQuery } from './subscriptions.repo.js';
 
 /*
  * Alerts as the staff's pages and the renderers see them: the view with its
@@ -62,6 +63,21 @@ export async function renderable(db: Drizzle, row: AlertRow): Promise<Renderable
     expiresAt: row.expiresAt ?? new Date(publishedAt.getTime() + row.expiresInMinutes * 60_000),
     references: await referenceChain(db, row.referencesId),
   });
+}
+
+/**
+ * Whom a published alert goes to, as the fan-out walks them and the approver's counts count them:
+ * its zones' subscribers and everyone the earlier alerts of its chain may have reached — a cancel
+ * only those, no zones — and the public only for an actual alert (a test or an exercise reaches
+ * staff test subscriptions).
+ */
+export function recipientQueryOf(row: AlertRow, zones: readonly { id: string }[]): RecipientQuery {
+  return {
+    coalitionId: row.coalitionId,
+    zoneIds: row.kind === 'cancel' ? [] : zones.map((zone) => zone.id),
+    referencesId: row.referencesId,
+    publicToo: row.capStatus === 'Actual',
+  };
 }
 
 /** Alert rows → the views the staff's pages show. */

@@ -16,7 +16,7 @@ import type { IncidentFacts, IncidentSummary } from '../../../shared/incident.js
 import type { Database, Tx } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import { incidentFacts } from '../incidents/facts.js';
-import { alertViews, liveSnapshot, renderable, snapshotOf } from './alert-views.js';
+import { alertViews, liveSnapshot, recipientQueryOf, renderable, snapshotOf } from './alert-views.js';
 import {
   type AlertRow,
   findAlert,
@@ -376,13 +376,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
       const row = await findAlert(database.db, coalitionId, id);
       if (!row) throw new AppError('NOT_FOUND', 'No alert with this id.');
       const zones = (await zonesOfAlerts(database.db, [row.id])).get(row.id) ?? [];
-      return deps.recipientCounts({
-        coalitionId,
-        // A cancel goes to exactly those the earlier alert reached; the others also to their zones.
-        zoneIds: row.kind === 'cancel' ? [] : zones.map((zone) => zone.id),
-        referencesId: row.referencesId,
-        publicToo: row.capStatus === 'Actual',
-      });
+      return deps.recipientCounts(recipientQueryOf(row, zones));
     },
 
     async preview(coalitionId, id) {

@@ -30,6 +30,9 @@ export interface Pace {
 /** A delivery that was set aside with its origin: tried again after the back-off, like any retry. */
 export const SET_ASIDE: DeliveryOutcome = { kind: 'retry', code: 'origin_unresponsive' };
 
+/** What a sender held and had not sent when its alert was replaced: withdrawn, never sent after the follow-up. */
+export const HALTED: DeliveryOutcome = { kind: 'retry', code: 'alert_ended' };
+
 /** Marks of batched channels are written at least this often, so a crash repeats little. */
 const FLUSH_EVERY_MS = 1000;
 
@@ -41,7 +44,9 @@ const FLUSH_EVERY_MS = 1000;
  * row its remaining deliveries are handed back at once to be retried after
  * the back-off, instead of each waiting for its own time-out. The queues are
  * refilled (claimed) before they run dry, and marks are written while the
- * next messages go out.
+ * next messages go out. When `halt` fires, nothing more is claimed or sent:
+ * what waits is handed back (`HALTED`), and the stream ends once the
+ * messages in flight are answered.
  */
 export function streamDeliveries<T>(options: {
   pace: Pace;
@@ -50,6 +55,7 @@ export function streamDeliveries<T>(options: {
   originOf: (item: T) => string;
   send: (item: T) => Promise<DeliveryOutcome>;
   record: (items: T[], outcomes: DeliveryOutcome[]) => Promise<void>;
+  halt?: AbortSignal;
 }): Promise<void> {
   const { pace } = options;
   const waiting = new Map<string, T[]>();
@@ -61,6 +67,7 @@ export function streamDeliveries<T>(options: {
   let queued = 0;
   let active = 0;
   let exhausted = false;
+  let halted = false;
   let refilling = false;
   let failure: unknown = null;
   let unmarked: { item: T; outcome: DeliveryOutcome }[] = [];
@@ -89,11 +96,11 @@ export function streamDeliveries<T>(options: {
     if (unmarked.length >= pace.batch || Date.now() - lastFlush >= FLUSH_EVERY_MS) flush();
   };
 
-  const handBack = (origin: string) => {
+  const handBack = (origin: string, outcome = SET_ASIDE) => {
     const items = waiting.get(origin) ?? [];
     waiting.delete(origin);
     queued -= items.length;
-    for (const item of items) mark(item, SET_ASIDE);
+    for (const item of items) mark(item, outcome);
   };
 
   /** The next item whose origin has room, round the origins in turn. */
@@ -141,6 +148,10 @@ export function streamDeliveries<T>(options: {
           if (claimed.length === 0) exhausted = true;
           for (const item of claimed) {
             const origin = options.originOf(item);
+            if (options.halt?.aborted) {
+              mark(item, HALTED);
+              continue;
+            }
             if (setAside.has(origin)) {
               mark(item, SET_ASIDE);
               continue;
@@ -186,6 +197,11 @@ export function streamDeliveries<T>(options: {
   };
 
   function pump() {
+    if (options.halt?.aborted && !halted) {
+      halted = true;
+      exhausted = true;
+      for (const origin of [...waiting.keys()]) handBack(origin, HALTED);
+    }
     while (active < pace.inFlight) {
       const next = take();
       if (!next) break;
@@ -199,6 +215,7 @@ export function streamDeliveries<T>(options: {
     if (exhausted && !refilling && active === 0 && queued === 0) finish();
   }
 
+  options.halt?.addEventListener('abort', () => pump(), { once: true });
   pump();
   return finished.then(async () => {
     flush();

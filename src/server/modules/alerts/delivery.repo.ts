@@ -1,11 +1,13 @@
 import { DELIVERY_CHANNELS, type DeliveryChannel } from '../../../shared/alert.js';
-import type { Database, SqlExecutor } from '../../db/database.js';
+import type { Database, SqlExecutor, Tx } from '../../db/database.js';
 import { referenceChain } from './alerts.repo.js';
+import type { ClaimedDelivery } from './delivery-claims.repo.js';
 
 /**
- * The delivery records' SQL: one row per alert × subscription (and so per
- * channel), never two — the fan-out inserts with ON CONFLICT DO NOTHING, and
- * a sender claims rows before sending and marks them after.
+ * The delivery records' SQL, the walk: one row per alert × subscription (and
+ * so per channel), never two — a sender taking a page of an alert's delivery
+ * sources inserts with ON CONFLICT DO NOTHING. Claiming the rows made, leases
+ * and marks are in delivery-claims.repo.ts; both are the alerts module's.
  */
 
 /**
@@ -102,54 +104,80 @@ export async function advanceDeliveries(
 ): Promise<AdvancedPage & { walked: number }> {
   const page = await database.transaction(async (tx) => {
     const { client } = tx;
-    const { rows: sources } = await client.query<{
-      position: number;
-      zone_id: string | null;
-      after_id: string | null;
-      coalition_id: string;
-      cap_status: string;
-      references_id: string | null;
-    }>(
-      `select ds.position, ds.zone_id, ds.after_id, a.coalition_id, a.cap_status, a.references_id
+    const taken = await takePage(tx, alertId, channel, options);
+    // Whether the channel still has recipients to walk: the source just taken, unless it is now
+    // finished (or there was none — the one waited for was finished meanwhile); then any other.
+    const open =
+      taken.sourceOpen ||
+      ((await client.query<{ open: boolean }>(OPEN_SOURCES, [alertId, channel])).rows[0]?.open ?? false);
+    return { claimed: taken.claimed, walked: taken.walked, open };
+  });
+  if (!page.open) {
+    // This channel's recipients all walked; when every channel's are, every delivery of the alert
+    // has been queued. Checked after the commit, so of two channels finishing at once the later
+    // one sees the other's done.
+    await database.transaction(({ client }) =>
+      client.query(
+        `update alerts set queued_at = coalesce(queued_at, now())
+         where id = $1 and not exists (select 1 from delivery_sources where alert_id = $1 and state = 'open')`,
+        [alertId],
+      ),
+    );
+  }
+  return page;
+}
+
+/** One page of the first open source, in the caller's transaction; `sourceOpen` when it has more. */
+async function takePage(
+  tx: Tx,
+  alertId: string,
+  channel: string,
+  options: { scan: number; batch: number; leaseSeconds: number },
+): Promise<{ claimed: ClaimedDelivery[]; walked: number; sourceOpen: boolean }> {
+  const { client } = tx;
+  const { rows: sources } = await client.query<{
+    position: number;
+    zone_id: string | null;
+    after_id: string | null;
+    coalition_id: string;
+    cap_status: string;
+    references_id: string | null;
+  }>(
+    `select ds.position, ds.zone_id, ds.after_id, a.coalition_id, a.cap_status, a.references_id
        from delivery_sources ds join alerts a on a.id = ds.alert_id
        where ds.alert_id = $1 and ds.channel = $2 and ds.state = 'open'
          and a.state = 'published' and a.ended_at is null
        order by ds.position limit 1
        for update of ds`,
-      [alertId, channel],
-    );
-    const source = sources[0];
-    if (!source) {
-      // None open — or the one we waited for was finished meanwhile: say whether others remain.
-      const { rows } = await client.query<{ open: boolean }>(OPEN_SOURCES, [alertId, channel]);
-      const open = rows[0]?.open ?? false;
-      return { claimed: [], open, walked: 0, done: !open };
-    }
-    const after = source.after_id ?? '00000000-0000-0000-0000-000000000000';
-    // Walked in subscription-id order on an index (the zone's, or the earlier alert's deliveries).
-    const page =
-      source.zone_id !== null
-        ? `select subscription_id as id from subscription_zones
+    [alertId, channel],
+  );
+  const source = sources[0];
+  if (!source) return { claimed: [], walked: 0, sourceOpen: false };
+  const after = source.after_id ?? '00000000-0000-0000-0000-000000000000';
+  // Walked in subscription-id order on an index (the zone's, or the earlier alert's deliveries).
+  const page =
+    source.zone_id !== null
+      ? `select subscription_id as id from subscription_zones
            where zone_id = $7 and subscription_id > $8 order by subscription_id limit $9`
-        : // Everyone the earlier alerts of the chain may have reached (a cancel of an update also
-          // reaches those the original reached before the update got to them), each alert's
-          // deliveries walked on its primary key.
-          `select distinct id from unnest($7::uuid[]) as chain(alert_id)
+      : // Everyone the earlier alerts of the chain may have reached (a cancel of an update also
+        // reaches those the original reached before the update got to them), each alert's
+        // deliveries walked on its primary key.
+        `select distinct id from unnest($7::uuid[]) as chain(alert_id)
            cross join lateral (
              select subscription_id as id from deliveries
              where alert_id = chain.alert_id and subscription_id > $8 and channel = $2 and ${POSSIBLY_REACHED}
              order by subscription_id limit $9
            ) reached
            order by id limit $9`;
-    const { rows } = await client.query<{
-      last_id: string | null;
-      walked: number;
-      subscription_id: string | null;
-      attempts: number | null;
-      contact: string | null;
-      language: string | null;
-    }>(
-      `with page as (${page}),
+  const { rows } = await client.query<{
+    last_id: string | null;
+    walked: number;
+    subscription_id: string | null;
+    attempts: number | null;
+    contact: string | null;
+    language: string | null;
+  }>(
+    `with page as (${page}),
        reached as (
          select s.id, s.contact, s.language, row_number() over () as n
          from page join subscriptions s on s.id = page.id
@@ -175,53 +203,35 @@ export async function advanceDeliveries(
          from added join reached on reached.id = added.subscription_id
          where added.state = 'sending'
        ) c on true`,
-      [
-        alertId,
-        channel,
-        source.coalition_id,
-        source.cap_status,
-        options.batch,
-        options.leaseSeconds,
-        source.zone_id ?? (await referenceChain(tx.db, source.references_id)).map((earlier) => earlier.id),
-        after,
-        options.scan,
-      ],
-    );
-    const walked = rows[0]?.walked ?? 0;
-    const done = walked < options.scan;
-    await client.query(
-      `update delivery_sources set after_id = coalesce($4, after_id), state = $5
+    [
+      alertId,
+      channel,
+      source.coalition_id,
+      source.cap_status,
+      options.batch,
+      options.leaseSeconds,
+      source.zone_id ?? (await referenceChain(tx.db, source.references_id)).map((earlier) => earlier.id),
+      after,
+      options.scan,
+    ],
+  );
+  const walked = rows[0]?.walked ?? 0;
+  // A page shorter than asked for reached the source's end.
+  const sourceOpen = walked >= options.scan;
+  await client.query(
+    `update delivery_sources set after_id = coalesce($4, after_id), state = $5
        where alert_id = $1 and channel = $2 and position = $3`,
-      [alertId, channel, source.position, rows[0]?.last_id ?? null, done ? 'done' : 'open'],
-    );
-    let open = true;
-    if (done) {
-      const { rows: left } = await client.query<{ open: boolean }>(OPEN_SOURCES, [alertId, channel]);
-      open = left[0]?.open ?? false;
-    }
-    const claimed = rows
-      .filter((row) => row.subscription_id !== null)
-      .map((row) => ({
-        subscriptionId: row.subscription_id as string,
-        attempts: row.attempts ?? 1,
-        contact: row.contact ?? '',
-        language: row.language ?? 'en',
-      }));
-    return { claimed, open, walked, done };
-  });
-  if (page.done) {
-    // Every channel's recipients walked: every delivery of the alert has been queued. Checked after
-    // the commit, so of two channels finishing at once the later one sees the other's done.
-    await database.transaction(({ client }) =>
-      client.query(
-        `update alerts set queued_at = coalesce(queued_at, now())
-         where id = $1 and not exists (select 1 from delivery_sources where alert_id = $1 and state = 'open')`,
-        [alertId],
-      ),
-    );
-  }
-  const { done: _, ...advanced } = page;
-  return advanced;
+    [alertId, channel, source.position, rows[0]?.last_id ?? null, sourceOpen ? 'open' : 'done'],
+  );
+  const claimed = rows
+    .filter((row) => row.subscription_id !== null)
+    .map((row) => ({
+      subscriptionId: row.subscription_id as string,
+      attempts: row.attempts ?? 1,
+      contact: row.contact ?? '',
+      language: row.language ?? 'en',
+    }));
+  return { claimed, walked, sourceOpen };
 }
 
 /** Channels of alerts with rows or recipients still to send (after a fan-out, or at start after a crash). */
@@ -235,175 +245,6 @@ export async function pendingChannels(client: SqlExecutor, alertId?: string) {
     alertId ? [alertId] : [],
   );
   return rows.map((row) => ({ alertId: row.alert_id, channel: row.channel }));
-}
-
-export interface ClaimedDelivery {
-  subscriptionId: string;
-  attempts: number;
-  contact: string;
-  language: string;
-}
-
-/**
- * Claims up to `limit` rows ready to send (queued and not backing off, or
- * held by a worker whose lease ran out) for `leaseSeconds`. SKIP LOCKED lets
- * several workers share one alert without ever taking the same row.
- */
-export async function claimDeliveries(
-  client: SqlExecutor,
-  alertId: string,
-  channel: string,
-  limit: number,
-  leaseSeconds: number,
-): Promise<ClaimedDelivery[]> {
-  // A follow-up has replaced the alert: what is due of it (a retry, a row a dead sender held) never
-  // leaves after the follow-up — it is withdrawn, and nothing is claimed. (Planned as a one-time
-  // filter: for an alert in force the rows are not even read.)
-  const { rowCount: withdrawn } = await client.query(
-    `update deliveries set state = 'withdrawn', lease_until = null
-     where alert_id = $1 and channel = $2
-       and (state = 'queued' or (state = 'sending' and lease_until < clock_timestamp()))
-       and exists (select 1 from alerts where id = $1 and ended_at is not null)`,
-    [alertId, channel],
-  );
-  if (withdrawn) return [];
-  const { rows } = await client.query<{
-    subscription_id: string;
-    attempts: number;
-    contact: string;
-    language: string;
-  }>(
-    `with picked as (
-       select subscription_id from deliveries
-       where alert_id = $1 and channel = $2
-         and state in ('queued', 'sending')
-         and (lease_until is null or lease_until < now())
-         and not exists (select 1 from alerts where id = $1 and ended_at is not null)
-       limit $3
-       for update skip locked
-     ),
-     claimed as (
-       update deliveries d
-       set state = 'sending', attempts = d.attempts + 1, lease_until = now() + make_interval(secs => $4)
-       from picked
-       where d.alert_id = $1 and d.subscription_id = picked.subscription_id
-       returning d.subscription_id, d.attempts
-     )
-     -- A subscription deleted meanwhile comes back without a contact: marked gone, never stuck.
-     select claimed.subscription_id, claimed.attempts, coalesce(s.contact, '') as contact,
-            coalesce(s.language, 'en') as language
-     from claimed left join subscriptions s on s.id = claimed.subscription_id`,
-    [alertId, channel, limit, leaseSeconds],
-  );
-  return rows.map((row) => ({
-    subscriptionId: row.subscription_id,
-    attempts: row.attempts,
-    contact: row.contact,
-    language: row.language,
-  }));
-}
-
-/**
- * Extends the leases of rows a live sender still holds (claimed, not yet marked): one statement
- * for all of them, each only if it is still this sender's claim (same attempt, still sending).
- * Returns how many it still held.
- */
-export async function renewLeases(
-  client: SqlExecutor,
-  alertId: string,
-  rows: ReadonlyArray<{ subscriptionId: string; attempts: number }>,
-  leaseSeconds: number,
-): Promise<number> {
-  if (rows.length === 0) return 0;
-  const { rowCount } = await client.query(
-    `update deliveries d set lease_until = now() + make_interval(secs => $4)
-     from unnest($2::uuid[], $3::int[]) as held(subscription_id, attempts)
-     where d.alert_id = $1 and d.subscription_id = held.subscription_id
-       and d.attempts = held.attempts and d.state = 'sending'`,
-    [alertId, rows.map((row) => row.subscriptionId), rows.map((row) => row.attempts), leaseSeconds],
-  );
-  return rowCount ?? 0;
-}
-
-/**
- * Extends the lease on a claimed row just before its message leaves, if this sender still holds
- * it (same attempt, still sending): false when the lease ran out and another sender took it.
- */
-export async function renewLease(
-  client: SqlExecutor,
-  alertId: string,
-  row: { subscriptionId: string; attempts: number },
-  leaseSeconds: number,
-): Promise<boolean> {
-  return (await renewLeases(client, alertId, [row], leaseSeconds)) === 1;
-}
-
-export async function markSent(client: SqlExecutor, alertId: string, ids: readonly string[]): Promise<void> {
-  if (ids.length === 0) return;
-  await client.query(
-    `update deliveries set state = 'sent', sent_at = now(), lease_until = null, error = null
-     where alert_id = $1 and subscription_id = any($2::uuid[]) and state = 'sending'`,
-    [alertId, ids],
-  );
-}
-
-/** A failure that may pass: back to the queue after a back-off that doubles, or failed for good after `maxAttempts`. */
-export async function markRetry(
-  client: SqlExecutor,
-  alertId: string,
-  ids: readonly string[],
-  code: string,
-  options: { maxAttempts: number; backoffSeconds: number },
-): Promise<void> {
-  if (ids.length === 0) return;
-  await client.query(
-    `update deliveries
-     set state = case when attempts >= $4 then 'failed'
-                      -- Replaced by a follow-up meanwhile: not tried again after it.
-                      when exists (select 1 from alerts where id = $1 and ended_at is not null) then 'withdrawn'
-                      else 'queued' end,
-         error = $3,
-         lease_until = case when attempts >= $4 then null
-                       else now() + make_interval(secs => $5 * power(2, attempts - 1)) end
-     where alert_id = $1 and subscription_id = any($2::uuid[]) and state = 'sending'`,
-    [alertId, ids, code, options.maxAttempts, options.backoffSeconds],
-  );
-}
-
-/** Failed for good; `gone` also retires the subscription (its contact erased), as push services ask. */
-export async function markFailed(
-  client: SqlExecutor,
-  alertId: string,
-  ids: readonly string[],
-  code: string,
-  gone: boolean,
-): Promise<void> {
-  if (ids.length === 0) return;
-  await client.query(
-    `update deliveries set state = 'failed', error = $3, lease_until = null
-     where alert_id = $1 and subscription_id = any($2::uuid[]) and state = 'sending'`,
-    [alertId, ids, code],
-  );
-  if (gone) {
-    await client.query(
-      `update subscriptions set status = 'expired', contact = '', pending = null where id = any($1::uuid[])`,
-      [ids],
-    );
-  }
-}
-
-/** When the next row backing off becomes ready, if any. */
-export async function nextRetryAt(
-  client: SqlExecutor,
-  alertId: string,
-  channel: string,
-): Promise<Date | null> {
-  const { rows } = await client.query<{ at: Date | null }>(
-    `select min(lease_until) as at from deliveries
-     where alert_id = $1 and channel = $2 and state in ('queued', 'sending')`,
-    [alertId, channel],
-  );
-  return rows[0]?.at ?? null;
 }
 
 /** Per channel, state and error: the delivery report. */

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import {
   type AlertLanguage,
-  DELIVERY_CHANNELS,
   type DeliveryChannel,
   deliveredLanguage,
   languagesOf,
@@ -10,25 +9,23 @@ import type { PushSubscriptionJson } from '../../../shared/subscription.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database } from '../../db/database.js';
 import { declareJob, defineJob, type JobDefinition, type JobQueue } from '../../jobs/queue.js';
-import { renderable } from './alert-views.js';
+import { recipientQueryOf, renderable } from './alert-views.js';
 import { findAlertById, zonesOfAlerts } from './alerts.repo.js';
 import type { EmailChannel } from './channels/email.js';
 import type { DeliveryOutcome } from './channels/outcome.js';
 import type { PushChannel } from './channels/push.js';
 import type { SmsChannel } from './channels/sms.js';
+import { advanceDeliveries, pendingChannels, startFanOut } from './delivery.repo.js';
 import {
-  advanceDeliveries,
   type ClaimedDelivery,
   claimDeliveries,
   markFailed,
   markRetry,
   markSent,
   nextRetryAt,
-  pendingChannels,
   renewLease,
   renewLeases,
-  startFanOut,
-} from './delivery.repo.js';
+} from './delivery-claims.repo.js';
 import { type Pace, streamDeliveries } from './delivery-stream.js';
 import { type Publishing, publicHost } from './publishing.js';
 import { emailMessage, pushPayload, type RenderableAlert, smsText } from './render.js';
@@ -60,9 +57,17 @@ export interface DeliverySettings {
   backoffSeconds: number;
   /** A sender job hands over to a fresh job after this long, so no job runs for hours. */
   jobBudgetMs: number;
+  /** Sender jobs each worker process runs side by side (default: `alertSendJob.concurrency`). */
+  sendersPerProcess?: number;
   /** Push messages in flight to one push service (the others are never held back by it). */
   pushPerOrigin: number;
 }
+
+/**
+ * How often a sender looks whether a follow-up has replaced its alert: then it stops at once (what it
+ * holds and has not sent is withdrawn), and its slot goes to the follow-up's senders.
+ */
+const ENDED_CHECK_MS = 1000;
 
 /** Recipients walked per page when a sender takes new ones (more when its channel is sparse). */
 const PAGE_SCAN = 2000;
@@ -125,8 +130,9 @@ export const alertSendJob = declareJob({
   payload: z.object({ alertId: z.uuid(), channel: z.enum(['push', 'sms', 'email']) }),
   retryLimit: 20,
   retryDelaySeconds: 5,
-  // An alert's push sender must not wait behind its texts (paced at the number's rate), nor a
-  // cancel's senders behind the alert's: each process runs a few senders side by side.
+  // An alert's push sender must not wait behind its texts (paced at the number's rate): each
+  // process runs a few senders side by side. A cancel's senders take the slots of the alert's,
+  // which stop within `ENDED_CHECK_MS` of its publication.
   concurrency: 4,
 });
 
@@ -172,12 +178,7 @@ export function deliveryJobs(deps: {
       if (row?.state !== 'published') return;
       const zones = (await zonesOfAlerts(database.db, [alertId])).get(alertId) ?? [];
       const counts = new Map<string, number>();
-      for (const { channel, n } of await countRecipients(database.db, {
-        coalitionId: row.coalitionId,
-        zoneIds: row.kind === 'cancel' ? [] : zones.map((zone) => zone.id),
-        referencesId: row.referencesId,
-        publicToo: row.capStatus === 'Actual',
-      }))
+      for (const { channel, n } of await countRecipients(database.db, recipientQueryOf(row, zones)))
         counts.set(channel, (counts.get(channel) ?? 0) + n);
       for (const channel of channels) {
         // One sender per started 5,000 recipients, four at most: other workers share the rest.
@@ -287,6 +288,16 @@ export function deliveryJobs(deps: {
       },
       Math.max(500, (settings.leaseSeconds * 1000) / 3),
     );
+    // A follow-up published meanwhile: nothing more of this alert leaves, and the job ends now
+    // rather than at its budget — its slot is what the follow-up's senders wait for.
+    const ended = new AbortController();
+    const watch = setInterval(() => {
+      findAlertById(database.db, alertId)
+        .then((row) => {
+          if (!row || row.endedAt) ended.abort();
+        })
+        .catch(() => undefined);
+    }, ENDED_CHECK_MS);
     let scan = PAGE_SCAN;
     /** Rows to retry (or left by a dead worker) first; then the next page of recipients, while any remain. */
     const claimNext = async (): Promise<ClaimedDelivery[]> => {
@@ -316,6 +327,7 @@ export function deliveryJobs(deps: {
     try {
       await streamDeliveries<Addressed>({
         pace,
+        halt: ended.signal,
         async claim() {
           if (Date.now() - started > settings.jobBudgetMs) {
             overBudget = true;
@@ -339,12 +351,14 @@ export function deliveryJobs(deps: {
       });
     } finally {
       clearInterval(heartbeat);
+      clearInterval(watch);
     }
     return overBudget ? 'budget' : 'done';
   }
 
   const sendJob = defineJob({
     ...alertSendJob,
+    concurrency: settings.sendersPerProcess ?? alertSendJob.concurrency,
     async handler({ alertId, channel }) {
       const row = await findAlertById(database.db, alertId);
       if (row?.state !== 'published') return;

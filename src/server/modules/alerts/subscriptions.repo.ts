@@ -160,7 +160,7 @@ export async function throttleState(db: Drizzle, key: string) {
   return row;
 }
 
-/** Whom an alert would reach, as the fan-out (delivery.repo.ts `fanOut`) picks them. */
+/** Whom an alert would reach, as the fan-out (`advanceDeliveries`) walks them; made by `recipientQueryOf`. */
 export interface RecipientQuery {
   coalitionId: string;
   /** Subscribers of these zones (none for a cancel, which goes only to those the earlier alert reached)… */

@@ -1,0 +1,119 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliveriesOf, insertPushSubscriptions, publishAlert } from './support/alerts.js';
+import { startTestFaro, type TestFaro } from './support/faro.js';
+import { startPushService } from './support/push-service.js';
+import { type StaffSession, staffSession } from './support/sessions.js';
+
+/**
+ * Issue 19 review: a cancel must not wait behind the senders of the alert it
+ * cancels. Here every sender slot of the process (one) is busy sending a big
+ * alert to a slow push service, one answer at a time, with far more left than
+ * its job budget allows; the cancel's first push must still leave within a
+ * few seconds, not when the alert's sender reaches the end of its budget.
+ */
+let t: TestFaro;
+let push: Awaited<ReturnType<typeof startPushService>>;
+let slow: http.Server;
+let slowRequests = 0;
+let answerAfterMs = 300;
+let dispatcher: StaffSession;
+let approver: StaffSession;
+const BUDGET_SECONDS = 30;
+
+beforeAll(async () => {
+  push = await startPushService();
+  slow = http.createServer((request, response) => {
+    slowRequests += 1;
+    request.resume();
+    setTimeout(() => response.writeHead(201).end(), answerAfterMs);
+  });
+  await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+  t = await startTestFaro({
+    env: {
+      PUSH_CONCURRENCY_PER_ORIGIN: '2',
+      ALERT_SENDERS_PER_PROCESS: '1',
+      ALERT_SEND_JOB_SECONDS: String(BUDGET_SECONDS),
+    },
+  });
+  dispatcher = await staffSession(t.faro.database, 'dispatcher');
+  approver = await staffSession(t.faro.database, 'approver');
+});
+afterAll(async () => {
+  await t?.stop();
+  slow?.closeAllConnections();
+  await Promise.all([push?.close(), new Promise((resolve) => slow?.close(resolve))]);
+});
+
+describe('a follow-up beside a busy alert', () => {
+  it("a cancel's first push leaves within seconds while the alert's sender holds every slot", async () => {
+    const zones = (await t.faro.app.inject({ url: '/api/zones' })).json().zones as {
+      id: string;
+      name: string;
+    }[];
+    const zone = zones.find((z) => z.name === 'Pacoima')?.id ?? '';
+    const channels = (await t.faro.app.inject({ url: '/api/subscriptions/channels' })).json();
+    const browser = await push.subscribe(channels.pushKey);
+    const asked = await t.faro.app.inject({
+      method: 'POST',
+      url: '/api/subscriptions',
+      payload: {
+        channel: 'push',
+        subscription: { endpoint: browser.endpoint, keys: browser.keys },
+        zoneIds: [zone],
+        language: 'en',
+      },
+    });
+    expect(asked.statusCode, asked.body).toBe(202);
+    await t.faro.jobs.drain(t.faro.jobDefinitions.subscriptionConfirm);
+    const confirmation = JSON.parse(push.received(browser.clientHash).at(-1) ?? '{}');
+    const confirmed = await t.faro.app.inject({
+      method: 'POST',
+      url: '/api/subscriptions/confirm',
+      payload: { token: confirmation.token },
+    });
+    expect(confirmed.statusCode).toBe(200);
+
+    // 400 recipients at a push service that answers two at a time after 0.3 s: a minute of sending.
+    const port = (slow.address() as AddressInfo).port;
+    const fakes = await insertPushSubscriptions(
+      t.faro,
+      zone,
+      Array.from({ length: 400 }, (_, i) => `http://127.0.0.1:${port}/push/${i}`),
+    );
+    const alert = await publishAlert(t.faro.app, dispatcher, approver, zone);
+    await expect
+      .poll(() => push.received(browser.clientHash).length, { timeout: 20_000, interval: 100 })
+      .toBe(2);
+    // The alert's sender is busy with the slow service, far from done.
+    await expect.poll(() => slowRequests, { timeout: 10_000, interval: 100 }).toBeGreaterThan(4);
+
+    const cancelled = await t.faro.app.inject({
+      method: 'POST',
+      url: `/api/manage/alerts/${alert.id}/cancel`,
+      headers: approver.headers,
+    });
+    expect(cancelled.statusCode, cancelled.body).toBe(200);
+    const started = Date.now();
+    await expect
+      .poll(() => push.received(browser.clientHash).length, {
+        timeout: (BUDGET_SECONDS - 10) * 1000,
+        interval: 100,
+      })
+      .toBe(3);
+    expect(Date.now() - started).toBeLessThan(8000);
+    answerAfterMs = 0;
+
+    // Nothing of the alert left after its cancel, and whoever it may have reached gets the cancel.
+    const cancel = cancelled.json() as { id: string };
+    await t.faro.jobs.drain(t.faro.jobDefinitions.alertSend, 60_000);
+    const original = await deliveriesOf(t.faro, alert.id, fakes);
+    expect(original.filter((o) => o.state === 'queued' || o.state === 'sending')).toEqual([]);
+    const reached = original
+      .filter((o) => o.state === 'sent' || o.state === 'withdrawn')
+      .map((o) => o.subscription_id);
+    const followed = await deliveriesOf(t.faro, cancel.id, fakes);
+    expect(followed.map((o) => o.subscription_id).sort()).toEqual(reached.sort());
+  }, 180_000);
+});
