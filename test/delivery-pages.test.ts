@@ -80,17 +80,22 @@ async function expectWalkOver(alertId: string) {
   });
 }
 
-/** The cancel reaches exactly these claimed rows of the alert, and has no one else to walk. */
+/**
+ * The cancel reaches exactly these claimed rows of the alert, and has no one else to walk: its rows
+ * are made for all of them, claimed at once for those whose alert message has left, and put off for
+ * those whose alert message is still on its way (a push service would let the alert replace it).
+ */
 async function expectCancelReaches(cancelId: string, claimed: readonly { subscriptionId: string }[]) {
   const reached = await advanceDeliveries(t.faro.database, cancelId, 'push', {
     scan: 100,
     batch: 100,
     ...LEASE,
   });
-  expect(reached.claimed.map((row) => row.subscriptionId).sort()).toEqual(
+  expect((await rowsOf(cancelId)).map((row) => row.subscription_id).sort()).toEqual(
     claimed.map((row) => row.subscriptionId).sort(),
   );
   expect(reached.open).toBe(false);
+  return reached.claimed.map((row) => row.subscriptionId).sort();
 }
 
 describe('delivery rows made page by page by the senders', () => {
@@ -153,7 +158,25 @@ describe('delivery rows made page by page by the senders', () => {
     const cancelId = await cancel(alertId);
     await t.faro.database.transaction((tx) => startFanOut(tx.client, cancelId));
     await expectWalkOver(alertId);
-    await expectCancelReaches(cancelId, page.claimed);
+    // The cancel leaves at once for those the alert has reached; the others wait for theirs.
+    expect(await expectCancelReaches(cancelId, page.claimed)).toEqual([...left].sort());
+    expect(await claimDeliveries(t.faro.database.pool, cancelId, 'push', 10, 30, [alertId])).toEqual([]);
+    await markSent(
+      t.faro.database.pool,
+      alertId,
+      page.claimed.slice(5).map((row) => row.subscriptionId),
+    );
+    await t.faro.database.pool.query(
+      `update deliveries set lease_until = now() - interval '1 second' where alert_id = $1 and state = 'queued'`,
+      [cancelId],
+    );
+    const then = await claimDeliveries(t.faro.database.pool, cancelId, 'push', 10, 30, [alertId]);
+    expect(then.map((row) => row.subscriptionId).sort()).toEqual(
+      page.claimed
+        .slice(5)
+        .map((row) => row.subscriptionId)
+        .sort(),
+    );
   });
 
   it('an alert whose own start comes after its cancel is never walked (a retried start)', async () => {

@@ -14,10 +14,30 @@ export interface ClaimedDelivery {
   language: string;
 }
 
+/** How long a follow-up's message waits at most before looking again whether the earlier one has left. */
+const FOLLOW_UP_RECHECK = `interval '2 seconds'`;
+
+/**
+ * Until when a follow-up's message to a subscription (`subscription`) must wait, or null: while a
+ * message of an earlier alert of its chain (`chain`, uuid[]) on the same channel is still on its
+ * way to that subscription (claimed, its sender alive), and then for at most FOLLOW_UP_RECHECK
+ * before it is looked at again. Push services replace a waiting message by a later one of the
+ * same Topic, and an alert and its follow-ups share one: a cancel that overtook its alert on the
+ * way would itself be replaced by the false alert. (A text or an e-mail that overtook it would
+ * read out of order.)
+ */
+export const earlierOnItsWay = (subscription: string, chain: string, channel: string) =>
+  `(select least(max(e.lease_until), clock_timestamp() + ${FOLLOW_UP_RECHECK}) from deliveries e
+    where e.alert_id = any(${chain}::uuid[]) and e.subscription_id = ${subscription}
+      and e.channel = ${channel} and e.state = 'sending' and e.lease_until > clock_timestamp()
+    having count(*) > 0)`;
+
 /**
  * Claims up to `limit` rows ready to send (queued and not backing off, or
  * held by a worker whose lease ran out) for `leaseSeconds`. SKIP LOCKED lets
- * several workers share one alert without ever taking the same row.
+ * several workers share one alert without ever taking the same row. For a
+ * follow-up (`chain`: the alerts it follows), a row whose recipient still has
+ * a message of the chain on its way is put off instead (`earlierOnItsWay`).
  */
 export async function claimDeliveries(
   client: SqlExecutor,
@@ -25,6 +45,7 @@ export async function claimDeliveries(
   channel: string,
   limit: number,
   leaseSeconds: number,
+  chain: readonly string[] = [],
 ): Promise<ClaimedDelivery[]> {
   // A follow-up has replaced the alert: what is due of it (a retry, a row a dead sender held) never
   // leaves after the follow-up — it is withdrawn, and nothing is claimed. (Planned as a one-time
@@ -37,40 +58,60 @@ export async function claimDeliveries(
     [alertId, channel],
   );
   if (withdrawn) return [];
-  const { rows } = await client.query<{
-    subscription_id: string;
-    attempts: number;
-    contact: string;
-    language: string;
-  }>(
-    `with picked as (
-       select subscription_id from deliveries
-       where alert_id = $1 and channel = $2
-         and state in ('queued', 'sending')
-         and (lease_until is null or lease_until < now())
-         and not exists (select 1 from alerts where id = $1 and ended_at is not null)
-       limit $3
-       for update skip locked
-     ),
-     claimed as (
-       update deliveries d
-       set state = 'sending', attempts = d.attempts + 1, lease_until = now() + make_interval(secs => $4)
-       from picked
-       where d.alert_id = $1 and d.subscription_id = picked.subscription_id
-       returning d.subscription_id, d.attempts
-     )
-     -- A subscription deleted meanwhile comes back without a contact: marked gone, never stuck.
-     select claimed.subscription_id, claimed.attempts, coalesce(s.contact, '') as contact,
-            coalesce(s.language, 'en') as language
-     from claimed left join subscriptions s on s.id = claimed.subscription_id`,
-    [alertId, channel, limit, leaseSeconds],
-  );
-  return rows.map((row) => ({
-    subscriptionId: row.subscription_id,
-    attempts: row.attempts,
-    contact: row.contact,
-    language: row.language,
-  }));
+  for (;;) {
+    const { rows } = await client.query<{
+      put_off: number;
+      subscription_id: string | null;
+      attempts: number | null;
+      contact: string | null;
+      language: string | null;
+    }>(
+      `with picked as (
+         select subscription_id,
+                case when cardinality($5::uuid[]) > 0 then ${earlierOnItsWay('subscription_id', '$5', '$2')} end
+                  as wait_until
+         from deliveries
+         where alert_id = $1 and channel = $2
+           and state in ('queued', 'sending')
+           and (lease_until is null or lease_until < now())
+           and not exists (select 1 from alerts where id = $1 and ended_at is not null)
+         limit $3
+         for update skip locked
+       ),
+       put_off as (
+         update deliveries d set lease_until = picked.wait_until
+         from picked
+         where d.alert_id = $1 and d.subscription_id = picked.subscription_id and picked.wait_until is not null
+         returning d.subscription_id
+       ),
+       claimed as (
+         update deliveries d
+         set state = 'sending', attempts = d.attempts + 1, lease_until = now() + make_interval(secs => $4)
+         from picked
+         where d.alert_id = $1 and d.subscription_id = picked.subscription_id and picked.wait_until is null
+         returning d.subscription_id, d.attempts
+       )
+       -- A subscription deleted meanwhile comes back without a contact: marked gone, never stuck.
+       select p.put_off, c.subscription_id, c.attempts, c.contact, c.language
+       from (select count(*)::int as put_off from put_off) p
+       left join (
+         select claimed.subscription_id, claimed.attempts, coalesce(s.contact, '') as contact,
+                coalesce(s.language, 'en') as language
+         from claimed left join subscriptions s on s.id = claimed.subscription_id
+       ) c on true`,
+      [alertId, channel, limit, leaseSeconds, chain],
+    );
+    const claimed = rows
+      .filter((row) => row.subscription_id !== null)
+      .map((row) => ({
+        subscriptionId: row.subscription_id as string,
+        attempts: row.attempts ?? 1,
+        contact: row.contact ?? '',
+        language: row.language ?? 'en',
+      }));
+    // Every row picked was put off: others may be ready behind them.
+    if (claimed.length > 0 || (rows[0]?.put_off ?? 0) === 0) return claimed;
+  }
 }
 
 /**

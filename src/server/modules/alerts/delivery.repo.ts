@@ -1,7 +1,7 @@
 import { DELIVERY_CHANNELS, type DeliveryChannel } from '../../../shared/alert.js';
 import type { Database, SqlExecutor, Tx } from '../../db/database.js';
 import { referenceChain } from './alerts.repo.js';
-import type { ClaimedDelivery } from './delivery-claims.repo.js';
+import { type ClaimedDelivery, earlierOnItsWay } from './delivery-claims.repo.js';
 
 /**
  * The delivery records' SQL, the walk: one row per alert × subscription (and
@@ -154,6 +154,8 @@ async function takePage(
   const source = sources[0];
   if (!source) return { claimed: [], walked: 0, sourceOpen: false };
   const after = source.after_id ?? '00000000-0000-0000-0000-000000000000';
+  // The alerts a follow-up follows: whom it walks (a cancel), and whose messages on their way it waits for.
+  const chain = (await referenceChain(tx.db, source.references_id)).map((earlier) => earlier.id);
   // Walked in subscription-id order on an index (the zone's, or the earlier alert's deliveries).
   const page =
     source.zone_id !== null
@@ -178,20 +180,27 @@ async function takePage(
     language: string | null;
   }>(
     `with page as (${page}),
-       reached as (
-         select s.id, s.contact, s.language, row_number() over () as n
+       found as (
+         select s.id, s.contact, s.language,
+                case when cardinality($10::uuid[]) > 0 then ${earlierOnItsWay('s.id', '$10', '$2')} end
+                  as wait_until
          from page join subscriptions s on s.id = page.id
          where s.channel = $2
            and s.status = 'active'
            and s.coalition_id = $3
            and ($4 = 'Actual' or s.audience = 'staff')
        ),
+       -- The first $5 (a batch) are claimed, except those put off behind an earlier message on its way.
+       reached as (
+         select found.*, (wait_until is null and row_number() over (order by wait_until nulls first) <= $5) as mine
+         from found
+       ),
        added as (
          insert into deliveries (alert_id, subscription_id, channel, state, attempts, lease_until)
          select $1, reached.id, $2,
-                case when reached.n <= $5 then 'sending' else 'queued' end,
-                case when reached.n <= $5 then 1 else 0 end,
-                case when reached.n <= $5 then clock_timestamp() + make_interval(secs => $6) end
+                case when reached.mine then 'sending' else 'queued' end,
+                case when reached.mine then 1 else 0 end,
+                case when reached.mine then clock_timestamp() + make_interval(secs => $6) else reached.wait_until end
          from reached
          on conflict do nothing
          returning subscription_id, attempts, state
@@ -210,9 +219,10 @@ async function takePage(
       source.cap_status,
       options.batch,
       options.leaseSeconds,
-      source.zone_id ?? (await referenceChain(tx.db, source.references_id)).map((earlier) => earlier.id),
+      source.zone_id ?? chain,
       after,
       options.scan,
+      chain,
     ],
   );
   const walked = rows[0]?.walked ?? 0;

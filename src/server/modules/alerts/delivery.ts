@@ -269,10 +269,15 @@ export function deliveryJobs(deps: {
     }
   }
 
-  /** Claims, sends and marks an alert's rows of one channel until none are left or the job's time is up. */
+  /**
+   * Claims, sends and marks an alert's rows of one channel until none are left or the job's time
+   * is up; a follow-up's (`chain`: the alerts it follows) wait for their recipient's earlier
+   * message still on its way.
+   */
   async function stream(
     alertId: string,
     channel: DeliveryChannel,
+    chain: readonly string[],
     send: (delivery: Addressed) => Promise<DeliveryOutcome>,
   ): Promise<'done' | 'budget'> {
     const pace = paceOf(channel, settings.pushPerOrigin);
@@ -308,6 +313,7 @@ export function deliveryJobs(deps: {
           channel,
           pace.batch,
           settings.leaseSeconds,
+          chain,
         );
         if (ready.length > 0) return ready;
         const page = await advanceDeliveries(database, alertId, channel, {
@@ -365,7 +371,8 @@ export function deliveryJobs(deps: {
       const alert = await renderable(database.db, row);
       // Made and guarded before anything is claimed: a blocked alert sends nothing to anyone.
       const messages = messagesOf(alert, await deps.publishing.context(row.coalitionId));
-      const finished = await stream(alertId, channel, (delivery) =>
+      const chain = alert.references.map((earlier) => earlier.id);
+      const finished = await stream(alertId, channel, chain, (delivery) =>
         deliverOne(channel, messages, alert, delivery),
       );
       deps.onProgress?.(alertId);
