@@ -153,3 +153,46 @@ describe('the realtime hub without NOTIFY in the writing transaction', () => {
     expect(errors).toEqual([]);
   });
 });
+
+describe.skipIf(!process.env.DATABASE_URL)(
+  'a transaction that commits its event long after a newer one',
+  () => {
+    it('has it handed on live, however long after the gap was seen (PostgreSQL)', async () => {
+      // A hub that would give a gap up after 200 ms if it went by time alone.
+      const patient: DomainEvent[] = [];
+      const other = await startRealtimeHub(db.database, (error) => errors.push(error), {
+        safetyPollMs: 50,
+        gapWaitMs: 200,
+      });
+      other.tap((event) => patient.push(event));
+      const slow = await db.database.pool.connect();
+      try {
+        // The slow transaction takes its id first, and holds it.
+        const late = randomUUID();
+        await slow.query('begin');
+        await slow.query(
+          `insert into domain_events (coalition_id, type, subject_id) values ($1, 'incident.updated', $2)`,
+          [coalitionId, late],
+        );
+        const newer = await recordOne();
+        const heardBy = async (subjectId: string) => {
+          for (;;) {
+            const event = patient.find((e) => e.subjectId === subjectId);
+            if (event) return event;
+            await new Promise((resolve) => setTimeout(resolve, 10));
+          }
+        };
+        await heardBy(newer);
+        // Many reads, and five times the gap's wait, while the slow one is still open.
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        await slow.query('commit');
+        db.database.wake('faro_events');
+        expect((await heardBy(late)).subjectId).toBe(late);
+        expect(patient.filter((e) => e.subjectId === late)).toHaveLength(1);
+      } finally {
+        slow.release();
+        await other.close();
+      }
+    });
+  },
+);
