@@ -196,3 +196,54 @@ describe.skipIf(!process.env.DATABASE_URL)(
     });
   },
 );
+
+describe('a wake that carries its events', () => {
+  it('has them handed on without a read when they follow the last event handed on', async () => {
+    // The hub's reads, counted: each is one statement taking the snapshot.
+    let reads = 0;
+    const pool = new Proxy(db.database.pool, {
+      get(target, key) {
+        if (key !== 'query') return Reflect.get(target, key);
+        return (text: string, ...rest: unknown[]) => {
+          if (typeof text === 'string' && text.includes('pg_current_snapshot')) reads += 1;
+          return (target.query as (...args: unknown[]) => unknown).call(target, text, ...rest);
+        };
+      },
+    });
+    const seen: DomainEvent[] = [];
+    // No safety poll within the test: every read it makes is one a wake asked for.
+    const carried = await startRealtimeHub({ ...db.database, pool }, (error) => errors.push(error), {
+      safetyPollMs: 600_000,
+    });
+    carried.tap((event) => seen.push(event));
+    const heardBy = async (subjectId: string) => {
+      for (;;) {
+        const event = seen.find((e) => e.subjectId === subjectId);
+        if (event) return event;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
+    try {
+      // The first may follow ids a rolled-back transaction took (then it is read); the next follows it.
+      await heardBy(await recordOne());
+      const before = reads;
+      const next = await recordOne();
+      await heardBy(next);
+      expect(reads).toBe(before);
+      // Several events of one transaction, in their order.
+      const subjects = [randomUUID(), randomUUID(), randomUUID()];
+      await db.database.transaction((tx) =>
+        recordEvents(
+          tx.client,
+          coalitionId,
+          subjects.map((subjectId) => ({ type: 'incident.updated' as const, subjectId })),
+        ),
+      );
+      await heardBy(subjects[2] as string);
+      expect(seen.slice(-3).map((e) => e.subjectId)).toEqual(subjects);
+      expect(reads).toBe(before);
+    } finally {
+      await carried.close();
+    }
+  });
+});
