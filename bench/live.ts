@@ -167,7 +167,7 @@ export async function liveBench(options: LiveBenchOptions): Promise<void> {
           measure: 'report 201 → its incident on a board (every board, every report)',
           p50: ms(percentile(latencies, 50)),
           p99: ms(percentile(latencies, 99)),
-          max: ms(Math.max(...latencies)),
+          max: ms(latencies.reduce((a, b) => Math.max(a, b), 0)),
         },
         {
           measure: 'report 201 → first board',

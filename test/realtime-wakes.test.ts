@@ -153,3 +153,97 @@ describe('the realtime hub without NOTIFY in the writing transaction', () => {
     expect(errors).toEqual([]);
   });
 });
+
+describe.skipIf(!process.env.DATABASE_URL)(
+  'a transaction that commits its event long after a newer one',
+  () => {
+    it('has it handed on live, however long after the gap was seen (PostgreSQL)', async () => {
+      // A hub that would give a gap up after 200 ms if it went by time alone.
+      const patient: DomainEvent[] = [];
+      const other = await startRealtimeHub(db.database, (error) => errors.push(error), {
+        safetyPollMs: 50,
+        gapWaitMs: 200,
+      });
+      other.tap((event) => patient.push(event));
+      const slow = await db.database.pool.connect();
+      try {
+        // The slow transaction takes its id first, and holds it.
+        const late = randomUUID();
+        await slow.query('begin');
+        await slow.query(
+          `insert into domain_events (coalition_id, type, subject_id) values ($1, 'incident.updated', $2)`,
+          [coalitionId, late],
+        );
+        const newer = await recordOne();
+        const heardBy = async (subjectId: string) => {
+          for (;;) {
+            const event = patient.find((e) => e.subjectId === subjectId);
+            if (event) return event;
+            await new Promise((resolve) => setTimeout(resolve, 10));
+          }
+        };
+        await heardBy(newer);
+        // Many reads, and five times the gap's wait, while the slow one is still open.
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        await slow.query('commit');
+        db.database.wake('faro_events');
+        expect((await heardBy(late)).subjectId).toBe(late);
+        expect(patient.filter((e) => e.subjectId === late)).toHaveLength(1);
+      } finally {
+        slow.release();
+        await other.close();
+      }
+    });
+  },
+);
+
+describe('a wake that carries its events', () => {
+  it('has them handed on without a read when they follow the last event handed on', async () => {
+    // The hub's reads, counted: each is one statement taking the snapshot.
+    let reads = 0;
+    const pool = new Proxy(db.database.pool, {
+      get(target, key) {
+        if (key !== 'query') return Reflect.get(target, key);
+        return (text: string, ...rest: unknown[]) => {
+          if (typeof text === 'string' && text.includes('pg_current_snapshot')) reads += 1;
+          return (target.query as (...args: unknown[]) => unknown).call(target, text, ...rest);
+        };
+      },
+    });
+    const seen: DomainEvent[] = [];
+    // No safety poll within the test: every read it makes is one a wake asked for.
+    const carried = await startRealtimeHub({ ...db.database, pool }, (error) => errors.push(error), {
+      safetyPollMs: 600_000,
+    });
+    carried.tap((event) => seen.push(event));
+    const heardBy = async (subjectId: string) => {
+      for (;;) {
+        const event = seen.find((e) => e.subjectId === subjectId);
+        if (event) return event;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
+    try {
+      // The first may follow ids a rolled-back transaction took (then it is read); the next follows it.
+      await heardBy(await recordOne());
+      const before = reads;
+      const next = await recordOne();
+      await heardBy(next);
+      expect(reads).toBe(before);
+      // Several events of one transaction, in their order.
+      const subjects = [randomUUID(), randomUUID(), randomUUID()];
+      await db.database.transaction((tx) =>
+        recordEvents(
+          tx.client,
+          coalitionId,
+          subjects.map((subjectId) => ({ type: 'incident.updated' as const, subjectId })),
+        ),
+      );
+      await heardBy(subjects[2] as string);
+      expect(seen.slice(-3).map((e) => e.subjectId)).toEqual(subjects);
+      expect(reads).toBe(before);
+    } finally {
+      await carried.close();
+    }
+  });
+});

@@ -42,7 +42,8 @@ export interface Database {
   /** Runs fn in one transaction; commits when it resolves, rolls back when it throws. */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /**
-   * Subscribes to a NOTIFY channel; the returned function unsubscribes.
+   * Subscribes to a channel's wakes (`wake`); `onPayload` gets their parts
+   * ('' when it must look for itself); the returned function unsubscribes.
    * `onRestored` runs after a lost LISTEN connection is back: notifications
    * sent meanwhile are gone, and the caller must catch up from its own log.
    */
@@ -53,13 +54,17 @@ export interface Database {
   ): Promise<() => Promise<void>>;
   /**
    * Tells every subscriber of the channel that something new is committed:
-   * those of this process at once, those of other processes by a NOTIFY of
-   * its own (no payload they read), outside any caller's transaction. Wakes
-   * are coalesced (one NOTIFY in flight, at most one per WAKE_SPACING_MS):
-   * a subscriber must read what is new from its own log, never count wakes.
+   * those of this process at once, those of other processes by a NOTIFY,
+   * outside any caller's transaction. `parts` say what is new (job names,
+   * committed events; no newlines in a part): subscribers get those of every
+   * wake coalesced into theirs, joined by newlines — or '' when a wake came
+   * without parts or they outgrew one NOTIFY (WAKE_PAYLOAD_BYTES), and the
+   * subscriber must look for itself. Wakes are coalesced per channel (one
+   * NOTIFY in flight, at most one per WAKE_SPACING_MS): a subscriber reads
+   * what is new from its own log or the parts, never counts wakes.
    * Use `wakeAfterCommit` from code holding a transaction.
    */
-  wake(channel: string): void;
+  wake(channel: string, parts?: readonly string[]): void;
   /** Whether every subscription's LISTEN connection is up now (readiness). */
   listening(): boolean;
   close(): Promise<void>;
@@ -132,7 +137,7 @@ export async function openPglite(lite: PGlite): Promise<Database> {
       const unsubscribe = local.subscribe(channel, onPayload);
       return async () => unsubscribe();
     },
-    wake: (channel) => local.wake(channel),
+    wake: (channel, parts) => local.wake(channel, parts),
     snapshot: () => lite.dumpDataDir('gzip'),
     // In-process: nothing to lose.
     listening: () => true,
@@ -151,11 +156,28 @@ function openPostgres(url: string, poolSize: number, log?: (msg: string) => void
   const listeners = new Set<pg.Client>();
   let subscriptions = 0;
   const local = localWakes();
-  // The payload of this process's wakes: its own LISTEN connection hears them too, and skips them
+  // The first line of this process's wakes: its own LISTEN connection hears them too, and skips them
   // (the subscribers here were woken at once).
   const token = randomUUID();
-  const notify = coalesced(async (channel) => {
-    await pool.query('select pg_notify($1, $2)', [channel, token]);
+  // LISTEN connections with a NOTIFY of ours in flight.
+  const sending = new Set<pg.Client>();
+  const notify = coalesced(async (channel, payload) => {
+    const text = payload === '' ? token : `${token}\n${payload}`;
+    // On a LISTEN connection that is idle, if there is one: it is open already, where a pool client may
+    // be a wait away in a surge (and the wake is what a live board waits on).
+    const idle = [...listeners].find((client) => !sending.has(client));
+    if (idle) {
+      sending.add(idle);
+      try {
+        await idle.query('select pg_notify($1, $2)', [channel, text]);
+        return;
+      } catch {
+        // lost meanwhile: the pool's connection below
+      } finally {
+        sending.delete(idle);
+      }
+    }
+    await pool.query('select pg_notify($1, $2)', [channel, text]);
   }, log);
   const database: Database = {
     kind: 'postgres',
@@ -164,8 +186,10 @@ function openPostgres(url: string, poolSize: number, log?: (msg: string) => void
     transaction: (fn) => runTransaction(database, fn),
     async listen(channel, onPayload, onRestored) {
       const unsubscribe = local.subscribe(channel, onPayload);
-      const fromOthers = (payload: string) => {
-        if (payload !== token) onPayload(payload);
+      const fromOthers = (message: string) => {
+        const end = message.indexOf('\n');
+        const sender = end < 0 ? message : message.slice(0, end);
+        if (sender !== token) onPayload(end < 0 ? '' : message.slice(end + 1));
       };
       const unlisten = await listenWithReconnect(
         url,
@@ -184,9 +208,9 @@ function openPostgres(url: string, poolSize: number, log?: (msg: string) => void
         await unlisten();
       };
     },
-    wake(channel) {
-      local.wake(channel);
-      notify(channel);
+    wake(channel, parts) {
+      local.wake(channel, parts);
+      notify(channel, parts);
     },
     listening: () => listeners.size >= subscriptions,
     async close() {
@@ -201,22 +225,48 @@ function openPostgres(url: string, poolSize: number, log?: (msg: string) => void
 
 /** At most this often does a process send a wake's NOTIFY (or wake its own subscribers) per channel. */
 const WAKE_SPACING_MS = 2;
+/** A NOTIFY's payload is under 8000 bytes: the parts of one wake at most this, with the sender's token. */
+const WAKE_PAYLOAD_BYTES = 7_900;
 
 /**
- * Runs `send(channel)` when it is asked for, coalesced per channel: one run
- * in flight, and runs asked for meanwhile (any number) become one more run
- * after it, WAKE_SPACING_MS later. Failures are logged: subscribers also poll.
+ * Runs `send(channel, payload)` when it is asked for, coalesced per channel:
+ * one run in flight, and runs asked for meanwhile (any number) become one
+ * more run after it, WAKE_SPACING_MS later. The payload is the parts of the
+ * wakes it stands for, each once, joined by newlines; '' if one came without
+ * parts or they outgrew WAKE_PAYLOAD_BYTES. Failures are logged: subscribers also poll.
  */
-function coalesced(send: (channel: string) => Promise<void> | void, log?: (msg: string) => void) {
-  const state = new Map<string, { again: boolean }>();
+function coalesced(
+  send: (channel: string, payload: string) => Promise<void> | void,
+  log?: (msg: string) => void,
+) {
+  interface Pending {
+    again: boolean;
+    /** The parts asked for since the last run; null: someone must look for itself. */
+    parts: Set<string> | null;
+    bytes: number;
+  }
+  const state = new Map<string, Pending>();
   const inFlight = new Set<Promise<void>>();
+  const add = (entry: Pending, parts: readonly string[] | undefined) => {
+    if (!parts || parts.length === 0) entry.parts = null;
+    if (entry.parts === null) return;
+    for (const part of parts ?? []) {
+      if (entry.parts.has(part)) continue;
+      entry.parts.add(part);
+      entry.bytes += Buffer.byteLength(part) + 1;
+    }
+    if (entry.bytes > WAKE_PAYLOAD_BYTES) entry.parts = null;
+  };
   const run = (channel: string) => {
     const entry = state.get(channel);
     if (!entry) return;
+    const payload = entry.parts === null ? '' : [...entry.parts].join('\n');
     entry.again = false;
+    entry.parts = new Set();
+    entry.bytes = 0;
     const done = (async () => {
       try {
-        await send(channel);
+        await send(channel, payload);
       } catch (error) {
         log?.(`wake of ${channel} not sent: ${(error as Error).message}`);
       }
@@ -228,13 +278,16 @@ function coalesced(send: (channel: string) => Promise<void> | void, log?: (msg: 
       else state.delete(channel);
     });
   };
-  const request = (channel: string) => {
+  const request = (channel: string, parts?: readonly string[]) => {
     const entry = state.get(channel);
     if (entry) {
       entry.again = true;
+      add(entry, parts);
       return;
     }
-    state.set(channel, { again: false });
+    const fresh: Pending = { again: false, parts: new Set(), bytes: 0 };
+    add(fresh, parts);
+    state.set(channel, fresh);
     // The first wake goes at once (a live board waits on it); those that come while it runs are one more.
     run(channel);
   };
@@ -247,10 +300,10 @@ function coalesced(send: (channel: string) => Promise<void> | void, log?: (msg: 
 /** This process's subscribers per channel, woken directly (coalesced). */
 function localWakes() {
   const subscribers = new Map<string, Set<(payload: string) => void>>();
-  const wake = coalesced((channel) => {
+  const wake = coalesced((channel, payload) => {
     for (const subscriber of subscribers.get(channel) ?? []) {
       try {
-        subscriber('');
+        subscriber(payload);
       } catch {
         // a subscriber's own failure is its business
       }
@@ -277,8 +330,8 @@ function localWakes() {
  */
 interface CommitScope {
   database: Database;
-  /** Set inside a transaction: channels to wake after its commit (none if it rolls back). */
-  pending?: Set<string>;
+  /** Set inside a transaction: channels to wake after its commit (none if it rolls back), with their parts. */
+  pending?: Map<string, string[] | undefined>;
 }
 const scopes = new WeakMap<object, CommitScope>();
 
@@ -292,14 +345,23 @@ function registered(database: Database): Database {
  * Wakes the channel's subscribers (`Database.wake`) once what was written
  * through `executor` is committed: at once for an autocommit executor (the
  * pool, `database.db`), after the commit of a transaction's `client` or `db`,
- * never for a transaction that rolls back. An executor this layer did not
- * hand out wakes no one: subscribers find the change at their next poll.
+ * never for a transaction that rolls back; with `parts` (see `Database.wake`),
+ * those of one transaction together. An executor this layer did not hand
+ * out wakes no one: subscribers find the change at their next poll.
  */
-export function wakeAfterCommit(executor: object, channel: string): void {
+export function wakeAfterCommit(executor: object, channel: string, parts?: readonly string[]): void {
   const scope = scopes.get(executor);
   if (!scope) return;
-  if (scope.pending) scope.pending.add(channel);
-  else scope.database.wake(channel);
+  if (!scope.pending) {
+    scope.database.wake(channel, parts);
+    return;
+  }
+  const earlier = scope.pending.get(channel);
+  const known = scope.pending.has(channel);
+  // A wake without parts makes the subscribers look for themselves: the parts of others no longer matter.
+  if (!parts || parts.length === 0) scope.pending.set(channel, undefined);
+  else if (!known) scope.pending.set(channel, [...parts]);
+  else earlier?.push(...parts);
 }
 
 /**
@@ -328,7 +390,7 @@ export async function withConnection<T>(
 }
 
 async function runTransaction<T>(database: Database, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  const pending = new Set<string>();
+  const pending = new Map<string, string[] | undefined>();
   const committed = await withConnection(database.pool, async (client) => {
     const db = drizzle(client, { schema });
     const scope = { database, pending };
@@ -349,7 +411,7 @@ async function runTransaction<T>(database: Database, fn: (tx: Tx) => Promise<T>)
       scopes.delete(client);
     }
   });
-  for (const channel of pending) database.wake(channel);
+  for (const [channel, parts] of pending) database.wake(channel, parts);
   return committed;
 }
 

@@ -228,10 +228,12 @@ export async function openJobQueue(
     }
     for (const job of jobs) known.add(job.name);
     running = options.work !== false;
-    // Another process (a web process that approved an alert) wakes this one's workers.
-    if (running && database.kind === 'postgres' && !unlistenWakes)
-      unlistenWakes = await database.listen(WAKE_CHANNEL, (name) => {
-        for (const id of workers.get(name) ?? []) boss.notifyWorker(id);
+    // A wake (of this process, or of another: a web process that approved an alert) names the jobs
+    // whose workers fetch now; one without names wakes them all.
+    if (running && !unlistenWakes)
+      unlistenWakes = await database.listen(WAKE_CHANNEL, (names) => {
+        for (const name of names === '' ? workers.keys() : names.split('\n'))
+          for (const id of workers.get(name) ?? []) boss.notifyWorker(id);
       });
   }
 
@@ -261,10 +263,8 @@ export async function openJobQueue(
       }
     },
     wake(job) {
-      for (const id of workers.get(job.name) ?? []) boss.notifyWorker(id);
-      // One NOTIFY per wake (an approval, an offer), never per report: outside any transaction.
-      if (database.kind === 'postgres')
-        database.pool.query('select pg_notify($1, $2)', [WAKE_CHANNEL, job.name]).catch(options.onError);
+      // Never per report: an approval, an offer (coalesced, outside any transaction).
+      database.wake(WAKE_CHANNEL, [job.name]);
     },
     async depths() {
       // pg-boss keeps each queue's jobs in a partition of their own: one grouped count per queue.

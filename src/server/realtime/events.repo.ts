@@ -1,7 +1,13 @@
-import { and, asc, eq, gt, inArray, max, or } from 'drizzle-orm';
+import { and, asc, eq, gt, max } from 'drizzle-orm';
 import { type Drizzle, type SqlExecutor, wakeAfterCommit } from '../db/database.js';
 import { domainEvents } from '../db/schema.js';
-import { DOMAIN_EVENT_TYPES, type DomainEvent, type DomainEventType, EVENTS_CHANNEL } from './events.js';
+import {
+  DOMAIN_EVENT_TYPES,
+  type DomainEvent,
+  type DomainEventType,
+  EVENTS_CHANNEL,
+  eventWakePart,
+} from './events.js';
 
 const ofCoalition = (coalitionId: string | null) =>
   coalitionId === null ? undefined : eq(domainEvents.coalitionId, coalitionId);
@@ -28,24 +34,61 @@ export async function eventsAfter(db: Drizzle, coalitionId: string | null, after
 /**
  * Events after `afterId` and those of the ids given (of all coalitions), oldest
  * first: what a process's hub reads on a wake — the new ones, and ids it saw
- * skipped (allocated earlier, committed later).
+ * skipped (allocated earlier, committed later). With the bounds of the
+ * snapshot they were read in (PostgreSQL's `pg_current_snapshot()`, as
+ * transaction ids): every transaction below `xmin` had ended by then, and
+ * every one that may still commit something has an id of at least `xmin`;
+ * those that had not begun writing have one of at least `xmax`.
  */
-export async function eventsSince(db: Drizzle, afterId: number, alsoIds: readonly number[], limit: number) {
-  const newer = gt(domainEvents.id, afterId);
-  return db
-    .select()
-    .from(domainEvents)
-    .where(alsoIds.length > 0 ? or(newer, inArray(domainEvents.id, [...alsoIds])) : newer)
-    .orderBy(asc(domainEvents.id))
-    .limit(limit);
+export async function eventsSince(
+  client: SqlExecutor,
+  afterId: number,
+  alsoIds: readonly number[],
+  limit: number,
+): Promise<{ events: DomainEvent[]; xmin: bigint; xmax: bigint }> {
+  const { rows } = await client.query<{
+    xmin: string;
+    xmax: string;
+    id: string | null;
+    coalition_id: string;
+    type: DomainEventType;
+    subject_id: string;
+  }>(
+    `select s.xmin, s.xmax, e.id, e.coalition_id, e.type, e.subject_id
+     from (select pg_snapshot_xmin(c)::text as xmin, pg_snapshot_xmax(c)::text as xmax
+           from pg_current_snapshot() as c) as s
+     left join lateral (
+       select id, coalition_id, type, subject_id from domain_events
+       where id > $1 or id = any($2::bigint[])
+       order by id
+       limit $3
+     ) as e on true
+     order by e.id`,
+    [afterId, alsoIds, limit],
+  );
+  const first = rows[0];
+  if (!first) throw new Error('the snapshot row is missing');
+  return {
+    xmin: BigInt(first.xmin),
+    xmax: BigInt(first.xmax),
+    events: rows
+      .filter((row) => row.id !== null)
+      .map((row) => ({
+        id: Number(row.id),
+        coalitionId: row.coalition_id,
+        type: row.type,
+        subjectId: row.subject_id,
+      })),
+  };
 }
 
 /**
  * Records domain events inside the caller's transaction, and wakes every
- * process's hub once it commits (`wakeAfterCommit`): no NOTIFY inside the
- * transaction, which would serialize every commit on PostgreSQL's global
- * notify lock. No process ever hears of a change that was rolled back: hubs
- * read only committed rows. Events keep the order given.
+ * process's hub once it commits (`wakeAfterCommit`), with the events: a hub
+ * that has every event before them hands them on without reading. No NOTIFY
+ * inside the transaction, which would serialize every commit on PostgreSQL's
+ * global notify lock. No process ever hears of a change that was rolled
+ * back: the wake goes only after the commit. Events keep the order given.
  */
 export async function recordEvents(
   client: SqlExecutor,
@@ -53,14 +96,21 @@ export async function recordEvents(
   events: readonly Pick<DomainEvent, 'type' | 'subjectId'>[],
 ): Promise<void> {
   if (events.length === 0) return;
-  await client.query(
+  const { rows } = await client.query<{ id: string; type: DomainEventType; subject_id: string }>(
     `insert into domain_events (coalition_id, type, subject_id)
      select $1, e.type, e.subject_id
      from unnest($2::text[], $3::uuid[]) with ordinality as e(type, subject_id, n)
-     order by e.n`,
+     order by e.n
+     returning id, type, subject_id`,
     [coalitionId, events.map((e) => e.type), events.map((e) => e.subjectId)],
   );
-  wakeAfterCommit(client, EVENTS_CHANNEL);
+  wakeAfterCommit(
+    client,
+    EVENTS_CHANNEL,
+    rows.map((row) =>
+      eventWakePart({ id: Number(row.id), coalitionId, type: row.type, subjectId: row.subject_id }),
+    ),
+  );
 }
 
 /**
