@@ -18,6 +18,7 @@ export type EngineTarget = { kind: 'pglite'; dataDir: string } | { kind: 'postgr
  * pg pool on the same data (PGlite is one process's database, so it must wait).
  * `between`, if given, runs after the server is gone and before that pool
  * opens, with where the data is (for another process of its own to use).
+ * `nodeArgs` go to the server's node before its script.
  */
 export async function onEngine<A, R>(
   engine: Engine,
@@ -25,6 +26,8 @@ export async function onEngine<A, R>(
   api: (baseUrl: string, pid: number | undefined) => Promise<A>,
   after: (pool: pg.Pool, measured: A) => Promise<R>,
   between?: (target: EngineTarget, measured: A) => Promise<A>,
+  /** Node options for the server process (`--cpu-prof`, say). */
+  nodeArgs: readonly string[] = [],
 ): Promise<R> {
   // Every benchmark client connects from this machine: the per-address connection cap would be the bottleneck.
   const env = {
@@ -34,7 +37,7 @@ export async function onEngine<A, R>(
     HTTP_MAX_CONNECTIONS_PER_ADDRESS: '100000',
   };
   const serve = async (more: Record<string, string>) => {
-    const server = await spawnServer({ ...env, ...more }, { args: ['bin/faro.js', 'start'] });
+    const server = await spawnServer({ ...env, ...more }, { args: [...nodeArgs, 'bin/faro.js', 'start'] });
     const measured = await api(server.baseUrl, server.child.pid);
     server.child.kill('SIGTERM');
     await server.exited;

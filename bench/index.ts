@@ -19,17 +19,29 @@ program
   .description(
     'POST reports over HTTP to a running server on PGlite and PostgreSQL, beside the raw pg insert floor',
   )
-  .option('-n, --reports <n>', 'reports per database', '2000')
+  .option('-d, --seconds <s>', 'seconds of load on Faro and on the floor, each after a warm-up', '10')
+  .option('-n, --reports <n>', 'inserts of the raw pg floor', '2000')
   .option('-c, --concurrency <c>', 'requests in flight', '16')
+  .option('--profile', 'start Faro with --cpu-prof and print its top functions by self time')
   .option('--postgres <url>', 'PostgreSQL server to include (default: $DATABASE_URL)')
-  .action(async (options: { reports: string; concurrency: string; postgres?: string }) => {
-    await ingestBench({
-      reports: Number(options.reports),
-      concurrency: Number(options.concurrency),
-      // Benchmarks are developer tools, not the server: they may read the environment directly.
-      postgresUrl: options.postgres ?? process.env.DATABASE_URL,
-    });
-  });
+  .action(
+    async (options: {
+      seconds: string;
+      reports: string;
+      concurrency: string;
+      profile?: boolean;
+      postgres?: string;
+    }) => {
+      await ingestBench({
+        seconds: Number(options.seconds),
+        reports: Number(options.reports),
+        profile: options.profile === true,
+        concurrency: Number(options.concurrency),
+        // Benchmarks are developer tools, not the server: they may read the environment directly.
+        postgresUrl: options.postgres ?? process.env.DATABASE_URL,
+      });
+    },
+  );
 
 program
   .command('surge')

@@ -1,13 +1,17 @@
 import { readFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import autocannon from 'autocannon';
 import { SingleBar } from 'cli-progress';
 import type pg from 'pg';
 import { buildReportInput } from '../test/support/factories.js';
 import { spawnServer } from '../test/support/process.js';
+import { monotonicMicros, type ProfileWindow, printCpuProfiles } from './cpu-profile.js';
 import { type Engine, type EngineTarget, onEngine } from './engines.js';
 
 /**
- * Ingest benchmark: N reports POSTed with autocannon over C connections to a
+ * Ingest benchmark: reports POSTed for S seconds with autocannon over C connections to a
  * real `faro start` process (the built CLI), on PGlite and on PostgreSQL,
  * beside the floor — a minimal Fastify server (bench/ingest-floor.ts, a child
  * process of its own) taking the same bodies with the same settings and doing
@@ -16,9 +20,14 @@ import { type Engine, type EngineTarget, onEngine } from './engines.js';
  */
 
 export interface IngestOptions {
+  /** How long each side (Faro, the floor) is posted to, after its warm-up. */
+  seconds: number;
+  /** Rows the raw pg floor inserts. */
   reports: number;
   concurrency: number;
   postgresUrl: string | undefined;
+  /** Start Faro under `--cpu-prof` and print its top functions by self time during the measured run. */
+  profile: boolean;
 }
 
 export interface Measured {
@@ -87,59 +96,90 @@ export async function runPool(
   return { perSecond: total / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
+/** How long autocannon posts: a fixed time (the measured runs) or a fixed number of requests (warm-ups). */
+type Load = { seconds: number } | { amount: number };
+
 /**
- * POSTs the given bodies once each to /api/reports with autocannon, `concurrency`
- * connections: the same load for Faro and for the floor server.
+ * POSTs the bodies (in turn, again from the first when all are sent) to
+ * /api/reports with autocannon, `concurrency` connections: the same load for
+ * Faro and for the floor server. The rate is the 2xx answers over the exact
+ * time from the start to the last answer (autocannon's own start–finish is
+ * rounded up to its 1 s sampling tick: 2,000 answers in 1.2 s read as 1,000/s).
  */
 async function postReports(
   baseUrl: string,
   bodies: readonly string[],
   concurrency: number,
   label: string,
-): Promise<Measured> {
-  console.error(`${label}: ${bodies.length} requests…`);
+  load: Load,
+): Promise<Measured & { answered: number }> {
+  console.error(`${label}: ${'seconds' in load ? `${load.seconds} s` : `${load.amount} requests`}…`);
   let next = 0;
-  const result = await autocannon({
-    url: `${baseUrl}/api/reports`,
-    connections: concurrency,
-    amount: bodies.length,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    requests: [
+  let answered = 0;
+  let lastAnswer = 0;
+  const started = performance.now();
+  let instance: autocannon.Instance | undefined;
+  const finished = new Promise<autocannon.Result>((resolve, reject) => {
+    instance = autocannon(
       {
-        setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] ?? '' }),
+        url: `${baseUrl}/api/reports`,
+        connections: concurrency,
+        ...('seconds' in load ? { duration: load.seconds } : { amount: load.amount }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        requests: [
+          {
+            setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] ?? '' }),
+          },
+        ],
       },
-    ],
+      (error, result) => (error ? reject(error) : resolve(result)),
+    );
   });
-  const ok = result['2xx'];
-  if (ok !== bodies.length || result.errors > 0 || result.timeouts > 0) {
+  instance?.on('response', (_client, statusCode) => {
+    if (statusCode >= 200 && statusCode < 300) answered += 1;
+    lastAnswer = performance.now();
+  });
+  const result = await finished;
+  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0 || answered === 0) {
     throw new Error(
-      `${label}: ${ok} of ${bodies.length} answered 2xx (${result.non2xx} other, ${result.errors} errors, ${result.timeouts} timeouts)`,
+      `${label}: ${answered} answered 2xx (${result.non2xx} other, ${result.errors} errors, ${result.timeouts} timeouts)`,
     );
   }
-  const seconds = (result.finish.getTime() - result.start.getTime()) / 1000;
-  return { perSecond: ok / seconds, p50: result.latency.p50, p99: result.latency.p99 };
+  const seconds = (lastAnswer - started) / 1000;
+  return { answered, perSecond: answered / seconds, p50: result.latency.p50, p99: result.latency.p99 };
 }
 
-/** The bodies one run posts (the same ones to Faro and to the floor). */
+/** The bodies a run posts in turn (the same ones to Faro and to the floor). */
 const reportBodies = (n: number) => Array.from({ length: n }, () => JSON.stringify(buildReportInput()));
+/** Distinct bodies per run; a timed run posts them again in turn. */
+const BODIES = 2000;
+/** Requests before each measured run (connections opened, code paths compiled). */
+const WARM_UP = { amount: 300 };
 
-/** Posts to Faro, then waits until everything posted is grouped into incidents. */
+/**
+ * Posts to Faro for the measured time, then waits until everything posted is
+ * grouped into incidents; `window` is stretched over the measured run (for the profile).
+ */
 async function postToFaro(
   server: { baseUrl: string; pid?: number },
   bodies: readonly string[],
   concurrency: number,
   label: string,
+  load: Load,
+  window?: ProfileWindow,
 ): Promise<Measured> {
   const started = performance.now();
   const cpuBefore = cpuMsOf(server.pid);
-  const measured = await postReports(server.baseUrl, bodies, concurrency, label);
+  if (window) window.from = monotonicMicros();
+  const measured = await postReports(server.baseUrl, bodies, concurrency, label, load);
   const grouped = await groupedBy(server.baseUrl);
+  if (window) window.to = monotonicMicros();
   return {
     ...measured,
-    groupedPerSecond: bodies.length / ((grouped - started) / 1000),
+    groupedPerSecond: measured.answered / ((grouped - started) / 1000),
     // Grouping included: it is part of what a report costs Faro.
-    cpuMsPerReport: (cpuMsOf(server.pid) - cpuBefore) / bodies.length,
+    cpuMsPerReport: (cpuMsOf(server.pid) - cpuBefore) / measured.answered,
   };
 }
 
@@ -149,21 +189,17 @@ async function floorServer(
   bodies: readonly string[],
   concurrency: number,
   label: string,
+  load: Load,
 ): Promise<Measured> {
   const server = await spawnServer(
     target.kind === 'pglite' ? { FLOOR_DATA_DIR: target.dataDir } : { FLOOR_DATABASE_URL: target.url },
     { args: ['--import', 'tsx', 'bench/ingest-floor.ts'] },
   );
   try {
-    await postReports(
-      server.baseUrl,
-      reportBodies(Math.min(100, bodies.length)),
-      concurrency,
-      `${label} warm-up`,
-    );
+    await postReports(server.baseUrl, bodies, concurrency, `${label} warm-up`, WARM_UP);
     const cpuBefore = cpuMsOf(server.child.pid);
-    const measured = await postReports(server.baseUrl, bodies, concurrency, label);
-    return { ...measured, cpuMsPerReport: (cpuMsOf(server.child.pid) - cpuBefore) / bodies.length };
+    const measured = await postReports(server.baseUrl, bodies, concurrency, label, load);
+    return { ...measured, cpuMsPerReport: (cpuMsOf(server.child.pid) - cpuBefore) / measured.answered };
   } finally {
     server.child.kill('SIGTERM');
     await server.exited;
@@ -198,22 +234,19 @@ export async function rawFloor(
   });
 }
 
-async function bench(engine: Engine, options: IngestOptions) {
+async function bench(engine: Engine, options: IngestOptions, profileDir: string | null) {
   const label = engine.kind === 'pglite' ? 'pglite' : 'postgres';
-  // The same bodies, connections and count for Faro and for the floor.
-  const bodies = reportBodies(options.reports);
-  return onEngine(
+  // The same bodies, connections and time for Faro and for the floor.
+  const bodies = reportBodies(BODIES);
+  const load = { seconds: options.seconds };
+  const window: ProfileWindow = { from: 0, to: 0 };
+  const result = await onEngine(
     engine,
     options.concurrency,
     async (baseUrl, pid) => {
       const server = { baseUrl, pid };
-      await postToFaro(
-        server,
-        reportBodies(Math.min(100, options.reports)),
-        options.concurrency,
-        `${label} warm-up`,
-      );
-      const api = await postToFaro(server, bodies, options.concurrency, `${label} API`);
+      await postToFaro(server, bodies, options.concurrency, `${label} warm-up`, WARM_UP);
+      const api = await postToFaro(server, bodies, options.concurrency, `${label} API`, load, window);
       return { api, floor: undefined as Measured | undefined };
     },
     async (pool, { api, floor }) => ({
@@ -224,22 +257,33 @@ async function bench(engine: Engine, options: IngestOptions) {
     }),
     async (target, measured) => ({
       ...measured,
-      floor: await floorServer(target, bodies, options.concurrency, `${label} Fastify floor`),
+      floor: await floorServer(target, bodies, options.concurrency, `${label} Fastify floor`, load),
     }),
+    profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
   );
+  return { ...result, window };
 }
 
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 
-/** Runs the ingest benchmark and prints the table. */
+/** Runs the ingest benchmark and prints the table (and, with `profile`, Faro's top functions per engine). */
 export async function ingestBench(options: IngestOptions): Promise<void> {
-  const results = [await bench({ kind: 'pglite' }, options)];
-  if (options.postgresUrl) results.push(await bench({ kind: 'postgres', url: options.postgresUrl }, options));
+  const engines: Engine[] = [{ kind: 'pglite' }];
+  if (options.postgresUrl) engines.push({ kind: 'postgres', url: options.postgresUrl });
   else console.error('PostgreSQL skipped: set DATABASE_URL to include it.');
+  const results = [];
+  const profiles: { engine: string; folder: string; window: ProfileWindow }[] = [];
+  for (const engine of engines) {
+    const folder = options.profile ? await mkdtemp(path.join(tmpdir(), 'faro-ingest-prof-')) : null;
+    const result = await bench(engine, options, folder);
+    results.push(result);
+    if (folder) profiles.push({ engine: result.engine, folder, window: result.window });
+  }
 
   console.log(
-    `\nIngest: ${options.reports} reports over HTTP (autocannon), ${options.concurrency} connections; ` +
-      'floor = a minimal Fastify server doing one INSERT per report (bench/ingest-floor.ts)\n',
+    `\nIngest: ${options.seconds} s of reports over HTTP (autocannon, after ${WARM_UP.amount} to warm up), ` +
+      `${options.concurrency} connections; floor = a minimal Fastify server doing one INSERT per report ` +
+      `(bench/ingest-floor.ts); raw pg = ${options.reports} inserts straight through pg\n`,
   );
   console.log(
     '| database   | Faro reports/s | Faro p50 ms | Faro p99 ms | grouped/s | floor reports/s | floor p50 ms | floor p99 ms | Faro / floor | Faro CPU ms/report | floor CPU ms/report | raw pg inserts/s |',
@@ -255,4 +299,8 @@ export async function ingestBench(options: IngestOptions): Promise<void> {
   console.log(
     '\nCPU ms/report: the server process (all threads, grouping included for Faro); steadier than reports/s on a busy machine.',
   );
+  for (const { engine, folder, window } of profiles) {
+    console.log(`\n${engine}: Faro during the measured run (grouping included, start-up left out)`);
+    await printCpuProfiles(folder, 25, window);
+  }
 }

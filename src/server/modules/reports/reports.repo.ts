@@ -3,6 +3,7 @@ import type { ReportSummary } from '../../../shared/report.js';
 import type { Drizzle, OwnDrizzle } from '../../db/database.js';
 import { incidents, reports, zones } from '../../db/schema.js';
 import { eventsRecorded, recordEventsForSubjects } from '../../realtime/events.repo.js';
+import { zoneOfCellSql } from '../zones/zones.repo.js';
 
 export type NewReportRow = typeof reports.$inferInsert;
 
@@ -23,7 +24,16 @@ function insertReportText(keys: readonly (keyof typeof REPORT_COLUMNS)[]): strin
   let text = insertTexts.get(signature);
   if (!text) {
     const names = keys.map((key) => `"${REPORT_COLUMNS[key].name}"`).join(', ');
-    const params = keys.map((_, i) => `$${i + 1}`).join(', ');
+    const coalitionParam = keys.indexOf('coalitionId') + 1;
+    const cellParam = keys.indexOf('fineCell') + 1;
+    // No zone given: the one holding the report's fine cell (none outside every zone), found in this statement.
+    const params = keys
+      .map((key, i) =>
+        key === 'zoneId' && coalitionParam > 0 && cellParam > 0
+          ? `coalesce($${i + 1}::uuid, ${zoneOfCellSql(coalitionParam, cellParam)})`
+          : `$${i + 1}`,
+      )
+      .join(', ');
     text = `with subject as (
         insert into "reports" (${names}) values (${params})
         on conflict ("channel", "source_ref") do nothing
@@ -36,7 +46,8 @@ function insertReportText(keys: readonly (keyof typeof REPORT_COLUMNS)[]): strin
 
 /**
  * Inserts one report and records `report.created`, in one statement with no
- * NOTIFY in it, and announces it once committed (at once through
+ * NOTIFY in it — a row with no `zoneId` but a `fineCell` gets the zone holding
+ * that cell, found in the same statement — and announces it once committed (at once through
  * `database.db`, after the commit through a transaction's `db`). A report
  * from a provider's message already stored (same channel and source) is not
  * inserted again: returns false.

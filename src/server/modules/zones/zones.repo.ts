@@ -22,15 +22,19 @@ export async function findZone(db: Drizzle, coalitionId: string, zoneId: string)
   return zone;
 }
 
-/** The coalition's zone that contains a zone-resolution cell, or undefined. */
-export async function findZoneByCell(db: Drizzle, coalitionId: string, cell: string) {
-  const [zone] = await db
-    .select({ id: zones.id, name: zones.name })
-    .from(zoneCells)
-    .innerJoin(zones, eq(zones.id, zoneCells.zoneId))
-    .where(and(eq(zoneCells.cell, cell), eq(zones.coalitionId, coalitionId), isNull(zones.retiredAt)))
-    .limit(1);
-  return zone;
+/**
+ * The coalition's zone that contains a zone-resolution cell (null if none), as a scalar subquery's
+ * text for a statement written once: `$<coalitionParam>` is the coalition's id, `$<cellParam>` the
+ * cell. Intake puts it inside the report's insert, so finding the zone costs no round trip of its own.
+ */
+export function zoneOfCellSql(coalitionParam: number, cellParam: number): string {
+  if (!Number.isSafeInteger(coalitionParam) || !Number.isSafeInteger(cellParam))
+    throw new Error(`not parameter numbers: ${coalitionParam}, ${cellParam}`);
+  return `(select "zone_cells"."zone_id" from "zone_cells"
+      inner join "zones" on "zones"."id" = "zone_cells"."zone_id"
+      where "zone_cells"."cell" = $${cellParam} and "zones"."coalition_id" = $${coalitionParam}
+        and "zones"."retired_at" is null
+      limit 1)`;
 }
 
 /** Every zone's outline. */

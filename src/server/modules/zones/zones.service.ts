@@ -5,17 +5,13 @@ import type { Database, Drizzle } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import { slugify } from '../coalitions/slug.js';
 import { type PolygonGeometry, polygonCells, publicCellOf, ZONE_CELL_RESOLUTION, zoneCellOf } from './geo.js';
-import {
-  findZone,
-  findZoneByCell,
-  insertZone,
-  listZoneBoundaries,
-  listZones,
-  slugTaken,
-  updateZone,
-} from './zones.repo.js';
+import { findZone, insertZone, listZoneBoundaries, listZones, slugTaken, updateZone } from './zones.repo.js';
 
 export interface ResolvedLocation {
+  /**
+   * The zone chosen on the form (checked to exist). None chosen: the report's insert finds the zone
+   * holding `fineCell` (`zoneOfCellSql`), in the same statement.
+   */
   zoneId: string | null;
   /** The public cell (resolution 8) of a shared position. */
   h3Cell: string | null;
@@ -35,8 +31,9 @@ export interface ZoneService {
   /** No longer offered or matched; reports and incidents keep it. */
   retire(coalitionId: string, zoneId: string, at: Date): Promise<void>;
   /**
-   * Resolves a reported location to a zone and a coarse cell. A chosen zone
-   * must exist; a shared position outside every zone is still accepted (a report
+   * Resolves a reported location to its chosen zone and its cells. A chosen zone
+   * must exist; the zone of a shared position is found as the report is stored
+   * (`zoneOfCellSql`), and one outside every zone is still accepted (a report
    * is never refused for where it happened) with no zone.
    */
   resolveLocation(
@@ -117,9 +114,11 @@ export function createZoneService(db: Drizzle, database?: Database): ZoneService
       }
       if (location.lat === undefined || location.lng === undefined)
         return { zoneId, h3Cell: null, fineCell: null };
-      const fineCell = zoneCellOf(location.lat, location.lng);
-      if (!zoneId) zoneId = (await findZoneByCell(db, coalitionId, fineCell))?.id ?? null;
-      return { zoneId, h3Cell: publicCellOf(location.lat, location.lng), fineCell };
+      return {
+        zoneId,
+        h3Cell: publicCellOf(location.lat, location.lng),
+        fineCell: zoneCellOf(location.lat, location.lng),
+      };
     },
     async create(coalitionId, input) {
       const boundary = polygonOf(input.geojson);
