@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import http from 'node:http';
+import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -32,22 +33,79 @@ import { onSeededPostgres } from './engines.js';
  * item 4). `--profile` starts Faro under `--cpu-prof` and prints its top
  * functions by self time; `--threads N` sets Faro's encryption threads.
  *
- * The push endpoint is a plain node:http server on this machine that answers
- * 201 on each request's end and decrypts nothing, so it costs little beside
- * Faro (the "bench CPU" column shows how little).
+ * The push endpoint is a server on this machine that answers 201 on each
+ * request's end and decrypts nothing, so it costs little beside Faro (the
+ * "bench CPU" column shows how little). It speaks HTTP/2 in clear (h2c, which
+ * Faro speaks to loopback under the test-only OUTBOUND_H2C) allowing 1,000
+ * streams per session, as real push services speak HTTP/2 and allow 100 to
+ * 1,000; `--http1` makes it (and Faro's requests) HTTP/1.1 instead.
  */
 
+/** Streams a push endpoint of this bench allows on one HTTP/2 session. */
+const SINK_STREAMS = 1000;
+/** The connection's receive window of a push endpoint of this bench (HTTP/2's largest). */
+const SINK_WINDOW = 2 ** 31 - 1;
+
+/** An h2c server whose sessions are counted, and all destroyed when it closes. */
+function startHttp2Server(onStream: (stream: http2.ServerHttp2Stream) => void) {
+  const server = http2.createServer({ settings: { maxConcurrentStreams: SINK_STREAMS } });
+  const sessions = new Set<http2.ServerHttp2Session>();
+  let opened = 0;
+  server.on('session', (session) => {
+    opened += 1;
+    // Node's server gives back the connection's flow-control window late under load (a run stalled with it at 0
+    // and requests timing out); real push services announce large windows.
+    session.setLocalWindowSize(SINK_WINDOW);
+    sessions.add(session);
+    session.on('close', () => sessions.delete(session));
+    session.on('error', () => {});
+  });
+  server.on('stream', (stream) => {
+    stream.on('error', () => {});
+    onStream(stream);
+  });
+  return {
+    server,
+    opened: () => opened,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const session of sessions) session.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
 /** A local push endpoint that takes every message (201) and counts it; it decrypts nothing, to stay out of the way. */
-async function startPushSink() {
+async function startPushSink(http1: boolean) {
   let received = 0;
   let first = 0;
   let last = 0;
+  const took = () => {
+    received += 1;
+    last = performance.now();
+    if (received === 1) first = last;
+  };
+  if (!http1) {
+    const h2 = startHttp2Server((stream) => {
+      stream.resume();
+      stream.on('end', () => {
+        took();
+        // Faro may have given up on it (its deadline) meanwhile.
+        if (!stream.destroyed) stream.respond({ ':status': 201 }, { endStream: true });
+      });
+    });
+    await new Promise<void>((resolve) => h2.server.listen(0, '127.0.0.1', resolve));
+    const { port } = h2.server.address() as AddressInfo;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      stats: () => ({ received, first, last, connections: h2.opened() }),
+      close: h2.close,
+    };
+  }
   const server = http.createServer((request, response) => {
     request.resume();
     request.on('end', () => {
-      received += 1;
-      last = performance.now();
-      if (received === 1) first = last;
+      took();
       response.statusCode = 201;
       response.end();
     });
@@ -70,8 +128,17 @@ async function startPushSink() {
  * A push service that accepts every connection and request and never
  * answers — as the fake subscriptions of an attack would point at.
  */
-async function startSilentPushService() {
+async function startSilentPushService(http1: boolean) {
   let requests = 0;
+  if (!http1) {
+    const h2 = startHttp2Server((stream) => {
+      requests += 1;
+      stream.resume();
+    });
+    await new Promise<void>((resolve) => h2.server.listen(0, '127.0.0.1', resolve));
+    const { port } = h2.server.address() as AddressInfo;
+    return { url: `http://127.0.0.1:${port}`, requests: () => requests, close: h2.close };
+  }
   const server = http.createServer((request) => {
     requests += 1;
     request.resume();
@@ -229,9 +296,10 @@ async function runOne(
   withSilent: boolean,
   profileDir: string | null,
   threads: number | undefined,
+  http1: boolean,
 ): Promise<Row> {
-  const sink = await startPushSink();
-  const silentService = withSilent ? await startSilentPushService() : null;
+  const sink = await startPushSink(http1);
+  const silentService = withSilent ? await startSilentPushService(http1) : null;
   // A tenth of all subscribers: n answering and n/9 silent.
   const silent = silentService ? { n: Math.round(n / 9), url: silentService.url } : null;
   try {
@@ -246,7 +314,11 @@ async function runOne(
       const database = await openDatabase({ kind: 'postgres', url, poolSize: 2 });
       const dispatcher = await staffSession(database, 'dispatcher');
       const approver = await staffSession(database, 'approver');
-      const server = await start(threads ? { PUSH_ENCRYPTION_THREADS: String(threads) } : {}, {
+      const env = {
+        ...(threads ? { PUSH_ENCRYPTION_THREADS: String(threads) } : {}),
+        ...(http1 ? {} : { OUTBOUND_H2C: 'true' }),
+      };
+      const server = await start(env, {
         nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
       });
       let measured: Omit<Row, 'floor'> & { payload: string };
@@ -290,7 +362,9 @@ async function runOne(
           await new Promise((resolve) => setTimeout(resolve, 200));
         }
         const { first, last, connections } = sink.stats();
-        console.error(`  connections opened to the push sink: ${connections}`);
+        console.error(
+          `  ${http1 ? 'connections' : 'HTTP/2 sessions'} opened to the push sink: ${connections}`,
+        );
         const faroCpuAfter = await cpuSecondsOf(server.child.pid);
         const benchCpu = process.cpuUsage(benchCpuBefore);
         const wall = (last - approvedAt) / 1000;
@@ -337,6 +411,8 @@ export interface FanoutOptions {
   profile: boolean;
   /** Faro's encryption threads (PUSH_ENCRYPTION_THREADS); its default when absent. */
   threads?: number;
+  /** The push endpoints (and so Faro's requests to them) speak HTTP/1.1 rather than HTTP/2. */
+  http1: boolean;
 }
 
 /** Runs the fan-out benchmark for each size and prints the table. */
@@ -352,7 +428,9 @@ export async function fanoutBench(options: FanoutOptions): Promise<void> {
     for (let run = 0; run < options.runs; run++) {
       for (const withSilent of options.silent ? [false, true] : [false]) {
         const profileDir = options.profile ? await mkdtemp(path.join(tmpdir(), 'faro-fanout-prof-')) : null;
-        rows.push(await runOne(options.postgresUrl, n, withSilent, profileDir, options.threads));
+        rows.push(
+          await runOne(options.postgresUrl, n, withSilent, profileDir, options.threads, options.http1),
+        );
         if (profileDir) profiles.push(profileDir);
       }
     }
@@ -370,7 +448,8 @@ export async function fanoutBench(options: FanoutOptions): Promise<void> {
     );
   }
   console.log(
-    '\nThe floor is measured right after each Faro run; the ratio (goal ≥ 0.8) is the number to compare across machines and loads. ' +
+    `\nPush endpoints spoke ${options.http1 ? 'HTTP/1.1' : 'HTTP/2 (h2c)'}. ` +
+      'The floor is measured right after each Faro run; the ratio (goal ≥ 0.8) is the number to compare across machines and loads. ' +
       'With never-answering subscribers, times are those of the answering ones. CPU columns: from approval to the last push.',
   );
   for (const folder of profiles) await printCpuProfiles(folder);

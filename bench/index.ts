@@ -69,9 +69,11 @@ await program
   .option('--no-silent', 'skip the variant with never-answering subscribers')
   .option('--profile', 'start Faro with --cpu-prof and print its top functions by self time')
   .option('--threads <n>', "Faro's push encryption threads (default: its own)")
+  .option('--http1', 'push endpoints speak HTTP/1.1 rather than HTTP/2 (h2c)')
   .option('--postgres <url>', 'PostgreSQL server (default: $DATABASE_URL)')
   .action(
     async (options: {
+      http1?: boolean;
       subscribers: string;
       runs: string;
       silent: boolean;
@@ -85,6 +87,7 @@ await program
         silent: options.silent,
         profile: options.profile === true,
         threads: options.threads ? Number(options.threads) : undefined,
+        http1: options.http1 === true,
         postgresUrl: options.postgres ?? process.env.DATABASE_URL,
       });
     },

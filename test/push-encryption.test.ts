@@ -1,10 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
+import type { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import webpush from 'web-push';
+import { outcomeOfError } from '../src/server/modules/alerts/channels/outcome.js';
 import {
+  EncryptionThreadLostError,
   type EncryptRequest,
   inlinePushEncryption,
+  PUSH_PAYLOAD_MAX_BYTES,
   type PushEncryption,
   PushMessageError,
   threadedPushEncryption,
@@ -110,5 +114,68 @@ describe.each([
     expect(reasons[4]?.message).toMatch(/topic/);
     expect(reasons[5]).toBeInstanceOf(PushMessageError);
     expect(reasons[5]?.message).toMatch(/not a P-256 public key/);
+  });
+});
+
+describe('issue 19: push message size and encryption threads', () => {
+  it.each([
+    ['in this thread', () => inlinePushEncryption()],
+    ['in worker threads', () => threaded],
+  ] as [string, () => PushEncryption][])(
+    'keeps the body within 4,096 bytes: the longest payload fits, a longer one is refused before encryption (%s)',
+    async (_name, encryption) => {
+      // 3,993 bytes of UTF-8 (ñ takes two): the largest a 4,096-byte body holds (RFC 8291).
+      const longest = `${'ñ'.repeat(1000)}${'x'.repeat(PUSH_PAYLOAD_MAX_BYTES - 2000)}`;
+      const made = await encryption().encrypt(request({ payload: longest }));
+      expect(made.body.length).toBe(4096);
+      expect(decrypt(made.body)).toBe(longest);
+      const refused = await encryption()
+        .encrypt(request({ payload: `${longest}x` }))
+        .catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(PushMessageError);
+      expect((refused as Error).message).toMatch(/3994 bytes; a push message carries at most 3993/);
+    },
+  );
+
+  it('fails the batch of a thread that stops as worth retrying, and starts another', async () => {
+    const workers: Worker[] = [];
+    const encryption = threadedPushEncryption({ threads: 1, onThread: (worker) => workers.push(worker) });
+    try {
+      const first = workers[0];
+      if (!first) throw new Error('no thread started');
+      const pending = Array.from({ length: 200 }, () => encryption.encrypt(request()));
+      // Stops once it has taken a batch.
+      await new Promise<void>((resolve) => first.once('message', () => resolve()));
+      await first.terminate();
+      const results = await Promise.allSettled(pending);
+      const lost = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : []));
+      expect(lost.length).toBeGreaterThan(0);
+      for (const error of lost) {
+        expect(error).toBeInstanceOf(EncryptionThreadLostError);
+        // The push channel's rule for a failure that may pass.
+        expect(outcomeOfError(error)).toEqual({ kind: 'retry', code: 'network_encryption_thread_lost' });
+      }
+      expect(workers.length).toBe(2);
+      expect(decrypt((await encryption.encrypt(request())).body)).toBe(request().payload);
+    } finally {
+      await encryption.close();
+    }
+  });
+
+  it('encrypts in this thread once threads keep stopping', async () => {
+    const workers: Worker[] = [];
+    const encryption = threadedPushEncryption({ threads: 1, onThread: (worker) => workers.push(worker) });
+    try {
+      // Each one that starts is stopped at once: after three restarts none is started again.
+      for (let i = 0; i < 4; i++) {
+        const worker = workers[i];
+        if (!worker) throw new Error(`thread ${i} was not started`);
+        await worker.terminate();
+      }
+      expect(workers.length).toBe(4);
+      expect(decrypt((await encryption.encrypt(request())).body)).toBe(request().payload);
+    } finally {
+      await encryption.close();
+    }
   });
 });

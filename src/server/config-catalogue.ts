@@ -21,7 +21,7 @@ export const ENV_CATALOGUE: { [K in EnvKey]: EnvDoc } = {
   NODE_ENV: {
     group: 'Process',
     description:
-      '`production` refuses test-only settings (`OUTBOUND_ALLOW_LOOPBACK`); `test` lets tests run without `PUBLIC_URL`',
+      '`production` refuses test-only settings (`OUTBOUND_ALLOW_LOOPBACK`, `OUTBOUND_H2C`); `test` lets tests run without `PUBLIC_URL`',
   },
   FARO_ROLE: {
     group: 'Process',
@@ -261,6 +261,11 @@ export const ENV_CATALOGUE: { [K in EnvKey]: EnvDoc } = {
     group: 'Alerts and Web Push',
     description:
       'tests only: outbound requests may reach 127.0.0.1 / localhost, over http too; refused with `NODE_ENV=production`',
+  },
+  OUTBOUND_H2C: {
+    group: 'Alerts and Web Push',
+    description:
+      'tests only: plain http to 127.0.0.1 / localhost (with `OUTBOUND_ALLOW_LOOPBACK`) speaks HTTP/2 with prior knowledge (h2c); https always asks for HTTP/2; refused with `NODE_ENV=production`',
   },
   // Subscriptions
   SUBSCRIPTION_MAX_ZONES: { group: 'Subscriptions', description: 'zones one subscription may cover' },

@@ -237,6 +237,8 @@ export const envSchema = z.object({
   ALERT_READS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
   /** Test-only: outbound requests may reach this machine (127.0.0.1, ::1, localhost), over http too. */
   OUTBOUND_ALLOW_LOOPBACK: z.stringbool().default(false),
+  /** Test-only: plain http to this machine speaks HTTP/2 with prior knowledge (h2c), as the fan-out bench's push sink does. */
+  OUTBOUND_H2C: z.stringbool().default(false),
   /** Push services browsers' endpoints may point at: host names, `*.name` for any name under one. */
   PUSH_SERVICE_HOSTS: hostList.default([...DEFAULT_PUSH_SERVICE_HOSTS]),
   PUSH_TIMEOUT_SECONDS: z.coerce.number().min(0.5).max(60).default(5),

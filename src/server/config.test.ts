@@ -93,6 +93,9 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ OUTBOUND_ALLOW_LOOPBACK: 'true', NODE_ENV: 'production' })).toThrow(
       /OUTBOUND_ALLOW_LOOPBACK/,
     );
+    expect(defaults.outbound.http2Cleartext).toBe(false);
+    expect(loadConfig({ OUTBOUND_H2C: 'true', NODE_ENV: 'test' }).outbound.http2Cleartext).toBe(true);
+    expect(() => loadConfig({ OUTBOUND_H2C: 'true', NODE_ENV: 'production' })).toThrow(/OUTBOUND_H2C/);
     const sms = { TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 'token', TWILIO_FROM: '+13235550100' };
     expect(() => loadConfig({ ...sms, TWILIO_API_URL: 'http://api.twilio.com' })).toThrow(/TWILIO_API_URL/);
     expect(loadConfig(sms).sms?.mediaHosts).toEqual(['api.twilio.com']);

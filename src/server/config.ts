@@ -98,7 +98,7 @@ export interface Config {
     scriptlessForms: Record<ScriptlessForm, FormAllowance>;
   };
   /** Requests to other servers (push services, the SMS provider). */
-  outbound: { allowLoopback: boolean };
+  outbound: { allowLoopback: boolean; http2Cleartext: boolean };
   push: { hosts: string[]; timeoutMs: number; perOrigin: number; encryptionThreads: number | undefined };
   /** Who may read /metrics and where: a bearer token on the main port, a listener of its own, or both. */
   metrics: { token: string | undefined; port: number | undefined; host: string; cacheMs: number };
@@ -180,6 +180,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const outboundProblems = [
     ...(env.OUTBOUND_ALLOW_LOOPBACK && env.NODE_ENV === 'production'
       ? ['OUTBOUND_ALLOW_LOOPBACK: is for tests only and refused with NODE_ENV=production']
+      : []),
+    ...(env.OUTBOUND_H2C && env.NODE_ENV === 'production'
+      ? ['OUTBOUND_H2C: is for tests only and refused with NODE_ENV=production']
       : []),
     ...(env.TWILIO_API_URL.startsWith('https://') ||
     (env.OUTBOUND_ALLOW_LOOPBACK && /^http:\/\/(127\.|localhost|\[::1\])/.test(env.TWILIO_API_URL))
@@ -303,7 +306,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         },
       },
     },
-    outbound: { allowLoopback: env.OUTBOUND_ALLOW_LOOPBACK },
+    outbound: { allowLoopback: env.OUTBOUND_ALLOW_LOOPBACK, http2Cleartext: env.OUTBOUND_H2C },
     push: {
       // web-push-testing and benchmark sinks listen on this machine: with the test-only allowance, so may push.
       hosts: [...env.PUSH_SERVICE_HOSTS, ...(env.OUTBOUND_ALLOW_LOOPBACK ? ['localhost', '127.0.0.1'] : [])],

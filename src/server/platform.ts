@@ -81,6 +81,7 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
 
     const outbound = createOutbound({
       allowLoopback: config.outbound.allowLoopback,
+      http2Cleartext: config.outbound.http2Cleartext,
       resolve: options.resolve,
       // Up to four senders of an alert may share a process, each with its share per push service.
       maxSocketsPerOrigin: config.push.perOrigin * 4,

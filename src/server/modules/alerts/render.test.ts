@@ -5,6 +5,7 @@ import { ALERT_KINDS, ALERT_LANGUAGES, type AlertContent, languagesOf } from '..
 import { ACTIVITIES, LANGUAGES } from '../../../shared/report-fields.js';
 import { AppError } from '../../http/errors.js';
 import { message, publicMessage } from '../../locales/messages.js';
+import { PUSH_PAYLOAD_MAX_BYTES } from './channels/push-encryption.js';
 import type { FindingKind } from './guard.js';
 import {
   alertFindings,
@@ -280,5 +281,19 @@ describe('every public output passes the guard', () => {
     expect(findings).toMatchObject([
       { language: null, field: 'sender', kind: 'phone', text: '(213) 555-0147' },
     ]);
+  });
+
+  it('issue 19: shortens a push body that would not fit one push message, never the title', () => {
+    const short = { headline: 'Checkpoint', body: 'Short.', instruction: '' };
+    const base = alertWith({ en: short, es: short });
+    expect(JSON.parse(pushPayload(base, 'en', ctx)).body).toBe('Short.');
+    const text = { headline: 'Checkpoint', body: `${'ñ'.repeat(2500)} 𝄞 end`, instruction: '' };
+    const long = alertWith({ en: text, es: text });
+    const payload = pushPayload(long, 'en', ctx);
+    expect(Buffer.byteLength(payload)).toBeLessThanOrEqual(PUSH_PAYLOAD_MAX_BYTES);
+    expect(Buffer.byteLength(payload)).toBeGreaterThan(PUSH_PAYLOAD_MAX_BYTES - 4);
+    const parsed = JSON.parse(payload) as { title: string; body: string };
+    expect(parsed.title).toBe('Checkpoint');
+    expect(parsed.body).toMatch(/^ñ+…$/);
   });
 });

@@ -13,6 +13,7 @@ import { LOCALE_TAGS } from '../../../shared/report-fields.js';
 import { AppError } from '../../http/errors.js';
 import { publicMessage } from '../../locales/messages.js';
 import { type CapAlert, type CapInfo, capXml } from './cap.js';
+import { PUSH_PAYLOAD_MAX_BYTES } from './channels/push-encryption.js';
 import { type GuardOptions, guardPublicText } from './guard.js';
 import { smsCost } from './sms-segments.js';
 import { joinNames } from './templates.js';
@@ -131,21 +132,40 @@ const zoneList = (alert: RenderableAlert, language: AlertLanguage) =>
     language,
   );
 
-/** The Web Push payload (JSON, encrypted later): short enough for one notification. */
+/**
+ * The Web Push payload (JSON, encrypted later): short enough for one
+ * notification, and always for one push message (PUSH_PAYLOAD_MAX_BYTES): a
+ * body that would not fit is shortened, ending with "…", rather than the
+ * delivery failing (the alert's limits keep it far below; this is the bound).
+ */
 export function pushPayload(alert: RenderableAlert, asked: AlertLanguage, ctx: PublicContext): string {
   requireClean(alert, ctx);
   const { language, text } = textsFor(alert, asked);
   const title = `${statusMark(alert.capStatus, language)}${text.headline}`;
-  return JSON.stringify({
-    id: alert.id,
-    status: alert.capStatus,
-    kind: alert.kind,
-    title,
-    body: text.body,
-    url: `/alerts#${alert.id}`,
-    // A later message for the same alert (its cancel) replaces this one on the screen.
-    tag: `faro-alert-${alert.referencesId ?? alert.id}`,
-  });
+  const withBody = (body: string) =>
+    JSON.stringify({
+      id: alert.id,
+      status: alert.capStatus,
+      kind: alert.kind,
+      title,
+      body,
+      url: `/alerts#${alert.id}`,
+      // A later message for the same alert (its cancel) replaces this one on the screen.
+      tag: `faro-alert-${alert.referencesId ?? alert.id}`,
+    });
+  const whole = withBody(text.body);
+  if (Buffer.byteLength(whole) <= PUSH_PAYLOAD_MAX_BYTES) return whole;
+  // The most characters (whole code points) of the body that fit with the ellipsis.
+  const characters = [...text.body];
+  const cut = (keep: number) => withBody(`${characters.slice(0, keep).join('').trimEnd()}…`);
+  let fits = 0;
+  let tooMany = characters.length;
+  while (tooMany - fits > 1) {
+    const middle = Math.floor((fits + tooMany) / 2);
+    if (Buffer.byteLength(cut(middle)) <= PUSH_PAYLOAD_MAX_BYTES) fits = middle;
+    else tooMany = middle;
+  }
+  return cut(fits);
 }
 
 /**

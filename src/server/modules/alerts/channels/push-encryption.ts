@@ -36,6 +36,14 @@ export interface PushEncryption {
   close(): Promise<void>;
 }
 
+/**
+ * The longest payload (UTF-8 bytes) one push can carry: RFC 8291 §4 keeps a
+ * push message's body within 4,096 bytes (what push services accept), and
+ * the body is the 86-byte header, the payload, the 1-byte delimiter and the
+ * 16-byte tag: 4096 − 86 − 1 − 16 = 3,993.
+ */
+export const PUSH_PAYLOAD_MAX_BYTES = 3993;
+
 /** Subscription keys or message options that can never be encrypted or sent: retrying cannot help. */
 export class PushMessageError extends Error {
   readonly code = 'PUSH_INVALID';
@@ -74,9 +82,9 @@ function keyError(message) {
 function encryptAes128gcm(uaPublic, authSecret, plaintext) {
   if (uaPublic.length !== 65) throw keyError('The subscription p256dh value should be 65 bytes long.');
   if (authSecret.length < 16) throw keyError('The subscription auth key should be at least 16 bytes long.');
-  // One record, ending with the last-record delimiter 0x02 and no padding.
-  if (plaintext.length + 1 + TAG_SIZE > RECORD_SIZE)
-    throw keyError('The payload is too long for one ' + RECORD_SIZE + '-byte record.');
+  // One record, ending with the last-record delimiter 0x02 and no padding; the whole body within one record size.
+  if (HEADER_SIZE + plaintext.length + 1 + TAG_SIZE > RECORD_SIZE)
+    throw keyError('The payload is too long for a ' + RECORD_SIZE + '-byte push message.');
   // A fresh key pair and salt for every message (RFC 8291 §2: an ephemeral key is never reused).
   const ecdh = crypto.createECDH('prime256v1');
   const asPublic = ecdh.generateKeys();
@@ -189,6 +197,11 @@ function checkRequest(request: EncryptRequest): Keys {
   if (!URGENCIES.has(request.urgency)) throw new PushMessageError('Unsupported urgency specified.');
   if (request.topic && !TOPIC.test(request.topic))
     throw new PushMessageError('The topic must be 1 to 32 URL-safe Base64 characters.');
+  const bytes = Buffer.byteLength(request.payload);
+  if (bytes > PUSH_PAYLOAD_MAX_BYTES)
+    throw new PushMessageError(
+      `The payload is ${bytes} bytes; a push message carries at most ${PUSH_PAYLOAD_MAX_BYTES} (RFC 8291: a 4,096-byte body).`,
+    );
   const uaPublic = Buffer.from(request.keys.p256dh, 'base64url');
   if (uaPublic.length !== 65)
     throw new PushMessageError('The subscription p256dh value should be 65 bytes long.');
@@ -220,6 +233,19 @@ export function inlinePushEncryption(): PushEncryption {
   };
 }
 
+/** An encryption thread stopped with this message's batch: nothing was sent, and a retry will pass. */
+export class EncryptionThreadLostError extends Error {
+  readonly code = 'ENCRYPTION_THREAD_LOST';
+  constructor(cause: Error) {
+    super(`an encryption thread stopped: ${cause.message}`, { cause });
+    this.name = 'EncryptionThreadLostError';
+  }
+}
+
+/** A thread that stops is started again, up to this many times per thread in a window. */
+const RESTARTS_PER_THREAD = 3;
+const RESTARTS_WINDOW_MS = 60_000;
+
 /** Requests per message to a worker: large enough to spread the messaging cost, small enough to keep all busy. */
 const BATCH = 64;
 /**
@@ -238,7 +264,13 @@ const DEPTH = 2;
  * and 3 came out alike on a loaded machine: `--threads` (PUSH_ENCRYPTION_THREADS)
  * measures it again.
  */
-export function threadedPushEncryption(options: { threads?: number } = {}): PushEncryption {
+export function threadedPushEncryption(
+  options: {
+    threads?: number;
+    /** Tests: sees each thread as it starts (to stop one). */
+    onThread?: (worker: Worker) => void;
+  } = {},
+): PushEncryption {
   const count = options.threads ?? Math.min(4, Math.max(2, availableParallelism() + 1));
   type Waiting = {
     request: EncryptRequest;
@@ -246,7 +278,7 @@ export function threadedPushEncryption(options: { threads?: number } = {}): Push
     resolve: (r: EncryptedPush) => void;
     reject: (e: Error) => void;
   };
-  type Thread = { worker: Worker; batches: Map<number, Waiting[]> };
+  type Thread = { worker: Worker; batches: Map<number, Waiting[]>; gone?: boolean };
   type Answer = {
     id: number;
     all: ArrayBuffer;
@@ -275,25 +307,50 @@ export function threadedPushEncryption(options: { threads?: number } = {}): Push
     dispatch();
   };
 
-  /** A thread that failed is dropped with its batches; the others go on. */
-  const lost = (thread: Thread, error: Error) => {
+  let closing = false;
+  /** Threads started again lately: a thread that keeps dying is not restarted for ever. */
+  let restarts: number[] = [];
+  /** Where messages are encrypted once no thread is left and none may be started again. */
+  let fallback: PushEncryption | null = null;
+
+  /**
+   * A thread that failed is dropped, its batches failed as worth retrying
+   * (nothing was sent), and another started in its place; past a few
+   * restarts a minute, what is left is encrypted in this thread.
+   */
+  const lost = (thread: Thread, cause: Error) => {
+    if (thread.gone) return;
+    thread.gone = true;
     threads = threads.filter((t) => t !== thread);
+    const error = new EncryptionThreadLostError(cause);
     for (const items of thread.batches.values()) for (const w of items) w.reject(error);
     thread.batches.clear();
-    if (threads.length === 0) {
-      for (const w of waiting) w.reject(error);
+    if (closing) return;
+    const now = Date.now();
+    restarts = restarts.filter((at) => at > now - RESTARTS_WINDOW_MS);
+    if (restarts.length < count * RESTARTS_PER_THREAD) {
+      restarts.push(now);
+      start();
+    } else if (threads.length === 0) {
+      fallback ??= inlinePushEncryption();
+      const inline = fallback;
+      for (const w of waiting) inline.encrypt(w.request).then(w.resolve, w.reject);
       waiting = [];
+      return;
     }
+    dispatch();
   };
 
-  for (let i = 0; i < count; i++) {
+  function start() {
     const thread: Thread = { worker: new Worker(WORKER_SOURCE, { eval: true }), batches: new Map() };
     thread.worker.unref();
     thread.worker.on('message', (answer: Answer) => answered(thread, answer));
     thread.worker.on('error', (error) => lost(thread, error));
     thread.worker.on('exit', () => lost(thread, new Error('an encryption thread stopped')));
     threads.push(thread);
+    options.onThread?.(thread.worker);
   }
+  for (let i = 0; i < count; i++) start();
 
   const post = (thread: Thread, items: Waiting[]) => {
     const id = nextId++;
@@ -334,7 +391,8 @@ export function threadedPushEncryption(options: { threads?: number } = {}): Push
     encrypt(request) {
       return new Promise((resolve, reject) => {
         const keys = checkRequest(request);
-        if (threads.length === 0) throw new Error('no encryption thread is left');
+        if (fallback && threads.length === 0) return void fallback.encrypt(request).then(resolve, reject);
+        if (closing) throw new Error('push encryption is closed');
         waiting.push({ request, keys, resolve, reject });
         if (!scheduled) {
           scheduled = true;
@@ -343,6 +401,7 @@ export function threadedPushEncryption(options: { threads?: number } = {}): Push
       });
     },
     async close() {
+      closing = true;
       const stopping = threads;
       threads = [];
       await Promise.all(stopping.map((thread) => thread.worker.terminate()));

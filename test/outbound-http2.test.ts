@@ -1,0 +1,304 @@
+import { readFileSync } from 'node:fs';
+import http2 from 'node:http2';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import webpush from 'web-push';
+import { createPushChannel } from '../src/server/modules/alerts/channels/push.js';
+import {
+  createOutbound,
+  type Outbound,
+  OutboundRefusedError,
+  OutboundTimeoutError,
+} from '../src/server/outbound/outbound.js';
+import { browserKeys } from './support/push-keys.js';
+
+/**
+ * Issue 19: outbound requests over HTTP/2 (one session per origin, chosen by
+ * ALPN on a connection Faro opens with its checked lookup), with every rule
+ * of the HTTP/1.1 path still holding: the size limit (the stream cancelled),
+ * the deadline, redirects only to allowed hosts, public addresses only at
+ * connect time, and a GOAWAY failing the exchange as something to retry.
+ * Servers here are local, with a self-signed certificate the outbound module
+ * is told to trust (a test-only option; production verification is untouched).
+ */
+
+const tlsFiles = new URL('./support/tls/', import.meta.url);
+const cert = readFileSync(new URL('localhost.crt', tlsFiles));
+const key = readFileSync(new URL('localhost.key', tlsFiles));
+
+const BIG = 200 * 1024 * 1024;
+
+interface H2Peer {
+  port: number;
+  paths: { path: string; authorization?: string }[];
+  sessions: http2.ServerHttp2Session[];
+  /** Most streams open at once. */
+  peak: () => number;
+  /** Bytes of the big answer written, and how its stream ended (its RST_STREAM code). */
+  big: { written: number; rstCode: number | null; closed: Promise<void> };
+  silentRstCode: () => number | null;
+  close(): Promise<void>;
+}
+
+async function startH2Peer(settings: http2.Settings = {}): Promise<H2Peer> {
+  const paths: H2Peer['paths'] = [];
+  const sessions: http2.ServerHttp2Session[] = [];
+  let open = 0;
+  let peak = 0;
+  let silentRstCode: number | null = null;
+  const big: H2Peer['big'] = { written: 0, rstCode: null, closed: Promise.resolve() };
+  const server = http2.createSecureServer({ key, cert, allowHTTP1: false, settings });
+  server.on('session', (session) => sessions.push(session));
+  server.on('stream', (stream, headers) => {
+    const path = String(headers[':path']);
+    paths.push({ path, authorization: headers.authorization as string | undefined });
+    open += 1;
+    peak = Math.max(peak, open);
+    stream.on('close', () => {
+      open -= 1;
+    });
+    stream.on('error', () => {});
+    stream.resume();
+    if (path === '/ok' || path === '/landed') {
+      stream.respond({ ':status': 200 });
+      stream.end('hello');
+    } else if (path === '/slow')
+      setTimeout(() => stream.respond({ ':status': 201 }, { endStream: true }), 50);
+    else if (path === '/to-other')
+      stream.respond(
+        { ':status': 302, location: `https://push.other.localhost:${port}/landed` },
+        { endStream: true },
+      );
+    else if (path === '/declared-big') {
+      stream.respond({ ':status': 200, 'content-length': String(BIG) });
+      stream.write(Buffer.alloc(1024));
+    } else if (path === '/big') {
+      stream.respond({ ':status': 200 });
+      const chunk = Buffer.alloc(64 * 1024, 7);
+      big.written = 0;
+      big.rstCode = null;
+      big.closed = new Promise((resolve) =>
+        stream.on('close', () => {
+          big.rstCode = stream.rstCode;
+          resolve();
+        }),
+      );
+      const more = () => {
+        while (big.written < BIG && !stream.destroyed) {
+          big.written += chunk.length;
+          if (!stream.write(chunk)) return void stream.once('drain', more);
+        }
+        if (!stream.destroyed) stream.end();
+      };
+      more();
+    } else if (path === '/silent') {
+      // Takes the request, never answers.
+      stream.on('close', () => {
+        silentRstCode = stream.rstCode;
+      });
+    } else if (path === '/goaway') {
+      // The server goes away with this stream unanswered (as a push service restarting would).
+      const session = stream.session;
+      session?.goaway(http2.constants.NGHTTP2_NO_ERROR, 0);
+      setTimeout(() => session?.destroy(), 20);
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    paths,
+    sessions,
+    peak: () => peak,
+    big,
+    silentRstCode: () => silentRstCode,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const session of sessions) session.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+let peer: H2Peer;
+let http1Peer: { port: number; versions: string[]; connections: () => number; close(): Promise<void> };
+let outbound: Outbound;
+/** Where the test's names point: a name may change its answer, as a hostile DNS would make it. */
+const answers = new Map<string, string>();
+
+beforeAll(async () => {
+  peer = await startH2Peer({ maxConcurrentStreams: 2 });
+  const versions: string[] = [];
+  let connections = 0;
+  // An origin that speaks HTTP/1.1 only: it answers ALPN with http/1.1.
+  const server = https.createServer({ key, cert, ALPNProtocols: ['http/1.1'] }, (request, response) => {
+    versions.push(request.httpVersion);
+    response.writeHead(200).end('one');
+  });
+  server.on('connection', () => {
+    connections += 1;
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  http1Peer = {
+    port: (server.address() as AddressInfo).port,
+    versions,
+    connections: () => connections,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+  for (const name of ['localhost', 'push.h2.localhost', 'push.other.localhost'])
+    answers.set(name, '127.0.0.1');
+  outbound = createOutbound({
+    allowLoopback: true,
+    ca: cert,
+    resolve: async (host) => {
+      const address = answers.get(host);
+      if (!address) throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
+      return [{ address, family: 4 }];
+    },
+  });
+});
+afterAll(async () => {
+  outbound?.close();
+  await Promise.all([peer?.close(), http1Peer?.close()]);
+});
+
+const refusal = (promise: Promise<unknown>) =>
+  promise.then(
+    () => null,
+    (error: unknown) =>
+      error instanceof OutboundRefusedError ? error.reason : `not refused: ${String(error)}`,
+  );
+const call = { timeoutMs: 5000, maxBytes: 1024 * 1024 };
+
+describe('issue 19: outbound requests over HTTP/2', () => {
+  it('sends an origin that speaks h2 its requests on one session, no more streams at once than it allows', async () => {
+    const base = `https://push.h2.localhost:${peer.port}`;
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        outbound.request(`${base}/slow`, { ...call, method: 'POST', body: 'x' }),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201, 201, 201]);
+    const ok = await outbound.request(`${base}/ok`, call);
+    expect(ok.body.toString()).toBe('hello');
+    expect(ok.headers[':status']).toBeUndefined();
+    expect(peer.sessions.length).toBe(1);
+    expect(peer.peak()).toBe(2);
+  });
+
+  it('falls back to HTTP/1.1 for an origin that chooses it, and remembers', async () => {
+    const base = `https://localhost:${http1Peer.port}`;
+    for (let i = 0; i < 3; i++)
+      expect((await outbound.request(`${base}/`, call)).body.toString()).toBe('one');
+    expect(http1Peer.versions).toEqual(['1.1', '1.1', '1.1']);
+    // One connection asked (and was told http/1.1), one kept alive for the three requests.
+    expect(http1Peer.connections()).toBe(2);
+  });
+
+  it('cancels a stream as soon as its answer passes the size limit', async () => {
+    const base = `https://push.h2.localhost:${peer.port}`;
+    expect(await refusal(outbound.request(`${base}/declared-big`, call))).toBe('too_large');
+    expect(await refusal(outbound.request(`${base}/big`, call))).toBe('too_large');
+    await peer.big.closed;
+    expect(peer.big.rstCode).toBe(http2.constants.NGHTTP2_CANCEL);
+    expect(peer.big.written).toBeLessThan(40 * 1024 * 1024);
+    // The session is still good for the next request.
+    expect((await outbound.request(`${base}/ok`, call)).status).toBe(200);
+  });
+
+  it('cancels a stream that is never answered at the deadline, without holding up the others', async () => {
+    const base = `https://push.h2.localhost:${peer.port}`;
+    const silent = outbound.request(`${base}/silent`, { ...call, timeoutMs: 300 });
+    expect((await outbound.request(`${base}/ok`, call)).status).toBe(200);
+    await expect(silent).rejects.toBeInstanceOf(OutboundTimeoutError);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(peer.silentRstCode()).toBe(http2.constants.NGHTTP2_CANCEL);
+  });
+
+  it('follows a redirect only to an allowed host, never with its credentials to another host', async () => {
+    const base = `https://push.h2.localhost:${peer.port}`;
+    const headers = { authorization: 'Basic c2VjcmV0' };
+    const own = { ...call, headers, redirects: 2 };
+    const before = peer.paths.length;
+    expect(
+      await refusal(outbound.request(`${base}/to-other`, { ...own, hosts: ['push.h2.localhost'] })),
+    ).toBe('redirect');
+    expect(peer.paths.slice(before).map((p) => p.path)).toEqual(['/to-other']);
+    const both = { ...own, hosts: ['push.h2.localhost', 'push.other.localhost'] };
+    expect((await outbound.request(`${base}/to-other`, both)).body.toString()).toBe('hello');
+    expect(peer.paths.at(-2)).toEqual({ path: '/to-other', authorization: 'Basic c2VjcmV0' });
+    expect(peer.paths.at(-1)).toEqual({ path: '/landed', authorization: undefined });
+  });
+
+  it('fails an exchange cut off by GOAWAY as one the push channel retries, then opens a new session', async () => {
+    const base = `https://push.h2.localhost:${peer.port}`;
+    const channel = createPushChannel({
+      vapid: webpush.generateVAPIDKeys(),
+      subject: 'mailto:ops@faro.example',
+      outbound,
+      settings: { hosts: ['push.h2.localhost'], timeoutMs: 3000 },
+    });
+    const sessionsBefore = peer.sessions.length;
+    const message = { payload: 'hi', ttlSeconds: 60, urgency: 'high' as const, topic: 'a' };
+    const [keys] = browserKeys(1);
+    if (!keys) throw new Error('no keys');
+    const outcome = await channel.send({ endpoint: `${base}/goaway`, keys }, message);
+    expect(outcome.kind).toBe('retry');
+    expect(peer.paths.at(-1)?.path).toBe('/goaway');
+    expect(await channel.send({ endpoint: `${base}/slow`, keys }, message)).toEqual({ kind: 'sent' });
+    expect(peer.sessions.length).toBe(sessionsBefore + 1);
+    await channel.close();
+  });
+
+  it('refuses, when a new session connects, a name that now resolves to a private address', async () => {
+    const base = `https://push.h2.localhost:${peer.port}`;
+    expect((await outbound.request(`${base}/ok`, call)).status).toBe(200);
+    // The session goes (the server closes it); the name's answer changes before the next one.
+    const sessionsBefore = peer.sessions.length;
+    for (const session of peer.sessions) session.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    answers.set('push.h2.localhost', '10.0.0.7');
+    try {
+      expect(await refusal(outbound.request(`${base}/ok`, call))).toBe('address');
+    } finally {
+      answers.set('push.h2.localhost', '127.0.0.1');
+    }
+    expect(peer.sessions.length).toBe(sessionsBefore);
+    expect((await outbound.request(`${base}/ok`, call)).status).toBe(200);
+  });
+
+  it('speaks h2c to this machine only where tests ask, with the loopback allowance', async () => {
+    const server = http2.createServer();
+    server.on('stream', (stream) => {
+      stream.respond({ ':status': 201 });
+      stream.end('h2c');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/push/1`;
+    const h2c = createOutbound({ allowLoopback: true, http2Cleartext: true });
+    const strict = createOutbound({ allowLoopback: false, http2Cleartext: true });
+    try {
+      const answer = await h2c.request(url, { ...call, method: 'POST', body: 'x' });
+      expect([answer.status, answer.body.toString()]).toEqual([201, 'h2c']);
+      expect(await refusal(strict.request(url, call))).toBe('scheme');
+    } finally {
+      h2c.close();
+      strict.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('closes its sessions when closed', async () => {
+    const own = createOutbound({ allowLoopback: true, ca: cert });
+    expect((await own.request(`https://127.0.0.1:${peer.port}/ok`, call)).status).toBe(200);
+    const session = peer.sessions.at(-1);
+    const closed = new Promise<void>((resolve) => session?.once('close', () => resolve()));
+    own.close();
+    await closed;
+  });
+});
