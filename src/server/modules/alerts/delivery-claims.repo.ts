@@ -14,6 +14,25 @@ export interface ClaimedDelivery {
   language: string;
 }
 
+/** The rows a statement claimed, from its result (a row without a subscription stands for none). */
+export function claimedOf(
+  rows: readonly {
+    subscription_id: string | null;
+    attempts: number | null;
+    contact: string | null;
+    language: string | null;
+  }[],
+): ClaimedDelivery[] {
+  return rows
+    .filter((row) => row.subscription_id !== null)
+    .map((row) => ({
+      subscriptionId: row.subscription_id as string,
+      attempts: row.attempts ?? 1,
+      contact: row.contact ?? '',
+      language: row.language ?? 'en',
+    }));
+}
+
 /** How long a follow-up's message waits at most before looking again whether the earlier one has left. */
 const FOLLOW_UP_RECHECK = `interval '2 seconds'`;
 
@@ -67,13 +86,13 @@ export async function claimDeliveries(
       language: string | null;
     }>(
       `with picked as (
-         select subscription_id,
-                case when cardinality($5::uuid[]) > 0 then ${earlierOnItsWay('subscription_id', '$5', '$2')} end
+         select mine.subscription_id,
+                case when cardinality($5::uuid[]) > 0 then ${earlierOnItsWay('mine.subscription_id', '$5', '$2')} end
                   as wait_until
-         from deliveries
-         where alert_id = $1 and channel = $2
-           and state in ('queued', 'sending')
-           and (lease_until is null or lease_until < now())
+         from deliveries mine
+         where mine.alert_id = $1 and mine.channel = $2
+           and mine.state in ('queued', 'sending')
+           and (mine.lease_until is null or mine.lease_until < now())
            and not exists (select 1 from alerts where id = $1 and ended_at is not null)
          limit $3
          for update skip locked
@@ -101,14 +120,7 @@ export async function claimDeliveries(
        ) c on true`,
       [alertId, channel, limit, leaseSeconds, chain],
     );
-    const claimed = rows
-      .filter((row) => row.subscription_id !== null)
-      .map((row) => ({
-        subscriptionId: row.subscription_id as string,
-        attempts: row.attempts ?? 1,
-        contact: row.contact ?? '',
-        language: row.language ?? 'en',
-      }));
+    const claimed = claimedOf(rows);
     // Every row picked was put off: others may be ready behind them.
     if (claimed.length > 0 || (rows[0]?.put_off ?? 0) === 0) return claimed;
   }

@@ -1,7 +1,7 @@
 import { DELIVERY_CHANNELS, type DeliveryChannel } from '../../../shared/alert.js';
 import type { Database, SqlExecutor, Tx } from '../../db/database.js';
 import { referenceChain } from './alerts.repo.js';
-import { type ClaimedDelivery, earlierOnItsWay } from './delivery-claims.repo.js';
+import { type ClaimedDelivery, claimedOf, earlierOnItsWay } from './delivery-claims.repo.js';
 
 /**
  * The delivery records' SQL, the walk: one row per alert × subscription (and
@@ -233,15 +233,7 @@ async function takePage(
        where alert_id = $1 and channel = $2 and position = $3`,
     [alertId, channel, source.position, rows[0]?.last_id ?? null, sourceOpen ? 'open' : 'done'],
   );
-  const claimed = rows
-    .filter((row) => row.subscription_id !== null)
-    .map((row) => ({
-      subscriptionId: row.subscription_id as string,
-      attempts: row.attempts ?? 1,
-      contact: row.contact ?? '',
-      language: row.language ?? 'en',
-    }));
-  return { claimed, walked, sourceOpen };
+  return { claimed: claimedOf(rows), walked, sourceOpen };
 }
 
 /** Channels of alerts with rows or recipients still to send (after a fan-out, or at start after a crash). */
