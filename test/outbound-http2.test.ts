@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import http2 from 'node:http2';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import webpush from 'web-push';
 import { createPushChannel } from '../src/server/modules/alerts/channels/push.js';
@@ -218,6 +218,37 @@ describe('issue 19: outbound requests over HTTP/2', () => {
     await expect(silent).rejects.toBeInstanceOf(OutboundTimeoutError);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(peer.silentRstCode()).toBe(http2.constants.NGHTTP2_CANCEL);
+  });
+
+  it('gives up a session that went silent, so the next request opens a new one', async () => {
+    // A connection that goes silent midway (a dropped NAT entry): a relay that stops passing bytes.
+    const relayed: net.Socket[] = [];
+    const relay = net.createServer((client) => {
+      const upstream = net.connect(peer.port, '127.0.0.1');
+      client.pipe(upstream).pipe(client);
+      client.on('error', () => {});
+      upstream.on('error', () => {});
+      relayed.push(client, upstream);
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    const base = `https://push.h2.localhost:${(relay.address() as AddressInfo).port}`;
+    try {
+      expect((await outbound.request(`${base}/ok`, call)).status).toBe(200);
+      for (const socket of relayed) {
+        socket.unpipe();
+        socket.pause();
+      }
+      await expect(outbound.request(`${base}/ok`, { ...call, timeoutMs: 300 })).rejects.toBeInstanceOf(
+        OutboundTimeoutError,
+      );
+      // The PING after the time-out goes unanswered: within its 2 s the session is given up.
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      expect((await outbound.request(`${base}/ok`, { ...call, timeoutMs: 2000 })).status).toBe(200);
+      expect(relayed).toHaveLength(4);
+    } finally {
+      for (const socket of relayed) socket.destroy();
+      await new Promise((resolve) => relay.close(resolve));
+    }
   });
 
   it('follows a redirect only to an allowed host, never with its credentials to another host', async () => {

@@ -106,6 +106,10 @@ const IDLE_MS = 60_000;
 const CONNECT_MS = 10_000;
 /** Streams in flight on one session at most, whatever the server allows (push services announce 100 to 1,000). */
 const STREAMS_CAP = 1000;
+/** After a stream timed out, a session that does not answer a PING within this is given up. */
+const PING_MS = 2000;
+/** TCP keep-alive probes on an idle HTTP/2 connection start after this. */
+const KEEPALIVE_MS = 10_000;
 /** Request headers HTTP/2 forbids (RFC 9113 §8.2.2) or carries otherwise (`host` is `:authority`). */
 const NOT_HTTP2 = new Set([
   'connection',
@@ -301,6 +305,31 @@ export function createOutbound(options: {
     session: http2.ClientHttp2Session;
     active: number;
     waiting: (() => void)[];
+    /** Drops and destroys the session: the next exchange opens a new one. */
+    kill: () => void;
+    pinging: boolean;
+  }
+
+  /**
+   * After a stream's time-out: whether the session is still alive. A connection that went silent
+   * (a dropped NAT entry, a stalled front end) would otherwise carry every push to that service
+   * into a time-out, retries included, until TCP gives up minutes later — HTTP/1.1 closed the
+   * socket of each timed-out request. No answer to a PING within PING_MS: the session is killed.
+   */
+  function checkAlive(origin: Http2Origin) {
+    if (origin.pinging || origin.session.destroyed) return;
+    origin.pinging = true;
+    const timer = setTimeout(() => origin.kill(), PING_MS);
+    try {
+      origin.session.ping((error) => {
+        clearTimeout(timer);
+        origin.pinging = false;
+        if (error) origin.kill();
+      });
+    } catch {
+      clearTimeout(timer);
+      origin.kill();
+    }
   }
   /** Per origin: its session (being opened or open), or null while it is sent HTTP/1.1. */
   const sessions = new Map<string, Promise<Http2Origin | null>>();
@@ -357,13 +386,24 @@ export function createOutbound(options: {
           createConnection: () => socket,
           settings: { enablePush: false },
         });
-        const origin: Http2Origin = { session, active: 0, waiting: [] };
         const opening = sessions.get(url.origin);
         const drop = () => {
           if (sessions.get(url.origin) === opening) sessions.delete(url.origin);
           // Whoever waits for a stream tries now and fails at once on a closed session.
           for (const wake of origin.waiting.splice(0)) wake();
         };
+        const origin: Http2Origin = {
+          session,
+          active: 0,
+          waiting: [],
+          pinging: false,
+          kill: () => {
+            drop();
+            session.destroy();
+          },
+        };
+        // The operating system's probes too, for a connection idle between bursts.
+        socket.setKeepAlive(true, KEEPALIVE_MS);
         session.on('error', drop);
         session.on('goaway', drop);
         session.on('close', drop);
@@ -426,7 +466,13 @@ export function createOutbound(options: {
         if (error) reject(error);
         else if (value) resolvePromise(value);
       };
-      const timer = setTimeout(() => settle(new OutboundTimeoutError()), Math.max(0, deadline - Date.now()));
+      const timer = setTimeout(
+        () => {
+          settle(new OutboundTimeoutError());
+          checkAlive(origin);
+        },
+        Math.max(0, deadline - Date.now()),
+      );
       const release = () => {
         origin.active -= 1;
         if (origin.active === 0) origin.session.unref();
