@@ -168,14 +168,23 @@ function openPostgres(url: string, poolSize: number, log?: (msg: string) => void
     const idle = [...listeners].find((client) => !sending.has(client));
     if (idle) {
       sending.add(idle);
+      const sent = idle
+        .query('select pg_notify($1, $2)', [channel, text])
+        .finally(() => sending.delete(idle));
+      let timer: NodeJS.Timeout | undefined;
+      // A connection that died without a word would hold this channel's wakes until TCP gives up:
+      // past LISTEN_NOTIFY_MS the pool's connection sends it (this one stays aside until it answers).
+      const late = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), LISTEN_NOTIFY_MS);
+      });
       try {
-        await idle.query('select pg_notify($1, $2)', [channel, text]);
-        return;
+        if ((await Promise.race([sent, late])) !== 'late') return;
       } catch {
         // lost meanwhile: the pool's connection below
       } finally {
-        sending.delete(idle);
+        clearTimeout(timer);
       }
+      sent.catch(() => undefined);
     }
     await pool.query('select pg_notify($1, $2)', [channel, text]);
   }, log);
@@ -223,6 +232,8 @@ function openPostgres(url: string, poolSize: number, log?: (msg: string) => void
   return registered(database);
 }
 
+/** A wake's NOTIFY on a LISTEN connection that has not answered within this goes through the pool. */
+const LISTEN_NOTIFY_MS = 500;
 /** At most this often does a process send a wake's NOTIFY (or wake its own subscribers) per channel. */
 const WAKE_SPACING_MS = 2;
 /** A NOTIFY's payload is under 8000 bytes: the parts of one wake at most this, with the sender's token. */
@@ -432,9 +443,9 @@ async function listenWithReconnect(
   let stopped = false;
   let current: pg.Client | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
-
   const connect = async (attempt: number): Promise<void> => {
-    const client = new pg.Client({ connectionString: url, application_name: 'faro-listen' });
+    // TCP keep-alive: a LISTEN connection that died without a word is noticed (it also sends wakes).
+    const client = new pg.Client({ connectionString: url, application_name: 'faro-listen', keepAlive: true });
     client.on('notification', (message) => {
       if (message.channel === channel && message.payload !== undefined) handlers.onPayload(message.payload);
     });
