@@ -28,7 +28,7 @@ import {
 } from './delivery-claims.repo.js';
 import { type Pace, streamDeliveries } from './delivery-stream.js';
 import { type Publishing, publicHost } from './publishing.js';
-import { emailMessage, pushPayload, type RenderableAlert, smsText } from './render.js';
+import { chainRoot, emailMessage, pushPayload, type RenderableAlert, smsText } from './render.js';
 import { countRecipients } from './subscriptions.repo.js';
 import { contactContext } from './subscriptions.service.js';
 
@@ -218,7 +218,7 @@ export function deliveryJobs(deps: {
     if (unreadable) return { kind: 'failed', code: 'contact_unreadable' };
     if (!contact) return { kind: 'gone', code: 'no_contact' };
     if (channel === 'push' && deps.channels.push && push) {
-      const root = alert.references.at(-1)?.id ?? alert.id;
+      const root = chainRoot(alert);
       return deps.channels.push.send(push, {
         payload: messages.push[language] ?? messages.push.en,
         ttlSeconds: Math.max(60, Math.round((alert.expiresAt.getTime() - Date.now()) / 1000)),

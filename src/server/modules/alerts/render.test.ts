@@ -283,6 +283,23 @@ describe('every public output passes the guard', () => {
     ]);
   });
 
+  it('tags a follow-up of a follow-up with the first alert of the chain', () => {
+    const text = { headline: 'Checkpoint', body: 'Short.', instruction: '' };
+    const original = alertWith({ en: text, es: text });
+    const at = new Date();
+    const cancelOfUpdate = {
+      ...original,
+      id: 'c0000000-0000-4000-8000-000000000003',
+      referencesId: 'b0000000-0000-4000-8000-000000000002',
+      references: [
+        { id: 'b0000000-0000-4000-8000-000000000002', publishedAt: at },
+        { id: original.id, publishedAt: at },
+      ],
+    };
+    expect(JSON.parse(pushPayload(original, 'en', ctx)).tag).toBe(`faro-alert-${original.id}`);
+    expect(JSON.parse(pushPayload(cancelOfUpdate, 'en', ctx)).tag).toBe(`faro-alert-${original.id}`);
+  });
+
   it('issue 19: shortens a push body that would not fit one push message, never the title', () => {
     const short = { headline: 'Checkpoint', body: 'Short.', instruction: '' };
     const base = alertWith({ en: short, es: short });

@@ -138,6 +138,14 @@ const zoneList = (alert: RenderableAlert, language: AlertLanguage) =>
  * body that would not fit is shortened, ending with "…", rather than the
  * delivery failing (the alert's limits keep it far below; this is the bound).
  */
+/**
+ * The first alert of an alert's chain (itself, if it follows none): an alert and all its follow-ups
+ * share one push Topic and one notification tag by it, so a cancel of an update also replaces the
+ * original still waiting at a push service or still shown on a phone the update never reached.
+ */
+export const chainRoot = (alert: Pick<RenderableAlert, 'id' | 'references'>): string =>
+  alert.references.at(-1)?.id ?? alert.id;
+
 export function pushPayload(alert: RenderableAlert, asked: AlertLanguage, ctx: PublicContext): string {
   requireClean(alert, ctx);
   const { language, text } = textsFor(alert, asked);
@@ -150,8 +158,8 @@ export function pushPayload(alert: RenderableAlert, asked: AlertLanguage, ctx: P
       title,
       body,
       url: `/alerts#${alert.id}`,
-      // A later message for the same alert (its cancel) replaces this one on the screen.
-      tag: `faro-alert-${alert.referencesId ?? alert.id}`,
+      // A later message of the chain (an update, its cancel) replaces this one on the screen.
+      tag: `faro-alert-${chainRoot(alert)}`,
     });
   const whole = withBody(text.body);
   if (Buffer.byteLength(whole) <= PUSH_PAYLOAD_MAX_BYTES) return whole;
