@@ -137,12 +137,24 @@ describe('issue 14: the board’s street map', () => {
 
     // Dark, from the board's switch: the map and its key follow.
     await page.getByTestId('theme-switch').selectOption('dark');
+    await page.locator('html[data-theme="dark"]').waitFor({ state: 'attached' });
     const dark = await page.evaluate<string[]>(SWATCH_CONTRAST);
     expect(dark.filter((line) => Number(line.split(' ').at(-1)) < 3)).toEqual([]);
     expect(dark).not.toEqual(light);
-    const background = await page.evaluate<unknown>(
-      `document.querySelector('[data-testid="incident-map"]').faroMap.getPaintProperty('background', 'background-color')`,
-    );
+    // The map is redrawn after the switch (an observer, then React's effect, then MapLibre's style diff):
+    // wait for the dark background rather than reading it at once.
+    const background = await page
+      .waitForFunction(
+        `(() => { const color = document.querySelector('[data-testid="incident-map"]').faroMap.getPaintProperty('background', 'background-color'); return color === 'rgb(15, 19, 24)' ? color : false; })()`,
+        undefined,
+        { timeout: 10_000 },
+      )
+      .then((handle) => handle.jsonValue())
+      .catch(() =>
+        page.evaluate<unknown>(
+          `document.querySelector('[data-testid="incident-map"]').faroMap.getPaintProperty('background', 'background-color')`,
+        ),
+      );
     expect(background).toBe('rgb(15, 19, 24)');
     expect(errors).toEqual([]);
     await page.context().close();
