@@ -1,7 +1,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliveriesOf, insertPushSubscriptions, publishAlert } from './support/alerts.js';
+import {
+  deliveriesOf,
+  insertPushSubscriptions,
+  publishAlert,
+  subscribePushBrowser,
+} from './support/alerts.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { startPushService } from './support/push-service.js';
 import { type StaffSession, staffSession } from './support/sessions.js';
@@ -53,27 +58,7 @@ describe('a follow-up beside a busy alert', () => {
       name: string;
     }[];
     const zone = zones.find((z) => z.name === 'Pacoima')?.id ?? '';
-    const channels = (await t.faro.app.inject({ url: '/api/subscriptions/channels' })).json();
-    const browser = await push.subscribe(channels.pushKey);
-    const asked = await t.faro.app.inject({
-      method: 'POST',
-      url: '/api/subscriptions',
-      payload: {
-        channel: 'push',
-        subscription: { endpoint: browser.endpoint, keys: browser.keys },
-        zoneIds: [zone],
-        language: 'en',
-      },
-    });
-    expect(asked.statusCode, asked.body).toBe(202);
-    await t.faro.jobs.drain(t.faro.jobDefinitions.subscriptionConfirm);
-    const confirmation = JSON.parse(push.received(browser.clientHash).at(-1) ?? '{}');
-    const confirmed = await t.faro.app.inject({
-      method: 'POST',
-      url: '/api/subscriptions/confirm',
-      payload: { token: confirmation.token },
-    });
-    expect(confirmed.statusCode).toBe(200);
+    const browser = await subscribePushBrowser(t.faro, push, [zone]);
 
     // 400 recipients at a push service that answers two at a time after 0.3 s: a minute of sending.
     const port = (slow.address() as AddressInfo).port;

@@ -5,7 +5,7 @@ import { REPORT_INTAKES, SEND_OUTCOMES, SMS_PROVIDER_OUTCOMES } from '../src/ser
 import { DELIVERY_CHANNELS, DELIVERY_STATES } from '../src/shared/alert.js';
 import { ASSIGNMENT_STATES } from '../src/shared/dispatch.js';
 import { INCIDENT_STATUSES } from '../src/shared/report-fields.js';
-import { publishAlert } from './support/alerts.js';
+import { publishAlert, subscribePushBrowser } from './support/alerts.js';
 import { client, expectStatus } from './support/client.js';
 import { buildReportInput } from './support/factories.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
@@ -106,23 +106,6 @@ async function subscribeSms(phone: string, zone: string) {
   await drained();
   const text = sms.sent.filter((m) => m.fields.To === phone).at(-1)?.fields.Body ?? '';
   await confirmSubscription(text.match(/confirm\?token=([A-Za-z0-9_-]+)/)?.[1] ?? '');
-}
-
-async function subscribePush(pushKey: string, zone: string) {
-  const browser = await push.subscribe(pushKey);
-  const asked = await t.faro.app.inject({
-    method: 'POST',
-    url: '/api/subscriptions',
-    payload: {
-      channel: 'push',
-      subscription: { endpoint: browser.endpoint, keys: browser.keys },
-      zoneIds: [zone],
-      language: 'en',
-    },
-  });
-  expect(asked.statusCode, asked.body).toBe(202);
-  await drained();
-  await confirmSubscription(JSON.parse(push.received(browser.clientHash).at(-1) ?? '{}').token);
 }
 
 describe('/metrics', () => {
@@ -256,10 +239,8 @@ describe('/metrics', () => {
 
   it('counts an alert’s deliveries by channel and state, and each attempt by outcome (a failing SMS provider shows)', async () => {
     const zone = await zoneId('Lincoln Heights');
-    const pushKey = (await t.faro.app.inject({ url: '/api/subscriptions/channels' })).json()
-      .pushKey as string;
     await subscribeSms('+13235557018', zone);
-    await subscribePush(pushKey, zone);
+    await subscribePushBrowser(t.faro, push, [zone]);
     const before = await scrapeMain();
     // The provider is down for the first attempt: the text is retried, then sent.
     sms.failNext(1);

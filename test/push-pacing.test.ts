@@ -1,7 +1,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliveriesOf, insertPushSubscriptions, publishAlert } from './support/alerts.js';
+import {
+  deliveriesOf,
+  insertPushSubscriptions,
+  publishAlert,
+  subscribePushBrowser,
+} from './support/alerts.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { startPushService } from './support/push-service.js';
 import { type StaffSession, staffSession } from './support/sessions.js';
@@ -83,16 +88,7 @@ describe('push delivery paced per push service', () => {
   });
 
   it('issue 12 item 4: a push service that never answers holds back no one else', async () => {
-    const { browser, asked } = await subscribeBrowser([zone('Pacoima')]);
-    expect(asked.statusCode, asked.body).toBe(202);
-    await t.faro.jobs.drain(t.faro.jobDefinitions.subscriptionConfirm);
-    const confirmation = JSON.parse(push.received(browser.clientHash).at(-1) ?? '{}');
-    const confirmed = await t.faro.app.inject({
-      method: 'POST',
-      url: '/api/subscriptions/confirm',
-      payload: { token: confirmation.token },
-    });
-    expect(confirmed.statusCode).toBe(200);
+    const browser = await subscribePushBrowser(t.faro, push, [zone('Pacoima')]);
 
     const port = (blackHole.address() as AddressInfo).port;
     const fakes = await insertPushSubscriptions(

@@ -6,6 +6,7 @@ import type { Faro } from '../../src/server/runtime.js';
 import type { AlertView, DraftInput, PublicAlert } from '../../src/shared/alert.js';
 import type { TestFaro } from './faro.js';
 import { browserKeys } from './push-keys.js';
+import type { startPushService } from './push-service.js';
 import type { StaffSession } from './sessions.js';
 
 /**
@@ -183,4 +184,39 @@ export async function publishAlertOverHttp(
   });
   expect(approved.status).toBe(200);
   return draft;
+}
+
+/**
+ * A browser of the test push service subscribed to `zoneIds` through the public API and confirmed
+ * with the token its confirmation push carried, as a person's phone does: the browser, to read
+ * what it receives.
+ */
+export async function subscribePushBrowser(
+  faro: Faro,
+  push: Awaited<ReturnType<typeof startPushService>>,
+  zoneIds: readonly string[],
+  language = 'en',
+) {
+  const { pushKey } = (await faro.app.inject({ url: '/api/subscriptions/channels' })).json();
+  const browser = await push.subscribe(pushKey);
+  const asked = await faro.app.inject({
+    method: 'POST',
+    url: '/api/subscriptions',
+    payload: {
+      channel: 'push',
+      subscription: { endpoint: browser.endpoint, keys: browser.keys },
+      zoneIds,
+      language,
+    },
+  });
+  expect(asked.statusCode, asked.body).toBe(202);
+  await faro.jobs.drain(faro.jobDefinitions.subscriptionConfirm, 20_000);
+  const confirmation = JSON.parse(push.received(browser.clientHash).at(-1) ?? '{}');
+  const confirmed = await faro.app.inject({
+    method: 'POST',
+    url: '/api/subscriptions/confirm',
+    payload: { token: confirmation.token },
+  });
+  expect(confirmed.statusCode, confirmed.body).toBe(200);
+  return browser;
 }
