@@ -333,6 +333,8 @@ export function createOutbound(options: {
   }
   /** Per origin: its session (being opened or open), or null while it is sent HTTP/1.1. */
   const sessions = new Map<string, Promise<Http2Origin | null>>();
+  /** Per origin: its session once open, taken at once (no promise, no set-up deadline per request). */
+  const opened = new Map<string, Http2Origin>();
   const http1Until = new Map<string, number>();
   let closed = false;
 
@@ -389,6 +391,7 @@ export function createOutbound(options: {
         const opening = sessions.get(url.origin);
         const drop = () => {
           if (sessions.get(url.origin) === opening) sessions.delete(url.origin);
+          if (opened.get(url.origin) === origin) opened.delete(url.origin);
           // Whoever waits for a stream tries now and fails at once on a closed session.
           for (const wake of origin.waiting.splice(0)) wake();
         };
@@ -415,6 +418,7 @@ export function createOutbound(options: {
         session.once('remoteSettings', () => {
           clearTimeout(timer);
           session.unref();
+          if (!session.destroyed && !session.closed) opened.set(url.origin, origin);
           resolve(origin);
         });
         session.once('error', (error) => failed(error));
@@ -550,6 +554,8 @@ export function createOutbound(options: {
     deadline: number,
     maxBytes: number,
   ): Promise<OutboundResponse & { location?: string }> {
+    const open = opened.get(url.origin);
+    if (open) return exchangeHttp2(open, url, method, headers, body, deadline, maxBytes);
     if (speaksHttp2(url)) {
       let timer: NodeJS.Timeout | undefined;
       const origin = await Promise.race([
@@ -616,6 +622,7 @@ export function createOutbound(options: {
           () => {},
         );
       sessions.clear();
+      opened.clear();
     },
   };
 }
