@@ -41,5 +41,6 @@ VOLUME ["/var/lib/faro", "/var/lib/faro-key"]
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-ENTRYPOINT ["node", "bin/faro.js"]
+# the options of `npm start` in package.json: a larger young generation, so a fan-out spends less of its time collecting garbage.
+ENTRYPOINT ["node", "--max-semi-space-size=64", "bin/faro.js"]
 CMD ["start"]

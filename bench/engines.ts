@@ -4,7 +4,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import pg from 'pg';
-import { spawnServer } from '../test/support/process.js';
+import { FARO_NODE_OPTIONS, spawnServer } from '../test/support/process.js';
 import { databaseUrlFor } from '../test/support/urls.js';
 
 export type Engine = { kind: 'pglite' } | { kind: 'postgres'; url: string };
@@ -37,7 +37,7 @@ export async function onEngine<A, R>(
     HTTP_MAX_CONNECTIONS_PER_ADDRESS: '100000',
   };
   const serve = async (more: Record<string, string>) => {
-    const server = await spawnServer({ ...env, ...more }, { args: [...nodeArgs, 'bin/faro.js', 'start'] });
+    const server = await spawnServer({ ...env, ...more }, { args: [...FARO_NODE_OPTIONS, ...nodeArgs, 'bin/faro.js', 'start'] });
     const measured = await api(server.baseUrl, server.child.pid);
     server.child.kill('SIGTERM');
     await server.exited;

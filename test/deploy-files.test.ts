@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { last, parseDockerfile } from '../scripts/dockerfile.js';
 import { ENV_CATALOGUE } from '../src/server/config-catalogue.js';
+import { FARO_NODE_OPTIONS } from './support/process.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
@@ -127,8 +128,10 @@ describe('Dockerfile', () => {
 
   it('starts `faro start` and is healthy when /readyz answers', () => {
     if (!runtime) throw new Error('no runtime stage');
+    // With the node options `npm start` uses (package.json config.nodeOptions, one definition).
     expect([...(last(runtime, 'ENTRYPOINT')?.args ?? []), ...(last(runtime, 'CMD')?.args ?? [])]).toEqual([
       'node',
+      ...FARO_NODE_OPTIONS,
       'bin/faro.js',
       'start',
     ]);
@@ -142,11 +145,20 @@ describe('Dockerfile', () => {
   });
 });
 
+describe('node options', () => {
+  it('are those of npm start: a young generation large enough for a fan-out', () => {
+    expect(FARO_NODE_OPTIONS).toEqual(['--max-semi-space-size=64']);
+  });
+});
+
 describe('systemd units', () => {
   it.each(['web', 'worker'])('faro-%s.service starts its role, hardened', (role) => {
     const unit = read(`deploy/systemd/faro-${role}.service`);
     expect(unit).toMatch(
-      new RegExp(`^ExecStart=\\S+node /opt/faro/bin/faro\\.js start --role ${role}$`, 'm'),
+      new RegExp(
+        `^ExecStart=\\S+node ${FARO_NODE_OPTIONS.join(' ')} /opt/faro/bin/faro\\.js start --role ${role}$`,
+        'm',
+      ),
     );
     for (const line of [
       'User=faro',

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { TEST_SECRET_KEY } from './keys.js';
@@ -25,6 +26,21 @@ export interface ServerProcess {
   output: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
+
+/**
+ * The node options a built Faro runs with: those of `npm start` (package.json), which the image
+ * and the systemd units repeat (test/deploy-files.test.ts holds them to it), so benchmarks
+ * measure the server as it is deployed.
+ */
+export const FARO_NODE_OPTIONS: readonly string[] = (() => {
+  const { scripts } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
+  const options = /\bnode((?: --\S+)*) bin\/faro\.js start\b/.exec(scripts.start)?.[1];
+  if (options === undefined)
+    throw new Error('package.json: `npm start` does not run `node … bin/faro.js start`');
+  return options.split(' ').filter(Boolean);
+})();
 
 /** Starts `faro start` (from source unless args say otherwise) in a child process; waits until /readyz answers. */
 export async function spawnServer(

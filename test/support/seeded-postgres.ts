@@ -4,7 +4,7 @@ import { createSecretBox } from '../../src/server/crypto/secret-box.js';
 import { openDatabase } from '../../src/server/db/database.js';
 import { buildReportInput } from './factories.js';
 import { createPerson } from './people.js';
-import { spawnServer } from './process.js';
+import { FARO_NODE_OPTIONS, spawnServer } from './process.js';
 import { type StaffSession, sessionFor, staffSession } from './sessions.js';
 import { databaseUrlFor } from './urls.js';
 
@@ -59,6 +59,7 @@ export async function onSeededPostgres<R>(
           args: [
             // PROF_DIR=<folder>: each server writes a V8 CPU profile there when it stops.
             ...(process.env.PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.PROF_DIR] : []),
+            ...FARO_NODE_OPTIONS,
             ...(options.nodeArgs ?? []),
             'bin/faro.js',
             'start',
