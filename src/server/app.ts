@@ -22,7 +22,7 @@ import { coalitionOf, registerCoalitionOf } from './modules/coalitions/coalition
 import type { CoalitionService } from './modules/coalitions/coalitions.service.js';
 import type { FaroModule } from './modules/module.js';
 import type { RealtimeHub } from './realtime/hub.js';
-import { liveStreams } from './realtime/live-stream.js';
+import { liveStreams, serializeOnce } from './realtime/live-stream.js';
 
 export interface AppDeps {
   config: Config;
@@ -109,7 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; r
   // The API's description, where the API is served.
   if (deps.web !== false) await registerOpenApi(app);
   await registerRateLimits(app, deps.rateLimitStore, deps.log);
-  await app.register(fastifySSE, { heartbeatInterval: 20_000 });
+  await app.register(fastifySSE, { heartbeatInterval: 20_000, serializer: serializeOnce });
 
   // The board's stream and each responder's: served one way (heartbeat, tied to the session, ended on shutdown).
   const streams = liveStreams(app, {
