@@ -7,7 +7,10 @@ afterEach(() => {
 
 describe('serializeOnce', () => {
   it('writes JSON as JSON.stringify does, once per object however many streams it goes to', () => {
-    const data = { type: 'incident.updated', incident: { id: 'a', title: 'Línea 1\nsegunda', reports: [1, 2] } };
+    const data = {
+      type: 'incident.updated',
+      incident: { id: 'a', title: 'Línea 1\nsegunda', reports: [1, 2] },
+    };
     const expected = JSON.stringify(data);
     const stringify = vi.spyOn(JSON, 'stringify');
     const texts = Array.from({ length: 1000 }, () => serializeOnce(data));
