@@ -1,4 +1,5 @@
 import type { SqlExecutor } from '../../db/database.js';
+import { MAY_HAVE_ARRIVED } from './channels/outcome.js';
 
 /**
  * The delivery records' SQL, the claims: a sender claims rows before sending
@@ -32,6 +33,16 @@ export function claimedOf(
       language: row.language ?? 'en',
     }));
 }
+
+/** A row's error is one after which its message may have arrived (`MAY_HAVE_ARRIVED`: fixed codes, no input). */
+export const MAY_HAVE_ARRIVED_ERROR = `error in (${MAY_HAVE_ARRIVED.map((code) => `'${code}'`).join(', ')})`;
+
+/**
+ * The error a failure leaves on its row: its own code, unless an earlier attempt's message may
+ * have arrived — that code stays, as it decides whom a follow-up goes to (`POSSIBLY_REACHED`): a
+ * push that timed out and then met 503s until its last attempt may still be on the phone.
+ */
+const errorAfter = (code: string) => `case when ${MAY_HAVE_ARRIVED_ERROR} then error else ${code} end`;
 
 /** How long a follow-up's message waits at most before looking again whether the earlier one has left. */
 const FOLLOW_UP_RECHECK = `interval '2 seconds'`;
@@ -186,7 +197,7 @@ export async function markRetry(
      set state = case when exists (select 1 from alerts where id = $1 and ended_at is not null) then 'withdrawn'
                       when attempts >= $4 then 'failed'
                       else 'queued' end,
-         error = $3,
+         error = ${errorAfter('$3')},
          lease_until = case when attempts >= $4 then null
                        else now() + make_interval(secs => $5 * power(2, attempts - 1)) end
      where alert_id = $1 and subscription_id = any($2::uuid[]) and state = 'sending'`,
@@ -204,7 +215,7 @@ export async function markFailed(
 ): Promise<void> {
   if (ids.length === 0) return;
   await client.query(
-    `update deliveries set state = 'failed', error = $3, lease_until = null
+    `update deliveries set state = 'failed', error = ${errorAfter('$3')}, lease_until = null
      where alert_id = $1 and subscription_id = any($2::uuid[]) and state = 'sending'`,
     [alertId, ids, code],
   );
