@@ -18,7 +18,8 @@ import { browserKeys } from './support/push-keys.js';
  * ALPN on a connection Faro opens with its checked lookup), with every rule
  * of the HTTP/1.1 path still holding: the size limit (the stream cancelled),
  * the deadline, redirects only to allowed hosts, public addresses only at
- * connect time, and a GOAWAY failing the exchange as something to retry.
+ * connect time, a GOAWAY failing an exchange the server took as something to
+ * retry, and what it never processed sent again at once on a new session.
  * Servers here are local, with a self-signed certificate the outbound module
  * is told to trust (a test-only option; production verification is untouched).
  */
@@ -98,9 +99,10 @@ async function startH2Peer(settings: http2.Settings = {}): Promise<H2Peer> {
         silentRstCode = stream.rstCode;
       });
     } else if (path === '/goaway') {
-      // The server goes away with this stream unanswered (as a push service restarting would).
+      // The server took this stream, then goes away with it unanswered (as a push service
+      // restarting would): the push may have arrived.
       const session = stream.session;
-      session?.goaway(http2.constants.NGHTTP2_NO_ERROR, 0);
+      session?.goaway(http2.constants.NGHTTP2_NO_ERROR, stream.id ?? 0);
       setTimeout(() => session?.destroy(), 20);
     }
   });
@@ -266,7 +268,7 @@ describe('issue 19: outbound requests over HTTP/2', () => {
     expect(peer.paths.at(-1)).toEqual({ path: '/landed', authorization: undefined });
   });
 
-  it('fails an exchange cut off by GOAWAY as one the push channel retries, then opens a new session', async () => {
+  it('fails an exchange the server took and then cut off by GOAWAY as one the push channel retries, then opens a new session', async () => {
     const base = `https://push.h2.localhost:${peer.port}`;
     const channel = createPushChannel({
       vapid: webpush.generateVAPIDKeys(),
@@ -284,6 +286,87 @@ describe('issue 19: outbound requests over HTTP/2', () => {
     expect(await channel.send({ endpoint: `${base}/slow`, keys }, message)).toEqual({ kind: 'sent' });
     expect(peer.sessions.length).toBe(sessionsBefore + 1);
     await channel.close();
+  });
+
+  it('sends at once on a new session what a GOAWAY left unprocessed: past its last stream id, or waiting for a stream', async () => {
+    // h2c, two streams at once: the first session holds both; with both open it goes away, having
+    // processed only the first (lastStreamID), and answers that one. Three more requests wait.
+    const served: { path: string; session: number }[] = [];
+    const sessions: http2.ServerHttp2Session[] = [];
+    const held: http2.ServerHttp2Stream[] = [];
+    const server = http2.createServer({ settings: { maxConcurrentStreams: 2 } });
+    server.on('session', (session) => sessions.push(session));
+    server.on('stream', (stream, headers) => {
+      stream.on('error', () => {});
+      stream.resume();
+      const session = sessions.indexOf(stream.session as http2.ServerHttp2Session);
+      served.push({ path: String(headers[':path']), session });
+      if (session > 0) {
+        stream.respond({ ':status': 201 });
+        stream.end('new');
+        return;
+      }
+      held.push(stream);
+      const [first] = held;
+      if (held.length < 2 || !first) return;
+      stream.session?.goaway(http2.constants.NGHTTP2_NO_ERROR, first.id ?? 0);
+      first.respond({ ':status': 200 });
+      first.end('old');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const h2c = createOutbound({ allowLoopback: true, http2Cleartext: true });
+    try {
+      const paths = ['/1', '/2', '/3', '/4', '/5'];
+      const answers = await Promise.all(
+        paths.map((path) => h2c.request(`${base}${path}`, { ...call, method: 'POST', body: 'x' })),
+      );
+      expect(answers.map((a) => `${a.status} ${a.body.toString()}`)).toEqual([
+        '200 old',
+        '201 new',
+        '201 new',
+        '201 new',
+        '201 new',
+      ]);
+      expect(sessions).toHaveLength(2);
+      // The second stream reached the old session, unprocessed; the last three never left before the GOAWAY.
+      expect(served.filter((s) => s.session === 0).map((s) => s.path)).toEqual(['/1', '/2']);
+      expect(
+        served
+          .filter((s) => s.session === 1)
+          .map((s) => s.path)
+          .sort(),
+      ).toEqual(['/2', '/3', '/4', '/5']);
+    } finally {
+      h2c.close();
+      for (const session of sessions) session.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('gives up, as never processed, a request the server refuses every time, after a bounded number of tries', async () => {
+    let streams = 0;
+    const sessions: http2.ServerHttp2Session[] = [];
+    const server = http2.createServer();
+    server.on('session', (session) => sessions.push(session));
+    server.on('stream', (stream) => {
+      streams += 1;
+      stream.on('error', () => {});
+      stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/push/1`;
+    const h2c = createOutbound({ allowLoopback: true, http2Cleartext: true });
+    try {
+      const failed = await h2c.request(url, { ...call, method: 'POST', body: 'x' }).catch((error) => error);
+      // Not a cut-off (ECONNRESET: it may have arrived) but a request the server never took.
+      expect((failed as { code?: string }).code).toBe('UNPROCESSED');
+      expect(streams).toBe(3);
+    } finally {
+      h2c.close();
+      for (const session of sessions) session.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('refuses, when a new session connects, a name that now resolves to a private address', async () => {

@@ -30,8 +30,12 @@ import { addressKind, bareHost, hostAllowed, isAddressLiteral, isLoopbackHost } 
  * picks HTTP/1.1 is sent HTTP/1.1 through kept-alive connections, without
  * asking again for a while. Every rule above holds on both: on HTTP/2 a
  * stream past its deadline or its size limit is cancelled (RST_STREAM), and a
- * session that fails or is told to go away is dropped, its cut-off exchanges
- * failing with ECONNRESET (worth retrying), the next request opening another.
+ * session that fails or is told to go away is dropped, the next request
+ * opening another. What the server never processed — a request still waiting
+ * for a stream, one past a GOAWAY's last stream id, one refused with
+ * REFUSED_STREAM — is sent again at once on the new session, within its own
+ * deadline (RFC 9113 §8.7: such a request is safe to retry); an exchange cut
+ * off after the server took it fails with ECONNRESET (worth retrying later).
  */
 
 export interface ResolvedAddress {
@@ -120,6 +124,28 @@ const NOT_HTTP2 = new Set([
   'transfer-encoding',
   'upgrade',
 ]);
+
+/**
+ * An exchange the server never processed is sent again at once on a new session at most this many
+ * times (a server going away twice under it, a rolling restart); a server that refuses every
+ * stream is not called in a loop until the deadline.
+ */
+const UNPROCESSED_MOVES = 2;
+/** Errors of `session.request` on a session closing or closed: no frame of the request was sent. */
+const SESSION_GONE = new Set([
+  'ERR_HTTP2_GOAWAY_SESSION',
+  'ERR_HTTP2_INVALID_SESSION',
+  'ERR_HTTP2_OUT_OF_STREAMS',
+]);
+
+/** The server did not process the request (it went away or refused the stream): nothing of it arrived. */
+class UnprocessedError extends Error {
+  readonly code = 'UNPROCESSED';
+  constructor() {
+    super('the server did not process the request');
+    this.name = 'UnprocessedError';
+  }
+}
 
 /** A session or stream that ended under an exchange: a network failure like a reset connection, worth retrying. */
 const cutOff = (error: unknown): Error =>
@@ -308,6 +334,10 @@ export function createOutbound(options: {
     /** Drops and destroys the session: the next exchange opens a new one. */
     kill: () => void;
     pinging: boolean;
+    /** Dropped: it takes no new stream (what waits for one moves to a new session). */
+    gone: boolean;
+    /** The last stream id of the server's GOAWAY: streams above it were never processed. */
+    lastStreamID: number | null;
   }
 
   /**
@@ -390,9 +420,10 @@ export function createOutbound(options: {
         });
         const opening = sessions.get(url.origin);
         const drop = () => {
+          origin.gone = true;
           if (sessions.get(url.origin) === opening) sessions.delete(url.origin);
           if (opened.get(url.origin) === origin) opened.delete(url.origin);
-          // Whoever waits for a stream tries now and fails at once on a closed session.
+          // Whoever waits for a stream was never sent: it moves to a new session now.
           for (const wake of origin.waiting.splice(0)) wake();
         };
         const origin: Http2Origin = {
@@ -404,11 +435,16 @@ export function createOutbound(options: {
             drop();
             session.destroy();
           },
+          gone: false,
+          lastStreamID: null,
         };
         // The operating system's probes too, for a connection idle between bursts.
         socket.setKeepAlive(true, KEEPALIVE_MS);
         session.on('error', drop);
-        session.on('goaway', drop);
+        session.on('goaway', (_code: number, lastStreamID: number) => {
+          origin.lastStreamID = lastStreamID;
+          drop();
+        });
         session.on('close', drop);
         session.on('frameError', () => {});
         session.setTimeout(IDLE_MS, () => {
@@ -459,6 +495,7 @@ export function createOutbound(options: {
       let stream: http2.ClientHttp2Stream | null = null;
       let settled = false;
       let ended = false;
+      let answered = false;
       const settle = (error: Error | null, value?: OutboundResponse & { location?: string }) => {
         if (settled) return;
         settled = true;
@@ -484,6 +521,10 @@ export function createOutbound(options: {
       };
       function start() {
         if (settled) return;
+        if (origin.gone) {
+          settle(new UnprocessedError());
+          return;
+        }
         origin.active += 1;
         origin.session.ref();
         const requestHeaders: http2.OutgoingHttpHeaders = {
@@ -498,18 +539,30 @@ export function createOutbound(options: {
           stream = origin.session.request(requestHeaders, { endStream: body === null });
         } catch (error) {
           release();
-          settle(cutOff(error));
+          const code = (error as { code?: string }).code ?? '';
+          settle(SESSION_GONE.has(code) ? new UnprocessedError() : cutOff(error));
           return;
         }
         const current = stream;
+        // Ended before any answer, and the server said it never took it: refused, or past the last
+        // stream id of its GOAWAY (a stream that never got an id never left).
+        const unprocessed = () =>
+          !answered &&
+          (current.rstCode === http2.constants.NGHTTP2_REFUSED_STREAM ||
+            (origin.lastStreamID !== null &&
+              !((current.id ?? 0) > 0 && (current.id ?? 0) <= origin.lastStreamID)));
         current.on('close', () => {
           release();
           // Closed under an exchange not yet settled: cut off. (Every stream closes; the error is
           // made only when it is one — building it costs a stack trace, 4 % of a fan-out's main thread.)
-          if (!settled) settle(cutOff({ code: `RST_STREAM ${current.rstCode}` }));
+          if (!settled)
+            settle(
+              unprocessed() ? new UnprocessedError() : cutOff({ code: `RST_STREAM ${current.rstCode}` }),
+            );
         });
-        current.on('error', (error) => settle(cutOff(error)));
+        current.on('error', (error) => settle(unprocessed() ? new UnprocessedError() : cutOff(error)));
         current.on('response', (responseHeaders) => {
+          answered = true;
           const status = Number(responseHeaders[':status']);
           const plain: http.IncomingHttpHeaders = {};
           for (const [name, value] of Object.entries(responseHeaders))
@@ -554,17 +607,26 @@ export function createOutbound(options: {
     deadline: number,
     maxBytes: number,
   ): Promise<OutboundResponse & { location?: string }> {
-    const open = opened.get(url.origin);
-    if (open) return exchangeHttp2(open, url, method, headers, body, deadline, maxBytes);
-    if (speaksHttp2(url)) {
-      let timer: NodeJS.Timeout | undefined;
-      const origin = await Promise.race([
-        sessionFor(url),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new OutboundTimeoutError()), Math.max(0, deadline - Date.now()));
-        }),
-      ]).finally(() => clearTimeout(timer));
-      if (origin) return exchangeHttp2(origin, url, method, headers, body, deadline, maxBytes);
+    for (let moves = 0; speaksHttp2(url); moves++) {
+      // An open session is taken at once; otherwise one is opened (or its opening waited for) within the deadline.
+      let origin = opened.get(url.origin) ?? null;
+      if (!origin) {
+        let timer: NodeJS.Timeout | undefined;
+        origin = await Promise.race([
+          sessionFor(url),
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new OutboundTimeoutError()), Math.max(0, deadline - Date.now()));
+          }),
+        ]).finally(() => clearTimeout(timer));
+      }
+      if (!origin) break;
+      try {
+        return await exchangeHttp2(origin, url, method, headers, body, deadline, maxBytes);
+      } catch (error) {
+        // Never processed (the session went away under it): at once on a new session, not after a back-off.
+        if (!(error instanceof UnprocessedError) || moves >= UNPROCESSED_MOVES || Date.now() >= deadline)
+          throw error;
+      }
     }
     return exchangeHttp1(url, method, headers, body, deadline, maxBytes);
   }

@@ -210,7 +210,10 @@ export const deliveries = pgTable(
     /** queued, sending, sent, failed, withdrawn (its alert was cancelled before it left). */
     state: text('state', { enum: DELIVERY_STATES }).notNull().default('queued'),
     attempts: smallint('attempts').notNull().default(0),
-    /** A short code of the last failure (never the contact or the provider's full answer). */
+    /**
+     * A short code of the last failure (never the contact or the provider's full answer), or of an
+     * earlier one after which the message may have arrived (delivery-claims.repo.ts `errorAfter`).
+     */
     error: text('error'),
     /** While 'sending': until when the claiming worker holds it. */
     leaseUntil: timestamp('lease_until', { withTimezone: true }),

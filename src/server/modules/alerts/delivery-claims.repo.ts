@@ -1,4 +1,5 @@
 import type { SqlExecutor } from '../../db/database.js';
+import { MAY_HAVE_ARRIVED } from './channels/outcome.js';
 
 /**
  * The delivery records' SQL, the claims: a sender claims rows before sending
@@ -32,6 +33,16 @@ export function claimedOf(
       language: row.language ?? 'en',
     }));
 }
+
+/** A row's error is one after which its message may have arrived (`MAY_HAVE_ARRIVED`: fixed codes, no input). */
+export const MAY_HAVE_ARRIVED_ERROR = `error in (${MAY_HAVE_ARRIVED.map((code) => `'${code}'`).join(', ')})`;
+
+/**
+ * The error a failure leaves on its row: its own code, unless an earlier attempt's message may
+ * have arrived — that code stays, as it decides whom a follow-up goes to (`POSSIBLY_REACHED`): a
+ * push that timed out and then met 503s until its last attempt may still be on the phone.
+ */
+const errorAfter = (code: string) => `case when ${MAY_HAVE_ARRIVED_ERROR} then error else ${code} end`;
 
 /** How long a follow-up's message waits at most before looking again whether the earlier one has left. */
 const FOLLOW_UP_RECHECK = `interval '2 seconds'`;
@@ -150,15 +161,30 @@ export async function renewLeases(
 
 /**
  * Extends the lease on a claimed row just before its message leaves, if this sender still holds
- * it (same attempt, still sending): false when the lease ran out and another sender took it.
+ * it (same attempt, still sending) and its alert is in force: 'taken' when the lease ran out and
+ * another sender took it; 'ended' when a follow-up has replaced the alert meanwhile (a text waits
+ * long for the number's pace) — the lease is then not renewed, and nothing may leave.
  */
 export async function renewLease(
   client: SqlExecutor,
   alertId: string,
   row: { subscriptionId: string; attempts: number },
   leaseSeconds: number,
-): Promise<boolean> {
-  return (await renewLeases(client, alertId, [row], leaseSeconds)) === 1;
+): Promise<'held' | 'taken' | 'ended'> {
+  const { rows } = await client.query<{ ended: boolean; renewed: number }>(
+    `with alert as (select ended_at is not null as ended from alerts where id = $1),
+     renewed as (
+       update deliveries d set lease_until = now() + make_interval(secs => $4)
+       where d.alert_id = $1 and d.subscription_id = $2 and d.attempts = $3 and d.state = 'sending'
+         and not coalesce((select ended from alert), false)
+       returning 1
+     )
+     select coalesce((select ended from alert), false) as ended, (select count(*)::int from renewed) as renewed`,
+    [alertId, row.subscriptionId, row.attempts, leaseSeconds],
+  );
+  const answer = rows[0];
+  if (answer?.ended) return 'ended';
+  return answer?.renewed === 1 ? 'held' : 'taken';
 }
 
 export async function markSent(client: SqlExecutor, alertId: string, ids: readonly string[]): Promise<void> {
@@ -186,7 +212,7 @@ export async function markRetry(
      set state = case when exists (select 1 from alerts where id = $1 and ended_at is not null) then 'withdrawn'
                       when attempts >= $4 then 'failed'
                       else 'queued' end,
-         error = $3,
+         error = ${errorAfter('$3')},
          lease_until = case when attempts >= $4 then null
                        else now() + make_interval(secs => $5 * power(2, attempts - 1)) end
      where alert_id = $1 and subscription_id = any($2::uuid[]) and state = 'sending'`,
@@ -204,7 +230,7 @@ export async function markFailed(
 ): Promise<void> {
   if (ids.length === 0) return;
   await client.query(
-    `update deliveries set state = 'failed', error = $3, lease_until = null
+    `update deliveries set state = 'failed', error = ${errorAfter('$3')}, lease_until = null
      where alert_id = $1 and subscription_id = any($2::uuid[]) and state = 'sending'`,
     [alertId, ids, code],
   );

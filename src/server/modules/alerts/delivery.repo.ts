@@ -1,7 +1,12 @@
 import { DELIVERY_CHANNELS, type DeliveryChannel } from '../../../shared/alert.js';
 import type { Database, SqlExecutor, Tx } from '../../db/database.js';
 import { referenceChain } from './alerts.repo.js';
-import { type ClaimedDelivery, claimedOf, earlierOnItsWay } from './delivery-claims.repo.js';
+import {
+  type ClaimedDelivery,
+  claimedOf,
+  earlierOnItsWay,
+  MAY_HAVE_ARRIVED_ERROR,
+} from './delivery-claims.repo.js';
 
 /**
  * The delivery records' SQL, the walk: one row per alert × subscription (and
@@ -69,9 +74,12 @@ export async function startFanOut(client: SqlExecutor, alertId: string): Promise
 
 /**
  * The deliveries of an earlier alert that may have reached their recipient, whom its follow-ups go
- * to: sent, on their way, or tried and then withdrawn (a time-out may still have arrived).
+ * to: sent, on their way, tried and then withdrawn (a time-out may still have arrived), or failed
+ * for good after an attempt whose message may have arrived (`MAY_HAVE_ARRIVED`: timed out, cut
+ * off) — not one refused for certain (gone, a 400, a refused connection).
  */
-export const POSSIBLY_REACHED = `(state in ('sent', 'sending') or (state = 'withdrawn' and attempts > 0))`;
+export const POSSIBLY_REACHED = `(state in ('sent', 'sending') or (state = 'withdrawn' and attempts > 0)
+  or (state = 'failed' and ${MAY_HAVE_ARRIVED_ERROR}))`;
 
 /** Whether a channel of a published alert (not replaced by a follow-up) has recipients still to walk. */
 const OPEN_SOURCES = `select exists (

@@ -26,7 +26,7 @@ import {
   renewLease,
   renewLeases,
 } from './delivery-claims.repo.js';
-import { type Pace, streamDeliveries } from './delivery-stream.js';
+import { HALTED, type Pace, streamDeliveries } from './delivery-stream.js';
 import { type Publishing, publicHost } from './publishing.js';
 import { chainRoot, emailMessage, pushPayload, type RenderableAlert, smsText } from './render.js';
 import { countRecipients } from './subscriptions.repo.js';
@@ -231,11 +231,24 @@ export function deliveryJobs(deps: {
     // server's few connections): a row claimed long ago may have passed its lease and been taken
     // by another worker meanwhile — then it is theirs to send, not sent twice. The lease is renewed
     // at the last moment (for a text, after its wait for the pace), or the message is not sent.
-    const stillMine = () => renewLease(database.pool, alert.id, row, settings.leaseSeconds);
-    if (channel === 'sms' && deps.channels.sms)
-      return deps.channels.sms.send(contact, messages.sms[language] ?? messages.sms.en, stillMine);
+    // A follow-up may have replaced the alert during that wait: then nothing leaves either, and the
+    // row goes back as the sender's halt hands back what it holds (withdrawn).
+    let ended = false;
+    const stillMine = async () => {
+      const lease = await renewLease(database.pool, alert.id, row, settings.leaseSeconds);
+      ended = lease === 'ended';
+      return lease === 'held';
+    };
+    if (channel === 'sms' && deps.channels.sms) {
+      const outcome = await deps.channels.sms.send(
+        contact,
+        messages.sms[language] ?? messages.sms.en,
+        stillMine,
+      );
+      return ended ? HALTED : outcome;
+    }
     if (channel === 'email' && deps.channels.email) {
-      if (!(await stillMine())) return { kind: 'lost' };
+      if (!(await stillMine())) return ended ? HALTED : { kind: 'lost' };
       const unsubscribeUrl = `${deps.publicUrl}/unsubscribe?s=${row.subscriptionId}&t=${deps.unsubscribeToken(row.subscriptionId)}`;
       const message = messages.email[language] ?? messages.email.en;
       return deps.channels.email.send({

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contactContext } from '../src/server/modules/alerts/subscriptions.service.js';
+import { deliveriesOf, publishAlert } from './support/alerts.js';
+import { startTestFaro, type TestFaro } from './support/faro.js';
+import { type StaffSession, staffSession } from './support/sessions.js';
+import { smsProviderEnv, startSmsProvider } from './support/sms-provider.js';
+
+/**
+ * A text waits for its slot of the sending number's pace, claimed and leased, for as long as the
+ * number is busy. If a cancel replaces its alert meanwhile, the false alert must not leave when
+ * the slot comes: only the cancel reaches the phone. Here the number is busy for the next eight
+ * seconds when the alert is approved, so both its texts are waiting when it is cancelled.
+ */
+const PHONES = ['+12135554001', '+12135554002'];
+/** The sending number whose pace every text waits for. */
+const FROM = smsProviderEnv('').TWILIO_FROM;
+
+describe('a text waiting for the pace when its alert is cancelled', () => {
+  let t: TestFaro;
+  let sms: Awaited<ReturnType<typeof startSmsProvider>>;
+  let dispatcher: StaffSession;
+  let approver: StaffSession;
+  let zoneId: string;
+  let ids: string[];
+
+  beforeAll(async () => {
+    sms = await startSmsProvider();
+    t = await startTestFaro({ env: { ...smsProviderEnv(sms.url), SMS_MESSAGES_PER_SECOND: '2' } });
+    dispatcher = await staffSession(t.faro.database, 'dispatcher');
+    approver = await staffSession(t.faro.database, 'approver');
+    const { rows } = await t.faro.database.pool.query<{ id: string; coalition_id: string }>(
+      `select id, coalition_id from zones where name = 'Boyle Heights'`,
+    );
+    const zone = rows[0];
+    if (!zone) throw new Error('no Boyle Heights');
+    zoneId = zone.id;
+    ids = PHONES.map(() => randomUUID());
+    await t.faro.database.pool.query(
+      `insert into subscriptions (id, coalition_id, channel, contact, contact_digest, language, status, manage_token_hash)
+       select id, $2, 'sms', contact, 'd-' || id, 'en', 'active', 'm-' || id
+       from unnest($1::uuid[], $3::text[]) as s(id, contact)`,
+      [
+        ids,
+        zone.coalition_id,
+        PHONES.map((phone, i) => t.faro.box.seal(phone, contactContext(ids[i] ?? ''))),
+      ],
+    );
+    await t.faro.database.pool.query(
+      `insert into subscription_zones (zone_id, subscription_id) select $1, unnest($2::uuid[])`,
+      [zone.id, ids],
+    );
+  });
+  afterAll(async () => {
+    await t?.stop();
+    await sms?.close();
+  });
+
+  it('is never sent: the phone gets the cancel only', async () => {
+    // The number is taken for the next eight seconds (other texts booked before the alert's).
+    const { rows } = await t.faro.database.pool.query<{ busy_until: Date }>(
+      `insert into sms_pacing (sender, next_slot) values ($1, clock_timestamp() + interval '8 seconds')
+       on conflict (sender) do update set next_slot = clock_timestamp() + interval '8 seconds'
+       returning next_slot as busy_until`,
+      [FROM],
+    );
+    const busyUntil = rows[0]?.busy_until;
+    const alert = await publishAlert(t.faro.app, dispatcher, approver, zoneId);
+    // Both texts are claimed and have booked their slots (a segment each at least) after it.
+    await expect
+      .poll(
+        async () =>
+          (
+            await t.faro.database.pool.query<{ booked: boolean }>(
+              `select next_slot >= $2::timestamptz + interval '1 second' as booked from sms_pacing where sender = $1`,
+              [FROM, busyUntil],
+            )
+          ).rows[0]?.booked,
+        { timeout: 20_000, interval: 100 },
+      )
+      .toBe(true);
+    expect(sms.sent).toHaveLength(0);
+
+    const cancelled = await t.faro.app.inject({
+      method: 'POST',
+      url: `/api/manage/alerts/${alert.id}/cancel`,
+      headers: approver.headers,
+    });
+    expect(cancelled.statusCode, cancelled.body).toBe(200);
+    const cancel = cancelled.json() as { id: string };
+    // The cancel goes to both (their texts were on their way) once the alert's are no longer.
+    await expect
+      .poll(async () => (await deliveriesOf(t.faro, cancel.id, ids)).map((d) => d.state), {
+        timeout: 60_000,
+        interval: 200,
+      })
+      .toEqual(['sent', 'sent']);
+    expect((await deliveriesOf(t.faro, alert.id, ids)).map((d) => d.state)).toEqual([
+      'withdrawn',
+      'withdrawn',
+    ]);
+    expect(PHONES.map((phone) => sms.sent.filter((m) => m.fields.To === phone).length)).toEqual([1, 1]);
+  }, 90_000);
+});
