@@ -24,10 +24,11 @@ export interface Grouper {
 
 const BATCH = 200;
 /**
- * How long a kick waits before grouping: in a surge, the reports of those
- * milliseconds are grouped in one transaction instead of one each.
+ * Passes start at least this far apart: in a surge, the reports of those
+ * milliseconds are grouped in one transaction instead of one each. A report
+ * stored after a quiet spell is grouped at once (a board waits on it).
  */
-const GATHER_MS = 25;
+export const GATHER_MS = 25;
 
 export function startGrouper(deps: {
   incidents: Pick<IncidentService, 'groupWaiting' | 'anyWaiting'>;
@@ -77,10 +78,17 @@ export function startGrouper(deps: {
 
   let gathering: NodeJS.Timeout | null = null;
   const kick = () => {
-    gathering ??= setTimeout(() => {
+    if (gathering) return;
+    // A pass under way or just ended: this report waits for the next, with those that come meanwhile.
+    const wait = running ? GATHER_MS : (lastPassEnded ?? 0) + GATHER_MS - Date.now();
+    if (wait <= 0) {
+      void run();
+      return;
+    }
+    gathering = setTimeout(() => {
       gathering = null;
       void run();
-    }, GATHER_MS);
+    }, wait);
   };
   // Reports stored by another process wake this one too.
   const untap = deps.tap((event) => {
