@@ -19,6 +19,17 @@ export interface SqlExecutor {
     text: string,
     values?: unknown[],
   ): Promise<pg.QueryResult<R>>;
+  /** A statement prepared by `name` on each connection the first time it runs there (a hot one, written once). */
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    statement: PreparedStatement,
+  ): Promise<pg.QueryResult<R>>;
+}
+
+/** A statement as `prepared` gives it: named (prepared once per connection) or not. */
+export interface PreparedStatement {
+  name?: string;
+  text: string;
+  values: unknown[];
 }
 
 /** Drizzle as this layer opens it, with the pool or the transaction's client under it (for a hot statement written once). */
@@ -424,6 +435,17 @@ async function runTransaction<T>(database: Database, fn: (tx: Tx) => Promise<T>)
   });
   for (const [channel, parts] of pending) database.wake(channel, parts);
   return committed;
+}
+
+/**
+ * A hot statement, written once, for `executor`: on PostgreSQL it is prepared by `name` (each
+ * connection parses and plans it the first time, then only binds it: no parse or plan per run);
+ * one name is one text for the whole process. On PGlite, whose pool connections share one
+ * session (a replaced connection would prepare a name its session already has), and on an
+ * executor this layer did not hand out, it runs unnamed.
+ */
+export function prepared(executor: object, name: string, text: string, values: unknown[]): PreparedStatement {
+  return scopes.get(executor)?.database.kind === 'postgres' ? { name, text, values } : { text, values };
 }
 
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
