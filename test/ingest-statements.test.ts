@@ -37,6 +37,29 @@ const row = (coalitionId: string) => ({
 });
 
 describe('intake statements', () => {
+  it('a rate-limit count commits without waiting for the disk, and only its own transaction does', async () => {
+    // One client's requests all count on one row: each count waiting for its commit to reach the
+    // disk would hold the row's lock meanwhile, and that client's requests would go one flush at
+    // a time. A count lost in a crash is harmless; the reports themselves still wait for the disk.
+    const seen = await t.database.transaction(async (tx) => {
+      const before = await tx.client.query<{ v: string }>('select current_setting($1) as v', [
+        'synchronous_commit',
+      ]);
+      const counted = await countHit(tx.client, `POST /api/reports:${randomUUID().slice(0, 5)}`, 60_000);
+      const after = await tx.client.query<{ v: string }>('select current_setting($1) as v', [
+        'synchronous_commit',
+      ]);
+      return { before: before.rows[0]?.v, counted, after: after.rows[0]?.v };
+    });
+    expect(seen.before).toBe('on');
+    expect(seen.counted.count).toBe(1);
+    expect(seen.after).toBe('off');
+    const { rows } = await t.database.pool.query<{ v: string }>('select current_setting($1) as v', [
+      'synchronous_commit',
+    ]);
+    expect(rows[0]?.v).toBe('on');
+  });
+
   it('on PostgreSQL, the count and the report insert are prepared once per connection, then only bound', async (context) => {
     if (t.database.kind !== 'postgres') context.skip();
     const { rows: coalitions } = await t.database.pool.query<{ id: string }>(
