@@ -22,6 +22,7 @@ program
   .option('-d, --seconds <s>', 'seconds of load on Faro and on the floor, each after a warm-up', '10')
   .option('-n, --reports <n>', 'inserts of the raw pg floor', '2000')
   .option('-c, --concurrency <c>', 'requests in flight', '16')
+  .option('-w, --warm-up <n>', 'requests to Faro and to the floor before each measured run', '300')
   .option('--profile', 'start Faro with --cpu-prof and print its top functions by self time')
   .option('--postgres <url>', 'PostgreSQL server to include (default: $DATABASE_URL)')
   .action(
@@ -29,6 +30,7 @@ program
       seconds: string;
       reports: string;
       concurrency: string;
+      warmUp: string;
       profile?: boolean;
       postgres?: string;
     }) => {
@@ -37,6 +39,7 @@ program
         reports: Number(options.reports),
         profile: options.profile === true,
         concurrency: Number(options.concurrency),
+        warmUp: Number(options.warmUp),
         // Benchmarks are developer tools, not the server: they may read the environment directly.
         postgresUrl: options.postgres ?? process.env.DATABASE_URL,
       });

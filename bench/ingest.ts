@@ -28,6 +28,13 @@ export interface IngestOptions {
   postgresUrl: string | undefined;
   /** Start Faro under `--cpu-prof` and print its top functions by self time during the measured run. */
   profile: boolean;
+  /**
+   * Requests posted before each measured run, to Faro and to the floor alike (connections opened,
+   * code compiled). Faro has far more code for V8 to optimize than the floor: after the default 300
+   * its measured run still pays for compiling (CPU per report falls by about half over the next
+   * few thousand reports); a few thousand measure it as a running server is.
+   */
+  warmUp?: number;
 }
 
 export interface Measured {
@@ -154,8 +161,8 @@ async function postReports(
 const reportBodies = (n: number) => Array.from({ length: n }, () => JSON.stringify(buildReportInput()));
 /** Distinct bodies per run; a timed run posts them again in turn. */
 const BODIES = 2000;
-/** Requests before each measured run (connections opened, code paths compiled). */
-const WARM_UP = { amount: 300 };
+/** Requests before each measured run (connections opened, code paths compiled), unless `warmUp` says. */
+const WARM_UP = 300;
 
 /**
  * Posts to Faro for the measured time, then waits until everything posted is
@@ -190,13 +197,14 @@ async function floorServer(
   concurrency: number,
   label: string,
   load: Load,
+  warmUp: Load,
 ): Promise<Measured> {
   const server = await spawnServer(
     target.kind === 'pglite' ? { FLOOR_DATA_DIR: target.dataDir } : { FLOOR_DATABASE_URL: target.url },
     { args: ['--import', 'tsx', 'bench/ingest-floor.ts'] },
   );
   try {
-    await postReports(server.baseUrl, bodies, concurrency, `${label} warm-up`, WARM_UP);
+    await postReports(server.baseUrl, bodies, concurrency, `${label} warm-up`, warmUp);
     const cpuBefore = cpuMsOf(server.child.pid);
     const measured = await postReports(server.baseUrl, bodies, concurrency, label, load);
     return { ...measured, cpuMsPerReport: (cpuMsOf(server.child.pid) - cpuBefore) / measured.answered };
@@ -239,13 +247,14 @@ async function bench(engine: Engine, options: IngestOptions, profileDir: string 
   // The same bodies, connections and time for Faro and for the floor.
   const bodies = reportBodies(BODIES);
   const load = { seconds: options.seconds };
+  const warmUp = { amount: options.warmUp ?? WARM_UP };
   const window: ProfileWindow = { from: 0, to: 0 };
   const result = await onEngine(
     engine,
     options.concurrency,
     async (baseUrl, pid) => {
       const server = { baseUrl, pid };
-      await postToFaro(server, bodies, options.concurrency, `${label} warm-up`, WARM_UP);
+      await postToFaro(server, bodies, options.concurrency, `${label} warm-up`, warmUp);
       const api = await postToFaro(server, bodies, options.concurrency, `${label} API`, load, window);
       return { api, floor: undefined as Measured | undefined };
     },
@@ -257,7 +266,7 @@ async function bench(engine: Engine, options: IngestOptions, profileDir: string 
     }),
     async (target, measured) => ({
       ...measured,
-      floor: await floorServer(target, bodies, options.concurrency, `${label} Fastify floor`, load),
+      floor: await floorServer(target, bodies, options.concurrency, `${label} Fastify floor`, load, warmUp),
     }),
     profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
   );
@@ -281,7 +290,7 @@ export async function ingestBench(options: IngestOptions): Promise<void> {
   }
 
   console.log(
-    `\nIngest: ${options.seconds} s of reports over HTTP (autocannon, after ${WARM_UP.amount} to warm up), ` +
+    `\nIngest: ${options.seconds} s of reports over HTTP (autocannon, after ${options.warmUp ?? WARM_UP} to warm up), ` +
       `${options.concurrency} connections; floor = a minimal Fastify server doing one INSERT per report ` +
       `(bench/ingest-floor.ts); raw pg = ${options.reports} inserts straight through pg\n`,
   );

@@ -136,10 +136,10 @@ describe('state shared by every Faro process through the database', () => {
     const real = a.faro.database;
     const counting = {
       ...real,
-      db: new Proxy(real.db, {
+      pool: new Proxy(real.pool, {
         get(target, property, receiver) {
           const value = Reflect.get(target, property, receiver);
-          if (property !== 'execute' || typeof value !== 'function') return value;
+          if (property !== 'query' || typeof value !== 'function') return value;
           return (...args: unknown[]) => {
             writes += 1;
             return value.apply(target, args);
@@ -173,8 +173,8 @@ describe('state shared by every Faro process through the database', () => {
       error: (_: unknown, message: string) => logged.push(message),
     } as unknown as FastifyBaseLogger;
     const broken = {
-      db: {
-        execute: async () => {
+      pool: {
+        query: async () => {
           throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
         },
       },

@@ -118,7 +118,7 @@ export function databaseRateLimitStore(deps: RateLimitDeps, log: FastifyBaseLogg
         return;
       }
       if (over) refused.delete(rowKey);
-      countHit(deps.database.db, rowKey, timeWindow).then(
+      countHit(deps.database.pool, rowKey, timeWindow).then(
         ({ count, ttlMs }) => {
           sweep();
           if (count > max) remember(refused, rowKey, { count, endsAt: Date.now() + ttlMs });

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, getTableColumns, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { ReportSummary } from '../../../shared/report.js';
-import type { Drizzle, OwnDrizzle } from '../../db/database.js';
+import { type Drizzle, type OwnDrizzle, prepared } from '../../db/database.js';
 import { incidents, reports, zones } from '../../db/schema.js';
 import { eventsRecorded, recordEventsForSubjects } from '../../realtime/events.repo.js';
 import { zoneOfCellSql } from '../zones/zones.repo.js';
@@ -15,14 +15,17 @@ for (const column of Object.values(REPORT_COLUMNS)) {
   if (column.defaultFn || column.onUpdateFn)
     throw new Error(`reports.${column.name} has a JS default: give it to insertReportAnnounced's rows`);
 }
-/** The insert-and-record statement's text, per set of columns given (they are the same on every intake). */
-const insertTexts = new Map<string, string>();
+/** The insert-and-record statement, per set of columns given (they are the same on every intake): its name and text. */
+const insertStatements = new Map<string, { name: string; text: string }>();
 
 /** The statement of `insertReportAnnounced` for rows giving these columns: built once, then reused. */
-function insertReportText(keys: readonly (keyof typeof REPORT_COLUMNS)[]): string {
+function insertReportStatement(keys: readonly (keyof typeof REPORT_COLUMNS)[]): {
+  name: string;
+  text: string;
+} {
   const signature = keys.join(',');
-  let text = insertTexts.get(signature);
-  if (!text) {
+  let statement = insertStatements.get(signature);
+  if (!statement) {
     const names = keys.map((key) => `"${REPORT_COLUMNS[key].name}"`).join(', ');
     const coalitionParam = keys.indexOf('coalitionId') + 1;
     const cellParam = keys.indexOf('fineCell') + 1;
@@ -34,14 +37,15 @@ function insertReportText(keys: readonly (keyof typeof REPORT_COLUMNS)[]): strin
           : `$${i + 1}`,
       )
       .join(', ');
-    text = `with subject as (
+    const text = `with subject as (
         insert into "reports" (${names}) values (${params})
         on conflict ("channel", "source_ref") do nothing
         returning "id"
       ), ${recordEventsForSubjects('report.created', keys.length + 1)}`;
-    insertTexts.set(signature, text);
+    statement = { name: `faro_insert_report_${insertStatements.size + 1}`, text };
+    insertStatements.set(signature, statement);
   }
-  return text;
+  return statement;
 }
 
 /**
@@ -53,8 +57,9 @@ function insertReportText(keys: readonly (keyof typeof REPORT_COLUMNS)[]): strin
  * inserted again: returns false.
  *
  * The hottest statement of intake: its text is made once per set of columns
- * (not rebuilt by the query builder for every report), its values are mapped
- * by each column as the query builder would.
+ * (not rebuilt by the query builder for every report) and prepared (`prepared`:
+ * not parsed and planned again for every report), its values are mapped by
+ * each column as the query builder would.
  */
 export async function insertReportAnnounced(db: OwnDrizzle, row: NewReportRow): Promise<boolean> {
   const keys = (Object.keys(row) as (keyof NewReportRow)[]).filter(
@@ -65,7 +70,8 @@ export async function insertReportAnnounced(db: OwnDrizzle, row: NewReportRow): 
     return value === null ? null : REPORT_COLUMNS[key].mapToDriverValue(value);
   });
   values.push(row.coalitionId);
-  const result = await db.$client.query<{ subject_id: string }>(insertReportText(keys), values);
+  const { name, text } = insertReportStatement(keys);
+  const result = await db.$client.query<{ subject_id: string }>(prepared(db.$client, name, text, values));
   if (result.rows.length === 0) return false;
   eventsRecorded(db);
   return true;

@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countHit } from '../src/server/http/rate-limit-store.repo.js';
+import { insertReportAnnounced } from '../src/server/modules/reports/reports.repo.js';
+import { createTestDatabase, type TestDatabase } from './support/db.js';
+
+/**
+ * The two statements every public report runs (its rate-limit count, its insert): how they reach
+ * the database. Issue 19: intake at the speed of a plain insert.
+ */
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(async () => {
+  await t?.database.close();
+  await t?.drop();
+});
+
+const row = (coalitionId: string) => ({
+  id: randomUUID(),
+  coalitionId,
+  receipt: randomUUID().slice(0, 8).toUpperCase(),
+  channel: 'web' as const,
+  language: 'en' as const,
+  activity: 'checkpoint' as const,
+  uniforms: [],
+  equipment: [],
+  firsthand: true,
+  h3Cell: '8829a1d75bfffff',
+  fineCell: '8929a1d75bfffff',
+  // Outside every zone of the template: the exact position (an opaque stand-in for a sealed one) places it.
+  hasExactLocation: true,
+  restricted: 'sealed',
+  hasPlace: false,
+  observedAt: new Date(),
+});
+
+describe('intake statements', () => {
+  it('a rate-limit count commits without waiting for the disk, and only its own transaction does', async () => {
+    // One client's requests all count on one row: each count waiting for its commit to reach the
+    // disk would hold the row's lock meanwhile, and that client's requests would go one flush at
+    // a time. A count lost in a crash is harmless; the reports themselves still wait for the disk.
+    const seen = await t.database.transaction(async (tx) => {
+      const before = await tx.client.query<{ v: string }>('select current_setting($1) as v', [
+        'synchronous_commit',
+      ]);
+      const counted = await countHit(tx.client, `POST /api/reports:${randomUUID().slice(0, 5)}`, 60_000);
+      const after = await tx.client.query<{ v: string }>('select current_setting($1) as v', [
+        'synchronous_commit',
+      ]);
+      return { before: before.rows[0]?.v, counted, after: after.rows[0]?.v };
+    });
+    expect(seen.before).toBe('on');
+    expect(seen.counted.count).toBe(1);
+    expect(seen.after).toBe('off');
+    const { rows } = await t.database.pool.query<{ v: string }>('select current_setting($1) as v', [
+      'synchronous_commit',
+    ]);
+    expect(rows[0]?.v).toBe('on');
+  });
+
+  it('on PostgreSQL, the count and the report insert are prepared once per connection, then only bound', async (context) => {
+    if (t.database.kind !== 'postgres') context.skip();
+    const { rows: coalitions } = await t.database.pool.query<{ id: string }>(
+      'select id from coalitions limit 1',
+    );
+    const coalitionId = coalitions[0]?.id;
+    if (!coalitionId) throw new Error('no coalition in the template');
+    const prepared = await t.database.transaction(async (tx) => {
+      for (let i = 0; i < 2; i++) {
+        await countHit(tx.client, 'POST /api/reports:abcde', 60_000);
+        expect(await insertReportAnnounced(tx.db, row(coalitionId))).toBe(true);
+      }
+      const { rows } = await tx.client.query<{ statement: string }>(
+        'select statement from pg_prepared_statements where not from_sql',
+      );
+      return rows.map((r) => r.statement);
+    });
+    expect(prepared.filter((text) => text.includes('rate_limit_hits'))).toHaveLength(1);
+    expect(prepared.filter((text) => text.includes('insert into "reports"'))).toHaveLength(1);
+  });
+});
