@@ -1,5 +1,5 @@
 import type { SqlExecutor } from '../../db/database.js';
-import { MAY_HAVE_ARRIVED } from './channels/outcome.js';
+import { MAY_HAVE_ARRIVED_SQL } from './channels/outcome.js';
 
 /**
  * The delivery records' SQL, the claims: a sender claims rows before sending
@@ -34,8 +34,8 @@ export function claimedOf(
     }));
 }
 
-/** A row's error is one after which its message may have arrived (`MAY_HAVE_ARRIVED`: fixed codes, no input). */
-export const MAY_HAVE_ARRIVED_ERROR = `error in (${MAY_HAVE_ARRIVED.map((code) => `'${code}'`).join(', ')})`;
+/** A row's error is one after which its message may have arrived (`mayHaveArrived`). */
+export const MAY_HAVE_ARRIVED_ERROR = MAY_HAVE_ARRIVED_SQL;
 
 /**
  * The error a failure leaves on its row: its own code, unless an earlier attempt's message may

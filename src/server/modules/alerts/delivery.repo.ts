@@ -75,8 +75,9 @@ export async function startFanOut(client: SqlExecutor, alertId: string): Promise
 /**
  * The deliveries of an earlier alert that may have reached their recipient, whom its follow-ups go
  * to: sent, on their way, tried and then withdrawn (a time-out may still have arrived), or failed
- * for good after an attempt whose message may have arrived (`MAY_HAVE_ARRIVED`: timed out, cut
- * off) — not one refused for certain (gone, a 400, a refused connection).
+ * for good after an attempt whose message may have arrived (`mayHaveArrived`: a network failure
+ * other than one before sending) — not one answered or refused for certain (gone, a 400, a refused
+ * connection).
  */
 export const POSSIBLY_REACHED = `(state in ('sent', 'sending') or (state = 'withdrawn' and attempts > 0)
   or (state = 'failed' and ${MAY_HAVE_ARRIVED_ERROR}))`;

@@ -31,22 +31,29 @@ export function outcomeOfError(error: unknown): DeliveryOutcome {
 }
 
 /**
- * The failures after which the message may still have arrived: the request had gone out (or may
- * have) and its answer never came — timed out, the connection reset or cut off under it (an answer
- * cut off too), a write to a connection the other side closed. A push service may have taken such
- * a push, so a follow-up (a cancel above all) goes to its recipient too. SMTP (nodemailer) reports
- * a timeout or a broken connection at any step as ETIMEDOUT / ESOCKET / ECONNECTION, the message's
- * data included: counted too, though a refused SMTP connection reads the same (a cancel e-mail too
- * many rather than one missing). Everything else is a definite "not taken": an answer (any status:
- * 404/410 gone, 400, 413, 429, 5xx), a refusal before sending (an endpoint Faro will not call, a
- * name that does not resolve, a refused connection), a stream the server said it never processed.
+ * After which failures the message may still have arrived, so that a follow-up (a cancel above all)
+ * goes to its recipient too. Every network failure counts — the request may have gone out and its
+ * answer never came: timed out, reset, cut off, a broken pipe, a TLS or parse error on the answer, an
+ * error nobody named — except those that happen before anything is sent (NEVER_SENT). An answer
+ * is a definite "not taken" (any status: 404/410 gone, 400, 413, 429, 5xx; the SMS provider's and the
+ * mail server's refusals), and so is a refusal before sending (an endpoint Faro will not call, keys
+ * no browser would send, an unreadable contact) — except an answer refused for its size, which may
+ * have come with the push taken. Erring this way sends a cancel to someone who never saw the alert,
+ * never misses someone who did.
  */
-export const MAY_HAVE_ARRIVED: readonly string[] = [
-  'TIMEOUT', // OutboundTimeoutError: the exchange's deadline
-  'ECONNRESET', // reset, or cut off under an exchange (outbound's HTTP/2 cut-offs too)
-  'EPIPE',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'ESOCKET',
-  'ECONNECTION',
+export const NEVER_SENT: readonly string[] = [
+  'ECONNREFUSED', // nothing listened
+  'ENOTFOUND', // the name does not resolve
+  'EAI_AGAIN',
+  'UNPROCESSED', // the server said it never processed the request (GOAWAY, REFUSED_STREAM)
+  'ENCRYPTION_THREAD_LOST', // encrypted, never sent
 ].map(networkCode);
+/** An answer cut off at its size limit: the service may have taken the push before it answered. */
+const CUT_OFF_ANSWER = 'push_refused_too_large';
+
+export function mayHaveArrived(code: string): boolean {
+  return (code.startsWith('network_') && !NEVER_SENT.includes(code)) || code === CUT_OFF_ANSWER;
+}
+
+/** The same rule in SQL, over a delivery row's `error` (fixed codes only, no input). */
+export const MAY_HAVE_ARRIVED_SQL = `((left(error, 8) = 'network_' and error not in (${NEVER_SENT.map((code) => `'${code}'`).join(', ')})) or error = '${CUT_OFF_ANSWER}')`;
