@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renewLease } from '../src/server/modules/alerts/delivery-claims.repo.js';
 import { contactContext } from '../src/server/modules/alerts/subscriptions.service.js';
 import { publishAlert } from './support/alerts.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
@@ -76,8 +77,11 @@ describe('a text that waited past its lease', () => {
     await sms?.close();
   });
 
+  let alertId = '';
+
   it('leaves once per phone, and every delivery is recorded sent once', async () => {
     const alert = await publishAlert(t.faro.app, dispatcher, approver, zoneId);
+    alertId = alert.id;
     for (const faro of [t.faro, other.faro])
       await faro.jobs.send(faro.jobDefinitions.alertSend, { alertId: alert.id, channel: 'sms' });
     const until = Date.now() + 60_000;
@@ -95,4 +99,21 @@ describe('a text that waited past its lease', () => {
     const counts = PHONES.map((phone) => sms.sent.filter((m) => m.fields.To === phone).length);
     expect(counts).toEqual(PHONES.map(() => 1));
   }, 90_000);
+
+  it("says a row another sender took is taken, not that the alert ended — the other sender's text may be on its way", async () => {
+    // A text whose lease ran out while it waited for the pace: another sender took the row (attempt 2)
+    // and its text is leaving. A cancel is published meanwhile. The first sender must drop its text
+    // without marking the row: marked withdrawn, the cancel would no longer wait behind the text on its way.
+    const { rows } = await t.faro.database.pool.query<{ subscription_id: string }>(
+      `update deliveries set state = 'sending', attempts = 2, lease_until = now() + interval '1 minute'
+       where alert_id = $1 and subscription_id = (select min(subscription_id::text)::uuid from deliveries where alert_id = $1)
+       returning subscription_id`,
+      [alertId],
+    );
+    const subscriptionId = rows[0]?.subscription_id ?? '';
+    await t.faro.database.pool.query('update alerts set ended_at = now() where id = $1', [alertId]);
+    expect(await renewLease(t.faro.database.pool, alertId, { subscriptionId, attempts: 1 }, 2)).toBe('taken');
+    // The sender that holds it hears that the alert ended.
+    expect(await renewLease(t.faro.database.pool, alertId, { subscriptionId, attempts: 2 }, 2)).toBe('ended');
+  });
 });

@@ -162,8 +162,9 @@ export async function renewLeases(
 /**
  * Extends the lease on a claimed row just before its message leaves, if this sender still holds
  * it (same attempt, still sending) and its alert is in force: 'taken' when the lease ran out and
- * another sender took it; 'ended' when a follow-up has replaced the alert meanwhile (a text waits
- * long for the number's pace) — the lease is then not renewed, and nothing may leave.
+ * another sender took it (whatever the alert's state); 'ended' when the row is still this sender's
+ * and a follow-up has replaced the alert meanwhile (a text waits long for the number's pace) — the
+ * lease is then not renewed, and nothing may leave.
  */
 export async function renewLease(
   client: SqlExecutor,
@@ -171,20 +172,28 @@ export async function renewLease(
   row: { subscriptionId: string; attempts: number },
   leaseSeconds: number,
 ): Promise<'held' | 'taken' | 'ended'> {
-  const { rows } = await client.query<{ ended: boolean; renewed: number }>(
+  const { rows } = await client.query<{ mine: boolean; ended: boolean; renewed: number }>(
     `with alert as (select ended_at is not null as ended from alerts where id = $1),
+     mine as (
+       select 1 from deliveries d
+       where d.alert_id = $1 and d.subscription_id = $2 and d.attempts = $3 and d.state = 'sending'
+     ),
      renewed as (
        update deliveries d set lease_until = now() + make_interval(secs => $4)
        where d.alert_id = $1 and d.subscription_id = $2 and d.attempts = $3 and d.state = 'sending'
          and not coalesce((select ended from alert), false)
        returning 1
      )
-     select coalesce((select ended from alert), false) as ended, (select count(*)::int from renewed) as renewed`,
+     select exists (select 1 from mine) as mine, coalesce((select ended from alert), false) as ended,
+            (select count(*)::int from renewed) as renewed`,
     [alertId, row.subscriptionId, row.attempts, leaseSeconds],
   );
   const answer = rows[0];
-  if (answer?.ended) return 'ended';
-  return answer?.renewed === 1 ? 'held' : 'taken';
+  // Another sender's attempt now: 'taken' whatever the alert's state — this sender must not mark
+  // the row (withdrawn, it would stop a cancel waiting behind that sender's message on its way).
+  if (!answer?.mine) return 'taken';
+  if (answer.ended) return 'ended';
+  return answer.renewed === 1 ? 'held' : 'taken';
 }
 
 export async function markSent(client: SqlExecutor, alertId: string, ids: readonly string[]): Promise<void> {
