@@ -344,6 +344,46 @@ describe('issue 19: outbound requests over HTTP/2', () => {
     }
   });
 
+  it('moves what waits in its queue with the session through several GOAWAYs in a row (a rolling restart)', async () => {
+    // One stream at a time: each session takes one request, goes away having processed it, and
+    // answers it. The others wait here for a stream each time: the last one moves four times.
+    const sessions: http2.ServerHttp2Session[] = [];
+    const server = http2.createServer({ settings: { maxConcurrentStreams: 1 } });
+    server.on('session', (session) => sessions.push(session));
+    server.on('stream', (stream) => {
+      stream.on('error', () => {});
+      stream.resume();
+      const session = sessions.indexOf(stream.session as http2.ServerHttp2Session);
+      stream.session?.goaway(http2.constants.NGHTTP2_NO_ERROR, stream.id ?? 0);
+      stream.respond({ ':status': 200 });
+      stream.end(`session ${session}`);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const h2c = createOutbound({ allowLoopback: true, http2Cleartext: true });
+    try {
+      const answers = await Promise.all(
+        ['/1', '/2', '/3', '/4', '/5'].map((path) =>
+          h2c.request(`${base}${path}`, { ...call, method: 'POST', body: 'x' }).then(
+            (answer) => `${answer.status} ${answer.body.toString()}`,
+            (error: { code?: string }) => error.code,
+          ),
+        ),
+      );
+      expect(answers.sort()).toEqual([
+        '200 session 0',
+        '200 session 1',
+        '200 session 2',
+        '200 session 3',
+        '200 session 4',
+      ]);
+    } finally {
+      h2c.close();
+      for (const session of sessions) session.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('gives up, as never processed, a request the server refuses every time, after a bounded number of tries', async () => {
     let streams = 0;
     const sessions: http2.ServerHttp2Session[] = [];

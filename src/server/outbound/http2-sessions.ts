@@ -48,6 +48,13 @@ const NOT_HTTP2 = new Set([
  * stream is not called in a loop until the deadline.
  */
 const UNPROCESSED_MOVES = 2;
+/**
+ * An exchange still waiting in this process's queue for a stream when its session went away (the
+ * server never saw it) moves at most this many times: a push service's rolling restart sends
+ * several GOAWAYs, and a fan-out's queued pushes should follow to the new session rather than back
+ * off for seconds in the middle of a raid. Bounded too: a server that goes away at every session.
+ */
+const QUEUED_MOVES = 10;
 /** Errors of `session.request` on a session closing or closed: no frame of the request was sent. */
 const SESSION_GONE = new Set([
   'ERR_HTTP2_GOAWAY_SESSION',
@@ -58,7 +65,8 @@ const SESSION_GONE = new Set([
 /** The server did not process the request (it went away or refused the stream): nothing of it arrived. */
 class UnprocessedError extends Error {
   readonly code = 'UNPROCESSED';
-  constructor() {
+  /** `queued`: it never had a stream (it waited here, or the session was gone when it was made). */
+  constructor(readonly queued = false) {
     super('the server did not process the request');
     this.name = 'UnprocessedError';
   }
@@ -229,7 +237,7 @@ export function createHttp2Sessions(options: {
         session.once('remoteSettings', () => {
           clearTimeout(timer);
           session.unref();
-          if (!session.destroyed && !session.closed) opened.set(url.origin, origin);
+          if (!session.destroyed && !session.closed && !origin.gone) opened.set(url.origin, origin);
           resolve(origin);
         });
         session.once('error', (error) => failed(error));
@@ -297,7 +305,7 @@ export function createHttp2Sessions(options: {
       function start() {
         if (settled) return;
         if (origin.gone) {
-          settle(new UnprocessedError());
+          settle(new UnprocessedError(true));
           return;
         }
         origin.active += 1;
@@ -315,7 +323,7 @@ export function createHttp2Sessions(options: {
         } catch (error) {
           release();
           const code = (error as { code?: string }).code ?? '';
-          settle(SESSION_GONE.has(code) ? new UnprocessedError() : cutOff(error));
+          settle(SESSION_GONE.has(code) ? new UnprocessedError(true) : cutOff(error));
           return;
         }
         const current = stream;
@@ -386,7 +394,9 @@ export function createHttp2Sessions(options: {
     deadline: number,
     maxBytes: number,
   ): Promise<Answer | null> {
-    for (let moves = 0; ; moves++) {
+    let moves = 0;
+    let queuedMoves = 0;
+    for (;;) {
       // An open session is taken at once; otherwise one is opened (or its opening waited for) within the deadline.
       let origin = opened.get(url.origin) ?? null;
       if (!origin) {
@@ -403,8 +413,8 @@ export function createHttp2Sessions(options: {
         return await exchangeHttp2(origin, url, method, headers, body, deadline, maxBytes);
       } catch (error) {
         // Never processed (the session went away under it): at once on a new session, not after a back-off.
-        if (!(error instanceof UnprocessedError) || moves >= UNPROCESSED_MOVES || Date.now() >= deadline)
-          throw error;
+        if (!(error instanceof UnprocessedError) || Date.now() >= deadline) throw error;
+        if (error.queued ? ++queuedMoves > QUEUED_MOVES : ++moves > UNPROCESSED_MOVES) throw error;
       }
     }
   }
