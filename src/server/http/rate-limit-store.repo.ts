@@ -26,6 +26,9 @@ const COUNT_HIT = `insert into rate_limit_hits as t (key, expires_at, count)
  * holds that row's lock meanwhile — that client's requests would go one disk flush at a time (about
  * 1,000 a second on a plain disk, whatever the CPU). Losing the last fraction of a second of counts
  * in a crash of the database is harmless; the reports themselves still wait for the disk.
+ * Run it on the pool (its own implicit transaction), never inside a transaction that writes
+ * anything else: that transaction's commit would not wait for the disk either (a report lost in a
+ * crash). The tests that watch it in one transaction write nothing they need to keep.
  */
 export async function countHit(
   executor: SqlExecutor,
