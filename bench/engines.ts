@@ -37,7 +37,10 @@ export async function onEngine<A, R>(
     HTTP_MAX_CONNECTIONS_PER_ADDRESS: '100000',
   };
   const serve = async (more: Record<string, string>) => {
-    const server = await spawnServer({ ...env, ...more }, { args: [...FARO_NODE_OPTIONS, ...nodeArgs, 'bin/faro.js', 'start'] });
+    const server = await spawnServer(
+      { ...env, ...more },
+      { args: [...FARO_NODE_OPTIONS, ...nodeArgs, 'bin/faro.js', 'start'] },
+    );
     const measured = await api(server.baseUrl, server.child.pid);
     server.child.kill('SIGTERM');
     await server.exited;
