@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliveriesOf, insertPushSubscriptions, publishAlert } from './support/alerts.js';
+import { cancelAlert, deliveriesOf, insertPushSubscriptions, publishAlert } from './support/alerts.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { type StaffSession, staffSession } from './support/sessions.js';
 
@@ -63,13 +63,7 @@ describe('a follow-up and its alert on the way to the same phone', () => {
     // The alert's three pushes are at the push service, not answered yet.
     await expect.poll(() => arrivals.length, { timeout: 20_000, interval: 50 }).toBe(3);
 
-    const cancelled = await t.faro.app.inject({
-      method: 'POST',
-      url: `/api/manage/alerts/${alert.id}/cancel`,
-      headers: approver.headers,
-    });
-    expect(cancelled.statusCode, cancelled.body).toBe(200);
-    const cancel = cancelled.json() as { id: string };
+    const cancel = { id: await cancelAlert(t.faro.app, approver, alert.id) };
     // The cancel goes to all three (its rows are made), and none of its pushes leaves meanwhile.
     await expect
       .poll(async () => (await deliveriesOf(t.faro, cancel.id, phones)).length, {

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliveriesOf, insertPushSubscriptions, publishAlert } from './support/alerts.js';
+import { cancelAlert, deliveriesOf, insertPushSubscriptions, publishAlert } from './support/alerts.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { freePort } from './support/process.js';
 import { type StaffSession, staffSession } from './support/sessions.js';
@@ -73,13 +73,7 @@ describe('a cancel of an alert whose pushes failed', () => {
     expect(all.map((id) => sent.get(id)?.state)).toEqual(all.map(() => 'failed'));
     expect(arrivals.filter((p) => p === '/flaky/1')).toHaveLength(2);
 
-    const cancelled = await t.faro.app.inject({
-      method: 'POST',
-      url: `/api/manage/alerts/${alert.id}/cancel`,
-      headers: approver.headers,
-    });
-    expect(cancelled.statusCode, cancelled.body).toBe(200);
-    const cancel = cancelled.json() as { id: string };
+    const cancel = { id: await cancelAlert(t.faro.app, approver, alert.id) };
     await t.faro.jobs.drain(t.faro.jobDefinitions.alertFanOut, 20_000);
     await t.faro.jobs.drain(t.faro.jobDefinitions.alertSend, 60_000);
     const followed = (await deliveriesOf(t.faro, cancel.id, all)).map((d) => d.subscription_id);

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  cancelAlert,
   deliveriesOf,
   insertPushSubscriptions,
   publishAlert,
@@ -74,12 +75,7 @@ describe('a follow-up beside a busy alert', () => {
     // The alert's sender is busy with the slow service, far from done.
     await expect.poll(() => slowRequests, { timeout: 10_000, interval: 100 }).toBeGreaterThan(4);
 
-    const cancelled = await t.faro.app.inject({
-      method: 'POST',
-      url: `/api/manage/alerts/${alert.id}/cancel`,
-      headers: approver.headers,
-    });
-    expect(cancelled.statusCode, cancelled.body).toBe(200);
+    const cancel = { id: await cancelAlert(t.faro.app, approver, alert.id) };
     const started = Date.now();
     await expect
       .poll(() => push.received(browser.clientHash).length, {
@@ -91,7 +87,6 @@ describe('a follow-up beside a busy alert', () => {
     answerAfterMs = 0;
 
     // Nothing of the alert left after its cancel, and whoever it may have reached gets the cancel.
-    const cancel = cancelled.json() as { id: string };
     await t.faro.jobs.drain(t.faro.jobDefinitions.alertSend, 60_000);
     const original = await deliveriesOf(t.faro, alert.id, fakes);
     expect(original.filter((o) => o.state === 'queued' || o.state === 'sending')).toEqual([]);

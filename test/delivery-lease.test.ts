@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renewLease } from '../src/server/modules/alerts/delivery-claims.repo.js';
-import { contactContext } from '../src/server/modules/alerts/subscriptions.service.js';
-import { publishAlert } from './support/alerts.js';
+import { insertSmsSubscriptions, publishAlert } from './support/alerts.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { type StaffSession, staffSession } from './support/sessions.js';
 import { smsProviderEnv, startSmsProvider } from './support/sms-provider.js';
@@ -49,27 +47,13 @@ describe('a text that waited past its lease', () => {
     });
     dispatcher = await staffSession(t.faro.database, 'dispatcher');
     approver = await staffSession(t.faro.database, 'approver');
-    const { rows } = await t.faro.database.pool.query<{ id: string; coalition_id: string }>(
-      `select id, coalition_id from zones where name = 'Boyle Heights'`,
+    const { rows } = await t.faro.database.pool.query<{ id: string }>(
+      `select id from zones where name = 'Boyle Heights'`,
     );
     const zone = rows[0];
     if (!zone) throw new Error('no Boyle Heights');
     zoneId = zone.id;
-    const ids = PHONES.map(() => randomUUID());
-    await t.faro.database.pool.query(
-      `insert into subscriptions (id, coalition_id, channel, contact, contact_digest, language, status, manage_token_hash)
-       select id, $2, 'sms', contact, 'd-' || id, 'en', 'active', 'm-' || id
-       from unnest($1::uuid[], $3::text[]) as s(id, contact)`,
-      [
-        ids,
-        zone.coalition_id,
-        PHONES.map((phone, i) => t.faro.box.seal(phone, contactContext(ids[i] ?? ''))),
-      ],
-    );
-    await t.faro.database.pool.query(
-      `insert into subscription_zones (zone_id, subscription_id) select $1, unnest($2::uuid[])`,
-      [zone.id, ids],
-    );
+    await insertSmsSubscriptions(t.faro, zone.id, PHONES);
   });
   afterAll(async () => {
     await other?.stop();

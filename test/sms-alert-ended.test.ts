@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contactContext } from '../src/server/modules/alerts/subscriptions.service.js';
-import { deliveriesOf, publishAlert } from './support/alerts.js';
+import { cancelAlert, deliveriesOf, insertSmsSubscriptions, publishAlert } from './support/alerts.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { type StaffSession, staffSession } from './support/sessions.js';
 import { smsProviderEnv, startSmsProvider } from './support/sms-provider.js';
@@ -29,27 +27,13 @@ describe('a text waiting for the pace when its alert is cancelled', () => {
     t = await startTestFaro({ env: { ...smsProviderEnv(sms.url), SMS_MESSAGES_PER_SECOND: '2' } });
     dispatcher = await staffSession(t.faro.database, 'dispatcher');
     approver = await staffSession(t.faro.database, 'approver');
-    const { rows } = await t.faro.database.pool.query<{ id: string; coalition_id: string }>(
-      `select id, coalition_id from zones where name = 'Boyle Heights'`,
+    const { rows } = await t.faro.database.pool.query<{ id: string }>(
+      `select id from zones where name = 'Boyle Heights'`,
     );
     const zone = rows[0];
     if (!zone) throw new Error('no Boyle Heights');
     zoneId = zone.id;
-    ids = PHONES.map(() => randomUUID());
-    await t.faro.database.pool.query(
-      `insert into subscriptions (id, coalition_id, channel, contact, contact_digest, language, status, manage_token_hash)
-       select id, $2, 'sms', contact, 'd-' || id, 'en', 'active', 'm-' || id
-       from unnest($1::uuid[], $3::text[]) as s(id, contact)`,
-      [
-        ids,
-        zone.coalition_id,
-        PHONES.map((phone, i) => t.faro.box.seal(phone, contactContext(ids[i] ?? ''))),
-      ],
-    );
-    await t.faro.database.pool.query(
-      `insert into subscription_zones (zone_id, subscription_id) select $1, unnest($2::uuid[])`,
-      [zone.id, ids],
-    );
+    ids = await insertSmsSubscriptions(t.faro, zone.id, PHONES);
   });
   afterAll(async () => {
     await t?.stop();
@@ -81,13 +65,7 @@ describe('a text waiting for the pace when its alert is cancelled', () => {
       .toBe(true);
     expect(sms.sent).toHaveLength(0);
 
-    const cancelled = await t.faro.app.inject({
-      method: 'POST',
-      url: `/api/manage/alerts/${alert.id}/cancel`,
-      headers: approver.headers,
-    });
-    expect(cancelled.statusCode, cancelled.body).toBe(200);
-    const cancel = cancelled.json() as { id: string };
+    const cancel = { id: await cancelAlert(t.faro.app, approver, alert.id) };
     // The cancel goes to both (their texts were on their way) once the alert's are no longer.
     await expect
       .poll(async () => (await deliveriesOf(t.faro, cancel.id, ids)).map((d) => d.state), {

@@ -95,29 +95,35 @@ export async function publishAlert(
 }
 
 /**
- * Active push subscriptions of a zone written straight into the database, as
- * ones confirmed long ago (or by someone who controls the endpoint) would be.
+ * Active subscriptions of a zone written straight into the database (their contacts sealed as the
+ * service seals them), as ones confirmed long ago would be; their ids, in the contacts' order.
  */
-export async function insertPushSubscriptions(
+async function insertSubscriptions(
   faro: Faro,
   zoneId: string,
-  endpoints: string[],
+  channel: 'push' | 'sms',
+  contacts: readonly string[],
 ): Promise<string[]> {
   const { rows } = await faro.database.pool.query<{ coalition_id: string }>(
     'select coalition_id from zones where id = $1',
     [zoneId],
   );
   const coalitionId = rows[0]?.coalition_id;
-  const keys = browserKeys(1)[0];
   const ids: string[] = [];
-  for (const endpoint of endpoints) {
+  for (const plain of contacts) {
     const id = randomUUID();
     ids.push(id);
-    const contact = faro.box.seal(JSON.stringify({ endpoint, keys }), contactContext(id));
     await faro.database.pool.query(
       `insert into subscriptions (id, coalition_id, channel, contact, contact_digest, language, status, manage_token_hash)
-       values ($1, $2, 'push', $3, $4, 'en', 'active', $5)`,
-      [id, coalitionId, contact, randomBytes(16).toString('hex'), randomBytes(16).toString('hex')],
+       values ($1, $2, $3, $4, $5, 'en', 'active', $6)`,
+      [
+        id,
+        coalitionId,
+        channel,
+        faro.box.seal(plain, contactContext(id)),
+        randomBytes(16).toString('hex'),
+        randomBytes(16).toString('hex'),
+      ],
     );
     await faro.database.pool.query(
       'insert into subscription_zones (zone_id, subscription_id) values ($1, $2)',
@@ -125,6 +131,41 @@ export async function insertPushSubscriptions(
     );
   }
   return ids;
+}
+
+/** Push subscriptions of a zone, one per endpoint (all with one browser's keys), straight into the database. */
+export function insertPushSubscriptions(faro: Faro, zoneId: string, endpoints: string[]): Promise<string[]> {
+  const keys = browserKeys(1)[0];
+  return insertSubscriptions(
+    faro,
+    zoneId,
+    'push',
+    endpoints.map((endpoint) => JSON.stringify({ endpoint, keys })),
+  );
+}
+
+/** SMS subscriptions of a zone, one per number (E.164), straight into the database. */
+export function insertSmsSubscriptions(
+  faro: Faro,
+  zoneId: string,
+  phones: readonly string[],
+): Promise<string[]> {
+  return insertSubscriptions(faro, zoneId, 'sms', phones);
+}
+
+/** The approver cancels a published alert (a follow-up that replaces it); the cancel's id. */
+export async function cancelAlert(
+  app: FastifyInstance,
+  approver: StaffSession,
+  alertId: string,
+): Promise<string> {
+  const cancelled = await app.inject({
+    method: 'POST',
+    url: `/api/manage/alerts/${alertId}/cancel`,
+    headers: approver.headers,
+  });
+  expect(cancelled.statusCode, cancelled.body).toBe(200);
+  return (cancelled.json() as { id: string }).id;
 }
 
 /** Each delivery of an alert to these subscriptions: state and error. */
