@@ -7,6 +7,7 @@ import { CodeField, PinField } from '../components/CodeField.js';
 import { ErrorSummary } from '../components/ErrorSummary.js';
 import { usePageTitle } from '../pageTitle.js';
 import { prepareProofOfWork, takeProofOfWork } from '../pow.js';
+import { useHydrated } from '../server-page.js';
 import { useUndoCountdown } from './plan/countdown.js';
 import { type PlanDraft, PlanForm } from './plan/PlanForm.js';
 import { PasskeyStart, PlanPasskeys } from './plan/PlanPasskey.js';
@@ -67,6 +68,9 @@ function PlanStart({ onWrite, onOpened }: { onWrite: () => void; onOpened: (view
   const id = useId();
   const [code, setCode] = useState('');
   const [pin, setPin] = useState('');
+  // Writing a plan happens in the browser: the button appears once scripts run (on the server's page
+  // a tap before then did nothing, on a slow phone for seconds).
+  const hydrated = useHydrated();
   const open = useMutation({
     mutationFn: (credentials: Credentials) =>
       api<PlanView>('/api/plans/open', { method: 'POST', body: credentials }),
@@ -80,9 +84,11 @@ function PlanStart({ onWrite, onOpened }: { onWrite: () => void; onOpened: (view
     <>
       <p>{t('plan.intro')}</p>
       <PasskeyStart />
-      <button type="button" className="button primary block" onClick={onWrite}>
-        {t('plan.write')}
-      </button>
+      {hydrated && (
+        <button type="button" className="button primary block" onClick={onWrite}>
+          {t('plan.write')}
+        </button>
+      )}
       <h2>{t('plan.openTitle')}</h2>
       <form onSubmit={onSubmit} noValidate>
         <CodeField id={`${id}-code`} label={t('plan.code')} value={code} onChange={setCode} />
