@@ -74,7 +74,12 @@ describe('groupCommit', () => {
     );
     const results = await Promise.allSettled([1, 2, 3, 4].map(call));
     expect(batches).toEqual([[1, 2, 3, 4], [1], [2], [3], [4]]);
-    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : 'failed'))).toEqual([10, 20, 'failed', 40]);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : 'failed'))).toEqual([
+      10,
+      20,
+      'failed',
+      40,
+    ]);
   });
 
   it('fails every call of a batch lost on the way (no SQLSTATE) without running it again', async () => {
