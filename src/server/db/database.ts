@@ -125,6 +125,28 @@ export async function openDatabase(
   }
 }
 
+/**
+ * The pool over PGlite's emulated connection. node-postgres' pool drops a client whose query failed
+ * and opens another — on PostgreSQL a new connection; here the same emulated connection, one
+ * session for every client, which still delivers the dropped client's last messages (the end of
+ * the failed statement) and then its end: the next client took them for the answers to its own
+ * queries (a wrong answer to the next caller, then "Connection terminated unexpectedly"). Seen
+ * with any statement that returns rows and fails while it runs (a unique violation in an
+ * `insert … returning`). PGlite runs in this process: a failed statement leaves its session as it
+ * was, so the client is kept. (pg-pool 3's `_release`, pinned with the package; the test
+ * `pglite-session.test.ts` fails if an upgrade changes it.)
+ */
+class OneSessionPool extends pg.Pool {
+  constructor(config: pg.PoolConfig) {
+    super(config);
+    const pool = this as unknown as {
+      _release(client: unknown, idleListener: unknown, error?: unknown): void;
+    };
+    const release = pool._release.bind(pool);
+    pool._release = (client, idleListener) => release(client, idleListener, undefined);
+  }
+}
+
 /** Wraps an already opened PGlite instance (tests load one from a migrated dump). */
 export async function openPglite(lite: PGlite): Promise<Database> {
   await lite.waitReady;
@@ -136,7 +158,7 @@ export async function openPglite(lite: PGlite): Promise<Database> {
   const connection = pgConfig.connection as unknown as { parse(query: { types?: unknown }): void };
   const parse = connection.parse.bind(connection);
   connection.parse = (query) => parse(Array.isArray(query.types) ? query : { ...query, types: [] });
-  const pool = new pg.Pool(pgConfig);
+  const pool = new OneSessionPool(pgConfig);
   // Closing PGlite ends its emulated session with a FATAL notice; an idle client must not crash the process.
   pool.on('error', () => undefined);
   // PGlite is one process's database: every subscriber is in this process, no NOTIFY is needed.
