@@ -115,18 +115,16 @@ export async function recordEvents(
 
 /**
  * Records a domain event per changed row, as the tail of the same statement
- * that changes the rows (after a CTE named `subject` returning their `id`):
- * a hot command (intake in a surge) costs one round trip, and is atomic. The
- * text of that tail, for a statement whose text is made once; `$<coalitionParam>`
- * is the coalition's id. The caller wakes the hubs after it commits (`eventsRecorded`).
+ * that changes the rows (after a CTE named `subject` returning their `id` and
+ * `coalition_id`): a hot command (intake in a surge) costs one round trip, and
+ * is atomic. The text of that tail, for a statement whose text is made once.
+ * The caller wakes the hubs after it commits (`eventsRecorded`).
  */
-export function recordEventsForSubjects(type: DomainEventType, coalitionParam: number): string {
-  if (!DOMAIN_EVENT_TYPES.includes(type) || !Number.isSafeInteger(coalitionParam)) {
-    throw new Error(`not an event type and parameter: ${type}, ${coalitionParam}`);
-  }
+export function recordEventsForSubjects(type: DomainEventType): string {
+  if (!DOMAIN_EVENT_TYPES.includes(type)) throw new Error(`not an event type: ${type}`);
   return `event as (
     insert into "domain_events" ("coalition_id", "type", "subject_id")
-    select $${coalitionParam}::uuid, '${type}', "id" from subject
+    select "coalition_id", '${type}', "id" from subject
     returning "subject_id"
   )
   select "subject_id" from event`;

@@ -15,33 +15,38 @@ for (const column of Object.values(REPORT_COLUMNS)) {
   if (column.defaultFn || column.onUpdateFn)
     throw new Error(`reports.${column.name} has a JS default: give it to insertReportAnnounced's rows`);
 }
-/** The insert-and-record statement, per set of columns given (they are the same on every intake): its name and text. */
+/** The insert-and-record statement, per set of columns given and number of rows: its name and text. */
 const insertStatements = new Map<string, { name: string; text: string }>();
 
-/** The statement of `insertReportAnnounced` for rows giving these columns: built once, then reused. */
-function insertReportStatement(keys: readonly (keyof typeof REPORT_COLUMNS)[]): {
-  name: string;
-  text: string;
-} {
-  const signature = keys.join(',');
+/**
+ * The statement of `insertReportsAnnounced` for `count` rows giving these columns: built once,
+ * then reused (the columns are the same on every intake; the row counts are those of group commit).
+ */
+function insertReportStatement(
+  keys: readonly (keyof typeof REPORT_COLUMNS)[],
+  count: number,
+): { name: string; text: string } {
+  const signature = `${keys.join(',')}:${count}`;
   let statement = insertStatements.get(signature);
   if (!statement) {
     const names = keys.map((key) => `"${REPORT_COLUMNS[key].name}"`).join(', ');
-    const coalitionParam = keys.indexOf('coalitionId') + 1;
-    const cellParam = keys.indexOf('fineCell') + 1;
-    // No zone given: the one holding the report's fine cell (none outside every zone), found in this statement.
-    const params = keys
-      .map((key, i) =>
-        key === 'zoneId' && coalitionParam > 0 && cellParam > 0
-          ? `coalesce($${i + 1}::uuid, ${zoneOfCellSql(coalitionParam, cellParam)})`
-          : `$${i + 1}`,
-      )
-      .join(', ');
+    const coalitionAt = keys.indexOf('coalitionId');
+    const cellAt = keys.indexOf('fineCell');
+    const rows = Array.from({ length: count }, (_, r) => {
+      const param = (i: number) => r * keys.length + i + 1;
+      // No zone given: the one holding the report's fine cell (none outside every zone), found in this statement.
+      const params = keys.map((key, i) =>
+        key === 'zoneId' && coalitionAt >= 0 && cellAt >= 0
+          ? `coalesce($${param(i)}::uuid, ${zoneOfCellSql(param(coalitionAt), param(cellAt))})`
+          : `$${param(i)}`,
+      );
+      return `(${params.join(', ')})`;
+    });
     const text = `with subject as (
-        insert into "reports" (${names}) values (${params})
+        insert into "reports" (${names}) values ${rows.join(', ')}
         on conflict ("channel", "source_ref") do nothing
-        returning "id"
-      ), ${recordEventsForSubjects('report.created', keys.length + 1)}`;
+        returning "id", "coalition_id"
+      ), ${recordEventsForSubjects('report.created')}`;
     statement = { name: `faro_insert_report_${insertStatements.size + 1}`, text };
     insertStatements.set(signature, statement);
   }
@@ -49,32 +54,52 @@ function insertReportStatement(keys: readonly (keyof typeof REPORT_COLUMNS)[]): 
 }
 
 /**
- * Inserts one report and records `report.created`, in one statement with no
- * NOTIFY in it — a row with no `zoneId` but a `fineCell` gets the zone holding
- * that cell, found in the same statement — and announces it once committed (at once through
+ * Inserts reports and records `report.created` for each, in one statement with
+ * no NOTIFY in it — a row with no `zoneId` but a `fineCell` gets the zone holding
+ * that cell, found in the same statement — and announces them once committed (at once through
  * `database.db`, after the commit through a transaction's `db`). A report
  * from a provider's message already stored (same channel and source) is not
- * inserted again: returns false.
+ * inserted again: false in its place of the result (true for each row stored).
+ * Several rows are what group commit gathers in a surge (`reports.service.ts`);
+ * they must give their id and the same columns.
  *
- * The hottest statement of intake: its text is made once per set of columns
- * (not rebuilt by the query builder for every report) and prepared (`prepared`:
- * not parsed and planned again for every report), its values are mapped by
- * each column as the query builder would.
+ * The hottest statement of intake: its text is made once per set of columns and
+ * number of rows (not rebuilt by the query builder for every report) and prepared
+ * (`prepared`: not parsed and planned again for every report), its values are
+ * mapped by each column as the query builder would.
  */
-export async function insertReportAnnounced(db: OwnDrizzle, row: NewReportRow): Promise<boolean> {
-  const keys = (Object.keys(row) as (keyof NewReportRow)[]).filter(
-    (key) => row[key] !== undefined && key in REPORT_COLUMNS,
+export async function insertReportsAnnounced(
+  db: OwnDrizzle,
+  rows: readonly NewReportRow[],
+): Promise<boolean[]> {
+  const first = rows[0];
+  if (!first) return [];
+  const keys = (Object.keys(first) as (keyof NewReportRow)[]).filter(
+    (key) => first[key] !== undefined && key in REPORT_COLUMNS,
   );
-  const values: unknown[] = keys.map((key) => {
-    const value = row[key];
-    return value === null ? null : REPORT_COLUMNS[key].mapToDriverValue(value);
-  });
-  values.push(row.coalitionId);
-  const { name, text } = insertReportStatement(keys);
+  const values: unknown[] = [];
+  for (const row of rows) {
+    const given = Object.keys(row).filter((key) => row[key as keyof NewReportRow] !== undefined);
+    if (given.length !== keys.length || keys.some((key) => row[key] === undefined) || !row.id) {
+      // The id tells which rows were stored (the others came from a message already seen).
+      throw new Error('insertReportsAnnounced: every row must give its id and the same columns');
+    }
+    for (const key of keys) {
+      const value = row[key];
+      values.push(value === null ? null : REPORT_COLUMNS[key].mapToDriverValue(value));
+    }
+  }
+  const { name, text } = insertReportStatement(keys, rows.length);
   const result = await db.$client.query<{ subject_id: string }>(prepared(db.$client, name, text, values));
-  if (result.rows.length === 0) return false;
-  eventsRecorded(db);
-  return true;
+  if (result.rows.length > 0) eventsRecorded(db);
+  const stored = new Set(result.rows.map((row) => row.subject_id));
+  return rows.map((row) => stored.has(row.id as string));
+}
+
+/** One report: `insertReportsAnnounced` with one row. */
+export async function insertReportAnnounced(db: OwnDrizzle, row: NewReportRow): Promise<boolean> {
+  const [stored] = await insertReportsAnnounced(db, [row]);
+  return stored === true;
 }
 
 /** The report made from a provider's message, if that message was seen before. */

@@ -13,6 +13,7 @@ import {
 import { isVerdict } from '../../../shared/report-fields.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database, Tx } from '../../db/database.js';
+import { groupCommit } from '../../db/group-commit.js';
 import { AppError } from '../../http/errors.js';
 import type { ReportIntake } from '../../metrics/metrics.js';
 import type { ZoneService } from '../zones/zones.service.js';
@@ -27,6 +28,8 @@ import {
   findReportSummary,
   findSealed,
   insertReportAnnounced,
+  insertReportsAnnounced,
+  type NewReportRow,
   type Reveal,
   replaceSealedMarkings,
 } from './reports.repo.js';
@@ -87,6 +90,13 @@ export interface ReportService {
 
 const UNIQUE_VIOLATION = '23505';
 const RECEIPT_ATTEMPTS = 5;
+/**
+ * Report inserts outside a transaction go by group commit: in a surge, the reports that come in
+ * while two statements are on their way go together in the next (up to 16 rows: the statement's
+ * text grows with them, and each count is a statement of its own prepared once per connection).
+ * Two at once keep the database busy while the next batch gathers; a lone report goes at once.
+ */
+const INSERT_BATCHES = { inFlight: 2, maxBatch: 16 } as const;
 
 function checkObservedAt(observedAt: Date, now: Date): void {
   const problem =
@@ -122,6 +132,10 @@ export function createReportService(deps: {
   const { database } = deps;
   const now = deps.now ?? (() => new Date());
   const reveal: Reveal = (reportId, sealed) => openRestricted(deps.box, reportId, sealed);
+  const insertGathered = groupCommit(
+    (rows: readonly NewReportRow[]) => insertReportsAnnounced(database.db, rows),
+    INSERT_BATCHES,
+  );
 
   return {
     async create(coalitionId, input, channel, extras = {}) {
@@ -179,7 +193,7 @@ export function createReportService(deps: {
                   }
                   return inserted;
                 })
-              : await insertReportAnnounced(database.db, row);
+              : await insertGathered(row);
           if (!stored && extras.sourceRef) {
             const seen = await findReportBySource(database.db, channel, extras.sourceRef);
             if (seen) return { ...seen, duplicate: true };
