@@ -39,6 +39,16 @@ export async function eventsAfter(db: Drizzle, coalitionId: string | null, after
  * transaction ids): every transaction below `xmin` had ended by then, and
  * every one that may still commit something has an id of at least `xmin`;
  * those that had not begun writing have one of at least `xmax`.
+ *
+ * Two reads in the one statement (one snapshot), each with a plan that stays
+ * cheap whatever the table's statistics say — a surge grows the log far
+ * faster than ANALYZE follows, and `id > $1 or id = any($2)` was then planned
+ * as a walk of the whole table: the new ones, a range of the primary key from
+ * the cursor; the skipped ones (all at or below it, as the hub keeps them),
+ * one primary-key lookup each, which a LIMIT 1 keeps the planner from turning
+ * into a scan. Together the same rows as that condition: the skipped branch
+ * takes no id the new one does, and the first `limit` of both branches holds
+ * the first `limit` of the two.
  */
 export async function eventsSince(
   client: SqlExecutor,
@@ -58,8 +68,18 @@ export async function eventsSince(
      from (select pg_snapshot_xmin(c)::text as xmin, pg_snapshot_xmax(c)::text as xmax
            from pg_current_snapshot() as c) as s
      left join lateral (
-       select id, coalition_id, type, subject_id from domain_events
-       where id > $1 or id = any($2::bigint[])
+       (select id, coalition_id, type, subject_id from domain_events
+        where id > $1
+        order by id
+        limit $3)
+       union all
+       (select skipped.id, skipped.coalition_id, skipped.type, skipped.subject_id
+        from (select distinct id from unnest($2::bigint[]) as given(id) where id <= $1) as also
+        cross join lateral (
+          select id, coalition_id, type, subject_id from domain_events
+          where id = also.id
+          limit 1
+        ) as skipped)
        order by id
        limit $3
      ) as e on true
