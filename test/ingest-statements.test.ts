@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countHit } from '../src/server/http/rate-limit-store.repo.js';
+import { countHits } from '../src/server/http/rate-limit-store.repo.js';
 import { insertReportAnnounced } from '../src/server/modules/reports/reports.repo.js';
 import { createTestDatabase, type TestDatabase } from './support/db.js';
 
@@ -45,14 +45,16 @@ describe('intake statements', () => {
       const before = await tx.client.query<{ v: string }>('select current_setting($1) as v', [
         'synchronous_commit',
       ]);
-      const counted = await countHit(tx.client, `POST /api/reports:${randomUUID().slice(0, 5)}`, 60_000);
+      const [counted] = await countHits(tx.client, [
+        { key: `POST /api/reports:${randomUUID().slice(0, 5)}`, windowMs: 60_000 },
+      ]);
       const after = await tx.client.query<{ v: string }>('select current_setting($1) as v', [
         'synchronous_commit',
       ]);
       return { before: before.rows[0]?.v, counted, after: after.rows[0]?.v };
     });
     expect(seen.before).toBe('on');
-    expect(seen.counted.count).toBe(1);
+    expect(seen.counted?.count).toBe(1);
     expect(seen.after).toBe('off');
     const { rows } = await t.database.pool.query<{ v: string }>('select current_setting($1) as v', [
       'synchronous_commit',
@@ -60,7 +62,7 @@ describe('intake statements', () => {
     expect(rows[0]?.v).toBe('on');
   });
 
-  it('on PostgreSQL, the count and the report insert are prepared once per connection, then only bound', async (context) => {
+  it('on PostgreSQL, the count (whatever its batch holds) and the report insert are prepared once per connection, then only bound', async (context) => {
     if (t.database.kind !== 'postgres') context.skip();
     const { rows: coalitions } = await t.database.pool.query<{ id: string }>(
       'select id from coalitions limit 1',
@@ -68,8 +70,12 @@ describe('intake statements', () => {
     const coalitionId = coalitions[0]?.id;
     if (!coalitionId) throw new Error('no coalition in the template');
     const prepared = await t.database.transaction(async (tx) => {
-      for (let i = 0; i < 2; i++) {
-        await countHit(tx.client, 'POST /api/reports:abcde', 60_000);
+      for (let i = 1; i <= 3; i++) {
+        const hits = Array.from({ length: i }, (_, k) => ({
+          key: `POST /api/reports:abcd${k}`,
+          windowMs: 60_000,
+        }));
+        await countHits(tx.client, hits);
         expect(await insertReportAnnounced(tx.db, row(coalitionId))).toBe(true);
       }
       const { rows } = await tx.client.query<{ statement: string }>(

@@ -57,6 +57,14 @@ describe('public rate limits', () => {
     expect(await storedReports(t)).toBe(21);
   });
 
+  it('requests arriving at once from one address are each counted: exactly the limit gets through', async () => {
+    // Started in one turn, they are counted together (one batch, one statement): each must still
+    // get its own count, or the limit would let a whole batch through, or refuse all of it.
+    const surge = await Promise.all(Array.from({ length: 21 }, () => postFrom('203.0.113.6')));
+    expect(surge.filter((r) => r.statusCode === 201)).toHaveLength(20);
+    expect(surge.filter((r) => r.statusCode === 429)).toHaveLength(1);
+  });
+
   it('limit receipt lookups too, so codes cannot be guessed at speed', async () => {
     const lookups = await burst(40, () =>
       t.faro.app.inject({

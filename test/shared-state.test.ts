@@ -46,6 +46,46 @@ const postTo = (on: TestFaro, headers: Record<string, string>, remoteAddress: st
     payload: buildReportInput(),
   });
 
+/** The database, its pool counting the statements sent to it. */
+function counting(real: Database) {
+  let statements = 0;
+  const database = {
+    ...real,
+    pool: new Proxy(real.pool, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (property !== 'query' || typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          statements += 1;
+          return value.apply(target, args);
+        };
+      },
+    }),
+  } as Database;
+  return { database, statements: () => statements };
+}
+
+const quiet = { error: () => undefined } as unknown as FastifyBaseLogger;
+
+/** A rate-limit store on `database` for one route, as the plugin uses it: `count` is its `incr`. */
+function storeOn(database: Database, url: string, log = quiet) {
+  const Store = databaseRateLimitStore({ database, box: a.faro.box }, log);
+  const routeStore = (store: InstanceType<typeof Store>) => ({
+    count: (key: string, max: number, windowMs = 60_000) =>
+      new Promise<{ current: number; ttl: number }>((resolve, reject) =>
+        store.incr(
+          key,
+          (error, result) => (error || !result ? reject(error) : resolve(result)),
+          windowMs,
+          max,
+        ),
+      ),
+  });
+  const root = new Store({});
+  const onRoute = (path: string) => root.child({ routeInfo: { method: 'POST', url: path } });
+  return { ...routeStore(onRoute(url)), child: (path: string) => routeStore(onRoute(path)) };
+}
+
 describe('state shared by every Faro process through the database', () => {
   it('a proof of work accepted by one process is refused by the other', async () => {
     const header = await solved(a);
@@ -132,70 +172,98 @@ describe('state shared by every Faro process through the database', () => {
   });
 
   it('a client over its limit is refused from memory until its window ends: a flood costs no write per request', async () => {
-    let writes = 0;
-    const real = a.faro.database;
-    const counting = {
-      ...real,
-      pool: new Proxy(real.pool, {
-        get(target, property, receiver) {
-          const value = Reflect.get(target, property, receiver);
-          if (property !== 'query' || typeof value !== 'function') return value;
-          return (...args: unknown[]) => {
-            writes += 1;
-            return value.apply(target, args);
-          };
-        },
-      }),
-    } as Database;
-    const log = { error: () => undefined } as unknown as FastifyBaseLogger;
-    const Store = databaseRateLimitStore({ database: counting, box: a.faro.box }, log);
-    const store = new Store({}).child({ routeInfo: { method: 'POST', url: '/api/flood-test' } });
+    const { database, statements } = counting(a.faro.database);
+    const store = storeOn(database, '/api/flood-test');
     const counts: number[] = [];
-    for (let i = 0; i < 6; i++)
-      counts.push(
-        await new Promise<number>((resolve, reject) =>
-          store.incr(
-            'f100d',
-            (error, result) => (error ? reject(error) : resolve(result?.current ?? -1)),
-            60_000,
-            2,
-          ),
-        ),
-      );
+    for (let i = 0; i < 6; i++) counts.push((await store.count('f100d', 2)).current);
     expect(counts).toEqual([1, 2, 3, 4, 5, 6]);
     // Two let through, the first refusal counted in the database; the other three refused from memory.
-    expect(writes).toBe(3);
+    expect(statements()).toBe(3);
   });
 
-  it('a counter the database cannot keep falls back to this process, said in the log, never refusing everyone', async () => {
-    const logged: string[] = [];
-    const log = {
-      error: (_: unknown, message: string) => logged.push(message),
-    } as unknown as FastifyBaseLogger;
-    const broken = {
-      pool: {
-        query: async () => {
-          throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
-        },
-      },
-    } as unknown as Database;
-    const Store = databaseRateLimitStore({ database: broken, box: a.faro.box }, log);
-    const store = new Store({}).child({ routeInfo: { method: 'POST', url: '/api/reports' } });
-    const counts: number[] = [];
-    for (let i = 0; i < 4; i++)
-      counts.push(
-        await new Promise<number>((resolve, reject) =>
-          store.incr(
-            'abcde',
-            (error, result) => (error ? reject(error) : resolve(result?.current ?? -1)),
-            60_000,
-            2,
-          ),
-        ),
-      );
-    // Counted (the plugin lets the first two through and refuses the rest), not failed.
-    expect(counts).toEqual([1, 2, 3, 4]);
-    expect(logged).toHaveLength(1);
-    expect(logged[0]).toMatch(/rate limits: the database did not count/);
+  it('requests counted at once go to the database as one statement, each with its own count', async () => {
+    const { database, statements } = counting(a.faro.database);
+    const store = storeOn(database, '/api/batch-test');
+    // One client's requests, as a surge brings them: all in one batch, counted 1..n in arrival
+    // order — the plugin refuses those over 4, so the fifth is refused.
+    const counts = await Promise.all(Array.from({ length: 5 }, () => store.count('b0001', 4)));
+    expect(counts.map((c) => c.current)).toEqual([1, 2, 3, 4, 5]);
+    expect(statements()).toBe(1);
+    // Other clients and another route in one batch, interleaved: each key counts apart (the first
+    // client, over its limit, is answered from memory: its sixth request is not in the statement).
+    const other = store.child('/api/batch-test-2');
+    const mixed = await Promise.all([
+      store.count('b0002', 4),
+      store.count('b0003', 4),
+      store.count('b0002', 4),
+      other.count('b0002', 4),
+      store.count('b0001', 4),
+      store.count('b0002', 4),
+      store.count('b0003', 4),
+    ]);
+    expect(mixed.map((c) => c.current)).toEqual([1, 1, 2, 1, 6, 3, 2]);
+    expect(statements()).toBe(2);
   });
+
+  it('a window that ended starts again with the batch that finds it ended; one still running is not extended', async () => {
+    const store = storeOn(a.faro.database, '/api/window-test');
+    await Promise.all([store.count('e0001', 9), store.count('e0001', 9), store.count('e0002', 9)]);
+    const ends = async (key: string) => {
+      const { rows } = await a.faro.database.pool.query<{ ends: string }>(
+        'select expires_at::text as ends from rate_limit_hits where key = $1',
+        [`POST /api/window-test:${key}`],
+      );
+      return rows[0]?.ends;
+    };
+    // The first key's window ends (as a minute would pass); the second's still runs.
+    await a.faro.database.pool.query(
+      `update rate_limit_hits set expires_at = now() - interval '1 second' where key = $1`,
+      ['POST /api/window-test:e0001'],
+    );
+    const running = await ends('e0002');
+    const counts = await Promise.all([
+      store.count('e0001', 9, 120_000),
+      store.count('e0002', 9, 120_000),
+      store.count('e0001', 9, 120_000),
+    ]);
+    expect(counts.map((c) => c.current)).toEqual([1, 2, 2]);
+    // A new window, of the length the requests that started it asked for.
+    expect(counts[0]?.ttl).toBeGreaterThan(60_000);
+    expect(counts[2]?.ttl).toBe(counts[0]?.ttl);
+    // The running window keeps its end: the requests after its first do not move it.
+    expect(await ends('e0002')).toBe(running);
+    expect(counts[1]?.ttl).toBeLessThanOrEqual(60_000);
+  });
+
+  it.each([
+    ['a lost connection', new Error('connect ECONNREFUSED 127.0.0.1:5432'), 1],
+    // Refused by the database (a SQLSTATE): tried again one request at a time, each failing too.
+    ['a refusal', Object.assign(new Error('terminating connection'), { code: '57P01' }), 1 + 4],
+  ])(
+    'a counter the database cannot keep (%s) falls back to this process for each request of the batch, said in the log, never refusing everyone',
+    async (_, failure, tries) => {
+      const logged: string[] = [];
+      const log = {
+        error: (_: unknown, message: string) => logged.push(message),
+      } as unknown as FastifyBaseLogger;
+      let statements = 0;
+      const broken = {
+        pool: {
+          query: async () => {
+            statements += 1;
+            throw failure;
+          },
+        },
+      } as unknown as Database;
+      const store = storeOn(broken, '/api/reports', log);
+      // Four requests at once (one batch), then one alone.
+      const counts = await Promise.all(Array.from({ length: 4 }, () => store.count('abcde', 2)));
+      counts.push(await store.count('abcde', 2));
+      // Counted (the plugin lets the first two through and refuses the rest), not failed.
+      expect(counts.map((c) => c.current)).toEqual([1, 2, 3, 4, 5]);
+      expect(statements).toBe(tries + 1);
+      expect(logged).toHaveLength(1);
+      expect(logged[0]).toMatch(/rate limits: the database did not count/);
+    },
+  );
 });

@@ -3,10 +3,11 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { Database } from '../db/database.js';
+import { groupCommit } from '../db/group-commit.js';
 import { clientKeyOf } from './client-address.js';
 import { AppError } from './errors.js';
 import { loggableError } from './logger.js';
-import { countHit, sweepHits } from './rate-limit-store.repo.js';
+import { countHits, type Hit, sweepHits } from './rate-limit-store.repo.js';
 
 /**
  * How much of the address's digest names a counter: 20 bits, so each stands for thousands of IPv4
@@ -51,10 +52,22 @@ const SWEEP_EVERY_MS = 10_000;
 const SWEEP_LIMIT = 1000;
 /** How many keys the fallback (database unreachable) keeps in memory; and the refusals remembered. */
 const FALLBACK_KEYS = 5000;
+/**
+ * Batches of counts on their way at once, and counts in one batch. Two: while one batch is on its
+ * way the next gathers, so a lone request never waits for company, and in a surge the counts take
+ * at most two of the pool's connections — the rest stay for the reports themselves and the board.
+ * 64: the statement's parameters are arrays (its text does not grow), but a batch holds its rows'
+ * locks until it commits, and another process counting one of those keys waits that long.
+ */
+const COUNT_BATCHES_IN_FLIGHT = 2;
+const COUNTS_PER_BATCH = 64;
 
 /**
- * A store for @fastify/rate-limit whose counters are rows of `rate_limit_hits` (one upsert per
- * request, rate-limit-store.repo.ts), so N processes give the limit once, not N times.
+ * A store for @fastify/rate-limit whose counters are rows of `rate_limit_hits` (an upsert,
+ * rate-limit-store.repo.ts), so N processes give the limit once, not N times. A lone request is
+ * counted at once; in a surge the requests that arrive while earlier counts are on their way are
+ * counted together, in one statement (`groupCommit`): the database spends a statement and a commit
+ * per batch, not per request.
  *
  * When the database does not answer the count, the store falls back to counting in this process's
  * memory, as the plugin did before (windows from the first request): neither fail-open nor
@@ -73,6 +86,10 @@ const FALLBACK_KEYS = 5000;
 export function databaseRateLimitStore(deps: RateLimitDeps, log: FastifyBaseLogger) {
   let lastSweep = Date.now();
   let lastWarning = 0;
+  const countRequest = groupCommit((hits: readonly Hit[]) => countHits(deps.database.pool, hits), {
+    inFlight: COUNT_BATCHES_IN_FLIGHT,
+    maxBatch: COUNTS_PER_BATCH,
+  });
   const fallback = new Map<string, { count: number; endsAt: number }>();
   const refused = new Map<string, { count: number; endsAt: number }>();
   const remember = (map: typeof refused, key: string, entry: { count: number; endsAt: number }) => {
@@ -118,7 +135,8 @@ export function databaseRateLimitStore(deps: RateLimitDeps, log: FastifyBaseLogg
         return;
       }
       if (over) refused.delete(rowKey);
-      countHit(deps.database.pool, rowKey, timeWindow).then(
+      // A batch the database did not count fails each of its requests: each falls back here.
+      countRequest({ key: rowKey, windowMs: timeWindow }).then(
         ({ count, ttlMs }) => {
           sweep();
           if (count > max) remember(refused, rowKey, { count, endsAt: Date.now() + ttlMs });
