@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupCommit, refusedByDatabase } from './group-commit.js';
+import { groupCommit, integrityViolation } from './group-commit.js';
 
 /** A `run` that records its batches and answers each when told to. */
 function recorder() {
@@ -61,7 +61,7 @@ describe('groupCommit', () => {
     await expect(Promise.all(all)).resolves.toEqual([10, 20, 30, 40, 50]);
   });
 
-  it('tries a batch the database refused one call at a time: only the bad call fails', async () => {
+  it('tries a batch refused for one row one call at a time, when the caller says so: only the bad call fails', async () => {
     const batches: number[][] = [];
     const refused = Object.assign(new Error('duplicate key'), { code: '23505' });
     const call = groupCommit(
@@ -70,7 +70,7 @@ describe('groupCommit', () => {
         if (items.includes(3)) throw refused;
         return items.map((n) => n * 10);
       },
-      { inFlight: 1, maxBatch: 8 },
+      { inFlight: 1, maxBatch: 8, retryAlone: integrityViolation },
     );
     const results = await Promise.allSettled([1, 2, 3, 4].map(call));
     expect(batches).toEqual([[1, 2, 3, 4], [1], [2], [3], [4]]);
@@ -82,26 +82,52 @@ describe('groupCommit', () => {
     ]);
   });
 
-  it('fails every call of a batch lost on the way (no SQLSTATE) without running it again', async () => {
+  it.each([
+    ['lost on the way', new Error('Connection terminated unexpectedly')],
+    [
+      'ended by a shutdown (it may have committed)',
+      Object.assign(new Error('terminating'), { code: '57P01' }),
+    ],
+    [
+      'refused with everything else (too many connections)',
+      Object.assign(new Error('too many'), { code: '53300' }),
+    ],
+    ['refused read-only after a failover', Object.assign(new Error('read-only'), { code: '25006' })],
+  ])('fails every call of a batch %s without running it again', async (_, failure) => {
     const batches: number[][] = [];
     const call = groupCommit(
       async (items: readonly number[]) => {
         batches.push([...items]);
-        throw new Error('Connection terminated unexpectedly');
+        throw failure;
       },
-      { inFlight: 1, maxBatch: 8 },
+      { inFlight: 1, maxBatch: 8, retryAlone: integrityViolation },
     );
     const results = await Promise.allSettled([1, 2, 3].map(call));
     expect(batches).toEqual([[1, 2, 3]]);
     expect(results.every((r) => r.status === 'rejected')).toBe(true);
   });
 
-  it('tells a database refusal from a lost connection', () => {
-    expect(refusedByDatabase({ code: '23505' })).toBe(true);
-    expect(refusedByDatabase({ code: '57P01' })).toBe(true);
-    expect(refusedByDatabase({ code: 'ECONNRESET' })).toBe(false);
-    expect(refusedByDatabase({ code: 'EPIPE' })).toBe(false);
-    expect(refusedByDatabase(new Error('Connection terminated'))).toBe(false);
-    expect(refusedByDatabase(null)).toBe(false);
+  it('fails the batch of a run that throws before it returns, and goes on with the next', async () => {
+    let runs = 0;
+    const call = groupCommit(
+      (items: readonly number[]) => {
+        runs += 1;
+        if (runs === 1) throw new Error('thrown at once');
+        return Promise.resolve(items.map((n) => n * 10));
+      },
+      { inFlight: 1, maxBatch: 8 },
+    );
+    await expect(call(1)).rejects.toThrow('thrown at once');
+    await expect(call(2)).resolves.toBe(20);
+  });
+
+  it("takes only a broken constraint for one row's fault", () => {
+    expect(integrityViolation({ code: '23505' })).toBe(true);
+    expect(integrityViolation({ code: '23503' })).toBe(true);
+    expect(integrityViolation({ code: '57P01' })).toBe(false);
+    expect(integrityViolation({ code: '53300' })).toBe(false);
+    expect(integrityViolation({ code: 'ECONNRESET' })).toBe(false);
+    expect(integrityViolation(new Error('Connection terminated'))).toBe(false);
+    expect(integrityViolation(null)).toBe(false);
   });
 });

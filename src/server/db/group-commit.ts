@@ -11,18 +11,23 @@
  * spending its time on per-statement overhead (parse, bind, commit, wake-ups
  * of the database's process) instead of rows.
  *
- * A batch the database refused (an error with a SQLSTATE: nothing of that
- * statement was written) is tried again one call at a time, so one bad row — a
- * drawn-twice receipt code, say — fails only its own call. A batch that failed
- * any other way (the connection dropped: it may or may not have committed) fails
- * every call in it with that error, as a lone statement would have: running it
- * again could write a row twice.
+ * A batch fails every call in it with its error, as a lone statement would
+ * have — unless the caller says the error is one row's (`retryAlone`: a
+ * receipt code drawn twice, say), and then it is tried again one call at a time,
+ * so only that row's call fails. Only an error the database gave for a row it
+ * refused may be: it says the statement wrote nothing. Not a lost connection, a
+ * shutdown or a failover (the statement may have committed: running it again
+ * could write a row twice), nor a database refusing everything (too many
+ * connections, read-only, disk full: retrying each call one by one would only
+ * make every caller wait longer).
  */
 export interface GroupCommitOptions {
   /** Batches running at once; more calls wait and go together when one returns. */
   inFlight: number;
   /** The most calls in one batch (a statement's text, or its parameters, grows with it). */
   maxBatch: number;
+  /** Whether a batch's error is one row's, so that the batch is tried again one call at a time. */
+  retryAlone?: (error: unknown) => boolean;
 }
 
 interface Waiting<T, R> {
@@ -32,13 +37,13 @@ interface Waiting<T, R> {
 }
 
 /**
- * True when the database answered the statement with an error (a SQLSTATE: classes 00–58, F0, HV,
- * P0, XX): the statement wrote nothing. Not a Node error code (`EPIPE`, `ECONNRESET`): those say the
- * connection failed, and whether the statement committed is unknown.
+ * True when the database refused a row for breaking a constraint (SQLSTATE class 23: a unique key,
+ * a foreign key, a check): the statement wrote nothing and the session is as it was. One row's
+ * fault, never the connection's.
  */
-export function refusedByDatabase(error: unknown): boolean {
+export function integrityViolation(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^([0-9][0-9A-Z]|F0|HV|P0|XX)[0-9A-Z]{3}$/.test(code);
+  return typeof code === 'string' && /^23[0-9A-Z]{3}$/.test(code);
 }
 
 /**
@@ -69,7 +74,9 @@ export function groupCommit<T, R>(
     while (running < options.inFlight && queue.length > 0) {
       const batch = queue.splice(0, options.maxBatch);
       running += 1;
-      run(batch.map((waiting) => waiting.item))
+      // A `run` that throws before it returns its promise fails its batch like one that rejects.
+      Promise.resolve()
+        .then(() => run(batch.map((waiting) => waiting.item)))
         .then(
           (results) => {
             batch.forEach((waiting, i) => {
@@ -77,7 +84,7 @@ export function groupCommit<T, R>(
             });
           },
           async (error: unknown) => {
-            if (batch.length === 1 || !refusedByDatabase(error)) {
+            if (batch.length === 1 || !options.retryAlone?.(error)) {
               for (const waiting of batch) waiting.reject(error);
               return;
             }

@@ -13,7 +13,7 @@ import {
 import { isVerdict } from '../../../shared/report-fields.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database, Tx } from '../../db/database.js';
-import { groupCommit } from '../../db/group-commit.js';
+import { groupCommit, integrityViolation } from '../../db/group-commit.js';
 import { AppError } from '../../http/errors.js';
 import type { ReportIntake } from '../../metrics/metrics.js';
 import type { ZoneService } from '../zones/zones.service.js';
@@ -90,6 +90,8 @@ export interface ReportService {
 
 const UNIQUE_VIOLATION = '23505';
 const RECEIPT_ATTEMPTS = 5;
+/** The unique index on receipt codes (schema/reports.ts): the one broken key a new draw mends. */
+const RECEIPT_KEY = 'reports_receipt';
 /**
  * Report inserts outside a transaction go by group commit: in a surge, the reports that come in
  * while two statements are on their way go together in the next (up to 16 rows: the statement's
@@ -134,7 +136,8 @@ export function createReportService(deps: {
   const reveal: Reveal = (reportId, sealed) => openRestricted(deps.box, reportId, sealed);
   const insertGathered = groupCommit(
     (rows: readonly NewReportRow[]) => insertReportsAnnounced(database.db, rows),
-    INSERT_BATCHES,
+    // A batch refused for one row (its receipt drawn twice) goes again row by row: only that row fails.
+    { ...INSERT_BATCHES, retryAlone: integrityViolation },
   );
 
   return {
@@ -194,15 +197,20 @@ export function createReportService(deps: {
                   return inserted;
                 })
               : await insertGathered(row);
-          if (!stored && extras.sourceRef) {
-            const seen = await findReportBySource(database.db, channel, extras.sourceRef);
+          if (!stored) {
+            const seen = extras.sourceRef
+              ? await findReportBySource(database.db, channel, extras.sourceRef)
+              : undefined;
             if (seen) return { ...seen, duplicate: true };
+            // Never a receipt for a report that is not stored.
+            throw new Error('the report was not stored');
           }
           deps.onStored?.(extras.scriptless ? 'web_scriptless' : channel);
           return { id, receipt, duplicate: false, photosAttached };
         } catch (error) {
-          // A receipt code drawn twice: draw another.
-          const collided = (error as { code?: string }).code === UNIQUE_VIOLATION;
+          // A receipt code drawn twice: draw another (any other broken key is not the draw's fault).
+          const { code, constraint } = error as { code?: string; constraint?: string };
+          const collided = code === UNIQUE_VIOLATION && constraint === RECEIPT_KEY;
           if (!collided || attempt >= RECEIPT_ATTEMPTS) throw error;
         }
       }
