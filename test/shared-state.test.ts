@@ -237,8 +237,9 @@ describe('state shared by every Faro process through the database', () => {
 
   it.each([
     ['a lost connection', new Error('connect ECONNREFUSED 127.0.0.1:5432'), 1],
-    // Refused by the database (a SQLSTATE): tried again one request at a time, each failing too.
-    ['a refusal', Object.assign(new Error('terminating connection'), { code: '57P01' }), 1 + 4],
+    // Not tried again one request at a time: a count's batch has no one request to blame, and a
+    // database refusing everything would only make every request wait in turn.
+    ['a refusal', Object.assign(new Error('terminating connection'), { code: '57P01' }), 1],
   ])(
     'a counter the database cannot keep (%s) falls back to this process for each request of the batch, said in the log, never refusing everyone',
     async (_, failure, tries) => {
@@ -266,4 +267,18 @@ describe('state shared by every Faro process through the database', () => {
       expect(logged[0]).toMatch(/rate limits: the database did not count/);
     },
   );
+
+  it('a count the database never answers (a connection that stopped answering) is made in this process in time', async () => {
+    const logged: string[] = [];
+    const log = {
+      error: (_: unknown, message: string) => logged.push(message),
+    } as unknown as FastifyBaseLogger;
+    const silent = {
+      pool: { query: () => new Promise(() => undefined) },
+    } as unknown as Database;
+    const store = storeOn(silent, '/api/reports', log);
+    const counts = await Promise.all(Array.from({ length: 3 }, () => store.count('51e17', 2)));
+    expect(counts.map((c) => c.current)).toEqual([1, 2, 3]);
+    expect(logged).toHaveLength(1);
+  });
 });

@@ -78,9 +78,14 @@ export async function countHits(executor: SqlExecutor, hits: readonly Hit[]): Pr
   });
 }
 
-/** Deletes up to `limit` rows whose window has ended (they only hold a count nobody needs). */
+/**
+ * Deletes up to `limit` rows whose window has ended (they only hold a count nobody needs). Rows a
+ * count holds just now are skipped, not waited for: waiting, the sweep would delete the row that
+ * count had just renewed (its new window's first requests forgotten), and, taking its rows in no
+ * particular order while a count takes a batch's rows in key order, could deadlock with it.
+ */
 export async function sweepHits(db: Drizzle, limit: number): Promise<void> {
   await db.execute(sql`
-    delete from rate_limit_hits where key in (
-      select key from rate_limit_hits where expires_at <= now() limit ${limit})`);
+    delete from rate_limit_hits where expires_at <= now() and key in (
+      select key from rate_limit_hits where expires_at <= now() limit ${limit} for update skip locked)`);
 }

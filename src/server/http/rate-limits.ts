@@ -61,6 +61,12 @@ const FALLBACK_KEYS = 5000;
  */
 const COUNT_BATCHES_IN_FLIGHT = 2;
 const COUNTS_PER_BATCH = 64;
+/**
+ * How long a request waits for its count before it is counted in this process instead: a count is
+ * a few milliseconds; one that takes seconds sits behind a connection that stopped answering (a
+ * failover), and the report behind it must not wait for TCP to give up.
+ */
+const COUNT_DEADLINE_MS = 2_000;
 
 /**
  * A store for @fastify/rate-limit whose counters are rows of `rate_limit_hits` (an upsert,
@@ -96,6 +102,16 @@ export function databaseRateLimitStore(deps: RateLimitDeps, log: FastifyBaseLogg
     map.set(key, entry);
     // The oldest key goes first (a Map keeps insertion order).
     if (map.size > FALLBACK_KEYS) map.delete(map.keys().next().value ?? '');
+  };
+
+  /** Says, at most once a minute, that the database did not count. */
+  const warn = (error: unknown) => {
+    if (Date.now() - lastWarning <= 60_000) return;
+    lastWarning = Date.now();
+    log.error(
+      { error: loggableError(error) },
+      'rate limits: the database did not count a request; counting in this process until it does',
+    );
   };
 
   const countInMemory = (key: string, windowMs: number): Counted => {
@@ -135,21 +151,30 @@ export function databaseRateLimitStore(deps: RateLimitDeps, log: FastifyBaseLogg
         return;
       }
       if (over) refused.delete(rowKey);
-      // A batch the database did not count fails each of its requests: each falls back here.
+      // A batch the database did not count fails each of its requests: each falls back here. So
+      // does a count not answered in time (a connection that stopped answering holds its batch):
+      // the request goes on, counted here; the database's late answer is dropped.
+      let answered = false;
+      const late = setTimeout(() => {
+        if (answered) return;
+        answered = true;
+        warn(new Error(`no count from the database within ${COUNT_DEADLINE_MS} ms`));
+        callback(null, countInMemory(rowKey, timeWindow));
+      }, COUNT_DEADLINE_MS);
       countRequest({ key: rowKey, windowMs: timeWindow }).then(
         ({ count, ttlMs }) => {
+          clearTimeout(late);
+          if (answered) return;
+          answered = true;
           sweep();
           if (count > max) remember(refused, rowKey, { count, endsAt: Date.now() + ttlMs });
           callback(null, { current: count, ttl: ttlMs });
         },
         (error: unknown) => {
-          if (Date.now() - lastWarning > 60_000) {
-            lastWarning = Date.now();
-            log.error(
-              { error: loggableError(error) },
-              'rate limits: the database did not count a request; counting in this process until it does',
-            );
-          }
+          clearTimeout(late);
+          if (answered) return;
+          answered = true;
+          warn(error);
           callback(null, countInMemory(rowKey, timeWindow));
         },
       );
