@@ -185,7 +185,16 @@ export async function openPglite(lite: PGlite): Promise<Database> {
 }
 
 function openPostgres(url: string, poolSize: number, log?: (msg: string) => void): Database {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'faro' });
+  // TCP keep-alive from 10 s idle: a pooled connection that died without a word (a failover) is
+  // found out and replaced rather than handed the next statement — with a batch of reports or
+  // counts behind it — to wait until TCP gives up.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    application_name: 'faro',
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+  });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', (error) => log?.(`database pool error: ${error.message}`));
   const listeners = new Set<pg.Client>();
