@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/server/db/database.js';
+import { sweepHits } from '../src/server/http/rate-limit-store.repo.js';
 import { databaseRateLimitStore } from '../src/server/http/rate-limits.js';
 import { createSmsChannel } from '../src/server/modules/alerts/channels/sms.js';
 import { smsCost } from '../src/server/modules/alerts/sms-segments.js';
@@ -267,6 +268,35 @@ describe('state shared by every Faro process through the database', () => {
       expect(logged[0]).toMatch(/rate limits: the database did not count/);
     },
   );
+
+  it('the sweep of ended windows passes over a window a count is renewing, without waiting for it', async (context) => {
+    // One session on PGlite: nothing else can hold a row while the sweep runs.
+    if (a.faro.database.kind !== 'postgres') context.skip();
+    const { pool } = a.faro.database;
+    const key = `POST /api/sweep-test:${Date.now()}`;
+    await pool.query(
+      `insert into rate_limit_hits (key, expires_at, count) values ($1, now() - interval '1 second', 3)`,
+      [key],
+    );
+    const renewing = await pool.connect();
+    try {
+      await renewing.query('begin');
+      // A count renewing the ended window holds its row until it commits.
+      await renewing.query(
+        `update rate_limit_hits set count = 1, expires_at = now() + interval '1 minute' where key = $1`,
+        [key],
+      );
+      // Waiting for that row, the sweep would hang here (the count commits only after it).
+      await sweepHits(a.faro.database.db, 1000);
+      await renewing.query('commit');
+    } finally {
+      renewing.release();
+    }
+    const { rows } = await pool.query<{ count: number }>('select count from rate_limit_hits where key = $1', [
+      key,
+    ]);
+    expect(rows).toEqual([{ count: 1 }]);
+  });
 
   it('a count the database never answers (a connection that stopped answering) is made in this process in time', async () => {
     const logged: string[] = [];
