@@ -76,6 +76,15 @@ describe('reports stored together', () => {
     expect(events.every((e) => e.coalition_id === coalitionId)).toBe(true);
   });
 
+  it('rows giving different columns are stored each with its own, in the same call', async () => {
+    const { senderDigest: _left, ...without } = row();
+    const batch = [row(), without, row()];
+    expect(await insertReportsAnnounced(t.faro.database.db, batch)).toEqual([true, true, true]);
+    const ids = batch.map((r) => r.id);
+    expect((await stored(ids)).size).toBe(3);
+    expect((await announced(ids)).length).toBe(3);
+  });
+
   it('a row the database refuses (a receipt drawn twice) fails its whole statement: nothing of it is stored', async () => {
     const first = row();
     await insertReportsAnnounced(t.faro.database.db, [first]);

@@ -61,7 +61,7 @@ function insertReportStatement(
  * from a provider's message already stored (same channel and source) is not
  * inserted again: false in its place of the result (true for each row stored).
  * Several rows are what group commit gathers in a surge (`reports.service.ts`);
- * they must give their id and the same columns.
+ * each must give its id (rows giving different columns go in statements of their own).
  *
  * The hottest statement of intake: its text is made once per set of columns and
  * number of rows (not rebuilt by the query builder for every report) and prepared
@@ -72,28 +72,36 @@ export async function insertReportsAnnounced(
   db: OwnDrizzle,
   rows: readonly NewReportRow[],
 ): Promise<boolean[]> {
-  const first = rows[0];
-  if (!first) return [];
-  const keys = (Object.keys(first) as (keyof NewReportRow)[]).filter(
-    (key) => first[key] !== undefined && key in REPORT_COLUMNS,
-  );
-  const values: unknown[] = [];
-  for (const row of rows) {
-    const given = Object.keys(row).filter((key) => row[key as keyof NewReportRow] !== undefined);
-    if (given.length !== keys.length || keys.some((key) => row[key] === undefined) || !row.id) {
-      // The id tells which rows were stored (the others came from a message already seen).
-      throw new Error('insertReportsAnnounced: every row must give its id and the same columns');
+  // Rows giving different columns (a column left undefined in some) go in statements of their own.
+  const byColumns = new Map<string, { keys: (keyof NewReportRow)[]; at: number[] }>();
+  rows.forEach((row, at) => {
+    if (!row.id) throw new Error('insertReportsAnnounced: every row must give its id');
+    const keys = (Object.keys(row) as (keyof NewReportRow)[]).filter(
+      (key) => row[key] !== undefined && key in REPORT_COLUMNS,
+    );
+    const signature = keys.join(',');
+    const group = byColumns.get(signature);
+    if (group) group.at.push(at);
+    else byColumns.set(signature, { keys, at: [at] });
+  });
+  const stored: boolean[] = rows.map(() => false);
+  for (const { keys, at } of byColumns.values()) {
+    const values: unknown[] = [];
+    for (const i of at) {
+      const row = rows[i] as NewReportRow;
+      for (const key of keys) {
+        const value = row[key];
+        values.push(value === null ? null : REPORT_COLUMNS[key].mapToDriverValue(value));
+      }
     }
-    for (const key of keys) {
-      const value = row[key];
-      values.push(value === null ? null : REPORT_COLUMNS[key].mapToDriverValue(value));
-    }
+    const { name, text } = insertReportStatement(keys, at.length);
+    const result = await db.$client.query<{ subject_id: string }>(prepared(db.$client, name, text, values));
+    if (result.rows.length > 0) eventsRecorded(db);
+    // The id tells which rows were stored (the others came from a message already seen).
+    const inserted = new Set(result.rows.map((row) => row.subject_id));
+    for (const i of at) stored[i] = inserted.has(rows[i]?.id as string);
   }
-  const { name, text } = insertReportStatement(keys, rows.length);
-  const result = await db.$client.query<{ subject_id: string }>(prepared(db.$client, name, text, values));
-  if (result.rows.length > 0) eventsRecorded(db);
-  const stored = new Set(result.rows.map((row) => row.subject_id));
-  return rows.map((row) => stored.has(row.id as string));
+  return stored;
 }
 
 /** One report: `insertReportsAnnounced` with one row. */
