@@ -76,7 +76,7 @@ describe('reports stored together', () => {
     expect(events.every((e) => e.coalition_id === coalitionId)).toBe(true);
   });
 
-  it('rows giving different columns are stored each with its own, in the same call', async () => {
+  it('rows giving different columns are stored together, each column a row leaves out taking its default', async () => {
     const { senderDigest: _left, ...without } = row();
     const batch = [row(), without, row()];
     expect(await insertReportsAnnounced(t.faro.database.db, batch)).toEqual([true, true, true]);

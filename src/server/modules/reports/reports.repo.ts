@@ -9,38 +9,46 @@ export type NewReportRow = typeof reports.$inferInsert;
 
 /** The reports table's columns, by property name (what a row to insert names them). */
 const REPORT_COLUMNS = getTableColumns(reports);
-// insertReportAnnounced writes its statement itself, so the query builder's JS defaults
+// insertReportsAnnounced writes its statement itself, so the query builder's JS defaults
 // ($defaultFn, $onUpdate) would not run: the table must have none (database defaults are fine).
 for (const column of Object.values(REPORT_COLUMNS)) {
   if (column.defaultFn || column.onUpdateFn)
-    throw new Error(`reports.${column.name} has a JS default: give it to insertReportAnnounced's rows`);
+    throw new Error(`reports.${column.name} has a JS default: give it to insertReportsAnnounced's rows`);
 }
-/** The insert-and-record statement, per set of columns given and number of rows: its name and text. */
+type ReportKey = keyof typeof REPORT_COLUMNS;
+const REPORT_KEYS = Object.keys(REPORT_COLUMNS) as ReportKey[];
+/** The insert-and-record statement, per set of columns and the cells each row gives: its name and text. */
 const insertStatements = new Map<string, { name: string; text: string }>();
 
 /**
- * The statement of `insertReportsAnnounced` for `count` rows giving these columns: built once,
- * then reused (the columns are the same on every intake; the row counts are those of group commit).
+ * The statement of `insertReportsAnnounced` for rows giving these columns — each row the cells
+ * `given` marks, the others its database default: built once, then reused (every intake gives the
+ * same columns; the row counts are those of group commit).
  */
 function insertReportStatement(
-  keys: readonly (keyof typeof REPORT_COLUMNS)[],
-  count: number,
+  keys: readonly ReportKey[],
+  given: readonly (readonly boolean[])[],
 ): { name: string; text: string } {
-  const signature = `${keys.join(',')}:${count}`;
+  const signature = `${keys.join(',')}:${given.map((cells) => cells.map(Number).join('')).join('|')}`;
   let statement = insertStatements.get(signature);
   if (!statement) {
     const names = keys.map((key) => `"${REPORT_COLUMNS[key].name}"`).join(', ');
     const coalitionAt = keys.indexOf('coalitionId');
     const cellAt = keys.indexOf('fineCell');
-    const rows = Array.from({ length: count }, (_, r) => {
-      const param = (i: number) => r * keys.length + i + 1;
-      // No zone given: the one holding the report's fine cell (none outside every zone), found in this statement.
-      const params = keys.map((key, i) =>
-        key === 'zoneId' && coalitionAt >= 0 && cellAt >= 0
-          ? `coalesce($${param(i)}::uuid, ${zoneOfCellSql(param(coalitionAt), param(cellAt))})`
-          : `$${param(i)}`,
-      );
-      return `(${params.join(', ')})`;
+    let next = 0;
+    const rows = given.map((cells) => {
+      const params = cells.map((present) => (present ? ++next : 0));
+      const coalition = params[coalitionAt] ?? 0;
+      const cell = params[cellAt] ?? 0;
+      const values = keys.map((key, i) => {
+        const param = params[i] ?? 0;
+        if (param === 0) return 'default';
+        // No zone given: the one holding the report's fine cell (none outside every zone), found in this statement.
+        return key === 'zoneId' && coalition > 0 && cell > 0
+          ? `coalesce($${param}::uuid, ${zoneOfCellSql(coalition, cell)})`
+          : `$${param}`;
+      });
+      return `(${values.join(', ')})`;
     });
     const text = `with subject as (
         insert into "reports" (${names}) values ${rows.join(', ')}
@@ -61,7 +69,8 @@ function insertReportStatement(
  * from a provider's message already stored (same channel and source) is not
  * inserted again: false in its place of the result (true for each row stored).
  * Several rows are what group commit gathers in a surge (`reports.service.ts`);
- * each must give its id (rows giving different columns go in statements of their own).
+ * each must give its id. A column some rows leave undefined takes its default in
+ * those rows, in the same statement: all of them are stored, or none.
  *
  * The hottest statement of intake: its text is made once per set of columns and
  * number of rows (not rebuilt by the query builder for every report) and prepared
@@ -72,36 +81,24 @@ export async function insertReportsAnnounced(
   db: OwnDrizzle,
   rows: readonly NewReportRow[],
 ): Promise<boolean[]> {
-  // Rows giving different columns (a column left undefined in some) go in statements of their own.
-  const byColumns = new Map<string, { keys: (keyof NewReportRow)[]; at: number[] }>();
-  rows.forEach((row, at) => {
-    if (!row.id) throw new Error('insertReportsAnnounced: every row must give its id');
-    const keys = (Object.keys(row) as (keyof NewReportRow)[]).filter(
-      (key) => row[key] !== undefined && key in REPORT_COLUMNS,
-    );
-    const signature = keys.join(',');
-    const group = byColumns.get(signature);
-    if (group) group.at.push(at);
-    else byColumns.set(signature, { keys, at: [at] });
-  });
-  const stored: boolean[] = rows.map(() => false);
-  for (const { keys, at } of byColumns.values()) {
-    const values: unknown[] = [];
-    for (const i of at) {
-      const row = rows[i] as NewReportRow;
-      for (const key of keys) {
-        const value = row[key];
-        values.push(value === null ? null : REPORT_COLUMNS[key].mapToDriverValue(value));
-      }
+  if (rows.length === 0) return [];
+  // The id tells which rows were stored (the others came from a message already seen).
+  if (rows.some((row) => !row.id)) throw new Error('insertReportsAnnounced: every row must give its id');
+  const keys = REPORT_KEYS.filter((key) => rows.some((row) => row[key] !== undefined));
+  const given = rows.map((row) => keys.map((key) => row[key] !== undefined));
+  const values: unknown[] = [];
+  for (const row of rows) {
+    for (const key of keys) {
+      const value = row[key];
+      if (value === undefined) continue;
+      values.push(value === null ? null : REPORT_COLUMNS[key].mapToDriverValue(value));
     }
-    const { name, text } = insertReportStatement(keys, at.length);
-    const result = await db.$client.query<{ subject_id: string }>(prepared(db.$client, name, text, values));
-    if (result.rows.length > 0) eventsRecorded(db);
-    // The id tells which rows were stored (the others came from a message already seen).
-    const inserted = new Set(result.rows.map((row) => row.subject_id));
-    for (const i of at) stored[i] = inserted.has(rows[i]?.id as string);
   }
-  return stored;
+  const { name, text } = insertReportStatement(keys, given);
+  const result = await db.$client.query<{ subject_id: string }>(prepared(db.$client, name, text, values));
+  if (result.rows.length > 0) eventsRecorded(db);
+  const stored = new Set(result.rows.map((row) => row.subject_id));
+  return rows.map((row) => stored.has(row.id as string));
 }
 
 /** One report: `insertReportsAnnounced` with one row. */
