@@ -87,3 +87,28 @@ describe('intake statements', () => {
     expect(prepared.filter((text) => text.includes('insert into "reports"'))).toHaveLength(1);
   });
 });
+
+// A statement that fails while it runs leaves the database answering every later caller with its
+// own answers — on PGlite too, whose one in-process session every pool client shares.
+describe('after a statement the database refused', () => {
+  it('the next queries get their own answers', async () => {
+    const key = `test:${randomUUID()}`;
+    const insert = `with added as (
+        insert into rate_limit_hits (key, expires_at, count) values ($1, now(), 1) returning key
+      ) select key from added`;
+    await t.database.pool.query(insert, [key]);
+    await expect(t.database.pool.query(insert, [key])).rejects.toMatchObject({ code: '23505' });
+    for (let i = 0; i < 3; i++) {
+      const { rows } = await t.database.pool.query<{ n: number }>('select $1::int as n', [i]);
+      expect(rows).toEqual([{ n: i }]);
+    }
+    await expect(t.database.pool.query('select 1 / $1::int as n', [0])).rejects.toMatchObject({
+      code: '22012',
+    });
+    const { rows } = await t.database.pool.query<{ key: string }>(
+      'select key from rate_limit_hits where key = $1',
+      [key],
+    );
+    expect(rows).toEqual([{ key }]);
+  });
+});

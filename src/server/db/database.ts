@@ -134,7 +134,7 @@ export async function openDatabase(
  * with any statement that returns rows and fails while it runs (a unique violation in an
  * `insert … returning`). PGlite runs in this process: a failed statement leaves its session as it
  * was, so the client is kept. (pg-pool 3's `_release`, pinned with the package; the test
- * `pglite-session.test.ts` fails if an upgrade changes it.)
+ * `ingest-statements.test.ts` fails if an upgrade changes it.)
  */
 class OneSessionPool extends pg.Pool {
   constructor(config: pg.PoolConfig) {
