@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mayHaveArrived } from '../src/server/modules/alerts/channels/outcome.js';
 import {
   cancelAlert,
   deliveriesOf,
@@ -23,6 +24,8 @@ let t: TestFaro;
 let push: Awaited<ReturnType<typeof startPushService>>;
 let slow: http.Server;
 let slowRequests = 0;
+/** Requests the slow push service got, per path (one per recipient: `/push/<i>`). */
+const requestsTo = new Map<string, number>();
 let answerAfterMs = 300;
 let dispatcher: StaffSession;
 let approver: StaffSession;
@@ -32,6 +35,7 @@ beforeAll(async () => {
   push = await startPushService();
   slow = http.createServer((request, response) => {
     slowRequests += 1;
+    requestsTo.set(request.url ?? '', (requestsTo.get(request.url ?? '') ?? 0) + 1);
     request.resume();
     setTimeout(() => response.writeHead(201).end(), answerAfterMs);
   });
@@ -86,14 +90,32 @@ describe('a follow-up beside a busy alert', () => {
     expect(Date.now() - started).toBeLessThan(8000);
     answerAfterMs = 0;
 
-    // Nothing of the alert left after its cancel, and whoever it may have reached gets the cancel.
+    // Nothing of the alert left after its cancel, and whoever it may have reached gets the cancel —
+    // nobody else: the pushes the alert's sender held back unsent when the cancel came (claimed, on
+    // their way when the cancel was approved) are withdrawn, and so are the cancel's to them.
     await t.faro.jobs.drain(t.faro.jobDefinitions.alertSend, 60_000);
     const original = await deliveriesOf(t.faro, alert.id, fakes);
     expect(original.filter((o) => o.state === 'queued' || o.state === 'sending')).toEqual([]);
-    const reached = original
-      .filter((o) => o.state === 'sent' || o.state === 'withdrawn')
-      .map((o) => o.subscription_id);
+    const reached = new Set(
+      original
+        .filter((o) => o.state === 'sent' || (o.error !== null && mayHaveArrived(o.error)))
+        .map((o) => o.subscription_id),
+    );
+    const heldBack = original.filter((o) => o.state === 'withdrawn' && o.error === 'alert_ended');
+    expect(heldBack.length).toBeGreaterThan(0);
     const followed = await deliveriesOf(t.faro, cancel.id, fakes);
-    expect(followed.map((o) => o.subscription_id).sort()).toEqual(reached.sort());
+    expect(
+      followed
+        .filter((o) => o.state === 'sent')
+        .map((o) => o.subscription_id)
+        .sort(),
+    ).toEqual([...reached].sort());
+    expect(new Set(followed.filter((o) => o.state !== 'sent').map((o) => `${o.state} ${o.error}`))).toEqual(
+      new Set(followed.length > reached.size ? ['withdrawn not_reached'] : []),
+    );
+    // At the push service: no request at all for a recipient the alert never reached.
+    fakes.forEach((id, i) => {
+      if (!reached.has(id)) expect([id, requestsTo.get(`/push/${i}`) ?? 0]).toEqual([id, 0]);
+    });
   }, 180_000);
 });

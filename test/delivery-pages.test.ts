@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { advanceDeliveries, startFanOut } from '../src/server/modules/alerts/delivery.repo.js';
-import { claimDeliveries, markRetry, markSent } from '../src/server/modules/alerts/delivery-claims.repo.js';
+import {
+  claimDeliveries,
+  markFailed,
+  markRetry,
+  markSent,
+} from '../src/server/modules/alerts/delivery-claims.repo.js';
 import { deleteSubscription } from '../src/server/modules/alerts/subscriptions.repo.js';
 import { alertSteps, insertPushSubscriptions, publishAlert } from './support/alerts.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
@@ -193,7 +198,7 @@ describe('delivery rows made page by page by the senders', () => {
     );
     const cancelId = await cancel(alertId);
     // A push that timed out comes back for a retry after the cancel was published…
-    await markRetry(t.faro.database.pool, alertId, [timedOut?.subscriptionId ?? ''], 'timeout', {
+    await markRetry(t.faro.database.pool, alertId, [timedOut?.subscriptionId ?? ''], 'network_timeout', {
       maxAttempts: 5,
       backoffSeconds: 0,
     });
@@ -243,6 +248,103 @@ describe('delivery rows made page by page by the senders', () => {
       [...original.claimed, ...updated.claimed].map((row) => [row.subscriptionId, row]),
     );
     await expectCancelReaches(cancelId, [...everyone.values()]);
+  });
+
+  /** The cancel's rows put off behind the alert's messages on their way: due now. */
+  const dueNow = (alertId: string) =>
+    t.faro.database.pool.query(
+      `update deliveries set lease_until = now() - interval '1 second' where alert_id = $1 and state = 'queued'`,
+      [alertId],
+    );
+  const errorsOf = async (alertId: string) =>
+    Object.fromEntries(
+      (
+        await t.faro.database.pool.query<{ subscription_id: string; state: string; error: string | null }>(
+          'select subscription_id, state, error from deliveries where alert_id = $1',
+          [alertId],
+        )
+      ).rows.map((row) => [row.subscription_id, `${row.state} ${row.error}`]),
+    );
+
+  it("a cancel approved while the alert's messages were on their way goes only to those whose message then left", async () => {
+    const alertId = await published();
+    const page = await advanceDeliveries(t.faro.database, alertId, 'push', { scan: 5, batch: 5, ...LEASE });
+    const [first, left, timedOut, heldBack, setAside] = page.claimed.map((row) => row.subscriptionId);
+    await markSent(t.faro.database.pool, alertId, [first ?? '']);
+    const cancelId = await cancel(alertId);
+    await t.faro.database.transaction((tx) => startFanOut(tx.client, cancelId));
+    // At the cancel's walk four were still on their way: it counts them, and waits behind them.
+    expect(await expectCancelReaches(cancelId, page.claimed)).toEqual([first]);
+    // Then one leaves, one times out (it may have arrived), and two are held back unsent: the alert
+    // was replaced while they waited (for a number's pace, a push service set aside).
+    await markSent(t.faro.database.pool, alertId, [left ?? '']);
+    const retry = { maxAttempts: 5, backoffSeconds: 0 };
+    await markRetry(t.faro.database.pool, alertId, [timedOut ?? ''], 'network_timeout', retry);
+    await markRetry(t.faro.database.pool, alertId, [heldBack ?? ''], 'alert_ended', retry);
+    await markRetry(t.faro.database.pool, alertId, [setAside ?? ''], 'origin_unresponsive', retry);
+    await dueNow(cancelId);
+    const then = await claimDeliveries(t.faro.database.pool, cancelId, 'push', 10, 30, [alertId]);
+    expect(then.map((row) => row.subscriptionId).sort()).toEqual([left, timedOut].sort());
+    const errors = await errorsOf(cancelId);
+    expect([errors[heldBack ?? ''], errors[setAside ?? '']]).toEqual([
+      'withdrawn not_reached',
+      'withdrawn not_reached',
+    ]);
+    expect(await claimDeliveries(t.faro.database.pool, cancelId, 'push', 10, 30, [alertId])).toEqual([]);
+  });
+
+  it("an update still goes to the zone's subscribers whose original message was held back", async () => {
+    const alertId = await published();
+    const original = await advanceDeliveries(t.faro.database, alertId, 'push', {
+      scan: 2,
+      batch: 2,
+      ...LEASE,
+    });
+    const steps = await alertSteps(t, { dispatcher, approver });
+    const update = await steps.publish(
+      await steps.draftFrom('update', { referencesId: alertId, zoneIds: [zoneId] }),
+    );
+    await t.faro.database.transaction((tx) => startFanOut(tx.client, update.id));
+    const walked = await advanceDeliveries(t.faro.database, update.id, 'push', {
+      scan: 100,
+      batch: 100,
+      ...LEASE,
+    });
+    const onTheirWay = original.claimed.map((row) => row.subscriptionId);
+    expect(walked.claimed.map((row) => row.subscriptionId)).not.toContain(onTheirWay[0]);
+    await markRetry(t.faro.database.pool, alertId, onTheirWay, 'alert_ended', {
+      maxAttempts: 5,
+      backoffSeconds: 0,
+    });
+    await dueNow(update.id);
+    const then = await claimDeliveries(t.faro.database.pool, update.id, 'push', 10, 30, [alertId]);
+    expect(then.map((row) => row.subscriptionId).sort()).toEqual([...onTheirWay].sort());
+  });
+
+  it('a row taken from a sender whose lease ran out keeps that its message may have arrived', async () => {
+    const alertId = await published();
+    const page = await advanceDeliveries(t.faro.database, alertId, 'push', { scan: 2, batch: 2, ...LEASE });
+    const [crashed, refused] = page.claimed.map((row) => row.subscriptionId);
+    // The sender died in the middle of sending both: nothing written about either.
+    await t.faro.database.pool.query(
+      `update deliveries set lease_until = now() - interval '1 second' where alert_id = $1`,
+      [alertId],
+    );
+    const again = await claimDeliveries(t.faro.database.pool, alertId, 'push', 10, 30);
+    expect(again.map((row) => row.subscriptionId).sort()).toEqual([crashed, refused].sort());
+    // The next attempt is refused for certain: the first may still be on the phone.
+    await markFailed(t.faro.database.pool, alertId, [refused ?? ''], 'http_400', false);
+    expect((await errorsOf(alertId))[refused ?? '']).toBe('failed sender_lost');
+    // Its sender dies too, and the alert is cancelled.
+    await t.faro.database.pool.query(
+      `update deliveries set lease_until = now() - interval '1 second' where alert_id = $1 and state = 'sending'`,
+      [alertId],
+    );
+    const cancelId = await cancel(alertId);
+    expect(await claimDeliveries(t.faro.database.pool, alertId, 'push', 10, 30)).toEqual([]);
+    expect((await errorsOf(alertId))[crashed ?? '']).toBe('withdrawn sender_lost');
+    await t.faro.database.transaction((tx) => startFanOut(tx.client, cancelId));
+    expect(await expectCancelReaches(cancelId, page.claimed)).toEqual([crashed, refused].sort());
   });
 
   it('a subscription deleted takes its deliveries with it', async () => {

@@ -1,5 +1,5 @@
 import type { SqlExecutor } from '../../db/database.js';
-import { MAY_HAVE_ARRIVED_SQL } from './channels/outcome.js';
+import { MAY_HAVE_ARRIVED_SQL, SENDER_LOST } from './channels/outcome.js';
 
 /**
  * The delivery records' SQL, the claims: a sender claims rows before sending
@@ -38,11 +38,48 @@ export function claimedOf(
 export const MAY_HAVE_ARRIVED_ERROR = MAY_HAVE_ARRIVED_SQL;
 
 /**
+ * The deliveries of an earlier alert that may have reached their recipient, whom its follow-ups go
+ * to: sent, on their way (claimed: a follow-up's message to that recipient waits for it, and is
+ * withdrawn unsent if it never left — `claimDeliveries`), or with an attempt whose message may have
+ * arrived (`mayHaveArrived`: a network failure other than one before sending, a sender lost
+ * mid-send), whatever came after (backing off, withdrawn, failed for good). Not one answered or
+ * refused for certain (gone, a 400, a refused connection), nor one claimed and held back unsent
+ * (its alert replaced while it waited for the number's pace, its push service set aside).
+ */
+export const POSSIBLY_REACHED = `(state in ('sent', 'sending') or ${MAY_HAVE_ARRIVED_ERROR})`;
+
+/**
  * The error a failure leaves on its row: its own code, unless an earlier attempt's message may
  * have arrived — that code stays, as it decides whom a follow-up goes to (`POSSIBLY_REACHED`): a
  * push that timed out and then met 503s until its last attempt may still be on the phone.
  */
 const errorAfter = (code: string) => `case when ${MAY_HAVE_ARRIVED_ERROR} then error else ${code} end`;
+
+/**
+ * The error a row keeps when it is taken from a sender whose lease ran out (`row`: its alias, as it
+ * was): that sender may have died with the message on its way, and nothing was written about it.
+ */
+const errorOnTakeOver = (row: string) =>
+  `case when ${row}.state = 'sending' and not ${MAY_HAVE_ARRIVED_ERROR} then '${SENDER_LOST}' else ${row}.error end`;
+
+/** The error of a follow-up's row withdrawn unsent because its recipient never got the earlier alert. */
+const NOT_REACHED = 'not_reached';
+
+/**
+ * Whether a follow-up (`$1`, of the chain `chain`) still goes to a subscription (`subscription`) on
+ * a channel (`channel`), looked at again when its message is about to be claimed: one of the
+ * chain's messages may have reached it, or (an update, an all clear) it is in one of the alert's
+ * zones — the fan-out's rule (`startFanOut`, `takePage`). At the walk, an earlier message still on
+ * its way counted; it may have been held back unsent since.
+ */
+const stillARecipient = (subscription: string, chain: string, channel: string) =>
+  `(exists (select 1 from deliveries e
+     where e.alert_id = any(${chain}::uuid[]) and e.subscription_id = ${subscription}
+       and e.channel = ${channel} and ${POSSIBLY_REACHED})
+   or exists (select 1 from alerts a
+     join alert_zones az on az.alert_id = a.id
+     join subscription_zones sz on sz.zone_id = az.zone_id
+     where a.id = $1 and a.kind <> 'cancel' and sz.subscription_id = ${subscription}))`;
 
 /** How long a follow-up's message waits at most before looking again whether the earlier one has left. */
 const FOLLOW_UP_RECHECK = `interval '2 seconds'`;
@@ -81,7 +118,7 @@ export async function claimDeliveries(
   // leaves after the follow-up — it is withdrawn, and nothing is claimed. (Planned as a one-time
   // filter: for an alert in force the rows are not even read.)
   const { rowCount: withdrawn } = await client.query(
-    `update deliveries set state = 'withdrawn', lease_until = null
+    `update deliveries d set state = 'withdrawn', lease_until = null, error = ${errorOnTakeOver('d')}
      where alert_id = $1 and channel = $2
        and (state = 'queued' or (state = 'sending' and lease_until < clock_timestamp()))
        and exists (select 1 from alerts where id = $1 and ended_at is not null)`,
@@ -90,40 +127,56 @@ export async function claimDeliveries(
   if (withdrawn) return [];
   for (;;) {
     const { rows } = await client.query<{
-      put_off: number;
+      passed: number;
       subscription_id: string | null;
       attempts: number | null;
       contact: string | null;
       language: string | null;
     }>(
+      // Of the rows picked, a follow-up's may wait for an earlier message still on its way (put
+      // off), or go to nobody who got the earlier alert (withdrawn unsent); the rest are claimed.
       `with picked as (
-         select mine.subscription_id,
-                case when cardinality($5::uuid[]) > 0 then ${earlierOnItsWay('mine.subscription_id', '$5', '$2')} end
-                  as wait_until
+         select mine.subscription_id, f.wait_until,
+                f.wait_until is null and cardinality($5::uuid[]) > 0
+                  and not ${stillARecipient('mine.subscription_id', '$5', '$2')} as unreached
          from deliveries mine
+         cross join lateral (
+           select case when cardinality($5::uuid[]) > 0
+                       then ${earlierOnItsWay('mine.subscription_id', '$5', '$2')} end as wait_until
+         ) f
          where mine.alert_id = $1 and mine.channel = $2
            and mine.state in ('queued', 'sending')
            and (mine.lease_until is null or mine.lease_until < now())
            and not exists (select 1 from alerts where id = $1 and ended_at is not null)
          limit $3
-         for update skip locked
+         for update of mine skip locked
        ),
        put_off as (
-         update deliveries d set lease_until = picked.wait_until
+         update deliveries d set state = 'queued', lease_until = picked.wait_until, error = ${errorOnTakeOver('d')}
          from picked
          where d.alert_id = $1 and d.subscription_id = picked.subscription_id and picked.wait_until is not null
          returning d.subscription_id
        ),
+       unreached as (
+         update deliveries d set state = 'withdrawn', lease_until = null,
+           error = case when d.state = 'sending' or ${MAY_HAVE_ARRIVED_ERROR} then ${errorOnTakeOver('d')}
+                        else '${NOT_REACHED}' end
+         from picked
+         where d.alert_id = $1 and d.subscription_id = picked.subscription_id and picked.unreached
+         returning d.subscription_id
+       ),
        claimed as (
          update deliveries d
-         set state = 'sending', attempts = d.attempts + 1, lease_until = now() + make_interval(secs => $4)
+         set state = 'sending', attempts = d.attempts + 1, lease_until = now() + make_interval(secs => $4),
+             error = ${errorOnTakeOver('d')}
          from picked
-         where d.alert_id = $1 and d.subscription_id = picked.subscription_id and picked.wait_until is null
+         where d.alert_id = $1 and d.subscription_id = picked.subscription_id
+           and picked.wait_until is null and not picked.unreached
          returning d.subscription_id, d.attempts
        )
        -- A subscription deleted meanwhile comes back without a contact: marked gone, never stuck.
-       select p.put_off, c.subscription_id, c.attempts, c.contact, c.language
-       from (select count(*)::int as put_off from put_off) p
+       select p.passed, c.subscription_id, c.attempts, c.contact, c.language
+       from (select ((select count(*) from put_off) + (select count(*) from unreached))::int as passed) p
        left join (
          select claimed.subscription_id, claimed.attempts, coalesce(s.contact, '') as contact,
                 coalesce(s.language, 'en') as language
@@ -132,8 +185,8 @@ export async function claimDeliveries(
       [alertId, channel, limit, leaseSeconds, chain],
     );
     const claimed = claimedOf(rows);
-    // Every row picked was put off: others may be ready behind them.
-    if (claimed.length > 0 || (rows[0]?.put_off ?? 0) === 0) return claimed;
+    // Every row picked was put off or withdrawn: others may be ready behind them.
+    if (claimed.length > 0 || (rows[0]?.passed ?? 0) === 0) return claimed;
   }
 }
 

@@ -5,7 +5,7 @@ import {
   type ClaimedDelivery,
   claimedOf,
   earlierOnItsWay,
-  MAY_HAVE_ARRIVED_ERROR,
+  POSSIBLY_REACHED,
 } from './delivery-claims.repo.js';
 
 /**
@@ -71,16 +71,6 @@ export async function startFanOut(client: SqlExecutor, alertId: string): Promise
   );
   return rows.map((row) => row.channel);
 }
-
-/**
- * The deliveries of an earlier alert that may have reached their recipient, whom its follow-ups go
- * to: sent, on their way, tried and then withdrawn (a time-out may still have arrived), or failed
- * for good after an attempt whose message may have arrived (`mayHaveArrived`: a network failure
- * other than one before sending) — not one answered or refused for certain (gone, a 400, a refused
- * connection).
- */
-export const POSSIBLY_REACHED = `(state in ('sent', 'sending') or (state = 'withdrawn' and attempts > 0)
-  or (state = 'failed' and ${MAY_HAVE_ARRIVED_ERROR}))`;
 
 /** Whether a channel of a published alert (not replaced by a follow-up) has recipients still to walk. */
 const OPEN_SOURCES = `select exists (

@@ -9,7 +9,7 @@ import {
   zones,
 } from '../../db/schema.js';
 import { referenceChain } from './alerts.repo.js';
-import { POSSIBLY_REACHED } from './delivery.repo.js';
+import { POSSIBLY_REACHED } from './delivery-claims.repo.js';
 
 export type SubscriptionRow = typeof subscriptions.$inferSelect;
 

@@ -32,6 +32,12 @@ const CASES: [string, boolean][] = [
   ['contact_unreadable', false],
   // An answer cut off for its size: the push may have been taken.
   ['push_refused_too_large', true],
+  // Taken from a sender whose lease ran out: it may have died while its message was on the way.
+  ['sender_lost', true],
+  // Held back and never sent: the alert was replaced meanwhile, its origin set aside, no recipient.
+  ['alert_ended', false],
+  ['origin_unresponsive', false],
+  ['not_reached', false],
 ];
 
 describe('mayHaveArrived', () => {
@@ -42,11 +48,12 @@ describe('mayHaveArrived', () => {
   it('is the same rule in SQL as in TypeScript', async () => {
     const db = new PGlite();
     try {
-      const { rows } = await db.query<{ error: string; may: boolean }>(
-        `select error, ${MAY_HAVE_ARRIVED_SQL} as may from unnest($1::text[]) as t(error)`,
-        [CASES.map(([code]) => code)],
+      const { rows } = await db.query<{ error: string | null; may: boolean }>(
+        `select error, ${MAY_HAVE_ARRIVED_SQL} as may from unnest($1::text[]) with ordinality as t(error, n) order by n`,
+        [[...CASES.map(([code]) => code), null]],
       );
-      expect(rows.map((row) => [row.error, row.may])).toEqual(CASES);
+      // A row without an error (never tried, or sent) is false, not null: a NOT of it must hold.
+      expect(rows.map((row) => [row.error, row.may])).toEqual([...CASES, [null, false]]);
     } finally {
       await db.close();
     }

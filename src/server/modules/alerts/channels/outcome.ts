@@ -50,10 +50,21 @@ export const NEVER_SENT: readonly string[] = [
 ].map(networkCode);
 /** An answer cut off at its size limit: the service may have taken the push before it answered. */
 const CUT_OFF_ANSWER = 'push_refused_too_large';
+/**
+ * Recorded when a row is taken from a sender whose lease on it ran out: that sender may have died (or
+ * stalled) in the middle of sending, its message on the way with nothing written about it.
+ */
+export const SENDER_LOST = 'sender_lost';
+/** Codes after which the message may have arrived although they are no network failure. */
+const MAY_HAVE_ARRIVED_TOO = [CUT_OFF_ANSWER, SENDER_LOST];
 
 export function mayHaveArrived(code: string): boolean {
-  return (code.startsWith('network_') && !NEVER_SENT.includes(code)) || code === CUT_OFF_ANSWER;
+  return (code.startsWith('network_') && !NEVER_SENT.includes(code)) || MAY_HAVE_ARRIVED_TOO.includes(code);
 }
 
-/** The same rule in SQL, over a delivery row's `error` (fixed codes only, no input). */
-export const MAY_HAVE_ARRIVED_SQL = `((left(error, 8) = 'network_' and error not in (${NEVER_SENT.map((code) => `'${code}'`).join(', ')})) or error = '${CUT_OFF_ANSWER}')`;
+const sqlList = (codes: readonly string[]) => codes.map((code) => `'${code}'`).join(', ');
+/**
+ * The same rule in SQL, over a delivery row's `error` (fixed codes only, no input): true or false,
+ * never null (a row without an error: false).
+ */
+export const MAY_HAVE_ARRIVED_SQL = `coalesce((left(error, 8) = 'network_' and error not in (${sqlList(NEVER_SENT)})) or error in (${sqlList(MAY_HAVE_ARRIVED_TOO)}), false)`;
