@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, prepared } from '../src/server/db/database.js';
+import { toAppError } from '../src/server/http/errors.js';
 import { countHits } from '../src/server/http/rate-limit-store.repo.js';
 import { insertReportAnnounced } from '../src/server/modules/reports/reports.repo.js';
 import { createTestDatabase, type TestDatabase } from './support/db.js';
@@ -111,4 +114,78 @@ describe('after a statement the database refused', () => {
     );
     expect(rows).toEqual([{ key }]);
   });
+});
+
+/**
+ * A TCP path to PostgreSQL that can go silent: while `silent`, nothing is carried either way and
+ * no connection is closed — a failover, a dropped NAT entry.
+ */
+async function silenceablePath(target: URL) {
+  const state = { silent: false, closedByClient: 0 };
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(target.port || 5432), target.hostname);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+    }
+    client.on('data', (chunk) => {
+      if (!state.silent) upstream.write(chunk);
+    });
+    upstream.on('data', (chunk) => {
+      if (!state.silent) client.write(chunk);
+    });
+    client.on('close', () => {
+      state.closedByClient += 1;
+      upstream.destroy();
+    });
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = new URL(target);
+  url.hostname = '127.0.0.1';
+  url.port = String((server.address() as net.AddressInfo).port);
+  return {
+    url: url.toString(),
+    state,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+describe('a hot statement on a connection that went silent', () => {
+  it('fails within its deadline, its connection closed, and the next goes on a new one (PostgreSQL)', async (context) => {
+    if (!t.url) context.skip();
+    const path = await silenceablePath(new URL(t.url ?? ''));
+    const database = await openDatabase({
+      kind: 'postgres',
+      url: path.url,
+      poolSize: 1,
+      hotStatementDeadlineMs: 300,
+    });
+    try {
+      const hit = () => countHits(database.pool, [{ key: `test:${randomUUID()}`, windowMs: 60_000 }]);
+      expect((await hit())[0]?.count).toBe(1);
+      path.state.silent = true;
+      // Without a deadline this waits until TCP gives up (the test's time-out first).
+      const silent = await hit().catch((error: unknown) => error);
+      expect(silent).toBeInstanceOf(Error);
+      // Answered as a database that cannot be reached just now: 503, send again in a moment.
+      expect(toAppError(silent as Error)).toMatchObject({ code: 'UNAVAILABLE' });
+      path.state.silent = false;
+      expect((await hit())[0]?.count).toBe(1);
+      expect(path.state.closedByClient).toBe(1);
+      // A transaction's statements have none: its rollback would wait behind the statement anyway.
+      await database.transaction(async (tx) => {
+        expect(prepared(tx.client, 'faro_test', 'select 1', [])).not.toHaveProperty('query_timeout');
+      });
+      expect(prepared(database.pool, 'faro_test', 'select 1', [])).toMatchObject({ query_timeout: 300 });
+    } finally {
+      await database.close();
+      await path.close();
+    }
+  }, 20_000);
 });

@@ -24,7 +24,15 @@ export interface Config {
    * request's Host or X-Forwarded-Host, which a client can forge.
    */
   publicUrl: string;
-  database: { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string };
+  database:
+    | {
+        kind: 'postgres';
+        url: string;
+        poolSize: number;
+        /** How long a hot statement may go unanswered (database.ts HOT_STATEMENT_DEADLINE_MS; tests set it short). */
+        hotStatementDeadlineMs?: number;
+      }
+    | { kind: 'pglite'; dataDir: string };
   /** What this process does (FARO_ROLE, or `faro start --role`); web and worker need PostgreSQL. */
   role: ProcessRole;
   seedDemo: boolean;

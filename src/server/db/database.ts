@@ -32,6 +32,8 @@ export interface PreparedStatement {
   name?: string;
   text: string;
   values: unknown[];
+  /** node-postgres' own deadline for the answer (HOT_STATEMENT_DEADLINE_MS): past it the query fails. */
+  query_timeout?: number;
 }
 
 /** Drizzle as this layer opens it, with the pool or the transaction's client under it (for a hot statement written once). */
@@ -100,7 +102,8 @@ export async function openDatabase(
   config: Config['database'],
   log?: (msg: string) => void,
 ): Promise<Database> {
-  if (config.kind === 'postgres') return openPostgres(config.url, config.poolSize, log);
+  if (config.kind === 'postgres')
+    return openPostgres(config.url, config.poolSize, log, config.hotStatementDeadlineMs);
   // The folder holds every report: no other user of the machine may read or change it.
   const loosened = await makeFolderPrivate(config.dataDir);
   if (loosened > 0) {
@@ -184,10 +187,27 @@ export async function openPglite(lite: PGlite): Promise<Database> {
   return registered(database);
 }
 
-function openPostgres(url: string, poolSize: number, log?: (msg: string) => void): Database {
+/**
+ * A hot statement (`prepared`, run on the pool: a batch of reports, of rate-limit counts) not
+ * answered within this fails, and its connection is closed and left out of the pool. A connection
+ * that died without a word in the middle of a statement (a failover, a dropped NAT entry) would
+ * otherwise hold it — and every report of its batch, and the batches queued behind — until TCP
+ * gives up, a quarter of an hour later; keep-alive only watches idle connections. The statement
+ * takes milliseconds when the database is well; a database this slow is failing anyway, and the
+ * reporter's page keeps the report and sends it again.
+ */
+const HOT_STATEMENT_DEADLINE_MS = 15_000;
+
+function openPostgres(
+  url: string,
+  poolSize: number,
+  log?: (msg: string) => void,
+  hotStatementDeadlineMs = HOT_STATEMENT_DEADLINE_MS,
+): Database {
   // TCP keep-alive from 10 s idle: a pooled connection that died without a word (a failover) is
   // found out and replaced rather than handed the next statement — with a batch of reports or
-  // counts behind it — to wait until TCP gives up.
+  // counts behind it — to wait until TCP gives up. One that dies under a statement: the
+  // statement's deadline (HOT_STATEMENT_DEADLINE_MS).
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
@@ -273,7 +293,7 @@ function openPostgres(url: string, poolSize: number, log?: (msg: string) => void
       await pool.end();
     },
   };
-  return registered(database);
+  return registered(database, hotStatementDeadlineMs);
 }
 
 /** A wake's NOTIFY on a LISTEN connection that has not answered within this goes through the pool. */
@@ -387,12 +407,20 @@ interface CommitScope {
   database: Database;
   /** Set inside a transaction: channels to wake after its commit (none if it rolls back), with their parts. */
   pending?: Map<string, string[] | undefined>;
+  /**
+   * The pool's, on PostgreSQL: a hot statement not answered within this many ms fails, and
+   * node-postgres' pool closes its connection (HOT_STATEMENT_DEADLINE_MS). Not inside a
+   * transaction, whose rollback would wait behind the statement on the same connection.
+   */
+  hotStatementDeadlineMs?: number;
 }
 const scopes = new WeakMap<object, CommitScope>();
 
-function registered(database: Database): Database {
-  scopes.set(database.pool, { database });
-  scopes.set(database.db, { database });
+function registered(database: Database, hotStatementDeadlineMs?: number): Database {
+  // The pool's own scope (not a transaction's): its hot statements have a deadline.
+  const scope = { database, ...(hotStatementDeadlineMs ? { hotStatementDeadlineMs } : {}) };
+  scopes.set(database.pool, scope);
+  scopes.set(database.db, scope);
   return database;
 }
 
@@ -494,10 +522,14 @@ async function runTransaction<T>(database: Database, fn: (tx: Tx) => Promise<T>)
  * connection parses and plans it the first time, then only binds it: no parse or plan per run);
  * one name is one text for the whole process. On PGlite, whose pool connections share one
  * session (a replaced connection would prepare a name its session already has), and on an
- * executor this layer did not hand out, it runs unnamed.
+ * executor this layer did not hand out, it runs unnamed. Run on the PostgreSQL pool (not in a
+ * transaction), it fails if not answered within HOT_STATEMENT_DEADLINE_MS.
  */
 export function prepared(executor: object, name: string, text: string, values: unknown[]): PreparedStatement {
-  return scopes.get(executor)?.database.kind === 'postgres' ? { name, text, values } : { text, values };
+  const scope = scopes.get(executor);
+  if (scope?.database.kind !== 'postgres') return { text, values };
+  const deadline = scope.hotStatementDeadlineMs;
+  return deadline ? { name, text, values, query_timeout: deadline } : { name, text, values };
 }
 
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
