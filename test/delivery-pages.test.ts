@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { advanceDeliveries, startFanOut } from '../src/server/modules/alerts/delivery.repo.js';
 import {
@@ -102,6 +103,22 @@ async function expectCancelReaches(cancelId: string, claimed: readonly { subscri
   expect(reached.open).toBe(false);
   return reached.claimed.map((row) => row.subscriptionId).sort();
 }
+
+/** The cancel's rows put off behind the alert's messages on their way: due now. */
+const dueNow = (alertId: string) =>
+  t.faro.database.pool.query(
+    `update deliveries set lease_until = now() - interval '1 second' where alert_id = $1 and state = 'queued'`,
+    [alertId],
+  );
+const errorsOf = async (alertId: string) =>
+  Object.fromEntries(
+    (
+      await t.faro.database.pool.query<{ subscription_id: string; state: string; error: string | null }>(
+        'select subscription_id, state, error from deliveries where alert_id = $1',
+        [alertId],
+      )
+    ).rows.map((row) => [row.subscription_id, `${row.state} ${row.error}`]),
+  );
 
 describe('delivery rows made page by page by the senders', () => {
   it('walks the recipients a page at a time, each page claimed by the sender that took it', async () => {
@@ -249,22 +266,6 @@ describe('delivery rows made page by page by the senders', () => {
     );
     await expectCancelReaches(cancelId, [...everyone.values()]);
   });
-
-  /** The cancel's rows put off behind the alert's messages on their way: due now. */
-  const dueNow = (alertId: string) =>
-    t.faro.database.pool.query(
-      `update deliveries set lease_until = now() - interval '1 second' where alert_id = $1 and state = 'queued'`,
-      [alertId],
-    );
-  const errorsOf = async (alertId: string) =>
-    Object.fromEntries(
-      (
-        await t.faro.database.pool.query<{ subscription_id: string; state: string; error: string | null }>(
-          'select subscription_id, state, error from deliveries where alert_id = $1',
-          [alertId],
-        )
-      ).rows.map((row) => [row.subscription_id, `${row.state} ${row.error}`]),
-    );
 
   it("a cancel approved while the alert's messages were on their way goes only to those whose message then left", async () => {
     const alertId = await published();
@@ -424,4 +425,36 @@ describe('delivery rows made page by page by the senders', () => {
       await expectWalkOver(alertId);
     },
   );
+});
+
+// Last in this file: it runs a migration's statement again, over every delivery above too.
+describe('deliveries tried before whom a follow-up reaches was read from their errors', () => {
+  it('still get the cancel, as they did then (migration 0043)', async () => {
+    const alertId = await published();
+    const page = await advanceDeliveries(t.faro.database, alertId, 'push', { scan: 3, batch: 3, ...LEASE });
+    const [backingOff, withdrawn, refused] = page.claimed.map((row) => row.subscriptionId);
+    // As the version before left them: attempt 1's sender died unrecorded, another took the row
+    // over (attempt 2) and met a 503, backing off; one withdrawn straight from an expired claim;
+    // and one answered 400 for good (never counted: failed rows counted by their error then too).
+    await t.faro.database.pool.query(
+      `update deliveries set attempts = 2, state = case subscription_id when $2 then 'queued' when $3 then 'withdrawn' else 'failed' end,
+         error = case subscription_id when $2 then 'http_503' when $3 then null else 'http_400' end, lease_until = null
+       where alert_id = $1`,
+      [alertId, backingOff, withdrawn],
+    );
+    const migration = await readFile(
+      new URL('../drizzle/0043_unrecorded_attempts.sql', import.meta.url),
+      'utf8',
+    );
+    await t.faro.database.pool.query(migration);
+    const cancelId = await cancel(alertId);
+    await t.faro.database.transaction((tx) => startFanOut(tx.client, cancelId));
+    const reached = await advanceDeliveries(t.faro.database, cancelId, 'push', {
+      scan: 100,
+      batch: 100,
+      ...LEASE,
+    });
+    expect(reached.claimed.map((row) => row.subscriptionId).sort()).toEqual([backingOff, withdrawn].sort());
+    expect((await errorsOf(alertId))[refused ?? '']).toBe('failed http_400');
+  });
 });

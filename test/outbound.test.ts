@@ -149,6 +149,23 @@ describe('issue 12 item 7: outbound requests', () => {
     expect(await strict.check('https://push.public.example/x', ['push.public.example'])).toBeInstanceOf(URL);
   });
 
+  it('checks every request with its own list of hosts, a host that passed before included', async () => {
+    // A fan-out's requests to one push service pass the check once and are remembered; nothing else is.
+    const hosts = ['127.0.0.1'];
+    const passes = { ...call, hosts };
+    expect((await loopback.request(`http://127.0.0.1:${a.port}/landed`, passes)).status).toBe(200);
+    expect((await loopback.request(`http://127.0.0.1:${a.port}/landed`, passes)).status).toBe(200);
+    // The same list, another host; another list, the same host; the same host with credentials; plain http.
+    expect(await refusal(loopback.request(`http://localhost:${b.port}/x`, passes))).toBe('host');
+    expect(
+      await refusal(loopback.request(`http://127.0.0.1:${a.port}/x`, { ...call, hosts: ['localhost'] })),
+    ).toBe('host');
+    expect(await refusal(loopback.request(`http://user:pw@127.0.0.1:${a.port}/x`, passes))).toBe('scheme');
+    expect(await refusal(strict.request(`http://127.0.0.1:${a.port}/x`, passes))).toBe('scheme');
+    expect(await refusal(strict.request(`https://127.0.0.1:${rawPort}/x`, passes))).toBe('address');
+    expect(await refusal(strict.request(`https://127.0.0.1:${rawPort}/x`, passes))).toBe('address');
+  });
+
   it('follows a redirect only to a host the call allows, never with its credentials to another host', async () => {
     const headers = { authorization: 'Basic c2VjcmV0' };
     const own = { ...call, hosts: ['127.0.0.1'], headers, redirects: 3 };

@@ -34,6 +34,8 @@ const CASES: [string, boolean][] = [
   ['push_refused_too_large', true],
   // Taken from a sender whose lease ran out: it may have died while its message was on the way.
   ['sender_lost', true],
+  // Tried before Faro recorded a lost sender (migration 0043).
+  ['attempt_unrecorded', true],
   // Held back and never sent: the alert was replaced meanwhile, its origin set aside, no recipient.
   ['alert_ended', false],
   ['origin_unresponsive', false],

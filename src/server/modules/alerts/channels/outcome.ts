@@ -55,8 +55,10 @@ const CUT_OFF_ANSWER = 'push_refused_too_large';
  * stalled) in the middle of sending, its message on the way with nothing written about it.
  */
 export const SENDER_LOST = 'sender_lost';
+/** Rows tried before Faro recorded a lost sender (migration 0043): an attempt may have arrived unrecorded. */
+const UNRECORDED_ATTEMPT = 'attempt_unrecorded';
 /** Codes after which the message may have arrived although they are no network failure. */
-const MAY_HAVE_ARRIVED_TOO = [CUT_OFF_ANSWER, SENDER_LOST];
+const MAY_HAVE_ARRIVED_TOO = [CUT_OFF_ANSWER, SENDER_LOST, UNRECORDED_ATTEMPT];
 
 export function mayHaveArrived(code: string): boolean {
   return (code.startsWith('network_') && !NEVER_SENT.includes(code)) || MAY_HAVE_ARRIVED_TOO.includes(code);
