@@ -288,6 +288,37 @@ describe('issue 19: outbound requests over HTTP/2', () => {
     await channel.close();
   });
 
+  it("a push leaves no later than its row is surely its sender's: sent within the time left, or not at all", async () => {
+    const base = `https://push.h2.localhost:${peer.port}`;
+    const channel = createPushChannel({
+      vapid: webpush.generateVAPIDKeys(),
+      subject: 'mailto:ops@faro.example',
+      outbound,
+      settings: { hosts: ['push.h2.localhost'], timeoutMs: 30_000 },
+    });
+    const message = { payload: 'hi', ttlSeconds: 60, urgency: 'high' as const, topic: 'a' };
+    const [keys] = browserKeys(1);
+    if (!keys) throw new Error('no keys');
+    const requests = peer.paths.length;
+    // Its sender's hold on the row ran out (renewals failing): nothing is sent.
+    expect(
+      await channel.send({ endpoint: `${base}/ok`, keys }, { ...message, leaveBy: Date.now() - 1 }),
+    ).toEqual({ kind: 'lost' });
+    expect(peer.paths.length).toBe(requests);
+    // Half a second left: the exchange's deadline is that, not the push service's 30 s.
+    const outcome = await channel.send(
+      { endpoint: `${base}/silent`, keys },
+      { ...message, leaveBy: Date.now() + 500 },
+    );
+    expect(outcome).toEqual({ kind: 'retry', code: 'network_timeout' });
+    expect(
+      await channel.send({ endpoint: `${base}/ok`, keys }, { ...message, leaveBy: Date.now() + 30_000 }),
+    ).toEqual({
+      kind: 'sent',
+    });
+    await channel.close();
+  }, 10_000);
+
   it('sends at once on a new session what a GOAWAY left unprocessed: past its last stream id, or waiting for a stream', async () => {
     // h2c, two streams at once: the first session holds both; with both open it goes away, having
     // processed only the first (lastStreamID), and answers that one. Three more requests wait.

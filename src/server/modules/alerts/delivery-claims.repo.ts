@@ -193,23 +193,24 @@ export async function claimDeliveries(
 /**
  * Extends the leases of rows a live sender still holds (claimed, not yet marked): one statement
  * for all of them, each only if it is still this sender's claim (same attempt, still sending).
- * Returns how many it still held.
+ * Returns the subscriptions of the rows it still held.
  */
 export async function renewLeases(
   client: SqlExecutor,
   alertId: string,
   rows: ReadonlyArray<{ subscriptionId: string; attempts: number }>,
   leaseSeconds: number,
-): Promise<number> {
-  if (rows.length === 0) return 0;
-  const { rowCount } = await client.query(
+): Promise<string[]> {
+  if (rows.length === 0) return [];
+  const { rows: renewed } = await client.query<{ subscription_id: string }>(
     `update deliveries d set lease_until = now() + make_interval(secs => $4)
      from unnest($2::uuid[], $3::int[]) as held(subscription_id, attempts)
      where d.alert_id = $1 and d.subscription_id = held.subscription_id
-       and d.attempts = held.attempts and d.state = 'sending'`,
+       and d.attempts = held.attempts and d.state = 'sending'
+     returning d.subscription_id`,
     [alertId, rows.map((row) => row.subscriptionId), rows.map((row) => row.attempts), leaseSeconds],
   );
-  return rowCount ?? 0;
+  return renewed.map((row) => row.subscription_id);
 }
 
 /**

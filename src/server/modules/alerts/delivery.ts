@@ -213,6 +213,7 @@ export function deliveryJobs(deps: {
     messages: ReturnType<typeof messagesOf>,
     alert: RenderableAlert,
     { row, contact, push, unreadable }: Addressed,
+    heldUntil: number,
   ): Promise<DeliveryOutcome> {
     const language = deliveredLanguage(alert.content, row.language);
     if (unreadable) return { kind: 'failed', code: 'contact_unreadable' };
@@ -225,6 +226,7 @@ export function deliveryJobs(deps: {
         urgency: alert.urgency === 'Immediate' ? 'high' : 'normal',
         // The same for an alert and its follow-ups: a cancel replaces an original still waiting.
         topic: root.replace(/-/g, ''),
+        leaveBy: heldUntil,
       });
     }
     // Texts and e-mails wait their turn (the number's pace, shared by every worker; the mail
@@ -291,7 +293,7 @@ export function deliveryJobs(deps: {
     alertId: string,
     channel: DeliveryChannel,
     chain: readonly string[],
-    send: (delivery: Addressed) => Promise<DeliveryOutcome>,
+    send: (delivery: Addressed, heldUntil: number) => Promise<DeliveryOutcome>,
   ): Promise<'done' | 'budget'> {
     const pace = paceOf(channel, settings.pushPerOrigin);
     const started = Date.now();
@@ -300,11 +302,24 @@ export function deliveryJobs(deps: {
     // waiting their turn here (the number's pace, a slow push service) are not taken by another
     // sender meanwhile; a sender that dies stops renewing, and its rows are retaken after the lease.
     const held = new Map<string, ClaimedDelivery>();
+    // Until when, by this process's clock, each of them is surely still this sender's: from just
+    // before the statement that claimed or renewed it, a lease's length (the database counts from
+    // when it ran, later). A push leaves no later (`leaveBy`): a sender cut off from the database
+    // — its renewals failing, and with them its checks for a follow-up — must not send the alert
+    // once its rows may be another's, or after the cancel that waited for them.
+    const heldUntil = new Map<string, number>();
+    const leaseMs = settings.leaseSeconds * 1000;
     const heartbeat = setInterval(
       () => {
-        renewLeases(database.pool, alertId, [...held.values()], settings.leaseSeconds).catch(() => undefined);
+        const asked = Date.now();
+        renewLeases(database.pool, alertId, [...held.values()], settings.leaseSeconds).then(
+          (renewed) => {
+            for (const id of renewed) if (held.has(id)) heldUntil.set(id, asked + leaseMs);
+          },
+          () => undefined,
+        );
       },
-      Math.max(500, (settings.leaseSeconds * 1000) / 3),
+      Math.max(500, leaseMs / 3),
     );
     // A follow-up published meanwhile: nothing more of this alert leaves, and the job ends now
     // rather than at its budget — its slot is what the follow-up's senders wait for.
@@ -352,14 +367,21 @@ export function deliveryJobs(deps: {
             overBudget = true;
             return [];
           }
+          const asked = Date.now();
           const claimed = await claimNext();
-          for (const row of claimed) held.set(row.subscriptionId, row);
+          for (const row of claimed) {
+            held.set(row.subscriptionId, row);
+            heldUntil.set(row.subscriptionId, asked + leaseMs);
+          }
           return claimed.map((row) => address(channel, row));
         },
         originOf: (item) => item.origin,
-        send,
+        send: (item) => send(item, heldUntil.get(item.row.subscriptionId) ?? 0),
         record: (items, outcomes) => {
-          for (const item of items) held.delete(item.row.subscriptionId);
+          for (const item of items) {
+            held.delete(item.row.subscriptionId);
+            heldUntil.delete(item.row.subscriptionId);
+          }
           deps.onOutcomes?.(channel, outcomes);
           return record(
             alertId,
@@ -385,8 +407,8 @@ export function deliveryJobs(deps: {
       // Made and guarded before anything is claimed: a blocked alert sends nothing to anyone.
       const messages = messagesOf(alert, await deps.publishing.context(row.coalitionId));
       const chain = alert.references.map((earlier) => earlier.id);
-      const finished = await stream(alertId, channel, chain, (delivery) =>
-        deliverOne(channel, messages, alert, delivery),
+      const finished = await stream(alertId, channel, chain, (delivery, heldUntil) =>
+        deliverOne(channel, messages, alert, delivery, heldUntil),
       );
       deps.onProgress?.(alertId);
       if (finished === 'budget') {

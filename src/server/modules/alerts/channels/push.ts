@@ -19,6 +19,11 @@ export interface PushMessage {
   urgency: 'very-low' | 'low' | 'normal' | 'high';
   /** RFC 8030 topic: a later message with the same topic replaces one not yet delivered. */
   topic: string;
+  /**
+   * When the message may leave no later (ms since the epoch): its delivery row may be another
+   * sender's after that. The request's deadline is cut to it, and past it nothing is sent (`lost`).
+   */
+  leaveBy?: number;
 }
 
 export interface PushChannel {
@@ -114,12 +119,18 @@ export function createPushChannel(options: {
           urgency: message.urgency,
           topic: message.topic,
         });
+        // Encrypted (the threads may have been busy): the time left is counted now.
+        const timeoutMs =
+          message.leaveBy === undefined
+            ? settings.timeoutMs
+            : Math.min(settings.timeoutMs, message.leaveBy - now());
+        if (timeoutMs <= 0) return { kind: 'lost' };
         const answer = await outbound.request(url, {
           method: 'POST',
           headers: request.headers,
           body: request.body,
           hosts: settings.hosts,
-          timeoutMs: settings.timeoutMs,
+          timeoutMs,
           maxBytes: ANSWER_LIMIT,
         });
         return outcomeOfStatus(answer.status);
