@@ -118,6 +118,20 @@ describe('publishing guard', () => {
     ]);
   });
 
+  it('finds a home whose number is the short code: its digits are a house number there', () => {
+    // Found by the disguises property test (seed -132151012): the short code was hidden from every rule.
+    for (const [text, found] of [
+      ['ICE activity confirmed near 51555 Olympic St.', '51555 Olympic St'],
+      ['Actividad de ICE en Calle Soto 51555, Boyle Heights.', 'Calle Soto 51555'],
+    ] as const)
+      expect(guardPublicText(text, options).map((f) => [f.kind, f.text.replace(/\.$/, '')])).toEqual([
+        ['address', found],
+      ]);
+    expect(guardPublicText('Agents seen, badge 51555.', options).map((f) => f.kind)).toEqual(['badge']);
+    expect(guardPublicText('Text ALERTA to 51555. Olympic Blvd is closed.', options)).toEqual([]);
+    expect(guardPublicText('Envíe ALERTA al 51555 para recibir alertas.', options)).toEqual([]);
+  });
+
   it('issue 12 item 9: the compiled list finds each of 2,000 blocked names, whole words only', () => {
     const given = ['Ana', 'Beto', 'Carmen', 'Diego', 'Elena', 'Fidel', 'Gloria', 'Hugo', 'Inés', 'Jorge'];
     const names = Array.from({ length: 2000 }, (_, i) => `${given[i % 10]} Apellido${i}`);

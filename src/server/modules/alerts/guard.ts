@@ -76,6 +76,13 @@ export function guardPublicText(text: string, options: GuardOptions): Finding[] 
   // The coalition's own numbers are hidden before any rule reads the digits.
   const numeric = { ...spelled, text: maskAllowedNumbers(spelled.text, options.allowedNumbers ?? []) };
   const numericWords = tokenize(numeric.text);
+  // Except a short code, for the rules of numbers that belong to a place or a person: "51555
+  // Olympic St" is a home and "badge 51555" an agent, whatever the SMS short code.
+  const housed = {
+    ...spelled,
+    text: maskAllowedNumbers(spelled.text, options.allowedNumbers ?? [], { shortCodes: false }),
+  };
+  const housedWords = tokenize(housed.text);
   const phones = phoneStretches(numeric.text);
   const phoneDigits = new Uint8Array(numeric.text.length);
   for (const phone of phones) phoneDigits.fill(1, phone.start, phone.end);
@@ -88,11 +95,11 @@ export function guardPublicText(text: string, options: GuardOptions): Finding[] 
     // Where two rules find the same stretch, the first named here explains it:
     // "ID 4471" is a badge number, though it looks like a plate, and "ABC 123"
     // is a plate, though it reads like "Olvera 320".
-    ...findBadges(numeric, numericWords),
+    ...findBadges(housed, housedWords),
     ...findPlates(numeric, numericWords),
     // Plates again before number words are read: "TEN-00-00" is a plate, not "10-00-00".
     ...findPlates(folded, words),
-    ...findAddresses(numeric, numericWords, (at) => phoneDigits[at] === 1),
+    ...findAddresses(housed, housedWords, (at) => phoneDigits[at] === 1),
     ...findNames(folded, words),
     ...blockedNameMatcher(options.blockedNames)(folded),
   ];
