@@ -1,7 +1,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cancelAlert, deliveriesOf, insertPushSubscriptions, publishAlert } from './support/alerts.js';
+import {
+  cancelAlert,
+  deliveriesOf,
+  insertPushSubscriptions,
+  publishAlert,
+  zoneIdNamed,
+} from './support/alerts.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { type StaffSession, staffSession } from './support/sessions.js';
 
@@ -48,11 +54,7 @@ afterAll(async () => {
 
 describe('a follow-up and its alert on the way to the same phone', () => {
   it("a cancel's push leaves only after the alert's push to that phone has been answered", async () => {
-    const zones = (await t.faro.app.inject({ url: '/api/zones' })).json().zones as {
-      id: string;
-      name: string;
-    }[];
-    const zone = zones.find((z) => z.name === 'Pacoima')?.id ?? '';
+    const zone = await zoneIdNamed(t.faro.app, 'Pacoima');
     const port = (service.address() as AddressInfo).port;
     const phones = await insertPushSubscriptions(
       t.faro,

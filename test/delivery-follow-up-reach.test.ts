@@ -1,7 +1,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cancelAlert, deliveriesOf, insertPushSubscriptions, publishAlert } from './support/alerts.js';
+import {
+  cancelAlert,
+  deliveriesOf,
+  insertPushSubscriptions,
+  publishAlert,
+  zoneIdNamed,
+} from './support/alerts.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { freePort } from './support/process.js';
 import { type StaffSession, staffSession } from './support/sessions.js';
@@ -49,11 +55,7 @@ afterAll(async () => {
 
 describe('a cancel of an alert whose pushes failed', () => {
   it('goes to those whose push may have arrived (timed out), not to those refused for certain', async () => {
-    const zones = (await t.faro.app.inject({ url: '/api/zones' })).json().zones as {
-      id: string;
-      name: string;
-    }[];
-    const zone = zones.find((z) => z.name === 'Pacoima')?.id ?? '';
+    const zone = await zoneIdNamed(t.faro.app, 'Pacoima');
     const base = `http://127.0.0.1:${(service.address() as AddressInfo).port}`;
     const nobody = `http://127.0.0.1:${await freePort()}`;
     const [silent = '', flaky = '', gone = '', bad = '', busy = '', refused = ''] =

@@ -8,6 +8,7 @@ import {
   insertPushSubscriptions,
   publishAlert,
   subscribePushBrowser,
+  zoneIdNamed,
 } from './support/alerts.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { startPushService } from './support/push-service.js';
@@ -58,11 +59,7 @@ afterAll(async () => {
 
 describe('a follow-up beside a busy alert', () => {
   it("a cancel's first push leaves within seconds while the alert's sender holds every slot", async () => {
-    const zones = (await t.faro.app.inject({ url: '/api/zones' })).json().zones as {
-      id: string;
-      name: string;
-    }[];
-    const zone = zones.find((z) => z.name === 'Pacoima')?.id ?? '';
+    const zone = await zoneIdNamed(t.faro.app, 'Pacoima');
     const browser = await subscribePushBrowser(t.faro, push, [zone]);
 
     // 400 recipients at a push service that answers two at a time after 0.3 s: a minute of sending.

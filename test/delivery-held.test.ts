@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertPushSubscriptions, publishAlert } from './support/alerts.js';
+import { insertPushSubscriptions, publishAlert, zoneIdNamed } from './support/alerts.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { type StaffSession, staffSession } from './support/sessions.js';
 
@@ -41,11 +41,7 @@ afterAll(async () => {
 
 describe('a push sender whose rows are no longer surely its own', () => {
   it('sends none of them once its hold has run out', async () => {
-    const zones = (await t.faro.app.inject({ url: '/api/zones' })).json().zones as {
-      id: string;
-      name: string;
-    }[];
-    const zone = zones.find((z) => z.name === 'Pacoima')?.id ?? '';
+    const zone = await zoneIdNamed(t.faro.app, 'Pacoima');
     const port = (service.address() as AddressInfo).port;
     await insertPushSubscriptions(
       t.faro,

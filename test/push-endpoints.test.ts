@@ -1,7 +1,13 @@
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliveriesOf, drainAlertJobs, insertPushSubscriptions, publishAlert } from './support/alerts.js';
+import {
+  deliveriesOf,
+  drainAlertJobs,
+  insertPushSubscriptions,
+  publishAlert,
+  zoneIdNamed,
+} from './support/alerts.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { browserKeys } from './support/push-keys.js';
 import { type StaffSession, staffSession } from './support/sessions.js';
@@ -56,11 +62,7 @@ beforeAll(async () => {
   });
   dispatcher = await staffSession(t.faro.database, 'dispatcher');
   approver = await staffSession(t.faro.database, 'approver');
-  const zones = (await t.faro.app.inject({ url: '/api/zones' })).json().zones as {
-    id: string;
-    name: string;
-  }[];
-  zoneId = zones.find((z) => z.name === 'Highland Park')?.id ?? '';
+  zoneId = await zoneIdNamed(t.faro.app, 'Highland Park');
 });
 afterAll(async () => {
   await t?.stop();

@@ -153,6 +153,14 @@ export function insertSmsSubscriptions(
   return insertSubscriptions(faro, zoneId, 'sms', phones);
 }
 
+/** A template zone's id, by its name, as the public zone list gives it. */
+export async function zoneIdNamed(app: FastifyInstance, name: string): Promise<string> {
+  const zones = (await app.inject({ url: '/api/zones' })).json().zones as { id: string; name: string }[];
+  const zone = zones.find((z) => z.name === name);
+  if (!zone) throw new Error(`no zone named ${name}`);
+  return zone.id;
+}
+
 /** The approver cancels a published alert (a follow-up that replaces it); the cancel's id. */
 export async function cancelAlert(
   app: FastifyInstance,
