@@ -139,7 +139,8 @@ const BASES: Record<Exclude<FindingKind, 'link'>, Record<Language, fc.Arbitrary<
     es: fc
       .tuple(
         fc.constantFrom('placa ', 'número de placa: ', 'placa número ', 'agente ', 'oficial ', 'credencial '),
-        houseNumber,
+        // The coalition's short code after a word is its own number ("SMS 51555"), never a badge.
+        houseNumber.filter((n) => n !== 51555),
       )
       .map(([word, n]) => `${word}${n}`),
   },

@@ -76,13 +76,14 @@ export function guardPublicText(text: string, options: GuardOptions): Finding[] 
   // The coalition's own numbers are hidden before any rule reads the digits.
   const numeric = { ...spelled, text: maskAllowedNumbers(spelled.text, options.allowedNumbers ?? []) };
   const numericWords = tokenize(numeric.text);
-  // Except a short code, for the rules of numbers that belong to a place or a person: "51555
-  // Olympic St" is a home and "badge 51555" an agent, whatever the SMS short code.
+  // A short code's digits are also a house number when a street follows them: "51555 Olympic St"
+  // is a home, whatever the SMS short code. Only that form: the coalition writes its short code
+  // after a word ("SMS 51555", "Texto 51555"), which the street-first form would read as a street.
   const housed = {
     ...spelled,
     text: maskAllowedNumbers(spelled.text, options.allowedNumbers ?? [], { shortCodes: false }),
   };
-  const housedWords = tokenize(housed.text);
+  const numberFirst = (hit: Hit) => /\d/.test(text.charAt(hit.start));
   const phones = phoneStretches(numeric.text);
   const phoneDigits = new Uint8Array(numeric.text.length);
   for (const phone of phones) phoneDigits.fill(1, phone.start, phone.end);
@@ -95,11 +96,12 @@ export function guardPublicText(text: string, options: GuardOptions): Finding[] 
     // Where two rules find the same stretch, the first named here explains it:
     // "ID 4471" is a badge number, though it looks like a plate, and "ABC 123"
     // is a plate, though it reads like "Olvera 320".
-    ...findBadges(housed, housedWords),
+    ...findBadges(numeric, numericWords),
     ...findPlates(numeric, numericWords),
     // Plates again before number words are read: "TEN-00-00" is a plate, not "10-00-00".
     ...findPlates(folded, words),
-    ...findAddresses(housed, housedWords, (at) => phoneDigits[at] === 1),
+    ...findAddresses(numeric, numericWords, (at) => phoneDigits[at] === 1),
+    ...findAddresses(housed, tokenize(housed.text), (at) => phoneDigits[at] === 1).filter(numberFirst),
     ...findNames(folded, words),
     ...blockedNameMatcher(options.blockedNames)(folded),
   ];
