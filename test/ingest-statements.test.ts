@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, prepared } from '../src/server/db/database.js';
 import { toAppError } from '../src/server/http/errors.js';
@@ -188,4 +189,53 @@ describe('a hot statement on a connection that went silent', () => {
       await path.close();
     }
   }, 20_000);
+});
+
+describe('a hot statement past its deadline while the database is slow', () => {
+  it('is stopped by the server, not left to commit a report answered 503 nor to hold a connection (PostgreSQL)', async (context) => {
+    // Review: the deadline closed this side only; the statement waited on the server for a lock,
+    // then committed every report the page had been told to send again, and each stranded one
+    // held a connection of the server's while the pool opened another.
+    if (!t.url) context.skip();
+    const url = t.url ?? '';
+    const database = await openDatabase({ kind: 'postgres', url, poolSize: 2, hotStatementDeadlineMs: 300 });
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    try {
+      const { rows: coalitions } = await database.pool.query<{ id: string }>(
+        'select id from coalitions limit 1',
+      );
+      const coalitionId = coalitions[0]?.id ?? '';
+      // Something holds a lock the insert needs (a deploy's DDL, a stuck transaction).
+      await holder.query('begin');
+      await holder.query('lock table domain_events in share mode');
+      const answered: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        const report = row(coalitionId);
+        const error = await insertReportAnnounced(database.db, report).catch((e: unknown) => e);
+        expect(toAppError(error as Error)).toMatchObject({ code: 'UNAVAILABLE' });
+        answered.push(report.id);
+      }
+      // The server notices within its check interval (a second) that their client has gone. (Read
+      // apart from the lock holder: a transaction sees pg_stat_activity as it was at its first read.)
+      const backends = async () =>
+        (
+          await t.database.pool.query<{ n: number }>(
+            `select count(*)::int as n from pg_stat_activity
+             where datname = current_database() and application_name = 'faro' and state = 'active'
+               and pid <> pg_backend_pid()`,
+          )
+        ).rows[0]?.n;
+      await expect.poll(backends, { timeout: 5000, interval: 200 }).toBe(0);
+      await holder.query('commit');
+      const { rows: stored } = await holder.query<{ n: number }>(
+        'select count(*)::int as n from reports where id = any($1::uuid[])',
+        [answered],
+      );
+      expect(stored[0]?.n).toBe(0);
+    } finally {
+      await holder.end().catch(() => undefined);
+      await database.close();
+    }
+  }, 30_000);
 });

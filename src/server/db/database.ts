@@ -197,6 +197,8 @@ export async function openPglite(lite: PGlite): Promise<Database> {
  * reporter's page keeps the report and sends it again.
  */
 const HOT_STATEMENT_DEADLINE_MS = 15_000;
+/** How often the server looks whether the client of a running statement has gone (it then stops the statement). */
+const CLIENT_CHECK_MS = 1000;
 
 function openPostgres(
   url: string,
@@ -217,6 +219,15 @@ function openPostgres(
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', (error) => log?.(`database pool error: ${error.message}`));
+  // A statement whose connection this process closed (its deadline passed: a lock held, the
+  // database slow) is stopped by the server within a second rather than left to finish: it would
+  // commit a report already answered 503 and sent again, and hold a connection of the server's
+  // while the pool opens another. (PostgreSQL 14+; the first statement of each connection.)
+  pool.on('connect', (client) => {
+    client
+      .query(`set client_connection_check_interval = ${CLIENT_CHECK_MS}`)
+      .catch((error: Error) => log?.(`database: client_connection_check_interval not set: ${error.message}`));
+  });
   const listeners = new Set<pg.Client>();
   let subscriptions = 0;
   const local = localWakes();
