@@ -308,6 +308,14 @@ export function createHttp2Sessions(options: {
           settle(new UnprocessedError(true));
           return;
         }
+        // Its deadline passed while it waited for a stream, its timer not yet run (the event loop
+        // late): it must not leave now — a push's deadline is when its row may be another
+        // sender's. Never sent; the stream it would have had goes to the next in line.
+        if (Date.now() >= deadline) {
+          settle(new UnprocessedError(true));
+          if (origin.active < streamLimit(origin)) origin.waiting.shift()?.();
+          return;
+        }
         origin.active += 1;
         origin.session.ref();
         const requestHeaders: http2.OutgoingHttpHeaders = {
