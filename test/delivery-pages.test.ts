@@ -104,6 +104,10 @@ async function expectCancelReaches(cancelId: string, claimed: readonly { subscri
   return reached.claimed.map((row) => row.subscriptionId).sort();
 }
 
+/** Rows as their first claim holds them (attempt 1), for a mark. */
+const firstClaim = (ids: readonly (string | undefined)[]) =>
+  ids.map((id) => ({ subscriptionId: id ?? '', attempts: 1 }));
+
 /** The cancel's rows put off behind the alert's messages on their way: due now. */
 const dueNow = (alertId: string) =>
   t.faro.database.pool.query(
@@ -175,7 +179,7 @@ describe('delivery rows made page by page by the senders', () => {
     const page = await advanceDeliveries(t.faro.database, alertId, 'push', { scan: 10, batch: 10, ...LEASE });
     // Half of the page has left; the other half is on its way.
     const left = page.claimed.slice(0, 5).map((row) => row.subscriptionId);
-    await markSent(t.faro.database.pool, alertId, left);
+    await markSent(t.faro.database.pool, alertId, firstClaim(left));
 
     const cancelId = await cancel(alertId);
     await t.faro.database.transaction((tx) => startFanOut(tx.client, cancelId));
@@ -185,7 +189,7 @@ describe('delivery rows made page by page by the senders', () => {
     expect(await claimDeliveries(t.faro.database.pool, cancelId, 'push', 10, 30, [alertId])).toEqual([]);
     // Three of the five on their way arrive: the cancel leaves for those three, and only those.
     const arrived = page.claimed.slice(5, 8).map((row) => row.subscriptionId);
-    await markSent(t.faro.database.pool, alertId, arrived);
+    await markSent(t.faro.database.pool, alertId, firstClaim(arrived));
     await t.faro.database.pool.query(
       `update deliveries set lease_until = now() - interval '1 second' where alert_id = $1 and state = 'queued'`,
       [cancelId],
@@ -208,17 +212,19 @@ describe('delivery rows made page by page by the senders', () => {
     const alertId = await published();
     const page = await advanceDeliveries(t.faro.database, alertId, 'push', { scan: 4, batch: 4, ...LEASE });
     const [timedOut, held, ...rest] = page.claimed;
-    await markSent(
-      t.faro.database.pool,
-      alertId,
-      rest.map((row) => row.subscriptionId),
-    );
+    await markSent(t.faro.database.pool, alertId, firstClaim(rest.map((row) => row.subscriptionId)));
     const cancelId = await cancel(alertId);
     // A push that timed out comes back for a retry after the cancel was published…
-    await markRetry(t.faro.database.pool, alertId, [timedOut?.subscriptionId ?? ''], 'network_timeout', {
-      maxAttempts: 5,
-      backoffSeconds: 0,
-    });
+    await markRetry(
+      t.faro.database.pool,
+      alertId,
+      firstClaim([timedOut?.subscriptionId]),
+      'network_timeout',
+      {
+        maxAttempts: 5,
+        backoffSeconds: 0,
+      },
+    );
     // …and another sender died holding one.
     await t.faro.database.pool.query(
       `update deliveries set lease_until = now() - interval '1 second' where alert_id = $1 and subscription_id = $2`,
@@ -243,7 +249,7 @@ describe('delivery rows made page by page by the senders', () => {
     await markSent(
       t.faro.database.pool,
       alertId,
-      original.claimed.map((row) => row.subscriptionId),
+      firstClaim(original.claimed.map((row) => row.subscriptionId)),
     );
     // An update for the same zone: it reaches the original's recipients and the zone's.
     const steps = await alertSteps(t, { dispatcher, approver });
@@ -271,18 +277,18 @@ describe('delivery rows made page by page by the senders', () => {
     const alertId = await published();
     const page = await advanceDeliveries(t.faro.database, alertId, 'push', { scan: 5, batch: 5, ...LEASE });
     const [first, left, timedOut, heldBack, setAside] = page.claimed.map((row) => row.subscriptionId);
-    await markSent(t.faro.database.pool, alertId, [first ?? '']);
+    await markSent(t.faro.database.pool, alertId, firstClaim([first]));
     const cancelId = await cancel(alertId);
     await t.faro.database.transaction((tx) => startFanOut(tx.client, cancelId));
     // At the cancel's walk four were still on their way: it counts them, and waits behind them.
     expect(await expectCancelReaches(cancelId, page.claimed)).toEqual([first]);
     // Then one leaves, one times out (it may have arrived), and two are held back unsent: the alert
     // was replaced while they waited (for a number's pace, a push service set aside).
-    await markSent(t.faro.database.pool, alertId, [left ?? '']);
+    await markSent(t.faro.database.pool, alertId, firstClaim([left]));
     const retry = { maxAttempts: 5, backoffSeconds: 0 };
-    await markRetry(t.faro.database.pool, alertId, [timedOut ?? ''], 'network_timeout', retry);
-    await markRetry(t.faro.database.pool, alertId, [heldBack ?? ''], 'alert_ended', retry);
-    await markRetry(t.faro.database.pool, alertId, [setAside ?? ''], 'origin_unresponsive', retry);
+    await markRetry(t.faro.database.pool, alertId, firstClaim([timedOut]), 'network_timeout', retry);
+    await markRetry(t.faro.database.pool, alertId, firstClaim([heldBack]), 'alert_ended', retry);
+    await markRetry(t.faro.database.pool, alertId, firstClaim([setAside]), 'origin_unresponsive', retry);
     await dueNow(cancelId);
     const then = await claimDeliveries(t.faro.database.pool, cancelId, 'push', 10, 30, [alertId]);
     expect(then.map((row) => row.subscriptionId).sort()).toEqual([left, timedOut].sort());
@@ -313,7 +319,7 @@ describe('delivery rows made page by page by the senders', () => {
     });
     const onTheirWay = original.claimed.map((row) => row.subscriptionId);
     expect(walked.claimed.map((row) => row.subscriptionId)).not.toContain(onTheirWay[0]);
-    await markRetry(t.faro.database.pool, alertId, onTheirWay, 'alert_ended', {
+    await markRetry(t.faro.database.pool, alertId, firstClaim(onTheirWay), 'alert_ended', {
       maxAttempts: 5,
       backoffSeconds: 0,
     });
@@ -334,7 +340,13 @@ describe('delivery rows made page by page by the senders', () => {
     const again = await claimDeliveries(t.faro.database.pool, alertId, 'push', 10, 30);
     expect(again.map((row) => row.subscriptionId).sort()).toEqual([crashed, refused].sort());
     // The next attempt is refused for certain: the first may still be on the phone.
-    await markFailed(t.faro.database.pool, alertId, [refused ?? ''], 'http_400', false);
+    await markFailed(
+      t.faro.database.pool,
+      alertId,
+      again.filter((row) => row.subscriptionId === refused),
+      'http_400',
+      false,
+    );
     expect((await errorsOf(alertId))[refused ?? '']).toBe('failed sender_lost');
     // Its sender dies too, and the alert is cancelled.
     await t.faro.database.pool.query(
@@ -346,6 +358,27 @@ describe('delivery rows made page by page by the senders', () => {
     expect((await errorsOf(alertId))[crashed ?? '']).toBe('withdrawn sender_lost');
     await t.faro.database.transaction((tx) => startFanOut(tx.client, cancelId));
     expect(await expectCancelReaches(cancelId, page.claimed)).toEqual([crashed, refused].sort());
+  });
+
+  it('a sender whose lease ran out does not mark the attempt another sender took', async () => {
+    const alertId = await published();
+    const page = await advanceDeliveries(t.faro.database, alertId, 'push', { scan: 1, batch: 1, ...LEASE });
+    // Its sender stalled; another took the row (attempt 2) and its push is on its way.
+    await t.faro.database.pool.query(
+      `update deliveries set lease_until = now() - interval '1 second' where alert_id = $1`,
+      [alertId],
+    );
+    const [taken] = await claimDeliveries(t.faro.database.pool, alertId, 'push', 10, 30);
+    expect(taken).toMatchObject({ subscriptionId: page.claimed[0]?.subscriptionId, attempts: 2 });
+    // The first sender's push is answered late: its mark leaves the other's attempt as it is.
+    await markSent(t.faro.database.pool, alertId, page.claimed);
+    await markRetry(t.faro.database.pool, alertId, page.claimed, 'http_503', {
+      maxAttempts: 5,
+      backoffSeconds: 0,
+    });
+    expect((await rowsOf(alertId)).map((row) => [row.state, row.attempts])).toEqual([['sending', 2]]);
+    await markSent(t.faro.database.pool, alertId, taken ? [taken] : []);
+    expect((await rowsOf(alertId)).map((row) => [row.state, row.attempts])).toEqual([['sent', 2]]);
   });
 
   it('a subscription deleted takes its deliveries with it', async () => {

@@ -250,12 +250,29 @@ export async function renewLease(
   return answer.renewed === 1 ? 'held' : 'taken';
 }
 
-export async function markSent(client: SqlExecutor, alertId: string, ids: readonly string[]): Promise<void> {
-  if (ids.length === 0) return;
+/** The rows a sender marks: each its subscription and the attempt it claimed. */
+export type HeldRows = ReadonlyArray<{ subscriptionId: string; attempts: number }>;
+
+/**
+ * Which rows a mark touches: those still this sender's claim (the same attempt, still sending). A
+ * sender whose lease ran out, its row taken by another, must not mark that other's attempt — marked
+ * sent or backing off, the row would no longer hold back a follow-up behind the message on its way.
+ */
+const STILL_HELD = `d.alert_id = $1 and d.subscription_id = held.subscription_id
+       and d.attempts = held.attempts and d.state = 'sending'`;
+const heldValues = (alertId: string, rows: HeldRows) => [
+  alertId,
+  rows.map((row) => row.subscriptionId),
+  rows.map((row) => row.attempts),
+];
+
+export async function markSent(client: SqlExecutor, alertId: string, rows: HeldRows): Promise<void> {
+  if (rows.length === 0) return;
   await client.query(
-    `update deliveries set state = 'sent', sent_at = now(), lease_until = null, error = null
-     where alert_id = $1 and subscription_id = any($2::uuid[]) and state = 'sending'`,
-    [alertId, ids],
+    `update deliveries d set state = 'sent', sent_at = now(), lease_until = null, error = null
+     from unnest($2::uuid[], $3::int[]) as held(subscription_id, attempts)
+     where ${STILL_HELD}`,
+    heldValues(alertId, rows),
   );
 }
 
@@ -263,23 +280,24 @@ export async function markSent(client: SqlExecutor, alertId: string, ids: readon
 export async function markRetry(
   client: SqlExecutor,
   alertId: string,
-  ids: readonly string[],
+  rows: HeldRows,
   code: string,
   options: { maxAttempts: number; backoffSeconds: number },
 ): Promise<void> {
-  if (ids.length === 0) return;
+  if (rows.length === 0) return;
   await client.query(
-    `update deliveries
+    `update deliveries d
      -- Replaced by a follow-up meanwhile: not tried again after it, and withdrawn even at its last
      -- attempt — still among those the follow-up goes to, as it was while sending ('failed' is not).
      set state = case when exists (select 1 from alerts where id = $1 and ended_at is not null) then 'withdrawn'
-                      when attempts >= $4 then 'failed'
+                      when d.attempts >= $5 then 'failed'
                       else 'queued' end,
-         error = ${errorAfter('$3')},
-         lease_until = case when attempts >= $4 then null
-                       else now() + make_interval(secs => $5 * power(2, attempts - 1)) end
-     where alert_id = $1 and subscription_id = any($2::uuid[]) and state = 'sending'`,
-    [alertId, ids, code, options.maxAttempts, options.backoffSeconds],
+         error = ${errorAfter('$4')},
+         lease_until = case when d.attempts >= $5 then null
+                       else now() + make_interval(secs => $6 * power(2, d.attempts - 1)) end
+     from unnest($2::uuid[], $3::int[]) as held(subscription_id, attempts)
+     where ${STILL_HELD}`,
+    [...heldValues(alertId, rows), code, options.maxAttempts, options.backoffSeconds],
   );
 }
 
@@ -287,20 +305,22 @@ export async function markRetry(
 export async function markFailed(
   client: SqlExecutor,
   alertId: string,
-  ids: readonly string[],
+  rows: HeldRows,
   code: string,
   gone: boolean,
 ): Promise<void> {
-  if (ids.length === 0) return;
+  if (rows.length === 0) return;
   await client.query(
-    `update deliveries set state = 'failed', error = ${errorAfter('$3')}, lease_until = null
-     where alert_id = $1 and subscription_id = any($2::uuid[]) and state = 'sending'`,
-    [alertId, ids, code],
+    `update deliveries d set state = 'failed', error = ${errorAfter('$4')}, lease_until = null
+     from unnest($2::uuid[], $3::int[]) as held(subscription_id, attempts)
+     where ${STILL_HELD}`,
+    [...heldValues(alertId, rows), code],
   );
   if (gone) {
+    // Whichever attempt heard it: the contact is gone.
     await client.query(
       `update subscriptions set status = 'expired', contact = '', pending = null where id = any($1::uuid[])`,
-      [ids],
+      [rows.map((row) => row.subscriptionId)],
     );
   }
 }

@@ -265,22 +265,24 @@ export function deliveryJobs(deps: {
   }
 
   async function record(alertId: string, claimed: ClaimedDelivery[], outcomes: DeliveryOutcome[]) {
-    const by = (kind: DeliveryOutcome['kind']) =>
-      claimed.filter((_, i) => outcomes[i]?.kind === kind).map((row) => row.subscriptionId);
-    await markSent(database.pool, alertId, by('sent'));
-    const failures = new Map<string, { ids: string[]; kind: DeliveryOutcome['kind'] }>();
+    await markSent(
+      database.pool,
+      alertId,
+      claimed.filter((_, i) => outcomes[i]?.kind === 'sent'),
+    );
+    const failures = new Map<string, { rows: ClaimedDelivery[]; kind: DeliveryOutcome['kind'] }>();
     claimed.forEach((row, i) => {
       const outcome = outcomes[i];
       if (!outcome || outcome.kind === 'sent' || outcome.kind === 'lost') return;
       const key = `${outcome.kind}:${outcome.code}`;
-      const entry = failures.get(key) ?? { ids: [], kind: outcome.kind };
-      entry.ids.push(row.subscriptionId);
+      const entry = failures.get(key) ?? { rows: [], kind: outcome.kind };
+      entry.rows.push(row);
       failures.set(key, entry);
     });
-    for (const [key, { ids, kind }] of failures) {
+    for (const [key, { rows, kind }] of failures) {
       const code = key.slice(kind.length + 1);
-      if (kind === 'retry') await markRetry(database.pool, alertId, ids, code, settings);
-      else await markFailed(database.pool, alertId, ids, code, kind === 'gone');
+      if (kind === 'retry') await markRetry(database.pool, alertId, rows, code, settings);
+      else await markFailed(database.pool, alertId, rows, code, kind === 'gone');
     }
   }
 
