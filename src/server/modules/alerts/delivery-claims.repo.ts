@@ -258,7 +258,10 @@ export type HeldRows = ReadonlyArray<{ subscriptionId: string; attempts: number 
  * sender whose lease ran out, its row taken by another, must not mark that other's attempt — marked
  * sent or backing off, the row would no longer hold back a follow-up behind the message on its way.
  */
-const STILL_HELD = `d.alert_id = $1 and d.subscription_id = held.subscription_id
+// (`= any($2)` as well as the join: the rows are found on the primary key, not by a hash join over
+// every pending row of the alert — 2,000 marks read 300,000 rows that way.)
+const STILL_HELD = `d.alert_id = $1 and d.subscription_id = any($2::uuid[])
+       and d.subscription_id = held.subscription_id
        and d.attempts = held.attempts and d.state = 'sending'`;
 const heldValues = (alertId: string, rows: HeldRows) => [
   alertId,

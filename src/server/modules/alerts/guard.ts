@@ -76,14 +76,6 @@ export function guardPublicText(text: string, options: GuardOptions): Finding[] 
   // The coalition's own numbers are hidden before any rule reads the digits.
   const numeric = { ...spelled, text: maskAllowedNumbers(spelled.text, options.allowedNumbers ?? []) };
   const numericWords = tokenize(numeric.text);
-  // A short code's digits are also a house number when a street follows them: "51555 Olympic St"
-  // is a home, whatever the SMS short code. Only that form: the coalition writes its short code
-  // after a word ("SMS 51555", "Texto 51555"), which the street-first form would read as a street.
-  const housed = {
-    ...spelled,
-    text: maskAllowedNumbers(spelled.text, options.allowedNumbers ?? [], { shortCodes: false }),
-  };
-  const numberFirst = (hit: Hit) => /\d/.test(text.charAt(hit.start));
   const phones = phoneStretches(numeric.text);
   const phoneDigits = new Uint8Array(numeric.text.length);
   for (const phone of phones) phoneDigits.fill(1, phone.start, phone.end);
@@ -101,7 +93,6 @@ export function guardPublicText(text: string, options: GuardOptions): Finding[] 
     // Plates again before number words are read: "TEN-00-00" is a plate, not "10-00-00".
     ...findPlates(folded, words),
     ...findAddresses(numeric, numericWords, (at) => phoneDigits[at] === 1),
-    ...findAddresses(housed, tokenize(housed.text), (at) => phoneDigits[at] === 1).filter(numberFirst),
     ...findNames(folded, words),
     ...blockedNameMatcher(options.blockedNames)(folded),
   ];

@@ -101,21 +101,16 @@ export const digitsOnly = (number: string) => number.replace(/\D/g, '');
  * Hides the coalition's own numbers (hotline, SMS) wherever they are written,
  * in any format: the number with or without its country code, or a short
  * code standing alone. Returns the text with their digits replaced by "*",
- * so no rule finds them. Without `shortCodes`, only numbers of seven digits
- * or more are hidden: a short code's digits are also a house number.
+ * so no rule finds them.
  */
-export function maskAllowedNumbers(
-  text: string,
-  allowed: readonly string[],
-  { shortCodes: withShortCodes = true }: { shortCodes?: boolean } = {},
-): string {
+export function maskAllowedNumbers(text: string, allowed: readonly string[]): string {
   /** Each form with the digits that may stand before it: nothing, or its own country code. */
   const forms: { form: string; prefixes: Set<string> }[] = [];
   const shortCodes = new Set<string>();
   for (const number of allowed) {
     const digits = digitsOnly(number);
     if (digits.length < 7) {
-      if (digits.length > 0 && withShortCodes) shortCodes.add(digits);
+      if (digits.length > 0) shortCodes.add(digits);
       continue;
     }
     forms.push({ form: digits, prefixes: new Set(['']) });
