@@ -38,7 +38,10 @@ const TAILS: Record<Language, fc.Arbitrary<string>> = {
 
 const digits = (n: number) =>
   fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((d) => d.join(''));
-const houseNumber = fc.integer({ min: 100, max: 99999 });
+// Never the coalition's short code (`options.allowedNumbers`), which passes wherever it is written —
+// as a house number too ("51555 Olympic St" found in CI, seed -132151012): reading it as one blocked
+// the coalition's own "Reply STOP to 51555 Msg&data rates may apply" (reviews of 3421d00, 590dcda).
+const houseNumber = fc.integer({ min: 100, max: 99999 }).filter((n) => n !== 51555);
 const letters = (n: number) =>
   fc
     .array(fc.constantFrom(...'ABCDEFGHJKLMNPRSTUVWXYZ'), { minLength: n, maxLength: n })
@@ -139,8 +142,7 @@ const BASES: Record<Exclude<FindingKind, 'link'>, Record<Language, fc.Arbitrary<
     es: fc
       .tuple(
         fc.constantFrom('placa ', 'número de placa: ', 'placa número ', 'agente ', 'oficial ', 'credencial '),
-        // The coalition's short code after a word is its own number ("SMS 51555"), never a badge.
-        houseNumber.filter((n) => n !== 51555),
+        houseNumber,
       )
       .map(([word, n]) => `${word}${n}`),
   },
