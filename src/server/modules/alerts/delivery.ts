@@ -381,6 +381,9 @@ export function deliveryJobs(deps: {
         send: (item) => send(item, heldUntil.get(item.row.subscriptionId) ?? 0),
         record: (items, outcomes) => {
           for (const item of items) {
+            // Only if it is still this attempt: a row this sender took again after its lease ran out
+            // (attempt 2) stays held when attempt 1's late answer is marked.
+            if (held.get(item.row.subscriptionId)?.attempts !== item.row.attempts) continue;
             held.delete(item.row.subscriptionId);
             heldUntil.delete(item.row.subscriptionId);
           }
