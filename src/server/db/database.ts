@@ -216,18 +216,21 @@ function openPostgres(
     application_name: 'faro',
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
+    // A statement whose connection this process closed (its deadline passed: a lock held, the
+    // database slow) is stopped by the server within a second rather than left to finish: it would
+    // commit a report already answered 503 and sent again, and hold a connection of the server's
+    // while the pool opens another. (PostgreSQL 14+.) Set before the pool hands the connection out
+    // (pg-pool awaits `onConnect`), never beside its first query; not set, the connection still serves.
+    onConnect: async (client: pg.ClientBase) => {
+      await client
+        .query(`set client_connection_check_interval = ${CLIENT_CHECK_MS}`)
+        .catch((error: Error) =>
+          log?.(`database: client_connection_check_interval not set: ${error.message}`),
+        );
+    },
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', (error) => log?.(`database pool error: ${error.message}`));
-  // A statement whose connection this process closed (its deadline passed: a lock held, the
-  // database slow) is stopped by the server within a second rather than left to finish: it would
-  // commit a report already answered 503 and sent again, and hold a connection of the server's
-  // while the pool opens another. (PostgreSQL 14+; the first statement of each connection.)
-  pool.on('connect', (client) => {
-    client
-      .query(`set client_connection_check_interval = ${CLIENT_CHECK_MS}`)
-      .catch((error: Error) => log?.(`database: client_connection_check_interval not set: ${error.message}`));
-  });
   const listeners = new Set<pg.Client>();
   let subscriptions = 0;
   const local = localWakes();
