@@ -190,6 +190,25 @@ export async function claimDeliveries(
   }
 }
 
+/** The rows a sender holds (renews, marks): each its subscription and the attempt it claimed. */
+export type HeldRows = ReadonlyArray<{ subscriptionId: string; attempts: number }>;
+
+/**
+ * Which rows a renewal or a mark touches: those still this sender's claim (the same attempt, still
+ * sending). A sender whose lease ran out, its row taken by another, must not mark that other's attempt — marked
+ * sent or backing off, the row would no longer hold back a follow-up behind the message on its way.
+ */
+// (`= any($2)` as well as the join: the rows are found on the primary key, not by a hash join over
+// every pending row of the alert — 2,000 marks read 300,000 rows that way.)
+const STILL_HELD = `d.alert_id = $1 and d.subscription_id = any($2::uuid[])
+       and d.subscription_id = held.subscription_id
+       and d.attempts = held.attempts and d.state = 'sending'`;
+const heldValues = (alertId: string, rows: HeldRows) => [
+  alertId,
+  rows.map((row) => row.subscriptionId),
+  rows.map((row) => row.attempts),
+];
+
 /**
  * Extends the leases of rows a live sender still holds (claimed, not yet marked): one statement
  * for all of them, each only if it is still this sender's claim (same attempt, still sending).
@@ -198,17 +217,16 @@ export async function claimDeliveries(
 export async function renewLeases(
   client: SqlExecutor,
   alertId: string,
-  rows: ReadonlyArray<{ subscriptionId: string; attempts: number }>,
+  rows: HeldRows,
   leaseSeconds: number,
 ): Promise<string[]> {
   if (rows.length === 0) return [];
   const { rows: renewed } = await client.query<{ subscription_id: string }>(
     `update deliveries d set lease_until = now() + make_interval(secs => $4)
      from unnest($2::uuid[], $3::int[]) as held(subscription_id, attempts)
-     where d.alert_id = $1 and d.subscription_id = held.subscription_id
-       and d.attempts = held.attempts and d.state = 'sending'
+     where ${STILL_HELD}
      returning d.subscription_id`,
-    [alertId, rows.map((row) => row.subscriptionId), rows.map((row) => row.attempts), leaseSeconds],
+    [...heldValues(alertId, rows), leaseSeconds],
   );
   return renewed.map((row) => row.subscription_id);
 }
@@ -249,25 +267,6 @@ export async function renewLease(
   if (answer.ended) return 'ended';
   return answer.renewed === 1 ? 'held' : 'taken';
 }
-
-/** The rows a sender marks: each its subscription and the attempt it claimed. */
-export type HeldRows = ReadonlyArray<{ subscriptionId: string; attempts: number }>;
-
-/**
- * Which rows a mark touches: those still this sender's claim (the same attempt, still sending). A
- * sender whose lease ran out, its row taken by another, must not mark that other's attempt — marked
- * sent or backing off, the row would no longer hold back a follow-up behind the message on its way.
- */
-// (`= any($2)` as well as the join: the rows are found on the primary key, not by a hash join over
-// every pending row of the alert — 2,000 marks read 300,000 rows that way.)
-const STILL_HELD = `d.alert_id = $1 and d.subscription_id = any($2::uuid[])
-       and d.subscription_id = held.subscription_id
-       and d.attempts = held.attempts and d.state = 'sending'`;
-const heldValues = (alertId: string, rows: HeldRows) => [
-  alertId,
-  rows.map((row) => row.subscriptionId),
-  rows.map((row) => row.attempts),
-];
 
 export async function markSent(client: SqlExecutor, alertId: string, rows: HeldRows): Promise<void> {
   if (rows.length === 0) return;

@@ -303,20 +303,23 @@ export function deliveryJobs(deps: {
     // Rows claimed and not yet marked: their leases are renewed while this sender lives, so rows
     // waiting their turn here (the number's pace, a slow push service) are not taken by another
     // sender meanwhile; a sender that dies stops renewing, and its rows are retaken after the lease.
-    const held = new Map<string, ClaimedDelivery>();
-    // Until when, by this process's clock, each of them is surely still this sender's: from just
+    // With each, until when by this process's clock it is surely still this sender's: from just
     // before the statement that claimed or renewed it, a lease's length (the database counts from
     // when it ran, later). A push leaves no later (`leaveBy`): a sender cut off from the database
     // — its renewals failing, and with them its checks for a follow-up — must not send the alert
     // once its rows may be another's, or after the cancel that waited for them.
-    const heldUntil = new Map<string, number>();
+    const held = new Map<string, { row: ClaimedDelivery; until: number }>();
     const leaseMs = settings.leaseSeconds * 1000;
     const heartbeat = setInterval(
       () => {
         const asked = Date.now();
-        renewLeases(database.pool, alertId, [...held.values()], settings.leaseSeconds).then(
+        const rows = [...held.values()].map((entry) => entry.row);
+        renewLeases(database.pool, alertId, rows, settings.leaseSeconds).then(
           (renewed) => {
-            for (const id of renewed) if (held.has(id)) heldUntil.set(id, asked + leaseMs);
+            for (const id of renewed) {
+              const entry = held.get(id);
+              if (entry) entry.until = asked + leaseMs;
+            }
           },
           () => undefined,
         );
@@ -371,21 +374,17 @@ export function deliveryJobs(deps: {
           }
           const asked = Date.now();
           const claimed = await claimNext();
-          for (const row of claimed) {
-            held.set(row.subscriptionId, row);
-            heldUntil.set(row.subscriptionId, asked + leaseMs);
-          }
+          for (const row of claimed) held.set(row.subscriptionId, { row, until: asked + leaseMs });
           return claimed.map((row) => address(channel, row));
         },
         originOf: (item) => item.origin,
-        send: (item) => send(item, heldUntil.get(item.row.subscriptionId) ?? 0),
+        send: (item) => send(item, held.get(item.row.subscriptionId)?.until ?? 0),
         record: (items, outcomes) => {
           for (const item of items) {
             // Only if it is still this attempt: a row this sender took again after its lease ran out
             // (attempt 2) stays held when attempt 1's late answer is marked.
-            if (held.get(item.row.subscriptionId)?.attempts !== item.row.attempts) continue;
-            held.delete(item.row.subscriptionId);
-            heldUntil.delete(item.row.subscriptionId);
+            if (held.get(item.row.subscriptionId)?.row.attempts === item.row.attempts)
+              held.delete(item.row.subscriptionId);
           }
           deps.onOutcomes?.(channel, outcomes);
           return record(
