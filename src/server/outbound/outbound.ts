@@ -77,9 +77,6 @@ const CREDENTIALS = ['authorization', 'cookie', 'proxy-authorization'];
 /** A kept-alive connection (or an HTTP/2 session) with nothing to carry is closed after this. */
 const IDLE_MS = 60_000;
 
-/** Scheme-and-host pairs remembered as allowed per list of hosts (`checkFirst`), at most. */
-const PASSED_HOSTS = 1024;
-
 const systemResolve: Resolve = (hostname) => dns.promises.lookup(hostname, { all: true, verbatim: true });
 
 export function createOutbound(options: {
@@ -173,31 +170,6 @@ export function createOutbound(options: {
     if (!allowedHost) throw new OutboundRefusedError('host', 'the host is not one this call may reach');
     if (isAddressLiteral(url.hostname) && !permitted(bareHost(url.hostname)))
       throw new OutboundRefusedError('address', 'the address is not a public one');
-  }
-
-  /**
-   * Per list of allowed hosts, the scheme and host of URLs that passed `checkSync` as a first
-   * request: a fan-out sends to a handful of push services, each push checked again otherwise. The
-   * check depends on nothing else (the loopback allowance is this instance's; a name's addresses
-   * are checked apart, at each connection); a URL with credentials is never remembered.
-   */
-  const passed = new WeakMap<readonly string[], Set<string>>();
-  function checkFirst(url: URL, hosts: readonly string[] | undefined): void {
-    if (!hosts || url.username || url.password) {
-      checkSync(url, hosts, null);
-      return;
-    }
-    const key = `${url.protocol}//${url.hostname}`;
-    let seen = passed.get(hosts);
-    if (seen?.has(key)) return;
-    checkSync(url, hosts, null);
-    if (!seen) {
-      seen = new Set();
-      passed.set(hosts, seen);
-    }
-    // Bounded: endpoints come from anonymous browsers, each could name another host.
-    if (seen.size >= PASSED_HOSTS) seen.clear();
-    seen.add(key);
   }
 
   function exchangeHttp1(
@@ -304,7 +276,7 @@ export function createOutbound(options: {
     async request(raw, call) {
       // A URL the caller parsed is not parsed again (nothing here changes it).
       const first = raw instanceof URL ? raw : new URL(raw);
-      checkFirst(first, call.hosts);
+      checkSync(first, call.hosts, null);
       const deadline = Date.now() + call.timeoutMs;
       let url = first;
       let method: string = call.method ?? 'GET';
