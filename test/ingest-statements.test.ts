@@ -191,6 +191,42 @@ describe('a hot statement on a connection that went silent', () => {
   }, 20_000);
 });
 
+describe('a connection to a database host that went silent', () => {
+  it('fails within its deadline as unavailable, for the pool and for LISTEN, and the pool wait is not bounded (PostgreSQL)', async (context) => {
+    // Review: the pool had no connection deadline; a host that stopped answering held every
+    // request that needed a new connection until the kernel gave up, about two minutes.
+    if (!t.url) context.skip();
+    const path = await silenceablePath(new URL(t.url ?? ''));
+    path.state.silent = true;
+    const database = await openDatabase({
+      kind: 'postgres',
+      url: path.url,
+      poolSize: 1,
+      connectDeadlineMs: 300,
+    });
+    try {
+      // Without the deadline each of these waits for the test's own time-out.
+      const refused = await database.pool.query('select 1').catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(Error);
+      expect(toAppError(refused as Error)).toMatchObject({ code: 'UNAVAILABLE' });
+      const listen = await database.listen('faro_test_silent', () => undefined).catch((e: unknown) => e);
+      expect(listen).toBeInstanceOf(Error);
+      expect(toAppError(listen as Error)).toMatchObject({ code: 'UNAVAILABLE' });
+      path.state.silent = false;
+      // The host answers again: connections are made, and a wait for the pool's one connection
+      // lasts as long as its holder keeps it (the deadline is for making a connection only).
+      const held = await database.pool.connect();
+      const waiting = database.pool.query<{ n: number }>('select 2 as n');
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      held.release();
+      expect((await waiting).rows).toEqual([{ n: 2 }]);
+    } finally {
+      await database.close();
+      await path.close();
+    }
+  }, 20_000);
+});
+
 describe('a hot statement past its deadline while the database is slow', () => {
   it('is stopped by the server, not left to commit a report answered 503 nor to hold a connection (PostgreSQL)', async (context) => {
     // Review: the deadline closed this side only; the statement waited on the server for a lock,

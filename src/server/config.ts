@@ -31,6 +31,8 @@ export interface Config {
         poolSize: number;
         /** How long a hot statement may go unanswered (database.ts HOT_STATEMENT_DEADLINE_MS; tests set it short). */
         hotStatementDeadlineMs?: number;
+        /** How long making a connection may take (database.ts CONNECT_DEADLINE_MS; tests set it short). */
+        connectDeadlineMs?: number;
       }
     | { kind: 'pglite'; dataDir: string };
   /** What this process does (FARO_ROLE, or `faro start --role`); web and worker need PostgreSQL. */

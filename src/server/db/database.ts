@@ -103,7 +103,10 @@ export async function openDatabase(
   log?: (msg: string) => void,
 ): Promise<Database> {
   if (config.kind === 'postgres')
-    return openPostgres(config.url, config.poolSize, log, config.hotStatementDeadlineMs);
+    return openPostgres(config.url, config.poolSize, log, {
+      hotStatementDeadlineMs: config.hotStatementDeadlineMs,
+      connectDeadlineMs: config.connectDeadlineMs,
+    });
   // The folder holds every report: no other user of the machine may read or change it.
   const loosened = await makeFolderPrivate(config.dataDir);
   if (loosened > 0) {
@@ -199,18 +202,41 @@ export async function openPglite(lite: PGlite): Promise<Database> {
 const HOT_STATEMENT_DEADLINE_MS = 15_000;
 /** How often the server looks whether the client of a running statement has gone (it then stops the statement). */
 const CLIENT_CHECK_MS = 1000;
+/**
+ * A new connection (TCP, TLS, start-up and authentication) not made within this fails as "database
+ * unavailable". Without it a database host that went silent (a failover, a dropped route) held each
+ * request needing a new connection until the kernel gave up on its SYNs, about two minutes — in a
+ * surge, every report behind it. A healthy database answers in milliseconds. It bounds the making
+ * of a connection only, not a wait for a free one in the pool (that wait is the surge's own queue).
+ */
+const CONNECT_DEADLINE_MS = 10_000;
+
+/** node-postgres' client with the connection deadline (the pool passes its options to each client it makes). */
+function connectBounded(connectDeadlineMs: number): typeof pg.Client {
+  return class extends pg.Client {
+    constructor(config?: string | pg.ClientConfig) {
+      super({
+        ...(typeof config === 'string' ? { connectionString: config } : config),
+        connectionTimeoutMillis: connectDeadlineMs,
+      });
+    }
+  };
+}
 
 function openPostgres(
   url: string,
   poolSize: number,
   log?: (msg: string) => void,
-  hotStatementDeadlineMs = HOT_STATEMENT_DEADLINE_MS,
+  deadlines: { hotStatementDeadlineMs?: number | undefined; connectDeadlineMs?: number | undefined } = {},
 ): Database {
+  const hotStatementDeadlineMs = deadlines.hotStatementDeadlineMs ?? HOT_STATEMENT_DEADLINE_MS;
+  const Client = connectBounded(deadlines.connectDeadlineMs ?? CONNECT_DEADLINE_MS);
   // TCP keep-alive from 10 s idle: a pooled connection that died without a word (a failover) is
   // found out and replaced rather than handed the next statement — with a batch of reports or
   // counts behind it — to wait until TCP gives up. One that dies under a statement: the
   // statement's deadline (HOT_STATEMENT_DEADLINE_MS).
   const pool = new pg.Pool({
+    Client,
     connectionString: url,
     max: poolSize,
     application_name: 'faro',
@@ -280,6 +306,7 @@ function openPostgres(
       };
       const unlisten = await listenWithReconnect(
         url,
+        Client,
         channel,
         { onPayload: fromOthers, onRestored },
         listeners,
@@ -555,6 +582,7 @@ const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
  */
 async function listenWithReconnect(
   url: string,
+  Client: typeof pg.Client,
   channel: string,
   handlers: { onPayload: (payload: string) => void; onRestored?: (() => void) | undefined },
   listeners: Set<pg.Client>,
@@ -565,7 +593,7 @@ async function listenWithReconnect(
   let retryTimer: NodeJS.Timeout | undefined;
   const connect = async (attempt: number): Promise<void> => {
     // TCP keep-alive: a LISTEN connection that died without a word is noticed (it also sends wakes).
-    const client = new pg.Client({ connectionString: url, application_name: 'faro-listen', keepAlive: true });
+    const client = new Client({ connectionString: url, application_name: 'faro-listen', keepAlive: true });
     client.on('notification', (message) => {
       if (message.channel === channel && message.payload !== undefined) handlers.onPayload(message.payload);
     });
