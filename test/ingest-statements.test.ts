@@ -191,6 +191,78 @@ describe('a hot statement on a connection that went silent', () => {
   }, 20_000);
 });
 
+describe("a report's own transaction (photos, an SMS's reply) that does not commit in time", () => {
+  it('fails as unavailable, its connection closed, and the server rolls it back (PostgreSQL)', async (context) => {
+    // Review: an SMS or photo report's transaction had no deadline; on a connection that died under
+    // it, or behind a lock, it held its report and a pool connection until TCP gave up.
+    if (!t.url) context.skip();
+    const path = await silenceablePath(new URL(t.url ?? ''));
+    const database = await openDatabase({
+      kind: 'postgres',
+      url: path.url,
+      poolSize: 1,
+      hotStatementDeadlineMs: 300,
+    });
+    const holder = new pg.Client({ connectionString: t.url });
+    await holder.connect();
+    try {
+      const { rows: coalitions } = await database.pool.query<{ id: string }>(
+        'select id from coalitions limit 1',
+      );
+      const coalitionId = coalitions[0]?.id ?? '';
+      const hot = (report: ReturnType<typeof row>) =>
+        database.transaction((tx) => insertReportAnnounced(tx.db, report), { hot: true });
+      // The path goes silent in the middle of the transaction.
+      const silent = await database
+        .transaction(
+          async (tx) => {
+            await tx.client.query('select 1');
+            path.state.silent = true;
+            return insertReportAnnounced(tx.db, row(coalitionId));
+          },
+          { hot: true },
+        )
+        .catch((error: unknown) => error);
+      expect(toAppError(silent as Error)).toMatchObject({ code: 'UNAVAILABLE' });
+      path.state.silent = false;
+      expect(await hot(row(coalitionId))).toBe(true);
+      expect(path.state.closedByClient).toBe(1);
+      // Behind a lock: the server stops it (its client gone) rather than commit a report answered 503.
+      await holder.query('begin');
+      await holder.query('lock table domain_events in share mode');
+      const report = row(coalitionId);
+      expect(toAppError((await hot(report).catch((e: unknown) => e)) as Error)).toMatchObject({
+        code: 'UNAVAILABLE',
+      });
+      const backends = async () =>
+        (
+          await t.database.pool.query<{ n: number }>(
+            `select count(*)::int as n from pg_stat_activity
+             where datname = current_database() and application_name = 'faro' and state <> 'idle'
+               and pid <> pg_backend_pid()`,
+          )
+        ).rows[0]?.n;
+      await expect.poll(backends, { timeout: 5000, interval: 200 }).toBe(0);
+      await holder.query('commit');
+      const { rows: stored } = await holder.query<{ n: number }>(
+        'select count(*)::int as n from reports where id = $1',
+        [report.id],
+      );
+      expect(stored[0]?.n).toBe(0);
+      // Other transactions have none (a long one, an export, a migration, may take its time).
+      const slow = await database.transaction(async (tx) => {
+        await tx.client.query('select pg_sleep(0.5)');
+        return 'done';
+      });
+      expect(slow).toBe('done');
+    } finally {
+      await holder.end().catch(() => undefined);
+      await database.close();
+      await path.close();
+    }
+  }, 30_000);
+});
+
 describe('a connection to a database host that went silent', () => {
   it('fails within its deadline as unavailable, for the pool and for LISTEN, and the pool wait is not bounded (PostgreSQL)', async (context) => {
     // Review: the pool had no connection deadline; a host that stopped answering held every

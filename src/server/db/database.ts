@@ -54,8 +54,12 @@ export interface Database {
   kind: 'pglite' | 'postgres';
   pool: pg.Pool;
   db: OwnDrizzle;
-  /** Runs fn in one transaction; commits when it resolves, rolls back when it throws. */
-  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn in one transaction; commits when it resolves, rolls back when it throws. A `hot` one (a
+   * report's own, on the request path of a surge), on PostgreSQL, fails as unavailable if not
+   * committed within HOT_STATEMENT_DEADLINE_MS, its connection closed (the server then rolls it back).
+   */
+  transaction<T>(fn: (tx: Tx) => Promise<T>, options?: { hot?: boolean }): Promise<T>;
   /**
    * Subscribes to a channel's wakes (`wake`); `onPayload` gets their parts
    * ('' when it must look for itself); the returned function unsubscribes.
@@ -173,7 +177,7 @@ export async function openPglite(lite: PGlite): Promise<Database> {
     kind: 'pglite',
     pool,
     db: drizzle(pool, { schema }),
-    transaction: (fn) => runTransaction(database, fn),
+    transaction: (fn, options) => runTransaction(database, fn, options),
     async listen(channel, onPayload) {
       const unsubscribe = local.subscribe(channel, onPayload);
       return async () => unsubscribe();
@@ -200,6 +204,8 @@ export async function openPglite(lite: PGlite): Promise<Database> {
  * reporter's page keeps the report and sends it again.
  */
 const HOT_STATEMENT_DEADLINE_MS = 15_000;
+/** What a hot transaction not committed within its deadline fails with (unavailable.ts reads it as unavailable). */
+const TRANSACTION_DEADLINE_PASSED = 'Transaction deadline passed';
 /** How often the server looks whether the client of a running statement has gone (it then stops the statement). */
 const CLIENT_CHECK_MS = 1000;
 /**
@@ -296,7 +302,7 @@ function openPostgres(
     kind: 'postgres',
     pool,
     db: drizzle(pool, { schema }),
-    transaction: (fn) => runTransaction(database, fn),
+    transaction: (fn, options) => runTransaction(database, fn, options),
     async listen(channel, onPayload, onRestored) {
       const unsubscribe = local.subscribe(channel, onPayload);
       const fromOthers = (message: string) => {
@@ -498,6 +504,7 @@ export function wakeAfterCommit(executor: object, channel: string, parts?: reado
 export async function withConnection<T>(
   pool: pg.Pool,
   work: (client: pg.PoolClient) => Promise<T>,
+  deadlineMs?: number,
 ): Promise<T> {
   const client = await pool.connect();
   let lost: Error | undefined;
@@ -506,7 +513,23 @@ export async function withConnection<T>(
   };
   client.on('error', onError);
   try {
-    return await work(client);
+    if (!deadlineMs) return await work(client);
+    // Past the deadline the connection is given back as lost: the pool closes it, which ends what
+    // runs on it (a rollback sent on it would wait behind the statement that did not answer).
+    const running = work(client);
+    running.catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        lost = new Error(TRANSACTION_DEADLINE_PASSED);
+        reject(lost);
+      }, deadlineMs);
+    });
+    try {
+      return await Promise.race([running, late]);
+    } finally {
+      clearTimeout(timer);
+    }
   } finally {
     client.off('error', onError);
     client.release(lost);
@@ -532,28 +555,38 @@ function drizzleOn(client: pg.PoolClient): OwnDrizzle {
   return db;
 }
 
-async function runTransaction<T>(database: Database, fn: (tx: Tx) => Promise<T>): Promise<T> {
+async function runTransaction<T>(
+  database: Database,
+  fn: (tx: Tx) => Promise<T>,
+  options?: { hot?: boolean },
+): Promise<T> {
   const pending = new Map<string, string[] | undefined>();
-  const committed = await withConnection(database.pool, async (client) => {
-    const db = drizzleOn(client);
-    const scope = { database, pending };
-    scopes.set(client, scope);
-    scopes.set(db, scope);
-    try {
-      await client.query('begin');
+  // The pool's scope has the deadline on PostgreSQL only (PGlite is in this process: no path to lose).
+  const deadlineMs = options?.hot ? scopes.get(database.pool)?.hotStatementDeadlineMs : undefined;
+  const committed = await withConnection(
+    database.pool,
+    async (client) => {
+      const db = drizzleOn(client);
+      const scope = { database, pending };
+      scopes.set(client, scope);
+      scopes.set(db, scope);
       try {
-        const result = await fn({ db, client });
-        await client.query('commit');
-        return result;
-      } catch (error) {
-        await client.query('rollback').catch(() => undefined);
-        throw error;
+        await client.query('begin');
+        try {
+          const result = await fn({ db, client });
+          await client.query('commit');
+          return result;
+        } catch (error) {
+          await client.query('rollback').catch(() => undefined);
+          throw error;
+        }
+      } finally {
+        // The connection goes back to the pool: what it runs next is no longer this transaction.
+        scopes.delete(client);
       }
-    } finally {
-      // The connection goes back to the pool: what it runs next is no longer this transaction.
-      scopes.delete(client);
-    }
-  });
+    },
+    deadlineMs,
+  );
   for (const [channel, parts] of pending) database.wake(channel, parts);
   return committed;
 }

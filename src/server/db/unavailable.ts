@@ -17,11 +17,11 @@ const UNREACHABLE_CODES = new Set([
 /**
  * What node-postgres and its pool say, without a code, when a connection is lost or cannot be made —
  * or stopped answering a statement within its deadline (`Query read timeout`, database.ts
- * HOT_STATEMENT_DEADLINE_MS), or a connection was not made within its own (`timeout expired`,
+ * HOT_STATEMENT_DEADLINE_MS; `Transaction deadline passed`, a hot transaction's), or a connection was not made within its own (`timeout expired`,
  * CONNECT_DEADLINE_MS).
  */
 const UNREACHABLE_MESSAGES =
-  /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Cannot use a pool after calling end|Query read timeout|timeout expired$|the database system is (starting up|shutting down|in recovery mode))/;
+  /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Cannot use a pool after calling end|Query read timeout|Transaction deadline passed|timeout expired$|the database system is (starting up|shutting down|in recovery mode))/;
 
 /**
  * Whether an error means the database could not be reached (a restart, a

@@ -187,15 +187,18 @@ export function createReportService(deps: {
           const photoIds = input.photoIds ?? [];
           const stored =
             extras.afterStore || photoIds.length > 0
-              ? await database.transaction(async (tx) => {
-                  const inserted = await insertReportAnnounced(tx.db, row);
-                  if (inserted) {
-                    await extras.afterStore?.(tx, { id, receipt });
-                    if (deps.photos)
-                      photosAttached = await deps.photos.claim(tx.db, coalitionId, id, photoIds, now());
-                  }
-                  return inserted;
-                })
+              ? await database.transaction(
+                  async (tx) => {
+                    const inserted = await insertReportAnnounced(tx.db, row);
+                    if (inserted) {
+                      await extras.afterStore?.(tx, { id, receipt });
+                      if (deps.photos)
+                        photosAttached = await deps.photos.claim(tx.db, coalitionId, id, photoIds, now());
+                    }
+                    return inserted;
+                  },
+                  { hot: true },
+                )
               : await insertGathered(row);
           if (!stored) {
             const seen = extras.sourceRef
