@@ -303,7 +303,7 @@ export function deliveryJobs(deps: {
     // Rows claimed and not yet marked: their leases are renewed while this sender lives, so rows
     // waiting their turn here (the number's pace, a slow push service) are not taken by another
     // sender meanwhile; a sender that dies stops renewing, and its rows are retaken after the lease.
-    // With each, until when by this process's clock it is surely still this sender's: from just
+    // With each, until when by this process's monotonic clock it is surely still this sender's: from just
     // before the statement that claimed or renewed it, a lease's length (the database counts from
     // when it ran, later). A push leaves no later (`leaveBy`): a sender cut off from the database
     // — its renewals failing, and with them its checks for a follow-up — must not send the alert
@@ -312,7 +312,7 @@ export function deliveryJobs(deps: {
     const leaseMs = settings.leaseSeconds * 1000;
     const heartbeat = setInterval(
       () => {
-        const asked = Date.now();
+        const asked = performance.now();
         const rows = [...held.values()].map((entry) => entry.row);
         renewLeases(database.pool, alertId, rows, settings.leaseSeconds).then(
           (renewed) => {
@@ -372,7 +372,7 @@ export function deliveryJobs(deps: {
             overBudget = true;
             return [];
           }
-          const asked = Date.now();
+          const asked = performance.now();
           const claimed = await claimNext();
           for (const row of claimed) held.set(row.subscriptionId, { row, until: asked + leaseMs });
           return claimed.map((row) => address(channel, row));

@@ -20,8 +20,10 @@ export interface PushMessage {
   /** RFC 8030 topic: a later message with the same topic replaces one not yet delivered. */
   topic: string;
   /**
-   * When the message may leave no later (ms since the epoch): its delivery row may be another
-   * sender's after that. The request's deadline is cut to it, and past it nothing is sent (`lost`).
+   * When the message may leave no later, on this process's monotonic clock (`performance.now()`:
+   * a wall clock stepped back, by NTP or by hand, must not give a sender that lost its row more
+   * time): its delivery row may be another sender's after that. The request's deadline is cut to
+   * it, and past it nothing is sent (`lost`).
    */
   leaveBy?: number;
 }
@@ -123,7 +125,7 @@ export function createPushChannel(options: {
         const timeoutMs =
           message.leaveBy === undefined
             ? settings.timeoutMs
-            : Math.min(settings.timeoutMs, message.leaveBy - now());
+            : Math.min(settings.timeoutMs, message.leaveBy - performance.now());
         if (timeoutMs <= 0) return { kind: 'lost' };
         const answer = await outbound.request(url, {
           method: 'POST',
