@@ -70,3 +70,60 @@ it('a push waiting for a stream never leaves after its deadline, even when the e
     child.kill();
   }
 });
+
+/** The same for an origin that speaks HTTP/1.1 only: a push waiting in the agent's queue for a connection. */
+const SERVER_HTTP1 = `
+const http = require('node:http');
+const server = http.createServer((request, response) => {
+  process.stdout.write(JSON.stringify({ path: request.url, at: Date.now() }) + '\\n');
+  request.resume();
+  setTimeout(() => { response.writeHead(201); response.end(); }, request.url === '/first' ? 300 : 0);
+});
+server.keepAliveTimeout = 10000;
+server.listen(0, '127.0.0.1', () => process.stdout.write(JSON.stringify({ port: server.address().port }) + '\\n'));
+`;
+
+it('a push waiting for an HTTP/1.1 connection never leaves after its deadline, even when the event loop is late', async () => {
+  const child = spawn(process.execPath, ['-e', SERVER_HTTP1], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines: Record<string, unknown>[] = [];
+  let buffered = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString();
+    for (let at = buffered.indexOf('\n'); at >= 0; at = buffered.indexOf('\n')) {
+      lines.push(JSON.parse(buffered.slice(0, at)));
+      buffered = buffered.slice(at + 1);
+    }
+  });
+  await expect.poll(() => lines.length, { timeout: 5000 }).toBeGreaterThan(0);
+  const base = `http://127.0.0.1:${lines[0]?.port}`;
+  // One connection to the origin: the second push waits for the first's.
+  const h1 = createOutbound({ allowLoopback: true, maxSocketsPerOrigin: 1 });
+  const call = { method: 'POST' as const, body: 'x', maxBytes: 1024 };
+  try {
+    await h1.request(`${base}/warm`, { ...call, timeoutMs: 5000 });
+    const t0 = Date.now();
+    const first = h1.request(`${base}/first`, { ...call, timeoutMs: 5000 });
+    const deadline = Date.now() + 350;
+    const second = h1.request(`${base}/second`, { ...call, timeoutMs: deadline - Date.now() }).then(
+      () => 'answered',
+      (error: { code?: string }) => error.code ?? 'error',
+    );
+    setTimeout(() => {
+      while (Date.now() < t0 + 700) {
+        /* busy */
+      }
+    }, 250);
+    await first;
+    const outcome = await second;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const late = lines.find((line) => line.path === '/second') as { at: number } | undefined;
+    expect(['UNPROCESSED', 'TIMEOUT', 'answered']).toContain(outcome);
+    expect(
+      late === undefined || late.at - deadline < 150,
+      `${outcome}: ${late ? late.at - deadline : '-'} ms`,
+    ).toBe(true);
+  } finally {
+    h1.close();
+    child.kill();
+  }
+});

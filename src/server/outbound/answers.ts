@@ -25,6 +25,19 @@ export class OutboundTimeoutError extends Error {
   }
 }
 
+/**
+ * The request was never sent, or the server did not process it (an HTTP/2 session went away or
+ * refused the stream): nothing of it arrived.
+ */
+export class UnprocessedError extends Error {
+  readonly code = 'UNPROCESSED';
+  /** `queued`: it never had a stream or connection (it waited for one, or its session was gone when it was made). */
+  constructor(readonly queued = false) {
+    super('the server did not process the request');
+    this.name = 'UnprocessedError';
+  }
+}
+
 export interface OutboundResponse {
   status: number;
   headers: http.IncomingHttpHeaders;

@@ -3,7 +3,13 @@ import http2 from 'node:http2';
 import net, { type LookupFunction } from 'node:net';
 import tls from 'node:tls';
 import { bareHost, isAddressLiteral } from './addresses.js';
-import { type Answer, OutboundRefusedError, OutboundTimeoutError, REDIRECTS } from './answers.js';
+import {
+  type Answer,
+  OutboundRefusedError,
+  OutboundTimeoutError,
+  REDIRECTS,
+  UnprocessedError,
+} from './answers.js';
 
 /**
  * The HTTP/2 side of outbound.ts (its rules hold here too: read there first).
@@ -61,16 +67,6 @@ const SESSION_GONE = new Set([
   'ERR_HTTP2_INVALID_SESSION',
   'ERR_HTTP2_OUT_OF_STREAMS',
 ]);
-
-/** The server did not process the request (it went away or refused the stream): nothing of it arrived. */
-class UnprocessedError extends Error {
-  readonly code = 'UNPROCESSED';
-  /** `queued`: it never had a stream (it waited here, or the session was gone when it was made). */
-  constructor(readonly queued = false) {
-    super('the server did not process the request');
-    this.name = 'UnprocessedError';
-  }
-}
 
 /** A session or stream that ended under an exchange: a network failure like a reset connection, worth retrying. */
 const cutOff = (error: unknown): Error =>
@@ -151,10 +147,15 @@ export function createHttp2Sessions(options: {
   const http1Until = new Map<string, number>();
   let closed = false;
 
-  const speaksHttp2 = (url: URL) =>
-    url.protocol === 'https:'
-      ? (http1Until.get(url.origin) ?? 0) <= Date.now()
-      : options.cleartext === true && url.protocol === 'http:';
+  const speaksHttp2 = (url: URL) => {
+    if (url.protocol !== 'https:') return options.cleartext === true && url.protocol === 'http:';
+    const until = http1Until.get(url.origin);
+    if (until === undefined) return true;
+    if (until > performance.now()) return false;
+    // Past: forgotten (an origin is tried over h2 again, and the map holds only origins sent HTTP/1.1 now).
+    http1Until.delete(url.origin);
+    return true;
+  };
 
   /**
    * A connection to the origin, made here so that it goes through the checked
@@ -193,7 +194,7 @@ export function createHttp2Sessions(options: {
           // This origin speaks HTTP/1.1 only: its requests go through the agent for a while.
           clearTimeout(timer);
           socket.destroy();
-          http1Until.set(url.origin, Date.now() + HTTP1_REMEMBERED_MS);
+          http1Until.set(url.origin, performance.now() + HTTP1_REMEMBERED_MS);
           resolve(null);
           return;
         }
@@ -295,7 +296,7 @@ export function createHttp2Sessions(options: {
           settle(new OutboundTimeoutError());
           checkAlive(origin);
         },
-        Math.max(0, deadline - Date.now()),
+        Math.max(0, deadline - performance.now()),
       );
       const release = () => {
         origin.active -= 1;
@@ -311,7 +312,7 @@ export function createHttp2Sessions(options: {
         // Its deadline passed while it waited for a stream, its timer not yet run (the event loop
         // late): it must not leave now — a push's deadline is when its row may be another
         // sender's. Never sent; the stream it would have had goes to the next in line.
-        if (Date.now() >= deadline) {
+        if (performance.now() >= deadline) {
           settle(new UnprocessedError(true));
           if (origin.active < streamLimit(origin)) origin.waiting.shift()?.();
           return;
@@ -412,7 +413,10 @@ export function createHttp2Sessions(options: {
         origin = await Promise.race([
           sessionFor(url),
           new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new OutboundTimeoutError()), Math.max(0, deadline - Date.now()));
+            timer = setTimeout(
+              () => reject(new OutboundTimeoutError()),
+              Math.max(0, deadline - performance.now()),
+            );
           }),
         ]).finally(() => clearTimeout(timer));
       }
@@ -421,7 +425,7 @@ export function createHttp2Sessions(options: {
         return await exchangeHttp2(origin, url, method, headers, body, deadline, maxBytes);
       } catch (error) {
         // Never processed (the session went away under it): at once on a new session, not after a back-off.
-        if (!(error instanceof UnprocessedError) || Date.now() >= deadline) throw error;
+        if (!(error instanceof UnprocessedError) || performance.now() >= deadline) throw error;
         if (error.queued ? ++queuedMoves > QUEUED_MOVES : ++moves > UNPROCESSED_MOVES) throw error;
       }
     }

@@ -11,6 +11,7 @@ import {
   OutboundTimeoutError,
   REDIRECTS,
   type RefusedReason,
+  UnprocessedError,
 } from './answers.js';
 import { createHttp2Sessions } from './http2-sessions.js';
 
@@ -198,7 +199,17 @@ export function createOutbound(options: {
           reject(error);
         } else if (value) resolvePromise(value);
       };
-      const timer = setTimeout(() => settle(new OutboundTimeoutError()), Math.max(0, deadline - Date.now()));
+      const timer = setTimeout(
+        () => settle(new OutboundTimeoutError()),
+        Math.max(0, deadline - performance.now()),
+      );
+      // A request that waited in the agent's queue for a connection is handed one when another
+      // exchange ends (an I/O callback): with the event loop late, after its deadline, before its
+      // timer has run. It must not leave then — a push's deadline is when its row may be another
+      // sender's. (The 'socket' event comes before anything is written; destroyed, nothing is.)
+      request.once('socket', () => {
+        if (performance.now() >= deadline) settle(new UnprocessedError(true));
+      });
       request.on('error', (error) => settle(error));
       request.on('response', (response) => {
         const status = response.statusCode ?? 0;
@@ -277,7 +288,7 @@ export function createOutbound(options: {
       // A URL the caller parsed is not parsed again (nothing here changes it).
       const first = raw instanceof URL ? raw : new URL(raw);
       checkSync(first, call.hosts, null);
-      const deadline = Date.now() + call.timeoutMs;
+      const deadline = performance.now() + call.timeoutMs;
       let url = first;
       let method: string = call.method ?? 'GET';
       let body = call.body ?? null;
