@@ -221,10 +221,13 @@ const CONNECT_DEADLINE_MS = 10_000;
 function connectBounded(connectDeadlineMs: number): typeof pg.Client {
   return class extends pg.Client {
     constructor(config?: string | pg.ClientConfig) {
-      super({
-        ...(typeof config === 'string' ? { connectionString: config } : config),
-        connectionTimeoutMillis: connectDeadlineMs,
-      });
+      // Copied with every property, not spread: pg-pool makes a given `password` non-enumerable.
+      const options: pg.ClientConfig =
+        typeof config === 'string'
+          ? { connectionString: config }
+          : Object.defineProperties({}, Object.getOwnPropertyDescriptors(config ?? {}));
+      options.connectionTimeoutMillis = connectDeadlineMs;
+      super(options);
     }
   };
 }
@@ -236,7 +239,8 @@ function openPostgres(
   deadlines: { hotStatementDeadlineMs?: number | undefined; connectDeadlineMs?: number | undefined } = {},
 ): Database {
   const hotStatementDeadlineMs = deadlines.hotStatementDeadlineMs ?? HOT_STATEMENT_DEADLINE_MS;
-  const Client = connectBounded(deadlines.connectDeadlineMs ?? CONNECT_DEADLINE_MS);
+  const connectDeadlineMs = deadlines.connectDeadlineMs ?? CONNECT_DEADLINE_MS;
+  const Client = connectBounded(connectDeadlineMs);
   // TCP keep-alive from 10 s idle: a pooled connection that died without a word (a failover) is
   // found out and replaced rather than handed the next statement — with a batch of reports or
   // counts behind it — to wait until TCP gives up. One that dies under a statement: the
@@ -253,17 +257,23 @@ function openPostgres(
     // commit a report already answered 503 and sent again, and hold a connection of the server's
     // while the pool opens another. (PostgreSQL 14+.) Set before the pool hands the connection out
     // (pg-pool awaits `onConnect`), never beside its first query; not set, the connection still serves.
+    // Not answered within the connection's deadline (the path went silent as it was made), it
+    // fails, and the pool drops the connection.
     onConnect: async (client: pg.ClientBase) => {
       await client
-        .query(`set client_connection_check_interval = ${CLIENT_CHECK_MS}`)
-        .catch((error: Error) =>
-          log?.(`database: client_connection_check_interval not set: ${error.message}`),
-        );
+        .query({
+          text: `set client_connection_check_interval = ${CLIENT_CHECK_MS}`,
+          query_timeout: connectDeadlineMs,
+        } as pg.QueryConfig)
+        .catch((error: Error & { code?: unknown }) => {
+          if (typeof error.code !== 'string' || !/^[0-9A-Z]{5}$/.test(error.code)) throw error;
+          log?.(`database: client_connection_check_interval not set: ${error.message}`);
+        });
     },
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', (error) => log?.(`database pool error: ${error.message}`));
-  const wakes = postgresWakes(url, Client, pool, log);
+  const wakes = postgresWakes({ url, Client, connectDeadlineMs, pool, log });
   const database: Database = {
     kind: 'postgres',
     pool,
@@ -406,7 +416,15 @@ async function runTransaction<T>(
       scopes.set(client, scope);
       scopes.set(db, scope);
       try {
-        await client.query('begin');
+        // A hot one ends on the server too within its deadline, whatever becomes of this side: cut
+        // off without a word (a NAT entry dropped, the close never arriving), it would otherwise sit
+        // idle in transaction — its report's row and the photos' locks held, a resend of the same SMS
+        // blocked behind them — until the server's TCP keep-alive gives up, hours later.
+        await client.query(
+          deadlineMs
+            ? `begin; set local statement_timeout = ${deadlineMs}; set local idle_in_transaction_session_timeout = ${deadlineMs}`
+            : 'begin',
+        );
         try {
           const result = await fn({ db, client });
           await client.query('commit');

@@ -108,12 +108,21 @@ export function localWakes() {
  * PostgreSQL's wakes for one database: LISTEN connections of their own (reconnecting), NOTIFY
  * coalesced per channel, and this process's own subscribers woken directly.
  */
-export function postgresWakes(
-  url: string,
-  Client: typeof pg.Client,
-  pool: pg.Pool,
-  log?: (msg: string) => void,
-) {
+export function postgresWakes({
+  url,
+  Client,
+  connectDeadlineMs,
+  pool,
+  log,
+}: {
+  url: string;
+  /** node-postgres' client, with the connection deadline (database.ts `connectBounded`). */
+  Client: typeof pg.Client;
+  /** The LISTEN statement, as the connection itself, not answered within this fails. */
+  connectDeadlineMs: number;
+  pool: pg.Pool;
+  log?: ((msg: string) => void) | undefined;
+}) {
   const listeners = new Set<pg.Client>();
   let subscriptions = 0;
   const local = localWakes();
@@ -164,6 +173,7 @@ export function postgresWakes(
       const unlisten = await listenWithReconnect(
         url,
         Client,
+        connectDeadlineMs,
         channel,
         { onPayload: fromOthers, onRestored },
         listeners,
@@ -203,6 +213,7 @@ const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 async function listenWithReconnect(
   url: string,
   Client: typeof pg.Client,
+  deadlineMs: number,
   channel: string,
   handlers: { onPayload: (payload: string) => void; onRestored?: (() => void) | undefined },
   listeners: Set<pg.Client>,
@@ -217,14 +228,31 @@ async function listenWithReconnect(
     client.on('notification', (message) => {
       if (message.channel === channel && message.payload !== undefined) handlers.onPayload(message.payload);
     });
+    let listening = false;
     client.on('error', (error) => {
-      log?.(`listen connection lost: ${error.message}`);
       listeners.delete(client);
       client.end().catch(() => undefined);
+      // Lost while being made: the attempt's own failure (below) is what tries again, once.
+      if (!listening) return;
+      log?.(`listen connection lost: ${error.message}`);
       if (!stopped) retryTimer = setTimeout(() => void reconnect(1), 250);
     });
-    await client.connect();
-    await client.query(`listen ${quoteIdent(channel)}`);
+    try {
+      await client.connect();
+      await client.query({
+        text: `listen ${quoteIdent(channel)}`,
+        query_timeout: deadlineMs,
+      } as pg.QueryConfig);
+    } catch (error) {
+      // Not awaited: on a path gone silent its end is the stream's destruction, not an answer.
+      client.end().catch(() => undefined);
+      throw error;
+    }
+    listening = true;
+    if (stopped) {
+      client.end().catch(() => undefined);
+      return;
+    }
     current = client;
     listeners.add(client);
     if (attempt > 0) {
