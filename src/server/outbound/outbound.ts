@@ -156,6 +156,21 @@ export function createOutbound(options: {
     http: new http.Agent(agentOptions),
     https: new https.Agent(agentOptions),
   };
+  /** A request waiting in an agent's queue for a connection: how to end it unsent once its deadline has passed. */
+  const queued = new WeakMap<http.ClientRequest, { deadline: number; expire: () => void }>();
+  // A connection handed back (an exchange ended) goes to the next request in the origin's queue: any
+  // whose deadline passed meanwhile — the event loop late, before its timer ran — is ended first,
+  // unsent and before it has the connection (ending it after would close a warm connection; the
+  // agent passes a connection of an ended request on to the next). Runs before the agent's own.
+  for (const agent of [agents.http, agents.https]) {
+    agent.prependListener('free', (_socket: unknown, options: http.ClientRequestArgs) => {
+      const now = performance.now();
+      for (const request of agent.requests[agent.getName(options)] ?? []) {
+        const waiting = queued.get(request as http.ClientRequest);
+        if (waiting && now >= waiting.deadline) waiting.expire();
+      }
+    });
+  }
 
   /** Scheme and host, without resolving: throws for what may never be requested. */
   function checkSync(url: URL, hosts: readonly string[] | undefined, first: URL | null): void {
@@ -206,9 +221,17 @@ export function createOutbound(options: {
       // A request that waited in the agent's queue for a connection is handed one when another
       // exchange ends (an I/O callback): with the event loop late, after its deadline, before its
       // timer has run. It must not leave then — a push's deadline is when its row may be another
-      // sender's. (The 'socket' event comes before anything is written; destroyed, nothing is.)
-      request.once('socket', () => {
+      // sender's. Ended unsent: in the queue (above), or as the connection comes ('socket' comes
+      // before anything is written), or — a new connection, whose request is written as it
+      // connects — as it connects (before the write, which is a later listener of 'connect').
+      const late = () => {
         if (performance.now() >= deadline) settle(new UnprocessedError(true));
+      };
+      queued.set(request, { deadline, expire: () => settle(new UnprocessedError(true)) });
+      request.once('socket', (socket) => {
+        queued.delete(request);
+        late();
+        if (socket.connecting) socket.prependOnceListener('connect', late);
       });
       request.on('error', (error) => settle(error));
       request.on('response', (response) => {
