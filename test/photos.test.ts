@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ExifTool } from 'exiftool-vendored';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newSendKey } from '../src/shared/report.js';
 import { PHOTO_TYPES } from '../src/shared/report-fields.js';
 import { buildReportInput } from './support/factories.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
@@ -149,6 +150,19 @@ describe('photos on public reports', () => {
       .jpeg()
       .toBuffer();
     for (const type of PHOTO_TYPES) expect((await upload(picture, type)).statusCode, type).toBe(201);
+  });
+
+  it('a report with photos sent again (its answer lost) is the first one, with the photos it attached', async () => {
+    const photo = (await upload(await phonePhoto())).json() as { id: string };
+    const input = buildReportInput({ photoIds: [photo.id], sendKey: newSendKey() });
+    const send = () => t.faro.app.inject({ method: 'POST', url: '/api/reports', payload: input });
+    const first = await send();
+    expect(first.statusCode, first.body).toBe(201);
+    const again = await send();
+    expect(again.statusCode, again.body).toBe(201);
+    // The page tells the person no photo is missing (it said 0 attached before: all missing).
+    expect(again.json()).toEqual(first.json());
+    expect(first.json()).toMatchObject({ photosAttached: 1 });
   });
 
   it('deletes photos no report claimed within the hour, and photos of reports past retention', async () => {

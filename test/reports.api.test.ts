@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendKeyRef } from '../src/server/modules/reports/reports.service.js';
+import { newSendKey, SEND_KEY } from '../src/shared/report.js';
 import { BOYLE_HEIGHTS, buildReportInput, OUTSIDE_ZONES } from './support/factories.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { type StaffSession, staffSession } from './support/sessions.js';
@@ -27,6 +29,57 @@ const post = (payload: unknown, headers: Record<string, string> = {}) =>
   });
 
 const countReports = () => storedReports(t);
+
+describe('a report sent again with its send key (its answer lost on the way)', () => {
+  it('is stored once: every sending answers the first one, receipt and all', async () => {
+    const before = await countReports();
+    const input = buildReportInput({ sendKey: newSendKey() });
+    const first = await post(input);
+    expect(first.statusCode, first.body).toBe(201);
+    for (let i = 0; i < 2; i++) {
+      const again = await post(input);
+      expect(again.statusCode, again.body).toBe(201);
+      expect(again.json()).toEqual(first.json());
+    }
+    expect(await countReports()).toBe(before + 1);
+    // Another report (another key, or none) is another report.
+    expect((await post(buildReportInput({ sendKey: newSendKey() }))).json().id).not.toBe(first.json().id);
+    expect((await post(buildReportInput())).json().id).not.toBe(first.json().id);
+    expect(await countReports()).toBe(before + 3);
+  });
+
+  it('keeps only a digest of the key, bound to the coalition: a key means nothing elsewhere', async () => {
+    const sendKey = newSendKey();
+    const { id } = (await post(buildReportInput({ sendKey }))).json();
+    const { rows } = await t.faro.database.pool.query<{ source_ref: string; coalition_id: string }>(
+      'select source_ref, coalition_id from reports where id = $1',
+      [id],
+    );
+    const row = rows[0];
+    expect(row?.source_ref).toBe(sendKeyRef(row?.coalition_id ?? '', sendKey));
+    expect(row?.source_ref).not.toContain(sendKey);
+    expect(sendKeyRef('00000000-0000-4000-8000-000000000000', sendKey)).not.toBe(row?.source_ref);
+  });
+
+  it('refuses a key anyone could guess, and stores nothing', async () => {
+    const before = await countReports();
+    for (const sendKey of [
+      '1',
+      'aaaa',
+      'report-1',
+      `${'a'.repeat(21)}`,
+      'x'.repeat(65),
+      'has spaces in it 1234567890',
+    ]) {
+      const response = await post(buildReportInput({ sendKey }));
+      expect(response.statusCode, sendKey).toBe(400);
+      expect(response.json().error.details.fields).toEqual([expect.objectContaining({ field: 'sendKey' })]);
+    }
+    expect(await countReports()).toBe(before);
+    expect(newSendKey()).toMatch(SEND_KEY);
+    expect(newSendKey()).not.toBe(newSendKey());
+  });
+});
 
 describe('POST /api/reports', () => {
   it('stores a report with a zone and answers 201 with an id and a readable receipt', async () => {

@@ -47,6 +47,21 @@ export const locationInputSchema = z
     path: ['zoneId'],
   });
 
+/**
+ * A report's send key: random, at least 128 bits (22 base64url characters), made on the phone
+ * (`newSendKey`). Unguessable, so that no one can ask for another person's report by it.
+ */
+export const SEND_KEY = /^[A-Za-z0-9_-]{22,64}$/;
+
+/** A new send key: 16 random bytes, base64url. */
+export function newSendKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll('+', '-')
+    .replaceAll('/', '_')
+    .replace(/=+$/, '');
+}
+
 export const reportInputSchema = z.object({
   language: languageSchema,
   size: z
@@ -66,6 +81,11 @@ export const reportInputSchema = z.object({
   firsthand: z.boolean().default(true),
   /** Photos uploaded first with `POST /api/reports/photos` (re-encoded, metadata removed). */
   photoIds: z.array(z.uuid()).max(3, 'at most 3 photos').default([]),
+  /**
+   * The phone's name for this report, the same on every try of it (SEND_KEY): sent again after
+   * its answer was lost, it is not stored twice — the first one's receipt is answered.
+   */
+  sendKey: z.string().regex(SEND_KEY, 'is not a send key (22 to 64 letters, digits, - or _)').optional(),
 });
 export type ReportInput = z.input<typeof reportInputSchema>;
 

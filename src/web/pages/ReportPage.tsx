@@ -33,7 +33,7 @@ import { useHydrated, useServerPage } from '../server-page.js';
 import { useDeviceLocation } from '../useDeviceLocation.js';
 import { type KeptReceipt, keepReceipt, keptReceipt, useOutbox } from './report/kept.js';
 import { ReportReceipt } from './report/ReportReceipt.js';
-import { failureOf, sendReport } from './report/send.js';
+import { failureOf, type LastSending, sendKeyOf, sendReport } from './report/send.js';
 import { ReportLocation, ReportTime } from './report/WhereWhen.js';
 
 type FieldKey = SaluteProblem | 'location' | 'place' | 'observedAt' | 'description';
@@ -146,11 +146,14 @@ export function ReportPage() {
     requestAnimationFrame(() => errorSummary.current?.focus());
   };
 
+  /** The report last sent and its send key: sent again unchanged (its answer lost), it keeps the key. */
+  const lastSending = useRef<LastSending | null>(null);
   const send = useMutation({
     mutationFn: (body: ReportInput) => sendReport(body, setRetryIn),
     // Tried even when the phone says it is offline: a failure is what puts the report in the outbox.
     networkMode: 'always',
     onSuccess: (created) => {
+      lastSending.current = null;
       setErrors({});
       const receipt = {
         code: created.receipt,
@@ -200,18 +203,17 @@ export function ReportPage() {
     if (!time) local.observedAt = t('report.errors.observedAt');
     if (Object.keys(local).length > 0 || !time) return showErrors(local);
 
-    send.mutate(
-      reportInputOf(
-        { ...salute, zone: zoneId, place, when, observedAt: customTime, firsthand, description },
-        {
-          language,
-          observedAt: time,
-          coords: device.coords,
-          // Photos still sending or refused are left out: a report never waits for a photo.
-          photoIds: photos.list.flatMap((p) => (p.id ? [p.id] : [])),
-        },
-      ),
+    const body = reportInputOf(
+      { ...salute, zone: zoneId, place, when, observedAt: customTime, firsthand, description },
+      {
+        language,
+        observedAt: time,
+        coords: device.coords,
+        // Photos still sending or refused are left out: a report never waits for a photo.
+        photoIds: photos.list.flatMap((p) => (p.id ? [p.id] : [])),
+      },
     );
+    send.mutate({ ...body, sendKey: sendKeyOf(lastSending, body) });
   };
 
   const receipt = kept?.code ?? (answered && 'receipt' in answered ? answered.receipt : null);

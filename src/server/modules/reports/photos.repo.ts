@@ -27,6 +27,27 @@ export async function claimPhotos(
   return claimed.length;
 }
 
+/** How many of these photos are attached to the report. */
+export async function countPhotosOf(
+  db: Drizzle,
+  coalitionId: string,
+  reportId: string,
+  photoIds: readonly string[],
+): Promise<number> {
+  if (photoIds.length === 0) return 0;
+  const rows = await db
+    .select({ id: reportPhotos.id })
+    .from(reportPhotos)
+    .where(
+      and(
+        eq(reportPhotos.coalitionId, coalitionId),
+        eq(reportPhotos.reportId, reportId),
+        inArray(reportPhotos.id, [...photoIds]),
+      ),
+    );
+  return rows.length;
+}
+
 /** A report's photo, still sealed. */
 export async function findPhoto(db: Drizzle, coalitionId: string, reportId: string, photoId: string) {
   const [row] = await db

@@ -2,7 +2,7 @@ import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Drizzle } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import { reencodePhoto, UnreadablePhoto } from '../../media/photo.js';
-import { claimPhotos, findPhoto, insertPhoto } from './photos.repo.js';
+import { claimPhotos, countPhotosOf, findPhoto, insertPhoto } from './photos.repo.js';
 
 /** A photo not attached to a report within this time is deleted. */
 export const PENDING_PHOTO_MS = 60 * 60_000;
@@ -41,6 +41,8 @@ export interface PhotoService {
     photoIds: readonly string[],
     now: Date,
   ): Promise<number>;
+  /** How many of these photos the report has (a report sent again: what its first sending attached). */
+  attached(coalitionId: string, reportId: string, photoIds: readonly string[]): Promise<number>;
   /** A report's photo, opened; only for roles allowed restricted fields. */
   read(
     coalitionId: string,
@@ -76,6 +78,8 @@ export function createPhotoService(deps: { db: Drizzle; box: SecretBox }): Photo
         madeAfter: new Date(now.getTime() - PENDING_PHOTO_MS),
       });
     },
+
+    attached: (coalitionId, reportId, photoIds) => countPhotosOf(deps.db, coalitionId, reportId, photoIds),
 
     async read(coalitionId, reportId, photoId) {
       const row = await findPhoto(deps.db, coalitionId, reportId, photoId);

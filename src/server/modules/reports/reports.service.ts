@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { Permission } from '../../../shared/permissions.js';
 import { publicTime } from '../../../shared/public.js';
@@ -36,6 +36,14 @@ import {
 import { openRestricted, sealRestricted } from './restricted.js';
 
 type ReportInput = z.output<typeof reportInputSchema>;
+
+/**
+ * What a report sent with a send key is found again by (`reports.source_ref`): a digest of the
+ * key and the coalition, so that a key means nothing in another coalition and is not kept as sent.
+ */
+export function sendKeyRef(coalitionId: string, sendKey: string): string {
+  return `key:${createHash('sha256').update(`${coalitionId}\n${sendKey}`).digest('base64url')}`;
+}
 type Channel = ReportSummary['channel'];
 
 /** What a channel adds to a report beyond the form's fields. */
@@ -57,7 +65,8 @@ export interface ReportService {
    * Stores a report and announces it (`report.created`, which wakes the
    * grouper: grouping into an incident follows, off the request path);
    * resolves only after it is committed. `duplicate` is true when the
-   * message was already stored (nothing new was written).
+   * message, or a report with the same send key, was already stored (nothing
+   * new was written; its id and receipt are the first one's).
    */
   create(
     coalitionId: string,
@@ -142,6 +151,9 @@ export function createReportService(deps: {
 
   return {
     async create(coalitionId, input, channel, extras = {}) {
+      // A provider's message id, or else the phone's send key: the same report sent again is found.
+      const sourceRef =
+        extras.sourceRef ?? (input.sendKey ? sendKeyRef(coalitionId, input.sendKey) : undefined);
       const observedAt = new Date(input.observedAt);
       checkObservedAt(observedAt, now());
       const location = await deps.zones.resolveLocation(coalitionId, input.location);
@@ -168,7 +180,7 @@ export function createReportService(deps: {
           fineCell: location.fineCell,
           hasExactLocation,
           hasPlace: place !== null,
-          sourceRef: extras.sourceRef ?? null,
+          sourceRef: sourceRef ?? null,
           senderDigest: extras.senderDigest ?? null,
           callback: extras.callback ? sealCallback(deps.box, id, extras.callback) : null,
           restricted: sealRestricted(deps.box, id, {
@@ -201,10 +213,15 @@ export function createReportService(deps: {
                 )
               : await insertGathered(row);
           if (!stored) {
-            const seen = extras.sourceRef
-              ? await findReportBySource(database.db, channel, extras.sourceRef)
-              : undefined;
-            if (seen) return { ...seen, duplicate: true };
+            const seen = sourceRef ? await findReportBySource(database.db, channel, sourceRef) : undefined;
+            if (seen) {
+              // Sent again (its answer lost): what its first sending attached.
+              const attached =
+                deps.photos && photoIds.length > 0
+                  ? await deps.photos.attached(coalitionId, seen.id, photoIds)
+                  : 0;
+              return { ...seen, duplicate: true, photosAttached: attached };
+            }
             // Never a receipt for a report that is not stored.
             throw new Error('the report was not stored');
           }

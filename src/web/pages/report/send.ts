@@ -1,4 +1,4 @@
-import type { ReportInput } from '../../../shared/report.js';
+import { newSendKey, type ReportInput } from '../../../shared/report.js';
 import { ApiError, api } from '../../api.js';
 import { takeProofOfWork } from '../../pow.js';
 import { isBrieflyUnavailable, sendWhileUnavailable } from '../../retry.js';
@@ -36,4 +36,22 @@ export function failureOf(error: unknown): SendFailure {
   if (error instanceof ApiError && error.isNetwork) return 'network';
   if (error instanceof ApiError && error.code === 'RATE_LIMITED') return 'rateLimited';
   return isBrieflyUnavailable(error) ? 'unavailable' : 'server';
+}
+
+/** The report last sent from the form, as sent, with its send key. */
+export interface LastSending {
+  sent: string;
+  key: string;
+}
+
+/**
+ * The send key for the form's report: the last one's if the report is the same as last sent (the
+ * person tapping Send again after an error, when the first may have been stored and only its
+ * answer lost: the server then answers the first one's receipt, not a second report); a new one
+ * for a report that differs. The outbox keeps the body with its key, so its resends keep it too.
+ */
+export function sendKeyOf(last: { current: LastSending | null }, body: ReportInput): string {
+  const sent = JSON.stringify(body);
+  if (last.current?.sent !== sent) last.current = { sent, key: newSendKey() };
+  return last.current.key;
 }
