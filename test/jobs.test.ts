@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineJob, startJobQueue } from '../src/server/jobs/queue.js';
+import { newSendKey } from '../src/shared/report.js';
 import { createTestDatabase } from './support/db.js';
 import { buildReportInput, OUTSIDE_ZONES } from './support/factories.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
@@ -17,7 +18,7 @@ const create = async (location?: { lat: number; lng: number }) => {
   const response = await t.faro.app.inject({
     method: 'POST',
     url: '/api/reports',
-    payload: buildReportInput(location ? { location } : {}),
+    payload: buildReportInput({ ...(location ? { location } : {}), sendKey: newSendKey() }),
   });
   expect(response.statusCode).toBe(201);
   return response.json().id as string;
@@ -26,7 +27,7 @@ const create = async (location?: { lat: number; lng: number }) => {
 const restricted = async (id: string) =>
   (
     await t.faro.database.pool.query(
-      'select restricted, markings, has_exact_location, zone_id, h3_cell, restricted_purged_at from reports where id = $1',
+      'select restricted, markings, has_exact_location, zone_id, h3_cell, restricted_purged_at, source_ref from reports where id = $1',
       [id],
     )
   ).rows[0];
@@ -53,12 +54,16 @@ describe('retention job on the Postgres-backed queue', () => {
 
     const purged = await restricted(old);
     expect(purged).toMatchObject({ restricted: null, has_exact_location: false });
+    // What found it again if sent again (the digest of the phone's send key) goes too: kept, it
+    // would tie the report to that phone for ever.
+    expect(purged.source_ref).toBeNull();
     expect(purged.zone_id).not.toBeNull();
     expect(purged.h3_cell).not.toBeNull();
     expect(purged.restricted_purged_at).not.toBeNull();
     const kept = await restricted(recent);
     expect(kept.restricted).toMatch(/^v2\.[0-9a-f]{8}\./);
     expect(kept.has_exact_location).toBe(true);
+    expect(kept.source_ref).toMatch(/^key:/);
 
     // Issue 12 item 14: markings kept in the clear by an older version go with the rest.
     expect(purged.markings).toBeNull();

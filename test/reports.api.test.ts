@@ -61,6 +61,18 @@ describe('a report sent again with its send key (its answer lost on the way)', (
     expect(sendKeyRef('00000000-0000-4000-8000-000000000000', sendKey)).not.toBe(row?.source_ref);
   });
 
+  it('sent again when it would now be refused (a week on, from the outbox), answers the first', async () => {
+    // Review: refused (400), the phone forgot the report and never showed its receipt.
+    const input = buildReportInput({ sendKey: newSendKey() });
+    const first = (await post(input)).json();
+    const weekOn = new Date(Date.now() - 8 * 86_400_000).toISOString();
+    const again = await post({ ...input, observedAt: weekOn });
+    expect(again.statusCode, again.body).toBe(201);
+    expect(again.json()).toEqual(first);
+    // Without a stored first one it is refused as ever.
+    expect((await post({ ...input, observedAt: weekOn, sendKey: newSendKey() })).statusCode).toBe(400);
+  });
+
   it('refuses a key anyone could guess, and stores nothing', async () => {
     const before = await countReports();
     for (const sendKey of [

@@ -48,8 +48,10 @@ export const locationInputSchema = z
   });
 
 /**
- * A report's send key: random, at least 128 bits (22 base64url characters), made on the phone
- * (`newSendKey`). Unguessable, so that no one can ask for another person's report by it.
+ * A report's send key, from the public form: made on the phone (`newSendKey`, 128 random bits,
+ * 22 base64url characters), so that no one can ask for another person's report by it. The
+ * server checks only its shape (a key shorter than that is refused); a key that is not random
+ * harms only the report of whoever chose it.
  */
 export const SEND_KEY = /^[A-Za-z0-9_-]{22,64}$/;
 
@@ -90,7 +92,7 @@ export const reportInputSchema = z.object({
 export type ReportInput = z.input<typeof reportInputSchema>;
 
 /** A call taken on the hotline: the report plus an optional number to call the caller back on. */
-export const hotlineInputSchema = reportInputSchema.extend({
+export const hotlineInputSchema = reportInputSchema.omit({ sendKey: true }).extend({
   callback: z
     .string()
     .trim()

@@ -33,7 +33,7 @@ import { useHydrated, useServerPage } from '../server-page.js';
 import { useDeviceLocation } from '../useDeviceLocation.js';
 import { type KeptReceipt, keepReceipt, keptReceipt, useOutbox } from './report/kept.js';
 import { ReportReceipt } from './report/ReportReceipt.js';
-import { failureOf, type LastSending, sendKeyOf, sendReport } from './report/send.js';
+import { bodyToSend, failureOf, type LastSending, sendReport } from './report/send.js';
 import { ReportLocation, ReportTime } from './report/WhereWhen.js';
 
 type FieldKey = SaluteProblem | 'location' | 'place' | 'observedAt' | 'description';
@@ -146,7 +146,7 @@ export function ReportPage() {
     requestAnimationFrame(() => errorSummary.current?.focus());
   };
 
-  /** The report last sent and its send key: sent again unchanged (its answer lost), it keeps the key. */
+  /** The report last sent, with its send key: sent again unchanged (its answer lost), it is the same body. */
   const lastSending = useRef<LastSending | null>(null);
   const send = useMutation({
     mutationFn: (body: ReportInput) => sendReport(body, setRetryIn),
@@ -203,17 +203,14 @@ export function ReportPage() {
     if (!time) local.observedAt = t('report.errors.observedAt');
     if (Object.keys(local).length > 0 || !time) return showErrors(local);
 
-    const body = reportInputOf(
-      { ...salute, zone: zoneId, place, when, observedAt: customTime, firsthand, description },
-      {
-        language,
-        observedAt: time,
-        coords: device.coords,
-        // Photos still sending or refused are left out: a report never waits for a photo.
-        photoIds: photos.list.flatMap((p) => (p.id ? [p.id] : [])),
-      },
+    const values = { ...salute, zone: zoneId, place, when, observedAt: customTime, firsthand, description };
+    // Photos still sending or refused are left out: a report never waits for a photo.
+    const photoIds = photos.list.flatMap((p) => (p.id ? [p.id] : []));
+    send.mutate(
+      bodyToSend(lastSending, { values, photoIds, language }, () =>
+        reportInputOf(values, { language, observedAt: time, coords: device.coords, photoIds }),
+      ),
     );
-    send.mutate({ ...body, sendKey: sendKeyOf(lastSending, body) });
   };
 
   const receipt = kept?.code ?? (answered && 'receipt' in answered ? answered.receipt : null);

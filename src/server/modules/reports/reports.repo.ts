@@ -61,6 +61,8 @@ function insertReportStatement(
   return statement;
 }
 
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /**
  * Inserts reports and records `report.created` for each, in one statement with
  * no NOTIFY in it — a row with no `zoneId` but a `fineCell` gets the zone holding
@@ -84,10 +86,14 @@ export async function insertReportsAnnounced(
   if (rows.length === 0) return [];
   // The id tells which rows were stored (the others came from a message already seen).
   if (rows.some((row) => !row.id)) throw new Error('insertReportsAnnounced: every row must give its id');
-  const keys = REPORT_KEYS.filter((key) => rows.some((row) => row[key] !== undefined));
-  const given = rows.map((row) => keys.map((key) => row[key] !== undefined));
+  // In the order of their source: two batches holding the same two sources (a phone's report sent
+  // again, alongside another's) take them in the same order, so they wait for each other, never
+  // deadlock. (Which rows were stored is told by id, whatever the order.)
+  const ordered = [...rows].sort((a, b) => compareText(a.sourceRef ?? '', b.sourceRef ?? ''));
+  const keys = REPORT_KEYS.filter((key) => ordered.some((row) => row[key] !== undefined));
+  const given = ordered.map((row) => keys.map((key) => row[key] !== undefined));
   const values: unknown[] = [];
-  for (const row of rows) {
+  for (const row of ordered) {
     for (const key of keys) {
       const value = row[key];
       if (value === undefined) continue;
@@ -229,7 +235,8 @@ export async function findReceiptStatus(db: Drizzle, receipt: string) {
 
 /**
  * Clears the restricted fields (exact position, cross streets, free text) of
- * reports received before the cut-off. Returns how many were purged.
+ * reports received before the cut-off, and what would find one sent again
+ * (`source_ref`). Returns how many were purged.
  */
 export async function purgeRestrictedFields(db: Drizzle, receivedBefore: Date): Promise<number> {
   const purged = await db
@@ -240,6 +247,10 @@ export async function purgeRestrictedFields(db: Drizzle, receivedBefore: Date): 
       fineCell: null,
       hasExactLocation: false,
       restrictedPurgedAt: new Date(),
+      // What finds a report sent again (an SMS's message id, a digest of the phone's send key) is
+      // needed for days, not for ever: kept, it ties the report to the sender's phone or the
+      // provider's records of its number.
+      sourceRef: null,
     })
     .where(and(lt(reports.receivedAt, receivedBefore), isNull(reports.restrictedPurgedAt)))
     .returning({ id: reports.id });

@@ -151,12 +151,33 @@ export function createReportService(deps: {
 
   return {
     async create(coalitionId, input, channel, extras = {}) {
-      // A provider's message id, or else the phone's send key: the same report sent again is found.
+      // A provider's message id, or else the phone's send key (the public form's): the same report
+      // sent again is found.
       const sourceRef =
-        extras.sourceRef ?? (input.sendKey ? sendKeyRef(coalitionId, input.sendKey) : undefined);
+        extras.sourceRef ??
+        (channel === 'web' && input.sendKey ? sendKeyRef(coalitionId, input.sendKey) : undefined);
+      const photoIds = input.photoIds ?? [];
+      /** The report this one was already stored as, if it was (sent again, its answer lost). */
+      const storedBefore = async () => {
+        const seen = sourceRef ? await findReportBySource(database.db, channel, sourceRef) : undefined;
+        if (!seen) return undefined;
+        // What its first sending attached.
+        const attached =
+          deps.photos && photoIds.length > 0 ? await deps.photos.attached(coalitionId, seen.id, photoIds) : 0;
+        return { ...seen, duplicate: true, photosAttached: attached };
+      };
       const observedAt = new Date(input.observedAt);
-      checkObservedAt(observedAt, now());
-      const location = await deps.zones.resolveLocation(coalitionId, input.location);
+      let location: Awaited<ReturnType<ZoneService['resolveLocation']>>;
+      try {
+        checkObservedAt(observedAt, now());
+        location = await deps.zones.resolveLocation(coalitionId, input.location);
+      } catch (error) {
+        // Stored before, and refused now (the outbox sent it again more than a week on, or its zone
+        // is gone): the first one's receipt, not a refusal that would make the phone forget it.
+        const seen = error instanceof AppError ? await storedBefore() : undefined;
+        if (seen) return seen;
+        throw error;
+      }
       const hasExactLocation = input.location.lat !== undefined && input.location.lng !== undefined;
       const place = input.location.place || null;
       for (let attempt = 1; ; attempt++) {
@@ -196,7 +217,6 @@ export function createReportService(deps: {
           // Grouping into incidents happens right after, off the request path (see grouper.ts):
           // in a surge, intake stays as fast as a plain insert.
           let photosAttached = 0;
-          const photoIds = input.photoIds ?? [];
           const stored =
             extras.afterStore || photoIds.length > 0
               ? await database.transaction(
@@ -213,15 +233,8 @@ export function createReportService(deps: {
                 )
               : await insertGathered(row);
           if (!stored) {
-            const seen = sourceRef ? await findReportBySource(database.db, channel, sourceRef) : undefined;
-            if (seen) {
-              // Sent again (its answer lost): what its first sending attached.
-              const attached =
-                deps.photos && photoIds.length > 0
-                  ? await deps.photos.attached(coalitionId, seen.id, photoIds)
-                  : 0;
-              return { ...seen, duplicate: true, photosAttached: attached };
-            }
+            const seen = await storedBefore();
+            if (seen) return seen;
             // Never a receipt for a report that is not stored.
             throw new Error('the report was not stored');
           }

@@ -1,21 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { buildReportInput } from '../../../../test/support/factories.js';
 import { SEND_KEY } from '../../../shared/report.js';
-import { type LastSending, sendKeyOf } from './send.js';
+import { bodyToSend, type LastSending } from './send.js';
 
-describe('the send key of the form’s report', () => {
-  it('stays the same while the same report is sent again, and changes with the report', () => {
+describe('the body the form sends', () => {
+  it('is the one sent last while nothing filled in changed, key, time and all; a new one when it did', () => {
     const last: { current: LastSending | null } = { current: null };
-    const report = buildReportInput();
-    const key = sendKeyOf(last, report);
-    expect(key).toMatch(SEND_KEY);
+    const filled = { values: { activity: 'checkpoint', when: 'now' }, photoIds: [], language: 'en' };
+    // "Now" is another instant at every tap (review: the key followed the body, time included).
+    const at = (iso: string) => () => buildReportInput({ observedAt: iso });
+    const first = bodyToSend(last, filled, at('2026-12-07T00:00:00.000Z'));
+    expect(first.sendKey).toMatch(SEND_KEY);
     // Send tapped again after an error: the first may be stored, only its answer lost.
-    expect(sendKeyOf(last, { ...report })).toBe(key);
+    const again = bodyToSend(last, { ...filled }, at('2026-12-07T00:00:05.123Z'));
+    expect(again).toEqual(first);
     // The person changed the report: another report, another key.
-    const changed = sendKeyOf(last, { ...report, description: 'two vans now' });
-    expect(changed).not.toBe(key);
-    // Sent and answered (the form forgets it): the same words again are a new report.
+    const changed = bodyToSend(last, { ...filled, photoIds: ['p'] }, at('2026-12-07T00:00:09.000Z'));
+    expect(changed.sendKey).not.toBe(first.sendKey);
+    expect(changed.observedAt).toBe('2026-12-07T00:00:09.000Z');
+    // Sent and answered (the form forgets it): the same answers again are a new report.
     last.current = null;
-    expect(sendKeyOf(last, report)).not.toBe(key);
+    expect(bodyToSend(last, filled, at('2026-12-07T00:01:00.000Z')).sendKey).not.toBe(first.sendKey);
   });
 });

@@ -38,20 +38,27 @@ export function failureOf(error: unknown): SendFailure {
   return isBrieflyUnavailable(error) ? 'unavailable' : 'server';
 }
 
-/** The report last sent from the form, as sent, with its send key. */
+/** The report last sent from the form: what the person had filled in, and the body sent, with its send key. */
 export interface LastSending {
-  sent: string;
-  key: string;
+  filled: string;
+  body: ReportInput;
 }
 
 /**
- * The send key for the form's report: the last one's if the report is the same as last sent (the
- * person tapping Send again after an error, when the first may have been stored and only its
- * answer lost: the server then answers the first one's receipt, not a second report); a new one
- * for a report that differs. The outbox keeps the body with its key, so its resends keep it too.
+ * The body to send for what the person filled in: the one sent last, unchanged — its send key, its
+ * time and position as they were — if nothing they filled in changed (Send tapped again after an
+ * error, when the first may have been stored and only its answer lost: the server then answers the
+ * first one's receipt, not a second report); else a new one (`build`) with a new key. Filled in,
+ * not built: the body's time ("now", "15 minutes ago") and the phone's position move between taps.
+ * The outbox keeps the body with its key, so its resends keep it too.
  */
-export function sendKeyOf(last: { current: LastSending | null }, body: ReportInput): string {
-  const sent = JSON.stringify(body);
-  if (last.current?.sent !== sent) last.current = { sent, key: newSendKey() };
-  return last.current.key;
+export function bodyToSend(
+  last: { current: LastSending | null },
+  filled: unknown,
+  build: () => ReportInput,
+): ReportInput {
+  const key = JSON.stringify(filled);
+  if (last.current?.filled !== key)
+    last.current = { filled: key, body: { ...build(), sendKey: newSendKey() } };
+  return last.current.body;
 }
