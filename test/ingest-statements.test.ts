@@ -164,16 +164,42 @@ async function silenceablePath(target: URL) {
   };
 }
 
+type Path = Awaited<ReturnType<typeof silenceablePath>>;
+
+/** The database opened through a path that can go silent (PostgreSQL), its pool one connection. */
+async function throughPath(
+  deadlines: { hotStatementDeadlineMs?: number; connectDeadlineMs?: number },
+  before?: (state: Path['state']) => void,
+) {
+  const path = await silenceablePath(new URL(t.url ?? ''));
+  before?.(path.state);
+  const database = await openDatabase({ kind: 'postgres', url: path.url, poolSize: 1, ...deadlines });
+  return { path, database };
+}
+async function closeBoth(database: { close(): Promise<void> }, path: Path) {
+  await database.close();
+  await path.close();
+}
+
+const CONNECTION_STATES = {
+  active: `state = 'active'`,
+  busy: `state <> 'idle'`,
+  'idle in transaction': `state like 'idle in transaction%'`,
+} as const;
+/** How many of Faro's connections (but the one asking) are in this state, as the server sees them. */
+async function faroConnections(state: keyof typeof CONNECTION_STATES): Promise<number | undefined> {
+  const { rows } = await t.database.pool.query<{ n: number }>(
+    `select count(*)::int as n from pg_stat_activity
+     where datname = current_database() and application_name = 'faro' and ${CONNECTION_STATES[state]}
+       and pid <> pg_backend_pid()`,
+  );
+  return rows[0]?.n;
+}
+
 describe('a hot statement on a connection that went silent', () => {
   it('fails within its deadline, its connection closed, and the next goes on a new one (PostgreSQL)', async (context) => {
     if (!t.url) context.skip();
-    const path = await silenceablePath(new URL(t.url ?? ''));
-    const database = await openDatabase({
-      kind: 'postgres',
-      url: path.url,
-      poolSize: 1,
-      hotStatementDeadlineMs: 300,
-    });
+    const { path, database } = await throughPath({ hotStatementDeadlineMs: 300 });
     try {
       const hit = () => countHits(database.pool, [{ key: `test:${randomUUID()}`, windowMs: 60_000 }]);
       expect((await hit())[0]?.count).toBe(1);
@@ -192,8 +218,7 @@ describe('a hot statement on a connection that went silent', () => {
       });
       expect(prepared(database.pool, 'faro_test', 'select 1', [])).toMatchObject({ query_timeout: 300 });
     } finally {
-      await database.close();
-      await path.close();
+      await closeBoth(database, path);
     }
   }, 20_000);
 });
@@ -203,13 +228,7 @@ describe("a report's own transaction (photos, an SMS's reply) that does not comm
     // Review: an SMS or photo report's transaction had no deadline; on a connection that died under
     // it, or behind a lock, it held its report and a pool connection until TCP gave up.
     if (!t.url) context.skip();
-    const path = await silenceablePath(new URL(t.url ?? ''));
-    const database = await openDatabase({
-      kind: 'postgres',
-      url: path.url,
-      poolSize: 1,
-      hotStatementDeadlineMs: 300,
-    });
+    const { path, database } = await throughPath({ hotStatementDeadlineMs: 300 });
     const holder = new pg.Client({ connectionString: t.url });
     await holder.connect();
     try {
@@ -241,15 +260,7 @@ describe("a report's own transaction (photos, an SMS's reply) that does not comm
       expect(toAppError((await hot(report).catch((e: unknown) => e)) as Error)).toMatchObject({
         code: 'UNAVAILABLE',
       });
-      const backends = async () =>
-        (
-          await t.database.pool.query<{ n: number }>(
-            `select count(*)::int as n from pg_stat_activity
-             where datname = current_database() and application_name = 'faro' and state <> 'idle'
-               and pid <> pg_backend_pid()`,
-          )
-        ).rows[0]?.n;
-      await expect.poll(backends, { timeout: 5000, interval: 200 }).toBe(0);
+      await expect.poll(() => faroConnections('busy'), { timeout: 5000, interval: 200 }).toBe(0);
       await holder.query('commit');
       const { rows: stored } = await holder.query<{ n: number }>(
         'select count(*)::int as n from reports where id = $1',
@@ -264,8 +275,7 @@ describe("a report's own transaction (photos, an SMS's reply) that does not comm
       expect(slow).toBe('done');
     } finally {
       await holder.end().catch(() => undefined);
-      await database.close();
-      await path.close();
+      await closeBoth(database, path);
     }
   }, 30_000);
 });
@@ -276,13 +286,7 @@ describe("a report's own transaction cut off without a word", () => {
     // transaction sat idle in transaction, holding the report's row, until TCP keep-alive gave up
     // (two hours) — each resend of the same SMS blocked behind it and answered 503.
     if (!t.url) context.skip();
-    const path = await silenceablePath(new URL(t.url ?? ''));
-    const database = await openDatabase({
-      kind: 'postgres',
-      url: path.url,
-      poolSize: 1,
-      hotStatementDeadlineMs: 300,
-    });
+    const { path, database } = await throughPath({ hotStatementDeadlineMs: 300 });
     try {
       const { rows: coalitions } = await database.pool.query<{ id: string }>(
         'select id from coalitions limit 1',
@@ -301,14 +305,9 @@ describe("a report's own transaction cut off without a word", () => {
         .catch((error: unknown) => error);
       expect(toAppError(cutOff as Error)).toMatchObject({ code: 'UNAVAILABLE' });
       path.state.silent = false;
-      const stranded = async () =>
-        (
-          await t.database.pool.query<{ n: number }>(
-            `select count(*)::int as n from pg_stat_activity
-             where datname = current_database() and application_name = 'faro' and state like 'idle in transaction%'`,
-          )
-        ).rows[0]?.n;
-      await expect.poll(stranded, { timeout: 5000, interval: 100 }).toBe(0);
+      await expect
+        .poll(() => faroConnections('idle in transaction'), { timeout: 5000, interval: 100 })
+        .toBe(0);
       // The same report again (the page's outbox, the provider's retry): not blocked, stored once.
       expect(await database.transaction((tx) => insertReportAnnounced(tx.db, report), { hot: true })).toBe(
         true,
@@ -319,8 +318,7 @@ describe("a report's own transaction cut off without a word", () => {
       );
       expect(rows[0]?.n).toBe(1);
     } finally {
-      await database.close();
-      await path.close();
+      await closeBoth(database, path);
     }
   }, 30_000);
 });
@@ -338,13 +336,8 @@ describe('a database host that goes silent as a connection is made', () => {
     { timeout: 20_000 },
     async ({ silent }, context) => {
       if (!t.url) context.skip();
-      const path = await silenceablePath(new URL(t.url ?? ''));
-      path.state[silent] = true;
-      const database = await openDatabase({
-        kind: 'postgres',
-        url: path.url,
-        poolSize: 1,
-        connectDeadlineMs: 300,
+      const { path, database } = await throughPath({ connectDeadlineMs: 300 }, (state) => {
+        state[silent] = true;
       });
       try {
         // Without the deadline each of these waits for the test's own time-out.
@@ -361,8 +354,7 @@ describe('a database host that goes silent as a connection is made', () => {
         held.release();
         expect((await waiting).rows).toEqual([{ n: 2 }]);
       } finally {
-        await database.close();
-        await path.close();
+        await closeBoth(database, path);
       }
     },
   );
@@ -395,15 +387,7 @@ describe('a hot statement past its deadline while the database is slow', () => {
       }
       // The server notices within its check interval (a second) that their client has gone. (Read
       // apart from the lock holder: a transaction sees pg_stat_activity as it was at its first read.)
-      const backends = async () =>
-        (
-          await t.database.pool.query<{ n: number }>(
-            `select count(*)::int as n from pg_stat_activity
-             where datname = current_database() and application_name = 'faro' and state = 'active'
-               and pid <> pg_backend_pid()`,
-          )
-        ).rows[0]?.n;
-      await expect.poll(backends, { timeout: 5000, interval: 200 }).toBe(0);
+      await expect.poll(() => faroConnections('active'), { timeout: 5000, interval: 200 }).toBe(0);
       await holder.query('commit');
       const { rows: stored } = await holder.query<{ n: number }>(
         'select count(*)::int as n from reports where id = any($1::uuid[])',

@@ -268,18 +268,24 @@ describe('issue 19: outbound requests over HTTP/2', () => {
     expect(peer.paths.at(-1)).toEqual({ path: '/landed', authorization: undefined });
   });
 
-  it('fails an exchange the server took and then cut off by GOAWAY as one the push channel retries, then opens a new session', async () => {
-    const base = `https://push.h2.localhost:${peer.port}`;
+  /** A push channel to the HTTP/2 peer, a message and a browser's keys (`now`: the channel's wall clock). */
+  function pushOverH2(timeoutMs: number, now?: () => number) {
     const channel = createPushChannel({
       vapid: webpush.generateVAPIDKeys(),
       subject: 'mailto:ops@faro.example',
       outbound,
-      settings: { hosts: ['push.h2.localhost'], timeoutMs: 3000 },
+      settings: { hosts: ['push.h2.localhost'], timeoutMs },
+      ...(now ? { now } : {}),
     });
-    const sessionsBefore = peer.sessions.length;
     const message = { payload: 'hi', ttlSeconds: 60, urgency: 'high' as const, topic: 'a' };
     const [keys] = browserKeys(1);
     if (!keys) throw new Error('no keys');
+    return { base: `https://push.h2.localhost:${peer.port}`, channel, message, keys };
+  }
+
+  it('fails an exchange the server took and then cut off by GOAWAY as one the push channel retries, then opens a new session', async () => {
+    const { base, channel, message, keys } = pushOverH2(3000);
+    const sessionsBefore = peer.sessions.length;
     const outcome = await channel.send({ endpoint: `${base}/goaway`, keys }, message);
     expect(outcome.kind).toBe('retry');
     expect(peer.paths.at(-1)?.path).toBe('/goaway');
@@ -289,16 +295,7 @@ describe('issue 19: outbound requests over HTTP/2', () => {
   });
 
   it("a push leaves no later than its row is surely its sender's: sent within the time left, or not at all", async () => {
-    const base = `https://push.h2.localhost:${peer.port}`;
-    const channel = createPushChannel({
-      vapid: webpush.generateVAPIDKeys(),
-      subject: 'mailto:ops@faro.example',
-      outbound,
-      settings: { hosts: ['push.h2.localhost'], timeoutMs: 30_000 },
-    });
-    const message = { payload: 'hi', ttlSeconds: 60, urgency: 'high' as const, topic: 'a' };
-    const [keys] = browserKeys(1);
-    if (!keys) throw new Error('no keys');
+    const { base, channel, message, keys } = pushOverH2(30_000);
     const requests = peer.paths.length;
     // Its sender's hold on the row ran out (renewals failing): nothing is sent.
     expect(
@@ -325,17 +322,7 @@ describe('issue 19: outbound requests over HTTP/2', () => {
   it('a wall clock stepped back an hour gives a sender that lost its row no more time', async () => {
     // Review: the deadline was counted on the wall clock (Date.now); NTP or a person setting the
     // clock back between the claim and the send would have let the push leave an hour late.
-    const base = `https://push.h2.localhost:${peer.port}`;
-    const channel = createPushChannel({
-      vapid: webpush.generateVAPIDKeys(),
-      subject: 'mailto:ops@faro.example',
-      outbound,
-      settings: { hosts: ['push.h2.localhost'], timeoutMs: 30_000 },
-      now: () => Date.now() - 3_600_000,
-    });
-    const message = { payload: 'hi', ttlSeconds: 60, urgency: 'high' as const, topic: 'a' };
-    const [keys] = browserKeys(1);
-    if (!keys) throw new Error('no keys');
+    const { base, channel, message, keys } = pushOverH2(30_000, () => Date.now() - 3_600_000);
     const requests = peer.paths.length;
     expect(
       await channel.send({ endpoint: `${base}/ok`, keys }, { ...message, leaveBy: performance.now() - 1 }),
