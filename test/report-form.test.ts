@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { takeFormPost } from '../src/server/http/form-throttle.repo.js';
 import { SERVER_PAGE_ID, type ServerPage } from '../src/shared/pages.js';
+import { SEND_KEY, SEND_KEY_SLOT } from '../src/shared/report.js';
 import { buildReportInput } from './support/factories.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { staffSession } from './support/sessions.js';
@@ -145,6 +146,33 @@ describe('the report form without scripts', () => {
       payload: { code },
     });
     expect(status.statusCode).toBe(200);
+  });
+
+  it('takes a form posted twice (a double tap, a reload) as one report, by the send key in each page sent', async () => {
+    const keyOf = (html: string) => /name="sendKey" value="([^"]*)"/.exec(html)?.[1] ?? '';
+    const page = (await t.faro.app.inject({ url: '/report' })).body;
+    const sendKey = keyOf(page);
+    expect(sendKey).toMatch(SEND_KEY);
+    // The page is made once and reused: each one sent has a key of its own, never a shared one.
+    expect(keyOf((await t.faro.app.inject({ url: '/report' })).body)).not.toBe(sendKey);
+    expect(page).not.toContain(SEND_KEY_SLOT);
+    const before = await reportCount();
+    const form = { language: 'en', activity: 'raid', zone: zoneId, when: 'now', firsthand: 'yes', sendKey };
+    const receiptOf = (body: string) => {
+      const report = pageOf(body).report;
+      return report && 'receipt' in report ? report.receipt : null;
+    };
+    const first = await post(form);
+    expect(first.statusCode).toBe(200);
+    const again = await post(form);
+    expect(again.statusCode).toBe(200);
+    expect(receiptOf(again.body)).toBe(receiptOf(first.body));
+    expect(await reportCount()).toBe(before + 1);
+    // A key of another shape (the slot itself, a page sent without its key) is left out, not
+    // shared: each such post is a report of its own.
+    for (const odd of [SEND_KEY_SLOT, SEND_KEY_SLOT, 'short'])
+      expect((await post({ ...form, sendKey: odd })).statusCode).toBe(200);
+    expect(await reportCount()).toBe(before + 4);
   });
 
   it('sends an incomplete form back with everything typed and links to what to fix, storing nothing', async () => {

@@ -55,6 +55,13 @@ export const locationInputSchema = z
  */
 export const SEND_KEY = /^[A-Za-z0-9_-]{22,64}$/;
 
+/**
+ * What the server renders as the value of the send key of the form posted without scripts, for each
+ * response to put a new key in its place (`pages.ts`): the page itself is rendered once and reused.
+ * Shorter than a key, so a page sent without the substitution posts no key, never a shared one.
+ */
+export const SEND_KEY_SLOT = 'faro-send-key';
+
 /** A new send key: 16 random bytes, base64url. */
 export function newSendKey(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));

@@ -19,6 +19,7 @@ import {
   type SubscribeFormAnswer,
   speaksEveryLanguage,
 } from '../../shared/pages.js';
+import { newSendKey, SEND_KEY_SLOT } from '../../shared/report.js';
 import { LANGUAGES, type Language } from '../../shared/report-fields.js';
 import { publicMessage } from '../locales/messages.js';
 import { errorBody } from './errors.js';
@@ -247,6 +248,11 @@ export async function createWebPages(options: {
           if (made.size > PAGES_KEPT) made.delete(made.keys().next().value as string);
         }
       }
+      // The form's send key, new in each page sent (a reused page would give every visitor one key).
+      const slot = `name="sendKey" value="${SEND_KEY_SLOT}"`;
+      const sent = html.html.includes(slot)
+        ? html.html.replace(slot, () => `name="sendKey" value="${newSendKey()}"`)
+        : html.html;
       return (
         reply
           .status(status)
@@ -260,7 +266,7 @@ export async function createWebPages(options: {
               : 'no-cache',
           )
           .header('vary', [reply.getHeader('vary'), 'accept-language, cookie'].filter(Boolean).join(', '))
-          .send(html.html)
+          .send(sent)
       );
     },
   };

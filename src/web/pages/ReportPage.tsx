@@ -2,7 +2,7 @@ import { useMutation } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ReportInput } from '../../shared/report.js';
+import { type ReportInput, SEND_KEY_SLOT } from '../../shared/report.js';
 import { LIMITS } from '../../shared/report-fields.js';
 import {
   EMPTY_REPORT_FORM,
@@ -241,6 +241,14 @@ export function ReportPage() {
       <h1>{t('report.title')}</h1>
       <p className="lead">{t('report.intro')}</p>
       <input type="hidden" name="language" value={language} />
+      {/* Posted without scripts, a double tap or a reload is one report: the server puts a new key
+          in each page it sends (SEND_KEY_SLOT). The scripts send their own key and not this one. */}
+      <input
+        type="hidden"
+        name="sendKey"
+        value={typeof window === 'undefined' ? SEND_KEY_SLOT : ''}
+        suppressHydrationWarning
+      />
       <ContactNumbers contacts={server.contacts} />
 
       {outbox.waiting.length > 0 && (

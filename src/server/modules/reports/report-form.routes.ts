@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isLanguage } from '../../../shared/language.js';
 import type { ReportFormAnswer, ReportFormValues } from '../../../shared/pages.js';
-import { reportInputSchema } from '../../../shared/report.js';
+import { reportInputSchema, SEND_KEY } from '../../../shared/report.js';
 import {
   EMPTY_REPORT_FORM,
   observedAtOf,
@@ -84,10 +84,16 @@ export function registerReportFormRoutes(
         // The language the form was shown in; the page's language if the field is missing.
         const posted = formText(body, 'language');
         const now = new Date();
-        const input = reportInputOf(values, {
-          language: isLanguage(posted) ? posted : deps.pages.languageOf(request),
-          observedAt: observedAtOf(values, now, (text) => zonedLocalTime(text, deps.timeZone)),
-        });
+        // The page's send key, if it is one: posted twice (a double tap, a reload), one report.
+        // One not of that shape is left out, not refused: the form has no field to point at.
+        const sendKey = formText(body, 'sendKey');
+        const input = {
+          ...reportInputOf(values, {
+            language: isLanguage(posted) ? posted : deps.pages.languageOf(request),
+            observedAt: observedAtOf(values, now, (text) => zonedLocalTime(text, deps.timeZone)),
+          }),
+          ...(SEND_KEY.test(sendKey) ? { sendKey } : {}),
+        };
         const parsed = reportInputSchema.safeParse(input);
         if (!parsed.success) {
           const problems = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.')))];
