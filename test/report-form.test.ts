@@ -150,7 +150,10 @@ describe('the report form without scripts', () => {
 
   it('takes a form posted twice (a double tap, a reload) as one report, by the send key in each page sent', async () => {
     const keyOf = (html: string) => /name="sendKey" value="([^"]*)"/.exec(html)?.[1] ?? '';
-    const page = (await t.faro.app.inject({ url: '/report' })).body;
+    const response = await t.faro.app.inject({ url: '/report' });
+    // This visitor's alone: no shared cache may hand it (and its key) to another.
+    expect(response.headers['cache-control']).toBe('private, no-cache');
+    const page = response.body;
     const sendKey = keyOf(page);
     expect(sendKey).toMatch(SEND_KEY);
     // The page is made once and reused: each one sent has a key of its own, never a shared one.

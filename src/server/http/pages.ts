@@ -250,7 +250,8 @@ export async function createWebPages(options: {
       }
       // The form's send key, new in each page sent (a reused page would give every visitor one key).
       const slot = `name="sendKey" value="${SEND_KEY_SLOT}"`;
-      const sent = html.html.includes(slot)
+      const keyed = html.html.includes(slot);
+      const sent = keyed
         ? html.html.replace(slot, () => `name="sendKey" value="${newSendKey()}"`)
         : html.html;
       return (
@@ -259,11 +260,16 @@ export async function createWebPages(options: {
           .header('content-type', 'text/html; charset=utf-8')
           // A form's answer, or an address carrying a receipt code (`/status?code=`, rendered into the
           // page), is nobody's to keep: not the browser's cache, not the service worker's copy for offline.
+          // A page with a form's send key is this visitor's alone: no shared cache (a CDN) may hand
+          // it to another, whose report would then be answered as this one (the phone's own cache
+          // and the service worker's offline copy may keep it).
           .header(
             'cache-control',
             extras.report || extras.subscribe || extras.family || carriesCode(request.url)
               ? 'no-store'
-              : 'no-cache',
+              : keyed
+                ? 'private, no-cache'
+                : 'no-cache',
           )
           .header('vary', [reply.getHeader('vary'), 'accept-language, cookie'].filter(Boolean).join(', '))
           .send(sent)
