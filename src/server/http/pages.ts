@@ -88,6 +88,9 @@ const scriptJson = (value: unknown) =>
     .replace(/\u2028/g, '\\u2028')
     .replace(/\u2029/g, '\\u2029');
 
+/** The form's send key as rendered, for each page sent to fill with a key of its own. */
+const KEY_SLOT = `name="sendKey" value="${SEND_KEY_SLOT}"`;
+
 const escapeText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** Whether a page's address carries a receipt code (the links of an earlier version: `/status?code=…`). */
@@ -160,7 +163,7 @@ export async function createWebPages(options: {
   };
 
   /** Pages made lately, by what they were made from (the address, the language, the data). */
-  const made = new Map<string, { at: number; html: string }>();
+  const made = new Map<string, { at: number; html: string; keyed: boolean }>();
 
   return {
     languageOf,
@@ -226,21 +229,20 @@ export async function createWebPages(options: {
         }
         // Each part is put in by a function: a replacement string would read "$`", "$'" and "$&" in
         // what people typed (a report's words, a receipt code in a link) as "the rest of the page".
-        html = {
-          at: now,
-          html: template
-            .replace(/<html lang="[^"]*"/, () => `<html lang="${language}" dir="${directionOf(language)}"`)
-            .replace(
-              /<title>[^<]*<\/title>/,
-              () =>
-                `<title>${escapeText(rendered?.title ?? 'Faro')}</title>${everyLanguage ? `<meta name="description" content="${escapeText(publicMessage(language, 'pages.description')).replace(/"/g, '&quot;')}" />` : ''}`,
-            )
-            .replace(
-              '<div id="root"></div>',
-              () =>
-                `<div id="root">${rendered?.html ?? ''}</div>${rendered ? '' : `<noscript><p>${escapeText(publicMessage(language, 'pages.needsScripts'))}</p></noscript>`}<script type="application/json" id="${SERVER_PAGE_ID}">${scriptJson(page)}</script>`,
-            ),
-        };
+        const markup = template
+          .replace(/<html lang="[^"]*"/, () => `<html lang="${language}" dir="${directionOf(language)}"`)
+          .replace(
+            /<title>[^<]*<\/title>/,
+            () =>
+              `<title>${escapeText(rendered?.title ?? 'Faro')}</title>${everyLanguage ? `<meta name="description" content="${escapeText(publicMessage(language, 'pages.description')).replace(/"/g, '&quot;')}" />` : ''}`,
+          )
+          .replace(
+            '<div id="root"></div>',
+            () =>
+              `<div id="root">${rendered?.html ?? ''}</div>${rendered ? '' : `<noscript><p>${escapeText(publicMessage(language, 'pages.needsScripts'))}</p></noscript>`}<script type="application/json" id="${SERVER_PAGE_ID}">${scriptJson(page)}</script>`,
+          );
+        // Whether it holds a form's send key slot: looked for once, not at each sending.
+        html = { at: now, html: markup, keyed: markup.includes(KEY_SLOT) };
         if (reuseKey) {
           made.delete(reuseKey);
           made.set(reuseKey, html);
@@ -249,10 +251,9 @@ export async function createWebPages(options: {
         }
       }
       // The form's send key, new in each page sent (a reused page would give every visitor one key).
-      const slot = `name="sendKey" value="${SEND_KEY_SLOT}"`;
-      const keyed = html.html.includes(slot);
+      const { keyed } = html;
       const sent = keyed
-        ? html.html.replace(slot, () => `name="sendKey" value="${newSendKey()}"`)
+        ? html.html.replace(KEY_SLOT, () => `name="sendKey" value="${newSendKey()}"`)
         : html.html;
       return (
         reply
