@@ -156,19 +156,16 @@ export function createOutbound(options: {
     http: new http.Agent(agentOptions),
     https: new https.Agent(agentOptions),
   };
-  /** A request waiting in an agent's queue for a connection: how to end it unsent once its deadline has passed. */
-  const queued = new WeakMap<http.ClientRequest, { deadline: number; expire: () => void }>();
+  /** A request waiting in an agent's queue for a connection: ends it unsent if its deadline has passed. */
+  const queued = new WeakMap<http.ClientRequest, () => void>();
   // A connection handed back (an exchange ended) goes to the next request in the origin's queue: any
   // whose deadline passed meanwhile — the event loop late, before its timer ran — is ended first,
   // unsent and before it has the connection (ending it after would close a warm connection; the
   // agent passes a connection of an ended request on to the next). Runs before the agent's own.
   for (const agent of [agents.http, agents.https]) {
     agent.prependListener('free', (_socket: unknown, options: http.ClientRequestArgs) => {
-      const now = performance.now();
-      for (const request of agent.requests[agent.getName(options)] ?? []) {
-        const waiting = queued.get(request as http.ClientRequest);
-        if (waiting && now >= waiting.deadline) waiting.expire();
-      }
+      for (const request of agent.requests[agent.getName(options)] ?? [])
+        queued.get(request as http.ClientRequest)?.();
     });
   }
 
@@ -227,7 +224,7 @@ export function createOutbound(options: {
       const late = () => {
         if (performance.now() >= deadline) settle(new UnprocessedError(true));
       };
-      queued.set(request, { deadline, expire: () => settle(new UnprocessedError(true)) });
+      queued.set(request, late);
       request.once('socket', (socket) => {
         queued.delete(request);
         late();
