@@ -10,6 +10,7 @@ import {
   REDIRECTS,
   UnprocessedError,
 } from './answers.js';
+import { installLeanAsyncBind } from './async-bind.js';
 
 /**
  * The HTTP/2 side of outbound.ts (its rules hold here too: read there first).
@@ -104,6 +105,8 @@ export function createHttp2Sessions(options: {
   /** Tests only: servers' certificates are verified against this authority. */
   ca?: string | Buffer;
 }): Http2Sessions {
+  // Each `session.request` binds an AsyncResource: Node's bind costs more than the stream (async-bind.ts).
+  installLeanAsyncBind();
   const { lookup } = options;
   /** One HTTP/2 session to an origin, the streams it carries and the exchanges waiting for one. */
   interface Http2Origin {
