@@ -53,6 +53,32 @@ describe('the keyring box', () => {
     expect(() => without.open(old.text, 'case-note:1')).toThrow();
   });
 
+  it('reads and writes the text form exactly as libsodium wrote it: stored values open, new ones open with libsodium', async () => {
+    await sodium.ready;
+    const box = await createSecretBox(A);
+    const context = 'push-contact:ñ-α-😀';
+    const plaintext = '{"endpoint":"https://fcm.googleapis.com/fcm/send/é","keys":{"auth":"ü😀"}}';
+    // Sealed as the box did with libsodium's own base64 and UTF-8 conversions (before Node's Buffer did them).
+    const nonce = sodium.randombytes_buf(sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+    const ciphertext = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, context, null, nonce, A);
+    const stored = `v2.${keyId(A)}.${sodium.to_base64(nonce)}.${sodium.to_base64(ciphertext)}`;
+    expect(box.open(stored, context)).toBe(plaintext);
+    // And what the box seals now, libsodium opens; a text form with what is not base64 in it is refused.
+    const [, kid, sealedNonce = '', sealedCiphertext = ''] = box.seal(plaintext, context).split('.');
+    expect(kid).toBe(keyId(A));
+    const opened = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
+      null,
+      sodium.from_base64(sealedCiphertext),
+      context,
+      sodium.from_base64(sealedNonce),
+      A,
+      'text',
+    );
+    expect(opened).toBe(plaintext);
+    expect(() => box.open(stored.replace(/\.([^.]*)$/, '.!$1'), context)).toThrow('not a sealed value');
+    expect(() => box.open(`${stored}=`, context)).toThrow('not a sealed value');
+  });
+
   it('refuses a value sealed with a key the ring lacks, naming that key', async () => {
     const sealed = (await createSecretBox(B)).seal('x', 'plan:1');
     const ring = await createSecretBox({ current: A });

@@ -88,6 +88,19 @@ export function kidOf(sealed: string | Uint8Array): string | null {
   return null;
 }
 
+// Text in and out of the box through Node's Buffer: libsodium's wrappers convert base64 and UTF-8
+// in JavaScript, 8 of the 13 µs an open took (a push fan-out opens one contact per push). The
+// base64 is libsodium's default variant, URL-safe without padding, which is Node's `base64url`.
+const base64 = (bytes: Uint8Array) =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
+const text = (bytes: Uint8Array) =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+/** Strict, as libsodium's was: Node's decoder skips what is not base64 rather than refusing it. */
+const fromBase64 = (value: string): Uint8Array => {
+  if (!/^[A-Za-z0-9_-]*$/.test(value)) throw new Error('not a sealed value');
+  return Buffer.from(value, 'base64url');
+};
+
 /** Builds the box from the raw key, or from a ring of keys. */
 export async function createSecretBox(keys: Uint8Array | KeyRing): Promise<SecretBox> {
   await sodium.ready;
@@ -127,8 +140,8 @@ export async function createSecretBox(keys: Uint8Array | KeyRing): Promise<Secre
     return {
       nonce,
       ciphertext: sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
-        plaintext,
-        context,
+        typeof plaintext === 'string' ? Buffer.from(plaintext, 'utf8') : plaintext,
+        Buffer.from(context, 'utf8'),
         null,
         nonce,
         current.key,
@@ -136,7 +149,13 @@ export async function createSecretBox(keys: Uint8Array | KeyRing): Promise<Secre
     };
   };
   const decrypt = (key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, context: string) =>
-    sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, ciphertext, context, nonce, key);
+    sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
+      null,
+      ciphertext,
+      Buffer.from(context, 'utf8'),
+      nonce,
+      key,
+    );
   /** A value sealed before key ids: the current key first, then the others. */
   const decryptLegacy = (nonce: Uint8Array, ciphertext: Uint8Array, context: string) => {
     let failure: unknown;
@@ -161,20 +180,16 @@ export async function createSecretBox(keys: Uint8Array | KeyRing): Promise<Secre
     },
     seal(plaintext, context) {
       const { nonce, ciphertext } = encrypt(plaintext, context);
-      return `${V2}.${current.kid}.${sodium.to_base64(nonce)}.${sodium.to_base64(ciphertext)}`;
+      return `${V2}.${current.kid}.${base64(nonce)}.${base64(ciphertext)}`;
     },
     open(sealed, context) {
       const parts = sealed.split('.');
       if (parts[0] === V1 && parts.length === 3 && parts[1] && parts[2])
-        return sodium.to_string(
-          decryptLegacy(sodium.from_base64(parts[1]), sodium.from_base64(parts[2]), context),
-        );
+        return text(decryptLegacy(fromBase64(parts[1]), fromBase64(parts[2]), context));
       const [version, kid, nonce, ciphertext] = parts;
       if (version !== V2 || parts.length !== 4 || !kid || !nonce || !ciphertext)
         throw new Error('not a sealed value');
-      return sodium.to_string(
-        decrypt(keyOf(kid), sodium.from_base64(nonce), sodium.from_base64(ciphertext), context),
-      );
+      return text(decrypt(keyOf(kid), fromBase64(nonce), fromBase64(ciphertext), context));
     },
     sealBytes(plaintext, context) {
       const { nonce, ciphertext } = encrypt(plaintext, context);
