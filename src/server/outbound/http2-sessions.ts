@@ -50,6 +50,19 @@ const NOT_HTTP2 = new Set([
 ]);
 
 /**
+ * A stream's options with HTTP/2's default priority spelled out: Node adds each missing one to its
+ * copy of the options, four new properties a request, which cost 6 % of a fan-out's main thread
+ * (CPU profile of a 100k fan-out, and of a bare loop of requests: gone when they are given).
+ */
+const streamOptions = (endStream: boolean): http2.ClientSessionRequestOptions & { silent: boolean } => ({
+  endStream,
+  weight: 16,
+  parent: 0,
+  exclusive: false,
+  silent: false,
+});
+
+/**
  * An exchange the server never processed is sent again at once on a new session at most this many
  * times (a server going away twice under it, a rolling restart); a server that refuses every
  * stream is not called in a loop until the deadline.
@@ -331,7 +344,7 @@ export function createHttp2Sessions(options: {
           if (!NOT_HTTP2.has(lower)) requestHeaders[lower] = value;
         }
         try {
-          stream = origin.session.request(requestHeaders, { endStream: body === null });
+          stream = origin.session.request(requestHeaders, streamOptions(body === null));
         } catch (error) {
           release();
           const code = (error as { code?: string }).code ?? '';
