@@ -1,4 +1,3 @@
-import type http from 'node:http';
 import http2 from 'node:http2';
 import net, { type LookupFunction } from 'node:net';
 import tls from 'node:tls';
@@ -11,6 +10,7 @@ import {
   UnprocessedError,
 } from './answers.js';
 import { installLeanAsyncBind } from './async-bind.js';
+import { openStream, plainHeaders } from './http2-request.js';
 
 /**
  * The HTTP/2 side of outbound.ts (its rules hold here too: read there first).
@@ -38,30 +38,6 @@ const STREAMS_CAP = 1000;
 const PING_MS = 2000;
 /** TCP keep-alive probes on an idle HTTP/2 connection start after this. */
 const KEEPALIVE_MS = 10_000;
-/** Request headers HTTP/2 forbids (RFC 9113 §8.2.2) or carries otherwise (`host` is `:authority`). */
-const NOT_HTTP2 = new Set([
-  'connection',
-  'host',
-  'keep-alive',
-  'proxy-connection',
-  'te',
-  'transfer-encoding',
-  'upgrade',
-]);
-
-/**
- * A stream's options with HTTP/2's default priority spelled out: Node adds each missing one to its
- * copy of the options, four new properties a request, which cost 6 % of a fan-out's main thread
- * (CPU profile of a 100k fan-out, and of a bare loop of requests: gone when they are given).
- */
-const streamOptions = (endStream: boolean): http2.ClientSessionRequestOptions & { silent: boolean } => ({
-  endStream,
-  weight: 16,
-  parent: 0,
-  exclusive: false,
-  silent: false,
-});
-
 /**
  * An exchange the server never processed is sent again at once on a new session at most this many
  * times (a server going away twice under it, a rolling restart); a server that refuses every
@@ -335,16 +311,8 @@ export function createHttp2Sessions(options: {
         }
         origin.active += 1;
         origin.session.ref();
-        const requestHeaders: http2.OutgoingHttpHeaders = {
-          ':method': method,
-          ':path': `${url.pathname}${url.search}`,
-        };
-        for (const [name, value] of Object.entries(headers)) {
-          const lower = name.toLowerCase();
-          if (!NOT_HTTP2.has(lower)) requestHeaders[lower] = value;
-        }
         try {
-          stream = origin.session.request(requestHeaders, streamOptions(body === null));
+          stream = openStream(origin.session, url, method, headers, body === null);
         } catch (error) {
           release();
           const code = (error as { code?: string }).code ?? '';
@@ -372,9 +340,7 @@ export function createHttp2Sessions(options: {
         current.on('response', (responseHeaders) => {
           answered = true;
           const status = Number(responseHeaders[':status']);
-          const plain: http.IncomingHttpHeaders = {};
-          for (const [name, value] of Object.entries(responseHeaders))
-            if (!name.startsWith(':')) plain[name] = value as string | string[];
+          const plain = plainHeaders(responseHeaders);
           if (REDIRECTS.has(status)) {
             settle(null, { status, headers: plain, body: Buffer.alloc(0), location: plain.location });
             return;
