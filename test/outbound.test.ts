@@ -150,8 +150,9 @@ describe('issue 12 item 7: outbound requests', () => {
   });
 
   it('checks every request with its own list of hosts, a host that passed before included', async () => {
-    // A fan-out's requests to one push service pass the check once and are remembered; nothing else is.
-    const hosts = ['127.0.0.1'];
+    // A fan-out's requests to one push service pass the check once and are remembered (a frozen list,
+    // as config's are); nothing else is.
+    const hosts = Object.freeze(['127.0.0.1']);
     const passes = { ...call, hosts };
     expect((await loopback.request(`http://127.0.0.1:${a.port}/landed`, passes)).status).toBe(200);
     expect((await loopback.request(`http://127.0.0.1:${a.port}/landed`, passes)).status).toBe(200);
@@ -164,6 +165,16 @@ describe('issue 12 item 7: outbound requests', () => {
     expect(await refusal(strict.request(`http://127.0.0.1:${a.port}/x`, passes))).toBe('scheme');
     expect(await refusal(strict.request(`https://127.0.0.1:${rawPort}/x`, passes))).toBe('address');
     expect(await refusal(strict.request(`https://127.0.0.1:${rawPort}/x`, passes))).toBe('address');
+    // A list that is not frozen is read again each time: a host taken off it in place is refused.
+    const changing = ['127.0.0.1'];
+    expect(
+      (await loopback.request(`http://127.0.0.1:${a.port}/landed`, { ...call, hosts: changing })).status,
+    ).toBe(200);
+    changing.length = 0;
+    changing.push('localhost');
+    expect(
+      await refusal(loopback.request(`http://127.0.0.1:${a.port}/landed`, { ...call, hosts: changing })),
+    ).toBe('host');
   });
 
   it('follows a redirect only to a host the call allows, never with its credentials to another host', async () => {

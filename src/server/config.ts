@@ -81,7 +81,7 @@ export interface Config {
     apiUrl: string;
     segmentsPerSecond: number;
     /** Hosts MMS pictures may be fetched from (redirects included). */
-    mediaHosts: string[];
+    mediaHosts: readonly string[];
   } | null;
   dispatch: { offerMinutes: number; checkInMinutes: number; escalateMinutes: number };
   /** Web Push sender identity and the alert delivery pipeline's pace. */
@@ -109,7 +109,12 @@ export interface Config {
   };
   /** Requests to other servers (push services, the SMS provider). */
   outbound: { allowLoopback: boolean; http2Cleartext: boolean };
-  push: { hosts: string[]; timeoutMs: number; perOrigin: number; encryptionThreads: number | undefined };
+  push: {
+    hosts: readonly string[];
+    timeoutMs: number;
+    perOrigin: number;
+    encryptionThreads: number | undefined;
+  };
   /** Who may read /metrics and where: a bearer token on the main port, a listener of its own, or both. */
   metrics: { token: string | undefined; port: number | undefined; host: string; cacheMs: number };
   /** What one subscription may ask for, and how often anyone may ask. */
@@ -281,7 +286,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
             from: env.TWILIO_FROM,
             apiUrl: env.TWILIO_API_URL.replace(/\/$/, ''),
             segmentsPerSecond: env.SMS_MESSAGES_PER_SECOND,
-            mediaHosts: env.SMS_MEDIA_HOSTS ?? [new URL(env.TWILIO_API_URL).hostname],
+            // Frozen: outbound remembers a frozen list's verdicts (a list changed in place would mislead it).
+            mediaHosts: Object.freeze(env.SMS_MEDIA_HOSTS ?? [new URL(env.TWILIO_API_URL).hostname]),
           }
         : null,
     proofOfWork: env.REPORT_PROOF_OF_WORK ? { maxCounter: env.REPORT_PROOF_OF_WORK_MAX } : null,
@@ -319,7 +325,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     outbound: { allowLoopback: env.OUTBOUND_ALLOW_LOOPBACK, http2Cleartext: env.OUTBOUND_H2C },
     push: {
       // web-push-testing and benchmark sinks listen on this machine: with the test-only allowance, so may push.
-      hosts: [...env.PUSH_SERVICE_HOSTS, ...(env.OUTBOUND_ALLOW_LOOPBACK ? ['localhost', '127.0.0.1'] : [])],
+      hosts: Object.freeze([
+        ...env.PUSH_SERVICE_HOSTS,
+        ...(env.OUTBOUND_ALLOW_LOOPBACK ? ['localhost', '127.0.0.1'] : []),
+      ]),
       timeoutMs: Math.round(env.PUSH_TIMEOUT_SECONDS * 1000),
       perOrigin: env.PUSH_CONCURRENCY_PER_ORIGIN,
       encryptionThreads: env.PUSH_ENCRYPTION_THREADS,

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage, AsyncResource, executionAsyncId, triggerAsyncId } from 'node:async_hooks';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { installLeanAsyncBind, leanAsyncBind } from './async-bind.js';
+import { bindMakesWrappers, installLeanAsyncBind, leanAsyncBind } from './async-bind.js';
 
 // Node's own, kept to compare with and put back after.
 const nativeBind = AsyncResource.prototype.bind;
@@ -81,9 +81,26 @@ describe('AsyncResource.bind without a pair of deprecation wrappers per call (is
     );
   });
 
+  it.each(implementations)('%s: names the bound function as Node does', (_, bind) => {
+    expect(observe(bind).bound.name).toBe('bound');
+    expect(observe(bind, {}).bound.name).toBe('bound runInAsyncScope');
+  });
+
+  it('takes the place only of Node 20’s own bind, the one that makes the wrappers, not of one put there by another', () => {
+    expect(bindMakesWrappers(nativeBind)).toBe(true);
+    expect(bindMakesWrappers(leanAsyncBind)).toBe(false);
+    const traced = function bind(this: AsyncResource, fn: (...args: never[]) => unknown) {
+      return nativeBind.call(this, fn);
+    };
+    AsyncResource.prototype.bind = traced as typeof nativeBind;
+    expect(installLeanAsyncBind()).toBe(false);
+    expect(AsyncResource.prototype.bind).toBe(traced);
+    AsyncResource.prototype.bind = nativeBind;
+  });
+
   it('is what AsyncResource.bind and every resource use once installed, and installing twice changes nothing', () => {
-    installLeanAsyncBind();
-    installLeanAsyncBind();
+    expect(installLeanAsyncBind()).toBe(true);
+    expect(installLeanAsyncBind()).toBe(true);
     expect(AsyncResource.prototype.bind).toBe(leanAsyncBind);
     const storage = new AsyncLocalStorage<number>();
     const bound = storage.run(7, () => AsyncResource.bind(() => [storage.getStore(), executionAsyncId()]));

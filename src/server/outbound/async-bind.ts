@@ -14,7 +14,8 @@ import { deprecate } from 'node:util';
  * async scope with the caller's `this` (or `thisArg`) and arguments, keeps
  * `fn.length`, and still has the deprecated `asyncResource` accessor, which
  * still warns DEP0172 — with one shared accessor instead of two new wrappers
- * per call. Installed process-wide once, before the first outbound session.
+ * per call. Installed process-wide once, before the first outbound session,
+ * only in place of Node's own costly bind.
  */
 
 /** Where the shared accessor finds a bound function's resource. */
@@ -54,9 +55,10 @@ export function leanAsyncBind<F extends (...args: never[]) => unknown>(
   }
   const resource = this;
   const run = fn as unknown as (...args: unknown[]) => unknown;
+  // Named as Node's are: `bound`, or `bound runInAsyncScope` with a thisArg.
   const bound: Bound =
     thisArg === undefined
-      ? function (this: unknown, ...args: unknown[]) {
+      ? function bound(this: unknown, ...args: unknown[]) {
           return resource.runInAsyncScope(run, this, ...args);
         }
       : resource.runInAsyncScope.bind(resource, run, thisArg);
@@ -71,8 +73,22 @@ export function leanAsyncBind<F extends (...args: never[]) => unknown>(
   return bound as unknown as F;
 }
 
-/** Puts `leanAsyncBind` in place of `AsyncResource.prototype.bind` (again: nothing changes). */
-export function installLeanAsyncBind(): void {
-  if (AsyncResource.prototype.bind === leanAsyncBind) return;
+/**
+ * Whether a bind is Node's own that makes the deprecation wrappers: its source names DEP0172. A
+ * Node whose bind no longer does (DEP0172 at its end of life), or a bind something else put in
+ * place (a tracing agent's), is left alone.
+ */
+export const bindMakesWrappers = (bind: unknown): boolean =>
+  typeof bind === 'function' && Function.prototype.toString.call(bind).includes("'DEP0172'");
+
+/**
+ * Puts `leanAsyncBind` in place of `AsyncResource.prototype.bind` where that is Node's own costly
+ * one (again: nothing changes). Whether it did.
+ */
+export function installLeanAsyncBind(): boolean {
+  const current = AsyncResource.prototype.bind;
+  if (current === leanAsyncBind) return true;
+  if (!bindMakesWrappers(current)) return false;
   AsyncResource.prototype.bind = leanAsyncBind as typeof AsyncResource.prototype.bind;
+  return true;
 }

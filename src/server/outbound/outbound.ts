@@ -169,11 +169,11 @@ export function createOutbound(options: {
     });
   }
 
-  /** Scheme and host, without resolving: throws for what may never be requested. */
   /**
    * What the rules say of a host name alone, kept: they are pure, and a fan-out asks them of the
    * same few push services for every push (5 % of its main thread). Bounded, as names under a
-   * `*.` entry are many.
+   * `*.` entry are many. A list of hosts is remembered only frozen (config's are): a list changed
+   * in place must not keep allowing a host it no longer holds.
    */
   const hostVerdicts = new Map<string, { loopback: boolean; refusedLiteral: boolean }>();
   const allowedVerdicts = new WeakMap<readonly string[], Map<string, boolean>>();
@@ -190,6 +190,7 @@ export function createOutbound(options: {
       refusedLiteral: isAddressLiteral(hostname) && !permitted(bareHost(hostname)),
     });
   const onList = (hostname: string, hosts: readonly string[]) => {
+    if (!Object.isFrozen(hosts)) return hostAllowed(hostname, hosts);
     let verdicts = allowedVerdicts.get(hosts);
     if (!verdicts) {
       verdicts = new Map();
@@ -198,6 +199,7 @@ export function createOutbound(options: {
     return verdicts.get(hostname) ?? remember(verdicts, hostname, hostAllowed(hostname, hosts));
   };
 
+  /** Scheme and host, without resolving: throws for what may never be requested. */
   function checkSync(url: URL, hosts: readonly string[] | undefined, first: URL | null): void {
     const verdict = verdictOf(url.hostname);
     if (url.protocol !== 'https:' && !(verdict.loopback && url.protocol === 'http:'))
