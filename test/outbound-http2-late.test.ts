@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 import { createOutbound } from '../src/server/outbound/outbound.js';
 
@@ -35,8 +37,12 @@ async function lateScenario(
   server: string,
   outboundOf: () => Outbound,
   after?: (call: Call) => Promise<unknown>,
+  origin = (port: unknown) => `http://127.0.0.1:${port}`,
 ) {
-  const child = spawn(process.execPath, ['-e', server], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['-e', server], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, TLS_FILES: fileURLToPath(new URL('./support/tls/', import.meta.url)) },
+  });
   const lines: Record<string, unknown>[] = [];
   let buffered = '';
   child.stdout.on('data', (chunk: Buffer) => {
@@ -47,7 +53,7 @@ async function lateScenario(
     }
   });
   await expect.poll(() => lines.length, { timeout: 5000 }).toBeGreaterThan(0);
-  const base = `http://127.0.0.1:${lines[0]?.port}`;
+  const base = origin(lines[0]?.port);
   const outbound = outboundOf();
   const call: Call = (path) =>
     outbound.request(`${base}${path}`, { method: 'POST', body: 'x', maxBytes: 1024, timeoutMs: 5000 });
@@ -119,4 +125,52 @@ it('a push waiting for an HTTP/1.1 connection never leaves after its deadline, e
     (call) => call('/after'),
   );
   expect(lines.find((line) => line.path === '/after')).toMatchObject({ connections: 1 });
+});
+
+/**
+ * The same for an https origin that speaks HTTP/1.1 only, on a new connection: a push's request is
+ * written once the TLS handshake is done, which may be after its deadline — the handshake's end read
+ * while the event loop was late (review, session 23: the deadline was checked as the connection
+ * connected, not again once it was secure). The server here holds each handshake after the first
+ * two (the HTTP/2 question and the first kept-alive connection) for 300 ms, so `/second`, which
+ * needs a new connection while `/first` holds the warm one, is secure only after its deadline.
+ */
+const SERVER_HTTPS1 = `
+const https = require('node:https');
+const tls = require('node:tls');
+const path = require('node:path');
+const fs = require('node:fs');
+const key = fs.readFileSync(path.join(process.env.TLS_FILES, 'localhost.key'));
+const cert = fs.readFileSync(path.join(process.env.TLS_FILES, 'localhost.crt'));
+const context = tls.createSecureContext({ key, cert });
+let handshakes = 0;
+const server = https.createServer({
+  key, cert, ALPNProtocols: ['http/1.1'],
+  // No session tickets: a resumed handshake would not ask for the context, and not be held.
+  secureOptions: require('node:crypto').constants.SSL_OP_NO_TICKET,
+  SNICallback: (name, done) => { handshakes += 1; setTimeout(() => done(null, context), handshakes > 2 ? 300 : 0); },
+}, (request, response) => {
+  process.stdout.write(JSON.stringify({ path: request.url, at: Date.now(), handshakes }) + '\\n');
+  request.resume();
+  setTimeout(() => { response.writeHead(201); response.end(); }, request.url === '/first' ? 300 : 0);
+});
+server.keepAliveTimeout = 10000;
+server.listen(0, '127.0.0.1', () => process.stdout.write(JSON.stringify({ port: server.address().port }) + '\\n'));
+`;
+
+it('a push on a new https connection never leaves after its deadline, even when its handshake ends late', async () => {
+  const cert = readFileSync(new URL('./support/tls/localhost.crt', import.meta.url));
+  const lines = await lateScenario(
+    SERVER_HTTPS1,
+    () =>
+      createOutbound({
+        allowLoopback: true,
+        ca: cert,
+        resolve: async () => [{ address: '127.0.0.1', family: 4 }],
+      }),
+    undefined,
+    (port) => `https://localhost:${port}`,
+  );
+  // The scenario held: `/first` went on the warm connection, and `/second` needed a third handshake.
+  expect(lines.find((line) => line.path === '/first')).toMatchObject({ handshakes: 2 });
 });

@@ -2,6 +2,7 @@ import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
+import tls from 'node:tls';
 import { addressKind, bareHost, hostAllowed, isAddressLiteral, isLoopbackHost } from './addresses.js';
 import {
   type Answer,
@@ -77,6 +78,13 @@ const CREDENTIALS = ['authorization', 'cookie', 'proxy-authorization'];
 
 /** A kept-alive connection (or an HTTP/2 session) with nothing to carry is closed after this. */
 const IDLE_MS = 60_000;
+
+/**
+ * A TLS connection whose handshake has not ended yet (Node's own flag, set until 'secureConnect';
+ * a kept-alive connection handed on is long past it, and gets no listener that would never fire).
+ */
+const handshaking = (socket: tls.TLSSocket) =>
+  (socket as tls.TLSSocket & { secureConnecting?: boolean }).secureConnecting === true;
 
 const systemResolve: Resolve = (hostname) => dns.promises.lookup(hostname, { all: true, verbatim: true });
 
@@ -249,7 +257,10 @@ export function createOutbound(options: {
       // timer has run. It must not leave then — a push's deadline is when its row may be another
       // sender's. Ended unsent: in the queue (above), or as the connection comes ('socket' comes
       // before anything is written), or — a new connection, whose request is written as it
-      // connects — as it connects (before the write, which is a later listener of 'connect').
+      // connects — as it connects (before the write, which is a later listener of 'connect'),
+      // and over TLS once more as the handshake ends: the request leaves only then, and the end
+      // may be read late (review: a request left 350 ms after its deadline). Destroyed there,
+      // before the TLS layer writes what waited, nothing of it leaves.
       const late = () => {
         if (performance.now() >= deadline) settle(new UnprocessedError(true));
       };
@@ -258,6 +269,8 @@ export function createOutbound(options: {
         queued.delete(request);
         late();
         if (socket.connecting) socket.prependOnceListener('connect', late);
+        if (socket instanceof tls.TLSSocket && handshaking(socket))
+          socket.prependOnceListener('secureConnect', late);
       });
       request.on('error', (error) => settle(error));
       request.on('response', (response) => {
