@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newSendKey } from '../src/shared/report.js';
 import { buildReportInput } from './support/factories.js';
 import { startTestFaro, type TestFaro } from './support/faro.js';
 import { type StaffSession, staffSession } from './support/sessions.js';
@@ -141,6 +142,41 @@ describe('field reports', () => {
     expect(report.channel).toBe('field');
     expect(report.incidentId).toBeTruthy();
     expect((await as(operator, 'POST', '/api/intake/field', buildReportInput())).statusCode).toBe(403);
+  });
+});
+
+describe('a call or a field report sent again', () => {
+  // A 503 at the request's deadline may come while its commit still lands, and a phone in a parking
+  // lot loses answers: Send again (the form keeps the body and its key) must not store it twice.
+  it.each([
+    ['hotline', () => operator],
+    ['field', () => responder],
+  ] as const)(
+    'over the %s: one report for one send key, the first one’s receipt answered',
+    async (channel, who) => {
+      const before = await reportCount();
+      const body = { ...buildReportInput({ activity: 'checkpoint' }), sendKey: newSendKey() };
+      const first = await as(who(), 'POST', `/api/intake/${channel}`, body);
+      expect(first.statusCode, first.body).toBe(201);
+      const again = await as(who(), 'POST', `/api/intake/${channel}`, body);
+      expect(again.statusCode, again.body).toBe(201);
+      expect(again.json()).toEqual(first.json());
+      expect(await reportCount()).toBe(before + 1);
+      // Another key is another report.
+      const other = await as(who(), 'POST', `/api/intake/${channel}`, { ...body, sendKey: newSendKey() });
+      expect(other.json().id).not.toBe(first.json().id);
+      expect(await reportCount()).toBe(before + 2);
+    },
+  );
+
+  it('refuses a send key of the wrong shape, and stores nothing', async () => {
+    const before = await reportCount();
+    const response = await as(operator, 'POST', '/api/intake/hotline', {
+      ...buildReportInput(),
+      sendKey: 'short',
+    });
+    expect(response.statusCode).toBe(400);
+    expect(await reportCount()).toBe(before);
   });
 });
 

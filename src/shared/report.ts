@@ -48,7 +48,8 @@ export const locationInputSchema = z
   });
 
 /**
- * A report's send key, from the public form: made on the phone (`newSendKey`, 128 random bits,
+ * A report's send key, from the public form, the hotline's and the field's: made on the phone or
+ * the operator's browser (`newSendKey`, 128 random bits,
  * 22 base64url characters), so that no one can ask for another person's report by it. The
  * server checks only its shape (a key shorter than that is refused); a key that is not random
  * harms only the report of whoever chose it.
@@ -99,7 +100,7 @@ export const reportInputSchema = z.object({
 export type ReportInput = z.input<typeof reportInputSchema>;
 
 /** A call taken on the hotline: the report plus an optional number to call the caller back on. */
-export const hotlineInputSchema = reportInputSchema.omit({ sendKey: true }).extend({
+export const hotlineInputSchema = reportInputSchema.extend({
   callback: z
     .string()
     .trim()

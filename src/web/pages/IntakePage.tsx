@@ -19,6 +19,7 @@ import {
 } from '../salute.js';
 import { useDeviceLocation } from '../useDeviceLocation.js';
 import { useZones } from '../useZones.js';
+import { bodyToSend, type LastSending } from './report/send.js';
 
 type Problem = SaluteProblem | 'zone' | 'minutesAgo' | 'callback';
 
@@ -70,10 +71,16 @@ export function IntakeForm({ mode }: { mode: 'hotline' | 'field' }) {
   /** A responder on the scene can send their phone's position instead of naming the zone. */
   const { coords: position, setCoords: setPosition, locating, locate } = useDeviceLocation();
 
+  /** The call last sent, with its send key: sent again unchanged (its answer lost), it is the same body. */
+  const lastSending = useRef<LastSending<HotlineInput> | null>(null);
   const send = useMutation({
     mutationFn: (body: HotlineInput) =>
       api<{ receipt: string }>(`/api/intake/${mode}`, { method: 'POST', body }),
-    onSuccess: () => setProblems([]),
+    onSuccess: () => {
+      // The next call is another report, even one told in the same words.
+      lastSending.current = null;
+      setProblems([]);
+    },
     onError: (error) => {
       if (error instanceof ApiError) setProblems(error.fields.flatMap((f) => problemOf(f.field) ?? []));
     },
@@ -105,7 +112,7 @@ export function IntakeForm({ mode }: { mode: 'hotline' | 'field' }) {
       return;
     }
     const { agents, vehicles, activity, uniforms, markings, equipment } = saluteBody(form.salute);
-    send.mutate({
+    const build = (): HotlineInput => ({
       language: form.language,
       activity: activity as HotlineInput['activity'],
       size: { agents, vehicles },
@@ -122,6 +129,7 @@ export function IntakeForm({ mode }: { mode: 'hotline' | 'field' }) {
       ...(form.description.trim() ? { description: form.description } : {}),
       ...(mode === 'hotline' && form.callback.trim() ? { callback: form.callback } : {}),
     });
+    send.mutate(bodyToSend(lastSending, { form, zone: zoneMatch?.id ?? null, position }, build));
   };
 
   const sendOnCtrlEnter = (event: KeyboardEvent) => {

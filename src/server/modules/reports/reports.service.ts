@@ -151,11 +151,10 @@ export function createReportService(deps: {
 
   return {
     async create(coalitionId, input, channel, extras = {}) {
-      // A provider's message id, or else the phone's send key (the public form's): the same report
-      // sent again is found.
+      // A provider's message id, or else the form's send key (the public form's, the hotline's, the
+      // field's): the same report sent again — its answer lost, a 503 whose commit still landed — is found.
       const sourceRef =
-        extras.sourceRef ??
-        (channel === 'web' && input.sendKey ? sendKeyRef(coalitionId, input.sendKey) : undefined);
+        extras.sourceRef ?? (input.sendKey ? sendKeyRef(coalitionId, input.sendKey) : undefined);
       const photoIds = input.photoIds ?? [];
       /** The report this one was already stored as, if it was (sent again, its answer lost). */
       const storedBefore = async () => {

@@ -39,9 +39,9 @@ export function failureOf(error: unknown): SendFailure {
 }
 
 /** The report last sent from the form: what the person had filled in, and the body sent, with its send key. */
-export interface LastSending {
+export interface LastSending<Body extends ReportInput = ReportInput> {
   filled: string;
-  body: ReportInput;
+  body: Body;
 }
 
 /**
@@ -50,13 +50,14 @@ export interface LastSending {
  * error, when the first may have been stored and only its answer lost: the server then answers the
  * first one's receipt, not a second report); else a new one (`build`) with a new key. Filled in,
  * not built: the body's time ("now", "15 minutes ago") and the phone's position move between taps.
- * The outbox keeps the body with its key, so its resends keep it too.
+ * The outbox keeps the body with its key, so its resends keep it too. The hotline's and the field's
+ * forms send theirs the same way (a 503 whose commit still landed is one report, not two).
  */
-export function bodyToSend(
-  last: { current: LastSending | null },
+export function bodyToSend<Body extends ReportInput>(
+  last: { current: LastSending<Body> | null },
   filled: unknown,
-  build: () => ReportInput,
-): ReportInput {
+  build: () => Body,
+): Body {
   const key = JSON.stringify(filled);
   if (last.current?.filled !== key)
     last.current = { filled: key, body: { ...build(), sendKey: newSendKey() } };
