@@ -5,14 +5,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import webpush from 'web-push';
 import { outcomeOfError } from '../src/server/modules/alerts/channels/outcome.js';
 import {
-  EncryptionThreadLostError,
   type EncryptRequest,
   inlinePushEncryption,
   PUSH_PAYLOAD_MAX_BYTES,
   type PushEncryption,
   PushMessageError,
-  threadedPushEncryption,
 } from '../src/server/modules/alerts/channels/push-encryption.js';
+import {
+  EncryptionThreadLostError,
+  threadedPushEncryption,
+} from '../src/server/modules/alerts/channels/push-encryption-threads.js';
 import { browserKeyPair } from './support/push-keys.js';
 
 // http_ece is web-push's own dependency: an independent RFC 8188/8291 implementation to decrypt with.

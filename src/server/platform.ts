@@ -13,7 +13,7 @@ import { createMailer, type Mailer } from './mail/mailer.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { countedSms } from './metrics/sms-provider.js';
 import { createPushChannel, type PushChannel } from './modules/alerts/channels/push.js';
-import { threadedPushEncryption } from './modules/alerts/channels/push-encryption.js';
+import { threadedPushEncryption } from './modules/alerts/channels/push-encryption-threads.js';
 import { loadVapidKeys } from './modules/alerts/vapid.js';
 import { pacedSender } from './modules/sms/paced-sender.js';
 import { type SmsSender, twilioSender } from './modules/sms/twilio.js';
