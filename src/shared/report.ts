@@ -120,6 +120,12 @@ export const reportCreatedSchema = z.object({
   receipt: z.string(),
   /** How many of the photos named were attached (one that expired before the report was sent is not). */
   photosAttached: z.number().int().optional(),
+  /**
+   * The hotline's and the field's: true when this send key's report was stored already (its answer
+   * lost): the id and receipt are the first one's, and the form says so — a different call told in
+   * the same words is then stored as new, on the operator's word.
+   */
+  duplicate: z.literal(true).optional(),
 });
 
 export const receiptStatusSchema = z.object({

@@ -178,6 +178,18 @@ describe('hotline call into the live incident board', () => {
     await phone.getByRole('button', { name: 'Enviar reporte' }).click();
     const receipt = (await phone.getByTestId('receipt').textContent({ timeout: 10_000 }))?.trim() ?? '';
     expect(receipt).toBe(stored.receipt);
+    // Said so: the same report. Were it another one told the same way, one tap stores it as new.
+    expect(await phone.getByTestId('stored-before').textContent()).toContain(
+      'Este reporte ya estaba guardado',
+    );
+    await expectAccessible(phone);
+    await phone.getByRole('button', { name: 'Es otro reporte: guardarlo como nuevo' }).click();
+    await expect
+      .poll(async () => (await phone.getByTestId('receipt').textContent())?.trim())
+      .not.toBe(receipt);
+    expect(await phone.getByTestId('stored-before').count()).toBe(0);
+    const second = (await phone.getByTestId('receipt').textContent())?.trim() ?? '';
+    expect(second).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}$/);
     await phone.getByRole('heading', { name: 'Reporte enviado' }).waitFor();
     await context.close();
   });

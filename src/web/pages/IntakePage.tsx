@@ -75,10 +75,11 @@ export function IntakeForm({ mode }: { mode: 'hotline' | 'field' }) {
   const lastSending = useRef<LastSending<HotlineInput> | null>(null);
   const send = useMutation({
     mutationFn: (body: HotlineInput) =>
-      api<{ receipt: string }>(`/api/intake/${mode}`, { method: 'POST', body }),
-    onSuccess: () => {
-      // The next call is another report, even one told in the same words.
-      lastSending.current = null;
+      api<{ receipt: string; duplicate?: true }>(`/api/intake/${mode}`, { method: 'POST', body }),
+    onSuccess: (_answer, body) => {
+      // The next call is another report, even one told in the same words. (Only if this was the
+      // body last sent: an earlier sending answered late must not drop the key of the one after.)
+      if (lastSending.current?.body === body) lastSending.current = null;
       setProblems([]);
     },
     onError: (error) => {
@@ -86,6 +87,8 @@ export function IntakeForm({ mode }: { mode: 'hotline' | 'field' }) {
     },
   });
   const receipt = send.data?.receipt ?? null;
+  /** The call had been stored already (its answer lost): the same report, unless the operator says otherwise. */
+  const storedBefore = send.data?.duplicate === true;
 
   useEffect(() => {
     if (receipt) next.current?.focus();
@@ -99,6 +102,8 @@ export function IntakeForm({ mode }: { mode: 'hotline' | 'field' }) {
 
   const submit = (event?: FormEvent) => {
     event?.preventDefault();
+    // Ctrl+Enter while a sending is on its way: that one's answer comes first.
+    if (send.isPending) return;
     send.reset();
     const minutes = Number(form.minutesAgo || '0');
     const found: Problem[] = saluteProblems(form.salute);
@@ -147,6 +152,22 @@ export function IntakeForm({ mode }: { mode: 'hotline' | 'field' }) {
         <p className="receipt" data-testid="receipt">
           {receipt}
         </p>
+        {storedBefore && (
+          <>
+            <p data-testid="stored-before">{text('alreadyStored')}</p>
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
+                // Told in the same words, but another call: stored as a new report, with a new key.
+                lastSending.current = null;
+                submit();
+              }}
+            >
+              {text('storeAsNew')}
+            </button>
+          </>
+        )}
         <button
           ref={next}
           type="button"

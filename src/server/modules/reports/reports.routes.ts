@@ -22,6 +22,13 @@ export const REPORT_BODY_LIMIT = 64 * 1024;
 /** A phone's photo is a few megabytes. */
 const PHOTO_BODY_LIMIT = 12 * 1024 * 1024;
 
+/** What the hotline and the field are answered: the report's id and receipt, and whether it was stored already. */
+const intakeAnswer = (created: { id: string; receipt: string; duplicate: boolean }) => ({
+  id: created.id,
+  receipt: created.receipt,
+  ...(created.duplicate ? { duplicate: true as const } : {}),
+});
+
 export function registerReportRoutes(
   app: FastifyInstance,
   deps: {
@@ -172,7 +179,7 @@ export function registerReportRoutes(
       const created = await deps.reports.create((await coalitionOf(request)).id, input, 'hotline', {
         callback: phone,
       });
-      return reply.status(201).send({ id: created.id, receipt: created.receipt });
+      return reply.status(201).send(intakeAnswer(created));
     },
   );
 
@@ -190,7 +197,7 @@ export function registerReportRoutes(
     },
     async (request, reply) => {
       const created = await deps.reports.create((await coalitionOf(request)).id, request.body, 'field');
-      return reply.status(201).send({ id: created.id, receipt: created.receipt });
+      return reply.status(201).send(intakeAnswer(created));
     },
   );
 
