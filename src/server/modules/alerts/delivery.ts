@@ -27,6 +27,7 @@ import {
   renewLeases,
 } from './delivery-claims.repo.js';
 import { HALTED, type Pace, streamDeliveries } from './delivery-stream.js';
+import { heldDeliveries } from './held-rows.js';
 import { type Publishing, publicHost } from './publishing.js';
 import { chainRoot, emailMessage, pushPayload, type RenderableAlert, smsText } from './render.js';
 import { countRecipients } from './subscriptions.repo.js';
@@ -300,32 +301,10 @@ export function deliveryJobs(deps: {
     const pace = paceOf(channel, settings.pushPerOrigin);
     const started = Date.now();
     let overBudget = false;
-    // Rows claimed and not yet marked: their leases are renewed while this sender lives, so rows
-    // waiting their turn here (the number's pace, a slow push service) are not taken by another
-    // sender meanwhile; a sender that dies stops renewing, and its rows are retaken after the lease.
-    // With each, until when by this process's monotonic clock it is surely still this sender's: from just
-    // before the statement that claimed or renewed it, a lease's length (the database counts from
-    // when it ran, later). A push leaves no later (`leaveBy`): a sender cut off from the database
-    // — its renewals failing, and with them its checks for a follow-up — must not send the alert
-    // once its rows may be another's, or after the cancel that waited for them.
-    const held = new Map<string, { row: ClaimedDelivery; until: number }>();
-    const leaseMs = settings.leaseSeconds * 1000;
-    const heartbeat = setInterval(
-      () => {
-        const asked = performance.now();
-        const rows = [...held.values()].map((entry) => entry.row);
-        renewLeases(database.pool, alertId, rows, settings.leaseSeconds).then(
-          (renewed) => {
-            for (const id of renewed) {
-              const entry = held.get(id);
-              if (entry) entry.until = asked + leaseMs;
-            }
-          },
-          () => undefined,
-        );
-      },
-      Math.max(500, leaseMs / 3),
-    );
+    const held = heldDeliveries({
+      leaseMs: settings.leaseSeconds * 1000,
+      renew: (rows) => renewLeases(database.pool, alertId, rows, settings.leaseSeconds),
+    });
     // A follow-up published meanwhile: nothing more of this alert leaves, and the job ends now
     // rather than at its budget — its slot is what the follow-up's senders wait for.
     const ended = new AbortController();
@@ -374,18 +353,13 @@ export function deliveryJobs(deps: {
           }
           const asked = performance.now();
           const claimed = await claimNext();
-          for (const row of claimed) held.set(row.subscriptionId, { row, until: asked + leaseMs });
+          held.hold(claimed, asked);
           return claimed.map((row) => address(channel, row));
         },
         originOf: (item) => item.origin,
-        send: (item) => send(item, held.get(item.row.subscriptionId)?.until ?? 0),
+        send: (item) => send(item, held.until(item.row.subscriptionId)),
         record: (items, outcomes) => {
-          for (const item of items) {
-            // Only if it is still this attempt: a row this sender took again after its lease ran out
-            // (attempt 2) stays held when attempt 1's late answer is marked.
-            if (held.get(item.row.subscriptionId)?.row.attempts === item.row.attempts)
-              held.delete(item.row.subscriptionId);
-          }
+          for (const item of items) held.release(item.row);
           deps.onOutcomes?.(channel, outcomes);
           return record(
             alertId,
@@ -395,7 +369,7 @@ export function deliveryJobs(deps: {
         },
       });
     } finally {
-      clearInterval(heartbeat);
+      held.stop();
       clearInterval(watch);
     }
     return overBudget ? 'budget' : 'done';
