@@ -303,6 +303,7 @@ export function deliveryJobs(deps: {
     let overBudget = false;
     const held = heldDeliveries({
       leaseMs: settings.leaseSeconds * 1000,
+      sendingMs: channel === 'push' ? (deps.channels.push?.timeoutMs ?? 0) : 0,
       renew: (rows) => renewLeases(database.pool, alertId, rows, settings.leaseSeconds),
     });
     // A follow-up published meanwhile: nothing more of this alert leaves, and the job ends now

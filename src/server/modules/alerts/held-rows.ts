@@ -31,6 +31,11 @@ export const renewEvery = (leaseMs: number) => Math.max(500, leaseMs / 3);
 
 export function heldDeliveries(options: {
   leaseMs: number;
+  /**
+   * How long a message may take once it leaves (a push's time-out: its exchange ends at the row's
+   * hold, `leaveBy`); 0 where the row is leased again just before it leaves (texts, e-mails).
+   */
+  sendingMs: number;
   /** Renews the rows' leases; resolves to the subscriptions of those still this sender's. */
   renew: (rows: HeldRows) => Promise<string[]>;
   /** Tests: no heartbeat of its own. */
@@ -43,10 +48,14 @@ export function heldDeliveries(options: {
   // Not the rows claimed (or renewed) within the last half heartbeat: their lease has more than two
   // and a half heartbeats to run, and the next heartbeat renews them with half a lease still left.
   // (All were renewed at every heartbeat: some 10,000 rows a push sender holds, claimed moments
-  // before — about a tenth of the database's row writes in a 1M fan-out.)
+  // before — about a tenth of the database's row writes in a 1M fan-out.) Nor fewer than a message
+  // needs: a row keeps its message's whole time and two heartbeats more, so that one renewal may
+  // fail and a push leaving before the next still has its whole time-out (with a lease short next
+  // to the time-out, every row is renewed at every heartbeat, as all were).
+  const renewBelow = Math.max(leaseMs - every / 2, options.sendingMs + 2 * every);
   const due = (now: number) => {
     const rows: ClaimedDelivery[] = [];
-    for (const entry of held.values()) if (entry.until - now < leaseMs - every / 2) rows.push(entry.row);
+    for (const entry of held.values()) if (entry.until - now < renewBelow) rows.push(entry.row);
     return rows;
   };
 
@@ -58,10 +67,14 @@ export function heldDeliveries(options: {
           const rows = due(asked);
           if (rows.length === 0) return;
           options.renew(rows).then(
-            (renewed) => {
-              for (const id of renewed) {
-                const entry = held.get(id);
-                if (entry) entry.until = asked + leaseMs;
+            (answered) => {
+              const renewed = new Set(answered);
+              for (const row of rows) {
+                const entry = held.get(row.subscriptionId);
+                if (entry?.row.attempts !== row.attempts) continue;
+                // Not renewed: no longer this sender's (taken after its lease ran out in the
+                // database's time, or marked meanwhile) — nothing of it may leave from here.
+                entry.until = renewed.has(row.subscriptionId) ? asked + leaseMs : 0;
               }
             },
             () => undefined,

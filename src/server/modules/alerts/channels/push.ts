@@ -30,6 +30,8 @@ export interface PushMessage {
 
 export interface PushChannel {
   send(target: PushTarget, message: PushMessage): Promise<DeliveryOutcome>;
+  /** How long one push may take, its answer included (its time-out). */
+  readonly timeoutMs: number;
   /**
    * Refuses (OutboundRefusedError) an endpoint that is not https on a known
    * push service, or whose host resolves to a private address: checked when
@@ -90,6 +92,7 @@ export function createPushChannel(options: {
   }
 
   return {
+    timeoutMs: settings.timeoutMs,
     vapidSignatures: () => signatures,
     close: () => encryption.close(),
     originOf(endpoint) {
