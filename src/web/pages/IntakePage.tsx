@@ -73,6 +73,10 @@ export function IntakeForm({ mode }: { mode: 'hotline' | 'field' }) {
 
   /** The call last sent, with its send key: sent again unchanged (its answer lost), it is the same body. */
   const lastSending = useRef<LastSending<HotlineInput> | null>(null);
+  /** The key of a call the operator said was another one: found again, it is that call, stored already. */
+  const newCallKey = useRef<string | null>(null);
+  /** A sending on its way (set at once: the mutation's own state reaches this component a render later). */
+  const inFlight = useRef(false);
   const send = useMutation({
     mutationFn: (body: HotlineInput) =>
       api<{ receipt: string; duplicate?: true }>(`/api/intake/${mode}`, { method: 'POST', body }),
@@ -85,10 +89,15 @@ export function IntakeForm({ mode }: { mode: 'hotline' | 'field' }) {
     onError: (error) => {
       if (error instanceof ApiError) setProblems(error.fields.flatMap((f) => problemOf(f.field) ?? []));
     },
+    onSettled: () => {
+      inFlight.current = false;
+    },
   });
   const receipt = send.data?.receipt ?? null;
   /** The call had been stored already (its answer lost): the same report, unless the operator says otherwise. */
   const storedBefore = send.data?.duplicate === true;
+  /** …and not the call the operator already said was another: it may be a different call told the same way. */
+  const mayBeAnother = storedBefore && send.variables?.sendKey !== newCallKey.current;
 
   useEffect(() => {
     if (receipt) next.current?.focus();
@@ -100,10 +109,11 @@ export function IntakeForm({ mode }: { mode: 'hotline' | 'field' }) {
 
   const zoneMatch = zones.data?.zones.find((zone) => fold(zone.name) === fold(form.zone));
 
-  const submit = (event?: FormEvent) => {
+  /** Sends the call (`asNew`: the operator said it is another call than the one stored already). */
+  const submit = (event?: FormEvent, asNew = false) => {
     event?.preventDefault();
     // Ctrl+Enter while a sending is on its way: that one's answer comes first.
-    if (send.isPending) return;
+    if (inFlight.current) return;
     send.reset();
     const minutes = Number(form.minutesAgo || '0');
     const found: Problem[] = saluteProblems(form.salute);
@@ -134,7 +144,12 @@ export function IntakeForm({ mode }: { mode: 'hotline' | 'field' }) {
       ...(form.description.trim() ? { description: form.description } : {}),
       ...(mode === 'hotline' && form.callback.trim() ? { callback: form.callback } : {}),
     });
-    send.mutate(bodyToSend(lastSending, { form, zone: zoneMatch?.id ?? null, position }, build));
+    // Another call told in the same words: stored as a new report, with a new key.
+    if (asNew) lastSending.current = null;
+    const body = bodyToSend(lastSending, { form, zone: zoneMatch?.id ?? null, position }, build);
+    if (asNew) newCallKey.current = body.sendKey ?? null;
+    inFlight.current = true;
+    send.mutate(body);
   };
 
   const sendOnCtrlEnter = (event: KeyboardEvent) => {
@@ -153,28 +168,24 @@ export function IntakeForm({ mode }: { mode: 'hotline' | 'field' }) {
           {receipt}
         </p>
         {storedBefore && (
-          <>
-            <p data-testid="stored-before">{text('alreadyStored')}</p>
-            <button
-              type="button"
-              className="button"
-              onClick={() => {
-                // Told in the same words, but another call: stored as a new report, with a new key.
-                lastSending.current = null;
-                submit();
-              }}
-            >
-              {text('storeAsNew')}
-            </button>
-          </>
+          <p id={`${id}-stored`} data-testid="stored-before">
+            {text('alreadyStored')}
+          </p>
+        )}
+        {mayBeAnother && (
+          <button type="button" className="button" onClick={() => submit(undefined, true)}>
+            {text('storeAsNew')}
+          </button>
         )}
         <button
           ref={next}
           type="button"
           className="button primary"
+          aria-describedby={storedBefore ? `${id}-stored` : undefined}
           onClick={() => {
             setForm(empty);
             setPosition(null);
+            newCallKey.current = null;
             send.reset();
           }}
         >
