@@ -34,8 +34,12 @@ const argsOf = (role: string | null) => [
 const REPORTS_PER_MINUTE = 10;
 const SEGMENTS_PER_SECOND = 60;
 const SUBSCRIBERS = 200;
-/** How late a text may reach the provider after its slot (a timer, a request on loopback, two busy cores). */
-const JITTER_MS = 150;
+/**
+ * How late a text may reach the provider after its slot (a timer, its lease renewed, a request on
+ * loopback, two busy cores): 3–30 ms alone, 179 ms once in CI with the whole suite running beside
+ * it. Processes pacing alone would put the rate's worth of segments in a third to half a second.
+ */
+const JITTER_MS = 250;
 
 describe.skipIf(!process.env.DATABASE_URL)('limits held by several processes together', () => {
   let db: TestDatabase;
