@@ -26,6 +26,20 @@ async function signedIn(role: string, path: string): Promise<Page> {
   return page;
 }
 
+/** The next sending to `path` reaches Faro and is stored, but its answer is lost on the way back: what Faro answered. */
+async function loseNextAnswer(page: Page, path: string): Promise<{ receipt?: string }> {
+  const answered: { receipt?: string } = {};
+  await page.route(
+    path,
+    async (route) => {
+      Object.assign(answered, await (await route.fetch()).json());
+      await route.abort('internetdisconnected');
+    },
+    { times: 1 },
+  );
+  return answered;
+}
+
 describe('hotline call into the live incident board', () => {
   it('joins the open incident live, and the dispatcher splits it out', async () => {
     // A neighbor already reported a checkpoint in Koreatown through the public form's API.
@@ -163,15 +177,7 @@ describe('hotline call into the live incident board', () => {
     await phone.getByText('Ubicación compartida').first().waitFor();
     // The first sending reaches Faro and is stored, but its answer is lost on the way back (a
     // parking lot's signal): the form says so, and Send again is the same report, not a second.
-    let stored: { receipt?: string } = {};
-    await phone.route(
-      '**/api/intake/field',
-      async (route) => {
-        stored = (await (await route.fetch()).json()) as { receipt?: string };
-        await route.abort('internetdisconnected');
-      },
-      { times: 1 },
-    );
+    const stored = await loseNextAnswer(phone, '**/api/intake/field');
     await phone.getByRole('button', { name: 'Enviar reporte' }).click();
     await phone.getByText('Sin conexión. No se perdió nada: el formulario sigue lleno.').waitFor();
     expect(stored.receipt).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}$/);
@@ -185,15 +191,7 @@ describe('hotline call into the live incident board', () => {
     await expectAccessible(phone);
     // Stored as new — and that answer lost too: sent again, it is found as the new report, and the
     // form does not offer to store it a third time.
-    let storedAsNew: { receipt?: string } = {};
-    await phone.route(
-      '**/api/intake/field',
-      async (route) => {
-        storedAsNew = (await (await route.fetch()).json()) as { receipt?: string };
-        await route.abort('internetdisconnected');
-      },
-      { times: 1 },
-    );
+    const storedAsNew = await loseNextAnswer(phone, '**/api/intake/field');
     await phone.getByRole('button', { name: 'Es otro reporte: guardarlo como nuevo' }).click();
     await phone.getByText('Sin conexión. No se perdió nada: el formulario sigue lleno.').waitFor();
     expect(storedAsNew.receipt).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}$/);
