@@ -171,6 +171,21 @@ describe('a call or a field report sent again', () => {
     },
   );
 
+  it('never finds another channel’s report by its key: an operator who learns a public form’s key gets no receipt of it', async () => {
+    const sendKey = newSendKey();
+    const web = await t.faro.app.inject({
+      method: 'POST',
+      url: '/api/reports',
+      payload: { ...buildReportInput(), sendKey },
+    });
+    expect(web.statusCode, web.body).toBe(201);
+    const hotline = await as(operator, 'POST', '/api/intake/hotline', { ...buildReportInput(), sendKey });
+    expect(hotline.statusCode, hotline.body).toBe(201);
+    expect(hotline.json().duplicate).toBeUndefined();
+    expect(hotline.json().id).not.toBe(web.json().id);
+    expect(hotline.json().receipt).not.toBe(web.json().receipt);
+  });
+
   it('refuses a send key of the wrong shape, and stores nothing', async () => {
     const before = await reportCount();
     const response = await as(operator, 'POST', '/api/intake/hotline', {
